@@ -1,0 +1,73 @@
+package dev.latchkey;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.auth.AuthRoutes;
+import dev.latchkey.auth.AuthService;
+import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.TokenService;
+import dev.latchkey.config.Config;
+import dev.latchkey.config.PlatformToken;
+import dev.latchkey.credential.PasswordHasher;
+import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.customer.CustomerRoutes;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.CustomerStore;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.HttpServer;
+import dev.latchkey.http.Json;
+import dev.latchkey.http.Requests;
+import dev.latchkey.http.ServiceRoutes;
+import dev.latchkey.tenant.SettingsValidator;
+import dev.latchkey.tenant.TenantRoutes;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantStore;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Clock;
+import java.util.List;
+
+/** The whole service wired in plain code, top to bottom. Tests build it with their own config and clock. */
+public final class Application implements AutoCloseable {
+    private final Database db;
+    private final Javalin server;
+
+    public Application(Config config, Clock clock) {
+        ObjectMapper mapper = Json.mapper();
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.db = Database.open(config);
+        String platformToken = PlatformToken.resolve(config);
+
+        var tenants = new TenantService(db, new TenantStore(mapper), new SettingsValidator(mapper), clock);
+        var hasher = new PasswordHasher(config.argon2());
+        var customers = new CustomerService(db, new CustomerStore(), hasher, clock);
+        var tokens = new TokenService(db, clock);
+        var auth = new AuthService(tenants, customers, tokens, mapper, clock);
+        var guard = new Guard(tenants, tokens, platformToken);
+        var requests = new Requests(mapper);
+
+        var serviceRoutes = new ServiceRoutes(db, metrics);
+        var tenantRoutes = new TenantRoutes(guard, tenants, requests);
+        var authRoutes = new AuthRoutes(guard, auth, tenants, new PasswordPolicy(), requests, clock);
+        var customerRoutes = new CustomerRoutes(guard, customers, requests);
+
+        this.server = HttpServer.create(mapper, metrics, List.of(
+                serviceRoutes::addTo, tenantRoutes::addTo, authRoutes::addTo, customerRoutes::addTo));
+    }
+
+    public Application start(int port) {
+        server.start(port);
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        db.close();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Requests;
+import dev.latchkey.tenant.ApiKey;
+import dev.latchkey.tenant.TenantService;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Registration, log-in and the token lifecycle, for customers and anonymous sessions. */
+public final class AuthRoutes {
+    private static final int MAX_EMAIL = 254;
+    private static final java.util.regex.Pattern EMAIL =
+            java.util.regex.Pattern.compile("^[^\\s@]{1,64}@[^\\s@]+\\.[^\\s@.]{2,}$");
+
+    private final Guard guard;
+    private final AuthService auth;
+    private final TenantService tenants;
+    private final PasswordPolicy policy;
+    private final Requests requests;
+    private final Clock clock;
+
+    public AuthRoutes(Guard guard, AuthService auth, TenantService tenants, PasswordPolicy policy, Requests requests,
+                      Clock clock) {
+        this.guard = guard;
+        this.auth = auth;
+        this.tenants = tenants;
+        this.policy = policy;
+        this.requests = requests;
+        this.clock = clock;
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.post("/v1/customers", this::register);
+        routes.post("/v1/auth/login", this::login);
+        routes.post("/v1/auth/refresh", this::refresh);
+        routes.post("/v1/auth/renew", this::renew);
+        routes.post("/v1/auth/logout", this::logout);
+        routes.get("/v1/auth/token", this::introspect);
+        routes.post("/v1/anonymous", this::anonymous);
+        routes.post("/v1/anonymous/refresh", this::anonymousRefresh);
+    }
+
+    private void register(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        JsonInput in = requests.body(ctx);
+        in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version"));
+        String email = email(in, "email");
+        String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
+        in.string("password_confirmation", PasswordPolicy.MAX_LENGTH * 4).ifPresent(confirmation -> {
+            if (password != null && !confirmation.equals(password)) {
+                in.reject("password_confirmation", "mismatch", "password_confirmation does not match password.");
+            }
+        });
+        ProfileInput profile = ProfileInput.read(in, requests.mapper());
+        in.string("verification_url", 2048);
+        in.string("cart_id", 64);
+        if (password != null) {
+            policy.check("password", password, tenants.settings(key.tenantId()).passwordMinLength())
+                    .forEach(e -> in.reject(e.field(), e.code(), e.message()));
+        }
+        in.validate();
+        var signUp = auth.register(key.tenantId(), email, password, profile, requests.client(ctx));
+        if (signUp.result() != null) {
+            ctx.status(201).json(signUp.result());
+        } else {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("customer", signUp.customer());
+            body.put("next_step", signUp.nextStep());
+            ctx.status(201).json(body);
+        }
+    }
+
+    static String email(JsonInput in, String field) {
+        String email = in.required(field, MAX_EMAIL);
+        if (email != null && !EMAIL.matcher(email.trim()).matches()) {
+            in.reject(field, "invalid", field + " is not a valid email address.");
+        }
+        return email;
+    }
+
+    private void login(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        JsonInput in = requests.body(ctx);
+        String email = in.required("email", MAX_EMAIL);
+        String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
+        in.string("cart_id", 64);
+        in.validate();
+        ctx.json(auth.login(key.tenantId(), email, password, requests.client(ctx)));
+    }
+
+    private void refresh(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        ctx.json(auth.refresh(key.tenantId(), refreshToken(ctx)));
+    }
+
+    private String refreshToken(Context ctx) {
+        JsonInput in = requests.body(ctx);
+        String token = in.required("refresh_token", 256);
+        in.validate();
+        return token;
+    }
+
+    private void renew(Context ctx) {
+        ctx.json(auth.renew(guard.customer(ctx)));
+    }
+
+    private void logout(Context ctx) {
+        auth.logout(guard.token(ctx));
+        ctx.status(204);
+    }
+
+    private void introspect(Context ctx) {
+        AccessToken token = guard.token(ctx);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("active", true);
+        body.put("kind", token.kind().wire());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", AuthResult.secondsUntil(clock.instant(), token.expiresAt()));
+        body.put("expires_at", token.expiresAt());
+        body.put("scope", List.of(token.kind().wire()));
+        body.put("session_id", token.sessionId());
+        body.put("customer_id", token.customerId());
+        body.put("email", token.email());
+        ctx.json(body);
+    }
+
+    private void anonymous(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        ctx.status(201).json(auth.startAnonymous(key.tenantId(), requests.client(ctx)));
+    }
+
+    private void anonymousRefresh(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        ctx.json(auth.refreshAnonymous(key.tenantId(), refreshToken(ctx)));
+    }
+}

@@ -1,0 +1,87 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.http.ApiError;
+import dev.latchkey.tenant.ApiKey;
+import dev.latchkey.tenant.TenantService;
+import io.javalin.http.Context;
+
+/**
+ * Who may call: resolves the API key, the bearer token or the platform token of a request, or refuses it with the
+ * contract's code. Routes call it first thing, so every route states its own requirement.
+ */
+public final class Guard {
+    private final TenantService tenants;
+    private final TokenService tokens;
+    private final String platformToken;
+
+    public Guard(TenantService tenants, TokenService tokens, String platformToken) {
+        this.tenants = tenants;
+        this.tokens = tokens;
+        this.platformToken = platformToken;
+    }
+
+    /** Storefront routes: {@code X-Api-Key} with a publishable or secret key. Adds CORS for allowed origins. */
+    public ApiKey storefront(Context ctx) {
+        ApiKey key = lookup(ctx.header("X-Api-Key"));
+        String origin = ctx.header("Origin");
+        if (origin != null && tenants.settings(key.tenantId()).allowedOrigins().contains(origin)) {
+            ctx.header("Access-Control-Allow-Origin", origin);
+            ctx.header("Vary", "Origin");
+        }
+        return key;
+    }
+
+    /** Storefront routes that need a shopper: the key plus a live {@code cust_} or {@code anon_} token of its tenant. */
+    public AccessToken token(Context ctx) {
+        ApiKey key = storefront(ctx);
+        return tokens.authenticate(key.tenantId(), bearer(ctx));
+    }
+
+    /** Storefront routes for a logged-in customer only: an anonymous token is the wrong kind (403). */
+    public AccessToken customer(Context ctx) {
+        AccessToken token = token(ctx);
+        if (!token.isCustomer()) {
+            throw ApiError.insufficientScope("This route needs a logged-in customer (a cust_ token).");
+        }
+        return token;
+    }
+
+    /** The bearer token when one was sent, without validating it. */
+    public static String bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String value = header.substring(7).trim();
+        return value.isEmpty() ? null : value;
+    }
+
+    /** Admin routes: {@code Authorization: Bearer sk_...}. */
+    public ApiKey admin(Context ctx) {
+        ApiKey key = lookup(bearer(ctx));
+        if (key.kind() != ApiKey.Kind.SECRET) {
+            throw ApiError.insufficientScope("Admin routes need the secret key (sk_), not the publishable key.");
+        }
+        return key;
+    }
+
+    /** Platform routes: the operator's token, compared in constant time. */
+    public void platform(Context ctx) {
+        String raw = bearer(ctx);
+        if (raw == null || !Secrets.constantTimeEquals(raw, platformToken)) {
+            throw new ApiError(401, "invalid_platform_token", "The platform token is missing or wrong.")
+                    .withHeader("WWW-Authenticate", "Bearer");
+        }
+    }
+
+    private ApiKey lookup(String raw) {
+        if (raw == null || !(raw.startsWith("pk_") || raw.startsWith("sk_")) || raw.length() > 128) {
+            throw invalidKey();
+        }
+        return tenants.key(raw).orElseThrow(Guard::invalidKey);
+    }
+
+    private static ApiError invalidKey() {
+        return new ApiError(401, "invalid_api_key", "The API key is missing, unknown or revoked.");
+    }
+}

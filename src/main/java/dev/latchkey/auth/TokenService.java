@@ -1,0 +1,213 @@
+package dev.latchkey.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.tenant.TenantSettings;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Sessions and their tokens: issue, validate (one cached lookup), refresh with rotation and reuse detection, renew,
+ * revoke. Every revocation evicts the cache before it returns, so the next request already sees it.
+ */
+public final class TokenService {
+    /** A session's last_used_at is written at most this often, never on every request. */
+    private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+    private final Database db;
+    private final TokenStore store = new TokenStore();
+    private final Clock clock;
+    private final Cache<String, AccessToken> cache = Caffeine.newBuilder()
+            .maximumSize(200_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+    private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
+
+    public TokenService(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public Issued startSession(Handle h, String tenantId, TenantSettings settings, SessionKind kind, String customerId,
+                               ClientInfo client) {
+        Instant now = now();
+        String sessionId = Secrets.id("ses");
+        Instant refreshExpiry = now.plusSeconds(refreshTtl(settings, kind));
+        store.insertSession(h, tenantId, sessionId, kind, customerId, client, now, refreshExpiry);
+        return issuePair(h, tenantId, settings, sessionId, kind, customerId, now);
+    }
+
+    public Issued startSession(String tenantId, TenantSettings settings, SessionKind kind, String customerId,
+                               ClientInfo client) {
+        return db.tx(h -> startSession(h, tenantId, settings, kind, customerId, client));
+    }
+
+    private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
+                             String customerId, Instant now) {
+        String access = Secrets.secret(kind.accessPrefix());
+        String refresh = Secrets.secret("rt");
+        Instant accessExpiry = now.plusSeconds(accessTtl(settings, kind));
+        Instant refreshExpiry = now.plusSeconds(refreshTtl(settings, kind));
+        store.insertToken(h, tenantId, sessionId, TokenStore.ACCESS, Secrets.sha256(access), now, accessExpiry);
+        store.insertToken(h, tenantId, sessionId, TokenStore.REFRESH, Secrets.sha256(refresh), now, refreshExpiry);
+        store.extendSession(h, tenantId, sessionId, refreshExpiry);
+        return new Issued(sessionId, customerId, access, accessExpiry, refresh, refreshExpiry);
+    }
+
+    /** The live access token with this value under this tenant, or 401 {@code invalid_token}. */
+    public AccessToken authenticate(String tenantId, String rawToken) {
+        if (rawToken == null || !(rawToken.startsWith("cust_") || rawToken.startsWith("anon_"))) {
+            throw ApiError.invalidToken();
+        }
+        String hash = Secrets.sha256(rawToken);
+        AccessToken token = cache.getIfPresent(hash);
+        Instant now = clock.instant();
+        if (token == null) {
+            StoredToken stored = db.read(h -> store.find(h, hash)).orElseThrow(ApiError::invalidToken);
+            if (!stored.kind().equals(TokenStore.ACCESS) || !stored.usable(now)) {
+                throw ApiError.invalidToken();
+            }
+            token = new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(),
+                    stored.customerId(), stored.email(), stored.expiresAt());
+            cache.put(hash, token);
+        }
+        if (!token.tenantId().equals(tenantId) || !now.isBefore(token.expiresAt())) {
+            throw ApiError.invalidToken();
+        }
+        touch(token, now);
+        return token;
+    }
+
+    private void touch(AccessToken token, Instant now) {
+        Instant last = lastTouched.get(token.sessionId());
+        if (last == null || last.plus(TOUCH_INTERVAL).isBefore(now)) {
+            lastTouched.put(token.sessionId(), now);
+            db.run(h -> store.touchSession(h, token.tenantId(), token.sessionId(), now.truncatedTo(ChronoUnit.MILLIS)));
+        }
+    }
+
+    /**
+     * Rotates a refresh token. A token already used is theft or a race between tabs: within
+     * {@code refresh_reuse_grace} seconds of its first use it yields one more pair, after that it ends the session.
+     */
+    public Issued refresh(String tenantId, TenantSettings settings, SessionKind expectedKind, String rawRefresh) {
+        if (rawRefresh == null || !rawRefresh.startsWith("rt_")) {
+            throw ApiError.invalidToken();
+        }
+        String hash = Secrets.sha256(rawRefresh);
+        Instant now = now();
+        RefreshOutcome outcome = db.tx(h -> {
+            StoredToken stored = store.find(h, hash).orElse(null);
+            if (stored == null || !stored.tenantId().equals(tenantId) || !stored.kind().equals(TokenStore.REFRESH)
+                    || !stored.usable(now)) {
+                return RefreshOutcome.INVALID;
+            }
+            if (stored.sessionKind() != expectedKind) {
+                return RefreshOutcome.WRONG_KIND;
+            }
+            Instant usedAt = stored.usedAt();
+            if (usedAt == null && store.markUsed(h, hash, now) == 1) {
+                store.revokeTokensOfSession(h, tenantId, stored.sessionId(), TokenStore.ACCESS, now);
+                return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(), stored.sessionKind(),
+                        stored.customerId(), now), stored.sessionId());
+            }
+            Instant firstUse = usedAt != null ? usedAt : now;
+            if (!now.isAfter(firstUse.plusSeconds(settings.refreshReuseGrace())) && settings.refreshReuseGrace() > 0) {
+                return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(), stored.sessionKind(),
+                        stored.customerId(), now), stored.sessionId());
+            }
+            store.revokeSession(h, tenantId, stored.sessionId(), now);
+            return new RefreshOutcome(Result.REUSED, null, stored.sessionId());
+        });
+        if (outcome.result() == Result.INVALID) {
+            throw ApiError.invalidToken();
+        }
+        if (outcome.result() == Result.WRONG_KIND) {
+            throw ApiError.insufficientScope("This refresh token belongs to another kind of session.");
+        }
+        evictSession(tenantId, outcome.sessionId());
+        if (outcome.result() == Result.REUSED) {
+            throw new ApiError(401, "refresh_token_reused",
+                    "This refresh token was already used; the session has been ended for safety.")
+                    .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        }
+        return outcome.issued();
+    }
+
+    private enum Result { ROTATED, INVALID, WRONG_KIND, REUSED }
+
+    private record RefreshOutcome(Result result, Issued issued, String sessionId) {
+        static final RefreshOutcome INVALID = new RefreshOutcome(Result.INVALID, null, null);
+        static final RefreshOutcome WRONG_KIND = new RefreshOutcome(Result.WRONG_KIND, null, null);
+    }
+
+    /**
+     * Replaces the presented access token, which stops working at once, with a new pair of later expiry. The refresh
+     * token is rotated as well (revoked, not marked used) so that the session still holds one live pair.
+     */
+    public Issued renew(AccessToken token, TenantSettings settings) {
+        Instant now = now();
+        Issued issued = db.tx(h -> {
+            store.revokeTokensOfSession(h, token.tenantId(), token.sessionId(), TokenStore.ACCESS, now);
+            store.revokeTokensOfSession(h, token.tenantId(), token.sessionId(), TokenStore.REFRESH, now);
+            return issuePair(h, token.tenantId(), settings, token.sessionId(), token.kind(), token.customerId(), now);
+        });
+        evictSession(token.tenantId(), token.sessionId());
+        return issued;
+    }
+
+    public void revokeSession(String tenantId, String sessionId) {
+        db.tx(h -> {
+            store.revokeSession(h, tenantId, sessionId, now());
+            return null;
+        });
+        evictSession(tenantId, sessionId);
+    }
+
+    /** Ends every live session of a customer except {@code keepSessionId} (may be null). */
+    public void revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
+        Instant now = now();
+        List<String> sessions = store.liveSessionIds(h, tenantId, customerId);
+        for (String sessionId : sessions) {
+            if (!sessionId.equals(keepSessionId)) {
+                store.revokeSession(h, tenantId, sessionId, now);
+            }
+        }
+        evict(t -> t.tenantId().equals(tenantId) && customerId.equals(t.customerId())
+                && !t.sessionId().equals(keepSessionId));
+    }
+
+    /** Forgets cached tokens of a customer, e.g. after their email changed. */
+    public void evictCustomer(String tenantId, String customerId) {
+        evict(t -> t.tenantId().equals(tenantId) && customerId.equals(t.customerId()));
+    }
+
+    private void evictSession(String tenantId, String sessionId) {
+        evict(t -> t.tenantId().equals(tenantId) && t.sessionId().equals(sessionId));
+    }
+
+    private void evict(Predicate<AccessToken> which) {
+        cache.asMap().values().removeIf(which);
+    }
+
+    private static long accessTtl(TenantSettings settings, SessionKind kind) {
+        return kind == SessionKind.CUSTOMER ? settings.accessTokenTtl() : settings.anonymousTokenTtl();
+    }
+
+    private static long refreshTtl(TenantSettings settings, SessionKind kind) {
+        return kind == SessionKind.CUSTOMER ? settings.refreshTokenTtl() : settings.anonymousRefreshTtl();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

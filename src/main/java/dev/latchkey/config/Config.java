@@ -1,0 +1,113 @@
+package dev.latchkey.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed configuration, read from {@code LATCHKEY_*} environment variables. Every value is checked here so that a bad
+ * setting stops start-up with one clear line instead of failing later.
+ */
+public record Config(
+        int port,
+        Path dataDir,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        Optional<String> platformToken,
+        Smtp smtp,
+        Argon2 argon2,
+        boolean devMailbox) {
+
+    public record Smtp(Optional<String> host, int port, Optional<String> username, Optional<String> password,
+                       String from, boolean startTls) {
+        public boolean configured() {
+            return host.isPresent();
+        }
+    }
+
+    /** Argon2id cost; the defaults are OWASP's first recommendation (m=19 MiB, t=2, p=1). */
+    public record Argon2(int memoryKib, int iterations, int parallelism) {
+        public static final Argon2 OWASP = new Argon2(19456, 2, 1);
+    }
+
+    public boolean isPostgres() {
+        return databaseUrl.startsWith("jdbc:postgresql:");
+    }
+
+    public static Config fromEnv(Map<String, String> env) {
+        var reader = new EnvReader(env);
+        Path dataDir = Path.of(reader.string("LATCHKEY_DATA_DIR", "./data"));
+        String defaultUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("latchkey")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        String url = reader.string("LATCHKEY_DATABASE_URL", defaultUrl);
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("LATCHKEY_DATABASE_URL must be a jdbc:postgresql: or jdbc:h2: URL");
+        }
+        Optional<String> platformToken = reader.optional("LATCHKEY_PLATFORM_TOKEN");
+        if (platformToken.isPresent() && platformToken.get().length() < 32) {
+            throw new ConfigException("LATCHKEY_PLATFORM_TOKEN must be at least 32 characters long");
+        }
+        var smtp = new Smtp(
+                reader.optional("LATCHKEY_SMTP_HOST"),
+                reader.integer("LATCHKEY_SMTP_PORT", 25, 1, 65535),
+                reader.optional("LATCHKEY_SMTP_USERNAME"),
+                reader.optional("LATCHKEY_SMTP_PASSWORD"),
+                reader.string("LATCHKEY_SMTP_FROM", "Latchkey <no-reply@localhost>"),
+                reader.bool("LATCHKEY_SMTP_STARTTLS", false));
+        var argon2 = new Argon2(
+                reader.integer("LATCHKEY_ARGON2_MEMORY_KIB", Argon2.OWASP.memoryKib(), 1024, 4 * 1024 * 1024),
+                reader.integer("LATCHKEY_ARGON2_ITERATIONS", Argon2.OWASP.iterations(), 1, 100),
+                reader.integer("LATCHKEY_ARGON2_PARALLELISM", Argon2.OWASP.parallelism(), 1, 64));
+        return new Config(
+                reader.integer("LATCHKEY_PORT", 8080, 0, 65535),
+                dataDir,
+                url,
+                reader.string("LATCHKEY_DATABASE_USER", url.startsWith("jdbc:h2:") ? "sa" : ""),
+                reader.string("LATCHKEY_DATABASE_PASSWORD", ""),
+                platformToken,
+                smtp,
+                argon2,
+                reader.bool("LATCHKEY_DEV_MAILBOX", false));
+    }
+
+    private record EnvReader(Map<String, String> env) {
+        Optional<String> optional(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        String string(String name, String fallback) {
+            return optional(name).orElse(fallback);
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int value = Integer.parseInt(raw.get());
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new ConfigException(name + " must be a whole number from " + min + " to " + max
+                    + " (got '" + raw.get() + "')");
+        }
+
+        boolean bool(String name, boolean fallback) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            return switch (raw.get().toLowerCase()) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new ConfigException(name + " must be true or false (got '" + raw.get() + "')");
+            };
+        }
+    }
+}

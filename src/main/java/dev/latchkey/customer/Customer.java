@@ -1,0 +1,39 @@
+package dev.latchkey.customer;
+
+import java.time.Instant;
+
+/** A shopper's account row. The password hash never leaves the service layer. */
+public record Customer(
+        String tenantId,
+        String id,
+        String email,
+        boolean emailVerified,
+        Status status,
+        String passwordHash,
+        Profile profile,
+        String defaultShippingAddressId,
+        String defaultBillingAddressId,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    public enum Status {
+        ACTIVE, PENDING_ACTIVATION, ON_HOLD, DISABLED;
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+
+        public static Status fromWire(String value) {
+            return valueOf(value.toUpperCase());
+        }
+    }
+
+    /** The fields a shopper may change themselves. {@code attributes} is a JSON object as text. */
+    public record Profile(String firstName, String lastName, String title, String phone, String company,
+                          String preferredLanguage, String preferredCurrency, String preferredSite,
+                          boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt, String attributes) {
+        public static final Profile EMPTY =
+                new Profile(null, null, null, null, null, null, null, null, false, null, "{}");
+    }
+}

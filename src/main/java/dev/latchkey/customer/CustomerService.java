@@ -1,0 +1,122 @@
+package dev.latchkey.customer;
+
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.credential.PasswordHasher;
+import dev.latchkey.db.Database;
+import dev.latchkey.db.UniqueViolation;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.tenant.TenantSettings;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/** The rules of customer accounts: sign-up, credentials check and the shopper's own profile. */
+public final class CustomerService {
+    /** What the storefront must do after sign-up before the shopper can log in, or null when nothing. */
+    public record Registration(Customer customer, String nextStep) {
+    }
+
+    private final Database db;
+    private final CustomerStore store;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+
+    public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    public static String normaliseEmail(String email) {
+        return email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    public Registration register(String tenantId, TenantSettings settings, String email, String password,
+                                 ProfileInput profile) {
+        Instant now = now();
+        var status = settings.requireActivation() ? Customer.Status.PENDING_ACTIVATION : Customer.Status.ACTIVE;
+        var customer = new Customer(tenantId, Secrets.id("cus"), normaliseEmail(email), false, status,
+                hasher.hash(password), profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
+        try {
+            db.tx(h -> {
+                store.insert(h, customer);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (UniqueViolation.is(e)) {
+                throw emailTaken();
+            }
+            throw e;
+        }
+        String nextStep = settings.requireEmailVerification() ? "verify_email"
+                : settings.requireActivation() ? "await_activation" : null;
+        return new Registration(customer, nextStep);
+    }
+
+    public static ApiError emailTaken() {
+        return new ApiError(409, "email_taken", "An account with this email already exists.");
+    }
+
+    /**
+     * Checks email and password. Unknown email, wrong password (and, later, a locked account) fail the same way after
+     * the same work; the account's state is only revealed once the password was right.
+     */
+    public Customer authenticate(String tenantId, TenantSettings settings, String email, String password) {
+        var found = db.read(h -> store.findByEmail(h, tenantId, normaliseEmail(email)));
+        boolean ok = found.isPresent()
+                ? hasher.verify(password, found.get().passwordHash())
+                : hasher.verifyDummy(password);
+        if (!ok) {
+            throw invalidCredentials();
+        }
+        Customer customer = found.get();
+        if (settings.requireEmailVerification() && !customer.emailVerified()) {
+            throw new ApiError(403, "email_not_verified", "The email address has not been verified yet.");
+        }
+        switch (customer.status()) {
+            case PENDING_ACTIVATION -> throw new ApiError(403, "account_pending_activation",
+                    "The account is waiting for the merchant to activate it.");
+            case ON_HOLD -> throw new ApiError(403, "account_on_hold", "The account is on hold.");
+            case DISABLED -> throw new ApiError(403, "account_disabled", "The account is disabled.");
+            case ACTIVE -> {
+                return customer;
+            }
+        }
+        throw new IllegalStateException("unhandled status " + customer.status());
+    }
+
+    public static ApiError invalidCredentials() {
+        return new ApiError(401, "invalid_credentials", "The email or password is not correct.");
+    }
+
+    public Customer get(String tenantId, String id) {
+        return db.read(h -> store.find(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Customer"));
+    }
+
+    public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion) {
+        return db.tx(h -> {
+            Customer current = store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
+            if (expectedVersion != null && expectedVersion != current.version()) {
+                throw versionConflict();
+            }
+            Instant now = now();
+            int changed = store.updateProfile(h, tenantId, id, changes.applyTo(current.profile(), now),
+                    expectedVersion, now);
+            if (changed == 0) {
+                throw versionConflict();
+            }
+            return store.find(h, tenantId, id).orElseThrow();
+        });
+    }
+
+    private static ApiError versionConflict() {
+        return new ApiError(409, "version_conflict", "The customer was changed since you read it; read it again.");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

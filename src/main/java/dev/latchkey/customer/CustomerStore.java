@@ -1,0 +1,90 @@
+package dev.latchkey.customer;
+
+import dev.latchkey.db.Database;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** SQL for customer rows. Every statement names the tenant. */
+public final class CustomerStore {
+    private static final String PROFILE_COLUMNS = "first_name, last_name, title, phone, company, preferred_language, "
+            + "preferred_currency, preferred_site, accepts_marketing, accepts_marketing_updated_at, attributes";
+
+    public void insert(Handle h, Customer c) {
+        var update = h.createUpdate("INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash, "
+                + PROFILE_COLUMNS + ", created_at, updated_at, version) VALUES (:tenant, :id, :email, :verified, :status, "
+                + ":hash, :first_name, :last_name, :title, :phone, :company, :preferred_language, :preferred_currency, "
+                + ":preferred_site, :accepts_marketing, :accepts_marketing_updated_at, :attributes, :created, :updated, :version)")
+                .bind("tenant", c.tenantId())
+                .bind("id", c.id())
+                .bind("email", c.email())
+                .bind("verified", c.emailVerified())
+                .bind("status", c.status().wire())
+                .bind("hash", c.passwordHash())
+                .bind("created", Database.ts(c.createdAt()))
+                .bind("updated", Database.ts(c.updatedAt()))
+                .bind("version", c.version());
+        bindProfile(update, c.profile()).execute();
+    }
+
+    public Optional<Customer> find(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id)
+                .map((rs, ctx) -> customer(rs)).findOne();
+    }
+
+    public Optional<Customer> findByEmail(Handle h, String tenantId, String email) {
+        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND email = :email")
+                .bind("tenant", tenantId).bind("email", email)
+                .map((rs, ctx) -> customer(rs)).findOne();
+    }
+
+    /** Writes the profile; with {@code expectedVersion} the write only happens on that version. Returns rows changed. */
+    public int updateProfile(Handle h, String tenantId, String id, Customer.Profile profile, Long expectedVersion,
+                             Instant at) {
+        var update = h.createUpdate("UPDATE customers SET first_name = :first_name, last_name = :last_name, "
+                        + "title = :title, phone = :phone, company = :company, preferred_language = :preferred_language, "
+                        + "preferred_currency = :preferred_currency, preferred_site = :preferred_site, "
+                        + "accepts_marketing = :accepts_marketing, accepts_marketing_updated_at = :accepts_marketing_updated_at, "
+                        + "attributes = :attributes, updated_at = :at, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id"
+                        + (expectedVersion == null ? "" : " AND version = :version"))
+                .bind("tenant", tenantId).bind("id", id).bind("at", Database.ts(at));
+        if (expectedVersion != null) {
+            update.bind("version", expectedVersion);
+        }
+        return bindProfile(update, profile).execute();
+    }
+
+    private static <T extends SqlStatement<T>> T bindProfile(T statement, Customer.Profile p) {
+        return statement
+                .bind("first_name", p.firstName())
+                .bind("last_name", p.lastName())
+                .bind("title", p.title())
+                .bind("phone", p.phone())
+                .bind("company", p.company())
+                .bind("preferred_language", p.preferredLanguage())
+                .bind("preferred_currency", p.preferredCurrency())
+                .bind("preferred_site", p.preferredSite())
+                .bind("accepts_marketing", p.acceptsMarketing())
+                .bind("accepts_marketing_updated_at", Database.ts(p.acceptsMarketingUpdatedAt()))
+                .bind("attributes", p.attributes());
+    }
+
+    static Customer customer(ResultSet rs) throws SQLException {
+        var profile = new Customer.Profile(rs.getString("first_name"), rs.getString("last_name"),
+                rs.getString("title"), rs.getString("phone"), rs.getString("company"),
+                rs.getString("preferred_language"), rs.getString("preferred_currency"), rs.getString("preferred_site"),
+                rs.getBoolean("accepts_marketing"), Database.instant(rs, "accepts_marketing_updated_at"),
+                rs.getString("attributes"));
+        return new Customer(rs.getString("tenant_id"), rs.getString("id"), rs.getString("email"),
+                rs.getBoolean("email_verified"), Customer.Status.fromWire(rs.getString("status")),
+                rs.getString("password_hash"), profile, rs.getString("default_shipping_address_id"),
+                rs.getString("default_billing_address_id"), Database.instant(rs, "created_at"),
+                Database.instant(rs, "updated_at"), rs.getLong("version"));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.latchkey.customer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.time.Instant;
+
+/** The Customer object of the API. */
+public record CustomerView(
+        String id, String email, boolean emailVerified, String status, String firstName, String lastName, String title,
+        String phone, String company, String preferredLanguage, String preferredCurrency, String preferredSite,
+        boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt, JsonNode attributes,
+        String defaultShippingAddressId, String defaultBillingAddressId, Instant createdAt, Instant updatedAt,
+        long version) {
+
+    public static CustomerView of(Customer c, ObjectMapper mapper) {
+        var p = c.profile();
+        JsonNode attributes;
+        try {
+            attributes = mapper.readTree(p.attributes());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored attributes are JSON", e);
+        }
+        return new CustomerView(c.id(), c.email(), c.emailVerified(), c.status().wire(), p.firstName(), p.lastName(),
+                p.title(), p.phone(), p.company(), p.preferredLanguage(), p.preferredCurrency(), p.preferredSite(),
+                p.acceptsMarketing(), p.acceptsMarketingUpdatedAt(), attributes, c.defaultShippingAddressId(),
+                c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
+    }
+}

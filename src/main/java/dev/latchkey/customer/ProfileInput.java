@@ -1,0 +1,114 @@
+package dev.latchkey.customer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.http.JsonInput;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the writable Customer fields from a request: present fields change (null or "" clears), absent fields stay.
+ * Bounds match the column sizes so that nothing is ever cut or refused by the database.
+ */
+public final class ProfileInput {
+    public static final Set<String> FIELDS = Set.of("first_name", "last_name", "title", "phone", "company",
+            "preferred_language", "preferred_currency", "preferred_site", "accepts_marketing", "attributes");
+    public static final int MAX_ATTRIBUTES_BYTES = 16 * 1024;
+
+    private static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ()./-]{3,32}$");
+    private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
+    private static final Pattern CURRENCY = Pattern.compile("^[A-Za-z]{3}$");
+
+    private final Map<String, Object> changes;
+
+    private ProfileInput(Map<String, Object> changes) {
+        this.changes = changes;
+    }
+
+    public static ProfileInput read(JsonInput in, ObjectMapper mapper) {
+        Map<String, Object> changes = new HashMap<>();
+        text(in, changes, "first_name", 100);
+        text(in, changes, "last_name", 100);
+        text(in, changes, "title", 50);
+        text(in, changes, "company", 200);
+        text(in, changes, "preferred_site", 64);
+        text(in, changes, "phone", 32).ifPresent(phone -> {
+            if (!PHONE.matcher(phone).matches()) {
+                in.reject("phone", "invalid", "phone may hold digits, spaces, + ( ) . / - only.");
+            }
+        });
+        text(in, changes, "preferred_language", 35).ifPresent(language -> {
+            if (!LANGUAGE.matcher(language).matches()) {
+                in.reject("preferred_language", "invalid", "preferred_language must be a language tag such as en or de-AT.");
+            }
+        });
+        text(in, changes, "preferred_currency", 3).ifPresent(currency -> {
+            if (!CURRENCY.matcher(currency).matches()) {
+                in.reject("preferred_currency", "invalid", "preferred_currency must be an ISO 4217 code such as EUR.");
+            } else {
+                changes.put("preferred_currency", currency.toUpperCase());
+            }
+        });
+        if (in.has("accepts_marketing")) {
+            Optional<Boolean> value = in.bool("accepts_marketing");
+            if (value.isEmpty() && !in.hasErrorFor("accepts_marketing")) {
+                in.reject("accepts_marketing", "invalid_type", "accepts_marketing must be true or false.");
+            }
+            value.ifPresent(v -> changes.put("accepts_marketing", v));
+        }
+        if (in.has("attributes")) {
+            Optional<ObjectNode> attributes = in.object("attributes");
+            String json = attributes.map(node -> write(mapper, node)).orElse("{}");
+            if (json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ATTRIBUTES_BYTES) {
+                in.reject("attributes", "too_long", "attributes may hold at most " + MAX_ATTRIBUTES_BYTES + " bytes of JSON.");
+            } else if (!in.hasErrorFor("attributes")) {
+                changes.put("attributes", json);
+            }
+        }
+        return new ProfileInput(changes);
+    }
+
+    private static Optional<String> text(JsonInput in, Map<String, Object> changes, String field, int max) {
+        if (!in.has(field)) {
+            return Optional.empty();
+        }
+        Optional<String> value = in.string(field, max).map(String::trim);
+        if (!in.hasErrorFor(field)) {
+            changes.put(field, value.orElse(null));
+        }
+        return value;
+    }
+
+    private static String write(ObjectMapper mapper, ObjectNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON tree is writable", e);
+        }
+    }
+
+    public boolean isEmpty() {
+        return changes.isEmpty();
+    }
+
+    public Customer.Profile applyTo(Customer.Profile p, Instant now) {
+        boolean marketing = (boolean) changes.getOrDefault("accepts_marketing", p.acceptsMarketing());
+        Instant marketingAt = changes.containsKey("accepts_marketing") && marketing != p.acceptsMarketing()
+                ? now : p.acceptsMarketingUpdatedAt();
+        return new Customer.Profile(
+                get("first_name", p.firstName()), get("last_name", p.lastName()), get("title", p.title()),
+                get("phone", p.phone()), get("company", p.company()),
+                get("preferred_language", p.preferredLanguage()), get("preferred_currency", p.preferredCurrency()),
+                get("preferred_site", p.preferredSite()), marketing, marketingAt, get("attributes", p.attributes()));
+    }
+
+    private String get(String field, String fallback) {
+        return changes.containsKey(field) ? (String) changes.get(field) : fallback;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.latchkey.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.config.Config;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** The connection pool, the schema migrations and the two ways of running SQL: in a transaction or not. */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    public static Database open(Config config) {
+        var hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.databaseUrl());
+        hikari.setUsername(config.databaseUser());
+        hikari.setPassword(config.databasePassword());
+        hikari.setMaximumPoolSize(config.isPostgres() ? 16 : 8);
+        hikari.setPoolName("latchkey");
+        var dataSource = new HikariDataSource(hikari);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new Database(dataSource);
+    }
+
+    public <T> T tx(HandleCallback<T, RuntimeException> work) {
+        return jdbi.inTransaction(work);
+    }
+
+    public <T> T read(HandleCallback<T, RuntimeException> work) {
+        return jdbi.withHandle(work);
+    }
+
+    public void run(java.util.function.Consumer<Handle> work) {
+        jdbi.useHandle(work::accept);
+    }
+
+    public boolean isUp() {
+        try (var connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Timestamps are bound as UTC offsets so that both engines store the same instant whatever the JVM zone. */
+    public static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    public static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.latchkey.http;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A refusal with an HTTP status and a stable {@code code}. Services throw it; {@link ProblemResponder} turns it into
+ * RFC 9457 problem+json. The codes named in the API contract are part of it.
+ */
+public final class ApiError extends RuntimeException {
+    private final int status;
+    private final String code;
+    private final List<FieldError> errors;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    public ApiError(int status, String code, String detail, List<FieldError> errors) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.errors = List.copyOf(errors);
+    }
+
+    public ApiError(int status, String code, String detail) {
+        this(status, code, detail, List.of());
+    }
+
+    public static ApiError validation(List<FieldError> errors) {
+        return new ApiError(422, "validation_failed", "One or more fields are invalid.", errors);
+    }
+
+    public static ApiError validation(String field, String code, String message) {
+        return validation(List.of(new FieldError(field, code, message)));
+    }
+
+    public static ApiError notFound(String what) {
+        return new ApiError(404, "not_found", what + " was not found.");
+    }
+
+    public static ApiError invalidToken() {
+        return new ApiError(401, "invalid_token", "The access token is missing, unknown, expired or revoked.")
+                .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    }
+
+    public static ApiError insufficientScope(String detail) {
+        return new ApiError(403, "insufficient_scope", detail);
+    }
+
+    public ApiError withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.latchkey.http;
+
+/** Who is calling, as far as the network tells: recorded on sessions and in the audit log. */
+public record ClientInfo(String ip, String userAgent) {
+    public static final int MAX_USER_AGENT = 512;
+
+    public ClientInfo {
+        if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
+            userAgent = userAgent.substring(0, MAX_USER_AGENT);
+        }
+    }
+}

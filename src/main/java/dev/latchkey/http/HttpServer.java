@@ -1,0 +1,81 @@
+package dev.latchkey.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Builds the Javalin server: JSON, limits, request ids, CORS preflights, the request log, metrics and error mapping.
+ * Feature routes are handed in as plain functions that add themselves.
+ */
+public final class HttpServer {
+    private static final Logger requestLog = LoggerFactory.getLogger("latchkey.request");
+    public static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final String STOREFRONT_HEADERS = "Authorization, Content-Type, X-Api-Key, X-Request-Id, X-Order-Token";
+
+    private HttpServer() {
+    }
+
+    public static Javalin create(ObjectMapper mapper, MeterRegistry metrics, List<Consumer<JavalinDefaultRoutingApi>> features) {
+        var problems = new ProblemResponder();
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.prefer405over404 = true;
+            config.jsonMapper(new JavalinJackson(mapper, true));
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.requestLogger.http((ctx, ms) -> {
+                String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+                Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
+                        .tag("status", Integer.toString(ctx.statusCode())).register(metrics)
+                        .record((long) (ms * 1000), TimeUnit.MICROSECONDS);
+                // The path only: query strings may carry tokens (DELETE /v1/me?token=...), headers carry keys.
+                requestLog.info("{} {} {} {}ms id={}", ctx.method(), ctx.path(), ctx.statusCode(),
+                        String.format("%.1f", ms), RequestIds.of(ctx));
+            });
+            var routes = config.routes;
+            routes.before(ctx -> {
+                RequestIds.assign(ctx);
+                ctx.header("X-Content-Type-Options", "nosniff");
+                if (ctx.path().startsWith("/v1/")) {
+                    ctx.header("Cache-Control", "no-store");
+                }
+            });
+            routes.exception(ApiError.class, problems::apiError);
+            routes.exception(HttpResponseException.class, problems::framework);
+            routes.exception(Exception.class, problems::unexpected);
+            routes.options("/v1/*", HttpServer::preflight);
+            features.forEach(feature -> feature.accept(routes));
+        });
+    }
+
+    /**
+     * Preflights are answered for any origin (the key is not sent on a preflight); the real response only carries
+     * Access-Control-Allow-Origin for the tenant's allowed origins. Admin and platform routes get no CORS at all.
+     */
+    private static void preflight(io.javalin.http.Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null || ctx.path().startsWith("/v1/admin/") || ctx.path().startsWith("/v1/platform/")) {
+            ctx.status(204);
+            return;
+        }
+        ctx.header("Access-Control-Allow-Origin", origin);
+        ctx.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
+        ctx.header("Access-Control-Allow-Headers", STOREFRONT_HEADERS);
+        ctx.header("Access-Control-Max-Age", "600");
+        ctx.header("Vary", "Origin");
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.latchkey.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A request body read as a JSON object. Each accessor checks one field's type and bounds and collects what is wrong,
+ * so that one 422 answer lists every bad field at once; {@link #validate()} throws it.
+ */
+public final class JsonInput {
+    private final ObjectNode body;
+    private final List<FieldError> errors = new ArrayList<>();
+
+    private JsonInput(ObjectNode body) {
+        this.body = body;
+    }
+
+    public static JsonInput parse(ObjectMapper mapper, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return new JsonInput(mapper.createObjectNode());
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(raw);
+        } catch (JacksonException e) {
+            throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new ApiError(400, "malformed_json", "The request body must be a JSON object.");
+        }
+        return new JsonInput(object);
+    }
+
+    public static JsonInput of(ObjectNode body) {
+        return new JsonInput(body);
+    }
+
+    public ObjectNode raw() {
+        return body;
+    }
+
+    public boolean has(String field) {
+        return body.has(field);
+    }
+
+    public Iterator<String> fieldNames() {
+        return body.fieldNames();
+    }
+
+    public void reject(String field, String code, String message) {
+        errors.add(new FieldError(field, code, message));
+    }
+
+    /** Fields that the caller may not set here answer 422 {@code read_only}. */
+    public void rejectPresent(Set<String> fields) {
+        for (String field : fields) {
+            if (body.has(field)) {
+                reject(field, "read_only", field + " cannot be changed here.");
+            }
+        }
+    }
+
+    public String required(String field, int maxLength) {
+        Optional<String> value = string(field, maxLength);
+        if (value.isEmpty() && !hasErrorFor(field)) {
+            reject(field, "required", field + " is required.");
+        }
+        return value.orElse(null);
+    }
+
+    /** A string that may be absent or null; blank strings count as absent. */
+    public Optional<String> string(String field, int maxLength) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            reject(field, "invalid_type", field + " must be a string.");
+            return Optional.empty();
+        }
+        String value = node.textValue();
+        if (value.length() > maxLength) {
+            reject(field, "too_long", field + " must be at most " + maxLength + " characters.");
+            return Optional.empty();
+        }
+        return value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    public Optional<Boolean> bool(String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            reject(field, "invalid_type", field + " must be true or false.");
+            return Optional.empty();
+        }
+        return Optional.of(node.booleanValue());
+    }
+
+    public Optional<Long> integer(String field, long min, long max) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            reject(field, "invalid_type", field + " must be a whole number.");
+            return Optional.empty();
+        }
+        long value = node.longValue();
+        if (value < min || value > max) {
+            reject(field, "out_of_range", field + " must be between " + min + " and " + max + ".");
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    public Optional<ObjectNode> object(String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!(node instanceof ObjectNode object)) {
+            reject(field, "invalid_type", field + " must be a JSON object.");
+            return Optional.empty();
+        }
+        return Optional.of(object);
+    }
+
+    public Optional<List<String>> stringList(String field, int maxItems, int maxLength) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isArray()) {
+            reject(field, "invalid_type", field + " must be an array of strings.");
+            return Optional.empty();
+        }
+        if (node.size() > maxItems) {
+            reject(field, "too_long", field + " may hold at most " + maxItems + " items.");
+            return Optional.empty();
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isTextual() || item.textValue().length() > maxLength) {
+                reject(field, "invalid_type", field + " must hold strings of at most " + maxLength + " characters.");
+                return Optional.empty();
+            }
+            values.add(item.textValue());
+        }
+        return Optional.of(values);
+    }
+
+    public boolean hasErrorFor(String field) {
+        return errors.stream().anyMatch(e -> e.field().equals(field));
+    }
+
+    public boolean valid() {
+        return errors.isEmpty();
+    }
+
+    public void validate() {
+        if (!errors.isEmpty()) {
+            throw ApiError.validation(errors);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.latchkey.http;
+
+import io.javalin.http.Context;
+
+/** Reads {@code ?limit=} (default 20, 1..100) and {@code ?cursor=}. */
+public record Paging(int limit, Cursor cursor) {
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+
+    public static Paging from(Context ctx) {
+        String rawLimit = ctx.queryParam("limit");
+        int limit = DEFAULT_LIMIT;
+        if (rawLimit != null) {
+            try {
+                limit = Integer.parseInt(rawLimit);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw ApiError.validation("limit", "out_of_range", "limit must be between 1 and " + MAX_LIMIT + ".");
+            }
+        }
+        String rawCursor = ctx.queryParam("cursor");
+        return new Paging(limit, rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor));
+    }
+}

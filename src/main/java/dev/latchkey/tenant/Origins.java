@@ -1,0 +1,50 @@
+package dev.latchkey.tenant;
+
+import java.net.URI;
+
+/** Origin parsing shared by settings and redirect checks: scheme, host and port, nothing else. */
+public final class Origins {
+    private Origins() {
+    }
+
+    /** The canonical origin of an origin string, or null when it is not a bare http(s) origin. */
+    public static String normalise(String raw) {
+        URI uri = parse(raw);
+        if (uri == null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return null;
+        }
+        return originOf(uri);
+    }
+
+    /** The origin of a full URL (for redirect checks), or null when it is not an absolute http(s) URL. */
+    public static String ofUrl(String raw) {
+        URI uri = parse(raw);
+        return uri == null ? null : originOf(uri);
+    }
+
+    private static URI parse(String raw) {
+        if (raw == null || raw.length() > 2048) {
+            return null;
+        }
+        try {
+            URI uri = new URI(raw.trim());
+            String scheme = uri.getScheme();
+            if (scheme == null || uri.getHost() == null || uri.getRawUserInfo() != null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                return null;
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static String originOf(URI uri) {
+        String scheme = uri.getScheme().toLowerCase();
+        int port = uri.getPort();
+        int defaultPort = scheme.equals("https") ? 443 : 80;
+        String host = uri.getHost().toLowerCase();
+        return scheme + "://" + host + (port == -1 || port == defaultPort ? "" : ":" + port);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.latchkey.tenant;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.db.Database;
+import dev.latchkey.db.UniqueViolation;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Page;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Tenants, their keys and settings. Keys and settings are read on every request, so both are cached briefly. */
+public final class TenantService {
+    /** What creating a tenant returns: the only moment the plain keys exist outside the caller. */
+    public record Created(Tenant tenant, String publishableKey, String secretKey) {
+    }
+
+    private final Database db;
+    private final TenantStore store;
+    private final SettingsValidator validator;
+    private final Clock clock;
+    private final Cache<String, Optional<ApiKey>> keys = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+    private final Cache<String, Tenant> tenants = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+
+    public TenantService(Database db, TenantStore store, SettingsValidator validator, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.validator = validator;
+        this.clock = clock;
+    }
+
+    public Created create(String id, String name, ObjectNode settingsPatch) {
+        TenantSettings settings = validator.apply(TenantSettings.DEFAULTS, settingsPatch, "settings.");
+        var tenant = new Tenant(id, name, settings, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        String publishable = Secrets.secret(ApiKey.Kind.PUBLISHABLE.prefix());
+        String secret = Secrets.secret(ApiKey.Kind.SECRET.prefix());
+        try {
+            db.tx(h -> {
+                store.insert(h, tenant);
+                store.insertKey(h, newKey(id, ApiKey.Kind.PUBLISHABLE, publishable));
+                store.insertKey(h, newKey(id, ApiKey.Kind.SECRET, secret));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (UniqueViolation.is(e)) {
+                throw new ApiError(409, "tenant_exists", "A tenant with id '" + id + "' already exists.");
+            }
+            throw e;
+        }
+        return new Created(tenant, publishable, secret);
+    }
+
+    private ApiKey newKey(String tenantId, ApiKey.Kind kind, String plain) {
+        return new ApiKey(Secrets.id("key"), tenantId, kind, Secrets.sha256(plain),
+                plain.substring(plain.length() - 4), clock.instant(), null);
+    }
+
+    public Page<Tenant> list(Cursor after, int limit) {
+        List<Tenant> rows = db.read(h -> store.list(h, after, limit + 1));
+        return page(rows, limit);
+    }
+
+    private static Page<Tenant> page(List<Tenant> rows, int limit) {
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        Tenant last = rows.get(limit - 1);
+        return new Page<>(rows.subList(0, limit), new Cursor(last.createdAt(), last.id()).encode());
+    }
+
+    /** The active key with this plain value, if any. */
+    public Optional<ApiKey> key(String plainKey) {
+        return keys.get(Secrets.sha256(plainKey), hash -> db.read(h -> store.findKey(h, hash)))
+                .filter(ApiKey::active);
+    }
+
+    public Tenant tenant(String tenantId) {
+        Tenant tenant = tenants.get(tenantId, id -> db.read(h -> store.find(h, id)).orElse(null));
+        if (tenant == null) {
+            throw ApiError.notFound("Tenant");
+        }
+        return tenant;
+    }
+
+    public TenantSettings settings(String tenantId) {
+        return tenant(tenantId).settings();
+    }
+
+    public TenantSettings updateSettings(String tenantId, ObjectNode patch) {
+        TenantSettings updated = validator.apply(settings(tenantId), patch, "");
+        db.tx(h -> {
+            store.updateSettings(h, tenantId, updated, clock.instant());
+            return null;
+        });
+        tenants.invalidate(tenantId);
+        return updated;
+    }
+}

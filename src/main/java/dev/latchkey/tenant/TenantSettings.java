@@ -1,0 +1,29 @@
+package dev.latchkey.tenant;
+
+import java.util.List;
+
+/** A tenant's policy. Stored as JSON; a setting missing from the stored JSON takes its default from {@link #DEFAULTS}. */
+public record TenantSettings(
+        long accessTokenTtl,
+        long refreshTokenTtl,
+        long anonymousTokenTtl,
+        long anonymousRefreshTtl,
+        boolean requireEmailVerification,
+        boolean requireActivation,
+        int passwordMinLength,
+        long passwordResetTtl,
+        long verificationTtl,
+        List<String> allowedOrigins,
+        long refreshReuseGrace,
+        String cartMergeStrategy,
+        long emailInterval,
+        int lockoutThreshold,
+        long lockoutDuration) {
+
+    public static final TenantSettings DEFAULTS = new TenantSettings(
+            86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900);
+
+    public TenantSettings {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+}
