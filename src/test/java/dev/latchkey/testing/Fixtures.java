@@ -1,0 +1,62 @@
+package dev.latchkey.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builders for what most tests start from: a tenant with its keys, a registered and logged-in shopper. */
+public final class Fixtures {
+    public static final String PASSWORD = "correct horse battery staple";
+
+    private Fixtures() {
+    }
+
+    public record Tenant(String id, String pk, String sk, JsonNode settings) {
+    }
+
+    public record Shopper(Tenant tenant, String email, String password, String customerId, String accessToken,
+                          String refreshToken, String sessionId, JsonNode authResult) {
+    }
+
+    public static String uniqueId(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static String uniqueEmail() {
+        return "shopper-" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
+    }
+
+    public static Tenant tenant(Api api) {
+        return tenant(api, Map.of());
+    }
+
+    public static Tenant tenant(Api api, Map<String, Object> settings) {
+        var res = api.post("/v1/platform/tenants").bearer(TestServer.PLATFORM_TOKEN)
+                .body(Map.of("id", uniqueId("t"), "name", "Test Shop", "settings", settings))
+                .send().expect(201);
+        return new Tenant(res.body().path("tenant").path("id").asText(), res.str("publishable_key"),
+                res.str("secret_key"), res.body().path("tenant").path("settings"));
+    }
+
+    public static Shopper shopper(Api api, Tenant tenant) {
+        return shopper(api, tenant, Map.of());
+    }
+
+    public static Shopper shopper(Api api, Tenant tenant, Map<String, Object> extra) {
+        String email = uniqueEmail();
+        Map<String, Object> body = new HashMap<>(Map.of("email", email, "password", PASSWORD));
+        body.putAll(extra);
+        var res = api.post("/v1/customers").key(tenant.pk()).body(body).send().expect(201);
+        return new Shopper(tenant, email, PASSWORD, res.body().path("customer").path("id").asText(),
+                res.str("access_token"), res.str("refresh_token"), res.str("session_id"), res.body());
+    }
+
+    public static Shopper login(Api api, Tenant tenant, String email, String password) {
+        var res = api.post("/v1/auth/login").key(tenant.pk())
+                .body(Map.of("email", email, "password", password)).send().expect(200);
+        return new Shopper(tenant, email, password, res.body().path("customer").path("id").asText(),
+                res.str("access_token"), res.str("refresh_token"), res.str("session_id"), res.body());
+    }
+}
