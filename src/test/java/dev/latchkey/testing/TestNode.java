@@ -1,0 +1,29 @@
+package dev.latchkey.testing;
+
+import dev.latchkey.Application;
+
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * One more server on a database that the test chooses: to stop and start again on the same data (restart), or to run
+ * two nodes side by side on one database. The caller closes it.
+ */
+public final class TestNode implements AutoCloseable {
+    public final Application app;
+    public final Api api;
+
+    private TestNode(Application app) {
+        this.app = app;
+        this.api = new Api("http://127.0.0.1:" + app.port(), OpenApiContract.shared());
+    }
+
+    public static TestNode start(TestDatabases.Fresh db, Clock clock) {
+        return new TestNode(new Application(TestServer.config(db, Map.of()), clock).start(0));
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}
