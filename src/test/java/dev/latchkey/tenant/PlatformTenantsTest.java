@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,15 @@ class PlatformTenantsTest extends ApiTest {
         create(Map.of("id", id, "name", "First")).expect(201);
 
         create(Map.of("id", id, "name", "Second")).expect(409, "tenant_exists");
+    }
+
+    @Test
+    void createWhenSameIdConcurrentlyThenExactlyOneCreatedOthersConflict() {
+        String id = Fixtures.uniqueId("t");
+
+        List<Integer> statuses = Concurrently.statuses(8, () -> create(Map.of("id", id, "name", "Race")));
+
+        assertThat(statuses).containsOnly(201, 409).containsOnlyOnce(201);
     }
 
     @ParameterizedTest

@@ -1,0 +1,106 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static dev.latchkey.testing.Problems.assertInvalid;
+import static dev.latchkey.testing.Problems.fieldErrors;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoginTest extends ApiTest {
+    private final Fixtures.Tenant tenant = Fixtures.tenant(api);
+    private final Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+
+    private Api.Res login(Object body) {
+        return api.post("/v1/auth/login").key(tenant.pk()).body(body).send();
+    }
+
+    @Test
+    void loginWhenCredentialsRightThenAuthResultWithNewSession() {
+        var res = login(Map.of("email", shopper.email(), "password", shopper.password())).expect(200);
+
+        assertThat(res.str("access_token")).startsWith("cust_").isNotEqualTo(shopper.accessToken());
+        assertThat(res.str("refresh_token")).startsWith("rt_").isNotEqualTo(shopper.refreshToken());
+        assertThat(res.str("session_id")).startsWith("ses_").isNotEqualTo(shopper.sessionId());
+        assertThat(res.str("token_type")).isEqualTo("Bearer");
+        assertThat(res.body().path("expires_in").asLong()).isEqualTo(86400);
+        assertThat(res.body().path("refresh_token_expires_in").asLong()).isEqualTo(2592000);
+        assertThat(res.body().path("customer").path("id").asText()).isEqualTo(shopper.customerId());
+        assertThat(res.body().path("cart_id").isNull()).isTrue();
+        assertThat(res.header("Cache-Control")).contains("no-store");
+    }
+
+    @Test
+    void loginWhenTenantTtlsChangedThenExpiriesFollowThem() {
+        var shortLived = Fixtures.tenant(api, Map.of("access_token_ttl", 600, "refresh_token_ttl", 7200));
+        var s = Fixtures.shopper(api, shortLived);
+
+        var res = api.post("/v1/auth/login").key(shortLived.pk())
+                .body(Map.of("email", s.email(), "password", s.password())).send().expect(200);
+
+        assertThat(res.body().path("expires_in").asLong()).isEqualTo(600);
+        assertThat(res.body().path("refresh_token_expires_in").asLong()).isEqualTo(7200);
+    }
+
+    @Test
+    void loginWhenEmailInOtherCaseOrPaddedThenAccepted() {
+        login(Map.of("email", shopper.email().toUpperCase(), "password", shopper.password())).expect(200);
+        login(Map.of("email", " " + shopper.email() + " ", "password", shopper.password())).expect(200);
+    }
+
+    @Test
+    void loginWhenPasswordWrongOrEmailUnknownThenSameAnswer() {
+        var wrongPassword = login(Map.of("email", shopper.email(), "password", "not the password"))
+                .expect(401, "invalid_credentials");
+        var unknownEmail = login(Map.of("email", Fixtures.uniqueEmail(), "password", shopper.password()))
+                .expect(401, "invalid_credentials");
+
+        assertThat(unknownEmail.str("detail")).isEqualTo(wrongPassword.str("detail"));
+        assertThat(unknownEmail.str("title")).isEqualTo(wrongPassword.str("title"));
+        assertThat(unknownEmail.str("type")).isEqualTo(wrongPassword.str("type"));
+        assertThat(unknownEmail.body().size()).isEqualTo(wrongPassword.body().size());
+    }
+
+    @Test
+    void loginWhenPasswordDiffersOnlyInCaseThenRefused() {
+        login(Map.of("email", shopper.email(), "password", shopper.password().toUpperCase()))
+                .expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void loginWhenAccountOfAnotherTenantThenInvalidCredentials() {
+        var other = Fixtures.tenant(api);
+        api.post("/v1/auth/login").key(other.pk()).body(Map.of("email", shopper.email(), "password", shopper.password()))
+                .send().expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void loginWhenFieldsMissingThenRequired() {
+        var res = login(Map.of()).expect(422, "validation_failed");
+        assertThat(fieldErrors(res)).contains("email:required", "password:required");
+
+        assertInvalid(login(Map.of("email", shopper.email())), "password", "required");
+        assertInvalid(login(Map.of("password", shopper.password())), "email", "required");
+    }
+
+    @Test
+    void loginWhenFieldsHaveWrongTypesThenInvalidType() {
+        assertInvalid(login(Map.of("email", 5, "password", shopper.password())), "email", "invalid_type");
+        assertInvalid(login(Map.of("email", shopper.email(), "password", true)), "password", "invalid_type");
+    }
+
+    @Test
+    void loginWhenApiKeyMissingThenInvalidApiKey() {
+        api.post("/v1/auth/login").body(Map.of("email", shopper.email(), "password", shopper.password())).send()
+                .expect(401, "invalid_api_key");
+    }
+
+    @Test
+    void loginWhenJsonMalformedThenBadRequest() {
+        login("{\"email\": ").expect(400, "malformed_json");
+    }
+}

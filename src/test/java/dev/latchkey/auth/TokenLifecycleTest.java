@@ -1,0 +1,200 @@
+package dev.latchkey.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static dev.latchkey.testing.Problems.assertInvalid;
+import static dev.latchkey.testing.Tokens.anonymous;
+import static dev.latchkey.testing.Tokens.assertRefused;
+import static dev.latchkey.testing.Tokens.introspect;
+import static dev.latchkey.testing.Tokens.refresh;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenLifecycleTest extends ApiTest {
+    private final Fixtures.Tenant tenant = Fixtures.tenant(api);
+    private final Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+
+    @Test
+    void introspectWhenCustomerTokenThenDescribesIt() {
+        JsonNode token = introspect(api, tenant, shopper.accessToken()).expect(200).body();
+
+        assertThat(token.path("active").asBoolean()).isTrue();
+        assertThat(token.path("kind").asText()).isEqualTo("customer");
+        assertThat(token.path("token_type").asText()).isEqualTo("Bearer");
+        assertThat(token.path("expires_in").asLong()).isBetween(86000L, 86400L);
+        assertThat(Instant.parse(token.path("expires_at").asText()))
+                .isEqualTo(Instant.parse(shopper.authResult().path("expires_at").asText()));
+        assertThat(token.path("session_id").asText()).isEqualTo(shopper.sessionId());
+        assertThat(token.path("customer_id").asText()).isEqualTo(shopper.customerId());
+        assertThat(token.path("email").asText()).isEqualTo(shopper.email());
+        assertThat(token.path("scope").isArray()).isTrue();
+    }
+
+    @Test
+    void introspectWhenNoBearerOrGarbageThenInvalidToken() {
+        var res = api.get("/v1/auth/token").key(tenant.pk()).send().expect(401, "invalid_token");
+        assertThat(res.header("WWW-Authenticate")).contains("Bearer");
+
+        assertRefused(api, tenant, "garbage");
+        assertRefused(api, tenant, "cust_" + "A".repeat(43));
+        assertRefused(api, tenant, shopper.refreshToken());
+    }
+
+    @Test
+    void introspectWhenApiKeyMissingThenInvalidApiKey() {
+        api.get("/v1/auth/token").bearer(shopper.accessToken()).send().expect(401, "invalid_api_key");
+    }
+
+    @Test
+    void refreshWhenValidThenRotatesBothTokensInTheSameSession() {
+        var res = refresh(api, tenant, shopper.refreshToken()).expect(200);
+
+        assertThat(res.str("access_token")).startsWith("cust_").isNotEqualTo(shopper.accessToken());
+        assertThat(res.str("refresh_token")).startsWith("rt_").isNotEqualTo(shopper.refreshToken());
+        assertThat(res.str("session_id")).isEqualTo(shopper.sessionId());
+        assertThat(res.body().path("customer").path("id").asText()).isEqualTo(shopper.customerId());
+        assertThat(res.body().path("expires_in").asLong()).isEqualTo(86400);
+        assertThat(res.header("Cache-Control")).contains("no-store");
+        introspect(api, tenant, res.str("access_token")).expect(200);
+    }
+
+    @Test
+    void refreshWhenRotatedThenOldAccessTokenRefused() {
+        refresh(api, tenant, shopper.refreshToken()).expect(200);
+
+        assertRefused(api, tenant, shopper.accessToken());
+        api.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(401, "invalid_token");
+    }
+
+    @Test
+    void refreshWhenNewRefreshTokenUsedThenChainContinues() {
+        var first = refresh(api, tenant, shopper.refreshToken()).expect(200);
+        var second = refresh(api, tenant, first.str("refresh_token")).expect(200);
+
+        assertThat(second.str("session_id")).isEqualTo(shopper.sessionId());
+        assertRefused(api, tenant, first.str("access_token"));
+        introspect(api, tenant, second.str("access_token")).expect(200);
+    }
+
+    @Test
+    void refreshWhenTokenUnknownOrMissingThenRefused() {
+        refresh(api, tenant, "rt_" + "A".repeat(43)).expect(401, "invalid_token");
+        refresh(api, tenant, shopper.accessToken()).expect(401, "invalid_token");
+        assertInvalid(api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of()).send(), "refresh_token", "required");
+        assertInvalid(api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", 7)).send(),
+                "refresh_token", "invalid_type");
+    }
+
+    @Test
+    void refreshWhenRefreshTokenExpiredThenInvalidToken() {
+        var shortLived = Fixtures.tenant(api, Map.of("refresh_token_ttl", 60, "access_token_ttl", 60));
+        var s = Fixtures.shopper(api, shortLived);
+
+        server.clock.advance(Duration.ofSeconds(61));
+
+        refresh(api, shortLived, s.refreshToken()).expect(401, "invalid_token");
+    }
+
+    @Test
+    void renewWhenCustomerTokenThenNewAccessTokenWithLaterExpiryAndOldOneRevoked() {
+        Instant before = Instant.parse(shopper.authResult().path("expires_at").asText());
+        server.clock.advance(Duration.ofSeconds(5));
+
+        var res = api.post("/v1/auth/renew").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+
+        assertThat(res.str("access_token")).startsWith("cust_").isNotEqualTo(shopper.accessToken());
+        assertThat(Instant.parse(res.str("expires_at"))).isAfter(before);
+        assertThat(res.str("session_id")).isEqualTo(shopper.sessionId());
+        assertThat(res.body().path("customer").path("id").asText()).isEqualTo(shopper.customerId());
+        assertRefused(api, tenant, shopper.accessToken());
+        introspect(api, tenant, res.str("access_token")).expect(200);
+        refresh(api, tenant, shopper.refreshToken()).expect(401, "invalid_token"); // rotated, not "reused"
+        refresh(api, tenant, res.str("refresh_token")).expect(200);
+    }
+
+    @Test
+    void renewWhenAnonymousTokenThenInsufficientScope() {
+        String anon = anonymous(api, tenant).str("access_token");
+        api.post("/v1/auth/renew").key(tenant.pk()).bearer(anon).send().expect(403, "insufficient_scope");
+    }
+
+    @Test
+    void renewWhenTokenRevokedThenInvalidToken() {
+        api.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
+        api.post("/v1/auth/renew").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(401, "invalid_token");
+    }
+
+    @Test
+    void logoutWhenCalledThenAccessAndRefreshTokensRevoked() {
+        var res = api.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
+
+        assertThat(res.raw()).isEmpty();
+        assertRefused(api, tenant, shopper.accessToken());
+        api.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(401, "invalid_token");
+        refresh(api, tenant, shopper.refreshToken()).expect(401, "invalid_token");
+    }
+
+    @Test
+    void logoutWhenOtherSessionOfSameCustomerThenItStaysAlive() {
+        var second = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+
+        api.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
+
+        introspect(api, tenant, second.accessToken()).expect(200);
+        assertRefused(api, tenant, shopper.accessToken());
+    }
+
+    @Test
+    void logoutWhenCalledTwiceThenSecondIsInvalidToken() {
+        api.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
+        api.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(401, "invalid_token");
+    }
+
+    @Test
+    void accessTokenWhenExpiredThenInvalidTokenWithChallenge() {
+        var shortLived = Fixtures.tenant(api, Map.of("access_token_ttl", 60));
+        var s = Fixtures.shopper(api, shortLived);
+        assertThat(s.authResult().path("expires_in").asLong()).isEqualTo(60);
+        introspect(api, shortLived, s.accessToken()).expect(200);
+
+        server.clock.advance(Duration.ofSeconds(61));
+
+        assertRefused(api, shortLived, s.accessToken());
+        var me = api.get("/v1/me").key(shortLived.pk()).bearer(s.accessToken()).send().expect(401, "invalid_token");
+        assertThat(me.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
+        refresh(api, shortLived, s.refreshToken()).expect(200);
+    }
+
+    @Test
+    void tokenWhenUsedUnderAnotherTenantsKeyThenInvalidToken() {
+        var other = Fixtures.tenant(api);
+
+        assertRefused(api, other, shopper.accessToken());
+        api.get("/v1/me").key(other.pk()).bearer(shopper.accessToken()).send().expect(401, "invalid_token");
+        api.get("/v1/me").key(other.sk()).bearer(shopper.accessToken()).send().expect(401, "invalid_token");
+        api.post("/v1/auth/logout").key(other.pk()).bearer(shopper.accessToken()).send().expect(401, "invalid_token");
+        introspect(api, tenant, shopper.accessToken()).expect(200);
+    }
+
+    @Test
+    void refreshWhenTokenOfAnotherTenantThenInvalidTokenAndTokenStaysUsable() {
+        var other = Fixtures.tenant(api);
+
+        refresh(api, other, shopper.refreshToken()).expect(401, "invalid_token");
+
+        var res = refresh(api, tenant, shopper.refreshToken()).expect(200);
+        assertThat(res.str("session_id")).isEqualTo(shopper.sessionId());
+    }
+
+    @Test
+    void tokenWhenSecretKeyGivenInsteadOfPublishableThenStillAccepted() {
+        introspect(api, tenant, shopper.accessToken()).expect(200);
+        api.get("/v1/auth/token").key(tenant.sk()).bearer(shopper.accessToken()).send().expect(200);
+    }
+}

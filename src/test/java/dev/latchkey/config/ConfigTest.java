@@ -1,0 +1,84 @@
+package dev.latchkey.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "LATCHKEY_PORT, abc",
+            "LATCHKEY_PORT, 70000",
+            "LATCHKEY_PORT, -1",
+            "LATCHKEY_DATABASE_URL, postgres://localhost/latchkey",
+            "LATCHKEY_DATABASE_URL, jdbc:mysql://localhost/latchkey",
+            "LATCHKEY_PLATFORM_TOKEN, too-short",
+            "LATCHKEY_SMTP_STARTTLS, maybe",
+            "LATCHKEY_SMTP_PORT, 0",
+    })
+    void fromEnvWhenValueInvalidThenConfigExceptionNamingTheVariable(String name, String value) {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of(name, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(name);
+    }
+
+    @Test
+    void fromEnvWhenInvalidThenMessageIsOneLine() {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("LATCHKEY_PORT", "abc")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").contains("abc"));
+    }
+
+    @Test
+    void fromEnvWhenPlatformTokenInvalidThenMessageDoesNotRevealIt() {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("LATCHKEY_PLATFORM_TOKEN", "s3cr3t-value")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
+    }
+
+    @Test
+    void fromEnvWhenEmptyThenDefaults() {
+        Config config = Config.fromEnv(Map.of());
+
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.databaseUrl()).startsWith("jdbc:h2:file:")
+                .contains(Path.of("./data").toAbsolutePath().normalize().resolve("latchkey").toString());
+        assertThat(config.isPostgres()).isFalse();
+        assertThat(config.platformToken()).isEmpty();
+        assertThat(config.smtp().configured()).isFalse();
+        assertThat(config.smtp().startTls()).isFalse();
+        assertThat(config.argon2()).isEqualTo(Config.Argon2.OWASP);
+    }
+
+    @Test
+    void fromEnvWhenValidValuesThenRead() {
+        Config config = Config.fromEnv(Map.of(
+                "LATCHKEY_PORT", "9090",
+                "LATCHKEY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/latchkey",
+                "LATCHKEY_DATABASE_USER", "latchkey",
+                "LATCHKEY_PLATFORM_TOKEN", "p".repeat(32),
+                "LATCHKEY_SMTP_HOST", "smtp.example.com",
+                "LATCHKEY_SMTP_STARTTLS", "true"));
+
+        assertThat(config.port()).isEqualTo(9090);
+        assertThat(config.isPostgres()).isTrue();
+        assertThat(config.databaseUser()).isEqualTo("latchkey");
+        assertThat(config.platformToken()).contains("p".repeat(32));
+        assertThat(config.smtp().configured()).isTrue();
+        assertThat(config.smtp().startTls()).isTrue();
+    }
+
+    @Test
+    void fromEnvWhenDataDirGivenThenDefaultDatabaseLivesThere() {
+        Config config = Config.fromEnv(Map.of("LATCHKEY_DATA_DIR", "/var/lib/latchkey"));
+
+        assertThat(config.databaseUrl()).startsWith("jdbc:h2:file:/var/lib/latchkey/latchkey");
+    }
+}

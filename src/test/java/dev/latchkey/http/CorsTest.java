@@ -1,0 +1,81 @@
+package dev.latchkey.http;
+
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Preflights for any origin; real storefront answers readable only from the tenant's allowed origins. */
+class CorsTest extends ApiTest {
+    private static final String SHOP = "https://shop.example.com";
+    private static final String EVIL = "https://evil.example.net";
+    private final Fixtures.Tenant tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
+
+    @Test
+    void preflightOnStorefrontPathThenAllowedForAnyOrigin() {
+        for (String origin : List.of(SHOP, EVIL)) {
+            var res = api.method("OPTIONS", "/v1/auth/login").header("Origin", origin)
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "content-type, x-api-key").send();
+
+            assertThat(res.status()).isBetween(200, 204);
+            assertThat(res.header("Access-Control-Allow-Origin")).isEqualTo(origin);
+            assertThat(res.header("Access-Control-Allow-Methods")).contains("POST");
+            assertThat(res.header("Access-Control-Allow-Headers")).containsIgnoringCase("X-Api-Key")
+                    .containsIgnoringCase("Authorization");
+        }
+    }
+
+    @Test
+    void storefrontRequestFromAllowedOriginThenAllowOriginHeader() {
+        var res = api.post("/v1/anonymous").key(tenant.pk()).header("Origin", SHOP).send().expect(201);
+
+        assertThat(res.header("Access-Control-Allow-Origin")).isEqualTo(SHOP);
+    }
+
+    @Test
+    void storefrontErrorFromAllowedOriginThenAllowOriginHeader() {
+        var res = api.post("/v1/auth/login").key(tenant.pk()).header("Origin", SHOP)
+                .body(Map.of("email", Fixtures.uniqueEmail(), "password", "whatever-password")).send()
+                .expect(401, "invalid_credentials");
+
+        assertThat(res.header("Access-Control-Allow-Origin")).isEqualTo(SHOP);
+    }
+
+    @Test
+    void storefrontRequestFromOtherOriginThenNoAllowOriginHeader() {
+        var res = api.post("/v1/anonymous").key(tenant.pk()).header("Origin", EVIL).send().expect(201);
+
+        assertThat(res.header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
+    void storefrontRequestWhenOriginAllowedOnlyForAnotherTenantThenNoAllowOriginHeader() {
+        var other = Fixtures.tenant(api);
+
+        var res = api.post("/v1/anonymous").key(other.pk()).header("Origin", SHOP).send().expect(201);
+
+        assertThat(res.header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
+    void adminRouteThenNoCorsHeadersEvenForAllowedOrigin() {
+        var res = api.get("/v1/admin/settings").bearer(tenant.sk()).header("Origin", SHOP).send().expect(200);
+        assertThat(res.header("Access-Control-Allow-Origin")).isNull();
+
+        var preflight = api.method("OPTIONS", "/v1/admin/settings").header("Origin", SHOP)
+                .header("Access-Control-Request-Method", "PATCH").send();
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
+    void platformRouteThenNoCorsHeaders() {
+        var preflight = api.method("OPTIONS", "/v1/platform/tenants").header("Origin", SHOP)
+                .header("Access-Control-Request-Method", "POST").send();
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.latchkey.http;
+
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestServer;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every route shares: problem+json errors, limits, request ids. */
+class HttpHygieneTest extends ApiTest {
+    private final Fixtures.Tenant tenant = Fixtures.tenant(api);
+
+    private static void assertProblem(Api.Res res, int status) {
+        assertThat(res.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(res.body().path("status").asInt()).isEqualTo(status);
+        assertThat(res.str("type")).isNotBlank();
+        assertThat(res.str("title")).isNotBlank();
+        assertThat(res.str("request_id")).isEqualTo(res.header("X-Request-Id"));
+    }
+
+    @Test
+    void unknownRouteThenNotFoundProblem() {
+        assertProblem(api.get("/nowhere").send().expect(404, "not_found"), 404);
+    }
+
+    @Test
+    @Disabled("bug: every unknown path under /v1/ answers 405 method_not_allowed instead of 404 not_found, because "
+            + "HttpServer registers OPTIONS /v1/* for preflights and prefer405over404 then treats every /v1 path as known")
+    void unknownRouteUnderV1ThenNotFoundProblem() {
+        assertProblem(api.get("/v1/does-not-exist").key(tenant.pk()).send().expect(404, "not_found"), 404);
+        api.post("/v1/customers/extra/segments").key(tenant.pk()).send().expect(404, "not_found");
+    }
+
+    @Test
+    void knownRouteWithWrongMethodThenMethodNotAllowed() {
+        assertProblem(api.delete("/v1/customers").key(tenant.pk()).send().expect(405, "method_not_allowed"), 405);
+        api.get("/v1/auth/login").key(tenant.pk()).send().expect(405, "method_not_allowed");
+        api.put("/v1/me").key(tenant.pk()).send().expect(405, "method_not_allowed");
+    }
+
+    @Test
+    void bodyOverOneMegabyteThenPayloadTooLargeNeverServerError() {
+        String huge = "{\"email\": \"a@example.com\", \"password\": \"" + "x".repeat(1024 * 1024 + 10) + "\"}";
+
+        var res = api.post("/v1/customers").key(tenant.pk()).body(huge).send();
+
+        assertThat(res.status()).isEqualTo(413);
+        assertThat(res.code()).isEqualTo("payload_too_large");
+        assertThat(res.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
+    void bodyOverOneMegabyteOnPlatformRouteThenPayloadTooLarge() {
+        String huge = "{\"id\": \"x\", \"name\": \"" + "n".repeat(1024 * 1024 + 10) + "\"}";
+
+        var res = api.post("/v1/platform/tenants").bearer(TestServer.PLATFORM_TOKEN).body(huge).send();
+
+        assertThat(res.status()).isEqualTo(413);
+    }
+
+    @Test
+    void bodyJustUnderOneMegabyteThenHandledAsUsual() {
+        String big = "{\"email\": \"a@example.com\", \"password\": \"" + "x".repeat(1000 * 1000) + "\"}";
+
+        var res = api.post("/v1/customers").key(tenant.pk()).body(big).send();
+
+        assertThat(res.status()).isBetween(400, 499);
+    }
+
+    @Test
+    void bodyJsonArrayThenMalformedJson() {
+        api.post("/v1/auth/login").key(tenant.pk()).body("[1, 2, 3]").send().expect(400, "malformed_json");
+        api.post("/v1/auth/login").key(tenant.pk()).body("\"just a string\"").send().expect(400, "malformed_json");
+        api.post("/v1/auth/login").key(tenant.pk()).body("42").send().expect(400, "malformed_json");
+    }
+
+    @Test
+    @Disabled("bug: JsonInput.parse reads the first JSON value and ignores what follows (Jackson's "
+            + "FAIL_ON_TRAILING_TOKENS is off), so '{...} trailing' is accepted; expected 400 malformed_json")
+    void bodyJsonWithTrailingGarbageThenMalformedJson() {
+        api.post("/v1/auth/login").key(tenant.pk()).body("{\"email\": \"a@example.com\", \"password\": \"x\"} trailing")
+                .send().expect(400, "malformed_json");
+    }
+
+    @Test
+    void bodyJsonDeeplyNestedThenClientErrorNotServerError() {
+        String deep = "{\"attributes\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+
+        var res = api.post("/v1/customers").key(tenant.pk()).body(deep).send();
+
+        assertThat(res.status()).isBetween(400, 499);
+    }
+
+    @Test
+    void requestIdWhenValidThenEchoed() {
+        var res = api.get("/health/live").header("X-Request-Id", "req-123.abc:9_Z").send().expect(200);
+        assertThat(res.header("X-Request-Id")).isEqualTo("req-123.abc:9_Z");
+
+        var problem = api.get("/v1/me").key(tenant.pk()).header("X-Request-Id", "trace-42").send()
+                .expect(401, "invalid_token");
+        assertThat(problem.header("X-Request-Id")).isEqualTo("trace-42");
+        assertThat(problem.str("request_id")).isEqualTo("trace-42");
+    }
+
+    @Test
+    void requestIdWhenInvalidThenReplaced() {
+        for (String bad : new String[] {"has spaces in it", "x".repeat(200), "semi;colon", "<script>"}) {
+            var res = api.get("/health/live").header("X-Request-Id", bad).send().expect(200);
+            assertThat(res.header("X-Request-Id")).isNotBlank().isNotEqualTo(bad);
+        }
+    }
+
+    @Test
+    void requestIdWhenAbsentThenGeneratedAndUnique() {
+        String first = api.get("/health/live").send().expect(200).header("X-Request-Id");
+        String second = api.get("/health/live").send().expect(200).header("X-Request-Id");
+
+        assertThat(first).isNotBlank().isNotEqualTo(second);
+    }
+
+    @Test
+    void storefrontAnswersAreNotCached() {
+        var res = api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", "x@example.com", "password", "p"))
+                .send().expect(401, "invalid_credentials");
+        assertThat(res.header("Cache-Control")).contains("no-store");
+    }
+}

@@ -1,0 +1,161 @@
+package dev.latchkey.tenant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.latchkey.testing.Problems.assertInvalid;
+import static dev.latchkey.testing.Problems.assertInvalidField;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TenantSettingsTest extends ApiTest {
+
+    private JsonNode settings(Fixtures.Tenant tenant) {
+        return api.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(200).body();
+    }
+
+    private Api.Res patch(Fixtures.Tenant tenant, Object body) {
+        return api.patch("/v1/admin/settings").bearer(tenant.sk()).body(body).send();
+    }
+
+    @Test
+    void getWhenSecretKeyThenReturnsSettings() {
+        var tenant = Fixtures.tenant(api, Map.of("lockout_threshold", 5));
+
+        JsonNode settings = settings(tenant);
+
+        assertThat(settings).isEqualTo(tenant.settings());
+        assertThat(settings.path("lockout_threshold").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void patchWhenValidThenChangesOnlyThoseSettingsAndPersists() {
+        var tenant = Fixtures.tenant(api);
+
+        JsonNode answer = patch(tenant, Map.of("access_token_ttl", 600, "require_email_verification", true,
+                "cart_merge_strategy", "keep")).expect(200).body();
+
+        assertThat(answer.path("access_token_ttl").asLong()).isEqualTo(600);
+        assertThat(answer.path("require_email_verification").asBoolean()).isTrue();
+        assertThat(answer.path("cart_merge_strategy").asText()).isEqualTo("keep");
+        assertThat(answer.path("refresh_token_ttl").asLong()).isEqualTo(2592000);
+        assertThat(settings(tenant)).isEqualTo(answer);
+    }
+
+    @Test
+    void patchWhenPasswordMinLengthRaisedThenRegistrationHonoursItAtOnce() {
+        var tenant = Fixtures.tenant(api);
+        patch(tenant, Map.of("password_min_length", 20)).expect(200);
+
+        assertInvalid(api.post("/v1/customers").key(tenant.pk())
+                .body(Map.of("email", Fixtures.uniqueEmail(), "password", "nineteen-characters")).send(),
+                "password", "too_short");
+    }
+
+    @Test
+    void patchWhenPublishableKeyThenInsufficientScope() {
+        var tenant = Fixtures.tenant(api);
+        api.get("/v1/admin/settings").bearer(tenant.pk()).send().expect(403, "insufficient_scope");
+        api.patch("/v1/admin/settings").bearer(tenant.pk()).body(Map.of("access_token_ttl", 120)).send()
+                .expect(403, "insufficient_scope");
+
+        assertThat(settings(tenant).path("access_token_ttl").asLong()).isEqualTo(86400);
+    }
+
+    @Test
+    void getWhenKeyUnknownOrMissingThenInvalidApiKey() {
+        api.get("/v1/admin/settings").bearer("sk_" + "A".repeat(43)).send().expect(401, "invalid_api_key");
+        api.get("/v1/admin/settings").send().expect(401, "invalid_api_key");
+        api.get("/v1/admin/settings").bearer("garbage").send().expect(401, "invalid_api_key");
+    }
+
+    @Test
+    void getWhenSecretKeySentAsApiKeyHeaderThenInvalidApiKey() {
+        var tenant = Fixtures.tenant(api);
+        api.get("/v1/admin/settings").key(tenant.sk()).send().expect(401, "invalid_api_key");
+    }
+
+    @Test
+    void patchWhenFieldUnknownThenValidationFailed() {
+        var tenant = Fixtures.tenant(api);
+        assertInvalidField(patch(tenant, Map.of("acess_token_ttl", 600)), "acess_token_ttl");
+    }
+
+    @Test
+    void patchWhenTypeWrongThenInvalidType() {
+        var tenant = Fixtures.tenant(api);
+        assertInvalid(patch(tenant, Map.of("access_token_ttl", "600")), "access_token_ttl", "invalid_type");
+        assertInvalid(patch(tenant, Map.of("require_activation", "yes")), "require_activation", "invalid_type");
+        assertInvalid(patch(tenant, Map.of("refresh_reuse_grace", 1.5)), "refresh_reuse_grace", "invalid_type");
+        assertInvalidField(patch(tenant, Map.of("cart_merge_strategy", "union")), "cart_merge_strategy");
+    }
+
+    @Test
+    void patchWhenOutOfRangeThenRefusedAndNothingChanged() {
+        var tenant = Fixtures.tenant(api);
+        JsonNode before = settings(tenant);
+
+        assertInvalidField(patch(tenant, Map.of("access_token_ttl", 120, "password_min_length", 65)),
+                "password_min_length");
+        assertInvalidField(patch(tenant, Map.of("access_token_ttl", -5)), "access_token_ttl");
+        assertInvalidField(patch(tenant, Map.of("password_min_length", 7)), "password_min_length");
+        assertInvalidField(patch(tenant, Map.of("refresh_token_ttl", -1)), "refresh_token_ttl");
+
+        assertThat(settings(tenant)).isEqualTo(before);
+    }
+
+    @Test
+    void patchWhenAllowedOriginsValidThenStored() {
+        var tenant = Fixtures.tenant(api);
+        JsonNode answer = patch(tenant, Map.of("allowed_origins",
+                List.of("https://shop.example.com", "http://localhost:3000"))).expect(200).body();
+
+        assertThat(answer.path("allowed_origins")).extracting(JsonNode::asText)
+                .containsExactly("https://shop.example.com", "http://localhost:3000");
+        assertThat(settings(tenant).path("allowed_origins")).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://shop.example.com/path", "ftp://shop.example.com", "shop.example.com",
+            "https://shop.example.com?x=1", "javascript:alert(1)", "*"})
+    void patchWhenAllowedOriginInvalidThenRefusedAndNothingChanged(String origin) {
+        var tenant = Fixtures.tenant(api);
+        assertInvalidField(patch(tenant, Map.of("allowed_origins", List.of("https://ok.example.com", origin))),
+                "allowed_origins");
+
+        assertThat(settings(tenant).path("allowed_origins")).isEmpty();
+    }
+
+    @Test
+    void patchWhenAllowedOriginsNotAnArrayThenRefused() {
+        var tenant = Fixtures.tenant(api);
+        assertInvalidField(patch(tenant, Map.of("allowed_origins", "https://shop.example.com")), "allowed_origins");
+        assertInvalidField(patch(tenant, Map.of("allowed_origins", List.of(5))), "allowed_origins");
+    }
+
+    @Test
+    void patchWhenBodyMalformedThenBadRequest() {
+        var tenant = Fixtures.tenant(api);
+        patch(tenant, "{\"access_token_ttl\": ").expect(400, "malformed_json");
+    }
+
+    @Test
+    void settingsWhenTwoTenantsThenEachKeySeesAndChangesOnlyItsOwn() {
+        var a = Fixtures.tenant(api, Map.of("password_min_length", 10));
+        var b = Fixtures.tenant(api, Map.of("password_min_length", 20));
+
+        patch(a, Map.of("access_token_ttl", 300)).expect(200);
+
+        assertThat(settings(a).path("password_min_length").asInt()).isEqualTo(10);
+        assertThat(settings(a).path("access_token_ttl").asLong()).isEqualTo(300);
+        assertThat(settings(b).path("password_min_length").asInt()).isEqualTo(20);
+        assertThat(settings(b).path("access_token_ttl").asLong()).isEqualTo(86400);
+    }
+}
