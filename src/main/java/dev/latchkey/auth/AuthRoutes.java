@@ -54,11 +54,12 @@ public final class AuthRoutes {
         in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version"));
         String email = email(in, "email");
         String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
-        in.string("password_confirmation", PasswordPolicy.MAX_LENGTH * 4).ifPresent(confirmation -> {
-            if (password != null && !confirmation.equals(password)) {
+        if (in.has("password_confirmation")) {
+            String confirmation = in.string("password_confirmation", PasswordPolicy.MAX_LENGTH * 4).orElse("");
+            if (password != null && !in.hasErrorFor("password_confirmation") && !confirmation.equals(password)) {
                 in.reject("password_confirmation", "mismatch", "password_confirmation does not match password.");
             }
-        });
+        }
         ProfileInput profile = ProfileInput.read(in, requests.mapper());
         in.string("verification_url", 2048);
         in.string("cart_id", 64);

@@ -2,6 +2,7 @@ package dev.latchkey.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -52,17 +53,20 @@ public final class HttpServer {
                 if (ctx.path().startsWith("/v1/")) {
                     ctx.header("Cache-Control", "no-store");
                 }
+                if (ctx.method() == HandlerType.OPTIONS && ctx.path().startsWith("/v1/")) {
+                    preflight(ctx);
+                    ctx.skipRemainingHandlers();
+                }
             });
             routes.exception(ApiError.class, problems::apiError);
             routes.exception(HttpResponseException.class, problems::framework);
             routes.exception(Exception.class, problems::unexpected);
-            routes.options("/v1/*", HttpServer::preflight);
             features.forEach(feature -> feature.accept(routes));
         });
     }
 
     /**
-     * Preflights are answered for any origin (the key is not sent on a preflight); the real response only carries
+     * Preflights are answered before routing (so that unknown paths still answer 404 and wrong methods 405), for any origin (the key is not sent on a preflight); the real response only carries
      * Access-Control-Allow-Origin for the tenant's allowed origins. Admin and platform routes get no CORS at all.
      */
     private static void preflight(io.javalin.http.Context ctx) {
