@@ -81,7 +81,7 @@ public final class TokenService {
         Instant now = clock.instant();
         if (token == null) {
             long epochBefore = invalidationEpoch.get();
-            StoredToken stored = db.read(h -> store.find(h, hash)).orElseThrow(ApiError::invalidToken);
+            StoredToken stored = db.read(h -> store.find(h, tenantId, hash)).orElseThrow(ApiError::invalidToken);
             if (!stored.kind().equals(TokenStore.ACCESS) || !stored.usable(now)) {
                 throw ApiError.invalidToken();
             }
@@ -118,7 +118,7 @@ public final class TokenService {
         String hash = Secrets.sha256(rawRefresh);
         Instant now = now();
         RefreshOutcome outcome = db.tx(h -> {
-            StoredToken stored = store.find(h, hash).orElse(null);
+            StoredToken stored = store.find(h, tenantId, hash).orElse(null);
             if (stored == null || !stored.tenantId().equals(tenantId) || !stored.kind().equals(TokenStore.REFRESH)
                     || !stored.usable(now)) {
                 return RefreshOutcome.INVALID;
