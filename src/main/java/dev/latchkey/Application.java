@@ -5,8 +5,12 @@ import dev.latchkey.auth.AuthRoutes;
 import dev.latchkey.auth.AuthService;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.TokenService;
+import dev.latchkey.cluster.Invalidations;
+import dev.latchkey.cluster.LocalInvalidations;
+import dev.latchkey.cluster.PostgresInvalidations;
 import dev.latchkey.config.Config;
 import dev.latchkey.config.PlatformToken;
+import dev.latchkey.credential.HashingPool;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.CustomerRoutes;
@@ -31,6 +35,8 @@ import java.util.List;
 /** The whole service wired in plain code, top to bottom. Tests build it with their own config and clock. */
 public final class Application implements AutoCloseable {
     private final Database db;
+    private final Invalidations invalidations;
+    private final HashingPool hashingPool;
     private final Javalin server;
 
     public Application(Config config, Clock clock) {
@@ -38,11 +44,14 @@ public final class Application implements AutoCloseable {
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.db = Database.open(config);
         String platformToken = PlatformToken.resolve(config);
+        this.invalidations = config.isPostgres() ? new PostgresInvalidations(config, db) : new LocalInvalidations();
 
-        var tenants = new TenantService(db, new TenantStore(mapper), new SettingsValidator(mapper), clock);
-        var hasher = new PasswordHasher(config.argon2());
+        var tenants = new TenantService(db, new TenantStore(mapper), new SettingsValidator(mapper), clock,
+                invalidations);
+        this.hashingPool = new HashingPool(config.hashPool().threads(), config.hashPool().queue());
+        var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var customers = new CustomerService(db, new CustomerStore(), hasher, clock);
-        var tokens = new TokenService(db, clock);
+        var tokens = new TokenService(db, clock, invalidations);
         var auth = new AuthService(tenants, customers, tokens, mapper, clock);
         var guard = new Guard(tenants, tokens, platformToken);
         var requests = new Requests(mapper);
@@ -68,6 +77,8 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        invalidations.close();
+        hashingPool.close();
         db.close();
     }
 }

@@ -2,6 +2,8 @@ package dev.latchkey.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.cluster.Invalidation;
+import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
@@ -15,11 +17,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
  * Sessions and their tokens: issue, validate (one cached lookup), refresh with rotation and reuse detection, renew,
- * revoke. Every revocation evicts the cache before it returns, so the next request already sees it.
+ * revoke. Every revocation evicts the cache of every node (through {@link Invalidations}) before it returns, so the
+ * next request already sees it wherever it lands.
  */
 public final class TokenService {
     /** A session's last_used_at is written at most this often, never on every request. */
@@ -31,10 +35,14 @@ public final class TokenService {
     private final Cache<String, AccessToken> cache = Caffeine.newBuilder()
             .maximumSize(200_000).expireAfterWrite(Duration.ofSeconds(30)).build();
     private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
+    private final Invalidations invalidations;
+    private final AtomicLong invalidationEpoch = new AtomicLong();
 
-    public TokenService(Database db, Clock clock) {
+    public TokenService(Database db, Clock clock, Invalidations invalidations) {
         this.db = db;
         this.clock = clock;
+        this.invalidations = invalidations;
+        invalidations.subscribe(this::onInvalidation);
     }
 
     public Issued startSession(Handle h, String tenantId, TenantSettings settings, SessionKind kind, String customerId,
@@ -72,13 +80,17 @@ public final class TokenService {
         AccessToken token = cache.getIfPresent(hash);
         Instant now = clock.instant();
         if (token == null) {
-            StoredToken stored = db.read(h -> store.find(h, hash)).orElseThrow(ApiError::invalidToken);
+            long epochBefore = invalidationEpoch.get();
+            StoredToken stored = db.read(h -> store.find(h, tenantId, hash)).orElseThrow(ApiError::invalidToken);
             if (!stored.kind().equals(TokenStore.ACCESS) || !stored.usable(now)) {
                 throw ApiError.invalidToken();
             }
             token = new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(),
                     stored.customerId(), stored.email(), stored.expiresAt());
-            cache.put(hash, token);
+            // A revocation that raced with this read must not be undone by caching what was read before it.
+            if (invalidationEpoch.get() == epochBefore) {
+                cache.put(hash, token);
+            }
         }
         if (!token.tenantId().equals(tenantId) || !now.isBefore(token.expiresAt())) {
             throw ApiError.invalidToken();
@@ -106,7 +118,7 @@ public final class TokenService {
         String hash = Secrets.sha256(rawRefresh);
         Instant now = now();
         RefreshOutcome outcome = db.tx(h -> {
-            StoredToken stored = store.find(h, hash).orElse(null);
+            StoredToken stored = store.find(h, tenantId, hash).orElse(null);
             if (stored == null || !stored.tenantId().equals(tenantId) || !stored.kind().equals(TokenStore.REFRESH)
                     || !stored.usable(now)) {
                 return RefreshOutcome.INVALID;
@@ -180,19 +192,40 @@ public final class TokenService {
         for (String sessionId : sessions) {
             if (!sessionId.equals(keepSessionId)) {
                 store.revokeSession(h, tenantId, sessionId, now);
+                afterCommit(h, () -> evictSession(tenantId, sessionId));
             }
         }
-        evict(t -> t.tenantId().equals(tenantId) && customerId.equals(t.customerId())
-                && !t.sessionId().equals(keepSessionId));
     }
 
-    /** Forgets cached tokens of a customer, e.g. after their email changed. */
+    private static void afterCommit(Handle h, Runnable action) {
+        if (h.isInTransaction()) {
+            h.afterCommit(action);
+        } else {
+            action.run();
+        }
+    }
+
+    /** Forgets cached tokens of a customer everywhere, e.g. after their email changed. */
     public void evictCustomer(String tenantId, String customerId) {
-        evict(t -> t.tenantId().equals(tenantId) && customerId.equals(t.customerId()));
+        invalidations.publish(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId));
     }
 
     private void evictSession(String tenantId, String sessionId) {
-        evict(t -> t.tenantId().equals(tenantId) && t.sessionId().equals(sessionId));
+        invalidations.publish(new Invalidation(Invalidation.Kind.SESSION, tenantId, sessionId));
+    }
+
+    private void onInvalidation(Invalidation invalidation) {
+        invalidationEpoch.incrementAndGet();
+        String tenantId = invalidation.tenantId();
+        String key = invalidation.key();
+        switch (invalidation.kind()) {
+            case SESSION -> evict(t -> t.tenantId().equals(tenantId) && t.sessionId().equals(key));
+            case CUSTOMER -> evict(t -> t.tenantId().equals(tenantId) && key.equals(t.customerId()));
+            case ALL -> cache.invalidateAll();
+            case API_KEY, TENANT -> {
+                // tokens do not depend on keys or settings
+            }
+        }
     }
 
     private void evict(Predicate<AccessToken> which) {

@@ -32,13 +32,13 @@ final class TokenStore {
                 .execute();
     }
 
-    Optional<StoredToken> find(Handle h, String tokenHash) {
+    Optional<StoredToken> find(Handle h, String tenantId, String tokenHash) {
         return h.createQuery("SELECT t.token_hash, t.tenant_id, t.session_id, t.kind, t.expires_at, t.used_at, "
                         + "t.revoked_at, s.kind AS session_kind, s.customer_id, s.revoked_at AS session_revoked_at, c.email "
                         + "FROM tokens t JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
                         + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id "
-                        + "WHERE t.token_hash = :hash")
-                .bind("hash", tokenHash)
+                        + "WHERE t.token_hash = :hash AND t.tenant_id = :tenant")
+                .bind("hash", tokenHash).bind("tenant", tenantId)
                 .map((rs, ctx) -> new StoredToken(rs.getString("token_hash"), rs.getString("tenant_id"),
                         rs.getString("session_id"), rs.getString("kind"), Database.instant(rs, "expires_at"),
                         Database.instant(rs, "used_at"), Database.instant(rs, "revoked_at"),

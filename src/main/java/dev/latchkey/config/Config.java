@@ -17,7 +17,12 @@ public record Config(
         Optional<String> platformToken,
         Smtp smtp,
         Argon2 argon2,
+        HashPool hashPool,
         boolean devMailbox) {
+
+    /** Password hashing threads (default: one per core) and how many checks may wait before 503. */
+    public record HashPool(int threads, int queue) {
+    }
 
     public record Smtp(Optional<String> host, int port, Optional<String> username, Optional<String> password,
                        String from, boolean startTls) {
@@ -59,6 +64,9 @@ public record Config(
                 reader.integer("LATCHKEY_ARGON2_MEMORY_KIB", Argon2.OWASP.memoryKib(), 1024, 4 * 1024 * 1024),
                 reader.integer("LATCHKEY_ARGON2_ITERATIONS", Argon2.OWASP.iterations(), 1, 100),
                 reader.integer("LATCHKEY_ARGON2_PARALLELISM", Argon2.OWASP.parallelism(), 1, 64));
+        var hashPool = new HashPool(
+                reader.integer("LATCHKEY_HASH_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
+                reader.integer("LATCHKEY_HASH_QUEUE", 64, 1, 100_000));
         return new Config(
                 reader.integer("LATCHKEY_PORT", 8080, 0, 65535),
                 dataDir,
@@ -68,6 +76,7 @@ public record Config(
                 platformToken,
                 smtp,
                 argon2,
+                hashPool,
                 reader.bool("LATCHKEY_DEV_MAILBOX", false));
     }
 

@@ -14,10 +14,12 @@ public final class PasswordHasher {
     private static final int HASH_LENGTH = 32;
 
     private final Argon2Function current;
+    private final HashingPool pool;
     /** Verified when the email is unknown, so that an unknown account costs as much time as a wrong password. */
     private final String dummyHash;
 
-    public PasswordHasher(Config.Argon2 params) {
+    public PasswordHasher(Config.Argon2 params, HashingPool pool) {
+        this.pool = pool;
         this.current = Argon2Function.getInstance(params.memoryKib(), params.iterations(), params.parallelism(),
                 HASH_LENGTH, Argon2.ID);
         this.dummyHash = hash("latchkey-dummy-password-for-timing");
@@ -28,18 +30,22 @@ public final class PasswordHasher {
     }
 
     public String hash(String password) {
-        return current.hash(normalise(password)).getResult();
+        String normalised = normalise(password);
+        return pool.run(() -> current.hash(normalised).getResult());
     }
 
     public boolean verify(String password, String phcHash) {
         if (phcHash == null || !phcHash.startsWith("$argon2")) {
             return false;
         }
-        try {
-            return Argon2Function.getInstanceFromHash(phcHash).check(normalise(password), phcHash);
-        } catch (RuntimeException e) {
-            return false;
-        }
+        String normalised = normalise(password);
+        return pool.run(() -> {
+            try {
+                return Argon2Function.getInstanceFromHash(phcHash).check(normalised, phcHash);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     /** Spends the time of one verification and always fails. */

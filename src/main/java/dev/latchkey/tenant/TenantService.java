@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.cluster.Invalidation;
+import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
@@ -30,11 +32,30 @@ public final class TenantService {
     private final Cache<String, Tenant> tenants = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
-    public TenantService(Database db, TenantStore store, SettingsValidator validator, Clock clock) {
+    private final Invalidations invalidations;
+
+    public TenantService(Database db, TenantStore store, SettingsValidator validator, Clock clock,
+                         Invalidations invalidations) {
         this.db = db;
         this.store = store;
         this.validator = validator;
         this.clock = clock;
+        this.invalidations = invalidations;
+        invalidations.subscribe(this::onInvalidation);
+    }
+
+    private void onInvalidation(Invalidation invalidation) {
+        switch (invalidation.kind()) {
+            case TENANT -> tenants.invalidate(invalidation.tenantId());
+            case API_KEY -> keys.invalidate(invalidation.key());
+            case ALL -> {
+                tenants.invalidateAll();
+                keys.invalidateAll();
+            }
+            case SESSION, CUSTOMER -> {
+                // sessions are the token service's
+            }
+        }
     }
 
     public Created create(String id, String name, ObjectNode settingsPatch) {
@@ -100,7 +121,7 @@ public final class TenantService {
             store.updateSettings(h, tenantId, updated, clock.instant());
             return null;
         });
-        tenants.invalidate(tenantId);
+        invalidations.publish(new Invalidation(Invalidation.Kind.TENANT, tenantId, ""));
         return updated;
     }
 }

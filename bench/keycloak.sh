@@ -1,0 +1,56 @@
+# Keycloak, measured the same way as Latchkey: sourced by bench/run.sh.
+# Its server distribution comes from Maven Central at run time into the temporary folder; nothing of it is kept.
+
+kc_admin_token() {
+  curl -sf -X POST "http://127.0.0.1:$KC_PORT/realms/master/protocol/openid-connect/token" \
+    -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin | json_field access_token
+}
+
+kc_post() {
+  curl -sf -o /dev/null -X POST "http://127.0.0.1:$KC_PORT$1" -H "Authorization: Bearer $KC_ADMIN" \
+    -H 'Content-Type: application/json' -d "$2"
+}
+
+run_keycloak() {
+  local zip="$WORK/keycloak.zip"
+  log "downloading Keycloak $KEYCLOAK_VERSION from Maven Central"
+  curl -sf -o "$zip" "https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
+  unzip -q "$zip" -d "$WORK"
+  local home="$WORK/keycloak-$KEYCLOAK_VERSION" started
+  started=$(date +%s%N)
+  KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
+    "$home/bin/kc.sh" start-dev --http-port "$KC_PORT" --http-host 127.0.0.1 > "$WORK/keycloak.log" 2>&1 &
+  KC_PID=$!
+  wait_for "http://127.0.0.1:$KC_PORT/realms/master" 2400
+  KC_STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+  sleep 5
+  KC_IDLE_RSS_MB=$(kc_rss)
+  log "Keycloak up after $KC_STARTUP_MS ms, idle RSS $KC_IDLE_RSS_MB MB"
+
+  KC_ADMIN=$(kc_admin_token)
+  kc_post /admin/realms '{"realm": "bench", "enabled": true}'
+  kc_post /admin/realms/bench/clients '{"clientId": "bench", "secret": "bench-secret", "publicClient": false,
+    "directAccessGrantsEnabled": true, "standardFlowEnabled": false}'
+  kc_post /admin/realms/bench/users "{\"username\": \"shopper\", \"email\": \"shopper@example.com\",
+    \"emailVerified\": true, \"enabled\": true, \"firstName\": \"Bench\", \"lastName\": \"Shopper\",
+    \"credentials\": [{\"type\": \"password\", \"value\": \"$PASSWORD\", \"temporary\": false}]}"
+
+  local tokens base="/realms/bench/protocol/openid-connect"
+  tokens=$(curl -sf -X POST "http://127.0.0.1:$KC_PORT$base/token" -d grant_type=password -d client_id=bench \
+    -d client_secret=bench-secret -d username=shopper --data-urlencode "password=$PASSWORD" -d scope=openid)
+  export KC_CLIENT_SECRET=bench-secret KC_ACCESS=$(echo "$tokens" | json_field access_token)
+  export KC_REFRESH=$(echo "$tokens" | json_field refresh_token) BENCH_PASSWORD_FORM=${PASSWORD// /+}
+  local kc_pid
+  kc_pid=$(kc_java_pid)
+  KC_MODE=login scenario "Keycloak: login (password grant)" keycloak.lua "$base/token" "" "$KC_PORT" "$kc_pid"
+  KC_MODE=refresh scenario "Keycloak: refresh (refresh grant)" keycloak.lua "$base/token" "" "$KC_PORT" "$kc_pid"
+  KC_MODE=introspect scenario "Keycloak: introspection" keycloak.lua "$base/token/introspect" "" "$KC_PORT" "$kc_pid"
+  KC_MODE=userinfo scenario "Keycloak: userinfo" keycloak.lua "$base/userinfo" "" "$KC_PORT" "$kc_pid"
+  kill "$kc_pid" 2>/dev/null || true
+  kill "$KC_PID" 2>/dev/null; wait "$KC_PID" 2>/dev/null || true
+  KC_PID=""
+}
+
+# kc.sh starts the JVM as a child; its RSS is what counts.
+kc_java_pid() { pgrep -f "$WORK/keycloak-$KEYCLOAK_VERSION/lib" | head -n 1; }
+kc_rss() { rss_mb "$(kc_java_pid)"; }

@@ -1,0 +1,149 @@
+# Functions of bench/run.sh. They share its variables (ROOT, WORK, PORT, ...).
+
+rss_mb() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+wait_for() {
+  local url=$1 tries=${2:-600}
+  for _ in $(seq 1 "$tries"); do
+    curl -sf -o /dev/null "$url" && return 0
+    sleep 0.05
+  done
+  log "timed out waiting for $url"; return 1
+}
+
+json_field() { sed -nE "s/.*\"$1\":\"([^\"]+)\".*/\1/p"; }
+
+psql_bench() { psql -h 127.0.0.1 -U postgres -d "$PG_DB" -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+prepare_tools() {
+  . "$ROOT/scripts/select-jdk.sh"
+  . "$ROOT/scripts/ensure-postgres.sh"
+  select_jdk
+  command -v wrk >/dev/null 2>&1 || { log "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk; }
+  command -v unzip >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq unzip; }
+  ensure_postgres postgres
+}
+
+measure_startup_h2() {
+  local data="$WORK/h2"
+  local started=$(date +%s%N)
+  LATCHKEY_PORT=$PORT LATCHKEY_DATA_DIR="$data" LATCHKEY_PLATFORM_TOKEN="$PLATFORM_TOKEN" \
+    java $BENCH_JAVA_OPTS -jar target/latchkey.jar > "$WORK/h2.log" 2>&1 &
+  local pid=$!
+  wait_for "http://127.0.0.1:$PORT/health/live"
+  STARTUP_H2_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+  sleep 5
+  IDLE_RSS_MB=$(rss_mb "$pid")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  log "start-up on H2: ${STARTUP_H2_MS} ms (JVM launch included); idle RSS ${IDLE_RSS_MB} MB"
+}
+
+prepare_database() {
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $PG_DB"
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $PG_DB"
+}
+
+# start_latchkey ARGON2_MEMORY_KIB ARGON2_ITERATIONS (empty: the defaults)
+start_latchkey() {
+  local memory=${1:-19456} iterations=${2:-2}
+  LATCHKEY_PORT=$PORT LATCHKEY_DATA_DIR="$WORK/pg-data" LATCHKEY_PLATFORM_TOKEN="$PLATFORM_TOKEN" \
+  LATCHKEY_DATABASE_URL="$PG_URL_BASE/$PG_DB" LATCHKEY_DATABASE_USER=postgres \
+  LATCHKEY_ARGON2_MEMORY_KIB=$memory LATCHKEY_ARGON2_ITERATIONS=$iterations \
+    java $BENCH_JAVA_OPTS -jar target/latchkey.jar > "$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  wait_for "http://127.0.0.1:$PORT/health/ready"
+}
+
+stop_latchkey() {
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+create_tenant() {
+  local answer
+  answer=$(curl -sf -X POST "http://127.0.0.1:$PORT/v1/platform/tenants" -H "Authorization: Bearer $PLATFORM_TOKEN" \
+    -H 'Content-Type: application/json' -d '{"id": "bench", "name": "Bench"}')
+  export BENCH_KEY=$(echo "$answer" | json_field publishable_key)
+}
+
+# template_hash EMAIL: registers one customer and prints the PHC hash the server stored for them.
+template_hash() {
+  curl -sf -o /dev/null -X POST "http://127.0.0.1:$PORT/v1/customers" -H "X-Api-Key: $BENCH_KEY" \
+    -H 'Content-Type: application/json' -d "{\"email\": \"$1\", \"password\": \"$PASSWORD\"}"
+  psql_bench -c "SELECT password_hash FROM customers WHERE tenant_id = 'bench' AND email = '$1'"
+}
+
+# seed PREFIX COUNT HASH: bulk-inserts COUNT verified, active customers PREFIX1..PREFIXn@example.com with one hash.
+seed() {
+  local prefix=$1 count=$2 hash=$3 batch=100000 from=1 started=$(date +%s)
+  while [ "$from" -le "$count" ]; do
+    local to=$(( from + batch - 1 )); [ "$to" -gt "$count" ] && to=$count
+    psql_bench -c "INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash,
+        accepts_marketing, attributes, created_at, updated_at, version)
+      SELECT 'bench', 'cus_${prefix}' || lpad(g::text, 9, '0'), '${prefix}' || g || '@example.com', TRUE, 'active',
+        '$hash', FALSE, '{}', now(), now(), 1
+      FROM generate_series($from, $to) AS g"
+    log "seeded $to / $count ${prefix} customers ($(( $(date +%s) - started )) s)"
+    from=$(( to + 1 ))
+  done
+  psql_bench -c "ANALYZE customers"
+}
+
+seed_customers() {
+  local hash
+  hash=$(template_hash "template@example.com")
+  seed bench- "$BENCH_CUSTOMERS" "$hash"
+}
+
+login_token() {
+  curl -sf -X POST "http://127.0.0.1:$PORT/v1/auth/login" -H "X-Api-Key: $BENCH_KEY" \
+    -H 'Content-Type: application/json' -d "{\"email\": \"$1\", \"password\": \"$PASSWORD\"}" | json_field "$2"
+}
+
+# scenario NAME LUA PATH [CONNECTIONS]: one bounded wrk run; appends "name|rps|p50|p99|errors|rss" to the results.
+scenario() {
+  local name=$1 lua=$2 path=$3 connections=${4:-$BENCH_CONNECTIONS} url="http://127.0.0.1:$5$3" pid=${6:-$SERVER_PID}
+  local line
+  line=$(wrk -t"$BENCH_THREADS" -c"$connections" -d"$BENCH_DURATION" --timeout 10s -s "$ROOT/bench/lua/$lua" "$url" | grep '^RESULT')
+  local rps p50 p99 errors
+  rps=$(echo "$line" | sed -E 's/.*rps=([0-9.]+).*/\1/')
+  p50=$(echo "$line" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/')
+  p99=$(echo "$line" | sed -E 's/.*p99_ms=([0-9.]+).*/\1/')
+  errors=$(echo "$line" | sed -E 's/.*errors=([0-9]+).*/\1/')
+  echo "$name|$rps|$p50|$p99|$errors|$(rss_mb "$pid")" >> "$RESULTS"
+  log "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors"
+}
+
+run_latchkey_scenarios() {
+  export BENCH_TOKEN="" BENCH_PASSWORD="$PASSWORD" BENCH_RUN_ID=$(date +%s)
+  local key=$BENCH_KEY
+  BENCH_KEY="" scenario "health (GET /health/live)" get.lua /health/live "" "$PORT"
+  export BENCH_KEY=$key BENCH_TOKEN=$(login_token bench-1@example.com access_token)
+  scenario "token validation (GET /v1/auth/token)" get.lua /v1/auth/token "" "$PORT"
+  scenario "profile (GET /v1/me)" get.lua /v1/me "" "$PORT"
+  local chains="" i
+  for i in $(seq 1 "$BENCH_THREADS"); do chains="$chains$(login_token "bench-$(( i + 1 ))@example.com" refresh_token),"; done
+  export BENCH_REFRESH_TOKENS=$chains
+  scenario "refresh (POST /v1/auth/refresh)" refresh.lua /v1/auth/refresh "" "$PORT"
+  export BENCH_CUSTOMERS BENCH_EMAIL_PREFIX=bench-
+  scenario "login (POST /v1/auth/login)" login.lua /v1/auth/login "" "$PORT"
+  scenario "registration (POST /v1/customers)" register.lua /v1/customers "" "$PORT"
+  stop_latchkey
+}
+
+run_same_parameter_login() {
+  start_latchkey 7168 5
+  local hash
+  hash=$(template_hash "template-kc@example.com")
+  seed kcp- 1000 "$hash"
+  BENCH_CUSTOMERS=1000 BENCH_EMAIL_PREFIX=kcp- scenario "login, Keycloak's Argon2 parameters" login.lua /v1/auth/login "" "$PORT"
+  stop_latchkey
+}
+
+run_jmh() {
+  java -jar bench/jmh/target/latchkey-jmh.jar -rf csv -rff "$WORK/jmh.csv" > "$WORK/jmh.log" 2>&1
+  CORES=$(nproc)
+  VERIFY_OWASP=$(awk -F, '/19456,2,1/ { print $5 }' "$WORK/jmh.csv" | tr -d '"')
+  VERIFY_KC=$(awk -F, '/7168,5,1/ { print $5 }' "$WORK/jmh.csv" | tr -d '"')
+  log "one Argon2id verify per core: $VERIFY_OWASP/s (m=19456,t=2) and $VERIFY_KC/s (m=7168,t=5); $CORES cores"
+}

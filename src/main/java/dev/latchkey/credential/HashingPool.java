@@ -1,0 +1,53 @@
+package dev.latchkey.credential;
+
+import dev.latchkey.http.ApiError;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Runs password hashing on a few platform threads (one per core by default) with a bounded queue. A login flood then
+ * waits in line instead of taking every core from token validation, and beyond the queue it is refused with 503 and
+ * Retry-After rather than piling up.
+ */
+public final class HashingPool implements AutoCloseable {
+    private final ThreadPoolExecutor executor;
+
+    public HashingPool(int threads, int queueSize) {
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queueSize),
+                Thread.ofPlatform().daemon().name("latchkey-hash-", 0).factory(),
+                new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    public <T> T run(Supplier<T> work) {
+        Future<T> future;
+        try {
+            future = executor.submit(work::get);
+        } catch (RejectedExecutionException e) {
+            throw new ApiError(503, "overloaded", "Too many password checks are waiting; try again shortly.")
+                    .withHeader("Retry-After", "1");
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while hashing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

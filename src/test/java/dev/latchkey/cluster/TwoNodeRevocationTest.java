@@ -1,0 +1,104 @@
+package dev.latchkey.cluster;
+
+import dev.latchkey.Application;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.OpenApiContract;
+import dev.latchkey.testing.TestClock;
+import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+/**
+ * Two servers on one PostgreSQL database behave as one: a revocation made through node A is refused by node B on the
+ * very next request, although B had the token in its cache.
+ */
+class TwoNodeRevocationTest {
+    private static Application nodeA;
+    private static Application nodeB;
+    private static Api a;
+    private static Api b;
+
+    @BeforeAll
+    static void startTwoNodes() {
+        Assumptions.assumeTrue(TestDatabases.postgres(), "several nodes need a shared PostgreSQL database");
+        var database = TestDatabases.create();
+        var clock = new TestClock();
+        nodeA = new Application(TestServer.config(database, Map.of()), clock).start(0);
+        nodeB = new Application(TestServer.config(database, Map.of()), clock).start(0);
+        a = new Api("http://127.0.0.1:" + nodeA.port(), OpenApiContract.shared());
+        b = new Api("http://127.0.0.1:" + nodeB.port(), OpenApiContract.shared());
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+        }
+    }
+
+    private static void warmOnB(Fixtures.Tenant tenant, String accessToken) {
+        b.get("/v1/auth/token").key(tenant.pk()).bearer(accessToken).send().expect(200);
+    }
+
+    private static void refusedOnB(Fixtures.Tenant tenant, String accessToken) {
+        b.get("/v1/auth/token").key(tenant.pk()).bearer(accessToken).send().expect(401, "invalid_token");
+    }
+
+    @Test
+    void logoutOnOneNodeIsRefusedByTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, shopper.accessToken());
+
+        a.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
+
+        refusedOnB(tenant, shopper.accessToken());
+    }
+
+    @Test
+    void refreshReuseOnOneNodeEndsTheSessionOnTheOther() {
+        var tenant = Fixtures.tenant(a, Map.of("refresh_reuse_grace", 0));
+        var shopper = Fixtures.shopper(a, tenant);
+        var rotated = a.post("/v1/auth/refresh").key(tenant.pk())
+                .body(Map.of("refresh_token", shopper.refreshToken())).send().expect(200);
+        String newAccess = rotated.str("access_token");
+        warmOnB(tenant, newAccess);
+
+        a.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", shopper.refreshToken()))
+                .send().expect(401, "refresh_token_reused");
+
+        refusedOnB(tenant, newAccess);
+    }
+
+    @Test
+    void renewOnOneNodeRevokesTheOldTokenOnTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, shopper.accessToken());
+
+        a.post("/v1/auth/renew").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+
+        refusedOnB(tenant, shopper.accessToken());
+    }
+
+    @Test
+    void settingsChangedOnOneNodeApplyOnTheOther() {
+        var tenant = Fixtures.tenant(a);
+        b.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(200);
+
+        a.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("password_min_length", 20)).send().expect(200);
+
+        b.post("/v1/customers").key(tenant.pk())
+                .body(Map.of("email", Fixtures.uniqueEmail(), "password", "only-fifteen-ch"))
+                .send().expect(422, "validation_failed");
+    }
+}
