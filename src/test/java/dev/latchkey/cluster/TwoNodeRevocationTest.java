@@ -1,12 +1,10 @@
 package dev.latchkey.cluster;
 
-import dev.latchkey.Application;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
-import dev.latchkey.testing.OpenApiContract;
 import dev.latchkey.testing.TestClock;
 import dev.latchkey.testing.TestDatabases;
-import dev.latchkey.testing.TestServer;
+import dev.latchkey.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +17,8 @@ import java.util.Map;
  * very next request, although B had the token in its cache.
  */
 class TwoNodeRevocationTest {
-    private static Application nodeA;
-    private static Application nodeB;
+    private static TestNode nodeA;
+    private static TestNode nodeB;
     private static Api a;
     private static Api b;
 
@@ -29,10 +27,10 @@ class TwoNodeRevocationTest {
         Assumptions.assumeTrue(TestDatabases.postgres(), "several nodes need a shared PostgreSQL database");
         var database = TestDatabases.create();
         var clock = new TestClock();
-        nodeA = new Application(TestServer.config(database, Map.of()), clock).start(0);
-        nodeB = new Application(TestServer.config(database, Map.of()), clock).start(0);
-        a = new Api("http://127.0.0.1:" + nodeA.port(), OpenApiContract.shared());
-        b = new Api("http://127.0.0.1:" + nodeB.port(), OpenApiContract.shared());
+        nodeA = TestNode.start(database, clock);
+        nodeB = TestNode.start(database, clock);
+        a = nodeA.api;
+        b = nodeB.api;
     }
 
     @AfterAll
