@@ -37,7 +37,7 @@ public final class CartService {
 
     public Opened open(String tenantId, CartOwner owner) {
         return db.tx(h -> {
-            Active active = activeOrNew(h, tenantId, owner);
+            Active active = activeOrNew(h, tenantId, owner, now());
             return new Opened(view(h, tenantId, active.cart()), active.created());
         });
     }
@@ -83,7 +83,7 @@ public final class CartService {
         if (guest == null || store.close(h, tenantId, guest.cartId(), guest.sessionId(), now) == 0) {
             return store.findActiveOf(h, tenantId, customerId).map(Cart::id).orElse(null);
         }
-        Cart target = activeOrNew(h, tenantId, CartOwner.customer(customerId)).cart();
+        Cart target = activeOrNew(h, tenantId, CartOwner.customer(customerId), now).cart();
         store.touch(h, tenantId, target.id(), customerId, now);
         List<CartItem> guestItems = store.items(h, tenantId, guest.cartId());
         List<CartItem> mine = store.items(h, tenantId, target.id());
@@ -99,12 +99,11 @@ public final class CartService {
      * The owner's active cart, made when there is none. Two first requests of one owner may race: the loser's insert
      * breaks the one-active-cart constraint, is rolled back to the savepoint, and it reads the winner's cart.
      */
-    private Active activeOrNew(Handle h, String tenantId, CartOwner owner) {
+    private Active activeOrNew(Handle h, String tenantId, CartOwner owner, Instant now) {
         var existing = store.findActiveOf(h, tenantId, owner.key());
         if (existing.isPresent()) {
             return new Active(existing.get(), false);
         }
-        Instant now = now();
         Cart cart = new Cart(Secrets.id("cart"), owner.customerId(), owner.sessionId(), now, now);
         h.savepoint(NEW_CART);
         try {

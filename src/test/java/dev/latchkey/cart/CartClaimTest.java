@@ -5,6 +5,7 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -107,6 +108,7 @@ class CartClaimTest extends ApiTest {
         var cart = carts.get(res.str("access_token"), cartId).expect(200);
         assertThat(cart.str("customer_id")).isEqualTo(shopper.customerId());
         assertThat(CartCalls.items(cart)).containsExactly(Map.entry("A", 3));
+        assertThat(Instant.parse(cart.str("updated_at"))).isAfterOrEqualTo(Instant.parse(cart.str("created_at")));
     }
 
     @Test
