@@ -80,7 +80,7 @@ public final class AuthRoutes {
         }
     }
 
-    /** Only a cart of the caller's own anonymous session can be claimed; without that session there is nothing to claim. */
+    /** Only the caller's own anonymous session's cart can be claimed; without that session nothing is claimed. */
     private GuestCart guestCart(Context ctx, ApiKey key, String cartId) {
         if (cartId == null) {
             return null;

@@ -39,7 +39,8 @@ public enum MergeStrategy {
         for (CartItem item : guest) {
             CartItem mine = bySku.get(item.sku());
             if (mine != null) {
-                bySku.put(item.sku(), mine.withQuantity(Math.min(Cart.MAX_QUANTITY, mine.quantity() + item.quantity())));
+                int sum = Math.min(Cart.MAX_QUANTITY, mine.quantity() + item.quantity());
+                bySku.put(item.sku(), mine.withQuantity(sum));
             } else if (bySku.size() < Cart.MAX_LINES) {
                 bySku.put(item.sku(), item);
             }

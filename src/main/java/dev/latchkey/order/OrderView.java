@@ -16,7 +16,8 @@ public record OrderView(String id, String number, String email, String customerI
         String currency = order.currency();
         return new OrderView(order.id(), order.number(), order.email(), order.customerId(), order.status().wire(),
                 currency, Money.format(order.total(), currency),
-                lines.stream().map(l -> new Line(l.sku(), l.name(), l.quantity(), Money.format(l.unitPrice(), currency)))
+                lines.stream()
+                        .map(l -> new Line(l.sku(), l.name(), l.quantity(), Money.format(l.unitPrice(), currency)))
                         .toList(),
                 order.placedAt(), order.createdAt(), order.updatedAt(), orderToken);
     }

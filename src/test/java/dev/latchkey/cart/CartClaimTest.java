@@ -194,7 +194,8 @@ class CartClaimTest extends ApiTest {
         var refreshed = api.post("/v1/auth/refresh").key(tenant.pk())
                 .body(Map.of("refresh_token", res.str("refresh_token"))).send().expect(200);
         assertThat(refreshed.str("cart_id")).isEqualTo(cartId);
-        var renewed = api.post("/v1/auth/renew").key(tenant.pk()).bearer(refreshed.str("access_token")).send().expect(200);
+        var renewed = api.post("/v1/auth/renew").key(tenant.pk()).bearer(refreshed.str("access_token")).send()
+                .expect(200);
         assertThat(renewed.str("cart_id")).isEqualTo(cartId);
     }
 
@@ -221,7 +222,8 @@ class CartClaimTest extends ApiTest {
             var start = new CountDownLatch(1);
             List<CompletableFuture<Api.Res>> logins = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                logins.add(CompletableFuture.supplyAsync(() -> awaitThen(start, () -> login(shopper, guestCart, anonymous))));
+                logins.add(CompletableFuture.supplyAsync(
+                        () -> awaitThen(start, () -> login(shopper, guestCart, anonymous))));
             }
             start.countDown();
             for (var login : logins) {

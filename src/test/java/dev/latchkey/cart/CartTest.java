@@ -82,7 +82,8 @@ class CartTest extends ApiTest {
     void putItemWhenQuantityAtBoundsThenAccepted() {
         String token = carts.anonymous();
         String cartId = carts.open(token);
-        assertThat(CartCalls.items(carts.put(token, cartId, "A", 999).expect(200))).containsExactly(Map.entry("A", 999));
+        assertThat(CartCalls.items(carts.put(token, cartId, "A", 999).expect(200)))
+                .containsExactly(Map.entry("A", 999));
         assertThat(CartCalls.items(carts.put(token, cartId, "A", 1).expect(200))).containsExactly(Map.entry("A", 1));
     }
 

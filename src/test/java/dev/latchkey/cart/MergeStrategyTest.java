@@ -17,7 +17,8 @@ class MergeStrategyTest {
 
     @Test
     void mergeWhenSameSkuThenQuantitiesAddUpAndNewSkusFollow() {
-        var result = MergeStrategy.MERGE.apply(List.of(item("A", 2), item("B", 1)), List.of(item("C", 4), item("A", 3)));
+        var result = MergeStrategy.MERGE.apply(List.of(item("A", 2), item("B", 1)),
+                List.of(item("C", 4), item("A", 3)));
         assertThat(result).containsExactly(item("A", 5), item("B", 1), item("C", 4));
     }
 
@@ -57,7 +58,8 @@ class MergeStrategyTest {
     @Test
     void everyStrategyWhenGuestCartEmptyThenCustomerItemsUnchanged() {
         for (MergeStrategy strategy : MergeStrategy.values()) {
-            assertThat(strategy.apply(List.of(item("A", 2)), List.of())).as(strategy.name()).containsExactly(item("A", 2));
+            assertThat(strategy.apply(List.of(item("A", 2)), List.of())).as(strategy.name())
+                    .containsExactly(item("A", 2));
         }
     }
 }

@@ -43,7 +43,8 @@ class OrderServiceTest {
         var mapper = Json.mapper();
         var tenants = new TenantService(db, new TenantStore(mapper), new SettingsValidator(mapper), Clock.systemUTC());
         tenantId = tenants.create(Fixtures.uniqueId("t"), "Test Shop", mapper.createObjectNode()).tenant().id();
-        customers = new CustomerService(db, new CustomerStore(), new PasswordHasher(config.argon2()), Clock.systemUTC());
+        var hasher = new PasswordHasher(config.argon2());
+        customers = new CustomerService(db, new CustomerStore(), hasher, Clock.systemUTC());
         orders = new OrderService(db, customers, Clock.systemUTC());
     }
 
