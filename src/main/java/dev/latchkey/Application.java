@@ -8,6 +8,8 @@ import dev.latchkey.auth.TokenService;
 import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.cluster.LocalInvalidations;
 import dev.latchkey.cluster.PostgresInvalidations;
+import dev.latchkey.cart.CartRoutes;
+import dev.latchkey.cart.CartService;
 import dev.latchkey.config.Config;
 import dev.latchkey.config.PlatformToken;
 import dev.latchkey.credential.HashingPool;
@@ -21,6 +23,9 @@ import dev.latchkey.http.HttpServer;
 import dev.latchkey.http.Json;
 import dev.latchkey.http.Requests;
 import dev.latchkey.http.ServiceRoutes;
+import dev.latchkey.order.AdminOrderRoutes;
+import dev.latchkey.order.OrderRoutes;
+import dev.latchkey.order.OrderService;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
@@ -52,7 +57,9 @@ public final class Application implements AutoCloseable {
         var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var customers = new CustomerService(db, new CustomerStore(), hasher, clock);
         var tokens = new TokenService(db, clock, invalidations);
-        var auth = new AuthService(tenants, customers, tokens, mapper, clock);
+        var carts = new CartService(db, clock);
+        var orders = new OrderService(db, customers, clock);
+        var auth = new AuthService(db, tenants, customers, tokens, carts, mapper, clock);
         var guard = new Guard(tenants, tokens, platformToken);
         var requests = new Requests(mapper);
 
@@ -60,9 +67,13 @@ public final class Application implements AutoCloseable {
         var tenantRoutes = new TenantRoutes(guard, tenants, requests);
         var authRoutes = new AuthRoutes(guard, auth, tenants, new PasswordPolicy(), requests, clock);
         var customerRoutes = new CustomerRoutes(guard, customers, requests);
+        var cartRoutes = new CartRoutes(guard, carts, requests);
+        var orderRoutes = new OrderRoutes(guard, orders);
+        var adminOrderRoutes = new AdminOrderRoutes(guard, orders, requests);
 
         this.server = HttpServer.create(mapper, metrics, List.of(
-                serviceRoutes::addTo, tenantRoutes::addTo, authRoutes::addTo, customerRoutes::addTo));
+                serviceRoutes::addTo, tenantRoutes::addTo, authRoutes::addTo, customerRoutes::addTo,
+                cartRoutes::addTo, orderRoutes::addTo, adminOrderRoutes::addTo));
     }
 
     public Application start(int port) {

@@ -1,5 +1,6 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.cart.GuestCart;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.http.JsonInput;
@@ -62,13 +63,14 @@ public final class AuthRoutes {
         }
         ProfileInput profile = ProfileInput.read(in, requests.mapper());
         in.string("verification_url", 2048);
-        in.string("cart_id", 64);
+        String cartId = in.string("cart_id", 64).orElse(null);
         if (password != null) {
             policy.check("password", password, tenants.settings(key.tenantId()).passwordMinLength())
                     .forEach(e -> in.reject(e.field(), e.code(), e.message()));
         }
         in.validate();
-        var signUp = auth.register(key.tenantId(), email, password, profile, requests.client(ctx));
+        var signUp = auth.register(key.tenantId(), email, password, profile, guestCart(ctx, key, cartId),
+                requests.client(ctx));
         if (signUp.result() != null) {
             ctx.status(201).json(signUp.result());
         } else {
@@ -79,7 +81,15 @@ public final class AuthRoutes {
         }
     }
 
-    static String email(JsonInput in, String field) {
+    /** Only the caller's own anonymous session's cart can be claimed; without that session nothing is claimed. */
+    private GuestCart guestCart(Context ctx, ApiKey key, String cartId) {
+        if (cartId == null) {
+            return null;
+        }
+        return guard.anonymousSession(ctx, key).map(session -> new GuestCart(cartId, session.sessionId())).orElse(null);
+    }
+
+    public static String email(JsonInput in, String field) {
         String email = in.required(field, MAX_EMAIL);
         if (email != null && !EMAIL.matcher(email.trim()).matches()) {
             in.reject(field, "invalid", field + " is not a valid email address.");
@@ -92,9 +102,9 @@ public final class AuthRoutes {
         JsonInput in = requests.body(ctx);
         String email = in.required("email", MAX_EMAIL);
         String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
-        in.string("cart_id", 64);
+        String cartId = in.string("cart_id", 64).orElse(null);
         in.validate();
-        ctx.json(auth.login(key.tenantId(), email, password, requests.client(ctx)));
+        ctx.json(auth.login(key.tenantId(), email, password, guestCart(ctx, key, cartId), requests.client(ctx)));
     }
 
     private void refresh(Context ctx) {

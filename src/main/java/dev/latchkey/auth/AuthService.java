@@ -1,56 +1,78 @@
 package dev.latchkey.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.cart.CartService;
+import dev.latchkey.cart.GuestCart;
+import dev.latchkey.cart.MergeStrategy;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 
 import java.time.Clock;
 
-/** Sign-up and log-in: the customer rules decide who may in, the token service opens the session. */
+/**
+ * Sign-up and log-in: the customer rules decide who may in, the token service opens the session and the cart service
+ * brings the guest cart along, in one transaction.
+ */
 public final class AuthService {
     /** Registration either logs the shopper in ({@code result}) or names the step before they can. */
     public record SignUp(AuthResult result, CustomerView customer, String nextStep) {
     }
 
+    private record Opened(Issued issued, String cartId) {
+    }
+
+    private final Database db;
     private final TenantService tenants;
     private final CustomerService customers;
     private final TokenService tokens;
+    private final CartService carts;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public AuthService(TenantService tenants, CustomerService customers, TokenService tokens, ObjectMapper mapper,
-                       Clock clock) {
+    public AuthService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
+                       CartService carts, ObjectMapper mapper, Clock clock) {
+        this.db = db;
         this.tenants = tenants;
         this.customers = customers;
         this.tokens = tokens;
+        this.carts = carts;
         this.mapper = mapper;
         this.clock = clock;
     }
 
-    public SignUp register(String tenantId, String email, String password, ProfileInput profile, ClientInfo client) {
+    /** A shopper who must verify or await activation first is not logged in, so their guest cart stays theirs. */
+    public SignUp register(String tenantId, String email, String password, ProfileInput profile, GuestCart guestCart,
+                           ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         var registration = customers.register(tenantId, settings, email, password, profile);
         CustomerView view = CustomerView.of(registration.customer(), mapper);
         if (registration.nextStep() != null) {
             return new SignUp(null, view, registration.nextStep());
         }
-        return new SignUp(open(tenantId, settings, registration.customer(), client), view, null);
+        return new SignUp(open(tenantId, settings, registration.customer(), guestCart, client), view, null);
     }
 
-    public AuthResult login(String tenantId, String email, String password, ClientInfo client) {
+    public AuthResult login(String tenantId, String email, String password, GuestCart guestCart, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         Customer customer = customers.authenticate(tenantId, settings, email, password);
-        return open(tenantId, settings, customer, client);
+        return open(tenantId, settings, customer, guestCart, client);
     }
 
-    private AuthResult open(String tenantId, TenantSettings settings, Customer customer, ClientInfo client) {
-        Issued issued = tokens.startSession(tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
-        return AuthResult.of(issued, CustomerView.of(customer, mapper), null, clock.instant());
+    private AuthResult open(String tenantId, TenantSettings settings, Customer customer, GuestCart guestCart,
+                            ClientInfo client) {
+        MergeStrategy strategy = MergeStrategy.fromWire(settings.cartMergeStrategy());
+        Opened opened = db.tx(h -> {
+            String cartId = carts.claim(h, tenantId, strategy, customer.id(), guestCart);
+            Issued issued = tokens.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
+            return new Opened(issued, cartId);
+        });
+        return AuthResult.of(opened.issued(), CustomerView.of(customer, mapper), opened.cartId(), clock.instant());
     }
 
     public AuthResult refresh(String tenantId, String refreshToken) {
@@ -64,7 +86,8 @@ public final class AuthService {
 
     private AuthResult withCustomer(String tenantId, Issued issued) {
         Customer customer = customers.get(tenantId, issued.customerId());
-        return AuthResult.of(issued, CustomerView.of(customer, mapper), null, clock.instant());
+        String cartId = carts.activeCartId(tenantId, customer.id());
+        return AuthResult.of(issued, CustomerView.of(customer, mapper), cartId, clock.instant());
     }
 
     public AuthResult.Anonymous startAnonymous(String tenantId, ClientInfo client) {

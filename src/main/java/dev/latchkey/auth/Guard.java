@@ -5,6 +5,8 @@ import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
 
+import java.util.Optional;
+
 /**
  * Who may call: resolves the API key, the bearer token or the platform token of a request, or refuses it with the
  * contract's code. Routes call it first thing, so every route states its own requirement.
@@ -44,6 +46,22 @@ public final class Guard {
             throw ApiError.insufficientScope("This route needs a logged-in customer (a cust_ token).");
         }
         return token;
+    }
+
+    /**
+     * The caller's live anonymous session, when its {@code anon_} token is presented as Bearer on a route that does not
+     * require one (log-in, registration). No token, a customer token or a dead one is simply no session.
+     */
+    public Optional<AccessToken> anonymousSession(Context ctx, ApiKey key) {
+        String raw = bearer(ctx);
+        if (raw == null || !raw.startsWith(SessionKind.ANONYMOUS.accessPrefix() + "_")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(tokens.authenticate(key.tenantId(), raw));
+        } catch (ApiError e) {
+            return Optional.empty();
+        }
     }
 
     /** The bearer token when one was sent, without validating it. */

@@ -19,28 +19,41 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Invalidations over PostgreSQL NOTIFY/LISTEN. Publishing delivers locally at once and sends a NOTIFY that every node,
- * this one too, receives on its own listening connection. PostgreSQL hands a notification to all listeners at the same
- * commit, so the publisher waits (briefly, bounded) until its own copy comes back: by then the other nodes have theirs,
- * and the revocation holds on whichever node the client's next request reaches. When the listening connection fails
- * the node cannot know what it missed, so it drops all its caches and reconnects.
+ * Invalidations over PostgreSQL NOTIFY/LISTEN. Publishing evicts locally at once and sends a NOTIFY that every node,
+ * this one too, receives on its own listening connection; each node evicts and answers with an acknowledgement. The
+ * publisher waits (bounded) until every listening node has acknowledged, so when the revoking request answers, the
+ * revocation holds on whichever node the client's next request reaches. The listening nodes are counted in
+ * pg_stat_activity (their listening connection runs nothing but the LISTEN). When a listening connection fails, that
+ * node cannot know what it missed, so it drops all its caches and reconnects.
  */
 public final class PostgresInvalidations implements Invalidations {
     static final String CHANNEL = "latchkey_invalidation";
     private static final Logger log = LoggerFactory.getLogger(PostgresInvalidations.class);
     private static final int POLL_MILLIS = 250;
-    private static final long ECHO_WAIT_MILLIS = 500;
+    private static final long ACK_WAIT_MILLIS = 1_000;
+    private static final String INVALIDATE = "I|";
+    private static final String ACK = "A|";
 
     private final Config config;
     private final Database db;
     private final List<Consumer<Invalidation>> listeners = new CopyOnWriteArrayList<>();
     private final String nodeId = UUID.randomUUID().toString();
     private final AtomicLong sequence = new AtomicLong();
-    private final Map<String, CompletableFuture<Void>> awaitingEcho = new ConcurrentHashMap<>();
+    private final Map<String, PendingAck> awaitingAcks = new ConcurrentHashMap<>();
+
+    /** Acknowledgements still due for one published invalidation. */
+    private record PendingAck(AtomicInteger missing, CompletableFuture<Void> done) {
+        void acknowledge() {
+            if (missing.decrementAndGet() <= 0) {
+                done.complete(null);
+            }
+        }
+    }
     private final Thread listenerThread;
     private volatile boolean running = true;
 
@@ -54,20 +67,35 @@ public final class PostgresInvalidations implements Invalidations {
     public void publish(Invalidation invalidation) {
         deliver(invalidation);
         String echoId = nodeId + ":" + sequence.incrementAndGet();
-        var echo = new CompletableFuture<Void>();
-        awaitingEcho.put(echoId, echo);
+        var pending = new PendingAck(new AtomicInteger(listeningNodes()), new CompletableFuture<>());
+        if (pending.missing().get() <= 0) {
+            pending.done().complete(null);
+        }
+        awaitingAcks.put(echoId, pending);
         try {
-            db.run(h -> h.createQuery("SELECT pg_notify(:channel, :payload)")
-                    .bind("channel", CHANNEL).bind("payload", invalidation.encode() + "|" + echoId)
-                    .mapTo(String.class).findOne());
-            echo.get(ECHO_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            notify(INVALIDATE + invalidation.encode() + "|" + echoId);
+            pending.done().get(ACK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            log.warn("invalidation echo did not come back within {} ms; other nodes may lag", ECHO_WAIT_MILLIS);
+            log.warn("not every node acknowledged an invalidation within {} ms; a lagging node drops its cache on "
+                    + "reconnect and its entries expire within 30 s", ACK_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            awaitingEcho.remove(echoId);
+            awaitingAcks.remove(echoId);
         }
+    }
+
+    private int listeningNodes() {
+        return db.read(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND query = :listen")
+                .bind("listen", "LISTEN " + CHANNEL)
+                .mapTo(Integer.class).one());
+    }
+
+    private void notify(String payload) {
+        db.run(h -> h.createQuery("SELECT pg_notify(:channel, :payload)")
+                .bind("channel", CHANNEL).bind("payload", payload)
+                .mapTo(String.class).findOne());
     }
 
     @Override
@@ -101,7 +129,11 @@ public final class PostgresInvalidations implements Invalidations {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            receive(notification.getParameter());
+                            try {
+                                receive(notification.getParameter());
+                            } catch (RuntimeException e) {
+                                log.warn("could not handle an invalidation message", e);
+                            }
                         }
                     }
                 }
@@ -116,14 +148,17 @@ public final class PostgresInvalidations implements Invalidations {
     }
 
     private void receive(String payload) {
-        int echoAt = payload.lastIndexOf('|');
-        deliver(Invalidation.decode(echoAt < 0 ? payload : payload.substring(0, echoAt)));
-        if (echoAt >= 0) {
-            CompletableFuture<Void> echo = awaitingEcho.get(payload.substring(echoAt + 1));
-            if (echo != null) {
-                echo.complete(null);
+        if (payload.startsWith(ACK)) {
+            PendingAck pending = awaitingAcks.get(payload.substring(ACK.length()));
+            if (pending != null) {
+                pending.acknowledge();
             }
+            return;
         }
+        String message = payload.startsWith(INVALIDATE) ? payload.substring(INVALIDATE.length()) : payload;
+        int echoAt = message.lastIndexOf('|');
+        deliver(Invalidation.decode(message.substring(0, echoAt)));
+        notify(ACK + message.substring(echoAt + 1));
     }
 
     private static void sleep(long millis) {

@@ -6,11 +6,13 @@ import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.tenant.TenantSettings;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The rules of customer accounts: sign-up, credentials check and the shopper's own profile. */
 public final class CustomerService {
@@ -94,6 +96,16 @@ public final class CustomerService {
 
     public Customer get(String tenantId, String id) {
         return db.read(h -> store.find(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Customer"));
+    }
+
+    /** The customer with this id, read within the caller's transaction. */
+    public Optional<Customer> find(Handle h, String tenantId, String id) {
+        return store.find(h, tenantId, id);
+    }
+
+    /** The customer whose email is this one and verified; an unverified address belongs to nobody yet. */
+    public Optional<Customer> findByVerifiedEmail(Handle h, String tenantId, String email) {
+        return store.findByEmail(h, tenantId, normaliseEmail(email)).filter(Customer::emailVerified);
     }
 
     public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion) {

@@ -109,6 +109,48 @@ public final class JsonInput {
         return false;
     }
 
+    public Long requiredInteger(String field, long min, long max) {
+        Optional<Long> value = integer(field, min, max);
+        if (value.isEmpty() && !hasErrorFor(field)) {
+            reject(field, "required", field + " is required.");
+        }
+        return value.orElse(null);
+    }
+
+    /**
+     * An array of {@code minItems..maxItems} JSON objects, each to be read with its own input; hand those back to
+     * {@link #adopt} so that their errors are reported here as {@code field[i].name}.
+     */
+    public Optional<List<JsonInput>> objects(String field, int minItems, int maxItems) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isArray()) {
+            reject(field, "invalid_type", field + " must be an array of objects.");
+            return Optional.empty();
+        }
+        if (node.size() < minItems || node.size() > maxItems) {
+            reject(field, node.size() < minItems ? "too_short" : "too_long",
+                    field + " must hold " + minItems + " to " + maxItems + " items.");
+            return Optional.empty();
+        }
+        List<JsonInput> items = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!(item instanceof ObjectNode object)) {
+                reject(field, "invalid_type", "Each item of " + field + " must be an object.");
+                return Optional.empty();
+            }
+            items.add(new JsonInput(object));
+        }
+        return Optional.of(items);
+    }
+
+    /** Takes over the errors of an input read from a nested object, naming them under {@code prefix}. */
+    public void adopt(String prefix, JsonInput nested) {
+        nested.errors.forEach(e -> errors.add(new FieldError(prefix + e.field(), e.code(), e.message())));
+    }
+
     public Optional<Boolean> bool(String field) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {

@@ -1,0 +1,132 @@
+package dev.latchkey.cart;
+
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.db.Database;
+import dev.latchkey.db.UniqueViolation;
+import dev.latchkey.http.ApiError;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * The rules of carts: one active cart per owner, only the owner sees or changes it, and a guest cart is claimed into
+ * the customer's cart at most once.
+ */
+public final class CartService {
+    /** A cart as POST /v1/carts answers it: newly made, or the owner's active cart that already existed. */
+    public record Opened(CartView cart, boolean created) {
+    }
+
+    private record Active(Cart cart, boolean created) {
+    }
+
+    private static final String NEW_CART = "new_cart";
+
+    private final Database db;
+    private final CartStore store;
+    private final Clock clock;
+
+    public CartService(Database db, Clock clock) {
+        this.db = db;
+        this.store = new CartStore();
+        this.clock = clock;
+    }
+
+    public Opened open(String tenantId, CartOwner owner) {
+        return db.tx(h -> {
+            Active active = activeOrNew(h, tenantId, owner, now());
+            return new Opened(view(h, tenantId, active.cart()), active.created());
+        });
+    }
+
+    public CartView get(String tenantId, CartOwner owner, String cartId) {
+        return db.read(h -> view(h, tenantId, store.findActive(h, tenantId, cartId, owner.key())
+                .orElseThrow(CartService::notFound)));
+    }
+
+    /** Sets one SKU's quantity; 0 removes it. The cart row is locked first, so concurrent changes queue up. */
+    public CartView setQuantity(String tenantId, CartOwner owner, String cartId, String sku, int quantity) {
+        return db.tx(h -> {
+            Instant now = now();
+            if (store.touch(h, tenantId, cartId, owner.key(), now) == 0) {
+                throw notFound();
+            }
+            if (quantity == 0) {
+                store.removeItem(h, tenantId, cartId, sku);
+            } else if (store.updateItem(h, tenantId, cartId, sku, quantity, now) == 0) {
+                if (store.countItems(h, tenantId, cartId) >= Cart.MAX_LINES) {
+                    throw new ApiError(422, "cart_full", "A cart holds at most " + Cart.MAX_LINES + " different SKUs.");
+                }
+                store.insertItems(h, tenantId, cartId, List.of(new CartItem(sku, quantity, now)), now);
+            }
+            return view(h, tenantId, store.findActive(h, tenantId, cartId, owner.key()).orElseThrow());
+        });
+    }
+
+    /** The customer's active cart id, or null when they have none. */
+    public String activeCartId(String tenantId, String customerId) {
+        return db.read(h -> store.findActiveOf(h, tenantId, customerId).map(Cart::id).orElse(null));
+    }
+
+    /**
+     * Brings a guest cart into the customer's cart by {@code strategy} and closes it, within the caller's transaction.
+     * The close is the claim: only the caller whose update closed the active guest cart merges it, so concurrent
+     * logins with the same cart merge it once. A cart that is not the guest session's active cart is ignored.
+     *
+     * @return the customer's active cart id, or null when they have none
+     */
+    public String claim(Handle h, String tenantId, MergeStrategy strategy, String customerId, GuestCart guest) {
+        Instant now = now();
+        if (guest == null || store.close(h, tenantId, guest.cartId(), guest.sessionId(), now) == 0) {
+            return store.findActiveOf(h, tenantId, customerId).map(Cart::id).orElse(null);
+        }
+        Cart target = activeOrNew(h, tenantId, CartOwner.customer(customerId), now).cart();
+        store.touch(h, tenantId, target.id(), customerId, now);
+        List<CartItem> guestItems = store.items(h, tenantId, guest.cartId());
+        List<CartItem> mine = store.items(h, tenantId, target.id());
+        List<CartItem> result = strategy.apply(mine, guestItems);
+        if (!result.equals(mine)) {
+            store.removeItems(h, tenantId, target.id());
+            store.insertItems(h, tenantId, target.id(), result, now);
+        }
+        return target.id();
+    }
+
+    /**
+     * The owner's active cart, made when there is none. Two first requests of one owner may race: the loser's insert
+     * breaks the one-active-cart constraint, is rolled back to the savepoint, and it reads the winner's cart.
+     */
+    private Active activeOrNew(Handle h, String tenantId, CartOwner owner, Instant now) {
+        var existing = store.findActiveOf(h, tenantId, owner.key());
+        if (existing.isPresent()) {
+            return new Active(existing.get(), false);
+        }
+        Cart cart = new Cart(Secrets.id("cart"), owner.customerId(), owner.sessionId(), now, now);
+        h.savepoint(NEW_CART);
+        try {
+            store.insert(h, tenantId, cart, owner.key());
+            return new Active(cart, true);
+        } catch (RuntimeException e) {
+            if (!UniqueViolation.is(e)) {
+                throw e;
+            }
+            h.rollbackToSavepoint(NEW_CART);
+            return new Active(store.findActiveOf(h, tenantId, owner.key()).orElseThrow(), false);
+        }
+    }
+
+    private CartView view(Handle h, String tenantId, Cart cart) {
+        return CartView.of(cart, store.items(h, tenantId, cart.id()));
+    }
+
+    private static ApiError notFound() {
+        return ApiError.notFound("Cart");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.latchkey.cart;
+
+import dev.latchkey.db.Database;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SQL for carts and their items. Every statement names the tenant. A cart is found through {@code active_owner}, the
+ * owner's id while the cart is active, so one condition checks both who owns it and that it is still open.
+ */
+final class CartStore {
+    private static final String ACTIVE = "active";
+    private static final String CLOSED = "closed";
+
+    void insert(Handle h, String tenantId, Cart cart, String owner) {
+        h.createUpdate("INSERT INTO carts (tenant_id, id, customer_id, session_id, status, active_owner, created_at, "
+                        + "updated_at) VALUES (:tenant, :id, :customer, :session, :status, :owner, :at, :at)")
+                .bind("tenant", tenantId).bind("id", cart.id()).bind("customer", cart.customerId())
+                .bind("session", cart.sessionId()).bind("status", ACTIVE).bind("owner", owner)
+                .bind("at", Database.ts(cart.createdAt()))
+                .execute();
+    }
+
+    Optional<Cart> findActive(Handle h, String tenantId, String cartId, String owner) {
+        return h.createQuery("SELECT * FROM carts WHERE tenant_id = :tenant AND id = :id AND active_owner = :owner")
+                .bind("tenant", tenantId).bind("id", cartId).bind("owner", owner)
+                .map((rs, ctx) -> cart(rs)).findOne();
+    }
+
+    Optional<Cart> findActiveOf(Handle h, String tenantId, String owner) {
+        return h.createQuery("SELECT * FROM carts WHERE tenant_id = :tenant AND active_owner = :owner")
+                .bind("tenant", tenantId).bind("owner", owner)
+                .map((rs, ctx) -> cart(rs)).findOne();
+    }
+
+    /** Marks the owner's active cart changed and locks its row until the transaction ends; 0 when there is none. */
+    int touch(Handle h, String tenantId, String cartId, String owner, Instant now) {
+        return h.createUpdate("UPDATE carts SET updated_at = :now WHERE tenant_id = :tenant AND id = :id "
+                        + "AND active_owner = :owner")
+                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("id", cartId).bind("owner", owner)
+                .execute();
+    }
+
+    /** Closes the owner's active cart; of two concurrent callers only one gets 1 back. */
+    int close(Handle h, String tenantId, String cartId, String owner, Instant now) {
+        return h.createUpdate("UPDATE carts SET status = :closed, active_owner = NULL, closed_at = :now, "
+                        + "updated_at = :now WHERE tenant_id = :tenant AND id = :id AND active_owner = :owner "
+                        + "AND status = :active")
+                .bind("closed", CLOSED).bind("active", ACTIVE).bind("now", Database.ts(now))
+                .bind("tenant", tenantId).bind("id", cartId).bind("owner", owner)
+                .execute();
+    }
+
+    List<CartItem> items(Handle h, String tenantId, String cartId) {
+        return h.createQuery("SELECT sku, quantity, added_at FROM cart_items WHERE tenant_id = :tenant "
+                        + "AND cart_id = :cart ORDER BY added_at, sku")
+                .bind("tenant", tenantId).bind("cart", cartId)
+                .map((rs, ctx) -> new CartItem(rs.getString("sku"), rs.getInt("quantity"),
+                        Database.instant(rs, "added_at")))
+                .list();
+    }
+
+    int countItems(Handle h, String tenantId, String cartId) {
+        return h.createQuery("SELECT COUNT(*) FROM cart_items WHERE tenant_id = :tenant AND cart_id = :cart")
+                .bind("tenant", tenantId).bind("cart", cartId)
+                .mapTo(Integer.class).one();
+    }
+
+    int updateItem(Handle h, String tenantId, String cartId, String sku, int quantity, Instant now) {
+        return h.createUpdate("UPDATE cart_items SET quantity = :quantity, updated_at = :now "
+                        + "WHERE tenant_id = :tenant AND cart_id = :cart AND sku = :sku")
+                .bind("quantity", quantity).bind("now", Database.ts(now))
+                .bind("tenant", tenantId).bind("cart", cartId).bind("sku", sku)
+                .execute();
+    }
+
+    void insertItems(Handle h, String tenantId, String cartId, List<CartItem> items, Instant now) {
+        if (items.isEmpty()) {
+            return;
+        }
+        var batch = h.prepareBatch("INSERT INTO cart_items (tenant_id, cart_id, sku, quantity, added_at, updated_at) "
+                + "VALUES (:tenant, :cart, :sku, :quantity, :added, :now)");
+        for (CartItem item : items) {
+            batch.bind("tenant", tenantId).bind("cart", cartId).bind("sku", item.sku())
+                    .bind("quantity", item.quantity()).bind("added", Database.ts(item.addedAt()))
+                    .bind("now", Database.ts(now)).add();
+        }
+        batch.execute();
+    }
+
+    void removeItem(Handle h, String tenantId, String cartId, String sku) {
+        h.createUpdate("DELETE FROM cart_items WHERE tenant_id = :tenant AND cart_id = :cart AND sku = :sku")
+                .bind("tenant", tenantId).bind("cart", cartId).bind("sku", sku)
+                .execute();
+    }
+
+    void removeItems(Handle h, String tenantId, String cartId) {
+        h.createUpdate("DELETE FROM cart_items WHERE tenant_id = :tenant AND cart_id = :cart")
+                .bind("tenant", tenantId).bind("cart", cartId)
+                .execute();
+    }
+
+    private static Cart cart(ResultSet rs) throws SQLException {
+        return new Cart(rs.getString("id"), rs.getString("customer_id"), rs.getString("session_id"),
+                Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));
+    }
+}

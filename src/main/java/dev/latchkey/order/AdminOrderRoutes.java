@@ -1,0 +1,53 @@
+package dev.latchkey.order;
+
+import dev.latchkey.auth.Guard;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Requests;
+import dev.latchkey.tenant.ApiKey;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.util.Set;
+
+/** The merchant's back end records orders and reports their status. */
+public final class AdminOrderRoutes {
+    /** Fields of an order that PATCH cannot change: an order is a record of what happened. */
+    private static final Set<String> FIXED = Set.of("id", "number", "email", "customer_id", "currency", "total",
+            "lines", "placed_at", "created_at", "updated_at", "order_token");
+
+    private final Guard guard;
+    private final OrderService orders;
+    private final Requests requests;
+
+    public AdminOrderRoutes(Guard guard, OrderService orders, Requests requests) {
+        this.guard = guard;
+        this.orders = orders;
+        this.requests = requests;
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.post("/v1/admin/orders", this::create);
+        routes.get("/v1/admin/orders/{number}", this::get);
+        routes.patch("/v1/admin/orders/{number}", this::update);
+    }
+
+    private void create(Context ctx) {
+        ApiKey key = guard.admin(ctx);
+        NewOrder order = OrderInput.read(requests.body(ctx));
+        ctx.status(201).json(orders.create(key.tenantId(), order));
+    }
+
+    private void get(Context ctx) {
+        ApiKey key = guard.admin(ctx);
+        ctx.json(orders.get(key.tenantId(), ctx.pathParam("number")));
+    }
+
+    private void update(Context ctx) {
+        ApiKey key = guard.admin(ctx);
+        JsonInput in = requests.body(ctx);
+        in.rejectPresent(FIXED);
+        OrderStatus status = OrderInput.status(in);
+        in.validate();
+        ctx.json(orders.updateStatus(key.tenantId(), ctx.pathParam("number"), status));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.latchkey.order;
+
+import dev.latchkey.db.Database;
+import dev.latchkey.http.Cursor;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** SQL for orders and their lines. Every statement names the tenant. */
+final class OrderStore {
+    void insert(Handle h, String tenantId, Order o, List<OrderLine> lines) {
+        h.createUpdate("INSERT INTO orders (tenant_id, id, number, email, customer_id, status, currency, total, "
+                        + "token_hash, placed_at, created_at, updated_at) VALUES (:tenant, :id, :number, :email, "
+                        + ":customer, :status, :currency, :total, :token, :placed, :created, :updated)")
+                .bind("tenant", tenantId).bind("id", o.id()).bind("number", o.number()).bind("email", o.email())
+                .bind("customer", o.customerId()).bind("status", o.status().wire()).bind("currency", o.currency())
+                .bind("total", o.total()).bind("token", o.tokenHash()).bind("placed", Database.ts(o.placedAt()))
+                .bind("created", Database.ts(o.createdAt())).bind("updated", Database.ts(o.updatedAt()))
+                .execute();
+        var batch = h.prepareBatch("INSERT INTO order_lines (tenant_id, order_id, line_no, sku, name, quantity, "
+                + "unit_price) VALUES (:tenant, :order, :no, :sku, :name, :quantity, :price)");
+        for (int i = 0; i < lines.size(); i++) {
+            OrderLine line = lines.get(i);
+            batch.bind("tenant", tenantId).bind("order", o.id()).bind("no", i).bind("sku", line.sku())
+                    .bind("name", line.name()).bind("quantity", line.quantity()).bind("price", line.unitPrice())
+                    .add();
+        }
+        batch.execute();
+    }
+
+    Optional<Order> findByNumber(Handle h, String tenantId, String number) {
+        return h.createQuery("SELECT * FROM orders WHERE tenant_id = :tenant AND number = :number")
+                .bind("tenant", tenantId).bind("number", number)
+                .map((rs, ctx) -> order(rs)).findOne();
+    }
+
+    /** The customer's orders, newest first (placed_at, then id, both descending), after the cursor's position. */
+    List<Order> listOfCustomer(Handle h, String tenantId, String customerId, Cursor after, int limit) {
+        String position = after == null ? ""
+                : "AND (placed_at < :at OR (placed_at = :at AND id < :id)) ";
+        var query = h.createQuery("SELECT * FROM orders WHERE tenant_id = :tenant AND customer_id = :customer "
+                        + position + "ORDER BY placed_at DESC, id DESC LIMIT :limit")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("limit", limit);
+        if (after != null) {
+            query.bind("at", Database.ts(after.at())).bind("id", after.id());
+        }
+        return query.map((rs, ctx) -> order(rs)).list();
+    }
+
+    /** The lines of these orders, by order id. */
+    Map<String, List<OrderLine>> lines(Handle h, String tenantId, List<String> orderIds) {
+        Map<String, List<OrderLine>> byOrder = new HashMap<>();
+        if (orderIds.isEmpty()) {
+            return byOrder;
+        }
+        h.createQuery("SELECT * FROM order_lines WHERE tenant_id = :tenant AND order_id IN (<ids>) "
+                        + "ORDER BY order_id, line_no")
+                .bind("tenant", tenantId).bindList("ids", orderIds)
+                .map((rs, ctx) -> Map.entry(rs.getString("order_id"), new OrderLine(rs.getString("sku"),
+                        rs.getString("name"), rs.getInt("quantity"), rs.getBigDecimal("unit_price"))))
+                .forEach(e -> byOrder.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return byOrder;
+    }
+
+    int updateStatus(Handle h, String tenantId, String number, OrderStatus status, Instant now) {
+        return h.createUpdate("UPDATE orders SET status = :status, updated_at = :now "
+                        + "WHERE tenant_id = :tenant AND number = :number")
+                .bind("status", status.wire()).bind("now", Database.ts(now))
+                .bind("tenant", tenantId).bind("number", number)
+                .execute();
+    }
+
+    /** Gives the guest orders placed with this email to the customer; orders of an account stay where they are. */
+    int attachGuestOrders(Handle h, String tenantId, String customerId, String email, Instant now) {
+        return h.createUpdate("UPDATE orders SET customer_id = :customer, updated_at = :now "
+                        + "WHERE tenant_id = :tenant AND email = :email AND customer_id IS NULL")
+                .bind("customer", customerId).bind("now", Database.ts(now))
+                .bind("tenant", tenantId).bind("email", email)
+                .execute();
+    }
+
+    private static Order order(ResultSet rs) throws SQLException {
+        return new Order(rs.getString("id"), rs.getString("number"), rs.getString("email"),
+                rs.getString("customer_id"), OrderStatus.fromWire(rs.getString("status")), rs.getString("currency"),
+                rs.getBigDecimal("total"), rs.getString("token_hash"), Database.instant(rs, "placed_at"),
+                Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));
+    }
+}

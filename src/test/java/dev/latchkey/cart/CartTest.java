@@ -1,0 +1,211 @@
+package dev.latchkey.cart;
+
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CartTest extends ApiTest {
+    private final Fixtures.Tenant tenant = Fixtures.tenant(api);
+    private final CartCalls carts = new CartCalls(api, tenant);
+
+    @Test
+    void createWhenAnonymousThenEmptyCartWithoutCustomer() {
+        var res = api.post("/v1/carts").key(tenant.pk()).bearer(carts.anonymous()).send().expect(201);
+        assertThat(res.str("id")).startsWith("cart_");
+        assertThat(res.body().path("items")).isEmpty();
+        assertThat(res.body().path("customer_id").isNull()).isTrue();
+        assertThat(res.header("Cache-Control")).isEqualTo("no-store");
+    }
+
+    @Test
+    void createWhenCustomerThenCartCarriesCustomerIdAndEverySessionSeesIt() {
+        var shopper = Fixtures.shopper(api, tenant);
+        var res = api.post("/v1/carts").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(201);
+        assertThat(res.str("customer_id")).isEqualTo(shopper.customerId());
+
+        var otherSession = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        assertThat(otherSession.authResult().path("cart_id").asText()).isEqualTo(res.str("id"));
+        carts.get(otherSession.accessToken(), res.str("id")).expect(200);
+    }
+
+    @Test
+    void createWhenCartAlreadyActiveThenSameCartWith200() {
+        String anonymous = carts.anonymous();
+        String first = carts.open(anonymous);
+        var again = api.post("/v1/carts").key(tenant.pk()).bearer(anonymous).send().expect(200);
+        assertThat(again.str("id")).isEqualTo(first);
+
+        var shopper = Fixtures.shopper(api, tenant);
+        String customerCart = carts.open(shopper.accessToken());
+        var customerAgain = api.post("/v1/carts").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+        assertThat(customerAgain.str("id")).isEqualTo(customerCart).isNotEqualTo(first);
+    }
+
+    @Test
+    void createWithoutTokenThenUnauthorized() {
+        api.post("/v1/carts").key(tenant.pk()).send().expect(401, "invalid_token");
+        api.post("/v1/carts").bearer(carts.anonymous()).send().expect(401, "invalid_api_key");
+    }
+
+    @Test
+    void putItemThenListedInOrderOfAdditionAndUpdatedAtMoves() {
+        String token = carts.anonymous();
+        var created = api.post("/v1/carts").key(tenant.pk()).bearer(token).send().expect(201);
+        String cartId = created.str("id");
+        server.clock.advance(Duration.ofSeconds(5));
+        carts.put(token, cartId, "SKU-2", 2).expect(200);
+        var res = carts.put(token, cartId, "sku_1.a", 1).expect(200);
+        assertThat(CartCalls.items(res)).containsExactly(Map.entry("SKU-2", 2), Map.entry("sku_1.a", 1));
+        assertThat(res.str("updated_at")).isNotEqualTo(created.str("updated_at"));
+        assertThat(res.str("created_at")).isEqualTo(created.str("created_at"));
+        assertThat(CartCalls.items(carts.get(token, cartId).expect(200))).isEqualTo(CartCalls.items(res));
+    }
+
+    @Test
+    void putItemAgainThenQuantityReplacedAndZeroRemoves() {
+        String token = carts.anonymous();
+        String cartId = carts.cartWith(token, Map.of("A", 2));
+        assertThat(CartCalls.items(carts.put(token, cartId, "A", 7).expect(200))).containsExactly(Map.entry("A", 7));
+        assertThat(CartCalls.items(carts.put(token, cartId, "A", 0).expect(200))).isEmpty();
+        assertThat(CartCalls.items(carts.put(token, cartId, "NEVER-ADDED", 0).expect(200))).isEmpty();
+    }
+
+    @Test
+    void putItemWhenQuantityAtBoundsThenAccepted() {
+        String token = carts.anonymous();
+        String cartId = carts.open(token);
+        assertThat(CartCalls.items(carts.put(token, cartId, "A", 999).expect(200)))
+                .containsExactly(Map.entry("A", 999));
+        assertThat(CartCalls.items(carts.put(token, cartId, "A", 1).expect(200))).containsExactly(Map.entry("A", 1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "1000", "\"2\"", "1.5", "null", "true", "99999999999999999999"})
+    void putItemWhenQuantityInvalidThenValidationFailedAndNothingChanged(String quantity) {
+        String token = carts.anonymous();
+        String cartId = carts.cartWith(token, Map.of("A", 2));
+        var res = api.put("/v1/carts/" + cartId + "/items/A").key(tenant.pk()).bearer(token)
+                .body("{\"quantity\": " + quantity + "}").send().expect(422, "validation_failed");
+        assertThat(res.body().path("errors").get(0).path("field").asText()).isEqualTo("quantity");
+        assertThat(CartCalls.items(carts.get(token, cartId))).containsExactly(Map.entry("A", 2));
+    }
+
+    @Test
+    void putItemWhenQuantityMissingThenRequired() {
+        String token = carts.anonymous();
+        String cartId = carts.open(token);
+        var res = api.put("/v1/carts/" + cartId + "/items/A").key(tenant.pk()).bearer(token).body(Map.of())
+                .send().expect(422, "validation_failed");
+        assertThat(res.body().path("errors").get(0).path("code").asText()).isEqualTo("required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a%20b", "a%2Fb", "...", "%C3%A9t%C3%A9", "a+b",
+            "X1234567890123456789012345678901234567890123456789012345678901234"})
+    void putItemWhenSkuInvalidThenValidationFailed(String sku) {
+        String token = carts.anonymous();
+        String cartId = carts.open(token);
+        var res = api.put("/v1/carts/" + cartId + "/items/" + sku).key(tenant.pk()).bearer(token)
+                .body(Map.of("quantity", 1)).send().expect(422, "validation_failed");
+        assertThat(res.body().path("errors").get(0).path("field").asText()).isEqualTo("sku");
+        assertThat(CartCalls.items(carts.get(token, cartId))).isEmpty();
+    }
+
+    @Test
+    void putItemWhenSkuAtMaximumLengthThenAccepted() {
+        String token = carts.anonymous();
+        String sku = "X".repeat(Cart.MAX_SKU_LENGTH);
+        assertThat(CartCalls.items(carts.put(token, carts.open(token), sku, 1).expect(200))).containsKey(sku);
+    }
+
+    @Test
+    void putItemWhenMalformedJsonThenBadRequest() {
+        String token = carts.anonymous();
+        String cartId = carts.open(token);
+        api.put("/v1/carts/" + cartId + "/items/A").key(tenant.pk()).bearer(token).body("{\"quantity\": ")
+                .send().expect(400, "malformed_json");
+        api.put("/v1/carts/" + cartId + "/items/A").key(tenant.pk()).bearer(token).body("[1]")
+                .send().expect(400, "malformed_json");
+    }
+
+    @Test
+    void getAndPutWhenOtherAnonymousSessionsCartThenNotFoundAndNothingChanged() {
+        String owner = carts.anonymous();
+        String cartId = carts.cartWith(owner, Map.of("A", 2));
+        String stranger = carts.anonymous();
+        carts.get(stranger, cartId).expect(404, "not_found");
+        carts.put(stranger, cartId, "A", 9).expect(404, "not_found");
+        assertThat(CartCalls.items(carts.get(owner, cartId).expect(200))).containsExactly(Map.entry("A", 2));
+    }
+
+    @Test
+    void getAndPutWhenOtherCustomersCartThenNotFound() {
+        var owner = Fixtures.shopper(api, tenant);
+        String cartId = carts.cartWith(owner.accessToken(), Map.of("A", 2));
+        var stranger = Fixtures.shopper(api, tenant);
+        carts.get(stranger.accessToken(), cartId).expect(404, "not_found");
+        carts.put(stranger.accessToken(), cartId, "A", 9).expect(404, "not_found");
+        assertThat(CartCalls.items(carts.get(owner.accessToken(), cartId))).containsExactly(Map.entry("A", 2));
+    }
+
+    @Test
+    void getWhenAnonymousSessionAsksForCustomersCartThenNotFound() {
+        var owner = Fixtures.shopper(api, tenant);
+        String cartId = carts.open(owner.accessToken());
+        carts.get(carts.anonymous(), cartId).expect(404, "not_found");
+    }
+
+    @Test
+    void getWhenCustomerAsksForAnonymousSessionsCartThenNotFound() {
+        String cartId = carts.open(carts.anonymous());
+        carts.get(Fixtures.shopper(api, tenant).accessToken(), cartId).expect(404, "not_found");
+    }
+
+    @Test
+    void getAndPutWhenOtherTenantsCartThenNotFound() {
+        String cartId = carts.cartWith(carts.anonymous(), Map.of("A", 2));
+        var otherTenant = Fixtures.tenant(api);
+        var otherCarts = new CartCalls(api, otherTenant);
+        String otherToken = otherCarts.anonymous();
+        otherCarts.get(otherToken, cartId).expect(404, "not_found");
+        otherCarts.put(otherToken, cartId, "A", 9).expect(404, "not_found");
+    }
+
+    @Test
+    void getWhenTokenOfOtherTenantThenInvalidToken() {
+        String token = carts.anonymous();
+        String cartId = carts.open(token);
+        var otherTenant = Fixtures.tenant(api);
+        api.get("/v1/carts/" + cartId).key(otherTenant.pk()).bearer(token).send().expect(401, "invalid_token");
+    }
+
+    @Test
+    void getAndPutWhenUnknownCartThenNotFound() {
+        String token = carts.anonymous();
+        carts.get(token, "cart_doesnotexist").expect(404, "not_found");
+        carts.put(token, "cart_doesnotexist", "A", 1).expect(404, "not_found");
+    }
+
+    @Test
+    void putItemWhenCartHoldsMaximumSkusThenCartFullButExistingSkusStillChange() {
+        String token = carts.anonymous();
+        String cartId = carts.open(token);
+        Map<String, Integer> expected = new HashMap<>();
+        for (int i = 0; i < Cart.MAX_LINES; i++) {
+            carts.put(token, cartId, "S" + i, 1).expect(200);
+            expected.put("S" + i, 1);
+        }
+        carts.put(token, cartId, "ONE-TOO-MANY", 1).expect(422, "cart_full");
+        var res = carts.put(token, cartId, "S0", 5).expect(200);
+        expected.put("S0", 5);
+        assertThat(CartCalls.items(res)).isEqualTo(expected);
+    }
+}
