@@ -21,7 +21,7 @@ public final class ProfileInput {
             "preferred_language", "preferred_currency", "preferred_site", "accepts_marketing", "attributes");
     public static final int MAX_ATTRIBUTES_BYTES = 16 * 1024;
 
-    private static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ()./-]{3,32}$");
+    public static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ()./-]{3,32}$");
     private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern CURRENCY = Pattern.compile("^[A-Za-z]{3}$");
 
@@ -75,14 +75,7 @@ public final class ProfileInput {
     }
 
     private static Optional<String> text(JsonInput in, Map<String, Object> changes, String field, int max) {
-        if (!in.has(field)) {
-            return Optional.empty();
-        }
-        Optional<String> value = in.string(field, max).map(String::trim);
-        if (!in.hasErrorFor(field)) {
-            changes.put(field, value.orElse(null));
-        }
-        return value;
+        return in.textChange(field, max, changes);
     }
 
     private static String write(ObjectMapper mapper, ObjectNode node) {

@@ -65,15 +65,7 @@ public final class TenantService {
 
     public Page<Tenant> list(Cursor after, int limit) {
         List<Tenant> rows = db.read(h -> store.list(h, after, limit + 1));
-        return page(rows, limit);
-    }
-
-    private static Page<Tenant> page(List<Tenant> rows, int limit) {
-        if (rows.size() <= limit) {
-            return new Page<>(rows, null);
-        }
-        Tenant last = rows.get(limit - 1);
-        return new Page<>(rows.subList(0, limit), new Cursor(last.createdAt(), last.id()).encode());
+        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
     }
 
     /** The active key with this plain value, if any. */
