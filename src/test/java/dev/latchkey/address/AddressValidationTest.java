@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -197,6 +201,29 @@ class AddressValidationTest extends ApiTest {
         create(Map.of()).expect(201);
         create(Map.of()).expect(422, "address_limit_reached");
         Fixtures.address(api, Fixtures.shopper(api, tenant));
+    }
+
+    @Test
+    void createWhenSeveralRaceForTheLastPlaceThenExactlyOneGetsIt() throws Exception {
+        for (int i = 0; i < AddressService.MAX_PER_CUSTOMER - 1; i++) {
+            Fixtures.address(api, shopper);
+        }
+        List<Callable<Integer>> racers = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            racers.add(() -> create(Map.of()).status());
+        }
+
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(racers.size())) {
+            for (Future<Integer> result : pool.invokeAll(racers)) {
+                statuses.add(result.get());
+            }
+        }
+
+        assertThat(statuses).containsOnly(201, 422).containsOnlyOnce(201);
+        assertBookSize(20);
+        assertThat(api.get("/v1/me?expand=addresses").as(shopper).send().expect(200).body().path("addresses"))
+                .hasSize(AddressService.MAX_PER_CUSTOMER);
     }
 
     private Api.Res create(Map<String, Object> overrides) {
