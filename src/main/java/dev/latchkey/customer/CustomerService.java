@@ -19,6 +19,10 @@ public final class CustomerService {
     public record Registration(Customer customer, String nextStep) {
     }
 
+    /** The consents a customer gave, as the data export shows them. */
+    public record Consents(boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt) {
+    }
+
     private final Database db;
     private final CustomerStore store;
     private final PasswordHasher hasher;
@@ -118,13 +122,9 @@ public final class CustomerService {
         store.clearDefaultAddress(h, tenantId, id, addressId, now());
     }
 
-    /** The consents the customer gave, as the data export shows them. */
     public Consents consents(String tenantId, String id) {
         Customer.Profile profile = get(tenantId, id).profile();
         return new Consents(profile.acceptsMarketing(), profile.acceptsMarketingUpdatedAt());
-    }
-
-    public record Consents(boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt) {
     }
 
     /**

@@ -33,22 +33,22 @@ public final class ProfileInput {
 
     public static ProfileInput read(JsonInput in, ObjectMapper mapper) {
         Map<String, Object> changes = new HashMap<>();
-        text(in, changes, "first_name", 100);
-        text(in, changes, "last_name", 100);
-        text(in, changes, "title", 50);
-        text(in, changes, "company", 200);
-        text(in, changes, "preferred_site", 64);
-        text(in, changes, "phone", 32).ifPresent(phone -> {
+        in.textChange("first_name", 100, changes);
+        in.textChange("last_name", 100, changes);
+        in.textChange("title", 50, changes);
+        in.textChange("company", 200, changes);
+        in.textChange("preferred_site", 64, changes);
+        in.textChange("phone", 32, changes).ifPresent(phone -> {
             if (!PHONE.matcher(phone).matches()) {
                 in.reject("phone", "invalid", "phone may hold digits, spaces, + ( ) . / - only.");
             }
         });
-        text(in, changes, "preferred_language", 35).ifPresent(language -> {
+        in.textChange("preferred_language", 35, changes).ifPresent(language -> {
             if (!LANGUAGE.matcher(language).matches()) {
                 in.reject("preferred_language", "invalid", "preferred_language must be a language tag such as en or de-AT.");
             }
         });
-        text(in, changes, "preferred_currency", 3).ifPresent(currency -> {
+        in.textChange("preferred_currency", 3, changes).ifPresent(currency -> {
             if (!CURRENCY.matcher(currency).matches()) {
                 in.reject("preferred_currency", "invalid", "preferred_currency must be an ISO 4217 code such as EUR.");
             } else {
@@ -72,10 +72,6 @@ public final class ProfileInput {
             }
         }
         return new ProfileInput(changes);
-    }
-
-    private static Optional<String> text(JsonInput in, Map<String, Object> changes, String field, int max) {
-        return in.textChange(field, max, changes);
     }
 
     private static String write(ObjectMapper mapper, ObjectNode node) {

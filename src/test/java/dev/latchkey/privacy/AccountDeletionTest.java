@@ -36,7 +36,7 @@ class AccountDeletionTest extends ApiTest {
         Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
         Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
         Fixtures.Shopper laptop = Fixtures.login(api, tenant, shopper.email(), shopper.password());
-        String address = Fixtures.address(api, shopper).path("id").asText();
+        String address = addressOf(shopper);
         api.post("/v1/me/addresses/" + address + "/default").as(shopper).body(Map.of("type", "both")).send().expect(200);
         api.get("/v1/me").as(laptop).send().expect(200);
 
@@ -55,7 +55,7 @@ class AccountDeletionTest extends ApiTest {
     void registerWhenEmailOfErasedAccountThenAFreshAccount() {
         Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
         Fixtures.Shopper shopper = Fixtures.shopper(api, tenant, Map.of("first_name", "Erased"));
-        String address = Fixtures.address(api, shopper).path("id").asText();
+        String address = addressOf(shopper);
         api.delete("/v1/me").as(shopper).send().expect(204);
 
         var again = api.post("/v1/customers").key(tenant.pk())
@@ -76,9 +76,8 @@ class AccountDeletionTest extends ApiTest {
 
     @Test
     void deleteWhenConfirmationRequiredThenAcceptedAndNothingErased() {
-        Fixtures.Tenant tenant = Fixtures.tenant(api);
-        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
-        String address = Fixtures.address(api, shopper).path("id").asText();
+        Fixtures.Shopper shopper = Fixtures.shopper(api, Fixtures.tenant(api));
+        String address = addressOf(shopper);
 
         var res = api.delete("/v1/me").as(shopper).send().expect(202);
 
@@ -88,9 +87,8 @@ class AccountDeletionTest extends ApiTest {
 
     @Test
     void deleteWhenWrongTokenThenRefusedAndNothingErased() {
-        Fixtures.Tenant tenant = Fixtures.tenant(api);
-        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
-        String address = Fixtures.address(api, shopper).path("id").asText();
+        Fixtures.Shopper shopper = Fixtures.shopper(api, Fixtures.tenant(api));
+        String address = addressOf(shopper);
         api.delete("/v1/me").as(shopper).send().expect(202);
 
         api.delete("/v1/me?token=del_0000000000000000000000000000000000000000000").as(shopper).send()
@@ -102,9 +100,8 @@ class AccountDeletionTest extends ApiTest {
 
     @Test
     void deleteWhenWrongTokenAndNoConfirmationRequiredThenStillRefused() {
-        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
-        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
-        String address = Fixtures.address(api, shopper).path("id").asText();
+        Fixtures.Shopper shopper = Fixtures.shopper(api, Fixtures.tenant(api, AT_ONCE));
+        String address = addressOf(shopper);
 
         api.delete("/v1/me?token=guess").as(shopper).send().expect(400, "invalid_token");
 
@@ -116,7 +113,7 @@ class AccountDeletionTest extends ApiTest {
         Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
         Fixtures.Shopper leaving = Fixtures.shopper(api, tenant);
         Fixtures.Shopper staying = Fixtures.shopper(api, tenant);
-        String address = Fixtures.address(api, staying).path("id").asText();
+        String address = addressOf(staying);
 
         api.delete("/v1/me").as(leaving).send().expect(204);
 
@@ -135,6 +132,10 @@ class AccountDeletionTest extends ApiTest {
                 .expect(401, "invalid_token");
 
         api.get("/v1/me").as(shopper).send().expect(200);
+    }
+
+    private String addressOf(Fixtures.Shopper shopper) {
+        return Fixtures.address(api, shopper).path("id").asText();
     }
 
     private void assertNothingErased(Fixtures.Shopper shopper, String address) {
