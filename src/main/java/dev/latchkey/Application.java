@@ -1,9 +1,13 @@
 package dev.latchkey;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.address.AddressRoutes;
+import dev.latchkey.address.AddressService;
 import dev.latchkey.auth.AuthRoutes;
 import dev.latchkey.auth.AuthService;
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.SessionRoutes;
+import dev.latchkey.auth.SessionService;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.cluster.LocalInvalidations;
@@ -15,9 +19,11 @@ import dev.latchkey.config.PlatformToken;
 import dev.latchkey.credential.HashingPool;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.customer.CustomerExpansion;
 import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
+import dev.latchkey.customer.CustomerView;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.HttpServer;
 import dev.latchkey.http.Json;
@@ -26,6 +32,10 @@ import dev.latchkey.http.ServiceRoutes;
 import dev.latchkey.order.AdminOrderRoutes;
 import dev.latchkey.order.OrderRoutes;
 import dev.latchkey.order.OrderService;
+import dev.latchkey.privacy.AccountDeletionService;
+import dev.latchkey.privacy.ExportSection;
+import dev.latchkey.privacy.ExportService;
+import dev.latchkey.privacy.PrivacyRoutes;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
@@ -36,6 +46,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /** The whole service wired in plain code, top to bottom. Tests build it with their own config and clock. */
 public final class Application implements AutoCloseable {
@@ -66,14 +77,32 @@ public final class Application implements AutoCloseable {
         var serviceRoutes = new ServiceRoutes(db, metrics);
         var tenantRoutes = new TenantRoutes(guard, tenants, requests);
         var authRoutes = new AuthRoutes(guard, auth, tenants, new PasswordPolicy(), requests, clock);
-        var customerRoutes = new CustomerRoutes(guard, customers, requests);
         var cartRoutes = new CartRoutes(guard, carts, requests);
         var orderRoutes = new OrderRoutes(guard, orders);
         var adminOrderRoutes = new AdminOrderRoutes(guard, orders, requests);
 
+        var addresses = new AddressService(db, customers, clock);
+        var sessions = new SessionService(db, tokens, clock);
+        var customerRoutes = new CustomerRoutes(guard, customers, requests,
+                Map.<String, CustomerExpansion>of("addresses", addresses::all));
+        var addressRoutes = new AddressRoutes(guard, addresses, requests);
+        var sessionRoutes = new SessionRoutes(guard, sessions);
+
+        var export = new ExportService(List.of(
+                ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.get(tenant, id), mapper)),
+                ExportSection.of("consents", customers::consents),
+                ExportSection.of("addresses", addresses::all),
+                ExportSection.of("sessions", sessions::history),
+                ExportSection.of("orders", (tenant, id) -> List.of()),
+                ExportSection.of("audit_events", (tenant, id) -> List.of())), clock);
+        var deletion = new AccountDeletionService(db, tenants, customers, tokens,
+                List.of(sessions::erase, addresses::erase), clock);
+        var privacyRoutes = new PrivacyRoutes(guard, export, deletion);
+
         this.server = HttpServer.create(mapper, metrics, List.of(
                 serviceRoutes::addTo, tenantRoutes::addTo, authRoutes::addTo, customerRoutes::addTo,
-                cartRoutes::addTo, orderRoutes::addTo, adminOrderRoutes::addTo));
+                addressRoutes::addTo, sessionRoutes::addTo, privacyRoutes::addTo, cartRoutes::addTo, orderRoutes::addTo,
+                adminOrderRoutes::addTo));
     }
 
     public Application start(int port) {

@@ -20,6 +20,10 @@ public final class CustomerService {
     public record Registration(Customer customer, String nextStep) {
     }
 
+    /** The consents a customer gave, as the data export shows them. */
+    public record Consents(boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt) {
+    }
+
     private final Database db;
     private final CustomerStore store;
     private final PasswordHasher hasher;
@@ -95,7 +99,41 @@ public final class CustomerService {
     }
 
     public Customer get(String tenantId, String id) {
-        return db.read(h -> store.find(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Customer"));
+        return db.read(h -> get(h, tenantId, id));
+    }
+
+    public Customer get(Handle h, String tenantId, String id) {
+        return store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
+    }
+
+    /** The customer, locked until {@code h}'s transaction ends, so that changes to its own data do not interleave. */
+    public Customer lock(Handle h, String tenantId, String id) {
+        return store.lock(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
+    }
+
+    /** Makes an address (whose ownership the caller checked) the default of the chosen kinds; returns the customer. */
+    public Customer setDefaultAddress(Handle h, String tenantId, String id, String addressId, boolean shipping,
+                                      boolean billing) {
+        store.setDefaultAddress(h, tenantId, id, addressId, shipping, billing, now());
+        return get(h, tenantId, id);
+    }
+
+    /** Called when an address goes away: a default pointing at it is cleared, not moved to another address. */
+    public void clearDefaultAddress(Handle h, String tenantId, String id, String addressId) {
+        store.clearDefaultAddress(h, tenantId, id, addressId, now());
+    }
+
+    public Consents consents(String tenantId, String id) {
+        Customer.Profile profile = get(tenantId, id).profile();
+        return new Consents(profile.acceptsMarketing(), profile.acceptsMarketingUpdatedAt());
+    }
+
+    /**
+     * Removes the account row with its credentials, which frees the email for a new registration. Rows of other
+     * features that reference the customer must be erased before, in the same transaction.
+     */
+    public void erase(Handle h, String tenantId, String id) {
+        store.delete(h, tenantId, id);
     }
 
     /** The customer with this id, read within the caller's transaction. */

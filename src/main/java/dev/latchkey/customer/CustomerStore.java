@@ -37,6 +37,13 @@ public final class CustomerStore {
                 .map((rs, ctx) -> customer(rs)).findOne();
     }
 
+    /** Reads the row and locks it until the transaction ends: changes to a customer's addresses are serialised here. */
+    public Optional<Customer> lock(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", id)
+                .map((rs, ctx) -> customer(rs)).findOne();
+    }
+
     public Optional<Customer> findByEmail(Handle h, String tenantId, String email) {
         return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND email = :email")
                 .bind("tenant", tenantId).bind("email", email)
@@ -58,6 +65,36 @@ public final class CustomerStore {
             update.bind("version", expectedVersion);
         }
         return bindProfile(update, profile).execute();
+    }
+
+    /** Points the chosen default columns at {@code addressId}. */
+    public void setDefaultAddress(Handle h, String tenantId, String id, String addressId, boolean shipping,
+                                  boolean billing, Instant at) {
+        String columns = (shipping ? "default_shipping_address_id = :address, " : "")
+                + (billing ? "default_billing_address_id = :address, " : "");
+        h.createUpdate("UPDATE customers SET " + columns + "updated_at = :at, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id")
+                .bind("address", addressId).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    /** Clears whichever default column points at {@code addressId}; the row is only touched when one does. */
+    public void clearDefaultAddress(Handle h, String tenantId, String id, String addressId, Instant at) {
+        h.createUpdate("UPDATE customers SET "
+                        + "default_shipping_address_id = CASE WHEN default_shipping_address_id = :address THEN NULL "
+                        + "ELSE default_shipping_address_id END, "
+                        + "default_billing_address_id = CASE WHEN default_billing_address_id = :address THEN NULL "
+                        + "ELSE default_billing_address_id END, "
+                        + "updated_at = :at, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id "
+                        + "AND (default_shipping_address_id = :address OR default_billing_address_id = :address)")
+                .bind("address", addressId).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    public void delete(Handle h, String tenantId, String id) {
+        h.createUpdate("DELETE FROM customers WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).execute();
     }
 
     private static <T extends SqlStatement<T>> T bindProfile(T statement, Customer.Profile p) {

@@ -21,7 +21,7 @@ public final class ProfileInput {
             "preferred_language", "preferred_currency", "preferred_site", "accepts_marketing", "attributes");
     public static final int MAX_ATTRIBUTES_BYTES = 16 * 1024;
 
-    private static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ()./-]{3,32}$");
+    public static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ()./-]{3,32}$");
     private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern CURRENCY = Pattern.compile("^[A-Za-z]{3}$");
 
@@ -33,22 +33,22 @@ public final class ProfileInput {
 
     public static ProfileInput read(JsonInput in, ObjectMapper mapper) {
         Map<String, Object> changes = new HashMap<>();
-        text(in, changes, "first_name", 100);
-        text(in, changes, "last_name", 100);
-        text(in, changes, "title", 50);
-        text(in, changes, "company", 200);
-        text(in, changes, "preferred_site", 64);
-        text(in, changes, "phone", 32).ifPresent(phone -> {
+        in.textChange("first_name", 100, changes);
+        in.textChange("last_name", 100, changes);
+        in.textChange("title", 50, changes);
+        in.textChange("company", 200, changes);
+        in.textChange("preferred_site", 64, changes);
+        in.textChange("phone", 32, changes).ifPresent(phone -> {
             if (!PHONE.matcher(phone).matches()) {
                 in.reject("phone", "invalid", "phone may hold digits, spaces, + ( ) . / - only.");
             }
         });
-        text(in, changes, "preferred_language", 35).ifPresent(language -> {
+        in.textChange("preferred_language", 35, changes).ifPresent(language -> {
             if (!LANGUAGE.matcher(language).matches()) {
                 in.reject("preferred_language", "invalid", "preferred_language must be a language tag such as en or de-AT.");
             }
         });
-        text(in, changes, "preferred_currency", 3).ifPresent(currency -> {
+        in.textChange("preferred_currency", 3, changes).ifPresent(currency -> {
             if (!CURRENCY.matcher(currency).matches()) {
                 in.reject("preferred_currency", "invalid", "preferred_currency must be an ISO 4217 code such as EUR.");
             } else {
@@ -72,17 +72,6 @@ public final class ProfileInput {
             }
         }
         return new ProfileInput(changes);
-    }
-
-    private static Optional<String> text(JsonInput in, Map<String, Object> changes, String field, int max) {
-        if (!in.has(field)) {
-            return Optional.empty();
-        }
-        Optional<String> value = in.string(field, max).map(String::trim);
-        if (!in.hasErrorFor(field)) {
-            changes.put(field, value.orElse(null));
-        }
-        return value;
     }
 
     private static String write(ObjectMapper mapper, ObjectNode node) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -149,6 +150,21 @@ public final class JsonInput {
     /** Takes over the errors of an input read from a nested object, naming them under {@code prefix}. */
     public void adopt(String prefix, JsonInput nested) {
         nested.errors.forEach(e -> errors.add(new FieldError(prefix + e.field(), e.code(), e.message())));
+    }
+
+    /**
+     * A text field of a partial update: when absent, {@code changes} is left alone; null or blank records null (clear
+     * it); else the trimmed text is recorded. Returns the new text, if any.
+     */
+    public Optional<String> textChange(String field, int maxLength, Map<String, Object> changes) {
+        if (!body.has(field)) {
+            return Optional.empty();
+        }
+        Optional<String> value = string(field, maxLength).map(String::trim);
+        if (!hasErrorFor(field)) {
+            changes.put(field, value.orElse(null));
+        }
+        return value;
     }
 
     public Optional<Boolean> bool(String field) {

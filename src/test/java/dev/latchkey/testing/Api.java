@@ -82,6 +82,11 @@ public final class Api {
             return header("Authorization", "Bearer " + token);
         }
 
+        /** As the shopper: their tenant's publishable key and their access token. */
+        public Call as(Fixtures.Shopper shopper) {
+            return key(shopper.tenant().pk()).bearer(shopper.accessToken());
+        }
+
         public Call header(String name, String value) {
             headers.put(name, value);
             return this;

@@ -59,4 +59,16 @@ public final class Fixtures {
         return new Shopper(tenant, email, password, res.body().path("customer").path("id").asText(),
                 res.str("access_token"), res.str("refresh_token"), res.str("session_id"), res.body());
     }
+
+    /** A valid German address; {@code overrides} replace or add fields. Returns the created Address. */
+    public static JsonNode address(Api api, Shopper shopper, Map<String, Object> overrides) {
+        Map<String, Object> body = new HashMap<>(Map.of("first_name", "Ada", "last_name", "Lovelace",
+                "line1", "Unter den Linden 1", "city", "Berlin", "postal_code", "10117", "country", "DE"));
+        body.putAll(overrides);
+        return api.post("/v1/me/addresses").as(shopper).body(body).send().expect(201).body();
+    }
+
+    public static JsonNode address(Api api, Shopper shopper) {
+        return address(api, shopper, Map.of());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.testing;
 
 import org.junit.jupiter.api.Assumptions;
+import org.opentest4j.TestAbortedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,8 @@ public final class TestDatabases {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> dropSchema(base, schema)));
             String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
             return new Fresh(url, "", "", dataDir);
+        } catch (TestAbortedException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot create a test database", e);
         }

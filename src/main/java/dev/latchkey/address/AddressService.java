@@ -1,0 +1,151 @@
+package dev.latchkey.address;
+
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Page;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The address book rules. Every read and change is scoped to one customer of one tenant, so another customer's id is
+ * simply not found. Changes that involve the customer row (the count limit, defaults) lock it first.
+ */
+public final class AddressService {
+    public static final int MAX_PER_CUSTOMER = 100;
+
+    /** Which default an address becomes. */
+    public enum DefaultKind {
+        SHIPPING(true, false), BILLING(false, true), BOTH(true, true);
+
+        private final boolean shipping;
+        private final boolean billing;
+
+        DefaultKind(boolean shipping, boolean billing) {
+            this.shipping = shipping;
+            this.billing = billing;
+        }
+
+        public static Optional<DefaultKind> fromWire(String value) {
+            return Arrays.stream(values()).filter(kind -> kind.name().toLowerCase(Locale.ROOT).equals(value)).findFirst();
+        }
+    }
+
+    private final Database db;
+    private final AddressStore store = new AddressStore();
+    private final CustomerService customers;
+    private final Clock clock;
+
+    public AddressService(Database db, CustomerService customers, Clock clock) {
+        this.db = db;
+        this.customers = customers;
+        this.clock = clock;
+    }
+
+    public Page<Address> list(String tenantId, String customerId, Cursor after, int limit) {
+        return db.read(h -> {
+            Customer owner = customers.get(h, tenantId, customerId);
+            List<Address> rows = store.list(h, tenantId, customerId, after, limit + 1).stream()
+                    .map(stored -> Address.of(stored, owner)).toList();
+            return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+        });
+    }
+
+    /** The whole book, oldest first: it never holds more than {@value #MAX_PER_CUSTOMER} addresses. */
+    public List<Address> all(String tenantId, String customerId) {
+        return list(tenantId, customerId, null, MAX_PER_CUSTOMER).data();
+    }
+
+    public Address get(String tenantId, String customerId, String id) {
+        return db.read(h -> Address.of(find(h, tenantId, customerId, id), customers.get(h, tenantId, customerId)));
+    }
+
+    public Address create(String tenantId, String customerId, AddressInput input) {
+        AddressFields fields = checked(input.applyTo(AddressFields.EMPTY));
+        Instant now = now();
+        var stored = new StoredAddress(Secrets.id("adr"), fields, now, now);
+        return db.tx(h -> {
+            Customer owner = customers.lock(h, tenantId, customerId);
+            if (store.count(h, tenantId, customerId) >= MAX_PER_CUSTOMER) {
+                throw new ApiError(422, "address_limit_reached", "An address book holds at most " + MAX_PER_CUSTOMER
+                        + " addresses; delete one before adding another.");
+            }
+            store.insert(h, tenantId, customerId, stored);
+            return Address.of(stored, owner);
+        });
+    }
+
+    public Address update(String tenantId, String customerId, String id, AddressInput input) {
+        return db.tx(h -> {
+            StoredAddress current = find(h, tenantId, customerId, id);
+            Customer owner = customers.get(h, tenantId, customerId);
+            if (input.isEmpty()) {
+                return Address.of(current, owner);
+            }
+            AddressFields fields = checked(input.applyTo(current.fields()));
+            Instant now = now();
+            if (store.update(h, tenantId, customerId, id, fields, now) == 0) {
+                throw notFound();
+            }
+            return Address.of(new StoredAddress(id, fields, current.createdAt(), now), owner);
+        });
+    }
+
+    /** Deleting a default address leaves the customer without that default. */
+    public void delete(String tenantId, String customerId, String id) {
+        db.tx(h -> {
+            customers.lock(h, tenantId, customerId);
+            if (store.delete(h, tenantId, customerId, id) == 0) {
+                throw notFound();
+            }
+            customers.clearDefaultAddress(h, tenantId, customerId, id);
+            return null;
+        });
+    }
+
+    public Address makeDefault(String tenantId, String customerId, String id, DefaultKind kind) {
+        return db.tx(h -> {
+            customers.lock(h, tenantId, customerId);
+            StoredAddress address = find(h, tenantId, customerId, id);
+            Customer owner = customers.setDefaultAddress(h, tenantId, customerId, id, kind.shipping, kind.billing);
+            return Address.of(address, owner);
+        });
+    }
+
+    /** Part of the account erasure: runs inside its transaction, before the customer row goes. */
+    public void erase(Handle h, String tenantId, String customerId) {
+        store.deleteAll(h, tenantId, customerId);
+    }
+
+    private StoredAddress find(Handle h, String tenantId, String customerId, String id) {
+        return store.find(h, tenantId, customerId, id).orElseThrow(AddressService::notFound);
+    }
+
+    /** The postal code must fit the country of the address as it will be stored, whichever of the two changed. */
+    private static AddressFields checked(AddressFields fields) {
+        if (fields.postalCode() != null) {
+            PostalCodes.problem(fields.country(), fields.postalCode()).ifPresent(message -> {
+                throw ApiError.validation("postal_code", "invalid", message);
+            });
+        }
+        return fields;
+    }
+
+    private static ApiError notFound() {
+        return ApiError.notFound("Address");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.http.Paging;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+/** The logged-in shopper's sessions (their devices). */
+public final class SessionRoutes {
+    private final Guard guard;
+    private final SessionService sessions;
+
+    public SessionRoutes(Guard guard, SessionService sessions) {
+        this.guard = guard;
+        this.sessions = sessions;
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/v1/me/sessions", this::list);
+        routes.delete("/v1/me/sessions", this::revokeOthers);
+        routes.delete("/v1/me/sessions/{id}", this::revoke);
+    }
+
+    private void list(Context ctx) {
+        AccessToken token = guard.customer(ctx);
+        Paging paging = Paging.from(ctx);
+        ctx.json(sessions.list(token.tenantId(), token.customerId(), token.sessionId(), paging.cursor(),
+                paging.limit()));
+    }
+
+    private void revokeOthers(Context ctx) {
+        AccessToken token = guard.customer(ctx);
+        sessions.revokeOthers(token.tenantId(), token.customerId(), token.sessionId());
+        ctx.status(204);
+    }
+
+    private void revoke(Context ctx) {
+        AccessToken token = guard.customer(ctx);
+        sessions.revoke(token.tenantId(), token.customerId(), ctx.pathParam("id"));
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Page;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * A customer's view of their own sessions: list the live ones, end one or all others. Revocation goes through
+ * {@link TokenService}, which evicts its cache, so an ended session's token fails on the very next request.
+ */
+public final class SessionService {
+    private final Database db;
+    private final SessionStore store = new SessionStore();
+    private final TokenService tokens;
+    private final Clock clock;
+
+    public SessionService(Database db, TokenService tokens, Clock clock) {
+        this.db = db;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    public Page<Session> list(String tenantId, String customerId, String currentSessionId, Cursor after, int limit) {
+        List<Session> rows = db.read(h -> store.live(h, tenantId, customerId, clock.instant(), after, limit + 1))
+                .stream().map(r -> Session.of(r, currentSessionId)).toList();
+        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+    }
+
+    /** Every session held about the customer, ended ones included. */
+    public List<SessionRecord> history(String tenantId, String customerId) {
+        return db.read(h -> store.all(h, tenantId, customerId));
+    }
+
+    /** Ends one live session of this customer; any other id, ended or another customer's, is not found. */
+    public void revoke(String tenantId, String customerId, String sessionId) {
+        if (!db.read(h -> store.isLive(h, tenantId, customerId, sessionId, clock.instant()))) {
+            throw ApiError.notFound("Session");
+        }
+        tokens.revokeSession(tenantId, sessionId);
+    }
+
+    public void revokeOthers(String tenantId, String customerId, String keepSessionId) {
+        db.tx(h -> {
+            tokens.revokeCustomerSessions(h, tenantId, customerId, keepSessionId);
+            return null;
+        });
+        // Evicted once more after the commit: a request between the first eviction and the commit may have cached one.
+        tokens.evictCustomer(tenantId, customerId);
+    }
+
+    /**
+     * Part of the account erasure, inside its transaction: ends the sessions, then removes them with their tokens.
+     * The caller evicts the customer's cached tokens once the transaction committed.
+     */
+    public void erase(Handle h, String tenantId, String customerId) {
+        tokens.revokeCustomerSessions(h, tenantId, customerId, null);
+        store.deleteAll(h, tenantId, customerId);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.db.Database;
+import dev.latchkey.http.Cursor;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/** SQL for reading and erasing a customer's sessions; issuing and revoking them is {@link TokenStore}'s. */
+final class SessionStore {
+    private static final String OWNER = "tenant_id = :tenant AND customer_id = :customer";
+    private static final String LIVE = " AND revoked_at IS NULL AND expires_at > :now";
+
+    /** Live sessions, newest first, after {@code after} when given. */
+    List<SessionRecord> live(Handle h, String tenantId, String customerId, Instant now, Cursor after, int limit) {
+        String page = after == null ? "" : " AND (created_at < :at OR (created_at = :at AND id < :after))";
+        var query = h.createQuery("SELECT * FROM sessions WHERE " + OWNER + LIVE + page
+                        + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("now", Database.ts(now))
+                .bind("limit", limit);
+        if (after != null) {
+            query.bind("at", Database.ts(after.at())).bind("after", after.id());
+        }
+        return query.map((rs, ctx) -> session(rs)).list();
+    }
+
+    /** Every session row of the customer, ended ones too, newest first. */
+    List<SessionRecord> all(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT * FROM sessions WHERE " + OWNER + " ORDER BY created_at DESC, id DESC")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map((rs, ctx) -> session(rs)).list();
+    }
+
+    boolean isLive(Handle h, String tenantId, String customerId, String sessionId, Instant now) {
+        return h.createQuery("SELECT COUNT(*) FROM sessions WHERE " + OWNER + " AND id = :id" + LIVE)
+                .bind("tenant", tenantId).bind("customer", customerId).bind("id", sessionId)
+                .bind("now", Database.ts(now)).mapTo(Integer.class).one() > 0;
+    }
+
+    /** Removes the customer's sessions and every token they hold. */
+    void deleteAll(Handle h, String tenantId, String customerId) {
+        h.createUpdate("DELETE FROM tokens WHERE tenant_id = :tenant AND session_id IN "
+                        + "(SELECT id FROM sessions WHERE " + OWNER + ")")
+                .bind("tenant", tenantId).bind("customer", customerId).execute();
+        h.createUpdate("DELETE FROM sessions WHERE " + OWNER)
+                .bind("tenant", tenantId).bind("customer", customerId).execute();
+    }
+
+    private static SessionRecord session(ResultSet rs) throws SQLException {
+        return new SessionRecord(rs.getString("id"), rs.getString("kind"), Database.instant(rs, "created_at"),
+                Database.instant(rs, "last_used_at"), Database.instant(rs, "expires_at"),
+                Database.instant(rs, "revoked_at"), rs.getString("ip"), rs.getString("user_agent"));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.latchkey.privacy;
+
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.auth.TokenService;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.tenant.TenantService;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Account deletion (GDPR art. 17). Unless the tenant turned {@code deletion_requires_confirmation} off, a request only
+ * issues a single-use confirmation token; the erasure happens when that token comes back. The erasure runs every
+ * feature's {@link ErasureStep} and removes the customer row in one transaction, which frees the email.
+ */
+public final class AccountDeletionService {
+    /** What a deletion request without a token did. */
+    public enum Outcome { ERASED, AWAITING_CONFIRMATION }
+
+    /** A confirmation token in plain, which exists only here: it is what the confirmation email carries. */
+    public record ConfirmationToken(String token, Instant expiresAt) {
+    }
+
+    private final Database db;
+    private final DeletionTokenStore store = new DeletionTokenStore();
+    private final TenantService tenants;
+    private final CustomerService customers;
+    private final TokenService tokens;
+    private final List<ErasureStep> steps;
+    private final Clock clock;
+
+    public AccountDeletionService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
+                                  List<ErasureStep> steps, Clock clock) {
+        this.db = db;
+        this.tenants = tenants;
+        this.customers = customers;
+        this.tokens = tokens;
+        this.steps = List.copyOf(steps);
+        this.clock = clock;
+    }
+
+    public Outcome delete(String tenantId, String customerId) {
+        if (tenants.settings(tenantId).deletionRequiresConfirmation()) {
+            requestConfirmation(tenantId, customerId);
+            return Outcome.AWAITING_CONFIRMATION;
+        }
+        erase(tenantId, customerId);
+        return Outcome.ERASED;
+    }
+
+    /** Issues a token valid for the tenant's {@code verification_ttl}; it replaces any earlier one of the customer. */
+    public ConfirmationToken requestConfirmation(String tenantId, String customerId) {
+        String token = Secrets.secret("del");
+        Instant now = now();
+        Instant expiresAt = now.plusSeconds(tenants.settings(tenantId).verificationTtl());
+        db.tx(h -> {
+            customers.lock(h, tenantId, customerId);
+            store.deleteAll(h, tenantId, customerId);
+            store.insert(h, tenantId, customerId, Secrets.sha256(token), now, expiresAt);
+            return null;
+        });
+        return new ConfirmationToken(token, expiresAt);
+    }
+
+    /** Erases the account when {@code token} is its live confirmation token; otherwise nothing changes (400). */
+    public void confirm(String tenantId, String customerId, String token) {
+        String hash = Secrets.sha256(token);
+        Instant now = now();
+        db.tx(h -> {
+            customers.lock(h, tenantId, customerId);
+            if (store.consume(h, tenantId, customerId, hash, now) == 0) {
+                throw store.expiry(h, tenantId, customerId, hash).isPresent()
+                        ? new ApiError(400, "token_expired", "The deletion link has expired; request a new one.")
+                        : new ApiError(400, "invalid_token", "The deletion token is not valid for this account.");
+            }
+            eraseLocked(h, tenantId, customerId);
+            return null;
+        });
+        tokens.evictCustomer(tenantId, customerId);
+    }
+
+    public void erase(String tenantId, String customerId) {
+        db.tx(h -> {
+            customers.lock(h, tenantId, customerId);
+            eraseLocked(h, tenantId, customerId);
+            return null;
+        });
+        // After the commit, so that no request in between keeps a token of the erased customer in the cache.
+        tokens.evictCustomer(tenantId, customerId);
+    }
+
+    private void eraseLocked(Handle h, String tenantId, String customerId) {
+        for (ErasureStep step : steps) {
+            step.erase(h, tenantId, customerId);
+        }
+        store.deleteAll(h, tenantId, customerId);
+        customers.erase(h, tenantId, customerId);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

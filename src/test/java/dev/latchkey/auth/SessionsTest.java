@@ -1,0 +1,190 @@
+package dev.latchkey.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionsTest extends ApiTest {
+    private final Fixtures.Tenant tenant = Fixtures.tenant(api);
+    private final Fixtures.Shopper first = Fixtures.shopper(api, tenant);
+
+    @Test
+    void listWhenTwoDevicesThenBothNewestFirstWithTheCurrentMarked() {
+        Fixtures.Shopper second = loginFrom("Firefox/128.0 (test)");
+
+        JsonNode data = sessions(second).path("data");
+
+        assertThat(data.findValuesAsText("id")).containsExactly(second.sessionId(), first.sessionId());
+        JsonNode current = data.get(0);
+        assertThat(current.path("current").asBoolean()).isTrue();
+        assertThat(current.path("kind").asText()).isEqualTo("customer");
+        assertThat(current.path("user_agent").asText()).isEqualTo("Firefox/128.0 (test)");
+        assertThat(current.path("ip").asText()).isNotBlank();
+        assertThat(Instant.parse(current.path("expires_at").asText()))
+                .isAfter(Instant.parse(current.path("created_at").asText()));
+        assertThat(data.get(1).path("current").asBoolean()).isFalse();
+    }
+
+    @Test
+    void listWhenManySessionsThenPaged() {
+        Fixtures.Shopper second = loginFrom("b");
+        Fixtures.Shopper third = loginFrom("c");
+
+        var page = api.get("/v1/me/sessions?limit=2").as(third).send().expect(200);
+        var rest = api.get("/v1/me/sessions?limit=2&cursor=" + page.str("next_cursor")).as(third).send().expect(200);
+
+        assertThat(page.body().path("data").findValuesAsText("id")).containsExactly(third.sessionId(), second.sessionId());
+        assertThat(rest.body().path("data").findValuesAsText("id")).containsExactly(first.sessionId());
+        assertThat(rest.body().path("next_cursor").isNull()).isTrue();
+    }
+
+    @Test
+    void listWhenSessionLoggedOutThenNotListed() {
+        Fixtures.Shopper second = loginFrom("b");
+
+        api.post("/v1/auth/logout").as(first).send().expect(204);
+
+        assertThat(sessions(second).path("data").findValuesAsText("id")).containsExactly(second.sessionId());
+    }
+
+    @Test
+    void listWhenSessionExpiredThenNotListed() {
+        var shortLived = Fixtures.tenant(api, Map.of("refresh_token_ttl", 60));
+        Fixtures.Shopper old = Fixtures.shopper(api, shortLived);
+        server.clock.advance(Duration.ofSeconds(61));
+        Fixtures.Shopper fresh = Fixtures.login(api, shortLived, old.email(), old.password());
+
+        assertThat(sessions(fresh).path("data").findValuesAsText("id")).containsExactly(fresh.sessionId());
+    }
+
+    @Test
+    void lastUsedAtWhenUsedWithinAMinuteThenWrittenOnlyOnce() {
+        Instant firstUse = lastUsedAt(first);
+
+        server.clock.advance(Duration.ofSeconds(30));
+        assertThat(lastUsedAt(first)).isEqualTo(firstUse);
+
+        server.clock.advance(Duration.ofSeconds(31));
+        Instant later = lastUsedAt(first);
+        assertThat(later).isAfterOrEqualTo(firstUse.plusSeconds(61));
+        assertThat(lastUsedAt(first)).isEqualTo(later);
+    }
+
+    @Test
+    void revokeWhenOtherSessionThenItsTokensFailAtOnce() {
+        Fixtures.Shopper second = loginFrom("b");
+        api.get("/v1/me").as(first).send().expect(200);
+
+        api.delete("/v1/me/sessions/" + first.sessionId()).as(second).send().expect(204);
+
+        api.get("/v1/me").as(first).send().expect(401, "invalid_token");
+        api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", first.refreshToken())).send()
+                .expect(401, "invalid_token");
+        api.get("/v1/me").as(second).send().expect(200);
+        assertThat(sessions(second).path("data").findValuesAsText("id")).containsExactly(second.sessionId());
+        api.delete("/v1/me/sessions/" + first.sessionId()).as(second).send().expect(404, "not_found");
+    }
+
+    @Test
+    void revokeWhenCurrentSessionThenActsAsLogout() {
+        api.delete("/v1/me/sessions/" + first.sessionId()).as(first).send().expect(204);
+
+        api.get("/v1/me").as(first).send().expect(401, "invalid_token");
+    }
+
+    @Test
+    void revokeAllWhenSeveralThenAllButTheCurrentEnd() {
+        Fixtures.Shopper second = loginFrom("b");
+        Fixtures.Shopper third = loginFrom("c");
+        api.get("/v1/me").as(first).send().expect(200);
+        api.get("/v1/me").as(second).send().expect(200);
+
+        api.delete("/v1/me/sessions").as(third).send().expect(204);
+
+        api.get("/v1/me").as(first).send().expect(401, "invalid_token");
+        api.get("/v1/me").as(second).send().expect(401, "invalid_token");
+        api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", second.refreshToken())).send()
+                .expect(401, "invalid_token");
+        assertThat(sessions(third).path("data").findValuesAsText("id")).containsExactly(third.sessionId());
+    }
+
+    @Test
+    void revokeAllWhenOtherCustomersHaveSessionsThenTheirsStay() {
+        Fixtures.Shopper neighbour = Fixtures.shopper(api, tenant);
+        Fixtures.Shopper stranger = Fixtures.shopper(api, Fixtures.tenant(api));
+
+        api.delete("/v1/me/sessions").as(first).send().expect(204);
+
+        api.get("/v1/me").as(first).send().expect(200);
+        api.get("/v1/me").as(neighbour).send().expect(200);
+        api.get("/v1/me").as(stranger).send().expect(200);
+    }
+
+    @Test
+    void revokeWhenOtherCustomersSessionThenNotFoundAndItStays() {
+        Fixtures.Shopper neighbour = Fixtures.shopper(api, tenant);
+
+        api.delete("/v1/me/sessions/" + neighbour.sessionId()).as(first).send().expect(404, "not_found");
+
+        api.get("/v1/me").as(neighbour).send().expect(200);
+        assertThat(sessions(first).path("data").findValuesAsText("id")).containsExactly(first.sessionId());
+    }
+
+    @Test
+    void revokeWhenOtherTenantsSessionThenNotFoundAndItStays() {
+        Fixtures.Shopper stranger = Fixtures.shopper(api, Fixtures.tenant(api));
+
+        api.delete("/v1/me/sessions/" + stranger.sessionId()).as(first).send().expect(404, "not_found");
+        api.delete("/v1/me/sessions/" + first.sessionId()).key(stranger.tenant().pk()).bearer(first.accessToken())
+                .send().expect(401, "invalid_token");
+
+        api.get("/v1/me").as(stranger).send().expect(200);
+        api.get("/v1/me").as(first).send().expect(200);
+    }
+
+    @Test
+    void revokeWhenGuestSessionIdThenNotFound() {
+        var guest = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201);
+
+        api.delete("/v1/me/sessions/" + guest.str("session_id")).as(first).send().expect(404, "not_found");
+        api.delete("/v1/me/sessions/ses_unknown").as(first).send().expect(404, "not_found");
+        api.get("/v1/auth/token").key(tenant.pk()).bearer(guest.str("access_token")).send().expect(200);
+    }
+
+    @Test
+    void sessionsWhenAnonymousOrNoTokenThenRefused() {
+        String anon = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201).str("access_token");
+
+        api.get("/v1/me/sessions").key(tenant.pk()).bearer(anon).send().expect(403, "insufficient_scope");
+        api.delete("/v1/me/sessions").key(tenant.pk()).bearer(anon).send().expect(403, "insufficient_scope");
+        api.get("/v1/me/sessions").key(tenant.pk()).send().expect(401, "invalid_token");
+        api.get("/v1/me/sessions?limit=500").as(first).send().expect(422, "validation_failed");
+    }
+
+    private Fixtures.Shopper loginFrom(String userAgent) {
+        var res = api.post("/v1/auth/login").key(tenant.pk()).header("User-Agent", userAgent)
+                .body(Map.of("email", first.email(), "password", first.password())).send().expect(200);
+        return new Fixtures.Shopper(tenant, first.email(), first.password(), first.customerId(),
+                res.str("access_token"), res.str("refresh_token"), res.str("session_id"), res.body());
+    }
+
+    private JsonNode sessions(Fixtures.Shopper shopper) {
+        return api.get("/v1/me/sessions").as(shopper).send().expect(200).body();
+    }
+
+    private Instant lastUsedAt(Fixtures.Shopper shopper) {
+        for (JsonNode session : sessions(shopper).path("data")) {
+            if (session.path("id").asText().equals(shopper.sessionId())) {
+                return Instant.parse(session.path("last_used_at").asText());
+            }
+        }
+        throw new AssertionError("session " + shopper.sessionId() + " is not listed");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.latchkey.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExportTest extends ApiTest {
+    private final Fixtures.Tenant tenant = Fixtures.tenant(api);
+    private final Fixtures.Shopper shopper = Fixtures.shopper(api, tenant,
+            Map.of("first_name", "Grace", "accepts_marketing", true));
+
+    @Test
+    void exportHoldsProfileConsentsAddressesSessionsAndWhenItWasMade() {
+        String address = Fixtures.address(api, shopper).path("id").asText();
+        api.post("/v1/me/addresses/" + address + "/default").as(shopper).body(Map.of("type", "shipping")).send()
+                .expect(200);
+        Fixtures.Shopper phone = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        api.post("/v1/auth/logout").as(phone).send().expect(204);
+        Instant before = Instant.now();
+
+        JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
+
+        assertThat(export.fieldNames()).toIterable().containsExactly("generated_at", "profile", "consents",
+                "addresses", "sessions", "orders", "audit_events");
+        assertThat(Instant.parse(export.path("generated_at").asText())).isAfterOrEqualTo(before.minusSeconds(1));
+        assertThat(export.path("profile").path("id").asText()).isEqualTo(shopper.customerId());
+        assertThat(export.path("profile").path("email").asText()).isEqualTo(shopper.email());
+        assertThat(export.path("profile").path("first_name").asText()).isEqualTo("Grace");
+        assertThat(export.path("profile").path("default_shipping_address_id").asText()).isEqualTo(address);
+        assertThat(export.path("consents").path("accepts_marketing").asBoolean()).isTrue();
+        assertThat(export.path("consents").path("accepts_marketing_updated_at").isTextual()).isTrue();
+        assertThat(export.path("addresses").findValuesAsText("id")).containsExactly(address);
+        assertThat(export.path("addresses").get(0).path("is_default_shipping").asBoolean()).isTrue();
+        assertThat(export.path("orders")).isEmpty();
+        assertThat(export.path("audit_events")).isEmpty();
+    }
+
+    @Test
+    void exportListsEndedSessionsWithTheirEnd() {
+        Fixtures.Shopper phone = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        api.post("/v1/auth/logout").as(phone).send().expect(204);
+
+        JsonNode sessions = api.get("/v1/me/export").as(shopper).send().expect(200).body().path("sessions");
+
+        assertThat(sessions.findValuesAsText("id")).containsExactly(phone.sessionId(), shopper.sessionId());
+        assertThat(sessions.get(0).path("revoked_at").isTextual()).isTrue();
+        assertThat(sessions.get(1).path("revoked_at").isNull()).isTrue();
+        assertThat(sessions.get(1).path("ip").asText()).isNotBlank();
+    }
+
+    @Test
+    void exportWhenMarketingNeverChosenThenConsentIsFalseWithoutTimestamp() {
+        Fixtures.Shopper plain = Fixtures.shopper(api, tenant);
+
+        JsonNode consents = api.get("/v1/me/export").as(plain).send().expect(200).body().path("consents");
+
+        assertThat(consents.path("accepts_marketing").asBoolean()).isFalse();
+        assertThat(consents.path("accepts_marketing_updated_at").isNull()).isTrue();
+    }
+
+    @Test
+    void exportHoldsNothingOfOtherCustomers() {
+        Fixtures.Shopper neighbour = Fixtures.shopper(api, tenant);
+        Fixtures.address(api, neighbour);
+
+        JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
+
+        assertThat(export.path("addresses")).isEmpty();
+        assertThat(export.path("sessions").findValuesAsText("id")).containsExactly(shopper.sessionId());
+        assertThat(export.toString()).doesNotContain(neighbour.email()).doesNotContain(neighbour.customerId());
+    }
+
+    @Test
+    void exportWhenAnonymousOrNoTokenThenRefused() {
+        String anon = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201).str("access_token");
+
+        api.get("/v1/me/export").key(tenant.pk()).bearer(anon).send().expect(403, "insufficient_scope");
+        api.get("/v1/me/export").key(tenant.pk()).send().expect(401, "invalid_token");
+        api.get("/v1/me/export").key(Fixtures.tenant(api).pk()).bearer(shopper.accessToken()).send()
+                .expect(401, "invalid_token");
+    }
+}
