@@ -7,8 +7,12 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.config.Config;
 import dev.latchkey.config.PlatformToken;
+import dev.latchkey.credential.CredentialRoutes;
+import dev.latchkey.credential.CredentialService;
+import dev.latchkey.credential.PasswordChanges;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.credential.RecoveryService;
 import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
@@ -17,20 +21,44 @@ import dev.latchkey.http.HttpServer;
 import dev.latchkey.http.Json;
 import dev.latchkey.http.Requests;
 import dev.latchkey.http.ServiceRoutes;
+import dev.latchkey.mail.BuiltInTemplates;
+import dev.latchkey.mail.DevMailbox;
+import dev.latchkey.mail.DevMailboxRoutes;
+import dev.latchkey.mail.LogMailer;
+import dev.latchkey.mail.MailTemplateRoutes;
+import dev.latchkey.mail.MailTemplates;
+import dev.latchkey.mail.Mailer;
+import dev.latchkey.mail.Outbox;
+import dev.latchkey.mail.OutboxStore;
+import dev.latchkey.mail.OutboxWorker;
+import dev.latchkey.mail.SmtpMailer;
+import dev.latchkey.mail.TemplateStore;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantStore;
+import dev.latchkey.verification.CustomerMail;
+import dev.latchkey.verification.EmailTokenStore;
+import dev.latchkey.verification.EmailTokens;
+import dev.latchkey.verification.VerificationRoutes;
+import dev.latchkey.verification.VerificationService;
 import io.javalin.Javalin;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The whole service wired in plain code, top to bottom. Tests build it with their own config and clock. */
 public final class Application implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
     private final Database db;
+    private final OutboxWorker outboxWorker;
     private final Javalin server;
 
     public Application(Config config, Clock clock) {
@@ -43,22 +71,58 @@ public final class Application implements AutoCloseable {
         var hasher = new PasswordHasher(config.argon2());
         var customers = new CustomerService(db, new CustomerStore(), hasher, clock);
         var tokens = new TokenService(db, clock);
-        var auth = new AuthService(tenants, customers, tokens, mapper, clock);
         var guard = new Guard(tenants, tokens, platformToken);
         var requests = new Requests(mapper);
+        var policy = new PasswordPolicy();
+
+        DevMailbox devMailbox = config.devMailbox() ? new DevMailbox(mailer(config, clock), clock) : null;
+        this.outboxWorker = new OutboxWorker(db, new OutboxStore(),
+                devMailbox != null ? devMailbox : mailer(config, clock), config.mailDelivery(), clock);
+        var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), clock);
+        var outbox = new Outbox(templates, new OutboxStore(), tenants, outboxWorker::wake, clock);
+        var customerMail = new CustomerMail(outbox);
+        var emailTokens = new EmailTokens(new EmailTokenStore(), clock);
+        var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
+        var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail);
+        var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
+                mapper, clock);
+        var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
+                tokens, mapper);
+        var auth = new AuthService(db, tenants, customers, tokens, verification, mapper, clock);
 
         var serviceRoutes = new ServiceRoutes(db, metrics);
         var tenantRoutes = new TenantRoutes(guard, tenants, requests);
-        var authRoutes = new AuthRoutes(guard, auth, tenants, new PasswordPolicy(), requests, clock);
+        var authRoutes = new AuthRoutes(guard, auth, tenants, policy, requests, clock);
         var customerRoutes = new CustomerRoutes(guard, customers, requests);
+        var verificationRoutes = new VerificationRoutes(guard, verification, requests);
+        var credentialRoutes = new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests);
+        var templateRoutes = new MailTemplateRoutes(guard, templates, requests);
 
-        this.server = HttpServer.create(mapper, metrics, List.of(
-                serviceRoutes::addTo, tenantRoutes::addTo, authRoutes::addTo, customerRoutes::addTo));
+        List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
+                serviceRoutes::addTo, tenantRoutes::addTo, authRoutes::addTo, customerRoutes::addTo,
+                verificationRoutes::addTo, credentialRoutes::addTo, templateRoutes::addTo));
+        if (devMailbox != null) {
+            log.warn("LATCHKEY_DEV_MAILBOX is on: GET /dev/mailbox shows every recent mail with its token to anyone. "
+                    + "Never use it in production.");
+            features.add(new DevMailboxRoutes(devMailbox)::addTo);
+        }
+        this.server = HttpServer.create(mapper, metrics, features);
+    }
+
+    /** SMTP when a host is configured; otherwise the log, with every token hidden. */
+    private static Mailer mailer(Config config, Clock clock) {
+        return config.smtp().configured() ? new SmtpMailer(config.smtp(), clock) : new LogMailer();
     }
 
     public Application start(int port) {
         server.start(port);
+        outboxWorker.start();
         return this;
+    }
+
+    /** The database, for tests that look at what a request left behind. */
+    public Database database() {
+        return db;
     }
 
     public int port() {
@@ -68,6 +132,7 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        outboxWorker.close();
         db.close();
     }
 }

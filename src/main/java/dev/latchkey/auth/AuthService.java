@@ -5,9 +5,12 @@ import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.RedirectPolicy;
+import dev.latchkey.verification.VerificationService;
 
 import java.time.Clock;
 
@@ -17,24 +20,42 @@ public final class AuthService {
     public record SignUp(AuthResult result, CustomerView customer, String nextStep) {
     }
 
+    private final Database db;
     private final TenantService tenants;
     private final CustomerService customers;
     private final TokenService tokens;
+    private final VerificationService verification;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public AuthService(TenantService tenants, CustomerService customers, TokenService tokens, ObjectMapper mapper,
-                       Clock clock) {
+    public AuthService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
+                       VerificationService verification, ObjectMapper mapper, Clock clock) {
+        this.db = db;
         this.tenants = tenants;
         this.customers = customers;
         this.tokens = tokens;
+        this.verification = verification;
         this.mapper = mapper;
         this.clock = clock;
     }
 
-    public SignUp register(String tenantId, String email, String password, ProfileInput profile, ClientInfo client) {
+    /**
+     * Registers a customer and, when {@code verificationUrl} is given or the tenant requires verification, queues the
+     * verification mail in the same transaction: a registration that fails sends nothing.
+     */
+    public SignUp register(String tenantId, String email, String password, ProfileInput profile,
+                           String verificationUrl, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
-        var registration = customers.register(tenantId, settings, email, password, profile);
+        String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
+        boolean sendVerification = verificationUrl != null || settings.requireEmailVerification();
+        String passwordHash = customers.hashPassword(password);
+        var registration = db.tx(h -> {
+            var registered = customers.register(h, tenantId, settings, email, passwordHash, profile);
+            if (sendVerification) {
+                verification.send(h, settings, registered.customer(), linkBase);
+            }
+            return registered;
+        });
         CustomerView view = CustomerView.of(registration.customer(), mapper);
         if (registration.nextStep() != null) {
             return new SignUp(null, view, registration.nextStep());

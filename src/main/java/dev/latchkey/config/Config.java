@@ -17,13 +17,22 @@ public record Config(
         Optional<String> platformToken,
         Smtp smtp,
         Argon2 argon2,
-        boolean devMailbox) {
+        boolean devMailbox,
+        MailDelivery mailDelivery) {
 
     public record Smtp(Optional<String> host, int port, Optional<String> username, Optional<String> password,
                        String from, boolean startTls) {
         public boolean configured() {
             return host.isPresent();
         }
+    }
+
+    /**
+     * How the outbox worker paces itself: it looks for due mail every {@code pollMillis} (and at once after a commit
+     * that queued mail); a failed send waits {@code retryBaseMillis}, doubling per attempt up to
+     * {@code retryMaxMillis}, and after {@code maxAttempts} the mail is kept as failed for an operator to see.
+     */
+    public record MailDelivery(long pollMillis, long retryBaseMillis, long retryMaxMillis, int maxAttempts) {
     }
 
     /** Argon2id cost; the defaults are OWASP's first recommendation (m=19 MiB, t=2, p=1). */
@@ -68,7 +77,12 @@ public record Config(
                 platformToken,
                 smtp,
                 argon2,
-                reader.bool("LATCHKEY_DEV_MAILBOX", false));
+                reader.bool("LATCHKEY_DEV_MAILBOX", false),
+                new MailDelivery(
+                        reader.integer("LATCHKEY_MAIL_POLL_MS", 1_000, 10, 60_000),
+                        reader.integer("LATCHKEY_MAIL_RETRY_BASE_MS", 5_000, 10, 3_600_000),
+                        reader.integer("LATCHKEY_MAIL_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),
+                        reader.integer("LATCHKEY_MAIL_MAX_ATTEMPTS", 20, 1, 1_000)));
     }
 
     private record EnvReader(Map<String, String> env) {
