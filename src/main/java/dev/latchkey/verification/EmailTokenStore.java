@@ -50,11 +50,11 @@ public final class EmailTokenStore {
     /** When a token of this purpose was last sent to this address, for the per-address mail throttle. */
     public Optional<Instant> lastIssued(Handle h, String tenantId, String customerId, TokenPurpose purpose,
                                         String email) {
-        return h.createQuery("SELECT MAX(created_at) AS last FROM email_tokens WHERE tenant_id = :tenant "
+        return h.createQuery("SELECT MAX(created_at) AS last_at FROM email_tokens WHERE tenant_id = :tenant "
                         + "AND customer_id = :customer AND purpose = :purpose AND email = :email")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("purpose", purpose.wire())
                 .bind("email", email)
-                .map((rs, ctx) -> Database.instant(rs, "last"))
+                .map((rs, ctx) -> Database.instant(rs, "last_at"))
                 .findOne();
     }
 }

@@ -42,6 +42,8 @@ public final class TestDatabases {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> dropSchema(base, schema)));
             String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
             return new Fresh(url, "", "", dataDir);
+        } catch (org.opentest4j.TestAbortedException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot create a test database", e);
         }
