@@ -21,8 +21,15 @@ public abstract class MailTest {
 
     @AfterAll
     static void stopMail() {
-        server.close();
-        smtp.close();
+        // Either may be missing when start-up was aborted (the PostgreSQL run without a database).
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (smtp != null) {
+            smtp.close();
+            smtp = null;
+        }
     }
 
     /** Mail to this address written to the outbox, sent or not: what a request queued, without waiting for SMTP. */

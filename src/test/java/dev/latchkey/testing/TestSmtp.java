@@ -128,7 +128,8 @@ public final class TestSmtp implements AutoCloseable {
             for (int i = 0; i < multipart.getCount(); i++) {
                 BodyPart part = multipart.getBodyPart(i);
                 if (part.isMimeType(type)) {
-                    return (String) part.getContent();
+                    // SMTP carries CRLF line ends; a reader sees lines.
+                    return ((String) part.getContent()).replace("\r\n", "\n");
                 }
             }
         } catch (jakarta.mail.MessagingException | IOException e) {
