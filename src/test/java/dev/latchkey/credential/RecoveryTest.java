@@ -30,6 +30,12 @@ class RecoveryTest extends MailTest {
         return api.post("/v1/auth/password/forgot").key(tenant.pk()).body(body).send();
     }
 
+    /** Asks for a reset mail and returns its token. */
+    private static String resetToken(Fixtures.Tenant tenant, String email) {
+        forgot(tenant, Map.of("email", email)).expect(202);
+        return TestSmtp.token(smtp.awaitOne(email));
+    }
+
     private static Api.Res reset(Fixtures.Tenant tenant, String token, String password) {
         return api.post("/v1/auth/password/reset").key(tenant.pk())
                 .body(Map.of("token", token, "new_password", password)).send();
@@ -76,8 +82,7 @@ class RecoveryTest extends MailTest {
     void resetWhenTokenReusedThenTokenUsed() {
         var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
-        forgot(tenant, Map.of("email", shopper.email())).expect(202);
-        String token = TestSmtp.token(smtp.awaitOne(shopper.email()));
+        String token = resetToken(tenant, shopper.email());
         reset(tenant, token, NEW_PASSWORD).expect(200);
         reset(tenant, token, "yet another passphrase").expect(400, "token_used");
         login(tenant, shopper.email(), NEW_PASSWORD).expect(200);
@@ -87,8 +92,7 @@ class RecoveryTest extends MailTest {
     void resetWhenExpiredThenTokenExpired() {
         var tenant = shop(Map.of("password_reset_ttl", 60));
         var shopper = Fixtures.shopper(api, tenant);
-        forgot(tenant, Map.of("email", shopper.email())).expect(202);
-        String token = TestSmtp.token(smtp.awaitOne(shopper.email()));
+        String token = resetToken(tenant, shopper.email());
         server.clock.advance(Duration.ofSeconds(61));
         reset(tenant, token, NEW_PASSWORD).expect(400, "token_expired");
         login(tenant, shopper.email(), Fixtures.PASSWORD).expect(200);
@@ -99,8 +103,7 @@ class RecoveryTest extends MailTest {
         var tenant = shop(Map.of());
         var other = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
-        forgot(tenant, Map.of("email", shopper.email())).expect(202);
-        String token = TestSmtp.token(smtp.awaitOne(shopper.email()));
+        String token = resetToken(tenant, shopper.email());
         reset(other, token, NEW_PASSWORD).expect(400, "invalid_token");
         reset(tenant, token, NEW_PASSWORD).expect(200);
     }
@@ -158,8 +161,7 @@ class RecoveryTest extends MailTest {
     void resetWhenNewPasswordWeakThenRefusedAndTokenStaysUsable() {
         var tenant = shop(Map.of("password_min_length", 12));
         var shopper = Fixtures.shopper(api, tenant);
-        forgot(tenant, Map.of("email", shopper.email())).expect(202);
-        String token = TestSmtp.token(smtp.awaitOne(shopper.email()));
+        String token = resetToken(tenant, shopper.email());
         reset(tenant, token, "short").expect(422, "validation_failed");
         api.post("/v1/auth/password/reset").key(tenant.pk())
                 .body(Map.of("token", token, "new_password", NEW_PASSWORD, "new_password_confirmation", "other"))

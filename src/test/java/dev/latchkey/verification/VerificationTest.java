@@ -34,6 +34,12 @@ class VerificationTest extends MailTest {
         return api.post("/v1/customers").key(tenant.pk()).body(body).send();
     }
 
+    /** Registers with a verification link and returns the token from the mail. */
+    private static String verificationToken(Fixtures.Tenant tenant, String email) {
+        register(tenant, email, Map.of("verification_url", SHOP)).expect(201);
+        return TestSmtp.token(smtp.awaitOne(email));
+    }
+
     private static Api.Res verify(Fixtures.Tenant tenant, Map<String, Object> body) {
         return api.post("/v1/auth/verify-email").key(tenant.pk()).body(body).send();
     }
@@ -62,8 +68,7 @@ class VerificationTest extends MailTest {
     void verifyWhenTokenReusedThenTokenUsed() {
         var tenant = shop(Map.of());
         String email = Fixtures.uniqueEmail();
-        register(tenant, email, Map.of("verification_url", SHOP)).expect(201);
-        String token = TestSmtp.token(smtp.awaitOne(email));
+        String token = verificationToken(tenant, email);
         verify(tenant, Map.of("token", token)).expect(200);
         verify(tenant, Map.of("token", token)).expect(400, "token_used");
     }
@@ -83,8 +88,7 @@ class VerificationTest extends MailTest {
     void verifyWhenEmailDiffersThenEmailMismatchAndTokenStaysUsable() {
         var tenant = shop(Map.of());
         String email = Fixtures.uniqueEmail();
-        register(tenant, email, Map.of("verification_url", SHOP)).expect(201);
-        String token = TestSmtp.token(smtp.awaitOne(email));
+        String token = verificationToken(tenant, email);
         verify(tenant, Map.of("token", token, "email", "someone-else@example.com")).expect(400, "email_mismatch");
         verify(tenant, Map.of("token", token, "email", email)).expect(200);
     }
@@ -94,8 +98,7 @@ class VerificationTest extends MailTest {
         var tenant = shop(Map.of());
         var other = shop(Map.of());
         String email = Fixtures.uniqueEmail();
-        register(tenant, email, Map.of("verification_url", SHOP)).expect(201);
-        String token = TestSmtp.token(smtp.awaitOne(email));
+        String token = verificationToken(tenant, email);
         verify(other, Map.of("token", token)).expect(400, "invalid_token");
         verify(tenant, Map.of("token", token)).expect(200);
     }
@@ -104,8 +107,7 @@ class VerificationTest extends MailTest {
     void verifyWhenUsedConcurrentlyThenExactlyOneWins() throws Exception {
         var tenant = shop(Map.of());
         String email = Fixtures.uniqueEmail();
-        register(tenant, email, Map.of("verification_url", SHOP)).expect(201);
-        String token = TestSmtp.token(smtp.awaitOne(email));
+        String token = verificationToken(tenant, email);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             var start = new CountDownLatch(1);
@@ -213,8 +215,7 @@ class VerificationTest extends MailTest {
         assertThat(queuedTo(unknown)).isZero();
 
         String email = Fixtures.uniqueEmail();
-        register(tenant, email, Map.of("verification_url", SHOP)).expect(201);
-        verify(tenant, Map.of("token", TestSmtp.token(smtp.awaitOne(email)))).expect(200);
+        verify(tenant, Map.of("token", verificationToken(tenant, email))).expect(200);
         api.post("/v1/auth/verify-email/resend").key(tenant.pk()).body(Map.of("email", email)).send().expect(202);
         assertThat(queuedTo(email)).isEqualTo(1);
     }
