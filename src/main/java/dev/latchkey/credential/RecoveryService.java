@@ -63,6 +63,7 @@ public final class RecoveryService {
                     .filter(c -> c.status() == Customer.Status.ACTIVE);
             if (found.isEmpty()) {
                 tokens.decoy(h, tenantId, TokenPurpose.PASSWORD_RESET, email);
+                mail.rehearse(h, tenantId, MailTemplate.PASSWORD_RESET);
                 return null;
             }
             Customer customer = found.get();

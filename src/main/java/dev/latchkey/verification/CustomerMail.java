@@ -25,4 +25,9 @@ public final class CustomerMail {
         values.put("last_name", customer.profile().lastName());
         outbox.enqueue(h, customer.tenantId(), to, template, customer.profile().preferredLanguage(), values, link);
     }
+
+    /** For an address without an account: the rendering work of a message, nothing sent; see {@link Outbox#rehearse}. */
+    public void rehearse(Handle h, String tenantId, MailTemplate template) {
+        outbox.rehearse(h, tenantId, template);
+    }
 }

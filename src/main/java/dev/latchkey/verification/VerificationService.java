@@ -53,6 +53,7 @@ public final class VerificationService {
             Optional<Customer> found = customers.lockByEmail(h, tenantId, email);
             if (found.isEmpty()) {
                 tokens.decoy(h, tenantId, TokenPurpose.VERIFY_EMAIL, email);
+                mail.rehearse(h, tenantId, MailTemplate.VERIFY_EMAIL);
                 return null;
             }
             Customer customer = found.get();
