@@ -20,6 +20,10 @@ import dev.latchkey.credential.HashingPool;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.CustomerExpansion;
+import dev.latchkey.credential.CredentialRoutes;
+import dev.latchkey.credential.CredentialService;
+import dev.latchkey.credential.PasswordChanges;
+import dev.latchkey.credential.RecoveryService;
 import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
@@ -36,23 +40,47 @@ import dev.latchkey.privacy.AccountDeletionService;
 import dev.latchkey.privacy.ExportSection;
 import dev.latchkey.privacy.ExportService;
 import dev.latchkey.privacy.PrivacyRoutes;
+import dev.latchkey.mail.BuiltInTemplates;
+import dev.latchkey.mail.DevMailbox;
+import dev.latchkey.mail.DevMailboxRoutes;
+import dev.latchkey.mail.LogMailer;
+import dev.latchkey.mail.MailTemplateRoutes;
+import dev.latchkey.mail.MailTemplates;
+import dev.latchkey.mail.Mailer;
+import dev.latchkey.mail.Outbox;
+import dev.latchkey.mail.OutboxStore;
+import dev.latchkey.mail.OutboxWorker;
+import dev.latchkey.mail.SmtpMailer;
+import dev.latchkey.mail.TemplateStore;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantStore;
+import dev.latchkey.verification.CustomerMail;
+import dev.latchkey.verification.EmailTokenStore;
+import dev.latchkey.verification.EmailTokens;
+import dev.latchkey.verification.VerificationRoutes;
+import dev.latchkey.verification.VerificationService;
 import io.javalin.Javalin;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The whole service wired in plain code, top to bottom. Tests build it with their own config and clock. */
 public final class Application implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
     private final Database db;
     private final Invalidations invalidations;
     private final HashingPool hashingPool;
+    private final OutboxWorker outboxWorker;
     private final Javalin server;
 
     public Application(Config config, Clock clock) {
@@ -70,16 +98,34 @@ public final class Application implements AutoCloseable {
         var tokens = new TokenService(db, clock, invalidations);
         var carts = new CartService(db, clock);
         var orders = new OrderService(db, customers, clock);
-        var auth = new AuthService(db, tenants, customers, tokens, carts, mapper, clock);
         var guard = new Guard(tenants, tokens, platformToken);
         var requests = new Requests(mapper);
+        var policy = new PasswordPolicy();
+
+        DevMailbox devMailbox = config.devMailbox() ? new DevMailbox(mailer(config, clock), clock) : null;
+        this.outboxWorker = new OutboxWorker(db, new OutboxStore(),
+                devMailbox != null ? devMailbox : mailer(config, clock), config.mailDelivery(), clock);
+        var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), clock);
+        var outbox = new Outbox(templates, new OutboxStore(), tenants, outboxWorker::wake, clock);
+        var customerMail = new CustomerMail(outbox);
+        var emailTokens = new EmailTokens(new EmailTokenStore(), clock);
+        var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
+        var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail);
+        var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
+                mapper, clock);
+        var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
+                tokens, mapper);
+        var auth = new AuthService(db, tenants, customers, tokens, carts, verification, mapper, clock);
 
         var serviceRoutes = new ServiceRoutes(db, metrics);
         var tenantRoutes = new TenantRoutes(guard, tenants, requests);
-        var authRoutes = new AuthRoutes(guard, auth, tenants, new PasswordPolicy(), requests, clock);
+        var authRoutes = new AuthRoutes(guard, auth, tenants, policy, requests, clock);
         var cartRoutes = new CartRoutes(guard, carts, requests);
         var orderRoutes = new OrderRoutes(guard, orders);
         var adminOrderRoutes = new AdminOrderRoutes(guard, orders, requests);
+        var verificationRoutes = new VerificationRoutes(guard, verification, requests);
+        var credentialRoutes = new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests);
+        var templateRoutes = new MailTemplateRoutes(guard, templates, requests);
 
         var addresses = new AddressService(db, customers, clock);
         var sessions = new SessionService(db, tokens, clock);
@@ -99,15 +145,33 @@ public final class Application implements AutoCloseable {
                 List.of(sessions::erase, addresses::erase), clock);
         var privacyRoutes = new PrivacyRoutes(guard, export, deletion);
 
-        this.server = HttpServer.create(mapper, metrics, List.of(
+        List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 serviceRoutes::addTo, tenantRoutes::addTo, authRoutes::addTo, customerRoutes::addTo,
-                addressRoutes::addTo, sessionRoutes::addTo, privacyRoutes::addTo, cartRoutes::addTo, orderRoutes::addTo,
+                verificationRoutes::addTo, credentialRoutes::addTo, templateRoutes::addTo, addressRoutes::addTo,
+                sessionRoutes::addTo, privacyRoutes::addTo, cartRoutes::addTo, orderRoutes::addTo,
                 adminOrderRoutes::addTo));
+        if (devMailbox != null) {
+            log.warn("LATCHKEY_DEV_MAILBOX is on: GET /dev/mailbox shows every recent mail with its token to anyone. "
+                    + "Never use it in production.");
+            features.add(new DevMailboxRoutes(devMailbox)::addTo);
+        }
+        this.server = HttpServer.create(mapper, metrics, features);
+    }
+
+    /** SMTP when a host is configured; otherwise the log, with every token hidden. */
+    private static Mailer mailer(Config config, Clock clock) {
+        return config.smtp().configured() ? new SmtpMailer(config.smtp(), clock) : new LogMailer();
     }
 
     public Application start(int port) {
         server.start(port);
+        outboxWorker.start();
         return this;
+    }
+
+    /** The database, for tests that look at what a request left behind. */
+    public Database database() {
+        return db;
     }
 
     public int port() {
@@ -119,6 +183,7 @@ public final class Application implements AutoCloseable {
         server.stop();
         invalidations.close();
         hashingPool.close();
+        outboxWorker.close();
         db.close();
     }
 }

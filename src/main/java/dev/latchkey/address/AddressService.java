@@ -75,7 +75,7 @@ public final class AddressService {
         Instant now = now();
         var stored = new StoredAddress(Secrets.id("adr"), fields, now, now);
         return db.tx(h -> {
-            Customer owner = customers.lock(h, tenantId, customerId);
+            Customer owner = customers.lockExisting(h, tenantId, customerId);
             if (store.count(h, tenantId, customerId) >= MAX_PER_CUSTOMER) {
                 throw new ApiError(422, "address_limit_reached", "An address book holds at most " + MAX_PER_CUSTOMER
                         + " addresses; delete one before adding another.");
@@ -104,7 +104,7 @@ public final class AddressService {
     /** Deleting a default address leaves the customer without that default. */
     public void delete(String tenantId, String customerId, String id) {
         db.tx(h -> {
-            customers.lock(h, tenantId, customerId);
+            customers.lockExisting(h, tenantId, customerId);
             if (store.delete(h, tenantId, customerId, id) == 0) {
                 throw notFound();
             }
@@ -115,7 +115,7 @@ public final class AddressService {
 
     public Address makeDefault(String tenantId, String customerId, String id, DefaultKind kind) {
         return db.tx(h -> {
-            customers.lock(h, tenantId, customerId);
+            customers.lockExisting(h, tenantId, customerId);
             StoredAddress address = find(h, tenantId, customerId, id);
             Customer owner = customers.setDefaultAddress(h, tenantId, customerId, id, kind.shipping, kind.billing);
             return Address.of(address, owner);

@@ -2,11 +2,13 @@ package dev.latchkey.auth;
 
 import dev.latchkey.cart.GuestCart;
 import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantService;
+import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -17,10 +19,6 @@ import java.util.Map;
 
 /** Registration, log-in and the token lifecycle, for customers and anonymous sessions. */
 public final class AuthRoutes {
-    private static final int MAX_EMAIL = 254;
-    private static final java.util.regex.Pattern EMAIL =
-            java.util.regex.Pattern.compile("^[^\\s@]{1,64}@[^\\s@]+\\.[^\\s@.]{2,}$");
-
     private final Guard guard;
     private final AuthService auth;
     private final TenantService tenants;
@@ -53,7 +51,7 @@ public final class AuthRoutes {
         ApiKey key = guard.storefront(ctx);
         JsonInput in = requests.body(ctx);
         in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version"));
-        String email = email(in, "email");
+        String email = EmailAddress.required(in, "email");
         String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
         if (in.has("password_confirmation")) {
             String confirmation = in.string("password_confirmation", PasswordPolicy.MAX_LENGTH * 4).orElse("");
@@ -62,15 +60,15 @@ public final class AuthRoutes {
             }
         }
         ProfileInput profile = ProfileInput.read(in, requests.mapper());
-        in.string("verification_url", 2048);
+        String verificationUrl = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
         String cartId = in.string("cart_id", 64).orElse(null);
         if (password != null) {
             policy.check("password", password, tenants.settings(key.tenantId()).passwordMinLength())
                     .forEach(e -> in.reject(e.field(), e.code(), e.message()));
         }
         in.validate();
-        var signUp = auth.register(key.tenantId(), email, password, profile, guestCart(ctx, key, cartId),
-                requests.client(ctx));
+        var signUp = auth.register(key.tenantId(), email, password, profile, verificationUrl,
+                guestCart(ctx, key, cartId), requests.client(ctx));
         if (signUp.result() != null) {
             ctx.status(201).json(signUp.result());
         } else {
@@ -89,18 +87,10 @@ public final class AuthRoutes {
         return guard.anonymousSession(ctx, key).map(session -> new GuestCart(cartId, session.sessionId())).orElse(null);
     }
 
-    public static String email(JsonInput in, String field) {
-        String email = in.required(field, MAX_EMAIL);
-        if (email != null && !EMAIL.matcher(email.trim()).matches()) {
-            in.reject(field, "invalid", field + " is not a valid email address.");
-        }
-        return email;
-    }
-
     private void login(Context ctx) {
         ApiKey key = guard.storefront(ctx);
         JsonInput in = requests.body(ctx);
-        String email = in.required("email", MAX_EMAIL);
+        String email = in.required("email", EmailAddress.MAX_LENGTH);
         String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
         String cartId = in.string("cart_id", 64).orElse(null);
         in.validate();

@@ -12,6 +12,8 @@ import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.RedirectPolicy;
+import dev.latchkey.verification.VerificationService;
 
 import java.time.Clock;
 
@@ -32,25 +34,41 @@ public final class AuthService {
     private final CustomerService customers;
     private final TokenService tokens;
     private final CartService carts;
+    private final VerificationService verification;
     private final ObjectMapper mapper;
     private final Clock clock;
 
     public AuthService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
-                       CartService carts, ObjectMapper mapper, Clock clock) {
+                       CartService carts, VerificationService verification, ObjectMapper mapper,
+                       Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
         this.tokens = tokens;
         this.carts = carts;
+        this.verification = verification;
         this.mapper = mapper;
         this.clock = clock;
     }
 
-    /** A shopper who must verify or await activation first is not logged in, so their guest cart stays theirs. */
-    public SignUp register(String tenantId, String email, String password, ProfileInput profile, GuestCart guestCart,
-                           ClientInfo client) {
+    /**
+     * Registers a customer and, when {@code verificationUrl} is given or the tenant requires verification, queues the
+     * verification mail in the same transaction: a registration that fails sends nothing. A shopper who must verify or
+     * await activation first is not logged in, so their guest cart stays theirs.
+     */
+    public SignUp register(String tenantId, String email, String password, ProfileInput profile,
+                           String verificationUrl, GuestCart guestCart, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
-        var registration = customers.register(tenantId, settings, email, password, profile);
+        String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
+        boolean sendVerification = verificationUrl != null || settings.requireEmailVerification();
+        String passwordHash = customers.hashPassword(password);
+        var registration = db.tx(h -> {
+            var registered = customers.register(h, tenantId, settings, email, passwordHash, profile);
+            if (sendVerification) {
+                verification.send(h, settings, registered.customer(), linkBase);
+            }
+            return registered;
+        });
         CustomerView view = CustomerView.of(registration.customer(), mapper);
         if (registration.nextStep() != null) {
             return new SignUp(null, view, registration.nextStep());

@@ -18,7 +18,8 @@ public record Config(
         Smtp smtp,
         Argon2 argon2,
         HashPool hashPool,
-        boolean devMailbox) {
+        boolean devMailbox,
+        MailDelivery mailDelivery) {
 
     /** Password hashing threads (default: one per core) and how many checks may wait before 503. */
     public record HashPool(int threads, int queue) {
@@ -29,6 +30,14 @@ public record Config(
         public boolean configured() {
             return host.isPresent();
         }
+    }
+
+    /**
+     * How the outbox worker paces itself: it looks for due mail every {@code pollMillis} (and at once after a commit
+     * that queued mail); a failed send waits {@code retryBaseMillis}, doubling per attempt up to
+     * {@code retryMaxMillis}, and after {@code maxAttempts} the mail is kept as failed for an operator to see.
+     */
+    public record MailDelivery(long pollMillis, long retryBaseMillis, long retryMaxMillis, int maxAttempts) {
     }
 
     /** Argon2id cost; the defaults are OWASP's first recommendation (m=19 MiB, t=2, p=1). */
@@ -77,7 +86,12 @@ public record Config(
                 smtp,
                 argon2,
                 hashPool,
-                reader.bool("LATCHKEY_DEV_MAILBOX", false));
+                reader.bool("LATCHKEY_DEV_MAILBOX", false),
+                new MailDelivery(
+                        reader.integer("LATCHKEY_MAIL_POLL_MS", 1_000, 10, 60_000),
+                        reader.integer("LATCHKEY_MAIL_RETRY_BASE_MS", 5_000, 10, 3_600_000),
+                        reader.integer("LATCHKEY_MAIL_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),
+                        reader.integer("LATCHKEY_MAIL_MAX_ATTEMPTS", 20, 1, 1_000)));
     }
 
     private record EnvReader(Map<String, String> env) {

@@ -40,17 +40,15 @@ public final class CustomerService {
         return email.trim().toLowerCase(Locale.ROOT);
     }
 
-    public Registration register(String tenantId, TenantSettings settings, String email, String password,
-                                 ProfileInput profile) {
+    /** Inserts the customer in the caller's transaction, so that what registration also writes commits with it. */
+    public Registration register(Handle h, String tenantId, TenantSettings settings, String email,
+                                 String passwordHash, ProfileInput profile) {
         Instant now = now();
         var status = settings.requireActivation() ? Customer.Status.PENDING_ACTIVATION : Customer.Status.ACTIVE;
         var customer = new Customer(tenantId, Secrets.id("cus"), normaliseEmail(email), false, status,
-                hasher.hash(password), profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
+                passwordHash, profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
         try {
-            db.tx(h -> {
-                store.insert(h, customer);
-                return null;
-            });
+            store.insert(h, customer);
         } catch (RuntimeException e) {
             if (UniqueViolation.is(e)) {
                 throw emailTaken();
@@ -82,16 +80,20 @@ public final class CustomerService {
         if (settings.requireEmailVerification() && !customer.emailVerified()) {
             throw new ApiError(403, "email_not_verified", "The email address has not been verified yet.");
         }
+        requireActive(customer);
+        return customer;
+    }
+
+    /** 403 with the contract's code unless the account may log in. */
+    public static void requireActive(Customer customer) {
         switch (customer.status()) {
             case PENDING_ACTIVATION -> throw new ApiError(403, "account_pending_activation",
                     "The account is waiting for the merchant to activate it.");
             case ON_HOLD -> throw new ApiError(403, "account_on_hold", "The account is on hold.");
             case DISABLED -> throw new ApiError(403, "account_disabled", "The account is disabled.");
             case ACTIVE -> {
-                return customer;
             }
         }
-        throw new IllegalStateException("unhandled status " + customer.status());
     }
 
     public static ApiError invalidCredentials() {
@@ -107,8 +109,8 @@ public final class CustomerService {
     }
 
     /** The customer, locked until {@code h}'s transaction ends, so that changes to its own data do not interleave. */
-    public Customer lock(Handle h, String tenantId, String id) {
-        return store.lock(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
+    public Customer lockExisting(Handle h, String tenantId, String id) {
+        return store.findForUpdate(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
     }
 
     /** Makes an address (whose ownership the caller checked) the default of the chosen kinds; returns the customer. */
@@ -160,6 +162,51 @@ public final class CustomerService {
             }
             return store.find(h, tenantId, id).orElseThrow();
         });
+    }
+
+    public String hashPassword(String password) {
+        return hasher.hash(password);
+    }
+
+    public boolean passwordMatches(Customer customer, String password) {
+        return hasher.verify(password, customer.passwordHash());
+    }
+
+    public Optional<Customer> findByEmail(Handle h, String tenantId, String email) {
+        return store.findByEmail(h, tenantId, normaliseEmail(email));
+    }
+
+    /** The customer with this email, locked for the rest of the caller's transaction. */
+    public Optional<Customer> lockByEmail(Handle h, String tenantId, String email) {
+        return store.findByEmailForUpdate(h, tenantId, normaliseEmail(email));
+    }
+
+    /** The customer, locked for the rest of the caller's transaction. */
+    public Optional<Customer> lock(Handle h, String tenantId, String id) {
+        return store.findForUpdate(h, tenantId, id);
+    }
+
+    public Customer markEmailVerified(Handle h, Customer customer) {
+        store.setEmailVerified(h, customer.tenantId(), customer.id(), now());
+        return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
+    }
+
+    /** Stores a new password hash and ends any lockout; see {@link CustomerStore#setPassword}. */
+    public void setPassword(Handle h, Customer customer, String passwordHash, boolean emailProven) {
+        store.setPassword(h, customer.tenantId(), customer.id(), passwordHash, emailProven, now());
+    }
+
+    /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
+    public Customer changeEmail(Handle h, Customer customer, String newEmail) {
+        try {
+            store.setEmail(h, customer.tenantId(), customer.id(), normaliseEmail(newEmail), now());
+        } catch (RuntimeException e) {
+            if (UniqueViolation.is(e)) {
+                throw emailTaken();
+            }
+            throw e;
+        }
+        return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 
     private static ApiError versionConflict() {

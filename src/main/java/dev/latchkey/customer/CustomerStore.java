@@ -37,17 +37,49 @@ public final class CustomerStore {
                 .map((rs, ctx) -> customer(rs)).findOne();
     }
 
-    /** Reads the row and locks it until the transaction ends: changes to a customer's addresses are serialised here. */
-    public Optional<Customer> lock(Handle h, String tenantId, String id) {
+    public Optional<Customer> findByEmail(Handle h, String tenantId, String email) {
+        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND email = :email")
+                .bind("tenant", tenantId).bind("email", email)
+                .map((rs, ctx) -> customer(rs)).findOne();
+    }
+
+    /** The row, locked until the transaction ends: changes to one customer's credentials happen one at a time. */
+    public Optional<Customer> findForUpdate(Handle h, String tenantId, String id) {
         return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
                 .bind("tenant", tenantId).bind("id", id)
                 .map((rs, ctx) -> customer(rs)).findOne();
     }
 
-    public Optional<Customer> findByEmail(Handle h, String tenantId, String email) {
-        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND email = :email")
+    public Optional<Customer> findByEmailForUpdate(Handle h, String tenantId, String email) {
+        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND email = :email FOR UPDATE")
                 .bind("tenant", tenantId).bind("email", email)
                 .map((rs, ctx) -> customer(rs)).findOne();
+    }
+
+    public void setEmailVerified(Handle h, String tenantId, String id, Instant at) {
+        h.createUpdate("UPDATE customers SET email_verified = TRUE, updated_at = :at, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id")
+                .bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    /** A new password ends any lockout; {@code emailProven} also marks the address verified (a reset by email). */
+    public void setPassword(Handle h, String tenantId, String id, String passwordHash, boolean emailProven,
+                            Instant at) {
+        h.createUpdate("UPDATE customers SET password_hash = :hash, failed_attempts = 0, locked_until = NULL, "
+                        + "email_verified = (email_verified OR :proven), updated_at = :at, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id")
+                .bind("hash", passwordHash).bind("proven", emailProven).bind("at", Database.ts(at))
+                .bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    /** The confirmed new address, verified by that very confirmation. */
+    public void setEmail(Handle h, String tenantId, String id, String email, Instant at) {
+        h.createUpdate("UPDATE customers SET email = :email, email_verified = TRUE, updated_at = :at, "
+                        + "version = version + 1 WHERE tenant_id = :tenant AND id = :id")
+                .bind("email", email).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+                .execute();
     }
 
     /** Writes the profile; with {@code expectedVersion} the write only happens on that version. Returns rows changed. */

@@ -7,6 +7,7 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,6 +21,11 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        // Bound values can be secrets (a token waiting in the mail outbox), and failures get logged: a failed
+        // statement's message names its SQL, never its values.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(e -> e.getStatementContext() == null
+                ? e.getShortMessage()
+                : e.getShortMessage() + " [statement:\"" + e.getStatementContext().getRenderedSql() + "\"]");
     }
 
     public static Database open(Config config) {
@@ -29,6 +35,10 @@ public final class Database implements AutoCloseable {
         hikari.setPassword(config.databasePassword());
         hikari.setMaximumPoolSize(config.isPostgres() ? 16 : 8);
         hikari.setPoolName("latchkey");
+        if (config.isPostgres()) {
+            // Otherwise the driver's messages quote the failing row, which can hold a secret or personal data.
+            hikari.addDataSourceProperty("logServerErrorDetail", "false");
+        }
         var dataSource = new HikariDataSource(hikari);
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();

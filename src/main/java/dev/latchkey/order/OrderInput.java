@@ -1,6 +1,6 @@
 package dev.latchkey.order;
 
-import dev.latchkey.auth.AuthRoutes;
+import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.cart.Cart;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.Identifiers;
@@ -26,7 +26,7 @@ final class OrderInput {
     static NewOrder read(JsonInput in) {
         String number = in.required("number", Order.MAX_NUMBER_LENGTH);
         Identifiers.check(in, "number", number, Order.MAX_NUMBER_LENGTH);
-        String email = AuthRoutes.email(in, "email");
+        String email = EmailAddress.required(in, "email");
         String customerId = in.string("customer_id", MAX_CUSTOMER_ID).orElse(null);
         OrderStatus status = status(in);
         String currency = Money.currency(in, "currency");

@@ -59,7 +59,7 @@ public final class AccountDeletionService {
         Instant now = now();
         Instant expiresAt = now.plusSeconds(tenants.settings(tenantId).verificationTtl());
         db.tx(h -> {
-            customers.lock(h, tenantId, customerId);
+            customers.lockExisting(h, tenantId, customerId);
             store.deleteAll(h, tenantId, customerId);
             store.insert(h, tenantId, customerId, Secrets.sha256(token), now, expiresAt);
             return null;
@@ -72,7 +72,7 @@ public final class AccountDeletionService {
         String hash = Secrets.sha256(token);
         Instant now = now();
         db.tx(h -> {
-            customers.lock(h, tenantId, customerId);
+            customers.lockExisting(h, tenantId, customerId);
             if (store.consume(h, tenantId, customerId, hash, now) == 0) {
                 throw store.expiry(h, tenantId, customerId, hash).isPresent()
                         ? new ApiError(400, "token_expired", "The deletion link has expired; request a new one.")
@@ -86,7 +86,7 @@ public final class AccountDeletionService {
 
     public void erase(String tenantId, String customerId) {
         db.tx(h -> {
-            customers.lock(h, tenantId, customerId);
+            customers.lockExisting(h, tenantId, customerId);
             eraseLocked(h, tenantId, customerId);
             return null;
         });

@@ -10,7 +10,7 @@ import java.util.Map;
  * The real server, started once per test JVM on a random port with a fresh database. Password hashing uses cheap
  * Argon2id parameters here so the suite stays fast; the production defaults are tested in PasswordHasherTest.
  */
-public final class TestServer {
+public final class TestServer implements AutoCloseable {
     public static final String PLATFORM_TOKEN = "test-platform-token-0123456789abcdefghijklmnop";
     private static TestServer shared;
 
@@ -34,6 +34,12 @@ public final class TestServer {
     /** A server of its own, for tests that need other settings or stop it; the caller closes it. */
     public static TestServer dedicated(Map<String, String> extraEnv) {
         return new TestServer(extraEnv);
+    }
+
+    /** Stops a dedicated server; the shared one stops with the JVM. */
+    @Override
+    public void close() {
+        app.close();
     }
 
     public static Config config(TestDatabases.Fresh db, Map<String, String> extraEnv) {

@@ -1,0 +1,112 @@
+package dev.latchkey.credential;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.TokenService;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.CustomerView;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.mail.MailTemplate;
+import dev.latchkey.mail.SecretLink;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.CustomerMail;
+import dev.latchkey.verification.EmailToken;
+import dev.latchkey.verification.EmailTokens;
+import dev.latchkey.verification.RedirectPolicy;
+import dev.latchkey.verification.TokenPurpose;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** A logged-in shopper changing their password or email address, and the confirmation of a new address. */
+public final class CredentialService {
+    private final Database db;
+    private final TenantService tenants;
+    private final CustomerService customers;
+    private final EmailTokens tokens;
+    private final CustomerMail mail;
+    private final PasswordChanges passwordChanges;
+    private final TokenService sessions;
+    private final ObjectMapper mapper;
+
+    public CredentialService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
+                             CustomerMail mail, PasswordChanges passwordChanges, TokenService sessions,
+                             ObjectMapper mapper) {
+        this.db = db;
+        this.tenants = tenants;
+        this.customers = customers;
+        this.tokens = tokens;
+        this.mail = mail;
+        this.passwordChanges = passwordChanges;
+        this.sessions = sessions;
+        this.mapper = mapper;
+    }
+
+    /** Needs the current password (403 {@code invalid_credentials}); the presented session is the one that stays. */
+    public void changePassword(AccessToken token, String currentPassword, String newPassword) {
+        Customer customer = customers.get(token.tenantId(), token.customerId());
+        requirePassword(customer, currentPassword);
+        String passwordHash = customers.hashPassword(newPassword);
+        db.tx(h -> {
+            Customer locked = customers.lock(h, token.tenantId(), token.customerId()).orElseThrow();
+            passwordChanges.apply(h, locked, passwordHash, false, token.sessionId());
+            return null;
+        });
+        sessions.evictCustomer(token.tenantId(), token.customerId());
+    }
+
+    /**
+     * Starts an email change: a confirmation token to the new address and a notice to the current one. The account
+     * keeps its address until the token is used. A new request withdraws the previous one's token. The per-address
+     * throttle applies to the new address; a throttled request still answers 202 and sends nothing.
+     */
+    public void changeEmail(AccessToken token, String newEmail, String password, String confirmationUrl) {
+        TenantSettings settings = tenants.settings(token.tenantId());
+        String linkBase = RedirectPolicy.linkBase(settings, confirmationUrl, "confirmation_url");
+        Customer customer = customers.get(token.tenantId(), token.customerId());
+        requirePassword(customer, password);
+        String address = CustomerService.normaliseEmail(newEmail);
+        if (address.equals(customer.email())) {
+            throw ApiError.validation("new_email", "unchanged", "new_email is the account's current address.");
+        }
+        db.tx(h -> {
+            if (customers.findByEmail(h, token.tenantId(), address).isPresent()) {
+                throw CustomerService.emailTaken();
+            }
+            Customer locked = customers.lock(h, token.tenantId(), token.customerId()).orElseThrow();
+            if (tokens.throttled(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address,
+                    settings.emailInterval())) {
+                return null;
+            }
+            tokens.voidOutstanding(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE);
+            String secret = tokens.issue(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address,
+                    settings.verificationTtl());
+            Map<String, String> values = Map.of("new_email", address);
+            mail.send(h, locked, address, MailTemplate.EMAIL_CHANGE_CONFIRM, values,
+                    new SecretLink(linkBase, secret, Duration.ofSeconds(settings.verificationTtl())));
+            mail.send(h, locked, locked.email(), MailTemplate.EMAIL_CHANGED_NOTICE, values, null);
+            return null;
+        });
+    }
+
+    /** Uses an email-change token: the account moves to the new address, verified. */
+    public CustomerView confirmEmail(String tenantId, String rawToken) {
+        Customer changed = db.tx(h -> {
+            EmailToken token = tokens.consume(h, tenantId, TokenPurpose.EMAIL_CHANGE, rawToken, null);
+            Customer customer = customers.lock(h, tenantId, token.customerId()).orElseThrow(EmailTokens::invalid);
+            return customers.changeEmail(h, customer, token.email());
+        });
+        // Cached tokens carry the old address (GET /v1/auth/token shows it): they are read again.
+        sessions.evictCustomer(tenantId, changed.id());
+        return CustomerView.of(changed, mapper);
+    }
+
+    private void requirePassword(Customer customer, String password) {
+        if (!customers.passwordMatches(customer, password)) {
+            throw new ApiError(403, "invalid_credentials", "The current password is not correct.");
+        }
+    }
+}

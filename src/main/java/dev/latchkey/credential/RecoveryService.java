@@ -1,0 +1,105 @@
+package dev.latchkey.credential;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.auth.AuthResult;
+import dev.latchkey.auth.Issued;
+import dev.latchkey.auth.SessionKind;
+import dev.latchkey.auth.TokenService;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.CustomerView;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.mail.MailTemplate;
+import dev.latchkey.mail.SecretLink;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.CustomerMail;
+import dev.latchkey.verification.EmailToken;
+import dev.latchkey.verification.EmailTokens;
+import dev.latchkey.verification.RedirectPolicy;
+import dev.latchkey.verification.TokenPurpose;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** A forgotten password: the reset mail, and the reset itself, which logs the shopper in. */
+public final class RecoveryService {
+    private final Database db;
+    private final TenantService tenants;
+    private final CustomerService customers;
+    private final EmailTokens tokens;
+    private final CustomerMail mail;
+    private final PasswordChanges passwordChanges;
+    private final TokenService sessions;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public RecoveryService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
+                           CustomerMail mail, PasswordChanges passwordChanges, TokenService sessions,
+                           ObjectMapper mapper, Clock clock) {
+        this.db = db;
+        this.tenants = tenants;
+        this.customers = customers;
+        this.tokens = tokens;
+        this.mail = mail;
+        this.passwordChanges = passwordChanges;
+        this.sessions = sessions;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /**
+     * Queues a reset mail when the address belongs to an active account and no reset mail went to it within
+     * {@code email_interval}. Unknown addresses cost the same work and get the same answer, and no mail.
+     */
+    public void forgot(String tenantId, String email, String redirectUrl) {
+        TenantSettings settings = tenants.settings(tenantId);
+        String linkBase = RedirectPolicy.linkBase(settings, redirectUrl, "redirect_url");
+        db.tx(h -> {
+            Optional<Customer> found = customers.lockByEmail(h, tenantId, email)
+                    .filter(c -> c.status() == Customer.Status.ACTIVE);
+            if (found.isEmpty()) {
+                tokens.decoy(h, tenantId, TokenPurpose.PASSWORD_RESET, email);
+                mail.rehearse(h, tenantId, MailTemplate.PASSWORD_RESET);
+                return null;
+            }
+            Customer customer = found.get();
+            if (tokens.throttled(h, tenantId, customer.id(), TokenPurpose.PASSWORD_RESET, customer.email(),
+                    settings.emailInterval())) {
+                return null;
+            }
+            String token = tokens.issue(h, tenantId, customer.id(), TokenPurpose.PASSWORD_RESET, customer.email(),
+                    settings.passwordResetTtl());
+            mail.send(h, customer, customer.email(), MailTemplate.PASSWORD_RESET, Map.of(),
+                    new SecretLink(linkBase, token, Duration.ofSeconds(settings.passwordResetTtl())));
+            return null;
+        });
+    }
+
+    /**
+     * Sets the new password with a reset token and opens a new session; every other session ends, the lockout is
+     * cleared and the address counts as verified (the token proved it). An account that may not log in (403) keeps its
+     * password and its token.
+     */
+    public AuthResult reset(String tenantId, String rawToken, String newPassword, ClientInfo client) {
+        TenantSettings settings = tenants.settings(tenantId);
+        String passwordHash = customers.hashPassword(newPassword);
+        record Outcome(Customer customer, Issued issued) {
+        }
+        Outcome outcome = db.tx(h -> {
+            EmailToken token = tokens.consume(h, tenantId, TokenPurpose.PASSWORD_RESET, rawToken, null);
+            Customer customer = customers.lock(h, tenantId, token.customerId())
+                    .filter(c -> c.email().equals(token.email()))
+                    .orElseThrow(EmailTokens::invalid);
+            CustomerService.requireActive(customer);
+            passwordChanges.apply(h, customer, passwordHash, true, null);
+            Issued issued = sessions.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
+            return new Outcome(customers.lock(h, tenantId, customer.id()).orElseThrow(), issued);
+        });
+        sessions.evictCustomer(tenantId, outcome.customer().id());
+        return AuthResult.of(outcome.issued(), CustomerView.of(outcome.customer(), mapper), null, clock.instant());
+    }
+}

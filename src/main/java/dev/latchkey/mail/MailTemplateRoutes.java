@@ -1,0 +1,63 @@
+package dev.latchkey.mail;
+
+import dev.latchkey.auth.Guard;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Page;
+import dev.latchkey.http.Requests;
+import dev.latchkey.tenant.ApiKey;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+/** The merchant's own mail templates: read the shipped text, replace it per language, go back to it. */
+public final class MailTemplateRoutes {
+    private static final String ONE = "/v1/admin/mail-templates/{template}/{language}";
+
+    private final Guard guard;
+    private final MailTemplates templates;
+    private final Requests requests;
+
+    public MailTemplateRoutes(Guard guard, MailTemplates templates, Requests requests) {
+        this.guard = guard;
+        this.templates = templates;
+        this.requests = requests;
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/v1/admin/mail-templates", this::list);
+        routes.get(ONE, this::get);
+        routes.put(ONE, this::put);
+        routes.delete(ONE, this::delete);
+    }
+
+    private void list(Context ctx) {
+        ApiKey key = guard.admin(ctx);
+        ctx.json(new Page<>(templates.list(key.tenantId()), null));
+    }
+
+    private void get(Context ctx) {
+        ApiKey key = guard.admin(ctx);
+        ctx.json(templates.get(key.tenantId(), template(ctx), ctx.pathParam("language")));
+    }
+
+    private void put(Context ctx) {
+        ApiKey key = guard.admin(ctx);
+        MailTemplate template = template(ctx);
+        JsonInput in = requests.body(ctx);
+        String subject = in.required("subject", MailTemplates.MAX_SUBJECT);
+        String text = in.required("text", MailTemplates.MAX_TEXT);
+        String html = in.required("html", MailTemplates.MAX_HTML);
+        in.validate();
+        ctx.json(templates.put(key.tenantId(), template, ctx.pathParam("language"), new TemplateSource(subject, text, html)));
+    }
+
+    private void delete(Context ctx) {
+        ApiKey key = guard.admin(ctx);
+        templates.delete(key.tenantId(), template(ctx), ctx.pathParam("language"));
+        ctx.status(204);
+    }
+
+    private static MailTemplate template(Context ctx) {
+        return MailTemplate.fromWire(ctx.pathParam("template")).orElseThrow(() -> ApiError.notFound("Mail template"));
+    }
+}

@@ -1,0 +1,180 @@
+package dev.latchkey.mail;
+
+import dev.latchkey.db.Database;
+import dev.latchkey.db.UniqueViolation;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.FieldError;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * Chooses and renders the template of a message: the best language for the customer among the shipped ones and the
+ * tenant's own, and within that language the tenant's override before the shipped text. Also lets a merchant manage
+ * their overrides.
+ */
+public final class MailTemplates {
+    public static final int MAX_SUBJECT = 500;
+    public static final int MAX_TEXT = 20_000;
+    public static final int MAX_HTML = 100_000;
+    private static final int MAX_RENDERED_SUBJECT = 900;
+    private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[a-z0-9]{1,8}){0,3}$");
+
+    /** A message ready for the outbox, in the language that was chosen. */
+    public record Rendered(String language, String subject, String text, String html) {
+    }
+
+    /** What the admin API shows for one message and language. */
+    public record View(String template, String language, String subject, String text, String html,
+                       boolean overridden, java.time.Instant updatedAt) {
+    }
+
+    private final Database db;
+    private final TemplateStore store;
+    private final BuiltInTemplates builtIn;
+    private final Clock clock;
+
+    public MailTemplates(Database db, TemplateStore store, BuiltInTemplates builtIn, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.builtIn = builtIn;
+        this.clock = clock;
+    }
+
+    /** Renders a message; {@code validFor} (nullable) becomes {@code expires_in} in the chosen language. */
+    public Rendered render(Handle h, String tenantId, MailTemplate template, String preferredLanguage,
+                           Map<String, String> values, Duration validFor) {
+        Map<String, TemplateSource> overrides = new HashMap<>();
+        store.forTemplate(h, tenantId, template).forEach(o -> overrides.put(o.language(), o.source()));
+        Set<String> available = new HashSet<>(builtIn.languages(template));
+        available.addAll(overrides.keySet());
+        String language = Wording.pick(preferredLanguage, available);
+        TemplateSource source = overrides.getOrDefault(language, builtIn.get(template, language));
+        Map<String, String> all = new HashMap<>(values);
+        if (validFor != null) {
+            all.put("expires_in", Wording.duration(validFor, language));
+        }
+        String subject = TemplateRenderer.parse(source.subject()).render(all, UnaryOperator.identity())
+                .replaceAll("[\\r\\n\\t]+", " ").strip();
+        if (subject.length() > MAX_RENDERED_SUBJECT) {
+            subject = subject.substring(0, MAX_RENDERED_SUBJECT);
+        }
+        String text = TemplateRenderer.parse(source.text()).render(all, UnaryOperator.identity());
+        String html = TemplateRenderer.parse(source.html()).render(all, TemplateRenderer::escapeHtml);
+        return new Rendered(language, subject, text, inLayout(html, language));
+    }
+
+    /** A fragment goes into the shipped page; an override that is a whole page (has {@code <html}) stays as it is. */
+    private String inLayout(String html, String language) {
+        if (html.toLowerCase(Locale.ROOT).contains("<html")) {
+            return html;
+        }
+        return builtIn.layout().replace("{{language}}", TemplateRenderer.escapeHtml(language))
+                .replace("{{content}}", html);
+    }
+
+    /** What is wrong with a template for this message: syntax, unknown variables, a token message without the token. */
+    public static List<FieldError> problems(MailTemplate template, TemplateSource source) {
+        List<FieldError> errors = new ArrayList<>();
+        Set<String> textNames = check("text", source.text(), template, errors);
+        check("subject", source.subject(), template, errors);
+        check("html", source.html(), template, errors);
+        if (template.carriesToken() && textNames != null && !textNames.contains("link") && !textNames.contains("token")) {
+            errors.add(new FieldError("text", "missing_token",
+                    "The text part of " + template.wire() + " must show {{link}} or {{token}}."));
+        }
+        return errors;
+    }
+
+    private static Set<String> check(String field, String source, MailTemplate template, List<FieldError> errors) {
+        try {
+            Set<String> names = TemplateRenderer.parse(source).names();
+            Set<String> unknown = new java.util.TreeSet<>(names);
+            unknown.removeAll(template.variables());
+            if (!unknown.isEmpty()) {
+                errors.add(new FieldError(field, "unknown_variable", "Unknown variable(s) " + unknown + "; "
+                        + template.wire() + " knows " + new java.util.TreeSet<>(template.variables()) + "."));
+            }
+            return names;
+        } catch (TemplateRenderer.SyntaxException e) {
+            errors.add(new FieldError(field, "invalid", e.getMessage()));
+            return null;
+        }
+    }
+
+    public List<View> list(String tenantId) {
+        return db.read(h -> store.list(h, tenantId)).stream().map(MailTemplates::view).toList();
+    }
+
+    /** The tenant's override, else the shipped template (404 when neither exists in that language). */
+    public View get(String tenantId, MailTemplate template, String language) {
+        String lang = language(language);
+        Optional<TemplateStore.Override> override = db.read(h -> store.forTemplate(h, tenantId, template)).stream()
+                .filter(o -> o.language().equals(lang)).findFirst();
+        if (override.isPresent()) {
+            return view(override.get());
+        }
+        TemplateSource shipped = builtIn.languages(template).contains(lang) ? builtIn.get(template, lang) : null;
+        if (shipped == null) {
+            throw ApiError.notFound("Mail template");
+        }
+        return new View(template.wire(), lang, shipped.subject(), shipped.text(), shipped.html(), false, null);
+    }
+
+    public View put(String tenantId, MailTemplate template, String language, TemplateSource source) {
+        String lang = language(language);
+        List<FieldError> errors = problems(template, source);
+        if (!errors.isEmpty()) {
+            throw ApiError.validation(errors);
+        }
+        var at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        try {
+            db.tx(h -> {
+                store.put(h, tenantId, template, lang, source, at);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (!UniqueViolation.is(e)) {
+                throw e;
+            }
+            // Another request stored the same template at the same moment; the last writer wins, as with any PUT.
+            db.tx(h -> {
+                store.put(h, tenantId, template, lang, source, at);
+                return null;
+            });
+        }
+        return new View(template.wire(), lang, source.subject(), source.text(), source.html(), true, at);
+    }
+
+    public void delete(String tenantId, MailTemplate template, String language) {
+        String lang = language(language);
+        if (db.tx(h -> store.delete(h, tenantId, template, lang)) == 0) {
+            throw ApiError.notFound("Mail template override");
+        }
+    }
+
+    private static String language(String raw) {
+        String lang = raw.toLowerCase(Locale.ROOT);
+        if (!LANGUAGE.matcher(lang).matches()) {
+            throw ApiError.notFound("Mail template language");
+        }
+        return lang;
+    }
+
+    private static View view(TemplateStore.Override o) {
+        return new View(o.template(), o.language(), o.source().subject(), o.source().text(), o.source().html(), true,
+                o.updatedAt());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.latchkey.mail;
+
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.tenant.TenantService;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How every feature sends mail: render the message and write it to the outbox with the caller's handle, so the mail
+ * exists exactly when the change it reports is committed. The worker is woken after that commit.
+ */
+public final class Outbox {
+    private final MailTemplates templates;
+    private final OutboxStore store;
+    private final TenantService tenants;
+    private final Runnable wake;
+    private final Clock clock;
+
+    public Outbox(MailTemplates templates, OutboxStore store, TenantService tenants, Runnable wake, Clock clock) {
+        this.templates = templates;
+        this.store = store;
+        this.tenants = tenants;
+        this.wake = wake;
+        this.clock = clock;
+    }
+
+    /** Queues a notice (a message without a token). */
+    public void enqueue(Handle h, String tenantId, String to, MailTemplate template, String language,
+                        Map<String, String> variables) {
+        enqueue(h, tenantId, to, template, language, variables, null);
+    }
+
+    /**
+     * Queues a message. {@code language} is the customer's preferred language (nullable); {@code variables} are the
+     * message's own values (see {@link MailTemplate#variables()}); {@code shop_name} and {@code email} are added here.
+     * {@code link} must be given exactly for the messages that carry a token.
+     */
+    public void enqueue(Handle h, String tenantId, String to, MailTemplate template, String language,
+                        Map<String, String> variables, SecretLink link) {
+        if (template.carriesToken() != (link != null)) {
+            throw new IllegalArgumentException(template.wire() + (link == null ? " needs" : " takes no") + " token");
+        }
+        Map<String, String> values = new HashMap<>();
+        variables.forEach((name, value) -> values.put(name, clean(value)));
+        values.put("shop_name", clean(tenants.tenant(tenantId).name()));
+        values.put("email", clean(to));
+        if (link != null) {
+            values.put("token", OutgoingMail.PLACEHOLDER);
+            values.put("link", SecretLink.link(clean(link.baseUrl()), OutgoingMail.PLACEHOLDER));
+        }
+        var rendered = templates.render(h, tenantId, template, language, values,
+                link == null ? null : link.validFor());
+        var mail = new OutgoingMail(tenantId, Secrets.id("mail"), to, template.wire(), rendered.subject(),
+                rendered.text(), rendered.html(), link == null ? null : link.token());
+        store.insert(h, mail, rendered.language(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        h.afterCommit(wake);
+    }
+
+    /**
+     * Renders a message and throws it away: what a request for an unknown address does instead of queueing, so that it
+     * costs about the same time and tells nothing.
+     */
+    public void rehearse(Handle h, String tenantId, MailTemplate template) {
+        templates.render(h, tenantId, template, null, Map.of("link", "", "token", OutgoingMail.PLACEHOLDER), null);
+    }
+
+    /** A value can never smuggle the token placeholder into another part of the message. */
+    private static String clean(String value) {
+        return value == null ? null : value.replace(OutgoingMail.PLACEHOLDER, "");
+    }
+}

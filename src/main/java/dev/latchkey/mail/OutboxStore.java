@@ -1,0 +1,89 @@
+package dev.latchkey.mail;
+
+import dev.latchkey.db.Database;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * SQL for the mail outbox. Writing and changing one mail names its tenant; finding due mail and purging old mail are
+ * deliberately global, because one worker per node serves every tenant.
+ */
+public final class OutboxStore {
+    static final String PENDING = "pending";
+    static final String SENT = "sent";
+    static final String FAILED = "failed";
+
+    /** A mail waiting in the outbox and how often sending it failed so far. */
+    public record Queued(OutgoingMail mail, int attempts) {
+    }
+
+    public void insert(Handle h, OutgoingMail mail, String language, Instant at) {
+        h.createUpdate("INSERT INTO mail_outbox (tenant_id, id, recipient, template, language, subject, text_body, "
+                        + "html_body, secret, status, attempts, next_attempt_at, created_at) VALUES (:tenant, :id, "
+                        + ":recipient, :template, :language, :subject, :text, :html, :secret, :status, 0, :at, :at)")
+                .bind("tenant", mail.tenantId()).bind("id", mail.id()).bind("recipient", mail.recipient())
+                .bind("template", mail.template()).bind("language", language).bind("subject", mail.subject())
+                .bind("text", mail.text()).bind("html", mail.html()).bind("secret", mail.secret())
+                .bind("status", PENDING).bind("at", Database.ts(at))
+                .execute();
+    }
+
+    /** Due mail of every tenant, oldest due first, that no worker holds right now. */
+    public List<Queued> due(Handle h, Instant now, int limit) {
+        return h.createQuery("SELECT * FROM mail_outbox WHERE status = :status AND next_attempt_at <= :now "
+                        + "AND (leased_until IS NULL OR leased_until <= :now) ORDER BY next_attempt_at LIMIT :limit")
+                .bind("status", PENDING).bind("now", Database.ts(now)).bind("limit", limit)
+                .map((rs, ctx) -> new Queued(new OutgoingMail(rs.getString("tenant_id"), rs.getString("id"),
+                        rs.getString("recipient"), rs.getString("template"), rs.getString("subject"),
+                        rs.getString("text_body"), rs.getString("html_body"), rs.getString("secret")),
+                        rs.getInt("attempts")))
+                .list();
+    }
+
+    /** Takes a mail for one send; only one worker of any node wins. Returns rows changed. */
+    public int lease(Handle h, String tenantId, String id, Instant now, Instant until) {
+        return h.createUpdate("UPDATE mail_outbox SET leased_until = :until WHERE tenant_id = :tenant AND id = :id "
+                        + "AND status = :status AND (leased_until IS NULL OR leased_until <= :now)")
+                .bind("until", Database.ts(until)).bind("tenant", tenantId).bind("id", id)
+                .bind("status", PENDING).bind("now", Database.ts(now))
+                .execute();
+    }
+
+    /** Sent: the token is erased, the rest stays as a record of what went out. */
+    public void markSent(Handle h, String tenantId, String id, int attempts, Instant at) {
+        h.createUpdate("UPDATE mail_outbox SET status = :status, secret = NULL, leased_until = NULL, "
+                        + "attempts = :attempts, sent_at = :at, last_error = NULL WHERE tenant_id = :tenant AND id = :id")
+                .bind("status", SENT).bind("attempts", attempts).bind("at", Database.ts(at))
+                .bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    public void reschedule(Handle h, String tenantId, String id, int attempts, Instant next, String error) {
+        h.createUpdate("UPDATE mail_outbox SET attempts = :attempts, next_attempt_at = :next, leased_until = NULL, "
+                        + "last_error = :error WHERE tenant_id = :tenant AND id = :id")
+                .bind("attempts", attempts).bind("next", Database.ts(next)).bind("error", error)
+                .bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    /**
+     * Given up: the row stays (an operator can set it back to pending), but its token is erased; the shopper asks for a
+     * new one.
+     */
+    public void markFailed(Handle h, String tenantId, String id, int attempts, String error) {
+        h.createUpdate("UPDATE mail_outbox SET status = :status, secret = NULL, attempts = :attempts, "
+                        + "leased_until = NULL, last_error = :error WHERE tenant_id = :tenant AND id = :id")
+                .bind("status", FAILED).bind("attempts", attempts).bind("error", error)
+                .bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    /** Forgets sent mail older than {@code before}, across tenants. Returns rows deleted. */
+    public int purgeSent(Handle h, Instant before) {
+        return h.createUpdate("DELETE FROM mail_outbox WHERE status = :status AND sent_at < :before")
+                .bind("status", SENT).bind("before", Database.ts(before))
+                .execute();
+    }
+}

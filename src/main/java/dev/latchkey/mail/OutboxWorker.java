@@ -1,0 +1,159 @@
+package dev.latchkey.mail;
+
+import dev.latchkey.config.Config;
+import dev.latchkey.db.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends what the outbox holds: one thread per node, woken after each commit that queued mail and otherwise polling.
+ * A mail is leased before sending so that workers of several nodes never send it twice at once; a failed send is
+ * retried with exponential back-off. Delivery is at least once: a crash between sending and recording it sends again.
+ */
+public final class OutboxWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
+    private static final int BATCH = 20;
+    private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final Duration KEEP_SENT = Duration.ofDays(30);
+    private static final Duration PURGE_EVERY = Duration.ofHours(1);
+    private static final int MAX_ERROR = 500;
+
+    private final Database db;
+    private final OutboxStore store;
+    private final Mailer mailer;
+    private final Config.MailDelivery delivery;
+    private final Clock clock;
+    private final BlockingQueue<Boolean> signal = new ArrayBlockingQueue<>(1);
+    private volatile boolean running;
+    private Thread thread;
+    private Instant lastPurge = Instant.MIN;
+
+    public OutboxWorker(Database db, OutboxStore store, Mailer mailer, Config.MailDelivery delivery, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.mailer = mailer;
+        this.delivery = delivery;
+        this.clock = clock;
+    }
+
+    public synchronized void start() {
+        if (thread == null) {
+            running = true;
+            thread = Thread.ofPlatform().name("latchkey-outbox").daemon().start(this::loop);
+        }
+    }
+
+    /** Mail was just committed: look now instead of at the next poll. */
+    public void wake() {
+        signal.offer(Boolean.TRUE);
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (thread == null) {
+            return;
+        }
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(20).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread = null;
+    }
+
+    private void loop() {
+        while (running) {
+            int handled = 0;
+            try {
+                handled = deliverDue();
+                purgeNowAndThen();
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("outbox: cannot read due mail ({}); trying again", e.toString());
+                }
+            }
+            if (handled < BATCH) {
+                try {
+                    signal.poll(delivery.pollMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private int deliverDue() {
+        Instant now = now();
+        List<OutboxStore.Queued> due = db.read(h -> store.due(h, now, BATCH));
+        for (OutboxStore.Queued queued : due) {
+            if (!running) {
+                break;
+            }
+            OutgoingMail mail = queued.mail();
+            boolean mine = db.tx(h -> store.lease(h, mail.tenantId(), mail.id(), now, now.plus(LEASE))) == 1;
+            if (mine) {
+                deliver(queued);
+            }
+        }
+        return due.size();
+    }
+
+    private void deliver(OutboxStore.Queued queued) {
+        OutgoingMail mail = queued.mail();
+        int attempts = queued.attempts() + 1;
+        try {
+            mailer.send(mail);
+        } catch (Mailer.MailDeliveryException | RuntimeException e) {
+            failed(mail, attempts, e);
+            return;
+        }
+        db.run(h -> store.markSent(h, mail.tenantId(), mail.id(), attempts, now()));
+    }
+
+    private void failed(OutgoingMail mail, int attempts, Exception e) {
+        String error = String.valueOf(e.getMessage());
+        error = error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
+        if (attempts >= delivery.maxAttempts()) {
+            String reason = error;
+            db.run(h -> store.markFailed(h, mail.tenantId(), mail.id(), attempts, reason));
+            log.error("outbox: gave up on mail {} ({}, tenant {}) after {} attempts: {}", mail.id(), mail.template(),
+                    mail.tenantId(), attempts, error);
+            return;
+        }
+        Duration wait = backOff(attempts);
+        String reason = error;
+        db.run(h -> store.reschedule(h, mail.tenantId(), mail.id(), attempts, now().plus(wait), reason));
+        log.warn("outbox: mail {} ({}, tenant {}) not sent, attempt {}; next try in {} ms: {}", mail.id(),
+                mail.template(), mail.tenantId(), attempts, wait.toMillis(), error);
+    }
+
+    /** base, 2 x base, 4 x base, ... up to the maximum. */
+    Duration backOff(int attempts) {
+        int doublings = Math.min(attempts - 1, 30);
+        long millis = delivery.retryBaseMillis() << doublings;
+        return Duration.ofMillis(Math.min(millis, delivery.retryMaxMillis()));
+    }
+
+    private void purgeNowAndThen() {
+        Instant now = now();
+        if (lastPurge.plus(PURGE_EVERY).isBefore(now)) {
+            lastPurge = now;
+            db.run(h -> store.purgeSent(h, now.minus(KEEP_SENT)));
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.latchkey.verification;
+
+import dev.latchkey.customer.Customer;
+import dev.latchkey.mail.MailTemplate;
+import dev.latchkey.mail.Outbox;
+import dev.latchkey.mail.SecretLink;
+import org.jdbi.v3.core.Handle;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Mail to a customer: their name in the message, in their preferred language, queued in the caller's transaction. */
+public final class CustomerMail {
+    private final Outbox outbox;
+
+    public CustomerMail(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    /** {@code to} is usually the customer's address; an email change also writes to the new one. */
+    public void send(Handle h, Customer customer, String to, MailTemplate template, Map<String, String> extra,
+                     SecretLink link) {
+        Map<String, String> values = new HashMap<>(extra);
+        values.put("first_name", customer.profile().firstName());
+        values.put("last_name", customer.profile().lastName());
+        outbox.enqueue(h, customer.tenantId(), to, template, customer.profile().preferredLanguage(), values, link);
+    }
+
+    /** For an address without an account: the rendering work of a message, nothing sent; see {@link Outbox#rehearse}. */
+    public void rehearse(Handle h, String tenantId, MailTemplate template) {
+        outbox.rehearse(h, tenantId, template);
+    }
+}

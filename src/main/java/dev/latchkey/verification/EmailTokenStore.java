@@ -1,0 +1,60 @@
+package dev.latchkey.verification;
+
+import dev.latchkey.db.Database;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** SQL for emailed tokens, kept by SHA-256 only. Every statement names the tenant. */
+public final class EmailTokenStore {
+    public void insert(Handle h, String tokenHash, EmailToken token) {
+        h.createUpdate("INSERT INTO email_tokens (token_hash, tenant_id, customer_id, purpose, email, created_at, "
+                        + "expires_at) VALUES (:hash, :tenant, :customer, :purpose, :email, :created, :expires)")
+                .bind("hash", tokenHash).bind("tenant", token.tenantId()).bind("customer", token.customerId())
+                .bind("purpose", token.purpose().wire()).bind("email", token.email())
+                .bind("created", Database.ts(token.createdAt())).bind("expires", Database.ts(token.expiresAt()))
+                .execute();
+    }
+
+    public Optional<EmailToken> find(Handle h, String tenantId, String tokenHash) {
+        return h.createQuery("SELECT * FROM email_tokens WHERE token_hash = :hash AND tenant_id = :tenant")
+                .bind("hash", tokenHash).bind("tenant", tenantId)
+                .map((rs, ctx) -> new EmailToken(rs.getString("tenant_id"), rs.getString("customer_id"),
+                        TokenPurpose.valueOf(rs.getString("purpose").toUpperCase()), rs.getString("email"),
+                        Database.instant(rs, "created_at"), Database.instant(rs, "expires_at"),
+                        Database.instant(rs, "used_at"), Database.instant(rs, "voided_at")))
+                .findOne();
+    }
+
+    /**
+     * Uses the token up. The condition on used_at makes this the single point of truth: of two concurrent uses, the
+     * second finds the row already used (PostgreSQL and H2 both re-check it after the first commits) and changes nothing.
+     */
+    public int markUsed(Handle h, String tenantId, String tokenHash, TokenPurpose purpose, Instant now) {
+        return h.createUpdate("UPDATE email_tokens SET used_at = :now WHERE token_hash = :hash AND tenant_id = :tenant "
+                        + "AND purpose = :purpose AND used_at IS NULL AND voided_at IS NULL AND expires_at > :now")
+                .bind("now", Database.ts(now)).bind("hash", tokenHash).bind("tenant", tenantId)
+                .bind("purpose", purpose.wire())
+                .execute();
+    }
+
+    public int voidOutstanding(Handle h, String tenantId, String customerId, TokenPurpose purpose, Instant now) {
+        return h.createUpdate("UPDATE email_tokens SET voided_at = :now WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer AND purpose = :purpose AND used_at IS NULL AND voided_at IS NULL")
+                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId)
+                .bind("purpose", purpose.wire())
+                .execute();
+    }
+
+    /** When a token of this purpose was last sent to this address, for the per-address mail throttle. */
+    public Optional<Instant> lastIssued(Handle h, String tenantId, String customerId, TokenPurpose purpose,
+                                        String email) {
+        return h.createQuery("SELECT MAX(created_at) AS last_at FROM email_tokens WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer AND purpose = :purpose AND email = :email")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("purpose", purpose.wire())
+                .bind("email", email)
+                .map((rs, ctx) -> Database.instant(rs, "last_at"))
+                .findOne();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.latchkey.verification;
+
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.http.ApiError;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Single-use tokens sent by email: 256 random bits behind the prefix {@code et_}, stored as SHA-256 only, bound to a
+ * tenant, customer, purpose and address, and used up atomically in the caller's transaction.
+ */
+public final class EmailTokens {
+    public static final String PREFIX = "et";
+    private static final int MAX_TOKEN_LENGTH = 128;
+
+    private final EmailTokenStore store;
+    private final Clock clock;
+
+    public EmailTokens(EmailTokenStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Creates a token and returns it; only its hash is kept. */
+    public String issue(Handle h, String tenantId, String customerId, TokenPurpose purpose, String email,
+                        long ttlSeconds) {
+        String token = Secrets.secret(PREFIX);
+        Instant now = now();
+        store.insert(h, Secrets.sha256(token), new EmailToken(tenantId, customerId, purpose, email, now,
+                now.plusSeconds(ttlSeconds), null, null));
+        return token;
+    }
+
+    /**
+     * Uses a token up and returns what it was bound to, or refuses it: 400 {@code invalid_token} (unknown, another
+     * tenant's, another purpose's, or withdrawn), {@code token_used}, {@code token_expired}, or {@code email_mismatch}
+     * when {@code expectedEmail} is given and differs. A refused token stays as it was.
+     */
+    public EmailToken consume(Handle h, String tenantId, TokenPurpose purpose, String rawToken, String expectedEmail) {
+        if (rawToken == null || !rawToken.startsWith(PREFIX + "_") || rawToken.length() > MAX_TOKEN_LENGTH) {
+            throw invalid();
+        }
+        String hash = Secrets.sha256(rawToken);
+        EmailToken token = store.find(h, tenantId, hash).filter(t -> t.purpose() == purpose).orElseThrow(EmailTokens::invalid);
+        Instant now = now();
+        if (token.usedAt() != null) {
+            throw used();
+        }
+        if (token.voidedAt() != null) {
+            throw new ApiError(400, "invalid_token", "This token was withdrawn: a newer request or a password change "
+                    + "replaced it.");
+        }
+        if (!now.isBefore(token.expiresAt())) {
+            throw new ApiError(400, "token_expired", "This token has expired; ask for a new one.");
+        }
+        if (expectedEmail != null && !expectedEmail.equals(token.email())) {
+            throw new ApiError(400, "email_mismatch", "This token was not sent to that email address.");
+        }
+        if (store.markUsed(h, tenantId, hash, purpose, now) != 1) {
+            throw used();
+        }
+        return token;
+    }
+
+    /** Withdraws every unused token of this purpose, e.g. all reset links once the password changed. */
+    public void voidOutstanding(Handle h, String tenantId, String customerId, TokenPurpose purpose) {
+        store.voidOutstanding(h, tenantId, customerId, purpose, now());
+    }
+
+    /** True when a token of this purpose went to this address less than {@code intervalSeconds} ago. */
+    public boolean throttled(Handle h, String tenantId, String customerId, TokenPurpose purpose, String email,
+                             long intervalSeconds) {
+        Instant cutoff = now().minusSeconds(intervalSeconds);
+        return store.lastIssued(h, tenantId, customerId, purpose, email).map(cutoff::isBefore).orElse(false);
+    }
+
+    /**
+     * The work of a request for an unknown address, so that it takes about as long as for a known one: a token is
+     * drawn and hashed and the throttle is read, but nothing is stored or sent.
+     */
+    public void decoy(Handle h, String tenantId, TokenPurpose purpose, String email) {
+        Secrets.sha256(Secrets.secret(PREFIX));
+        store.lastIssued(h, tenantId, "cus_none", purpose, email);
+    }
+
+    public static ApiError invalid() {
+        return new ApiError(400, "invalid_token", "This token is not valid.");
+    }
+
+    private static ApiError used() {
+        return new ApiError(400, "token_used", "This token was already used.");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.latchkey.verification;
+
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.FieldError;
+import dev.latchkey.tenant.Origins;
+import dev.latchkey.tenant.TenantSettings;
+
+import java.util.List;
+
+/**
+ * Where links in emails may point: only to the tenant's {@code allowed_origins} (scheme, host and port), so that a
+ * token can never be mailed inside a link to someone else's site. Checked before anything is looked up.
+ */
+public final class RedirectPolicy {
+    public static final int MAX_URL = 2048;
+
+    private RedirectPolicy() {
+    }
+
+    /**
+     * The base of the emailed link: the requested URL when its origin is allowed (else 422
+     * {@code redirect_not_allowed}), without one the tenant's first allowed origin, and null when the tenant has none
+     * (the message then carries the token alone).
+     */
+    public static String linkBase(TenantSettings settings, String requestedUrl, String field) {
+        if (requestedUrl == null) {
+            return settings.allowedOrigins().isEmpty() ? null : settings.allowedOrigins().getFirst();
+        }
+        String url = requestedUrl.trim();
+        String origin = Origins.ofUrl(url);
+        if (origin == null || !settings.allowedOrigins().contains(origin)) {
+            throw new ApiError(422, "redirect_not_allowed", field + " must point to one of the shop's allowed origins.",
+                    List.of(new FieldError(field, "not_allowed",
+                            "The origin of " + field + " is not in the tenant's allowed_origins.")));
+        }
+        return url;
+    }
+}

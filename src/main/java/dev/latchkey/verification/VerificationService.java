@@ -1,0 +1,84 @@
+package dev.latchkey.verification;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.CustomerView;
+import dev.latchkey.db.Database;
+import dev.latchkey.mail.MailTemplate;
+import dev.latchkey.mail.SecretLink;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Proving an email address: the verification mail at sign-up or on request, and using its token. */
+public final class VerificationService {
+    private final Database db;
+    private final TenantService tenants;
+    private final CustomerService customers;
+    private final EmailTokens tokens;
+    private final CustomerMail mail;
+    private final ObjectMapper mapper;
+
+    public VerificationService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
+                               CustomerMail mail, ObjectMapper mapper) {
+        this.db = db;
+        this.tenants = tenants;
+        this.customers = customers;
+        this.tokens = tokens;
+        this.mail = mail;
+        this.mapper = mapper;
+    }
+
+    /** Queues the verification mail in the caller's transaction; {@code linkBase} comes from {@link RedirectPolicy}. */
+    public void send(Handle h, TenantSettings settings, Customer customer, String linkBase) {
+        String token = tokens.issue(h, customer.tenantId(), customer.id(), TokenPurpose.VERIFY_EMAIL, customer.email(),
+                settings.verificationTtl());
+        mail.send(h, customer, customer.email(), MailTemplate.VERIFY_EMAIL, Map.of(),
+                new SecretLink(linkBase, token, Duration.ofSeconds(settings.verificationTtl())));
+    }
+
+    /**
+     * Sends a new verification mail when the address belongs to an unverified account and none went to it within
+     * {@code email_interval}. Answers the same in every case, so the caller learns nothing about the address.
+     */
+    public void resend(String tenantId, String email, String verificationUrl) {
+        TenantSettings settings = tenants.settings(tenantId);
+        String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
+        db.tx(h -> {
+            Optional<Customer> found = customers.lockByEmail(h, tenantId, email);
+            if (found.isEmpty()) {
+                tokens.decoy(h, tenantId, TokenPurpose.VERIFY_EMAIL, email);
+                mail.rehearse(h, tenantId, MailTemplate.VERIFY_EMAIL);
+                return null;
+            }
+            Customer customer = found.get();
+            if (!customer.emailVerified() && !tokens.throttled(h, tenantId, customer.id(), TokenPurpose.VERIFY_EMAIL,
+                    customer.email(), settings.emailInterval())) {
+                send(h, settings, customer, linkBase);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Uses a verification token: the customer's address is verified. With {@code email} given it must be the address
+     * the token was sent to (400 {@code email_mismatch}); a token sent to an address the account no longer has is
+     * invalid.
+     */
+    public CustomerView verify(String tenantId, String rawToken, String email) {
+        String expected = email == null ? null : CustomerService.normaliseEmail(email);
+        Customer verified = db.tx(h -> {
+            EmailToken token = tokens.consume(h, tenantId, TokenPurpose.VERIFY_EMAIL, rawToken, expected);
+            Customer customer = customers.lock(h, tenantId, token.customerId())
+                    .filter(c -> c.email().equals(token.email()))
+                    .orElseThrow(EmailTokens::invalid);
+            return customers.markEmailVerified(h, customer);
+        });
+        return CustomerView.of(verified, mapper);
+    }
+}

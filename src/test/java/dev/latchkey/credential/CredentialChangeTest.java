@@ -1,0 +1,195 @@
+package dev.latchkey.credential;
+
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.TestSmtp;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CredentialChangeTest extends MailTest {
+    private static final String SHOP = "https://shop.example.com";
+    private static final String NEW_PASSWORD = "a brand new passphrase";
+
+    private static Fixtures.Tenant shop() {
+        return Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
+    }
+
+    private static Api.Res changePassword(Fixtures.Shopper shopper, Map<String, Object> body) {
+        return api.post("/v1/me/password").key(shopper.tenant().pk()).bearer(shopper.accessToken()).body(body).send();
+    }
+
+    private static Api.Res changeEmail(Fixtures.Shopper shopper, Map<String, Object> body) {
+        return api.post("/v1/me/email").key(shopper.tenant().pk()).bearer(shopper.accessToken()).body(body).send();
+    }
+
+    private static Api.Res confirm(Fixtures.Tenant tenant, String token) {
+        return api.post("/v1/auth/email/confirm").key(tenant.pk()).body(Map.of("token", token)).send();
+    }
+
+    private static Map<String, Object> emailChange(String newEmail, String password) {
+        return new HashMap<>(Map.of("new_email", newEmail, "password", password));
+    }
+
+    @Test
+    void changePasswordThenOtherSessionsRevokedCurrentKeptAndNoticeSent() {
+        var tenant = shop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var otherDevice = Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
+        changePassword(shopper, Map.of("current_password", Fixtures.PASSWORD, "new_password", NEW_PASSWORD))
+                .expect(204);
+        api.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+        api.get("/v1/me").key(tenant.pk()).bearer(otherDevice.accessToken()).send().expect(401, "invalid_token");
+        Fixtures.login(api, tenant, shopper.email(), NEW_PASSWORD);
+        MimeMessage notice = smtp.awaitOne(shopper.email());
+        assertThat(TestSmtp.subject(notice)).isEqualTo("Your Test Shop password was changed");
+        assertThat(TestSmtp.text(notice)).doesNotContain("token=").doesNotContain(NEW_PASSWORD);
+    }
+
+    @Test
+    void changePasswordWhenCurrentWrongThenInvalidCredentialsAndNothingChanges() {
+        var tenant = shop();
+        var shopper = Fixtures.shopper(api, tenant);
+        changePassword(shopper, Map.of("current_password", "wrong password!", "new_password", NEW_PASSWORD))
+                .expect(403, "invalid_credentials");
+        Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
+        assertThat(queuedTo(shopper.email())).isZero();
+    }
+
+    @Test
+    void changePasswordWhenBadInputThenRefused() {
+        var tenant = Fixtures.tenant(api, Map.of("password_min_length", 12));
+        var shopper = Fixtures.shopper(api, tenant);
+        changePassword(shopper, Map.of("current_password", Fixtures.PASSWORD, "new_password", "too short"))
+                .expect(422, "validation_failed");
+        changePassword(shopper, Map.of("new_password", NEW_PASSWORD)).expect(422, "validation_failed");
+        changePassword(shopper, Map.of("current_password", 1, "new_password", NEW_PASSWORD))
+                .expect(422, "validation_failed");
+        api.post("/v1/me/password").key(tenant.pk()).bearer(shopper.accessToken()).body("{]").send()
+                .expect(400, "malformed_json");
+        api.post("/v1/me/password").key(tenant.pk()).body(Map.of()).send().expect(401, "invalid_token");
+        var guest = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201);
+        api.post("/v1/me/password").key(tenant.pk()).bearer(guest.str("access_token"))
+                .body(Map.of("current_password", Fixtures.PASSWORD, "new_password", NEW_PASSWORD)).send()
+                .expect(403, "insufficient_scope");
+        var other = Fixtures.tenant(api);
+        api.post("/v1/me/password").key(other.pk()).bearer(shopper.accessToken())
+                .body(Map.of("current_password", Fixtures.PASSWORD, "new_password", NEW_PASSWORD)).send()
+                .expect(401, "invalid_token");
+    }
+
+    @Test
+    void changeEmailThenConfirmMovesAccountToVerifiedNewAddress() {
+        var tenant = shop();
+        var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", "Grace"));
+        String newEmail = Fixtures.uniqueEmail();
+        var body = emailChange(newEmail.toUpperCase(), Fixtures.PASSWORD);
+        body.put("confirmation_url", SHOP + "/email/confirm");
+        var accepted = changeEmail(shopper, body).expect(202);
+        assertThat(accepted.str("message")).isNotBlank();
+
+        MimeMessage confirmation = smtp.awaitOne(newEmail);
+        String token = TestSmtp.token(confirmation);
+        assertThat(TestSmtp.text(confirmation)).contains(SHOP + "/email/confirm?token=" + token).contains("Grace");
+        MimeMessage notice = smtp.awaitOne(shopper.email());
+        assertThat(TestSmtp.text(notice)).contains(newEmail).doesNotContain(token).doesNotContain("token=");
+
+        // Until confirmed, the account keeps its address.
+        Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
+        var introspected = api.get("/v1/auth/token").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+        assertThat(introspected.str("email")).isEqualTo(shopper.email());
+
+        var confirmed = confirm(tenant, token).expect(200);
+        assertThat(confirmed.body().path("customer").path("email").asText()).isEqualTo(newEmail);
+        assertThat(confirmed.body().path("customer").path("email_verified").asBoolean()).isTrue();
+        introspected = api.get("/v1/auth/token").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+        assertThat(introspected.str("email")).isEqualTo(newEmail);
+        Fixtures.login(api, tenant, newEmail, Fixtures.PASSWORD);
+        api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", shopper.email(), "password", Fixtures.PASSWORD))
+                .send().expect(401, "invalid_credentials");
+        confirm(tenant, token).expect(400, "token_used");
+    }
+
+    @Test
+    void changeEmailWhenAddressTakenThenConflict() {
+        var tenant = shop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var other = Fixtures.shopper(api, tenant);
+        changeEmail(shopper, emailChange(other.email(), Fixtures.PASSWORD)).expect(409, "email_taken");
+        changeEmail(shopper, emailChange(shopper.email(), Fixtures.PASSWORD)).expect(422, "validation_failed");
+        assertThat(queuedTo(other.email()) + queuedTo(shopper.email())).isZero();
+    }
+
+    @Test
+    void confirmWhenAddressTakenMeanwhileThenConflictAndTokenStaysUsable() {
+        var tenant = shop();
+        var shopper = Fixtures.shopper(api, tenant);
+        String newEmail = Fixtures.uniqueEmail();
+        changeEmail(shopper, emailChange(newEmail, Fixtures.PASSWORD)).expect(202);
+        String token = TestSmtp.token(smtp.awaitOne(newEmail));
+        var squatter = api.post("/v1/customers").key(tenant.pk())
+                .body(Map.of("email", newEmail, "password", Fixtures.PASSWORD)).send().expect(201);
+        confirm(tenant, token).expect(409, "email_taken");
+        assertThat(squatter.body().path("customer").path("email").asText()).isEqualTo(newEmail);
+    }
+
+    @Test
+    void changeEmailWhenPasswordWrongOrRedirectForeignThenRefusedWithoutMail() {
+        var tenant = shop();
+        var shopper = Fixtures.shopper(api, tenant);
+        String newEmail = Fixtures.uniqueEmail();
+        changeEmail(shopper, emailChange(newEmail, "not my password")).expect(403, "invalid_credentials");
+        var body = emailChange(newEmail, Fixtures.PASSWORD);
+        body.put("confirmation_url", "https://evil.example.net/confirm");
+        changeEmail(shopper, body).expect(422, "redirect_not_allowed");
+        changeEmail(shopper, Map.of("new_email", "nope", "password", Fixtures.PASSWORD)).expect(422, "validation_failed");
+        changeEmail(shopper, Map.of("new_email", newEmail)).expect(422, "validation_failed");
+        assertThat(queuedTo(newEmail)).isZero();
+    }
+
+    @Test
+    void changeEmailTwiceThenOnlyLatestTokenConfirms() {
+        var tenant = shop();
+        var shopper = Fixtures.shopper(api, tenant);
+        String first = Fixtures.uniqueEmail();
+        String second = Fixtures.uniqueEmail();
+        changeEmail(shopper, emailChange(first, Fixtures.PASSWORD)).expect(202);
+        changeEmail(shopper, emailChange(second, Fixtures.PASSWORD)).expect(202);
+        String stale = TestSmtp.token(smtp.awaitOne(first));
+        String fresh = TestSmtp.token(smtp.awaitOne(second));
+        confirm(tenant, stale).expect(400, "invalid_token");
+        var confirmed = confirm(tenant, fresh).expect(200);
+        assertThat(confirmed.body().path("customer").path("email").asText()).isEqualTo(second);
+    }
+
+    @Test
+    void confirmWhenTokenOfOtherTenantOrPurposeThenInvalidToken() {
+        var tenant = shop();
+        var other = shop();
+        var shopper = Fixtures.shopper(api, tenant);
+        String newEmail = Fixtures.uniqueEmail();
+        changeEmail(shopper, emailChange(newEmail, Fixtures.PASSWORD)).expect(202);
+        String token = TestSmtp.token(smtp.awaitOne(newEmail));
+        confirm(other, token).expect(400, "invalid_token");
+        api.post("/v1/auth/verify-email").key(tenant.pk()).body(Map.of("token", token)).send()
+                .expect(400, "invalid_token");
+        confirm(tenant, token).expect(200);
+    }
+
+    @Test
+    void confirmWhenBadInputThenRefused() {
+        var tenant = shop();
+        api.post("/v1/auth/email/confirm").key(tenant.pk()).body("{{").send().expect(400, "malformed_json");
+        api.post("/v1/auth/email/confirm").key(tenant.pk()).body(Map.of()).send().expect(422, "validation_failed");
+        api.post("/v1/auth/email/confirm").key(tenant.pk()).body(Map.of("token", true)).send()
+                .expect(422, "validation_failed");
+        confirm(tenant, "et_" + "A".repeat(43)).expect(400, "invalid_token");
+        api.post("/v1/auth/email/confirm").body(Map.of("token", "et_x")).send().expect(401, "invalid_api_key");
+    }
+}

@@ -1,0 +1,234 @@
+package dev.latchkey.credential;
+
+import dev.latchkey.db.Database;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.TestSmtp;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RecoveryTest extends MailTest {
+    private static final String SHOP = "https://shop.example.com";
+    private static final String NEW_PASSWORD = "a brand new passphrase";
+
+    private static Fixtures.Tenant shop(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(Map.of("allowed_origins", List.of(SHOP, "https://m.example.com")));
+        all.putAll(settings);
+        return Fixtures.tenant(api, all);
+    }
+
+    private static Api.Res forgot(Fixtures.Tenant tenant, Map<String, Object> body) {
+        return api.post("/v1/auth/password/forgot").key(tenant.pk()).body(body).send();
+    }
+
+    /** Asks for a reset mail and returns its token. */
+    private static String resetToken(Fixtures.Tenant tenant, String email) {
+        forgot(tenant, Map.of("email", email)).expect(202);
+        return TestSmtp.token(smtp.awaitOne(email));
+    }
+
+    private static Api.Res reset(Fixtures.Tenant tenant, String token, String password) {
+        return api.post("/v1/auth/password/reset").key(tenant.pk())
+                .body(Map.of("token", token, "new_password", password)).send();
+    }
+
+    private static Api.Res login(Fixtures.Tenant tenant, String email, String password) {
+        return api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", email, "password", password)).send();
+    }
+
+    @Test
+    void resetThenLoggedInOtherSessionsRevokedLockoutClearedAndNoticeSent() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        var otherDevice = Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
+        lockOut(tenant.id(), shopper.customerId());
+
+        forgot(tenant, Map.of("email", shopper.email(), "redirect_url", "https://m.example.com/reset?app=1"))
+                .expect(202);
+        MimeMessage mail = smtp.awaitOne(shopper.email());
+        String token = TestSmtp.token(mail);
+        assertThat(TestSmtp.text(mail)).contains("https://m.example.com/reset?app=1&token=" + token)
+                .contains("expires in 15 minutes");
+
+        var result = api.post("/v1/auth/password/reset").key(tenant.pk())
+                .body(Map.of("token", token, "new_password", NEW_PASSWORD, "new_password_confirmation", NEW_PASSWORD))
+                .send().expect(200);
+        assertThat(result.str("access_token")).startsWith("cust_");
+        assertThat(result.body().path("customer").path("id").asText()).isEqualTo(shopper.customerId());
+        api.get("/v1/me").key(tenant.pk()).bearer(result.str("access_token")).send().expect(200);
+        api.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(401, "invalid_token");
+        api.get("/v1/me").key(tenant.pk()).bearer(otherDevice.accessToken()).send().expect(401, "invalid_token");
+        api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", otherDevice.refreshToken())).send()
+                .expect(401);
+        assertThat(lockout(tenant.id(), shopper.customerId())).containsEntry("failed_attempts", 0)
+                .containsEntry("locked_until", null);
+
+        login(tenant, shopper.email(), Fixtures.PASSWORD).expect(401, "invalid_credentials");
+        login(tenant, shopper.email(), NEW_PASSWORD).expect(200);
+        List<MimeMessage> mails = smtp.await(shopper.email(), 2);
+        assertThat(TestSmtp.subject(mails.get(1))).isEqualTo("Your Test Shop password was changed");
+    }
+
+    @Test
+    void resetWhenTokenReusedThenTokenUsed() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        String token = resetToken(tenant, shopper.email());
+        reset(tenant, token, NEW_PASSWORD).expect(200);
+        reset(tenant, token, "yet another passphrase").expect(400, "token_used");
+        login(tenant, shopper.email(), NEW_PASSWORD).expect(200);
+    }
+
+    @Test
+    void resetWhenExpiredThenTokenExpired() {
+        var tenant = shop(Map.of("password_reset_ttl", 60));
+        var shopper = Fixtures.shopper(api, tenant);
+        String token = resetToken(tenant, shopper.email());
+        server.clock.advance(Duration.ofSeconds(61));
+        reset(tenant, token, NEW_PASSWORD).expect(400, "token_expired");
+        login(tenant, shopper.email(), Fixtures.PASSWORD).expect(200);
+    }
+
+    @Test
+    void resetWhenTokenOfOtherTenantThenInvalidToken() {
+        var tenant = shop(Map.of());
+        var other = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        String token = resetToken(tenant, shopper.email());
+        reset(other, token, NEW_PASSWORD).expect(400, "invalid_token");
+        reset(tenant, token, NEW_PASSWORD).expect(200);
+    }
+
+    @Test
+    void forgotWhenUnknownEmailThenSameAnswerAndNoMail() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        String unknown = Fixtures.uniqueEmail();
+        var known = forgot(tenant, Map.of("email", shopper.email())).expect(202);
+        var missing = forgot(tenant, Map.of("email", unknown, "redirect_url", SHOP + "/reset")).expect(202);
+        assertThat(missing.body()).isEqualTo(known.body());
+        assertThat(missing.str("message")).isNotBlank();
+        assertThat(queuedTo(unknown)).isZero();
+        assertThat(queuedTo(shopper.email())).isEqualTo(1);
+    }
+
+    @Test
+    void forgotWhenRepeatedWithinIntervalThenOneMailPerInterval() {
+        var tenant = shop(Map.of("email_interval", 300));
+        var shopper = Fixtures.shopper(api, tenant);
+        forgot(tenant, Map.of("email", shopper.email())).expect(202);
+        forgot(tenant, Map.of("email", shopper.email().toUpperCase())).expect(202);
+        forgot(tenant, Map.of("email", shopper.email())).expect(202);
+        assertThat(queuedTo(shopper.email())).isEqualTo(1);
+        server.clock.advance(Duration.ofSeconds(301));
+        forgot(tenant, Map.of("email", shopper.email())).expect(202);
+        assertThat(queuedTo(shopper.email())).isEqualTo(2);
+        smtp.await(shopper.email(), 2);
+    }
+
+    @Test
+    void resetWhenAnyPasswordChangeHappenedThenOutstandingTokensVoid() {
+        var tenant = shop(Map.of("email_interval", 0));
+        var shopper = Fixtures.shopper(api, tenant);
+        forgot(tenant, Map.of("email", shopper.email())).expect(202);
+        forgot(tenant, Map.of("email", shopper.email())).expect(202);
+        List<MimeMessage> mails = smtp.await(shopper.email(), 2);
+        String first = TestSmtp.token(mails.get(0));
+        String second = TestSmtp.token(mails.get(1));
+        reset(tenant, second, NEW_PASSWORD).expect(200);
+        reset(tenant, first, "another passphrase").expect(400, "invalid_token");
+
+        forgot(tenant, Map.of("email", shopper.email())).expect(202);
+        String third = TestSmtp.token(smtp.await(shopper.email(), 4).stream()
+                .filter(m -> TestSmtp.subject(m).startsWith("Reset")).toList().get(2));
+        var session = Fixtures.login(api, tenant, shopper.email(), NEW_PASSWORD);
+        api.post("/v1/me/password").key(tenant.pk()).bearer(session.accessToken())
+                .body(Map.of("current_password", NEW_PASSWORD, "new_password", "changed while logged in")).send()
+                .expect(204);
+        reset(tenant, third, "another passphrase").expect(400, "invalid_token");
+    }
+
+    @Test
+    void resetWhenNewPasswordWeakThenRefusedAndTokenStaysUsable() {
+        var tenant = shop(Map.of("password_min_length", 12));
+        var shopper = Fixtures.shopper(api, tenant);
+        String token = resetToken(tenant, shopper.email());
+        reset(tenant, token, "short").expect(422, "validation_failed");
+        api.post("/v1/auth/password/reset").key(tenant.pk())
+                .body(Map.of("token", token, "new_password", NEW_PASSWORD, "new_password_confirmation", "other"))
+                .send().expect(422, "validation_failed");
+        reset(tenant, token, NEW_PASSWORD).expect(200);
+    }
+
+    @Test
+    void forgotWhenRedirectOnForeignOriginThenRedirectNotAllowed() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        forgot(tenant, Map.of("email", shopper.email(), "redirect_url", "https://evil.example.net/reset"))
+                .expect(422, "redirect_not_allowed");
+        forgot(tenant, Map.of("email", Fixtures.uniqueEmail(), "redirect_url", "https://evil.example.net/reset"))
+                .expect(422, "redirect_not_allowed");
+        assertThat(queuedTo(shopper.email())).isZero();
+    }
+
+    @Test
+    void forgotWhenNoRedirectThenLinkToFirstAllowedOrigin() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        forgot(tenant, Map.of("email", shopper.email())).expect(202);
+        MimeMessage mail = smtp.awaitOne(shopper.email());
+        assertThat(TestSmtp.text(mail)).contains(SHOP + "?token=" + TestSmtp.token(mail));
+    }
+
+    @Test
+    void resetWhenEmailUnverifiedAndVerificationRequiredThenResetVerifiesTheAddress() {
+        var tenant = Fixtures.tenant(api, Map.of("require_email_verification", true));
+        String email = Fixtures.uniqueEmail();
+        api.post("/v1/customers").key(tenant.pk()).body(Map.of("email", email, "password", Fixtures.PASSWORD))
+                .send().expect(201);
+        forgot(tenant, Map.of("email", email)).expect(202);
+        List<MimeMessage> mails = smtp.await(email, 2);
+        MimeMessage resetMail = mails.stream()
+                .filter(m -> TestSmtp.subject(m).startsWith("Reset")).findFirst().orElseThrow();
+        var result = reset(tenant, TestSmtp.token(resetMail), NEW_PASSWORD).expect(200);
+        assertThat(result.body().path("customer").path("email_verified").asBoolean()).isTrue();
+        login(tenant, email, NEW_PASSWORD).expect(200);
+    }
+
+    @Test
+    void forgotAndResetWhenBadInputThenRefused() {
+        var tenant = shop(Map.of());
+        api.post("/v1/auth/password/forgot").key(tenant.pk()).body("{").send().expect(400, "malformed_json");
+        forgot(tenant, Map.of()).expect(422, "validation_failed");
+        forgot(tenant, Map.of("email", 5)).expect(422, "validation_failed");
+        forgot(tenant, Map.of("email", "x".repeat(250) + "@example.com")).expect(422, "validation_failed");
+        forgot(tenant, Map.of("email", Fixtures.uniqueEmail(), "redirect_url", List.of())).expect(422, "validation_failed");
+        api.post("/v1/auth/password/forgot").body(Map.of("email", "a@example.com")).send().expect(401, "invalid_api_key");
+        api.post("/v1/auth/password/reset").key(tenant.pk()).body("nope").send().expect(400, "malformed_json");
+        api.post("/v1/auth/password/reset").key(tenant.pk()).body(Map.of("token", "et_x")).send()
+                .expect(422, "validation_failed");
+        reset(tenant, "et_unknown", NEW_PASSWORD).expect(400, "invalid_token");
+    }
+
+    private static void lockOut(String tenantId, String customerId) {
+        server.app.database().run(h -> h.createUpdate("UPDATE customers SET failed_attempts = 7, locked_until = :until "
+                        + "WHERE tenant_id = :tenant AND id = :id")
+                .bind("until", Database.ts(Instant.now().plusSeconds(3600))).bind("tenant", tenantId)
+                .bind("id", customerId).execute());
+    }
+
+    private static Map<String, Object> lockout(String tenantId, String customerId) {
+        return server.app.database().read(h -> h.createQuery("SELECT failed_attempts, locked_until FROM customers "
+                        + "WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", customerId).mapToMap().one());
+    }
+}

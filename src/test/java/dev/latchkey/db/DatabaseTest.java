@@ -1,0 +1,22 @@
+package dev.latchkey.db;
+
+import dev.latchkey.testing.TestServer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class DatabaseTest {
+    @Test
+    void statementWhenFailingThenMessageNamesSqlButNotBoundValues() {
+        Database db = TestServer.shared().app.database();
+        Throwable failure = catchThrowable(() -> db.run(h -> h.createUpdate(
+                        "INSERT INTO mail_outbox (tenant_id, id, secret) VALUES ('none', 'x', :secret)")
+                .bind("secret", "et_do-not-log-me").execute()));
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("INSERT INTO mail_outbox").doesNotContain("et_do-not-log-me");
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            assertThat(String.valueOf(cause.getMessage())).doesNotContain("et_do-not-log-me");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.latchkey.mail;
+
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.TestSmtp;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MailTemplatesTest extends MailTest {
+    private static final String SHOP = "https://shop.example.com";
+    private static final String PATH = "/v1/admin/mail-templates/";
+
+    private static Map<String, Object> template(String subject, String text, String html) {
+        return new HashMap<>(Map.of("subject", subject, "text", text, "html", html));
+    }
+
+    private static Api.Res put(Fixtures.Tenant tenant, String name, String language, Map<String, Object> body) {
+        return api.put(PATH + name + "/" + language).bearer(tenant.sk()).body(body).send();
+    }
+
+    private static void forgot(Fixtures.Tenant tenant, String email) {
+        api.post("/v1/auth/password/forgot").key(tenant.pk()).body(Map.of("email", email)).send().expect(202);
+    }
+
+    @Test
+    void putThenTenantsMailUsesOverrideAndOtherTenantKeepsShippedText() {
+        var tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
+        var other = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
+        var stored = put(tenant, "password_reset", "en", template("Reset at {{shop_name}}, {{first_name}}",
+                "Go here: {{link}}\nValid for {{expires_in}}.", "<p><a href=\"{{link}}\">Reset</a> {{first_name}}</p>"))
+                .expect(200);
+        assertThat(stored.body().path("overridden").asBoolean()).isTrue();
+
+        var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", "<Linus>"));
+        forgot(tenant, shopper.email());
+        MimeMessage mail = smtp.awaitOne(shopper.email());
+        String token = TestSmtp.token(mail);
+        assertThat(TestSmtp.subject(mail)).isEqualTo("Reset at Test Shop, <Linus>");
+        assertThat(TestSmtp.text(mail)).isEqualTo("Go here: " + SHOP + "?token=" + token + "\nValid for 15 minutes.");
+        assertThat(TestSmtp.html(mail)).contains("&lt;Linus&gt;").doesNotContain("<Linus>").contains("<html lang=\"en\">");
+
+        var otherShopper = Fixtures.shopper(api, other);
+        forgot(other, otherShopper.email());
+        assertThat(TestSmtp.subject(smtp.awaitOne(otherShopper.email()))).isEqualTo("Reset your Test Shop password");
+    }
+
+    @Test
+    void putWhenNewLanguageThenCustomersPreferringItGetIt() {
+        var tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
+        put(tenant, "password_reset", "fr", template("Réinitialiser", "Lien : {{link}}",
+                "<!DOCTYPE html><html lang=\"fr\"><body><a href=\"{{link}}\">Lien</a></body></html>")).expect(200);
+        var french = Fixtures.shopper(api, tenant, Map.of("preferred_language", "fr-CA"));
+        var german = Fixtures.shopper(api, tenant, Map.of("preferred_language", "de"));
+        var other = Fixtures.shopper(api, tenant, Map.of("preferred_language", "ja"));
+        forgot(tenant, french.email());
+        forgot(tenant, german.email());
+        forgot(tenant, other.email());
+        MimeMessage frenchMail = smtp.awaitOne(french.email());
+        assertThat(TestSmtp.subject(frenchMail)).isEqualTo("Réinitialiser");
+        assertThat(TestSmtp.html(frenchMail)).startsWith("<!DOCTYPE html><html lang=\"fr\">");
+        assertThat(TestSmtp.subject(smtp.awaitOne(german.email()))).isEqualTo("Passwort für Test Shop zurücksetzen");
+        assertThat(TestSmtp.subject(smtp.awaitOne(other.email()))).isEqualTo("Reset your Test Shop password");
+    }
+
+    @Test
+    void getListAndDeleteThenShippedTextReturns() {
+        var tenant = Fixtures.tenant(api);
+        var shipped = api.get(PATH + "verify_email/de").bearer(tenant.sk()).send().expect(200);
+        assertThat(shipped.body().path("overridden").asBoolean()).isFalse();
+        assertThat(shipped.str("text")).contains("{{link}}");
+        api.get(PATH + "verify_email/fr").bearer(tenant.sk()).send().expect(404, "not_found");
+        assertThat(api.get("/v1/admin/mail-templates").bearer(tenant.sk()).send().expect(200).body().path("data"))
+                .isEmpty();
+
+        put(tenant, "verify_email", "DE", template("Hallo", "{{token}}", "<p>{{token}}</p>")).expect(200);
+        var list = api.get("/v1/admin/mail-templates").bearer(tenant.sk()).send().expect(200).body().path("data");
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).path("language").asText()).isEqualTo("de");
+        assertThat(api.get(PATH + "verify_email/de").bearer(tenant.sk()).send().expect(200).str("subject"))
+                .isEqualTo("Hallo");
+
+        api.delete(PATH + "verify_email/de").bearer(tenant.sk()).send().expect(204);
+        api.delete(PATH + "verify_email/de").bearer(tenant.sk()).send().expect(404, "not_found");
+        assertThat(api.get(PATH + "verify_email/de").bearer(tenant.sk()).send().expect(200).body()
+                .path("overridden").asBoolean()).isFalse();
+    }
+
+    @Test
+    void putWhenTemplateBrokenThenValidationFailed() {
+        var tenant = Fixtures.tenant(api);
+        var unclosed = put(tenant, "verify_email", "en", template("Hi", "{{#link}}{{link}}", "<p></p>"))
+                .expect(422, "validation_failed");
+        assertThat(unclosed.body().path("errors").get(0).path("field").asText()).isEqualTo("text");
+        var unknown = put(tenant, "verify_email", "en", template("Hi {{password}}", "{{link}}", "<p></p>"))
+                .expect(422, "validation_failed");
+        assertThat(unknown.body().path("errors").get(0).path("code").asText()).isEqualTo("unknown_variable");
+        var noToken = put(tenant, "deletion_confirm", "en", template("Bye", "Bye {{first_name}}", "<p>{{link}}</p>"))
+                .expect(422, "validation_failed");
+        assertThat(noToken.body().path("errors").get(0).path("code").asText()).isEqualTo("missing_token");
+        put(tenant, "password_changed_notice", "en", template("Hi", "{{link}}", "<p></p>"))
+                .expect(422, "validation_failed");
+        put(tenant, "verify_email", "en", Map.of("subject", "Hi")).expect(422, "validation_failed");
+        put(tenant, "verify_email", "en", template("Hi", "{{token}}", "x".repeat(100_001)))
+                .expect(422, "validation_failed");
+        api.put(PATH + "verify_email/en").bearer(tenant.sk()).body("{").send().expect(400, "malformed_json");
+    }
+
+    @Test
+    void routesWhenUnknownTemplateOrWrongKeyThenRefused() {
+        var tenant = Fixtures.tenant(api);
+        api.get(PATH + "welcome/en").bearer(tenant.sk()).send().expect(404, "not_found");
+        put(tenant, "welcome", "en", template("a", "b", "c")).expect(404, "not_found");
+        put(tenant, "verify_email", "not%20a%20language!", template("a", "{{token}}", "c")).expect(404, "not_found");
+        api.get("/v1/admin/mail-templates").bearer(tenant.pk()).send().expect(403, "insufficient_scope");
+        api.get("/v1/admin/mail-templates").send().expect(401, "invalid_api_key");
+        api.delete(PATH + "verify_email/en").bearer(tenant.pk()).send().expect(403, "insufficient_scope");
+    }
+}

@@ -1,0 +1,23 @@
+package dev.latchkey.testing;
+
+import java.util.Map;
+
+/** Reading the mail outbox of a test server directly, where a test must see what was queued rather than sent. */
+public final class Outboxes {
+    private Outboxes() {
+    }
+
+    public static int count(TestServer server, String recipient) {
+        return server.app.database().read(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM mail_outbox WHERE recipient = :recipient")
+                .bind("recipient", recipient).mapTo(Integer.class).one());
+    }
+
+    /** status, attempts and whether the token is still stored, of the newest mail to this address. */
+    public static Map<String, Object> newest(TestServer server, String recipient) {
+        return server.app.database().read(h -> h.createQuery(
+                        "SELECT status, attempts, secret IS NOT NULL AS has_secret, last_error FROM mail_outbox "
+                                + "WHERE recipient = :recipient ORDER BY created_at DESC LIMIT 1")
+                .bind("recipient", recipient).mapToMap().one());
+    }
+}
