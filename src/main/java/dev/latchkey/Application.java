@@ -98,6 +98,7 @@ public final class Application implements AutoCloseable {
         var tokens = new TokenService(db, clock, invalidations);
         var carts = new CartService(db, clock);
         var orders = new OrderService(db, customers, clock);
+        customers.onEmailVerified(orders::attachGuestOrders);
         var guard = new Guard(tenants, tokens, platformToken);
         var requests = new Requests(mapper);
         var policy = new PasswordPolicy();
@@ -139,10 +140,10 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("consents", customers::consents),
                 ExportSection.of("addresses", addresses::all),
                 ExportSection.of("sessions", sessions::history),
-                ExportSection.of("orders", (tenant, id) -> List.of()),
+                ExportSection.of("orders", orders::allOf),
                 ExportSection.of("audit_events", (tenant, id) -> List.of())), clock);
-        var deletion = new AccountDeletionService(db, tenants, customers, tokens,
-                List.of(sessions::erase, addresses::erase), clock);
+        var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail,
+                List.of(sessions::erase, addresses::erase, orders::erasePersonalData), clock);
         var privacyRoutes = new PrivacyRoutes(guard, export, deletion);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(

@@ -11,7 +11,9 @@ import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 
 /** The rules of customer accounts: sign-up, credentials check and the shopper's own profile. */
@@ -28,6 +30,7 @@ public final class CustomerService {
     private final CustomerStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
+    private final List<EmailVerifiedListener> verifiedListeners = new CopyOnWriteArrayList<>();
 
     public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, Clock clock) {
         this.db = db;
@@ -186,14 +189,27 @@ public final class CustomerService {
         return store.findForUpdate(h, tenantId, id);
     }
 
+    /** Registers a listener; called by the wiring before the server starts. */
+    public void onEmailVerified(EmailVerifiedListener listener) {
+        verifiedListeners.add(listener);
+    }
+
+    private void emailVerified(Handle h, Customer customer, String email) {
+        verifiedListeners.forEach(listener -> listener.emailVerified(h, customer.tenantId(), customer.id(), email));
+    }
+
     public Customer markEmailVerified(Handle h, Customer customer) {
         store.setEmailVerified(h, customer.tenantId(), customer.id(), now());
+        emailVerified(h, customer, customer.email());
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 
     /** Stores a new password hash and ends any lockout; see {@link CustomerStore#setPassword}. */
     public void setPassword(Handle h, Customer customer, String passwordHash, boolean emailProven) {
         store.setPassword(h, customer.tenantId(), customer.id(), passwordHash, emailProven, now());
+        if (emailProven && !customer.emailVerified()) {
+            emailVerified(h, customer, customer.email());
+        }
     }
 
     /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
@@ -206,6 +222,7 @@ public final class CustomerService {
             }
             throw e;
         }
+        emailVerified(h, customer, normaliseEmail(newEmail));
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 

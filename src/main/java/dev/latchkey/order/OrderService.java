@@ -1,5 +1,7 @@
 package dev.latchkey.order;
 
+import dev.latchkey.http.Paging;
+import java.util.ArrayList;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
@@ -116,6 +118,27 @@ public final class OrderService {
                     .map(order -> OrderView.of(order, lines.getOrDefault(order.id(), List.of()), null)).toList(),
                     page.nextCursor());
         });
+    }
+
+    /** Every order of the customer, newest first, for the export of their data. */
+    public List<OrderView> allOf(String tenantId, String customerId) {
+        List<OrderView> all = new ArrayList<>();
+        Cursor after = null;
+        do {
+            Page<OrderView> page = history(tenantId, customerId, after, Paging.MAX_LIMIT);
+            all.addAll(page.data());
+            after = page.nextCursor() == null ? null : Cursor.decode(page.nextCursor());
+        } while (after != null);
+        return all;
+    }
+
+    /**
+     * The orders part of an account's erasure: the orders stay (the merchant's books need them) but lose the
+     * customer and the email address, including guest orders placed with that address.
+     */
+    public void erasePersonalData(Handle h, String tenantId, String customerId) {
+        String email = customers.find(h, tenantId, customerId).map(Customer::email).orElse(null);
+        store.erasePersonalData(h, tenantId, customerId, email, now());
     }
 
     /**

@@ -2,16 +2,24 @@ package dev.latchkey.privacy;
 
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.auth.TokenService;
+import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.mail.MailTemplate;
+import dev.latchkey.mail.SecretLink;
 import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.CustomerMail;
+import dev.latchkey.verification.RedirectPolicy;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Account deletion (GDPR art. 17). Unless the tenant turned {@code deletion_requires_confirmation} off, a request only
@@ -22,24 +30,22 @@ public final class AccountDeletionService {
     /** What a deletion request without a token did. */
     public enum Outcome { ERASED, AWAITING_CONFIRMATION }
 
-    /** A confirmation token in plain, which exists only here: it is what the confirmation email carries. */
-    public record ConfirmationToken(String token, Instant expiresAt) {
-    }
-
     private final Database db;
     private final DeletionTokenStore store = new DeletionTokenStore();
     private final TenantService tenants;
     private final CustomerService customers;
     private final TokenService tokens;
+    private final CustomerMail mail;
     private final List<ErasureStep> steps;
     private final Clock clock;
 
     public AccountDeletionService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
-                                  List<ErasureStep> steps, Clock clock) {
+                                  CustomerMail mail, List<ErasureStep> steps, Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
         this.tokens = tokens;
+        this.mail = mail;
         this.steps = List.copyOf(steps);
         this.clock = clock;
     }
@@ -53,18 +59,24 @@ public final class AccountDeletionService {
         return Outcome.ERASED;
     }
 
-    /** Issues a token valid for the tenant's {@code verification_ttl}; it replaces any earlier one of the customer. */
-    public ConfirmationToken requestConfirmation(String tenantId, String customerId) {
+    /**
+     * Issues a token valid for the tenant's {@code verification_ttl}, replacing any earlier one of the customer, and
+     * queues the confirmation mail in the same transaction. The link goes to the tenant's first allowed origin.
+     */
+    private void requestConfirmation(String tenantId, String customerId) {
         String token = Secrets.secret("del");
         Instant now = now();
-        Instant expiresAt = now.plusSeconds(tenants.settings(tenantId).verificationTtl());
+        TenantSettings settings = tenants.settings(tenantId);
+        Instant expiresAt = now.plusSeconds(settings.verificationTtl());
         db.tx(h -> {
-            customers.lockExisting(h, tenantId, customerId);
+            Customer customer = customers.lockExisting(h, tenantId, customerId);
             store.deleteAll(h, tenantId, customerId);
             store.insert(h, tenantId, customerId, Secrets.sha256(token), now, expiresAt);
+            mail.send(h, customer, customer.email(), MailTemplate.DELETION_CONFIRM, Map.of(),
+                    new SecretLink(RedirectPolicy.linkBase(settings, null, "url"), token,
+                            Duration.ofSeconds(settings.verificationTtl())));
             return null;
         });
-        return new ConfirmationToken(token, expiresAt);
     }
 
     /** Erases the account when {@code token} is its live confirmation token; otherwise nothing changes (400). */
