@@ -4,6 +4,8 @@ import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
@@ -24,15 +26,17 @@ public final class AuthRoutes {
     private final AuthService auth;
     private final TenantService tenants;
     private final PasswordPolicy policy;
+    private final RateLimits limits;
     private final Requests requests;
     private final Clock clock;
 
-    public AuthRoutes(Guard guard, AuthService auth, TenantService tenants, PasswordPolicy policy, Requests requests,
-                      Clock clock) {
+    public AuthRoutes(Guard guard, AuthService auth, TenantService tenants, PasswordPolicy policy, RateLimits limits,
+                      Requests requests, Clock clock) {
         this.guard = guard;
         this.auth = auth;
         this.tenants = tenants;
         this.policy = policy;
+        this.limits = limits;
         this.requests = requests;
         this.clock = clock;
     }
@@ -53,6 +57,7 @@ public final class AuthRoutes {
         JsonInput in = requests.body(ctx);
         in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version"));
         String email = email(in, "email");
+        limits.enforce(ctx, key.tenantId(), LimitedAction.REGISTRATION, email);
         String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
         in.string("password_confirmation", PasswordPolicy.MAX_LENGTH * 4).ifPresent(confirmation -> {
             if (password != null && !confirmation.equals(password)) {
@@ -63,8 +68,9 @@ public final class AuthRoutes {
         in.string("verification_url", 2048);
         in.string("cart_id", 64);
         if (password != null) {
-            policy.check("password", password, tenants.settings(key.tenantId()).passwordMinLength())
-                    .forEach(e -> in.reject(e.field(), e.code(), e.message()));
+            var person = new PasswordPolicy.Person(email, profile.text("first_name"), profile.text("last_name"));
+            policy.check("password", password, tenants.settings(key.tenantId()), person)
+                    .ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
         }
         in.validate();
         var signUp = auth.register(key.tenantId(), email, password, profile, requests.client(ctx));
@@ -78,7 +84,8 @@ public final class AuthRoutes {
         }
     }
 
-    static String email(JsonInput in, String field) {
+    /** A required email field: trimmed, at most 254 characters, one @ and a dotted domain. */
+    public static String email(JsonInput in, String field) {
         String email = in.required(field, MAX_EMAIL);
         if (email != null && !EMAIL.matcher(email.trim()).matches()) {
             in.reject(field, "invalid", field + " is not a valid email address.");
@@ -90,6 +97,7 @@ public final class AuthRoutes {
         ApiKey key = guard.storefront(ctx);
         JsonInput in = requests.body(ctx);
         String email = in.required("email", MAX_EMAIL);
+        limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
         String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
         in.string("cart_id", 64);
         in.validate();
@@ -98,7 +106,7 @@ public final class AuthRoutes {
 
     private void refresh(Context ctx) {
         ApiKey key = guard.storefront(ctx);
-        ctx.json(auth.refresh(key.tenantId(), refreshToken(ctx)));
+        ctx.json(auth.refresh(key.tenantId(), refreshToken(ctx), requests.client(ctx)));
     }
 
     private String refreshToken(Context ctx) {
@@ -113,7 +121,7 @@ public final class AuthRoutes {
     }
 
     private void logout(Context ctx) {
-        auth.logout(guard.token(ctx));
+        auth.logout(guard.token(ctx), requests.client(ctx));
         ctx.status(204);
     }
 
@@ -139,6 +147,6 @@ public final class AuthRoutes {
 
     private void anonymousRefresh(Context ctx) {
         ApiKey key = guard.storefront(ctx);
-        ctx.json(auth.refreshAnonymous(key.tenantId(), refreshToken(ctx)));
+        ctx.json(auth.refreshAnonymous(key.tenantId(), refreshToken(ctx), requests.client(ctx)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
@@ -20,9 +21,15 @@ public final class Guard {
         this.platformToken = platformToken;
     }
 
-    /** Storefront routes: {@code X-Api-Key} with a publishable or secret key. Adds CORS for allowed origins. */
+    /**
+     * Storefront routes: {@code X-Api-Key} with a publishable or secret key. Adds CORS for allowed origins. A secret key
+     * marks the request as relayed by the merchant's back end, which may name the shopper in {@code X-Buyer-Ip}.
+     */
     public ApiKey storefront(Context ctx) {
         ApiKey key = lookup(ctx.header("X-Api-Key"));
+        if (key.kind() == ApiKey.Kind.SECRET) {
+            ClientAddresses.markRelay(ctx);
+        }
         String origin = ctx.header("Origin");
         if (origin != null && tenants.settings(key.tenantId()).allowedOrigins().contains(origin)) {
             ctx.header("Access-Control-Allow-Origin", origin);

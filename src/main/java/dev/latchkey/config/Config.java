@@ -1,6 +1,14 @@
 package dev.latchkey.config;
 
+import dev.latchkey.http.IpRange;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.Quota;
+import dev.latchkey.ratelimit.RateLimitSettings;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,7 +25,10 @@ public record Config(
         Optional<String> platformToken,
         Smtp smtp,
         Argon2 argon2,
-        boolean devMailbox) {
+        boolean devMailbox,
+        List<IpRange> trustedProxies,
+        RateLimitSettings rateLimits,
+        int auditRetentionDays) {
 
     public record Smtp(Optional<String> host, int port, Optional<String> username, Optional<String> password,
                        String from, boolean startTls) {
@@ -68,7 +79,22 @@ public record Config(
                 platformToken,
                 smtp,
                 argon2,
-                reader.bool("LATCHKEY_DEV_MAILBOX", false));
+                reader.bool("LATCHKEY_DEV_MAILBOX", false),
+                reader.ranges("LATCHKEY_TRUSTED_PROXIES"),
+                rateLimits(reader),
+                reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500));
+    }
+
+    private static RateLimitSettings rateLimits(EnvReader reader) {
+        Map<LimitedAction, Quota> perIp = new EnumMap<>(LimitedAction.class);
+        Map<LimitedAction, Quota> perAccount = new EnumMap<>(LimitedAction.class);
+        for (LimitedAction action : LimitedAction.values()) {
+            reader.quota(RateLimitSettings.envName(action, true), RateLimitSettings.DEFAULTS.perIp(action))
+                    .ifPresent(quota -> perIp.put(action, quota));
+            reader.quota(RateLimitSettings.envName(action, false), RateLimitSettings.DEFAULTS.perAccount(action))
+                    .ifPresent(quota -> perAccount.put(action, quota));
+        }
+        return new RateLimitSettings(perIp, perAccount);
     }
 
     private record EnvReader(Map<String, String> env) {
@@ -96,6 +122,38 @@ public record Config(
             }
             throw new ConfigException(name + " must be a whole number from " + min + " to " + max
                     + " (got '" + raw.get() + "')");
+        }
+
+        /** A quota such as {@code 100/15m}; {@code off} turns the limit off. */
+        Optional<Quota> quota(String name, Optional<Quota> fallback) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            if (raw.get().equalsIgnoreCase("off")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Quota.parse(raw.get()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + ": " + e.getMessage() + " (got '" + raw.get() + "')");
+            }
+        }
+
+        /** Comma-separated IP addresses or CIDR blocks; empty when unset. */
+        List<IpRange> ranges(String name) {
+            List<IpRange> ranges = new ArrayList<>();
+            for (String item : optional(name).orElse("").split(",")) {
+                if (item.isBlank()) {
+                    continue;
+                }
+                try {
+                    ranges.add(IpRange.parse(item));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name + ": " + e.getMessage());
+                }
+            }
+            return List.copyOf(ranges);
         }
 
         boolean bool(String name, boolean fallback) {

@@ -18,10 +18,11 @@ public record TenantSettings(
         String cartMergeStrategy,
         long emailInterval,
         int lockoutThreshold,
-        long lockoutDuration) {
+        long lockoutDuration,
+        int passwordMinScore) {
 
     public static final TenantSettings DEFAULTS = new TenantSettings(
-            86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900);
+            86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900, 1);
 
     public TenantSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
