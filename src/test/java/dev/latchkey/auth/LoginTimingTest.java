@@ -1,0 +1,88 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.config.Config;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Unknown email, wrong password and a locked account must not be told apart by answer time. Runs with the production
+ * Argon2id cost (the hash dominates a login, as it does in production), samples the three cases interleaved so that
+ * load from elsewhere on the machine hits all of them alike, and compares medians with a wide tolerance: a leak (a
+ * skipped hash) makes one case several times faster, ordinary noise does not.
+ */
+class LoginTimingTest {
+    private static final int WARM_UP = 3;
+    private static final int SAMPLES = 15;
+    private static final double TOLERANCE = 1.5;
+
+    private static TestServer server;
+    private static Api api;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.dedicated(Map.of(
+                "LATCHKEY_ARGON2_MEMORY_KIB", Integer.toString(Config.Argon2.OWASP.memoryKib()),
+                "LATCHKEY_ARGON2_ITERATIONS", Integer.toString(Config.Argon2.OWASP.iterations()),
+                "LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "off",
+                "LATCHKEY_RATE_LIMIT_LOGIN_PER_ACCOUNT", "off"));
+        api = server.api;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.app.close();
+        }
+    }
+
+    private static Supplier<Api.Res> attempt(Fixtures.Tenant tenant, Supplier<String> email, String password) {
+        return () -> api.post("/v1/auth/login").key(tenant.pk())
+                .body(Map.of("email", email.get(), "password", password)).send().expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void loginWhenUnknownEmailWrongPasswordOrLockedThenAnswersTakeAboutTheSameTime() {
+        var open = Fixtures.tenant(api, Map.of("lockout_threshold", 1000));
+        var strict = Fixtures.tenant(api, Map.of("lockout_threshold", 1, "lockout_duration", 86_400));
+        var shopper = Fixtures.shopper(api, open);
+        var locked = Fixtures.shopper(api, strict);
+        attempt(strict, locked::email, "a wrong password").get();
+
+        List<Supplier<Api.Res>> cases = List.of(
+                attempt(open, Fixtures::uniqueEmail, shopper.password()),
+                attempt(open, shopper::email, "a wrong password"),
+                attempt(strict, locked::email, locked.password()));
+        long[][] nanos = new long[cases.size()][SAMPLES];
+        for (int round = -WARM_UP; round < SAMPLES; round++) {
+            for (int c = 0; c < cases.size(); c++) {
+                long started = System.nanoTime();
+                cases.get(c).get();
+                if (round >= 0) {
+                    nanos[c][round] = System.nanoTime() - started;
+                }
+            }
+        }
+        List<Double> medians = new ArrayList<>();
+        for (long[] samples : nanos) {
+            Arrays.sort(samples);
+            medians.add(samples[SAMPLES / 2] / 1e6);
+        }
+        double fastest = medians.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double slowest = medians.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertThat(slowest / fastest)
+                .as("median ms of unknown email, wrong password, locked account: %s", medians)
+                .isLessThan(TOLERANCE);
+    }
+}
