@@ -11,6 +11,8 @@ import io.javalin.http.Context;
  * contract's code. Routes call it first thing, so every route states its own requirement.
  */
 public final class Guard {
+    /** Response headers a storefront script may read: without this a browser hides all but a safelisted few. */
+    private static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy";
     private final TenantService tenants;
     private final TokenService tokens;
     private final String platformToken;
@@ -33,6 +35,7 @@ public final class Guard {
         String origin = ctx.header("Origin");
         if (origin != null && tenants.settings(key.tenantId()).allowedOrigins().contains(origin)) {
             ctx.header("Access-Control-Allow-Origin", origin);
+            ctx.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
             ctx.header("Vary", "Origin");
         }
         return key;

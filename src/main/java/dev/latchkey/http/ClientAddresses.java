@@ -81,8 +81,12 @@ public final class ClientAddresses {
         return Optional.of(IpAddresses.format(buyer));
     }
 
-    /** What sessions and the audit log record: the shopper's IP where known, else the caller's. */
+    /**
+     * What sessions and the audit log record: the shopper's IP where known, else the caller's. Lenient where
+     * {@link #shopperIp} is strict: recording an address must not refuse a request that is not rate limited.
+     */
     public ClientInfo client(Context ctx) {
-        return new ClientInfo(shopperIp(ctx).orElseGet(() -> clientIp(ctx)), ctx.userAgent());
+        Optional<InetAddress> buyer = isRelay(ctx) ? IpAddresses.parse(ctx.header(BUYER_IP_HEADER)) : Optional.empty();
+        return new ClientInfo(buyer.map(IpAddresses::format).orElseGet(() -> clientIp(ctx)), ctx.userAgent());
     }
 }

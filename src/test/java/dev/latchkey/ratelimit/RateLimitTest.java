@@ -184,4 +184,23 @@ class RateLimitTest {
         assertThat(event.path("ip").asText()).isEqualTo("2001:db8::42");
         assertThat(event.path("user_agent").asText()).isEqualTo("RateLimitTest/1");
     }
+
+    @Test
+    void loginFromAllowedOriginThenBrowserMayReadTheRateLimitFields() {
+        var tenant = Fixtures.tenant(api, Map.of("allowed_origins", java.util.List.of("https://shop.example.com")));
+        var res = login(api.post("/v1/auth/login").header("X-Forwarded-For", "203.0.113.10")
+                .header("Origin", "https://shop.example.com"), tenant.pk(), Fixtures.uniqueEmail()).expect(401);
+        assertThat(res.header("Access-Control-Expose-Headers")).contains("Retry-After", "RateLimit", "RateLimit-Policy");
+    }
+
+    @Test
+    void logoutWhenSecretKeyCallerSendsMalformedBuyerIpThenStillLoggedOutAndCallerIpRecorded() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        api.post("/v1/auth/logout").key(tenant.sk()).bearer(shopper.accessToken()).header("X-Buyer-Ip", "nonsense")
+                .send().expect(204);
+        var event = api.get("/v1/admin/audit?type=session.revoked").bearer(tenant.sk()).send().expect(200)
+                .body().path("data").get(0);
+        assertThat(event.path("ip").asText()).isEqualTo("127.0.0.1");
+    }
 }
