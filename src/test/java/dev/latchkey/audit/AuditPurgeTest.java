@@ -1,11 +1,11 @@
 package dev.latchkey.audit;
 
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -14,23 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Retention on a server of its own, whose clock can move a month without disturbing other tests. */
 class AuditPurgeTest {
-    private static TestServer server;
-    private static Api api;
+    @RegisterExtension
+    static final DedicatedServer OWN = new DedicatedServer(Map.of("LATCHKEY_AUDIT_RETENTION_DAYS", "30"));
+    private final TestServer server = OWN.server();
+    private final Api api = OWN.api();
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.dedicated(Map.of("LATCHKEY_AUDIT_RETENTION_DAYS", "30"));
-        api = server.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.app.close();
-        }
-    }
-
-    private static int count(Fixtures.Tenant tenant) {
+    private int count(Fixtures.Tenant tenant) {
         return api.get("/v1/admin/audit?limit=100").bearer(tenant.sk()).send().expect(200).body().path("data").size();
     }
 
@@ -52,6 +41,5 @@ class AuditPurgeTest {
         assertThat(server.app.auditPurger().isRunning()).isTrue();
         server.app.close();
         assertThat(server.app.auditPurger().isRunning()).isFalse();
-        server = null;
     }
 }

@@ -2,11 +2,11 @@ package dev.latchkey.auth;
 
 import dev.latchkey.config.Config;
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,27 +27,16 @@ class LoginTimingTest {
     private static final int SAMPLES = 15;
     private static final double TOLERANCE = 1.5;
 
-    private static TestServer server;
-    private static Api api;
+    @RegisterExtension
+    static final DedicatedServer OWN = new DedicatedServer(Map.of(
+            "LATCHKEY_ARGON2_MEMORY_KIB", Integer.toString(Config.Argon2.OWASP.memoryKib()),
+            "LATCHKEY_ARGON2_ITERATIONS", Integer.toString(Config.Argon2.OWASP.iterations()),
+            "LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "off",
+            "LATCHKEY_RATE_LIMIT_LOGIN_PER_ACCOUNT", "off"));
+    private final TestServer server = OWN.server();
+    private final Api api = OWN.api();
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.dedicated(Map.of(
-                "LATCHKEY_ARGON2_MEMORY_KIB", Integer.toString(Config.Argon2.OWASP.memoryKib()),
-                "LATCHKEY_ARGON2_ITERATIONS", Integer.toString(Config.Argon2.OWASP.iterations()),
-                "LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "off",
-                "LATCHKEY_RATE_LIMIT_LOGIN_PER_ACCOUNT", "off"));
-        api = server.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.app.close();
-        }
-    }
-
-    private static Supplier<Api.Res> attempt(Fixtures.Tenant tenant, Supplier<String> email, String password) {
+    private Supplier<Api.Res> attempt(Fixtures.Tenant tenant, Supplier<String> email, String password) {
         return () -> api.post("/v1/auth/login").key(tenant.pk())
                 .body(Map.of("email", email.get(), "password", password)).send().expect(401, "invalid_credentials");
     }

@@ -2,10 +2,11 @@ package dev.latchkey.credential;
 
 import dev.latchkey.http.FieldError;
 import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -71,10 +72,6 @@ class PasswordPolicyTest {
     }
 
     private static TenantSettings withMinScore(int score) {
-        var d = DEFAULTS;
-        return new TenantSettings(d.accessTokenTtl(), d.refreshTokenTtl(), d.anonymousTokenTtl(),
-                d.anonymousRefreshTtl(), d.requireEmailVerification(), d.requireActivation(), d.passwordMinLength(),
-                d.passwordResetTtl(), d.verificationTtl(), List.of(), d.refreshReuseGrace(), d.cartMergeStrategy(),
-                d.emailInterval(), d.lockoutThreshold(), d.lockoutDuration(), score);
+        return Fixtures.settings(Map.of("password_min_score", score));
     }
 }

@@ -1,11 +1,11 @@
 package dev.latchkey.http;
 
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -13,21 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** With no trusted proxy configured (the default), a spoofed X-Forwarded-For changes nothing. */
 class UntrustedPeerTest {
-    private static TestServer server;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.dedicated(Map.of("LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "2/60"));
-        api = server.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.app.close();
-        }
-    }
+    @RegisterExtension
+    static final DedicatedServer OWN = new DedicatedServer(Map.of("LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "2/60"));
+    private final TestServer server = OWN.server();
+    private final Api api = OWN.api();
 
     @Test
     void loginWhenPeerIsNotATrustedProxyThenSpoofedForwardedForIsIgnored() {

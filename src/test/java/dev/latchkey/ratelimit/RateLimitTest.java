@@ -1,11 +1,11 @@
 package dev.latchkey.ratelimit;
 
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -17,32 +17,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * name its client in X-Forwarded-For.
  */
 class RateLimitTest {
-    private static TestServer server;
-    private static Api api;
+    @RegisterExtension
+    static final DedicatedServer OWN = new DedicatedServer(Map.of(
+            "LATCHKEY_TRUSTED_PROXIES", "127.0.0.1,::1",
+            "LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "3/60",
+            "LATCHKEY_RATE_LIMIT_LOGIN_PER_ACCOUNT", "5/1m",
+            "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_IP", "2/1h",
+            "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_ACCOUNT", "off"));
+    private final TestServer server = OWN.server();
+    private final Api api = OWN.api();
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.dedicated(Map.of(
-                "LATCHKEY_TRUSTED_PROXIES", "127.0.0.1,::1",
-                "LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "3/60",
-                "LATCHKEY_RATE_LIMIT_LOGIN_PER_ACCOUNT", "5/1m",
-                "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_IP", "2/1h",
-                "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_ACCOUNT", "off"));
-        api = server.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.app.close();
-        }
-    }
-
-    private static Api.Res login(Api.Call call, String key, String email) {
+    private Api.Res login(Api.Call call, String key, String email) {
         return call.key(key).body(Map.of("email", email, "password", "wrong password, of course")).send();
     }
 
-    private static Api.Res loginFrom(Fixtures.Tenant tenant, String ip, String email) {
+    private Api.Res loginFrom(Fixtures.Tenant tenant, String ip, String email) {
         return login(api.post("/v1/auth/login").header("X-Forwarded-For", ip), tenant.pk(), email);
     }
 
@@ -106,7 +95,7 @@ class RateLimitTest {
         register(tenant, "203.0.113.6").expect(201);
     }
 
-    private static Api.Res register(Fixtures.Tenant tenant, String ip) {
+    private Api.Res register(Fixtures.Tenant tenant, String ip) {
         return api.post("/v1/customers").header("X-Forwarded-For", ip).key(tenant.pk())
                 .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD)).send();
     }
