@@ -3,43 +3,48 @@ package dev.latchkey;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.address.AddressRoutes;
 import dev.latchkey.address.AddressService;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.audit.AuditPurger;
+import dev.latchkey.audit.AuditRoutes;
 import dev.latchkey.auth.AuthRoutes;
 import dev.latchkey.auth.AuthService;
+import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.SessionRoutes;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.auth.TokenService;
+import dev.latchkey.cart.CartRoutes;
+import dev.latchkey.cart.CartService;
 import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.cluster.LocalInvalidations;
 import dev.latchkey.cluster.PostgresInvalidations;
-import dev.latchkey.cart.CartRoutes;
-import dev.latchkey.cart.CartService;
 import dev.latchkey.config.Config;
 import dev.latchkey.config.PlatformToken;
-import dev.latchkey.credential.HashingPool;
-import dev.latchkey.credential.PasswordHasher;
-import dev.latchkey.credential.PasswordPolicy;
-import dev.latchkey.customer.CustomerExpansion;
+import dev.latchkey.credential.CommonPasswords;
 import dev.latchkey.credential.CredentialRoutes;
 import dev.latchkey.credential.CredentialService;
+import dev.latchkey.credential.HashingPool;
 import dev.latchkey.credential.PasswordChanges;
+import dev.latchkey.credential.PasswordHasher;
+import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.credential.RecoveryService;
+import dev.latchkey.customer.AdminCustomerRoutes;
+import dev.latchkey.customer.CustomerExpansion;
 import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.db.Database;
+import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.HttpServer;
 import dev.latchkey.http.Json;
 import dev.latchkey.http.Requests;
 import dev.latchkey.http.ServiceRoutes;
-import dev.latchkey.order.AdminOrderRoutes;
-import dev.latchkey.order.OrderRoutes;
-import dev.latchkey.order.OrderService;
-import dev.latchkey.privacy.AccountDeletionService;
-import dev.latchkey.privacy.ExportSection;
-import dev.latchkey.privacy.ExportService;
-import dev.latchkey.privacy.PrivacyRoutes;
+import dev.latchkey.lockout.AuditLockListener;
+import dev.latchkey.lockout.LockNoticeMail;
+import dev.latchkey.lockout.LockoutRoutes;
+import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.mail.BuiltInTemplates;
 import dev.latchkey.mail.DevMailbox;
 import dev.latchkey.mail.DevMailboxRoutes;
@@ -52,6 +57,15 @@ import dev.latchkey.mail.OutboxStore;
 import dev.latchkey.mail.OutboxWorker;
 import dev.latchkey.mail.SmtpMailer;
 import dev.latchkey.mail.TemplateStore;
+import dev.latchkey.order.AdminOrderRoutes;
+import dev.latchkey.order.OrderRoutes;
+import dev.latchkey.order.OrderService;
+import dev.latchkey.privacy.AccountDeletionService;
+import dev.latchkey.privacy.ExportSection;
+import dev.latchkey.privacy.ExportService;
+import dev.latchkey.privacy.PrivacyRoutes;
+import dev.latchkey.ratelimit.InMemoryRateLimiter;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
@@ -69,18 +83,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The whole service wired in plain code, top to bottom. Tests build it with their own config and clock. */
+/**
+ * The whole service wired in plain code, top to bottom: infrastructure, then each feature's services, then the routes.
+ * Tests build it with their own configuration and clock.
+ */
 public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
+    private static final Duration AUDIT_PURGE_FIRST = Duration.ofMinutes(1);
+    private static final Duration AUDIT_PURGE_EVERY = Duration.ofHours(1);
+
     private final Database db;
     private final Invalidations invalidations;
     private final HashingPool hashingPool;
     private final OutboxWorker outboxWorker;
+    private final AuditPurger auditPurger;
     private final Javalin server;
 
     public Application(Config config, Clock clock) {
@@ -89,68 +111,82 @@ public final class Application implements AutoCloseable {
         this.db = Database.open(config);
         String platformToken = PlatformToken.resolve(config);
         this.invalidations = config.isPostgres() ? new PostgresInvalidations(config, db) : new LocalInvalidations();
-
-        var tenants = new TenantService(db, new TenantStore(mapper), new SettingsValidator(mapper), clock,
-                invalidations);
         this.hashingPool = new HashingPool(config.hashPool().threads(), config.hashPool().queue());
-        var hasher = new PasswordHasher(config.argon2(), hashingPool);
-        var customers = new CustomerService(db, new CustomerStore(), hasher, clock);
-        var tokens = new TokenService(db, clock, invalidations);
-        var carts = new CartService(db, clock);
-        var orders = new OrderService(db, customers, clock);
-        customers.onEmailVerified(orders::attachGuestOrders);
-        var guard = new Guard(tenants, tokens, platformToken);
-        var requests = new Requests(mapper);
-        var policy = new PasswordPolicy();
+        var clientAddresses = new ClientAddresses(config.trustedProxies());
+        var requests = new Requests(mapper, clientAddresses);
+        var limits = new RateLimits(new InMemoryRateLimiter(clock), config.rateLimits(), clientAddresses);
 
+        // tenants, customers, audit
+        var audit = new AuditLog(db, mapper, clock);
+        var tenants = new TenantService(db, new TenantStore(mapper), new SettingsValidator(mapper), audit, clock,
+                invalidations);
+        this.auditPurger = new AuditPurger(audit, tenants::ids, Duration.ofDays(config.auditRetentionDays()), clock);
+        var hasher = new PasswordHasher(config.argon2(), hashingPool);
+        var policy = new PasswordPolicy(CommonPasswords.load());
+        var customers = new CustomerService(db, new CustomerStore(), hasher, audit, clock);
+        var tokens = new TokenService(db, audit, clock, invalidations);
+        var guard = new Guard(tenants, tokens, platformToken);
+
+        // mail
         DevMailbox devMailbox = config.devMailbox() ? new DevMailbox(mailer(config, clock), clock) : null;
         this.outboxWorker = new OutboxWorker(db, new OutboxStore(),
                 devMailbox != null ? devMailbox : mailer(config, clock), config.mailDelivery(), clock);
         var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), clock);
         var outbox = new Outbox(templates, new OutboxStore(), tenants, outboxWorker::wake, clock);
         var customerMail = new CustomerMail(outbox);
+
+        // log-in, lockout, carts and orders
+        var lockout = new LockoutService(db, audit,
+                List.of(new AuditLockListener(audit), new LockNoticeMail(db, customers, customerMail)), clock);
+        var authenticator = new Authenticator(customers, hasher, lockout, audit);
+        var carts = new CartService(db, clock);
+        var orders = new OrderService(db, customers, clock);
+        customers.onEmailVerified(orders::attachGuestOrders);
+        customers.onEmailVerified((h, tenantId, customerId, email) ->
+                audit.record(h, tenantId, customerId, AuditType.EMAIL_VERIFIED, null, Map.of()));
+
+        // emailed tokens: verification, recovery, credential changes
         var emailTokens = new EmailTokens(new EmailTokenStore(), clock);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
-        var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail);
+        var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
         var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
                 mapper, clock);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
-                tokens, mapper);
-        var auth = new AuthService(db, tenants, customers, tokens, carts, verification, mapper, clock);
+                tokens, mapper, audit);
+        var auth = new AuthService(db, tenants, customers, authenticator, tokens, carts, verification, audit, mapper,
+                clock);
 
-        var serviceRoutes = new ServiceRoutes(db, metrics);
-        var tenantRoutes = new TenantRoutes(guard, tenants, requests);
-        var authRoutes = new AuthRoutes(guard, auth, tenants, policy, requests, clock);
-        var cartRoutes = new CartRoutes(guard, carts, requests);
-        var orderRoutes = new OrderRoutes(guard, orders);
-        var adminOrderRoutes = new AdminOrderRoutes(guard, orders, requests);
-        var verificationRoutes = new VerificationRoutes(guard, verification, requests);
-        var credentialRoutes = new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests);
-        var templateRoutes = new MailTemplateRoutes(guard, templates, requests);
-
+        // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
         var sessions = new SessionService(db, tokens, clock);
-        var customerRoutes = new CustomerRoutes(guard, customers, requests,
-                Map.<String, CustomerExpansion>of("addresses", addresses::all));
-        var addressRoutes = new AddressRoutes(guard, addresses, requests);
-        var sessionRoutes = new SessionRoutes(guard, sessions);
-
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.get(tenant, id), mapper)),
                 ExportSection.of("consents", customers::consents),
                 ExportSection.of("addresses", addresses::all),
                 ExportSection.of("sessions", sessions::history),
                 ExportSection.of("orders", orders::allOf),
-                ExportSection.of("audit_events", (tenant, id) -> List.of())), clock);
+                ExportSection.of("audit_events", audit::allAbout)), clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail,
                 List.of(sessions::erase, addresses::erase, orders::erasePersonalData), clock);
-        var privacyRoutes = new PrivacyRoutes(guard, export, deletion);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
-                serviceRoutes::addTo, tenantRoutes::addTo, authRoutes::addTo, customerRoutes::addTo,
-                verificationRoutes::addTo, credentialRoutes::addTo, templateRoutes::addTo, addressRoutes::addTo,
-                sessionRoutes::addTo, privacyRoutes::addTo, cartRoutes::addTo, orderRoutes::addTo,
-                adminOrderRoutes::addTo));
+                new ServiceRoutes(db, metrics)::addTo,
+                new TenantRoutes(guard, tenants, requests)::addTo,
+                new AuthRoutes(guard, auth, tenants, policy, limits, requests, clock)::addTo,
+                new CustomerRoutes(guard, customers, requests,
+                        Map.<String, CustomerExpansion>of("addresses", addresses::all))::addTo,
+                new VerificationRoutes(guard, verification, requests)::addTo,
+                new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests)::addTo,
+                new AddressRoutes(guard, addresses, requests)::addTo,
+                new SessionRoutes(guard, sessions)::addTo,
+                new PrivacyRoutes(guard, export, deletion)::addTo,
+                new CartRoutes(guard, carts, requests)::addTo,
+                new OrderRoutes(guard, orders)::addTo,
+                new AdminOrderRoutes(guard, orders, requests)::addTo,
+                new AdminCustomerRoutes(guard, customers, tenants, policy, requests)::addTo,
+                new LockoutRoutes(guard, lockout, requests)::addTo,
+                new AuditRoutes(guard, audit)::addTo,
+                new MailTemplateRoutes(guard, templates, requests)::addTo));
         if (devMailbox != null) {
             log.warn("LATCHKEY_DEV_MAILBOX is on: GET /dev/mailbox shows every recent mail with its token to anyone. "
                     + "Never use it in production.");
@@ -167,6 +203,7 @@ public final class Application implements AutoCloseable {
     public Application start(int port) {
         server.start(port);
         outboxWorker.start();
+        auditPurger.start(AUDIT_PURGE_FIRST, AUDIT_PURGE_EVERY);
         return this;
     }
 
@@ -175,16 +212,23 @@ public final class Application implements AutoCloseable {
         return db;
     }
 
+    /** The retention job, for the test that runs it on demand and checks that it stops. */
+    public AuditPurger auditPurger() {
+        return auditPurger;
+    }
+
     public int port() {
         return server.port();
     }
 
+    /** Stops taking requests (those in flight finish), then the workers, then the database. */
     @Override
     public void close() {
         server.stop();
+        outboxWorker.close();
+        auditPurger.close();
         invalidations.close();
         hashingPool.close();
-        outboxWorker.close();
         db.close();
     }
 }

@@ -6,6 +6,8 @@ import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
@@ -23,15 +25,17 @@ public final class AuthRoutes {
     private final AuthService auth;
     private final TenantService tenants;
     private final PasswordPolicy policy;
+    private final RateLimits limits;
     private final Requests requests;
     private final Clock clock;
 
-    public AuthRoutes(Guard guard, AuthService auth, TenantService tenants, PasswordPolicy policy, Requests requests,
-                      Clock clock) {
+    public AuthRoutes(Guard guard, AuthService auth, TenantService tenants, PasswordPolicy policy, RateLimits limits,
+                      Requests requests, Clock clock) {
         this.guard = guard;
         this.auth = auth;
         this.tenants = tenants;
         this.policy = policy;
+        this.limits = limits;
         this.requests = requests;
         this.clock = clock;
     }
@@ -52,6 +56,7 @@ public final class AuthRoutes {
         JsonInput in = requests.body(ctx);
         in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version"));
         String email = EmailAddress.required(in, "email");
+        limits.enforce(ctx, key.tenantId(), LimitedAction.REGISTRATION, email);
         String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
         if (in.has("password_confirmation")) {
             String confirmation = in.string("password_confirmation", PasswordPolicy.MAX_LENGTH * 4).orElse("");
@@ -63,8 +68,9 @@ public final class AuthRoutes {
         String verificationUrl = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
         String cartId = in.string("cart_id", 64).orElse(null);
         if (password != null) {
-            policy.check("password", password, tenants.settings(key.tenantId()).passwordMinLength())
-                    .forEach(e -> in.reject(e.field(), e.code(), e.message()));
+            var person = new PasswordPolicy.Person(email, profile.text("first_name"), profile.text("last_name"));
+            policy.check("password", password, tenants.settings(key.tenantId()), person)
+                    .ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
         }
         in.validate();
         var signUp = auth.register(key.tenantId(), email, password, profile, verificationUrl,
@@ -91,6 +97,7 @@ public final class AuthRoutes {
         ApiKey key = guard.storefront(ctx);
         JsonInput in = requests.body(ctx);
         String email = in.required("email", EmailAddress.MAX_LENGTH);
+        limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
         String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
         String cartId = in.string("cart_id", 64).orElse(null);
         in.validate();
@@ -99,7 +106,7 @@ public final class AuthRoutes {
 
     private void refresh(Context ctx) {
         ApiKey key = guard.storefront(ctx);
-        ctx.json(auth.refresh(key.tenantId(), refreshToken(ctx)));
+        ctx.json(auth.refresh(key.tenantId(), refreshToken(ctx), requests.client(ctx)));
     }
 
     private String refreshToken(Context ctx) {
@@ -114,7 +121,7 @@ public final class AuthRoutes {
     }
 
     private void logout(Context ctx) {
-        auth.logout(guard.token(ctx));
+        auth.logout(guard.token(ctx), requests.client(ctx));
         ctx.status(204);
     }
 
@@ -140,6 +147,6 @@ public final class AuthRoutes {
 
     private void anonymousRefresh(Context ctx) {
         ApiKey key = guard.storefront(ctx);
-        ctx.json(auth.refreshAnonymous(key.tenantId(), refreshToken(ctx)));
+        ctx.json(auth.refreshAnonymous(key.tenantId(), refreshToken(ctx), requests.client(ctx)));
     }
 }

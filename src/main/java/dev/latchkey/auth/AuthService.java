@@ -1,6 +1,8 @@
 package dev.latchkey.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.cart.CartService;
 import dev.latchkey.cart.GuestCart;
 import dev.latchkey.cart.MergeStrategy;
@@ -16,6 +18,7 @@ import dev.latchkey.verification.RedirectPolicy;
 import dev.latchkey.verification.VerificationService;
 
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * Sign-up and log-in: the customer rules decide who may in, the token service opens the session and the cart service
@@ -32,21 +35,25 @@ public final class AuthService {
     private final Database db;
     private final TenantService tenants;
     private final CustomerService customers;
+    private final Authenticator authenticator;
     private final TokenService tokens;
     private final CartService carts;
     private final VerificationService verification;
+    private final AuditLog audit;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public AuthService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
-                       CartService carts, VerificationService verification, ObjectMapper mapper,
-                       Clock clock) {
+    public AuthService(Database db, TenantService tenants, CustomerService customers, Authenticator authenticator,
+                       TokenService tokens, CartService carts, VerificationService verification, AuditLog audit,
+                       ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
+        this.authenticator = authenticator;
         this.tokens = tokens;
         this.carts = carts;
         this.verification = verification;
+        this.audit = audit;
         this.mapper = mapper;
         this.clock = clock;
     }
@@ -63,7 +70,7 @@ public final class AuthService {
         boolean sendVerification = verificationUrl != null || settings.requireEmailVerification();
         String passwordHash = customers.hashPassword(password);
         var registration = db.tx(h -> {
-            var registered = customers.register(h, tenantId, settings, email, passwordHash, profile);
+            var registered = customers.register(h, tenantId, settings, email, passwordHash, profile, client);
             if (sendVerification) {
                 verification.send(h, settings, registered.customer(), linkBase);
             }
@@ -78,8 +85,11 @@ public final class AuthService {
 
     public AuthResult login(String tenantId, String email, String password, GuestCart guestCart, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
-        Customer customer = customers.authenticate(tenantId, settings, email, password);
-        return open(tenantId, settings, customer, guestCart, client);
+        Customer customer = authenticator.authenticate(tenantId, settings, email, password, client);
+        AuthResult result = open(tenantId, settings, customer, guestCart, client);
+        audit.record(tenantId, customer.id(), AuditType.LOGIN_SUCCEEDED, client,
+                Map.of("session_id", result.sessionId()));
+        return result;
     }
 
     private AuthResult open(String tenantId, TenantSettings settings, Customer customer, GuestCart guestCart,
@@ -93,8 +103,8 @@ public final class AuthService {
         return AuthResult.of(opened.issued(), CustomerView.of(customer, mapper), opened.cartId(), clock.instant());
     }
 
-    public AuthResult refresh(String tenantId, String refreshToken) {
-        Issued issued = tokens.refresh(tenantId, tenants.settings(tenantId), SessionKind.CUSTOMER, refreshToken);
+    public AuthResult refresh(String tenantId, String refreshToken, ClientInfo client) {
+        Issued issued = tokens.refresh(tenantId, tenants.settings(tenantId), SessionKind.CUSTOMER, refreshToken, client);
         return withCustomer(tenantId, issued);
     }
 
@@ -113,12 +123,15 @@ public final class AuthService {
         return AuthResult.Anonymous.of(issued, clock.instant());
     }
 
-    public AuthResult.Anonymous refreshAnonymous(String tenantId, String refreshToken) {
-        Issued issued = tokens.refresh(tenantId, tenants.settings(tenantId), SessionKind.ANONYMOUS, refreshToken);
+    public AuthResult.Anonymous refreshAnonymous(String tenantId, String refreshToken, ClientInfo client) {
+        Issued issued = tokens.refresh(tenantId, tenants.settings(tenantId), SessionKind.ANONYMOUS, refreshToken,
+                client);
         return AuthResult.Anonymous.of(issued, clock.instant());
     }
 
-    public void logout(AccessToken token) {
+    public void logout(AccessToken token, ClientInfo client) {
         tokens.revokeSession(token.tenantId(), token.sessionId());
+        audit.record(token.tenantId(), token.customerId(), AuditType.SESSION_REVOKED, client,
+                Map.of("reason", "logout", "session_id", token.sessionId()));
     }
 }

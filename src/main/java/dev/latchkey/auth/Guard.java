@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
@@ -12,6 +13,8 @@ import java.util.Optional;
  * contract's code. Routes call it first thing, so every route states its own requirement.
  */
 public final class Guard {
+    /** Response headers a storefront script may read: without this a browser hides all but a safelisted few. */
+    private static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy";
     private final TenantService tenants;
     private final TokenService tokens;
     private final String platformToken;
@@ -22,12 +25,19 @@ public final class Guard {
         this.platformToken = platformToken;
     }
 
-    /** Storefront routes: {@code X-Api-Key} with a publishable or secret key. Adds CORS for allowed origins. */
+    /**
+     * Storefront routes: {@code X-Api-Key} with a publishable or secret key. Adds CORS for allowed origins. A secret key
+     * marks the request as relayed by the merchant's back end, which may name the shopper in {@code X-Buyer-Ip}.
+     */
     public ApiKey storefront(Context ctx) {
         ApiKey key = lookup(ctx.header("X-Api-Key"));
+        if (key.kind() == ApiKey.Kind.SECRET) {
+            ClientAddresses.markRelay(ctx);
+        }
         String origin = ctx.header("Origin");
         if (origin != null && tenants.settings(key.tenantId()).allowedOrigins().contains(origin)) {
             ctx.header("Access-Control-Allow-Origin", origin);
+            ctx.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
             ctx.header("Vary", "Origin");
         }
         return key;

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.cluster.Invalidations;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
@@ -31,6 +33,7 @@ public final class TokenService {
 
     private final Database db;
     private final TokenStore store = new TokenStore();
+    private final AuditLog audit;
     private final Clock clock;
     private final Cache<String, AccessToken> cache = Caffeine.newBuilder()
             .maximumSize(200_000).expireAfterWrite(Duration.ofSeconds(30)).build();
@@ -38,8 +41,9 @@ public final class TokenService {
     private final Invalidations invalidations;
     private final AtomicLong invalidationEpoch = new AtomicLong();
 
-    public TokenService(Database db, Clock clock, Invalidations invalidations) {
+    public TokenService(Database db, AuditLog audit, Clock clock, Invalidations invalidations) {
         this.db = db;
+        this.audit = audit;
         this.clock = clock;
         this.invalidations = invalidations;
         invalidations.subscribe(this::onInvalidation);
@@ -111,7 +115,8 @@ public final class TokenService {
      * Rotates a refresh token. A token already used is theft or a race between tabs: within
      * {@code refresh_reuse_grace} seconds of its first use it yields one more pair, after that it ends the session.
      */
-    public Issued refresh(String tenantId, TenantSettings settings, SessionKind expectedKind, String rawRefresh) {
+    public Issued refresh(String tenantId, TenantSettings settings, SessionKind expectedKind, String rawRefresh,
+                          ClientInfo client) {
         if (rawRefresh == null || !rawRefresh.startsWith("rt_")) {
             throw ApiError.invalidToken();
         }
@@ -138,6 +143,8 @@ public final class TokenService {
                         stored.customerId(), now), stored.sessionId());
             }
             store.revokeSession(h, tenantId, stored.sessionId(), now);
+            audit.record(h, tenantId, stored.customerId(), AuditType.SESSION_REVOKED, client,
+                    Map.of("reason", "refresh_token_reused", "session_id", stored.sessionId()));
             return new RefreshOutcome(Result.REUSED, null, stored.sessionId());
         });
         if (outcome.result() == Result.INVALID) {

@@ -1,6 +1,14 @@
 package dev.latchkey.config;
 
+import dev.latchkey.http.IpRange;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.Quota;
+import dev.latchkey.ratelimit.RateLimitSettings;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +27,10 @@ public record Config(
         Argon2 argon2,
         HashPool hashPool,
         boolean devMailbox,
-        MailDelivery mailDelivery) {
+        MailDelivery mailDelivery,
+        List<IpRange> trustedProxies,
+        RateLimitSettings rateLimits,
+        int auditRetentionDays) {
 
     /** Password hashing threads (default: one per core) and how many checks may wait before 503. */
     public record HashPool(int threads, int queue) {
@@ -91,7 +102,22 @@ public record Config(
                         reader.integer("LATCHKEY_MAIL_POLL_MS", 1_000, 10, 60_000),
                         reader.integer("LATCHKEY_MAIL_RETRY_BASE_MS", 5_000, 10, 3_600_000),
                         reader.integer("LATCHKEY_MAIL_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),
-                        reader.integer("LATCHKEY_MAIL_MAX_ATTEMPTS", 20, 1, 1_000)));
+                        reader.integer("LATCHKEY_MAIL_MAX_ATTEMPTS", 20, 1, 1_000)),
+                reader.ranges("LATCHKEY_TRUSTED_PROXIES"),
+                rateLimits(reader),
+                reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500));
+    }
+
+    private static RateLimitSettings rateLimits(EnvReader reader) {
+        Map<LimitedAction, Quota> perIp = new EnumMap<>(LimitedAction.class);
+        Map<LimitedAction, Quota> perAccount = new EnumMap<>(LimitedAction.class);
+        for (LimitedAction action : LimitedAction.values()) {
+            reader.quota(RateLimitSettings.envName(action, true), RateLimitSettings.DEFAULTS.perIp(action))
+                    .ifPresent(quota -> perIp.put(action, quota));
+            reader.quota(RateLimitSettings.envName(action, false), RateLimitSettings.DEFAULTS.perAccount(action))
+                    .ifPresent(quota -> perAccount.put(action, quota));
+        }
+        return new RateLimitSettings(perIp, perAccount);
     }
 
     private record EnvReader(Map<String, String> env) {
@@ -119,6 +145,38 @@ public record Config(
             }
             throw new ConfigException(name + " must be a whole number from " + min + " to " + max
                     + " (got '" + raw.get() + "')");
+        }
+
+        /** A quota such as {@code 100/15m}; {@code off} turns the limit off. */
+        Optional<Quota> quota(String name, Optional<Quota> fallback) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            if (raw.get().equalsIgnoreCase("off")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Quota.parse(raw.get()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + ": " + e.getMessage() + " (got '" + raw.get() + "')");
+            }
+        }
+
+        /** Comma-separated IP addresses or CIDR blocks; empty when unset. */
+        List<IpRange> ranges(String name) {
+            List<IpRange> ranges = new ArrayList<>();
+            for (String item : optional(name).orElse("").split(",")) {
+                if (item.isBlank()) {
+                    continue;
+                }
+                try {
+                    ranges.add(IpRange.parse(item));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name + ": " + e.getMessage());
+                }
+            }
+            return List.copyOf(ranges);
         }
 
         boolean bool(String name, boolean fallback) {

@@ -1,5 +1,8 @@
 package dev.latchkey.credential;
 
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.audit.AuditLog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.TokenService;
@@ -23,6 +26,7 @@ import java.util.Map;
 
 /** A logged-in shopper changing their password or email address, and the confirmation of a new address. */
 public final class CredentialService {
+    private final AuditLog audit;
     private final Database db;
     private final TenantService tenants;
     private final CustomerService customers;
@@ -34,7 +38,8 @@ public final class CredentialService {
 
     public CredentialService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
                              CustomerMail mail, PasswordChanges passwordChanges, TokenService sessions,
-                             ObjectMapper mapper) {
+                             ObjectMapper mapper, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
@@ -46,13 +51,14 @@ public final class CredentialService {
     }
 
     /** Needs the current password (403 {@code invalid_credentials}); the presented session is the one that stays. */
-    public void changePassword(AccessToken token, String currentPassword, String newPassword) {
+    public void changePassword(AccessToken token, String currentPassword, String newPassword, ClientInfo client) {
         Customer customer = customers.get(token.tenantId(), token.customerId());
         requirePassword(customer, currentPassword);
+        passwordChanges.checkPolicy("new_password", newPassword, tenants.settings(token.tenantId()), customer);
         String passwordHash = customers.hashPassword(newPassword);
         db.tx(h -> {
             Customer locked = customers.lock(h, token.tenantId(), token.customerId()).orElseThrow();
-            passwordChanges.apply(h, locked, passwordHash, false, token.sessionId());
+            passwordChanges.apply(h, locked, passwordHash, false, token.sessionId(), client);
             return null;
         });
         sessions.evictCustomer(token.tenantId(), token.customerId());
@@ -63,7 +69,8 @@ public final class CredentialService {
      * keeps its address until the token is used. A new request withdraws the previous one's token. The per-address
      * throttle applies to the new address; a throttled request still answers 202 and sends nothing.
      */
-    public void changeEmail(AccessToken token, String newEmail, String password, String confirmationUrl) {
+    public void changeEmail(AccessToken token, String newEmail, String password, String confirmationUrl,
+                            ClientInfo client) {
         TenantSettings settings = tenants.settings(token.tenantId());
         String linkBase = RedirectPolicy.linkBase(settings, confirmationUrl, "confirmation_url");
         Customer customer = customers.get(token.tenantId(), token.customerId());
@@ -88,16 +95,19 @@ public final class CredentialService {
             mail.send(h, locked, address, MailTemplate.EMAIL_CHANGE_CONFIRM, values,
                     new SecretLink(linkBase, secret, Duration.ofSeconds(settings.verificationTtl())));
             mail.send(h, locked, locked.email(), MailTemplate.EMAIL_CHANGED_NOTICE, values, null);
+            audit.record(h, token.tenantId(), locked.id(), AuditType.EMAIL_CHANGE_REQUESTED, client, Map.of());
             return null;
         });
     }
 
     /** Uses an email-change token: the account moves to the new address, verified. */
-    public CustomerView confirmEmail(String tenantId, String rawToken) {
+    public CustomerView confirmEmail(String tenantId, String rawToken, ClientInfo client) {
         Customer changed = db.tx(h -> {
             EmailToken token = tokens.consume(h, tenantId, TokenPurpose.EMAIL_CHANGE, rawToken, null);
             Customer customer = customers.lock(h, tenantId, token.customerId()).orElseThrow(EmailTokens::invalid);
-            return customers.changeEmail(h, customer, token.email());
+            Customer moved = customers.changeEmail(h, customer, token.email());
+            audit.record(h, tenantId, customer.id(), AuditType.EMAIL_CHANGED, client, Map.of());
+            return moved;
         });
         // Cached tokens carry the old address (GET /v1/auth/token shows it): they are read again.
         sessions.evictCustomer(tenantId, changed.id());

@@ -7,6 +7,11 @@ import dev.latchkey.mail.MailTemplate;
 import dev.latchkey.verification.CustomerMail;
 import dev.latchkey.verification.EmailTokens;
 import dev.latchkey.verification.TokenPurpose;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
 import java.util.Map;
@@ -21,17 +26,35 @@ public final class PasswordChanges {
     private final EmailTokens tokens;
     private final TokenService sessions;
     private final CustomerMail mail;
+    private final PasswordPolicy policy;
+    private final LockoutService lockout;
+    private final AuditLog audit;
 
-    public PasswordChanges(CustomerService customers, EmailTokens tokens, TokenService sessions, CustomerMail mail) {
+    public PasswordChanges(CustomerService customers, EmailTokens tokens, TokenService sessions, CustomerMail mail,
+                           PasswordPolicy policy, LockoutService lockout, AuditLog audit) {
         this.customers = customers;
         this.tokens = tokens;
         this.sessions = sessions;
         this.mail = mail;
+        this.policy = policy;
+        this.lockout = lockout;
+        this.audit = audit;
+    }
+
+    /** The policy's personal-information rule needs the account, so it is checked here, once the account is known. */
+    public void checkPolicy(String field, String password, TenantSettings settings, Customer customer) {
+        policy.enforce(field, password, settings, new PasswordPolicy.Person(customer.email(),
+                customer.profile().firstName(), customer.profile().lastName()));
     }
 
     /** {@code keepSessionId} (nullable) survives; {@code emailProven} when the change came through an emailed token. */
-    public void apply(Handle h, Customer customer, String passwordHash, boolean emailProven, String keepSessionId) {
+    public void apply(Handle h, Customer customer, String passwordHash, boolean emailProven, String keepSessionId,
+                      ClientInfo client) {
         customers.setPassword(h, customer, passwordHash, emailProven);
+        lockout.clear(h, customer.tenantId(), customer.id(), LockoutService.UnlockReason.PASSWORD_RESET, client);
+        audit.record(h, customer.tenantId(), customer.id(),
+                emailProven ? AuditType.PASSWORD_RESET : AuditType.PASSWORD_CHANGED, client,
+                Map.of("other_sessions_revoked", true));
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.PASSWORD_RESET);
         sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), keepSessionId);
         mail.send(h, customer, customer.email(), MailTemplate.PASSWORD_CHANGED_NOTICE, Map.of(), null);

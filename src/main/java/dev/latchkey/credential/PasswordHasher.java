@@ -1,6 +1,7 @@
 package dev.latchkey.credential;
 
 import com.password4j.Argon2Function;
+import com.password4j.BcryptFunction;
 import com.password4j.types.Argon2;
 import dev.latchkey.config.Config;
 
@@ -8,17 +9,21 @@ import java.text.Normalizer;
 
 /**
  * Argon2id password hashing with PHC strings. Passwords are NFKC-normalised first (NIST SP 800-63B 3.1.1.2) so that the
- * same password typed on different keyboards verifies.
+ * same password typed on different keyboards verifies. Imported Argon2 (PHC) and bcrypt hashes verify too, and
+ * {@link #needsRehash} tells when a stored hash should be replaced by one with the current parameters. All hashing runs
+ * on the bounded {@link HashingPool}.
  */
 public final class PasswordHasher {
     private static final int HASH_LENGTH = 32;
 
+    private final Config.Argon2 params;
     private final Argon2Function current;
     private final HashingPool pool;
-    /** Verified when the email is unknown, so that an unknown account costs as much time as a wrong password. */
+    /** Verified when there is no usable hash, so that an unknown account costs as much time as a wrong password. */
     private final String dummyHash;
 
     public PasswordHasher(Config.Argon2 params, HashingPool pool) {
+        this.params = params;
         this.pool = pool;
         this.current = Argon2Function.getInstance(params.memoryKib(), params.iterations(), params.parallelism(),
                 HASH_LENGTH, Argon2.ID);
@@ -34,23 +39,59 @@ public final class PasswordHasher {
         return pool.run(() -> current.hash(normalised).getResult());
     }
 
-    public boolean verify(String password, String phcHash) {
-        if (phcHash == null || !phcHash.startsWith("$argon2")) {
-            return false;
+    /**
+     * Checks a password against a stored hash. The NFKC form is tried first; a hash imported from a system that did not
+     * normalise is also tried with the password as typed. A missing or unreadable hash costs the same time and fails.
+     */
+    public boolean verify(String password, String storedHash) {
+        if (HashFormat.of(storedHash).isEmpty()) {
+            return verifyDummy(password);
         }
         String normalised = normalise(password);
         return pool.run(() -> {
-            try {
-                return Argon2Function.getInstanceFromHash(phcHash).check(normalised, phcHash);
-            } catch (RuntimeException e) {
-                return false;
+            boolean ok = check(normalised, storedHash);
+            if (!normalised.equals(password)) {
+                ok |= check(password, storedHash);
             }
+            return ok;
         });
     }
 
-    /** Spends the time of one verification and always fails. */
+    /** Spends the time of one verification, including the second try {@link #verify} makes, and always fails. */
     public boolean verifyDummy(String password) {
-        verify(password, dummyHash);
-        return false;
+        String normalised = normalise(password);
+        return pool.run(() -> {
+            check(normalised, dummyHash);
+            if (!normalised.equals(password)) {
+                check(password, dummyHash);
+            }
+            return false;
+        });
+    }
+
+    private static boolean check(String password, String storedHash) {
+        try {
+            return switch (HashFormat.of(storedHash).orElseThrow()) {
+                case ARGON2 -> Argon2Function.getInstanceFromHash(storedHash).check(password, storedHash);
+                case BCRYPT -> BcryptFunction.getInstanceFromHash(storedHash).check(password, storedHash);
+            };
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True unless the hash is Argon2id with exactly the configured cost. */
+    public boolean needsRehash(String storedHash) {
+        if (HashFormat.of(storedHash).orElse(null) != HashFormat.ARGON2) {
+            return true;
+        }
+        try {
+            Argon2Function stored = Argon2Function.getInstanceFromHash(storedHash);
+            return stored.getVariant() != Argon2.ID || stored.getVersion() != Argon2Function.ARGON2_VERSION_13
+                    || stored.getMemory() != params.memoryKib() || stored.getIterations() != params.iterations()
+                    || stored.getParallelism() != params.parallelism() || stored.getOutputLength() != HASH_LENGTH;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 }

@@ -1,26 +1,98 @@
 package dev.latchkey.credential;
 
+import com.nulabinc.zxcvbn.Zxcvbn;
+import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
+import dev.latchkey.tenant.TenantSettings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * What a new password must satisfy (NIST SP 800-63B 3.1.1.2): a minimum length set by the tenant (8..64), at least
- * {@value #MAX_LENGTH} characters accepted, no composition rules. Length counts code points after NFKC.
+ * What a new password must satisfy (NIST SP 800-63B 3.1.1.2, OWASP ASVS 5.0 V6.2): the tenant's minimum length,
+ * at least {@value #MAX_LENGTH} characters accepted, no composition rules; not one of the most common passwords, not
+ * built on the account's own email or name, and a zxcvbn score of at least the tenant's {@code password_min_score}.
+ * Every check sees the NFKC form that is hashed; length counts code points.
  */
 public final class PasswordPolicy {
     public static final int MAX_LENGTH = 1024;
+    /** zxcvbn's cost grows steeply with length; a password this long has shown its strength in this prefix. */
+    static final int SCORED_PREFIX = 100;
+    private static final int MIN_PERSONAL_PART = 3;
+    private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
 
-    public List<FieldError> check(String field, String password, int minLength) {
-        List<FieldError> errors = new ArrayList<>();
+    /** Whose password it is: the parts of these a password must not contain. Any may be null. */
+    public record Person(String email, String firstName, String lastName) {
+    }
+
+    private final CommonPasswords common;
+    private final Zxcvbn zxcvbn = new Zxcvbn();
+
+    public PasswordPolicy(CommonPasswords common) {
+        this.common = common;
+    }
+
+    /** Throws 422 {@code validation_failed} naming {@code field} when the password is refused. */
+    public void enforce(String field, String password, TenantSettings settings, Person person) {
+        check(field, password, settings, person).ifPresent(error -> {
+            throw ApiError.validation(List.of(error));
+        });
+    }
+
+    /** The first reason the password is refused, or empty when it is acceptable. */
+    public Optional<FieldError> check(String field, String password, TenantSettings settings, Person person) {
         String normalised = PasswordHasher.normalise(password);
         int length = normalised.codePointCount(0, normalised.length());
+        int minLength = settings.passwordMinLength();
         if (length < minLength) {
-            errors.add(new FieldError(field, "too_short", "The password must have at least " + minLength + " characters."));
-        } else if (length > MAX_LENGTH) {
-            errors.add(new FieldError(field, "too_long", "The password may have at most " + MAX_LENGTH + " characters."));
+            return refuse(field, "too_short", "The password must have at least " + minLength + " characters.");
         }
-        return errors;
+        if (length > MAX_LENGTH) {
+            return refuse(field, "too_long", "The password may have at most " + MAX_LENGTH + " characters.");
+        }
+        if (common.contains(normalised)) {
+            return refuse(field, "too_common", "This password is one of the most commonly used; choose another.");
+        }
+        List<String> personal = personalParts(person);
+        String lower = normalised.toLowerCase(Locale.ROOT);
+        if (personal.stream().anyMatch(lower::contains)) {
+            return refuse(field, "contains_personal_info", "The password must not contain your email or name.");
+        }
+        String scored = normalised.substring(0, normalised.offsetByCodePoints(0, Math.min(length, SCORED_PREFIX)));
+        if (zxcvbn.measure(scored, personal).getScore() < settings.passwordMinScore()) {
+            return refuse(field, "too_weak", "This password is too easy to guess; a few unrelated words make a strong one.");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<FieldError> refuse(String field, String code, String message) {
+        return Optional.of(new FieldError(field, code, message));
+    }
+
+    /** The email's local part and the names, whole and split at separators; parts under three characters are ignored. */
+    static List<String> personalParts(Person person) {
+        List<String> parts = new ArrayList<>();
+        String email = person.email() == null ? null : person.email().strip();
+        String localPart = email == null || email.indexOf('@') < 0 ? email : email.substring(0, email.lastIndexOf('@'));
+        for (String value : new String[] {localPart, person.firstName(), person.lastName()}) {
+            if (value == null) {
+                continue;
+            }
+            String lower = PasswordHasher.normalise(value).toLowerCase(Locale.ROOT).strip();
+            addPart(parts, lower);
+            for (String piece : SEPARATORS.split(lower)) {
+                addPart(parts, piece);
+            }
+        }
+        return parts;
+    }
+
+    private static void addPart(List<String> parts, String part) {
+        if (part.codePointCount(0, part.length()) >= MIN_PERSONAL_PART && !parts.contains(part)) {
+            parts.add(part);
+        }
     }
 }

@@ -95,7 +95,8 @@ public final class RecoveryService {
                     .filter(c -> c.email().equals(token.email()))
                     .orElseThrow(EmailTokens::invalid);
             CustomerService.requireActive(customer);
-            passwordChanges.apply(h, customer, passwordHash, true, null);
+            passwordChanges.checkPolicy("new_password", newPassword, settings, customer);
+            passwordChanges.apply(h, customer, passwordHash, true, null, client);
             Issued issued = sessions.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
             return new Outcome(customers.lock(h, tenantId, customer.id()).orElseThrow(), issued);
         });

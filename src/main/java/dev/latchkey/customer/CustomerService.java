@@ -1,22 +1,28 @@
 package dev.latchkey.customer;
 
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.credential.HashFormat;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The rules of customer accounts: sign-up, credentials check and the shopper's own profile. */
+/** The rules of customer accounts: sign-up, the merchant's create and import, login eligibility, the own profile. */
 public final class CustomerService {
     /** What the storefront must do after sign-up before the shopper can log in, or null when nothing. */
     public record Registration(Customer customer, String nextStep) {
@@ -29,13 +35,15 @@ public final class CustomerService {
     private final Database db;
     private final CustomerStore store;
     private final PasswordHasher hasher;
+    private final AuditLog audit;
     private final Clock clock;
     private final List<EmailVerifiedListener> verifiedListeners = new CopyOnWriteArrayList<>();
 
-    public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, Clock clock) {
+    public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, AuditLog audit, Clock clock) {
         this.db = db;
         this.store = store;
         this.hasher = hasher;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -43,13 +51,52 @@ public final class CustomerService {
         return email.trim().toLowerCase(Locale.ROOT);
     }
 
-    /** Inserts the customer in the caller's transaction, so that what registration also writes commits with it. */
+    /**
+     * Inserts the customer in the caller's transaction, so that what registration also writes (the verification mail,
+     * the audit event) commits with it or not at all.
+     */
     public Registration register(Handle h, String tenantId, TenantSettings settings, String email,
-                                 String passwordHash, ProfileInput profile) {
-        Instant now = now();
+                                 String passwordHash, ProfileInput profile, ClientInfo client) {
         var status = settings.requireActivation() ? Customer.Status.PENDING_ACTIVATION : Customer.Status.ACTIVE;
-        var customer = new Customer(tenantId, Secrets.id("cus"), normaliseEmail(email), false, status,
-                passwordHash, profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
+        Customer customer = newCustomer(tenantId, email, false, status, passwordHash, profile);
+        insert(h, customer);
+        audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_REGISTERED, client, Map.of());
+        String nextStep = settings.requireEmailVerification() ? "verify_email"
+                : settings.requireActivation() ? "await_activation" : null;
+        return new Registration(customer, nextStep);
+    }
+
+    /** The merchant's create or import. Exactly one of {@code password} and {@code passwordHash} is given. */
+    public record NewCustomer(String email, boolean emailVerified, Customer.Status status, String password,
+                              String passwordHash, ProfileInput profile) {
+    }
+
+    /** Creates a customer for the merchant; an imported hash is stored as it is and upgraded at the first login. */
+    public Customer create(String tenantId, NewCustomer input, ClientInfo client) {
+        String hash = input.password() != null ? hasher.hash(input.password()) : input.passwordHash();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("by", "admin");
+        if (input.password() == null) {
+            data.put("imported_hash", HashFormat.of(hash).map(HashFormat::wire).orElse("unknown"));
+        }
+        Customer customer = newCustomer(tenantId, input.email(), input.emailVerified(), input.status(), hash,
+                input.profile());
+        return db.tx(h -> {
+            insert(h, customer);
+            audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_CREATED, client, data);
+            return customer;
+        });
+    }
+
+    private Customer newCustomer(String tenantId, String email, boolean verified, Customer.Status status, String hash,
+                                 ProfileInput profile) {
+        Instant now = now();
+        return new Customer(tenantId, Secrets.id("cus"), normaliseEmail(email), verified, status, hash,
+                profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
+    }
+
+    /** 409 {@code email_taken} when the tenant has the address already (the unique constraint decides). */
+    private void insert(Handle h, Customer customer) {
         try {
             store.insert(h, customer);
         } catch (RuntimeException e) {
@@ -58,33 +105,22 @@ public final class CustomerService {
             }
             throw e;
         }
-        String nextStep = settings.requireEmailVerification() ? "verify_email"
-                : settings.requireActivation() ? "await_activation" : null;
-        return new Registration(customer, nextStep);
     }
 
     public static ApiError emailTaken() {
         return new ApiError(409, "email_taken", "An account with this email already exists.");
     }
 
-    /**
-     * Checks email and password. Unknown email, wrong password (and, later, a locked account) fail the same way after
-     * the same work; the account's state is only revealed once the password was right.
-     */
-    public Customer authenticate(String tenantId, TenantSettings settings, String email, String password) {
-        var found = db.read(h -> store.findByEmail(h, tenantId, normaliseEmail(email)));
-        boolean ok = found.isPresent()
-                ? hasher.verify(password, found.get().passwordHash())
-                : hasher.verifyDummy(password);
-        if (!ok) {
-            throw invalidCredentials();
-        }
-        Customer customer = found.get();
+    public Optional<Customer> findByEmail(String tenantId, String email) {
+        return db.read(h -> store.findByEmail(h, tenantId, normaliseEmail(email)));
+    }
+
+    /** Only once the password was right: whether the account's state lets it log in (else the 403 of that state). */
+    public void checkCanLogIn(TenantSettings settings, Customer customer) {
         if (settings.requireEmailVerification() && !customer.emailVerified()) {
             throw new ApiError(403, "email_not_verified", "The email address has not been verified yet.");
         }
         requireActive(customer);
-        return customer;
     }
 
     /** 403 with the contract's code unless the account may log in. */
@@ -95,8 +131,17 @@ public final class CustomerService {
             case ON_HOLD -> throw new ApiError(403, "account_on_hold", "The account is on hold.");
             case DISABLED -> throw new ApiError(403, "account_disabled", "The account is disabled.");
             case ACTIVE -> {
+                // may log in
             }
         }
+    }
+
+    /**
+     * Replaces the password hash unless it changed meanwhile (a concurrent password change wins). Used to upgrade an
+     * imported or outdated hash at login; returns whether it was replaced.
+     */
+    public boolean replacePasswordHash(String tenantId, String id, String expectedHash, String newHash) {
+        return db.tx(h -> store.replacePasswordHash(h, tenantId, id, expectedHash, newHash)) == 1;
     }
 
     public static ApiError invalidCredentials() {

@@ -129,6 +129,14 @@ public final class CustomerStore {
                 .bind("tenant", tenantId).bind("id", id).execute();
     }
 
+    /** Leaves updated_at and version alone: a new hash of the same password is not a change of the customer. */
+    public int replacePasswordHash(Handle h, String tenantId, String id, String expectedHash, String newHash) {
+        return h.createUpdate("UPDATE customers SET password_hash = :hash WHERE tenant_id = :tenant AND id = :id "
+                        + "AND password_hash = :expected")
+                .bind("hash", newHash).bind("tenant", tenantId).bind("id", id).bind("expected", expectedHash)
+                .execute();
+    }
+
     private static <T extends SqlStatement<T>> T bindProfile(T statement, Customer.Profile p) {
         return statement
                 .bind("first_name", p.firstName())

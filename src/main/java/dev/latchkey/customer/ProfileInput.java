@@ -82,6 +82,11 @@ public final class ProfileInput {
         }
     }
 
+    /** The new value of a text field, or null when it is absent or cleared. */
+    public String text(String field) {
+        return get(field, null);
+    }
+
     public boolean isEmpty() {
         return changes.isEmpty();
     }

@@ -6,9 +6,11 @@ import io.javalin.http.Context;
 /** Reading the parts of a request that every route needs. */
 public final class Requests {
     private final ObjectMapper mapper;
+    private final ClientAddresses addresses;
 
-    public Requests(ObjectMapper mapper) {
+    public Requests(ObjectMapper mapper, ClientAddresses addresses) {
         this.mapper = mapper;
+        this.addresses = addresses;
     }
 
     public JsonInput body(Context ctx) {
@@ -16,7 +18,7 @@ public final class Requests {
     }
 
     public ClientInfo client(Context ctx) {
-        return new ClientInfo(ctx.ip(), ctx.userAgent());
+        return addresses.client(ctx);
     }
 
     public ObjectMapper mapper() {

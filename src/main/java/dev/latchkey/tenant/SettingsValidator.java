@@ -31,7 +31,8 @@ public final class SettingsValidator {
             Map.entry("refresh_reuse_grace", new Range(0, 300)),
             Map.entry("email_interval", new Range(0, 86_400)),
             Map.entry("lockout_threshold", new Range(1, 1_000)),
-            Map.entry("lockout_duration", new Range(1, 86_400)));
+            Map.entry("lockout_duration", new Range(1, 86_400)),
+            Map.entry("password_min_score", new Range(0, 4)));
     private static final Set<String> BOOLEANS = Set.of("require_email_verification", "require_activation",
             "deletion_requires_confirmation");
     private static final Set<String> MERGE_STRATEGIES = Set.of("merge", "replace", "keep");

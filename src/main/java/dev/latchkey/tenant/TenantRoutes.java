@@ -63,6 +63,6 @@ public final class TenantRoutes {
     private void updateSettings(Context ctx) {
         ApiKey key = guard.admin(ctx);
         JsonInput in = requests.body(ctx);
-        ctx.json(tenants.updateSettings(key.tenantId(), in.raw()));
+        ctx.json(tenants.updateSettings(key.tenantId(), in.raw(), requests.client(ctx)));
     }
 }

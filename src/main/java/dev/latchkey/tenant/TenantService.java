@@ -3,18 +3,23 @@ package dev.latchkey.tenant;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Tenants, their keys and settings. Keys and settings are read on every request, so both are cached briefly. */
@@ -26,6 +31,7 @@ public final class TenantService {
     private final Database db;
     private final TenantStore store;
     private final SettingsValidator validator;
+    private final AuditLog audit;
     private final Clock clock;
     private final Cache<String, Optional<ApiKey>> keys = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
@@ -34,11 +40,12 @@ public final class TenantService {
 
     private final Invalidations invalidations;
 
-    public TenantService(Database db, TenantStore store, SettingsValidator validator, Clock clock,
+    public TenantService(Database db, TenantStore store, SettingsValidator validator, AuditLog audit, Clock clock,
                          Invalidations invalidations) {
         this.db = db;
         this.store = store;
         this.validator = validator;
+        this.audit = audit;
         this.clock = clock;
         this.invalidations = invalidations;
         invalidations.subscribe(this::onInvalidation);
@@ -107,10 +114,18 @@ public final class TenantService {
         return tenant(tenantId).settings();
     }
 
-    public TenantSettings updateSettings(String tenantId, ObjectNode patch) {
+    /** Every tenant's id, for jobs that work tenant by tenant. */
+    public List<String> ids() {
+        return db.read(store::ids);
+    }
+
+    public TenantSettings updateSettings(String tenantId, ObjectNode patch, ClientInfo client) {
         TenantSettings updated = validator.apply(settings(tenantId), patch, "");
+        List<String> changed = new ArrayList<>();
+        patch.fieldNames().forEachRemaining(changed::add);
         db.tx(h -> {
             store.updateSettings(h, tenantId, updated, clock.instant());
+            audit.record(h, tenantId, null, AuditType.SETTINGS_CHANGED, client, Map.of("changed", changed));
             return null;
         });
         invalidations.publish(new Invalidation(Invalidation.Kind.TENANT, tenantId, ""));

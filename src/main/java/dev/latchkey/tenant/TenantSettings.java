@@ -19,11 +19,12 @@ public record TenantSettings(
         long emailInterval,
         int lockoutThreshold,
         long lockoutDuration,
-        boolean deletionRequiresConfirmation) {
+        boolean deletionRequiresConfirmation,
+        int passwordMinScore) {
 
     public static final TenantSettings DEFAULTS = new TenantSettings(
             86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900,
-            true);
+            true, 1);
 
     public TenantSettings {
         allowedOrigins = List.copyOf(allowedOrigins);

@@ -47,6 +47,10 @@ public final class TenantStore {
         return query.map((rs, ctx) -> tenant(rs)).list();
     }
 
+    public List<String> ids(Handle h) {
+        return h.createQuery("SELECT id FROM tenants ORDER BY id").mapTo(String.class).list();
+    }
+
     public void updateSettings(Handle h, String tenantId, TenantSettings settings, Instant at) {
         h.createUpdate("UPDATE tenants SET settings = :settings, updated_at = :at WHERE id = :id")
                 .bind("settings", write(settings))

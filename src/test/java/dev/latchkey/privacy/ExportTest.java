@@ -38,7 +38,8 @@ class ExportTest extends ApiTest {
         assertThat(export.path("addresses").findValuesAsText("id")).containsExactly(address);
         assertThat(export.path("addresses").get(0).path("is_default_shipping").asBoolean()).isTrue();
         assertThat(export.path("orders")).isEmpty();
-        assertThat(export.path("audit_events")).isEmpty();
+        assertThat(export.path("audit_events").findValuesAsText("type")).contains("customer.registered");
+        assertThat(export.path("audit_events").findValuesAsText("customer_id")).containsOnly(shopper.customerId());
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.latchkey.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.http.Json;
+import dev.latchkey.tenant.SettingsValidator;
+import dev.latchkey.tenant.TenantSettings;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -38,6 +41,12 @@ public final class Fixtures {
                 .send().expect(201);
         return new Tenant(res.body().path("tenant").path("id").asText(), res.str("publishable_key"),
                 res.str("secret_key"), res.body().path("tenant").path("settings"));
+    }
+
+    /** Tenant settings as a service sees them: the defaults with these changes, checked like a PATCH. */
+    public static TenantSettings settings(Map<String, Object> changes) {
+        var mapper = Json.mapper();
+        return new SettingsValidator(mapper).apply(TenantSettings.DEFAULTS, mapper.valueToTree(changes), "");
     }
 
     public static Shopper shopper(Api api, Tenant tenant) {

@@ -1,0 +1,10 @@
+package dev.latchkey.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+
+/** One recorded security event, as the admin API shows it. {@code data} holds a few details, never a secret. */
+public record AuditEvent(String id, String type, String customerId, String ip, String userAgent, JsonNode data,
+                         Instant createdAt) {
+}

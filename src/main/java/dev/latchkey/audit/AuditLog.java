@@ -1,0 +1,86 @@
+package dev.latchkey.audit;
+
+import dev.latchkey.http.Paging;
+import java.util.ArrayList;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Page;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The security event log (OWASP ASVS 5.0 V16): who did what to which account, from where and when. Callers pass a
+ * small map of details that must never hold a password, token or key. Recording inside the caller's transaction
+ * ({@link #record(Handle, String, String, AuditType, ClientInfo, Map)}) keeps the event and the change together.
+ */
+public final class AuditLog {
+    /** The data column's size; details are a few names and ids, so more means a caller put in too much. */
+    private static final int MAX_DATA_CHARS = 4096;
+
+    private final Database db;
+    private final AuditStore store;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public AuditLog(Database db, ObjectMapper mapper, Clock clock) {
+        this.db = db;
+        this.store = new AuditStore(mapper);
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** Records an event in its own transaction. {@code customerId} and {@code client} may be null. */
+    public void record(String tenantId, String customerId, AuditType type, ClientInfo client, Map<String, ?> data) {
+        db.run(h -> record(h, tenantId, customerId, type, client, data));
+    }
+
+    public void record(Handle h, String tenantId, String customerId, AuditType type, ClientInfo client,
+                       Map<String, ?> data) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("audit data must be plain values", e);
+        }
+        if (json.length() > MAX_DATA_CHARS) {
+            throw new IllegalArgumentException("audit data of " + type.wire() + " is too large");
+        }
+        store.insert(h, tenantId, Secrets.id("evt"), customerId, type, client, json, now());
+    }
+
+    /** Newest first; {@code customerId} and {@code type} filter when not null. */
+    public Page<AuditEvent> list(String tenantId, String customerId, AuditType type, Cursor before, int limit) {
+        List<AuditEvent> rows = db.read(h -> store.list(h, tenantId, customerId, type, before, limit + 1));
+        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+    }
+
+    /** Every event about the customer, newest first, for the export of their data. */
+    public List<AuditEvent> allAbout(String tenantId, String customerId) {
+        List<AuditEvent> all = new ArrayList<>();
+        Cursor before = null;
+        do {
+            Page<AuditEvent> page = list(tenantId, customerId, null, before, Paging.MAX_LIMIT);
+            all.addAll(page.data());
+            before = page.nextCursor() == null ? null : Cursor.decode(page.nextCursor());
+        } while (before != null);
+        return all;
+    }
+
+    /** Deletes the tenant's events recorded before {@code cutoff}; returns how many. */
+    public int purge(String tenantId, Instant cutoff) {
+        return db.tx(h -> store.deleteOlderThan(h, tenantId, cutoff));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

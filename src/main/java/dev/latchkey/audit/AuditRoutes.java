@@ -1,0 +1,41 @@
+package dev.latchkey.audit;
+
+import dev.latchkey.auth.Guard;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.Paging;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+/** The merchant's view of the audit log. */
+public final class AuditRoutes {
+    private static final int MAX_ID = 64;
+
+    private final Guard guard;
+    private final AuditLog audit;
+
+    public AuditRoutes(Guard guard, AuditLog audit) {
+        this.guard = guard;
+        this.audit = audit;
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/v1/admin/audit", this::list);
+    }
+
+    private void list(Context ctx) {
+        String tenantId = guard.admin(ctx).tenantId();
+        Paging paging = Paging.from(ctx);
+        String customerId = blankToNull(ctx.queryParam("customer_id"));
+        if (customerId != null && customerId.length() > MAX_ID) {
+            throw ApiError.validation("customer_id", "too_long", "customer_id must be at most " + MAX_ID + " characters.");
+        }
+        String rawType = blankToNull(ctx.queryParam("type"));
+        AuditType type = rawType == null ? null : AuditType.fromWire(rawType).orElseThrow(() ->
+                ApiError.validation("type", "invalid", "type must be one of the documented audit event types."));
+        ctx.json(audit.list(tenantId, customerId, type, paging.cursor(), paging.limit()));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

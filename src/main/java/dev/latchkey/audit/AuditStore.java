@@ -1,0 +1,71 @@
+package dev.latchkey.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Cursor;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Instant;
+import java.util.List;
+
+/** SQL for audit events. Every statement names the tenant; lists run newest first on (created_at, id). */
+final class AuditStore {
+    private final ObjectMapper mapper;
+
+    AuditStore(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    void insert(Handle h, String tenantId, String id, String customerId, AuditType type, ClientInfo client,
+                String data, Instant at) {
+        h.createUpdate("INSERT INTO audit_events (tenant_id, id, customer_id, type, ip, user_agent, data, created_at) "
+                        + "VALUES (:tenant, :id, :customer, :type, :ip, :ua, :data, :at)")
+                .bind("tenant", tenantId).bind("id", id).bind("customer", customerId).bind("type", type.wire())
+                .bind("ip", client == null ? null : client.ip())
+                .bind("ua", client == null ? null : client.userAgent())
+                .bind("data", data).bind("at", Database.ts(at))
+                .execute();
+    }
+
+    List<AuditEvent> list(Handle h, String tenantId, String customerId, AuditType type, Cursor before, int limit) {
+        var sql = new StringBuilder("SELECT * FROM audit_events WHERE tenant_id = :tenant");
+        if (customerId != null) {
+            sql.append(" AND customer_id = :customer");
+        }
+        if (type != null) {
+            sql.append(" AND type = :type");
+        }
+        if (before != null) {
+            sql.append(" AND (created_at < :at OR (created_at = :at AND id < :id))");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        var query = h.createQuery(sql.toString()).bind("tenant", tenantId).bind("limit", limit);
+        if (customerId != null) {
+            query.bind("customer", customerId);
+        }
+        if (type != null) {
+            query.bind("type", type.wire());
+        }
+        if (before != null) {
+            query.bind("at", Database.ts(before.at())).bind("id", before.id());
+        }
+        return query.map((rs, ctx) -> new AuditEvent(rs.getString("id"), rs.getString("type"),
+                rs.getString("customer_id"), rs.getString("ip"), rs.getString("user_agent"),
+                read(rs.getString("data")), Database.instant(rs, "created_at"))).list();
+    }
+
+    int deleteOlderThan(Handle h, String tenantId, Instant cutoff) {
+        return h.createUpdate("DELETE FROM audit_events WHERE tenant_id = :tenant AND created_at < :cutoff")
+                .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff)).execute();
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored audit data is JSON", e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.latchkey.audit;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The kinds of security event the audit log records. The wire names are part of the API. */
+public enum AuditType {
+    LOGIN_SUCCEEDED("login.succeeded"),
+    LOGIN_FAILED("login.failed"),
+    ACCOUNT_LOCKED("account.locked"),
+    ACCOUNT_UNLOCKED("account.unlocked"),
+    CUSTOMER_REGISTERED("customer.registered"),
+    CUSTOMER_CREATED("customer.created"),
+    PASSWORD_REHASHED("password.rehashed"),
+    PASSWORD_RESET("password.reset"),
+    PASSWORD_CHANGED("password.changed"),
+    EMAIL_VERIFIED("email.verified"),
+    EMAIL_CHANGE_REQUESTED("email.change_requested"),
+    EMAIL_CHANGED("email.changed"),
+    SESSION_REVOKED("session.revoked"),
+    SETTINGS_CHANGED("settings.changed");
+
+    private final String wire;
+
+    AuditType(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<AuditType> fromWire(String value) {
+        return Arrays.stream(values()).filter(type -> type.wire.equals(value)).findFirst();
+    }
+}

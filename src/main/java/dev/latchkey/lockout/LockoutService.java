@@ -1,0 +1,158 @@
+package dev.latchkey.lockout;
+
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.tenant.TenantSettings;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Account lockout (OWASP ASVS 5.0 V6.3.1, NIST SP 800-63B 5.2.2): {@code lockout_threshold} failed logins in a row lock
+ * the account for {@code lockout_duration}, each further lock twice as long up to a day. Only a correct password
+ * resets the failure count; while locked, even the correct password is refused. The merchant or a password reset
+ * clears everything.
+ */
+public final class LockoutService {
+    private static final Logger log = LoggerFactory.getLogger(LockoutService.class);
+    /** No customer id has this form (ids are cus_ plus 22 base62 characters). */
+    private static final String NO_CUSTOMER = "cus_-";
+
+    /** What a login attempt on a known account comes to. */
+    public enum Verdict { ALLOWED, LOCKED, WRONG_PASSWORD }
+
+    /** Who cleared a lock, as the audit log records it. */
+    public enum UnlockReason {
+        ADMIN("admin"), PASSWORD_RESET("password_reset");
+
+        private final String wire;
+
+        UnlockReason(String wire) {
+            this.wire = wire;
+        }
+    }
+
+    /** The merchant's view: {@code locked_until} only while locked; failures as they count now. */
+    public record Status(boolean locked, Instant lockedUntil, int failedAttempts, Instant lastFailureAt) {
+    }
+
+    private record Outcome(Verdict verdict, AccountLocked lockedNow) {
+    }
+
+    private final Database db;
+    private final LockoutStore store = new LockoutStore();
+    private final AuditLog audit;
+    private final List<LockListener> listeners;
+    private final Clock clock;
+
+    public LockoutService(Database db, AuditLog audit, List<LockListener> listeners, Clock clock) {
+        this.db = db;
+        this.audit = audit;
+        this.listeners = List.copyOf(listeners);
+        this.clock = clock;
+    }
+
+    /**
+     * Books one login attempt on a known account whose password has already been checked, and decides it. Listeners
+     * hear of a lock after it is stored.
+     */
+    public Verdict attempt(String tenantId, TenantSettings settings, String customerId, String email,
+                           boolean passwordOk, ClientInfo client) {
+        Instant now = now();
+        Outcome outcome = db.tx(h -> {
+            LockState stored = store.find(h, tenantId, customerId, true).orElse(null);
+            if (stored == null) {
+                return new Outcome(Verdict.WRONG_PASSWORD, null);
+            }
+            if (stored.locked(now)) {
+                if (!passwordOk) {
+                    // attempts during a lock keep the quiet period from starting, but do not lengthen the lock
+                    store.write(h, tenantId, customerId, new LockState(stored.failedAttempts(), stored.lockCount(),
+                            stored.lockedUntil(), now));
+                }
+                return new Outcome(Verdict.LOCKED, null);
+            }
+            LockState next = passwordOk ? stored.afterSuccess(now) : stored.afterFailure(now,
+                    settings.lockoutThreshold(), Duration.ofSeconds(settings.lockoutDuration()));
+            if (!next.equals(stored)) {
+                store.write(h, tenantId, customerId, next);
+            }
+            AccountLocked lockedNow = next.locked(now) ? new AccountLocked(tenantId, customerId, email,
+                    next.lockedUntil(), next.lockCount(), Duration.between(now, next.lockedUntil()).toSeconds(),
+                    client) : null;
+            return new Outcome(passwordOk ? Verdict.ALLOWED : Verdict.WRONG_PASSWORD, lockedNow);
+        });
+        if (outcome.lockedNow() != null) {
+            notifyListeners(outcome.lockedNow());
+        }
+        return outcome.verdict();
+    }
+
+    /**
+     * For a login on an email that has no account: the same transaction and locked row lookup as {@link #attempt}
+     * (which finds nothing), so that an unknown email costs what a known one does.
+     */
+    public void attemptUnknown(String tenantId) {
+        db.tx(h -> store.find(h, tenantId, NO_CUSTOMER, true));
+    }
+
+    private void notifyListeners(AccountLocked event) {
+        for (LockListener listener : listeners) {
+            try {
+                listener.locked(event);
+            } catch (RuntimeException e) {
+                log.warn("lock listener {} failed for customer {}", listener.getClass().getSimpleName(),
+                        event.customerId(), e);
+            }
+        }
+    }
+
+    public Status status(String tenantId, String customerId) {
+        Instant now = now();
+        LockState state = db.read(h -> store.find(h, tenantId, customerId, false))
+                .orElseThrow(() -> ApiError.notFound("Customer")).current(now);
+        return new Status(state.locked(now), state.lockedUntil(), state.failedAttempts(), state.lastFailureAt());
+    }
+
+    /** The merchant's unlock: clears failures and earlier locks. 404 for an id not of this tenant. */
+    public void unlock(String tenantId, String customerId, ClientInfo client) {
+        boolean found = db.tx(h -> clear(h, tenantId, customerId, UnlockReason.ADMIN, client));
+        if (!found) {
+            throw ApiError.notFound("Customer");
+        }
+    }
+
+    /**
+     * Clears the lockout inside the caller's transaction (a password reset calls this). Records the unlock when the
+     * merchant asked or when there was anything to clear. Returns false when the customer does not exist.
+     */
+    public boolean clear(Handle h, String tenantId, String customerId, UnlockReason reason, ClientInfo client) {
+        Instant now = now();
+        LockState stored = store.find(h, tenantId, customerId, true).orElse(null);
+        if (stored == null) {
+            return false;
+        }
+        LockState current = stored.current(now);
+        boolean anything = current.locked(now) || current.failedAttempts() > 0 || current.lockCount() > 0;
+        store.write(h, tenantId, customerId, new LockState(0, 0, null, stored.lastFailureAt()));
+        if (reason == UnlockReason.ADMIN || anything) {
+            audit.record(h, tenantId, customerId, AuditType.ACCOUNT_UNLOCKED, client,
+                    Map.of("by", reason.wire, "was_locked", current.locked(now)));
+        }
+        return true;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.latchkey.ratelimit;
+
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientAddresses;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Applies the quotas to a request: one call at the top of a limited route. Buckets are per tenant, so one store's
+ * traffic never throttles another's shoppers. Answers carry the IETF {@code RateLimit-Policy} and {@code RateLimit}
+ * fields (draft-ietf-httpapi-ratelimit-headers); a refusal is 429 {@code rate_limited} with {@code Retry-After}.
+ */
+public final class RateLimits {
+    private record Check(String policy, String key, Quota quota) {
+    }
+
+    private record Outcome(Check check, RateLimiter.Probe probe) {
+    }
+
+    private final RateLimiter limiter;
+    private final RateLimitSettings settings;
+    private final ClientAddresses addresses;
+
+    public RateLimits(RateLimiter limiter, RateLimitSettings settings, ClientAddresses addresses) {
+        this.limiter = limiter;
+        this.settings = settings;
+        this.addresses = addresses;
+    }
+
+    /**
+     * Counts one attempt at {@code action} against the shopper's IP and against {@code account} (an email as the
+     * caller typed it, or null when the request names none). A secret-key caller is counted by the {@code X-Buyer-Ip}
+     * it names, or not per IP at all when it names none.
+     */
+    public void enforce(Context ctx, String tenantId, LimitedAction action, String account) {
+        List<Check> checks = new ArrayList<>();
+        Optional<String> ip = addresses.shopperIp(ctx);
+        settings.perIp(action).ifPresent(quota -> ip.ifPresent(address -> checks.add(
+                new Check(action.wire() + "-ip", key(tenantId, action, "ip", address), quota))));
+        if (account != null && !account.isBlank()) {
+            String normalised = account.trim().toLowerCase(Locale.ROOT);
+            settings.perAccount(action).ifPresent(quota -> checks.add(
+                    new Check(action.wire() + "-account", key(tenantId, action, "account", normalised), quota)));
+        }
+        if (checks.isEmpty()) {
+            return;
+        }
+        String policies = checks.stream().map(RateLimits::policy).collect(Collectors.joining(", "));
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Check check : checks) {
+            var outcome = new Outcome(check, limiter.tryConsume(check.key(), check.quota()));
+            outcomes.add(outcome);
+            if (!outcome.probe().allowed()) {
+                throw refusal(outcome, policies, state(outcomes));
+            }
+        }
+        ctx.header("RateLimit-Policy", policies);
+        ctx.header("RateLimit", state(outcomes));
+    }
+
+    private static String key(String tenantId, LimitedAction action, String scope, String subject) {
+        return tenantId + '\n' + action.wire() + '\n' + scope + '\n' + subject;
+    }
+
+    private static String policy(Check check) {
+        return "\"" + check.policy() + "\";q=" + check.quota().requests() + ";w=" + check.quota().window().toSeconds();
+    }
+
+    private static String state(List<Outcome> outcomes) {
+        return outcomes.stream().map(o -> "\"" + o.check().policy() + "\";r=" + o.probe().remaining() + ";t="
+                        + (o.probe().allowed() ? o.probe().secondsUntilFull() : o.probe().secondsUntilNext()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static ApiError refusal(Outcome outcome, String policies, String state) {
+        long retryAfter = Math.max(1, outcome.probe().secondsUntilNext());
+        return new ApiError(429, "rate_limited", "Too many attempts; try again in " + retryAfter + " seconds.")
+                .withHeader("Retry-After", Long.toString(retryAfter))
+                .withHeader("RateLimit-Policy", policies)
+                .withHeader("RateLimit", state);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.latchkey.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AuditLogTest extends ApiTest {
+    private JsonNode list(Fixtures.Tenant tenant, String query) {
+        return api.get("/v1/admin/audit" + query).bearer(tenant.sk()).send().expect(200).body();
+    }
+
+    private Api.Res login(Fixtures.Shopper shopper, String password, String userAgent) {
+        return api.post("/v1/auth/login").key(shopper.tenant().pk()).header("User-Agent", userAgent)
+                .body(Map.of("email", shopper.email(), "password", password)).send();
+    }
+
+    @Test
+    void loginSuccessAndFailureRecordedWithIpUserAgentAndTime() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        Instant before = server.clock.instant().minusSeconds(1);
+        login(shopper, "wrong password here", "AuditTest/1.0").expect(401);
+        var ok = login(shopper, shopper.password(), "AuditTest/2.0").expect(200);
+
+        JsonNode failed = list(tenant, "?type=login.failed&customer_id=" + shopper.customerId()).path("data").get(0);
+        assertThat(failed.path("id").asText()).startsWith("evt_");
+        assertThat(failed.path("customer_id").asText()).isEqualTo(shopper.customerId());
+        assertThat(failed.path("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(failed.path("user_agent").asText()).isEqualTo("AuditTest/1.0");
+        assertThat(failed.path("data").path("reason").asText()).isEqualTo("wrong_password");
+        assertThat(Instant.parse(failed.path("created_at").asText())).isAfter(before);
+
+        JsonNode succeeded = list(tenant, "?type=login.succeeded").path("data").get(0);
+        assertThat(succeeded.path("user_agent").asText()).isEqualTo("AuditTest/2.0");
+        assertThat(succeeded.path("data").path("session_id").asText()).isEqualTo(ok.str("session_id"));
+        assertThat(list(tenant, "?type=customer.registered").path("data").get(0).path("customer_id").asText())
+                .isEqualTo(shopper.customerId());
+    }
+
+    @Test
+    void loginWhenEmailUnknownThenFailureRecordedWithoutCustomerOrEmail() {
+        var tenant = Fixtures.tenant(api);
+        String email = Fixtures.uniqueEmail();
+        api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", email, "password", "Secret-Typed-Here"))
+                .send().expect(401, "invalid_credentials");
+        var res = api.get("/v1/admin/audit?type=login.failed").bearer(tenant.sk()).send().expect(200);
+        JsonNode event = res.body().path("data").get(0);
+        assertThat(event.path("customer_id").isNull()).isTrue();
+        assertThat(event.path("data").path("reason").asText()).isEqualTo("unknown_email");
+        assertThat(res.raw()).doesNotContain(email).doesNotContain("Secret-Typed-Here");
+    }
+
+    @Test
+    void auditLogWhenSessionsComeAndGoThenHoldsNoSecrets() {
+        var tenant = Fixtures.tenant(api, Map.of("refresh_reuse_grace", 0));
+        var shopper = Fixtures.shopper(api, tenant);
+        var login = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        var refreshed = api.post("/v1/auth/refresh").key(tenant.pk())
+                .body(Map.of("refresh_token", login.refreshToken())).send().expect(200);
+        api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", login.refreshToken())).send()
+                .expect(401, "refresh_token_reused");
+        api.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
+
+        var res = api.get("/v1/admin/audit?limit=100").bearer(tenant.sk()).send().expect(200);
+        for (String secret : List.of(shopper.password(), shopper.accessToken(), shopper.refreshToken(),
+                login.accessToken(), login.refreshToken(), refreshed.str("access_token"), tenant.sk(), tenant.pk())) {
+            assertThat(res.raw()).doesNotContain(secret);
+        }
+        List<String> reasons = list(tenant, "?type=session.revoked").path("data").findValuesAsText("reason");
+        assertThat(reasons).containsExactlyInAnyOrder("refresh_token_reused", "logout");
+        JsonNode reuse = list(tenant, "?type=session.revoked").path("data").findParents("reason").stream()
+                .filter(d -> d.path("reason").asText().equals("refresh_token_reused")).findFirst().orElseThrow();
+        assertThat(reuse.path("session_id").asText()).isEqualTo(login.sessionId());
+    }
+
+    @Test
+    void listWhenFilteredThenOnlyMatchingEventsOfThatCustomer() {
+        var tenant = Fixtures.tenant(api);
+        var first = Fixtures.shopper(api, tenant);
+        var second = Fixtures.shopper(api, tenant);
+        login(first, "wrong password here", "t").expect(401);
+        login(second, second.password(), "t").expect(200);
+
+        JsonNode ofFirst = list(tenant, "?customer_id=" + first.customerId()).path("data");
+        assertThat(ofFirst.findValuesAsText("customer_id")).containsOnly(first.customerId());
+        assertThat(ofFirst.findValuesAsText("type")).containsExactlyInAnyOrder("login.failed", "customer.registered");
+        JsonNode succeeded = list(tenant, "?type=login.succeeded").path("data");
+        assertThat(succeeded.findValuesAsText("customer_id")).containsExactly(second.customerId());
+        assertThat(list(tenant, "?type=login.succeeded&customer_id=" + first.customerId()).path("data")).isEmpty();
+    }
+
+    @Test
+    void listWhenAnotherTenantAsksThenItSeesNoneOfThem() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        var other = Fixtures.tenant(api);
+        assertThat(list(other, "").path("data")).isEmpty();
+        assertThat(list(other, "?customer_id=" + shopper.customerId()).path("data")).isEmpty();
+    }
+
+    @Test
+    void listPagesNewestFirstWithCursor() {
+        var tenant = Fixtures.tenant(api);
+        for (int i = 0; i < 5; i++) {
+            api.post("/v1/auth/login").key(tenant.pk())
+                    .body(Map.of("email", Fixtures.uniqueEmail(), "password", "whatever it is")).send().expect(401);
+            server.clock.advance(java.time.Duration.ofMillis(5));
+        }
+        List<String> ids = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = list(tenant, "?type=login.failed&limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            page.path("data").forEach(e -> {
+                ids.add(e.path("id").asText());
+                times.add(Instant.parse(e.path("created_at").asText()));
+            });
+            cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(3);
+        assertThat(new HashSet<>(ids)).hasSize(5);
+        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    }
+
+    @Test
+    void listWhenQueryInvalidThen422() {
+        var tenant = Fixtures.tenant(api);
+        api.get("/v1/admin/audit?type=login.exploded").bearer(tenant.sk()).send().expect(422, "validation_failed");
+        api.get("/v1/admin/audit?cursor=not-a-cursor").bearer(tenant.sk()).send().expect(422, "validation_failed");
+        api.get("/v1/admin/audit?limit=0").bearer(tenant.sk()).send().expect(422, "validation_failed");
+        api.get("/v1/admin/audit?limit=101").bearer(tenant.sk()).send().expect(422, "validation_failed");
+        api.get("/v1/admin/audit?customer_id=" + "c".repeat(65)).bearer(tenant.sk()).send()
+                .expect(422, "validation_failed");
+    }
+
+    @Test
+    void listWhenNotTheSecretKeyThenRefused() {
+        var tenant = Fixtures.tenant(api);
+        api.get("/v1/admin/audit").bearer(tenant.pk()).send().expect(403, "insufficient_scope");
+        api.get("/v1/admin/audit").send().expect(401, "invalid_api_key");
+        api.get("/v1/admin/audit").key(tenant.sk()).send().expect(401, "invalid_api_key");
+    }
+
+    @Test
+    void settingsChangeIsRecordedAsAnAdminAction() {
+        var tenant = Fixtures.tenant(api);
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).header("User-Agent", "merchant-backend/3")
+                .body(Map.of("lockout_threshold", 5, "password_min_score", 2)).send().expect(200);
+        JsonNode event = list(tenant, "?type=settings.changed").path("data").get(0);
+        assertThat(event.path("customer_id").isNull()).isTrue();
+        assertThat(event.path("user_agent").asText()).isEqualTo("merchant-backend/3");
+        List<String> changed = new ArrayList<>();
+        event.path("data").path("changed").forEach(n -> changed.add(n.asText()));
+        assertThat(changed).containsExactlyInAnyOrder("lockout_threshold", "password_min_score");
+    }
+}

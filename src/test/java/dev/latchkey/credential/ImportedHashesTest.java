@@ -1,0 +1,44 @@
+package dev.latchkey.credential;
+
+import dev.latchkey.http.FieldError;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ImportedHashesTest {
+    private static String code(String hash) {
+        return ImportedHashes.problem("password_hash", hash).map(FieldError::code).orElse("ok");
+    }
+
+    @Test
+    void problemWhenKnownAffordableFormatThenNone() {
+        assertThat(code("$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("ok");
+        assertThat(code("$2y$12$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("ok");
+        assertThat(code("$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG")).isEqualTo("ok");
+        var hasher = new PasswordHasher(dev.latchkey.config.Config.Argon2.OWASP, new HashingPool(1, 8));
+        assertThat(code(hasher.hash("x"))).isEqualTo("ok");
+    }
+
+    @Test
+    void problemWhenUnknownFormatThenUnsupported() {
+        for (String hash : new String[] {"5f4dcc3b5aa765d61d8327deb882cf99", "plain text",
+                "$pbkdf2-sha256$29000$N2YuJWmw$5tQ2Vc5Jn1b8w3b4Zl2o8F4b1Qk7Yp3d1s6c5b4a3Zq",
+                "$2x$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",
+                "$2a$05$tooShort", "$argon2id$v=19$m=65536$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                "$1$saltsalt$qjXMvbEw8oaL.CzflDugX/"}) {
+            assertThat(code(hash)).as(hash).isEqualTo("unsupported_hash_format");
+        }
+    }
+
+    @Test
+    void problemWhenCostBeyondWhatALoginAffordsThenOutOfRange() {
+        assertThat(code("$2b$15$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("out_of_range");
+        assertThat(code("$2b$03$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("out_of_range");
+        assertThat(code("$argon2id$v=19$m=1048576,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"))
+                .isEqualTo("out_of_range");
+        assertThat(code("$argon2id$v=19$m=65536,t=99,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"))
+                .isEqualTo("out_of_range");
+        assertThat(code("$argon2id$v=19$m=65536,t=2,p=0$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"))
+                .isEqualTo("out_of_range");
+    }
+}

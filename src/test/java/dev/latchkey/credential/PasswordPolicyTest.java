@@ -1,0 +1,77 @@
+package dev.latchkey.credential;
+
+import dev.latchkey.http.FieldError;
+import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+class PasswordPolicyTest {
+    private static final PasswordPolicy POLICY = new PasswordPolicy(CommonPasswords.load());
+    private static final PasswordPolicy.Person NOBODY = new PasswordPolicy.Person(null, null, null);
+    private static final TenantSettings DEFAULTS = TenantSettings.DEFAULTS;
+
+    private static String code(String password, PasswordPolicy.Person person) {
+        return POLICY.check("password", password, DEFAULTS, person).map(FieldError::code).orElse("ok");
+    }
+
+    @Test
+    void checkWhenLongUncommonAndUnrelatedThenAccepted() {
+        assertThat(code("correct horse battery staple", NOBODY)).isEqualTo("ok");
+        assertThat(code("x7!".repeat(86), NOBODY)).isEqualTo("ok");
+    }
+
+    @Test
+    void checkCountsCodePointsOfTheNormalisedForm() {
+        assertThat(code("🐈🐈🐈🐈🐈🐈🐈", NOBODY)).isEqualTo("too_short");
+        assertThat(code("🐈🐕🐁🦜🐍🦔🦦🦩", NOBODY)).isEqualTo("ok");
+        assertThat(code("a".repeat(PasswordPolicy.MAX_LENGTH + 1), NOBODY)).isEqualTo("too_long");
+    }
+
+    @Test
+    void checkWhenCommonInAnyCaseOrWidthThenTooCommon() {
+        assertThat(code("football", NOBODY)).isEqualTo("too_common");
+        assertThat(code("FootBall", NOBODY)).isEqualTo("too_common");
+        assertThat(code("ｆｏｏｔｂａｌｌ", NOBODY)).isEqualTo("too_common");
+    }
+
+    @Test
+    void personalPartsSplitEmailAndNamesAndIgnoreShortParts() {
+        var person = new PasswordPolicy.Person("Jean-Luc.Picard+shop@example.com", "Jean-Luc", "Li");
+        assertThat(PasswordPolicy.personalParts(person))
+                .containsExactly("jean-luc.picard+shop", "jean", "luc", "picard", "shop", "jean-luc");
+    }
+
+    @Test
+    void checkWhenPasswordContainsEmailOrNameThenContainsPersonalInfo() {
+        var person = new PasswordPolicy.Person("marguerite.k@example.com", "Bartholomew", "Oyelaran");
+        assertThat(code("marguerite rides a purple tandem", person)).isEqualTo("contains_personal_info");
+        assertThat(code("tandem-BARTHOLOMEW-purple", person)).isEqualTo("contains_personal_info");
+        assertThat(code("purple oyelaran tandem", person)).isEqualTo("contains_personal_info");
+        assertThat(code("purple kangaroo tandem", person)).isEqualTo("ok");
+    }
+
+    @Test
+    void checkWhenScoreBelowTenantMinimumThenTooWeak() {
+        assertThat(code("aaaaaaaaaaaa", NOBODY)).isEqualTo("too_weak");
+        var strict = withMinScore(3);
+        assertThat(POLICY.check("password", "summer2024!", strict, NOBODY)).map(FieldError::code).contains("too_weak");
+        assertThat(POLICY.check("password", "summer2024!", DEFAULTS, NOBODY)).isEmpty();
+        assertThat(POLICY.check("password", "aaaaaaaaaaaa", withMinScore(0), NOBODY)).isEmpty();
+    }
+
+    @Test
+    void checkWhenPasswordVeryLongThenScoredQuickly() {
+        String longest = "ab1!".repeat(PasswordPolicy.MAX_LENGTH / 4);
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThat(code(longest, NOBODY)).isEqualTo("ok"));
+    }
+
+    private static TenantSettings withMinScore(int score) {
+        return Fixtures.settings(Map.of("password_min_score", score));
+    }
+}
