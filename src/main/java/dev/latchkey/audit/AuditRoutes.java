@@ -1,6 +1,7 @@
 package dev.latchkey.audit;
 
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Paging;
 import io.javalin.http.Context;
@@ -23,7 +24,7 @@ public final class AuditRoutes {
     }
 
     private void list(Context ctx) {
-        String tenantId = guard.admin(ctx).tenantId();
+        String tenantId = guard.admin(ctx, Permission.VIEW_AUDIT).tenantId();
         Paging paging = Paging.from(ctx);
         String customerId = blankToNull(ctx.queryParam("customer_id"));
         if (customerId != null && customerId.length() > MAX_ID) {

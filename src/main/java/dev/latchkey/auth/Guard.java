@@ -18,11 +18,13 @@ public final class Guard {
     private final TenantService tenants;
     private final TokenService tokens;
     private final String platformToken;
+    private final StaffTokens staff;
 
-    public Guard(TenantService tenants, TokenService tokens, String platformToken) {
+    public Guard(TenantService tenants, TokenService tokens, String platformToken, StaffTokens staff) {
         this.tenants = tenants;
         this.tokens = tokens;
         this.platformToken = platformToken;
+        this.staff = staff;
     }
 
     /**
@@ -84,13 +86,26 @@ public final class Guard {
         return value.isEmpty() ? null : value;
     }
 
-    /** Admin routes: {@code Authorization: Bearer sk_...}. */
-    public ApiKey admin(Context ctx) {
-        ApiKey key = lookup(bearer(ctx));
-        if (key.kind() != ApiKey.Kind.SECRET) {
-            throw ApiError.insufficientScope("Admin routes need the secret key (sk_), not the publishable key.");
+    /**
+     * Admin routes: {@code Authorization: Bearer sk_...} (acting as owner) or a staff session {@code stf_...}. A valid
+     * caller without the permission gets 403 {@code insufficient_scope}; a publishable key too.
+     */
+    public AdminPrincipal admin(Context ctx, Permission permission) {
+        String raw = bearer(ctx);
+        AdminPrincipal principal;
+        if (raw != null && raw.startsWith("stf_")) {
+            principal = staff.authenticate(raw).orElseThrow(ApiError::invalidToken);
+        } else {
+            ApiKey key = lookup(raw);
+            if (key.kind() != ApiKey.Kind.SECRET) {
+                throw ApiError.insufficientScope("Admin routes need the secret key (sk_), not the publishable key.");
+            }
+            principal = AdminPrincipal.secretKey(key.tenantId());
         }
-        return key;
+        if (!principal.can(permission)) {
+            throw ApiError.insufficientScope("The " + principal.role().wire() + " role may not do this.");
+        }
+        return principal;
     }
 
     /** Platform routes: the operator's token, compared in constant time. */

@@ -1,6 +1,7 @@
 package dev.latchkey.customer;
 
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.credential.ImportedHashes;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.http.JsonInput;
@@ -41,7 +42,7 @@ public final class AdminCustomerRoutes {
     }
 
     private void create(Context ctx) {
-        String tenantId = guard.admin(ctx).tenantId();
+        String tenantId = guard.admin(ctx, Permission.EDIT_CUSTOMERS).tenantId();
         JsonInput in = requests.body(ctx);
         in.rejectPresent(READ_ONLY);
         String email = EmailAddress.required(in, "email");

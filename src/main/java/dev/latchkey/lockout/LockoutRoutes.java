@@ -1,6 +1,7 @@
 package dev.latchkey.lockout;
 
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -23,12 +24,12 @@ public final class LockoutRoutes {
     }
 
     private void status(Context ctx) {
-        String tenantId = guard.admin(ctx).tenantId();
+        String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
         ctx.json(lockout.status(tenantId, ctx.pathParam("id")));
     }
 
     private void unlock(Context ctx) {
-        String tenantId = guard.admin(ctx).tenantId();
+        String tenantId = guard.admin(ctx, Permission.RESET_LOCKOUTS).tenantId();
         lockout.unlock(tenantId, ctx.pathParam("id"), requests.client(ctx));
         ctx.status(204);
     }

@@ -1,6 +1,8 @@
 package dev.latchkey.mail;
 
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Page;
@@ -31,17 +33,17 @@ public final class MailTemplateRoutes {
     }
 
     private void list(Context ctx) {
-        ApiKey key = guard.admin(ctx);
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_TEMPLATES);
         ctx.json(new Page<>(templates.list(key.tenantId()), null));
     }
 
     private void get(Context ctx) {
-        ApiKey key = guard.admin(ctx);
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_TEMPLATES);
         ctx.json(templates.get(key.tenantId(), template(ctx), ctx.pathParam("language")));
     }
 
     private void put(Context ctx) {
-        ApiKey key = guard.admin(ctx);
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_TEMPLATES);
         MailTemplate template = template(ctx);
         JsonInput in = requests.body(ctx);
         String subject = in.required("subject", MailTemplates.MAX_SUBJECT);
@@ -52,7 +54,7 @@ public final class MailTemplateRoutes {
     }
 
     private void delete(Context ctx) {
-        ApiKey key = guard.admin(ctx);
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_TEMPLATES);
         templates.delete(key.tenantId(), template(ctx), ctx.pathParam("language"));
         ctx.status(204);
     }

@@ -1,6 +1,8 @@
 package dev.latchkey.order;
 
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
@@ -32,18 +34,18 @@ public final class AdminOrderRoutes {
     }
 
     private void create(Context ctx) {
-        ApiKey key = guard.admin(ctx);
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_ORDERS);
         NewOrder order = OrderInput.read(requests.body(ctx));
         ctx.status(201).json(orders.create(key.tenantId(), order));
     }
 
     private void get(Context ctx) {
-        ApiKey key = guard.admin(ctx);
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_ORDERS);
         ctx.json(orders.get(key.tenantId(), ctx.pathParam("number")));
     }
 
     private void update(Context ctx) {
-        ApiKey key = guard.admin(ctx);
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_ORDERS);
         JsonInput in = requests.body(ctx);
         in.rejectPresent(FIXED);
         OrderStatus status = OrderInput.status(in);

@@ -1,6 +1,8 @@
 package dev.latchkey.tenant;
 
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
@@ -57,11 +59,11 @@ public final class TenantRoutes {
     }
 
     private void settings(Context ctx) {
-        ctx.json(tenants.settings(guard.admin(ctx).tenantId()));
+        ctx.json(tenants.settings(guard.admin(ctx, Permission.MANAGE_SETTINGS).tenantId()));
     }
 
     private void updateSettings(Context ctx) {
-        ApiKey key = guard.admin(ctx);
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_SETTINGS);
         JsonInput in = requests.body(ctx);
         ctx.json(tenants.updateSettings(key.tenantId(), in.raw(), requests.client(ctx)));
     }

@@ -1,0 +1,39 @@
+package dev.latchkey.auth;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Who is calling an admin route: the tenant's secret key (acting as owner) or a staff member's session. Support staff
+ * may look at customers and help them (unlock, end sessions, resend verification), not change settings, keys or
+ * delete anyone.
+ */
+public record AdminPrincipal(String tenantId, Role role, String staffId) {
+    public enum Role {
+        OWNER(EnumSet.allOf(Permission.class)),
+        SUPPORT(EnumSet.of(Permission.VIEW_CUSTOMERS, Permission.RESET_LOCKOUTS, Permission.REVOKE_SESSIONS,
+                Permission.RESEND_VERIFICATION, Permission.VIEW_AUDIT));
+
+        private final Set<Permission> permissions;
+
+        Role(Set<Permission> permissions) {
+            this.permissions = permissions;
+        }
+
+        public boolean can(Permission permission) {
+            return permissions.contains(permission);
+        }
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+
+    public static AdminPrincipal secretKey(String tenantId) {
+        return new AdminPrincipal(tenantId, Role.OWNER, null);
+    }
+
+    public boolean can(Permission permission) {
+        return role.can(permission);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.latchkey.auth;
+
+/** What an admin caller may do. The secret key and an owner may do everything; support staff a listed few. */
+public enum Permission {
+    VIEW_CUSTOMERS, EDIT_CUSTOMERS, DELETE_CUSTOMERS, RESET_LOCKOUTS, REVOKE_SESSIONS, RESEND_VERIFICATION,
+    VIEW_AUDIT, MANAGE_SETTINGS, MANAGE_API_KEYS, MANAGE_STAFF, MANAGE_ORDERS, MANAGE_TEMPLATES
+}
