@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -37,7 +36,9 @@ public final class TokenService {
     private final Clock clock;
     private final Cache<String, AccessToken> cache = Caffeine.newBuilder()
             .maximumSize(200_000).expireAfterWrite(Duration.ofSeconds(30)).build();
-    private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
+    /** When each session's last_used_at was last written; bounded, and an entry older than the interval is moot. */
+    private final Cache<String, Instant> lastTouched = Caffeine.newBuilder()
+            .maximumSize(200_000).expireAfterWrite(TOUCH_INTERVAL.multipliedBy(2)).build();
     private final Invalidations invalidations;
     private final AtomicLong invalidationEpoch = new AtomicLong();
 
@@ -104,7 +105,7 @@ public final class TokenService {
     }
 
     private void touch(AccessToken token, Instant now) {
-        Instant last = lastTouched.get(token.sessionId());
+        Instant last = lastTouched.getIfPresent(token.sessionId());
         if (last == null || last.plus(TOUCH_INTERVAL).isBefore(now)) {
             lastTouched.put(token.sessionId(), now);
             db.run(h -> store.touchSession(h, token.tenantId(), token.sessionId(), now.truncatedTo(ChronoUnit.MILLIS)));

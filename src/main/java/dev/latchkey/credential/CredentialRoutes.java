@@ -5,6 +5,8 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
@@ -16,6 +18,7 @@ import java.util.Map;
 
 /** Password recovery, password change, email change and its confirmation. */
 public final class CredentialRoutes {
+    private final RateLimits limits;
     private static final int MAX_PASSWORD = PasswordPolicy.MAX_LENGTH * 4;
 
     private final Guard guard;
@@ -26,7 +29,8 @@ public final class CredentialRoutes {
     private final Requests requests;
 
     public CredentialRoutes(Guard guard, RecoveryService recovery, CredentialService credentials, TenantService tenants,
-                            PasswordPolicy policy, Requests requests) {
+                            PasswordPolicy policy, Requests requests, RateLimits limits) {
+        this.limits = limits;
         this.guard = guard;
         this.recovery = recovery;
         this.credentials = credentials;
@@ -49,6 +53,7 @@ public final class CredentialRoutes {
         String email = EmailAddress.required(in, "email");
         String url = in.string("redirect_url", RedirectPolicy.MAX_URL).orElse(null);
         in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.RECOVERY, email);
         recovery.forgot(key.tenantId(), email, url);
         ctx.status(202).json(Map.of("message",
                 "If an account exists for this address, an email with a link to reset the password is on its way."));
@@ -66,6 +71,7 @@ public final class CredentialRoutes {
             }
         });
         in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.VERIFICATION, null);
         ctx.json(recovery.reset(key.tenantId(), token, password, requests.client(ctx)));
     }
 
@@ -75,6 +81,8 @@ public final class CredentialRoutes {
         String current = in.required("current_password", MAX_PASSWORD);
         String password = newPassword(in, token.tenantId(), "new_password");
         in.validate();
+        // the current password can be guessed here as at log-in
+        limits.enforce(ctx, token.tenantId(), LimitedAction.LOGIN, token.email());
         credentials.changePassword(token, current, password, requests.client(ctx));
         ctx.status(204);
     }
@@ -86,6 +94,7 @@ public final class CredentialRoutes {
         String password = in.required("password", MAX_PASSWORD);
         String url = in.string("confirmation_url", RedirectPolicy.MAX_URL).orElse(null);
         in.validate();
+        limits.enforce(ctx, token.tenantId(), LimitedAction.LOGIN, token.email());
         credentials.changeEmail(token, email, password, url, requests.client(ctx));
         ctx.status(202).json(Map.of("message", "A confirmation link is on its way to the new address; the account "
                 + "keeps its current address until it is used."));
@@ -96,6 +105,7 @@ public final class CredentialRoutes {
         JsonInput in = requests.body(ctx);
         String token = in.required("token", VerificationRoutes.MAX_TOKEN);
         in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.VERIFICATION, null);
         ctx.json(Map.of("customer", credentials.confirmEmail(key.tenantId(), token, requests.client(ctx))));
     }
 

@@ -4,6 +4,8 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.ApiKey;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -17,11 +19,13 @@ public final class VerificationRoutes {
 
     private final Guard guard;
     private final VerificationService verification;
+    private final RateLimits limits;
     private final Requests requests;
 
-    public VerificationRoutes(Guard guard, VerificationService verification, Requests requests) {
+    public VerificationRoutes(Guard guard, VerificationService verification, RateLimits limits, Requests requests) {
         this.guard = guard;
         this.verification = verification;
+        this.limits = limits;
         this.requests = requests;
     }
 
@@ -36,6 +40,7 @@ public final class VerificationRoutes {
         String token = in.required("token", MAX_TOKEN);
         String email = in.string("email", EmailAddress.MAX_LENGTH).orElse(null);
         in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.VERIFICATION, email);
         ctx.json(Map.of("customer", verification.verify(key.tenantId(), token, email)));
     }
 
@@ -45,6 +50,7 @@ public final class VerificationRoutes {
         String email = EmailAddress.required(in, "email");
         String url = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
         in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.RECOVERY, email);
         verification.resend(key.tenantId(), email, url);
         ctx.status(202).json(Map.of("message",
                 "If this address belongs to an account that is not verified yet, a verification email is on its way."));

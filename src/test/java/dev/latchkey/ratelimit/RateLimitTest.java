@@ -23,7 +23,9 @@ class RateLimitTest {
             "LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "3/60",
             "LATCHKEY_RATE_LIMIT_LOGIN_PER_ACCOUNT", "5/1m",
             "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_IP", "2/1h",
-            "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_ACCOUNT", "off"));
+            "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_ACCOUNT", "off",
+            "LATCHKEY_RATE_LIMIT_RECOVERY_PER_ACCOUNT", "2/1h",
+            "LATCHKEY_RATE_LIMIT_VERIFICATION_PER_IP", "2/1h"));
     private final TestServer server = OWN.server();
     private final Api api = OWN.api();
 
@@ -191,5 +193,32 @@ class RateLimitTest {
         var event = api.get("/v1/admin/audit?type=session.revoked").bearer(tenant.sk()).send().expect(200)
                 .body().path("data").get(0);
         assertThat(event.path("ip").asText()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void forgotWhenAccountQuotaSpentThen429WhateverTheIp() {
+        var tenant = Fixtures.tenant(api);
+        String email = Fixtures.uniqueEmail();
+        for (int i = 1; i <= 2; i++) {
+            api.post("/v1/auth/password/forgot").header("X-Forwarded-For", "192.0.2." + i).key(tenant.pk())
+                    .body(Map.of("email", email)).send().expect(202);
+        }
+        var refused = api.post("/v1/auth/password/forgot").header("X-Forwarded-For", "192.0.2.9").key(tenant.pk())
+                .body(Map.of("email", email)).send().expect(429, "rate_limited");
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        api.post("/v1/auth/verify-email/resend").header("X-Forwarded-For", "192.0.2.9").key(tenant.pk())
+                .body(Map.of("email", email)).send().expect(429, "rate_limited");
+    }
+
+    @Test
+    void emailedTokenGuessingWhenIpQuotaSpentThen429() {
+        var tenant = Fixtures.tenant(api);
+        for (int i = 0; i < 2; i++) {
+            api.post("/v1/auth/verify-email").header("X-Forwarded-For", "192.0.2.77").key(tenant.pk())
+                    .body(Map.of("token", "et_guess" + i)).send().expect(400, "invalid_token");
+        }
+        api.post("/v1/auth/password/reset").header("X-Forwarded-For", "192.0.2.77").key(tenant.pk())
+                .body(Map.of("token", "et_guess", "new_password", "a perfectly fine passphrase"))
+                .send().expect(429, "rate_limited");
     }
 }
