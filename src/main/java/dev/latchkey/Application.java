@@ -65,7 +65,9 @@ import dev.latchkey.privacy.ExportSection;
 import dev.latchkey.privacy.ExportService;
 import dev.latchkey.privacy.PrivacyRoutes;
 import dev.latchkey.ratelimit.InMemoryRateLimiter;
+import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.ratelimit.RateLimits;
+import dev.latchkey.ratelimit.RedisRateLimiter;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
@@ -104,6 +106,7 @@ public final class Application implements AutoCloseable {
     private final HashingPool hashingPool;
     private final OutboxWorker outboxWorker;
     private final AuditPurger auditPurger;
+    private final RateLimiter rateLimiter;
     private final Javalin server;
 
     public Application(Config config, Clock clock) {
@@ -115,7 +118,9 @@ public final class Application implements AutoCloseable {
         this.hashingPool = new HashingPool(config.hashPool().threads(), config.hashPool().queue());
         var clientAddresses = new ClientAddresses(config.trustedProxies());
         var requests = new Requests(mapper, clientAddresses);
-        var limits = new RateLimits(new InMemoryRateLimiter(clock), config.rateLimits(), clientAddresses);
+        this.rateLimiter = config.redisUrl().isPresent()
+                ? new RedisRateLimiter(config.redisUrl().get(), clock) : new InMemoryRateLimiter(clock);
+        var limits = new RateLimits(rateLimiter, config.rateLimits(), clientAddresses);
 
         // tenants, customers, audit
         var audit = new AuditLog(db, mapper, clock);
@@ -230,6 +235,7 @@ public final class Application implements AutoCloseable {
         outboxWorker.close();
         auditPurger.close();
         invalidations.close();
+        rateLimiter.close();
         hashingPool.close();
         db.close();
     }

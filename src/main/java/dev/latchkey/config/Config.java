@@ -30,7 +30,8 @@ public record Config(
         MailDelivery mailDelivery,
         List<IpRange> trustedProxies,
         RateLimitSettings rateLimits,
-        int auditRetentionDays) {
+        int auditRetentionDays,
+        Optional<String> redisUrl) {
 
     /** Password hashing threads (default: one per core) and how many checks may wait before 503. */
     public record HashPool(int threads, int queue) {
@@ -105,7 +106,17 @@ public record Config(
                         reader.integer("LATCHKEY_MAIL_MAX_ATTEMPTS", 20, 1, 1_000)),
                 reader.ranges("LATCHKEY_TRUSTED_PROXIES"),
                 rateLimits(reader),
-                reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500));
+                reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500),
+                redisUrl(reader));
+    }
+
+    /** Rate-limit buckets shared by several nodes live in Redis when this is set. */
+    private static Optional<String> redisUrl(EnvReader reader) {
+        Optional<String> url = reader.optional("LATCHKEY_REDIS_URL");
+        if (url.isPresent() && !url.get().startsWith("redis://") && !url.get().startsWith("rediss://")) {
+            throw new ConfigException("LATCHKEY_REDIS_URL must be a redis:// or rediss:// URL");
+        }
+        return url;
     }
 
     private static RateLimitSettings rateLimits(EnvReader reader) {

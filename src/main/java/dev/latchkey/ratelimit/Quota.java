@@ -28,4 +28,9 @@ public record Quota(long requests, Duration window) {
         };
         return new Quota(Long.parseLong(m.group(1)), window);
     }
+
+    /** The bucket's one limit: a full burst of {@code requests}, refilled evenly over {@code window}. */
+    io.github.bucket4j.Bandwidth bandwidth() {
+        return io.github.bucket4j.Bandwidth.builder().capacity(requests).refillGreedy(requests, window).build();
+    }
 }
