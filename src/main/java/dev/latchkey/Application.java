@@ -231,7 +231,12 @@ public final class Application implements AutoCloseable {
     /** Stops taking requests (those in flight finish), then the workers, then the database. */
     @Override
     public void close() {
-        server.stop();
+        try {
+            server.stop();
+        } catch (RuntimeException e) {
+            // a request still running after the stop timeout is cut off; everything else is still closed in order
+            log.warn("the HTTP server did not stop within its timeout", e);
+        }
         outboxWorker.close();
         auditPurger.close();
         invalidations.close();
