@@ -12,9 +12,11 @@ kc_post() {
 }
 
 run_keycloak() {
-  local zip="$WORK/keycloak.zip"
-  log "downloading Keycloak $KEYCLOAK_VERSION from Maven Central"
-  curl -sf -o "$zip" "https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
+  local zip="${BENCH_KEYCLOAK_ZIP:-$WORK/keycloak.zip}"
+  if [ ! -f "$zip" ]; then
+    log "downloading Keycloak $KEYCLOAK_VERSION from Maven Central"
+    curl -sf -o "$zip" "https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
+  fi
   unzip -q "$zip" -d "$WORK"
   local home="$WORK/keycloak-$KEYCLOAK_VERSION" started
   started=$(date +%s%N)
