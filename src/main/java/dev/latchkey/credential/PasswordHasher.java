@@ -27,7 +27,22 @@ public final class PasswordHasher {
         this.pool = pool;
         this.current = Argon2Function.getInstance(params.memoryKib(), params.iterations(), params.parallelism(),
                 HASH_LENGTH, Argon2.ID);
-        this.dummyHash = hash("latchkey-dummy-password-for-timing");
+        this.dummyHash = dummyHash(params);
+    }
+
+    /**
+     * A well-formed PHC string with the current cost and random salt and digest. Verifying against it costs exactly one
+     * real verification, and it needs no hashing to make, so start-up stays fast; no password matches it.
+     */
+    private static String dummyHash(Config.Argon2 params) {
+        var random = new java.security.SecureRandom();
+        byte[] salt = new byte[16];
+        byte[] digest = new byte[HASH_LENGTH];
+        random.nextBytes(salt);
+        random.nextBytes(digest);
+        var base64 = java.util.Base64.getEncoder().withoutPadding();
+        return "$argon2id$v=19$m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism()
+                + "$" + base64.encodeToString(salt) + "$" + base64.encodeToString(digest);
     }
 
     public static String normalise(String password) {
