@@ -169,7 +169,7 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("orders", orders::allOf),
                 ExportSection.of("audit_events", audit::allAbout)), clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail,
-                List.of(sessions::erase, addresses::erase, orders::erasePersonalData), clock);
+                List.of(sessions::erase, addresses::erase, orders::erasePersonalData, emailTokens::erase), clock);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,

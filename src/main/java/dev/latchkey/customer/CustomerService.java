@@ -71,7 +71,11 @@ public final class CustomerService {
                               String passwordHash, ProfileInput profile) {
     }
 
-    /** Creates a customer for the merchant; an imported hash is stored as it is and upgraded at the first login. */
+    /**
+     * Creates a customer for the merchant; an imported hash is stored as it is and upgraded at the first login. An
+     * address the merchant vouches for ({@code email_verified}) is verified like any other: what waits for it (guest
+     * orders) follows in the same transaction.
+     */
     public Customer create(String tenantId, NewCustomer input, ClientInfo client) {
         String hash = input.password() != null ? hasher.hash(input.password()) : input.passwordHash();
         Map<String, Object> data = new LinkedHashMap<>();
@@ -84,6 +88,9 @@ public final class CustomerService {
         return db.tx(h -> {
             insert(h, customer);
             audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_CREATED, client, data);
+            if (customer.emailVerified()) {
+                emailVerified(h, customer, customer.email());
+            }
             return customer;
         });
     }
@@ -249,7 +256,7 @@ public final class CustomerService {
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 
-    /** Stores a new password hash and ends any lockout; see {@link CustomerStore#setPassword}. */
+    /** Stores a new password hash; see {@link CustomerStore#setPassword}. */
     public void setPassword(Handle h, Customer customer, String passwordHash, boolean emailProven) {
         store.setPassword(h, customer.tenantId(), customer.id(), passwordHash, emailProven, now());
         if (emailProven && !customer.emailVerified()) {

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -20,30 +19,6 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class VerificationTest extends MailTest {
-    private static final String SHOP = "https://shop.example.com";
-
-    private static Fixtures.Tenant shop(Map<String, Object> settings) {
-        Map<String, Object> all = new HashMap<>(Map.of("allowed_origins", List.of(SHOP)));
-        all.putAll(settings);
-        return Fixtures.tenant(api, all);
-    }
-
-    private static Api.Res register(Fixtures.Tenant tenant, String email, Map<String, Object> extra) {
-        Map<String, Object> body = new HashMap<>(Map.of("email", email, "password", Fixtures.PASSWORD));
-        body.putAll(extra);
-        return api.post("/v1/customers").key(tenant.pk()).body(body).send();
-    }
-
-    /** Registers with a verification link and returns the token from the mail. */
-    private static String verificationToken(Fixtures.Tenant tenant, String email) {
-        register(tenant, email, Map.of("verification_url", SHOP)).expect(201);
-        return TestSmtp.token(smtp.awaitOne(email));
-    }
-
-    private static Api.Res verify(Fixtures.Tenant tenant, Map<String, Object> body) {
-        return api.post("/v1/auth/verify-email").key(tenant.pk()).body(body).send();
-    }
-
     @Test
     void registerWithVerificationUrlThenMailLinkVerifiesEmail() {
         var tenant = shop(Map.of());
