@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.address.AddressRoutes;
 import dev.latchkey.address.AddressService;
 import dev.latchkey.audit.AuditLog;
-import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.AuditPurger;
 import dev.latchkey.audit.AuditRoutes;
 import dev.latchkey.auth.AuthRoutes;
@@ -144,8 +143,6 @@ public final class Application implements AutoCloseable {
         var carts = new CartService(db, clock);
         var orders = new OrderService(db, customers, clock);
         customers.onEmailVerified(orders::attachGuestOrders);
-        customers.onEmailVerified((h, tenantId, customerId, email) ->
-                audit.record(h, tenantId, customerId, AuditType.EMAIL_VERIFIED, null, Map.of()));
 
         // emailed tokens: verification, recovery, credential changes
         var emailTokens = new EmailTokens(new EmailTokenStore(), clock);

@@ -53,7 +53,7 @@ public final class PasswordChanges {
         // The lockout before the password: its audit event must still see whether the account was locked.
         lockout.clear(h, customer.tenantId(), customer.id(), emailProven ? LockoutService.UnlockReason.PASSWORD_RESET
                 : LockoutService.UnlockReason.PASSWORD_CHANGE, client);
-        customers.setPassword(h, customer, passwordHash, emailProven);
+        customers.setPassword(h, customer, passwordHash, emailProven, client);
         audit.record(h, customer.tenantId(), customer.id(),
                 emailProven ? AuditType.PASSWORD_RESET : AuditType.PASSWORD_CHANGED, client,
                 Map.of("other_sessions_revoked", true));

@@ -62,7 +62,7 @@ public final class OrderService {
     /** The customer named by the merchant (it must exist), else the one whose verified email placed the order. */
     private String owner(Handle h, String tenantId, NewOrder in) {
         if (in.customerId() == null) {
-            return customers.findByVerifiedEmail(h, tenantId, in.email()).map(Customer::id).orElse(null);
+            return customers.lockByVerifiedEmail(h, tenantId, in.email()).map(Customer::id).orElse(null);
         }
         if (customers.find(h, tenantId, in.customerId()).isEmpty()) {
             throw ApiError.validation(List.of(new FieldError("customer_id", "not_found",

@@ -36,7 +36,7 @@ public final class VerificationRoutes {
         String token = in.required("token", MAX_TOKEN);
         String email = in.string("email", EmailAddress.MAX_LENGTH).orElse(null);
         in.validate();
-        ctx.json(Map.of("customer", verification.verify(key.tenantId(), token, email)));
+        ctx.json(Map.of("customer", verification.verify(key.tenantId(), token, email, requests.client(ctx))));
     }
 
     private void resend(Context ctx) {

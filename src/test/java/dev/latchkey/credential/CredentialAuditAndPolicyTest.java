@@ -44,7 +44,9 @@ class CredentialAuditAndPolicyTest extends MailTest {
 
         verify(tenant, Map.of("token", token)).expect(200);
 
-        assertThat(count(shopper, "email.verified")).isEqualTo(1);
+        var verified = AuditEvents.only(api, tenant, shopper.customerId(), "email.verified");
+        assertThat(verified.path("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(verified.path("user_agent").asText()).isNotBlank();
     }
 
     @Test
@@ -72,6 +74,9 @@ class CredentialAuditAndPolicyTest extends MailTest {
 
         assertThat(count(shopper, "email.changed")).isEqualTo(1);
         assertThat(count(shopper, "email.change_requested")).isEqualTo(1);
+        // The confirmation also proves the new address.
+        assertThat(AuditEvents.only(api, tenant, shopper.customerId(), "email.verified").path("ip").asText())
+                .isEqualTo("127.0.0.1");
         assertThat(AuditEvents.types(api, tenant, shopper.customerId()))
                 .containsSubsequence("email.changed", "email.change_requested", "customer.registered");
     }

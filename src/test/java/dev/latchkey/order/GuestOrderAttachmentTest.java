@@ -1,10 +1,13 @@
 package dev.latchkey.order;
 
+import dev.latchkey.testing.AuditEvents;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.TestSmtp;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -162,9 +165,28 @@ class GuestOrderAttachmentTest extends MailTest {
                 "password", Fixtures.PASSWORD)).send().expect(201);
 
         assertThat(customerOf(orders, forVerified)).isEqualTo(created.str("id"));
+        assertThat(AuditEvents.of(api, tenant, created.str("id"), "email.verified")).hasSize(1);
         assertThat(orders.mine(Fixtures.login(api, tenant, verifiedEmail, Fixtures.PASSWORD).accessToken()))
                 .containsExactly(forVerified);
         assertThat(customerOf(orders, forUnverified)).isNull();
+    }
+
+    @Test
+    void orderRecordedWhileTheAddressIsVerifiedThenAttachedWhicheverCommitsFirst() {
+        var tenant = shop(Map.of());
+        var orders = new OrderCalls(api, tenant);
+        for (int round = 0; round < 12; round++) {
+            String email = Fixtures.uniqueEmail();
+            String token = verificationToken(tenant, email);
+            String number = OrderCalls.number();
+
+            var answers = Concurrently.all(List.of(() -> verify(tenant, Map.of("token", token)),
+                    () -> orders.create(OrderCalls.body(number, email))));
+
+            String customerId = answers.get(0).expect(200).body().path("customer").path("id").asText();
+            answers.get(1).expect(201);
+            assertThat(customerOf(orders, number)).as("round %d", round).isEqualTo(customerId);
+        }
     }
 
     @Test
