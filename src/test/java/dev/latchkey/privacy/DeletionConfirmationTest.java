@@ -114,6 +114,22 @@ class DeletionConfirmationTest extends MailTest {
     }
 
     @Test
+    void deleteWhenAddressNeverVerifiedThenGuestOrdersOfItAreNotTheCustomersToErase() {
+        var tenant = shop(Map.of());
+        var orders = new OrderCalls(api, tenant);
+        var shopper = Fixtures.shopper(api, tenant);
+        String guest = orders.guest(shopper.email());
+        String own = orders.createFor(shopper.customerId(), OrderCalls.PLACED);
+
+        delete(shopper, deletionToken(shopper)).expect(204);
+
+        var untouched = orders.adminGet(guest).expect(200);
+        assertThat(untouched.str("email")).isEqualTo(shopper.email());
+        assertThat(untouched.str("customer_id")).isNull();
+        assertThat(orders.adminGet(own).expect(200).str("email")).isEmpty();
+    }
+
+    @Test
     void deleteWhenWrongTokenThenInvalidTokenAndNothingErased() {
         var tenant = shop(Map.of());
         var orders = new OrderCalls(api, tenant);
