@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.address.AddressRoutes;
 import dev.latchkey.address.AddressService;
 import dev.latchkey.audit.AuditLog;
-import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.AuditPurger;
 import dev.latchkey.audit.AuditRoutes;
 import dev.latchkey.auth.AuthRoutes;
@@ -149,8 +148,6 @@ public final class Application implements AutoCloseable {
         var carts = new CartService(db, clock);
         var orders = new OrderService(db, customers, clock);
         customers.onEmailVerified(orders::attachGuestOrders);
-        customers.onEmailVerified((h, tenantId, customerId, email) ->
-                audit.record(h, tenantId, customerId, AuditType.EMAIL_VERIFIED, null, Map.of()));
 
         // emailed tokens: verification, recovery, credential changes
         var emailTokens = new EmailTokens(new EmailTokenStore(), clock);
@@ -174,7 +171,7 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("orders", orders::allOf),
                 ExportSection.of("audit_events", audit::allAbout)), clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail,
-                List.of(sessions::erase, addresses::erase, orders::erasePersonalData), clock);
+                List.of(sessions::erase, addresses::erase, orders::erasePersonalData, emailTokens::erase), clock);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,

@@ -105,7 +105,7 @@ public final class CredentialService {
         Customer changed = db.tx(h -> {
             EmailToken token = tokens.consume(h, tenantId, TokenPurpose.EMAIL_CHANGE, rawToken, null);
             Customer customer = customers.lock(h, tenantId, token.customerId()).orElseThrow(EmailTokens::invalid);
-            Customer moved = customers.changeEmail(h, customer, token.email());
+            Customer moved = customers.changeEmail(h, customer, token.email(), client);
             audit.record(h, tenantId, customer.id(), AuditType.EMAIL_CHANGED, client, Map.of());
             return moved;
         });

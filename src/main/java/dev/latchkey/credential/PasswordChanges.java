@@ -50,8 +50,10 @@ public final class PasswordChanges {
     /** {@code keepSessionId} (nullable) survives; {@code emailProven} when the change came through an emailed token. */
     public void apply(Handle h, Customer customer, String passwordHash, boolean emailProven, String keepSessionId,
                       ClientInfo client) {
-        customers.setPassword(h, customer, passwordHash, emailProven);
-        lockout.clear(h, customer.tenantId(), customer.id(), LockoutService.UnlockReason.PASSWORD_RESET, client);
+        // The lockout before the password: its audit event must still see whether the account was locked.
+        lockout.clear(h, customer.tenantId(), customer.id(), emailProven ? LockoutService.UnlockReason.PASSWORD_RESET
+                : LockoutService.UnlockReason.PASSWORD_CHANGE, client);
+        customers.setPassword(h, customer, passwordHash, emailProven, client);
         audit.record(h, customer.tenantId(), customer.id(),
                 emailProven ? AuditType.PASSWORD_RESET : AuditType.PASSWORD_CHANGED, client,
                 Map.of("other_sessions_revoked", true));

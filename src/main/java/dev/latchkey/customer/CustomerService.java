@@ -71,7 +71,11 @@ public final class CustomerService {
                               String passwordHash, ProfileInput profile) {
     }
 
-    /** Creates a customer for the merchant; an imported hash is stored as it is and upgraded at the first login. */
+    /**
+     * Creates a customer for the merchant; an imported hash is stored as it is and upgraded at the first login. An
+     * address the merchant vouches for ({@code email_verified}) is verified like any other: what waits for it (guest
+     * orders) follows in the same transaction.
+     */
     public Customer create(String tenantId, NewCustomer input, ClientInfo client) {
         String hash = input.password() != null ? hasher.hash(input.password()) : input.passwordHash();
         Map<String, Object> data = new LinkedHashMap<>();
@@ -84,6 +88,9 @@ public final class CustomerService {
         return db.tx(h -> {
             insert(h, customer);
             audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_CREATED, client, data);
+            if (customer.emailVerified()) {
+                emailVerified(h, customer, customer.email(), client);
+            }
             return customer;
         });
     }
@@ -191,9 +198,13 @@ public final class CustomerService {
         return store.find(h, tenantId, id);
     }
 
-    /** The customer whose email is this one and verified; an unverified address belongs to nobody yet. */
-    public Optional<Customer> findByVerifiedEmail(Handle h, String tenantId, String email) {
-        return store.findByEmail(h, tenantId, normaliseEmail(email)).filter(Customer::emailVerified);
+    /**
+     * The customer whose email is this one and verified (an unverified address belongs to nobody yet), locked for the
+     * rest of the caller's transaction. The lock orders this read after a verification of the same customer that is
+     * under way, which holds that row too: one of the two always sees what the other wrote.
+     */
+    public Optional<Customer> lockByVerifiedEmail(Handle h, String tenantId, String email) {
+        return store.findByEmailForUpdate(h, tenantId, normaliseEmail(email)).filter(Customer::emailVerified);
     }
 
     public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion) {
@@ -239,26 +250,29 @@ public final class CustomerService {
         verifiedListeners.add(listener);
     }
 
-    private void emailVerified(Handle h, Customer customer, String email) {
+    /** Records the proof of the address with the client that brought it, then tells the listeners. */
+    private void emailVerified(Handle h, Customer customer, String email, ClientInfo client) {
+        audit.record(h, customer.tenantId(), customer.id(), AuditType.EMAIL_VERIFIED, client, Map.of());
         verifiedListeners.forEach(listener -> listener.emailVerified(h, customer.tenantId(), customer.id(), email));
     }
 
-    public Customer markEmailVerified(Handle h, Customer customer) {
+    public Customer markEmailVerified(Handle h, Customer customer, ClientInfo client) {
         store.setEmailVerified(h, customer.tenantId(), customer.id(), now());
-        emailVerified(h, customer, customer.email());
+        emailVerified(h, customer, customer.email(), client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 
-    /** Stores a new password hash and ends any lockout; see {@link CustomerStore#setPassword}. */
-    public void setPassword(Handle h, Customer customer, String passwordHash, boolean emailProven) {
+    /** Stores a new password hash; see {@link CustomerStore#setPassword}. */
+    public void setPassword(Handle h, Customer customer, String passwordHash, boolean emailProven,
+                            ClientInfo client) {
         store.setPassword(h, customer.tenantId(), customer.id(), passwordHash, emailProven, now());
         if (emailProven && !customer.emailVerified()) {
-            emailVerified(h, customer, customer.email());
+            emailVerified(h, customer, customer.email(), client);
         }
     }
 
     /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
-    public Customer changeEmail(Handle h, Customer customer, String newEmail) {
+    public Customer changeEmail(Handle h, Customer customer, String newEmail, ClientInfo client) {
         try {
             store.setEmail(h, customer.tenantId(), customer.id(), normaliseEmail(newEmail), now());
         } catch (RuntimeException e) {
@@ -267,7 +281,7 @@ public final class CustomerService {
             }
             throw e;
         }
-        emailVerified(h, customer, normaliseEmail(newEmail));
+        emailVerified(h, customer, normaliseEmail(newEmail), client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 

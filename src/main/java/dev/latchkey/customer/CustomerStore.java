@@ -63,10 +63,13 @@ public final class CustomerStore {
                 .execute();
     }
 
-    /** A new password ends any lockout; {@code emailProven} also marks the address verified (a reset by email). */
+    /**
+     * {@code emailProven} also marks the address verified (a reset by email). The lockout columns are the lockout
+     * service's: it clears them in the same transaction.
+     */
     public void setPassword(Handle h, String tenantId, String id, String passwordHash, boolean emailProven,
                             Instant at) {
-        h.createUpdate("UPDATE customers SET password_hash = :hash, failed_attempts = 0, locked_until = NULL, "
+        h.createUpdate("UPDATE customers SET password_hash = :hash, "
                         + "email_verified = (email_verified OR :proven), updated_at = :at, version = version + 1 "
                         + "WHERE tenant_id = :tenant AND id = :id")
                 .bind("hash", passwordHash).bind("proven", emailProven).bind("at", Database.ts(at))

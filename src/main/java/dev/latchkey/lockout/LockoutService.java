@@ -33,7 +33,7 @@ public final class LockoutService {
 
     /** Who cleared a lock, as the audit log records it. */
     public enum UnlockReason {
-        ADMIN("admin"), PASSWORD_RESET("password_reset");
+        ADMIN("admin"), PASSWORD_RESET("password_reset"), PASSWORD_CHANGE("password_change");
 
         private final String wire;
 
@@ -133,7 +133,7 @@ public final class LockoutService {
     }
 
     /**
-     * Clears the lockout inside the caller's transaction (a password reset calls this). Records the unlock when the
+     * Clears the lockout inside the caller's transaction (every password change calls this). Records the unlock when the
      * merchant asked or when there was anything to clear. Returns false when the customer does not exist.
      */
     public boolean clear(Handle h, String tenantId, String customerId, UnlockReason reason, ClientInfo client) {

@@ -62,7 +62,7 @@ public final class OrderService {
     /** The customer named by the merchant (it must exist), else the one whose verified email placed the order. */
     private String owner(Handle h, String tenantId, NewOrder in) {
         if (in.customerId() == null) {
-            return customers.findByVerifiedEmail(h, tenantId, in.email()).map(Customer::id).orElse(null);
+            return customers.lockByVerifiedEmail(h, tenantId, in.email()).map(Customer::id).orElse(null);
         }
         if (customers.find(h, tenantId, in.customerId()).isEmpty()) {
             throw ApiError.validation(List.of(new FieldError("customer_id", "not_found",
@@ -134,11 +134,14 @@ public final class OrderService {
 
     /**
      * The orders part of an account's erasure: the orders stay (the merchant's books need them) but lose the
-     * customer and the email address, including guest orders placed with that address.
+     * customer and the email address, and so do guest orders placed with the customer's verified address. Orders of
+     * other customers keep their data even when placed with that address (it may have been theirs before), and an
+     * unverified address proves nothing: guest orders placed with it are not the customer's to erase.
      */
     public void erasePersonalData(Handle h, String tenantId, String customerId) {
-        String email = customers.find(h, tenantId, customerId).map(Customer::email).orElse(null);
-        store.erasePersonalData(h, tenantId, customerId, email, now());
+        String verifiedEmail = customers.find(h, tenantId, customerId).filter(Customer::emailVerified)
+                .map(Customer::email).orElse(null);
+        store.erasePersonalData(h, tenantId, customerId, verifiedEmail, now());
     }
 
     /**

@@ -77,15 +77,19 @@ final class OrderStore {
                 .execute();
     }
 
-    /** Gives the guest orders placed with this email to the customer; orders of an account stay where they are. */
-    void erasePersonalData(Handle h, String tenantId, String customerId, String email, Instant now) {
-        h.createUpdate("UPDATE orders SET customer_id = NULL, email = '', updated_at = :now "
-                        + "WHERE tenant_id = :tenant AND (customer_id = :customer OR email = :email)")
-                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId)
-                .bind("email", email == null ? "" : email)
-                .execute();
+    /** Strips the customer's orders, and the guest orders placed with {@code guestEmail} (nullable: none). */
+    void erasePersonalData(Handle h, String tenantId, String customerId, String guestEmail, Instant now) {
+        var update = h.createUpdate("UPDATE orders SET customer_id = NULL, email = '', updated_at = :now "
+                        + "WHERE tenant_id = :tenant AND (customer_id = :customer"
+                        + (guestEmail == null ? ")" : " OR (customer_id IS NULL AND email = :email))"))
+                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId);
+        if (guestEmail != null) {
+            update.bind("email", guestEmail);
+        }
+        update.execute();
     }
 
+    /** Gives the guest orders placed with this email to the customer; orders of an account stay where they are. */
     int attachGuestOrders(Handle h, String tenantId, String customerId, String email, Instant now) {
         return h.createUpdate("UPDATE orders SET customer_id = :customer, updated_at = :now "
                         + "WHERE tenant_id = :tenant AND email = :email AND customer_id IS NULL")

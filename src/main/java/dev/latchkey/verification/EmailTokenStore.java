@@ -47,6 +47,12 @@ public final class EmailTokenStore {
                 .execute();
     }
 
+    public void deleteAll(Handle h, String tenantId, String customerId) {
+        h.createUpdate("DELETE FROM email_tokens WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .execute();
+    }
+
     /** When a token of this purpose was last sent to this address, for the per-address mail throttle. */
     public Optional<Instant> lastIssued(Handle h, String tenantId, String customerId, TokenPurpose purpose,
                                         String email) {

@@ -70,6 +70,11 @@ public final class EmailTokens {
         store.voidOutstanding(h, tenantId, customerId, purpose, now());
     }
 
+    /** The customer's part in an account's erasure: every token, used or not, with the address it went to. */
+    public void erase(Handle h, String tenantId, String customerId) {
+        store.deleteAll(h, tenantId, customerId);
+    }
+
     /** True when a token of this purpose went to this address less than {@code intervalSeconds} ago. */
     public boolean throttled(Handle h, String tenantId, String customerId, TokenPurpose purpose, String email,
                              long intervalSeconds) {

@@ -41,7 +41,7 @@ public final class VerificationRoutes {
         String email = in.string("email", EmailAddress.MAX_LENGTH).orElse(null);
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.VERIFICATION, email);
-        ctx.json(Map.of("customer", verification.verify(key.tenantId(), token, email)));
+        ctx.json(Map.of("customer", verification.verify(key.tenantId(), token, email, requests.client(ctx))));
     }
 
     private void resend(Context ctx) {

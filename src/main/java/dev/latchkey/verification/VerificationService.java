@@ -5,6 +5,7 @@ import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.db.Database;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mail.MailTemplate;
 import dev.latchkey.mail.SecretLink;
 import dev.latchkey.tenant.TenantService;
@@ -70,14 +71,14 @@ public final class VerificationService {
      * the token was sent to (400 {@code email_mismatch}); a token sent to an address the account no longer has is
      * invalid.
      */
-    public CustomerView verify(String tenantId, String rawToken, String email) {
+    public CustomerView verify(String tenantId, String rawToken, String email, ClientInfo client) {
         String expected = email == null ? null : CustomerService.normaliseEmail(email);
         Customer verified = db.tx(h -> {
             EmailToken token = tokens.consume(h, tenantId, TokenPurpose.VERIFY_EMAIL, rawToken, expected);
             Customer customer = customers.lock(h, tenantId, token.customerId())
                     .filter(c -> c.email().equals(token.email()))
                     .orElseThrow(EmailTokens::invalid);
-            return customers.markEmailVerified(h, customer);
+            return customers.markEmailVerified(h, customer, client);
         });
         return CustomerView.of(verified, mapper);
     }

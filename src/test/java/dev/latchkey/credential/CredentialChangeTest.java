@@ -1,6 +1,5 @@
 package dev.latchkey.credential;
 
-import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.TestSmtp;
@@ -8,30 +7,12 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CredentialChangeTest extends MailTest {
-    private static final String SHOP = "https://shop.example.com";
     private static final String NEW_PASSWORD = "a brand new passphrase";
-
-    private static Fixtures.Tenant shop() {
-        return Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
-    }
-
-    private static Api.Res changePassword(Fixtures.Shopper shopper, Map<String, Object> body) {
-        return api.post("/v1/me/password").key(shopper.tenant().pk()).bearer(shopper.accessToken()).body(body).send();
-    }
-
-    private static Api.Res changeEmail(Fixtures.Shopper shopper, Map<String, Object> body) {
-        return api.post("/v1/me/email").key(shopper.tenant().pk()).bearer(shopper.accessToken()).body(body).send();
-    }
-
-    private static Api.Res confirm(Fixtures.Tenant tenant, String token) {
-        return api.post("/v1/auth/email/confirm").key(tenant.pk()).body(Map.of("token", token)).send();
-    }
 
     private static Map<String, Object> emailChange(String newEmail, String password) {
         return new HashMap<>(Map.of("new_email", newEmail, "password", password));
@@ -39,7 +20,7 @@ class CredentialChangeTest extends MailTest {
 
     @Test
     void changePasswordThenOtherSessionsRevokedCurrentKeptAndNoticeSent() {
-        var tenant = shop();
+        var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
         var otherDevice = Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
         changePassword(shopper, Map.of("current_password", Fixtures.PASSWORD, "new_password", NEW_PASSWORD))
@@ -54,7 +35,7 @@ class CredentialChangeTest extends MailTest {
 
     @Test
     void changePasswordWhenCurrentWrongThenInvalidCredentialsAndNothingChanges() {
-        var tenant = shop();
+        var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
         changePassword(shopper, Map.of("current_password", "wrong password!", "new_password", NEW_PASSWORD))
                 .expect(403, "invalid_credentials");
@@ -86,7 +67,7 @@ class CredentialChangeTest extends MailTest {
 
     @Test
     void changeEmailThenConfirmMovesAccountToVerifiedNewAddress() {
-        var tenant = shop();
+        var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", "Grace"));
         String newEmail = Fixtures.uniqueEmail();
         var body = emailChange(newEmail.toUpperCase(), Fixtures.PASSWORD);
@@ -105,7 +86,7 @@ class CredentialChangeTest extends MailTest {
         var introspected = api.get("/v1/auth/token").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
         assertThat(introspected.str("email")).isEqualTo(shopper.email());
 
-        var confirmed = confirm(tenant, token).expect(200);
+        var confirmed = confirmEmail(tenant, token).expect(200);
         assertThat(confirmed.body().path("customer").path("email").asText()).isEqualTo(newEmail);
         assertThat(confirmed.body().path("customer").path("email_verified").asBoolean()).isTrue();
         introspected = api.get("/v1/auth/token").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
@@ -113,12 +94,12 @@ class CredentialChangeTest extends MailTest {
         Fixtures.login(api, tenant, newEmail, Fixtures.PASSWORD);
         api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", shopper.email(), "password", Fixtures.PASSWORD))
                 .send().expect(401, "invalid_credentials");
-        confirm(tenant, token).expect(400, "token_used");
+        confirmEmail(tenant, token).expect(400, "token_used");
     }
 
     @Test
     void changeEmailWhenAddressTakenThenConflict() {
-        var tenant = shop();
+        var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
         var other = Fixtures.shopper(api, tenant);
         changeEmail(shopper, emailChange(other.email(), Fixtures.PASSWORD)).expect(409, "email_taken");
@@ -128,20 +109,20 @@ class CredentialChangeTest extends MailTest {
 
     @Test
     void confirmWhenAddressTakenMeanwhileThenConflictAndTokenStaysUsable() {
-        var tenant = shop();
+        var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
         String newEmail = Fixtures.uniqueEmail();
         changeEmail(shopper, emailChange(newEmail, Fixtures.PASSWORD)).expect(202);
         String token = TestSmtp.token(smtp.awaitOne(newEmail));
         var squatter = api.post("/v1/customers").key(tenant.pk())
                 .body(Map.of("email", newEmail, "password", Fixtures.PASSWORD)).send().expect(201);
-        confirm(tenant, token).expect(409, "email_taken");
+        confirmEmail(tenant, token).expect(409, "email_taken");
         assertThat(squatter.body().path("customer").path("email").asText()).isEqualTo(newEmail);
     }
 
     @Test
     void changeEmailWhenPasswordWrongOrRedirectForeignThenRefusedWithoutMail() {
-        var tenant = shop();
+        var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
         String newEmail = Fixtures.uniqueEmail();
         changeEmail(shopper, emailChange(newEmail, "not my password")).expect(403, "invalid_credentials");
@@ -155,7 +136,7 @@ class CredentialChangeTest extends MailTest {
 
     @Test
     void changeEmailTwiceThenOnlyLatestTokenConfirms() {
-        var tenant = shop();
+        var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
         String first = Fixtures.uniqueEmail();
         String second = Fixtures.uniqueEmail();
@@ -163,33 +144,33 @@ class CredentialChangeTest extends MailTest {
         changeEmail(shopper, emailChange(second, Fixtures.PASSWORD)).expect(202);
         String stale = TestSmtp.token(smtp.awaitOne(first));
         String fresh = TestSmtp.token(smtp.awaitOne(second));
-        confirm(tenant, stale).expect(400, "invalid_token");
-        var confirmed = confirm(tenant, fresh).expect(200);
+        confirmEmail(tenant, stale).expect(400, "invalid_token");
+        var confirmed = confirmEmail(tenant, fresh).expect(200);
         assertThat(confirmed.body().path("customer").path("email").asText()).isEqualTo(second);
     }
 
     @Test
     void confirmWhenTokenOfOtherTenantOrPurposeThenInvalidToken() {
-        var tenant = shop();
-        var other = shop();
+        var tenant = shop(Map.of());
+        var other = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);
         String newEmail = Fixtures.uniqueEmail();
         changeEmail(shopper, emailChange(newEmail, Fixtures.PASSWORD)).expect(202);
         String token = TestSmtp.token(smtp.awaitOne(newEmail));
-        confirm(other, token).expect(400, "invalid_token");
+        confirmEmail(other, token).expect(400, "invalid_token");
         api.post("/v1/auth/verify-email").key(tenant.pk()).body(Map.of("token", token)).send()
                 .expect(400, "invalid_token");
-        confirm(tenant, token).expect(200);
+        confirmEmail(tenant, token).expect(200);
     }
 
     @Test
     void confirmWhenBadInputThenRefused() {
-        var tenant = shop();
+        var tenant = shop(Map.of());
         api.post("/v1/auth/email/confirm").key(tenant.pk()).body("{{").send().expect(400, "malformed_json");
         api.post("/v1/auth/email/confirm").key(tenant.pk()).body(Map.of()).send().expect(422, "validation_failed");
         api.post("/v1/auth/email/confirm").key(tenant.pk()).body(Map.of("token", true)).send()
                 .expect(422, "validation_failed");
-        confirm(tenant, "et_" + "A".repeat(43)).expect(400, "invalid_token");
+        confirmEmail(tenant, "et_" + "A".repeat(43)).expect(400, "invalid_token");
         api.post("/v1/auth/email/confirm").body(Map.of("token", "et_x")).send().expect(401, "invalid_api_key");
     }
 }

@@ -1,7 +1,6 @@
 package dev.latchkey.credential;
 
 import dev.latchkey.db.Database;
-import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.TestSmtp;
@@ -10,44 +9,17 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RecoveryTest extends MailTest {
-    private static final String SHOP = "https://shop.example.com";
     private static final String NEW_PASSWORD = "a brand new passphrase";
-
-    private static Fixtures.Tenant shop(Map<String, Object> settings) {
-        Map<String, Object> all = new HashMap<>(Map.of("allowed_origins", List.of(SHOP, "https://m.example.com")));
-        all.putAll(settings);
-        return Fixtures.tenant(api, all);
-    }
-
-    private static Api.Res forgot(Fixtures.Tenant tenant, Map<String, Object> body) {
-        return api.post("/v1/auth/password/forgot").key(tenant.pk()).body(body).send();
-    }
-
-    /** Asks for a reset mail and returns its token. */
-    private static String resetToken(Fixtures.Tenant tenant, String email) {
-        forgot(tenant, Map.of("email", email)).expect(202);
-        return TestSmtp.token(smtp.awaitOne(email));
-    }
-
-    private static Api.Res reset(Fixtures.Tenant tenant, String token, String password) {
-        return api.post("/v1/auth/password/reset").key(tenant.pk())
-                .body(Map.of("token", token, "new_password", password)).send();
-    }
-
-    private static Api.Res login(Fixtures.Tenant tenant, String email, String password) {
-        return api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", email, "password", password)).send();
-    }
 
     @Test
     void resetThenLoggedInOtherSessionsRevokedLockoutClearedAndNoticeSent() {
-        var tenant = shop(Map.of());
+        var tenant = shop(Map.of("allowed_origins", List.of(SHOP, "https://m.example.com")));
         var shopper = Fixtures.shopper(api, tenant);
         var otherDevice = Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
         lockOut(tenant.id(), shopper.customerId());
@@ -193,13 +165,8 @@ class RecoveryTest extends MailTest {
     void resetWhenEmailUnverifiedAndVerificationRequiredThenResetVerifiesTheAddress() {
         var tenant = Fixtures.tenant(api, Map.of("require_email_verification", true));
         String email = Fixtures.uniqueEmail();
-        api.post("/v1/customers").key(tenant.pk()).body(Map.of("email", email, "password", Fixtures.PASSWORD))
-                .send().expect(201);
-        forgot(tenant, Map.of("email", email)).expect(202);
-        List<MimeMessage> mails = smtp.await(email, 2);
-        MimeMessage resetMail = mails.stream()
-                .filter(m -> TestSmtp.subject(m).startsWith("Reset")).findFirst().orElseThrow();
-        var result = reset(tenant, TestSmtp.token(resetMail), NEW_PASSWORD).expect(200);
+        register(tenant, email, Map.of()).expect(201);
+        var result = reset(tenant, resetToken(tenant, email), NEW_PASSWORD).expect(200);
         assertThat(result.body().path("customer").path("email_verified").asBoolean()).isTrue();
         login(tenant, email, NEW_PASSWORD).expect(200);
     }

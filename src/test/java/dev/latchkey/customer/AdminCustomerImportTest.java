@@ -7,6 +7,7 @@ import com.password4j.types.Argon2;
 import com.password4j.types.Bcrypt;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +38,7 @@ class AdminCustomerImportTest extends ApiTest {
     }
 
     private JsonNode events(Fixtures.Tenant tenant, String customerId, String type) {
-        return api.get("/v1/admin/audit?customer_id=" + customerId + "&type=" + type).bearer(tenant.sk())
-                .send().expect(200).body().path("data");
+        return AuditEvents.of(api, tenant, customerId, type);
     }
 
     private void expectFieldError(Api.Res res, String field, String code) {

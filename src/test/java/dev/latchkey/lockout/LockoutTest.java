@@ -3,41 +3,36 @@ package dev.latchkey.lockout;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LockoutTest extends ApiTest {
-    private static final String WRONG = "not the right password at all";
+    private static final String WRONG = LockoutCalls.WRONG;
 
     private Fixtures.Tenant tenant(int threshold, int duration) {
         return Fixtures.tenant(api, Map.of("lockout_threshold", threshold, "lockout_duration", duration));
     }
 
     private Api.Res login(Fixtures.Shopper shopper, String password) {
-        return api.post("/v1/auth/login").key(shopper.tenant().pk())
-                .body(Map.of("email", shopper.email(), "password", password)).send();
+        return LockoutCalls.login(api, shopper, password);
     }
 
     private void fail(Fixtures.Shopper shopper, int times) {
-        for (int i = 0; i < times; i++) {
-            login(shopper, WRONG).expect(401, "invalid_credentials");
-        }
+        LockoutCalls.fail(api, shopper, times);
     }
 
     private JsonNode lockout(Fixtures.Shopper shopper) {
-        return api.get("/v1/admin/customers/" + shopper.customerId() + "/lockout").bearer(shopper.tenant().sk())
-                .send().expect(200).body();
+        return LockoutCalls.state(api, shopper);
     }
 
     private static Duration lockLength(JsonNode lockout) {
-        return Duration.between(Instant.parse(lockout.path("last_failure_at").asText()),
-                Instant.parse(lockout.path("locked_until").asText()));
+        return LockoutCalls.lockLength(lockout);
     }
 
     @Test
@@ -158,10 +153,7 @@ class LockoutTest extends ApiTest {
     }
 
     private JsonNode onlyEvent(Fixtures.Shopper shopper, String type) {
-        JsonNode events = api.get("/v1/admin/audit?customer_id=" + shopper.customerId() + "&type=" + type)
-                .bearer(shopper.tenant().sk()).send().expect(200).body().path("data");
-        assertThat(events).as(type).hasSize(1);
-        return events.get(0);
+        return AuditEvents.only(api, shopper.tenant(), shopper.customerId(), type);
     }
 
     @Test

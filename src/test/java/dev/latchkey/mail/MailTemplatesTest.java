@@ -8,13 +8,11 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MailTemplatesTest extends MailTest {
-    private static final String SHOP = "https://shop.example.com";
     private static final String PATH = "/v1/admin/mail-templates/";
 
     private static Map<String, Object> template(String subject, String text, String html) {
@@ -31,8 +29,8 @@ class MailTemplatesTest extends MailTest {
 
     @Test
     void putThenTenantsMailUsesOverrideAndOtherTenantKeepsShippedText() {
-        var tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
-        var other = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
+        var tenant = shop(Map.of());
+        var other = shop(Map.of());
         var stored = put(tenant, "password_reset", "en", template("Reset at {{shop_name}}, {{first_name}}",
                 "Go here: {{link}}\nValid for {{expires_in}}.", "<p><a href=\"{{link}}\">Reset</a> {{first_name}}</p>"))
                 .expect(200);
@@ -53,7 +51,7 @@ class MailTemplatesTest extends MailTest {
 
     @Test
     void putWhenNewLanguageThenCustomersPreferringItGetIt() {
-        var tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP)));
+        var tenant = shop(Map.of());
         put(tenant, "password_reset", "fr", template("Réinitialiser", "Lien : {{link}}",
                 "<!DOCTYPE html><html lang=\"fr\"><body><a href=\"{{link}}\">Lien</a></body></html>")).expect(200);
         var french = Fixtures.shopper(api, tenant, Map.of("preferred_language", "fr-CA"));

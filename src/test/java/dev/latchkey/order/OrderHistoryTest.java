@@ -1,6 +1,5 @@
 package dev.latchkey.order;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
@@ -24,14 +23,6 @@ class OrderHistoryTest extends ApiTest {
         return api.get("/v1/me/orders" + query).key(tenant.pk()).bearer(shopper.accessToken()).send();
     }
 
-    private static List<String> numbers(Api.Res page) {
-        List<String> numbers = new ArrayList<>();
-        for (JsonNode order : page.body().path("data")) {
-            numbers.add(order.path("number").asText());
-        }
-        return numbers;
-    }
-
     private String placedHoursAfterT(double hours) {
         return orders.createFor(shopper.customerId(), T.plus(Duration.ofMinutes((long) (hours * 60))));
     }
@@ -41,7 +32,7 @@ class OrderHistoryTest extends ApiTest {
         String older = placedHoursAfterT(1);
         String newer = placedHoursAfterT(2);
         var res = page("").expect(200);
-        assertThat(numbers(res)).containsExactly(newer, older);
+        assertThat(OrderCalls.numbers(res)).containsExactly(newer, older);
         assertThat(res.body().path("data").get(0).path("lines")).hasSize(1);
         assertThat(res.body().path("next_cursor").isNull()).isTrue();
     }
@@ -53,23 +44,23 @@ class OrderHistoryTest extends ApiTest {
             initial.add(0, placedHoursAfterT(hour));
         }
         var first = page("?limit=2").expect(200);
-        assertThat(numbers(first)).containsExactly(initial.get(0), initial.get(1));
+        assertThat(OrderCalls.numbers(first)).containsExactly(initial.get(0), initial.get(1));
 
         String newest = placedHoursAfterT(6);
         String between = placedHoursAfterT(3.5);
         String oldest = placedHoursAfterT(0);
 
-        List<String> seen = new ArrayList<>(numbers(first));
+        List<String> seen = new ArrayList<>(OrderCalls.numbers(first));
         String cursor = first.str("next_cursor");
         while (cursor != null) {
             var next = page("?limit=2&cursor=" + cursor).expect(200);
-            seen.addAll(numbers(next));
+            seen.addAll(OrderCalls.numbers(next));
             cursor = next.str("next_cursor");
         }
         assertThat(seen).doesNotHaveDuplicates()
                 .containsExactly(initial.get(0), initial.get(1), between, initial.get(2), initial.get(3),
                         initial.get(4), oldest);
-        assertThat(numbers(page("?limit=1").expect(200))).containsExactly(newest);
+        assertThat(OrderCalls.numbers(page("?limit=1").expect(200))).containsExactly(newest);
     }
 
     @Test
@@ -82,7 +73,7 @@ class OrderHistoryTest extends ApiTest {
         String query = "?limit=1";
         for (int i = 0; i < 3; i++) {
             var res = page(query).expect(200);
-            seen.addAll(numbers(res));
+            seen.addAll(OrderCalls.numbers(res));
             query = "?limit=1&cursor=" + res.str("next_cursor");
         }
         assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
@@ -96,7 +87,7 @@ class OrderHistoryTest extends ApiTest {
         String guestOrder = OrderCalls.number();
         orders.create(OrderCalls.body(guestOrder, Fixtures.uniqueEmail())).expect(201);
 
-        assertThat(numbers(page("").expect(200))).containsExactly(own);
+        assertThat(OrderCalls.numbers(page("").expect(200))).containsExactly(own);
         var mine = api.get("/v1/me/orders/" + own).key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
         assertThat(mine.str("customer_id")).isEqualTo(shopper.customerId());
         assertThat(mine.body().has("order_token")).isFalse();

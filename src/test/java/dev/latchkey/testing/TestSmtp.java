@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A real SMTP server (GreenMail) on a port of this machine, and ways to read what it received. */
 public final class TestSmtp implements AutoCloseable {
-    private static final Pattern TOKEN = Pattern.compile("\\bet_[0-9A-Za-z]{43}\\b");
+    /** An emailed token ({@code et_}) or an account-deletion confirmation ({@code del_}). */
+    private static final Pattern TOKEN = Pattern.compile("\\b(?:et|del)_[0-9A-Za-z]{43}\\b");
     private static final long WAIT_MS = 15_000;
 
     private final GreenMail greenMail;
@@ -80,6 +81,42 @@ public final class TestSmtp implements AutoCloseable {
         List<MimeMessage> found = await(address, 1);
         assertThat(found).as("mail to %s", address).hasSize(1);
         return found.getFirst();
+    }
+
+    /** The single message to this address whose subject starts with {@code subjectStart}, once it arrived. */
+    public MimeMessage awaitOne(String address, String subjectStart) {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        List<MimeMessage> found = withSubject(address, subjectStart);
+        while (found.isEmpty() && System.currentTimeMillis() < deadline) {
+            sleep();
+            found = withSubject(address, subjectStart);
+        }
+        assertThat(found).as("mail to %s with a subject starting '%s'", address, subjectStart).hasSize(1);
+        return found.getFirst();
+    }
+
+    /**
+     * The token of a mail to this address whose subject starts with {@code subjectStart} and that is none of
+     * {@code known}, once it arrived: the token of a repeated request, when the address already got earlier ones.
+     */
+    public String awaitNewToken(String address, String subjectStart, String... known) {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        List<String> fresh = newTokens(address, subjectStart, known);
+        while (fresh.isEmpty() && System.currentTimeMillis() < deadline) {
+            sleep();
+            fresh = newTokens(address, subjectStart, known);
+        }
+        assertThat(fresh).as("new tokens to %s with a subject starting '%s'", address, subjectStart).hasSize(1);
+        return fresh.getFirst();
+    }
+
+    private List<String> newTokens(String address, String subjectStart, String... known) {
+        return withSubject(address, subjectStart).stream().map(TestSmtp::token)
+                .filter(token -> !Arrays.asList(known).contains(token)).toList();
+    }
+
+    private List<MimeMessage> withSubject(String address, String subjectStart) {
+        return to(address).stream().filter(m -> subject(m).startsWith(subjectStart)).toList();
     }
 
     public List<MimeMessage> to(String address) {

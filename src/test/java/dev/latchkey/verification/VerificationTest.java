@@ -1,6 +1,7 @@
 package dev.latchkey.verification;
 
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.TestSmtp;
@@ -9,41 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class VerificationTest extends MailTest {
-    private static final String SHOP = "https://shop.example.com";
-
-    private static Fixtures.Tenant shop(Map<String, Object> settings) {
-        Map<String, Object> all = new HashMap<>(Map.of("allowed_origins", List.of(SHOP)));
-        all.putAll(settings);
-        return Fixtures.tenant(api, all);
-    }
-
-    private static Api.Res register(Fixtures.Tenant tenant, String email, Map<String, Object> extra) {
-        Map<String, Object> body = new HashMap<>(Map.of("email", email, "password", Fixtures.PASSWORD));
-        body.putAll(extra);
-        return api.post("/v1/customers").key(tenant.pk()).body(body).send();
-    }
-
-    /** Registers with a verification link and returns the token from the mail. */
-    private static String verificationToken(Fixtures.Tenant tenant, String email) {
-        register(tenant, email, Map.of("verification_url", SHOP)).expect(201);
-        return TestSmtp.token(smtp.awaitOne(email));
-    }
-
-    private static Api.Res verify(Fixtures.Tenant tenant, Map<String, Object> body) {
-        return api.post("/v1/auth/verify-email").key(tenant.pk()).body(body).send();
-    }
-
     @Test
     void registerWithVerificationUrlThenMailLinkVerifiesEmail() {
         var tenant = shop(Map.of());
@@ -104,33 +77,19 @@ class VerificationTest extends MailTest {
     }
 
     @Test
-    void verifyWhenUsedConcurrentlyThenExactlyOneWins() throws Exception {
+    void verifyWhenUsedConcurrentlyThenExactlyOneWins() {
         var tenant = shop(Map.of());
         String email = Fixtures.uniqueEmail();
         String token = verificationToken(tenant, email);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            var start = new CountDownLatch(1);
-            List<Future<Api.Res>> results = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return verify(tenant, Map.of("token", token));
-                }));
+        Callable<Api.Res> use = () -> verify(tenant, Map.of("token", token));
+        List<Integer> statuses = new ArrayList<>();
+        for (Api.Res res : Concurrently.all(List.of(use, use))) {
+            statuses.add(res.status());
+            if (res.status() == 400) {
+                assertThat(res.code()).isEqualTo("token_used");
             }
-            start.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Api.Res> result : results) {
-                Api.Res res = result.get();
-                statuses.add(res.status());
-                if (res.status() == 400) {
-                    assertThat(res.code()).isEqualTo("token_used");
-                }
-            }
-            assertThat(statuses).containsExactlyInAnyOrder(200, 400);
-        } finally {
-            pool.shutdownNow();
         }
+        assertThat(statuses).containsExactlyInAnyOrder(200, 400);
     }
 
     @Test
