@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LoginTimingTest {
     private static final int WARM_UP = 3;
     private static final int SAMPLES = 15;
-    private static final double TOLERANCE = 1.5;
+    /** Wide on purpose: a skipped hash makes one case tens of times faster; machine load moves medians far less. */
+    private static final double TOLERANCE = 2.5;
 
     @RegisterExtension
     static final DedicatedServer OWN = new DedicatedServer(Map.of(
