@@ -34,10 +34,7 @@ class AdminAccessTest extends ApiTest {
         String keyId = api.post("/v1/admin/api-keys").bearer(tenant.sk()).body(Map.of("kind", "secret"))
                 .send().expect(201).str("id");
         String order = Fixtures.uniqueId("R");
-        api.post("/v1/admin/orders").bearer(tenant.sk()).body(Map.of("number", order, "email", shopper.email(),
-                "status", "paid", "currency", "EUR", "total", "9.95", "placed_at", "2026-05-08T13:00:00Z",
-                "lines", List.of(Map.of("sku", "MUG-1", "name", "Mug", "quantity", 1, "unit_price", "9.95"))))
-                .send().expect(201);
+        new AdminCalls(api, tenant).order(order, shopper.email(), null);
         return new Owned(tenant, shopper, keyId, order);
     }
 

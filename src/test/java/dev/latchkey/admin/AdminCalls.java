@@ -59,6 +59,17 @@ final class AdminCalls {
         return ids;
     }
 
+    /** Records a paid order for {@code email}; with {@code customerId} (nullable) it is that customer's. */
+    void order(String number, String email, String customerId) {
+        Map<String, Object> body = new HashMap<>(Map.of("number", number, "email", email, "status", "paid",
+                "currency", "EUR", "total", "9.95", "placed_at", "2026-05-08T13:00:00Z",
+                "lines", List.of(Map.of("sku", "MUG-1", "name", "Mug", "quantity", 1, "unit_price", "9.95"))));
+        if (customerId != null) {
+            body.put("customer_id", customerId);
+        }
+        api.post("/v1/admin/orders").bearer(tenant.sk()).body(body).send().expect(201);
+    }
+
     Api.Res login(String email, String password) {
         return api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", email, "password", password)).send();
     }

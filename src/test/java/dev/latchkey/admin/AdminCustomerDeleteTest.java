@@ -5,19 +5,12 @@ import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The merchant erases a customer, as the shopper's own deletion does, but at once. */
 class AdminCustomerDeleteTest extends ApiTest {
-    private static Map<String, Object> order(String number, String email, String customerId) {
-        return Map.of("number", number, "email", email, "customer_id", customerId, "status", "paid",
-                "currency", "EUR", "total", "9.95", "placed_at", "2026-05-08T13:00:00Z",
-                "lines", List.of(Map.of("sku", "MUG-1", "name", "Mug", "quantity", 1, "unit_price", "9.95")));
-    }
-
     @Test
     void deleteWhenCustomerThenErasedEmailFreeAndOrdersKeptWithoutPersonalData() {
         var tenant = Fixtures.tenant(api);
@@ -26,8 +19,7 @@ class AdminCustomerDeleteTest extends ApiTest {
         var laptop = Fixtures.login(api, tenant, shopper.email(), shopper.password());
         Fixtures.address(api, shopper);
         String number = Fixtures.uniqueId("R");
-        api.post("/v1/admin/orders").bearer(tenant.sk()).body(order(number, shopper.email(), shopper.customerId()))
-                .send().expect(201);
+        admin.order(number, shopper.email(), shopper.customerId());
 
         admin.delete(shopper.customerId()).expect(204);
 

@@ -123,10 +123,7 @@ class AdminCustomerUpdateTest extends ApiTest {
         var admin = new AdminCalls(api, tenant);
         var shopper = Fixtures.shopper(api, tenant);
         String number = Fixtures.uniqueId("R");
-        api.post("/v1/admin/orders").bearer(tenant.sk()).body(Map.of("number", number, "email", shopper.email(),
-                "status", "paid", "currency", "EUR", "total", "9.95", "placed_at", "2026-05-08T13:00:00Z",
-                "lines", List.of(Map.of("sku", "MUG-1", "name", "Mug", "quantity", 1, "unit_price", "9.95"))))
-                .send().expect(201);
+        admin.order(number, shopper.email(), null);
         assertThat(api.get("/v1/me/orders").as(shopper).send().expect(200).body().path("data")).isEmpty();
 
         var verified = admin.patch(shopper.customerId(), Map.of("email_verified", true)).expect(200);
