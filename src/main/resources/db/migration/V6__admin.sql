@@ -11,8 +11,11 @@ UPDATE customers SET
     search_name = NULLIF(LOWER(TRIM(CONCAT(COALESCE(first_name, ''), ' ', COALESCE(last_name, '')))), ''),
     search_last_name = LOWER(last_name);
 
--- Emails are stored lower-cased, so the unique (tenant_id, email) index already serves the email prefix.
-CREATE INDEX customers_search_name ON customers (tenant_id, search_name);
-CREATE INDEX customers_search_last_name ON customers (tenant_id, search_last_name);
+-- The prefix search reads these (emails are stored lower-cased). The pattern_ops placeholder is varchar_pattern_ops
+-- on PostgreSQL, whose planner answers LIKE 'prefix%' from a b-tree only with that operator class (unless the database
+-- collation is C), and empty on H2, which compares by code point anyway. On H2 the email index repeats the unique one.
+CREATE INDEX customers_email_prefix ON customers (tenant_id, email ${pattern_ops});
+CREATE INDEX customers_search_name ON customers (tenant_id, search_name ${pattern_ops});
+CREATE INDEX customers_search_last_name ON customers (tenant_id, search_last_name ${pattern_ops});
 -- ?status= pages newest first along this index.
 CREATE INDEX customers_status_created ON customers (tenant_id, status, created_at, id);
