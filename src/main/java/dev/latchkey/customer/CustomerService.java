@@ -104,14 +104,7 @@ public final class CustomerService {
         if (next.equals(current)) {
             return current;
         }
-        try {
-            store.update(h, next, now);
-        } catch (RuntimeException e) {
-            if (UniqueViolation.is(e)) {
-                throw emailTaken();
-            }
-            throw e;
-        }
+        uniqueEmail(() -> store.update(h, next, now));
         if (next.emailVerified() && (!current.emailVerified() || !next.email().equals(current.email()))) {
             emailVerified(h, next, next.email());
         }
@@ -125,10 +118,14 @@ public final class CustomerService {
                 profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
     }
 
-    /** 409 {@code email_taken} when the tenant has the address already (the unique constraint decides). */
     private void insert(Handle h, Customer customer) {
+        uniqueEmail(() -> store.insert(h, customer));
+    }
+
+    /** Runs a write of an email: 409 {@code email_taken} when the tenant has it (the unique constraint decides). */
+    private static void uniqueEmail(Runnable write) {
         try {
-            store.insert(h, customer);
+            write.run();
         } catch (RuntimeException e) {
             if (UniqueViolation.is(e)) {
                 throw emailTaken();
@@ -289,14 +286,7 @@ public final class CustomerService {
 
     /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
     public Customer changeEmail(Handle h, Customer customer, String newEmail) {
-        try {
-            store.setEmail(h, customer.tenantId(), customer.id(), normaliseEmail(newEmail), now());
-        } catch (RuntimeException e) {
-            if (UniqueViolation.is(e)) {
-                throw emailTaken();
-            }
-            throw e;
-        }
+        uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), normaliseEmail(newEmail), now()));
         emailVerified(h, customer, normaliseEmail(newEmail));
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
