@@ -3,6 +3,7 @@ package dev.latchkey.tenant;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,6 +125,30 @@ class ApiKeysTest extends ApiTest {
     }
 
     @Test
+    void revokeWhenTwoSecretKeysRevokeEachOtherAtOnceThenExactlyOneStays() {
+        var tenant = Fixtures.tenant(api);
+        String firstId = byKind(keys(tenant.sk()), "secret").path("id").asText();
+        var second = create(tenant.sk(), Map.of("kind", "secret")).expect(201);
+        List<String> callers = List.of(tenant.sk(), second.str("key"));
+        List<String> targets = List.of(second.str("id"), firstId);
+        var next = new AtomicInteger();
+
+        List<Integer> statuses = Concurrently.statuses(2, () -> {
+            int i = next.getAndIncrement();
+            return revoke(callers.get(i), targets.get(i));
+        });
+
+        // The loser either waited for the winner's lock (409) or came after it and found its own key revoked (401).
+        assertThat(statuses).containsOnlyOnce(204).hasSize(2);
+        assertThat(statuses).anyMatch(status -> status == 409 || status == 401);
+        List<Integer> usable = new ArrayList<>();
+        for (String key : callers) {
+            usable.add(api.get("/v1/admin/settings").bearer(key).send().status());
+        }
+        assertThat(usable).containsExactlyInAnyOrder(200, 401);
+    }
+
+    @Test
     void revokeWhenKeyOfAnotherTenantOrUnknownThen404AndItStillWorks() {
         var tenant = Fixtures.tenant(api);
         var other = Fixtures.tenant(api);
@@ -144,7 +170,8 @@ class ApiKeysTest extends ApiTest {
         List<String> ids = new ArrayList<>();
         String cursor = "";
         do {
-            JsonNode page = api.get("/v1/admin/api-keys?limit=2" + cursor).bearer(tenant.sk()).send().expect(200).body();
+            JsonNode page = api.get("/v1/admin/api-keys?limit=2" + cursor).bearer(tenant.sk()).send().expect(200)
+                    .body();
             page.path("data").forEach(key -> ids.add(key.path("id").asText()));
             cursor = page.path("next_cursor").isNull() ? null : "&cursor=" + page.path("next_cursor").asText();
         } while (cursor != null);
