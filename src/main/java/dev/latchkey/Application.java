@@ -3,9 +3,12 @@ package dev.latchkey;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.address.AddressRoutes;
 import dev.latchkey.address.AddressService;
+import dev.latchkey.admin.AdminCustomerRoutes;
+import dev.latchkey.admin.AdminCustomerService;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditPurger;
 import dev.latchkey.audit.AuditRoutes;
+import dev.latchkey.auth.AdminSessionRoutes;
 import dev.latchkey.auth.AuthRoutes;
 import dev.latchkey.auth.AuthService;
 import dev.latchkey.auth.Authenticator;
@@ -28,7 +31,6 @@ import dev.latchkey.credential.PasswordChanges;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.credential.RecoveryService;
-import dev.latchkey.customer.AdminCustomerRoutes;
 import dev.latchkey.customer.CustomerExpansion;
 import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
@@ -67,6 +69,8 @@ import dev.latchkey.ratelimit.InMemoryRateLimiter;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.ratelimit.RedisRateLimiter;
+import dev.latchkey.tenant.ApiKeyRoutes;
+import dev.latchkey.tenant.ApiKeyService;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
@@ -123,8 +127,9 @@ public final class Application implements AutoCloseable {
 
         // tenants, customers, audit
         var audit = new AuditLog(db, mapper, clock);
-        var tenants = new TenantService(db, new TenantStore(mapper), new SettingsValidator(mapper), audit, clock,
-                invalidations);
+        var tenantStore = new TenantStore(mapper);
+        var tenants = new TenantService(db, tenantStore, new SettingsValidator(mapper), audit, clock, invalidations);
+        var apiKeys = new ApiKeyService(db, tenantStore, audit, invalidations, clock);
         this.auditPurger = new AuditPurger(audit, tenants::ids, Duration.ofDays(config.auditRetentionDays()), clock);
         var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var policy = new PasswordPolicy(CommonPasswords.load());
@@ -162,7 +167,7 @@ public final class Application implements AutoCloseable {
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
-        var sessions = new SessionService(db, tokens, clock);
+        var sessions = new SessionService(db, tokens, customers, audit, clock);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.get(tenant, id), mapper)),
                 ExportSection.of("consents", customers::consents),
@@ -172,6 +177,8 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("audit_events", audit::allAbout)), clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail,
                 List.of(sessions::erase, addresses::erase, orders::erasePersonalData, emailTokens::erase), clock);
+        var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
+                emailTokens, customerMail, audit, mapper);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,
@@ -187,7 +194,9 @@ public final class Application implements AutoCloseable {
                 new CartRoutes(guard, carts, requests)::addTo,
                 new OrderRoutes(guard, orders)::addTo,
                 new AdminOrderRoutes(guard, orders, requests)::addTo,
-                new AdminCustomerRoutes(guard, customers, tenants, policy, requests)::addTo,
+                new AdminCustomerRoutes(guard, customers, adminCustomers, tenants, policy, requests)::addTo,
+                new AdminSessionRoutes(guard, sessions, requests)::addTo,
+                new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,
                 new AuditRoutes(guard, audit)::addTo,
                 new MailTemplateRoutes(guard, templates, requests)::addTo));

@@ -11,14 +11,20 @@ public enum AuditType {
     ACCOUNT_UNLOCKED("account.unlocked"),
     CUSTOMER_REGISTERED("customer.registered"),
     CUSTOMER_CREATED("customer.created"),
+    CUSTOMER_UPDATED("customer.updated"),
+    CUSTOMER_STATUS_CHANGED("customer.status_changed"),
+    CUSTOMER_DELETED("customer.deleted"),
     PASSWORD_REHASHED("password.rehashed"),
     PASSWORD_RESET("password.reset"),
     PASSWORD_CHANGED("password.changed"),
     EMAIL_VERIFIED("email.verified"),
+    VERIFICATION_SENT("email.verification_sent"),
     EMAIL_CHANGE_REQUESTED("email.change_requested"),
     EMAIL_CHANGED("email.changed"),
     SESSION_REVOKED("session.revoked"),
-    SETTINGS_CHANGED("settings.changed");
+    SETTINGS_CHANGED("settings.changed"),
+    API_KEY_CREATED("api_key.created"),
+    API_KEY_REVOKED("api_key.revoked");
 
     private final String wire;
 

@@ -1,5 +1,7 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.audit.Actor;
+
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -35,5 +37,10 @@ public record AdminPrincipal(String tenantId, Role role, String staffId) {
 
     public boolean can(Permission permission) {
         return role.can(permission);
+    }
+
+    /** The caller as the audit log names them. */
+    public Actor actor() {
+        return new Actor(staffId);
     }
 }

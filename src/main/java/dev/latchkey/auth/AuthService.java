@@ -96,6 +96,9 @@ public final class AuthService {
                             ClientInfo client) {
         MergeStrategy strategy = MergeStrategy.fromWire(settings.cartMergeStrategy());
         Opened opened = db.tx(h -> {
+            // Under the row lock the merchant's status change also takes: a session opened here either sees the new
+            // status or is ended by the change.
+            CustomerService.requireActive(customers.lockExisting(h, tenantId, customer.id()));
             String cartId = carts.claim(h, tenantId, strategy, customer.id(), guestCart);
             Issued issued = tokens.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
             return new Opened(issued, cartId);

@@ -1,13 +1,19 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.audit.Actor;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A customer's view of their own sessions: list the live ones, end one or all others. Revocation goes through
@@ -17,11 +23,15 @@ public final class SessionService {
     private final Database db;
     private final SessionStore store = new SessionStore();
     private final TokenService tokens;
+    private final CustomerService customers;
+    private final AuditLog audit;
     private final Clock clock;
 
-    public SessionService(Database db, TokenService tokens, Clock clock) {
+    public SessionService(Database db, TokenService tokens, CustomerService customers, AuditLog audit, Clock clock) {
         this.db = db;
         this.tokens = tokens;
+        this.customers = customers;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -38,10 +48,45 @@ public final class SessionService {
 
     /** Ends one live session of this customer; any other id, ended or another customer's, is not found. */
     public void revoke(String tenantId, String customerId, String sessionId) {
-        if (!db.read(h -> store.isLive(h, tenantId, customerId, sessionId, clock.instant()))) {
+        db.tx(h -> {
+            revokeLive(h, tenantId, customerId, sessionId);
+            return null;
+        });
+    }
+
+    private void revokeLive(Handle h, String tenantId, String customerId, String sessionId) {
+        if (!store.isLive(h, tenantId, customerId, sessionId, clock.instant())) {
             throw ApiError.notFound("Session");
         }
-        tokens.revokeSession(tenantId, sessionId);
+        tokens.revokeSession(h, tenantId, sessionId);
+    }
+
+    /** The merchant's view of a customer's live sessions (none is "current"); 404 for a customer of another tenant. */
+    public Page<Session> listForAdmin(String tenantId, String customerId, Cursor after, int limit) {
+        customers.get(tenantId, customerId);
+        return list(tenantId, customerId, null, after, limit);
+    }
+
+    /** The merchant ends one live session of the customer, recorded as {@code session.revoked} by the admin. */
+    public void revokeByAdmin(String tenantId, String customerId, String sessionId, Actor actor, ClientInfo client) {
+        db.tx(h -> {
+            revokeLive(h, tenantId, customerId, sessionId);
+            audit.record(h, tenantId, customerId, AuditType.SESSION_REVOKED, client,
+                    actor.with(Map.of("reason", "admin", "session_id", sessionId)));
+            return null;
+        });
+    }
+
+    /** The merchant ends every session of the customer; 404 for a customer of another tenant. */
+    public void revokeAllByAdmin(String tenantId, String customerId, Actor actor, ClientInfo client) {
+        db.tx(h -> {
+            customers.lockExisting(h, tenantId, customerId);
+            int revoked = tokens.revokeCustomerSessions(h, tenantId, customerId, null);
+            audit.record(h, tenantId, customerId, AuditType.SESSION_REVOKED, client,
+                    actor.with(Map.of("reason", "admin", "count", revoked)));
+            return null;
+        });
+        tokens.evictCustomer(tenantId, customerId);
     }
 
     public void revokeOthers(String tenantId, String customerId, String keepSessionId) {

@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -187,22 +186,29 @@ public final class TokenService {
 
     public void revokeSession(String tenantId, String sessionId) {
         db.tx(h -> {
-            store.revokeSession(h, tenantId, sessionId, now());
+            revokeSession(h, tenantId, sessionId);
             return null;
         });
-        evictSession(tenantId, sessionId);
     }
 
-    /** Ends every live session of a customer except {@code keepSessionId} (may be null). */
-    public void revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
+    /** Ends a session in the caller's transaction; every node forgets its tokens once that commits. */
+    public void revokeSession(Handle h, String tenantId, String sessionId) {
+        store.revokeSession(h, tenantId, sessionId, now());
+        afterCommit(h, () -> evictSession(tenantId, sessionId));
+    }
+
+    /** Ends every live session of a customer except {@code keepSessionId} (may be null); returns how many. */
+    public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
         Instant now = now();
-        List<String> sessions = store.liveSessionIds(h, tenantId, customerId);
-        for (String sessionId : sessions) {
+        int revoked = 0;
+        for (String sessionId : store.liveSessionIds(h, tenantId, customerId)) {
             if (!sessionId.equals(keepSessionId)) {
                 store.revokeSession(h, tenantId, sessionId, now);
                 afterCommit(h, () -> evictSession(tenantId, sessionId));
+                revoked++;
             }
         }
+        return revoked;
     }
 
     private static void afterCommit(Handle h, Runnable action) {

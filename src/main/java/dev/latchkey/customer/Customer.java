@@ -1,6 +1,8 @@
 package dev.latchkey.customer;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
 
 /** A shopper's account row. The password hash never leaves the service layer. */
 public record Customer(
@@ -26,6 +28,11 @@ public record Customer(
 
         public static Status fromWire(String value) {
             return valueOf(value.toUpperCase());
+        }
+
+        /** The status with this wire name, if there is one. */
+        public static Optional<Status> ofWire(String value) {
+            return Arrays.stream(values()).filter(s -> s.wire().equals(value)).findFirst();
         }
     }
 

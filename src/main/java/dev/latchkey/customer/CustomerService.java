@@ -3,19 +3,19 @@ package dev.latchkey.customer;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
-import dev.latchkey.credential.HashFormat;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Page;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,33 +66,53 @@ public final class CustomerService {
         return new Registration(customer, nextStep);
     }
 
-    /** The merchant's create or import. Exactly one of {@code password} and {@code passwordHash} is given. */
-    public record NewCustomer(String email, boolean emailVerified, Customer.Status status, String password,
-                              String passwordHash, ProfileInput profile) {
+    /**
+     * The merchant's create or import: {@code passwordHash} is the hash of a given password, an imported hash, or null
+     * for a customer invited to choose their password.
+     */
+    public record NewCustomer(String email, boolean emailVerified, Customer.Status status, String passwordHash,
+                              ProfileInput profile) {
     }
 
     /**
-     * Creates a customer for the merchant; an imported hash is stored as it is and upgraded at the first login. An
-     * address the merchant vouches for ({@code email_verified}) is verified like any other: what waits for it (guest
-     * orders) follows in the same transaction.
+     * Creates a customer for the merchant in the caller's transaction; an imported hash is stored as it is and upgraded
+     * at the first login. {@code auditData} tells how (by whom; imported or invited).
      */
-    public Customer create(String tenantId, NewCustomer input, ClientInfo client) {
-        String hash = input.password() != null ? hasher.hash(input.password()) : input.passwordHash();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("by", "admin");
-        if (input.password() == null) {
-            data.put("imported_hash", HashFormat.of(hash).map(HashFormat::wire).orElse("unknown"));
+    public Customer create(Handle h, String tenantId, NewCustomer input, Map<String, ?> auditData, ClientInfo client) {
+        Customer customer = newCustomer(tenantId, input.email(), input.emailVerified(), input.status(),
+                input.passwordHash(), input.profile());
+        insert(h, customer);
+        audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_CREATED, client, auditData);
+        if (customer.emailVerified()) {
+            // an address the merchant vouches for is verified like any other: guest orders follow it
+            emailVerified(h, customer, customer.email(), client);
         }
-        Customer customer = newCustomer(tenantId, input.email(), input.emailVerified(), input.status(), hash,
-                input.profile());
-        return db.tx(h -> {
-            insert(h, customer);
-            audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_CREATED, client, data);
-            if (customer.emailVerified()) {
-                emailVerified(h, customer, customer.email(), client);
-            }
-            return customer;
-        });
+        return customer;
+    }
+
+    /** A page of the merchant's customer list, newest first. */
+    public Page<Customer> list(String tenantId, CustomerFilter filter, Cursor before, int limit) {
+        List<Customer> rows = db.read(h -> store.list(h, tenantId, filter, before, limit + 1));
+        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+    }
+
+    /**
+     * The merchant's change of a customer the caller has locked. Returns the customer as it is now, unchanged (and not
+     * written) when the changes change nothing. A new address is unverified unless the changes say otherwise; an
+     * address that becomes verified tells the verified-email listeners. 409 {@code email_taken} when another account
+     * of the tenant has the new address.
+     */
+    public Customer updateByAdmin(Handle h, Customer current, AdminChanges changes, ClientInfo client) {
+        Instant now = now();
+        Customer next = changes.applyTo(current, now);
+        if (next.equals(current)) {
+            return current;
+        }
+        uniqueEmail(() -> store.update(h, next, now));
+        if (next.emailVerified() && (!current.emailVerified() || !next.email().equals(current.email()))) {
+            emailVerified(h, next, next.email(), client);
+        }
+        return store.find(h, current.tenantId(), current.id()).orElseThrow();
     }
 
     private Customer newCustomer(String tenantId, String email, boolean verified, Customer.Status status, String hash,
@@ -102,10 +122,14 @@ public final class CustomerService {
                 profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
     }
 
-    /** 409 {@code email_taken} when the tenant has the address already (the unique constraint decides). */
     private void insert(Handle h, Customer customer) {
+        uniqueEmail(() -> store.insert(h, customer));
+    }
+
+    /** Runs a write of an email: 409 {@code email_taken} when the tenant has it (the unique constraint decides). */
+    private static void uniqueEmail(Runnable write) {
         try {
-            store.insert(h, customer);
+            write.run();
         } catch (RuntimeException e) {
             if (UniqueViolation.is(e)) {
                 throw emailTaken();
@@ -273,19 +297,12 @@ public final class CustomerService {
 
     /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
     public Customer changeEmail(Handle h, Customer customer, String newEmail, ClientInfo client) {
-        try {
-            store.setEmail(h, customer.tenantId(), customer.id(), normaliseEmail(newEmail), now());
-        } catch (RuntimeException e) {
-            if (UniqueViolation.is(e)) {
-                throw emailTaken();
-            }
-            throw e;
-        }
+        uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), normaliseEmail(newEmail), now()));
         emailVerified(h, customer, normaliseEmail(newEmail), client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 
-    private static ApiError versionConflict() {
+    public static ApiError versionConflict() {
         return new ApiError(409, "version_conflict", "The customer was changed since you read it; read it again.");
     }
 

@@ -1,24 +1,33 @@
 package dev.latchkey.customer;
 
 import dev.latchkey.db.Database;
+import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** SQL for customer rows. Every statement names the tenant. */
 public final class CustomerStore {
     private static final String PROFILE_COLUMNS = "first_name, last_name, title, phone, company, preferred_language, "
-            + "preferred_currency, preferred_site, accepts_marketing, accepts_marketing_updated_at, attributes";
+            + "preferred_currency, preferred_site, accepts_marketing, accepts_marketing_updated_at, attributes, "
+            + "search_name, search_last_name";
+    private static final String SET_PROFILE = "first_name = :first_name, last_name = :last_name, title = :title, "
+            + "phone = :phone, company = :company, preferred_language = :preferred_language, "
+            + "preferred_currency = :preferred_currency, preferred_site = :preferred_site, "
+            + "accepts_marketing = :accepts_marketing, accepts_marketing_updated_at = :accepts_marketing_updated_at, "
+            + "attributes = :attributes, search_name = :search_name, search_last_name = :search_last_name";
 
     public void insert(Handle h, Customer c) {
         var update = h.createUpdate("INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash, "
                 + PROFILE_COLUMNS + ", created_at, updated_at, version) VALUES (:tenant, :id, :email, :verified, :status, "
                 + ":hash, :first_name, :last_name, :title, :phone, :company, :preferred_language, :preferred_currency, "
-                + ":preferred_site, :accepts_marketing, :accepts_marketing_updated_at, :attributes, :created, :updated, :version)")
+                + ":preferred_site, :accepts_marketing, :accepts_marketing_updated_at, :attributes, :search_name, "
+                + ":search_last_name, :created, :updated, :version)")
                 .bind("tenant", c.tenantId())
                 .bind("id", c.id())
                 .bind("email", c.email())
@@ -35,6 +44,42 @@ public final class CustomerStore {
         return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId).bind("id", id)
                 .map((rs, ctx) -> customer(rs)).findOne();
+    }
+
+    /**
+     * A page of the tenant's customers, newest first, after {@code before} when given. A search term reads the matching
+     * ids from the email and name-key indexes first, so only matches are sorted.
+     */
+    public List<Customer> list(Handle h, String tenantId, CustomerFilter filter, Cursor before, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT c.* FROM ");
+        if (filter.query() != null) {
+            sql.append("(SELECT id FROM customers WHERE tenant_id = :tenant AND email LIKE :pattern ESCAPE '!' ")
+                    .append("UNION SELECT id FROM customers WHERE tenant_id = :tenant AND search_name LIKE :pattern ")
+                    .append("ESCAPE '!' UNION SELECT id FROM customers WHERE tenant_id = :tenant ")
+                    .append("AND search_last_name LIKE :pattern ESCAPE '!') m ")
+                    .append("JOIN customers c ON c.tenant_id = :tenant AND c.id = m.id ");
+        } else {
+            sql.append("customers c ");
+        }
+        sql.append("WHERE c.tenant_id = :tenant");
+        if (filter.status() != null) {
+            sql.append(" AND c.status = :status");
+        }
+        if (before != null) {
+            sql.append(" AND (c.created_at < :at OR (c.created_at = :at AND c.id < :after))");
+        }
+        var query = h.createQuery(sql.append(" ORDER BY c.created_at DESC, c.id DESC LIMIT :limit").toString())
+                .bind("tenant", tenantId).bind("limit", limit);
+        if (filter.query() != null) {
+            query.bind("pattern", SearchKeys.prefixPattern(filter.query()));
+        }
+        if (filter.status() != null) {
+            query.bind("status", filter.status().wire());
+        }
+        if (before != null) {
+            query.bind("at", Database.ts(before.at())).bind("after", before.id());
+        }
+        return query.map((rs, ctx) -> customer(rs)).list();
     }
 
     public Optional<Customer> findByEmail(Handle h, String tenantId, String email) {
@@ -85,14 +130,19 @@ public final class CustomerStore {
                 .execute();
     }
 
+    /** The merchant's change of a row the caller has locked: email, its verification, status and profile at once. */
+    public void update(Handle h, Customer c, Instant at) {
+        var update = h.createUpdate("UPDATE customers SET email = :email, email_verified = :verified, status = :status, "
+                        + SET_PROFILE + ", updated_at = :at, version = version + 1 WHERE tenant_id = :tenant AND id = :id")
+                .bind("email", c.email()).bind("verified", c.emailVerified()).bind("status", c.status().wire())
+                .bind("at", Database.ts(at)).bind("tenant", c.tenantId()).bind("id", c.id());
+        bindProfile(update, c.profile()).execute();
+    }
+
     /** Writes the profile; with {@code expectedVersion} the write only happens on that version. Returns rows changed. */
     public int updateProfile(Handle h, String tenantId, String id, Customer.Profile profile, Long expectedVersion,
                              Instant at) {
-        var update = h.createUpdate("UPDATE customers SET first_name = :first_name, last_name = :last_name, "
-                        + "title = :title, phone = :phone, company = :company, preferred_language = :preferred_language, "
-                        + "preferred_currency = :preferred_currency, preferred_site = :preferred_site, "
-                        + "accepts_marketing = :accepts_marketing, accepts_marketing_updated_at = :accepts_marketing_updated_at, "
-                        + "attributes = :attributes, updated_at = :at, version = version + 1 "
+        var update = h.createUpdate("UPDATE customers SET " + SET_PROFILE + ", updated_at = :at, version = version + 1 "
                         + "WHERE tenant_id = :tenant AND id = :id"
                         + (expectedVersion == null ? "" : " AND version = :version"))
                 .bind("tenant", tenantId).bind("id", id).bind("at", Database.ts(at));
@@ -152,7 +202,9 @@ public final class CustomerStore {
                 .bind("preferred_site", p.preferredSite())
                 .bind("accepts_marketing", p.acceptsMarketing())
                 .bind("accepts_marketing_updated_at", Database.ts(p.acceptsMarketingUpdatedAt()))
-                .bind("attributes", p.attributes());
+                .bind("attributes", p.attributes())
+                .bind("search_name", SearchKeys.name(p))
+                .bind("search_last_name", SearchKeys.lastName(p));
     }
 
     static Customer customer(ResultSet rs) throws SQLException {

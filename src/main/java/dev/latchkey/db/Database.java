@@ -12,6 +12,7 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /** The connection pool, the schema migrations and the two ways of running SQL: in a transaction or not. */
 public final class Database implements AutoCloseable {
@@ -41,7 +42,11 @@ public final class Database implements AutoCloseable {
         }
         var dataSource = new HikariDataSource(hikari);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            // The one engine difference the schema names: PostgreSQL answers LIKE 'prefix%' from an index only with
+            // this operator class (unless the database collation is C); H2 compares by code point and needs none.
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                    .placeholders(Map.of("pattern_ops", config.isPostgres() ? "varchar_pattern_ops" : ""))
+                    .load().migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;

@@ -1,5 +1,7 @@
 package dev.latchkey.http;
 
+import io.javalin.http.Context;
+
 import java.util.regex.Pattern;
 
 /**
@@ -9,6 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class Identifiers {
     private static final Pattern SAFE = Pattern.compile("^[A-Za-z0-9._-]+$");
+    private static final int MAX_ID = 64;
 
     private Identifiers() {
     }
@@ -24,5 +27,17 @@ public final class Identifiers {
     public static boolean safe(String value, int maxLength) {
         return value != null && !value.isEmpty() && value.length() <= maxLength && SAFE.matcher(value).matches()
                 && !value.chars().allMatch(c -> c == '.');
+    }
+
+    /**
+     * A path parameter that holds one of our own ids ({@code cus_...}, {@code ses_...}, {@code key_...}): anything that
+     * cannot be one answers 404 for {@code what} without a look at the database.
+     */
+    public static String pathId(Context ctx, String param, String what) {
+        String id = ctx.pathParam(param);
+        if (!safe(id, MAX_ID)) {
+            throw ApiError.notFound(what);
+        }
+        return id;
     }
 }

@@ -15,4 +15,9 @@ public record Page<T>(List<T> data, String nextCursor) {
         }
         return new Page<>(rows.subList(0, limit), cursorOf.apply(rows.get(limit - 1)).encode());
     }
+
+    /** The same page with each item turned into what the API shows. */
+    public <R> Page<R> map(Function<T, R> view) {
+        return new Page<>(data.stream().map(view).toList(), nextCursor);
+    }
 }

@@ -18,7 +18,8 @@ public enum MailTemplate {
     EMAIL_CHANGED_NOTICE(false, "new_email"),
     PASSWORD_CHANGED_NOTICE(false),
     ACCOUNT_LOCKED_NOTICE(false, "locked_until"),
-    DELETION_CONFIRM(true);
+    DELETION_CONFIRM(true),
+    INVITATION(true);
 
     /** In a holder class because an enum's constructor may not read the enum's own static fields. */
     private static final class Names {

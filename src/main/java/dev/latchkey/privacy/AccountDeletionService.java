@@ -97,9 +97,16 @@ public final class AccountDeletionService {
     }
 
     public void erase(String tenantId, String customerId) {
+        erase(tenantId, customerId, (h, tenant, customer) -> {
+        });
+    }
+
+    /** Erases the account at once (the merchant's deletion); {@code record} runs last in the same transaction. */
+    public void erase(String tenantId, String customerId, ErasureStep record) {
         db.tx(h -> {
             customers.lockExisting(h, tenantId, customerId);
             eraseLocked(h, tenantId, customerId);
+            record.erase(h, tenantId, customerId);
             return null;
         });
         // After the commit, so that no request in between keeps a token of the erased customer in the cache.

@@ -1,5 +1,7 @@
 package dev.latchkey.tenant;
 
+import dev.latchkey.auth.Secrets;
+
 import java.time.Instant;
 
 /** A stored API key: only the hash of the key and a short hint (its last characters) for people to tell keys apart. */
@@ -25,6 +27,17 @@ public record ApiKey(String id, String tenantId, Kind kind, String keyHash, Stri
         public static Kind fromWire(String value) {
             return valueOf(value.toUpperCase());
         }
+    }
+
+    /** A key as it is made: what is stored, and the plain key, which the caller sees this once. */
+    public record Issued(ApiKey key, String plain) {
+    }
+
+    public static Issued issue(String tenantId, Kind kind, Instant now) {
+        String plain = Secrets.secret(kind.prefix());
+        var key = new ApiKey(Secrets.id("key"), tenantId, kind, Secrets.sha256(plain),
+                plain.substring(plain.length() - 4), now, null);
+        return new Issued(key, plain);
     }
 
     public boolean active() {

@@ -68,13 +68,13 @@ public final class TenantService {
     public Created create(String id, String name, ObjectNode settingsPatch) {
         TenantSettings settings = validator.apply(TenantSettings.DEFAULTS, settingsPatch, "settings.");
         var tenant = new Tenant(id, name, settings, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-        String publishable = Secrets.secret(ApiKey.Kind.PUBLISHABLE.prefix());
-        String secret = Secrets.secret(ApiKey.Kind.SECRET.prefix());
+        ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, tenant.createdAt());
+        ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, tenant.createdAt());
         try {
             db.tx(h -> {
                 store.insert(h, tenant);
-                store.insertKey(h, newKey(id, ApiKey.Kind.PUBLISHABLE, publishable));
-                store.insertKey(h, newKey(id, ApiKey.Kind.SECRET, secret));
+                store.insertKey(h, publishable.key());
+                store.insertKey(h, secret.key());
                 return null;
             });
         } catch (RuntimeException e) {
@@ -83,12 +83,7 @@ public final class TenantService {
             }
             throw e;
         }
-        return new Created(tenant, publishable, secret);
-    }
-
-    private ApiKey newKey(String tenantId, ApiKey.Kind kind, String plain) {
-        return new ApiKey(Secrets.id("key"), tenantId, kind, Secrets.sha256(plain),
-                plain.substring(plain.length() - 4), clock.instant(), null);
+        return new Created(tenant, publishable.plain(), secret.plain());
     }
 
     public Page<Tenant> list(Cursor after, int limit) {

@@ -71,13 +71,57 @@ public final class TenantStore {
                 .execute();
     }
 
+    /** The key with this hash, of whichever tenant: the hash is what a request presents. */
     public Optional<ApiKey> findKey(Handle h, String keyHash) {
         return h.createQuery("SELECT * FROM api_keys WHERE key_hash = :hash")
                 .bind("hash", keyHash)
-                .map((rs, ctx) -> new ApiKey(rs.getString("id"), rs.getString("tenant_id"),
-                        ApiKey.Kind.fromWire(rs.getString("kind")), rs.getString("key_hash"), rs.getString("hint"),
-                        Database.instant(rs, "created_at"), Database.instant(rs, "revoked_at")))
+                .map((rs, ctx) -> apiKey(rs))
                 .findOne();
+    }
+
+    public Optional<ApiKey> findKeyById(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM api_keys WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id)
+                .map((rs, ctx) -> apiKey(rs))
+                .findOne();
+    }
+
+    /** The tenant's keys, revoked ones too, newest first, after {@code before} when given. */
+    public List<ApiKey> listKeys(Handle h, String tenantId, Cursor before, int limit) {
+        String page = before == null ? "" : " AND (created_at < :at OR (created_at = :at AND id < :id))";
+        var query = h.createQuery("SELECT * FROM api_keys WHERE tenant_id = :tenant" + page
+                        + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+                .bind("tenant", tenantId).bind("limit", limit);
+        if (before != null) {
+            query.bind("at", Database.ts(before.at())).bind("id", before.id());
+        }
+        return query.map((rs, ctx) -> apiKey(rs)).list();
+    }
+
+    public int activeKeys(Handle h, String tenantId, ApiKey.Kind kind) {
+        return h.createQuery("SELECT COUNT(*) FROM api_keys WHERE tenant_id = :tenant AND kind = :kind "
+                        + "AND revoked_at IS NULL")
+                .bind("tenant", tenantId).bind("kind", kind.wire())
+                .mapTo(Integer.class).one();
+    }
+
+    public void revokeKey(Handle h, String tenantId, String id, Instant at) {
+        h.createUpdate("UPDATE api_keys SET revoked_at = :at WHERE tenant_id = :tenant AND id = :id "
+                        + "AND revoked_at IS NULL")
+                .bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    /** Locks the tenant's row until the transaction ends, so that changes to its keys happen one at a time. */
+    public void lock(Handle h, String tenantId) {
+        h.createQuery("SELECT id FROM tenants WHERE id = :id FOR UPDATE")
+                .bind("id", tenantId).mapTo(String.class).one();
+    }
+
+    private static ApiKey apiKey(ResultSet rs) throws SQLException {
+        return new ApiKey(rs.getString("id"), rs.getString("tenant_id"), ApiKey.Kind.fromWire(rs.getString("kind")),
+                rs.getString("key_hash"), rs.getString("hint"), Database.instant(rs, "created_at"),
+                Database.instant(rs, "revoked_at"));
     }
 
     private Tenant tenant(ResultSet rs) throws SQLException {

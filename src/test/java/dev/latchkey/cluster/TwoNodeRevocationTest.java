@@ -99,4 +99,50 @@ class TwoNodeRevocationTest {
                 .body(Map.of("email", Fixtures.uniqueEmail(), "password", "only-fifteen-ch"))
                 .send().expect(422, "validation_failed");
     }
+
+    @Test
+    void adminSessionRevokeOnOneNodeIsRefusedByTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, shopper.accessToken());
+
+        a.delete("/v1/admin/customers/" + shopper.customerId() + "/sessions/" + shopper.sessionId())
+                .bearer(tenant.sk()).send().expect(204);
+
+        refusedOnB(tenant, shopper.accessToken());
+    }
+
+    @Test
+    void statusOnHoldOnOneNodeEndsTheSessionOnTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, shopper.accessToken());
+
+        a.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("status", "on_hold")).send().expect(200);
+
+        refusedOnB(tenant, shopper.accessToken());
+        b.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", shopper.email(), "password",
+                shopper.password())).send().expect(403, "account_on_hold");
+    }
+
+    @Test
+    void apiKeyRevokedOnOneNodeIsRefusedByTheOther() {
+        var tenant = Fixtures.tenant(a);
+        String newSecret = a.post("/v1/admin/api-keys").bearer(tenant.sk()).body(Map.of("kind", "secret"))
+                .send().expect(201).str("key");
+        var keys = a.get("/v1/admin/api-keys").bearer(newSecret).send().expect(200).body().path("data");
+        b.post("/v1/anonymous").key(tenant.pk()).send().expect(201);
+        b.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(200);
+
+        for (var key : keys) {
+            if (!key.path("hint").asText().equals(newSecret.substring(newSecret.length() - 4))) {
+                a.delete("/v1/admin/api-keys/" + key.path("id").asText()).bearer(newSecret).send().expect(204);
+            }
+        }
+
+        b.post("/v1/anonymous").key(tenant.pk()).send().expect(401, "invalid_api_key");
+        b.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(401, "invalid_api_key");
+        b.get("/v1/admin/settings").bearer(newSecret).send().expect(200);
+    }
 }

@@ -1,0 +1,177 @@
+package dev.latchkey.admin;
+
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.Permission;
+import dev.latchkey.credential.ImportedHashes;
+import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.customer.AdminChanges;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerFilter;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.EmailAddress;
+import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.Identifiers;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Paging;
+import dev.latchkey.http.Requests;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.verification.RedirectPolicy;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The merchant's customer routes: list and search, create or import (or invite), read, change, erase, and send the
+ * verification mail again. An import brings the password hash from the old shop system (Argon2 PHC or bcrypt), which
+ * verifies as it is and is moved to Argon2id at the customer's first login.
+ */
+public final class AdminCustomerRoutes {
+    private static final Set<String> READ_ONLY = Set.of("id", "version", "created_at", "updated_at",
+            "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id");
+    /** A PATCH cannot set credentials: the customer chooses a password (reset link, invitation), never the merchant. */
+    private static final Set<String> PATCH_READ_ONLY = Set.of("id", "created_at", "updated_at",
+            "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id", "password",
+            "password_hash");
+    private static final String STATUS_VALUES = "status must be active, pending_activation, on_hold or disabled.";
+    private static final int MAX_HASH = 512;
+
+    private final Guard guard;
+    private final CustomerService customers;
+    private final AdminCustomerService admins;
+    private final TenantService tenants;
+    private final PasswordPolicy policy;
+    private final Requests requests;
+
+    public AdminCustomerRoutes(Guard guard, CustomerService customers, AdminCustomerService admins,
+                               TenantService tenants, PasswordPolicy policy, Requests requests) {
+        this.guard = guard;
+        this.customers = customers;
+        this.admins = admins;
+        this.tenants = tenants;
+        this.policy = policy;
+        this.requests = requests;
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/v1/admin/customers", this::list);
+        routes.post("/v1/admin/customers", this::create);
+        routes.get("/v1/admin/customers/{id}", this::get);
+        routes.patch("/v1/admin/customers/{id}", this::update);
+        routes.delete("/v1/admin/customers/{id}", this::delete);
+        routes.post("/v1/admin/customers/{id}/verification", this::resendVerification);
+    }
+
+    private CustomerView view(Customer customer) {
+        return CustomerView.of(customer, requests.mapper());
+    }
+
+    private void list(Context ctx) {
+        String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
+        Paging paging = Paging.from(ctx);
+        ctx.json(customers.list(tenantId, filter(ctx), paging.cursor(), paging.limit()).map(this::view));
+    }
+
+    private static CustomerFilter filter(Context ctx) {
+        String query = ctx.queryParam("query");
+        if (query != null && query.length() > EmailAddress.MAX_LENGTH) {
+            throw ApiError.validation("query", "too_long", "query must be at most " + EmailAddress.MAX_LENGTH
+                    + " characters.");
+        }
+        if (query != null && query.chars().anyMatch(Character::isISOControl)) {
+            throw ApiError.validation("query", "invalid", "query must not contain control characters.");
+        }
+        String status = ctx.queryParam("status");
+        Customer.Status wanted = status == null || status.isEmpty() ? null : Customer.Status.ofWire(status)
+                .orElseThrow(() -> ApiError.validation("status", "invalid", STATUS_VALUES));
+        return new CustomerFilter(query == null || query.isBlank() ? null : query.trim(), wanted);
+    }
+
+    private void create(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
+        JsonInput in = requests.body(ctx);
+        in.rejectPresent(READ_ONLY);
+        String email = EmailAddress.required(in, "email");
+        String password = in.string("password", PasswordPolicy.MAX_LENGTH * 4).orElse(null);
+        String hash = in.string("password_hash", MAX_HASH).orElse(null);
+        String invitationUrl = in.string("invitation_url", RedirectPolicy.MAX_URL).orElse(null);
+        boolean verified = in.bool("email_verified").orElse(false);
+        Customer.Status status = status(in);
+        ProfileInput profile = ProfileInput.read(in, requests.mapper());
+        if (password != null && hash != null) {
+            in.reject("password_hash", "invalid", "Give either password or password_hash, not both.");
+        } else if (hash != null) {
+            ImportedHashes.problem("password_hash", hash).ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
+        } else if (password != null) {
+            var person = new PasswordPolicy.Person(email, profile.text("first_name"), profile.text("last_name"));
+            policy.check("password", password, tenants.settings(admin.tenantId()), person)
+                    .ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
+        }
+        if (invitationUrl != null && (password != null || hash != null)) {
+            in.reject("invitation_url", "invalid", "invitation_url is only for a customer created without a password.");
+        }
+        in.validate();
+        var account = new AdminCustomerService.NewAccount(email, verified,
+                status == null ? Customer.Status.ACTIVE : status, password, hash, profile, invitationUrl);
+        Customer created = admins.create(admin.tenantId(), account, admin.actor(), requests.client(ctx));
+        ctx.status(201).json(view(created));
+    }
+
+    /** The status named in the body, or null when there is none; an unknown one is a field error. */
+    private static Customer.Status status(JsonInput in) {
+        String raw = in.string("status", 32).orElse(null);
+        if (raw == null) {
+            return null;
+        }
+        return Customer.Status.ofWire(raw).orElseGet(() -> {
+            in.reject("status", "invalid", STATUS_VALUES);
+            return null;
+        });
+    }
+
+    private void get(Context ctx) {
+        String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
+        ctx.json(view(customers.get(tenantId, Identifiers.pathId(ctx, "id", "Customer"))));
+    }
+
+    private void update(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        JsonInput in = requests.body(ctx);
+        in.rejectPresent(PATCH_READ_ONLY);
+        for (String field : new String[] {"email", "email_verified", "status"}) {
+            if (in.has(field) && in.raw().get(field).isNull()) {
+                in.reject(field, "invalid_type", field + " cannot be null.");
+            }
+        }
+        Long version = in.integer("version", 1, Long.MAX_VALUE).orElse(null);
+        String email = in.has("email") && !in.hasErrorFor("email") ? EmailAddress.required(in, "email") : null;
+        Boolean verified = in.bool("email_verified").orElse(null);
+        Customer.Status status = status(in);
+        ProfileInput profile = ProfileInput.read(in, requests.mapper());
+        in.validate();
+        var changes = new AdminChanges(email, verified, status, profile);
+        ctx.json(view(admins.update(admin.tenantId(), id, changes, version, admin.actor(), requests.client(ctx))));
+    }
+
+    private void delete(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.DELETE_CUSTOMERS);
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        admins.delete(admin.tenantId(), id, admin.actor(), requests.client(ctx));
+        ctx.status(204);
+    }
+
+    private void resendVerification(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.RESEND_VERIFICATION);
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        JsonInput in = requests.body(ctx);
+        String url = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
+        in.validate();
+        admins.resendVerification(admin.tenantId(), id, url, admin.actor(), requests.client(ctx));
+        ctx.status(202).json(Map.of("message", "A verification email is on its way to the customer."));
+    }
+}

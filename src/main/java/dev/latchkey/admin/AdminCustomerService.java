@@ -1,0 +1,197 @@
+package dev.latchkey.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.audit.Actor;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.TokenService;
+import dev.latchkey.credential.HashFormat;
+import dev.latchkey.customer.AdminChanges;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.mail.MailTemplate;
+import dev.latchkey.mail.SecretLink;
+import dev.latchkey.privacy.AccountDeletionService;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.CustomerMail;
+import dev.latchkey.verification.EmailTokens;
+import dev.latchkey.verification.RedirectPolicy;
+import dev.latchkey.verification.TokenPurpose;
+import dev.latchkey.verification.VerificationService;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the merchant does to customers, each in one transaction with its audit event: create (with a password, an
+ * imported hash, or an invitation to choose one), change (a status that may not log in ends every session at once),
+ * erase, and send the verification mail again.
+ */
+public final class AdminCustomerService {
+    /** Fields that change with every write and say nothing about what the merchant changed. */
+    private static final Set<String> BOOKKEEPING = Set.of("updated_at", "version", "accepts_marketing_updated_at");
+
+    /**
+     * A customer the merchant creates: at most one of {@code password} and {@code passwordHash}; with neither the
+     * customer is invited by mail to choose a password, through a link to {@code invitationUrl} (nullable).
+     */
+    public record NewAccount(String email, boolean emailVerified, Customer.Status status, String password,
+                             String passwordHash, ProfileInput profile, String invitationUrl) {
+        boolean invited() {
+            return password == null && passwordHash == null;
+        }
+    }
+
+    private final Database db;
+    private final TenantService tenants;
+    private final CustomerService customers;
+    private final TokenService tokens;
+    private final AccountDeletionService deletion;
+    private final VerificationService verification;
+    private final EmailTokens emailTokens;
+    private final CustomerMail mail;
+    private final AuditLog audit;
+    private final ObjectMapper mapper;
+
+    public AdminCustomerService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
+                                AccountDeletionService deletion, VerificationService verification,
+                                EmailTokens emailTokens, CustomerMail mail, AuditLog audit, ObjectMapper mapper) {
+        this.db = db;
+        this.tenants = tenants;
+        this.customers = customers;
+        this.tokens = tokens;
+        this.deletion = deletion;
+        this.verification = verification;
+        this.emailTokens = emailTokens;
+        this.mail = mail;
+        this.audit = audit;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Creates the customer; an invitation is queued in the same transaction. It carries a password-reset token that
+     * lives {@code verification_ttl} seconds (an invitation waits longer than a reset), used at
+     * {@code POST /v1/auth/password/reset}.
+     */
+    public Customer create(String tenantId, NewAccount input, Actor actor, ClientInfo client) {
+        TenantSettings settings = tenants.settings(tenantId);
+        String linkBase = input.invited() ? RedirectPolicy.linkBase(settings, input.invitationUrl(), "invitation_url")
+                : null;
+        String hash = input.password() != null ? customers.hashPassword(input.password()) : input.passwordHash();
+        Map<String, Object> how = input.invited() ? Map.of("invited", true)
+                : input.password() != null ? Map.of()
+                : Map.of("imported_hash", HashFormat.of(hash).map(HashFormat::wire).orElse("unknown"));
+        var fresh = new CustomerService.NewCustomer(input.email(), input.emailVerified(), input.status(), hash,
+                input.profile());
+        return db.tx(h -> {
+            Customer created = customers.create(h, tenantId, fresh, actor.with(how), client);
+            if (input.invited()) {
+                invite(h, settings, created, linkBase);
+            }
+            return created;
+        });
+    }
+
+    private void invite(Handle h, TenantSettings settings, Customer customer, String linkBase) {
+        long ttl = settings.verificationTtl();
+        String token = emailTokens.issue(h, customer.tenantId(), customer.id(), TokenPurpose.PASSWORD_RESET,
+                customer.email(), ttl);
+        mail.send(h, customer, customer.email(), MailTemplate.INVITATION, Map.of(),
+                new SecretLink(linkBase, token, Duration.ofSeconds(ttl)));
+    }
+
+    /**
+     * Applies the merchant's changes; with {@code expectedVersion} given and stale, 409 {@code version_conflict}. A
+     * status other than {@code active} ends every session of the customer in the same transaction; a new email
+     * address is told to the old one.
+     */
+    public Customer update(String tenantId, String id, AdminChanges changes, Long expectedVersion, Actor actor,
+                           ClientInfo client) {
+        record Change(Customer before, Customer after) {
+        }
+        Change change = db.tx(h -> {
+            Customer current = customers.lockExisting(h, tenantId, id);
+            if (expectedVersion != null && expectedVersion != current.version()) {
+                throw CustomerService.versionConflict();
+            }
+            Customer updated = customers.updateByAdmin(h, current, changes, client);
+            recordChanges(h, current, updated, actor, client);
+            return new Change(current, updated);
+        });
+        if (change.before().status() != change.after().status()
+                || !change.before().email().equals(change.after().email())) {
+            // Cached tokens carry the email; and a request between the revocation and the commit may have cached one.
+            tokens.evictCustomer(tenantId, id);
+        }
+        return change.after();
+    }
+
+    private void recordChanges(Handle h, Customer before, Customer after, Actor actor, ClientInfo client) {
+        String tenantId = before.tenantId();
+        List<String> changed = changedFields(before, after);
+        changed.remove("status");
+        if (!changed.isEmpty()) {
+            audit.record(h, tenantId, before.id(), AuditType.CUSTOMER_UPDATED, client,
+                    actor.with(Map.of("changed", changed)));
+        }
+        if (before.status() != after.status()) {
+            int ended = after.status() == Customer.Status.ACTIVE ? 0
+                    : tokens.revokeCustomerSessions(h, tenantId, before.id(), null);
+            audit.record(h, tenantId, before.id(), AuditType.CUSTOMER_STATUS_CHANGED, client, actor.with(Map.of(
+                    "from", before.status().wire(), "to", after.status().wire(), "sessions_revoked", ended)));
+        }
+        if (!before.email().equals(after.email())) {
+            audit.record(h, tenantId, before.id(), AuditType.EMAIL_CHANGED, client, actor.with(Map.of()));
+            mail.send(h, before, before.email(), MailTemplate.EMAIL_CHANGED_NOTICE,
+                    Map.of("new_email", after.email()), null);
+        }
+    }
+
+    private List<String> changedFields(Customer before, Customer after) {
+        JsonNode was = mapper.valueToTree(CustomerView.of(before, mapper));
+        JsonNode now = mapper.valueToTree(CustomerView.of(after, mapper));
+        List<String> changed = new ArrayList<>();
+        was.fieldNames().forEachRemaining(name -> {
+            if (!BOOKKEEPING.contains(name) && !was.get(name).equals(now.get(name))) {
+                changed.add(name);
+            }
+        });
+        return changed;
+    }
+
+    /** Erases the account as the shopper's own deletion does: orders stay without personal data, the email is free. */
+    public void delete(String tenantId, String id, Actor actor, ClientInfo client) {
+        deletion.erase(tenantId, id, (h, tenant, customer) ->
+                audit.record(h, tenant, customer, AuditType.CUSTOMER_DELETED, client, actor.with(Map.of())));
+    }
+
+    /**
+     * Sends a new verification mail, whatever the mail throttle says (the merchant asks on purpose, and it is
+     * recorded). 409 {@code email_already_verified} when there is nothing to verify.
+     */
+    public void resendVerification(String tenantId, String id, String verificationUrl, Actor actor,
+                                   ClientInfo client) {
+        TenantSettings settings = tenants.settings(tenantId);
+        String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
+        db.tx(h -> {
+            Customer customer = customers.lockExisting(h, tenantId, id);
+            if (customer.emailVerified()) {
+                throw new ApiError(409, "email_already_verified", "The customer's email address is verified already.");
+            }
+            verification.send(h, settings, customer, linkBase);
+            audit.record(h, tenantId, id, AuditType.VERIFICATION_SENT, client, actor.with(Map.of()));
+            return null;
+        });
+    }
+}

@@ -1,0 +1,19 @@
+package dev.latchkey.customer;
+
+import java.time.Instant;
+
+/**
+ * What the merchant changes on a customer: any of the email, its verification, the status and the profile; null
+ * leaves a field as it is. A changed email counts as unverified unless {@code emailVerified} says otherwise.
+ */
+public record AdminChanges(String email, Boolean emailVerified, Customer.Status status, ProfileInput profile) {
+    /** The customer with these changes; its {@code updatedAt} and {@code version} are left for the write to set. */
+    Customer applyTo(Customer c, Instant now) {
+        String newEmail = email == null ? c.email() : CustomerService.normaliseEmail(email);
+        boolean emailChanged = !newEmail.equals(c.email());
+        boolean verified = emailVerified != null ? emailVerified : c.emailVerified() && !emailChanged;
+        return new Customer(c.tenantId(), c.id(), newEmail, verified, status == null ? c.status() : status,
+                c.passwordHash(), profile.applyTo(c.profile(), now), c.defaultShippingAddressId(),
+                c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
+    }
+}

@@ -1,0 +1,124 @@
+package dev.latchkey.admin;
+
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Tokens;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Who may call the admin routes: only the tenant's secret key. No key is 401, the publishable key 403, and another
+ * tenant's secret key finds none of this tenant's ids (404) and changes nothing.
+ */
+class AdminAccessTest extends ApiTest {
+    private record Route(String method, String path, Object body) {
+        Api.Call call(Api api) {
+            Api.Call call = api.method(method, path);
+            return body == null ? call : call.body(body);
+        }
+    }
+
+    /** A tenant with one customer holding a session, one extra secret key and one order. */
+    private record Owned(Fixtures.Tenant tenant, Fixtures.Shopper shopper, String keyId, String order) {
+    }
+
+    private Owned owned() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        String keyId = api.post("/v1/admin/api-keys").bearer(tenant.sk()).body(Map.of("kind", "secret"))
+                .send().expect(201).str("id");
+        String order = Fixtures.uniqueId("R");
+        new AdminCalls(api, tenant).order(order, shopper.email(), null);
+        return new Owned(tenant, shopper, keyId, order);
+    }
+
+    /** The routes that name something of the tenant. */
+    private static List<Route> routesWithIds(Owned o) {
+        String customer = "/v1/admin/customers/" + o.shopper().customerId();
+        return List.of(
+                new Route("GET", customer, null),
+                new Route("PATCH", customer, Map.of("first_name", "Mallory", "status", "disabled")),
+                new Route("DELETE", customer, null),
+                new Route("POST", customer + "/verification", Map.of()),
+                new Route("GET", customer + "/sessions", null),
+                new Route("DELETE", customer + "/sessions", null),
+                new Route("DELETE", customer + "/sessions/" + o.shopper().sessionId(), null),
+                new Route("GET", customer + "/lockout", null),
+                new Route("DELETE", customer + "/lockout", null),
+                new Route("DELETE", "/v1/admin/api-keys/" + o.keyId(), null),
+                new Route("GET", "/v1/admin/orders/" + o.order(), null),
+                new Route("PATCH", "/v1/admin/orders/" + o.order(), Map.of("status", "cancelled")));
+    }
+
+    private static List<Route> everyRoute(Owned o) {
+        List<Route> routes = new ArrayList<>(routesWithIds(o));
+        routes.addAll(List.of(
+                new Route("GET", "/v1/admin/customers", null),
+                new Route("POST", "/v1/admin/customers", Map.of("email", Fixtures.uniqueEmail(),
+                        "password", Fixtures.PASSWORD)),
+                new Route("GET", "/v1/admin/api-keys", null),
+                new Route("POST", "/v1/admin/api-keys", Map.of("kind", "secret")),
+                new Route("GET", "/v1/admin/settings", null),
+                new Route("PATCH", "/v1/admin/settings", Map.of("password_min_length", 12)),
+                new Route("GET", "/v1/admin/audit", null),
+                new Route("POST", "/v1/admin/orders", Map.of()),
+                new Route("GET", "/v1/admin/mail-templates", null),
+                new Route("GET", "/v1/admin/mail-templates/invitation/en", null),
+                new Route("DELETE", "/v1/admin/mail-templates/invitation/en", null)));
+        return routes;
+    }
+
+    @Test
+    void adminRoutesWhenNoKeyOrUnknownKeyThen401() {
+        Owned o = owned();
+        for (Route route : everyRoute(o)) {
+            route.call(api).send().expect(401, "invalid_api_key");
+            route.call(api).bearer("sk_" + "x".repeat(43)).send().expect(401, "invalid_api_key");
+            route.call(api).header("Authorization", "Basic " + o.tenant().sk()).send().expect(401, "invalid_api_key");
+        }
+        new Route("GET", "/v1/admin/customers", null).call(api).bearer("stf_" + "x".repeat(43)).send()
+                .expect(401, "invalid_token");
+        assertIntact(o);
+    }
+
+    @Test
+    void adminRoutesWhenPublishableKeyThen403() {
+        Owned o = owned();
+        for (Route route : everyRoute(o)) {
+            route.call(api).bearer(o.tenant().pk()).send().expect(403, "insufficient_scope");
+        }
+        assertIntact(o);
+    }
+
+    @Test
+    void adminRoutesWhenAnotherTenantsSecretKeyThen404AndNothingChanges() {
+        Owned o = owned();
+        var other = Fixtures.tenant(api);
+        for (Route route : routesWithIds(o)) {
+            route.call(api).bearer(other.sk()).send().expect(404, "not_found");
+        }
+        assertThat(api.get("/v1/admin/customers").bearer(other.sk()).send().expect(200).body().path("data")).isEmpty();
+        assertThat(api.get("/v1/admin/api-keys").bearer(other.sk()).send().expect(200).raw())
+                .doesNotContain(o.keyId());
+        assertIntact(o);
+    }
+
+    /** The customer, their session, the extra key and the order are all still as they were. */
+    private void assertIntact(Owned o) {
+        var customer = api.get("/v1/admin/customers/" + o.shopper().customerId()).bearer(o.tenant().sk())
+                .send().expect(200);
+        assertThat(customer.str("status")).isEqualTo("active");
+        assertThat(customer.str("first_name")).isNull();
+        Tokens.introspect(api, o.tenant(), o.shopper().accessToken()).expect(200);
+        var keys = api.get("/v1/admin/api-keys").bearer(o.tenant().sk()).send().expect(200).body().path("data");
+        keys.forEach(key -> assertThat(key.path("revoked_at").isNull()).as("key %s", key).isTrue());
+        assertThat(api.get("/v1/admin/orders/" + o.order()).bearer(o.tenant().sk()).send().expect(200).str("status"))
+                .isEqualTo("paid");
+    }
+}

@@ -1,0 +1,171 @@
+package dev.latchkey.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Problems;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AdminCustomerListTest extends ApiTest {
+    private static String q(String query) {
+        return "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("data").forEach(c -> ids.add(c.path("id").asText()));
+        return ids;
+    }
+
+    private static Map<String, Object> person(String email, String first, String last) {
+        Map<String, Object> fields = new HashMap<>(Map.of("email", email));
+        fields.put("first_name", first);
+        fields.put("last_name", last);
+        return fields;
+    }
+
+    @Test
+    void listWhenWalkingAllPagesThenEveryCustomerOnceNewestFirst() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            created.add(admin.customer(Map.of()).path("id").asText());
+        }
+        Fixtures.shopper(api, Fixtures.tenant(api));
+
+        List<String> walked = admin.walk("", 5);
+
+        assertThat(walked).hasSize(23).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
+        JsonNode firstPage = admin.list("").expect(200).body();
+        assertThat(firstPage.path("data").size()).isEqualTo(20);
+        assertThat(firstPage.path("next_cursor").isTextual()).isTrue();
+        List<Instant> createdAt = new ArrayList<>();
+        admin.list("limit=100").expect(200).body().path("data")
+                .forEach(c -> createdAt.add(Instant.parse(c.path("created_at").asText())));
+        assertThat(createdAt).isSortedAccordingTo((a, b) -> b.compareTo(a));
+    }
+
+    @Test
+    void listWhenCustomersAddedWhilePagingThenNoDuplicatesOrGaps() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            before.add(admin.customer(Map.of()).path("id").asText());
+        }
+        JsonNode first = admin.list("limit=5").expect(200).body();
+        List<String> seen = new ArrayList<>(ids(first));
+        for (int i = 0; i < 3; i++) {
+            admin.customer(Map.of());
+        }
+        String cursor = first.path("next_cursor").asText();
+        while (cursor != null) {
+            JsonNode page = admin.list("limit=5&cursor=" + cursor).expect(200).body();
+            seen.addAll(ids(page));
+            cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
+        }
+        assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(before);
+        assertThat(admin.walk("", 100)).hasSize(15);
+    }
+
+    @Test
+    void listWhenLimitOrCursorInvalidThen422() {
+        var admin = new AdminCalls(api, Fixtures.tenant(api));
+        for (String limit : new String[] {"0", "101", "-1", "ten"}) {
+            Problems.assertInvalid(admin.list("limit=" + limit), "limit", "out_of_range");
+        }
+        for (String cursor : new String[] {"!!!", "Zm9v", "bm90LWEtbnVtYmVyOmN1c194"}) {
+            Problems.assertInvalid(admin.list("cursor=" + cursor), "cursor", "invalid");
+        }
+        admin.list("limit=100").expect(200);
+        admin.list("limit=1").expect(200);
+    }
+
+    @Test
+    void listWhenQueryThenPrefixOfEmailNameOrLastNameInAnyCase() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        String ada = admin.customer(person("ada@example.com", "Ada", "Lovelace")).path("id").asText();
+        String bob = admin.customer(person("bob@example.com", "Bob", "Adams")).path("id").asText();
+        String carla = admin.customer(person("c.ada@example.com", "Carla", "Nadal")).path("id").asText();
+        String zoe = admin.customer(person("zoe@example.com", "Zoë", "Åström")).path("id").asText();
+        String odd = admin.customer(Map.of("email", "odd%_name@example.com")).path("id").asText();
+        new AdminCalls(api, Fixtures.tenant(api)).customer(person("ada@example.com", "Ada", "Other"));
+
+        assertThat(ids(admin.list(q("ada")).expect(200).body())).containsExactlyInAnyOrder(ada, bob);
+        assertThat(ids(admin.list(q("  ADA ")).expect(200).body())).containsExactlyInAnyOrder(ada, bob);
+        assertThat(ids(admin.list(q("ada lov")).expect(200).body())).containsExactly(ada);
+        assertThat(ids(admin.list(q("LOVE")).expect(200).body())).containsExactly(ada);
+        assertThat(ids(admin.list(q("c.ada@")).expect(200).body())).containsExactly(carla);
+        assertThat(ids(admin.list(q("nad")).expect(200).body())).containsExactly(carla);
+        assertThat(ids(admin.list(q("zoË")).expect(200).body())).containsExactly(zoe);
+        assertThat(ids(admin.list(q("åst")).expect(200).body())).containsExactly(zoe);
+        assertThat(ids(admin.list(q("odd%_")).expect(200).body())).containsExactly(odd);
+        assertThat(ids(admin.list(q("%")).expect(200).body())).isEmpty();
+        assertThat(ids(admin.list(q("_")).expect(200).body())).isEmpty();
+        assertThat(ids(admin.list(q("dal")).expect(200).body())).isEmpty();
+        assertThat(ids(admin.list(q("")).expect(200).body())).hasSize(5);
+        assertThat(admin.walk(q("ada"), 1)).containsExactlyInAnyOrder(ada, bob);
+    }
+
+    @Test
+    void listWhenNameChangesThenSearchFollows() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", "Grace", "last_name", "Hopper"));
+        assertThat(ids(admin.list(q("grace h")).expect(200).body())).containsExactly(shopper.customerId());
+
+        api.patch("/v1/me").as(shopper).body(Map.of("last_name", "Murray")).send().expect(200);
+        assertThat(ids(admin.list(q("hop")).expect(200).body())).isEmpty();
+        assertThat(ids(admin.list(q("murr")).expect(200).body())).containsExactly(shopper.customerId());
+
+        admin.patch(shopper.customerId(), Map.of("first_name", "Amazing")).expect(200);
+        assertThat(ids(admin.list(q("amazing murray")).expect(200).body())).containsExactly(shopper.customerId());
+        assertThat(ids(admin.list(q("grace")).expect(200).body())).isEmpty();
+    }
+
+    @Test
+    void listWhenStatusFilterThenOnlyThatStatusAlsoWithQuery() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        Map<String, String> byStatus = new HashMap<>();
+        for (String status : new String[] {"active", "pending_activation", "on_hold", "disabled"}) {
+            byStatus.put(status, admin.customer(Map.of("status", status, "email", status + "@example.com"))
+                    .path("id").asText());
+        }
+        String heldToo = admin.customer(Map.of("status", "on_hold", "email", "held@example.com")).path("id").asText();
+
+        for (String status : new String[] {"active", "pending_activation", "disabled"}) {
+            assertThat(ids(admin.list("status=" + status).expect(200).body())).containsExactly(byStatus.get(status));
+        }
+        assertThat(ids(admin.list("status=on_hold").expect(200).body()))
+                .containsExactlyInAnyOrder(byStatus.get("on_hold"), heldToo);
+        assertThat(ids(admin.list("status=on_hold&" + q("held")).expect(200).body())).containsExactly(heldToo);
+        assertThat(ids(admin.list("status=active&" + q("held")).expect(200).body())).isEmpty();
+        assertThat(admin.walk("status=on_hold", 1)).hasSize(2);
+        assertThat(ids(admin.list("status=").expect(200).body())).hasSize(5);
+    }
+
+    @Test
+    void listWhenFilterInvalidThen422() {
+        var admin = new AdminCalls(api, Fixtures.tenant(api));
+        Problems.assertInvalid(admin.list("status=banned"), "status", "invalid");
+        Problems.assertInvalid(admin.list("status=ACTIVE"), "status", "invalid");
+        Problems.assertInvalid(admin.list(q("a".repeat(255))), "query", "too_long");
+        Problems.assertInvalid(admin.list("query=%00ada"), "query", "invalid");
+        admin.list(q("a".repeat(254))).expect(200);
+        assertThat(new HashSet<>(ids(admin.list(q("☃ ' \" ; --")).expect(200).body()))).isEmpty();
+    }
+}
