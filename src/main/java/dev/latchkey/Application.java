@@ -66,6 +66,10 @@ import dev.latchkey.privacy.ExportService;
 import dev.latchkey.privacy.PrivacyRoutes;
 import dev.latchkey.ratelimit.InMemoryRateLimiter;
 import dev.latchkey.ratelimit.RateLimits;
+import dev.latchkey.staff.StaffLogins;
+import dev.latchkey.staff.StaffRoutes;
+import dev.latchkey.staff.StaffService;
+import dev.latchkey.staff.StaffSessions;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
@@ -87,7 +91,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -126,8 +129,12 @@ public final class Application implements AutoCloseable {
         var policy = new PasswordPolicy(CommonPasswords.load());
         var customers = new CustomerService(db, new CustomerStore(), hasher, audit, clock);
         var tokens = new TokenService(db, audit, clock, invalidations);
-        // Staff sessions are not built yet: until then only the secret key opens admin routes.
-        var guard = new Guard(tenants, tokens, platformToken, rawToken -> Optional.empty());
+
+        // the merchant's staff: their sessions open admin routes beside the secret key
+        var staffSessions = new StaffSessions(db, clock);
+        var staff = new StaffService(db, staffSessions, hasher, policy, audit, clock);
+        var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, clock);
+        var guard = new Guard(tenants, tokens, platformToken, staffSessions);
 
         // mail
         DevMailbox devMailbox = config.devMailbox() ? new DevMailbox(mailer(config, clock), clock) : null;
@@ -173,7 +180,8 @@ public final class Application implements AutoCloseable {
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,
-                new TenantRoutes(guard, tenants, requests)::addTo,
+                new TenantRoutes(guard, tenants, staff, requests)::addTo,
+                new StaffRoutes(guard, staff, staffLogins, tenants, limits, requests, clock)::addTo,
                 new AuthRoutes(guard, auth, tenants, policy, limits, requests, clock)::addTo,
                 new CustomerRoutes(guard, customers, requests,
                         Map.<String, CustomerExpansion>of("addresses", addresses::all))::addTo,

@@ -18,7 +18,16 @@ public enum AuditType {
     EMAIL_CHANGE_REQUESTED("email.change_requested"),
     EMAIL_CHANGED("email.changed"),
     SESSION_REVOKED("session.revoked"),
-    SETTINGS_CHANGED("settings.changed");
+    SETTINGS_CHANGED("settings.changed"),
+    CUSTOMER_STATUS_CHANGED("customer.status_changed"),
+    STAFF_LOGIN_SUCCEEDED("staff.login_succeeded"),
+    STAFF_LOGIN_FAILED("staff.login_failed"),
+    STAFF_LOCKED("staff.locked"),
+    STAFF_LOGGED_OUT("staff.logged_out"),
+    STAFF_CREATED("staff.created"),
+    STAFF_DELETED("staff.deleted"),
+    API_KEY_CREATED("api_key.created"),
+    API_KEY_REVOKED("api_key.revoked");
 
     private final String wire;
 

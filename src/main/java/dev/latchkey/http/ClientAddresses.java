@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class ClientAddresses {
     public static final String BUYER_IP_HEADER = "X-Buyer-Ip";
     private static final String RELAY_ATTRIBUTE = "latchkey.relay";
+    private static final String STAFF_ATTRIBUTE = "latchkey.staff";
 
     private final List<IpRange> trustedProxies;
 
@@ -27,6 +28,11 @@ public final class ClientAddresses {
     /** Marks a request authenticated with the secret key: a merchant back end, not a shopper's browser. */
     public static void markRelay(Context ctx) {
         ctx.attribute(RELAY_ATTRIBUTE, Boolean.TRUE);
+    }
+
+    /** Marks a request made by a staff member, so that what it changes is recorded as their doing. */
+    public static void markStaff(Context ctx, String staffId) {
+        ctx.attribute(STAFF_ATTRIBUTE, staffId);
     }
 
     public static boolean isRelay(Context ctx) {
@@ -87,6 +93,7 @@ public final class ClientAddresses {
      */
     public ClientInfo client(Context ctx) {
         Optional<InetAddress> buyer = isRelay(ctx) ? IpAddresses.parse(ctx.header(BUYER_IP_HEADER)) : Optional.empty();
-        return new ClientInfo(buyer.map(IpAddresses::format).orElseGet(() -> clientIp(ctx)), ctx.userAgent());
+        return new ClientInfo(buyer.map(IpAddresses::format).orElseGet(() -> clientIp(ctx)), ctx.userAgent(),
+                ctx.attribute(STAFF_ATTRIBUTE));
     }
 }
