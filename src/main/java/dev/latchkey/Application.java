@@ -35,6 +35,8 @@ import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
 import dev.latchkey.customer.CustomerView;
+import dev.latchkey.dashboard.CustomerSupport;
+import dev.latchkey.dashboard.DashboardRoutes;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.HttpServer;
@@ -178,6 +180,10 @@ public final class Application implements AutoCloseable {
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail,
                 List.of(sessions::erase, addresses::erase, orders::erasePersonalData), clock);
 
+        var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, tenants, customers,
+                new CustomerSupport(db, customers, sessions, tokens, audit), lockout, sessions, audit, deletion),
+                clientAddresses, limits, requests);
+
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,
                 new TenantRoutes(guard, tenants, staff, requests)::addTo,
@@ -196,7 +202,8 @@ public final class Application implements AutoCloseable {
                 new AdminCustomerRoutes(guard, customers, tenants, policy, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,
                 new AuditRoutes(guard, audit)::addTo,
-                new MailTemplateRoutes(guard, templates, requests)::addTo));
+                new MailTemplateRoutes(guard, templates, requests)::addTo,
+                dashboard::addTo));
         if (devMailbox != null) {
             log.warn("LATCHKEY_DEV_MAILBOX is on: GET /dev/mailbox shows every recent mail with its token to anyone. "
                     + "Never use it in production.");

@@ -9,6 +9,8 @@ import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Page;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
@@ -269,6 +271,18 @@ public final class CustomerService {
         }
         emailVerified(h, customer, normaliseEmail(newEmail));
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
+    }
+
+    /** The dashboard's customer list; see {@link CustomerStore#searchForDashboard}. {@code query} may be null. */
+    public Page<Customer> searchForDashboard(String tenantId, String query, Customer.Status status, Cursor before,
+                                             int limit) {
+        List<Customer> rows = db.read(h -> store.searchForDashboard(h, tenantId, query, status, before, limit + 1));
+        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+    }
+
+    /** Sets the status within the caller's transaction, which checked the transition and ends the sessions. */
+    public void changeStatusForDashboard(Handle h, String tenantId, String id, Customer.Status status) {
+        store.setStatusForDashboard(h, tenantId, id, status, now());
     }
 
     private static ApiError versionConflict() {

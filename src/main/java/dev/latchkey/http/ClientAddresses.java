@@ -50,6 +50,20 @@ public final class ClientAddresses {
         return resolve(ctx.req().getRemoteAddr(), forwarded);
     }
 
+    /**
+     * Whether the client reached us over HTTPS: the connection itself, or {@code X-Forwarded-Proto: https} set by a
+     * trusted proxy that terminated TLS. The header from anyone else is ignored, as it can be forged.
+     */
+    public boolean isHttps(Context ctx) {
+        if ("https".equalsIgnoreCase(ctx.scheme())) {
+            return true;
+        }
+        String proto = ctx.header("X-Forwarded-Proto");
+        Optional<InetAddress> peer = IpAddresses.parse(ctx.req().getRemoteAddr());
+        return proto != null && peer.isPresent() && trusted(peer.get())
+                && "https".equalsIgnoreCase(proto.split(",")[0].trim());
+    }
+
     /** {@code forwardedFor} lists the hops left to right, as proxies append them. */
     String resolve(String peer, List<String> forwardedFor) {
         InetAddress current = IpAddresses.parse(peer).orElse(null);

@@ -134,6 +134,47 @@ public final class TenantService {
         return db.read(store::ids);
     }
 
+    /** A key as the dashboard shows it once: the plain value next to its stored record. */
+    public record NewKey(ApiKey key, String plain) {
+    }
+
+    public List<ApiKey> apiKeysForDashboard(String tenantId) {
+        return db.read(h -> store.listKeysForDashboard(h, tenantId));
+    }
+
+    public NewKey createApiKeyForDashboard(String tenantId, ApiKey.Kind kind, ClientInfo client) {
+        String plain = Secrets.secret(kind.prefix());
+        ApiKey key = newKey(tenantId, kind, plain);
+        db.tx(h -> {
+            store.insertKey(h, key);
+            audit.record(h, tenantId, null, AuditType.API_KEY_CREATED, client,
+                    Map.of("key_id", key.id(), "kind", kind.wire()));
+            return null;
+        });
+        return new NewKey(key, plain);
+    }
+
+    /**
+     * Revokes a key at once on every node. 404 for an id that is not an active key of the tenant; the last active
+     * secret key stays (409 {@code last_secret_key}), or nobody could manage the tenant through the API any more.
+     */
+    public void revokeApiKeyForDashboard(String tenantId, String keyId, ClientInfo client) {
+        ApiKey revoked = db.tx(h -> {
+            List<ApiKey> active = store.lockActiveKeysForDashboard(h, tenantId);
+            ApiKey key = active.stream().filter(k -> k.id().equals(keyId)).findFirst()
+                    .orElseThrow(() -> ApiError.notFound("API key"));
+            if (key.kind() == ApiKey.Kind.SECRET
+                    && active.stream().filter(k -> k.kind() == ApiKey.Kind.SECRET).count() == 1) {
+                throw new ApiError(409, "last_secret_key", "The last secret key cannot be revoked; create another first.");
+            }
+            store.revokeKeyForDashboard(h, tenantId, keyId, clock.instant());
+            audit.record(h, tenantId, null, AuditType.API_KEY_REVOKED, client,
+                    Map.of("key_id", keyId, "kind", key.kind().wire()));
+            return key;
+        });
+        invalidations.publish(new Invalidation(Invalidation.Kind.API_KEY, tenantId, revoked.keyHash()));
+    }
+
     public TenantSettings updateSettings(String tenantId, ObjectNode patch, ClientInfo client) {
         TenantSettings updated = validator.apply(settings(tenantId), patch, "");
         List<String> changed = new ArrayList<>();

@@ -74,10 +74,34 @@ public final class TenantStore {
     public Optional<ApiKey> findKey(Handle h, String keyHash) {
         return h.createQuery("SELECT * FROM api_keys WHERE key_hash = :hash")
                 .bind("hash", keyHash)
-                .map((rs, ctx) -> new ApiKey(rs.getString("id"), rs.getString("tenant_id"),
-                        ApiKey.Kind.fromWire(rs.getString("kind")), rs.getString("key_hash"), rs.getString("hint"),
-                        Database.instant(rs, "created_at"), Database.instant(rs, "revoked_at")))
+                .map((rs, ctx) -> apiKey(rs))
                 .findOne();
+    }
+
+    /** The dashboard's key list: every key of the tenant, revoked ones too, newest first. */
+    public List<ApiKey> listKeysForDashboard(Handle h, String tenantId) {
+        return h.createQuery("SELECT * FROM api_keys WHERE tenant_id = :tenant ORDER BY created_at DESC, id DESC")
+                .bind("tenant", tenantId)
+                .map((rs, ctx) -> apiKey(rs)).list();
+    }
+
+    /** The tenant's active keys, locked: a revocation is decided against keys nobody else revokes meanwhile. */
+    public List<ApiKey> lockActiveKeysForDashboard(Handle h, String tenantId) {
+        return h.createQuery("SELECT * FROM api_keys WHERE tenant_id = :tenant AND revoked_at IS NULL FOR UPDATE")
+                .bind("tenant", tenantId)
+                .map((rs, ctx) -> apiKey(rs)).list();
+    }
+
+    public void revokeKeyForDashboard(Handle h, String tenantId, String id, Instant at) {
+        h.createUpdate("UPDATE api_keys SET revoked_at = :at WHERE tenant_id = :tenant AND id = :id "
+                        + "AND revoked_at IS NULL")
+                .bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    private static ApiKey apiKey(ResultSet rs) throws SQLException {
+        return new ApiKey(rs.getString("id"), rs.getString("tenant_id"), ApiKey.Kind.fromWire(rs.getString("kind")),
+                rs.getString("key_hash"), rs.getString("hint"), Database.instant(rs, "created_at"),
+                Database.instant(rs, "revoked_at"));
     }
 
     private Tenant tenant(ResultSet rs) throws SQLException {
