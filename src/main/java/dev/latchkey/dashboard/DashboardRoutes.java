@@ -36,6 +36,7 @@ public final class DashboardRoutes {
 
     private final List<Consumer<JavalinDefaultRoutingApi>> pages;
     private final byte[] stylesheet = resource("/dashboard/dashboard.css");
+    private final byte[] icon = resource("/dashboard/favicon.svg");
 
     public DashboardRoutes(Services services, ClientAddresses addresses, RateLimits limits, Requests requests) {
         var dashboard = new Dashboard(services.staffSessions(), addresses);
@@ -43,13 +44,15 @@ public final class DashboardRoutes {
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
                         services.sessions(), services.audit(), services.deletion(), requests)::addTo,
-                new SettingsPages(dashboard, services.tenants(), requests)::addTo);
+                new SettingsPages(dashboard, services.tenants(), requests)::addTo,
+                new ApiKeyPages(dashboard, services.tenants(), requests)::addTo);
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.before(DashboardRoutes::securityHeaders);
         routes.get("/dashboard", ctx -> Dashboard.redirect(ctx, "/dashboard/customers"));
         routes.get("/dashboard/static/dashboard.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet));
+        routes.get("/dashboard/static/favicon.svg", ctx -> ctx.contentType("image/svg+xml").result(icon));
         pages.forEach(page -> page.accept(routes));
     }
 

@@ -332,4 +332,37 @@ class DashboardHttpTest extends ApiTest {
         assertThat(saved.path("allowed_origins")).hasSize(2);
         assertThat(client.get("/dashboard/settings?notice=settings_saved").html()).contains("The settings were saved.");
     }
+
+    @Test
+    void apiKeysWhenCreatedThenShownOnceAndWorkUntilRevoked() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/api-keys").expect(200);
+        var created = client.submit(page, "/dashboard/api-keys", Map.of("kind", "secret")).expect(201);
+        String key = created.html().replaceAll("(?s).*id=\"new-key\"[^>]*value=\"(sk_[0-9A-Za-z]{43})\".*", "$1");
+        assertThat(key).startsWith("sk_").hasSize(46);
+        api.get("/v1/admin/settings").bearer(key).send().expect(200);
+        var listed = client.get("/dashboard/api-keys").expect(200);
+        assertThat(listed.html()).doesNotContain(key).contains(key.substring(key.length() - 4));
+        String keyId = listed.html().replaceAll("(?s).*?action=\"/dashboard/api-keys/([^/\"]+)/revoke\".*", "$1");
+        client.submit(listed, "/dashboard/api-keys/" + keyId + "/revoke", Map.of())
+                .expectRedirect("/dashboard/api-keys?notice=key_revoked");
+        api.get("/v1/admin/settings").bearer(key).send().expect(401, "invalid_api_key");
+        client.submit(listed, "/dashboard/api-keys", Map.of("kind", "master")).expect(422);
+    }
+
+    @Test
+    void apiKeysWhenLastSecretKeyThenItStays() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/api-keys").expect(200);
+        for (String id : page.html().split("action=\"/dashboard/api-keys/")) {
+            if (id.contains("/revoke\"") && id.contains("secret key")) {
+                client.submit(page, "/dashboard/api-keys/" + id.substring(0, id.indexOf('/')) + "/revoke", Map.of())
+                        .expect(409);
+            }
+        }
+        api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().expect(200);
+        client.submit(page, "/dashboard/api-keys/key_unknown/revoke", Map.of()).expect(404);
+    }
 }
