@@ -8,6 +8,7 @@ import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
@@ -65,10 +66,15 @@ public final class CustomerPages {
     void addTo(JavalinDefaultRoutingApi routes) {
         routes.get("/dashboard/customers", dashboard.page(this::list));
         routes.get("/dashboard/customers/{id}", dashboard.page(this::detail));
-        routes.post("/dashboard/customers/{id}/status", dashboard.page(this::status));
-        routes.post("/dashboard/customers/{id}/lockout/reset", dashboard.page(this::unlock));
-        routes.post("/dashboard/customers/{id}/sessions/{sid}/revoke", dashboard.page(this::revoke));
-        routes.post("/dashboard/customers/{id}/sessions/revoke-all", dashboard.page(this::revokeAll));
+        routes.post("/dashboard/customers/{id}/status", dashboard.page(ctx -> act(ctx, Permission.EDIT_CUSTOMERS,
+                Notice.STATUS_CHANGED, (tenantId, id, client) -> support.changeStatus(tenantId, id, status(ctx), client))));
+        routes.post("/dashboard/customers/{id}/lockout/reset", dashboard.page(ctx -> act(ctx,
+                Permission.RESET_LOCKOUTS, Notice.UNLOCKED, lockout::unlock)));
+        routes.post("/dashboard/customers/{id}/sessions/{sid}/revoke", dashboard.page(ctx -> act(ctx,
+                Permission.REVOKE_SESSIONS, Notice.SESSION_REVOKED, (tenantId, id, client) ->
+                        support.revokeSession(tenantId, id, ctx.pathParam("sid"), client))));
+        routes.post("/dashboard/customers/{id}/sessions/revoke-all", dashboard.page(ctx -> act(ctx,
+                Permission.REVOKE_SESSIONS, Notice.SESSIONS_REVOKED, support::revokeAllSessions)));
         routes.post("/dashboard/customers/{id}/delete", dashboard.page(this::delete));
     }
 
@@ -121,39 +127,25 @@ public final class CustomerPages {
         return new StatusAction(to.wire(), label);
     }
 
-    private void status(Context ctx) {
+    /** Something done to one customer from their page. */
+    @FunctionalInterface
+    private interface CustomerAction {
+        void run(String tenantId, String customerId, ClientInfo client);
+    }
+
+    /** A form on the customer's page: session, CSRF token and permission first, then back to the page with a notice. */
+    private void act(Context ctx, Permission permission, Notice notice, CustomerAction action) {
         DashboardSession session = dashboard.requireForm(ctx);
-        Dashboard.permit(session, Permission.EDIT_CUSTOMERS);
+        Dashboard.permit(session, permission);
+        String id = ctx.pathParam("id");
+        action.run(session.principal().tenantId(), id, requests.client(ctx));
+        Dashboard.redirect(ctx, "/dashboard/customers/" + encode(id) + "?notice=" + notice.wire());
+    }
+
+    private static Customer.Status status(Context ctx) {
         String raw = ctx.formParam("status");
-        Customer.Status to = Arrays.stream(Customer.Status.values()).filter(s -> s.wire().equals(raw)).findFirst()
+        return Arrays.stream(Customer.Status.values()).filter(s -> s.wire().equals(raw)).findFirst()
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose one of the offered statuses."));
-        String id = ctx.pathParam("id");
-        support.changeStatus(session.principal().tenantId(), id, to, requests.client(ctx));
-        backTo(ctx, id, Notice.STATUS_CHANGED);
-    }
-
-    private void unlock(Context ctx) {
-        DashboardSession session = dashboard.requireForm(ctx);
-        Dashboard.permit(session, Permission.RESET_LOCKOUTS);
-        String id = ctx.pathParam("id");
-        lockout.unlock(session.principal().tenantId(), id, requests.client(ctx));
-        backTo(ctx, id, Notice.UNLOCKED);
-    }
-
-    private void revoke(Context ctx) {
-        DashboardSession session = dashboard.requireForm(ctx);
-        Dashboard.permit(session, Permission.REVOKE_SESSIONS);
-        String id = ctx.pathParam("id");
-        support.revokeSession(session.principal().tenantId(), id, ctx.pathParam("sid"), requests.client(ctx));
-        backTo(ctx, id, Notice.SESSION_REVOKED);
-    }
-
-    private void revokeAll(Context ctx) {
-        DashboardSession session = dashboard.requireForm(ctx);
-        Dashboard.permit(session, Permission.REVOKE_SESSIONS);
-        String id = ctx.pathParam("id");
-        support.revokeAllSessions(session.principal().tenantId(), id, requests.client(ctx));
-        backTo(ctx, id, Notice.SESSIONS_REVOKED);
     }
 
     private void delete(Context ctx) {
@@ -166,10 +158,6 @@ public final class CustomerPages {
         String id = customers.get(tenantId, ctx.pathParam("id")).id();
         deletion.erase(tenantId, id);
         Dashboard.redirect(ctx, "/dashboard/customers?notice=" + Notice.CUSTOMER_DELETED.wire());
-    }
-
-    private static void backTo(Context ctx, String customerId, Notice notice) {
-        Dashboard.redirect(ctx, "/dashboard/customers/" + encode(customerId) + "?notice=" + notice.wire());
     }
 
     private static String encode(String value) {

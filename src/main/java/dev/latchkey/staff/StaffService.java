@@ -76,7 +76,7 @@ public final class StaffService {
 
     private Staff draft(NewStaff input) {
         Instant now = now();
-        return new Staff(Secrets.id("stf"), CustomerService.normaliseEmail(input.email()), input.role().wire(), now, now);
+        return new Staff(Secrets.id("staff"), CustomerService.normaliseEmail(input.email()), input.role().wire(), now, now);
     }
 
     private Staff insert(Handle h, String tenantId, Staff staff, String hash, ClientInfo client) {
