@@ -180,7 +180,7 @@ public final class Application implements AutoCloseable {
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail,
                 List.of(sessions::erase, addresses::erase, orders::erasePersonalData), clock);
 
-        var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, tenants, customers,
+        var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants, customers,
                 new CustomerSupport(db, customers, sessions, tokens, audit), lockout, sessions, audit, deletion),
                 clientAddresses, limits, requests);
 

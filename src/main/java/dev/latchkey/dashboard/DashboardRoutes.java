@@ -9,6 +9,7 @@ import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.privacy.AccountDeletionService;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.StaffLogins;
+import dev.latchkey.staff.StaffService;
 import dev.latchkey.staff.StaffSessions;
 import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
@@ -29,7 +30,8 @@ public final class DashboardRoutes {
             + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
 
     /** The services the pages use. */
-    public record Services(StaffSessions staffSessions, StaffLogins staffLogins, TenantService tenants,
+    public record Services(StaffSessions staffSessions, StaffLogins staffLogins, StaffService staff,
+                           TenantService tenants,
                            CustomerService customers, CustomerSupport support, LockoutService lockout,
                            SessionService sessions, AuditLog audit, AccountDeletionService deletion) {
     }
@@ -45,7 +47,8 @@ public final class DashboardRoutes {
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
                         services.sessions(), services.audit(), services.deletion(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
-                new ApiKeyPages(dashboard, services.tenants(), requests)::addTo);
+                new ApiKeyPages(dashboard, services.tenants(), requests)::addTo,
+                new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo);
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {

@@ -16,7 +16,9 @@ enum Notice {
     STATUS_CHANGED("status_changed", "The status was changed."),
     CUSTOMER_DELETED("customer_deleted", "The customer was deleted."),
     SETTINGS_SAVED("settings_saved", "The settings were saved."),
-    KEY_REVOKED("key_revoked", "The API key was revoked.");
+    KEY_REVOKED("key_revoked", "The API key was revoked."),
+    STAFF_ADDED("staff_added", "The staff member was added. They can log in now."),
+    STAFF_REMOVED("staff_removed", "The staff member was removed and logged out everywhere.");
 
     private final String wire;
     private final String text;

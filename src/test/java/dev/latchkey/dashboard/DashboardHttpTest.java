@@ -164,6 +164,8 @@ class DashboardHttpTest extends ApiTest {
         client.get("/dashboard/settings").expect(403);
         client.submit(page, "/dashboard/settings", Map.of("lockout_threshold", "3")).expect(403);
         client.get("/dashboard/api-keys").expect(403);
+        client.get("/dashboard/staff").expect(403);
+        client.submit(page, "/dashboard/staff/" + shop.ownerId() + "/delete", Map.of()).expect(403);
         client.submit(page, "/dashboard/customers/" + shopper.customerId() + "/status", Map.of("status", "disabled"))
                 .expect(403);
         client.submit(page, "/dashboard/customers/" + shopper.customerId() + "/delete", Map.of("confirm", "yes"))
@@ -364,5 +366,30 @@ class DashboardHttpTest extends ApiTest {
         }
         api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().expect(200);
         client.submit(page, "/dashboard/api-keys/key_unknown/revoke", Map.of()).expect(404);
+    }
+
+    @Test
+    void staffWhenAddedThenCanLogInAndWhenRemovedThenLoggedOut() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/staff").expect(200);
+        assertThat(page.html()).contains(shop.ownerEmail() + " (you)");
+        var refused = client.submit(page, "/dashboard/staff", Map.of("email", "helper@example.com",
+                "password", "password", "role", "support")).expect(422);
+        assertThat(refused.html()).contains("id=\"staff-password-error\"").contains("value=\"helper@example.com\"")
+                .doesNotContain("value=\"password\"");
+        client.submit(page, "/dashboard/staff", Map.of("email", shop.ownerEmail(), "password", Fixtures.PASSWORD))
+                .expect(409);
+        client.submit(page, "/dashboard/staff", Map.of("email", "helper@example.com", "password", Fixtures.PASSWORD,
+                "role", "support")).expectRedirect("/dashboard/staff?notice=staff_added");
+        var helper = browser();
+        helper.login(shop.id(), "helper@example.com", Fixtures.PASSWORD).expect(303);
+        helper.get("/dashboard/customers").expect(200);
+        String id = api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().body().path("data").get(1)
+                .path("id").asText();
+        client.submit(page, "/dashboard/staff/" + id + "/delete", Map.of())
+                .expectRedirect("/dashboard/staff?notice=staff_removed");
+        helper.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
+        client.submit(page, "/dashboard/staff/" + shop.ownerId() + "/delete", Map.of()).expect(409);
     }
 }
