@@ -54,13 +54,7 @@ public final class StaffLogins {
         Optional<StaffAccount> found = settings.flatMap(s -> db.read(h -> store.findAccount(h, tenantId, normalised,
                 false)));
         if (found.isEmpty()) {
-            hasher.verifyDummy(password);
-            settings.ifPresent(s -> {
-                // the locked lookup a known account costs, so that an unknown email takes as long
-                db.tx(h -> store.findAccount(h, tenantId, normalised, true));
-                audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, client, Map.of("reason", "unknown_email"));
-            });
-            throw CustomerService.invalidCredentials();
+            throw unknown(tenantId, normalised, password, settings.isPresent(), client);
         }
         StaffAccount account = found.get();
         Staff staff = account.staff();
@@ -81,6 +75,16 @@ public final class StaffLogins {
             audit.record(h, tenantId, null, AuditType.STAFF_LOGIN_SUCCEEDED, actor, Map.of("kind", kind.wire()));
             return new LoggedIn(new AdminPrincipal(tenantId, staff.roleValue(), staff.id()), issued);
         });
+    }
+
+    /** No such staff member (or shop): the work a known account costs, then the same refusal. */
+    private ApiError unknown(String tenantId, String email, String password, boolean tenantExists, ClientInfo client) {
+        hasher.verifyDummy(password);
+        if (tenantExists) {
+            db.tx(h -> store.findAccount(h, tenantId, email, true));
+            audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, client, Map.of("reason", "unknown_email"));
+        }
+        return CustomerService.invalidCredentials();
     }
 
     private Optional<TenantSettings> settingsOf(String tenantId) {

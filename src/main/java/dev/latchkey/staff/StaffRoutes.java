@@ -15,8 +15,6 @@ import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,17 +26,15 @@ public final class StaffRoutes {
     private final TenantService tenants;
     private final RateLimits limits;
     private final Requests requests;
-    private final Clock clock;
 
     public StaffRoutes(Guard guard, StaffService staff, StaffLogins logins, TenantService tenants, RateLimits limits,
-                       Requests requests, Clock clock) {
+                       Requests requests) {
         this.guard = guard;
         this.staff = staff;
         this.logins = logins;
         this.tenants = tenants;
         this.limits = limits;
         this.requests = requests;
-        this.clock = clock;
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
@@ -62,7 +58,7 @@ public final class StaffRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", loggedIn.session().token());
         body.put("token_type", "Bearer");
-        body.put("expires_in", Duration.between(clock.instant(), loggedIn.session().expiresAt()).toSeconds());
+        body.put("expires_in", StaffSessionKind.API.lifetime().toSeconds());
         body.put("expires_at", loggedIn.session().expiresAt());
         body.put("role", loggedIn.principal().role().wire());
         body.put("staff_id", loggedIn.principal().staffId());

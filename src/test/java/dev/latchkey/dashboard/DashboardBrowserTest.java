@@ -138,6 +138,13 @@ class DashboardBrowserTest extends ApiTest {
             shot(page, "06-phone-customer");
             page.navigate(api.baseUrl() + "/dashboard/settings");
             shot(page, "07-phone-settings");
+            page.getByLabel("Failed logins that lock an account").fill("0");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+            assertThat(page.locator("#lockout_threshold-error").textContent()).contains("between 1 and 1000");
+            assertThat(page.getByLabel("Failed logins that lock an account").getAttribute("aria-describedby"))
+                    .isEqualTo("lockout_threshold-error");
+            page.locator("#lockout_threshold").scrollIntoViewIfNeeded();
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("08-phone-settings-refused.png")));
         }
     }
 

@@ -51,7 +51,7 @@ class StaffApiTest extends ApiTest {
         var shop = StaffFixtures.shop(api);
         var res = login(api, shop.id(), shop.ownerEmail().toUpperCase(), shop.ownerPassword()).expect(200);
         assertThat(res.str("role")).isEqualTo("owner");
-        assertThat(res.body().path("expires_in").asLong()).isBetween(43_000L, 43_200L);
+        assertThat(res.body().path("expires_in").asLong()).isEqualTo(43_200L);
         assertThat(res.header("Cache-Control")).isEqualTo("no-store");
         String token = res.str("access_token");
         api.get("/v1/admin/settings").bearer(token).send().expect(200);
