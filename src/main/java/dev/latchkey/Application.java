@@ -36,6 +36,8 @@ import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
 import dev.latchkey.customer.CustomerView;
+import dev.latchkey.dashboard.CustomerSupport;
+import dev.latchkey.dashboard.DashboardRoutes;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.HttpServer;
@@ -71,6 +73,10 @@ import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.ratelimit.RedisRateLimiter;
 import dev.latchkey.tenant.ApiKeyRoutes;
 import dev.latchkey.tenant.ApiKeyService;
+import dev.latchkey.staff.StaffLogins;
+import dev.latchkey.staff.StaffRoutes;
+import dev.latchkey.staff.StaffService;
+import dev.latchkey.staff.StaffSessions;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
 import dev.latchkey.tenant.TenantService;
@@ -92,7 +98,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -135,8 +140,12 @@ public final class Application implements AutoCloseable {
         var policy = new PasswordPolicy(CommonPasswords.load());
         var customers = new CustomerService(db, new CustomerStore(), hasher, audit, clock);
         var tokens = new TokenService(db, audit, clock, invalidations);
-        // Staff sessions are not built yet: until then only the secret key opens admin routes.
-        var guard = new Guard(tenants, tokens, platformToken, rawToken -> Optional.empty());
+
+        // the merchant's staff: their sessions open admin routes beside the secret key
+        var staffSessions = new StaffSessions(db, clock);
+        var staff = new StaffService(db, staffSessions, hasher, policy, audit, clock);
+        var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, clock);
+        var guard = new Guard(tenants, tokens, platformToken, staffSessions);
 
         // mail
         DevMailbox devMailbox = config.devMailbox() ? new DevMailbox(mailer(config, clock), clock) : null;
@@ -180,9 +189,15 @@ public final class Application implements AutoCloseable {
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 emailTokens, customerMail, audit, mapper);
 
+        var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
+                apiKeys, customers, new CustomerSupport(db, customers, sessions, tokens, audit), lockout, sessions,
+                audit, deletion),
+                clientAddresses, limits, requests);
+
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,
-                new TenantRoutes(guard, tenants, requests)::addTo,
+                new TenantRoutes(guard, tenants, staff, requests)::addTo,
+                new StaffRoutes(guard, staff, staffLogins, tenants, limits, requests)::addTo,
                 new AuthRoutes(guard, auth, tenants, policy, limits, requests, clock)::addTo,
                 new CustomerRoutes(guard, customers, requests,
                         Map.<String, CustomerExpansion>of("addresses", addresses::all))::addTo,
@@ -199,7 +214,8 @@ public final class Application implements AutoCloseable {
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,
                 new AuditRoutes(guard, audit)::addTo,
-                new MailTemplateRoutes(guard, templates, requests)::addTo));
+                new MailTemplateRoutes(guard, templates, requests)::addTo,
+                dashboard::addTo));
         if (devMailbox != null) {
             log.warn("LATCHKEY_DEV_MAILBOX is on: GET /dev/mailbox shows every recent mail with its token to anyone. "
                     + "Never use it in production.");

@@ -20,11 +20,12 @@ final class AuditStore {
 
     void insert(Handle h, String tenantId, String id, String customerId, AuditType type, ClientInfo client,
                 String data, Instant at) {
-        h.createUpdate("INSERT INTO audit_events (tenant_id, id, customer_id, type, ip, user_agent, data, created_at) "
-                        + "VALUES (:tenant, :id, :customer, :type, :ip, :ua, :data, :at)")
+        h.createUpdate("INSERT INTO audit_events (tenant_id, id, customer_id, type, ip, user_agent, data, created_at, "
+                        + "staff_id) VALUES (:tenant, :id, :customer, :type, :ip, :ua, :data, :at, :staff)")
                 .bind("tenant", tenantId).bind("id", id).bind("customer", customerId).bind("type", type.wire())
                 .bind("ip", client == null ? null : client.ip())
                 .bind("ua", client == null ? null : client.userAgent())
+                .bind("staff", client == null ? null : client.staffId())
                 .bind("data", data).bind("at", Database.ts(at))
                 .execute();
     }
@@ -53,7 +54,7 @@ final class AuditStore {
         }
         return query.map((rs, ctx) -> new AuditEvent(rs.getString("id"), rs.getString("type"),
                 rs.getString("customer_id"), rs.getString("ip"), rs.getString("user_agent"),
-                read(rs.getString("data")), Database.instant(rs, "created_at"))).list();
+                read(rs.getString("data")), Database.instant(rs, "created_at"), rs.getString("staff_id"))).list();
     }
 
     int deleteOlderThan(Handle h, String tenantId, Instant cutoff) {

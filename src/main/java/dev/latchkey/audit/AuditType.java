@@ -23,6 +23,12 @@ public enum AuditType {
     EMAIL_CHANGED("email.changed"),
     SESSION_REVOKED("session.revoked"),
     SETTINGS_CHANGED("settings.changed"),
+    STAFF_LOGIN_SUCCEEDED("staff.login_succeeded"),
+    STAFF_LOGIN_FAILED("staff.login_failed"),
+    STAFF_LOCKED("staff.locked"),
+    STAFF_LOGGED_OUT("staff.logged_out"),
+    STAFF_CREATED("staff.created"),
+    STAFF_DELETED("staff.deleted"),
     API_KEY_CREATED("api_key.created"),
     API_KEY_REVOKED("api_key.revoked");
 

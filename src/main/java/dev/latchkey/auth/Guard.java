@@ -95,6 +95,7 @@ public final class Guard {
         AdminPrincipal principal;
         if (raw != null && raw.startsWith("stf_")) {
             principal = staff.authenticate(raw).orElseThrow(ApiError::invalidToken);
+            ClientAddresses.markStaff(ctx, principal.staffId());
         } else {
             ApiKey key = lookup(raw);
             if (key.kind() != ApiKey.Kind.SECRET) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class ClientAddresses {
     public static final String BUYER_IP_HEADER = "X-Buyer-Ip";
     private static final String RELAY_ATTRIBUTE = "latchkey.relay";
+    private static final String STAFF_ATTRIBUTE = "latchkey.staff";
 
     private final List<IpRange> trustedProxies;
 
@@ -27,6 +28,11 @@ public final class ClientAddresses {
     /** Marks a request authenticated with the secret key: a merchant back end, not a shopper's browser. */
     public static void markRelay(Context ctx) {
         ctx.attribute(RELAY_ATTRIBUTE, Boolean.TRUE);
+    }
+
+    /** Marks a request made by a staff member, so that what it changes is recorded as their doing. */
+    public static void markStaff(Context ctx, String staffId) {
+        ctx.attribute(STAFF_ATTRIBUTE, staffId);
     }
 
     public static boolean isRelay(Context ctx) {
@@ -42,6 +48,20 @@ public final class ClientAddresses {
             }
         }
         return resolve(ctx.req().getRemoteAddr(), forwarded);
+    }
+
+    /**
+     * Whether the client reached us over HTTPS: the connection itself, or {@code X-Forwarded-Proto: https} set by a
+     * trusted proxy that terminated TLS. The header from anyone else is ignored, as it can be forged.
+     */
+    public boolean isHttps(Context ctx) {
+        if ("https".equalsIgnoreCase(ctx.scheme())) {
+            return true;
+        }
+        String proto = ctx.header("X-Forwarded-Proto");
+        Optional<InetAddress> peer = IpAddresses.parse(ctx.req().getRemoteAddr());
+        return proto != null && peer.isPresent() && trusted(peer.get())
+                && "https".equalsIgnoreCase(proto.split(",")[0].trim());
     }
 
     /** {@code forwardedFor} lists the hops left to right, as proxies append them. */
@@ -87,6 +107,7 @@ public final class ClientAddresses {
      */
     public ClientInfo client(Context ctx) {
         Optional<InetAddress> buyer = isRelay(ctx) ? IpAddresses.parse(ctx.header(BUYER_IP_HEADER)) : Optional.empty();
-        return new ClientInfo(buyer.map(IpAddresses::format).orElseGet(() -> clientIp(ctx)), ctx.userAgent());
+        return new ClientInfo(buyer.map(IpAddresses::format).orElseGet(() -> clientIp(ctx)), ctx.userAgent(),
+                ctx.attribute(STAFF_ATTRIBUTE));
     }
 }

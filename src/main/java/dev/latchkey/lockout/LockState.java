@@ -1,5 +1,7 @@
 package dev.latchkey.lockout;
 
+import dev.latchkey.tenant.TenantSettings;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -11,6 +13,27 @@ import java.time.Instant;
 public record LockState(int failedAttempts, int lockCount, Instant lockedUntil, Instant lastFailureAt) {
     public static final Duration MAX_LOCK = Duration.ofHours(24);
     public static final Duration QUIET_PERIOD = Duration.ofHours(24);
+
+    /** One login attempt decided: what it comes to, the state to store, and whether it locked the account just now. */
+    public record Decision(LockoutService.Verdict verdict, LockState next, boolean lockedNow) {
+    }
+
+    /**
+     * Decides an attempt whose password was already checked, under the tenant's threshold and first lock duration.
+     * Customers and staff accounts follow these same rules.
+     */
+    public Decision decide(Instant now, boolean passwordOk, TenantSettings settings) {
+        if (locked(now)) {
+            // attempts during a lock keep the quiet period from starting, but do not lengthen the lock
+            LockState next = passwordOk ? this : new LockState(failedAttempts, lockCount, lockedUntil, now);
+            return new Decision(LockoutService.Verdict.LOCKED, next, false);
+        }
+        if (passwordOk) {
+            return new Decision(LockoutService.Verdict.ALLOWED, afterSuccess(now), false);
+        }
+        LockState next = afterFailure(now, settings.lockoutThreshold(), Duration.ofSeconds(settings.lockoutDuration()));
+        return new Decision(LockoutService.Verdict.WRONG_PASSWORD, next, next.locked(now));
+    }
 
     public boolean locked(Instant now) {
         return lockedUntil != null && now.isBefore(lockedUntil);

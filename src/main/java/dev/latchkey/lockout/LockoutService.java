@@ -50,7 +50,7 @@ public final class LockoutService {
     }
 
     private final Database db;
-    private final LockoutStore store = new LockoutStore();
+    private final LockoutStore store = LockoutStore.CUSTOMERS;
     private final AuditLog audit;
     private final List<LockListener> listeners;
     private final Clock clock;
@@ -74,23 +74,15 @@ public final class LockoutService {
             if (stored == null) {
                 return new Outcome(Verdict.WRONG_PASSWORD, null);
             }
-            if (stored.locked(now)) {
-                if (!passwordOk) {
-                    // attempts during a lock keep the quiet period from starting, but do not lengthen the lock
-                    store.write(h, tenantId, customerId, new LockState(stored.failedAttempts(), stored.lockCount(),
-                            stored.lockedUntil(), now));
-                }
-                return new Outcome(Verdict.LOCKED, null);
+            LockState.Decision decision = stored.decide(now, passwordOk, settings);
+            if (!decision.next().equals(stored)) {
+                store.write(h, tenantId, customerId, decision.next());
             }
-            LockState next = passwordOk ? stored.afterSuccess(now) : stored.afterFailure(now,
-                    settings.lockoutThreshold(), Duration.ofSeconds(settings.lockoutDuration()));
-            if (!next.equals(stored)) {
-                store.write(h, tenantId, customerId, next);
-            }
-            AccountLocked lockedNow = next.locked(now) ? new AccountLocked(tenantId, customerId, email,
+            LockState next = decision.next();
+            AccountLocked lockedNow = decision.lockedNow() ? new AccountLocked(tenantId, customerId, email,
                     next.lockedUntil(), next.lockCount(), Duration.between(now, next.lockedUntil()).toSeconds(),
                     client) : null;
-            return new Outcome(passwordOk ? Verdict.ALLOWED : Verdict.WRONG_PASSWORD, lockedNow);
+            return new Outcome(decision.verdict(), lockedNow);
         });
         if (outcome.lockedNow() != null) {
             notifyListeners(outcome.lockedNow());

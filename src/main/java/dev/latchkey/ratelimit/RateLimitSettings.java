@@ -14,11 +14,13 @@ public record RateLimitSettings(Map<LimitedAction, Quota> perIp, Map<LimitedActi
             Map.of(LimitedAction.LOGIN, new Quota(100, Duration.ofMinutes(15)),
                     LimitedAction.REGISTRATION, new Quota(30, Duration.ofHours(1)),
                     LimitedAction.RECOVERY, new Quota(30, Duration.ofHours(1)),
-                    LimitedAction.VERIFICATION, new Quota(60, Duration.ofHours(1))),
+                    LimitedAction.VERIFICATION, new Quota(60, Duration.ofHours(1)),
+                    LimitedAction.STAFF_LOGIN, new Quota(30, Duration.ofMinutes(15))),
             Map.of(LimitedAction.LOGIN, new Quota(30, Duration.ofHours(1)),
                     LimitedAction.REGISTRATION, new Quota(10, Duration.ofHours(1)),
                     LimitedAction.RECOVERY, new Quota(10, Duration.ofHours(1)),
-                    LimitedAction.VERIFICATION, new Quota(20, Duration.ofHours(1))));
+                    LimitedAction.VERIFICATION, new Quota(20, Duration.ofHours(1)),
+                    LimitedAction.STAFF_LOGIN, new Quota(20, Duration.ofHours(1))));
 
     public RateLimitSettings {
         perIp = Map.copyOf(perIp);

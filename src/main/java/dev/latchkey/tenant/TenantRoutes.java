@@ -3,9 +3,12 @@ package dev.latchkey.tenant;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
+import dev.latchkey.staff.StaffInput;
+import dev.latchkey.staff.StaffService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -19,11 +22,13 @@ public final class TenantRoutes {
 
     private final Guard guard;
     private final TenantService tenants;
+    private final StaffService staff;
     private final Requests requests;
 
-    public TenantRoutes(Guard guard, TenantService tenants, Requests requests) {
+    public TenantRoutes(Guard guard, TenantService tenants, StaffService staff, Requests requests) {
         this.guard = guard;
         this.tenants = tenants;
+        this.staff = staff;
         this.requests = requests;
     }
 
@@ -43,13 +48,29 @@ public final class TenantRoutes {
         }
         String name = in.required("name", 200);
         var settings = in.object("settings").orElse(requests.mapper().createObjectNode());
+        StaffService.NewStaff owner = owner(in);
         in.validate();
-        var created = tenants.create(id, name.trim(), settings);
+        ClientInfo client = requests.client(ctx);
+        var created = tenants.create(id, name.trim(), settings, (h, tenant) -> owner == null ? null
+                : staff.createIn(h, tenant.id(), tenant.settings(), owner, "owner.password", client));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant", created.tenant());
         body.put("publishable_key", created.publishableKey());
         body.put("secret_key", created.secretKey());
+        if (created.setup() != null) {
+            body.put("owner", created.setup());
+        }
         ctx.status(201).json(body);
+    }
+
+    /** The optional first owner of the dashboard: {@code {"email", "password"}}, errors named under {@code owner.}. */
+    private static StaffService.NewStaff owner(JsonInput in) {
+        return in.object("owner").map(node -> {
+            JsonInput nested = JsonInput.of(node);
+            StaffService.NewStaff owner = StaffInput.read(nested, AdminPrincipal.Role.OWNER);
+            in.adopt("owner.", nested);
+            return owner;
+        }).orElse(null);
     }
 
     private void list(Context ctx) {

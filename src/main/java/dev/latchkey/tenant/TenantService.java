@@ -14,6 +14,7 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,11 +22,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /** Tenants, their keys and settings. Keys and settings are read on every request, so both are cached briefly. */
 public final class TenantService {
-    /** What creating a tenant returns: the only moment the plain keys exist outside the caller. */
-    public record Created(Tenant tenant, String publishableKey, String secretKey) {
+    /**
+     * What creating a tenant returns: the only moment the plain keys exist outside the caller; {@code setup} is what
+     * the caller's setup step made in the same transaction (the first owner), or null.
+     */
+    public record Created<T>(Tenant tenant, String publishableKey, String secretKey, T setup) {
     }
 
     private final Database db;
@@ -65,17 +70,27 @@ public final class TenantService {
         }
     }
 
-    public Created create(String id, String name, ObjectNode settingsPatch) {
+    public Created<Void> create(String id, String name, ObjectNode settingsPatch) {
+        return create(id, name, settingsPatch, (h, tenant) -> null);
+    }
+
+    /**
+     * Creates the tenant and its two keys, then runs {@code setup} in the same transaction: when it fails, nothing of
+     * the tenant is left.
+     */
+    public <T> Created<T> create(String id, String name, ObjectNode settingsPatch,
+                                 BiFunction<Handle, Tenant, T> setup) {
         TenantSettings settings = validator.apply(TenantSettings.DEFAULTS, settingsPatch, "settings.");
         var tenant = new Tenant(id, name, settings, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, tenant.createdAt());
         ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, tenant.createdAt());
+        T made;
         try {
-            db.tx(h -> {
+            made = db.tx(h -> {
                 store.insert(h, tenant);
                 store.insertKey(h, publishable.key());
                 store.insertKey(h, secret.key());
-                return null;
+                return setup.apply(h, tenant);
             });
         } catch (RuntimeException e) {
             if (UniqueViolation.is(e)) {
@@ -83,7 +98,7 @@ public final class TenantService {
             }
             throw e;
         }
-        return new Created(tenant, publishable.plain(), secret.plain());
+        return new Created<>(tenant, publishable.plain(), secret.plain(), made);
     }
 
     public Page<Tenant> list(Cursor after, int limit) {

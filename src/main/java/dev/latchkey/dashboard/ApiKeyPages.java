@@ -1,0 +1,71 @@
+package dev.latchkey.dashboard;
+
+import dev.latchkey.auth.Permission;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.Requests;
+import dev.latchkey.tenant.ApiKey;
+import dev.latchkey.http.Paging;
+import dev.latchkey.tenant.ApiKeyService;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The owner's API keys: the list (only the last characters of each key are known), a new publishable or secret key
+ * shown exactly once on the answer to its form, and revocation, which applies on the next request.
+ */
+public final class ApiKeyPages {
+    /** {@code created} is the key just made, shown once, or null. */
+    public record ApiKeysPage(Frame frame, List<ApiKey> keys, ApiKey.Issued created) {
+    }
+
+    private final Dashboard dashboard;
+    private final ApiKeyService apiKeys;
+    private final Requests requests;
+
+    ApiKeyPages(Dashboard dashboard, ApiKeyService apiKeys, Requests requests) {
+        this.dashboard = dashboard;
+        this.apiKeys = apiKeys;
+        this.requests = requests;
+    }
+
+    void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/dashboard/api-keys", dashboard.page(this::list));
+        routes.post("/dashboard/api-keys", dashboard.page(this::create));
+        routes.post("/dashboard/api-keys/{id}/revoke", dashboard.page(this::revoke));
+    }
+
+    private void list(Context ctx) {
+        DashboardSession session = dashboard.require(ctx);
+        Dashboard.permit(session, Permission.MANAGE_API_KEYS);
+        show(ctx, session, 200, null);
+    }
+
+    private void show(Context ctx, DashboardSession session, int status, ApiKey.Issued created) {
+        dashboard.render(ctx, status, "apikeys.jte", new ApiKeysPage(
+                dashboard.frame(ctx, session, "API keys", "api-keys"),
+                apiKeys.list(session.principal().tenantId(), null, Paging.MAX_LIMIT).data(), created));
+    }
+
+    /** Answers with the page itself (not a redirect): the new key exists in plain only in this answer. */
+    private void create(Context ctx) {
+        DashboardSession session = dashboard.requireForm(ctx);
+        Dashboard.permit(session, Permission.MANAGE_API_KEYS);
+        String raw = ctx.formParam("kind");
+        ApiKey.Kind kind = Arrays.stream(ApiKey.Kind.values()).filter(k -> k.wire().equals(raw)).findFirst()
+                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a publishable or a secret key."));
+        var created = apiKeys.create(session.principal().tenantId(), kind, session.principal().actor(),
+                requests.client(ctx));
+        show(ctx, session, 201, created);
+    }
+
+    private void revoke(Context ctx) {
+        DashboardSession session = dashboard.requireForm(ctx);
+        Dashboard.permit(session, Permission.MANAGE_API_KEYS);
+        apiKeys.revoke(session.principal().tenantId(), ctx.pathParam("id"), session.principal().actor(),
+                requests.client(ctx));
+        Dashboard.redirect(ctx, "/dashboard/api-keys?notice=" + Notice.KEY_REVOKED.wire());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.latchkey.dashboard;
+
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.auth.Permission;
+import dev.latchkey.auth.Session;
+import dev.latchkey.auth.SessionService;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Page;
+import dev.latchkey.http.Requests;
+import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.privacy.AccountDeletionService;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/** The customer list with search and paging, and one customer's page with its status, lockout, sessions and events. */
+public final class CustomerPages {
+    private static final int PAGE_SIZE = 25;
+    private static final int MAX_QUERY = 254;
+    private static final int SESSIONS_SHOWN = 100;
+    private static final int EVENTS_SHOWN = 20;
+
+    /** A status change the page offers, as a button. */
+    public record StatusAction(String status, String label) {
+    }
+
+    public record CustomersPage(Frame frame, String query, String status, List<String> statuses,
+                                List<Customer> customers, String nextUrl, boolean searched) {
+    }
+
+    public record CustomerPage(Frame frame, Customer customer, LockoutService.Status lockout, List<Session> sessions,
+                               List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
+                               boolean canRevoke, boolean canDelete, boolean canViewAudit) {
+    }
+
+    private final Dashboard dashboard;
+    private final CustomerService customers;
+    private final CustomerSupport support;
+    private final LockoutService lockout;
+    private final SessionService sessions;
+    private final AuditLog audit;
+    private final AccountDeletionService deletion;
+    private final Requests requests;
+
+    CustomerPages(Dashboard dashboard, CustomerService customers, CustomerSupport support, LockoutService lockout,
+                  SessionService sessions, AuditLog audit, AccountDeletionService deletion, Requests requests) {
+        this.dashboard = dashboard;
+        this.customers = customers;
+        this.support = support;
+        this.lockout = lockout;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.deletion = deletion;
+        this.requests = requests;
+    }
+
+    void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/dashboard/customers", dashboard.page(this::list));
+        routes.get("/dashboard/customers/{id}", dashboard.page(this::detail));
+        routes.post("/dashboard/customers/{id}/status", dashboard.page(ctx -> act(ctx, Permission.EDIT_CUSTOMERS,
+                Notice.STATUS_CHANGED, (tenantId, id, client) -> support.changeStatus(tenantId, id, status(ctx), client))));
+        routes.post("/dashboard/customers/{id}/lockout/reset", dashboard.page(ctx -> act(ctx,
+                Permission.RESET_LOCKOUTS, Notice.UNLOCKED, lockout::unlock)));
+        routes.post("/dashboard/customers/{id}/sessions/{sid}/revoke", dashboard.page(ctx -> act(ctx,
+                Permission.REVOKE_SESSIONS, Notice.SESSION_REVOKED, (tenantId, id, client) ->
+                        support.revokeSession(tenantId, id, ctx.pathParam("sid"), client))));
+        routes.post("/dashboard/customers/{id}/sessions/revoke-all", dashboard.page(ctx -> act(ctx,
+                Permission.REVOKE_SESSIONS, Notice.SESSIONS_REVOKED, support::revokeAllSessions)));
+        routes.post("/dashboard/customers/{id}/delete", dashboard.page(this::delete));
+    }
+
+    private void list(Context ctx) {
+        DashboardSession session = dashboard.require(ctx);
+        Dashboard.permit(session, Permission.VIEW_CUSTOMERS);
+        String query = trimmed(ctx.queryParam("q"));
+        if (query != null && query.length() > MAX_QUERY) {
+            throw new ApiError(422, "validation_failed", "Search for at most " + MAX_QUERY + " characters.");
+        }
+        String rawStatus = trimmed(ctx.queryParam("status"));
+        Customer.Status status = rawStatus == null ? null : Arrays.stream(Customer.Status.values())
+                .filter(s -> s.wire().equals(rawStatus)).findFirst()
+                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
+        String rawCursor = trimmed(ctx.queryParam("cursor"));
+        Page<Customer> page = customers.searchForDashboard(session.principal().tenantId(), query, status,
+                rawCursor == null ? null : Cursor.decode(rawCursor), PAGE_SIZE);
+        String next = page.nextCursor() == null ? null : "/dashboard/customers?q=" + encode(query == null ? "" : query)
+                + "&status=" + encode(rawStatus == null ? "" : rawStatus) + "&cursor=" + encode(page.nextCursor());
+        List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
+        dashboard.render(ctx, 200, "customers.jte", new CustomersPage(
+                dashboard.frame(ctx, session, "Customers", "customers"), query == null ? "" : query,
+                rawStatus == null ? "" : rawStatus, statuses, page.data(), next, query != null || status != null));
+    }
+
+    private void detail(Context ctx) {
+        DashboardSession session = dashboard.require(ctx);
+        Dashboard.permit(session, Permission.VIEW_CUSTOMERS);
+        String tenantId = session.principal().tenantId();
+        Customer customer = customers.get(tenantId, ctx.pathParam("id"));
+        List<StatusAction> actions = !session.can(Permission.EDIT_CUSTOMERS) ? List.of()
+                : CustomerSupport.targets(customer.status()).stream().map(s -> action(customer.status(), s)).toList();
+        List<AuditEvent> events = session.can(Permission.VIEW_AUDIT)
+                ? audit.list(tenantId, customer.id(), null, null, EVENTS_SHOWN).data() : List.of();
+        dashboard.render(ctx, 200, "customer.jte", new CustomerPage(
+                dashboard.frame(ctx, session, customer.email(), "customers"), customer,
+                lockout.status(tenantId, customer.id()),
+                sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(), events, actions,
+                session.can(Permission.RESET_LOCKOUTS), session.can(Permission.REVOKE_SESSIONS),
+                session.can(Permission.DELETE_CUSTOMERS), session.can(Permission.VIEW_AUDIT)));
+    }
+
+    private static StatusAction action(Customer.Status from, Customer.Status to) {
+        String label = switch (to) {
+            case ACTIVE -> from == Customer.Status.PENDING_ACTIVATION ? "Activate" : "Re-activate";
+            case ON_HOLD -> "Put on hold";
+            case DISABLED -> "Disable";
+            case PENDING_ACTIVATION -> throw new IllegalArgumentException("never a target");
+        };
+        return new StatusAction(to.wire(), label);
+    }
+
+    /** Something done to one customer from their page. */
+    @FunctionalInterface
+    private interface CustomerAction {
+        void run(String tenantId, String customerId, ClientInfo client);
+    }
+
+    /** A form on the customer's page: session, CSRF token and permission first, then back to the page with a notice. */
+    private void act(Context ctx, Permission permission, Notice notice, CustomerAction action) {
+        DashboardSession session = dashboard.requireForm(ctx);
+        Dashboard.permit(session, permission);
+        String id = ctx.pathParam("id");
+        action.run(session.principal().tenantId(), id, requests.client(ctx));
+        Dashboard.redirect(ctx, "/dashboard/customers/" + encode(id) + "?notice=" + notice.wire());
+    }
+
+    private static Customer.Status status(Context ctx) {
+        String raw = ctx.formParam("status");
+        return Arrays.stream(Customer.Status.values()).filter(s -> s.wire().equals(raw)).findFirst()
+                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose one of the offered statuses."));
+    }
+
+    private void delete(Context ctx) {
+        DashboardSession session = dashboard.requireForm(ctx);
+        Dashboard.permit(session, Permission.DELETE_CUSTOMERS);
+        if (!"yes".equals(ctx.formParam("confirm"))) {
+            throw new ApiError(422, "validation_failed", "Tick the box to confirm the deletion.");
+        }
+        String tenantId = session.principal().tenantId();
+        String id = customers.get(tenantId, ctx.pathParam("id")).id();
+        deletion.erase(tenantId, id);
+        Dashboard.redirect(ctx, "/dashboard/customers?notice=" + Notice.CUSTOMER_DELETED.wire());
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String trimmed(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

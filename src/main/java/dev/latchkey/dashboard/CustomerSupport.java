@@ -1,0 +1,79 @@
+package dev.latchkey.dashboard;
+
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.SessionService;
+import dev.latchkey.auth.TokenService;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What staff do to a customer from the dashboard: change the status (ending every session when the account is put on
+ * hold or disabled) and end sessions, each recorded in the audit log as the staff member's doing.
+ */
+public final class CustomerSupport {
+    private final Database db;
+    private final CustomerService customers;
+    private final SessionService sessions;
+    private final TokenService tokens;
+    private final AuditLog audit;
+
+    public CustomerSupport(Database db, CustomerService customers, SessionService sessions, TokenService tokens,
+                           AuditLog audit) {
+        this.db = db;
+        this.customers = customers;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    /** The statuses a customer in {@code from} may be moved to; nobody is moved back to pending activation. */
+    public static List<Customer.Status> targets(Customer.Status from) {
+        return switch (from) {
+            case PENDING_ACTIVATION -> List.of(Customer.Status.ACTIVE, Customer.Status.ON_HOLD, Customer.Status.DISABLED);
+            case ACTIVE -> List.of(Customer.Status.ON_HOLD, Customer.Status.DISABLED);
+            case ON_HOLD -> List.of(Customer.Status.ACTIVE, Customer.Status.DISABLED);
+            case DISABLED -> List.of(Customer.Status.ACTIVE);
+        };
+    }
+
+    public void changeStatus(String tenantId, String customerId, Customer.Status to, ClientInfo client) {
+        boolean endsSessions = to == Customer.Status.ON_HOLD || to == Customer.Status.DISABLED;
+        db.tx(h -> {
+            Customer before = customers.lockExisting(h, tenantId, customerId);
+            if (!targets(before.status()).contains(to)) {
+                throw new ApiError(409, "status_unchanged", "A " + before.status().wire().replace('_', ' ')
+                        + " account cannot be set to " + to.wire().replace('_', ' ') + ".");
+            }
+            customers.changeStatusForDashboard(h, tenantId, customerId, to);
+            if (endsSessions) {
+                tokens.revokeCustomerSessions(h, tenantId, customerId, null);
+            }
+            audit.record(h, tenantId, customerId, AuditType.CUSTOMER_STATUS_CHANGED, client,
+                    Map.of("from", before.status().wire(), "to", to.wire()));
+            return null;
+        });
+        if (endsSessions) {
+            tokens.evictCustomer(tenantId, customerId);
+        }
+    }
+
+    /** Ends one live session of the customer; 404 for any other id. */
+    public void revokeSession(String tenantId, String customerId, String sessionId, ClientInfo client) {
+        sessions.revoke(tenantId, customerId, sessionId);
+        audit.record(tenantId, customerId, AuditType.SESSION_REVOKED, client,
+                Map.of("reason", "admin", "session_id", sessionId));
+    }
+
+    public void revokeAllSessions(String tenantId, String customerId, ClientInfo client) {
+        customers.get(tenantId, customerId);
+        sessions.revokeOthers(tenantId, customerId, null);
+        audit.record(tenantId, customerId, AuditType.SESSION_REVOKED, client, Map.of("reason", "admin_all"));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.latchkey.dashboard;
+
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Permission;
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientAddresses;
+import dev.latchkey.http.RequestIds;
+import dev.latchkey.staff.StaffSessionKind;
+import dev.latchkey.staff.StaffSessions;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * What every dashboard page shares: the staff member's cookie session, CSRF checks, rendering templates and the
+ * answers to a missing login or a refusal. Templates are compiled at build time and escape by HTML context.
+ */
+public final class Dashboard {
+    private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
+    static final String SESSION_COOKIE = "latchkey_dashboard";
+    static final String CSRF_FIELD = "_csrf";
+
+    private final StaffSessions sessions;
+    private final ClientAddresses addresses;
+    private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+
+    Dashboard(StaffSessions sessions, ClientAddresses addresses) {
+        this.sessions = sessions;
+        this.addresses = addresses;
+    }
+
+    /** The logged-in staff member, or {@link LoginRequired}. What they change is recorded as theirs. */
+    DashboardSession require(Context ctx) {
+        String token = ctx.cookie(SESSION_COOKIE);
+        if (token == null || token.isEmpty()) {
+            throw new LoginRequired(false);
+        }
+        AdminPrincipal principal = sessions.authenticate(token, StaffSessionKind.DASHBOARD)
+                .orElseThrow(() -> new LoginRequired(true));
+        ClientAddresses.markStaff(ctx, principal.staffId());
+        return new DashboardSession(principal, token, csrfOf(token));
+    }
+
+    /** For a form post: the session, and its CSRF token in the form (compared in constant time), else 403. */
+    DashboardSession requireForm(Context ctx) {
+        DashboardSession session = require(ctx);
+        checkCsrf(ctx.formParam(CSRF_FIELD), session.csrf());
+        return session;
+    }
+
+    static void checkCsrf(String submitted, String expected) {
+        if (submitted == null || expected == null || !Secrets.constantTimeEquals(submitted, expected)) {
+            throw new ApiError(403, "csrf_failed",
+                    "This form has expired or did not come from the dashboard. Go back, reload the page and try again.");
+        }
+    }
+
+    /** The session's CSRF token: derived from the cookie's secret, so only a page the cookie opened can know it. */
+    private static String csrfOf(String token) {
+        return Secrets.sha256("latchkey-dashboard-csrf\n" + token);
+    }
+
+    static void permit(DashboardSession session, Permission permission) {
+        if (!session.can(permission)) {
+            throw ApiError.insufficientScope("The " + session.principal().role().wire()
+                    + " role may not open this page or do this.");
+        }
+    }
+
+    Frame frame(Context ctx, DashboardSession session, String title, String section) {
+        AdminPrincipal who = session.principal();
+        return new Frame(title, section, true, who.can(Permission.MANAGE_SETTINGS), who.role().wire(), session.csrf(),
+                notice(ctx));
+    }
+
+    static Frame anonymousFrame(Context ctx, String title, String csrf) {
+        return new Frame(title, "login", false, false, null, csrf, notice(ctx));
+    }
+
+    private static String notice(Context ctx) {
+        return Optional.ofNullable(ctx.queryParam("notice")).flatMap(Notice::fromWire).map(Notice::text).orElse(null);
+    }
+
+    void render(Context ctx, int status, String template, Object model) {
+        var out = new StringOutput();
+        templates.render("dashboard/" + template, model, out);
+        ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
+    }
+
+    /** After a form: see the result with a GET (POST/redirect/GET), so reloading never repeats the action. */
+    static void redirect(Context ctx, String location) {
+        ctx.status(303).header("Location", location);
+    }
+
+    void setSessionCookie(Context ctx, String token) {
+        ctx.res().addHeader("Set-Cookie", cookie(ctx, SESSION_COOKIE, token, "/dashboard", -1));
+    }
+
+    void clearSessionCookie(Context ctx) {
+        ctx.res().addHeader("Set-Cookie", cookie(ctx, SESSION_COOKIE, "", "/dashboard", 0));
+    }
+
+    /** HttpOnly, SameSite=Strict, and Secure whenever the browser came over HTTPS (directly or via a trusted proxy). */
+    String cookie(Context ctx, String name, String value, String path, long maxAge) {
+        return name + "=" + value + "; Path=" + path + (maxAge >= 0 ? "; Max-Age=" + maxAge : "")
+                + "; HttpOnly; SameSite=Strict" + (addresses.isHttps(ctx) ? "; Secure" : "");
+    }
+
+    /** Wraps a page: no login leads to the login page, a refusal to an error page with the refusal's status. */
+    Handler page(Handler handler) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (LoginRequired e) {
+                if (e.expired()) {
+                    clearSessionCookie(ctx);
+                }
+                redirect(ctx, "/dashboard/login" + (e.expired() ? "?notice=" + Notice.EXPIRED.wire() : ""));
+            } catch (ApiError e) {
+                error(ctx, e);
+            } catch (RuntimeException e) {
+                log.error("dashboard request {} {} failed (request id {})", ctx.method(), ctx.path(),
+                        RequestIds.of(ctx), e);
+                error(ctx, new ApiError(500, "internal_error", "The server failed; the error has been logged."));
+            }
+        };
+    }
+
+    void error(Context ctx, ApiError e) {
+        e.headers().forEach(ctx::header);
+        Frame frame;
+        try {
+            frame = frame(ctx, require(ctx), "Error", "");
+        } catch (LoginRequired noSession) {
+            frame = anonymousFrame(ctx, "Error", null);
+        }
+        render(ctx, e.status(), "error.jte", new ErrorPage(frame, e.status(), heading(e.status()), e.getMessage()));
+    }
+
+    private static String heading(int status) {
+        return switch (status) {
+            case 403 -> "Not allowed";
+            case 404 -> "Not found";
+            case 409 -> "Cannot do this now";
+            case 429 -> "Too many attempts";
+            default -> status >= 500 ? "Something went wrong" : "Cannot do this";
+        };
+    }
+
+    /** An error page: the status and what happened, in words. */
+    public record ErrorPage(Frame frame, int status, String heading, String message) {
+    }
+}

@@ -1,0 +1,85 @@
+package dev.latchkey.dashboard;
+
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.auth.SessionService;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.http.ClientAddresses;
+import dev.latchkey.http.Requests;
+import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.privacy.AccountDeletionService;
+import dev.latchkey.ratelimit.RateLimits;
+import dev.latchkey.staff.StaffLogins;
+import dev.latchkey.staff.StaffService;
+import dev.latchkey.staff.StaffSessions;
+import dev.latchkey.tenant.ApiKeyService;
+import dev.latchkey.tenant.TenantService;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The merchant's web dashboard at {@code /dashboard}: server-rendered pages with plain forms, a stylesheet and no
+ * script. Every answer under {@code /dashboard} carries a strict Content-Security-Policy (no inline script or style),
+ * refuses framing and referrers, and is never cached.
+ */
+public final class DashboardRoutes {
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+
+    /** The services the pages use. */
+    public record Services(StaffSessions staffSessions, StaffLogins staffLogins, StaffService staff,
+                           TenantService tenants, ApiKeyService apiKeys,
+                           CustomerService customers, CustomerSupport support, LockoutService lockout,
+                           SessionService sessions, AuditLog audit, AccountDeletionService deletion) {
+    }
+
+    private final List<Consumer<JavalinDefaultRoutingApi>> pages;
+    private final byte[] stylesheet = resource("/dashboard/dashboard.css");
+    private final byte[] icon = resource("/dashboard/favicon.svg");
+
+    public DashboardRoutes(Services services, ClientAddresses addresses, RateLimits limits, Requests requests) {
+        var dashboard = new Dashboard(services.staffSessions(), addresses);
+        this.pages = List.of(
+                new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
+                new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
+                        services.sessions(), services.audit(), services.deletion(), requests)::addTo,
+                new SettingsPages(dashboard, services.tenants(), requests)::addTo,
+                new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
+                new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo);
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.before(DashboardRoutes::securityHeaders);
+        routes.get("/dashboard", ctx -> Dashboard.redirect(ctx, "/dashboard/customers"));
+        routes.get("/dashboard/static/dashboard.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet));
+        routes.get("/dashboard/static/favicon.svg", ctx -> ctx.contentType("image/svg+xml").result(icon));
+        pages.forEach(page -> page.accept(routes));
+    }
+
+    private static void securityHeaders(Context ctx) {
+        if (!ctx.path().equals("/dashboard") && !ctx.path().startsWith("/dashboard/")) {
+            return;
+        }
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+        ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = DashboardRoutes.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is missing from the build");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path, e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.latchkey.dashboard;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The confirmations shown after a form's redirect, named in {@code ?notice=}. Only these fixed texts are ever shown,
+ * so the parameter cannot put words on the page.
+ */
+enum Notice {
+    LOGGED_OUT("logged_out", "You have logged out."),
+    EXPIRED("expired", "Your session has ended. Please log in again."),
+    UNLOCKED("unlocked", "Failed logins were reset. The customer can log in again."),
+    SESSION_REVOKED("session_revoked", "The session was ended."),
+    SESSIONS_REVOKED("sessions_revoked", "All sessions of this customer were ended."),
+    STATUS_CHANGED("status_changed", "The status was changed."),
+    CUSTOMER_DELETED("customer_deleted", "The customer was deleted."),
+    SETTINGS_SAVED("settings_saved", "The settings were saved."),
+    KEY_REVOKED("key_revoked", "The API key was revoked."),
+    STAFF_ADDED("staff_added", "The staff member was added. They can log in now."),
+    STAFF_REMOVED("staff_removed", "The staff member was removed and logged out everywhere.");
+
+    private final String wire;
+    private final String text;
+
+    Notice(String wire, String text) {
+        this.wire = wire;
+        this.text = text;
+    }
+
+    String wire() {
+        return wire;
+    }
+
+    String text() {
+        return text;
+    }
+
+    static Optional<Notice> fromWire(String value) {
+        return Arrays.stream(values()).filter(n -> n.wire.equals(value)).findFirst();
+    }
+}

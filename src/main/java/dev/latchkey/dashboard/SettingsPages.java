@@ -1,0 +1,150 @@
+package dev.latchkey.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.auth.Permission;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.FieldError;
+import dev.latchkey.http.Requests;
+import dev.latchkey.tenant.TenantService;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The owner's settings form: every tenant setting, checked by the same rules as {@code PATCH /v1/admin/settings}, with
+ * each refusal shown next to its field. The fields follow the settings document, so a new setting appears by itself.
+ */
+public final class SettingsPages {
+    private static final Map<String, String> LABELS = Map.ofEntries(
+            Map.entry("access_token_ttl", "Access token lifetime (seconds)"),
+            Map.entry("refresh_token_ttl", "Refresh token lifetime (seconds)"),
+            Map.entry("anonymous_token_ttl", "Guest access token lifetime (seconds)"),
+            Map.entry("anonymous_refresh_ttl", "Guest refresh token lifetime (seconds)"),
+            Map.entry("require_email_verification", "Require a verified email to log in"),
+            Map.entry("require_activation", "New accounts wait for activation by staff"),
+            Map.entry("password_min_length", "Minimum password length (8 to 64)"),
+            Map.entry("password_reset_ttl", "Password reset link lifetime (seconds)"),
+            Map.entry("verification_ttl", "Verification link lifetime (seconds)"),
+            Map.entry("allowed_origins", "Allowed origins for links in emails (one per line)"),
+            Map.entry("refresh_reuse_grace", "Refresh token reuse grace (seconds, 0 to 300)"),
+            Map.entry("cart_merge_strategy", "Cart at login"),
+            Map.entry("email_interval", "Minimum seconds between two emails to one address"),
+            Map.entry("lockout_threshold", "Failed logins that lock an account"),
+            Map.entry("lockout_duration", "First lock duration (seconds; doubles per lock, at most a day)"),
+            Map.entry("deletion_requires_confirmation", "Account deletion needs an emailed confirmation"),
+            Map.entry("password_min_score", "Least password strength score (0 to 4)"));
+    private static final Map<String, List<String>> CHOICES = Map.of("cart_merge_strategy", List.of("merge", "replace", "keep"));
+
+    /** One form field: {@code kind} is number, checkbox, select or lines. */
+    public record Field(String name, String label, String kind, String value, boolean checked, List<String> options,
+                        String error) {
+        public String errorId() {
+            return name + "-error";
+        }
+    }
+
+    public record SettingsPage(Frame frame, List<Field> fields, boolean failed) {
+    }
+
+    private final Dashboard dashboard;
+    private final TenantService tenants;
+    private final Requests requests;
+
+    SettingsPages(Dashboard dashboard, TenantService tenants, Requests requests) {
+        this.dashboard = dashboard;
+        this.tenants = tenants;
+        this.requests = requests;
+    }
+
+    void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/dashboard/settings", dashboard.page(this::show));
+        routes.post("/dashboard/settings", dashboard.page(this::save));
+    }
+
+    private ObjectNode current(String tenantId) {
+        return requests.mapper().valueToTree(tenants.settings(tenantId));
+    }
+
+    private void show(Context ctx) {
+        DashboardSession session = dashboard.require(ctx);
+        Dashboard.permit(session, Permission.MANAGE_SETTINGS);
+        List<Field> fields = new ArrayList<>();
+        current(session.principal().tenantId()).fields().forEachRemaining(e -> fields.add(field(e.getKey(),
+                e.getValue().isArray() ? lines(e.getValue()) : e.getValue().asText(), e.getValue(), null)));
+        dashboard.render(ctx, 200, "settings.jte",
+                new SettingsPage(dashboard.frame(ctx, session, "Settings", "settings"), fields, false));
+    }
+
+    private void save(Context ctx) {
+        DashboardSession session = dashboard.requireForm(ctx);
+        Dashboard.permit(session, Permission.MANAGE_SETTINGS);
+        String tenantId = session.principal().tenantId();
+        ObjectNode current = current(tenantId);
+        ObjectNode patch = requests.mapper().createObjectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = current.fields(); it.hasNext(); ) {
+            var entry = it.next();
+            put(patch, entry.getKey(), entry.getValue(), ctx.formParam(entry.getKey()));
+        }
+        try {
+            tenants.updateSettings(tenantId, patch, requests.client(ctx));
+        } catch (ApiError refused) {
+            if (refused.status() != 422) {
+                throw refused;
+            }
+            Map<String, String> errors = refused.errors().stream()
+                    .collect(Collectors.toMap(FieldError::field, FieldError::message, (a, b) -> a));
+            List<Field> fields = new ArrayList<>();
+            current.fields().forEachRemaining(e -> fields.add(field(e.getKey(), submitted(ctx, e.getKey(), e.getValue()),
+                    patch.get(e.getKey()), errors.get(e.getKey()))));
+            dashboard.render(ctx, 422, "settings.jte",
+                    new SettingsPage(dashboard.frame(ctx, session, "Settings", "settings"), fields, true));
+            return;
+        }
+        Dashboard.redirect(ctx, "/dashboard/settings?notice=" + Notice.SETTINGS_SAVED.wire());
+    }
+
+    /** The form's value as the setting's JSON type; a number that does not parse goes in as text, to be refused. */
+    private static void put(ObjectNode patch, String name, JsonNode type, String raw) {
+        String value = raw == null ? "" : raw.trim();
+        if (type.isBoolean()) {
+            patch.put(name, "on".equals(value));
+        } else if (type.isArray()) {
+            ArrayNode origins = patch.putArray(name);
+            Arrays.stream(value.split("\\R")).map(String::trim).filter(s -> !s.isEmpty()).forEach(origins::add);
+        } else if (type.isNumber()) {
+            try {
+                patch.put(name, Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                patch.put(name, value);
+            }
+        } else {
+            patch.put(name, value);
+        }
+    }
+
+    private static String submitted(Context ctx, String name, JsonNode type) {
+        String raw = ctx.formParam(name);
+        return type.isBoolean() ? String.valueOf("on".equals(raw)) : raw == null ? "" : raw;
+    }
+
+    private static Field field(String name, String value, JsonNode type, String error) {
+        String kind = type != null && type.isBoolean() ? "checkbox" : CHOICES.containsKey(name) ? "select"
+                : type != null && type.isArray() ? "lines" : "number";
+        return new Field(name, LABELS.getOrDefault(name, name.replace('_', ' ')), kind, value,
+                "true".equals(value), CHOICES.getOrDefault(name, List.of()), error);
+    }
+
+    private static String lines(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(item -> out.add(item.asText()));
+        return String.join("\n", out);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.latchkey.dashboard;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Formatting of values on dashboard pages. */
+public final class Show {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private Show() {
+    }
+
+    public static String time(Instant instant) {
+        return instant == null ? "—" : TIME.format(instant);
+    }
+
+    public static String text(String value) {
+        return value == null || value.isBlank() ? "—" : value;
+    }
+
+    /** A status or kind as people read it: {@code on_hold} as "on hold". */
+    public static String words(String wire) {
+        return wire.replace('_', ' ');
+    }
+}

@@ -1,0 +1,100 @@
+package dev.latchkey.dashboard;
+
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Permission;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.FieldError;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Paging;
+import dev.latchkey.http.Requests;
+import dev.latchkey.staff.Staff;
+import dev.latchkey.staff.StaffInput;
+import dev.latchkey.staff.StaffService;
+import dev.latchkey.tenant.TenantService;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.util.List;
+
+/** The owner's staff page: who may use the dashboard, adding a member with a role, and removing one. */
+public final class StaffPages {
+    /** {@code errors} are the refusals of the add form, next to its fields. */
+    public record StaffPage(Frame frame, List<Staff> staff, String self, String email, String role,
+                            List<FieldError> errors) {
+        public String errorFor(String field) {
+            return errors.stream().filter(e -> e.field().equals(field)).map(FieldError::message).findFirst()
+                    .orElse(null);
+        }
+    }
+
+    private final Dashboard dashboard;
+    private final StaffService staff;
+    private final TenantService tenants;
+    private final Requests requests;
+
+    StaffPages(Dashboard dashboard, StaffService staff, TenantService tenants, Requests requests) {
+        this.dashboard = dashboard;
+        this.staff = staff;
+        this.tenants = tenants;
+        this.requests = requests;
+    }
+
+    void addTo(JavalinDefaultRoutingApi routes) {
+        routes.get("/dashboard/staff", dashboard.page(ctx -> show(ctx, owner(ctx, false), 200, "", "support", List.of())));
+        routes.post("/dashboard/staff", dashboard.page(this::add));
+        routes.post("/dashboard/staff/{id}/delete", dashboard.page(this::remove));
+    }
+
+    private DashboardSession owner(Context ctx, boolean form) {
+        DashboardSession session = form ? dashboard.requireForm(ctx) : dashboard.require(ctx);
+        Dashboard.permit(session, Permission.MANAGE_STAFF);
+        return session;
+    }
+
+    private void show(Context ctx, DashboardSession session, int status, String email, String role,
+                      List<FieldError> errors) {
+        List<Staff> members = staff.list(session.principal().tenantId(), null, Paging.MAX_LIMIT).data();
+        dashboard.render(ctx, status, "staff.jte", new StaffPage(dashboard.frame(ctx, session, "Staff", "staff"),
+                members, session.principal().staffId(), email, role, errors));
+    }
+
+    private void add(Context ctx) {
+        DashboardSession session = owner(ctx, true);
+        String tenantId = session.principal().tenantId();
+        var body = requests.mapper().createObjectNode();
+        for (String field : List.of("email", "password", "role")) {
+            String value = ctx.formParam(field);
+            if (value != null && !value.isBlank()) {
+                body.put(field, value);
+            }
+        }
+        JsonInput in = JsonInput.of(body);
+        StaffService.NewStaff input = StaffInput.read(in, null);
+        if (input.password() != null && input.email() != null) {
+            staff.passwordProblem("password", input.password(), input.email(), tenants.settings(tenantId))
+                    .ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
+        }
+        try {
+            in.validate();
+            staff.create(tenantId, input, requests.client(ctx));
+        } catch (ApiError refused) {
+            List<FieldError> errors = refused.status() == 409
+                    ? List.of(new FieldError("email", "taken", "A staff member with this email exists already."))
+                    : refused.errors();
+            if (errors.isEmpty()) {
+                throw refused;
+            }
+            String role = input.role() == null ? "support" : input.role().wire();
+            show(ctx, session, refused.status(), body.path("email").asText(""), role, errors);
+            return;
+        }
+        Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_ADDED.wire());
+    }
+
+    private void remove(Context ctx) {
+        DashboardSession session = owner(ctx, true);
+        AdminPrincipal who = session.principal();
+        staff.delete(who.tenantId(), ctx.pathParam("id"), requests.client(ctx));
+        Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_REMOVED.wire());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.latchkey.staff;
+
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.credential.PasswordHasher;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.lockout.LockState;
+import dev.latchkey.lockout.LockoutStore;
+import dev.latchkey.lockout.LockoutService.Verdict;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Staff log-in, for the admin API and the dashboard alike. It follows the shoppers' rules: an unknown tenant or
+ * email, a wrong password and a locked account fail alike (401 {@code invalid_credentials}) after one password
+ * verification; the tenant's lockout threshold and duration lock the staff account, doubling per lock.
+ */
+public final class StaffLogins {
+    /** A successful login: who it is and the new session's token. */
+    public record LoggedIn(AdminPrincipal principal, StaffSessions.Issued session) {
+    }
+
+    private final Database db;
+    private final StaffStore store = new StaffStore();
+    private final StaffSessions sessions;
+    private final TenantService tenants;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public StaffLogins(Database db, StaffSessions sessions, TenantService tenants, PasswordHasher hasher,
+                       AuditLog audit, Clock clock) {
+        this.db = db;
+        this.sessions = sessions;
+        this.tenants = tenants;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public LoggedIn login(String tenantId, String email, String password, StaffSessionKind kind, ClientInfo client) {
+        Optional<TenantSettings> settings = settingsOf(tenantId);
+        String normalised = CustomerService.normaliseEmail(email);
+        Optional<StaffAccount> found = settings.flatMap(s -> db.read(h -> store.findAccount(h, tenantId, normalised,
+                false)));
+        if (found.isEmpty()) {
+            throw unknown(tenantId, normalised, password, settings.isPresent(), client);
+        }
+        StaffAccount account = found.get();
+        Staff staff = account.staff();
+        ClientInfo actor = new ClientInfo(client.ip(), client.userAgent(), staff.id());
+        boolean passwordOk = hasher.verify(password, account.passwordHash());
+        Verdict verdict = decide(tenantId, settings.get(), account, passwordOk, actor);
+        if (verdict != Verdict.ALLOWED) {
+            audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor,
+                    Map.of("reason", verdict == Verdict.LOCKED ? "locked" : "wrong_password"));
+            throw CustomerService.invalidCredentials();
+        }
+        if (hasher.needsRehash(account.passwordHash())) {
+            String upgraded = hasher.hash(password);
+            db.run(h -> store.replacePasswordHash(h, tenantId, staff.id(), account.passwordHash(), upgraded));
+        }
+        return db.tx(h -> {
+            StaffSessions.Issued issued = sessions.issue(h, tenantId, staff.id(), kind, actor);
+            audit.record(h, tenantId, null, AuditType.STAFF_LOGIN_SUCCEEDED, actor, Map.of("kind", kind.wire()));
+            return new LoggedIn(new AdminPrincipal(tenantId, staff.roleValue(), staff.id()), issued);
+        });
+    }
+
+    /** No such staff member (or shop): the work a known account costs, then the same refusal. */
+    private ApiError unknown(String tenantId, String email, String password, boolean tenantExists, ClientInfo client) {
+        hasher.verifyDummy(password);
+        if (tenantExists) {
+            db.tx(h -> store.findAccount(h, tenantId, email, true));
+            audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, client, Map.of("reason", "unknown_email"));
+        }
+        return CustomerService.invalidCredentials();
+    }
+
+    private Optional<TenantSettings> settingsOf(String tenantId) {
+        try {
+            return Optional.of(tenants.settings(tenantId));
+        } catch (ApiError unknownTenant) {
+            return Optional.empty();
+        }
+    }
+
+    /** Books the attempt on the staff row under the tenant's lockout rules, and records a lock in the audit log. */
+    private Verdict decide(String tenantId, TenantSettings settings, StaffAccount account, boolean passwordOk,
+                           ClientInfo actor) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return db.tx(h -> {
+            Optional<LockState> stored = LockoutStore.STAFF.find(h, tenantId, account.staff().id(), true);
+            if (stored.isEmpty()) {
+                return Verdict.WRONG_PASSWORD; // removed meanwhile
+            }
+            LockState.Decision decision = stored.get().decide(now, passwordOk, settings);
+            if (!decision.next().equals(stored.get())) {
+                LockoutStore.STAFF.write(h, tenantId, account.staff().id(), decision.next());
+            }
+            if (decision.lockedNow()) {
+                audit.record(h, tenantId, null, AuditType.STAFF_LOCKED, actor, Map.of(
+                        "locked_until", decision.next().lockedUntil().toString(),
+                        "lock_count", decision.next().lockCount()));
+            }
+            return decision.verdict();
+        });
+    }
+
+    /** Ends the caller's own session. */
+    public void logout(AdminPrincipal who, String rawToken, ClientInfo client) {
+        if (sessions.revoke(rawToken)) {
+            audit.record(who.tenantId(), null, AuditType.STAFF_LOGGED_OUT,
+                    new ClientInfo(client.ip(), client.userAgent(), who.staffId()), Map.of());
+        }
+    }
+}

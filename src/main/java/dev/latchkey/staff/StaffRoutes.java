@@ -1,0 +1,101 @@
+package dev.latchkey.staff;
+
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.Permission;
+import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.customer.EmailAddress;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Paging;
+import dev.latchkey.http.Requests;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
+import dev.latchkey.tenant.TenantService;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Staff log-in and log-out on the admin API, and an owner's management of the tenant's staff. */
+public final class StaffRoutes {
+    private final Guard guard;
+    private final StaffService staff;
+    private final StaffLogins logins;
+    private final TenantService tenants;
+    private final RateLimits limits;
+    private final Requests requests;
+
+    public StaffRoutes(Guard guard, StaffService staff, StaffLogins logins, TenantService tenants, RateLimits limits,
+                       Requests requests) {
+        this.guard = guard;
+        this.staff = staff;
+        this.logins = logins;
+        this.tenants = tenants;
+        this.limits = limits;
+        this.requests = requests;
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.post("/v1/admin/staff/login", this::login);
+        routes.post("/v1/admin/staff/logout", this::logout);
+        routes.get("/v1/admin/staff", this::list);
+        routes.post("/v1/admin/staff", this::create);
+        routes.delete("/v1/admin/staff/{id}", this::delete);
+    }
+
+    private void login(Context ctx) {
+        JsonInput in = requests.body(ctx);
+        String tenantId = in.required("tenant_id", 64);
+        String email = in.required("email", EmailAddress.MAX_LENGTH);
+        if (tenantId != null) {
+            limits.enforce(ctx, tenantId, LimitedAction.STAFF_LOGIN, email);
+        }
+        String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
+        in.validate();
+        var loggedIn = logins.login(tenantId, email, password, StaffSessionKind.API, requests.client(ctx));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", loggedIn.session().token());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", StaffSessionKind.API.lifetime().toSeconds());
+        body.put("expires_at", loggedIn.session().expiresAt());
+        body.put("role", loggedIn.principal().role().wire());
+        body.put("staff_id", loggedIn.principal().staffId());
+        ctx.json(body);
+    }
+
+    private void logout(Context ctx) {
+        String raw = Guard.bearer(ctx);
+        if (!StaffSessionKind.API.marks(raw)) {
+            throw ApiError.invalidToken();
+        }
+        AdminPrincipal who = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
+        logins.logout(who, raw, requests.client(ctx));
+        ctx.status(204);
+    }
+
+    private void list(Context ctx) {
+        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
+        Paging paging = Paging.from(ctx);
+        ctx.json(staff.list(tenantId, paging.cursor(), paging.limit()));
+    }
+
+    private void create(Context ctx) {
+        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
+        JsonInput in = requests.body(ctx);
+        StaffService.NewStaff input = StaffInput.read(in, null);
+        if (input.password() != null) {
+            staff.passwordProblem("password", input.password(), input.email(), tenants.settings(tenantId))
+                    .ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
+        }
+        in.validate();
+        ctx.status(201).json(staff.create(tenantId, input, requests.client(ctx)));
+    }
+
+    private void delete(Context ctx) {
+        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
+        staff.delete(tenantId, ctx.pathParam("id"), requests.client(ctx));
+        ctx.status(204);
+    }
+}

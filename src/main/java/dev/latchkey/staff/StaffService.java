@@ -1,0 +1,127 @@
+package dev.latchkey.staff;
+
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.credential.PasswordHasher;
+import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.db.Database;
+import dev.latchkey.db.UniqueViolation;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.FieldError;
+import dev.latchkey.http.Page;
+import dev.latchkey.tenant.TenantSettings;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The merchant's staff accounts: created by the operator with the tenant or by an owner, removed by an owner. Their
+ * passwords follow the shoppers' policy and hashing; their logins are in {@link StaffLogins}.
+ */
+public final class StaffService {
+    /** A staff member to create; the password is checked by {@link #passwordProblem} before. */
+    public record NewStaff(String email, String password, AdminPrincipal.Role role) {
+    }
+
+    private final Database db;
+    private final StaffStore store = new StaffStore();
+    private final StaffSessions sessions;
+    private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public StaffService(Database db, StaffSessions sessions, PasswordHasher hasher, PasswordPolicy policy,
+                        AuditLog audit, Clock clock) {
+        this.db = db;
+        this.sessions = sessions;
+        this.hasher = hasher;
+        this.policy = policy;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Why this password may not be a staff password under these settings, if it may not. */
+    public Optional<FieldError> passwordProblem(String field, String password, String email, TenantSettings settings) {
+        return policy.check(field, password, settings, new PasswordPolicy.Person(email, null, null));
+    }
+
+    public Staff create(String tenantId, NewStaff input, ClientInfo client) {
+        Staff staff = draft(input);
+        String hash = hasher.hash(input.password());
+        return db.tx(h -> insert(h, tenantId, staff, hash, client));
+    }
+
+    /**
+     * Creates a staff member inside the caller's transaction (the tenant's creation), with the password checked under
+     * {@code settings} first: a refused password fails the whole transaction with 422 naming {@code field}.
+     */
+    public Staff createIn(Handle h, String tenantId, TenantSettings settings, NewStaff input, String field,
+                          ClientInfo client) {
+        passwordProblem(field, input.password(), input.email(), settings).ifPresent(error -> {
+            throw ApiError.validation(List.of(error));
+        });
+        return insert(h, tenantId, draft(input), hasher.hash(input.password()), client);
+    }
+
+    private Staff draft(NewStaff input) {
+        Instant now = now();
+        return new Staff(Secrets.id("staff"), CustomerService.normaliseEmail(input.email()), input.role().wire(), now, now);
+    }
+
+    private Staff insert(Handle h, String tenantId, Staff staff, String hash, ClientInfo client) {
+        try {
+            store.insert(h, tenantId, staff, hash);
+        } catch (RuntimeException e) {
+            if (UniqueViolation.is(e)) {
+                throw CustomerService.emailTaken();
+            }
+            throw e;
+        }
+        audit.record(h, tenantId, null, AuditType.STAFF_CREATED, client,
+                Map.of("created_staff_id", staff.id(), "role", staff.role()));
+        return staff;
+    }
+
+    public Page<Staff> list(String tenantId, Cursor after, int limit) {
+        List<Staff> rows = db.read(h -> store.list(h, tenantId, after, limit + 1));
+        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+    }
+
+    public Staff get(String tenantId, String id) {
+        return db.read(h -> store.find(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Staff member"));
+    }
+
+    /**
+     * Removes a staff member and ends their sessions at once. The last owner stays (409 {@code last_owner}): the
+     * dashboard would otherwise have nobody to manage it.
+     */
+    public void delete(String tenantId, String id, ClientInfo client) {
+        db.tx(h -> {
+            List<String> owners = store.lockOwners(h, tenantId);
+            Staff staff = store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Staff member"));
+            if (owners.size() == 1 && owners.contains(id)) {
+                throw new ApiError(409, "last_owner", "The last owner cannot be removed; add another owner first.");
+            }
+            sessions.deleteAllOf(h, tenantId, id);
+            store.delete(h, tenantId, id);
+            audit.record(h, tenantId, null, AuditType.STAFF_DELETED, client,
+                    Map.of("deleted_staff_id", id, "role", staff.role()));
+            return null;
+        });
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.latchkey.staff;
+
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.auth.StaffTokens;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ClientInfo;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * Staff sessions: issued at login, checked on every request by one indexed lookup, ended by logout or when the staff
+ * member is removed. Nothing is cached, so a revocation or a role change applies on the very next request on every
+ * node; staff traffic is small next to the shoppers'.
+ */
+public final class StaffSessions implements StaffTokens {
+    /** last_used_at is written at most this often; the idle timeout is measured from it. */
+    private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+    /** A new session: the token (shown once) and when it ends at the latest. */
+    public record Issued(String token, Instant expiresAt) {
+    }
+
+    private final Database db;
+    private final StaffSessionStore store = new StaffSessionStore();
+    private final Clock clock;
+
+    public StaffSessions(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    Issued issue(Handle h, String tenantId, String staffId, StaffSessionKind kind, ClientInfo client) {
+        String token = Secrets.secret(kind.prefix());
+        Instant now = now();
+        store.insert(h, Secrets.sha256(token), tenantId, Secrets.id("sts"), staffId, kind, client, now);
+        return new Issued(token, now.plus(kind.lifetime()));
+    }
+
+    /** Bearer {@code stf_...} on admin routes. */
+    @Override
+    public Optional<AdminPrincipal> authenticate(String rawToken) {
+        return authenticate(rawToken, StaffSessionKind.API);
+    }
+
+    /** The staff member a live session of this kind stands for; counts as activity for the idle timeout. */
+    public Optional<AdminPrincipal> authenticate(String rawToken, StaffSessionKind kind) {
+        if (!kind.marks(rawToken)) {
+            return Optional.empty();
+        }
+        String hash = Secrets.sha256(rawToken);
+        Instant now = now();
+        Optional<StaffSessionStore.Row> found = db.read(h -> store.find(h, hash))
+                .filter(row -> row.kind().equals(kind.wire()) && live(row, now));
+        found.filter(row -> !now.isBefore(row.lastUsedAt().plus(TOUCH_INTERVAL)))
+                .ifPresent(row -> db.run(h -> store.touch(h, row.tenantId(), hash, now)));
+        return found.map(row -> new AdminPrincipal(row.tenantId(), AdminPrincipal.Role.valueOf(row.role().toUpperCase()),
+                row.staffId()));
+    }
+
+    private static boolean live(StaffSessionStore.Row row, Instant now) {
+        boolean idle = row.idleSeconds() != null && !now.isBefore(row.lastUsedAt().plusSeconds(row.idleSeconds()));
+        return row.revokedAt() == null && now.isBefore(row.expiresAt()) && !idle;
+    }
+
+    /** Ends the session of this token; returns whether a live one was ended. */
+    public boolean revoke(String rawToken) {
+        if (rawToken == null || rawToken.length() > 128) {
+            return false;
+        }
+        return db.tx(h -> store.revoke(h, Secrets.sha256(rawToken), now()));
+    }
+
+    void deleteAllOf(Handle h, String tenantId, String staffId) {
+        store.deleteAllOf(h, tenantId, staffId);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

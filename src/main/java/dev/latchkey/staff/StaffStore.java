@@ -1,0 +1,72 @@
+package dev.latchkey.staff;
+
+import dev.latchkey.db.Database;
+import dev.latchkey.http.Cursor;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for staff rows. Every statement names the tenant. */
+final class StaffStore {
+    void insert(Handle h, String tenantId, Staff staff, String passwordHash) {
+        h.createUpdate("INSERT INTO staff (tenant_id, id, email, role, password_hash, created_at, updated_at) "
+                        + "VALUES (:tenant, :id, :email, :role, :hash, :at, :at)")
+                .bind("tenant", tenantId).bind("id", staff.id()).bind("email", staff.email())
+                .bind("role", staff.role()).bind("hash", passwordHash).bind("at", Database.ts(staff.createdAt()))
+                .execute();
+    }
+
+    /** Oldest first, after {@code after} when given. */
+    List<Staff> list(Handle h, String tenantId, Cursor after, int limit) {
+        String page = after == null ? "" : " AND (created_at > :at OR (created_at = :at AND id > :after))";
+        var query = h.createQuery("SELECT * FROM staff WHERE tenant_id = :tenant" + page
+                        + " ORDER BY created_at, id LIMIT :limit")
+                .bind("tenant", tenantId).bind("limit", limit);
+        if (after != null) {
+            query.bind("at", Database.ts(after.at())).bind("after", after.id());
+        }
+        return query.map((rs, ctx) -> staff(rs)).list();
+    }
+
+    Optional<Staff> find(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM staff WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id)
+                .map((rs, ctx) -> staff(rs)).findOne();
+    }
+
+    /** The account with this (normalised) email; {@code forUpdate} locks it until the transaction ends. */
+    Optional<StaffAccount> findAccount(Handle h, String tenantId, String email, boolean forUpdate) {
+        return h.createQuery("SELECT * FROM staff WHERE tenant_id = :tenant AND email = :email"
+                        + (forUpdate ? " FOR UPDATE" : ""))
+                .bind("tenant", tenantId).bind("email", email)
+                .map((rs, ctx) -> new StaffAccount(rs.getString("tenant_id"), staff(rs), rs.getString("password_hash")))
+                .findOne();
+    }
+
+    /** Replaces the hash unless it changed meanwhile; an upgrade of the same password, not a change of the row. */
+    void replacePasswordHash(Handle h, String tenantId, String id, String expectedHash, String newHash) {
+        h.createUpdate("UPDATE staff SET password_hash = :hash WHERE tenant_id = :tenant AND id = :id "
+                        + "AND password_hash = :expected")
+                .bind("hash", newHash).bind("tenant", tenantId).bind("id", id).bind("expected", expectedHash)
+                .execute();
+    }
+
+    /** The tenant's owners, locked: deleting one is decided against a count nobody else changes meanwhile. */
+    List<String> lockOwners(Handle h, String tenantId) {
+        return h.createQuery("SELECT id FROM staff WHERE tenant_id = :tenant AND role = 'owner' FOR UPDATE")
+                .bind("tenant", tenantId).mapTo(String.class).list();
+    }
+
+    void delete(Handle h, String tenantId, String id) {
+        h.createUpdate("DELETE FROM staff WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).execute();
+    }
+
+    private static Staff staff(ResultSet rs) throws SQLException {
+        return new Staff(rs.getString("id"), rs.getString("email"), rs.getString("role"),
+                Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.latchkey.dashboard;
+
+import dev.latchkey.testing.DedicatedServer;
+import dev.latchkey.testing.StaffFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dashboard behind a TLS-terminating proxy the operator trusts, with a small staff login quota. */
+class DashboardBehindProxyTest {
+    @RegisterExtension
+    static final DedicatedServer own = new DedicatedServer(Map.of(
+            "LATCHKEY_TRUSTED_PROXIES", "127.0.0.1,::1",
+            "LATCHKEY_RATE_LIMIT_STAFF_LOGIN_PER_ACCOUNT", "3/1h"));
+
+    private DashboardClient browser() {
+        return new DashboardClient(own.api().baseUrl());
+    }
+
+    @Test
+    void loginWhenTrustedProxySaysHttpsThenCookiesSecure() {
+        var shop = StaffFixtures.shop(own.api());
+        var client = browser().header("X-Forwarded-Proto", "https");
+        var form = client.get("/dashboard/login").expect(200);
+        assertThat(form.cookies()).isNotEmpty().allSatisfy(c -> assertThat(c).contains("; Secure"));
+        var answer = client.submit(form, "/dashboard/login", Map.of("tenant_id", shop.id(),
+                "email", shop.ownerEmail(), "password", shop.ownerPassword())).expectRedirect("/dashboard/customers");
+        assertThat(answer.cookies()).anySatisfy(c -> assertThat(c).startsWith("latchkey_dashboard=dsh_")
+                .contains("HttpOnly").contains("SameSite=Strict").contains("; Secure"));
+        var plain = browser();
+        plain.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(303);
+        assertThat(plain.cookies()).containsKey("latchkey_dashboard");
+    }
+
+    @Test
+    void loginWhenAccountQuotaUsedThenTooManyAttemptsPage() {
+        var shop = StaffFixtures.shop(own.api());
+        var client = browser();
+        for (int i = 0; i < 3; i++) {
+            client.login(shop.id(), shop.ownerEmail(), "wrong password " + i).expect(401);
+        }
+        var limited = client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(429);
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
+        assertThat(limited.html()).contains("Too many attempts");
+        assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
+        // the API login shares the staff account's bucket
+        StaffFixtures.login(own.api(), shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(429, "rate_limited");
+    }
+}

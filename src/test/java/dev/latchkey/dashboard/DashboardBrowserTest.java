@@ -1,0 +1,163 @@
+package dev.latchkey.dashboard;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
+import dev.latchkey.testing.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Drives the dashboard in Debian's headless Chromium: a staff member finds a locked-out customer, resets the failures
+ * and ends a stolen session; the effects are checked through the API. Screenshots go to target/dashboard-screenshots.
+ * Skipped when /usr/bin/chromium is not installed (CI installs it); Playwright never downloads a browser.
+ */
+class DashboardBrowserTest extends ApiTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+    private static final List<String> ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @BeforeAll
+    static void launch() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "SKIPPED: the dashboard browser test needs Debian's chromium at "
+                + CHROMIUM + " (apt-get install -y chromium)");
+        Files.createDirectories(SCREENSHOTS);
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(ARGS));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @Test
+    void staffFindsLockedCustomerResetsFailuresAndRevokesSession() {
+        var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 3));
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var stolen = Fixtures.login(api, shop.tenant(), shopper.email(), shopper.password());
+        for (int i = 0; i < 3; i++) {
+            api.post("/v1/auth/login").key(shop.tenant().pk())
+                    .body(Map.of("email", shopper.email(), "password", "wrong password " + i)).send().expect(401);
+        }
+        String lockoutPath = "/v1/admin/customers/" + shopper.customerId() + "/lockout";
+        assertThat(api.get(lockoutPath).bearer(shop.tenant().sk()).send().expect(200).body().path("locked").asBoolean())
+                .isTrue();
+
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
+            Page page = context.newPage();
+            List<String> consoleErrors = new ArrayList<>();
+            page.onConsoleMessage(message -> {
+                if (message.type().equals("error")) {
+                    consoleErrors.add(message.text());
+                }
+            });
+            logIn(page, shop);
+            shot(page, "01-customers");
+
+            page.getByLabel("Email or name starts with").fill(shopper.email().substring(0, 14));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search")).click();
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(shopper.email())).click();
+            page.waitForURL("**/dashboard/customers/" + shopper.customerId());
+            assertThat(page.locator("#lockout-state").textContent()).startsWith("locked until");
+            assertThat(page.locator("#failed-attempts").textContent()).isEqualTo("3");
+            shot(page, "02-customer-locked");
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Reset failures")).click();
+            page.waitForURL("**?notice=unlocked");
+            assertThat(page.locator("#lockout-state").textContent()).isEqualTo("not locked");
+            assertThat(page.getByRole(AriaRole.STATUS).textContent()).contains("Failed logins were reset");
+            shot(page, "03-customer-unlocked");
+
+            page.locator("button[data-session='" + stolen.sessionId() + "']").click();
+            page.waitForURL("**?notice=session_revoked");
+            assertThat(page.locator("button[data-session='" + stolen.sessionId() + "']").count()).isZero();
+            assertThat(page.locator("button[data-session='" + shopper.sessionId() + "']").count()).isEqualTo(1);
+            shot(page, "04-session-revoked");
+            assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
+        }
+
+        var lockout = api.get(lockoutPath).bearer(shop.tenant().sk()).send().expect(200).body();
+        assertThat(lockout.path("locked").asBoolean()).isFalse();
+        assertThat(lockout.path("failed_attempts").asInt()).isZero();
+        Tokens.assertRefused(api, shop.tenant(), stolen.accessToken());
+        Tokens.introspect(api, shop.tenant(), shopper.accessToken()).expect(200);
+        Fixtures.login(api, shop.tenant(), shopper.email(), shopper.password());
+    }
+
+    @Test
+    void dashboardOnPhoneScreenIsUsableWithKeyboard() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
+                .setIsMobile(true).setHasTouch(true))) {
+            Page page = context.newPage();
+            page.navigate(api.baseUrl() + "/dashboard/login");
+            page.keyboard().press("Tab");
+            assertThat(page.evaluate("() => document.activeElement.textContent")).isEqualTo("Skip to content");
+            page.keyboard().press("Tab");
+            assertThat(page.evaluate("() => document.activeElement.id")).isEqualTo("tenant_id");
+            page.keyboard().type(shop.id());
+            page.keyboard().press("Tab");
+            page.keyboard().type(shop.ownerEmail());
+            page.keyboard().press("Tab");
+            page.keyboard().type(shop.ownerPassword());
+            page.keyboard().press("Enter");
+            page.waitForURL("**/dashboard/customers");
+            shot(page, "05-phone-customers");
+            page.navigate(api.baseUrl() + "/dashboard/customers/" + shopper.customerId());
+            Object overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth");
+            assertThat(overflow).as("page wider than the phone screen").isEqualTo(false);
+            shot(page, "06-phone-customer");
+            page.navigate(api.baseUrl() + "/dashboard/settings");
+            shot(page, "07-phone-settings");
+            page.getByLabel("Failed logins that lock an account").fill("0");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+            assertThat(page.locator("#lockout_threshold-error").textContent()).contains("between 1 and 1000");
+            assertThat(page.getByLabel("Failed logins that lock an account").getAttribute("aria-describedby"))
+                    .isEqualTo("lockout_threshold-error");
+            page.locator("#lockout_threshold").scrollIntoViewIfNeeded();
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("08-phone-settings-refused.png")));
+        }
+    }
+
+    private void logIn(Page page, StaffFixtures.Shop shop) {
+        page.navigate(api.baseUrl() + "/dashboard/login");
+        page.getByLabel("Shop ID").fill(shop.id());
+        page.getByLabel("Email").fill(shop.ownerEmail());
+        page.getByLabel("Password").fill(shop.ownerPassword());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        page.waitForURL("**/dashboard/customers");
+    }
+
+    private static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+}

@@ -1,0 +1,395 @@
+package dev.latchkey.dashboard;
+
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
+import dev.latchkey.testing.Tokens;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DashboardHttpTest extends ApiTest {
+    private DashboardClient browser() {
+        return new DashboardClient(api.baseUrl());
+    }
+
+    private DashboardClient owner(StaffFixtures.Shop shop) {
+        DashboardClient client = browser();
+        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+        return client;
+    }
+
+    @Test
+    void pagesWhenNotLoggedInThenRedirectToLogin() {
+        var client = browser();
+        client.get("/dashboard").expectRedirect("/dashboard/customers");
+        client.get("/dashboard/customers").expectRedirect("/dashboard/login");
+        client.get("/dashboard/customers/cus_x").expectRedirect("/dashboard/login");
+        client.get("/dashboard/settings").expectRedirect("/dashboard/login");
+        client.post("/dashboard/customers/cus_x/lockout/reset", Map.of()).expectRedirect("/dashboard/login");
+        client.header("Cookie", "latchkey_dashboard=dsh_forged").get("/dashboard/customers")
+                .expectRedirect("/dashboard/login?notice=expired");
+    }
+
+    @Test
+    void loginThenSessionCookieIsHttpOnlyStrictAndNotSecureOverHttp() {
+        var shop = StaffFixtures.shop(api);
+        var client = browser();
+        var answer = client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword())
+                .expectRedirect("/dashboard/customers");
+        String cookie = answer.cookies().stream().filter(c -> c.startsWith("latchkey_dashboard=")).findFirst().orElseThrow();
+        assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/dashboard")
+                .doesNotContain("Secure").matches("latchkey_dashboard=dsh_[0-9A-Za-z]{43};.*");
+        client.get("/dashboard/customers").expect(200);
+        client.get("/dashboard/login").expectRedirect("/dashboard/customers");
+    }
+
+    @Test
+    void loginWhenForwardedProtoFromUntrustedPeerThenCookieNotSecure() {
+        var shop = StaffFixtures.shop(api);
+        var client = browser().header("X-Forwarded-Proto", "https");
+        var answer = client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(303);
+        assertThat(answer.cookies()).allSatisfy(c -> assertThat(c).doesNotContain("Secure"));
+    }
+
+    @Test
+    void everyDashboardAnswerCarriesSecurityHeaders() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        for (var page : new DashboardClient.Page[] {browser().get("/dashboard/login"), client.get("/dashboard/customers"),
+                browser().get("/dashboard/customers"), client.get("/dashboard/customers/cus_unknown"),
+                client.get("/dashboard/static/dashboard.css"), client.get("/dashboard/no-such-page")}) {
+            assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'")
+                    .contains("script-src 'self'").contains("style-src 'self'").contains("frame-ancestors 'none'")
+                    .contains("form-action 'self'").contains("base-uri 'none'").doesNotContain("unsafe-inline");
+            assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
+            assertThat(page.header("Cache-Control")).isEqualTo("no-store");
+        }
+        String html = client.get("/dashboard/customers").html();
+        assertThat(html).doesNotContain("<script").doesNotContain("style=").contains("name=\"viewport\"");
+    }
+
+    @Test
+    void formWhenCsrfMissingOrWrongThenForbiddenAndNothingChanged() {
+        var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 5));
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        api.post("/v1/auth/login").key(shop.tenant().pk())
+                .body(Map.of("email", shopper.email(), "password", "wrong password 1")).send().expect(401);
+        var client = owner(shop);
+        String path = "/dashboard/customers/" + shopper.customerId() + "/lockout/reset";
+        client.post(path, Map.of()).expect(403);
+        client.post(path, Map.of("_csrf", "0".repeat(64))).expect(403);
+        var otherSession = owner(shop);
+        var otherPage = otherSession.get("/dashboard/customers").expect(200);
+        client.post(path, Map.of("_csrf", otherPage.csrf())).expect(403);
+        assertThat(api.get("/v1/admin/customers/" + shopper.customerId() + "/lockout").bearer(shop.tenant().sk())
+                .send().expect(200).body().path("failed_attempts").asInt()).isEqualTo(1);
+        var page = client.get("/dashboard/customers/" + shopper.customerId()).expect(200);
+        client.submit(page, path, Map.of()).expectRedirect("/dashboard/customers/" + shopper.customerId()
+                + "?notice=unlocked");
+    }
+
+    @Test
+    void loginFormWhenCsrfMissingThenForbidden() {
+        var shop = StaffFixtures.shop(api);
+        browser().post("/dashboard/login", Map.of("tenant_id", shop.id(), "email", shop.ownerEmail(),
+                "password", shop.ownerPassword())).expect(403);
+    }
+
+    @Test
+    void loginWhenWrongPasswordThenGenericErrorAndLockedAfterThreshold() {
+        var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 2));
+        var client = browser();
+        var wrong = client.login(shop.id(), shop.ownerEmail(), "wrong password one").expect(401);
+        assertThat(wrong.html()).contains("not correct").contains("value=\"" + shop.id() + "\"")
+                .doesNotContain("wrong password one");
+        client.login(shop.id(), shop.ownerEmail(), "wrong password two").expect(401);
+        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(401);
+        client.login("no-such-shop", shop.ownerEmail(), shop.ownerPassword()).expect(401);
+        client.login(shop.id(), "", "").expect(422);
+        assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
+    }
+
+    @Test
+    void sessionWhenIdleForHalfAnHourThenLoginAgain() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        server.clock.advance(Duration.ofMinutes(20));
+        client.get("/dashboard/customers").expect(200);
+        server.clock.advance(Duration.ofMinutes(31));
+        client.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
+        assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
+    }
+
+    @Test
+    void sessionWhenTwelveHoursOldThenLoginAgainEvenIfBusy() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        for (int i = 0; i < 24; i++) {
+            server.clock.advance(Duration.ofMinutes(29));
+            client.get("/dashboard/customers").expect(200);
+        }
+        server.clock.advance(Duration.ofMinutes(29));
+        client.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
+    }
+
+    @Test
+    void logoutThenSessionEndedEvenWithTheOldCookie() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        String token = client.cookies().get("latchkey_dashboard");
+        var page = client.get("/dashboard/customers");
+        client.submit(page, "/dashboard/logout", Map.of()).expectRedirect("/dashboard/login?notice=logged_out");
+        assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
+        browser().header("Cookie", "latchkey_dashboard=" + token).get("/dashboard/customers")
+                .expectRedirect("/dashboard/login?notice=expired");
+        // a dashboard session is no API token
+        api.get("/v1/admin/audit").bearer(token).send().expect(401, "invalid_api_key");
+    }
+
+    @Test
+    void supportWhenSettingsOrOwnerActionsThenForbiddenAndNotOffered() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var client = browser();
+        client.login(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(303);
+        var page = client.get("/dashboard/customers/" + shopper.customerId()).expect(200);
+        assertThat(page.html()).contains("Reset failures").contains("Revoke")
+                .doesNotContain("Put on hold").doesNotContain("Delete customer").doesNotContain("/dashboard/settings")
+                .doesNotContain("/dashboard/api-keys");
+        client.get("/dashboard/settings").expect(403);
+        client.submit(page, "/dashboard/settings", Map.of("lockout_threshold", "3")).expect(403);
+        client.get("/dashboard/api-keys").expect(403);
+        client.get("/dashboard/staff").expect(403);
+        client.submit(page, "/dashboard/staff/" + shop.ownerId() + "/delete", Map.of()).expect(403);
+        client.submit(page, "/dashboard/customers/" + shopper.customerId() + "/status", Map.of("status", "disabled"))
+                .expect(403);
+        client.submit(page, "/dashboard/customers/" + shopper.customerId() + "/delete", Map.of("confirm", "yes"))
+                .expect(403);
+        Tokens.introspect(api, shop.tenant(), shopper.accessToken()).expect(200);
+        assertThat(api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body()
+                .path("lockout_threshold").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void customerListWhenSearchedThenFilteredAndPaged() {
+        var shop = StaffFixtures.shop(api);
+        for (int i = 0; i < 26; i++) {
+            api.post("/v1/admin/customers").bearer(shop.tenant().sk()).body(Map.of("email", "bulk" + i + "@example.com",
+                    "password", Fixtures.PASSWORD, "first_name", "Bulk")).send().expect(201);
+        }
+        api.post("/v1/admin/customers").bearer(shop.tenant().sk()).body(Map.of("email", "zora@example.com",
+                "password", Fixtures.PASSWORD, "first_name", "Zora", "last_name", "Neale_Hurston", "status", "on_hold"))
+                .send().expect(201);
+        var client = owner(shop);
+        var first = client.get("/dashboard/customers").expect(200);
+        assertThat(first.html()).contains("zora@example.com").contains("rel=\"next\"");
+        String next = first.html().replaceAll("(?s).*href=\"([^\"]+)\" rel=\"next\".*", "$1").replace("&amp;", "&");
+        var second = client.get(next).expect(200);
+        assertThat(second.html()).contains("bulk0@example.com").doesNotContain("zora@example.com")
+                .doesNotContain("rel=\"next\"");
+        assertThat(client.get("/dashboard/customers?q=zora+neale").html()).contains("zora@example.com")
+                .doesNotContain("bulk1@example.com");
+        assertThat(client.get("/dashboard/customers?q=ZORA%40").html()).contains("zora@example.com");
+        assertThat(client.get("/dashboard/customers?q=neale_").html()).contains("zora@example.com");
+        assertThat(client.get("/dashboard/customers?q=%25").html()).contains("No customers match.");
+        assertThat(client.get("/dashboard/customers?status=on_hold").html()).contains("zora@example.com")
+                .doesNotContain("bulk1@example.com");
+        client.get("/dashboard/customers?status=gone").expect(422);
+        client.get("/dashboard/customers?cursor=%21%21").expect(422);
+    }
+
+    @Test
+    void customerWhenOtherTenantsIdThenNotFound() {
+        var shop = StaffFixtures.shop(api);
+        var other = StaffFixtures.shop(api);
+        var stranger = Fixtures.shopper(api, other.tenant());
+        var client = owner(shop);
+        client.get("/dashboard/customers/" + stranger.customerId()).expect(404);
+        var page = client.get("/dashboard/customers").expect(200);
+        client.submit(page, "/dashboard/customers/" + stranger.customerId() + "/lockout/reset", Map.of()).expect(404);
+        client.submit(page, "/dashboard/customers/" + stranger.customerId() + "/sessions/" + stranger.sessionId()
+                + "/revoke", Map.of()).expect(404);
+        Tokens.introspect(api, other.tenant(), stranger.accessToken()).expect(200);
+    }
+
+    @Test
+    void customerPageWhenProfileHoldsMarkupThenEscaped() {
+        var shop = StaffFixtures.shop(api);
+        var res = api.post("/v1/admin/customers").bearer(shop.tenant().sk()).body(Map.of("email", Fixtures.uniqueEmail(),
+                "password", Fixtures.PASSWORD, "first_name", "<script>alert(1)</script>", "company", "\"><img src=x>"))
+                .send().expect(201);
+        var client = owner(shop);
+        String html = client.get("/dashboard/customers/" + res.str("id")).expect(200).html();
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert")
+                .doesNotContain("<img src=x>");
+        assertThat(client.get("/dashboard/customers?q=%3Cscript").html()).doesNotContain("<script>alert");
+    }
+
+    @Test
+    void statusWhenOnHoldThenSessionsEndAndLoginRefusedUntilReactivated() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var client = owner(shop);
+        String path = "/dashboard/customers/" + shopper.customerId();
+        var page = client.get(path).expect(200);
+        assertThat(page.html()).contains("Put on hold").contains("Disable").doesNotContain("Re-activate");
+        client.submit(page, path + "/status", Map.of("status", "on_hold")).expectRedirect(path + "?notice=status_changed");
+        Tokens.assertRefused(api, shop.tenant(), shopper.accessToken());
+        api.post("/v1/auth/login").key(shop.tenant().pk())
+                .body(Map.of("email", shopper.email(), "password", shopper.password())).send()
+                .expect(403, "account_on_hold");
+        page = client.get(path).expect(200);
+        assertThat(page.html()).contains("Re-activate").contains("on hold");
+        client.submit(page, path + "/status", Map.of("status", "on_hold")).expect(409);
+        client.submit(page, path + "/status", Map.of("status", "pending_activation")).expect(409);
+        client.submit(page, path + "/status", Map.of("status", "banned")).expect(422);
+        client.submit(page, path + "/status", Map.of("status", "active")).expect(303);
+        Fixtures.login(api, shop.tenant(), shopper.email(), shopper.password());
+        var events = api.get("/v1/admin/audit?type=customer.status_changed&customer_id=" + shopper.customerId())
+                .bearer(shop.tenant().sk()).send().expect(200);
+        assertThat(events.body().path("data")).hasSize(2);
+        assertThat(events.body().path("data").get(1).path("staff_id").asText()).isEqualTo(shop.ownerId());
+    }
+
+    @Test
+    void sessionsWhenRevokedOneOrAllThenTokensRefused() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var second = Fixtures.login(api, shop.tenant(), shopper.email(), shopper.password());
+        var third = Fixtures.login(api, shop.tenant(), shopper.email(), shopper.password());
+        var client = owner(shop);
+        String path = "/dashboard/customers/" + shopper.customerId();
+        var page = client.get(path).expect(200);
+        assertThat(page.html()).contains(second.sessionId());
+        client.submit(page, path + "/sessions/" + second.sessionId() + "/revoke", Map.of())
+                .expectRedirect(path + "?notice=session_revoked");
+        Tokens.assertRefused(api, shop.tenant(), second.accessToken());
+        Tokens.introspect(api, shop.tenant(), third.accessToken()).expect(200);
+        client.submit(page, path + "/sessions/" + second.sessionId() + "/revoke", Map.of()).expect(404);
+        client.submit(page, path + "/sessions/revoke-all", Map.of()).expect(303);
+        Tokens.assertRefused(api, shop.tenant(), third.accessToken());
+        Tokens.assertRefused(api, shop.tenant(), shopper.accessToken());
+        assertThat(client.get(path).html()).contains("No active sessions.");
+    }
+
+    @Test
+    void deleteWhenOwnerConfirmsThenCustomerGone() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var client = owner(shop);
+        String path = "/dashboard/customers/" + shopper.customerId();
+        var page = client.get(path).expect(200);
+        client.submit(page, path + "/delete", Map.of()).expect(422);
+        client.submit(page, path + "/delete", Map.of("confirm", "yes"))
+                .expectRedirect("/dashboard/customers?notice=customer_deleted");
+        client.get(path).expect(404);
+        Tokens.assertRefused(api, shop.tenant(), shopper.accessToken());
+    }
+
+    @Test
+    void settingsWhenInvalidThenMessagesNextToFieldsAndNothingSaved() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/settings").expect(200);
+        assertThat(page.html()).contains("for=\"lockout_threshold\"").contains("value=\"10\"");
+        var refused = client.submit(page, "/dashboard/settings", Map.of("lockout_threshold", "0",
+                "password_min_length", "eight", "allowed_origins", "https://shop.example.com/path",
+                "cart_merge_strategy", "merge", "access_token_ttl", "86400")).expect(422);
+        assertThat(refused.html()).contains("id=\"lockout_threshold-error\"")
+                .contains("lockout_threshold must be between 1 and 1000.")
+                .contains("password_min_length must be a whole number.").contains("value=\"eight\"")
+                .contains("aria-invalid=\"true\"");
+        assertThat(api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body()
+                .path("lockout_threshold").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void settingsWhenValidThenSavedAsAll() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/settings").expect(200);
+        Map<String, String> form = new java.util.HashMap<>();
+        api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body().fields().forEachRemaining(e -> {
+            if (e.getValue().isBoolean()) {
+                if (e.getValue().asBoolean()) {
+                    form.put(e.getKey(), "on");
+                }
+            } else if (!e.getValue().isArray()) {
+                form.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        form.put("lockout_threshold", "4");
+        form.put("require_activation", "on");
+        form.put("allowed_origins", "https://shop.example.com\r\nhttps://m.shop.example.com:8443\r\n");
+        client.submit(page, "/dashboard/settings", form).expectRedirect("/dashboard/settings?notice=settings_saved");
+        var saved = api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body();
+        assertThat(saved.path("lockout_threshold").asInt()).isEqualTo(4);
+        assertThat(saved.path("require_activation").asBoolean()).isTrue();
+        assertThat(saved.path("deletion_requires_confirmation").asBoolean()).isTrue();
+        assertThat(saved.path("allowed_origins")).hasSize(2);
+        assertThat(client.get("/dashboard/settings?notice=settings_saved").html()).contains("The settings were saved.");
+    }
+
+    @Test
+    void apiKeysWhenCreatedThenShownOnceAndWorkUntilRevoked() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/api-keys").expect(200);
+        var created = client.submit(page, "/dashboard/api-keys", Map.of("kind", "secret")).expect(201);
+        String key = created.html().replaceAll("(?s).*id=\"new-key\"[^>]*value=\"(sk_[0-9A-Za-z]{43})\".*", "$1");
+        assertThat(key).startsWith("sk_").hasSize(46);
+        api.get("/v1/admin/settings").bearer(key).send().expect(200);
+        var listed = client.get("/dashboard/api-keys").expect(200);
+        assertThat(listed.html()).doesNotContain(key).contains(key.substring(key.length() - 4));
+        String keyId = listed.html().replaceAll("(?s).*?action=\"/dashboard/api-keys/([^/\"]+)/revoke\".*", "$1");
+        client.submit(listed, "/dashboard/api-keys/" + keyId + "/revoke", Map.of())
+                .expectRedirect("/dashboard/api-keys?notice=key_revoked");
+        api.get("/v1/admin/settings").bearer(key).send().expect(401, "invalid_api_key");
+        client.submit(listed, "/dashboard/api-keys", Map.of("kind", "master")).expect(422);
+    }
+
+    @Test
+    void apiKeysWhenLastSecretKeyThenItStays() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/api-keys").expect(200);
+        for (String id : page.html().split("action=\"/dashboard/api-keys/")) {
+            if (id.contains("/revoke\"") && id.contains("secret key")) {
+                client.submit(page, "/dashboard/api-keys/" + id.substring(0, id.indexOf('/')) + "/revoke", Map.of())
+                        .expect(409);
+            }
+        }
+        api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().expect(200);
+        client.submit(page, "/dashboard/api-keys/key_unknown/revoke", Map.of()).expect(404);
+    }
+
+    @Test
+    void staffWhenAddedThenCanLogInAndWhenRemovedThenLoggedOut() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/staff").expect(200);
+        assertThat(page.html()).contains(shop.ownerEmail() + " (you)");
+        var refused = client.submit(page, "/dashboard/staff", Map.of("email", "helper@example.com",
+                "password", "password", "role", "support")).expect(422);
+        assertThat(refused.html()).contains("id=\"staff-password-error\"").contains("value=\"helper@example.com\"")
+                .doesNotContain("value=\"password\"");
+        client.submit(page, "/dashboard/staff", Map.of("email", shop.ownerEmail(), "password", Fixtures.PASSWORD))
+                .expect(409);
+        client.submit(page, "/dashboard/staff", Map.of("email", "helper@example.com", "password", Fixtures.PASSWORD,
+                "role", "support")).expectRedirect("/dashboard/staff?notice=staff_added");
+        var helper = browser();
+        helper.login(shop.id(), "helper@example.com", Fixtures.PASSWORD).expect(303);
+        helper.get("/dashboard/customers").expect(200);
+        String id = api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().body().path("data").get(1)
+                .path("id").asText();
+        client.submit(page, "/dashboard/staff/" + id + "/delete", Map.of())
+                .expectRedirect("/dashboard/staff?notice=staff_removed");
+        helper.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
+        client.submit(page, "/dashboard/staff/" + shop.ownerId() + "/delete", Map.of()).expect(409);
+    }
+}

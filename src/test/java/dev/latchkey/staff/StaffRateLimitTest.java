@@ -1,0 +1,31 @@
+package dev.latchkey.staff;
+
+import dev.latchkey.testing.DedicatedServer;
+import dev.latchkey.testing.StaffFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StaffRateLimitTest {
+    @RegisterExtension
+    static final DedicatedServer own = new DedicatedServer(Map.of(
+            "LATCHKEY_RATE_LIMIT_STAFF_LOGIN_PER_ACCOUNT", "3/1h",
+            "LATCHKEY_RATE_LIMIT_STAFF_LOGIN_PER_IP", "off"));
+
+    @Test
+    void loginWhenAccountQuotaUsedThenRateLimitedWithRetryAfter() {
+        var api = own.api();
+        var shop = StaffFixtures.shop(api);
+        for (int i = 0; i < 3; i++) {
+            StaffFixtures.login(api, shop.id(), shop.ownerEmail(), "wrong password " + i).expect(401);
+        }
+        var limited = StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword())
+                .expect(429, "rate_limited");
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
+        // shoppers' login buckets are separate
+        StaffFixtures.login(api, shop.id(), "someone-else@example.com", "whatever pass").expect(401);
+    }
+}
