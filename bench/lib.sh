@@ -49,6 +49,9 @@ start_latchkey() {
   LATCHKEY_PORT=$PORT LATCHKEY_DATA_DIR="$WORK/pg-data" LATCHKEY_PLATFORM_TOKEN="$PLATFORM_TOKEN" \
   LATCHKEY_DATABASE_URL="$PG_URL_BASE/$PG_DB" LATCHKEY_DATABASE_USER=postgres \
   LATCHKEY_ARGON2_MEMORY_KIB=$memory LATCHKEY_ARGON2_ITERATIONS=$iterations \
+  LATCHKEY_RATE_LIMIT_LOGIN_PER_IP=off LATCHKEY_RATE_LIMIT_LOGIN_PER_ACCOUNT=off \
+  LATCHKEY_RATE_LIMIT_REGISTRATION_PER_IP=off LATCHKEY_RATE_LIMIT_REGISTRATION_PER_ACCOUNT=off \
+  LATCHKEY_HASH_QUEUE=1000 \
     java $BENCH_JAVA_OPTS -jar target/latchkey.jar > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   wait_for "http://127.0.0.1:$PORT/health/ready"
@@ -122,8 +125,8 @@ run_latchkey_scenarios() {
   scenario "token validation (GET /v1/auth/token)" get.lua /v1/auth/token "" "$PORT"
   scenario "profile (GET /v1/me)" get.lua /v1/me "" "$PORT"
   local chains="" i
-  for i in $(seq 1 "$BENCH_THREADS"); do chains="$chains$(login_token "bench-$(( i + 1 ))@example.com" refresh_token),"; done
-  export BENCH_REFRESH_TOKENS=$chains
+  for i in $(seq 1 "$BENCH_CONNECTIONS"); do chains="$chains$(login_token "bench-$(( i + 1 ))@example.com" refresh_token),"; done
+  export BENCH_REFRESH_TOKENS=$chains BENCH_THREADS
   scenario "refresh (POST /v1/auth/refresh)" refresh.lua /v1/auth/refresh "" "$PORT"
   export BENCH_CUSTOMERS BENCH_EMAIL_PREFIX=bench-
   scenario "login (POST /v1/auth/login)" login.lua /v1/auth/login "" "$PORT"

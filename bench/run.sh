@@ -34,6 +34,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 . "$ROOT/bench/lib.sh"
 . "$ROOT/bench/keycloak.sh"

@@ -1,21 +1,27 @@
--- POST /v1/auth/refresh: each wrk thread follows its own rotation chain, always presenting the newest refresh token.
--- Requests in flight at once on one chain present the same token; the tenant's reuse grace (10 s) covers that race,
--- exactly as it does for several browser tabs.
+-- POST /v1/auth/refresh: every wrk connection follows a rotation chain of its own. Each thread holds a queue of
+-- refresh tokens, one per connection; a request takes the oldest and its answer puts the rotated one back, so no two
+-- requests in flight present the same token (which would only measure waiting on one row's lock).
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 local key = os.getenv("BENCH_KEY")
 local path = os.getenv("BENCH_REFRESH_PATH") or "/v1/auth/refresh"
-local chains = {}
-for t in string.gmatch(os.getenv("BENCH_REFRESH_TOKENS"), "[^,]+") do table.insert(chains, t) end
-local thread_id = 0
+local all = {}
+for t in string.gmatch(os.getenv("BENCH_REFRESH_TOKENS"), "[^,]+") do table.insert(all, t) end
+local threads = 0
 setup = function(thread)
-  thread_id = thread_id + 1
-  thread:set("current", chains[thread_id])
+  threads = threads + 1
+  thread:set("first", threads)
+  thread:set("count", tonumber(os.getenv("BENCH_THREADS")))
+end
+init = function(args)
+  queue = {}
+  for i = first, #all, count do table.insert(queue, all[i]) end
 end
 request = function()
+  local token = table.remove(queue, 1) or all[first]
   return wrk.format("POST", path, {["X-Api-Key"] = key, ["Content-Type"] = "application/json"},
-    '{"refresh_token":"' .. current .. '"}')
+    '{"refresh_token":"' .. token .. '"}')
 end
 response = function(status, headers, body)
   local next_token = json_field(body, "refresh_token")
-  if status == 200 and next_token then current = next_token end
+  if status == 200 and next_token then table.insert(queue, next_token) end
 end

@@ -302,13 +302,6 @@ public final class CustomerService {
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 
-    /** The dashboard's customer list; see {@link CustomerStore#searchForDashboard}. {@code query} may be null. */
-    public Page<Customer> searchForDashboard(String tenantId, String query, Customer.Status status, Cursor before,
-                                             int limit) {
-        List<Customer> rows = db.read(h -> store.searchForDashboard(h, tenantId, query, status, before, limit + 1));
-        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
-    }
-
     /** Sets the status within the caller's transaction, which checked the transition and ends the sessions. */
     public void changeStatusForDashboard(Handle h, String tenantId, String id, Customer.Status status) {
         store.setStatusForDashboard(h, tenantId, id, status, now());

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** SQL for customer rows. Every statement names the tenant. */
@@ -22,7 +21,6 @@ public final class CustomerStore {
             + "preferred_currency = :preferred_currency, preferred_site = :preferred_site, "
             + "accepts_marketing = :accepts_marketing, accepts_marketing_updated_at = :accepts_marketing_updated_at, "
             + "attributes = :attributes, search_name = :search_name, search_last_name = :search_last_name";
-    private static final String LIKE_PREFIX = " LIKE :prefix ESCAPE '!'";
 
     public void insert(Handle h, Customer c) {
         var update = h.createUpdate("INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash, "
@@ -190,39 +188,6 @@ public final class CustomerStore {
                         + "AND password_hash = :expected")
                 .bind("hash", newHash).bind("tenant", tenantId).bind("id", id).bind("expected", expectedHash)
                 .execute();
-    }
-
-    /**
-     * The dashboard's customer list: newest first, filtered by a prefix of the email or of the first name, last name
-     * or both names (case-insensitive) and by status, after {@code before} when given.
-     */
-    public List<Customer> searchForDashboard(Handle h, String tenantId, String query, Customer.Status status,
-                                             Cursor before, int limit) {
-        var sql = new StringBuilder("SELECT * FROM customers WHERE tenant_id = :tenant");
-        if (query != null) {
-            sql.append(" AND (email" + LIKE_PREFIX + " OR LOWER(first_name)" + LIKE_PREFIX + " OR LOWER(last_name)"
-                    + LIKE_PREFIX + " OR LOWER(CONCAT(first_name, ' ', last_name))" + LIKE_PREFIX + ")");
-        }
-        if (status != null) {
-            sql.append(" AND status = :status");
-        }
-        if (before != null) {
-            sql.append(" AND (created_at < :at OR (created_at = :at AND id < :id))");
-        }
-        var select = h.createQuery(sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit").toString())
-                .bind("tenant", tenantId).bind("limit", limit);
-        if (query != null) {
-            // '!' escapes the wildcards: JDBI's parser reads a backslash in a quoted literal as escaping the quote
-            select.bind("prefix", query.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%")
-                    .replace("_", "!_") + "%");
-        }
-        if (status != null) {
-            select.bind("status", status.wire());
-        }
-        if (before != null) {
-            select.bind("at", Database.ts(before.at())).bind("id", before.id());
-        }
-        return select.map((rs, ctx) -> customer(rs)).list();
     }
 
     /** The dashboard's status change; a change of the customer like any other (updated_at, version). */

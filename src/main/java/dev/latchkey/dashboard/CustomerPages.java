@@ -6,6 +6,7 @@ import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Session;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
@@ -90,7 +91,7 @@ public final class CustomerPages {
                 .filter(s -> s.wire().equals(rawStatus)).findFirst()
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
         String rawCursor = trimmed(ctx.queryParam("cursor"));
-        Page<Customer> page = customers.searchForDashboard(session.principal().tenantId(), query, status,
+        Page<Customer> page = customers.list(session.principal().tenantId(), new CustomerFilter(query, status),
                 rawCursor == null ? null : Cursor.decode(rawCursor), PAGE_SIZE);
         String next = page.nextCursor() == null ? null : "/dashboard/customers?q=" + encode(query == null ? "" : query)
                 + "&status=" + encode(rawStatus == null ? "" : rawStatus) + "&cursor=" + encode(page.nextCursor());

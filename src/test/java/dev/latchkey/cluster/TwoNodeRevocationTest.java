@@ -89,6 +89,21 @@ class TwoNodeRevocationTest {
     }
 
     @Test
+    void passwordChangeOnOneNodeEndsTheOtherSessionsOnTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        var phone = Fixtures.login(a, tenant, shopper.email(), shopper.password());
+        warmOnB(tenant, phone.accessToken());
+
+        a.post("/v1/me/password").key(tenant.pk()).bearer(shopper.accessToken())
+                .body(Map.of("current_password", shopper.password(), "new_password", "an entirely new passphrase"))
+                .send().expect(204);
+
+        refusedOnB(tenant, phone.accessToken());
+        warmOnB(tenant, shopper.accessToken());
+    }
+
+    @Test
     void settingsChangedOnOneNodeApplyOnTheOther() {
         var tenant = Fixtures.tenant(a);
         b.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(200);
