@@ -26,7 +26,7 @@ run_keycloak() {
   wait_for "http://127.0.0.1:$KC_PORT/realms/master" 2400
   KC_STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
   sleep 5
-  KC_IDLE_RSS_MB=$(kc_rss)
+  KC_IDLE_RSS_MB=$(rss_mb "$KC_PID")
   log "Keycloak up after $KC_STARTUP_MS ms, idle RSS $KC_IDLE_RSS_MB MB"
 
   KC_ADMIN=$(kc_admin_token)
@@ -42,17 +42,13 @@ run_keycloak() {
     -d client_secret=bench-secret -d username=shopper --data-urlencode "password=$PASSWORD" -d scope=openid)
   export KC_CLIENT_SECRET=bench-secret KC_ACCESS=$(echo "$tokens" | json_field access_token)
   export KC_REFRESH=$(echo "$tokens" | json_field refresh_token) BENCH_PASSWORD_FORM=${PASSWORD// /+}
-  local kc_pid
-  kc_pid=$(kc_java_pid)
+  local kc_pid=$KC_PID
   KC_MODE=login scenario "Keycloak: login (password grant)" keycloak.lua "$base/token" "" "$KC_PORT" "$kc_pid"
   KC_MODE=refresh scenario "Keycloak: refresh (refresh grant)" keycloak.lua "$base/token" "" "$KC_PORT" "$kc_pid"
   KC_MODE=introspect scenario "Keycloak: introspection" keycloak.lua "$base/token/introspect" "" "$KC_PORT" "$kc_pid"
   KC_MODE=userinfo scenario "Keycloak: userinfo" keycloak.lua "$base/userinfo" "" "$KC_PORT" "$kc_pid"
-  kill "$kc_pid" 2>/dev/null || true
   kill "$KC_PID" 2>/dev/null; wait "$KC_PID" 2>/dev/null || true
   KC_PID=""
 }
 
-# kc.sh starts the JVM as a child; its RSS is what counts.
-kc_java_pid() { pgrep -f "$WORK/keycloak-$KEYCLOAK_VERSION/lib" | head -n 1; }
-kc_rss() { rss_mb "$(kc_java_pid)"; }
+# kc.sh ends by exec-ing the JVM, so the PID we started is Keycloak's JVM itself.
