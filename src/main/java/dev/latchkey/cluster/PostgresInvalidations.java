@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,15 +38,19 @@ public final class PostgresInvalidations implements Invalidations {
     private static final Logger log = LoggerFactory.getLogger(PostgresInvalidations.class);
     private static final int POLL_MILLIS = 250;
     private static final long ACK_WAIT_MILLIS = 1_000;
+    private static final long LISTENER_COUNT_TTL_NANOS = 1_000_000_000L;
     private static final String INVALIDATE = "I|";
     private static final String ACK = "A|";
 
     private final Config config;
     private final Database db;
-    private final List<Consumer<Invalidation>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Invalidation>> subscribers = new CopyOnWriteArrayList<>();
     private final String nodeId = UUID.randomUUID().toString();
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, PendingAck> awaitingAcks = new ConcurrentHashMap<>();
+    private final ExecutorService acks = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile int listeningCount;
+    private volatile long listenersCountedAt = System.nanoTime() - 2 * LISTENER_COUNT_TTL_NANOS;
 
     /** Acknowledgements still due for one published invalidation. */
     private record PendingAck(AtomicInteger missing, CompletableFuture<Void> done) {
@@ -85,11 +91,17 @@ public final class PostgresInvalidations implements Invalidations {
         }
     }
 
+    /** Counted at most once a second: a revocation should cost a notification, not a catalogue query too. */
     private int listeningNodes() {
-        return db.read(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        + "AND query = :listen")
-                .bind("listen", "LISTEN " + CHANNEL)
-                .mapTo(Integer.class).one());
+        long now = System.nanoTime();
+        if (now - listenersCountedAt > LISTENER_COUNT_TTL_NANOS) {
+            listeningCount = db.read(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity "
+                            + "WHERE datname = current_database() AND query = :listen")
+                    .bind("listen", "LISTEN " + CHANNEL)
+                    .mapTo(Integer.class).one());
+            listenersCountedAt = now;
+        }
+        return listeningCount;
     }
 
     private void notify(String payload) {
@@ -100,11 +112,11 @@ public final class PostgresInvalidations implements Invalidations {
 
     @Override
     public void subscribe(Consumer<Invalidation> listener) {
-        listeners.add(listener);
+        subscribers.add(listener);
     }
 
     private void deliver(Invalidation invalidation) {
-        for (Consumer<Invalidation> listener : listeners) {
+        for (Consumer<Invalidation> listener : subscribers) {
             try {
                 listener.accept(invalidation);
             } catch (RuntimeException e) {
@@ -158,7 +170,15 @@ public final class PostgresInvalidations implements Invalidations {
         String message = payload.startsWith(INVALIDATE) ? payload.substring(INVALIDATE.length()) : payload;
         int echoAt = message.lastIndexOf('|');
         deliver(Invalidation.decode(message.substring(0, echoAt)));
-        notify(ACK + message.substring(echoAt + 1));
+        // acknowledged from another thread: the listener goes straight back to delivering the next notification
+        String ack = ACK + message.substring(echoAt + 1);
+        acks.execute(() -> {
+            try {
+                notify(ack);
+            } catch (RuntimeException e) {
+                log.warn("could not acknowledge an invalidation", e);
+            }
+        });
     }
 
     private static void sleep(long millis) {
@@ -178,6 +198,7 @@ public final class PostgresInvalidations implements Invalidations {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        listeners.clear();
+        subscribers.clear();
+        acks.shutdownNow();
     }
 }
