@@ -36,7 +36,10 @@ public final class HttpServer {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(mapper, true));
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000);
+                server.setErrorHandler(new ProblemErrorHandler());
+            });
             config.requestLogger.http((ctx, ms) -> {
                 String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
                 Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)

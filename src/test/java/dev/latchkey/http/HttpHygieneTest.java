@@ -124,4 +124,13 @@ class HttpHygieneTest extends ApiTest {
                 .send().expect(401, "invalid_credentials");
         assertThat(res.header("Cache-Control")).contains("no-store");
     }
+
+    @Test
+    void malformedUriWhenRejectedBeforeRoutingThenProblemJsonNotHtml() {
+        var res = api.get("/%00").send();
+
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(res.code()).isEqualTo("bad_request");
+    }
 }

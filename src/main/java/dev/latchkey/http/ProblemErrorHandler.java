@@ -1,0 +1,33 @@
+package dev.latchkey.http;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Errors that Jetty answers before a request reaches the application (a malformed URI such as one with {@code %00},
+ * a bad header) are problem+json too, never Jetty's HTML page.
+ */
+public final class ProblemErrorHandler extends ErrorHandler {
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        String problem = code == 404 ? "not_found" : code == 413 ? "payload_too_large"
+                : code >= 500 ? "internal_error" : "bad_request";
+        String requestId = UUID.randomUUID().toString();
+        String body = "{\"type\":\"https://latchkey.dev/problems/" + problem.replace('_', '-') + "\","
+                + "\"title\":\"" + (code >= 500 ? "Internal Server Error" : "Bad Request") + "\","
+                + "\"status\":" + code + ",\"code\":\"" + problem + "\","
+                + "\"detail\":\"The request cannot be served.\",\"request_id\":\"" + requestId + "\"}";
+        response.setStatus(code);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json;charset=utf-8");
+        response.getHeaders().put(RequestIds.HEADER, requestId);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}
