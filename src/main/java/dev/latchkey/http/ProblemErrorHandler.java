@@ -28,6 +28,8 @@ public final class ProblemErrorHandler extends ErrorHandler {
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json;charset=utf-8");
         response.getHeaders().put(RequestIds.HEADER, requestId);
+        // Jetty closes a connection after a request it could not parse; say so, so that clients do not reuse it
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
 }

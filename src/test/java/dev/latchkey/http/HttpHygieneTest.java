@@ -132,5 +132,7 @@ class HttpHygieneTest extends ApiTest {
         assertThat(res.status()).isEqualTo(400);
         assertThat(res.header("Content-Type")).startsWith("application/problem+json");
         assertThat(res.code()).isEqualTo("bad_request");
+        assertThat(res.header("Connection")).isEqualTo("close");
+        api.get("/health/live").send().expect(200);
     }
 }
