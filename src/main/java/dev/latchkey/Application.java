@@ -190,7 +190,7 @@ public final class Application implements AutoCloseable {
                 emailTokens, customerMail, audit, mapper);
 
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
-                apiKeys, customers, new CustomerSupport(db, customers, sessions, tokens, audit), lockout, sessions,
+                apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, audit), lockout, sessions,
                 audit, deletion),
                 clientAddresses, limits, requests);
 

@@ -7,6 +7,11 @@ import java.time.Instant;
  * leaves a field as it is. A changed email counts as unverified unless {@code emailVerified} says otherwise.
  */
 public record AdminChanges(String email, Boolean emailVerified, Customer.Status status, ProfileInput profile) {
+    /** A change of the status only. */
+    public static AdminChanges status(Customer.Status status) {
+        return new AdminChanges(null, null, status, ProfileInput.UNCHANGED);
+    }
+
     /** The customer with these changes; its {@code updatedAt} and {@code version} are left for the write to set. */
     Customer applyTo(Customer c, Instant now) {
         String newEmail = email == null ? c.email() : CustomerService.normaliseEmail(email);

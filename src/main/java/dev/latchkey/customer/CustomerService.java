@@ -302,11 +302,6 @@ public final class CustomerService {
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 
-    /** Sets the status within the caller's transaction, which checked the transition and ends the sessions. */
-    public void changeStatusForDashboard(Handle h, String tenantId, String id, Customer.Status status) {
-        store.setStatusForDashboard(h, tenantId, id, status, now());
-    }
-
     public static ApiError versionConflict() {
         return new ApiError(409, "version_conflict", "The customer was changed since you read it; read it again.");
     }

@@ -190,14 +190,6 @@ public final class CustomerStore {
                 .execute();
     }
 
-    /** The dashboard's status change; a change of the customer like any other (updated_at, version). */
-    public void setStatusForDashboard(Handle h, String tenantId, String id, Customer.Status status, Instant at) {
-        h.createUpdate("UPDATE customers SET status = :status, updated_at = :at, version = version + 1 "
-                        + "WHERE tenant_id = :tenant AND id = :id")
-                .bind("status", status.wire()).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
-                .execute();
-    }
-
     private static <T extends SqlStatement<T>> T bindProfile(T statement, Customer.Profile p) {
         return statement
                 .bind("first_name", p.firstName())

@@ -27,6 +27,9 @@ public final class ProfileInput {
 
     private final Map<String, Object> changes;
 
+    /** No profile field changes. */
+    public static final ProfileInput UNCHANGED = new ProfileInput(Map.of());
+
     private ProfileInput(Map<String, Object> changes) {
         this.changes = changes;
     }

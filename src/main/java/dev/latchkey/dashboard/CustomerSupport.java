@@ -1,12 +1,13 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.admin.AdminCustomerService;
+import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.SessionService;
-import dev.latchkey.auth.TokenService;
+import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
-import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 
@@ -14,22 +15,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What staff do to a customer from the dashboard: change the status (ending every session when the account is put on
- * hold or disabled) and end sessions, each recorded in the audit log as the staff member's doing.
+ * What staff do to a customer from the dashboard: change the status (through the admin API's update, which ends every
+ * session when the account is put on hold or disabled) and end sessions, each recorded in the audit log as the staff
+ * member's doing.
  */
 public final class CustomerSupport {
-    private final Database db;
     private final CustomerService customers;
     private final SessionService sessions;
-    private final TokenService tokens;
+    private final AdminCustomerService adminCustomers;
     private final AuditLog audit;
 
-    public CustomerSupport(Database db, CustomerService customers, SessionService sessions, TokenService tokens,
+    public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers,
                            AuditLog audit) {
-        this.db = db;
         this.customers = customers;
         this.sessions = sessions;
-        this.tokens = tokens;
+        this.adminCustomers = adminCustomers;
         this.audit = audit;
     }
 
@@ -43,25 +43,15 @@ public final class CustomerSupport {
         };
     }
 
+    /** Only the moves {@link #targets} offers; the version read here guards against a change made meanwhile. */
     public void changeStatus(String tenantId, String customerId, Customer.Status to, ClientInfo client) {
-        boolean endsSessions = to == Customer.Status.ON_HOLD || to == Customer.Status.DISABLED;
-        db.tx(h -> {
-            Customer before = customers.lockExisting(h, tenantId, customerId);
-            if (!targets(before.status()).contains(to)) {
-                throw new ApiError(409, "status_unchanged", "A " + before.status().wire().replace('_', ' ')
-                        + " account cannot be set to " + to.wire().replace('_', ' ') + ".");
-            }
-            customers.changeStatusForDashboard(h, tenantId, customerId, to);
-            if (endsSessions) {
-                tokens.revokeCustomerSessions(h, tenantId, customerId, null);
-            }
-            audit.record(h, tenantId, customerId, AuditType.CUSTOMER_STATUS_CHANGED, client,
-                    Map.of("from", before.status().wire(), "to", to.wire()));
-            return null;
-        });
-        if (endsSessions) {
-            tokens.evictCustomer(tenantId, customerId);
+        Customer before = customers.get(tenantId, customerId);
+        if (!targets(before.status()).contains(to)) {
+            throw new ApiError(409, "status_unchanged", "A " + before.status().wire().replace('_', ' ')
+                    + " account cannot be set to " + to.wire().replace('_', ' ') + ".");
         }
+        adminCustomers.update(tenantId, customerId, AdminChanges.status(to), before.version(),
+                new Actor(client.staffId()), client);
     }
 
     /** Ends one live session of the customer; 404 for any other id. */
