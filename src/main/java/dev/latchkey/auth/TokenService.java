@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 
 /**
  * Sessions and their tokens: issue, validate (one cached lookup), refresh with rotation and reuse detection, renew,
@@ -33,13 +31,11 @@ public final class TokenService {
     private final TokenStore store = new TokenStore();
     private final AuditLog audit;
     private final Clock clock;
-    private final Cache<String, AccessToken> cache = Caffeine.newBuilder()
-            .maximumSize(200_000).expireAfterWrite(Duration.ofSeconds(30)).build();
+    private final TokenCache cache = new TokenCache(200_000, Duration.ofSeconds(30));
     /** When each session's last_used_at was last written; bounded, and an entry older than the interval is moot. */
     private final Cache<String, Instant> lastTouched = Caffeine.newBuilder()
             .maximumSize(200_000).expireAfterWrite(TOUCH_INTERVAL.multipliedBy(2)).build();
     private final Invalidations invalidations;
-    private final AtomicLong invalidationEpoch = new AtomicLong();
 
     public TokenService(Database db, AuditLog audit, Clock clock, Invalidations invalidations) {
         this.db = db;
@@ -69,8 +65,8 @@ public final class TokenService {
         String refresh = Secrets.secret("rt");
         Instant accessExpiry = now.plusSeconds(accessTtl(settings, kind));
         Instant refreshExpiry = now.plusSeconds(refreshTtl(settings, kind));
-        store.insertToken(h, tenantId, sessionId, TokenStore.ACCESS, Secrets.sha256(access), now, accessExpiry);
-        store.insertToken(h, tenantId, sessionId, TokenStore.REFRESH, Secrets.sha256(refresh), now, refreshExpiry);
+        store.insertPair(h, tenantId, sessionId, now, Secrets.sha256(access), accessExpiry, Secrets.sha256(refresh),
+                refreshExpiry);
         store.extendSession(h, tenantId, sessionId, refreshExpiry);
         return new Issued(sessionId, customerId, access, accessExpiry, refresh, refreshExpiry);
     }
@@ -81,20 +77,17 @@ public final class TokenService {
             throw ApiError.invalidToken();
         }
         String hash = Secrets.sha256(rawToken);
-        AccessToken token = cache.getIfPresent(hash);
+        AccessToken token = cache.get(hash);
         Instant now = clock.instant();
         if (token == null) {
-            long epochBefore = invalidationEpoch.get();
+            long readAt = cache.epoch();
             StoredToken stored = db.read(h -> store.find(h, tenantId, hash)).orElseThrow(ApiError::invalidToken);
             if (!stored.kind().equals(TokenStore.ACCESS) || !stored.usable(now)) {
                 throw ApiError.invalidToken();
             }
             token = new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(),
                     stored.customerId(), stored.email(), stored.expiresAt());
-            // A revocation that raced with this read must not be undone by caching what was read before it.
-            if (invalidationEpoch.get() == epochBefore) {
-                cache.put(hash, token);
-            }
+            cache.put(token, readAt);
         }
         if (!token.tenantId().equals(tenantId) || !now.isBefore(token.expiresAt())) {
             throw ApiError.invalidToken();
@@ -229,21 +222,14 @@ public final class TokenService {
     }
 
     private void onInvalidation(Invalidation invalidation) {
-        invalidationEpoch.incrementAndGet();
-        String tenantId = invalidation.tenantId();
-        String key = invalidation.key();
         switch (invalidation.kind()) {
-            case SESSION -> evict(t -> t.tenantId().equals(tenantId) && t.sessionId().equals(key));
-            case CUSTOMER -> evict(t -> t.tenantId().equals(tenantId) && key.equals(t.customerId()));
-            case ALL -> cache.invalidateAll();
+            case SESSION -> cache.evictSession(invalidation.tenantId(), invalidation.key());
+            case CUSTOMER -> cache.evictCustomer(invalidation.tenantId(), invalidation.key());
+            case ALL -> cache.clear();
             case API_KEY, TENANT -> {
                 // tokens do not depend on keys or settings
             }
         }
-    }
-
-    private void evict(Predicate<AccessToken> which) {
-        cache.asMap().values().removeIf(which);
     }
 
     private static long accessTtl(TenantSettings settings, SessionKind kind) {

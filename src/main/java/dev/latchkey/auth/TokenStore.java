@@ -23,28 +23,38 @@ final class TokenStore {
                 .execute();
     }
 
-    void insertToken(Handle h, String tenantId, String sessionId, String kind, String tokenHash, Instant now,
-                     Instant expiresAt) {
+    /** Both tokens of a new pair, in one statement. */
+    void insertPair(Handle h, String tenantId, String sessionId, Instant now, String accessHash, Instant accessExpiry,
+                    String refreshHash, Instant refreshExpiry) {
         h.createUpdate("INSERT INTO tokens (token_hash, tenant_id, session_id, kind, created_at, expires_at) "
-                        + "VALUES (:hash, :tenant, :session, :kind, :now, :exp)")
-                .bind("hash", tokenHash).bind("tenant", tenantId).bind("session", sessionId).bind("kind", kind)
-                .bind("now", Database.ts(now)).bind("exp", Database.ts(expiresAt))
+                        + "VALUES (:access, :tenant, :session, :accessKind, :now, :accessExp), "
+                        + "(:refresh, :tenant, :session, :refreshKind, :now, :refreshExp)")
+                .bind("access", accessHash).bind("refresh", refreshHash)
+                .bind("tenant", tenantId).bind("session", sessionId)
+                .bind("accessKind", ACCESS).bind("refreshKind", REFRESH).bind("now", Database.ts(now))
+                .bind("accessExp", Database.ts(accessExpiry)).bind("refreshExp", Database.ts(refreshExpiry))
                 .execute();
     }
 
+    /**
+     * The token and its session. The tenant is compared here rather than in SQL: given the tenant as a parameter,
+     * PostgreSQL's generic plan for this prepared statement may walk every session of the tenant and probe each for
+     * the token, a cost that grows with the tenant's sessions; looked up by hash alone it is two primary-key probes.
+     */
     Optional<StoredToken> find(Handle h, String tenantId, String tokenHash) {
         return h.createQuery("SELECT t.token_hash, t.tenant_id, t.session_id, t.kind, t.expires_at, t.used_at, "
                         + "t.revoked_at, s.kind AS session_kind, s.customer_id, s.revoked_at AS session_revoked_at, c.email "
                         + "FROM tokens t JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
                         + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id "
-                        + "WHERE t.token_hash = :hash AND t.tenant_id = :tenant")
-                .bind("hash", tokenHash).bind("tenant", tenantId)
+                        + "WHERE t.token_hash = :hash")
+                .bind("hash", tokenHash)
                 .map((rs, ctx) -> new StoredToken(rs.getString("token_hash"), rs.getString("tenant_id"),
                         rs.getString("session_id"), rs.getString("kind"), Database.instant(rs, "expires_at"),
                         Database.instant(rs, "used_at"), Database.instant(rs, "revoked_at"),
                         SessionKind.fromWire(rs.getString("session_kind")), rs.getString("customer_id"),
                         rs.getString("email"), Database.instant(rs, "session_revoked_at")))
-                .findOne();
+                .findOne()
+                .filter(token -> token.tenantId().equals(tenantId));
     }
 
     /** Marks a refresh token used; only one of two concurrent callers gets 1 back. */

@@ -7,18 +7,22 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,12 +30,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Invalidations over PostgreSQL NOTIFY/LISTEN. Publishing evicts locally at once and sends a NOTIFY that every node,
- * this one too, receives on its own listening connection; each node evicts and answers with an acknowledgement. The
- * publisher waits (bounded) until every listening node has acknowledged, so when the revoking request answers, the
- * revocation holds on whichever node the client's next request reaches. The listening nodes are counted in
- * pg_stat_activity (their listening connection runs nothing but the LISTEN). When a listening connection fails, that
- * node cannot know what it missed, so it drops all its caches and reconnects.
+ * Invalidations over PostgreSQL NOTIFY/LISTEN. Publishing evicts locally at once and hands the message to a sender
+ * thread, which sends every message waiting at that moment as one NOTIFY; every other node receives it on its
+ * listening connection, evicts, and answers with one acknowledgement. The publisher waits (bounded) until every other
+ * listening node has acknowledged, so when the revoking request answers, the revocation holds on whichever node the
+ * client's next request reaches. The listening nodes are counted in pg_stat_activity (their listening connection runs
+ * nothing but the LISTEN). When a listening connection fails, that node cannot know what it missed, so it drops all
+ * its caches and reconnects.
+ *
+ * <p>Why batches, and why without waiting for the disk: PostgreSQL serialises the commits of all notifying
+ * transactions, so one NOTIFY per revocation, each waiting for its WAL flush, would cap refreshes and logouts at one
+ * per disk flush across the whole cluster. A batch is committed with {@code synchronous_commit} off for that
+ * transaction only; a cache eviction needs no durability.
  */
 public final class PostgresInvalidations implements Invalidations {
     static final String CHANNEL = "latchkey_invalidation";
@@ -39,6 +49,8 @@ public final class PostgresInvalidations implements Invalidations {
     private static final int POLL_MILLIS = 250;
     private static final long ACK_WAIT_MILLIS = 1_000;
     private static final long LISTENER_COUNT_TTL_NANOS = 1_000_000_000L;
+    /** PostgreSQL refuses payloads of 8000 bytes or more. */
+    private static final int MAX_PAYLOAD_BYTES = 7_900;
     private static final String INVALIDATE = "I|";
     private static final String ACK = "A|";
 
@@ -47,12 +59,22 @@ public final class PostgresInvalidations implements Invalidations {
     private final List<Consumer<Invalidation>> subscribers = new CopyOnWriteArrayList<>();
     private final String nodeId = UUID.randomUUID().toString();
     private final AtomicLong sequence = new AtomicLong();
+    private final BlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>();
     private final Map<String, PendingAck> awaitingAcks = new ConcurrentHashMap<>();
     private final ExecutorService acks = Executors.newVirtualThreadPerTaskExecutor();
-    private volatile int listeningCount;
+    private final Thread listenerThread;
+    private final Thread senderThread;
+    private volatile boolean running = true;
+    private volatile int otherListeners;
+    /** The backend of this node's own listening connection, left out when counting the others; 0 while unconnected. */
+    private volatile int ownListenerPid;
     private volatile long listenersCountedAt = System.nanoTime() - 2 * LISTENER_COUNT_TTL_NANOS;
 
-    /** Acknowledgements still due for one published invalidation. */
+    /** One published message; {@code done} completes when every other node has acknowledged its batch. */
+    private record Outgoing(String line, CompletableFuture<Void> done) {
+    }
+
+    /** Acknowledgements still due for one sent batch. */
     private record PendingAck(AtomicInteger missing, CompletableFuture<Void> done) {
         void acknowledge() {
             if (missing.decrementAndGet() <= 0) {
@@ -60,52 +82,93 @@ public final class PostgresInvalidations implements Invalidations {
             }
         }
     }
-    private final Thread listenerThread;
-    private volatile boolean running = true;
 
     public PostgresInvalidations(Config config, Database db) {
         this.config = config;
         this.db = db;
         this.listenerThread = Thread.ofPlatform().daemon().name("latchkey-invalidation-listener").start(this::listen);
+        this.senderThread = Thread.ofPlatform().daemon().name("latchkey-invalidation-sender").start(this::send);
     }
 
     @Override
     public void publish(Invalidation invalidation) {
         deliver(invalidation);
-        String echoId = nodeId + ":" + sequence.incrementAndGet();
-        var pending = new PendingAck(new AtomicInteger(listeningNodes()), new CompletableFuture<>());
-        if (pending.missing().get() <= 0) {
-            pending.done().complete(null);
-        }
-        awaitingAcks.put(echoId, pending);
+        var message = new Outgoing(invalidation.encode(), new CompletableFuture<>());
+        outgoing.add(message);
         try {
-            notify(INVALIDATE + invalidation.encode() + "|" + echoId);
-            pending.done().get(ACK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            message.done().get(ACK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("not every node acknowledged an invalidation within {} ms; a lagging node drops its cache on "
                     + "reconnect and its entries expire within 30 s", ACK_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            awaitingAcks.remove(echoId);
         }
+    }
+
+    private void send() {
+        while (running) {
+            List<Outgoing> batch;
+            try {
+                batch = nextBatch();
+            } catch (InterruptedException e) {
+                return;
+            }
+            String batchId = nodeId + ":" + sequence.incrementAndGet();
+            var pending = new PendingAck(new AtomicInteger(), new CompletableFuture<>());
+            pending.done().whenComplete((ignored, failure) -> batch.forEach(message -> message.done().complete(null)));
+            try {
+                pending.missing().set(otherListeningNodes());
+                awaitingAcks.put(batchId, pending);
+                pending.done().whenComplete((ignored, failure) -> awaitingAcks.remove(batchId));
+                StringBuilder payload = new StringBuilder(INVALIDATE).append(batchId);
+                batch.forEach(message -> payload.append('\n').append(message.line()));
+                notify(payload.toString());
+                if (pending.missing().get() <= 0) {
+                    pending.done().complete(null);
+                }
+            } catch (RuntimeException e) {
+                log.warn("could not send invalidations to the other nodes; their cached entries expire within 30 s", e);
+                pending.done().complete(null);
+            }
+        }
+    }
+
+    /** Waits for one message, then takes every other one already waiting, as many as fit one notification. */
+    private List<Outgoing> nextBatch() throws InterruptedException {
+        List<Outgoing> batch = new ArrayList<>();
+        Outgoing first = outgoing.take();
+        batch.add(first);
+        int bytes = INVALIDATE.length() + nodeId.length() + 24 + utf8Length(first.line());
+        for (Outgoing next = outgoing.peek(); next != null; next = outgoing.peek()) {
+            bytes += 1 + utf8Length(next.line());
+            if (bytes > MAX_PAYLOAD_BYTES) {
+                break;
+            }
+            batch.add(outgoing.poll());
+        }
+        return batch;
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** Counted at most once a second: a revocation should cost a notification, not a catalogue query too. */
-    private int listeningNodes() {
+    private int otherListeningNodes() {
         long now = System.nanoTime();
         if (now - listenersCountedAt > LISTENER_COUNT_TTL_NANOS) {
-            listeningCount = db.read(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity "
-                            + "WHERE datname = current_database() AND query = :listen")
-                    .bind("listen", "LISTEN " + CHANNEL)
+            otherListeners = db.read(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity "
+                            + "WHERE datname = current_database() AND query = :listen AND pid <> :own")
+                    .bind("listen", "LISTEN " + CHANNEL).bind("own", ownListenerPid)
                     .mapTo(Integer.class).one());
             listenersCountedAt = now;
         }
-        return listeningCount;
+        return otherListeners;
     }
 
+    /** One statement, so one transaction, whose commit does not wait for the disk (see the class comment). */
     private void notify(String payload) {
-        db.run(h -> h.createQuery("SELECT pg_notify(:channel, :payload)")
+        db.run(h -> h.createQuery("SELECT set_config('synchronous_commit', 'off', true), pg_notify(:channel, :payload)")
                 .bind("channel", CHANNEL).bind("payload", payload)
                 .mapTo(String.class).findOne());
     }
@@ -131,6 +194,11 @@ public final class PostgresInvalidations implements Invalidations {
             try (Connection connection = DriverManager.getConnection(config.databaseUrl(), config.databaseUser(),
                     config.databasePassword())) {
                 try (var statement = connection.createStatement()) {
+                    try (var pid = statement.executeQuery("SELECT pg_backend_pid()")) {
+                        pid.next();
+                        ownListenerPid = pid.getInt(1);
+                    }
+                    // last, so that pg_stat_activity shows this connection's query as the LISTEN
                     statement.execute("LISTEN " + CHANNEL);
                 }
                 // Whatever happened while we were not listening is unknown: start from empty caches.
@@ -167,14 +235,22 @@ public final class PostgresInvalidations implements Invalidations {
             }
             return;
         }
-        String message = payload.startsWith(INVALIDATE) ? payload.substring(INVALIDATE.length()) : payload;
-        int echoAt = message.lastIndexOf('|');
-        deliver(Invalidation.decode(message.substring(0, echoAt)));
+        String[] lines = payload.substring(payload.startsWith(INVALIDATE) ? INVALIDATE.length() : 0).split("\n");
+        if (!payload.startsWith(INVALIDATE) || lines.length < 2) {
+            deliver(Invalidation.EVERYTHING); // not a batch we understand: forgetting everything is always safe
+            return;
+        }
+        String batchId = lines[0];
+        if (batchId.startsWith(nodeId + ":")) {
+            return; // our own: delivered here when it was published
+        }
+        for (int i = 1; i < lines.length; i++) {
+            deliver(Invalidation.decode(lines[i]));
+        }
         // acknowledged from another thread: the listener goes straight back to delivering the next notification
-        String ack = ACK + message.substring(echoAt + 1);
         acks.execute(() -> {
             try {
-                notify(ack);
+                notify(ACK + batchId);
             } catch (RuntimeException e) {
                 log.warn("could not acknowledge an invalidation", e);
             }
@@ -193,12 +269,15 @@ public final class PostgresInvalidations implements Invalidations {
     public void close() {
         running = false;
         listenerThread.interrupt();
+        senderThread.interrupt();
         try {
             listenerThread.join(2_000);
+            senderThread.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         subscribers.clear();
         acks.shutdownNow();
+        outgoing.forEach(message -> message.done().complete(null));
     }
 }

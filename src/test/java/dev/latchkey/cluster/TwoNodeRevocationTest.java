@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 
 /**
  * Two servers on one PostgreSQL database behave as one: a revocation made through node A is refused by node B on the
@@ -60,6 +64,42 @@ class TwoNodeRevocationTest {
         a.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
 
         refusedOnB(tenant, shopper.accessToken());
+    }
+
+    @Test
+    void refreshOnOneNodeRevokesTheOldAccessTokenOnTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, shopper.accessToken());
+
+        String newAccess = a.post("/v1/auth/refresh").key(tenant.pk())
+                .body(Map.of("refresh_token", shopper.refreshToken())).send().expect(200).str("access_token");
+
+        refusedOnB(tenant, shopper.accessToken());
+        warmOnB(tenant, newAccess);
+    }
+
+    /** Revocations made at the same moment travel together in one notification; none may be lost on the way. */
+    @Test
+    void manyLogoutsAtOnceOnOneNodeAreAllRefusedByTheOther() throws Exception {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            tokens.add(Fixtures.login(a, tenant, shopper.email(), shopper.password()).accessToken());
+        }
+        tokens.forEach(token -> warmOnB(tenant, token));
+
+        try (var pool = Executors.newFixedThreadPool(tokens.size())) {
+            List<Callable<Integer>> logouts = tokens.stream().<Callable<Integer>>map(token -> () ->
+                    a.post("/v1/auth/logout").key(tenant.pk()).bearer(token).send().expect(204).status()).toList();
+            for (var done : pool.invokeAll(logouts)) {
+                done.get();
+            }
+        }
+
+        tokens.forEach(token -> refusedOnB(tenant, token));
+        warmOnB(tenant, shopper.accessToken());
     }
 
     @Test

@@ -1,0 +1,91 @@
+package dev.latchkey.auth;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenCacheTest {
+    private final TokenCache cache = new TokenCache(1_000, Duration.ofSeconds(30));
+
+    private static AccessToken token(String hash, String tenant, String session, String customer) {
+        return new AccessToken(hash, tenant, session, customer == null ? SessionKind.ANONYMOUS : SessionKind.CUSTOMER,
+                customer, customer == null ? null : customer + "@example.com", Instant.parse("2030-01-01T00:00:00Z"));
+    }
+
+    private void put(AccessToken token) {
+        cache.put(token, cache.epoch());
+    }
+
+    @Test
+    void evictingASessionDropsItsTokensOnly() {
+        put(token("h1", "t1", "ses_1", "cus_1"));
+        put(token("h2", "t1", "ses_1", "cus_1"));
+        put(token("h3", "t1", "ses_2", "cus_1"));
+        put(token("h4", "t1", "ses_3", null));
+
+        cache.evictSession("t1", "ses_1");
+
+        assertThat(cache.get("h1")).isNull();
+        assertThat(cache.get("h2")).isNull();
+        assertThat(cache.get("h3")).isNotNull();
+        assertThat(cache.get("h4")).isNotNull();
+    }
+
+    @Test
+    void evictingACustomerDropsTheTokensOfAllTheirSessions() {
+        put(token("h1", "t1", "ses_1", "cus_1"));
+        put(token("h2", "t1", "ses_2", "cus_1"));
+        put(token("h3", "t1", "ses_3", "cus_2"));
+
+        cache.evictCustomer("t1", "cus_1");
+
+        assertThat(cache.get("h1")).isNull();
+        assertThat(cache.get("h2")).isNull();
+        assertThat(cache.get("h3")).isNotNull();
+    }
+
+    @Test
+    void anEvictionUnderAnotherTenantLeavesTheTokenAlone() {
+        put(token("h1", "t1", "ses_1", "cus_1"));
+
+        cache.evictSession("t2", "ses_1");
+        cache.evictCustomer("t2", "cus_1");
+
+        assertThat(cache.get("h1")).isNotNull();
+    }
+
+    @Test
+    void aTokenReadBeforeAnEvictionIsNotCached() {
+        long readAt = cache.epoch();
+        cache.evictSession("t1", "ses_1");
+
+        cache.put(token("h1", "t1", "ses_1", "cus_1"), readAt);
+
+        assertThat(cache.get("h1")).isNull();
+    }
+
+    @Test
+    void aSessionEvictedAfterItsTokenWasEvictedByASessionOfTheSameCustomerStillWorks() {
+        put(token("h1", "t1", "ses_1", "cus_1"));
+        cache.evictCustomer("t1", "cus_1");
+        put(token("h2", "t1", "ses_1", "cus_1"));
+
+        cache.evictSession("t1", "ses_1");
+
+        assertThat(cache.get("h2")).isNull();
+    }
+
+    @Test
+    void clearingForgetsEverything() {
+        put(token("h1", "t1", "ses_1", "cus_1"));
+        put(token("h2", "t2", "ses_2", null));
+
+        cache.clear();
+
+        assertThat(cache.get("h1")).isNull();
+        assertThat(cache.get("h2")).isNull();
+    }
+}
