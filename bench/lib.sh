@@ -105,10 +105,19 @@ login_token() {
     -H 'Content-Type: application/json' -d "{\"email\": \"$1\", \"password\": \"$PASSWORD\"}" | json_field "$2"
 }
 
-# scenario NAME LUA PATH [CONNECTIONS]: one bounded wrk run; appends "name|rps|p50|p99|errors|rss" to the results.
+# scenario NAME LUA PATH [CONNECTIONS]: a warm-up run (its figures are dropped, so that neither server is measured
+# while its JIT is still compiling the path), then one bounded wrk run; appends "name|rps|p50|p99|errors|rss".
+# BENCH_PREPARE, when set, names a function run before each of the two (e.g. to log in fresh refresh chains).
 scenario() {
   local name=$1 lua=$2 path=$3 connections=${4:-$BENCH_CONNECTIONS} url="http://127.0.0.1:$5$3" pid=${6:-$SERVER_PID}
   local line
+  if [ "$BENCH_WARMUP" != "0s" ]; then
+    export BENCH_RUN_ID="warm-$(date +%s%N)"
+    ${BENCH_PREPARE:-true}
+    wrk -t"$BENCH_THREADS" -c"$connections" -d"$BENCH_WARMUP" --timeout 10s -s "$ROOT/bench/lua/$lua" "$url" > /dev/null
+  fi
+  export BENCH_RUN_ID="run-$(date +%s%N)"
+  ${BENCH_PREPARE:-true}
   line=$(wrk -t"$BENCH_THREADS" -c"$connections" -d"$BENCH_DURATION" --timeout 10s -s "$ROOT/bench/lua/$lua" "$url" | grep '^RESULT')
   local rps p50 p99 errors
   rps=$(echo "$line" | sed -E 's/.*rps=([0-9.]+).*/\1/')
@@ -119,17 +128,22 @@ scenario() {
   log "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors"
 }
 
+# One rotation chain per connection, each a new session, so that no chain was used before.
+refresh_chains() {
+  local chains="" i
+  for i in $(seq 1 "$BENCH_CONNECTIONS"); do chains="$chains$(login_token "bench-$(( i + 1 ))@example.com" refresh_token),"; done
+  export BENCH_REFRESH_TOKENS=$chains
+}
+
 run_latchkey_scenarios() {
-  export BENCH_TOKEN="" BENCH_PASSWORD="$PASSWORD" BENCH_RUN_ID=$(date +%s)
+  export BENCH_TOKEN="" BENCH_PASSWORD="$PASSWORD"
   local key=$BENCH_KEY
   BENCH_KEY="" scenario "health (GET /health/live)" get.lua /health/live "" "$PORT"
   export BENCH_KEY=$key BENCH_TOKEN=$(login_token bench-1@example.com access_token)
   scenario "token validation (GET /v1/auth/token)" get.lua /v1/auth/token "" "$PORT"
   scenario "profile (GET /v1/me)" get.lua /v1/me "" "$PORT"
-  local chains="" i
-  for i in $(seq 1 "$BENCH_CONNECTIONS"); do chains="$chains$(login_token "bench-$(( i + 1 ))@example.com" refresh_token),"; done
-  export BENCH_REFRESH_TOKENS=$chains BENCH_THREADS
-  scenario "refresh (POST /v1/auth/refresh)" refresh.lua /v1/auth/refresh "" "$PORT"
+  export BENCH_THREADS
+  BENCH_PREPARE=refresh_chains scenario "refresh (POST /v1/auth/refresh)" refresh.lua /v1/auth/refresh "" "$PORT"
   export BENCH_CUSTOMERS BENCH_EMAIL_PREFIX=bench-
   scenario "login (POST /v1/auth/login)" login.lua /v1/auth/login "" "$PORT"
   scenario "registration (POST /v1/customers)" register.lua /v1/customers "" "$PORT"

@@ -1,6 +1,5 @@
 package dev.latchkey.credential;
 
-import com.password4j.Argon2Function;
 import dev.latchkey.http.FieldError;
 
 import java.util.Optional;
@@ -51,12 +50,7 @@ public final class ImportedHashes {
                 || parallelism < 1 || parallelism > MAX_ARGON2_PARALLELISM || memory < 8 * parallelism) {
             return false;
         }
-        try {
-            Argon2Function.getInstanceFromHash(hash);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return Argon2Phc.parse(hash).isPresent();
     }
 
     private static boolean bcryptAffordable(String hash) {

@@ -1,10 +1,9 @@
 package dev.latchkey.credential;
 
-import com.password4j.Argon2Function;
-import com.password4j.BcryptFunction;
-import com.password4j.types.Argon2;
 import dev.latchkey.config.Config;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
 /**
@@ -17,7 +16,6 @@ public final class PasswordHasher {
     private static final int HASH_LENGTH = 32;
 
     private final Config.Argon2 params;
-    private final Argon2Function current;
     private final HashingPool pool;
     /** Verified when there is no usable hash, so that an unknown account costs as much time as a wrong password. */
     private final String dummyHash;
@@ -25,8 +23,6 @@ public final class PasswordHasher {
     public PasswordHasher(Config.Argon2 params, HashingPool pool) {
         this.params = params;
         this.pool = pool;
-        this.current = Argon2Function.getInstance(params.memoryKib(), params.iterations(), params.parallelism(),
-                HASH_LENGTH, Argon2.ID);
         this.dummyHash = dummyHash(params);
     }
 
@@ -51,7 +47,8 @@ public final class PasswordHasher {
 
     public String hash(String password) {
         String normalised = normalise(password);
-        return pool.run(() -> current.hash(normalised).getResult());
+        return pool.run(() -> Argon2Phc.hash(normalised, params.memoryKib(), params.iterations(), params.parallelism(),
+                HASH_LENGTH));
     }
 
     /**
@@ -87,8 +84,8 @@ public final class PasswordHasher {
     private static boolean check(String password, String storedHash) {
         try {
             return switch (HashFormat.of(storedHash).orElseThrow()) {
-                case ARGON2 -> Argon2Function.getInstanceFromHash(storedHash).check(password, storedHash);
-                case BCRYPT -> BcryptFunction.getInstanceFromHash(storedHash).check(password, storedHash);
+                case ARGON2 -> Argon2Phc.parse(storedHash).map(hash -> hash.matches(password)).orElse(false);
+                case BCRYPT -> OpenBSDBCrypt.checkPassword(storedHash, password.getBytes(StandardCharsets.UTF_8));
             };
         } catch (RuntimeException e) {
             return false;
@@ -97,16 +94,8 @@ public final class PasswordHasher {
 
     /** True unless the hash is Argon2id with exactly the configured cost. */
     public boolean needsRehash(String storedHash) {
-        if (HashFormat.of(storedHash).orElse(null) != HashFormat.ARGON2) {
-            return true;
-        }
-        try {
-            Argon2Function stored = Argon2Function.getInstanceFromHash(storedHash);
-            return stored.getVariant() != Argon2.ID || stored.getVersion() != Argon2Function.ARGON2_VERSION_13
-                    || stored.getMemory() != params.memoryKib() || stored.getIterations() != params.iterations()
-                    || stored.getParallelism() != params.parallelism() || stored.getOutputLength() != HASH_LENGTH;
-        } catch (RuntimeException e) {
-            return true;
-        }
+        return Argon2Phc.parse(storedHash)
+                .map(hash -> !hash.isCurrent(params.memoryKib(), params.iterations(), params.parallelism(), HASH_LENGTH))
+                .orElse(true);
     }
 }

@@ -1,0 +1,95 @@
+package dev.latchkey.credential;
+
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Matcher;
+
+/**
+ * Argon2 (RFC 9106) hashes in the PHC string form {@code $argon2id$v=19$m=19456,t=2,p=1$salt$digest}, computed by
+ * Bouncy Castle. Each hash takes its memory when it starts and leaves it to the collector when it ends: nothing is kept
+ * between hashes, so neither the configured cost nor the many costs of imported hashes hold memory while idle.
+ */
+record Argon2Phc(int type, int version, int memoryKib, int iterations, int parallelism, byte[] salt, byte[] digest) {
+    private static final int SALT_LENGTH = 16;
+    /** RFC 9106's lower bounds. */
+    private static final int MIN_SALT_LENGTH = 8;
+    private static final int MIN_DIGEST_LENGTH = 4;
+    private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    boolean isCurrent(int memoryKib, int iterations, int parallelism, int digestLength) {
+        return type == Argon2Parameters.ARGON2_id && version == Argon2Parameters.ARGON2_VERSION_13
+                && this.memoryKib == memoryKib && this.iterations == iterations && this.parallelism == parallelism
+                && digest.length == digestLength;
+    }
+
+    /** A new Argon2id v1.3 hash of the password with a random salt. */
+    static String hash(String password, int memoryKib, int iterations, int parallelism, int digestLength) {
+        byte[] salt = new byte[SALT_LENGTH];
+        RANDOM.nextBytes(salt);
+        var phc = new Argon2Phc(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_13, memoryKib, iterations,
+                parallelism, salt, null);
+        return phc.withDigest(phc.compute(password, digestLength)).encode();
+    }
+
+    /** The hash's parameters, salt and digest; empty when it is not a well-formed Argon2 PHC string. */
+    static Optional<Argon2Phc> parse(String hash) {
+        Matcher m = HashFormat.ARGON2_PHC.matcher(hash == null ? "" : hash);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String[] fields = hash.split("\\$");
+        try {
+            int type = switch (m.group(1)) {
+                case "id" -> Argon2Parameters.ARGON2_id;
+                case "i" -> Argon2Parameters.ARGON2_i;
+                default -> Argon2Parameters.ARGON2_d;
+            };
+            // the PHC form leaves the version out for Argon2 1.0
+            int version = "19".equals(m.group(2)) ? Argon2Parameters.ARGON2_VERSION_13 : Argon2Parameters.ARGON2_VERSION_10;
+            byte[] salt = Base64.getDecoder().decode(fields[fields.length - 2]);
+            byte[] digest = Base64.getDecoder().decode(fields[fields.length - 1]);
+            if (salt.length < MIN_SALT_LENGTH || digest.length < MIN_DIGEST_LENGTH) {
+                return Optional.empty();
+            }
+            return Optional.of(new Argon2Phc(type, version, Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
+                    Integer.parseInt(m.group(5)), salt, digest));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the password yields this digest; compared in constant time. */
+    boolean matches(String password) {
+        return MessageDigest.isEqual(compute(password, digest.length), digest);
+    }
+
+    private byte[] compute(String password, int digestLength) {
+        var generator = new Argon2BytesGenerator();
+        generator.init(new Argon2Parameters.Builder(type).withVersion(version).withMemoryAsKB(memoryKib)
+                .withIterations(iterations).withParallelism(parallelism).withSalt(salt).build());
+        byte[] out = new byte[digestLength];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+
+    private Argon2Phc withDigest(byte[] newDigest) {
+        return new Argon2Phc(type, version, memoryKib, iterations, parallelism, salt, newDigest);
+    }
+
+    String encode() {
+        String name = switch (type) {
+            case Argon2Parameters.ARGON2_id -> "argon2id";
+            case Argon2Parameters.ARGON2_i -> "argon2i";
+            default -> "argon2d";
+        };
+        return "$" + name + "$v=" + version + "$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
+                + ENCODER.encodeToString(salt) + "$" + ENCODER.encodeToString(digest);
+    }
+}
