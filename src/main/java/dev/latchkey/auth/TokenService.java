@@ -51,7 +51,7 @@ public final class TokenService {
         String sessionId = Secrets.id("ses");
         Instant refreshExpiry = now.plusSeconds(refreshTtl(settings, kind));
         store.insertSession(h, tenantId, sessionId, kind, customerId, client, now, refreshExpiry);
-        return issuePair(h, tenantId, settings, sessionId, kind, customerId, now);
+        return newPair(h, tenantId, settings, sessionId, kind, customerId, now);
     }
 
     public Issued startSession(String tenantId, TenantSettings settings, SessionKind kind, String customerId,
@@ -59,15 +59,22 @@ public final class TokenService {
         return db.tx(h -> startSession(h, tenantId, settings, kind, customerId, client));
     }
 
+    /** A new pair for an existing session, whose expiry moves to the new refresh token's. */
     private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
                              String customerId, Instant now) {
+        Issued issued = newPair(h, tenantId, settings, sessionId, kind, customerId, now);
+        store.extendSession(h, tenantId, sessionId, issued.refreshExpiresAt());
+        return issued;
+    }
+
+    private Issued newPair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
+                           String customerId, Instant now) {
         String access = Secrets.secret(kind.accessPrefix());
         String refresh = Secrets.secret("rt");
         Instant accessExpiry = now.plusSeconds(accessTtl(settings, kind));
         Instant refreshExpiry = now.plusSeconds(refreshTtl(settings, kind));
         store.insertPair(h, tenantId, sessionId, now, Secrets.sha256(access), accessExpiry, Secrets.sha256(refresh),
                 refreshExpiry);
-        store.extendSession(h, tenantId, sessionId, refreshExpiry);
         return new Issued(sessionId, customerId, access, accessExpiry, refresh, refreshExpiry);
     }
 
