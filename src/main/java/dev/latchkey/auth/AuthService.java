@@ -116,9 +116,8 @@ public final class AuthService {
     }
 
     private AuthResult withCustomer(String tenantId, Issued issued) {
-        Customer customer = customers.get(tenantId, issued.customerId());
-        String cartId = carts.activeCartId(tenantId, customer.id());
-        return AuthResult.of(issued, CustomerView.of(customer, mapper), cartId, clock.instant());
+        var found = customers.getWithActiveCart(tenantId, issued.customerId());
+        return AuthResult.of(issued, CustomerView.of(found.customer(), mapper), found.activeCartId(), clock.instant());
     }
 
     public AuthResult.Anonymous startAnonymous(String tenantId, ClientInfo client) {

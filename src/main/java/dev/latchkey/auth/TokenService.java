@@ -49,9 +49,12 @@ public final class TokenService {
                                ClientInfo client) {
         Instant now = now();
         String sessionId = Secrets.id("ses");
-        Instant refreshExpiry = now.plusSeconds(refreshTtl(settings, kind));
-        store.insertSession(h, tenantId, sessionId, kind, customerId, client, now, refreshExpiry);
-        return newPair(h, tenantId, settings, sessionId, kind, customerId, now);
+        Pair pair = Pair.create(settings, kind, now);
+        store.insertSession(h, tenantId, sessionId, kind, customerId, client, now, pair.refreshExpiry(),
+                pair.accessHash());
+        store.insertPair(h, tenantId, sessionId, now, pair.accessHash(), pair.accessExpiry(), pair.refreshHash(),
+                pair.refreshExpiry());
+        return pair.issued(sessionId, customerId);
     }
 
     public Issued startSession(String tenantId, TenantSettings settings, SessionKind kind, String customerId,
@@ -59,23 +62,32 @@ public final class TokenService {
         return db.tx(h -> startSession(h, tenantId, settings, kind, customerId, client));
     }
 
-    /** A new pair for an existing session, whose expiry moves to the new refresh token's. */
+    /**
+     * A new pair for an existing session. The session now points at the new access token, which retires the previous
+     * one without writing its row; its expiry moves to the new refresh token's.
+     */
     private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
                              String customerId, Instant now) {
-        Issued issued = newPair(h, tenantId, settings, sessionId, kind, customerId, now);
-        store.extendSession(h, tenantId, sessionId, issued.refreshExpiresAt());
-        return issued;
+        Pair pair = Pair.create(settings, kind, now);
+        store.insertPair(h, tenantId, sessionId, now, pair.accessHash(), pair.accessExpiry(), pair.refreshHash(),
+                pair.refreshExpiry());
+        store.moveSessionTo(h, tenantId, sessionId, pair.accessHash(), pair.refreshExpiry());
+        return pair.issued(sessionId, customerId);
     }
 
-    private Issued newPair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
-                           String customerId, Instant now) {
-        String access = Secrets.secret(kind.accessPrefix());
-        String refresh = Secrets.secret("rt");
-        Instant accessExpiry = now.plusSeconds(accessTtl(settings, kind));
-        Instant refreshExpiry = now.plusSeconds(refreshTtl(settings, kind));
-        store.insertPair(h, tenantId, sessionId, now, Secrets.sha256(access), accessExpiry, Secrets.sha256(refresh),
-                refreshExpiry);
-        return new Issued(sessionId, customerId, access, accessExpiry, refresh, refreshExpiry);
+    /** A fresh pair of tokens: the raw values go to the client, only their hashes to the database. */
+    private record Pair(String access, String accessHash, Instant accessExpiry, String refresh, String refreshHash,
+                        Instant refreshExpiry) {
+        static Pair create(TenantSettings settings, SessionKind kind, Instant now) {
+            String access = Secrets.secret(kind.accessPrefix());
+            String refresh = Secrets.secret("rt");
+            return new Pair(access, Secrets.sha256(access), now.plusSeconds(accessTtl(settings, kind)), refresh,
+                    Secrets.sha256(refresh), now.plusSeconds(refreshTtl(settings, kind)));
+        }
+
+        Issued issued(String sessionId, String customerId) {
+            return new Issued(sessionId, customerId, access, accessExpiry, refresh, refreshExpiry);
+        }
     }
 
     /** The live access token with this value under this tenant, or 401 {@code invalid_token}. */
@@ -133,7 +145,6 @@ public final class TokenService {
             }
             Instant usedAt = stored.usedAt();
             if (usedAt == null && store.markUsed(h, hash, now) == 1) {
-                store.revokeTokensOfSession(h, tenantId, stored.sessionId(), TokenStore.ACCESS, now);
                 return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(), stored.sessionKind(),
                         stored.customerId(), now), stored.sessionId());
             }

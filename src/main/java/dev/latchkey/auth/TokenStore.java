@@ -14,10 +14,11 @@ final class TokenStore {
     static final String REFRESH = "refresh";
 
     void insertSession(Handle h, String tenantId, String sessionId, SessionKind kind, String customerId,
-                       ClientInfo client, Instant now, Instant expiresAt) {
+                       ClientInfo client, Instant now, Instant expiresAt, String accessHash) {
         h.createUpdate("INSERT INTO sessions (tenant_id, id, customer_id, kind, ip, user_agent, created_at, "
-                        + "last_used_at, expires_at) VALUES (:tenant, :id, :customer, :kind, :ip, :ua, :now, :now, :exp)")
-                .bind("tenant", tenantId).bind("id", sessionId).bind("customer", customerId)
+                        + "last_used_at, expires_at, access_hash) "
+                        + "VALUES (:tenant, :id, :customer, :kind, :ip, :ua, :now, :now, :exp, :access)")
+                .bind("tenant", tenantId).bind("id", sessionId).bind("customer", customerId).bind("access", accessHash)
                 .bind("kind", kind.wire()).bind("ip", client.ip()).bind("ua", client.userAgent())
                 .bind("now", Database.ts(now)).bind("exp", Database.ts(expiresAt))
                 .execute();
@@ -43,7 +44,8 @@ final class TokenStore {
      */
     Optional<StoredToken> find(Handle h, String tenantId, String tokenHash) {
         return h.createQuery("SELECT t.token_hash, t.tenant_id, t.session_id, t.kind, t.expires_at, t.used_at, "
-                        + "t.revoked_at, s.kind AS session_kind, s.customer_id, s.revoked_at AS session_revoked_at, c.email "
+                        + "t.revoked_at, s.kind AS session_kind, s.customer_id, s.revoked_at AS session_revoked_at, "
+                        + "s.access_hash AS session_access_hash, c.email "
                         + "FROM tokens t JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
                         + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id "
                         + "WHERE t.token_hash = :hash")
@@ -52,7 +54,8 @@ final class TokenStore {
                         rs.getString("session_id"), rs.getString("kind"), Database.instant(rs, "expires_at"),
                         Database.instant(rs, "used_at"), Database.instant(rs, "revoked_at"),
                         SessionKind.fromWire(rs.getString("session_kind")), rs.getString("customer_id"),
-                        rs.getString("email"), Database.instant(rs, "session_revoked_at")))
+                        rs.getString("email"), Database.instant(rs, "session_revoked_at"),
+                        rs.getString("session_access_hash")))
                 .findOne()
                 .filter(token -> token.tenantId().equals(tenantId));
     }
@@ -90,9 +93,11 @@ final class TokenStore {
                 .mapTo(String.class).list();
     }
 
-    void extendSession(Handle h, String tenantId, String sessionId, Instant expiresAt) {
-        h.createUpdate("UPDATE sessions SET expires_at = :exp WHERE tenant_id = :tenant AND id = :id")
-                .bind("exp", Database.ts(expiresAt)).bind("tenant", tenantId).bind("id", sessionId).execute();
+    /** Points the session at its new access token (the only one it accepts) and moves its expiry. */
+    void moveSessionTo(Handle h, String tenantId, String sessionId, String accessHash, Instant expiresAt) {
+        h.createUpdate("UPDATE sessions SET access_hash = :access, expires_at = :exp WHERE tenant_id = :tenant AND id = :id")
+                .bind("access", accessHash).bind("exp", Database.ts(expiresAt))
+                .bind("tenant", tenantId).bind("id", sessionId).execute();
     }
 
     void touchSession(Handle h, String tenantId, String sessionId, Instant at) {

@@ -66,11 +66,6 @@ public final class CartService {
         });
     }
 
-    /** The customer's active cart id, or null when they have none. */
-    public String activeCartId(String tenantId, String customerId) {
-        return db.read(h -> store.findActiveOf(h, tenantId, customerId).map(Cart::id).orElse(null));
-    }
-
     /**
      * Brings a guest cart into the customer's cart by {@code strategy} and closes it, within the caller's transaction.
      * The close is the claim: only the caller whose update closed the active guest cart merges it, so concurrent

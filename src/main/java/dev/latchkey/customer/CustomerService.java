@@ -187,6 +187,10 @@ public final class CustomerService {
         return store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
     }
 
+    public CustomerWithCart getWithActiveCart(String tenantId, String id) {
+        return db.read(h -> store.findWithActiveCart(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Customer"));
+    }
+
     /** The customer, locked until {@code h}'s transaction ends, so that changes to its own data do not interleave. */
     public Customer lockExisting(Handle h, String tenantId, String id) {
         return store.findForUpdate(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));

@@ -40,6 +40,18 @@ public final class CustomerStore {
         bindProfile(update, c.profile()).execute();
     }
 
+    /**
+     * The customer and the id of their active cart (null without one), in one read: every token answer shows both, and
+     * a refresh is hot enough that the second round trip shows. A customer's active cart is the one whose
+     * {@code active_owner} is the customer's id (see the carts table).
+     */
+    public Optional<CustomerWithCart> findWithActiveCart(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT c.*, k.id AS active_cart_id FROM customers c LEFT JOIN carts k "
+                        + "ON k.tenant_id = c.tenant_id AND k.active_owner = c.id WHERE c.tenant_id = :tenant AND c.id = :id")
+                .bind("tenant", tenantId).bind("id", id)
+                .map((rs, ctx) -> new CustomerWithCart(customer(rs), rs.getString("active_cart_id"))).findOne();
+    }
+
     public Optional<Customer> find(Handle h, String tenantId, String id) {
         return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId).bind("id", id)

@@ -53,6 +53,8 @@ class RefreshReuseTest extends ApiTest {
                 .isNotEqualTo(shopper.accessToken());
         assertThat(second.str("refresh_token")).isNotEqualTo(first.str("refresh_token"));
         introspect(api, tenant, second.str("access_token")).expect(200);
+        // a session has one live access token: the newest
+        introspect(api, tenant, first.str("access_token")).expect(401, "invalid_token");
         refresh(api, tenant, second.str("refresh_token")).expect(200);
     }
 
