@@ -29,7 +29,14 @@ public final class PasswordPolicy {
     }
 
     private final CommonPasswords common;
-    private final Zxcvbn zxcvbn = new Zxcvbn();
+
+    /**
+     * The strength estimator's dictionaries take about 20 MB of heap; they load with the first password that gets as
+     * far as the strength check, so a node that never checks one (a node serving tokens) never holds them.
+     */
+    private static final class Estimator {
+        static final Zxcvbn ZXCVBN = new Zxcvbn();
+    }
 
     public PasswordPolicy(CommonPasswords common) {
         this.common = common;
@@ -62,7 +69,7 @@ public final class PasswordPolicy {
             return refuse(field, "contains_personal_info", "The password must not contain your email or name.");
         }
         String scored = normalised.substring(0, normalised.offsetByCodePoints(0, Math.min(length, SCORED_PREFIX)));
-        if (zxcvbn.measure(scored, personal).getScore() < settings.passwordMinScore()) {
+        if (Estimator.ZXCVBN.measure(scored, personal).getScore() < settings.passwordMinScore()) {
             return refuse(field, "too_weak", "This password is too easy to guess; a few unrelated words make a strong one.");
         }
         return Optional.empty();
