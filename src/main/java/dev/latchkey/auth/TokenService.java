@@ -52,8 +52,7 @@ public final class TokenService {
         Pair pair = Pair.create(settings, kind, now);
         store.insertSession(h, tenantId, sessionId, kind, customerId, client, now, pair.refreshExpiry(),
                 pair.accessHash());
-        store.insertPair(h, tenantId, sessionId, now, pair.accessHash(), pair.accessExpiry(), pair.refreshHash(),
-                pair.refreshExpiry());
+        store.insertPair(h, tenantId, sessionId, now, pair);
         return pair.issued(sessionId, customerId);
     }
 
@@ -69,14 +68,13 @@ public final class TokenService {
     private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
                              String customerId, Instant now) {
         Pair pair = Pair.create(settings, kind, now);
-        store.insertPair(h, tenantId, sessionId, now, pair.accessHash(), pair.accessExpiry(), pair.refreshHash(),
-                pair.refreshExpiry());
+        store.insertPair(h, tenantId, sessionId, now, pair);
         store.moveSessionTo(h, tenantId, sessionId, pair.accessHash(), pair.refreshExpiry());
         return pair.issued(sessionId, customerId);
     }
 
     /** A fresh pair of tokens: the raw values go to the client, only their hashes to the database. */
-    private record Pair(String access, String accessHash, Instant accessExpiry, String refresh, String refreshHash,
+    record Pair(String access, String accessHash, Instant accessExpiry, String refresh, String refreshHash,
                         Instant refreshExpiry) {
         static Pair create(TenantSettings settings, SessionKind kind, Instant now) {
             String access = Secrets.secret(kind.accessPrefix());
@@ -136,7 +134,7 @@ public final class TokenService {
         Instant now = now();
         RefreshOutcome outcome = db.tx(h -> {
             StoredToken stored = store.find(h, tenantId, hash).orElse(null);
-            if (stored == null || !stored.tenantId().equals(tenantId) || !stored.kind().equals(TokenStore.REFRESH)
+            if (stored == null || !stored.kind().equals(TokenStore.REFRESH)
                     || !stored.usable(now)) {
                 return RefreshOutcome.INVALID;
             }
@@ -181,13 +179,13 @@ public final class TokenService {
     }
 
     /**
-     * Replaces the presented access token, which stops working at once, with a new pair of later expiry. The refresh
-     * token is rotated as well (revoked, not marked used) so that the session still holds one live pair.
+     * Replaces the presented access token, which stops working at once (the session moves to the new one), with a new
+     * pair of later expiry. The refresh token is rotated as well (revoked, not marked used) so that the session still
+     * holds one live pair.
      */
     public Issued renew(AccessToken token, TenantSettings settings) {
         Instant now = now();
         Issued issued = db.tx(h -> {
-            store.revokeTokensOfSession(h, token.tenantId(), token.sessionId(), TokenStore.ACCESS, now);
             store.revokeTokensOfSession(h, token.tenantId(), token.sessionId(), TokenStore.REFRESH, now);
             return issuePair(h, token.tenantId(), settings, token.sessionId(), token.kind(), token.customerId(), now);
         });

@@ -25,15 +25,14 @@ final class TokenStore {
     }
 
     /** Both tokens of a new pair, in one statement. */
-    void insertPair(Handle h, String tenantId, String sessionId, Instant now, String accessHash, Instant accessExpiry,
-                    String refreshHash, Instant refreshExpiry) {
+    void insertPair(Handle h, String tenantId, String sessionId, Instant now, TokenService.Pair pair) {
         h.createUpdate("INSERT INTO tokens (token_hash, tenant_id, session_id, kind, created_at, expires_at) "
                         + "VALUES (:access, :tenant, :session, :accessKind, :now, :accessExp), "
                         + "(:refresh, :tenant, :session, :refreshKind, :now, :refreshExp)")
-                .bind("access", accessHash).bind("refresh", refreshHash)
+                .bind("access", pair.accessHash()).bind("refresh", pair.refreshHash())
                 .bind("tenant", tenantId).bind("session", sessionId)
                 .bind("accessKind", ACCESS).bind("refreshKind", REFRESH).bind("now", Database.ts(now))
-                .bind("accessExp", Database.ts(accessExpiry)).bind("refreshExp", Database.ts(refreshExpiry))
+                .bind("accessExp", Database.ts(pair.accessExpiry())).bind("refreshExp", Database.ts(pair.refreshExpiry()))
                 .execute();
     }
 

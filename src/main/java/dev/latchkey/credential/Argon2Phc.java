@@ -31,11 +31,28 @@ record Argon2Phc(int type, int version, int memoryKib, int iterations, int paral
 
     /** A new Argon2id v1.3 hash of the password with a random salt. */
     static String hash(String password, int memoryKib, int iterations, int parallelism, int digestLength) {
-        byte[] salt = new byte[SALT_LENGTH];
-        RANDOM.nextBytes(salt);
-        var phc = new Argon2Phc(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_13, memoryKib, iterations,
-                parallelism, salt, null);
-        return phc.withDigest(phc.compute(password, digestLength)).encode();
+        byte[] salt = random(SALT_LENGTH);
+        return argon2id(memoryKib, iterations, parallelism, salt, argon2id(memoryKib, iterations, parallelism, salt, null)
+                .compute(password, digestLength)).encode();
+    }
+
+    /**
+     * A well-formed hash with these parameters and a random salt and digest, made without hashing: verifying against
+     * it costs one real verification, and no password matches it.
+     */
+    static String decoy(int memoryKib, int iterations, int parallelism, int digestLength) {
+        return argon2id(memoryKib, iterations, parallelism, random(SALT_LENGTH), random(digestLength)).encode();
+    }
+
+    private static Argon2Phc argon2id(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] digest) {
+        return new Argon2Phc(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_13, memoryKib, iterations,
+                parallelism, salt, digest);
+    }
+
+    private static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        RANDOM.nextBytes(bytes);
+        return bytes;
     }
 
     /** The hash's parameters, salt and digest; empty when it is not a well-formed Argon2 PHC string. */
@@ -77,10 +94,6 @@ record Argon2Phc(int type, int version, int memoryKib, int iterations, int paral
         byte[] out = new byte[digestLength];
         generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
         return out;
-    }
-
-    private Argon2Phc withDigest(byte[] newDigest) {
-        return new Argon2Phc(type, version, memoryKib, iterations, parallelism, salt, newDigest);
     }
 
     String encode() {

@@ -39,18 +39,9 @@ public final class ImportedHashes {
     }
 
     private static boolean argon2Affordable(String hash) {
-        Matcher m = HashFormat.ARGON2_PHC.matcher(hash);
-        if (!m.matches()) {
-            return false;
-        }
-        long memory = Long.parseLong(m.group(3));
-        long iterations = Long.parseLong(m.group(4));
-        long parallelism = Long.parseLong(m.group(5));
-        if (memory > MAX_ARGON2_MEMORY_KIB || iterations < 1 || iterations > MAX_ARGON2_ITERATIONS
-                || parallelism < 1 || parallelism > MAX_ARGON2_PARALLELISM || memory < 8 * parallelism) {
-            return false;
-        }
-        return Argon2Phc.parse(hash).isPresent();
+        return Argon2Phc.parse(hash).filter(h -> h.memoryKib() <= MAX_ARGON2_MEMORY_KIB && h.iterations() >= 1
+                && h.iterations() <= MAX_ARGON2_ITERATIONS && h.parallelism() >= 1
+                && h.parallelism() <= MAX_ARGON2_PARALLELISM && h.memoryKib() >= 8L * h.parallelism()).isPresent();
     }
 
     private static boolean bcryptAffordable(String hash) {

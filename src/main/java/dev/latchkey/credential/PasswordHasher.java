@@ -23,22 +23,8 @@ public final class PasswordHasher {
     public PasswordHasher(Config.Argon2 params, HashingPool pool) {
         this.params = params;
         this.pool = pool;
-        this.dummyHash = dummyHash(params);
-    }
-
-    /**
-     * A well-formed PHC string with the current cost and random salt and digest. Verifying against it costs exactly one
-     * real verification, and it needs no hashing to make, so start-up stays fast; no password matches it.
-     */
-    private static String dummyHash(Config.Argon2 params) {
-        var random = new java.security.SecureRandom();
-        byte[] salt = new byte[16];
-        byte[] digest = new byte[HASH_LENGTH];
-        random.nextBytes(salt);
-        random.nextBytes(digest);
-        var base64 = java.util.Base64.getEncoder().withoutPadding();
-        return "$argon2id$v=19$m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism()
-                + "$" + base64.encodeToString(salt) + "$" + base64.encodeToString(digest);
+        // made without hashing, so start-up stays fast
+        this.dummyHash = Argon2Phc.decoy(params.memoryKib(), params.iterations(), params.parallelism(), HASH_LENGTH);
     }
 
     public static String normalise(String password) {
