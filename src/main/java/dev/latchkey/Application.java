@@ -123,7 +123,8 @@ public final class Application implements AutoCloseable {
         this.db = Database.open(config);
         String platformToken = PlatformToken.resolve(config);
         this.invalidations = config.isPostgres() ? new PostgresInvalidations(config, db) : new LocalInvalidations();
-        this.hashingPool = new HashingPool(config.hashPool().threads(), config.hashPool().queue());
+        this.hashingPool = new HashingPool(config.hashPool().threads(), config.hashPool().queue(),
+                config.argon2().memoryKib());
         var clientAddresses = new ClientAddresses(config.trustedProxies());
         var requests = new Requests(mapper, clientAddresses);
         this.rateLimiter = config.redisUrl().isPresent()

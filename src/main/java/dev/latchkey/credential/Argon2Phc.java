@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 
 /**
  * Argon2 (RFC 9106) hashes in the PHC string form {@code $argon2id$v=19$m=19456,t=2,p=1$salt$digest}, computed by
- * Bouncy Castle. Each hash takes its memory when it starts and leaves it to the collector when it ends: nothing is kept
- * between hashes, so neither the configured cost nor the many costs of imported hashes hold memory while idle.
+ * Bouncy Castle, in the blocks of the calling thread's {@link Argon2Memory}. Blocks are the same for every cost, so
+ * imported hashes with other parameters share them too.
  */
 record Argon2Phc(int type, int version, int memoryKib, int iterations, int parallelism, byte[] salt, byte[] digest) {
     private static final int SALT_LENGTH = 16;
@@ -30,10 +30,11 @@ record Argon2Phc(int type, int version, int memoryKib, int iterations, int paral
     }
 
     /** A new Argon2id v1.3 hash of the password with a random salt. */
-    static String hash(String password, int memoryKib, int iterations, int parallelism, int digestLength) {
+    static String hash(String password, Argon2Memory memory, int memoryKib, int iterations, int parallelism,
+                       int digestLength) {
         byte[] salt = random(SALT_LENGTH);
         return argon2id(memoryKib, iterations, parallelism, salt, argon2id(memoryKib, iterations, parallelism, salt, null)
-                .compute(password, digestLength)).encode();
+                .compute(password, memory, digestLength)).encode();
     }
 
     /**
@@ -83,14 +84,14 @@ record Argon2Phc(int type, int version, int memoryKib, int iterations, int paral
     }
 
     /** Whether the password yields this digest; compared in constant time. */
-    boolean matches(String password) {
-        return MessageDigest.isEqual(compute(password, digest.length), digest);
+    boolean matches(String password, Argon2Memory memory) {
+        return MessageDigest.isEqual(compute(password, memory, digest.length), digest);
     }
 
-    private byte[] compute(String password, int digestLength) {
+    private byte[] compute(String password, Argon2Memory memory, int digestLength) {
         var generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(type).withVersion(version).withMemoryAsKB(memoryKib)
-                .withIterations(iterations).withParallelism(parallelism).withSalt(salt).build());
+                .withIterations(iterations).withParallelism(parallelism).withSalt(salt).withBlockPool(memory).build());
         byte[] out = new byte[digestLength];
         generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
         return out;

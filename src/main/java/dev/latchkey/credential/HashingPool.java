@@ -8,27 +8,31 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Runs password hashing on a few platform threads (one per core by default) with a bounded queue. A login flood then
  * waits in line instead of taking every core from token validation, and beyond the queue it is refused with 503 and
- * Retry-After rather than piling up.
+ * Retry-After rather than piling up. Each thread keeps the memory of one hash of {@code keptKib} KiB between hashes
+ * (taken on its first hash, so an idle server holds none).
  */
 public final class HashingPool implements AutoCloseable {
     private final ThreadPoolExecutor executor;
+    private final ThreadLocal<Argon2Memory> memory;
 
-    public HashingPool(int threads, int queueSize) {
+    public HashingPool(int threads, int queueSize, int keptKib) {
+        this.memory = ThreadLocal.withInitial(() -> new Argon2Memory(keptKib));
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueSize),
                 Thread.ofPlatform().daemon().name("latchkey-hash-", 0).factory(),
                 new ThreadPoolExecutor.AbortPolicy());
     }
 
-    public <T> T run(Supplier<T> work) {
+    /** Runs the work on a hashing thread, handing it the Argon2 memory that thread keeps. */
+    <T> T run(Function<Argon2Memory, T> work) {
         Future<T> future;
         try {
-            future = executor.submit(work::get);
+            future = executor.submit(() -> work.apply(memory.get()));
         } catch (RejectedExecutionException e) {
             throw new ApiError(503, "overloaded", "Too many password checks are waiting; try again shortly.")
                     .withHeader("Retry-After", "1");

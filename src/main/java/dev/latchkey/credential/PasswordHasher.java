@@ -33,8 +33,8 @@ public final class PasswordHasher {
 
     public String hash(String password) {
         String normalised = normalise(password);
-        return pool.run(() -> Argon2Phc.hash(normalised, params.memoryKib(), params.iterations(), params.parallelism(),
-                HASH_LENGTH));
+        return pool.run(memory -> Argon2Phc.hash(normalised, memory, params.memoryKib(), params.iterations(),
+                params.parallelism(), HASH_LENGTH));
     }
 
     /**
@@ -46,10 +46,10 @@ public final class PasswordHasher {
             return verifyDummy(password);
         }
         String normalised = normalise(password);
-        return pool.run(() -> {
-            boolean ok = check(normalised, storedHash);
+        return pool.run(memory -> {
+            boolean ok = check(normalised, storedHash, memory);
             if (!normalised.equals(password)) {
-                ok |= check(password, storedHash);
+                ok |= check(password, storedHash, memory);
             }
             return ok;
         });
@@ -58,19 +58,19 @@ public final class PasswordHasher {
     /** Spends the time of one verification, including the second try {@link #verify} makes, and always fails. */
     public boolean verifyDummy(String password) {
         String normalised = normalise(password);
-        return pool.run(() -> {
-            check(normalised, dummyHash);
+        return pool.run(memory -> {
+            check(normalised, dummyHash, memory);
             if (!normalised.equals(password)) {
-                check(password, dummyHash);
+                check(password, dummyHash, memory);
             }
             return false;
         });
     }
 
-    private static boolean check(String password, String storedHash) {
+    private static boolean check(String password, String storedHash, Argon2Memory memory) {
         try {
             return switch (HashFormat.of(storedHash).orElseThrow()) {
-                case ARGON2 -> Argon2Phc.parse(storedHash).map(hash -> hash.matches(password)).orElse(false);
+                case ARGON2 -> Argon2Phc.parse(storedHash).map(hash -> hash.matches(password, memory)).orElse(false);
                 case BCRYPT -> OpenBSDBCrypt.checkPassword(storedHash, password.getBytes(StandardCharsets.UTF_8));
             };
         } catch (RuntimeException e) {

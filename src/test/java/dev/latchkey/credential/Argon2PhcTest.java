@@ -11,15 +11,15 @@ class Argon2PhcTest {
 
     @Test
     void aNewHashIsArgon2idInPhcFormAndMatchesOnlyItsPassword() {
-        String hash = Argon2Phc.hash(PASSWORD, 1024, 2, 1, 32);
+        String hash = Argon2Phc.hash(PASSWORD, Argon2Memory.none(), 1024, 2, 1, 32);
 
         assertThat(hash).matches("^\\$argon2id\\$v=19\\$m=1024,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}$");
         Argon2Phc parsed = Argon2Phc.parse(hash).orElseThrow();
-        assertThat(parsed.matches(PASSWORD)).isTrue();
-        assertThat(parsed.matches(PASSWORD + " ")).isFalse();
+        assertThat(parsed.matches(PASSWORD, Argon2Memory.none())).isTrue();
+        assertThat(parsed.matches(PASSWORD + " ", Argon2Memory.none())).isFalse();
         assertThat(parsed.isCurrent(1024, 2, 1, 32)).isTrue();
         assertThat(parsed.isCurrent(1024, 3, 1, 32)).isFalse();
-        assertThat(Argon2Phc.hash(PASSWORD, 1024, 2, 1, 32)).isNotEqualTo(hash);
+        assertThat(Argon2Phc.hash(PASSWORD, Argon2Memory.none(), 1024, 2, 1, 32)).isNotEqualTo(hash);
     }
 
     /** The example in the Argon2 reference implementation's documentation. */
@@ -28,17 +28,17 @@ class Argon2PhcTest {
         Argon2Phc reference = Argon2Phc.parse("$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG")
                 .orElseThrow();
 
-        assertThat(reference.matches("password")).isTrue();
-        assertThat(reference.matches("Password")).isFalse();
+        assertThat(reference.matches("password", Argon2Memory.none())).isTrue();
+        assertThat(reference.matches("Password", Argon2Memory.none())).isFalse();
     }
 
     @Test
     void agreesWithAnIndependentImplementationInBothDirections() {
         for (Argon2 type : Argon2.values()) {
             String foreign = Argon2Function.getInstance(2048, 3, 2, 24, type).hash(PASSWORD).getResult();
-            assertThat(Argon2Phc.parse(foreign).orElseThrow().matches(PASSWORD)).as(foreign).isTrue();
+            assertThat(Argon2Phc.parse(foreign).orElseThrow().matches(PASSWORD, Argon2Memory.none())).as(foreign).isTrue();
         }
-        String ours = Argon2Phc.hash(PASSWORD, 2048, 3, 1, 32);
+        String ours = Argon2Phc.hash(PASSWORD, Argon2Memory.none(), 2048, 3, 1, 32);
         assertThat(Argon2Function.getInstanceFromHash(ours).check(PASSWORD, ours)).isTrue();
     }
 

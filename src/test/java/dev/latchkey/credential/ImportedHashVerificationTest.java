@@ -12,11 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ImportedHashVerificationTest {
     /** Cheap parameters for the checks that do not care about cost. */
     private static final Config.Argon2 CHEAP = new Config.Argon2(1024, 1, 1);
-    private final PasswordHasher hasher = new PasswordHasher(CHEAP, new HashingPool(1, 8));
+    private final PasswordHasher hasher = new PasswordHasher(CHEAP, new HashingPool(1, 8, 1024));
 
     @Test
     void hashWhenDefaultParametersThenArgon2idWithOwaspCost() {
-        var production = new PasswordHasher(Config.Argon2.OWASP, new HashingPool(1, 8));
+        var production = new PasswordHasher(Config.Argon2.OWASP, new HashingPool(1, 8, 1024));
         String hash = production.hash("correct horse battery staple");
         assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
         assertThat(production.verify("correct horse battery staple", hash)).isTrue();
@@ -69,7 +69,7 @@ class ImportedHashVerificationTest {
                 .isTrue();
         assertThat(hasher.needsRehash(Argon2Function.getInstance(1024, 1, 1, 32, Argon2.I).hash("x").getResult()))
                 .isTrue();
-        assertThat(hasher.needsRehash(new PasswordHasher(new Config.Argon2(1024, 2, 1), new HashingPool(1, 8)).hash("x"))).isTrue();
+        assertThat(hasher.needsRehash(new PasswordHasher(new Config.Argon2(1024, 2, 1), new HashingPool(1, 8, 1024)).hash("x"))).isTrue();
     }
 
     @Test

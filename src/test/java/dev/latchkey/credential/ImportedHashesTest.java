@@ -15,7 +15,7 @@ class ImportedHashesTest {
         assertThat(code("$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("ok");
         assertThat(code("$2y$12$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("ok");
         assertThat(code("$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG")).isEqualTo("ok");
-        var hasher = new PasswordHasher(dev.latchkey.config.Config.Argon2.OWASP, new HashingPool(1, 8));
+        var hasher = new PasswordHasher(dev.latchkey.config.Config.Argon2.OWASP, new HashingPool(1, 8, 1024));
         assertThat(code(hasher.hash("x"))).isEqualTo("ok");
     }
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The production Argon2id cost (OWASP), PHC strings and Unicode normalisation. */
 class PasswordHasherTest {
-    private static final PasswordHasher HASHER = new PasswordHasher(Config.Argon2.OWASP, new HashingPool(1, 8));
+    private static final PasswordHasher HASHER = new PasswordHasher(Config.Argon2.OWASP, new HashingPool(1, 8, 1024));
 
     @Test
     void hashWhenDefaultParametersThenArgon2idPhcStringWithOwaspCost() {
