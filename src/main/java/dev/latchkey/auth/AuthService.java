@@ -9,6 +9,7 @@ import dev.latchkey.cart.MergeStrategy;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
@@ -107,17 +108,17 @@ public final class AuthService {
     }
 
     public AuthResult refresh(String tenantId, String refreshToken, ClientInfo client) {
-        Issued issued = tokens.refresh(tenantId, tenants.settings(tenantId), SessionKind.CUSTOMER, refreshToken, client);
-        return withCustomer(tenantId, issued);
+        var refreshed = tokens.refresh(tenantId, tenants.settings(tenantId), SessionKind.CUSTOMER, refreshToken, client);
+        return answer(refreshed.issued(), refreshed.owner());
     }
 
     public AuthResult renew(AccessToken token) {
-        return withCustomer(token.tenantId(), tokens.renew(token, tenants.settings(token.tenantId())));
+        Issued issued = tokens.renew(token, tenants.settings(token.tenantId()));
+        return answer(issued, customers.getWithActiveCart(token.tenantId(), issued.customerId()));
     }
 
-    private AuthResult withCustomer(String tenantId, Issued issued) {
-        var found = customers.getWithActiveCart(tenantId, issued.customerId());
-        return AuthResult.of(issued, CustomerView.of(found.customer(), mapper), found.activeCartId(), clock.instant());
+    private AuthResult answer(Issued issued, CustomerWithCart owner) {
+        return AuthResult.of(issued, CustomerView.of(owner.customer(), mapper), owner.activeCartId(), clock.instant());
     }
 
     public AuthResult.Anonymous startAnonymous(String tenantId, ClientInfo client) {
@@ -126,9 +127,9 @@ public final class AuthService {
     }
 
     public AuthResult.Anonymous refreshAnonymous(String tenantId, String refreshToken, ClientInfo client) {
-        Issued issued = tokens.refresh(tenantId, tenants.settings(tenantId), SessionKind.ANONYMOUS, refreshToken,
+        var refreshed = tokens.refresh(tenantId, tenants.settings(tenantId), SessionKind.ANONYMOUS, refreshToken,
                 client);
-        return AuthResult.Anonymous.of(issued, clock.instant());
+        return AuthResult.Anonymous.of(refreshed.issued(), clock.instant());
     }
 
     public void logout(AccessToken token, ClientInfo client) {

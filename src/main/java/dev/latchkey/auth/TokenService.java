@@ -6,6 +6,7 @@ import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
@@ -50,9 +51,7 @@ public final class TokenService {
         Instant now = now();
         String sessionId = Secrets.id("ses");
         Pair pair = Pair.create(settings, kind, now);
-        store.insertSession(h, tenantId, sessionId, kind, customerId, client, now, pair.refreshExpiry(),
-                pair.accessHash());
-        store.insertPair(h, tenantId, sessionId, now, pair);
+        store.insertSession(h, tenantId, sessionId, kind, customerId, client, now, pair);
         return pair.issued(sessionId, customerId);
     }
 
@@ -69,7 +68,6 @@ public final class TokenService {
                              String customerId, Instant now) {
         Pair pair = Pair.create(settings, kind, now);
         store.insertPair(h, tenantId, sessionId, now, pair);
-        store.moveSessionTo(h, tenantId, sessionId, pair.accessHash(), pair.refreshExpiry());
         return pair.issued(sessionId, customerId);
     }
 
@@ -125,37 +123,20 @@ public final class TokenService {
      * Rotates a refresh token. A token already used is theft or a race between tabs: within
      * {@code refresh_reuse_grace} seconds of its first use it yields one more pair, after that it ends the session.
      */
-    public Issued refresh(String tenantId, TenantSettings settings, SessionKind expectedKind, String rawRefresh,
-                          ClientInfo client) {
+    public Refreshed refresh(String tenantId, TenantSettings settings, SessionKind expectedKind, String rawRefresh,
+                             ClientInfo client) {
         if (rawRefresh == null || !rawRefresh.startsWith("rt_")) {
             throw ApiError.invalidToken();
         }
         String hash = Secrets.sha256(rawRefresh);
         Instant now = now();
-        RefreshOutcome outcome = db.tx(h -> {
-            StoredToken stored = store.find(h, tenantId, hash).orElse(null);
-            if (stored == null || !stored.kind().equals(TokenStore.REFRESH)
-                    || !stored.usable(now)) {
-                return RefreshOutcome.INVALID;
-            }
-            if (stored.sessionKind() != expectedKind) {
-                return RefreshOutcome.WRONG_KIND;
-            }
-            Instant usedAt = stored.usedAt();
-            if (usedAt == null && store.markUsed(h, hash, now) == 1) {
-                return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(), stored.sessionKind(),
-                        stored.customerId(), now), stored.sessionId());
-            }
-            Instant firstUse = usedAt != null ? usedAt : now;
-            if (!now.isAfter(firstUse.plusSeconds(settings.refreshReuseGrace())) && settings.refreshReuseGrace() > 0) {
-                return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(), stored.sessionKind(),
-                        stored.customerId(), now), stored.sessionId());
-            }
-            store.revokeSession(h, tenantId, stored.sessionId(), now);
-            audit.record(h, tenantId, stored.customerId(), AuditType.SESSION_REVOKED, client,
-                    Map.of("reason", "refresh_token_reused", "session_id", stored.sessionId()));
-            return new RefreshOutcome(Result.REUSED, null, stored.sessionId());
-        });
+        RefreshOutcome outcome;
+        try {
+            outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
+        } catch (LostRace race) {
+            // rolled back; the token now reads as used, so this second try takes the reuse rules
+            outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
+        }
         if (outcome.result() == Result.INVALID) {
             throw ApiError.invalidToken();
         }
@@ -168,14 +149,54 @@ public final class TokenService {
                     "This refresh token was already used; the session has been ended for safety.")
                     .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
-        return outcome.issued();
+        return new Refreshed(outcome.issued(), outcome.owner());
+    }
+
+    /** A rotated pair, with the session's customer and their active cart as the rotation read them (none if anonymous). */
+    public record Refreshed(Issued issued, CustomerWithCart owner) {
+    }
+
+    private RefreshOutcome refresh(Handle h, String tenantId, TenantSettings settings, SessionKind expectedKind,
+                                   String hash, Instant now, ClientInfo client) {
+        TokenStore.WithOwner found = store.findWithOwner(h, tenantId, hash).orElse(null);
+        if (found == null || !found.token().kind().equals(TokenStore.REFRESH) || !found.token().usable(now)) {
+            return RefreshOutcome.INVALID;
+        }
+        StoredToken stored = found.token();
+        if (stored.sessionKind() != expectedKind) {
+            return RefreshOutcome.WRONG_KIND;
+        }
+        Instant usedAt = stored.usedAt();
+        if (usedAt == null) {
+            Pair pair = Pair.create(settings, stored.sessionKind(), now);
+            if (!store.rotate(h, tenantId, stored.sessionId(), hash, now, pair)) {
+                throw new LostRace();
+            }
+            return new RefreshOutcome(Result.ROTATED, pair.issued(stored.sessionId(), stored.customerId()),
+                    stored.sessionId(), found.owner());
+        }
+        if (settings.refreshReuseGrace() > 0 && !now.isAfter(usedAt.plusSeconds(settings.refreshReuseGrace()))) {
+            return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(),
+                    stored.sessionKind(), stored.customerId(), now), stored.sessionId(), found.owner());
+        }
+        store.revokeSession(h, tenantId, stored.sessionId(), now);
+        audit.record(h, tenantId, stored.customerId(), AuditType.SESSION_REVOKED, client,
+                Map.of("reason", "refresh_token_reused", "session_id", stored.sessionId()));
+        return new RefreshOutcome(Result.REUSED, null, stored.sessionId(), null);
+    }
+
+    /** Another request used the same refresh token between this one's read and its write. */
+    private static final class LostRace extends RuntimeException {
+        LostRace() {
+            super(null, null, false, false);
+        }
     }
 
     private enum Result { ROTATED, INVALID, WRONG_KIND, REUSED }
 
-    private record RefreshOutcome(Result result, Issued issued, String sessionId) {
-        static final RefreshOutcome INVALID = new RefreshOutcome(Result.INVALID, null, null);
-        static final RefreshOutcome WRONG_KIND = new RefreshOutcome(Result.WRONG_KIND, null, null);
+    private record RefreshOutcome(Result result, Issued issued, String sessionId, CustomerWithCart owner) {
+        static final RefreshOutcome INVALID = new RefreshOutcome(Result.INVALID, null, null, null);
+        static final RefreshOutcome WRONG_KIND = new RefreshOutcome(Result.WRONG_KIND, null, null, null);
     }
 
     /**

@@ -219,7 +219,8 @@ public final class CustomerStore {
                 .bind("search_last_name", SearchKeys.lastName(p));
     }
 
-    static Customer customer(ResultSet rs) throws SQLException {
+    /** Maps a row holding every column of {@code customers}, here or in another store's join. */
+    public static Customer customer(ResultSet rs) throws SQLException {
         var profile = new Customer.Profile(rs.getString("first_name"), rs.getString("last_name"),
                 rs.getString("title"), rs.getString("phone"), rs.getString("company"),
                 rs.getString("preferred_language"), rs.getString("preferred_currency"), rs.getString("preferred_site"),

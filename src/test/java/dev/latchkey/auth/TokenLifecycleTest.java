@@ -59,6 +59,7 @@ class TokenLifecycleTest extends ApiTest {
         assertThat(res.str("refresh_token")).startsWith("rt_").isNotEqualTo(shopper.refreshToken());
         assertThat(res.str("session_id")).isEqualTo(shopper.sessionId());
         assertThat(res.body().path("customer").path("id").asText()).isEqualTo(shopper.customerId());
+        assertThat(res.body().path("customer").path("email").asText()).isEqualTo(shopper.email());
         assertThat(res.body().path("expires_in").asLong()).isEqualTo(86400);
         assertThat(res.header("Cache-Control")).contains("no-store");
         introspect(api, tenant, res.str("access_token")).expect(200);
