@@ -122,10 +122,14 @@ final class TokenStore {
                 .execute();
     }
 
+    /**
+     * Tokens first, then the session: the order a rotation takes its locks in (the used token, then the session), so
+     * that a revocation racing a rotation of the same session waits instead of deadlocking.
+     */
     void revokeSession(Handle h, String tenantId, String sessionId, Instant now) {
-        h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant AND id = :session "
-                        + "AND revoked_at IS NULL; UPDATE tokens SET revoked_at = :now WHERE tenant_id = :tenant "
-                        + "AND session_id = :session AND revoked_at IS NULL")
+        h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE tenant_id = :tenant AND session_id = :session "
+                        + "AND revoked_at IS NULL; UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant "
+                        + "AND id = :session AND revoked_at IS NULL")
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("session", sessionId).execute();
     }
 
