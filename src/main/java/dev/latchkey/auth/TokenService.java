@@ -159,10 +159,10 @@ public final class TokenService {
     private RefreshOutcome refresh(Handle h, String tenantId, TenantSettings settings, SessionKind expectedKind,
                                    String hash, Instant now, ClientInfo client) {
         TokenStore.WithOwner found = store.findWithOwner(h, tenantId, hash).orElse(null);
-        if (found == null || !found.token().kind().equals(TokenStore.REFRESH) || !found.token().usable(now)) {
+        StoredToken stored = found == null ? null : found.token();
+        if (stored == null || !stored.kind().equals(TokenStore.REFRESH) || !stored.usable(now)) {
             return RefreshOutcome.INVALID;
         }
-        StoredToken stored = found.token();
         if (stored.sessionKind() != expectedKind) {
             return RefreshOutcome.WRONG_KIND;
         }

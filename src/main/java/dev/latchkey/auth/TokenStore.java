@@ -93,14 +93,12 @@ final class TokenStore {
      * round trip fewer on every rotation than asking the customer store afterwards.
      */
     Optional<WithOwner> findWithOwner(Handle h, String tenantId, String tokenHash) {
-        return h.createQuery("SELECT " + TOKEN_COLUMNS + ", c.*, k.id AS active_cart_id " + TOKEN_JOINS
-                        + " LEFT JOIN carts k ON k.tenant_id = c.tenant_id AND k.active_owner = c.id"
-                        + " WHERE t.token_hash = :hash")
+        return h.createQuery("SELECT " + TOKEN_COLUMNS + ", " + CustomerStore.WITH_ACTIVE_CART_COLUMNS + " "
+                        + TOKEN_JOINS + " " + CustomerStore.ACTIVE_CART + " WHERE t.token_hash = :hash")
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> {
                     StoredToken token = token(rs);
-                    return new WithOwner(token, token.customerId() == null ? null
-                            : new CustomerWithCart(CustomerStore.customer(rs), rs.getString("active_cart_id")));
+                    return new WithOwner(token, token.customerId() == null ? null : CustomerStore.withActiveCart(rs));
                 })
                 .findOne()
                 .filter(found -> found.token().tenantId().equals(tenantId));

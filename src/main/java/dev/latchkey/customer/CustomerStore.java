@@ -40,16 +40,25 @@ public final class CustomerStore {
         bindProfile(update, c.profile()).execute();
     }
 
+    /** The columns {@link #withActiveCart} maps, for a query that joins {@code customers c} and {@link #ACTIVE_CART}. */
+    public static final String WITH_ACTIVE_CART_COLUMNS = "c.*, k.id AS active_cart_id";
+    /** Joins the active cart, if any, of the customer {@code c}. */
+    public static final String ACTIVE_CART = "LEFT JOIN carts k ON k.tenant_id = c.tenant_id AND k.active_owner = c.id";
+
     /**
-     * The customer and the id of their active cart (null without one), in one read: every token answer shows both, and
-     * a refresh is hot enough that the second round trip shows. A customer's active cart is the one whose
-     * {@code active_owner} is the customer's id (see the carts table).
+     * The customer and the id of their active cart (null without one), in one read: every token answer shows both. A
+     * customer's active cart is the one whose {@code active_owner} is the customer's id (see the carts table).
      */
     public Optional<CustomerWithCart> findWithActiveCart(Handle h, String tenantId, String id) {
-        return h.createQuery("SELECT c.*, k.id AS active_cart_id FROM customers c LEFT JOIN carts k "
-                        + "ON k.tenant_id = c.tenant_id AND k.active_owner = c.id WHERE c.tenant_id = :tenant AND c.id = :id")
+        return h.createQuery("SELECT " + WITH_ACTIVE_CART_COLUMNS + " FROM customers c " + ACTIVE_CART
+                        + " WHERE c.tenant_id = :tenant AND c.id = :id")
                 .bind("tenant", tenantId).bind("id", id)
-                .map((rs, ctx) -> new CustomerWithCart(customer(rs), rs.getString("active_cart_id"))).findOne();
+                .map((rs, ctx) -> withActiveCart(rs)).findOne();
+    }
+
+    /** Maps a row of {@link #WITH_ACTIVE_CART_COLUMNS}, here or in another store's join. */
+    public static CustomerWithCart withActiveCart(ResultSet rs) throws SQLException {
+        return new CustomerWithCart(customer(rs), rs.getString("active_cart_id"));
     }
 
     public Optional<Customer> find(Handle h, String tenantId, String id) {
@@ -219,8 +228,7 @@ public final class CustomerStore {
                 .bind("search_last_name", SearchKeys.lastName(p));
     }
 
-    /** Maps a row holding every column of {@code customers}, here or in another store's join. */
-    public static Customer customer(ResultSet rs) throws SQLException {
+    static Customer customer(ResultSet rs) throws SQLException {
         var profile = new Customer.Profile(rs.getString("first_name"), rs.getString("last_name"),
                 rs.getString("title"), rs.getString("phone"), rs.getString("company"),
                 rs.getString("preferred_language"), rs.getString("preferred_currency"), rs.getString("preferred_site"),
