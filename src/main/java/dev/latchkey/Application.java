@@ -185,14 +185,15 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("sessions", sessions::history),
                 ExportSection.of("orders", orders::allOf),
                 ExportSection.of("audit_events", audit::allAbout)), clock);
-        var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail,
-                List.of(sessions::erase, addresses::erase, orders::erasePersonalData, emailTokens::erase), clock);
+        var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
+                List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
+                        audit::erasePersonalData), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 emailTokens, customerMail, audit, mapper);
 
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, audit), lockout, sessions,
-                audit, deletion),
+                audit),
                 clientAddresses, limits, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(

@@ -80,6 +80,14 @@ public final class AuditLog {
         return db.tx(h -> store.deleteOlderThan(h, tenantId, cutoff));
     }
 
+    /**
+     * Part of erasing a customer: their events stay, under an id that no longer names anyone, but lose the IP address
+     * and user agent they were recorded with.
+     */
+    public void erasePersonalData(Handle h, String tenantId, String customerId) {
+        store.clearClientOf(h, tenantId, customerId);
+    }
+
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }

@@ -62,6 +62,12 @@ final class AuditStore {
                 .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff)).execute();
     }
 
+    void clearClientOf(Handle h, String tenantId, String customerId) {
+        h.createUpdate("UPDATE audit_events SET ip = NULL, user_agent = NULL WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer AND (ip IS NOT NULL OR user_agent IS NOT NULL)")
+                .bind("tenant", tenantId).bind("customer", customerId).execute();
+    }
+
     private com.fasterxml.jackson.databind.JsonNode read(String json) {
         try {
             return mapper.readTree(json);

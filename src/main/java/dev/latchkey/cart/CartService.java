@@ -90,6 +90,11 @@ public final class CartService {
         return target.id();
     }
 
+    /** Part of erasing a customer: their carts, open and closed, with what was in them. */
+    public void erase(Handle h, String tenantId, String customerId) {
+        store.deleteOf(h, tenantId, customerId);
+    }
+
     /**
      * The owner's active cart, made when there is none. Two first requests of one owner may race: the loser's insert
      * breaks the one-active-cart constraint, is rolled back to the savepoint, and it reads the winner's cart.

@@ -105,6 +105,16 @@ final class CartStore {
                 .execute();
     }
 
+    void deleteOf(Handle h, String tenantId, String customerId) {
+        h.createUpdate("DELETE FROM cart_items WHERE tenant_id = :tenant AND cart_id IN "
+                        + "(SELECT id FROM carts WHERE tenant_id = :tenant AND customer_id = :customer)")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .execute();
+        h.createUpdate("DELETE FROM carts WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .execute();
+    }
+
     private static Cart cart(ResultSet rs) throws SQLException {
         return new Cart(rs.getString("id"), rs.getString("customer_id"), rs.getString("session_id"),
                 Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));

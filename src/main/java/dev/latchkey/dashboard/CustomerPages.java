@@ -14,7 +14,6 @@ import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
 import dev.latchkey.lockout.LockoutService;
-import dev.latchkey.privacy.AccountDeletionService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -49,18 +48,16 @@ public final class CustomerPages {
     private final LockoutService lockout;
     private final SessionService sessions;
     private final AuditLog audit;
-    private final AccountDeletionService deletion;
     private final Requests requests;
 
     CustomerPages(Dashboard dashboard, CustomerService customers, CustomerSupport support, LockoutService lockout,
-                  SessionService sessions, AuditLog audit, AccountDeletionService deletion, Requests requests) {
+                  SessionService sessions, AuditLog audit, Requests requests) {
         this.dashboard = dashboard;
         this.customers = customers;
         this.support = support;
         this.lockout = lockout;
         this.sessions = sessions;
         this.audit = audit;
-        this.deletion = deletion;
         this.requests = requests;
     }
 
@@ -157,7 +154,7 @@ public final class CustomerPages {
         }
         String tenantId = session.principal().tenantId();
         String id = customers.get(tenantId, ctx.pathParam("id")).id();
-        deletion.erase(tenantId, id);
+        support.delete(tenantId, id, requests.client(ctx));
         Dashboard.redirect(ctx, "/dashboard/customers?notice=" + Notice.CUSTOMER_DELETED.wire());
     }
 

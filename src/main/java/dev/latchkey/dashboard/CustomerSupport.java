@@ -54,6 +54,11 @@ public final class CustomerSupport {
                 new Actor(client.staffId()), client);
     }
 
+    /** Erases the customer as the admin API's deletion does, recorded with the staff member who asked. */
+    public void delete(String tenantId, String customerId, ClientInfo client) {
+        adminCustomers.delete(tenantId, customerId, new Actor(client.staffId()), client);
+    }
+
     /** Ends one live session of the customer; 404 for any other id. */
     public void revokeSession(String tenantId, String customerId, String sessionId, ClientInfo client) {
         sessions.revoke(tenantId, customerId, sessionId);

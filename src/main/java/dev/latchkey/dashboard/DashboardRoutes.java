@@ -6,7 +6,6 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.Requests;
 import dev.latchkey.lockout.LockoutService;
-import dev.latchkey.privacy.AccountDeletionService;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.StaffLogins;
 import dev.latchkey.staff.StaffService;
@@ -34,7 +33,7 @@ public final class DashboardRoutes {
     public record Services(StaffSessions staffSessions, StaffLogins staffLogins, StaffService staff,
                            TenantService tenants, ApiKeyService apiKeys,
                            CustomerService customers, CustomerSupport support, LockoutService lockout,
-                           SessionService sessions, AuditLog audit, AccountDeletionService deletion) {
+                           SessionService sessions, AuditLog audit) {
     }
 
     private final List<Consumer<JavalinDefaultRoutingApi>> pages;
@@ -46,7 +45,7 @@ public final class DashboardRoutes {
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
-                        services.sessions(), services.audit(), services.deletion(), requests)::addTo,
+                        services.sessions(), services.audit(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
                 new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo);

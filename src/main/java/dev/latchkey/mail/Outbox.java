@@ -60,6 +60,11 @@ public final class Outbox {
         h.afterCommit(wake);
     }
 
+    /** Forgets every message, queued or sent, to this address in the tenant, within the caller's transaction. */
+    public void forget(Handle h, String tenantId, String recipient) {
+        store.deleteTo(h, tenantId, recipient);
+    }
+
     /**
      * Renders a message and throws it away: what a request for an unknown address does instead of queueing, so that it
      * costs about the same time and tells nothing.

@@ -80,6 +80,13 @@ public final class OutboxStore {
                 .execute();
     }
 
+    /** Forgets every message to this address in the tenant, whatever its status (an erased customer's mail). */
+    void deleteTo(Handle h, String tenantId, String recipient) {
+        h.createUpdate("DELETE FROM mail_outbox WHERE tenant_id = :tenant AND recipient = :recipient")
+                .bind("tenant", tenantId).bind("recipient", recipient)
+                .execute();
+    }
+
     /** Forgets sent mail older than {@code before}, across tenants. Returns rows deleted. */
     public int purgeSent(Handle h, Instant before) {
         return h.createUpdate("DELETE FROM mail_outbox WHERE status = :status AND sent_at < :before")

@@ -1,5 +1,7 @@
 package dev.latchkey.privacy;
 
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.customer.Customer;
@@ -24,7 +26,9 @@ import java.util.Map;
 /**
  * Account deletion (GDPR art. 17). Unless the tenant turned {@code deletion_requires_confirmation} off, a request only
  * issues a single-use confirmation token; the erasure happens when that token comes back. The erasure runs every
- * feature's {@link ErasureStep} and removes the customer row in one transaction, which frees the email.
+ * feature's {@link ErasureStep}, forgets the mail to the customer's address and removes the customer row in one
+ * transaction, which frees the email. It is recorded as {@code customer.deleted} without the shopper's IP address or
+ * user agent: those are theirs, and what is erased.
  */
 public final class AccountDeletionService {
     /** What a deletion request without a token did. */
@@ -36,16 +40,18 @@ public final class AccountDeletionService {
     private final CustomerService customers;
     private final TokenService tokens;
     private final CustomerMail mail;
+    private final AuditLog audit;
     private final List<ErasureStep> steps;
     private final Clock clock;
 
     public AccountDeletionService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
-                                  CustomerMail mail, List<ErasureStep> steps, Clock clock) {
+                                  CustomerMail mail, AuditLog audit, List<ErasureStep> steps, Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
         this.tokens = tokens;
         this.mail = mail;
+        this.audit = audit;
         this.steps = List.copyOf(steps);
         this.clock = clock;
     }
@@ -55,7 +61,7 @@ public final class AccountDeletionService {
             requestConfirmation(tenantId, customerId);
             return Outcome.AWAITING_CONFIRMATION;
         }
-        erase(tenantId, customerId);
+        erase(tenantId, customerId, this::recordByCustomer);
         return Outcome.ERASED;
     }
 
@@ -84,28 +90,27 @@ public final class AccountDeletionService {
         String hash = Secrets.sha256(token);
         Instant now = now();
         db.tx(h -> {
-            customers.lockExisting(h, tenantId, customerId);
+            Customer customer = customers.lockExisting(h, tenantId, customerId);
             if (store.consume(h, tenantId, customerId, hash, now) == 0) {
                 throw store.expiry(h, tenantId, customerId, hash).isPresent()
                         ? new ApiError(400, "token_expired", "The deletion link has expired; request a new one.")
                         : new ApiError(400, "invalid_token", "The deletion token is not valid for this account.");
             }
-            eraseLocked(h, tenantId, customerId);
+            eraseLocked(h, customer);
+            recordByCustomer(h, tenantId, customerId);
             return null;
         });
         tokens.evictCustomer(tenantId, customerId);
     }
 
-    public void erase(String tenantId, String customerId) {
-        erase(tenantId, customerId, (h, tenant, customer) -> {
-        });
+    private void recordByCustomer(Handle h, String tenantId, String customerId) {
+        audit.record(h, tenantId, customerId, AuditType.CUSTOMER_DELETED, null, Map.of("by", "customer"));
     }
 
     /** Erases the account at once (the merchant's deletion); {@code record} runs last in the same transaction. */
     public void erase(String tenantId, String customerId, ErasureStep record) {
         db.tx(h -> {
-            customers.lockExisting(h, tenantId, customerId);
-            eraseLocked(h, tenantId, customerId);
+            eraseLocked(h, customers.lockExisting(h, tenantId, customerId));
             record.erase(h, tenantId, customerId);
             return null;
         });
@@ -113,12 +118,13 @@ public final class AccountDeletionService {
         tokens.evictCustomer(tenantId, customerId);
     }
 
-    private void eraseLocked(Handle h, String tenantId, String customerId) {
+    private void eraseLocked(Handle h, Customer customer) {
         for (ErasureStep step : steps) {
-            step.erase(h, tenantId, customerId);
+            step.erase(h, customer.tenantId(), customer.id());
         }
-        store.deleteAll(h, tenantId, customerId);
-        customers.erase(h, tenantId, customerId);
+        mail.forget(h, customer);
+        store.deleteAll(h, customer.tenantId(), customer.id());
+        customers.erase(h, customer.tenantId(), customer.id());
     }
 
     private Instant now() {

@@ -26,6 +26,11 @@ public final class CustomerMail {
         outbox.enqueue(h, customer.tenantId(), to, template, customer.profile().preferredLanguage(), values, link);
     }
 
+    /** Forgets the mail queued or sent to the customer's address: part of erasing them. */
+    public void forget(Handle h, Customer customer) {
+        outbox.forget(h, customer.tenantId(), customer.email());
+    }
+
     /** For an address without an account: the rendering work of a message, nothing sent; see {@link Outbox#rehearse}. */
     public void rehearse(Handle h, String tenantId, MailTemplate template) {
         outbox.rehearse(h, tenantId, template);

@@ -1,6 +1,7 @@
 package dev.latchkey.dashboard;
 
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.Tokens;
@@ -289,6 +290,9 @@ class DashboardHttpTest extends ApiTest {
                 .expectRedirect("/dashboard/customers?notice=customer_deleted");
         client.get(path).expect(404);
         Tokens.assertRefused(api, shop.tenant(), shopper.accessToken());
+        var recorded = AuditEvents.only(api, shop.tenant(), shopper.customerId(), "customer.deleted").path("data");
+        assertThat(recorded.path("by").asText()).isEqualTo("admin");
+        assertThat(recorded.path("staff_id").asText()).isEqualTo(shop.ownerId());
     }
 
     @Test

@@ -2,9 +2,13 @@ package dev.latchkey.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Outboxes;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +53,34 @@ class AccountDeletionTest extends ApiTest {
         api.post("/v1/auth/login").key(tenant.pk())
                 .body(Map.of("email", shopper.email(), "password", shopper.password())).send()
                 .expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void deleteThenCartsMailAndTheClientDataOfAuditEventsGoAndTheErasureIsRecorded() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        Fixtures.Shopper leaving = Fixtures.shopper(api, tenant);
+        Fixtures.Shopper staying = Fixtures.shopper(api, tenant);
+        for (Fixtures.Shopper shopper : List.of(leaving, staying)) {
+            String cart = api.post("/v1/carts").as(shopper).send().expect(201).str("id");
+            api.put("/v1/carts/" + cart + "/items/SKU-1").as(shopper).body(Map.of("quantity", 2)).send().expect(200);
+            api.post("/v1/auth/password/forgot").key(tenant.pk()).body(Map.of("email", shopper.email())).send()
+                    .expect(202);
+        }
+        assertThat(Outboxes.count(server, leaving.email())).as("queued before the erasure").isPositive();
+        assertThat(clientDataOf(tenant, leaving)).as("recorded before the erasure").isNotEmpty();
+
+        api.delete("/v1/me").as(leaving).send().expect(204);
+
+        assertThat(cartRowsOf(tenant, leaving)).isZero();
+        assertThat(Outboxes.count(server, leaving.email())).isZero();
+        assertThat(clientDataOf(tenant, leaving)).isEmpty();
+        JsonNode erased = AuditEvents.only(api, tenant, leaving.customerId(), "customer.deleted");
+        assertThat(erased.path("data").path("by").asText()).isEqualTo("customer");
+        assertThat(AuditEvents.types(api, tenant, leaving.customerId())).contains("customer.registered");
+
+        assertThat(cartRowsOf(tenant, staying)).isEqualTo(2);
+        assertThat(Outboxes.count(server, staying.email())).isPositive();
+        assertThat(clientDataOf(tenant, staying)).isNotEmpty();
     }
 
     @Test
@@ -132,6 +164,29 @@ class AccountDeletionTest extends ApiTest {
                 .expect(401, "invalid_token");
 
         api.get("/v1/me").as(shopper).send().expect(200);
+    }
+
+    /** The customer's carts and cart lines, counted together. */
+    private int cartRowsOf(Fixtures.Tenant tenant, Fixtures.Shopper shopper) {
+        return server.app.database().read(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM carts WHERE tenant_id = "
+                        + ":tenant AND customer_id = :customer) + (SELECT COUNT(*) FROM cart_items i JOIN carts c ON "
+                        + "c.tenant_id = i.tenant_id AND c.id = i.cart_id WHERE c.tenant_id = :tenant "
+                        + "AND c.customer_id = :customer)")
+                .bind("tenant", tenant.id()).bind("customer", shopper.customerId()).mapTo(Integer.class).one());
+    }
+
+    /** The IP addresses and user agents the customer's audit events still carry. */
+    private List<String> clientDataOf(Fixtures.Tenant tenant, Fixtures.Shopper shopper) {
+        List<String> found = new ArrayList<>();
+        api.get("/v1/admin/audit?limit=100&customer_id=" + shopper.customerId()).bearer(tenant.sk()).send().expect(200)
+                .body().path("data").forEach(event -> {
+                    for (String field : List.of("ip", "user_agent")) {
+                        if (!event.path(field).isNull() && !event.path(field).isMissingNode()) {
+                            found.add(event.path(field).asText());
+                        }
+                    }
+                });
+        return found;
     }
 
     private String addressOf(Fixtures.Shopper shopper) {

@@ -2,8 +2,10 @@ package dev.latchkey.privacy;
 
 import dev.latchkey.order.OrderCalls;
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.Outboxes;
 import dev.latchkey.testing.TestSmtp;
 import dev.latchkey.testing.Tokens;
 import jakarta.mail.internet.MimeMessage;
@@ -85,6 +87,9 @@ class DeletionConfirmationTest extends MailTest {
         assertThat(othersAfter.str("customer_id")).isEqualTo(other.customerId());
         assertThat(othersAfter.str("email")).isEqualTo(shopper.email());
         assertThat(emailTokensOf(shopper)).isZero();
+        assertThat(Outboxes.count(server, shopper.email())).as("the confirmation and reset mails").isZero();
+        assertThat(AuditEvents.only(api, tenant, shopper.customerId(), "customer.deleted").path("data")
+                .path("by").asText()).isEqualTo("customer");
         reset(tenant, outstandingReset, "a brand new passphrase").expect(400, "invalid_token");
         // The confirmation is used up with the account: its bearer token died, so the answer is 401.
         delete(shopper, token).expect(401, "invalid_token");
