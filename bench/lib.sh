@@ -145,7 +145,9 @@ run_latchkey_scenarios() {
   export BENCH_THREADS
   BENCH_PREPARE=refresh_chains scenario "refresh (POST /v1/auth/refresh)" refresh.lua /v1/auth/refresh "" "$PORT"
   export BENCH_CUSTOMERS BENCH_EMAIL_PREFIX=bench-
-  scenario "login (POST /v1/auth/login)" login.lua /v1/auth/login "" "$PORT"
+  login_scenario "login (POST /v1/auth/login)" 19456:2:1
+  VERIFY_OWASP=$VERIFY_RATE ALL_CORES_OWASP=$ALL_CORES_RATE
+  quiet_database
   scenario "registration (POST /v1/customers)" register.lua /v1/customers "" "$PORT"
   stop_latchkey
 }
@@ -155,23 +157,37 @@ run_same_parameter_login() {
   local hash
   hash=$(template_hash "template-kc@example.com")
   seed kcp- 1000 "$hash"
-  BENCH_CUSTOMERS=1000 BENCH_EMAIL_PREFIX=kcp- scenario "login, Keycloak's Argon2 parameters" login.lua /v1/auth/login "" "$PORT"
+  BENCH_CUSTOMERS=1000 BENCH_EMAIL_PREFIX=kcp- login_scenario "login, Keycloak's Argon2 parameters" 7168:5:1
+  VERIFY_KC=$VERIFY_RATE ALL_CORES_KC=$ALL_CORES_RATE
   stop_latchkey
 }
 
-# The hash-bound limit as the targets define it (cores × one verification on one thread), and what all cores
-# hashing at once really reach: Argon2id is memory-hard, so two hashes side by side share caches and memory bandwidth.
-run_jmh() {
-  CORES=$(nproc)
-  java -jar bench/jmh/target/latchkey-jmh.jar -t 1 -rf csv -rff "$WORK/jmh.csv" > "$WORK/jmh.log" 2>&1
-  java -jar bench/jmh/target/latchkey-jmh.jar -t "$CORES" -rf csv -rff "$WORK/jmh-all.csv" >> "$WORK/jmh.log" 2>&1
-  VERIFY_OWASP=$(jmh_score "$WORK/jmh.csv" 19456,2,1)
-  VERIFY_KC=$(jmh_score "$WORK/jmh.csv" 7168,5,1)
-  ALL_CORES_OWASP=$(jmh_score "$WORK/jmh-all.csv" 19456,2,1)
-  ALL_CORES_KC=$(jmh_score "$WORK/jmh-all.csv" 7168,5,1)
-  log "one Argon2id verify per core: $VERIFY_OWASP/s (m=19456,t=2) and $VERIFY_KC/s (m=7168,t=5); $CORES cores"
-  log "all $CORES cores verifying at once: $ALL_CORES_OWASP/s and $ALL_CORES_KC/s"
+# verify_rate PARAMETERS THREADS: one JMH run of the Argon2id verification ("memoryKiB:iterations:parallelism") on
+# THREADS threads at once; prints the total verifications per second.
+verify_rate() {
+  local csv="$WORK/jmh-${1//:/-}-$2-$(date +%s%N).csv"
+  java -jar bench/jmh/target/latchkey-jmh.jar -p parameters="$1" -t "$2" -rf csv -rff "$csv" >> "$WORK/jmh.log" 2>&1
+  awk -F, 'NR == 2 { gsub(/"/, "", $5); printf "%.1f", $5 }' "$csv"
 }
 
-# jmh_score CSV PARAMETERS: the score (5th column) of that parameter set's line, rounded to 0.1.
-jmh_score() { awk -F, -v p="$2" 'index($0, p) { gsub(/"/, "", $5); printf "%.1f", $5 }' "$1"; }
+# login_scenario NAME PARAMETERS: the login run, with the hash-bound limit as the targets define it (cores x one
+# verification on one thread) measured just before and just after it and averaged, so that limit and logins come from
+# the same minutes of a shared machine. Then all cores verifying at once, which is what the machine really reaches:
+# Argon2id is memory-hard, so hashes side by side share caches and memory bandwidth. Sets VERIFY_RATE and ALL_CORES_RATE.
+login_scenario() {
+  local before after
+  CORES=$(nproc)
+  quiet_database
+  before=$(verify_rate "$2" 1)
+  scenario "$1" login.lua /v1/auth/login "" "$PORT"
+  after=$(verify_rate "$2" 1)
+  VERIFY_RATE=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", (a + b) / 2 }')
+  ALL_CORES_RATE=$(verify_rate "$2" "$CORES")
+  log "one Argon2id verify ($2) on one thread: $before/s before the logins, $after/s after; all $CORES cores: $ALL_CORES_RATE/s"
+}
+
+# Vacuums and checkpoints, so that the work left by one scenario (dead token rows, dirty pages) is not done by
+# PostgreSQL in the middle of the next one.
+quiet_database() {
+  psql_bench -c "VACUUM ANALYZE" -c "CHECKPOINT"
+}

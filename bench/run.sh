@@ -53,7 +53,6 @@ create_tenant
 seed_customers
 run_latchkey_scenarios
 run_same_parameter_login
-run_jmh
 if [ "$BENCH_KEYCLOAK" = "1" ]; then
   run_keycloak
 fi

@@ -18,6 +18,8 @@ import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.RedirectPolicy;
 import dev.latchkey.verification.VerificationService;
 
+import org.jdbi.v3.core.Handle;
+
 import java.time.Clock;
 import java.util.Map;
 
@@ -31,6 +33,9 @@ public final class AuthService {
     }
 
     private record Opened(Issued issued, String cartId) {
+    }
+
+    private record Registered(CustomerService.Registration registration, Opened opened) {
     }
 
     private final Database db;
@@ -61,8 +66,9 @@ public final class AuthService {
 
     /**
      * Registers a customer and, when {@code verificationUrl} is given or the tenant requires verification, queues the
-     * verification mail in the same transaction: a registration that fails sends nothing. A shopper who must verify or
-     * await activation first is not logged in, so their guest cart stays theirs.
+     * verification mail in the same transaction: a registration that fails sends nothing. A shopper who may log in at
+     * once gets their session in that transaction too; one who must verify or await activation first is not logged in,
+     * so their guest cart stays theirs.
      */
     public SignUp register(String tenantId, String email, String password, ProfileInput profile,
                            String verificationUrl, GuestCart guestCart, ClientInfo client) {
@@ -70,40 +76,48 @@ public final class AuthService {
         String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
         boolean sendVerification = verificationUrl != null || settings.requireEmailVerification();
         String passwordHash = customers.hashPassword(password);
-        var registration = db.tx(h -> {
+        var signedUp = db.tx(h -> {
             var registered = customers.register(h, tenantId, settings, email, passwordHash, profile, client);
             if (sendVerification) {
                 verification.send(h, settings, registered.customer(), linkBase);
             }
-            return registered;
+            Opened opened = registered.nextStep() == null
+                    ? open(h, tenantId, settings, registered.customer(), guestCart, client) : null;
+            return new Registered(registered, opened);
         });
+        var registration = signedUp.registration();
         CustomerView view = CustomerView.of(registration.customer(), mapper);
         if (registration.nextStep() != null) {
             return new SignUp(null, view, registration.nextStep());
         }
-        return new SignUp(open(tenantId, settings, registration.customer(), guestCart, client), view, null);
+        return new SignUp(result(signedUp.opened(), registration.customer()), view, null);
     }
 
+    /** The session, the guest cart's claim and the audit record of a login are one transaction. */
     public AuthResult login(String tenantId, String email, String password, GuestCart guestCart, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         Customer customer = authenticator.authenticate(tenantId, settings, email, password, client);
-        AuthResult result = open(tenantId, settings, customer, guestCart, client);
-        audit.record(tenantId, customer.id(), AuditType.LOGIN_SUCCEEDED, client,
-                Map.of("session_id", result.sessionId()));
-        return result;
+        Opened opened = db.tx(h -> {
+            Opened session = open(h, tenantId, settings, customer, guestCart, client);
+            audit.record(h, tenantId, customer.id(), AuditType.LOGIN_SUCCEEDED, client,
+                    Map.of("session_id", session.issued().sessionId()));
+            return session;
+        });
+        return result(opened, customer);
     }
 
-    private AuthResult open(String tenantId, TenantSettings settings, Customer customer, GuestCart guestCart,
-                            ClientInfo client) {
-        MergeStrategy strategy = MergeStrategy.fromWire(settings.cartMergeStrategy());
-        Opened opened = db.tx(h -> {
-            // Under the row lock the merchant's status change also takes: a session opened here either sees the new
-            // status or is ended by the change.
-            CustomerService.requireActive(customers.lockExisting(h, tenantId, customer.id()));
-            String cartId = carts.claim(h, tenantId, strategy, customer.id(), guestCart);
-            Issued issued = tokens.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
-            return new Opened(issued, cartId);
-        });
+    private Opened open(Handle h, String tenantId, TenantSettings settings, Customer customer, GuestCart guestCart,
+                        ClientInfo client) {
+        // Under the row lock the merchant's status change also takes: a session opened here either sees the new
+        // status or is ended by the change.
+        CustomerService.requireActive(customers.lockExisting(h, tenantId, customer.id()));
+        String cartId = carts.claim(h, tenantId, MergeStrategy.fromWire(settings.cartMergeStrategy()), customer.id(),
+                guestCart);
+        Issued issued = tokens.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
+        return new Opened(issued, cartId);
+    }
+
+    private AuthResult result(Opened opened, Customer customer) {
         return AuthResult.of(opened.issued(), CustomerView.of(customer, mapper), opened.cartId(), clock.instant());
     }
 

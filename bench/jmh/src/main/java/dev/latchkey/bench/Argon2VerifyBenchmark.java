@@ -25,11 +25,14 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Measurement(iterations = 4, time = 3)
 @Fork(1)
 public class Argon2VerifyBenchmark {
-    /** memory KiB, iterations, parallelism: OWASP's first choice (Latchkey's default) and Keycloak 26's default. */
-    @Param({"19456,2,1", "7168,5,1"})
+    /**
+     * memory KiB:iterations:parallelism: OWASP's first choice (Latchkey's default) and Keycloak 26's default (colons,
+     * because JMH's {@code -p} splits values at commas).
+     */
+    @Param({"19456:2:1", "7168:5:1"})
     public String parameters;
 
     private Argon2Parameters argon2;
@@ -37,7 +40,7 @@ public class Argon2VerifyBenchmark {
 
     @Setup
     public void parameters() {
-        String[] p = parameters.split(",");
+        String[] p = parameters.split(":");
         argon2 = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13).withMemoryAsKB(Integer.parseInt(p[0]))
                 .withIterations(Integer.parseInt(p[1])).withParallelism(Integer.parseInt(p[2]))
