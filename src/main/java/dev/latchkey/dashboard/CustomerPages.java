@@ -39,7 +39,8 @@ public final class CustomerPages {
 
     public record CustomerPage(Frame frame, Customer customer, LockoutService.Status lockout, List<Session> sessions,
                                List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
-                               boolean canRevoke, boolean canDelete, boolean canViewAudit) {
+                               boolean canRevoke, boolean canDelete, boolean canViewAudit,
+                               boolean canResendVerification) {
     }
 
     private final Dashboard dashboard;
@@ -73,6 +74,8 @@ public final class CustomerPages {
                         support.revokeSession(tenantId, id, ctx.pathParam("sid"), client))));
         routes.post("/dashboard/customers/{id}/sessions/revoke-all", dashboard.page(ctx -> act(ctx,
                 Permission.REVOKE_SESSIONS, Notice.SESSIONS_REVOKED, support::revokeAllSessions)));
+        routes.post("/dashboard/customers/{id}/verification/resend", dashboard.page(ctx -> act(ctx,
+                Permission.RESEND_VERIFICATION, Notice.VERIFICATION_SENT, support::resendVerification)));
         routes.post("/dashboard/customers/{id}/delete", dashboard.page(this::delete));
     }
 
@@ -112,7 +115,8 @@ public final class CustomerPages {
                 lockout.status(tenantId, customer.id()),
                 sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(), events, actions,
                 session.can(Permission.RESET_LOCKOUTS), session.can(Permission.REVOKE_SESSIONS),
-                session.can(Permission.DELETE_CUSTOMERS), session.can(Permission.VIEW_AUDIT)));
+                session.can(Permission.DELETE_CUSTOMERS), session.can(Permission.VIEW_AUDIT),
+                session.can(Permission.RESEND_VERIFICATION) && !customer.emailVerified()));
     }
 
     private static StatusAction action(Customer.Status from, Customer.Status to) {

@@ -54,6 +54,14 @@ public final class CustomerSupport {
                 new Actor(client.staffId()), client);
     }
 
+    /**
+     * Sends a new verification mail as the admin API does, the link built from the tenant's settings; 409
+     * {@code email_already_verified} when the address is verified.
+     */
+    public void resendVerification(String tenantId, String customerId, ClientInfo client) {
+        adminCustomers.resendVerification(tenantId, customerId, null, new Actor(client.staffId()), client);
+    }
+
     /** Erases the customer as the admin API's deletion does, recorded with the staff member who asked. */
     public void delete(String tenantId, String customerId, ClientInfo client) {
         adminCustomers.delete(tenantId, customerId, new Actor(client.staffId()), client);

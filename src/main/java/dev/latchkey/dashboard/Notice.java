@@ -14,6 +14,7 @@ enum Notice {
     SESSION_REVOKED("session_revoked", "The session was ended."),
     SESSIONS_REVOKED("sessions_revoked", "All sessions of this customer were ended."),
     STATUS_CHANGED("status_changed", "The status was changed."),
+    VERIFICATION_SENT("verification_sent", "A new verification email is on its way to the customer."),
     CUSTOMER_DELETED("customer_deleted", "The customer was deleted."),
     SETTINGS_SAVED("settings_saved", "The settings were saved."),
     KEY_REVOKED("key_revoked", "The API key was revoked."),

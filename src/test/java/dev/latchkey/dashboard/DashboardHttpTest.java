@@ -3,6 +3,7 @@ package dev.latchkey.dashboard;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Outboxes;
 import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
@@ -174,6 +175,34 @@ class DashboardHttpTest extends ApiTest {
         Tokens.introspect(api, shop.tenant(), shopper.accessToken()).expect(200);
         assertThat(api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body()
                 .path("lockout_threshold").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void resendVerificationWhenSupportAsksThenMailQueuedAndRecordedAndOnlyForUnverified() {
+        var shop = StaffFixtures.shop(api);
+        var unverified = Fixtures.shopper(api, shop.tenant());
+        String verified = api.post("/v1/admin/customers").bearer(shop.tenant().sk()).body(Map.of("email",
+                Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD, "email_verified", true)).send().expect(201)
+                .str("id");
+        var client = browser();
+        client.login(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(303);
+        String path = "/dashboard/customers/" + unverified.customerId();
+        var page = client.get(path).expect(200);
+        assertThat(page.html()).contains("Resend verification email");
+        int queued = Outboxes.count(server, unverified.email());
+
+        client.submit(page, path + "/verification/resend", Map.of())
+                .expectRedirect(path + "?notice=verification_sent");
+
+        assertThat(Outboxes.count(server, unverified.email())).isEqualTo(queued + 1);
+        var recorded = AuditEvents.only(api, shop.tenant(), unverified.customerId(), "email.verification_sent")
+                .path("data");
+        assertThat(recorded.path("by").asText()).isEqualTo("admin");
+        assertThat(recorded.path("staff_id").asText()).isNotBlank().isNotEqualTo(shop.ownerId());
+        var verifiedPage = client.get("/dashboard/customers/" + verified).expect(200);
+        assertThat(verifiedPage.html()).doesNotContain("Resend verification email");
+        client.submit(verifiedPage, "/dashboard/customers/" + verified + "/verification/resend", Map.of()).expect(409);
+        client.submit(page, "/dashboard/customers/cus_unknown/verification/resend", Map.of()).expect(404);
     }
 
     @Test
