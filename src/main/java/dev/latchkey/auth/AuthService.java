@@ -17,7 +17,6 @@ import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.RedirectPolicy;
 import dev.latchkey.verification.VerificationService;
-
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;

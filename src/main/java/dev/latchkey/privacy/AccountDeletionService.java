@@ -107,7 +107,10 @@ public final class AccountDeletionService {
         audit.record(h, tenantId, customerId, AuditType.CUSTOMER_DELETED, null, Map.of("by", "customer"));
     }
 
-    /** Erases the account at once (the merchant's deletion); {@code record} runs last in the same transaction. */
+    /**
+     * Erases the account at once (the merchant's deletion, or the shopper's when the tenant asks no confirmation);
+     * {@code record} writes the audit record last, in the same transaction.
+     */
     public void erase(String tenantId, String customerId, ErasureStep record) {
         db.tx(h -> {
             eraseLocked(h, customers.lockExisting(h, tenantId, customerId));
