@@ -4,11 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.config.Config;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementExceptions;
 
+import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -42,16 +44,20 @@ public final class Database implements AutoCloseable {
         }
         var dataSource = new HikariDataSource(hikari);
         try {
-            // The one engine difference the schema names: PostgreSQL answers LIKE 'prefix%' from an index only with
-            // this operator class (unless the database collation is C); H2 compares by code point and needs none.
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
-                    .placeholders(Map.of("pattern_ops", config.isPostgres() ? "varchar_pattern_ops" : ""))
-                    .load().migrate();
+            migrations(dataSource, config.isPostgres()).load().migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
         return new Database(dataSource);
+    }
+
+    /** The schema's migrations for this engine, to be run on {@code dataSource}. */
+    static FluentConfiguration migrations(DataSource dataSource, boolean postgres) {
+        // The one engine difference the schema names: PostgreSQL answers LIKE 'prefix%' from an index only with
+        // this operator class (unless the database collation is C); H2 compares by code point and needs none.
+        return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                .placeholders(Map.of("pattern_ops", postgres ? "varchar_pattern_ops" : ""));
     }
 
     public <T> T tx(HandleCallback<T, RuntimeException> work) {

@@ -28,19 +28,14 @@ public final class Outbox {
         this.clock = clock;
     }
 
-    /** Queues a notice (a message without a token). */
-    public void enqueue(Handle h, String tenantId, String to, MailTemplate template, String language,
-                        Map<String, String> variables) {
-        enqueue(h, tenantId, to, template, language, variables, null);
-    }
-
     /**
-     * Queues a message. {@code language} is the customer's preferred language (nullable); {@code variables} are the
+     * Queues a message written for one customer ({@code customerId}, so that erasing them forgets it) to {@code to}.
+     * {@code language} is the customer's preferred language (nullable); {@code variables} are the
      * message's own values (see {@link MailTemplate#variables()}); {@code shop_name} and {@code email} are added here.
      * {@code link} must be given exactly for the messages that carry a token.
      */
-    public void enqueue(Handle h, String tenantId, String to, MailTemplate template, String language,
-                        Map<String, String> variables, SecretLink link) {
+    public void enqueue(Handle h, String tenantId, String customerId, String to, MailTemplate template,
+                        String language, Map<String, String> variables, SecretLink link) {
         if (template.carriesToken() != (link != null)) {
             throw new IllegalArgumentException(template.wire() + (link == null ? " needs" : " takes no") + " token");
         }
@@ -56,13 +51,13 @@ public final class Outbox {
                 link == null ? null : link.validFor());
         var mail = new OutgoingMail(tenantId, Secrets.id("mail"), to, template.wire(), rendered.subject(),
                 rendered.text(), rendered.html(), link == null ? null : link.token());
-        store.insert(h, mail, rendered.language(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        store.insert(h, mail, customerId, rendered.language(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
         h.afterCommit(wake);
     }
 
-    /** Forgets every message, queued or sent, to this address in the tenant, within the caller's transaction. */
-    public void forget(Handle h, String tenantId, String recipient) {
-        store.deleteTo(h, tenantId, recipient);
+    /** Forgets every message, queued or sent, written for this customer, within the caller's transaction. */
+    public void forget(Handle h, String tenantId, String customerId) {
+        store.deleteOf(h, tenantId, customerId);
     }
 
     /**

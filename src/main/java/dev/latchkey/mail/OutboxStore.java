@@ -19,11 +19,13 @@ public final class OutboxStore {
     public record Queued(OutgoingMail mail, int attempts) {
     }
 
-    public void insert(Handle h, OutgoingMail mail, String language, Instant at) {
-        h.createUpdate("INSERT INTO mail_outbox (tenant_id, id, recipient, template, language, subject, text_body, "
-                        + "html_body, secret, status, attempts, next_attempt_at, created_at) VALUES (:tenant, :id, "
-                        + ":recipient, :template, :language, :subject, :text, :html, :secret, :status, 0, :at, :at)")
-                .bind("tenant", mail.tenantId()).bind("id", mail.id()).bind("recipient", mail.recipient())
+    public void insert(Handle h, OutgoingMail mail, String customerId, String language, Instant at) {
+        h.createUpdate("INSERT INTO mail_outbox (tenant_id, id, customer_id, recipient, template, language, subject, "
+                        + "text_body, html_body, secret, status, attempts, next_attempt_at, created_at) VALUES (:tenant, "
+                        + ":id, :customer, :recipient, :template, :language, :subject, :text, :html, :secret, :status, 0, "
+                        + ":at, :at)")
+                .bind("tenant", mail.tenantId()).bind("id", mail.id()).bind("customer", customerId)
+                .bind("recipient", mail.recipient())
                 .bind("template", mail.template()).bind("language", language).bind("subject", mail.subject())
                 .bind("text", mail.text()).bind("html", mail.html()).bind("secret", mail.secret())
                 .bind("status", PENDING).bind("at", Database.ts(at))
@@ -80,10 +82,10 @@ public final class OutboxStore {
                 .execute();
     }
 
-    /** Forgets every message to this address in the tenant, whatever its status (an erased customer's mail). */
-    void deleteTo(Handle h, String tenantId, String recipient) {
-        h.createUpdate("DELETE FROM mail_outbox WHERE tenant_id = :tenant AND recipient = :recipient")
-                .bind("tenant", tenantId).bind("recipient", recipient)
+    /** Forgets every message written for this customer, whatever its status (an erased customer's mail). */
+    void deleteOf(Handle h, String tenantId, String customerId) {
+        h.createUpdate("DELETE FROM mail_outbox WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId)
                 .execute();
     }
 

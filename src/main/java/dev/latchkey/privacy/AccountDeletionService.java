@@ -26,7 +26,7 @@ import java.util.Map;
 /**
  * Account deletion (GDPR art. 17). Unless the tenant turned {@code deletion_requires_confirmation} off, a request only
  * issues a single-use confirmation token; the erasure happens when that token comes back. The erasure runs every
- * feature's {@link ErasureStep}, forgets the mail to the customer's address and removes the customer row in one
+ * feature's {@link ErasureStep}, forgets the mail written to the customer and removes the customer row in one
  * transaction, which frees the email. It is recorded as {@code customer.deleted} without the shopper's IP address or
  * user agent: those are theirs, and what is erased.
  */

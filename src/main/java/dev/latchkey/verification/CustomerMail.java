@@ -23,12 +23,15 @@ public final class CustomerMail {
         Map<String, String> values = new HashMap<>(extra);
         values.put("first_name", customer.profile().firstName());
         values.put("last_name", customer.profile().lastName());
-        outbox.enqueue(h, customer.tenantId(), to, template, customer.profile().preferredLanguage(), values, link);
+        outbox.enqueue(h, customer.tenantId(), customer.id(), to, template, customer.profile().preferredLanguage(), values, link);
     }
 
-    /** Forgets the mail queued or sent to the customer's address: part of erasing them. */
+    /**
+     * Forgets the mail queued or sent to the customer, at whatever address (an unconfirmed email change's too): part of
+     * erasing them.
+     */
     public void forget(Handle h, Customer customer) {
-        outbox.forget(h, customer.tenantId(), customer.email());
+        outbox.forget(h, customer.tenantId(), customer.id());
     }
 
     /** For an address without an account: the rendering work of a message, nothing sent; see {@link Outbox#rehearse}. */

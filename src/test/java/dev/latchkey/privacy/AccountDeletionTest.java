@@ -66,13 +66,18 @@ class AccountDeletionTest extends ApiTest {
             api.post("/v1/auth/password/forgot").key(tenant.pk()).body(Map.of("email", shopper.email())).send()
                     .expect(202);
         }
+        String unconfirmed = Fixtures.uniqueEmail();
+        api.post("/v1/me/email").as(leaving).body(Map.of("new_email", unconfirmed, "password", leaving.password()))
+                .send().expect(202);
         assertThat(Outboxes.count(server, leaving.email())).as("queued before the erasure").isPositive();
+        assertThat(Outboxes.count(server, unconfirmed)).as("queued before the erasure").isOne();
         assertThat(clientDataOf(tenant, leaving)).as("recorded before the erasure").isNotEmpty();
 
         api.delete("/v1/me").as(leaving).send().expect(204);
 
         assertThat(cartRowsOf(tenant, leaving)).isZero();
         assertThat(Outboxes.count(server, leaving.email())).isZero();
+        assertThat(Outboxes.count(server, unconfirmed)).as("the unconfirmed email change's new address").isZero();
         assertThat(clientDataOf(tenant, leaving)).isEmpty();
         JsonNode erased = AuditEvents.only(api, tenant, leaving.customerId(), "customer.deleted");
         assertThat(erased.path("data").path("by").asText()).isEqualTo("customer");
