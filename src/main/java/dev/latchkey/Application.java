@@ -144,7 +144,7 @@ public final class Application implements AutoCloseable {
 
         // the merchant's staff: their sessions open admin routes beside the secret key
         var staffSessions = new StaffSessions(db, clock);
-        var staff = new StaffService(db, staffSessions, hasher, policy, audit, clock);
+        var staff = new StaffService(db, staffSessions, hasher, policy, tenants, audit, clock);
         var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, clock);
         var guard = new Guard(tenants, tokens, platformToken, staffSessions);
 

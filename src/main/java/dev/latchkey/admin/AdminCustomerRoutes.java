@@ -96,7 +96,7 @@ public final class AdminCustomerRoutes {
         JsonInput in = requests.body(ctx);
         in.rejectPresent(READ_ONLY);
         String email = EmailAddress.required(in, "email");
-        String password = in.string("password", PasswordPolicy.MAX_LENGTH * 4).orElse(null);
+        String password = in.string("password", PasswordPolicy.MAX_FIELD_LENGTH).orElse(null);
         String hash = in.string("password_hash", MAX_HASH).orElse(null);
         String invitationUrl = in.string("invitation_url", RedirectPolicy.MAX_URL).orElse(null);
         boolean verified = in.bool("email_verified").orElse(false);

@@ -29,6 +29,7 @@ public enum AuditType {
     STAFF_LOGGED_OUT("staff.logged_out"),
     STAFF_CREATED("staff.created"),
     STAFF_DELETED("staff.deleted"),
+    STAFF_PASSWORD_CHANGED("staff.password_changed"),
     API_KEY_CREATED("api_key.created"),
     API_KEY_REVOKED("api_key.revoked");
 

@@ -57,9 +57,9 @@ public final class AuthRoutes {
         in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version"));
         String email = EmailAddress.required(in, "email");
         limits.enforce(ctx, key.tenantId(), LimitedAction.REGISTRATION, email);
-        String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
+        String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         if (in.has("password_confirmation")) {
-            String confirmation = in.string("password_confirmation", PasswordPolicy.MAX_LENGTH * 4).orElse("");
+            String confirmation = in.string("password_confirmation", PasswordPolicy.MAX_FIELD_LENGTH).orElse("");
             if (password != null && !in.hasErrorFor("password_confirmation") && !confirmation.equals(password)) {
                 in.reject("password_confirmation", "mismatch", "password_confirmation does not match password.");
             }
@@ -98,7 +98,7 @@ public final class AuthRoutes {
         JsonInput in = requests.body(ctx);
         String email = in.required("email", EmailAddress.MAX_LENGTH);
         limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
-        String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
+        String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         String cartId = in.string("cart_id", 64).orElse(null);
         in.validate();
         ctx.json(auth.login(key.tenantId(), email, password, guestCart(ctx, key, cartId), requests.client(ctx)));

@@ -19,7 +19,6 @@ import java.util.Map;
 /** Password recovery, password change, email change and its confirmation. */
 public final class CredentialRoutes {
     private final RateLimits limits;
-    private static final int MAX_PASSWORD = PasswordPolicy.MAX_LENGTH * 4;
 
     private final Guard guard;
     private final RecoveryService recovery;
@@ -64,7 +63,7 @@ public final class CredentialRoutes {
         JsonInput in = requests.body(ctx);
         String token = in.required("token", VerificationRoutes.MAX_TOKEN);
         String password = newPassword(in, key.tenantId(), "new_password");
-        in.string("new_password_confirmation", MAX_PASSWORD).ifPresent(confirmation -> {
+        in.string("new_password_confirmation", PasswordPolicy.MAX_FIELD_LENGTH).ifPresent(confirmation -> {
             if (password != null && !confirmation.equals(password)) {
                 in.reject("new_password_confirmation", "mismatch",
                         "new_password_confirmation does not match new_password.");
@@ -78,7 +77,7 @@ public final class CredentialRoutes {
     private void changePassword(Context ctx) {
         AccessToken token = guard.customer(ctx);
         JsonInput in = requests.body(ctx);
-        String current = in.required("current_password", MAX_PASSWORD);
+        String current = in.required("current_password", PasswordPolicy.MAX_FIELD_LENGTH);
         String password = newPassword(in, token.tenantId(), "new_password");
         in.validate();
         // the current password can be guessed here as at log-in
@@ -91,7 +90,7 @@ public final class CredentialRoutes {
         AccessToken token = guard.customer(ctx);
         JsonInput in = requests.body(ctx);
         String email = EmailAddress.required(in, "new_email");
-        String password = in.required("password", MAX_PASSWORD);
+        String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         String url = in.string("confirmation_url", RedirectPolicy.MAX_URL).orElse(null);
         in.validate();
         limits.enforce(ctx, token.tenantId(), LimitedAction.LOGIN, token.email());
@@ -110,7 +109,7 @@ public final class CredentialRoutes {
     }
 
     private String newPassword(JsonInput in, String tenantId, String field) {
-        String password = in.required(field, MAX_PASSWORD);
+        String password = in.required(field, PasswordPolicy.MAX_FIELD_LENGTH);
         if (password != null) {
             // the account is not known yet: its personal information is checked by the service
             policy.check(field, password, tenants.settings(tenantId), new PasswordPolicy.Person(null, null, null))

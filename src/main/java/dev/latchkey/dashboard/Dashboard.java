@@ -3,6 +3,7 @@ package dev.latchkey.dashboard;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.RequestIds;
@@ -65,6 +66,16 @@ public final class Dashboard {
     /** The session's CSRF token: derived from the cookie's secret, so only a page the cookie opened can know it. */
     private static String csrfOf(String token) {
         return Secrets.sha256("latchkey-dashboard-csrf\n" + token);
+    }
+
+    /**
+     * A password field of a form, empty when missing. An overlong one is cut to the field's limit: still too long for
+     * the policy, and nobody's password.
+     */
+    static String passwordField(Context ctx, String name) {
+        String value = Optional.ofNullable(ctx.formParam(name)).orElse("");
+        return value.length() > PasswordPolicy.MAX_FIELD_LENGTH ? value.substring(0, PasswordPolicy.MAX_FIELD_LENGTH)
+                : value;
     }
 
     static void permit(DashboardSession session, Permission permission) {

@@ -48,7 +48,8 @@ public final class DashboardRoutes {
                         services.sessions(), services.audit(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
-                new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo);
+                new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo,
+                new AccountPages(dashboard, services.staff(), limits, requests)::addTo);
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {

@@ -70,7 +70,7 @@ public final class LoginPages {
         Dashboard.checkCsrf(ctx.formParam(Dashboard.CSRF_FIELD), ctx.cookie(LOGIN_CSRF_COOKIE));
         String tenantId = field(ctx, "tenant_id", 64).trim();
         String email = field(ctx, "email", EmailAddress.MAX_LENGTH).trim();
-        String password = field(ctx, "password", PasswordPolicy.MAX_LENGTH * 4);
+        String password = field(ctx, "password", PasswordPolicy.MAX_FIELD_LENGTH);
         if (tenantId.isEmpty() || email.isEmpty() || password.isEmpty()) {
             show(ctx, 422, tenantId, email, "Enter the shop ID, your email and your password.");
             return;

@@ -18,12 +18,23 @@ import java.util.List;
 
 /** The owner's staff page: who may use the dashboard, adding a member with a role, and removing one. */
 public final class StaffPages {
-    /** {@code errors} are the refusals of the add form, next to its fields. */
+    /**
+     * {@code errors} are the refusals of the add form, next to its fields; {@code passwordErrors} those of the form
+     * that sets the password of {@code passwordFor}.
+     */
     public record StaffPage(Frame frame, List<Staff> staff, String self, String email, String role,
-                            List<FieldError> errors) {
+                            List<FieldError> errors, String passwordFor, List<FieldError> passwordErrors) {
         public String errorFor(String field) {
-            return errors.stream().filter(e -> e.field().equals(field)).map(FieldError::message).findFirst()
-                    .orElse(null);
+            return FieldError.messageFor(errors, field);
+        }
+
+        public String passwordErrorFor(String field) {
+            return FieldError.messageFor(passwordErrors, field);
+        }
+
+        /** The members whose password an owner sets here: everyone but the owner, who changes their own. */
+        public List<Staff> others() {
+            return staff.stream().filter(member -> !member.id().equals(self)).toList();
         }
     }
 
@@ -40,8 +51,10 @@ public final class StaffPages {
     }
 
     void addTo(JavalinDefaultRoutingApi routes) {
-        routes.get("/dashboard/staff", dashboard.page(ctx -> show(ctx, owner(ctx, false), 200, "", "support", List.of())));
+        routes.get("/dashboard/staff", dashboard.page(ctx -> show(ctx, owner(ctx, false), 200,
+                new StaffPage(null, null, null, "", "support", List.of(), "", List.of()))));
         routes.post("/dashboard/staff", dashboard.page(this::add));
+        routes.post("/dashboard/staff/password", dashboard.page(this::setPassword));
         routes.post("/dashboard/staff/{id}/delete", dashboard.page(this::remove));
     }
 
@@ -51,11 +64,12 @@ public final class StaffPages {
         return session;
     }
 
-    private void show(Context ctx, DashboardSession session, int status, String email, String role,
-                      List<FieldError> errors) {
+    /** Shows the page with the forms' values and refusals of {@code forms}; the rest is filled in here. */
+    private void show(Context ctx, DashboardSession session, int status, StaffPage forms) {
         List<Staff> members = staff.list(session.principal().tenantId(), null, Paging.MAX_LIMIT).data();
         dashboard.render(ctx, status, "staff.jte", new StaffPage(dashboard.frame(ctx, session, "Staff", "staff"),
-                members, session.principal().staffId(), email, role, errors));
+                members, session.principal().staffId(), forms.email(), forms.role(), forms.errors(),
+                forms.passwordFor(), forms.passwordErrors()));
     }
 
     private void add(Context ctx) {
@@ -85,10 +99,39 @@ public final class StaffPages {
                 throw refused;
             }
             String role = input.role() == null ? "support" : input.role().wire();
-            show(ctx, session, refused.status(), body.path("email").asText(""), role, errors);
+            show(ctx, session, refused.status(),
+                    new StaffPage(null, null, null, body.path("email").asText(""), role, errors, "", List.of()));
             return;
         }
         Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_ADDED.wire());
+    }
+
+    /** For a member who forgot theirs: they are logged out everywhere, and a lockout is lifted. */
+    private void setPassword(Context ctx) {
+        DashboardSession session = owner(ctx, true);
+        String member = ctx.formParam("staff_id");
+        String password = Dashboard.passwordField(ctx, "new_password");
+        if (member == null || member.isEmpty() || password.isEmpty()) {
+            showPasswordError(ctx, session, 422, member, new FieldError("new_password", "required",
+                    "Choose a staff member and enter a new password for them."));
+            return;
+        }
+        try {
+            staff.setPassword(session.principal().tenantId(), member, password, requests.client(ctx));
+        } catch (ApiError refused) {
+            if (refused.errors().isEmpty()) {
+                throw refused;
+            }
+            showPasswordError(ctx, session, refused.status(), member, refused.errors().getFirst());
+            return;
+        }
+        Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_PASSWORD_SET.wire());
+    }
+
+    private void showPasswordError(Context ctx, DashboardSession session, int status, String member,
+                                   FieldError error) {
+        show(ctx, session, status,
+                new StaffPage(null, null, null, "", "support", List.of(), member == null ? "" : member, List.of(error)));
     }
 
     private void remove(Context ctx) {

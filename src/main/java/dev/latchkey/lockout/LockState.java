@@ -13,6 +13,8 @@ import java.time.Instant;
 public record LockState(int failedAttempts, int lockCount, Instant lockedUntil, Instant lastFailureAt) {
     public static final Duration MAX_LOCK = Duration.ofHours(24);
     public static final Duration QUIET_PERIOD = Duration.ofHours(24);
+    /** No failures and no lock, now or before. */
+    public static final LockState NONE = new LockState(0, 0, null, null);
 
     /** One login attempt decided: what it comes to, the state to store, and whether it locked the account just now. */
     public record Decision(LockoutService.Verdict verdict, LockState next, boolean lockedNow) {

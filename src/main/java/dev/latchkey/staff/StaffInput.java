@@ -16,7 +16,7 @@ public final class StaffInput {
     /** With {@code fixedRole} null the body names the role (default support); otherwise that role is taken. */
     public static StaffService.NewStaff read(JsonInput in, AdminPrincipal.Role fixedRole) {
         String email = EmailAddress.required(in, "email");
-        String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
+        String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         AdminPrincipal.Role role = fixedRole != null ? fixedRole : role(in).orElse(AdminPrincipal.Role.SUPPORT);
         return new StaffService.NewStaff(email == null ? null : email.trim(), password, role);
     }

@@ -43,6 +43,8 @@ public final class StaffRoutes {
         routes.get("/v1/admin/staff", this::list);
         routes.post("/v1/admin/staff", this::create);
         routes.delete("/v1/admin/staff/{id}", this::delete);
+        routes.post("/v1/admin/staff/password", this::changeOwnPassword);
+        routes.post("/v1/admin/staff/{id}/password", this::setPassword);
     }
 
     private void login(Context ctx) {
@@ -52,7 +54,7 @@ public final class StaffRoutes {
         if (tenantId != null) {
             limits.enforce(ctx, tenantId, LimitedAction.STAFF_LOGIN, email);
         }
-        String password = in.required("password", PasswordPolicy.MAX_LENGTH * 4);
+        String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         in.validate();
         var loggedIn = logins.login(tenantId, email, password, StaffSessionKind.API, requests.client(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -91,6 +93,29 @@ public final class StaffRoutes {
         }
         in.validate();
         ctx.status(201).json(staff.create(tenantId, input, requests.client(ctx)));
+    }
+
+    private void changeOwnPassword(Context ctx) {
+        AdminPrincipal who = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
+        JsonInput in = requests.body(ctx);
+        String current = in.required("current_password", PasswordPolicy.MAX_FIELD_LENGTH);
+        String next = in.required("new_password", PasswordPolicy.MAX_FIELD_LENGTH);
+        in.validate();
+        if (who.staffId() != null) {
+            // the current password can be guessed here as at log-in
+            limits.enforce(ctx, who.tenantId(), LimitedAction.STAFF_LOGIN, who.staffId());
+        }
+        staff.changeOwnPassword(who, Guard.bearer(ctx), current, next, requests.client(ctx));
+        ctx.status(204);
+    }
+
+    private void setPassword(Context ctx) {
+        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
+        JsonInput in = requests.body(ctx);
+        String password = in.required("new_password", PasswordPolicy.MAX_FIELD_LENGTH);
+        in.validate();
+        staff.setPassword(tenantId, ctx.pathParam("id"), password, requests.client(ctx));
+        ctx.status(204);
     }
 
     private void delete(Context ctx) {

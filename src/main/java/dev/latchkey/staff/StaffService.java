@@ -14,6 +14,9 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.Page;
+import dev.latchkey.lockout.LockState;
+import dev.latchkey.lockout.LockoutStore;
+import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
@@ -38,15 +41,17 @@ public final class StaffService {
     private final StaffSessions sessions;
     private final PasswordHasher hasher;
     private final PasswordPolicy policy;
+    private final TenantService tenants;
     private final AuditLog audit;
     private final Clock clock;
 
     public StaffService(Database db, StaffSessions sessions, PasswordHasher hasher, PasswordPolicy policy,
-                        AuditLog audit, Clock clock) {
+                        TenantService tenants, AuditLog audit, Clock clock) {
         this.db = db;
         this.sessions = sessions;
         this.hasher = hasher;
         this.policy = policy;
+        this.tenants = tenants;
         this.audit = audit;
         this.clock = clock;
     }
@@ -117,6 +122,67 @@ public final class StaffService {
             store.delete(h, tenantId, id);
             audit.record(h, tenantId, null, AuditType.STAFF_DELETED, client,
                     Map.of("deleted_staff_id", id, "role", staff.role()));
+            return null;
+        });
+    }
+
+    /**
+     * The calling staff member's own new password, given their current one (403 {@code invalid_credentials} when it is
+     * wrong). Every other session of theirs ends; the one of {@code keptToken}, which asked, goes on.
+     */
+    public void changeOwnPassword(AdminPrincipal who, String keptToken, String currentPassword, String newPassword,
+                                  ClientInfo client) {
+        if (who.staffId() == null) {
+            throw ApiError.insufficientScope("Only a staff member's own session changes its password; an owner sets "
+                    + "another member's with POST /v1/admin/staff/{id}/password.");
+        }
+        StaffAccount account = account(who.tenantId(), who.staffId());
+        requireAllowed(who.tenantId(), account, newPassword);
+        if (!hasher.verify(currentPassword, account.passwordHash())) {
+            throw new ApiError(403, "invalid_credentials", "The current password is not correct.");
+        }
+        replacePassword(who.tenantId(), account, newPassword, keptToken, client);
+    }
+
+    /**
+     * An owner's new password for a staff member who forgot theirs: all their sessions end and a lockout is lifted, so
+     * they log in with it at once.
+     */
+    public void setPassword(String tenantId, String staffId, String newPassword, ClientInfo client) {
+        StaffAccount account = account(tenantId, staffId);
+        requireAllowed(tenantId, account, newPassword);
+        replacePassword(tenantId, account, newPassword, null, client);
+    }
+
+    private StaffAccount account(String tenantId, String staffId) {
+        return db.read(h -> store.findAccountById(h, tenantId, staffId, false))
+                .orElseThrow(() -> ApiError.notFound("Staff member"));
+    }
+
+    private void requireAllowed(String tenantId, StaffAccount account, String password) {
+        passwordProblem("new_password", password, account.staff().email(), tenants.settings(tenantId))
+                .ifPresent(error -> {
+                    throw ApiError.validation(List.of(error));
+                });
+    }
+
+    /** {@code keptToken} is the session of a member changing their own password; null for an owner's reset. */
+    private void replacePassword(String tenantId, StaffAccount account, String password, String keptToken,
+                                 ClientInfo client) {
+        String hash = hasher.hash(password);
+        String id = account.staff().id();
+        boolean byOwner = keptToken == null;
+        db.tx(h -> {
+            if (store.findAccountById(h, tenantId, id, true).isEmpty()) {
+                throw ApiError.notFound("Staff member"); // removed meanwhile
+            }
+            store.setPasswordHash(h, tenantId, id, hash, now());
+            sessions.revokeAllOf(h, tenantId, id, keptToken);
+            if (byOwner) {
+                LockoutStore.STAFF.write(h, tenantId, id, LockState.NONE);
+            }
+            audit.record(h, tenantId, null, AuditType.STAFF_PASSWORD_CHANGED, client,
+                    Map.of("changed_staff_id", id, "by", byOwner ? "owner" : "self"));
             return null;
         });
     }

@@ -51,6 +51,15 @@ final class StaffSessionStore {
                 .bind("at", Database.ts(at)).bind("hash", tokenHash).execute() > 0;
     }
 
+    /** Ends every live session of the staff member except the one of {@code keptHash} (none when null). */
+    void revokeAllOf(Handle h, String tenantId, String staffId, String keptHash, Instant at) {
+        h.createUpdate("UPDATE staff_sessions SET revoked_at = :at WHERE tenant_id = :tenant AND staff_id = :staff "
+                        + "AND revoked_at IS NULL AND token_hash <> :kept")
+                .bind("at", Database.ts(at)).bind("tenant", tenantId).bind("staff", staffId)
+                .bind("kept", keptHash == null ? "" : keptHash)
+                .execute();
+    }
+
     void deleteAllOf(Handle h, String tenantId, String staffId) {
         h.createUpdate("DELETE FROM staff_sessions WHERE tenant_id = :tenant AND staff_id = :staff")
                 .bind("tenant", tenantId).bind("staff", staffId).execute();

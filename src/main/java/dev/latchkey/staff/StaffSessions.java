@@ -76,6 +76,11 @@ public final class StaffSessions implements StaffTokens {
         return db.tx(h -> store.revoke(h, Secrets.sha256(rawToken), now()));
     }
 
+    /** Ends every session of the staff member but the one of {@code keptToken} (none when null), in {@code h}. */
+    void revokeAllOf(Handle h, String tenantId, String staffId, String keptToken) {
+        store.revokeAllOf(h, tenantId, staffId, keptToken == null ? null : Secrets.sha256(keptToken), now());
+    }
+
     void deleteAllOf(Handle h, String tenantId, String staffId) {
         store.deleteAllOf(h, tenantId, staffId);
     }

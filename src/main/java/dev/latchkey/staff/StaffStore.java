@@ -6,6 +6,7 @@ import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,11 +40,27 @@ final class StaffStore {
 
     /** The account with this (normalised) email; {@code forUpdate} locks it until the transaction ends. */
     Optional<StaffAccount> findAccount(Handle h, String tenantId, String email, boolean forUpdate) {
-        return h.createQuery("SELECT * FROM staff WHERE tenant_id = :tenant AND email = :email"
+        return account(h, tenantId, "email", email, forUpdate);
+    }
+
+    /** The account with this id; {@code forUpdate} locks it until the transaction ends. */
+    Optional<StaffAccount> findAccountById(Handle h, String tenantId, String id, boolean forUpdate) {
+        return account(h, tenantId, "id", id, forUpdate);
+    }
+
+    private Optional<StaffAccount> account(Handle h, String tenantId, String column, String value, boolean forUpdate) {
+        return h.createQuery("SELECT * FROM staff WHERE tenant_id = :tenant AND " + column + " = :value"
                         + (forUpdate ? " FOR UPDATE" : ""))
-                .bind("tenant", tenantId).bind("email", email)
+                .bind("tenant", tenantId).bind("value", value)
                 .map((rs, ctx) -> new StaffAccount(rs.getString("tenant_id"), staff(rs), rs.getString("password_hash")))
                 .findOne();
+    }
+
+    /** A new password: the hash and the row's updated_at. */
+    void setPasswordHash(Handle h, String tenantId, String id, String hash, Instant at) {
+        h.createUpdate("UPDATE staff SET password_hash = :hash, updated_at = :at WHERE tenant_id = :tenant AND id = :id")
+                .bind("hash", hash).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+                .execute();
     }
 
     /** Replaces the hash unless it changed meanwhile; an upgrade of the same password, not a change of the row. */

@@ -19,8 +19,12 @@ class DashboardHttpTest extends ApiTest {
     }
 
     private DashboardClient owner(StaffFixtures.Shop shop) {
+        return loggedIn(shop.id(), shop.ownerEmail(), shop.ownerPassword());
+    }
+
+    private DashboardClient loggedIn(String tenantId, String email, String password) {
         DashboardClient client = browser();
-        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+        client.login(tenantId, email, password).expectRedirect("/dashboard/customers");
         return client;
     }
 
@@ -424,5 +428,66 @@ class DashboardHttpTest extends ApiTest {
                 .expectRedirect("/dashboard/staff?notice=staff_removed");
         helper.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
         client.submit(page, "/dashboard/staff/" + shop.ownerId() + "/delete", Map.of()).expect(409);
+    }
+
+    @Test
+    void changeOwnPasswordWhenSupportThenOtherSessionsEndThisOneGoesOnAndRefusalsShownByTheirFields() {
+        var shop = StaffFixtures.shop(api);
+        String email = StaffFixtures.addStaff(api, shop, "support");
+        var client = loggedIn(shop.id(), email, Fixtures.PASSWORD);
+        var elsewhere = loggedIn(shop.id(), email, Fixtures.PASSWORD);
+        String apiToken = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("access_token");
+        var page = client.get("/dashboard/account").expect(200);
+        assertThat(page.html()).contains(email).contains("href=\"/dashboard/account\" aria-current=\"page\"");
+
+        var wrong = client.submit(page, "/dashboard/account/password", Map.of("current_password", "not it at all",
+                "new_password", "lantern orchard velvet compass")).expect(403);
+        assertThat(wrong.html()).contains("id=\"current-password-error\"").doesNotContain("not it at all");
+        var weak = client.submit(page, "/dashboard/account/password", Map.of("current_password", Fixtures.PASSWORD,
+                "new_password", "short")).expect(422);
+        assertThat(weak.html()).contains("id=\"new-password-error\"");
+        client.submit(page, "/dashboard/account/password", Map.of("new_password", "lantern orchard velvet compass"))
+                .expect(422);
+        elsewhere.get("/dashboard/customers").expect(200);
+
+        client.submit(page, "/dashboard/account/password", Map.of("current_password", Fixtures.PASSWORD,
+                "new_password", "lantern orchard velvet compass"))
+                .expectRedirect("/dashboard/account?notice=password_changed");
+
+        client.get("/dashboard/customers").expect(200);
+        elsewhere.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
+        api.get("/v1/admin/customers").bearer(apiToken).send().expect(401, "invalid_token");
+        StaffFixtures.login(api, shop.id(), email, "lantern orchard velvet compass").expect(200);
+    }
+
+    @Test
+    void setMemberPasswordWhenOwnerThenMemberLoggedOutAndLogsInWithIt() {
+        var shop = StaffFixtures.shop(api);
+        String email = StaffFixtures.addStaff(api, shop, "support");
+        var member = loggedIn(shop.id(), email, Fixtures.PASSWORD);
+        String memberId = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("staff_id");
+        var client = owner(shop);
+        var page = client.get("/dashboard/staff").expect(200);
+        assertThat(page.html()).contains("<option value=\"" + memberId + "\"")
+                .doesNotContain("<option value=\"" + shop.ownerId() + "\"");
+
+        var refused = client.submit(page, "/dashboard/staff/password", Map.of("staff_id", memberId,
+                "new_password", "short")).expect(422);
+        assertThat(refused.html()).contains("id=\"member-password-error\"");
+        client.submit(page, "/dashboard/staff/password", Map.of("staff_id", "staff_unknown",
+                "new_password", "lantern orchard velvet compass")).expect(404);
+        member.get("/dashboard/customers").expect(200);
+        member.get("/dashboard/account").expect(200);
+        member.submit(member.get("/dashboard/account"), "/dashboard/staff/password", Map.of("staff_id", shop.ownerId(),
+                "new_password", "lantern orchard velvet compass")).expect(403);
+
+        client.submit(page, "/dashboard/staff/password", Map.of("staff_id", memberId,
+                "new_password", "lantern orchard velvet compass"))
+                .expectRedirect("/dashboard/staff?notice=staff_password_set");
+
+        member.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
+        StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(401, "invalid_credentials");
+        StaffFixtures.login(api, shop.id(), email, "lantern orchard velvet compass").expect(200);
+        StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
     }
 }

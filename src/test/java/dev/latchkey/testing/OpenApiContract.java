@@ -97,7 +97,11 @@ public final class OpenApiContract {
         return messages.isEmpty() ? "" : messages.toString();
     }
 
+    /** The path's template; a path written out literally wins over a template with a variable, as OpenAPI says. */
     private String template(String path) {
+        if (document.path("paths").has(path)) {
+            return path;
+        }
         for (Iterator<String> it = document.path("paths").fieldNames(); it.hasNext(); ) {
             String template = it.next();
             String regex = "^" + Pattern.quote(template).replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q") + "$";

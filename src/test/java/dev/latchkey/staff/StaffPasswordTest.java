@@ -1,0 +1,134 @@
+package dev.latchkey.staff;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static dev.latchkey.testing.Problems.assertInvalid;
+import static dev.latchkey.testing.StaffFixtures.login;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StaffPasswordTest extends ApiTest {
+    private static final String NEW_PASSWORD = "lantern orchard velvet compass";
+
+    private Api.Res changeOwn(String token, Object body) {
+        return api.post("/v1/admin/staff/password").bearer(token).body(body).send();
+    }
+
+    private Api.Res set(String token, String staffId, Object body) {
+        return api.post("/v1/admin/staff/" + staffId + "/password").bearer(token).body(body).send();
+    }
+
+    private JsonNode newestChange(StaffFixtures.Shop shop) {
+        var events = api.get("/v1/admin/audit?type=staff.password_changed").bearer(shop.tenant().sk()).send()
+                .expect(200);
+        assertThat(events.raw()).doesNotContain(NEW_PASSWORD).doesNotContain(Fixtures.PASSWORD);
+        return events.body().path("data").get(0);
+    }
+
+    @Test
+    void changeOwnThenOtherSessionsEndThisOneGoesOnAndOnlyTheNewPasswordLogsIn() {
+        var shop = StaffFixtures.shop(api);
+        String laptop = StaffFixtures.ownerToken(api, shop);
+        String phone = StaffFixtures.ownerToken(api, shop);
+
+        changeOwn(laptop, Map.of("current_password", shop.ownerPassword(), "new_password", NEW_PASSWORD)).expect(204);
+
+        api.get("/v1/admin/staff").bearer(laptop).send().expect(200);
+        api.get("/v1/admin/staff").bearer(phone).send().expect(401, "invalid_token");
+        login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(401, "invalid_credentials");
+        login(api, shop.id(), shop.ownerEmail(), NEW_PASSWORD).expect(200);
+        JsonNode changed = newestChange(shop);
+        assertThat(changed.path("staff_id").asText()).isEqualTo(shop.ownerId());
+        assertThat(changed.path("data").path("changed_staff_id").asText()).isEqualTo(shop.ownerId());
+        assertThat(changed.path("data").path("by").asText()).isEqualTo("self");
+    }
+
+    @Test
+    void changeOwnWhenCurrentWrongOrNewRefusedOrBadInputThenNothingChanges() {
+        var shop = StaffFixtures.shop(api);
+        String token = StaffFixtures.ownerToken(api, shop);
+        String other = StaffFixtures.ownerToken(api, shop);
+
+        changeOwn(token, Map.of("current_password", "not my password at all", "new_password", NEW_PASSWORD))
+                .expect(403, "invalid_credentials");
+        assertInvalid(changeOwn(token, Map.of("current_password", shop.ownerPassword(), "new_password", "short")),
+                "new_password", "too_short");
+        assertInvalid(changeOwn(token, Map.of("current_password", shop.ownerPassword(),
+                "new_password", shop.ownerEmail() + " plus words")), "new_password", "contains_personal_info");
+        assertInvalid(changeOwn(token, Map.of("current_password", shop.ownerPassword(),
+                "new_password", "x".repeat(1025) + " long")), "new_password", "too_long");
+        assertInvalid(changeOwn(token, Map.of("new_password", NEW_PASSWORD)), "current_password", "required");
+        assertInvalid(changeOwn(token, Map.of("current_password", shop.ownerPassword(), "new_password", 42)),
+                "new_password", "invalid_type");
+        changeOwn(token, "{\"current_password\": ").expect(400, "malformed_json");
+        changeOwn(token, "[]").expect(400, "malformed_json");
+
+        api.get("/v1/admin/staff").bearer(other).send().expect(200);
+        login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+        var events = api.get("/v1/admin/audit?type=staff.password_changed").bearer(shop.tenant().sk()).send()
+                .expect(200);
+        assertThat(events.body().path("data")).isEmpty();
+    }
+
+    @Test
+    void changeOwnWhenNotAStaffSessionThenRefused() {
+        var shop = StaffFixtures.shop(api);
+        Map<String, String> body = Map.of("current_password", shop.ownerPassword(), "new_password", NEW_PASSWORD);
+        changeOwn(shop.tenant().sk(), body).expect(403, "insufficient_scope");
+        changeOwn(shop.tenant().pk(), body).expect(403, "insufficient_scope");
+        changeOwn("stf_" + "x".repeat(43), body).expect(401, "invalid_token");
+        login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+    }
+
+    @Test
+    void setByOwnerThenMemberLoggedOutEverywhereLockLiftedAndTheNewPasswordLogsIn() {
+        var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 3, "lockout_duration", 3600));
+        String email = StaffFixtures.addStaff(api, shop, "support");
+        var session = login(api, shop.id(), email, Fixtures.PASSWORD).expect(200);
+        String memberId = session.str("staff_id");
+        for (int i = 0; i < 3; i++) {
+            login(api, shop.id(), email, "a wrong guess " + i).expect(401, "invalid_credentials");
+        }
+        login(api, shop.id(), email, Fixtures.PASSWORD).expect(401, "invalid_credentials");
+        String owner = StaffFixtures.ownerToken(api, shop);
+
+        set(owner, memberId, Map.of("new_password", NEW_PASSWORD)).expect(204);
+
+        api.get("/v1/admin/customers").bearer(session.str("access_token")).send().expect(401, "invalid_token");
+        login(api, shop.id(), email, Fixtures.PASSWORD).expect(401, "invalid_credentials");
+        assertThat(login(api, shop.id(), email, NEW_PASSWORD).expect(200).str("role")).isEqualTo("support");
+        JsonNode changed = newestChange(shop);
+        assertThat(changed.path("staff_id").asText()).isEqualTo(shop.ownerId());
+        assertThat(changed.path("data").path("changed_staff_id").asText()).isEqualTo(memberId);
+        assertThat(changed.path("data").path("by").asText()).isEqualTo("owner");
+        set(shop.tenant().sk(), memberId, Map.of("new_password", "another fresh passphrase here")).expect(204);
+        login(api, shop.id(), email, "another fresh passphrase here").expect(200);
+    }
+
+    @Test
+    void setWhenSupportOtherTenantUnknownOrRefusedThenNothingChanges() {
+        var shop = StaffFixtures.shop(api);
+        var other = StaffFixtures.shop(api);
+        String support = StaffFixtures.supportToken(api, shop);
+        Map<String, String> body = Map.of("new_password", NEW_PASSWORD);
+
+        set(support, shop.ownerId(), body).expect(403, "insufficient_scope");
+        set(shop.tenant().pk(), shop.ownerId(), body).expect(403, "insufficient_scope");
+        set(other.tenant().sk(), shop.ownerId(), body).expect(404, "not_found");
+        set(StaffFixtures.ownerToken(api, other), shop.ownerId(), body).expect(404, "not_found");
+        set(shop.tenant().sk(), "staff_unknown", body).expect(404, "not_found");
+        assertInvalid(set(shop.tenant().sk(), shop.ownerId(), Map.of("new_password", "short")),
+                "new_password", "too_short");
+        assertInvalid(set(shop.tenant().sk(), shop.ownerId(), Map.of()), "new_password", "required");
+        set(shop.tenant().sk(), shop.ownerId(), "{").expect(400, "malformed_json");
+
+        login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+        login(api, other.id(), other.ownerEmail(), other.ownerPassword()).expect(200);
+    }
+}
