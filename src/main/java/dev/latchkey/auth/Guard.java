@@ -88,7 +88,8 @@ public final class Guard {
 
     /**
      * Admin routes: {@code Authorization: Bearer sk_...} (acting as owner) or a staff session {@code stf_...}. A valid
-     * caller without the permission gets 403 {@code insufficient_scope}; a publishable key too.
+     * caller without the permission gets 403 {@code insufficient_scope}; a publishable key and a shopper's live access
+     * token too.
      */
     public AdminPrincipal admin(Context ctx, Permission permission) {
         String raw = bearer(ctx);
@@ -97,6 +98,10 @@ public final class Guard {
             principal = staff.authenticate(raw).orElseThrow(ApiError::invalidToken);
             ClientAddresses.markStaff(ctx, principal.staffId());
         } else {
+            if (tokens.isLiveAccessToken(raw)) {
+                throw ApiError.insufficientScope(
+                        "Admin routes need the secret key (sk_) or a staff session (stf_), not a shopper's token.");
+            }
             ApiKey key = lookup(raw);
             if (key.kind() != ApiKey.Kind.SECRET) {
                 throw ApiError.insufficientScope("Admin routes need the secret key (sk_), not the publishable key.");
@@ -113,8 +118,8 @@ public final class Guard {
     public void platform(Context ctx) {
         String raw = bearer(ctx);
         if (raw == null || !Secrets.constantTimeEquals(raw, platformToken)) {
-            throw new ApiError(401, "invalid_platform_token", "The platform token is missing or wrong.")
-                    .withHeader("WWW-Authenticate", "Bearer");
+            throw new ApiError(401, "invalid_token", "The platform token is missing or wrong.")
+                    .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
     }
 

@@ -111,6 +111,16 @@ public final class TokenService {
         return token;
     }
 
+    /** Whether this is a shopper's live access token of some tenant: on an admin route, the wrong kind (403). */
+    public boolean isLiveAccessToken(String rawToken) {
+        if (rawToken == null || !(rawToken.startsWith("cust_") || rawToken.startsWith("anon_"))) {
+            return false;
+        }
+        Instant now = clock.instant();
+        return db.read(h -> store.findInAnyTenant(h, Secrets.sha256(rawToken)))
+                .filter(stored -> stored.kind().equals(TokenStore.ACCESS) && stored.usable(now)).isPresent();
+    }
+
     private void touch(AccessToken token, Instant now) {
         Instant last = lastTouched.getIfPresent(token.sessionId());
         if (last == null || last.plus(TOUCH_INTERVAL).isBefore(now)) {

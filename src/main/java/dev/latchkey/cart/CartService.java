@@ -16,12 +16,6 @@ import java.util.List;
  * the customer's cart at most once.
  */
 public final class CartService {
-    /** A cart as POST /v1/carts answers it: newly made, or the owner's active cart that already existed. */
-    public record Opened(CartView cart, boolean created) {
-    }
-
-    private record Active(Cart cart, boolean created) {
-    }
 
     private static final String NEW_CART = "new_cart";
 
@@ -35,11 +29,9 @@ public final class CartService {
         this.clock = clock;
     }
 
-    public Opened open(String tenantId, CartOwner owner) {
-        return db.tx(h -> {
-            Active active = activeOrNew(h, tenantId, owner, now());
-            return new Opened(view(h, tenantId, active.cart()), active.created());
-        });
+    /** The owner's active cart: the one they have, else a new, empty one. */
+    public CartView open(String tenantId, CartOwner owner) {
+        return db.tx(h -> view(h, tenantId, activeOrNew(h, tenantId, owner, now())));
     }
 
     public CartView get(String tenantId, CartOwner owner, String cartId) {
@@ -78,7 +70,7 @@ public final class CartService {
         if (guest == null || store.close(h, tenantId, guest.cartId(), guest.sessionId(), now) == 0) {
             return store.findActiveOf(h, tenantId, customerId).map(Cart::id).orElse(null);
         }
-        Cart target = activeOrNew(h, tenantId, CartOwner.customer(customerId), now).cart();
+        Cart target = activeOrNew(h, tenantId, CartOwner.customer(customerId), now);
         store.touch(h, tenantId, target.id(), customerId, now);
         List<CartItem> guestItems = store.items(h, tenantId, guest.cartId());
         List<CartItem> mine = store.items(h, tenantId, target.id());
@@ -99,22 +91,22 @@ public final class CartService {
      * The owner's active cart, made when there is none. Two first requests of one owner may race: the loser's insert
      * breaks the one-active-cart constraint, is rolled back to the savepoint, and it reads the winner's cart.
      */
-    private Active activeOrNew(Handle h, String tenantId, CartOwner owner, Instant now) {
+    private Cart activeOrNew(Handle h, String tenantId, CartOwner owner, Instant now) {
         var existing = store.findActiveOf(h, tenantId, owner.key());
         if (existing.isPresent()) {
-            return new Active(existing.get(), false);
+            return existing.get();
         }
         Cart cart = new Cart(Secrets.id("cart"), owner.customerId(), owner.sessionId(), now, now);
         h.savepoint(NEW_CART);
         try {
             store.insert(h, tenantId, cart, owner.key());
-            return new Active(cart, true);
+            return cart;
         } catch (RuntimeException e) {
             if (!UniqueViolation.is(e)) {
                 throw e;
             }
             h.rollbackToSavepoint(NEW_CART);
-            return new Active(store.findActiveOf(h, tenantId, owner.key()).orElseThrow(), false);
+            return store.findActiveOf(h, tenantId, owner.key()).orElseThrow();
         }
     }
 

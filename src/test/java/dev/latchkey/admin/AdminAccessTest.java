@@ -13,8 +13,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Who may call the admin routes: only the tenant's secret key. No key is 401, the publishable key 403, and another
- * tenant's secret key finds none of this tenant's ids (404) and changes nothing.
+ * Who may call the admin routes: only the tenant's secret key. No key is 401, the publishable key and a shopper's
+ * token 403, and another tenant's secret key finds none of this tenant's ids (404) and changes nothing.
  */
 class AdminAccessTest extends ApiTest {
     private record Route(String method, String path, Object body) {
@@ -93,6 +93,19 @@ class AdminAccessTest extends ApiTest {
         for (Route route : everyRoute(o)) {
             route.call(api).bearer(o.tenant().pk()).send().expect(403, "insufficient_scope");
         }
+        assertIntact(o);
+    }
+
+    @Test
+    void adminRoutesWhenShoppersLiveTokenThen403ButDeadOneIs401() {
+        Owned o = owned();
+        String guest = api.post("/v1/anonymous").key(o.tenant().pk()).send().expect(201).str("access_token");
+        for (Route route : everyRoute(o)) {
+            route.call(api).bearer(o.shopper().accessToken()).send().expect(403, "insufficient_scope");
+            route.call(api).bearer(guest).send().expect(403, "insufficient_scope");
+        }
+        new Route("GET", "/v1/admin/customers", null).call(api).bearer("cust_" + "x".repeat(43)).send()
+                .expect(401, "invalid_api_key");
         assertIntact(o);
     }
 

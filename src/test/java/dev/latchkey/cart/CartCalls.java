@@ -23,7 +23,7 @@ final class CartCalls {
     }
 
     String open(String token) {
-        return api.post("/v1/carts").key(tenant.pk()).bearer(token).send().str("id");
+        return api.post("/v1/carts").key(tenant.pk()).bearer(token).send().expect(201).str("id");
     }
 
     Api.Res put(String token, String cartId, String sku, Object quantity) {

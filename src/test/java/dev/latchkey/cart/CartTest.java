@@ -37,15 +37,15 @@ class CartTest extends ApiTest {
     }
 
     @Test
-    void createWhenCartAlreadyActiveThenSameCartWith200() {
+    void createWhenCartAlreadyActiveThenSameCart() {
         String anonymous = carts.anonymous();
         String first = carts.open(anonymous);
-        var again = api.post("/v1/carts").key(tenant.pk()).bearer(anonymous).send().expect(200);
+        var again = api.post("/v1/carts").key(tenant.pk()).bearer(anonymous).send().expect(201);
         assertThat(again.str("id")).isEqualTo(first);
 
         var shopper = Fixtures.shopper(api, tenant);
         String customerCart = carts.open(shopper.accessToken());
-        var customerAgain = api.post("/v1/carts").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+        var customerAgain = api.post("/v1/carts").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(201);
         assertThat(customerAgain.str("id")).isEqualTo(customerCart).isNotEqualTo(first);
     }
 

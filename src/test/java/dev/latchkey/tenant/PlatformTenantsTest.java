@@ -174,14 +174,14 @@ class PlatformTenantsTest extends ApiTest {
     @Test
     void createWhenPlatformTokenMissingThenUnauthorized() {
         api.post("/v1/platform/tenants").body(Map.of("id", Fixtures.uniqueId("t"), "name", "Shop")).send()
-                .expect(401, "invalid_platform_token");
+                .expect(401, "invalid_token");
     }
 
     @Test
     void createWhenPlatformTokenWrongThenUnauthorizedAndNothingCreated() {
         String id = Fixtures.uniqueId("t");
         api.post("/v1/platform/tenants").bearer(TestServer.PLATFORM_TOKEN + "x")
-                .body(Map.of("id", id, "name", "Shop")).send().expect(401, "invalid_platform_token");
+                .body(Map.of("id", id, "name", "Shop")).send().expect(401, "invalid_token");
 
         create(Map.of("id", id, "name", "Shop")).expect(201);
     }
@@ -190,14 +190,14 @@ class PlatformTenantsTest extends ApiTest {
     void createWhenBearerIsATenantSecretKeyThenUnauthorized() {
         var tenant = Fixtures.tenant(api);
         api.post("/v1/platform/tenants").bearer(tenant.sk()).body(Map.of("id", Fixtures.uniqueId("t"), "name", "S"))
-                .send().expect(401, "invalid_platform_token");
+                .send().expect(401, "invalid_token");
     }
 
     @Test
     void listWhenPlatformTokenMissingOrWrongThenUnauthorized() {
-        api.get("/v1/platform/tenants").send().expect(401, "invalid_platform_token");
+        api.get("/v1/platform/tenants").send().expect(401, "invalid_token");
         api.get("/v1/platform/tenants").bearer("wrong-token-wrong-token-wrong-token").send()
-                .expect(401, "invalid_platform_token");
+                .expect(401, "invalid_token");
     }
 
     @Test
