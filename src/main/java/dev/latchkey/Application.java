@@ -183,6 +183,7 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("consents", customers::consents),
                 ExportSection.of("addresses", addresses::all),
                 ExportSection.of("sessions", sessions::history),
+                ExportSection.of("carts", carts::allOf),
                 ExportSection.of("orders", orders::allOf),
                 ExportSection.of("audit_events", audit::allAbout)), clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,

@@ -82,6 +82,12 @@ public final class CartService {
         return target.id();
     }
 
+    /** For the customer's data export: their carts, open and closed, with what is in them. */
+    public List<CartView> allOf(String tenantId, String customerId) {
+        return db.read(h -> store.allOf(h, tenantId, customerId).stream().map(cart -> view(h, tenantId, cart))
+                .toList());
+    }
+
     /** Part of erasing a customer: their carts, open and closed, with what was in them. */
     public void erase(Handle h, String tenantId, String customerId) {
         store.deleteOf(h, tenantId, customerId);

@@ -105,6 +105,14 @@ final class CartStore {
                 .execute();
     }
 
+    /** Every cart of the customer, active or not, oldest first. */
+    List<Cart> allOf(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT * FROM carts WHERE tenant_id = :tenant AND customer_id = :customer "
+                        + "ORDER BY created_at, id")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map((rs, ctx) -> cart(rs)).list();
+    }
+
     void deleteOf(Handle h, String tenantId, String customerId) {
         h.createUpdate("DELETE FROM cart_items WHERE tenant_id = :tenant AND cart_id IN "
                         + "(SELECT id FROM carts WHERE tenant_id = :tenant AND customer_id = :customer)")

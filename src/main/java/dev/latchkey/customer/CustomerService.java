@@ -242,8 +242,11 @@ public final class CustomerService {
                 throw versionConflict();
             }
             Instant now = now();
-            int changed = store.updateProfile(h, tenantId, id, changes.applyTo(current.profile(), now),
-                    expectedVersion, now);
+            Customer.Profile next = changes.applyTo(current.profile(), now);
+            if (next.equals(current.profile())) {
+                return current; // nothing to change: the version and updated_at stay, as after the admin's no-op
+            }
+            int changed = store.updateProfile(h, tenantId, id, next, expectedVersion, now);
             if (changed == 0) {
                 throw versionConflict();
             }

@@ -89,6 +89,19 @@ class ProfileTest extends ApiTest {
     }
 
     @Test
+    void patchMeWhenNothingChangesThenVersionAndUpdatedAtKept() {
+        JsonNode before = me();
+
+        patch(Map.of()).expect(200);
+        var same = patch(Map.of("first_name", "Ada", "version", before.path("version").asLong())).expect(200);
+
+        assertThat(same.body()).isEqualTo(before);
+        assertThat(me()).isEqualTo(before);
+        patch(Map.of("first_name", "Ada", "version", before.path("version").asLong() + 1))
+                .expect(409, "version_conflict");
+    }
+
+    @Test
     void patchMeWhenVersionCurrentThenApplied() {
         long version = me().path("version").asLong();
 

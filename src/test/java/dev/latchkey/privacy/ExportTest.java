@@ -27,7 +27,7 @@ class ExportTest extends ApiTest {
         JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
 
         assertThat(export.fieldNames()).toIterable().containsExactly("generated_at", "profile", "consents",
-                "addresses", "sessions", "orders", "audit_events");
+                "addresses", "sessions", "carts", "orders", "audit_events");
         assertThat(Instant.parse(export.path("generated_at").asText())).isAfterOrEqualTo(before.minusSeconds(1));
         assertThat(export.path("profile").path("id").asText()).isEqualTo(shopper.customerId());
         assertThat(export.path("profile").path("email").asText()).isEqualTo(shopper.email());
@@ -66,15 +66,31 @@ class ExportTest extends ApiTest {
     }
 
     @Test
+    void exportHoldsTheCustomersCartWithItsItems() {
+        String cart = api.post("/v1/carts").as(shopper).send().expect(201).str("id");
+        api.put("/v1/carts/" + cart + "/items/SKU-7").as(shopper).body(Map.of("quantity", 3)).send().expect(200);
+
+        JsonNode carts = api.get("/v1/me/export").as(shopper).send().expect(200).body().path("carts");
+
+        assertThat(carts).hasSize(1);
+        assertThat(carts.get(0).path("id").asText()).isEqualTo(cart);
+        assertThat(carts.get(0).path("items").get(0).path("sku").asText()).isEqualTo("SKU-7");
+        assertThat(carts.get(0).path("items").get(0).path("quantity").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void exportHoldsNothingOfOtherCustomers() {
         Fixtures.Shopper neighbour = Fixtures.shopper(api, tenant);
         Fixtures.address(api, neighbour);
+        String neighboursCart = api.post("/v1/carts").as(neighbour).send().expect(201).str("id");
 
         JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
 
         assertThat(export.path("addresses")).isEmpty();
         assertThat(export.path("sessions").findValuesAsText("id")).containsExactly(shopper.sessionId());
-        assertThat(export.toString()).doesNotContain(neighbour.email()).doesNotContain(neighbour.customerId());
+        assertThat(export.path("carts")).isEmpty();
+        assertThat(export.toString()).doesNotContain(neighbour.email()).doesNotContain(neighbour.customerId())
+                .doesNotContain(neighboursCart);
     }
 
     @Test
