@@ -1,6 +1,7 @@
 package dev.latchkey.customer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.http.JsonInput;
@@ -20,6 +21,8 @@ public final class ProfileInput {
     public static final Set<String> FIELDS = Set.of("first_name", "last_name", "title", "phone", "company",
             "preferred_language", "preferred_currency", "preferred_site", "accepts_marketing", "attributes");
     public static final int MAX_ATTRIBUTES_BYTES = 16 * 1024;
+    /** Deep enough for any merchant's fields, far below what a JSON writer refuses. */
+    static final int MAX_ATTRIBUTES_DEPTH = 32;
 
     public static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ()./-]{3,32}$");
     private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
@@ -70,11 +73,25 @@ public final class ProfileInput {
             String json = attributes.map(node -> write(mapper, node)).orElse("{}");
             if (json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ATTRIBUTES_BYTES) {
                 in.reject("attributes", "too_long", "attributes may hold at most " + MAX_ATTRIBUTES_BYTES + " bytes of JSON.");
+            } else if (attributes.isPresent() && depth(attributes.get()) > MAX_ATTRIBUTES_DEPTH) {
+                in.reject("attributes", "too_deep", "attributes may nest objects and arrays at most "
+                        + MAX_ATTRIBUTES_DEPTH + " levels deep.");
             } else if (!in.hasErrorFor("attributes")) {
                 changes.put("attributes", json);
             }
         }
         return new ProfileInput(changes);
+    }
+
+    /** Levels of objects and arrays, the outermost counted; a list of customers is written with every one inside. */
+    private static int depth(JsonNode node) {
+        int deepest = 0;
+        for (JsonNode child : node) {
+            if (child.isContainerNode()) {
+                deepest = Math.max(deepest, depth(child));
+            }
+        }
+        return deepest + 1;
     }
 
     private static String write(ObjectMapper mapper, ObjectNode node) {

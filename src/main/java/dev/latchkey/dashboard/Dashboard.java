@@ -14,6 +14,8 @@ import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +130,14 @@ public final class Dashboard {
     Handler page(Handler handler) {
         return ctx -> {
             try {
+                if (ctx.method() == HandlerType.POST && ctx.body().contains("%00")) {
+                    throw new ApiError(400, "bad_request", "A form field may not contain a NUL character.");
+                }
                 handler.handle(ctx);
+            } catch (HttpResponseException e) {
+                boolean tooLarge = e.getStatus() == 413;
+                error(ctx, new ApiError(e.getStatus(), tooLarge ? "payload_too_large" : "bad_request",
+                        tooLarge ? "The form is larger than the server accepts." : "The request could not be read."));
             } catch (LoginRequired e) {
                 if (e.expired()) {
                     clearSessionCookie(ctx);

@@ -3,24 +3,43 @@ package dev.latchkey.http;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /**
  * An opaque keyset cursor: the sort key and id of the last item of a page. Keyset paging stays stable when rows are
  * inserted while a client pages.
  */
 public record Cursor(Instant at, String id) {
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    /** Every id keyed on (ids and tenant ids alike): letters, digits, '_' and '-'. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
     public String encode() {
         String raw = at.toEpochMilli() + ":" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The cursor is not signed, so a forged one must fail here, never in SQL: its time must be one a database stores
+     * and its id one this service could have made.
+     */
     public static Cursor decode(String cursor) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int colon = raw.indexOf(':');
-            return new Cursor(Instant.ofEpochMilli(Long.parseLong(raw.substring(0, colon))), raw.substring(colon + 1));
+            long millis = Long.parseLong(raw.substring(0, colon));
+            String id = raw.substring(colon + 1);
+            if (millis < EARLIEST.toEpochMilli() || millis > LATEST.toEpochMilli() || !ID.matcher(id).matches()) {
+                throw invalid();
+            }
+            return new Cursor(Instant.ofEpochMilli(millis), id);
         } catch (RuntimeException e) {
-            throw ApiError.validation("cursor", "invalid", "cursor is not one this service issued.");
+            throw invalid();
         }
+    }
+
+    private static ApiError invalid() {
+        return ApiError.validation("cursor", "invalid", "cursor is not one this service issued.");
     }
 }

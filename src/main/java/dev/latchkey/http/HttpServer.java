@@ -53,6 +53,15 @@ public final class HttpServer {
             routes.before(ctx -> {
                 RequestIds.assign(ctx);
                 ctx.header("X-Content-Type-Options", "nosniff");
+                // No value of the service may hold NUL (PostgreSQL text cannot): refused here, not failing in SQL.
+                if (ctx.queryString() != null && ctx.queryString().contains("%00")) {
+                    ctx.queryParamMap().forEach((name, values) -> {
+                        if (name.indexOf('\0') >= 0 || values.stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
+                            throw ApiError.validation(name.replace("\0", ""), "invalid",
+                                    "The query parameter may not contain a NUL character.");
+                        }
+                    });
+                }
                 if (ctx.path().startsWith("/v1/")) {
                     ctx.header("Cache-Control", "no-store");
                 }

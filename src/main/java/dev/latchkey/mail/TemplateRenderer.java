@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class TemplateRenderer {
     private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{0,63}$");
+    /** Rendering walks sections recursively: far more than a message needs, far less than a thread's stack holds. */
+    private static final int MAX_NESTING = 16;
 
     private sealed interface Node permits Text, Variable, Section {
     }
@@ -100,6 +102,9 @@ public final class TemplateRenderer {
         }
         switch (kind) {
             case '#', '^' -> {
+                if (open.size() >= MAX_NESTING) {
+                    throw new SyntaxException("Sections may be nested at most " + MAX_NESTING + " deep.");
+                }
                 var section = new Section(name, kind == '^', new ArrayList<>());
                 targets.peek().add(section);
                 open.push(section);

@@ -15,9 +15,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Reads and checks an order sent by the merchant's back end; every bad field is reported at once. */
 final class OrderInput {
+    private static final Pattern FOUR_DIGIT_YEAR = Pattern.compile("\\d{4}-");
+
     private static final int MAX_CUSTOMER_ID = 64;
 
     private OrderInput() {
@@ -71,10 +74,17 @@ final class OrderInput {
         return lines;
     }
 
-    /** RFC 3339 with an offset; kept to the millisecond, as every timestamp of the service. */
+    /**
+     * RFC 3339 with an offset and a four-digit year (from 0001, as the databases store it); kept to the millisecond, as
+     * every timestamp of the service.
+     */
     private static Instant timestamp(JsonInput in, String field) {
         String raw = in.required(field, 64);
         if (raw == null) {
+            return null;
+        }
+        if (!FOUR_DIGIT_YEAR.matcher(raw).lookingAt() || raw.startsWith("0000")) {
+            in.reject(field, "invalid", field + " must be an RFC 3339 timestamp such as 2026-05-08T13:00:00Z.");
             return null;
         }
         try {

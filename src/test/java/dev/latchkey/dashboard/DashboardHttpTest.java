@@ -490,4 +490,15 @@ class DashboardHttpTest extends ApiTest {
         StaffFixtures.login(api, shop.id(), email, "lantern orchard velvet compass").expect(200);
         StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
     }
+
+    @Test
+    void loginFormWhenNulOrLargerThanTheServerTakesThenClientErrorPageNotServerError() {
+        var shop = StaffFixtures.shop(api);
+        var nul = browser().login(shop.id() + "\u0000", shop.ownerEmail(), shop.ownerPassword());
+        assertThat(nul.status()).isEqualTo(400);
+        var large = browser().login(shop.id(), shop.ownerEmail(), "a".repeat(1_100_000));
+        assertThat(large.status()).isEqualTo(413);
+        assertThat(large.html()).contains("larger than the server accepts");
+        owner(shop).get("/dashboard/customers").expect(200);
+    }
 }

@@ -176,6 +176,6 @@ class LockoutTest extends ApiTest {
         api.get(path).bearer(shopper.tenant().pk()).send().expect(403, "insufficient_scope");
         api.delete(path).bearer(shopper.tenant().pk()).send().expect(403, "insufficient_scope");
         api.get(path).send().expect(401, "invalid_api_key");
-        api.delete(path).bearer(shopper.accessToken()).send().expect(401, "invalid_api_key");
+        api.delete(path).bearer(shopper.accessToken()).send().expect(403, "insufficient_scope");
     }
 }

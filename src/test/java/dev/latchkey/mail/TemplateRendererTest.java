@@ -39,6 +39,9 @@ class TemplateRendererTest {
         assertThatThrownBy(() -> TemplateRenderer.parse("{{name")).isInstanceOf(TemplateRenderer.SyntaxException.class);
         assertThatThrownBy(() -> TemplateRenderer.parse("{{#a}}x")).hasMessageContaining("never closed");
         assertThatThrownBy(() -> TemplateRenderer.parse("{{#a}}{{/b}}")).hasMessageContaining("not open");
+        assertThatThrownBy(() -> TemplateRenderer.parse("{{#a}}".repeat(17) + "x" + "{{/a}}".repeat(17)))
+                .hasMessageContaining("nested at most 16");
+        assertThat(TemplateRenderer.parse("{{#a}}".repeat(16) + "x" + "{{/a}}".repeat(16))).isNotNull();
         assertThatThrownBy(() -> TemplateRenderer.parse("{{> partial}}")).hasMessageContaining("not a variable");
         assertThatThrownBy(() -> TemplateRenderer.parse("{{{raw}}}")).isInstanceOf(TemplateRenderer.SyntaxException.class);
     }

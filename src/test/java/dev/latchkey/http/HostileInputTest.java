@@ -1,0 +1,69 @@
+package dev.latchkey.http;
+
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.latchkey.testing.Problems.assertInvalid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Input that could only fail in the database or the JSON writer is refused up front, with the field named. */
+class HostileInputTest extends ApiTest {
+    private static String cursor(String raw) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void listWhenCursorForgedWithTimeOrIdNoDatabaseTakesThenRefused() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        for (String forged : List.of("9223372036854775807:x", "31556889864403199:x", "-62135596800001:x", "1:a\u0000b",
+                "1:a b", "1:")) {
+            assertInvalid(api.get("/v1/me/sessions?cursor=" + cursor(forged)).as(shopper).send(), "cursor", "invalid");
+            assertInvalid(api.get("/v1/admin/customers?cursor=" + cursor(forged)).bearer(tenant.sk()).send(),
+                    "cursor", "invalid");
+        }
+        api.get("/v1/me/sessions?cursor=" + cursor("1:ses_abc")).as(shopper).send().expect(200);
+    }
+
+    @Test
+    void queryWhenNulCharacterThenTheParameterIsNamed() {
+        var tenant = Fixtures.tenant(api);
+        assertInvalid(api.get("/v1/admin/audit?customer_id=cus_a%00b").bearer(tenant.sk()).send(), "customer_id",
+                "invalid");
+        assertInvalid(api.get("/v1/admin/customers?query=a%00b").bearer(tenant.sk()).send(), "query", "invalid");
+    }
+
+    @Test
+    void attributesWhenNestedTooDeepThenRefusedAndTheListStillReads() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        String deep = "{\"attributes\":" + "{\"a\":".repeat(33) + "1" + "}".repeat(33) + "}";
+        assertInvalid(api.patch("/v1/me").as(shopper).body(deep).send(), "attributes", "too_deep");
+        String allowed = "{\"attributes\":" + "{\"a\":".repeat(32) + "1" + "}".repeat(32) + "}";
+        api.patch("/v1/me").as(shopper).body(allowed).send().expect(200);
+
+        assertThat(api.get("/v1/admin/customers").bearer(tenant.sk()).send().expect(200).body().path("data"))
+                .hasSize(1);
+    }
+
+    @Test
+    void orderWhenPlacedAtOutsideFourDigitYearsThenRefusedAndNothingStored() {
+        var tenant = Fixtures.tenant(api);
+        for (String placedAt : List.of("+294277-01-01T00:00:00Z", "+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z",
+                "0000-01-01T00:00:00Z")) {
+            Map<String, Object> body = new HashMap<>(Map.of("number", Fixtures.uniqueId("R"),
+                    "email", "far@example.com", "status", "paid", "currency", "EUR", "total", "1",
+                    "lines", List.of(Map.of("sku", "S", "name", "n", "quantity", 1, "unit_price", "1")),
+                    "placed_at", placedAt));
+            assertInvalid(api.post("/v1/admin/orders").bearer(tenant.sk()).body(body).send(), "placed_at", "invalid");
+            api.get("/v1/admin/orders/" + body.get("number")).bearer(tenant.sk()).send().expect(404, "not_found");
+        }
+    }
+}
