@@ -60,10 +60,7 @@ public final class TokenService {
         return db.tx(h -> startSession(h, tenantId, settings, kind, customerId, client));
     }
 
-    /**
-     * A new pair for an existing session. The session now points at the new access token, which retires the previous
-     * one without writing its row; its expiry moves to the new refresh token's.
-     */
+    /** One more pair for an existing session, whose expiry moves to the new refresh token's. */
     private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
                              String customerId, Instant now) {
         Pair pair = Pair.create(settings, kind, now);
@@ -144,7 +141,7 @@ public final class TokenService {
         try {
             outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
         } catch (LostRace race) {
-            // rolled back; the token now reads as used, so this second try takes the reuse rules
+            // rolled back; the token now reads as used (the reuse rules apply) or revoked (invalid)
             outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
         }
         if (outcome.result() == Result.INVALID) {
@@ -179,7 +176,7 @@ public final class TokenService {
         Instant usedAt = stored.usedAt();
         if (usedAt == null) {
             Pair pair = Pair.create(settings, stored.sessionKind(), now);
-            if (!store.rotate(h, tenantId, stored.sessionId(), hash, now, pair)) {
+            if (!store.rotate(h, tenantId, stored.sessionId(), hash, stored.pairHash(), now, pair)) {
                 throw new LostRace();
             }
             return new RefreshOutcome(Result.ROTATED, pair.issued(stored.sessionId(), stored.customerId()),
@@ -195,7 +192,7 @@ public final class TokenService {
         return new RefreshOutcome(Result.REUSED, null, stored.sessionId(), null);
     }
 
-    /** Another request used the same refresh token between this one's read and its write. */
+    /** Another request used the same token between this one's read and its write. */
     private static final class LostRace extends RuntimeException {
         LostRace() {
             super(null, null, false, false);
@@ -210,17 +207,26 @@ public final class TokenService {
     }
 
     /**
-     * Replaces the presented access token, which stops working at once (the session moves to the new one), with a new
-     * pair of later expiry. The refresh token is rotated as well (revoked, not marked used) so that the session still
-     * holds one live pair.
+     * Replaces the presented access token, which stops working at once, with a new pair of later expiry. Its refresh
+     * token is revoked (not marked used) with it, so the pair is replaced whole; of two renewals of one token only the
+     * first succeeds, the other answers 401 as if it came after.
      */
     public Issued renew(AccessToken token, TenantSettings settings) {
         Instant now = now();
-        Issued issued = db.tx(h -> {
-            store.revokeTokensOfSession(h, token.tenantId(), token.sessionId(), TokenStore.REFRESH, now);
-            return issuePair(h, token.tenantId(), settings, token.sessionId(), token.kind(), token.customerId(), now);
-        });
-        evictSession(token.tenantId(), token.sessionId());
+        Issued issued;
+        try {
+            issued = db.tx(h -> {
+                if (!store.revokePair(h, token.tokenHash(), now)) {
+                    throw new LostRace();
+                }
+                return issuePair(h, token.tenantId(), settings, token.sessionId(), token.kind(), token.customerId(),
+                        now);
+            });
+        } catch (LostRace race) {
+            throw ApiError.invalidToken();
+        } finally {
+            evictSession(token.tenantId(), token.sessionId());
+        }
         return issued;
     }
 

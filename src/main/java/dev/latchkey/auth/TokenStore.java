@@ -19,16 +19,22 @@ final class TokenStore {
     static final String REFRESH = "refresh";
 
     private static final String INSERT_SESSION = "INSERT INTO sessions (tenant_id, id, customer_id, kind, ip, "
-            + "user_agent, created_at, last_used_at, expires_at, access_hash) "
-            + "VALUES (:tenant, :session, :customer, :sessionKind, :ip, :ua, :now, :now, :refreshExp, :access)";
+            + "user_agent, created_at, last_used_at, expires_at) "
+            + "VALUES (:tenant, :session, :customer, :sessionKind, :ip, :ua, :now, :now, :refreshExp)";
+    /** Each row names its partner, so that using or retiring one token can retire the other and nothing more. */
     private static final String INSERT_PAIR = "INSERT INTO tokens (token_hash, tenant_id, session_id, kind, created_at, "
-            + "expires_at) VALUES (:access, :tenant, :session, :accessKind, :now, :accessExp), "
-            + "(:refresh, :tenant, :session, :refreshKind, :now, :refreshExp)";
-    /** Points the session at its new access token (the only one it accepts) and moves its expiry. */
-    private static final String MOVE_SESSION = "UPDATE sessions SET access_hash = :access, expires_at = :refreshExp "
+            + "expires_at, pair_hash) VALUES (:access, :tenant, :session, :accessKind, :now, :accessExp, :refresh), "
+            + "(:refresh, :tenant, :session, :refreshKind, :now, :refreshExp, :access)";
+    private static final String EXTEND_SESSION = "UPDATE sessions SET expires_at = :refreshExp "
             + "WHERE tenant_id = :tenant AND id = :session";
-    /** Only one of two concurrent callers marks the token: the other's update finds it used and changes nothing. */
-    private static final String MARK_USED = "UPDATE tokens SET used_at = :now WHERE token_hash = :used AND used_at IS NULL";
+    /**
+     * Only one of two concurrent callers marks the token: the other's update finds it used, or revoked by a renewal
+     * since it was read, and changes nothing.
+     */
+    private static final String MARK_USED = "UPDATE tokens SET used_at = :now WHERE token_hash = :used "
+            + "AND used_at IS NULL AND revoked_at IS NULL";
+    private static final String REVOKE_TOKEN = "UPDATE tokens SET revoked_at = :now WHERE token_hash = :retired "
+            + "AND revoked_at IS NULL";
 
     // Each write below is several statements sent as one (both drivers run them in order, in the caller's
     // transaction): on PostgreSQL that is one round trip instead of one per statement.
@@ -42,18 +48,33 @@ final class TokenStore {
                 .execute();
     }
 
-    /** A new pair for an existing session, which moves to it: the previous access token stops working. */
+    /** One more pair for an existing session, beside the pairs it has; the session lives as long as the newest. */
     void insertPair(Handle h, String tenantId, String sessionId, Instant now, TokenService.Pair pair) {
-        bindPair(h.createUpdate(INSERT_PAIR + "; " + MOVE_SESSION), tenantId, sessionId, now, pair).execute();
+        bindPair(h.createUpdate(INSERT_PAIR + "; " + EXTEND_SESSION), tenantId, sessionId, now, pair).execute();
     }
 
     /**
-     * Marks the refresh token used, stores the next pair and moves the session to it. Returns false when another
-     * caller had used the token first: the pair was stored all the same, so the caller must roll back.
+     * Marks the refresh token used, retires the access token it was paired with and stores the next pair. Returns
+     * false when another caller had used or revoked the token first: the pair was stored all the same, so the caller must roll
+     * back.
      */
-    boolean rotate(Handle h, String tenantId, String sessionId, String usedHash, Instant now, TokenService.Pair pair) {
-        return bindPair(h.createUpdate(MARK_USED + "; " + INSERT_PAIR + "; " + MOVE_SESSION), tenantId, sessionId, now,
-                pair).bind("used", usedHash).execute() == 1;
+    boolean rotate(Handle h, String tenantId, String sessionId, String usedHash, String pairedAccessHash, Instant now,
+                   TokenService.Pair pair) {
+        return bindPair(h.createUpdate(MARK_USED + "; " + REVOKE_TOKEN + "; " + INSERT_PAIR + "; " + EXTEND_SESSION),
+                tenantId, sessionId, now, pair).bind("used", usedHash).bind("retired", pairedAccessHash)
+                .execute() == 1;
+    }
+
+    /**
+     * Revokes an access token and its refresh token; false when the access token was already revoked, e.g. by a
+     * concurrent renewal. The refresh token goes first, the order a rotation takes its locks in, so that a renewal
+     * racing a rotation of the same pair waits instead of deadlocking.
+     */
+    boolean revokePair(Handle h, String accessHash, Instant now) {
+        h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE revoked_at IS NULL "
+                        + "AND token_hash = (SELECT pair_hash FROM tokens WHERE token_hash = :access)")
+                .bind("now", Database.ts(now)).bind("access", accessHash).execute();
+        return h.createUpdate(REVOKE_TOKEN).bind("now", Database.ts(now)).bind("retired", accessHash).execute() == 1;
     }
 
     private static Update bindPair(Update update, String tenantId, String sessionId, Instant now,
@@ -65,8 +86,8 @@ final class TokenStore {
     }
 
     private static final String TOKEN_COLUMNS = "t.token_hash, t.tenant_id, t.session_id, t.kind, t.expires_at, "
-            + "t.used_at, t.revoked_at, s.kind AS session_kind, s.customer_id, s.revoked_at AS session_revoked_at, "
-            + "s.access_hash AS session_access_hash, c.email";
+            + "t.used_at, t.revoked_at, t.pair_hash, s.kind AS session_kind, s.customer_id, "
+            + "s.revoked_at AS session_revoked_at, c.email";
     private static final String TOKEN_JOINS = "FROM tokens t "
             + "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
             + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id";
@@ -113,15 +134,7 @@ final class TokenStore {
                 rs.getString("session_id"), rs.getString("kind"), Database.instant(rs, "expires_at"),
                 Database.instant(rs, "used_at"), Database.instant(rs, "revoked_at"),
                 SessionKind.fromWire(rs.getString("session_kind")), rs.getString("customer_id"),
-                rs.getString("email"), Database.instant(rs, "session_revoked_at"),
-                rs.getString("session_access_hash"));
-    }
-
-    void revokeTokensOfSession(Handle h, String tenantId, String sessionId, String kind, Instant now) {
-        h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE tenant_id = :tenant AND session_id = :session "
-                        + "AND kind = :kind AND revoked_at IS NULL")
-                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("session", sessionId).bind("kind", kind)
-                .execute();
+                rs.getString("email"), Database.instant(rs, "session_revoked_at"), rs.getString("pair_hash"));
     }
 
     /**

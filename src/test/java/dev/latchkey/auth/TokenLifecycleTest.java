@@ -1,12 +1,16 @@
 package dev.latchkey.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
@@ -117,6 +121,48 @@ class TokenLifecycleTest extends ApiTest {
         introspect(api, tenant, res.str("access_token")).expect(200);
         refresh(api, tenant, shopper.refreshToken()).expect(401, "invalid_token"); // rotated, not "reused"
         refresh(api, tenant, res.str("refresh_token")).expect(200);
+    }
+
+    @Test
+    void renewWhenSameTokenRenewedAtOnceThenOnlyOneSucceeds() {
+        List<Api.Res> answers = Concurrently.all(Collections.nCopies(6,
+                () -> api.post("/v1/auth/renew").key(tenant.pk()).bearer(shopper.accessToken()).send()));
+
+        assertThat(answers).filteredOn(res -> res.status() == 200).hasSize(1);
+        assertThat(answers).filteredOn(res -> res.status() != 200)
+                .allSatisfy(res -> res.expect(401, "invalid_token"));
+        Api.Res winner = answers.stream().filter(res -> res.status() == 200).findFirst().orElseThrow();
+        introspect(api, tenant, winner.str("access_token")).expect(200);
+        refresh(api, tenant, winner.str("refresh_token")).expect(200);
+        refresh(api, tenant, shopper.refreshToken()).expect(401, "invalid_token");
+    }
+
+    @Test
+    void renewWhenItsRefreshTokenRotatesAtTheSameTimeThenOneOfThemWins() {
+        for (int round = 0; round < 5; round++) {
+            var s = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+
+            List<Api.Res> answers = Concurrently.all(List.of(
+                    () -> api.post("/v1/auth/renew").key(tenant.pk()).bearer(s.accessToken()).send(),
+                    () -> refresh(api, tenant, s.refreshToken())));
+
+            assertThat(answers).extracting(Api.Res::status).containsExactlyInAnyOrder(200, 401);
+            assertThat(answers).filteredOn(res -> res.status() == 401).extracting(Api.Res::code)
+                    .containsOnly("invalid_token");
+        }
+    }
+
+    @Test
+    void renewWhenSessionHasASecondPairThenThatPairLives() {
+        var first = refresh(api, tenant, shopper.refreshToken()).expect(200);
+        var second = refresh(api, tenant, shopper.refreshToken()).expect(200); // within the reuse grace
+
+        api.post("/v1/auth/renew").key(tenant.pk()).bearer(first.str("access_token")).send().expect(200);
+
+        assertRefused(api, tenant, first.str("access_token"));
+        refresh(api, tenant, first.str("refresh_token")).expect(401, "invalid_token");
+        introspect(api, tenant, second.str("access_token")).expect(200);
+        refresh(api, tenant, second.str("refresh_token")).expect(200);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.latchkey.db;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.latchkey.testing.TestDatabases;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +17,8 @@ class MailCustomerMigrationTest {
 
     @Test
     void migrateWhenMailQueuedBeforeThenOwnedByTheCustomerWithItsAddress() {
-        TestDatabases.Fresh fresh = TestDatabases.create();
-        try (var dataSource = new HikariDataSource()) {
-            dataSource.setJdbcUrl(fresh.url());
-            dataSource.setUsername(fresh.user());
-            dataSource.setPassword(fresh.password());
-            Database.migrations(dataSource, TestDatabases.postgres()).target("10").load().migrate();
-            Jdbi jdbi = Jdbi.create(dataSource);
+        try (var old = new OldSchema("10")) {
+            Jdbi jdbi = old.jdbi;
             jdbi.useHandle(h -> {
                 h.execute("INSERT INTO tenants (id, name, settings, created_at, updated_at) "
                         + "VALUES ('ten_1', 'Shop', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
@@ -36,7 +29,7 @@ class MailCustomerMigrationTest {
                 h.createUpdate(MAIL).bind("id", "mail_nobody").bind("to", "gone@example.com").execute();
             });
 
-            Database.migrations(dataSource, TestDatabases.postgres()).load().migrate();
+            old.upgrade();
 
             List<Map<String, Object>> mail = jdbi.withHandle(h -> h.createQuery(
                     "SELECT id, customer_id FROM mail_outbox ORDER BY id").mapToMap().list());

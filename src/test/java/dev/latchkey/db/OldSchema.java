@@ -1,0 +1,29 @@
+package dev.latchkey.db;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.testing.TestDatabases;
+import org.jdbi.v3.core.Jdbi;
+
+/** A fresh test database migrated only up to an older version, to fill with rows of that time and then upgrade. */
+final class OldSchema implements AutoCloseable {
+    private final HikariDataSource dataSource = new HikariDataSource();
+    final Jdbi jdbi;
+
+    OldSchema(String version) {
+        TestDatabases.Fresh fresh = TestDatabases.create();
+        dataSource.setJdbcUrl(fresh.url());
+        dataSource.setUsername(fresh.user());
+        dataSource.setPassword(fresh.password());
+        Database.migrations(dataSource, TestDatabases.postgres()).target(version).load().migrate();
+        jdbi = Jdbi.create(dataSource);
+    }
+
+    void upgrade() {
+        Database.migrations(dataSource, TestDatabases.postgres()).load().migrate();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.latchkey.db;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * V12 replaces the session's pointer to its one current access token with pairs: an access token the pointer had
+ * retired is revoked outright, and the current pair learns its partner.
+ */
+class TokenPairsMigrationTest {
+    private static final String TOKEN = "INSERT INTO tokens (token_hash, tenant_id, session_id, kind, created_at, "
+            + "expires_at, used_at) VALUES (:hash, 'ten_1', 'ses_1', :kind, :created, :expires, :used)";
+
+    @Test
+    void migrateWhenSessionPointsAtItsCurrentAccessTokenThenOlderOnesAreRevokedAndTheCurrentPairIsLinked() {
+        try (var old = new OldSchema("11")) {
+            Jdbi jdbi = old.jdbi;
+            jdbi.useHandle(h -> {
+                h.execute("INSERT INTO tenants (id, name, settings, created_at, updated_at) "
+                        + "VALUES ('ten_1', 'Shop', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+                h.execute("INSERT INTO sessions (tenant_id, id, customer_id, kind, created_at, last_used_at, "
+                        + "expires_at, access_hash) VALUES ('ten_1', 'ses_1', NULL, 'anonymous', "
+                        + "TIMESTAMP WITH TIME ZONE '2026-01-01 10:00:00+00', CURRENT_TIMESTAMP, "
+                        + "TIMESTAMP WITH TIME ZONE '2099-01-01 00:00:00+00', 'access_new')");
+                token(h, "access_old", "access", "2026-01-01T10:00:00Z", null);
+                token(h, "refresh_old", "refresh", "2026-01-01T10:00:00Z", "2026-01-01T10:05:00Z");
+                token(h, "access_new", "access", "2026-01-01T10:05:00Z", null);
+                token(h, "refresh_new", "refresh", "2026-01-01T10:05:00Z", null);
+            });
+
+            old.upgrade();
+
+            List<Map<String, Object>> tokens = jdbi.withHandle(h -> h.createQuery(
+                    "SELECT token_hash, pair_hash, revoked_at IS NOT NULL AS revoked FROM tokens ORDER BY token_hash")
+                    .mapToMap().list());
+            assertThat(tokens).extracting(row -> row.get("token_hash"), row -> row.get("pair_hash"),
+                            row -> row.get("revoked"))
+                    .containsExactly(
+                            tuple("access_new", "refresh_new", false),
+                            tuple("access_old", null, true),
+                            tuple("refresh_new", "access_new", false),
+                            tuple("refresh_old", null, false));
+        }
+    }
+
+    private static void token(Handle h, String hash, String kind, String created, String used) {
+        h.createUpdate(TOKEN).bind("hash", hash).bind("kind", kind)
+                .bind("created", Database.ts(Instant.parse(created)))
+                .bind("expires", Database.ts(Instant.parse("2099-01-01T00:00:00Z")))
+                .bind("used", used == null ? null : Database.ts(Instant.parse(used)))
+                .execute();
+    }
+}
