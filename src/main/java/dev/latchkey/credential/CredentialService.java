@@ -1,5 +1,6 @@
 package dev.latchkey.credential;
 
+import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.audit.AuditLog;
@@ -23,6 +24,7 @@ import dev.latchkey.verification.TokenPurpose;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /** A logged-in shopper changing their password or email address, and the confirmation of a new address. */
 public final class CredentialService {
@@ -50,7 +52,11 @@ public final class CredentialService {
         this.mapper = mapper;
     }
 
-    /** Needs the current password (403 {@code invalid_credentials}); the presented session is the one that stays. */
+    /**
+     * Needs the current password (403 {@code invalid_credentials}); the presented session is the one that stays. The
+     * change applies only to the hash the current password was checked against: of two changes at once, the second
+     * finds the password changed and is refused as a wrong current password would be.
+     */
     public void changePassword(AccessToken token, String currentPassword, String newPassword, ClientInfo client) {
         Customer customer = customers.get(token.tenantId(), token.customerId());
         requirePassword(customer, currentPassword);
@@ -58,6 +64,9 @@ public final class CredentialService {
         String passwordHash = customers.hashPassword(newPassword);
         db.tx(h -> {
             Customer locked = customers.lock(h, token.tenantId(), token.customerId()).orElseThrow();
+            if (!Objects.equals(locked.passwordHash(), customer.passwordHash())) {
+                throw ApiError.wrongCurrentPassword();
+            }
             passwordChanges.apply(h, locked, passwordHash, false, token.sessionId(), client);
             return null;
         });
@@ -75,7 +84,7 @@ public final class CredentialService {
         String linkBase = RedirectPolicy.linkBase(settings, confirmationUrl, "confirmation_url");
         Customer customer = customers.get(token.tenantId(), token.customerId());
         requirePassword(customer, password);
-        String address = CustomerService.normaliseEmail(newEmail);
+        String address = EmailAddress.normalise(newEmail);
         if (address.equals(customer.email())) {
             throw ApiError.validation("new_email", "unchanged", "new_email is the account's current address.");
         }
@@ -116,7 +125,7 @@ public final class CredentialService {
 
     private void requirePassword(Customer customer, String password) {
         if (!customers.passwordMatches(customer, password)) {
-            throw new ApiError(403, "invalid_credentials", "The current password is not correct.");
+            throw ApiError.wrongCurrentPassword();
         }
     }
 }

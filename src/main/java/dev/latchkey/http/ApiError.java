@@ -42,6 +42,11 @@ public final class ApiError extends RuntimeException {
                 .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     }
 
+    /** A logged-in caller's current password, asked again before it is replaced, did not match. */
+    public static ApiError wrongCurrentPassword() {
+        return new ApiError(403, "invalid_credentials", "The current password is not correct.");
+    }
+
     public static ApiError insufficientScope(String detail) {
         return new ApiError(403, "insufficient_scope", detail);
     }

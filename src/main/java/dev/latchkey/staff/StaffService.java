@@ -1,5 +1,6 @@
 package dev.latchkey.staff;
 
+import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AdminPrincipal;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -81,7 +83,7 @@ public final class StaffService {
 
     private Staff draft(NewStaff input) {
         Instant now = now();
-        return new Staff(Secrets.id("staff"), CustomerService.normaliseEmail(input.email()), input.role().wire(), now, now);
+        return new Staff(Secrets.id("staff"), EmailAddress.normalise(input.email()), input.role().wire(), now, now);
     }
 
     private Staff insert(Handle h, String tenantId, Staff staff, String hash, ClientInfo client) {
@@ -139,7 +141,7 @@ public final class StaffService {
         StaffAccount account = account(who.tenantId(), who.staffId());
         requireAllowed(who.tenantId(), account, newPassword);
         if (!hasher.verify(currentPassword, account.passwordHash())) {
-            throw new ApiError(403, "invalid_credentials", "The current password is not correct.");
+            throw ApiError.wrongCurrentPassword();
         }
         replacePassword(who.tenantId(), account, newPassword, keptToken, client);
     }
@@ -166,15 +168,21 @@ public final class StaffService {
                 });
     }
 
-    /** {@code keptToken} is the session of a member changing their own password; null for an owner's reset. */
+    /**
+     * {@code keptToken} is the session of a member changing their own password; null for an owner's reset. A member's
+     * own change applies only to the hash their current password was checked against, so that of two changes at once
+     * the second is refused rather than silently overwriting the first.
+     */
     private void replacePassword(String tenantId, StaffAccount account, String password, String keptToken,
                                  ClientInfo client) {
         String hash = hasher.hash(password);
         String id = account.staff().id();
         boolean byOwner = keptToken == null;
         db.tx(h -> {
-            if (store.findAccountById(h, tenantId, id, true).isEmpty()) {
-                throw ApiError.notFound("Staff member"); // removed meanwhile
+            StaffAccount locked = store.findAccountById(h, tenantId, id, true)
+                    .orElseThrow(() -> ApiError.notFound("Staff member")); // removed meanwhile
+            if (!byOwner && !Objects.equals(locked.passwordHash(), account.passwordHash())) {
+                throw ApiError.wrongCurrentPassword();
             }
             store.setPasswordHash(h, tenantId, id, hash, now());
             sessions.revokeAllOf(h, tenantId, id, keptToken);

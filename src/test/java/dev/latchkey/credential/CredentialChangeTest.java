@@ -1,5 +1,7 @@
 package dev.latchkey.credential;
 
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.TestSmtp;
@@ -7,7 +9,9 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +45,32 @@ class CredentialChangeTest extends MailTest {
                 .expect(403, "invalid_credentials");
         Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
         assertThat(queuedTo(shopper.email())).isZero();
+    }
+
+    @Test
+    void changePasswordWhenChangedTwiceAtOnceThenOnlyOneChangeLands() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        List<String> candidates = List.of("first new passphrase", "second new passphrase", "third new passphrase",
+                "fourth new passphrase");
+
+        List<Api.Res> answers = Concurrently.all(candidates.stream().<Callable<Api.Res>>map(candidate ->
+                () -> changePassword(shopper, Map.of("current_password", Fixtures.PASSWORD, "new_password", candidate)))
+                .toList());
+
+        assertThat(answers).filteredOn(res -> res.status() == 204).hasSize(1);
+        assertThat(answers).filteredOn(res -> res.status() != 204)
+                .allSatisfy(res -> res.expect(403, "invalid_credentials"));
+        String landed = candidates.get(answers.indexOf(
+                answers.stream().filter(res -> res.status() == 204).findFirst().orElseThrow()));
+        Fixtures.login(api, tenant, shopper.email(), landed);
+        for (String refused : candidates) {
+            if (!refused.equals(landed)) {
+                api.post("/v1/auth/login").key(tenant.pk())
+                        .body(Map.of("email", shopper.email(), "password", refused)).send()
+                        .expect(401, "invalid_credentials");
+            }
+        }
     }
 
     @Test

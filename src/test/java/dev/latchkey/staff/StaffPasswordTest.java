@@ -3,11 +3,14 @@ package dev.latchkey.staff;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
 import static dev.latchkey.testing.StaffFixtures.login;
@@ -47,6 +50,24 @@ class StaffPasswordTest extends ApiTest {
         assertThat(changed.path("staff_id").asText()).isEqualTo(shop.ownerId());
         assertThat(changed.path("data").path("changed_staff_id").asText()).isEqualTo(shop.ownerId());
         assertThat(changed.path("data").path("by").asText()).isEqualTo("self");
+    }
+
+    @Test
+    void changeOwnWhenChangedTwiceAtOnceThenOnlyOneChangeLands() {
+        var shop = StaffFixtures.shop(api);
+        String token = StaffFixtures.ownerToken(api, shop);
+        List<String> candidates = List.of("lantern orchard one", "lantern orchard two", "lantern orchard three");
+
+        List<Api.Res> answers = Concurrently.all(candidates.stream().<Callable<Api.Res>>map(candidate ->
+                () -> changeOwn(token, Map.of("current_password", shop.ownerPassword(), "new_password", candidate)))
+                .toList());
+
+        assertThat(answers).filteredOn(res -> res.status() == 204).hasSize(1);
+        assertThat(answers).filteredOn(res -> res.status() != 204)
+                .allSatisfy(res -> res.expect(403, "invalid_credentials"));
+        for (int i = 0; i < candidates.size(); i++) {
+            login(api, shop.id(), shop.ownerEmail(), candidates.get(i)).expect(answers.get(i).status() == 204 ? 200 : 401);
+        }
     }
 
     @Test
