@@ -14,7 +14,7 @@ public record AdminChanges(String email, Boolean emailVerified, Customer.Status 
 
     /** The customer with these changes; its {@code updatedAt} and {@code version} are left for the write to set. */
     Customer applyTo(Customer c, Instant now) {
-        String newEmail = email == null ? c.email() : CustomerService.normaliseEmail(email);
+        String newEmail = email == null ? c.email() : EmailAddress.normalise(email);
         boolean emailChanged = !newEmail.equals(c.email());
         boolean verified = emailVerified != null ? emailVerified : c.emailVerified() && !emailChanged;
         return new Customer(c.tenantId(), c.id(), newEmail, verified, status == null ? c.status() : status,

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,10 +44,6 @@ public final class CustomerService {
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
-    }
-
-    public static String normaliseEmail(String email) {
-        return email.trim().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -118,7 +113,7 @@ public final class CustomerService {
     private Customer newCustomer(String tenantId, String email, boolean verified, Customer.Status status, String hash,
                                  ProfileInput profile) {
         Instant now = now();
-        return new Customer(tenantId, Secrets.id("cus"), normaliseEmail(email), verified, status, hash,
+        return new Customer(tenantId, Secrets.id("cus"), EmailAddress.normalise(email), verified, status, hash,
                 profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
     }
 
@@ -143,7 +138,7 @@ public final class CustomerService {
     }
 
     public Optional<Customer> findByEmail(String tenantId, String email) {
-        return db.read(h -> store.findByEmail(h, tenantId, normaliseEmail(email)));
+        return db.read(h -> store.findByEmail(h, tenantId, EmailAddress.normalise(email)));
     }
 
     /** Only once the password was right: whether the account's state lets it log in (else the 403 of that state). */
@@ -232,7 +227,7 @@ public final class CustomerService {
      * under way, which holds that row too: one of the two always sees what the other wrote.
      */
     public Optional<Customer> lockByVerifiedEmail(Handle h, String tenantId, String email) {
-        return store.findByEmailForUpdate(h, tenantId, normaliseEmail(email)).filter(Customer::emailVerified);
+        return store.findByEmailForUpdate(h, tenantId, EmailAddress.normalise(email)).filter(Customer::emailVerified);
     }
 
     public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion) {
@@ -263,12 +258,12 @@ public final class CustomerService {
     }
 
     public Optional<Customer> findByEmail(Handle h, String tenantId, String email) {
-        return store.findByEmail(h, tenantId, normaliseEmail(email));
+        return store.findByEmail(h, tenantId, EmailAddress.normalise(email));
     }
 
     /** The customer with this email, locked for the rest of the caller's transaction. */
     public Optional<Customer> lockByEmail(Handle h, String tenantId, String email) {
-        return store.findByEmailForUpdate(h, tenantId, normaliseEmail(email));
+        return store.findByEmailForUpdate(h, tenantId, EmailAddress.normalise(email));
     }
 
     /** The customer, locked for the rest of the caller's transaction. */
@@ -304,8 +299,8 @@ public final class CustomerService {
 
     /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
     public Customer changeEmail(Handle h, Customer customer, String newEmail, ClientInfo client) {
-        uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), normaliseEmail(newEmail), now()));
-        emailVerified(h, customer, normaliseEmail(newEmail), client);
+        uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), EmailAddress.normalise(newEmail), now()));
+        emailVerified(h, customer, EmailAddress.normalise(newEmail), client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 

@@ -2,19 +2,54 @@ package dev.latchkey.customer;
 
 import dev.latchkey.http.JsonInput;
 
+import java.net.IDN;
+import java.text.Normalizer;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Reading an email address from a request: required, at most 254 characters, one @ and a dotted domain. */
+/**
+ * Email addresses as accounts are keyed by. An address is compared in its normal form: trimmed, NFKC (so full-width
+ * and other compatibility look-alikes are the address they look like, not a second account), lower case, and with an
+ * internationalised domain in its ASCII form (so {@code bücher.example} and {@code xn--bcher-kva.example} are one
+ * domain, and mail goes out without SMTPUTF8). A valid address has an ASCII dot-atom local part (no quoted strings, no
+ * leading, trailing or doubled dots) and a domain of at least two labels of letters, digits and inner hyphens, whose
+ * top label is not numeric.
+ */
 public final class EmailAddress {
     public static final int MAX_LENGTH = 254;
-    private static final Pattern EMAIL = Pattern.compile("^[^\\s@]{1,64}@[^\\s@]+\\.[^\\s@.]{2,}$");
+    private static final Pattern LOCAL_PART = Pattern.compile(
+            "[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern ASCII_DOMAIN = Pattern.compile(
+            "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})");
 
     private EmailAddress() {
     }
 
+    public static String normalise(String email) {
+        String address = Normalizer.normalize(email.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return address;
+        }
+        try {
+            return address.substring(0, at + 1)
+                    + IDN.toASCII(address.substring(at + 1), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException notIdna) {
+            return address; // isValid refuses it
+        }
+    }
+
+    public static boolean isValid(String email) {
+        String address = normalise(email);
+        int at = address.lastIndexOf('@');
+        String domain = address.substring(at + 1);
+        return at >= 1 && at <= 64 && address.length() <= MAX_LENGTH && domain.length() <= 253
+                && LOCAL_PART.matcher(address.substring(0, at)).matches() && ASCII_DOMAIN.matcher(domain).matches();
+    }
+
     public static String required(JsonInput in, String field) {
         String email = in.required(field, MAX_LENGTH);
-        if (email != null && !EMAIL.matcher(email.trim()).matches()) {
+        if (email != null && !isValid(email)) {
             in.reject(field, "invalid", field + " is not a valid email address.");
         }
         return email;

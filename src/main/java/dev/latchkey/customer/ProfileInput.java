@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.http.JsonInput;
 
 import java.time.Instant;
+import java.util.Currency;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,7 @@ public final class ProfileInput {
             }
         });
         in.textChange("preferred_currency", 3, changes).ifPresent(currency -> {
-            if (!CURRENCY.matcher(currency).matches()) {
+            if (!CURRENCY.matcher(currency).matches() || !isIso4217(currency.toUpperCase())) {
                 in.reject("preferred_currency", "invalid", "preferred_currency must be an ISO 4217 code such as EUR.");
             } else {
                 changes.put("preferred_currency", currency.toUpperCase());
@@ -124,5 +125,14 @@ public final class ProfileInput {
 
     private String get(String field, String fallback) {
         return changes.containsKey(field) ? (String) changes.get(field) : fallback;
+    }
+
+    private static boolean isIso4217(String code) {
+        try {
+            Currency.getInstance(code);
+            return true;
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
     }
 }

@@ -2,7 +2,6 @@ package dev.latchkey.order;
 
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.cart.Cart;
-import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
 
@@ -37,7 +36,7 @@ final class OrderInput {
         List<OrderLine> lines = lines(in);
         Instant placedAt = timestamp(in, "placed_at");
         in.validate();
-        return new NewOrder(number, CustomerService.normaliseEmail(email), customerId, status, currency, total, lines,
+        return new NewOrder(number, EmailAddress.normalise(email), customerId, status, currency, total, lines,
                 placedAt);
     }
 

@@ -1,5 +1,6 @@
 package dev.latchkey.order;
 
+import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.Paging;
 import java.util.ArrayList;
 import dev.latchkey.auth.Secrets;
@@ -152,7 +153,7 @@ public final class OrderService {
      * @return how many orders were attached
      */
     public int attachGuestOrders(Handle h, String tenantId, String customerId, String verifiedEmail) {
-        String email = CustomerService.normaliseEmail(verifiedEmail);
+        String email = EmailAddress.normalise(verifiedEmail);
         boolean verified = customers.find(h, tenantId, customerId)
                 .filter(c -> c.emailVerified() && c.email().equals(email)).isPresent();
         if (!verified) {

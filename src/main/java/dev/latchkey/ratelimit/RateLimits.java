@@ -1,12 +1,12 @@
 package dev.latchkey.ratelimit;
 
+import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -43,7 +43,8 @@ public final class RateLimits {
         settings.perIp(action).ifPresent(quota -> ip.ifPresent(address -> checks.add(
                 new Check(action.wire() + "-ip", key(tenantId, action, "ip", address), quota))));
         if (account != null && !account.isBlank()) {
-            String normalised = account.trim().toLowerCase(Locale.ROOT);
+            // the form accounts are looked up by: every spelling of one address shares one bucket
+            String normalised = EmailAddress.normalise(account);
             settings.perAccount(action).ifPresent(quota -> checks.add(
                     new Check(action.wire() + "-account", key(tenantId, action, "account", normalised), quota)));
         }

@@ -1,5 +1,6 @@
 package dev.latchkey.staff;
 
+import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AdminPrincipal;
@@ -50,7 +51,7 @@ public final class StaffLogins {
 
     public LoggedIn login(String tenantId, String email, String password, StaffSessionKind kind, ClientInfo client) {
         Optional<TenantSettings> settings = settingsOf(tenantId);
-        String normalised = CustomerService.normaliseEmail(email);
+        String normalised = EmailAddress.normalise(email);
         Optional<StaffAccount> found = settings.flatMap(s -> db.read(h -> store.findAccount(h, tenantId, normalised,
                 false)));
         if (found.isEmpty()) {

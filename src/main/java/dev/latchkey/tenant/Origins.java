@@ -30,7 +30,7 @@ public final class Origins {
         try {
             URI uri = new URI(raw.trim());
             String scheme = uri.getScheme();
-            if (scheme == null || uri.getHost() == null || uri.getRawUserInfo() != null
+            if (scheme == null || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getPort() > 65535
                     || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
                 return null;
             }

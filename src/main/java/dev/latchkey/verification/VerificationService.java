@@ -1,5 +1,6 @@
 package dev.latchkey.verification;
 
+import dev.latchkey.customer.EmailAddress;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
@@ -72,7 +73,7 @@ public final class VerificationService {
      * invalid.
      */
     public CustomerView verify(String tenantId, String rawToken, String email, ClientInfo client) {
-        String expected = email == null ? null : CustomerService.normaliseEmail(email);
+        String expected = email == null ? null : EmailAddress.normalise(email);
         Customer verified = db.tx(h -> {
             EmailToken token = tokens.consume(h, tenantId, TokenPurpose.VERIFY_EMAIL, rawToken, expected);
             Customer customer = customers.lock(h, tenantId, token.customerId())

@@ -176,6 +176,7 @@ class ProfileTest extends ApiTest {
     void patchMeWhenValuesInvalidThenRefused() {
         assertInvalidField(patch(Map.of("preferred_currency", "euro")), "preferred_currency");
         assertInvalidField(patch(Map.of("preferred_currency", "E1R")), "preferred_currency");
+        assertInvalidField(patch(Map.of("preferred_currency", "XYZ")), "preferred_currency"); // no such ISO 4217 code
         assertInvalidField(patch(Map.of("phone", "call me maybe")), "phone");
         assertInvalidField(patch(Map.of("preferred_language", "english!")), "preferred_language");
         assertInvalidField(patch(Map.of("first_name", "x".repeat(101))), "first_name");

@@ -168,9 +168,36 @@ class RegistrationTest extends ApiTest {
 
     @Test
     void registerWhenEmailInvalidThenRefused() {
-        for (String email : List.of("not-an-email", "a@b", "two@@example.com", "spa ce@example.com", "@example.com")) {
+        for (String email : List.of("not-an-email", "a@b", "two@@example.com", "spa ce@example.com", "@example.com",
+                "a@b.example/path", "a..b@example.com", ".a@example.com", "a.@example.com", "\"quoted\"@example.com",
+                "a@-example.com", "a@example-.com", "a@example..com", "a@example.123", "a@exa_mple.com",
+                "jörg@example.com", "x".repeat(65) + "@example.com", "a@" + "b".repeat(64) + ".com")) {
             assertInvalid(register(Map.of("email", email, "password", PASSWORD)), "email", "invalid");
         }
+        String unique = Fixtures.uniqueEmail().replace("@example.com", "");
+        for (String email : List.of("o'hara+" + unique + "@example.co.uk", "first.last." + unique + "@sub.example.com")) {
+            register(Map.of("email", email, "password", PASSWORD)).expect(201);
+        }
+    }
+
+    @Test
+    void registerWhenDomainInternationalisedThenStoredInItsAsciiFormAndBothFormsAreOneAddress() {
+        var res = register(Map.of("email", "ada@bücher.example", "password", PASSWORD)).expect(201);
+
+        assertThat(res.body().path("customer").path("email").asText()).isEqualTo("ada@xn--bcher-kva.example");
+        register(Map.of("email", "ada@xn--bcher-kva.example", "password", PASSWORD)).expect(409, "email_taken");
+        login(tenant, "ada@BÜCHER.example").expect(200);
+    }
+
+    @Test
+    void registerWhenEmailIsAFullWidthLookAlikeThenItIsTheSameAddress() {
+        String email = Fixtures.uniqueEmail();
+        register(Map.of("email", email, "password", PASSWORD)).expect(201);
+        String fullWidth = email.chars().mapToObj(c -> c >= '!' && c <= '~' ? Character.toString(c - '!' + '\uff01')
+                : Character.toString(c)).collect(java.util.stream.Collectors.joining());
+
+        register(Map.of("email", fullWidth, "password", "another password")).expect(409, "email_taken");
+        login(tenant, fullWidth).expect(200);
     }
 
     @Test

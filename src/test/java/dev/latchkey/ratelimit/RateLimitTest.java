@@ -62,6 +62,9 @@ class RateLimitTest {
         var refused = loginFrom(tenant, "198.51.100.6", shopper.email().toUpperCase()).expect(429, "rate_limited");
         assertThat(refused.header("RateLimit")).matches("\"login-ip\";r=2;t=\\d+, \"login-account\";r=0;t=\\d+");
         assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(11, 12);
+        // a full-width spelling is the same account, and so the same bucket
+        String fullWidth = shopper.email().replace("@", "\uff20").replace(".com", "\uff0ecom");
+        loginFrom(tenant, "198.51.100.7", fullWidth).expect(429, "rate_limited");
     }
 
     @Test

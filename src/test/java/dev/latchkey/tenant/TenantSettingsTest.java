@@ -124,7 +124,8 @@ class TenantSettingsTest extends ApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"https://shop.example.com/path", "ftp://shop.example.com", "shop.example.com",
-            "https://shop.example.com?x=1", "javascript:alert(1)", "*"})
+            "https://shop.example.com?x=1", "javascript:alert(1)", "*", "https://shop.example.com:99999",
+            "https://shop.example.com:65536"})
     void patchWhenAllowedOriginInvalidThenRefusedAndNothingChanged(String origin) {
         var tenant = Fixtures.tenant(api);
         assertInvalidField(patch(tenant, Map.of("allowed_origins", List.of("https://ok.example.com", origin))),
