@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,20 +28,75 @@ public final class JsonInput {
         this.body = body;
     }
 
-    public static JsonInput parse(ObjectMapper mapper, String raw) {
-        if (raw == null || raw.isBlank()) {
+    /**
+     * Reads the body from its bytes, decoded strictly: bytes that are not UTF-8 (Latin-1, overlong forms, encoded
+     * surrogates) are refused rather than turned into replacement characters and stored. A string escaping half of a
+     * surrogate pair ({@code "\\ud800"}) is refused too (I-JSON, RFC 7493): it is no text, and would be stored as
+     * {@code ?}.
+     */
+    public static JsonInput parse(ObjectMapper mapper, byte[] raw) {
+        if (isBlank(raw)) {
             return new JsonInput(mapper.createObjectNode());
         }
         JsonNode node;
         try {
-            node = mapper.readTree(raw);
+            node = mapper.readTree(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw)).toString());
+        } catch (CharacterCodingException e) {
+            throw new ApiError(400, "malformed_json", "The request body is not UTF-8.");
         } catch (JacksonException e) {
             throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
         }
         if (!(node instanceof ObjectNode object)) {
             throw new ApiError(400, "malformed_json", "The request body must be a JSON object.");
         }
+        if (holdsLoneSurrogate(object)) {
+            throw new ApiError(400, "malformed_json", "The request body holds a string that is not Unicode text "
+                    + "(half of a surrogate pair).");
+        }
         return new JsonInput(object);
+    }
+
+    private static boolean isBlank(byte[] raw) {
+        for (byte b : raw) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean holdsLoneSurrogate(JsonNode node) {
+        if (node.isTextual()) {
+            return hasLoneSurrogate(node.textValue());
+        }
+        for (var fields = node.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            if (hasLoneSurrogate(field.getKey()) || holdsLoneSurrogate(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (holdsLoneSurrogate(item)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static JsonInput of(ObjectNode body) {

@@ -14,7 +14,7 @@ public final class Requests {
     }
 
     public JsonInput body(Context ctx) {
-        return JsonInput.parse(mapper, ctx.body());
+        return JsonInput.parse(mapper, ctx.bodyAsBytes());
     }
 
     public ClientInfo client(Context ctx) {

@@ -41,6 +41,26 @@ class HostileInputTest extends ApiTest {
     }
 
     @Test
+    void bodyWhenNotUtf8OrHoldingHalfASurrogatePairThenMalformedAndNothingStored() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        byte[] latin1 = "{\"first_name\":\"J\u00f6rg\"}".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] overlong = {'{', '"', 'f', 'i', 'r', 's', 't', '_', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xc0,
+                (byte) 0xaf, '"', '}'};
+        for (Object body : List.of(latin1, overlong, "{\"first_name\":\"a\\ud800b\"}",
+                "{\"first_name\":\"a\\udc00\"}", "{\"attributes\":{\"k\\ud800\":1}}",
+                "{\"attributes\":{\"k\":[\"\\ud83d\"]}}")) {
+            api.patch("/v1/me").as(shopper).body(body).send().expect(400, "malformed_json");
+        }
+        // a whole pair is one character, and UTF-8 as it should be is read as such
+        api.patch("/v1/me").as(shopper).body("{\"last_name\":\"\\ud83d\\ude00\"}").send().expect(200);
+        var me = api.patch("/v1/me").as(shopper).body("{\"first_name\":\"J\u00f6rg\"}").send().expect(200);
+        assertThat(me.str("first_name")).isEqualTo("J\u00f6rg");
+        assertThat(me.str("last_name")).isEqualTo("\ud83d\ude00");
+        assertThat(me.body().path("attributes").isEmpty()).isTrue();
+    }
+
+    @Test
     void attributesWhenNestedTooDeepThenRefusedAndTheListStillReads() {
         var tenant = Fixtures.tenant(api);
         var shopper = Fixtures.shopper(api, tenant);

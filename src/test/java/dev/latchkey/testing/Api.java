@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -67,7 +68,7 @@ public final class Api {
         private final String method;
         private final String path;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private String body;
+        private byte[] body;
 
         private Call(String method, String path) {
             this.method = method;
@@ -92,9 +93,10 @@ public final class Api {
             return this;
         }
 
-        /** A body: a String is sent as it is (for malformed JSON), anything else as JSON. */
+        /** A body: bytes or a String are sent as they are (for malformed JSON), anything else as JSON. */
         public Call body(Object value) {
-            this.body = value instanceof String raw ? raw : json(value);
+            this.body = value instanceof byte[] bytes ? bytes
+                    : (value instanceof String raw ? raw : json(value)).getBytes(StandardCharsets.UTF_8);
             return this;
         }
 
@@ -105,7 +107,7 @@ public final class Api {
                 builder.header("Content-Type", "application/json");
             }
             builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
             try {
                 HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode json = response.body().isEmpty() ? null : parse(response.body());
