@@ -73,7 +73,8 @@ public final class HttpServer {
             routes.exception(ApiError.class, problems::apiError);
             routes.exception(HttpResponseException.class, problems::framework);
             routes.exception(Exception.class, problems::unexpected);
-            features.forEach(feature -> feature.accept(routes));
+            var withHead = new HeadAsGet(routes);
+            features.forEach(feature -> feature.accept(withHead));
         });
     }
 

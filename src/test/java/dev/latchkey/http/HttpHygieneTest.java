@@ -6,6 +6,7 @@ import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +32,22 @@ class HttpHygieneTest extends ApiTest {
     void unknownRouteUnderV1ThenNotFoundProblem() {
         assertProblem(api.get("/v1/does-not-exist").key(tenant.pk()).send().expect(404, "not_found"), 404);
         api.post("/v1/customers/extra/segments").key(tenant.pk()).send().expect(404, "not_found");
+    }
+
+    @Test
+    void headWhenRouteProtectedThenAnswersAsGetWouldWithoutTheBody() {
+        var shopper = Fixtures.shopper(api, tenant);
+        for (String path : List.of("/v1/me", "/v1/me/addresses", "/v1/admin/customers", "/v1/platform/tenants")) {
+            var refused = api.method("HEAD", path).key(tenant.pk()).send();
+            assertThat(refused.status()).as(path).isEqualTo(401);
+            assertThat(refused.raw()).as(path).isEmpty();
+        }
+        var mine = api.method("HEAD", "/v1/me").as(shopper).send().expect(200);
+        assertThat(mine.header("Content-Type")).startsWith("application/json");
+        assertThat(mine.raw()).isEmpty();
+        api.method("HEAD", "/v1/admin/customers").bearer(tenant.sk()).send().expect(200);
+        api.method("HEAD", "/health/live").send().expect(200);
+        api.method("HEAD", "/v1/auth/login").key(tenant.pk()).send().expect(405);
     }
 
     @Test
