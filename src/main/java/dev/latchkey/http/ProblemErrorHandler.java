@@ -1,6 +1,7 @@
 package dev.latchkey.http;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -18,11 +19,16 @@ public final class ProblemErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
-        String problem = code == 404 ? "not_found" : code == 413 ? "payload_too_large"
-                : code >= 500 ? "internal_error" : "bad_request";
+        String problem = switch (code) {
+            case 404 -> "not_found";
+            case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 431 -> "headers_too_large";
+            default -> code >= 500 ? "internal_error" : "bad_request";
+        };
         String requestId = UUID.randomUUID().toString();
         String body = "{\"type\":\"https://latchkey.dev/problems/" + problem.replace('_', '-') + "\","
-                + "\"title\":\"" + (code >= 500 ? "Internal Server Error" : "Bad Request") + "\","
+                + "\"title\":\"" + HttpStatus.getMessage(code) + "\","
                 + "\"status\":" + code + ",\"code\":\"" + problem + "\","
                 + "\"detail\":\"The request cannot be served.\",\"request_id\":\"" + requestId + "\"}";
         response.setStatus(code);

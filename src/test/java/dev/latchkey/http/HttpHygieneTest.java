@@ -51,6 +51,18 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
+    void headersTooLargeWhenRejectedBeforeRoutingThenProblemJsonSaysSo() {
+        for (String method : List.of("GET", "POST")) {
+            var call = api.method(method, "/nowhere").header("X-Padding", "a".repeat(20_000));
+            var res = (method.equals("POST") ? call.body(Map.of("email", "x@example.com")) : call).send();
+
+            assertThat(res.status()).isEqualTo(431);
+            assertThat(res.code()).isEqualTo("headers_too_large");
+            assertThat(res.str("title")).isEqualTo("Request Header Fields Too Large");
+        }
+    }
+
+    @Test
     void knownRouteWithWrongMethodThenMethodNotAllowed() {
         assertProblem(api.delete("/v1/customers").key(tenant.pk()).send().expect(405, "method_not_allowed"), 405);
         api.get("/v1/auth/login").key(tenant.pk()).send().expect(405, "method_not_allowed");
