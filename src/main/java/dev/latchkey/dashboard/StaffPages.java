@@ -38,6 +38,20 @@ public final class StaffPages {
         }
     }
 
+    /** What the page's two forms show again after a refusal: the add form's values, the password form's member. */
+    private record Forms(String email, String role, List<FieldError> errors, String passwordFor,
+                         List<FieldError> passwordErrors) {
+        static final Forms BLANK = new Forms("", "support", List.of(), "", List.of());
+
+        static Forms addRefused(String email, String role, List<FieldError> errors) {
+            return new Forms(email, role, errors, "", List.of());
+        }
+
+        static Forms passwordRefused(String member, FieldError error) {
+            return new Forms("", "support", List.of(), member == null ? "" : member, List.of(error));
+        }
+    }
+
     private final Dashboard dashboard;
     private final StaffService staff;
     private final TenantService tenants;
@@ -51,8 +65,7 @@ public final class StaffPages {
     }
 
     void addTo(JavalinDefaultRoutingApi routes) {
-        routes.get("/dashboard/staff", dashboard.page(ctx -> show(ctx, owner(ctx, false), 200,
-                new StaffPage(null, null, null, "", "support", List.of(), "", List.of()))));
+        routes.get("/dashboard/staff", dashboard.page(ctx -> show(ctx, owner(ctx, false), 200, Forms.BLANK)));
         routes.post("/dashboard/staff", dashboard.page(this::add));
         routes.post("/dashboard/staff/password", dashboard.page(this::setPassword));
         routes.post("/dashboard/staff/{id}/delete", dashboard.page(this::remove));
@@ -64,8 +77,7 @@ public final class StaffPages {
         return session;
     }
 
-    /** Shows the page with the forms' values and refusals of {@code forms}; the rest is filled in here. */
-    private void show(Context ctx, DashboardSession session, int status, StaffPage forms) {
+    private void show(Context ctx, DashboardSession session, int status, Forms forms) {
         List<Staff> members = staff.list(session.principal().tenantId(), null, Paging.MAX_LIMIT).data();
         dashboard.render(ctx, status, "staff.jte", new StaffPage(dashboard.frame(ctx, session, "Staff", "staff"),
                 members, session.principal().staffId(), forms.email(), forms.role(), forms.errors(),
@@ -99,8 +111,7 @@ public final class StaffPages {
                 throw refused;
             }
             String role = input.role() == null ? "support" : input.role().wire();
-            show(ctx, session, refused.status(),
-                    new StaffPage(null, null, null, body.path("email").asText(""), role, errors, "", List.of()));
+            show(ctx, session, refused.status(), Forms.addRefused(body.path("email").asText(""), role, errors));
             return;
         }
         Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_ADDED.wire());
@@ -112,8 +123,8 @@ public final class StaffPages {
         String member = ctx.formParam("staff_id");
         String password = Dashboard.passwordField(ctx, "new_password");
         if (member == null || member.isEmpty() || password.isEmpty()) {
-            showPasswordError(ctx, session, 422, member, new FieldError("new_password", "required",
-                    "Choose a staff member and enter a new password for them."));
+            show(ctx, session, 422, Forms.passwordRefused(member, new FieldError("new_password", "required",
+                    "Choose a staff member and enter a new password for them.")));
             return;
         }
         try {
@@ -122,16 +133,10 @@ public final class StaffPages {
             if (refused.errors().isEmpty()) {
                 throw refused;
             }
-            showPasswordError(ctx, session, refused.status(), member, refused.errors().getFirst());
+            show(ctx, session, refused.status(), Forms.passwordRefused(member, refused.errors().getFirst()));
             return;
         }
         Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_PASSWORD_SET.wire());
-    }
-
-    private void showPasswordError(Context ctx, DashboardSession session, int status, String member,
-                                   FieldError error) {
-        show(ctx, session, status,
-                new StaffPage(null, null, null, "", "support", List.of(), member == null ? "" : member, List.of(error)));
     }
 
     private void remove(Context ctx) {
