@@ -6,7 +6,6 @@ import dev.latchkey.address.AddressService;
 import dev.latchkey.admin.AdminCustomerRoutes;
 import dev.latchkey.admin.AdminCustomerService;
 import dev.latchkey.audit.AuditLog;
-import dev.latchkey.audit.AuditPurger;
 import dev.latchkey.audit.AuditRoutes;
 import dev.latchkey.auth.AdminSessionRoutes;
 import dev.latchkey.auth.AuthRoutes;
@@ -39,6 +38,7 @@ import dev.latchkey.customer.CustomerView;
 import dev.latchkey.dashboard.CustomerSupport;
 import dev.latchkey.dashboard.DashboardRoutes;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.Housekeeping;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.HttpServer;
 import dev.latchkey.http.Json;
@@ -96,6 +96,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -106,14 +107,14 @@ import java.util.function.Consumer;
  */
 public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
-    private static final Duration AUDIT_PURGE_FIRST = Duration.ofMinutes(1);
-    private static final Duration AUDIT_PURGE_EVERY = Duration.ofHours(1);
+    private static final Duration HOUSEKEEPING_FIRST = Duration.ofMinutes(1);
+    private static final Duration HOUSEKEEPING_EVERY = Duration.ofHours(1);
 
     private final Database db;
     private final Invalidations invalidations;
     private final HashingPool hashingPool;
     private final OutboxWorker outboxWorker;
-    private final AuditPurger auditPurger;
+    private final Housekeeping housekeeping;
     private final RateLimiter rateLimiter;
     private final Javalin server;
 
@@ -136,7 +137,6 @@ public final class Application implements AutoCloseable {
         var tenantStore = new TenantStore(mapper);
         var tenants = new TenantService(db, tenantStore, new SettingsValidator(mapper), audit, clock, invalidations);
         var apiKeys = new ApiKeyService(db, tenantStore, audit, invalidations, clock);
-        this.auditPurger = new AuditPurger(audit, tenants::ids, Duration.ofDays(config.auditRetentionDays()), clock);
         var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var policy = new PasswordPolicy(CommonPasswords.load());
         var customers = new CustomerService(db, new CustomerStore(), hasher, audit, clock);
@@ -189,6 +189,14 @@ public final class Application implements AutoCloseable {
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         audit::erasePersonalData), clock);
+        Duration auditRetention = Duration.ofDays(config.auditRetentionDays());
+        Map<String, Housekeeping.Sweep> sweeps = new LinkedHashMap<>();
+        sweeps.put("audit events past retention", (h, tenant, now) -> audit.purge(h, tenant, now.minus(auditRetention)));
+        sweeps.put("expired tokens and sessions", tokens::purgeExpired);
+        sweeps.put("expired staff sessions", staffSessions::purgeExpired);
+        sweeps.put("expired emailed tokens", emailTokens::purgeExpired);
+        sweeps.put("expired deletion tokens", deletion::purgeExpired);
+        this.housekeeping = new Housekeeping(db, tenants::ids, sweeps, clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 emailTokens, customerMail, audit, mapper);
 
@@ -235,7 +243,7 @@ public final class Application implements AutoCloseable {
     public Application start(int port) {
         server.start(port);
         outboxWorker.start();
-        auditPurger.start(AUDIT_PURGE_FIRST, AUDIT_PURGE_EVERY);
+        housekeeping.start(HOUSEKEEPING_FIRST, HOUSEKEEPING_EVERY);
         return this;
     }
 
@@ -244,9 +252,9 @@ public final class Application implements AutoCloseable {
         return db;
     }
 
-    /** The retention job, for the test that runs it on demand and checks that it stops. */
-    public AuditPurger auditPurger() {
-        return auditPurger;
+    /** The housekeeping job, for the tests that run it on demand and check that it stops. */
+    public Housekeeping housekeeping() {
+        return housekeeping;
     }
 
     public int port() {
@@ -263,7 +271,7 @@ public final class Application implements AutoCloseable {
             log.warn("the HTTP server did not stop within its timeout", e);
         }
         outboxWorker.close();
-        auditPurger.close();
+        housekeeping.close();
         invalidations.close();
         rateLimiter.close();
         hashingPool.close();

@@ -76,8 +76,8 @@ public final class AuditLog {
     }
 
     /** Deletes the tenant's events recorded before {@code cutoff}; returns how many. */
-    public int purge(String tenantId, Instant cutoff) {
-        return db.tx(h -> store.deleteOlderThan(h, tenantId, cutoff));
+    public int purge(Handle h, String tenantId, Instant cutoff) {
+        return store.deleteOlderThan(h, tenantId, cutoff);
     }
 
     /**

@@ -130,8 +130,8 @@ public final class Dashboard {
     Handler page(Handler handler) {
         return ctx -> {
             try {
-                if (ctx.method() == HandlerType.POST && ctx.body().contains("%00")) {
-                    throw new ApiError(400, "bad_request", "A form field may not contain a NUL character.");
+                if (ctx.method() == HandlerType.POST) {
+                    requireUrlEncodedForm(ctx);
                 }
                 handler.handle(ctx);
             } catch (HttpResponseException e) {
@@ -151,6 +151,20 @@ public final class Dashboard {
                 error(ctx, new ApiError(500, "internal_error", "The server failed; the error has been logged."));
             }
         };
+    }
+
+    /**
+     * The dashboard's forms are URL-encoded; other bodies (multipart above all, which could not be read once the body
+     * was) are refused with 415. A NUL is refused here too, as PostgreSQL text cannot hold it.
+     */
+    private static void requireUrlEncodedForm(Context ctx) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].trim();
+        if (!type.equalsIgnoreCase("application/x-www-form-urlencoded")) {
+            throw new ApiError(415, "unsupported_media_type", "Forms are sent as application/x-www-form-urlencoded.");
+        }
+        if (ctx.body().contains("%00")) {
+            throw new ApiError(400, "bad_request", "A form field may not contain a NUL character.");
+        }
     }
 
     void error(Context ctx, ApiError e) {

@@ -128,7 +128,7 @@ public final class StaffPages {
             return;
         }
         try {
-            staff.setPassword(session.principal().tenantId(), member, password, requests.client(ctx));
+            staff.setPassword(session.principal(), member, password, requests.client(ctx));
         } catch (ApiError refused) {
             if (refused.errors().isEmpty()) {
                 throw refused;

@@ -13,6 +13,7 @@ import dev.latchkey.mail.SecretLink;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.CustomerMail;
+import dev.latchkey.verification.EmailTokens;
 import dev.latchkey.verification.RedirectPolicy;
 import org.jdbi.v3.core.Handle;
 
@@ -101,6 +102,11 @@ public final class AccountDeletionService {
             return null;
         });
         tokens.evictCustomer(tenantId, customerId);
+    }
+
+    /** Deletes the tenant's confirmation tokens that expired as long ago as emailed tokens are kept for. */
+    public int purgeExpired(Handle h, String tenantId, Instant now) {
+        return store.deleteExpired(h, tenantId, now.minus(EmailTokens.KEPT_AFTER_EXPIRY));
     }
 
     private void recordByCustomer(Handle h, String tenantId, String customerId) {

@@ -37,4 +37,9 @@ final class DeletionTokenStore {
         h.createUpdate("DELETE FROM deletion_tokens WHERE " + OWNER)
                 .bind("tenant", tenantId).bind("customer", customerId).execute();
     }
+
+    int deleteExpired(Handle h, String tenantId, Instant cutoff) {
+        return h.createUpdate("DELETE FROM deletion_tokens WHERE tenant_id = :tenant AND expires_at < :cutoff")
+                .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff)).execute();
+    }
 }

@@ -110,11 +110,11 @@ public final class StaffRoutes {
     }
 
     private void setPassword(Context ctx) {
-        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
+        AdminPrincipal who = guard.admin(ctx, Permission.MANAGE_STAFF);
         JsonInput in = requests.body(ctx);
         String password = in.required("new_password", PasswordPolicy.MAX_FIELD_LENGTH);
         in.validate();
-        staff.setPassword(tenantId, ctx.pathParam("id"), password, requests.client(ctx));
+        staff.setPassword(who, ctx.pathParam("id"), password, requests.client(ctx));
         ctx.status(204);
     }
 

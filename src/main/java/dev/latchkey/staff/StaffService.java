@@ -148,9 +148,15 @@ public final class StaffService {
 
     /**
      * An owner's new password for a staff member who forgot theirs: all their sessions end and a lockout is lifted, so
-     * they log in with it at once.
+     * they log in with it at once. Never the caller's own (403): that change asks for the current password.
      */
-    public void setPassword(String tenantId, String staffId, String newPassword, ClientInfo client) {
+    public void setPassword(AdminPrincipal who, String staffId, String newPassword, ClientInfo client) {
+        if (staffId.equals(who.staffId())) {
+            // whoever holds an owner's session must not take the account over without knowing its password
+            throw ApiError.insufficientScope("Your own password is changed with your current one: on the dashboard's "
+                    + "Your account page, or with POST /v1/admin/staff/password.");
+        }
+        String tenantId = who.tenantId();
         StaffAccount account = account(tenantId, staffId);
         requireAllowed(tenantId, account, newPassword);
         replacePassword(tenantId, account, newPassword, null, client);

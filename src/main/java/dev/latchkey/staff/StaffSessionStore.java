@@ -64,4 +64,9 @@ final class StaffSessionStore {
         h.createUpdate("DELETE FROM staff_sessions WHERE tenant_id = :tenant AND staff_id = :staff")
                 .bind("tenant", tenantId).bind("staff", staffId).execute();
     }
+
+    int deleteExpired(Handle h, String tenantId, Instant cutoff) {
+        return h.createUpdate("DELETE FROM staff_sessions WHERE tenant_id = :tenant AND expires_at < :cutoff")
+                .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff)).execute();
+    }
 }

@@ -81,6 +81,11 @@ public final class StaffSessions implements StaffTokens {
         store.revokeAllOf(h, tenantId, staffId, keptToken == null ? null : Secrets.sha256(keptToken), now());
     }
 
+    /** Deletes the tenant's staff sessions that expired more than a day ago (the day covers disagreeing clocks). */
+    public int purgeExpired(Handle h, String tenantId, Instant now) {
+        return store.deleteExpired(h, tenantId, now.minus(Duration.ofDays(1)));
+    }
+
     void deleteAllOf(Handle h, String tenantId, String staffId) {
         store.deleteAllOf(h, tenantId, staffId);
     }

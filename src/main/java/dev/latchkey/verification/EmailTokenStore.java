@@ -63,4 +63,9 @@ public final class EmailTokenStore {
                 .map((rs, ctx) -> Database.instant(rs, "last_at"))
                 .findOne();
     }
+
+    public int deleteExpired(Handle h, String tenantId, Instant cutoff) {
+        return h.createUpdate("DELETE FROM email_tokens WHERE tenant_id = :tenant AND expires_at < :cutoff")
+                .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff)).execute();
+    }
 }

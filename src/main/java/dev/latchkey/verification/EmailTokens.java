@@ -5,6 +5,7 @@ import dev.latchkey.http.ApiError;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -14,6 +15,7 @@ import java.time.temporal.ChronoUnit;
  */
 public final class EmailTokens {
     public static final String PREFIX = "et";
+    public static final Duration KEPT_AFTER_EXPIRY = Duration.ofDays(30);
     private static final int MAX_TOKEN_LENGTH = 128;
 
     private final EmailTokenStore store;
@@ -71,6 +73,14 @@ public final class EmailTokens {
     }
 
     /** The customer's part in an account's erasure: every token, used or not, with the address it went to. */
+    /**
+     * Deletes the tenant's tokens that expired more than {@link #KEPT_AFTER_EXPIRY} ago. Until then an old link still
+     * answers {@code token_expired}, which tells the shopper more than {@code invalid_token}.
+     */
+    public int purgeExpired(Handle h, String tenantId, Instant now) {
+        return store.deleteExpired(h, tenantId, now.minus(KEPT_AFTER_EXPIRY));
+    }
+
     public void erase(Handle h, String tenantId, String customerId) {
         store.deleteAll(h, tenantId, customerId);
     }

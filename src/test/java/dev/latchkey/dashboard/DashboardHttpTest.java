@@ -480,6 +480,9 @@ class DashboardHttpTest extends ApiTest {
         member.get("/dashboard/account").expect(200);
         member.submit(member.get("/dashboard/account"), "/dashboard/staff/password", Map.of("staff_id", shop.ownerId(),
                 "new_password", "lantern orchard velvet compass")).expect(403);
+        // not the owner's own either: that change asks for the current password, on the account page
+        client.submit(page, "/dashboard/staff/password", Map.of("staff_id", shop.ownerId(),
+                "new_password", "lantern orchard velvet compass")).expect(403);
 
         client.submit(page, "/dashboard/staff/password", Map.of("staff_id", memberId,
                 "new_password", "lantern orchard velvet compass"))
@@ -492,13 +495,20 @@ class DashboardHttpTest extends ApiTest {
     }
 
     @Test
-    void loginFormWhenNulOrLargerThanTheServerTakesThenClientErrorPageNotServerError() {
+    void formWhenNulOrLargerThanTheServerTakesOrNotUrlEncodedThenClientErrorPageNotServerError() {
         var shop = StaffFixtures.shop(api);
         var nul = browser().login(shop.id() + "\u0000", shop.ownerEmail(), shop.ownerPassword());
         assertThat(nul.status()).isEqualTo(400);
         var large = browser().login(shop.id(), shop.ownerEmail(), "a".repeat(1_100_000));
         assertThat(large.status()).isEqualTo(413);
         assertThat(large.html()).contains("larger than the server accepts");
+        String multipart = "--b\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nx\r\n--b--\r\n";
+        var notAForm = browser().postRaw("/dashboard/login", "multipart/form-data; boundary=b", multipart);
+        assertThat(notAForm.status()).isEqualTo(415);
+        assertThat(notAForm.html()).contains("application/x-www-form-urlencoded");
+        var client = owner(shop);
+        client.postRaw("/dashboard/logout", "multipart/form-data; boundary=b", multipart).expect(415);
+        client.postRaw("/dashboard/logout", "text/plain", "_csrf=x").expect(415);
         owner(shop).get("/dashboard/customers").expect(200);
     }
 }

@@ -1,0 +1,94 @@
+package dev.latchkey.db;
+
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Deletes rows that nobody will read again (audit events past their retention, tokens and sessions long expired) on a
+ * background thread, tenant by tenant and sweep by sweep, each in its own transaction, so that every statement stays
+ * within one tenant's rows and no table grows for ever. Closing it stops the thread.
+ */
+public final class Housekeeping implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+
+    /** One kind of row that outlived its use: deletes the tenant's as of {@code now} and says how many. */
+    @FunctionalInterface
+    public interface Sweep {
+        int sweep(Handle h, String tenantId, Instant now);
+    }
+
+    private final Database db;
+    private final Supplier<List<String>> tenantIds;
+    private final Map<String, Sweep> sweeps;
+    private final Clock clock;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "latchkey-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** {@code sweeps} by what they delete, as the log names it; they run in this order. */
+    public Housekeeping(Database db, Supplier<List<String>> tenantIds, Map<String, Sweep> sweeps, Clock clock) {
+        this.db = db;
+        this.tenantIds = tenantIds;
+        this.sweeps = new LinkedHashMap<>(sweeps);
+        this.clock = clock;
+    }
+
+    /** Runs every sweep after {@code firstDelay}, then every {@code interval}. */
+    public Housekeeping start(Duration firstDelay, Duration interval) {
+        executor.scheduleWithFixedDelay(this::runAndLog, firstDelay.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Runs every sweep now, on the caller's thread; returns how many rows each deleted. */
+    public Map<String, Integer> run() {
+        Instant now = clock.instant();
+        Map<String, Integer> deleted = new LinkedHashMap<>();
+        for (String tenantId : tenantIds.get()) {
+            sweeps.forEach((what, sweep) -> deleted.merge(what, db.tx(h -> sweep.sweep(h, tenantId, now)),
+                    Integer::sum));
+        }
+        return deleted;
+    }
+
+    private void runAndLog() {
+        try {
+            run().forEach((what, count) -> {
+                if (count > 0) {
+                    log.info("housekeeping deleted {} {}", count, what);
+                }
+            });
+        } catch (RuntimeException e) {
+            // the next run tries again; a failed run must not end the schedule
+            log.warn("housekeeping failed", e);
+        }
+    }
+
+    public boolean isRunning() {
+        return !executor.isTerminated();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
