@@ -60,10 +60,18 @@ public final class TokenService {
         return db.tx(h -> startSession(h, tenantId, settings, kind, customerId, client));
     }
 
-    /** One more pair for an existing session, whose expiry moves to the new refresh token's. */
+    /**
+     * One more pair for an existing session, whose expiry moves to the new refresh token's; {@code replacedAccessHash}
+     * (may be null) names an access token whose pair it replaces. Throws {@link LostRace} when the session ended or
+     * that pair was replaced meanwhile.
+     */
     private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
-                             String customerId, Instant now) {
+                             String customerId, Instant now, String replacedAccessHash) {
         Pair pair = Pair.create(settings, kind, now);
+        if (!store.extendLiveSession(h, tenantId, sessionId, pair.refreshExpiry())
+                || (replacedAccessHash != null && !store.revokePair(h, replacedAccessHash, now))) {
+            throw new LostRace();
+        }
         store.insertPair(h, tenantId, sessionId, now, pair);
         return pair.issued(sessionId, customerId);
     }
@@ -142,7 +150,11 @@ public final class TokenService {
             outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
         } catch (LostRace race) {
             // rolled back; the token now reads as used (the reuse rules apply) or revoked (invalid)
-            outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
+            try {
+                outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
+            } catch (LostRace again) {
+                outcome = RefreshOutcome.INVALID; // the session ended between this second read and its write
+            }
         }
         if (outcome.result() == Result.INVALID) {
             throw ApiError.invalidToken();
@@ -184,7 +196,7 @@ public final class TokenService {
         }
         if (settings.refreshReuseGrace() > 0 && !now.isAfter(usedAt.plusSeconds(settings.refreshReuseGrace()))) {
             return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(),
-                    stored.sessionKind(), stored.customerId(), now), stored.sessionId(), found.owner());
+                    stored.sessionKind(), stored.customerId(), now, null), stored.sessionId(), found.owner());
         }
         store.revokeSession(h, tenantId, stored.sessionId(), now);
         audit.record(h, tenantId, stored.customerId(), AuditType.SESSION_REVOKED, client,
@@ -215,13 +227,8 @@ public final class TokenService {
         Instant now = now();
         Issued issued;
         try {
-            issued = db.tx(h -> {
-                if (!store.revokePair(h, token.tokenHash(), now)) {
-                    throw new LostRace();
-                }
-                return issuePair(h, token.tenantId(), settings, token.sessionId(), token.kind(), token.customerId(),
-                        now);
-            });
+            issued = db.tx(h -> issuePair(h, token.tenantId(), settings, token.sessionId(), token.kind(),
+                    token.customerId(), now, token.tokenHash()));
         } catch (LostRace race) {
             throw ApiError.invalidToken();
         } finally {

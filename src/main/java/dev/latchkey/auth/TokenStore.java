@@ -25,8 +25,6 @@ final class TokenStore {
     private static final String INSERT_PAIR = "INSERT INTO tokens (token_hash, tenant_id, session_id, kind, created_at, "
             + "expires_at, pair_hash) VALUES (:access, :tenant, :session, :accessKind, :now, :accessExp, :refresh), "
             + "(:refresh, :tenant, :session, :refreshKind, :now, :refreshExp, :access)";
-    private static final String EXTEND_SESSION = "UPDATE sessions SET expires_at = :refreshExp "
-            + "WHERE tenant_id = :tenant AND id = :session";
     /**
      * Only one of two concurrent callers marks the token: the other's update finds it used, or revoked by a renewal
      * since it was read, and changes nothing.
@@ -38,6 +36,10 @@ final class TokenStore {
 
     // Each write below is several statements sent as one (both drivers run them in order, in the caller's
     // transaction): on PostgreSQL that is one round trip instead of one per statement.
+    //
+    // Lock order: every transaction that changes the tokens of an existing session first locks the session's row
+    // (extendLiveSession, revokeSession), then token rows. Two such transactions on one session queue on that row
+    // instead of each holding a token the other one waits for (a deadlock, answered 500 and rolled back).
 
     /** A new session with its first pair. */
     void insertSession(Handle h, String tenantId, String sessionId, SessionKind kind, String customerId,
@@ -48,27 +50,37 @@ final class TokenStore {
                 .execute();
     }
 
-    /** One more pair for an existing session, beside the pairs it has; the session lives as long as the newest. */
-    void insertPair(Handle h, String tenantId, String sessionId, Instant now, TokenService.Pair pair) {
-        bindPair(h.createUpdate(INSERT_PAIR + "; " + EXTEND_SESSION), tenantId, sessionId, now, pair).execute();
-    }
-
     /**
-     * Marks the refresh token used, retires the access token it was paired with and stores the next pair. Returns
-     * false when another caller had used or revoked the token first: the pair was stored all the same, so the caller must roll
-     * back.
+     * Locks the row of a session that has not ended and moves its expiry to that of its newest refresh token; false
+     * when the session has ended (perhaps just now, by a revocation this transaction waited for).
      */
-    boolean rotate(Handle h, String tenantId, String sessionId, String usedHash, String pairedAccessHash, Instant now,
-                   TokenService.Pair pair) {
-        return bindPair(h.createUpdate(MARK_USED + "; " + REVOKE_TOKEN + "; " + INSERT_PAIR + "; " + EXTEND_SESSION),
-                tenantId, sessionId, now, pair).bind("used", usedHash).bind("retired", pairedAccessHash)
+    boolean extendLiveSession(Handle h, String tenantId, String sessionId, Instant refreshExpiry) {
+        return h.createUpdate("UPDATE sessions SET expires_at = :refreshExp WHERE tenant_id = :tenant AND id = :session "
+                        + "AND revoked_at IS NULL")
+                .bind("refreshExp", Database.ts(refreshExpiry)).bind("tenant", tenantId).bind("session", sessionId)
                 .execute() == 1;
     }
 
+    /** One more pair for an existing session, beside the pairs it has; after {@link #extendLiveSession}. */
+    void insertPair(Handle h, String tenantId, String sessionId, Instant now, TokenService.Pair pair) {
+        bindPair(h.createUpdate(INSERT_PAIR), tenantId, sessionId, now, pair).execute();
+    }
+
     /**
-     * Revokes an access token and its refresh token; false when the access token was already revoked, e.g. by a
-     * concurrent renewal. The refresh token goes first, the order a rotation takes its locks in, so that a renewal
-     * racing a rotation of the same pair waits instead of deadlocking.
+     * Marks the refresh token used, retires the access token it was paired with and stores the next pair, after
+     * locking the session. Returns false when the session has ended or another caller had used or revoked the token
+     * first: the caller must roll back, since the pair may have been stored all the same.
+     */
+    boolean rotate(Handle h, String tenantId, String sessionId, String usedHash, String pairedAccessHash, Instant now,
+                   TokenService.Pair pair) {
+        return extendLiveSession(h, tenantId, sessionId, pair.refreshExpiry())
+                && bindPair(h.createUpdate(MARK_USED + "; " + REVOKE_TOKEN + "; " + INSERT_PAIR), tenantId, sessionId,
+                now, pair).bind("used", usedHash).bind("retired", pairedAccessHash).execute() == 1;
+    }
+
+    /**
+     * Revokes an access token and its refresh token, after {@link #extendLiveSession}; false when the access token was
+     * already revoked, e.g. by a concurrent renewal.
      */
     boolean revokePair(Handle h, String accessHash, Instant now) {
         h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE revoked_at IS NULL "
@@ -137,14 +149,11 @@ final class TokenStore {
                 rs.getString("email"), Database.instant(rs, "session_revoked_at"), rs.getString("pair_hash"));
     }
 
-    /**
-     * Tokens first, then the session: the order a rotation takes its locks in (the used token, then the session), so
-     * that a revocation racing a rotation of the same session waits instead of deadlocking.
-     */
+    /** The session's row first, then its tokens: the lock order of every change to a session's tokens. */
     void revokeSession(Handle h, String tenantId, String sessionId, Instant now) {
-        h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE tenant_id = :tenant AND session_id = :session "
-                        + "AND revoked_at IS NULL; UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant "
-                        + "AND id = :session AND revoked_at IS NULL")
+        h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant AND id = :session "
+                        + "AND revoked_at IS NULL; UPDATE tokens SET revoked_at = :now WHERE tenant_id = :tenant "
+                        + "AND session_id = :session AND revoked_at IS NULL")
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("session", sessionId).execute();
     }
 

@@ -1,13 +1,18 @@
 package dev.latchkey.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +35,30 @@ class SessionsTest extends ApiTest {
         assertThat(Instant.parse(current.path("expires_at").asText()))
                 .isAfter(Instant.parse(current.path("created_at").asText()));
         assertThat(data.get(1).path("current").asBoolean()).isFalse();
+    }
+
+    @Test
+    void revokeWhenTheSessionRefreshesAtTheSameTimeThenNeverAServerErrorAndTheSessionStaysEnded() {
+        for (int round = 0; round < 12; round++) {
+            Fixtures.Shopper other = loginFrom("racing tab");
+            var revokeOne = (Callable<Api.Res>) () ->
+                    api.delete("/v1/me/sessions/" + other.sessionId()).as(first).send();
+            var revokeOthers = (Callable<Api.Res>) () ->
+                    api.delete("/v1/me/sessions").as(first).send();
+
+            List<Api.Res> answers = Concurrently.all(List.of(round % 2 == 0 ? revokeOne : revokeOthers,
+                    () -> Tokens.refresh(api, tenant, other.refreshToken())));
+
+            assertThat(answers.get(0).status()).isEqualTo(204);
+            Api.Res refreshed = answers.get(1);
+            assertThat(refreshed.status()).isIn(200, 401);
+            Tokens.assertRefused(api, tenant, other.accessToken());
+            if (refreshed.status() == 200) { // it came first; the revocation ended the pair it handed out too
+                Tokens.assertRefused(api, tenant, refreshed.str("access_token"));
+                Tokens.refresh(api, tenant, refreshed.str("refresh_token")).expect(401, "invalid_token");
+            }
+        }
+        api.get("/v1/me").as(first).send().expect(200);
     }
 
     @Test
