@@ -4,7 +4,6 @@ import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.http.JsonInput;
 
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,7 +89,7 @@ public final class AddressInput {
         if (!in.has("tags")) {
             return;
         }
-        Optional<List<String>> tags = in.stringList("tags", MAX_TAGS, MAX_TAG_LENGTH);
+        Optional<List<String>> tags = in.distinctStrings("tags", MAX_TAGS, MAX_TAG_LENGTH);
         if (in.hasErrorFor("tags")) {
             return;
         }
@@ -99,7 +98,7 @@ public final class AddressInput {
             in.reject("tags", "invalid", "tags must be upper-case words of A-Z, 0-9 and _, such as SHIPPING.");
             return;
         }
-        changes.put("tags", List.copyOf(new LinkedHashSet<>(values)));
+        changes.put("tags", values);
     }
 
     public boolean isEmpty() {

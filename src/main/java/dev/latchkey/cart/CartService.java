@@ -67,7 +67,7 @@ public final class CartService {
      */
     public String claim(Handle h, String tenantId, MergeStrategy strategy, String customerId, GuestCart guest) {
         Instant now = now();
-        if (guest == null || store.close(h, tenantId, guest.cartId(), guest.sessionId(), now) == 0) {
+        if (guest == null || store.closeClaimed(h, tenantId, guest.cartId(), guest.sessionId(), customerId, now) == 0) {
             return store.findActiveOf(h, tenantId, customerId).map(Cart::id).orElse(null);
         }
         Cart target = activeOrNew(h, tenantId, CartOwner.customer(customerId), now);

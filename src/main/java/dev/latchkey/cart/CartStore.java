@@ -46,13 +46,16 @@ final class CartStore {
                 .execute();
     }
 
-    /** Closes the owner's active cart; of two concurrent callers only one gets 1 back. */
-    int close(Handle h, String tenantId, String cartId, String owner, Instant now) {
-        return h.createUpdate("UPDATE carts SET status = :closed, active_owner = NULL, closed_at = :now, "
-                        + "updated_at = :now WHERE tenant_id = :tenant AND id = :id AND active_owner = :owner "
-                        + "AND status = :active")
+    /**
+     * Closes the guest session's active cart as claimed by the customer, who from then on holds it (their data export
+     * shows it, their erasure deletes it); of two concurrent callers only one gets 1 back.
+     */
+    int closeClaimed(Handle h, String tenantId, String cartId, String sessionId, String customerId, Instant now) {
+        return h.createUpdate("UPDATE carts SET status = :closed, active_owner = NULL, customer_id = :customer, "
+                        + "closed_at = :now, updated_at = :now WHERE tenant_id = :tenant AND id = :id "
+                        + "AND active_owner = :owner AND status = :active")
                 .bind("closed", CLOSED).bind("active", ACTIVE).bind("now", Database.ts(now))
-                .bind("tenant", tenantId).bind("id", cartId).bind("owner", owner)
+                .bind("tenant", tenantId).bind("id", cartId).bind("owner", sessionId).bind("customer", customerId)
                 .execute();
     }
 

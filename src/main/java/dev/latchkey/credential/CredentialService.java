@@ -93,7 +93,7 @@ public final class CredentialService {
                 throw CustomerService.emailTaken();
             }
             Customer locked = customers.lock(h, token.tenantId(), token.customerId()).orElseThrow();
-            if (tokens.throttled(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address,
+            if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
                 return null;
             }

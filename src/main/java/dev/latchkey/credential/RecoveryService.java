@@ -67,7 +67,7 @@ public final class RecoveryService {
                 return null;
             }
             Customer customer = found.get();
-            if (tokens.throttled(h, tenantId, customer.id(), TokenPurpose.PASSWORD_RESET, customer.email(),
+            if (tokens.throttled(h, tenantId, TokenPurpose.PASSWORD_RESET, customer.email(),
                     settings.emailInterval())) {
                 return null;
             }

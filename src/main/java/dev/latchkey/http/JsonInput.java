@@ -11,6 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -267,7 +268,8 @@ public final class JsonInput {
         return Optional.of(object);
     }
 
-    public Optional<List<String>> stringList(String field, int maxItems, int maxLength) {
+    /** An array of strings, each kept once in the order first given; at most {@code maxItems} distinct ones. */
+    public Optional<List<String>> distinctStrings(String field, int maxItems, int maxLength) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return Optional.empty();
@@ -276,11 +278,7 @@ public final class JsonInput {
             reject(field, "invalid_type", field + " must be an array of strings.");
             return Optional.empty();
         }
-        if (node.size() > maxItems) {
-            reject(field, "too_long", field + " may hold at most " + maxItems + " items.");
-            return Optional.empty();
-        }
-        List<String> values = new ArrayList<>();
+        Set<String> values = new LinkedHashSet<>();
         for (JsonNode item : node) {
             if (!item.isTextual() || item.textValue().length() > maxLength) {
                 reject(field, "invalid_type", field + " must hold strings of at most " + maxLength + " characters.");
@@ -288,7 +286,11 @@ public final class JsonInput {
             }
             values.add(item.textValue());
         }
-        return Optional.of(values);
+        if (values.size() > maxItems) {
+            reject(field, "too_long", field + " may hold at most " + maxItems + " distinct items.");
+            return Optional.empty();
+        }
+        return Optional.of(List.copyOf(values));
     }
 
     public boolean hasErrorFor(String field) {

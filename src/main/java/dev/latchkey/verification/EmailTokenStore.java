@@ -54,11 +54,10 @@ public final class EmailTokenStore {
     }
 
     /** When a token of this purpose was last sent to this address, for the per-address mail throttle. */
-    public Optional<Instant> lastIssued(Handle h, String tenantId, String customerId, TokenPurpose purpose,
-                                        String email) {
+    public Optional<Instant> lastIssued(Handle h, String tenantId, TokenPurpose purpose, String email) {
         return h.createQuery("SELECT MAX(created_at) AS last_at FROM email_tokens WHERE tenant_id = :tenant "
-                        + "AND customer_id = :customer AND purpose = :purpose AND email = :email")
-                .bind("tenant", tenantId).bind("customer", customerId).bind("purpose", purpose.wire())
+                        + "AND email = :email AND purpose = :purpose")
+                .bind("tenant", tenantId).bind("purpose", purpose.wire())
                 .bind("email", email)
                 .map((rs, ctx) -> Database.instant(rs, "last_at"))
                 .findOne();

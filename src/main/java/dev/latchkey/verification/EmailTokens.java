@@ -72,7 +72,6 @@ public final class EmailTokens {
         store.voidOutstanding(h, tenantId, customerId, purpose, now());
     }
 
-    /** The customer's part in an account's erasure: every token, used or not, with the address it went to. */
     /**
      * Deletes the tenant's tokens that expired more than {@link #KEPT_AFTER_EXPIRY} ago. Until then an old link still
      * answers {@code token_expired}, which tells the shopper more than {@code invalid_token}.
@@ -81,15 +80,18 @@ public final class EmailTokens {
         return store.deleteExpired(h, tenantId, now.minus(KEPT_AFTER_EXPIRY));
     }
 
+    /** The customer's part in an account's erasure: every token, used or not, with the address it went to. */
     public void erase(Handle h, String tenantId, String customerId) {
         store.deleteAll(h, tenantId, customerId);
     }
 
-    /** True when a token of this purpose went to this address less than {@code intervalSeconds} ago. */
-    public boolean throttled(Handle h, String tenantId, String customerId, TokenPurpose purpose, String email,
-                             long intervalSeconds) {
+    /**
+     * True when a token of this purpose went to this address less than {@code intervalSeconds} ago, for whichever
+     * account: many accounts asking to move to one address must not flood it with confirmation mail.
+     */
+    public boolean throttled(Handle h, String tenantId, TokenPurpose purpose, String email, long intervalSeconds) {
         Instant cutoff = now().minusSeconds(intervalSeconds);
-        return store.lastIssued(h, tenantId, customerId, purpose, email).map(cutoff::isBefore).orElse(false);
+        return store.lastIssued(h, tenantId, purpose, email).map(cutoff::isBefore).orElse(false);
     }
 
     /**
@@ -98,7 +100,7 @@ public final class EmailTokens {
      */
     public void decoy(Handle h, String tenantId, TokenPurpose purpose, String email) {
         Secrets.sha256(Secrets.secret(PREFIX));
-        store.lastIssued(h, tenantId, "cus_none", purpose, email);
+        store.lastIssued(h, tenantId, purpose, email);
     }
 
     public static ApiError invalid() {

@@ -59,7 +59,7 @@ public final class VerificationService {
                 return null;
             }
             Customer customer = found.get();
-            if (!customer.emailVerified() && !tokens.throttled(h, tenantId, customer.id(), TokenPurpose.VERIFY_EMAIL,
+            if (!customer.emailVerified() && !tokens.throttled(h, tenantId, TokenPurpose.VERIFY_EMAIL,
                     customer.email(), settings.emailInterval())) {
                 send(h, settings, customer, linkBase);
             }

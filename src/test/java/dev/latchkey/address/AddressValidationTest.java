@@ -112,6 +112,12 @@ class AddressValidationTest extends ApiTest {
 
         var created = create(Map.of("tags", List.of("A".repeat(32), "B_2", "B_2"))).expect(201).body();
         assertThat(created.path("tags")).extracting(JsonNode::asText).containsExactly("A".repeat(32), "B_2");
+        // ten distinct tags are allowed however often one of them is repeated
+        List<String> tenWithRepeats = new ArrayList<>(eleven.subList(0, 10));
+        tenWithRepeats.add("TAG9");
+        tenWithRepeats.add("TAG0");
+        var ten = create(Map.of("tags", tenWithRepeats)).expect(201).body();
+        assertThat(ten.path("tags")).extracting(JsonNode::asText).containsExactlyElementsOf(eleven.subList(0, 10));
     }
 
     @Test

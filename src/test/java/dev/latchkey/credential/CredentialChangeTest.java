@@ -8,6 +8,7 @@ import dev.latchkey.testing.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,22 @@ class CredentialChangeTest extends MailTest {
         api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", shopper.email(), "password", Fixtures.PASSWORD))
                 .send().expect(401, "invalid_credentials");
         confirmEmail(tenant, token).expect(400, "token_used");
+    }
+
+    @Test
+    void changeEmailWhenSeveralAccountsAskForOneAddressThenItGetsOneMailPerInterval() {
+        var tenant = shop(Map.of("email_interval", 300));
+        var first = Fixtures.shopper(api, tenant);
+        var second = Fixtures.shopper(api, tenant);
+        String target = Fixtures.uniqueEmail();
+
+        changeEmail(first, emailChange(target, Fixtures.PASSWORD)).expect(202);
+        changeEmail(second, emailChange(target, Fixtures.PASSWORD)).expect(202);
+
+        assertThat(queuedTo(target)).isEqualTo(1);
+        server.clock.advance(Duration.ofSeconds(301));
+        changeEmail(second, emailChange(target, Fixtures.PASSWORD)).expect(202);
+        assertThat(queuedTo(target)).isEqualTo(2);
     }
 
     @Test

@@ -79,6 +79,26 @@ class ExportTest extends ApiTest {
     }
 
     @Test
+    void exportHoldsAClaimedGuestCartBesideTheActiveOne() {
+        var keeping = Fixtures.tenant(api, Map.of("cart_merge_strategy", "keep"));
+        Fixtures.Shopper customer = Fixtures.shopper(api, keeping);
+        String mine = api.post("/v1/carts").as(customer).send().expect(201).str("id");
+        api.put("/v1/carts/" + mine + "/items/MINE").as(customer).body(Map.of("quantity", 1)).send().expect(200);
+        String anon = api.post("/v1/anonymous").key(keeping.pk()).send().expect(201).str("access_token");
+        String guest = api.post("/v1/carts").key(keeping.pk()).bearer(anon).send().expect(201).str("id");
+        api.put("/v1/carts/" + guest + "/items/GUEST").key(keeping.pk()).bearer(anon).body(Map.of("quantity", 2))
+                .send().expect(200);
+
+        String token = api.post("/v1/auth/login").key(keeping.pk()).bearer(anon).body(Map.of("email", customer.email(),
+                "password", customer.password(), "cart_id", guest)).send().expect(200).str("access_token");
+
+        JsonNode carts = api.get("/v1/me/export").key(keeping.pk()).bearer(token).send().expect(200).body()
+                .path("carts");
+        assertThat(carts.findValuesAsText("id")).containsExactlyInAnyOrder(mine, guest);
+        assertThat(carts.toString()).contains("GUEST").contains("MINE");
+    }
+
+    @Test
     void exportHoldsNothingOfOtherCustomers() {
         Fixtures.Shopper neighbour = Fixtures.shopper(api, tenant);
         Fixtures.address(api, neighbour);
