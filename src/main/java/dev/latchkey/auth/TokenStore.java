@@ -170,29 +170,25 @@ final class TokenStore {
     }
 
     /**
-     * Deletes tokens that expired before {@code cutoff} and the sessions they leave with nothing live, a batch of
-     * sessions at a time; returns how many rows went. Found through the tokens (indexed by tenant and expiry), since
-     * a session's own expiry moves on every rotation and is not indexed.
+     * Deletes tokens that expired before {@code cutoff} and the sessions they leave with nothing live, for a batch of
+     * sessions; returns how many rows went (0 when nothing is left). Found through the tokens (indexed by tenant and
+     * expiry), since a session's own expiry moves on every rotation and is not indexed.
      */
     int deleteExpired(Handle h, String tenantId, Instant cutoff) {
-        int deleted = 0;
-        List<String> sessionIds;
-        do {
-            sessionIds = h.createQuery("SELECT DISTINCT session_id FROM tokens WHERE tenant_id = :tenant "
-                            + "AND expires_at < :cutoff FETCH FIRST 500 ROWS ONLY")
-                    .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff))
-                    .mapTo(String.class).list();
-            if (!sessionIds.isEmpty()) {
-                deleted += h.createUpdate("DELETE FROM tokens WHERE tenant_id = :tenant AND session_id IN (<ids>) "
-                                + "AND expires_at < :cutoff")
-                        .bind("tenant", tenantId).bindList("ids", sessionIds).bind("cutoff", Database.ts(cutoff))
-                        .execute();
-                deleted += h.createUpdate("DELETE FROM sessions WHERE tenant_id = :tenant AND id IN (<ids>) "
-                                + "AND expires_at < :cutoff")
-                        .bind("tenant", tenantId).bindList("ids", sessionIds).bind("cutoff", Database.ts(cutoff))
-                        .execute();
-            }
-        } while (sessionIds.size() == 500);
-        return deleted;
+        List<String> sessionIds = h.createQuery("SELECT DISTINCT session_id FROM tokens WHERE tenant_id = :tenant "
+                        + "AND expires_at < :cutoff FETCH FIRST 500 ROWS ONLY")
+                .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff))
+                .mapTo(String.class).list();
+        if (sessionIds.isEmpty()) {
+            return 0;
+        }
+        return h.createUpdate("DELETE FROM tokens WHERE tenant_id = :tenant AND session_id IN (<ids>) "
+                        + "AND expires_at < :cutoff")
+                .bind("tenant", tenantId).bindList("ids", sessionIds).bind("cutoff", Database.ts(cutoff))
+                .execute()
+                + h.createUpdate("DELETE FROM sessions WHERE tenant_id = :tenant AND id IN (<ids>) "
+                        + "AND expires_at < :cutoff")
+                .bind("tenant", tenantId).bindList("ids", sessionIds).bind("cutoff", Database.ts(cutoff))
+                .execute();
     }
 }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * internationalised domain in its ASCII form (so {@code bücher.example} and {@code xn--bcher-kva.example} are one
  * domain, and mail goes out without SMTPUTF8). A valid address has an ASCII dot-atom local part (no quoted strings, no
  * leading, trailing or doubled dots) and a domain of at least two labels of letters, digits and inner hyphens, whose
- * top label is not numeric.
+ * top label is not numeric, and which means the same under IDNA2003 and IDNA2008.
  */
 public final class EmailAddress {
     public static final int MAX_LENGTH = 254;
@@ -21,12 +21,17 @@ public final class EmailAddress {
             "[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
     private static final Pattern ASCII_DOMAIN = Pattern.compile(
             "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+([a-z]{2,63}|xn--[a-z0-9-]{1,59})");
+    /**
+     * The characters IDNA2003 (all {@link IDN} knows) maps away but IDNA2008 keeps: ß, final sigma, ZWNJ and ZWJ.
+     * {@code straße.de} would become {@code strasse.de}, another domain whose owner would get this account's mail.
+     */
+    private static final Pattern IDNA_DEVIATIONS = Pattern.compile("[\u00df\u03c2\u200c\u200d]");
 
     private EmailAddress() {
     }
 
     public static String normalise(String email) {
-        String address = Normalizer.normalize(email.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        String address = folded(email);
         int at = address.lastIndexOf('@');
         if (at < 0) {
             return address;
@@ -40,11 +45,19 @@ public final class EmailAddress {
     }
 
     public static boolean isValid(String email) {
+        String folded = folded(email);
+        if (IDNA_DEVIATIONS.matcher(folded.substring(folded.lastIndexOf('@') + 1)).find()) {
+            return false;
+        }
         String address = normalise(email);
         int at = address.lastIndexOf('@');
         String domain = address.substring(at + 1);
         return at >= 1 && at <= 64 && address.length() <= MAX_LENGTH && domain.length() <= 253
                 && LOCAL_PART.matcher(address.substring(0, at)).matches() && ASCII_DOMAIN.matcher(domain).matches();
+    }
+
+    private static String folded(String email) {
+        return Normalizer.normalize(email.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
     public static String required(JsonInput in, String field) {

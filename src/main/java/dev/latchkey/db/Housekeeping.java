@@ -23,7 +23,11 @@ import java.util.function.Supplier;
 public final class Housekeeping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
-    /** One kind of row that outlived its use: deletes the tenant's as of {@code now} and says how many. */
+    /**
+     * One kind of row that outlived its use: deletes the tenant's as of {@code now}, or a batch of them, and says how
+     * many. It runs again, each time in a transaction of its own, until it deletes nothing, so that no lock of a
+     * large first clean-up is held for long.
+     */
     @FunctionalInterface
     public interface Sweep {
         int sweep(Handle h, String tenantId, Instant now);
@@ -59,10 +63,19 @@ public final class Housekeeping implements AutoCloseable {
         Instant now = clock.instant();
         Map<String, Integer> deleted = new LinkedHashMap<>();
         for (String tenantId : tenantIds.get()) {
-            sweeps.forEach((what, sweep) -> deleted.merge(what, db.tx(h -> sweep.sweep(h, tenantId, now)),
-                    Integer::sum));
+            sweeps.forEach((what, sweep) -> deleted.merge(what, sweepAll(sweep, tenantId, now), Integer::sum));
         }
         return deleted;
+    }
+
+    private int sweepAll(Sweep sweep, String tenantId, Instant now) {
+        int total = 0;
+        int batch;
+        do {
+            batch = db.tx(h -> sweep.sweep(h, tenantId, now));
+            total += batch;
+        } while (batch > 0);
+        return total;
     }
 
     private void runAndLog() {

@@ -13,11 +13,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * V12 replaces the session's pointer to its one current access token with pairs: an access token the pointer had
- * retired is revoked outright, and the current pair learns its partner.
+ * retired is revoked outright, the current pair learns its partner, and where pairs cannot be told apart their access
+ * tokens are revoked (their refresh tokens still work).
  */
 class TokenPairsMigrationTest {
     private static final String TOKEN = "INSERT INTO tokens (token_hash, tenant_id, session_id, kind, created_at, "
-            + "expires_at, used_at) VALUES (:hash, 'ten_1', 'ses_1', :kind, :created, :expires, :used)";
+            + "expires_at, used_at) VALUES (:hash, 'ten_1', :session, :kind, :created, :expires, :used)";
 
     @Test
     void migrateWhenSessionPointsAtItsCurrentAccessTokenThenOlderOnesAreRevokedAndTheCurrentPairIsLinked() {
@@ -26,14 +27,18 @@ class TokenPairsMigrationTest {
             jdbi.useHandle(h -> {
                 h.execute("INSERT INTO tenants (id, name, settings, created_at, updated_at) "
                         + "VALUES ('ten_1', 'Shop', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
-                h.execute("INSERT INTO sessions (tenant_id, id, customer_id, kind, created_at, last_used_at, "
-                        + "expires_at, access_hash) VALUES ('ten_1', 'ses_1', NULL, 'anonymous', "
-                        + "TIMESTAMP WITH TIME ZONE '2026-01-01 10:00:00+00', CURRENT_TIMESTAMP, "
-                        + "TIMESTAMP WITH TIME ZONE '2099-01-01 00:00:00+00', 'access_new')");
-                token(h, "access_old", "access", "2026-01-01T10:00:00Z", null);
-                token(h, "refresh_old", "refresh", "2026-01-01T10:00:00Z", "2026-01-01T10:05:00Z");
-                token(h, "access_new", "access", "2026-01-01T10:05:00Z", null);
-                token(h, "refresh_new", "refresh", "2026-01-01T10:05:00Z", null);
+                session(h, "ses_1", "access_new");
+                token(h, "ses_1", "access_old", "access", "2026-01-01T10:00:00Z", null);
+                token(h, "ses_1", "refresh_old", "refresh", "2026-01-01T10:00:00Z", "2026-01-01T10:05:00Z");
+                token(h, "ses_1", "access_new", "access", "2026-01-01T10:05:00Z", null);
+                token(h, "ses_1", "refresh_new", "refresh", "2026-01-01T10:05:00Z", null);
+                // a rotation and a second tab's grace pair in one millisecond: which token went with which is lost
+                session(h, "ses_2", "access_tab_b");
+                token(h, "ses_2", "refresh_first", "refresh", "2026-01-01T10:00:00Z", "2026-01-01T10:05:00Z");
+                token(h, "ses_2", "access_tab_a", "access", "2026-01-01T10:05:00Z", null);
+                token(h, "ses_2", "refresh_tab_a", "refresh", "2026-01-01T10:05:00Z", null);
+                token(h, "ses_2", "access_tab_b", "access", "2026-01-01T10:05:00Z", null);
+                token(h, "ses_2", "refresh_tab_b", "refresh", "2026-01-01T10:05:00Z", null);
             });
 
             old.upgrade();
@@ -46,13 +51,27 @@ class TokenPairsMigrationTest {
                     .containsExactly(
                             tuple("access_new", "refresh_new", false),
                             tuple("access_old", null, true),
+                            // unpaired: the access tokens go, their refresh tokens still rotate
+                            tuple("access_tab_a", null, true),
+                            tuple("access_tab_b", null, true),
+                            tuple("refresh_first", null, false),
                             tuple("refresh_new", "access_new", false),
-                            tuple("refresh_old", null, false));
+                            tuple("refresh_old", null, false),
+                            tuple("refresh_tab_a", null, false),
+                            tuple("refresh_tab_b", null, false));
         }
     }
 
-    private static void token(Handle h, String hash, String kind, String created, String used) {
-        h.createUpdate(TOKEN).bind("hash", hash).bind("kind", kind)
+    private static void session(Handle h, String id, String accessHash) {
+        h.createUpdate("INSERT INTO sessions (tenant_id, id, customer_id, kind, created_at, last_used_at, expires_at, "
+                        + "access_hash) VALUES ('ten_1', :id, NULL, 'anonymous', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+                        + ":expires, :access)")
+                .bind("id", id).bind("access", accessHash)
+                .bind("expires", Database.ts(Instant.parse("2099-01-01T00:00:00Z"))).execute();
+    }
+
+    private static void token(Handle h, String session, String hash, String kind, String created, String used) {
+        h.createUpdate(TOKEN).bind("session", session).bind("hash", hash).bind("kind", kind)
                 .bind("created", Database.ts(Instant.parse(created)))
                 .bind("expires", Database.ts(Instant.parse("2099-01-01T00:00:00Z")))
                 .bind("used", used == null ? null : Database.ts(Instant.parse(used)))
