@@ -69,16 +69,24 @@ public final class StaffService {
         return db.tx(h -> insert(h, tenantId, staff, hash, client));
     }
 
+    /** A staff member checked and hashed, to be inserted in a transaction that should not wait for the hash. */
+    public record Prepared(Staff staff, String passwordHash) {
+    }
+
     /**
-     * Creates a staff member inside the caller's transaction (the tenant's creation), with the password checked under
-     * {@code settings} first: a refused password fails the whole transaction with 422 naming {@code field}.
+     * Checks the password under {@code settings} (422 naming {@code field} when refused) and hashes it, before any
+     * transaction: for the tenant's first owner, inserted with the tenant by {@link #insert(Handle, String, Prepared,
+     * ClientInfo)}.
      */
-    public Staff createIn(Handle h, String tenantId, TenantSettings settings, NewStaff input, String field,
-                          ClientInfo client) {
+    public Prepared prepare(TenantSettings settings, NewStaff input, String field) {
         passwordProblem(field, input.password(), input.email(), settings).ifPresent(error -> {
             throw ApiError.validation(List.of(error));
         });
-        return insert(h, tenantId, draft(input), hasher.hash(input.password()), client);
+        return new Prepared(draft(input), hasher.hash(input.password()));
+    }
+
+    public Staff insert(Handle h, String tenantId, Prepared prepared, ClientInfo client) {
+        return insert(h, tenantId, prepared.staff(), prepared.passwordHash(), client);
     }
 
     private Staff draft(NewStaff input) {

@@ -51,8 +51,13 @@ public final class TenantRoutes {
         StaffService.NewStaff owner = owner(in);
         in.validate();
         ClientInfo client = requests.client(ctx);
-        var created = tenants.create(id, name.trim(), settings, (h, tenant) -> owner == null ? null
-                : staff.createIn(h, tenant.id(), tenant.settings(), owner, "owner.password", client));
+        var created = tenants.create(id, name.trim(), settings, tenantSettings -> {
+            if (owner == null) {
+                return (h, tenant) -> null;
+            }
+            StaffService.Prepared first = staff.prepare(tenantSettings, owner, "owner.password");
+            return (h, tenant) -> staff.insert(h, tenant.id(), first, client);
+        });
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant", created.tenant());
         body.put("publishable_key", created.publishableKey());

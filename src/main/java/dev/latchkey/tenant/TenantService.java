@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** Tenants, their keys and settings. Keys and settings are read on every request, so both are cached briefly. */
 public final class TenantService {
@@ -71,16 +72,19 @@ public final class TenantService {
     }
 
     public Created<Void> create(String id, String name, ObjectNode settingsPatch) {
-        return create(id, name, settingsPatch, (h, tenant) -> null);
+        return create(id, name, settingsPatch, settings -> (h, tenant) -> null);
     }
 
     /**
-     * Creates the tenant and its two keys, then runs {@code setup} in the same transaction: when it fails, nothing of
-     * the tenant is left.
+     * Creates the tenant and its two keys, then runs a setup step in the same transaction: when it fails, nothing of
+     * the tenant is left. {@code prepare} gets the new tenant's settings before the transaction and returns that step;
+     * slow work (hashing the first owner's password) belongs in {@code prepare}, since inside the transaction it would
+     * hold the new id's lock, and a concurrent creation of the same id would wait on it instead of answering 409.
      */
     public <T> Created<T> create(String id, String name, ObjectNode settingsPatch,
-                                 BiFunction<Handle, Tenant, T> setup) {
+                                 Function<TenantSettings, BiFunction<Handle, Tenant, T>> prepare) {
         TenantSettings settings = validator.apply(TenantSettings.DEFAULTS, settingsPatch, "settings.");
+        BiFunction<Handle, Tenant, T> setup = prepare.apply(settings);
         var tenant = new Tenant(id, name, settings, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, tenant.createdAt());
         ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, tenant.createdAt());
@@ -129,14 +133,19 @@ public final class TenantService {
         return db.read(store::ids);
     }
 
+    /**
+     * Lays {@code patch} over the stored settings, read under the tenant's row lock (not from the cache): two changes
+     * at once each keep the other's fields.
+     */
     public TenantSettings updateSettings(String tenantId, ObjectNode patch, ClientInfo client) {
-        TenantSettings updated = validator.apply(settings(tenantId), patch, "");
         List<String> changed = new ArrayList<>();
         patch.fieldNames().forEachRemaining(changed::add);
-        db.tx(h -> {
-            store.updateSettings(h, tenantId, updated, clock.instant());
+        TenantSettings updated = db.tx(h -> {
+            Tenant current = store.findForUpdate(h, tenantId).orElseThrow(() -> ApiError.notFound("Tenant"));
+            TenantSettings next = validator.apply(current.settings(), patch, "");
+            store.updateSettings(h, tenantId, next, clock.instant());
             audit.record(h, tenantId, null, AuditType.SETTINGS_CHANGED, client, Map.of("changed", changed));
-            return null;
+            return next;
         });
         invalidations.publish(new Invalidation(Invalidation.Kind.TENANT, tenantId, ""));
         return updated;

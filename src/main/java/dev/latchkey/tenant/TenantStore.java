@@ -37,6 +37,14 @@ public final class TenantStore {
                 .findOne();
     }
 
+    /** The tenant with its row locked until the transaction ends: changes of its settings queue, none is lost. */
+    public Optional<Tenant> findForUpdate(Handle h, String id) {
+        return h.createQuery("SELECT * FROM tenants WHERE id = :id FOR UPDATE")
+                .bind("id", id)
+                .map((rs, ctx) -> tenant(rs))
+                .findOne();
+    }
+
     public List<Tenant> list(Handle h, Cursor after, int limit) {
         String where = after == null ? "" : "WHERE (created_at > :at OR (created_at = :at AND id > :id)) ";
         var query = h.createQuery("SELECT * FROM tenants " + where + "ORDER BY created_at, id LIMIT :limit")

@@ -123,6 +123,17 @@ class PlatformTenantsTest extends ApiTest {
         assertThat(statuses).containsOnly(201, 409).containsOnlyOnce(201);
     }
 
+    @Test
+    void createWhenSameIdWithAnOwnerConcurrentlyThenExactlyOneCreatedOthersConflict() {
+        String id = Fixtures.uniqueId("t");
+        Map<String, Object> owner = Map.of("email", "owner@race.example", "password", "quiet plum engine nineteen");
+
+        List<Integer> statuses = Concurrently.statuses(8,
+                () -> create(Map.of("id", id, "name", "Race", "owner", owner)));
+
+        assertThat(statuses).containsOnly(201, 409).containsOnlyOnce(201);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Kasa", "has space", "-leading-hyphen", "x", "ünïcode", "semi;colon"})
     void createWhenIdInvalidThenValidationFailed(String id) {

@@ -3,6 +3,7 @@ package dev.latchkey.tenant;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
 import static dev.latchkey.testing.Problems.assertInvalidField;
@@ -23,6 +25,24 @@ class TenantSettingsTest extends ApiTest {
 
     private Api.Res patch(Fixtures.Tenant tenant, Object body) {
         return api.patch("/v1/admin/settings").bearer(tenant.sk()).body(body).send();
+    }
+
+    @Test
+    void patchWhenSeveralChangeDifferentFieldsAtOnceThenEveryChangeLands() {
+        var tenant = Fixtures.tenant(api);
+        List<Map<String, Object>> changes = List.of(Map.of("password_min_length", 20), Map.of("lockout_threshold", 5),
+                Map.of("email_interval", 120), Map.of("refresh_reuse_grace", 30), Map.of("cart_merge_strategy", "keep"),
+                Map.of("allowed_origins", List.of("https://race.example.com")));
+
+        List<Api.Res> answers = Concurrently.all(changes.stream()
+                .<Callable<Api.Res>>map(change -> () -> patch(tenant, change)).toList());
+
+        assertThat(answers).extracting(Api.Res::status).containsOnly(200);
+        JsonNode stored = settings(tenant);
+        for (Map<String, Object> change : changes) {
+            change.forEach((field, value) -> assertThat(stored.path(field).toString())
+                    .as(field).isEqualTo(Api.json(value)));
+        }
     }
 
     @Test
