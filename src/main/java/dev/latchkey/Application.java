@@ -152,7 +152,7 @@ public final class Application implements AutoCloseable {
         DevMailbox devMailbox = config.devMailbox() ? new DevMailbox(mailer(config, clock), clock) : null;
         this.outboxWorker = new OutboxWorker(db, new OutboxStore(),
                 devMailbox != null ? devMailbox : mailer(config, clock), config.mailDelivery(), clock);
-        var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), clock);
+        var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), audit, clock);
         var outbox = new Outbox(templates, new OutboxStore(), tenants, outboxWorker::wake, clock);
         var customerMail = new CustomerMail(outbox);
 
@@ -201,7 +201,7 @@ public final class Application implements AutoCloseable {
                 emailTokens, customerMail, audit, mapper);
 
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
-                apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, audit), lockout, sessions,
+                apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
                 audit),
                 clientAddresses, limits, requests);
 
@@ -215,7 +215,7 @@ public final class Application implements AutoCloseable {
                 new VerificationRoutes(guard, verification, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
                 new AddressRoutes(guard, addresses, requests)::addTo,
-                new SessionRoutes(guard, sessions)::addTo,
+                new SessionRoutes(guard, sessions, requests)::addTo,
                 new PrivacyRoutes(guard, export, deletion)::addTo,
                 new CartRoutes(guard, carts, requests)::addTo,
                 new OrderRoutes(guard, orders)::addTo,

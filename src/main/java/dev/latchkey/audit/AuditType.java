@@ -23,6 +23,7 @@ public enum AuditType {
     EMAIL_CHANGED("email.changed"),
     SESSION_REVOKED("session.revoked"),
     SETTINGS_CHANGED("settings.changed"),
+    MAIL_TEMPLATE_CHANGED("mail_template.changed"),
     STAFF_LOGIN_SUCCEEDED("staff.login_succeeded"),
     STAFF_LOGIN_FAILED("staff.login_failed"),
     STAFF_LOCKED("staff.locked"),

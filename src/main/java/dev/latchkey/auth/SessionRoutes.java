@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.http.Paging;
+import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -8,10 +9,12 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 public final class SessionRoutes {
     private final Guard guard;
     private final SessionService sessions;
+    private final Requests requests;
 
-    public SessionRoutes(Guard guard, SessionService sessions) {
+    public SessionRoutes(Guard guard, SessionService sessions, Requests requests) {
         this.guard = guard;
         this.sessions = sessions;
+        this.requests = requests;
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
@@ -29,13 +32,13 @@ public final class SessionRoutes {
 
     private void revokeOthers(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        sessions.revokeOthers(token.tenantId(), token.customerId(), token.sessionId());
+        sessions.revokeOthers(token.tenantId(), token.customerId(), token.sessionId(), requests.client(ctx));
         ctx.status(204);
     }
 
     private void revoke(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        sessions.revoke(token.tenantId(), token.customerId(), ctx.pathParam("id"));
+        sessions.revoke(token.tenantId(), token.customerId(), ctx.pathParam("id"), requests.client(ctx));
         ctx.status(204);
     }
 }

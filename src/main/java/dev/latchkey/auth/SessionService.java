@@ -46,10 +46,15 @@ public final class SessionService {
         return db.read(h -> store.all(h, tenantId, customerId));
     }
 
-    /** Ends one live session of this customer; any other id, ended or another customer's, is not found. */
-    public void revoke(String tenantId, String customerId, String sessionId) {
+    /**
+     * The customer ends one of their live sessions; any other id, ended or another customer's, is not found. Recorded
+     * as {@code session.revoked} with reason {@code customer}.
+     */
+    public void revoke(String tenantId, String customerId, String sessionId, ClientInfo client) {
         db.tx(h -> {
             revokeLive(h, tenantId, customerId, sessionId);
+            audit.record(h, tenantId, customerId, AuditType.SESSION_REVOKED, client,
+                    Map.of("reason", "customer", "session_id", sessionId));
             return null;
         });
     }
@@ -89,9 +94,12 @@ public final class SessionService {
         tokens.evictCustomer(tenantId, customerId);
     }
 
-    public void revokeOthers(String tenantId, String customerId, String keepSessionId) {
+    /** The customer ends every session but the one asking; recorded with reason {@code customer} and the count. */
+    public void revokeOthers(String tenantId, String customerId, String keepSessionId, ClientInfo client) {
         db.tx(h -> {
-            tokens.revokeCustomerSessions(h, tenantId, customerId, keepSessionId);
+            int revoked = tokens.revokeCustomerSessions(h, tenantId, customerId, keepSessionId);
+            audit.record(h, tenantId, customerId, AuditType.SESSION_REVOKED, client,
+                    Map.of("reason", "customer", "count", revoked));
             return null;
         });
         // Evicted once more after the commit: a request between the first eviction and the commit may have cached one.

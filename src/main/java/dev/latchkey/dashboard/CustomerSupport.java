@@ -2,8 +2,6 @@ package dev.latchkey.dashboard;
 
 import dev.latchkey.admin.AdminCustomerService;
 import dev.latchkey.audit.Actor;
-import dev.latchkey.audit.AuditLog;
-import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.Customer;
@@ -12,7 +10,6 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What staff do to a customer from the dashboard: change the status (through the admin API's update, which ends every
@@ -23,14 +20,11 @@ public final class CustomerSupport {
     private final CustomerService customers;
     private final SessionService sessions;
     private final AdminCustomerService adminCustomers;
-    private final AuditLog audit;
 
-    public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers,
-                           AuditLog audit) {
+    public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers) {
         this.customers = customers;
         this.sessions = sessions;
         this.adminCustomers = adminCustomers;
-        this.audit = audit;
     }
 
     /** The statuses a customer in {@code from} may be moved to; nobody is moved back to pending activation. */
@@ -69,14 +63,10 @@ public final class CustomerSupport {
 
     /** Ends one live session of the customer; 404 for any other id. */
     public void revokeSession(String tenantId, String customerId, String sessionId, ClientInfo client) {
-        sessions.revoke(tenantId, customerId, sessionId);
-        audit.record(tenantId, customerId, AuditType.SESSION_REVOKED, client,
-                Map.of("reason", "admin", "session_id", sessionId));
+        sessions.revokeByAdmin(tenantId, customerId, sessionId, new Actor(client.staffId()), client);
     }
 
     public void revokeAllSessions(String tenantId, String customerId, ClientInfo client) {
-        customers.get(tenantId, customerId);
-        sessions.revokeOthers(tenantId, customerId, null);
-        audit.record(tenantId, customerId, AuditType.SESSION_REVOKED, client, Map.of("reason", "admin_all"));
+        sessions.revokeAllByAdmin(tenantId, customerId, new Actor(client.staffId()), client);
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -22,6 +23,8 @@ import java.util.function.Consumer;
 public final class HttpServer {
     private static final Logger requestLog = LoggerFactory.getLogger("latchkey.request");
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+            "OPTIONS");
     private static final String STOREFRONT_HEADERS = "Authorization, Content-Type, X-Api-Key, X-Request-Id, X-Order-Token";
 
     private HttpServer() {
@@ -42,7 +45,9 @@ public final class HttpServer {
             });
             config.requestLogger.http((ctx, ms) -> {
                 String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
-                Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
+                // a method named by the client is one more series in the registry: only the ones we answer get a tag
+                String method = KNOWN_METHODS.contains(ctx.method().name()) ? ctx.method().name() : "OTHER";
+                Timer.builder("http.server.requests").tag("method", method).tag("route", route)
                         .tag("status", Integer.toString(ctx.statusCode())).register(metrics)
                         .record((long) (ms * 1000), TimeUnit.MICROSECONDS);
                 // The path only: query strings may carry tokens (DELETE /v1/me?token=...), headers carry keys.

@@ -50,12 +50,13 @@ public final class MailTemplateRoutes {
         String text = in.required("text", MailTemplates.MAX_TEXT);
         String html = in.required("html", MailTemplates.MAX_HTML);
         in.validate();
-        ctx.json(templates.put(key.tenantId(), template, ctx.pathParam("language"), new TemplateSource(subject, text, html)));
+        ctx.json(templates.put(key.tenantId(), template, ctx.pathParam("language"), new TemplateSource(subject, text, html),
+                key.actor(), requests.client(ctx)));
     }
 
     private void delete(Context ctx) {
         AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_TEMPLATES);
-        templates.delete(key.tenantId(), template(ctx), ctx.pathParam("language"));
+        templates.delete(key.tenantId(), template(ctx), ctx.pathParam("language"), key.actor(), requests.client(ctx));
         ctx.status(204);
     }
 

@@ -1,8 +1,12 @@
 package dev.latchkey.mail;
 
+import dev.latchkey.audit.Actor;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.FieldError;
 import org.jdbi.v3.core.Handle;
 
@@ -44,13 +48,15 @@ public final class MailTemplates {
     private final Database db;
     private final TemplateStore store;
     private final BuiltInTemplates builtIn;
+    private final AuditLog audit;
     private final Clock clock;
 
-    public MailTemplates(Database db, TemplateStore store, BuiltInTemplates builtIn, Clock clock) {
+    public MailTemplates(Database db, TemplateStore store, BuiltInTemplates builtIn, AuditLog audit, Clock clock) {
         this.db = db;
         this.store = store;
         this.builtIn = builtIn;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /** Renders a message; {@code validFor} (nullable) becomes {@code expires_in} in the chosen language. */
@@ -85,17 +91,54 @@ public final class MailTemplates {
                 .replace("{{content}}", html);
     }
 
-    /** What is wrong with a template for this message: syntax, unknown variables, a token message without the token. */
+    /**
+     * What is wrong with a template for this message: syntax, unknown variables, a secret in the subject, a token
+     * message whose text part would not show the link or the token.
+     */
     public static List<FieldError> problems(MailTemplate template, TemplateSource source) {
         List<FieldError> errors = new ArrayList<>();
         Set<String> textNames = check("text", source.text(), template, errors);
-        check("subject", source.subject(), template, errors);
+        Set<String> subjectNames = check("subject", source.subject(), template, errors);
         check("html", source.html(), template, errors);
-        if (template.carriesToken() && textNames != null && !textNames.contains("link") && !textNames.contains("token")) {
-            errors.add(new FieldError("text", "missing_token",
-                    "The text part of " + template.wire() + " must show {{link}} or {{token}}."));
+        if (subjectNames != null && (subjectNames.contains("link") || subjectNames.contains("token"))) {
+            errors.add(new FieldError("subject", "secret_in_subject", "The subject may not show {{link}} or "
+                    + "{{token}}: subjects are shown in notifications and mail lists, and kept in logs."));
+        }
+        if (template.carriesToken() && textNames != null && !alwaysShowsSecret(source.text(), template)) {
+            errors.add(new FieldError("text", "missing_token", "The text part of " + template.wire()
+                    + " must show {{link}} or {{token}} whatever the other values are, and {{token}} (if it offers it)"
+                    + " also when there is no link: outside sections, or in both {{#link}} and {{^link}}."));
         }
         return errors;
+    }
+
+    /**
+     * Renders the text with a link, once with every other value present and once with every other value absent: the
+     * secret must show in both, or some shopper would get a mail they cannot use. A text that also offers the bare
+     * token (for tenants without allowed origins, whose mail has no link) must show it without a link too.
+     */
+    private static boolean alwaysShowsSecret(String text, MailTemplate template) {
+        String probe = "SECRET-PROBE";
+        TemplateRenderer.Parsed parsed = TemplateRenderer.parse(text);
+        List<Boolean> linkCases = parsed.names().contains("token") ? List.of(true, false) : List.of(true);
+        for (boolean withLink : linkCases) {
+            for (boolean othersPresent : new boolean[] {true, false}) {
+                Map<String, String> values = new HashMap<>();
+                if (othersPresent) {
+                    template.variables().forEach(name -> values.put(name, "value"));
+                }
+                values.put("token", probe);
+                if (withLink) {
+                    values.put("link", "https://shop.example/?token=" + probe);
+                } else {
+                    values.remove("link");
+                }
+                if (!parsed.render(values, UnaryOperator.identity()).contains(probe)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static Set<String> check(String field, String source, MailTemplate template, List<FieldError> errors) {
@@ -133,7 +176,9 @@ public final class MailTemplates {
         return new View(template.wire(), lang, shipped.subject(), shipped.text(), shipped.html(), false, null);
     }
 
-    public View put(String tenantId, MailTemplate template, String language, TemplateSource source) {
+    /** Stores the tenant's override; recorded as {@code mail_template.changed}, since it rewords what shoppers get. */
+    public View put(String tenantId, MailTemplate template, String language, TemplateSource source, Actor actor,
+                    ClientInfo client) {
         String lang = language(language);
         List<FieldError> errors = problems(template, source);
         if (!errors.isEmpty()) {
@@ -143,6 +188,7 @@ public final class MailTemplates {
         try {
             db.tx(h -> {
                 store.put(h, tenantId, template, lang, source, at);
+                recordChange(h, tenantId, template, lang, "replaced", actor, client);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -152,17 +198,28 @@ public final class MailTemplates {
             // Another request stored the same template at the same moment; the last writer wins, as with any PUT.
             db.tx(h -> {
                 store.put(h, tenantId, template, lang, source, at);
+                recordChange(h, tenantId, template, lang, "replaced", actor, client);
                 return null;
             });
         }
         return new View(template.wire(), lang, source.subject(), source.text(), source.html(), true, at);
     }
 
-    public void delete(String tenantId, MailTemplate template, String language) {
+    public void delete(String tenantId, MailTemplate template, String language, Actor actor, ClientInfo client) {
         String lang = language(language);
-        if (db.tx(h -> store.delete(h, tenantId, template, lang)) == 0) {
-            throw ApiError.notFound("Mail template override");
-        }
+        db.tx(h -> {
+            if (store.delete(h, tenantId, template, lang) == 0) {
+                throw ApiError.notFound("Mail template override");
+            }
+            recordChange(h, tenantId, template, lang, "shipped_text_restored", actor, client);
+            return null;
+        });
+    }
+
+    private void recordChange(Handle h, String tenantId, MailTemplate template, String language, String change,
+                              Actor actor, ClientInfo client) {
+        audit.record(h, tenantId, null, AuditType.MAIL_TEMPLATE_CHANGED, client,
+                actor.with(Map.of("template", template.wire(), "language", language, "change", change)));
     }
 
     private static String language(String raw) {

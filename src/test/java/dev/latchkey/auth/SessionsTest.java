@@ -3,6 +3,7 @@ package dev.latchkey.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Tokens;
@@ -119,6 +120,9 @@ class SessionsTest extends ApiTest {
         api.get("/v1/me").as(second).send().expect(200);
         assertThat(sessions(second).path("data").findValuesAsText("id")).containsExactly(second.sessionId());
         api.delete("/v1/me/sessions/" + first.sessionId()).as(second).send().expect(404, "not_found");
+        JsonNode revoked = AuditEvents.only(api, tenant, first.customerId(), "session.revoked");
+        assertThat(revoked.path("data").path("reason").asText()).isEqualTo("customer");
+        assertThat(revoked.path("data").path("session_id").asText()).isEqualTo(first.sessionId());
     }
 
     @Test
@@ -142,6 +146,9 @@ class SessionsTest extends ApiTest {
         api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", second.refreshToken())).send()
                 .expect(401, "invalid_token");
         assertThat(sessions(third).path("data").findValuesAsText("id")).containsExactly(third.sessionId());
+        JsonNode revoked = AuditEvents.only(api, tenant, first.customerId(), "session.revoked");
+        assertThat(revoked.path("data").path("reason").asText()).isEqualTo("customer");
+        assertThat(revoked.path("data").path("count").asInt()).isEqualTo(2);
     }
 
     @Test

@@ -36,6 +36,21 @@ class ServiceRoutesTest extends ApiTest {
     }
 
     @Test
+    void metricsWhenClientsInventMethodsThenTheyShareOneSeries() throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            api.method("INVENTED" + i, "/nowhere").send();
+        }
+
+        String metrics = "";
+        for (int attempt = 0; attempt < 20 && !metrics.contains("method=\"OTHER\""); attempt++) {
+            Thread.sleep(100); // the timer is recorded once the answer is sent
+            metrics = api.get("/metrics").send().expect(200).raw();
+        }
+
+        assertThat(metrics).contains("method=\"OTHER\"").doesNotContain("INVENTED");
+    }
+
+    @Test
     void metricsWhenRequestsMadeThenNoSecretsInLabels() {
         api.get("/v1/me").key("pk_secret-value-that-must-not-leak").send();
 

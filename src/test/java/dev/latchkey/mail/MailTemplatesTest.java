@@ -1,5 +1,6 @@
 package dev.latchkey.mail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
@@ -8,6 +9,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +49,15 @@ class MailTemplatesTest extends MailTest {
         var otherShopper = Fixtures.shopper(api, other);
         forgot(other, otherShopper.email());
         assertThat(TestSmtp.subject(smtp.awaitOne(otherShopper.email()))).isEqualTo("Reset your Test Shop password");
+
+        api.delete("/v1/admin/mail-templates/password_reset/en").bearer(tenant.sk()).send().expect(204);
+        JsonNode changes = api.get("/v1/admin/audit?type=mail_template.changed").bearer(tenant.sk()).send()
+                .expect(200).body().path("data");
+        assertThat(changes.findValuesAsText("change")).containsExactly("shipped_text_restored", "replaced");
+        assertThat(changes.get(1).path("data").path("template").asText()).isEqualTo("password_reset");
+        assertThat(changes.get(1).path("data").path("language").asText()).isEqualTo("en");
+        assertThat(api.get("/v1/admin/audit?type=mail_template.changed").bearer(other.sk()).send().expect(200).body()
+                .path("data")).isEmpty();
     }
 
     @Test
@@ -102,6 +113,18 @@ class MailTemplatesTest extends MailTest {
         var noToken = put(tenant, "deletion_confirm", "en", template("Bye", "Bye {{first_name}}", "<p>{{link}}</p>"))
                 .expect(422, "validation_failed");
         assertThat(noToken.body().path("errors").get(0).path("code").asText()).isEqualTo("missing_token");
+        // a secret only some shoppers would see, or none, or one in the subject
+        for (String text : List.of("T {{^link}}{{token}}{{/link}}", "{{#link}}{{^link}}{{link}}{{/link}}{{/link}}",
+                "{{#first_name}}{{link}}{{/first_name}}", "{{#link}}{{link}}{{/link}}{{^link}}code{{/link}} {{^token}}{{/token}}")) {
+            var hidden = put(tenant, "verify_email", "en", template("V", text, "<p>{{link}}</p>")).expect(422);
+            assertThat(hidden.body().path("errors").get(0).path("code").asText()).as(text).isEqualTo("missing_token");
+        }
+        for (String subject : List.of("Your code {{token}}", "{{#link}}Open {{link}}{{/link}}")) {
+            var inSubject = put(tenant, "password_reset", "en", template(subject, "{{link}}", "<p>x</p>")).expect(422);
+            assertThat(inSubject.body().path("errors").get(0).path("code").asText()).isEqualTo("secret_in_subject");
+        }
+        put(tenant, "verify_email", "en", template("V", "{{#link}}Open {{link}}{{/link}}{{^link}}Code {{token}}{{/link}}",
+                "<p>{{link}}</p>")).expect(200);
         put(tenant, "password_changed_notice", "en", template("Hi", "{{link}}", "<p></p>"))
                 .expect(422, "validation_failed");
         put(tenant, "verify_email", "en", Map.of("subject", "Hi")).expect(422, "validation_failed");
