@@ -153,8 +153,9 @@ public final class AdminCustomerService {
         }
         if (!before.email().equals(after.email())) {
             audit.record(h, tenantId, before.id(), AuditType.EMAIL_CHANGED, client, actor.with(Map.of()));
+            // the notice says the shop made the change, and that it is done (a shopper's own change awaits confirmation)
             mail.send(h, before, before.email(), MailTemplate.EMAIL_CHANGED_NOTICE,
-                    Map.of("new_email", after.email()), null);
+                    Map.of("new_email", after.email(), "changed_by_shop", "yes"), null);
         }
     }
 

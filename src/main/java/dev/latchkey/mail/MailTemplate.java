@@ -15,7 +15,7 @@ public enum MailTemplate {
     VERIFY_EMAIL(true),
     PASSWORD_RESET(true),
     EMAIL_CHANGE_CONFIRM(true, "new_email"),
-    EMAIL_CHANGED_NOTICE(false, "new_email"),
+    EMAIL_CHANGED_NOTICE(false, "new_email", "changed_by_shop"),
     PASSWORD_CHANGED_NOTICE(false),
     ACCOUNT_LOCKED_NOTICE(false, "locked_until"),
     DELETION_CONFIRM(true),

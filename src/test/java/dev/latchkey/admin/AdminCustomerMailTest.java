@@ -117,6 +117,21 @@ class AdminCustomerMailTest extends MailTest {
     }
 
     @Test
+    void emailChangedByTheMerchantThenTheOldAddressIsToldTheShopChangedIt() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        String newEmail = Fixtures.uniqueEmail();
+
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("email", newEmail)).send().expect(200);
+
+        MimeMessage notice = smtp.awaitOne(shopper.email());
+        assertThat(TestSmtp.subject(notice)).isEqualTo("Your Test Shop email address was changed");
+        assertThat(TestSmtp.text(notice)).contains("Test Shop changed the email address of your account")
+                .contains(newEmail).doesNotContain("once it is confirmed");
+    }
+
+    @Test
     void resendVerificationWhenUnverifiedThenEveryRequestMailsAToken() {
         var tenant = shop(Map.of("email_interval", 3600));
         var shopper = Fixtures.shopper(api, tenant);

@@ -110,7 +110,9 @@ class CredentialChangeTest extends MailTest {
         String token = TestSmtp.token(confirmation);
         assertThat(TestSmtp.text(confirmation)).contains(SHOP + "/email/confirm?token=" + token).contains("Grace");
         MimeMessage notice = smtp.awaitOne(shopper.email());
-        assertThat(TestSmtp.text(notice)).contains(newEmail).doesNotContain(token).doesNotContain("token=");
+        assertThat(TestSmtp.text(notice)).contains(newEmail).doesNotContain(token).doesNotContain("token=")
+                .contains("once it is confirmed from the new address");
+        assertThat(TestSmtp.subject(notice)).isEqualTo("Your Test Shop email address is being changed");
 
         // Until confirmed, the account keeps its address.
         Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
