@@ -67,7 +67,19 @@ public final class MailTemplates {
         Set<String> available = new HashSet<>(builtIn.languages(template));
         available.addAll(overrides.keySet());
         String language = Wording.pick(preferredLanguage, available);
-        TemplateSource source = overrides.getOrDefault(language, builtIn.get(template, language));
+        Rendered rendered = render(overrides.getOrDefault(language, builtIn.get(template, language)), language, values,
+                validFor);
+        String secret = values.get("token");
+        if (template.carriesToken() && secret != null && !rendered.text().contains(secret)) {
+            // an override that shows only {{link}}, for a tenant whose mail has no link (no allowed origins): the
+            // shipped text, which always shows the token, rather than a mail the shopper cannot use
+            String shipped = Wording.pick(preferredLanguage, builtIn.languages(template));
+            rendered = render(builtIn.get(template, shipped), shipped, values, validFor);
+        }
+        return rendered;
+    }
+
+    private Rendered render(TemplateSource source, String language, Map<String, String> values, Duration validFor) {
         Map<String, String> all = new HashMap<>(values);
         if (validFor != null) {
             all.put("expires_in", Wording.duration(validFor, language));

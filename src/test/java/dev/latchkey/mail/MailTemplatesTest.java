@@ -61,6 +61,21 @@ class MailTemplatesTest extends MailTest {
     }
 
     @Test
+    void sendWhenTheOverrideShowsOnlyTheLinkButTheTenantHasNoOriginThenTheShippedTextCarriesTheToken() {
+        var noOrigin = Fixtures.tenant(api);
+        put(noOrigin, "password_reset", "en", template("Reset", "Go here: {{link}}", "<p>{{link}}</p>")).expect(200);
+        var shopper = Fixtures.shopper(api, noOrigin);
+
+        forgot(noOrigin, shopper.email());
+
+        MimeMessage mail = smtp.awaitOne(shopper.email());
+        String token = TestSmtp.token(mail);
+        assertThat(TestSmtp.text(mail)).doesNotContain("Go here").contains(token);
+        api.post("/v1/auth/password/reset").key(noOrigin.pk())
+                .body(Map.of("token", token, "new_password", "a brand new passphrase")).send().expect(200);
+    }
+
+    @Test
     void putWhenNewLanguageThenCustomersPreferringItGetIt() {
         var tenant = shop(Map.of());
         put(tenant, "password_reset", "fr", template("Réinitialiser", "Lien : {{link}}",
