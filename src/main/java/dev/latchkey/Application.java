@@ -96,7 +96,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -190,13 +189,13 @@ public final class Application implements AutoCloseable {
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         audit::erasePersonalData), clock);
         Duration auditRetention = Duration.ofDays(config.auditRetentionDays());
-        Map<String, Housekeeping.Sweep> sweeps = new LinkedHashMap<>();
-        sweeps.put("audit events past retention", (h, tenant, now) -> audit.purge(h, tenant, now.minus(auditRetention)));
-        sweeps.put("expired tokens and sessions", tokens::purgeExpired);
-        sweeps.put("expired staff sessions", staffSessions::purgeExpired);
-        sweeps.put("expired emailed tokens", emailTokens::purgeExpired);
-        sweeps.put("expired deletion tokens", deletion::purgeExpired);
-        this.housekeeping = new Housekeeping(db, tenants::ids, sweeps, clock);
+        this.housekeeping = new Housekeeping(db, tenants::ids, List.of(
+                Housekeeping.Job.once("audit events past retention",
+                        (h, tenant, now) -> audit.purge(h, tenant, now.minus(auditRetention))),
+                Housekeeping.Job.inBatches("expired tokens and sessions", tokens::purgeExpired),
+                Housekeeping.Job.once("expired staff sessions", staffSessions::purgeExpired),
+                Housekeeping.Job.once("expired emailed tokens", emailTokens::purgeExpired),
+                Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 emailTokens, customerMail, audit, mapper);
 

@@ -299,8 +299,9 @@ public final class CustomerService {
 
     /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
     public Customer changeEmail(Handle h, Customer customer, String newEmail, ClientInfo client) {
-        uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), EmailAddress.normalise(newEmail), now()));
-        emailVerified(h, customer, EmailAddress.normalise(newEmail), client);
+        String address = EmailAddress.normalise(newEmail);
+        uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), address, now()));
+        emailVerified(h, customer, address, client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 

@@ -31,7 +31,22 @@ public final class EmailAddress {
     }
 
     public static String normalise(String email) {
-        String address = folded(email);
+        return withAsciiDomain(folded(email));
+    }
+
+    public static boolean isValid(String email) {
+        String folded = folded(email);
+        if (IDNA_DEVIATIONS.matcher(folded.substring(folded.lastIndexOf('@') + 1)).find()) {
+            return false;
+        }
+        String address = withAsciiDomain(folded);
+        int at = address.lastIndexOf('@');
+        String domain = address.substring(at + 1);
+        return at >= 1 && at <= 64 && address.length() <= MAX_LENGTH && domain.length() <= 253
+                && LOCAL_PART.matcher(address.substring(0, at)).matches() && ASCII_DOMAIN.matcher(domain).matches();
+    }
+
+    private static String withAsciiDomain(String address) {
         int at = address.lastIndexOf('@');
         if (at < 0) {
             return address;
@@ -42,18 +57,6 @@ public final class EmailAddress {
         } catch (IllegalArgumentException notIdna) {
             return address; // isValid refuses it
         }
-    }
-
-    public static boolean isValid(String email) {
-        String folded = folded(email);
-        if (IDNA_DEVIATIONS.matcher(folded.substring(folded.lastIndexOf('@') + 1)).find()) {
-            return false;
-        }
-        String address = normalise(email);
-        int at = address.lastIndexOf('@');
-        String domain = address.substring(at + 1);
-        return at >= 1 && at <= 64 && address.length() <= MAX_LENGTH && domain.length() <= 253
-                && LOCAL_PART.matcher(address.substring(0, at)).matches() && ASCII_DOMAIN.matcher(domain).matches();
     }
 
     private static String folded(String email) {

@@ -23,19 +23,30 @@ import java.util.function.Supplier;
 public final class Housekeeping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
-    /**
-     * One kind of row that outlived its use: deletes the tenant's as of {@code now}, or a batch of them, and says how
-     * many. It runs again, each time in a transaction of its own, until it deletes nothing, so that no lock of a
-     * large first clean-up is held for long.
-     */
+    /** One kind of row that outlived its use: deletes the tenant's as of {@code now}, or a batch, and says how many. */
     @FunctionalInterface
     public interface Sweep {
         int sweep(Handle h, String tenantId, Instant now);
     }
 
+    /**
+     * A sweep with what it deletes, as the log names it. One that works {@code inBatches} runs again, each time in a
+     * transaction of its own, until it deletes nothing, so that no lock of a large first clean-up is held for long;
+     * any other runs once per tenant.
+     */
+    public record Job(String what, Sweep sweep, boolean inBatches) {
+        public static Job once(String what, Sweep sweep) {
+            return new Job(what, sweep, false);
+        }
+
+        public static Job inBatches(String what, Sweep sweep) {
+            return new Job(what, sweep, true);
+        }
+    }
+
     private final Database db;
     private final Supplier<List<String>> tenantIds;
-    private final Map<String, Sweep> sweeps;
+    private final List<Job> jobs;
     private final Clock clock;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "latchkey-housekeeping");
@@ -43,11 +54,11 @@ public final class Housekeeping implements AutoCloseable {
         return thread;
     });
 
-    /** {@code sweeps} by what they delete, as the log names it; they run in this order. */
-    public Housekeeping(Database db, Supplier<List<String>> tenantIds, Map<String, Sweep> sweeps, Clock clock) {
+    /** The {@code jobs} run in this order. */
+    public Housekeeping(Database db, Supplier<List<String>> tenantIds, List<Job> jobs, Clock clock) {
         this.db = db;
         this.tenantIds = tenantIds;
-        this.sweeps = new LinkedHashMap<>(sweeps);
+        this.jobs = List.copyOf(jobs);
         this.clock = clock;
     }
 
@@ -63,18 +74,20 @@ public final class Housekeeping implements AutoCloseable {
         Instant now = clock.instant();
         Map<String, Integer> deleted = new LinkedHashMap<>();
         for (String tenantId : tenantIds.get()) {
-            sweeps.forEach((what, sweep) -> deleted.merge(what, sweepAll(sweep, tenantId, now), Integer::sum));
+            for (Job job : jobs) {
+                deleted.merge(job.what(), sweep(job, tenantId, now), Integer::sum);
+            }
         }
         return deleted;
     }
 
-    private int sweepAll(Sweep sweep, String tenantId, Instant now) {
+    private int sweep(Job job, String tenantId, Instant now) {
         int total = 0;
         int batch;
         do {
-            batch = db.tx(h -> sweep.sweep(h, tenantId, now));
+            batch = db.tx(h -> job.sweep().sweep(h, tenantId, now));
             total += batch;
-        } while (batch > 0);
+        } while (job.inBatches() && batch > 0);
         return total;
     }
 

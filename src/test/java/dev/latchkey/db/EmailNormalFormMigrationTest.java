@@ -18,8 +18,7 @@ class EmailNormalFormMigrationTest {
     void migrateWhenAddressesWereOnlyLowerCasedThenTheyTakeTheNormalFormUnlessAnotherAccountHasIt() {
         try (var old = new OldSchema("14")) {
             old.jdbi.useHandle(h -> {
-                h.execute("INSERT INTO tenants (id, name, settings, created_at, updated_at) "
-                        + "VALUES ('ten_1', 'Shop', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+                OldSchema.tenant(h, "ten_1");
                 customer(h, "cus_wide", "\uff55ser@example.com");
                 customer(h, "cus_idn", "ann@b\u00fccher.example");
                 customer(h, "cus_ascii", "ada@example.com");

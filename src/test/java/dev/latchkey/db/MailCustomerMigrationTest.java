@@ -20,8 +20,7 @@ class MailCustomerMigrationTest {
         try (var old = new OldSchema("10")) {
             Jdbi jdbi = old.jdbi;
             jdbi.useHandle(h -> {
-                h.execute("INSERT INTO tenants (id, name, settings, created_at, updated_at) "
-                        + "VALUES ('ten_1', 'Shop', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+                OldSchema.tenant(h, "ten_1");
                 h.execute("INSERT INTO customers (tenant_id, id, email, email_verified, status, accepts_marketing, "
                         + "attributes, created_at, updated_at, version) VALUES ('ten_1', 'cus_1', 'ada@example.com', "
                         + "TRUE, 'active', FALSE, '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)");

@@ -2,6 +2,7 @@ package dev.latchkey.db;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.testing.TestDatabases;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** A fresh test database migrated only up to an older version, to fill with rows of that time and then upgrade. */
@@ -16,6 +17,12 @@ final class OldSchema implements AutoCloseable {
         dataSource.setPassword(fresh.password());
         Database.migrations(dataSource, TestDatabases.postgres()).target(version).load().migrate();
         jdbi = Jdbi.create(dataSource);
+    }
+
+    /** A tenant row, which most rows of the old schema need. */
+    static void tenant(Handle h, String id) {
+        h.createUpdate("INSERT INTO tenants (id, name, settings, created_at, updated_at) "
+                + "VALUES (:id, 'Shop', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").bind("id", id).execute();
     }
 
     void upgrade() {

@@ -25,8 +25,7 @@ class TokenPairsMigrationTest {
         try (var old = new OldSchema("11")) {
             Jdbi jdbi = old.jdbi;
             jdbi.useHandle(h -> {
-                h.execute("INSERT INTO tenants (id, name, settings, created_at, updated_at) "
-                        + "VALUES ('ten_1', 'Shop', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+                OldSchema.tenant(h, "ten_1");
                 session(h, "ses_1", "access_new");
                 token(h, "ses_1", "access_old", "access", "2026-01-01T10:00:00Z", null);
                 token(h, "ses_1", "refresh_old", "refresh", "2026-01-01T10:00:00Z", "2026-01-01T10:05:00Z");
