@@ -60,8 +60,24 @@ public final class Dashboard {
 
     static void checkCsrf(String submitted, String expected) {
         if (submitted == null || expected == null || !Secrets.constantTimeEquals(submitted, expected)) {
-            throw new ApiError(403, "csrf_failed",
-                    "This form has expired or did not come from the dashboard. Go back, reload the page and try again.");
+            throw csrfFailed();
+        }
+    }
+
+    private static ApiError csrfFailed() {
+        return new ApiError(403, "csrf_failed",
+                "This form has expired or did not come from the dashboard. Go back, reload the page and try again.");
+    }
+
+    /**
+     * Fetch metadata, which current browsers send with every request: a form posted from any other origin is refused
+     * before it is read, even one from a sibling subdomain (same-site), which could have planted the login form's
+     * double-submit cookie. Browsers that send no such header still meet the CSRF token and SameSite=Strict cookies.
+     */
+    private static void refuseOtherSites(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            throw csrfFailed();
         }
     }
 
@@ -131,6 +147,7 @@ public final class Dashboard {
         return ctx -> {
             try {
                 if (ctx.method() == HandlerType.POST) {
+                    refuseOtherSites(ctx);
                     requireUrlEncodedForm(ctx);
                 }
                 handler.handle(ctx);

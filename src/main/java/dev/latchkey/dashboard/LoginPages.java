@@ -14,7 +14,8 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 /**
  * The staff login and logout of the dashboard. Before a session exists, the login form is protected by a
- * double-submit token: a random value in an HttpOnly, SameSite=Strict cookie that the form must repeat.
+ * double-submit token: a random value in an HttpOnly, SameSite=Strict cookie that the form must repeat. A post that a
+ * browser marks as coming from another origin never gets this far ({@link Dashboard#page}).
  */
 public final class LoginPages {
     private static final String LOGIN_CSRF_COOKIE = "latchkey_login_csrf";

@@ -80,7 +80,7 @@ class DashboardHttpTest extends ApiTest {
     }
 
     @Test
-    void formWhenCsrfMissingOrWrongThenForbiddenAndNothingChanged() {
+    void formWhenCsrfMissingOrWrongOrPostedFromAnotherSiteThenForbiddenAndNothingChanged() {
         var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 5));
         var shopper = Fixtures.shopper(api, shop.tenant());
         api.post("/v1/auth/login").key(shop.tenant().pk())
@@ -92,11 +92,16 @@ class DashboardHttpTest extends ApiTest {
         var otherSession = owner(shop);
         var otherPage = otherSession.get("/dashboard/customers").expect(200);
         client.post(path, Map.of("_csrf", otherPage.csrf())).expect(403);
+        var page = client.get("/dashboard/customers/" + shopper.customerId()).expect(200);
+        // the right token, but the browser says the form came from another site (a sibling subdomain is same-site)
+        for (String site : new String[] {"cross-site", "same-site"}) {
+            var refused = client.header("Sec-Fetch-Site", site).submit(page, path, Map.of()).expect(403);
+            assertThat(refused.html()).contains("did not come from the dashboard");
+        }
         assertThat(api.get("/v1/admin/customers/" + shopper.customerId() + "/lockout").bearer(shop.tenant().sk())
                 .send().expect(200).body().path("failed_attempts").asInt()).isEqualTo(1);
-        var page = client.get("/dashboard/customers/" + shopper.customerId()).expect(200);
-        client.submit(page, path, Map.of()).expectRedirect("/dashboard/customers/" + shopper.customerId()
-                + "?notice=unlocked");
+        client.header("Sec-Fetch-Site", "same-origin").submit(page, path, Map.of())
+                .expectRedirect("/dashboard/customers/" + shopper.customerId() + "?notice=unlocked");
     }
 
     @Test
@@ -104,6 +109,16 @@ class DashboardHttpTest extends ApiTest {
         var shop = StaffFixtures.shop(api);
         browser().post("/dashboard/login", Map.of("tenant_id", shop.id(), "email", shop.ownerEmail(),
                 "password", shop.ownerPassword())).expect(403);
+    }
+
+    @Test
+    void loginWhenPostedFromASiblingSiteThenForbiddenAndNoSession() {
+        var shop = StaffFixtures.shop(api);
+        var client = browser();
+        var form = client.get("/dashboard/login").expect(200);
+        client.header("Sec-Fetch-Site", "same-site").submit(form, "/dashboard/login", Map.of("tenant_id", shop.id(),
+                "email", shop.ownerEmail(), "password", shop.ownerPassword())).expect(403);
+        assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
     }
 
     @Test
