@@ -158,7 +158,7 @@ public final class Application implements AutoCloseable {
         // log-in, lockout, carts and orders
         var lockout = new LockoutService(db, audit,
                 List.of(new AuditLockListener(audit), new LockNoticeMail(db, customers, customerMail)), clock);
-        var authenticator = new Authenticator(customers, hasher, lockout, audit);
+        var authenticator = new Authenticator(db, customers, hasher, lockout, audit);
         var carts = new CartService(db, clock);
         var orders = new OrderService(db, customers, clock);
         customers.onEmailVerified(orders::attachGuestOrders);

@@ -92,17 +92,18 @@ public final class AuthService {
         return new SignUp(result(signedUp.opened(), registration.customer()), view, null);
     }
 
-    /** The session, the guest cart's claim and the audit record of a login are one transaction. */
+    /**
+     * The lockout's bookkeeping, the session, the guest cart's claim and the audit record of a login are one
+     * transaction.
+     */
     public AuthResult login(String tenantId, String email, String password, GuestCart guestCart, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
-        Customer customer = authenticator.authenticate(tenantId, settings, email, password, client);
-        Opened opened = db.tx(h -> {
+        return authenticator.authenticate(tenantId, settings, email, password, client, (h, customer) -> {
             Opened session = open(h, tenantId, settings, customer, guestCart, client);
             audit.record(h, tenantId, customer.id(), AuditType.LOGIN_SUCCEEDED, client,
                     Map.of("session_id", session.issued().sessionId()));
-            return session;
+            return result(session, customer);
         });
-        return result(opened, customer);
     }
 
     private Opened open(Handle h, String tenantId, TenantSettings settings, Customer customer, GuestCart guestCart,

@@ -6,36 +6,50 @@ import dev.latchkey.credential.HashFormat;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.tenant.TenantSettings;
+import org.jdbi.v3.core.Handle;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Decides whether an email and password may log in. Unknown email, wrong password and a locked account fail alike
  * with 401 {@code invalid_credentials}, after the same work: one password verification (against a dummy hash when
  * there is no account or no usable hash), one lockout transaction and one audit record. The account's state (403
- * codes) is only revealed once the password was right. A correct password stored in an imported or outdated format
- * is rehashed with the current Argon2id parameters.
+ * codes) is only revealed once the password was right and the account not locked. A correct password stored in an
+ * imported or outdated format is rehashed with the current Argon2id parameters.
  */
 public final class Authenticator {
+    private final Database db;
     private final CustomerService customers;
     private final PasswordHasher hasher;
     private final LockoutService lockout;
     private final AuditLog audit;
 
-    public Authenticator(CustomerService customers, PasswordHasher hasher, LockoutService lockout, AuditLog audit) {
+    public Authenticator(Database db, CustomerService customers, PasswordHasher hasher, LockoutService lockout,
+                         AuditLog audit) {
+        this.db = db;
         this.customers = customers;
         this.hasher = hasher;
         this.lockout = lockout;
         this.audit = audit;
     }
 
-    public Customer authenticate(String tenantId, TenantSettings settings, String email, String password,
-                                 ClientInfo client) {
+    /** How a correct password's transaction ended: the caller's work done, or a refusal to answer after it. */
+    private record Admission<T>(T admitted, String lockedOut, ApiError refused) {
+    }
+
+    /**
+     * Checks the email and password, then runs {@code loggedIn} (opening the session) in the same transaction as the
+     * lockout's bookkeeping of the correct password: a login is one transaction, which holds the account's row.
+     */
+    public <T> T authenticate(String tenantId, TenantSettings settings, String email, String password,
+                              ClientInfo client, BiFunction<Handle, Customer, T> loggedIn) {
         Optional<Customer> found = customers.findByEmail(tenantId, email);
         if (found.isEmpty()) {
             hasher.verifyDummy(password);
@@ -43,21 +57,34 @@ public final class Authenticator {
             throw failed(tenantId, null, "unknown_email", client);
         }
         Customer customer = found.get();
-        boolean passwordOk = hasher.verify(password, customer.passwordHash());
-        switch (lockout.attempt(tenantId, settings, customer.id(), customer.email(), passwordOk, client)) {
-            case LOCKED -> throw failed(tenantId, customer.id(), "locked", client);
-            case WRONG_PASSWORD -> throw failed(tenantId, customer.id(), "wrong_password", client);
-            case ALLOWED -> upgradeHash(tenantId, customer, password, client);
+        if (!hasher.verify(password, customer.passwordHash())) {
+            boolean locked = lockout.attempt(tenantId, settings, customer.id(), customer.email(), false, client)
+                    == LockoutService.Verdict.LOCKED;
+            throw failed(tenantId, customer.id(), locked ? "locked" : "wrong_password", client);
         }
-        try {
-            customers.checkCanLogIn(settings, customer);
-        } catch (ApiError refused) {
-            audit.record(tenantId, customer.id(), AuditType.LOGIN_FAILED, client, Map.of("reason", refused.code()));
-            throw refused;
+        Admission<T> admission = db.tx(h -> {
+            if (lockout.attemptWithCorrectPassword(h, tenantId, settings, customer.id())
+                    != LockoutService.Verdict.ALLOWED) {
+                return new Admission<>(null, "locked", null);
+            }
+            try {
+                customers.checkCanLogIn(settings, customer);
+            } catch (ApiError refused) {
+                return new Admission<>(null, null, refused);
+            }
+            return new Admission<>(loggedIn.apply(h, customer), null, null);
+        });
+        if (admission.lockedOut() != null) {
+            throw failed(tenantId, customer.id(), admission.lockedOut(), client);
         }
-        return customer;
+        upgradeHash(tenantId, customer, password, client);
+        if (admission.refused() != null) {
+            audit.record(tenantId, customer.id(), AuditType.LOGIN_FAILED, client,
+                    Map.of("reason", admission.refused().code()));
+            throw admission.refused();
+        }
+        return admission.admitted();
     }
-
     private ApiError failed(String tenantId, String customerId, String reason, ClientInfo client) {
         audit.record(tenantId, customerId, AuditType.LOGIN_FAILED, client, Map.of("reason", reason));
         return CustomerService.invalidCredentials();

@@ -68,26 +68,37 @@ public final class LockoutService {
      */
     public Verdict attempt(String tenantId, TenantSettings settings, String customerId, String email,
                            boolean passwordOk, ClientInfo client) {
-        Instant now = now();
-        Outcome outcome = db.tx(h -> {
-            LockState stored = store.find(h, tenantId, customerId, true).orElse(null);
-            if (stored == null) {
-                return new Outcome(Verdict.WRONG_PASSWORD, null);
-            }
-            LockState.Decision decision = stored.decide(now, passwordOk, settings);
-            if (!decision.next().equals(stored)) {
-                store.write(h, tenantId, customerId, decision.next());
-            }
-            LockState next = decision.next();
-            AccountLocked lockedNow = decision.lockedNow() ? new AccountLocked(tenantId, customerId, email,
-                    next.lockedUntil(), next.lockCount(), Duration.between(now, next.lockedUntil()).toSeconds(),
-                    client) : null;
-            return new Outcome(decision.verdict(), lockedNow);
-        });
+        Outcome outcome = db.tx(h -> decide(h, tenantId, settings, customerId, email, passwordOk, client));
         if (outcome.lockedNow() != null) {
             notifyListeners(outcome.lockedNow());
         }
         return outcome.verdict();
+    }
+
+    /**
+     * {@link #attempt} for a correct password, in the caller's transaction, which then holds the account's row: a
+     * login joins it with opening its session. A correct password never locks, so there is nobody to tell.
+     */
+    public Verdict attemptWithCorrectPassword(Handle h, String tenantId, TenantSettings settings, String customerId) {
+        return decide(h, tenantId, settings, customerId, null, true, null).verdict();
+    }
+
+    private Outcome decide(Handle h, String tenantId, TenantSettings settings, String customerId, String email,
+                           boolean passwordOk, ClientInfo client) {
+        Instant now = now();
+        LockState stored = store.find(h, tenantId, customerId, true).orElse(null);
+        if (stored == null) {
+            return new Outcome(Verdict.WRONG_PASSWORD, null);
+        }
+        LockState.Decision decision = stored.decide(now, passwordOk, settings);
+        if (!decision.next().equals(stored)) {
+            store.write(h, tenantId, customerId, decision.next());
+        }
+        LockState next = decision.next();
+        AccountLocked lockedNow = decision.lockedNow() ? new AccountLocked(tenantId, customerId, email,
+                next.lockedUntil(), next.lockCount(), Duration.between(now, next.lockedUntil()).toSeconds(),
+                client) : null;
+        return new Outcome(decision.verdict(), lockedNow);
     }
 
     /**

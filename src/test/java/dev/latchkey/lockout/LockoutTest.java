@@ -110,6 +110,23 @@ class LockoutTest extends ApiTest {
     }
 
     @Test
+    void loginWhenLockedAccountIsAlsoOnHoldThenCorrectPasswordLearnsNothingOfTheHold() {
+        var shopper = Fixtures.shopper(api, tenant(3, 60));
+        fail(shopper, 3);
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(shopper.tenant().sk())
+                .body(Map.of("status", "on_hold")).send().expect(200);
+        login(shopper, shopper.password()).expect(401, "invalid_credentials");
+        JsonNode refused = AuditEvents.of(api, shopper.tenant(), shopper.customerId(), "login.failed").get(0);
+        assertThat(refused.path("data").path("reason").asText()).isEqualTo("locked");
+        assertThat(lockout(shopper).path("failed_attempts").asInt()).isEqualTo(3);
+        server.clock.advance(Duration.ofSeconds(61));
+        login(shopper, shopper.password()).expect(403, "account_on_hold");
+        assertThat(lockout(shopper).path("failed_attempts").asInt()).isZero();
+        assertThat(api.get("/v1/admin/customers/" + shopper.customerId() + "/sessions").bearer(shopper.tenant().sk())
+                .send().expect(200).body().path("data").size()).isZero();
+    }
+
+    @Test
     void failuresWhileLockedThenLockIsNotLengthened() {
         var shopper = Fixtures.shopper(api, tenant(3, 60));
         fail(shopper, 3);
