@@ -153,6 +153,8 @@ public final class AdminCustomerService {
         }
         if (!before.email().equals(after.email())) {
             audit.record(h, tenantId, before.id(), AuditType.EMAIL_CHANGED, client, actor.with(Map.of()));
+            // the shop's address wins over a change the shopper asked for earlier and has not confirmed
+            emailTokens.voidOutstanding(h, tenantId, before.id(), TokenPurpose.EMAIL_CHANGE);
             // the notice says the shop made the change, and that it is done (a shopper's own change awaits confirmation)
             mail.send(h, before, before.email(), MailTemplate.EMAIL_CHANGED_NOTICE,
                     Map.of("new_email", after.email(), "changed_by_shop", "yes"), null);

@@ -114,6 +114,8 @@ public final class CredentialService {
         Customer changed = db.tx(h -> {
             EmailToken token = tokens.consume(h, tenantId, TokenPurpose.EMAIL_CHANGE, rawToken, null);
             Customer customer = customers.lock(h, tenantId, token.customerId()).orElseThrow(EmailTokens::invalid);
+            // an account the merchant has put on hold or disabled keeps its address until it is active again
+            CustomerService.requireActive(customer);
             Customer moved = customers.changeEmail(h, customer, token.email(), client);
             audit.record(h, tenantId, customer.id(), AuditType.EMAIL_CHANGED, client, Map.of());
             return moved;

@@ -131,6 +131,50 @@ class CredentialChangeTest extends MailTest {
     }
 
     @Test
+    void confirmEmailWhenPasswordChangedOrResetSinceThenTheChangeIsWithdrawn() {
+        var tenant = shop(Map.of("email_interval", 0));
+        var shopper = Fixtures.shopper(api, tenant);
+        var intruder = Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
+        String intrudersAddress = Fixtures.uniqueEmail();
+        changeEmail(intruder, emailChange(intrudersAddress, Fixtures.PASSWORD)).expect(202);
+        String beforeChange = TestSmtp.token(smtp.awaitOne(intrudersAddress));
+        changePassword(shopper, Map.of("current_password", Fixtures.PASSWORD, "new_password", NEW_PASSWORD))
+                .expect(204);
+        confirmEmail(tenant, beforeChange).expect(400, "invalid_token");
+
+        var second = Fixtures.login(api, tenant, shopper.email(), NEW_PASSWORD);
+        changeEmail(second, emailChange(intrudersAddress, NEW_PASSWORD)).expect(202);
+        String beforeReset = TestSmtp.token(smtp.await(intrudersAddress, 2).get(1));
+        reset(tenant, resetToken(tenant, shopper.email()), "the owner's own passphrase").expect(200);
+        confirmEmail(tenant, beforeReset).expect(400, "invalid_token");
+        Fixtures.login(api, tenant, shopper.email(), "the owner's own passphrase");
+    }
+
+    @Test
+    void confirmEmailWhenShopHeldTheAccountOrSetAnotherAddressThenRefused() {
+        var tenant = shop(Map.of("email_interval", 0));
+        var shopper = Fixtures.shopper(api, tenant);
+        String asked = Fixtures.uniqueEmail();
+        changeEmail(shopper, emailChange(asked, Fixtures.PASSWORD)).expect(202);
+        String token = TestSmtp.token(smtp.awaitOne(asked));
+        String admin = "/v1/admin/customers/" + shopper.customerId();
+        api.patch(admin).bearer(tenant.sk()).body(Map.of("status", "on_hold")).send().expect(200);
+        confirmEmail(tenant, token).expect(403, "account_on_hold");
+        api.patch(admin).bearer(tenant.sk()).body(Map.of("status", "active")).send().expect(200);
+        var moved = confirmEmail(tenant, token).expect(200);
+        assertThat(moved.body().path("customer").path("email").asText()).isEqualTo(asked);
+
+        var again = Fixtures.login(api, tenant, asked, Fixtures.PASSWORD);
+        String askedAgain = Fixtures.uniqueEmail();
+        changeEmail(again, emailChange(askedAgain, Fixtures.PASSWORD)).expect(202);
+        String pending = TestSmtp.token(smtp.awaitOne(askedAgain));
+        String shopsChoice = Fixtures.uniqueEmail();
+        api.patch(admin).bearer(tenant.sk()).body(Map.of("email", shopsChoice)).send().expect(200);
+        confirmEmail(tenant, pending).expect(400, "invalid_token");
+        assertThat(api.get(admin).bearer(tenant.sk()).send().expect(200).str("email")).isEqualTo(shopsChoice);
+    }
+
+    @Test
     void changeEmailWhenSeveralAccountsAskForOneAddressThenItGetsOneMailPerInterval() {
         var tenant = shop(Map.of("email_interval", 300));
         var first = Fixtures.shopper(api, tenant);
