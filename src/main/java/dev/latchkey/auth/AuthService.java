@@ -108,9 +108,6 @@ public final class AuthService {
 
     private Opened open(Handle h, String tenantId, TenantSettings settings, Customer customer, GuestCart guestCart,
                         ClientInfo client) {
-        // Under the row lock the merchant's status change also takes: a session opened here either sees the new
-        // status or is ended by the change.
-        CustomerService.requireActive(customers.lockExisting(h, tenantId, customer.id()));
         String cartId = carts.claim(h, tenantId, MergeStrategy.fromWire(settings.cartMergeStrategy()), customer.id(),
                 guestCart);
         Issued issued = tokens.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);

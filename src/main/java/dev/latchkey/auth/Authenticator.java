@@ -14,6 +14,7 @@ import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -41,12 +42,13 @@ public final class Authenticator {
     }
 
     /** How a correct password's transaction ended: the caller's work done, or a refusal to answer after it. */
-    private record Admission<T>(T admitted, String lockedOut, ApiError refused) {
+    private record Admission<T>(T admitted, String failure, ApiError refused) {
     }
 
     /**
      * Checks the email and password, then runs {@code loggedIn} (opening the session) in the same transaction as the
-     * lockout's bookkeeping of the correct password: a login is one transaction, which holds the account's row.
+     * lockout's bookkeeping of the correct password: a login is one transaction, which holds the account's row and
+     * hands {@code loggedIn} the account as that lock found it.
      */
     public <T> T authenticate(String tenantId, TenantSettings settings, String email, String password,
                               ClientInfo client, BiFunction<Handle, Customer, T> loggedIn) {
@@ -63,19 +65,25 @@ public final class Authenticator {
             throw failed(tenantId, customer.id(), locked ? "locked" : "wrong_password", client);
         }
         Admission<T> admission = db.tx(h -> {
-            if (lockout.attemptWithCorrectPassword(h, tenantId, settings, customer.id())
+            // Under the row lock that a password change and the merchant's status change also take: a login either
+            // commits before them (and its session is ended by them) or sees what they wrote.
+            Customer current = customers.lock(h, tenantId, customer.id()).orElse(null);
+            if (current == null || !Objects.equals(current.passwordHash(), customer.passwordHash())) {
+                return new Admission<>(null, "wrong_password", null); // changed since it was checked: not it any more
+            }
+            if (lockout.attemptWithCorrectPassword(h, tenantId, settings, current.id())
                     != LockoutService.Verdict.ALLOWED) {
                 return new Admission<>(null, "locked", null);
             }
             try {
-                customers.checkCanLogIn(settings, customer);
+                customers.checkCanLogIn(settings, current);
             } catch (ApiError refused) {
                 return new Admission<>(null, null, refused);
             }
-            return new Admission<>(loggedIn.apply(h, customer), null, null);
+            return new Admission<>(loggedIn.apply(h, current), null, null);
         });
-        if (admission.lockedOut() != null) {
-            throw failed(tenantId, customer.id(), admission.lockedOut(), client);
+        if (admission.failure() != null) {
+            throw failed(tenantId, customer.id(), admission.failure(), client);
         }
         upgradeHash(tenantId, customer, password, client);
         if (admission.refused() != null) {

@@ -1,16 +1,20 @@
 package dev.latchkey.credential;
 
 import dev.latchkey.db.Database;
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,6 +131,32 @@ class RecoveryTest extends MailTest {
                 .body(Map.of("current_password", NEW_PASSWORD, "new_password", "changed while logged in")).send()
                 .expect(204);
         reset(tenant, third, "another passphrase").expect(400, "invalid_token");
+    }
+
+    @Test
+    void loginWithOldPasswordWhileResetLandsThenNoSessionOutlivesTheReset() throws Exception {
+        var tenant = shop(Map.of());
+        String email = Fixtures.uniqueEmail();
+        // a slow (imported bcrypt) hash keeps the login's password check running while the reset commits
+        String slowHash = OpenBSDBCrypt.generate("2b", Fixtures.PASSWORD.toCharArray(), new byte[16], 12);
+        api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", email, "password_hash", slowHash))
+                .send().expect(201);
+        String token = resetToken(tenant, email);
+
+        try (var pool = Executors.newSingleThreadExecutor()) {
+            Future<Api.Res> login = pool.submit(() -> login(tenant, email, Fixtures.PASSWORD));
+            Thread.sleep(100);
+            reset(tenant, token, NEW_PASSWORD).expect(200);
+            var answer = login.get();
+            if (answer.status() == 200) {
+                api.get("/v1/auth/token").key(tenant.pk()).bearer(answer.str("access_token")).send()
+                        .expect(401, "invalid_token");
+            } else {
+                answer.expect(401, "invalid_credentials");
+            }
+        }
+        login(tenant, email, Fixtures.PASSWORD).expect(401, "invalid_credentials");
+        login(tenant, email, NEW_PASSWORD).expect(200);
     }
 
     @Test
