@@ -1,6 +1,8 @@
 package dev.latchkey.http;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +35,7 @@ public final class JsonInput {
      * Reads the body from its bytes, decoded strictly: bytes that are not UTF-8 (Latin-1, overlong forms, encoded
      * surrogates) are refused rather than turned into replacement characters and stored. A string escaping half of a
      * surrogate pair ({@code "\\ud800"}) is refused too (I-JSON, RFC 7493): it is no text, and would be stored as
-     * {@code ?}.
+     * {@code ?}; and so is an object naming one member twice.
      */
     public static JsonInput parse(ObjectMapper mapper, byte[] raw) {
         if (isBlank(raw)) {
@@ -41,11 +43,16 @@ public final class JsonInput {
         }
         JsonNode node;
         try {
-            node = mapper.readTree(StandardCharsets.UTF_8.newDecoder()
+            node = mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw)).toString());
         } catch (CharacterCodingException e) {
             throw new ApiError(400, "malformed_json", "The request body is not UTF-8.");
+        } catch (StreamReadException e) {
+            // which of two values would count is up to each parser on the way (I-JSON, RFC 7493, refuses it)
+            throw new ApiError(400, "malformed_json", e.getOriginalMessage().startsWith("Duplicate field")
+                    ? "The request body names a member twice in one object." : "The request body is not valid JSON.");
         } catch (JacksonException e) {
             throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
         }

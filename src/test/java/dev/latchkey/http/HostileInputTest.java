@@ -41,6 +41,23 @@ class HostileInputTest extends ApiTest {
     }
 
     @Test
+    void bodyWhenAnObjectNamesAMemberTwiceThenMalformedAndNothingStored() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        for (String body : List.of("{\"first_name\":\"Ann\",\"first_name\":\"Eve\"}",
+                "{\"attributes\":{\"tier\":\"gold\",\"tier\":\"basic\"}}")) {
+            var refused = api.patch("/v1/me").as(shopper).body(body).send().expect(400, "malformed_json");
+            assertThat(refused.str("detail")).contains("twice");
+        }
+        var me = api.get("/v1/me").as(shopper).send().expect(200);
+        assertThat(me.body().path("first_name").isNull()).isTrue();
+        assertThat(me.body().path("attributes").isEmpty()).isTrue();
+        // the same name in two different objects is no duplicate
+        api.patch("/v1/me").as(shopper).body("{\"first_name\":\"Ann\",\"attributes\":{\"first_name\":\"x\"}}")
+                .send().expect(200);
+    }
+
+    @Test
     void bodyWhenNotUtf8OrHoldingHalfASurrogatePairThenMalformedAndNothingStored() {
         var tenant = Fixtures.tenant(api);
         var shopper = Fixtures.shopper(api, tenant);
