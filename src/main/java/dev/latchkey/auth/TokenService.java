@@ -141,7 +141,7 @@ public final class TokenService {
     public Refreshed refresh(String tenantId, TenantSettings settings, SessionKind expectedKind, String rawRefresh,
                              ClientInfo client) {
         if (rawRefresh == null || !rawRefresh.startsWith("rt_")) {
-            throw ApiError.invalidToken();
+            throw ApiError.invalidRefreshToken();
         }
         String hash = Secrets.sha256(rawRefresh);
         Instant now = now();
@@ -157,7 +157,7 @@ public final class TokenService {
             }
         }
         if (outcome.result() == Result.INVALID) {
-            throw ApiError.invalidToken();
+            throw ApiError.invalidRefreshToken();
         }
         if (outcome.result() == Result.WRONG_KIND) {
             throw ApiError.insufficientScope("This refresh token belongs to another kind of session.");

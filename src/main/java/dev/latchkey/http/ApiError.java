@@ -42,6 +42,12 @@ public final class ApiError extends RuntimeException {
                 .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     }
 
+    /** The refresh token in the body (not a Bearer token) is not one that can be rotated. */
+    public static ApiError invalidRefreshToken() {
+        return new ApiError(401, "invalid_token", "The refresh token is unknown, expired, used or revoked.")
+                .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    }
+
     /** A logged-in caller's current password, asked again before it is replaced, did not match. */
     public static ApiError wrongCurrentPassword() {
         return new ApiError(403, "invalid_credentials", "The current password is not correct.");

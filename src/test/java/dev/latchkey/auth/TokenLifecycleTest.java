@@ -89,8 +89,10 @@ class TokenLifecycleTest extends ApiTest {
 
     @Test
     void refreshWhenTokenUnknownOrMissingThenRefused() {
-        refresh(api, tenant, "rt_" + "A".repeat(43)).expect(401, "invalid_token");
-        refresh(api, tenant, shopper.accessToken()).expect(401, "invalid_token");
+        assertThat(refresh(api, tenant, "rt_" + "A".repeat(43)).expect(401, "invalid_token").str("detail"))
+                .startsWith("The refresh token is");
+        assertThat(refresh(api, tenant, shopper.accessToken()).expect(401, "invalid_token").str("detail"))
+                .startsWith("The refresh token is");
         assertInvalid(api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of()).send(), "refresh_token", "required");
         assertInvalid(api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", 7)).send(),
                 "refresh_token", "invalid_type");
