@@ -211,7 +211,7 @@ public final class Application implements AutoCloseable {
                 new AuthRoutes(guard, auth, tenants, policy, limits, requests, clock)::addTo,
                 new CustomerRoutes(guard, customers, requests,
                         Map.<String, CustomerExpansion>of("addresses", addresses::all))::addTo,
-                new VerificationRoutes(guard, verification, limits, requests)::addTo,
+                new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
                 new AddressRoutes(guard, addresses, requests)::addTo,
                 new SessionRoutes(guard, sessions, requests)::addTo,

@@ -56,6 +56,8 @@ public final class AuthRoutes {
         JsonInput in = requests.body(ctx);
         in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version"));
         String email = EmailAddress.required(in, "email");
+        String verificationUrl = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
+        RedirectPolicy.check(tenants.settings(key.tenantId()), verificationUrl, "verification_url");
         limits.enforce(ctx, key.tenantId(), LimitedAction.REGISTRATION, email);
         String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         if (in.has("password_confirmation")) {
@@ -65,7 +67,6 @@ public final class AuthRoutes {
             }
         }
         ProfileInput profile = ProfileInput.read(in, requests.mapper());
-        String verificationUrl = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
         String cartId = in.string("cart_id", 64).orElse(null);
         if (password != null) {
             var person = new PasswordPolicy.Person(email, profile.text("first_name"), profile.text("last_name"));

@@ -18,6 +18,14 @@ public final class RedirectPolicy {
     }
 
     /**
+     * Refuses a requested URL whose origin is not allowed: routes call it before the rate limit, which a refused
+     * request must not use up (the contract: "before anything else is looked at").
+     */
+    public static void check(TenantSettings settings, String requestedUrl, String field) {
+        linkBase(settings, requestedUrl, field);
+    }
+
+    /**
      * The base of the emailed link: the requested URL when its origin is allowed (else 422
      * {@code redirect_not_allowed}), without one the tenant's first allowed origin, and null when the tenant has none
      * (the message then carries the token alone).

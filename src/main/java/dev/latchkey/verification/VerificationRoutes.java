@@ -7,6 +7,7 @@ import dev.latchkey.http.Requests;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.ApiKey;
+import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -19,12 +20,15 @@ public final class VerificationRoutes {
 
     private final Guard guard;
     private final VerificationService verification;
+    private final TenantService tenants;
     private final RateLimits limits;
     private final Requests requests;
 
-    public VerificationRoutes(Guard guard, VerificationService verification, RateLimits limits, Requests requests) {
+    public VerificationRoutes(Guard guard, VerificationService verification, TenantService tenants, RateLimits limits,
+                              Requests requests) {
         this.guard = guard;
         this.verification = verification;
+        this.tenants = tenants;
         this.limits = limits;
         this.requests = requests;
     }
@@ -50,6 +54,7 @@ public final class VerificationRoutes {
         String email = EmailAddress.required(in, "email");
         String url = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
         in.validate();
+        RedirectPolicy.check(tenants.settings(key.tenantId()), url, "verification_url");
         limits.enforce(ctx, key.tenantId(), LimitedAction.RECOVERY, email);
         verification.resend(key.tenantId(), email, url);
         ctx.status(202).json(Map.of("message",
