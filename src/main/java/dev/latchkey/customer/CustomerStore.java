@@ -74,7 +74,7 @@ public final class CustomerStore {
     public List<Customer> list(Handle h, String tenantId, CustomerFilter filter, Cursor before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT c.* FROM ");
         if (filter.query() != null) {
-            sql.append("(SELECT id FROM customers WHERE tenant_id = :tenant AND email LIKE :pattern ESCAPE '!' ")
+            sql.append("(SELECT id FROM customers WHERE tenant_id = :tenant AND email LIKE :emailPattern ESCAPE '!' ")
                     .append("UNION SELECT id FROM customers WHERE tenant_id = :tenant AND search_name LIKE :pattern ")
                     .append("ESCAPE '!' UNION SELECT id FROM customers WHERE tenant_id = :tenant ")
                     .append("AND search_last_name LIKE :pattern ESCAPE '!') m ")
@@ -92,7 +92,10 @@ public final class CustomerStore {
         var query = h.createQuery(sql.append(" ORDER BY c.created_at DESC, c.id DESC LIMIT :limit").toString())
                 .bind("tenant", tenantId).bind("limit", limit);
         if (filter.query() != null) {
-            query.bind("pattern", SearchKeys.prefixPattern(filter.query()));
+            // emails are stored in their normal form (NFKC, ASCII domain), so a term typed with a full-width or
+            // internationalised spelling is brought to it too; names are compared as they were typed
+            query.bind("emailPattern", SearchKeys.prefixPattern(EmailAddress.normalise(filter.query())))
+                    .bind("pattern", SearchKeys.prefixPattern(filter.query()));
         }
         if (filter.status() != null) {
             query.bind("status", filter.status().wire());
