@@ -193,6 +193,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("audit events past retention",
                         (h, tenant, now) -> audit.purge(h, tenant, now.minus(auditRetention))),
                 Housekeeping.Job.inBatches("expired tokens and sessions", tokens::purgeExpired),
+                Housekeeping.Job.inBatches("guest carts of ended sessions", carts::purgeAbandoned),
                 Housekeeping.Job.once("expired staff sessions", staffSessions::purgeExpired),
                 Housekeeping.Job.once("expired emailed tokens", emailTokens::purgeExpired),
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired)), clock);

@@ -88,6 +88,14 @@ public final class CartService {
                 .toList());
     }
 
+    /**
+     * Housekeeping: the carts of anonymous sessions that are gone (deleted a day after they expired), which nobody
+     * can reach any more; a batch of 500 a call.
+     */
+    public int purgeAbandoned(Handle h, String tenantId, Instant now) {
+        return store.deleteOrphanedGuestCarts(h, tenantId, 500);
+    }
+
     /** Part of erasing a customer: their carts, open and closed, with what was in them. */
     public void erase(Handle h, String tenantId, String customerId) {
         store.deleteOf(h, tenantId, customerId);

@@ -126,6 +126,26 @@ final class CartStore {
                 .execute();
     }
 
+    /**
+     * Deletes up to {@code batch} guest carts whose anonymous session is gone, with their items; returns how many
+     * carts went. A claimed cart has its customer and stays; the guest carts still in use are skipped by an index
+     * probe of their session each.
+     */
+    int deleteOrphanedGuestCarts(Handle h, String tenantId, int batch) {
+        List<String> ids = h.createQuery("SELECT c.id FROM carts c WHERE c.tenant_id = :tenant "
+                        + "AND c.customer_id IS NULL AND NOT EXISTS (SELECT 1 FROM sessions s "
+                        + "WHERE s.tenant_id = c.tenant_id AND s.id = c.session_id) LIMIT :batch")
+                .bind("tenant", tenantId).bind("batch", batch)
+                .mapTo(String.class).list();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        h.createUpdate("DELETE FROM cart_items WHERE tenant_id = :tenant AND cart_id IN (<ids>)")
+                .bind("tenant", tenantId).bindList("ids", ids).execute();
+        return h.createUpdate("DELETE FROM carts WHERE tenant_id = :tenant AND id IN (<ids>)")
+                .bind("tenant", tenantId).bindList("ids", ids).execute();
+    }
+
     private static Cart cart(ResultSet rs) throws SQLException {
         return new Cart(rs.getString("id"), rs.getString("customer_id"), rs.getString("session_id"),
                 Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.Map;
 
+import static dev.latchkey.testing.Tokens.anonymous;
 import static dev.latchkey.testing.Tokens.introspect;
 import static dev.latchkey.testing.Tokens.refresh;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,8 +96,36 @@ class HousekeepingTest {
         assertThat(rows("staff_sessions", tenant.id())).isZero();
     }
 
+    private String cartWithOneItem(Fixtures.Tenant tenant, String accessToken) {
+        String cartId = api.post("/v1/carts").key(tenant.pk()).bearer(accessToken).send().expect(201).str("id");
+        api.put("/v1/carts/" + cartId + "/items/SKU-1").key(tenant.pk()).bearer(accessToken)
+                .body(Map.of("quantity", 2)).send().expect(200);
+        return cartId;
+    }
+
     @Test
     @Order(3)
+    void runWhenAnAnonymousSessionIsGoneThenItsCartGoesAndOtherCartsStay() {
+        var tenant = Fixtures.tenant(api, Map.of("anonymous_refresh_ttl", 3600));
+        cartWithOneItem(tenant, anonymous(api, tenant).str("access_token"));
+        var shopper = Fixtures.shopper(api, tenant);
+        String customers = cartWithOneItem(tenant, shopper.accessToken());
+        server.clock.advance(Duration.ofHours(1 + 25)); // the guest's session expired 25 hours ago
+        String liveGuest = anonymous(api, tenant).str("access_token");
+        String guests = cartWithOneItem(tenant, liveGuest);
+
+        Map<String, Integer> deleted = server.app.housekeeping().run();
+
+        assertThat(deleted.get("guest carts of ended sessions")).isEqualTo(1);
+        assertThat(rows("carts", tenant.id())).isEqualTo(2);
+        assertThat(rows("cart_items", tenant.id())).isEqualTo(2);
+        api.get("/v1/carts/" + guests).key(tenant.pk()).bearer(liveGuest).send().expect(200);
+        var relogged = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        api.get("/v1/carts/" + customers).key(tenant.pk()).bearer(relogged.accessToken()).send().expect(200);
+    }
+
+    @Test
+    @Order(4)
     void closeThenTheJobStops() {
         assertThat(server.app.housekeeping().isRunning()).isTrue();
         server.app.close();
