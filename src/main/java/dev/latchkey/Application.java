@@ -159,7 +159,7 @@ public final class Application implements AutoCloseable {
         var lockout = new LockoutService(db, audit,
                 List.of(new AuditLockListener(audit), new LockNoticeMail(db, customers, customerMail)), clock);
         var authenticator = new Authenticator(db, customers, hasher, lockout, audit);
-        var carts = new CartService(db, clock);
+        var carts = new CartService(db, customers, clock);
         var orders = new OrderService(db, customers, clock);
         customers.onEmailVerified(orders::attachGuestOrders);
 

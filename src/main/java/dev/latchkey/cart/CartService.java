@@ -1,6 +1,7 @@
 package dev.latchkey.cart;
 
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
@@ -21,17 +22,28 @@ public final class CartService {
 
     private final Database db;
     private final CartStore store;
+    private final CustomerService customers;
     private final Clock clock;
 
-    public CartService(Database db, Clock clock) {
+    public CartService(Database db, CustomerService customers, Clock clock) {
         this.db = db;
         this.store = new CartStore();
+        this.customers = customers;
         this.clock = clock;
     }
 
-    /** The owner's active cart: the one they have, else a new, empty one. */
+    /**
+     * The owner's active cart: the one they have, else a new, empty one. A customer's row is locked first, as their
+     * erasure locks it before it deletes their carts: a cart opened during an erasure waits for it and then finds the
+     * customer gone, with the sessions that authorised the request (401), instead of outliving them.
+     */
     public CartView open(String tenantId, CartOwner owner) {
-        return db.tx(h -> view(h, tenantId, activeOrNew(h, tenantId, owner, now())));
+        return db.tx(h -> {
+            if (owner.customerId() != null && customers.lock(h, tenantId, owner.customerId()).isEmpty()) {
+                throw ApiError.invalidToken();
+            }
+            return view(h, tenantId, activeOrNew(h, tenantId, owner, now()));
+        });
     }
 
     public CartView get(String tenantId, CartOwner owner, String cartId) {

@@ -60,12 +60,16 @@ public final class OrderService {
         }
     }
 
-    /** The customer named by the merchant (it must exist), else the one whose verified email placed the order. */
+    /**
+     * The customer named by the merchant (it must exist), else the one whose verified email placed the order. Either
+     * way the customer row is locked until the order is stored: an erasure locks it first, so an order for a customer
+     * being erased waits and then finds nobody, instead of being stored after the erasure stripped their orders.
+     */
     private String owner(Handle h, String tenantId, NewOrder in) {
         if (in.customerId() == null) {
             return customers.lockByVerifiedEmail(h, tenantId, in.email()).map(Customer::id).orElse(null);
         }
-        if (customers.find(h, tenantId, in.customerId()).isEmpty()) {
+        if (customers.lock(h, tenantId, in.customerId()).isEmpty()) {
             throw ApiError.validation(List.of(new FieldError("customer_id", "not_found",
                     "No customer with this id exists in this store.")));
         }

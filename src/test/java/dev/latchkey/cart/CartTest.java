@@ -1,6 +1,8 @@
 package dev.latchkey.cart;
 
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -8,7 +10,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +51,35 @@ class CartTest extends ApiTest {
         String customerCart = carts.open(shopper.accessToken());
         var customerAgain = api.post("/v1/carts").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(201);
         assertThat(customerAgain.str("id")).isEqualTo(customerCart).isNotEqualTo(first);
+    }
+
+    /**
+     * The shopper opens a cart while their account is erased: the cart is opened before the erasure, which then
+     * deletes it, or the request finds its token gone (401). No cart of the erased customer is left behind.
+     */
+    @Test
+    void createWhileTheAccountIsErasedThenNoCartOfTheErasedCustomerIsLeft() {
+        var erasing = Fixtures.tenant(api, Map.of("deletion_requires_confirmation", false));
+        for (int round = 0; round < 20; round++) {
+            var shopper = Fixtures.shopper(api, erasing);
+            Callable<Api.Res> open = () -> api.post("/v1/carts").as(shopper).send();
+
+            var answers = Concurrently.all(List.of(() -> api.delete("/v1/me").as(shopper).send(), open, open));
+
+            answers.get(0).expect(204);
+            for (var opened : answers.subList(1, answers.size())) {
+                if (opened.status() != 201) {
+                    opened.expect(401, "invalid_token");
+                }
+            }
+            assertThat(cartsOf(erasing, shopper.customerId())).as("round %d", round).isZero();
+        }
+    }
+
+    private int cartsOf(Fixtures.Tenant owner, String customerId) {
+        return server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM carts WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer")
+                .bind("tenant", owner.id()).bind("customer", customerId).mapTo(Integer.class).one());
     }
 
     @Test

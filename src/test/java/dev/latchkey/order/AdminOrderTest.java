@@ -1,7 +1,10 @@
 package dev.latchkey.order;
 
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Problems;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -182,6 +186,42 @@ class AdminOrderTest extends ApiTest {
         var body = OrderCalls.body(OrderCalls.number(), "someone.else@example.com");
         body.put("customer_id", shopper.customerId());
         assertThat(orders.create(body).expect(201).str("customer_id")).isEqualTo(shopper.customerId());
+    }
+
+    /**
+     * Orders for a customer recorded while the merchant erases that customer: each one is either refused (the erasure
+     * came first) or recorded before the erasure, which then strips it. None keeps the erased customer's id or email.
+     */
+    @Test
+    void createForACustomerWhileTheyAreErasedThenNoOrderKeepsTheErasedCustomer() {
+        for (int round = 0; round < 20; round++) {
+            var shopper = Fixtures.shopper(api, tenant);
+            List<String> numbers = List.of(OrderCalls.number(), OrderCalls.number(), OrderCalls.number());
+            List<Callable<Api.Res>> calls = new ArrayList<>();
+            calls.add(() -> api.delete("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk()).send());
+            for (String number : numbers) {
+                var body = OrderCalls.body(number, shopper.email());
+                body.put("customer_id", shopper.customerId());
+                calls.add(() -> orders.create(body));
+            }
+
+            var answers = Concurrently.all(calls);
+
+            answers.get(0).expect(204);
+            for (int i = 0; i < numbers.size(); i++) {
+                var created = answers.get(i + 1);
+                String number = numbers.get(i);
+                if (created.status() == 422) {
+                    Problems.assertInvalid(created, "customer_id", "not_found");
+                    orders.adminGet(number).expect(404, "not_found");
+                } else {
+                    created.expect(201);
+                    var kept = orders.adminGet(number).expect(200);
+                    assertThat(kept.str("customer_id")).as("round %d, order %s", round, kept.raw()).isNull();
+                    assertThat(kept.str("email")).as("round %d, order %s", round, kept.raw()).isEmpty();
+                }
+            }
+        }
     }
 
     @Test
