@@ -32,16 +32,10 @@ public final class CartService {
         this.clock = clock;
     }
 
-    /**
-     * The owner's active cart: the one they have, else a new, empty one. A customer's row is locked first, as their
-     * erasure locks it before it deletes their carts: a cart opened during an erasure waits for it and then finds the
-     * customer gone, with the sessions that authorised the request (401), instead of outliving them.
-     */
+    /** The owner's active cart: the one they have, else a new, empty one. */
     public CartView open(String tenantId, CartOwner owner) {
         return db.tx(h -> {
-            if (owner.customerId() != null && customers.lock(h, tenantId, owner.customerId()).isEmpty()) {
-                throw ApiError.invalidToken();
-            }
+            lockCustomer(h, tenantId, owner);
             return view(h, tenantId, activeOrNew(h, tenantId, owner, now()));
         });
     }
@@ -51,9 +45,13 @@ public final class CartService {
                 .orElseThrow(CartService::notFound)));
     }
 
-    /** Sets one SKU's quantity; 0 removes it. The cart row is locked first, so concurrent changes queue up. */
+    /**
+     * Sets one SKU's quantity; 0 removes it. The cart row is locked first (after a customer's row), so concurrent
+     * changes queue up.
+     */
     public CartView setQuantity(String tenantId, CartOwner owner, String cartId, String sku, int quantity) {
         return db.tx(h -> {
+            lockCustomer(h, tenantId, owner);
             Instant now = now();
             if (store.touch(h, tenantId, cartId, owner.key(), now) == 0) {
                 throw notFound();
@@ -133,6 +131,18 @@ public final class CartService {
             }
             h.rollbackToSavepoint(NEW_CART);
             return store.findActiveOf(h, tenantId, owner.key()).orElseThrow();
+        }
+    }
+
+    /**
+     * Locks a customer owner's row before their cart is written; an anonymous session has none. Their erasure locks it
+     * first, before it deletes their carts with the items: a write that came meanwhile waits for the erasure and then
+     * finds the customer gone, with the sessions that authorised the request (401), instead of leaving a cart behind
+     * or an item that makes the erasure's delete of the cart fail.
+     */
+    private void lockCustomer(Handle h, String tenantId, CartOwner owner) {
+        if (owner.customerId() != null && customers.lock(h, tenantId, owner.customerId()).isEmpty()) {
+            throw ApiError.invalidToken();
         }
     }
 

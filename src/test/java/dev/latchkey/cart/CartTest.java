@@ -76,6 +76,33 @@ class CartTest extends ApiTest {
         }
     }
 
+    /**
+     * Items put into the customer's cart while their account is erased: the erasure succeeds (an item added after it
+     * deleted the cart's items made its delete of the cart fail with 500) and takes the cart; each put is either
+     * done before it or finds the token gone.
+     */
+    @Test
+    void putItemWhileTheAccountIsErasedThenErasedWithTheCart() {
+        var erasing = Fixtures.tenant(api, Map.of("deletion_requires_confirmation", false));
+        for (int round = 0; round < 20; round++) {
+            var shopper = Fixtures.shopper(api, erasing);
+            String cartId = api.post("/v1/carts").as(shopper).send().expect(201).str("id");
+            api.put("/v1/carts/" + cartId + "/items/A").as(shopper).body(Map.of("quantity", 1)).send().expect(200);
+
+            var answers = Concurrently.all(List.of(() -> api.delete("/v1/me").as(shopper).send(),
+                    () -> api.put("/v1/carts/" + cartId + "/items/B").as(shopper).body(Map.of("quantity", 1)).send(),
+                    () -> api.put("/v1/carts/" + cartId + "/items/C").as(shopper).body(Map.of("quantity", 1)).send()));
+
+            answers.get(0).expect(204);
+            for (var put : answers.subList(1, answers.size())) {
+                if (put.status() != 200) {
+                    put.expect(401, "invalid_token");
+                }
+            }
+            assertThat(cartsOf(erasing, shopper.customerId())).as("round %d", round).isZero();
+        }
+    }
+
     private int cartsOf(Fixtures.Tenant owner, String customerId) {
         return server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM carts WHERE tenant_id = :tenant "
                         + "AND customer_id = :customer")
