@@ -223,8 +223,10 @@ public final class CustomerService {
 
     /**
      * The customer whose email is this one and verified (an unverified address belongs to nobody yet), locked for the
-     * rest of the caller's transaction. The lock orders this read after a verification of the same customer that is
-     * under way, which holds that row too: one of the two always sees what the other wrote.
+     * rest of the caller's transaction. The lock orders this read after a verification under way of a customer row
+     * that already has this address, which holds that row too. A transaction that writes the address itself (a new
+     * customer, an email change) is invisible here until it commits, and this read does not wait for it: a caller
+     * that must not miss such a verification looks again after both have committed.
      */
     public Optional<Customer> lockByVerifiedEmail(Handle h, String tenantId, String email) {
         return store.findByEmailForUpdate(h, tenantId, EmailAddress.normalise(email)).filter(Customer::emailVerified);

@@ -13,6 +13,8 @@ import dev.latchkey.http.Cursor;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.Page;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,12 +23,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The rules of orders: the merchant records them, the customer reads their own, a guest reads one with its order
  * token. A guest order belongs to the customer whose verified email it was placed with, never to an unverified one.
  */
 public final class OrderService {
+    private static final Logger log = LoggerFactory.getLogger(OrderService.class);
+
     private final Database db;
     private final OrderStore store;
     private final CustomerService customers;
@@ -39,24 +44,55 @@ public final class OrderService {
         this.clock = clock;
     }
 
-    /** Records an order; the answer carries its guest token, which exists in plain only here. */
+    /**
+     * Records an order; the answer carries its guest token, which exists in plain only here. A guest order looks for
+     * its owner once more after its commit (see {@link #ownerAfterCommit}), and the answer shows what that found.
+     */
     public OrderView create(String tenantId, NewOrder in) {
         String token = Secrets.secret("ot");
         Instant now = now();
         Order order = new Order(Secrets.id("ord"), in.number(), in.email(), in.customerId(), in.status(),
                 in.currency(), in.total(), Secrets.sha256(token), in.placedAt(), now, now);
+        Order stored;
         try {
-            Order stored = db.tx(h -> {
+            stored = db.tx(h -> {
                 Order owned = order.withCustomer(owner(h, tenantId, in));
                 store.insert(h, tenantId, owned, in.lines());
                 return owned;
             });
-            return OrderView.of(stored, in.lines(), token);
         } catch (RuntimeException e) {
             if (UniqueViolation.is(e)) {
                 throw new ApiError(409, "order_exists", "An order with number '" + in.number() + "' already exists.");
             }
             throw e;
+        }
+        return OrderView.of(stored.customerId() == null ? ownerAfterCommit(tenantId, stored) : stored, in.lines(),
+                token);
+    }
+
+    /**
+     * A guest order's second look for its owner, in a transaction of its own after the order committed. The owner
+     * lookup in the order's transaction finds nothing when a verification of the address is under way that has not
+     * committed the customer row with it (the merchant's create or email change, a confirmed email change), and that
+     * verification's attach cannot see the uncommitted order either. Both sides look again after their commit (the
+     * verification in {@link #attachGuestOrders}), so whichever commits last sees the other. The order is committed
+     * whatever happens here: a failure is logged and the answer shows the order as it was stored.
+     */
+    private Order ownerAfterCommit(String tenantId, Order order) {
+        try {
+            return db.tx(h -> {
+                Optional<Customer> owner = customers.lockByVerifiedEmail(h, tenantId, order.email());
+                if (owner.isEmpty()) {
+                    return order;
+                }
+                store.attachGuestOrders(h, tenantId, owner.get().id(), order.email(), order.id(), now());
+                // as it is now: attached here, or already by the verification's second look
+                return store.findByNumber(h, tenantId, order.number()).orElse(order);
+            });
+        } catch (RuntimeException e) {
+            log.warn("order {} of tenant {}: the look for its owner after the commit failed; it may stay a guest "
+                    + "order", order.id(), tenantId, e);
+            return order;
         }
     }
 
@@ -154,16 +190,38 @@ public final class OrderService {
      * confirmation of an email change call it in their transaction, after the customer row says that address is
      * verified; it refuses to run before, so no order can follow an address nobody proved to own.
      *
-     * @return how many orders were attached
+     * <p>A guest order recorded meanwhile is not committed yet, so this update misses it; and its own owner lookup
+     * may have missed this customer (see {@link #ownerAfterCommit}). So once this transaction commits, the attach runs
+     * again in a transaction of its own, if the customer still has the address verified by then.
+     *
+     * @return how many orders were attached in the caller's transaction
      */
     public int attachGuestOrders(Handle h, String tenantId, String customerId, String verifiedEmail) {
         String email = EmailAddress.normalise(verifiedEmail);
-        boolean verified = customers.find(h, tenantId, customerId)
-                .filter(c -> c.emailVerified() && c.email().equals(email)).isPresent();
-        if (!verified) {
+        if (customers.find(h, tenantId, customerId).filter(c -> hasVerified(c, email)).isEmpty()) {
             throw new IllegalStateException("guest orders are attached only to the customer's verified email");
         }
-        return store.attachGuestOrders(h, tenantId, customerId, email, now());
+        h.afterCommit(() -> attachAfterCommit(h, tenantId, customerId, email));
+        return store.attachGuestOrders(h, tenantId, customerId, email, null, now());
+    }
+
+    /**
+     * The second attach, on the committed handle's connection (a transaction of its own; taking a second connection
+     * from the pool while holding one could wait for the pool forever under load). The caller's transaction is
+     * committed whatever happens here, so a failure is logged, not thrown.
+     */
+    private void attachAfterCommit(Handle h, String tenantId, String customerId, String email) {
+        try {
+            h.inTransaction(tx -> customers.lock(tx, tenantId, customerId).filter(c -> hasVerified(c, email))
+                    .map(customer -> store.attachGuestOrders(tx, tenantId, customerId, email, null, now())));
+        } catch (RuntimeException e) {
+            log.warn("customer {} of tenant {}: attaching guest orders after the verification's commit failed; "
+                    + "orders recorded at that moment may stay guest orders", customerId, tenantId, e);
+        }
+    }
+
+    private static boolean hasVerified(Customer customer, String email) {
+        return customer.emailVerified() && customer.email().equals(email);
     }
 
     private Order find(Handle h, String tenantId, String number) {

@@ -89,13 +89,20 @@ final class OrderStore {
         update.execute();
     }
 
-    /** Gives the guest orders placed with this email to the customer; orders of an account stay where they are. */
-    int attachGuestOrders(Handle h, String tenantId, String customerId, String email, Instant now) {
-        return h.createUpdate("UPDATE orders SET customer_id = :customer, updated_at = :now "
-                        + "WHERE tenant_id = :tenant AND email = :email AND customer_id IS NULL")
+    /**
+     * Gives the guest orders placed with this email to the customer, or only the order {@code orderId} (nullable:
+     * all) when it is one of them; orders of an account stay where they are.
+     */
+    int attachGuestOrders(Handle h, String tenantId, String customerId, String email, String orderId, Instant now) {
+        var update = h.createUpdate("UPDATE orders SET customer_id = :customer, updated_at = :now "
+                        + "WHERE tenant_id = :tenant AND email = :email AND customer_id IS NULL"
+                        + (orderId == null ? "" : " AND id = :id"))
                 .bind("customer", customerId).bind("now", Database.ts(now))
-                .bind("tenant", tenantId).bind("email", email)
-                .execute();
+                .bind("tenant", tenantId).bind("email", email);
+        if (orderId != null) {
+            update.bind("id", orderId);
+        }
+        return update.execute();
     }
 
     private static Order order(ResultSet rs) throws SQLException {

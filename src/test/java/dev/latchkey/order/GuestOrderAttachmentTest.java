@@ -1,5 +1,6 @@
 package dev.latchkey.order;
 
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
@@ -7,8 +8,11 @@ import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.TestSmtp;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -187,6 +191,63 @@ class GuestOrderAttachmentTest extends MailTest {
             answers.get(1).expect(201);
             assertThat(customerOf(orders, number)).as("round %d", round).isEqualTo(customerId);
         }
+    }
+
+    /**
+     * Guest orders recorded while an address becomes a customer's verified one, by each way that writes the address
+     * and its proof in one transaction (the new customer row, or its new email, is not committed while the orders
+     * look for their owner): every order ends up attached, whichever transaction commits last.
+     */
+    @Test
+    void ordersRecordedWhileTheAddressBecomesVerifiedThenEveryOneIsAttached() {
+        var tenant = shop(Map.of());
+        var orders = new OrderCalls(api, tenant);
+        Map<String, Function<String, Callable<Api.Res>>> ways = Map.of(
+                "the merchant creates the customer verified", email -> () -> api.post("/v1/admin/customers")
+                        .bearer(tenant.sk()).body(Map.of("email", email, "password", Fixtures.PASSWORD,
+                                "email_verified", true)).send(),
+                "the merchant changes a customer's email, verified", email -> {
+                    String id = api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email",
+                            Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD)).send().expect(201).str("id");
+                    return () -> api.patch("/v1/admin/customers/" + id).bearer(tenant.sk())
+                            .body(Map.of("email", email, "email_verified", true)).send();
+                },
+                "the shopper confirms an email change", email -> {
+                    var shopper = Fixtures.shopper(api, tenant);
+                    changeEmail(shopper, Map.of("new_email", email, "password", shopper.password())).expect(202);
+                    String token = TestSmtp.token(smtp.awaitOne(email));
+                    return () -> confirmEmail(tenant, token);
+                });
+        List<String> unattached = new ArrayList<>();
+        int recorded = 0;
+        for (var way : ways.entrySet()) {
+            for (int round = 0; round < 6; round++) {
+                String email = Fixtures.uniqueEmail();
+                List<Callable<Api.Res>> calls = new ArrayList<>(List.of(way.getValue().apply(email)));
+                List<String> numbers = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    String number = OrderCalls.number();
+                    numbers.add(number);
+                    calls.add(() -> orders.create(OrderCalls.body(number, email)));
+                }
+
+                var answers = Concurrently.all(calls);
+
+                var verified = answers.get(0);
+                assertThat(verified.status()).as(verified.raw()).isIn(200, 201);
+                // the merchant's calls answer the Customer, the shopper's confirmation {"customer": Customer}
+                String customerId = verified.body().path("customer").path("id").asText(verified.str("id"));
+                for (int i = 0; i < numbers.size(); i++) {
+                    String answered = answers.get(i + 1).expect(201).str("customer_id");
+                    assertThat(answered).as("the answer's owner").isIn(null, customerId);
+                    recorded++;
+                    if (!customerId.equals(customerOf(orders, numbers.get(i)))) {
+                        unattached.add(way.getKey() + ", round " + round + ": " + numbers.get(i));
+                    }
+                }
+            }
+        }
+        assertThat(unattached).as("guest orders left unattached, of %d", recorded).isEmpty();
     }
 
     @Test
