@@ -15,6 +15,14 @@ public record Cursor(Instant at, String id) {
     /** Every id keyed on (ids and tenant ids alike): letters, digits, '_' and '-'. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
+    /**
+     * Whether a cursor can hold this time: years 0001 to 9999 in UTC, to the millisecond, which both databases store.
+     * A timestamp taken from a client and paged over must be one of them, or its page's cursor would be refused.
+     */
+    public static boolean holds(Instant at) {
+        return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
+    }
+
     public String encode() {
         String raw = at.toEpochMilli() + ":" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
@@ -30,7 +38,7 @@ public record Cursor(Instant at, String id) {
             int colon = raw.indexOf(':');
             long millis = Long.parseLong(raw.substring(0, colon));
             String id = raw.substring(colon + 1);
-            if (millis < EARLIEST.toEpochMilli() || millis > LATEST.toEpochMilli() || !ID.matcher(id).matches()) {
+            if (!holds(Instant.ofEpochMilli(millis)) || !ID.matcher(id).matches()) {
                 throw invalid();
             }
             return new Cursor(Instant.ofEpochMilli(millis), id);

@@ -123,6 +123,15 @@ class AdminOrderTest extends ApiTest {
                 bad("placed_at missing", b -> b.remove("placed_at"), "placed_at"),
                 bad("placed_at date only", b -> b.put("placed_at", "2026-05-08"), "placed_at"),
                 bad("placed_at without offset", b -> b.put("placed_at", "2026-05-08T13:00:00"), "placed_at"),
+                bad("placed_at without seconds", b -> b.put("placed_at", "2026-05-08T13:00Z"), "placed_at"),
+                bad("placed_at without seconds, with offset", b -> b.put("placed_at", "2026-05-08T15:00+02:00"),
+                        "placed_at"),
+                bad("placed_at point without fraction", b -> b.put("placed_at", "2026-05-08T13:00:00.Z"),
+                        "placed_at"),
+                bad("placed_at offset without minutes", b -> b.put("placed_at", "2026-05-08T15:00:00+02"),
+                        "placed_at"),
+                bad("placed_at offset with seconds", b -> b.put("placed_at", "2026-05-08T15:00:00+02:00:00"),
+                        "placed_at"),
                 bad("placed_at a number", b -> b.put("placed_at", 1778245200), "placed_at"));
     }
 

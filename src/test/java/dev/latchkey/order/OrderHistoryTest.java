@@ -3,12 +3,14 @@ package dev.latchkey.order;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Problems;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,6 +110,39 @@ class OrderHistoryTest extends ApiTest {
                 .expect(404, "not_found");
         assertThat(api.get("/v1/me/orders").key(otherTenant.pk()).bearer(otherShopper.accessToken()).send()
                 .expect(200).body().path("data")).isEmpty();
+    }
+
+    /**
+     * placed_at is kept in UTC, and so is the paging cursor, which holds the years 0001 to 9999: a time whose offset
+     * takes it past either end is refused, and orders at the very ends page and export like any other.
+     */
+    @Test
+    void placedAtOutsideYears0001To9999InUtcThenRefusedAndOrdersAtTheEndsArePaged() {
+        for (String beyond : List.of("9999-12-31T23:59:59-01:00", "0001-01-01T00:59:59.999+01:00")) {
+            String number = OrderCalls.number();
+            Problems.assertInvalid(orders.create(placedAt(number, beyond)), "placed_at", "invalid");
+            orders.adminGet(number).expect(404, "not_found");
+        }
+        String last = OrderCalls.number();
+        String first = OrderCalls.number();
+        assertThat(orders.create(placedAt(last, "9999-12-31T22:59:59.999-01:00")).expect(201).str("placed_at"))
+                .isEqualTo("9999-12-31T23:59:59.999Z");
+        assertThat(orders.create(placedAt(first, "0001-01-01T01:00:00+01:00")).expect(201).str("placed_at"))
+                .isEqualTo("0001-01-01T00:00:00Z");
+
+        var newest = page("?limit=1").expect(200);
+        var oldest = page("?limit=1&cursor=" + newest.str("next_cursor")).expect(200);
+        assertThat(OrderCalls.numbers(newest)).containsExactly(last);
+        assertThat(OrderCalls.numbers(oldest)).containsExactly(first);
+        var export = api.get("/v1/me/export").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+        assertThat(export.body().path("orders").findValuesAsText("number")).containsExactly(last, first);
+    }
+
+    private Map<String, Object> placedAt(String number, String placedAt) {
+        var body = OrderCalls.body(number, Fixtures.uniqueEmail());
+        body.put("customer_id", shopper.customerId());
+        body.put("placed_at", placedAt);
+        return body;
     }
 
     @Test
