@@ -216,7 +216,7 @@ public final class Application implements AutoCloseable {
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
                 new AddressRoutes(guard, addresses, requests)::addTo,
                 new SessionRoutes(guard, sessions, requests)::addTo,
-                new PrivacyRoutes(guard, export, deletion)::addTo,
+                new PrivacyRoutes(guard, export, deletion, limits)::addTo,
                 new CartRoutes(guard, carts, requests)::addTo,
                 new OrderRoutes(guard, orders)::addTo,
                 new AdminOrderRoutes(guard, orders, requests)::addTo,

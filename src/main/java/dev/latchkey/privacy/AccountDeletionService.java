@@ -32,9 +32,6 @@ import java.util.Map;
  * user agent: those are theirs, and what is erased.
  */
 public final class AccountDeletionService {
-    /** What a deletion request without a token did. */
-    public enum Outcome { ERASED, AWAITING_CONFIRMATION }
-
     private final Database db;
     private final DeletionTokenStore store = new DeletionTokenStore();
     private final TenantService tenants;
@@ -57,26 +54,36 @@ public final class AccountDeletionService {
         this.clock = clock;
     }
 
-    public Outcome delete(String tenantId, String customerId) {
-        if (tenants.settings(tenantId).deletionRequiresConfirmation()) {
-            requestConfirmation(tenantId, customerId);
-            return Outcome.AWAITING_CONFIRMATION;
-        }
+    /**
+     * Whether the shopper's deletion waits for a mailed confirmation ({@link #requestConfirmation}) or happens at once
+     * ({@link #eraseByCustomer}): the tenant's {@code deletion_requires_confirmation}.
+     */
+    public boolean requiresConfirmation(String tenantId) {
+        return tenants.settings(tenantId).deletionRequiresConfirmation();
+    }
+
+    /** The shopper's own deletion, at once, for a tenant that asks no confirmation. */
+    public void eraseByCustomer(String tenantId, String customerId) {
         erase(tenantId, customerId, this::recordByCustomer);
-        return Outcome.ERASED;
     }
 
     /**
      * Issues a token valid for the tenant's {@code verification_ttl}, replacing any earlier one of the customer, and
      * queues the confirmation mail in the same transaction. The link goes to the tenant's first allowed origin.
+     * Within the tenant's {@code email_interval} of the last confirmation mail nothing happens: the token of that mail
+     * stays the one to use, and a script repeating the request cannot fill the shopper's inbox.
      */
-    private void requestConfirmation(String tenantId, String customerId) {
+    public void requestConfirmation(String tenantId, String customerId) {
         String token = Secrets.secret("del");
         Instant now = now();
         TenantSettings settings = tenants.settings(tenantId);
         Instant expiresAt = now.plusSeconds(settings.verificationTtl());
         db.tx(h -> {
             Customer customer = customers.lockExisting(h, tenantId, customerId);
+            Instant cutoff = now.minusSeconds(settings.emailInterval());
+            if (store.lastIssued(h, tenantId, customerId).map(cutoff::isBefore).orElse(false)) {
+                return null;
+            }
             store.deleteAll(h, tenantId, customerId);
             store.insert(h, tenantId, customerId, Secrets.sha256(token), now, expiresAt);
             mail.send(h, customer, customer.email(), MailTemplate.DELETION_CONFIRM, Map.of(),

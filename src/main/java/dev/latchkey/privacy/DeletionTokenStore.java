@@ -33,6 +33,13 @@ final class DeletionTokenStore {
                 .map((rs, ctx) -> Database.instant(rs, "expires_at")).findOne();
     }
 
+    /** When the customer's newest token was issued (and its mail queued), for the mail throttle. */
+    Optional<Instant> lastIssued(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT MAX(created_at) AS last_at FROM deletion_tokens WHERE " + OWNER)
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map((rs, ctx) -> Database.instant(rs, "last_at")).findOne();
+    }
+
     void deleteAll(Handle h, String tenantId, String customerId) {
         h.createUpdate("DELETE FROM deletion_tokens WHERE " + OWNER)
                 .bind("tenant", tenantId).bind("customer", customerId).execute();

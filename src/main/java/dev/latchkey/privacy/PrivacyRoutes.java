@@ -2,6 +2,8 @@ package dev.latchkey.privacy;
 
 import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.Guard;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -12,11 +14,13 @@ public final class PrivacyRoutes {
     private final Guard guard;
     private final ExportService export;
     private final AccountDeletionService deletion;
+    private final RateLimits limits;
 
-    public PrivacyRoutes(Guard guard, ExportService export, AccountDeletionService deletion) {
+    public PrivacyRoutes(Guard guard, ExportService export, AccountDeletionService deletion, RateLimits limits) {
         this.guard = guard;
         this.export = export;
         this.deletion = deletion;
+        this.limits = limits;
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
@@ -38,10 +42,15 @@ public final class PrivacyRoutes {
             ctx.status(204);
             return;
         }
-        switch (deletion.delete(token.tenantId(), token.customerId())) {
-            case ERASED -> ctx.status(204);
-            case AWAITING_CONFIRMATION -> ctx.status(202).json(Map.of("message",
-                    "Confirm the deletion with DELETE /v1/me?token=... using the token from the confirmation email."));
+        if (!deletion.requiresConfirmation(token.tenantId())) {
+            deletion.eraseByCustomer(token.tenantId(), token.customerId());
+            ctx.status(204);
+            return;
         }
+        // The request mails the shopper: it counts against the same buckets as the other mail a shopper can ask for.
+        limits.enforce(ctx, token.tenantId(), LimitedAction.RECOVERY, token.email());
+        deletion.requestConfirmation(token.tenantId(), token.customerId());
+        ctx.status(202).json(Map.of("message",
+                "Confirm the deletion with DELETE /v1/me?token=... using the token from the confirmation email."));
     }
 }

@@ -175,6 +175,24 @@ class DeletionConfirmationTest extends MailTest {
     }
 
     @Test
+    void deleteWhenAskedAgainWithinEmailIntervalThenSameAnswerButNoNewTokenAndNoMail() {
+        var tenant = shop(Map.of("email_interval", 60));
+        var shopper = Fixtures.shopper(api, tenant);
+        var first = delete(shopper, null).expect(202);
+        String token = TestSmtp.token(smtp.awaitOne(shopper.email(), SUBJECT));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(delete(shopper, null).expect(202).raw()).isEqualTo(first.raw());
+        }
+        server.clock.advance(Duration.ofSeconds(59));
+        delete(shopper, null).expect(202);
+
+        assertThat(queuedTo(shopper.email())).as("mail queued for the address").isEqualTo(1);
+        // The mailed token was not replaced by the requests that sent nothing: it still erases the account.
+        delete(shopper, token).expect(204);
+    }
+
+    @Test
     void deleteWhenTenantHasNoAllowedOriginThenMailCarriesTheTokenAlone() {
         var tenant = Fixtures.tenant(api);
         var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", "Ada"));

@@ -220,6 +220,39 @@ class RateLimitTest {
     }
 
     @Test
+    void deleteMeWhenAccountMailQuotaSpentThen429AndForgotSharesTheBucket() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        for (int i = 1; i <= 2; i++) {
+            var res = api.delete("/v1/me").header("X-Forwarded-For", "192.0.2." + (20 + i)).as(shopper).send()
+                    .expect(202);
+            assertThat(res.header("RateLimit-Policy")).endsWith("\"recovery-account\";q=2;w=3600");
+        }
+        var refused = api.delete("/v1/me").header("X-Forwarded-For", "192.0.2.29").as(shopper).send()
+                .expect(429, "rate_limited");
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        assertThat(refused.header("RateLimit"))
+                .matches("\"recovery-ip\";r=\\d+;t=\\d+, \"recovery-account\";r=0;t=\\d+");
+        // one bucket for every mail a shopper can have sent to their address
+        api.post("/v1/auth/password/forgot").header("X-Forwarded-For", "192.0.2.29").key(tenant.pk())
+                .body(Map.of("email", shopper.email())).send().expect(429, "rate_limited");
+        api.delete("/v1/me").key(tenant.sk()).bearer(shopper.accessToken()).header("X-Buyer-Ip", "nonsense")
+                .send().expect(422, "validation_failed");
+    }
+
+    @Test
+    void deleteMeWhenTenantErasesAtOnceThenNoMailAndNotLimited() {
+        var tenant = Fixtures.tenant(api, Map.of("deletion_requires_confirmation", false));
+        var shopper = Fixtures.shopper(api, tenant);
+        for (int i = 0; i < 2; i++) {
+            api.post("/v1/auth/password/forgot").key(tenant.pk()).body(Map.of("email", shopper.email())).send()
+                    .expect(202);
+        }
+        var res = api.delete("/v1/me").as(shopper).send().expect(204);
+        assertThat(res.header("RateLimit-Policy")).isNull();
+    }
+
+    @Test
     void emailedTokenGuessingWhenIpQuotaSpentThen429() {
         var tenant = Fixtures.tenant(api);
         for (int i = 0; i < 2; i++) {
