@@ -62,7 +62,10 @@ record Argon2Phc(int type, int version, int memoryKib, int iterations, int paral
         if (!m.matches()) {
             return Optional.empty();
         }
-        String[] fields = hash.split("\\$");
+        Optional<SaltAndDigest> bytes = SaltAndDigest.of(hash);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
         try {
             int type = switch (m.group(1)) {
                 case "id" -> Argon2Parameters.ARGON2_id;
@@ -71,15 +74,33 @@ record Argon2Phc(int type, int version, int memoryKib, int iterations, int paral
             };
             // the PHC form leaves the version out for Argon2 1.0
             int version = "19".equals(m.group(2)) ? Argon2Parameters.ARGON2_VERSION_13 : Argon2Parameters.ARGON2_VERSION_10;
-            byte[] salt = Base64.getDecoder().decode(fields[fields.length - 2]);
-            byte[] digest = Base64.getDecoder().decode(fields[fields.length - 1]);
-            if (salt.length < MIN_SALT_LENGTH || digest.length < MIN_DIGEST_LENGTH) {
+            return Optional.of(new Argon2Phc(type, version, Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
+                    Integer.parseInt(m.group(5)), bytes.get().salt(), bytes.get().digest()));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // a parameter beyond an int
+        }
+    }
+
+    /**
+     * Whether a string of the PHC shape carries a salt and digest that are base64 of lengths RFC 9106 allows; its
+     * parameters are not looked at, so that a malformed hash is told apart from one of an unaffordable cost.
+     */
+    static boolean wellFormed(String hash) {
+        return HashFormat.ARGON2_PHC.matcher(hash).matches() && SaltAndDigest.of(hash).isPresent();
+    }
+
+    /** The last two fields of a PHC string, decoded. */
+    private record SaltAndDigest(byte[] salt, byte[] digest) {
+        static Optional<SaltAndDigest> of(String hash) {
+            String[] fields = hash.split("\\$");
+            try {
+                byte[] salt = Base64.getDecoder().decode(fields[fields.length - 2]);
+                byte[] digest = Base64.getDecoder().decode(fields[fields.length - 1]);
+                return salt.length < MIN_SALT_LENGTH || digest.length < MIN_DIGEST_LENGTH ? Optional.empty()
+                        : Optional.of(new SaltAndDigest(salt, digest));
+            } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }
-            return Optional.of(new Argon2Phc(type, version, Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
-                    Integer.parseInt(m.group(5)), salt, digest));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
         }
     }
 

@@ -23,11 +23,12 @@ public final class ImportedHashes {
 
     /** Why {@code hash} cannot be imported, or empty when it can. */
     public static Optional<FieldError> problem(String field, String hash) {
-        Optional<HashFormat> format = HashFormat.of(hash);
+        Optional<HashFormat> format = HashFormat.of(hash)
+                .filter(f -> f != HashFormat.ARGON2 || Argon2Phc.wellFormed(hash));
         if (format.isEmpty()) {
             return Optional.of(new FieldError(field, "unsupported_hash_format", field
-                    + " must be an Argon2 PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash) or a bcrypt hash "
-                    + "($2a$, $2b$ or $2y$)."));
+                    + " must be an Argon2 PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash, salt and hash in "
+                    + "base64) or a bcrypt hash ($2a$, $2b$ or $2y$)."));
         }
         boolean affordable = format.get() == HashFormat.ARGON2 ? argon2Affordable(hash) : bcryptAffordable(hash);
         if (!affordable) {

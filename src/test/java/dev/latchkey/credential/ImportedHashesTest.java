@@ -31,6 +31,17 @@ class ImportedHashesTest {
     }
 
     @Test
+    void problemWhenArgon2SaltOrDigestNotBase64ThenUnsupported() {
+        for (String hash : new String[] {
+                "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQxx$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObGx",
+                "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJ=bG",
+                "$argon2id$v=19$m=1024,t=2,p=1$c2hvcnRz$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"}) { // a 6-byte salt
+            assertThat(code(hash)).as(hash).isEqualTo("unsupported_hash_format");
+        }
+    }
+
+    @Test
     void problemWhenCostBeyondWhatALoginAffordsThenOutOfRange() {
         assertThat(code("$2b$15$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("out_of_range");
         assertThat(code("$2b$03$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("out_of_range");

@@ -116,7 +116,10 @@ class AdminCustomerImportTest extends ApiTest {
         String email = Fixtures.uniqueEmail();
         for (String hash : new String[] {"5f4dcc3b5aa765d61d8327deb882cf99", "$1$saltsalt$qjXMvbEw8oaL.CzflDugX/",
                 "$pbkdf2-sha256$29000$N2YuJWmw$5tQ2Vc5Jn1b8w3b4Zl2o8F4b1Qk7Yp3d1s6c5b4a3Zq",
-                "$2x$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"}) {
+                "$2x$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",
+                // malformed rather than costly: the salt, then the digest, is not base64
+                "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQxx$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObGx"}) {
             expectFieldError(importHash(tenant, email, hash), "password_hash", "unsupported_hash_format");
         }
         expectFieldError(importHash(tenant, email, "$2b$15$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"),
