@@ -6,8 +6,15 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ImportedHashesTest {
+    /** Salt and digest of the Argon2 reference implementation's example, under other parameters. */
+    private static final String SALT_AND_DIGEST = "$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG";
+
     private static String code(String hash) {
         return ImportedHashes.problem("password_hash", hash).map(FieldError::code).orElse("ok");
+    }
+
+    private static String argon2id(String parameters) {
+        return "$argon2id$v=19$" + parameters + SALT_AND_DIGEST;
     }
 
     @Test
@@ -17,6 +24,22 @@ class ImportedHashesTest {
         assertThat(code("$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG")).isEqualTo("ok");
         var hasher = new PasswordHasher(dev.latchkey.config.Config.Argon2.OWASP, new HashingPool(1, 8, 1024));
         assertThat(code(hasher.hash("x"))).isEqualTo("ok");
+    }
+
+    @Test
+    void problemWhenCostOfWhatRealSystemsWriteThenNone() {
+        for (String parameters : new String[] {
+                "m=65536,t=3,p=4", // RFC 9106's second recommended option; node-argon2 and argon2-cffi defaults
+                "m=65536,t=4,p=1", // PHP's password_hash(PASSWORD_ARGON2ID) and Laravel defaults
+                "m=65536,t=2,p=1", // libsodium's INTERACTIVE limits
+                "m=65536,t=1,p=8",
+                "m=47104,t=1,p=1", "m=19456,t=2,p=1", "m=12288,t=3,p=1", "m=9216,t=4,p=1", "m=7168,t=5,p=1", // OWASP
+                "m=16384,t=2,p=1", // Spring Security
+                "m=8,t=1,p=1"}) {
+            assertThat(code(argon2id(parameters))).as(parameters).isEqualTo("ok");
+        }
+        assertThat(code("$2b$12$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("ok");
+        assertThat(code("$2b$04$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("ok");
     }
 
     @Test
@@ -43,6 +66,13 @@ class ImportedHashesTest {
 
     @Test
     void problemWhenCostBeyondWhatALoginAffordsThenOutOfRange() {
+        for (String parameters : new String[] {"m=65537,t=1,p=1", "m=65536,t=5,p=1", "m=32768,t=9,p=1",
+                "m=65536,t=1,p=9", "m=262144,t=16,p=16", "m=9999999999,t=1,p=1", "m=65536,t=9999999999,p=1",
+                "m=65536,t=0,p=1", "m=8,t=1,p=2"}) {
+            assertThat(code(argon2id(parameters))).as(parameters).isEqualTo("out_of_range");
+        }
+        assertThat(code("$2b$13$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("out_of_range");
+        assertThat(code("$2b$14$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("out_of_range");
         assertThat(code("$2b$15$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("out_of_range");
         assertThat(code("$2b$03$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW")).isEqualTo("out_of_range");
         assertThat(code("$argon2id$v=19$m=1048576,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"))

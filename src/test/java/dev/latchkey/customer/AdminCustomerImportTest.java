@@ -128,6 +128,35 @@ class AdminCustomerImportTest extends ApiTest {
     }
 
     @Test
+    void importWhenCostOfPhpOrRfc9106DefaultsThenAcceptedAndLoginWorks() {
+        var tenant = Fixtures.tenant(api);
+        for (String hash : new String[] {
+                Argon2Function.getInstance(65536, 4, 1, 32, Argon2.ID).hash(PASSWORD).getResult(),
+                Argon2Function.getInstance(65536, 3, 4, 32, Argon2.ID).hash(PASSWORD).getResult(),
+                BcryptFunction.getInstance(Bcrypt.B, 12).hash(PASSWORD).getResult()}) {
+            String email = Fixtures.uniqueEmail();
+            importHash(tenant, email, hash).expect(201);
+            login(tenant, email, PASSWORD).expect(200);
+        }
+    }
+
+    @Test
+    void importWhenCostALoginCannotAffordThenOutOfRangeAndNothingStored() {
+        var tenant = Fixtures.tenant(api);
+        String email = Fixtures.uniqueEmail();
+        for (String hash : new String[] {
+                "$argon2id$v=19$m=262144,t=16,p=16$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                "$argon2id$v=19$m=131072,t=1,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                "$argon2id$v=19$m=65536,t=5,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                "$argon2id$v=19$m=65536,t=3,p=16$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                "$2b$13$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",
+                "$2b$14$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"}) {
+            expectFieldError(importHash(tenant, email, hash), "password_hash", "out_of_range");
+        }
+        login(tenant, email, PASSWORD).expect(401, "invalid_credentials");
+    }
+
+    @Test
     void createWhenPasswordGivenThenPolicyAppliesAndLoginWorks() {
         var tenant = Fixtures.tenant(api);
         String email = Fixtures.uniqueEmail();
