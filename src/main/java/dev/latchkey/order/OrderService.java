@@ -116,11 +116,10 @@ public final class OrderService {
         return db.read(h -> view(h, tenantId, find(h, tenantId, number)));
     }
 
+    /** Setting the status the order already has changes nothing, as a PATCH that changes nothing should. */
     public OrderView updateStatus(String tenantId, String number, OrderStatus status) {
         return db.tx(h -> {
-            if (store.updateStatus(h, tenantId, number, status, now()) == 0) {
-                throw notFound();
-            }
+            store.updateStatus(h, tenantId, number, status, now());
             return view(h, tenantId, find(h, tenantId, number));
         });
     }

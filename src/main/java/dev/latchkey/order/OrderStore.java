@@ -69,9 +69,10 @@ final class OrderStore {
         return byOrder;
     }
 
-    int updateStatus(Handle h, String tenantId, String number, OrderStatus status, Instant now) {
-        return h.createUpdate("UPDATE orders SET status = :status, updated_at = :now "
-                        + "WHERE tenant_id = :tenant AND number = :number")
+    /** Sets the status; an order that already has it is left as it is (updated_at too). */
+    void updateStatus(Handle h, String tenantId, String number, OrderStatus status, Instant now) {
+        h.createUpdate("UPDATE orders SET status = :status, updated_at = :now "
+                        + "WHERE tenant_id = :tenant AND number = :number AND status <> :status")
                 .bind("status", status.wire()).bind("now", Database.ts(now))
                 .bind("tenant", tenantId).bind("number", number)
                 .execute();
