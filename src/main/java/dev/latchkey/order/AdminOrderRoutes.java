@@ -4,6 +4,7 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
 import io.javalin.http.Context;
@@ -11,7 +12,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Set;
 
-/** The merchant's back end records orders and reports their status. */
+/** The merchant's back end records orders, reports their status and reads a customer's orders. */
 public final class AdminOrderRoutes {
     /** Fields of an order that PATCH cannot change: an order is a record of what happened. */
     private static final Set<String> FIXED = Set.of("id", "number", "email", "customer_id", "currency", "total",
@@ -31,6 +32,7 @@ public final class AdminOrderRoutes {
         routes.post("/v1/admin/orders", this::create);
         routes.get("/v1/admin/orders/{number}", this::get);
         routes.patch("/v1/admin/orders/{number}", this::update);
+        routes.get("/v1/admin/customers/{id}/orders", this::ofCustomer);
     }
 
     private void create(Context ctx) {
@@ -42,6 +44,13 @@ public final class AdminOrderRoutes {
     private void get(Context ctx) {
         AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_ORDERS);
         ctx.json(orders.get(key.tenantId(), ctx.pathParam("number")));
+    }
+
+    /** Part of the customer's record, so whoever may view customers (support staff too) may read it. */
+    private void ofCustomer(Context ctx) {
+        AdminPrincipal key = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
+        Paging paging = Paging.from(ctx);
+        ctx.json(orders.historyOfCustomer(key.tenantId(), ctx.pathParam("id"), paging.cursor(), paging.limit()));
     }
 
     private void update(Context ctx) {

@@ -160,6 +160,14 @@ public final class OrderService {
         });
     }
 
+    /** {@link #history} for the merchant, who names the customer: 404 for an id that is not one of this tenant's. */
+    public Page<OrderView> historyOfCustomer(String tenantId, String customerId, Cursor after, int limit) {
+        if (db.read(h -> customers.find(h, tenantId, customerId)).isEmpty()) {
+            throw ApiError.notFound("Customer");
+        }
+        return history(tenantId, customerId, after, limit);
+    }
+
     /** Every order of the customer, newest first, for the export of their data. */
     public List<OrderView> allOf(String tenantId, String customerId) {
         List<OrderView> all = new ArrayList<>();

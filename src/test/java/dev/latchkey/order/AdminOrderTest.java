@@ -5,6 +5,7 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -178,6 +179,32 @@ class AdminOrderTest extends ApiTest {
                 .send().expect(403, "insufficient_scope");
         api.post("/v1/admin/orders").body(OrderCalls.body(OrderCalls.number(), "a@example.com"))
                 .send().expect(401, "invalid_api_key");
+    }
+
+    @Test
+    void customerOrdersWhenTheMerchantReadsThemThenTheCustomersOwnListPagedAndNothingOfOthers() {
+        var shop = StaffFixtures.shop(api);
+        var calls = new OrderCalls(api, shop.tenant());
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        String older = calls.createFor(shopper.customerId(), OrderCalls.PLACED);
+        String newer = calls.createFor(shopper.customerId(), OrderCalls.PLACED.plusSeconds(60));
+        calls.createFor(Fixtures.shopper(api, shop.tenant()).customerId(), OrderCalls.PLACED.plusSeconds(30));
+        String path = "/v1/admin/customers/" + shopper.customerId() + "/orders";
+
+        var first = api.get(path + "?limit=1").bearer(shop.tenant().sk()).send().expect(200);
+        assertThat(OrderCalls.numbers(first)).containsExactly(newer);
+        var second = api.get(path + "?limit=1&cursor=" + first.str("next_cursor")).bearer(shop.tenant().sk()).send()
+                .expect(200);
+        assertThat(OrderCalls.numbers(second)).containsExactly(older);
+        assertThat(second.body().path("next_cursor").isNull()).isTrue();
+        var asSupport = api.get(path).bearer(StaffFixtures.supportToken(api, shop)).send().expect(200);
+        assertThat(OrderCalls.numbers(asSupport)).containsExactly(newer, older)
+                .isEqualTo(calls.mine(shopper.accessToken()));
+
+        api.get(path).bearer(Fixtures.tenant(api).sk()).send().expect(404, "not_found");
+        api.get("/v1/admin/customers/cus_unknown/orders").bearer(shop.tenant().sk()).send().expect(404, "not_found");
+        api.get(path).bearer(shop.tenant().pk()).send().expect(403, "insufficient_scope");
+        api.get(path + "?limit=0").bearer(shop.tenant().sk()).send().expect(422, "validation_failed");
     }
 
     @Test
