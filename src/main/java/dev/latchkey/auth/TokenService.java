@@ -29,7 +29,7 @@ public final class TokenService {
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
     private final Database db;
-    private final TokenStore store = new TokenStore();
+    private final TokenStore store;
     private final AuditLog audit;
     private final Clock clock;
     private final TokenCache cache = new TokenCache(200_000, Duration.ofSeconds(30));
@@ -40,6 +40,7 @@ public final class TokenService {
 
     public TokenService(Database db, AuditLog audit, Clock clock, Invalidations invalidations) {
         this.db = db;
+        this.store = new TokenStore(db.isPostgres());
         this.audit = audit;
         this.clock = clock;
         this.invalidations = invalidations;

@@ -33,12 +33,21 @@ final class TokenStore {
             + "AND used_at IS NULL AND revoked_at IS NULL";
     private static final String REVOKE_TOKEN = "UPDATE tokens SET revoked_at = :now WHERE token_hash = :retired "
             + "AND revoked_at IS NULL";
+    private static final String EXTEND_LIVE_SESSION = "UPDATE sessions SET expires_at = :refreshExp "
+            + "WHERE tenant_id = :tenant AND id = :session AND revoked_at IS NULL";
+
+    /** Whether {@link #findWithOwner} locks the session's row (PostgreSQL: {@code FOR UPDATE OF s}). */
+    private final boolean sessionLockedByRead;
+
+    TokenStore(boolean postgres) {
+        this.sessionLockedByRead = postgres;
+    }
 
     // Each write below is several statements sent as one (both drivers run them in order, in the caller's
     // transaction): on PostgreSQL that is one round trip instead of one per statement.
     //
     // Lock order: every transaction that changes the tokens of an existing session first locks the session's row
-    // (extendLiveSession, revokeSession), then token rows. Two such transactions on one session queue on that row
+    // (extendLiveSession, revokeSession, or on PostgreSQL the rotation's read, findWithOwner), then token rows. Two such transactions on one session queue on that row
     // instead of each holding a token the other one waits for (a deadlock, answered 500 and rolled back).
 
     /** A new session with its first pair. */
@@ -55,8 +64,7 @@ final class TokenStore {
      * when the session has ended (perhaps just now, by a revocation this transaction waited for).
      */
     boolean extendLiveSession(Handle h, String tenantId, String sessionId, Instant refreshExpiry) {
-        return h.createUpdate("UPDATE sessions SET expires_at = :refreshExp WHERE tenant_id = :tenant AND id = :session "
-                        + "AND revoked_at IS NULL")
+        return h.createUpdate(EXTEND_LIVE_SESSION)
                 .bind("refreshExp", Database.ts(refreshExpiry)).bind("tenant", tenantId).bind("session", sessionId)
                 .execute() == 1;
     }
@@ -70,12 +78,20 @@ final class TokenStore {
      * Marks the refresh token used, retires the access token it was paired with and stores the next pair, after
      * locking the session. Returns false when the session has ended or another caller had used or revoked the token
      * first: the caller must roll back, since the pair may have been stored all the same.
+     *
+     * <p>On PostgreSQL {@link #findWithOwner} has locked the session already and seen it live, so the session's new
+     * expiry rides along at the end of the one multi-statement update (whose count is the first statement's); H2
+     * locks every inner-joined row of such a read, tokens too, so there the session is locked here first.
      */
     boolean rotate(Handle h, String tenantId, String sessionId, String usedHash, String pairedAccessHash, Instant now,
                    TokenService.Pair pair) {
-        return extendLiveSession(h, tenantId, sessionId, pair.refreshExpiry())
-                && bindPair(h.createUpdate(MARK_USED + "; " + REVOKE_TOKEN + "; " + INSERT_PAIR), tenantId, sessionId,
-                now, pair).bind("used", usedHash).bind("retired", pairedAccessHash).execute() == 1;
+        String rotation = MARK_USED + "; " + REVOKE_TOKEN + "; " + INSERT_PAIR;
+        if (!sessionLockedByRead && !extendLiveSession(h, tenantId, sessionId, pair.refreshExpiry())) {
+            return false;
+        }
+        return bindPair(h.createUpdate(sessionLockedByRead ? rotation + "; " + EXTEND_LIVE_SESSION : rotation),
+                tenantId, sessionId, now, pair).bind("used", usedHash).bind("retired", pairedAccessHash)
+                .execute() == 1;
     }
 
     /**
@@ -127,11 +143,14 @@ final class TokenStore {
 
     /**
      * Like {@link #find}, and the customer row and active cart the refresh answer shows come in the same read: one
-     * round trip fewer on every rotation than asking the customer store afterwards.
+     * round trip fewer on every rotation than asking the customer store afterwards. On PostgreSQL it also locks the
+     * session's row, the first lock of every change to a session's tokens (see {@link #rotate}); after waiting for
+     * that lock it reads the session as it is now, the token possibly as it was (a rotation then finds it used).
      */
     Optional<WithOwner> findWithOwner(Handle h, String tenantId, String tokenHash) {
         return h.createQuery("SELECT " + TOKEN_COLUMNS + ", " + CustomerStore.WITH_ACTIVE_CART_COLUMNS + " "
-                        + TOKEN_JOINS + " " + CustomerStore.ACTIVE_CART + " WHERE t.token_hash = :hash")
+                        + TOKEN_JOINS + " " + CustomerStore.ACTIVE_CART + " WHERE t.token_hash = :hash"
+                        + (sessionLockedByRead ? " FOR UPDATE OF s" : ""))
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> {
                     StoredToken token = token(rs);

@@ -20,9 +20,11 @@ import java.util.Map;
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final boolean postgres;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
+        this.postgres = postgres;
         this.jdbi = Jdbi.create(dataSource);
         // Bound values can be secrets (a token waiting in the mail outbox), and failures get logged: a failed
         // statement's message names its SQL, never its values.
@@ -49,7 +51,7 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource);
+        return new Database(dataSource, config.isPostgres());
     }
 
     /** The schema's migrations for this engine, to be run on {@code dataSource}. */
@@ -59,6 +61,11 @@ public final class Database implements AutoCloseable {
         return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
                 .javaMigrations(new V15__EmailNormalForm())
                 .placeholders(Map.of("pattern_ops", postgres ? "varchar_pattern_ops" : ""));
+    }
+
+    /** For the few statements that lock differently on the two engines (see TokenStore). */
+    public boolean isPostgres() {
+        return postgres;
     }
 
     public <T> T tx(HandleCallback<T, RuntimeException> work) {
