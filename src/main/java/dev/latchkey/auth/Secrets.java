@@ -14,6 +14,7 @@ public final class Secrets {
     /** 22 base62 characters carry 130 bits: enough for ids nobody can guess. */
     private static final int ID_LENGTH = 22;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final MessageDigest SHA_256 = prepared("SHA-256");
 
     private Secrets() {
     }
@@ -28,20 +29,45 @@ public final class Secrets {
         return prefix + "_" + base62(ID_LENGTH);
     }
 
+    /**
+     * Random bytes are drawn a batch at a time (each call of the system's generator takes a lock and mixes its own
+     * state), and a byte is used only below 248 = 4 × 62, so that every character is equally likely.
+     */
     private static String base62(int length) {
-        var out = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            out.append(BASE62[RANDOM.nextInt(BASE62.length)]);
+        char[] out = new char[length];
+        byte[] random = new byte[length + length / 4];
+        int filled = 0;
+        while (filled < length) {
+            RANDOM.nextBytes(random);
+            for (int i = 0; i < random.length && filled < length; i++) {
+                int value = random[i] & 0xff;
+                if (value < 4 * BASE62.length) {
+                    out[filled++] = BASE62[value % BASE62.length];
+                }
+            }
         }
-        return out.toString();
+        return new String(out);
     }
 
     public static String sha256(String secret) {
+        byte[] digest = sha256().digest(secret.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest);
+    }
+
+    /** A copy of one prepared instance: cheaper than looking the algorithm up among the providers on every call. */
+    private static MessageDigest sha256() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+        }
+    }
+
+    private static MessageDigest prepared(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            throw new IllegalStateException(algorithm + " is part of every JDK", e);
         }
     }
 
