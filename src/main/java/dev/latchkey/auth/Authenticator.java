@@ -41,8 +41,14 @@ public final class Authenticator {
         this.audit = audit;
     }
 
-    /** How a correct password's transaction ended: the caller's work done, or a refusal to answer after it. */
-    private record Admission<T>(T admitted, String failure, ApiError refused) {
+    /**
+     * How a correct password's transaction ended: the caller's work done, a refusal to answer after it, or the account
+     * whose password hash moved after it was checked.
+     */
+    private record Admission<T>(T admitted, String failure, ApiError refused, Customer moved) {
+        static <T> Admission<T> failure(String reason) {
+            return new Admission<>(null, reason, null, null);
+        }
     }
 
     /**
@@ -59,31 +65,17 @@ public final class Authenticator {
             throw failed(tenantId, null, "unknown_email", client);
         }
         Customer customer = found.get();
-        if (!hasher.verify(password, customer.passwordHash())) {
-            boolean locked = lockout.attempt(tenantId, settings, customer.id(), customer.email(), false, client)
-                    == LockoutService.Verdict.LOCKED;
-            throw failed(tenantId, customer.id(), locked ? "locked" : "wrong_password", client);
+        Admission<T> admission = check(tenantId, settings, customer, password, client, loggedIn);
+        if (admission.moved() != null) {
+            // The hash moved between the check and the lock: a password change, or another login of the account
+            // upgrading an imported hash (the same password, hashed anew). Checked once more against the hash as it
+            // is now; should it move again, the login is refused.
+            customer = admission.moved();
+            admission = check(tenantId, settings, customer, password, client, loggedIn);
         }
-        Admission<T> admission = db.tx(h -> {
-            // Under the row lock that a password change and the merchant's status change also take: a login either
-            // commits before them (and its session is ended by them) or sees what they wrote.
-            Customer current = customers.lock(h, tenantId, customer.id()).orElse(null);
-            if (current == null || !Objects.equals(current.passwordHash(), customer.passwordHash())) {
-                return new Admission<>(null, "wrong_password", null); // changed since it was checked: not it any more
-            }
-            if (lockout.attemptWithCorrectPassword(h, tenantId, settings, current.id())
-                    != LockoutService.Verdict.ALLOWED) {
-                return new Admission<>(null, "locked", null);
-            }
-            try {
-                customers.checkCanLogIn(settings, current);
-            } catch (ApiError refused) {
-                return new Admission<>(null, null, refused);
-            }
-            return new Admission<>(loggedIn.apply(h, current), null, null);
-        });
-        if (admission.failure() != null) {
-            throw failed(tenantId, customer.id(), admission.failure(), client);
+        if (admission.failure() != null || admission.moved() != null) {
+            String reason = admission.moved() != null ? "wrong_password" : admission.failure();
+            throw failed(tenantId, reason.equals("unknown_email") ? null : customer.id(), reason, client);
         }
         upgradeHash(tenantId, customer, password, client);
         if (admission.refused() != null) {
@@ -93,6 +85,42 @@ public final class Authenticator {
         }
         return admission.admitted();
     }
+
+    /** The password against the account's hash (a wrong one is booked and refused), then the admitting transaction. */
+    private <T> Admission<T> check(String tenantId, TenantSettings settings, Customer customer, String password,
+                                   ClientInfo client, BiFunction<Handle, Customer, T> loggedIn) {
+        if (!hasher.verify(password, customer.passwordHash())) {
+            boolean locked = lockout.attempt(tenantId, settings, customer.id(), customer.email(), false, client)
+                    == LockoutService.Verdict.LOCKED;
+            throw failed(tenantId, customer.id(), locked ? "locked" : "wrong_password", client);
+        }
+        return db.tx(h -> admit(h, tenantId, settings, customer, loggedIn));
+    }
+
+    /**
+     * Under the row lock that a password change and the merchant's status change also take: a login either commits
+     * before them (and its session is ended by them) or sees what they wrote.
+     */
+    private <T> Admission<T> admit(Handle h, String tenantId, TenantSettings settings, Customer checked,
+                                   BiFunction<Handle, Customer, T> loggedIn) {
+        Customer current = customers.lock(h, tenantId, checked.id()).orElse(null);
+        if (current == null) {
+            return Admission.failure("unknown_email"); // erased meanwhile
+        }
+        if (!Objects.equals(current.passwordHash(), checked.passwordHash())) {
+            return new Admission<>(null, null, null, current);
+        }
+        if (lockout.attemptWithCorrectPassword(h, tenantId, settings, current.id()) != LockoutService.Verdict.ALLOWED) {
+            return Admission.failure("locked");
+        }
+        try {
+            customers.checkCanLogIn(settings, current);
+        } catch (ApiError refused) {
+            return new Admission<>(null, null, refused, null);
+        }
+        return new Admission<>(loggedIn.apply(h, current), null, null, null);
+    }
+
     private ApiError failed(String tenantId, String customerId, String reason, ClientInfo client) {
         audit.record(tenantId, customerId, AuditType.LOGIN_FAILED, client, Map.of("reason", reason));
         return CustomerService.invalidCredentials();

@@ -3,9 +3,12 @@ package dev.latchkey.auth;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
 import static dev.latchkey.testing.Problems.fieldErrors;
@@ -63,6 +66,24 @@ class LoginTest extends ApiTest {
         assertThat(unknownEmail.str("title")).isEqualTo(wrongPassword.str("title"));
         assertThat(unknownEmail.str("type")).isEqualTo(wrongPassword.str("type"));
         assertThat(unknownEmail.body().size()).isEqualTo(wrongPassword.body().size());
+    }
+
+    @Test
+    void loginTwiceAtOnceOnAnImportedHashThenBothSucceedThoughTheFirstRehashes() throws Exception {
+        var tenant = Fixtures.tenant(api);
+        String email = Fixtures.uniqueEmail();
+        // a slow imported hash: the second login checks it while the first replaces it with Argon2id
+        String imported = OpenBSDBCrypt.generate("2b", Fixtures.PASSWORD.toCharArray(), new byte[16], 12);
+        api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", email, "password_hash", imported))
+                .send().expect(201);
+        Map<String, Object> body = Map.of("email", email, "password", Fixtures.PASSWORD);
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            Future<Api.Res> first = pool.submit(() -> api.post("/v1/auth/login").key(tenant.pk()).body(body).send());
+            Thread.sleep(100);
+            Future<Api.Res> second = pool.submit(() -> api.post("/v1/auth/login").key(tenant.pk()).body(body).send());
+            first.get().expect(200);
+            second.get().expect(200);
+        }
     }
 
     @Test
