@@ -17,7 +17,6 @@ import dev.latchkey.mail.SecretLink;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.CustomerMail;
-import dev.latchkey.verification.EmailToken;
 import dev.latchkey.verification.EmailTokens;
 import dev.latchkey.verification.RedirectPolicy;
 import dev.latchkey.verification.TokenPurpose;
@@ -112,11 +111,11 @@ public final class CredentialService {
     /** Uses an email-change token: the account moves to the new address, verified. */
     public CustomerView confirmEmail(String tenantId, String rawToken, ClientInfo client) {
         Customer changed = db.tx(h -> {
-            EmailToken token = tokens.consume(h, tenantId, TokenPurpose.EMAIL_CHANGE, rawToken, null);
-            Customer customer = customers.lock(h, tenantId, token.customerId()).orElseThrow(EmailTokens::invalid);
+            var used = tokens.consume(h, tenantId, TokenPurpose.EMAIL_CHANGE, rawToken, null, customers::lock);
+            Customer customer = used.account().orElseThrow(EmailTokens::invalid);
             // an account the merchant has put on hold or disabled keeps its address until it is active again
             CustomerService.requireActive(customer);
-            Customer moved = customers.changeEmail(h, customer, token.email(), client);
+            Customer moved = customers.changeEmail(h, customer, used.token().email(), client);
             audit.record(h, tenantId, customer.id(), AuditType.EMAIL_CHANGED, client, Map.of());
             return moved;
         });

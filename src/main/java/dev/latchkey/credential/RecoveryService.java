@@ -15,7 +15,6 @@ import dev.latchkey.mail.SecretLink;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.CustomerMail;
-import dev.latchkey.verification.EmailToken;
 import dev.latchkey.verification.EmailTokens;
 import dev.latchkey.verification.RedirectPolicy;
 import dev.latchkey.verification.TokenPurpose;
@@ -90,9 +89,8 @@ public final class RecoveryService {
         record Outcome(Customer customer, Issued issued) {
         }
         Outcome outcome = db.tx(h -> {
-            EmailToken token = tokens.consume(h, tenantId, TokenPurpose.PASSWORD_RESET, rawToken, null);
-            Customer customer = customers.lock(h, tenantId, token.customerId())
-                    .filter(c -> c.email().equals(token.email()))
+            var used = tokens.consume(h, tenantId, TokenPurpose.PASSWORD_RESET, rawToken, null, customers::lock);
+            Customer customer = used.account().filter(c -> c.email().equals(used.token().email()))
                     .orElseThrow(EmailTokens::invalid);
             CustomerService.requireActive(customer);
             passwordChanges.checkPolicy("new_password", newPassword, settings, customer);

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * Single-use tokens sent by email: 256 random bits behind the prefix {@code et_}, stored as SHA-256 only, bound to a
@@ -36,18 +37,43 @@ public final class EmailTokens {
         return token;
     }
 
+    /** Locks the row of the account with this id for the rest of the transaction; empty when there is none. */
+    public interface AccountLock<A> {
+        Optional<A> lock(Handle h, String tenantId, String accountId);
+    }
+
+    /** A used-up token, and its account as the lock read it (empty when the account is gone). */
+    public record Used<A>(EmailToken token, Optional<A> account) {
+    }
+
     /**
      * Uses a token up and returns what it was bound to, or refuses it: 400 {@code invalid_token} (unknown, another
      * tenant's, another purpose's, or withdrawn), {@code token_used}, {@code token_expired}, or {@code email_mismatch}
      * when {@code expectedEmail} is given and differs. A refused token stays as it was.
+     *
+     * <p>The token's account is locked first, the token used up after: the order in which a password change or the
+     * merchant's change of address lock the account and then withdraw its tokens, so that the two never wait for each
+     * other in opposite order (a deadlock, answered 500). The token is checked again once the lock is held.
      */
-    public EmailToken consume(Handle h, String tenantId, TokenPurpose purpose, String rawToken, String expectedEmail) {
+    public <A> Used<A> consume(Handle h, String tenantId, TokenPurpose purpose, String rawToken, String expectedEmail,
+                               AccountLock<A> accounts) {
+        Optional<A> account = accounts.lock(h, tenantId,
+                usable(h, tenantId, purpose, rawToken, expectedEmail, now()).customerId());
+        Instant now = now();
+        EmailToken token = usable(h, tenantId, purpose, rawToken, expectedEmail, now);
+        if (store.markUsed(h, tenantId, Secrets.sha256(rawToken), purpose, now) != 1) {
+            throw used();
+        }
+        return new Used<>(token, account);
+    }
+
+    private EmailToken usable(Handle h, String tenantId, TokenPurpose purpose, String rawToken, String expectedEmail,
+                              Instant now) {
         if (rawToken == null || !rawToken.startsWith(PREFIX + "_") || rawToken.length() > MAX_TOKEN_LENGTH) {
             throw invalid();
         }
         String hash = Secrets.sha256(rawToken);
         EmailToken token = store.find(h, tenantId, hash).filter(t -> t.purpose() == purpose).orElseThrow(EmailTokens::invalid);
-        Instant now = now();
         if (token.usedAt() != null) {
             throw used();
         }
@@ -60,9 +86,6 @@ public final class EmailTokens {
         }
         if (expectedEmail != null && !expectedEmail.equals(token.email())) {
             throw new ApiError(400, "email_mismatch", "This token was not sent to that email address.");
-        }
-        if (store.markUsed(h, tenantId, hash, purpose, now) != 1) {
-            throw used();
         }
         return token;
     }

@@ -75,9 +75,8 @@ public final class VerificationService {
     public CustomerView verify(String tenantId, String rawToken, String email, ClientInfo client) {
         String expected = email == null ? null : EmailAddress.normalise(email);
         Customer verified = db.tx(h -> {
-            EmailToken token = tokens.consume(h, tenantId, TokenPurpose.VERIFY_EMAIL, rawToken, expected);
-            Customer customer = customers.lock(h, tenantId, token.customerId())
-                    .filter(c -> c.email().equals(token.email()))
+            var used = tokens.consume(h, tenantId, TokenPurpose.VERIFY_EMAIL, rawToken, expected, customers::lock);
+            Customer customer = used.account().filter(c -> c.email().equals(used.token().email()))
                     .orElseThrow(EmailTokens::invalid);
             return customers.markEmailVerified(h, customer, client);
         });

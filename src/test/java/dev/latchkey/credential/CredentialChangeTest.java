@@ -1,5 +1,6 @@
 package dev.latchkey.credential;
 
+import dev.latchkey.db.Database;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
@@ -13,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -148,6 +152,35 @@ class CredentialChangeTest extends MailTest {
         reset(tenant, resetToken(tenant, shopper.email()), "the owner's own passphrase").expect(200);
         confirmEmail(tenant, beforeReset).expect(400, "invalid_token");
         Fixtures.login(api, tenant, shopper.email(), "the owner's own passphrase");
+    }
+
+    /**
+     * A password change locks the account, then withdraws its email-change token; the confirmation of that change, sent
+     * meanwhile, must wait for the account first (not hold the token and wait for the account: a deadlock, 500) and
+     * then find the token withdrawn.
+     */
+    @Test
+    void confirmEmailWhileThePasswordChangesThenItWaitsAndFindsTheChangeWithdrawn() throws Exception {
+        var tenant = shop(Map.of("email_interval", 0));
+        var shopper = Fixtures.shopper(api, tenant);
+        String asked = Fixtures.uniqueEmail();
+        changeEmail(shopper, emailChange(asked, Fixtures.PASSWORD)).expect(202);
+        String token = TestSmtp.token(smtp.awaitOne(asked));
+        Database db = server.app.database();
+        try (var pool = Executors.newSingleThreadExecutor()) {
+            Future<Api.Res> confirm = db.tx(h -> {
+                h.createQuery("SELECT id FROM customers WHERE tenant_id = :t AND id = :c FOR UPDATE")
+                        .bind("t", tenant.id()).bind("c", shopper.customerId()).mapTo(String.class).one();
+                Future<Api.Res> sent = pool.submit(() -> confirmEmail(tenant, token));
+                LockSupport.parkNanos(Duration.ofMillis(300).toNanos()); // the confirmation is waiting by now
+                h.createUpdate("UPDATE email_tokens SET voided_at = CURRENT_TIMESTAMP WHERE tenant_id = :t "
+                                + "AND customer_id = :c AND purpose = 'email_change' AND used_at IS NULL")
+                        .bind("t", tenant.id()).bind("c", shopper.customerId()).execute();
+                return sent;
+            });
+            confirm.get().expect(400, "invalid_token");
+        }
+        assertThat(api.get("/v1/me").as(shopper).send().expect(200).str("email")).isEqualTo(shopper.email());
     }
 
     @Test
