@@ -47,8 +47,9 @@ final class TokenStore {
     // transaction): on PostgreSQL that is one round trip instead of one per statement.
     //
     // Lock order: every transaction that changes the tokens of an existing session first locks the session's row
-    // (extendLiveSession, revokeSession, or on PostgreSQL the rotation's read, findWithOwner), then token rows. Two such transactions on one session queue on that row
-    // instead of each holding a token the other one waits for (a deadlock, answered 500 and rolled back).
+    // (extendLiveSession, revokeSession, or on PostgreSQL the rotation's read, findWithOwner), then token rows. Two
+    // such transactions on one session queue on that row instead of each holding a token the other one waits for (a
+    // deadlock, answered 500 and rolled back).
 
     /** A new session with its first pair. */
     void insertSession(Handle h, String tenantId, String sessionId, SessionKind kind, String customerId,
