@@ -90,8 +90,8 @@ public final class Authenticator {
     private <T> Admission<T> check(String tenantId, TenantSettings settings, Customer customer, String password,
                                    ClientInfo client, BiFunction<Handle, Customer, T> loggedIn) {
         if (!hasher.verify(password, customer.passwordHash())) {
-            boolean locked = lockout.attempt(tenantId, settings, customer.id(), customer.email(), false, client)
-                    == LockoutService.Verdict.LOCKED;
+            boolean locked = lockout.attemptWithWrongPassword(tenantId, settings, customer.id(), customer.email(),
+                    client) == LockoutService.Verdict.LOCKED;
             throw failed(tenantId, customer.id(), locked ? "locked" : "wrong_password", client);
         }
         return db.tx(h -> admit(h, tenantId, settings, customer, loggedIn));

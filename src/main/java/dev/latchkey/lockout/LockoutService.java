@@ -63,12 +63,13 @@ public final class LockoutService {
     }
 
     /**
-     * Books one login attempt on a known account whose password has already been checked, and decides it. Listeners
-     * hear of a lock after it is stored.
+     * Books a login attempt with a wrong password on a known account, in a transaction of its own, and decides it:
+     * {@code WRONG_PASSWORD}, or {@code LOCKED} when the account is (or now becomes) locked. Listeners hear of a lock
+     * after it is stored.
      */
-    public Verdict attempt(String tenantId, TenantSettings settings, String customerId, String email,
-                           boolean passwordOk, ClientInfo client) {
-        Outcome outcome = db.tx(h -> decide(h, tenantId, settings, customerId, email, passwordOk, client));
+    public Verdict attemptWithWrongPassword(String tenantId, TenantSettings settings, String customerId, String email,
+                                            ClientInfo client) {
+        Outcome outcome = db.tx(h -> decide(h, tenantId, settings, customerId, email, false, client));
         if (outcome.lockedNow() != null) {
             notifyListeners(outcome.lockedNow());
         }
@@ -76,8 +77,9 @@ public final class LockoutService {
     }
 
     /**
-     * {@link #attempt} for a correct password, in the caller's transaction, which then holds the account's row: a
-     * login joins it with opening its session. A correct password never locks, so there is nobody to tell.
+     * Books a login attempt with the correct password, in the caller's transaction, which then holds the account's
+     * row: a login joins it with opening its session. {@code ALLOWED} resets the failures; {@code LOCKED} while a lock
+     * lasts. A correct password never locks, so there is nobody to tell.
      */
     public Verdict attemptWithCorrectPassword(Handle h, String tenantId, TenantSettings settings, String customerId) {
         return decide(h, tenantId, settings, customerId, null, true, null).verdict();
@@ -102,7 +104,8 @@ public final class LockoutService {
     }
 
     /**
-     * For a login on an email that has no account: the same transaction and locked row lookup as {@link #attempt}
+     * For a login on an email that has no account: the same transaction and locked row lookup as
+     * {@link #attemptWithWrongPassword}
      * (which finds nothing), so that an unknown email costs what a known one does.
      */
     public void attemptUnknown(String tenantId) {

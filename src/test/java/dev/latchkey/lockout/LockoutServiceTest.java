@@ -48,7 +48,24 @@ class LockoutServiceTest extends ApiTest {
 
     private LockoutService.Verdict attempt(Fixtures.Tenant tenant, Fixtures.Shopper shopper, TenantSettings settings,
                                            boolean passwordOk) {
-        return lockout.attempt(tenant.id(), settings, shopper.customerId(), shopper.email(), passwordOk, CLIENT);
+        return passwordOk
+                ? server.app.database().tx(h -> lockout.attemptWithCorrectPassword(h, tenant.id(), settings,
+                        shopper.customerId()))
+                : lockout.attemptWithWrongPassword(tenant.id(), settings, shopper.customerId(), shopper.email(), CLIENT);
+    }
+
+    @Test
+    void attemptWithCorrectPasswordWhenNotLockedThenAllowedAndFailuresForgotten() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        TenantSettings settings = Fixtures.settings(Map.of("lockout_threshold", 3, "lockout_duration", 60));
+        attempt(tenant, shopper, settings, false);
+        attempt(tenant, shopper, settings, false);
+        assertThat(lockout.status(tenant.id(), shopper.customerId()).failedAttempts()).isEqualTo(2);
+        assertThat(attempt(tenant, shopper, settings, true)).isEqualTo(LockoutService.Verdict.ALLOWED);
+        assertThat(lockout.status(tenant.id(), shopper.customerId()).failedAttempts()).isZero();
+        assertThat(attempt(tenant, shopper, settings, false)).isEqualTo(LockoutService.Verdict.WRONG_PASSWORD);
+        assertThat(heard).isEmpty();
     }
 
     @Test
