@@ -10,6 +10,7 @@ import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.lockout.LockoutStore;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
@@ -103,14 +104,16 @@ public final class Authenticator {
      */
     private <T> Admission<T> admit(Handle h, String tenantId, TenantSettings settings, Customer checked,
                                    BiFunction<Handle, Customer, T> loggedIn) {
-        Customer current = customers.lock(h, tenantId, checked.id()).orElse(null);
-        if (current == null) {
+        var locked = customers.lock(h, tenantId, checked.id(), LockoutStore::state).orElse(null);
+        if (locked == null) {
             return Admission.failure("unknown_email"); // erased meanwhile
         }
+        Customer current = locked.customer();
         if (!Objects.equals(current.passwordHash(), checked.passwordHash())) {
             return new Admission<>(null, null, null, current);
         }
-        if (lockout.attemptWithCorrectPassword(h, tenantId, settings, current.id()) != LockoutService.Verdict.ALLOWED) {
+        if (lockout.attemptWithCorrectPassword(h, tenantId, settings, current.id(), locked.alongside())
+                != LockoutService.Verdict.ALLOWED) {
             return Admission.failure("locked");
         }
         try {

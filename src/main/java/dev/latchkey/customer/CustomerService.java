@@ -12,6 +12,7 @@ import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -271,6 +272,15 @@ public final class CustomerService {
     /** The customer, locked for the rest of the caller's transaction. */
     public Optional<Customer> lock(Handle h, String tenantId, String id) {
         return store.findForUpdate(h, tenantId, id);
+    }
+
+    /** A locked customer, and what another feature keeps in the same row, read in the same statement. */
+    public record Locked<X>(Customer customer, X alongside) {
+    }
+
+    /** {@link #lock}, reading {@code alongside} from the same row: one statement where a login needs both. */
+    public <X> Optional<Locked<X>> lock(Handle h, String tenantId, String id, RowMapper<X> alongside) {
+        return store.findForUpdate(h, tenantId, id, alongside);
     }
 
     /** Registers a listener; called by the wiring before the server starts. */

@@ -3,6 +3,7 @@ package dev.latchkey.customer;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.sql.ResultSet;
@@ -117,6 +118,14 @@ public final class CustomerStore {
         return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
                 .bind("tenant", tenantId).bind("id", id)
                 .map((rs, ctx) -> customer(rs)).findOne();
+    }
+
+    /** {@link #findForUpdate}, with columns of the same row that another feature keeps, read by {@code alongside}. */
+    public <X> Optional<CustomerService.Locked<X>> findForUpdate(Handle h, String tenantId, String id,
+                                                                 RowMapper<X> alongside) {
+        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", id)
+                .map((rs, ctx) -> new CustomerService.Locked<>(customer(rs), alongside.map(rs, ctx))).findOne();
     }
 
     public Optional<Customer> findByEmailForUpdate(Handle h, String tenantId, String email) {

@@ -69,7 +69,8 @@ public final class LockoutService {
      */
     public Verdict attemptWithWrongPassword(String tenantId, TenantSettings settings, String customerId, String email,
                                             ClientInfo client) {
-        Outcome outcome = db.tx(h -> decide(h, tenantId, settings, customerId, email, false, client));
+        Outcome outcome = db.tx(h -> decide(h, tenantId, settings, customerId,
+                store.find(h, tenantId, customerId, true).orElse(null), email, false, client));
         if (outcome.lockedNow() != null) {
             notifyListeners(outcome.lockedNow());
         }
@@ -77,18 +78,19 @@ public final class LockoutService {
     }
 
     /**
-     * Books a login attempt with the correct password, in the caller's transaction, which then holds the account's
-     * row: a login joins it with opening its session. {@code ALLOWED} resets the failures; {@code LOCKED} while a lock
-     * lasts. A correct password never locks, so there is nobody to tell.
+     * Books a login attempt with the correct password, in the caller's transaction, which holds the account's row and
+     * read its lockout columns ({@code stored}, see {@link LockoutStore#state}) with the lock: a login joins it with
+     * opening its session. {@code ALLOWED} resets the failures; {@code LOCKED} while a lock lasts. A correct password
+     * never locks, so there is nobody to tell.
      */
-    public Verdict attemptWithCorrectPassword(Handle h, String tenantId, TenantSettings settings, String customerId) {
-        return decide(h, tenantId, settings, customerId, null, true, null).verdict();
+    public Verdict attemptWithCorrectPassword(Handle h, String tenantId, TenantSettings settings, String customerId,
+                                              LockState stored) {
+        return decide(h, tenantId, settings, customerId, stored, null, true, null).verdict();
     }
 
-    private Outcome decide(Handle h, String tenantId, TenantSettings settings, String customerId, String email,
-                           boolean passwordOk, ClientInfo client) {
+    private Outcome decide(Handle h, String tenantId, TenantSettings settings, String customerId, LockState stored,
+                           String email, boolean passwordOk, ClientInfo client) {
         Instant now = now();
-        LockState stored = store.find(h, tenantId, customerId, true).orElse(null);
         if (stored == null) {
             return new Outcome(Verdict.WRONG_PASSWORD, null);
         }

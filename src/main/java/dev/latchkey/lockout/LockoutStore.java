@@ -2,6 +2,10 @@ package dev.latchkey.lockout;
 
 import dev.latchkey.db.Database;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 import java.util.Optional;
 
@@ -26,9 +30,14 @@ public final class LockoutStore {
         return h.createQuery("SELECT " + COLUMNS + " FROM " + table + " WHERE tenant_id = :tenant AND id = :id"
                         + (forUpdate ? " FOR UPDATE" : ""))
                 .bind("tenant", tenantId).bind("id", id)
-                .map((rs, ctx) -> new LockState(rs.getInt("failed_attempts"), rs.getInt("lock_count"),
-                        Database.instant(rs, "locked_until"), Database.instant(rs, "last_failure_at")))
+                .map(LockoutStore::state)
                 .findOne();
+    }
+
+    /** The lockout columns of a row another query read, e.g. with the account itself. */
+    public static LockState state(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new LockState(rs.getInt("failed_attempts"), rs.getInt("lock_count"),
+                Database.instant(rs, "locked_until"), Database.instant(rs, "last_failure_at"));
     }
 
     public void write(Handle h, String tenantId, String id, LockState state) {

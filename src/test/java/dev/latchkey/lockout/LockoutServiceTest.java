@@ -50,7 +50,8 @@ class LockoutServiceTest extends ApiTest {
                                            boolean passwordOk) {
         return passwordOk
                 ? server.app.database().tx(h -> lockout.attemptWithCorrectPassword(h, tenant.id(), settings,
-                        shopper.customerId()))
+                        shopper.customerId(), LockoutStore.CUSTOMERS.find(h, tenant.id(), shopper.customerId(), true)
+                                .orElseThrow()))
                 : lockout.attemptWithWrongPassword(tenant.id(), settings, shopper.customerId(), shopper.email(), CLIENT);
     }
 
