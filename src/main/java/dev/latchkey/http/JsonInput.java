@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.ByteBuffer;
@@ -37,14 +39,13 @@ public final class JsonInput {
      * surrogate pair ({@code "\\ud800"}) is refused too (I-JSON, RFC 7493): it is no text, and would be stored as
      * {@code ?}; and so is an object naming one member twice.
      */
-    public static JsonInput parse(ObjectMapper mapper, byte[] raw) {
+    public static JsonInput parse(ObjectReader reader, byte[] raw) {
         if (isBlank(raw)) {
-            return new JsonInput(mapper.createObjectNode());
+            return new JsonInput(JsonNodeFactory.instance.objectNode());
         }
         JsonNode node;
         try {
-            node = mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .readTree(StandardCharsets.UTF_8.newDecoder()
+            node = reader.readTree(StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw)).toString());
         } catch (CharacterCodingException e) {
@@ -64,6 +65,11 @@ public final class JsonInput {
                     + "(half of a surrogate pair).");
         }
         return new JsonInput(object);
+    }
+
+    /** The reader {@link #parse} takes, made once: the service's JSON configuration, refusing duplicate members. */
+    public static ObjectReader reader(ObjectMapper mapper) {
+        return mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     private static boolean isBlank(byte[] raw) {
