@@ -14,7 +14,7 @@ public final class Secrets {
     /** 22 base62 characters carry 130 bits: enough for ids nobody can guess. */
     private static final int ID_LENGTH = 22;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final MessageDigest SHA_256 = prepared("SHA-256");
+    private static final MessageDigest SHA_256 = sha256Prototype();
 
     private Secrets() {
     }
@@ -63,11 +63,11 @@ public final class Secrets {
         }
     }
 
-    private static MessageDigest prepared(String algorithm) {
+    private static MessageDigest sha256Prototype() {
         try {
-            return MessageDigest.getInstance(algorithm);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is part of every JDK", e);
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

@@ -150,22 +150,26 @@ public final class OrderService {
 
     /** The customer's orders, newest first; keyset paging, so orders recorded meanwhile never shift a page. */
     public Page<OrderView> history(String tenantId, String customerId, Cursor after, int limit) {
-        return db.read(h -> {
-            List<Order> rows = store.listOfCustomer(h, tenantId, customerId, after, limit + 1);
-            Page<Order> page = Page.of(rows, limit, order -> new Cursor(order.placedAt(), order.id()));
-            Map<String, List<OrderLine>> lines = store.lines(h, tenantId, page.data().stream().map(Order::id).toList());
-            return new Page<>(page.data().stream()
-                    .map(order -> OrderView.of(order, lines.getOrDefault(order.id(), List.of()), null)).toList(),
-                    page.nextCursor());
-        });
+        return db.read(h -> history(h, tenantId, customerId, after, limit));
     }
 
     /** {@link #history} for the merchant, who names the customer: 404 for an id that is not one of this tenant's. */
     public Page<OrderView> historyOfCustomer(String tenantId, String customerId, Cursor after, int limit) {
-        if (db.read(h -> customers.find(h, tenantId, customerId)).isEmpty()) {
-            throw ApiError.notFound("Customer");
-        }
-        return history(tenantId, customerId, after, limit);
+        return db.read(h -> {
+            if (customers.find(h, tenantId, customerId).isEmpty()) {
+                throw ApiError.notFound("Customer");
+            }
+            return history(h, tenantId, customerId, after, limit);
+        });
+    }
+
+    private Page<OrderView> history(Handle h, String tenantId, String customerId, Cursor after, int limit) {
+        List<Order> rows = store.listOfCustomer(h, tenantId, customerId, after, limit + 1);
+        Page<Order> page = Page.of(rows, limit, order -> new Cursor(order.placedAt(), order.id()));
+        Map<String, List<OrderLine>> lines = store.lines(h, tenantId, page.data().stream().map(Order::id).toList());
+        return new Page<>(page.data().stream()
+                .map(order -> OrderView.of(order, lines.getOrDefault(order.id(), List.of()), null)).toList(),
+                page.nextCursor());
     }
 
     /** Every order of the customer, newest first, for the export of their data. */
