@@ -143,6 +143,7 @@ public final class AuthRoutes {
 
     private void anonymous(Context ctx) {
         ApiKey key = guard.storefront(ctx);
+        limits.enforce(ctx, key.tenantId(), LimitedAction.ANONYMOUS, null);
         ctx.status(201).json(auth.startAnonymous(key.tenantId(), requests.client(ctx)));
     }
 

@@ -125,8 +125,10 @@ public record Config(
         for (LimitedAction action : LimitedAction.values()) {
             reader.quota(RateLimitSettings.envName(action, true), RateLimitSettings.DEFAULTS.perIp(action))
                     .ifPresent(quota -> perIp.put(action, quota));
-            reader.quota(RateLimitSettings.envName(action, false), RateLimitSettings.DEFAULTS.perAccount(action))
-                    .ifPresent(quota -> perAccount.put(action, quota));
+            if (action.namesAccount()) {
+                reader.quota(RateLimitSettings.envName(action, false), RateLimitSettings.DEFAULTS.perAccount(action))
+                        .ifPresent(quota -> perAccount.put(action, quota));
+            }
         }
         return new RateLimitSettings(perIp, perAccount);
     }

@@ -15,7 +15,9 @@ public record RateLimitSettings(Map<LimitedAction, Quota> perIp, Map<LimitedActi
                     LimitedAction.REGISTRATION, new Quota(30, Duration.ofHours(1)),
                     LimitedAction.RECOVERY, new Quota(30, Duration.ofHours(1)),
                     LimitedAction.VERIFICATION, new Quota(60, Duration.ofHours(1)),
-                    LimitedAction.STAFF_LOGIN, new Quota(30, Duration.ofMinutes(15))),
+                    LimitedAction.STAFF_LOGIN, new Quota(30, Duration.ofMinutes(15)),
+                    // one per visit; generous, because shoppers behind one carrier-grade NAT share an address
+                    LimitedAction.ANONYMOUS, new Quota(300, Duration.ofMinutes(15))),
             Map.of(LimitedAction.LOGIN, new Quota(30, Duration.ofHours(1)),
                     LimitedAction.REGISTRATION, new Quota(10, Duration.ofHours(1)),
                     LimitedAction.RECOVERY, new Quota(10, Duration.ofHours(1)),

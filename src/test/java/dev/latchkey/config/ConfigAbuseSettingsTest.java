@@ -28,6 +28,9 @@ class ConfigAbuseSettingsTest {
         assertThat(config.rateLimits().perIp(LimitedAction.LOGIN))
                 .contains(new Quota(100, Duration.ofMinutes(15)));
         assertThat(config.rateLimits().perAccount(LimitedAction.LOGIN)).contains(new Quota(30, Duration.ofHours(1)));
+        assertThat(config.rateLimits().perIp(LimitedAction.ANONYMOUS))
+                .contains(new Quota(300, Duration.ofMinutes(15)));
+        assertThat(config.rateLimits().perAccount(LimitedAction.ANONYMOUS)).isEmpty();
         assertThat(config.argon2()).isEqualTo(Config.Argon2.OWASP);
     }
 
@@ -37,7 +40,10 @@ class ConfigAbuseSettingsTest {
                 "LATCHKEY_RATE_LIMIT_LOGIN_PER_IP", "5/30s",
                 "LATCHKEY_RATE_LIMIT_LOGIN_PER_ACCOUNT", "off",
                 "LATCHKEY_RATE_LIMIT_RECOVERY_PER_IP", "7/2h",
-                "LATCHKEY_RATE_LIMIT_VERIFICATION_PER_ACCOUNT", "9/120"));
+                "LATCHKEY_RATE_LIMIT_VERIFICATION_PER_ACCOUNT", "9/120",
+                "LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_IP", "off",
+                // a guest session names no account: there is no such quota to set
+                "LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_ACCOUNT", "9/120"));
         assertThat(config.rateLimits().perIp(LimitedAction.LOGIN)).contains(new Quota(5, Duration.ofSeconds(30)));
         assertThat(config.rateLimits().perAccount(LimitedAction.LOGIN)).isEmpty();
         assertThat(config.rateLimits().perIp(LimitedAction.RECOVERY)).contains(new Quota(7, Duration.ofHours(2)));
@@ -45,6 +51,8 @@ class ConfigAbuseSettingsTest {
                 .contains(new Quota(9, Duration.ofMinutes(2)));
         assertThat(config.rateLimits().perIp(LimitedAction.REGISTRATION))
                 .isEqualTo(RateLimitSettings.DEFAULTS.perIp(LimitedAction.REGISTRATION));
+        assertThat(config.rateLimits().perIp(LimitedAction.ANONYMOUS)).isEmpty();
+        assertThat(config.rateLimits().perAccount(LimitedAction.ANONYMOUS)).isEmpty();
     }
 
     @Test

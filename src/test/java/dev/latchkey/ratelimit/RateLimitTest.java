@@ -25,7 +25,8 @@ class RateLimitTest {
             "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_IP", "2/1h",
             "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_ACCOUNT", "off",
             "LATCHKEY_RATE_LIMIT_RECOVERY_PER_ACCOUNT", "2/1h",
-            "LATCHKEY_RATE_LIMIT_VERIFICATION_PER_IP", "2/1h"));
+            "LATCHKEY_RATE_LIMIT_VERIFICATION_PER_IP", "2/1h",
+            "LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_IP", "2/1h"));
     private final TestServer server = OWN.server();
     private final Api api = OWN.api();
 
@@ -103,6 +104,46 @@ class RateLimitTest {
     private Api.Res register(Fixtures.Tenant tenant, String ip) {
         return api.post("/v1/customers").header("X-Forwarded-For", ip).key(tenant.pk())
                 .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD)).send();
+    }
+
+    @Test
+    void anonymousWhenIpQuotaSpentThen429AndNoSessionStored() {
+        var tenant = Fixtures.tenant(api);
+        for (int remaining = 1; remaining >= 0; remaining--) {
+            var res = anonymous(api.post("/v1/anonymous").header("X-Forwarded-For", "203.0.113.30"), tenant.pk())
+                    .expect(201);
+            assertThat(res.header("RateLimit-Policy")).isEqualTo("\"anonymous-ip\";q=2;w=3600");
+            assertThat(res.header("RateLimit")).startsWith("\"anonymous-ip\";r=" + remaining + ";t=");
+        }
+        var refused = anonymous(api.post("/v1/anonymous").header("X-Forwarded-For", "203.0.113.30"), tenant.pk())
+                .expect(429, "rate_limited");
+        assertThat(refused.header("Retry-After")).isIn("1799", "1800");
+        int stored = server.app.database().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM sessions WHERE tenant_id = :t AND kind = 'anonymous'")
+                .bind("t", tenant.id()).mapTo(Integer.class).one());
+        assertThat(stored).isEqualTo(2);
+        anonymous(api.post("/v1/anonymous").header("X-Forwarded-For", "203.0.113.31"), tenant.pk()).expect(201);
+    }
+
+    @Test
+    void anonymousFromSecretKeyCallerThenLimitedByTheBuyerIpItNames() {
+        var tenant = Fixtures.tenant(api);
+        for (int i = 0; i < 3; i++) {
+            var res = anonymous(api.post("/v1/anonymous"), tenant.sk()).expect(201);
+            assertThat(res.header("RateLimit-Policy")).isNull();
+        }
+        for (int i = 0; i < 2; i++) {
+            anonymous(api.post("/v1/anonymous").header("X-Buyer-Ip", "192.0.2.30"), tenant.sk()).expect(201);
+        }
+        anonymous(api.post("/v1/anonymous").header("X-Buyer-Ip", "192.0.2.30"), tenant.sk())
+                .expect(429, "rate_limited");
+        anonymous(api.post("/v1/anonymous").header("X-Buyer-Ip", "192.0.2.31"), tenant.sk()).expect(201);
+        anonymous(api.post("/v1/anonymous").header("X-Buyer-Ip", "not an address"), tenant.sk())
+                .expect(422, "validation_failed");
+    }
+
+    private static Api.Res anonymous(Api.Call call, String key) {
+        return call.key(key).send();
     }
 
     @Test
