@@ -38,6 +38,8 @@ public final class PrivacyRoutes {
         AccessToken token = guard.customer(ctx);
         String confirmation = ctx.queryParam("token");
         if (confirmation != null) {
+            // a presented emailed token, counted like the others so that it cannot be guessed at leisure
+            limits.enforce(ctx, token.tenantId(), LimitedAction.VERIFICATION, token.email());
             deletion.confirm(token.tenantId(), token.customerId(), confirmation);
             ctx.status(204);
             return;

@@ -294,6 +294,20 @@ class RateLimitTest {
     }
 
     @Test
+    void deleteMeConfirmationWhenTokensGuessedThen429AndAccountKept() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        for (int i = 0; i < 2; i++) {
+            var res = api.delete("/v1/me?token=dt_guess" + i).header("X-Forwarded-For", "192.0.2.78").as(shopper)
+                    .send().expect(400, "invalid_token");
+            assertThat(res.header("RateLimit-Policy")).startsWith("\"verification-ip\";q=2;w=3600");
+        }
+        api.delete("/v1/me?token=dt_guess").header("X-Forwarded-For", "192.0.2.78").as(shopper).send()
+                .expect(429, "rate_limited");
+        api.get("/v1/me").as(shopper).send().expect(200);
+    }
+
+    @Test
     void emailedTokenGuessingWhenIpQuotaSpentThen429() {
         var tenant = Fixtures.tenant(api);
         for (int i = 0; i < 2; i++) {
