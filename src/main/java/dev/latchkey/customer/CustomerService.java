@@ -233,9 +233,13 @@ public final class CustomerService {
         return store.findByEmailForUpdate(h, tenantId, EmailAddress.normalise(email)).filter(Customer::emailVerified);
     }
 
+    /**
+     * Applies the changed fields to the profile as it is now: the row is locked while it is read and written, so two
+     * changes of different fields at once both stay (a plain read would let the later write undo the earlier one).
+     */
     public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion) {
         return db.tx(h -> {
-            Customer current = store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
+            Customer current = lockExisting(h, tenantId, id);
             if (expectedVersion != null && expectedVersion != current.version()) {
                 throw versionConflict();
             }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
 import static dev.latchkey.testing.Problems.assertInvalidField;
@@ -240,6 +241,27 @@ class ProfileTest extends ApiTest {
 
         assertThat(statuses).containsOnly(200, 409).containsOnlyOnce(200);
         assertThat(me().path("version").asLong()).isEqualTo(version + 1);
+    }
+
+    @Test
+    void patchMeWhenDifferentFieldsConcurrentlyThenEveryChangeIsKept() {
+        Map<String, String> changes = Map.of("first_name", "Grace", "last_name", "Hopper", "title", "Dr",
+                "company", "Navy", "phone", "+1 555 010", "preferred_site", "us");
+        for (int round = 0; round < 5; round++) {
+            String suffix = String.valueOf(round);
+            long version = me().path("version").asLong();
+
+            List<Api.Res> answers = Concurrently.all(changes.entrySet().stream()
+                    .<Callable<Api.Res>>map(change -> () -> patch(Map.of(change.getKey(), change.getValue() + suffix)))
+                    .toList());
+
+            assertThat(answers).extracting(Api.Res::status).containsOnly(200);
+            JsonNode after = me();
+            changes.forEach((field, value) -> assertThat(after.path(field).asText())
+                    .as("%s after round %s: a concurrent PATCH of another field must not undo it", field, suffix)
+                    .isEqualTo(value + suffix));
+            assertThat(after.path("version").asLong()).isEqualTo(version + changes.size());
+        }
     }
 
     @Test
