@@ -85,10 +85,14 @@ public final class AddressService {
         });
     }
 
+    /**
+     * Merges the changed fields into the address as it is now. The customer row is locked before the address is read,
+     * so two changes of one address at once queue up and neither writes back fields the other has just changed.
+     */
     public Address update(String tenantId, String customerId, String id, AddressInput input) {
         return db.tx(h -> {
+            Customer owner = customers.lockExisting(h, tenantId, customerId);
             StoredAddress current = find(h, tenantId, customerId, id);
-            Customer owner = customers.get(h, tenantId, customerId);
             if (input.isEmpty()) {
                 return Address.of(current, owner);
             }

@@ -1,7 +1,9 @@
 package dev.latchkey.address;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,6 +87,27 @@ class AddressBookTest extends ApiTest {
         assertThat(Instant.parse(changed.path("updated_at").asText()))
                 .isAfter(Instant.parse(created.path("updated_at").asText()));
         assertThat(api.get("/v1/me/addresses/" + id).as(shopper).send().expect(200).body()).isEqualTo(changed);
+    }
+
+    @Test
+    void patchWhenDifferentFieldsConcurrentlyThenEveryChangeIsKept() {
+        String id = Fixtures.address(api, shopper).path("id").asText();
+        Map<String, String> changes = Map.of("first_name", "Grace", "last_name", "Hopper", "company", "Navy",
+                "line2", "Hinterhaus", "region", "Mitte", "phone", "+49 30 123");
+        for (int round = 0; round < 5; round++) {
+            String suffix = String.valueOf(round);
+
+            List<Api.Res> answers = Concurrently.all(changes.entrySet().stream()
+                    .<Callable<Api.Res>>map(change -> () -> api.patch("/v1/me/addresses/" + id).as(shopper)
+                            .body(Map.of(change.getKey(), change.getValue() + suffix)).send())
+                    .toList());
+
+            assertThat(answers).extracting(Api.Res::status).containsOnly(200);
+            JsonNode after = api.get("/v1/me/addresses/" + id).as(shopper).send().expect(200).body();
+            changes.forEach((field, value) -> assertThat(after.path(field).asText())
+                    .as("%s after round %s: a concurrent PATCH of another field must not undo it", field, suffix)
+                    .isEqualTo(value + suffix));
+        }
     }
 
     @Test
