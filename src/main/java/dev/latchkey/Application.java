@@ -178,7 +178,7 @@ public final class Application implements AutoCloseable {
         var addresses = new AddressService(db, customers, clock);
         var sessions = new SessionService(db, tokens, customers, audit, clock);
         var export = new ExportService(List.of(
-                ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.get(tenant, id), mapper)),
+                ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
                 ExportSection.of("consents", customers::consents),
                 ExportSection.of("addresses", addresses::all),
                 ExportSection.of("sessions", sessions::history),

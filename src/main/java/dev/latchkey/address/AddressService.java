@@ -54,7 +54,7 @@ public final class AddressService {
 
     public Page<Address> list(String tenantId, String customerId, Cursor after, int limit) {
         return db.read(h -> {
-            Customer owner = customers.get(h, tenantId, customerId);
+            Customer owner = customers.own(h, tenantId, customerId);
             List<Address> rows = store.list(h, tenantId, customerId, after, limit + 1).stream()
                     .map(stored -> Address.of(stored, owner)).toList();
             return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
@@ -67,7 +67,10 @@ public final class AddressService {
     }
 
     public Address get(String tenantId, String customerId, String id) {
-        return db.read(h -> Address.of(find(h, tenantId, customerId, id), customers.get(h, tenantId, customerId)));
+        return db.read(h -> {
+            Customer owner = customers.own(h, tenantId, customerId);
+            return Address.of(find(h, tenantId, customerId, id), owner);
+        });
     }
 
     public Address create(String tenantId, String customerId, AddressInput input) {
@@ -75,7 +78,7 @@ public final class AddressService {
         Instant now = now();
         var stored = new StoredAddress(Secrets.id("adr"), fields, now, now);
         return db.tx(h -> {
-            Customer owner = customers.lockExisting(h, tenantId, customerId);
+            Customer owner = customers.lockOwn(h, tenantId, customerId);
             if (store.count(h, tenantId, customerId) >= MAX_PER_CUSTOMER) {
                 throw new ApiError(422, "address_limit_reached", "An address book holds at most " + MAX_PER_CUSTOMER
                         + " addresses; delete one before adding another.");
@@ -91,7 +94,7 @@ public final class AddressService {
      */
     public Address update(String tenantId, String customerId, String id, AddressInput input) {
         return db.tx(h -> {
-            Customer owner = customers.lockExisting(h, tenantId, customerId);
+            Customer owner = customers.lockOwn(h, tenantId, customerId);
             StoredAddress current = find(h, tenantId, customerId, id);
             if (input.isEmpty()) {
                 return Address.of(current, owner);
@@ -108,7 +111,7 @@ public final class AddressService {
     /** Deleting a default address leaves the customer without that default. */
     public void delete(String tenantId, String customerId, String id) {
         db.tx(h -> {
-            customers.lockExisting(h, tenantId, customerId);
+            customers.lockOwn(h, tenantId, customerId);
             if (store.delete(h, tenantId, customerId, id) == 0) {
                 throw notFound();
             }
@@ -119,7 +122,7 @@ public final class AddressService {
 
     public Address makeDefault(String tenantId, String customerId, String id, DefaultKind kind) {
         return db.tx(h -> {
-            customers.lockExisting(h, tenantId, customerId);
+            customers.lockOwn(h, tenantId, customerId);
             StoredAddress address = find(h, tenantId, customerId, id);
             Customer owner = customers.setDefaultAddress(h, tenantId, customerId, id, kind.shipping, kind.billing);
             return Address.of(address, owner);

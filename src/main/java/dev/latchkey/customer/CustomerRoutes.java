@@ -40,7 +40,7 @@ public final class CustomerRoutes {
     private void me(Context ctx) {
         AccessToken token = guard.customer(ctx);
         Set<String> expand = expand(ctx);
-        CustomerView view = CustomerView.of(customers.get(token.tenantId(), token.customerId()), requests.mapper());
+        CustomerView view = CustomerView.of(customers.own(token.tenantId(), token.customerId()), requests.mapper());
         if (expand.isEmpty()) {
             ctx.json(view);
             return;

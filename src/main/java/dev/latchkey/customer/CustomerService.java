@@ -192,6 +192,24 @@ public final class CustomerService {
         return store.findForUpdate(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
     }
 
+    /**
+     * The account that a shopper's access token names, for a request of that shopper. An account erased after the
+     * token was checked (the request waited for the erasure's lock, or came a moment before every cache forgot the
+     * token) answers 401 {@code invalid_token}, as the next request will: the token died with the account.
+     */
+    public Customer own(Handle h, String tenantId, String id) {
+        return store.find(h, tenantId, id).orElseThrow(ApiError::invalidToken);
+    }
+
+    public Customer own(String tenantId, String id) {
+        return db.read(h -> own(h, tenantId, id));
+    }
+
+    /** {@link #own}, locked like {@link #lockExisting}. */
+    public Customer lockOwn(Handle h, String tenantId, String id) {
+        return store.findForUpdate(h, tenantId, id).orElseThrow(ApiError::invalidToken);
+    }
+
     /** Makes an address (whose ownership the caller checked) the default of the chosen kinds; returns the customer. */
     public Customer setDefaultAddress(Handle h, String tenantId, String id, String addressId, boolean shipping,
                                       boolean billing) {
@@ -205,7 +223,7 @@ public final class CustomerService {
     }
 
     public Consents consents(String tenantId, String id) {
-        Customer.Profile profile = get(tenantId, id).profile();
+        Customer.Profile profile = own(tenantId, id).profile();
         return new Consents(profile.acceptsMarketing(), profile.acceptsMarketingUpdatedAt());
     }
 
@@ -239,7 +257,7 @@ public final class CustomerService {
      */
     public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion) {
         return db.tx(h -> {
-            Customer current = lockExisting(h, tenantId, id);
+            Customer current = lockOwn(h, tenantId, id);
             if (expectedVersion != null && expectedVersion != current.version()) {
                 throw versionConflict();
             }

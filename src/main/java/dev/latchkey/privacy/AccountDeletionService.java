@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Account deletion (GDPR art. 17). Unless the tenant turned {@code deletion_requires_confirmation} off, a request only
@@ -64,7 +65,7 @@ public final class AccountDeletionService {
 
     /** The shopper's own deletion, at once, for a tenant that asks no confirmation. */
     public void eraseByCustomer(String tenantId, String customerId) {
-        erase(tenantId, customerId, this::recordByCustomer);
+        erase(h -> customers.lockOwn(h, tenantId, customerId), this::recordByCustomer);
     }
 
     /**
@@ -79,7 +80,7 @@ public final class AccountDeletionService {
         TenantSettings settings = tenants.settings(tenantId);
         Instant expiresAt = now.plusSeconds(settings.verificationTtl());
         db.tx(h -> {
-            Customer customer = customers.lockExisting(h, tenantId, customerId);
+            Customer customer = customers.lockOwn(h, tenantId, customerId);
             Instant cutoff = now.minusSeconds(settings.emailInterval());
             if (store.lastIssued(h, tenantId, customerId).map(cutoff::isBefore).orElse(false)) {
                 return null;
@@ -98,7 +99,7 @@ public final class AccountDeletionService {
         String hash = Secrets.sha256(token);
         Instant now = now();
         db.tx(h -> {
-            Customer customer = customers.lockExisting(h, tenantId, customerId);
+            Customer customer = customers.lockOwn(h, tenantId, customerId);
             if (store.consume(h, tenantId, customerId, hash, now) == 0) {
                 throw store.expiry(h, tenantId, customerId, hash).isPresent()
                         ? new ApiError(400, "token_expired", "The deletion link has expired; request a new one.")
@@ -125,13 +126,19 @@ public final class AccountDeletionService {
      * {@code record} writes the audit record last, in the same transaction.
      */
     public void erase(String tenantId, String customerId, ErasureStep record) {
-        db.tx(h -> {
-            eraseLocked(h, customers.lockExisting(h, tenantId, customerId));
-            record.erase(h, tenantId, customerId);
-            return null;
+        erase(h -> customers.lockExisting(h, tenantId, customerId), record);
+    }
+
+    /** The erasure of the customer that {@code lock} locks (or refuses, when they are gone). */
+    private void erase(Function<Handle, Customer> lock, ErasureStep record) {
+        Customer erased = db.tx(h -> {
+            Customer customer = lock.apply(h);
+            eraseLocked(h, customer);
+            record.erase(h, customer.tenantId(), customer.id());
+            return customer;
         });
         // After the commit, so that no request in between keeps a token of the erased customer in the cache.
-        tokens.evictCustomer(tenantId, customerId);
+        tokens.evictCustomer(erased.tenantId(), erased.id());
     }
 
     private void eraseLocked(Handle h, Customer customer) {

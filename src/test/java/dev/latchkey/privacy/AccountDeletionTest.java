@@ -1,8 +1,10 @@
 package dev.latchkey.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Outboxes;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -169,6 +172,35 @@ class AccountDeletionTest extends ApiTest {
                 .expect(401, "invalid_token");
 
         api.get("/v1/me").as(shopper).send().expect(200);
+    }
+
+    @Test
+    void requestsOfTheShopperWhileTheErasureRunsThenDoneBeforeOrRefusedAsInvalidToken() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        Map<String, Object> newAddress = Map.of("line1", "Jungfernstieg 1", "city", "Hamburg", "country", "DE");
+        for (int round = 0; round < 5; round++) {
+            Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+            String address = addressOf(shopper);
+            List<Callable<Api.Res>> calls = new ArrayList<>();
+            calls.add(() -> api.delete("/v1/me").as(shopper).send());
+            for (int i = 0; i < 3; i++) {
+                calls.add(() -> api.patch("/v1/me").as(shopper).body(Map.of("first_name", "Late")).send());
+                calls.add(() -> api.post("/v1/me/addresses").as(shopper).body(newAddress).send());
+                calls.add(() -> api.patch("/v1/me/addresses/" + address).as(shopper).body(Map.of("city", "Kiel"))
+                        .send());
+            }
+
+            List<Api.Res> answers = Concurrently.all(calls);
+
+            answers.getFirst().expect(204);
+            for (Api.Res answer : answers.subList(1, answers.size())) {
+                // done before the erasure, or after it with the token that died with the account
+                assertThat(answer.status()).as("answer %s", answer.raw()).isIn(200, 201, 401);
+                if (answer.status() == 401) {
+                    answer.expect(401, "invalid_token");
+                }
+            }
+        }
     }
 
     /** The customer's carts and cart lines, counted together. */
