@@ -48,10 +48,13 @@ public final class SessionService {
 
     /**
      * The customer ends one of their live sessions; any other id, ended or another customer's, is not found. Recorded
-     * as {@code session.revoked} with reason {@code customer}.
+     * as {@code session.revoked} with reason {@code customer}. The customer row is locked first, as the erasure locks
+     * it: a request that meets the erasure waits for it and finds the account gone (401), instead of recording the
+     * shopper's IP address and user agent after the erasure removed them.
      */
     public void revoke(String tenantId, String customerId, String sessionId, ClientInfo client) {
         db.tx(h -> {
+            customers.lockOwn(h, tenantId, customerId);
             revokeLive(h, tenantId, customerId, sessionId);
             audit.record(h, tenantId, customerId, AuditType.SESSION_REVOKED, client,
                     Map.of("reason", "customer", "session_id", sessionId));
@@ -94,9 +97,13 @@ public final class SessionService {
         tokens.evictCustomer(tenantId, customerId);
     }
 
-    /** The customer ends every session but the one asking; recorded with reason {@code customer} and the count. */
+    /**
+     * The customer ends every session but the one asking; recorded with reason {@code customer} and the count. Locks
+     * the customer row first, as {@link #revoke} does.
+     */
     public void revokeOthers(String tenantId, String customerId, String keepSessionId, ClientInfo client) {
         db.tx(h -> {
+            customers.lockOwn(h, tenantId, customerId);
             int revoked = tokens.revokeCustomerSessions(h, tenantId, customerId, keepSessionId);
             audit.record(h, tenantId, customerId, AuditType.SESSION_REVOKED, client,
                     Map.of("reason", "customer", "count", revoked));

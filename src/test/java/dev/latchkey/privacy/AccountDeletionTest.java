@@ -203,6 +203,28 @@ class AccountDeletionTest extends ApiTest {
         }
     }
 
+    @Test
+    void endOtherSessionsWhileTheErasureRunsThenNoClientDataIsRecordedAfterIt() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        for (int round = 0; round < 5; round++) {
+            Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+            Fixtures.login(api, tenant, shopper.email(), shopper.password());
+            List<Callable<Api.Res>> calls = new ArrayList<>();
+            calls.add(() -> api.delete("/v1/me").as(shopper).send());
+            for (int i = 0; i < 6; i++) {
+                calls.add(() -> api.delete("/v1/me/sessions").as(shopper).send());
+            }
+
+            List<Api.Res> answers = Concurrently.all(calls);
+
+            answers.getFirst().expect(204);
+            for (Api.Res answer : answers.subList(1, answers.size())) {
+                assertThat(answer.status()).as("answer %s", answer.raw()).isIn(204, 401);
+            }
+            assertThat(clientDataOf(tenant, shopper)).as("IP and user agent kept after the erasure").isEmpty();
+        }
+    }
+
     /** The customer's carts and cart lines, counted together. */
     private int cartRowsOf(Fixtures.Tenant tenant, Fixtures.Shopper shopper) {
         return server.app.database().read(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM carts WHERE tenant_id = "
