@@ -149,10 +149,11 @@ public final class Application implements AutoCloseable {
 
         // mail
         DevMailbox devMailbox = config.devMailbox() ? new DevMailbox(mailer(config, clock), clock) : null;
-        this.outboxWorker = new OutboxWorker(db, new OutboxStore(),
+        var outboxStore = new OutboxStore();
+        this.outboxWorker = new OutboxWorker(db, outboxStore,
                 devMailbox != null ? devMailbox : mailer(config, clock), config.mailDelivery(), clock);
         var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), audit, clock);
-        var outbox = new Outbox(templates, new OutboxStore(), tenants, outboxWorker::wake, clock);
+        var outbox = new Outbox(templates, outboxStore, tenants, outboxWorker::wake, clock);
         var customerMail = new CustomerMail(outbox);
 
         // log-in, lockout, carts and orders
@@ -182,6 +183,9 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("consents", customers::consents),
                 ExportSection.of("addresses", addresses::all),
                 ExportSection.of("sessions", sessions::history),
+                ExportSection.of("lockout", lockout::status),
+                ExportSection.of("email_tokens", (tenant, id) -> db.read(h -> emailTokens.heldFor(h, tenant, id))),
+                ExportSection.of("mail", (tenant, id) -> db.read(h -> outboxStore.writtenFor(h, tenant, id))),
                 ExportSection.of("carts", carts::allOf),
                 ExportSection.of("orders", orders::allOf),
                 ExportSection.of("audit_events", audit::allAbout)), clock);

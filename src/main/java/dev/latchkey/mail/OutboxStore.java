@@ -15,6 +15,11 @@ public final class OutboxStore {
     static final String SENT = "sent";
     static final String FAILED = "failed";
 
+    /** A mail as the customer's data export shows it: to whom, what and when, without its body (it may name a token). */
+    public record Written(String id, String to, String template, String subject, String status, Instant createdAt,
+                          Instant sentAt) {
+    }
+
     /** A mail waiting in the outbox and how often sending it failed so far. */
     public record Queued(OutgoingMail mail, int attempts) {
     }
@@ -80,6 +85,17 @@ public final class OutboxStore {
                 .bind("status", FAILED).bind("attempts", attempts).bind("error", error)
                 .bind("tenant", tenantId).bind("id", id)
                 .execute();
+    }
+
+    /** Every message written for this customer, queued, sent or given up, oldest first. */
+    public List<Written> writtenFor(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT id, recipient, template, subject, status, created_at, sent_at FROM mail_outbox "
+                        + "WHERE tenant_id = :tenant AND customer_id = :customer ORDER BY created_at, id")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map((rs, ctx) -> new Written(rs.getString("id"), rs.getString("recipient"), rs.getString("template"),
+                        rs.getString("subject"), rs.getString("status"), Database.instant(rs, "created_at"),
+                        Database.instant(rs, "sent_at")))
+                .list();
     }
 
     /** Forgets every message written for this customer, whatever its status (an erased customer's mail). */

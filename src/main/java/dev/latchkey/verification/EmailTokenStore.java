@@ -2,8 +2,12 @@ package dev.latchkey.verification;
 
 import dev.latchkey.db.Database;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** SQL for emailed tokens, kept by SHA-256 only. Every statement names the tenant. */
@@ -20,11 +24,24 @@ public final class EmailTokenStore {
     public Optional<EmailToken> find(Handle h, String tenantId, String tokenHash) {
         return h.createQuery("SELECT * FROM email_tokens WHERE token_hash = :hash AND tenant_id = :tenant")
                 .bind("hash", tokenHash).bind("tenant", tenantId)
-                .map((rs, ctx) -> new EmailToken(rs.getString("tenant_id"), rs.getString("customer_id"),
-                        TokenPurpose.valueOf(rs.getString("purpose").toUpperCase()), rs.getString("email"),
-                        Database.instant(rs, "created_at"), Database.instant(rs, "expires_at"),
-                        Database.instant(rs, "used_at"), Database.instant(rs, "voided_at")))
+                .map(EmailTokenStore::token)
                 .findOne();
+    }
+
+    /** The customer's tokens, oldest first. */
+    public List<EmailToken> allOf(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT * FROM email_tokens WHERE tenant_id = :tenant AND customer_id = :customer "
+                        + "ORDER BY created_at, token_hash")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map(EmailTokenStore::token)
+                .list();
+    }
+
+    private static EmailToken token(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new EmailToken(rs.getString("tenant_id"), rs.getString("customer_id"),
+                TokenPurpose.valueOf(rs.getString("purpose").toUpperCase()), rs.getString("email"),
+                Database.instant(rs, "created_at"), Database.instant(rs, "expires_at"),
+                Database.instant(rs, "used_at"), Database.instant(rs, "voided_at"));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -101,6 +102,20 @@ public final class EmailTokens {
      */
     public int purgeExpired(Handle h, String tenantId, Instant now) {
         return store.deleteExpired(h, tenantId, now.minus(KEPT_AFTER_EXPIRY));
+    }
+
+    /** An emailed token as the customer's data export shows it: what it was for and where it went, never the token. */
+    public record Held(String purpose, String email, Instant createdAt, Instant expiresAt, Instant usedAt,
+                       Instant voidedAt) {
+    }
+
+    /**
+     * Every token held for the customer, oldest first: among them the new address of an email change not yet
+     * confirmed.
+     */
+    public List<Held> heldFor(Handle h, String tenantId, String customerId) {
+        return store.allOf(h, tenantId, customerId).stream().map(token -> new Held(token.purpose().wire(),
+                token.email(), token.createdAt(), token.expiresAt(), token.usedAt(), token.voidedAt())).toList();
     }
 
     /** The customer's part in an account's erasure: every token, used or not, with the address it went to. */

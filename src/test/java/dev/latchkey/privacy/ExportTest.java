@@ -27,7 +27,7 @@ class ExportTest extends ApiTest {
         JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
 
         assertThat(export.fieldNames()).toIterable().containsExactly("generated_at", "profile", "consents",
-                "addresses", "sessions", "carts", "orders", "audit_events");
+                "addresses", "sessions", "lockout", "email_tokens", "mail", "carts", "orders", "audit_events");
         assertThat(Instant.parse(export.path("generated_at").asText())).isAfterOrEqualTo(before.minusSeconds(1));
         assertThat(export.path("profile").path("id").asText()).isEqualTo(shopper.customerId());
         assertThat(export.path("profile").path("email").asText()).isEqualTo(shopper.email());
@@ -40,6 +40,35 @@ class ExportTest extends ApiTest {
         assertThat(export.path("orders")).isEmpty();
         assertThat(export.path("audit_events").findValuesAsText("type")).contains("customer.registered");
         assertThat(export.path("audit_events").findValuesAsText("customer_id")).containsOnly(shopper.customerId());
+    }
+
+    @Test
+    void exportHoldsThePendingEmailChangeTheMailWrittenAndTheFailedLogins() {
+        String newEmail = Fixtures.uniqueEmail();
+        api.post("/v1/me/email").as(shopper).body(Map.of("new_email", newEmail, "password", shopper.password()))
+                .send().expect(202);
+        api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", shopper.email(), "password", "not it at all"))
+                .send().expect(401, "invalid_credentials");
+
+        JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
+
+        JsonNode token = export.path("email_tokens").get(0);
+        assertThat(export.path("email_tokens")).hasSize(1);
+        assertThat(token.path("purpose").asText()).isEqualTo("email_change");
+        assertThat(token.path("email").asText()).isEqualTo(newEmail);
+        assertThat(Instant.parse(token.path("expires_at").asText()))
+                .isAfter(Instant.parse(token.path("created_at").asText()));
+        assertThat(token.path("used_at").isNull()).isTrue();
+        assertThat(export.path("mail").findValuesAsText("to")).containsExactlyInAnyOrder(newEmail, shopper.email());
+        assertThat(export.path("mail").findValuesAsText("template"))
+                .containsExactlyInAnyOrder("email_change_confirm", "email_changed_notice");
+        assertThat(export.path("mail").findValuesAsText("status")).allMatch(s -> s.equals("pending")
+                || s.equals("sent"));
+        // the link's token is sent with the mail, never shown again
+        assertThat(export.path("mail").get(0).has("text")).isFalse();
+        assertThat(export.path("lockout").path("failed_attempts").asInt()).isEqualTo(1);
+        assertThat(export.path("lockout").path("locked").asBoolean()).isFalse();
+        assertThat(export.path("lockout").path("last_failure_at").isTextual()).isTrue();
     }
 
     @Test
@@ -109,6 +138,8 @@ class ExportTest extends ApiTest {
         assertThat(export.path("addresses")).isEmpty();
         assertThat(export.path("sessions").findValuesAsText("id")).containsExactly(shopper.sessionId());
         assertThat(export.path("carts")).isEmpty();
+        assertThat(export.path("mail")).isEmpty();
+        assertThat(export.path("email_tokens")).isEmpty();
         assertThat(export.toString()).doesNotContain(neighbour.email()).doesNotContain(neighbour.customerId())
                 .doesNotContain(neighboursCart);
     }
