@@ -178,6 +178,9 @@ public final class Application implements AutoCloseable {
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
         var sessions = new SessionService(db, tokens, customers, audit, clock);
+        var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
+                List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
+                        audit::erasePersonalData), clock);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
                 ExportSection.of("consents", customers::consents),
@@ -186,12 +189,10 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("lockout", lockout::status),
                 ExportSection.of("email_tokens", (tenant, id) -> db.read(h -> emailTokens.heldFor(h, tenant, id))),
                 ExportSection.of("mail", (tenant, id) -> db.read(h -> outboxStore.writtenFor(h, tenant, id))),
+                ExportSection.of("deletion_requests", deletion::requestsOf),
                 ExportSection.of("carts", carts::allOf),
                 ExportSection.of("orders", orders::allOf),
                 ExportSection.of("audit_events", audit::allAbout)), clock);
-        var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
-                List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
-                        audit::erasePersonalData), clock);
         Duration auditRetention = Duration.ofDays(config.auditRetentionDays());
         this.housekeeping = new Housekeeping(db, tenants::ids, List.of(
                 Housekeeping.Job.once("audit events past retention",

@@ -59,6 +59,15 @@ public final class AccountDeletionService {
      * Whether the shopper's deletion waits for a mailed confirmation ({@link #requestConfirmation}) or happens at once
      * ({@link #eraseByCustomer}): the tenant's {@code deletion_requires_confirmation}.
      */
+    /** A deletion asked for and not yet confirmed, as the customer's data export shows it (never its token). */
+    public record Request(Instant requestedAt, Instant expiresAt) {
+    }
+
+    /** The customer's deletion requests awaiting confirmation (expired ones until housekeeping removes them). */
+    public List<Request> requestsOf(String tenantId, String customerId) {
+        return db.read(h -> store.allOf(h, tenantId, customerId));
+    }
+
     public boolean requiresConfirmation(String tenantId) {
         return tenants.settings(tenantId).deletionRequiresConfirmation();
     }

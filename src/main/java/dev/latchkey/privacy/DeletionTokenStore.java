@@ -4,6 +4,7 @@ import dev.latchkey.db.Database;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** SQL for account-deletion tokens, found by their SHA-256 and always within one customer of one tenant. */
@@ -31,6 +32,16 @@ final class DeletionTokenStore {
         return h.createQuery("SELECT expires_at FROM deletion_tokens WHERE " + OWNER + " AND token_hash = :hash")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("hash", tokenHash)
                 .map((rs, ctx) -> Database.instant(rs, "expires_at")).findOne();
+    }
+
+    /** The customer's tokens as their data export shows them: when each was asked for and until when it works. */
+    List<AccountDeletionService.Request> allOf(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT created_at, expires_at FROM deletion_tokens WHERE " + OWNER
+                        + " ORDER BY created_at, token_hash")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map((rs, ctx) -> new AccountDeletionService.Request(Database.instant(rs, "created_at"),
+                        Database.instant(rs, "expires_at")))
+                .list();
     }
 
     /** When the customer's newest token was issued (and its mail queued), for the mail throttle. */

@@ -27,7 +27,8 @@ class ExportTest extends ApiTest {
         JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
 
         assertThat(export.fieldNames()).toIterable().containsExactly("generated_at", "profile", "consents",
-                "addresses", "sessions", "lockout", "email_tokens", "mail", "carts", "orders", "audit_events");
+                "addresses", "sessions", "lockout", "email_tokens", "mail", "deletion_requests", "carts", "orders",
+                "audit_events");
         assertThat(Instant.parse(export.path("generated_at").asText())).isAfterOrEqualTo(before.minusSeconds(1));
         assertThat(export.path("profile").path("id").asText()).isEqualTo(shopper.customerId());
         assertThat(export.path("profile").path("email").asText()).isEqualTo(shopper.email());
@@ -69,6 +70,20 @@ class ExportTest extends ApiTest {
         assertThat(export.path("lockout").path("failed_attempts").asInt()).isEqualTo(1);
         assertThat(export.path("lockout").path("locked").asBoolean()).isFalse();
         assertThat(export.path("lockout").path("last_failure_at").isTextual()).isTrue();
+    }
+
+    @Test
+    void exportHoldsADeletionAskedForAndNotConfirmed() {
+        assertThat(api.get("/v1/me/export").as(shopper).send().expect(200).body().path("deletion_requests"))
+                .isEmpty();
+        api.delete("/v1/me").as(shopper).send().expect(202);
+
+        JsonNode requests = api.get("/v1/me/export").as(shopper).send().expect(200).body().path("deletion_requests");
+
+        assertThat(requests).hasSize(1);
+        assertThat(Instant.parse(requests.get(0).path("expires_at").asText()))
+                .isAfter(Instant.parse(requests.get(0).path("requested_at").asText()));
+        assertThat(requests.get(0).has("token")).isFalse();
     }
 
     @Test
