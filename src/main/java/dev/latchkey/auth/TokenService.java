@@ -69,7 +69,7 @@ public final class TokenService {
     private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
                              String customerId, Instant now, String replacedAccessHash) {
         Pair pair = Pair.create(settings, kind, now);
-        if (!store.extendLiveSession(h, tenantId, sessionId, pair.refreshExpiry())
+        if (!store.extendLiveSession(h, tenantId, sessionId, pair.sessionExpiry())
                 || (replacedAccessHash != null && !store.revokePair(h, replacedAccessHash, now))) {
             throw new LostRace();
         }
@@ -85,6 +85,14 @@ public final class TokenService {
             String refresh = Secrets.secret("rt");
             return new Pair(access, Secrets.sha256(access), now.plusSeconds(accessTtl(settings, kind)), refresh,
                     Secrets.sha256(refresh), now.plusSeconds(refreshTtl(settings, kind)));
+        }
+
+        /**
+         * When the session ends unless renewed: once neither token of its newest pair works. A tenant may let the
+         * access token outlive the refresh token; its session is live (listed, and ended by its id) until then.
+         */
+        Instant sessionExpiry() {
+            return accessExpiry.isAfter(refreshExpiry) ? accessExpiry : refreshExpiry;
         }
 
         Issued issued(String sessionId, String customerId) {

@@ -20,7 +20,7 @@ final class TokenStore {
 
     private static final String INSERT_SESSION = "INSERT INTO sessions (tenant_id, id, customer_id, kind, ip, "
             + "user_agent, created_at, last_used_at, expires_at) "
-            + "VALUES (:tenant, :session, :customer, :sessionKind, :ip, :ua, :now, :now, :refreshExp)";
+            + "VALUES (:tenant, :session, :customer, :sessionKind, :ip, :ua, :now, :now, :sessionExp)";
     /** Each row names its partner, so that using or retiring one token can retire the other and nothing more. */
     private static final String INSERT_PAIR = "INSERT INTO tokens (token_hash, tenant_id, session_id, kind, created_at, "
             + "expires_at, pair_hash) VALUES (:access, :tenant, :session, :accessKind, :now, :accessExp, :refresh), "
@@ -33,7 +33,7 @@ final class TokenStore {
             + "AND used_at IS NULL AND revoked_at IS NULL";
     private static final String REVOKE_TOKEN = "UPDATE tokens SET revoked_at = :now WHERE token_hash = :retired "
             + "AND revoked_at IS NULL";
-    private static final String EXTEND_LIVE_SESSION = "UPDATE sessions SET expires_at = :refreshExp "
+    private static final String EXTEND_LIVE_SESSION = "UPDATE sessions SET expires_at = :sessionExp "
             + "WHERE tenant_id = :tenant AND id = :session AND revoked_at IS NULL";
 
     /** Whether {@link #findWithOwner} locks the session's row (PostgreSQL: {@code FOR UPDATE OF s}). */
@@ -57,16 +57,18 @@ final class TokenStore {
         bindPair(h.createUpdate(INSERT_SESSION + "; " + INSERT_PAIR), tenantId, sessionId, now, pair)
                 .bind("customer", customerId).bind("sessionKind", kind.wire())
                 .bind("ip", client.ip()).bind("ua", client.userAgent())
+                .bind("sessionExp", Database.ts(pair.sessionExpiry()))
                 .execute();
     }
 
     /**
-     * Locks the row of a session that has not ended and moves its expiry to that of its newest refresh token; false
-     * when the session has ended (perhaps just now, by a revocation this transaction waited for).
+     * Locks the row of a session that has not ended and moves its expiry to that of its newest pair (see
+     * {@link TokenService.Pair#sessionExpiry}); false when the session has ended (perhaps just now, by a revocation
+     * this transaction waited for).
      */
-    boolean extendLiveSession(Handle h, String tenantId, String sessionId, Instant refreshExpiry) {
+    boolean extendLiveSession(Handle h, String tenantId, String sessionId, Instant sessionExpiry) {
         return h.createUpdate(EXTEND_LIVE_SESSION)
-                .bind("refreshExp", Database.ts(refreshExpiry)).bind("tenant", tenantId).bind("session", sessionId)
+                .bind("sessionExp", Database.ts(sessionExpiry)).bind("tenant", tenantId).bind("session", sessionId)
                 .execute() == 1;
     }
 
@@ -87,12 +89,15 @@ final class TokenStore {
     boolean rotate(Handle h, String tenantId, String sessionId, String usedHash, String pairedAccessHash, Instant now,
                    TokenService.Pair pair) {
         String rotation = MARK_USED + "; " + REVOKE_TOKEN + "; " + INSERT_PAIR;
-        if (!sessionLockedByRead && !extendLiveSession(h, tenantId, sessionId, pair.refreshExpiry())) {
+        if (!sessionLockedByRead && !extendLiveSession(h, tenantId, sessionId, pair.sessionExpiry())) {
             return false;
         }
-        return bindPair(h.createUpdate(sessionLockedByRead ? rotation + "; " + EXTEND_LIVE_SESSION : rotation),
-                tenantId, sessionId, now, pair).bind("used", usedHash).bind("retired", pairedAccessHash)
-                .execute() == 1;
+        var update = bindPair(h.createUpdate(sessionLockedByRead ? rotation + "; " + EXTEND_LIVE_SESSION : rotation),
+                tenantId, sessionId, now, pair).bind("used", usedHash).bind("retired", pairedAccessHash);
+        if (sessionLockedByRead) {
+            update.bind("sessionExp", Database.ts(pair.sessionExpiry()));
+        }
+        return update.execute() == 1;
     }
 
     /**

@@ -8,8 +8,11 @@ import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +84,23 @@ class AdminSessionsTest extends ApiTest {
         JsonNode event = events(tenant, shopper.customerId()).get(0).path("data");
         assertThat(event.path("reason").asText()).isEqualTo("admin");
         assertThat(event.path("session_id").asText()).isEqualTo(phone.sessionId());
+    }
+
+    @Test
+    void listWhenRefreshTokenExpiredButAccessTokenLivesThenTheSessionIsListedAndCanBeEnded() {
+        // a refresh token shorter-lived than the access token: the session lasts as long as either of them works
+        var tenant = Fixtures.tenant(api, Map.of("refresh_token_ttl", 60, "access_token_ttl", 3600));
+        var shopper = Fixtures.shopper(api, tenant);
+
+        server.clock.advance(Duration.ofSeconds(61));
+
+        Tokens.introspect(api, tenant, shopper.accessToken()).expect(200);
+        JsonNode page = list(tenant, shopper.customerId(), "").expect(200).body();
+        assertThat(ids(page)).containsExactly(shopper.sessionId());
+        assertThat(Instant.parse(page.path("data").get(0).path("expires_at").asText()))
+                .isEqualTo(Instant.parse(shopper.authResult().path("expires_at").asText()));
+        revoke(tenant, shopper.customerId(), shopper.sessionId()).expect(204);
+        Tokens.assertRefused(api, tenant, shopper.accessToken());
     }
 
     @Test
