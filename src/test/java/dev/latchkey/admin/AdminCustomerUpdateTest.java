@@ -59,6 +59,24 @@ class AdminCustomerUpdateTest extends ApiTest {
     }
 
     @Test
+    void patchWhenAttributesHoldNumbersThenTheyComeBackAsSent() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        var shopper = Fixtures.shopper(api, tenant);
+        // beyond a double: 1e400 overflows it and 0.1 + 20 zeros + 1 rounds to 0.1
+        String body = "{\"attributes\": {\"huge\": 1e400, \"exact\": 0.100000000000000000001, \"price\": 19.90}}";
+
+        var changed = admin.patch(shopper.customerId(), body).expect(200);
+
+        for (var res : List.of(changed, admin.get(shopper.customerId()).expect(200))) {
+            JsonNode attributes = res.body().path("attributes");
+            assertThat(attributes.path("huge").isNumber()).as(res.raw()).isTrue();
+            assertThat(attributes.path("exact").isNumber()).isTrue();
+            assertThat(res.raw()).contains("\"exact\":0.100000000000000000001").contains("\"price\":19.90");
+        }
+    }
+
+    @Test
     void patchWhenVersionStaleThenConflictAndNothingChanges() {
         var tenant = Fixtures.tenant(api);
         var admin = new AdminCalls(api, tenant);
