@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Staff log-in, for the admin API and the dashboard alike. It follows the shoppers' rules: an unknown tenant or
@@ -67,15 +68,38 @@ public final class StaffLogins {
                     Map.of("reason", verdict == Verdict.LOCKED ? "locked" : "wrong_password"));
             throw CustomerService.invalidCredentials();
         }
+        String upgraded = null;
         if (hasher.needsRehash(account.passwordHash())) {
-            String upgraded = hasher.hash(password);
-            db.run(h -> store.replacePasswordHash(h, tenantId, staff.id(), account.passwordHash(), upgraded));
+            String rehashed = hasher.hash(password);
+            db.run(h -> store.replacePasswordHash(h, tenantId, staff.id(), account.passwordHash(), rehashed));
+            upgraded = rehashed;
         }
-        return db.tx(h -> {
+        Set<String> checked = upgraded == null ? Set.of(account.passwordHash())
+                : Set.of(account.passwordHash(), upgraded);
+        record Outcome(LoggedIn loggedIn, String failure) {
+        }
+        Outcome outcome = db.tx(h -> {
+            // under the row lock that the member's removal and a new password take: a login either commits before
+            // them (and its session is ended by them) or sees what they did, and opens no session
+            Optional<StaffAccount> locked = store.findAccountById(h, tenantId, staff.id(), true);
+            if (locked.isEmpty()) {
+                return new Outcome(null, "unknown_email");
+            }
+            if (!checked.contains(locked.get().passwordHash())) {
+                return new Outcome(null, "wrong_password");
+            }
             StaffSessions.Issued issued = sessions.issue(h, tenantId, staff.id(), kind, actor);
             audit.record(h, tenantId, null, AuditType.STAFF_LOGIN_SUCCEEDED, actor, Map.of("kind", kind.wire()));
-            return new LoggedIn(new AdminPrincipal(tenantId, staff.roleValue(), staff.id()), issued);
+            Staff current = locked.get().staff();
+            return new Outcome(new LoggedIn(new AdminPrincipal(tenantId, current.roleValue(), current.id()), issued),
+                    null);
         });
+        if (outcome.failure() != null) {
+            // removed, or given another password, after the password was checked
+            audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor, Map.of("reason", outcome.failure()));
+            throw CustomerService.invalidCredentials();
+        }
+        return outcome.loggedIn();
     }
 
     /** No such staff member (or shop): the work a known account costs, then the same refusal. */

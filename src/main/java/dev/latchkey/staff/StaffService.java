@@ -124,7 +124,10 @@ public final class StaffService {
     public void delete(String tenantId, String id, ClientInfo client) {
         db.tx(h -> {
             List<String> owners = store.lockOwners(h, tenantId);
-            Staff staff = store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Staff member"));
+            // locked before their sessions go: a login under way either committed its session, deleted here, or
+            // waits and finds nobody
+            Staff staff = store.findAccountById(h, tenantId, id, true).map(StaffAccount::staff)
+                    .orElseThrow(() -> ApiError.notFound("Staff member"));
             if (owners.size() == 1 && owners.contains(id)) {
                 throw new ApiError(409, "last_owner", "The last owner cannot be removed; add another owner first.");
             }

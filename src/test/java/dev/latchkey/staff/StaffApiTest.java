@@ -176,6 +176,13 @@ class StaffApiTest extends ApiTest {
     }
 
     @Test
+    void deleteWhileTheMemberLogsInThenNeverAServerErrorAndNoSessionOutlivesThem() {
+        StaffFixtures.loginsDuring(api,
+                (shop, memberId) -> api.delete("/v1/admin/staff/" + memberId).bearer(shop.tenant().sk()).send(),
+                (shop, email) -> login(api, shop.id(), email, Fixtures.PASSWORD).expect(401, "invalid_credentials"));
+    }
+
+    @Test
     void deleteWhenLastOwnerThenConflictButSecondOwnerMayGo() {
         var shop = StaffFixtures.shop(api);
         api.delete("/v1/admin/staff/" + shop.ownerId()).bearer(shop.tenant().sk()).send().expect(409, "last_owner");

@@ -133,6 +133,13 @@ class StaffPasswordTest extends ApiTest {
     }
 
     @Test
+    void setByOwnerWhileTheMemberLogsInWithTheOldPasswordThenNoSessionOfTheOldPasswordSurvives() {
+        StaffFixtures.loginsDuring(api,
+                (shop, memberId) -> set(shop.tenant().sk(), memberId, Map.of("new_password", NEW_PASSWORD)),
+                (shop, email) -> login(api, shop.id(), email, NEW_PASSWORD).expect(200));
+    }
+
+    @Test
     void setWhenSupportOtherTenantUnknownOrRefusedThenNothingChanges() {
         var shop = StaffFixtures.shop(api);
         var other = StaffFixtures.shop(api);

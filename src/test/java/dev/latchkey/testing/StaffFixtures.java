@@ -1,7 +1,12 @@
 package dev.latchkey.testing;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /** Tenants created with a first owner, and staff logins: what staff and dashboard tests start from. */
 public final class StaffFixtures {
@@ -50,5 +55,35 @@ public final class StaffFixtures {
     /** A support member's stf_ token. */
     public static String supportToken(Api api, Shop shop) {
         return login(api, shop.id(), addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(200).str("access_token");
+    }
+
+    /**
+     * Six rounds, each with a fresh shop and support member: five logins of the member at the same instant as what an
+     * owner does to them ({@code change}, given the shop and the member's id, answering 204); after which every login
+     * was refused as a wrong password is or its session has ended; then {@code after} (given the shop and email).
+     */
+    public static void loginsDuring(Api api, BiFunction<Shop, String, Api.Res> change, BiConsumer<Shop, String> after) {
+        for (int round = 0; round < 6; round++) {
+            Shop shop = shop(api);
+            String email = addStaff(api, shop, "support");
+            String memberId = login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("staff_id");
+            List<Callable<Api.Res>> calls = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                calls.add(() -> login(api, shop.id(), email, Fixtures.PASSWORD));
+            }
+            calls.add(() -> change.apply(shop, memberId));
+
+            List<Api.Res> answers = Concurrently.all(calls);
+
+            answers.get(5).expect(204);
+            for (Api.Res answer : answers.subList(0, 5)) {
+                if (answer.status() == 200) {
+                    api.get("/v1/admin/audit").bearer(answer.str("access_token")).send().expect(401, "invalid_token");
+                } else {
+                    answer.expect(401, "invalid_credentials");
+                }
+            }
+            after.accept(shop, email);
+        }
     }
 }
