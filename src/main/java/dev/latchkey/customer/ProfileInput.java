@@ -30,12 +30,15 @@ public final class ProfileInput {
     private static final Pattern CURRENCY = Pattern.compile("^[A-Za-z]{3}$");
 
     private final Map<String, Object> changes;
+    /** Reads the stored attributes to compare them with new ones; null when the attributes do not change. */
+    private final ObjectMapper mapper;
 
     /** No profile field changes. */
-    public static final ProfileInput UNCHANGED = new ProfileInput(Map.of());
+    public static final ProfileInput UNCHANGED = new ProfileInput(Map.of(), null);
 
-    private ProfileInput(Map<String, Object> changes) {
+    private ProfileInput(Map<String, Object> changes, ObjectMapper mapper) {
         this.changes = changes;
+        this.mapper = mapper;
     }
 
     public static ProfileInput read(JsonInput in, ObjectMapper mapper) {
@@ -81,7 +84,7 @@ public final class ProfileInput {
                 changes.put("attributes", json);
             }
         }
-        return new ProfileInput(changes);
+        return new ProfileInput(changes, mapper);
     }
 
     /** Levels of objects and arrays, the outermost counted; a list of customers is written with every one inside. */
@@ -120,7 +123,20 @@ public final class ProfileInput {
                 get("first_name", p.firstName()), get("last_name", p.lastName()), get("title", p.title()),
                 get("phone", p.phone()), get("company", p.company()),
                 get("preferred_language", p.preferredLanguage()), get("preferred_currency", p.preferredCurrency()),
-                get("preferred_site", p.preferredSite()), marketing, marketingAt, get("attributes", p.attributes()));
+                get("preferred_site", p.preferredSite()), marketing, marketingAt, attributes(p.attributes()));
+    }
+
+    /**
+     * The new attributes, or {@code current} when they are the same JSON: members in another order are no change,
+     * and a change that changes nothing is not written.
+     */
+    private String attributes(String current) {
+        String next = get("attributes", current);
+        try {
+            return next.equals(current) || mapper.readTree(next).equals(mapper.readTree(current)) ? current : next;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored attributes are JSON", e);
+        }
     }
 
     private String get(String field, String fallback) {

@@ -77,6 +77,25 @@ class AdminCustomerUpdateTest extends ApiTest {
     }
 
     @Test
+    void patchWhenAttributesEqualInAnotherMemberOrderThenNothingIsWritten() {
+        String sent = "{\"tier\": \"gold\", \"tags\": [\"a\", \"b\"], \"sizes\": {\"shoe\": 42, \"shirt\": \"M\"}}";
+        String shuffled = "{\"sizes\": {\"shirt\": \"M\", \"shoe\": 42}, \"tags\": [\"a\", \"b\"], \"tier\": \"gold\"}";
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        var admin = new AdminCalls(api, tenant);
+        JsonNode before = admin.patch(shopper.customerId(), "{\"attributes\": " + sent + "}").expect(200).body();
+
+        var same = admin.patch(shopper.customerId(), "{\"attributes\": " + shuffled + "}").expect(200).body();
+
+        assertThat(same).isEqualTo(before);
+        assertThat(admin.events(shopper.customerId(), "customer.updated")).hasSize(1);
+        long version = before.path("version").asLong();
+        var otherTags = admin.patch(shopper.customerId(), Map.of("attributes",
+                Map.of("tier", "gold", "tags", List.of("b", "a"), "sizes", Map.of("shoe", 42, "shirt", "M"))));
+        assertThat(otherTags.expect(200).body().path("version").asLong()).isEqualTo(version + 1);
+    }
+
+    @Test
     void patchWhenVersionStaleThenConflictAndNothingChanges() {
         var tenant = Fixtures.tenant(api);
         var admin = new AdminCalls(api, tenant);
