@@ -86,6 +86,19 @@ public final class SettingsValidator {
         return mapper.convertValue(merged, TenantSettings.class);
     }
 
+    /** The names of the settings whose values differ between {@code before} and {@code after}. */
+    public List<String> changed(TenantSettings before, TenantSettings after) {
+        ObjectNode was = mapper.valueToTree(before);
+        ObjectNode now = mapper.valueToTree(after);
+        List<String> names = new ArrayList<>();
+        was.fieldNames().forEachRemaining(name -> {
+            if (!was.get(name).equals(now.get(name))) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
     private static java.util.Optional<List<String>> checkOrigins(JsonNode value, String field, List<FieldError> errors) {
         if (!value.isArray() || value.size() > MAX_ORIGINS) {
             errors.add(new FieldError(field, "invalid_type",

@@ -18,7 +18,6 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,19 +134,26 @@ public final class TenantService {
 
     /**
      * Lays {@code patch} over the stored settings, read under the tenant's row lock (not from the cache): two changes
-     * at once each keep the other's fields.
+     * at once each keep the other's fields. Only settings whose value changes are recorded as changed (the dashboard
+     * sends them all); when none does, nothing is written.
      */
     public TenantSettings updateSettings(String tenantId, ObjectNode patch, ClientInfo client) {
-        List<String> changed = new ArrayList<>();
-        patch.fieldNames().forEachRemaining(changed::add);
-        TenantSettings updated = db.tx(h -> {
+        record Update(TenantSettings settings, boolean written) {
+        }
+        Update update = db.tx(h -> {
             Tenant current = store.findForUpdate(h, tenantId).orElseThrow(() -> ApiError.notFound("Tenant"));
             TenantSettings next = validator.apply(current.settings(), patch, "");
+            List<String> changed = validator.changed(current.settings(), next);
+            if (changed.isEmpty()) {
+                return new Update(current.settings(), false);
+            }
             store.updateSettings(h, tenantId, next, clock.instant());
             audit.record(h, tenantId, null, AuditType.SETTINGS_CHANGED, client, Map.of("changed", changed));
-            return next;
+            return new Update(next, true);
         });
-        invalidations.publish(new Invalidation(Invalidation.Kind.TENANT, tenantId, ""));
-        return updated;
+        if (update.written()) {
+            invalidations.publish(new Invalidation(Invalidation.Kind.TENANT, tenantId, ""));
+        }
+        return update.settings();
     }
 }

@@ -165,4 +165,21 @@ class AuditLogTest extends ApiTest {
         event.path("data").path("changed").forEach(n -> changed.add(n.asText()));
         assertThat(changed).containsExactlyInAnyOrder("lockout_threshold", "password_min_score");
     }
+
+    @Test
+    void settingsChangeRecordsOnlyTheSettingsThatChanged() {
+        var tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of("https://shop.example.com")));
+        // the dashboard sends every setting at each save; a value sent as it is stored is no change
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("lockout_threshold", 10, "password_min_score",
+                2, "allowed_origins", List.of("HTTPS://Shop.Example.com:443"))).send().expect(200);
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("lockout_threshold", 10)).send().expect(200);
+
+        JsonNode events = list(tenant, "?type=settings.changed").path("data");
+        assertThat(events).hasSize(1);
+        List<String> changed = new ArrayList<>();
+        events.get(0).path("data").path("changed").forEach(n -> changed.add(n.asText()));
+        assertThat(changed).containsExactly("password_min_score");
+        assertThat(api.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(200).body()
+                .path("password_min_score").asInt()).isEqualTo(2);
+    }
 }
