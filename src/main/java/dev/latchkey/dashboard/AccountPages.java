@@ -55,8 +55,9 @@ public final class AccountPages {
             return;
         }
         try {
+            // the current password can be guessed here as at log-in: the guesses share the member's login bucket
             limits.enforce(ctx, session.principal().tenantId(), LimitedAction.STAFF_LOGIN,
-                    session.principal().staffId());
+                    staff.get(session.principal().tenantId(), session.principal().staffId()).email());
             staff.changeOwnPassword(session.principal(), session.token(), current, next,
                     requests.client(ctx));
         } catch (ApiError refused) {

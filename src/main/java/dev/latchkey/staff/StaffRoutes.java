@@ -102,8 +102,9 @@ public final class StaffRoutes {
         String next = in.required("new_password", PasswordPolicy.MAX_FIELD_LENGTH);
         in.validate();
         if (who.staffId() != null) {
-            // the current password can be guessed here as at log-in
-            limits.enforce(ctx, who.tenantId(), LimitedAction.STAFF_LOGIN, who.staffId());
+            // the current password can be guessed here as at log-in: the guesses share the member's login bucket
+            limits.enforce(ctx, who.tenantId(), LimitedAction.STAFF_LOGIN,
+                    staff.get(who.tenantId(), who.staffId()).email());
         }
         staff.changeOwnPassword(who, Guard.bearer(ctx), current, next, requests.client(ctx));
         ctx.status(204);

@@ -28,4 +28,21 @@ class StaffRateLimitTest {
         // shoppers' login buckets are separate
         StaffFixtures.login(api, shop.id(), "someone-else@example.com", "whatever pass").expect(401);
     }
+
+    @Test
+    void changeOwnPasswordWhenGuessingTheCurrentOneThenGuessesShareTheLoginBucket() {
+        var api = own.api();
+        var shop = StaffFixtures.shop(api);
+        String token = StaffFixtures.ownerToken(api, shop);
+        StaffFixtures.login(api, shop.id(), shop.ownerEmail(), "wrong password").expect(401);
+        api.post("/v1/admin/staff/password").bearer(token)
+                .body(Map.of("current_password", "another guess", "new_password", "lantern orchard velvet compass"))
+                .send().expect(403, "invalid_credentials");
+
+        // the owner's token logged in once and two guesses followed: the account's three tries are spent
+        api.post("/v1/admin/staff/password").bearer(token)
+                .body(Map.of("current_password", shop.ownerPassword(), "new_password", "lantern orchard velvet compass"))
+                .send().expect(429, "rate_limited");
+        StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(429, "rate_limited");
+    }
 }
