@@ -172,14 +172,17 @@ public final class Dashboard {
 
     /**
      * The dashboard's forms are URL-encoded; other bodies (multipart above all, which could not be read once the body
-     * was) are refused with 415. A NUL is refused here too, as PostgreSQL text cannot hold it.
+     * was) are refused with 415. A NUL is refused here too, as PostgreSQL text cannot hold it: looked for in the
+     * decoded fields, as a raw NUL byte in the body decodes to one just as {@code %00} does.
      */
     private static void requireUrlEncodedForm(Context ctx) {
         String type = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].trim();
         if (!type.equalsIgnoreCase("application/x-www-form-urlencoded")) {
             throw new ApiError(415, "unsupported_media_type", "Forms are sent as application/x-www-form-urlencoded.");
         }
-        if (ctx.body().contains("%00")) {
+        boolean nul = ctx.body().contains("%00") || ctx.formParamMap().entrySet().stream().anyMatch(field ->
+                field.getKey().indexOf('\0') >= 0 || field.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0));
+        if (nul) {
             throw new ApiError(400, "bad_request", "A form field may not contain a NUL character.");
         }
     }

@@ -8,6 +8,8 @@ import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -507,6 +509,31 @@ class DashboardHttpTest extends ApiTest {
         StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(401, "invalid_credentials");
         StaffFixtures.login(api, shop.id(), email, "lantern orchard velvet compass").expect(200);
         StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+    }
+
+    @Test
+    void formWhenFieldHoldsARawNulByteThenClientErrorPageNotServerError() {
+        var shop = StaffFixtures.shop(api);
+        var client = browser();
+        var form = client.get("/dashboard/login").expect(200);
+        // a NUL byte as it is, not percent-encoded: the form's decoding passes it on all the same
+        var login = client.postRaw("/dashboard/login", "application/x-www-form-urlencoded", "tenant_id="
+                + shop.id() + "\u0000x&email=" + enc(shop.ownerEmail()) + "&password=" + enc(shop.ownerPassword())
+                + "&_csrf=" + enc(form.csrf()));
+        assertThat(login.status()).as("status of %s", login.html()).isEqualTo(400);
+        assertThat(login.html()).contains("NUL character");
+        assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
+        var owner = owner(shop);
+        var page = owner.get("/dashboard/staff").expect(200);
+        var setPassword = owner.postRaw("/dashboard/staff/password", "application/x-www-form-urlencoded",
+                "staff_id=staff_\u0000x&new_password=" + enc("lantern orchard velvet compass") + "&_csrf="
+                        + enc(page.csrf()));
+        assertThat(setPassword.status()).as("status of %s", setPassword.html()).isEqualTo(400);
+        owner.get("/dashboard/customers").expect(200);
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     @Test
