@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -387,6 +389,13 @@ class DashboardHttpTest extends ApiTest {
         assertThat(saved.path("deletion_requires_confirmation").asBoolean()).isTrue();
         assertThat(saved.path("allowed_origins")).hasSize(2);
         assertThat(client.get("/dashboard/settings?notice=settings_saved").html()).contains("The settings were saved.");
+        // recorded as a PATCH of the three settings would be: those names, not every setting the form holds
+        var recorded = api.get("/v1/admin/audit?type=settings.changed").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("data").get(0);
+        List<String> changed = new ArrayList<>();
+        recorded.path("data").path("changed").forEach(name -> changed.add(name.asText()));
+        assertThat(changed).containsExactlyInAnyOrder("lockout_threshold", "require_activation", "allowed_origins");
+        assertThat(recorded.path("staff_id").asText()).isEqualTo(shop.ownerId());
     }
 
     @Test
