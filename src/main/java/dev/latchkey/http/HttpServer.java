@@ -58,15 +58,6 @@ public final class HttpServer {
             routes.before(ctx -> {
                 RequestIds.assign(ctx);
                 ctx.header("X-Content-Type-Options", "nosniff");
-                // No value of the service may hold NUL (PostgreSQL text cannot): refused here, not failing in SQL.
-                if (ctx.queryString() != null && ctx.queryString().contains("%00")) {
-                    ctx.queryParamMap().forEach((name, values) -> {
-                        if (name.indexOf('\0') >= 0 || values.stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
-                            throw ApiError.validation(name.replace("\0", ""), "invalid",
-                                    "The query parameter may not contain a NUL character.");
-                        }
-                    });
-                }
                 if (ctx.path().startsWith("/v1/")) {
                     ctx.header("Cache-Control", "no-store");
                 }
@@ -80,6 +71,21 @@ public final class HttpServer {
             routes.exception(Exception.class, problems::unexpected);
             var withHead = new HeadAsGet(routes);
             features.forEach(feature -> feature.accept(withHead));
+            // after the features' own before-handlers, so that a refusal carries the headers they set (the dashboard's)
+            routes.before(HttpServer::refuseNulInQuery);
+        });
+    }
+
+    /** No value of the service may hold NUL (PostgreSQL text cannot): refused here, not failing in SQL. */
+    private static void refuseNulInQuery(io.javalin.http.Context ctx) {
+        if (ctx.queryString() == null || !ctx.queryString().contains("%00")) {
+            return;
+        }
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (name.indexOf('\0') >= 0 || values.stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
+                throw ApiError.validation(name.replace("\0", ""), "invalid",
+                        "The query parameter may not contain a NUL character.");
+            }
         });
     }
 

@@ -34,6 +34,11 @@ public final class ProblemErrorHandler extends ErrorHandler {
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json;charset=utf-8");
         response.getHeaders().put(RequestIds.HEADER, requestId);
+        // the application's own headers are not set on these answers; a problem document needs no resources at all
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        response.getHeaders().put("X-Frame-Options", "DENY");
         // Jetty closes a connection after a request it could not parse; say so, so that clients do not reuse it
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);

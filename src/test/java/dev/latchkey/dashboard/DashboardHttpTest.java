@@ -71,7 +71,8 @@ class DashboardHttpTest extends ApiTest {
         var client = owner(shop);
         for (var page : new DashboardClient.Page[] {browser().get("/dashboard/login"), client.get("/dashboard/customers"),
                 browser().get("/dashboard/customers"), client.get("/dashboard/customers/cus_unknown"),
-                client.get("/dashboard/static/dashboard.css"), client.get("/dashboard/no-such-page")}) {
+                client.get("/dashboard/static/dashboard.css"), client.get("/dashboard/no-such-page"),
+                client.get("/dashboard/customers?q=%00")}) {
             assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'")
                     .contains("script-src 'self'").contains("style-src 'self'").contains("frame-ancestors 'none'")
                     .contains("form-action 'self'").contains("base-uri 'none'").doesNotContain("unsafe-inline");
@@ -81,6 +82,18 @@ class DashboardHttpTest extends ApiTest {
         }
         String html = client.get("/dashboard/customers").html();
         assertThat(html).doesNotContain("<script").doesNotContain("style=").contains("name=\"viewport\"");
+    }
+
+    @Test
+    void dashboardPathRefusedBeforeRoutingThenStillFramedOutAndNotCached() {
+        var refused = owner(StaffFixtures.shop(api)).get("/dashboard/customers/cus_%00");
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.header("Content-Security-Policy")).contains("default-src 'none'")
+                .contains("frame-ancestors 'none'");
+        assertThat(refused.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(refused.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(refused.header("X-Content-Type-Options")).isEqualTo("nosniff");
     }
 
     @Test
