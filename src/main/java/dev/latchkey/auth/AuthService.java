@@ -143,9 +143,20 @@ public final class AuthService {
         return AuthResult.Anonymous.of(refreshed.issued(), clock.instant());
     }
 
+    /**
+     * Ends the token's session and records it, in one transaction. A customer's row is locked first, as the erasure
+     * locks it: a logout that meets the erasure waits for it and finds the account gone (401 {@code invalid_token}),
+     * instead of recording the shopper's IP address and user agent after the erasure removed them.
+     */
     public void logout(AccessToken token, ClientInfo client) {
-        tokens.revokeSession(token.tenantId(), token.sessionId());
-        audit.record(token.tenantId(), token.customerId(), AuditType.SESSION_REVOKED, client,
-                Map.of("reason", "logout", "session_id", token.sessionId()));
+        db.tx(h -> {
+            if (token.customerId() != null) {
+                customers.lockOwn(h, token.tenantId(), token.customerId());
+            }
+            tokens.revokeSession(h, token.tenantId(), token.sessionId());
+            audit.record(h, token.tenantId(), token.customerId(), AuditType.SESSION_REVOKED, client,
+                    Map.of("reason", "logout", "session_id", token.sessionId()));
+            return null;
+        });
     }
 }

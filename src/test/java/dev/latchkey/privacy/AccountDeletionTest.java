@@ -225,6 +225,36 @@ class AccountDeletionTest extends ApiTest {
         }
     }
 
+    @Test
+    void logoutWhileTheErasureRunsThenNoClientDataIsRecordedAfterIt() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        for (int round = 0; round < 5; round++) {
+            Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+            List<Fixtures.Shopper> devices = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Fixtures.Shopper device = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+                api.get("/v1/auth/token").as(device).send().expect(200);
+                devices.add(device);
+            }
+            List<Callable<Api.Res>> calls = new ArrayList<>();
+            calls.add(() -> api.delete("/v1/me").as(shopper).send());
+            for (Fixtures.Shopper device : devices) {
+                calls.add(() -> api.post("/v1/auth/logout").as(device).send());
+            }
+
+            List<Api.Res> answers = Concurrently.all(calls);
+
+            answers.getFirst().expect(204);
+            for (Api.Res answer : answers.subList(1, answers.size())) {
+                assertThat(answer.status()).as("answer %s", answer.raw()).isIn(204, 401);
+                if (answer.status() == 401) {
+                    answer.expect(401, "invalid_token");
+                }
+            }
+            assertThat(clientDataOf(tenant, shopper)).as("IP and user agent kept after the erasure").isEmpty();
+        }
+    }
+
     /** The customer's carts and cart lines, counted together. */
     private int cartRowsOf(Fixtures.Tenant tenant, Fixtures.Shopper shopper) {
         return server.app.database().read(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM carts WHERE tenant_id = "
