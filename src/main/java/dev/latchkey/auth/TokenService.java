@@ -207,7 +207,11 @@ public final class TokenService {
             return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(),
                     stored.sessionKind(), stored.customerId(), now, null), stored.sessionId(), found.owner());
         }
-        store.revokeSession(h, tenantId, stored.sessionId(), now);
+        if (!store.revokeSession(h, tenantId, stored.sessionId(), now)) {
+            // ended since it was read (on H2 that read locks nothing): by a logout, or by the account's erasure,
+            // after which nothing about the shopper's client may be recorded
+            return RefreshOutcome.INVALID;
+        }
         audit.record(h, tenantId, stored.customerId(), AuditType.SESSION_REVOKED, client,
                 Map.of("reason", "refresh_token_reused", "session_id", stored.sessionId()));
         return new RefreshOutcome(Result.REUSED, null, stored.sessionId(), null);

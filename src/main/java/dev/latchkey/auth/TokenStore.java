@@ -174,12 +174,15 @@ final class TokenStore {
                 rs.getString("email"), Database.instant(rs, "session_revoked_at"), rs.getString("pair_hash"));
     }
 
-    /** The session's row first, then its tokens: the lock order of every change to a session's tokens. */
-    void revokeSession(Handle h, String tenantId, String sessionId, Instant now) {
-        h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant AND id = :session "
+    /**
+     * The session's row first, then its tokens: the lock order of every change to a session's tokens. False when the
+     * session had ended already or is gone (perhaps just now, by a transaction this one waited for).
+     */
+    boolean revokeSession(Handle h, String tenantId, String sessionId, Instant now) {
+        return h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant AND id = :session "
                         + "AND revoked_at IS NULL; UPDATE tokens SET revoked_at = :now WHERE tenant_id = :tenant "
                         + "AND session_id = :session AND revoked_at IS NULL")
-                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("session", sessionId).execute();
+                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("session", sessionId).execute() == 1;
     }
 
     List<String> liveSessionIds(Handle h, String tenantId, String customerId) {

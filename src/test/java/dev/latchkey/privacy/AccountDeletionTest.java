@@ -7,6 +7,7 @@ import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Outboxes;
+import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -250,6 +251,35 @@ class AccountDeletionTest extends ApiTest {
                 if (answer.status() == 401) {
                     answer.expect(401, "invalid_token");
                 }
+            }
+            assertThat(clientDataOf(tenant, shopper)).as("IP and user agent kept after the erasure").isEmpty();
+        }
+    }
+
+    @Test
+    void refreshTokenReusedWhileTheErasureRunsThenNoClientDataIsRecordedAfterIt() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, Map.of("deletion_requires_confirmation", false,
+                "refresh_reuse_grace", 0));
+        for (int round = 0; round < 5; round++) {
+            Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+            List<String> usedRefreshTokens = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Fixtures.Shopper device = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+                Tokens.refresh(api, tenant, device.refreshToken()).expect(200);
+                usedRefreshTokens.add(device.refreshToken());
+            }
+            List<Callable<Api.Res>> calls = new ArrayList<>();
+            calls.add(() -> api.delete("/v1/me").as(shopper).send());
+            for (String used : usedRefreshTokens) {
+                calls.add(() -> Tokens.refresh(api, tenant, used));
+            }
+
+            List<Api.Res> answers = Concurrently.all(calls);
+
+            answers.getFirst().expect(204);
+            for (Api.Res answer : answers.subList(1, answers.size())) {
+                assertThat(answer.status()).as("answer %s", answer.raw()).isEqualTo(401);
+                assertThat(answer.code()).isIn("refresh_token_reused", "invalid_token");
             }
             assertThat(clientDataOf(tenant, shopper)).as("IP and user agent kept after the erasure").isEmpty();
         }
