@@ -96,6 +96,31 @@ class SessionsTest extends ApiTest {
     }
 
     @Test
+    void listWhenAccessTokenOutlivesTheRefreshTokenThenTheSessionLivesAsLongAsItsAccessToken() {
+        var longAccess = Fixtures.tenant(api, Map.of("access_token_ttl", 3600, "refresh_token_ttl", 60));
+        Fixtures.Shopper shopper = Fixtures.shopper(api, longAccess);
+        Fixtures.Shopper laptop = Fixtures.login(api, longAccess, shopper.email(), shopper.password());
+        server.clock.advance(Duration.ofSeconds(61));
+        Tokens.introspect(api, longAccess, shopper.accessToken()).expect(200);
+
+        JsonNode listed = sessions(shopper).path("data");
+
+        assertThat(listed.findValuesAsText("id")).containsExactlyInAnyOrder(shopper.sessionId(), laptop.sessionId());
+        for (JsonNode session : listed) {
+            Fixtures.Shopper device = session.path("id").asText().equals(shopper.sessionId()) ? shopper : laptop;
+            assertThat(Instant.parse(session.path("expires_at").asText()))
+                    .isEqualTo(Instant.parse(device.authResult().path("expires_at").asText()));
+        }
+        api.get("/v1/admin/customers/" + shopper.customerId() + "/sessions").bearer(longAccess.sk()).send()
+                .expect(200).body().path("data").forEach(session -> assertThat(session.path("id").asText())
+                        .isIn(shopper.sessionId(), laptop.sessionId()));
+        api.delete("/v1/me/sessions/" + laptop.sessionId()).as(shopper).send().expect(204);
+        Tokens.assertRefused(api, longAccess, laptop.accessToken());
+        api.delete("/v1/me/sessions/" + shopper.sessionId()).as(shopper).send().expect(204);
+        Tokens.assertRefused(api, longAccess, shopper.accessToken());
+    }
+
+    @Test
     void lastUsedAtWhenUsedWithinAMinuteThenWrittenOnlyOnce() {
         Instant firstUse = lastUsedAt(first);
 

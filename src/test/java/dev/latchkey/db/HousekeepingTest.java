@@ -126,6 +126,20 @@ class HousekeepingTest {
 
     @Test
     @Order(4)
+    void runWhenAnAccessTokenOutlivesItsRefreshTokenByMoreThanADayThenItsSessionStays() {
+        var tenant = Fixtures.tenant(api, Map.of("access_token_ttl", 172_800, "refresh_token_ttl", 3600));
+        var shopper = Fixtures.shopper(api, tenant);
+        server.clock.advance(Duration.ofHours(1 + 25)); // the refresh token expired 25 hours ago, the access token lives
+
+        server.app.housekeeping().run();
+
+        assertThat(rows("sessions", tenant.id())).isEqualTo(1);
+        introspect(api, tenant, shopper.accessToken()).expect(200);
+        refresh(api, tenant, shopper.refreshToken()).expect(401, "invalid_token");
+    }
+
+    @Test
+    @Order(5)
     void closeThenTheJobStops() {
         assertThat(server.app.housekeeping().isRunning()).isTrue();
         server.app.close();
