@@ -12,6 +12,7 @@ import dev.latchkey.customer.CustomerView;
 import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
@@ -153,7 +154,9 @@ public final class AuthService {
             if (token.customerId() != null) {
                 customers.lockOwn(h, token.tenantId(), token.customerId());
             }
-            tokens.revokeSession(h, token.tenantId(), token.sessionId());
+            if (!tokens.revokeSession(h, token.tenantId(), token.sessionId())) {
+                throw ApiError.invalidToken(); // a logout of the same token at the same moment ended it
+            }
             audit.record(h, token.tenantId(), token.customerId(), AuditType.SESSION_REVOKED, client,
                     Map.of("reason", "logout", "session_id", token.sessionId()));
             return null;

@@ -63,10 +63,11 @@ public final class SessionService {
     }
 
     private void revokeLive(Handle h, String tenantId, String customerId, String sessionId) {
-        if (!store.isLive(h, tenantId, customerId, sessionId, clock.instant())) {
+        // the second of two requests ending one session at once finds it ended by the first
+        if (!store.isLive(h, tenantId, customerId, sessionId, clock.instant())
+                || !tokens.revokeSession(h, tenantId, sessionId)) {
             throw ApiError.notFound("Session");
         }
-        tokens.revokeSession(h, tenantId, sessionId);
     }
 
     /** The merchant's view of a customer's live sessions (none is "current"); 404 for a customer of another tenant. */

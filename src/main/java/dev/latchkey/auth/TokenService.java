@@ -250,27 +250,21 @@ public final class TokenService {
         return issued;
     }
 
-    public void revokeSession(String tenantId, String sessionId) {
-        db.tx(h -> {
-            revokeSession(h, tenantId, sessionId);
-            return null;
-        });
-    }
-
-    /** Ends a session in the caller's transaction; every node forgets its tokens once that commits. */
-    public void revokeSession(Handle h, String tenantId, String sessionId) {
-        store.revokeSession(h, tenantId, sessionId, now());
+    /**
+     * Ends a session in the caller's transaction; every node forgets its tokens once that commits. False when it had
+     * ended already, perhaps just now by a transaction this one waited for: the caller then has nothing to record.
+     */
+    public boolean revokeSession(Handle h, String tenantId, String sessionId) {
+        boolean ended = store.revokeSession(h, tenantId, sessionId, now());
         afterCommit(h, () -> evictSession(tenantId, sessionId));
+        return ended;
     }
 
     /** Ends every live session of a customer except {@code keepSessionId} (may be null); returns how many. */
     public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
-        Instant now = now();
         int revoked = 0;
         for (String sessionId : store.liveSessionIds(h, tenantId, customerId)) {
-            if (!sessionId.equals(keepSessionId)) {
-                store.revokeSession(h, tenantId, sessionId, now);
-                afterCommit(h, () -> evictSession(tenantId, sessionId));
+            if (!sessionId.equals(keepSessionId) && revokeSession(h, tenantId, sessionId)) {
                 revoked++;
             }
         }

@@ -180,6 +180,27 @@ class TokenLifecycleTest extends ApiTest {
     }
 
     @Test
+    void logoutWhenSentFourTimesAtOnceThenOneEndsTheSessionAndOneEventIsRecorded() {
+        for (int round = 0; round < 3; round++) {
+            var shopper = Fixtures.login(api, tenant, this.shopper.email(), this.shopper.password());
+
+            List<Integer> statuses = Concurrently.statuses(4, () -> api.post("/v1/auth/logout").key(tenant.pk())
+                    .bearer(shopper.accessToken()).send());
+
+            assertThat(statuses).as("round " + round).containsOnly(204, 401).containsOnlyOnce(204);
+            var events = api.get("/v1/admin/audit?type=session.revoked&customer_id=" + shopper.customerId())
+                    .bearer(tenant.sk()).send().expect(200).body().path("data");
+            int forThisSession = 0;
+            for (var event : events) {
+                if (event.path("data").path("session_id").asText().equals(shopper.sessionId())) {
+                    forThisSession++;
+                }
+            }
+            assertThat(forThisSession).as("round " + round).isOne();
+        }
+    }
+
+    @Test
     void logoutWhenCalledThenAccessAndRefreshTokensRevoked() {
         var res = api.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
 
