@@ -126,7 +126,7 @@ public final class AuthService {
 
     public AuthResult renew(AccessToken token) {
         Issued issued = tokens.renew(token, tenants.settings(token.tenantId()));
-        return answer(issued, customers.getWithActiveCart(token.tenantId(), issued.customerId()));
+        return answer(issued, customers.ownWithActiveCart(token.tenantId(), issued.customerId()));
     }
 
     private AuthResult answer(Issued issued, CustomerWithCart owner) {

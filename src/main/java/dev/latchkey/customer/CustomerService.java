@@ -183,8 +183,9 @@ public final class CustomerService {
         return store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));
     }
 
-    public CustomerWithCart getWithActiveCart(String tenantId, String id) {
-        return db.read(h -> store.findWithActiveCart(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Customer"));
+    /** {@link #own} with the active cart: an account erased since its token was checked answers 401 like there. */
+    public CustomerWithCart ownWithActiveCart(String tenantId, String id) {
+        return db.read(h -> store.findWithActiveCart(h, tenantId, id)).orElseThrow(ApiError::invalidToken);
     }
 
     /** The customer, locked until {@code h}'s transaction ends, so that changes to its own data do not interleave. */
