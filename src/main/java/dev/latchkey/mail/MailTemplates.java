@@ -70,9 +70,12 @@ public final class MailTemplates {
         Rendered rendered = render(overrides.getOrDefault(language, builtIn.get(template, language)), language, values,
                 validFor);
         String secret = values.get("token");
-        if (template.carriesToken() && secret != null && !rendered.text().contains(secret)) {
-            // an override that shows only {{link}}, for a tenant whose mail has no link (no allowed origins): the
-            // shipped text, which always shows the token, rather than a mail the shopper cannot use
+        boolean withoutToken = template.carriesToken() && secret != null && !rendered.text().contains(secret);
+        if (withoutToken || !OutboxStore.fits(rendered.text(), rendered.html())) {
+            // an override that shows only {{link}}, for a tenant whose mail has no link (no allowed origins), or one
+            // whose values (a {{link}} repeated thousands of times) make it larger than the outbox holds: the shipped
+            // text, which always shows the token and stays small, rather than a mail the shopper cannot use or a
+            // request that fails
             String shipped = Wording.pick(preferredLanguage, builtIn.languages(template));
             rendered = render(builtIn.get(template, shipped), shipped, values, validFor);
         }

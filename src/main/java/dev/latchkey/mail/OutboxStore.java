@@ -14,6 +14,9 @@ public final class OutboxStore {
     static final String PENDING = "pending";
     static final String SENT = "sent";
     static final String FAILED = "failed";
+    /** The sizes of {@code mail_outbox.text_body} and {@code html_body}, in characters. */
+    private static final int MAX_TEXT = 65_536;
+    private static final int MAX_HTML = 262_144;
 
     /** A mail as the customer's data export shows it: to whom, what and when, without its body (it may name a token). */
     public record Written(String id, String to, String template, String subject, String status, Instant createdAt,
@@ -22,6 +25,11 @@ public final class OutboxStore {
 
     /** A mail waiting in the outbox and how often sending it failed so far. */
     public record Queued(OutgoingMail mail, int attempts) {
+    }
+
+    /** Whether a rendered message's parts fit the outbox's columns. */
+    static boolean fits(String text, String html) {
+        return text.length() <= MAX_TEXT && html.length() <= MAX_HTML;
     }
 
     public void insert(Handle h, OutgoingMail mail, String customerId, String language, Instant at) {

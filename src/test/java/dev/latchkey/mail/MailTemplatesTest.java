@@ -76,6 +76,25 @@ class MailTemplatesTest extends MailTest {
     }
 
     @Test
+    void sendWhenTheOverrideRendersLargerThanTheOutboxHoldsThenTheShippedTextGoesOutAndTheRequestSucceeds() {
+        var tenant = shop(Map.of());
+        // within the template's own limits, but every {{link}} becomes a whole URL: 2,200 of them outgrow a mail's text
+        put(tenant, "verify_email", "en", template("Verify", "{{link}}\n".repeat(2_200), "<p>{{link}}</p>"))
+                .expect(200);
+        var other = shop(Map.of());
+        put(other, "verify_email", "en", template("Verify", "{{link}}", "<p>{{link}}</p>".repeat(6_000)))
+                .expect(200);
+
+        for (var shop : List.of(tenant, other)) {
+            String email = Fixtures.uniqueEmail();
+            register(shop, email, Map.of("verification_url", SHOP)).expect(201);
+            MimeMessage mail = smtp.awaitOne(email);
+            assertThat(TestSmtp.subject(mail)).isEqualTo("Confirm your email address for Test Shop");
+            verify(shop, Map.of("token", TestSmtp.token(mail))).expect(200);
+        }
+    }
+
+    @Test
     void putWhenNewLanguageThenCustomersPreferringItGetIt() {
         var tenant = shop(Map.of());
         put(tenant, "password_reset", "fr", template("Réinitialiser", "Lien : {{link}}",
