@@ -4,6 +4,8 @@ import dev.latchkey.http.IpRange;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.Quota;
 import dev.latchkey.ratelimit.RateLimitSettings;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,7 +81,7 @@ public record Config(
                 reader.integer("LATCHKEY_SMTP_PORT", 25, 1, 65535),
                 reader.optional("LATCHKEY_SMTP_USERNAME"),
                 reader.optional("LATCHKEY_SMTP_PASSWORD"),
-                reader.string("LATCHKEY_SMTP_FROM", "Latchkey <no-reply@localhost>"),
+                smtpFrom(reader),
                 reader.bool("LATCHKEY_SMTP_STARTTLS", false));
         var argon2 = new Argon2(
                 reader.integer("LATCHKEY_ARGON2_MEMORY_KIB", Argon2.OWASP.memoryKib(), 1024, 4 * 1024 * 1024),
@@ -108,6 +110,18 @@ public record Config(
                 rateLimits(reader),
                 reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500),
                 redisUrl(reader));
+    }
+
+    /** The sender of every mail, checked here so that a typo stops start-up with one line, not a stack trace. */
+    private static String smtpFrom(EnvReader reader) {
+        String from = reader.string("LATCHKEY_SMTP_FROM", "Latchkey <no-reply@localhost>");
+        try {
+            new InternetAddress(from, true);
+        } catch (AddressException e) {
+            throw new ConfigException("LATCHKEY_SMTP_FROM must be one address such as 'Shop <shop@example.com>' (got '"
+                    + from + "')");
+        }
+        return from;
     }
 
     /** Rate-limit buckets shared by several nodes live in Redis when this is set. */

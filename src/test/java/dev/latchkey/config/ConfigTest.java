@@ -22,6 +22,8 @@ class ConfigTest {
             "LATCHKEY_PLATFORM_TOKEN, too-short",
             "LATCHKEY_SMTP_STARTTLS, maybe",
             "LATCHKEY_SMTP_PORT, 0",
+            "LATCHKEY_SMTP_FROM, Shop <shop@example.com",
+            "LATCHKEY_SMTP_FROM, not an address",
     })
     void fromEnvWhenValueInvalidThenConfigExceptionNamingTheVariable(String name, String value) {
         assertThatThrownBy(() -> Config.fromEnv(Map.of(name, value)))
@@ -73,6 +75,14 @@ class ConfigTest {
         assertThat(config.platformToken()).contains("p".repeat(32));
         assertThat(config.smtp().configured()).isTrue();
         assertThat(config.smtp().startTls()).isTrue();
+    }
+
+    @Test
+    void fromEnvWhenSmtpFromHasANameThenRead() {
+        assertThat(Config.fromEnv(Map.of("LATCHKEY_SMTP_FROM", "Kasa <shop@kasa.example>")).smtp().from())
+                .isEqualTo("Kasa <shop@kasa.example>");
+        assertThat(Config.fromEnv(Map.of("LATCHKEY_SMTP_FROM", "shop@kasa.example")).smtp().from())
+                .isEqualTo("shop@kasa.example");
     }
 
     @Test
