@@ -7,6 +7,8 @@ import dev.latchkey.ratelimit.RateLimitSettings;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -127,10 +129,24 @@ public record Config(
     /** Rate-limit buckets shared by several nodes live in Redis when this is set. */
     private static Optional<String> redisUrl(EnvReader reader) {
         Optional<String> url = reader.optional("LATCHKEY_REDIS_URL");
-        if (url.isPresent() && !url.get().startsWith("redis://") && !url.get().startsWith("rediss://")) {
-            throw new ConfigException("LATCHKEY_REDIS_URL must be a redis:// or rediss:// URL");
+        if (url.isPresent() && !wellFormedRedisUrl(url.get())) {
+            // the value is not repeated: it may hold the Redis password
+            throw new ConfigException("LATCHKEY_REDIS_URL must be a redis:// or rediss:// URL with a host and an "
+                    + "optional port, such as redis://127.0.0.1:6379");
         }
         return url;
+    }
+
+    private static boolean wellFormedRedisUrl(String url) {
+        if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            return false;
+        }
+        try {
+            // a host with a port that is not a number is no server address: getHost() is null then
+            return new URI(url).getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static RateLimitSettings rateLimits(EnvReader reader) {

@@ -24,6 +24,9 @@ class ConfigTest {
             "LATCHKEY_SMTP_PORT, 0",
             "LATCHKEY_SMTP_FROM, Shop <shop@example.com",
             "LATCHKEY_SMTP_FROM, not an address",
+            "LATCHKEY_REDIS_URL, redis://localhost:notaport",
+            "LATCHKEY_REDIS_URL, redis://:::6379",
+            "LATCHKEY_REDIS_URL, redis:///0",
     })
     void fromEnvWhenValueInvalidThenConfigExceptionNamingTheVariable(String name, String value) {
         assertThatThrownBy(() -> Config.fromEnv(Map.of(name, value)))
@@ -38,11 +41,23 @@ class ConfigTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").contains("abc"));
     }
 
-    @Test
-    void fromEnvWhenPlatformTokenInvalidThenMessageDoesNotRevealIt() {
-        assertThatThrownBy(() -> Config.fromEnv(Map.of("LATCHKEY_PLATFORM_TOKEN", "s3cr3t-value")))
+    @ParameterizedTest
+    @CsvSource({
+            "LATCHKEY_PLATFORM_TOKEN, s3cr3t-value",
+            "LATCHKEY_REDIS_URL, redis://:s3cr3t-value@host:port",
+    })
+    void fromEnvWhenValueHoldingASecretInvalidThenMessageDoesNotRevealIt(String name, String value) {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of(name, value)))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
+                .satisfies(e -> assertThat(e.getMessage()).contains(name).doesNotContain("s3cr3t"));
+    }
+
+    @Test
+    void fromEnvWhenRedisUrlWellFormedThenRead() {
+        for (String url : new String[] {"redis://127.0.0.1:6379", "rediss://:pass@redis.example.com:6380/2",
+                "redis://[::1]:6379", "redis://redis"}) {
+            assertThat(Config.fromEnv(Map.of("LATCHKEY_REDIS_URL", url)).redisUrl()).contains(url);
+        }
     }
 
     @Test
