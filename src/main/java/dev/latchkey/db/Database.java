@@ -11,16 +11,23 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementExceptions;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The connection pool, the schema migrations and the two ways of running SQL: in a transaction or not. */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
+    private static final Duration UP_WITHIN = Duration.ofSeconds(2);
+    private CompletableFuture<Boolean> upCheck;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
@@ -80,9 +87,32 @@ public final class Database implements AutoCloseable {
         jdbi.useHandle(work::accept);
     }
 
+    /**
+     * Whether a connection can be had and answers, within {@link #UP_WITHIN}: the pool would otherwise wait its
+     * 30 s connection timeout for a database that stopped answering, far longer than any probe waits. One check
+     * runs at a time; probes that come while it runs wait for its answer instead of queueing more.
+     */
     public boolean isUp() {
+        CompletableFuture<Boolean> check;
+        synchronized (this) {
+            if (upCheck == null || upCheck.isDone()) {
+                upCheck = CompletableFuture.supplyAsync(this::answers, task -> Thread.ofVirtual().start(task));
+            }
+            check = upCheck;
+        }
+        try {
+            return check.get(UP_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean answers() {
         try (var connection = dataSource.getConnection()) {
-            return connection.isValid(2);
+            return connection.isValid((int) UP_WITHIN.toSeconds());
         } catch (Exception e) {
             return false;
         }
