@@ -101,7 +101,10 @@ public final class OutboxWorker implements AutoCloseable {
                 break;
             }
             OutgoingMail mail = queued.mail();
-            boolean mine = db.tx(h -> store.lease(h, mail.tenantId(), mail.id(), now, now.plus(LEASE))) == 1;
+            // the lease runs from this mail's own send: the sends before it may have taken longer than a lease
+            Instant leasedAt = now();
+            boolean mine = db.tx(h -> store.lease(h, mail.tenantId(), mail.id(), leasedAt,
+                    leasedAt.plus(LEASE))) == 1;
             if (mine) {
                 deliver(queued);
             }
