@@ -68,8 +68,15 @@ public final class Outbox {
         templates.render(h, tenantId, template, null, Map.of("link", "", "token", OutgoingMail.PLACEHOLDER), null);
     }
 
-    /** A value can never smuggle the token placeholder into another part of the message. */
+    /**
+     * A value can never smuggle the token placeholder into another part of the message: removed until none is left,
+     * since taking one out of the middle of another leaves a placeholder behind.
+     */
     private static String clean(String value) {
-        return value == null ? null : value.replace(OutgoingMail.PLACEHOLDER, "");
+        String cleaned = value;
+        while (cleaned != null && cleaned.contains(OutgoingMail.PLACEHOLDER)) {
+            cleaned = cleaned.replace(OutgoingMail.PLACEHOLDER, "");
+        }
+        return cleaned;
     }
 }

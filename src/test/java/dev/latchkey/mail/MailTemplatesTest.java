@@ -61,6 +61,22 @@ class MailTemplatesTest extends MailTest {
     }
 
     @Test
+    void sendWhenANameNestsTheTokenPlaceholderThenTheTokenAppearsOnlyInTheLink() {
+        var tenant = shop(Map.of());
+        put(tenant, "password_reset", "en", template("Reset", "Hello {{first_name}}: {{link}}", "<p>{{link}}</p>"))
+                .expect(200);
+        // what is left once the inner placeholder is taken out is the placeholder again
+        var shopper = Fixtures.shopper(api, tenant,
+                Map.of("first_name", "%%LATCHKEY-%%LATCHKEY-SECRET%%SECRET%%"));
+
+        forgot(tenant, shopper.email());
+
+        MimeMessage mail = smtp.awaitOne(shopper.email());
+        String token = TestSmtp.token(mail);
+        assertThat(TestSmtp.text(mail)).isEqualTo("Hello : " + SHOP + "?token=" + token);
+    }
+
+    @Test
     void sendWhenTheOverrideShowsOnlyTheLinkButTheTenantHasNoOriginThenTheShippedTextCarriesTheToken() {
         var noOrigin = Fixtures.tenant(api);
         put(noOrigin, "password_reset", "en", template("Reset", "Go here: {{link}}", "<p>{{link}}</p>")).expect(200);
