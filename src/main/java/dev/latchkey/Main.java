@@ -3,6 +3,8 @@ package dev.latchkey;
 import dev.latchkey.config.Config;
 import dev.latchkey.config.ConfigException;
 
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 
 /** Reads the configuration, starts the service, and stops it gracefully on SIGTERM. */
@@ -20,9 +22,32 @@ public final class Main {
             return;
         }
         long started = System.nanoTime();
-        var app = new Application(config, Clock.systemUTC()).start(config.port());
+        Application app;
+        try {
+            app = new Application(config, Clock.systemUTC()).start(config.port());
+        } catch (RuntimeException e) {
+            // an unreachable database or Redis, a port in use: the operator needs the cause, not a stack trace
+            System.err.println("latchkey: cannot start: " + causes(e));
+            LoggerFactory.getLogger(Main.class).debug("start-up failed", e);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "latchkey-shutdown"));
         System.out.printf("latchkey: listening on port %d (%s database) after %d ms%n", app.port(),
                 config.isPostgres() ? "PostgreSQL" : "embedded H2", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Each cause's own message, outermost first, where it adds to what the ones before it said. */
+    private static String causes(Throwable e) {
+        StringBuilder said = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            if (said.isEmpty()) {
+                said.append(message);
+            } else if (!said.toString().contains(message)) {
+                said.append(" (").append(message).append(')');
+            }
+        }
+        return said.toString();
     }
 }
