@@ -12,7 +12,9 @@ public record SecretLink(String baseUrl, String token, Duration validFor) {
         if (baseUrl == null) {
             return "";
         }
-        // A URL that already has a query (or a fragment route with one) gets the token as one more parameter.
-        return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "token=" + token;
+        // A URL that already has a query (or a fragment route with one) gets the token as one more parameter; one
+        // that ends its query open ("...?" or "...&") gets it right there.
+        String joint = baseUrl.endsWith("?") || baseUrl.endsWith("&") ? "" : baseUrl.contains("?") ? "&" : "?";
+        return baseUrl + joint + "token=" + token;
     }
 }

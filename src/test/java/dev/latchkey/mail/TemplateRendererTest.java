@@ -72,6 +72,8 @@ class TemplateRendererTest {
     void linkWhenUrlHasQueryThenTokenAppended() {
         assertThat(SecretLink.link("https://a.example/x", "T")).isEqualTo("https://a.example/x?token=T");
         assertThat(SecretLink.link("https://a.example/x?y=1", "T")).isEqualTo("https://a.example/x?y=1&token=T");
+        assertThat(SecretLink.link("https://a.example/x?", "T")).isEqualTo("https://a.example/x?token=T");
+        assertThat(SecretLink.link("https://a.example/x?y=1&", "T")).isEqualTo("https://a.example/x?y=1&token=T");
         assertThat(SecretLink.link(null, "T")).isEmpty();
     }
 }
