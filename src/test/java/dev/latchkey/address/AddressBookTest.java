@@ -57,6 +57,8 @@ class AddressBookTest extends ApiTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ids.add(Fixtures.address(api, shopper, Map.of("line1", "Street " + i)).path("id").asText());
+            // times are kept to the millisecond: two addresses made within one would be ordered by their random ids
+            server.clock.advance(Duration.ofMillis(2));
         }
 
         var first = api.get("/v1/me/addresses?limit=2").as(shopper).send().expect(200);
