@@ -75,7 +75,9 @@ public final class CredentialService {
     /**
      * Starts an email change: a confirmation token to the new address and a notice to the current one. The account
      * keeps its address until the token is used. A new request withdraws the previous one's token. The per-address
-     * throttle applies to the new address; a throttled request still answers 202 and sends nothing.
+     * throttle applies to the new address; a throttled request still answers 202 and sends nothing. As with a password
+     * change, the password must still be the one checked once the account is locked: a password change or reset that
+     * landed in between refuses the request (403 {@code invalid_credentials}).
      */
     public void changeEmail(AccessToken token, String newEmail, String password, String confirmationUrl,
                             ClientInfo client) {
@@ -92,6 +94,11 @@ public final class CredentialService {
                 throw CustomerService.emailTaken();
             }
             Customer locked = customers.lock(h, token.tenantId(), token.customerId()).orElseThrow();
+            if (!Objects.equals(locked.passwordHash(), customer.passwordHash())) {
+                // a password change or reset landed since the password was checked: it withdraws email changes asked
+                // for with the old password, this one too
+                throw ApiError.wrongCurrentPassword();
+            }
             if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
                 return null;

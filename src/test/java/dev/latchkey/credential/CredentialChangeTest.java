@@ -183,6 +183,35 @@ class CredentialChangeTest extends MailTest {
         assertThat(api.get("/v1/me").as(shopper).send().expect(200).str("email")).isEqualTo(shopper.email());
     }
 
+    /**
+     * An email change checks the password before it takes the account's lock; a password change (or reset) that lands
+     * in between withdraws every email change asked for with the old password, and this one must not slip past it.
+     */
+    @Test
+    void changeEmailWhileThePasswordChangesThenRefusedAndNoTokenSent() throws Exception {
+        var tenant = shop(Map.of("email_interval", 0));
+        var shopper = Fixtures.shopper(api, tenant);
+        var other = Fixtures.shopper(api, tenant);
+        String asked = Fixtures.uniqueEmail();
+        Database db = server.app.database();
+        try (var pool = Executors.newSingleThreadExecutor()) {
+            Future<Api.Res> change = db.tx(h -> {
+                h.createQuery("SELECT id FROM customers WHERE tenant_id = :t AND id = :c FOR UPDATE")
+                        .bind("t", tenant.id()).bind("c", shopper.customerId()).mapTo(String.class).one();
+                Future<Api.Res> sent = pool.submit(() -> changeEmail(shopper, emailChange(asked, Fixtures.PASSWORD)));
+                LockSupport.parkNanos(Duration.ofMillis(1500).toNanos()); // password checked, waiting for the lock
+                // what a password change writes meanwhile: another hash
+                h.createUpdate("UPDATE customers SET password_hash = (SELECT password_hash FROM customers "
+                                + "WHERE tenant_id = :t AND id = :o) WHERE tenant_id = :t AND id = :c")
+                        .bind("t", tenant.id()).bind("o", other.customerId()).bind("c", shopper.customerId())
+                        .execute();
+                return sent;
+            });
+            change.get().expect(403, "invalid_credentials");
+        }
+        assertThat(queuedTo(asked)).isZero();
+    }
+
     @Test
     void confirmEmailWhenShopHeldTheAccountOrSetAnotherAddressThenRefused() {
         var tenant = shop(Map.of("email_interval", 0));
