@@ -8,6 +8,7 @@ import dev.latchkey.auth.TokenService;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mail.MailTemplate;
@@ -86,7 +87,7 @@ public final class RecoveryService {
     public AuthResult reset(String tenantId, String rawToken, String newPassword, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         String passwordHash = customers.hashPassword(newPassword);
-        record Outcome(Customer customer, Issued issued) {
+        record Outcome(CustomerWithCart owner, Issued issued) {
         }
         Outcome outcome = db.tx(h -> {
             var used = tokens.consume(h, tenantId, TokenPurpose.PASSWORD_RESET, rawToken, null, customers::lock);
@@ -96,9 +97,11 @@ public final class RecoveryService {
             passwordChanges.checkPolicy("new_password", newPassword, settings, customer);
             passwordChanges.apply(h, customer, passwordHash, true, null, client);
             Issued issued = sessions.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
-            return new Outcome(customers.lock(h, tenantId, customer.id()).orElseThrow(), issued);
+            return new Outcome(customers.withActiveCart(h, tenantId, customer.id()).orElseThrow(), issued);
         });
-        sessions.evictCustomer(tenantId, outcome.customer().id());
-        return AuthResult.of(outcome.issued(), CustomerView.of(outcome.customer(), mapper), null, clock.instant());
+        sessions.evictCustomer(tenantId, outcome.owner().customer().id());
+        // the shopper is logged in as by a login: the answer names their active cart as every AuthResult does
+        return AuthResult.of(outcome.issued(), CustomerView.of(outcome.owner().customer(), mapper),
+                outcome.owner().activeCartId(), clock.instant());
     }
 }

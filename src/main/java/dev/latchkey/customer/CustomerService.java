@@ -188,6 +188,11 @@ public final class CustomerService {
         return db.read(h -> store.findWithActiveCart(h, tenantId, id)).orElseThrow(ApiError::invalidToken);
     }
 
+    /** The customer and their active cart, read within the caller's transaction (e.g. after logging them in). */
+    public Optional<CustomerWithCart> withActiveCart(Handle h, String tenantId, String id) {
+        return store.findWithActiveCart(h, tenantId, id);
+    }
+
     /** The customer, locked until {@code h}'s transaction ends, so that changes to its own data do not interleave. */
     public Customer lockExisting(Handle h, String tenantId, String id) {
         return store.findForUpdate(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Customer"));

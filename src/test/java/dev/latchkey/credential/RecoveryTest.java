@@ -54,6 +54,19 @@ class RecoveryTest extends MailTest {
         assertThat(TestSmtp.subject(mails.get(1))).isEqualTo("Your Test Shop password was changed");
     }
 
+    /** A reset logs the shopper in like a login does: its AuthResult names the customer's active cart. */
+    @Test
+    void resetThenTheAnswerNamesTheCustomersActiveCart() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        String cartId = api.post("/v1/carts").as(shopper).send().expect(201).str("id");
+        assertThat(login(tenant, shopper.email(), Fixtures.PASSWORD).expect(200).str("cart_id")).isEqualTo(cartId);
+
+        var result = reset(tenant, resetToken(tenant, shopper.email()), NEW_PASSWORD).expect(200);
+
+        assertThat(result.str("cart_id")).isEqualTo(cartId);
+    }
+
     @Test
     void resetWhenTokenReusedThenTokenUsed() {
         var tenant = shop(Map.of());
