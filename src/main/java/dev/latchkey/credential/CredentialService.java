@@ -57,12 +57,12 @@ public final class CredentialService {
      * finds the password changed and is refused as a wrong current password would be.
      */
     public void changePassword(AccessToken token, String currentPassword, String newPassword, ClientInfo client) {
-        Customer customer = customers.get(token.tenantId(), token.customerId());
+        Customer customer = customers.own(token.tenantId(), token.customerId());
         requirePassword(customer, currentPassword);
         passwordChanges.checkPolicy("new_password", newPassword, tenants.settings(token.tenantId()), customer);
         String passwordHash = customers.hashPassword(newPassword);
         db.tx(h -> {
-            Customer locked = customers.lock(h, token.tenantId(), token.customerId()).orElseThrow();
+            Customer locked = customers.lockOwn(h, token.tenantId(), token.customerId());
             if (!Objects.equals(locked.passwordHash(), customer.passwordHash())) {
                 throw ApiError.wrongCurrentPassword();
             }
@@ -83,7 +83,7 @@ public final class CredentialService {
                             ClientInfo client) {
         TenantSettings settings = tenants.settings(token.tenantId());
         String linkBase = RedirectPolicy.linkBase(settings, confirmationUrl, "confirmation_url");
-        Customer customer = customers.get(token.tenantId(), token.customerId());
+        Customer customer = customers.own(token.tenantId(), token.customerId());
         requirePassword(customer, password);
         String address = EmailAddress.normalise(newEmail);
         if (address.equals(customer.email())) {
@@ -93,7 +93,7 @@ public final class CredentialService {
             if (customers.findByEmail(h, token.tenantId(), address).isPresent()) {
                 throw CustomerService.emailTaken();
             }
-            Customer locked = customers.lock(h, token.tenantId(), token.customerId()).orElseThrow();
+            Customer locked = customers.lockOwn(h, token.tenantId(), token.customerId());
             if (!Objects.equals(locked.passwordHash(), customer.passwordHash())) {
                 // a password change or reset landed since the password was checked: it withdraws email changes asked
                 // for with the old password, this one too

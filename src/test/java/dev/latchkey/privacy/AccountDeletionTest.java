@@ -205,6 +205,35 @@ class AccountDeletionTest extends ApiTest {
     }
 
     @Test
+    void credentialChangesWhileTheErasureRunsThenDoneBeforeOrRefusedAsInvalidToken() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        for (int round = 0; round < 5; round++) {
+            Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+            List<Callable<Api.Res>> calls = new ArrayList<>();
+            calls.add(() -> api.delete("/v1/me").as(shopper).send());
+            for (int i = 0; i < 2; i++) {
+                // each checks the password (a hash's time) between reading the account and locking it
+                calls.add(() -> api.post("/v1/me/password").as(shopper).body(Map.of("current_password",
+                        shopper.password(), "new_password", "an entirely new passphrase")).send());
+                calls.add(() -> api.post("/v1/me/email").as(shopper).body(Map.of("new_email",
+                        Fixtures.uniqueEmail(), "password", shopper.password())).send());
+            }
+
+            List<Api.Res> answers = Concurrently.all(calls);
+
+            answers.getFirst().expect(204);
+            for (Api.Res answer : answers.subList(1, answers.size())) {
+                // done before the erasure (or refused by the other change's new password), or after it with the token
+                // that died with the account
+                assertThat(answer.status()).as("answer %s", answer.raw()).isIn(202, 204, 401, 403);
+                if (answer.status() == 401) {
+                    answer.expect(401, "invalid_token");
+                }
+            }
+        }
+    }
+
+    @Test
     void endOtherSessionsWhileTheErasureRunsThenNoClientDataIsRecordedAfterIt() {
         Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
         for (int round = 0; round < 5; round++) {
