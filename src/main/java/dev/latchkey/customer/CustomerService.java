@@ -185,7 +185,7 @@ public final class CustomerService {
 
     /** {@link #own} with the active cart: an account erased since its token was checked answers 401 like there. */
     public CustomerWithCart ownWithActiveCart(String tenantId, String id) {
-        return db.read(h -> store.findWithActiveCart(h, tenantId, id)).orElseThrow(ApiError::invalidToken);
+        return db.read(h -> withActiveCart(h, tenantId, id)).orElseThrow(ApiError::invalidToken);
     }
 
     /** The customer and their active cart, read within the caller's transaction (e.g. after logging them in). */

@@ -55,10 +55,6 @@ public final class AccountDeletionService {
         this.clock = clock;
     }
 
-    /**
-     * Whether the shopper's deletion waits for a mailed confirmation ({@link #requestConfirmation}) or happens at once
-     * ({@link #eraseByCustomer}): the tenant's {@code deletion_requires_confirmation}.
-     */
     /** A deletion asked for and not yet confirmed, as the customer's data export shows it (never its token). */
     public record Request(Instant requestedAt, Instant expiresAt) {
     }
@@ -68,6 +64,10 @@ public final class AccountDeletionService {
         return db.read(h -> store.allOf(h, tenantId, customerId));
     }
 
+    /**
+     * Whether the shopper's deletion waits for a mailed confirmation ({@link #requestConfirmation}) or happens at once
+     * ({@link #eraseByCustomer}): the tenant's {@code deletion_requires_confirmation}.
+     */
     public boolean requiresConfirmation(String tenantId) {
         return tenants.settings(tenantId).deletionRequiresConfirmation();
     }
