@@ -47,6 +47,8 @@ write_report() {
     echo "- Start-up on H2 (JVM launch to first answer of /health/live): ${STARTUP_H2_MS} ms; idle RSS ${IDLE_RSS_MB} MB."
     [ -n "${KC_STARTUP_MS:-}" ] && echo "- Keycloak $KEYCLOAK_VERSION start-up (start-dev): ${KC_STARTUP_MS} ms; idle RSS ${KC_IDLE_RSS_MB} MB."
     echo "- Latchkey's JVM options: \`${BENCH_JAVA_OPTS}\` ([jvm.options](jvm.options) unless overridden)."
+    echo "- Latchkey runs without its line per request (\`LATCHKEY_REQUEST_LOG=false\`), as Keycloak runs without an access log"
+    echo "  by default."
     echo "- One Argon2id verification (JMH, one thread, measured just before and just after each login run and averaged):"
     echo "  ${VERIFY_OWASP}/s at m=19456 KiB, t=2, p=1 (Latchkey's default);"
     echo "  ${VERIFY_KC}/s at m=7168 KiB, t=5, p=1 (Keycloak 26's default). Hash-bound limit with $CORES cores: $limit and $limit_kc logins/s."

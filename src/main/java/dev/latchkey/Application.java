@@ -237,7 +237,7 @@ public final class Application implements AutoCloseable {
                     + "Never use it in production.");
             features.add(new DevMailboxRoutes(devMailbox)::addTo);
         }
-        this.server = HttpServer.create(mapper, metrics, features);
+        this.server = HttpServer.create(mapper, metrics, config.requestLog(), features);
     }
 
     /** SMTP when a host is configured; otherwise the log, with every token hidden. */

@@ -35,7 +35,8 @@ public record Config(
         List<IpRange> trustedProxies,
         RateLimitSettings rateLimits,
         int auditRetentionDays,
-        Optional<String> redisUrl) {
+        Optional<String> redisUrl,
+        boolean requestLog) {
 
     /** Password hashing threads (default: one per core) and how many checks may wait before 503. */
     public record HashPool(int threads, int queue) {
@@ -111,7 +112,8 @@ public record Config(
                 reader.ranges("LATCHKEY_TRUSTED_PROXIES"),
                 rateLimits(reader),
                 reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500),
-                redisUrl(reader));
+                redisUrl(reader),
+                reader.bool("LATCHKEY_REQUEST_LOG", true));
     }
 
     /** The sender of every mail, checked here so that a typo stops start-up with one line, not a stack trace. */

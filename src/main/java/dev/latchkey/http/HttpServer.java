@@ -30,7 +30,12 @@ public final class HttpServer {
     private HttpServer() {
     }
 
-    public static Javalin create(ObjectMapper mapper, MeterRegistry metrics, List<Consumer<JavalinDefaultRoutingApi>> features) {
+    /**
+     * {@code logRequests} off drops the one log line per request (metrics are still recorded): on small machines that
+     * line is a noticeable share of a cheap request's cost, and a proxy in front may keep an access log already.
+     */
+    public static Javalin create(ObjectMapper mapper, MeterRegistry metrics, boolean logRequests,
+                                 List<Consumer<JavalinDefaultRoutingApi>> features) {
         var problems = new ProblemResponder();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -50,6 +55,9 @@ public final class HttpServer {
                 Timer.builder("http.server.requests").tag("method", method).tag("route", route)
                         .tag("status", Integer.toString(ctx.statusCode())).register(metrics)
                         .record((long) (ms * 1000), TimeUnit.MICROSECONDS);
+                if (!logRequests) {
+                    return;
+                }
                 // The path only: query strings may carry tokens (DELETE /v1/me?token=...), headers carry keys.
                 requestLog.info("{} {} {} {}ms id={}", ctx.method(), ctx.path(), ctx.statusCode(),
                         String.format("%.1f", ms), RequestIds.of(ctx));
