@@ -69,8 +69,10 @@ public record Config(
     public static Config fromEnv(Map<String, String> env) {
         var reader = new EnvReader(env);
         Path dataDir = Path.of(reader.string("LATCHKEY_DATA_DIR", "./data"));
+        // The server closes the database itself on shutdown, after the workers that use it: H2's own exit hook would
+        // close it under them.
         String defaultUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("latchkey")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
         String url = reader.string("LATCHKEY_DATABASE_URL", defaultUrl);
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException("LATCHKEY_DATABASE_URL must be a jdbc:postgresql: or jdbc:h2: URL");
