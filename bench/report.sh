@@ -44,7 +44,9 @@ write_report() {
     echo "|---|---:|---:|---:|---:|---:|"
     awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$RESULTS"
     echo
-    echo "- Start-up on H2 (JVM launch to first answer of /health/live): ${STARTUP_H2_MS} ms; idle RSS ${IDLE_RSS_MB} MB."
+    echo "- Start-up on H2 (JVM launch to first answer of /health/live, a new database each time): ${STARTUP_H2_MS} ms when"
+    echo "  restarted, ${STARTUP_H2_FIRST_MS} ms the first time after a build (before the JVM has written its class-data"
+    echo "  archive, see [jvm.options](jvm.options)); idle RSS ${IDLE_RSS_MB} MB."
     [ -n "${KC_STARTUP_MS:-}" ] && echo "- Keycloak $KEYCLOAK_VERSION start-up (start-dev): ${KC_STARTUP_MS} ms; idle RSS ${KC_IDLE_RSS_MB} MB."
     echo "- Latchkey's JVM options: \`${BENCH_JAVA_OPTS}\` ([jvm.options](jvm.options) unless overridden)."
     echo "- Latchkey runs without its line per request (\`LATCHKEY_REQUEST_LOG=false\`), as Keycloak runs without an access log"
@@ -67,7 +69,7 @@ write_report() {
     echo "| login ≥ 0.9 × hash-bound limit | $r_login_limit | $(check "$r_login_limit" 0.9) |"
     echo "| login ≥ Keycloak, same Argon2 parameters | $r_login_kc | $(check "$r_login_kc" 1) |"
     echo "| idle RSS < 150 MB | ${IDLE_RSS_MB} MB | $(awk -v r="$IDLE_RSS_MB" 'BEGIN { print (r < 150 ? "met" : "missed") }') |"
-    echo "| start-up < 3 s on H2 | ${STARTUP_H2_MS} ms | $(awk -v s="$STARTUP_H2_MS" 'BEGIN { print (s < 3000 ? "met" : "missed") }') |"
+    echo "| start-up < 3 s on H2 (restart) | ${STARTUP_H2_MS} ms | $(awk -v s="$STARTUP_H2_MS" 'BEGIN { print (s < 3000 ? "met" : "missed") }') |"
     echo
     echo "Password hashing: Latchkey uses Argon2id m=19456 KiB, t=2, p=1 (OWASP's first recommendation); Keycloak 26"
     echo "defaults to Argon2id m=7168 KiB, t=5, p=1. The row \"login, Keycloak's Argon2 parameters\" runs Latchkey with"
