@@ -5,7 +5,9 @@ ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a
 check() { awk -v v="$1" -v t="$2" 'BEGIN { if (v == "n/a") print "n/a"; else if (v + 0 >= t + 0) print "met"; else print "missed" }'; }
 
 write_report() {
-  local out="$ROOT/BENCHMARKS.md"
+  local out="$ROOT/BENCHMARKS.md" notes=""
+  # the section written by hand after a run ("## Reading these figures" to the end) is kept below the new figures
+  [ -f "$out" ] && notes=$(sed -n '/^## Reading these figures/,$p' "$out")
   local health token me refresh login login_kcp kc_login kc_refresh kc_introspect kc_userinfo limit limit_kc
   health=$(value "health (GET /health/live)" 2)
   token=$(value "token validation (GET /v1/auth/token)" 2)
@@ -74,6 +76,10 @@ write_report() {
     echo "Password hashing: Latchkey uses Argon2id m=19456 KiB, t=2, p=1 (OWASP's first recommendation); Keycloak 26"
     echo "defaults to Argon2id m=7168 KiB, t=5, p=1. The row \"login, Keycloak's Argon2 parameters\" runs Latchkey with"
     echo "Keycloak's parameters so that the login comparison is like for like."
+    if [ -n "$notes" ]; then
+      echo
+      echo "$notes"
+    fi
   } > "$out"
   cat "$out"
 }
