@@ -4,6 +4,7 @@ import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.credential.PasswordPolicy;
+import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.RequestIds;
@@ -164,7 +165,7 @@ public final class Dashboard {
                 error(ctx, e);
             } catch (RuntimeException e) {
                 log.error("dashboard request {} {} failed (request id {})", ctx.method(), ctx.path(),
-                        RequestIds.of(ctx), e);
+                        RequestIds.of(ctx), DatabaseErrors.withoutValues(e));
                 error(ctx, new ApiError(500, "internal_error", "The server failed; the error has been logged."));
             }
         };

@@ -100,7 +100,7 @@ public final class Housekeeping implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             // the next run tries again; a failed run must not end the schedule
-            log.warn("housekeeping failed", e);
+            log.warn("housekeeping failed", DatabaseErrors.withoutValues(e));
         }
     }
 

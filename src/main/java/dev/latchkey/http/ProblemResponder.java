@@ -1,5 +1,6 @@
 package dev.latchkey.http;
 
+import dev.latchkey.db.DatabaseErrors;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
@@ -31,7 +32,8 @@ public final class ProblemResponder {
     }
 
     public void unexpected(Exception error, Context ctx) {
-        log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx), error);
+        log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx),
+                DatabaseErrors.withoutValues(error));
         write(ctx, 500, "internal_error", "The server failed to handle this request; it has been logged.", List.of());
     }
 

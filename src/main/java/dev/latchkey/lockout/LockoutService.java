@@ -3,6 +3,7 @@ package dev.latchkey.lockout;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantSettings;
@@ -120,7 +121,7 @@ public final class LockoutService {
                 listener.locked(event);
             } catch (RuntimeException e) {
                 log.warn("lock listener {} failed for customer {}", listener.getClass().getSimpleName(),
-                        event.customerId(), e);
+                        event.customerId(), DatabaseErrors.withoutValues(e));
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.latchkey.mail;
 
 import dev.latchkey.config.Config;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.DatabaseErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,8 @@ public final class OutboxWorker implements AutoCloseable {
                 purgeNowAndThen();
             } catch (RuntimeException e) {
                 if (running) {
-                    log.warn("outbox: cannot read due mail ({}); trying again", e.toString());
+                    log.warn("outbox: cannot read due mail ({}); trying again",
+                            DatabaseErrors.withoutValues(e).toString());
                 }
             }
             if (handled < BATCH) {

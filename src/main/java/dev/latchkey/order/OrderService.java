@@ -7,6 +7,7 @@ import dev.latchkey.auth.Secrets;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Cursor;
@@ -91,7 +92,7 @@ public final class OrderService {
             });
         } catch (RuntimeException e) {
             log.warn("order {} of tenant {}: the look for its owner after the commit failed; it may stay a guest "
-                    + "order", order.id(), tenantId, e);
+                    + "order", order.id(), tenantId, DatabaseErrors.withoutValues(e));
             return order;
         }
     }
@@ -227,7 +228,8 @@ public final class OrderService {
                     .map(customer -> store.attachGuestOrders(tx, tenantId, customerId, email, null, now())));
         } catch (RuntimeException e) {
             log.warn("customer {} of tenant {}: attaching guest orders after the verification's commit failed; "
-                    + "orders recorded at that moment may stay guest orders", customerId, tenantId, e);
+                    + "orders recorded at that moment may stay guest orders", customerId, tenantId,
+                    DatabaseErrors.withoutValues(e));
         }
     }
 

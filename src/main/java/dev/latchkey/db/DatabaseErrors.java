@@ -1,0 +1,83 @@
+package dev.latchkey.db;
+
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.StatementException;
+
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * Database failures as a log may show them. H2 quotes the values of the failing row in its messages (a unique
+ * violation names the key, a value too long repeats it), and every exception that wraps such a message repeats it: an
+ * email address, a name or a token would reach the log. So a failure that comes from the database is logged as the
+ * chain of its exception classes, SQLStates and statements (their SQL, never their values) with every stack frame,
+ * and without a single message.
+ */
+public final class DatabaseErrors {
+    private DatabaseErrors() {
+    }
+
+    /** {@code error} itself when no database failure is part of it, else a copy that says what failed without values. */
+    public static Throwable withoutValues(Throwable error) {
+        return fromDatabase(error, identitySet()) ? copy(error, identitySet()) : error;
+    }
+
+    private static boolean fromDatabase(Throwable error, Set<Throwable> seen) {
+        if (error == null || !seen.add(error)) {
+            return false;
+        }
+        if (error instanceof SQLException || error instanceof JdbiException || fromDatabase(error.getCause(), seen)) {
+            return true;
+        }
+        for (Throwable suppressed : error.getSuppressed()) {
+            if (fromDatabase(suppressed, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable copy(Throwable error, Set<Throwable> seen) {
+        seen.add(error);
+        Throwable cause = error.getCause();
+        Redacted copy = new Redacted(identify(error), cause == null || seen.contains(cause) ? null : copy(cause, seen));
+        copy.setStackTrace(error.getStackTrace());
+        for (Throwable suppressed : error.getSuppressed()) {
+            if (!seen.contains(suppressed)) {
+                copy.addSuppressed(copy(suppressed, seen));
+            }
+        }
+        return copy;
+    }
+
+    private static String identify(Throwable error) {
+        String name = error.getClass().getName();
+        if (error instanceof SQLException sql) {
+            return name + " (SQLState " + sql.getSQLState() + ", error code " + sql.getErrorCode() + ")";
+        }
+        if (error instanceof StatementException statement && statement.getStatementContext() != null
+                && statement.getStatementContext().getRenderedSql() != null) {
+            return name + " [statement:\"" + statement.getStatementContext().getRenderedSql() + "\"]";
+        }
+        return name;
+    }
+
+    private static Set<Throwable> identitySet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /** Stands in for one exception of the chain: its message names that exception's class, and no more. */
+    private static final class Redacted extends RuntimeException {
+        Redacted(String what, Throwable cause) {
+            super(what, cause, true, true);
+        }
+
+        /** The class it stands for, not its own. */
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
+}
