@@ -98,10 +98,10 @@ public final class AuthRoutes {
         ApiKey key = guard.storefront(ctx);
         JsonInput in = requests.body(ctx);
         String email = in.required("email", EmailAddress.MAX_LENGTH);
-        limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
         String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         String cartId = in.string("cart_id", 64).orElse(null);
         in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
         ctx.json(auth.login(key.tenantId(), email, password, guestCart(ctx, key, cartId), requests.client(ctx)));
     }
 

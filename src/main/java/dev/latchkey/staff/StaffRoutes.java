@@ -51,11 +51,9 @@ public final class StaffRoutes {
         JsonInput in = requests.body(ctx);
         String tenantId = in.required("tenant_id", 64);
         String email = in.required("email", EmailAddress.MAX_LENGTH);
-        if (tenantId != null) {
-            limits.enforce(ctx, tenantId, LimitedAction.STAFF_LOGIN, email);
-        }
         String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         in.validate();
+        limits.enforce(ctx, tenantId, LimitedAction.STAFF_LOGIN, email);
         var loggedIn = logins.login(tenantId, email, password, StaffSessionKind.API, requests.client(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", loggedIn.session().token());

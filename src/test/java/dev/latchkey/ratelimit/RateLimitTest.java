@@ -90,6 +90,19 @@ class RateLimitTest {
     }
 
     @Test
+    void loginWhenFieldsAreInvalidThen422AndNoQuotaSpent() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        for (int i = 0; i < 4; i++) {
+            api.post("/v1/auth/login").header("X-Forwarded-For", "203.0.113.40").key(tenant.pk())
+                    .body(Map.of("email", shopper.email())).send().expect(422, "validation_failed");
+        }
+        var res = api.post("/v1/auth/login").header("X-Forwarded-For", "203.0.113.40").key(tenant.pk())
+                .body(Map.of("email", shopper.email(), "password", shopper.password())).send().expect(200);
+        assertThat(res.header("RateLimit")).matches("\"login-ip\";r=2;t=\\d+, \"login-account\";r=4;t=\\d+");
+    }
+
+    @Test
     void registerWhenIpQuotaSpentThen429() {
         var tenant = Fixtures.tenant(api);
         for (int i = 0; i < 2; i++) {

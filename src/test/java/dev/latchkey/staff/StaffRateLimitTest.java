@@ -30,6 +30,17 @@ class StaffRateLimitTest {
     }
 
     @Test
+    void loginWhenFieldsAreInvalidThen422AndNoQuotaSpent() {
+        var api = own.api();
+        var shop = StaffFixtures.shop(api);
+        for (int i = 0; i < 4; i++) {
+            api.post("/v1/admin/staff/login").body(Map.of("tenant_id", shop.id(), "email", shop.ownerEmail()))
+                    .send().expect(422, "validation_failed");
+        }
+        StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+    }
+
+    @Test
     void changeOwnPasswordWhenGuessingTheCurrentOneThenGuessesShareTheLoginBucket() {
         var api = own.api();
         var shop = StaffFixtures.shop(api);
