@@ -3,6 +3,7 @@ package dev.latchkey.http;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -15,6 +16,8 @@ public final class IpAddresses {
     private static final Pattern IPV4_WITH_PORT = Pattern.compile("^(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d{1,5}$");
     private static final Pattern BRACKETED_IPV6 = Pattern.compile("^\\[([0-9A-Fa-f:.]+)](?::\\d{1,5})?$");
     private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
+    private static final byte[] IPV4_COMPATIBLE = new byte[12];
+    private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
     private IpAddresses() {
     }
@@ -59,6 +62,26 @@ public final class IpAddresses {
             return address.getHostAddress();
         }
         return compress(address.getAddress());
+    }
+
+    /**
+     * The block that stands for one client when counting its requests: an IPv4 address itself, an IPv6 address its /64
+     * ({@code 2001:db8:1:2::/64}). A provider hands each subscriber at least a /64 (RFC 6177), and any host may pick
+     * any address in it, so counting single IPv6 addresses would give one client 2^64 buckets. An IPv6 address that
+     * carries an IPv4 client in its last 32 bits (IPv4-compatible {@code ::/96}, or translated by NAT64 into
+     * {@code 64:ff9b::/96}, RFC 6052) is that client, counted as it is: its /64 would be every such client at once.
+     */
+    public static String clientBlock(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] bytes = address.getAddress();
+        if (Arrays.equals(bytes, 0, 12, IPV4_COMPATIBLE, 0, 12) || Arrays.equals(bytes, 0, 12, NAT64, 0, 12)) {
+            return compress(bytes);
+        }
+        byte[] network = Arrays.copyOf(bytes, 16);
+        Arrays.fill(network, 8, 16, (byte) 0);
+        return compress(network) + "/64";
     }
 
     private static String compress(byte[] bytes) {

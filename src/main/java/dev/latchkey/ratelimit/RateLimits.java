@@ -3,6 +3,7 @@ package dev.latchkey.ratelimit;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
+import dev.latchkey.http.IpAddresses;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -33,15 +34,16 @@ public final class RateLimits {
     }
 
     /**
-     * Counts one attempt at {@code action} against the shopper's IP and against {@code account} (an email as the
-     * caller typed it, or null when the request names none). A secret-key caller is counted by the {@code X-Buyer-Ip}
-     * it names, or not per IP at all when it names none.
+     * Counts one attempt at {@code action} against the shopper's IP (an IPv6 address by its /64) and against
+     * {@code account} (an email as the caller typed it, or null when the request names none). A secret-key caller is
+     * counted by the {@code X-Buyer-Ip} it names, or not per IP at all when it names none.
      */
     public void enforce(Context ctx, String tenantId, LimitedAction action, String account) {
         List<Check> checks = new ArrayList<>();
         Optional<String> ip = addresses.shopperIp(ctx);
-        settings.perIp(action).ifPresent(quota -> ip.ifPresent(address -> checks.add(
-                new Check(action.wire() + "-ip", key(tenantId, action, "ip", address), quota))));
+        settings.perIp(action).ifPresent(quota -> ip.ifPresent(address -> checks.add(new Check(action.wire() + "-ip",
+                key(tenantId, action, "ip", IpAddresses.parse(address).map(IpAddresses::clientBlock).orElse(address)),
+                quota))));
         if (account != null && !account.isBlank()) {
             // the form accounts are looked up by: every spelling of one address shares one bucket
             String normalised = EmailAddress.normalise(account);

@@ -171,6 +171,23 @@ class RateLimitTest {
     }
 
     @Test
+    void loginWhenOneIpv6ClientRotatesThroughItsSlash64ThenOneBucket() {
+        var tenant = Fixtures.tenant(api);
+        for (String address : new String[] {"2001:db8:5:6::1", "2001:db8:5:6::2", "2001:db8:5:6:abcd::99"}) {
+            loginFrom(tenant, address, Fixtures.uniqueEmail()).expect(401);
+        }
+        loginFrom(tenant, "2001:db8:5:6:ffff:ffff:ffff:fffe", Fixtures.uniqueEmail()).expect(429, "rate_limited");
+        login(api.post("/v1/auth/login").header("X-Buyer-Ip", "2001:db8:5:6::7"), tenant.sk(), Fixtures.uniqueEmail())
+                .expect(429, "rate_limited");
+        loginFrom(tenant, "2001:db8:5:7::1", Fixtures.uniqueEmail()).expect(401, "invalid_credentials");
+        // IPv4 clients translated by NAT64 share its prefix: each of them is counted on its own
+        for (int i = 0; i < 3; i++) {
+            loginFrom(tenant, "64:ff9b::198.51.100.50", Fixtures.uniqueEmail()).expect(401);
+        }
+        loginFrom(tenant, "64:ff9b::198.51.100.51", Fixtures.uniqueEmail()).expect(401, "invalid_credentials");
+    }
+
+    @Test
     void loginWhenSecretKeyCallerNamesNoBuyerThenItsOwnIpIsNotLimited() {
         var tenant = Fixtures.tenant(api);
         for (int i = 0; i < 6; i++) {
