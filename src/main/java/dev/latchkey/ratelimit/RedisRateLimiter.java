@@ -55,9 +55,12 @@ public final class RedisRateLimiter implements RateLimiter {
     @Override
     public Probe tryConsume(String key, Quota quota) {
         BucketConfiguration configuration = BucketConfiguration.builder().addLimit(quota.bandwidth()).build();
+        // A bucket in Redis keeps the configuration it was created with, and one in steady use never expires: with the
+        // quota in its key, a quota the operator changed takes effect at once, in buckets of its own.
+        String stored = PREFIX + quota.requests() + "/" + quota.window().toSeconds() + ":" + key;
         Probe probe;
         try {
-            probe = ClockTimeMeter.probe(buckets.builder().build(PREFIX + key, () -> configuration)
+            probe = ClockTimeMeter.probe(buckets.builder().build(stored, () -> configuration)
                     .tryConsumeAndReturnRemaining(1));
         } catch (RuntimeException e) {
             if (unreachable.compareAndSet(false, true)) {
