@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -80,21 +82,43 @@ public final class HttpServer {
             var withHead = new HeadAsGet(routes);
             features.forEach(feature -> feature.accept(withHead));
             // after the features' own before-handlers, so that a refusal carries the headers they set (the dashboard's)
-            routes.before(HttpServer::refuseNulInQuery);
+            routes.before(HttpServer::refuseUnreadableQuery);
         });
     }
 
-    /** No value of the service may hold NUL (PostgreSQL text cannot): refused here, not failing in SQL. */
-    private static void refuseNulInQuery(io.javalin.http.Context ctx) {
-        if (ctx.queryString() == null || !ctx.queryString().contains("%00")) {
+    /**
+     * Every query parameter must read as text: the framework silently drops a name or value whose percent-escapes are
+     * malformed ({@code %zz}, a trailing {@code %}), which turns a filter, a limit or a deletion's confirmation token
+     * into its absence; and no value of the service may hold NUL (PostgreSQL text cannot). Refused here, not acted on
+     * without the parameter or failing in SQL.
+     */
+    private static void refuseUnreadableQuery(io.javalin.http.Context ctx) {
+        String query = ctx.queryString();
+        if (query == null || query.indexOf('%') < 0) {
             return;
         }
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (name.indexOf('\0') >= 0 || values.stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
+        for (String pair : query.split("&")) { // split as the framework splits it
+            int equals = pair.indexOf('=');
+            String rawName = equals < 0 ? pair : pair.substring(0, equals);
+            String name = decoded(rawName);
+            String value = equals < 0 ? "" : decoded(pair.substring(equals + 1));
+            if (name == null || value == null) {
+                throw ApiError.validation(name == null ? rawName : name, "invalid",
+                        "The query parameter is not percent-encoded: each '%' must be followed by two hex digits.");
+            }
+            if (name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
                 throw ApiError.validation(name.replace("\0", ""), "invalid",
                         "The query parameter may not contain a NUL character.");
             }
-        });
+        }
+    }
+
+    private static String decoded(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
     }
 
     /**

@@ -41,6 +41,22 @@ class HostileInputTest extends ApiTest {
     }
 
     @Test
+    void queryWhenAPercentEscapeIsMalformedThenTheParameterIsNamedNotDropped() {
+        var tenant = Fixtures.tenant(api, Map.of("deletion_requires_confirmation", false));
+        var shopper = Fixtures.shopper(api, tenant);
+        // dropped, the filter would list every customer and the limit would be the default
+        assertInvalid(api.raw("GET", "/v1/admin/customers?status=%zz").bearer(tenant.sk()).send(), "status",
+                "invalid");
+        assertInvalid(api.raw("GET", "/v1/admin/customers?limit=1%").bearer(tenant.sk()).send(), "limit", "invalid");
+        // dropped, the confirmation would become a request, which this tenant answers by erasing the account at once
+        assertInvalid(api.raw("DELETE", "/v1/me?token=%zz").as(shopper).send(), "token", "invalid");
+        api.get("/v1/me").as(shopper).send().expect(200);
+        // a name that cannot be read is named as it was sent, beside a NUL
+        assertInvalid(api.raw("GET", "/v1/admin/audit?%zz=1&type=%00").bearer(tenant.sk()).send(), "%zz", "invalid");
+        assertInvalid(api.raw("GET", "/v1/admin/audit?type=%00&%zz=1").bearer(tenant.sk()).send(), "type", "invalid");
+    }
+
+    @Test
     void bodyWhenAnObjectNamesAMemberTwiceThenMalformedAndNothingStored() {
         var tenant = Fixtures.tenant(api);
         var shopper = Fixtures.shopper(api, tenant);

@@ -3,6 +3,7 @@ package dev.latchkey.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
@@ -10,8 +11,11 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +60,16 @@ public final class Api {
         return new Call(method, path);
     }
 
+    /**
+     * A request whose target is written on the wire exactly as given, for targets that {@link URI} refuses to build
+     * (a stray {@code %}); sent over a plain socket, without a body, and checked against the contract like the others.
+     */
+    public Call raw(String method, String target) {
+        Call call = new Call(method, target);
+        call.raw = true;
+        return call;
+    }
+
     public static String json(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
@@ -69,6 +83,7 @@ public final class Api {
         private final String path;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private byte[] body;
+        private boolean raw;
 
         private Call(String method, String path) {
             this.method = method;
@@ -101,6 +116,9 @@ public final class Api {
         }
 
         public Res send() {
+            if (raw) {
+                return sendRaw();
+            }
             var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
             headers.forEach(builder::header);
             if (body != null) {
@@ -110,20 +128,47 @@ public final class Api {
                     : HttpRequest.BodyPublishers.ofByteArray(body));
             try {
                 HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode json = response.body().isEmpty() ? null : parse(response.body());
-                String contentType = response.headers().firstValue("Content-Type").orElse(null);
-                String pathOnly = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-                String mismatch = contract.check(method, pathOnly, response.statusCode(), contentType, json);
-                assertThat(mismatch).as("%s %s -> %d %s: contract check", method, path, response.statusCode(),
-                        response.body()).isEmpty();
-                assertThat(response.headers().firstValue("X-Request-Id")).as("X-Request-Id").isPresent();
-                return new Res(response.statusCode(), response.headers(), json, response.body());
+                return checked(response.statusCode(), response.headers(), response.body());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(method + " " + path + " failed", e);
             }
+        }
+
+        /** HTTP/1.0, so that the answer ends with the connection rather than in chunks. */
+        private Res sendRaw() {
+            URI base = URI.create(baseUrl);
+            try (var socket = new Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(30_000);
+                StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.0\r\n");
+                headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+                socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                int end = answer.indexOf("\r\n\r\n");
+                String[] head = answer.substring(0, end).split("\r\n");
+                Map<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                for (int i = 1; i < head.length; i++) {
+                    int colon = head[i].indexOf(':');
+                    fields.computeIfAbsent(head[i].substring(0, colon), k -> new ArrayList<>())
+                            .add(head[i].substring(colon + 1).trim());
+                }
+                return checked(Integer.parseInt(head[0].split(" ")[1]), HttpHeaders.of(fields, (k, v) -> true),
+                        answer.substring(end + 4));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(method + " " + path + " failed", e);
+            }
+        }
+
+        private Res checked(int status, HttpHeaders headers, String body) {
+            JsonNode json = body.isEmpty() ? null : parse(body);
+            String contentType = headers.firstValue("Content-Type").orElse(null);
+            String pathOnly = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            String mismatch = contract.check(method, pathOnly, status, contentType, json);
+            assertThat(mismatch).as("%s %s -> %d %s: contract check", method, path, status, body).isEmpty();
+            assertThat(headers.firstValue("X-Request-Id")).as("X-Request-Id").isPresent();
+            return new Res(status, headers, json, body);
         }
     }
 
