@@ -24,7 +24,11 @@ public final class ProblemResponder {
         int status = error.getStatus();
         switch (status) {
             case 404 -> write(ctx, 404, "not_found", "No route matches " + ctx.method() + " " + ctx.path() + ".", List.of());
-            case 405 -> write(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + ".", List.of());
+            case 405 -> {
+                // RFC 9110 has a 405 name the methods the resource does answer; the framework's details list them
+                error.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
+                write(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + ".", List.of());
+            }
             case 413 -> write(ctx, 413, "payload_too_large", "The request body exceeds 1 MB.", List.of());
             default -> write(ctx, status, status >= 500 ? "internal_error" : "bad_request",
                     status >= 500 ? "The server failed." : "The request cannot be served.", List.of());

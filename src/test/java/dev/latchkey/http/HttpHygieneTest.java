@@ -63,10 +63,22 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
-    void knownRouteWithWrongMethodThenMethodNotAllowed() {
-        assertProblem(api.delete("/v1/customers").key(tenant.pk()).send().expect(405, "method_not_allowed"), 405);
-        api.get("/v1/auth/login").key(tenant.pk()).send().expect(405, "method_not_allowed");
-        api.put("/v1/me").key(tenant.pk()).send().expect(405, "method_not_allowed");
+    void knownRouteWithWrongMethodThenMethodNotAllowedNamingTheMethodsItHas() {
+        var refused = api.delete("/v1/customers").key(tenant.pk()).send().expect(405, "method_not_allowed");
+        assertProblem(refused, 405);
+        assertThat(allowed(refused)).containsExactly("POST");
+        assertThat(allowed(api.get("/v1/auth/login").key(tenant.pk()).send().expect(405, "method_not_allowed")))
+                .containsExactly("POST");
+        assertThat(allowed(api.put("/v1/me").key(tenant.pk()).send().expect(405, "method_not_allowed")))
+                .containsExactlyInAnyOrder("GET", "HEAD", "PATCH", "DELETE");
+        assertThat(allowed(api.post("/health/live").header("Accept", "text/html").send().expect(405)))
+                .containsExactlyInAnyOrder("GET", "HEAD");
+    }
+
+    /** The methods of an Allow header (RFC 9110: a list, commas with optional spaces). */
+    private static List<String> allowed(Api.Res res) {
+        assertThat(res.header("Allow")).as("Allow of a 405").isNotBlank();
+        return List.of(res.header("Allow").split("\\s*,\\s*"));
     }
 
     @Test
