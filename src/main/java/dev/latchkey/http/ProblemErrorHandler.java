@@ -16,6 +16,12 @@ import java.util.UUID;
  * a bad header) are problem+json too, never Jetty's HTML page.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
+    /** Jetty writes its error page for GET, POST and HEAD only, and an empty answer for PUT, PATCH, DELETE and the rest. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {

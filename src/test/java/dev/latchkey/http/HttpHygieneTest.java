@@ -63,6 +63,22 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
+    void refusedBeforeRoutingWhateverTheMethodThenProblemJson() {
+        for (String method : List.of("PUT", "PATCH", "DELETE", "OPTIONS")) {
+            for (String path : List.of("/%00", "/nowhere/%FF")) {
+                var malformed = api.method(method, path).send();
+                assertThat(malformed.status()).as(method + " " + path).isEqualTo(400);
+                assertThat(malformed.code()).as(method + " " + path).isEqualTo("bad_request");
+                assertProblem(malformed, 400);
+            }
+
+            var tooLarge = api.method(method, "/nowhere").header("X-Padding", "a".repeat(20_000)).send();
+            assertThat(tooLarge.status()).as(method).isEqualTo(431);
+            assertThat(tooLarge.code()).as(method).isEqualTo("headers_too_large");
+        }
+    }
+
+    @Test
     void knownRouteWithWrongMethodThenMethodNotAllowedNamingTheMethodsItHas() {
         var refused = api.delete("/v1/customers").key(tenant.pk()).send().expect(405, "method_not_allowed");
         assertProblem(refused, 405);
