@@ -83,6 +83,12 @@ public final class HttpServer {
             features.forEach(feature -> feature.accept(withHead));
             // after the features' own before-handlers, so that a refusal carries the headers they set (the dashboard's)
             routes.before(HttpServer::refuseUnreadableQuery);
+            // the framework's default type would otherwise label an answer that has no content (RFC 9110: 204 has none)
+            routes.after(ctx -> {
+                if (ctx.statusCode() == 204) {
+                    ctx.res().setContentType(null);
+                }
+            });
         });
     }
 

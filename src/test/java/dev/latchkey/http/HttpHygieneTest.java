@@ -183,6 +183,14 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
+    void noContentAnswerThenNoContentType() {
+        var shopper = Fixtures.shopper(api, tenant);
+        var res = api.post("/v1/auth/logout").as(shopper).send().expect(204);
+        assertThat(res.raw()).isEmpty();
+        assertThat(res.headers().firstValue("Content-Type")).isEmpty();
+    }
+
+    @Test
     void malformedUriWhenRejectedBeforeRoutingThenProblemJsonNotHtml() {
         var res = api.get("/%00").send();
 
