@@ -66,14 +66,22 @@ public record Config(
         return databaseUrl.startsWith("jdbc:postgresql:");
     }
 
+    /** Whether the database is the embedded one in the data folder (the default), whose files the server makes. */
+    public boolean embeddedDatabase() {
+        return databaseUrl.equals(embeddedUrl(dataDir));
+    }
+
+    private static String embeddedUrl(Path dataDir) {
+        // The server closes the database itself on shutdown, after the workers that use it: H2's own exit hook would
+        // close it under them.
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve(DataFolder.EMBEDDED_DATABASE)
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
     public static Config fromEnv(Map<String, String> env) {
         var reader = new EnvReader(env);
         Path dataDir = Path.of(reader.string("LATCHKEY_DATA_DIR", "./data"));
-        // The server closes the database itself on shutdown, after the workers that use it: H2's own exit hook would
-        // close it under them.
-        String defaultUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("latchkey")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
-        String url = reader.string("LATCHKEY_DATABASE_URL", defaultUrl);
+        String url = reader.string("LATCHKEY_DATABASE_URL", embeddedUrl(dataDir));
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException("LATCHKEY_DATABASE_URL must be a jdbc:postgresql: or jdbc:h2: URL");
         }

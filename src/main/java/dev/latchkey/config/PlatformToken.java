@@ -29,7 +29,7 @@ public final class PlatformToken {
             if (Files.exists(file)) {
                 return Files.readString(file).trim();
             }
-            Files.createDirectories(config.dataDir());
+            DataFolder.create(config.dataDir());
             String token = Secrets.secret("lkp");
             Files.writeString(file, token + "\n");
             try {

@@ -3,6 +3,7 @@ package dev.latchkey.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.config.Config;
+import dev.latchkey.config.DataFolder;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Handle;
@@ -41,6 +42,10 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(Config config) {
+        if (config.embeddedDatabase()) {
+            // before H2 makes it, with the process's default mode
+            DataFolder.create(config.dataDir());
+        }
         var hikari = new HikariConfig();
         hikari.setJdbcUrl(config.databaseUrl());
         hikari.setUsername(config.databaseUser());
@@ -54,6 +59,7 @@ public final class Database implements AutoCloseable {
         var dataSource = new HikariDataSource(hikari);
         try {
             migrations(dataSource, config.isPostgres()).load().migrate();
+            DataFolder.restrictEmbeddedDatabase(config);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
