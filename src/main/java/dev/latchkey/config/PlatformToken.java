@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
  * The operator's token for /v1/platform. From LATCHKEY_PLATFORM_TOKEN, else generated once and kept in the data folder
- * with owner-only permissions. Only its location is ever printed, never the token.
+ * with owner-only permissions from the moment the file exists; a kept file that others can read or change stops
+ * start-up. Only its location is ever printed, never the token.
  */
 public final class PlatformToken {
     public static final String FILE_NAME = "platform-token";
@@ -27,16 +27,16 @@ public final class PlatformToken {
         Path file = config.dataDir().resolve(FILE_NAME);
         try {
             if (Files.exists(file)) {
+                if (DataFolder.openToOthers(file)) {
+                    // the token may be known already: tightening the file quietly would hide that
+                    throw new ConfigException(file.toAbsolutePath().normalize() + " is open to other users: restrict "
+                            + "it (chmod 600), or delete it to have a new platform token generated");
+                }
                 return Files.readString(file).trim();
             }
             DataFolder.create(config.dataDir());
             String token = Secrets.secret("lkp");
-            Files.writeString(file, token + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the file inherits the folder's permissions.
-            }
+            DataFolder.writeOwnerOnly(file, token + "\n");
             System.out.println("latchkey: generated a platform token and stored it in " + file.toAbsolutePath().normalize());
             return token;
         } catch (IOException e) {
