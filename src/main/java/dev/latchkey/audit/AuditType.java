@@ -17,6 +17,7 @@ public enum AuditType {
     PASSWORD_REHASHED("password.rehashed"),
     PASSWORD_RESET("password.reset"),
     PASSWORD_CHANGED("password.changed"),
+    PASSWORD_CHECK_FAILED("password.check_failed"),
     EMAIL_VERIFIED("email.verified"),
     VERIFICATION_SENT("email.verification_sent"),
     EMAIL_CHANGE_REQUESTED("email.change_requested"),
@@ -31,6 +32,7 @@ public enum AuditType {
     STAFF_CREATED("staff.created"),
     STAFF_DELETED("staff.deleted"),
     STAFF_PASSWORD_CHANGED("staff.password_changed"),
+    STAFF_PASSWORD_CHECK_FAILED("staff.password_check_failed"),
     API_KEY_CREATED("api_key.created"),
     API_KEY_REVOKED("api_key.revoked");
 

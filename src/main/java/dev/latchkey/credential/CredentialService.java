@@ -58,7 +58,7 @@ public final class CredentialService {
      */
     public void changePassword(AccessToken token, String currentPassword, String newPassword, ClientInfo client) {
         Customer customer = customers.own(token.tenantId(), token.customerId());
-        requirePassword(customer, currentPassword);
+        requirePassword(customer, currentPassword, "password_change", client);
         passwordChanges.checkPolicy("new_password", newPassword, tenants.settings(token.tenantId()), customer);
         String passwordHash = customers.hashPassword(newPassword);
         db.tx(h -> {
@@ -84,7 +84,7 @@ public final class CredentialService {
         TenantSettings settings = tenants.settings(token.tenantId());
         String linkBase = RedirectPolicy.linkBase(settings, confirmationUrl, "confirmation_url");
         Customer customer = customers.own(token.tenantId(), token.customerId());
-        requirePassword(customer, password);
+        requirePassword(customer, password, "email_change", client);
         String address = EmailAddress.normalise(newEmail);
         if (address.equals(customer.email())) {
             throw ApiError.validation("new_email", "unchanged", "new_email is the account's current address.");
@@ -131,8 +131,11 @@ public final class CredentialService {
         return CustomerView.of(changed, mapper);
     }
 
-    private void requirePassword(Customer customer, String password) {
+    private void requirePassword(Customer customer, String password, String action, ClientInfo client) {
         if (!customers.passwordMatches(customer, password)) {
+            // a failed authentication as much as a refused login: whoever holds the session may be guessing
+            audit.record(customer.tenantId(), customer.id(), AuditType.PASSWORD_CHECK_FAILED, client,
+                    Map.of("action", action));
             throw ApiError.wrongCurrentPassword();
         }
     }

@@ -152,6 +152,9 @@ public final class StaffService {
         StaffAccount account = account(who.tenantId(), who.staffId());
         requireAllowed(who.tenantId(), account, newPassword);
         if (!hasher.verify(currentPassword, account.passwordHash())) {
+            // a failed authentication as much as a refused login: whoever holds the session may be guessing
+            audit.record(who.tenantId(), null, AuditType.STAFF_PASSWORD_CHECK_FAILED, client,
+                    Map.of("action", "password_change"));
             throw ApiError.wrongCurrentPassword();
         }
         replacePassword(who.tenantId(), account, newPassword, keptToken, client);

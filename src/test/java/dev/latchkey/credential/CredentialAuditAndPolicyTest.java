@@ -62,6 +62,24 @@ class CredentialAuditAndPolicyTest extends MailTest {
     }
 
     @Test
+    void changePasswordOrEmailWhenPasswordWrongThenFailedCheckRecordedAndNothingChanges() {
+        var shopper = Fixtures.shopper(api, shop(Map.of()));
+
+        changePassword(shopper, Map.of("current_password", "not my password", "new_password", NEW_PASSWORD))
+                .expect(403, "invalid_credentials");
+        changeEmail(shopper, Map.of("new_email", Fixtures.uniqueEmail(), "password", "not my password"))
+                .expect(403, "invalid_credentials");
+
+        var failed = AuditEvents.of(api, shopper.tenant(), shopper.customerId(), "password.check_failed");
+        assertThat(failed).extracting(event -> event.path("data").path("action").asText())
+                .containsExactlyInAnyOrder("password_change", "email_change");
+        assertThat(failed).allSatisfy(event -> assertThat(event.path("ip").asText()).isEqualTo("127.0.0.1"));
+        assertThat(failed.toString()).doesNotContain("not my password");
+        assertThat(count(shopper, "password.changed")).isZero();
+        assertThat(count(shopper, "email.change_requested")).isZero();
+    }
+
+    @Test
     void changeEmailThenRequestAndChangeRecordedEachOnce() {
         var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);

@@ -53,6 +53,23 @@ class StaffPasswordTest extends ApiTest {
     }
 
     @Test
+    void changeOwnWhenCurrentWrongThenFailedCheckRecordedWithTheMember() {
+        var shop = StaffFixtures.shop(api);
+        String token = StaffFixtures.ownerToken(api, shop);
+
+        changeOwn(token, Map.of("current_password", "not my password at all", "new_password", NEW_PASSWORD))
+                .expect(403, "invalid_credentials");
+
+        var events = api.get("/v1/admin/audit?type=staff.password_check_failed").bearer(shop.tenant().sk()).send()
+                .expect(200);
+        assertThat(events.raw()).doesNotContain("not my password at all");
+        assertThat(events.body().path("data")).hasSize(1);
+        JsonNode failed = events.body().path("data").get(0);
+        assertThat(failed.path("staff_id").asText()).isEqualTo(shop.ownerId());
+        assertThat(failed.path("data").path("action").asText()).isEqualTo("password_change");
+    }
+
+    @Test
     void changeOwnWhenChangedTwiceAtOnceThenOnlyOneChangeLands() {
         var shop = StaffFixtures.shop(api);
         String token = StaffFixtures.ownerToken(api, shop);
