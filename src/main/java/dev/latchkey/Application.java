@@ -240,7 +240,7 @@ public final class Application implements AutoCloseable {
         this.server = HttpServer.create(mapper, metrics, config.requestLog(), features);
     }
 
-    /** SMTP when a host is configured; otherwise the log, with every token hidden. */
+    /** SMTP when a host is configured; otherwise mail is not sent, and the log names each message. */
     private static Mailer mailer(Config config, Clock clock) {
         return config.smtp().configured() ? new SmtpMailer(config.smtp(), clock) : new LogMailer();
     }

@@ -2,8 +2,8 @@ package dev.latchkey.mail;
 
 /**
  * A rendered message on its way out. The bodies hold {@link #PLACEHOLDER} where the token goes; the token travels
- * beside them in {@code secret} (null for notices) so that an adapter decides whether it may show it: SMTP puts it in,
- * the log replaces it by a marker.
+ * beside them in {@code secret} (null for notices) so that an adapter decides whether it may show it: SMTP and the dev
+ * mailbox put it in, the log shows no body at all.
  */
 public record OutgoingMail(String tenantId, String id, String recipient, String template, String subject, String text,
                            String html, String secret) {
@@ -17,10 +17,6 @@ public record OutgoingMail(String tenantId, String id, String recipient, String 
 
     public String revealedHtml() {
         return reveal(html);
-    }
-
-    public String maskedText() {
-        return text.replace(PLACEHOLDER, HIDDEN);
     }
 
     private String reveal(String body) {
