@@ -20,4 +20,18 @@ public final class Outboxes {
                                 + "WHERE recipient = :recipient ORDER BY created_at DESC LIMIT 1")
                 .bind("recipient", recipient).mapToMap().one());
     }
+
+    /**
+     * {@link #newest} once the worker has finished with it: a mail is handed to the mailer (and shows in the dev
+     * mailbox) a moment before its row is marked sent.
+     */
+    public static Map<String, Object> newestSettled(TestServer server, String recipient) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        Map<String, Object> newest = newest(server, recipient);
+        while ("pending".equals(newest.get("status")) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            newest = newest(server, recipient);
+        }
+        return newest;
+    }
 }
