@@ -2,6 +2,7 @@ package dev.latchkey.mail;
 
 import dev.latchkey.db.Database;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 
 import java.time.Instant;
 import java.util.List;
@@ -24,17 +25,28 @@ public final class TemplateStore {
                 .map((rs, ctx) -> override(rs)).list();
     }
 
-    /** Replaces the override of one message and language, creating it when there is none. */
+    /**
+     * Replaces the override of one message and language in place, creating it when there is none. Writers of an
+     * existing override queue on its row. Deleted and inserted again, the row would be missing for the writers that
+     * waited on it, and all but one of their inserts would break the primary key (a 500).
+     */
     public void put(Handle h, String tenantId, MailTemplate template, String language, TemplateSource source,
                     Instant at) {
-        h.createUpdate("DELETE FROM mail_templates WHERE tenant_id = :tenant AND template = :template "
-                        + "AND language = :language")
-                .bind("tenant", tenantId).bind("template", template.wire()).bind("language", language).execute();
-        h.createUpdate("INSERT INTO mail_templates (tenant_id, template, language, subject, text_body, html_body, "
-                        + "updated_at) VALUES (:tenant, :template, :language, :subject, :text, :html, :at)")
-                .bind("tenant", tenantId).bind("template", template.wire()).bind("language", language)
+        int replaced = bindRow(h.createUpdate("UPDATE mail_templates SET subject = :subject, text_body = :text, "
+                        + "html_body = :html, updated_at = :at WHERE tenant_id = :tenant AND template = :template "
+                        + "AND language = :language"), tenantId, template, language, source, at).execute();
+        if (replaced == 0) {
+            bindRow(h.createUpdate("INSERT INTO mail_templates (tenant_id, template, language, subject, text_body, "
+                    + "html_body, updated_at) VALUES (:tenant, :template, :language, :subject, :text, :html, :at)"),
+                    tenantId, template, language, source, at).execute();
+        }
+    }
+
+    private static Update bindRow(Update statement, String tenantId, MailTemplate template, String language,
+                                  TemplateSource source, Instant at) {
+        return statement.bind("tenant", tenantId).bind("template", template.wire()).bind("language", language)
                 .bind("subject", source.subject()).bind("text", source.text()).bind("html", source.html())
-                .bind("at", Database.ts(at)).execute();
+                .bind("at", Database.ts(at));
     }
 
     public int delete(Handle h, String tenantId, MailTemplate template, String language) {

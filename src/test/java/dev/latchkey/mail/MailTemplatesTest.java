@@ -2,6 +2,7 @@ package dev.latchkey.mail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.TestSmtp;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -181,6 +184,23 @@ class MailTemplatesTest extends MailTest {
         put(tenant, "verify_email", "en", template("Hi", "{{token}}", "x".repeat(100_001)))
                 .expect(422, "validation_failed");
         api.put(PATH + "verify_email/en").bearer(tenant.sk()).body("{").send().expect(400, "malformed_json");
+    }
+
+    @Test
+    void putWhenSameTemplateStoredConcurrentlyThenEveryPutSucceedsAndOneOverrideStays() {
+        var tenant = Fixtures.tenant(api);
+        for (int round = 0; round < 3; round++) {
+            List<String> subjects = IntStream.range(0, 8).mapToObj(i -> "Reset " + i).toList();
+            List<Api.Res> answers = Concurrently.all(subjects.stream().<Callable<Api.Res>>map(subject ->
+                    () -> put(tenant, "password_reset", "en", template(subject, "{{link}}", "<p>{{link}}</p>")))
+                    .toList());
+
+            assertThat(answers).extracting(Api.Res::status).containsOnly(200);
+            var list = api.get("/v1/admin/mail-templates").bearer(tenant.sk()).send().expect(200).body().path("data");
+            assertThat(list).hasSize(1);
+            assertThat(list.get(0).path("subject").asText()).isIn(subjects);
+            api.delete(PATH + "password_reset/en").bearer(tenant.sk()).send().expect(204);
+        }
     }
 
     @Test
