@@ -104,8 +104,15 @@ public final class CustomerService {
         if (next.equals(current)) {
             return current;
         }
+        boolean moving = !next.email().equals(current.email());
+        if (moving && store.findByEmail(h, current.tenantId(), next.email()).isPresent()) {
+            // Refused from what is committed, before writing: the write would wait for a change under way of the
+            // account holding the address, which may be waiting for this account's row (two accounts trading
+            // addresses), a deadlock PostgreSQL breaks by failing one of them.
+            throw emailTaken();
+        }
         uniqueEmail(() -> store.update(h, next, now));
-        if (next.emailVerified() && (!current.emailVerified() || !next.email().equals(current.email()))) {
+        if (next.emailVerified() && (!current.emailVerified() || moving)) {
             emailVerified(h, next, next.email(), client);
         }
         return store.find(h, current.tenantId(), current.id()).orElseThrow();

@@ -1,6 +1,7 @@
 package dev.latchkey.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Outboxes;
@@ -8,10 +9,14 @@ import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,6 +157,35 @@ class AdminCustomerUpdateTest extends ApiTest {
         var otherTenant = Fixtures.tenant(api);
         Fixtures.shopper(api, otherTenant);
         admin.patch(second.customerId(), Map.of("email", first.email())).expect(409, "email_taken");
+    }
+
+    /**
+     * Two merchants' changes crossing: one gives customer A the address of customer B while the other, at the same
+     * moment, changes B and then A (here a transaction holding B's row, then asking for A's). B's address is taken, so
+     * the first change is refused at once; it must not wait for the change of B with A's row held, a deadlock that
+     * PostgreSQL breaks by failing one of the two (a 500).
+     */
+    @Test
+    void patchWhenAddressOfACustomerBeingChangedThenConflictWithoutWaiting() throws Exception {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        var a = Fixtures.shopper(api, tenant);
+        var b = Fixtures.shopper(api, tenant);
+        String rename = "UPDATE customers SET first_name = :name WHERE tenant_id = :t AND id = :c";
+
+        try (var pool = Executors.newSingleThreadExecutor()) {
+            Future<Api.Res> crossing = server.app.database().tx(h -> {
+                h.createUpdate(rename).bind("name", "Bo").bind("t", tenant.id()).bind("c", b.customerId()).execute();
+                Future<Api.Res> sent = pool.submit(() -> admin.patch(a.customerId(), Map.of("email", b.email())));
+                LockSupport.parkNanos(Duration.ofMillis(300).toNanos()); // the change of A holds A's row by now
+                h.createUpdate(rename).bind("name", "Ann").bind("t", tenant.id()).bind("c", a.customerId()).execute();
+                return sent;
+            });
+            crossing.get().expect(409, "email_taken");
+        }
+        var unchanged = admin.get(a.customerId()).expect(200);
+        assertThat(unchanged.str("email")).isEqualTo(a.email());
+        assertThat(unchanged.str("first_name")).isEqualTo("Ann");
     }
 
     @Test
