@@ -105,11 +105,8 @@ public final class CustomerService {
             return current;
         }
         boolean moving = !next.email().equals(current.email());
-        if (moving && store.findByEmail(h, current.tenantId(), next.email()).isPresent()) {
-            // Refused from what is committed, before writing: the write would wait for a change under way of the
-            // account holding the address, which may be waiting for this account's row (two accounts trading
-            // addresses), a deadlock PostgreSQL breaks by failing one of them.
-            throw emailTaken();
+        if (moving) {
+            requireFree(h, current, next.email());
         }
         uniqueEmail(() -> store.update(h, next, now));
         if (next.emailVerified() && (!current.emailVerified() || moving)) {
@@ -127,6 +124,19 @@ public final class CustomerService {
 
     private void insert(Handle h, Customer customer) {
         uniqueEmail(() -> store.insert(h, customer));
+    }
+
+    /**
+     * 409 {@code email_taken} when another account of the tenant has this address, decided from what is committed,
+     * before the locked {@code customer}'s row is written. Left to the unique index alone, that write would wait for
+     * a change under way of the account holding the address, which may be waiting for this customer's row (two
+     * accounts trading addresses): a deadlock that PostgreSQL breaks by failing one of them.
+     */
+    private void requireFree(Handle h, Customer customer, String email) {
+        if (store.findByEmail(h, customer.tenantId(), email).filter(other -> !other.id().equals(customer.id()))
+                .isPresent()) {
+            throw emailTaken();
+        }
     }
 
     /** Runs a write of an email: 409 {@code email_taken} when the tenant has it (the unique constraint decides). */
@@ -347,6 +357,7 @@ public final class CustomerService {
     /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
     public Customer changeEmail(Handle h, Customer customer, String newEmail, ClientInfo client) {
         String address = EmailAddress.normalise(newEmail);
+        requireFree(h, customer, address);
         uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), address, now()));
         emailVerified(h, customer, address, client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
