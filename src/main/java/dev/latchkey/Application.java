@@ -257,6 +257,11 @@ public final class Application implements AutoCloseable {
         return db;
     }
 
+    /** How this node hears of other nodes' revocations, for the tests of several nodes on one database. */
+    public Invalidations invalidations() {
+        return invalidations;
+    }
+
     /** The housekeeping job, for the tests that run it on demand and check that it stops. */
     public Housekeeping housekeeping() {
         return housekeeping;

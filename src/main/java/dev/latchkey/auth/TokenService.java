@@ -116,7 +116,9 @@ public final class TokenService {
             }
             token = new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(),
                     stored.customerId(), stored.email(), stored.expiresAt());
-            cache.put(token, readAt);
+            if (invalidations.mayCache()) {
+                cache.put(token, readAt);
+            }
         }
         if (!token.tenantId().equals(tenantId) || !now.isBefore(token.expiresAt())) {
             throw ApiError.invalidToken();

@@ -12,6 +12,13 @@ public interface Invalidations extends AutoCloseable {
 
     void subscribe(Consumer<Invalidation> listener);
 
+    /**
+     * Whether a cache may keep what it reads now. False while this node could miss an invalidation: then every lookup
+     * reads the database. A cache must also drop what it read before an {@link Invalidation.Kind#ALL} it received
+     * (this turns true right after one).
+     */
+    boolean mayCache();
+
     @Override
     void close();
 }

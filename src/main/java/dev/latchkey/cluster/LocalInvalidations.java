@@ -19,6 +19,11 @@ public final class LocalInvalidations implements Invalidations {
     }
 
     @Override
+    public boolean mayCache() {
+        return true;
+    }
+
+    @Override
     public void close() {
         listeners.clear();
     }

@@ -42,13 +42,21 @@ import java.util.function.Consumer;
  * transactions, so one NOTIFY per revocation, each waiting for its WAL flush, would cap refreshes and logouts at one
  * per disk flush across the whole cluster. A batch is committed with {@code synchronous_commit} off for that
  * transaction only; a cache eviction needs no durability.
+ *
+ * <p>A node that counted no other listening node (at most a second ago) sends nothing: a lone node, the usual
+ * deployment, then pays no notification per refresh or logout. A node that has just started listening may not have
+ * been counted yet by the others, so it caches nothing until its listener has been up for longer than a count lives
+ * ({@link #HOLD_OFF_NANOS}); by then every other node counts it, and whatever a revocation sent to nobody had changed
+ * is in the database it reads. A node whose listener is down caches nothing either.
  */
 public final class PostgresInvalidations implements Invalidations {
-    static final String CHANNEL = "latchkey_invalidation";
+    private static final String CHANNEL = "latchkey_invalidation";
     private static final Logger log = LoggerFactory.getLogger(PostgresInvalidations.class);
     private static final int POLL_MILLIS = 250;
     private static final long ACK_WAIT_MILLIS = 1_000;
     private static final long LISTENER_COUNT_TTL_NANOS = 1_000_000_000L;
+    /** A count's lifetime and a second's margin for the counting query and clock rates. */
+    private static final long HOLD_OFF_NANOS = LISTENER_COUNT_TTL_NANOS + 1_000_000_000L;
     /** PostgreSQL refuses payloads of 8000 bytes or more. */
     private static final int MAX_PAYLOAD_BYTES = 7_900;
     private static final String INVALIDATE = "I|";
@@ -58,6 +66,7 @@ public final class PostgresInvalidations implements Invalidations {
     private final Database db;
     private final List<Consumer<Invalidation>> subscribers = new CopyOnWriteArrayList<>();
     private final String nodeId = UUID.randomUUID().toString();
+    private final String channel;
     private final AtomicLong sequence = new AtomicLong();
     private final BlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>();
     private final Map<String, PendingAck> awaitingAcks = new ConcurrentHashMap<>();
@@ -69,6 +78,8 @@ public final class PostgresInvalidations implements Invalidations {
     /** The backend of this node's own listening connection, left out when counting the others; 0 while unconnected. */
     private volatile int ownListenerPid;
     private volatile long listenersCountedAt = System.nanoTime() - 2 * LISTENER_COUNT_TTL_NANOS;
+    /** False until the listener has been up for {@link #HOLD_OFF_NANOS}, and again from the moment it fails. */
+    private volatile boolean caching;
 
     /** One published message; {@code done} completes when every other node has acknowledged its batch. */
     private record Outgoing(String line, CompletableFuture<Void> done) {
@@ -86,13 +97,32 @@ public final class PostgresInvalidations implements Invalidations {
     public PostgresInvalidations(Config config, Database db) {
         this.config = config;
         this.db = db;
+        this.channel = channelFor(db.read(h -> h.createQuery("SELECT current_schema()").mapTo(String.class).one()));
         this.listenerThread = Thread.ofPlatform().daemon().name("latchkey-invalidation-listener").start(this::listen);
         this.senderThread = Thread.ofPlatform().daemon().name("latchkey-invalidation-sender").start(this::send);
+    }
+
+    /**
+     * Notifications and listeners are per database, so deployments in separate schemas of one database would take each
+     * other for nodes of one cluster: each schema other than {@code public} gets a channel of its own, named by a
+     * hash of the schema's name, since a channel's name is an identifier of at most 63 bytes. {@code public} keeps the plain name that
+     * every version has used, so that old and new nodes still hear each other during a rolling upgrade.
+     */
+    static String channelFor(String schema) {
+        if (schema == null || schema.equals("public")) {
+            return CHANNEL;
+        }
+        // String.hashCode is specified, so every node derives the same name; two schemas whose names hash alike only
+        // hear each other's messages, as every schema did before channels were per schema
+        return CHANNEL + "_" + String.format("%08x", schema.hashCode());
     }
 
     @Override
     public void publish(Invalidation invalidation) {
         deliver(invalidation);
+        if (aloneByFreshCount()) {
+            return;
+        }
         var message = new Outgoing(invalidation.encode(), new CompletableFuture<>());
         outgoing.add(message);
         try {
@@ -118,14 +148,15 @@ public final class PostgresInvalidations implements Invalidations {
             pending.done().whenComplete((ignored, failure) -> batch.forEach(message -> message.done().complete(null)));
             try {
                 pending.missing().set(otherListeningNodes());
+                if (pending.missing().get() == 0) {
+                    pending.done().complete(null); // nobody else listens: nothing to send (see the class comment)
+                    continue;
+                }
                 awaitingAcks.put(batchId, pending);
                 pending.done().whenComplete((ignored, failure) -> awaitingAcks.remove(batchId));
                 StringBuilder payload = new StringBuilder(INVALIDATE).append(batchId);
                 batch.forEach(message -> payload.append('\n').append(message.line()));
                 notify(payload.toString());
-                if (pending.missing().get() <= 0) {
-                    pending.done().complete(null);
-                }
             } catch (RuntimeException e) {
                 log.warn("could not send invalidations to the other nodes; their cached entries expire within 30 s", e);
                 pending.done().complete(null);
@@ -153,13 +184,22 @@ public final class PostgresInvalidations implements Invalidations {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /**
+     * True when the last count of the other listening nodes found none and is at most {@link
+     * #LISTENER_COUNT_TTL_NANOS} old; a stale count sends the message to the sender thread, which counts again.
+     */
+    private boolean aloneByFreshCount() {
+        long countedAt = listenersCountedAt; // read first: the count written before it is at least as new
+        return System.nanoTime() - countedAt <= LISTENER_COUNT_TTL_NANOS && otherListeners == 0;
+    }
+
     /** Counted at most once a second: a revocation should cost a notification, not a catalogue query too. */
     private int otherListeningNodes() {
         long now = System.nanoTime();
         if (now - listenersCountedAt > LISTENER_COUNT_TTL_NANOS) {
             otherListeners = db.read(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity "
                             + "WHERE datname = current_database() AND query = :listen AND pid <> :own")
-                    .bind("listen", "LISTEN " + CHANNEL).bind("own", ownListenerPid)
+                    .bind("listen", "LISTEN " + channel).bind("own", ownListenerPid)
                     .mapTo(Integer.class).one());
             listenersCountedAt = now;
         }
@@ -169,13 +209,18 @@ public final class PostgresInvalidations implements Invalidations {
     /** One statement, so one transaction, whose commit does not wait for the disk (see the class comment). */
     private void notify(String payload) {
         db.run(h -> h.createQuery("SELECT set_config('synchronous_commit', 'off', true), pg_notify(:channel, :payload)")
-                .bind("channel", CHANNEL).bind("payload", payload)
+                .bind("channel", channel).bind("payload", payload)
                 .mapTo(String.class).findOne());
     }
 
     @Override
     public void subscribe(Consumer<Invalidation> listener) {
         subscribers.add(listener);
+    }
+
+    @Override
+    public boolean mayCache() {
+        return caching;
     }
 
     private void deliver(Invalidation invalidation) {
@@ -199,8 +244,9 @@ public final class PostgresInvalidations implements Invalidations {
                         ownListenerPid = pid.getInt(1);
                     }
                     // last, so that pg_stat_activity shows this connection's query as the LISTEN
-                    statement.execute("LISTEN " + CHANNEL);
+                    statement.execute("LISTEN " + channel);
                 }
+                long listeningSince = System.nanoTime();
                 // Whatever happened while we were not listening is unknown: start from empty caches.
                 deliver(Invalidation.EVERYTHING);
                 backoff = 100;
@@ -216,8 +262,15 @@ public final class PostgresInvalidations implements Invalidations {
                             }
                         }
                     }
+                    if (!caching && System.nanoTime() - listeningSince > HOLD_OFF_NANOS) {
+                        // a lookup that began while caching was off must not cache what it read: move the epochs on
+                        deliver(Invalidation.EVERYTHING);
+                        caching = true;
+                    }
                 }
             } catch (SQLException e) {
+                caching = false;
+                deliver(Invalidation.EVERYTHING);
                 if (running) {
                     log.warn("invalidation listener lost its connection; reconnecting in {} ms", backoff);
                     sleep(backoff);

@@ -111,16 +111,21 @@ public final class TenantService {
 
     /** The active key with this plain value, if any. */
     public Optional<ApiKey> key(String plainKey) {
-        return keys.get(Secrets.sha256(plainKey), hash -> db.read(h -> store.findKey(h, hash)))
+        return cached(keys, Secrets.sha256(plainKey), hash -> db.read(h -> store.findKey(h, hash)))
                 .filter(ApiKey::active);
     }
 
     public Tenant tenant(String tenantId) {
-        Tenant tenant = tenants.get(tenantId, id -> db.read(h -> store.find(h, id)).orElse(null));
+        Tenant tenant = cached(tenants, tenantId, id -> db.read(h -> store.find(h, id)).orElse(null));
         if (tenant == null) {
             throw ApiError.notFound("Tenant");
         }
         return tenant;
+    }
+
+    /** From the cache, or while this node may not cache (see {@link Invalidations#mayCache}) from the database. */
+    private <V> V cached(Cache<String, V> cache, String key, Function<String, V> load) {
+        return invalidations.mayCache() ? cache.get(key, load) : load.apply(key);
     }
 
     public TenantSettings settings(String tenantId) {

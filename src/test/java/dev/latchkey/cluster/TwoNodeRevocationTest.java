@@ -35,6 +35,24 @@ class TwoNodeRevocationTest {
         nodeB = TestNode.start(database, clock);
         a = nodeA.api;
         b = nodeB.api;
+        // a node caches nothing for its first seconds of listening; only then can B answer from its cache
+        awaitCaching(nodeA);
+        awaitCaching(nodeB);
+    }
+
+    private static void awaitCaching(TestNode node) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!node.app.invalidations().mayCache()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the node did not start caching within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     @AfterAll
@@ -53,6 +71,23 @@ class TwoNodeRevocationTest {
 
     private static void refusedOnB(Fixtures.Tenant tenant, String accessToken) {
         b.get("/v1/auth/token").key(tenant.pk()).bearer(accessToken).send().expect(401, "invalid_token");
+    }
+
+    /**
+     * The control for every test below: B answers a token it validated from its cache, so a revocation written to
+     * the database without a notification goes unseen by B. B refusing after a revocation through A is the
+     * notification's doing.
+     */
+    @Test
+    void bAnswersFromItsCacheWhatNobodyToldItAbout() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, shopper.accessToken());
+
+        nodeA.app.database().run(h -> h.createUpdate("UPDATE tokens SET revoked_at = now() WHERE tenant_id = :tenant")
+                .bind("tenant", tenant.id()).execute());
+
+        warmOnB(tenant, shopper.accessToken());
     }
 
     @Test
