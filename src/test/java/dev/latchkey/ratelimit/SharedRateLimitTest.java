@@ -3,12 +3,16 @@ package dev.latchkey.ratelimit;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
+import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With LATCHKEY_REDIS_URL, several nodes count against one quota. Two servers with databases of their own (so that
@@ -17,10 +21,11 @@ import java.util.Map;
 class SharedRateLimitTest {
     private static TestServer nodeA;
     private static TestServer nodeB;
+    private static String redis;
 
     @BeforeAll
     static void startTwoNodesOnOneRedis() {
-        String redis = System.getenv().getOrDefault("LATCHKEY_TEST_REDIS_URL", "");
+        redis = System.getenv().getOrDefault("LATCHKEY_TEST_REDIS_URL", "");
         if (redis.isBlank()) {
             System.err.println("NOTICE: the shared rate-limit test was skipped: set LATCHKEY_TEST_REDIS_URL "
                     + "(e.g. redis://127.0.0.1:6379) to run it.");
@@ -67,5 +72,22 @@ class SharedRateLimitTest {
         failedLogin(nodeB.api, onB, email).expect(429, "rate_limited");
         failedLogin(nodeA.api, onA, email).expect(429, "rate_limited");
         failedLogin(nodeA.api, onA, Fixtures.uniqueEmail()).expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void redisHoldsNeitherTheEmailNorTheAddressABucketCounts() {
+        String id = Fixtures.uniqueId("digest");
+        var tenant = tenantNamed(nodeA.api, id);
+        String email = Fixtures.uniqueEmail();
+        failedLogin(nodeA.api, tenant, email).expect(401, "invalid_credentials");
+
+        RedisClient client = RedisClient.create(redis);
+        try (var connection = client.connect()) {
+            List<String> keys = connection.sync().keys("latchkey:rate:*");
+            assertThat(keys).isNotEmpty();
+            assertThat(keys).noneMatch(key -> key.contains(email) || key.contains(id) || key.contains("127.0.0.1"));
+        } finally {
+            client.shutdown();
+        }
     }
 }
