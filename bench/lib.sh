@@ -116,8 +116,22 @@ login_token() {
     -H 'Content-Type: application/json' -d "{\"email\": \"$1\", \"password\": \"$PASSWORD\"}" | json_field "$2"
 }
 
+# cpu_ticks PID: the CPU time (clock ticks) of the JVM's JIT compiler threads, then of the whole process.
+cpu_ticks() {
+  local jit=0 task ticks
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2>/dev/null)" in
+      "C1 CompilerThre"*|"C2 CompilerThre"*)
+        ticks=$(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null)
+        jit=$(( jit + ${ticks:-0} ));;
+    esac
+  done
+  echo "$jit $(awk '{ print $14 + $15 }' "/proc/$1/stat")"
+}
+
 # scenario NAME LUA PATH [CONNECTIONS]: a warm-up run (its figures are dropped, so that neither server is measured
-# while its JIT is still compiling the path), then one bounded wrk run; appends "name|rps|p50|p99|errors|rss".
+# while its JIT is still compiling the path), then one bounded wrk run; appends "name|rps|p50|p99|errors|rss|jit", jit
+# being the share of the server's CPU time in that run spent by its JIT compiler threads (how warm the warm-up left it).
 # BENCH_PREPARE, when set, names a function run before each of the two (e.g. to log in fresh refresh chains).
 scenario() {
   local name=$1 lua=$2 path=$3 connections=${4:-$BENCH_CONNECTIONS} url="http://127.0.0.1:$5$3" pid=${6:-$SERVER_PID}
@@ -129,14 +143,19 @@ scenario() {
   fi
   export BENCH_RUN_ID="run-$(date +%s%N)"
   ${BENCH_PREPARE:-true}
+  local before after
+  before=$(cpu_ticks "$pid")
   line=$(wrk -t"$BENCH_THREADS" -c"$connections" -d"$BENCH_DURATION" --timeout 10s -s "$ROOT/bench/lua/$lua" "$url" | grep '^RESULT')
+  after=$(cpu_ticks "$pid")
   local rps p50 p99 errors
   rps=$(echo "$line" | sed -E 's/.*rps=([0-9.]+).*/\1/')
   p50=$(echo "$line" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/')
   p99=$(echo "$line" | sed -E 's/.*p99_ms=([0-9.]+).*/\1/')
   errors=$(echo "$line" | sed -E 's/.*errors=([0-9]+).*/\1/')
-  echo "$name|$rps|$p50|$p99|$errors|$(rss_mb "$pid")" >> "$RESULTS"
-  log "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors"
+  local jit
+  jit=$(echo "$before $after" | awk '{ d = $4 - $2; printf "%.0f", d > 0 ? 100 * ($3 - $1) / d : 0 }')
+  echo "$name|$rps|$p50|$p99|$errors|$(rss_mb "$pid")|$jit" >> "$RESULTS"
+  log "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors, JIT $jit % of the server's CPU"
 }
 
 # One rotation chain per connection, each a new session, so that no chain was used before.

@@ -42,14 +42,17 @@ write_report() {
     echo
     echo "## Results"
     echo
-    echo "| scenario | req/s | p50 ms | p99 ms | errors | server RSS MB |"
-    echo "|---|---:|---:|---:|---:|---:|"
-    awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$RESULTS"
+    echo "| scenario | req/s | p50 ms | p99 ms | errors | server RSS MB | JIT % of server CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$RESULTS"
     echo
     echo "- Start-up on H2 (JVM launch to first answer of /health/live, a new database each time): ${STARTUP_H2_MS} ms when"
     echo "  restarted, ${STARTUP_H2_FIRST_MS} ms the first time after a build (before the JVM has written its class-data"
     echo "  archive, see [jvm.options](jvm.options)); idle RSS ${IDLE_RSS_MB} MB."
     [ -n "${KC_STARTUP_MS:-}" ] && echo "- Keycloak $KEYCLOAK_VERSION start-up (start-dev): ${KC_STARTUP_MS} ms; idle RSS ${KC_IDLE_RSS_MB} MB."
+    echo "- Each scenario ran ${BENCH_WARMUP} first, its figures dropped, so that the JITs compile the path before it is"
+    echo "  measured; the last column is the share of the server's CPU time its JIT compiler threads still took in the"
+    echo "  measured run."
     echo "- Latchkey's JVM options: \`${BENCH_JAVA_OPTS}\` ([jvm.options](jvm.options) unless overridden)."
     echo "- Latchkey runs without its line per request (\`LATCHKEY_REQUEST_LOG=false\`), as Keycloak runs without an access log"
     echo "  by default."
