@@ -153,7 +153,7 @@ scenario() {
   p99=$(echo "$line" | sed -E 's/.*p99_ms=([0-9.]+).*/\1/')
   errors=$(echo "$line" | sed -E 's/.*errors=([0-9]+).*/\1/')
   local jit
-  jit=$(echo "$before $after" | awk '{ d = $4 - $2; printf "%.0f", d > 0 ? 100 * ($3 - $1) / d : 0 }')
+  jit=$(echo "$before $after" | awk '{ d = $4 - $2; printf "%.0f", (d > 0 ? 100 * ($3 - $1) / d : 0) }')
   echo "$name|$rps|$p50|$p99|$errors|$(rss_mb "$pid")|$jit" >> "$RESULTS"
   log "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors, JIT $jit % of the server's CPU"
 }
