@@ -113,10 +113,15 @@ public final class OutboxStore {
                 .execute();
     }
 
-    /** Forgets sent mail older than {@code before}, across tenants. Returns rows deleted. */
-    public int purgeSent(Handle h, Instant before) {
-        return h.createUpdate("DELETE FROM mail_outbox WHERE status = :status AND sent_at < :before")
-                .bind("status", SENT).bind("before", Database.ts(before))
+    /**
+     * Forgets, across tenants, mail sent before {@code sentBefore} and mail given up on that was written before
+     * {@code failedBefore}. Returns rows deleted.
+     */
+    public int purge(Handle h, Instant sentBefore, Instant failedBefore) {
+        return h.createUpdate("DELETE FROM mail_outbox WHERE (status = :sent AND sent_at < :sentBefore) "
+                        + "OR (status = :failed AND created_at < :failedBefore)")
+                .bind("sent", SENT).bind("sentBefore", Database.ts(sentBefore))
+                .bind("failed", FAILED).bind("failedBefore", Database.ts(failedBefore))
                 .execute();
     }
 }

@@ -25,6 +25,8 @@ public final class OutboxWorker implements AutoCloseable {
     private static final int BATCH = 20;
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration KEEP_SENT = Duration.ofDays(30);
+    /** Time for an operator to look into mail given up on and send it again; then it goes, as the shopper's data. */
+    private static final Duration KEEP_FAILED = Duration.ofDays(90);
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
     private static final int MAX_ERROR = 500;
 
@@ -154,7 +156,7 @@ public final class OutboxWorker implements AutoCloseable {
         Instant now = now();
         if (lastPurge.plus(PURGE_EVERY).isBefore(now)) {
             lastPurge = now;
-            db.run(h -> store.purgeSent(h, now.minus(KEEP_SENT)));
+            db.run(h -> store.purge(h, now.minus(KEEP_SENT), now.minus(KEEP_FAILED)));
         }
     }
 
