@@ -258,7 +258,7 @@ public final class TokenService {
      */
     public boolean revokeSession(Handle h, String tenantId, String sessionId) {
         boolean ended = store.revokeSession(h, tenantId, sessionId, now());
-        afterCommit(h, () -> evictSession(tenantId, sessionId));
+        Database.afterCommit(h, () -> evictSession(tenantId, sessionId));
         return ended;
     }
 
@@ -271,14 +271,6 @@ public final class TokenService {
             }
         }
         return revoked;
-    }
-
-    private static void afterCommit(Handle h, Runnable action) {
-        if (h.isInTransaction()) {
-            h.afterCommit(action);
-        } else {
-            action.run();
-        }
     }
 
     /** Forgets cached tokens of a customer everywhere, e.g. after their email changed. */

@@ -40,7 +40,8 @@ public final class CustomerRoutes {
     private void me(Context ctx) {
         AccessToken token = guard.customer(ctx);
         Set<String> expand = expand(ctx);
-        CustomerView view = CustomerView.of(customers.own(token.tenantId(), token.customerId()), requests.mapper());
+        Customer customer = customers.profile(token.tenantId(), token.customerId());
+        CustomerView view = CustomerView.of(customer, requests.mapper());
         if (expand.isEmpty()) {
             ctx.json(view);
             return;

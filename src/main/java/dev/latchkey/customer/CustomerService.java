@@ -1,8 +1,12 @@
 package dev.latchkey.customer;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.cluster.Invalidation;
+import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
@@ -15,6 +19,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -37,14 +42,62 @@ public final class CustomerService {
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final Clock clock;
+    private final Invalidations invalidations;
     private final List<EmailVerifiedListener> verifiedListeners = new CopyOnWriteArrayList<>();
+    /**
+     * Customers as their own profile reads them, without the password hash, briefly: every account page of a
+     * storefront reads its shopper, and the database round trip was most of that request's cost. Every write to a
+     * customer's row below evicts it on every node once its transaction commits; the lifetime is a safety net.
+     */
+    private final Cache<String, Customer> profiles = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
-    public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, AuditLog audit, Clock clock) {
+    public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, AuditLog audit, Clock clock,
+                           Invalidations invalidations) {
         this.db = db;
         this.store = store;
         this.hasher = hasher;
         this.audit = audit;
         this.clock = clock;
+        this.invalidations = invalidations;
+        invalidations.subscribe(this::onInvalidation);
+    }
+
+    private void onInvalidation(Invalidation invalidation) {
+        switch (invalidation.kind()) {
+            case CUSTOMER -> profiles.invalidate(profileKey(invalidation.tenantId(), invalidation.key()));
+            case ALL -> profiles.invalidateAll();
+            case SESSION, API_KEY, TENANT -> {
+                // a customer's row does not depend on these
+            }
+        }
+    }
+
+    private static String profileKey(String tenantId, String id) {
+        return tenantId + '\n' + id;
+    }
+
+    /** After a write to the customer's row: every node forgets the customer once the caller's transaction commits. */
+    private void changed(Handle h, String tenantId, String id) {
+        Database.afterCommit(h, () -> invalidations.publish(
+                new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, id)));
+    }
+
+    /**
+     * The shopper's own account for their profile page, from this node's cache when it may cache (see
+     * {@link Invalidations#mayCache}); 401 {@code invalid_token} when it is gone. Without the password hash.
+     */
+    public Customer profile(String tenantId, String id) {
+        if (!invalidations.mayCache()) {
+            return withoutPasswordHash(own(tenantId, id));
+        }
+        // a loader runs under the key's lock, so an eviction meanwhile waits for it and then drops what it read
+        return profiles.get(profileKey(tenantId, id), key -> withoutPasswordHash(own(tenantId, id)));
+    }
+
+    private static Customer withoutPasswordHash(Customer c) {
+        return new Customer(c.tenantId(), c.id(), c.email(), c.emailVerified(), c.status(), null, c.profile(),
+                c.defaultShippingAddressId(), c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
     }
 
     /**
@@ -109,6 +162,7 @@ public final class CustomerService {
             requireFree(h, current, next.email());
         }
         uniqueEmail(() -> store.update(h, next, now));
+        changed(h, current.tenantId(), current.id());
         if (next.emailVerified() && (!current.emailVerified() || moving)) {
             emailVerified(h, next, next.email(), client);
         }
@@ -237,12 +291,14 @@ public final class CustomerService {
     public Customer setDefaultAddress(Handle h, String tenantId, String id, String addressId, boolean shipping,
                                       boolean billing) {
         store.setDefaultAddress(h, tenantId, id, addressId, shipping, billing, now());
+        changed(h, tenantId, id);
         return get(h, tenantId, id);
     }
 
     /** Called when an address goes away: a default pointing at it is cleared, not moved to another address. */
     public void clearDefaultAddress(Handle h, String tenantId, String id, String addressId) {
         store.clearDefaultAddress(h, tenantId, id, addressId, now());
+        changed(h, tenantId, id);
     }
 
     public Consents consents(String tenantId, String id) {
@@ -256,6 +312,7 @@ public final class CustomerService {
      */
     public void erase(Handle h, String tenantId, String id) {
         store.delete(h, tenantId, id);
+        changed(h, tenantId, id);
     }
 
     /** The customer with this id, read within the caller's transaction. */
@@ -293,6 +350,7 @@ public final class CustomerService {
             if (changed == 0) {
                 throw versionConflict();
             }
+            changed(h, tenantId, id);
             return store.find(h, tenantId, id).orElseThrow();
         });
     }
@@ -341,6 +399,7 @@ public final class CustomerService {
 
     public Customer markEmailVerified(Handle h, Customer customer, ClientInfo client) {
         store.setEmailVerified(h, customer.tenantId(), customer.id(), now());
+        changed(h, customer.tenantId(), customer.id());
         emailVerified(h, customer, customer.email(), client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
@@ -349,6 +408,7 @@ public final class CustomerService {
     public void setPassword(Handle h, Customer customer, String passwordHash, boolean emailProven,
                             ClientInfo client) {
         store.setPassword(h, customer.tenantId(), customer.id(), passwordHash, emailProven, now());
+        changed(h, customer.tenantId(), customer.id());
         if (emailProven && !customer.emailVerified()) {
             emailVerified(h, customer, customer.email(), client);
         }
@@ -359,6 +419,7 @@ public final class CustomerService {
         String address = EmailAddress.normalise(newEmail);
         requireFree(h, customer, address);
         uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), address, now()));
+        changed(h, customer.tenantId(), customer.id());
         emailVerified(h, customer, address, client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }

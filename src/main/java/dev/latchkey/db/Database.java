@@ -93,6 +93,15 @@ public final class Database implements AutoCloseable {
         jdbi.useHandle(work::accept);
     }
 
+    /** Runs {@code action} once {@code h}'s transaction has committed, or now when {@code h} is in none. */
+    public static void afterCommit(Handle h, Runnable action) {
+        if (h.isInTransaction()) {
+            h.afterCommit(action);
+        } else {
+            action.run();
+        }
+    }
+
     /**
      * Whether a connection can be had and answers, within {@link #UP_WITHIN}: the pool would otherwise wait its
      * 30 s connection timeout for a database that stopped answering, far longer than any probe waits. One check

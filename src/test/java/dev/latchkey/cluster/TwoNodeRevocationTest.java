@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Two servers on one PostgreSQL database behave as one: a revocation made through node A is refused by node B on the
  * very next request, although B had the token in its cache.
@@ -88,6 +90,36 @@ class TwoNodeRevocationTest {
                 .bind("tenant", tenant.id()).execute());
 
         warmOnB(tenant, shopper.accessToken());
+    }
+
+    /** The control for the profile test below: B answers its shopper's profile from its cache. */
+    @Test
+    void bAnswersTheProfileFromItsCacheWhatNobodyToldItAbout() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        String before = b.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200)
+                .str("first_name");
+
+        nodeA.app.database().run(h -> h.createUpdate("UPDATE customers SET first_name = 'Changed' "
+                + "WHERE tenant_id = :tenant").bind("tenant", tenant.id()).execute());
+
+        String after = b.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200)
+                .str("first_name");
+        assertThat(after).isEqualTo(before).isNotEqualTo("Changed");
+    }
+
+    @Test
+    void profileChangedOnOneNodeShowsOnTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        b.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+
+        a.patch("/v1/me").key(tenant.pk()).bearer(shopper.accessToken())
+                .body(Map.of("first_name", "Ada", "phone", "+4915112345678")).send().expect(200);
+
+        var onB = b.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+        assertThat(onB.str("first_name")).isEqualTo("Ada");
+        assertThat(onB.str("phone")).isEqualTo("+4915112345678");
     }
 
     @Test
