@@ -47,8 +47,9 @@ write_report() {
     awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$RESULTS"
     echo
     echo "- Start-up on H2 (JVM launch to first answer of /health/live, a new database each time): ${STARTUP_H2_MS} ms when"
-    echo "  restarted, ${STARTUP_H2_FIRST_MS} ms the first time after a build (before the JVM has written its class-data"
-    echo "  archive, see [jvm.options](jvm.options)); idle RSS ${IDLE_RSS_MB} MB."
+    echo "  restarted (the median of three restarts), ${STARTUP_H2_FIRST_MS} ms the first time after a build (before the JVM"
+    echo "  has written its class-data archive, see [jvm.options](jvm.options)); idle RSS ${IDLE_RSS_MB} MB 5 s after a restart"
+    echo "  (the median of the three)."
     [ -n "${KC_STARTUP_MS:-}" ] && echo "- Keycloak $KEYCLOAK_VERSION start-up (start-dev): ${KC_STARTUP_MS} ms; idle RSS ${KC_IDLE_RSS_MB} MB."
     echo "- Each scenario ran ${BENCH_WARMUP} first, its figures dropped, so that the JITs compile the path before it is"
     echo "  measured; the last column is the share of the server's CPU time its JIT compiler threads still took in the"
