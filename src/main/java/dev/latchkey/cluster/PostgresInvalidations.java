@@ -104,9 +104,9 @@ public final class PostgresInvalidations implements Invalidations {
 
     /**
      * Notifications and listeners are per database, so deployments in separate schemas of one database would take each
-     * other for nodes of one cluster: each schema other than {@code public} gets a channel of its own, named by a
-     * hash of the schema's name, since a channel's name is an identifier of at most 63 bytes. {@code public} keeps the plain name that
-     * every version has used, so that old and new nodes still hear each other during a rolling upgrade.
+     * other for nodes of one cluster: each schema other than {@code public} gets a channel of its own, named by a hash
+     * of the schema's name, since a channel's name is an identifier of at most 63 bytes. {@code public} keeps the plain
+     * name that every version has used, so that old and new nodes still hear each other during a rolling upgrade.
      */
     static String channelFor(String schema) {
         if (schema == null || schema.equals("public")) {
