@@ -48,6 +48,31 @@ class ProfileTest extends ApiTest {
         }
     }
 
+    /** /v1/me may answer from the node's cache: a change made by anyone else must show on the next read all the same. */
+    @Test
+    void getMeWhenChangedByTheMerchantOrTheAddressBookSinceTheLastReadThenShowsTheChange() {
+        assertThat(me().path("last_name").isNull()).isTrue();
+
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("last_name", "Lovelace", "status", "on_hold")).send().expect(200);
+        JsonNode afterMerchant = api.get("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .send().expect(200).body();
+        assertThat(afterMerchant.path("last_name").asText()).isEqualTo("Lovelace");
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("status", "active")).send().expect(200);
+        var login = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        JsonNode seen = api.get("/v1/me").key(tenant.pk()).bearer(login.accessToken()).send().expect(200).body();
+        assertThat(seen.path("last_name").asText()).isEqualTo("Lovelace");
+
+        String addressId = api.post("/v1/me/addresses").key(tenant.pk()).bearer(login.accessToken())
+                .body(Map.of("line1", "1 Main St", "city", "Springfield", "country", "US")).send().expect(201).str("id");
+        api.post("/v1/me/addresses/" + addressId + "/default").key(tenant.pk()).bearer(login.accessToken())
+                .body(Map.of("type", "shipping")).send().expect(200);
+        JsonNode withAddress = api.get("/v1/me").key(tenant.pk()).bearer(login.accessToken()).send().expect(200)
+                .body();
+        assertThat(withAddress.path("default_shipping_address_id").asText()).isEqualTo(addressId);
+    }
+
     @Test
     void getMeWhenNoTokenThenInvalidToken() {
         api.get("/v1/me").key(tenant.pk()).send().expect(401, "invalid_token");
