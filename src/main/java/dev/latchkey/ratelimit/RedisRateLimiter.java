@@ -1,5 +1,6 @@
 package dev.latchkey.ratelimit;
 
+import dev.latchkey.auth.Secrets;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -14,12 +15,8 @@ import io.lettuce.core.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -60,8 +57,10 @@ public final class RedisRateLimiter implements RateLimiter {
     public Probe tryConsume(String key, Quota quota) {
         BucketConfiguration configuration = BucketConfiguration.builder().addLimit(quota.bandwidth()).build();
         // A bucket in Redis keeps the configuration it was created with, and one in steady use never expires: with the
-        // quota in its key, a quota the operator changed takes effect at once, in buckets of its own.
-        String stored = PREFIX + quota.requests() + "/" + quota.window().toSeconds() + ":" + digest(key);
+        // quota in its key, a quota the operator changed takes effect at once, in buckets of its own. The key names a
+        // shopper's email or IP address: Redis holds its SHA-256, so that whoever can list Redis's keys (a shared
+        // instance, a dump, a replica) does not read who is logging in from where.
+        String stored = PREFIX + quota.requests() + "/" + quota.window().toSeconds() + ":" + Secrets.sha256(key);
         Probe probe;
         try {
             probe = ClockTimeMeter.probe(buckets.builder().build(stored, () -> configuration)
@@ -76,19 +75,6 @@ public final class RedisRateLimiter implements RateLimiter {
             log.info("Redis is reachable again; rate limits are shared again");
         }
         return probe;
-    }
-
-    /**
-     * A bucket's key names a shopper's email or IP address: Redis holds its SHA-256 instead, so that whoever can list
-     * Redis's keys (a shared instance, a dump, a replica) does not read who is logging in from where.
-     */
-    private static String digest(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     @Override

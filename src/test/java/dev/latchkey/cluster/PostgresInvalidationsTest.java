@@ -1,5 +1,6 @@
 package dev.latchkey.cluster;
 
+import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestClock;
 import dev.latchkey.testing.TestDatabases;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +42,7 @@ class PostgresInvalidationsTest {
             schema.next();
             channel = PostgresInvalidations.channelFor(schema.getString(1));
         }
-        awaitTrue(() -> node.app.invalidations().mayCache(), 10_000);
+        Await.until(() -> node.app.invalidations().mayCache(), 10_000, "the node caches");
     }
 
     @AfterAll
@@ -90,15 +90,16 @@ class PostgresInvalidationsTest {
                 node.app.database())) {
             invalidations.subscribe(received::add);
             assertThat(invalidations.mayCache()).isFalse();
-            awaitTrue(invalidations::mayCache, 10_000);
+            Await.until(invalidations::mayCache, 10_000, "caching after the first hold-off");
             assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(2_000);
             assertThat(received).contains(Invalidation.EVERYTHING);
 
             received.clear();
             terminateListeners();
-            awaitTrue(() -> !invalidations.mayCache() && received.contains(Invalidation.EVERYTHING), 5_000);
+            Await.until(() -> !invalidations.mayCache() && received.contains(Invalidation.EVERYTHING), 5_000,
+                    "caching stopped and everything evicted after the listener was killed");
             long lost = System.nanoTime();
-            awaitTrue(invalidations::mayCache, 15_000);
+            Await.until(invalidations::mayCache, 15_000, "caching after the listener is back");
             assertThat((System.nanoTime() - lost) / 1_000_000).isGreaterThanOrEqualTo(1_900);
         }
     }
@@ -121,20 +122,5 @@ class PostgresInvalidationsTest {
             }
         }
         return payloads;
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, long timeoutMillis) {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not true within " + timeoutMillis + " ms");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.cluster;
 
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestClock;
 import dev.latchkey.testing.TestDatabases;
@@ -43,18 +44,7 @@ class TwoNodeRevocationTest {
     }
 
     private static void awaitCaching(TestNode node) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!node.app.invalidations().mayCache()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the node did not start caching within 10 s");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(() -> node.app.invalidations().mayCache(), 10_000, "the node caches");
     }
 
     @AfterAll
