@@ -171,7 +171,7 @@ public final class Application implements AutoCloseable {
         var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
                 mapper, clock);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
-                tokens, mapper, audit);
+                tokens, lockout, mapper, audit);
         var auth = new AuthService(db, tenants, customers, authenticator, tokens, carts, verification, audit, mapper,
                 clock);
 

@@ -12,6 +12,8 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.lockout.LockoutStore;
 import dev.latchkey.mail.MailTemplate;
 import dev.latchkey.mail.SecretLink;
 import dev.latchkey.tenant.TenantService;
@@ -20,6 +22,7 @@ import dev.latchkey.verification.CustomerMail;
 import dev.latchkey.verification.EmailTokens;
 import dev.latchkey.verification.RedirectPolicy;
 import dev.latchkey.verification.TokenPurpose;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Duration;
 import java.util.Map;
@@ -35,11 +38,12 @@ public final class CredentialService {
     private final CustomerMail mail;
     private final PasswordChanges passwordChanges;
     private final TokenService sessions;
+    private final LockoutService lockout;
     private final ObjectMapper mapper;
 
     public CredentialService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
                              CustomerMail mail, PasswordChanges passwordChanges, TokenService sessions,
-                             ObjectMapper mapper, AuditLog audit) {
+                             LockoutService lockout, ObjectMapper mapper, AuditLog audit) {
         this.audit = audit;
         this.db = db;
         this.tenants = tenants;
@@ -48,6 +52,7 @@ public final class CredentialService {
         this.mail = mail;
         this.passwordChanges = passwordChanges;
         this.sessions = sessions;
+        this.lockout = lockout;
         this.mapper = mapper;
     }
 
@@ -57,15 +62,13 @@ public final class CredentialService {
      * finds the password changed and is refused as a wrong current password would be.
      */
     public void changePassword(AccessToken token, String currentPassword, String newPassword, ClientInfo client) {
+        TenantSettings settings = tenants.settings(token.tenantId());
         Customer customer = customers.own(token.tenantId(), token.customerId());
-        requirePassword(customer, currentPassword, "password_change", client);
-        passwordChanges.checkPolicy("new_password", newPassword, tenants.settings(token.tenantId()), customer);
+        requirePassword(settings, customer, currentPassword, "password_change", client);
+        passwordChanges.checkPolicy("new_password", newPassword, settings, customer);
         String passwordHash = customers.hashPassword(newPassword);
         db.tx(h -> {
-            Customer locked = customers.lockOwn(h, token.tenantId(), token.customerId());
-            if (!Objects.equals(locked.passwordHash(), customer.passwordHash())) {
-                throw ApiError.wrongCurrentPassword();
-            }
+            Customer locked = lockChecked(h, settings, customer);
             passwordChanges.apply(h, locked, passwordHash, false, token.sessionId(), client);
             return null;
         });
@@ -84,7 +87,7 @@ public final class CredentialService {
         TenantSettings settings = tenants.settings(token.tenantId());
         String linkBase = RedirectPolicy.linkBase(settings, confirmationUrl, "confirmation_url");
         Customer customer = customers.own(token.tenantId(), token.customerId());
-        requirePassword(customer, password, "email_change", client);
+        requirePassword(settings, customer, password, "email_change", client);
         String address = EmailAddress.normalise(newEmail);
         if (address.equals(customer.email())) {
             throw ApiError.validation("new_email", "unchanged", "new_email is the account's current address.");
@@ -93,12 +96,7 @@ public final class CredentialService {
             if (customers.findByEmail(h, token.tenantId(), address).isPresent()) {
                 throw CustomerService.emailTaken();
             }
-            Customer locked = customers.lockOwn(h, token.tenantId(), token.customerId());
-            if (!Objects.equals(locked.passwordHash(), customer.passwordHash())) {
-                // a password change or reset landed since the password was checked: it withdraws email changes asked
-                // for with the old password, this one too
-                throw ApiError.wrongCurrentPassword();
-            }
+            Customer locked = lockChecked(h, settings, customer);
             if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
                 return null;
@@ -131,12 +129,35 @@ public final class CredentialService {
         return CustomerView.of(changed, mapper);
     }
 
-    private void requirePassword(Customer customer, String password, String action, ClientInfo client) {
+    /**
+     * A wrong password here is a failed authentication as much as a refused login: whoever holds the session may be
+     * guessing, so it counts toward the account's lockout as a wrong password at login does (and may lock it).
+     */
+    private void requirePassword(TenantSettings settings, Customer customer, String password, String action,
+                                 ClientInfo client) {
         if (!customers.passwordMatches(customer, password)) {
-            // a failed authentication as much as a refused login: whoever holds the session may be guessing
+            lockout.attemptWithWrongPassword(customer.tenantId(), settings, customer.id(), customer.email(), client);
             audit.record(customer.tenantId(), customer.id(), AuditType.PASSWORD_CHECK_FAILED, client,
                     Map.of("action", action));
             throw ApiError.wrongCurrentPassword();
         }
+    }
+
+    /**
+     * Locks the account's row for a change asked for with {@code checked}'s password. Refused as a wrong password
+     * would be when a password change or reset landed since the password was checked (it withdraws changes asked for
+     * with the old password), and while the account is locked out: a correct guess must not get through a lock that
+     * wrong guesses set off. Otherwise the correct password ends the run of failures, as a login does.
+     */
+    private Customer lockChecked(Handle h, TenantSettings settings, Customer checked) {
+        var locked = customers.lock(h, checked.tenantId(), checked.id(), LockoutStore::state)
+                .orElseThrow(ApiError::invalidToken);
+        Customer current = locked.customer();
+        if (!Objects.equals(current.passwordHash(), checked.passwordHash())
+                || lockout.attemptWithCorrectPassword(h, checked.tenantId(), settings, current.id(),
+                locked.alongside()) != LockoutService.Verdict.ALLOWED) {
+            throw ApiError.wrongCurrentPassword();
+        }
+        return current;
     }
 }

@@ -1,0 +1,83 @@
+package dev.latchkey.lockout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The current password asked for by a password or email change is checked under the account's lockout, as a login's
+ * is: whoever holds a shopper's session must not be able to guess the password there without limit.
+ */
+class CurrentPasswordLockoutTest extends ApiTest {
+    private static final String WRONG = LockoutCalls.WRONG;
+    private static final String NEW_PASSWORD = "a brand new passphrase";
+
+    private Fixtures.Shopper shopper() {
+        return Fixtures.shopper(api, Fixtures.tenant(api, Map.of("lockout_threshold", 3, "lockout_duration", 60)));
+    }
+
+    private Api.Res changePassword(Fixtures.Shopper shopper, String current) {
+        return api.post("/v1/me/password").as(shopper)
+                .body(Map.of("current_password", current, "new_password", NEW_PASSWORD)).send();
+    }
+
+    private Api.Res changeEmail(Fixtures.Shopper shopper, String password) {
+        return api.post("/v1/me/email").as(shopper)
+                .body(Map.of("new_email", Fixtures.uniqueEmail(), "password", password)).send();
+    }
+
+    @Test
+    void changePasswordWhenCurrentWrongThresholdTimesThenAccountLockedAndCorrectOneRefused() {
+        var shopper = shopper();
+        for (int i = 0; i < 3; i++) {
+            changePassword(shopper, WRONG).expect(403, "invalid_credentials");
+        }
+        JsonNode state = LockoutCalls.state(api, shopper);
+        assertThat(state.path("locked").asBoolean()).isTrue();
+        assertThat(state.path("failed_attempts").asInt()).isEqualTo(3);
+        assertThat(AuditEvents.only(api, shopper.tenant(), shopper.customerId(), "account.locked")
+                .path("data").path("lock_count").asInt()).isEqualTo(1);
+
+        // the right password gets the same answer while the lock lasts, and changes nothing
+        var refused = changePassword(shopper, shopper.password()).expect(403, "invalid_credentials");
+        var wrong = changePassword(shopper, WRONG).expect(403, "invalid_credentials");
+        assertThat(refused.body().path("detail")).isEqualTo(wrong.body().path("detail"));
+        changeEmail(shopper, shopper.password()).expect(403, "invalid_credentials");
+        LockoutCalls.login(api, shopper, shopper.password()).expect(401, "invalid_credentials");
+
+        server.clock.advance(Duration.ofSeconds(61));
+        LockoutCalls.login(api, shopper, NEW_PASSWORD).expect(401, "invalid_credentials");
+        changePassword(shopper, shopper.password()).expect(204);
+        LockoutCalls.login(api, shopper, NEW_PASSWORD).expect(200);
+        assertThat(LockoutCalls.state(api, shopper).path("failed_attempts").asInt()).isZero();
+    }
+
+    @Test
+    void wrongPasswordsAtLoginAndInChangesCountTogether() {
+        var shopper = shopper();
+        LockoutCalls.fail(api, shopper, 1);
+        changeEmail(shopper, WRONG).expect(403, "invalid_credentials");
+        assertThat(LockoutCalls.state(api, shopper).path("failed_attempts").asInt()).isEqualTo(2);
+        changePassword(shopper, WRONG).expect(403, "invalid_credentials");
+        assertThat(LockoutCalls.state(api, shopper).path("locked").asBoolean()).isTrue();
+        LockoutCalls.login(api, shopper, shopper.password()).expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void changeWhenCurrentPasswordRightThenEarlierFailuresAreForgotten() {
+        var shopper = shopper();
+        LockoutCalls.fail(api, shopper, 2);
+        changeEmail(shopper, shopper.password()).expect(202);
+        assertThat(LockoutCalls.state(api, shopper).path("failed_attempts").asInt()).isZero();
+        LockoutCalls.fail(api, shopper, 2);
+        LockoutCalls.login(api, shopper, shopper.password()).expect(200);
+    }
+}
