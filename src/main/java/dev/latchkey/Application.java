@@ -73,6 +73,7 @@ import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.ratelimit.RedisRateLimiter;
 import dev.latchkey.tenant.ApiKeyRoutes;
 import dev.latchkey.tenant.ApiKeyService;
+import dev.latchkey.staff.StaffLockout;
 import dev.latchkey.staff.StaffLogins;
 import dev.latchkey.staff.StaffRoutes;
 import dev.latchkey.staff.StaffService;
@@ -143,8 +144,9 @@ public final class Application implements AutoCloseable {
 
         // the merchant's staff: their sessions open admin routes beside the secret key
         var staffSessions = new StaffSessions(db, clock);
-        var staff = new StaffService(db, staffSessions, hasher, policy, tenants, audit, clock);
-        var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, clock);
+        var staffLockout = new StaffLockout(db, audit, clock);
+        var staff = new StaffService(db, staffSessions, hasher, policy, tenants, staffLockout, audit, clock);
+        var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, staffLockout);
         var guard = new Guard(tenants, tokens, platformToken, staffSessions);
 
         // mail

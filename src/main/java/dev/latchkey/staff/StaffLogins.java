@@ -9,15 +9,10 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
-import dev.latchkey.lockout.LockState;
-import dev.latchkey.lockout.LockoutStore;
 import dev.latchkey.lockout.LockoutService.Verdict;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,16 +33,16 @@ public final class StaffLogins {
     private final TenantService tenants;
     private final PasswordHasher hasher;
     private final AuditLog audit;
-    private final Clock clock;
+    private final StaffLockout lockout;
 
     public StaffLogins(Database db, StaffSessions sessions, TenantService tenants, PasswordHasher hasher,
-                       AuditLog audit, Clock clock) {
+                       AuditLog audit, StaffLockout lockout) {
         this.db = db;
         this.sessions = sessions;
         this.tenants = tenants;
         this.hasher = hasher;
         this.audit = audit;
-        this.clock = clock;
+        this.lockout = lockout;
     }
 
     public LoggedIn login(String tenantId, String email, String password, StaffSessionKind kind, ClientInfo client) {
@@ -62,7 +57,7 @@ public final class StaffLogins {
         Staff staff = account.staff();
         ClientInfo actor = new ClientInfo(client.ip(), client.userAgent(), staff.id());
         boolean passwordOk = hasher.verify(password, account.passwordHash());
-        Verdict verdict = decide(tenantId, settings.get(), account, passwordOk, actor);
+        Verdict verdict = lockout.book(tenantId, settings.get(), account, passwordOk, actor);
         if (verdict != Verdict.ALLOWED) {
             audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor,
                     Map.of("reason", verdict == Verdict.LOCKED ? "locked" : "wrong_password"));
@@ -118,28 +113,6 @@ public final class StaffLogins {
         } catch (ApiError unknownTenant) {
             return Optional.empty();
         }
-    }
-
-    /** Books the attempt on the staff row under the tenant's lockout rules, and records a lock in the audit log. */
-    private Verdict decide(String tenantId, TenantSettings settings, StaffAccount account, boolean passwordOk,
-                           ClientInfo actor) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        return db.tx(h -> {
-            Optional<LockState> stored = LockoutStore.STAFF.find(h, tenantId, account.staff().id(), true);
-            if (stored.isEmpty()) {
-                return Verdict.WRONG_PASSWORD; // removed meanwhile
-            }
-            LockState.Decision decision = stored.get().decide(now, passwordOk, settings);
-            if (!decision.next().equals(stored.get())) {
-                LockoutStore.STAFF.write(h, tenantId, account.staff().id(), decision.next());
-            }
-            if (decision.lockedNow()) {
-                audit.record(h, tenantId, null, AuditType.STAFF_LOCKED, actor, Map.of(
-                        "locked_until", decision.next().lockedUntil().toString(),
-                        "lock_count", decision.next().lockCount()));
-            }
-            return decision.verdict();
-        });
     }
 
     /** Ends the caller's own session. */

@@ -16,6 +16,7 @@ import dev.latchkey.http.Cursor;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.Page;
 import dev.latchkey.lockout.LockState;
+import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.lockout.LockoutStore;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
@@ -44,16 +45,18 @@ public final class StaffService {
     private final PasswordHasher hasher;
     private final PasswordPolicy policy;
     private final TenantService tenants;
+    private final StaffLockout lockout;
     private final AuditLog audit;
     private final Clock clock;
 
     public StaffService(Database db, StaffSessions sessions, PasswordHasher hasher, PasswordPolicy policy,
-                        TenantService tenants, AuditLog audit, Clock clock) {
+                        TenantService tenants, StaffLockout lockout, AuditLog audit, Clock clock) {
         this.db = db;
         this.sessions = sessions;
         this.hasher = hasher;
         this.policy = policy;
         this.tenants = tenants;
+        this.lockout = lockout;
         this.audit = audit;
         this.clock = clock;
     }
@@ -151,10 +154,15 @@ public final class StaffService {
         }
         StaffAccount account = account(who.tenantId(), who.staffId());
         requireAllowed(who.tenantId(), account, newPassword);
-        if (!hasher.verify(currentPassword, account.passwordHash())) {
-            // a failed authentication as much as a refused login: whoever holds the session may be guessing
-            audit.record(who.tenantId(), null, AuditType.STAFF_PASSWORD_CHECK_FAILED, client,
-                    Map.of("action", "password_change"));
+        // a failed authentication as much as a refused login: whoever holds the session may be guessing, so the
+        // attempt is booked under the lockout as a login's is, and a locked account's right password is refused too
+        boolean passwordOk = hasher.verify(currentPassword, account.passwordHash());
+        if (lockout.book(who.tenantId(), tenants.settings(who.tenantId()), account, passwordOk, client)
+                != LockoutService.Verdict.ALLOWED) {
+            if (!passwordOk) {
+                audit.record(who.tenantId(), null, AuditType.STAFF_PASSWORD_CHECK_FAILED, client,
+                        Map.of("action", "password_change"));
+            }
             throw ApiError.wrongCurrentPassword();
         }
         replacePassword(who.tenantId(), account, newPassword, keptToken, client);

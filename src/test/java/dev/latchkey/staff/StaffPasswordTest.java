@@ -8,6 +8,7 @@ import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,6 +68,36 @@ class StaffPasswordTest extends ApiTest {
         JsonNode failed = events.body().path("data").get(0);
         assertThat(failed.path("staff_id").asText()).isEqualTo(shop.ownerId());
         assertThat(failed.path("data").path("action").asText()).isEqualTo("password_change");
+    }
+
+    @Test
+    void changeOwnWhenCurrentWrongThresholdTimesThenLockedAndTheRightOneRefusedUntilItExpires() {
+        var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 3, "lockout_duration", 600));
+        String token = StaffFixtures.ownerToken(api, shop);
+        var change = Map.of("current_password", shop.ownerPassword(), "new_password", NEW_PASSWORD);
+        for (int i = 0; i < 3; i++) {
+            changeOwn(token, Map.of("current_password", "wrong password " + i, "new_password", NEW_PASSWORD))
+                    .expect(403, "invalid_credentials");
+        }
+        var locked = api.get("/v1/admin/audit?type=staff.locked").bearer(shop.tenant().sk()).send().expect(200);
+        assertThat(locked.body().path("data")).hasSize(1);
+
+        changeOwn(token, change).expect(403, "invalid_credentials");
+        login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(401, "invalid_credentials");
+        server.clock.advance(Duration.ofSeconds(601));
+        changeOwn(token, change).expect(204);
+        login(api, shop.id(), shop.ownerEmail(), NEW_PASSWORD).expect(200);
+    }
+
+    @Test
+    void changeOwnWhenCurrentWrongThenItCountsWithFailedLogins() {
+        var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 3, "lockout_duration", 600));
+        String token = StaffFixtures.ownerToken(api, shop);
+        login(api, shop.id(), shop.ownerEmail(), "wrong password 1").expect(401, "invalid_credentials");
+        changeOwn(token, Map.of("current_password", "wrong password 2", "new_password", NEW_PASSWORD))
+                .expect(403, "invalid_credentials");
+        login(api, shop.id(), shop.ownerEmail(), "wrong password 3").expect(401, "invalid_credentials");
+        login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(401, "invalid_credentials");
     }
 
     @Test
