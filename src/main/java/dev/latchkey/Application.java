@@ -239,7 +239,7 @@ public final class Application implements AutoCloseable {
                     + "Never use it in production.");
             features.add(new DevMailboxRoutes(devMailbox)::addTo);
         }
-        this.server = HttpServer.create(mapper, metrics, config.requestLog(), features);
+        this.server = HttpServer.create(mapper, metrics, config.requestLog(), guard::corsBeforeRoute, features);
     }
 
     /** SMTP when a host is configured; otherwise mail is not sent, and the log names each message. */

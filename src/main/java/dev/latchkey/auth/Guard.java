@@ -36,13 +36,31 @@ public final class Guard {
         if (key.kind() == ApiKey.Kind.SECRET) {
             ClientAddresses.markRelay(ctx);
         }
+        allowOrigin(ctx, key);
+        return key;
+    }
+
+    /**
+     * The CORS headers of {@link #storefront} for a storefront request refused before its route looked at the key (a
+     * malformed query string): set when the key is valid and its tenant allows the origin, nothing otherwise.
+     */
+    public void corsBeforeRoute(Context ctx) {
+        ApiKey key;
+        try {
+            key = lookup(ctx.header("X-Api-Key"));
+        } catch (ApiError invalidKey) {
+            return; // the request's own refusal is answered; no tenant, so no origin to allow
+        }
+        allowOrigin(ctx, key);
+    }
+
+    private void allowOrigin(Context ctx, ApiKey key) {
         String origin = ctx.header("Origin");
         if (origin != null && tenants.settings(key.tenantId()).allowedOrigins().contains(origin)) {
             ctx.header("Access-Control-Allow-Origin", origin);
             ctx.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
             ctx.header("Vary", "Origin");
         }
-        return key;
     }
 
     /** Storefront routes that need a shopper: the key plus a live {@code cust_} or {@code anon_} token of its tenant. */

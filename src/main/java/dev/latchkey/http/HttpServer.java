@@ -36,7 +36,12 @@ public final class HttpServer {
      * {@code logRequests} off drops the one log line per request (metrics are still recorded): on small machines that
      * line is a noticeable share of a cheap request's cost, and a proxy in front may keep an access log already.
      */
+    /**
+     * {@code storefrontCors} sets the CORS headers a storefront route would (valid key, origin allowed by its tenant)
+     * on a request refused before its route ran, so that the shop's page can read why.
+     */
     public static Javalin create(ObjectMapper mapper, MeterRegistry metrics, boolean logRequests,
+                                 Consumer<io.javalin.http.Context> storefrontCors,
                                  List<Consumer<JavalinDefaultRoutingApi>> features) {
         var problems = new ProblemResponder();
         return Javalin.create(config -> {
@@ -82,7 +87,16 @@ public final class HttpServer {
             var withHead = new HeadAsGet(routes);
             features.forEach(feature -> feature.accept(withHead));
             // after the features' own before-handlers, so that a refusal carries the headers they set (the dashboard's)
-            routes.before(HttpServer::refuseUnreadableQuery);
+            routes.before(ctx -> {
+                try {
+                    refuseUnreadableQuery(ctx);
+                } catch (ApiError refused) {
+                    if (isStorefront(ctx.path())) {
+                        storefrontCors.accept(ctx);
+                    }
+                    throw refused;
+                }
+            });
             // the framework's default type would otherwise label an answer that has no content (RFC 9110: 204 has none)
             routes.after(ctx -> {
                 if (ctx.statusCode() == 204) {
@@ -131,9 +145,13 @@ public final class HttpServer {
      * Preflights are answered before routing (so that unknown paths still answer 404 and wrong methods 405), for any origin (the key is not sent on a preflight); the real response only carries
      * Access-Control-Allow-Origin for the tenant's allowed origins. Admin and platform routes get no CORS at all.
      */
+    private static boolean isStorefront(String path) {
+        return path.startsWith("/v1/") && !path.startsWith("/v1/admin/") && !path.startsWith("/v1/platform/");
+    }
+
     private static void preflight(io.javalin.http.Context ctx) {
         String origin = ctx.header("Origin");
-        if (origin == null || ctx.path().startsWith("/v1/admin/") || ctx.path().startsWith("/v1/platform/")) {
+        if (origin == null || !isStorefront(ctx.path())) {
             ctx.status(204);
             return;
         }

@@ -47,6 +47,26 @@ class CorsTest extends ApiTest {
     }
 
     @Test
+    void storefrontQueryRefusedBeforeTheRouteFromAllowedOriginThenAllowOriginHeader() {
+        var shopper = Fixtures.shopper(api, tenant);
+        var res = api.raw("GET", "/v1/me/orders?limit=%zz").as(shopper).header("Origin", SHOP).send()
+                .expect(422, "validation_failed");
+        assertThat(res.header("Access-Control-Allow-Origin")).isEqualTo(SHOP);
+        assertThat(res.header("Vary")).isEqualTo("Origin");
+
+        // another origin, a key of no tenant, an admin route: still refused, and still without the header
+        res = api.raw("GET", "/v1/me/orders?limit=%zz").as(shopper).header("Origin", EVIL).send()
+                .expect(422, "validation_failed");
+        assertThat(res.header("Access-Control-Allow-Origin")).isNull();
+        res = api.raw("GET", "/v1/me/orders?limit=%zz").key("pk_doesNotExist").bearer(shopper.accessToken())
+                .header("Origin", SHOP).send().expect(422, "validation_failed");
+        assertThat(res.header("Access-Control-Allow-Origin")).isNull();
+        res = api.raw("GET", "/v1/admin/customers?limit=%zz").bearer(tenant.sk()).header("Origin", SHOP).send()
+                .expect(422, "validation_failed");
+        assertThat(res.header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
     void storefrontRequestFromOtherOriginThenNoAllowOriginHeader() {
         var res = api.post("/v1/anonymous").key(tenant.pk()).header("Origin", EVIL).send().expect(201);
 
