@@ -27,6 +27,7 @@ import org.jdbi.v3.core.Handle;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /** A logged-in shopper changing their password or email address, and the confirmation of a new address. */
 public final class CredentialService {
@@ -67,11 +68,15 @@ public final class CredentialService {
         requirePassword(settings, customer, currentPassword, "password_change", client);
         passwordChanges.checkPolicy("new_password", newPassword, settings, customer);
         String passwordHash = customers.hashPassword(newPassword);
-        db.tx(h -> {
-            Customer locked = lockChecked(h, settings, customer);
-            passwordChanges.apply(h, locked, passwordHash, false, token.sessionId(), client);
-            return null;
-        });
+        boolean changed = db.tx(h -> lockChecked(h, settings, customer, "password_change", client)
+                .map(locked -> {
+                    passwordChanges.apply(h, locked, passwordHash, false, token.sessionId(), client);
+                    return true;
+                })
+                .orElse(false));
+        if (!changed) {
+            throw ApiError.wrongCurrentPassword();
+        }
         sessions.evictCustomer(token.tenantId(), token.customerId());
     }
 
@@ -92,14 +97,17 @@ public final class CredentialService {
         if (address.equals(customer.email())) {
             throw ApiError.validation("new_email", "unchanged", "new_email is the account's current address.");
         }
-        db.tx(h -> {
+        boolean admitted = db.tx(h -> {
             if (customers.findByEmail(h, token.tenantId(), address).isPresent()) {
                 throw CustomerService.emailTaken();
             }
-            Customer locked = lockChecked(h, settings, customer);
+            Customer locked = lockChecked(h, settings, customer, "email_change", client).orElse(null);
+            if (locked == null) {
+                return false;
+            }
             if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
-                return null;
+                return true;
             }
             tokens.voidOutstanding(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE);
             String secret = tokens.issue(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address,
@@ -109,8 +117,11 @@ public final class CredentialService {
                     new SecretLink(linkBase, secret, Duration.ofSeconds(settings.verificationTtl())));
             mail.send(h, locked, locked.email(), MailTemplate.EMAIL_CHANGED_NOTICE, values, null);
             audit.record(h, token.tenantId(), locked.id(), AuditType.EMAIL_CHANGE_REQUESTED, client, Map.of());
-            return null;
+            return true;
         });
+        if (!admitted) {
+            throw ApiError.wrongCurrentPassword();
+        }
     }
 
     /** Uses an email-change token: the account moves to the new address, verified. */
@@ -138,7 +149,7 @@ public final class CredentialService {
         if (!customers.passwordMatches(customer, password)) {
             lockout.attemptWithWrongPassword(customer.tenantId(), settings, customer.id(), customer.email(), client);
             audit.record(customer.tenantId(), customer.id(), AuditType.PASSWORD_CHECK_FAILED, client,
-                    Map.of("action", action));
+                    Map.of("action", action, "reason", "wrong_password"));
             throw ApiError.wrongCurrentPassword();
         }
     }
@@ -146,18 +157,24 @@ public final class CredentialService {
     /**
      * Locks the account's row for a change asked for with {@code checked}'s password. Refused as a wrong password
      * would be when a password change or reset landed since the password was checked (it withdraws changes asked for
-     * with the old password), and while the account is locked out: a correct guess must not get through a lock that
-     * wrong guesses set off. Otherwise the correct password ends the run of failures, as a login does.
+     * with the old password). Empty while the account is locked out, with the refusal recorded in this transaction
+     * (the caller commits it and answers 403): a correct guess must not get through a lock that wrong guesses set off.
+     * Otherwise the correct password ends the run of failures, as a login does.
      */
-    private Customer lockChecked(Handle h, TenantSettings settings, Customer checked) {
+    private Optional<Customer> lockChecked(Handle h, TenantSettings settings, Customer checked, String action,
+                                           ClientInfo client) {
         var locked = customers.lock(h, checked.tenantId(), checked.id(), LockoutStore::state)
                 .orElseThrow(ApiError::invalidToken);
         Customer current = locked.customer();
-        if (!Objects.equals(current.passwordHash(), checked.passwordHash())
-                || lockout.attemptWithCorrectPassword(h, checked.tenantId(), settings, current.id(),
-                locked.alongside()) != LockoutService.Verdict.ALLOWED) {
+        if (!Objects.equals(current.passwordHash(), checked.passwordHash())) {
             throw ApiError.wrongCurrentPassword();
         }
-        return current;
+        if (lockout.attemptWithCorrectPassword(h, checked.tenantId(), settings, current.id(), locked.alongside())
+                != LockoutService.Verdict.ALLOWED) {
+            audit.record(h, checked.tenantId(), checked.id(), AuditType.PASSWORD_CHECK_FAILED, client,
+                    Map.of("action", action, "reason", "locked"));
+            return Optional.empty();
+        }
+        return Optional.of(current);
     }
 }

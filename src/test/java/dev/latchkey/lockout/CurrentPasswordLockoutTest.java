@@ -52,6 +52,12 @@ class CurrentPasswordLockoutTest extends ApiTest {
         assertThat(refused.body().path("detail")).isEqualTo(wrong.body().path("detail"));
         changeEmail(shopper, shopper.password()).expect(403, "invalid_credentials");
         LockoutCalls.login(api, shopper, shopper.password()).expect(401, "invalid_credentials");
+        var checks = AuditEvents.of(api, shopper.tenant(), shopper.customerId(), "password.check_failed");
+        assertThat(checks).extracting(event -> event.path("data").path("reason").asText() + " "
+                        + event.path("data").path("action").asText())
+                .containsExactlyInAnyOrder("wrong_password password_change", "wrong_password password_change",
+                        "wrong_password password_change", "wrong_password password_change",
+                        "locked password_change", "locked email_change");
 
         server.clock.advance(Duration.ofSeconds(61));
         LockoutCalls.login(api, shopper, NEW_PASSWORD).expect(401, "invalid_credentials");
