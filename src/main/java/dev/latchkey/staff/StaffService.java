@@ -159,10 +159,8 @@ public final class StaffService {
         boolean passwordOk = hasher.verify(currentPassword, account.passwordHash());
         if (lockout.book(who.tenantId(), tenants.settings(who.tenantId()), account, passwordOk, client)
                 != LockoutService.Verdict.ALLOWED) {
-            if (!passwordOk) {
-                audit.record(who.tenantId(), null, AuditType.STAFF_PASSWORD_CHECK_FAILED, client,
-                        Map.of("action", "password_change"));
-            }
+            audit.record(who.tenantId(), null, AuditType.STAFF_PASSWORD_CHECK_FAILED, client,
+                    Map.of("action", "password_change", "reason", passwordOk ? "locked" : "wrong_password"));
             throw ApiError.wrongCurrentPassword();
         }
         replacePassword(who.tenantId(), account, newPassword, keptToken, client);

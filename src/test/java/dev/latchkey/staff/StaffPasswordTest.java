@@ -84,6 +84,10 @@ class StaffPasswordTest extends ApiTest {
 
         changeOwn(token, change).expect(403, "invalid_credentials");
         login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(401, "invalid_credentials");
+        var checks = api.get("/v1/admin/audit?type=staff.password_check_failed").bearer(shop.tenant().sk()).send()
+                .expect(200).body().path("data");
+        assertThat(checks).extracting(event -> event.path("data").path("reason").asText())
+                .containsExactlyInAnyOrder("wrong_password", "wrong_password", "wrong_password", "locked");
         server.clock.advance(Duration.ofSeconds(601));
         changeOwn(token, change).expect(204);
         login(api, shop.id(), shop.ownerEmail(), NEW_PASSWORD).expect(200);
