@@ -35,8 +35,6 @@ public final class HttpServer {
     /**
      * {@code logRequests} off drops the one log line per request (metrics are still recorded): on small machines that
      * line is a noticeable share of a cheap request's cost, and a proxy in front may keep an access log already.
-     */
-    /**
      * {@code storefrontCors} sets the CORS headers a storefront route would (valid key, origin allowed by its tenant)
      * on a request refused before its route ran, so that the shop's page can read why.
      */
@@ -141,14 +139,15 @@ public final class HttpServer {
         }
     }
 
-    /**
-     * Preflights are answered before routing (so that unknown paths still answer 404 and wrong methods 405), for any origin (the key is not sent on a preflight); the real response only carries
-     * Access-Control-Allow-Origin for the tenant's allowed origins. Admin and platform routes get no CORS at all.
-     */
+    /** Storefront paths get CORS; admin and platform paths never do. */
     private static boolean isStorefront(String path) {
         return path.startsWith("/v1/") && !path.startsWith("/v1/admin/") && !path.startsWith("/v1/platform/");
     }
 
+    /**
+     * Preflights are answered before routing (so that unknown paths still answer 404 and wrong methods 405), for any origin (the key is not sent on a preflight); the real response only carries
+     * Access-Control-Allow-Origin for the tenant's allowed origins. Admin and platform routes get no CORS at all.
+     */
     private static void preflight(io.javalin.http.Context ctx) {
         String origin = ctx.header("Origin");
         if (origin == null || !isStorefront(ctx.path())) {
