@@ -42,7 +42,7 @@ final class SessionStore {
 
     /** Removes the customer's sessions and every token they hold. */
     void deleteAll(Handle h, String tenantId, String customerId) {
-        h.createUpdate("DELETE FROM tokens WHERE tenant_id = :tenant AND session_id IN "
+        h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN "
                         + "(SELECT id FROM sessions WHERE " + OWNER + ")")
                 .bind("tenant", tenantId).bind("customer", customerId).execute();
         h.createUpdate("DELETE FROM sessions WHERE " + OWNER)

@@ -69,8 +69,8 @@ public final class TokenService {
     private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
                              String customerId, Instant now, String replacedAccessHash) {
         Pair pair = Pair.create(settings, kind, now);
-        if (!store.extendLiveSession(h, tenantId, sessionId, pair.sessionExpiry())
-                || (replacedAccessHash != null && !store.revokePair(h, replacedAccessHash, now))) {
+        if ((replacedAccessHash != null && !store.revokePair(h, replacedAccessHash, now))
+                || !store.extendLiveSession(h, tenantId, sessionId, pair.sessionExpiry())) {
             throw new LostRace();
         }
         store.insertPair(h, tenantId, sessionId, now, pair);
@@ -110,8 +110,8 @@ public final class TokenService {
         Instant now = clock.instant();
         if (token == null) {
             long readAt = cache.epoch();
-            StoredToken stored = db.read(h -> store.find(h, tenantId, hash)).orElseThrow(ApiError::invalidToken);
-            if (!stored.kind().equals(TokenStore.ACCESS) || !stored.usable(now)) {
+            StoredToken stored = db.read(h -> store.findAccess(h, tenantId, hash)).orElseThrow(ApiError::invalidToken);
+            if (!stored.usable(now)) {
                 throw ApiError.invalidToken();
             }
             token = new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(),
@@ -133,8 +133,8 @@ public final class TokenService {
             return false;
         }
         Instant now = clock.instant();
-        return db.read(h -> store.findInAnyTenant(h, Secrets.sha256(rawToken)))
-                .filter(stored -> stored.kind().equals(TokenStore.ACCESS) && stored.usable(now)).isPresent();
+        return db.read(h -> store.findAccessInAnyTenant(h, Secrets.sha256(rawToken)))
+                .filter(stored -> stored.usable(now)).isPresent();
     }
 
     private void touch(AccessToken token, Instant now) {
@@ -156,16 +156,10 @@ public final class TokenService {
         }
         String hash = Secrets.sha256(rawRefresh);
         Instant now = now();
-        RefreshOutcome outcome;
-        try {
-            outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
-        } catch (LostRace race) {
-            // rolled back; the token now reads as used (the reuse rules apply) or revoked (invalid)
-            try {
-                outcome = db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
-            } catch (LostRace again) {
-                outcome = RefreshOutcome.INVALID; // the session ended between this second read and its write
-            }
+        RefreshOutcome outcome = store.rotatesAtOnce() ? rotateAtOnce(tenantId, settings, expectedKind, hash, now)
+                : null;
+        if (outcome == null) {
+            outcome = refreshOrRetry(tenantId, settings, expectedKind, hash, now, client);
         }
         if (outcome.result() == Result.INVALID) {
             throw ApiError.invalidRefreshToken();
@@ -182,15 +176,47 @@ public final class TokenService {
         return new Refreshed(outcome.issued(), outcome.owner());
     }
 
+    /**
+     * The usual rotation, where the database can do it in one statement: null when that changed nothing, and the
+     * general way must tell why.
+     */
+    private RefreshOutcome rotateAtOnce(String tenantId, TenantSettings settings, SessionKind kind, String hash,
+                                        Instant now) {
+        Pair pair = Pair.create(settings, kind, now);
+        TokenStore.Rotated rotated = db.read(h -> store.rotateAtOnce(h, tenantId, kind, hash, now, pair)).orElse(null);
+        if (rotated == null) {
+            return null;
+        }
+        if (!rotated.sessionLive()) {
+            return new RefreshOutcome(Result.INVALID, null, rotated.sessionId(), null);
+        }
+        return new RefreshOutcome(Result.ROTATED, pair.issued(rotated.sessionId(), rotated.customerId()),
+                rotated.sessionId(), rotated.owner());
+    }
+
+    private RefreshOutcome refreshOrRetry(String tenantId, TenantSettings settings, SessionKind expectedKind,
+                                          String hash, Instant now, ClientInfo client) {
+        try {
+            return db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
+        } catch (LostRace race) {
+            // rolled back; the token now reads as used (the reuse rules apply) or revoked (invalid)
+            try {
+                return db.tx(h -> refresh(h, tenantId, settings, expectedKind, hash, now, client));
+            } catch (LostRace again) {
+                return RefreshOutcome.INVALID; // the session ended between this second read and its write
+            }
+        }
+    }
+
     /** A rotated pair, with the session's customer and their active cart as the rotation read them (none if anonymous). */
     public record Refreshed(Issued issued, CustomerWithCart owner) {
     }
 
     private RefreshOutcome refresh(Handle h, String tenantId, TenantSettings settings, SessionKind expectedKind,
                                    String hash, Instant now, ClientInfo client) {
-        TokenStore.WithOwner found = store.findWithOwner(h, tenantId, hash).orElse(null);
+        TokenStore.WithOwner found = store.findRefreshWithOwner(h, tenantId, hash).orElse(null);
         StoredToken stored = found == null ? null : found.token();
-        if (stored == null || !stored.kind().equals(TokenStore.REFRESH) || !stored.usable(now)) {
+        if (stored == null || !stored.usable(now)) {
             return RefreshOutcome.INVALID;
         }
         if (stored.sessionKind() != expectedKind) {
@@ -199,7 +225,7 @@ public final class TokenService {
         Instant usedAt = stored.usedAt();
         if (usedAt == null) {
             Pair pair = Pair.create(settings, stored.sessionKind(), now);
-            if (!store.rotate(h, tenantId, stored.sessionId(), hash, stored.pairHash(), now, pair)) {
+            if (!store.rotate(h, tenantId, stored.sessionId(), hash, now, pair)) {
                 throw new LostRace();
             }
             return new RefreshOutcome(Result.ROTATED, pair.issued(stored.sessionId(), stored.customerId()),

@@ -5,51 +5,53 @@ import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-/** SQL for sessions and their tokens. Tokens are found by their SHA-256 only. */
+/**
+ * SQL for sessions and their tokens. A pair of tokens is one row, found by the SHA-256 of either token; hashes are
+ * handed in as hex and stored as their 32 bytes.
+ */
 final class TokenStore {
-    static final String ACCESS = "access";
-    static final String REFRESH = "refresh";
-
     private static final String INSERT_SESSION = "INSERT INTO sessions (tenant_id, id, customer_id, kind, ip, "
             + "user_agent, created_at, last_used_at, expires_at) "
             + "VALUES (:tenant, :session, :customer, :sessionKind, :ip, :ua, :now, :now, :sessionExp)";
-    /** Each row names its partner, so that using or retiring one token can retire the other and nothing more. */
-    private static final String INSERT_PAIR = "INSERT INTO tokens (token_hash, tenant_id, session_id, kind, created_at, "
-            + "expires_at, pair_hash) VALUES (:access, :tenant, :session, :accessKind, :now, :accessExp, :refresh), "
-            + "(:refresh, :tenant, :session, :refreshKind, :now, :refreshExp, :access)";
+    private static final String INTO_PAIRS = "INSERT INTO token_pairs (access_hash, refresh_hash, tenant_id, "
+            + "session_id, created_at, access_expires_at, refresh_expires_at, expires_at) ";
+    private static final String INSERT_PAIR = INTO_PAIRS
+            + "VALUES (:access, :refresh, :tenant, :session, :now, :accessExp, :refreshExp, :sessionExp)";
     /**
-     * Only one of two concurrent callers marks the token: the other's update finds it used, or revoked by a renewal
-     * since it was read, and changes nothing.
+     * Marks the refresh token used and retires the access token of its pair. Only one of two concurrent callers
+     * changes the row: the other's update finds the token used, or revoked by a renewal since it was read.
      */
-    private static final String MARK_USED = "UPDATE tokens SET used_at = :now WHERE token_hash = :used "
-            + "AND used_at IS NULL AND revoked_at IS NULL";
-    private static final String REVOKE_TOKEN = "UPDATE tokens SET revoked_at = :now WHERE token_hash = :retired "
-            + "AND revoked_at IS NULL";
+    private static final String MARK_USED = "SET refresh_used_at = :now, "
+            + "access_revoked_at = COALESCE(access_revoked_at, :now) ";
+    private static final String UNUSED = "refresh_hash = :used AND refresh_used_at IS NULL "
+            + "AND refresh_revoked_at IS NULL";
+    private static final String USE_REFRESH = "UPDATE token_pairs " + MARK_USED + "WHERE " + UNUSED;
     private static final String EXTEND_LIVE_SESSION = "UPDATE sessions SET expires_at = :sessionExp "
             + "WHERE tenant_id = :tenant AND id = :session AND revoked_at IS NULL";
 
-    /** Whether {@link #findWithOwner} locks the session's row (PostgreSQL: {@code FOR UPDATE OF s}). */
-    private final boolean sessionLockedByRead;
+    /** Whether {@link #rotateAtOnce} may be used: PostgreSQL runs a whole rotation as one statement, H2 cannot. */
+    private final boolean rotatesAtOnce;
 
     TokenStore(boolean postgres) {
-        this.sessionLockedByRead = postgres;
+        this.rotatesAtOnce = postgres;
     }
 
-    // Each write below is several statements sent as one (both drivers run them in order, in the caller's
+    // Several statements are sent as one where they can be (both drivers run them in order, in the caller's
     // transaction): on PostgreSQL that is one round trip instead of one per statement.
     //
-    // Lock order: every transaction that changes the tokens of an existing session first locks the session's row
-    // (extendLiveSession, revokeSession, or on PostgreSQL the rotation's read, findWithOwner), then token rows. Two
-    // such transactions on one session queue on that row instead of each holding a token the other one waits for (a
-    // deadlock, answered 500 and rolled back).
+    // Lock order: a transaction that changes a pair of an existing session locks the pair's row first, then the
+    // session's (rotate, rotateAtOnce, revokePair before extendLiveSession, the deletions); ending a session writes its
+    // row only. Two transactions on one session therefore never each hold a row the other one waits for (a deadlock,
+    // answered 500 and rolled back).
 
     /** A new session with its first pair. */
     void insertSession(Handle h, String tenantId, String sessionId, SessionKind kind, String customerId,
@@ -57,7 +59,6 @@ final class TokenStore {
         bindPair(h.createUpdate(INSERT_SESSION + "; " + INSERT_PAIR), tenantId, sessionId, now, pair)
                 .bind("customer", customerId).bind("sessionKind", kind.wire())
                 .bind("ip", client.ip()).bind("ua", client.userAgent())
-                .bind("sessionExp", Database.ts(pair.sessionExpiry()))
                 .execute();
     }
 
@@ -78,51 +79,95 @@ final class TokenStore {
     }
 
     /**
-     * Marks the refresh token used, retires the access token it was paired with and stores the next pair, after
-     * locking the session. Returns false when the session has ended or another caller had used or revoked the token
-     * first: the caller must roll back, since the pair may have been stored all the same.
-     *
-     * <p>On PostgreSQL {@link #findWithOwner} has locked the session already and seen it live, so the session's new
-     * expiry rides along at the end of the one multi-statement update (whose count is the first statement's); H2
-     * locks every inner-joined row of such a read, tokens too, so there the session is locked here first.
+     * Marks the refresh token used, retires the access token of its pair, stores the next pair and moves the
+     * session's expiry. Returns false when another caller had used or revoked the token first or the session has
+     * ended: the caller must roll back, since the pair may have been stored all the same.
      */
-    boolean rotate(Handle h, String tenantId, String sessionId, String usedHash, String pairedAccessHash, Instant now,
-                   TokenService.Pair pair) {
-        String rotation = MARK_USED + "; " + REVOKE_TOKEN + "; " + INSERT_PAIR;
-        if (!sessionLockedByRead && !extendLiveSession(h, tenantId, sessionId, pair.sessionExpiry())) {
-            return false;
-        }
-        var update = bindPair(h.createUpdate(sessionLockedByRead ? rotation + "; " + EXTEND_LIVE_SESSION : rotation),
-                tenantId, sessionId, now, pair).bind("used", usedHash).bind("retired", pairedAccessHash);
-        if (sessionLockedByRead) {
-            update.bind("sessionExp", Database.ts(pair.sessionExpiry()));
-        }
-        return update.execute() == 1;
+    boolean rotate(Handle h, String tenantId, String sessionId, String usedHash, Instant now, TokenService.Pair pair) {
+        return bindPair(h.createUpdate(USE_REFRESH + "; " + INSERT_PAIR), tenantId, sessionId, now, pair)
+                .bind("used", bytes(usedHash)).execute() == 1
+                && extendLiveSession(h, tenantId, sessionId, pair.sessionExpiry());
+    }
+
+    boolean rotatesAtOnce() {
+        return rotatesAtOnce;
+    }
+
+    /** What {@link #rotateAtOnce} did: {@code sessionLive} false when the session ended as the rotation ran. */
+    record Rotated(String sessionId, String customerId, CustomerWithCart owner, boolean sessionLive) {
     }
 
     /**
-     * Revokes an access token and its refresh token, after {@link #extendLiveSession}; false when the access token was
-     * already revoked, e.g. by a concurrent renewal.
+     * PostgreSQL only: the rotation of a usable, unused refresh token of a live session of {@code kind}, with the
+     * read of the session's customer and active cart, as one statement. Run outside a transaction it is committed
+     * with that one round trip, where reading, writing and committing apart take three. Empty when it changed
+     * nothing (the token is unknown, of another tenant or kind, used, revoked or expired, or its session ended): the
+     * caller then takes the general way, {@link #findRefreshWithOwner}, which tells these apart.
+     *
+     * <p>Its parts run in the order of their data: the pair's row is locked (and marked) before the session's, the
+     * lock order above. A session ended by a transaction that committed meanwhile is seen by the session's update,
+     * which then changes nothing; the new pair is written all the same but can never be used, since every look-up
+     * reads the session.
+     */
+    Optional<Rotated> rotateAtOnce(Handle h, String tenantId, SessionKind kind, String usedHash, Instant now,
+                                   TokenService.Pair pair) {
+        return bindTokens(h.createQuery(ROTATE_AT_ONCE), tenantId, now, pair)
+                .bind("used", bytes(usedHash)).bind("sessionKind", kind.wire())
+                .map((rs, ctx) -> {
+                    String customerId = rs.getString("session_customer_id");
+                    return new Rotated(rs.getString("session_id"), customerId,
+                            customerId == null ? null : CustomerStore.withActiveCart(rs),
+                            rs.getBoolean("session_live"));
+                })
+                .findOne();
+    }
+
+    private static final String ROTATE_AT_ONCE = "WITH used AS ("
+            + "UPDATE token_pairs t " + MARK_USED + "FROM sessions s WHERE " + UNUSED
+            + " AND t.tenant_id = :tenant AND t.refresh_expires_at > :now AND s.tenant_id = t.tenant_id "
+            + "AND s.id = t.session_id AND s.revoked_at IS NULL AND s.kind = :sessionKind "
+            + "RETURNING t.tenant_id, t.session_id, s.customer_id), "
+            + "added AS (" + INTO_PAIRS + "SELECT :access, :refresh, tenant_id, session_id, :now, :accessExp, "
+            + ":refreshExp, :sessionExp FROM used), "
+            + "extended AS (UPDATE sessions s SET expires_at = :sessionExp FROM used "
+            + "WHERE s.tenant_id = used.tenant_id AND s.id = used.session_id AND s.revoked_at IS NULL RETURNING s.id) "
+            + "SELECT used.session_id, used.customer_id AS session_customer_id, "
+            + "EXISTS (SELECT 1 FROM extended) AS session_live, " + CustomerStore.WITH_ACTIVE_CART_COLUMNS + " "
+            + "FROM used LEFT JOIN customers c ON c.tenant_id = used.tenant_id AND c.id = used.customer_id "
+            + CustomerStore.ACTIVE_CART;
+
+    /**
+     * Revokes an access token and the refresh token of its pair, before {@link #extendLiveSession}; false when the
+     * access token was already revoked, e.g. by a concurrent renewal.
      */
     boolean revokePair(Handle h, String accessHash, Instant now) {
-        h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE revoked_at IS NULL "
-                        + "AND token_hash = (SELECT pair_hash FROM tokens WHERE token_hash = :access)")
-                .bind("now", Database.ts(now)).bind("access", accessHash).execute();
-        return h.createUpdate(REVOKE_TOKEN).bind("now", Database.ts(now)).bind("retired", accessHash).execute() == 1;
+        return h.createUpdate("UPDATE token_pairs SET access_revoked_at = :now, "
+                        + "refresh_revoked_at = COALESCE(refresh_revoked_at, :now) "
+                        + "WHERE access_hash = :access AND access_revoked_at IS NULL")
+                .bind("now", Database.ts(now)).bind("access", bytes(accessHash)).execute() == 1;
     }
 
-    private static Update bindPair(Update update, String tenantId, String sessionId, Instant now,
-                                   TokenService.Pair pair) {
-        return update.bind("access", pair.accessHash()).bind("refresh", pair.refreshHash())
-                .bind("tenant", tenantId).bind("session", sessionId)
-                .bind("accessKind", ACCESS).bind("refreshKind", REFRESH).bind("now", Database.ts(now))
-                .bind("accessExp", Database.ts(pair.accessExpiry())).bind("refreshExp", Database.ts(pair.refreshExpiry()));
+    private static <S extends SqlStatement<S>> S bindPair(S statement, String tenantId, String sessionId, Instant now,
+                                                           TokenService.Pair pair) {
+        return bindTokens(statement, tenantId, now, pair).bind("session", sessionId);
     }
 
-    private static final String TOKEN_COLUMNS = "t.token_hash, t.tenant_id, t.session_id, t.kind, t.expires_at, "
-            + "t.used_at, t.revoked_at, t.pair_hash, s.kind AS session_kind, s.customer_id, "
+    private static <S extends SqlStatement<S>> S bindTokens(S statement, String tenantId, Instant now,
+                                                             TokenService.Pair pair) {
+        return statement.bind("access", bytes(pair.accessHash())).bind("refresh", bytes(pair.refreshHash()))
+                .bind("tenant", tenantId).bind("now", Database.ts(now))
+                .bind("accessExp", Database.ts(pair.accessExpiry())).bind("refreshExp", Database.ts(pair.refreshExpiry()))
+                .bind("sessionExp", Database.ts(pair.sessionExpiry()));
+    }
+
+    private static byte[] bytes(String hexHash) {
+        return HexFormat.of().parseHex(hexHash);
+    }
+
+    private static final String PAIR_COLUMNS = "t.tenant_id, t.session_id, t.access_expires_at, t.access_revoked_at, "
+            + "t.refresh_expires_at, t.refresh_used_at, t.refresh_revoked_at, s.kind AS session_kind, s.customer_id, "
             + "s.revoked_at AS session_revoked_at, c.email";
-    private static final String TOKEN_JOINS = "FROM tokens t "
+    private static final String PAIR_JOINS = "FROM token_pairs t "
             + "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
             + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id";
 
@@ -131,57 +176,55 @@ final class TokenStore {
     }
 
     /**
-     * The token and its session. The tenant is compared here rather than in SQL: given the tenant as a parameter,
-     * PostgreSQL's generic plan for this prepared statement may walk every session of the tenant and probe each for
-     * the token, a cost that grows with the tenant's sessions; looked up by hash alone it is two primary-key probes.
+     * The access token and its session. The tenant is compared here rather than in SQL: given the tenant as a
+     * parameter, PostgreSQL's generic plan for this prepared statement may walk every session of the tenant and probe
+     * each for the token, a cost that grows with the tenant's sessions; looked up by hash alone it is two primary-key
+     * probes.
      */
-    Optional<StoredToken> find(Handle h, String tenantId, String tokenHash) {
-        return findInAnyTenant(h, tokenHash).filter(token -> token.tenantId().equals(tenantId));
+    Optional<StoredToken> findAccess(Handle h, String tenantId, String accessHash) {
+        return findAccessInAnyTenant(h, accessHash).filter(token -> token.tenantId().equals(tenantId));
     }
 
     /** Only to tell a shopper's live token from a dead one where no tenant is named (an admin route). */
-    Optional<StoredToken> findInAnyTenant(Handle h, String tokenHash) {
-        return h.createQuery("SELECT " + TOKEN_COLUMNS + " " + TOKEN_JOINS + " WHERE t.token_hash = :hash")
-                .bind("hash", tokenHash)
-                .map((rs, ctx) -> token(rs))
+    Optional<StoredToken> findAccessInAnyTenant(Handle h, String accessHash) {
+        return h.createQuery("SELECT " + PAIR_COLUMNS + " " + PAIR_JOINS + " WHERE t.access_hash = :hash")
+                .bind("hash", bytes(accessHash))
+                .map((rs, ctx) -> token(rs, false))
                 .findOne();
     }
 
     /**
-     * Like {@link #find}, and the customer row and active cart the refresh answer shows come in the same read: one
-     * round trip fewer on every rotation than asking the customer store afterwards. On PostgreSQL it also locks the
-     * session's row, the first lock of every change to a session's tokens (see {@link #rotate}); after waiting for
-     * that lock it reads the session as it is now, the token possibly as it was (a rotation then finds it used).
+     * Like {@link #findAccess} for a refresh token, and the customer row and active cart the refresh answer shows
+     * come in the same read: one round trip fewer than asking the customer store afterwards.
      */
-    Optional<WithOwner> findWithOwner(Handle h, String tenantId, String tokenHash) {
-        return h.createQuery("SELECT " + TOKEN_COLUMNS + ", " + CustomerStore.WITH_ACTIVE_CART_COLUMNS + " "
-                        + TOKEN_JOINS + " " + CustomerStore.ACTIVE_CART + " WHERE t.token_hash = :hash"
-                        + (sessionLockedByRead ? " FOR UPDATE OF s" : ""))
-                .bind("hash", tokenHash)
+    Optional<WithOwner> findRefreshWithOwner(Handle h, String tenantId, String refreshHash) {
+        return h.createQuery("SELECT " + PAIR_COLUMNS + ", " + CustomerStore.WITH_ACTIVE_CART_COLUMNS + " "
+                        + PAIR_JOINS + " " + CustomerStore.ACTIVE_CART + " WHERE t.refresh_hash = :hash")
+                .bind("hash", bytes(refreshHash))
                 .map((rs, ctx) -> {
-                    StoredToken token = token(rs);
+                    StoredToken token = token(rs, true);
                     return new WithOwner(token, token.customerId() == null ? null : CustomerStore.withActiveCart(rs));
                 })
                 .findOne()
                 .filter(found -> found.token().tenantId().equals(tenantId));
     }
 
-    private static StoredToken token(ResultSet rs) throws SQLException {
-        return new StoredToken(rs.getString("token_hash"), rs.getString("tenant_id"),
-                rs.getString("session_id"), rs.getString("kind"), Database.instant(rs, "expires_at"),
-                Database.instant(rs, "used_at"), Database.instant(rs, "revoked_at"),
-                SessionKind.fromWire(rs.getString("session_kind")), rs.getString("customer_id"),
-                rs.getString("email"), Database.instant(rs, "session_revoked_at"), rs.getString("pair_hash"));
+    /** The refresh token's half of the pair, or the access token's (which is never used, only revoked). */
+    private static StoredToken token(ResultSet rs, boolean refresh) throws SQLException {
+        String kind = refresh ? "refresh" : "access";
+        return new StoredToken(rs.getString("tenant_id"), rs.getString("session_id"),
+                Database.instant(rs, kind + "_expires_at"), refresh ? Database.instant(rs, "refresh_used_at") : null,
+                Database.instant(rs, kind + "_revoked_at"), SessionKind.fromWire(rs.getString("session_kind")),
+                rs.getString("customer_id"), rs.getString("email"), Database.instant(rs, "session_revoked_at"));
     }
 
     /**
-     * The session's row first, then its tokens: the lock order of every change to a session's tokens. False when the
-     * session had ended already or is gone (perhaps just now, by a transaction this one waited for).
+     * Ends the session: its row only, since every look-up of its tokens reads it (see V17). False when the session
+     * had ended already or is gone (perhaps just now, by a transaction this one waited for).
      */
     boolean revokeSession(Handle h, String tenantId, String sessionId, Instant now) {
         return h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant AND id = :session "
-                        + "AND revoked_at IS NULL; UPDATE tokens SET revoked_at = :now WHERE tenant_id = :tenant "
-                        + "AND session_id = :session AND revoked_at IS NULL")
+                        + "AND revoked_at IS NULL")
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("session", sessionId).execute() == 1;
     }
 
@@ -198,19 +241,19 @@ final class TokenStore {
     }
 
     /**
-     * Deletes tokens that expired before {@code cutoff} and the sessions they leave with nothing live, for a batch of
-     * sessions; returns how many rows went (0 when nothing is left). Found through the tokens (indexed by tenant and
-     * expiry), since a session's own expiry moves on every rotation and is not indexed.
+     * Deletes pairs whose tokens both expired before {@code cutoff} and the sessions they leave with nothing live, for
+     * a batch of sessions; returns how many rows went (0 when nothing is left). Found through the pairs (indexed by
+     * tenant and expiry), since a session's own expiry moves on every rotation and is not indexed.
      */
     int deleteExpired(Handle h, String tenantId, Instant cutoff) {
-        List<String> sessionIds = h.createQuery("SELECT DISTINCT session_id FROM tokens WHERE tenant_id = :tenant "
+        List<String> sessionIds = h.createQuery("SELECT DISTINCT session_id FROM token_pairs WHERE tenant_id = :tenant "
                         + "AND expires_at < :cutoff FETCH FIRST 500 ROWS ONLY")
                 .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff))
                 .mapTo(String.class).list();
         if (sessionIds.isEmpty()) {
             return 0;
         }
-        return h.createUpdate("DELETE FROM tokens WHERE tenant_id = :tenant AND session_id IN (<ids>) "
+        return h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN (<ids>) "
                         + "AND expires_at < :cutoff")
                 .bind("tenant", tenantId).bindList("ids", sessionIds).bind("cutoff", Database.ts(cutoff))
                 .execute()

@@ -76,7 +76,7 @@ class TwoNodeRevocationTest {
         var shopper = Fixtures.shopper(a, tenant);
         warmOnB(tenant, shopper.accessToken());
 
-        nodeA.app.database().run(h -> h.createUpdate("UPDATE tokens SET revoked_at = now() WHERE tenant_id = :tenant")
+        nodeA.app.database().run(h -> h.createUpdate("UPDATE token_pairs SET access_revoked_at = now() WHERE tenant_id = :tenant")
                 .bind("tenant", tenant.id()).execute());
 
         warmOnB(tenant, shopper.accessToken());

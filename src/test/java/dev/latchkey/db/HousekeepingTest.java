@@ -70,20 +70,20 @@ class HousekeepingTest {
         api.post("/v1/auth/password/forgot").key(tenant.pk()).body(Map.of("email", expiring.email())).send()
                 .expect(202);
         int emailed = rows("email_tokens", tenant.id());
-        assertThat(rows("tokens", tenant.id())).isEqualTo(6);
+        assertThat(rows("token_pairs", tenant.id())).isEqualTo(3);
         assertThat(emailed).isPositive();
         assertThat(rows("staff_sessions", tenant.id())).isPositive();
 
         server.clock.advance(Duration.ofHours(1 + 23)); // expired 23 hours ago: kept
         server.app.housekeeping().run();
-        assertThat(rows("tokens", tenant.id())).isEqualTo(6);
+        assertThat(rows("token_pairs", tenant.id())).isEqualTo(3);
         server.clock.advance(Duration.ofHours(2));
         var live = Fixtures.login(api, tenant, expiring.email(), expiring.password());
 
         Map<String, Integer> deleted = server.app.housekeeping().run();
 
-        assertThat(deleted.get("expired tokens and sessions")).isGreaterThanOrEqualTo(6 + 1);
-        assertThat(rows("tokens", tenant.id())).isEqualTo(2);
+        assertThat(deleted.get("expired tokens and sessions")).isGreaterThanOrEqualTo(3 + 1);
+        assertThat(rows("token_pairs", tenant.id())).isEqualTo(1);
         assertThat(rows("sessions", tenant.id())).isEqualTo(1);
         assertThat(rows("staff_sessions", tenant.id())).isPositive(); // a 12-hour session, expired 14 hours ago
         introspect(api, tenant, live.accessToken()).expect(200);

@@ -29,6 +29,11 @@ final class OldSchema implements AutoCloseable {
         Database.migrations(dataSource, TestDatabases.postgres()).load().migrate();
     }
 
+    /** Up to {@code version} only, for a migration whose rows a later one moves elsewhere. */
+    void upgradeTo(String version) {
+        Database.migrations(dataSource, TestDatabases.postgres()).target(version).load().migrate();
+    }
+
     @Override
     public void close() {
         dataSource.close();

@@ -40,7 +40,7 @@ class TokenPairsMigrationTest {
                 token(h, "ses_2", "refresh_tab_b", "refresh", "2026-01-01T10:05:00Z", null);
             });
 
-            old.upgrade();
+            old.upgradeTo("12");
 
             List<Map<String, Object>> tokens = jdbi.withHandle(h -> h.createQuery(
                     "SELECT token_hash, pair_hash, revoked_at IS NOT NULL AS revoked FROM tokens ORDER BY token_hash")
