@@ -183,7 +183,8 @@ public final class TokenService {
     private RefreshOutcome rotateAtOnce(String tenantId, TenantSettings settings, SessionKind kind, String hash,
                                         Instant now) {
         Pair pair = Pair.create(settings, kind, now);
-        TokenStore.Rotated rotated = db.read(h -> store.rotateAtOnce(h, tenantId, kind, hash, now, pair)).orElse(null);
+        TokenStore.Rotated rotated = db.withoutTransaction(h -> store.rotateAtOnce(h, tenantId, kind, hash, now, pair))
+                .orElse(null);
         if (rotated == null) {
             return null;
         }

@@ -93,6 +93,15 @@ public final class Database implements AutoCloseable {
         jdbi.useHandle(work::accept);
     }
 
+    /**
+     * Work outside a transaction, each statement committing as it completes: for one statement that writes and
+     * answers rows (PostgreSQL's data-modifying WITH), where a transaction would only add the round trip of its
+     * commit. Like {@link #read}, but it writes, so it must go to the primary.
+     */
+    public <T> T withoutTransaction(HandleCallback<T, RuntimeException> work) {
+        return jdbi.withHandle(work);
+    }
+
     /** Runs {@code action} once {@code h}'s transaction has committed, or now when {@code h} is in none. */
     public static void afterCommit(Handle h, Runnable action) {
         if (h.isInTransaction()) {
