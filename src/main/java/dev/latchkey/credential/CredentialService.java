@@ -155,24 +155,27 @@ public final class CredentialService {
     }
 
     /**
-     * Locks the account's row for a change asked for with {@code checked}'s password. Refused as a wrong password
-     * would be when a password change or reset landed since the password was checked (it withdraws changes asked for
-     * with the old password). Empty while the account is locked out, with the refusal recorded in this transaction
-     * (the caller commits it and answers 403): a correct guess must not get through a lock that wrong guesses set off.
-     * Otherwise the correct password ends the run of failures, as a login does.
+     * Locks the account's row for a change asked for with {@code checked}'s password. Empty, with the refusal recorded
+     * in this transaction (the caller commits it and answers 403 as for a wrong password), when a password change or
+     * reset landed since the password was checked (it withdraws changes asked for with the old password), or while the
+     * account is locked out: a correct guess must not get through a lock that wrong guesses set off. Otherwise the
+     * correct password ends the run of failures, as a login does.
      */
     private Optional<Customer> lockChecked(Handle h, TenantSettings settings, Customer checked, String action,
                                            ClientInfo client) {
         var locked = customers.lock(h, checked.tenantId(), checked.id(), LockoutStore::state)
                 .orElseThrow(ApiError::invalidToken);
         Customer current = locked.customer();
+        String refusal = null;
         if (!Objects.equals(current.passwordHash(), checked.passwordHash())) {
-            throw ApiError.wrongCurrentPassword();
+            refusal = "password_changed";
+        } else if (lockout.attemptWithCorrectPassword(h, checked.tenantId(), settings, current.id(),
+                locked.alongside()) != LockoutService.Verdict.ALLOWED) {
+            refusal = "locked";
         }
-        if (lockout.attemptWithCorrectPassword(h, checked.tenantId(), settings, current.id(), locked.alongside())
-                != LockoutService.Verdict.ALLOWED) {
+        if (refusal != null) {
             audit.record(h, checked.tenantId(), checked.id(), AuditType.PASSWORD_CHECK_FAILED, client,
-                    Map.of("action", action, "reason", "locked"));
+                    Map.of("action", action, "reason", refusal));
             return Optional.empty();
         }
         return Optional.of(current);

@@ -197,18 +197,20 @@ public final class StaffService {
     /**
      * {@code keptToken} is the session of a member changing their own password; null for an owner's reset. A member's
      * own change applies only to the hash their current password was checked against, so that of two changes at once
-     * the second is refused rather than silently overwriting the first.
+     * the second is refused (and recorded) rather than silently overwriting the first.
      */
     private void replacePassword(String tenantId, StaffAccount account, String password, String keptToken,
                                  ClientInfo client) {
         String hash = hasher.hash(password);
         String id = account.staff().id();
         boolean byOwner = keptToken == null;
-        db.tx(h -> {
+        boolean replaced = db.tx(h -> {
             StaffAccount locked = store.findAccountById(h, tenantId, id, true)
                     .orElseThrow(() -> ApiError.notFound("Staff member")); // removed meanwhile
             if (!byOwner && !Objects.equals(locked.passwordHash(), account.passwordHash())) {
-                throw ApiError.wrongCurrentPassword();
+                audit.record(h, tenantId, null, AuditType.STAFF_PASSWORD_CHECK_FAILED, client,
+                        Map.of("action", "password_change", "reason", "password_changed"));
+                return false;
             }
             store.setPasswordHash(h, tenantId, id, hash, now());
             sessions.revokeAllOf(h, tenantId, id, keptToken);
@@ -217,8 +219,11 @@ public final class StaffService {
             }
             audit.record(h, tenantId, null, AuditType.STAFF_PASSWORD_CHANGED, client,
                     Map.of("changed_staff_id", id, "by", byOwner ? "owner" : "self"));
-            return null;
+            return true;
         });
+        if (!replaced) {
+            throw ApiError.wrongCurrentPassword();
+        }
     }
 
     private Instant now() {

@@ -3,21 +3,16 @@ package dev.latchkey.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
-import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
-import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.RowLocks;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
 import static dev.latchkey.testing.Tokens.anonymous;
@@ -266,26 +261,9 @@ class TokenLifecycleTest extends ApiTest {
     @Test
     void refreshWhenTheSessionEndsWhileTheRotationWaitsForItThenInvalidTokenAndNothingOfTheSessionWorks()
             throws Exception {
-        String waiting = TestDatabases.postgres()
-                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%sessions%'"
-                : "SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL";
-        Api.Res answer;
-        // a connection of its own: a read inside a JDBI transaction of this thread would join that transaction
-        try (Connection logout = server.app.database().dataSource().getConnection()) {
-            logout.setAutoCommit(false);
-            try (PreparedStatement end = logout.prepareStatement("UPDATE sessions SET revoked_at = CURRENT_TIMESTAMP "
-                    + "WHERE tenant_id = ? AND id = ?")) {
-                end.setString(1, tenant.id());
-                end.setString(2, shopper.sessionId());
-                end.executeUpdate();
-            }
-            CompletableFuture<Api.Res> rotation = CompletableFuture.supplyAsync(
-                    () -> refresh(api, tenant, shopper.refreshToken()));
-            Await.until(() -> server.app.database().read(h -> h.createQuery(waiting).mapTo(Integer.class).one()) > 0,
-                    5_000, "the rotation waits for the session's row");
-            logout.commit();
-            answer = rotation.get(10, TimeUnit.SECONDS);
-        }
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                "UPDATE sessions SET revoked_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND id = ?",
+                () -> refresh(api, tenant, shopper.refreshToken()), tenant.id(), shopper.sessionId());
 
         answer.expect(401, "invalid_token");
         assertRefused(api, tenant, shopper.accessToken());

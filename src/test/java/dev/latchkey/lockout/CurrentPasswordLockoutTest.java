@@ -5,6 +5,7 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,6 +33,25 @@ class CurrentPasswordLockoutTest extends ApiTest {
     private Api.Res changeEmail(Fixtures.Shopper shopper, String password) {
         return api.post("/v1/me/email").as(shopper)
                 .body(Map.of("new_email", Fixtures.uniqueEmail(), "password", password)).send();
+    }
+
+    /**
+     * A password change or reset that lands between the check of the current password and the change refuses the
+     * change; the refusal is recorded as such and is not a failed attempt (the password was right when checked).
+     */
+    @Test
+    void changePasswordWhenAnotherChangeLandsWhileItWaitsThenRefusedAndRecordedAsPasswordChanged() throws Exception {
+        var shopper = shopper();
+
+        var answer = RowLocks.commitWhileWaiting(server,
+                "UPDATE customers SET password_hash = CONCAT('moved', password_hash) WHERE tenant_id = ? AND id = ?",
+                () -> changePassword(shopper, shopper.password()), shopper.tenant().id(), shopper.customerId());
+
+        answer.expect(403, "invalid_credentials");
+        var checks = AuditEvents.of(api, shopper.tenant(), shopper.customerId(), "password.check_failed");
+        assertThat(checks).extracting(event -> event.path("data").path("reason").asText() + " "
+                + event.path("data").path("action").asText()).containsExactly("password_changed password_change");
+        assertThat(LockoutCalls.state(api, shopper).path("failed_attempts").asInt()).isZero();
     }
 
     @Test

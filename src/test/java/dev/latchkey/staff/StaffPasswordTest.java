@@ -5,6 +5,7 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +121,27 @@ class StaffPasswordTest extends ApiTest {
         for (int i = 0; i < candidates.size(); i++) {
             login(api, shop.id(), shop.ownerEmail(), candidates.get(i)).expect(answers.get(i).status() == 204 ? 200 : 401);
         }
+    }
+
+    @Test
+    void changeOwnWhenAnotherChangeLandsWhileItWaitsThenRefusedAndRecordedAsPasswordChanged() throws Exception {
+        var shop = StaffFixtures.shop(api);
+        String token = StaffFixtures.ownerToken(api, shop);
+
+        var answer = RowLocks.commitWhileWaiting(server,
+                "UPDATE staff SET password_hash = CONCAT('moved', password_hash) WHERE tenant_id = ? AND id = ?",
+                () -> changeOwn(token, Map.of("current_password", shop.ownerPassword(), "new_password", NEW_PASSWORD)),
+                shop.id(), shop.ownerId());
+
+        answer.expect(403, "invalid_credentials");
+        var events = api.get("/v1/admin/audit?type=staff.password_check_failed").bearer(shop.tenant().sk()).send()
+                .expect(200).body().path("data");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).path("staff_id").asText()).isEqualTo(shop.ownerId());
+        assertThat(events.get(0).path("data").path("reason").asText()).isEqualTo("password_changed");
+        api.get("/v1/admin/audit?type=staff.password_changed").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("data").forEach(event -> assertThat(event.path("data").path("by").asText())
+                        .isNotEqualTo("self"));
     }
 
     @Test
