@@ -6,6 +6,15 @@ kc_admin_token() {
     -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin | json_field access_token
 }
 
+# A password grant of the bench user: its access and refresh tokens in KC_ACCESS and KC_REFRESH.
+kc_tokens() {
+  local tokens
+  tokens=$(curl -sf -X POST "http://127.0.0.1:$KC_PORT/realms/bench/protocol/openid-connect/token" \
+    -d grant_type=password -d client_id=bench -d client_secret=bench-secret -d username=shopper \
+    --data-urlencode "password=$PASSWORD" -d scope=openid)
+  export KC_ACCESS=$(echo "$tokens" | json_field access_token) KC_REFRESH=$(echo "$tokens" | json_field refresh_token)
+}
+
 kc_post() {
   curl -sf -o /dev/null -X POST "http://127.0.0.1:$KC_PORT$1" -H "Authorization: Bearer $KC_ADMIN" \
     -H 'Content-Type: application/json' -d "$2"
@@ -37,16 +46,17 @@ run_keycloak() {
     \"emailVerified\": true, \"enabled\": true, \"firstName\": \"Bench\", \"lastName\": \"Shopper\",
     \"credentials\": [{\"type\": \"password\", \"value\": \"$PASSWORD\", \"temporary\": false}]}"
 
-  local tokens base="/realms/bench/protocol/openid-connect"
-  tokens=$(curl -sf -X POST "http://127.0.0.1:$KC_PORT$base/token" -d grant_type=password -d client_id=bench \
-    -d client_secret=bench-secret -d username=shopper --data-urlencode "password=$PASSWORD" -d scope=openid)
-  export KC_CLIENT_SECRET=bench-secret KC_ACCESS=$(echo "$tokens" | json_field access_token)
-  export KC_REFRESH=$(echo "$tokens" | json_field refresh_token) BENCH_PASSWORD_FORM=${PASSWORD// /+}
+  local base="/realms/bench/protocol/openid-connect"
+  export KC_CLIENT_SECRET=bench-secret BENCH_PASSWORD_FORM=${PASSWORD// /+}
+  kc_tokens
   local kc_pid=$KC_PID
   KC_MODE=login scenario "Keycloak: login (password grant)" keycloak.lua "$base/token" "" "$KC_PORT" "$kc_pid"
   KC_MODE=refresh scenario "Keycloak: refresh (refresh grant)" keycloak.lua "$base/token" "" "$KC_PORT" "$kc_pid"
-  KC_MODE=introspect scenario "Keycloak: introspection" keycloak.lua "$base/token/introspect" "" "$KC_PORT" "$kc_pid"
-  KC_MODE=userinfo scenario "Keycloak: userinfo" keycloak.lua "$base/userinfo" "" "$KC_PORT" "$kc_pid"
+  # Keycloak's access tokens live 5 minutes, less than the runs before these two: each run gets a fresh one
+  BENCH_PREPARE=kc_tokens KC_MODE=introspect scenario "Keycloak: introspection" keycloak.lua \
+    "$base/token/introspect" "" "$KC_PORT" "$kc_pid"
+  BENCH_PREPARE=kc_tokens KC_MODE=userinfo scenario "Keycloak: userinfo" keycloak.lua "$base/userinfo" "" \
+    "$KC_PORT" "$kc_pid"
   kill "$KC_PID" 2>/dev/null; wait "$KC_PID" 2>/dev/null || true
   KC_PID=""
 }
