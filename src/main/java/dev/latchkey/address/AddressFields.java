@@ -11,4 +11,16 @@ public record AddressFields(String firstName, String lastName, String company, S
     public AddressFields {
         tags = List.copyOf(tags);
     }
+
+    /** The same recipient at the same place: every field but the tags alike, ignoring letter case. */
+    boolean samePlaceAs(AddressFields other) {
+        return alike(firstName, other.firstName) && alike(lastName, other.lastName) && alike(company, other.company)
+                && alike(line1, other.line1) && alike(line2, other.line2) && alike(city, other.city)
+                && alike(region, other.region) && alike(postalCode, other.postalCode)
+                && alike(country, other.country) && alike(phone, other.phone);
+    }
+
+    private static boolean alike(String a, String b) {
+        return a == null ? b == null : a.equalsIgnoreCase(b);
+    }
 }

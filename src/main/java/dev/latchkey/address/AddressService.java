@@ -79,10 +79,12 @@ public final class AddressService {
         var stored = new StoredAddress(Secrets.id("adr"), fields, now, now);
         return db.tx(h -> {
             Customer owner = customers.lockOwn(h, tenantId, customerId);
-            if (store.count(h, tenantId, customerId) >= MAX_PER_CUSTOMER) {
+            List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
+            if (book.size() >= MAX_PER_CUSTOMER) {
                 throw new ApiError(422, "address_limit_reached", "An address book holds at most " + MAX_PER_CUSTOMER
                         + " addresses; delete one before adding another.");
             }
+            requireNew(book, fields, null);
             store.insert(h, tenantId, customerId, stored);
             return Address.of(stored, owner);
         });
@@ -100,6 +102,7 @@ public final class AddressService {
                 return Address.of(current, owner);
             }
             AddressFields fields = checked(input.applyTo(current.fields()));
+            requireNew(store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER), fields, id);
             Instant now = now();
             if (store.update(h, tenantId, customerId, id, fields, now) == 0) {
                 throw notFound();
@@ -136,6 +139,20 @@ public final class AddressService {
 
     private StoredAddress find(Handle h, String tenantId, String customerId, String id) {
         return store.find(h, tenantId, customerId, id).orElseThrow(AddressService::notFound);
+    }
+
+    /**
+     * A book holds each address once, as Shopify's does: one that differs from another only in letter case, blanks
+     * around its text or its tags is the same address (409 {@code address_exists}). The caller holds the customer's
+     * row lock, so two requests adding one address at once cannot both get in.
+     */
+    private static void requireNew(List<StoredAddress> book, AddressFields fields, String changedId) {
+        for (StoredAddress other : book) {
+            if (!other.id().equals(changedId) && other.fields().samePlaceAs(fields)) {
+                throw new ApiError(409, "address_exists",
+                        "The address book already holds this address as " + other.id() + ".");
+            }
+        }
     }
 
     /** The postal code must fit the country of the address as it will be stored, whichever of the two changed. */

@@ -53,11 +53,6 @@ final class AddressStore {
         return query.map((rs, ctx) -> address(rs)).list();
     }
 
-    int count(Handle h, String tenantId, String customerId) {
-        return h.createQuery("SELECT COUNT(*) FROM addresses WHERE " + OWNER)
-                .bind("tenant", tenantId).bind("customer", customerId).mapTo(Integer.class).one();
-    }
-
     int delete(Handle h, String tenantId, String customerId, String id) {
         return h.createUpdate("DELETE FROM addresses WHERE " + OWNER + " AND id = :id")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("id", id).execute();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +51,48 @@ class AddressBookTest extends ApiTest {
         assertThat(created.path("postal_code").isNull()).isTrue();
         assertThat(created.path("first_name").isNull()).isTrue();
         assertThat(created.path("tags")).isEmpty();
+    }
+
+    @Test
+    void createWhenTheBookHoldsTheSameAddressThenAddressExistsAndNothingIsAdded() {
+        String existing = Fixtures.address(api, shopper, Map.of("tags", List.of("HOME"))).path("id").asText();
+
+        var res = api.post("/v1/me/addresses").as(shopper).body(Map.of("first_name", " ADA", "last_name", "lovelace",
+                "line1", "unter den linden 1 ", "city", "BERLIN", "postal_code", "10117", "country", "de",
+                "tags", List.of("BILLING"))).send().expect(409, "address_exists");
+
+        assertThat(res.str("detail")).contains(existing);
+        assertThat(book()).containsExactly(existing);
+        String other = Fixtures.address(api, shopper, Map.of("line2", "Hinterhaus")).path("id").asText();
+        assertThat(book()).containsExactlyInAnyOrder(existing, other);
+    }
+
+    @Test
+    void createWhenTheSameAddressConcurrentlyThenExactlyOneIsAdded() {
+        List<Api.Res> answers = Concurrently.all(IntStream.range(0, 6)
+                .<Callable<Api.Res>>mapToObj(i -> () -> api.post("/v1/me/addresses").as(shopper)
+                        .body(Map.of("line1", "Jungfernstieg 7", "city", "Hamburg", "country", "DE")).send())
+                .toList());
+
+        assertThat(answers).extracting(Api.Res::status).containsOnly(201, 409).containsOnlyOnce(201);
+        assertThat(answers).filteredOn(res -> res.status() == 409)
+                .allSatisfy(res -> assertThat(res.str("code")).isEqualTo("address_exists"));
+        assertThat(book()).hasSize(1);
+    }
+
+    @Test
+    void patchWhenTheAddressWouldMatchAnotherThenAddressExistsAndNothingChanges() {
+        String first = Fixtures.address(api, shopper).path("id").asText();
+        var second = Fixtures.address(api, shopper, Map.of("line1", "Unter den Linden 2"));
+        String id = second.path("id").asText();
+
+        api.patch("/v1/me/addresses/" + id).as(shopper).body(Map.of("line1", "Unter den Linden 1")).send()
+                .expect(409, "address_exists");
+
+        assertThat(api.get("/v1/me/addresses/" + id).as(shopper).send().expect(200).body()).isEqualTo(second);
+        var retagged = api.patch("/v1/me/addresses/" + first).as(shopper).body(Map.of("tags", List.of("SHIPPING")))
+                .send().expect(200).body();
+        assertThat(retagged.path("tags")).extracting(JsonNode::asText).containsExactly("SHIPPING");
     }
 
     @Test
@@ -136,7 +179,7 @@ class AddressBookTest extends ApiTest {
     @Test
     void defaultWhenSetPerKindThenAtMostOneOfEachAndMirroredInProfile() {
         String a = Fixtures.address(api, shopper).path("id").asText();
-        String b = Fixtures.address(api, shopper).path("id").asText();
+        String b = Fixtures.address(api, shopper, Map.of("line1", "Unter den Linden 2")).path("id").asText();
 
         var shipping = makeDefault(a, "shipping");
         assertThat(shipping.path("is_default_shipping").asBoolean()).isTrue();
@@ -166,7 +209,7 @@ class AddressBookTest extends ApiTest {
     @Test
     void deleteWhenDefaultThenTheDefaultIsCleared() {
         String a = Fixtures.address(api, shopper).path("id").asText();
-        String b = Fixtures.address(api, shopper).path("id").asText();
+        String b = Fixtures.address(api, shopper, Map.of("line1", "Unter den Linden 2")).path("id").asText();
         makeDefault(a, "shipping");
         makeDefault(b, "billing");
 
@@ -180,7 +223,7 @@ class AddressBookTest extends ApiTest {
     @Test
     void meWhenExpandAddressesThenTheBookIsIncluded() {
         String a = Fixtures.address(api, shopper).path("id").asText();
-        String b = Fixtures.address(api, shopper).path("id").asText();
+        String b = Fixtures.address(api, shopper, Map.of("line1", "Unter den Linden 2")).path("id").asText();
         makeDefault(b, "shipping");
 
         var expanded = api.get("/v1/me?expand=addresses").as(shopper).send().expect(200).body();
@@ -220,6 +263,10 @@ class AddressBookTest extends ApiTest {
 
     private JsonNode me() {
         return api.get("/v1/me").as(shopper).send().expect(200).body();
+    }
+
+    private List<String> book() {
+        return api.get("/v1/me/addresses").as(shopper).send().expect(200).body().path("data").findValuesAsText("id");
     }
 
     private void assertDefaults(String shipping, String billing) {

@@ -178,13 +178,14 @@ class AccountDeletionTest extends ApiTest {
     @Test
     void requestsOfTheShopperWhileTheErasureRunsThenDoneBeforeOrRefusedAsInvalidToken() {
         Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
-        Map<String, Object> newAddress = Map.of("line1", "Jungfernstieg 1", "city", "Hamburg", "country", "DE");
         for (int round = 0; round < 5; round++) {
             Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
             String address = addressOf(shopper);
             List<Callable<Api.Res>> calls = new ArrayList<>();
             calls.add(() -> api.delete("/v1/me").as(shopper).send());
             for (int i = 0; i < 3; i++) {
+                Map<String, Object> newAddress = Map.of("line1", "Jungfernstieg " + i, "city", "Hamburg",
+                        "country", "DE");
                 calls.add(() -> api.patch("/v1/me").as(shopper).body(Map.of("first_name", "Late")).send());
                 calls.add(() -> api.post("/v1/me/addresses").as(shopper).body(newAddress).send());
                 calls.add(() -> api.patch("/v1/me/addresses/" + address).as(shopper).body(Map.of("city", "Kiel"))
