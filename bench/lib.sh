@@ -95,28 +95,54 @@ template_hash() {
   psql_bench -c "SELECT password_hash FROM customers WHERE tenant_id = 'bench' AND email = '$1'"
 }
 
-# seed PREFIX COUNT HASH: bulk-inserts COUNT verified, active customers PREFIX1..PREFIXn@example.com with one hash.
-seed() {
-  local prefix=$1 count=$2 hash=$3 batch=100000 from=1 started=$(date +%s)
+# in_batches WHAT COUNT SQL: runs SQL, a statement over "generate_series(@FROM, @TO) AS g", for 1..COUNT in batches of
+# 100,000 rows, with progress.
+in_batches() {
+  local what=$1 count=$2 sql=$3 batch=100000 from=1 started=$(date +%s)
   while [ "$from" -le "$count" ]; do
     local to=$(( from + batch - 1 )); [ "$to" -gt "$count" ] && to=$count
-    psql_bench -c "INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash,
-        accepts_marketing, attributes, created_at, updated_at, version)
-      SELECT 'bench', 'cus_${prefix}' || lpad(g::text, 9, '0'), '${prefix}' || g || '@example.com', TRUE, 'active',
-        '$hash', FALSE, '{}', now(), now(), 1
-      FROM generate_series($from, $to) AS g"
-    log "seeded $to / $count ${prefix} customers ($(( $(date +%s) - started )) s)"
+    local statement=${sql//@FROM/$from}
+    psql_bench -c "${statement//@TO/$to}"
+    log "seeded $to / $count $what ($(( $(date +%s) - started )) s)"
     from=$(( to + 1 ))
   done
-  psql_bench -c "ANALYZE customers"
-  # write the bulk load out now, so that its checkpoint does not land in the middle of a measurement
-  psql_bench -c "CHECKPOINT"
+}
+
+# seed PREFIX COUNT HASH: bulk-inserts COUNT verified, active customers PREFIX1..PREFIXn@example.com with one hash.
+seed() {
+  in_batches "$1 customers" "$2" "INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash,
+        accepts_marketing, attributes, created_at, updated_at, version)
+      SELECT 'bench', 'cus_${1}' || lpad(g::text, 9, '0'), '${1}' || g || '@example.com', TRUE, 'active',
+        '$3', FALSE, '{}', now(), now(), 1
+      FROM generate_series(@FROM, @TO) AS g"
+  settle_database
+}
+
+# seed_sessions PREFIX COUNT: for each seeded customer one live session with one pair of tokens, as if every customer had
+# logged in once. A shop with a million customers has many sessions, and the look-ups of refresh and token validation
+# should meet a table of that size: on a table of a few dozen rows PostgreSQL rightly reads the whole table instead of
+# the index, and where autovacuum is off (as on some test machines) each of those reads goes through all the dead row
+# versions the rotations leave, which brought refresh down to a tenth within a minute. The hashes belong to no token.
+seed_sessions() {
+  in_batches "sessions with a token pair" "$2" "INSERT INTO sessions (tenant_id, id, customer_id, kind, ip, user_agent,
+        created_at, last_used_at, expires_at)
+      SELECT 'bench', 'ses_${1}' || lpad(g::text, 9, '0'), 'cus_${1}' || lpad(g::text, 9, '0'), 'cust', '127.0.0.1',
+        'bench', now(), now(), now() + interval '30 days'
+      FROM generate_series(@FROM, @TO) AS g;
+    INSERT INTO token_pairs (access_hash, refresh_hash, tenant_id, session_id, created_at, access_expires_at,
+        refresh_expires_at, expires_at)
+      SELECT sha256(('access ${1}' || g)::bytea), sha256(('refresh ${1}' || g)::bytea), 'bench',
+        'ses_${1}' || lpad(g::text, 9, '0'), now(), now() + interval '1 day', now() + interval '30 days',
+        now() + interval '30 days'
+      FROM generate_series(@FROM, @TO) AS g"
+  settle_database
 }
 
 seed_customers() {
   local hash
   hash=$(template_hash "template@example.com")
   seed bench- "$BENCH_CUSTOMERS" "$hash"
+  seed_sessions bench- "$BENCH_CUSTOMERS"
 }
 
 login_token() {
@@ -185,7 +211,7 @@ run_latchkey_scenarios() {
   export BENCH_CUSTOMERS BENCH_EMAIL_PREFIX=bench-
   login_scenario "login (POST /v1/auth/login)" 19456:2:1
   VERIFY_OWASP=$VERIFY_RATE ALL_CORES_OWASP=$ALL_CORES_RATE
-  quiet_database
+  settle_database
   scenario "registration (POST /v1/customers)" register.lua /v1/customers "" "$PORT"
   stop_latchkey
 }
@@ -215,7 +241,7 @@ verify_rate() {
 login_scenario() {
   local before after
   CORES=$(nproc)
-  quiet_database
+  settle_database
   before=$(verify_rate "$2" 1)
   scenario "$1" login.lua /v1/auth/login "" "$PORT"
   after=$(verify_rate "$2" 1)
@@ -224,8 +250,9 @@ login_scenario() {
   log "one Argon2id verify ($2) on one thread: $before/s before the logins, $after/s after; all $CORES cores: $ALL_CORES_RATE/s"
 }
 
-# Vacuums and checkpoints, so that the work left by one scenario (dead token rows, dirty pages) is not done by
-# PostgreSQL in the middle of the next one.
-quiet_database() {
+# Vacuums, analyses and checkpoints: after a bulk load, so that the tables have their statistics and visibility maps
+# (as autovacuum would give them) and the load's checkpoint does not land in a measurement; between scenarios, so that
+# the work one scenario left (dead token rows, dirty pages) is not done by PostgreSQL in the middle of the next one.
+settle_database() {
   psql_bench -c "VACUUM ANALYZE" -c "CHECKPOINT"
 }

@@ -32,13 +32,15 @@ write_report() {
     echo
     echo "Produced by \`bash bench/run.sh\` on $(date -u +%Y-%m-%d) (see [bench/README.md](bench/README.md) for what it does)."
     echo "wrk on loopback, $BENCH_THREADS threads, $BENCH_CONNECTIONS connections, $BENCH_DURATION per scenario, sharing the"
-    echo "cores with the servers. Latchkey on PostgreSQL with $BENCH_CUSTOMERS seeded customers."
+    echo "cores with the servers. Latchkey on PostgreSQL with $BENCH_CUSTOMERS seeded customers, each with one live session."
     echo
     echo "## Machine"
     echo
     echo "- CPU: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
     echo "- Memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
     echo "- OS: $(uname -sr); $(java -version 2>&1 | head -n 1); $(psql --version)"
+    echo "- PostgreSQL settings: $(psql_bench -c "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name)
+      FROM pg_settings WHERE name IN ('autovacuum', 'shared_buffers', 'synchronous_commit', 'max_connections')")"
     echo
     echo "## Results"
     echo
