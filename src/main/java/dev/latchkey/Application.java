@@ -239,7 +239,8 @@ public final class Application implements AutoCloseable {
                     + "Never use it in production.");
             features.add(new DevMailboxRoutes(devMailbox)::addTo);
         }
-        this.server = HttpServer.create(mapper, metrics, config.requestLog(), guard::corsBeforeRoute, features);
+        this.server = HttpServer.create(mapper, metrics, config.requestLog(), guard::corsBeforeRoute,
+                dashboard.errorPages(), features);
     }
 
     /** SMTP when a host is configured; otherwise mail is not sent, and the log names each message. */

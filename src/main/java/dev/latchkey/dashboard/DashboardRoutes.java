@@ -3,7 +3,9 @@ package dev.latchkey.dashboard;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
+import dev.latchkey.http.ErrorPages;
 import dev.latchkey.http.Requests;
 import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.ratelimit.RateLimits;
@@ -36,12 +38,13 @@ public final class DashboardRoutes {
                            SessionService sessions, AuditLog audit) {
     }
 
+    private final Dashboard dashboard;
     private final List<Consumer<JavalinDefaultRoutingApi>> pages;
     private final byte[] stylesheet = resource("/dashboard/dashboard.css");
     private final byte[] icon = resource("/dashboard/favicon.svg");
 
     public DashboardRoutes(Services services, ClientAddresses addresses, RateLimits limits, Requests requests) {
-        var dashboard = new Dashboard(services.staffSessions(), addresses);
+        this.dashboard = new Dashboard(services.staffSessions(), addresses);
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
@@ -52,6 +55,21 @@ public final class DashboardRoutes {
                 new AccountPages(dashboard, services.staff(), limits, requests)::addTo);
     }
 
+    /** Refusals on the dashboard's paths that no page handled (unknown path, wrong method, unreadable query). */
+    public ErrorPages errorPages() {
+        return new ErrorPages() {
+            @Override
+            public boolean serves(Context ctx) {
+                return isDashboard(ctx);
+            }
+
+            @Override
+            public void show(Context ctx, ApiError error) {
+                dashboard.error(ctx, error);
+            }
+        };
+    }
+
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.before(DashboardRoutes::securityHeaders);
         routes.get("/dashboard", ctx -> Dashboard.redirect(ctx, "/dashboard/customers"));
@@ -60,8 +78,12 @@ public final class DashboardRoutes {
         pages.forEach(page -> page.accept(routes));
     }
 
+    private static boolean isDashboard(Context ctx) {
+        return ctx.path().equals("/dashboard") || ctx.path().startsWith("/dashboard/");
+    }
+
     private static void securityHeaders(Context ctx) {
-        if (!ctx.path().equals("/dashboard") && !ctx.path().startsWith("/dashboard/")) {
+        if (!isDashboard(ctx)) {
             return;
         }
         ctx.header("Content-Security-Policy", CSP);

@@ -39,9 +39,9 @@ public final class HttpServer {
      * on a request refused before its route ran, so that the shop's page can read why.
      */
     public static Javalin create(ObjectMapper mapper, MeterRegistry metrics, boolean logRequests,
-                                 Consumer<io.javalin.http.Context> storefrontCors,
+                                 Consumer<io.javalin.http.Context> storefrontCors, ErrorPages errorPages,
                                  List<Consumer<JavalinDefaultRoutingApi>> features) {
-        var problems = new ProblemResponder();
+        var problems = new ProblemResponder(errorPages);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -10,35 +10,60 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The one place that turns refusals and failures into RFC 9457 problem+json. */
+/**
+ * The one place that turns refusals and failures into RFC 9457 problem+json, or into a page where {@link ErrorPages}
+ * serves the path.
+ */
 public final class ProblemResponder {
     private static final Logger log = LoggerFactory.getLogger(ProblemResponder.class);
 
+    private final ErrorPages pages;
+
+    public ProblemResponder(ErrorPages pages) {
+        this.pages = pages;
+    }
+
     public void apiError(ApiError error, Context ctx) {
         error.headers().forEach(ctx::header);
+        if (pages.serves(ctx) && shownAsPage(error, ctx)) {
+            return;
+        }
         write(ctx, error.status(), error.code(), error.getMessage(), error.errors());
     }
 
     /** Javalin's own refusals: unknown route, wrong method, body too large, and the like. */
     public void framework(HttpResponseException error, Context ctx) {
         int status = error.getStatus();
-        switch (status) {
-            case 404 -> write(ctx, 404, "not_found", "No route matches " + ctx.method() + " " + ctx.path() + ".", List.of());
+        apiError(switch (status) {
+            case 404 -> new ApiError(404, "not_found", "No route matches " + ctx.method() + " " + ctx.path() + ".");
             case 405 -> {
                 // RFC 9110 has a 405 name the methods the resource does answer; the framework's details list them
                 error.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
-                write(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + ".", List.of());
+                yield new ApiError(405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + ".");
             }
-            case 413 -> write(ctx, 413, "payload_too_large", "The request body exceeds 1 MB.", List.of());
-            default -> write(ctx, status, status >= 500 ? "internal_error" : "bad_request",
-                    status >= 500 ? "The server failed." : "The request cannot be served.", List.of());
-        }
+            case 413 -> new ApiError(413, "payload_too_large", "The request body exceeds 1 MB.");
+            default -> new ApiError(status, status >= 500 ? "internal_error" : "bad_request",
+                    status >= 500 ? "The server failed." : "The request cannot be served.");
+        }, ctx);
     }
 
     public void unexpected(Exception error, Context ctx) {
         log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx),
                 DatabaseErrors.withoutValues(error));
-        write(ctx, 500, "internal_error", "The server failed to handle this request; it has been logged.", List.of());
+        apiError(new ApiError(500, "internal_error", "The server failed to handle this request; it has been logged."),
+                ctx);
+    }
+
+    /** False when the page itself could not be made (its frame reads the database): problem+json it is, then. */
+    private boolean shownAsPage(ApiError error, Context ctx) {
+        try {
+            pages.show(ctx, error);
+            return true;
+        } catch (RuntimeException e) {
+            log.error("error page for {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx),
+                    DatabaseErrors.withoutValues(e));
+            return false;
+        }
     }
 
     public static void write(Context ctx, int status, String code, String detail, List<FieldError> errors) {

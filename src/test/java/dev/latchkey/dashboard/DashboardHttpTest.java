@@ -97,6 +97,30 @@ class DashboardHttpTest extends ApiTest {
     }
 
     @Test
+    void dashboardRefusedOutsideItsPagesThenAnErrorPageNotProblemJson() {
+        var client = owner(StaffFixtures.shop(api));
+
+        var unknown = client.get("/dashboard/no-such-page&x=1");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.header("Content-Type")).startsWith("text/html");
+        assertThat(unknown.html()).contains("Not found").contains("No route matches GET /dashboard/no-such-page&amp;x=1.")
+                .contains("Log out");
+        var wrongMethod = client.postRaw("/dashboard/static/dashboard.css", "application/x-www-form-urlencoded", "");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.header("Allow")).isEqualTo("GET, HEAD");
+        assertThat(wrongMethod.html()).contains("POST is not allowed on /dashboard/static/dashboard.css.");
+        var unreadable = client.get("/dashboard/customers?q=%00");
+        assertThat(unreadable.status()).isEqualTo(422);
+        assertThat(unreadable.header("Content-Type")).startsWith("text/html");
+        var anonymous = browser().get("/dashboard/no-such-page");
+        assertThat(anonymous.status()).isEqualTo(404);
+        assertThat(anonymous.header("Content-Type")).startsWith("text/html");
+        assertThat(anonymous.html()).doesNotContain("Log out");
+        // the API's paths keep answering problem+json
+        api.get("/v1/no-such-route").send().expect(404, "not_found");
+    }
+
+    @Test
     void formWhenCsrfMissingOrWrongOrPostedFromAnotherSiteThenForbiddenAndNothingChanged() {
         var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 5));
         var shopper = Fixtures.shopper(api, shop.tenant());
