@@ -97,12 +97,14 @@ public final class AddressService {
     public Address update(String tenantId, String customerId, String id, AddressInput input) {
         return db.tx(h -> {
             Customer owner = customers.lockOwn(h, tenantId, customerId);
-            StoredAddress current = find(h, tenantId, customerId, id);
+            List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
+            StoredAddress current = book.stream().filter(address -> address.id().equals(id)).findFirst()
+                    .orElseThrow(AddressService::notFound);
             if (input.isEmpty()) {
                 return Address.of(current, owner);
             }
             AddressFields fields = checked(input.applyTo(current.fields()));
-            requireNew(store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER), fields, id);
+            requireNew(book, fields, id);
             Instant now = now();
             if (store.update(h, tenantId, customerId, id, fields, now) == 0) {
                 throw notFound();

@@ -10,18 +10,4 @@ public interface ErrorPages {
     boolean serves(Context ctx);
 
     void show(Context ctx, ApiError error);
-
-    static ErrorPages none() {
-        return new ErrorPages() {
-            @Override
-            public boolean serves(Context ctx) {
-                return false;
-            }
-
-            @Override
-            public void show(Context ctx, ApiError error) {
-                throw new UnsupportedOperationException("serves no path");
-            }
-        };
-    }
 }
