@@ -115,7 +115,6 @@ seed() {
       SELECT 'bench', 'cus_${1}' || lpad(g::text, 9, '0'), '${1}' || g || '@example.com', TRUE, 'active',
         '$3', FALSE, '{}', now(), now(), 1
       FROM generate_series(@FROM, @TO) AS g"
-  settle_database
 }
 
 # seed_sessions PREFIX COUNT: for each seeded customer one live session with one pair of tokens, as if every customer had
@@ -135,7 +134,6 @@ seed_sessions() {
         'ses_${1}' || lpad(g::text, 9, '0'), now(), now() + interval '1 day', now() + interval '30 days',
         now() + interval '30 days'
       FROM generate_series(@FROM, @TO) AS g"
-  settle_database
 }
 
 seed_customers() {
@@ -143,6 +141,7 @@ seed_customers() {
   hash=$(template_hash "template@example.com")
   seed bench- "$BENCH_CUSTOMERS" "$hash"
   seed_sessions bench- "$BENCH_CUSTOMERS"
+  settle_database
 }
 
 login_token() {
