@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Latchkey benchmark suite. One command: `bash bench/run.sh` (from the repository root).
 # Starts Latchkey on the local PostgreSQL, seeds BENCH_CUSTOMERS customers in bulk, drives the real HTTP API with wrk on
-# loopback (each scenario bounded by BENCH_DURATION), optionally does the same against Keycloak, and writes the table to
-# BENCHMARKS.md. Everything it starts, it stops; everything it downloads goes to a temporary folder.
+# loopback (each scenario bounded by BENCH_DURATION), optionally does the same against Keycloak (each of its scenarios
+# right after Latchkey's counterpart), and writes the table to BENCHMARKS.md. Everything it starts, it stops;
+# everything it downloads goes to a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -48,12 +49,11 @@ mvn -B -q -f bench/jmh/pom.xml package
 
 measure_startup_h2
 prepare_database
+start_keycloak
 start_latchkey "" ""
 create_tenant
 seed_customers
 run_latchkey_scenarios
 run_same_parameter_login
-if [ "$BENCH_KEYCLOAK" = "1" ]; then
-  run_keycloak
-fi
+stop_keycloak
 write_report
