@@ -204,12 +204,12 @@ run_latchkey_scenarios() {
   BENCH_KEY="" scenario "health (GET /health/live)" get.lua /health/live "" "$PORT"
   export BENCH_KEY=$key BENCH_TOKEN=$(login_token bench-1@example.com access_token)
   scenario "token validation (GET /v1/auth/token)" get.lua /v1/auth/token "" "$PORT"
-  keycloak_scenario "introspection" introspect /token/introspect
+  keycloak_scenario "introspection" introspect
   scenario "profile (GET /v1/me)" get.lua /v1/me "" "$PORT"
-  keycloak_scenario "userinfo" userinfo /userinfo
+  keycloak_scenario "userinfo" userinfo
   export BENCH_THREADS
   BENCH_PREPARE=refresh_chains scenario "refresh (POST /v1/auth/refresh)" refresh.lua /v1/auth/refresh "" "$PORT"
-  keycloak_scenario "refresh (refresh grant)" refresh /token
+  keycloak_scenario "refresh (refresh grant)" refresh
   export BENCH_CUSTOMERS BENCH_EMAIL_PREFIX=bench-
   login_scenario "login (POST /v1/auth/login)" 19456:2:1
   VERIFY_OWASP=$VERIFY_RATE ALL_CORES_OWASP=$ALL_CORES_RATE
@@ -226,7 +226,7 @@ run_same_parameter_login() {
   BENCH_CUSTOMERS=1000 BENCH_EMAIL_PREFIX=kcp- login_scenario "login, Keycloak's Argon2 parameters" 7168:5:1
   VERIFY_KC=$VERIFY_RATE ALL_CORES_KC=$ALL_CORES_RATE
   stop_latchkey
-  keycloak_scenario "login (password grant)" login /token
+  keycloak_scenario "login (password grant)" login
 }
 
 # verify_rate PARAMETERS THREADS: one JMH run of the Argon2id verification ("memoryKiB:iterations:parallelism") on
