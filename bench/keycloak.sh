@@ -21,9 +21,8 @@ kc_post() {
 }
 
 # Starts Keycloak before Latchkey's runs and leaves it idle beside them: each of its scenarios then runs right after
-# Latchkey's counterpart (keycloak_scenario), so that every ratio compares two adjacent minutes. On a shared machine
-# the speed drifts by a third and more from one quarter of an hour to the next; run one after the other, the ratios measured that
-# drift more than the two servers.
+# Latchkey's counterpart (keycloak_scenario), so that every ratio compares two adjacent minutes of a machine whose
+# speed drifts (bench/README.md, step 7).
 start_keycloak() {
   [ "$BENCH_KEYCLOAK" = "1" ] || return 0
   local zip="${BENCH_KEYCLOAK_ZIP:-$WORK/keycloak.zip}"
@@ -70,9 +69,7 @@ kc_path() {
 warm_keycloak() {
   local mode
   for mode in login refresh introspect userinfo; do
-    kc_tokens
-    KC_MODE=$mode wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"$BENCH_WARMUP" --timeout 10s \
-      -s "$ROOT/bench/lua/keycloak.lua" "http://127.0.0.1:$KC_PORT$(kc_path "$mode")" > /dev/null
+    BENCH_PREPARE=kc_tokens KC_MODE=$mode warm_up keycloak.lua "http://127.0.0.1:$KC_PORT$(kc_path "$mode")"
   done
   log "Keycloak warmed up"
 }

@@ -162,6 +162,16 @@ cpu_ticks() {
   echo "$jit $(awk '{ print $14 + $15 }' "/proc/$1/stat")"
 }
 
+# warm_up LUA URL [CONNECTIONS]: one wrk run of BENCH_WARMUP whose figures are dropped (none when it is 0s), after
+# BENCH_PREPARE when set.
+warm_up() {
+  [ "$BENCH_WARMUP" != "0s" ] || return 0
+  export BENCH_RUN_ID="warm-$(date +%s%N)"
+  ${BENCH_PREPARE:-true}
+  wrk -t"$BENCH_THREADS" -c"${3:-$BENCH_CONNECTIONS}" -d"$BENCH_WARMUP" --timeout 10s -s "$ROOT/bench/lua/$1" "$2" \
+    > /dev/null
+}
+
 # scenario NAME LUA PATH [CONNECTIONS]: a warm-up run (its figures are dropped, so that neither server is measured
 # while its JIT is still compiling the path), then one bounded wrk run; appends "name|rps|p50|p99|errors|rss|jit", jit
 # being the share of the server's CPU time in that run spent by its JIT compiler threads (how warm the warm-up left it).
@@ -169,11 +179,7 @@ cpu_ticks() {
 scenario() {
   local name=$1 lua=$2 path=$3 connections=${4:-$BENCH_CONNECTIONS} url="http://127.0.0.1:$5$3" pid=${6:-$SERVER_PID}
   local line
-  if [ "$BENCH_WARMUP" != "0s" ]; then
-    export BENCH_RUN_ID="warm-$(date +%s%N)"
-    ${BENCH_PREPARE:-true}
-    wrk -t"$BENCH_THREADS" -c"$connections" -d"$BENCH_WARMUP" --timeout 10s -s "$ROOT/bench/lua/$lua" "$url" > /dev/null
-  fi
+  warm_up "$lua" "$url" "$connections"
   export BENCH_RUN_ID="run-$(date +%s%N)"
   ${BENCH_PREPARE:-true}
   local before after

@@ -52,9 +52,11 @@ write_report() {
     echo "  restarted (the median of three restarts), ${STARTUP_H2_FIRST_MS} ms the first time after a build (before the JVM"
     echo "  has written its class-data archive, see [jvm.options](jvm.options)); idle RSS ${IDLE_RSS_MB} MB 5 s after a restart"
     echo "  (the median of the three)."
-    [ -n "${KC_STARTUP_MS:-}" ] && echo "- Keycloak $KEYCLOAK_VERSION start-up (start-dev): ${KC_STARTUP_MS} ms; idle RSS ${KC_IDLE_RSS_MB} MB."
-    [ -n "${KC_STARTUP_MS:-}" ] && echo "- The rows are in the order they ran: each Keycloak scenario right after its Latchkey counterpart, so that each"
-    [ -n "${KC_STARTUP_MS:-}" ] && echo "  ratio compares adjacent minutes of the machine."
+    if [ -n "${KC_STARTUP_MS:-}" ]; then
+      echo "- Keycloak $KEYCLOAK_VERSION start-up (start-dev): ${KC_STARTUP_MS} ms; idle RSS ${KC_IDLE_RSS_MB} MB."
+      echo "- The rows are in the order they ran: each Keycloak scenario right after its Latchkey counterpart, so that each"
+      echo "  ratio compares adjacent minutes of the machine."
+    fi
     echo "- Each scenario ran ${BENCH_WARMUP} first, its figures dropped, so that the JITs compile the path before it is"
     echo "  measured; the last column is the share of the server's CPU time its JIT compiler threads still took in the"
     echo "  measured run."
