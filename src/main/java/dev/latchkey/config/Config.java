@@ -26,6 +26,7 @@ public record Config(
         String databaseUrl,
         String databaseUser,
         String databasePassword,
+        int databasePoolSize,
         Optional<String> platformToken,
         Smtp smtp,
         Argon2 argon2,
@@ -61,6 +62,13 @@ public record Config(
     public record Argon2(int memoryKib, int iterations, int parallelism) {
         public static final Argon2 OWASP = new Argon2(19456, 2, 1);
     }
+
+    /**
+     * Connections to the database. Few: on two cores PostgreSQL spent about a third less CPU per token rotation with
+     * 8 connections than with 16, as fewer backends contend for the cores and shared memory (BENCHMARKS.md). Every
+     * statement is short and no request holds a connection while it hashes a password, so a few go a long way.
+     */
+    static final int DEFAULT_POOL_SIZE = 8;
 
     public boolean isPostgres() {
         return databaseUrl.startsWith("jdbc:postgresql:");
@@ -109,6 +117,7 @@ public record Config(
                 url,
                 reader.string("LATCHKEY_DATABASE_USER", url.startsWith("jdbc:h2:") ? "sa" : ""),
                 reader.string("LATCHKEY_DATABASE_PASSWORD", ""),
+                reader.integer("LATCHKEY_DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, 2, 1_000),
                 platformToken,
                 smtp,
                 argon2,

@@ -50,7 +50,7 @@ public final class Database implements AutoCloseable {
         hikari.setJdbcUrl(config.databaseUrl());
         hikari.setUsername(config.databaseUser());
         hikari.setPassword(config.databasePassword());
-        hikari.setMaximumPoolSize(config.isPostgres() ? 16 : 8);
+        hikari.setMaximumPoolSize(config.databasePoolSize());
         hikari.setPoolName("latchkey");
         if (config.isPostgres()) {
             // Otherwise the driver's messages quote the failing row, which can hold a secret or personal data.

@@ -19,6 +19,9 @@ class ConfigTest {
             "LATCHKEY_PORT, -1",
             "LATCHKEY_DATABASE_URL, postgres://localhost/latchkey",
             "LATCHKEY_DATABASE_URL, jdbc:mysql://localhost/latchkey",
+            "LATCHKEY_DATABASE_POOL_SIZE, 1",
+            "LATCHKEY_DATABASE_POOL_SIZE, 1001",
+            "LATCHKEY_DATABASE_POOL_SIZE, eight",
             "LATCHKEY_PLATFORM_TOKEN, too-short",
             "LATCHKEY_SMTP_STARTTLS, maybe",
             "LATCHKEY_SMTP_PORT, 0",
@@ -68,6 +71,7 @@ class ConfigTest {
         assertThat(config.databaseUrl()).startsWith("jdbc:h2:file:")
                 .contains(Path.of("./data").toAbsolutePath().normalize().resolve("latchkey").toString());
         assertThat(config.isPostgres()).isFalse();
+        assertThat(config.databasePoolSize()).isEqualTo(8);
         assertThat(config.platformToken()).isEmpty();
         assertThat(config.smtp().configured()).isFalse();
         assertThat(config.smtp().startTls()).isFalse();
@@ -80,6 +84,7 @@ class ConfigTest {
                 "LATCHKEY_PORT", "9090",
                 "LATCHKEY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/latchkey",
                 "LATCHKEY_DATABASE_USER", "latchkey",
+                "LATCHKEY_DATABASE_POOL_SIZE", "24",
                 "LATCHKEY_PLATFORM_TOKEN", "p".repeat(32),
                 "LATCHKEY_SMTP_HOST", "smtp.example.com",
                 "LATCHKEY_SMTP_STARTTLS", "true"));
@@ -87,6 +92,7 @@ class ConfigTest {
         assertThat(config.port()).isEqualTo(9090);
         assertThat(config.isPostgres()).isTrue();
         assertThat(config.databaseUser()).isEqualTo("latchkey");
+        assertThat(config.databasePoolSize()).isEqualTo(24);
         assertThat(config.platformToken()).contains("p".repeat(32));
         assertThat(config.smtp().configured()).isTrue();
         assertThat(config.smtp().startTls()).isTrue();

@@ -1,7 +1,11 @@
 package dev.latchkey.db;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.testing.TestDatabases;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -17,6 +21,14 @@ class DatabaseTest {
         assertThat(failure.getMessage()).contains("INSERT INTO mail_outbox").doesNotContain("et_do-not-log-me");
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             assertThat(String.valueOf(cause.getMessage())).doesNotContain("et_do-not-log-me");
+        }
+    }
+
+    @Test
+    void openWhenPoolSizeConfiguredThenPoolHoldsThatManyConnectionsAtMost() {
+        var config = TestServer.config(TestDatabases.create(), Map.of("LATCHKEY_DATABASE_POOL_SIZE", "3"));
+        try (Database db = Database.open(config)) {
+            assertThat(((HikariDataSource) db.dataSource()).getMaximumPoolSize()).isEqualTo(3);
         }
     }
 }
