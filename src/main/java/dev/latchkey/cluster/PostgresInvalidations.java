@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * listening node has acknowledged, so when the revoking request answers, the revocation holds on whichever node the
  * client's next request reaches. The listening nodes are counted in pg_stat_activity (their listening connection runs
  * nothing but the LISTEN). When a listening connection fails, that node cannot know what it missed, so it drops all
- * its caches and reconnects.
+ * its caches and reconnects. Notifications, acknowledgements and the count go over a second connection of the node's
+ * own, never the pool's ({@link ChannelConnection} says why).
  *
  * <p>Why batches, and why without waiting for the disk: PostgreSQL serialises the commits of all notifying
  * transactions, so one NOTIFY per revocation, each waiting for its WAL flush, would cap refreshes and logouts at one
@@ -63,7 +64,7 @@ public final class PostgresInvalidations implements Invalidations {
     private static final String ACK = "A|";
 
     private final Config config;
-    private final Database db;
+    private final ChannelConnection sending;
     private final List<Consumer<Invalidation>> subscribers = new CopyOnWriteArrayList<>();
     private final String nodeId = UUID.randomUUID().toString();
     private final String channel;
@@ -96,7 +97,7 @@ public final class PostgresInvalidations implements Invalidations {
 
     public PostgresInvalidations(Config config, Database db) {
         this.config = config;
-        this.db = db;
+        this.sending = new ChannelConnection(config);
         this.channel = channelFor(db.read(h -> h.createQuery("SELECT current_schema()").mapTo(String.class).one()));
         this.listenerThread = Thread.ofPlatform().daemon().name("latchkey-invalidation-listener").start(this::listen);
         this.senderThread = Thread.ofPlatform().daemon().name("latchkey-invalidation-sender").start(this::send);
@@ -197,20 +198,14 @@ public final class PostgresInvalidations implements Invalidations {
     private int otherListeningNodes() {
         long now = System.nanoTime();
         if (now - listenersCountedAt > LISTENER_COUNT_TTL_NANOS) {
-            otherListeners = db.read(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity "
-                            + "WHERE datname = current_database() AND query = :listen AND pid <> :own")
-                    .bind("listen", "LISTEN " + channel).bind("own", ownListenerPid)
-                    .mapTo(Integer.class).one());
+            otherListeners = sending.listeners(channel, ownListenerPid);
             listenersCountedAt = now;
         }
         return otherListeners;
     }
 
-    /** One statement, so one transaction, whose commit does not wait for the disk (see the class comment). */
     private void notify(String payload) {
-        db.run(h -> h.createQuery("SELECT set_config('synchronous_commit', 'off', true), pg_notify(:channel, :payload)")
-                .bind("channel", channel).bind("payload", payload)
-                .mapTo(String.class).findOne());
+        sending.notify(channel, payload);
     }
 
     @Override
@@ -331,6 +326,7 @@ public final class PostgresInvalidations implements Invalidations {
         }
         subscribers.clear();
         acks.shutdownNow();
+        sending.close();
         outgoing.forEach(message -> message.done().complete(null));
     }
 }

@@ -19,7 +19,11 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(TestDatabases.Fresh db, Clock clock) {
-        return new TestNode(new Application(TestServer.config(db, Map.of()), clock).start(0));
+        return start(db, clock, Map.of());
+    }
+
+    public static TestNode start(TestDatabases.Fresh db, Clock clock, Map<String, String> extraEnv) {
+        return new TestNode(new Application(TestServer.config(db, extraEnv), clock).start(0));
     }
 
     @Override
