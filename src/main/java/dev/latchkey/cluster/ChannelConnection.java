@@ -7,26 +7,49 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The connection on which a node sends its notifications and acknowledgements and counts the listening nodes: one of
- * its own, outside the pool. A revocation waits for the other nodes' acknowledgements while its transaction's pooled
- * connection is still held (its eviction runs as the commit completes). Were notifications sent on pooled connections,
- * a burst of revocations as large as the pool, on this node or another, would hold every connection that their own
- * notifications and acknowledgements need, and each would wait out its acknowledgement time. Callers take turns; a
- * connection that failed is dropped and the next call connects afresh.
+ * its own, outside the pool. On pooled connections they would queue behind the requests of a busy node, and every
+ * revocation on the other nodes waits for them (up to a second).
+ *
+ * <p>Callers take turns (a lock rather than {@code synchronized}, which would pin a waiting virtual thread to its
+ * carrier on JDK 21). A connection that failed is dropped and the next call connects afresh; one idle for a while is
+ * checked before use, so that a backend ended meanwhile (a failover, an idle timeout) costs a reconnect rather than a
+ * lost message.
  */
 final class ChannelConnection implements AutoCloseable {
+    private static final long CHECK_AFTER_IDLE_NANOS = 1_000_000_000L;
+    /** Bounds a statement on a database that stopped answering; the publishers have long stopped waiting by then. */
+    private static final int NETWORK_TIMEOUT_MILLIS = 10_000;
+
     private final Config config;
-    private Connection connection;
-    private boolean closed;
+    private final ReentrantLock turn = new ReentrantLock();
+    private volatile Connection connection;
+    private volatile boolean closed;
+    private long lastUsedNanos;
 
     ChannelConnection(Config config) {
         this.config = config;
     }
 
+    /**
+     * A connection of the node's own with the pool's safeguard: the driver's messages never quote a row. Also for the
+     * listening connection. Named, so that an operator can tell it in {@code pg_stat_activity}.
+     */
+    static Connection open(Config config, String applicationName) throws SQLException {
+        var properties = new Properties();
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("user", config.databaseUser());
+        properties.setProperty("password", config.databasePassword());
+        properties.setProperty("logServerErrorDetail", "false");
+        return DriverManager.getConnection(config.databaseUrl(), properties);
+    }
+
     /** One statement, so one transaction, whose commit does not wait for the disk (see PostgresInvalidations). */
-    synchronized void notify(String channel, String payload) {
+    void notify(String channel, String payload) {
         run("SELECT set_config('synchronous_commit', 'off', true), pg_notify(?, ?)", statement -> {
             statement.setString(1, channel);
             statement.setString(2, payload);
@@ -36,7 +59,7 @@ final class ChannelConnection implements AutoCloseable {
     }
 
     /** Connections of this database listening on {@code channel} (their last query is the LISTEN), but one. */
-    synchronized int listeners(String channel, int exceptPid) {
+    int listeners(String channel, int exceptPid) {
         return run("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = ? "
                 + "AND pid <> ?", statement -> {
             statement.setString(1, "LISTEN " + channel);
@@ -53,37 +76,63 @@ final class ChannelConnection implements AutoCloseable {
     }
 
     private <T> T run(String sql, Work<T> work) {
-        if (closed) {
-            throw new IllegalStateException("the node is stopping");
-        }
+        turn.lock();
         try {
-            if (connection == null) {
-                connection = DriverManager.getConnection(config.databaseUrl(), config.databaseUser(),
-                        config.databasePassword());
+            if (closed) {
+                throw new IllegalStateException("the node is stopping");
             }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                return work.apply(statement);
+            try (PreparedStatement statement = usable().prepareStatement(sql)) {
+                T result = work.apply(statement);
+                lastUsedNanos = System.nanoTime();
+                return result;
+            } catch (SQLException e) {
+                drop();
+                throw new IllegalStateException("the notification connection failed", e);
             }
-        } catch (SQLException e) {
-            drop();
-            throw new IllegalStateException("the notification connection failed", e);
+        } finally {
+            turn.unlock();
         }
     }
 
-    @Override
-    public synchronized void close() {
-        closed = true;
-        drop();
+    private Connection usable() throws SQLException {
+        if (connection != null && System.nanoTime() - lastUsedNanos > CHECK_AFTER_IDLE_NANOS
+                && !connection.isValid(1)) {
+            drop();
+        }
+        if (connection == null) {
+            Connection opened = open(config, "latchkey-notifier");
+            opened.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
+            connection = opened;
+        }
+        return connection;
     }
 
     private void drop() {
-        if (connection != null) {
+        Connection dropped = connection;
+        connection = null;
+        if (dropped != null) {
             try {
-                connection.close();
+                dropped.close();
             } catch (SQLException e) {
-                // closing a broken connection: nothing left to release
+                // a broken connection: nothing left to release
             }
-            connection = null;
+        }
+    }
+
+    /**
+     * Stops at once, without waiting for a statement in flight: that one fails, as any later call does. Aborting,
+     * unlike closing, may be done from another thread while the connection is in use.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        Connection open = connection;
+        if (open != null) {
+            try {
+                open.abort(Runnable::run);
+            } catch (SQLException e) {
+                // already closed
+            }
         }
     }
 }

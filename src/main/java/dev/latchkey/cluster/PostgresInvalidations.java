@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,7 +158,10 @@ public final class PostgresInvalidations implements Invalidations {
                 batch.forEach(message -> payload.append('\n').append(message.line()));
                 notify(payload.toString());
             } catch (RuntimeException e) {
-                log.warn("could not send invalidations to the other nodes; their cached entries expire within 30 s", e);
+                if (running) {
+                    log.warn("could not send invalidations to the other nodes; their cached entries expire within 30 s",
+                            e);
+                }
                 pending.done().complete(null);
             }
         }
@@ -231,8 +233,7 @@ public final class PostgresInvalidations implements Invalidations {
     private void listen() {
         long backoff = 100;
         while (running) {
-            try (Connection connection = DriverManager.getConnection(config.databaseUrl(), config.databaseUser(),
-                    config.databasePassword())) {
+            try (Connection connection = ChannelConnection.open(config, "latchkey-listener")) {
                 try (var statement = connection.createStatement()) {
                     try (var pid = statement.executeQuery("SELECT pg_backend_pid()")) {
                         pid.next();
@@ -300,7 +301,9 @@ public final class PostgresInvalidations implements Invalidations {
             try {
                 notify(ACK + batchId);
             } catch (RuntimeException e) {
-                log.warn("could not acknowledge an invalidation", e);
+                if (running) {
+                    log.warn("could not acknowledge an invalidation", e);
+                }
             }
         });
     }
@@ -316,6 +319,7 @@ public final class PostgresInvalidations implements Invalidations {
     @Override
     public void close() {
         running = false;
+        sending.close(); // first: a notification in flight fails now instead of holding up the sender's join
         listenerThread.interrupt();
         senderThread.interrupt();
         try {
@@ -326,7 +330,6 @@ public final class PostgresInvalidations implements Invalidations {
         }
         subscribers.clear();
         acks.shutdownNow();
-        sending.close();
         outgoing.forEach(message -> message.done().complete(null));
     }
 }

@@ -64,9 +64,10 @@ public record Config(
     }
 
     /**
-     * Connections to the database. Few: on two cores PostgreSQL spent about a third less CPU per token rotation with
-     * 8 connections than with 16, as fewer backends contend for the cores and shared memory (BENCHMARKS.md). Every
-     * statement is short and no request holds a connection while it hashes a password, so a few go a long way.
+     * Connections to the database per node. Few: every statement is short and no request holds a connection while it
+     * hashes a password. On two cores shared with PostgreSQL, 8 connections cost PostgreSQL over a quarter less CPU
+     * per token rotation than 16, whose backends contended for the cores, and 4 left the cores idle while commits
+     * waited for the disk (BENCHMARKS.md).
      */
     static final int DEFAULT_POOL_SIZE = 8;
 

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +30,8 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final boolean postgres;
     private static final Duration UP_WITHIN = Duration.ofSeconds(2);
+    /** What the thread's transaction of {@link #tx} runs after its commit, once its connection is released. */
+    private static final ThreadLocal<List<Runnable>> afterRelease = new ThreadLocal<>();
     private CompletableFuture<Boolean> upCheck;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
@@ -82,7 +86,19 @@ public final class Database implements AutoCloseable {
     }
 
     public <T> T tx(HandleCallback<T, RuntimeException> work) {
-        return jdbi.inTransaction(work);
+        if (afterRelease.get() != null) {
+            return jdbi.inTransaction(work); // within another transaction: the outermost runs what follows the commit
+        }
+        List<Runnable> pending = new ArrayList<>();
+        afterRelease.set(pending);
+        T result;
+        try {
+            result = jdbi.inTransaction(work);
+        } finally {
+            afterRelease.remove();
+        }
+        pending.forEach(Runnable::run);
+        return result;
     }
 
     public <T> T read(HandleCallback<T, RuntimeException> work) {
@@ -102,13 +118,18 @@ public final class Database implements AutoCloseable {
         return jdbi.withHandle(work);
     }
 
-    /** Runs {@code action} once {@code h}'s transaction has committed, or now when {@code h} is in none. */
+    /**
+     * Runs {@code action} once {@code h}'s transaction has committed, or now when {@code h} is in none. In a transaction
+     * of {@link #tx} it runs once the connection is back in the pool: an action that waits (a revocation waiting for
+     * the other nodes' acknowledgements) then holds no connection that others need meanwhile.
+     */
     public static void afterCommit(Handle h, Runnable action) {
-        if (h.isInTransaction()) {
-            h.afterCommit(action);
-        } else {
+        if (!h.isInTransaction()) {
             action.run();
+            return;
         }
+        List<Runnable> pending = afterRelease.get();
+        h.afterCommit(pending == null ? action : () -> pending.add(action));
     }
 
     /**
