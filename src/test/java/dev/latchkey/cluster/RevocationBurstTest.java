@@ -49,12 +49,7 @@ class RevocationBurstTest {
 
     @AfterAll
     static void stopNodes() {
-        if (nodeA != null) {
-            nodeA.close();
-        }
-        if (nodeB != null) {
-            nodeB.close();
-        }
+        TestNode.closeAll(nodeA, nodeB);
     }
 
     private record Logout(Api through, Api other, String accessToken) {

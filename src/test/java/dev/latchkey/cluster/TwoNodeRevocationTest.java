@@ -49,12 +49,7 @@ class TwoNodeRevocationTest {
 
     @AfterAll
     static void stopNodes() {
-        if (nodeA != null) {
-            nodeA.close();
-        }
-        if (nodeB != null) {
-            nodeB.close();
-        }
+        TestNode.closeAll(nodeA, nodeB);
     }
 
     private static void warmOnB(Fixtures.Tenant tenant, String accessToken) {

@@ -30,4 +30,13 @@ public final class TestNode implements AutoCloseable {
     public void close() {
         app.close();
     }
+
+    /** Stops the nodes a test class started, skipping those it never started (its assumptions failed first). */
+    public static void closeAll(TestNode... nodes) {
+        for (TestNode node : nodes) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
 }
