@@ -87,7 +87,9 @@ public final class Database implements AutoCloseable {
 
     public <T> T tx(HandleCallback<T, RuntimeException> work) {
         if (afterRelease.get() != null) {
-            return jdbi.inTransaction(work); // within another transaction: the outermost runs what follows the commit
+            // JDBI runs a transaction begun inside another on the same handle, as part of it: its commit is the
+            // outer one's, and so is the list of what follows
+            return jdbi.inTransaction(work);
         }
         List<Runnable> pending = new ArrayList<>();
         afterRelease.set(pending);
