@@ -14,7 +14,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,23 +36,13 @@ class PostgresInvalidationsTest {
         Assumptions.assumeTrue(TestDatabases.postgres(), "notifications need PostgreSQL");
         database = TestDatabases.create();
         node = TestNode.start(database, new TestClock());
-        try (Connection connection = connect(); var statement = connection.createStatement();
-             var schema = statement.executeQuery("SELECT current_schema()")) {
-            schema.next();
-            channel = PostgresInvalidations.channelFor(schema.getString(1));
-        }
+        channel = InvalidationChannel.of(database);
         Await.until(() -> node.app.invalidations().mayCache(), 10_000, "the node caches");
     }
 
     @AfterAll
     static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(database.url(), database.user(), database.password());
+        TestNode.closeAll(node);
     }
 
     @Test
@@ -62,7 +51,7 @@ class PostgresInvalidationsTest {
         var tenant = Fixtures.tenant(api);
         var first = Fixtures.shopper(api, tenant);
         var second = Fixtures.shopper(api, tenant);
-        try (Connection eavesdropper = connect(); var statement = eavesdropper.createStatement()) {
+        try (Connection eavesdropper = database.connect(); var statement = eavesdropper.createStatement()) {
             // it hears the channel but is not counted: the count looks for connections whose last query is the LISTEN
             statement.execute("LISTEN " + channel);
             statement.execute("SELECT 1");
@@ -106,7 +95,7 @@ class PostgresInvalidationsTest {
 
     /** Ends the listening connections of this schema's channel, as a network failure or a restarted pooler would. */
     private static void terminateListeners() throws SQLException {
-        try (Connection connection = connect(); var statement = connection.prepareStatement(
+        try (Connection connection = database.connect(); var statement = connection.prepareStatement(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = ?")) {
             statement.setString(1, "LISTEN " + channel);
             statement.executeQuery().close();

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,14 +100,8 @@ class RevocationBurstTest {
         for (int i = 0; i < 4; i++) {
             logouts.add(cachedOnTheOtherNode(tenant, nodeA, nodeB));
         }
-        try (var silent = DriverManager.getConnection(database.url(), database.user(), database.password());
-             var statement = silent.createStatement()) {
-            String channel;
-            try (var schema = statement.executeQuery("SELECT current_schema()")) {
-                schema.next();
-                channel = PostgresInvalidations.channelFor(schema.getString(1));
-            }
-            statement.execute("LISTEN " + channel); // counted as a node, and never acknowledges
+        try (var silent = database.connect(); var statement = silent.createStatement()) {
+            statement.execute("LISTEN " + InvalidationChannel.of(database)); // counted as a node, never acknowledges
             Thread.sleep(1_100); // A counts afresh, and waits its full second for every batch from now on
             try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<Object>> waiting = new ArrayList<>();
@@ -137,7 +130,7 @@ class RevocationBurstTest {
         var next = cachedOnTheOtherNode(tenant, nodeA, nodeB);
 
         try (LogCapture log = LogCapture.of(PostgresInvalidations.class)) {
-            try (var connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+            try (var connection = database.connect();
                  var ended = connection.createStatement().executeQuery("SELECT count(pg_terminate_backend(pid)) "
                          + "FROM pg_stat_activity WHERE application_name = 'latchkey-notifier' "
                          + "AND datname = current_database()")) {

@@ -5,7 +5,9 @@ import org.opentest4j.TestAbortedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -21,6 +23,10 @@ public final class TestDatabases {
     }
 
     public record Fresh(String url, String user, String password, Path dataDir) {
+        /** A connection of the test's own to this database, outside any server's pool. */
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, password);
+        }
     }
 
     public static boolean postgres() {
