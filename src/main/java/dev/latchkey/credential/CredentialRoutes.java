@@ -51,8 +51,8 @@ public final class CredentialRoutes {
         JsonInput in = requests.body(ctx);
         String email = EmailAddress.required(in, "email");
         String url = in.string("redirect_url", RedirectPolicy.MAX_URL).orElse(null);
-        in.validate();
         RedirectPolicy.check(tenants.settings(key.tenantId()), url, "redirect_url");
+        in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.RECOVERY, email);
         recovery.forgot(key.tenantId(), email, url);
         ctx.status(202).json(Map.of("message",
@@ -93,8 +93,8 @@ public final class CredentialRoutes {
         String email = EmailAddress.required(in, "new_email");
         String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         String url = in.string("confirmation_url", RedirectPolicy.MAX_URL).orElse(null);
-        in.validate();
         RedirectPolicy.check(tenants.settings(token.tenantId()), url, "confirmation_url");
+        in.validate();
         limits.enforce(ctx, token.tenantId(), LimitedAction.LOGIN, token.email());
         credentials.changeEmail(token, email, password, url, requests.client(ctx));
         ctx.status(202).json(Map.of("message", "A confirmation link is on its way to the new address; the account "

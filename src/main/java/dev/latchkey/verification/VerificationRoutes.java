@@ -53,8 +53,8 @@ public final class VerificationRoutes {
         JsonInput in = requests.body(ctx);
         String email = EmailAddress.required(in, "email");
         String url = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
-        in.validate();
         RedirectPolicy.check(tenants.settings(key.tenantId()), url, "verification_url");
+        in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.RECOVERY, email);
         verification.resend(key.tenantId(), email, url);
         ctx.status(202).json(Map.of("message",

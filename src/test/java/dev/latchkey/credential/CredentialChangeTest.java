@@ -318,6 +318,9 @@ class CredentialChangeTest extends MailTest {
         var body = emailChange(newEmail, Fixtures.PASSWORD);
         body.put("confirmation_url", "https://evil.example.net/confirm");
         changeEmail(shopper, body).expect(422, "redirect_not_allowed");
+        // the URL is looked at before anything else, the new address's form and the password included
+        changeEmail(shopper, Map.of("new_email", "nope", "confirmation_url", "https://evil.example.net/confirm"))
+                .expect(422, "redirect_not_allowed");
         changeEmail(shopper, Map.of("new_email", "nope", "password", Fixtures.PASSWORD)).expect(422, "validation_failed");
         changeEmail(shopper, Map.of("new_email", newEmail)).expect(422, "validation_failed");
         assertThat(queuedTo(newEmail)).isZero();

@@ -192,6 +192,13 @@ class RecoveryTest extends MailTest {
                 .expect(422, "redirect_not_allowed");
         forgot(tenant, Map.of("email", Fixtures.uniqueEmail(), "redirect_url", "https://evil.example.net/reset"))
                 .expect(422, "redirect_not_allowed");
+        // the URL is looked at before anything else, the email's form included
+        for (Object email : new Object[]{"not an email", 42}) {
+            forgot(tenant, Map.of("email", email, "redirect_url", "https://evil.example.net/reset"))
+                    .expect(422, "redirect_not_allowed");
+        }
+        forgot(tenant, Map.of("redirect_url", "https://evil.example.net/reset")).expect(422, "redirect_not_allowed");
+        forgot(tenant, Map.of("email", "not an email", "redirect_url", SHOP + "/reset")).expect(422, "validation_failed");
         assertThat(queuedTo(shopper.email())).isZero();
     }
 

@@ -185,6 +185,17 @@ class VerificationTest extends MailTest {
         api.post("/v1/auth/verify-email/resend").key(tenant.pk())
                 .body(Map.of("email", Fixtures.uniqueEmail(), "verification_url", "https://evil.example.net/x"))
                 .send().expect(422, "redirect_not_allowed");
+        // the URL is looked at before anything else, the email's form included
+        for (Map<String, Object> body : List.<Map<String, Object>>of(
+                Map.of("email", "not an email", "verification_url", "https://evil.example.net/x"),
+                Map.of("email", 42, "verification_url", "https://evil.example.net/x"),
+                Map.of("verification_url", "https://evil.example.net/x"))) {
+            api.post("/v1/auth/verify-email/resend").key(tenant.pk()).body(body).send()
+                    .expect(422, "redirect_not_allowed");
+        }
+        api.post("/v1/auth/verify-email/resend").key(tenant.pk())
+                .body(Map.of("email", "not an email", "verification_url", SHOP + "/x"))
+                .send().expect(422, "validation_failed");
     }
 
     @Test
