@@ -84,11 +84,18 @@ public final class PasswordPolicy {
         return Optional.of(new FieldError(field, code, message));
     }
 
-    /** The email's local part and the names, whole and split at separators; parts under three characters are ignored. */
+    /**
+     * The email's local part and the names, whole and split at separators; parts under three characters are ignored.
+     * The whole address counts too, so that a local part too short to count on its own ({@code jo@…}) still keeps
+     * the address itself out of the password.
+     */
     static List<String> personalParts(Person person) {
         List<String> parts = new ArrayList<>();
         String email = person.email() == null ? null : person.email().strip();
         String localPart = email == null || email.indexOf('@') < 0 ? email : email.substring(0, email.lastIndexOf('@'));
+        if (email != null) {
+            addPart(parts, PasswordHasher.normalise(email).toLowerCase(Locale.ROOT));
+        }
         for (String value : new String[] {localPart, person.firstName(), person.lastName()}) {
             if (value == null) {
                 continue;

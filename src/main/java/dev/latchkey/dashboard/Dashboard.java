@@ -20,6 +20,8 @@ import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.Charset;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -177,14 +179,32 @@ public final class Dashboard {
      * decoded fields, as a raw NUL byte in the body decodes to one just as {@code %00} does.
      */
     private static void requireUrlEncodedForm(Context ctx) {
-        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].trim();
-        if (!type.equalsIgnoreCase("application/x-www-form-urlencoded")) {
+        // the raw header: the servlet's parsed content type throws on a charset the JVM does not know
+        String[] contentType = Objects.requireNonNullElse(ctx.header("Content-Type"), "").split(";");
+        if (!contentType[0].trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
             throw new ApiError(415, "unsupported_media_type", "Forms are sent as application/x-www-form-urlencoded.");
+        }
+        for (int i = 1; i < contentType.length; i++) {
+            String[] parameter = contentType[i].split("=", 2);
+            if (parameter[0].trim().equalsIgnoreCase("charset")
+                    && !knownCharset(parameter.length < 2 ? "" : parameter[1].trim().replace("\"", ""))) {
+                throw new ApiError(415, "unsupported_media_type",
+                        "The form's character set is unknown; forms are sent in UTF-8.");
+            }
         }
         boolean nul = ctx.body().contains("%00") || ctx.formParamMap().entrySet().stream().anyMatch(field ->
                 field.getKey().indexOf('\0') >= 0 || field.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0));
         if (nul) {
             throw new ApiError(400, "bad_request", "A form field may not contain a NUL character.");
+        }
+    }
+
+    /** The body is decoded in the charset the request names; a name the JVM does not know cannot be decoded. */
+    private static boolean knownCharset(String name) {
+        try {
+            return Charset.isSupported(name);
+        } catch (IllegalArgumentException illegalName) {
+            return false;
         }
     }
 

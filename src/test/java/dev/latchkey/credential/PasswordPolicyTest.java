@@ -44,7 +44,16 @@ class PasswordPolicyTest {
     void personalPartsSplitEmailAndNamesAndIgnoreShortParts() {
         var person = new PasswordPolicy.Person("Jean-Luc.Picard+shop@example.com", "Jean-Luc", "Li");
         assertThat(PasswordPolicy.personalParts(person))
-                .containsExactly("jean-luc.picard+shop", "jean", "luc", "picard", "shop", "jean-luc");
+                .containsExactly("jean-luc.picard+shop@example.com", "jean-luc.picard+shop", "jean", "luc", "picard",
+                        "shop", "jean-luc");
+    }
+
+    @Test
+    void checkWhenLocalPartTooShortToCountThenWholeAddressStillRefused() {
+        var person = new PasswordPolicy.Person("Jo@A.example", null, null);
+        assertThat(code("jo@a.example123456", person)).isEqualTo("contains_personal_info");
+        assertThat(code("purple JO@A.EXAMPLE tandem", person)).isEqualTo("contains_personal_info");
+        assertThat(code("jo rides a purple tandem", person)).isEqualTo("ok");
     }
 
     @Test

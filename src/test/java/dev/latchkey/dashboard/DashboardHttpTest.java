@@ -599,4 +599,19 @@ class DashboardHttpTest extends ApiTest {
         client.postRaw("/dashboard/logout", "text/plain", "_csrf=x").expect(415);
         owner(shop).get("/dashboard/customers").expect(200);
     }
+
+    @Test
+    void formWhenCharsetUnknownThenUnsupportedMediaTypePageNotServerError() {
+        var shop = StaffFixtures.shop(api);
+        for (String charset : List.of("bogus-xyz", "@@@")) {
+            var refused = browser().postRaw("/dashboard/login", "application/x-www-form-urlencoded; charset=" + charset,
+                    "a=b");
+            assertThat(refused.status()).as(charset).isEqualTo(415);
+            assertThat(refused.html()).as(charset).contains("UTF-8");
+        }
+        var client = owner(shop);
+        client.postRaw("/dashboard/logout", "application/x-www-form-urlencoded; charset=bogus-xyz", "_csrf=x")
+                .expect(415);
+        client.get("/dashboard/customers").expect(200);
+    }
 }

@@ -160,6 +160,14 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
+    void jsonBodyWhenContentTypeNamesUnknownCharsetThenReadAsUtf8NotServerError() {
+        for (String charset : List.of("bogus-xyz", "@@@")) {
+            api.post("/v1/customers").key(tenant.pk()).header("Content-Type", "application/json; charset=" + charset)
+                    .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD)).send().expect(201);
+        }
+    }
+
+    @Test
     void requestIdWhenInvalidThenReplaced() {
         for (String bad : new String[] {"has spaces in it", "x".repeat(200), "semi;colon", "<script>"}) {
             var res = api.get("/health/live").header("X-Request-Id", bad).send().expect(200);

@@ -121,7 +121,7 @@ public final class Api {
             }
             var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
             headers.forEach(builder::header);
-            if (body != null) {
+            if (body != null && !headers.containsKey("Content-Type")) {
                 builder.header("Content-Type", "application/json");
             }
             builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
