@@ -40,11 +40,15 @@ final class SessionStore {
                 .bind("now", Database.ts(now)).mapTo(Integer.class).one() > 0;
     }
 
-    /** Removes the customer's sessions and every token they hold. */
-    void deleteAll(Handle h, String tenantId, String customerId) {
+    /** Removes every token the customer's sessions hold. */
+    void deletePairs(Handle h, String tenantId, String customerId) {
         h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN "
                         + "(SELECT id FROM sessions WHERE " + OWNER + ")")
                 .bind("tenant", tenantId).bind("customer", customerId).execute();
+    }
+
+    /** Removes the customer's sessions. */
+    void deleteSessions(Handle h, String tenantId, String customerId) {
         h.createUpdate("DELETE FROM sessions WHERE " + OWNER)
                 .bind("tenant", tenantId).bind("customer", customerId).execute();
     }

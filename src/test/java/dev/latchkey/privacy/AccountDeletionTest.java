@@ -7,6 +7,7 @@ import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Outboxes;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,30 @@ class AccountDeletionTest extends ApiTest {
         api.get("/v1/me").as(laptop).send().expect(401, "invalid_token");
         api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", laptop.refreshToken())).send()
                 .expect(401, "invalid_token");
+        api.post("/v1/auth/login").key(tenant.pk())
+                .body(Map.of("email", shopper.email(), "password", shopper.password())).send()
+                .expect(401, "invalid_credentials");
+    }
+
+    /**
+     * A rotation locks the pair it uses, then its session's row. The merchant's erasure meets one between the two: it
+     * must wait for the pair without holding the session's row, or the two deadlock and one answers 500.
+     */
+    @Test
+    void deleteWhileARotationHoldsAPairAndThenTakesItsSessionThenBothCompleteAndEverythingIsErased() throws Exception {
+        Fixtures.Tenant tenant = Fixtures.tenant(api);
+        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+
+        Api.Res erased = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE token_pairs SET refresh_used_at = CURRENT_TIMESTAMP "
+                        + "WHERE tenant_id = ? AND session_id = ?", tenant.id(), shopper.sessionId()),
+                () -> api.delete("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk()).send(),
+                new RowLocks.Sql("UPDATE sessions SET expires_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.sessionId()));
+
+        erased.expect(204);
+        api.get("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk()).send().expect(404, "not_found");
+        api.get("/v1/me").as(shopper).send().expect(401, "invalid_token");
         api.post("/v1/auth/login").key(tenant.pk())
                 .body(Map.of("email", shopper.email(), "password", shopper.password())).send()
                 .expect(401, "invalid_credentials");

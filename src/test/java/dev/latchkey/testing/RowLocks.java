@@ -17,6 +17,10 @@ public final class RowLocks {
     private RowLocks() {
     }
 
+    /** A statement with its {@code ?} values. */
+    public record Sql(String text, String... values) {
+    }
+
     /**
      * Runs {@code update} (its {@code ?} bound to {@code values}) in a transaction of its own, starts {@code request},
      * waits until some statement waits for a lock (the request's, on the row the update holds), then commits and
@@ -25,22 +29,35 @@ public final class RowLocks {
      */
     public static <T> T commitWhileWaiting(TestServer server, String update, Supplier<T> request, String... values)
             throws Exception {
+        return commitWhileWaiting(server, new Sql(update, values), request);
+    }
+
+    /**
+     * As above, and while the request waits the transaction also runs {@code then}, taking more rows before it
+     * commits, as a transaction that locks rows one after another does: should the request hold one of those while it
+     * waits, the two deadlock and one of them fails.
+     */
+    public static <T> T commitWhileWaiting(TestServer server, Sql first, Supplier<T> request, Sql... then)
+            throws Exception {
         String waiting = TestDatabases.postgres() ? WAITING_POSTGRES : WAITING_H2;
         try (Connection concurrent = server.app.database().dataSource().getConnection()) {
             concurrent.setAutoCommit(false);
-            run(concurrent, update, values);
+            run(concurrent, first);
             CompletableFuture<T> blocked = CompletableFuture.supplyAsync(request);
             Await.until(() -> server.app.database().read(h -> h.createQuery(waiting).mapTo(Integer.class).one()) > 0,
                     5_000, "a statement waits for the row");
+            for (Sql statement : then) {
+                run(concurrent, statement);
+            }
             concurrent.commit();
             return blocked.get(10, TimeUnit.SECONDS);
         }
     }
 
-    private static void run(Connection connection, String update, String... values) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(update)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setString(i + 1, values[i]);
+    private static void run(Connection connection, Sql sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.text())) {
+            for (int i = 0; i < sql.values().length; i++) {
+                statement.setString(i + 1, sql.values()[i]);
             }
             statement.executeUpdate();
         }
