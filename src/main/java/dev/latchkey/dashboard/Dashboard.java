@@ -17,6 +17,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.MimeTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,18 +181,16 @@ public final class Dashboard {
      * decoded fields, as a raw NUL byte in the body decodes to one just as {@code %00} does.
      */
     private static void requireUrlEncodedForm(Context ctx) {
-        // the raw header: the servlet's parsed content type throws on a charset the JVM does not know
-        String[] contentType = Objects.requireNonNullElse(ctx.header("Content-Type"), "").split(";");
-        if (!contentType[0].trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+        // the raw header, read with Jetty's own parser: the servlet's parsed content type throws on a charset the JVM
+        // does not know
+        String contentType = Objects.requireNonNullElse(ctx.header("Content-Type"), "");
+        if (!HttpField.stripParameters(contentType).trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
             throw new ApiError(415, "unsupported_media_type", "Forms are sent as application/x-www-form-urlencoded.");
         }
-        for (int i = 1; i < contentType.length; i++) {
-            String[] parameter = contentType[i].split("=", 2);
-            if (parameter[0].trim().equalsIgnoreCase("charset")
-                    && !knownCharset(parameter.length < 2 ? "" : parameter[1].trim().replace("\"", ""))) {
-                throw new ApiError(415, "unsupported_media_type",
-                        "The form's character set is unknown; forms are sent in UTF-8.");
-            }
+        String charset = MimeTypes.getCharsetFromContentType(contentType);
+        if (charset != null && !knownCharset(charset)) {
+            throw new ApiError(415, "unsupported_media_type",
+                    "The form's character set is unknown; forms are sent in UTF-8.");
         }
         boolean nul = ctx.body().contains("%00") || ctx.formParamMap().entrySet().stream().anyMatch(field ->
                 field.getKey().indexOf('\0') >= 0 || field.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0));
