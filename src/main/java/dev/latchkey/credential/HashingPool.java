@@ -14,7 +14,7 @@ import java.util.function.Function;
  * Runs password hashing on a few platform threads (one per core by default) with a bounded queue. A login flood then
  * waits in line instead of taking every core from token validation, and beyond the queue it is refused with 503 and
  * Retry-After rather than piling up. Each thread keeps the memory of one hash of {@code keptKib} KiB between hashes
- * (taken on its first hash, so an idle server holds none).
+ * (taken on its first hash, so an idle server holds none) and wipes it whenever it finds no hash waiting.
  */
 public final class HashingPool implements AutoCloseable {
     private final ThreadPoolExecutor executor;
@@ -23,7 +23,7 @@ public final class HashingPool implements AutoCloseable {
     public HashingPool(int threads, int queueSize, int keptKib) {
         this.memory = ThreadLocal.withInitial(() -> new Argon2Memory(keptKib));
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueSize),
+                new WorkQueue(queueSize),
                 Thread.ofPlatform().daemon().name("latchkey-hash-", 0).factory(),
                 new ThreadPoolExecutor.AbortPolicy());
     }
@@ -47,6 +47,23 @@ public final class HashingPool implements AutoCloseable {
                 throw runtime;
             }
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The hashes waiting; a hashing thread that finds none wipes its Argon2 memory before it waits for the next. */
+    private final class WorkQueue extends ArrayBlockingQueue<Runnable> {
+        WorkQueue(int capacity) {
+            super(capacity);
+        }
+
+        @Override
+        public Runnable take() throws InterruptedException {
+            Runnable next = poll();
+            if (next != null) {
+                return next;
+            }
+            memory.get().wipe();
+            return super.take();
         }
     }
 

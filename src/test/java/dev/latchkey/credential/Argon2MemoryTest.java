@@ -6,6 +6,10 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,17 +38,55 @@ class Argon2MemoryTest {
     }
 
     @Test
-    void keptBlocksAreWipedSoNothingDerivedFromAPasswordOutlivesItsHash() throws ReflectiveOperationException {
+    void wipingZeroesTheBlocksAHashLeft() {
         var memory = new Argon2Memory(64);
         Argon2Phc.hash(PASSWORD, memory, 64, 1, 1, 32);
         assertThat(memory.keptBlocks()).isEqualTo(64);
+        Argon2BytesGenerator.Block last = memory.allocate();
+        assertThat(Arrays.stream(words(last)).anyMatch(word -> word != 0)).as("left for the next hash to overwrite")
+                .isTrue();
+        memory.deallocate(last);
 
-        Field words = Argon2BytesGenerator.Block.class.getDeclaredField("v");
-        words.setAccessible(true);
+        memory.wipe();
+
         for (int i = 0; i < 64; i++) {
-            assertThat((long[]) words.get(memory.allocate())).containsOnly(0L);
+            assertThat(words(memory.allocate())).containsOnly(0L);
         }
         assertThat(memory.keptBlocks()).isZero();
+    }
+
+    @Test
+    void aHashingThreadWipesItsMemoryBeforeItWaitsForWork() throws Exception {
+        try (var pool = new HashingPool(1, 8, 64)) {
+            Thread worker = pool.run(memory -> {
+                Argon2Phc.hash(PASSWORD, memory, 64, 1, 1, 32);
+                return Thread.currentThread();
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (worker.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(worker.getState()).as("idle, waiting for the next hash").isEqualTo(Thread.State.WAITING);
+
+            List<long[]> kept = pool.run(memory -> {
+                List<long[]> blocks = new ArrayList<>();
+                while (memory.keptBlocks() > 0) {
+                    blocks.add(words(memory.allocate()).clone());
+                }
+                return blocks;
+            });
+            assertThat(kept).hasSize(64).allSatisfy(words -> assertThat(words).containsOnly(0L));
+        }
+    }
+
+    private static long[] words(Argon2BytesGenerator.Block block) {
+        try {
+            Field words = Argon2BytesGenerator.Block.class.getDeclaredField("v");
+            words.setAccessible(true);
+            return (long[]) words.get(block);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
