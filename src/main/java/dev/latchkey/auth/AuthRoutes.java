@@ -58,9 +58,8 @@ public final class AuthRoutes {
         String email = EmailAddress.required(in, "email");
         String verificationUrl = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
         RedirectPolicy.check(tenants.settings(key.tenantId()), verificationUrl, "verification_url");
-        limits.enforce(ctx, key.tenantId(), LimitedAction.REGISTRATION, email);
         String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
-        if (in.has("password_confirmation")) {
+        if (in.given("password_confirmation")) {
             String confirmation = in.string("password_confirmation", PasswordPolicy.MAX_FIELD_LENGTH).orElse("");
             if (password != null && !in.hasErrorFor("password_confirmation") && !confirmation.equals(password)) {
                 in.reject("password_confirmation", "mismatch", "password_confirmation does not match password.");
@@ -74,6 +73,7 @@ public final class AuthRoutes {
                     .ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
         }
         in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.REGISTRATION, email);
         var signUp = auth.register(key.tenantId(), email, password, profile, verificationUrl,
                 guestCart(ctx, key, cartId), requests.client(ctx));
         if (signUp.result() != null) {

@@ -125,6 +125,12 @@ public final class JsonInput {
         return body.has(field);
     }
 
+    /** Present with a value other than {@code null}, which reads as absent. */
+    public boolean given(String field) {
+        JsonNode node = body.get(field);
+        return node != null && !node.isNull();
+    }
+
     public Iterator<String> fieldNames() {
         return body.fieldNames();
     }

@@ -106,6 +106,13 @@ class RegistrationTest extends ApiTest {
     }
 
     @Test
+    void registerWhenConfirmationNullThenReadAsAbsent() {
+        var body = new java.util.HashMap<String, Object>(Map.of("email", Fixtures.uniqueEmail(), "password", PASSWORD));
+        body.put("password_confirmation", null);
+        register(body).expect(201);
+    }
+
+    @Test
     void registerWhenConfirmationDiffersThenMismatchAndNothingWritten() {
         String email = Fixtures.uniqueEmail();
         assertInvalid(register(Map.of("email", email, "password", PASSWORD, "password_confirmation", PASSWORD + "!")),

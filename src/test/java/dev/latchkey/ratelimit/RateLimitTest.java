@@ -114,6 +114,20 @@ class RateLimitTest {
         register(tenant, "203.0.113.6").expect(201);
     }
 
+    @Test
+    void registerWhenRefusedByValidationThenNoQuotaSpent() {
+        var tenant = Fixtures.tenant(api);
+        for (int i = 0; i < 3; i++) {
+            api.post("/v1/customers").header("X-Forwarded-For", "203.0.113.7").key(tenant.pk())
+                    .body(Map.of("email", Fixtures.uniqueEmail(), "password", "password")).send()
+                    .expect(422, "validation_failed");
+        }
+        for (int i = 0; i < 2; i++) {
+            register(tenant, "203.0.113.7").expect(201);
+        }
+        register(tenant, "203.0.113.7").expect(429, "rate_limited");
+    }
+
     private Api.Res register(Fixtures.Tenant tenant, String ip) {
         return api.post("/v1/customers").header("X-Forwarded-For", ip).key(tenant.pk())
                 .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD)).send();
