@@ -2,7 +2,7 @@ package dev.latchkey.http;
 
 import io.javalin.http.Context;
 
-/** Reads {@code ?limit=} (default 20, 1..100) and {@code ?cursor=}. */
+/** Reads {@code ?limit=} (default 20, 1..100) and {@code ?cursor=}; either one given empty reads as absent. */
 public record Paging(int limit, Cursor cursor) {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
@@ -10,7 +10,7 @@ public record Paging(int limit, Cursor cursor) {
     public static Paging from(Context ctx) {
         String rawLimit = ctx.queryParam("limit");
         int limit = DEFAULT_LIMIT;
-        if (rawLimit != null) {
+        if (rawLimit != null && !rawLimit.isEmpty()) {
             try {
                 limit = Integer.parseInt(rawLimit);
             } catch (NumberFormatException e) {

@@ -23,6 +23,10 @@ public final class Origins {
         return uri == null ? null : originOf(uri);
     }
 
+    /** The longest host name DNS allows, and the longest label in it. */
+    private static final int MAX_HOST = 253;
+    private static final int MAX_LABEL = 63;
+
     private static URI parse(String raw) {
         if (raw == null || raw.length() > 2048) {
             return null;
@@ -31,13 +35,27 @@ public final class Origins {
             URI uri = new URI(raw.trim());
             String scheme = uri.getScheme();
             if (scheme == null || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getPort() > 65535
-                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || !isDnsSized(uri.getHost())) {
                 return null;
             }
             return uri;
         } catch (java.net.URISyntaxException e) {
             return null;
         }
+    }
+
+    /** No browser sends an origin beyond these sizes, and they bound what a tenant's settings can hold. */
+    private static boolean isDnsSized(String host) {
+        if (host.length() > MAX_HOST) {
+            return false;
+        }
+        for (String label : host.split("\\.")) {
+            if (label.length() > MAX_LABEL) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String originOf(URI uri) {

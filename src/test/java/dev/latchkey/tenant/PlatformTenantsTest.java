@@ -253,6 +253,7 @@ class PlatformTenantsTest extends ApiTest {
         var page = list("");
         assertThat(ids(page)).hasSize(20);
         assertThat(page.str("next_cursor")).isNotNull();
+        assertThat(ids(list("?limit=&cursor="))).as("given empty, as if absent").isEqualTo(ids(page));
     }
 
     @ParameterizedTest

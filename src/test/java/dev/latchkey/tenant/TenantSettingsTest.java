@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -152,6 +153,24 @@ class TenantSettingsTest extends ApiTest {
                 "allowed_origins");
 
         assertThat(settings(tenant).path("allowed_origins")).isEmpty();
+    }
+
+    @Test
+    void patchWhenOriginHostBeyondDnsSizesThenRefusedAndFiftyOfTheLongestFit() {
+        var tenant = Fixtures.tenant(api);
+        String label = "a".repeat(63);
+        String longestHost = String.join(".", label, label, label, "b".repeat(61)); // 253 characters
+        for (String host : new String[] {longestHost + "c", "a".repeat(64) + ".example.com"}) {
+            assertInvalidField(patch(tenant, Map.of("allowed_origins", List.of("https://" + host))), "allowed_origins");
+        }
+        assertThat(settings(tenant).path("allowed_origins")).isEmpty();
+
+        List<String> longest = new ArrayList<>();
+        for (int i = 10_000; i < 10_050; i++) {
+            longest.add("https://" + longestHost + ":" + i);
+        }
+        patch(tenant, Map.of("allowed_origins", longest)).expect(200);
+        assertThat(settings(tenant).path("allowed_origins")).hasSize(50);
     }
 
     @Test
