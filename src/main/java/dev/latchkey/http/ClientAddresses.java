@@ -61,7 +61,7 @@ public final class ClientAddresses {
         String proto = ctx.header("X-Forwarded-Proto");
         Optional<InetAddress> peer = IpAddresses.parse(ctx.req().getRemoteAddr());
         return proto != null && peer.isPresent() && trusted(peer.get())
-                && "https".equalsIgnoreCase(proto.split(",")[0].trim());
+                && "https".equalsIgnoreCase(proto.split(",", 2)[0].trim());
     }
 
     /** {@code forwardedFor} lists the hops left to right, as proxies append them. */

@@ -36,6 +36,18 @@ class DashboardBehindProxyTest {
     }
 
     @Test
+    void loginWhenForwardedProtoHasAnEmptyFirstValueThenPlainCookiesNotAnErrorPage() {
+        var shop = StaffFixtures.shop(own.api());
+        for (String proto : new String[] {",", ",,https"}) {
+            var client = browser().header("X-Forwarded-Proto", proto);
+            var form = client.get("/dashboard/login").expect(200);
+            assertThat(form.cookies()).isNotEmpty().allSatisfy(c -> assertThat(c).doesNotContain("; Secure"));
+            client.submit(form, "/dashboard/login", Map.of("tenant_id", shop.id(), "email", shop.ownerEmail(),
+                    "password", shop.ownerPassword())).expectRedirect("/dashboard/customers");
+        }
+    }
+
+    @Test
     void loginWhenAccountQuotaUsedThenTooManyAttemptsPage() {
         var shop = StaffFixtures.shop(own.api());
         var client = browser();
