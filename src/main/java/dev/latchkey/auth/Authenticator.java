@@ -129,13 +129,18 @@ public final class Authenticator {
         return CustomerService.invalidCredentials();
     }
 
-    /** The plain password is at hand only now, at a successful login: the moment to move it to the current hash. */
+    /**
+     * The plain password is at hand only now, at a successful login: the moment to move it to the current hash. The
+     * login has committed by then, so a hashing queue too full for the rehash leaves it to a later login rather than
+     * answering 503 for a session that exists.
+     */
     private void upgradeHash(String tenantId, Customer customer, String password, ClientInfo client) {
         String stored = customer.passwordHash();
         if (!hasher.needsRehash(stored)) {
             return;
         }
-        if (customers.replacePasswordHash(tenantId, customer.id(), stored, hasher.hash(password))) {
+        Optional<String> rehashed = hasher.hashUnlessBusy(password);
+        if (rehashed.isPresent() && customers.replacePasswordHash(tenantId, customer.id(), stored, rehashed.get())) {
             audit.record(tenantId, customer.id(), AuditType.PASSWORD_REHASHED, client, Map.of(
                     "from", HashFormat.of(stored).map(HashFormat::wire).orElse("unknown"), "to", "argon2id"));
         }

@@ -2,6 +2,7 @@ package dev.latchkey.credential;
 
 import dev.latchkey.http.ApiError;
 
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -28,17 +29,22 @@ public final class HashingPool implements AutoCloseable {
                 new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** Runs the work on a hashing thread, handing it the Argon2 memory that thread keeps. */
+    /** Runs the work on a hashing thread, handing it the Argon2 memory that thread keeps; 503 when too many wait. */
     <T> T run(Function<Argon2Memory, T> work) {
+        return runUnlessFull(work).orElseThrow(() -> new ApiError(503, "overloaded",
+                "Too many password checks are waiting; try again shortly.").withHeader("Retry-After", "1"));
+    }
+
+    /** As {@link #run}, but empty, with nothing run, when the queue is full: for work that may wait for another time. */
+    <T> Optional<T> runUnlessFull(Function<Argon2Memory, T> work) {
         Future<T> future;
         try {
             future = executor.submit(() -> work.apply(memory.get()));
         } catch (RejectedExecutionException e) {
-            throw new ApiError(503, "overloaded", "Too many password checks are waiting; try again shortly.")
-                    .withHeader("Retry-After", "1");
+            return Optional.empty();
         }
         try {
-            return future.get();
+            return Optional.of(future.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while hashing", e);

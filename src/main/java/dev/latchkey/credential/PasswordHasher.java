@@ -5,6 +5,8 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Argon2id password hashing with PHC strings. Passwords are NFKC-normalised first (NIST SP 800-63B 3.1.1.2) so that the
@@ -32,9 +34,18 @@ public final class PasswordHasher {
     }
 
     public String hash(String password) {
+        return pool.run(hashing(password));
+    }
+
+    /** A hash of the password, or empty when too many hashes wait: for a rehash that the next login can do as well. */
+    public Optional<String> hashUnlessBusy(String password) {
+        return pool.runUnlessFull(hashing(password));
+    }
+
+    private Function<Argon2Memory, String> hashing(String password) {
         String normalised = normalise(password);
-        return pool.run(memory -> Argon2Phc.hash(normalised, memory, params.memoryKib(), params.iterations(),
-                params.parallelism(), HASH_LENGTH));
+        return memory -> Argon2Phc.hash(normalised, memory, params.memoryKib(), params.iterations(),
+                params.parallelism(), HASH_LENGTH);
     }
 
     /**
