@@ -175,7 +175,7 @@ public final class JsonInput {
             reject(field, "invalid", field + " must not contain control characters.");
             return Optional.empty();
         }
-        return value.isBlank() ? Optional.empty() : Optional.of(value);
+        return Text.isBlank(value) ? Optional.empty() : Optional.of(value);
     }
 
     /** NUL and other C0/C1 controls are never meant in a field, and PostgreSQL refuses NUL in text outright. */
@@ -239,7 +239,7 @@ public final class JsonInput {
         if (!body.has(field)) {
             return Optional.empty();
         }
-        Optional<String> value = string(field, maxLength).map(String::trim);
+        Optional<String> value = string(field, maxLength).map(Text::trim);
         if (!hasErrorFor(field)) {
             changes.put(field, value.orElse(null));
         }

@@ -5,6 +5,7 @@ import dev.latchkey.cart.Cart;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Text;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -88,7 +89,7 @@ final class OrderInput {
             BigDecimal unitPrice = Money.amount(line, "unit_price");
             in.adopt("lines[" + i + "].", line);
             if (line.valid()) {
-                lines.add(new OrderLine(sku, name.trim(), quantity.intValue(), unitPrice));
+                lines.add(new OrderLine(sku, Text.trim(name), quantity.intValue(), unitPrice));
             }
         }
         return lines;

@@ -7,6 +7,7 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
+import dev.latchkey.http.Text;
 import dev.latchkey.staff.StaffInput;
 import dev.latchkey.staff.StaffService;
 import io.javalin.http.Context;
@@ -51,7 +52,7 @@ public final class TenantRoutes {
         StaffService.NewStaff owner = owner(in);
         in.validate();
         ClientInfo client = requests.client(ctx);
-        var created = tenants.create(id, name.trim(), settings, tenantSettings -> {
+        var created = tenants.create(id, Text.trim(name), settings, tenantSettings -> {
             if (owner == null) {
                 return (h, tenant) -> null;
             }

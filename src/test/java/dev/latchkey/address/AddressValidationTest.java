@@ -39,6 +39,21 @@ class AddressValidationTest extends ApiTest {
         assertBookSize(0);
     }
 
+    @Test
+    void createWhenFieldsHoldOnlyNoBreakOrZeroWidthSpacesThenRequiredAndTextIsTrimmedOfThem() {
+        var res = api.post("/v1/me/addresses").as(shopper)
+                .body("{\"line1\": \"\\u00a0\", \"city\": \"\\u200b\\u2007\", \"country\": \"\\u202f\"}").send()
+                .expect(422, "validation_failed");
+        assertThat(errors(res)).containsExactlyInAnyOrder("line1:required", "city:required", "country:required");
+        assertBookSize(0);
+
+        JsonNode stored = api.post("/v1/me/addresses").as(shopper)
+                .body("{\"line1\": \"\\u2003Main Street 1\\u00a0\", \"city\": \"\\ufeffBerlin\\u200b\", "
+                        + "\"country\": \"DE\"}").send().expect(201).body();
+        assertThat(stored.path("line1").asText()).isEqualTo("Main Street 1");
+        assertThat(stored.path("city").asText()).isEqualTo("Berlin");
+    }
+
     @ParameterizedTest
     @CsvSource({"XX", "Germany", "DEU", "D", "EU"})
     void createWhenCountryNotIso3166Alpha2ThenInvalid(String country) {

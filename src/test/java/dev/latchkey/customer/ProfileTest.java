@@ -31,6 +31,16 @@ class ProfileTest extends ApiTest {
     }
 
     @Test
+    void patchWhenNamesCarryNoBreakOrZeroWidthSpacesThenTrimmedAndBlankClears() {
+        var res = patch("{\"first_name\": \"\\u00a0Ann\\u00a0\", \"last_name\": \"\\u200bLee\\u2003\", "
+                + "\"company\": \"\\u00a0\"}").expect(200).body();
+
+        assertThat(res.path("first_name").asText()).isEqualTo("Ann");
+        assertThat(res.path("last_name").asText()).isEqualTo("Lee");
+        assertThat(res.path("company").isNull()).isTrue();
+    }
+
+    @Test
     void getMeWhenCustomerTokenThenReturnsTheCustomer() {
         var res = api.get("/v1/me").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
 
