@@ -172,6 +172,7 @@ public final class Application implements AutoCloseable {
         var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
         var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
                 mapper, clock);
+        customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);
         var auth = new AuthService(db, tenants, customers, authenticator, tokens, carts, verification, audit, mapper,
@@ -183,6 +184,7 @@ public final class Application implements AutoCloseable {
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         audit::erasePersonalData), clock);
+        customers.onEmailMoved(deletion::withdrawRequests);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
                 ExportSection.of("consents", customers::consents),

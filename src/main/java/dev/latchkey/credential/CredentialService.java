@@ -82,10 +82,10 @@ public final class CredentialService {
 
     /**
      * Starts an email change: a confirmation token to the new address and a notice to the current one. The account
-     * keeps its address until the token is used. A new request withdraws the previous one's token. The per-address
-     * throttle applies to the new address; a throttled request still answers 202 and sends nothing. As with a password
-     * change, the password must still be the one checked once the account is locked: a password change or reset that
-     * landed in between refuses the request (403 {@code invalid_credentials}).
+     * keeps its address until the token is used. A new request withdraws the previous one's token, also when the
+     * per-address throttle (which applies to the new address) holds its own mail back: it still answers 202 and sends
+     * nothing. As with a password change, the password must still be the one checked once the account is locked: a
+     * password change or reset that landed in between refuses the request (403 {@code invalid_credentials}).
      */
     public void changeEmail(AccessToken token, String newEmail, String password, String confirmationUrl,
                             ClientInfo client) {
@@ -105,11 +105,11 @@ public final class CredentialService {
             if (locked == null) {
                 return false;
             }
+            tokens.voidOutstanding(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE);
             if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
                 return true;
             }
-            tokens.voidOutstanding(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE);
             String secret = tokens.issue(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.verificationTtl());
             Map<String, String> values = Map.of("new_email", address);

@@ -44,6 +44,7 @@ public final class CustomerService {
     private final Clock clock;
     private final Invalidations invalidations;
     private final List<EmailVerifiedListener> verifiedListeners = new CopyOnWriteArrayList<>();
+    private final List<EmailMovedListener> movedListeners = new CopyOnWriteArrayList<>();
     /**
      * Customers as their own profile reads them, without the password hash, briefly: every account page of a
      * storefront reads its shopper, and the database round trip was most of that request's cost. Every write to a
@@ -163,6 +164,9 @@ public final class CustomerService {
         }
         uniqueEmail(() -> store.update(h, next, now));
         changed(h, current.tenantId(), current.id());
+        if (moving) {
+            movedListeners.forEach(listener -> listener.emailMoved(h, current.tenantId(), current.id()));
+        }
         if (next.emailVerified() && (!current.emailVerified() || moving)) {
             emailVerified(h, next, next.email(), client);
         }
@@ -391,6 +395,11 @@ public final class CustomerService {
         verifiedListeners.add(listener);
     }
 
+    /** Registers a listener; called by the wiring before the server starts. */
+    public void onEmailMoved(EmailMovedListener listener) {
+        movedListeners.add(listener);
+    }
+
     /** Records the proof of the address with the client that brought it, then tells the listeners. */
     private void emailVerified(Handle h, Customer customer, String email, ClientInfo client) {
         audit.record(h, customer.tenantId(), customer.id(), AuditType.EMAIL_VERIFIED, client, Map.of());
@@ -420,6 +429,7 @@ public final class CustomerService {
         requireFree(h, customer, address);
         uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), address, now()));
         changed(h, customer.tenantId(), customer.id());
+        movedListeners.forEach(listener -> listener.emailMoved(h, customer.tenantId(), customer.id()));
         emailVerified(h, customer, address, client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }

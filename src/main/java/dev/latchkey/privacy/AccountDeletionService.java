@@ -77,6 +77,11 @@ public final class AccountDeletionService {
         erase(h -> customers.lockOwn(h, tenantId, customerId), this::recordByCustomer);
     }
 
+    /** The account's address moved: a confirmation mailed to the old one no longer erases the account. */
+    public void withdrawRequests(Handle h, String tenantId, String customerId) {
+        store.deleteAll(h, tenantId, customerId);
+    }
+
     /**
      * Issues a token valid for the tenant's {@code verification_ttl}, replacing any earlier one of the customer, and
      * queues the confirmation mail in the same transaction. The link goes to the tenant's first allowed origin.

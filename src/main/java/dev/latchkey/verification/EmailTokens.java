@@ -97,6 +97,15 @@ public final class EmailTokens {
     }
 
     /**
+     * The account's address moved: the verification and reset tokens mailed to the old one stop working, and stay dead
+     * should the account move back to that address within their lifetime.
+     */
+    public void voidMailedToOldAddress(Handle h, String tenantId, String customerId) {
+        voidOutstanding(h, tenantId, customerId, TokenPurpose.VERIFY_EMAIL);
+        voidOutstanding(h, tenantId, customerId, TokenPurpose.PASSWORD_RESET);
+    }
+
+    /**
      * Deletes the tenant's tokens that expired more than {@link #KEPT_AFTER_EXPIRY} ago. Until then an old link still
      * answers {@code token_expired}, which tells the shopper more than {@code invalid_token}.
      */

@@ -342,6 +342,40 @@ class CredentialChangeTest extends MailTest {
     }
 
     @Test
+    void changeEmailWhenTheThrottleHoldsItsMailBackThenTheEarlierRequestIsWithdrawnAllTheSame() {
+        var tenant = shop(Map.of("email_interval", 300));
+        var shopper = Fixtures.shopper(api, tenant);
+        String first = Fixtures.uniqueEmail();
+        String second = Fixtures.uniqueEmail();
+        String toFirst = changeToken(shopper, first);
+        String toSecond = changeToken(shopper, second);
+
+        changeEmail(shopper, emailChange(first, Fixtures.PASSWORD)).expect(202);
+
+        assertThat(queuedTo(first)).as("held back by the throttle").isEqualTo(1);
+        confirmEmail(tenant, toSecond).expect(400, "invalid_token");
+        confirmEmail(tenant, toFirst).expect(400, "invalid_token");
+        var me = api.get("/v1/me").as(shopper).send().expect(200);
+        assertThat(me.str("email")).isEqualTo(shopper.email());
+    }
+
+    @Test
+    void confirmEmailThenTokensMailedToTheOldAddressStayDeadAfterMovingBack() {
+        var tenant = shop(Map.of("email_interval", 0));
+        var shopper = Fixtures.shopper(api, tenant);
+        String reset = resetToken(tenant, shopper.email());
+        String elsewhere = Fixtures.uniqueEmail();
+
+        confirmEmail(tenant, changeToken(shopper, elsewhere)).expect(200);
+        reset(tenant, reset, NEW_PASSWORD).expect(400, "invalid_token");
+        changeEmail(shopper, emailChange(shopper.email(), Fixtures.PASSWORD)).expect(202);
+        confirmEmail(tenant, smtp.awaitNewToken(shopper.email(), "Confirm your new email address")).expect(200);
+
+        reset(tenant, reset, NEW_PASSWORD).expect(400, "invalid_token");
+        Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
+    }
+
+    @Test
     void confirmWhenTokenOfOtherTenantOrPurposeThenInvalidToken() {
         var tenant = shop(Map.of());
         var other = shop(Map.of());

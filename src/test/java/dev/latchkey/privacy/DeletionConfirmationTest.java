@@ -119,6 +119,19 @@ class DeletionConfirmationTest extends MailTest {
     }
 
     @Test
+    void deleteWhenTheShopMovedTheAccountToAnotherAddressThenTheMailedTokenNoLongerWorks() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        String token = deletionToken(shopper);
+
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("email", Fixtures.uniqueEmail())).send().expect(200);
+
+        delete(shopper, token).expect(400, "invalid_token");
+        api.get("/v1/me").as(shopper).send().expect(200);
+    }
+
+    @Test
     void deleteWhenAddressNeverVerifiedThenGuestOrdersOfItAreNotTheCustomersToErase() {
         var tenant = shop(Map.of());
         var orders = new OrderCalls(api, tenant);
