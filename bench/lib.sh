@@ -254,7 +254,7 @@ login_scenario() {
   before=$(verify_rate "$2" 1)
   scenario "$1" login.lua /v1/auth/login "" "$PORT"
   after=$(verify_rate "$2" 1)
-  VERIFY_RATE=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", (a + b) / 2 }')
+  VERIFY_RATE=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", (a + b) / 2 }')
   ALL_CORES_RATE=$(verify_rate "$2" "$CORES")
   log "one Argon2id verify ($2) on one thread: $before/s before the logins, $after/s after; all $CORES cores: $ALL_CORES_RATE/s"
 }

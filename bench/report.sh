@@ -2,7 +2,8 @@
 
 value() { awk -F'|' -v name="$1" -v col="$2" '$1 == name { print $col }' "$RESULTS"; }
 ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-check() { awk -v v="$1" -v t="$2" 'BEGIN { if (v == "n/a") print "n/a"; else if (v + 0 >= t + 0) print "met"; else print "missed" }'; }
+# meets A B T: whether A >= T x B, on the figures themselves (a ratio of 0.896 shows as 0.90 and misses 0.9)
+meets() { awk -v a="${1:-0}" -v b="${2:-0}" -v t="$3" 'BEGIN { if (b <= 0) print "n/a"; else if (a >= t * b) print "met"; else print "missed" }'; }
 
 write_report() {
   local out="$ROOT/BENCHMARKS.md" notes=""
@@ -19,8 +20,8 @@ write_report() {
   kc_refresh=$(value "Keycloak: refresh (refresh grant)" 2)
   kc_introspect=$(value "Keycloak: introspection" 2)
   kc_userinfo=$(value "Keycloak: userinfo" 2)
-  limit=$(awk -v c="$CORES" -v v="${VERIFY_OWASP:-0}" 'BEGIN { printf "%.1f", c * v }')
-  limit_kc=$(awk -v c="$CORES" -v v="${VERIFY_KC:-0}" 'BEGIN { printf "%.1f", c * v }')
+  limit=$(awk -v c="$CORES" -v v="${VERIFY_OWASP:-0}" 'BEGIN { printf "%.2f", c * v }')
+  limit_kc=$(awk -v c="$CORES" -v v="${VERIFY_KC:-0}" 'BEGIN { printf "%.2f", c * v }')
   local r_token_health r_token_kc r_me_kc r_refresh_kc r_login_limit r_login_kc
   r_token_health=$(ratio "$token" "$health"); r_token_kc=$(ratio "$token" "$kc_introspect")
   r_me_kc=$(ratio "$me" "$kc_userinfo"); r_refresh_kc=$(ratio "$refresh" "$kc_refresh")
@@ -73,13 +74,13 @@ write_report() {
     echo
     echo "| target | measured | |"
     echo "|---|---:|---|"
-    echo "| token validation ≥ 0.5 × /health/live | $r_token_health | $(check "$r_token_health" 0.5) |"
-    echo "| token validation ≥ 2 × Keycloak introspection | $r_token_kc | $(check "$r_token_kc" 2) |"
+    echo "| token validation ≥ 0.5 × /health/live | $r_token_health | $(meets "$token" "$health" 0.5) |"
+    echo "| token validation ≥ 2 × Keycloak introspection | $r_token_kc | $(meets "$token" "$kc_introspect" 2) |"
     echo "| token validation p99 < 10 ms | $(value "token validation (GET /v1/auth/token)" 4) ms | $(awk -v p="$(value "token validation (GET /v1/auth/token)" 4)" 'BEGIN { print (p < 10 ? "met" : "missed") }') |"
-    echo "| /v1/me ≥ 1.5 × Keycloak userinfo | $r_me_kc | $(check "$r_me_kc" 1.5) |"
-    echo "| refresh ≥ 4 × Keycloak refresh | $r_refresh_kc | $(check "$r_refresh_kc" 4) |"
-    echo "| login ≥ 0.9 × hash-bound limit | $r_login_limit | $(check "$r_login_limit" 0.9) |"
-    echo "| login ≥ Keycloak, same Argon2 parameters | $r_login_kc | $(check "$r_login_kc" 1) |"
+    echo "| /v1/me ≥ 1.5 × Keycloak userinfo | $r_me_kc | $(meets "$me" "$kc_userinfo" 1.5) |"
+    echo "| refresh ≥ 4 × Keycloak refresh | $r_refresh_kc | $(meets "$refresh" "$kc_refresh" 4) |"
+    echo "| login ≥ 0.9 × hash-bound limit | $r_login_limit | $(meets "$login" "$limit" 0.9) |"
+    echo "| login ≥ Keycloak, same Argon2 parameters | $r_login_kc | $(meets "$login_kcp" "$kc_login" 1) |"
     echo "| idle RSS < 150 MB | ${IDLE_RSS_MB} MB | $(awk -v r="$IDLE_RSS_MB" 'BEGIN { print (r < 150 ? "met" : "missed") }') |"
     echo "| start-up < 3 s on H2 (restart) | ${STARTUP_H2_MS} ms | $(awk -v s="$STARTUP_H2_MS" 'BEGIN { print (s < 3000 ? "met" : "missed") }') |"
     echo
