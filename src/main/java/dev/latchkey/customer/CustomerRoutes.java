@@ -16,8 +16,10 @@ import java.util.TreeSet;
 
 /** The logged-in shopper's own profile. */
 public final class CustomerRoutes {
+    /** Credentials too: a password sent here would otherwise be ignored, and the caller think it changed. */
     private static final Set<String> READ_ONLY = Set.of("id", "email", "status", "email_verified", "created_at",
-            "updated_at", "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id");
+            "updated_at", "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id",
+            "password", "password_hash");
 
     private final Guard guard;
     private final CustomerService customers;

@@ -172,8 +172,12 @@ class ProfileTest extends ApiTest {
         assertInvalidField(patch(Map.of("status", "disabled")), "status");
         assertInvalidField(patch(Map.of("email_verified", true)), "email_verified");
         assertInvalidField(patch(Map.of("first_name", "Changed", "email_verified", true)), "email_verified");
+        assertInvalid(patch(Map.of("first_name", "Changed", "password", "a brand new passphrase")), "password",
+                "read_only");
+        assertInvalid(patch(Map.of("password_hash", "$2a$10$abcdefghijklmnopqrstuv")), "password_hash", "read_only");
 
         assertThat(me()).isEqualTo(before);
+        Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
     }
 
     @Test
