@@ -165,7 +165,7 @@ public final class CustomerService {
         uniqueEmail(() -> store.update(h, next, now));
         changed(h, current.tenantId(), current.id());
         if (moving) {
-            movedListeners.forEach(listener -> listener.emailMoved(h, current.tenantId(), current.id()));
+            emailMoved(h, current);
         }
         if (next.emailVerified() && (!current.emailVerified() || moving)) {
             emailVerified(h, next, next.email(), client);
@@ -400,6 +400,10 @@ public final class CustomerService {
         movedListeners.add(listener);
     }
 
+    private void emailMoved(Handle h, Customer customer) {
+        movedListeners.forEach(listener -> listener.emailMoved(h, customer.tenantId(), customer.id()));
+    }
+
     /** Records the proof of the address with the client that brought it, then tells the listeners. */
     private void emailVerified(Handle h, Customer customer, String email, ClientInfo client) {
         audit.record(h, customer.tenantId(), customer.id(), AuditType.EMAIL_VERIFIED, client, Map.of());
@@ -429,7 +433,7 @@ public final class CustomerService {
         requireFree(h, customer, address);
         uniqueEmail(() -> store.setEmail(h, customer.tenantId(), customer.id(), address, now()));
         changed(h, customer.tenantId(), customer.id());
-        movedListeners.forEach(listener -> listener.emailMoved(h, customer.tenantId(), customer.id()));
+        emailMoved(h, customer);
         emailVerified(h, customer, address, client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }

@@ -2,6 +2,7 @@ package dev.latchkey.credential;
 
 import com.password4j.Argon2Function;
 import com.password4j.types.Argon2;
+import dev.latchkey.testing.Await;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,6 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,10 +62,7 @@ class Argon2MemoryTest {
                 Argon2Phc.hash(PASSWORD, memory, 64, 1, 1, 32);
                 return Thread.currentThread();
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (worker.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Await.until(() -> worker.getState() == Thread.State.WAITING, 10_000, "the hashing thread idle");
             assertThat(worker.getState()).as("idle, waiting for the next hash").isEqualTo(Thread.State.WAITING);
 
             List<long[]> kept = pool.run(memory -> {

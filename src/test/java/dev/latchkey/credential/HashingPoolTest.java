@@ -1,6 +1,7 @@
 package dev.latchkey.credential;
 
 import dev.latchkey.http.ApiError;
+import dev.latchkey.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;
@@ -25,10 +26,7 @@ class HashingPoolTest {
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             var queuedResult = new AtomicReference<String>();
             Thread queued = Thread.ofPlatform().start(() -> queuedResult.set(pool.run(memory -> "queued")));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (queued.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Await.until(() -> queued.getState() == Thread.State.WAITING, 10_000, "the second hash queued");
             assertThat(queued.getState()).as("queued, waiting for its hash").isEqualTo(Thread.State.WAITING);
 
             var ran = new AtomicBoolean();
