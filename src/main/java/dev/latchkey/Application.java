@@ -113,6 +113,7 @@ public final class Application implements AutoCloseable {
     private final Database db;
     private final Invalidations invalidations;
     private final HashingPool hashingPool;
+    private final TokenService tokens;
     private final OutboxWorker outboxWorker;
     private final Housekeeping housekeeping;
     private final RateLimiter rateLimiter;
@@ -140,7 +141,7 @@ public final class Application implements AutoCloseable {
         var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var policy = new PasswordPolicy(CommonPasswords.load());
         var customers = new CustomerService(db, new CustomerStore(), hasher, audit, clock, invalidations);
-        var tokens = new TokenService(db, audit, clock, invalidations);
+        this.tokens = new TokenService(db, audit, clock, invalidations);
 
         // the merchant's staff: their sessions open admin routes beside the secret key
         var staffSessions = new StaffSessions(db, clock);
@@ -290,6 +291,7 @@ public final class Application implements AutoCloseable {
         invalidations.close();
         rateLimiter.close();
         hashingPool.close();
+        tokens.close();
         db.close();
     }
 }

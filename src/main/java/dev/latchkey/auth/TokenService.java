@@ -8,6 +8,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.GroupCommit;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantSettings;
@@ -24,9 +25,11 @@ import java.util.Map;
  * revoke. Every revocation evicts the cache of every node (through {@link Invalidations}) before it returns, so the
  * next request already sees it wherever it lands.
  */
-public final class TokenService {
+public final class TokenService implements AutoCloseable {
     /** A session's last_used_at is written at most this often, never on every request. */
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+    /** Bounds one statement's arrays; with a few hundred connections at once, batches stay well below it. */
+    private static final int MAX_ROTATIONS_PER_BATCH = 256;
 
     private final Database db;
     private final TokenStore store;
@@ -37,10 +40,17 @@ public final class TokenService {
     private final Cache<String, Instant> lastTouched = Caffeine.newBuilder()
             .maximumSize(200_000).expireAfterWrite(TOUCH_INTERVAL.multipliedBy(2)).build();
     private final Invalidations invalidations;
+    /**
+     * PostgreSQL: refreshes arriving together are rotated in one statement and one commit. Null on H2, which cannot
+     * run a rotation as one statement.
+     */
+    private final GroupCommit<TokenStore.Rotation, TokenStore.Rotated> rotations;
 
     public TokenService(Database db, AuditLog audit, Clock clock, Invalidations invalidations) {
         this.db = db;
-        this.store = new TokenStore(db.isPostgres());
+        this.store = new TokenStore();
+        this.rotations = db.isPostgres() ? new GroupCommit<>("latchkey-rotations", MAX_ROTATIONS_PER_BATCH,
+                batch -> db.withoutTransaction(h -> store.rotateAll(h, batch))) : null;
         this.audit = audit;
         this.clock = clock;
         this.invalidations = invalidations;
@@ -156,8 +166,7 @@ public final class TokenService {
         }
         String hash = Secrets.sha256(rawRefresh);
         Instant now = now();
-        RefreshOutcome outcome = store.rotatesAtOnce() ? rotateAtOnce(tenantId, settings, expectedKind, hash, now)
-                : null;
+        RefreshOutcome outcome = rotations == null ? null : rotateInBatch(tenantId, settings, expectedKind, hash, now);
         if (outcome == null) {
             outcome = refreshOrRetry(tenantId, settings, expectedKind, hash, now, client);
         }
@@ -177,13 +186,13 @@ public final class TokenService {
     }
 
     /**
-     * The usual rotation, where the database can do it in one statement: null when that changed nothing, and the
-     * general way must tell why.
+     * The usual rotation, where the database can do it in one statement, with the others arriving at that moment: null
+     * when that changed nothing, and the general way must tell why.
      */
-    private RefreshOutcome rotateAtOnce(String tenantId, TenantSettings settings, SessionKind kind, String hash,
-                                        Instant now) {
+    private RefreshOutcome rotateInBatch(String tenantId, TenantSettings settings, SessionKind kind, String hash,
+                                         Instant now) {
         Pair pair = Pair.create(settings, kind, now);
-        TokenStore.Rotated rotated = db.withoutTransaction(h -> store.rotateAtOnce(h, tenantId, kind, hash, now, pair))
+        TokenStore.Rotated rotated = rotations.submit(new TokenStore.Rotation(tenantId, kind, hash, now, pair))
                 .orElse(null);
         if (rotated == null) {
             return null;
@@ -338,5 +347,13 @@ public final class TokenService {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Stops the rotations' batching thread (after the HTTP server, before the database). */
+    @Override
+    public void close() {
+        if (rotations != null) {
+            rotations.close();
+        }
     }
 }

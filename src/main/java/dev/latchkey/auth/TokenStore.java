@@ -10,9 +10,13 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * SQL for sessions and their tokens. A pair of tokens is one row, found by the SHA-256 of either token; hashes are
@@ -38,18 +42,11 @@ final class TokenStore {
     private static final String EXTEND_LIVE_SESSION = "UPDATE sessions SET expires_at = :sessionExp "
             + "WHERE tenant_id = :tenant AND id = :session AND revoked_at IS NULL";
 
-    /** Whether {@link #rotateAtOnce} may be used: PostgreSQL runs a whole rotation as one statement, H2 cannot. */
-    private final boolean rotatesAtOnce;
-
-    TokenStore(boolean postgres) {
-        this.rotatesAtOnce = postgres;
-    }
-
     // Several statements are sent as one where they can be (both drivers run them in order, in the caller's
     // transaction): on PostgreSQL that is one round trip instead of one per statement.
     //
     // Lock order: a transaction that changes a pair of an existing session locks the pair's row first, then the
-    // session's (rotate, rotateAtOnce, revokePair before extendLiveSession, the deletions); ending a session writes its
+    // session's (rotate, revokePair before extendLiveSession, the deletions; rotateAll says how it keeps to the order); ending a session writes its
     // row only. Two transactions on one session therefore never each hold a row the other one waits for (a deadlock,
     // answered 500 and rolled back).
 
@@ -89,50 +86,83 @@ final class TokenStore {
                 && extendLiveSession(h, tenantId, sessionId, pair.sessionExpiry());
     }
 
-    boolean rotatesAtOnce() {
-        return rotatesAtOnce;
-    }
-
-    /** What {@link #rotateAtOnce} did: {@code sessionLive} false when the session ended as the rotation ran. */
+    /** What {@link #rotateAll} did for one rotation: {@code sessionLive} false when the session ended as it ran. */
     record Rotated(String sessionId, String customerId, CustomerWithCart owner, boolean sessionLive) {
     }
 
-    /**
-     * PostgreSQL only: the rotation of a usable, unused refresh token of a live session of {@code kind}, with the
-     * read of the session's customer and active cart, as one statement. Run outside a transaction it is committed
-     * with that one round trip, where reading, writing and committing apart take three. Empty when it changed
-     * nothing (the token is unknown, of another tenant or kind, used, revoked or expired, or its session ended): the
-     * caller then takes the general way, {@link #findRefreshWithOwner}, which tells these apart.
-     *
-     * <p>Its parts run in the order of their data: the pair's row is locked (and marked) before the session's, the
-     * lock order above. A session ended by a transaction that committed meanwhile is seen by the session's update,
-     * which then changes nothing; the new pair is written all the same but can never be used, since every look-up
-     * reads the session.
-     */
-    Optional<Rotated> rotateAtOnce(Handle h, String tenantId, SessionKind kind, String usedHash, Instant now,
-                                   TokenService.Pair pair) {
-        return bindTokens(h.createQuery(ROTATE_AT_ONCE), tenantId, now, pair)
-                .bind("used", bytes(usedHash)).bind("sessionKind", kind.wire())
-                .map((rs, ctx) -> {
-                    String customerId = rs.getString("session_customer_id");
-                    return new Rotated(rs.getString("session_id"), customerId,
-                            customerId == null ? null : CustomerStore.withActiveCart(rs),
-                            rs.getBoolean("session_live"));
-                })
-                .findOne();
+    /** A rotation of the refresh token with hash {@code usedHash} to {@code pair}, for {@link #rotateAll}. */
+    record Rotation(String tenantId, SessionKind kind, String usedHash, Instant now, TokenService.Pair pair) {
     }
 
-    private static final String ROTATE_AT_ONCE = "WITH used AS ("
-            + "UPDATE token_pairs t " + MARK_USED + "FROM sessions s WHERE " + UNUSED
-            + " AND t.tenant_id = :tenant AND t.refresh_expires_at > :now AND s.tenant_id = t.tenant_id "
-            + "AND s.id = t.session_id AND s.revoked_at IS NULL AND s.kind = :sessionKind "
-            + "RETURNING t.tenant_id, t.session_id, s.customer_id), "
-            + "added AS (" + INTO_PAIRS + "SELECT :access, :refresh, tenant_id, session_id, :now, :accessExp, "
-            + ":refreshExp, :sessionExp FROM used), "
-            + "extended AS (UPDATE sessions s SET expires_at = :sessionExp FROM used "
-            + "WHERE s.tenant_id = used.tenant_id AND s.id = used.session_id AND s.revoked_at IS NULL RETURNING s.id) "
-            + "SELECT used.session_id, used.customer_id AS session_customer_id, "
-            + "EXISTS (SELECT 1 FROM extended) AS session_live, " + CustomerStore.WITH_ACTIVE_CART_COLUMNS + " "
+    /**
+     * PostgreSQL only: each rotation of a usable, unused refresh token of a live session of its kind, with the read of
+     * the session's customer and active cart, all in one statement. Run outside a transaction, a batch is committed
+     * with that one round trip, where reading, writing and committing each rotation apart take three. The answer is
+     * in the order of {@code rotations}, empty for one that changed nothing (the token is unknown, of another tenant or
+     * kind, used, revoked or expired, its session ended, or it came twice in the batch and the other one used it): the
+     * caller then takes the general way, {@link #findRefreshWithOwner}, which tells these apart.
+     *
+     * <p>Lock order: every pair's row is locked (and marked) before any session's row, and the sessions' rows in the
+     * order of their keys. A transaction of a single rotation or revocation, which locks at most a pair's row and then
+     * its session's, can therefore wait for a batch or make a batch wait, but never both at once (a deadlock). A session
+     * ended by a transaction that committed meanwhile is seen by the sessions' update, which then changes nothing; the
+     * new pair is written all the same but can never be used, since every look-up reads the session.
+     */
+    List<Optional<Rotated>> rotateAll(Handle h, List<Rotation> rotations) {
+        List<Optional<Rotated>> answers = new ArrayList<>(Collections.nCopies(rotations.size(), Optional.empty()));
+        h.createQuery(ROTATE_ALL)
+                .bindArray("used", String.class, column(rotations, Rotation::usedHash))
+                .bindArray("access", String.class, column(rotations, r -> r.pair().accessHash()))
+                .bindArray("refresh", String.class, column(rotations, r -> r.pair().refreshHash()))
+                .bindArray("tenant", String.class, column(rotations, Rotation::tenantId))
+                .bindArray("sessionKind", String.class, column(rotations, r -> r.kind().wire()))
+                .bindArray("now", String.class, column(rotations, r -> r.now().toString()))
+                .bindArray("accessExp", String.class, column(rotations, r -> r.pair().accessExpiry().toString()))
+                .bindArray("refreshExp", String.class, column(rotations, r -> r.pair().refreshExpiry().toString()))
+                .bindArray("sessionExp", String.class, column(rotations, r -> r.pair().sessionExpiry().toString()))
+                .map((rs, ctx) -> {
+                    String customerId = rs.getString("session_customer_id");
+                    return Map.entry(rs.getInt("rotation") - 1, new Rotated(rs.getString("session_id"), customerId,
+                            customerId == null ? null : CustomerStore.withActiveCart(rs),
+                            rs.getBoolean("session_live")));
+                })
+                .forEach(numbered -> answers.set(numbered.getKey(), Optional.of(numbered.getValue())));
+        return answers;
+    }
+
+    private static List<String> column(List<Rotation> rotations, Function<Rotation, String> value) {
+        return rotations.stream().map(value).toList();
+    }
+
+    // The rotations come as one text array per field (hashes in hex, times in ISO 8601), numbered by their position.
+    // The sessions' update reads the pairs' update through a sort, which has all of its rows before it gives the
+    // first: so the pairs are all locked first, and the sessions in the sort's order.
+    private static final String ROTATE_ALL = "WITH x AS MATERIALIZED (SELECT decode(u.used, 'hex') AS used, "
+            + "decode(u.access, 'hex') AS access, decode(u.refresh, 'hex') AS refresh, u.tenant_id, u.kind, "
+            + "CAST(u.at AS TIMESTAMP WITH TIME ZONE) AS at, "
+            + "CAST(u.access_exp AS TIMESTAMP WITH TIME ZONE) AS access_exp, "
+            + "CAST(u.refresh_exp AS TIMESTAMP WITH TIME ZONE) AS refresh_exp, "
+            + "CAST(u.session_exp AS TIMESTAMP WITH TIME ZONE) AS session_exp, u.i "
+            + "FROM unnest(CAST(:used AS TEXT[]), CAST(:access AS TEXT[]), CAST(:refresh AS TEXT[]), "
+            + "CAST(:tenant AS TEXT[]), CAST(:sessionKind AS TEXT[]), CAST(:now AS TEXT[]), CAST(:accessExp AS TEXT[]), "
+            + "CAST(:refreshExp AS TEXT[]), CAST(:sessionExp AS TEXT[])) WITH ORDINALITY "
+            + "AS u(used, access, refresh, tenant_id, kind, at, access_exp, refresh_exp, session_exp, i)), "
+            + "used AS (UPDATE token_pairs t SET refresh_used_at = x.at, "
+            + "access_revoked_at = COALESCE(t.access_revoked_at, x.at) FROM x, sessions s "
+            + "WHERE t.refresh_hash = x.used AND t.refresh_used_at IS NULL AND t.refresh_revoked_at IS NULL "
+            + "AND t.tenant_id = x.tenant_id AND t.refresh_expires_at > x.at AND s.tenant_id = t.tenant_id "
+            + "AND s.id = t.session_id AND s.revoked_at IS NULL AND s.kind = x.kind "
+            + "RETURNING x.i, t.tenant_id, t.session_id, s.customer_id), "
+            + "added AS (" + INTO_PAIRS + "SELECT x.access, x.refresh, used.tenant_id, used.session_id, x.at, "
+            + "x.access_exp, x.refresh_exp, x.session_exp FROM used JOIN x ON x.i = used.i), "
+            + "extended AS (UPDATE sessions s SET expires_at = e.session_exp FROM (SELECT used.tenant_id, "
+            + "used.session_id, max(x.session_exp) AS session_exp FROM used JOIN x ON x.i = used.i "
+            + "GROUP BY used.tenant_id, used.session_id ORDER BY used.tenant_id, used.session_id) e "
+            + "WHERE s.tenant_id = e.tenant_id AND s.id = e.session_id AND s.revoked_at IS NULL "
+            + "RETURNING s.tenant_id, s.id) "
+            + "SELECT used.i AS rotation, used.session_id, used.customer_id AS session_customer_id, "
+            + "EXISTS (SELECT 1 FROM extended e WHERE e.tenant_id = used.tenant_id AND e.id = used.session_id) "
+            + "AS session_live, " + CustomerStore.WITH_ACTIVE_CART_COLUMNS + " "
             + "FROM used LEFT JOIN customers c ON c.tenant_id = used.tenant_id AND c.id = used.customer_id "
             + CustomerStore.ACTIVE_CART;
 

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
 import static dev.latchkey.testing.Tokens.anonymous;
@@ -22,6 +24,8 @@ import static dev.latchkey.testing.Tokens.refresh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TokenLifecycleTest extends ApiTest {
+    private static final int MANY_SHOPPERS = 24;
+
     private final Fixtures.Tenant tenant = Fixtures.tenant(api);
     private final Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
 
@@ -86,6 +90,39 @@ class TokenLifecycleTest extends ApiTest {
         assertThat(second.str("session_id")).isEqualTo(shopper.sessionId());
         assertRefused(api, tenant, first.str("access_token"));
         introspect(api, tenant, second.str("access_token")).expect(200);
+    }
+
+    /** On PostgreSQL these share batches ({@link RotationBatchTest}); on H2 each goes the general way. */
+    @Test
+    void refreshWhenManyShoppersRefreshAtOnceThenEveryChainRotatesAndGoesOn() {
+        List<Fixtures.Shopper> shoppers = new ArrayList<>();
+        for (int i = 0; i < MANY_SHOPPERS; i++) {
+            shoppers.add(Fixtures.shopper(api, tenant));
+        }
+        List<String> refreshTokens = shoppers.stream().map(Fixtures.Shopper::refreshToken).toList();
+
+        for (int round = 0; round < 3; round++) {
+            List<Api.Res> answers = refreshAllAtOnce(refreshTokens);
+
+            List<String> next = new ArrayList<>();
+            for (int i = 0; i < MANY_SHOPPERS; i++) {
+                Api.Res answer = answers.get(i).expect(200);
+                assertThat(answer.str("session_id")).isEqualTo(shoppers.get(i).sessionId());
+                assertThat(answer.body().path("customer").path("id").asText()).isEqualTo(shoppers.get(i).customerId());
+                introspect(api, tenant, answer.str("access_token")).expect(200);
+                next.add(answer.str("refresh_token"));
+            }
+            refreshTokens = next;
+        }
+        for (Fixtures.Shopper shopper : shoppers) {
+            assertRefused(api, tenant, shopper.accessToken());
+        }
+    }
+
+    private List<Api.Res> refreshAllAtOnce(List<String> refreshTokens) {
+        List<Callable<Api.Res>> calls = refreshTokens.stream()
+                .<Callable<Api.Res>>map(token -> () -> refresh(api, tenant, token)).toList();
+        return Concurrently.all(calls);
     }
 
     @Test

@@ -1,0 +1,119 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
+import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.Tokens;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.latchkey.testing.Tokens.assertRefused;
+import static dev.latchkey.testing.Tokens.introspect;
+import static dev.latchkey.testing.Tokens.refresh;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * On PostgreSQL, refreshes that arrive together are rotated in one statement and one commit ({@link TokenStore#rotateAll}
+ * through {@link dev.latchkey.db.GroupCommit}); each must come out as if it had run alone. Many shoppers refreshing at
+ * once through HTTP, on both databases, are in {@link TokenLifecycleTest}.
+ */
+class RotationBatchTest extends ApiTest {
+    @BeforeAll
+    static void onlyOnPostgres() {
+        Assumptions.assumeTrue(TestDatabases.postgres(), "H2 cannot rotate in one statement: it takes the general way");
+    }
+
+    private final Fixtures.Tenant tenant = Fixtures.tenant(api);
+    private final TokenStore store = new TokenStore();
+
+    /** Every case the general way tells apart, in one batch: only the usable ones rotate, each in its place. */
+    @Test
+    void rotateAllWhenOneBatchHoldsEveryKindOfTokenThenOnlyTheUsableOnesRotate() {
+        var usable = Fixtures.shopper(api, tenant);
+        var second = Fixtures.shopper(api, tenant);
+        var loggedOut = Fixtures.shopper(api, tenant);
+        api.post("/v1/auth/logout").key(tenant.pk()).bearer(loggedOut.accessToken()).send().expect(204);
+        var otherTenant = Fixtures.shopper(api, Fixtures.tenant(api));
+        String anonymousRefresh = Tokens.anonymous(api, tenant).str("refresh_token");
+        var used = Fixtures.shopper(api, tenant);
+        refresh(api, tenant, used.refreshToken()).expect(200);
+        Instant now = server.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+
+        List<TokenStore.Rotation> batch = List.of(
+                rotation(usable.refreshToken(), SessionKind.CUSTOMER, now),
+                rotation(usable.refreshToken(), SessionKind.CUSTOMER, now), // the same token twice
+                rotation("rt_unknown", SessionKind.CUSTOMER, now),
+                rotation(loggedOut.refreshToken(), SessionKind.CUSTOMER, now),
+                rotation(otherTenant.refreshToken(), SessionKind.CUSTOMER, now),
+                rotation(anonymousRefresh, SessionKind.CUSTOMER, now),
+                rotation(used.refreshToken(), SessionKind.CUSTOMER, now),
+                rotation(second.refreshToken(), SessionKind.CUSTOMER, now));
+        List<Optional<TokenStore.Rotated>> answers = server.app.database()
+                .withoutTransaction(h -> store.rotateAll(h, batch));
+
+        assertThat(answers).hasSize(batch.size());
+        assertRotated(answers.get(0), usable);
+        assertThat(answers.subList(1, 7)).allMatch(Optional::isEmpty);
+        assertRotated(answers.get(7), second);
+        // the new pairs work and the ones they replace do not; nothing else changed
+        introspect(api, tenant, batch.get(0).pair().access()).expect(200);
+        introspect(api, tenant, batch.get(7).pair().access()).expect(200);
+        assertRefused(api, tenant, usable.accessToken());
+        assertRefused(api, tenant, second.accessToken());
+        refresh(api, tenant, batch.get(0).pair().refresh()).expect(200);
+        refresh(api, tenant, loggedOut.refreshToken()).expect(401, "invalid_token");
+        Tokens.refreshAnonymous(api, tenant, anonymousRefresh).expect(200);
+        refresh(api, otherTenant.tenant(), otherTenant.refreshToken()).expect(200);
+    }
+
+    private void assertRotated(Optional<TokenStore.Rotated> answer, Fixtures.Shopper shopper) {
+        assertThat(answer).hasValueSatisfying(rotated -> {
+            assertThat(rotated.sessionId()).isEqualTo(shopper.sessionId());
+            assertThat(rotated.customerId()).isEqualTo(shopper.customerId());
+            assertThat(rotated.owner().customer().email()).isEqualTo(shopper.email());
+            assertThat(rotated.sessionLive()).isTrue();
+        });
+    }
+
+    private TokenStore.Rotation rotation(String refreshToken, SessionKind kind, Instant now) {
+        return new TokenStore.Rotation(tenant.id(), kind, Secrets.sha256(refreshToken), now,
+                TokenService.Pair.create(Fixtures.settings(Map.of()), kind, now));
+    }
+
+    /**
+     * Two unused refresh tokens of one session (the second pair came from the grace window) in one batch, while a
+     * transaction that holds the second token's row goes on to take the session's, as a single rotation does. The
+     * batch locks every pair's row before any session's, so it waits without holding the session's row; had it taken
+     * the session's row with the first token, the two would deadlock and one of them would fail.
+     */
+    @Test
+    void rotateAllWhenAnotherRotationHoldsOneOfItsPairsThenWaitsForItWithoutDeadlock() throws Exception {
+        var shopper = Fixtures.shopper(api, tenant);
+        String first = refresh(api, tenant, shopper.refreshToken()).expect(200).str("refresh_token");
+        String second = refresh(api, tenant, shopper.refreshToken()).expect(200).str("refresh_token"); // in grace
+        Instant now = server.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<TokenStore.Rotation> batch = List.of(rotation(first, SessionKind.CUSTOMER, now),
+                rotation(second, SessionKind.CUSTOMER, now));
+
+        List<Optional<TokenStore.Rotated>> answers = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE token_pairs SET created_at = created_at WHERE refresh_hash = decode(?, 'hex')",
+                        Secrets.sha256(second)),
+                () -> server.app.database().withoutTransaction(h -> store.rotateAll(h, batch)),
+                new RowLocks.Sql("UPDATE sessions SET last_used_at = last_used_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.sessionId()));
+
+        assertThat(answers).allSatisfy(answer -> assertThat(answer).hasValueSatisfying(rotated ->
+                assertThat(rotated.sessionId()).isEqualTo(shopper.sessionId())));
+        introspect(api, tenant, batch.get(0).pair().access()).expect(200);
+        introspect(api, tenant, batch.get(1).pair().access()).expect(200);
+    }
+}

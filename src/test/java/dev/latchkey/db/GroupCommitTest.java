@@ -1,0 +1,166 @@
+package dev.latchkey.db;
+
+import dev.latchkey.testing.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The batching of {@link GroupCommit}, with a batch function that records what it was given instead of SQL. */
+class GroupCommitTest {
+    private final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+    private GroupCommit<Integer, String> commit;
+
+    @AfterEach
+    void stop() {
+        if (commit != null) {
+            commit.close();
+        }
+        callers.shutdownNow();
+    }
+
+    /** Answers "n" for an even n and empty for an odd one, after {@code gate} opens for the first batch. */
+    private Function<List<Integer>, List<Optional<String>>> recording(CountDownLatch gate) {
+        return items -> {
+            batches.add(List.copyOf(items));
+            await(gate);
+            return items.stream().map(n -> n % 2 == 0 ? Optional.of("n" + n) : Optional.<String>empty()).toList();
+        };
+    }
+
+    private static void await(CountDownLatch gate) {
+        try {
+            gate.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Future<Optional<String>> submit(int item) {
+        return callers.submit(() -> commit.submit(item));
+    }
+
+    @Test
+    void submitWhenAloneThenRunsAtOnceAsABatchOfOne() {
+        commit = new GroupCommit<>("test-commit", 16, recording(new CountDownLatch(0)));
+
+        assertThat(commit.submit(4)).contains("n4");
+        assertThat(commit.submit(3)).isEmpty();
+        assertThat(batches).containsExactly(List.of(4), List.of(3));
+    }
+
+    @Test
+    void submitWhileABatchRunsThenTheWaitingItemsRunTogetherAndEachGetsItsOwnAnswer() throws Exception {
+        var firstBatchHeld = new CountDownLatch(1);
+        commit = new GroupCommit<>("test-commit", 16, items -> {
+            if (batches.isEmpty()) {
+                batches.add(List.copyOf(items));
+                await(firstBatchHeld);
+                return items.stream().map(n -> Optional.of("n" + n)).toList();
+            }
+            return recording(new CountDownLatch(0)).apply(items);
+        });
+        Future<Optional<String>> first = submit(100);
+        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        List<Future<Optional<String>>> waiting = IntStream.range(0, 10).mapToObj(this::submit).toList();
+        Await.until(() -> callersWaiting(waiting), 5_000, "the callers wait");
+        Thread.sleep(50); // let the last submits reach the queue
+
+        firstBatchHeld.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).contains("n100");
+        for (int n = 0; n < 10; n++) {
+            assertThat(waiting.get(n).get(5, TimeUnit.SECONDS)).isEqualTo(n % 2 == 0 ? Optional.of("n" + n)
+                    : Optional.empty());
+        }
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1)).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+    }
+
+    private static boolean callersWaiting(List<Future<Optional<String>>> futures) {
+        return futures.stream().noneMatch(Future::isDone);
+    }
+
+    @Test
+    void submitWhenMoreWaitThanABatchHoldsThenTheyRunInBatchesOfAtMostTheLimit() throws Exception {
+        var firstBatchHeld = new CountDownLatch(1);
+        commit = new GroupCommit<>("test-commit", 4, recording(firstBatchHeld));
+        Future<Optional<String>> first = submit(0);
+        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        List<Future<Optional<String>>> waiting = IntStream.rangeClosed(1, 10).mapToObj(this::submit).toList();
+        Thread.sleep(100);
+
+        firstBatchHeld.countDown();
+
+        first.get(5, TimeUnit.SECONDS);
+        for (var answer : waiting) {
+            answer.get(5, TimeUnit.SECONDS);
+        }
+        assertThat(batches).allSatisfy(batch -> assertThat(batch).hasSizeLessThanOrEqualTo(4));
+        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(11);
+    }
+
+    @Test
+    void submitWhenTheBatchFailsThenEveryCallerGetsEmptyAndTheNextBatchRuns() throws Exception {
+        var fail = new CompletableFuture<Void>();
+        var firstBatchHeld = new CountDownLatch(1);
+        commit = new GroupCommit<>("test-commit", 16, items -> {
+            batches.add(List.copyOf(items));
+            if (!fail.isDone()) {
+                await(firstBatchHeld);
+                fail.complete(null);
+                throw new IllegalStateException("deadlock detected");
+            }
+            return items.stream().map(n -> Optional.of("n" + n)).toList();
+        });
+        Future<Optional<String>> first = submit(2);
+        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+
+        firstBatchHeld.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(commit.submit(6)).contains("n6");
+    }
+
+    @Test
+    void submitWhenClosedThenEmptyWithoutRunningAnything() {
+        commit = new GroupCommit<>("test-commit", 16, recording(new CountDownLatch(0)));
+        commit.close();
+
+        assertThat(commit.submit(2)).isEmpty();
+        assertThat(batches).isEmpty();
+    }
+
+    @Test
+    void closeWhileABatchRunsThenThatBatchFinishesAndTheItemsWaitingGetEmpty() throws Exception {
+        var firstBatchHeld = new CountDownLatch(1);
+        commit = new GroupCommit<>("test-commit", 16, recording(firstBatchHeld));
+        Future<Optional<String>> running = submit(8);
+        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        Future<Optional<String>> waiting = submit(10);
+        Thread.sleep(50);
+        Future<?> closing = callers.submit(commit::close);
+        Thread.sleep(100); // close has marked it closed and waits for the batch
+
+        firstBatchHeld.countDown();
+
+        closing.get(5, TimeUnit.SECONDS);
+        assertThat(running.get(5, TimeUnit.SECONDS)).contains("n8");
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(batches).hasSize(1);
+    }
+}
