@@ -35,7 +35,10 @@ public final class HashingPool implements AutoCloseable {
                 "Too many password checks are waiting; try again shortly.").withHeader("Retry-After", "1"));
     }
 
-    /** As {@link #run}, but empty, with nothing run, when the queue is full: for work that may wait for another time. */
+    /**
+     * As {@link #run}, but empty, with nothing run, when the queue is full: for work that may wait for another time.
+     * The work must answer a value (a hash, a verdict), never null.
+     */
     <T> Optional<T> runUnlessFull(Function<Argon2Memory, T> work) {
         Future<T> future;
         try {

@@ -113,7 +113,9 @@ public final class SettingsValidator {
                         "Each origin must look like https://shop.example.com (scheme, host, optional port; no path)."));
                 return java.util.Optional.empty();
             }
-            origins.add(origin);
+            if (!origins.contains(origin)) {
+                origins.add(origin); // one origin spelt twice is kept once, in the place of its first spelling
+            }
         }
         return java.util.Optional.of(origins);
     }

@@ -143,6 +143,19 @@ class TenantSettingsTest extends ApiTest {
         assertThat(settings(tenant).path("allowed_origins")).hasSize(2);
     }
 
+    @Test
+    void patchWhenAnOriginIsGivenTwiceInAnySpellingThenItIsKeptOnceWhereItFirstAppears() {
+        var tenant = Fixtures.tenant(api);
+        JsonNode answer = patch(tenant, Map.of("allowed_origins", List.of("https://shop.example.com",
+                "http://localhost:3000", "HTTPS://Shop.Example.com:443", "https://shop.example.com/",
+                "http://LOCALHOST:3000"))).expect(200).body();
+
+        assertThat(answer.path("allowed_origins")).extracting(JsonNode::asText)
+                .containsExactly("https://shop.example.com", "http://localhost:3000");
+        assertThat(settings(tenant).path("allowed_origins")).extracting(JsonNode::asText)
+                .containsExactly("https://shop.example.com", "http://localhost:3000");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"https://shop.example.com/path", "ftp://shop.example.com", "shop.example.com",
             "https://shop.example.com?x=1", "javascript:alert(1)", "*", "https://shop.example.com:99999",
