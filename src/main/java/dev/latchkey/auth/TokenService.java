@@ -9,6 +9,7 @@ import dev.latchkey.audit.AuditType;
 import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.GroupCommit;
+import dev.latchkey.db.LockConflict;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantSettings;
@@ -192,8 +193,15 @@ public final class TokenService implements AutoCloseable {
     private RefreshOutcome rotateInBatch(String tenantId, TenantSettings settings, SessionKind kind, String hash,
                                          Instant now) {
         Pair pair = Pair.create(settings, kind, now);
-        TokenStore.Rotated rotated = rotations.submit(new TokenStore.Rotation(tenantId, kind, hash, now, pair))
-                .orElse(null);
+        TokenStore.Rotated rotated;
+        try {
+            rotated = rotations.submit(new TokenStore.Rotation(tenantId, kind, hash, now, pair)).orElse(null);
+        } catch (RuntimeException e) {
+            if (LockConflict.is(e)) {
+                return null; // the batch waited too long for a row and was rolled back: this rotation goes alone
+            }
+            throw e;
+        }
         if (rotated == null) {
             return null;
         }

@@ -104,9 +104,13 @@ final class TokenStore {
      *
      * <p>Lock order: every pair's row is locked (and marked) before any session's row, and the sessions' rows in the
      * order of their keys. A transaction of a single rotation or revocation, which locks at most a pair's row and then
-     * its session's, can therefore wait for a batch or make a batch wait, but never both at once (a deadlock). A session
-     * ended by a transaction that committed meanwhile is seen by the sessions' update, which then changes nothing; the
-     * new pair is written all the same but can never be used, since every look-up reads the session.
+     * its session's, can therefore wait for a batch or make a batch wait, but never both at once (a deadlock). A
+     * transaction that locks several rows of one kind may take them in another order (an erasure deleting a customer's
+     * pairs), and a batch holds up every refresh of the node while it waits: so a batch waits at most
+     * {@link #BATCH_LOCK_TIMEOUT} for any row, then fails with SQLState 55P03, rolled back, and its rotations are done
+     * one by one. A session ended by a transaction that committed meanwhile is seen by the sessions' update, which then
+     * changes nothing; the new pair is written all the same but can never be used, since every look-up reads the
+     * session.
      */
     List<Optional<Rotated>> rotateAll(Handle h, List<Rotation> rotations) {
         List<Optional<Rotated>> answers = new ArrayList<>(Collections.nCopies(rotations.size(), Optional.empty()));
@@ -134,15 +138,21 @@ final class TokenStore {
         return rotations.stream().map(value).toList();
     }
 
+    /** How long a batch of rotations waits for a row another transaction holds (see {@link #rotateAll}). */
+    private static final String BATCH_LOCK_TIMEOUT = "200ms";
+
     // The rotations come as one text array per field (hashes in hex, times in ISO 8601), numbered by their position.
     // The sessions' update reads the pairs' update through a sort, which has all of its rows before it gives the
-    // first: so the pairs are all locked first, and the sessions in the sort's order.
+    // first: so the pairs are all locked first, and the sessions in the sort's order. The lock timeout is set for this
+    // statement's transaction alone (set_config's third argument), by x, which every plan reads before it can lock a
+    // row: that keeps the batch at one round trip, where SET LOCAL would need a transaction around it.
     private static final String ROTATE_ALL = "WITH x AS MATERIALIZED (SELECT decode(u.used, 'hex') AS used, "
             + "decode(u.access, 'hex') AS access, decode(u.refresh, 'hex') AS refresh, u.tenant_id, u.kind, "
             + "CAST(u.at AS TIMESTAMP WITH TIME ZONE) AS at, "
             + "CAST(u.access_exp AS TIMESTAMP WITH TIME ZONE) AS access_exp, "
             + "CAST(u.refresh_exp AS TIMESTAMP WITH TIME ZONE) AS refresh_exp, "
-            + "CAST(u.session_exp AS TIMESTAMP WITH TIME ZONE) AS session_exp, u.i "
+            + "CAST(u.session_exp AS TIMESTAMP WITH TIME ZONE) AS session_exp, u.i, "
+            + "set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', TRUE) AS lock_timeout "
             + "FROM unnest(CAST(:used AS TEXT[]), CAST(:access AS TEXT[]), CAST(:refresh AS TEXT[]), "
             + "CAST(:tenant AS TEXT[]), CAST(:sessionKind AS TEXT[]), CAST(:now AS TEXT[]), CAST(:accessExp AS TEXT[]), "
             + "CAST(:refreshExp AS TEXT[]), CAST(:sessionExp AS TEXT[])) WITH ORDINALITY "
@@ -259,8 +269,9 @@ final class TokenStore {
     }
 
     List<String> liveSessionIds(Handle h, String tenantId, String customerId) {
+        // in key order: ending them one by one then locks them in the order a batch of rotations does
         return h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant AND customer_id = :customer "
-                        + "AND revoked_at IS NULL")
+                        + "AND revoked_at IS NULL ORDER BY id")
                 .bind("tenant", tenantId).bind("customer", customerId)
                 .mapTo(String.class).list();
     }

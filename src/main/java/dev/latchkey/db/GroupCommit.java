@@ -23,8 +23,9 @@ import java.util.function.Function;
  * themselves. Since batches never overlap, two of them never wait for each other's row locks. Each caller waits until
  * its batch has committed, so an answer never promises a write that is not durable.
  *
- * <p>A batch that fails is rolled back whole, and each of its callers gets empty: the caller then does its item the
- * general way, on its own, where a failure is its own. So is any item submitted once this is closed.
+ * <p>A batch that fails throws its exception to each of its callers, who decide: work that failed over a lock
+ * ({@link LockConflict}) was rolled back whole and may be done again on its own. Once this is closed (or its thread
+ * has died), every item gets empty, as one the batch changed nothing for, and goes its own way.
  *
  * @param <I> an item to write
  * @param <O> what the batch answers for one item
@@ -53,23 +54,35 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     }
 
     /**
-     * Blocks until the item's batch has committed; empty when it changed nothing for this item, when the batch failed
-     * (and so wrote nothing), or when this is closed.
+     * Blocks until the item's batch has committed and answers for the item; empty when the batch changed nothing for
+     * it or this is closed. When the batch failed, throws an exception caused by the batch's: the batch then wrote
+     * nothing or, should the connection have failed while the answer was read, perhaps everything.
      */
     public Optional<O> submit(I item) {
         var waiting = new Waiting<I, O>(item, new CompletableFuture<>());
         queue.add(waiting);
         if (!open) {
-            failWaiting(); // the worker may have stopped before this item arrived
+            answerWaitingWithEmpty(); // the worker may have stopped before this item arrived
         }
         try {
             return waiting.result().get();
         } catch (ExecutionException e) {
-            return Optional.empty();
+            // each caller throws an exception of its own: one object thrown in many threads would gather their traces
+            throw new IllegalStateException("the batch of this item failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            throw new IllegalStateException("interrupted while waiting for a batch", e);
         }
+    }
+
+    /** How many items wait for the next batch (for tests). */
+    int waiting() {
+        return queue.size();
+    }
+
+    /** False once closed or once its thread has died (for tests). */
+    boolean isOpen() {
+        return open;
     }
 
     private void work() {
@@ -87,27 +100,30 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            open = false; // also when something unforeseen ended this thread: callers then go their own way
+            if (open) {
+                log.error("{} stopped unexpectedly: from now on every item is written on its own", worker.getName());
+            }
+            open = false;
             batch.forEach(waiting -> waiting.result().complete(Optional.empty()));
-            failWaiting();
+            answerWaitingWithEmpty();
         }
     }
 
     private void runBatch(List<Waiting<I, O>> batch) {
+        List<Optional<O>> results;
         try {
-            List<Optional<O>> results = run.apply(batch.stream().map(Waiting::item).toList());
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result().complete(results.get(i));
-            }
+            results = run.apply(batch.stream().map(Waiting::item).toList());
         } catch (RuntimeException e) {
-            // e.g. a deadlock with a batch of another node that held the same tokens; each item is retried on its own
-            log.warn("a batch of {} failed and was rolled back; each of its items is done on its own: {}",
-                    batch.size(), e.toString());
-            batch.forEach(waiting -> waiting.result().complete(Optional.empty()));
+            log.warn("a batch of {} failed: {}", batch.size(), e.toString());
+            batch.forEach(waiting -> waiting.result().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(results.get(i));
         }
     }
 
-    private void failWaiting() {
+    private void answerWaitingWithEmpty() {
         for (Waiting<I, O> waiting = queue.poll(); waiting != null; waiting = queue.poll()) {
             waiting.result().complete(Optional.empty());
         }

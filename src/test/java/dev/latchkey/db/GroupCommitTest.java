@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The batching of {@link GroupCommit}, with a batch function that records what it was given instead of SQL. */
 class GroupCommitTest {
@@ -77,8 +78,7 @@ class GroupCommitTest {
         Future<Optional<String>> first = submit(100);
         Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
         List<Future<Optional<String>>> waiting = IntStream.range(0, 10).mapToObj(this::submit).toList();
-        Await.until(() -> callersWaiting(waiting), 5_000, "the callers wait");
-        Thread.sleep(50); // let the last submits reach the queue
+        Await.until(() -> commit.waiting() == 10, 5_000, "the callers wait for the next batch");
 
         firstBatchHeld.countDown();
 
@@ -91,10 +91,6 @@ class GroupCommitTest {
         assertThat(batches.get(1)).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
     }
 
-    private static boolean callersWaiting(List<Future<Optional<String>>> futures) {
-        return futures.stream().noneMatch(Future::isDone);
-    }
-
     @Test
     void submitWhenMoreWaitThanABatchHoldsThenTheyRunInBatchesOfAtMostTheLimit() throws Exception {
         var firstBatchHeld = new CountDownLatch(1);
@@ -102,7 +98,7 @@ class GroupCommitTest {
         Future<Optional<String>> first = submit(0);
         Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
         List<Future<Optional<String>>> waiting = IntStream.rangeClosed(1, 10).mapToObj(this::submit).toList();
-        Thread.sleep(100);
+        Await.until(() -> commit.waiting() == 10, 5_000, "the callers wait for the next batch");
 
         firstBatchHeld.countDown();
 
@@ -110,30 +106,35 @@ class GroupCommitTest {
         for (var answer : waiting) {
             answer.get(5, TimeUnit.SECONDS);
         }
-        assertThat(batches).allSatisfy(batch -> assertThat(batch).hasSizeLessThanOrEqualTo(4));
-        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(11);
+        assertThat(batches).extracting(List::size).containsExactly(1, 4, 4, 2);
     }
 
     @Test
-    void submitWhenTheBatchFailsThenEveryCallerGetsEmptyAndTheNextBatchRuns() throws Exception {
-        var fail = new CompletableFuture<Void>();
+    void submitWhenTheBatchFailsThenEveryCallerGetsItsFailureAndTheNextBatchRuns() throws Exception {
+        var failure = new IllegalStateException("deadlock detected");
         var firstBatchHeld = new CountDownLatch(1);
         commit = new GroupCommit<>("test-commit", 16, items -> {
             batches.add(List.copyOf(items));
-            if (!fail.isDone()) {
+            if (batches.size() <= 2) {
                 await(firstBatchHeld);
-                fail.complete(null);
-                throw new IllegalStateException("deadlock detected");
+                throw failure;
             }
             return items.stream().map(n -> Optional.of("n" + n)).toList();
         });
         Future<Optional<String>> first = submit(2);
         Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        List<Future<Optional<String>>> together = List.of(submit(4), submit(6));
+        Await.until(() -> commit.waiting() == 2, 5_000, "two callers wait for the next batch");
 
         firstBatchHeld.countDown();
 
-        assertThat(first.get(5, TimeUnit.SECONDS)).isEmpty();
-        assertThat(commit.submit(6)).contains("n6");
+        for (var answer : List.of(first, together.get(0), together.get(1))) {
+            assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).cause().hasCause(failure);
+        }
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1)).containsExactlyInAnyOrder(4, 6);
+        assertThat(commit.submit(8)).contains("n8");
     }
 
     @Test
@@ -152,15 +153,16 @@ class GroupCommitTest {
         Future<Optional<String>> running = submit(8);
         Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
         Future<Optional<String>> waiting = submit(10);
-        Thread.sleep(50);
+        Await.until(() -> commit.waiting() == 1, 5_000, "a caller waits for the next batch");
         Future<?> closing = callers.submit(commit::close);
-        Thread.sleep(100); // close has marked it closed and waits for the batch
+        Await.until(() -> !commit.isOpen(), 5_000, "closing");
 
         firstBatchHeld.countDown();
 
         closing.get(5, TimeUnit.SECONDS);
         assertThat(running.get(5, TimeUnit.SECONDS)).contains("n8");
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(commit.submit(12)).isEmpty();
         assertThat(batches).hasSize(1);
     }
 }
