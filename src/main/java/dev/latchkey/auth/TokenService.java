@@ -31,6 +31,11 @@ public final class TokenService implements AutoCloseable {
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     /** Bounds one statement's arrays; with a few hundred connections at once, batches stay well below it. */
     private static final int MAX_ROTATIONS_PER_BATCH = 256;
+    /**
+     * How long a batch of rotations waits for a row another transaction holds before it gives way (every refresh of
+     * the node waits meanwhile): far above the few milliseconds a rotation or revocation holds a row.
+     */
+    private static final Duration BATCH_LOCK_TIMEOUT = Duration.ofMillis(200);
 
     private final Database db;
     private final TokenStore store;
@@ -51,7 +56,7 @@ public final class TokenService implements AutoCloseable {
         this.db = db;
         this.store = new TokenStore();
         this.rotations = db.isPostgres() ? new GroupCommit<>("latchkey-rotations", MAX_ROTATIONS_PER_BATCH,
-                batch -> db.withoutTransaction(h -> store.rotateAll(h, batch))) : null;
+                batch -> db.withoutTransaction(h -> store.rotateAll(h, batch, BATCH_LOCK_TIMEOUT))) : null;
         this.audit = audit;
         this.clock = clock;
         this.invalidations = invalidations;

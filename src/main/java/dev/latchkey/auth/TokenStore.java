@@ -9,6 +9,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,14 +108,16 @@ final class TokenStore {
      * its session's, can therefore wait for a batch or make a batch wait, but never both at once (a deadlock). A
      * transaction that locks several rows of one kind may take them in another order (an erasure deleting a customer's
      * pairs), and a batch holds up every refresh of the node while it waits: so a batch waits at most
-     * {@link #BATCH_LOCK_TIMEOUT} for any row, then fails with SQLState 55P03, rolled back, and its rotations are done
-     * one by one. A session ended by a transaction that committed meanwhile is seen by the sessions' update, which then
+     * {@code lockTimeout} for any row, then fails with SQLState 55P03, rolled back, for its rotations to be done one by
+     * one. A batch that runs longer than {@link #BATCH_QUERY_TIMEOUT_SECONDS} is cancelled. A session ended by a transaction that committed meanwhile is seen by the sessions' update, which then
      * changes nothing; the new pair is written all the same but can never be used, since every look-up reads the
      * session.
      */
-    List<Optional<Rotated>> rotateAll(Handle h, List<Rotation> rotations) {
+    List<Optional<Rotated>> rotateAll(Handle h, List<Rotation> rotations, Duration lockTimeout) {
         List<Optional<Rotated>> answers = new ArrayList<>(Collections.nCopies(rotations.size(), Optional.empty()));
         h.createQuery(ROTATE_ALL)
+                .setQueryTimeout(BATCH_QUERY_TIMEOUT_SECONDS)
+                .bind("lockTimeout", lockTimeout.toMillis() + "ms")
                 .bindArray("used", String.class, column(rotations, Rotation::usedHash))
                 .bindArray("access", String.class, column(rotations, r -> r.pair().accessHash()))
                 .bindArray("refresh", String.class, column(rotations, r -> r.pair().refreshHash()))
@@ -138,8 +141,8 @@ final class TokenStore {
         return rotations.stream().map(value).toList();
     }
 
-    /** How long a batch of rotations waits for a row another transaction holds (see {@link #rotateAll}). */
-    private static final String BATCH_LOCK_TIMEOUT = "200ms";
+    /** Every refresh of the node waits for a batch: one that hangs (a database that stopped answering) is cut off. */
+    private static final int BATCH_QUERY_TIMEOUT_SECONDS = 10;
 
     // The rotations come as one text array per field (hashes in hex, times in ISO 8601), numbered by their position.
     // The sessions' update reads the pairs' update through a sort, which has all of its rows before it gives the
@@ -152,7 +155,7 @@ final class TokenStore {
             + "CAST(u.access_exp AS TIMESTAMP WITH TIME ZONE) AS access_exp, "
             + "CAST(u.refresh_exp AS TIMESTAMP WITH TIME ZONE) AS refresh_exp, "
             + "CAST(u.session_exp AS TIMESTAMP WITH TIME ZONE) AS session_exp, u.i, "
-            + "set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', TRUE) AS lock_timeout "
+            + "set_config('lock_timeout', :lockTimeout, TRUE) AS lock_timeout "
             + "FROM unnest(CAST(:used AS TEXT[]), CAST(:access AS TEXT[]), CAST(:refresh AS TEXT[]), "
             + "CAST(:tenant AS TEXT[]), CAST(:sessionKind AS TEXT[]), CAST(:now AS TEXT[]), CAST(:accessExp AS TEXT[]), "
             + "CAST(:refreshExp AS TEXT[]), CAST(:sessionExp AS TEXT[])) WITH ORDINALITY "

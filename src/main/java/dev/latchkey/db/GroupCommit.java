@@ -25,7 +25,8 @@ import java.util.function.Function;
  *
  * <p>A batch that fails throws its exception to each of its callers, who decide: work that failed over a lock
  * ({@link LockConflict}) was rolled back whole and may be done again on its own. Once this is closed (or its thread
- * has died), every item gets empty, as one the batch changed nothing for, and goes its own way.
+ * has died of an {@link Error}), every item not yet in a batch gets empty, as one the batch changed nothing for, and
+ * goes its own way.
  *
  * @param <I> an item to write
  * @param <O> what the batch answers for one item
@@ -50,7 +51,9 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     public GroupCommit(String name, int maxBatch, Function<List<I>, List<Optional<O>>> run) {
         this.run = run;
         this.maxBatch = maxBatch;
-        this.worker = Thread.ofPlatform().daemon().name(name).start(this::work);
+        this.worker = Thread.ofPlatform().daemon().name(name)
+                .uncaughtExceptionHandler((thread, error) -> log.error("{} died", thread.getName(), error))
+                .start(this::work);
     }
 
     /**
@@ -64,14 +67,23 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         if (!open) {
             answerWaitingWithEmpty(); // the worker may have stopped before this item arrived
         }
+        boolean interrupted = false;
         try {
-            return waiting.result().get();
+            while (true) {
+                try {
+                    return waiting.result().get();
+                } catch (InterruptedException e) {
+                    // the item may be in the batch running: its caller must learn what became of it
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             // each caller throws an exception of its own: one object thrown in many threads would gather their traces
             throw new IllegalStateException("the batch of this item failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a batch", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -113,9 +125,13 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         List<Optional<O>> results;
         try {
             results = run.apply(batch.stream().map(Waiting::item).toList());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // whatever it was, it may have come after the commit: the callers must not take it for "nothing done"
             log.warn("a batch of {} failed: {}", batch.size(), e.toString());
             batch.forEach(waiting -> waiting.result().completeExceptionally(e));
+            if (e instanceof Error error) {
+                throw error;
+            }
             return;
         }
         for (int i = 0; i < batch.size(); i++) {

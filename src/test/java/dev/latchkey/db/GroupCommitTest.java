@@ -138,6 +138,20 @@ class GroupCommitTest {
     }
 
     @Test
+    void submitWhenTheBatchThrowsAnErrorThenItsCallersGetTheFailureAndLaterItemsGoTheirOwnWay() throws Exception {
+        var error = new AssertionError("out of memory while reading the answer");
+        commit = new GroupCommit<>("test-commit", 16, items -> {
+            batches.add(List.copyOf(items));
+            throw error;
+        });
+
+        assertThatThrownBy(() -> commit.submit(2)).isInstanceOf(IllegalStateException.class).hasCause(error);
+        Await.until(() -> !commit.isOpen(), 5_000, "the batching thread has stopped");
+        assertThat(commit.submit(4)).isEmpty();
+        assertThat(batches).containsExactly(List.of(2));
+    }
+
+    @Test
     void submitWhenClosedThenEmptyWithoutRunningAnything() {
         commit = new GroupCommit<>("test-commit", 16, recording(new CountDownLatch(0)));
         commit.close();
