@@ -17,6 +17,7 @@ import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
+import dev.latchkey.http.Text;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
@@ -88,7 +89,7 @@ public final class AdminCustomerRoutes {
         String status = ctx.queryParam("status");
         Customer.Status wanted = status == null || status.isEmpty() ? null : Customer.Status.ofWire(status)
                 .orElseThrow(() -> ApiError.validation("status", "invalid", STATUS_VALUES));
-        return new CustomerFilter(query == null || query.isBlank() ? null : query.trim(), wanted);
+        return new CustomerFilter(query == null || Text.isBlank(query) ? null : Text.trim(query), wanted);
     }
 
     private void create(Context ctx) {

@@ -1,6 +1,7 @@
 package dev.latchkey.customer;
 
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Text;
 
 import java.net.IDN;
 import java.text.Normalizer;
@@ -60,7 +61,8 @@ public final class EmailAddress {
     }
 
     private static String folded(String email) {
-        return Normalizer.normalize(email.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        // trimmed after NFKC too: it turns a no-break space into a space
+        return Text.trim(Normalizer.normalize(Text.trim(email), Normalizer.Form.NFKC)).toLowerCase(Locale.ROOT);
     }
 
     public static String required(JsonInput in, String field) {

@@ -3,6 +3,7 @@ package dev.latchkey.http;
 import dev.latchkey.db.DatabaseErrors;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +49,26 @@ public final class ProblemResponder {
     }
 
     public void unexpected(Exception error, Context ctx) {
+        if (bodyCutShort(error)) {
+            // the client's doing (it sent less than its Content-Length, or gave up while sending): no failure of ours
+            log.info("request {} {}: the request body ended early (request id {})", ctx.method(), ctx.path(),
+                    RequestIds.of(ctx));
+            apiError(new ApiError(400, "bad_request", "The request body ended before the length it announced."), ctx);
+            return;
+        }
         log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx),
                 DatabaseErrors.withoutValues(error));
         apiError(new ApiError(500, "internal_error", "The server failed to handle this request; it has been logged."),
                 ctx);
+    }
+
+    private static boolean bodyCutShort(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof EofException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** False when the page itself could not be made (its frame reads the database): problem+json it is, then. */

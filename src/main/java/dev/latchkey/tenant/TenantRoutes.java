@@ -3,6 +3,8 @@ package dev.latchkey.tenant;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
@@ -50,6 +52,7 @@ public final class TenantRoutes {
         String name = in.required("name", 200);
         var settings = in.object("settings").orElse(requests.mapper().createObjectNode());
         StaffService.NewStaff owner = owner(in);
+        checkSettingsAndOwnerPassword(in, settings, owner);
         in.validate();
         ClientInfo client = requests.client(ctx);
         var created = tenants.create(id, Text.trim(name), settings, tenantSettings -> {
@@ -67,6 +70,23 @@ public final class TenantRoutes {
             body.put("owner", created.setup());
         }
         ctx.status(201).json(body);
+    }
+
+    /**
+     * The settings and the owner's password are checked with the fields, so that one answer names every bad field. The
+     * password policy depends on the settings: while they are refused, it is the default policy's verdict.
+     */
+    private void checkSettingsAndOwnerPassword(JsonInput in, ObjectNode settings, StaffService.NewStaff owner) {
+        TenantSettings checked = TenantSettings.DEFAULTS;
+        try {
+            checked = tenants.newSettings(settings);
+        } catch (ApiError refused) {
+            refused.errors().forEach(error -> in.reject(error.field(), error.code(), error.message()));
+        }
+        if (owner != null && owner.password() != null) {
+            staff.passwordProblem("owner.password", owner.password(), owner.email(), checked)
+                    .ifPresent(error -> in.reject(error.field(), error.code(), error.message()));
+        }
     }
 
     /** The optional first owner of the dashboard: {@code {"email", "password"}}, errors named under {@code owner.}. */

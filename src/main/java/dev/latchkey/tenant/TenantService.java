@@ -74,6 +74,11 @@ public final class TenantService {
         return create(id, name, settingsPatch, settings -> (h, tenant) -> null);
     }
 
+    /** A new tenant's settings: the defaults with {@code settingsPatch}, or 422 naming each bad one under settings. */
+    public TenantSettings newSettings(ObjectNode settingsPatch) {
+        return validator.apply(TenantSettings.DEFAULTS, settingsPatch, "settings.");
+    }
+
     /**
      * Creates the tenant and its two keys, then runs a setup step in the same transaction: when it fails, nothing of
      * the tenant is left. {@code prepare} gets the new tenant's settings before the transaction and returns that step;
@@ -82,7 +87,7 @@ public final class TenantService {
      */
     public <T> Created<T> create(String id, String name, ObjectNode settingsPatch,
                                  Function<TenantSettings, BiFunction<Handle, Tenant, T>> prepare) {
-        TenantSettings settings = validator.apply(TenantSettings.DEFAULTS, settingsPatch, "settings.");
+        TenantSettings settings = newSettings(settingsPatch);
         BiFunction<Handle, Tenant, T> setup = prepare.apply(settings);
         var tenant = new Tenant(id, name, settings, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, tenant.createdAt());

@@ -164,6 +164,18 @@ class AdminCustomerListTest extends ApiTest {
     }
 
     @Test
+    void listWhenQueryIsPaddedWithNoBreakOrZeroWidthSpacesThenTheyAreTrimmed() {
+        var admin = new AdminCalls(api, Fixtures.tenant(api));
+        String grace = admin.customer(person(Fixtures.uniqueEmail(), "Grace", "Hopper")).path("id").asText();
+        admin.customer(person(Fixtures.uniqueEmail(), "Ada", "Lovelace"));
+
+        for (String padded : List.of("\u200bgrace", "\ufeffGrace\u2060", "\u00a0grace\u200b", "grace\u3000")) {
+            assertThat(ids(admin.list(q(padded)).expect(200).body())).as(padded).containsExactly(grace);
+        }
+        assertThat(ids(admin.list(q("\u200b\u00a0")).expect(200).body())).hasSize(2);
+    }
+
+    @Test
     void listWhenFilterInvalidThen422() {
         var admin = new AdminCalls(api, Fixtures.tenant(api));
         Problems.assertInvalid(admin.list("status=banned"), "status", "invalid");

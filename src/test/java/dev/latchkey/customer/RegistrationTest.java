@@ -82,6 +82,16 @@ class RegistrationTest extends ApiTest {
     }
 
     @Test
+    void registerWhenEmailIsPaddedWithNoBreakOrZeroWidthSpacesThenTheyAreTrimmedAndLoginFindsIt() {
+        String email = Fixtures.uniqueEmail();
+        var res = register(Map.of("email", "\u00a0\u200b" + email + "\u2003\u3000", "password", PASSWORD)).expect(201);
+
+        assertThat(res.body().path("customer").path("email").asText()).isEqualTo(email);
+        login(tenant, email + "\u00a0").expect(200);
+        register(Map.of("email", email + "\u202f", "password", PASSWORD)).expect(409, "email_taken");
+    }
+
+    @Test
     void registerWhenEmailTakenInAnotherCaseThenConflict() {
         String email = Fixtures.uniqueEmail();
         register(Map.of("email", email, "password", PASSWORD)).expect(201);

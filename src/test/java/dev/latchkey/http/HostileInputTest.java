@@ -2,8 +2,10 @@ package dev.latchkey.http;
 
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -118,5 +120,31 @@ class HostileInputTest extends ApiTest {
             assertInvalid(api.post("/v1/admin/orders").bearer(tenant.sk()).body(body).send(), "placed_at", "invalid");
             api.get("/v1/admin/orders/" + body.get("number")).bearer(tenant.sk()).send().expect(404, "not_found");
         }
+    }
+
+    /**
+     * A body shorter than its Content-Length (a client that gave up while sending, or a broken one): the client's
+     * doing, answered 400 like other malformed requests, nothing stored, and no error logged as if the server failed.
+     */
+    @Test
+    void bodyWhenShorterThanItsContentLengthThenBadRequestAndNoErrorLogged() throws Exception {
+        var tenant = Fixtures.tenant(api);
+        String email = Fixtures.uniqueEmail();
+        String partial = "{\"email\": \"" + email + "\", \"password\": \"corr";
+        String answer;
+        try (var log = LogCapture.of(ProblemResponder.class);
+             var socket = new Socket("127.0.0.1", server.app.port())) {
+            socket.setSoTimeout(30_000);
+            String head = "POST /v1/admin/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + tenant.sk()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 200\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write((head + partial).getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(log.lines()).noneMatch(line -> line.contains("failed (request id"));
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"code\":\"bad_request\"");
+        assertThat(api.get("/v1/admin/customers?query=" + email).bearer(tenant.sk()).send().expect(200)
+                .body().path("data")).isEmpty();
     }
 }

@@ -6,6 +6,7 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -148,6 +149,21 @@ class PlatformTenantsTest extends ApiTest {
     @Test
     void createWhenNameMissingThenRequired() {
         assertInvalid(create(Map.of("id", Fixtures.uniqueId("t"))), "name", "required");
+    }
+
+    @Test
+    void createWhenFieldsSettingsAndOwnerAreAllBadThenOneAnswerNamesEveryBadFieldAndNothingIsCreated() {
+        var res = create(Map.of("id", "Not Valid", "name", "Shop", "settings", Map.of("bogus", 1,
+                "access_token_ttl", -1), "owner", Map.of("email", "not-an-email", "password", "x")));
+
+        assertThat(Problems.fieldErrors(res.expect(422, "validation_failed"))).containsExactlyInAnyOrder(
+                "id:invalid", "settings.bogus:unknown_field", "settings.access_token_ttl:out_of_range",
+                "owner.email:invalid", "owner.password:too_short");
+        var weakOwner = create(Map.of("id", Fixtures.uniqueId("t"), "name", "Shop",
+                "settings", Map.of("password_min_length", 12), "owner",
+                Map.of("email", Fixtures.uniqueEmail(), "password", "elevenchars")));
+        assertThat(Problems.fieldErrors(weakOwner.expect(422, "validation_failed")))
+                .containsExactly("owner.password:too_short");
     }
 
     @Test
