@@ -6,7 +6,11 @@ import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
+import org.postgresql.PGStatement;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -109,13 +113,16 @@ final class TokenStore {
      * transaction that locks several rows of one kind may take them in another order (an erasure deleting a customer's
      * pairs), and a batch holds up every refresh of the node while it waits: so a batch waits at most
      * {@code lockTimeout} for any row, then fails with SQLState 55P03, rolled back, for its rotations to be done one by
-     * one. A batch that runs longer than {@link #BATCH_QUERY_TIMEOUT_SECONDS} is cancelled. A session ended by a transaction that committed meanwhile is seen by the sessions' update, which then
-     * changes nothing; the new pair is written all the same but can never be used, since every look-up reads the
-     * session.
+     * one. A batch that runs longer than {@link #BATCH_QUERY_TIMEOUT_SECONDS} is cancelled. A session ended by a
+     * transaction that committed meanwhile is seen by the sessions' update, which then changes nothing; the new pair is
+     * written all the same but can never be used, since every look-up reads the session.
+     *
+     * <p>The statement is planned on every run, never prepared once for the connection ({@link #PLANNED_EACH_RUN}).
      */
     List<Optional<Rotated>> rotateAll(Handle h, List<Rotation> rotations, Duration lockTimeout) {
         List<Optional<Rotated>> answers = new ArrayList<>(Collections.nCopies(rotations.size(), Optional.empty()));
         h.createQuery(ROTATE_ALL)
+                .addCustomizer(PLANNED_EACH_RUN)
                 .setQueryTimeout(BATCH_QUERY_TIMEOUT_SECONDS)
                 .bind("lockTimeout", lockTimeout.toMillis() + "ms")
                 .bindArray("used", String.class, column(rotations, Rotation::usedHash))
@@ -140,6 +147,20 @@ final class TokenStore {
     private static List<String> column(List<Rotation> rotations, Function<Rotation, String> value) {
         return rotations.stream().map(value).toList();
     }
+
+    /**
+     * Runs a statement unprepared, so that PostgreSQL plans it for the tables as they are and the batch at hand. A
+     * prepared statement may keep one generic plan for the connection, made for whatever size the tables had then
+     * (to the planner, tables without fresh statistics keep that size): a batch planned while they held a few rows
+     * scanned them whole, once per rotation of the batch, and took seconds once they had grown. Planning a batch
+     * costs about a millisecond; a single-row look-up has no such trap, since its one plan is an index probe.
+     */
+    private static final StatementCustomizer PLANNED_EACH_RUN = new StatementCustomizer() {
+        @Override
+        public void beforeExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
+            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+        }
+    };
 
     /** Every refresh of the node waits for a batch: one that hangs (a database that stopped answering) is cut off. */
     private static final int BATCH_QUERY_TIMEOUT_SECONDS = 10;

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -213,6 +214,31 @@ class RotationBatchTest extends ApiTest {
         introspect(api, tenant, batch.get(0).pair().access()).expect(401, "invalid_token");
         refresh(api, tenant, free.refreshToken()).expect(200);
         refresh(api, tenant, held.refreshToken()).expect(200);
+    }
+
+    /**
+     * The batch statement is planned on each run and never kept as a prepared statement of the connection, whose one
+     * generic plan, made while the tables were small and never made again without fresh statistics, once scanned
+     * whole tables for every rotation of a batch. The driver prepares a statement on the server from its fifth run.
+     */
+    @Test
+    void rotateAllWhenRunManyTimesOnOneConnectionThenNeverPreparedOnTheServer() {
+        List<Fixtures.Shopper> shoppers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            shoppers.add(Fixtures.shopper(api, tenant));
+        }
+        Instant now = server.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+
+        int prepared = server.app.database().withoutTransaction(h -> {
+            for (Fixtures.Shopper shopper : shoppers) {
+                assertThat(store.rotateAll(h, List.of(rotation(shopper.refreshToken(), SessionKind.CUSTOMER, now)),
+                        LOCK_TIMEOUT)).allMatch(Optional::isPresent);
+            }
+            return h.createQuery("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%unnest(%'")
+                    .mapTo(Integer.class).one();
+        });
+
+        assertThat(prepared).isZero();
     }
 
     private int lockWaits() {
