@@ -213,13 +213,8 @@ final class TokenStore {
 
     private static <S extends SqlStatement<S>> S bindPair(S statement, String tenantId, String sessionId, Instant now,
                                                            TokenService.Pair pair) {
-        return bindTokens(statement, tenantId, now, pair).bind("session", sessionId);
-    }
-
-    private static <S extends SqlStatement<S>> S bindTokens(S statement, String tenantId, Instant now,
-                                                             TokenService.Pair pair) {
         return statement.bind("access", bytes(pair.accessHash())).bind("refresh", bytes(pair.refreshHash()))
-                .bind("tenant", tenantId).bind("now", Database.ts(now))
+                .bind("tenant", tenantId).bind("session", sessionId).bind("now", Database.ts(now))
                 .bind("accessExp", Database.ts(pair.accessExpiry())).bind("refreshExp", Database.ts(pair.refreshExpiry()))
                 .bind("sessionExp", Database.ts(pair.sessionExpiry()));
     }

@@ -1,6 +1,6 @@
 package dev.latchkey.db;
 
-import java.sql.SQLException;
+import java.util.Set;
 
 /** Recognises a unique-constraint violation by SQLState 23505 (both engines), never by parsing driver messages. */
 public final class UniqueViolation {
@@ -8,11 +8,6 @@ public final class UniqueViolation {
     }
 
     public static boolean is(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return SqlStates.causedBy(error, Set.of("23505"));
     }
 }

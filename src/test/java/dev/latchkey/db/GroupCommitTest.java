@@ -55,6 +55,13 @@ class GroupCommitTest {
         return callers.submit(() -> commit.submit(item));
     }
 
+    /** Submits the first batch's one item and waits until that batch runs (the tests hold it there). */
+    private Future<Optional<String>> submitFirstBatch(int item) {
+        Future<Optional<String>> submitted = submit(item);
+        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        return submitted;
+    }
+
     @Test
     void submitWhenAloneThenRunsAtOnceAsABatchOfOne() {
         commit = new GroupCommit<>("test-commit", 16, recording(new CountDownLatch(0)));
@@ -75,8 +82,7 @@ class GroupCommitTest {
             }
             return recording(new CountDownLatch(0)).apply(items);
         });
-        Future<Optional<String>> first = submit(100);
-        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        Future<Optional<String>> first = submitFirstBatch(100);
         List<Future<Optional<String>>> waiting = IntStream.range(0, 10).mapToObj(this::submit).toList();
         Await.until(() -> commit.waiting() == 10, 5_000, "the callers wait for the next batch");
 
@@ -95,8 +101,7 @@ class GroupCommitTest {
     void submitWhenMoreWaitThanABatchHoldsThenTheyRunInBatchesOfAtMostTheLimit() throws Exception {
         var firstBatchHeld = new CountDownLatch(1);
         commit = new GroupCommit<>("test-commit", 4, recording(firstBatchHeld));
-        Future<Optional<String>> first = submit(0);
-        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        Future<Optional<String>> first = submitFirstBatch(0);
         List<Future<Optional<String>>> waiting = IntStream.rangeClosed(1, 10).mapToObj(this::submit).toList();
         Await.until(() -> commit.waiting() == 10, 5_000, "the callers wait for the next batch");
 
@@ -121,8 +126,7 @@ class GroupCommitTest {
             }
             return items.stream().map(n -> Optional.of("n" + n)).toList();
         });
-        Future<Optional<String>> first = submit(2);
-        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        Future<Optional<String>> first = submitFirstBatch(2);
         List<Future<Optional<String>>> together = List.of(submit(4), submit(6));
         Await.until(() -> commit.waiting() == 2, 5_000, "two callers wait for the next batch");
 
@@ -164,8 +168,7 @@ class GroupCommitTest {
     void closeWhileABatchRunsThenThatBatchFinishesAndTheItemsWaitingGetEmpty() throws Exception {
         var firstBatchHeld = new CountDownLatch(1);
         commit = new GroupCommit<>("test-commit", 16, recording(firstBatchHeld));
-        Future<Optional<String>> running = submit(8);
-        Await.until(() -> batches.size() == 1, 5_000, "the first batch runs");
+        Future<Optional<String>> running = submitFirstBatch(8);
         Future<Optional<String>> waiting = submit(10);
         Await.until(() -> commit.waiting() == 1, 5_000, "a caller waits for the next batch");
         Future<?> closing = callers.submit(commit::close);
