@@ -15,6 +15,12 @@ import java.util.Optional;
 public final class Guard {
     /** Response headers a storefront script may read: without this a browser hides all but a safelisted few. */
     private static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy";
+    /**
+     * Storefront keys travel in their own header, which no registered authentication scheme describes; the challenge
+     * names it, as API-key services commonly do.
+     */
+    private static final String API_KEY_CHALLENGE = "ApiKey header=\"X-Api-Key\"";
+    private static final String BEARER_CHALLENGE = ApiError.BEARER_INVALID_TOKEN;
     private final TenantService tenants;
     private final TokenService tokens;
     private final String platformToken;
@@ -32,7 +38,7 @@ public final class Guard {
      * marks the request as relayed by the merchant's back end, which may name the shopper in {@code X-Buyer-Ip}.
      */
     public ApiKey storefront(Context ctx) {
-        ApiKey key = lookup(ctx.header("X-Api-Key"));
+        ApiKey key = lookup(ctx.header("X-Api-Key"), API_KEY_CHALLENGE);
         if (key.kind() == ApiKey.Kind.SECRET) {
             ClientAddresses.markRelay(ctx);
         }
@@ -47,7 +53,7 @@ public final class Guard {
     public void corsBeforeRoute(Context ctx) {
         ApiKey key;
         try {
-            key = lookup(ctx.header("X-Api-Key"));
+            key = lookup(ctx.header("X-Api-Key"), API_KEY_CHALLENGE);
         } catch (ApiError invalidKey) {
             return; // the request's own refusal is answered; no tenant, so no origin to allow
         }
@@ -120,7 +126,7 @@ public final class Guard {
                 throw ApiError.insufficientScope(
                         "Admin routes need the secret key (sk_) or a staff session (stf_), not a shopper's token.");
             }
-            ApiKey key = lookup(raw);
+            ApiKey key = lookup(raw, BEARER_CHALLENGE);
             if (key.kind() != ApiKey.Kind.SECRET) {
                 throw ApiError.insufficientScope("Admin routes need the secret key (sk_), not the publishable key.");
             }
@@ -137,18 +143,20 @@ public final class Guard {
         String raw = bearer(ctx);
         if (raw == null || !Secrets.constantTimeEquals(raw, platformToken)) {
             throw new ApiError(401, "invalid_token", "The platform token is missing or wrong.")
-                    .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                    .withHeader("WWW-Authenticate", BEARER_CHALLENGE);
         }
     }
 
-    private ApiKey lookup(String raw) {
+    /** The key, or 401 with the challenge that names where the key goes (a 401 must carry one, RFC 9110 15.5.2). */
+    private ApiKey lookup(String raw, String challenge) {
         if (raw == null || !(raw.startsWith("pk_") || raw.startsWith("sk_")) || raw.length() > 128) {
-            throw invalidKey();
+            throw invalidKey(challenge);
         }
-        return tenants.key(raw).orElseThrow(Guard::invalidKey);
+        return tenants.key(raw).orElseThrow(() -> invalidKey(challenge));
     }
 
-    private static ApiError invalidKey() {
-        return new ApiError(401, "invalid_api_key", "The API key is missing, unknown or revoked.");
+    private static ApiError invalidKey(String challenge) {
+        return new ApiError(401, "invalid_api_key", "The API key is missing, unknown or revoked.")
+                .withHeader("WWW-Authenticate", challenge);
     }
 }

@@ -186,7 +186,7 @@ public final class TokenService implements AutoCloseable {
         if (outcome.result() == Result.REUSED) {
             throw new ApiError(401, "refresh_token_reused",
                     "This refresh token was already used; the session has been ended for safety.")
-                    .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                    .withHeader("WWW-Authenticate", ApiError.BEARER_INVALID_TOKEN);
         }
         return new Refreshed(outcome.issued(), outcome.owner());
     }

@@ -12,6 +12,9 @@ public final class ApiError extends RuntimeException {
     private final int status;
     private final String code;
     private final List<FieldError> errors;
+    /** The challenge of a refused bearer credential (RFC 6750 3.1). */
+    public static final String BEARER_INVALID_TOKEN = "Bearer error=\"invalid_token\"";
+
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiError(int status, String code, String detail, List<FieldError> errors) {
@@ -39,13 +42,13 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError invalidToken() {
         return new ApiError(401, "invalid_token", "The access token is missing, unknown, expired or revoked.")
-                .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                .withHeader("WWW-Authenticate", BEARER_INVALID_TOKEN);
     }
 
     /** The refresh token in the body (not a Bearer token) is not one that can be rotated. */
     public static ApiError invalidRefreshToken() {
         return new ApiError(401, "invalid_token", "The refresh token is unknown, expired, used or revoked.")
-                .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                .withHeader("WWW-Authenticate", BEARER_INVALID_TOKEN);
     }
 
     /** A logged-in caller's current password, asked again before it is replaced, did not match. */
@@ -53,8 +56,10 @@ public final class ApiError extends RuntimeException {
         return new ApiError(403, "invalid_credentials", "The current password is not correct.");
     }
 
+    /** A valid bearer credential of the wrong kind or role, with the challenge RFC 6750 3.1 gives for it. */
     public static ApiError insufficientScope(String detail) {
-        return new ApiError(403, "insufficient_scope", detail);
+        return new ApiError(403, "insufficient_scope", detail)
+                .withHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
     }
 
     public ApiError withHeader(String name, String value) {

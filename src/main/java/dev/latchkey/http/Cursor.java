@@ -48,6 +48,6 @@ public record Cursor(Instant at, String id) {
     }
 
     private static ApiError invalid() {
-        return ApiError.validation("cursor", "invalid", "cursor is not one this service issued.");
+        return ApiError.validation("cursor", "invalid", "cursor is malformed: send the next_cursor of a page as it came.");
     }
 }

@@ -78,7 +78,8 @@ class AdminAccessTest extends ApiTest {
     void adminRoutesWhenNoKeyOrUnknownKeyThen401() {
         Owned o = owned();
         for (Route route : everyRoute(o)) {
-            route.call(api).send().expect(401, "invalid_api_key");
+            assertThat(route.call(api).send().expect(401, "invalid_api_key").header("WWW-Authenticate"))
+                    .isEqualTo("Bearer error=\"invalid_token\"");
             route.call(api).bearer("sk_" + "x".repeat(43)).send().expect(401, "invalid_api_key");
             route.call(api).header("Authorization", "Basic " + o.tenant().sk()).send().expect(401, "invalid_api_key");
         }

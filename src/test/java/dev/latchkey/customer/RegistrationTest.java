@@ -270,7 +270,8 @@ class RegistrationTest extends ApiTest {
     @Test
     void registerWhenApiKeyMissingOrUnknownThenInvalidApiKey() {
         var body = Map.of("email", Fixtures.uniqueEmail(), "password", PASSWORD);
-        api.post("/v1/customers").body(body).send().expect(401, "invalid_api_key");
+        assertThat(api.post("/v1/customers").body(body).send().expect(401, "invalid_api_key").header("WWW-Authenticate"))
+                .isEqualTo("ApiKey header=\"X-Api-Key\"");
         api.post("/v1/customers").key("pk_" + "x".repeat(43)).body(body).send().expect(401, "invalid_api_key");
     }
 

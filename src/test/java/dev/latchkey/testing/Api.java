@@ -168,7 +168,25 @@ public final class Api {
             String mismatch = contract.check(method, pathOnly, status, contentType, json);
             assertThat(mismatch).as("%s %s -> %d %s: contract check", method, path, status, body).isEmpty();
             assertThat(headers.firstValue("X-Request-Id")).as("X-Request-Id").isPresent();
+            assertChallenge(status, headers, json, body);
             return new Res(status, headers, json, body);
+        }
+
+        /**
+         * A refused credential names how to authenticate (RFC 9110 15.5.2, RFC 6750 3.1), on every route: each 401 but
+         * a login's wrong password, whose credentials travel in the body, and each 403 for a credential of the wrong
+         * kind.
+         */
+        private void assertChallenge(int status, HttpHeaders headers, JsonNode json, String body) {
+            String code = json == null ? null : json.path("code").asText(null);
+            String challenge = headers.firstValue("WWW-Authenticate").orElse(null);
+            if (status == 401 && !"invalid_credentials".equals(code)) {
+                assertThat(challenge).as("%s %s -> 401 %s: WWW-Authenticate", method, path, body).isNotNull();
+            }
+            if (status == 403 && "insufficient_scope".equals(code)) {
+                assertThat(challenge).as("%s %s -> 403 %s: WWW-Authenticate", method, path, body)
+                        .isEqualTo("Bearer error=\"insufficient_scope\"");
+            }
         }
     }
 
