@@ -99,8 +99,30 @@ public final class Database implements AutoCloseable {
         } finally {
             afterRelease.remove();
         }
-        pending.forEach(Runnable::run);
+        runAll(pending);
         return result;
+    }
+
+    /**
+     * Runs every action even when one fails, since each may be an eviction that must not be skipped; then throws the
+     * first failure, with the later ones suppressed in it.
+     */
+    private static void runAll(List<Runnable> actions) {
+        RuntimeException failure = null;
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     public <T> T read(HandleCallback<T, RuntimeException> work) {

@@ -5,6 +5,8 @@ import dev.latchkey.testing.TestDatabases;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +24,26 @@ class DatabaseTest {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             assertThat(String.valueOf(cause.getMessage())).doesNotContain("et_do-not-log-me");
         }
+    }
+
+    @Test
+    void txWhenAnAfterCommitActionFailsThenTheLaterOnesStillRunAndTheFailureReachesTheCaller() {
+        Database db = TestServer.shared().app.database();
+        List<String> ran = new ArrayList<>();
+        Throwable failure = catchThrowable(() -> db.tx(h -> {
+            Database.afterCommit(h, () -> ran.add("first"));
+            Database.afterCommit(h, () -> {
+                throw new IllegalStateException("second failed");
+            });
+            Database.afterCommit(h, () -> ran.add("third"));
+            Database.afterCommit(h, () -> {
+                throw new IllegalArgumentException("fourth failed");
+            });
+            return null;
+        }));
+        assertThat(ran).containsExactly("first", "third");
+        assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessage("second failed");
+        assertThat(failure.getSuppressed()).singleElement().isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
