@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rules of carts: one active cart per owner, only the owner sees or changes it, and a guest cart is claimed into
@@ -46,23 +47,29 @@ public final class CartService {
     }
 
     /**
-     * Sets one SKU's quantity; 0 removes it. The cart row is locked first (after a customer's row), so concurrent
-     * changes queue up.
+     * Sets one SKU's quantity; 0 removes it, and a new SKU goes after the others. The cart row is locked first (after
+     * a customer's row), so concurrent changes queue up. Its {@code updated_at} moves only when the items change.
      */
     public CartView setQuantity(String tenantId, CartOwner owner, String cartId, String sku, int quantity) {
         return db.tx(h -> {
             lockCustomer(h, tenantId, owner);
-            Instant now = now();
-            if (store.touch(h, tenantId, cartId, owner.key(), now) == 0) {
+            if (!store.lock(h, tenantId, cartId, owner.key())) {
                 throw notFound();
             }
-            if (quantity == 0) {
-                store.removeItem(h, tenantId, cartId, sku);
-            } else if (store.updateItem(h, tenantId, cartId, sku, quantity, now) == 0) {
+            Instant now = now();
+            Optional<Integer> current = store.quantity(h, tenantId, cartId, sku);
+            if (current.isEmpty() && quantity > 0) {
                 if (store.countItems(h, tenantId, cartId) >= Cart.MAX_LINES) {
                     throw new ApiError(422, "cart_full", "A cart holds at most " + Cart.MAX_LINES + " different SKUs.");
                 }
-                store.insertItems(h, tenantId, cartId, List.of(new CartItem(sku, quantity, now)), now);
+                store.addItem(h, tenantId, cartId, sku, quantity, now);
+                store.changed(h, tenantId, cartId, now);
+            } else if (current.isPresent() && quantity == 0) {
+                store.removeItem(h, tenantId, cartId, sku);
+                store.changed(h, tenantId, cartId, now);
+            } else if (current.isPresent() && current.get() != quantity) {
+                store.updateItem(h, tenantId, cartId, sku, quantity, now);
+                store.changed(h, tenantId, cartId, now);
             }
             return view(h, tenantId, store.findActive(h, tenantId, cartId, owner.key()).orElseThrow());
         });
@@ -81,13 +88,14 @@ public final class CartService {
             return store.findActiveOf(h, tenantId, customerId).map(Cart::id).orElse(null);
         }
         Cart target = activeOrNew(h, tenantId, CartOwner.customer(customerId), now);
-        store.touch(h, tenantId, target.id(), customerId, now);
+        store.lock(h, tenantId, target.id(), customerId);
         List<CartItem> guestItems = store.items(h, tenantId, guest.cartId());
         List<CartItem> mine = store.items(h, tenantId, target.id());
         List<CartItem> result = strategy.apply(mine, guestItems);
         if (!result.equals(mine)) {
             store.removeItems(h, tenantId, target.id());
             store.insertItems(h, tenantId, target.id(), result, now);
+            store.changed(h, tenantId, target.id(), now);
         }
         return target.id();
     }

@@ -38,11 +38,18 @@ final class CartStore {
                 .map((rs, ctx) -> cart(rs)).findOne();
     }
 
-    /** Marks the owner's active cart changed and locks its row until the transaction ends; 0 when there is none. */
-    int touch(Handle h, String tenantId, String cartId, String owner, Instant now) {
-        return h.createUpdate("UPDATE carts SET updated_at = :now WHERE tenant_id = :tenant AND id = :id "
-                        + "AND active_owner = :owner")
-                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("id", cartId).bind("owner", owner)
+    /** Locks the owner's active cart's row until the transaction ends, so that changes queue up; false when none. */
+    boolean lock(Handle h, String tenantId, String cartId, String owner) {
+        return h.createQuery("SELECT id FROM carts WHERE tenant_id = :tenant AND id = :id AND active_owner = :owner "
+                        + "FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", cartId).bind("owner", owner)
+                .mapTo(String.class).findOne().isPresent();
+    }
+
+    /** After a change of the cart's items. */
+    void changed(Handle h, String tenantId, String cartId, Instant now) {
+        h.createUpdate("UPDATE carts SET updated_at = :now WHERE tenant_id = :tenant AND id = :id")
+                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("id", cartId)
                 .execute();
     }
 
@@ -61,7 +68,7 @@ final class CartStore {
 
     List<CartItem> items(Handle h, String tenantId, String cartId) {
         return h.createQuery("SELECT sku, quantity, added_at FROM cart_items WHERE tenant_id = :tenant "
-                        + "AND cart_id = :cart ORDER BY added_at, sku")
+                        + "AND cart_id = :cart ORDER BY seq")
                 .bind("tenant", tenantId).bind("cart", cartId)
                 .map((rs, ctx) -> new CartItem(rs.getString("sku"), rs.getInt("quantity"),
                         Database.instant(rs, "added_at")))
@@ -74,24 +81,43 @@ final class CartStore {
                 .mapTo(Integer.class).one();
     }
 
-    int updateItem(Handle h, String tenantId, String cartId, String sku, int quantity, Instant now) {
-        return h.createUpdate("UPDATE cart_items SET quantity = :quantity, updated_at = :now "
+    Optional<Integer> quantity(Handle h, String tenantId, String cartId, String sku) {
+        return h.createQuery("SELECT quantity FROM cart_items WHERE tenant_id = :tenant AND cart_id = :cart "
+                        + "AND sku = :sku")
+                .bind("tenant", tenantId).bind("cart", cartId).bind("sku", sku)
+                .mapTo(Integer.class).findOne();
+    }
+
+    void updateItem(Handle h, String tenantId, String cartId, String sku, int quantity, Instant now) {
+        h.createUpdate("UPDATE cart_items SET quantity = :quantity, updated_at = :now "
                         + "WHERE tenant_id = :tenant AND cart_id = :cart AND sku = :sku")
                 .bind("quantity", quantity).bind("now", Database.ts(now))
                 .bind("tenant", tenantId).bind("cart", cartId).bind("sku", sku)
                 .execute();
     }
 
+    /** Adds a SKU after the cart's last item; the caller holds the cart's lock. */
+    void addItem(Handle h, String tenantId, String cartId, String sku, int quantity, Instant now) {
+        h.createUpdate("INSERT INTO cart_items (tenant_id, cart_id, sku, quantity, added_at, updated_at, seq) "
+                        + "SELECT :tenant, :cart, :sku, :quantity, :now, :now, COALESCE(MAX(seq), 0) + 1 "
+                        + "FROM cart_items WHERE tenant_id = :tenant AND cart_id = :cart")
+                .bind("tenant", tenantId).bind("cart", cartId).bind("sku", sku).bind("quantity", quantity)
+                .bind("now", Database.ts(now))
+                .execute();
+    }
+
+    /** Fills an emptied cart with {@code items}, listed in that order. */
     void insertItems(Handle h, String tenantId, String cartId, List<CartItem> items, Instant now) {
         if (items.isEmpty()) {
             return;
         }
-        var batch = h.prepareBatch("INSERT INTO cart_items (tenant_id, cart_id, sku, quantity, added_at, updated_at) "
-                + "VALUES (:tenant, :cart, :sku, :quantity, :added, :now)");
+        var batch = h.prepareBatch("INSERT INTO cart_items (tenant_id, cart_id, sku, quantity, added_at, updated_at, "
+                + "seq) VALUES (:tenant, :cart, :sku, :quantity, :added, :now, :seq)");
+        int seq = 0;
         for (CartItem item : items) {
             batch.bind("tenant", tenantId).bind("cart", cartId).bind("sku", item.sku())
                     .bind("quantity", item.quantity()).bind("added", Database.ts(item.addedAt()))
-                    .bind("now", Database.ts(now)).add();
+                    .bind("now", Database.ts(now)).bind("seq", ++seq).add();
         }
         batch.execute();
     }

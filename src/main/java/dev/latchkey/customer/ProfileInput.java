@@ -65,13 +65,8 @@ public final class ProfileInput {
                 changes.put("preferred_currency", currency.toUpperCase());
             }
         });
-        if (in.has("accepts_marketing")) {
-            Optional<Boolean> value = in.bool("accepts_marketing");
-            if (value.isEmpty() && !in.hasErrorFor("accepts_marketing")) {
-                in.reject("accepts_marketing", "invalid_type", "accepts_marketing must be true or false.");
-            }
-            value.ifPresent(v -> changes.put("accepts_marketing", v));
-        }
+        // null reads as absent, as for every optional field: a consent is never cleared, only given or withdrawn
+        in.bool("accepts_marketing").ifPresent(v -> changes.put("accepts_marketing", v));
         if (in.has("attributes")) {
             Optional<ObjectNode> attributes = in.object("attributes");
             String json = attributes.map(node -> write(mapper, node)).orElse("{}");

@@ -263,12 +263,12 @@ public final class JsonInput {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+        if (!node.isIntegralNumber()) {
             reject(field, "invalid_type", field + " must be a whole number.");
             return Optional.empty();
         }
         long value = node.longValue();
-        if (value < min || value > max) {
+        if (!node.canConvertToLong() || value < min || value > max) {
             reject(field, "out_of_range", field + " must be between " + min + " and " + max + ".");
             return Optional.empty();
         }

@@ -5,6 +5,8 @@ import dev.latchkey.http.FieldError;
 import dev.latchkey.tenant.Origins;
 import dev.latchkey.tenant.TenantSettings;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -41,6 +43,42 @@ public final class RedirectPolicy {
                     List.of(new FieldError(field, "not_allowed",
                             "The origin of " + field + " is not in the tenant's allowed_origins.")));
         }
+        if (carriesToken(url)) {
+            // else anyone could have a genuine mail deliver a link whose first token is their own: a shopper who
+            // follows it would set the password of, or verify, the sender's account (login CSRF)
+            throw new ApiError(422, "redirect_not_allowed", field + " must not carry a token parameter.",
+                    List.of(new FieldError(field, "token_parameter",
+                            field + " already has a token parameter; the service adds the one the link carries.")));
+        }
         return url;
+    }
+
+    /**
+     * Whether any query of the URL (the one before a fragment, or one inside a fragment route) has a parameter that a
+     * browser's {@code URLSearchParams} would read as {@code token}: names are percent-decoded first.
+     */
+    static boolean carriesToken(String url) {
+        for (String part : url.split("#", -1)) {
+            int query = part.indexOf('?');
+            if (query < 0) {
+                continue;
+            }
+            for (String parameter : part.substring(query + 1).split("&", -1)) {
+                int equals = parameter.indexOf('=');
+                String name = equals < 0 ? parameter : parameter.substring(0, equals);
+                if (decoded(name).equals("token")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String decoded(String name) {
+        try {
+            return URLDecoder.decode(name, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return name; // a browser keeps a malformed escape as it is
+        }
     }
 }

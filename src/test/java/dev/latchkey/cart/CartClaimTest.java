@@ -5,6 +5,7 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,6 +64,23 @@ class CartClaimTest extends ApiTest {
     void loginWhenMergeThenQuantitiesAddUpAndGuestCartClosed() {
         assertThat(claim(items("A", 2, "B", 1), items("A", 3, "C", 4)))
                 .containsExactly(Map.entry("A", 5), Map.entry("B", 1), Map.entry("C", 4));
+    }
+
+    @Test
+    void loginWhenMergeAndGuestItemsWereAddedFirstThenNewSkusStillFollowTheCustomersInTheGuestCartsOrder() {
+        var shopper = Fixtures.shopper(api, tenant);
+        String anonymous = carts.anonymous();
+        String guestCart = carts.cartWith(anonymous, items("GUEST-2", 1, "GUEST-1", 1, "MINE-1", 1));
+        server.clock.advance(Duration.ofMinutes(5));
+        String customerCart = carts.cartWith(shopper.accessToken(), items("MINE-1", 1, "MINE-2", 1));
+
+        login(shopper, guestCart, anonymous);
+
+        assertThat(CartCalls.items(carts.get(shopper.accessToken(), customerCart).expect(200))).containsExactly(
+                Map.entry("MINE-1", 2), Map.entry("MINE-2", 1), Map.entry("GUEST-2", 1), Map.entry("GUEST-1", 1));
+        // and a SKU added afterwards comes last
+        assertThat(CartCalls.items(carts.put(shopper.accessToken(), customerCart, "LATER", 1).expect(200)).keySet())
+                .containsExactly("MINE-1", "MINE-2", "GUEST-2", "GUEST-1", "LATER");
     }
 
     @Test

@@ -139,6 +139,18 @@ class CartTest extends ApiTest {
     }
 
     @Test
+    void putItemWhenNothingChangesThenUpdatedAtStays() {
+        String token = carts.anonymous();
+        String cartId = carts.cartWith(token, Map.of("A", 2));
+        String updated = carts.get(token, cartId).expect(200).str("updated_at");
+        server.clock.advance(Duration.ofSeconds(5));
+
+        assertThat(carts.put(token, cartId, "A", 2).expect(200).str("updated_at")).isEqualTo(updated);
+        assertThat(carts.put(token, cartId, "NEVER-ADDED", 0).expect(200).str("updated_at")).isEqualTo(updated);
+        assertThat(carts.put(token, cartId, "A", 3).expect(200).str("updated_at")).isNotEqualTo(updated);
+    }
+
+    @Test
     void putItemWhenQuantityAtBoundsThenAccepted() {
         String token = carts.anonymous();
         String cartId = carts.open(token);

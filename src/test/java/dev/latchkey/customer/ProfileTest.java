@@ -9,6 +9,7 @@ import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -162,6 +163,9 @@ class ProfileTest extends ApiTest {
     void patchMeWhenVersionNotAWholeNumberThenRefused() {
         assertInvalid(patch(Map.of("first_name", "X", "version", "1")), "version", "invalid_type");
         assertInvalidField(patch(Map.of("first_name", "X", "version", 1.5)), "version");
+        // a whole number all the same, only beyond any version
+        assertInvalid(patch("{\"first_name\": \"X\", \"version\": 99999999999999999999}"), "version", "out_of_range");
+        assertInvalid(patch(Map.of("first_name", "X", "version", 0)), "version", "out_of_range");
     }
 
     @Test
@@ -259,6 +263,20 @@ class ProfileTest extends ApiTest {
 
         assertThat(second.path("accepts_marketing_updated_at").asText())
                 .isEqualTo(first.path("accepts_marketing_updated_at").asText());
+    }
+
+    @Test
+    void patchMeWhenMarketingConsentNullThenReadAsAbsentAndTheConsentKept() {
+        JsonNode given = patch(Map.of("accepts_marketing", true)).expect(200).body();
+        var body = new HashMap<String, Object>();
+        body.put("accepts_marketing", null);
+        body.put("first_name", "Nulled");
+        JsonNode after = patch(body).expect(200).body();
+
+        assertThat(after.path("first_name").asText()).isEqualTo("Nulled");
+        assertThat(after.path("accepts_marketing").asBoolean()).isTrue();
+        assertThat(after.path("accepts_marketing_updated_at").asText())
+                .isEqualTo(given.path("accepts_marketing_updated_at").asText());
     }
 
     @Test

@@ -106,7 +106,8 @@ class VerificationTest extends MailTest {
         var tenant = shop(Map.of());
         String email = Fixtures.uniqueEmail();
         for (String url : List.of("https://evil.example.net/verify", "http://shop.example.com/verify",
-                "https://shop.example.com:8443/verify", "javascript:alert(1)", "/relative")) {
+                "https://shop.example.com:8443/verify", "javascript:alert(1)", "/relative",
+                "https://shop.example.com/verify?token=et_chosen")) {
             var res = register(tenant, email, Map.of("verification_url", url)).expect(422, "redirect_not_allowed");
             assertThat(res.body().path("errors").get(0).path("field").asText()).isEqualTo("verification_url");
         }
