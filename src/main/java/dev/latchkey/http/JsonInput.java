@@ -233,17 +233,26 @@ public final class JsonInput {
 
     /**
      * A text field of a partial update: when absent, {@code changes} is left alone; null or blank records null (clear
-     * it); else the trimmed text is recorded. Returns the new text, if any.
+     * it); else the trimmed text is recorded, which must be one line. Returns the new text, if any.
      */
     public Optional<String> textChange(String field, int maxLength, Map<String, Object> changes) {
         if (!body.has(field)) {
             return Optional.empty();
         }
         Optional<String> value = string(field, maxLength).map(Text::trim);
+        if (value.isPresent() && breaksLine(value.get())) {
+            // names and address lines end up in a mail's greeting, on labels and in exports, each as one line
+            reject(field, "invalid", field + " must be one line, without tabs or line breaks.");
+            return Optional.empty();
+        }
         if (!hasErrorFor(field)) {
             changes.put(field, value.orElse(null));
         }
         return value;
+    }
+
+    private static boolean breaksLine(String value) {
+        return value.chars().anyMatch(c -> c == '\t' || c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029');
     }
 
     public Optional<Boolean> bool(String field) {

@@ -106,6 +106,15 @@ class AddressValidationTest extends ApiTest {
     }
 
     @Test
+    void createWhenALineSpansLinesThenEachIsNamedAndNothingStored() {
+        var res = create(Map.of("line1", "Main Street 1\r\nc/o Mallory", "city", "Ber\tlin", "region", "A\u2028B"))
+                .expect(422, "validation_failed");
+
+        assertThat(errors(res)).containsExactlyInAnyOrder("line1:invalid", "city:invalid", "region:invalid");
+        assertBookSize(0);
+    }
+
+    @Test
     void createWhenPhoneHasLettersThenInvalid() {
         assertThat(errors(create(Map.of("phone", "call me")).expect(422))).containsExactly("phone:invalid");
     }

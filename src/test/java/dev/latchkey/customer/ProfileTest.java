@@ -160,6 +160,18 @@ class ProfileTest extends ApiTest {
     }
 
     @Test
+    void patchMeWhenANameSpansLinesThenRefusedAndNothingChanged() {
+        JsonNode before = me();
+        for (String name : List.of("Ada\r\nBcc: x@example.com", "Ada\nLovelace", "Ada\tLovelace", "Ada\u2028Lovelace")) {
+            assertInvalid(patch(Map.of("first_name", name)), "first_name", "invalid");
+        }
+        assertThat(me()).isEqualTo(before);
+        // breaks at either end are trimmed like spaces
+        assertThat(patch(Map.of("first_name", "\tAda\r\n")).expect(200).body().path("first_name").asText())
+                .isEqualTo("Ada");
+    }
+
+    @Test
     void patchMeWhenVersionNotAWholeNumberThenRefused() {
         assertInvalid(patch(Map.of("first_name", "X", "version", "1")), "version", "invalid_type");
         assertInvalidField(patch(Map.of("first_name", "X", "version", 1.5)), "version");
