@@ -41,8 +41,8 @@ public final class CustomerSupport {
     public void changeStatus(String tenantId, String customerId, Customer.Status to, ClientInfo client) {
         Customer before = customers.get(tenantId, customerId);
         if (!targets(before.status()).contains(to)) {
-            throw new ApiError(409, "status_unchanged", "A " + before.status().wire().replace('_', ' ')
-                    + " account cannot be set to " + to.wire().replace('_', ' ') + ".");
+            throw new ApiError(409, "status_unchanged", "An account that is " + before.status().wire().replace('_', ' ')
+                    + " cannot be set to " + to.wire().replace('_', ' ') + ".");
         }
         adminCustomers.update(tenantId, customerId, AdminChanges.status(to), before.version(),
                 new Actor(client.staffId()), client);

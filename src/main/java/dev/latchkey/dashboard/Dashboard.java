@@ -17,14 +17,13 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.MimeTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.Charset;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What every dashboard page shares: the staff member's cookie session, CSRF checks, rendering templates and the
@@ -32,6 +31,8 @@ import java.util.Optional;
  */
 public final class Dashboard {
     private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
+    /** What a form may name as its character set: UTF-8, or ASCII, which is part of it. Browsers name none. */
+    private static final Set<String> FORM_CHARSETS = Set.of("utf-8", "utf8", "us-ascii");
     static final String SESSION_COOKIE = "latchkey_dashboard";
     static final String CSRF_FIELD = "_csrf";
 
@@ -181,16 +182,18 @@ public final class Dashboard {
      * decoded fields, as a raw NUL byte in the body decodes to one just as {@code %00} does.
      */
     private static void requireUrlEncodedForm(Context ctx) {
-        // the raw header, read with Jetty's own parser: the servlet's parsed content type throws on a charset the JVM
-        // does not know
+        // the raw header, read here: the servlet's parsed content type throws on a charset the JVM does not know
         String contentType = Objects.requireNonNullElse(ctx.header("Content-Type"), "");
-        if (!HttpField.stripParameters(contentType).trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+        String[] parts = contentType.split(";", -1);
+        if (!parts[0].trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
             throw new ApiError(415, "unsupported_media_type", "Forms are sent as application/x-www-form-urlencoded.");
         }
-        String charset = MimeTypes.getCharsetFromContentType(contentType);
-        if (charset != null && !knownCharset(charset)) {
-            throw new ApiError(415, "unsupported_media_type",
-                    "The form's character set is unknown; forms are sent in UTF-8.");
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (parameter[0].trim().equalsIgnoreCase("charset")
+                    && !FORM_CHARSETS.contains(charsetName(parameter.length > 1 ? parameter[1] : ""))) {
+                throw new ApiError(415, "unsupported_media_type", "Forms are sent in UTF-8.");
+            }
         }
         boolean nul = ctx.body().contains("%00") || ctx.formParamMap().entrySet().stream().anyMatch(field ->
                 field.getKey().indexOf('\0') >= 0 || field.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0));
@@ -200,12 +203,13 @@ public final class Dashboard {
     }
 
     /** The body is decoded in the charset the request names; a name the JVM does not know cannot be decoded. */
-    private static boolean knownCharset(String name) {
-        try {
-            return Charset.isSupported(name);
-        } catch (IllegalArgumentException illegalName) {
-            return false;
+    /** A charset parameter's value, unquoted and in lower case. */
+    private static String charsetName(String value) {
+        String name = value.trim();
+        if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+            name = name.substring(1, name.length() - 1);
         }
+        return name.toLowerCase(Locale.ROOT);
     }
 
     void error(Context ctx, ApiError e) {

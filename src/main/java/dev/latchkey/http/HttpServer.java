@@ -74,6 +74,7 @@ public final class HttpServer {
                 if (ctx.path().startsWith("/v1/")) {
                     ctx.header("Cache-Control", "no-store");
                 }
+                refuseValuelessCharset(ctx);
                 if (ctx.method() == HandlerType.OPTIONS && ctx.path().startsWith("/v1/")) {
                     preflight(ctx);
                     ctx.skipRemainingHandlers();
@@ -102,6 +103,26 @@ public final class HttpServer {
                 }
             });
         });
+    }
+
+    /**
+     * A {@code Content-Type} whose first part naming {@code charset} has no value: the framework reads the request's
+     * character set from it, with the query string's parameters as much as with a form, and fails with an index out
+     * of bounds. Refused before anything reads a parameter.
+     */
+    private static void refuseValuelessCharset(io.javalin.http.Context ctx) {
+        String contentType = ctx.header("Content-Type");
+        if (contentType == null) {
+            return;
+        }
+        for (String part : contentType.split(";")) {
+            if (part.trim().regionMatches(true, 0, "charset", 0, "charset".length())) {
+                if (part.indexOf('=') < 0) {
+                    throw new ApiError(400, "bad_request", "The Content-Type header's charset parameter has no value.");
+                }
+                return;
+            }
+        }
     }
 
     /**

@@ -7,15 +7,18 @@ package dev.latchkey.ratelimit;
  * account and is limited per IP only: each one stores a session, so a script must not be able to fill the database.
  */
 public enum LimitedAction {
-    LOGIN("login", true), REGISTRATION("registration", true), RECOVERY("recovery", true),
-    VERIFICATION("verification", true), STAFF_LOGIN("staff-login", true), ANONYMOUS("anonymous", false);
+    LOGIN("login", true, false), REGISTRATION("registration", true, false), RECOVERY("recovery", true, false),
+    VERIFICATION("verification", true, false), STAFF_LOGIN("staff-login", true, true),
+    ANONYMOUS("anonymous", false, false);
 
     private final String wire;
     private final boolean namesAccount;
+    private final boolean ipAcrossTenants;
 
-    LimitedAction(String wire, boolean namesAccount) {
+    LimitedAction(String wire, boolean namesAccount, boolean ipAcrossTenants) {
         this.wire = wire;
         this.namesAccount = namesAccount;
+        this.ipAcrossTenants = ipAcrossTenants;
     }
 
     public String wire() {
@@ -25,5 +28,14 @@ public enum LimitedAction {
     /** Whether a request of this kind names an account, so that a per-account quota can apply to it. */
     public boolean namesAccount() {
         return namesAccount;
+    }
+
+    /**
+     * Whether one client IP has one bucket for every tenant. A staff login names its shop in the body, so with a bucket
+     * per tenant one address could try passwords across every shop, and shops that do not exist, each with a fresh
+     * quota. A storefront's key names the tenant, and one shop's shoppers must not throttle another's.
+     */
+    public boolean ipAcrossTenants() {
+        return ipAcrossTenants;
     }
 }

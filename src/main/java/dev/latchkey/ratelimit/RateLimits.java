@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 /**
  * Applies the quotas to a request: one call at the top of a limited route. Buckets are per tenant, so one store's
- * traffic never throttles another's shoppers. Answers carry the IETF {@code RateLimit-Policy} and {@code RateLimit}
+ * traffic never throttles another's shoppers; a staff login's per-IP bucket alone serves every tenant. Answers carry the IETF {@code RateLimit-Policy} and {@code RateLimit}
  * fields (draft-ietf-httpapi-ratelimit-headers); a refusal is 429 {@code rate_limited} with {@code Retry-After}.
  */
 public final class RateLimits {
@@ -22,6 +22,9 @@ public final class RateLimits {
 
     private record Outcome(Check check, RateLimiter.Probe probe) {
     }
+
+    /** In place of the tenant in a bucket's key when the bucket serves every tenant: no tenant id is empty. */
+    private static final String ACROSS_TENANTS = "";
 
     private final RateLimiter limiter;
     private final RateLimitSettings settings;
@@ -41,8 +44,9 @@ public final class RateLimits {
     public void enforce(Context ctx, String tenantId, LimitedAction action, String account) {
         List<Check> checks = new ArrayList<>();
         Optional<String> ip = addresses.shopperIp(ctx);
+        String ipTenant = action.ipAcrossTenants() ? ACROSS_TENANTS : tenantId;
         settings.perIp(action).ifPresent(quota -> ip.ifPresent(address -> checks.add(new Check(action.wire() + "-ip",
-                key(tenantId, action, "ip", IpAddresses.parse(address).map(IpAddresses::clientBlock).orElse(address)),
+                key(ipTenant, action, "ip", IpAddresses.parse(address).map(IpAddresses::clientBlock).orElse(address)),
                 quota))));
         if (account != null && !account.isBlank()) {
             // the form accounts are looked up by: every spelling of one address shares one bucket

@@ -82,9 +82,10 @@ final class DashboardClient {
     }
 
     /** Posts a body as it is, with the content type given: what no form of ours sends. */
+    /** A POST of {@code body} as it is, under {@code contentType} (none when null). */
     Page postRaw(String path, String contentType, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(contentType == null ? builder : builder.header("Content-Type", contentType));
     }
 
     /** Posts a form with the CSRF token of {@code page} added. */

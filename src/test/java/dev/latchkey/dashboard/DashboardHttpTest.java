@@ -3,6 +3,7 @@ package dev.latchkey.dashboard;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.LogCapture;
 import dev.latchkey.testing.Outboxes;
 import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.Tokens;
@@ -613,5 +614,32 @@ class DashboardHttpTest extends ApiTest {
         client.postRaw("/dashboard/logout", "application/x-www-form-urlencoded; charset=bogus-xyz", "_csrf=x")
                 .expect(415);
         client.get("/dashboard/customers").expect(200);
+    }
+
+    @Test
+    void formWhenNoContentTypeOrAnEmptyOrNonUtf8CharsetThenUnsupportedMediaTypeAndNothingLogged() {
+        var shop = StaffFixtures.shop(api);
+        try (var log = LogCapture.of(Dashboard.class)) {
+            for (String contentType : new String[]{null, ";", "application/x-www-form-urlencoded; charset=",
+                    "application/x-www-form-urlencoded; charset=\"\"", "application/x-www-form-urlencoded; charset=utf-16"}) {
+                var refused = browser().postRaw("/dashboard/login", contentType, "a=b");
+                assertThat(refused.status()).as(contentType).isEqualTo(415);
+            }
+            var client = owner(shop);
+            client.postRaw("/dashboard/logout", null, "").expect(415);
+            // a charset parameter without a value is no header the framework can read: refused before any page
+            browser().postRaw("/dashboard/login", "application/x-www-form-urlencoded;charset", "a=b").expect(400);
+            assertThat(log.lines()).isEmpty();
+            client.get("/dashboard/customers").expect(200);
+        }
+        // the charsets a form may name
+        for (String charset : List.of("utf-8", "UTF-8", "\"utf-8\"", "us-ascii")) {
+            var form = browser();
+            var page = form.get("/dashboard/login").expect(200);
+            var answer = form.postRaw("/dashboard/login", "application/x-www-form-urlencoded; charset=" + charset,
+                    "_csrf=" + enc(page.csrf()) + "&tenant_id=" + enc(shop.id()) + "&email=" + enc(shop.ownerEmail())
+                            + "&password=" + enc(shop.ownerPassword()));
+            assertThat(answer.status()).as(charset).isEqualTo(303);
+        }
     }
 }
