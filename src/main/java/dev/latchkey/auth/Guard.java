@@ -14,13 +14,13 @@ import java.util.Optional;
  */
 public final class Guard {
     /** Response headers a storefront script may read: without this a browser hides all but a safelisted few. */
-    private static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy";
+    private static final String EXPOSED_HEADERS =
+            "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, WWW-Authenticate";
     /**
      * Storefront keys travel in their own header, which no registered authentication scheme describes; the challenge
      * names it, as API-key services commonly do.
      */
     private static final String API_KEY_CHALLENGE = "ApiKey header=\"X-Api-Key\"";
-    private static final String BEARER_CHALLENGE = ApiError.BEARER_INVALID_TOKEN;
     private final TenantService tenants;
     private final TokenService tokens;
     private final String platformToken;
@@ -126,7 +126,7 @@ public final class Guard {
                 throw ApiError.insufficientScope(
                         "Admin routes need the secret key (sk_) or a staff session (stf_), not a shopper's token.");
             }
-            ApiKey key = lookup(raw, BEARER_CHALLENGE);
+            ApiKey key = lookup(raw, ApiError.BEARER_INVALID_TOKEN);
             if (key.kind() != ApiKey.Kind.SECRET) {
                 throw ApiError.insufficientScope("Admin routes need the secret key (sk_), not the publishable key.");
             }
@@ -143,7 +143,7 @@ public final class Guard {
         String raw = bearer(ctx);
         if (raw == null || !Secrets.constantTimeEquals(raw, platformToken)) {
             throw new ApiError(401, "invalid_token", "The platform token is missing or wrong.")
-                    .withHeader("WWW-Authenticate", BEARER_CHALLENGE);
+                    .withHeader("WWW-Authenticate", ApiError.BEARER_INVALID_TOKEN);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
+import dev.latchkey.http.PlainRequests;
 import dev.latchkey.http.RequestIds;
 import dev.latchkey.staff.StaffSessionKind;
 import dev.latchkey.staff.StaffSessions;
@@ -31,8 +32,8 @@ import java.util.Set;
  */
 public final class Dashboard {
     private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
-    /** What a form may name as its character set: UTF-8, or ASCII, which is part of it. Browsers name none. */
-    private static final Set<String> FORM_CHARSETS = Set.of("utf-8", "utf8", "us-ascii");
+    /** What a form may name as its character set (browsers name none). */
+    private static final Set<String> FORM_CHARSETS = Set.of("utf-8", "utf8");
     static final String SESSION_COOKIE = "latchkey_dashboard";
     static final String CSRF_FIELD = "_csrf";
 
@@ -182,15 +183,15 @@ public final class Dashboard {
      * decoded fields, as a raw NUL byte in the body decodes to one just as {@code %00} does.
      */
     private static void requireUrlEncodedForm(Context ctx) {
-        // the raw header, read here: the servlet's parsed content type throws on a charset the JVM does not know
-        String contentType = Objects.requireNonNullElse(ctx.header("Content-Type"), "");
+        // as sent: the framework reads every form as UTF-8 whatever it names, so a form in another charset is refused
+        String contentType = Objects.requireNonNullElse(PlainRequests.declaredContentType(ctx), "");
         String[] parts = contentType.split(";", -1);
-        if (!parts[0].trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+        if (!parts[0].strip().equalsIgnoreCase("application/x-www-form-urlencoded")) {
             throw new ApiError(415, "unsupported_media_type", "Forms are sent as application/x-www-form-urlencoded.");
         }
         for (int i = 1; i < parts.length; i++) {
             String[] parameter = parts[i].split("=", 2);
-            if (parameter[0].trim().equalsIgnoreCase("charset")
+            if (PlainRequests.isCharsetPart(parameter[0])
                     && !FORM_CHARSETS.contains(charsetName(parameter.length > 1 ? parameter[1] : ""))) {
                 throw new ApiError(415, "unsupported_media_type", "Forms are sent in UTF-8.");
             }
@@ -202,7 +203,6 @@ public final class Dashboard {
         }
     }
 
-    /** The body is decoded in the charset the request names; a name the JVM does not know cannot be decoded. */
     /** A charset parameter's value, unquoted and in lower case. */
     private static String charsetName(String value) {
         String name = value.trim();
@@ -213,7 +213,12 @@ public final class Dashboard {
     }
 
     void error(Context ctx, ApiError e) {
-        e.headers().forEach(ctx::header);
+        // a page's refusal names no HTTP authentication scheme: the dashboard signs in with its own form and cookie
+        e.headers().forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("WWW-Authenticate")) {
+                ctx.header(name, value);
+            }
+        });
         Frame frame;
         try {
             frame = frame(ctx, require(ctx), "Error", "");

@@ -8,11 +8,14 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,8 @@ public final class HttpServer {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(mapper, true));
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(new PlainRequests()), "/*", EnumSet.of(DispatcherType.REQUEST)));
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
                 server.setErrorHandler(new ProblemErrorHandler());
@@ -74,14 +79,19 @@ public final class HttpServer {
                 if (ctx.path().startsWith("/v1/")) {
                     ctx.header("Cache-Control", "no-store");
                 }
-                refuseValuelessCharset(ctx);
                 if (ctx.method() == HandlerType.OPTIONS && ctx.path().startsWith("/v1/")) {
                     preflight(ctx);
                     ctx.skipRemainingHandlers();
                 }
             });
             routes.exception(ApiError.class, problems::apiError);
-            routes.exception(HttpResponseException.class, problems::framework);
+            routes.exception(HttpResponseException.class, (error, ctx) -> {
+                // an unknown path or method under a storefront prefix: the shop's page may read why, as for any refusal
+                if (isStorefront(ctx.path())) {
+                    storefrontCors.accept(ctx);
+                }
+                problems.framework(error, ctx);
+            });
             routes.exception(Exception.class, problems::unexpected);
             var withHead = new HeadAsGet(routes);
             features.forEach(feature -> feature.accept(withHead));
@@ -103,26 +113,6 @@ public final class HttpServer {
                 }
             });
         });
-    }
-
-    /**
-     * A {@code Content-Type} whose first part naming {@code charset} has no value: the framework reads the request's
-     * character set from it, with the query string's parameters as much as with a form, and fails with an index out
-     * of bounds. Refused before anything reads a parameter.
-     */
-    private static void refuseValuelessCharset(io.javalin.http.Context ctx) {
-        String contentType = ctx.header("Content-Type");
-        if (contentType == null) {
-            return;
-        }
-        for (String part : contentType.split(";")) {
-            if (part.trim().regionMatches(true, 0, "charset", 0, "charset".length())) {
-                if (part.indexOf('=') < 0) {
-                    throw new ApiError(400, "bad_request", "The Content-Type header's charset parameter has no value.");
-                }
-                return;
-            }
-        }
     }
 
     /**

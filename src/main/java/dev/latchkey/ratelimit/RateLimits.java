@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * Applies the quotas to a request: one call at the top of a limited route. Buckets are per tenant, so one store's
- * traffic never throttles another's shoppers; a staff login's per-IP bucket alone serves every tenant. Answers carry the IETF {@code RateLimit-Policy} and {@code RateLimit}
- * fields (draft-ietf-httpapi-ratelimit-headers); a refusal is 429 {@code rate_limited} with {@code Retry-After}.
+ * traffic never throttles another's shoppers; a staff login's per-IP bucket alone serves every tenant. Answers carry
+ * the IETF {@code RateLimit-Policy} and {@code RateLimit} fields (draft-ietf-httpapi-ratelimit-headers); a refusal is
+ * 429 {@code rate_limited} with {@code Retry-After}.
  */
 public final class RateLimits {
     private record Check(String policy, String key, Quota quota) {

@@ -54,21 +54,25 @@ public final class RedirectPolicy {
     }
 
     /**
-     * Whether any query of the URL (the one before a fragment, or one inside a fragment route) has a parameter that a
-     * browser's {@code URLSearchParams} would read as {@code token}: names are percent-decoded first.
+     * Whether any parameter list of the URL has a parameter that some reader takes for {@code token}: its query, and
+     * in a fragment every part between {@code ?}, {@code &} and {@code ;} (a storefront may read a fragment route's
+     * query, or the fragment itself as parameters). Names are percent-decoded, as a browser's {@code URLSearchParams}
+     * reads them, and compared ignoring case, as some server frameworks do; {@code ;} separates parameters for others.
      */
     static boolean carriesToken(String url) {
-        for (String part : url.split("#", -1)) {
-            int query = part.indexOf('?');
-            if (query < 0) {
-                continue;
-            }
-            for (String parameter : part.substring(query + 1).split("&", -1)) {
-                int equals = parameter.indexOf('=');
-                String name = equals < 0 ? parameter : parameter.substring(0, equals);
-                if (decoded(name).equals("token")) {
-                    return true;
-                }
+        int hash = url.indexOf('#');
+        String beforeFragment = hash < 0 ? url : url.substring(0, hash);
+        int query = beforeFragment.indexOf('?');
+        return query >= 0 && namesToken(beforeFragment.substring(query + 1), "[&;]")
+                || hash >= 0 && namesToken(url.substring(hash + 1), "[?&;]");
+    }
+
+    private static boolean namesToken(String parameters, String separators) {
+        for (String parameter : parameters.split(separators, -1)) {
+            int equals = parameter.indexOf('=');
+            String name = equals < 0 ? parameter : parameter.substring(0, equals);
+            if (decoded(name).strip().equalsIgnoreCase("token")) {
+                return true;
             }
         }
         return false;

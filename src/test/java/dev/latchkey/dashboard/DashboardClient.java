@@ -81,8 +81,7 @@ final class DashboardClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    /** Posts a body as it is, with the content type given: what no form of ours sends. */
-    /** A POST of {@code body} as it is, under {@code contentType} (none when null). */
+    /** Posts a body as it is, under the content type given (none when null): what no form of ours sends. */
     Page postRaw(String path, String contentType, String body) {
         var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.ofString(body));
         return send(contentType == null ? builder : builder.header("Content-Type", contentType));

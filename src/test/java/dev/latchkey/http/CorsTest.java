@@ -67,6 +67,20 @@ class CorsTest extends ApiTest {
     }
 
     @Test
+    void storefrontUnknownPathOrMethodFromAllowedOriginThenAllowOriginHeader() {
+        var missing = api.get("/v1/me/nope").key(tenant.pk()).header("Origin", SHOP).send().expect(404, "not_found");
+        assertThat(missing.header("Access-Control-Allow-Origin")).isEqualTo(SHOP);
+        var wrongMethod = api.method("DELETE", "/v1/auth/login").key(tenant.pk()).header("Origin", SHOP).send()
+                .expect(405, "method_not_allowed");
+        assertThat(wrongMethod.header("Access-Control-Allow-Origin")).isEqualTo(SHOP);
+        // from another origin, or on an admin route, still without it
+        assertThat(api.get("/v1/me/nope").key(tenant.pk()).header("Origin", EVIL).send().expect(404)
+                .header("Access-Control-Allow-Origin")).isNull();
+        assertThat(api.get("/v1/admin/nope").bearer(tenant.sk()).header("Origin", SHOP).send().expect(404)
+                .header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
     void storefrontRequestFromOtherOriginThenNoAllowOriginHeader() {
         var res = api.post("/v1/anonymous").key(tenant.pk()).header("Origin", EVIL).send().expect(201);
 

@@ -269,7 +269,8 @@ class RateLimitTest {
         var tenant = Fixtures.tenant(api, Map.of("allowed_origins", java.util.List.of("https://shop.example.com")));
         var res = login(api.post("/v1/auth/login").header("X-Forwarded-For", "203.0.113.10")
                 .header("Origin", "https://shop.example.com"), tenant.pk(), Fixtures.uniqueEmail()).expect(401);
-        assertThat(res.header("Access-Control-Expose-Headers")).contains("Retry-After", "RateLimit", "RateLimit-Policy");
+        assertThat(res.header("Access-Control-Expose-Headers")).contains("Retry-After", "RateLimit", "RateLimit-Policy",
+                "WWW-Authenticate");
     }
 
     @Test

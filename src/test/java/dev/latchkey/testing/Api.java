@@ -180,8 +180,15 @@ public final class Api {
         private void assertChallenge(int status, HttpHeaders headers, JsonNode json, String body) {
             String code = json == null ? null : json.path("code").asText(null);
             String challenge = headers.firstValue("WWW-Authenticate").orElse(null);
-            if (status == 401 && !"invalid_credentials".equals(code)) {
-                assertThat(challenge).as("%s %s -> 401 %s: WWW-Authenticate", method, path, body).isNotNull();
+            if (status == 401) {
+                var that = assertThat(challenge).as("%s %s -> 401 %s: WWW-Authenticate", method, path, body);
+                if ("invalid_credentials".equals(code)) {
+                    that.isNull();
+                } else if ("invalid_api_key".equals(code) && !path.startsWith("/v1/admin/")) {
+                    that.isEqualTo("ApiKey header=\"X-Api-Key\"");
+                } else {
+                    that.isEqualTo("Bearer error=\"invalid_token\"");
+                }
             }
             if (status == 403 && "insufficient_scope".equals(code)) {
                 assertThat(challenge).as("%s %s -> 403 %s: WWW-Authenticate", method, path, body)
