@@ -87,8 +87,22 @@ public final class LoginPages {
                     : refused.getMessage());
             return;
         }
+        endEarlierSession(ctx);
         dashboard.setSessionCookie(ctx, loggedIn.session().token());
         Dashboard.redirect(ctx, "/dashboard/customers");
+    }
+
+    /**
+     * A session the browser still held (a login form posted from a second tab) ends on the server too: its cookie is
+     * replaced, and a session nobody can reach any more should not stay valid until it times out.
+     */
+    private void endEarlierSession(Context ctx) {
+        try {
+            DashboardSession earlier = dashboard.require(ctx);
+            logins.logout(earlier.principal(), earlier.token(), requests.client(ctx));
+        } catch (LoginRequired none) {
+            // nothing to end
+        }
     }
 
     /** A missing field reads as empty; an overlong one as well, so that it fails like any wrong value. */

@@ -59,6 +59,25 @@ class DashboardHttpTest extends ApiTest {
     }
 
     @Test
+    void loginWhenTheBrowserStillHoldsASessionThenThatSessionEndsOnTheServer() {
+        var shop = StaffFixtures.shop(api);
+        var client = browser();
+        var form = client.get("/dashboard/login").expect(200);
+        Map<String, String> fields = Map.of("tenant_id", shop.id(), "email", shop.ownerEmail(),
+                "password", shop.ownerPassword());
+        client.submit(form, "/dashboard/login", fields).expect(303);
+        String earlier = client.cookies().get(Dashboard.SESSION_COOKIE);
+        // a second tab posts the login form it had loaded before
+        client.submit(form, "/dashboard/login", fields).expect(303);
+        assertThat(client.cookies().get(Dashboard.SESSION_COOKIE)).isNotEqualTo(earlier);
+        client.get("/dashboard/customers").expect(200);
+
+        var stale = browser();
+        stale.cookies().put(Dashboard.SESSION_COOKIE, earlier);
+        assertThat(stale.get("/dashboard/customers").status()).isEqualTo(303);
+    }
+
+    @Test
     void loginWhenForwardedProtoFromUntrustedPeerThenCookieNotSecure() {
         var shop = StaffFixtures.shop(api);
         var client = browser().header("X-Forwarded-Proto", "https");
