@@ -6,6 +6,8 @@ import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -59,6 +61,21 @@ class HttpHygieneTest extends ApiTest {
             assertThat(res.status()).isEqualTo(431);
             assertThat(res.code()).isEqualTo("headers_too_large");
             assertThat(res.str("title")).isEqualTo("Request Header Fields Too Large");
+        }
+    }
+
+    @Test
+    void httpVersionUnknownThenProblemJsonNamesItNotAServerFailure() throws Exception {
+        for (String version : List.of("HTTP/1.2", "HTTP/9.9")) {
+            String answer;
+            try (var socket = new Socket("127.0.0.1", server.app.port())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(("GET /health/live " + version + "\r\nHost: 127.0.0.1\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertThat(answer).as(version).startsWith("HTTP/1.1 505 ")
+                    .contains("application/problem+json").contains("\"code\":\"http_version_not_supported\"");
         }
     }
 
