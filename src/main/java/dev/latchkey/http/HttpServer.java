@@ -98,6 +98,7 @@ public final class HttpServer {
             // after the features' own before-handlers, so that a refusal carries the headers they set (the dashboard's)
             routes.before(ctx -> {
                 try {
+                    refuseAnnouncedOversize(ctx);
                     refuseUnreadableQuery(ctx);
                 } catch (ApiError refused) {
                     if (isStorefront(ctx.path())) {
@@ -113,6 +114,16 @@ public final class HttpServer {
                 }
             });
         });
+    }
+
+    /**
+     * A body announced larger than the service reads is refused before any of it is read: otherwise the client would
+     * be asked for it ({@code 100 Continue}) and the connection held while it sends, or until it times out.
+     */
+    private static void refuseAnnouncedOversize(io.javalin.http.Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+            throw new ApiError(413, "payload_too_large", "The request body is larger than the server accepts (1 MB).");
+        }
     }
 
     /**

@@ -126,6 +126,22 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
+    void bodyAnnouncedOverOneMegabyteThenRefusedAtOnceWithoutWaitingForIt() throws Exception {
+        for (String expect : List.of("", "Expect: 100-continue\r\n")) {
+            String answer;
+            try (var socket = new Socket("127.0.0.1", server.app.port())) {
+                socket.setSoTimeout(10_000); // the server would otherwise wait 30 s for the body
+                socket.getOutputStream().write(("POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: "
+                        + tenant.pk() + "\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n" + expect
+                        + "Connection: close\r\n\r\n{\"email\": \"").getBytes(StandardCharsets.US_ASCII));
+                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertThat(answer).as(expect).startsWith("HTTP/1.1 413 ").doesNotContain("100 Continue")
+                    .contains("\"code\":\"payload_too_large\"");
+        }
+    }
+
+    @Test
     void bodyOverOneMegabyteOnPlatformRouteThenPayloadTooLarge() {
         String huge = "{\"id\": \"x\", \"name\": \"" + "n".repeat(1024 * 1024 + 10) + "\"}";
 
