@@ -42,15 +42,23 @@ public final class PlainRequests implements Filter {
             return;
         }
         if (contentType != null) {
-            request.setAttribute(DECLARED_CONTENT_TYPE, contentType);
+            request.setAttribute(DECLARED_CONTENT_TYPE, everyContentType(http));
         }
         chain.doFilter(new Plain(http, contentType == null ? null : withoutCharset(contentType)), response);
     }
 
-    /** The {@code Content-Type} the client sent, its charset included. */
+    /**
+     * The {@code Content-Type} the client sent, its charset included; several such fields joined by commas, as one
+     * list (a body has one type: a reader of the list finds it is not one).
+     */
     public static String declaredContentType(Context ctx) {
         Object declared = ctx.req().getAttribute(DECLARED_CONTENT_TYPE);
-        return declared != null ? (String) declared : ctx.header("Content-Type");
+        return declared != null ? (String) declared : everyContentType(ctx.req());
+    }
+
+    private static String everyContentType(HttpServletRequest request) {
+        List<String> values = Collections.list(request.getHeaders("Content-Type"));
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     /**

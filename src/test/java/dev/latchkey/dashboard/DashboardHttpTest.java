@@ -648,6 +648,12 @@ class DashboardHttpTest extends ApiTest {
             }
             var client = owner(shop);
             client.postRaw("/dashboard/logout", null, "").expect(415);
+            // two Content-Type fields, the form's first: a body has one type
+            for (String second : List.of("text/plain", "application/x-www-form-urlencoded; charset=latin1")) {
+                assertThat(browser().header("Content-Type", second)
+                        .postRaw("/dashboard/login", "application/x-www-form-urlencoded", "a=b").status())
+                        .as(second).isEqualTo(415);
+            }
             // a page is read the same whatever a GET's Content-Type names
             var page = browser().header("Content-Type", "text/plain;charset").get("/dashboard/login?notice=expired")
                     .expect(200);
