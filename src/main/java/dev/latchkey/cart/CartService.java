@@ -56,19 +56,18 @@ public final class CartService {
             if (!store.lock(h, tenantId, cartId, owner.key())) {
                 throw notFound();
             }
-            Instant now = now();
             Optional<Integer> current = store.quantity(h, tenantId, cartId, sku);
-            if (current.isEmpty() && quantity > 0) {
-                if (store.countItems(h, tenantId, cartId) >= Cart.MAX_LINES) {
+            if (current.orElse(0) != quantity) {
+                Instant now = now();
+                if (quantity == 0) {
+                    store.removeItem(h, tenantId, cartId, sku);
+                } else if (current.isPresent()) {
+                    store.updateItem(h, tenantId, cartId, sku, quantity, now);
+                } else if (store.countItems(h, tenantId, cartId) >= Cart.MAX_LINES) {
                     throw new ApiError(422, "cart_full", "A cart holds at most " + Cart.MAX_LINES + " different SKUs.");
+                } else {
+                    store.addItem(h, tenantId, cartId, sku, quantity, now);
                 }
-                store.addItem(h, tenantId, cartId, sku, quantity, now);
-                store.changed(h, tenantId, cartId, now);
-            } else if (current.isPresent() && quantity == 0) {
-                store.removeItem(h, tenantId, cartId, sku);
-                store.changed(h, tenantId, cartId, now);
-            } else if (current.isPresent() && current.get() != quantity) {
-                store.updateItem(h, tenantId, cartId, sku, quantity, now);
                 store.changed(h, tenantId, cartId, now);
             }
             return view(h, tenantId, store.findActive(h, tenantId, cartId, owner.key()).orElseThrow());

@@ -9,12 +9,12 @@ import java.util.Map;
  * RFC 9457 problem+json. The codes named in the API contract are part of it.
  */
 public final class ApiError extends RuntimeException {
-    private final int status;
-    private final String code;
-    private final List<FieldError> errors;
     /** The challenge of a refused bearer credential (RFC 6750 3.1). */
     public static final String BEARER_INVALID_TOKEN = "Bearer error=\"invalid_token\"";
 
+    private final int status;
+    private final String code;
+    private final List<FieldError> errors;
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiError(int status, String code, String detail, List<FieldError> errors) {

@@ -85,11 +85,14 @@ public final class HttpServer {
                 }
             });
             routes.exception(ApiError.class, problems::apiError);
-            routes.exception(HttpResponseException.class, (error, ctx) -> {
-                // an unknown path or method under a storefront prefix: the shop's page may read why, as for any refusal
+            // a storefront request refused before its route looked at the key: the shop's page may still read why
+            Consumer<io.javalin.http.Context> refusalCors = ctx -> {
                 if (isStorefront(ctx.path())) {
                     storefrontCors.accept(ctx);
                 }
+            };
+            routes.exception(HttpResponseException.class, (error, ctx) -> {
+                refusalCors.accept(ctx); // an unknown path or method under a storefront prefix
                 problems.framework(error, ctx);
             });
             routes.exception(Exception.class, problems::unexpected);
@@ -101,9 +104,7 @@ public final class HttpServer {
                     refuseAnnouncedOversize(ctx);
                     refuseUnreadableQuery(ctx);
                 } catch (ApiError refused) {
-                    if (isStorefront(ctx.path())) {
-                        storefrontCors.accept(ctx);
-                    }
+                    refusalCors.accept(ctx);
                     throw refused;
                 }
             });
