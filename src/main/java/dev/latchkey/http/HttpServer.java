@@ -13,6 +13,8 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -28,6 +30,8 @@ import java.util.function.Consumer;
 public final class HttpServer {
     private static final Logger requestLog = LoggerFactory.getLogger("latchkey.request");
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+    /** An oversized body up to this size is read (and dropped) before its 413; a larger one is not waited for. */
+    private static final long DRAINED_BODY_BYTES = 8 * MAX_BODY_BYTES;
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
             "OPTIONS");
     private static final String STOREFRONT_HEADERS = "Authorization, Content-Type, X-Api-Key, X-Request-Id, X-Order-Token";
@@ -118,13 +122,24 @@ public final class HttpServer {
     }
 
     /**
-     * A body announced larger than the service reads is refused before any of it is read: otherwise the client would
-     * be asked for it ({@code 100 Continue}) and the connection held while it sends, or until it times out.
+     * A body announced larger than the service reads is refused before the service looks at it. A client that asked
+     * first ({@code Expect: 100-continue}) is answered at once and never sends the body. One that did not is already
+     * sending it: the body is read and dropped before the answer, as long as it is within {@link #DRAINED_BODY_BYTES},
+     * because closing the connection on a client still writing resets it, and most clients then lose the answer too.
      */
     private static void refuseAnnouncedOversize(io.javalin.http.Context ctx) {
-        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
-            throw new ApiError(413, "payload_too_large", "The request body is larger than the server accepts (1 MB).");
+        long announced = ctx.req().getContentLengthLong();
+        if (announced <= MAX_BODY_BYTES) {
+            return;
         }
+        if (!"100-continue".equalsIgnoreCase(ctx.header("Expect")) && announced <= DRAINED_BODY_BYTES) {
+            try {
+                ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException gone) {
+                // the client stopped sending or timed out: the answer is still due, if it can be delivered
+            }
+        }
+        throw new ApiError(413, "payload_too_large", "The request body is larger than the server accepts (1 MB).");
     }
 
     /**
