@@ -1,6 +1,7 @@
 package dev.latchkey.config;
 
 import dev.latchkey.http.IpRange;
+import dev.latchkey.http.Text;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.Quota;
 import dev.latchkey.ratelimit.RateLimitSettings;
@@ -200,13 +201,9 @@ public record Config(
             if (raw.isEmpty()) {
                 return fallback;
             }
-            try {
-                int value = Integer.parseInt(raw.get());
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
+            long value = Text.wholeNumber(raw.get()).orElse((long) min - 1);
+            if (value >= min && value <= max) {
+                return (int) value;
             }
             throw new ConfigException(name + " must be a whole number from " + min + " to " + max
                     + " (got '" + raw.get() + "')");

@@ -7,6 +7,7 @@ import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.Requests;
+import dev.latchkey.http.Text;
 import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -120,11 +121,7 @@ public final class SettingsPages {
             ArrayNode origins = patch.putArray(name);
             Arrays.stream(value.split("\\R")).map(String::trim).filter(s -> !s.isEmpty()).forEach(origins::add);
         } else if (type.isNumber()) {
-            try {
-                patch.put(name, Long.parseLong(value));
-            } catch (NumberFormatException e) {
-                patch.put(name, value);
-            }
+            Text.wholeNumber(value).ifPresentOrElse(number -> patch.put(name, number), () -> patch.put(name, value));
         } else {
             patch.put(name, value);
         }

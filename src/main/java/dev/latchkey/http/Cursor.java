@@ -36,7 +36,7 @@ public record Cursor(Instant at, String id) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int colon = raw.indexOf(':');
-            long millis = Long.parseLong(raw.substring(0, colon));
+            long millis = Text.wholeNumber(raw.substring(0, colon)).orElseThrow();
             String id = raw.substring(colon + 1);
             if (!holds(Instant.ofEpochMilli(millis)) || !ID.matcher(id).matches()) {
                 throw invalid();

@@ -25,14 +25,11 @@ public final class IpRange {
         int maxPrefix = bytes.length * 8;
         int prefix = maxPrefix;
         if (slash >= 0) {
-            try {
-                prefix = Integer.parseInt(text.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                prefix = -1;
-            }
-            if (prefix < 0 || prefix > maxPrefix) {
+            long asked = Text.wholeNumber(text.substring(slash + 1)).orElse(-1);
+            if (asked < 0 || asked > maxPrefix) {
                 throw new IllegalArgumentException("'" + raw + "' has a prefix length outside 0.." + maxPrefix);
             }
+            prefix = (int) asked;
         }
         return new IpRange(bytes, prefix, text);
     }

@@ -11,14 +11,11 @@ public record Paging(int limit, Cursor cursor) {
         String rawLimit = ctx.queryParam("limit");
         int limit = DEFAULT_LIMIT;
         if (rawLimit != null && !rawLimit.isEmpty()) {
-            try {
-                limit = Integer.parseInt(rawLimit);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
+            long asked = Text.wholeNumber(rawLimit).orElse(-1);
+            if (asked < 1 || asked > MAX_LIMIT) {
                 throw ApiError.validation("limit", "out_of_range", "limit must be between 1 and " + MAX_LIMIT + ".");
             }
+            limit = (int) asked;
         }
         String rawCursor = ctx.queryParam("cursor");
         return new Paging(limit, rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor));

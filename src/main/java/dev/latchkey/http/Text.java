@@ -1,11 +1,16 @@
 package dev.latchkey.http;
 
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
 /**
  * Trimming for text that people type or paste. {@link String#trim} removes ASCII spaces and controls only, and
  * {@link String#isBlank} misses the no-break spaces; pasted text brings those and zero-width characters along, and a
  * field that holds nothing else is empty.
  */
 public final class Text {
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,18}");
+
     private Text() {
     }
 
@@ -20,6 +25,17 @@ public final class Text {
             end -= Character.charCount(value.codePointBefore(end));
         }
         return value.substring(start, end);
+    }
+
+    /**
+     * A whole number written in ASCII digits, with an optional leading minus. {@link Long#parseLong} also takes a plus
+     * sign and the digits of every script (full-width, Arabic-Indic), so one number would have many spellings.
+     */
+    public static OptionalLong wholeNumber(String value) {
+        if (value == null || !WHOLE_NUMBER.matcher(value).matches()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Long.parseLong(value));
     }
 
     public static boolean isBlank(String value) {

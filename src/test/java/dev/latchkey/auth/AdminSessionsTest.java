@@ -64,6 +64,9 @@ class AdminSessionsTest extends ApiTest {
         assertThat(rest.path("next_cursor").isNull()).isTrue();
         Problems.assertInvalid(list(tenant, shopper.customerId(), "?limit=0"), "limit", "out_of_range");
         Problems.assertInvalid(list(tenant, shopper.customerId(), "?limit=101"), "limit", "out_of_range");
+        // digits of other scripts and a plus sign would be other spellings of the same number
+        Problems.assertInvalid(list(tenant, shopper.customerId(), "?limit=%EF%BC%91"), "limit", "out_of_range");
+        Problems.assertInvalid(list(tenant, shopper.customerId(), "?limit=%2B1"), "limit", "out_of_range");
         Problems.assertInvalid(list(tenant, shopper.customerId(), "?cursor=%21%21"), "cursor", "invalid");
     }
 

@@ -412,10 +412,11 @@ class DashboardHttpTest extends ApiTest {
         assertThat(page.html()).contains("for=\"lockout_threshold\"").contains("value=\"10\"");
         var refused = client.submit(page, "/dashboard/settings", Map.of("lockout_threshold", "0",
                 "password_min_length", "eight", "allowed_origins", "https://shop.example.com/path",
-                "cart_merge_strategy", "merge", "access_token_ttl", "86400")).expect(422);
+                "cart_merge_strategy", "merge", "access_token_ttl", "８６４００")).expect(422);
         assertThat(refused.html()).contains("id=\"lockout_threshold-error\"")
                 .contains("lockout_threshold must be between 1 and 1000.")
                 .contains("password_min_length must be a whole number.").contains("value=\"eight\"")
+                .contains("access_token_ttl must be a whole number.")
                 .contains("aria-invalid=\"true\"");
         assertThat(api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body()
                 .path("lockout_threshold").asInt()).isEqualTo(10);
