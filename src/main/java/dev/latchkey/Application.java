@@ -242,7 +242,8 @@ public final class Application implements AutoCloseable {
                     + "Never use it in production.");
             features.add(new DevMailboxRoutes(devMailbox)::addTo);
         }
-        this.server = HttpServer.create(mapper, metrics, config.requestLog(), guard::corsBeforeRoute,
+        this.server = HttpServer.create(mapper, metrics, config.requestLog(), config.httpIdleTimeout(),
+                guard::corsBeforeRoute,
                 dashboard.errorPages(), features);
     }
 

@@ -11,6 +11,7 @@ import jakarta.mail.internet.InternetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -38,7 +39,8 @@ public record Config(
         RateLimitSettings rateLimits,
         int auditRetentionDays,
         Optional<String> redisUrl,
-        boolean requestLog) {
+        boolean requestLog,
+        Duration httpIdleTimeout) {
 
     /** Password hashing threads (default: one per core) and how many checks may wait before 503. */
     public record HashPool(int threads, int queue) {
@@ -134,7 +136,8 @@ public record Config(
                 rateLimits(reader),
                 reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500),
                 redisUrl(reader),
-                reader.bool("LATCHKEY_REQUEST_LOG", true));
+                reader.bool("LATCHKEY_REQUEST_LOG", true),
+                Duration.ofSeconds(reader.integer("LATCHKEY_HTTP_IDLE_TIMEOUT", 30, 1, 3_600)));
     }
 
     /** The sender of every mail, checked here so that a typo stops start-up with one line, not a stack trace. */

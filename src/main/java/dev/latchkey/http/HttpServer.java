@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class HttpServer {
      * {@code storefrontCors} sets the CORS headers a storefront route would (valid key, origin allowed by its tenant)
      * on a request refused before its route ran, so that the shop's page can read why.
      */
-    public static Javalin create(ObjectMapper mapper, MeterRegistry metrics, boolean logRequests,
+    public static Javalin create(ObjectMapper mapper, MeterRegistry metrics, boolean logRequests, Duration idleTimeout,
                                  Consumer<io.javalin.http.Context> storefrontCors, ErrorPages errorPages,
                                  List<Consumer<JavalinDefaultRoutingApi>> features) {
         var problems = new ProblemResponder(errorPages);
@@ -58,6 +59,7 @@ public final class HttpServer {
             config.jsonMapper(new JavalinJackson(mapper, true));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new PlainRequests()), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            config.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(idleTimeout.toMillis()));
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
                 server.setErrorHandler(new ProblemErrorHandler());
@@ -116,6 +118,11 @@ public final class HttpServer {
             routes.after(ctx -> {
                 if (ctx.statusCode() == 204) {
                     ctx.res().setContentType(null);
+                }
+                // the framework answers a body that stopped arriving itself, with a bare 408, before any handler sees it
+                if (ctx.statusCode() == 408 && ctx.resultInputStream() == null) {
+                    problems.apiError(new ApiError(408, "request_timeout", "The request body stopped arriving for "
+                            + idleTimeout.toSeconds() + " s before it was complete."), ctx);
                 }
             });
         });

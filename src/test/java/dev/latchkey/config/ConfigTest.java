@@ -19,6 +19,7 @@ class ConfigTest {
             "LATCHKEY_PORT, -1",
             "LATCHKEY_PORT, ８０８０",
             "LATCHKEY_PORT, +8080",
+            "LATCHKEY_HTTP_IDLE_TIMEOUT, 0",
             "LATCHKEY_TRUSTED_PROXIES, 10.0.0.0/８",
             "LATCHKEY_TRUSTED_PROXIES, 10.0.0.0/+8",
             "LATCHKEY_DATABASE_URL, postgres://localhost/latchkey",

@@ -62,7 +62,8 @@ public final class Api {
 
     /**
      * A request whose target is written on the wire exactly as given, for targets that {@link URI} refuses to build
-     * (a stray {@code %}); sent over a plain socket, without a body, and checked against the contract like the others.
+     * (a stray {@code %}); sent over a plain socket, with any body written as it is after the headers given (which
+     * may announce another length), and checked against the contract like the others.
      */
     public Call raw(String method, String target) {
         Call call = new Call(method, target);
@@ -145,6 +146,9 @@ public final class Api {
                 StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.0\r\n");
                 headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
                 socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+                if (body != null) {
+                    socket.getOutputStream().write(body);
+                }
                 String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 int end = answer.indexOf("\r\n\r\n");
                 String[] head = answer.substring(0, end).split("\r\n");

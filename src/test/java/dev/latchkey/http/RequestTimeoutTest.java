@@ -1,0 +1,46 @@
+package dev.latchkey.http;
+
+import dev.latchkey.testing.DedicatedServer;
+import dev.latchkey.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A body that stops arriving is answered like every other refusal, after the configured idle time, and not acted on. */
+class RequestTimeoutTest {
+    @RegisterExtension
+    static final DedicatedServer own = new DedicatedServer(Map.of("LATCHKEY_HTTP_IDLE_TIMEOUT", "1"));
+
+    @Test
+    void bodyWhenItStopsArrivingThenRequestTimeoutProblemAndNothingRegistered() {
+        var api = own.api();
+        var tenant = Fixtures.tenant(api);
+        var stalled = api.raw("POST", "/v1/customers").key(tenant.pk()).header("Content-Type", "application/json")
+                .header("Content-Length", "200")
+                .body("{\"email\": \"stalled@example.com\", \"password\": \"" + Fixtures.PASSWORD + "\"}")
+                .send().expect(408, "request_timeout");
+        assertThat(stalled.body().path("detail").asText()).contains("stopped arriving for 1 s");
+        assertThat(api.get("/v1/admin/customers?query=stalled").bearer(tenant.sk()).send().expect(200).body()
+                .path("data")).isEmpty();
+    }
+
+    @Test
+    void dashboardFormWhenItStopsArrivingThenRequestTimeoutPage() throws Exception {
+        URI base = URI.create(own.api().baseUrl());
+        try (var socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /dashboard/login HTTP/1.0\r\nHost: " + base.getHost()
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntenant_id=x")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 408 ").containsIgnoringCase("Content-Type: text/html")
+                    .contains("stopped arriving");
+        }
+    }
+}
