@@ -35,6 +35,7 @@ public final class Dashboard {
     /** What a form may name as its character set (browsers name none). */
     private static final Set<String> FORM_CHARSETS = Set.of("utf-8", "utf8");
     static final String SESSION_COOKIE = "latchkey_dashboard";
+    private static final String HOST_PREFIX = "__Host-";
     static final String CSRF_FIELD = "_csrf";
 
     private final StaffSessions sessions;
@@ -48,7 +49,7 @@ public final class Dashboard {
 
     /** The logged-in staff member, or {@link LoginRequired}. What they change is recorded as theirs. */
     DashboardSession require(Context ctx) {
-        String token = ctx.cookie(SESSION_COOKIE);
+        String token = readCookie(ctx, SESSION_COOKIE);
         if (token == null || token.isEmpty()) {
             throw new LoginRequired(false);
         }
@@ -143,10 +144,21 @@ public final class Dashboard {
         ctx.res().addHeader("Set-Cookie", cookie(ctx, SESSION_COOKIE, "", "/dashboard", 0));
     }
 
-    /** HttpOnly, SameSite=Strict, and Secure whenever the browser came over HTTPS (directly or via a trusted proxy). */
+    /**
+     * HttpOnly and SameSite=Strict. Whenever the browser came over HTTPS (directly or via a trusted proxy) also Secure,
+     * and named with the {@code __Host-} prefix, which the browser grants only to a Secure cookie of this very host at
+     * path {@code /}: a page on a sibling subdomain can then not plant one of its own (a session of the attacker's, or
+     * a login CSRF token it knows). Over plain HTTP, in development, the prefix cannot be had.
+     */
     String cookie(Context ctx, String name, String value, String path, long maxAge) {
-        return name + "=" + value + "; Path=" + path + (maxAge >= 0 ? "; Max-Age=" + maxAge : "")
-                + "; HttpOnly; SameSite=Strict" + (addresses.isHttps(ctx) ? "; Secure" : "");
+        boolean https = addresses.isHttps(ctx);
+        return (https ? HOST_PREFIX + name : name) + "=" + value + "; Path=" + (https ? "/" : path)
+                + (maxAge >= 0 ? "; Max-Age=" + maxAge : "") + "; HttpOnly; SameSite=Strict" + (https ? "; Secure" : "");
+    }
+
+    /** The cookie as {@link #cookie} names it: over HTTPS one without the prefix is not this server's and is ignored. */
+    String readCookie(Context ctx, String name) {
+        return ctx.cookie(addresses.isHttps(ctx) ? HOST_PREFIX + name : name);
     }
 
     /** Wraps a page: no login leads to the login page, a refusal to an error page with the refusal's status. */

@@ -57,7 +57,7 @@ public final class LoginPages {
     }
 
     private void show(Context ctx, int status, String tenantId, String email, String error) {
-        String csrf = ctx.cookie(LOGIN_CSRF_COOKIE);
+        String csrf = dashboard.readCookie(ctx, LOGIN_CSRF_COOKIE);
         if (csrf == null || !csrf.matches("^lc_[0-9A-Za-z]{43}$")) {
             csrf = Secrets.secret("lc");
             ctx.res().addHeader("Set-Cookie",
@@ -68,7 +68,7 @@ public final class LoginPages {
     }
 
     private void login(Context ctx) {
-        Dashboard.checkCsrf(ctx.formParam(Dashboard.CSRF_FIELD), ctx.cookie(LOGIN_CSRF_COOKIE));
+        Dashboard.checkCsrf(ctx.formParam(Dashboard.CSRF_FIELD), dashboard.readCookie(ctx, LOGIN_CSRF_COOKIE));
         String tenantId = field(ctx, "tenant_id", 64).trim();
         String email = field(ctx, "email", EmailAddress.MAX_LENGTH).trim();
         String password = field(ctx, "password", PasswordPolicy.MAX_FIELD_LENGTH);

@@ -25,14 +25,36 @@ class DashboardBehindProxyTest {
         var shop = StaffFixtures.shop(own.api());
         var client = browser().header("X-Forwarded-Proto", "https");
         var form = client.get("/dashboard/login").expect(200);
-        assertThat(form.cookies()).isNotEmpty().allSatisfy(c -> assertThat(c).contains("; Secure"));
+        assertThat(form.cookies()).isNotEmpty().allSatisfy(c -> assertThat(c).startsWith("__Host-")
+                .contains("; Path=/;").contains("; Secure"));
         var answer = client.submit(form, "/dashboard/login", Map.of("tenant_id", shop.id(),
                 "email", shop.ownerEmail(), "password", shop.ownerPassword())).expectRedirect("/dashboard/customers");
-        assertThat(answer.cookies()).anySatisfy(c -> assertThat(c).startsWith("latchkey_dashboard=dsh_")
-                .contains("HttpOnly").contains("SameSite=Strict").contains("; Secure"));
+        assertThat(answer.cookies()).anySatisfy(c -> assertThat(c).startsWith("__Host-latchkey_dashboard=dsh_")
+                .contains("; Path=/;").contains("HttpOnly").contains("SameSite=Strict").contains("; Secure"));
+        client.get("/dashboard/customers").expect(200);
         var plain = browser();
         plain.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(303);
-        assertThat(plain.cookies()).containsKey("latchkey_dashboard");
+        assertThat(plain.cookies()).containsKey("latchkey_dashboard").doesNotContainKey("__Host-latchkey_dashboard");
+    }
+
+    @Test
+    void cookiesWhenHttpsAndPlantedWithoutTheHostPrefixThenIgnored() {
+        var shop = StaffFixtures.shop(own.api());
+        // what a sibling subdomain can set: cookies without the prefix, a session and a login token it knows
+        var planter = browser();
+        var plantedForm = planter.get("/dashboard/login").expect(200);
+        planter.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(303);
+        String plantedSession = planter.cookies().get("latchkey_dashboard");
+        String plantedCsrf = plantedForm.cookies().stream().filter(c -> c.startsWith("latchkey_login_csrf="))
+                .findFirst().orElseThrow().split(";", 2)[0].substring("latchkey_login_csrf=".length());
+
+        var victim = browser().header("X-Forwarded-Proto", "https");
+        victim.cookies().put("latchkey_dashboard", plantedSession);
+        victim.get("/dashboard/customers").expectRedirect("/dashboard/login");
+        victim.cookies().put("latchkey_login_csrf", plantedCsrf);
+        var refused = victim.post("/dashboard/login", Map.of("tenant_id", shop.id(), "email", shop.ownerEmail(),
+                "password", shop.ownerPassword(), "_csrf", plantedCsrf)).expect(403);
+        assertThat(refused.cookies()).noneMatch(c -> c.contains("latchkey_dashboard=dsh_"));
     }
 
     @Test
