@@ -107,7 +107,8 @@ public final class ClientAddresses {
      */
     public ClientInfo client(Context ctx) {
         Optional<InetAddress> buyer = isRelay(ctx) ? IpAddresses.parse(ctx.header(BUYER_IP_HEADER)) : Optional.empty();
-        return new ClientInfo(buyer.map(IpAddresses::format).orElseGet(() -> clientIp(ctx)), ctx.userAgent(),
+        return new ClientInfo(buyer.map(IpAddresses::format).orElseGet(() -> clientIp(ctx)),
+                ClientInfo.headerText(ctx.userAgent()),
                 ctx.attribute(STAFF_ATTRIBUTE));
     }
 }

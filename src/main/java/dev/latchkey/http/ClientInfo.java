@@ -1,5 +1,10 @@
 package dev.latchkey.http;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Who is calling, as far as the network tells, and the merchant's staff member when one acts (else null): recorded on
  * sessions and in the audit log.
@@ -9,6 +14,24 @@ public record ClientInfo(String ip, String userAgent, String staffId) {
 
     public ClientInfo(String ip, String userAgent) {
         this(ip, userAgent, null);
+    }
+
+    /**
+     * A header's text as the client meant it. The server reads header bytes as ISO-8859-1, while clients that send
+     * more than ASCII (an app's name in its own script) send UTF-8: bytes that are valid UTF-8 are read as such, and
+     * any others stay as read.
+     */
+    public static String headerText(String asRead) {
+        if (asRead == null || asRead.chars().allMatch(c -> c < 0x80) || asRead.chars().anyMatch(c -> c > 0xFF)) {
+            return asRead;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(asRead.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException notUtf8) {
+            return asRead;
+        }
     }
 
     public ClientInfo {

@@ -9,8 +9,10 @@ import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -228,6 +230,19 @@ class SessionsTest extends ApiTest {
         api.delete("/v1/me/sessions").key(tenant.pk()).bearer(anon).send().expect(403, "insufficient_scope");
         api.get("/v1/me/sessions").key(tenant.pk()).send().expect(401, "invalid_token");
         api.get("/v1/me/sessions?limit=500").as(first).send().expect(422, "validation_failed");
+    }
+
+    @Test
+    void userAgentWhenSentInUtf8ThenListedAsSent() {
+        String json = Api.json(Map.of("email", first.email(), "password", first.password()));
+        // a plain socket, as the test's HTTP client sends header values as ISO-8859-1 only
+        String utf8 = api.raw("POST", "/v1/auth/login").key(tenant.pk()).header("User-Agent", "Caf\u00e9App/2 \u65e5\u672c")
+                .header("Content-Type", "application/json")
+                .header("Content-Length", Integer.toString(json.getBytes(StandardCharsets.UTF_8).length))
+                .body(json).send().expect(200).str("session_id");
+        Map<String, String> listed = new HashMap<>();
+        sessions(first).path("data").forEach(s -> listed.put(s.path("id").asText(), s.path("user_agent").asText()));
+        assertThat(listed).containsEntry(utf8, "Caf\u00e9App/2 \u65e5\u672c");
     }
 
     private Fixtures.Shopper loginFrom(String userAgent) {
