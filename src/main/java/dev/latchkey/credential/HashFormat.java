@@ -9,7 +9,7 @@ public enum HashFormat {
 
     static final Pattern ARGON2_PHC = Pattern.compile(
             "^\\$argon2(id|i|d)\\$(?:v=(16|19)\\$)?m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,3})"
-                    + "\\$[A-Za-z0-9+/]{8,}={0,2}\\$[A-Za-z0-9+/]{16,}={0,2}$");
+                    + "\\$[A-Za-z0-9+/]{8,}={0,2}\\$[A-Za-z0-9+/]{6,}={0,2}$");
     static final Pattern BCRYPT_MODULAR = Pattern.compile("^\\$2[aby]\\$(\\d{2})\\$[./A-Za-z0-9]{53}$");
 
     private final String wire;

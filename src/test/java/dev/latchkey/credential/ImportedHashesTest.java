@@ -59,7 +59,8 @@ class ImportedHashesTest {
                 "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQxx$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
                 "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObGx",
                 "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJ=bG",
-                "$argon2id$v=19$m=1024,t=2,p=1$c2hvcnRz$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"}) { // a 6-byte salt
+                "$argon2id$v=19$m=1024,t=2,p=1$c2hvcnRz$RdescudvJCsgt3ub+b+dWRWJTmaaJObG", // a 6-byte salt
+                "$argon2id$v=19$m=1024,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$BfPS"}) { // a 3-byte digest
             assertThat(code(hash)).as(hash).isEqualTo("unsupported_hash_format");
         }
     }

@@ -12,6 +12,7 @@ import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +86,19 @@ class AdminCustomerImportTest extends ApiTest {
         String openwallEmail = Fixtures.uniqueEmail();
         importHash(tenant, openwallEmail, "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW").expect(201);
         login(tenant, openwallEmail, "U*U").expect(200);
+    }
+
+    @Test
+    void importWhenArgon2DigestAsShortAsRfc9106AllowsThenItVerifies() {
+        var tenant = Fixtures.tenant(api);
+        // argon2id of "U*U password" with hash_len 4 and 8, as argon2-cffi (the reference implementation) writes them
+        for (String hash : List.of("$argon2id$v=19$m=1024,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$BfPSnw",
+                "$argon2id$v=19$m=1024,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$YL4LZuE+glQ")) {
+            String email = Fixtures.uniqueEmail();
+            importHash(tenant, email, hash).expect(201);
+            login(tenant, email, "U*U passworD").expect(401, "invalid_credentials");
+            login(tenant, email, "U*U password").expect(200);
+        }
     }
 
     @Test
