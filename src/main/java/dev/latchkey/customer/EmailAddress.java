@@ -6,6 +6,7 @@ import dev.latchkey.http.Text;
 import java.net.IDN;
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * internationalised domain in its ASCII form (so {@code bücher.example} and {@code xn--bcher-kva.example} are one
  * domain, and mail goes out without SMTPUTF8). A valid address has an ASCII dot-atom local part (no quoted strings, no
  * leading, trailing or doubled dots) and a domain of at least two labels of letters, digits and inner hyphens, whose
- * top label is not numeric, and which means the same under IDNA2003 and IDNA2008.
+ * top label is not numeric. Domains are read as IDNA2008 reads them: ß and final sigma are kept and encoded, and the
+ * joiners (ZWJ, ZWNJ), which IDNA2008 allows only in a few scripts' contexts, are refused.
  */
 public final class EmailAddress {
     public static final int MAX_LENGTH = 254;
@@ -27,6 +29,7 @@ public final class EmailAddress {
      * {@code straße.de} would become {@code strasse.de}, another domain whose owner would get this account's mail.
      */
     private static final Pattern IDNA_DEVIATIONS = Pattern.compile("[\u00df\u03c2\u200c\u200d]");
+    private static final Pattern LABEL_SEPARATORS = Pattern.compile("[.\u3002\uff0e\uff61]");
 
     private EmailAddress() {
     }
@@ -36,11 +39,7 @@ public final class EmailAddress {
     }
 
     public static boolean isValid(String email) {
-        String folded = folded(email);
-        if (IDNA_DEVIATIONS.matcher(folded.substring(folded.lastIndexOf('@') + 1)).find()) {
-            return false;
-        }
-        String address = withAsciiDomain(folded);
+        String address = withAsciiDomain(folded(email));
         int at = address.lastIndexOf('@');
         String domain = address.substring(at + 1);
         return at >= 1 && at <= 64 && address.length() <= MAX_LENGTH && domain.length() <= 253
@@ -52,12 +51,36 @@ public final class EmailAddress {
         if (at < 0) {
             return address;
         }
+        String domain = address.substring(at + 1);
         try {
-            return address.substring(0, at + 1)
-                    + IDN.toASCII(address.substring(at + 1), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            return address.substring(0, at + 1) + (IDNA_DEVIATIONS.matcher(domain).find() ? idna2008(domain)
+                    : IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES)).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException notIdna) {
             return address; // isValid refuses it
         }
+    }
+
+    /**
+     * The ASCII form of a domain that holds ß or final sigma. Each label is checked by {@link IDN} with those letters
+     * stood in for by ones it keeps (s, σ), must be in the form it would give back, and is then encoded as typed.
+     */
+    private static String idna2008(String domain) {
+        if (domain.indexOf('\u200c') >= 0 || domain.indexOf('\u200d') >= 0) {
+            throw new IllegalArgumentException("a joiner outside the contexts IDNA2008 allows it in");
+        }
+        StringJoiner ascii = new StringJoiner(".");
+        for (String label : LABEL_SEPARATORS.split(domain, -1)) {
+            String standIn = label.replace('\u00df', 's').replace('\u03c2', '\u03c3');
+            String checked = IDN.toASCII(standIn, IDN.USE_STD3_ASCII_RULES);
+            if (standIn.equals(label)) {
+                ascii.add(checked);
+            } else if (IDN.toUnicode(checked, IDN.USE_STD3_ASCII_RULES).equals(standIn)) {
+                ascii.add("xn--" + Punycode.encode(label));
+            } else {
+                throw new IllegalArgumentException("a label not in its normal form");
+            }
+        }
+        return ascii.toString();
     }
 
     private static String folded(String email) {
