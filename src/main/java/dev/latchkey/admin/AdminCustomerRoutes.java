@@ -83,7 +83,7 @@ public final class AdminCustomerRoutes {
             throw ApiError.validation("query", "too_long", "query must be at most " + EmailAddress.MAX_LENGTH
                     + " characters.");
         }
-        if (query != null && query.chars().anyMatch(Character::isISOControl)) {
+        if (query != null && Text.hasControlCharacter(query)) {
             throw ApiError.validation("query", "invalid", "query must not contain control characters.");
         }
         String status = ctx.queryParam("status");

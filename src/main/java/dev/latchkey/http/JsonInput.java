@@ -171,22 +171,11 @@ public final class JsonInput {
             reject(field, "too_long", field + " must be at most " + maxLength + " characters.");
             return Optional.empty();
         }
-        if (hasControlCharacter(value)) {
+        if (Text.hasControlCharacter(value)) {
             reject(field, "invalid", field + " must not contain control characters.");
             return Optional.empty();
         }
         return Text.isBlank(value) ? Optional.empty() : Optional.of(value);
-    }
-
-    /** NUL and other C0/C1 controls are never meant in a field, and PostgreSQL refuses NUL in text outright. */
-    private static boolean hasControlCharacter(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c < 0xa0)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public Long requiredInteger(String field, long min, long max) {

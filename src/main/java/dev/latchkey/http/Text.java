@@ -38,6 +38,20 @@ public final class Text {
         return OptionalLong.of(Long.parseLong(value));
     }
 
+    /**
+     * NUL and the other C0 and C1 controls but tab and line breaks, which pasted text brings along (and {@link #trim}
+     * removes at either end): never meant in a value, and PostgreSQL refuses NUL in text outright.
+     */
+    public static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c < 0xa0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static boolean isBlank(String value) {
         return trim(value).isEmpty();
     }

@@ -1,5 +1,7 @@
 package dev.latchkey.tenant;
 
+import dev.latchkey.http.Text;
+
 import java.net.URI;
 
 /** Origin parsing shared by settings and redirect checks: scheme, host and port, nothing else. */
@@ -28,11 +30,11 @@ public final class Origins {
     private static final int MAX_LABEL = 63;
 
     private static URI parse(String raw) {
-        if (raw == null || raw.length() > 2048) {
+        if (raw == null || raw.length() > 2048 || Text.hasControlCharacter(raw)) {
             return null;
         }
         try {
-            URI uri = new URI(raw.trim());
+            URI uri = new URI(Text.trim(raw));
             String scheme = uri.getScheme();
             if (scheme == null || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getPort() > 65535
                     || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))

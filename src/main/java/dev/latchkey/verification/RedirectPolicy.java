@@ -2,6 +2,7 @@ package dev.latchkey.verification;
 
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
+import dev.latchkey.http.Text;
 import dev.latchkey.tenant.Origins;
 import dev.latchkey.tenant.TenantSettings;
 
@@ -36,7 +37,7 @@ public final class RedirectPolicy {
         if (requestedUrl == null) {
             return settings.allowedOrigins().isEmpty() ? null : settings.allowedOrigins().getFirst();
         }
-        String url = requestedUrl.trim();
+        String url = Text.trim(requestedUrl);
         String origin = Origins.ofUrl(url);
         if (origin == null || !settings.allowedOrigins().contains(origin)) {
             throw new ApiError(422, "redirect_not_allowed", field + " must point to one of the shop's allowed origins.",

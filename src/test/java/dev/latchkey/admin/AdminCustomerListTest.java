@@ -169,7 +169,8 @@ class AdminCustomerListTest extends ApiTest {
         String grace = admin.customer(person(Fixtures.uniqueEmail(), "Grace", "Hopper")).path("id").asText();
         admin.customer(person(Fixtures.uniqueEmail(), "Ada", "Lovelace"));
 
-        for (String padded : List.of("\u200bgrace", "\ufeffGrace\u2060", "\u00a0grace\u200b", "grace\u3000")) {
+        for (String padded : List.of("\u200bgrace", "\ufeffGrace\u2060", "\u00a0grace\u200b", "grace\u3000",
+                "grace\n", "\tgrace\r\n")) { // pasted with its line break
             assertThat(ids(admin.list(q(padded)).expect(200).body())).as(padded).containsExactly(grace);
         }
         assertThat(ids(admin.list(q("\u200b\u00a0")).expect(200).body())).hasSize(2);
@@ -182,6 +183,8 @@ class AdminCustomerListTest extends ApiTest {
         Problems.assertInvalid(admin.list("status=ACTIVE"), "status", "invalid");
         Problems.assertInvalid(admin.list(q("a".repeat(255))), "query", "too_long");
         Problems.assertInvalid(admin.list("query=%00ada"), "query", "invalid");
+        Problems.assertInvalid(admin.list("query=ada%01"), "query", "invalid");
+        Problems.assertInvalid(admin.list("query=ada%C2%85"), "query", "invalid");
         admin.list(q("a".repeat(254))).expect(200);
         assertThat(new HashSet<>(ids(admin.list(q("☃ ' \" ; --")).expect(200).body()))).isEmpty();
     }

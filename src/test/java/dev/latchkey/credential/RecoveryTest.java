@@ -223,6 +223,15 @@ class RecoveryTest extends MailTest {
     }
 
     @Test
+    void forgotWhenRedirectPastedWithInvisibleSpacesThenTheLinkHasNone() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        forgot(tenant, Map.of("email", shopper.email(), "redirect_url", "\u00a0" + SHOP + "/reset\u200b")).expect(202);
+        MimeMessage mail = smtp.awaitOne(shopper.email());
+        assertThat(TestSmtp.text(mail)).contains("\n" + SHOP + "/reset?token=" + TestSmtp.token(mail) + "\n");
+    }
+
+    @Test
     void forgotWhenNoRedirectThenLinkToFirstAllowedOrigin() {
         var tenant = shop(Map.of());
         var shopper = Fixtures.shopper(api, tenant);

@@ -148,7 +148,8 @@ class TenantSettingsTest extends ApiTest {
         var tenant = Fixtures.tenant(api);
         JsonNode answer = patch(tenant, Map.of("allowed_origins", List.of("https://shop.example.com",
                 "http://localhost:3000", "HTTPS://Shop.Example.com:443", "https://shop.example.com/",
-                "http://LOCALHOST:3000"))).expect(200).body();
+                "http://LOCALHOST:3000", "https://shop.example.com\u200b", "\u00a0https://shop.example.com\n")))
+                .expect(200).body();
 
         assertThat(answer.path("allowed_origins")).extracting(JsonNode::asText)
                 .containsExactly("https://shop.example.com", "http://localhost:3000");
@@ -159,7 +160,8 @@ class TenantSettingsTest extends ApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"https://shop.example.com/path", "ftp://shop.example.com", "shop.example.com",
             "https://shop.example.com?x=1", "javascript:alert(1)", "*", "https://shop.example.com:99999",
-            "https://shop.example.com:65536"})
+            "https://shop.example.com:65536", "https://shop.example.com\u0000", "\u0001https://shop.example.com",
+            "https://shop\u0085.example.com"})
     void patchWhenAllowedOriginInvalidThenRefusedAndNothingChanged(String origin) {
         var tenant = Fixtures.tenant(api);
         assertInvalidField(patch(tenant, Map.of("allowed_origins", List.of("https://ok.example.com", origin))),
