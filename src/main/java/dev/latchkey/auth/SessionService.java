@@ -118,14 +118,16 @@ public final class SessionService {
      * Part of the account erasure, inside its transaction: removes the sessions' tokens, then ends and removes the
      * sessions. Tokens first, in the lock order of a rotation (its pair, then its session: {@code TokenStore}): ending
      * the sessions first had the erasure hold a session's row while it waited for a pair that a rotation held, and the
-     * rotation wait for that session's row, a deadlock that failed one of the two with a 500. A rotation that inserted
-     * its new pair while the erasure waited leaves that pair to a session that no longer exists: it can never be used,
-     * and housekeeping deletes it when it expires. The caller evicts the customer's cached tokens once the
-     * transaction committed.
+     * rotation wait for that session's row, a deadlock that failed one of the two with a 500. A rotation (or renewal)
+     * the erasure waited for has inserted its new pair by the time it committed, after the first delete looked: the
+     * second delete, a statement of its own, sees and removes it. Any later one finds its pair or session gone. The
+     * caller evicts the customer's cached tokens once the transaction committed.
      */
     public void erase(Handle h, String tenantId, String customerId) {
-        store.deletePairs(h, tenantId, customerId);
+        List<String> sessionIds = store.ids(h, tenantId, customerId);
+        store.deletePairs(h, tenantId, sessionIds);
         tokens.revokeCustomerSessions(h, tenantId, customerId, null);
         store.deleteSessions(h, tenantId, customerId);
+        store.deletePairs(h, tenantId, sessionIds);
     }
 }

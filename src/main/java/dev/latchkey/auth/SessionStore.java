@@ -40,11 +40,18 @@ final class SessionStore {
                 .bind("now", Database.ts(now)).mapTo(Integer.class).one() > 0;
     }
 
-    /** Removes every token the customer's sessions hold. */
-    void deletePairs(Handle h, String tenantId, String customerId) {
-        h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN "
-                        + "(SELECT id FROM sessions WHERE " + OWNER + ")")
-                .bind("tenant", tenantId).bind("customer", customerId).execute();
+    /** The ids of every session row of the customer, ended ones too. */
+    List<String> ids(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT id FROM sessions WHERE " + OWNER)
+                .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).list();
+    }
+
+    /** Removes every token these sessions hold. */
+    void deletePairs(Handle h, String tenantId, List<String> sessionIds) {
+        if (!sessionIds.isEmpty()) {
+            h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN (<ids>)")
+                    .bind("tenant", tenantId).bindList("ids", sessionIds).execute();
+        }
     }
 
     /** Removes the customer's sessions. */

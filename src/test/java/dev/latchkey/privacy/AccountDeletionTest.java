@@ -65,7 +65,8 @@ class AccountDeletionTest extends ApiTest {
      * must wait for the pair without holding the session's row, or the two deadlock and one answers 500.
      */
     @Test
-    void deleteWhileARotationHoldsAPairAndThenTakesItsSessionThenBothCompleteAndEverythingIsErased() throws Exception {
+    void deleteWhileARotationHoldsAPairAndThenAddsOneAndTakesItsSessionThenBothCompleteAndEverythingIsErased()
+            throws Exception {
         Fixtures.Tenant tenant = Fixtures.tenant(api);
         Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
 
@@ -73,10 +74,18 @@ class AccountDeletionTest extends ApiTest {
                 new RowLocks.Sql("UPDATE token_pairs SET refresh_used_at = CURRENT_TIMESTAMP "
                         + "WHERE tenant_id = ? AND session_id = ?", tenant.id(), shopper.sessionId()),
                 () -> api.delete("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk()).send(),
+                // the rotation's new pair, inserted after the erasure began to wait: it must go too
+                new RowLocks.Sql("INSERT INTO token_pairs (tenant_id, session_id, created_at, access_expires_at, "
+                        + "refresh_expires_at, expires_at) VALUES (?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP + "
+                        + "INTERVAL '1' DAY, CURRENT_TIMESTAMP + INTERVAL '30' DAY, CURRENT_TIMESTAMP + INTERVAL '30' DAY)",
+                        tenant.id(), shopper.sessionId()),
                 new RowLocks.Sql("UPDATE sessions SET expires_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND id = ?",
                         tenant.id(), shopper.sessionId()));
 
         erased.expect(204);
+        int pairsLeft = server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM token_pairs WHERE "
+                + "tenant_id = :tenant").bind("tenant", tenant.id()).mapTo(Integer.class).one());
+        assertThat(pairsLeft).as("token pairs left").isZero();
         api.get("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk()).send().expect(404, "not_found");
         api.get("/v1/me").as(shopper).send().expect(401, "invalid_token");
         api.post("/v1/auth/login").key(tenant.pk())
