@@ -73,6 +73,7 @@ public final class DashboardRoutes {
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.before(DashboardRoutes::securityHeaders);
         routes.get("/dashboard", ctx -> Dashboard.redirect(ctx, "/dashboard/customers"));
+        routes.get("/dashboard/", ctx -> Dashboard.redirect(ctx, "/dashboard/customers")); // as people type it
         routes.get("/dashboard/static/dashboard.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(stylesheet));
         routes.get("/dashboard/static/favicon.svg", ctx -> ctx.contentType("image/svg+xml").result(icon));
         pages.forEach(page -> page.accept(routes));

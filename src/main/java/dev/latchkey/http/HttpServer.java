@@ -56,6 +56,9 @@ public final class HttpServer {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
+            // a path with an empty last segment is not its parent: DELETE /v1/me/sessions/ (an id left empty by a
+            // client's bug) would otherwise end every session, and DELETE /v1/me/ would start the account's erasure
+            config.router.ignoreTrailingSlashes = false;
             config.jsonMapper(new JavalinJackson(mapper, true));
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new PlainRequests()), "/*", EnumSet.of(DispatcherType.REQUEST)));

@@ -180,6 +180,18 @@ class SessionsTest extends ApiTest {
     }
 
     @Test
+    void revokeOneWhenIdLeftEmptyThenNotFoundAndNoSessionEnds() {
+        Fixtures.Shopper second = loginFrom("b");
+
+        api.delete("/v1/me/sessions/").as(first).send().expect(404, "not_found");
+        api.delete("/v1/admin/customers/" + first.customerId() + "/sessions/").bearer(tenant.sk()).send()
+                .expect(404, "not_found");
+
+        api.get("/v1/me").as(first).send().expect(200);
+        api.get("/v1/me").as(second).send().expect(200);
+    }
+
+    @Test
     void revokeAllWhenOtherCustomersHaveSessionsThenTheirsStay() {
         Fixtures.Shopper neighbour = Fixtures.shopper(api, tenant);
         Fixtures.Shopper stranger = Fixtures.shopper(api, Fixtures.tenant(api));

@@ -37,6 +37,7 @@ class DashboardHttpTest extends ApiTest {
     void pagesWhenNotLoggedInThenRedirectToLogin() {
         var client = browser();
         client.get("/dashboard").expectRedirect("/dashboard/customers");
+        client.get("/dashboard/").expectRedirect("/dashboard/customers");
         client.get("/dashboard/customers").expectRedirect("/dashboard/login");
         client.get("/dashboard/customers/cus_x").expectRedirect("/dashboard/login");
         client.get("/dashboard/settings").expectRedirect("/dashboard/login");

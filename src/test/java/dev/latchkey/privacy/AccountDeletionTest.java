@@ -31,6 +31,15 @@ class AccountDeletionTest extends ApiTest {
     }
 
     @Test
+    void deleteWhenPathHasATrailingSlashThenNotFoundAndNothingErased() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+
+        api.delete("/v1/me/").as(shopper).send().expect(404, "not_found");
+        api.get("/v1/me").as(shopper).send().expect(200);
+    }
+
+    @Test
     void settingWhenNotBooleanThenValidationFailed() {
         Fixtures.Tenant tenant = Fixtures.tenant(api);
 
