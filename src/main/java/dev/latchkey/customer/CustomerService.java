@@ -226,6 +226,20 @@ public final class CustomerService {
     }
 
     /** 403 with the contract's code unless the account may log in. */
+    /**
+     * An account the merchant put on hold or disabled keeps its address as it is until it is active again (403, as
+     * its login would answer); one waiting for activation may still prove its address meanwhile.
+     */
+    public static void requireNotStopped(Customer customer) {
+        if (isStopped(customer)) {
+            requireActive(customer);
+        }
+    }
+
+    public static boolean isStopped(Customer customer) {
+        return customer.status() == Customer.Status.ON_HOLD || customer.status() == Customer.Status.DISABLED;
+    }
+
     public static void requireActive(Customer customer) {
         switch (customer.status()) {
             case PENDING_ACTIVATION -> throw new ApiError(403, "account_pending_activation",

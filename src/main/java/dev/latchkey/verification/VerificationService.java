@@ -45,8 +45,9 @@ public final class VerificationService {
     }
 
     /**
-     * Sends a new verification mail when the address belongs to an unverified account and none went to it within
-     * {@code email_interval}. Answers the same in every case, so the caller learns nothing about the address.
+     * Sends a new verification mail when the address belongs to an unverified account that is not on hold or disabled
+     * and none went to it within {@code email_interval}. Answers the same in every case, so the caller learns nothing
+     * about the address.
      */
     public void resend(String tenantId, String email, String verificationUrl) {
         TenantSettings settings = tenants.settings(tenantId);
@@ -59,8 +60,9 @@ public final class VerificationService {
                 return null;
             }
             Customer customer = found.get();
-            if (!customer.emailVerified() && !tokens.throttled(h, tenantId, TokenPurpose.VERIFY_EMAIL,
-                    customer.email(), settings.emailInterval())) {
+            if (!customer.emailVerified() && !CustomerService.isStopped(customer)
+                    && !tokens.throttled(h, tenantId, TokenPurpose.VERIFY_EMAIL, customer.email(),
+                    settings.emailInterval())) {
                 send(h, settings, customer, linkBase);
             }
             return null;
@@ -70,7 +72,7 @@ public final class VerificationService {
     /**
      * Uses a verification token: the customer's address is verified. With {@code email} given it must be the address
      * the token was sent to (400 {@code email_mismatch}); a token sent to an address the account no longer has is
-     * invalid.
+     * invalid. An account on hold or disabled answers 403 and keeps its token for when it is active again.
      */
     public CustomerView verify(String tenantId, String rawToken, String email, ClientInfo client) {
         String expected = email == null ? null : EmailAddress.normalise(email);
@@ -78,6 +80,7 @@ public final class VerificationService {
             var used = tokens.consume(h, tenantId, TokenPurpose.VERIFY_EMAIL, rawToken, expected, customers::lock);
             Customer customer = used.account().filter(c -> c.email().equals(used.token().email()))
                     .orElseThrow(EmailTokens::invalid);
+            CustomerService.requireNotStopped(customer);
             return customers.markEmailVerified(h, customer, client);
         });
         return CustomerView.of(verified, mapper);

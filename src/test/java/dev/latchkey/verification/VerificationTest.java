@@ -181,6 +181,29 @@ class VerificationTest extends MailTest {
     }
 
     @Test
+    void verifyAndResendWhenAccountOnHoldOrDisabledThenRefusedNoMailAndTheTokenKeptForLater() {
+        var tenant = shop(Map.of("email_interval", 0));
+        for (String status : List.of("on_hold", "disabled")) {
+            String email = Fixtures.uniqueEmail();
+            String token = verificationToken(tenant, email);
+            String id = api.get("/v1/admin/customers?query=" + email).bearer(tenant.sk()).send().expect(200).body()
+                    .path("data").get(0).path("id").asText();
+            api.patch("/v1/admin/customers/" + id).bearer(tenant.sk()).body(Map.of("status", status)).send()
+                    .expect(200);
+
+            api.post("/v1/auth/verify-email/resend").key(tenant.pk()).body(Map.of("email", email)).send().expect(202);
+            assertThat(queuedTo(email)).as(status).isEqualTo(1);
+            verify(tenant, Map.of("token", token)).expect(403, "account_" + status);
+            assertThat(api.get("/v1/admin/customers/" + id).bearer(tenant.sk()).send().expect(200).body()
+                    .path("email_verified").asBoolean()).as(status).isFalse();
+
+            api.patch("/v1/admin/customers/" + id).bearer(tenant.sk()).body(Map.of("status", "active")).send()
+                    .expect(200);
+            verify(tenant, Map.of("token", token)).expect(200);
+        }
+    }
+
+    @Test
     void resendWhenVerificationUrlForeignThenRedirectNotAllowed() {
         var tenant = shop(Map.of());
         api.post("/v1/auth/verify-email/resend").key(tenant.pk())
