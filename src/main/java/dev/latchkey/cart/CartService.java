@@ -43,7 +43,16 @@ public final class CartService {
 
     public CartView get(String tenantId, CartOwner owner, String cartId) {
         return db.read(h -> view(h, tenantId, store.findActive(h, tenantId, cartId, owner.key())
-                .orElseThrow(CartService::notFound)));
+                .orElseThrow(() -> missing(h, tenantId, owner))));
+    }
+
+    /**
+     * No such cart of the owner's, or no owner any more: an erasure that committed after this request's token was
+     * checked took the customer with their carts, and that is the token's end (401), as on every route it meets.
+     */
+    private ApiError missing(Handle h, String tenantId, CartOwner owner) {
+        return owner.customerId() != null && customers.find(h, tenantId, owner.customerId()).isEmpty()
+                ? ApiError.invalidToken() : notFound();
     }
 
     /**

@@ -103,6 +103,26 @@ class CartTest extends ApiTest {
         }
     }
 
+    /**
+     * A read that meets the erasure between its token check and its query (the token still valid in the cache) ends
+     * as every request that meets it does: the token is gone (401), not the cart (404).
+     */
+    @Test
+    void getWhenTheCustomerWasErasedAfterTheTokenWasCheckedThenInvalidToken() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        String cartId = api.post("/v1/carts").as(shopper).send().expect(201).str("id");
+        api.put("/v1/carts/" + cartId + "/items/A").as(shopper).body(Map.of("quantity", 1)).send().expect(200);
+        // what the erasure deletes, deleted behind the token cache's back, as by an erasure committing just now
+        server.app.database().tx(h -> {
+            h.execute("DELETE FROM cart_items WHERE tenant_id = ?", tenant.id());
+            h.execute("DELETE FROM carts WHERE tenant_id = ?", tenant.id());
+            return h.execute("DELETE FROM customers WHERE tenant_id = ? AND id = ?", tenant.id(), shopper.customerId());
+        });
+
+        api.get("/v1/carts/" + cartId).as(shopper).send().expect(401, "invalid_token");
+    }
+
     private int cartsOf(Fixtures.Tenant owner, String customerId) {
         return server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM carts WHERE tenant_id = :tenant "
                         + "AND customer_id = :customer")
