@@ -1,7 +1,10 @@
 package dev.latchkey.http;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,18 +47,24 @@ public final class JsonInput {
             return new JsonInput(JsonNodeFactory.instance.objectNode());
         }
         JsonNode node;
+        JsonParser parser = null;
         try {
-            node = reader.readTree(StandardCharsets.UTF_8.newDecoder()
+            parser = reader.createParser(StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw)).toString());
+            node = reader.readTree(parser);
         } catch (CharacterCodingException e) {
             throw new ApiError(400, "malformed_json", "The request body is not UTF-8.");
+        } catch (StreamConstraintsException e) {
+            throw beyondParserLimits(parser, e);
         } catch (StreamReadException e) {
             // which of two values would count is up to each parser on the way (I-JSON, RFC 7493, refuses it)
             throw new ApiError(400, "malformed_json", e.getOriginalMessage().startsWith("Duplicate field")
                     ? "The request body names a member twice in one object." : "The request body is not valid JSON.");
         } catch (JacksonException e) {
             throw new ApiError(400, "malformed_json", "The request body is not valid JSON.");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a parser over a string reads no I/O
         }
         if (!(node instanceof ObjectNode object)) {
             throw new ApiError(400, "malformed_json", "The request body must be a JSON object.");
@@ -65,6 +74,26 @@ public final class JsonInput {
                     + "(half of a surrogate pair).");
         }
         return new JsonInput(object);
+    }
+
+    /**
+     * Valid JSON that nests deeper than the parser follows (1,000 levels) or holds a number or member name longer than
+     * it reads: refused as the field's value (422), named by the top-level member the parser was in, like the smaller
+     * limits the fields set themselves.
+     */
+    private static ApiError beyondParserLimits(JsonParser parser, StreamConstraintsException e) {
+        JsonStreamContext context = parser.getParsingContext();
+        while (context.getParent() != null && context.getParent().getParent() != null) {
+            context = context.getParent();
+        }
+        String field = context.getCurrentName();
+        if (field == null) {
+            return new ApiError(400, "malformed_json", "The request body must be a JSON object.");
+        }
+        boolean deep = e.getOriginalMessage().contains("nesting depth");
+        return ApiError.validation(field, deep ? "too_deep" : "too_long", deep
+                ? field + " nests objects and arrays deeper than the server reads."
+                : field + " holds a number or member name longer than the server reads.");
     }
 
     /** The reader {@link #parse} takes, made once: the service's JSON configuration, refusing duplicate members. */

@@ -101,8 +101,14 @@ class HostileInputTest extends ApiTest {
         var shopper = Fixtures.shopper(api, tenant);
         String deep = "{\"attributes\":" + "{\"a\":".repeat(33) + "1" + "}".repeat(33) + "}";
         assertInvalid(api.patch("/v1/me").as(shopper).body(deep).send(), "attributes", "too_deep");
+        // beyond what the JSON parser itself follows: still the field's fault, not a body that is not JSON
+        String deeper = "{\"first_name\":\"Ada\",\"attributes\":{\"a\":" + "[".repeat(1200) + "]".repeat(1200) + "}}";
+        assertInvalid(api.patch("/v1/me").as(shopper).body(deeper).send(), "attributes", "too_deep");
+        String longNumber = "{\"attributes\":{\"a\":" + "1".repeat(1200) + "}}";
+        assertInvalid(api.patch("/v1/me").as(shopper).body(longNumber).send(), "attributes", "too_long");
         String allowed = "{\"attributes\":" + "{\"a\":".repeat(32) + "1" + "}".repeat(32) + "}";
         api.patch("/v1/me").as(shopper).body(allowed).send().expect(200);
+        assertThat(api.get("/v1/me").as(shopper).send().expect(200).str("first_name")).isNotEqualTo("Ada");
 
         assertThat(api.get("/v1/admin/customers").bearer(tenant.sk()).send().expect(200).body().path("data"))
                 .hasSize(1);

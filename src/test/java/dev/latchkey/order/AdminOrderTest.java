@@ -64,6 +64,9 @@ class AdminOrderTest extends ApiTest {
         var body = OrderCalls.body(OrderCalls.number(), Fixtures.uniqueEmail());
         body.put("placed_at", "2026-05-08T15:00:00.123456+02:00");
         assertThat(orders.create(body).expect(201).str("placed_at")).isEqualTo("2026-05-08T13:00:00.123Z");
+        var precise = OrderCalls.body(OrderCalls.number(), Fixtures.uniqueEmail());
+        precise.put("placed_at", "2026-05-08T13:00:00.9876543219999Z"); // RFC 3339 sets no limit to the digits
+        assertThat(orders.create(precise).expect(201).str("placed_at")).isEqualTo("2026-05-08T13:00:00.987Z");
     }
 
     @Test
