@@ -20,6 +20,7 @@ import java.util.Map;
  * {@link TokenService}, which evicts its cache, so an ended session's token fails on the very next request.
  */
 public final class SessionService {
+    private static final int LATE_PAIRS_BATCH = 500;
     private final Database db;
     private final SessionStore store = new SessionStore();
     private final TokenService tokens;
@@ -118,16 +119,30 @@ public final class SessionService {
      * Part of the account erasure, inside its transaction: removes the sessions' tokens, then ends and removes the
      * sessions. Tokens first, in the lock order of a rotation (its pair, then its session: {@code TokenStore}): ending
      * the sessions first had the erasure hold a session's row while it waited for a pair that a rotation held, and the
-     * rotation wait for that session's row, a deadlock that failed one of the two with a 500. A rotation (or renewal)
-     * the erasure waited for has inserted its new pair by the time it committed, after the first delete looked: the
-     * second delete, a statement of its own, sees and removes it. Any later one finds its pair or session gone. The
-     * caller evicts the customer's cached tokens once the transaction committed.
+     * rotation wait for that session's row, a deadlock that failed one of the two with a 500. The caller evicts the
+     * customer's cached tokens once the transaction committed.
      */
     public void erase(Handle h, String tenantId, String customerId) {
         List<String> sessionIds = store.ids(h, tenantId, customerId);
-        store.deletePairs(h, tenantId, sessionIds);
+        store.deletePairs(h, tenantId, customerId);
         tokens.revokeCustomerSessions(h, tenantId, customerId, null);
         store.deleteSessions(h, tenantId, customerId);
-        store.deletePairs(h, tenantId, sessionIds);
+        Database.afterCommit(h, () -> deleteLatePairs(tenantId, sessionIds));
+    }
+
+    /**
+     * A rotation or renewal the erasure waited for inserted its new pair after the erasure's delete had looked. Once
+     * the erasure committed, such pairs go in transactions of their own, which hold no session: deleting them inside
+     * the erasure, after it took the sessions, reversed the lock order above and deadlocked with a rotation of that
+     * very pair. A rotation still in flight finds its session gone and inserts nothing.
+     */
+    private void deleteLatePairs(String tenantId, List<String> sessionIds) {
+        for (int from = 0; from < sessionIds.size(); from += LATE_PAIRS_BATCH) {
+            List<String> batch = sessionIds.subList(from, Math.min(sessionIds.size(), from + LATE_PAIRS_BATCH));
+            db.tx(h -> {
+                store.deletePairs(h, tenantId, batch);
+                return null;
+            });
+        }
     }
 }
