@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * internationalised domain in its ASCII form (so {@code bücher.example} and {@code xn--bcher-kva.example} are one
  * domain, and mail goes out without SMTPUTF8). A valid address has an ASCII dot-atom local part (no quoted strings, no
  * leading, trailing or doubled dots) and a domain of at least two labels of letters, digits and inner hyphens, whose
- * top label is not numeric. Domains are read as IDNA2008 reads them: ß and final sigma are kept and encoded, and the
- * joiners (ZWJ, ZWNJ), which IDNA2008 allows only in a few scripts' contexts, are refused.
+ * top label is not numeric. The domain is checked and encoded by the JDK's IDNA2003 rules, but for the four
+ * characters where those map to another domain than IDNA2008 and browsers (UTS #46) do: ß and final sigma are kept
+ * and encoded as they are, and the joiners (ZWJ, ZWNJ), which IDNA2008 allows only in a few scripts' contexts, are
+ * refused.
  */
 public final class EmailAddress {
     public static final int MAX_LENGTH = 254;
@@ -84,8 +86,10 @@ public final class EmailAddress {
     }
 
     private static String folded(String email) {
-        // trimmed after NFKC too: it turns a no-break space into a space
-        return Text.trim(Normalizer.normalize(Text.trim(email), Normalizer.Form.NFKC)).toLowerCase(Locale.ROOT);
+        // trimmed after NFKC too: it turns a no-break space into a space. A capital sigma is σ whatever follows it, as
+        // in IDNA's mapping: the JDK lower-cases it to final ς at a word's end, which is another domain now that ς is kept
+        return Text.trim(Normalizer.normalize(Text.trim(email), Normalizer.Form.NFKC)).replace('\u03a3', '\u03c3')
+                .toLowerCase(Locale.ROOT);
     }
 
     public static String required(JsonInput in, String field) {

@@ -220,6 +220,12 @@ class RegistrationTest extends ApiTest {
         var greek = register(Map.of("email", local + "@\u03c3\u03bf\u03c6\u03af\u03b1\u03c2.gr", "password", PASSWORD))
                 .expect(201);
         assertThat(greek.body().path("customer").path("email").asText()).isEqualTo(local + "@xn--kxae4bobt.gr");
+        // a capital sigma is σ wherever it stands (UTS #46, as Python's idna library maps it), never the final ς
+        Map<String, String> capitals = Map.of("\u0392\u038c\u039b\u039f\u03a3-1.gr", "xn---1-e9b0buy4d.gr",
+                "\u0392\u038c\u039b\u039f\u03a3.1x.gr", "xn--nxasmq6b.1x.gr", "x.\u0392\u038c\u039b\u039f\u03a3", "x.xn--nxasmq6b");
+        capitals.forEach((typed, ascii) -> assertThat(register(Map.of("email", local + "@" + typed, "password",
+                PASSWORD)).expect(201).body().path("customer").path("email").asText()).as(typed)
+                .isEqualTo(local + "@" + ascii));
         login(tenant, local + "@stra\u00dfe.de").expect(200);
     }
 
