@@ -46,17 +46,21 @@ public final class JsonInput {
         if (isBlank(raw)) {
             return new JsonInput(JsonNodeFactory.instance.objectNode());
         }
-        JsonNode node;
-        JsonParser parser = null;
+        String text;
         try {
-            parser = reader.createParser(StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw)).toString());
-            node = reader.readTree(parser);
+                    .decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
             throw new ApiError(400, "malformed_json", "The request body is not UTF-8.");
-        } catch (StreamConstraintsException e) {
-            throw beyondParserLimits(parser, e);
+        }
+        JsonNode node;
+        try (JsonParser parser = reader.createParser(text)) {
+            try {
+                node = reader.readTree(parser);
+            } catch (StreamConstraintsException e) {
+                throw beyondParserLimits(parser, e);
+            }
         } catch (StreamReadException e) {
             // which of two values would count is up to each parser on the way (I-JSON, RFC 7493, refuses it)
             throw new ApiError(400, "malformed_json", e.getOriginalMessage().startsWith("Duplicate field")
@@ -77,11 +81,15 @@ public final class JsonInput {
     }
 
     /**
-     * Valid JSON that nests deeper than the parser follows (1,000 levels) or holds a number or member name longer than
-     * it reads: refused as the field's value (422), named by the top-level member the parser was in, like the smaller
-     * limits the fields set themselves.
+     * Valid JSON that nests deeper than the parser follows (1,000 levels) or holds a number longer than it reads:
+     * refused as the field's value (422), named by the top-level member the parser was in, like the smaller limits the
+     * fields set themselves. A member name too long to read is no field's value: it has not been read when the parser
+     * stops, and the member the parser names then is the one before it.
      */
     private static ApiError beyondParserLimits(JsonParser parser, StreamConstraintsException e) {
+        if (e.getOriginalMessage().startsWith("Name length")) {
+            return new ApiError(400, "malformed_json", "The request body names a member longer than the server reads.");
+        }
         JsonStreamContext context = parser.getParsingContext();
         while (context.getParent() != null && context.getParent().getParent() != null) {
             context = context.getParent();
@@ -93,7 +101,7 @@ public final class JsonInput {
         boolean deep = e.getOriginalMessage().contains("nesting depth");
         return ApiError.validation(field, deep ? "too_deep" : "too_long", deep
                 ? field + " nests objects and arrays deeper than the server reads."
-                : field + " holds a number or member name longer than the server reads.");
+                : field + " holds a number longer than the server reads.");
     }
 
     /** The reader {@link #parse} takes, made once: the service's JSON configuration, refusing duplicate members. */

@@ -106,6 +106,9 @@ class HostileInputTest extends ApiTest {
         assertInvalid(api.patch("/v1/me").as(shopper).body(deeper).send(), "attributes", "too_deep");
         String longNumber = "{\"attributes\":{\"a\":" + "1".repeat(1200) + "}}";
         assertInvalid(api.patch("/v1/me").as(shopper).body(longNumber).send(), "attributes", "too_long");
+        // a name too long to read is no member's fault, least of all the one before it
+        String longName = "{\"first_name\":\"Ada\",\"" + "n".repeat(60_000) + "\":1}";
+        api.patch("/v1/me").as(shopper).body(longName).send().expect(400, "malformed_json");
         String allowed = "{\"attributes\":" + "{\"a\":".repeat(32) + "1" + "}".repeat(32) + "}";
         api.patch("/v1/me").as(shopper).body(allowed).send().expect(200);
         assertThat(api.get("/v1/me").as(shopper).send().expect(200).str("first_name")).isNotEqualTo("Ada");
