@@ -34,9 +34,23 @@ public record ClientInfo(String ip, String userAgent, String staffId) {
         }
     }
 
+    /**
+     * The user agent as it is shown to the shopper and the merchant: without control, format (bidi overrides,
+     * zero-width) and line-separator characters, which could reorder or break the line it is shown on, and cut to
+     * {@link #MAX_USER_AGENT} characters between two code points, never inside a surrogate pair.
+     */
     public ClientInfo {
-        if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
-            userAgent = userAgent.substring(0, MAX_USER_AGENT);
+        if (userAgent != null) {
+            StringBuilder shown = new StringBuilder();
+            userAgent.codePoints().filter(c -> !isHidden(c)).takeWhile(c -> shown.length() + Character.charCount(c)
+                    <= MAX_USER_AGENT).forEach(shown::appendCodePoint);
+            userAgent = shown.toString();
         }
+    }
+
+    private static boolean isHidden(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

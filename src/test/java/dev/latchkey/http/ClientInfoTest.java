@@ -27,6 +27,21 @@ class ClientInfoTest {
     }
 
     @Test
+    void userAgentWhenLongerThanKeptThenCutBetweenCodePoints() {
+        String ua = "a".repeat(ClientInfo.MAX_USER_AGENT - 1) + "\uD83D\uDED2 more";
+        assertThat(new ClientInfo("127.0.0.1", ua).userAgent()).isEqualTo("a".repeat(ClientInfo.MAX_USER_AGENT - 1));
+        String exact = "a".repeat(ClientInfo.MAX_USER_AGENT - 2) + "\uD83D\uDED2 more";
+        assertThat(new ClientInfo("127.0.0.1", exact).userAgent()).hasSize(ClientInfo.MAX_USER_AGENT).endsWith("\uD83D\uDED2");
+    }
+
+    @Test
+    void userAgentWhenItHoldsBidiOverridesOrLineBreaksThenTheyAreDropped() {
+        assertThat(new ClientInfo("127.0.0.1", "Shop\u202eppa\u2028App\u200b/1\u0007").userAgent())
+                .isEqualTo("ShopppaApp/1");
+        assertThat(new ClientInfo("127.0.0.1", null).userAgent()).isNull();
+    }
+
+    @Test
     void headerTextWhenAsciiOrAbsentThenUnchanged() {
         assertThat(ClientInfo.headerText("Mozilla/5.0 (X11)")).isEqualTo("Mozilla/5.0 (X11)");
         assertThat(ClientInfo.headerText(null)).isNull();
