@@ -181,7 +181,8 @@ public final class AdminCustomerService {
 
     /**
      * Sends a new verification mail, whatever the mail throttle says (the merchant asks on purpose, and it is
-     * recorded). 409 {@code email_already_verified} when there is nothing to verify.
+     * recorded). 409 {@code email_already_verified} when there is nothing to verify. An account on hold or disabled
+     * gets it too, as the merchant may be about to reactivate it; its link works once the account is active.
      */
     public void resendVerification(String tenantId, String id, String verificationUrl, Actor actor,
                                    ClientInfo client) {

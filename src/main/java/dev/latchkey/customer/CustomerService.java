@@ -225,7 +225,6 @@ public final class CustomerService {
         requireActive(customer);
     }
 
-    /** 403 with the contract's code unless the account may log in. */
     /**
      * An account the merchant put on hold or disabled keeps its address as it is until it is active again (403, as
      * its login would answer); one waiting for activation may still prove its address meanwhile.
@@ -236,10 +235,12 @@ public final class CustomerService {
         }
     }
 
+    /** On hold or disabled: stopped by the merchant, as opposed to not yet activated. */
     public static boolean isStopped(Customer customer) {
         return customer.status() == Customer.Status.ON_HOLD || customer.status() == Customer.Status.DISABLED;
     }
 
+    /** 403 with the contract's code unless the account may log in. */
     public static void requireActive(Customer customer) {
         switch (customer.status()) {
             case PENDING_ACTIVATION -> throw new ApiError(403, "account_pending_activation",

@@ -26,14 +26,14 @@ import java.util.regex.Pattern;
 /** Reads and checks an order sent by the merchant's back end; every bad field is reported at once. */
 final class OrderInput {
     /**
-     * RFC 3339's date-time, which is stricter than ISO_OFFSET_DATE_TIME: seconds are required, a decimal point needs
-     * a digit after it, and an offset has hours and minutes only. T and Z may be lower case, as RFC 3339 allows.
-     */
-    /**
      * RFC 3339 allows any number of fraction digits, and the parser reads nine; the time is kept to the millisecond
      * (truncated), so the digits past the ninth change nothing and are dropped before parsing.
      */
     private static final Pattern BEYOND_NANOSECONDS = Pattern.compile("(?<=:[0-9]{2}\\.[0-9]{9})[0-9]+");
+    /**
+     * RFC 3339's date-time, which is stricter than ISO_OFFSET_DATE_TIME: seconds are required, a decimal point needs
+     * a digit after it, and an offset has hours and minutes only. T and Z may be lower case, as RFC 3339 allows.
+     */
     private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
             .appendValue(ChronoField.YEAR, 4).appendLiteral('-')
