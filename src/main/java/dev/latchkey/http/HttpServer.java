@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
@@ -110,7 +110,7 @@ public final class HttpServer {
             // after the features' own before-handlers, so that a refusal carries the headers they set (the dashboard's)
             routes.before(ctx -> {
                 try {
-                    refuseAnnouncedOversize(ctx);
+                    refuseAnnouncedOversize(ctx, idleTimeout);
                     refuseUnreadableQuery(ctx);
                 } catch (ApiError refused) {
                     refusalCors.accept(ctx);
@@ -136,15 +136,23 @@ public final class HttpServer {
      * first ({@code Expect: 100-continue}) is answered at once and never sends the body. One that did not is already
      * sending it: the body is read and dropped before the answer, as long as it is within {@link #DRAINED_BODY_BYTES},
      * because closing the connection on a client still writing resets it, and most clients then lose the answer too.
+     * The reading stops after {@code idleTimeout} in all, so that a client trickling the body cannot hold the request
+     * for as long as each byte arrives within the idle timeout.
      */
-    private static void refuseAnnouncedOversize(io.javalin.http.Context ctx) {
+    private static void refuseAnnouncedOversize(io.javalin.http.Context ctx, Duration idleTimeout) {
         long announced = ctx.req().getContentLengthLong();
         if (announced <= MAX_BODY_BYTES) {
             return;
         }
         if (!"100-continue".equalsIgnoreCase(ctx.header("Expect")) && announced <= DRAINED_BODY_BYTES) {
+            long deadline = System.nanoTime() + idleTimeout.toNanos();
+            byte[] dropped = new byte[16 * 1024];
             try {
-                ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+                InputStream body = ctx.req().getInputStream();
+                int read = 0;
+                while (read >= 0 && System.nanoTime() < deadline) {
+                    read = body.read(dropped); // the bytes are dropped: reading them is the point
+                }
             } catch (IOException gone) {
                 // the client stopped sending or timed out: the answer is still due, if it can be delivered
             }

@@ -31,6 +31,29 @@ class RequestTimeoutTest {
     }
 
     @Test
+    void oversizedBodyWhenTrickledThenReadForTheIdleTimeoutInAllAndRefused() throws Exception {
+        var tenant = Fixtures.tenant(own.api());
+        URI base = URI.create(own.api().baseUrl());
+        try (var socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/customers HTTP/1.1\r\nHost: " + base.getHost() + "\r\nX-Api-Key: " + tenant.pk()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+            // a byte every 300 ms: each arrives within the 1 s idle timeout, and the body would take days
+            while (socket.getInputStream().available() == 0 && System.nanoTime() - started < 8_000_000_000L) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(300);
+            }
+            String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(statusLine).isEqualTo("HTTP/1.1 413");
+            assertThat(System.nanoTime() - started).as("nanoseconds until the answer").isLessThan(5_000_000_000L);
+        }
+    }
+
+    @Test
     void dashboardFormWhenItStopsArrivingThenRequestTimeoutPage() throws Exception {
         URI base = URI.create(own.api().baseUrl());
         try (var socket = new Socket(base.getHost(), base.getPort())) {
