@@ -113,7 +113,8 @@ class CartTest extends ApiTest {
         var shopper = Fixtures.shopper(api, tenant);
         String cartId = api.post("/v1/carts").as(shopper).send().expect(201).str("id");
         api.put("/v1/carts/" + cartId + "/items/A").as(shopper).body(Map.of("quantity", 1)).send().expect(200);
-        // what the erasure deletes, deleted behind the token cache's back, as by an erasure committing just now
+        // what the erasure deletes, deleted behind the token cache's back (which keeps the token for 30 s), as by an
+        // erasure committing just after this request's token check
         server.app.database().tx(h -> {
             h.execute("DELETE FROM cart_items WHERE tenant_id = ?", tenant.id());
             h.execute("DELETE FROM carts WHERE tenant_id = ?", tenant.id());
