@@ -76,6 +76,9 @@ public final class EmailAddress {
             String checked = IDN.toASCII(standIn, IDN.USE_STD3_ASCII_RULES);
             if (standIn.equals(label)) {
                 ascii.add(checked);
+            } else if (label.startsWith("--", 2)) {
+                // IDNA2008 keeps hyphens in the third and fourth places for encodings (xn--), never in a U-label
+                throw new IllegalArgumentException("a label with hyphens in its third and fourth places");
             } else if (IDN.toUnicode(checked, IDN.USE_STD3_ASCII_RULES).equals(standIn)) {
                 ascii.add("xn--" + Punycode.encode(label));
             } else {

@@ -190,7 +190,9 @@ class RegistrationTest extends ApiTest {
                 "a@-example.com", "a@example-.com", "a@example..com", "a@example.123", "a@exa_mple.com",
                 "j\u00f6rg@example.com", "x".repeat(65) + "@example.com", "a@" + "b".repeat(64) + ".com",
                 // IDNA2008 allows a joiner only in a few scripts' contexts; IDNA2003 would drop it: another domain
-                "a@ex\u200dample.com", "a@ex\u200cample.com", "a@stra\u00dfe\u200d.de")) {
+                "a@ex\u200dample.com", "a@ex\u200cample.com", "a@stra\u00dfe\u200d.de",
+                // hyphens in the third and fourth places are for encoded labels only
+                "a@xn--\u00df.de", "a@ab--\u00df.de")) {
             assertInvalid(register(Map.of("email", email, "password", PASSWORD)), "email", "invalid");
         }
         String unique = Fixtures.uniqueEmail().replace("@example.com", "");
