@@ -13,6 +13,7 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
+import dev.latchkey.http.Text;
 import dev.latchkey.lockout.LockoutService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -85,6 +86,9 @@ public final class CustomerPages {
         String query = trimmed(ctx.queryParam("q"));
         if (query != null && query.length() > MAX_QUERY) {
             throw new ApiError(422, "validation_failed", "Search for at most " + MAX_QUERY + " characters.");
+        }
+        if (query != null && Text.hasControlCharacter(query)) {
+            throw new ApiError(422, "validation_failed", "Search for text without control characters.");
         }
         String rawStatus = trimmed(ctx.queryParam("status"));
         Customer.Status status = rawStatus == null ? null : Arrays.stream(Customer.Status.values())
@@ -165,7 +169,8 @@ public final class CustomerPages {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    /** Trimmed as the API trims a search, of spaces of every kind; null when nothing is left. */
     private static String trimmed(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
+        return value == null || Text.isBlank(value) ? null : Text.trim(value);
     }
 }

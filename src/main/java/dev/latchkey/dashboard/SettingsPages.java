@@ -112,14 +112,18 @@ public final class SettingsPages {
         Dashboard.redirect(ctx, "/dashboard/settings?notice=" + Notice.SETTINGS_SAVED.wire());
     }
 
-    /** The form's value as the setting's JSON type; a number that does not parse goes in as text, to be refused. */
+    /**
+     * The form's value as the setting's JSON type; a number that does not parse goes in as text, to be refused. Each
+     * line of the origins goes in as typed, blank ones left out, to be judged (and trimmed) as the API judges them.
+     */
     private static void put(ObjectNode patch, String name, JsonNode type, String raw) {
-        String value = raw == null ? "" : raw.trim();
+        String value = raw == null ? "" : Text.trim(raw);
         if (type.isBoolean()) {
             patch.put(name, "on".equals(value));
         } else if (type.isArray()) {
             ArrayNode origins = patch.putArray(name);
-            Arrays.stream(value.split("\\R")).map(String::trim).filter(s -> !s.isEmpty()).forEach(origins::add);
+            Arrays.stream(raw == null ? new String[0] : raw.split("\\R")).filter(s -> !Text.isBlank(s))
+                    .forEach(origins::add);
         } else if (type.isNumber()) {
             Text.wholeNumber(value).ifPresentOrElse(number -> patch.put(name, number), () -> patch.put(name, value));
         } else {

@@ -110,7 +110,7 @@ public final class HttpServer {
             // after the features' own before-handlers, so that a refusal carries the headers they set (the dashboard's)
             routes.before(ctx -> {
                 try {
-                    refuseAnnouncedOversize(ctx, idleTimeout);
+                    refuseAnnouncedOversize(ctx);
                     refuseUnreadableQuery(ctx);
                 } catch (ApiError refused) {
                     refusalCors.accept(ctx);
@@ -126,38 +126,48 @@ public final class HttpServer {
                 if (ctx.statusCode() == 408 && ctx.resultInputStream() == null) {
                     problems.apiError(new ApiError(408, "request_timeout", "The request body stopped arriving for "
                             + idleTimeout.toSeconds() + " s before it was complete."), ctx);
+                } else {
+                    drainUnread(ctx, idleTimeout);
                 }
             });
         });
     }
 
+    /** A body announced larger than the service reads is refused before the service looks at it. */
+    private static void refuseAnnouncedOversize(io.javalin.http.Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+            throw new ApiError(413, "payload_too_large", "The request body is larger than the server accepts (1 MB).");
+        }
+    }
+
     /**
-     * A body announced larger than the service reads is refused before the service looks at it. A client that asked
-     * first ({@code Expect: 100-continue}) is answered at once and never sends the body. One that did not is already
-     * sending it: the body is read and dropped before the answer, as long as it is within {@link #DRAINED_BODY_BYTES},
-     * because closing the connection on a client still writing resets it, and most clients then lose the answer too.
-     * The reading stops after {@code idleTimeout} in all, so that a client trickling the body cannot hold the request
-     * for as long as each byte arrives within the idle timeout.
+     * Reads and drops what is left of the request's body before the answer goes out. An answer given before the body
+     * was read to its end (a refused key, an unknown path, a body over 1 MB) would close the connection on a client
+     * that is still sending it, which resets the connection, and most clients then lose the answer too. Not when the
+     * client asked first ({@code Expect: 100-continue}: it sends nothing unless told to) or announced more than
+     * {@link #DRAINED_BODY_BYTES}; and never more than that many bytes, nor for longer than {@code idleTimeout} in all,
+     * so that a client trickling a body cannot hold the request for as long as each byte comes within the timeout.
+     * A body the route read already ends at the first read.
      */
-    private static void refuseAnnouncedOversize(io.javalin.http.Context ctx, Duration idleTimeout) {
+    private static void drainUnread(io.javalin.http.Context ctx, Duration idleTimeout) {
         long announced = ctx.req().getContentLengthLong();
-        if (announced <= MAX_BODY_BYTES) {
+        boolean hasBody = announced > 0 || announced < 0 && ctx.header("Transfer-Encoding") != null;
+        if (!hasBody || announced > DRAINED_BODY_BYTES || "100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
             return;
         }
-        if (!"100-continue".equalsIgnoreCase(ctx.header("Expect")) && announced <= DRAINED_BODY_BYTES) {
-            long deadline = System.nanoTime() + idleTimeout.toNanos();
-            byte[] dropped = new byte[16 * 1024];
-            try {
-                InputStream body = ctx.req().getInputStream();
-                int read = 0;
-                while (read >= 0 && System.nanoTime() < deadline) {
-                    read = body.read(dropped); // the bytes are dropped: reading them is the point
-                }
-            } catch (IOException gone) {
-                // the client stopped sending or timed out: the answer is still due, if it can be delivered
+        long deadline = System.nanoTime() + idleTimeout.toNanos();
+        byte[] dropped = new byte[16 * 1024];
+        long left = DRAINED_BODY_BYTES;
+        try {
+            InputStream body = ctx.req().getInputStream();
+            int read = 0;
+            while (read >= 0 && left > 0 && System.nanoTime() < deadline) {
+                read = body.read(dropped, 0, (int) Math.min(dropped.length, left));
+                left -= Math.max(read, 0);
             }
+        } catch (IOException | IllegalStateException gone) {
+            // the client stopped sending or timed out, or the body was read as characters: the answer is still due
         }
-        throw new ApiError(413, "payload_too_large", "The request body is larger than the server accepts (1 MB).");
     }
 
     /**

@@ -308,6 +308,11 @@ class DashboardHttpTest extends ApiTest {
         assertThat(client.get("/dashboard/customers?q=ZORA%40").html()).contains("zora@example.com");
         assertThat(client.get("/dashboard/customers?q=neale_").html()).contains("zora@example.com");
         assertThat(client.get("/dashboard/customers?q=%25").html()).contains("No customers match.");
+        // judged as the API judges a search: pasted line breaks trimmed, control characters refused
+        assertThat(client.get("/dashboard/customers?q=%09zora%0D%0A").html()).contains("zora@example.com");
+        var control = client.get("/dashboard/customers?q=zora%01");
+        assertThat(control.status()).isEqualTo(422);
+        assertThat(control.html()).contains("without control characters");
         assertThat(client.get("/dashboard/customers?status=on_hold").html()).contains("zora@example.com")
                 .doesNotContain("bulk1@example.com");
         client.get("/dashboard/customers?status=gone").expect(422);
@@ -424,10 +429,25 @@ class DashboardHttpTest extends ApiTest {
     }
 
     @Test
-    void settingsWhenValidThenSavedAsAll() {
+    void settingsWhenAnOriginHoldsAControlCharacterThenRefusedAsTheApiRefusesIt() {
         var shop = StaffFixtures.shop(api);
         var client = owner(shop);
-        var page = client.get("/dashboard/settings").expect(200);
+        Map<String, String> form = settingsForm(shop);
+        form.put("allowed_origins", "\u0001https://shop.example.com\nhttps://other.example.com\u001b");
+        var refused = client.submit(client.get("/dashboard/settings").expect(200), "/dashboard/settings", form)
+                .expect(422);
+        assertThat(refused.html()).contains("id=\"allowed_origins-error\"");
+        assertThat(api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body().path("allowed_origins"))
+                .isEmpty();
+        form.put("allowed_origins", "\u00a0https://shop.example.com\u200b\n\n");
+        client.submit(client.get("/dashboard/settings").expect(200), "/dashboard/settings", form)
+                .expectRedirect("/dashboard/settings?notice=settings_saved");
+        assertThat(api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body().path("allowed_origins")
+                .get(0).asText()).isEqualTo("https://shop.example.com");
+    }
+
+    /** The settings form as the page fills it in from the shop's settings (the origins left empty). */
+    private Map<String, String> settingsForm(StaffFixtures.Shop shop) {
         Map<String, String> form = new java.util.HashMap<>();
         api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body().fields().forEachRemaining(e -> {
             if (e.getValue().isBoolean()) {
@@ -438,6 +458,15 @@ class DashboardHttpTest extends ApiTest {
                 form.put(e.getKey(), e.getValue().asText());
             }
         });
+        return form;
+    }
+
+    @Test
+    void settingsWhenValidThenSavedAsAll() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/settings").expect(200);
+        Map<String, String> form = settingsForm(shop);
         form.put("lockout_threshold", "4");
         form.put("require_activation", "on");
         form.put("allowed_origins", "https://shop.example.com\r\nhttps://m.shop.example.com:8443\r\n");
