@@ -83,12 +83,14 @@ public final class CustomerPages {
     private void list(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.VIEW_CUSTOMERS);
-        String query = trimmed(ctx.queryParam("q"));
+        String typed = ctx.queryParam("q");
+        // judged as typed, as the API judges it: trimming would take some control characters for spaces
+        if (typed != null && Text.hasControlCharacter(typed)) {
+            throw new ApiError(422, "validation_failed", "Search for text without control characters.");
+        }
+        String query = trimmed(typed);
         if (query != null && query.length() > MAX_QUERY) {
             throw new ApiError(422, "validation_failed", "Search for at most " + MAX_QUERY + " characters.");
-        }
-        if (query != null && Text.hasControlCharacter(query)) {
-            throw new ApiError(422, "validation_failed", "Search for text without control characters.");
         }
         String rawStatus = trimmed(ctx.queryParam("status"));
         Customer.Status status = rawStatus == null ? null : Arrays.stream(Customer.Status.values())

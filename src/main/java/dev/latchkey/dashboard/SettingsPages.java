@@ -122,7 +122,8 @@ public final class SettingsPages {
             patch.put(name, "on".equals(value));
         } else if (type.isArray()) {
             ArrayNode origins = patch.putArray(name);
-            Arrays.stream(raw == null ? new String[0] : raw.split("\\R")).filter(s -> !Text.isBlank(s))
+            // lines as a textarea sends them (CR LF); other characters that \R takes for line breaks are no separators
+            Arrays.stream(raw == null ? new String[0] : raw.split("\r\n|\r|\n")).filter(s -> !Text.isBlank(s))
                     .forEach(origins::add);
         } else if (type.isNumber()) {
             Text.wholeNumber(value).ifPresentOrElse(number -> patch.put(name, number), () -> patch.put(name, value));

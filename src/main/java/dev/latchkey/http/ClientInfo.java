@@ -44,7 +44,7 @@ public record ClientInfo(String ip, String userAgent, String staffId) {
             StringBuilder shown = new StringBuilder();
             userAgent.codePoints().filter(c -> !isHidden(c)).takeWhile(c -> shown.length() + Character.charCount(c)
                     <= MAX_USER_AGENT).forEach(shown::appendCodePoint);
-            userAgent = shown.toString();
+            userAgent = shown.isEmpty() ? null : shown.toString(); // nothing to show is none sent
         }
     }
 

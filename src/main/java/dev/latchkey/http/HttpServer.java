@@ -90,7 +90,9 @@ public final class HttpServer {
                 }
                 if (ctx.method() == HandlerType.OPTIONS && ctx.path().startsWith("/v1/")) {
                     preflight(ctx);
-                    ctx.skipRemainingHandlers();
+                    ctx.skipRemainingHandlers(); // the after-handlers too: what they do for the answer is done here
+                    ctx.res().setContentType(null);
+                    drainUnread(ctx, idleTimeout);
                 }
             });
             routes.exception(ApiError.class, problems::apiError);

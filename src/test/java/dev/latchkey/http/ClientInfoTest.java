@@ -39,6 +39,7 @@ class ClientInfoTest {
         assertThat(new ClientInfo("127.0.0.1", "Shop\u202eppa\u2028App\u200b/1\u0007").userAgent())
                 .isEqualTo("ShopppaApp/1");
         assertThat(new ClientInfo("127.0.0.1", null).userAgent()).isNull();
+        assertThat(new ClientInfo("127.0.0.1", "\u200b\u202e").userAgent()).as("nothing to show").isNull();
     }
 
     @Test
