@@ -128,7 +128,7 @@ public final class Application implements AutoCloseable {
         this.hashingPool = new HashingPool(config.hashPool().threads(), config.hashPool().queue(),
                 config.argon2().memoryKib());
         var clientAddresses = new ClientAddresses(config.trustedProxies());
-        var requests = new Requests(mapper, clientAddresses);
+        var requests = new Requests(mapper, clientAddresses, config.httpIdleTimeout());
         this.rateLimiter = config.redisUrl().isPresent()
                 ? new RedisRateLimiter(config.redisUrl().get(), clock) : new InMemoryRateLimiter(clock);
         var limits = new RateLimits(rateLimiter, config.rateLimits(), clientAddresses);

@@ -126,8 +126,8 @@ public final class HttpServer {
                 }
                 // the framework answers a body that stopped arriving itself, with a bare 408, before any handler sees it
                 if (ctx.statusCode() == 408 && ctx.resultInputStream() == null) {
-                    problems.apiError(new ApiError(408, "request_timeout", "The request body stopped arriving for "
-                            + idleTimeout.toSeconds() + " s before it was complete."), ctx);
+                    problems.apiError(new ApiError(408, "request_timeout", "The request body did not arrive in full "
+                            + "within " + idleTimeout.toSeconds() + " s."), ctx);
                 } else {
                     drainUnread(ctx, idleTimeout);
                 }

@@ -4,20 +4,71 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.http.Context;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
 /** Reading the parts of a request that every route needs. */
 public final class Requests {
+    private static final String BODY_ATTRIBUTE = "latchkey.body";
     private final ObjectMapper mapper;
     private final ObjectReader reader;
     private final ClientAddresses addresses;
+    private final Duration idleTimeout;
 
-    public Requests(ObjectMapper mapper, ClientAddresses addresses) {
+    public Requests(ObjectMapper mapper, ClientAddresses addresses, Duration idleTimeout) {
         this.mapper = mapper;
         this.reader = JsonInput.reader(mapper);
         this.addresses = addresses;
+        this.idleTimeout = idleTimeout;
     }
 
     public JsonInput body(Context ctx) {
-        return JsonInput.parse(reader, ctx.bodyAsBytes());
+        byte[] raw = ctx.attribute(BODY_ATTRIBUTE);
+        if (raw == null) {
+            raw = read(ctx);
+            ctx.attribute(BODY_ATTRIBUTE, raw);
+        }
+        return JsonInput.parse(reader, raw);
+    }
+
+    /**
+     * The body's bytes, at most 1 MB of them (else 413), arriving within the idle timeout in all (else 408): the
+     * server waits that long for each part of a body, so a client sending one byte just inside each wait would
+     * otherwise hold the request for as long as it likes.
+     */
+    private byte[] read(Context ctx) {
+        long deadline = System.nanoTime() + idleTimeout.toNanos();
+        var body = new ByteArrayOutputStream();
+        byte[] part = new byte[8192];
+        try {
+            InputStream in = ctx.req().getInputStream();
+            for (int n = in.read(part); n >= 0; n = in.read(part)) {
+                body.write(part, 0, n);
+                if (body.size() > HttpServer.MAX_BODY_BYTES) {
+                    throw new ApiError(413, "payload_too_large", "The request body exceeds 1 MB.");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw timedOut();
+                }
+            }
+        } catch (IOException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof TimeoutException) {
+                    throw timedOut();
+                }
+            }
+            throw new UncheckedIOException(e); // a body cut short: answered 400 as such (ProblemResponder)
+        }
+        return body.toByteArray();
+    }
+
+    private ApiError timedOut() {
+        return new ApiError(408, "request_timeout", "The request body did not arrive in full within "
+                + idleTimeout.toSeconds() + " s.");
     }
 
     public ClientInfo client(Context ctx) {
