@@ -158,11 +158,12 @@ public final class HttpServer {
             return;
         }
         long deadline = System.nanoTime() + idleTimeout.toNanos();
-        byte[] dropped = new byte[16 * 1024];
-        long left = DRAINED_BODY_BYTES;
         try {
             InputStream body = ctx.req().getInputStream();
-            int read = 0;
+            // most bodies were read by their route: the first byte answers the end, and no buffer is needed
+            int read = body.read();
+            long left = DRAINED_BODY_BYTES - 1;
+            byte[] dropped = read < 0 ? null : new byte[16 * 1024];
             while (read >= 0 && left > 0 && System.nanoTime() < deadline) {
                 read = body.read(dropped, 0, (int) Math.min(dropped.length, left));
                 left -= Math.max(read, 0);
