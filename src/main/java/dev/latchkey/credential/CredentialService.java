@@ -142,14 +142,22 @@ public final class CredentialService {
 
     /**
      * A wrong password here is a failed authentication as much as a refused login: whoever holds the session may be
-     * guessing, so it counts toward the account's lockout as a wrong password at login does (and may lock it).
+     * guessing, so it counts toward the account's lockout as a wrong password at login does (and may lock it). While a
+     * lock lasts, the right password is refused here too, before any check that only a right one reaches (the new
+     * password's policy, an unchanged or taken address) could tell it apart from a wrong one.
      */
     private void requirePassword(TenantSettings settings, Customer customer, String password, String action,
                                  ClientInfo client) {
+        String refusal = null;
         if (!customers.passwordMatches(customer, password)) {
             lockout.attemptWithWrongPassword(customer.tenantId(), settings, customer.id(), customer.email(), client);
+            refusal = "wrong_password";
+        } else if (lockout.isLocked(customer.tenantId(), customer.id())) {
+            refusal = "locked";
+        }
+        if (refusal != null) {
             audit.record(customer.tenantId(), customer.id(), AuditType.PASSWORD_CHECK_FAILED, client,
-                    Map.of("action", action, "reason", "wrong_password"));
+                    Map.of("action", action, "reason", refusal));
             throw ApiError.wrongCurrentPassword();
         }
     }

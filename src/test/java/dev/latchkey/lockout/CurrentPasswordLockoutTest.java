@@ -86,6 +86,45 @@ class CurrentPasswordLockoutTest extends ApiTest {
         assertThat(LockoutCalls.state(api, shopper).path("failed_attempts").asInt()).isZero();
     }
 
+    /**
+     * While locked, the right password must not reach a check that only a right one reaches: a new password with the
+     * shopper's name, the account's own address, an address another account has. Each is answered as a wrong password
+     * is, and nothing changes.
+     */
+    @Test
+    void changeWhileLockedWithRightPasswordThenNoCheckBeyondThePasswordAnswers() {
+        var shopper = Fixtures.shopper(api, Fixtures.tenant(api, Map.of("lockout_threshold", 3,
+                "lockout_duration", 60)), Map.of("first_name", "Wilhelmina"));
+        var other = Fixtures.shopper(api, shopper.tenant());
+        // before the lock, each of these tells a right password by its own answer
+        api.post("/v1/me/password").as(shopper).body(Map.of("current_password", shopper.password(),
+                "new_password", "wilhelmina quietly hums")).send().expect(422, "validation_failed");
+        api.post("/v1/me/email").as(shopper).body(Map.of("new_email", shopper.email(),
+                "password", shopper.password())).send().expect(422, "validation_failed");
+        api.post("/v1/me/email").as(shopper).body(Map.of("new_email", other.email(),
+                "password", shopper.password())).send().expect(409, "email_taken");
+        for (int i = 0; i < 3; i++) {
+            changePassword(shopper, WRONG).expect(403, "invalid_credentials");
+        }
+
+        for (String password : new String[] {shopper.password(), WRONG}) {
+            api.post("/v1/me/password").as(shopper).body(Map.of("current_password", password,
+                    "new_password", "wilhelmina quietly hums")).send().expect(403, "invalid_credentials");
+            api.post("/v1/me/email").as(shopper).body(Map.of("new_email", shopper.email(),
+                    "password", password)).send().expect(403, "invalid_credentials");
+            api.post("/v1/me/email").as(shopper).body(Map.of("new_email", other.email(),
+                    "password", password)).send().expect(403, "invalid_credentials");
+        }
+        var checks = AuditEvents.of(api, shopper.tenant(), shopper.customerId(), "password.check_failed");
+        assertThat(checks).extracting(event -> event.path("data").path("reason").asText() + " "
+                        + event.path("data").path("action").asText())
+                .filteredOn(check -> check.startsWith("locked"))
+                .containsExactlyInAnyOrder("locked password_change", "locked email_change", "locked email_change");
+        assertThat(AuditEvents.of(api, shopper.tenant(), shopper.customerId(), "email.change_requested")).isEmpty();
+        server.clock.advance(Duration.ofSeconds(61));
+        LockoutCalls.login(api, shopper, shopper.password()).expect(200);
+    }
+
     @Test
     void wrongPasswordsAtLoginAndInChangesCountTogether() {
         var shopper = shopper();
