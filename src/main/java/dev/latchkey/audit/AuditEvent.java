@@ -1,6 +1,7 @@
 package dev.latchkey.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 
@@ -10,4 +11,20 @@ import java.time.Instant;
  */
 public record AuditEvent(String id, String type, String customerId, String ip, String userAgent, JsonNode data,
                          Instant createdAt, String staffId) {
+    /**
+     * The event as the customer's own data export shows it. Where the merchant acted (a staff member or the secret
+     * key, {@code "by": "admin"}), the IP address and user agent are the merchant's and the staff id names one of their
+     * people: personal data of others (GDPR Art. 15(4)), withheld. That the merchant acted stays visible.
+     */
+    public AuditEvent asExported() {
+        boolean byMerchant = staffId != null || "admin".equals(data.path("by").asText(null));
+        if (!byMerchant) {
+            return this;
+        }
+        JsonNode shown = data;
+        if (data instanceof ObjectNode object && object.has("staff_id")) {
+            shown = object.deepCopy().without("staff_id");
+        }
+        return new AuditEvent(id, type, customerId, null, null, shown, createdAt, null);
+    }
 }

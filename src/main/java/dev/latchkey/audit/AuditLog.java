@@ -63,13 +63,13 @@ public final class AuditLog {
         return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
     }
 
-    /** Every event about the customer, newest first, for the export of their data. */
+    /** Every event about the customer, newest first, for the export of their data ({@link AuditEvent#asExported}). */
     public List<AuditEvent> allAbout(String tenantId, String customerId) {
         List<AuditEvent> all = new ArrayList<>();
         Cursor before = null;
         do {
             Page<AuditEvent> page = list(tenantId, customerId, null, before, Paging.MAX_LIMIT);
-            all.addAll(page.data());
+            page.data().forEach(event -> all.add(event.asExported()));
             before = page.nextCursor() == null ? null : Cursor.decode(page.nextCursor());
         } while (before != null);
         return all;

@@ -3,9 +3,12 @@ package dev.latchkey.privacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +44,43 @@ class ExportTest extends ApiTest {
         assertThat(export.path("orders")).isEmpty();
         assertThat(export.path("audit_events").findValuesAsText("type")).contains("customer.registered");
         assertThat(export.path("audit_events").findValuesAsText("customer_id")).containsOnly(shopper.customerId());
+    }
+
+    /** Events the merchant caused say so, without the merchant's IP address, browser or staff member. */
+    @Test
+    void exportOfEventsTheMerchantCausedWithholdsTheirIpUserAgentAndStaff() {
+        var shop = StaffFixtures.shop(api);
+        var customer = Fixtures.shopper(api, shop.tenant());
+        String owner = StaffFixtures.ownerToken(api, shop);
+        api.patch("/v1/admin/customers/" + customer.customerId()).bearer(owner)
+                .header("User-Agent", "StaffBrowser/1.0").body(Map.of("first_name", "Ada")).send().expect(200);
+        api.patch("/v1/admin/customers/" + customer.customerId()).bearer(shop.tenant().sk())
+                .header("User-Agent", "MerchantBackend/2.0").body(Map.of("last_name", "Lovelace")).send().expect(200);
+
+        JsonNode events = api.get("/v1/me/export").as(customer).send().expect(200).body().path("audit_events");
+
+        List<JsonNode> byMerchant = new ArrayList<>();
+        events.forEach(event -> {
+            if (event.path("data").path("by").asText().equals("admin")) {
+                byMerchant.add(event);
+            }
+        });
+        assertThat(byMerchant).hasSize(2).allSatisfy(event -> {
+            assertThat(event.path("type").asText()).isEqualTo("customer.updated");
+            assertThat(event.path("ip").isNull()).isTrue();
+            assertThat(event.path("user_agent").isNull()).isTrue();
+            assertThat(event.path("staff_id").isNull()).isTrue();
+            assertThat(event.path("data").has("staff_id")).isFalse();
+        });
+        assertThat(events.toString()).doesNotContain(shop.ownerId(), "StaffBrowser", "MerchantBackend");
+        JsonNode registered = events.get(events.size() - 1);
+        assertThat(registered.path("type").asText()).isEqualTo("customer.registered");
+        assertThat(registered.path("ip").asText()).isEqualTo("127.0.0.1");
+        // the merchant's own audit log keeps who acted
+        JsonNode audit = api.get("/v1/admin/audit?customer_id=" + customer.customerId()).bearer(shop.tenant().sk())
+                .send().expect(200).body().path("data");
+        assertThat(audit.findValuesAsText("staff_id")).contains(shop.ownerId());
+        assertThat(audit.findValuesAsText("user_agent")).contains("StaffBrowser/1.0", "MerchantBackend/2.0");
     }
 
     @Test
