@@ -64,7 +64,7 @@ final class AuditStore {
 
     void clearClientOf(Handle h, String tenantId, String customerId) {
         h.createUpdate("UPDATE audit_events SET ip = NULL, user_agent = NULL WHERE tenant_id = :tenant "
-                        + "AND customer_id = :customer AND (ip IS NOT NULL OR user_agent IS NOT NULL)")
+                        + "AND customer_id = :customer AND staff_id IS NULL AND (ip IS NOT NULL OR user_agent IS NOT NULL)")
                 .bind("tenant", tenantId).bind("customer", customerId).execute();
     }
 

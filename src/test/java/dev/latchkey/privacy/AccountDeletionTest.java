@@ -8,6 +8,7 @@ import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Outboxes;
 import dev.latchkey.testing.RowLocks;
+import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +134,21 @@ class AccountDeletionTest extends ApiTest {
         assertThat(cartRowsOf(tenant, staying)).isEqualTo(2);
         assertThat(Outboxes.count(server, staying.email())).isPositive();
         assertThat(clientDataOf(tenant, staying)).isNotEmpty();
+    }
+
+    /** What a staff member did to the account stays attributed, with the staff member's IP and browser. */
+    @Test
+    void deleteThenEventsStaffCausedKeepTheStaffMembersClientData() {
+        var shop = StaffFixtures.shop(api, AT_ONCE);
+        Fixtures.Shopper leaving = Fixtures.shopper(api, shop.tenant());
+        api.patch("/v1/admin/customers/" + leaving.customerId()).bearer(StaffFixtures.ownerToken(api, shop))
+                .header("User-Agent", "StaffBrowser/1.0").body(Map.of("first_name", "Ada")).send().expect(200);
+
+        api.delete("/v1/me").as(leaving).send().expect(204);
+
+        assertThat(clientDataOf(shop.tenant(), leaving)).containsExactlyInAnyOrder("127.0.0.1", "StaffBrowser/1.0");
+        JsonNode updated = AuditEvents.only(api, shop.tenant(), leaving.customerId(), "customer.updated");
+        assertThat(updated.path("staff_id").asText()).isEqualTo(shop.ownerId());
     }
 
     @Test
