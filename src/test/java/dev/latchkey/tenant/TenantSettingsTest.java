@@ -128,6 +128,10 @@ class TenantSettingsTest extends ApiTest {
         assertInvalidField(patch(tenant, Map.of("access_token_ttl", -5)), "access_token_ttl");
         assertInvalidField(patch(tenant, Map.of("password_min_length", 7)), "password_min_length");
         assertInvalidField(patch(tenant, Map.of("refresh_token_ttl", -1)), "refresh_token_ttl");
+        // NIST SP 800-63B 5.2.2 allows at most 100 failed attempts in a row
+        assertInvalidField(patch(tenant, Map.of("lockout_threshold", 101)), "lockout_threshold");
+        patch(tenant, Map.of("lockout_threshold", 100)).expect(200);
+        patch(tenant, Map.of("lockout_threshold", before.path("lockout_threshold").asInt())).expect(200);
 
         assertThat(settings(tenant)).isEqualTo(before);
     }
