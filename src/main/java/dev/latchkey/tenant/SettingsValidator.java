@@ -30,7 +30,7 @@ public final class SettingsValidator {
             Map.entry("verification_ttl", new Range(60, 2_592_000)),
             Map.entry("refresh_reuse_grace", new Range(0, 300)),
             Map.entry("email_interval", new Range(0, 86_400)),
-            Map.entry("lockout_threshold", new Range(1, 100)), // NIST SP 800-63B 5.2.2: at most 100
+            Map.entry("lockout_threshold", new Range(1, TenantSettings.MAX_LOCKOUT_THRESHOLD)),
             Map.entry("lockout_duration", new Range(1, 86_400)),
             Map.entry("password_min_score", new Range(0, 4)));
     private static final Set<String> BOOLEANS = Set.of("require_email_verification", "require_activation",

@@ -26,7 +26,12 @@ public record TenantSettings(
             86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900,
             true, 1);
 
+    /** NIST SP 800-63B 5.2.2: at most 100 failed attempts in a row. */
+    public static final int MAX_LOCKOUT_THRESHOLD = 100;
+
     public TenantSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
+        // settings stored while the limit was higher count as the limit
+        lockoutThreshold = Math.min(lockoutThreshold, MAX_LOCKOUT_THRESHOLD);
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.tenant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
@@ -134,6 +135,20 @@ class TenantSettingsTest extends ApiTest {
         patch(tenant, Map.of("lockout_threshold", before.path("lockout_threshold").asInt())).expect(200);
 
         assertThat(settings(tenant)).isEqualTo(before);
+    }
+
+    /** A tenant that stored more failures before the limit was 100 counts as 100, and its other settings still change. */
+    @Test
+    void storedLockoutThresholdAboveTheLimitCountsAsTheLimit() {
+        var tenant = Fixtures.tenant(api);
+        server.app.database().tx(h -> h.createUpdate("UPDATE tenants SET settings = REPLACE(settings, "
+                + "'\"lockout_threshold\":10,', '\"lockout_threshold\":1000,') WHERE id = :id")
+                .bind("id", tenant.id()).execute());
+        server.app.invalidations().publish(new Invalidation(Invalidation.Kind.TENANT, tenant.id(), ""));
+
+        assertThat(settings(tenant).path("lockout_threshold").asInt()).isEqualTo(100);
+        assertThat(patch(tenant, Map.of("email_interval", 30)).expect(200).body().path("lockout_threshold").asInt())
+                .isEqualTo(100);
     }
 
     @Test
