@@ -61,6 +61,8 @@ public final class PostgresInvalidations implements Invalidations {
     private static final int MAX_PAYLOAD_BYTES = 7_900;
     private static final String INVALIDATE = "I|";
     private static final String ACK = "A|";
+    /** A batch whose sending fails is sent once more, on a new connection. */
+    private static final int SEND_ATTEMPTS = 2;
 
     private final Config config;
     private final ChannelConnection sending;
@@ -146,25 +148,38 @@ public final class PostgresInvalidations implements Invalidations {
             String batchId = nodeId + ":" + sequence.incrementAndGet();
             var pending = new PendingAck(new AtomicInteger(), new CompletableFuture<>());
             pending.done().whenComplete((ignored, failure) -> batch.forEach(message -> message.done().complete(null)));
-            try {
-                pending.missing().set(otherListeningNodes());
-                if (pending.missing().get() == 0) {
-                    pending.done().complete(null); // nobody else listens: nothing to send (see the class comment)
-                    continue;
+            pending.done().whenComplete((ignored, failure) -> awaitingAcks.remove(batchId));
+            for (int attempt = 1; !pending.done().isDone(); attempt++) {
+                try {
+                    sendBatch(batchId, batch, pending);
+                    break;
+                } catch (RuntimeException e) {
+                    // The connection was dropped, and the next attempt connects afresh: a backend ended between two
+                    // uses (a failover, a proxy's reset) costs a reconnect, not the other nodes' eviction.
+                    if (attempt < SEND_ATTEMPTS && running) {
+                        continue;
+                    }
+                    if (running) {
+                        log.warn("could not send invalidations to the other nodes; their cached entries expire "
+                                + "within 30 s", e);
+                    }
+                    pending.done().complete(null);
                 }
-                awaitingAcks.put(batchId, pending);
-                pending.done().whenComplete((ignored, failure) -> awaitingAcks.remove(batchId));
-                StringBuilder payload = new StringBuilder(INVALIDATE).append(batchId);
-                batch.forEach(message -> payload.append('\n').append(message.line()));
-                notify(payload.toString());
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("could not send invalidations to the other nodes; their cached entries expire within 30 s",
-                            e);
-                }
-                pending.done().complete(null);
             }
         }
+    }
+
+    /** Counts the other listening nodes and, when there are any, notifies them and awaits their acknowledgements. */
+    private void sendBatch(String batchId, List<Outgoing> batch, PendingAck pending) {
+        pending.missing().set(otherListeningNodes());
+        if (pending.missing().get() == 0) {
+            pending.done().complete(null); // nobody else listens: nothing to send (see the class comment)
+            return;
+        }
+        awaitingAcks.put(batchId, pending);
+        StringBuilder payload = new StringBuilder(INVALIDATE).append(batchId);
+        batch.forEach(message -> payload.append('\n').append(message.line()));
+        notify(payload.toString());
     }
 
     /** Waits for one message, then takes every other one already waiting, as many as fit one notification. */

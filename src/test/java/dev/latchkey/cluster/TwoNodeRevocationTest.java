@@ -107,6 +107,28 @@ class TwoNodeRevocationTest {
         assertThat(onB.str("phone")).isEqualTo("+4915112345678");
     }
 
+    /**
+     * The connection that notifies the other nodes ends between two revocations (a failover, a proxy's reset): within
+     * a second of its last use nothing checks it first, so sending on it fails. The notification is sent again on a
+     * new connection, and B still refuses the token at once.
+     */
+    @Test
+    void logoutWhenTheNotifyingConnectionWasEndedMeanwhileIsStillRefusedByTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var earlier = Fixtures.shopper(a, tenant);
+        var shopper = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, shopper.accessToken());
+        a.post("/v1/auth/logout").key(tenant.pk()).bearer(earlier.accessToken()).send().expect(204);
+
+        int ended = nodeA.app.database().read(h -> h.createQuery("SELECT count(pg_terminate_backend(pid)) "
+                + "FROM pg_stat_activity WHERE application_name = 'latchkey-notifier' "
+                + "AND datname = current_database()").mapTo(Integer.class).one());
+        a.post("/v1/auth/logout").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(204);
+
+        assertThat(ended).as("notifying connections ended").isPositive();
+        refusedOnB(tenant, shopper.accessToken());
+    }
+
     @Test
     void logoutOnOneNodeIsRefusedByTheOther() {
         var tenant = Fixtures.tenant(a);
