@@ -69,6 +69,7 @@ public final class RecoveryService {
             Customer customer = found.get();
             if (tokens.throttled(h, tenantId, TokenPurpose.PASSWORD_RESET, customer.email(),
                     settings.emailInterval())) {
+                mail.rehearse(h, tenantId, MailTemplate.PASSWORD_RESET); // as an unknown address costs
                 return null;
             }
             String token = tokens.issue(h, tenantId, customer.id(), TokenPurpose.PASSWORD_RESET, customer.email(),

@@ -15,7 +15,6 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 /** Proving an email address: the verification mail at sign-up or on request, and using its token. */
 public final class VerificationService {
@@ -53,17 +52,15 @@ public final class VerificationService {
         TenantSettings settings = tenants.settings(tenantId);
         String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
         db.tx(h -> {
-            Optional<Customer> found = customers.lockByEmail(h, tenantId, email);
-            if (found.isEmpty()) {
-                tokens.decoy(h, tenantId, TokenPurpose.VERIFY_EMAIL, email);
-                mail.rehearse(h, tenantId, MailTemplate.VERIFY_EMAIL);
-                return null;
-            }
-            Customer customer = found.get();
-            if (!customer.emailVerified() && !CustomerService.isStopped(customer)
+            Customer customer = customers.lockByEmail(h, tenantId, email).orElse(null);
+            if (customer != null && !customer.emailVerified() && !CustomerService.isStopped(customer)
                     && !tokens.throttled(h, tenantId, TokenPurpose.VERIFY_EMAIL, customer.email(),
                     settings.emailInterval())) {
                 send(h, settings, customer, linkBase);
+            } else {
+                // an unknown address, and a known one that gets no mail (verified, stopped, throttled), cost alike
+                tokens.decoy(h, tenantId, TokenPurpose.VERIFY_EMAIL, email);
+                mail.rehearse(h, tenantId, MailTemplate.VERIFY_EMAIL);
             }
             return null;
         });
