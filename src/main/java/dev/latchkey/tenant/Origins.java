@@ -36,7 +36,8 @@ public final class Origins {
         try {
             URI uri = new URI(Text.trim(raw));
             String scheme = uri.getScheme();
-            if (scheme == null || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getPort() > 65535
+            if (scheme == null || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getPort() == 0
+                    || uri.getPort() > 65535
                     || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                     || !isDnsSized(uri.getHost())) {
                 return null;

@@ -179,7 +179,7 @@ class TenantSettingsTest extends ApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"https://shop.example.com/path", "ftp://shop.example.com", "shop.example.com",
             "https://shop.example.com?x=1", "javascript:alert(1)", "*", "https://shop.example.com:99999",
-            "https://shop.example.com:65536", "https://shop.example.com\u0000", "\u0001https://shop.example.com",
+            "https://shop.example.com:65536", "https://shop.example.com:0", "https://shop.example.com\u0000", "\u0001https://shop.example.com",
             "https://shop\u0085.example.com"})
     void patchWhenAllowedOriginInvalidThenRefusedAndNothingChanged(String origin) {
         var tenant = Fixtures.tenant(api);
