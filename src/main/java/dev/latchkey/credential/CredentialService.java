@@ -84,7 +84,8 @@ public final class CredentialService {
      * Starts an email change: a confirmation token to the new address and a notice to the current one. The account
      * keeps its address until the token is used. A new request withdraws the previous one's token, also when the
      * per-address throttle (which applies to the new address) holds its own mail back: it still answers 202 and sends
-     * nothing. As with a password change, the password must still be the one checked once the account is locked: a
+     * nothing. Only a token already mailed to the same address stays then, so that a request sent twice leaves the
+     * shopper the link they have. As with a password change, the password must still be the one checked once the account is locked: a
      * password change or reset that landed in between refuses the request (403 {@code invalid_credentials}).
      */
     public void changeEmail(AccessToken token, String newEmail, String password, String confirmationUrl,
@@ -105,11 +106,13 @@ public final class CredentialService {
             if (locked == null) {
                 return false;
             }
-            tokens.voidOutstanding(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE);
             if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
+                // the link already mailed to this address (a request sent twice) stays the one to use
+                tokens.voidOutstandingExcept(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address);
                 return true;
             }
+            tokens.voidOutstanding(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE);
             String secret = tokens.issue(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.verificationTtl());
             Map<String, String> values = Map.of("new_email", address);

@@ -64,6 +64,17 @@ public final class EmailTokenStore {
                 .execute();
     }
 
+    /** As {@link #voidOutstanding}, but a token mailed to {@code keptEmail} stays. */
+    public int voidOutstandingExcept(Handle h, String tenantId, String customerId, TokenPurpose purpose,
+                                     String keptEmail, Instant now) {
+        return h.createUpdate("UPDATE email_tokens SET voided_at = :now WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer AND purpose = :purpose AND used_at IS NULL AND voided_at IS NULL "
+                        + "AND email <> :kept")
+                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId)
+                .bind("purpose", purpose.wire()).bind("kept", keptEmail)
+                .execute();
+    }
+
     public void deleteAll(Handle h, String tenantId, String customerId) {
         h.createUpdate("DELETE FROM email_tokens WHERE tenant_id = :tenant AND customer_id = :customer")
                 .bind("tenant", tenantId).bind("customer", customerId)

@@ -96,6 +96,12 @@ public final class EmailTokens {
         store.voidOutstanding(h, tenantId, customerId, purpose, now());
     }
 
+    /** As {@link #voidOutstanding}, but the token mailed to {@code keptEmail}, if one is outstanding, stays. */
+    public void voidOutstandingExcept(Handle h, String tenantId, String customerId, TokenPurpose purpose,
+                                      String keptEmail) {
+        store.voidOutstandingExcept(h, tenantId, customerId, purpose, keptEmail, now());
+    }
+
     /**
      * The account's address moved: the verification and reset tokens mailed to the old one stop working, and stay dead
      * should the account move back to that address within their lifetime.

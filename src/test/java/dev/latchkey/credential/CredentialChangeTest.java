@@ -341,6 +341,21 @@ class CredentialChangeTest extends MailTest {
         assertThat(confirmed.body().path("customer").path("email").asText()).isEqualTo(second);
     }
 
+    /** A request sent twice (a double click) sends one mail, and its link still works. */
+    @Test
+    void changeEmailTwiceToOneAddressWithinTheIntervalThenTheMailedLinkStillWorks() {
+        var tenant = shop(Map.of("email_interval", 300));
+        var shopper = Fixtures.shopper(api, tenant);
+        String target = Fixtures.uniqueEmail();
+        String mailed = changeToken(shopper, target);
+
+        changeEmail(shopper, emailChange(target, Fixtures.PASSWORD)).expect(202);
+
+        assertThat(queuedTo(target)).as("held back by the throttle").isEqualTo(1);
+        var confirmed = confirmEmail(tenant, mailed).expect(200);
+        assertThat(confirmed.body().path("customer").path("email").asText()).isEqualTo(target);
+    }
+
     @Test
     void changeEmailWhenTheThrottleHoldsItsMailBackThenTheEarlierRequestIsWithdrawnAllTheSame() {
         var tenant = shop(Map.of("email_interval", 300));
