@@ -242,10 +242,13 @@ public final class TokenService implements AutoCloseable {
         if (stored == null || !stored.usable(now)) {
             return RefreshOutcome.INVALID;
         }
-        if (stored.sessionKind() != expectedKind) {
+        Instant usedAt = stored.usedAt();
+        boolean inGrace = usedAt != null && settings.refreshReuseGrace() > 0
+                && !now.isAfter(usedAt.plusSeconds(settings.refreshReuseGrace()));
+        // A used token past its grace is replayed, whichever endpoint it is sent to: theft detection ends the session.
+        if (stored.sessionKind() != expectedKind && (usedAt == null || inGrace)) {
             return RefreshOutcome.WRONG_KIND;
         }
-        Instant usedAt = stored.usedAt();
         if (usedAt == null) {
             Pair pair = Pair.create(settings, stored.sessionKind(), now);
             if (!store.rotate(h, tenantId, stored.sessionId(), hash, now, pair)) {
@@ -254,7 +257,7 @@ public final class TokenService implements AutoCloseable {
             return new RefreshOutcome(Result.ROTATED, pair.issued(stored.sessionId(), stored.customerId()),
                     stored.sessionId(), found.owner());
         }
-        if (settings.refreshReuseGrace() > 0 && !now.isAfter(usedAt.plusSeconds(settings.refreshReuseGrace()))) {
+        if (inGrace) {
             return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(),
                     stored.sessionKind(), stored.customerId(), now, null), stored.sessionId(), found.owner());
         }

@@ -14,6 +14,7 @@ import java.util.Map;
 import static dev.latchkey.testing.Tokens.assertRefused;
 import static dev.latchkey.testing.Tokens.introspect;
 import static dev.latchkey.testing.Tokens.refresh;
+import static dev.latchkey.testing.Tokens.refreshAnonymous;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Refresh-token rotation with reuse detection (theft) and the grace window for tabs refreshing at once. */
@@ -31,6 +32,31 @@ class RefreshReuseTest extends ApiTest {
         assertThat(reuse.header("WWW-Authenticate")).contains("Bearer");
         assertRefused(api, tenant, rotated.str("access_token"));
         refresh(api, tenant, rotated.str("refresh_token")).expect(401, "invalid_token");
+    }
+
+    /** A replayed token sent to the other kind's endpoint is still a replay: the session ends. */
+    @Test
+    void refreshWhenUsedTokenReplayedAtTheAnonymousEndpointThenRevokesSession() {
+        var tenant = Fixtures.tenant(api, Map.of("refresh_reuse_grace", 0));
+        var shopper = Fixtures.shopper(api, tenant);
+        var rotated = refresh(api, tenant, shopper.refreshToken()).expect(200);
+
+        refreshAnonymous(api, tenant, shopper.refreshToken()).expect(401, "refresh_token_reused");
+
+        assertRefused(api, tenant, rotated.str("access_token"));
+        refresh(api, tenant, rotated.str("refresh_token")).expect(401, "invalid_token");
+    }
+
+    /** Within the grace a used token is a race between tabs, not a replay: the wrong endpoint only refuses it. */
+    @Test
+    void refreshWhenUsedTokenWithinGraceSentToTheAnonymousEndpointThenInsufficientScopeAndTheSessionLives() {
+        var tenant = Fixtures.tenant(api, Map.of("refresh_reuse_grace", 10));
+        var shopper = Fixtures.shopper(api, tenant);
+        var rotated = refresh(api, tenant, shopper.refreshToken()).expect(200);
+
+        refreshAnonymous(api, tenant, shopper.refreshToken()).expect(403, "insufficient_scope");
+
+        refresh(api, tenant, rotated.str("refresh_token")).expect(200);
     }
 
     @Test
