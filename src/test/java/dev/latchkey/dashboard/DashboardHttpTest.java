@@ -422,7 +422,7 @@ class DashboardHttpTest extends ApiTest {
                 "password_min_length", "eight", "allowed_origins", "https://shop.example.com/path",
                 "cart_merge_strategy", "merge", "access_token_ttl", "８６４００")).expect(422);
         assertThat(refused.html()).contains("id=\"lockout_threshold-error\"")
-                .contains("lockout_threshold must be between 1 and 1000.")
+                .contains("lockout_threshold must be between 1 and 100.")
                 .contains("password_min_length must be a whole number.").contains("value=\"eight\"")
                 .contains("access_token_ttl must be a whole number.")
                 .contains("aria-invalid=\"true\"");
