@@ -7,7 +7,7 @@ import java.time.Instant;
  * anonymous session.
  */
 public record AccessToken(String tokenHash, String tenantId, String sessionId, SessionKind kind, String customerId,
-                          String email, Instant expiresAt) {
+                          String email, Instant expiresAt, Instant sessionCreatedAt) {
     public boolean isCustomer() {
         return kind == SessionKind.CUSTOMER;
     }

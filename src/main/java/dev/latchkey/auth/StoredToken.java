@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /** One token of a pair, joined with its session, as the token store reads it. */
 record StoredToken(String tenantId, String sessionId, Instant expiresAt, Instant usedAt, Instant revokedAt,
-                   SessionKind sessionKind, String customerId, String email, Instant sessionRevokedAt) {
+                   SessionKind sessionKind, String customerId, String email, Instant sessionRevokedAt,
+                   Instant sessionCreatedAt) {
     boolean usable(Instant now) {
         return revokedAt == null && sessionRevokedAt == null && now.isBefore(expiresAt);
     }

@@ -67,7 +67,7 @@ public final class TokenService implements AutoCloseable {
                                ClientInfo client) {
         Instant now = now();
         String sessionId = Secrets.id("ses");
-        Pair pair = Pair.create(settings, kind, now);
+        Pair pair = Pair.create(settings, kind, now, now);
         store.insertSession(h, tenantId, sessionId, kind, customerId, client, now, pair);
         return pair.issued(sessionId, customerId);
     }
@@ -78,14 +78,15 @@ public final class TokenService implements AutoCloseable {
     }
 
     /**
-     * One more pair for an existing session, whose expiry moves to the new refresh token's; {@code replacedAccessHash}
-     * (may be null) names an access token whose pair it replaces. Throws {@link LostRace} when the session ended or
-     * that pair was replaced meanwhile.
+     * One more pair for an existing session (started at {@code sessionStart}), whose expiry moves to the new refresh
+     * token's; {@code replacedAccessHash} (may be null) names an access token whose pair it replaces. Throws
+     * {@link LostRace} when the session ended, reached its {@code session_max_lifetime}, or that pair was replaced
+     * meanwhile.
      */
     private Issued issuePair(Handle h, String tenantId, TenantSettings settings, String sessionId, SessionKind kind,
-                             String customerId, Instant now, String replacedAccessHash) {
-        Pair pair = Pair.create(settings, kind, now);
-        if ((replacedAccessHash != null && !store.revokePair(h, replacedAccessHash, now))
+                             String customerId, Instant now, Instant sessionStart, String replacedAccessHash) {
+        Pair pair = Pair.create(settings, kind, now, sessionStart);
+        if (pair.isDead(now) || (replacedAccessHash != null && !store.revokePair(h, replacedAccessHash, now))
                 || !store.extendLiveSession(h, tenantId, sessionId, pair.sessionExpiry())) {
             throw new LostRace();
         }
@@ -93,14 +94,40 @@ public final class TokenService implements AutoCloseable {
         return pair.issued(sessionId, customerId);
     }
 
-    /** A fresh pair of tokens: the raw values go to the client, only their hashes to the database. */
+    /**
+     * A fresh pair of tokens: the raw values go to the client, only their hashes to the database. Neither outlives the
+     * session's end (see {@link #sessionEnd}).
+     */
     record Pair(String access, String accessHash, Instant accessExpiry, String refresh, String refreshHash,
                         Instant refreshExpiry) {
+        static Pair create(TenantSettings settings, SessionKind kind, Instant now, Instant sessionStart) {
+            return create(settings, kind, now).endingBy(sessionEnd(settings, kind, sessionStart));
+        }
+
+        /** Expiries as the tenant's token lifetimes give them, for a session whose start is not known yet. */
         static Pair create(TenantSettings settings, SessionKind kind, Instant now) {
             String access = Secrets.secret(kind.accessPrefix());
             String refresh = Secrets.secret("rt");
             return new Pair(access, Secrets.sha256(access), now.plusSeconds(accessTtl(settings, kind)), refresh,
                     Secrets.sha256(refresh), now.plusSeconds(refreshTtl(settings, kind)));
+        }
+
+        /** The same tokens, expiring by {@code end} at the latest (null: no end). */
+        Pair endingBy(Instant end) {
+            if (end == null) {
+                return this;
+            }
+            return new Pair(access, accessHash, earlier(accessExpiry, end), refresh, refreshHash,
+                    earlier(refreshExpiry, end));
+        }
+
+        private static Instant earlier(Instant a, Instant b) {
+            return a.isBefore(b) ? a : b;
+        }
+
+        /** Whether neither token would work at {@code now}: the session has reached its end. */
+        boolean isDead(Instant now) {
+            return !sessionExpiry().isAfter(now);
         }
 
         /**
@@ -114,6 +141,20 @@ public final class TokenService implements AutoCloseable {
         Issued issued(String sessionId, String customerId) {
             return new Issued(sessionId, customerId, access, accessExpiry, refresh, refreshExpiry);
         }
+    }
+
+    /**
+     * When a customer's session ends however often it is refreshed or renewed: {@code session_max_lifetime} after its
+     * login (NIST SP 800-63B, OWASP ASVS 5.0 V7.3.2: an absolute lifetime, after which the shopper logs in again).
+     * Null for guest sessions, which prove nobody's identity.
+     */
+    static Instant sessionEnd(TenantSettings settings, SessionKind kind, Instant sessionStart) {
+        Long seconds = maxLifetime(settings, kind);
+        return seconds == null ? null : sessionStart.plusSeconds(seconds);
+    }
+
+    private static Long maxLifetime(TenantSettings settings, SessionKind kind) {
+        return kind == SessionKind.CUSTOMER ? settings.sessionMaxLifetime() : null;
     }
 
     /** The live access token with this value under this tenant, or 401 {@code invalid_token}. */
@@ -131,7 +172,7 @@ public final class TokenService implements AutoCloseable {
                 throw ApiError.invalidToken();
             }
             token = new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(),
-                    stored.customerId(), stored.email(), stored.expiresAt());
+                    stored.customerId(), stored.email(), stored.expiresAt(), stored.sessionCreatedAt());
             if (invalidations.mayCache()) {
                 cache.put(token, readAt);
             }
@@ -200,7 +241,8 @@ public final class TokenService implements AutoCloseable {
         Pair pair = Pair.create(settings, kind, now);
         TokenStore.Rotated rotated;
         try {
-            rotated = rotations.submit(new TokenStore.Rotation(tenantId, kind, hash, now, pair)).orElse(null);
+            rotated = rotations.submit(new TokenStore.Rotation(tenantId, kind, hash, now, pair,
+                    maxLifetime(settings, kind))).orElse(null);
         } catch (RuntimeException e) {
             if (LockConflict.is(e)) {
                 return null; // the batch waited too long for a row and was rolled back: this rotation goes alone
@@ -213,7 +255,9 @@ public final class TokenService implements AutoCloseable {
         if (!rotated.sessionLive()) {
             return new RefreshOutcome(Result.INVALID, null, rotated.sessionId(), null);
         }
-        return new RefreshOutcome(Result.ROTATED, pair.issued(rotated.sessionId(), rotated.customerId()),
+        // the statement stored the pair ending by the session's end as well
+        Pair stored = pair.endingBy(sessionEnd(settings, kind, rotated.sessionCreatedAt()));
+        return new RefreshOutcome(Result.ROTATED, stored.issued(rotated.sessionId(), rotated.customerId()),
                 rotated.sessionId(), rotated.owner());
     }
 
@@ -250,7 +294,10 @@ public final class TokenService implements AutoCloseable {
             return RefreshOutcome.WRONG_KIND;
         }
         if (usedAt == null) {
-            Pair pair = Pair.create(settings, stored.sessionKind(), now);
+            Pair pair = Pair.create(settings, stored.sessionKind(), now, stored.sessionCreatedAt());
+            if (pair.isDead(now)) {
+                return RefreshOutcome.INVALID; // the session reached its session_max_lifetime
+            }
             if (!store.rotate(h, tenantId, stored.sessionId(), hash, now, pair)) {
                 throw new LostRace();
             }
@@ -259,7 +306,8 @@ public final class TokenService implements AutoCloseable {
         }
         if (inGrace) {
             return new RefreshOutcome(Result.ROTATED, issuePair(h, tenantId, settings, stored.sessionId(),
-                    stored.sessionKind(), stored.customerId(), now, null), stored.sessionId(), found.owner());
+                    stored.sessionKind(), stored.customerId(), now, stored.sessionCreatedAt(), null),
+                    stored.sessionId(), found.owner());
         }
         if (!store.revokeSession(h, tenantId, stored.sessionId(), now)) {
             // ended since it was read (on H2 that read locks nothing): by a logout, or by the account's erasure,
@@ -295,7 +343,7 @@ public final class TokenService implements AutoCloseable {
         Issued issued;
         try {
             issued = db.tx(h -> issuePair(h, token.tenantId(), settings, token.sessionId(), token.kind(),
-                    token.customerId(), now, token.tokenHash()));
+                    token.customerId(), now, token.sessionCreatedAt(), token.tokenHash()));
         } catch (LostRace race) {
             throw ApiError.invalidToken();
         } finally {

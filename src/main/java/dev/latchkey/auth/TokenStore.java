@@ -92,11 +92,16 @@ final class TokenStore {
     }
 
     /** What {@link #rotateAll} did for one rotation: {@code sessionLive} false when the session ended as it ran. */
-    record Rotated(String sessionId, String customerId, CustomerWithCart owner, boolean sessionLive) {
+    record Rotated(String sessionId, String customerId, CustomerWithCart owner, boolean sessionLive,
+                   Instant sessionCreatedAt) {
     }
 
-    /** A rotation of the refresh token with hash {@code usedHash} to {@code pair}, for {@link #rotateAll}. */
-    record Rotation(String tenantId, SessionKind kind, String usedHash, Instant now, TokenService.Pair pair) {
+    /**
+     * A rotation of the refresh token with hash {@code usedHash} to {@code pair}, for {@link #rotateAll}; the session
+     * lasts at most {@code maxLifetimeSeconds} from its start (null: no limit), and the pair ends by then too.
+     */
+    record Rotation(String tenantId, SessionKind kind, String usedHash, Instant now, TokenService.Pair pair,
+                    Long maxLifetimeSeconds) {
     }
 
     /**
@@ -134,11 +139,13 @@ final class TokenStore {
                 .bindArray("accessExp", String.class, column(rotations, r -> r.pair().accessExpiry().toString()))
                 .bindArray("refreshExp", String.class, column(rotations, r -> r.pair().refreshExpiry().toString()))
                 .bindArray("sessionExp", String.class, column(rotations, r -> r.pair().sessionExpiry().toString()))
+                .bindArray("maxLifetime", String.class, column(rotations,
+                        r -> r.maxLifetimeSeconds() == null ? null : r.maxLifetimeSeconds().toString()))
                 .map((rs, ctx) -> {
                     String customerId = rs.getString("session_customer_id");
                     return Map.entry(rs.getInt("rotation") - 1, new Rotated(rs.getString("session_id"), customerId,
                             customerId == null ? null : CustomerStore.withActiveCart(rs),
-                            rs.getBoolean("session_live")));
+                            rs.getBoolean("session_live"), Database.instant(rs, "session_created_at")));
                 })
                 .forEach(numbered -> answers.set(numbered.getKey(), Optional.of(numbered.getValue())));
         return answers;
@@ -175,26 +182,32 @@ final class TokenStore {
             + "CAST(u.at AS TIMESTAMP WITH TIME ZONE) AS at, "
             + "CAST(u.access_exp AS TIMESTAMP WITH TIME ZONE) AS access_exp, "
             + "CAST(u.refresh_exp AS TIMESTAMP WITH TIME ZONE) AS refresh_exp, "
-            + "CAST(u.session_exp AS TIMESTAMP WITH TIME ZONE) AS session_exp, u.i, "
+            + "CAST(u.session_exp AS TIMESTAMP WITH TIME ZONE) AS session_exp, "
+            + "CAST(u.max_lifetime AS BIGINT) * INTERVAL '1 second' AS max_lifetime, u.i, "
             + "set_config('lock_timeout', :lockTimeout, TRUE) AS lock_timeout "
             + "FROM unnest(CAST(:used AS TEXT[]), CAST(:access AS TEXT[]), CAST(:refresh AS TEXT[]), "
             + "CAST(:tenant AS TEXT[]), CAST(:sessionKind AS TEXT[]), CAST(:now AS TEXT[]), CAST(:accessExp AS TEXT[]), "
-            + "CAST(:refreshExp AS TEXT[]), CAST(:sessionExp AS TEXT[])) WITH ORDINALITY "
-            + "AS u(used, access, refresh, tenant_id, kind, at, access_exp, refresh_exp, session_exp, i)), "
+            + "CAST(:refreshExp AS TEXT[]), CAST(:sessionExp AS TEXT[]), CAST(:maxLifetime AS TEXT[])) WITH ORDINALITY "
+            + "AS u(used, access, refresh, tenant_id, kind, at, access_exp, refresh_exp, session_exp, max_lifetime, i)), "
             + "used AS (UPDATE token_pairs t SET refresh_used_at = x.at, "
             + "access_revoked_at = COALESCE(t.access_revoked_at, x.at) FROM x, sessions s "
             + "WHERE t.refresh_hash = x.used AND t.refresh_used_at IS NULL AND t.refresh_revoked_at IS NULL "
             + "AND t.tenant_id = x.tenant_id AND t.refresh_expires_at > x.at AND s.tenant_id = t.tenant_id "
             + "AND s.id = t.session_id AND s.revoked_at IS NULL AND s.kind = x.kind "
-            + "RETURNING x.i, t.tenant_id, t.session_id, s.customer_id), "
+            + "AND (x.max_lifetime IS NULL OR s.created_at + x.max_lifetime > x.at) "
+            // LEAST passes over a null: a session without a limit keeps the pair's own expiries
+            + "RETURNING x.i, t.tenant_id, t.session_id, s.customer_id, s.created_at AS session_created_at, "
+            + "s.created_at + x.max_lifetime AS session_end), "
             + "added AS (" + INTO_PAIRS + "SELECT x.access, x.refresh, used.tenant_id, used.session_id, x.at, "
-            + "x.access_exp, x.refresh_exp, x.session_exp FROM used JOIN x ON x.i = used.i), "
+            + "LEAST(x.access_exp, used.session_end), LEAST(x.refresh_exp, used.session_end), "
+            + "LEAST(x.session_exp, used.session_end) FROM used JOIN x ON x.i = used.i), "
             + "extended AS (UPDATE sessions s SET expires_at = e.session_exp FROM (SELECT used.tenant_id, "
-            + "used.session_id, max(x.session_exp) AS session_exp FROM used JOIN x ON x.i = used.i "
+            + "used.session_id, max(LEAST(x.session_exp, used.session_end)) AS session_exp FROM used JOIN x ON x.i = used.i "
             + "GROUP BY used.tenant_id, used.session_id ORDER BY used.tenant_id, used.session_id) e "
             + "WHERE s.tenant_id = e.tenant_id AND s.id = e.session_id AND s.revoked_at IS NULL "
             + "RETURNING s.tenant_id, s.id) "
             + "SELECT used.i AS rotation, used.session_id, used.customer_id AS session_customer_id, "
+            + "used.session_created_at, "
             + "EXISTS (SELECT 1 FROM extended e WHERE e.tenant_id = used.tenant_id AND e.id = used.session_id) "
             + "AS session_live, " + CustomerStore.WITH_ACTIVE_CART_COLUMNS + " "
             + "FROM used LEFT JOIN customers c ON c.tenant_id = used.tenant_id AND c.id = used.customer_id "
@@ -225,7 +238,7 @@ final class TokenStore {
 
     private static final String PAIR_COLUMNS = "t.tenant_id, t.session_id, t.access_expires_at, t.access_revoked_at, "
             + "t.refresh_expires_at, t.refresh_used_at, t.refresh_revoked_at, s.kind AS session_kind, s.customer_id, "
-            + "s.revoked_at AS session_revoked_at, c.email";
+            + "s.revoked_at AS session_revoked_at, s.created_at AS session_created_at, c.email";
     private static final String PAIR_JOINS = "FROM token_pairs t "
             + "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
             + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id";
@@ -274,7 +287,8 @@ final class TokenStore {
         return new StoredToken(rs.getString("tenant_id"), rs.getString("session_id"),
                 Database.instant(rs, kind + "_expires_at"), refresh ? Database.instant(rs, "refresh_used_at") : null,
                 Database.instant(rs, kind + "_revoked_at"), SessionKind.fromWire(rs.getString("session_kind")),
-                rs.getString("customer_id"), rs.getString("email"), Database.instant(rs, "session_revoked_at"));
+                rs.getString("customer_id"), rs.getString("email"), Database.instant(rs, "session_revoked_at"),
+                Database.instant(rs, "session_created_at"));
     }
 
     /**

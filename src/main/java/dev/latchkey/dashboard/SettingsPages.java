@@ -27,6 +27,7 @@ public final class SettingsPages {
     private static final Map<String, String> LABELS = Map.ofEntries(
             Map.entry("access_token_ttl", "Access token lifetime (seconds)"),
             Map.entry("refresh_token_ttl", "Refresh token lifetime (seconds)"),
+            Map.entry("session_max_lifetime", "Longest a shopper stays logged in, however often refreshed (seconds)"),
             Map.entry("anonymous_token_ttl", "Guest access token lifetime (seconds)"),
             Map.entry("anonymous_refresh_ttl", "Guest refresh token lifetime (seconds)"),
             Map.entry("require_email_verification", "Require a verified email to log in"),

@@ -23,6 +23,7 @@ public final class SettingsValidator {
     private static final Map<String, Range> NUMBERS = Map.ofEntries(
             Map.entry("access_token_ttl", new Range(60, 2_592_000)),
             Map.entry("refresh_token_ttl", new Range(60, 31_536_000)),
+            Map.entry("session_max_lifetime", new Range(3_600, 31_536_000)),
             Map.entry("anonymous_token_ttl", new Range(60, 2_592_000)),
             Map.entry("anonymous_refresh_ttl", new Range(60, 31_536_000)),
             Map.entry("password_min_length", new Range(8, 64)),

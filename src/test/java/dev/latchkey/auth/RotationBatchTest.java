@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.db.LockConflict;
+import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Await;
 import dev.latchkey.testing.ApiTest;
@@ -108,7 +109,8 @@ class RotationBatchTest extends ApiTest {
 
     private TokenStore.Rotation rotation(String refreshToken, SessionKind kind, Instant now) {
         return new TokenStore.Rotation(tenant.id(), kind, Secrets.sha256(refreshToken), now,
-                TokenService.Pair.create(Fixtures.settings(Map.of()), kind, now));
+                TokenService.Pair.create(Fixtures.settings(Map.of()), kind, now),
+                kind == SessionKind.CUSTOMER ? TenantSettings.DEFAULTS.sessionMaxLifetime() : null);
     }
 
     /**
