@@ -177,7 +177,7 @@ public final class CustomerService {
                                  ProfileInput profile) {
         Instant now = now();
         return new Customer(tenantId, Secrets.id("cus"), EmailAddress.normalise(email), verified, status, hash,
-                profile.applyTo(Customer.Profile.EMPTY, now), null, null, now, now, 1);
+                profile.newProfile(now), null, null, now, now, 1);
     }
 
     private void insert(Handle h, Customer customer) {

@@ -111,9 +111,21 @@ public final class ProfileInput {
     }
 
     public Customer.Profile applyTo(Customer.Profile p, Instant now) {
+        return applyTo(p, now, false);
+    }
+
+    /**
+     * A new customer's profile. A marketing choice made at sign-up is recorded with its time either way: a decline is
+     * as much a choice to keep a record of as a consent.
+     */
+    public Customer.Profile newProfile(Instant now) {
+        return applyTo(Customer.Profile.EMPTY, now, true);
+    }
+
+    private Customer.Profile applyTo(Customer.Profile p, Instant now, boolean recordAnyChoice) {
         boolean marketing = (boolean) changes.getOrDefault("accepts_marketing", p.acceptsMarketing());
-        Instant marketingAt = changes.containsKey("accepts_marketing") && marketing != p.acceptsMarketing()
-                ? now : p.acceptsMarketingUpdatedAt();
+        Instant marketingAt = changes.containsKey("accepts_marketing")
+                && (recordAnyChoice || marketing != p.acceptsMarketing()) ? now : p.acceptsMarketingUpdatedAt();
         return new Customer.Profile(
                 get("first_name", p.firstName()), get("last_name", p.lastName()), get("title", p.title()),
                 get("phone", p.phone()), get("company", p.company()),

@@ -277,6 +277,19 @@ class ProfileTest extends ApiTest {
                 .isEqualTo(first.path("accepts_marketing_updated_at").asText());
     }
 
+    /** A choice made at sign-up is recorded with its time, a decline as much as a consent; no choice, no time. */
+    @Test
+    void registerWithAMarketingChoiceEitherWayThenItsTimeIsRecorded() {
+        for (boolean choice : new boolean[] {false, true}) {
+            JsonNode customer = Fixtures.shopper(api, shopper.tenant(), Map.of("accepts_marketing", choice))
+                    .authResult().path("customer");
+            assertThat(customer.path("accepts_marketing").asBoolean()).isEqualTo(choice);
+            assertThat(customer.path("accepts_marketing_updated_at").isTextual()).as("choice %s", choice).isTrue();
+        }
+        JsonNode silent = Fixtures.shopper(api, shopper.tenant()).authResult().path("customer");
+        assertThat(silent.path("accepts_marketing_updated_at").isNull()).isTrue();
+    }
+
     @Test
     void patchMeWhenMarketingConsentNullThenReadAsAbsentAndTheConsentKept() {
         JsonNode given = patch(Map.of("accepts_marketing", true)).expect(200).body();
