@@ -7,6 +7,7 @@ import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
@@ -110,6 +111,26 @@ class StaffApiTest extends ApiTest {
                 .expect(403, "insufficient_scope");
         assertThat(api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().expect(200)
                 .body().path("lockout_threshold").asInt()).isEqualTo(10);
+    }
+
+    /** Support staff look orders up by number, guest orders too, but record or change none. */
+    @Test
+    void supportWhenReadingAnOrderThenAllowedButNotWhenRecordingOrChangingOne() {
+        var shop = StaffFixtures.shop(api);
+        String support = StaffFixtures.supportToken(api, shop);
+        String number = Fixtures.uniqueId("R");
+        Map<String, Object> order = Map.of("number", number, "email", Fixtures.uniqueEmail(), "status", "paid",
+                "currency", "EUR", "total", "9.95", "placed_at", "2026-05-08T13:00:00Z",
+                "lines", List.of(Map.of("sku", "MUG-1", "name", "Mug", "quantity", 1, "unit_price", "9.95")));
+        api.post("/v1/admin/orders").bearer(support).body(order).send().expect(403, "insufficient_scope");
+        api.post("/v1/admin/orders").bearer(shop.tenant().sk()).body(order).send().expect(201);
+
+        assertThat(api.get("/v1/admin/orders/" + number).bearer(support).send().expect(200).str("status"))
+                .isEqualTo("paid");
+        api.patch("/v1/admin/orders/" + number).bearer(support).body(Map.of("status", "cancelled")).send()
+                .expect(403, "insufficient_scope");
+        assertThat(api.get("/v1/admin/orders/" + number).bearer(support).send().expect(200).str("status"))
+                .isEqualTo("paid");
     }
 
     @Test
