@@ -43,7 +43,7 @@ final class AddressStore {
 
     /** Oldest first, after {@code after} when given. */
     List<StoredAddress> list(Handle h, String tenantId, String customerId, Cursor after, int limit) {
-        String page = after == null ? "" : " AND (created_at > :at OR (created_at = :at AND id > :after))";
+        String page = after == null ? "" : " AND (created_at, id) > (:at, :after)";
         var query = h.createQuery("SELECT * FROM addresses WHERE " + OWNER + page
                         + " ORDER BY created_at, id LIMIT :limit")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("limit", limit);

@@ -39,7 +39,7 @@ final class AuditStore {
             sql.append(" AND type = :type");
         }
         if (before != null) {
-            sql.append(" AND (created_at < :at OR (created_at = :at AND id < :id))");
+            sql.append(" AND (created_at, id) < (:at, :id)");
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
         var query = h.createQuery(sql.toString()).bind("tenant", tenantId).bind("limit", limit);

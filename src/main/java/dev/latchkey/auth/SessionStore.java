@@ -16,7 +16,7 @@ final class SessionStore {
 
     /** Live sessions, newest first, after {@code after} when given. */
     List<SessionRecord> live(Handle h, String tenantId, String customerId, Instant now, Cursor after, int limit) {
-        String page = after == null ? "" : " AND (created_at < :at OR (created_at = :at AND id < :after))";
+        String page = after == null ? "" : " AND (created_at, id) < (:at, :after)";
         var query = h.createQuery("SELECT * FROM sessions WHERE " + OWNER + LIVE + page
                         + " ORDER BY created_at DESC, id DESC LIMIT :limit")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("now", Database.ts(now))

@@ -88,7 +88,7 @@ public final class CustomerStore {
             sql.append(" AND c.status = :status");
         }
         if (before != null) {
-            sql.append(" AND (c.created_at < :at OR (c.created_at = :at AND c.id < :after))");
+            sql.append(" AND (c.created_at, c.id) < (:at, :after)");
         }
         var query = h.createQuery(sql.append(" ORDER BY c.created_at DESC, c.id DESC LIMIT :limit").toString())
                 .bind("tenant", tenantId).bind("limit", limit);

@@ -44,7 +44,7 @@ final class OrderStore {
     /** The customer's orders, newest first (placed_at, then id, both descending), after the cursor's position. */
     List<Order> listOfCustomer(Handle h, String tenantId, String customerId, Cursor after, int limit) {
         String position = after == null ? ""
-                : "AND (placed_at < :at OR (placed_at = :at AND id < :id)) ";
+                : "AND (placed_at, id) < (:at, :id) ";
         var query = h.createQuery("SELECT * FROM orders WHERE tenant_id = :tenant AND customer_id = :customer "
                         + position + "ORDER BY placed_at DESC, id DESC LIMIT :limit")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("limit", limit);

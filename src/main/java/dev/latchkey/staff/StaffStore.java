@@ -22,7 +22,7 @@ final class StaffStore {
 
     /** Oldest first, after {@code after} when given. */
     List<Staff> list(Handle h, String tenantId, Cursor after, int limit) {
-        String page = after == null ? "" : " AND (created_at > :at OR (created_at = :at AND id > :after))";
+        String page = after == null ? "" : " AND (created_at, id) > (:at, :after)";
         var query = h.createQuery("SELECT * FROM staff WHERE tenant_id = :tenant" + page
                         + " ORDER BY created_at, id LIMIT :limit")
                 .bind("tenant", tenantId).bind("limit", limit);

@@ -46,7 +46,7 @@ public final class TenantStore {
     }
 
     public List<Tenant> list(Handle h, Cursor after, int limit) {
-        String where = after == null ? "" : "WHERE (created_at > :at OR (created_at = :at AND id > :id)) ";
+        String where = after == null ? "" : "WHERE (created_at, id) > (:at, :id) ";
         var query = h.createQuery("SELECT * FROM tenants " + where + "ORDER BY created_at, id LIMIT :limit")
                 .bind("limit", limit);
         if (after != null) {
@@ -96,7 +96,7 @@ public final class TenantStore {
 
     /** The tenant's keys, revoked ones too, newest first, after {@code before} when given. */
     public List<ApiKey> listKeys(Handle h, String tenantId, Cursor before, int limit) {
-        String page = before == null ? "" : " AND (created_at < :at OR (created_at = :at AND id < :id))";
+        String page = before == null ? "" : " AND (created_at, id) < (:at, :id)";
         var query = h.createQuery("SELECT * FROM api_keys WHERE tenant_id = :tenant" + page
                         + " ORDER BY created_at DESC, id DESC LIMIT :limit")
                 .bind("tenant", tenantId).bind("limit", limit);
