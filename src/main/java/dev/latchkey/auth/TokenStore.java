@@ -301,12 +301,25 @@ final class TokenStore {
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("session", sessionId).execute() == 1;
     }
 
-    List<String> liveSessionIds(Handle h, String tenantId, String customerId) {
-        // in key order: ending them one by one then locks them in the order a batch of rotations does
-        return h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant AND customer_id = :customer "
-                        + "AND revoked_at IS NULL ORDER BY id")
-                .bind("tenant", tenantId).bind("customer", customerId)
-                .mapTo(String.class).list();
+    /**
+     * Ends the customer's live sessions but {@code keepSessionId} (may be null); returns how many. Their rows are locked
+     * first in key order, the order a batch of rotations locks sessions in, so the two cannot deadlock; the update
+     * then finds them locked by this transaction.
+     */
+    int revokeLiveSessions(Handle h, String tenantId, String customerId, String keepSessionId, Instant now) {
+        String others = keepSessionId == null ? "" : " AND id <> :keep";
+        var lock = h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant AND customer_id = :customer "
+                        + "AND revoked_at IS NULL" + others + " ORDER BY id FOR UPDATE")
+                .bind("tenant", tenantId).bind("customer", customerId);
+        var end = h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer AND revoked_at IS NULL" + others)
+                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId);
+        if (keepSessionId != null) {
+            lock.bind("keep", keepSessionId);
+            end.bind("keep", keepSessionId);
+        }
+        lock.mapTo(String.class).list();
+        return end.execute();
     }
 
     void touchSession(Handle h, String tenantId, String sessionId, Instant at) {
