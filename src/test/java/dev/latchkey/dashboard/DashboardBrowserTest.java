@@ -140,7 +140,7 @@ class DashboardBrowserTest extends ApiTest {
             shot(page, "07-phone-settings");
             page.getByLabel("Failed logins that lock an account").fill("0");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
-            assertThat(page.locator("#lockout_threshold-error").textContent()).contains("between 1 and 1000");
+            assertThat(page.locator("#lockout_threshold-error").textContent()).contains("between 1 and 100.");
             assertThat(page.getByLabel("Failed logins that lock an account").getAttribute("aria-describedby"))
                     .isEqualTo("lockout_threshold-error");
             page.locator("#lockout_threshold").scrollIntoViewIfNeeded();
