@@ -82,8 +82,9 @@ public final class AuditLog {
 
     /**
      * Part of erasing a customer: their events stay, under an id that no longer names anyone, but lose the IP address
-     * and user agent they were recorded with. Those of events a staff member caused are the staff member's, not the
-     * customer's, and stay: the audit log of staff actions keeps who acted from where.
+     * and user agent they were recorded with. Those of events the merchant caused (a staff member, or the secret key)
+     * are the merchant's, not the customer's, and stay: the audit log of the merchant's actions keeps who acted from
+     * where.
      */
     public void erasePersonalData(Handle h, String tenantId, String customerId) {
         store.clearClientOf(h, tenantId, customerId);

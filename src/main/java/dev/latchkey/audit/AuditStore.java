@@ -63,9 +63,12 @@ final class AuditStore {
     }
 
     void clearClientOf(Handle h, String tenantId, String customerId) {
+        // the merchant's events, as AuditEvent.asExported tells them: a staff member acted, or "by": "admin"
         h.createUpdate("UPDATE audit_events SET ip = NULL, user_agent = NULL WHERE tenant_id = :tenant "
-                        + "AND customer_id = :customer AND staff_id IS NULL AND (ip IS NOT NULL OR user_agent IS NOT NULL)")
-                .bind("tenant", tenantId).bind("customer", customerId).execute();
+                        + "AND customer_id = :customer AND staff_id IS NULL AND data NOT LIKE :byMerchant "
+                        + "AND (ip IS NOT NULL OR user_agent IS NOT NULL)")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("byMerchant", "%\"by\":\"admin\"%")
+                .execute();
     }
 
     private com.fasterxml.jackson.databind.JsonNode read(String json) {

@@ -95,8 +95,9 @@ public final class TokenService implements AutoCloseable {
     }
 
     /**
-     * A fresh pair of tokens: the raw values go to the client, only their hashes to the database. Neither outlives the
-     * session's end (see {@link #sessionEnd}).
+     * A fresh pair of tokens: the raw values go to the client, only their hashes to the database. Made for a session
+     * whose start is known, neither outlives the session's end (see {@link #sessionEnd}); a batched rotation learns
+     * the start from its statement and ends the pair by it there ({@link #endingBy}).
      */
     record Pair(String access, String accessHash, Instant accessExpiry, String refresh, String refreshHash,
                         Instant refreshExpiry) {
@@ -286,6 +287,10 @@ public final class TokenService implements AutoCloseable {
         if (stored == null || !stored.usable(now)) {
             return RefreshOutcome.INVALID;
         }
+        Instant end = sessionEnd(settings, stored.sessionKind(), stored.sessionCreatedAt());
+        if (end != null && !end.isAfter(now)) {
+            return RefreshOutcome.INVALID; // a limit lowered since the session's last pair: it is over all the same
+        }
         Instant usedAt = stored.usedAt();
         boolean inGrace = usedAt != null && settings.refreshReuseGrace() > 0
                 && !now.isAfter(usedAt.plusSeconds(settings.refreshReuseGrace()));
@@ -295,9 +300,6 @@ public final class TokenService implements AutoCloseable {
         }
         if (usedAt == null) {
             Pair pair = Pair.create(settings, stored.sessionKind(), now, stored.sessionCreatedAt());
-            if (pair.isDead(now)) {
-                return RefreshOutcome.INVALID; // the session reached its session_max_lifetime
-            }
             if (!store.rotate(h, tenantId, stored.sessionId(), hash, now, pair)) {
                 throw new LostRace();
             }

@@ -186,9 +186,10 @@ final class TokenStore {
             + "CAST(u.max_lifetime AS BIGINT) * INTERVAL '1 second' AS max_lifetime, u.i, "
             + "set_config('lock_timeout', :lockTimeout, TRUE) AS lock_timeout "
             + "FROM unnest(CAST(:used AS TEXT[]), CAST(:access AS TEXT[]), CAST(:refresh AS TEXT[]), "
-            + "CAST(:tenant AS TEXT[]), CAST(:sessionKind AS TEXT[]), CAST(:now AS TEXT[]), CAST(:accessExp AS TEXT[]), "
-            + "CAST(:refreshExp AS TEXT[]), CAST(:sessionExp AS TEXT[]), CAST(:maxLifetime AS TEXT[])) WITH ORDINALITY "
-            + "AS u(used, access, refresh, tenant_id, kind, at, access_exp, refresh_exp, session_exp, max_lifetime, i)), "
+            + "CAST(:tenant AS TEXT[]), CAST(:sessionKind AS TEXT[]), CAST(:now AS TEXT[]), "
+            + "CAST(:accessExp AS TEXT[]), CAST(:refreshExp AS TEXT[]), CAST(:sessionExp AS TEXT[]), "
+            + "CAST(:maxLifetime AS TEXT[])) WITH ORDINALITY AS u(used, access, refresh, tenant_id, kind, at, "
+            + "access_exp, refresh_exp, session_exp, max_lifetime, i)), "
             + "used AS (UPDATE token_pairs t SET refresh_used_at = x.at, "
             + "access_revoked_at = COALESCE(t.access_revoked_at, x.at) FROM x, sessions s "
             + "WHERE t.refresh_hash = x.used AND t.refresh_used_at IS NULL AND t.refresh_revoked_at IS NULL "
@@ -202,7 +203,8 @@ final class TokenStore {
             + "LEAST(x.access_exp, used.session_end), LEAST(x.refresh_exp, used.session_end), "
             + "LEAST(x.session_exp, used.session_end) FROM used JOIN x ON x.i = used.i), "
             + "extended AS (UPDATE sessions s SET expires_at = e.session_exp FROM (SELECT used.tenant_id, "
-            + "used.session_id, max(LEAST(x.session_exp, used.session_end)) AS session_exp FROM used JOIN x ON x.i = used.i "
+            + "used.session_id, max(LEAST(x.session_exp, used.session_end)) AS session_exp "
+            + "FROM used JOIN x ON x.i = used.i "
             + "GROUP BY used.tenant_id, used.session_id ORDER BY used.tenant_id, used.session_id) e "
             + "WHERE s.tenant_id = e.tenant_id AND s.id = e.session_id AND s.revoked_at IS NULL "
             + "RETURNING s.tenant_id, s.id) "
@@ -302,9 +304,9 @@ final class TokenStore {
     }
 
     /**
-     * Ends the customer's live sessions but {@code keepSessionId} (may be null); returns how many. Their rows are locked
-     * first in key order, the order a batch of rotations locks sessions in, so the two cannot deadlock; the update
-     * then finds them locked by this transaction.
+     * Ends the customer's live sessions but {@code keepSessionId} (may be null); returns how many. Their rows are
+     * locked first in key order, the order a batch of rotations locks sessions in, so the two cannot deadlock; the
+     * update then finds them locked by this transaction.
      */
     int revokeLiveSessions(Handle h, String tenantId, String customerId, String keepSessionId, Instant now) {
         String others = keepSessionId == null ? "" : " AND id <> :keep";

@@ -61,7 +61,7 @@ public final class PostgresInvalidations implements Invalidations {
     private static final int MAX_PAYLOAD_BYTES = 7_900;
     private static final String INVALIDATE = "I|";
     private static final String ACK = "A|";
-    /** A batch whose sending fails is sent once more, on a new connection. */
+    /** A batch or acknowledgement whose sending fails is sent once more, on a new connection. */
     private static final int SEND_ATTEMPTS = 2;
 
     private final Config config;
@@ -145,17 +145,13 @@ public final class PostgresInvalidations implements Invalidations {
             } catch (InterruptedException e) {
                 return;
             }
-            String batchId = nodeId + ":" + sequence.incrementAndGet();
-            var pending = new PendingAck(new AtomicInteger(), new CompletableFuture<>());
-            pending.done().whenComplete((ignored, failure) -> batch.forEach(message -> message.done().complete(null)));
-            pending.done().whenComplete((ignored, failure) -> awaitingAcks.remove(batchId));
-            for (int attempt = 1; !pending.done().isDone(); attempt++) {
+            for (int attempt = 1; ; attempt++) {
                 try {
-                    sendBatch(batchId, batch, pending);
+                    sendBatch(batch);
                     break;
                 } catch (RuntimeException e) {
-                    // The connection was dropped, and the next attempt connects afresh: a backend ended between two
-                    // uses (a failover, a proxy's reset) costs a reconnect, not the other nodes' eviction.
+                    // The connection is dropped on a failure, so the next attempt connects afresh: a backend ended
+                    // between two uses (a failover, a proxy's reset) costs a reconnect, not the other nodes' eviction.
                     if (attempt < SEND_ATTEMPTS && running) {
                         continue;
                     }
@@ -163,23 +159,39 @@ public final class PostgresInvalidations implements Invalidations {
                         log.warn("could not send invalidations to the other nodes; their cached entries expire "
                                 + "within 30 s", e);
                     }
-                    pending.done().complete(null);
+                    batch.forEach(message -> message.done().complete(null));
+                    break;
                 }
             }
         }
     }
 
-    /** Counts the other listening nodes and, when there are any, notifies them and awaits their acknowledgements. */
-    private void sendBatch(String batchId, List<Outgoing> batch, PendingAck pending) {
-        pending.missing().set(otherListeningNodes());
-        if (pending.missing().get() == 0) {
-            pending.done().complete(null); // nobody else listens: nothing to send (see the class comment)
+    /**
+     * Counts the other listening nodes and, when there are any, notifies them; the batch's messages are done once
+     * each has acknowledged. Each attempt has an id of its own: should a failed attempt have reached the nodes after
+     * all, their acknowledgements of it count for nothing, and the attempt after it waits for its own.
+     */
+    private void sendBatch(List<Outgoing> batch) {
+        int others = otherListeningNodes();
+        if (others == 0) {
+            batch.forEach(message -> message.done().complete(null)); // nobody else listens (see the class comment)
             return;
         }
+        String batchId = nodeId + ":" + sequence.incrementAndGet();
+        var pending = new PendingAck(new AtomicInteger(others), new CompletableFuture<>());
         awaitingAcks.put(batchId, pending);
+        pending.done().whenComplete((ignored, failure) -> {
+            awaitingAcks.remove(batchId);
+            batch.forEach(message -> message.done().complete(null));
+        });
         StringBuilder payload = new StringBuilder(INVALIDATE).append(batchId);
         batch.forEach(message -> payload.append('\n').append(message.line()));
-        notify(payload.toString());
+        try {
+            notify(payload.toString());
+        } catch (RuntimeException e) {
+            awaitingAcks.remove(batchId);
+            throw e;
+        }
     }
 
     /** Waits for one message, then takes every other one already waiting, as many as fit one notification. */
@@ -313,11 +325,18 @@ public final class PostgresInvalidations implements Invalidations {
         }
         // acknowledged from another thread: the listener goes straight back to delivering the next notification
         acks.execute(() -> {
-            try {
-                notify(ACK + batchId);
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("could not acknowledge an invalidation", e);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    notify(ACK + batchId);
+                    return;
+                } catch (RuntimeException e) {
+                    // as for a batch: once more, on a new connection
+                    if (attempt >= SEND_ATTEMPTS || !running) {
+                        if (running) {
+                            log.warn("could not acknowledge an invalidation", e);
+                        }
+                        return;
+                    }
                 }
             }
         });

@@ -85,8 +85,9 @@ public final class CredentialService {
      * keeps its address until the token is used. A new request withdraws the previous one's token, also when the
      * per-address throttle (which applies to the new address) holds its own mail back: it still answers 202 and sends
      * nothing. Only a token already mailed to the same address stays then, so that a request sent twice leaves the
-     * shopper the link they have. As with a password change, the password must still be the one checked once the account is locked: a
-     * password change or reset that landed in between refuses the request (403 {@code invalid_credentials}).
+     * shopper the link they have. As with a password change, the password must still be the one checked once the
+     * account is locked: a password change or reset that landed in between refuses the request (403
+     * {@code invalid_credentials}).
      */
     public void changeEmail(AccessToken token, String newEmail, String password, String confirmationUrl,
                             ClientInfo client) {
@@ -145,22 +146,20 @@ public final class CredentialService {
 
     /**
      * A wrong password here is a failed authentication as much as a refused login: whoever holds the session may be
-     * guessing, so it counts toward the account's lockout as a wrong password at login does (and may lock it). While a
-     * lock lasts, the right password is refused here too, before any check that only a right one reaches (the new
-     * password's policy, an unchanged or taken address) could tell it apart from a wrong one.
+     * guessing, so it counts toward the account's lockout as a wrong password at login does (and may lock it). A right
+     * one is then decided under the account's row lock, as a login's is, before any check that only a right password
+     * reaches (the new password's policy, an unchanged or taken address) can answer: while a lock lasts it is refused
+     * like a wrong one, and a lock that wrong guesses racing it set off first holds it too.
      */
     private void requirePassword(TenantSettings settings, Customer customer, String password, String action,
                                  ClientInfo client) {
-        String refusal = null;
         if (!customers.passwordMatches(customer, password)) {
             lockout.attemptWithWrongPassword(customer.tenantId(), settings, customer.id(), customer.email(), client);
-            refusal = "wrong_password";
-        } else if (lockout.isLocked(customer.tenantId(), customer.id())) {
-            refusal = "locked";
-        }
-        if (refusal != null) {
             audit.record(customer.tenantId(), customer.id(), AuditType.PASSWORD_CHECK_FAILED, client,
-                    Map.of("action", action, "reason", refusal));
+                    Map.of("action", action, "reason", "wrong_password"));
+            throw ApiError.wrongCurrentPassword();
+        }
+        if (db.tx(h -> lockChecked(h, settings, customer, action, client)).isEmpty()) {
             throw ApiError.wrongCurrentPassword();
         }
     }

@@ -133,16 +133,6 @@ public final class LockoutService {
         return new Status(state.locked(now), state.lockedUntil(), state.failedAttempts(), state.lastFailureAt());
     }
 
-    /**
-     * Whether a lock lasts now; false for an account that is gone. Read without a row lock, for a check that must not
-     * tell a correct password apart from a wrong one while the account is locked (the change itself decides again under
-     * the lock).
-     */
-    public boolean isLocked(String tenantId, String customerId) {
-        Instant now = now();
-        return db.read(h -> store.find(h, tenantId, customerId, false)).map(state -> state.locked(now)).orElse(false);
-    }
-
     /** The merchant's unlock: clears failures and earlier locks. 404 for an id not of this tenant. */
     public void unlock(String tenantId, String customerId, ClientInfo client) {
         boolean found = db.tx(h -> clear(h, tenantId, customerId, UnlockReason.ADMIN, client));

@@ -56,23 +56,18 @@ public final class EmailTokenStore {
                 .execute();
     }
 
-    public int voidOutstanding(Handle h, String tenantId, String customerId, TokenPurpose purpose, Instant now) {
-        return h.createUpdate("UPDATE email_tokens SET voided_at = :now WHERE tenant_id = :tenant "
-                        + "AND customer_id = :customer AND purpose = :purpose AND used_at IS NULL AND voided_at IS NULL")
+    /** Withdraws the customer's unused tokens of this purpose, but one mailed to {@code keptEmail} (may be null). */
+    public int voidOutstanding(Handle h, String tenantId, String customerId, TokenPurpose purpose, String keptEmail,
+                               Instant now) {
+        var update = h.createUpdate("UPDATE email_tokens SET voided_at = :now WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer AND purpose = :purpose AND used_at IS NULL AND voided_at IS NULL"
+                        + (keptEmail == null ? "" : " AND email <> :kept"))
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId)
-                .bind("purpose", purpose.wire())
-                .execute();
-    }
-
-    /** As {@link #voidOutstanding}, but a token mailed to {@code keptEmail} stays. */
-    public int voidOutstandingExcept(Handle h, String tenantId, String customerId, TokenPurpose purpose,
-                                     String keptEmail, Instant now) {
-        return h.createUpdate("UPDATE email_tokens SET voided_at = :now WHERE tenant_id = :tenant "
-                        + "AND customer_id = :customer AND purpose = :purpose AND used_at IS NULL AND voided_at IS NULL "
-                        + "AND email <> :kept")
-                .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId)
-                .bind("purpose", purpose.wire()).bind("kept", keptEmail)
-                .execute();
+                .bind("purpose", purpose.wire());
+        if (keptEmail != null) {
+            update.bind("kept", keptEmail);
+        }
+        return update.execute();
     }
 
     public void deleteAll(Handle h, String tenantId, String customerId) {

@@ -93,13 +93,13 @@ public final class EmailTokens {
 
     /** Withdraws every unused token of this purpose, e.g. all reset links once the password changed. */
     public void voidOutstanding(Handle h, String tenantId, String customerId, TokenPurpose purpose) {
-        store.voidOutstanding(h, tenantId, customerId, purpose, now());
+        store.voidOutstanding(h, tenantId, customerId, purpose, null, now());
     }
 
     /** As {@link #voidOutstanding}, but the token mailed to {@code keptEmail}, if one is outstanding, stays. */
     public void voidOutstandingExcept(Handle h, String tenantId, String customerId, TokenPurpose purpose,
                                       String keptEmail) {
-        store.voidOutstandingExcept(h, tenantId, customerId, purpose, keptEmail, now());
+        store.voidOutstanding(h, tenantId, customerId, purpose, keptEmail, now());
     }
 
     /**

@@ -53,15 +53,17 @@ public final class VerificationService {
         String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
         db.tx(h -> {
             Customer customer = customers.lockByEmail(h, tenantId, email).orElse(null);
-            if (customer != null && !customer.emailVerified() && !CustomerService.isStopped(customer)
-                    && !tokens.throttled(h, tenantId, TokenPurpose.VERIFY_EMAIL, customer.email(),
+            boolean mayGetMail = customer != null && !customer.emailVerified() && !CustomerService.isStopped(customer);
+            // Whatever sends nothing costs what an unknown address does: the throttle's read (the decoy reads it too)
+            // and the mail's rendering, so that answer times do not tell which addresses have an account.
+            if (!mayGetMail) {
+                tokens.decoy(h, tenantId, TokenPurpose.VERIFY_EMAIL, email);
+            } else if (!tokens.throttled(h, tenantId, TokenPurpose.VERIFY_EMAIL, customer.email(),
                     settings.emailInterval())) {
                 send(h, settings, customer, linkBase);
-            } else {
-                // an unknown address, and a known one that gets no mail (verified, stopped, throttled), cost alike
-                tokens.decoy(h, tenantId, TokenPurpose.VERIFY_EMAIL, email);
-                mail.rehearse(h, tenantId, MailTemplate.VERIFY_EMAIL);
+                return null;
             }
+            mail.rehearse(h, tenantId, MailTemplate.VERIFY_EMAIL);
             return null;
         });
     }

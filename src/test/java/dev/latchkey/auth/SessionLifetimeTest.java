@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SessionLifetimeTest extends ApiTest {
     private static final Map<String, Object> ONE_HOUR = Map.of("session_max_lifetime", 3600,
-            "access_token_ttl", 1800, "refresh_token_ttl", 86_400);
+            "access_token_ttl", 2400, "refresh_token_ttl", 86_400);
 
     private Api.Res renew(Fixtures.Tenant tenant, String accessToken) {
         return api.post("/v1/auth/renew").key(tenant.pk()).bearer(accessToken).send();
@@ -31,16 +31,22 @@ class SessionLifetimeTest extends ApiTest {
         server.clock.advance(Duration.ofSeconds(seconds));
     }
 
+    /**
+     * The pairs a refresh stores end by the session's end too (on PostgreSQL a refresh is a batched statement, which
+     * writes them): the refreshed tokens, used by nothing since, are refused just after it.
+     */
     @Test
     void refreshAndRenewNeverReachPastTheSessionsEndAndAfterItTheShopperLogsInAgain() {
         var tenant = Fixtures.tenant(api, ONE_HOUR);
         var shopper = Fixtures.shopper(api, tenant);
-        assertThat(shopper.authResult().path("expires_in").asLong()).isEqualTo(1800);
+        var phone = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        assertThat(shopper.authResult().path("expires_in").asLong()).isEqualTo(2400);
         assertThat(shopper.authResult().path("refresh_token_expires_in").asLong()).isEqualTo(3600);
 
         advance(1000);
         var first = refresh(api, tenant, shopper.refreshToken()).expect(200);
-        assertThat(first.body().path("expires_in").asLong()).isEqualTo(1800);
+        var phoneFirst = refresh(api, tenant, phone.refreshToken()).expect(200);
+        assertThat(first.body().path("expires_in").asLong()).isEqualTo(2400);
         // the session's end is counted from the login; the test clock runs on with real time, so allow a second
         assertThat(first.body().path("refresh_token_expires_in").asLong()).isBetween(2599L, 2600L);
 
@@ -48,20 +54,20 @@ class SessionLifetimeTest extends ApiTest {
         var second = refresh(api, tenant, first.str("refresh_token")).expect(200);
         assertThat(second.body().path("expires_in").asLong()).isBetween(599L, 600L);
         assertThat(second.body().path("refresh_token_expires_in").asLong()).isBetween(599L, 600L);
-        var renewed = renew(tenant, second.str("access_token")).expect(200);
+        var renewed = renew(tenant, phoneFirst.str("access_token")).expect(200);
         assertThat(renewed.body().path("expires_in").asLong()).isBetween(599L, 600L);
         assertThat(renewed.body().path("refresh_token_expires_in").asLong()).isBetween(599L, 600L);
-        String sessionId = renewed.str("session_id");
         var listed = api.get("/v1/admin/customers/" + shopper.customerId() + "/sessions").bearer(tenant.sk()).send()
-                .expect(200).body().path("data").get(0);
-        assertThat(listed.path("id").asText()).isEqualTo(sessionId);
-        assertThat(Duration.between(server.clock.instant(), Instant.parse(listed.path("expires_at").asText()))
-                .toSeconds()).as("the session's end as listed (the test clock runs on with real time)")
-                .isBetween(598L, 600L);
+                .expect(200).body().path("data");
+        assertThat(listed).hasSize(2).allSatisfy(session -> assertThat(Duration.between(server.clock.instant(),
+                        Instant.parse(session.path("expires_at").asText())).toSeconds())
+                .as("the session's end as listed").isBetween(598L, 600L));
 
         advance(601);
-        assertRefused(api, tenant, renewed.str("access_token"));
-        refresh(api, tenant, renewed.str("refresh_token")).expect(401, "invalid_token");
+        for (var pair : java.util.List.of(second, renewed)) {
+            assertRefused(api, tenant, pair.str("access_token"));
+            refresh(api, tenant, pair.str("refresh_token")).expect(401, "invalid_token");
+        }
         Fixtures.login(api, tenant, shopper.email(), shopper.password());
     }
 

@@ -55,7 +55,8 @@ class ExportTest extends ApiTest {
         api.patch("/v1/admin/customers/" + customer.customerId()).bearer(owner)
                 .header("User-Agent", "StaffBrowser/1.0").body(Map.of("first_name", "Ada")).send().expect(200);
         api.patch("/v1/admin/customers/" + customer.customerId()).bearer(shop.tenant().sk())
-                .header("User-Agent", "MerchantBackend/2.0").body(Map.of("last_name", "Lovelace")).send().expect(200);
+                .header("User-Agent", "MerchantBackend/2.0").body(Map.of("last_name", "Lovelace",
+                        "email_verified", true)).send().expect(200);
 
         JsonNode events = api.get("/v1/me/export").as(customer).send().expect(200).body().path("audit_events");
 
@@ -65,8 +66,9 @@ class ExportTest extends ApiTest {
                 byMerchant.add(event);
             }
         });
-        assertThat(byMerchant).hasSize(2).allSatisfy(event -> {
-            assertThat(event.path("type").asText()).isEqualTo("customer.updated");
+        assertThat(byMerchant).extracting(event -> event.path("type").asText())
+                .containsExactlyInAnyOrder("customer.updated", "customer.updated", "email.verified");
+        assertThat(byMerchant).allSatisfy(event -> {
             assertThat(event.path("ip").isNull()).isTrue();
             assertThat(event.path("user_agent").isNull()).isTrue();
             assertThat(event.path("staff_id").isNull()).isTrue();
