@@ -3,14 +3,11 @@ package dev.latchkey.auth;
 import dev.latchkey.customer.CustomerStore;
 import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.PlannedEachRun;
 import dev.latchkey.http.ClientInfo;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
-import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.core.statement.StatementCustomizer;
-import org.postgresql.PGStatement;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -122,12 +119,14 @@ final class TokenStore {
      * transaction that committed meanwhile is seen by the sessions' update, which then changes nothing; the new pair is
      * written all the same but can never be used, since every look-up reads the session.
      *
-     * <p>The statement is planned on every run, never prepared once for the connection ({@link #PLANNED_EACH_RUN}).
+     * <p>The statement is planned on every run, never prepared once for the connection ({@link PlannedEachRun}): a
+     * batch planned while the tables held a few rows scanned them whole, once per rotation, and took seconds once they
+     * had grown.
      */
     List<Optional<Rotated>> rotateAll(Handle h, List<Rotation> rotations, Duration lockTimeout) {
         List<Optional<Rotated>> answers = new ArrayList<>(Collections.nCopies(rotations.size(), Optional.empty()));
         h.createQuery(ROTATE_ALL)
-                .addCustomizer(PLANNED_EACH_RUN)
+                .addCustomizer(PlannedEachRun.INSTANCE)
                 .setQueryTimeout(BATCH_QUERY_TIMEOUT_SECONDS)
                 .bind("lockTimeout", lockTimeout.toMillis() + "ms")
                 .bindArray("used", String.class, column(rotations, Rotation::usedHash))
@@ -154,20 +153,6 @@ final class TokenStore {
     private static List<String> column(List<Rotation> rotations, Function<Rotation, String> value) {
         return rotations.stream().map(value).toList();
     }
-
-    /**
-     * Runs a statement unprepared, so that PostgreSQL plans it for the tables as they are and the batch at hand. A
-     * prepared statement may keep one generic plan for the connection, made for whatever size the tables had then
-     * (to the planner, tables without fresh statistics keep that size): a batch planned while they held a few rows
-     * scanned them whole, once per rotation of the batch, and took seconds once they had grown. Planning a batch
-     * costs about a millisecond; a single-row look-up has no such trap, since its one plan is an index probe.
-     */
-    private static final StatementCustomizer PLANNED_EACH_RUN = new StatementCustomizer() {
-        @Override
-        public void beforeExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
-            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
-        }
-    };
 
     /** Every refresh of the node waits for a batch: one that hangs (a database that stopped answering) is cut off. */
     private static final int BATCH_QUERY_TIMEOUT_SECONDS = 10;

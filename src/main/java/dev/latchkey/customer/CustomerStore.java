@@ -1,6 +1,7 @@
 package dev.latchkey.customer;
 
 import dev.latchkey.db.Database;
+import dev.latchkey.db.PlannedEachRun;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -14,6 +15,12 @@ import java.util.Optional;
 
 /** SQL for customer rows. Every statement names the tenant. */
 public final class CustomerStore {
+    private final boolean postgres;
+
+    public CustomerStore(boolean postgres) {
+        this.postgres = postgres;
+    }
+
     private static final String PROFILE_COLUMNS = "first_name, last_name, title, phone, company, preferred_language, "
             + "preferred_currency, preferred_site, accepts_marketing, accepts_marketing_updated_at, attributes, "
             + "search_name, search_last_name";
@@ -69,21 +76,29 @@ public final class CustomerStore {
     }
 
     /**
-     * A page of the tenant's customers, newest first, after {@code before} when given. A search term reads the matching
-     * ids from the email and name-key indexes first, so only matches are sorted.
+     * A page of the tenant's customers, newest first, after {@code before} when given.
+     * <p>A search term is one condition on PostgreSQL, and its planner weighs the term's matches by its statistics: a
+     * rare prefix reads the matches from the email and name-key indexes and sorts them, a common one walks the
+     * customers newest first and stops at the page's last match. H2 cannot combine indexes for such a condition and
+     * would read every customer, so there the matching ids are read from each index first and only they are sorted;
+     * on PostgreSQL that form had to collect and sort every match of a common prefix (all of a million customers
+     * for "u", 2 s) before it could cut the page.
      */
     public List<Customer> list(Handle h, String tenantId, CustomerFilter filter, Cursor before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT c.* FROM ");
-        if (filter.query() != null) {
+        if (filter.query() != null && postgres) {
+            sql.append("customers c WHERE c.tenant_id = :tenant AND (c.email LIKE :emailPattern ESCAPE '!' ")
+                    .append("OR c.search_name LIKE :pattern ESCAPE '!' OR c.search_last_name LIKE :pattern ESCAPE '!')");
+        } else if (filter.query() != null) {
             sql.append("(SELECT id FROM customers WHERE tenant_id = :tenant AND email LIKE :emailPattern ESCAPE '!' ")
                     .append("UNION SELECT id FROM customers WHERE tenant_id = :tenant AND search_name LIKE :pattern ")
                     .append("ESCAPE '!' UNION SELECT id FROM customers WHERE tenant_id = :tenant ")
                     .append("AND search_last_name LIKE :pattern ESCAPE '!') m ")
                     .append("JOIN customers c ON c.tenant_id = :tenant AND c.id = m.id ");
+            sql.append("WHERE c.tenant_id = :tenant");
         } else {
-            sql.append("customers c ");
+            sql.append("customers c WHERE c.tenant_id = :tenant");
         }
-        sql.append("WHERE c.tenant_id = :tenant");
         if (filter.status() != null) {
             sql.append(" AND c.status = :status");
         }
@@ -92,6 +107,9 @@ public final class CustomerStore {
         }
         var query = h.createQuery(sql.append(" ORDER BY c.created_at DESC, c.id DESC LIMIT :limit").toString())
                 .bind("tenant", tenantId).bind("limit", limit);
+        if (postgres && filter.query() != null) {
+            query.addCustomizer(PlannedEachRun.INSTANCE); // the plan depends on how common the prefix is
+        }
         if (filter.query() != null) {
             // emails are stored in their normal form (NFKC, ASCII domain), so a term typed with a full-width or
             // internationalised spelling is brought to it too; names are compared as they were typed

@@ -125,6 +125,28 @@ class AdminCustomerListTest extends ApiTest {
         assertThat(admin.walk(q("ada"), 1)).containsExactlyInAnyOrder(ada, bob);
     }
 
+    /** A search pages like the whole list: by email or by name, every match once, newest first, and nothing else. */
+    @Test
+    void listWhenWalkingTheMatchesOfAQueryThenEachOnceNewestFirst() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        List<String> matches = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            matches.add(admin.customer(Map.of("email", "walker" + i + "-" + Fixtures.uniqueEmail())).path("id").asText());
+            admin.customer(Map.of("first_name", "Other"));
+            matches.add(admin.customer(Map.of("last_name", "Walkerson")).path("id").asText());
+        }
+
+        List<String> walked = admin.walk(q("WALK"), 3);
+
+        assertThat(walked).hasSize(14).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(matches);
+        assertThat(walked).as("pages of 3 in the order of one page").isEqualTo(admin.walk(q("walk"), 100));
+        List<Instant> createdAt = new ArrayList<>();
+        admin.list(q("walk") + "&limit=100").expect(200).body().path("data")
+                .forEach(c -> createdAt.add(Instant.parse(c.path("created_at").asText())));
+        assertThat(createdAt).isSortedAccordingTo((a, b) -> b.compareTo(a));
+    }
+
     @Test
     void listWhenNameChangesThenSearchFollows() {
         var tenant = Fixtures.tenant(api);
