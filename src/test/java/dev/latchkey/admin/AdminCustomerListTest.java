@@ -28,6 +28,12 @@ class AdminCustomerListTest extends ApiTest {
         return ids;
     }
 
+    private static void assertNewestFirst(JsonNode page) {
+        List<Instant> createdAt = new ArrayList<>();
+        page.path("data").forEach(c -> createdAt.add(Instant.parse(c.path("created_at").asText())));
+        assertThat(createdAt).isSortedAccordingTo((a, b) -> b.compareTo(a));
+    }
+
     private static Map<String, Object> person(String email, String first, String last) {
         Map<String, Object> fields = new HashMap<>(Map.of("email", email));
         fields.put("first_name", first);
@@ -51,10 +57,7 @@ class AdminCustomerListTest extends ApiTest {
         JsonNode firstPage = admin.list("").expect(200).body();
         assertThat(firstPage.path("data").size()).isEqualTo(20);
         assertThat(firstPage.path("next_cursor").isTextual()).isTrue();
-        List<Instant> createdAt = new ArrayList<>();
-        admin.list("limit=100").expect(200).body().path("data")
-                .forEach(c -> createdAt.add(Instant.parse(c.path("created_at").asText())));
-        assertThat(createdAt).isSortedAccordingTo((a, b) -> b.compareTo(a));
+        assertNewestFirst(admin.list("limit=100").expect(200).body());
     }
 
     @Test
@@ -141,10 +144,7 @@ class AdminCustomerListTest extends ApiTest {
 
         assertThat(walked).hasSize(14).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(matches);
         assertThat(walked).as("pages of 3 in the order of one page").isEqualTo(admin.walk(q("walk"), 100));
-        List<Instant> createdAt = new ArrayList<>();
-        admin.list(q("walk") + "&limit=100").expect(200).body().path("data")
-                .forEach(c -> createdAt.add(Instant.parse(c.path("created_at").asText())));
-        assertThat(createdAt).isSortedAccordingTo((a, b) -> b.compareTo(a));
+        assertNewestFirst(admin.list(q("walk") + "&limit=100").expect(200).body());
     }
 
     @Test
