@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -110,8 +111,11 @@ public final class CartService {
 
     /** For the customer's data export: their carts, open and closed, with what is in them. */
     public List<CartView> allOf(String tenantId, String customerId) {
-        return db.read(h -> store.allOf(h, tenantId, customerId).stream().map(cart -> view(h, tenantId, cart))
-                .toList());
+        return db.read(h -> {
+            Map<String, List<CartItem>> items = store.itemsOfCustomer(h, tenantId, customerId);
+            return store.allOf(h, tenantId, customerId).stream()
+                    .map(cart -> CartView.of(cart, items.getOrDefault(cart.id(), List.of()))).toList();
+        });
     }
 
     /**

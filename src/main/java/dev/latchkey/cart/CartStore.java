@@ -6,7 +6,10 @@ import org.jdbi.v3.core.Handle;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -73,6 +76,19 @@ final class CartStore {
                 .map((rs, ctx) -> new CartItem(rs.getString("sku"), rs.getInt("quantity"),
                         Database.instant(rs, "added_at")))
                 .list();
+    }
+
+    /** The items of every cart of the customer, by cart, each cart's in its order: one read for all of them. */
+    Map<String, List<CartItem>> itemsOfCustomer(Handle h, String tenantId, String customerId) {
+        Map<String, List<CartItem>> byCart = new HashMap<>();
+        h.createQuery("SELECT i.cart_id, i.sku, i.quantity, i.added_at FROM cart_items i JOIN carts c "
+                        + "ON c.tenant_id = i.tenant_id AND c.id = i.cart_id WHERE c.tenant_id = :tenant "
+                        + "AND c.customer_id = :customer ORDER BY i.cart_id, i.seq")
+                .bind("tenant", tenantId).bind("customer", customerId)
+                .map((rs, ctx) -> Map.entry(rs.getString("cart_id"), new CartItem(rs.getString("sku"),
+                        rs.getInt("quantity"), Database.instant(rs, "added_at"))))
+                .forEach(item -> byCart.computeIfAbsent(item.getKey(), id -> new ArrayList<>()).add(item.getValue()));
+        return byCart;
     }
 
     int countItems(Handle h, String tenantId, String cartId) {
