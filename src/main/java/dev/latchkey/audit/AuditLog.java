@@ -1,7 +1,6 @@
 package dev.latchkey.audit;
 
 import dev.latchkey.http.Paging;
-import java.util.ArrayList;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.auth.Secrets;
@@ -15,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import java.util.Map;
 
 /**
@@ -63,16 +63,13 @@ public final class AuditLog {
         return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
     }
 
-    /** Every event about the customer, newest first, for the export of their data ({@link AuditEvent#asExported}). */
-    public List<AuditEvent> allAbout(String tenantId, String customerId) {
-        List<AuditEvent> all = new ArrayList<>();
-        Cursor before = null;
-        do {
-            Page<AuditEvent> page = list(tenantId, customerId, null, before, Paging.MAX_LIMIT);
-            page.data().forEach(event -> all.add(event.asExported()));
-            before = page.nextCursor() == null ? null : Cursor.decode(page.nextCursor());
-        } while (before != null);
-        return all;
+    /**
+     * Every event about the customer, newest first, for the export of their data ({@link AuditEvent#asExported}); read
+     * a page at a time as the export is written.
+     */
+    public Iterable<AuditEvent> allAbout(String tenantId, String customerId) {
+        Iterable<AuditEvent> stored = Page.all(before -> list(tenantId, customerId, null, before, Paging.MAX_LIMIT));
+        return () -> StreamSupport.stream(stored.spliterator(), false).map(AuditEvent::asExported).iterator();
     }
 
     /** Deletes the tenant's events recorded before {@code cutoff}; returns how many. */

@@ -1,6 +1,8 @@
 package dev.latchkey.http;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.function.Function;
 
 /** One page of a list: {@code {"data": [...], "next_cursor": "..." | null}}. */
@@ -14,6 +16,34 @@ public record Page<T>(List<T> data, String nextCursor) {
             return new Page<>(rows, null);
         }
         return new Page<>(rows.subList(0, limit), cursorOf.apply(rows.get(limit - 1)).encode());
+    }
+
+    /**
+     * Every item of a list, read a page at a time as it is iterated ({@code fetch} reads the page after a cursor, the
+     * first for null): a data export writes a long history without holding all of it at once.
+     */
+    public static <T> Iterable<T> all(Function<Cursor, Page<T>> fetch) {
+        return () -> new Iterator<>() {
+            private Page<T> page = fetch.apply(null);
+            private Iterator<T> items = page.data().iterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!items.hasNext() && page.nextCursor() != null) {
+                    page = fetch.apply(Cursor.decode(page.nextCursor()));
+                    items = page.data().iterator();
+                }
+                return items.hasNext();
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return items.next();
+            }
+        };
     }
 
     /** The same page with each item turned into what the API shows. */

@@ -2,7 +2,6 @@ package dev.latchkey.order;
 
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.Paging;
-import java.util.ArrayList;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
@@ -174,15 +173,8 @@ public final class OrderService {
     }
 
     /** Every order of the customer, newest first, for the export of their data. */
-    public List<OrderView> allOf(String tenantId, String customerId) {
-        List<OrderView> all = new ArrayList<>();
-        Cursor after = null;
-        do {
-            Page<OrderView> page = history(tenantId, customerId, after, Paging.MAX_LIMIT);
-            all.addAll(page.data());
-            after = page.nextCursor() == null ? null : Cursor.decode(page.nextCursor());
-        } while (after != null);
-        return all;
+    public Iterable<OrderView> allOf(String tenantId, String customerId) {
+        return Page.all(after -> history(tenantId, customerId, after, Paging.MAX_LIMIT));
     }
 
     /**
