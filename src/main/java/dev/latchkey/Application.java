@@ -181,7 +181,7 @@ public final class Application implements AutoCloseable {
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
-        var sessions = new SessionService(db, tokens, customers, audit, clock);
+        var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         audit::erasePersonalData), clock);

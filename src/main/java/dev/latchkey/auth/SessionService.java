@@ -9,9 +9,12 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -24,22 +27,39 @@ public final class SessionService {
     private final Database db;
     private final SessionStore store = new SessionStore();
     private final TokenService tokens;
+    private final TenantService tenants;
     private final CustomerService customers;
     private final AuditLog audit;
     private final Clock clock;
 
-    public SessionService(Database db, TokenService tokens, CustomerService customers, AuditLog audit, Clock clock) {
+    public SessionService(Database db, TokenService tokens, TenantService tenants, CustomerService customers,
+                          AuditLog audit, Clock clock) {
         this.db = db;
         this.tokens = tokens;
+        this.tenants = tenants;
         this.customers = customers;
         this.audit = audit;
         this.clock = clock;
     }
 
+    /**
+     * The customer's live sessions, newest first. One that reached its end ({@code session_max_lifetime} after its
+     * login, a limit lowered since its last pair perhaps) is over, whatever its stored expiry says; one short of it
+     * shows the earlier of the two.
+     */
     public Page<Session> list(String tenantId, String customerId, String currentSessionId, Cursor after, int limit) {
-        List<Session> rows = db.read(h -> store.live(h, tenantId, customerId, clock.instant(), after, limit + 1))
-                .stream().map(r -> Session.of(r, currentSessionId)).toList();
+        Instant now = clock.instant();
+        TenantSettings settings = tenants.settings(tenantId);
+        List<Session> rows = db.read(h -> store.live(h, tenantId, customerId, now, bornAfter(settings, now), after,
+                        limit + 1))
+                .stream().map(r -> Session.of(r, currentSessionId,
+                        TokenService.sessionEnd(settings, SessionKind.CUSTOMER, r.createdAt())))
+                .toList();
         return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+    }
+
+    private static Instant bornAfter(TenantSettings settings, Instant now) {
+        return now.minusSeconds(settings.sessionMaxLifetime());
     }
 
     /** Every session held about the customer, ended ones included. */
@@ -65,7 +85,8 @@ public final class SessionService {
 
     private void revokeLive(Handle h, String tenantId, String customerId, String sessionId) {
         // the second of two requests ending one session at once finds it ended by the first
-        if (!store.isLive(h, tenantId, customerId, sessionId, clock.instant())
+        Instant now = clock.instant();
+        if (!store.isLive(h, tenantId, customerId, sessionId, now, bornAfter(tenants.settings(tenantId), now))
                 || !tokens.revokeSession(h, tenantId, sessionId)) {
             throw ApiError.notFound("Session");
         }

@@ -12,15 +12,17 @@ import java.util.List;
 /** SQL for reading and erasing a customer's sessions; issuing and revoking them is {@link TokenStore}'s. */
 final class SessionStore {
     private static final String OWNER = "tenant_id = :tenant AND customer_id = :customer";
-    private static final String LIVE = " AND revoked_at IS NULL AND expires_at > :now";
+    /** Not ended, not expired, and started after {@code :bornAfter} (the tenant's {@code session_max_lifetime} ago). */
+    private static final String LIVE = " AND revoked_at IS NULL AND expires_at > :now AND created_at > :bornAfter";
 
     /** Live sessions, newest first, after {@code after} when given. */
-    List<SessionRecord> live(Handle h, String tenantId, String customerId, Instant now, Cursor after, int limit) {
+    List<SessionRecord> live(Handle h, String tenantId, String customerId, Instant now, Instant bornAfter,
+                             Cursor after, int limit) {
         String page = after == null ? "" : " AND (created_at, id) < (:at, :after)";
         var query = h.createQuery("SELECT * FROM sessions WHERE " + OWNER + LIVE + page
                         + " ORDER BY created_at DESC, id DESC LIMIT :limit")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("now", Database.ts(now))
-                .bind("limit", limit);
+                .bind("bornAfter", Database.ts(bornAfter)).bind("limit", limit);
         if (after != null) {
             query.bind("at", Database.ts(after.at())).bind("after", after.id());
         }
@@ -34,10 +36,11 @@ final class SessionStore {
                 .map((rs, ctx) -> session(rs)).list();
     }
 
-    boolean isLive(Handle h, String tenantId, String customerId, String sessionId, Instant now) {
+    boolean isLive(Handle h, String tenantId, String customerId, String sessionId, Instant now, Instant bornAfter) {
         return h.createQuery("SELECT COUNT(*) FROM sessions WHERE " + OWNER + " AND id = :id" + LIVE)
                 .bind("tenant", tenantId).bind("customer", customerId).bind("id", sessionId)
-                .bind("now", Database.ts(now)).mapTo(Integer.class).one() > 0;
+                .bind("now", Database.ts(now)).bind("bornAfter", Database.ts(bornAfter))
+                .mapTo(Integer.class).one() > 0;
     }
 
     /** The ids of every session row of the customer, ended ones too. */

@@ -287,16 +287,17 @@ public final class TokenService implements AutoCloseable {
         if (stored == null || !stored.usable(now)) {
             return RefreshOutcome.INVALID;
         }
-        Instant end = sessionEnd(settings, stored.sessionKind(), stored.sessionCreatedAt());
-        if (end != null && !end.isAfter(now)) {
-            return RefreshOutcome.INVALID; // a limit lowered since the session's last pair: it is over all the same
-        }
         Instant usedAt = stored.usedAt();
         boolean inGrace = usedAt != null && settings.refreshReuseGrace() > 0
                 && !now.isAfter(usedAt.plusSeconds(settings.refreshReuseGrace()));
         // A used token past its grace is replayed, whichever endpoint it is sent to: theft detection ends the session.
         if (stored.sessionKind() != expectedKind && (usedAt == null || inGrace)) {
             return RefreshOutcome.WRONG_KIND;
+        }
+        Instant end = sessionEnd(settings, stored.sessionKind(), stored.sessionCreatedAt());
+        if ((usedAt == null || inGrace) && end != null && !end.isAfter(now)) {
+            // a limit lowered since the session's last pair: no more pairs (a replay still ends it, below)
+            return RefreshOutcome.INVALID;
         }
         if (usedAt == null) {
             Pair pair = Pair.create(settings, stored.sessionKind(), now, stored.sessionCreatedAt());

@@ -84,6 +84,30 @@ class SessionLifetimeTest extends ApiTest {
         refresh(api, tenant, shopper.refreshToken()).expect(401, "invalid_token");
         renew(tenant, other.accessToken()).expect(401, "invalid_token");
         refresh(api, tenant, other.refreshToken()).expect(401, "invalid_token");
+        // they are over, so no list shows them; a session begun since is listed with its end
+        var fresh = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        var listed = api.get("/v1/admin/customers/" + shopper.customerId() + "/sessions").bearer(tenant.sk()).send()
+                .expect(200).body().path("data");
+        assertThat(listed).extracting(session -> session.path("id").asText()).containsExactly(fresh.sessionId());
+        assertThat(Duration.between(server.clock.instant(), Instant.parse(listed.get(0).path("expires_at").asText()))
+                .toSeconds()).isBetween(3598L, 3600L);
+        api.delete("/v1/admin/customers/" + shopper.customerId() + "/sessions/" + other.sessionId())
+                .bearer(tenant.sk()).send().expect(404, "not_found");
+    }
+
+    /** A replay past its grace is theft whether or not the session has reached its end: the session ends. */
+    @Test
+    void replayAfterTheLimitWasLoweredStillEndsTheSession() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        var rotated = refresh(api, tenant, shopper.refreshToken()).expect(200);
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("session_max_lifetime", 3600)).send()
+                .expect(200);
+        advance(3601);
+
+        refresh(api, tenant, shopper.refreshToken()).expect(401, "refresh_token_reused");
+
+        assertRefused(api, tenant, rotated.str("access_token"));
     }
 
     @Test
