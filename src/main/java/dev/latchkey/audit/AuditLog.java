@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import java.util.Map;
 
 /**
@@ -68,8 +67,8 @@ public final class AuditLog {
      * a page at a time as the export is written.
      */
     public Iterable<AuditEvent> allAbout(String tenantId, String customerId) {
-        Iterable<AuditEvent> stored = Page.all(before -> list(tenantId, customerId, null, before, Paging.MAX_LIMIT));
-        return () -> StreamSupport.stream(stored.spliterator(), false).map(AuditEvent::asExported).iterator();
+        return Page.all(before -> list(tenantId, customerId, null, before, Paging.MAX_LIMIT)
+                .map(AuditEvent::asExported));
     }
 
     /** Deletes the tenant's events recorded before {@code cutoff}; returns how many. */

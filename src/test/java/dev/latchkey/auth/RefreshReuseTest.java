@@ -21,6 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RefreshReuseTest extends ApiTest {
     private static final int RACERS = 8;
 
+    /** The session of this pair has ended: neither its access token nor its refresh token works. */
+    private void assertSessionEnded(Fixtures.Tenant tenant, Api.Res pair) {
+        assertRefused(api, tenant, pair.str("access_token"));
+        refresh(api, tenant, pair.str("refresh_token")).expect(401, "invalid_token");
+    }
+
     @Test
     void refreshWhenTokenReusedWithoutGraceThenRevokesSession() {
         var tenant = Fixtures.tenant(api, Map.of("refresh_reuse_grace", 0));
@@ -30,8 +36,7 @@ class RefreshReuseTest extends ApiTest {
         var reuse = refresh(api, tenant, shopper.refreshToken()).expect(401, "refresh_token_reused");
 
         assertThat(reuse.header("WWW-Authenticate")).contains("Bearer");
-        assertRefused(api, tenant, rotated.str("access_token"));
-        refresh(api, tenant, rotated.str("refresh_token")).expect(401, "invalid_token");
+        assertSessionEnded(tenant, rotated);
     }
 
     /** A replayed token sent to the other kind's endpoint is still a replay: the session ends. */
@@ -43,8 +48,7 @@ class RefreshReuseTest extends ApiTest {
 
         refreshAnonymous(api, tenant, shopper.refreshToken()).expect(401, "refresh_token_reused");
 
-        assertRefused(api, tenant, rotated.str("access_token"));
-        refresh(api, tenant, rotated.str("refresh_token")).expect(401, "invalid_token");
+        assertSessionEnded(tenant, rotated);
     }
 
     /** Within the grace a used token is a race between tabs, not a replay: the wrong endpoint only refuses it. */
@@ -141,8 +145,7 @@ class RefreshReuseTest extends ApiTest {
         server.clock.advance(Duration.ofSeconds(11));
 
         refresh(api, tenant, shopper.refreshToken()).expect(401, "refresh_token_reused");
-        assertRefused(api, tenant, rotated.str("access_token"));
-        refresh(api, tenant, rotated.str("refresh_token")).expect(401, "invalid_token");
+        assertSessionEnded(tenant, rotated);
     }
 
     @Test
