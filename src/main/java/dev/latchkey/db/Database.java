@@ -10,6 +10,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementExceptions;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -59,16 +60,40 @@ public final class Database implements AutoCloseable {
         if (config.isPostgres()) {
             // Otherwise the driver's messages quote the failing row, which can hold a secret or personal data.
             hikari.addDataSourceProperty("logServerErrorDetail", "false");
+            // A connection whose server vanished without closing it (a host lost in a failover, a dropped route)
+            // would block its request, and keep its place in the pool, until the kernel gives up on it hours later:
+            // a few of those and the node serves nothing. Bounded, the driver closes it and the pool opens another.
+            // A socketTimeout in the URL takes precedence.
+            hikari.addDataSourceProperty("socketTimeout", String.valueOf(config.databaseSocketTimeout().toSeconds()));
         }
         var dataSource = new HikariDataSource(hikari);
         try {
-            migrations(dataSource, config.isPostgres()).load().migrate();
+            migrations(config.isPostgres() ? unboundedPostgres(config) : dataSource, config.isPostgres())
+                    .load().migrate();
             DataFolder.restrictEmbeddedDatabase(config);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
         return new Database(dataSource, config.isPostgres());
+    }
+
+    /**
+     * Connections for the migrations alone, without the pool's socket timeout: building an index on a large table may
+     * rightly take longer than any request's statement.
+     */
+    private static DataSource unboundedPostgres(Config config) {
+        var migrating = new PGSimpleDataSource();
+        migrating.setURL(config.databaseUrl());
+        // empty means "as the URL says", as for the pool
+        if (!config.databaseUser().isEmpty()) {
+            migrating.setUser(config.databaseUser());
+        }
+        if (!config.databasePassword().isEmpty()) {
+            migrating.setPassword(config.databasePassword());
+        }
+        migrating.setLogServerErrorDetail(false);
+        return migrating;
     }
 
     /** The schema's migrations for this engine, to be run on {@code dataSource}. */

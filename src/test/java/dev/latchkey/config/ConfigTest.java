@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,8 @@ class ConfigTest {
             "LATCHKEY_DATABASE_POOL_SIZE, 1",
             "LATCHKEY_DATABASE_POOL_SIZE, 1001",
             "LATCHKEY_DATABASE_POOL_SIZE, eight",
+            "LATCHKEY_DATABASE_SOCKET_TIMEOUT, 0",
+            "LATCHKEY_DATABASE_SOCKET_TIMEOUT, 86401",
             "LATCHKEY_PLATFORM_TOKEN, too-short",
             "LATCHKEY_SMTP_STARTTLS, maybe",
             "LATCHKEY_SMTP_PORT, 0",
@@ -77,6 +80,7 @@ class ConfigTest {
                 .contains(Path.of("./data").toAbsolutePath().normalize().resolve("latchkey").toString());
         assertThat(config.isPostgres()).isFalse();
         assertThat(config.databasePoolSize()).isEqualTo(8);
+        assertThat(config.databaseSocketTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.platformToken()).isEmpty();
         assertThat(config.smtp().configured()).isFalse();
         assertThat(config.smtp().startTls()).isFalse();
@@ -90,6 +94,7 @@ class ConfigTest {
                 "LATCHKEY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/latchkey",
                 "LATCHKEY_DATABASE_USER", "latchkey",
                 "LATCHKEY_DATABASE_POOL_SIZE", "24",
+                "LATCHKEY_DATABASE_SOCKET_TIMEOUT", "300",
                 "LATCHKEY_PLATFORM_TOKEN", "p".repeat(32),
                 "LATCHKEY_SMTP_HOST", "smtp.example.com",
                 "LATCHKEY_SMTP_STARTTLS", "true"));
@@ -98,6 +103,7 @@ class ConfigTest {
         assertThat(config.isPostgres()).isTrue();
         assertThat(config.databaseUser()).isEqualTo("latchkey");
         assertThat(config.databasePoolSize()).isEqualTo(24);
+        assertThat(config.databaseSocketTimeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(config.platformToken()).contains("p".repeat(32));
         assertThat(config.smtp().configured()).isTrue();
         assertThat(config.smtp().startTls()).isTrue();
