@@ -31,6 +31,7 @@ public enum AuditType {
     STAFF_LOGGED_OUT("staff.logged_out"),
     STAFF_CREATED("staff.created"),
     STAFF_DELETED("staff.deleted"),
+    STAFF_ROLE_CHANGED("staff.role_changed"),
     STAFF_PASSWORD_CHANGED("staff.password_changed"),
     STAFF_PASSWORD_CHECK_FAILED("staff.password_check_failed"),
     API_KEY_CREATED("api_key.created"),

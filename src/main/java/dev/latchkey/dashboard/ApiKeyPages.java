@@ -4,7 +4,7 @@ import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
-import dev.latchkey.http.Paging;
+import dev.latchkey.http.Page;
 import dev.latchkey.tenant.ApiKeyService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -17,9 +17,12 @@ import java.util.List;
  * shown exactly once on the answer to its form, and revocation, which applies on the next request.
  */
 public final class ApiKeyPages {
-    /** {@code created} is the key just made, shown once, or null. */
-    public record ApiKeysPage(Frame frame, List<ApiKey> keys, ApiKey.Issued created) {
+    /** {@code created} is the key just made, shown once, or null; {@code nextUrl} the next page of keys, or null. */
+    public record ApiKeysPage(Frame frame, List<ApiKey> keys, String nextUrl, ApiKey.Issued created) {
     }
+
+    /** Every rotation leaves a revoked key behind, so the list is paged, newest first. */
+    private static final int PAGE_SIZE = 50;
 
     private final Dashboard dashboard;
     private final ApiKeyService apiKeys;
@@ -44,9 +47,10 @@ public final class ApiKeyPages {
     }
 
     private void show(Context ctx, DashboardSession session, int status, ApiKey.Issued created) {
+        Page<ApiKey> keys = apiKeys.list(session.principal().tenantId(), Dashboard.cursor(ctx), PAGE_SIZE);
         dashboard.render(ctx, status, "apikeys.jte", new ApiKeysPage(
-                dashboard.frame(ctx, session, "API keys", "api-keys"),
-                apiKeys.list(session.principal().tenantId(), null, Paging.MAX_LIMIT).data(), created));
+                dashboard.frame(ctx, session, "API keys", "api-keys"), keys.data(),
+                Dashboard.nextUrl("/dashboard/api-keys", keys), created));
     }
 
     /** Answers with the page itself (not a redirect): the new key exists in plain only in this answer. */

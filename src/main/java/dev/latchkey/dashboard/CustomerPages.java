@@ -10,7 +10,6 @@ import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
-import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
 import dev.latchkey.http.Text;
@@ -96,11 +95,10 @@ public final class CustomerPages {
         Customer.Status status = rawStatus == null ? null : Arrays.stream(Customer.Status.values())
                 .filter(s -> s.wire().equals(rawStatus)).findFirst()
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
-        String rawCursor = trimmed(ctx.queryParam("cursor"));
         Page<Customer> page = customers.list(session.principal().tenantId(), new CustomerFilter(query, status),
-                rawCursor == null ? null : Cursor.decode(rawCursor), PAGE_SIZE);
-        String next = page.nextCursor() == null ? null : "/dashboard/customers?q=" + encode(query == null ? "" : query)
-                + "&status=" + encode(rawStatus == null ? "" : rawStatus) + "&cursor=" + encode(page.nextCursor());
+                Dashboard.cursor(ctx), PAGE_SIZE);
+        String next = Dashboard.nextUrl("/dashboard/customers?q=" + encode(query == null ? "" : query)
+                + "&status=" + encode(rawStatus == null ? "" : rawStatus), page);
         List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(
                 dashboard.frame(ctx, session, "Customers", "customers"), query == null ? "" : query,

@@ -7,8 +7,11 @@ import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Page;
 import dev.latchkey.http.PlainRequests;
 import dev.latchkey.http.RequestIds;
+import dev.latchkey.http.Text;
 import dev.latchkey.staff.StaffSessionKind;
 import dev.latchkey.staff.StaffSessions;
 import gg.jte.ContentType;
@@ -21,6 +24,8 @@ import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -129,6 +134,18 @@ public final class Dashboard {
         var out = new StringOutput();
         templates.render("dashboard/" + template, model, out);
         ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
+    }
+
+    /** The page a list shows: the first, or the one after {@code ?cursor=} (422 for a cursor this server did not write). */
+    static Cursor cursor(Context ctx) {
+        String raw = ctx.queryParam("cursor");
+        return raw == null || Text.isBlank(raw) ? null : Cursor.decode(Text.trim(raw));
+    }
+
+    /** The link to the page after {@code page} of the list at {@code listUrl} (with its own query, if any); null at the end. */
+    static String nextUrl(String listUrl, Page<?> page) {
+        return page.nextCursor() == null ? null : listUrl + (listUrl.contains("?") ? "&" : "?") + "cursor="
+                + URLEncoder.encode(page.nextCursor(), StandardCharsets.UTF_8);
     }
 
     /** After a form: see the result with a GET (POST/redirect/GET), so reloading never repeats the action. */

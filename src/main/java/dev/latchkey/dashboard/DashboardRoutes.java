@@ -89,6 +89,10 @@ public final class DashboardRoutes {
         }
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Frame-Options", "DENY");
+        // Browsers keep it only from an answer over HTTPS, as the dashboard's __Host- cookie needs anyway; then a
+        // later visit typed as http:// never goes out in the clear. No includeSubDomains: the merchant's other hosts
+        // are not ours to decide for.
+        ctx.header("Strict-Transport-Security", "max-age=31536000");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");

@@ -20,6 +20,7 @@ enum Notice {
     KEY_REVOKED("key_revoked", "The API key was revoked."),
     STAFF_ADDED("staff_added", "The staff member was added. They can log in now."),
     STAFF_REMOVED("staff_removed", "The staff member was removed and logged out everywhere."),
+    STAFF_ROLE_CHANGED("staff_role_changed", "The role was changed. It applies from the member's next click."),
     STAFF_PASSWORD_SET("staff_password_set",
             "The new password was set. The staff member was logged out everywhere and can log in with it now."),
     PASSWORD_CHANGED("password_changed", "Your password was changed. Your other sessions were ended.");

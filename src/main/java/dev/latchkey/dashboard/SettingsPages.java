@@ -96,7 +96,7 @@ public final class SettingsPages {
             put(patch, entry.getKey(), entry.getValue(), ctx.formParam(entry.getKey()));
         }
         try {
-            tenants.updateSettings(tenantId, patch, requests.client(ctx));
+            tenants.updateSettings(tenantId, patch, session.principal().actor(), requests.client(ctx));
         } catch (ApiError refused) {
             if (refused.status() != 422) {
                 throw refused;

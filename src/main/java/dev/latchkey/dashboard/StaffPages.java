@@ -5,7 +5,7 @@ import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.JsonInput;
-import dev.latchkey.http.Paging;
+import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
 import dev.latchkey.staff.Staff;
 import dev.latchkey.staff.StaffInput;
@@ -14,15 +14,19 @@ import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
+import java.util.Arrays;
 import java.util.List;
 
-/** The owner's staff page: who may use the dashboard, adding a member with a role, and removing one. */
+/**
+ * The owner's staff page: who may use the dashboard, adding a member with a role, changing a member's role, and removing
+ * one.
+ */
 public final class StaffPages {
     /**
      * {@code errors} are the refusals of the add form, next to its fields; {@code passwordErrors} those of the form
      * that sets the password of {@code passwordFor}.
      */
-    public record StaffPage(Frame frame, List<Staff> staff, String self, String email, String role,
+    public record StaffPage(Frame frame, List<Staff> staff, String nextUrl, String self, String email, String role,
                             List<FieldError> errors, String passwordFor, List<FieldError> passwordErrors) {
         public String errorFor(String field) {
             return FieldError.messageFor(errors, field);
@@ -52,6 +56,8 @@ public final class StaffPages {
         }
     }
 
+    private static final int PAGE_SIZE = 50;
+
     private final Dashboard dashboard;
     private final StaffService staff;
     private final TenantService tenants;
@@ -68,6 +74,7 @@ public final class StaffPages {
         routes.get("/dashboard/staff", dashboard.page(ctx -> show(ctx, owner(ctx, false), 200, Forms.BLANK)));
         routes.post("/dashboard/staff", dashboard.page(this::add));
         routes.post("/dashboard/staff/password", dashboard.page(this::setPassword));
+        routes.post("/dashboard/staff/{id}/role", dashboard.page(this::changeRole));
         routes.post("/dashboard/staff/{id}/delete", dashboard.page(this::remove));
     }
 
@@ -78,10 +85,10 @@ public final class StaffPages {
     }
 
     private void show(Context ctx, DashboardSession session, int status, Forms forms) {
-        List<Staff> members = staff.list(session.principal().tenantId(), null, Paging.MAX_LIMIT).data();
+        Page<Staff> members = staff.list(session.principal().tenantId(), Dashboard.cursor(ctx), PAGE_SIZE);
         dashboard.render(ctx, status, "staff.jte", new StaffPage(dashboard.frame(ctx, session, "Staff", "staff"),
-                members, session.principal().staffId(), forms.email(), forms.role(), forms.errors(),
-                forms.passwordFor(), forms.passwordErrors()));
+                members.data(), Dashboard.nextUrl("/dashboard/staff", members), session.principal().staffId(),
+                forms.email(), forms.role(), forms.errors(), forms.passwordFor(), forms.passwordErrors()));
     }
 
     private void add(Context ctx) {
@@ -137,6 +144,20 @@ public final class StaffPages {
             return;
         }
         Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_PASSWORD_SET.wire());
+    }
+
+    /** An owner who makes themselves support can no longer see this page: they go to the customers instead. */
+    private void changeRole(Context ctx) {
+        DashboardSession session = owner(ctx, true);
+        AdminPrincipal who = session.principal();
+        String raw = ctx.formParam("role");
+        AdminPrincipal.Role role = Arrays.stream(AdminPrincipal.Role.values()).filter(r -> r.wire().equals(raw))
+                .findFirst().orElseThrow(() -> new ApiError(422, "validation_failed", "Choose owner or support."));
+        String id = ctx.pathParam("id");
+        staff.changeRole(who.tenantId(), id, role, requests.client(ctx));
+        boolean demotedSelf = id.equals(who.staffId()) && role != AdminPrincipal.Role.OWNER;
+        Dashboard.redirect(ctx, (demotedSelf ? "/dashboard/customers" : "/dashboard/staff") + "?notice="
+                + Notice.STAFF_ROLE_CHANGED.wire());
     }
 
     private void remove(Context ctx) {

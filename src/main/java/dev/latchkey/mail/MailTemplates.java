@@ -70,9 +70,10 @@ public final class MailTemplates {
         Rendered rendered = render(overrides.getOrDefault(language, builtIn.get(template, language)), language, values,
                 validFor);
         String secret = values.get("token");
-        boolean withoutToken = template.carriesToken() && secret != null && !rendered.text().contains(secret);
+        boolean withoutToken = template.carriesToken() && secret != null
+                && !(rendered.text().contains(secret) && rendered.html().contains(secret));
         if (withoutToken || !OutboxStore.fits(rendered.text(), rendered.html())) {
-            // an override that shows only {{link}}, for a tenant whose mail has no link (no allowed origins), or one
+            // an override that shows only {{link}} (in its text or its HTML), for a tenant whose mail has no link (no allowed origins), or one
             // whose values (a {{link}} repeated thousands of times) make it larger than the outbox holds: the shipped
             // text, which always shows the token and stays small, rather than a mail the shopper cannot use or a
             // request that fails
@@ -114,17 +115,26 @@ public final class MailTemplates {
         List<FieldError> errors = new ArrayList<>();
         Set<String> textNames = check("text", source.text(), template, errors);
         Set<String> subjectNames = check("subject", source.subject(), template, errors);
-        check("html", source.html(), template, errors);
+        Set<String> htmlNames = check("html", source.html(), template, errors);
         if (subjectNames != null && (subjectNames.contains("link") || subjectNames.contains("token"))) {
             errors.add(new FieldError("subject", "secret_in_subject", "The subject may not show {{link}} or "
                     + "{{token}}: subjects are shown in notifications and mail lists, and kept in logs."));
         }
-        if (template.carriesToken() && textNames != null && !alwaysShowsSecret(source.text(), template)) {
-            errors.add(new FieldError("text", "missing_token", "The text part of " + template.wire()
+        if (template.carriesToken()) {
+            // most mail programs show the HTML part alone, so it must carry the secret as surely as the text
+            requireSecret("text", source.text(), textNames, template, errors);
+            requireSecret("html", source.html(), htmlNames, template, errors);
+        }
+        return errors;
+    }
+
+    private static void requireSecret(String field, String source, Set<String> names, MailTemplate template,
+                                      List<FieldError> errors) {
+        if (names != null && !alwaysShowsSecret(source, template)) {
+            errors.add(new FieldError(field, "missing_token", "The " + field + " part of " + template.wire()
                     + " must show {{link}} or {{token}} whatever the other values are, and {{token}} (if it offers it)"
                     + " also when there is no link: outside sections, or in both {{#link}} and {{^link}}."));
         }
-        return errors;
     }
 
     /**

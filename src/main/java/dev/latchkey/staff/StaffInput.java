@@ -21,6 +21,15 @@ public final class StaffInput {
         return new StaffService.NewStaff(email == null ? null : email.trim(), password, role);
     }
 
+    /** The {@code role} a body must name, or null with the refusal recorded in {@code in}. */
+    public static AdminPrincipal.Role requiredRole(JsonInput in) {
+        Optional<AdminPrincipal.Role> role = role(in);
+        if (role.isEmpty() && !in.hasErrorFor("role")) {
+            in.reject("role", "required", "role is required.");
+        }
+        return role.orElse(null);
+    }
+
     private static Optional<AdminPrincipal.Role> role(JsonInput in) {
         Optional<String> raw = in.string("role", 32);
         Optional<AdminPrincipal.Role> role = raw.flatMap(value -> Arrays.stream(AdminPrincipal.Role.values())

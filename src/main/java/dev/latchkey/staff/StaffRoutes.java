@@ -17,6 +17,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** Staff log-in and log-out on the admin API, and an owner's management of the tenant's staff. */
 public final class StaffRoutes {
@@ -42,6 +43,7 @@ public final class StaffRoutes {
         routes.post("/v1/admin/staff/logout", this::logout);
         routes.get("/v1/admin/staff", this::list);
         routes.post("/v1/admin/staff", this::create);
+        routes.patch("/v1/admin/staff/{id}", this::changeRole);
         routes.delete("/v1/admin/staff/{id}", this::delete);
         routes.post("/v1/admin/staff/password", this::changeOwnPassword);
         routes.post("/v1/admin/staff/{id}/password", this::setPassword);
@@ -115,6 +117,16 @@ public final class StaffRoutes {
         in.validate();
         staff.setPassword(who, ctx.pathParam("id"), password, requests.client(ctx));
         ctx.status(204);
+    }
+
+    private void changeRole(Context ctx) {
+        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
+        JsonInput in = requests.body(ctx);
+        AdminPrincipal.Role role = StaffInput.requiredRole(in);
+        // each has its own way: a new email is a new member, a password is set with POST .../{id}/password
+        in.rejectPresent(Set.of("email", "password"));
+        in.validate();
+        ctx.json(staff.changeRole(tenantId, ctx.pathParam("id"), role, requests.client(ctx)));
     }
 
     private void delete(Context ctx) {

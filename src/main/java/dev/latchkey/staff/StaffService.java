@@ -31,7 +31,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The merchant's staff accounts: created by the operator with the tenant or by an owner, removed by an owner. Their
+ * The merchant's staff accounts: created by the operator with the tenant or by an owner, given another role or removed
+ * by an owner. Their
  * passwords follow the shoppers' policy and hashing; their logins are in {@link StaffLogins}.
  */
 public final class StaffService {
@@ -139,6 +140,30 @@ public final class StaffService {
             audit.record(h, tenantId, null, AuditType.STAFF_DELETED, client,
                     Map.of("deleted_staff_id", id, "role", staff.role()));
             return null;
+        });
+    }
+
+    /**
+     * Gives a staff member another role, from their next request on (a staff session reads its role afresh each
+     * time). The last owner stays one (409 {@code last_owner}). The same role again changes and records nothing.
+     */
+    public Staff changeRole(String tenantId, String id, AdminPrincipal.Role role, ClientInfo client) {
+        return db.tx(h -> {
+            List<String> owners = store.lockOwners(h, tenantId);
+            Staff staff = store.findAccountById(h, tenantId, id, true).map(StaffAccount::staff)
+                    .orElseThrow(() -> ApiError.notFound("Staff member"));
+            if (staff.role().equals(role.wire())) {
+                return staff;
+            }
+            if (owners.size() == 1 && owners.contains(id)) {
+                throw new ApiError(409, "last_owner", "The last owner must stay an owner; make another member an owner "
+                        + "first.");
+            }
+            Instant now = now();
+            store.setRole(h, tenantId, id, role.wire(), now);
+            audit.record(h, tenantId, null, AuditType.STAFF_ROLE_CHANGED, client,
+                    Map.of("changed_staff_id", id, "from", staff.role(), "to", role.wire()));
+            return new Staff(id, staff.email(), role.wire(), staff.createdAt(), now);
         });
     }
 

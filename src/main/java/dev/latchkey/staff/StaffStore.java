@@ -71,7 +71,15 @@ final class StaffStore {
                 .execute();
     }
 
-    /** The tenant's owners, locked: deleting one is decided against a count nobody else changes meanwhile. */
+    void setRole(Handle h, String tenantId, String id, String role, Instant at) {
+        h.createUpdate("UPDATE staff SET role = :role, updated_at = :at WHERE tenant_id = :tenant AND id = :id")
+                .bind("role", role).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
+    /**
+     * The tenant's owners, locked: removing or demoting one is decided against a count nobody else changes meanwhile.
+     */
     List<String> lockOwners(Handle h, String tenantId) {
         return h.createQuery("SELECT id FROM staff WHERE tenant_id = :tenant AND role = 'owner' FOR UPDATE")
                 .bind("tenant", tenantId).mapTo(String.class).list();

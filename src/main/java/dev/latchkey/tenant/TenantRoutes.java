@@ -112,6 +112,6 @@ public final class TenantRoutes {
     private void updateSettings(Context ctx) {
         AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_SETTINGS);
         JsonInput in = requests.body(ctx);
-        ctx.json(tenants.updateSettings(key.tenantId(), in.raw(), requests.client(ctx)));
+        ctx.json(tenants.updateSettings(key.tenantId(), in.raw(), key.actor(), requests.client(ctx)));
     }
 }

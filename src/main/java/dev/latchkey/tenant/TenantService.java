@@ -3,6 +3,7 @@ package dev.latchkey.tenant;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
@@ -147,7 +148,7 @@ public final class TenantService {
      * at once each keep the other's fields. Only settings whose value changes are recorded as changed (the dashboard
      * sends them all); when none does, nothing is written.
      */
-    public TenantSettings updateSettings(String tenantId, ObjectNode patch, ClientInfo client) {
+    public TenantSettings updateSettings(String tenantId, ObjectNode patch, Actor actor, ClientInfo client) {
         record Update(TenantSettings settings, boolean written) {
         }
         Update update = db.tx(h -> {
@@ -158,7 +159,7 @@ public final class TenantService {
                 return new Update(current.settings(), false);
             }
             store.updateSettings(h, tenantId, next, clock.instant());
-            audit.record(h, tenantId, null, AuditType.SETTINGS_CHANGED, client, Map.of("changed", changed));
+            audit.record(h, tenantId, null, AuditType.SETTINGS_CHANGED, client, actor.with(Map.of("changed", changed)));
             return new Update(next, true);
         });
         if (update.written()) {

@@ -161,6 +161,7 @@ class AuditLogTest extends ApiTest {
         JsonNode event = list(tenant, "?type=settings.changed").path("data").get(0);
         assertThat(event.path("customer_id").isNull()).isTrue();
         assertThat(event.path("user_agent").asText()).isEqualTo("merchant-backend/3");
+        assertThat(event.path("data").path("by").asText()).isEqualTo("admin");
         List<String> changed = new ArrayList<>();
         event.path("data").path("changed").forEach(n -> changed.add(n.asText()));
         assertThat(changed).containsExactlyInAnyOrder("lockout_threshold", "password_min_score");

@@ -98,6 +98,7 @@ class DashboardHttpTest extends ApiTest {
                     .contains("script-src 'self'").contains("style-src 'self'").contains("frame-ancestors 'none'")
                     .contains("form-action 'self'").contains("base-uri 'none'").doesNotContain("unsafe-inline");
             assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(page.header("Strict-Transport-Security")).isEqualTo("max-age=31536000");
             assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
             assertThat(page.header("Cache-Control")).isEqualTo("no-store");
         }
@@ -546,6 +547,71 @@ class DashboardHttpTest extends ApiTest {
                 .expectRedirect("/dashboard/staff?notice=staff_removed");
         helper.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
         client.submit(page, "/dashboard/staff/" + shop.ownerId() + "/delete", Map.of()).expect(409);
+    }
+
+    @Test
+    void staffRoleWhenChangedThenItAppliesAtTheMembersNextClickAndTheLastOwnerStays() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        String email = StaffFixtures.addStaff(api, shop, "support");
+        var helper = loggedIn(shop.id(), email, Fixtures.PASSWORD);
+        helper.get("/dashboard/settings").expect(403);
+        String id = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("staff_id");
+        var page = client.get("/dashboard/staff").expect(200);
+        assertThat(page.html()).contains("action=\"/dashboard/staff/" + id + "/role\"");
+
+        client.submit(page, "/dashboard/staff/" + id + "/role", Map.of("role", "owner"))
+                .expectRedirect("/dashboard/staff?notice=staff_role_changed");
+
+        helper.get("/dashboard/settings").expect(200);
+        assertThat(client.get("/dashboard/staff?notice=staff_role_changed").html()).contains("The role was changed.");
+        client.submit(page, "/dashboard/staff/" + id + "/role", Map.of("role", "master")).expect(422);
+        client.submit(page, "/dashboard/staff/staff_unknown/role", Map.of("role", "owner")).expect(404);
+        var recorded = api.get("/v1/admin/audit?type=staff.role_changed").bearer(shop.tenant().sk()).send()
+                .expect(200).body().path("data");
+        assertThat(recorded).singleElement().satisfies(event -> {
+            assertThat(event.path("staff_id").asText()).isEqualTo(shop.ownerId());
+            assertThat(event.path("data").path("to").asText()).isEqualTo("owner");
+        });
+
+        // the owner makes themselves support: their own staff page is closed to them from then on
+        client.submit(page, "/dashboard/staff/" + shop.ownerId() + "/role", Map.of("role", "support"))
+                .expectRedirect("/dashboard/customers?notice=staff_role_changed");
+        client.get("/dashboard/staff").expect(403);
+        var helperPage = helper.get("/dashboard/staff").expect(200);
+        helper.submit(helperPage, "/dashboard/staff/" + id + "/role", Map.of("role", "support")).expect(409);
+        helper.get("/dashboard/settings").expect(200);
+    }
+
+    @Test
+    void apiKeysAndStaffWhenMoreThanAPageThenEveryOneIsReachedPageByPage() {
+        var shop = StaffFixtures.shop(api);
+        for (int i = 0; i < 50; i++) {
+            api.post("/v1/admin/api-keys").bearer(shop.tenant().sk()).body(Map.of("kind", "publishable")).send()
+                    .expect(201);
+        }
+        for (int i = 0; i < 50; i++) {
+            StaffFixtures.addStaff(api, shop, "support");
+        }
+        var client = owner(shop);
+        for (String list : List.of("/dashboard/api-keys", "/dashboard/staff")) {
+            var first = client.get(list).expect(200);
+            String next = first.html().replaceAll("(?s).*<a href=\"([^\"]+)\" rel=\"next\">.*", "$1")
+                    .replace("&amp;", "&");
+            assertThat(next).as(list).startsWith(list + "?cursor=");
+            var second = client.get(next).expect(200);
+            assertThat(second.html()).as(list).doesNotContain("rel=\"next\"");
+            String rows = first.html() + second.html();
+            if (list.endsWith("api-keys")) {
+                // the tenant's first secret key is the oldest: on the second page, and revocable there
+                assertThat(first.html()).doesNotContain("sk_…");
+                assertThat(second.html()).contains("sk_…").contains("/revoke\"");
+            } else {
+                assertThat(rows).contains(shop.ownerEmail());
+                assertThat(rows.split("action=\"/dashboard/staff/staff_[^/]+/delete\"", -1)).hasSize(52);
+            }
+        }
+        client.get("/dashboard/api-keys?cursor=not-a-cursor").expect(422);
     }
 
     @Test

@@ -331,7 +331,7 @@ class BadInputSweepTest {
                 case "/v1/admin/mail-templates/{template}/{language}" -> "/v1/admin/mail-templates/verify_email/en";
                 case "/v1/admin/customers/{id}", "/v1/admin/customers/{id}/verification" ->
                         template.replace("{id}", customerId);
-                case "/v1/admin/staff/{id}/password" -> template.replace("{id}", supportId);
+                case "/v1/admin/staff/{id}", "/v1/admin/staff/{id}/password" -> template.replace("{id}", supportId);
                 default -> template;
             };
             assertThat(path).as("a real id for each parameter of %s: add it to World.path", template)
@@ -387,6 +387,7 @@ class BadInputSweepTest {
                 case "POST /v1/admin/staff" -> Bodies.of("email", Fixtures.uniqueEmail(), "password",
                         Fixtures.PASSWORD, "role", "support");
                 case "POST /v1/admin/staff/{id}/password" -> Bodies.of("new_password", NEW_PASSWORD);
+                case "PATCH /v1/admin/staff/{id}" -> Bodies.of("role", "support");
                 default -> throw new AssertionError(operation + " takes a JSON body: give World.valid a body it "
                         + "accepts, for the sweep to spoil one property at a time");
             };

@@ -95,6 +95,22 @@ class MailTemplatesTest extends MailTest {
     }
 
     @Test
+    void sendWhenTheOverrideHtmlShowsOnlyTheLinkButTheTenantHasNoOriginThenTheShippedHtmlCarriesTheToken() {
+        var noOrigin = Fixtures.tenant(api);
+        put(noOrigin, "password_reset", "en", template("Reset",
+                "{{#link}}Go here: {{link}}{{/link}}{{^link}}Code: {{token}}{{/link}}", "<p>Open {{link}}</p>"))
+                .expect(200);
+        var shopper = Fixtures.shopper(api, noOrigin);
+
+        forgot(noOrigin, shopper.email());
+
+        MimeMessage mail = smtp.awaitOne(shopper.email());
+        String token = TestSmtp.token(mail);
+        assertThat(TestSmtp.html(mail)).doesNotContain("<p>Open").contains(token);
+        assertThat(TestSmtp.text(mail)).doesNotContain("Code: ").contains(token);
+    }
+
+    @Test
     void sendWhenTheOverrideRendersLargerThanTheOutboxHoldsThenTheShippedTextGoesOutAndTheRequestSucceeds() {
         var tenant = shop(Map.of());
         // within the template's own limits, but every {{link}} becomes a whole URL: 2,200 of them outgrow a mail's text
@@ -172,6 +188,17 @@ class MailTemplatesTest extends MailTest {
             var hidden = put(tenant, "verify_email", "en", template("V", text, "<p>{{link}}</p>")).expect(422);
             assertThat(hidden.body().path("errors").get(0).path("code").asText()).as(text).isEqualTo("missing_token");
         }
+        // the HTML part, which most mail programs show alone, carries the secret as surely as the text
+        for (String html : List.of("<p>x</p>", "<p>{{#first_name}}{{link}}{{/first_name}}</p>",
+                "<p>{{^link}}{{token}}{{/link}}</p>")) {
+            var hidden = put(tenant, "password_reset", "en", template("R", "{{link}}", html)).expect(422);
+            assertThat(hidden.body().path("errors")).as(html).singleElement().satisfies(error -> {
+                assertThat(error.path("field").asText()).isEqualTo("html");
+                assertThat(error.path("code").asText()).isEqualTo("missing_token");
+            });
+        }
+        assertThat(api.get(PATH + "password_reset/en").bearer(tenant.sk()).send().expect(200).body()
+                .path("overridden").asBoolean()).isFalse();
         for (String subject : List.of("Your code {{token}}", "{{#link}}Open {{link}}{{/link}}")) {
             var inSubject = put(tenant, "password_reset", "en", template(subject, "{{link}}", "<p>x</p>")).expect(422);
             assertThat(inSubject.body().path("errors").get(0).path("code").asText()).isEqualTo("secret_in_subject");
