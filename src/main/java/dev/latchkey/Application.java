@@ -197,7 +197,7 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("deletion_requests", deletion::requestsOf),
                 ExportSection.of("carts", carts::allOf),
                 ExportSection.of("orders", orders::allOf),
-                ExportSection.of("audit_events", audit::allAbout)), clock);
+                ExportSection.of("audit_events", audit::allAbout)), customers, audit, clock);
         Duration auditRetention = Duration.ofDays(config.auditRetentionDays());
         this.housekeeping = new Housekeeping(db, tenants::ids, List.of(
                 Housekeeping.Job.once("audit events past retention",
@@ -212,7 +212,7 @@ public final class Application implements AutoCloseable {
 
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
-                audit),
+                audit, export),
                 clientAddresses, limits, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
@@ -226,7 +226,7 @@ public final class Application implements AutoCloseable {
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
                 new AddressRoutes(guard, addresses, requests)::addTo,
                 new SessionRoutes(guard, sessions, requests)::addTo,
-                new PrivacyRoutes(guard, export, deletion, limits)::addTo,
+                new PrivacyRoutes(guard, export, deletion, limits, requests)::addTo,
                 new CartRoutes(guard, carts, requests)::addTo,
                 new OrderRoutes(guard, orders)::addTo,
                 new AdminOrderRoutes(guard, orders, requests)::addTo,

@@ -14,6 +14,7 @@ public enum AuditType {
     CUSTOMER_UPDATED("customer.updated"),
     CUSTOMER_STATUS_CHANGED("customer.status_changed"),
     CUSTOMER_DELETED("customer.deleted"),
+    CUSTOMER_EXPORTED("customer.exported"),
     PASSWORD_REHASHED("password.rehashed"),
     PASSWORD_RESET("password.reset"),
     PASSWORD_CHANGED("password.changed"),

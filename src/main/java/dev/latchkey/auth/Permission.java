@@ -1,7 +1,10 @@
 package dev.latchkey.auth;
 
-/** What an admin caller may do. The secret key and an owner may do everything; support staff a listed few. */
+/**
+ * What an admin caller may do. The secret key and an owner may do everything; support staff a listed few. Exporting a
+ * customer's data is an owner's: it hands out everything held about them at once.
+ */
 public enum Permission {
-    VIEW_CUSTOMERS, EDIT_CUSTOMERS, DELETE_CUSTOMERS, RESET_LOCKOUTS, REVOKE_SESSIONS, RESEND_VERIFICATION,
+    VIEW_CUSTOMERS, EDIT_CUSTOMERS, DELETE_CUSTOMERS, EXPORT_CUSTOMERS, RESET_LOCKOUTS, REVOKE_SESSIONS, RESEND_VERIFICATION,
     VIEW_AUDIT, MANAGE_SETTINGS, MANAGE_API_KEYS, MANAGE_STAFF, MANAGE_ORDERS, MANAGE_TEMPLATES
 }

@@ -12,6 +12,7 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
+import dev.latchkey.privacy.ExportService;
 import dev.latchkey.http.Text;
 import dev.latchkey.lockout.LockoutService;
 import io.javalin.http.Context;
@@ -40,7 +41,7 @@ public final class CustomerPages {
     public record CustomerPage(Frame frame, Customer customer, LockoutService.Status lockout, List<Session> sessions,
                                List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
                                boolean canRevoke, boolean canDelete, boolean canViewAudit,
-                               boolean canResendVerification) {
+                               boolean canResendVerification, boolean canExport) {
     }
 
     private final Dashboard dashboard;
@@ -49,16 +50,18 @@ public final class CustomerPages {
     private final LockoutService lockout;
     private final SessionService sessions;
     private final AuditLog audit;
+    private final ExportService export;
     private final Requests requests;
 
     CustomerPages(Dashboard dashboard, CustomerService customers, CustomerSupport support, LockoutService lockout,
-                  SessionService sessions, AuditLog audit, Requests requests) {
+                  SessionService sessions, AuditLog audit, ExportService export, Requests requests) {
         this.dashboard = dashboard;
         this.customers = customers;
         this.support = support;
         this.lockout = lockout;
         this.sessions = sessions;
         this.audit = audit;
+        this.export = export;
         this.requests = requests;
     }
 
@@ -76,6 +79,7 @@ public final class CustomerPages {
                 Permission.REVOKE_SESSIONS, Notice.SESSIONS_REVOKED, support::revokeAllSessions)));
         routes.post("/dashboard/customers/{id}/verification/resend", dashboard.page(ctx -> act(ctx,
                 Permission.RESEND_VERIFICATION, Notice.VERIFICATION_SENT, support::resendVerification)));
+        routes.get("/dashboard/customers/{id}/export", dashboard.page(this::export));
         routes.post("/dashboard/customers/{id}/delete", dashboard.page(this::delete));
     }
 
@@ -120,7 +124,8 @@ public final class CustomerPages {
                 sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(), events, actions,
                 session.can(Permission.RESET_LOCKOUTS), session.can(Permission.REVOKE_SESSIONS),
                 session.can(Permission.DELETE_CUSTOMERS), session.can(Permission.VIEW_AUDIT),
-                session.can(Permission.RESEND_VERIFICATION) && !customer.emailVerified()));
+                session.can(Permission.RESEND_VERIFICATION) && !customer.emailVerified(),
+                session.can(Permission.EXPORT_CUSTOMERS)));
     }
 
     private static StatusAction action(Customer.Status from, Customer.Status to) {
@@ -163,6 +168,16 @@ public final class CustomerPages {
         // an unknown id is refused with 404 by the erasure's own lookup
         support.delete(session.principal().tenantId(), ctx.pathParam("id"), requests.client(ctx));
         Dashboard.redirect(ctx, "/dashboard/customers?notice=" + Notice.CUSTOMER_DELETED.wire());
+    }
+
+    /** The customer's data export as a file to download, for the merchant to hand over. */
+    private void export(Context ctx) {
+        DashboardSession session = dashboard.require(ctx);
+        Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
+        String id = ctx.pathParam("id");
+        var document = export.exportForMerchant(session.principal().tenantId(), id, session.principal().actor(),
+                requests.client(ctx));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".json\"").json(document);
     }
 
     private static String encode(String value) {

@@ -7,6 +7,7 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.ErrorPages;
 import dev.latchkey.http.Requests;
+import dev.latchkey.privacy.ExportService;
 import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.StaffLogins;
@@ -35,7 +36,7 @@ public final class DashboardRoutes {
     public record Services(StaffSessions staffSessions, StaffLogins staffLogins, StaffService staff,
                            TenantService tenants, ApiKeyService apiKeys,
                            CustomerService customers, CustomerSupport support, LockoutService lockout,
-                           SessionService sessions, AuditLog audit) {
+                           SessionService sessions, AuditLog audit, ExportService export) {
     }
 
     private final Dashboard dashboard;
@@ -48,7 +49,7 @@ public final class DashboardRoutes {
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
-                        services.sessions(), services.audit(), requests)::addTo,
+                        services.sessions(), services.audit(), services.export(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
                 new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo,

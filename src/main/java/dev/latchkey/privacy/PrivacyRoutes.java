@@ -1,7 +1,10 @@
 package dev.latchkey.privacy;
 
 import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.Permission;
+import dev.latchkey.http.Requests;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
 import io.javalin.http.Context;
@@ -9,15 +12,21 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Map;
 
-/** The shopper's data rights: the export of everything held about them and the deletion of their account. */
+/**
+ * The shopper's data rights: the export of everything held about them (by the shopper, or by the merchant for them)
+ * and the deletion of their account.
+ */
 public final class PrivacyRoutes {
     private final Guard guard;
     private final ExportService export;
     private final AccountDeletionService deletion;
     private final RateLimits limits;
+    private final Requests requests;
 
-    public PrivacyRoutes(Guard guard, ExportService export, AccountDeletionService deletion, RateLimits limits) {
+    public PrivacyRoutes(Guard guard, ExportService export, AccountDeletionService deletion, RateLimits limits,
+                         Requests requests) {
         this.guard = guard;
+        this.requests = requests;
         this.export = export;
         this.deletion = deletion;
         this.limits = limits;
@@ -25,12 +34,18 @@ public final class PrivacyRoutes {
 
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.get("/v1/me/export", this::export);
+        routes.get("/v1/admin/customers/{id}/export", this::exportForMerchant);
         routes.delete("/v1/me", this::delete);
     }
 
     private void export(Context ctx) {
         AccessToken token = guard.customer(ctx);
         ctx.json(export.export(token.tenantId(), token.customerId()));
+    }
+
+    private void exportForMerchant(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.EXPORT_CUSTOMERS);
+        ctx.json(export.exportForMerchant(admin.tenantId(), ctx.pathParam("id"), admin.actor(), requests.client(ctx)));
     }
 
     /** Without {@code ?token=} a deletion request; with it (even empty) a confirmation, never a new request. */

@@ -1,5 +1,7 @@
 package dev.latchkey.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
@@ -581,6 +583,30 @@ class DashboardHttpTest extends ApiTest {
         var helperPage = helper.get("/dashboard/staff").expect(200);
         helper.submit(helperPage, "/dashboard/staff/" + id + "/role", Map.of("role", "support")).expect(409);
         helper.get("/dashboard/settings").expect(200);
+    }
+
+    @Test
+    void customerExportWhenOwnerThenDownloadedAsAFileAndWhenSupportThenNeitherOfferedNorServed() throws Exception {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant(), Map.of("first_name", "Grace"));
+        String page = "/dashboard/customers/" + shopper.customerId();
+        var client = owner(shop);
+        assertThat(client.get(page).html()).contains("href=\"" + page + "/export\"");
+
+        var download = client.get(page + "/export").expect(200);
+
+        assertThat(download.header("Content-Disposition"))
+                .isEqualTo("attachment; filename=\"" + shopper.customerId() + ".json\"");
+        assertThat(download.header("Content-Type")).startsWith("application/json");
+        JsonNode export = new ObjectMapper().readTree(download.html());
+        assertThat(export.path("profile").path("first_name").asText()).isEqualTo("Grace");
+        assertThat(api.get("/v1/admin/audit?type=customer.exported").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("data").get(0).path("staff_id").asText()).isEqualTo(shop.ownerId());
+        client.get("/dashboard/customers/cus_unknown/export").expect(404);
+
+        var support = loggedIn(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
+        assertThat(support.get(page).expect(200).html()).doesNotContain(page + "/export");
+        support.get(page + "/export").expect(403);
     }
 
     @Test
