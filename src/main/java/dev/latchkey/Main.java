@@ -21,6 +21,11 @@ public final class Main {
             System.exit(2);
             return;
         }
+        for (String name : config.unrecognised()) {
+            // the name only: a value may be a password
+            System.err.println("latchkey: warning: " + name + " is not a setting of this server and is ignored "
+                    + "(a misspelt name?)");
+        }
         long started = System.nanoTime();
         Application app;
         try {

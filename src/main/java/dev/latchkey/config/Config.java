@@ -13,10 +13,15 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Typed configuration, read from {@code LATCHKEY_*} environment variables. Every value is checked here so that a bad
@@ -41,7 +46,8 @@ public record Config(
         int auditRetentionDays,
         Optional<String> redisUrl,
         boolean requestLog,
-        Duration httpIdleTimeout) {
+        Duration httpIdleTimeout,
+        Set<String> unrecognised) {
 
     /** Password hashing threads (default: one per core) and how many checks may wait before 503. */
     public record HashPool(int threads, int queue) {
@@ -139,7 +145,8 @@ public record Config(
                 reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500),
                 redisUrl(reader),
                 reader.bool("LATCHKEY_REQUEST_LOG", true),
-                Duration.ofSeconds(reader.integer("LATCHKEY_HTTP_IDLE_TIMEOUT", 30, 1, 3_600)));
+                Duration.ofSeconds(reader.integer("LATCHKEY_HTTP_IDLE_TIMEOUT", 30, 1, 3_600)),
+                reader.unrecognised());
     }
 
     /** The sender of every mail, checked here so that a typo stops start-up with one line, not a stack trace. */
@@ -191,8 +198,26 @@ public record Config(
         return new RateLimitSettings(perIp, perAccount);
     }
 
-    private record EnvReader(Map<String, String> env) {
+    /** Reads the variables it is asked for, and remembers which, to name the ones nobody asked for. */
+    private record EnvReader(Map<String, String> env, Set<String> asked) {
+        EnvReader(Map<String, String> env) {
+            this(env, new HashSet<>());
+        }
+
+        /**
+         * The {@code LATCHKEY_} variables set but never read: a misspelt name, or a limit that does not exist (a
+         * per-account quota of guest sessions), would otherwise be ignored without a word. The test suite's own
+         * variables are not the server's concern.
+         */
+        Set<String> unrecognised() {
+            Set<String> unread = new TreeSet<>();
+            env.keySet().stream().filter(name -> name.startsWith("LATCHKEY_") && !name.startsWith("LATCHKEY_TEST_"))
+                    .filter(name -> !asked.contains(name)).forEach(unread::add);
+            return Collections.unmodifiableSet(unread);
+        }
+
         Optional<String> optional(String name) {
+            asked.add(name);
             String value = env.get(name);
             return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
         }
@@ -251,10 +276,11 @@ public record Config(
             if (raw.isEmpty()) {
                 return fallback;
             }
-            return switch (raw.get().toLowerCase()) {
-                case "true", "1", "yes" -> true;
-                case "false", "0", "no" -> false;
-                default -> throw new ConfigException(name + " must be true or false (got '" + raw.get() + "')");
+            return switch (raw.get().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off" -> false;
+                default -> throw new ConfigException(name + " must be true or false (also yes/no, on/off, 1/0; got '"
+                        + raw.get() + "')");
             };
         }
     }

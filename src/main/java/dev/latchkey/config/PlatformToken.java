@@ -22,6 +22,7 @@ public final class PlatformToken {
     public static String resolve(Config config) {
         Optional<String> configured = config.platformToken();
         if (configured.isPresent()) {
+            overriddenFile(config).ifPresent(System.out::println);
             return configured.get();
         }
         Path file = config.dataDir().resolve(FILE_NAME);
@@ -42,5 +43,17 @@ public final class PlatformToken {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);
         }
+    }
+
+    /**
+     * What start-up says when the variable is set beside a token file kept from an earlier start: that file's token
+     * then no longer works, which an operator reading it would not otherwise know.
+     */
+    static Optional<String> overriddenFile(Config config) {
+        Path file = config.dataDir().resolve(FILE_NAME);
+        return config.platformToken().isPresent() && Files.exists(file)
+                ? Optional.of("latchkey: LATCHKEY_PLATFORM_TOKEN is set, so the platform token stored in "
+                        + file.toAbsolutePath().normalize() + " is not used")
+                : Optional.empty();
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -115,6 +116,46 @@ class ConfigTest {
                 .isEqualTo("Kasa <shop@kasa.example>");
         assertThat(Config.fromEnv(Map.of("LATCHKEY_SMTP_FROM", "shop@kasa.example")).smtp().from())
                 .isEqualTo("shop@kasa.example");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true, true", "YES, true", "on, true", "1, true", "false, false", "No, false", "OFF, false",
+            "0, false"})
+    void fromEnvWhenYesOrNoSpelledAnyAcceptedWayThenRead(String value, boolean expected) {
+        assertThat(Config.fromEnv(Map.of("LATCHKEY_SMTP_STARTTLS", value)).smtp().startTls()).isEqualTo(expected);
+    }
+
+    @Test
+    void fromEnvWhenYesOrNoNotUnderstoodThenTheMessageSaysWhatIs() {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("LATCHKEY_DEV_MAILBOX", "enabled")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("LATCHKEY_DEV_MAILBOX must be true or false (also yes/no, on/off, 1/0; got 'enabled')");
+    }
+
+    @Test
+    void fromEnvWhenALatchkeyVariableIsNoSettingThenItIsNamedAsUnrecognised() {
+        Config config = Config.fromEnv(Map.of("LATCHKEY_PROT", "9090", "LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_ACCOUNT",
+                "5/60", "LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_IP", "5/60", "LATCHKEY_PORT", "9091",
+                "LATCHKEY_TEST_DATABASE_URL", "jdbc:postgresql://db/test", "HOME", "/root"));
+
+        assertThat(config.unrecognised()).containsExactly("LATCHKEY_PROT", "LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_ACCOUNT");
+        assertThat(config.port()).isEqualTo(9091);
+        assertThat(Config.fromEnv(Map.of()).unrecognised()).isEmpty();
+    }
+
+    @Test
+    void platformTokenWhenSetBesideAKeptTokenFileThenStartUpSaysTheFileIsNotUsed(@TempDir Path data)
+            throws Exception {
+        Map<String, String> env = Map.of("LATCHKEY_DATA_DIR", data.toString(), "LATCHKEY_PLATFORM_TOKEN",
+                "p".repeat(32));
+        assertThat(PlatformToken.overriddenFile(Config.fromEnv(env))).isEmpty();
+        assertThat(PlatformToken.resolve(Config.fromEnv(Map.of("LATCHKEY_DATA_DIR", data.toString()))))
+                .startsWith("lkp_");
+
+        assertThat(PlatformToken.overriddenFile(Config.fromEnv(env))).hasValueSatisfying(notice -> assertThat(notice)
+                .contains("LATCHKEY_PLATFORM_TOKEN is set").contains(data.resolve(PlatformToken.FILE_NAME).toString())
+                .doesNotContain("p".repeat(32)));
+        assertThat(PlatformToken.resolve(Config.fromEnv(env))).isEqualTo("p".repeat(32));
     }
 
     @Test
