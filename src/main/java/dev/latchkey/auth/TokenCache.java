@@ -6,7 +6,8 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Validated access tokens by hash, bounded and with a short lifetime as a safety net. The cache is also indexed by
  * session and by customer, so a revocation evicts the few tokens it concerns instead of scanning every cached token
  * (a scan per refresh on every node would make rotation cost grow with the number of signed-in shoppers).
+ *
+ * <p>The indexes hold the cached entries themselves, by identity, not their hashes: a token read again after its entry
+ * expired replaces an entry the cache still holds, and the expiry of that old entry is reported after the new one is
+ * in. Taking out the hash then would leave the new entry in the cache but out of the indexes, beyond the reach of a
+ * revocation for as long as it lives.
  */
 final class TokenCache {
     private final Cache<String, AccessToken> byHash;
@@ -49,11 +55,18 @@ final class TokenCache {
         if (epoch.get() != readAt) {
             return;
         }
-        bySession.add(sessionKey(token.tenantId(), token.sessionId()), token.tokenHash());
+        bySession.add(sessionKey(token.tenantId(), token.sessionId()), token);
         if (token.customerId() != null) {
-            byCustomer.add(customerKey(token.tenantId(), token.customerId()), token.tokenHash());
+            byCustomer.add(customerKey(token.tenantId(), token.customerId()), token);
         }
-        byHash.put(token.tokenHash(), token);
+        // a live entry this one replaces (two requests read the same token at once) leaves the indexes with it; an
+        // expired one is reported to the eviction listener
+        byHash.asMap().compute(token.tokenHash(), (hash, replaced) -> {
+            if (replaced != null && replaced != token) {
+                unindex(replaced);
+            }
+            return token;
+        });
         // an eviction between the check above and the put may have missed this entry: take it out again
         if (epoch.get() != readAt) {
             forget(token.tokenHash());
@@ -62,12 +75,12 @@ final class TokenCache {
 
     void evictSession(String tenantId, String sessionId) {
         epoch.incrementAndGet();
-        bySession.removeAll(sessionKey(tenantId, sessionId)).forEach(this::forget);
+        bySession.removeAll(sessionKey(tenantId, sessionId)).forEach(token -> forget(token.tokenHash()));
     }
 
     void evictCustomer(String tenantId, String customerId) {
         epoch.incrementAndGet();
-        byCustomer.removeAll(customerKey(tenantId, customerId)).forEach(this::forget);
+        byCustomer.removeAll(customerKey(tenantId, customerId)).forEach(token -> forget(token.tokenHash()));
     }
 
     void clear() {
@@ -85,9 +98,9 @@ final class TokenCache {
     }
 
     private void unindex(AccessToken token) {
-        bySession.remove(sessionKey(token.tenantId(), token.sessionId()), token.tokenHash());
+        bySession.remove(sessionKey(token.tenantId(), token.sessionId()), token);
         if (token.customerId() != null) {
-            byCustomer.remove(customerKey(token.tenantId(), token.customerId()), token.tokenHash());
+            byCustomer.remove(customerKey(token.tenantId(), token.customerId()), token);
         }
     }
 
@@ -99,32 +112,35 @@ final class TokenCache {
         return tenantId + '\n' + customerId;
     }
 
-    /** Key → the token hashes cached under it; each key's set is only changed inside the map's atomic operations. */
+    /**
+     * Key → the entries cached under it, by identity (two reads of one token are equal records, yet one may be gone
+     * while the other is cached); each key's set is only changed inside the map's atomic operations.
+     */
     private static final class KeyIndex {
-        private final ConcurrentHashMap<String, Set<String>> hashes = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Set<AccessToken>> entries = new ConcurrentHashMap<>();
 
-        void add(String key, String hash) {
-            hashes.compute(key, (k, set) -> {
-                Set<String> updated = set == null ? new HashSet<>(2) : set;
-                updated.add(hash);
+        void add(String key, AccessToken token) {
+            entries.compute(key, (k, set) -> {
+                Set<AccessToken> updated = set == null ? Collections.newSetFromMap(new IdentityHashMap<>(2)) : set;
+                updated.add(token);
                 return updated;
             });
         }
 
-        void remove(String key, String hash) {
-            hashes.computeIfPresent(key, (k, set) -> {
-                set.remove(hash);
+        void remove(String key, AccessToken token) {
+            entries.computeIfPresent(key, (k, set) -> {
+                set.remove(token);
                 return set.isEmpty() ? null : set;
             });
         }
 
-        List<String> removeAll(String key) {
-            Set<String> removed = hashes.remove(key);
+        List<AccessToken> removeAll(String key) {
+            Set<AccessToken> removed = entries.remove(key);
             return removed == null ? List.of() : new ArrayList<>(removed);
         }
 
         void clear() {
-            hashes.clear();
+            entries.clear();
         }
     }
 }

@@ -20,6 +20,35 @@ class TokenCacheTest {
         cache.put(token, cache.epoch());
     }
 
+    /**
+     * A token read again after its entry expired replaces an entry the cache still holds: the expiry of the old entry
+     * is reported after the new one is in, and must not take the new one out of the session and customer indexes, or a
+     * revocation would miss it and the token would keep working until its entry expired in turn.
+     */
+    @Test
+    void aTokenCachedAgainAfterItsEntryExpiredIsStillEvictedWithItsSession() throws Exception {
+        var shortLived = new TokenCache(1_000, Duration.ofMillis(20));
+        int missed = 0;
+        for (int i = 0; i < 300; i++) {
+            String hash = "h" + i;
+            shortLived.put(token(hash, "t1", "ses_" + i, "cus_" + i), shortLived.epoch());
+            Thread.sleep(i % 10 == 0 ? 25 : 0);
+            while (shortLived.get(hash) != null) {
+                Thread.onSpinWait();
+            }
+            shortLived.put(token(hash, "t1", "ses_" + i, "cus_" + i), shortLived.epoch());
+            if (i % 2 == 0) {
+                shortLived.evictSession("t1", "ses_" + i);
+            } else {
+                shortLived.evictCustomer("t1", "cus_" + i);
+            }
+            if (shortLived.get(hash) != null) {
+                missed++;
+            }
+        }
+        assertThat(missed).as("tokens a revocation missed").isZero();
+    }
+
     @Test
     void evictingASessionDropsItsTokensOnly() {
         put(token("h1", "t1", "ses_1", "cus_1"));
