@@ -38,7 +38,7 @@ public final class SessionRoutes {
 
     private void revoke(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        sessions.revoke(token.tenantId(), token.customerId(), ctx.pathParam("id"), requests.client(ctx));
+        sessions.revoke(token, ctx.pathParam("id"), requests.client(ctx));
         ctx.status(204);
     }
 }

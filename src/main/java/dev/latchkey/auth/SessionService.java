@@ -68,14 +68,18 @@ public final class SessionService {
     }
 
     /**
-     * The customer ends one of their live sessions; any other id, ended or another customer's, is not found. Recorded
-     * as {@code session.revoked} with reason {@code customer}. The customer row is locked first, as the erasure locks
+     * The customer ends one of their live sessions; any other id, ended or another customer's, is not found, and a
+     * caller whose own session ended meanwhile gets 401. Recorded as {@code session.revoked} with reason
+     * {@code customer}. The customer row is locked first, as the erasure locks
      * it: a request that meets the erasure waits for it and finds the account gone (401), instead of recording the
      * shopper's IP address and user agent after the erasure removed them.
      */
-    public void revoke(String tenantId, String customerId, String sessionId, ClientInfo client) {
+    public void revoke(AccessToken caller, String sessionId, ClientInfo client) {
+        String tenantId = caller.tenantId();
+        String customerId = caller.customerId();
         db.tx(h -> {
             customers.lockOwn(h, tenantId, customerId);
+            tokens.requireUnended(h, caller, sessionId);
             revokeLive(h, tenantId, customerId, sessionId);
             audit.record(h, tenantId, customerId, AuditType.SESSION_REVOKED, client,
                     Map.of("reason", "customer", "session_id", sessionId));

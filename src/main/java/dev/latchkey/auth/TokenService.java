@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -367,14 +369,34 @@ public final class TokenService implements AutoCloseable {
 
     /**
      * Ends every live session of a customer except {@code keepSessionId} (may be null), in two statements however many
-     * there are; returns how many. Every node then forgets the customer's cached tokens at once.
+     * there are; returns how many. Every node then forgets the customer's cached tokens at once. The session kept is
+     * the caller's: 401 {@code invalid_token} when it has ended since its token was checked (two devices each ending
+     * the other's sessions at once: the second finds itself ended by the first).
      */
     public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
+        List<String> unended = store.lockUnendedSessions(h, tenantId, customerId, null);
+        if (keepSessionId != null && !unended.contains(keepSessionId)) {
+            throw ApiError.invalidToken();
+        }
         int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now());
         if (revoked > 0) {
             Database.afterCommit(h, () -> evictCustomer(tenantId, customerId));
         }
         return revoked;
+    }
+
+    /**
+     * For a change a shopper asks for, inside the transaction that holds their customer row: 401 {@code invalid_token}
+     * when the caller's session has ended since its token was checked (another of their devices logged this one out
+     * meanwhile). Locks it, and {@code alsoLock} with it in key order, so neither can end before this transaction
+     * commits.
+     */
+    public void requireUnended(Handle h, AccessToken caller, String... alsoLock) {
+        List<String> ids = new ArrayList<>(List.of(alsoLock));
+        ids.add(caller.sessionId());
+        if (!store.lockUnendedSessions(h, caller.tenantId(), caller.customerId(), ids).contains(caller.sessionId())) {
+            throw ApiError.invalidToken();
+        }
     }
 
     /** Forgets cached tokens of a customer everywhere, e.g. after their email changed. */

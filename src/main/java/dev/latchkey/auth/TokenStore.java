@@ -289,23 +289,33 @@ final class TokenStore {
     }
 
     /**
+     * Locks the customer's sessions that have not ended (only those of {@code onlyIds}, when not null) in key order,
+     * the order a batch of rotations locks sessions in, so the two cannot deadlock; answers their ids. None of them
+     * can then end before this transaction does.
+     */
+    List<String> lockUnendedSessions(Handle h, String tenantId, String customerId, List<String> onlyIds) {
+        var lock = h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant AND customer_id = :customer "
+                        + "AND revoked_at IS NULL" + (onlyIds == null ? "" : " AND id IN (<ids>)")
+                        + " ORDER BY id FOR UPDATE")
+                .bind("tenant", tenantId).bind("customer", customerId);
+        if (onlyIds != null) {
+            lock.bindList("ids", onlyIds);
+        }
+        return lock.mapTo(String.class).list();
+    }
+
+    /**
      * Ends the customer's live sessions but {@code keepSessionId} (may be null); returns how many. Their rows are
-     * locked first in key order, the order a batch of rotations locks sessions in, so the two cannot deadlock; the
-     * update then finds them locked by this transaction.
+     * locked first ({@link #lockUnendedSessions}); the update then finds them locked by this transaction.
      */
     int revokeLiveSessions(Handle h, String tenantId, String customerId, String keepSessionId, Instant now) {
         String others = keepSessionId == null ? "" : " AND id <> :keep";
-        var lock = h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant AND customer_id = :customer "
-                        + "AND revoked_at IS NULL" + others + " ORDER BY id FOR UPDATE")
-                .bind("tenant", tenantId).bind("customer", customerId);
         var end = h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant "
                         + "AND customer_id = :customer AND revoked_at IS NULL" + others)
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId);
         if (keepSessionId != null) {
-            lock.bind("keep", keepSessionId);
             end.bind("keep", keepSessionId);
         }
-        lock.mapTo(String.class).list();
         return end.execute();
     }
 

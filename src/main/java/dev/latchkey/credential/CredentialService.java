@@ -107,6 +107,7 @@ public final class CredentialService {
             if (locked == null) {
                 return false;
             }
+            sessions.requireUnended(h, token);
             if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
                 // the link already mailed to this address (a request sent twice) stays the one to use

@@ -25,6 +25,20 @@ public final class Origins {
         return uri == null ? null : originOf(uri);
     }
 
+    /**
+     * Whether a canonical origin may be plain http: only on this machine (localhost, a name under .localhost, a
+     * loopback address), as browsers also treat them as secure. Anywhere else the links sent there, which carry
+     * tokens, would cross the network in the clear.
+     */
+    public static boolean secureEnough(String origin) {
+        if (origin.startsWith("https://")) {
+            return true;
+        }
+        String host = URI.create(origin).getHost();
+        return host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.")
+                || host.equals("[::1]");
+    }
+
     /** The longest host name DNS allows, and the longest label in it. */
     private static final int MAX_HOST = 253;
     private static final int MAX_LABEL = 63;

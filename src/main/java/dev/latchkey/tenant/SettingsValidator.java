@@ -114,6 +114,11 @@ public final class SettingsValidator {
                         "Each origin must look like https://shop.example.com (scheme, host, optional port; no path)."));
                 return java.util.Optional.empty();
             }
+            if (!Origins.secureEnough(origin)) {
+                errors.add(new FieldError(field, "insecure", "Origins must use https (plain http only for localhost): "
+                        + "links to them carry tokens."));
+                return java.util.Optional.empty();
+            }
             if (!origins.contains(origin)) {
                 origins.add(origin); // one origin spelt twice is kept once, in the place of its first spelling
             }

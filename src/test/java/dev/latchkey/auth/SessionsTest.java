@@ -6,6 +6,7 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,68 @@ class SessionsTest extends ApiTest {
                 Tokens.refresh(api, tenant, refreshed.str("refresh_token")).expect(401, "invalid_token");
             }
         }
+        api.get("/v1/me").as(first).send().expect(200);
+    }
+
+    /**
+     * Two devices each ending the other at the same instant, in every way a shopper can: the one that comes second finds
+     * its own session ended (401) and changes nothing, so exactly one device stays logged in, whichever came first.
+     */
+    @Test
+    void endingEachOtherAtOnceThenTheSecondFindsItselfEndedAndOneDeviceStays() {
+        for (int round = 0; round < 6; round++) {
+            Fixtures.Shopper x = loginFrom("device x " + round);
+            Fixtures.Shopper y = loginFrom("device y " + round);
+            String newPassword = "a fresh pass phrase " + round;
+            Callable<Api.Res> xEnds = switch (round % 3) {
+                case 0 -> () -> api.delete("/v1/me/sessions").as(x).send();
+                case 1 -> () -> api.delete("/v1/me/sessions/" + y.sessionId()).as(x).send();
+                default -> () -> api.post("/v1/me/password").as(x).body(Map.of("current_password", x.password(),
+                        "new_password", newPassword)).send();
+            };
+            Callable<Api.Res> yEnds = round % 2 == 0
+                    ? () -> api.delete("/v1/me/sessions").as(y).send()
+                    : () -> api.delete("/v1/me/sessions/" + x.sessionId()).as(y).send();
+
+            List<Api.Res> answers = Concurrently.all(List.of(xEnds, yEnds));
+
+            assertThat(answers).as("round %d", round).extracting(Api.Res::status).containsExactlyInAnyOrder(204, 401);
+            answers.stream().filter(answer -> answer.status() == 401)
+                    .forEach(refused -> assertThat(refused.str("code")).isEqualTo("invalid_token"));
+            boolean xStays = answers.get(0).status() == 204;
+            api.get("/v1/me").as(xStays ? x : y).send().expect(200);
+            Tokens.assertRefused(api, tenant, (xStays ? y : x).accessToken());
+            if (round % 3 == 2) {
+                // a password change refused for its ended session left the password as it was
+                String password = xStays ? newPassword : first.password();
+                api.post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", first.email(), "password", password))
+                        .send().expect(200);
+                if (xStays) {
+                    api.post("/v1/me/password").as(x).body(Map.of("current_password", password,
+                            "new_password", first.password())).send().expect(204);
+                }
+            }
+        }
+    }
+
+    /**
+     * The shopper's own session ends (another device logs it out) while an email change it asked for waits for the
+     * account's row: once it has the row, the change finds its session ended and is refused, and nothing is sent.
+     */
+    @Test
+    void emailChangeWhenItsSessionEndsWhileItWaitsForTheAccountThenRefusedAndNothingIsRequested() throws Exception {
+        Fixtures.Shopper x = loginFrom("device x");
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE customers SET updated_at = updated_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), first.customerId()),
+                () -> api.post("/v1/me/email").as(x).body(Map.of("new_email", Fixtures.uniqueEmail(), "password",
+                        x.password())).send(),
+                new RowLocks.Sql("UPDATE sessions SET revoked_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), x.sessionId()));
+
+        answer.expect(401, "invalid_token");
+        assertThat(AuditEvents.types(api, tenant, first.customerId())).doesNotContain("email.change_requested");
         api.get("/v1/me").as(first).send().expect(200);
     }
 

@@ -189,6 +189,27 @@ class TenantSettingsTest extends ApiTest {
         assertThat(settings(tenant).path("allowed_origins")).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://shop.example.com", "http://10.0.0.5:8080", "http://localhost.example.com",
+            "http://[2001:db8::1]"})
+    void patchWhenAPublicOriginIsPlainHttpThenRefusedAsInsecureAndNothingChanged(String origin) {
+        var tenant = Fixtures.tenant(api);
+        assertInvalid(patch(tenant, Map.of("allowed_origins", List.of("https://ok.example.com", origin))),
+                "allowed_origins", "insecure");
+
+        assertThat(settings(tenant).path("allowed_origins")).isEmpty();
+    }
+
+    @Test
+    void patchWhenPlainHttpOriginIsOnThisMachineThenAccepted() {
+        var tenant = Fixtures.tenant(api);
+        List<String> local = List.of("http://localhost:3000", "http://shop.localhost", "http://127.0.0.1:8080",
+                "http://[::1]:5173");
+
+        assertThat(patch(tenant, Map.of("allowed_origins", local)).expect(200).body().path("allowed_origins"))
+                .extracting(JsonNode::asText).containsExactlyElementsOf(local);
+    }
+
     @Test
     void patchWhenOriginHostBeyondDnsSizesThenRefusedAndFiftyOfTheLongestFit() {
         var tenant = Fixtures.tenant(api);
