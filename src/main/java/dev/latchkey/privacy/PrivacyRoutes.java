@@ -4,6 +4,7 @@ import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
+import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Requests;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
@@ -40,7 +41,13 @@ public final class PrivacyRoutes {
 
     private void export(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        ctx.json(export.export(token.tenantId(), token.customerId()));
+        try {
+            ctx.json(export.export(token.tenantId(), token.customerId()));
+        } catch (ApiError e) {
+            // the account was erased while its sections were read: a token whose account is gone gets 401 here as on
+            // every other route of the shopper's, not a section's 404
+            throw e.status() == 404 ? ApiError.invalidToken() : e;
+        }
     }
 
     private void exportForMerchant(Context ctx) {

@@ -188,6 +188,7 @@ public final class StaffService {
                     Map.of("action", "password_change", "reason", passwordOk ? "locked" : "wrong_password"));
             throw ApiError.wrongCurrentPassword();
         }
+        PasswordHasher.requireNew(currentPassword, newPassword);
         replacePassword(who.tenantId(), account, newPassword, keptToken, client);
     }
 

@@ -2,6 +2,7 @@ package dev.latchkey.credential;
 
 import dev.latchkey.db.Database;
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
@@ -17,7 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
+import static dev.latchkey.testing.Problems.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CredentialChangeTest extends MailTest {
@@ -40,6 +43,28 @@ class CredentialChangeTest extends MailTest {
         MimeMessage notice = smtp.awaitOne(shopper.email());
         assertThat(TestSmtp.subject(notice)).isEqualTo("Your Test Shop password was changed");
         assertThat(TestSmtp.text(notice)).doesNotContain("token=").doesNotContain(NEW_PASSWORD);
+    }
+
+    @Test
+    void changePasswordWhenTheNewOneIsTheCurrentOneThenUnchangedAndNoSessionEndsOrMailGoes() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        var phone = Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
+        // the same password as hashing sees it: NFKC makes the full-width letters plain ones
+        String fullWidth = Fixtures.PASSWORD.chars()
+                .mapToObj(c -> Character.toString(c >= 'a' && c <= 'z' ? c - 'a' + 0xFF41 : c))
+                .collect(Collectors.joining());
+
+        for (String same : List.of(Fixtures.PASSWORD, fullWidth)) {
+            assertInvalid(changePassword(shopper, Map.of("current_password", Fixtures.PASSWORD, "new_password", same)),
+                    "new_password", "unchanged");
+        }
+        changePassword(shopper, Map.of("current_password", "wrong password!", "new_password", "wrong password!"))
+                .expect(403, "invalid_credentials");
+
+        api.get("/v1/me").as(phone).send().expect(200);
+        assertThat(queuedTo(shopper.email())).isZero();
+        assertThat(AuditEvents.types(api, tenant, shopper.customerId())).doesNotContain("password.changed");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.latchkey.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
@@ -202,6 +204,25 @@ class ExportTest extends ApiTest {
         assertThat(export.path("email_tokens")).isEmpty();
         assertThat(export.toString()).doesNotContain(neighbour.email()).doesNotContain(neighbour.customerId())
                 .doesNotContain(neighboursCart);
+    }
+
+    /** The export reads its sections one after another: an erasure landing between two must not surface as a 404. */
+    @Test
+    void exportWhenTheAccountIsErasedMeanwhileThenTheWholeAnswerOrInvalidToken() {
+        var immediate = Fixtures.tenant(api, Map.of("deletion_requires_confirmation", false));
+        for (int round = 0; round < 30; round++) {
+            var racing = Fixtures.shopper(api, immediate);
+            List<Api.Res> answers = Concurrently.all(List.of(
+                    () -> api.get("/v1/me/export").as(racing).send(),
+                    () -> api.delete("/v1/me").as(racing).send()));
+
+            assertThat(answers.get(1).status()).isEqualTo(204);
+            var exported = answers.get(0);
+            assertThat(exported.status()).as("round %d: %s", round, exported.raw()).isIn(200, 401);
+            if (exported.status() == 401) {
+                assertThat(exported.str("code")).isEqualTo("invalid_token");
+            }
+        }
     }
 
     @Test

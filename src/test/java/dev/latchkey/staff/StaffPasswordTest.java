@@ -158,6 +158,8 @@ class StaffPasswordTest extends ApiTest {
                 "new_password", shop.ownerEmail() + " plus words")), "new_password", "contains_personal_info");
         assertInvalid(changeOwn(token, Map.of("current_password", shop.ownerPassword(),
                 "new_password", "x".repeat(1025) + " long")), "new_password", "too_long");
+        assertInvalid(changeOwn(token, Map.of("current_password", shop.ownerPassword(),
+                "new_password", shop.ownerPassword())), "new_password", "unchanged");
         assertInvalid(changeOwn(token, Map.of("new_password", NEW_PASSWORD)), "current_password", "required");
         assertInvalid(changeOwn(token, Map.of("current_password", shop.ownerPassword(), "new_password", 42)),
                 "new_password", "invalid_type");
