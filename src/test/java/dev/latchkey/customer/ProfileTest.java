@@ -236,6 +236,13 @@ class ProfileTest extends ApiTest {
         assertInvalidField(patch(Map.of("phone", "call me maybe")), "phone");
         assertInvalidField(patch(Map.of("preferred_language", "english!")), "preferred_language");
         assertInvalidField(patch(Map.of("first_name", "x".repeat(101))), "first_name");
+        // a name that reads as another once shown (right-to-left override, isolate)
+        assertInvalid(patch(Map.of("first_name", "Ada\u202Egnp.exe")), "first_name", "invalid");
+        assertInvalid(patch(Map.of("last_name", "\u2067Lovelace\u2069")), "last_name", "invalid");
+        assertThat(me().path("first_name").asText()).isNotEqualTo("Ada\u202Egnp.exe");
+        // right-to-left names need none of those
+        assertThat(patch(Map.of("first_name", "\u05E9\u05E8\u05D4", "last_name", "\u0644\u064A\u0644\u0649")).expect(200)
+                .body().path("first_name").asText()).isEqualTo("\u05E9\u05E8\u05D4");
     }
 
     @Test
