@@ -259,7 +259,8 @@ public final class JsonInput {
 
     /**
      * A text field of a partial update: when absent, {@code changes} is left alone; null or blank records null (clear
-     * it); else the trimmed text is recorded, which must be one line. Returns the new text, if any.
+     * it); else the trimmed text is recorded, which must be one line that reads as it is stored. Returns the new text,
+     * if any.
      */
     public Optional<String> textChange(String field, int maxLength, Map<String, Object> changes) {
         if (!body.has(field)) {
@@ -271,10 +272,20 @@ public final class JsonInput {
             reject(field, "invalid", field + " must be one line, without tabs or line breaks.");
             return Optional.empty();
         }
+        if (value.isPresent() && overridesDirection(value.get())) {
+            // shown there, such a name reads as another ("Trojan Source"); right-to-left names need none of them
+            reject(field, "invalid", field + " must not hold bidi embeddings, overrides or isolates.");
+            return Optional.empty();
+        }
         if (!hasErrorFor(field)) {
             changes.put(field, value.orElse(null));
         }
         return value;
+    }
+
+    /** The bidi embeddings, overrides and isolates: U+202A to U+202E, U+2066 to U+2069. */
+    private static boolean overridesDirection(String value) {
+        return value.chars().anyMatch(c -> (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
     }
 
     private static boolean breaksLine(String value) {

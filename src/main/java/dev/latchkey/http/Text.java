@@ -40,15 +40,12 @@ public final class Text {
 
     /**
      * NUL and the other C0 and C1 controls but tab and line breaks, which pasted text brings along (and {@link #trim}
-     * removes at either end): never meant in a value, and PostgreSQL refuses NUL in text outright. Also the bidi
-     * embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069): right-to-left text needs none of them,
-     * and they let a name shown in a mail or on the dashboard read as something else ("Trojan Source").
+     * removes at either end): never meant in a value, and PostgreSQL refuses NUL in text outright.
      */
     public static boolean hasControlCharacter(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c < 0xa0)
-                    || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c < 0xa0)) {
                 return true;
             }
         }

@@ -35,8 +35,22 @@ public final class Origins {
             return true;
         }
         String host = URI.create(origin).getHost();
-        return host.equals("localhost") || host.endsWith(".localhost") || host.startsWith("127.")
-                || host.equals("[::1]");
+        return host.equals("localhost") || host.endsWith(".localhost") || host.equals("[::1]") || isLoopbackV4(host);
+    }
+
+    /** 127.0.0.0/8 written as four decimal numbers: 127.example.com is a public name that merely starts alike. */
+    private static boolean isLoopbackV4(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The longest host name DNS allows, and the longest label in it. */

@@ -76,7 +76,8 @@ public final class SettingsValidator {
                     merged.put(name, value.textValue());
                 }
             } else if (name.equals("allowed_origins")) {
-                checkOrigins(value, field, errors).ifPresent(origins -> merged.set(name, mapper.valueToTree(origins)));
+                checkOrigins(value, field, current.allowedOrigins(), errors)
+                        .ifPresent(origins -> merged.set(name, mapper.valueToTree(origins)));
             } else {
                 errors.add(new FieldError(field, "unknown_field", name + " is not a tenant setting."));
             }
@@ -100,7 +101,12 @@ public final class SettingsValidator {
         return names;
     }
 
-    private static java.util.Optional<List<String>> checkOrigins(JsonNode value, String field, List<FieldError> errors) {
+    /**
+     * An origin already allowed stays allowed: one stored before plain http was refused is kept, so that the merchant
+     * can still save every other setting (the dashboard sends them all) until they replace it.
+     */
+    private static java.util.Optional<List<String>> checkOrigins(JsonNode value, String field, List<String> stored,
+                                                                 List<FieldError> errors) {
         if (!value.isArray() || value.size() > MAX_ORIGINS) {
             errors.add(new FieldError(field, "invalid_type",
                     "allowed_origins must be an array of at most " + MAX_ORIGINS + " origins."));
@@ -114,7 +120,7 @@ public final class SettingsValidator {
                         "Each origin must look like https://shop.example.com (scheme, host, optional port; no path)."));
                 return java.util.Optional.empty();
             }
-            if (!Origins.secureEnough(origin)) {
+            if (!Origins.secureEnough(origin) && !stored.contains(origin)) {
                 errors.add(new FieldError(field, "insecure", "Origins must use https (plain http only for localhost): "
                         + "links to them carry tokens."));
                 return java.util.Optional.empty();

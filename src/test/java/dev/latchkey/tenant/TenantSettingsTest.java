@@ -191,13 +191,33 @@ class TenantSettingsTest extends ApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://shop.example.com", "http://10.0.0.5:8080", "http://localhost.example.com",
-            "http://[2001:db8::1]"})
+            "http://[2001:db8::1]", "http://127.attacker.example", "http://127.0.0.1.evil.example"})
     void patchWhenAPublicOriginIsPlainHttpThenRefusedAsInsecureAndNothingChanged(String origin) {
         var tenant = Fixtures.tenant(api);
         assertInvalid(patch(tenant, Map.of("allowed_origins", List.of("https://ok.example.com", origin))),
                 "allowed_origins", "insecure");
 
         assertThat(settings(tenant).path("allowed_origins")).isEmpty();
+    }
+
+    /** Stored while plain http was still taken: kept, so the merchant can go on saving (the dashboard sends all). */
+    @Test
+    void patchWhenAPlainHttpOriginWasStoredBeforeThenItIsKeptAndOtherSettingsSave() {
+        var tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of("https://shop.example.com")));
+        server.app.database().run(h -> h.createUpdate("UPDATE tenants SET settings = REPLACE(settings, "
+                        + "'\"https://shop.example.com\"', '\"http://legacy.example.com\"') WHERE id = :id")
+                .bind("id", tenant.id()).execute());
+        server.app.invalidations().publish(new dev.latchkey.cluster.Invalidation(
+                dev.latchkey.cluster.Invalidation.Kind.TENANT, tenant.id(), ""));
+        assertThat(settings(tenant).path("allowed_origins").get(0).asText()).isEqualTo("http://legacy.example.com");
+
+        patch(tenant, Map.of("lockout_threshold", 7, "allowed_origins", List.of("http://legacy.example.com",
+                "https://new.example.com"))).expect(200);
+
+        assertThat(settings(tenant).path("allowed_origins")).extracting(JsonNode::asText)
+                .containsExactly("http://legacy.example.com", "https://new.example.com");
+        assertInvalid(patch(tenant, Map.of("allowed_origins", List.of("http://legacy.example.com",
+                "http://other.example.com"))), "allowed_origins", "insecure");
     }
 
     @Test
