@@ -200,7 +200,7 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("audit_events", audit::allAbout)), customers, audit, clock);
         Duration auditRetention = Duration.ofDays(config.auditRetentionDays());
         this.housekeeping = new Housekeeping(db, tenants::ids, List.of(
-                Housekeeping.Job.once("audit events past retention",
+                Housekeeping.Job.inBatches("audit events past retention",
                         (h, tenant, now) -> audit.purge(h, tenant, now.minus(auditRetention))),
                 Housekeeping.Job.inBatches("expired tokens and sessions", tokens::purgeExpired),
                 Housekeeping.Job.inBatches("guest carts of ended sessions", carts::purgeAbandoned),

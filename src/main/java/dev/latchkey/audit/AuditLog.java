@@ -24,6 +24,7 @@ import java.util.Map;
 public final class AuditLog {
     /** The data column's size; details are a few names and ids, so more means a caller put in too much. */
     private static final int MAX_DATA_CHARS = 4096;
+    private static final int PURGE_BATCH = 1_000;
 
     private final Database db;
     private final AuditStore store;
@@ -71,9 +72,13 @@ public final class AuditLog {
                 .map(AuditEvent::asExported));
     }
 
-    /** Deletes the tenant's events recorded before {@code cutoff}; returns how many. */
+    /**
+     * Deletes a batch of the tenant's events recorded before {@code cutoff}; returns how many. In batches: a retention
+     * just lowered, or a large tenant's first purge, meets millions of rows, which one statement would hold locked for
+     * minutes, beyond the time a statement may wait for its answer.
+     */
     public int purge(Handle h, String tenantId, Instant cutoff) {
-        return store.deleteOlderThan(h, tenantId, cutoff);
+        return store.deleteOlderThan(h, tenantId, cutoff, PURGE_BATCH);
     }
 
     /**

@@ -69,13 +69,22 @@ public final class Housekeeping implements AutoCloseable {
         return this;
     }
 
-    /** Runs every sweep now, on the caller's thread; returns how many rows each deleted. */
+    /**
+     * Runs every sweep now, on the caller's thread; returns how many rows each deleted. A sweep that fails for one
+     * tenant is logged and the run goes on with the next: one tenant's trouble must not leave every tenant after it
+     * unswept.
+     */
     public Map<String, Integer> run() {
         Instant now = clock.instant();
         Map<String, Integer> deleted = new LinkedHashMap<>();
         for (String tenantId : tenantIds.get()) {
             for (Job job : jobs) {
-                deleted.merge(job.what(), sweep(job, tenantId, now), Integer::sum);
+                try {
+                    deleted.merge(job.what(), sweep(job, tenantId, now), Integer::sum);
+                } catch (RuntimeException e) {
+                    log.warn("housekeeping of {} failed for tenant {}; the next run tries again", job.what(), tenantId,
+                            DatabaseErrors.withoutValues(e));
+                }
             }
         }
         return deleted;

@@ -4,7 +4,10 @@ import dev.latchkey.db.Database;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * SQL for the mail outbox. Writing and changing one mail names its tenant; finding due mail and purging old mail are
@@ -114,14 +117,22 @@ public final class OutboxStore {
     }
 
     /**
-     * Forgets, across tenants, mail sent before {@code sentBefore} and mail given up on that was written before
-     * {@code failedBefore}. Returns rows deleted.
+     * Forgets, across tenants, up to {@code batch} of the mail sent before {@code sentBefore} and of the mail given up
+     * on that was written before {@code failedBefore}. Returns rows deleted.
      */
-    public int purge(Handle h, Instant sentBefore, Instant failedBefore) {
-        return h.createUpdate("DELETE FROM mail_outbox WHERE (status = :sent AND sent_at < :sentBefore) "
-                        + "OR (status = :failed AND created_at < :failedBefore)")
+    public int purge(Handle h, Instant sentBefore, Instant failedBefore, int batch) {
+        Map<String, List<String>> idsByTenant = new HashMap<>();
+        h.createQuery("SELECT tenant_id, id FROM mail_outbox WHERE (status = :sent AND sent_at < :sentBefore) "
+                        + "OR (status = :failed AND created_at < :failedBefore) LIMIT :batch")
                 .bind("sent", SENT).bind("sentBefore", Database.ts(sentBefore))
-                .bind("failed", FAILED).bind("failedBefore", Database.ts(failedBefore))
-                .execute();
+                .bind("failed", FAILED).bind("failedBefore", Database.ts(failedBefore)).bind("batch", batch)
+                .map((rs, ctx) -> Map.entry(rs.getString("tenant_id"), rs.getString("id")))
+                .forEach(row -> idsByTenant.computeIfAbsent(row.getKey(), tenant -> new ArrayList<>()).add(row.getValue()));
+        int deleted = 0;
+        for (var tenant : idsByTenant.entrySet()) {
+            deleted += h.createUpdate("DELETE FROM mail_outbox WHERE tenant_id = :tenant AND id IN (<ids>)")
+                    .bind("tenant", tenant.getKey()).bindList("ids", tenant.getValue()).execute();
+        }
+        return deleted;
     }
 }

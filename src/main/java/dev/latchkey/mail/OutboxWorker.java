@@ -28,6 +28,7 @@ public final class OutboxWorker implements AutoCloseable {
     /** Time for an operator to look into mail given up on and send it again; then it goes, as the shopper's data. */
     private static final Duration KEEP_FAILED = Duration.ofDays(90);
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
+    private static final int PURGE_BATCH = 1_000;
     private static final int MAX_ERROR = 500;
 
     private final Database db;
@@ -156,7 +157,12 @@ public final class OutboxWorker implements AutoCloseable {
         Instant now = now();
         if (lastPurge.plus(PURGE_EVERY).isBefore(now)) {
             lastPurge = now;
-            db.run(h -> store.purge(h, now.minus(KEEP_SENT), now.minus(KEEP_FAILED)));
+            // a batch a statement: after a long stop the first purge may meet weeks of mail
+            int deleted;
+            do {
+                deleted = db.withoutTransaction(h -> store.purge(h, now.minus(KEEP_SENT), now.minus(KEEP_FAILED),
+                        PURGE_BATCH));
+            } while (deleted == PURGE_BATCH);
         }
     }
 

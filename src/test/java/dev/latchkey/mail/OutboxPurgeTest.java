@@ -39,7 +39,14 @@ class OutboxPurgeTest {
         db.run(h -> STORE.markFailed(h, tenant, "mail_failed_89d", 20, "550 mailbox unavailable"));
         write(db, tenant, "mail_queued_100d", now.minus(Duration.ofDays(100)), later);
 
-        db.run(h -> STORE.purge(h, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(90))));
+        // one row a batch here: each purge takes one, until none is left
+        List<Integer> batches = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            batches.add(db.withoutTransaction(h -> STORE.purge(h, now.minus(Duration.ofDays(30)),
+                    now.minus(Duration.ofDays(90)), 1)));
+        }
+
+        assertThat(batches).containsExactly(1, 1, 0);
 
         List<String> left = db.read(h -> h.createQuery("SELECT id FROM mail_outbox WHERE tenant_id = :tenant "
                 + "ORDER BY id").bind("tenant", tenant).mapTo(String.class).list());
