@@ -2,7 +2,9 @@ package dev.latchkey.auth;
 
 import dev.latchkey.audit.Actor;
 
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,6 +30,11 @@ public record AdminPrincipal(String tenantId, Role role, String staffId) {
 
         public String wire() {
             return name().toLowerCase();
+        }
+
+        /** The role a request names ({@code owner} or {@code support}), if it names one. */
+        public static Optional<Role> fromWire(String wire) {
+            return Arrays.stream(values()).filter(role -> role.wire().equals(wire)).findFirst();
         }
     }
 

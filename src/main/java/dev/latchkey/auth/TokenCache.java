@@ -31,7 +31,7 @@ final class TokenCache {
     private final AtomicLong epoch = new AtomicLong();
 
     TokenCache(long maximumSize, Duration lifetime) {
-        // runs inside the cache's own operation, so the indexes never keep a hash the cache has dropped
+        // runs inside the cache's own operation, so the indexes never keep an entry the cache has dropped
         byHash = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(lifetime)
                 .evictionListener((String hash, AccessToken token, RemovalCause cause) -> {
                     if (token != null) {
@@ -83,11 +83,13 @@ final class TokenCache {
         byCustomer.removeAll(customerKey(tenantId, customerId)).forEach(token -> forget(token.tokenHash()));
     }
 
+    /**
+     * Forgets every token, entry by entry: emptying the indexes apart from the cache would drop from them an entry that
+     * a lookup begun after the epoch moved puts in meanwhile, and a revocation would then miss it.
+     */
     void clear() {
         epoch.incrementAndGet();
-        byHash.invalidateAll();
-        bySession.clear();
-        byCustomer.clear();
+        List.copyOf(byHash.asMap().keySet()).forEach(this::forget);
     }
 
     private void forget(String hash) {

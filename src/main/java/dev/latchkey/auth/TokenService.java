@@ -374,11 +374,8 @@ public final class TokenService implements AutoCloseable {
      * the other's sessions at once: the second finds itself ended by the first).
      */
     public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
-        List<String> unended = store.lockUnendedSessions(h, tenantId, customerId, null);
-        if (keepSessionId != null && !unended.contains(keepSessionId)) {
-            throw ApiError.invalidToken();
-        }
-        int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now());
+        int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now())
+                .orElseThrow(ApiError::invalidToken);
         if (revoked > 0) {
             Database.afterCommit(h, () -> evictCustomer(tenantId, customerId));
         }
@@ -395,6 +392,16 @@ public final class TokenService implements AutoCloseable {
         List<String> ids = new ArrayList<>(List.of(alsoLock));
         ids.add(caller.sessionId());
         if (!store.lockUnendedSessions(h, caller.tenantId(), caller.customerId(), ids).contains(caller.sessionId())) {
+            throw ApiError.invalidToken();
+        }
+    }
+
+    /**
+     * {@link #requireUnended} without locking the session, for a transaction that must take sessions only after their
+     * token pairs (the erasure). It sees what another device of the shopper's did under the customer row's lock.
+     */
+    public void requireUnendedWithoutLock(Handle h, AccessToken caller) {
+        if (!store.isUnended(h, caller.tenantId(), caller.sessionId())) {
             throw ApiError.invalidToken();
         }
     }

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
@@ -288,27 +289,36 @@ final class TokenStore {
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("session", sessionId).execute() == 1;
     }
 
-    /**
-     * Locks the customer's sessions that have not ended (only those of {@code onlyIds}, when not null) in key order,
-     * the order a batch of rotations locks sessions in, so the two cannot deadlock; answers their ids. None of them
-     * can then end before this transaction does.
-     */
-    List<String> lockUnendedSessions(Handle h, String tenantId, String customerId, List<String> onlyIds) {
-        var lock = h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant AND customer_id = :customer "
-                        + "AND revoked_at IS NULL" + (onlyIds == null ? "" : " AND id IN (<ids>)")
-                        + " ORDER BY id FOR UPDATE")
-                .bind("tenant", tenantId).bind("customer", customerId);
-        if (onlyIds != null) {
-            lock.bindList("ids", onlyIds);
-        }
-        return lock.mapTo(String.class).list();
+    boolean isUnended(Handle h, String tenantId, String sessionId) {
+        return h.createQuery("SELECT COUNT(*) FROM sessions WHERE tenant_id = :tenant AND id = :session "
+                        + "AND revoked_at IS NULL")
+                .bind("tenant", tenantId).bind("session", sessionId).mapTo(Integer.class).one() > 0;
     }
 
     /**
-     * Ends the customer's live sessions but {@code keepSessionId} (may be null); returns how many. Their rows are
-     * locked first ({@link #lockUnendedSessions}); the update then finds them locked by this transaction.
+     * Locks those of {@code ids} that are the customer's and have not ended, in key order (see
+     * {@link #revokeLiveSessions}); answers their ids. None of them can then end before this transaction does.
      */
-    int revokeLiveSessions(Handle h, String tenantId, String customerId, String keepSessionId, Instant now) {
+    List<String> lockUnendedSessions(Handle h, String tenantId, String customerId, List<String> ids) {
+        return h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant AND customer_id = :customer "
+                        + "AND revoked_at IS NULL AND id IN (<ids>) ORDER BY id FOR UPDATE")
+                .bind("tenant", tenantId).bind("customer", customerId).bindList("ids", ids)
+                .mapTo(String.class).list();
+    }
+
+    /**
+     * Ends the customer's live sessions but {@code keepSessionId} (may be null); answers how many, or nothing when the
+     * session to keep has itself ended (then nothing is ended). The rows, the kept one among them, are locked first in
+     * key order, the order a batch of rotations locks sessions in, so the two cannot deadlock; the update then finds
+     * them locked by this transaction.
+     */
+    OptionalInt revokeLiveSessions(Handle h, String tenantId, String customerId, String keepSessionId, Instant now) {
+        List<String> unended = h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer AND revoked_at IS NULL ORDER BY id FOR UPDATE")
+                .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).list();
+        if (keepSessionId != null && !unended.contains(keepSessionId)) {
+            return OptionalInt.empty();
+        }
         String others = keepSessionId == null ? "" : " AND id <> :keep";
         var end = h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant "
                         + "AND customer_id = :customer AND revoked_at IS NULL" + others)
@@ -316,7 +326,7 @@ final class TokenStore {
         if (keepSessionId != null) {
             end.bind("keep", keepSessionId);
         }
-        return end.execute();
+        return OptionalInt.of(end.execute());
     }
 
     void touchSession(Handle h, String tenantId, String sessionId, Instant at) {

@@ -66,7 +66,7 @@ public final class CredentialService {
         TenantSettings settings = tenants.settings(token.tenantId());
         Customer customer = customers.own(token.tenantId(), token.customerId());
         requirePassword(settings, customer, currentPassword, "password_change", client);
-        PasswordHasher.requireNew(currentPassword, newPassword);
+        PasswordPolicy.requireNew(currentPassword, newPassword);
         passwordChanges.checkPolicy("new_password", newPassword, settings, customer);
         String passwordHash = customers.hashPassword(newPassword);
         boolean changed = db.tx(h -> lockChecked(h, settings, customer, "password_change", client)

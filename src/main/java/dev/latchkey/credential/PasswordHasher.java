@@ -1,7 +1,6 @@
 package dev.latchkey.credential;
 
 import dev.latchkey.config.Config;
-import dev.latchkey.http.ApiError;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 import java.nio.charset.StandardCharsets;
@@ -32,17 +31,6 @@ public final class PasswordHasher {
 
     public static String normalise(String password) {
         return Normalizer.normalize(password, Normalizer.Form.NFKC);
-    }
-
-    /**
-     * 422 {@code unchanged} on {@code new_password} when a "new" password is the current one, as hashing sees them:
-     * the change would end the other sessions and mail a notice while protecting nothing.
-     */
-    public static void requireNew(String currentPassword, String newPassword) {
-        if (normalise(currentPassword).equals(normalise(newPassword))) {
-            throw ApiError.validation("new_password", "unchanged", "new_password is the current password; choose "
-                    + "another.");
-        }
     }
 
     public String hash(String password) {

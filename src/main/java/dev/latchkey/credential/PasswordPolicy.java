@@ -54,6 +54,17 @@ public final class PasswordPolicy {
         });
     }
 
+    /**
+     * 422 {@code unchanged} on {@code new_password} when a "new" password is the current one, as hashing sees them:
+     * the change would end the other sessions and mail a notice while protecting nothing.
+     */
+    public static void requireNew(String currentPassword, String newPassword) {
+        if (PasswordHasher.normalise(currentPassword).equals(PasswordHasher.normalise(newPassword))) {
+            throw ApiError.validation("new_password", "unchanged", "new_password is the current password; choose "
+                    + "another.");
+        }
+    }
+
     /** The first reason the password is refused, or empty when it is acceptable. */
     public Optional<FieldError> check(String field, String password, TenantSettings settings, Person person) {
         String normalised = PasswordHasher.normalise(password);

@@ -175,9 +175,13 @@ public final class CustomerPages {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
         String id = ctx.pathParam("id");
-        var document = export.exportForMerchant(session.principal().tenantId(), id, session.principal().actor(),
-                requests.client(ctx));
-        ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".json\"").json(document);
+        ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".json\"");
+        if (Requests.headOnly(ctx)) {
+            export.requireCustomer(session.principal().tenantId(), id);
+            return;
+        }
+        export.exportForMerchant(session.principal().tenantId(), id, session.principal().actor(), requests.client(ctx),
+                document -> requests.writeJson(ctx, document));
     }
 
     private static String encode(String value) {

@@ -14,7 +14,6 @@ import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -151,8 +150,8 @@ public final class StaffPages {
         DashboardSession session = owner(ctx, true);
         AdminPrincipal who = session.principal();
         String raw = ctx.formParam("role");
-        AdminPrincipal.Role role = Arrays.stream(AdminPrincipal.Role.values()).filter(r -> r.wire().equals(raw))
-                .findFirst().orElseThrow(() -> new ApiError(422, "validation_failed", "Choose owner or support."));
+        AdminPrincipal.Role role = AdminPrincipal.Role.fromWire(raw)
+                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose owner or support."));
         String id = ctx.pathParam("id");
         staff.changeRole(who.tenantId(), id, role, requests.client(ctx));
         boolean demotedSelf = id.equals(who.staffId()) && role != AdminPrincipal.Role.OWNER;

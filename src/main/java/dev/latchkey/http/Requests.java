@@ -2,7 +2,9 @@ package dev.latchkey.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,5 +79,32 @@ public final class Requests {
 
     public ObjectMapper mapper() {
         return mapper;
+    }
+
+    /**
+     * Whether this is a HEAD of a JSON answer too costly to make for nothing (a data export, which would also be
+     * recorded as handed out): then the JSON content type is set, and the caller answers the status a GET would without
+     * making the body.
+     */
+    public static boolean headOnly(Context ctx) {
+        if (ctx.method() != HandlerType.HEAD) {
+            return false;
+        }
+        ctx.contentType(ContentType.APPLICATION_JSON);
+        return true;
+    }
+
+    /**
+     * Answers {@code value} as JSON written while it is serialised, never held as one string: for a document as large
+     * as a customer's data export, whose lazy parts are read as they are written. Should a read fail midway, the answer
+     * is cut short (its status and first part are out already), which a client sees as JSON that does not parse.
+     */
+    public void writeJson(Context ctx, Object value) {
+        ctx.contentType(ContentType.APPLICATION_JSON);
+        try {
+            mapper.writeValue(ctx.outputStream(), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

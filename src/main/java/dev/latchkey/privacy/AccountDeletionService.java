@@ -2,6 +2,7 @@ package dev.latchkey.privacy;
 
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.customer.Customer;
@@ -72,9 +73,23 @@ public final class AccountDeletionService {
         return tenants.settings(tenantId).deletionRequiresConfirmation();
     }
 
-    /** The shopper's own deletion, at once, for a tenant that asks no confirmation. */
-    public void eraseByCustomer(String tenantId, String customerId) {
-        erase(h -> customers.lockOwn(h, tenantId, customerId), this::recordByCustomer);
+    /**
+     * The shopper's own deletion, at once, for a tenant that asks no confirmation; 401 when the asking session was ended
+     * meanwhile (another device of theirs logged it out).
+     */
+    public void eraseByCustomer(AccessToken caller) {
+        erase(h -> lockOwnFor(h, caller), this::recordByCustomer);
+    }
+
+    /**
+     * The customer row of the asking shopper, locked, once their session is known not to have ended: read, not locked,
+     * since the erasure takes sessions only after their token pairs, in a rotation's lock order. Another device of
+     * theirs ends sessions under the same customer lock, so its doing is seen all the same.
+     */
+    private Customer lockOwnFor(Handle h, AccessToken caller) {
+        Customer customer = customers.lockOwn(h, caller.tenantId(), caller.customerId());
+        tokens.requireUnendedWithoutLock(h, caller);
+        return customer;
     }
 
     /** The account's address moved: a confirmation mailed to the old one no longer erases the account. */
@@ -88,13 +103,15 @@ public final class AccountDeletionService {
      * Within the tenant's {@code email_interval} of the last confirmation mail nothing happens: the token of that mail
      * stays the one to use, and a script repeating the request cannot fill the shopper's inbox.
      */
-    public void requestConfirmation(String tenantId, String customerId) {
+    public void requestConfirmation(AccessToken caller) {
+        String tenantId = caller.tenantId();
+        String customerId = caller.customerId();
         String token = Secrets.secret("del");
         Instant now = now();
         TenantSettings settings = tenants.settings(tenantId);
         Instant expiresAt = now.plusSeconds(settings.verificationTtl());
         db.tx(h -> {
-            Customer customer = customers.lockOwn(h, tenantId, customerId);
+            Customer customer = lockOwnFor(h, caller);
             Instant cutoff = now.minusSeconds(settings.emailInterval());
             if (store.lastIssued(h, tenantId, customerId).map(cutoff::isBefore).orElse(false)) {
                 return null;
@@ -109,11 +126,13 @@ public final class AccountDeletionService {
     }
 
     /** Erases the account when {@code token} is its live confirmation token; otherwise nothing changes (400). */
-    public void confirm(String tenantId, String customerId, String token) {
+    public void confirm(AccessToken caller, String token) {
+        String tenantId = caller.tenantId();
+        String customerId = caller.customerId();
         String hash = Secrets.sha256(token);
         Instant now = now();
         db.tx(h -> {
-            Customer customer = customers.lockOwn(h, tenantId, customerId);
+            Customer customer = lockOwnFor(h, caller);
             if (store.consume(h, tenantId, customerId, hash, now) == 0) {
                 throw store.expiry(h, tenantId, customerId, hash).isPresent()
                         ? new ApiError(400, "token_expired", "The deletion link has expired; request a new one.")

@@ -4,6 +4,7 @@ import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 
 import java.time.Clock;
@@ -13,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * The data export (GDPR art. 15 and 20): everything held about a customer, one section per feature. The shopper
@@ -20,11 +23,18 @@ import java.util.Set;
  */
 public final class ExportService {
     static final String GENERATED_AT = "generated_at";
+    /**
+     * Exports a node writes at once. Each is written as it is read, a page of orders or events at a time, so memory
+     * stays small, but each also reads a customer's whole history: a few large ones at once would keep the database
+     * and the node busy for everyone else.
+     */
+    static final int AT_ONCE = 4;
 
     private final List<ExportSection> sections;
     private final CustomerService customers;
     private final AuditLog audit;
     private final Clock clock;
+    private final Semaphore writing = new Semaphore(AT_ONCE);
 
     public ExportService(List<ExportSection> sections, CustomerService customers, AuditLog audit, Clock clock) {
         Set<String> names = new HashSet<>(Set.of(GENERATED_AT));
@@ -40,16 +50,44 @@ public final class ExportService {
     }
 
     /**
-     * The shopper's own document, fetched by the merchant: 404 for no such customer. Recorded about the customer as
+     * The shopper's own document, fetched by the merchant and handed to {@code answer}: 404 for no such customer, also
+     * one erased while the document is read. Once it is written, recorded about the customer as
      * {@code customer.exported}, so the shopper's next export shows that it was handed out.
      */
-    public Map<String, Object> exportForMerchant(String tenantId, String customerId, Actor actor, ClientInfo client) {
-        customers.get(tenantId, customerId);
+    public void exportForMerchant(String tenantId, String customerId, Actor actor, ClientInfo client,
+                                  Consumer<Map<String, Object>> answer) {
+        requireCustomer(tenantId, customerId);
+        try {
+            export(tenantId, customerId, answer);
+        } catch (ApiError e) {
+            // the profile section reads as the shopper would (401 for an erased account): the merchant gets 404
+            throw e.status() == 401 || e.status() == 404 ? ApiError.notFound("Customer") : e;
+        }
         audit.record(tenantId, customerId, AuditType.CUSTOMER_EXPORTED, client, actor.with(Map.of()));
-        return export(tenantId, customerId);
     }
 
-    public Map<String, Object> export(String tenantId, String customerId) {
+    /** 404 unless the tenant has this customer: what a merchant's export would answer, without making one. */
+    public void requireCustomer(String tenantId, String customerId) {
+        customers.get(tenantId, customerId);
+    }
+
+    /**
+     * Hands the customer's document to {@code answer}, which is to write it out as it goes: its orders and audit events
+     * are read while they are written. 503 {@code overloaded} while {@link #AT_ONCE} exports are being written here.
+     */
+    public void export(String tenantId, String customerId, Consumer<Map<String, Object>> answer) {
+        if (!writing.tryAcquire()) {
+            throw new ApiError(503, "overloaded", "Too many data exports are being written; try again shortly.")
+                    .withHeader("Retry-After", "5");
+        }
+        try {
+            answer.accept(document(tenantId, customerId));
+        } finally {
+            writing.release();
+        }
+    }
+
+    private Map<String, Object> document(String tenantId, String customerId) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put(GENERATED_AT, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         for (ExportSection section : sections) {

@@ -41,8 +41,11 @@ public final class PrivacyRoutes {
 
     private void export(Context ctx) {
         AccessToken token = guard.customer(ctx);
+        if (Requests.headOnly(ctx)) {
+            return;
+        }
         try {
-            ctx.json(export.export(token.tenantId(), token.customerId()));
+            export.export(token.tenantId(), token.customerId(), document -> requests.writeJson(ctx, document));
         } catch (ApiError e) {
             // the account was erased while its sections were read: a token whose account is gone gets 401 here as on
             // every other route of the shopper's, not a section's 404
@@ -52,7 +55,13 @@ public final class PrivacyRoutes {
 
     private void exportForMerchant(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.EXPORT_CUSTOMERS);
-        ctx.json(export.exportForMerchant(admin.tenantId(), ctx.pathParam("id"), admin.actor(), requests.client(ctx)));
+        String customerId = ctx.pathParam("id");
+        if (Requests.headOnly(ctx)) {
+            export.requireCustomer(admin.tenantId(), customerId);
+            return;
+        }
+        export.exportForMerchant(admin.tenantId(), customerId, admin.actor(), requests.client(ctx),
+                document -> requests.writeJson(ctx, document));
     }
 
     /** Without {@code ?token=} a deletion request; with it (even empty) a confirmation, never a new request. */
@@ -62,18 +71,18 @@ public final class PrivacyRoutes {
         if (confirmation != null) {
             // a presented emailed token, counted like the others so that it cannot be guessed at leisure
             limits.enforce(ctx, token.tenantId(), LimitedAction.VERIFICATION, token.email());
-            deletion.confirm(token.tenantId(), token.customerId(), confirmation);
+            deletion.confirm(token, confirmation);
             ctx.status(204);
             return;
         }
         if (!deletion.requiresConfirmation(token.tenantId())) {
-            deletion.eraseByCustomer(token.tenantId(), token.customerId());
+            deletion.eraseByCustomer(token);
             ctx.status(204);
             return;
         }
         // The request mails the shopper: it counts against the same buckets as the other mail a shopper can ask for.
         limits.enforce(ctx, token.tenantId(), LimitedAction.RECOVERY, token.email());
-        deletion.requestConfirmation(token.tenantId(), token.customerId());
+        deletion.requestConfirmation(token);
         ctx.status(202).json(Map.of("message",
                 "Confirm the deletion with DELETE /v1/me?token=... using the token from the confirmation email."));
     }

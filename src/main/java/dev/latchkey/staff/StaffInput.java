@@ -5,7 +5,6 @@ import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.JsonInput;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** Reads a new staff member from a request body: {@code email}, {@code password} and, where it may be chosen, {@code role}. */
@@ -32,8 +31,7 @@ public final class StaffInput {
 
     private static Optional<AdminPrincipal.Role> role(JsonInput in) {
         Optional<String> raw = in.string("role", 32);
-        Optional<AdminPrincipal.Role> role = raw.flatMap(value -> Arrays.stream(AdminPrincipal.Role.values())
-                .filter(r -> r.wire().equals(value)).findFirst());
+        Optional<AdminPrincipal.Role> role = raw.flatMap(AdminPrincipal.Role::fromWire);
         if (raw.isPresent() && role.isEmpty()) {
             in.reject("role", "invalid", "role must be owner or support.");
         }

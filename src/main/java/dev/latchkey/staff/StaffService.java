@@ -188,7 +188,7 @@ public final class StaffService {
                     Map.of("action", "password_change", "reason", passwordOk ? "locked" : "wrong_password"));
             throw ApiError.wrongCurrentPassword();
         }
-        PasswordHasher.requireNew(currentPassword, newPassword);
+        PasswordPolicy.requireNew(currentPassword, newPassword);
         replacePassword(who.tenantId(), account, newPassword, keptToken, client);
     }
 

@@ -117,5 +117,10 @@ class TokenCacheTest {
 
         assertThat(cache.get("h1")).isNull();
         assertThat(cache.get("h2")).isNull();
+        // a token read after the clear is cached and indexed as any other
+        put(token("h1", "t1", "ses_1", "cus_1"));
+        assertThat(cache.get("h1")).isNotNull();
+        cache.evictSession("t1", "ses_1");
+        assertThat(cache.get("h1")).isNull();
     }
 }

@@ -40,6 +40,28 @@ class AccountDeletionTest extends ApiTest {
         api.get("/v1/me").as(shopper).send().expect(200);
     }
 
+    /**
+     * Another device of the shopper's logs this one out while its deletion waits for the account's row: the deletion
+     * then finds its session ended, answers 401 and erases nothing, as with the other changes a session asks for.
+     */
+    @Test
+    void deleteWhenItsSessionIsEndedWhileItWaitsForTheAccountThenInvalidTokenAndNothingErased() throws Exception {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+        Fixtures.Shopper phone = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE customers SET updated_at = updated_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.customerId()),
+                () -> api.delete("/v1/me").as(shopper).send(),
+                new RowLocks.Sql("UPDATE sessions SET revoked_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.sessionId()));
+
+        answer.expect(401, "invalid_token");
+        api.get("/v1/me").as(phone).send().expect(200);
+        assertThat(AuditEvents.types(api, tenant, shopper.customerId())).doesNotContain("customer.deleted");
+    }
+
     @Test
     void settingWhenNotBooleanThenValidationFailed() {
         Fixtures.Tenant tenant = Fixtures.tenant(api);

@@ -60,6 +60,17 @@ class MerchantExportTest extends ApiTest {
     }
 
     @Test
+    void headThenTheStatusAndTypeOfAnExportWithoutMakingOneOrRecordingIt() {
+        var head = api.method("HEAD", path(shopper.customerId())).bearer(shop.tenant().sk()).send().expect(200);
+        assertThat(head.header("Content-Type")).startsWith("application/json");
+        api.method("HEAD", path("cus_unknown")).bearer(shop.tenant().sk()).send().expect(404);
+        api.method("HEAD", "/v1/me/export").as(shopper).send().expect(200);
+
+        assertThat(api.get("/v1/admin/audit?type=customer.exported").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("data")).isEmpty();
+    }
+
+    @Test
     void exportWhenSupportPublishableKeyShopperOrNoKeyThenRefusedAndNothingRecorded() {
         api.get(path(shopper.customerId())).bearer(StaffFixtures.supportToken(api, shop)).send()
                 .expect(403, "insufficient_scope");
@@ -80,6 +91,8 @@ class MerchantExportTest extends ApiTest {
         api.delete("/v1/admin/customers/" + shopper.customerId()).bearer(shop.tenant().sk()).send().expect(204);
         api.get(path(shopper.customerId())).bearer(shop.tenant().sk()).send().expect(404, "not_found");
 
+        assertThat(api.get("/v1/admin/audit?type=customer.exported").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("data")).isEmpty();
         assertThat(api.get("/v1/admin/audit?type=customer.exported").bearer(other.tenant().sk()).send().expect(200)
                 .body().path("data")).isEmpty();
     }
