@@ -153,7 +153,7 @@ public final class StaffPages {
         AdminPrincipal.Role role = AdminPrincipal.Role.fromWire(raw)
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose owner or support."));
         String id = ctx.pathParam("id");
-        staff.changeRole(who.tenantId(), id, role, requests.client(ctx));
+        staff.changeRole(who, id, role, requests.client(ctx));
         boolean demotedSelf = id.equals(who.staffId()) && role != AdminPrincipal.Role.OWNER;
         Dashboard.redirect(ctx, (demotedSelf ? "/dashboard/customers" : "/dashboard/staff") + "?notice="
                 + Notice.STAFF_ROLE_CHANGED.wire());
@@ -162,7 +162,7 @@ public final class StaffPages {
     private void remove(Context ctx) {
         DashboardSession session = owner(ctx, true);
         AdminPrincipal who = session.principal();
-        staff.delete(who.tenantId(), ctx.pathParam("id"), requests.client(ctx));
+        staff.delete(who, ctx.pathParam("id"), requests.client(ctx));
         Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_REMOVED.wire());
     }
 }

@@ -71,7 +71,7 @@ public final class MailTemplates {
                 validFor);
         String secret = values.get("token");
         boolean withoutToken = template.carriesToken() && secret != null
-                && !(rendered.text().contains(secret) && rendered.html().contains(secret));
+                && !(rendered.text().contains(secret) && shownHtml(rendered.html()).contains(secret));
         if (withoutToken || !OutboxStore.fits(rendered.text(), rendered.html())) {
             // an override that shows only {{link}} (in its text or its HTML), for a tenant whose mail has no link (no allowed origins), or one
             // whose values (a {{link}} repeated thousands of times) make it larger than the outbox holds: the shipped
@@ -122,27 +122,37 @@ public final class MailTemplates {
         }
         if (template.carriesToken()) {
             // most mail programs show the HTML part alone, so it must carry the secret as surely as the text
-            requireSecret("text", source.text(), textNames, template, errors);
-            requireSecret("html", source.html(), htmlNames, template, errors);
+            requireSecret("text", source.text(), textNames, template, UnaryOperator.identity(), errors);
+            requireSecret("html", source.html(), htmlNames, template, MailTemplates::shownHtml, errors);
         }
         return errors;
     }
 
     private static void requireSecret(String field, String source, Set<String> names, MailTemplate template,
-                                      List<FieldError> errors) {
-        if (names != null && !alwaysShowsSecret(source, template)) {
+                                      UnaryOperator<String> shown, List<FieldError> errors) {
+        if (names != null && !alwaysShowsSecret(source, template, shown)) {
             errors.add(new FieldError(field, "missing_token", "The " + field + " part of " + template.wire()
                     + " must show {{link}} or {{token}} whatever the other values are, and {{token}} (if it offers it)"
                     + " also when there is no link: outside sections, or in both {{#link}} and {{^link}}."));
         }
     }
 
+    /** What of an HTML part a reader can see or click: no comments, nor what the head, styles or scripts hold. */
+    static String shownHtml(String html) {
+        return HIDDEN_HTML.matcher(html).replaceAll("");
+    }
+
+    private static final Pattern HIDDEN_HTML = Pattern.compile(
+            "<!--.*?-->|<(head|title|style|script|template)\\b[^>]*>.*?</\\1\\s*>",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
     /**
      * Renders the text with a link, once with every other value present and once with every other value absent: the
-     * secret must show in both, or some shopper would get a mail they cannot use. A text that also offers the bare
-     * token (for tenants without allowed origins, whose mail has no link) must show it without a link too.
+     * secret must show in both ({@code shown} of it), or some shopper would get a mail they cannot use. A text that
+     * also offers the bare token (for tenants without allowed origins, whose mail has no link) must show it without a
+     * link too.
      */
-    private static boolean alwaysShowsSecret(String text, MailTemplate template) {
+    private static boolean alwaysShowsSecret(String text, MailTemplate template, UnaryOperator<String> shown) {
         String probe = "SECRET-PROBE";
         TemplateRenderer.Parsed parsed = TemplateRenderer.parse(text);
         List<Boolean> linkCases = parsed.names().contains("token") ? List.of(true, false) : List.of(true);
@@ -158,7 +168,7 @@ public final class MailTemplates {
                 } else {
                     values.remove("link");
                 }
-                if (!parsed.render(values, UnaryOperator.identity()).contains(probe)) {
+                if (!shown.apply(parsed.render(values, UnaryOperator.identity())).contains(probe)) {
                     return false;
                 }
             }

@@ -120,18 +120,18 @@ public final class StaffRoutes {
     }
 
     private void changeRole(Context ctx) {
-        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
+        AdminPrincipal who = guard.admin(ctx, Permission.MANAGE_STAFF);
         JsonInput in = requests.body(ctx);
         AdminPrincipal.Role role = StaffInput.requiredRole(in);
         // each has its own way: a new email is a new member, a password is set with POST .../{id}/password
         in.rejectPresent(Set.of("email", "password"));
         in.validate();
-        ctx.json(staff.changeRole(tenantId, ctx.pathParam("id"), role, requests.client(ctx)));
+        ctx.json(staff.changeRole(who, ctx.pathParam("id"), role, requests.client(ctx)));
     }
 
     private void delete(Context ctx) {
-        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
-        staff.delete(tenantId, ctx.pathParam("id"), requests.client(ctx));
+        AdminPrincipal who = guard.admin(ctx, Permission.MANAGE_STAFF);
+        staff.delete(who, ctx.pathParam("id"), requests.client(ctx));
         ctx.status(204);
     }
 }

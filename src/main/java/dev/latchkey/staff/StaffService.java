@@ -125,9 +125,10 @@ public final class StaffService {
      * Removes a staff member and ends their sessions at once. The last owner stays (409 {@code last_owner}): the
      * dashboard would otherwise have nobody to manage it.
      */
-    public void delete(String tenantId, String id, ClientInfo client) {
+    public void delete(AdminPrincipal who, String id, ClientInfo client) {
+        String tenantId = who.tenantId();
         db.tx(h -> {
-            List<String> owners = store.lockOwners(h, tenantId);
+            List<String> owners = lockOwnersFor(h, who);
             // locked before their sessions go: a login under way either committed its session, deleted here, or
             // waits and finds nobody
             Staff staff = store.findAccountById(h, tenantId, id, true).map(StaffAccount::staff)
@@ -147,9 +148,10 @@ public final class StaffService {
      * Gives a staff member another role, from their next request on (a staff session reads its role afresh each
      * time). The last owner stays one (409 {@code last_owner}). The same role again changes and records nothing.
      */
-    public Staff changeRole(String tenantId, String id, AdminPrincipal.Role role, ClientInfo client) {
+    public Staff changeRole(AdminPrincipal who, String id, AdminPrincipal.Role role, ClientInfo client) {
+        String tenantId = who.tenantId();
         return db.tx(h -> {
-            List<String> owners = store.lockOwners(h, tenantId);
+            List<String> owners = lockOwnersFor(h, who);
             Staff staff = store.findAccountById(h, tenantId, id, true).map(StaffAccount::staff)
                     .orElseThrow(() -> ApiError.notFound("Staff member"));
             if (staff.role().equals(role.wire())) {
@@ -165,6 +167,19 @@ public final class StaffService {
                     Map.of("changed_staff_id", id, "from", staff.role(), "to", role.wire()));
             return new Staff(id, staff.email(), role.wire(), staff.createdAt(), now);
         });
+    }
+
+    /**
+     * The tenant's owners, locked, for a change an owner makes to the staff: 403 when the caller is a staff member no
+     * longer among them. Their role was checked as the request came in; a demotion that committed since must not let
+     * a request already under way demote someone else, or promote the caller back.
+     */
+    private List<String> lockOwnersFor(Handle h, AdminPrincipal who) {
+        List<String> owners = store.lockOwners(h, who.tenantId());
+        if (who.staffId() != null && !owners.contains(who.staffId())) {
+            throw ApiError.insufficientScope("Your role changed while this request waited: it needs an owner.");
+        }
+        return owners;
     }
 
     /**

@@ -190,7 +190,9 @@ class MailTemplatesTest extends MailTest {
         }
         // the HTML part, which most mail programs show alone, carries the secret as surely as the text
         for (String html : List.of("<p>x</p>", "<p>{{#first_name}}{{link}}{{/first_name}}</p>",
-                "<p>{{^link}}{{token}}{{/link}}</p>")) {
+                "<p>{{^link}}{{token}}{{/link}}</p>", "<p>Reset</p><!-- {{token}} -->",
+                "<html><head><title>{{link}}</title></head><body><p>Use the other part</p></body></html>",
+                "<style>a::after { content: '{{link}}'; }</style><p>Reset</p>")) {
             var hidden = put(tenant, "password_reset", "en", template("R", "{{link}}", html)).expect(422);
             assertThat(hidden.body().path("errors")).as(html).singleElement().satisfies(error -> {
                 assertThat(error.path("field").asText()).isEqualTo("html");

@@ -5,6 +5,7 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +103,27 @@ class StaffRoleTest extends ApiTest {
             assertThat(api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body().path("data")
                     .findValuesAsText("role")).containsExactlyInAnyOrder("owner", "support");
         }
+    }
+
+    /**
+     * An owner is demoted while their request to change another member waits for the owners' rows: once it has them,
+     * its caller is no owner any more, and it is refused rather than undoing or outdoing the demotion.
+     */
+    @Test
+    void changeRoleWhenTheCallerIsDemotedWhileItWaitsThenRefusedAndNothingChanges() throws Exception {
+        var shop = StaffFixtures.shop(api);
+        String secondEmail = StaffFixtures.addStaff(api, shop, "owner");
+        String secondId = login(api, shop.id(), secondEmail, Fixtures.PASSWORD).expect(200).str("staff_id");
+        String demoted = StaffFixtures.ownerToken(api, shop);
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                "UPDATE staff SET role = 'support' WHERE tenant_id = ? AND id = ?",
+                () -> changeRole(demoted, secondId, Map.of("role", "support")), shop.id(), shop.ownerId());
+
+        answer.expect(403, "insufficient_scope");
+        assertThat(api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body().path("data")
+                .findValuesAsText("role")).containsExactlyInAnyOrder("owner", "support");
+        assertThat(roleChanges(shop)).isEmpty();
     }
 
     @Test
