@@ -108,7 +108,7 @@ public final class StaffPages {
         }
         try {
             in.validate();
-            staff.create(tenantId, input, requests.client(ctx));
+            staff.create(session.principal(), input, requests.client(ctx));
         } catch (ApiError refused) {
             List<FieldError> errors = refused.status() == 409
                     ? List.of(new FieldError("email", "taken", "A staff member with this email exists already."))

@@ -84,7 +84,8 @@ public final class StaffRoutes {
     }
 
     private void create(Context ctx) {
-        String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
+        AdminPrincipal who = guard.admin(ctx, Permission.MANAGE_STAFF);
+        String tenantId = who.tenantId();
         JsonInput in = requests.body(ctx);
         StaffService.NewStaff input = StaffInput.read(in, null);
         if (input.password() != null) {
@@ -92,7 +93,7 @@ public final class StaffRoutes {
                     .ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
         }
         in.validate();
-        ctx.status(201).json(staff.create(tenantId, input, requests.client(ctx)));
+        ctx.status(201).json(staff.create(who, input, requests.client(ctx)));
     }
 
     private void changeOwnPassword(Context ctx) {

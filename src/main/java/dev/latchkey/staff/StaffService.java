@@ -67,10 +67,14 @@ public final class StaffService {
         return policy.check(field, password, settings, new PasswordPolicy.Person(email, null, null));
     }
 
-    public Staff create(String tenantId, NewStaff input, ClientInfo client) {
+    /** An owner (or the secret key) adds a member; refused if the caller stopped being an owner meanwhile. */
+    public Staff create(AdminPrincipal who, NewStaff input, ClientInfo client) {
         Staff staff = draft(input);
         String hash = hasher.hash(input.password());
-        return db.tx(h -> insert(h, tenantId, staff, hash, client));
+        return db.tx(h -> {
+            lockOwnersFor(h, who);
+            return insert(h, who.tenantId(), staff, hash, client);
+        });
     }
 
     /** A staff member checked and hashed, to be inserted in a transaction that should not wait for the hash. */
@@ -204,7 +208,7 @@ public final class StaffService {
             throw ApiError.wrongCurrentPassword();
         }
         PasswordPolicy.requireNew(currentPassword, newPassword);
-        replacePassword(who.tenantId(), account, newPassword, keptToken, client);
+        replacePassword(who.tenantId(), account, newPassword, keptToken, null, client);
     }
 
     /**
@@ -220,7 +224,7 @@ public final class StaffService {
         String tenantId = who.tenantId();
         StaffAccount account = account(tenantId, staffId);
         requireAllowed(tenantId, account, newPassword);
-        replacePassword(tenantId, account, newPassword, null, client);
+        replacePassword(tenantId, account, newPassword, null, who, client);
     }
 
     private StaffAccount account(String tenantId, String staffId) {
@@ -236,16 +240,21 @@ public final class StaffService {
     }
 
     /**
-     * {@code keptToken} is the session of a member changing their own password; null for an owner's reset. A member's
-     * own change applies only to the hash their current password was checked against, so that of two changes at once
-     * the second is refused (and recorded) rather than silently overwriting the first.
+     * {@code keptToken} is the session of a member changing their own password; null for an owner's reset, made by
+     * {@code owner} (null for a member's own change), who must still be one once the owners are locked. A member's own
+     * change applies only to the hash their current password was checked against, so that of two changes at once the
+     * second is refused (and recorded) rather than silently overwriting the first.
      */
     private void replacePassword(String tenantId, StaffAccount account, String password, String keptToken,
-                                 ClientInfo client) {
+                                 AdminPrincipal owner, ClientInfo client) {
         String hash = hasher.hash(password);
         String id = account.staff().id();
         boolean byOwner = keptToken == null;
         boolean replaced = db.tx(h -> {
+            if (owner != null) {
+                // the hash took a while: an owner demoted or removed since must not take over an account now
+                lockOwnersFor(h, owner);
+            }
             StaffAccount locked = store.findAccountById(h, tenantId, id, true)
                     .orElseThrow(() -> ApiError.notFound("Staff member")); // removed meanwhile
             if (!byOwner && !Objects.equals(locked.passwordHash(), account.passwordHash())) {

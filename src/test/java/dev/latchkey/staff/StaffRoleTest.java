@@ -126,6 +126,32 @@ class StaffRoleTest extends ApiTest {
         assertThat(roleChanges(shop)).isEmpty();
     }
 
+    /** Nor may an owner demoted meanwhile set the last owner's password (taking the account over) or add an owner. */
+    @Test
+    void ownerChangesWhenTheCallerIsDemotedWhileTheyWaitThenRefused() throws Exception {
+        var shop = StaffFixtures.shop(api);
+        String secondEmail = StaffFixtures.addStaff(api, shop, "owner");
+        var second = login(api, shop.id(), secondEmail, Fixtures.PASSWORD).expect(200);
+        String demote = "UPDATE staff SET role = 'support' WHERE tenant_id = ? AND id = ?";
+
+        Api.Res takeover = RowLocks.commitWhileWaiting(server, demote,
+                () -> api.post("/v1/admin/staff/" + shop.ownerId() + "/password").bearer(second.str("access_token"))
+                        .body(Map.of("new_password", "taken over pass phrase")).send(),
+                shop.id(), second.str("staff_id"));
+        takeover.expect(403, "insufficient_scope");
+        login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+
+        server.app.database().run(h -> h.createUpdate("UPDATE staff SET role = 'owner' WHERE tenant_id = :t AND id = :id")
+                .bind("t", shop.id()).bind("id", second.str("staff_id")).execute());
+        Api.Res added = RowLocks.commitWhileWaiting(server, demote,
+                () -> api.post("/v1/admin/staff").bearer(second.str("access_token")).body(Map.of("email",
+                        Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD, "role", "owner")).send(),
+                shop.id(), second.str("staff_id"));
+        added.expect(403, "insufficient_scope");
+        assertThat(api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body().path("data"))
+                .hasSize(2);
+    }
+
     @Test
     void changeRoleWhenBadInputThenRefusedAndNothingChanges() {
         var shop = StaffFixtures.shop(api);
