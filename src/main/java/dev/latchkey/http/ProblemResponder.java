@@ -49,6 +49,10 @@ public final class ProblemResponder {
     }
 
     public void unexpected(Exception error, Context ctx) {
+        if (ctx.res().isCommitted()) {
+            answerCutShort(error, ctx);
+            return;
+        }
         if (bodyCutShort(error)) {
             // the client's doing (it sent less than its Content-Length, or gave up while sending): no failure of ours
             log.info("request {} {}: the request body ended early (request id {})", ctx.method(), ctx.path(),
@@ -60,6 +64,30 @@ public final class ProblemResponder {
                 DatabaseErrors.withoutValues(error));
         apiError(new ApiError(500, "internal_error", "The server failed to handle this request; it has been logged."),
                 ctx);
+    }
+
+    /**
+     * A failure after the answer began (a long answer written as it is read, such as a data export): no problem
+     * document can follow what went out, and the client sees a body that ends short. A client that stopped reading, or
+     * went away, is its own doing; anything else is ours and logged as such, without values.
+     */
+    private static void answerCutShort(Exception error, Context ctx) {
+        if (bodyCutShort(error) || timedOut(error)) {
+            log.info("request {} {}: the client stopped reading the answer (request id {})", ctx.method(), ctx.path(),
+                    RequestIds.of(ctx));
+        } else {
+            log.warn("request {} {} failed after its answer began; the answer was cut short (request id {})",
+                    ctx.method(), ctx.path(), RequestIds.of(ctx), DatabaseErrors.withoutValues(error));
+        }
+    }
+
+    private static boolean timedOut(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean bodyCutShort(Throwable error) {
