@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -137,14 +138,26 @@ public final class MailTemplates {
         }
     }
 
-    /** What of an HTML part a reader can see or click: no comments, nor what the head, styles or scripts hold. */
+    /**
+     * What of an HTML part a reader can see or click: its text and the targets of its links. Not what comments (closed
+     * or not), the head, styles, scripts or frames hold, nor other attributes (an image's source, a title).
+     */
     static String shownHtml(String html) {
-        return HIDDEN_HTML.matcher(html).replaceAll("");
+        String visible = HIDDEN_HTML.matcher(html).replaceAll(" ");
+        StringBuilder shown = new StringBuilder(TAG.matcher(visible).replaceAll(" "));
+        Matcher link = LINK_TARGET.matcher(visible);
+        while (link.find()) {
+            shown.append(' ').append(link.group(1) != null ? link.group(1) : link.group(2));
+        }
+        return shown.toString();
     }
 
-    private static final Pattern HIDDEN_HTML = Pattern.compile(
-            "<!--.*?-->|<(head|title|style|script|template)\\b[^>]*>.*?</\\1\\s*>",
+    private static final Pattern HIDDEN_HTML = Pattern.compile("<!--.*?(?:-->|$)|<!\\[CDATA\\[.*?(?:]]>|$)|<\\?[^>]*>?"
+                    + "|<(head|title|style|script|template|iframe|noembed|noframes|object)\\b.*?(?:</\\1\\s*>|$)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern TAG = Pattern.compile("<[^>]*>?");
+    private static final Pattern LINK_TARGET = Pattern.compile(
+            "<a\\s[^>]*?\\bhref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')", Pattern.CASE_INSENSITIVE);
 
     /**
      * Renders the text with a link, once with every other value present and once with every other value absent: the

@@ -192,7 +192,10 @@ class MailTemplatesTest extends MailTest {
         for (String html : List.of("<p>x</p>", "<p>{{#first_name}}{{link}}{{/first_name}}</p>",
                 "<p>{{^link}}{{token}}{{/link}}</p>", "<p>Reset</p><!-- {{token}} -->",
                 "<html><head><title>{{link}}</title></head><body><p>Use the other part</p></body></html>",
-                "<style>a::after { content: '{{link}}'; }</style><p>Reset</p>")) {
+                "<style>a::after { content: '{{link}}'; }</style><p>Reset</p>", "<p>Reset below</p><!-- {{link}}",
+                "<p>Reset</p><style>{{link}}", "<p>Reset</p><![CDATA[{{link}}]]>", "<? {{link}} >",
+                "<iframe src=\"{{link}}\"></iframe>", "<p title=\"{{link}}\">Reset</p>",
+                "<img src=\"{{link}}\" alt=\"Reset\">")) {
             var hidden = put(tenant, "password_reset", "en", template("R", "{{link}}", html)).expect(422);
             assertThat(hidden.body().path("errors")).as(html).singleElement().satisfies(error -> {
                 assertThat(error.path("field").asText()).isEqualTo("html");
@@ -207,6 +210,8 @@ class MailTemplatesTest extends MailTest {
         }
         put(tenant, "verify_email", "en", template("V", "{{#link}}Open {{link}}{{/link}}{{^link}}Code {{token}}{{/link}}",
                 "<p>{{link}}</p>")).expect(200);
+        put(tenant, "password_reset", "en", template("R", "{{link}}", "<html><head><title>Reset</title></head><body>"
+                + "<p><a class=\"button\" href=\"{{link}}\">Reset your password</a></p></body></html>")).expect(200);
         put(tenant, "password_changed_notice", "en", template("Hi", "{{link}}", "<p></p>"))
                 .expect(422, "validation_failed");
         put(tenant, "verify_email", "en", Map.of("subject", "Hi")).expect(422, "validation_failed");
