@@ -65,16 +65,20 @@ public final class CredentialService {
     public void changePassword(AccessToken token, String currentPassword, String newPassword, ClientInfo client) {
         TenantSettings settings = tenants.settings(token.tenantId());
         Customer customer = customers.own(token.tenantId(), token.customerId());
-        requirePassword(settings, customer, currentPassword, "password_change", client);
+        requirePassword(token, settings, customer, currentPassword, "password_change", client);
         PasswordPolicy.requireNew(currentPassword, newPassword);
         passwordChanges.checkPolicy("new_password", newPassword, settings, customer);
         String passwordHash = customers.hashPassword(newPassword);
-        boolean changed = db.tx(h -> lockChecked(h, settings, customer, "password_change", client)
-                .map(locked -> {
-                    passwordChanges.apply(h, locked, passwordHash, false, token.sessionId(), client);
-                    return true;
-                })
-                .orElse(false));
+        boolean changed = db.tx(h -> {
+            Optional<Customer> locked = lockChecked(h, settings, customer, "password_change", client);
+            if (locked.isEmpty()) {
+                // another device's change ended this session too: it is logged out, whatever its password
+                sessions.requireUnended(h, token);
+                return false;
+            }
+            passwordChanges.apply(h, locked.get(), passwordHash, false, token.sessionId(), client);
+            return true;
+        });
         if (!changed) {
             throw ApiError.wrongCurrentPassword();
         }
@@ -95,7 +99,7 @@ public final class CredentialService {
         TenantSettings settings = tenants.settings(token.tenantId());
         String linkBase = RedirectPolicy.linkBase(settings, confirmationUrl, "confirmation_url");
         Customer customer = customers.own(token.tenantId(), token.customerId());
-        requirePassword(settings, customer, password, "email_change", client);
+        requirePassword(token, settings, customer, password, "email_change", client);
         String address = EmailAddress.normalise(newEmail);
         if (address.equals(customer.email())) {
             throw ApiError.validation("new_email", "unchanged", "new_email is the account's current address.");
@@ -105,10 +109,10 @@ public final class CredentialService {
                 throw CustomerService.emailTaken();
             }
             Customer locked = lockChecked(h, settings, customer, "email_change", client).orElse(null);
+            sessions.requireUnended(h, token);
             if (locked == null) {
                 return false;
             }
-            sessions.requireUnended(h, token);
             if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
                 // the link already mailed to this address (a request sent twice) stays the one to use
@@ -153,15 +157,24 @@ public final class CredentialService {
      * reaches (the new password's policy, an unchanged or taken address) can answer: while a lock lasts it is refused
      * like a wrong one, and a lock that wrong guesses racing it set off first holds it too.
      */
-    private void requirePassword(TenantSettings settings, Customer customer, String password, String action,
-                                 ClientInfo client) {
+    private void requirePassword(AccessToken token, TenantSettings settings, Customer customer, String password,
+                                 String action, ClientInfo client) {
         if (!customers.passwordMatches(customer, password)) {
+            // a password changed on another device ended this session too: logged out, not a wrong guess
+            db.run(h -> sessions.requireUnendedWithoutLock(h, token));
             lockout.attemptWithWrongPassword(customer.tenantId(), settings, customer.id(), customer.email(), client);
             audit.record(customer.tenantId(), customer.id(), AuditType.PASSWORD_CHECK_FAILED, client,
                     Map.of("action", action, "reason", "wrong_password"));
             throw ApiError.wrongCurrentPassword();
         }
-        if (db.tx(h -> lockChecked(h, settings, customer, action, client)).isEmpty()) {
+        boolean admitted = db.tx(h -> {
+            Optional<Customer> locked = lockChecked(h, settings, customer, action, client);
+            if (locked.isEmpty()) {
+                sessions.requireUnended(h, token);
+            }
+            return locked.isPresent();
+        });
+        if (!admitted) {
             throw ApiError.wrongCurrentPassword();
         }
     }

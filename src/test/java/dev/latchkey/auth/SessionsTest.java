@@ -106,6 +106,29 @@ class SessionsTest extends ApiTest {
         }
     }
 
+    /** Of two devices changing the password at once, the second finds itself logged out by the first: 401, not 403. */
+    @Test
+    void passwordChangedOnTwoDevicesAtOnceThenTheSecondIsLoggedOutNotToldItsPasswordIsWrong() {
+        for (int round = 0; round < 4; round++) {
+            Fixtures.Shopper x = loginFrom("device x " + round);
+            Fixtures.Shopper y = loginFrom("device y " + round);
+            String xPassword = "x pass phrase of round " + round;
+            String yPassword = "y pass phrase of round " + round;
+
+            List<Api.Res> answers = Concurrently.all(List.of(
+                    () -> api.post("/v1/me/password").as(x).body(Map.of("current_password", first.password(),
+                            "new_password", xPassword)).send(),
+                    () -> api.post("/v1/me/password").as(y).body(Map.of("current_password", first.password(),
+                            "new_password", yPassword)).send()));
+
+            assertThat(answers).as("round %d", round).extracting(Api.Res::status).containsExactlyInAnyOrder(204, 401);
+            boolean xWon = answers.get(0).status() == 204;
+            assertThat(answers.get(xWon ? 1 : 0).str("code")).isEqualTo("invalid_token");
+            api.post("/v1/me/password").as(xWon ? x : y).body(Map.of("current_password", xWon ? xPassword : yPassword,
+                    "new_password", first.password())).send().expect(204);
+        }
+    }
+
     /**
      * The shopper's own session ends (another device logs it out) while an email change it asked for waits for the
      * account's row: once it has the row, the change finds its session ended and is refused, and nothing is sent.
