@@ -156,8 +156,9 @@ public final class MailTemplates {
                     + "|<(head|title|style|script|template|iframe|noembed|noframes|object)\\b.*?(?:</\\1\\s*>|$)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern TAG = Pattern.compile("<[^>]*>?");
+    /** Within one tag of reasonable length: an unbounded search from every {@code <a } would take quadratic time. */
     private static final Pattern LINK_TARGET = Pattern.compile(
-            "<a\\s[^>]*?\\bhref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')", Pattern.CASE_INSENSITIVE);
+            "<a\\s[^>]{0,1000}?\\bhref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')", Pattern.CASE_INSENSITIVE);
 
     /**
      * Renders the text with a link, once with every other value present and once with every other value absent: the

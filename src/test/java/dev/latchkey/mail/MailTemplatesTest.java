@@ -220,6 +220,18 @@ class MailTemplatesTest extends MailTest {
         api.put(PATH + "verify_email/en").bearer(tenant.sk()).body("{").send().expect(400, "malformed_json");
     }
 
+    /** The check of what the HTML shows is linear: an unbounded search from each of 33,000 "<a " took 20 s. */
+    @Test
+    void putWhenTheHtmlIsBuiltToMakeTheCheckSlowThenItIsStillAnsweredAtOnce() {
+        var tenant = Fixtures.tenant(api);
+        String html = "<a ".repeat(33_000) + "{{link}}";
+
+        var answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> put(tenant, "password_reset", "en", template("R", "{{link}}", html)));
+
+        assertThat(answer.status()).isIn(200, 422);
+    }
+
     @Test
     void putWhenSameTemplateStoredConcurrentlyThenEveryPutSucceedsAndOneOverrideStays() {
         var tenant = Fixtures.tenant(api);
