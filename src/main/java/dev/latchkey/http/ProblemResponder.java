@@ -49,7 +49,7 @@ public final class ProblemResponder {
     }
 
     public void unexpected(Exception error, Context ctx) {
-        if (ctx.res().isCommitted()) {
+        if (Requests.answerAbandoned(ctx) || ctx.res().isCommitted()) {
             answerCutShort(error, ctx);
             return;
         }
@@ -81,9 +81,10 @@ public final class ProblemResponder {
         }
     }
 
+    /** A write that waited longer than the idle timeout for the client to take what was sent. */
     private static boolean timedOut(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException) {
+            if (t instanceof java.io.IOException && t.getCause() instanceof java.util.concurrent.TimeoutException) {
                 return true;
             }
         }

@@ -1,14 +1,18 @@
 package dev.latchkey.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -16,13 +20,17 @@ import java.util.concurrent.TimeoutException;
 /** Reading the parts of a request that every route needs. */
 public final class Requests {
     private static final String BODY_ATTRIBUTE = "latchkey.body";
+    private static final String ABANDONED_ATTRIBUTE = "latchkey.answer-abandoned";
     private final ObjectMapper mapper;
+    /** Leaves the stream open on failure, so that the answer can be broken off rather than ended as if complete. */
+    private final ObjectWriter streamingWriter;
     private final ObjectReader reader;
     private final ClientAddresses addresses;
     private final Duration idleTimeout;
 
     public Requests(ObjectMapper mapper, ClientAddresses addresses, Duration idleTimeout) {
         this.mapper = mapper;
+        this.streamingWriter = mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         this.reader = JsonInput.reader(mapper);
         this.addresses = addresses;
         this.idleTimeout = idleTimeout;
@@ -96,15 +104,25 @@ public final class Requests {
 
     /**
      * Answers {@code value} as JSON written while it is serialised, never held as one string: for a document as large
-     * as a customer's data export, whose lazy parts are read as they are written. Should a read fail midway, the answer
-     * is cut short (its status and first part are out already), which a client sees as JSON that does not parse.
+     * as a customer's data export, whose lazy parts are read as they are written. Should a read fail midway, part of
+     * the document may be out already and no status or problem can follow it: the connection is broken off, so the
+     * client sees a failed transfer, never a 200 with a document cut short or one with a problem appended.
      */
     public void writeJson(Context ctx, Object value) {
         ctx.contentType(ContentType.APPLICATION_JSON);
+        OutputStream out = ctx.outputStream();
         try {
-            mapper.writeValue(ctx.outputStream(), value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            streamingWriter.writeValue(out, value);
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            ctx.attribute(ABANDONED_ATTRIBUTE, true);
+            ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /** Whether {@link #writeJson} broke off this request's answer: nothing more can be sent on it. */
+    public static boolean answerAbandoned(Context ctx) {
+        return ctx.attribute(ABANDONED_ATTRIBUTE) != null;
     }
 }

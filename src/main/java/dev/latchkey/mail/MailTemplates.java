@@ -140,25 +140,26 @@ public final class MailTemplates {
 
     /**
      * What of an HTML part a reader can see or click: its text and the targets of its links. Not what comments (closed
-     * or not), the head, styles, scripts or frames hold, nor other attributes (an image's source, a title).
+     * or not), the title, styles, scripts or frames hold, nor other attributes (an image's source, a meta's content).
      */
     static String shownHtml(String html) {
         String visible = HIDDEN_HTML.matcher(html).replaceAll(" ");
         StringBuilder shown = new StringBuilder(TAG.matcher(visible).replaceAll(" "));
         Matcher link = LINK_TARGET.matcher(visible);
         while (link.find()) {
-            shown.append(' ').append(link.group(1) != null ? link.group(1) : link.group(2));
+            shown.append(' ').append(link.group(1) != null ? link.group(1)
+                    : link.group(2) != null ? link.group(2) : link.group(3));
         }
         return shown.toString();
     }
 
     private static final Pattern HIDDEN_HTML = Pattern.compile("<!--.*?(?:-->|$)|<!\\[CDATA\\[.*?(?:]]>|$)|<\\?[^>]*>?"
-                    + "|<(head|title|style|script|template|iframe|noembed|noframes|object)\\b.*?(?:</\\1\\s*>|$)",
+                    + "|<(title|style|script|template|iframe|noembed|noframes|object)\\b.*?(?:</\\1\\s*>|$)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern TAG = Pattern.compile("<[^>]*>?");
     /** Within one tag of reasonable length: an unbounded search from every {@code <a } would take quadratic time. */
     private static final Pattern LINK_TARGET = Pattern.compile(
-            "<a\\s[^>]{0,1000}?\\bhref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')", Pattern.CASE_INSENSITIVE);
+            "<a\\s[^>]{0,1000}?\\bhref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s\"'>]+))", Pattern.CASE_INSENSITIVE);
 
     /**
      * Renders the text with a link, once with every other value present and once with every other value absent: the

@@ -162,7 +162,7 @@ public final class OutboxWorker implements AutoCloseable {
             do {
                 deleted = db.withoutTransaction(h -> store.purge(h, now.minus(KEEP_SENT), now.minus(KEEP_FAILED),
                         PURGE_BATCH));
-            } while (deleted == PURGE_BATCH);
+            } while (deleted == PURGE_BATCH && running);
         }
     }
 

@@ -78,10 +78,11 @@ final class StaffStore {
     }
 
     /**
-     * The tenant's owners, locked: removing or demoting one is decided against a count nobody else changes meanwhile.
+     * The tenant's owners, locked in key order (two owners' changes at once then take them in the same order): removing
+     * or demoting one is decided against a count nobody else changes meanwhile.
      */
     List<String> lockOwners(Handle h, String tenantId) {
-        return h.createQuery("SELECT id FROM staff WHERE tenant_id = :tenant AND role = 'owner' FOR UPDATE")
+        return h.createQuery("SELECT id FROM staff WHERE tenant_id = :tenant AND role = 'owner' ORDER BY id FOR UPDATE")
                 .bind("tenant", tenantId).mapTo(String.class).list();
     }
 

@@ -212,6 +212,9 @@ class MailTemplatesTest extends MailTest {
                 "<p>{{link}}</p>")).expect(200);
         put(tenant, "password_reset", "en", template("R", "{{link}}", "<html><head><title>Reset</title></head><body>"
                 + "<p><a class=\"button\" href=\"{{link}}\">Reset your password</a></p></body></html>")).expect(200);
+        // the head's end tag is optional in HTML, and so are the quotes of an attribute
+        put(tenant, "password_reset", "en", template("R", "{{link}}", "<html><head><meta charset=utf-8><body>"
+                + "<p><a href={{link}}>Reset your password</a></p>")).expect(200);
         put(tenant, "password_changed_notice", "en", template("Hi", "{{link}}", "<p></p>"))
                 .expect(422, "validation_failed");
         put(tenant, "verify_email", "en", Map.of("subject", "Hi")).expect(422, "validation_failed");
@@ -220,7 +223,11 @@ class MailTemplatesTest extends MailTest {
         api.put(PATH + "verify_email/en").bearer(tenant.sk()).body("{").send().expect(400, "malformed_json");
     }
 
-    /** The check of what the HTML shows is linear: an unbounded search from each of 33,000 "<a " took 20 s. */
+    /**
+     * The check of what the HTML shows stays quick: it looks for a link's target within one tag of at most 1,000
+     * characters, where an unbounded search from each of 33,000 "<a " took 20 s. ({{link}} after an unclosed tag is
+     * inside it, so nothing shows it.)
+     */
     @Test
     void putWhenTheHtmlIsBuiltToMakeTheCheckSlowThenItIsStillAnsweredAtOnce() {
         var tenant = Fixtures.tenant(api);
@@ -229,7 +236,7 @@ class MailTemplatesTest extends MailTest {
         var answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
                 () -> put(tenant, "password_reset", "en", template("R", "{{link}}", html)));
 
-        assertThat(answer.status()).isIn(200, 422);
+        assertThat(answer.status()).isEqualTo(422);
     }
 
     @Test

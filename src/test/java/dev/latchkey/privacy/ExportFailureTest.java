@@ -1,0 +1,78 @@
+package dev.latchkey.privacy;
+
+import dev.latchkey.db.Database;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Await;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestDatabases;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * An export whose reading fails midway (here a statement cancelled on the database, as a failover would end it) answers
+ * 500 while nothing went out yet, and breaks the transfer off once it has: the client must never take a document cut
+ * short, or one with a problem appended, for a whole one.
+ */
+class ExportFailureTest extends ApiTest {
+    private static final String WAITING_READ = "FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            + "AND datname = current_database() AND query LIKE 'SELECT % FROM audit_events%'";
+
+    @BeforeAll
+    static void onlyOnPostgres() {
+        Assumptions.assumeTrue(TestDatabases.postgres(), "a statement is cancelled the PostgreSQL way");
+    }
+
+    @Test
+    void exportWhenAReadFailsMidwayThenTheTransferBreaksOff() throws Exception {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        Database db = server.app.database();
+        // orders come before the audit events in the document: enough of them that the answer is on its way (past the
+        // server's buffer) by the time the audit events are read
+        db.run(h -> h.createUpdate("INSERT INTO orders (tenant_id, id, number, email, customer_id, status, currency, "
+                        + "total, token_hash, placed_at, created_at, updated_at) SELECT :tenant, 'ord_x' || g, 'X' || g, "
+                        + ":email, :customer, 'paid', 'EUR', 9.99, md5(g::text), now(), now(), now() "
+                        + "FROM generate_series(1, 400) g")
+                .bind("tenant", tenant.id()).bind("email", shopper.email()).bind("customer", shopper.customerId())
+                .execute());
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.app.port() + "/v1/me/export"))
+                .header("X-Api-Key", tenant.pk()).header("Authorization", "Bearer " + shopper.accessToken()).build();
+
+        try (Connection lock = db.dataSource().getConnection(); var client = HttpClient.newHttpClient()) {
+            lock.setAutoCommit(false);
+            try (var statement = lock.createStatement()) {
+                statement.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE");
+            }
+            var answer = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+            Await.until(() -> db.read(h -> h.createQuery("SELECT COUNT(*) " + WAITING_READ).mapTo(Integer.class)
+                    .one()) > 0, 10_000, "the export's read of the audit events waits");
+            db.run(h -> h.createQuery("SELECT pg_cancel_backend(pid) " + WAITING_READ).mapTo(Boolean.class).list());
+            lock.rollback();
+
+            Throwable failure = catchThrowable(() -> answer.get(10, TimeUnit.SECONDS));
+
+            // before the answer went out the server can still say 500; once it is on its way the transfer breaks off
+            if (failure == null) {
+                var got = answer.get();
+                assertThat(got.statusCode()).as("an answer that reads as complete").isEqualTo(500);
+                assertThat(new String(got.body(), java.nio.charset.StandardCharsets.UTF_8))
+                        .startsWith("{\"type\":").contains("\"code\":\"internal_error\"");
+            } else {
+                assertThat(failure).hasRootCauseInstanceOf(java.io.IOException.class);
+            }
+        }
+        // the node serves on
+        api.get("/v1/me/export").as(shopper).send().expect(200);
+    }
+}
