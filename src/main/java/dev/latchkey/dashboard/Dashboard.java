@@ -11,6 +11,7 @@ import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.PlainRequests;
 import dev.latchkey.http.RequestIds;
+import dev.latchkey.http.Requests;
 import dev.latchkey.http.Text;
 import dev.latchkey.staff.StaffSessionKind;
 import dev.latchkey.staff.StaffSessions;
@@ -199,6 +200,9 @@ public final class Dashboard {
             } catch (ApiError e) {
                 error(ctx, e);
             } catch (RuntimeException e) {
+                if (Requests.answerAbandoned(ctx) || ctx.res().isCommitted()) {
+                    throw e; // a download under way: no page can follow it (see ProblemResponder)
+                }
                 log.error("dashboard request {} {} failed (request id {})", ctx.method(), ctx.path(),
                         RequestIds.of(ctx), DatabaseErrors.withoutValues(e));
                 error(ctx, new ApiError(500, "internal_error", "The server failed; the error has been logged."));

@@ -72,13 +72,18 @@ public final class ProblemResponder {
      * went away, is its own doing; anything else is ours and logged as such, without values.
      */
     private static void answerCutShort(Exception error, Context ctx) {
-        if (bodyCutShort(error) || timedOut(error)) {
+        if (clientLeft(error)) {
             log.info("request {} {}: the client stopped reading the answer (request id {})", ctx.method(), ctx.path(),
                     RequestIds.of(ctx));
         } else {
             log.warn("request {} {} failed after its answer began; the answer was cut short (request id {})",
                     ctx.method(), ctx.path(), RequestIds.of(ctx), DatabaseErrors.withoutValues(error));
         }
+    }
+
+    /** The client went away, or stopped taking what was sent for longer than the idle timeout. */
+    static boolean clientLeft(Throwable error) {
+        return bodyCutShort(error) || timedOut(error);
     }
 
     /** A write that waited longer than the idle timeout for the client to take what was sent. */

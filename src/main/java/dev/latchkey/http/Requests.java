@@ -104,19 +104,29 @@ public final class Requests {
 
     /**
      * Answers {@code value} as JSON written while it is serialised, never held as one string: for a document as large
-     * as a customer's data export, whose lazy parts are read as they are written. Should a read fail midway, part of
-     * the document may be out already and no status or problem can follow it: the connection is broken off, so the
-     * client sees a failed transfer, never a 200 with a document cut short or one with a problem appended.
+     * as a customer's data export, whose lazy parts are read as they are written. Should a read fail midway, the client
+     * must never take what it got for the whole document: before anything went out, the failure is answered as any
+     * other (500); once the answer is on its way, the connection is broken off, so the transfer fails. The answer is
+     * not compressed: a compressed one would still be ended cleanly, its trailer written after the break.
      */
     public void writeJson(Context ctx, Object value) {
+        ctx.disableCompression();
         ctx.contentType(ContentType.APPLICATION_JSON);
         OutputStream out = ctx.outputStream();
         try {
             streamingWriter.writeValue(out, value);
             out.close();
         } catch (IOException | RuntimeException e) {
-            ctx.attribute(ABANDONED_ATTRIBUTE, true);
-            ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+            if (!ctx.res().isCommitted()) {
+                ctx.res().resetBuffer();
+                ctx.res().setHeader("Content-Disposition", null); // what follows is a problem, not the download
+            } else {
+                ctx.attribute(ABANDONED_ATTRIBUTE, true);
+                if (!ProblemResponder.clientLeft(e)) {
+                    // a client that left has no connection to break; breaking it here makes the framework complain
+                    ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+                }
+            }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
