@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -139,27 +138,64 @@ public final class MailTemplates {
     }
 
     /**
-     * What of an HTML part a reader can see or click: its text and the targets of its links. Not what comments (closed
-     * or not), the title, styles, scripts or frames hold, nor other attributes (an image's source, a meta's content).
+     * What of an HTML part a reader can see or click: its text and the {@code href} of its links. Not what comments
+     * (closed or not), the title, styles, scripts, templates or frames hold, nor other attributes (an image's source, a
+     * title, a quoted {@code >} in a value). One pass over the HTML, as a browser reads tags and quoted values.
      */
     static String shownHtml(String html) {
-        String visible = HIDDEN_HTML.matcher(html).replaceAll(" ");
-        StringBuilder shown = new StringBuilder(TAG.matcher(visible).replaceAll(" "));
-        Matcher link = LINK_TARGET.matcher(visible);
-        while (link.find()) {
-            shown.append(' ').append(link.group(1) != null ? link.group(1)
-                    : link.group(2) != null ? link.group(2) : link.group(3));
+        StringBuilder shown = new StringBuilder();
+        String hiddenIn = null;
+        int hiddenDepth = 0;
+        int i = 0;
+        while (i < html.length()) {
+            char c = html.charAt(i);
+            if (c != '<') {
+                if (hiddenIn == null) {
+                    shown.append(c);
+                }
+                i++;
+            } else if (html.startsWith("<!-->", i)) {
+                i += 5;
+            } else if (html.startsWith("<!--", i)) {
+                i = after(html, "-->", i + 4);
+            } else if (html.startsWith("<![CDATA[", i)) {
+                i = after(html, "]]>", i + 9);
+            } else if (i + 1 < html.length() && (html.charAt(i + 1) == '!' || html.charAt(i + 1) == '?')) {
+                i = after(html, ">", i + 2);
+            } else {
+                HtmlTag tag = HtmlTag.at(html, i);
+                if (tag == null) {
+                    if (hiddenIn == null) {
+                        shown.append(c);
+                    }
+                    i++;
+                    continue;
+                }
+                if (tag.name().equals(hiddenIn)) {
+                    hiddenDepth += tag.closing() ? -1 : 1;
+                    if (hiddenDepth == 0) {
+                        hiddenIn = null;
+                    }
+                } else if (hiddenIn == null && !tag.closing() && HIDDEN_ELEMENTS.contains(tag.name())) {
+                    hiddenIn = tag.name();
+                    hiddenDepth = 1;
+                } else if (hiddenIn == null && !tag.closing() && tag.name().equals("a") && tag.href() != null) {
+                    shown.append(' ').append(tag.href()).append(' ');
+                }
+                i = tag.end();
+            }
         }
         return shown.toString();
     }
 
-    private static final Pattern HIDDEN_HTML = Pattern.compile("<!--.*?(?:-->|$)|<!\\[CDATA\\[.*?(?:]]>|$)|<\\?[^>]*>?"
-                    + "|<(title|style|script|template|iframe|noembed|noframes|object)\\b.*?(?:</\\1\\s*>|$)",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern TAG = Pattern.compile("<[^>]*>?");
-    /** Within one tag of reasonable length: an unbounded search from every {@code <a } would take quadratic time. */
-    private static final Pattern LINK_TARGET = Pattern.compile(
-            "<a\\s[^>]{0,1000}?\\bhref\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s\"'>]+))", Pattern.CASE_INSENSITIVE);
+    private static final Set<String> HIDDEN_ELEMENTS = Set.of("title", "style", "script", "template", "iframe",
+            "noembed", "noframes", "object");
+
+    /** The index after {@code end} found from {@code from}, or the end of {@code html} when it is not there. */
+    private static int after(String html, String end, int from) {
+        int at = html.indexOf(end, from);
+        return at < 0 ? html.length() : at + end.length();
+    }
 
     /**
      * Renders the text with a link, once with every other value present and once with every other value absent: the
