@@ -69,16 +69,12 @@ public final class CredentialService {
         PasswordPolicy.requireNew(currentPassword, newPassword);
         passwordChanges.checkPolicy("new_password", newPassword, settings, customer);
         String passwordHash = customers.hashPassword(newPassword);
-        boolean changed = db.tx(h -> {
-            Optional<Customer> locked = lockChecked(h, settings, customer, "password_change", client);
-            if (locked.isEmpty()) {
-                // another device's change ended this session too: it is logged out, whatever its password
-                sessions.requireUnended(h, token);
-                return false;
-            }
-            passwordChanges.apply(h, locked.get(), passwordHash, false, token.sessionId(), client);
-            return true;
-        });
+        boolean changed = db.tx(h -> lockChecked(h, token, settings, customer, "password_change", client)
+                .map(locked -> {
+                    passwordChanges.apply(h, locked, passwordHash, false, token.sessionId(), client);
+                    return true;
+                })
+                .orElse(false));
         if (!changed) {
             throw ApiError.wrongCurrentPassword();
         }
@@ -108,11 +104,11 @@ public final class CredentialService {
             if (customers.findByEmail(h, token.tenantId(), address).isPresent()) {
                 throw CustomerService.emailTaken();
             }
-            Customer locked = lockChecked(h, settings, customer, "email_change", client).orElse(null);
-            sessions.requireUnended(h, token);
+            Customer locked = lockChecked(h, token, settings, customer, "email_change", client).orElse(null);
             if (locked == null) {
                 return false;
             }
+            sessions.requireUnended(h, token);
             if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
                     settings.emailInterval())) {
                 // the link already mailed to this address (a request sent twice) stays the one to use
@@ -167,14 +163,7 @@ public final class CredentialService {
                     Map.of("action", action, "reason", "wrong_password"));
             throw ApiError.wrongCurrentPassword();
         }
-        boolean admitted = db.tx(h -> {
-            Optional<Customer> locked = lockChecked(h, settings, customer, action, client);
-            if (locked.isEmpty()) {
-                sessions.requireUnended(h, token);
-            }
-            return locked.isPresent();
-        });
-        if (!admitted) {
+        if (db.tx(h -> lockChecked(h, token, settings, customer, action, client)).isEmpty()) {
             throw ApiError.wrongCurrentPassword();
         }
     }
@@ -184,10 +173,11 @@ public final class CredentialService {
      * in this transaction (the caller commits it and answers 403 as for a wrong password), when a password change or
      * reset landed since the password was checked (it withdraws changes asked for with the old password), or while the
      * account is locked out: a correct guess must not get through a lock that wrong guesses set off. Otherwise the
-     * correct password ends the run of failures, as a login does.
+     * correct password ends the run of failures, as a login does. A refusal to a session that has ended meanwhile (a
+     * change on another device ended it) is 401 {@code invalid_token} instead: it is logged out, whatever its password.
      */
-    private Optional<Customer> lockChecked(Handle h, TenantSettings settings, Customer checked, String action,
-                                           ClientInfo client) {
+    private Optional<Customer> lockChecked(Handle h, AccessToken token, TenantSettings settings, Customer checked,
+                                           String action, ClientInfo client) {
         var locked = customers.lock(h, checked.tenantId(), checked.id(), LockoutStore::state)
                 .orElseThrow(ApiError::invalidToken);
         Customer current = locked.customer();
@@ -199,6 +189,7 @@ public final class CredentialService {
             refusal = "locked";
         }
         if (refusal != null) {
+            sessions.requireUnended(h, token);
             audit.record(h, checked.tenantId(), checked.id(), AuditType.PASSWORD_CHECK_FAILED, client,
                     Map.of("action", action, "reason", refusal));
             return Optional.empty();
