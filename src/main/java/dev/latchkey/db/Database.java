@@ -57,6 +57,9 @@ public final class Database implements AutoCloseable {
         hikari.setPassword(config.databasePassword());
         hikari.setMaximumPoolSize(config.databasePoolSize());
         hikari.setPoolName("latchkey");
+        // How long a request waits for a connection: when none can be had (the database is down, or every connection
+        // is busy for that long), it is answered 503 instead of holding the client for the pool's default 30 s.
+        hikari.setConnectionTimeout(config.databasePoolTimeout().toMillis());
         if (config.isPostgres()) {
             // Otherwise the driver's messages quote the failing row, which can hold a secret or personal data.
             hikari.addDataSourceProperty("logServerErrorDetail", "false");

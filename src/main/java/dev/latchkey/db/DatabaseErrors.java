@@ -4,6 +4,7 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.StatementException;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -22,6 +23,40 @@ public final class DatabaseErrors {
     /** {@code error} itself when no database failure is part of it, else a copy that says what failed without values. */
     public static Throwable withoutValues(Throwable error) {
         return fromDatabase(error, identitySet()) ? copy(error, identitySet()) : error;
+    }
+
+    /**
+     * The database could not be reached, or dropped the connection: no connection came from the pool in time, or
+     * the driver reports a connection failure (SQLState class 08, except a protocol violation, which is a fault of
+     * ours) or a server shutting down or starting up (57P01 to 57P03). Such a request's transaction did not commit,
+     * and may succeed when retried shortly.
+     */
+    public static boolean unreachable(Throwable error) {
+        Set<Throwable> seen = identitySet();
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && connectionLost(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What failed, as one line: the chain of exception classes and SQLStates, without a message or a value. */
+    public static String chain(Throwable error) {
+        var line = new StringBuilder();
+        Set<Throwable> seen = identitySet();
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            line.append(line.isEmpty() ? "" : " <- ").append(identify(t));
+        }
+        return line.toString();
+    }
+
+    private static boolean connectionLost(String sqlState) {
+        return sqlState.startsWith("08") && !sqlState.equals("08P01") || sqlState.matches("57P0[123]");
     }
 
     private static boolean fromDatabase(Throwable error, Set<Throwable> seen) {

@@ -60,6 +60,14 @@ public final class ProblemResponder {
             apiError(new ApiError(400, "bad_request", "The request body ended before the length it announced."), ctx);
             return;
         }
+        if (DatabaseErrors.unreachable(error)) {
+            // an outage, not a bug: one line per request, not a stack trace each, and an answer a client may retry
+            log.warn("request {} {}: the database cannot be reached (request id {}): {}", ctx.method(), ctx.path(),
+                    RequestIds.of(ctx), DatabaseErrors.chain(error));
+            apiError(new ApiError(503, "unavailable", "The database cannot be reached; try again shortly.")
+                    .withHeader("Retry-After", "5"), ctx);
+            return;
+        }
         log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx),
                 DatabaseErrors.withoutValues(error));
         apiError(new ApiError(500, "internal_error", "The server failed to handle this request; it has been logged."),

@@ -34,6 +34,8 @@ class ConfigTest {
             "LATCHKEY_PLATFORM_TOKEN, too-short",
             "LATCHKEY_SMTP_STARTTLS, maybe",
             "LATCHKEY_SMTP_PORT, 0",
+            "LATCHKEY_DATABASE_POOL_TIMEOUT, 0",
+            "LATCHKEY_DATABASE_POOL_TIMEOUT, 301",
             "LATCHKEY_SMTP_FROM, Shop <shop@example.com",
             "LATCHKEY_SMTP_FROM, not an address",
             "LATCHKEY_REDIS_URL, redis://localhost:notaport",
@@ -82,6 +84,7 @@ class ConfigTest {
         assertThat(config.isPostgres()).isFalse();
         assertThat(config.databasePoolSize()).isEqualTo(8);
         assertThat(config.databaseSocketTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.databasePoolTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.platformToken()).isEmpty();
         assertThat(config.smtp().configured()).isFalse();
         assertThat(config.smtp().startTls()).isFalse();
@@ -96,6 +99,7 @@ class ConfigTest {
                 "LATCHKEY_DATABASE_USER", "latchkey",
                 "LATCHKEY_DATABASE_POOL_SIZE", "24",
                 "LATCHKEY_DATABASE_SOCKET_TIMEOUT", "300",
+                "LATCHKEY_DATABASE_POOL_TIMEOUT", "3",
                 "LATCHKEY_PLATFORM_TOKEN", "p".repeat(32),
                 "LATCHKEY_SMTP_HOST", "smtp.example.com",
                 "LATCHKEY_SMTP_STARTTLS", "true"));
@@ -105,6 +109,7 @@ class ConfigTest {
         assertThat(config.databaseUser()).isEqualTo("latchkey");
         assertThat(config.databasePoolSize()).isEqualTo(24);
         assertThat(config.databaseSocketTimeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(config.databasePoolTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.platformToken()).contains("p".repeat(32));
         assertThat(config.smtp().configured()).isTrue();
         assertThat(config.smtp().startTls()).isTrue();
