@@ -197,7 +197,7 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("deletion_requests", deletion::requestsOf),
                 ExportSection.of("carts", carts::allOf),
                 ExportSection.of("orders", orders::allOf),
-                ExportSection.of("audit_events", audit::allAbout)), customers, audit, clock);
+                ExportSection.of("audit_events", audit::allAbout)), db, customers, audit, clock);
         Duration auditRetention = Duration.ofDays(config.auditRetentionDays());
         this.housekeeping = new Housekeeping(db, tenants::ids, List.of(
                 Housekeeping.Job.inBatches("audit events past retention",

@@ -181,7 +181,7 @@ public final class CustomerPages {
             return;
         }
         export.exportForMerchant(session.principal().tenantId(), id, session.principal().actor(), requests.client(ctx),
-                document -> requests.writeJson(ctx, document));
+                (document, beforeEnd) -> requests.writeJson(ctx, document, beforeEnd));
     }
 
     private static String encode(String value) {

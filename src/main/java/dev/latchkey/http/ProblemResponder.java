@@ -25,6 +25,10 @@ public final class ProblemResponder {
     }
 
     public void apiError(ApiError error, Context ctx) {
+        if (Requests.answerAbandoned(ctx)) {
+            answerCutShort(error, ctx);
+            return;
+        }
         error.headers().forEach(ctx::header);
         if (pages.serves(ctx) && shownAsPage(error, ctx)) {
             return;

@@ -22,7 +22,10 @@ public final class Requests {
     private static final String BODY_ATTRIBUTE = "latchkey.body";
     private static final String ABANDONED_ATTRIBUTE = "latchkey.answer-abandoned";
     private final ObjectMapper mapper;
-    /** Leaves the stream open on failure, so that the answer can be broken off rather than ended as if complete. */
+    /**
+     * Leaves the stream open on failure, so that the answer can be broken off rather than ended as if complete, and
+     * does not flush it when done, so that an answer that fits the buffer has not gone out before it is ended.
+     */
     private final ObjectWriter streamingWriter;
     private final ObjectReader reader;
     private final ClientAddresses addresses;
@@ -30,7 +33,8 @@ public final class Requests {
 
     public Requests(ObjectMapper mapper, ClientAddresses addresses, Duration idleTimeout) {
         this.mapper = mapper;
-        this.streamingWriter = mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        this.streamingWriter = mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .without(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         this.reader = JsonInput.reader(mapper);
         this.addresses = addresses;
         this.idleTimeout = idleTimeout;
@@ -108,13 +112,16 @@ public final class Requests {
      * must never take what it got for the whole document: before anything went out, the failure is answered as any
      * other (500); once the answer is on its way, the connection is broken off, so the transfer fails. The answer is
      * not compressed: a compressed one would still be ended cleanly, its trailer written after the break.
+     * {@code beforeEnd} runs once the value is written and before the answer ends, and fails it the same way when it
+     * throws: an answer small enough to be still in the buffer is then replaced by its problem.
      */
-    public void writeJson(Context ctx, Object value) {
+    public void writeJson(Context ctx, Object value, Runnable beforeEnd) {
         ctx.disableCompression();
         ctx.contentType(ContentType.APPLICATION_JSON);
         OutputStream out = ctx.outputStream();
         try {
             streamingWriter.writeValue(out, value);
+            beforeEnd.run();
             out.close();
         } catch (IOException | RuntimeException e) {
             if (!ctx.res().isCommitted()) {

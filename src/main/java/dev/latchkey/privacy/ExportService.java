@@ -4,8 +4,10 @@ import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -31,12 +33,22 @@ public final class ExportService {
     static final int AT_ONCE = 4;
 
     private final List<ExportSection> sections;
+    private final Database db;
     private final CustomerService customers;
     private final AuditLog audit;
     private final Clock clock;
     private final Semaphore writing = new Semaphore(AT_ONCE);
 
-    public ExportService(List<ExportSection> sections, CustomerService customers, AuditLog audit, Clock clock) {
+    /**
+     * Writes a document out as it is read. {@code beforeEnd} runs once all of it is written and before the answer
+     * ends; when it throws, the answer must not end as if complete.
+     */
+    public interface Writer {
+        void write(Map<String, Object> document, Runnable beforeEnd);
+    }
+
+    public ExportService(List<ExportSection> sections, Database db, CustomerService customers, AuditLog audit,
+                         Clock clock) {
         Set<String> names = new HashSet<>(Set.of(GENERATED_AT));
         for (ExportSection section : sections) {
             if (!names.add(section.name())) {
@@ -44,6 +56,7 @@ public final class ExportService {
             }
         }
         this.sections = List.copyOf(sections);
+        this.db = db;
         this.customers = customers;
         this.audit = audit;
         this.clock = clock;
@@ -54,16 +67,15 @@ public final class ExportService {
      * one erased while the document is read. Once it is written, recorded about the customer as
      * {@code customer.exported}, so the shopper's next export shows that it was handed out.
      */
-    public void exportForMerchant(String tenantId, String customerId, Actor actor, ClientInfo client,
-                                  Consumer<Map<String, Object>> answer) {
+    public void exportForMerchant(String tenantId, String customerId, Actor actor, ClientInfo client, Writer answer) {
         requireCustomer(tenantId, customerId);
         try {
-            export(tenantId, customerId, answer);
+            export(tenantId, customerId, answer, h -> audit.record(h, tenantId, customerId,
+                    AuditType.CUSTOMER_EXPORTED, client, actor.with(Map.of())));
         } catch (ApiError e) {
             // the profile section reads as the shopper would (401 for an erased account): the merchant gets 404
             throw e.status() == 401 || e.status() == 404 ? ApiError.notFound("Customer") : e;
         }
-        audit.record(tenantId, customerId, AuditType.CUSTOMER_EXPORTED, client, actor.with(Map.of()));
     }
 
     /** 404 unless the tenant has this customer: what a merchant's export would answer, without making one. */
@@ -73,15 +85,26 @@ public final class ExportService {
 
     /**
      * Hands the customer's document to {@code answer}, which is to write it out as it goes: its orders and audit events
-     * are read while they are written. 503 {@code overloaded} while {@link #AT_ONCE} exports are being written here.
+     * are read while they are written. 404 when the customer is erased before it is all written: the sections are
+     * read one after another, and those read after the erasure would be missing from an answer that looked whole.
+     * 503 {@code overloaded} while {@link #AT_ONCE} exports are being written here.
      */
-    public void export(String tenantId, String customerId, Consumer<Map<String, Object>> answer) {
+    public void export(String tenantId, String customerId, Writer answer) {
+        export(tenantId, customerId, answer, h -> { });
+    }
+
+    private void export(String tenantId, String customerId, Writer answer, Consumer<Handle> written) {
         if (!writing.tryAcquire()) {
             throw new ApiError(503, "overloaded", "Too many data exports are being written; try again shortly.")
                     .withHeader("Retry-After", "5");
         }
         try {
-            answer.accept(document(tenantId, customerId));
+            // locked, so that an erasure waits for what is recorded about the export, and takes it away with the rest
+            answer.write(document(tenantId, customerId), () -> db.tx(h -> {
+                customers.lock(h, tenantId, customerId).orElseThrow(() -> ApiError.notFound("Customer"));
+                written.accept(h);
+                return null;
+            }));
         } finally {
             writing.release();
         }

@@ -45,7 +45,7 @@ public final class PrivacyRoutes {
             return;
         }
         try {
-            export.export(token.tenantId(), token.customerId(), document -> requests.writeJson(ctx, document));
+            export.export(token.tenantId(), token.customerId(), (document, beforeEnd) -> requests.writeJson(ctx, document, beforeEnd));
         } catch (ApiError e) {
             // the account was erased while its sections were read: a token whose account is gone gets 401 here as on
             // every other route of the shopper's, not a section's 404
@@ -61,7 +61,7 @@ public final class PrivacyRoutes {
             return;
         }
         export.exportForMerchant(admin.tenantId(), customerId, admin.actor(), requests.client(ctx),
-                document -> requests.writeJson(ctx, document));
+                (document, beforeEnd) -> requests.writeJson(ctx, document, beforeEnd));
     }
 
     /** Without {@code ?token=} a deletion request; with it (even empty) a confirmation, never a new request. */

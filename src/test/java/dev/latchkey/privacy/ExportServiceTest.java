@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /** A node writes a bounded number of data exports at once; one more is refused until one of them is done. */
 class ExportServiceTest {
     private final ExportService exports = new ExportService(List.of(ExportSection.of("notes", (tenant, id) -> "n")),
-            null, null, Clock.systemUTC());
+            null, null, null, Clock.systemUTC());
 
     @Test
     void exportWhenAsManyAreBeingWrittenAsANodeWritesAtOnceThenOverloadedUntilOneIsDone() throws Exception {
@@ -25,7 +25,7 @@ class ExportServiceTest {
         try (var pool = Executors.newFixedThreadPool(ExportService.AT_ONCE)) {
             List<Future<?>> slow = new java.util.ArrayList<>();
             for (int i = 0; i < ExportService.AT_ONCE; i++) {
-                slow.add(pool.submit(() -> exports.export("t", "cus_" + Thread.currentThread().getId(), document -> {
+                slow.add(pool.submit(() -> exports.export("t", "cus_" + Thread.currentThread().getId(), (document, beforeEnd) -> {
                     writing.countDown();
                     try {
                         finish.await(10, TimeUnit.SECONDS);
@@ -36,7 +36,7 @@ class ExportServiceTest {
             }
             assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
 
-            Throwable refused = catchThrowable(() -> exports.export("t", "cus_more", document -> { }));
+            Throwable refused = catchThrowable(() -> exports.export("t", "cus_more", (document, beforeEnd) -> { }));
 
             assertThat(refused).isInstanceOf(ApiError.class);
             assertThat(((ApiError) refused).status()).isEqualTo(503);
@@ -47,7 +47,7 @@ class ExportServiceTest {
             }
         }
         var written = new java.util.ArrayList<Object>();
-        exports.export("t", "cus_later", document -> written.add(document.get("notes")));
+        exports.export("t", "cus_later", (document, beforeEnd) -> written.add(document.get("notes")));
         assertThat(written).containsExactly("n");
     }
 }

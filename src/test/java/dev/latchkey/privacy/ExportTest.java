@@ -5,6 +5,7 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -224,6 +225,24 @@ class ExportTest extends ApiTest {
                 assertThat(exported.str("code")).isEqualTo("invalid_token");
             }
         }
+    }
+
+    /**
+     * The erasure lands after every section was read, but before the answer ends: the sections read after it would be
+     * empty, so no answer may look whole. The test's own transaction holds the customer's row, and deletes it while the
+     * export waits for that row to end its answer.
+     */
+    @Test
+    void exportWhenTheAccountIsErasedBeforeTheAnswerEndsThenInvalidTokenAndNoDocument() throws Exception {
+        var answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE customers SET email = email WHERE tenant_id = ? AND id = ?", tenant.id(),
+                        shopper.customerId()),
+                () -> api.get("/v1/me/export").as(shopper).send(),
+                new RowLocks.Sql("DELETE FROM customers WHERE tenant_id = ? AND id = ?", tenant.id(),
+                        shopper.customerId()));
+
+        answer.expect(401, "invalid_token");
+        assertThat(answer.raw()).doesNotContain("Grace").doesNotContain(shopper.email());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.latchkey.privacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +95,22 @@ class MerchantExportTest extends ApiTest {
         assertThat(api.get("/v1/admin/audit?type=customer.exported").bearer(shop.tenant().sk()).send().expect(200)
                 .body().path("data")).isEmpty();
         assertThat(api.get("/v1/admin/audit?type=customer.exported").bearer(other.tenant().sk()).send().expect(200)
+                .body().path("data")).isEmpty();
+    }
+
+    /** An erasure that lands before the answer ends: no document that looks whole, and no handing out recorded. */
+    @Test
+    void exportWhenTheCustomerIsErasedBeforeTheAnswerEndsThenNotFoundAndNothingRecorded() throws Exception {
+        var answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE customers SET email = email WHERE tenant_id = ? AND id = ?",
+                        shop.tenant().id(), shopper.customerId()),
+                () -> api.get(path(shopper.customerId())).bearer(shop.tenant().sk()).send(),
+                new RowLocks.Sql("DELETE FROM customers WHERE tenant_id = ? AND id = ?", shop.tenant().id(),
+                        shopper.customerId()));
+
+        answer.expect(404, "not_found");
+        assertThat(answer.raw()).doesNotContain("Grace").doesNotContain(shopper.email());
+        assertThat(api.get("/v1/admin/audit?type=customer.exported").bearer(shop.tenant().sk()).send().expect(200)
                 .body().path("data")).isEmpty();
     }
 }
