@@ -45,7 +45,8 @@ public final class PrivacyRoutes {
             return;
         }
         try {
-            export.export(token.tenantId(), token.customerId(), (document, beforeEnd) -> requests.writeJson(ctx, document, beforeEnd));
+            export.export(token.tenantId(), token.customerId(),
+                    (document, beforeEnd) -> requests.writeJson(ctx, document, beforeEnd));
         } catch (ApiError e) {
             // the account was erased while its sections were read: a token whose account is gone gets 401 here as on
             // every other route of the shopper's, not a section's 404
