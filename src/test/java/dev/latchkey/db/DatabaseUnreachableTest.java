@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once the database is back, without a restart. The node reaches PostgreSQL through a relay the test cuts.
  */
 class DatabaseUnreachableTest {
-    private static final Pattern HOST_AND_PORT = Pattern.compile("^jdbc:postgresql://(127\\.0\\.0\\.1|localhost)(?::(\\d+))?/");
+    private static final Pattern HOST_AND_PORT =
+            Pattern.compile("^jdbc:postgresql://(127\\.0\\.0\\.1|localhost)(?::(\\d+))?/");
 
     private static TcpRelay relay;
     private static TestNode node;

@@ -25,7 +25,8 @@ class ExportServiceTest {
         try (var pool = Executors.newFixedThreadPool(ExportService.AT_ONCE)) {
             List<Future<?>> slow = new java.util.ArrayList<>();
             for (int i = 0; i < ExportService.AT_ONCE; i++) {
-                slow.add(pool.submit(() -> exports.export("t", "cus_" + Thread.currentThread().getId(), (document, beforeEnd) -> {
+                String customer = "cus_" + i;
+                slow.add(pool.submit(() -> exports.export("t", customer, (document, beforeEnd) -> {
                     writing.countDown();
                     try {
                         finish.await(10, TimeUnit.SECONDS);
