@@ -164,6 +164,7 @@ public final class Application implements AutoCloseable {
                 List.of(new AuditLockListener(audit), new LockNoticeMail(db, customers, customerMail)), clock);
         var authenticator = new Authenticator(db, customers, hasher, lockout, audit);
         var carts = new CartService(db, customers, clock);
+        tokens.onSessionsDeleted(carts::deleteGuestCartsOfEndedSessions);
         var orders = new OrderService(db, customers, clock);
         customers.onEmailVerified(orders::attachGuestOrders);
 
@@ -203,7 +204,6 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.inBatches("audit events past retention",
                         (h, tenant, now) -> audit.purge(h, tenant, now.minus(auditRetention))),
                 Housekeeping.Job.inBatches("expired tokens and sessions", tokens::purgeExpired),
-                Housekeeping.Job.inBatches("guest carts of ended sessions", carts::purgeAbandoned),
                 Housekeeping.Job.once("expired staff sessions", staffSessions::purgeExpired),
                 Housekeeping.Job.once("expired emailed tokens", emailTokens::purgeExpired),
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired)), clock);

@@ -16,6 +16,7 @@ import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 
 /**
@@ -23,7 +24,7 @@ import java.util.Map;
  * {@link TokenService}, which evicts its cache, so an ended session's token fails on the very next request.
  */
 public final class SessionService {
-    private static final int LATE_PAIRS_BATCH = 500;
+    private static final int PAIRS_BATCH = 500;
     private final Database db;
     private final SessionStore store = new SessionStore();
     private final TokenService tokens;
@@ -148,11 +149,22 @@ public final class SessionService {
      * customer's cached tokens once the transaction committed.
      */
     public void erase(Handle h, String tenantId, String customerId) {
+        // the erasure holds the customer's row, so no login adds a session meanwhile: these are all there are
         List<String> sessionIds = store.ids(h, tenantId, customerId);
-        store.deletePairs(h, tenantId, customerId);
+        forEachBatch(sessionIds, batch -> store.deletePairs(h, tenantId, batch));
         tokens.revokeCustomerSessions(h, tenantId, customerId, null);
         store.deleteSessions(h, tenantId, customerId);
         Database.afterCommit(h, () -> deleteLatePairs(tenantId, sessionIds));
+    }
+
+    /**
+     * By lists of ids: one statement that joined the customer's sessions to the pairs was planned as a scan of every
+     * pair in the database once a customer had a few thousand sessions (half a second inside the erasure).
+     */
+    private static void forEachBatch(List<String> sessionIds, Consumer<List<String>> work) {
+        for (int from = 0; from < sessionIds.size(); from += PAIRS_BATCH) {
+            work.accept(sessionIds.subList(from, Math.min(sessionIds.size(), from + PAIRS_BATCH)));
+        }
     }
 
     /**
@@ -162,12 +174,9 @@ public final class SessionService {
      * very pair. A rotation still in flight finds its session gone and inserts nothing.
      */
     private void deleteLatePairs(String tenantId, List<String> sessionIds) {
-        for (int from = 0; from < sessionIds.size(); from += LATE_PAIRS_BATCH) {
-            List<String> batch = sessionIds.subList(from, Math.min(sessionIds.size(), from + LATE_PAIRS_BATCH));
-            db.tx(h -> {
-                store.deletePairs(h, tenantId, batch);
-                return null;
-            });
-        }
+        forEachBatch(sessionIds, batch -> db.tx(h -> {
+            store.deletePairs(h, tenantId, batch);
+            return null;
+        }));
     }
 }

@@ -49,13 +49,6 @@ final class SessionStore {
                 .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).list();
     }
 
-    /** Removes every token the customer's sessions hold. */
-    void deletePairs(Handle h, String tenantId, String customerId) {
-        h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN "
-                        + "(SELECT id FROM sessions WHERE " + OWNER + ")")
-                .bind("tenant", tenantId).bind("customer", customerId).execute();
-    }
-
     /** Removes every token these sessions hold (at most a few hundred ids a call). */
     void deletePairs(Handle h, String tenantId, List<String> sessionIds) {
         h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN (<ids>)")

@@ -48,6 +48,7 @@ public final class TokenService implements AutoCloseable {
     private final Cache<String, Instant> lastTouched = Caffeine.newBuilder()
             .maximumSize(200_000).expireAfterWrite(TOUCH_INTERVAL.multipliedBy(2)).build();
     private final Invalidations invalidations;
+    private final List<SessionsDeletedListener> sessionsDeleted = new java.util.concurrent.CopyOnWriteArrayList<>();
     /**
      * PostgreSQL: refreshes arriving together are rotated in one statement and one commit. Null on H2, which cannot
      * run a rotation as one statement.
@@ -428,10 +429,28 @@ public final class TokenService implements AutoCloseable {
 
     /**
      * Deletes the tenant's tokens and sessions that expired more than a day ago: an expired token answers 401 whether
-     * its row is there or not, so the rows only cost space. The day covers clocks of nodes that disagree.
+     * its row is there or not, so the rows only cost space. The day covers clocks of nodes that disagree. The
+     * listeners then remove what only those sessions could reach, in the same transaction.
      */
     public int purgeExpired(Handle h, String tenantId, Instant now) {
-        return store.deleteExpired(h, tenantId, now.minus(Duration.ofDays(1)));
+        TokenStore.Expired expired = store.deleteExpired(h, tenantId, now.minus(Duration.ofDays(1)));
+        if (!expired.sessionIds().isEmpty()) {
+            sessionsDeleted.forEach(listener -> listener.sessionsDeleted(h, tenantId, expired.sessionIds()));
+        }
+        return expired.rows();
+    }
+
+    /**
+     * {@code listener} hears of the sessions the purge may have deleted (some of the ids may still be there): the
+     * guest carts of anonymous sessions, which nobody can reach once their session is gone.
+     */
+    public void onSessionsDeleted(SessionsDeletedListener listener) {
+        sessionsDeleted.add(listener);
+    }
+
+    @FunctionalInterface
+    public interface SessionsDeletedListener {
+        void sessionsDeleted(Handle h, String tenantId, List<String> candidateSessionIds);
     }
 
     private static long accessTtl(TenantSettings settings, SessionKind kind) {

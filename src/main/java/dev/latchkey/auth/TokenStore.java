@@ -336,10 +336,11 @@ final class TokenStore {
 
     /**
      * Deletes pairs whose tokens both expired before {@code cutoff} and the sessions they leave with nothing live, for
-     * a batch of sessions; returns how many rows went (0 when nothing is left). Found through the pairs (indexed by
-     * tenant and expiry), since a session's own expiry moves on every rotation and is not indexed.
+     * a batch of sessions: how many rows went (0 when nothing is left), and the sessions looked at, some of which may
+     * be gone now. Found through the pairs (indexed by tenant and expiry), since a session's own expiry moves on every
+     * rotation and is not indexed.
      */
-    int deleteExpired(Handle h, String tenantId, Instant cutoff) {
+    Expired deleteExpired(Handle h, String tenantId, Instant cutoff) {
         // Not DISTINCT: de-duplicating would read every expired pair before the limit applies, so that each batch cost
         // as much as all that was left; the first 500 along the expiry index stop the read at 500.
         List<String> sessionIds = h.createQuery("SELECT session_id FROM token_pairs WHERE tenant_id = :tenant "
@@ -347,15 +348,19 @@ final class TokenStore {
                 .bind("tenant", tenantId).bind("cutoff", Database.ts(cutoff))
                 .mapTo(String.class).stream().distinct().toList();
         if (sessionIds.isEmpty()) {
-            return 0;
+            return new Expired(0, List.of());
         }
-        return h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN (<ids>) "
+        return new Expired(h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN (<ids>) "
                         + "AND expires_at < :cutoff")
                 .bind("tenant", tenantId).bindList("ids", sessionIds).bind("cutoff", Database.ts(cutoff))
                 .execute()
                 + h.createUpdate("DELETE FROM sessions WHERE tenant_id = :tenant AND id IN (<ids>) "
                         + "AND expires_at < :cutoff")
                 .bind("tenant", tenantId).bindList("ids", sessionIds).bind("cutoff", Database.ts(cutoff))
-                .execute();
+                .execute(), sessionIds);
+    }
+
+    /** What {@link #deleteExpired} removed: rows, and the sessions it looked at. */
+    record Expired(int rows, List<String> sessionIds) {
     }
 }

@@ -119,11 +119,12 @@ public final class CartService {
     }
 
     /**
-     * Housekeeping: the carts of anonymous sessions that are gone (deleted a day after they expired), which nobody
-     * can reach any more; a batch of 500 a call.
+     * The carts of anonymous sessions that are gone (deleted a day after they expired), which nobody can reach any
+     * more: told by the purge of those sessions, in its transaction. A scan for carts without a session instead read
+     * every live guest cart each hour.
      */
-    public int purgeAbandoned(Handle h, String tenantId, Instant now) {
-        return store.deleteOrphanedGuestCarts(h, tenantId, 500);
+    public void deleteGuestCartsOfEndedSessions(Handle h, String tenantId, List<String> candidateSessionIds) {
+        store.deleteGuestCartsOfEndedSessions(h, tenantId, candidateSessionIds);
     }
 
     /** Part of erasing a customer: their carts, open and closed, with what was in them. */

@@ -169,15 +169,14 @@ final class CartStore {
     }
 
     /**
-     * Deletes up to {@code batch} guest carts whose anonymous session is gone, with their items; returns how many
-     * carts went. A claimed cart has its customer and stays; the guest carts still in use are skipped by an index
-     * probe of their session each.
+     * Deletes the guest carts, with their items, of those of {@code sessionIds} that are gone (at most a few hundred
+     * ids); returns how many carts went. A claimed cart has its customer and stays.
      */
-    int deleteOrphanedGuestCarts(Handle h, String tenantId, int batch) {
-        List<String> ids = h.createQuery("SELECT c.id FROM carts c WHERE c.tenant_id = :tenant "
-                        + "AND c.customer_id IS NULL AND NOT EXISTS (SELECT 1 FROM sessions s "
-                        + "WHERE s.tenant_id = c.tenant_id AND s.id = c.session_id) LIMIT :batch")
-                .bind("tenant", tenantId).bind("batch", batch)
+    int deleteGuestCartsOfEndedSessions(Handle h, String tenantId, List<String> sessionIds) {
+        String orphaned = "SELECT c.id FROM carts c WHERE c.tenant_id = :tenant AND c.session_id IN (<ids>) "
+                + "AND c.customer_id IS NULL AND NOT EXISTS (SELECT 1 FROM sessions s "
+                + "WHERE s.tenant_id = c.tenant_id AND s.id = c.session_id)";
+        List<String> ids = h.createQuery(orphaned).bind("tenant", tenantId).bindList("ids", sessionIds)
                 .mapTo(String.class).list();
         if (ids.isEmpty()) {
             return 0;

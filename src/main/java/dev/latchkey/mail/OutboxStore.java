@@ -118,16 +118,24 @@ public final class OutboxStore {
 
     /**
      * Forgets, across tenants, up to {@code batch} of the mail sent before {@code sentBefore} and of the mail given up
-     * on that was written before {@code failedBefore}. Returns rows deleted.
+     * on that was written before {@code failedBefore}. Returns rows deleted. Each kind is found along the status and
+     * creation index (mail is sent after it is written, so what was sent before a time was written before it too): one
+     * condition for both, with an OR, read the whole outbox on the last batch of every purge, the one that finds
+     * nothing.
      */
     public int purge(Handle h, Instant sentBefore, Instant failedBefore, int batch) {
+        List<Map.Entry<String, String>> rows = new ArrayList<>(h.createQuery("SELECT tenant_id, id FROM mail_outbox "
+                        + "WHERE status = :sent AND created_at < :before AND sent_at < :before LIMIT :batch")
+                .bind("sent", SENT).bind("before", Database.ts(sentBefore)).bind("batch", batch)
+                .map((rs, ctx) -> Map.entry(rs.getString("tenant_id"), rs.getString("id"))).list());
+        if (rows.size() < batch) {
+            rows.addAll(h.createQuery("SELECT tenant_id, id FROM mail_outbox "
+                            + "WHERE status = :failed AND created_at < :before LIMIT :batch")
+                    .bind("failed", FAILED).bind("before", Database.ts(failedBefore)).bind("batch", batch - rows.size())
+                    .map((rs, ctx) -> Map.entry(rs.getString("tenant_id"), rs.getString("id"))).list());
+        }
         Map<String, List<String>> idsByTenant = new HashMap<>();
-        h.createQuery("SELECT tenant_id, id FROM mail_outbox WHERE (status = :sent AND sent_at < :sentBefore) "
-                        + "OR (status = :failed AND created_at < :failedBefore) LIMIT :batch")
-                .bind("sent", SENT).bind("sentBefore", Database.ts(sentBefore))
-                .bind("failed", FAILED).bind("failedBefore", Database.ts(failedBefore)).bind("batch", batch)
-                .map((rs, ctx) -> Map.entry(rs.getString("tenant_id"), rs.getString("id")))
-                .forEach(row -> idsByTenant.computeIfAbsent(row.getKey(), tenant -> new ArrayList<>()).add(row.getValue()));
+        rows.forEach(row -> idsByTenant.computeIfAbsent(row.getKey(), tenant -> new ArrayList<>()).add(row.getValue()));
         int deleted = 0;
         for (var tenant : idsByTenant.entrySet()) {
             deleted += h.createUpdate("DELETE FROM mail_outbox WHERE tenant_id = :tenant AND id IN (<ids>)")

@@ -26,7 +26,7 @@ class CartItemOrderMigrationTest {
                 item(h, "cart_2", "Z", LATER);
             });
 
-            old.upgrade();
+            old.upgradeTo("19");
 
             List<String> order = old.jdbi.withHandle(h -> h.createQuery(
                             "SELECT cart_id, sku, seq FROM cart_items ORDER BY cart_id, seq")

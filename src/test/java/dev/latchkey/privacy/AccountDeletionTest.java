@@ -31,6 +31,32 @@ class AccountDeletionTest extends ApiTest {
         assertThat(settings.path("deletion_requires_confirmation").asBoolean()).isTrue();
     }
 
+    /** A customer with more sessions than one statement deletes the tokens of: every one of them goes. */
+    @Test
+    void eraseWhenTheCustomerHasManySessionsThenEveryTokenOfThemGoes() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+        server.app.database().run(h -> {
+            for (int i = 0; i < 1_200; i++) {
+                h.createUpdate("INSERT INTO sessions (tenant_id, id, customer_id, kind, created_at, last_used_at, "
+                                + "expires_at) VALUES (:tenant, :id, :customer, 'customer', CURRENT_TIMESTAMP, "
+                                + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                        .bind("tenant", tenant.id()).bind("id", "ses_many_" + i).bind("customer", shopper.customerId())
+                        .execute();
+                h.createUpdate("INSERT INTO token_pairs (tenant_id, session_id, created_at, access_expires_at, "
+                                + "refresh_expires_at, expires_at) VALUES (:tenant, :id, CURRENT_TIMESTAMP, "
+                                + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                        .bind("tenant", tenant.id()).bind("id", "ses_many_" + i).execute();
+            }
+        });
+
+        api.delete("/v1/me").as(shopper).send().expect(204);
+
+        int left = server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM token_pairs "
+                + "WHERE tenant_id = :tenant").bind("tenant", tenant.id()).mapTo(Integer.class).one());
+        assertThat(left).isZero();
+    }
+
     @Test
     void deleteWhenPathHasATrailingSlashThenNotFoundAndNothingErased() {
         Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
