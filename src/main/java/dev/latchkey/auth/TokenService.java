@@ -8,6 +8,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.CommitUncertain;
 import dev.latchkey.db.GroupCommit;
 import dev.latchkey.db.LockConflict;
 import dev.latchkey.http.ApiError;
@@ -217,9 +218,14 @@ public final class TokenService implements AutoCloseable {
         }
         String hash = Secrets.sha256(rawRefresh);
         Instant now = now();
-        RefreshOutcome outcome = rotations == null ? null : rotateInBatch(tenantId, settings, expectedKind, hash, now);
-        if (outcome == null) {
-            outcome = refreshOrRetry(tenantId, settings, expectedKind, hash, now, client);
+        RefreshOutcome outcome;
+        try {
+            outcome = rotations == null ? null : rotateInBatch(tenantId, settings, expectedKind, hash, now);
+            if (outcome == null) {
+                outcome = refreshOrRetry(tenantId, settings, expectedKind, hash, now, client);
+            }
+        } catch (RuntimeException e) {
+            throw CommitUncertain.of(e);
         }
         if (outcome.result() == Result.INVALID) {
             throw ApiError.invalidRefreshToken();
@@ -352,6 +358,8 @@ public final class TokenService implements AutoCloseable {
                     token.customerId(), now, token.sessionCreatedAt(), token.tokenHash()));
         } catch (LostRace race) {
             throw ApiError.invalidToken();
+        } catch (RuntimeException e) {
+            throw CommitUncertain.of(e); // a renewal sent again after it committed finds its token revoked
         } finally {
             evictSession(token.tenantId(), token.sessionId());
         }

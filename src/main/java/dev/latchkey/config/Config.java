@@ -93,9 +93,11 @@ public record Config(
 
     private static String embeddedUrl(Path dataDir) {
         // The server closes the database itself on shutdown, after the workers that use it: H2's own exit hook would
-        // close it under them.
+        // close it under them. H2's trace file is off: it would repeat every failed statement and its error in a
+        // file readable by all (the server logs failures itself, without values).
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve(DataFolder.EMBEDDED_DATABASE)
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE"
+                + ";TRACE_LEVEL_FILE=0";
     }
 
     public static Config fromEnv(Map<String, String> env) {
@@ -106,8 +108,9 @@ public record Config(
             throw new ConfigException("LATCHKEY_DATABASE_URL must be a jdbc:postgresql: or jdbc:h2: URL");
         }
         Optional<String> platformToken = reader.optional("LATCHKEY_PLATFORM_TOKEN");
-        if (platformToken.isPresent() && platformToken.get().length() < 32) {
-            throw new ConfigException("LATCHKEY_PLATFORM_TOKEN must be at least 32 characters long");
+        if (platformToken.isPresent() && platformToken.get().length() < PlatformToken.MIN_LENGTH) {
+            throw new ConfigException("LATCHKEY_PLATFORM_TOKEN must be at least " + PlatformToken.MIN_LENGTH
+                    + " characters long");
         }
         var smtp = new Smtp(
                 reader.optional("LATCHKEY_SMTP_HOST"),

@@ -11,10 +11,13 @@ import java.util.Optional;
 /**
  * The operator's token for /v1/platform. From LATCHKEY_PLATFORM_TOKEN, else generated once and kept in the data folder
  * with owner-only permissions from the moment the file exists; a kept file that others can read or change stops
- * start-up. Only its location is ever printed, never the token.
+ * start-up, and so does a kept token shorter than the variable may be. Only its location is ever printed, never the
+ * token.
  */
 public final class PlatformToken {
     public static final String FILE_NAME = "platform-token";
+    /** The shortest token taken, from the variable or from the file: one that can be guessed opens every tenant. */
+    static final int MIN_LENGTH = 32;
 
     private PlatformToken() {
     }
@@ -33,7 +36,13 @@ public final class PlatformToken {
                     throw new ConfigException(file.toAbsolutePath().normalize() + " is open to other users: restrict "
                             + "it (chmod 600), or delete it to have a new platform token generated");
                 }
-                return Files.readString(file).trim();
+                String kept = Files.readString(file).trim();
+                if (kept.length() < MIN_LENGTH) {
+                    throw new ConfigException(file.toAbsolutePath().normalize() + " holds a platform token of fewer "
+                            + "than " + MIN_LENGTH + " characters: write a longer one there, or delete the file to have "
+                            + "one generated");
+                }
+                return kept;
             }
             DataFolder.create(config.dataDir());
             String token = Secrets.secret("lkp");

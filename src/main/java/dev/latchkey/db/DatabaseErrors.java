@@ -28,17 +28,37 @@ public final class DatabaseErrors {
     /**
      * The database could not be reached, or dropped the connection: no connection came from the pool in time, or
      * the driver reports a connection failure (SQLState class 08, except a protocol violation, which is a fault of
-     * ours) or a server shutting down or starting up (57P01 to 57P03). Such a request's transaction did not commit,
-     * and may succeed when retried shortly.
+     * ours) or a server shutting down or starting up (57P01 to 57P03). Such a request's transaction did not commit
+     * (unless the connection was lost while the commit's answer was on its way: see {@link CommitUncertain}), and may
+     * succeed when retried shortly.
      */
     public static boolean unreachable(Throwable error) {
         Set<Throwable> seen = identitySet();
         for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof CommitUncertain) {
+                return false;
+            }
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && connectionLost(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * No connection could be had at all (the pool timed out, or the server refused or could not take one: SQLStates
+     * 08001, 08004 and 57P03), so nothing of the request reached the database.
+     */
+    static boolean neverConnected(Throwable error) {
+        Set<Throwable> seen = identitySet();
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLException sql
+                    && ("08001".equals(sql.getSQLState()) || "08004".equals(sql.getSQLState())
+                    || "57P03".equals(sql.getSQLState()))) {
                 return true;
             }
         }

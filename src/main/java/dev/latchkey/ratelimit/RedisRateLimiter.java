@@ -7,6 +7,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -49,7 +50,13 @@ public final class RedisRateLimiter implements RateLimiter {
     private final AtomicLong nextAttempt = new AtomicLong();
 
     public RedisRateLimiter(String redisUrl, Clock clock) {
-        this.client = RedisClient.create(redisUrl);
+        RedisURI uri = RedisURI.create(redisUrl);
+        if (uri.getTimeout().equals(RedisURI.DEFAULT_TIMEOUT_DURATION)) {
+            // the handshake of a new connection waits this long: a Redis that accepts and never answers would
+            // otherwise hold start-up for a minute
+            uri.setTimeout(COMMAND_TIMEOUT);
+        }
+        this.client = RedisClient.create(uri);
         // while the connection is down (Lettuce reconnects in the background) a command fails at once, not queued
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

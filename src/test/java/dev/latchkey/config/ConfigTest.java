@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -161,6 +163,22 @@ class ConfigTest {
                 .contains("LATCHKEY_PLATFORM_TOKEN is set").contains(data.resolve(PlatformToken.FILE_NAME).toString())
                 .doesNotContain("p".repeat(32)));
         assertThat(PlatformToken.resolve(Config.fromEnv(env))).isEqualTo("p".repeat(32));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "abc\n", "0123456789012345678901234567890"})
+    void platformTokenWhenTheKeptFileHoldsFewerThan32CharactersThenStartUpStopsNamingTheFile(String kept,
+                                                                                             @TempDir Path data)
+            throws Exception {
+        Path file = data.resolve(PlatformToken.FILE_NAME);
+        DataFolder.writeOwnerOnly(file, kept);
+        Config config = Config.fromEnv(Map.of("LATCHKEY_DATA_DIR", data.toString()));
+
+        assertThatThrownBy(() -> PlatformToken.resolve(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("fewer than 32 characters");
+        Files.delete(file);
+        DataFolder.writeOwnerOnly(file, "k".repeat(32) + "\n");
+        assertThat(PlatformToken.resolve(config)).isEqualTo("k".repeat(32));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.latchkey.config;
 
 import dev.latchkey.Application;
+import dev.latchkey.db.Database;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.OpenApiContract;
@@ -16,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -54,6 +56,22 @@ class DataFolderTest {
         assertThat(permissions(data.resolve("latchkey.mv.db"))).isEqualTo("rw-------");
     }
 
+    /** A statement the embedded database refuses leaves no trace file of its own in the folder, open to all. */
+    @Test
+    void statementWhenTheEmbeddedDatabaseRefusesItThenNothingOpenToOthersIsLeft() throws Exception {
+        Path data = parent.resolve("data");
+        Config config = Config.fromEnv(Map.of("LATCHKEY_PORT", "0", "LATCHKEY_DATA_DIR", data.toString()));
+        try (var db = Database.open(config)) {
+            assertThatThrownBy(() -> db.read(h -> h.createQuery("SELECT nothing FROM nowhere").mapToMap().list()))
+                    .isInstanceOf(RuntimeException.class);
+        }
+
+        try (var files = Files.list(data)) {
+            assertThat(files.map(file -> file.getFileName() + " " + permissions(file)))
+                    .containsExactlyInAnyOrder("latchkey.mv.db rw-------");
+        }
+    }
+
     private static void runAndCreateTenant(Path data) throws Exception {
         Config config = Config.fromEnv(Map.of("LATCHKEY_PORT", "0", "LATCHKEY_DATA_DIR", data.toString(),
                 "LATCHKEY_ARGON2_MEMORY_KIB", "1024", "LATCHKEY_ARGON2_ITERATIONS", "1"));
@@ -65,7 +83,11 @@ class DataFolderTest {
         }
     }
 
-    private static String permissions(Path path) throws Exception {
-        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    private static String permissions(Path path) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -45,4 +45,18 @@ class DatabaseErrorsTest {
         assertThat(chain).isEqualTo("org.jdbi.v3.core.ConnectionException <- java.sql.SQLException (SQLState 08001, "
                 + "error code 0)");
     }
+
+    @Test
+    void commitUncertainWhenTheConnectionWasLostMidwayThenNoLongerUnreachable() {
+        var lostMidway = new ConnectionException(new SQLException("I/O error", "08006"));
+        var neverConnected = new ConnectionException(new SQLTransientConnectionException("no connection in time"));
+        var refused = new ConnectionException(new SQLException("connection refused", "08001"));
+        var notAConnectionFailure = new IllegalStateException("a bug");
+
+        assertThat(CommitUncertain.of(lostMidway)).isInstanceOf(CommitUncertain.class).hasCause(lostMidway);
+        assertThat(DatabaseErrors.unreachable(CommitUncertain.of(lostMidway))).isFalse();
+        assertThat(CommitUncertain.of(neverConnected)).isSameAs(neverConnected);
+        assertThat(CommitUncertain.of(refused)).isSameAs(refused);
+        assertThat(CommitUncertain.of(notAConnectionFailure)).isSameAs(notAConnectionFailure);
+    }
 }

@@ -109,6 +109,19 @@ class RedisOutageTest {
         limitedOnTheNode(server, tenant, Duration.ofMillis(2_500));
     }
 
+    /** A Redis that takes connections and never answers: the node starts within seconds, not after a minute. */
+    @Test
+    void startWhenRedisHangsThenTheNodeStartsAtOnceCountingOnItsOwn() throws Exception {
+        var relay = relay(0);
+        relay.pause();
+        long began = System.nanoTime();
+
+        var server = serverWithRedisAt(relay.port());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
+        limitedOnTheNode(server, Fixtures.tenant(server.api), Duration.ofSeconds(5));
+    }
+
     @Test
     void startWhenRedisIsDownThenTheNodeServesCountingOnItsOwnAndSharesOnceRedisIsUp() throws Exception {
         int port;
