@@ -200,8 +200,10 @@ public final class Dashboard {
             } catch (ApiError e) {
                 error(ctx, e);
             } catch (RuntimeException e) {
-                if (Requests.answerAbandoned(ctx) || ctx.res().isCommitted()) {
-                    throw e; // a download under way: no page can follow it (see ProblemResponder)
+                if (Requests.answerAbandoned(ctx) || ctx.res().isCommitted() || DatabaseErrors.unreachable(e)) {
+                    // a download under way, which no page can follow, or an outage: answered as for the API (see
+                    // ProblemResponder), an outage with this page's 503
+                    throw e;
                 }
                 log.error("dashboard request {} {} failed (request id {})", ctx.method(), ctx.path(),
                         RequestIds.of(ctx), DatabaseErrors.withoutValues(e));
@@ -252,13 +254,25 @@ public final class Dashboard {
                 ctx.header(name, value);
             }
         });
-        Frame frame;
-        try {
-            frame = frame(ctx, require(ctx), "Error", "");
-        } catch (LoginRequired noSession) {
-            frame = anonymousFrame(ctx, "Error", null);
+        render(ctx, e.status(), "error.jte", new ErrorPage(errorFrame(ctx, e), e.status(), heading(e.status()),
+                e.getMessage()));
+    }
+
+    /** The signed-in frame when the session can be read; never waits for a database known to be unreachable. */
+    private Frame errorFrame(Context ctx, ApiError e) {
+        if (e.code().equals(ApiError.UNAVAILABLE)) {
+            return anonymousFrame(ctx, "Error", null);
         }
-        render(ctx, e.status(), "error.jte", new ErrorPage(frame, e.status(), heading(e.status()), e.getMessage()));
+        try {
+            return frame(ctx, require(ctx), "Error", "");
+        } catch (LoginRequired noSession) {
+            return anonymousFrame(ctx, "Error", null);
+        } catch (RuntimeException readingTheSession) {
+            if (!DatabaseErrors.unreachable(readingTheSession)) {
+                throw readingTheSession;
+            }
+            return anonymousFrame(ctx, "Error", null);
+        }
     }
 
     private static String heading(int status) {
@@ -267,6 +281,7 @@ public final class Dashboard {
             case 404 -> "Not found";
             case 409 -> "Cannot do this now";
             case 429 -> "Too many attempts";
+            case 503 -> "Unavailable for a moment";
             default -> status >= 500 ? "Something went wrong" : "Cannot do this";
         };
     }

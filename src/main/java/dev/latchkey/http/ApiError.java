@@ -36,6 +36,15 @@ public final class ApiError extends RuntimeException {
         return validation(List.of(new FieldError(field, code, message)));
     }
 
+    /** The code of a request answered 503 because the database cannot be reached. */
+    public static final String UNAVAILABLE = "unavailable";
+
+    /** The database cannot be reached: nothing was done, and a retry after a few seconds may succeed. */
+    public static ApiError databaseUnavailable() {
+        return new ApiError(503, UNAVAILABLE, "The database cannot be reached; try again shortly.")
+                .withHeader("Retry-After", "5");
+    }
+
     public static ApiError notFound(String what) {
         return new ApiError(404, "not_found", what + " was not found.");
     }

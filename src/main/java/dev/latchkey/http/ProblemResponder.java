@@ -68,8 +68,7 @@ public final class ProblemResponder {
             // an outage, not a bug: one line per request, not a stack trace each, and an answer a client may retry
             log.warn("request {} {}: the database cannot be reached (request id {}): {}", ctx.method(), ctx.path(),
                     RequestIds.of(ctx), DatabaseErrors.chain(error));
-            apiError(new ApiError(503, "unavailable", "The database cannot be reached; try again shortly.")
-                    .withHeader("Retry-After", "5"), ctx);
+            apiError(ApiError.databaseUnavailable(), ctx);
             return;
         }
         log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx),

@@ -5,19 +5,16 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.LogCapture;
+import dev.latchkey.testing.RelayedNode;
 import dev.latchkey.testing.TcpRelay;
 import dev.latchkey.testing.TestClock;
-import dev.latchkey.testing.TestDatabases;
 import dev.latchkey.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,29 +24,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once the database is back, without a restart. The node reaches PostgreSQL through a relay the test cuts.
  */
 class DatabaseUnreachableTest {
-    private static final Pattern HOST_AND_PORT =
-            Pattern.compile("^jdbc:postgresql://(127\\.0\\.0\\.1|localhost)(?::(\\d+))?/");
-
+    private static RelayedNode relayed;
     private static TcpRelay relay;
     private static TestNode node;
 
     @BeforeAll
     static void nodeBehindARelay() {
-        Assumptions.assumeTrue(TestDatabases.postgres(), "an embedded database cannot become unreachable");
-        TestDatabases.Fresh db = TestDatabases.create();
-        Matcher local = HOST_AND_PORT.matcher(db.url());
-        Assumptions.assumeTrue(local.find(), "the relay reaches a PostgreSQL on this machine only");
-        relay = TcpRelay.to(local.group(2) == null ? 5432 : Integer.parseInt(local.group(2)));
-        var relayed = new TestDatabases.Fresh(local.replaceFirst("jdbc:postgresql://127.0.0.1:" + relay.port() + "/"),
-                db.user(), db.password(), db.dataDir());
-        node = TestNode.start(relayed, new TestClock(), Map.of("LATCHKEY_DATABASE_POOL_TIMEOUT", "1"));
+        relayed = RelayedNode.start(new TestClock(), Map.of("LATCHKEY_DATABASE_POOL_TIMEOUT", "1"));
+        relay = relayed.relay;
+        node = relayed.node;
     }
 
     @AfterAll
     static void stop() {
-        TestNode.closeAll(node);
-        if (relay != null) {
-            relay.close();
+        if (relayed != null) {
+            relayed.close();
         }
     }
 
