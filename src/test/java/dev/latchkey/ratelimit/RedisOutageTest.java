@@ -5,6 +5,7 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Await;
 import dev.latchkey.testing.LogCapture;
+import dev.latchkey.testing.TcpRelay;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -12,19 +13,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +41,8 @@ class RedisOutageTest {
             Assumptions.abort("LATCHKEY_TEST_REDIS_URL is not set");
         }
         redis = new URI(url);
+        Assumptions.assumeTrue(List.of("127.0.0.1", "localhost").contains(redis.getHost()),
+                "the relay reaches a Redis on this machine only");
     }
 
     @AfterEach
@@ -63,8 +61,9 @@ class RedisOutageTest {
         return server;
     }
 
-    private Relay relay(int port) throws IOException {
-        var relay = new Relay(port, redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort());
+    /** A relay to the test's Redis (on this machine), listening on {@code port} (0: any free one). */
+    private TcpRelay relay(int port) {
+        var relay = TcpRelay.on(port, redis.getPort() < 0 ? 6379 : redis.getPort());
         started.addFirst(relay);
         return relay;
     }
@@ -104,7 +103,7 @@ class RedisOutageTest {
         var tenant = Fixtures.tenant(server.api);
         failedLogin(server, tenant, Fixtures.uniqueEmail()).expect(401, "invalid_credentials");
 
-        relay.pause();
+        relay.stall();
         // one command timeout (1 s) and four logins: waiting on Redis for each took four seconds and more
         limitedOnTheNode(server, tenant, Duration.ofMillis(2_500));
     }
@@ -113,7 +112,7 @@ class RedisOutageTest {
     @Test
     void startWhenRedisHangsThenTheNodeStartsAtOnceCountingOnItsOwn() throws Exception {
         var relay = relay(0);
-        relay.pause();
+        relay.stall();
         long began = System.nanoTime();
 
         var server = serverWithRedisAt(relay.port());
@@ -143,66 +142,6 @@ class RedisOutageTest {
             assertThat(log.lines()).filteredOn(line -> line.contains("cannot be reached")).hasSize(1);
         } finally {
             logger.setLevel(null);
-        }
-    }
-
-    /** Copies bytes both ways between each accepted connection and the target, until closed; may hold them. */
-    private static final class Relay implements AutoCloseable {
-        private final ServerSocket listener;
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private volatile boolean paused;
-
-        Relay(int port, String host, int targetPort) throws IOException {
-            listener = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-            Thread.ofVirtual().start(() -> {
-                while (!listener.isClosed()) {
-                    try {
-                        Socket inbound = listener.accept();
-                        Socket outbound = new Socket(host, targetPort);
-                        sockets.addAll(List.of(inbound, outbound));
-                        Thread.ofVirtual().start(() -> pump(inbound, outbound));
-                        Thread.ofVirtual().start(() -> pump(outbound, inbound));
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        /** From now on holds what either side sends, as a Redis that hangs would, connections kept open. */
-        void pause() {
-            paused = true;
-        }
-
-        private void pump(Socket from, Socket to) {
-            byte[] buffer = new byte[8192];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    while (paused && !listener.isClosed()) {
-                        Thread.sleep(50);
-                    }
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException closed) {
-                // the relay was cut
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                listener.close();
-                for (Socket socket : sockets) {
-                    socket.close();
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

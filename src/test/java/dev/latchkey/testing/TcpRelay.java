@@ -12,15 +12,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A relay on loopback to another local port, standing for the network between the server and its database: a test
- * cuts it (every connection through it is closed and new ones are refused, as when the database host goes down) and
- * restores it on the same port.
+ * A relay on loopback to another local port, standing for the network between the server and a service it uses (its
+ * database, Redis): a test cuts it (every connection through it is closed and new ones are refused, as when the host
+ * goes down) and restores it on the same port, or stalls it (connections stay open and nothing gets through, as with a
+ * service that hangs).
  */
 public final class TcpRelay implements AutoCloseable {
     private final int target;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private ServerSocket listener;
+    private volatile boolean stalled;
 
     private TcpRelay(int target, ServerSocket listener) {
         this.target = target;
@@ -30,8 +32,13 @@ public final class TcpRelay implements AutoCloseable {
     }
 
     public static TcpRelay to(int target) {
+        return on(0, target);
+    }
+
+    /** Listening on {@code port} (0: any free one). */
+    public static TcpRelay on(int port, int target) {
         try {
-            return new TcpRelay(target, listen(0));
+            return new TcpRelay(target, listen(port));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,6 +61,11 @@ public final class TcpRelay implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         acceptOn(listener);
+    }
+
+    /** From now on holds whatever either side sends, the connections kept open. */
+    public void stall() {
+        stalled = true;
     }
 
     @Override
@@ -92,9 +104,16 @@ public final class TcpRelay implements AutoCloseable {
 
     private void pump(Socket from, Socket to) {
         Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    while (stalled && !from.isClosed()) {
+                        Thread.sleep(50);
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
                 // one side closed: the other goes with it below
             } finally {
                 closeQuietly(from);
