@@ -175,13 +175,19 @@ public final class CustomerPages {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
         String id = ctx.pathParam("id");
-        ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".json\"");
+        // named a download only once the customer is known to exist: a refusal is a page, and the path is no name
+        // to put in a header before it has matched a customer's id
+        String download = "attachment; filename=\"" + id + ".json\"";
         if (Requests.headOnly(ctx)) {
             export.requireCustomer(session.principal().tenantId(), id);
+            ctx.header("Content-Disposition", download);
             return;
         }
         export.exportForMerchant(session.principal().tenantId(), id, session.principal().actor(), requests.client(ctx),
-                (document, beforeEnd) -> requests.writeJson(ctx, document, beforeEnd));
+                (document, beforeEnd) -> {
+                    ctx.header("Content-Disposition", download);
+                    requests.writeJson(ctx, document, beforeEnd);
+                });
     }
 
     private static String encode(String value) {

@@ -17,11 +17,14 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
  * The owner's settings form: every tenant setting, checked by the same rules as {@code PATCH /v1/admin/settings}, with
  * each refusal shown next to its field. The fields follow the settings document, so a new setting appears by itself.
+ * The form also holds each setting as it was shown, and saves only those the owner changed: a form loaded before
+ * another change (by a colleague, or through the API) must not put the older values back.
  */
 public final class SettingsPages {
     private static final Map<String, String> LABELS = Map.ofEntries(
@@ -45,9 +48,16 @@ public final class SettingsPages {
             Map.entry("password_min_score", "Least password strength score (0 to 4)"));
     private static final Map<String, List<String>> CHOICES = Map.of("cart_merge_strategy", List.of("merge", "replace", "keep"));
 
-    /** One form field: {@code kind} is number, checkbox, select or lines. */
+    /** The prefix of the hidden field that holds a setting as the form showed it. */
+    private static final String SHOWN = "shown.";
+
+    /** One form field: {@code kind} is number, checkbox, select or lines; {@code shown} is its value as loaded. */
     public record Field(String name, String label, String kind, String value, boolean checked, List<String> options,
-                        String error) {
+                        String error, String shown) {
+        public String shownName() {
+            return SHOWN + name;
+        }
+
         public String errorId() {
             return name + "-error";
         }
@@ -79,8 +89,11 @@ public final class SettingsPages {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.MANAGE_SETTINGS);
         List<Field> fields = new ArrayList<>();
-        current(session.principal().tenantId()).fields().forEachRemaining(e -> fields.add(field(e.getKey(),
-                e.getValue().isArray() ? lines(e.getValue()) : e.getValue().asText(), e.getValue(), null)));
+        current(session.principal().tenantId()).fields().forEachRemaining(e -> {
+            String value = e.getValue().isArray() ? lines(e.getValue()) : e.getValue().asText();
+            fields.add(field(e.getKey(), value, e.getValue(), null, e.getValue().isBoolean()
+                    ? (e.getValue().asBoolean() ? "on" : "") : value));
+        });
         dashboard.render(ctx, 200, "settings.jte",
                 new SettingsPage(dashboard.frame(ctx, session, "Settings", "settings"), fields, false));
     }
@@ -93,7 +106,15 @@ public final class SettingsPages {
         ObjectNode patch = requests.mapper().createObjectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = current.fields(); it.hasNext(); ) {
             var entry = it.next();
+            String shown = ctx.formParam(SHOWN + entry.getKey());
+            ObjectNode asShown = requests.mapper().createObjectNode();
+            if (shown != null) {
+                put(asShown, entry.getKey(), entry.getValue(), shown);
+            }
             put(patch, entry.getKey(), entry.getValue(), ctx.formParam(entry.getKey()));
+            if (shown != null && patch.get(entry.getKey()).equals(asShown.get(entry.getKey()))) {
+                patch.remove(entry.getKey()); // left as it was shown: whatever it is now stays
+            }
         }
         try {
             tenants.updateSettings(tenantId, patch, session.principal().actor(), requests.client(ctx));
@@ -105,7 +126,8 @@ public final class SettingsPages {
                     .collect(Collectors.toMap(FieldError::field, FieldError::message, (a, b) -> a));
             List<Field> fields = new ArrayList<>();
             current.fields().forEachRemaining(e -> fields.add(field(e.getKey(), submitted(ctx, e.getKey(), e.getValue()),
-                    patch.get(e.getKey()), errors.get(e.getKey()))));
+                    e.getValue(), errors.get(e.getKey()), Objects.requireNonNullElse(ctx.formParam(SHOWN + e.getKey()),
+                            ""))));
             dashboard.render(ctx, 422, "settings.jte",
                     new SettingsPage(dashboard.frame(ctx, session, "Settings", "settings"), fields, true));
             return;
@@ -138,11 +160,11 @@ public final class SettingsPages {
         return type.isBoolean() ? String.valueOf("on".equals(raw)) : raw == null ? "" : raw;
     }
 
-    private static Field field(String name, String value, JsonNode type, String error) {
-        String kind = type != null && type.isBoolean() ? "checkbox" : CHOICES.containsKey(name) ? "select"
-                : type != null && type.isArray() ? "lines" : "number";
+    private static Field field(String name, String value, JsonNode type, String error, String shown) {
+        String kind = type.isBoolean() ? "checkbox" : CHOICES.containsKey(name) ? "select"
+                : type.isArray() ? "lines" : "number";
         return new Field(name, LABELS.getOrDefault(name, name.replace('_', ' ')), kind, value,
-                "true".equals(value), CHOICES.getOrDefault(name, List.of()), error);
+                "true".equals(value), CHOICES.getOrDefault(name, List.of()), error, shown);
     }
 
     private static String lines(JsonNode array) {

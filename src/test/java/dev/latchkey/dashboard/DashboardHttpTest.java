@@ -493,6 +493,33 @@ class DashboardHttpTest extends ApiTest {
         assertThat(recorded.path("staff_id").asText()).isEqualTo(shop.ownerId());
     }
 
+    /** A form loaded before another change to the settings saves the fields edited in it, and puts nothing back. */
+    @Test
+    void settingsWhenChangedElsewhereAfterTheFormWasLoadedThenOnlyTheFieldsEditedAreSaved() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var page = client.get("/dashboard/settings").expect(200);
+        Map<String, String> form = settingsForm(shop);
+        var shown = java.util.regex.Pattern.compile("name=\"(shown\\.[a-z_]+)\" value=\"([^\"]*)\"")
+                .matcher(page.html());
+        while (shown.find()) {
+            form.put(shown.group(1), shown.group(2));
+        }
+        assertThat(form).containsEntry("shown.lockout_threshold", "10");
+        api.patch("/v1/admin/settings").bearer(shop.tenant().sk()).body(Map.of("lockout_threshold", 5)).send()
+                .expect(200);
+
+        form.put("password_min_length", "10");
+        client.submit(page, "/dashboard/settings", form).expectRedirect("/dashboard/settings?notice=settings_saved");
+
+        var saved = api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body();
+        assertThat(saved.path("lockout_threshold").asInt()).isEqualTo(5);
+        assertThat(saved.path("password_min_length").asInt()).isEqualTo(10);
+        var recorded = api.get("/v1/admin/audit?type=settings.changed").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("data").get(0);
+        assertThat(recorded.path("data").path("changed").toString()).isEqualTo("[\"password_min_length\"]");
+    }
+
     @Test
     void apiKeysWhenCreatedThenShownOnceAndWorkUntilRevoked() {
         var shop = StaffFixtures.shop(api);
@@ -602,7 +629,12 @@ class DashboardHttpTest extends ApiTest {
         assertThat(export.path("profile").path("first_name").asText()).isEqualTo("Grace");
         assertThat(api.get("/v1/admin/audit?type=customer.exported").bearer(shop.tenant().sk()).send().expect(200)
                 .body().path("data").get(0).path("staff_id").asText()).isEqualTo(shop.ownerId());
-        client.get("/dashboard/customers/cus_unknown/export").expect(404);
+        // a refusal is the error page, not a download; a path that names no customer is no file name
+        var unknown = client.get("/dashboard/customers/cus_unknown/export").expect(404);
+        assertThat(unknown.header("Content-Disposition")).isNull();
+        assertThat(unknown.html()).contains("Not found");
+        assertThat(client.get("/dashboard/customers/a%22%3B%20filename%3Devil.html/export").expect(404)
+                .header("Content-Disposition")).isNull();
 
         var support = loggedIn(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
         assertThat(support.get(page).expect(200).html()).doesNotContain(page + "/export");
