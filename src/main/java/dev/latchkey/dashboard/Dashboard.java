@@ -6,6 +6,7 @@ import dev.latchkey.auth.Secrets;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.FieldError;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
@@ -31,6 +32,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What every dashboard page shares: the staff member's cookie session, CSRF checks, rendering templates and the
@@ -254,8 +256,11 @@ public final class Dashboard {
                 ctx.header(name, value);
             }
         });
+        // the fields' own messages say what to correct ("One or more fields are invalid." alone does not)
+        String message = e.errors().isEmpty() ? e.getMessage()
+                : e.errors().stream().map(FieldError::message).collect(Collectors.joining(" "));
         render(ctx, e.status(), "error.jte", new ErrorPage(errorFrame(ctx, e), e.status(), heading(e.status()),
-                e.getMessage()));
+                message));
     }
 
     /** The signed-in frame when the session can be read; never waits for a database known to be unreachable. */

@@ -321,7 +321,9 @@ class DashboardHttpTest extends ApiTest {
         assertThat(client.get("/dashboard/customers?status=on_hold").html()).contains("zora@example.com")
                 .doesNotContain("bulk1@example.com");
         client.get("/dashboard/customers?status=gone").expect(422);
-        client.get("/dashboard/customers?cursor=%21%21").expect(422);
+        // the page says which field was wrong, as the API's problem does, not only that one was
+        assertThat(client.get("/dashboard/customers?cursor=%21%21").expect(422).html()).contains("cursor")
+                .doesNotContain("One or more fields are invalid.");
     }
 
     @Test
