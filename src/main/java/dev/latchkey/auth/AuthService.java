@@ -11,6 +11,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.db.CommitUncertain;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
@@ -126,7 +127,16 @@ public final class AuthService {
 
     public AuthResult renew(AccessToken token) {
         Issued issued = tokens.renew(token, tenants.settings(token.tenantId()));
-        return answer(issued, customers.ownWithActiveCart(token.tenantId(), issued.customerId()));
+        CustomerWithCart owner;
+        try {
+            owner = customers.ownWithActiveCart(token.tenantId(), issued.customerId());
+        } catch (ApiError refused) {
+            throw refused;
+        } catch (RuntimeException e) {
+            // the renewal is done and the presented tokens no longer work: no "try again"
+            throw CommitUncertain.afterCommit(e);
+        }
+        return answer(issued, owner);
     }
 
     private AuthResult answer(Issued issued, CustomerWithCart owner) {

@@ -200,6 +200,9 @@ public final class Dashboard {
                 }
                 redirect(ctx, "/dashboard/login" + (e.expired() ? "?notice=" + Notice.EXPIRED.wire() : ""));
             } catch (ApiError e) {
+                if (Requests.answerAbandoned(ctx) || ctx.res().isCommitted()) {
+                    throw e; // a download refused after it began (its customer erased meanwhile): no page can follow
+                }
                 error(ctx, e);
             } catch (RuntimeException e) {
                 if (Requests.answerAbandoned(ctx) || ctx.res().isCommitted() || DatabaseErrors.unreachable(e)) {

@@ -1,13 +1,19 @@
 package dev.latchkey.db;
 
 /**
- * A write that must not be done twice (a refresh token's rotation) lost its connection while under way: it may have
- * committed before the answer was lost. Answered as a failure (500), never as "try again" (503): a client that sent the
- * same refresh token again would find it used, and the session ended as if the token had been stolen.
+ * A write that must not be done twice (a refresh token's rotation, a renewal) lost its connection while under way, or
+ * committed and then failed to read its answer: it may have been done, or was. Answered as a failure (500), never as
+ * "try again" (503): a client that sent the same refresh token again would find it used, and the session ended as if
+ * the token had been stolen.
  */
 public final class CommitUncertain extends RuntimeException {
     private CommitUncertain(Throwable cause) {
         super("the connection to the database was lost while a write was under way; it may have committed", cause);
+    }
+
+    /** A failure after the write committed, whatever it was. */
+    public static CommitUncertain afterCommit(RuntimeException failure) {
+        return new CommitUncertain(failure);
     }
 
     /**

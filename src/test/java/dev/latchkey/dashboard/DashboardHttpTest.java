@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.LogCapture;
 import dev.latchkey.testing.Outboxes;
 import dev.latchkey.testing.StaffFixtures;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class DashboardHttpTest extends ApiTest {
     private DashboardClient browser() {
@@ -641,6 +643,40 @@ class DashboardHttpTest extends ApiTest {
         var support = loggedIn(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
         assertThat(support.get(page).expect(200).html()).doesNotContain(page + "/export");
         support.get(page + "/export").expect(403);
+    }
+
+    /**
+     * The customer is erased while their download is on its way (past the server's buffer): the transfer breaks off,
+     * and no error page is rendered into it.
+     */
+    @Test
+    void customerExportWhenErasedAfterTheDownloadBeganThenItBreaksOffAndNoPageFollows() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        server.app.database().run(h -> {
+            for (int i = 0; i < 60; i++) {
+                h.createUpdate("INSERT INTO audit_events (tenant_id, id, customer_id, type, data, created_at) "
+                                + "VALUES (:tenant, :id, :customer, 'login.succeeded', :data, CURRENT_TIMESTAMP)")
+                        .bind("tenant", shop.tenant().id()).bind("id", "evt_big_" + i)
+                        .bind("customer", shopper.customerId()).bind("data", "{\"note\":\"" + "x".repeat(3_000) + "\"}")
+                        .execute();
+            }
+        });
+        var client = owner(shop);
+        String download = "/dashboard/customers/" + shopper.customerId() + "/export";
+
+        try (var log = dev.latchkey.testing.LogCapture.all()) {
+            Throwable broken = catchThrowable(() -> RowLocks.commitWhileWaiting(server,
+                    new RowLocks.Sql("UPDATE customers SET email = email WHERE tenant_id = ? AND id = ?",
+                            shop.tenant().id(), shopper.customerId()),
+                    () -> client.get(download),
+                    new RowLocks.Sql("DELETE FROM customers WHERE tenant_id = ? AND id = ?", shop.tenant().id(),
+                            shopper.customerId())));
+
+            assertThat(broken).as("a transfer that breaks off").isNotNull();
+            // answered as an API export is: the cut is logged as such, and no error page is rendered after it
+            assertThat(log.lines()).anyMatch(line -> line.contains(download + " failed after its answer began"));
+        }
     }
 
     @Test
