@@ -2,9 +2,9 @@ package dev.latchkey.auth;
 
 import dev.latchkey.db.Database;
 import dev.latchkey.testing.ApiTest;
-import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.WaitingStatements;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,9 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * again", since the presented tokens no longer work and a second try would be refused.
  */
 class RenewConnectionLostTest extends ApiTest {
-    private static final String WAITING_READ = "FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            + "AND datname = current_database() AND query LIKE 'SELECT c.*%'";
-
     @BeforeAll
     static void onlyOnPostgres() {
         Assumptions.assumeTrue(TestDatabases.postgres(), "a connection is ended the PostgreSQL way");
@@ -42,17 +38,9 @@ class RenewConnectionLostTest extends ApiTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
 
         HttpResponse<String> answer;
-        try (Connection lock = db.dataSource().getConnection(); var client = HttpClient.newHttpClient()) {
-            lock.setAutoCommit(false);
-            try (var statement = lock.createStatement()) {
-                statement.execute("LOCK TABLE carts IN ACCESS EXCLUSIVE MODE");
-            }
-            var pending = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-            Await.until(() -> db.read(h -> h.createQuery("SELECT COUNT(*) " + WAITING_READ).mapTo(Integer.class)
-                    .one()) > 0, 10_000, "the renewal's read of the shopper waits");
-            db.run(h -> h.createQuery("SELECT pg_terminate_backend(pid) " + WAITING_READ).mapTo(Boolean.class).list());
-            lock.rollback();
-            answer = pending.get(10, TimeUnit.SECONDS);
+        try (var client = HttpClient.newHttpClient()) {
+            answer = WaitingStatements.fail(db, "carts", "SELECT c.*", WaitingStatements.Ending.TERMINATE,
+                    () -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString())).get(10, TimeUnit.SECONDS);
         }
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(500);

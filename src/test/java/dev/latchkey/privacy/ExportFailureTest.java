@@ -2,9 +2,9 @@ package dev.latchkey.privacy;
 
 import dev.latchkey.db.Database;
 import dev.latchkey.testing.ApiTest;
-import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.WaitingStatements;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +24,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * short, or one with a problem appended, for a whole one.
  */
 class ExportFailureTest extends ApiTest {
-    private static final String WAITING_READ = "FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            + "AND datname = current_database() AND query LIKE 'SELECT % FROM audit_events%'";
-
     @BeforeAll
     static void onlyOnPostgres() {
         Assumptions.assumeTrue(TestDatabases.postgres(), "a statement is cancelled the PostgreSQL way");
@@ -55,16 +51,10 @@ class ExportFailureTest extends ApiTest {
                 // a compressed answer would be ended cleanly however it was cut: exports are not compressed
                 .header("Accept-Encoding", "gzip").build();
 
-        try (Connection lock = db.dataSource().getConnection(); var client = client()) {
-            lock.setAutoCommit(false);
-            try (var statement = lock.createStatement()) {
-                statement.execute("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE");
-            }
-            var answer = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-            Await.until(() -> db.read(h -> h.createQuery("SELECT COUNT(*) " + WAITING_READ).mapTo(Integer.class)
-                    .one()) > 0, 10_000, "the export's read of the audit events waits");
-            db.run(h -> h.createQuery("SELECT pg_cancel_backend(pid) " + WAITING_READ).mapTo(Boolean.class).list());
-            lock.rollback();
+        try (var client = client()) {
+            var answer = WaitingStatements.fail(db, "audit_events", "SELECT % FROM audit_events",
+                    WaitingStatements.Ending.CANCEL,
+                    () -> client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
 
             Throwable failure = catchThrowable(() -> answer.get(10, TimeUnit.SECONDS));
 
