@@ -72,7 +72,12 @@ public final class Guard {
     /** Storefront routes that need a shopper: the key plus a live {@code cust_} or {@code anon_} token of its tenant. */
     public AccessToken token(Context ctx) {
         ApiKey key = storefront(ctx);
-        return tokens.authenticate(key.tenantId(), bearer(ctx));
+        String raw = bearer(ctx);
+        if (raw != null && !raw.startsWith("cust_") && !raw.startsWith("anon_") && liveCredential(raw)) {
+            throw ApiError.insufficientScope("Storefront routes take a shopper's token (cust_ or anon_) as Bearer, "
+                    + "not an API key or a staff session.");
+        }
+        return tokens.authenticate(key.tenantId(), raw);
     }
 
     /** Storefront routes for a logged-in customer only: an anonymous token is the wrong kind (403). */
@@ -142,9 +147,28 @@ public final class Guard {
     public void platform(Context ctx) {
         String raw = bearer(ctx);
         if (raw == null || !Secrets.constantTimeEquals(raw, platformToken)) {
+            if (raw != null && liveCredential(raw)) {
+                throw ApiError.insufficientScope("Platform routes take the operator's platform token, not a tenant's "
+                        + "key, a staff session or a shopper's token.");
+            }
             throw new ApiError(401, "invalid_token", "The platform token is missing or wrong.")
                     .withHeader("WWW-Authenticate", ApiError.BEARER_INVALID_TOKEN);
         }
+    }
+
+    /**
+     * Whether {@code raw} is a credential that works somewhere: an API key, a staff session or a shopper's access token
+     * of any tenant. Sent where another kind is needed, it is the wrong kind (403), not an unknown one (401): a client
+     * that takes a 401 for an expired session would otherwise log its shopper out over a setup mistake.
+     */
+    private boolean liveCredential(String raw) {
+        if (raw.startsWith("pk_") || raw.startsWith("sk_")) {
+            return raw.length() <= 128 && tenants.key(raw).isPresent();
+        }
+        if (raw.startsWith("stf_")) {
+            return staff.authenticate(raw).isPresent();
+        }
+        return tokens.isLiveAccessToken(raw);
     }
 
     /** The key, or 401 with the challenge that names where the key goes (a 401 must carry one, RFC 9110 15.5.2). */

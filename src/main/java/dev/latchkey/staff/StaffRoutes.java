@@ -69,10 +69,11 @@ public final class StaffRoutes {
 
     private void logout(Context ctx) {
         String raw = Guard.bearer(ctx);
-        if (!StaffSessionKind.API.marks(raw)) {
-            throw ApiError.invalidToken();
-        }
         AdminPrincipal who = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
+        if (!StaffSessionKind.API.marks(raw)) {
+            // a working secret key (or a dashboard session's token) is the wrong kind here, not an unknown one
+            throw ApiError.insufficientScope("Only a staff session's own token (stf_) can log it out.");
+        }
         logins.logout(who, raw, requests.client(ctx));
         ctx.status(204);
     }

@@ -205,6 +205,30 @@ class TokenLifecycleTest extends ApiTest {
         refresh(api, tenant, second.str("refresh_token")).expect(200);
     }
 
+    /**
+     * A credential that works elsewhere is the wrong kind here (403), one that works nowhere is unknown (401): a client
+     * must not take a setup mistake for an expired session.
+     */
+    @Test
+    void storefrontAndPlatformRoutesWhenACredentialOfAnotherKindThenInsufficientScope() {
+        var shop = dev.latchkey.testing.StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        String staff = dev.latchkey.testing.StaffFixtures.ownerToken(api, shop);
+
+        for (String otherKind : List.of(shop.tenant().sk(), shop.tenant().pk(), staff)) {
+            api.get("/v1/me").key(shop.tenant().pk()).bearer(otherKind).send().expect(403, "insufficient_scope");
+            api.get("/v1/auth/token").key(shop.tenant().pk()).bearer(otherKind).send()
+                    .expect(403, "insufficient_scope");
+            api.get("/v1/platform/tenants").bearer(otherKind).send().expect(403, "insufficient_scope");
+        }
+        api.get("/v1/platform/tenants").bearer(shopper.accessToken()).send().expect(403, "insufficient_scope");
+        for (String unknown : List.of("sk_" + "x".repeat(43), "stf_" + "x".repeat(43), "whatever")) {
+            api.get("/v1/me").key(shop.tenant().pk()).bearer(unknown).send().expect(401, "invalid_token");
+            api.get("/v1/platform/tenants").bearer(unknown).send().expect(401, "invalid_token");
+        }
+        api.get("/v1/platform/tenants").bearer("cust_" + "x".repeat(43)).send().expect(401, "invalid_token");
+    }
+
     @Test
     void renewWhenAnonymousTokenThenInsufficientScope() {
         String anon = anonymous(api, tenant).str("access_token");

@@ -233,7 +233,8 @@ class StaffApiTest extends ApiTest {
         api.post("/v1/admin/staff/logout").bearer(token).send().expect(204);
         api.get("/v1/admin/settings").bearer(token).send().expect(401, "invalid_token");
         api.post("/v1/admin/staff/logout").bearer(token).send().expect(401, "invalid_token");
-        api.post("/v1/admin/staff/logout").bearer(shop.tenant().sk()).send().expect(401, "invalid_token");
+        api.post("/v1/admin/staff/logout").bearer(shop.tenant().sk()).send().expect(403, "insufficient_scope");
+        api.post("/v1/admin/staff/logout").bearer("sk_" + "x".repeat(43)).send().expect(401, "invalid_api_key");
     }
 
     @Test

@@ -213,11 +213,15 @@ class PlatformTenantsTest extends ApiTest {
         create(Map.of("id", id, "name", "Shop")).expect(201);
     }
 
+    /** A tenant's secret key is a valid credential of the wrong kind here: 403, and no tenant is made. */
     @Test
-    void createWhenBearerIsATenantSecretKeyThenUnauthorized() {
+    void createWhenBearerIsATenantSecretKeyThenInsufficientScopeAndNothingCreated() {
         var tenant = Fixtures.tenant(api);
-        api.post("/v1/platform/tenants").bearer(tenant.sk()).body(Map.of("id", Fixtures.uniqueId("t"), "name", "S"))
-                .send().expect(401, "invalid_token");
+        String id = Fixtures.uniqueId("t");
+        api.post("/v1/platform/tenants").bearer(tenant.sk()).body(Map.of("id", id, "name", "S"))
+                .send().expect(403, "insufficient_scope");
+        api.post("/v1/platform/tenants").bearer(TestServer.PLATFORM_TOKEN).body(Map.of("id", id, "name", "S"))
+                .send().expect(201);
     }
 
     @Test
