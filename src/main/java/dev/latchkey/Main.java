@@ -17,15 +17,12 @@ public final class Main {
         try {
             config = Config.fromEnv(System.getenv());
         } catch (ConfigException e) {
+            warnUnrecognised(Config.unrecognisedIn(System.getenv()));
             System.err.println("latchkey: invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
-        for (String name : config.unrecognised()) {
-            // the name only: a value may be a password
-            System.err.println("latchkey: warning: " + name + " is not a setting of this server and is ignored "
-                    + "(a misspelt name?)");
-        }
+        warnUnrecognised(config.unrecognised());
         long started = System.nanoTime();
         Application app;
         try {
@@ -40,6 +37,14 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "latchkey-shutdown"));
         System.out.printf("latchkey: listening on port %d (%s database) after %d ms%n", app.port(),
                 config.isPostgres() ? "PostgreSQL" : "embedded H2", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void warnUnrecognised(java.util.Set<String> names) {
+        for (String name : names) {
+            // the name only: a value may be a password
+            System.err.println("latchkey: warning: " + name + " is not a setting of this server and is ignored "
+                    + "(a misspelt name?)");
+        }
     }
 
     /** Each cause's own message, outermost first, where it adds to what the ones before it said. */

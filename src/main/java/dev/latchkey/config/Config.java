@@ -101,7 +101,20 @@ public record Config(
     }
 
     public static Config fromEnv(Map<String, String> env) {
-        var reader = new EnvReader(env);
+        return read(new EnvReader(env));
+    }
+
+    /**
+     * The {@code LATCHKEY_} variables of {@code env} that are no setting, found without reading their values: for the
+     * warning that must also come when another variable's value stops start-up (a misspelt name may be why).
+     */
+    public static Set<String> unrecognisedIn(Map<String, String> env) {
+        var everySetting = new EnvReader(Map.of());
+        read(everySetting); // every setting is asked for, each with its default
+        return new EnvReader(env, everySetting.asked()).unrecognised();
+    }
+
+    private static Config read(EnvReader reader) {
         Path dataDir = Path.of(reader.string("LATCHKEY_DATA_DIR", "./data"));
         String url = reader.string("LATCHKEY_DATABASE_URL", embeddedUrl(dataDir));
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {

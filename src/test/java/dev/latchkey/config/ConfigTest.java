@@ -150,6 +150,16 @@ class ConfigTest {
         assertThat(Config.fromEnv(Map.of()).unrecognised()).isEmpty();
     }
 
+    /** Named also when another variable's value stops start-up: the misspelt name may be the reason. */
+    @Test
+    void unrecognisedInWhenAnotherValueIsInvalidThenTheNamesThatAreNoSettingAreStillFound() {
+        Map<String, String> env = Map.of("LATCHKEY_PORT", "abc", "LATCHKEY_SMTP_HOTS", "smtp.example.com",
+                "LATCHKEY_SMTP_PORT", "2525", "LATCHKEY_TEST_DATABASE_URL", "jdbc:postgresql://db/test");
+        assertThatThrownBy(() -> Config.fromEnv(env)).isInstanceOf(ConfigException.class);
+
+        assertThat(Config.unrecognisedIn(env)).containsExactly("LATCHKEY_SMTP_HOTS");
+    }
+
     @Test
     void platformTokenWhenSetBesideAKeptTokenFileThenStartUpSaysTheFileIsNotUsed(@TempDir Path data)
             throws Exception {
