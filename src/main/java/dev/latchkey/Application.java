@@ -77,6 +77,7 @@ import dev.latchkey.staff.StaffLockout;
 import dev.latchkey.staff.StaffLogins;
 import dev.latchkey.staff.StaffRoutes;
 import dev.latchkey.staff.StaffService;
+import dev.latchkey.staff.StillOwner;
 import dev.latchkey.staff.StaffSessions;
 import dev.latchkey.tenant.SettingsValidator;
 import dev.latchkey.tenant.TenantRoutes;
@@ -136,8 +137,11 @@ public final class Application implements AutoCloseable {
         // tenants, customers, audit
         var audit = new AuditLog(db, mapper, clock);
         var tenantStore = new TenantStore(mapper);
-        var tenants = new TenantService(db, tenantStore, new SettingsValidator(mapper), audit, clock, invalidations);
-        var apiKeys = new ApiKeyService(db, tenantStore, audit, invalidations, clock);
+        // settings and API keys are the owners': a staff member demoted while such a change waits is refused
+        var stillOwner = new StillOwner();
+        var tenants = new TenantService(db, tenantStore, new SettingsValidator(mapper), audit, clock, invalidations,
+                stillOwner);
+        var apiKeys = new ApiKeyService(db, tenantStore, audit, invalidations, clock, stillOwner);
         var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var policy = new PasswordPolicy(CommonPasswords.load());
         var customers = new CustomerService(db, new CustomerStore(db.isPostgres()), hasher, audit, clock, invalidations);

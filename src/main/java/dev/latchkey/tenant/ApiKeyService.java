@@ -1,6 +1,7 @@
 package dev.latchkey.tenant;
 
 import dev.latchkey.audit.Actor;
+import dev.latchkey.audit.ActorCheck;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.cluster.Invalidation;
@@ -26,9 +27,12 @@ public final class ApiKeyService {
     private final AuditLog audit;
     private final Invalidations invalidations;
     private final Clock clock;
+    private final ActorCheck owners;
 
-    public ApiKeyService(Database db, TenantStore store, AuditLog audit, Invalidations invalidations, Clock clock) {
+    public ApiKeyService(Database db, TenantStore store, AuditLog audit, Invalidations invalidations, Clock clock,
+                         ActorCheck owners) {
         this.db = db;
+        this.owners = owners;
         this.store = store;
         this.audit = audit;
         this.invalidations = invalidations;
@@ -43,6 +47,7 @@ public final class ApiKeyService {
     public ApiKey.Issued create(String tenantId, ApiKey.Kind kind, Actor actor, ClientInfo client) {
         ApiKey.Issued issued = ApiKey.issue(tenantId, kind, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         db.tx(h -> {
+            owners.stillPermitted(h, tenantId, actor);
             store.insertKey(h, issued.key());
             audit.record(h, tenantId, null, AuditType.API_KEY_CREATED, client, actor.with(details(issued.key())));
             return null;
@@ -57,6 +62,7 @@ public final class ApiKeyService {
      */
     public void revoke(String tenantId, String keyId, Actor actor, ClientInfo client) {
         ApiKey revoked = db.tx(h -> {
+            owners.stillPermitted(h, tenantId, actor);
             store.lock(h, tenantId);
             ApiKey key = store.findKeyById(h, tenantId, keyId).orElseThrow(() -> ApiError.notFound("API key"));
             if (!key.active()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.audit.Actor;
+import dev.latchkey.audit.ActorCheck;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
@@ -45,10 +46,12 @@ public final class TenantService {
             .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
     private final Invalidations invalidations;
+    private final ActorCheck owners;
 
     public TenantService(Database db, TenantStore store, SettingsValidator validator, AuditLog audit, Clock clock,
-                         Invalidations invalidations) {
+                         Invalidations invalidations, ActorCheck owners) {
         this.db = db;
+        this.owners = owners;
         this.store = store;
         this.validator = validator;
         this.audit = audit;
@@ -152,6 +155,7 @@ public final class TenantService {
         record Update(TenantSettings settings, boolean written) {
         }
         Update update = db.tx(h -> {
+            owners.stillPermitted(h, tenantId, actor);
             Tenant current = store.findForUpdate(h, tenantId).orElseThrow(() -> ApiError.notFound("Tenant"));
             TenantSettings next = validator.apply(current.settings(), patch, "");
             List<String> changed = validator.changed(current.settings(), next);

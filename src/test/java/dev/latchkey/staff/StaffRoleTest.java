@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 
 import static dev.latchkey.testing.Problems.assertInvalid;
@@ -150,6 +151,37 @@ class StaffRoleTest extends ApiTest {
         added.expect(403, "insufficient_scope");
         assertThat(api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body().path("data"))
                 .hasSize(2);
+    }
+
+    /** Nor change the settings or the API keys, the other changes only owners make. */
+    @Test
+    void settingsAndApiKeysWhenTheCallerIsDemotedWhileTheChangeWaitsThenRefusedAndNothingChanges() throws Exception {
+        var shop = StaffFixtures.shop(api);
+        StaffFixtures.addStaff(api, shop, "owner"); // the shop keeps an owner, so the first may be demoted
+        String demote = "UPDATE staff SET role = 'support' WHERE tenant_id = ? AND id = ?";
+        String promote = "UPDATE staff SET role = 'owner' WHERE tenant_id = :t AND id = :id";
+        String token = StaffFixtures.ownerToken(api, shop);
+        String sk = shop.tenant().sk();
+        String keyId = api.post("/v1/admin/api-keys").bearer(sk).body(Map.of("kind", "publishable")).send()
+                .expect(201).str("id");
+        int keys = api.get("/v1/admin/api-keys").bearer(sk).send().expect(200).body().path("data").size();
+        List<Supplier<Api.Res>> ownersChanges = List.of(
+                () -> api.patch("/v1/admin/settings").bearer(token).body(Map.of("lockout_threshold", 3)).send(),
+                () -> api.post("/v1/admin/api-keys").bearer(token).body(Map.of("kind", "secret")).send(),
+                () -> api.delete("/v1/admin/api-keys/" + keyId).bearer(token).send());
+
+        for (Supplier<Api.Res> change : ownersChanges) {
+            RowLocks.commitWhileWaiting(server, demote, change, shop.id(), shop.ownerId())
+                    .expect(403, "insufficient_scope");
+            server.app.database().run(h -> h.createUpdate(promote).bind("t", shop.id()).bind("id", shop.ownerId())
+                    .execute());
+        }
+
+        assertThat(api.get("/v1/admin/settings").bearer(sk).send().expect(200).body().path("lockout_threshold")
+                .asInt()).isEqualTo(10);
+        var listed = api.get("/v1/admin/api-keys").bearer(sk).send().expect(200).body().path("data");
+        assertThat(listed).hasSize(keys);
+        listed.forEach(key -> assertThat(key.path("revoked_at").isNull()).as(key.toString()).isTrue());
     }
 
     @Test
