@@ -5,9 +5,12 @@ import org.jdbi.v3.core.statement.StatementException;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Database failures as a log may show them. H2 quotes the values of the failing row in its messages (a unique
@@ -17,6 +20,8 @@ import java.util.Set;
  * and without a single message.
  */
 public final class DatabaseErrors {
+    /** SQLStates of a connection never made: refused, rejected, or the server still starting. */
+    private static final Set<String> NOT_CONNECTED = Set.of("08001", "08004", "57P03");
     private DatabaseErrors() {
     }
 
@@ -33,20 +38,10 @@ public final class DatabaseErrors {
      * succeed when retried shortly.
      */
     public static boolean unreachable(Throwable error) {
-        Set<Throwable> seen = identitySet();
-        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof CommitUncertain) {
-                return false;
-            }
-            if (t instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && connectionLost(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        List<Throwable> causes = causes(error);
+        return causes.stream().noneMatch(CommitUncertain.class::isInstance)
+                && causes.stream().anyMatch(t -> t instanceof SQLTransientConnectionException
+                || t instanceof SQLException sql && sql.getSQLState() != null && connectionLost(sql.getSQLState()));
     }
 
     /**
@@ -54,25 +49,24 @@ public final class DatabaseErrors {
      * 08001, 08004 and 57P03), so nothing of the request reached the database.
      */
     static boolean neverConnected(Throwable error) {
-        Set<Throwable> seen = identitySet();
-        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLException sql
-                    && ("08001".equals(sql.getSQLState()) || "08004".equals(sql.getSQLState())
-                    || "57P03".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return causes(error).stream().anyMatch(t -> t instanceof SQLTransientConnectionException
+                || t instanceof SQLException sql && sql.getSQLState() != null
+                && NOT_CONNECTED.contains(sql.getSQLState()));
     }
 
     /** What failed, as one line: the chain of exception classes and SQLStates, without a message or a value. */
     public static String chain(Throwable error) {
-        var line = new StringBuilder();
+        return causes(error).stream().map(DatabaseErrors::identify).collect(Collectors.joining(" <- "));
+    }
+
+    /** {@code error} and its causes, outermost first, each once. */
+    private static List<Throwable> causes(Throwable error) {
+        List<Throwable> causes = new ArrayList<>();
         Set<Throwable> seen = identitySet();
         for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            line.append(line.isEmpty() ? "" : " <- ").append(identify(t));
+            causes.add(t);
         }
-        return line.toString();
+        return causes;
     }
 
     private static boolean connectionLost(String sqlState) {

@@ -52,11 +52,13 @@ class DatabaseErrorsTest {
         var neverConnected = new ConnectionException(new SQLTransientConnectionException("no connection in time"));
         var refused = new ConnectionException(new SQLException("connection refused", "08001"));
         var notAConnectionFailure = new IllegalStateException("a bug");
+        var withoutState = new ConnectionException(new SQLException("no SQLState at all"));
 
         assertThat(CommitUncertain.of(lostMidway)).isInstanceOf(CommitUncertain.class).hasCause(lostMidway);
         assertThat(DatabaseErrors.unreachable(CommitUncertain.of(lostMidway))).isFalse();
         assertThat(CommitUncertain.of(neverConnected)).isSameAs(neverConnected);
         assertThat(CommitUncertain.of(refused)).isSameAs(refused);
         assertThat(CommitUncertain.of(notAConnectionFailure)).isSameAs(notAConnectionFailure);
+        assertThat(CommitUncertain.of(withoutState)).isSameAs(withoutState);
     }
 }
