@@ -6,9 +6,13 @@ import dev.latchkey.http.FieldError;
 import dev.latchkey.tenant.TenantSettings;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +29,21 @@ public final class PasswordPolicy {
      */
     public static final int MAX_FIELD_LENGTH = MAX_LENGTH * 4;
     /** zxcvbn's cost grows steeply with length; a password this long has shown its strength in this prefix. */
-    static final int SCORED_PREFIX = 100;
+    static final int SCORED_PREFIX = 64;
+    /**
+     * The letters that zxcvbn reads each look-alike character as ("p@ssw0rd"), as in its l33t table. For every
+     * combination of readings of the look-alikes present it matches the whole text against its dictionaries again, so
+     * its work grows with the text's length squared times the product, over the distinct look-alikes present, of one
+     * plus their readings: a hundred characters dense with them took seconds of a core.
+     */
+    private static final Map<Integer, Integer> LOOK_ALIKE_READINGS = lookAlikeReadings();
+    /**
+     * The most work, in those units, one scoring may cost (tens of milliseconds at worst). Only the longest prefix
+     * within it is scored: a password with two distinct look-alikes or fewer, none of them ambiguous, still up to
+     * {@link #SCORED_PREFIX} characters; one made only of look-alikes, eight. A prefix is never stronger than the
+     * whole, so the cut can refuse a password, never admit one.
+     */
+    static final long SCORING_BUDGET = 30_000;
     private static final int MIN_PERSONAL_PART = 3;
     private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
 
@@ -84,11 +102,37 @@ public final class PasswordPolicy {
         if (personal.stream().anyMatch(lower::contains)) {
             return refuse(field, "contains_personal_info", "The password must not contain your email or name.");
         }
-        String scored = normalised.substring(0, normalised.offsetByCodePoints(0, Math.min(length, SCORED_PREFIX)));
-        if (Estimator.ZXCVBN.measure(scored, personal).getScore() < settings.passwordMinScore()) {
+        if (Estimator.ZXCVBN.measure(scoredPrefix(normalised), personal).getScore() < settings.passwordMinScore()) {
             return refuse(field, "too_weak", "This password is too easy to guess; a few unrelated words make a strong one.");
         }
         return Optional.empty();
+    }
+
+    /** The longest prefix of at most {@link #SCORED_PREFIX} code points whose scoring fits {@link #SCORING_BUDGET}. */
+    static String scoredPrefix(String password) {
+        long readings = 1;
+        long length = 0;
+        Set<Integer> lookAlikes = new HashSet<>();
+        int end = 0;
+        while (end < password.length() && length < SCORED_PREFIX) {
+            int c = password.codePointAt(end);
+            long withC = lookAlikes.add(c) ? readings * (1 + LOOK_ALIKE_READINGS.getOrDefault(c, 0)) : readings;
+            if (withC * (length + 1) * (length + 1) > SCORING_BUDGET) {
+                break;
+            }
+            readings = withC;
+            length++;
+            end += Character.charCount(c);
+        }
+        return password.substring(0, end);
+    }
+
+    private static Map<Integer, Integer> lookAlikeReadings() {
+        Map<Integer, Integer> readings = new HashMap<>();
+        // a: 4 @, b: 8, c: ( { [ <, e: 3, g: 6 9, i: 1 ! |, l: 1 | 7, o: 0, s: $ 5, t: + 7, x: %, z: 2
+        "4@8({[<369!0$5+%2".codePoints().forEach(c -> readings.put(c, 1));
+        "1|7".codePoints().forEach(c -> readings.put(c, 2));
+        return Map.copyOf(readings);
     }
 
     private static Optional<FieldError> refuse(String field, String code, String message) {

@@ -80,6 +80,22 @@ class PasswordPolicyTest {
         assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThat(code(longest, NOBODY)).isEqualTo("ok"));
     }
 
+    @Test
+    void scoredPrefixWhenDenseWithLookAlikesThenShortEnoughToScoreQuickly() {
+        // each of these took zxcvbn seconds whole: it tries every combination of the look-alikes' readings
+        String dense = "4@8({[<3691!|70$5+%2".repeat(5);
+        assertThat(PasswordPolicy.scoredPrefix(dense)).isEqualTo("4@8({[<3");
+        assertThat(PasswordPolicy.scoredPrefix("1|7!".repeat(25))).isEqualTo("1|7!".repeat(6).substring(0, 23));
+        assertThat(code(dense, NOBODY)).isEqualTo("ok");
+
+        // a password with few look-alikes is scored whole, up to the prefix for long ones
+        assertThat(PasswordPolicy.scoredPrefix("Summer2024!")).isEqualTo("Summer2024!");
+        assertThat(PasswordPolicy.scoredPrefix("correct horse battery staple ".repeat(4)))
+                .hasSize(PasswordPolicy.SCORED_PREFIX);
+        // a cut never admits what the whole would not: repeated digits stay too weak
+        assertThat(code("12345678".repeat(12), NOBODY)).isEqualTo("too_weak");
+    }
+
     private static TenantSettings withMinScore(int score) {
         return Fixtures.settings(Map.of("password_min_score", score));
     }
