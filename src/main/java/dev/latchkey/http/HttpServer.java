@@ -19,6 +19,7 @@ import java.net.URLDecoder;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ public final class HttpServer {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
     /** An oversized body up to this size is read (and dropped) before its 413; a larger one is not waited for. */
     private static final long DRAINED_BODY_BYTES = 8 * MAX_BODY_BYTES;
+    private static final List<String> CREDENTIAL_HEADERS = List.of("Authorization", "X-Api-Key", "X-Order-Token");
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
             "OPTIONS");
     private static final String STOREFRONT_HEADERS = "Authorization, Content-Type, X-Api-Key, X-Request-Id, X-Order-Token";
@@ -113,6 +115,8 @@ public final class HttpServer {
             routes.before(ctx -> {
                 try {
                     refuseAnnouncedOversize(ctx);
+                    refuseEncodedBody(ctx);
+                    refuseRepeatedCredentials(ctx);
                     refuseUnreadableQuery(ctx);
                 } catch (ApiError refused) {
                     refusalCors.accept(ctx);
@@ -143,6 +147,37 @@ public final class HttpServer {
     }
 
     /**
+     * A body in a content coding (gzip, say) would be read as the JSON it is not, or worse, a plain body labelled so
+     * would be acted on: neither is, as RFC 9110 has a server do with a coding it does not apply.
+     */
+    private static void refuseEncodedBody(io.javalin.http.Context ctx) {
+        String coding = ctx.header("Content-Encoding");
+        if (hasBody(ctx) && coding != null && !coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
+            ctx.header("Accept-Encoding", "identity");
+            throw new ApiError(415, "unsupported_media_type",
+                    "Request bodies are read as sent: no Content-Encoding is applied.");
+        }
+    }
+
+    private static boolean hasBody(io.javalin.http.Context ctx) {
+        long announced = ctx.req().getContentLengthLong();
+        return announced > 0 || announced < 0 && ctx.header("Transfer-Encoding") != null;
+    }
+
+    /**
+     * Two credentials of one kind in one request: which one counts would depend on who reads the request (a proxy in
+     * front may check the other), and HTTP allows one Authorization field.
+     */
+    private static void refuseRepeatedCredentials(io.javalin.http.Context ctx) {
+        for (String name : CREDENTIAL_HEADERS) {
+            Enumeration<String> values = ctx.req().getHeaders(name);
+            if (values.hasMoreElements() && values.nextElement() != null && values.hasMoreElements()) {
+                throw new ApiError(400, "bad_request", "The request carries more than one " + name + " header.");
+            }
+        }
+    }
+
+    /**
      * Reads and drops what is left of the request's body before the answer goes out. An answer given before the body
      * was read to its end (a refused key, an unknown path, a body over 1 MB) would close the connection on a client
      * that is still sending it, which resets the connection, and most clients then lose the answer too. Not when the
@@ -153,8 +188,7 @@ public final class HttpServer {
      */
     private static void drainUnread(io.javalin.http.Context ctx, Duration idleTimeout) {
         long announced = ctx.req().getContentLengthLong();
-        boolean hasBody = announced > 0 || announced < 0 && ctx.header("Transfer-Encoding") != null;
-        if (!hasBody || announced > DRAINED_BODY_BYTES || "100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
+        if (!hasBody(ctx) || announced > DRAINED_BODY_BYTES || "100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
             return;
         }
         long deadline = System.nanoTime() + idleTimeout.toNanos();

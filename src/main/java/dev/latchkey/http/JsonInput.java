@@ -266,21 +266,31 @@ public final class JsonInput {
         if (!body.has(field)) {
             return Optional.empty();
         }
-        Optional<String> value = string(field, maxLength).map(Text::trim);
-        if (value.isPresent() && breaksLine(value.get())) {
-            // names and address lines end up in a mail's greeting, on labels and in exports, each as one line
-            reject(field, "invalid", field + " must be one line, without tabs or line breaks.");
-            return Optional.empty();
-        }
-        if (value.isPresent() && overridesDirection(value.get())) {
-            // shown there, such a name reads as another ("Trojan Source"); right-to-left names need none of them
-            reject(field, "invalid", field + " must not hold bidi embeddings, overrides or isolates.");
-            return Optional.empty();
-        }
+        Optional<String> value = string(field, maxLength).map(Text::trim).filter(text -> isOneLine(field, text));
         if (!hasErrorFor(field)) {
             changes.put(field, value.orElse(null));
         }
         return value;
+    }
+
+    /** A required text, trimmed, which must be one line that reads as it is stored (a shop's name, say). */
+    public String requiredLine(String field, int maxLength) {
+        String value = required(field, maxLength);
+        return value != null && isOneLine(field, Text.trim(value)) ? Text.trim(value) : null;
+    }
+
+    private boolean isOneLine(String field, String value) {
+        if (breaksLine(value)) {
+            // names and address lines end up in a mail's greeting or subject, on labels and in exports, each as one line
+            reject(field, "invalid", field + " must be one line, without tabs or line breaks.");
+            return false;
+        }
+        if (overridesDirection(value)) {
+            // shown there, such a name reads as another ("Trojan Source"); right-to-left names need none of them
+            reject(field, "invalid", field + " must not hold bidi embeddings, overrides or isolates.");
+            return false;
+        }
+        return true;
     }
 
     /** The bidi embeddings, overrides and isolates: U+202A to U+202E, U+2066 to U+2069. */

@@ -1,6 +1,7 @@
 package dev.latchkey.http;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -9,7 +10,6 @@ import org.eclipse.jetty.util.Callback;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /**
  * Errors that Jetty answers before a request reaches the application (a malformed URI such as one with {@code %00},
@@ -34,7 +34,8 @@ public final class ProblemErrorHandler extends ErrorHandler {
             case 505 -> "http_version_not_supported";
             default -> code >= 500 ? "internal_error" : "bad_request";
         };
-        String requestId = UUID.randomUUID().toString();
+        // the headers of a request refused while they were read may be incomplete, or none: then the id is a new one
+        String requestId = RequestIds.chosen(request.getHeaders().get(RequestIds.HEADER));
         String body = "{\"type\":\"https://latchkey.dev/problems/" + problem.replace('_', '-') + "\","
                 + "\"title\":\"" + HttpStatus.getMessage(code) + "\","
                 + "\"status\":" + code + ",\"code\":\"" + problem + "\","
@@ -49,6 +50,13 @@ public final class ProblemErrorHandler extends ErrorHandler {
         response.getHeaders().put("X-Frame-Options", "DENY");
         // Jetty closes a connection after a request it could not parse; say so, so that clients do not reuse it
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        if (HttpMethod.HEAD.is(request.getMethod())) {
+            // a HEAD answer has no content (RFC 9110 9.3.2), only the length a GET's would have
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, content.length);
+            response.write(true, null, callback);
+            return;
+        }
+        response.write(true, ByteBuffer.wrap(content), callback);
     }
 }

@@ -15,10 +15,14 @@ public final class RequestIds {
     }
 
     public static void assign(Context ctx) {
-        String incoming = ctx.header(HEADER);
-        String id = incoming != null && VALID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+        String id = chosen(ctx.header(HEADER));
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
+    }
+
+    /** The caller's id ({@code incoming}, nullable) when it is a sane token, else a new one. */
+    static String chosen(String incoming) {
+        return incoming != null && VALID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
     }
 
     public static String of(Context ctx) {

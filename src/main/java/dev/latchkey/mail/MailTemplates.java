@@ -91,7 +91,10 @@ public final class MailTemplates {
         String subject = TemplateRenderer.parse(source.subject()).render(all, UnaryOperator.identity())
                 .replaceAll("[\\r\\n\\t]+", " ").strip();
         if (subject.length() > MAX_RENDERED_SUBJECT) {
-            subject = subject.substring(0, MAX_RENDERED_SUBJECT);
+            // never between the two halves of a character outside the Basic Multilingual Plane (an emoji in a name)
+            int cut = Character.isHighSurrogate(subject.charAt(MAX_RENDERED_SUBJECT - 1))
+                    ? MAX_RENDERED_SUBJECT - 1 : MAX_RENDERED_SUBJECT;
+            subject = subject.substring(0, cut);
         }
         String text = TemplateRenderer.parse(source.text()).render(all, UnaryOperator.identity());
         String html = TemplateRenderer.parse(source.html()).render(all, TemplateRenderer::escapeHtml);

@@ -12,9 +12,13 @@ public record SecretLink(String baseUrl, String token, Duration validFor) {
         if (baseUrl == null) {
             return "";
         }
-        // A URL that already has a query (or a fragment route with one) gets the token as one more parameter; one
-        // that ends its query open ("...?" or "...&") gets it right there.
-        String joint = baseUrl.endsWith("?") || baseUrl.endsWith("&") ? "" : baseUrl.contains("?") ? "&" : "?";
+        // The token goes at the very end: into the fragment when there is one, where a hash-based router reads its
+        // own query. The part it joins decides the joint: one that already has a query gets the token as one more
+        // parameter, one that ends its query open ("...?" or "...&") gets it right there. A fragment without a query
+        // starts its own, whatever the URL's query holds.
+        int fragment = baseUrl.indexOf('#');
+        String last = fragment < 0 ? baseUrl : baseUrl.substring(fragment);
+        String joint = last.endsWith("?") || last.endsWith("&") ? "" : last.contains("?") ? "&" : "?";
         return baseUrl + joint + "token=" + token;
     }
 }

@@ -9,7 +9,6 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
-import dev.latchkey.http.Text;
 import dev.latchkey.staff.StaffInput;
 import dev.latchkey.staff.StaffService;
 import io.javalin.http.Context;
@@ -49,13 +48,13 @@ public final class TenantRoutes {
         if (id != null && !TENANT_ID.matcher(id).matches()) {
             in.reject("id", "invalid", "id must be 2-64 lower-case letters, digits or hyphens, starting with a letter or digit.");
         }
-        String name = in.required("name", 200);
+        String name = in.requiredLine("name", 200);
         var settings = in.object("settings").orElse(requests.mapper().createObjectNode());
         StaffService.NewStaff owner = owner(in);
         checkSettingsAndOwnerPassword(in, settings, owner);
         in.validate();
         ClientInfo client = requests.client(ctx);
-        var created = tenants.create(id, Text.trim(name), settings, tenantSettings -> {
+        var created = tenants.create(id, name, settings, tenantSettings -> {
             if (owner == null) {
                 return (h, tenant) -> null;
             }

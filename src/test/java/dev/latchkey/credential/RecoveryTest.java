@@ -219,7 +219,7 @@ class RecoveryTest extends MailTest {
         forgot(tenant, Map.of("email", shopper.email(), "redirect_url", SHOP + "/reset?csrf_token=1#tokens"))
                 .expect(202);
         MimeMessage mail = smtp.awaitOne(shopper.email());
-        assertThat(TestSmtp.text(mail)).contains(SHOP + "/reset?csrf_token=1#tokens&token=" + TestSmtp.token(mail));
+        assertThat(TestSmtp.text(mail)).contains(SHOP + "/reset?csrf_token=1#tokens?token=" + TestSmtp.token(mail));
     }
 
     @Test

@@ -235,6 +235,43 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
+    void credentialFieldRepeatedThenBadRequestWhicheverValuesItHolds() {
+        var ann = Fixtures.shopper(api, tenant);
+        var bob = Fixtures.shopper(api, tenant);
+        var other = Fixtures.tenant(api);
+
+        assertProblem(api.get("/v1/me").as(ann).repeatHeader("Authorization", "Bearer " + bob.accessToken()).send()
+                .expect(400, "bad_request"), 400);
+        api.get("/v1/me").as(ann).repeatHeader("Authorization", "Bearer " + ann.accessToken()).send()
+                .expect(400, "bad_request");
+        api.get("/v1/me").as(ann).repeatHeader("X-Api-Key", other.pk()).send().expect(400, "bad_request");
+        api.get("/v1/admin/settings").bearer(other.sk()).repeatHeader("Authorization", "Bearer " + tenant.sk())
+                .send().expect(400, "bad_request");
+        api.get("/v1/orders/1001").key(tenant.pk()).header("X-Order-Token", "ot_a")
+                .repeatHeader("X-Order-Token", "ot_b").send().expect(400, "bad_request");
+
+        // a refused logout ended nothing
+        api.post("/v1/auth/logout").as(ann).repeatHeader("Authorization", "Bearer " + ann.accessToken()).send()
+                .expect(400, "bad_request");
+        api.get("/v1/me").as(ann).send().expect(200);
+    }
+
+    @Test
+    void bodyWithContentEncodingThenUnsupportedAndNotActedOn() {
+        String email = Fixtures.uniqueEmail();
+        Map<String, Object> registration = Map.of("email", email, "password", Fixtures.PASSWORD);
+        for (String coding : List.of("gzip", "br", "identity, gzip")) {
+            // a plain body labelled as compressed: read as it is, it would have registered the shopper
+            var res = api.post("/v1/customers").key(tenant.pk()).header("Content-Encoding", coding)
+                    .body(registration).send().expect(415, "unsupported_media_type");
+            assertThat(res.header("Accept-Encoding")).isEqualTo("identity");
+            assertProblem(res, 415);
+        }
+        api.post("/v1/customers").key(tenant.pk()).header("Content-Encoding", "identity").body(registration).send()
+                .expect(201);
+    }
+
+    @Test
     void requestIdWhenValidThenEchoed() {
         var res = api.get("/health/live").header("X-Request-Id", "req-123.abc:9_Z").send().expect(200);
         assertThat(res.header("X-Request-Id")).isEqualTo("req-123.abc:9_Z");
@@ -293,5 +330,26 @@ class HttpHygieneTest extends ApiTest {
         assertThat(res.code()).isEqualTo("bad_request");
         assertThat(res.header("Connection")).isEqualTo("close");
         api.get("/health/live").send().expect(200);
+    }
+
+    @Test
+    void refusedBeforeRoutingThenTheCallersRequestIdIsEchoedAndAHeadGetsNoBody() throws Exception {
+        // an expectation HTTP does not define: refused once the headers are read, before any route
+        String get = rawAnswer("GET", "Expect: something\r\nX-Request-Id: mine-1\r\n");
+        assertThat(get).startsWith("HTTP/1.1 417 ").contains("\r\nX-Request-Id: mine-1\r\n")
+                .endsWith("\"request_id\":\"mine-1\"}");
+
+        String head = rawAnswer("HEAD", "Expect: something\r\nX-Request-Id: mine-2\r\n");
+        assertThat(head).startsWith("HTTP/1.1 417 ").contains("\r\nX-Request-Id: mine-2\r\n").endsWith("\r\n\r\n")
+                .contains("\r\nContent-Length: " + get.substring(get.indexOf("\r\n\r\n") + 4).length() + "\r\n");
+    }
+
+    private String rawAnswer(String method, String headers) throws Exception {
+        try (var socket = new Socket("127.0.0.1", server.app.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((method + " /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }

@@ -80,6 +80,20 @@ class MailTemplatesTest extends MailTest {
     }
 
     @Test
+    void sendWhenTheSubjectIsCutThenNoCharacterIsCutInHalf() {
+        var tenant = shop(Map.of());
+        put(tenant, "password_reset", "en", template("x" + "{{first_name}}".repeat(35), "{{link}}", "<p>{{link}}</p>"))
+                .expect(200);
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+        var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", emoji.repeat(50)));
+
+        forgot(tenant, shopper.email());
+
+        // 900 units would end in the first half of the 450th emoji: the subject stops before it
+        assertThat(TestSmtp.subject(smtp.awaitOne(shopper.email()))).isEqualTo("x" + emoji.repeat(449));
+    }
+
+    @Test
     void sendWhenTheOverrideShowsOnlyTheLinkButTheTenantHasNoOriginThenTheShippedTextCarriesTheToken() {
         var noOrigin = Fixtures.tenant(api);
         put(noOrigin, "password_reset", "en", template("Reset", "Go here: {{link}}", "<p>{{link}}</p>")).expect(200);

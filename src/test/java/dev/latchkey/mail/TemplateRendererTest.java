@@ -76,4 +76,13 @@ class TemplateRendererTest {
         assertThat(SecretLink.link("https://a.example/x?y=1&", "T")).isEqualTo("https://a.example/x?y=1&token=T");
         assertThat(SecretLink.link(null, "T")).isEmpty();
     }
+
+    @Test
+    void linkWhenUrlHasFragmentThenTokenJoinsTheFragmentsQuery() {
+        assertThat(SecretLink.link("https://a.example/#/verify", "T")).isEqualTo("https://a.example/#/verify?token=T");
+        assertThat(SecretLink.link("https://a.example/#/v?x=1", "T")).isEqualTo("https://a.example/#/v?x=1&token=T");
+        // the URL's query is not the fragment's: a router reading "#frag&token=T" would find no token
+        assertThat(SecretLink.link("https://a.example/v?a=1#frag", "T")).isEqualTo("https://a.example/v?a=1#frag?token=T");
+        assertThat(SecretLink.link("https://a.example/v?a=1#", "T")).isEqualTo("https://a.example/v?a=1#?token=T");
+    }
 }

@@ -151,6 +151,15 @@ class PlatformTenantsTest extends ApiTest {
         assertInvalid(create(Map.of("id", Fixtures.uniqueId("t"))), "name", "required");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Shop\r\nBcc: someone@example.com", "Shop\tTwo", "Shop\u2028Two", "Shop \u202Eevil"})
+    void createWhenNameIsNotOneLineThenInvalidAndNothingIsCreated(String name) {
+        String id = Fixtures.uniqueId("t");
+        // the shop's name is in every mail's subject and signature
+        assertInvalid(create(Map.of("id", id, "name", name)), "name", "invalid");
+        create(Map.of("id", id, "name", "Shop")).expect(201); // the id was not taken
+    }
+
     @Test
     void createWhenFieldsSettingsAndOwnerAreAllBadThenOneAnswerNamesEveryBadFieldAndNothingIsCreated() {
         var res = create(Map.of("id", "Not Valid", "name", "Shop", "settings", Map.of("bogus", 1,

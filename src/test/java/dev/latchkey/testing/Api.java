@@ -83,6 +83,8 @@ public final class Api {
         private final String method;
         private final String path;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        /** Fields sent once more under a name already in {@link #headers}. */
+        private final List<Map.Entry<String, String>> repeated = new ArrayList<>();
         private byte[] body;
         private boolean raw;
 
@@ -109,6 +111,12 @@ public final class Api {
             return this;
         }
 
+        /** A second field of a name already set: {@link #header} would replace it. */
+        public Call repeatHeader(String name, String value) {
+            repeated.add(Map.entry(name, value));
+            return this;
+        }
+
         /** A body: bytes or a String are sent as they are (for malformed JSON), anything else as JSON. */
         public Call body(Object value) {
             this.body = value instanceof byte[] bytes ? bytes
@@ -122,6 +130,7 @@ public final class Api {
             }
             var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
             headers.forEach(builder::header);
+            repeated.forEach(field -> builder.header(field.getKey(), field.getValue()));
             if (body != null && !headers.containsKey("Content-Type")) {
                 builder.header("Content-Type", "application/json");
             }
@@ -145,6 +154,8 @@ public final class Api {
                 socket.setSoTimeout(30_000);
                 StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.0\r\n");
                 headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+                repeated.forEach(field -> request.append(field.getKey()).append(": ").append(field.getValue())
+                        .append("\r\n"));
                 socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
                 if (body != null) {
                     socket.getOutputStream().write(body);
