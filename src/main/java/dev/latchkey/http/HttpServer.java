@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -70,7 +71,9 @@ public final class HttpServer {
                 server.setErrorHandler(new ProblemErrorHandler());
             });
             config.requestLogger.http((ctx, ms) -> {
-                String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+                // the route's own endpoint: the current one by now is an after-handler's, whose path is "*"
+                Endpoint matched = ctx.endpoints().lastHttpEndpoint();
+                String route = matched == null ? "unmatched" : matched.path;
                 // a method named by the client is one more series in the registry: only the ones we answer get a tag
                 String method = KNOWN_METHODS.contains(ctx.method().name()) ? ctx.method().name() : "OTHER";
                 Timer.builder("http.server.requests").tag("method", method).tag("route", route)

@@ -8,6 +8,8 @@ import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.util.component.Graceful;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,12 +74,27 @@ public final class Requests {
         } catch (IOException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof TimeoutException) {
-                    throw timedOut();
+                    throw stopping(ctx) ? serverStopping() : timedOut();
                 }
             }
             throw new UncheckedIOException(e); // a body cut short: answered 400 as such (ProblemResponder)
         }
         return body.toByteArray();
+    }
+
+    /**
+     * Whether the node is stopping: it then gives every connection a second more before closing it, so a body still
+     * arriving is cut short then, which is no fault of the client's.
+     */
+    private static boolean stopping(Context ctx) {
+        Connector connector = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData()
+                .getConnector();
+        return connector instanceof Graceful graceful && graceful.isShutdown();
+    }
+
+    private static ApiError serverStopping() {
+        return new ApiError(503, ApiError.UNAVAILABLE, "The server is stopping; send the request again.")
+                .withHeader("Retry-After", "1").withHeader("Connection", "close");
     }
 
     private ApiError timedOut() {

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * 429 {@code rate_limited} with {@code Retry-After}.
  */
 public final class RateLimits {
-    private record Check(String policy, String key, Quota quota) {
+    private record Check(String policy, String key, Quota quota, boolean perAccount) {
     }
 
     private record Outcome(Check check, RateLimiter.Probe probe) {
@@ -48,12 +48,12 @@ public final class RateLimits {
         String ipTenant = action.ipAcrossTenants() ? ACROSS_TENANTS : tenantId;
         settings.perIp(action).ifPresent(quota -> ip.ifPresent(address -> checks.add(new Check(action.wire() + "-ip",
                 key(ipTenant, action, "ip", IpAddresses.parse(address).map(IpAddresses::clientBlock).orElse(address)),
-                quota))));
+                quota, false))));
         if (account != null && !account.isBlank()) {
             // the form accounts are looked up by: every spelling of one address shares one bucket
             String normalised = EmailAddress.normalise(account);
             settings.perAccount(action).ifPresent(quota -> checks.add(
-                    new Check(action.wire() + "-account", key(tenantId, action, "account", normalised), quota)));
+                    new Check(action.wire() + "-account", key(tenantId, action, "account", normalised), quota, true)));
         }
         if (checks.isEmpty()) {
             return;
@@ -68,7 +68,11 @@ public final class RateLimits {
             }
         }
         ctx.header("RateLimit-Policy", policies);
-        ctx.header("RateLimit", state(outcomes));
+        // an account's bucket is anyone's to read: its state would tell how recently someone tried that address
+        List<Outcome> own = outcomes.stream().filter(o -> !o.check().perAccount()).toList();
+        if (!own.isEmpty()) {
+            ctx.header("RateLimit", state(own));
+        }
     }
 
     private static String key(String tenantId, LimitedAction action, String scope, String subject) {
@@ -79,9 +83,10 @@ public final class RateLimits {
         return "\"" + check.policy() + "\";q=" + check.quota().requests() + ";w=" + check.quota().window().toSeconds();
     }
 
+    /** What is left of each bucket and the seconds until it is full again; when to try again is Retry-After's. */
     private static String state(List<Outcome> outcomes) {
         return outcomes.stream().map(o -> "\"" + o.check().policy() + "\";r=" + o.probe().remaining() + ";t="
-                        + (o.probe().allowed() ? o.probe().secondsUntilFull() : o.probe().secondsUntilNext()))
+                        + o.probe().secondsUntilFull())
                 .collect(Collectors.joining(", "));
     }
 

@@ -1,6 +1,7 @@
 package dev.latchkey.http;
 
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.ApiTest;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,21 @@ class ServiceRoutesTest extends ApiTest {
 
         assertThat(metrics.header("Content-Type")).startsWith("text/plain");
         assertThat(metrics.raw()).contains("http_server_requests");
+    }
+
+    @Test
+    void metricsThenEachRouteHasItsOwnSeriesNamedByItsPattern() throws InterruptedException {
+        var tenant = Fixtures.tenant(api);
+        api.get("/v1/admin/customers/cus_unknown").bearer(tenant.sk()).send().expect(404);
+        api.get("/nowhere").send().expect(404);
+
+        String metrics = "";
+        for (int attempt = 0; attempt < 20 && !metrics.contains("route=\"unmatched\""); attempt++) {
+            metrics = api.get("/metrics").send().expect(200).raw();
+            Thread.sleep(100);
+        }
+        assertThat(metrics).contains("method=\"GET\",route=\"/v1/admin/customers/{id}\",status=\"404\"")
+                .contains("route=\"unmatched\"").doesNotContain("route=\"*\"");
     }
 
     @Test

@@ -46,7 +46,12 @@ class RedisQuotaChangeTest {
             String pk = tenantNamed(after.api, id);
             var res = failedLogin(after.api, pk, email).expect(401, "invalid_credentials");
             assertThat(res.header("RateLimit-Policy")).isEqualTo("\"login-account\";q=5;w=3600");
-            assertThat(res.header("RateLimit")).startsWith("\"login-account\";r=4;");
+            // the bucket is kept anew for the new quota: four more tries, then the refusal tells what is left
+            for (int i = 0; i < 4; i++) {
+                failedLogin(after.api, pk, email).expect(401, "invalid_credentials");
+            }
+            var refused = failedLogin(after.api, pk, email).expect(429, "rate_limited");
+            assertThat(refused.header("RateLimit")).startsWith("\"login-account\";r=0;");
         }
     }
 }
