@@ -237,7 +237,7 @@ public final class Application implements AutoCloseable {
                 new AdminCustomerRoutes(guard, customers, adminCustomers, tenants, policy, requests)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
-                new LockoutRoutes(guard, lockout, requests)::addTo,
+                new LockoutRoutes(guard, lockout, requests, customers, limits)::addTo,
                 new AuditRoutes(guard, audit)::addTo,
                 new MailTemplateRoutes(guard, templates, requests)::addTo,
                 dashboard::addTo));

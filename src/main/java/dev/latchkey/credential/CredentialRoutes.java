@@ -1,6 +1,7 @@
 package dev.latchkey.credential;
 
 import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.AuthResult;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.JsonInput;
@@ -72,7 +73,10 @@ public final class CredentialRoutes {
         });
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.VERIFICATION, null);
-        ctx.json(recovery.reset(key.tenantId(), token, password, requests.client(ctx)));
+        AuthResult loggedIn = recovery.reset(key.tenantId(), token, password, requests.client(ctx));
+        // the reset clears the lockout; the account's login bucket, which others may have spent, goes with it
+        limits.forgetAccount(key.tenantId(), LimitedAction.LOGIN, loggedIn.customer().email());
+        ctx.json(loggedIn);
     }
 
     private void changePassword(Context ctx) {

@@ -33,6 +33,11 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     @Override
+    public void reset(String key, Quota quota) {
+        buckets.invalidate(key);
+    }
+
+    @Override
     public void close() {
         buckets.invalidateAll();
     }

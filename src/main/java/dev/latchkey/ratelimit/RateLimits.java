@@ -75,6 +75,16 @@ public final class RateLimits {
         }
     }
 
+    /**
+     * Gives {@code account}'s bucket for {@code action} its whole quota back, once its owner proved who they are (a
+     * password reset) or the merchant let them in again: anyone may spend an account's bucket, and an attacker who
+     * keeps it empty would otherwise keep the owner out after the lockout itself was cleared.
+     */
+    public void forgetAccount(String tenantId, LimitedAction action, String account) {
+        settings.perAccount(action).ifPresent(quota ->
+                limiter.reset(key(tenantId, action, "account", EmailAddress.normalise(account)), quota));
+    }
+
     private static String key(String tenantId, LimitedAction action, String scope, String subject) {
         return tenantId + '\n' + action.wire() + '\n' + scope + '\n' + subject;
     }

@@ -86,7 +86,7 @@ public final class RedisRateLimiter implements RateLimiter {
         // quota in its key, a quota the operator changed takes effect at once, in buckets of its own. The key names a
         // shopper's email or IP address: Redis holds its SHA-256, so that whoever can list Redis's keys (a shared
         // instance, a dump, a replica) does not read who is logging in from where.
-        String stored = PREFIX + quota.requests() + "/" + quota.window().toSeconds() + ":" + Secrets.sha256(key);
+        String stored = stored(key, quota);
         Probe probe;
         try {
             probe = ClockTimeMeter.probe(connected().builder().build(stored, () -> configuration)
@@ -99,6 +99,20 @@ public final class RedisRateLimiter implements RateLimiter {
             log.info("Redis is reachable again; rate limits are shared again");
         }
         return probe;
+    }
+
+    @Override
+    public void reset(String key, Quota quota) {
+        local.reset(key, quota);
+        try {
+            connected().removeProxy(stored(key, quota));
+        } catch (RuntimeException e) {
+            failed(e); // the bucket fills up in its own time, as every bucket does while Redis is away
+        }
+    }
+
+    private static String stored(String key, Quota quota) {
+        return PREFIX + quota.requests() + "/" + quota.window().toSeconds() + ":" + Secrets.sha256(key);
     }
 
     /** The buckets in Redis, connecting first if no connection was made yet (Lettuce keeps one it made). */

@@ -215,7 +215,8 @@ public final class StaffService {
      * An owner's new password for a staff member who forgot theirs: all their sessions end and a lockout is lifted, so
      * they log in with it at once. Never the caller's own (403): that change asks for the current password.
      */
-    public void setPassword(AdminPrincipal who, String staffId, String newPassword, ClientInfo client) {
+    /** Sets a member's password for them (an owner's reset); returns the member's email. */
+    public String setPassword(AdminPrincipal who, String staffId, String newPassword, ClientInfo client) {
         if (staffId.equals(who.staffId())) {
             // whoever holds an owner's session must not take the account over without knowing its password
             throw ApiError.insufficientScope("Your own password is changed with your current one: on the dashboard's "
@@ -225,6 +226,7 @@ public final class StaffService {
         StaffAccount account = account(tenantId, staffId);
         requireAllowed(tenantId, account, newPassword);
         replacePassword(tenantId, account, newPassword, null, who, client);
+        return account.staff().email();
     }
 
     private StaffAccount account(String tenantId, String staffId) {

@@ -75,6 +75,22 @@ class SharedRateLimitTest {
     }
 
     @Test
+    void unlockOnOneNodeGivesTheAccountsBucketBackOnEvery() {
+        String id = Fixtures.uniqueId("unlock");
+        var onA = tenantNamed(nodeA.api, id);
+        var onB = tenantNamed(nodeB.api, id);
+        var shopper = Fixtures.shopper(nodeB.api, onB);
+        for (int i = 0; i < 3; i++) {
+            failedLogin(nodeA.api, onA, shopper.email()).expect(401, "invalid_credentials");
+        }
+        failedLogin(nodeA.api, onA, shopper.email()).expect(429, "rate_limited");
+
+        nodeB.api.delete("/v1/admin/customers/" + shopper.customerId() + "/lockout").bearer(onB.sk()).send()
+                .expect(204);
+        failedLogin(nodeA.api, onA, shopper.email()).expect(401, "invalid_credentials");
+    }
+
+    @Test
     void redisHoldsNeitherTheEmailNorTheAddressABucketCounts() {
         String id = Fixtures.uniqueId("digest");
         var tenant = tenantNamed(nodeA.api, id);

@@ -1,6 +1,7 @@
 package dev.latchkey.staff;
 
 import dev.latchkey.testing.DedicatedServer;
+import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +28,24 @@ class StaffRateLimitTest {
         assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
         // shoppers' login buckets are separate
         StaffFixtures.login(api, shop.id(), "someone-else@example.com", "whatever pass").expect(401);
+    }
+
+    @Test
+    void loginWhenOthersSpentTheMembersBucketThenTheOwnerSettingANewPasswordLetsTheMemberIn() {
+        var api = own.api();
+        var shop = StaffFixtures.shop(api);
+        String email = "support-" + Fixtures.uniqueEmail();
+        String id = api.post("/v1/admin/staff").bearer(shop.tenant().sk())
+                .body(Map.of("email", email, "password", Fixtures.PASSWORD, "role", "support")).send().expect(201)
+                .str("id");
+        for (int i = 0; i < 3; i++) {
+            StaffFixtures.login(api, shop.id(), email, "wrong password " + i).expect(401);
+        }
+        StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(429, "rate_limited");
+
+        api.post("/v1/admin/staff/" + id + "/password").bearer(shop.tenant().sk())
+                .body(Map.of("new_password", "a brand new staff passphrase")).send().expect(204);
+        StaffFixtures.login(api, shop.id(), email, "a brand new staff passphrase").expect(200);
     }
 
     @Test
