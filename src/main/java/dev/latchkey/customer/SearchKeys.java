@@ -1,22 +1,32 @@
 package dev.latchkey.customer;
 
+import java.text.Normalizer;
 import java.util.Locale;
 
 /**
  * The lower-cased keys the merchant's customer search compares with: the email (stored lower-cased already), the name
  * as "first last" and the last name alone. A search term is lower-cased the same way and matches a key it begins.
  */
-final class SearchKeys {
+public final class SearchKeys {
     private SearchKeys() {
     }
 
     static String name(Customer.Profile p) {
-        String full = (orEmpty(p.firstName()) + " " + orEmpty(p.lastName())).trim();
+        return name(p.firstName(), p.lastName());
+    }
+
+    /** "first last", either nullable; null when both are. */
+    public static String name(String firstName, String lastName) {
+        String full = (orEmpty(firstName) + " " + orEmpty(lastName)).trim();
         return full.isEmpty() ? null : lower(full);
     }
 
     static String lastName(Customer.Profile p) {
-        return p.lastName() == null ? null : lower(p.lastName());
+        return lastName(p.lastName());
+    }
+
+    public static String lastName(String lastName) {
+        return lastName == null ? null : lower(lastName);
     }
 
     /**
@@ -27,8 +37,9 @@ final class SearchKeys {
         return lower(term.trim()).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 
-    private static String lower(String text) {
-        return text.toLowerCase(Locale.ROOT);
+    /** Composed (NFC) and lower-cased: a term typed in either Unicode form finds a name stored in either. */
+    static String lower(String text) {
+        return Normalizer.normalize(text, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     }
 
     private static String orEmpty(String text) {

@@ -104,7 +104,8 @@ public final class Database implements AutoCloseable {
         // The one engine difference the schema names: PostgreSQL answers LIKE 'prefix%' from an index only with
         // this operator class (unless the database collation is C); H2 compares by code point and needs none.
         return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
-                .javaMigrations(new V15__EmailNormalForm(), new V18__TokenPairsFromTokens())
+                .javaMigrations(new V15__EmailNormalForm(), new V18__TokenPairsFromTokens(),
+                        new V23__NamesComposedForm())
                 .placeholders(Map.of("pattern_ops", postgres ? "varchar_pattern_ops" : ""));
     }
 

@@ -266,7 +266,8 @@ public final class JsonInput {
         if (!body.has(field)) {
             return Optional.empty();
         }
-        Optional<String> value = string(field, maxLength).map(Text::trim).filter(text -> isOneLine(field, text));
+        Optional<String> value = string(field, maxLength).map(Text::trimmedLine)
+                .filter(text -> isOneLine(field, text, maxLength));
         if (!hasErrorFor(field)) {
             changes.put(field, value.orElse(null));
         }
@@ -276,10 +277,15 @@ public final class JsonInput {
     /** A required text, trimmed, which must be one line that reads as it is stored (a shop's name, say). */
     public String requiredLine(String field, int maxLength) {
         String value = required(field, maxLength);
-        return value != null && isOneLine(field, Text.trim(value)) ? Text.trim(value) : null;
+        return value != null && isOneLine(field, Text.trimmedLine(value), maxLength) ? Text.trimmedLine(value) : null;
     }
 
-    private boolean isOneLine(String field, String value) {
+    private boolean isOneLine(String field, String value, int maxLength) {
+        if (value.length() > maxLength) {
+            // a few characters have a composed form longer than themselves
+            reject(field, "too_long", field + " must be at most " + maxLength + " characters.");
+            return false;
+        }
         if (breaksLine(value)) {
             // names and address lines end up in a mail's greeting or subject, on labels and in exports, each as one line
             reject(field, "invalid", field + " must be one line, without tabs or line breaks.");

@@ -1,5 +1,6 @@
 package dev.latchkey.http;
 
+import java.text.Normalizer;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
@@ -12,6 +13,15 @@ public final class Text {
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,18}");
 
     private Text() {
+    }
+
+    /**
+     * A name or address line as it is stored: trimmed, and in Unicode's composed form (NFC), so that one name typed
+     * with a composed "ü" or with "u" and a combining diaeresis (as some keyboards and pasted text give it) is one text,
+     * found by one search.
+     */
+    public static String trimmedLine(String value) {
+        return Normalizer.normalize(trim(value), Normalizer.Form.NFC);
     }
 
     /** The text without spaces of any kind (no-break and zero-width ones included) at either end. */

@@ -164,6 +164,20 @@ class AdminCustomerListTest extends ApiTest {
     }
 
     @Test
+    void listWhenANameWasTypedDecomposedThenItIsStoredComposedAndFoundEitherWay() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        // "u" and a combining diaeresis, as some keyboards and pasted text give it
+        var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", "Ju\u0308rgen", "last_name", "Mu\u0308ller"));
+        assertThat(api.get("/v1/me").as(shopper).send().expect(200).str("last_name")).isEqualTo("M\u00fcller");
+
+        for (String term : List.of("M\u00fcller", "Mu\u0308ller", "j\u00fcrgen m\u00fc", "ju\u0308rgen")) {
+            assertThat(ids(admin.list(q(term)).expect(200).body())).as(term)
+                    .containsExactly(shopper.customerId());
+        }
+    }
+
+    @Test
     void listWhenStatusFilterThenOnlyThatStatusAlsoWithQuery() {
         var tenant = Fixtures.tenant(api);
         var admin = new AdminCalls(api, tenant);
