@@ -39,8 +39,11 @@ public final class LockoutRoutes {
     private void unlock(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.RESET_LOCKOUTS).tenantId();
         lockout.unlock(tenantId, ctx.pathParam("id"), requests.client(ctx));
-        // the shopper's login bucket too, which others may have spent: the merchant means to let them in now
-        limits.forgetAccount(tenantId, LimitedAction.LOGIN, customers.get(tenantId, ctx.pathParam("id")).email());
+        // the shopper's login and recovery buckets too, which others may have spent: the merchant means to let them
+        // in now, with their password or by resetting it
+        String email = customers.get(tenantId, ctx.pathParam("id")).email();
+        limits.forgetAccount(tenantId, LimitedAction.LOGIN, email);
+        limits.forgetAccount(tenantId, LimitedAction.RECOVERY, email);
         ctx.status(204);
     }
 }
