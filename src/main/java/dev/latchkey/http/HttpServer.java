@@ -118,6 +118,7 @@ public final class HttpServer {
             routes.before(ctx -> {
                 try {
                     refuseAnnouncedOversize(ctx);
+                    refuseChunkedHttp10(ctx);
                     refuseEncodedBody(ctx);
                     refuseRepeatedCredentials(ctx);
                     refuseUnreadableQuery(ctx);
@@ -146,6 +147,18 @@ public final class HttpServer {
     private static void refuseAnnouncedOversize(io.javalin.http.Context ctx) {
         if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
             throw new ApiError(413, "payload_too_large", "The request body is larger than the server accepts (1 MB).");
+        }
+    }
+
+    /**
+     * HTTP/1.0 has no chunked transfer coding: a proxy in front that reads such a request by 1.0's rules frames it
+     * otherwise than this server would, the ground of request smuggling, so RFC 9112 has the server treat it as
+     * faulty and close the connection.
+     */
+    private static void refuseChunkedHttp10(io.javalin.http.Context ctx) {
+        if ("HTTP/1.0".equals(ctx.req().getProtocol()) && ctx.header("Transfer-Encoding") != null) {
+            throw new ApiError(400, "bad_request", "HTTP/1.0 requests cannot carry Transfer-Encoding.")
+                    .withHeader("Connection", "close");
         }
     }
 

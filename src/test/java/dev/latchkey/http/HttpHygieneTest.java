@@ -257,6 +257,21 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
+    void http10RequestWithTransferEncodingThenRefusedAndTheConnectionClosed() throws Exception {
+        try (var socket = new Socket("127.0.0.1", server.app.port())) {
+            socket.setSoTimeout(30_000);
+            // what follows the body would be a second request to a server that kept the connection open
+            socket.getOutputStream().write(("POST /v1/auth/login HTTP/1.0\r\nConnection: keep-alive\r\nX-Api-Key: "
+                    + tenant.pk() + "\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+                    + "GET /health/live HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"code\":\"bad_request\"")
+                    .doesNotContain("\"status\":\"ok\"");
+        }
+    }
+
+    @Test
     void bodyWithContentEncodingThenUnsupportedAndNotActedOn() {
         String email = Fixtures.uniqueEmail();
         Map<String, Object> registration = Map.of("email", email, "password", Fixtures.PASSWORD);
