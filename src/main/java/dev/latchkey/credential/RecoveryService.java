@@ -59,6 +59,7 @@ public final class RecoveryService {
         TenantSettings settings = tenants.settings(tenantId);
         String linkBase = RedirectPolicy.linkBase(settings, redirectUrl, "redirect_url");
         db.tx(h -> {
+            db.commitWithoutFlushWait(h);
             Optional<Customer> found = customers.lockByEmail(h, tenantId, email)
                     .filter(c -> c.status() == Customer.Status.ACTIVE);
             if (found.isEmpty()) {

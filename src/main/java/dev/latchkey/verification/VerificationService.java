@@ -52,6 +52,7 @@ public final class VerificationService {
         TenantSettings settings = tenants.settings(tenantId);
         String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
         db.tx(h -> {
+            db.commitWithoutFlushWait(h);
             Customer customer = customers.lockByEmail(h, tenantId, email).orElse(null);
             boolean mayGetMail = customer != null && !customer.emailVerified() && !CustomerService.isStopped(customer);
             // Whatever sends nothing costs what an unknown address does: the throttle's read (the decoy reads it too)
