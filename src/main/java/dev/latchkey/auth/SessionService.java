@@ -15,6 +15,7 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.Map;
@@ -150,10 +151,15 @@ public final class SessionService {
      */
     public void erase(Handle h, String tenantId, String customerId) {
         // the erasure holds the customer's row, so no login adds a session meanwhile: these are all there are
-        List<String> sessionIds = store.ids(h, tenantId, customerId);
+        List<String> guestIds = store.claimedGuestIds(h, tenantId, customerId);
+        List<String> sessionIds = new ArrayList<>(store.ids(h, tenantId, customerId));
+        sessionIds.addAll(guestIds);
         forEachBatch(sessionIds, batch -> store.deletePairs(h, tenantId, batch));
         tokens.revokeCustomerSessions(h, tenantId, customerId, null);
         store.deleteSessions(h, tenantId, customerId);
+        // the guest sessions the customer's carts were claimed from hold the customer's address and device
+        forEachBatch(guestIds, batch -> store.deleteSessions(h, tenantId, batch));
+        tokens.forgetSessionsAfterCommit(h, tenantId, guestIds);
         Database.afterCommit(h, () -> deleteLatePairs(tenantId, sessionIds));
     }
 

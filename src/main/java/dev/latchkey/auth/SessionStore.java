@@ -12,6 +12,13 @@ import java.util.List;
 /** SQL for reading and erasing a customer's sessions; issuing and revoking them is {@link TokenStore}'s. */
 final class SessionStore {
     private static final String OWNER = "tenant_id = :tenant AND customer_id = :customer";
+    /**
+     * The guest sessions whose carts the customer claimed (at registration or login): their address and device were
+     * the customer's, so they are the customer's data as much as the customer's own sessions.
+     */
+    private static final String GUEST_OF_CLAIMED_CARTS = "tenant_id = :tenant AND customer_id IS NULL AND id IN "
+            + "(SELECT session_id FROM carts WHERE tenant_id = :tenant AND customer_id = :customer "
+            + "AND session_id IS NOT NULL)";
     /** Not ended, not expired, and started after {@code :bornAfter} (the tenant's {@code session_max_lifetime} ago). */
     private static final String LIVE = " AND revoked_at IS NULL AND expires_at > :now AND created_at > :bornAfter";
 
@@ -29,9 +36,10 @@ final class SessionStore {
         return query.map((rs, ctx) -> session(rs)).list();
     }
 
-    /** Every session row of the customer, ended ones too, newest first. */
+    /** Every session row of the customer, ended ones and claimed guest ones too, newest first. */
     List<SessionRecord> all(Handle h, String tenantId, String customerId) {
-        return h.createQuery("SELECT * FROM sessions WHERE " + OWNER + " ORDER BY created_at DESC, id DESC")
+        return h.createQuery("SELECT * FROM sessions WHERE " + OWNER + " UNION ALL SELECT * FROM sessions WHERE "
+                        + GUEST_OF_CLAIMED_CARTS + " ORDER BY created_at DESC, id DESC")
                 .bind("tenant", tenantId).bind("customer", customerId)
                 .map((rs, ctx) -> session(rs)).list();
     }
@@ -52,6 +60,18 @@ final class SessionStore {
     /** Removes every token these sessions hold (at most a few hundred ids a call). */
     void deletePairs(Handle h, String tenantId, List<String> sessionIds) {
         h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN (<ids>)")
+                .bind("tenant", tenantId).bindList("ids", sessionIds).execute();
+    }
+
+    /** The ids of the guest sessions whose carts the customer claimed. */
+    List<String> claimedGuestIds(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT id FROM sessions WHERE " + GUEST_OF_CLAIMED_CARTS)
+                .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).list();
+    }
+
+    /** Removes these sessions (at most a few hundred ids a call). */
+    void deleteSessions(Handle h, String tenantId, List<String> sessionIds) {
+        h.createUpdate("DELETE FROM sessions WHERE tenant_id = :tenant AND id IN (<ids>)")
                 .bind("tenant", tenantId).bindList("ids", sessionIds).execute();
     }
 

@@ -420,6 +420,13 @@ public final class TokenService implements AutoCloseable {
         invalidations.publish(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId));
     }
 
+    /** Every node forgets these sessions' cached tokens once the caller's transaction, which deletes them, commits. */
+    public void forgetSessionsAfterCommit(Handle h, String tenantId, List<String> sessionIds) {
+        if (!sessionIds.isEmpty()) {
+            Database.afterCommit(h, () -> sessionIds.forEach(id -> evictSession(tenantId, id)));
+        }
+    }
+
     private void evictSession(String tenantId, String sessionId) {
         invalidations.publish(new Invalidation(Invalidation.Kind.SESSION, tenantId, sessionId));
     }

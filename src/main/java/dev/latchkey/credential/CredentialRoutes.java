@@ -1,7 +1,6 @@
 package dev.latchkey.credential;
 
 import dev.latchkey.auth.AccessToken;
-import dev.latchkey.auth.AuthResult;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.JsonInput;
@@ -73,10 +72,7 @@ public final class CredentialRoutes {
         });
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.VERIFICATION, null);
-        AuthResult loggedIn = recovery.reset(key.tenantId(), token, password, requests.client(ctx));
-        // the reset clears the lockout; the account's login bucket, which others may have spent, goes with it
-        limits.forgetAccount(key.tenantId(), LimitedAction.LOGIN, loggedIn.customer().email());
-        ctx.json(loggedIn);
+        ctx.json(recovery.reset(key.tenantId(), token, password, requests.client(ctx)));
     }
 
     private void changePassword(Context ctx) {

@@ -117,9 +117,7 @@ public final class StaffRoutes {
         JsonInput in = requests.body(ctx);
         String password = in.required("new_password", PasswordPolicy.MAX_FIELD_LENGTH);
         in.validate();
-        String email = staff.setPassword(who, ctx.pathParam("id"), password, requests.client(ctx));
-        // the member's login bucket, which others may have spent, comes back with the new password
-        limits.forgetAccount(who.tenantId(), LimitedAction.STAFF_LOGIN, email);
+        staff.setPassword(who, ctx.pathParam("id"), password, requests.client(ctx));
         ctx.status(204);
     }
 

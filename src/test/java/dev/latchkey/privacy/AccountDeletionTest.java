@@ -13,6 +13,7 @@ import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -182,6 +183,28 @@ class AccountDeletionTest extends ApiTest {
         assertThat(cartRowsOf(tenant, staying)).isEqualTo(2);
         assertThat(Outboxes.count(server, staying.email())).isPositive();
         assertThat(clientDataOf(tenant, staying)).isNotEmpty();
+    }
+
+    @Test
+    void deleteThenTheGuestSessionWhoseCartTheShopperClaimedGoesToo() {
+        Map<String, Object> settings = new HashMap<>(AT_ONCE);
+        settings.put("cart_merge_strategy", "keep");
+        Fixtures.Tenant tenant = Fixtures.tenant(api, settings);
+        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+        var guest = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201);
+        String anon = guest.str("access_token");
+        String guestSession = guest.str("session_id");
+        String guestCart = api.post("/v1/carts").key(tenant.pk()).bearer(anon).send().expect(201).str("id");
+        String token = api.post("/v1/auth/login").key(tenant.pk()).bearer(anon).body(Map.of("email", shopper.email(),
+                "password", shopper.password(), "cart_id", guestCart)).send().expect(200).str("access_token");
+
+        api.delete("/v1/me").key(tenant.pk()).bearer(token).send().expect(204);
+
+        api.get("/v1/auth/token").key(tenant.pk()).bearer(anon).send().expect(401, "invalid_token");
+        int rows = server.app.database().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM sessions WHERE tenant_id = :t AND id = :id")
+                .bind("t", tenant.id()).bind("id", guestSession).mapTo(Integer.class).one());
+        assertThat(rows).isZero();
     }
 
     /** What the merchant did to the account stays attributed, with the merchant's IP and browser. */

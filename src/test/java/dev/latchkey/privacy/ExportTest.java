@@ -173,7 +173,8 @@ class ExportTest extends ApiTest {
         Fixtures.Shopper customer = Fixtures.shopper(api, keeping);
         String mine = api.post("/v1/carts").as(customer).send().expect(201).str("id");
         api.put("/v1/carts/" + mine + "/items/MINE").as(customer).body(Map.of("quantity", 1)).send().expect(200);
-        String anon = api.post("/v1/anonymous").key(keeping.pk()).send().expect(201).str("access_token");
+        var guestSession = api.post("/v1/anonymous").key(keeping.pk()).send().expect(201);
+        String anon = guestSession.str("access_token");
         String guest = api.post("/v1/carts").key(keeping.pk()).bearer(anon).send().expect(201).str("id");
         api.put("/v1/carts/" + guest + "/items/GUEST").key(keeping.pk()).bearer(anon).body(Map.of("quantity", 2))
                 .send().expect(200);
@@ -181,9 +182,11 @@ class ExportTest extends ApiTest {
         String token = api.post("/v1/auth/login").key(keeping.pk()).bearer(anon).body(Map.of("email", customer.email(),
                 "password", customer.password(), "cart_id", guest)).send().expect(200).str("access_token");
 
-        JsonNode carts = api.get("/v1/me/export").key(keeping.pk()).bearer(token).send().expect(200).body()
-                .path("carts");
+        JsonNode export = api.get("/v1/me/export").key(keeping.pk()).bearer(token).send().expect(200).body();
+        JsonNode carts = export.path("carts");
         assertThat(carts.findValuesAsText("id")).containsExactlyInAnyOrder(mine, guest);
+        // the guest session the cart came from: its address and device were the customer's
+        assertThat(export.path("sessions").findValuesAsText("id")).contains(guestSession.str("session_id"));
         for (JsonNode cart : carts) {
             assertThat(cart.path("items").findValuesAsText("sku")).as("items of %s", cart.path("id"))
                     .containsExactly(cart.path("id").asText().equals(guest) ? "GUEST" : "MINE");
