@@ -150,7 +150,7 @@ public final class Application implements AutoCloseable {
         // the merchant's staff: their sessions open admin routes beside the secret key
         var staffSessions = new StaffSessions(db, clock);
         var staffLockout = new StaffLockout(db, audit, clock);
-        var staff = new StaffService(db, staffSessions, hasher, policy, tenants, staffLockout, audit, clock);
+        var staff = new StaffService(db, staffSessions, hasher, policy, tenants, staffLockout, limits, audit, clock);
         var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, staffLockout);
         var guard = new Guard(tenants, tokens, platformToken, staffSessions);
 
@@ -165,7 +165,7 @@ public final class Application implements AutoCloseable {
 
         // log-in, lockout, carts and orders
         var lockout = new LockoutService(db, audit,
-                List.of(new AuditLockListener(audit), new LockNoticeMail(db, customers, customerMail)), clock);
+                List.of(new AuditLockListener(audit), new LockNoticeMail(db, customers, customerMail)), limits, clock);
         var authenticator = new Authenticator(db, customers, hasher, lockout, audit);
         var carts = new CartService(db, customers, clock);
         tokens.onSessionsDeleted(carts::deleteGuestCartsOfEndedSessions);
@@ -177,7 +177,7 @@ public final class Application implements AutoCloseable {
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
         var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
         var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
-                mapper, clock);
+                limits, mapper, clock);
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);
@@ -237,7 +237,7 @@ public final class Application implements AutoCloseable {
                 new AdminCustomerRoutes(guard, customers, adminCustomers, tenants, policy, requests)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
-                new LockoutRoutes(guard, lockout, requests, customers, limits)::addTo,
+                new LockoutRoutes(guard, lockout, requests)::addTo,
                 new AuditRoutes(guard, audit)::addTo,
                 new MailTemplateRoutes(guard, templates, requests)::addTo,
                 dashboard::addTo));

@@ -39,11 +39,17 @@ public final class PasswordPolicy {
     private static final Map<Integer, Integer> LOOK_ALIKE_READINGS = lookAlikeReadings();
     /**
      * The most work, in those units, one scoring may cost (tens of milliseconds at worst). Only the longest prefix
-     * within it is scored: a password with two distinct look-alikes or fewer, none of them ambiguous, still up to
-     * {@link #SCORED_PREFIX} characters; one made only of look-alikes, eight. A prefix is never stronger than the
-     * whole, so the cut can refuse a password, never admit one.
+     * within it is scored as zxcvbn would: a password with two distinct look-alikes or fewer, none of them ambiguous,
+     * up to {@link #SCORED_PREFIX} characters; one made only of look-alikes, eight.
      */
     static final long SCORING_BUDGET = 30_000;
+    /** Each look-alike as the letter it most often stands for: "p@$$w0rd" reads "password". */
+    private static final Map<Integer, Integer> AS_LETTER = pairs("4a@a8b(c{c[c<c3e6g9g1i!i|i7t0o$s5s+t%x2z");
+    /**
+     * Each look-alike as a character of its own that is none: the digits as the Arabic-Indic ones, in the same order,
+     * so that runs and repeats ("1234567", "123123") are still seen as such; the symbols in the private use area.
+     */
+    private static final Map<Integer, Integer> AS_STAND_IN = standIns();
     private static final int MIN_PERSONAL_PART = 3;
     private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
 
@@ -102,10 +108,53 @@ public final class PasswordPolicy {
         if (personal.stream().anyMatch(lower::contains)) {
             return refuse(field, "contains_personal_info", "The password must not contain your email or name.");
         }
-        if (Estimator.ZXCVBN.measure(scoredPrefix(normalised), personal).getScore() < settings.passwordMinScore()) {
+        if (score(normalised, personal) < settings.passwordMinScore()) {
             return refuse(field, "too_weak", "This password is too easy to guess; a few unrelated words make a strong one.");
         }
         return Optional.empty();
+    }
+
+    /**
+     * zxcvbn's score (0-4) of the password's first {@link #SCORED_PREFIX} code points. When those cost more than the
+     * budget, the prefix that fits it is scored, but a prefix alone can score higher than the whole: a cut inside a
+     * repeat or a run leaves what looks random ("1234567123" of "12345671234567"). So the whole is scored too, in two
+     * readings without look-alikes, which cost little (each look-alike as its letter, and as a stand-in), and the
+     * lowest of the three scores counts: the cut can refuse a password zxcvbn would take, never admit one it refuses.
+     */
+    static int score(String password, List<String> personal) {
+        String whole = password.substring(0, password.offsetByCodePoints(0,
+                Math.min(password.codePointCount(0, password.length()), SCORED_PREFIX)));
+        String prefix = scoredPrefix(whole);
+        int score = Estimator.ZXCVBN.measure(prefix, personal).getScore();
+        if (prefix.length() == whole.length()) {
+            return score;
+        }
+        for (Map<Integer, Integer> reading : List.of(AS_LETTER, AS_STAND_IN)) {
+            score = Math.min(score, Estimator.ZXCVBN.measure(read(whole, reading), personal).getScore());
+        }
+        return score;
+    }
+
+    private static String read(String text, Map<Integer, Integer> reading) {
+        StringBuilder read = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> read.appendCodePoint(reading.getOrDefault(c, c)));
+        return read.toString();
+    }
+
+    private static Map<Integer, Integer> pairs(String lookAlikeThenLetter) {
+        Map<Integer, Integer> pairs = new HashMap<>();
+        for (int i = 0; i < lookAlikeThenLetter.length(); i += 2) {
+            pairs.put((int) lookAlikeThenLetter.charAt(i), (int) lookAlikeThenLetter.charAt(i + 1));
+        }
+        return Map.copyOf(pairs);
+    }
+
+    private static Map<Integer, Integer> standIns() {
+        Map<Integer, Integer> standIns = new HashMap<>();
+        for (int c : LOOK_ALIKE_READINGS.keySet()) {
+            standIns.put(c, c >= '0' && c <= '9' ? 0x0660 + c - '0' : 0xE000 + c);
+        }
+        return Map.copyOf(standIns);
     }
 
     /** The longest prefix of at most {@link #SCORED_PREFIX} code points whose scoring fits {@link #SCORING_BUDGET}. */

@@ -13,6 +13,8 @@ import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mail.MailTemplate;
 import dev.latchkey.mail.SecretLink;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.CustomerMail;
@@ -34,12 +36,14 @@ public final class RecoveryService {
     private final CustomerMail mail;
     private final PasswordChanges passwordChanges;
     private final TokenService sessions;
+    private final RateLimits limits;
     private final ObjectMapper mapper;
     private final Clock clock;
 
     public RecoveryService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
                            CustomerMail mail, PasswordChanges passwordChanges, TokenService sessions,
-                           ObjectMapper mapper, Clock clock) {
+                           RateLimits limits, ObjectMapper mapper, Clock clock) {
+        this.limits = limits;
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
@@ -102,6 +106,8 @@ public final class RecoveryService {
             return new Outcome(customers.withActiveCart(h, tenantId, customer.id()).orElseThrow(), issued);
         });
         sessions.evictCustomer(tenantId, outcome.owner().customer().id());
+        // the reset clears the lockout; the address's login bucket, which anyone may have spent, goes with it
+        limits.forgetAccount(tenantId, LimitedAction.LOGIN, outcome.owner().customer().email());
         // the shopper is logged in as by a login: the answer names their active cart as every AuthResult does
         return AuthResult.of(outcome.issued(), CustomerView.of(outcome.owner().customer(), mapper),
                 outcome.owner().activeCartId(), clock.instant());

@@ -101,7 +101,7 @@ public final class CustomerStore {
         String pattern = null;
         if (filter.query() != null) {
             // emails are stored in their normal form (NFKC, ASCII domain), so a term typed with a full-width or
-            // internationalised spelling is brought to it too; names are compared as they were typed
+            // internationalised spelling is brought to it too; names are stored composed (NFC), as the term is made
             emailPattern = SearchKeys.prefixPattern(EmailAddress.normalise(filter.query()));
             pattern = SearchKeys.prefixPattern(filter.query());
         }

@@ -1,5 +1,6 @@
 package dev.latchkey.customer;
 
+import java.text.Normalizer;
 import java.util.Locale;
 
 /**
@@ -24,7 +25,9 @@ final class SearchKeys {
      * begin with {@code term}.
      */
     static String prefixPattern(String term) {
-        return lower(term.trim()).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        // names are stored composed (NFC): a term typed with a combining diaeresis is composed to meet them
+        return lower(Normalizer.normalize(term.trim(), Normalizer.Form.NFC)).replace("!", "!!").replace("%", "!%")
+                .replace("_", "!_") + "%";
     }
 
     private static String lower(String text) {

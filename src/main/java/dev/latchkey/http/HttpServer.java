@@ -19,6 +19,8 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.List;
@@ -134,8 +136,9 @@ public final class HttpServer {
                 }
                 // the framework answers a body that stopped arriving itself, with a bare 408, before any handler sees it
                 if (ctx.statusCode() == 408 && ctx.resultInputStream() == null) {
-                    problems.apiError(new ApiError(408, "request_timeout", "The request body did not arrive in full "
-                            + "within " + idleTimeout.toSeconds() + " s."), ctx);
+                    problems.apiError(Requests.stopping(ctx) ? Requests.serverStopping() : new ApiError(408,
+                            "request_timeout", "The request body did not arrive in full within "
+                            + idleTimeout.toSeconds() + " s."), ctx);
                 } else {
                     drainUnread(ctx, idleTimeout);
                 }
@@ -167,8 +170,14 @@ public final class HttpServer {
      * would be acted on: neither is, as RFC 9110 has a server do with a coding it does not apply.
      */
     private static void refuseEncodedBody(io.javalin.http.Context ctx) {
-        String coding = ctx.header("Content-Encoding");
-        if (hasBody(ctx) && coding != null && !coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
+        if (!hasBody(ctx)) {
+            return;
+        }
+        // every field and every coding in a list: "identity" first must not hide a "gzip" after it
+        boolean coded = Collections.list(ctx.req().getHeaders("Content-Encoding")).stream()
+                .flatMap(field -> Arrays.stream(field.split(",")))
+                .map(String::strip).anyMatch(coding -> !coding.isEmpty() && !coding.equalsIgnoreCase("identity"));
+        if (coded) {
             ctx.header("Accept-Encoding", "identity");
             throw new ApiError(415, "unsupported_media_type",
                     "Request bodies are read as sent: no Content-Encoding is applied.");

@@ -277,7 +277,8 @@ public final class JsonInput {
     /** A required text, trimmed, which must be one line that reads as it is stored (a shop's name, say). */
     public String requiredLine(String field, int maxLength) {
         String value = required(field, maxLength);
-        return value != null && isOneLine(field, Text.trimmedLine(value), maxLength) ? Text.trimmedLine(value) : null;
+        String line = value == null ? null : Text.trimmedLine(value);
+        return line != null && isOneLine(field, line, maxLength) ? line : null;
     }
 
     private boolean isOneLine(String field, String value, int maxLength) {

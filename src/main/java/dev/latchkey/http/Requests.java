@@ -86,13 +86,13 @@ public final class Requests {
      * Whether the node is stopping: it then gives every connection a second more before closing it, so a body still
      * arriving is cut short then, which is no fault of the client's.
      */
-    private static boolean stopping(Context ctx) {
+    static boolean stopping(Context ctx) {
         Connector connector = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData()
                 .getConnector();
         return connector instanceof Graceful graceful && graceful.isShutdown();
     }
 
-    private static ApiError serverStopping() {
+    static ApiError serverStopping() {
         return new ApiError(503, ApiError.UNAVAILABLE, "The server is stopping; send the request again.")
                 .withHeader("Retry-After", "1").withHeader("Connection", "close");
     }

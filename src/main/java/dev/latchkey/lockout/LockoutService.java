@@ -6,6 +6,8 @@ import dev.latchkey.db.Database;
 import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -54,9 +56,11 @@ public final class LockoutService {
     private final LockoutStore store = LockoutStore.CUSTOMERS;
     private final AuditLog audit;
     private final List<LockListener> listeners;
+    private final RateLimits limits;
     private final Clock clock;
 
-    public LockoutService(Database db, AuditLog audit, List<LockListener> listeners, Clock clock) {
+    public LockoutService(Database db, AuditLog audit, List<LockListener> listeners, RateLimits limits, Clock clock) {
+        this.limits = limits;
         this.db = db;
         this.audit = audit;
         this.listeners = List.copyOf(listeners);
@@ -135,10 +139,15 @@ public final class LockoutService {
 
     /** The merchant's unlock: clears failures and earlier locks. 404 for an id not of this tenant. */
     public void unlock(String tenantId, String customerId, ClientInfo client) {
-        boolean found = db.tx(h -> clear(h, tenantId, customerId, UnlockReason.ADMIN, client));
-        if (!found) {
+        String email = db.tx(h -> clear(h, tenantId, customerId, UnlockReason.ADMIN, client)
+                ? store.email(h, tenantId, customerId) : null);
+        if (email == null) {
             throw ApiError.notFound("Customer");
         }
+        // the login and recovery buckets of the address too, which anyone may have spent by trying it: the merchant
+        // means to let the shopper in now, with their password or by resetting it
+        limits.forgetAccount(tenantId, LimitedAction.LOGIN, email);
+        limits.forgetAccount(tenantId, LimitedAction.RECOVERY, email);
     }
 
     /**

@@ -26,6 +26,12 @@ public final class LockoutStore {
         this.table = table;
     }
 
+    /** The account's email address. */
+    String email(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT email FROM " + table + " WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).mapTo(String.class).one();
+    }
+
     public Optional<LockState> find(Handle h, String tenantId, String id, boolean forUpdate) {
         return h.createQuery("SELECT " + COLUMNS + " FROM " + table + " WHERE tenant_id = :tenant AND id = :id"
                         + (forUpdate ? " FOR UPDATE" : ""))

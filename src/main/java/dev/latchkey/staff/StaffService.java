@@ -11,6 +11,8 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.FieldError;
@@ -43,6 +45,7 @@ public final class StaffService {
     private final Database db;
     private final StaffStore store = new StaffStore();
     private final StaffSessions sessions;
+    private final RateLimits limits;
     private final PasswordHasher hasher;
     private final PasswordPolicy policy;
     private final TenantService tenants;
@@ -51,7 +54,8 @@ public final class StaffService {
     private final Clock clock;
 
     public StaffService(Database db, StaffSessions sessions, PasswordHasher hasher, PasswordPolicy policy,
-                        TenantService tenants, StaffLockout lockout, AuditLog audit, Clock clock) {
+                        TenantService tenants, StaffLockout lockout, RateLimits limits, AuditLog audit, Clock clock) {
+        this.limits = limits;
         this.db = db;
         this.sessions = sessions;
         this.hasher = hasher;
@@ -215,8 +219,7 @@ public final class StaffService {
      * An owner's new password for a staff member who forgot theirs: all their sessions end and a lockout is lifted, so
      * they log in with it at once. Never the caller's own (403): that change asks for the current password.
      */
-    /** Sets a member's password for them (an owner's reset); returns the member's email. */
-    public String setPassword(AdminPrincipal who, String staffId, String newPassword, ClientInfo client) {
+    public void setPassword(AdminPrincipal who, String staffId, String newPassword, ClientInfo client) {
         if (staffId.equals(who.staffId())) {
             // whoever holds an owner's session must not take the account over without knowing its password
             throw ApiError.insufficientScope("Your own password is changed with your current one: on the dashboard's "
@@ -226,7 +229,8 @@ public final class StaffService {
         StaffAccount account = account(tenantId, staffId);
         requireAllowed(tenantId, account, newPassword);
         replacePassword(tenantId, account, newPassword, null, who, client);
-        return account.staff().email();
+        // the member's login bucket, which others may have spent by trying the address, comes back with the password
+        limits.forgetAccount(tenantId, LimitedAction.STAFF_LOGIN, account.staff().email());
     }
 
     private StaffAccount account(String tenantId, String staffId) {

@@ -6,6 +6,7 @@ import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,8 +93,13 @@ class PasswordPolicyTest {
         assertThat(PasswordPolicy.scoredPrefix("Summer2024!")).isEqualTo("Summer2024!");
         assertThat(PasswordPolicy.scoredPrefix("correct horse battery staple ".repeat(4)))
                 .hasSize(PasswordPolicy.SCORED_PREFIX);
-        // a cut never admits what the whole would not: repeated digits stay too weak
-        assertThat(code("12345678".repeat(12), NOBODY)).isEqualTo("too_weak");
+        // a cut never admits what the whole would not, though the prefix alone looks random
+        for (String weak : List.of("12345671234567", "123456123456123456", "p@$$w0rd".repeat(8),
+                "12345678".repeat(12))) {
+            assertThat(PasswordPolicy.scoredPrefix(weak)).as(weak).isNotEqualTo(weak.substring(0,
+                    Math.min(weak.length(), PasswordPolicy.SCORED_PREFIX)));
+            assertThat(code(weak, NOBODY)).as(weak).isEqualTo("too_weak");
+        }
     }
 
     private static TenantSettings withMinScore(int score) {

@@ -282,6 +282,9 @@ class HttpHygieneTest extends ApiTest {
             assertThat(res.header("Accept-Encoding")).isEqualTo("identity");
             assertProblem(res, 415);
         }
+        // "identity" first, then a coding in a second field
+        api.post("/v1/customers").key(tenant.pk()).header("Content-Encoding", "identity")
+                .repeatHeader("Content-Encoding", "gzip").body(registration).send().expect(415, "unsupported_media_type");
         api.post("/v1/customers").key(tenant.pk()).header("Content-Encoding", "identity").body(registration).send()
                 .expect(201);
     }

@@ -43,7 +43,9 @@ class ServiceRoutesTest extends ApiTest {
         api.get("/nowhere").send().expect(404);
 
         String metrics = "";
-        for (int attempt = 0; attempt < 20 && !metrics.contains("route=\"unmatched\""); attempt++) {
+        // each timer is recorded once its answer is sent
+        for (int attempt = 0; attempt < 20 && !(metrics.contains("route=\"unmatched\"")
+                && metrics.contains("route=\"/v1/admin/customers/{id}\"")); attempt++) {
             metrics = api.get("/metrics").send().expect(200).raw();
             Thread.sleep(100);
         }

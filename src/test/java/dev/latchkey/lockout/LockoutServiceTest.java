@@ -1,8 +1,12 @@
 package dev.latchkey.lockout;
 
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Json;
+import dev.latchkey.ratelimit.InMemoryRateLimiter;
+import dev.latchkey.ratelimit.RateLimitSettings;
+import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
@@ -23,7 +27,8 @@ class LockoutServiceTest extends ApiTest {
     private final LockoutService lockout = new LockoutService(server.app.database(), audit,
             List.of(event -> {
                 throw new IllegalStateException("a failing listener must not stop the others");
-            }, heard::add), server.clock);
+            }, heard::add), new RateLimits(new InMemoryRateLimiter(server.clock), RateLimitSettings.DEFAULTS,
+            new ClientAddresses(List.of())), server.clock);
 
     @Test
     void attemptWhenThresholdReachedThenListenersHearOfTheLockOnce() {

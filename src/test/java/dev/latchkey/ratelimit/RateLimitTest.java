@@ -26,8 +26,7 @@ class RateLimitTest {
             "LATCHKEY_RATE_LIMIT_REGISTRATION_PER_ACCOUNT", "off",
             "LATCHKEY_RATE_LIMIT_RECOVERY_PER_ACCOUNT", "2/1h",
             "LATCHKEY_RATE_LIMIT_VERIFICATION_PER_IP", "2/1h",
-            "LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_IP", "2/1h",
-            "LATCHKEY_DEV_MAILBOX", "true"));
+            "LATCHKEY_RATE_LIMIT_ANONYMOUS_PER_IP", "2/1h"));
     private final TestServer server = OWN.server();
     private final Api api = OWN.api();
 
@@ -79,62 +78,6 @@ class RateLimitTest {
         var known = loginFrom(tenant, "198.51.100.21", shopper.email()).expect(401);
         var unknown = loginFrom(tenant, "198.51.100.22", Fixtures.uniqueEmail()).expect(401);
         assertThat(known.header("RateLimit")).isEqualTo(unknown.header("RateLimit")).doesNotContain("account");
-    }
-
-    @Test
-    void loginWhenOthersSpentTheAccountsBucketThenTheMerchantsUnlockOrAPasswordResetLetsTheOwnerIn() throws Exception {
-        var tenant = Fixtures.tenant(api);
-        var shopper = Fixtures.shopper(api, tenant);
-        spendAccountBucket(tenant, shopper.email(), 10);
-        loginFrom(tenant, "198.51.100.20", shopper.email(), shopper.password()).expect(429, "rate_limited");
-        for (int i = 0; i < 2; i++) { // 2 an hour here
-            forgot(tenant, "198.51.100." + (60 + i), shopper.email()).expect(202);
-        }
-        forgot(tenant, "198.51.100.63", shopper.email()).expect(429, "rate_limited");
-
-        api.delete("/v1/admin/customers/" + shopper.customerId() + "/lockout").bearer(tenant.sk()).send().expect(204);
-        loginFrom(tenant, "198.51.100.21", shopper.email(), shopper.password()).expect(200);
-        forgot(tenant, "198.51.100.64", shopper.email()).expect(202);
-
-        spendAccountBucket(tenant, shopper.email(), 30);
-        loginFrom(tenant, "198.51.100.22", shopper.email(), shopper.password()).expect(429, "rate_limited");
-        forgot(tenant, "198.51.100.23", shopper.email()).expect(202);
-        String token = awaitResetToken(shopper.email());
-        api.post("/v1/auth/password/reset").header("X-Forwarded-For", "198.51.100.24").key(tenant.pk())
-                .body(Map.of("token", token, "new_password", "an entirely new passphrase")).send().expect(200);
-        loginFrom(tenant, "198.51.100.25", shopper.email(), "an entirely new passphrase").expect(200);
-    }
-
-    /** Wrong passwords from as many addresses as it takes to empty the account's bucket (5 a minute here). */
-    private void spendAccountBucket(Fixtures.Tenant tenant, String email, int firstHost) {
-        for (int host = firstHost; ; host++) {
-            if (loginFrom(tenant, "198.51.100." + host, email).status() == 429) {
-                return;
-            }
-        }
-    }
-
-    private Api.Res forgot(Fixtures.Tenant tenant, String ip, String email) {
-        return api.post("/v1/auth/password/forgot").header("X-Forwarded-For", ip).key(tenant.pk())
-                .body(Map.of("email", email)).send();
-    }
-
-    private Api.Res loginFrom(Fixtures.Tenant tenant, String ip, String email, String password) {
-        return api.post("/v1/auth/login").header("X-Forwarded-For", ip).key(tenant.pk())
-                .body(Map.of("email", email, "password", password)).send();
-    }
-
-    private String awaitResetToken(String email) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline) {
-            for (var mail : api.get("/dev/mailbox?to=" + email).send().expect(200).body().path("data")) {
-                if (mail.path("template").asText().equals("password_reset")) {
-                    return mail.path("token").asText();
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no reset mail to " + email);
     }
 
     @Test
