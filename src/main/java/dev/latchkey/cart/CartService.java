@@ -110,11 +110,14 @@ public final class CartService {
     }
 
     /** For the customer's data export: their carts, open and closed, with what is in them. */
-    public List<CartView> allOf(String tenantId, String customerId) {
+    public List<ExportedCart> allOf(String tenantId, String customerId) {
         return db.read(h -> {
             Map<String, List<CartItem>> items = store.itemsOfCustomer(h, tenantId, customerId);
-            return store.allOf(h, tenantId, customerId).stream()
-                    .map(cart -> CartView.of(cart, items.getOrDefault(cart.id(), List.of()))).toList();
+            return store.allOf(h, tenantId, customerId).stream().map(held -> {
+                CartView cart = CartView.of(held.cart(), items.getOrDefault(held.cart().id(), List.of()));
+                return new ExportedCart(cart.id(), cart.customerId(), held.status(), cart.items(), cart.createdAt(),
+                        cart.updatedAt(), held.closedAt());
+            }).toList();
         });
     }
 

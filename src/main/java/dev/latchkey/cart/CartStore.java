@@ -150,12 +150,17 @@ final class CartStore {
                 .execute();
     }
 
+    /** A cart with its status ({@code active} or {@code closed}) and when it was closed. */
+    record Held(Cart cart, String status, Instant closedAt) {
+    }
+
     /** Every cart of the customer, active or not, oldest first. */
-    List<Cart> allOf(Handle h, String tenantId, String customerId) {
+    List<Held> allOf(Handle h, String tenantId, String customerId) {
         return h.createQuery("SELECT * FROM carts WHERE tenant_id = :tenant AND customer_id = :customer "
                         + "ORDER BY created_at, id")
                 .bind("tenant", tenantId).bind("customer", customerId)
-                .map((rs, ctx) -> cart(rs)).list();
+                .map((rs, ctx) -> new Held(cart(rs), rs.getString("status"), Database.instant(rs, "closed_at")))
+                .list();
     }
 
     void deleteOf(Handle h, String tenantId, String customerId) {

@@ -165,6 +165,8 @@ class ExportTest extends ApiTest {
         assertThat(carts.get(0).path("id").asText()).isEqualTo(cart);
         assertThat(carts.get(0).path("items").get(0).path("sku").asText()).isEqualTo("SKU-7");
         assertThat(carts.get(0).path("items").get(0).path("quantity").asInt()).isEqualTo(3);
+        assertThat(carts.get(0).path("status").asText()).isEqualTo("active");
+        assertThat(carts.get(0).path("closed_at").isNull()).isTrue();
     }
 
     @Test
@@ -188,8 +190,12 @@ class ExportTest extends ApiTest {
         // the guest session the cart came from: its address and device were the customer's
         assertThat(export.path("sessions").findValuesAsText("id")).contains(guestSession.str("session_id"));
         for (JsonNode cart : carts) {
+            boolean claimed = cart.path("id").asText().equals(guest);
             assertThat(cart.path("items").findValuesAsText("sku")).as("items of %s", cart.path("id"))
-                    .containsExactly(cart.path("id").asText().equals(guest) ? "GUEST" : "MINE");
+                    .containsExactly(claimed ? "GUEST" : "MINE");
+            // the customer kept their own cart: the guest's was closed when claimed
+            assertThat(cart.path("status").asText()).isEqualTo(claimed ? "closed" : "active");
+            assertThat(cart.path("closed_at").isNull()).isEqualTo(!claimed);
         }
     }
 
