@@ -3,7 +3,6 @@ package dev.latchkey.db;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.testing.TestDatabases;
 import dev.latchkey.testing.TestServer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,22 +23,6 @@ class DatabaseTest {
         assertThat(failure.getMessage()).contains("INSERT INTO mail_outbox").doesNotContain("et_do-not-log-me");
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             assertThat(String.valueOf(cause.getMessage())).doesNotContain("et_do-not-log-me");
-        }
-    }
-
-    @Test
-    void commitWithoutFlushWaitThenOnlyThatTransactionSkipsTheWait() {
-        Assumptions.assumeTrue(TestDatabases.postgres(), "H2 has no flush wait to skip");
-        Database db = TestServer.shared().app.database();
-        String inside = db.tx(h -> {
-            db.commitWithoutFlushWait(h);
-            return h.createQuery("SHOW synchronous_commit").mapTo(String.class).one();
-        });
-        assertThat(inside).isEqualTo("off");
-        // the pool hands the connection on: every later transaction must wait for its flush again
-        for (int i = 0; i < 20; i++) {
-            String after = db.tx(h -> h.createQuery("SHOW synchronous_commit").mapTo(String.class).one());
-            assertThat(after).isEqualTo("on");
         }
     }
 
