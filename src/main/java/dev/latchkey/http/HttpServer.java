@@ -6,6 +6,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
+import io.javalin.router.InternalRouter;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -95,8 +97,11 @@ public final class HttpServer {
                 if (ctx.path().startsWith("/v1/")) {
                     ctx.header("Cache-Control", "no-store");
                 }
-                if (ctx.method() == HandlerType.OPTIONS && ctx.path().startsWith("/v1/")) {
-                    preflight(ctx);
+                List<String> methods = ctx.method() == HandlerType.OPTIONS && ctx.path().startsWith("/v1/")
+                        ? methodsOf(config.unsafe.internalRouter, ctx.path()) : List.of();
+                // an unknown path goes on to its 404, as for any other method
+                if (!methods.isEmpty()) {
+                    preflight(ctx, methods);
                     ctx.skipRemainingHandlers(); // the after-handlers too: what they do for the answer is done here
                     ctx.res().setContentType(null);
                     drainUnread(ctx, idleTimeout);
@@ -272,11 +277,25 @@ public final class HttpServer {
         return path.startsWith("/v1/") && !path.startsWith("/v1/admin/") && !path.startsWith("/v1/platform/");
     }
 
+    /** The methods the path has a route for, in the order {@code Allow} names them; none for an unknown path. */
+    private static List<String> methodsOf(InternalRouter router, String path) {
+        List<String> methods = new ArrayList<>();
+        for (HandlerType type : List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST, HandlerType.PUT,
+                HandlerType.PATCH, HandlerType.DELETE)) {
+            if (!router.findHttpHandlerEntries(type, path).isEmpty()) {
+                methods.add(type.name());
+            }
+        }
+        return methods;
+    }
+
     /**
-     * Preflights are answered before routing (so that unknown paths still answer 404 and wrong methods 405), for any origin (the key is not sent on a preflight); the real response only carries
-     * Access-Control-Allow-Origin for the tenant's allowed origins. Admin and platform routes get no CORS at all.
+     * Preflights are answered before routing, for any origin (the key is not sent on a preflight); the real response
+     * only carries Access-Control-Allow-Origin for the tenant's allowed origins. Admin and platform routes get no CORS
+     * at all. Every answer to OPTIONS names the path's methods in {@code Allow} (RFC 9110 9.3.7).
      */
-    private static void preflight(io.javalin.http.Context ctx) {
+    private static void preflight(io.javalin.http.Context ctx, List<String> methods) {
+        ctx.header("Allow", String.join(", ", methods) + ", OPTIONS");
         String origin = ctx.header("Origin");
         if (origin == null || !isStorefront(ctx.path())) {
             ctx.status(204);

@@ -31,6 +31,19 @@ class CorsTest extends ApiTest {
     }
 
     @Test
+    void optionsThenTheMethodsOfThePathAndForAnUnknownPathNotFound() {
+        var mine = api.method("OPTIONS", "/v1/me/addresses/addr_any").send();
+        assertThat(mine.status()).isEqualTo(204);
+        assertThat(mine.header("Allow")).isEqualTo("GET, HEAD, PATCH, DELETE, OPTIONS");
+
+        for (String origin : List.of(SHOP, EVIL)) {
+            var unknown = api.method("OPTIONS", "/v1/nowhere").header("Origin", origin)
+                    .header("Access-Control-Request-Method", "POST").send().expect(404, "not_found");
+            assertThat(unknown.header("Access-Control-Allow-Methods")).isNull();
+        }
+    }
+
+    @Test
     void storefrontRequestFromAllowedOriginThenAllowOriginHeader() {
         var res = api.post("/v1/anonymous").key(tenant.pk()).header("Origin", SHOP).send().expect(201);
 
