@@ -125,7 +125,7 @@ public final class HttpServer {
             routes.before(ctx -> {
                 try {
                     refuseAnnouncedOversize(ctx);
-                    refuseChunkedHttp10(ctx);
+                    refuseTransferCodings(ctx);
                     refuseEncodedBody(ctx);
                     refuseRepeatedCredentials(ctx);
                     refuseUnreadableQuery(ctx);
@@ -161,11 +161,19 @@ public final class HttpServer {
     /**
      * HTTP/1.0 has no chunked transfer coding: a proxy in front that reads such a request by 1.0's rules frames it
      * otherwise than this server would, the ground of request smuggling, so RFC 9112 has the server treat it as
-     * faulty and close the connection.
+     * faulty and close the connection. A transfer coding the server does not undo is refused the same way.
      */
-    private static void refuseChunkedHttp10(io.javalin.http.Context ctx) {
+    private static void refuseTransferCodings(io.javalin.http.Context ctx) {
         if ("HTTP/1.0".equals(ctx.req().getProtocol()) && ctx.header("Transfer-Encoding") != null) {
             throw new ApiError(400, "bad_request", "HTTP/1.0 requests cannot carry Transfer-Encoding.")
+                    .withHeader("Connection", "close");
+        }
+        // only chunked is undone before the body is read: one sent gzipped as well would be read as the JSON it is not
+        boolean otherCoding = Collections.list(ctx.req().getHeaders("Transfer-Encoding")).stream()
+                .flatMap(field -> Arrays.stream(field.split(",")))
+                .map(String::strip).anyMatch(coding -> !coding.isEmpty() && !coding.equalsIgnoreCase("chunked"));
+        if (otherCoding) {
+            throw new ApiError(400, "bad_request", "Transfer-Encoding other than chunked is not supported.")
                     .withHeader("Connection", "close");
         }
     }

@@ -272,6 +272,24 @@ class HttpHygieneTest extends ApiTest {
     }
 
     @Test
+    void transferCodingOtherThanChunkedThenRefusedAndNotActedOn() throws Exception {
+        String email = Fixtures.uniqueEmail();
+        String body = "{\"email\":\"" + email + "\",\"password\":\"" + Fixtures.PASSWORD + "\"}";
+        try (var socket = new Socket("127.0.0.1", server.app.port())) {
+            socket.setSoTimeout(30_000);
+            // the body is plain: read as sent, it would have registered the shopper
+            socket.getOutputStream().write(("POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: "
+                    + tenant.pk() + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                    + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"code\":\"bad_request\"");
+        }
+        api.post("/v1/customers").key(tenant.pk()).body(Map.of("email", email, "password", Fixtures.PASSWORD)).send()
+                .expect(201);
+    }
+
+    @Test
     void bodyWithContentEncodingThenUnsupportedAndNotActedOn() {
         String email = Fixtures.uniqueEmail();
         Map<String, Object> registration = Map.of("email", email, "password", Fixtures.PASSWORD);
