@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Builds the Javalin server: JSON, limits, request ids, CORS preflights, the request log, metrics and error mapping.
@@ -169,10 +170,7 @@ public final class HttpServer {
                     .withHeader("Connection", "close");
         }
         // only chunked is undone before the body is read: one sent gzipped as well would be read as the JSON it is not
-        boolean otherCoding = Collections.list(ctx.req().getHeaders("Transfer-Encoding")).stream()
-                .flatMap(field -> Arrays.stream(field.split(",")))
-                .map(String::strip).anyMatch(coding -> !coding.isEmpty() && !coding.equalsIgnoreCase("chunked"));
-        if (otherCoding) {
+        if (codings(ctx, "Transfer-Encoding").anyMatch(coding -> !coding.equalsIgnoreCase("chunked"))) {
             throw new ApiError(400, "bad_request", "Transfer-Encoding other than chunked is not supported.")
                     .withHeader("Connection", "close");
         }
@@ -187,14 +185,17 @@ public final class HttpServer {
             return;
         }
         // every field and every coding in a list: "identity" first must not hide a "gzip" after it
-        boolean coded = Collections.list(ctx.req().getHeaders("Content-Encoding")).stream()
-                .flatMap(field -> Arrays.stream(field.split(",")))
-                .map(String::strip).anyMatch(coding -> !coding.isEmpty() && !coding.equalsIgnoreCase("identity"));
-        if (coded) {
+        if (codings(ctx, "Content-Encoding").anyMatch(coding -> !coding.equalsIgnoreCase("identity"))) {
             ctx.header("Accept-Encoding", "identity");
             throw new ApiError(415, "unsupported_media_type",
                     "Request bodies are read as sent: no Content-Encoding is applied.");
         }
+    }
+
+    /** The codings a field lists, over all its fields (a list may be split over several). */
+    private static Stream<String> codings(io.javalin.http.Context ctx, String field) {
+        return Collections.list(ctx.req().getHeaders(field)).stream().flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::strip).filter(coding -> !coding.isEmpty());
     }
 
     private static boolean hasBody(io.javalin.http.Context ctx) {
