@@ -53,7 +53,16 @@ final class SessionStore {
 
     /** The ids of every session row of the customer, ended ones too. */
     List<String> ids(Handle h, String tenantId, String customerId) {
-        return h.createQuery("SELECT id FROM sessions WHERE " + OWNER)
+        return idsWhere(h, tenantId, customerId, OWNER);
+    }
+
+    /** The ids of the guest sessions whose carts the customer claimed. */
+    List<String> claimedGuestIds(Handle h, String tenantId, String customerId) {
+        return idsWhere(h, tenantId, customerId, GUEST_OF_CLAIMED_CARTS);
+    }
+
+    private static List<String> idsWhere(Handle h, String tenantId, String customerId, String condition) {
+        return h.createQuery("SELECT id FROM sessions WHERE " + condition)
                 .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).list();
     }
 
@@ -61,12 +70,6 @@ final class SessionStore {
     void deletePairs(Handle h, String tenantId, List<String> sessionIds) {
         h.createUpdate("DELETE FROM token_pairs WHERE tenant_id = :tenant AND session_id IN (<ids>)")
                 .bind("tenant", tenantId).bindList("ids", sessionIds).execute();
-    }
-
-    /** The ids of the guest sessions whose carts the customer claimed. */
-    List<String> claimedGuestIds(Handle h, String tenantId, String customerId) {
-        return h.createQuery("SELECT id FROM sessions WHERE " + GUEST_OF_CLAIMED_CARTS)
-                .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).list();
     }
 
     /** Removes these sessions (at most a few hundred ids a call). */

@@ -31,10 +31,17 @@ public final class PasswordPolicy {
     /** zxcvbn's cost grows steeply with length; a password this long has shown its strength in this prefix. */
     static final int SCORED_PREFIX = 64;
     /**
-     * The letters that zxcvbn reads each look-alike character as ("p@ssw0rd"), as in its l33t table. For every
-     * combination of readings of the look-alikes present it matches the whole text against its dictionaries again, so
-     * its work grows with the text's length squared times the product, over the distinct look-alikes present, of one
-     * plus their readings: a hundred characters dense with them took seconds of a core.
+     * Each look-alike character of zxcvbn's l33t table as the letter it most often stands for: "p@$$w0rd" reads
+     * "password".
+     */
+    private static final Map<Integer, Integer> AS_LETTER = pairs("4a@a8b(c{c[c<c3e6g9g1i!i|i7t0o$s5s+t%x2z");
+    /** The look-alikes zxcvbn reads as either of two letters: 1 and | as i or l, 7 as l or t. */
+    private static final String AMBIGUOUS = "1|7";
+    /**
+     * How many letters zxcvbn reads each look-alike as. For every combination of readings of the look-alikes present
+     * it matches the whole text against its dictionaries again, so its work grows with the text's length squared times
+     * the product, over the distinct look-alikes present, of one plus their readings: a hundred characters dense with
+     * them took seconds of a core.
      */
     private static final Map<Integer, Integer> LOOK_ALIKE_READINGS = lookAlikeReadings();
     /**
@@ -43,8 +50,6 @@ public final class PasswordPolicy {
      * up to {@link #SCORED_PREFIX} characters; one made only of look-alikes, eight.
      */
     static final long SCORING_BUDGET = 30_000;
-    /** Each look-alike as the letter it most often stands for: "p@$$w0rd" reads "password". */
-    private static final Map<Integer, Integer> AS_LETTER = pairs("4a@a8b(c{c[c<c3e6g9g1i!i|i7t0o$s5s+t%x2z");
     /**
      * Each look-alike as a character of its own that is none: the digits as the Arabic-Indic ones, in the same order,
      * so that runs and repeats ("1234567", "123123") are still seen as such; the symbols in the private use area.
@@ -178,9 +183,7 @@ public final class PasswordPolicy {
 
     private static Map<Integer, Integer> lookAlikeReadings() {
         Map<Integer, Integer> readings = new HashMap<>();
-        // a: 4 @, b: 8, c: ( { [ <, e: 3, g: 6 9, i: 1 ! |, l: 1 | 7, o: 0, s: $ 5, t: + 7, x: %, z: 2
-        "4@8({[<369!0$5+%2".codePoints().forEach(c -> readings.put(c, 1));
-        "1|7".codePoints().forEach(c -> readings.put(c, 2));
+        AS_LETTER.keySet().forEach(c -> readings.put(c, AMBIGUOUS.indexOf(c) >= 0 ? 2 : 1));
         return Map.copyOf(readings);
     }
 
