@@ -42,8 +42,11 @@ public final class ProblemResponder {
         apiError(switch (status) {
             case 404 -> new ApiError(404, "not_found", "No route matches " + ctx.method() + " " + ctx.path() + ".");
             case 405 -> {
-                // RFC 9110 has a 405 name the methods the resource does answer; the framework's details list them
-                error.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
+                // RFC 9110 has a 405 name the methods the resource does answer; the framework's details list them,
+                // without the OPTIONS that the API's paths answer before routing
+                String options = ctx.path().startsWith("/v1/") ? ", OPTIONS" : "";
+                error.getDetails().values().stream().findFirst()
+                        .ifPresent(methods -> ctx.header("Allow", methods + options));
                 yield new ApiError(405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + ".");
             }
             case 413 -> new ApiError(413, "payload_too_large", "The request body exceeds 1 MB.");

@@ -16,14 +16,13 @@ final class StaffSessionStore {
 
     void insert(Handle h, String tokenHash, String tenantId, String id, String staffId, StaffSessionKind kind,
                 ClientInfo client, Instant now) {
-        Long idle = kind.idleTimeout() == null ? null : kind.idleTimeout().toSeconds();
         h.createUpdate("INSERT INTO staff_sessions (token_hash, tenant_id, id, staff_id, kind, ip, user_agent, "
                         + "created_at, last_used_at, expires_at, idle_seconds) VALUES (:hash, :tenant, :id, :staff, "
                         + ":kind, :ip, :ua, :now, :now, :exp, :idle)")
                 .bind("hash", tokenHash).bind("tenant", tenantId).bind("id", id).bind("staff", staffId)
                 .bind("kind", kind.wire()).bind("ip", client.ip()).bind("ua", client.userAgent())
                 .bind("now", Database.ts(now)).bind("exp", Database.ts(now.plus(kind.lifetime())))
-                .bind("idle", idle)
+                .bind("idle", kind.idleTimeout().toSeconds())
                 .execute();
     }
 

@@ -64,6 +64,7 @@ public final class StaffSessions implements StaffTokens {
     }
 
     private static boolean live(StaffSessionStore.Row row, Instant now) {
+        // API tokens issued before they had an idle timeout have none stored: their 12 hours still end them
         boolean idle = row.idleSeconds() != null && !now.isBefore(row.lastUsedAt().plusSeconds(row.idleSeconds()));
         return row.revokedAt() == null && now.isBefore(row.expiresAt()) && !idle;
     }

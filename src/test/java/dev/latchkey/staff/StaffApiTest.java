@@ -238,13 +238,28 @@ class StaffApiTest extends ApiTest {
     }
 
     @Test
-    void tokenWhenTwelveHoursOldThenRefused() {
+    void tokenWhenTwelveHoursOldThenRefusedEvenIfBusy() {
         var shop = StaffFixtures.shop(api);
         String token = StaffFixtures.ownerToken(api, shop);
-        server.clock.advance(Duration.ofHours(11));
-        api.get("/v1/admin/settings").bearer(token).send().expect(200);
-        server.clock.advance(Duration.ofHours(1).plusSeconds(1));
+        for (int i = 0; i < 24; i++) {
+            server.clock.advance(Duration.ofMinutes(29));
+            api.get("/v1/admin/settings").bearer(token).send().expect(200);
+        }
+        server.clock.advance(Duration.ofMinutes(24).plusSeconds(1));
         api.get("/v1/admin/settings").bearer(token).send().expect(401, "invalid_token");
+    }
+
+    @Test
+    void tokenWhenIdleForHalfAnHourThenRefused() {
+        var shop = StaffFixtures.shop(api);
+        String token = StaffFixtures.ownerToken(api, shop);
+        server.clock.advance(Duration.ofMinutes(29));
+        api.get("/v1/admin/settings").bearer(token).send().expect(200);
+        server.clock.advance(Duration.ofMinutes(29));
+        api.get("/v1/admin/staff").bearer(token).send().expect(200);
+        server.clock.advance(Duration.ofMinutes(30));
+        api.get("/v1/admin/settings").bearer(token).send().expect(401, "invalid_token");
+        api.post("/v1/admin/staff/logout").bearer(token).send().expect(401, "invalid_token");
     }
 
     @Test
