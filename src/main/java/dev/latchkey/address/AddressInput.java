@@ -51,11 +51,7 @@ public final class AddressInput {
         in.textChange("line2", 200, changes);
         in.textChange("city", 100, changes);
         in.textChange("region", 100, changes);
-        in.textChange("phone", 32, changes).ifPresent(phone -> {
-            if (!ProfileInput.PHONE.matcher(phone).matches()) {
-                in.reject("phone", "invalid", "phone may hold digits, spaces, + ( ) . / - only.");
-            }
-        });
+        ProfileInput.phone(in, changes);
         Optional<String> country = readCountry(in, changes);
         in.textChange("postal_code", 16, changes).ifPresent(raw -> {
             String postalCode = raw.toUpperCase(Locale.ROOT);
@@ -99,10 +95,6 @@ public final class AddressInput {
             return;
         }
         changes.put("tags", values);
-    }
-
-    public boolean isEmpty() {
-        return changes.isEmpty();
     }
 
     @SuppressWarnings("unchecked")

@@ -92,7 +92,9 @@ public final class AddressService {
 
     /**
      * Merges the changed fields into the address as it is now. The customer row is locked before the address is read,
-     * so two changes of one address at once queue up and neither writes back fields the other has just changed.
+     * so two changes of one address at once queue up and neither writes back fields the other has just changed. A
+     * change to what the address already holds writes nothing. An address that was already the same place as another
+     * (from before the book held each address once) may still change its tags or anything that keeps it that place.
      */
     public Address update(String tenantId, String customerId, String id, AddressInput input) {
         return db.tx(h -> {
@@ -100,11 +102,14 @@ public final class AddressService {
             List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
             StoredAddress current = book.stream().filter(address -> address.id().equals(id)).findFirst()
                     .orElseThrow(AddressService::notFound);
-            if (input.isEmpty()) {
+            AddressFields merged = input.applyTo(current.fields());
+            if (merged.equals(current.fields())) {
                 return Address.of(current, owner);
             }
-            AddressFields fields = checked(input.applyTo(current.fields()));
-            requireNew(book, fields, id);
+            AddressFields fields = checked(merged);
+            if (!fields.samePlaceAs(current.fields())) {
+                requireNew(book, fields, id);
+            }
             Instant now = now();
             if (store.update(h, tenantId, customerId, id, fields, now) == 0) {
                 throw notFound();

@@ -87,18 +87,21 @@ public final class CartService {
     /**
      * Brings a guest cart into the customer's cart by {@code strategy} and closes it, within the caller's transaction.
      * The close is the claim: only the caller whose update closed the active guest cart merges it, so concurrent
-     * logins with the same cart merge it once. A cart that is not the guest session's active cart is ignored.
+     * logins with the same cart merge it once. A cart that is not the guest session's active cart is ignored; an empty
+     * one is closed and changes nothing (it opens no customer cart either).
      *
      * @return the customer's active cart id, or null when they have none
      */
     public String claim(Handle h, String tenantId, MergeStrategy strategy, String customerId, GuestCart guest) {
         Instant now = now();
-        if (guest == null || store.closeClaimed(h, tenantId, guest.cartId(), guest.sessionId(), customerId, now) == 0) {
+        boolean claimed = guest != null
+                && store.closeClaimed(h, tenantId, guest.cartId(), guest.sessionId(), customerId, now) > 0;
+        List<CartItem> guestItems = claimed ? store.items(h, tenantId, guest.cartId()) : List.of();
+        if (guestItems.isEmpty()) {
             return store.findActiveOf(h, tenantId, customerId).map(Cart::id).orElse(null);
         }
         Cart target = activeOrNew(h, tenantId, CartOwner.customer(customerId), now);
         store.lock(h, tenantId, target.id(), customerId);
-        List<CartItem> guestItems = store.items(h, tenantId, guest.cartId());
         List<CartItem> mine = store.items(h, tenantId, target.id());
         List<CartItem> result = strategy.apply(mine, guestItems);
         if (!result.equals(mine)) {

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.http.CurrencyCodes;
 import dev.latchkey.http.JsonInput;
 
 import java.time.Instant;
-import java.util.Currency;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +26,8 @@ public final class ProfileInput {
     /** Deep enough for any merchant's fields, far below what a JSON writer refuses. */
     static final int MAX_ATTRIBUTES_DEPTH = 32;
 
-    public static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ()./-]{3,32}$");
+    /** At least three digits (no number is shorter), with the separators people write between them. */
+    private static final Pattern PHONE = Pattern.compile("^\\+?(?=(?:[^0-9]*[0-9]){3})[0-9 ()./-]{3,32}$");
     private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern CURRENCY = Pattern.compile("^[A-Za-z]{3}$");
 
@@ -41,6 +43,16 @@ public final class ProfileInput {
         this.mapper = mapper;
     }
 
+    /** A phone number, of a profile or an address. */
+    public static void phone(JsonInput in, Map<String, Object> changes) {
+        in.textChange("phone", 32, changes).ifPresent(phone -> {
+            if (!PHONE.matcher(phone).matches()) {
+                in.reject("phone", "invalid", "phone must hold at least three digits, and only digits, spaces and "
+                        + "+ ( ) . / -.");
+            }
+        });
+    }
+
     public static ProfileInput read(JsonInput in, ObjectMapper mapper) {
         Map<String, Object> changes = new HashMap<>();
         in.textChange("first_name", 100, changes);
@@ -48,18 +60,14 @@ public final class ProfileInput {
         in.textChange("title", 50, changes);
         in.textChange("company", 200, changes);
         in.textChange("preferred_site", 64, changes);
-        in.textChange("phone", 32, changes).ifPresent(phone -> {
-            if (!PHONE.matcher(phone).matches()) {
-                in.reject("phone", "invalid", "phone may hold digits, spaces, + ( ) . / - only.");
-            }
-        });
+        phone(in, changes);
         in.textChange("preferred_language", 35, changes).ifPresent(language -> {
             if (!LANGUAGE.matcher(language).matches()) {
                 in.reject("preferred_language", "invalid", "preferred_language must be a language tag such as en or de-AT.");
             }
         });
         in.textChange("preferred_currency", 3, changes).ifPresent(currency -> {
-            if (!CURRENCY.matcher(currency).matches() || !isIso4217(currency.toUpperCase())) {
+            if (!CURRENCY.matcher(currency).matches() || !CurrencyCodes.isCurrency(currency.toUpperCase(Locale.ROOT))) {
                 in.reject("preferred_currency", "invalid", "preferred_currency must be an ISO 4217 code such as EUR.");
             } else {
                 changes.put("preferred_currency", currency.toUpperCase());
@@ -150,12 +158,4 @@ public final class ProfileInput {
         return changes.containsKey(field) ? (String) changes.get(field) : fallback;
     }
 
-    private static boolean isIso4217(String code) {
-        try {
-            Currency.getInstance(code);
-            return true;
-        } catch (IllegalArgumentException unknown) {
-            return false;
-        }
-    }
 }

@@ -186,7 +186,11 @@ public final class JsonInput {
     }
 
     public String required(String field, int maxLength) {
-        Optional<String> value = string(field, maxLength);
+        return required(field, maxLength, maxLength);
+    }
+
+    private String required(String field, int maxLength, int rawLimit) {
+        Optional<String> value = string(field, maxLength, rawLimit);
         if (value.isEmpty() && !hasErrorFor(field)) {
             reject(field, "required", field + " is required.");
         }
@@ -195,6 +199,18 @@ public final class JsonInput {
 
     /** A string that may be absent or null; blank strings count as absent. */
     public Optional<String> string(String field, int maxLength) {
+        return string(field, maxLength, maxLength);
+    }
+
+    /**
+     * A text that is trimmed and composed before it is stored is measured as stored ({@link #isOneLine}): padding or
+     * a decomposed accent must not make it too long. As it arrives it is only bounded, to bound the work on it.
+     */
+    private static int beforeTrimming(int maxLength) {
+        return 4 * maxLength + 64;
+    }
+
+    private Optional<String> string(String field, int maxLength, int rawLimit) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return Optional.empty();
@@ -204,7 +220,7 @@ public final class JsonInput {
             return Optional.empty();
         }
         String value = node.textValue();
-        if (value.length() > maxLength) {
+        if (value.length() > rawLimit) {
             reject(field, "too_long", field + " must be at most " + maxLength + " characters.");
             return Optional.empty();
         }
@@ -266,7 +282,7 @@ public final class JsonInput {
         if (!body.has(field)) {
             return Optional.empty();
         }
-        Optional<String> value = string(field, maxLength).map(Text::trimmedLine)
+        Optional<String> value = string(field, maxLength, beforeTrimming(maxLength)).map(Text::trimmedLine)
                 .filter(text -> isOneLine(field, text, maxLength));
         if (!hasErrorFor(field)) {
             changes.put(field, value.orElse(null));
@@ -276,14 +292,13 @@ public final class JsonInput {
 
     /** A required text, trimmed, which must be one line that reads as it is stored (a shop's name, say). */
     public String requiredLine(String field, int maxLength) {
-        String value = required(field, maxLength);
+        String value = required(field, maxLength, beforeTrimming(maxLength));
         String line = value == null ? null : Text.trimmedLine(value);
         return line != null && isOneLine(field, line, maxLength) ? line : null;
     }
 
     private boolean isOneLine(String field, String value, int maxLength) {
         if (value.length() > maxLength) {
-            // a few characters have a composed form longer than themselves
             reject(field, "too_long", field + " must be at most " + maxLength + " characters.");
             return false;
         }
@@ -362,8 +377,12 @@ public final class JsonInput {
         }
         Set<String> values = new LinkedHashSet<>();
         for (JsonNode item : node) {
-            if (!item.isTextual() || item.textValue().length() > maxLength) {
+            if (!item.isTextual()) {
                 reject(field, "invalid_type", field + " must hold strings of at most " + maxLength + " characters.");
+                return Optional.empty();
+            }
+            if (item.textValue().length() > maxLength) {
+                reject(field, "too_long", field + " must hold strings of at most " + maxLength + " characters.");
                 return Optional.empty();
             }
             values.add(item.textValue());

@@ -1,12 +1,11 @@
 package dev.latchkey.order;
 
+import dev.latchkey.http.CurrencyCodes;
 import dev.latchkey.http.JsonInput;
 
 import java.math.BigDecimal;
 import java.util.Currency;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Amounts travel as decimal strings ("19.99"), never as JSON numbers that a client may round through a float. At most
@@ -15,8 +14,6 @@ import java.util.stream.Collectors;
 final class Money {
     private static final Pattern DECIMAL = Pattern.compile("^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$");
     private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
-    private static final Set<String> ISO_4217 = Currency.getAvailableCurrencies().stream()
-            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
 
     private Money() {
     }
@@ -38,7 +35,7 @@ final class Money {
     /** A required ISO 4217 code in upper case, or null with the field's error recorded. */
     static String currency(JsonInput in, String field) {
         String raw = in.required(field, 3);
-        if (raw != null && !(CURRENCY.matcher(raw).matches() && ISO_4217.contains(raw))) {
+        if (raw != null && !(CURRENCY.matcher(raw).matches() && CurrencyCodes.isCurrency(raw))) {
             in.reject(field, "invalid", field + " must be an ISO 4217 currency code in upper case, such as EUR.");
             return null;
         }

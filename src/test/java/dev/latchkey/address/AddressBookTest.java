@@ -166,6 +166,42 @@ class AddressBookTest extends ApiTest {
     }
 
     @Test
+    void patchWhenEveryValueIsTheOneStoredThenNothingIsWritten() {
+        var created = Fixtures.address(api, shopper, Map.of("tags", List.of("HOME")));
+        server.clock.advance(Duration.ofMinutes(1));
+
+        var same = api.patch("/v1/me/addresses/" + created.path("id").asText()).as(shopper)
+                .body(Map.of("line1", " Unter den Linden 1 ", "country", "de", "tags", List.of("HOME"))).send()
+                .expect(200).body();
+
+        assertThat(same).isEqualTo(created);
+        assertThat(api.get("/v1/me/addresses/" + created.path("id").asText()).as(shopper).send().expect(200).body()
+                .path("updated_at")).isEqualTo(created.path("updated_at"));
+    }
+
+    @Test
+    void patchWhenTheAddressAlreadyMatchedAnotherThenItsTagsMayStillChange() {
+        String first = Fixtures.address(api, shopper).path("id").asText();
+        String second = Fixtures.address(api, shopper, Map.of("line2", "Hinterhaus")).path("id").asText();
+        // a book from before each address was held once
+        server.app.database().tx(h -> h.execute("UPDATE addresses SET line2 = NULL WHERE tenant_id = ? AND id = ?",
+                tenant.id(), second));
+
+        var tagged = api.patch("/v1/me/addresses/" + second).as(shopper).body(Map.of("tags", List.of("BILLING")))
+                .send().expect(200).body();
+        assertThat(tagged.path("tags")).extracting(JsonNode::asText).containsExactly("BILLING");
+        var moved = api.patch("/v1/me/addresses/" + second).as(shopper).body(Map.of("line1", "Unter den Linden 2"))
+                .send().expect(200).body();
+        assertThat(moved.path("line1").asText()).isEqualTo("Unter den Linden 2");
+
+        var back = api.patch("/v1/me/addresses/" + second).as(shopper).body(Map.of("line1", "Unter den Linden 1"))
+                .send().expect(409, "address_exists");
+        assertThat(back.str("detail")).contains(first);
+        assertThat(api.get("/v1/me/addresses/" + second).as(shopper).send().expect(200).body().path("line1").asText())
+                .isEqualTo("Unter den Linden 2");
+    }
+
+    @Test
     void deleteThenTheAddressIsGone() {
         String id = Fixtures.address(api, shopper).path("id").asText();
 

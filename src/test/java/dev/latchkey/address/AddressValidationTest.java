@@ -96,6 +96,19 @@ class AddressValidationTest extends ApiTest {
     }
 
     @Test
+    void createWhenTextIsPaddedOrDecomposedThenMeasuredAsStored() {
+        String decomposedCity = "e\u0301".repeat(100); // 200 UTF-16 units typed, 100 once composed
+        var created = create(Map.of("line1", "  " + "x".repeat(200) + "  ", "city", decomposedCity)).expect(201).body();
+
+        assertThat(created.path("line1").asText()).isEqualTo("x".repeat(200));
+        assertThat(created.path("city").asText()).isEqualTo("\u00e9".repeat(100));
+        assertThat(errors(create(Map.of("line1", "Main Street 9", "city", decomposedCity + "e\u0301")).expect(422)))
+                .containsExactly("city:too_long");
+        assertThat(errors(create(Map.of("line1", "Main Street 9", "city", " ".repeat(465) + "Berlin")).expect(422)))
+                .as("beyond the bound on text as it arrives").containsExactly("city:too_long");
+    }
+
+    @Test
     void createWhenWrongTypesThenInvalidType() {
         var res = api.post("/v1/me/addresses").as(shopper)
                 .body("{\"line1\": 5, \"city\": [\"Berlin\"], \"country\": true, \"tags\": \"SHIPPING\"}")
@@ -115,8 +128,11 @@ class AddressValidationTest extends ApiTest {
     }
 
     @Test
-    void createWhenPhoneHasLettersThenInvalid() {
-        assertThat(errors(create(Map.of("phone", "call me")).expect(422))).containsExactly("phone:invalid");
+    void createWhenPhoneHasLettersOrTooFewDigitsThenInvalid() {
+        for (String phone : List.of("call me", "---", "()()", "...", "+1 (2)")) {
+            assertThat(errors(create(Map.of("phone", phone)).expect(422))).as(phone).containsExactly("phone:invalid");
+        }
+        assertThat(create(Map.of("phone", "112")).expect(201).body().path("phone").asText()).isEqualTo("112");
     }
 
     @Test
@@ -130,7 +146,7 @@ class AddressValidationTest extends ApiTest {
         assertThat(errors(create(Map.of("tags", List.of("NO SPACE"))).expect(422))).containsExactly("tags:invalid");
         assertThat(errors(create(Map.of("tags", List.of(""))).expect(422))).containsExactly("tags:invalid");
         assertThat(errors(create(Map.of("tags", List.of("A".repeat(33)))).expect(422)))
-                .containsExactly("tags:invalid_type");
+                .containsExactly("tags:too_long");
         assertThat(errors(create(Map.of("tags", List.of(1, 2))).expect(422))).containsExactly("tags:invalid_type");
         assertBookSize(0);
 

@@ -130,6 +130,26 @@ class CartClaimTest extends ApiTest {
     }
 
     @Test
+    void loginWhenCustomerHasNoCartAndGuestCartEmptyThenNoCartIsOpened() {
+        for (String strategy : List.of("merge", "replace", "keep")) {
+            useStrategy(strategy);
+            var shopper = Fixtures.shopper(api, tenant);
+            String anonymous = carts.anonymous();
+            String guestCart = carts.cartWith(anonymous, items());
+
+            var res = login(shopper, guestCart, anonymous);
+
+            assertThat(res.body().path("cart_id").isNull()).as(strategy).isTrue();
+            carts.get(anonymous, guestCart).expect(404, "not_found");
+            int customerCarts = server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM carts "
+                    + "WHERE tenant_id = :tenant AND customer_id = :customer AND id <> :guest").bind("tenant", tenant.id())
+                    .bind("guest", guestCart)
+                    .bind("customer", shopper.customerId()).mapTo(Integer.class).one());
+            assertThat(customerCarts).as(strategy).isZero();
+        }
+    }
+
+    @Test
     void registerWithGuestCartThenItemsInNewCustomersCart() {
         String anonymous = carts.anonymous();
         String guestCart = carts.cartWith(anonymous, items("A", 3));

@@ -233,7 +233,10 @@ class ProfileTest extends ApiTest {
         assertInvalidField(patch(Map.of("preferred_currency", "euro")), "preferred_currency");
         assertInvalidField(patch(Map.of("preferred_currency", "E1R")), "preferred_currency");
         assertInvalidField(patch(Map.of("preferred_currency", "XYZ")), "preferred_currency"); // no such ISO 4217 code
+        assertInvalidField(patch(Map.of("preferred_currency", "XXX")), "preferred_currency"); // ISO's "no currency"
+        assertInvalidField(patch(Map.of("preferred_currency", "xts")), "preferred_currency"); // ISO's test code
         assertInvalidField(patch(Map.of("phone", "call me maybe")), "phone");
+        assertInvalidField(patch(Map.of("phone", "---")), "phone");
         assertInvalidField(patch(Map.of("preferred_language", "english!")), "preferred_language");
         assertInvalidField(patch(Map.of("first_name", "x".repeat(101))), "first_name");
         // a name that reads as another once shown (right-to-left override, isolate)

@@ -102,6 +102,7 @@ class AdminOrderTest extends ApiTest {
                 bad("currency missing", b -> b.remove("currency"), "currency"),
                 bad("currency lower case", b -> b.put("currency", "eur"), "currency"),
                 bad("currency not ISO 4217", b -> b.put("currency", "ABC"), "currency"),
+                bad("currency that is none", b -> b.put("currency", "XXX"), "currency"),
                 bad("currency too long", b -> b.put("currency", "EURO"), "currency"),
                 bad("total missing", b -> b.remove("total"), "total"),
                 bad("total a JSON number", b -> b.put("total", 19.9), "total"),
