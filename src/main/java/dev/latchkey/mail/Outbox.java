@@ -5,6 +5,7 @@ import dev.latchkey.tenant.TenantService;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,7 +52,8 @@ public final class Outbox {
                 link == null ? null : link.validFor());
         var mail = new OutgoingMail(tenantId, Secrets.id("mail"), to, template.wire(), rendered.subject(),
                 rendered.text(), rendered.html(), link == null ? null : link.token());
-        store.insert(h, mail, customerId, rendered.language(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        store.insert(h, mail, customerId, rendered.language(), now, link == null ? null : now.plus(link.validFor()));
         h.afterCommit(wake);
     }
 

@@ -26,8 +26,11 @@ public final class OutboxStore {
                           Instant sentAt) {
     }
 
-    /** A mail waiting in the outbox and how often sending it failed so far. */
-    public record Queued(OutgoingMail mail, int attempts) {
+    /**
+     * A mail waiting in the outbox, how often sending it failed so far, and when the token it carries expires (null
+     * when it carries none, or was queued before that was recorded).
+     */
+    public record Queued(OutgoingMail mail, int attempts, Instant secretExpiresAt) {
     }
 
     /** Whether a rendered message's parts fit the outbox's columns. */
@@ -35,16 +38,17 @@ public final class OutboxStore {
         return text.length() <= MAX_TEXT && html.length() <= MAX_HTML;
     }
 
-    public void insert(Handle h, OutgoingMail mail, String customerId, String language, Instant at) {
+    public void insert(Handle h, OutgoingMail mail, String customerId, String language, Instant at,
+                       Instant secretExpiresAt) {
         h.createUpdate("INSERT INTO mail_outbox (tenant_id, id, customer_id, recipient, template, language, subject, "
-                        + "text_body, html_body, secret, status, attempts, next_attempt_at, created_at) VALUES (:tenant, "
-                        + ":id, :customer, :recipient, :template, :language, :subject, :text, :html, :secret, :status, 0, "
-                        + ":at, :at)")
+                        + "text_body, html_body, secret, secret_expires_at, status, attempts, next_attempt_at, created_at) "
+                        + "VALUES (:tenant, :id, :customer, :recipient, :template, :language, :subject, :text, :html, "
+                        + ":secret, :expires, :status, 0, :at, :at)")
                 .bind("tenant", mail.tenantId()).bind("id", mail.id()).bind("customer", customerId)
                 .bind("recipient", mail.recipient())
                 .bind("template", mail.template()).bind("language", language).bind("subject", mail.subject())
                 .bind("text", mail.text()).bind("html", mail.html()).bind("secret", mail.secret())
-                .bind("status", PENDING).bind("at", Database.ts(at))
+                .bind("expires", secretExpiresAt == null ? null : Database.ts(secretExpiresAt)).bind("status", PENDING).bind("at", Database.ts(at))
                 .execute();
     }
 
@@ -56,7 +60,7 @@ public final class OutboxStore {
                 .map((rs, ctx) -> new Queued(new OutgoingMail(rs.getString("tenant_id"), rs.getString("id"),
                         rs.getString("recipient"), rs.getString("template"), rs.getString("subject"),
                         rs.getString("text_body"), rs.getString("html_body"), rs.getString("secret")),
-                        rs.getInt("attempts")))
+                        rs.getInt("attempts"), Database.instant(rs, "secret_expires_at")))
                 .list();
     }
 

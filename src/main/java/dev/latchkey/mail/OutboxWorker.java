@@ -25,6 +25,7 @@ public final class OutboxWorker implements AutoCloseable {
     private static final int BATCH = 20;
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final Duration KEEP_SENT = Duration.ofDays(30);
+    static final String LINK_EXPIRED = "not sent: the link expired before the mail could go out";
     /** Time for an operator to look into mail given up on and send it again; then it goes, as the shopper's data. */
     private static final Duration KEEP_FAILED = Duration.ofDays(90);
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
@@ -120,6 +121,14 @@ public final class OutboxWorker implements AutoCloseable {
     private void deliver(OutboxStore.Queued queued) {
         OutgoingMail mail = queued.mail();
         int attempts = queued.attempts() + 1;
+        if (queued.secretExpiresAt() != null && !now().isBefore(queued.secretExpiresAt())) {
+            // held back past its token's expiry (an SMTP outage): its link would only answer token_expired, and its
+            // text promises a lifetime it no longer has; the shopper asks again
+            db.run(h -> store.markFailed(h, mail.tenantId(), mail.id(), queued.attempts(), LINK_EXPIRED));
+            log.warn("outbox: mail {} ({}, tenant {}) not sent: its link expired before it could go out", mail.id(),
+                    mail.template(), mail.tenantId());
+            return;
+        }
         try {
             mailer.send(mail);
         } catch (Mailer.MailDeliveryException | RuntimeException e) {

@@ -39,7 +39,7 @@ class OutboxLeaseTest {
         for (int i = 0; i < 3; i++) {
             var mail = new OutgoingMail(tenant.id(), "mail_lease_" + i, "lease" + i + "@example.com",
                     "verify_email", "Verify", "text", "<p>html</p>", null);
-            db.run(h -> store.insert(h, mail, null, "en", due));
+            db.run(h -> store.insert(h, mail, null, "en", due, null));
         }
         List<String> overrun = new CopyOnWriteArrayList<>();
         CountDownLatch sent = new CountDownLatch(3);

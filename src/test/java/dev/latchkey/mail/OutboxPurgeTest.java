@@ -58,7 +58,7 @@ class OutboxPurgeTest {
         var mail = new OutgoingMail(tenant, id, id + "@example.com", "verify_email", "Verify", "text", "<p>html</p>",
                 null);
         db.run(h -> {
-            STORE.insert(h, mail, null, "en", createdAt);
+            STORE.insert(h, mail, null, "en", createdAt, null);
             h.createUpdate("UPDATE mail_outbox SET next_attempt_at = :due WHERE tenant_id = :tenant AND id = :id")
                     .bind("due", Database.ts(due)).bind("tenant", tenant).bind("id", id).execute();
         });

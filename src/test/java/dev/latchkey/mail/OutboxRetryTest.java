@@ -7,6 +7,7 @@ import dev.latchkey.testing.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,40 @@ class OutboxRetryTest {
             }
         }
         assertThat(outboxThreads()).as("the worker stops with the application").isEqualTo(workersBefore);
+    }
+
+    @Test
+    void sendWhenSmtpDownPastTheLinksExpiryThenThatMailIsNeverSentButALaterOneIs() throws Exception {
+        int port = TestSmtp.freePort();
+        TestServer server = TestServer.dedicated(TestSmtp.env(port));
+        TestSmtp smtp = null;
+        try {
+            var api = server.api;
+            var tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP), "email_interval", 0));
+            var shopper = Fixtures.shopper(api, tenant);
+            Runnable forgot = () -> api.post("/v1/auth/password/forgot").key(tenant.pk())
+                    .body(Map.of("email", shopper.email(), "reset_url", SHOP)).send().expect(202);
+            forgot.run();
+            awaitAttempts(server, shopper.email(), 1);
+
+            server.clock.advance(Duration.ofMinutes(15)); // the reset link's lifetime
+            smtp = TestSmtp.start(port);
+            awaitStatus(server, shopper.email(), "failed");
+            Map<String, Object> expired = Outboxes.newest(server, shopper.email());
+            assertThat(expired).containsEntry("has_secret", false);
+            assertThat((String) expired.get("last_error")).contains("link expired");
+
+            forgot.run();
+            String token = TestSmtp.token(smtp.awaitOne(shopper.email()));
+            assertThat(smtp.to(shopper.email())).as("only the later mail went out").hasSize(1);
+            api.post("/v1/auth/password/reset").key(tenant.pk())
+                    .body(Map.of("token", token, "new_password", "a fresh long pass phrase")).send().expect(200);
+        } finally {
+            server.close();
+            if (smtp != null) {
+                smtp.close();
+            }
+        }
     }
 
     private static void awaitAttempts(TestServer server, String email, int attempts) throws InterruptedException {
