@@ -70,6 +70,17 @@ public final class EmailTokenStore {
         return update.execute();
     }
 
+    /** Takes back the withdrawal of the newest token to {@code email}, unless it is used or expired. */
+    public void reviveNewest(Handle h, String tenantId, String customerId, TokenPurpose purpose, String email,
+                             Instant now) {
+        h.createUpdate("UPDATE email_tokens SET voided_at = NULL WHERE token_hash = (SELECT token_hash FROM email_tokens "
+                        + "WHERE tenant_id = :tenant AND customer_id = :customer AND purpose = :purpose AND email = :email "
+                        + "ORDER BY created_at DESC LIMIT 1) AND used_at IS NULL AND expires_at > :now")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("purpose", purpose.wire())
+                .bind("email", email).bind("now", Database.ts(now))
+                .execute();
+    }
+
     public void deleteAll(Handle h, String tenantId, String customerId) {
         h.createUpdate("DELETE FROM email_tokens WHERE tenant_id = :tenant AND customer_id = :customer")
                 .bind("tenant", tenantId).bind("customer", customerId)

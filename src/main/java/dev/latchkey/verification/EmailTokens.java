@@ -96,10 +96,18 @@ public final class EmailTokens {
         store.voidOutstanding(h, tenantId, customerId, purpose, null, now());
     }
 
-    /** As {@link #voidOutstanding}, but the token mailed to {@code keptEmail}, if one is outstanding, stays. */
-    public void voidOutstandingExcept(Handle h, String tenantId, String customerId, TokenPurpose purpose,
-                                      String keptEmail) {
-        store.voidOutstanding(h, tenantId, customerId, purpose, keptEmail, now());
+    /**
+     * As {@link #voidOutstanding}, but the newest unused, unexpired token mailed to {@code keptEmail} stays live, even
+     * one a request for another address withdrew in between: what a request sent again for that address gets while
+     * the throttle holds its mail back, so that the shopper's link works (x, then y, then x again within the interval
+     * would otherwise leave no link at all). The caller has checked the password and the session, so this gives no one
+     * a link they could not have asked for.
+     */
+    public void keepOnlyNewestTo(Handle h, String tenantId, String customerId, TokenPurpose purpose,
+                                 String keptEmail) {
+        Instant now = now();
+        store.voidOutstanding(h, tenantId, customerId, purpose, keptEmail, now);
+        store.reviveNewest(h, tenantId, customerId, purpose, keptEmail, now);
     }
 
     /**
