@@ -20,6 +20,7 @@ import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.CustomerMail;
 import dev.latchkey.verification.EmailTokens;
 import dev.latchkey.verification.RedirectPolicy;
+import dev.latchkey.verification.SteadyAnswer;
 import dev.latchkey.verification.TokenPurpose;
 
 import java.time.Clock;
@@ -57,12 +58,13 @@ public final class RecoveryService {
 
     /**
      * Queues a reset mail when the address belongs to an active account and no reset mail went to it within
-     * {@code email_interval}. Unknown addresses cost the same work and get the same answer, and no mail.
+     * {@code email_interval}. Unknown addresses cost the same work and get the same answer, and no mail; the answer
+     * comes no sooner than {@link SteadyAnswer#FLOOR} after the work began, whichever it was.
      */
     public void forgot(String tenantId, String email, String redirectUrl) {
         TenantSettings settings = tenants.settings(tenantId);
         String linkBase = RedirectPolicy.linkBase(settings, redirectUrl, "redirect_url");
-        db.tx(h -> {
+        SteadyAnswer.run(() -> db.tx(h -> {
             db.commitWithoutFlushWait(h);
             Optional<Customer> found = customers.lockByEmail(h, tenantId, email)
                     .filter(c -> c.status() == Customer.Status.ACTIVE);
@@ -82,7 +84,7 @@ public final class RecoveryService {
             mail.send(h, customer, customer.email(), MailTemplate.PASSWORD_RESET, Map.of(),
                     new SecretLink(linkBase, token, Duration.ofSeconds(settings.passwordResetTtl())));
             return null;
-        });
+        }));
     }
 
     /**

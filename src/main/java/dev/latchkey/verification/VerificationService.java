@@ -51,7 +51,7 @@ public final class VerificationService {
     public void resend(String tenantId, String email, String verificationUrl) {
         TenantSettings settings = tenants.settings(tenantId);
         String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
-        db.tx(h -> {
+        SteadyAnswer.run(() -> db.tx(h -> {
             db.commitWithoutFlushWait(h);
             Customer customer = customers.lockByEmail(h, tenantId, email).orElse(null);
             boolean mayGetMail = customer != null && !customer.emailVerified() && !CustomerService.isStopped(customer);
@@ -66,7 +66,7 @@ public final class VerificationService {
             }
             mail.rehearse(h, tenantId, MailTemplate.VERIFY_EMAIL);
             return null;
-        });
+        }));
     }
 
     /**
