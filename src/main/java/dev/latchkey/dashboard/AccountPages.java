@@ -62,7 +62,9 @@ public final class AccountPages {
                     requests.client(ctx));
         } catch (ApiError refused) {
             List<FieldError> errors = refused.code().equals("invalid_credentials")
-                    ? List.of(new FieldError("current_password", "invalid", "Your current password is not correct."))
+                    ? List.of(new FieldError("current_password", "invalid",
+                    "Your current password is not correct, or your account is locked for a while after too many "
+                            + "wrong ones."))
                     : refused.errors();
             if (errors.isEmpty()) {
                 throw refused;

@@ -2,6 +2,7 @@ package dev.latchkey.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
@@ -185,6 +186,19 @@ class DashboardHttpTest extends ApiTest {
         var form = client.get("/dashboard/login").expect(200);
         client.header("Sec-Fetch-Site", "same-site").submit(form, "/dashboard/login", Map.of("tenant_id", shop.id(),
                 "email", shop.ownerEmail(), "password", shop.ownerPassword())).expect(403);
+        assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
+    }
+
+    @Test
+    void loginWhenAFieldIsOverlongThenRefusedLikeAWrongValue() {
+        var shop = StaffFixtures.shop(api);
+        var client = browser();
+        for (var overlong : List.of(List.of(shop.id() + "-".repeat(64), shop.ownerEmail(), shop.ownerPassword()),
+                List.of(shop.id(), "x".repeat(250) + shop.ownerEmail(), shop.ownerPassword()),
+                List.of(shop.id(), shop.ownerEmail(), shop.ownerPassword() + " ".repeat(PasswordPolicy.MAX_FIELD_LENGTH)))) {
+            var refused = client.login(overlong.get(0), overlong.get(1), overlong.get(2)).expect(401);
+            assertThat(refused.html()).contains("The shop ID, email or password is not correct");
+        }
         assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
     }
 
@@ -722,7 +736,8 @@ class DashboardHttpTest extends ApiTest {
 
         var wrong = client.submit(page, "/dashboard/account/password", Map.of("current_password", "not it at all",
                 "new_password", "lantern orchard velvet compass")).expect(403);
-        assertThat(wrong.html()).contains("id=\"current-password-error\"").doesNotContain("not it at all");
+        assertThat(wrong.html()).contains("id=\"current-password-error\"").doesNotContain("not it at all")
+                .contains("locked for a while"); // a locked account's right password is refused alike
         var weak = client.submit(page, "/dashboard/account/password", Map.of("current_password", Fixtures.PASSWORD,
                 "new_password", "short")).expect(422);
         assertThat(weak.html()).contains("id=\"new-password-error\"");
