@@ -17,12 +17,19 @@ public final class CustomerMail {
         this.outbox = outbox;
     }
 
-    /** {@code to} is usually the customer's address; an email change also writes to the new one. */
+    /**
+     * {@code to} is usually the customer's address; an email change also writes to the new one. The customer's name is
+     * in the message only when it goes to their verified address: whoever registers may type any address and any name,
+     * and a name such as "URGENT: restore your account at evil.example" would otherwise reach a stranger's inbox in the
+     * shop's own mail (mail programs make the address a link). Templates greet without a name then.
+     */
     public void send(Handle h, Customer customer, String to, MailTemplate template, Map<String, String> extra,
                      SecretLink link) {
         Map<String, String> values = new HashMap<>(extra);
-        values.put("first_name", customer.profile().firstName());
-        values.put("last_name", customer.profile().lastName());
+        if (customer.emailVerified() && to.equals(customer.email())) {
+            values.put("first_name", customer.profile().firstName());
+            values.put("last_name", customer.profile().lastName());
+        }
         outbox.enqueue(h, customer.tenantId(), customer.id(), to, template, customer.profile().preferredLanguage(), values, link);
     }
 

@@ -36,7 +36,7 @@ class LockoutMailTest extends MailTest {
 
     @Test
     void lockThenOneNoticeMailAndNoMoreWhileTheLockLasts() {
-        var shopper = Fixtures.shopper(api, strict(), Map.of("first_name", "Ada"));
+        var shopper = Fixtures.verifiedShopper(api, strict(), Map.of("first_name", "Ada"));
         LockoutCalls.fail(api, shopper, 2);
         assertThat(queuedTo(shopper.email())).isZero();
 

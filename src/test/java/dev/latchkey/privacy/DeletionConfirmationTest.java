@@ -208,7 +208,7 @@ class DeletionConfirmationTest extends MailTest {
     @Test
     void deleteWhenTenantHasNoAllowedOriginThenMailCarriesTheTokenAlone() {
         var tenant = Fixtures.tenant(api);
-        var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", "Ada"));
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of("first_name", "Ada"));
         String token = deletionToken(shopper);
         String text = TestSmtp.text(smtp.awaitOne(shopper.email(), SUBJECT));
         assertThat(text).contains("Hello Ada").contains(token).doesNotContain("http");

@@ -62,6 +62,17 @@ public final class Fixtures {
                 res.str("access_token"), res.str("refresh_token"), res.str("session_id"), res.body());
     }
 
+    /**
+     * A shopper whose address the merchant marked verified: mail to a verified address greets them by name (mail to an
+     * unproven one never names them).
+     */
+    public static Shopper verifiedShopper(Api api, Tenant tenant, Map<String, Object> profile) {
+        Shopper shopper = shopper(api, tenant, profile);
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("email_verified", true)).send().expect(200);
+        return shopper;
+    }
+
     public static Shopper login(Api api, Tenant tenant, String email, String password) {
         var res = api.post("/v1/auth/login").key(tenant.pk())
                 .body(Map.of("email", email, "password", password)).send().expect(200);

@@ -27,7 +27,9 @@ class VerificationTest extends MailTest {
 
         MimeMessage mail = smtp.awaitOne(email);
         String token = TestSmtp.token(mail);
-        assertThat(TestSmtp.text(mail)).contains(SHOP + "/account/verify?token=" + token).contains("Hello Ada");
+        // the address is not proven yet: whoever registered may have typed a stranger's, so their name stays out
+        assertThat(TestSmtp.text(mail)).contains(SHOP + "/account/verify?token=" + token).contains("Hello,")
+                .doesNotContain("Ada");
         assertThat(TestSmtp.html(mail)).contains("href=\"" + SHOP + "/account/verify?token=" + token + "\"");
         assertThat(TestSmtp.subject(mail)).isEqualTo("Confirm your email address for Test Shop");
 
