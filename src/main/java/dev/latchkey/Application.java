@@ -187,6 +187,9 @@ public final class Application implements AutoCloseable {
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
+        // what ?expand= may add to a Customer, for the shopper's GET /v1/me and the merchant's read alike
+        var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::all),
+                mapper);
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
@@ -214,7 +217,6 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
-        var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::all), mapper);
 
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
