@@ -31,6 +31,7 @@ import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.credential.RecoveryService;
 import dev.latchkey.customer.CustomerExpansion;
+import dev.latchkey.customer.CustomerExpansions;
 import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
@@ -186,6 +187,9 @@ public final class Application implements AutoCloseable {
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
+        // what ?expand= may add to a Customer, for the shopper's GET /v1/me and the merchant's read alike
+        var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::all),
+                mapper);
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
@@ -212,7 +216,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired emailed tokens", emailTokens::purgeExpired),
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
-                emailTokens, customerMail, audit, mapper);
+                recovery, emailTokens, customerMail, audit, mapper);
 
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
@@ -224,8 +228,7 @@ public final class Application implements AutoCloseable {
                 new TenantRoutes(guard, tenants, staff, requests)::addTo,
                 new StaffRoutes(guard, staff, staffLogins, tenants, limits, requests)::addTo,
                 new AuthRoutes(guard, auth, tenants, policy, limits, requests, clock)::addTo,
-                new CustomerRoutes(guard, customers, requests,
-                        Map.<String, CustomerExpansion>of("addresses", addresses::all))::addTo,
+                new CustomerRoutes(guard, customers, requests, expansions)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
                 new AddressRoutes(guard, addresses, requests)::addTo,
@@ -234,7 +237,8 @@ public final class Application implements AutoCloseable {
                 new CartRoutes(guard, carts, requests)::addTo,
                 new OrderRoutes(guard, orders)::addTo,
                 new AdminOrderRoutes(guard, orders, requests)::addTo,
-                new AdminCustomerRoutes(guard, customers, adminCustomers, tenants, policy, requests)::addTo,
+                new AdminCustomerRoutes(guard, customers, adminCustomers, tenants, policy, requests,
+                        expansions)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,

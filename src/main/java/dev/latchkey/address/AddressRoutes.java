@@ -2,6 +2,8 @@ package dev.latchkey.address;
 
 import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.Permission;
+import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
@@ -10,7 +12,10 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Optional;
 
-/** The logged-in shopper's address book. */
+/**
+ * The address book: the logged-in shopper's own, and the merchant's read of a customer's. Support staff read it too:
+ * a shipping address is what they need to help a shopper with a delivery.
+ */
 public final class AddressRoutes {
     private final Guard guard;
     private final AddressService addresses;
@@ -29,6 +34,7 @@ public final class AddressRoutes {
         routes.patch("/v1/me/addresses/{id}", this::update);
         routes.delete("/v1/me/addresses/{id}", this::delete);
         routes.post("/v1/me/addresses/{id}/default", this::makeDefault);
+        routes.get("/v1/admin/customers/{id}/addresses", this::ofCustomer);
     }
 
     private void list(Context ctx) {
@@ -74,5 +80,12 @@ public final class AddressRoutes {
         }
         in.validate();
         ctx.json(addresses.makeDefault(token.tenantId(), token.customerId(), ctx.pathParam("id"), kind.orElseThrow()));
+    }
+
+    private void ofCustomer(Context ctx) {
+        String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
+        String customerId = Identifiers.pathId(ctx, "id", "Customer");
+        Paging paging = Paging.from(ctx);
+        ctx.json(addresses.listOfCustomer(tenantId, customerId, paging.cursor(), paging.limit()));
     }
 }

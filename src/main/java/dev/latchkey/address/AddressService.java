@@ -52,13 +52,20 @@ public final class AddressService {
         this.clock = clock;
     }
 
+    /** The logged-in shopper's book, oldest first. */
     public Page<Address> list(String tenantId, String customerId, Cursor after, int limit) {
-        return db.read(h -> {
-            Customer owner = customers.own(h, tenantId, customerId);
-            List<Address> rows = store.list(h, tenantId, customerId, after, limit + 1).stream()
-                    .map(stored -> Address.of(stored, owner)).toList();
-            return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
-        });
+        return db.read(h -> page(h, customers.own(h, tenantId, customerId), after, limit));
+    }
+
+    /** {@link #list} for the merchant, who names the customer: 404 for an id that is not one of this tenant's. */
+    public Page<Address> listOfCustomer(String tenantId, String customerId, Cursor after, int limit) {
+        return db.read(h -> page(h, customers.get(h, tenantId, customerId), after, limit));
+    }
+
+    private Page<Address> page(Handle h, Customer owner, Cursor after, int limit) {
+        List<Address> rows = store.list(h, owner.tenantId(), owner.id(), after, limit + 1).stream()
+                .map(stored -> Address.of(stored, owner)).toList();
+        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
     }
 
     /** The whole book, oldest first: it never holds more than {@value #MAX_PER_CUSTOMER} addresses. */

@@ -8,6 +8,7 @@ import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
+import dev.latchkey.customer.CustomerExpansions;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.customer.EmailAddress;
@@ -27,9 +28,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The merchant's customer routes: list and search, create or import (or invite), read, change, erase, and send the
- * verification mail again. An import brings the password hash from the old shop system (Argon2 PHC or bcrypt), which
- * verifies as it is and is moved to Argon2id at the customer's first login.
+ * The merchant's customer routes: list and search, create or import (or invite), read (with the parts
+ * {@code ?expand=} adds), change, erase, send the verification mail again, and send a password-reset mail. An import
+ * brings the password hash from the old shop system (Argon2 PHC or bcrypt), which verifies as it is and is moved to
+ * Argon2id at the customer's first login.
  */
 public final class AdminCustomerRoutes {
     private static final Set<String> READ_ONLY = Set.of("id", "version", "created_at", "updated_at",
@@ -47,15 +49,18 @@ public final class AdminCustomerRoutes {
     private final TenantService tenants;
     private final PasswordPolicy policy;
     private final Requests requests;
+    private final CustomerExpansions expansions;
 
     public AdminCustomerRoutes(Guard guard, CustomerService customers, AdminCustomerService admins,
-                               TenantService tenants, PasswordPolicy policy, Requests requests) {
+                               TenantService tenants, PasswordPolicy policy, Requests requests,
+                               CustomerExpansions expansions) {
         this.guard = guard;
         this.customers = customers;
         this.admins = admins;
         this.tenants = tenants;
         this.policy = policy;
         this.requests = requests;
+        this.expansions = expansions;
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
@@ -65,6 +70,7 @@ public final class AdminCustomerRoutes {
         routes.patch("/v1/admin/customers/{id}", this::update);
         routes.delete("/v1/admin/customers/{id}", this::delete);
         routes.post("/v1/admin/customers/{id}/verification", this::resendVerification);
+        routes.post("/v1/admin/customers/{id}/password-reset", this::sendPasswordReset);
     }
 
     private CustomerView view(Customer customer) {
@@ -136,7 +142,9 @@ public final class AdminCustomerRoutes {
 
     private void get(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
-        ctx.json(view(customers.get(tenantId, Identifiers.pathId(ctx, "id", "Customer"))));
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        Set<String> expand = expansions.requested(ctx);
+        ctx.json(expansions.view(customers.get(tenantId, id), expand));
     }
 
     private void update(Context ctx) {
@@ -169,10 +177,29 @@ public final class AdminCustomerRoutes {
     private void resendVerification(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.RESEND_VERIFICATION);
         String id = Identifiers.pathId(ctx, "id", "Customer");
-        JsonInput in = requests.body(ctx);
-        String url = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
-        in.validate();
+        String url = linkUrl(ctx, "verification_url");
         admins.resendVerification(admin.tenantId(), id, url, admin.actor(), requests.client(ctx));
         ctx.status(202).json(Map.of("message", "A verification email is on its way to the customer."));
+    }
+
+    private void sendPasswordReset(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.SEND_PASSWORD_RESET);
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        String url = linkUrl(ctx, "reset_url");
+        boolean sent = admins.sendPasswordReset(admin.tenantId(), id, url, admin.actor(), requests.client(ctx));
+        ctx.status(202).json(Map.of("message", sent ? "A password-reset email is on its way to the customer."
+                : "A password-reset email went to the customer moments ago; no other is sent within the shop's "
+                + "email_interval."));
+    }
+
+    /**
+     * The optional body of a mail the merchant sends: the URL its link points to, or null for the tenant's first
+     * allowed origin. The service checks the origin, before it looks the customer up.
+     */
+    private String linkUrl(Context ctx, String field) {
+        JsonInput in = requests.body(ctx);
+        String url = in.string(field, RedirectPolicy.MAX_URL).orElse(null);
+        in.validate();
+        return url;
     }
 }

@@ -7,6 +7,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.credential.HashFormat;
+import dev.latchkey.credential.RecoveryService;
 import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
@@ -31,12 +32,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * What the merchant does to customers, each in one transaction with its audit event: create (with a password, an
  * imported hash, or an invitation to choose one), change (a status that may not log in ends every session at once),
- * erase, and send the verification mail again.
+ * erase, send the verification mail again, and send a password-reset mail.
  */
 public final class AdminCustomerService {
     /** Fields that change with every write and say nothing about what the merchant changed. */
@@ -59,6 +61,7 @@ public final class AdminCustomerService {
     private final TokenService tokens;
     private final AccountDeletionService deletion;
     private final VerificationService verification;
+    private final RecoveryService recovery;
     private final EmailTokens emailTokens;
     private final CustomerMail mail;
     private final AuditLog audit;
@@ -66,13 +69,15 @@ public final class AdminCustomerService {
 
     public AdminCustomerService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
                                 AccountDeletionService deletion, VerificationService verification,
-                                EmailTokens emailTokens, CustomerMail mail, AuditLog audit, ObjectMapper mapper) {
+                                RecoveryService recovery, EmailTokens emailTokens, CustomerMail mail, AuditLog audit,
+                                ObjectMapper mapper) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
         this.tokens = tokens;
         this.deletion = deletion;
         this.verification = verification;
+        this.recovery = recovery;
         this.emailTokens = emailTokens;
         this.mail = mail;
         this.audit = audit;
@@ -196,6 +201,29 @@ public final class AdminCustomerService {
             verification.send(h, settings, customer, linkBase);
             audit.record(h, tenantId, id, AuditType.VERIFICATION_SENT, client, actor.with(Map.of()));
             return null;
+        });
+    }
+
+    /**
+     * Sends the reset mail and token of {@code POST /v1/auth/password/forgot}; answers whether it went. The
+     * {@code email_interval} throttle holds for the merchant too (the shopper's inbox fills up all the same): within
+     * it nothing goes, and the answer is false. An account that may not log in, to which forgot silently sends
+     * nothing, is refused with 409 and its login's code: its link would be refused too. Recorded either way, with
+     * {@code throttled} when no mail went.
+     */
+    public boolean sendPasswordReset(String tenantId, String id, String resetUrl, Actor actor, ClientInfo client) {
+        TenantSettings settings = tenants.settings(tenantId);
+        String linkBase = RedirectPolicy.linkBase(settings, resetUrl, "reset_url");
+        return db.tx(h -> {
+            Customer customer = customers.lockExisting(h, tenantId, id);
+            Optional<ApiError> refusal = CustomerService.notActive(customer, 409);
+            if (refusal.isPresent()) {
+                throw refusal.get();
+            }
+            boolean sent = recovery.mailReset(h, settings, customer, linkBase);
+            audit.record(h, tenantId, id, AuditType.PASSWORD_RESET_SENT, client,
+                    actor.with(sent ? Map.of() : Map.of("throttled", true)));
+            return sent;
         });
     }
 }

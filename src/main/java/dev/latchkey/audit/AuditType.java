@@ -17,6 +17,7 @@ public enum AuditType {
     CUSTOMER_EXPORTED("customer.exported"),
     PASSWORD_REHASHED("password.rehashed"),
     PASSWORD_RESET("password.reset"),
+    PASSWORD_RESET_SENT("password.reset_sent"),
     PASSWORD_CHANGED("password.changed"),
     PASSWORD_CHECK_FAILED("password.check_failed"),
     EMAIL_VERIFIED("email.verified"),

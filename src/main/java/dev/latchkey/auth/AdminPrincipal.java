@@ -9,14 +9,14 @@ import java.util.Set;
 
 /**
  * Who is calling an admin route: the tenant's secret key (acting as owner) or a staff member's session. Support staff
- * may look at customers and help them (unlock, end sessions, resend verification), not change settings, keys or
- * delete anyone.
+ * may look at customers and help them (unlock, end sessions, resend verification, send a password-reset mail), not
+ * change settings, keys or delete anyone.
  */
 public record AdminPrincipal(String tenantId, Role role, String staffId) {
     public enum Role {
         OWNER(EnumSet.allOf(Permission.class)),
         SUPPORT(EnumSet.of(Permission.VIEW_CUSTOMERS, Permission.RESET_LOCKOUTS, Permission.REVOKE_SESSIONS,
-                Permission.RESEND_VERIFICATION, Permission.VIEW_AUDIT));
+                Permission.RESEND_VERIFICATION, Permission.SEND_PASSWORD_RESET, Permission.VIEW_AUDIT));
 
         private final Set<Permission> permissions;
 

@@ -22,6 +22,7 @@ import dev.latchkey.verification.EmailTokens;
 import dev.latchkey.verification.RedirectPolicy;
 import dev.latchkey.verification.SteadyAnswer;
 import dev.latchkey.verification.TokenPurpose;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -73,18 +74,28 @@ public final class RecoveryService {
                 mail.rehearse(h, tenantId, MailTemplate.PASSWORD_RESET);
                 return null;
             }
-            Customer customer = found.get();
-            if (tokens.throttled(h, tenantId, TokenPurpose.PASSWORD_RESET, customer.email(),
-                    settings.emailInterval())) {
+            if (!mailReset(h, settings, found.get(), linkBase)) {
                 mail.rehearse(h, tenantId, MailTemplate.PASSWORD_RESET); // as an unknown address costs
-                return null;
             }
-            String token = tokens.issue(h, tenantId, customer.id(), TokenPurpose.PASSWORD_RESET, customer.email(),
-                    settings.passwordResetTtl());
-            mail.send(h, customer, customer.email(), MailTemplate.PASSWORD_RESET, Map.of(),
-                    new SecretLink(linkBase, token, Duration.ofSeconds(settings.passwordResetTtl())));
             return null;
         }));
+    }
+
+    /**
+     * Issues a reset token living {@code password_reset_ttl} seconds and queues its mail, with a link to
+     * {@code linkBase} (nullable: the token alone), unless a reset mail went to the customer's address within
+     * {@code email_interval}; answers whether it did. The caller checked that the account may reset its password.
+     */
+    public boolean mailReset(Handle h, TenantSettings settings, Customer customer, String linkBase) {
+        if (tokens.throttled(h, customer.tenantId(), TokenPurpose.PASSWORD_RESET, customer.email(),
+                settings.emailInterval())) {
+            return false;
+        }
+        String token = tokens.issue(h, customer.tenantId(), customer.id(), TokenPurpose.PASSWORD_RESET,
+                customer.email(), settings.passwordResetTtl());
+        mail.send(h, customer, customer.email(), MailTemplate.PASSWORD_RESET, Map.of(),
+                new SecretLink(linkBase, token, Duration.ofSeconds(settings.passwordResetTtl())));
+        return true;
     }
 
     /**

@@ -242,15 +242,24 @@ public final class CustomerService {
 
     /** 403 with the contract's code unless the account may log in. */
     public static void requireActive(Customer customer) {
-        switch (customer.status()) {
-            case PENDING_ACTIVATION -> throw new ApiError(403, "account_pending_activation",
-                    "The account is waiting for the merchant to activate it.");
-            case ON_HOLD -> throw new ApiError(403, "account_on_hold", "The account is on hold.");
-            case DISABLED -> throw new ApiError(403, "account_disabled", "The account is disabled.");
-            case ACTIVE -> {
-                // may log in
-            }
+        Optional<ApiError> refusal = notActive(customer, 403);
+        if (refusal.isPresent()) {
+            throw refusal.get();
         }
+    }
+
+    /**
+     * The refusal of an account that may not log in, with this HTTP status and the code its login answers
+     * ({@code account_pending_activation}, {@code account_on_hold}, {@code account_disabled}); empty when it may.
+     */
+    public static Optional<ApiError> notActive(Customer customer, int status) {
+        return switch (customer.status()) {
+            case PENDING_ACTIVATION -> Optional.of(new ApiError(status, "account_pending_activation",
+                    "The account is waiting for the merchant to activate it."));
+            case ON_HOLD -> Optional.of(new ApiError(status, "account_on_hold", "The account is on hold."));
+            case DISABLED -> Optional.of(new ApiError(status, "account_disabled", "The account is disabled."));
+            case ACTIVE -> Optional.empty();
+        };
     }
 
     /**

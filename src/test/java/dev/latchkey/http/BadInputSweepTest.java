@@ -329,8 +329,8 @@ class BadInputSweepTest {
                 case "/v1/admin/orders/{number}" -> "/v1/admin/orders/" + orderNumber;
                 case "/v1/me/addresses/{id}", "/v1/me/addresses/{id}/default" -> template.replace("{id}", addressId);
                 case "/v1/admin/mail-templates/{template}/{language}" -> "/v1/admin/mail-templates/verify_email/en";
-                case "/v1/admin/customers/{id}", "/v1/admin/customers/{id}/verification" ->
-                        template.replace("{id}", customerId);
+                case "/v1/admin/customers/{id}", "/v1/admin/customers/{id}/verification",
+                     "/v1/admin/customers/{id}/password-reset" -> template.replace("{id}", customerId);
                 case "/v1/admin/staff/{id}", "/v1/admin/staff/{id}/password" -> template.replace("{id}", supportId);
                 default -> template;
             };
@@ -356,7 +356,8 @@ class BadInputSweepTest {
                 case "POST /v1/auth/login" -> Bodies.of("email", shopper.email(), "password", shopper.password());
                 case "POST /v1/auth/refresh" -> Bodies.of("refresh_token", refreshToken);
                 case "PATCH /v1/me", "PATCH /v1/me/addresses/{id}", "PATCH /v1/admin/customers/{id}",
-                     "POST /v1/admin/customers/{id}/verification" -> Bodies.of();
+                     "POST /v1/admin/customers/{id}/verification", "POST /v1/admin/customers/{id}/password-reset" ->
+                        Bodies.of();
                 case "PUT /v1/carts/{id}/items/{sku}" -> Bodies.of("quantity", 1);
                 case "POST /v1/admin/orders" -> Bodies.of("number", Fixtures.uniqueId("R"), "email",
                         Fixtures.uniqueEmail(), "status", "paid", "currency", "EUR", "total", "19.99",
