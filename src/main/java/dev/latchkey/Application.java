@@ -170,7 +170,7 @@ public final class Application implements AutoCloseable {
         var authenticator = new Authenticator(db, customers, hasher, lockout, audit);
         var carts = new CartService(db, customers, clock);
         tokens.onSessionsDeleted(carts::deleteGuestCartsOfEndedSessions);
-        var orders = new OrderService(db, customers, clock);
+        var orders = new OrderService(db, customers, audit, clock);
         customers.onEmailVerified(orders::attachGuestOrders);
 
         // emailed tokens: verification, recovery, credential changes

@@ -21,11 +21,12 @@ final class AuditStore {
     void insert(Handle h, String tenantId, String id, String customerId, AuditType type, ClientInfo client,
                 String data, Instant at) {
         h.createUpdate("INSERT INTO audit_events (tenant_id, id, customer_id, type, ip, user_agent, data, created_at, "
-                        + "staff_id) VALUES (:tenant, :id, :customer, :type, :ip, :ua, :data, :at, :staff)")
+                        + "staff_id, api_key_id) VALUES (:tenant, :id, :customer, :type, :ip, :ua, :data, :at, :staff, :key)")
                 .bind("tenant", tenantId).bind("id", id).bind("customer", customerId).bind("type", type.wire())
                 .bind("ip", client == null ? null : client.ip())
                 .bind("ua", client == null ? null : client.userAgent())
                 .bind("staff", client == null ? null : client.staffId())
+                .bind("key", client == null ? null : client.apiKeyId())
                 .bind("data", data).bind("at", Database.ts(at))
                 .execute();
     }
@@ -54,7 +55,8 @@ final class AuditStore {
         }
         return query.map((rs, ctx) -> new AuditEvent(rs.getString("id"), rs.getString("type"),
                 rs.getString("customer_id"), rs.getString("ip"), rs.getString("user_agent"),
-                read(rs.getString("data")), Database.instant(rs, "created_at"), rs.getString("staff_id"))).list();
+                read(rs.getString("data")), Database.instant(rs, "created_at"), rs.getString("staff_id"),
+                rs.getString("api_key_id"))).list();
     }
 
     /**
@@ -74,9 +76,11 @@ final class AuditStore {
     }
 
     void clearClientOf(Handle h, String tenantId, String customerId) {
-        // the merchant's events, as AuditEvent.asExported tells them: a staff member acted, or "by": "admin"
+        // the merchant's events, as AuditEvent.asExported tells them: a staff member or a secret key acted, or "by":
+        // "admin"
         h.createUpdate("UPDATE audit_events SET ip = NULL, user_agent = NULL WHERE tenant_id = :tenant "
-                        + "AND customer_id = :customer AND staff_id IS NULL AND data NOT LIKE :byMerchant "
+                        + "AND customer_id = :customer AND staff_id IS NULL AND api_key_id IS NULL "
+                        + "AND data NOT LIKE :byMerchant "
                         + "AND (ip IS NOT NULL OR user_agent IS NOT NULL)")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("byMerchant", "%\"by\":\"admin\"%")
                 .execute();

@@ -37,7 +37,9 @@ public enum AuditType {
     STAFF_PASSWORD_CHANGED("staff.password_changed"),
     STAFF_PASSWORD_CHECK_FAILED("staff.password_check_failed"),
     API_KEY_CREATED("api_key.created"),
-    API_KEY_REVOKED("api_key.revoked");
+    API_KEY_REVOKED("api_key.revoked"),
+    ORDER_RECORDED("order.recorded"),
+    ORDER_STATUS_CHANGED("order.status_changed");
 
     private final String wire;
 

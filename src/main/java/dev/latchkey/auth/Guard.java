@@ -38,7 +38,9 @@ public final class Guard {
      * marks the request as relayed by the merchant's back end, which may name the shopper in {@code X-Buyer-Ip}.
      */
     public ApiKey storefront(Context ctx) {
-        ApiKey key = lookup(ctx.header("X-Api-Key"), API_KEY_CHALLENGE);
+        String raw = ctx.header("X-Api-Key");
+        ApiKey key = knownKey(raw).orElseThrow(() -> refused(raw, API_KEY_CHALLENGE,
+                "X-Api-Key takes the publishable key (pk_) or the secret key (sk_), not a token."));
         if (key.kind() == ApiKey.Kind.SECRET) {
             ClientAddresses.markRelay(ctx);
         }
@@ -51,13 +53,8 @@ public final class Guard {
      * malformed query string): set when the key is valid and its tenant allows the origin, nothing otherwise.
      */
     public void corsBeforeRoute(Context ctx) {
-        ApiKey key;
-        try {
-            key = lookup(ctx.header("X-Api-Key"), API_KEY_CHALLENGE);
-        } catch (ApiError invalidKey) {
-            return; // the request's own refusal is answered; no tenant, so no origin to allow
-        }
-        allowOrigin(ctx, key);
+        // without a valid key the request's own refusal is answered; no tenant, so no origin to allow
+        knownKey(ctx.header("X-Api-Key")).ifPresent(key -> allowOrigin(ctx, key));
     }
 
     private void allowOrigin(Context ctx, ApiKey key) {
@@ -75,7 +72,7 @@ public final class Guard {
         String raw = bearer(ctx);
         if (raw != null && !raw.startsWith("cust_") && !raw.startsWith("anon_") && liveCredential(raw)) {
             throw ApiError.insufficientScope("Storefront routes take a shopper's token (cust_ or anon_) as Bearer, "
-                    + "not an API key or a staff session.");
+                    + "not an API key, a refresh token, a staff session or the platform token.");
         }
         return tokens.authenticate(key.tenantId(), raw);
     }
@@ -117,8 +114,9 @@ public final class Guard {
 
     /**
      * Admin routes: {@code Authorization: Bearer sk_...} (acting as owner) or a staff session {@code stf_...}. A valid
-     * caller without the permission gets 403 {@code insufficient_scope}; a publishable key and a shopper's live access
-     * token too.
+     * caller without the permission gets 403 {@code insufficient_scope}; a publishable key and any other live
+     * credential too (see {@link #refused}). The request is marked with the staff member or the secret key that acts,
+     * for the audit log.
      */
     public AdminPrincipal admin(Context ctx, Permission permission) {
         String raw = bearer(ctx);
@@ -127,14 +125,12 @@ public final class Guard {
             principal = staff.authenticate(raw).orElseThrow(ApiError::invalidToken);
             ClientAddresses.markStaff(ctx, principal.staffId());
         } else {
-            if (tokens.isLiveAccessToken(raw)) {
-                throw ApiError.insufficientScope(
-                        "Admin routes need the secret key (sk_) or a staff session (stf_), not a shopper's token.");
-            }
-            ApiKey key = lookup(raw, ApiError.BEARER_INVALID_TOKEN);
+            ApiKey key = knownKey(raw).orElseThrow(() -> refused(raw, ApiError.BEARER_INVALID_TOKEN,
+                    "Admin routes need the secret key (sk_) or a staff session (stf_), not another kind of credential."));
             if (key.kind() != ApiKey.Kind.SECRET) {
                 throw ApiError.insufficientScope("Admin routes need the secret key (sk_), not the publishable key.");
             }
+            ClientAddresses.markApiKey(ctx, key.id());
             principal = AdminPrincipal.secretKey(key.tenantId());
         }
         if (!principal.can(permission)) {
@@ -157,26 +153,35 @@ public final class Guard {
     }
 
     /**
-     * Whether {@code raw} is a credential that works somewhere: an API key, a staff session or a shopper's access token
-     * of any tenant. Sent where another kind is needed, it is the wrong kind (403), not an unknown one (401): a client
-     * that takes a 401 for an expired session would otherwise log its shopper out over a setup mistake.
+     * Whether {@code raw} is a credential that works somewhere: an API key, a staff session, a shopper's access or
+     * refresh token of any tenant, or the platform token. Sent where another kind is needed, it is the wrong kind
+     * (403), not an unknown one (401): a client that takes a 401 for an expired session would otherwise log its
+     * shopper out over a setup mistake.
      */
     private boolean liveCredential(String raw) {
-        if (raw.startsWith("pk_") || raw.startsWith("sk_")) {
-            return raw.length() <= 128 && tenants.key(raw).isPresent();
-        }
-        if (raw.startsWith("stf_")) {
-            return staff.authenticate(raw).isPresent();
-        }
-        return tokens.isLiveAccessToken(raw);
+        return knownKey(raw).isPresent() || liveOtherThanKey(raw);
     }
 
-    /** The key, or 401 with the challenge that names where the key goes (a 401 must carry one, RFC 9110 15.5.2). */
-    private ApiKey lookup(String raw, String challenge) {
+    /** {@link #liveCredential} for what no key lookup found; each kind is told by its prefix before any lookup. */
+    private boolean liveOtherThanKey(String raw) {
+        return Secrets.constantTimeEquals(raw, platformToken) || staff.isLive(raw) || tokens.isLiveShopperToken(raw);
+    }
+
+    /** The live key {@code raw} is: one cached lookup, the only one a valid key costs. */
+    private Optional<ApiKey> knownKey(String raw) {
         if (raw == null || !(raw.startsWith("pk_") || raw.startsWith("sk_")) || raw.length() > 128) {
-            throw invalidKey(challenge);
+            return Optional.empty();
         }
-        return tenants.key(raw).orElseThrow(() -> invalidKey(challenge));
+        return tenants.key(raw);
+    }
+
+    /**
+     * Where an API key was needed and {@code raw} is none: 403 {@code insufficient_scope} with {@code wrongKind} for a
+     * credential that works elsewhere, else 401 with the challenge that names where the key goes (a 401 must carry one,
+     * RFC 9110 15.5.2). Only a refused request pays for the lookups that tell the two apart.
+     */
+    private ApiError refused(String raw, String challenge, String wrongKind) {
+        return raw != null && liveOtherThanKey(raw) ? ApiError.insufficientScope(wrongKind) : invalidKey(challenge);
     }
 
     private static ApiError invalidKey(String challenge) {

@@ -189,14 +189,19 @@ public final class TokenService implements AutoCloseable {
         return token;
     }
 
-    /** Whether this is a shopper's live access token of some tenant: on an admin route, the wrong kind (403). */
-    public boolean isLiveAccessToken(String rawToken) {
-        if (rawToken == null || !(rawToken.startsWith("cust_") || rawToken.startsWith("anon_"))) {
+    /**
+     * Whether this is a shopper's live access token or unused refresh token of some tenant: sent where another kind
+     * is needed (an admin or platform route, or a refresh token as Bearer), the wrong kind (403).
+     */
+    public boolean isLiveShopperToken(String rawToken) {
+        boolean refresh = rawToken != null && rawToken.startsWith("rt_");
+        if (rawToken == null || rawToken.length() > 128
+                || !(refresh || rawToken.startsWith("cust_") || rawToken.startsWith("anon_"))) {
             return false;
         }
         Instant now = clock.instant();
-        return db.read(h -> store.findAccessInAnyTenant(h, Secrets.sha256(rawToken)))
-                .filter(stored -> stored.usable(now)).isPresent();
+        return db.read(h -> store.findInAnyTenant(h, Secrets.sha256(rawToken), refresh))
+                .filter(stored -> stored.usable(now) && stored.usedAt() == null).isPresent();
     }
 
     private void touch(AccessToken token, Instant now) {

@@ -242,14 +242,18 @@ final class TokenStore {
      * probes.
      */
     Optional<StoredToken> findAccess(Handle h, String tenantId, String accessHash) {
-        return findAccessInAnyTenant(h, accessHash).filter(token -> token.tenantId().equals(tenantId));
+        return findInAnyTenant(h, accessHash, false).filter(token -> token.tenantId().equals(tenantId));
     }
 
-    /** Only to tell a shopper's live token from a dead one where no tenant is named (an admin route). */
-    Optional<StoredToken> findAccessInAnyTenant(Handle h, String accessHash) {
-        return h.createQuery("SELECT " + PAIR_COLUMNS + " " + PAIR_JOINS + " WHERE t.access_hash = :hash")
-                .bind("hash", bytes(accessHash))
-                .map((rs, ctx) -> token(rs, false))
+    /**
+     * The access token ({@code refresh} false) or refresh token with this hash, of whichever tenant: where no tenant
+     * is named (an admin or platform route) only to tell a shopper's live token from a dead one.
+     */
+    Optional<StoredToken> findInAnyTenant(Handle h, String hash, boolean refresh) {
+        return h.createQuery("SELECT " + PAIR_COLUMNS + " " + PAIR_JOINS + " WHERE t."
+                        + (refresh ? "refresh_hash" : "access_hash") + " = :hash")
+                .bind("hash", bytes(hash))
+                .map((rs, ctx) -> token(rs, refresh))
                 .findOne();
     }
 

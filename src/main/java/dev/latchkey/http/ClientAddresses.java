@@ -18,6 +18,7 @@ public final class ClientAddresses {
     public static final String BUYER_IP_HEADER = "X-Buyer-Ip";
     private static final String RELAY_ATTRIBUTE = "latchkey.relay";
     private static final String STAFF_ATTRIBUTE = "latchkey.staff";
+    private static final String API_KEY_ATTRIBUTE = "latchkey.api_key";
 
     private final List<IpRange> trustedProxies;
 
@@ -33,6 +34,14 @@ public final class ClientAddresses {
     /** Marks a request made by a staff member, so that what it changes is recorded as their doing. */
     public static void markStaff(Context ctx, String staffId) {
         ctx.attribute(STAFF_ATTRIBUTE, staffId);
+    }
+
+    /**
+     * Marks an admin request made with a secret key, so that what it changes is recorded under the key's id: a tenant
+     * may hold several, and the audit log must tell which one acted.
+     */
+    public static void markApiKey(Context ctx, String apiKeyId) {
+        ctx.attribute(API_KEY_ATTRIBUTE, apiKeyId);
     }
 
     public static boolean isRelay(Context ctx) {
@@ -109,6 +118,6 @@ public final class ClientAddresses {
         Optional<InetAddress> buyer = isRelay(ctx) ? IpAddresses.parse(ctx.header(BUYER_IP_HEADER)) : Optional.empty();
         return new ClientInfo(buyer.map(IpAddresses::format).orElseGet(() -> clientIp(ctx)),
                 ClientInfo.headerText(ctx.userAgent()),
-                ctx.attribute(STAFF_ATTRIBUTE));
+                ctx.attribute(STAFF_ATTRIBUTE), ctx.attribute(API_KEY_ATTRIBUTE));
     }
 }

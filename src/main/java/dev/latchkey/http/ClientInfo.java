@@ -6,14 +6,19 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Who is calling, as far as the network tells, and the merchant's staff member when one acts (else null): recorded on
- * sessions and in the audit log.
+ * Who is calling, as far as the network tells, and the merchant's staff member or secret key ({@code apiKeyId}) when
+ * one acts on an admin route (else null): recorded on sessions and in the audit log.
  */
-public record ClientInfo(String ip, String userAgent, String staffId) {
+public record ClientInfo(String ip, String userAgent, String staffId, String apiKeyId) {
     public static final int MAX_USER_AGENT = 512;
 
     public ClientInfo(String ip, String userAgent) {
-        this(ip, userAgent, null);
+        this(ip, userAgent, null, null);
+    }
+
+    /** A staff member acting, or logging in. */
+    public ClientInfo(String ip, String userAgent, String staffId) {
+        this(ip, userAgent, staffId, null);
     }
 
     /**

@@ -38,7 +38,7 @@ public final class AdminOrderRoutes {
     private void create(Context ctx) {
         AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_ORDERS);
         NewOrder order = OrderInput.read(requests.body(ctx));
-        ctx.status(201).json(orders.create(key.tenantId(), order));
+        ctx.status(201).json(orders.create(key.tenantId(), order, key.actor(), requests.client(ctx)));
     }
 
     /** Support staff read it too: "where is my order?" is what they are asked most, guest orders included. */
@@ -60,6 +60,7 @@ public final class AdminOrderRoutes {
         in.rejectPresent(FIXED);
         OrderStatus status = OrderInput.status(in);
         in.validate();
-        ctx.json(orders.updateStatus(key.tenantId(), ctx.pathParam("number"), status));
+        ctx.json(orders.updateStatus(key.tenantId(), ctx.pathParam("number"), status, key.actor(),
+                requests.client(ctx)));
     }
 }

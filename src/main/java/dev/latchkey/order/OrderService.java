@@ -1,5 +1,8 @@
 package dev.latchkey.order;
 
+import dev.latchkey.audit.Actor;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.Paging;
 import dev.latchkey.auth.Secrets;
@@ -9,6 +12,7 @@ import dev.latchkey.db.Database;
 import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.Page;
@@ -28,6 +32,7 @@ import java.util.Optional;
 /**
  * The rules of orders: the merchant records them, the customer reads their own, a guest reads one with its order
  * token. A guest order belongs to the customer whose verified email it was placed with, never to an unverified one.
+ * The merchant's writes are recorded in the audit log in their own transaction.
  */
 public final class OrderService {
     private static final Logger log = LoggerFactory.getLogger(OrderService.class);
@@ -35,12 +40,14 @@ public final class OrderService {
     private final Database db;
     private final OrderStore store;
     private final CustomerService customers;
+    private final AuditLog audit;
     private final Clock clock;
 
-    public OrderService(Database db, CustomerService customers, Clock clock) {
+    public OrderService(Database db, CustomerService customers, AuditLog audit, Clock clock) {
         this.db = db;
         this.store = new OrderStore();
         this.customers = customers;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -48,7 +55,7 @@ public final class OrderService {
      * Records an order; the answer carries its guest token, which exists in plain only here. A guest order looks for
      * its owner once more after its commit (see {@link #ownerAfterCommit}), and the answer shows what that found.
      */
-    public OrderView create(String tenantId, NewOrder in) {
+    public OrderView create(String tenantId, NewOrder in, Actor actor, ClientInfo client) {
         String token = Secrets.secret("ot");
         Instant now = now();
         Order order = new Order(Secrets.id("ord"), in.number(), in.email(), in.customerId(), in.status(),
@@ -58,6 +65,8 @@ public final class OrderService {
             stored = db.tx(h -> {
                 Order owned = order.withCustomer(owner(h, tenantId, in));
                 store.insert(h, tenantId, owned, in.lines());
+                audit.record(h, tenantId, owned.customerId(), AuditType.ORDER_RECORDED, client,
+                        actor.with(Map.of("number", owned.number(), "status", owned.status().wire())));
                 return owned;
             });
         } catch (RuntimeException e) {
@@ -116,10 +125,21 @@ public final class OrderService {
         return db.read(h -> view(h, tenantId, find(h, tenantId, number)));
     }
 
-    /** Setting the status the order already has changes nothing, as a PATCH that changes nothing should. */
-    public OrderView updateStatus(String tenantId, String number, OrderStatus status) {
+    /**
+     * Setting the status the order already has changes nothing and records nothing, as a PATCH that changes nothing
+     * should. The row is held from the read of the old status to the commit, so the audit log's {@code from} is the
+     * status this change replaced, even with another change of it under way.
+     */
+    public OrderView updateStatus(String tenantId, String number, OrderStatus status, Actor actor,
+                                  ClientInfo client) {
         return db.tx(h -> {
+            Order order = store.lockByNumber(h, tenantId, number).orElseThrow(OrderService::notFound);
+            if (order.status() == status) {
+                return view(h, tenantId, order);
+            }
             store.updateStatus(h, tenantId, number, status, now());
+            audit.record(h, tenantId, order.customerId(), AuditType.ORDER_STATUS_CHANGED, client, actor.with(
+                    Map.of("number", number, "from", order.status().wire(), "to", status.wire())));
             return view(h, tenantId, find(h, tenantId, number));
         });
     }

@@ -36,7 +36,16 @@ final class OrderStore {
     }
 
     Optional<Order> findByNumber(Handle h, String tenantId, String number) {
-        return h.createQuery("SELECT * FROM orders WHERE tenant_id = :tenant AND number = :number")
+        return byNumber(h, tenantId, number, "");
+    }
+
+    /** {@link #findByNumber}, holding the row until the transaction ends: a change reads what it changes from. */
+    Optional<Order> lockByNumber(Handle h, String tenantId, String number) {
+        return byNumber(h, tenantId, number, " FOR UPDATE");
+    }
+
+    private Optional<Order> byNumber(Handle h, String tenantId, String number, String lock) {
+        return h.createQuery("SELECT * FROM orders WHERE tenant_id = :tenant AND number = :number" + lock)
                 .bind("tenant", tenantId).bind("number", number)
                 .map((rs, ctx) -> order(rs)).findOne();
     }
@@ -69,10 +78,9 @@ final class OrderStore {
         return byOrder;
     }
 
-    /** Sets the status; an order that already has it is left as it is (updated_at too). */
     void updateStatus(Handle h, String tenantId, String number, OrderStatus status, Instant now) {
         h.createUpdate("UPDATE orders SET status = :status, updated_at = :now "
-                        + "WHERE tenant_id = :tenant AND number = :number AND status <> :status")
+                        + "WHERE tenant_id = :tenant AND number = :number")
                 .bind("status", status.wire()).bind("now", Database.ts(now))
                 .bind("tenant", tenantId).bind("number", number)
                 .execute();

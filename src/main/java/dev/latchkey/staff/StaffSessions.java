@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -61,6 +62,15 @@ public final class StaffSessions implements StaffTokens {
                 .ifPresent(row -> db.run(h -> store.touch(h, row.tenantId(), hash, now)));
         return found.map(row -> new AdminPrincipal(row.tenantId(), AdminPrincipal.Role.valueOf(row.role().toUpperCase()),
                 row.staffId()));
+    }
+
+    @Override
+    public boolean isLive(String rawToken) {
+        if (Arrays.stream(StaffSessionKind.values()).noneMatch(kind -> kind.marks(rawToken))) {
+            return false;
+        }
+        Instant now = now();
+        return db.read(h -> store.find(h, Secrets.sha256(rawToken))).filter(row -> live(row, now)).isPresent();
     }
 
     private static boolean live(StaffSessionStore.Row row, Instant now) {

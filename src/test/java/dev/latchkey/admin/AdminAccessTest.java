@@ -3,6 +3,7 @@ package dev.latchkey.admin;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestServer;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Who may call the admin routes: only the tenant's secret key. No key is 401, the publishable key and a shopper's
- * token 403, and another tenant's secret key finds none of this tenant's ids (404) and changes nothing.
+ * Who may call the admin routes: only the tenant's secret key. No key is 401, the publishable key and any other live
+ * credential (a shopper's token, the platform token) 403, and another tenant's secret key finds none of this tenant's
+ * ids (404) and changes nothing.
  */
 class AdminAccessTest extends ApiTest {
     private record Route(String method, String path, Object body) {
@@ -110,6 +112,23 @@ class AdminAccessTest extends ApiTest {
         }
         new Route("GET", "/v1/admin/customers", null).call(api).bearer("cust_" + "x".repeat(43)).send()
                 .expect(401, "invalid_api_key");
+        assertIntact(o);
+    }
+
+    /** A refresh token as Bearer is a setup mistake, not an expired session; once used it works nowhere. */
+    @Test
+    void adminRoutesWhenPlatformTokenOrLiveRefreshTokenThen403ButUsedRefreshTokenIs401() {
+        Owned o = owned();
+        for (Route route : everyRoute(o)) {
+            route.call(api).bearer(TestServer.PLATFORM_TOKEN).send().expect(403, "insufficient_scope");
+            route.call(api).bearer(o.shopper().refreshToken()).send().expect(403, "insufficient_scope");
+        }
+        var customers = new Route("GET", "/v1/admin/customers", null);
+        String used = Fixtures.shopper(api, o.tenant()).refreshToken();
+        Tokens.refresh(api, o.tenant(), used).expect(200);
+        customers.call(api).bearer(used).send().expect(401, "invalid_api_key");
+        customers.call(api).bearer("rt_" + "x".repeat(43)).send().expect(401, "invalid_api_key");
+        customers.call(api).bearer(TestServer.PLATFORM_TOKEN + "x").send().expect(401, "invalid_api_key");
         assertIntact(o);
     }
 

@@ -6,6 +6,7 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.RowLocks;
+import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -52,7 +53,7 @@ class TokenLifecycleTest extends ApiTest {
 
         assertRefused(api, tenant, "garbage");
         assertRefused(api, tenant, "cust_" + "A".repeat(43));
-        assertRefused(api, tenant, shopper.refreshToken());
+        assertRefused(api, tenant, "rt_" + "A".repeat(43));
     }
 
     @Test
@@ -227,6 +228,26 @@ class TokenLifecycleTest extends ApiTest {
             api.get("/v1/platform/tenants").bearer(unknown).send().expect(401, "invalid_token");
         }
         api.get("/v1/platform/tenants").bearer("cust_" + "x".repeat(43)).send().expect(401, "invalid_token");
+    }
+
+    /** The platform token and a live refresh token work somewhere too; in X-Api-Key, so does a shopper's token. */
+    @Test
+    void storefrontRoutesWhenPlatformOrRefreshTokenOrATokenAsTheKeyThenInsufficientScope() {
+        String platform = TestServer.PLATFORM_TOKEN;
+        for (String otherKind : List.of(platform, shopper.refreshToken())) {
+            api.get("/v1/me").key(tenant.pk()).bearer(otherKind).send().expect(403, "insufficient_scope");
+            introspect(api, tenant, otherKind).expect(403, "insufficient_scope");
+        }
+        for (String notAKey : List.of(platform, shopper.accessToken(), shopper.refreshToken())) {
+            api.get("/v1/me").key(notAKey).bearer(shopper.accessToken()).send().expect(403, "insufficient_scope");
+            api.post("/v1/anonymous").key(notAKey).send().expect(403, "insufficient_scope");
+        }
+        for (String unknown : List.of("pk_" + "x".repeat(43), "cust_" + "x".repeat(43), platform + "x")) {
+            assertThat(api.post("/v1/anonymous").key(unknown).send().expect(401, "invalid_api_key")
+                    .header("WWW-Authenticate")).isEqualTo("ApiKey header=\"X-Api-Key\"");
+        }
+        api.get("/v1/me").key(tenant.pk()).bearer("rt_" + "x".repeat(43)).send().expect(401, "invalid_token");
+        introspect(api, tenant, shopper.accessToken()).expect(200);
     }
 
     @Test

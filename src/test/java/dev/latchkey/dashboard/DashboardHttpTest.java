@@ -51,6 +51,21 @@ class DashboardHttpTest extends ApiTest {
                 .expectRedirect("/dashboard/login?notice=expired");
     }
 
+    /** A dashboard session is a staff member's credential, but not the one the admin API takes. */
+    @Test
+    void adminRoutesWhenDashboardSessionAsBearerThen403AndAfterLogoutThen401() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        String session = client.cookies().get("latchkey_dashboard");
+        assertThat(session).startsWith("dsh_");
+        api.get("/v1/admin/customers").bearer(session).send().expect(403, "insufficient_scope");
+        api.get("/v1/me").key(shop.tenant().pk()).bearer(session).send().expect(403, "insufficient_scope");
+        client.get("/dashboard/customers").expect(200);
+
+        client.submit(client.get("/dashboard/customers").expect(200), "/dashboard/logout", Map.of()).expect(303);
+        api.get("/v1/admin/customers").bearer(session).send().expect(401, "invalid_api_key");
+    }
+
     @Test
     void loginThenSessionCookieIsHttpOnlyStrictAndNotSecureOverHttp() {
         var shop = StaffFixtures.shop(api);
