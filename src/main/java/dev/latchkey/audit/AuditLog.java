@@ -57,9 +57,9 @@ public final class AuditLog {
         store.insert(h, tenantId, Secrets.id("evt"), customerId, type, client, json, now());
     }
 
-    /** Newest first; {@code customerId} and {@code type} filter when not null. */
-    public Page<AuditEvent> list(String tenantId, String customerId, AuditType type, Cursor before, int limit) {
-        List<AuditEvent> rows = db.read(h -> store.list(h, tenantId, customerId, type, before, limit + 1));
+    /** Newest first. */
+    public Page<AuditEvent> list(String tenantId, AuditFilter filter, Cursor before, int limit) {
+        List<AuditEvent> rows = db.read(h -> store.list(h, tenantId, filter, before, limit + 1));
         return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
     }
 
@@ -68,7 +68,7 @@ public final class AuditLog {
      * a page at a time as the export is written.
      */
     public Iterable<AuditEvent> allAbout(String tenantId, String customerId) {
-        return Page.all(before -> list(tenantId, customerId, null, before, Paging.MAX_LIMIT)
+        return Page.all(before -> list(tenantId, AuditFilter.about(customerId), before, Paging.MAX_LIMIT)
                 .map(AuditEvent::asExported));
     }
 

@@ -4,8 +4,11 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Paging;
+import dev.latchkey.http.Rfc3339;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.time.Instant;
 
 /** The merchant's view of the audit log. */
 public final class AuditRoutes {
@@ -33,7 +36,17 @@ public final class AuditRoutes {
         String rawType = blankToNull(ctx.queryParam("type"));
         AuditType type = rawType == null ? null : AuditType.fromWire(rawType).orElseThrow(() ->
                 ApiError.validation("type", "invalid", "type must be one of the documented audit event types."));
-        ctx.json(audit.list(tenantId, customerId, type, paging.cursor(), paging.limit()));
+        Instant since = instant(ctx, "since");
+        Instant until = instant(ctx, "until");
+        ctx.json(audit.list(tenantId, new AuditFilter(customerId, type, since, until), paging.cursor(),
+                paging.limit()));
+    }
+
+    /** A time bound of the listing, for a merchant's tool that reads the events since its last run. */
+    private static Instant instant(Context ctx, String name) {
+        String raw = blankToNull(ctx.queryParam(name));
+        return raw == null ? null : Rfc3339.parse(raw).orElseThrow(() ->
+                ApiError.validation(name, "invalid", name + " must be " + Rfc3339.EXPECTED + "."));
     }
 
     private static String blankToNull(String value) {

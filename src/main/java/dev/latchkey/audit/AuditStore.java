@@ -31,24 +31,36 @@ final class AuditStore {
                 .execute();
     }
 
-    List<AuditEvent> list(Handle h, String tenantId, String customerId, AuditType type, Cursor before, int limit) {
+    List<AuditEvent> list(Handle h, String tenantId, AuditFilter filter, Cursor before, int limit) {
         var sql = new StringBuilder("SELECT * FROM audit_events WHERE tenant_id = :tenant");
-        if (customerId != null) {
+        if (filter.customerId() != null) {
             sql.append(" AND customer_id = :customer");
         }
-        if (type != null) {
+        if (filter.type() != null) {
             sql.append(" AND type = :type");
+        }
+        if (filter.since() != null) {
+            sql.append(" AND created_at >= :since");
+        }
+        if (filter.until() != null) {
+            sql.append(" AND created_at < :until");
         }
         if (before != null) {
             sql.append(" AND (created_at, id) < (:at, :id)");
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
         var query = h.createQuery(sql.toString()).bind("tenant", tenantId).bind("limit", limit);
-        if (customerId != null) {
-            query.bind("customer", customerId);
+        if (filter.customerId() != null) {
+            query.bind("customer", filter.customerId());
         }
-        if (type != null) {
-            query.bind("type", type.wire());
+        if (filter.type() != null) {
+            query.bind("type", filter.type().wire());
+        }
+        if (filter.since() != null) {
+            query.bind("since", Database.ts(filter.since()));
+        }
+        if (filter.until() != null) {
+            query.bind("until", Database.ts(filter.until()));
         }
         if (before != null) {
             query.bind("at", Database.ts(before.at())).bind("id", before.id());

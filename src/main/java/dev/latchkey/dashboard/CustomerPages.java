@@ -1,6 +1,7 @@
 package dev.latchkey.dashboard;
 
 import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditFilter;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Session;
@@ -117,7 +118,7 @@ public final class CustomerPages {
         List<StatusAction> actions = !session.can(Permission.EDIT_CUSTOMERS) ? List.of()
                 : CustomerSupport.targets(customer.status()).stream().map(s -> action(customer.status(), s)).toList();
         List<AuditEvent> events = session.can(Permission.VIEW_AUDIT)
-                ? audit.list(tenantId, customer.id(), null, null, EVENTS_SHOWN).data() : List.of();
+                ? audit.list(tenantId, AuditFilter.about(customer.id()), null, EVENTS_SHOWN).data() : List.of();
         dashboard.render(ctx, 200, "customer.jte", new CustomerPage(
                 dashboard.frame(ctx, session, customer.email(), "customers"), customer,
                 lockout.status(tenantId, customer.id()),

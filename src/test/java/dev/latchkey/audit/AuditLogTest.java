@@ -100,6 +100,32 @@ class AuditLogTest extends ApiTest {
     }
 
     @Test
+    void listWhenTimeBoundedThenEventsFromSinceUntilBeforeUntil() {
+        var tenant = Fixtures.tenant(api);
+        var first = Fixtures.shopper(api, tenant);
+        server.clock.advance(java.time.Duration.ofMinutes(1));
+        Instant middle = server.clock.instant();
+        var second = Fixtures.shopper(api, tenant);
+        server.clock.advance(java.time.Duration.ofMinutes(1));
+        Instant end = server.clock.instant();
+        var third = Fixtures.shopper(api, tenant);
+
+        assertThat(list(tenant, "?type=customer.registered&since=" + middle).path("data")
+                .findValuesAsText("customer_id")).containsExactly(third.customerId(), second.customerId());
+        assertThat(list(tenant, "?type=customer.registered&until=" + middle).path("data")
+                .findValuesAsText("customer_id")).containsExactly(first.customerId());
+        String inMiddle = "?type=customer.registered&since=" + middle.atOffset(java.time.ZoneOffset.ofHours(2))
+                .toString().replace("+", "%2B") + "&until=" + end;
+        assertThat(list(tenant, inMiddle).path("data").findValuesAsText("customer_id"))
+                .containsExactly(second.customerId());
+        for (String bad : List.of("since=yesterday", "until=2026-13-01T00:00:00Z", "since=2026-05-08T13:00Z",
+                "until=10000-01-01T00:00:00Z")) {
+            var refused = api.get("/v1/admin/audit?" + bad).bearer(tenant.sk()).send().expect(422, "validation_failed");
+            assertThat(refused.body().path("errors").get(0).path("field").asText()).isEqualTo(bad.split("=")[0]);
+        }
+    }
+
+    @Test
     void listWhenAnotherTenantAsksThenItSeesNoneOfThem() {
         var tenant = Fixtures.tenant(api);
         var shopper = Fixtures.shopper(api, tenant);
