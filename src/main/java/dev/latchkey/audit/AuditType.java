@@ -39,7 +39,8 @@ public enum AuditType {
     API_KEY_CREATED("api_key.created"),
     API_KEY_REVOKED("api_key.revoked"),
     ORDER_RECORDED("order.recorded"),
-    ORDER_STATUS_CHANGED("order.status_changed");
+    ORDER_STATUS_CHANGED("order.status_changed"),
+    ORDER_TOKEN_REISSUED("order.token_reissued");
 
     private final String wire;
 

@@ -32,6 +32,7 @@ public final class AdminOrderRoutes {
         routes.post("/v1/admin/orders", this::create);
         routes.get("/v1/admin/orders/{number}", this::get);
         routes.patch("/v1/admin/orders/{number}", this::update);
+        routes.post("/v1/admin/orders/{number}/token", this::reissueToken);
         routes.get("/v1/admin/customers/{id}/orders", this::ofCustomer);
     }
 
@@ -52,6 +53,11 @@ public final class AdminOrderRoutes {
         AdminPrincipal key = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
         Paging paging = Paging.from(ctx);
         ctx.json(orders.historyOfCustomer(key.tenantId(), ctx.pathParam("id"), paging.cursor(), paging.limit()));
+    }
+
+    private void reissueToken(Context ctx) {
+        AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_ORDERS);
+        ctx.json(orders.reissueToken(key.tenantId(), ctx.pathParam("number"), key.actor(), requests.client(ctx)));
     }
 
     private void update(Context ctx) {

@@ -144,6 +144,22 @@ public final class OrderService {
         });
     }
 
+    /**
+     * A new guest token for the order, in place of its old one, which stops working: for a guest who lost theirs, or a
+     * back end that lost the answer of the order's creation (its retry answers 409 {@code order_exists}, and only the
+     * token's hash is kept). The order itself does not change.
+     */
+    public OrderView reissueToken(String tenantId, String number, Actor actor, ClientInfo client) {
+        String token = Secrets.secret("ot");
+        return db.tx(h -> {
+            Order order = store.lockByNumber(h, tenantId, number).orElseThrow(OrderService::notFound);
+            store.replaceTokenHash(h, tenantId, number, Secrets.sha256(token));
+            audit.record(h, tenantId, order.customerId(), AuditType.ORDER_TOKEN_REISSUED, client,
+                    actor.with(Map.of("number", number)));
+            return view(h, tenantId, order, token);
+        });
+    }
+
     /** A guest's order: found only with its own token, compared by hash in constant time; anything else is 404. */
     public OrderView guestOrder(String tenantId, String number, String orderToken) {
         return db.read(h -> {
@@ -254,8 +270,12 @@ public final class OrderService {
     }
 
     private OrderView view(Handle h, String tenantId, Order order) {
+        return view(h, tenantId, order, null);
+    }
+
+    private OrderView view(Handle h, String tenantId, Order order, String orderToken) {
         return OrderView.of(order, store.lines(h, tenantId, List.of(order.id())).getOrDefault(order.id(), List.of()),
-                null);
+                orderToken);
     }
 
     private static ApiError notFound() {

@@ -78,6 +78,12 @@ final class OrderStore {
         return byOrder;
     }
 
+    void replaceTokenHash(Handle h, String tenantId, String number, String tokenHash) {
+        h.createUpdate("UPDATE orders SET token_hash = :token WHERE tenant_id = :tenant AND number = :number")
+                .bind("token", tokenHash).bind("tenant", tenantId).bind("number", number)
+                .execute();
+    }
+
     void updateStatus(Handle h, String tenantId, String number, OrderStatus status, Instant now) {
         h.createUpdate("UPDATE orders SET status = :status, updated_at = :now "
                         + "WHERE tenant_id = :tenant AND number = :number")

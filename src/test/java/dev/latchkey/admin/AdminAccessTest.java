@@ -58,7 +58,8 @@ class AdminAccessTest extends ApiTest {
                 new Route("DELETE", customer + "/lockout", null),
                 new Route("DELETE", "/v1/admin/api-keys/" + o.keyId(), null),
                 new Route("GET", "/v1/admin/orders/" + o.order(), null),
-                new Route("PATCH", "/v1/admin/orders/" + o.order(), Map.of("status", "cancelled")));
+                new Route("PATCH", "/v1/admin/orders/" + o.order(), Map.of("status", "cancelled")),
+                new Route("POST", "/v1/admin/orders/" + o.order() + "/token", null));
     }
 
     private static List<Route> everyRoute(Owned o) {
