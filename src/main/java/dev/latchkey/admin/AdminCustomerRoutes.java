@@ -17,8 +17,8 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
+import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
-import dev.latchkey.http.Text;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
@@ -84,18 +84,11 @@ public final class AdminCustomerRoutes {
     }
 
     private static CustomerFilter filter(Context ctx) {
-        String query = ctx.queryParam("query");
-        if (query != null && query.length() > EmailAddress.MAX_LENGTH) {
-            throw ApiError.validation("query", "too_long", "query must be at most " + EmailAddress.MAX_LENGTH
-                    + " characters.");
-        }
-        if (query != null && Text.hasControlCharacter(query)) {
-            throw ApiError.validation("query", "invalid", "query must not contain control characters.");
-        }
+        String query = QueryParams.text(ctx, "query", EmailAddress.MAX_LENGTH);
         String status = ctx.queryParam("status");
         Customer.Status wanted = status == null || status.isEmpty() ? null : Customer.Status.ofWire(status)
                 .orElseThrow(() -> ApiError.validation("status", "invalid", STATUS_VALUES));
-        return new CustomerFilter(query == null || Text.isBlank(query) ? null : Text.trim(query), wanted);
+        return new CustomerFilter(query, wanted);
     }
 
     private void create(Context ctx) {

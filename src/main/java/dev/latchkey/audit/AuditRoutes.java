@@ -4,6 +4,7 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Paging;
+import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Rfc3339;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -29,11 +30,8 @@ public final class AuditRoutes {
     private void list(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.VIEW_AUDIT).tenantId();
         Paging paging = Paging.from(ctx);
-        String customerId = blankToNull(ctx.queryParam("customer_id"));
-        if (customerId != null && customerId.length() > MAX_ID) {
-            throw ApiError.validation("customer_id", "too_long", "customer_id must be at most " + MAX_ID + " characters.");
-        }
-        String rawType = blankToNull(ctx.queryParam("type"));
+        String customerId = QueryParams.text(ctx, "customer_id", MAX_ID);
+        String rawType = QueryParams.text(ctx, "type", MAX_ID);
         AuditType type = rawType == null ? null : AuditType.fromWire(rawType).orElseThrow(() ->
                 ApiError.validation("type", "invalid", "type must be one of the documented audit event types."));
         Instant since = instant(ctx, "since");
@@ -44,12 +42,8 @@ public final class AuditRoutes {
 
     /** A time bound of the listing, for a merchant's tool that reads the events since its last run. */
     private static Instant instant(Context ctx, String name) {
-        String raw = blankToNull(ctx.queryParam(name));
+        String raw = QueryParams.text(ctx, name, MAX_ID);
         return raw == null ? null : Rfc3339.parse(raw).orElseThrow(() ->
                 ApiError.validation(name, "invalid", name + " must be " + Rfc3339.EXPECTED + "."));
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

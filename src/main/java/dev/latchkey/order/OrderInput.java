@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /** Reads and checks an order sent by the merchant's back end; every bad field is reported at once. */
 final class OrderInput {
-    private static final int MAX_CUSTOMER_ID = 64;
+    static final int MAX_CUSTOMER_ID = 64;
 
     private OrderInput() {
     }

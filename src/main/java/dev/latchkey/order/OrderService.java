@@ -199,8 +199,17 @@ public final class OrderService {
         });
     }
 
+    /** The merchant's list of the shop's orders, newest placed first, guest orders included. */
+    public Page<OrderView> list(String tenantId, OrderFilter filter, Cursor after, int limit) {
+        return db.read(h -> list(h, tenantId, filter, after, limit));
+    }
+
     private Page<OrderView> history(Handle h, String tenantId, String customerId, Cursor after, int limit) {
-        List<Order> rows = store.listOfCustomer(h, tenantId, customerId, after, limit + 1);
+        return list(h, tenantId, OrderFilter.ofCustomer(customerId), after, limit);
+    }
+
+    private Page<OrderView> list(Handle h, String tenantId, OrderFilter filter, Cursor after, int limit) {
+        List<Order> rows = store.list(h, tenantId, filter, after, limit + 1);
         Page<Order> page = Page.of(rows, limit, order -> new Cursor(order.placedAt(), order.id()));
         Map<String, List<OrderLine>> lines = store.lines(h, tenantId, page.data().stream().map(Order::id).toList());
         return new Page<>(page.data().stream()

@@ -50,13 +50,32 @@ final class OrderStore {
                 .map((rs, ctx) -> order(rs)).findOne();
     }
 
-    /** The customer's orders, newest first (placed_at, then id, both descending), after the cursor's position. */
-    List<Order> listOfCustomer(Handle h, String tenantId, String customerId, Cursor after, int limit) {
-        String position = after == null ? ""
-                : "AND (placed_at, id) < (:at, :id) ";
-        var query = h.createQuery("SELECT * FROM orders WHERE tenant_id = :tenant AND customer_id = :customer "
-                        + position + "ORDER BY placed_at DESC, id DESC LIMIT :limit")
-                .bind("tenant", tenantId).bind("customer", customerId).bind("limit", limit);
+    /** Orders newest first (placed_at, then id, both descending), after the cursor's position. */
+    List<Order> list(Handle h, String tenantId, OrderFilter filter, Cursor after, int limit) {
+        var sql = new StringBuilder("SELECT * FROM orders WHERE tenant_id = :tenant ");
+        if (filter.customerId() != null) {
+            sql.append("AND customer_id = :customer ");
+        }
+        if (filter.email() != null) {
+            sql.append("AND email = :email ");
+        }
+        if (filter.status() != null) {
+            sql.append("AND status = :status ");
+        }
+        if (after != null) {
+            sql.append("AND (placed_at, id) < (:at, :id) ");
+        }
+        var query = h.createQuery(sql + "ORDER BY placed_at DESC, id DESC LIMIT :limit")
+                .bind("tenant", tenantId).bind("limit", limit);
+        if (filter.customerId() != null) {
+            query.bind("customer", filter.customerId());
+        }
+        if (filter.email() != null) {
+            query.bind("email", filter.email());
+        }
+        if (filter.status() != null) {
+            query.bind("status", filter.status().wire());
+        }
         if (after != null) {
             query.bind("at", Database.ts(after.at())).bind("id", after.id());
         }
