@@ -36,7 +36,9 @@ public enum AuditType {
     STAFF_PASSWORD_CHANGED("staff.password_changed"),
     STAFF_PASSWORD_CHECK_FAILED("staff.password_check_failed"),
     API_KEY_CREATED("api_key.created"),
-    API_KEY_REVOKED("api_key.revoked");
+    API_KEY_REVOKED("api_key.revoked"),
+    TENANT_SUSPENDED("tenant.suspended"),
+    TENANT_REACTIVATED("tenant.reactivated");
 
     private final String wire;
 
