@@ -225,7 +225,7 @@ public final class Application implements AutoCloseable {
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,
-                new TenantRoutes(guard, tenants, staff, requests)::addTo,
+                new TenantRoutes(guard, tenants, apiKeys, staff, requests)::addTo,
                 new StaffRoutes(guard, staff, staffLogins, tenants, limits, requests)::addTo,
                 new AuthRoutes(guard, auth, tenants, policy, limits, requests, clock)::addTo,
                 new CustomerRoutes(guard, customers, requests, expansions)::addTo,

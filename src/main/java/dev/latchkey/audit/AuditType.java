@@ -40,7 +40,9 @@ public enum AuditType {
     API_KEY_REVOKED("api_key.revoked"),
     ORDER_RECORDED("order.recorded"),
     ORDER_STATUS_CHANGED("order.status_changed"),
-    ORDER_TOKEN_REISSUED("order.token_reissued");
+    ORDER_TOKEN_REISSUED("order.token_reissued"),
+    TENANT_SUSPENDED("tenant.suspended"),
+    TENANT_REACTIVATED("tenant.reactivated");
 
     private final String wire;
 

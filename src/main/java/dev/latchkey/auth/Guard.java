@@ -3,7 +3,9 @@ package dev.latchkey.auth;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.tenant.ApiKey;
+import dev.latchkey.tenant.Tenant;
 import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
 import io.javalin.http.Context;
 
 import java.util.Optional;
@@ -34,8 +36,9 @@ public final class Guard {
     }
 
     /**
-     * Storefront routes: {@code X-Api-Key} with a publishable or secret key. Adds CORS for allowed origins. A secret key
-     * marks the request as relayed by the merchant's back end, which may name the shopper in {@code X-Buyer-Ip}.
+     * Storefront routes: {@code X-Api-Key} with a publishable or secret key. Adds CORS for allowed origins, also to the
+     * refusal of a suspended tenant's key, so that its storefront can tell its shoppers why. A secret key marks the
+     * request as relayed by the merchant's back end, which may name the shopper in {@code X-Buyer-Ip}.
      */
     public ApiKey storefront(Context ctx) {
         String raw = ctx.header("X-Api-Key");
@@ -44,7 +47,9 @@ public final class Guard {
         if (key.kind() == ApiKey.Kind.SECRET) {
             ClientAddresses.markRelay(ctx);
         }
-        allowOrigin(ctx, key);
+        Tenant tenant = tenants.tenant(key.tenantId());
+        allowOrigin(ctx, tenant.settings());
+        tenant.requireActive();
         return key;
     }
 
@@ -54,12 +59,12 @@ public final class Guard {
      */
     public void corsBeforeRoute(Context ctx) {
         // without a valid key the request's own refusal is answered; no tenant, so no origin to allow
-        knownKey(ctx.header("X-Api-Key")).ifPresent(key -> allowOrigin(ctx, key));
+        knownKey(ctx.header("X-Api-Key")).ifPresent(key -> allowOrigin(ctx, tenants.settings(key.tenantId())));
     }
 
-    private void allowOrigin(Context ctx, ApiKey key) {
+    private static void allowOrigin(Context ctx, TenantSettings settings) {
         String origin = ctx.header("Origin");
-        if (origin != null && tenants.settings(key.tenantId()).allowedOrigins().contains(origin)) {
+        if (origin != null && settings.allowedOrigins().contains(origin)) {
             ctx.header("Access-Control-Allow-Origin", origin);
             ctx.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
             ctx.header("Vary", "Origin");
@@ -115,8 +120,9 @@ public final class Guard {
     /**
      * Admin routes: {@code Authorization: Bearer sk_...} (acting as owner) or a staff session {@code stf_...}. A valid
      * caller without the permission gets 403 {@code insufficient_scope}; a publishable key and any other live
-     * credential too (see {@link #refused}). The request is marked with the staff member or the secret key that acts,
-     * for the audit log.
+     * credential too (see {@link #refused}). A suspended tenant's key or staff session gets 403
+     * {@code tenant_suspended}. The request is marked with the staff member or the secret key that acts, for the audit
+     * log.
      */
     public AdminPrincipal admin(Context ctx, Permission permission) {
         String raw = bearer(ctx);
@@ -133,6 +139,7 @@ public final class Guard {
             ClientAddresses.markApiKey(ctx, key.id());
             principal = AdminPrincipal.secretKey(key.tenantId());
         }
+        tenants.tenant(principal.tenantId()).requireActive();
         if (!principal.can(permission)) {
             throw ApiError.insufficientScope("The " + principal.role().wire() + " role may not do this.");
         }

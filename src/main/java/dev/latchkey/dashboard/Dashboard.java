@@ -16,6 +16,8 @@ import dev.latchkey.http.Requests;
 import dev.latchkey.http.Text;
 import dev.latchkey.staff.StaffSessionKind;
 import dev.latchkey.staff.StaffSessions;
+import dev.latchkey.tenant.Tenant;
+import dev.latchkey.tenant.TenantService;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -47,15 +49,20 @@ public final class Dashboard {
     static final String CSRF_FIELD = "_csrf";
 
     private final StaffSessions sessions;
+    private final TenantService tenants;
     private final ClientAddresses addresses;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
-    Dashboard(StaffSessions sessions, ClientAddresses addresses) {
+    Dashboard(StaffSessions sessions, TenantService tenants, ClientAddresses addresses) {
         this.sessions = sessions;
+        this.tenants = tenants;
         this.addresses = addresses;
     }
 
-    /** The logged-in staff member, or {@link LoginRequired}. What they change is recorded as theirs. */
+    /**
+     * The logged-in staff member, or {@link LoginRequired}. What they change is recorded as theirs. While their shop is
+     * suspended, 403 {@code tenant_suspended}: the session stays, and works again once the shop is reactivated.
+     */
     DashboardSession require(Context ctx) {
         String token = readCookie(ctx, SESSION_COOKIE);
         if (token == null || token.isEmpty()) {
@@ -63,6 +70,7 @@ public final class Dashboard {
         }
         AdminPrincipal principal = sessions.authenticate(token, StaffSessionKind.DASHBOARD)
                 .orElseThrow(() -> new LoginRequired(true));
+        tenants.tenant(principal.tenantId()).requireActive();
         ClientAddresses.markStaff(ctx, principal.staffId());
         return new DashboardSession(principal, token, csrfOf(token));
     }
@@ -262,8 +270,8 @@ public final class Dashboard {
         // the fields' own messages say what to correct ("One or more fields are invalid." alone does not)
         String message = e.errors().isEmpty() ? e.getMessage()
                 : e.errors().stream().map(FieldError::message).collect(Collectors.joining(" "));
-        render(ctx, e.status(), "error.jte", new ErrorPage(errorFrame(ctx, e), e.status(), heading(e.status()),
-                message));
+        String heading = e.code().equals(Tenant.SUSPENDED_CODE) ? "Shop suspended" : heading(e.status());
+        render(ctx, e.status(), "error.jte", new ErrorPage(errorFrame(ctx, e), e.status(), heading, message));
     }
 
     /** The signed-in frame when the session can be read; never waits for a database known to be unreachable. */
@@ -275,6 +283,8 @@ public final class Dashboard {
             return frame(ctx, require(ctx), "Error", "");
         } catch (LoginRequired noSession) {
             return anonymousFrame(ctx, "Error", null);
+        } catch (ApiError suspended) {
+            return anonymousFrame(ctx, "Error", null); // no page of the shop to lead to
         } catch (RuntimeException readingTheSession) {
             if (!DatabaseErrors.unreachable(readingTheSession)) {
                 throw readingTheSession;

@@ -45,7 +45,7 @@ public final class DashboardRoutes {
     private final byte[] icon = resource("/dashboard/favicon.svg");
 
     public DashboardRoutes(Services services, ClientAddresses addresses, RateLimits limits, Requests requests) {
-        this.dashboard = new Dashboard(services.staffSessions(), addresses);
+        this.dashboard = new Dashboard(services.staffSessions(), services.tenants(), addresses);
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),

@@ -10,6 +10,7 @@ import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.lockout.LockoutService.Verdict;
+import dev.latchkey.tenant.Tenant;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 
@@ -46,7 +47,8 @@ public final class StaffLogins {
     }
 
     public LoggedIn login(String tenantId, String email, String password, StaffSessionKind kind, ClientInfo client) {
-        Optional<TenantSettings> settings = settingsOf(tenantId);
+        Optional<Tenant> tenant = tenantOf(tenantId);
+        Optional<TenantSettings> settings = tenant.map(Tenant::settings);
         String normalised = EmailAddress.normalise(email);
         Optional<StaffAccount> found = settings.flatMap(s -> db.read(h -> store.findAccount(h, tenantId, normalised,
                 false)));
@@ -62,6 +64,11 @@ public final class StaffLogins {
             audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor,
                     Map.of("reason", verdict == Verdict.LOCKED ? "locked" : "wrong_password"));
             throw CustomerService.invalidCredentials();
+        }
+        if (tenant.get().suspended()) {
+            // said only to whoever knows the password, as an account's state is to shoppers
+            audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor, Map.of("reason", Tenant.SUSPENDED_CODE));
+            throw Tenant.suspendedError();
         }
         String upgraded = null;
         if (hasher.needsRehash(account.passwordHash())) {
@@ -107,9 +114,9 @@ public final class StaffLogins {
         return CustomerService.invalidCredentials();
     }
 
-    private Optional<TenantSettings> settingsOf(String tenantId) {
+    private Optional<Tenant> tenantOf(String tenantId) {
         try {
-            return Optional.of(tenants.settings(tenantId));
+            return Optional.of(tenants.tenant(tenantId));
         } catch (ApiError unknownTenant) {
             return Optional.empty();
         }

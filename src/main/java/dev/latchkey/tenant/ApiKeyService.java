@@ -44,10 +44,14 @@ public final class ApiKeyService {
         return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
     }
 
+    /** A new key of the tenant, by the merchant or by the operator ({@link Actor#OPERATOR}); 404 for no such tenant. */
     public ApiKey.Issued create(String tenantId, ApiKey.Kind kind, Actor actor, ClientInfo client) {
         ApiKey.Issued issued = ApiKey.issue(tenantId, kind, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);
+            if (!store.lock(h, tenantId)) {
+                throw ApiError.notFound("Tenant");
+            }
             store.insertKey(h, issued.key());
             audit.record(h, tenantId, null, AuditType.API_KEY_CREATED, client, actor.with(details(issued.key())));
             return null;

@@ -5,7 +5,9 @@ import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.audit.Actor;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
@@ -24,12 +26,15 @@ public final class TenantRoutes {
 
     private final Guard guard;
     private final TenantService tenants;
+    private final ApiKeyService keys;
     private final StaffService staff;
     private final Requests requests;
 
-    public TenantRoutes(Guard guard, TenantService tenants, StaffService staff, Requests requests) {
+    public TenantRoutes(Guard guard, TenantService tenants, ApiKeyService keys, StaffService staff,
+                        Requests requests) {
         this.guard = guard;
         this.tenants = tenants;
+        this.keys = keys;
         this.staff = staff;
         this.requests = requests;
     }
@@ -37,6 +42,9 @@ public final class TenantRoutes {
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.post("/v1/platform/tenants", this::create);
         routes.get("/v1/platform/tenants", this::list);
+        routes.get("/v1/platform/tenants/{id}", this::get);
+        routes.patch("/v1/platform/tenants/{id}", this::changeStatus);
+        routes.post("/v1/platform/tenants/{id}/secret-keys", this::issueSecretKey);
         routes.get("/v1/admin/settings", this::settings);
         routes.patch("/v1/admin/settings", this::updateSettings);
     }
@@ -102,6 +110,38 @@ public final class TenantRoutes {
         guard.platform(ctx);
         Paging paging = Paging.from(ctx);
         ctx.json(tenants.list(paging.cursor(), paging.limit()));
+    }
+
+    private void get(Context ctx) {
+        guard.platform(ctx);
+        ctx.json(tenants.find(Identifiers.pathId(ctx, "id", "Tenant")));
+    }
+
+    /** {@code {"status": "suspended" | "active"}}: suspends the tenant's every credential, or restores them. */
+    private void changeStatus(Context ctx) {
+        guard.platform(ctx);
+        String tenantId = Identifiers.pathId(ctx, "id", "Tenant");
+        JsonInput in = requests.body(ctx);
+        String raw = in.required("status", 32);
+        Tenant.Status status = raw == null ? null : Tenant.Status.ofWire(raw).orElse(null);
+        if (raw != null && status == null) {
+            in.reject("status", "invalid", "status must be active or suspended.");
+        }
+        in.validate();
+        ctx.json(tenants.changeStatus(tenantId, status, requests.client(ctx)));
+    }
+
+    /**
+     * A new secret key for the merchant, shown once: after an incident the operator hands it over, and the merchant
+     * revokes the other keys and resets staff passwords with it.
+     */
+    private void issueSecretKey(Context ctx) {
+        guard.platform(ctx);
+        String tenantId = Identifiers.pathId(ctx, "id", "Tenant");
+        ApiKey.Issued issued = keys.create(tenantId, ApiKey.Kind.SECRET, Actor.OPERATOR, requests.client(ctx));
+        ObjectNode body = requests.mapper().valueToTree(ApiKeyRoutes.View.of(issued.key()));
+        body.put("secret_key", issued.plain());
+        ctx.status(201).json(body);
     }
 
     private void settings(Context ctx) {

@@ -93,7 +93,8 @@ public final class TenantService {
                                  Function<TenantSettings, BiFunction<Handle, Tenant, T>> prepare) {
         TenantSettings settings = newSettings(settingsPatch);
         BiFunction<Handle, Tenant, T> setup = prepare.apply(settings);
-        var tenant = new Tenant(id, name, settings, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        var tenant = new Tenant(id, name, settings, Tenant.Status.ACTIVE,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, tenant.createdAt());
         ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, tenant.createdAt());
         T made;
@@ -124,6 +125,39 @@ public final class TenantService {
                 .filter(ApiKey::active);
     }
 
+    /** The tenant as stored now, for the operator (not from the cache, which another node's change may be evicting). */
+    public Tenant find(String tenantId) {
+        return db.read(h -> store.find(h, tenantId)).orElseThrow(() -> ApiError.notFound("Tenant"));
+    }
+
+    /**
+     * Suspends or reactivates the tenant. Its credentials are checked against the cached tenant on every request, so
+     * every node's copy is evicted before this returns, as for a settings change. Nothing else is touched: reactivating
+     * restores every key, session and token still within its lifetime. Setting the status it has changes and records
+     * nothing.
+     */
+    public Tenant changeStatus(String tenantId, Tenant.Status status, ClientInfo client) {
+        record Change(Tenant tenant, boolean written) {
+        }
+        Change change = db.tx(h -> {
+            Tenant current = store.findForUpdate(h, tenantId).orElseThrow(() -> ApiError.notFound("Tenant"));
+            if (current.status() == status) {
+                return new Change(current, false);
+            }
+            store.updateStatus(h, tenantId, status, clock.instant());
+            AuditType type = status == Tenant.Status.SUSPENDED ? AuditType.TENANT_SUSPENDED
+                    : AuditType.TENANT_REACTIVATED;
+            audit.record(h, tenantId, null, type, client, Actor.OPERATOR.with(Map.of()));
+            return new Change(new Tenant(current.id(), current.name(), current.settings(), status,
+                    current.createdAt()), true);
+        });
+        if (change.written()) {
+            invalidations.publish(new Invalidation(Invalidation.Kind.TENANT, tenantId, ""));
+        }
+        return change.tenant();
+    }
+
+    /** The tenant, from the cache; 404 when there is none. Request guards check its status here, at no extra query. */
     public Tenant tenant(String tenantId) {
         Tenant tenant = cached(tenants, tenantId, id -> db.read(h -> store.find(h, id)).orElse(null));
         if (tenant == null) {

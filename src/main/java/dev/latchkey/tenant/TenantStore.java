@@ -21,11 +21,12 @@ public final class TenantStore {
     }
 
     public void insert(Handle h, Tenant tenant) {
-        h.createUpdate("INSERT INTO tenants (id, name, settings, created_at, updated_at) "
-                        + "VALUES (:id, :name, :settings, :at, :at)")
+        h.createUpdate("INSERT INTO tenants (id, name, settings, status, created_at, updated_at) "
+                        + "VALUES (:id, :name, :settings, :status, :at, :at)")
                 .bind("id", tenant.id())
                 .bind("name", tenant.name())
                 .bind("settings", write(tenant.settings()))
+                .bind("status", tenant.status().wire())
                 .bind("at", Database.ts(tenant.createdAt()))
                 .execute();
     }
@@ -62,6 +63,14 @@ public final class TenantStore {
     public void updateSettings(Handle h, String tenantId, TenantSettings settings, Instant at) {
         h.createUpdate("UPDATE tenants SET settings = :settings, updated_at = :at WHERE id = :id")
                 .bind("settings", write(settings))
+                .bind("at", Database.ts(at))
+                .bind("id", tenantId)
+                .execute();
+    }
+
+    public void updateStatus(Handle h, String tenantId, Tenant.Status status, Instant at) {
+        h.createUpdate("UPDATE tenants SET status = :status, updated_at = :at WHERE id = :id")
+                .bind("status", status.wire())
                 .bind("at", Database.ts(at))
                 .bind("id", tenantId)
                 .execute();
@@ -120,10 +129,13 @@ public final class TenantStore {
                 .execute();
     }
 
-    /** Locks the tenant's row until the transaction ends, so that changes to its keys happen one at a time. */
-    public void lock(Handle h, String tenantId) {
-        h.createQuery("SELECT id FROM tenants WHERE id = :id FOR UPDATE")
-                .bind("id", tenantId).mapTo(String.class).one();
+    /**
+     * Locks the tenant's row until the transaction ends, so that changes to its keys happen one at a time; false when
+     * there is no such tenant.
+     */
+    public boolean lock(Handle h, String tenantId) {
+        return h.createQuery("SELECT id FROM tenants WHERE id = :id FOR UPDATE")
+                .bind("id", tenantId).mapTo(String.class).findOne().isPresent();
     }
 
     private static ApiKey apiKey(ResultSet rs) throws SQLException {
@@ -134,7 +146,7 @@ public final class TenantStore {
 
     private Tenant tenant(ResultSet rs) throws SQLException {
         return new Tenant(rs.getString("id"), rs.getString("name"), read(rs.getString("settings")),
-                Database.instant(rs, "created_at"));
+                Tenant.Status.valueOf(rs.getString("status").toUpperCase()), Database.instant(rs, "created_at"));
     }
 
     private String write(TenantSettings settings) {

@@ -146,6 +146,17 @@ class AdminAccessTest extends ApiTest {
         assertIntact(o);
     }
 
+    @Test
+    void adminRoutesWhenTenantSuspendedThen403TenantSuspendedAndNothingChanges() {
+        Owned o = owned();
+        Fixtures.status(api, o.tenant().id(), "suspended");
+        for (Route route : everyRoute(o)) {
+            route.call(api).bearer(o.tenant().sk()).send().expect(403, "tenant_suspended");
+        }
+        Fixtures.status(api, o.tenant().id(), "active");
+        assertIntact(o);
+    }
+
     /** The customer, their session, the extra key and the order are all still as they were. */
     private void assertIntact(Owned o) {
         var customer = api.get("/v1/admin/customers/" + o.shopper().customerId()).bearer(o.tenant().sk())

@@ -229,6 +229,36 @@ class TwoNodeRevocationTest {
                 .send().expect(422, "validation_failed");
     }
 
+    /** The control for the suspension test below: B checks a tenant's status in the tenant it cached. */
+    @Test
+    void bAnswersForATenantFromItsCacheWhatNobodyToldItAbout() {
+        var tenant = Fixtures.tenant(a);
+        b.post("/v1/anonymous").key(tenant.pk()).send().expect(201);
+
+        nodeA.app.database().run(h -> h.createUpdate("UPDATE tenants SET status = 'suspended' WHERE id = :id")
+                .bind("id", tenant.id()).execute());
+
+        b.post("/v1/anonymous").key(tenant.pk()).send().expect(201);
+    }
+
+    @Test
+    void tenantSuspendedOnOneNodeIsRefusedByTheOtherAndReactivatedLikewise() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, shopper.accessToken());
+        b.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(200);
+
+        Fixtures.status(a, tenant.id(), "suspended");
+
+        b.get("/v1/auth/token").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(403, "tenant_suspended");
+        b.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(403, "tenant_suspended");
+
+        Fixtures.status(a, tenant.id(), "active");
+
+        warmOnB(tenant, shopper.accessToken());
+        b.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(200);
+    }
+
     @Test
     void adminSessionRevokeOnOneNodeIsRefusedByTheOther() {
         var tenant = Fixtures.tenant(a);

@@ -43,6 +43,12 @@ public final class Fixtures {
                 res.str("secret_key"), res.body().path("tenant").path("settings"));
     }
 
+    /** The operator sets the tenant's status ({@code suspended} or {@code active}); returns the Tenant answered. */
+    public static JsonNode status(Api api, String tenantId, String status) {
+        return api.patch("/v1/platform/tenants/" + tenantId).bearer(TestServer.PLATFORM_TOKEN)
+                .body(Map.of("status", status)).send().expect(200).body();
+    }
+
     /** Tenant settings as a service sees them: the defaults with these changes, checked like a PATCH. */
     public static TenantSettings settings(Map<String, Object> changes) {
         var mapper = Json.mapper();
