@@ -36,6 +36,7 @@ public enum AuditType {
     STAFF_ROLE_CHANGED("staff.role_changed"),
     STAFF_PASSWORD_CHANGED("staff.password_changed"),
     STAFF_PASSWORD_CHECK_FAILED("staff.password_check_failed"),
+    STAFF_CONFIRMED("staff.confirmed"),
     API_KEY_CREATED("api_key.created"),
     API_KEY_REVOKED("api_key.revoked"),
     ORDER_RECORDED("order.recorded"),

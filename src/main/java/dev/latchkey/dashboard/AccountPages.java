@@ -3,9 +3,8 @@ package dev.latchkey.dashboard;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.Requests;
-import dev.latchkey.ratelimit.LimitedAction;
-import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.Staff;
+import dev.latchkey.staff.StaffPasswordGuesses;
 import dev.latchkey.staff.StaffService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -23,13 +22,13 @@ public final class AccountPages {
 
     private final Dashboard dashboard;
     private final StaffService staff;
-    private final RateLimits limits;
+    private final StaffPasswordGuesses guesses;
     private final Requests requests;
 
-    AccountPages(Dashboard dashboard, StaffService staff, RateLimits limits, Requests requests) {
+    AccountPages(Dashboard dashboard, StaffService staff, StaffPasswordGuesses guesses, Requests requests) {
         this.dashboard = dashboard;
         this.staff = staff;
-        this.limits = limits;
+        this.guesses = guesses;
         this.requests = requests;
     }
 
@@ -55,9 +54,7 @@ public final class AccountPages {
             return;
         }
         try {
-            // the current password can be guessed here as at log-in: the guesses share the member's login bucket
-            limits.enforce(ctx, session.principal().tenantId(), LimitedAction.STAFF_LOGIN,
-                    staff.get(session.principal().tenantId(), session.principal().staffId()).email());
+            guesses.count(ctx, session.principal());
             staff.changeOwnPassword(session.principal(), session.token(), current, next,
                     requests.client(ctx));
         } catch (ApiError refused) {

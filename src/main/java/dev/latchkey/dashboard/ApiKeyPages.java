@@ -1,6 +1,5 @@
 package dev.latchkey.dashboard;
 
-import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
@@ -14,7 +13,8 @@ import java.util.List;
 
 /**
  * The owner's API keys: the list (only the last characters of each key are known), a new publishable or secret key
- * shown exactly once on the answer to its form, and revocation, which applies on the next request.
+ * shown exactly once on the answer to its form, and revocation, which applies on the next request. A secret key is the
+ * whole shop: the page opens and acts only in a session confirmed lately ({@link GuardedPage}).
  */
 public final class ApiKeyPages {
     /** {@code created} is the key just made, shown once, or null; {@code nextUrl} the next page of keys, or null. */
@@ -41,9 +41,7 @@ public final class ApiKeyPages {
     }
 
     private void list(Context ctx) {
-        DashboardSession session = dashboard.require(ctx);
-        Dashboard.permit(session, Permission.MANAGE_API_KEYS);
-        show(ctx, session, 200, null);
+        show(ctx, dashboard.requireConfirmed(ctx, GuardedPage.API_KEYS), 200, null);
     }
 
     private void show(Context ctx, DashboardSession session, int status, ApiKey.Issued created) {
@@ -55,8 +53,7 @@ public final class ApiKeyPages {
 
     /** Answers with the page itself (not a redirect): the new key exists in plain only in this answer. */
     private void create(Context ctx) {
-        DashboardSession session = dashboard.requireForm(ctx);
-        Dashboard.permit(session, Permission.MANAGE_API_KEYS);
+        DashboardSession session = dashboard.requireConfirmed(ctx, GuardedPage.API_KEYS);
         String raw = ctx.formParam("kind");
         ApiKey.Kind kind = Arrays.stream(ApiKey.Kind.values()).filter(k -> k.wire().equals(raw)).findFirst()
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a publishable or a secret key."));
@@ -66,8 +63,7 @@ public final class ApiKeyPages {
     }
 
     private void revoke(Context ctx) {
-        DashboardSession session = dashboard.requireForm(ctx);
-        Dashboard.permit(session, Permission.MANAGE_API_KEYS);
+        DashboardSession session = dashboard.requireConfirmed(ctx, GuardedPage.API_KEYS);
         apiKeys.revoke(session.principal().tenantId(), ctx.pathParam("id"), session.principal().actor(),
                 requests.client(ctx));
         Dashboard.redirect(ctx, "/dashboard/api-keys?notice=" + Notice.KEY_REVOKED.wire());

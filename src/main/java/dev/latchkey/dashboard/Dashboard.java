@@ -68,11 +68,24 @@ public final class Dashboard {
         if (token == null || token.isEmpty()) {
             throw new LoginRequired(false);
         }
-        AdminPrincipal principal = sessions.authenticate(token, StaffSessionKind.DASHBOARD)
+        StaffSessions.Live live = sessions.authenticate(token, StaffSessionKind.DASHBOARD)
                 .orElseThrow(() -> new LoginRequired(true));
-        tenants.tenant(principal.tenantId()).requireActive();
-        ClientAddresses.markStaff(ctx, principal.staffId());
-        return new DashboardSession(principal, token, csrfOf(token));
+        tenants.tenant(live.principal().tenantId()).requireActive();
+        ClientAddresses.markStaff(ctx, live.principal().staffId());
+        return new DashboardSession(live.principal(), token, csrfOf(token), live.confirmed());
+    }
+
+    /**
+     * The session for {@code page} (a POST's with its CSRF token): the role first, so that support meets 403 as on any
+     * owner's page, then a confirmation lately, else {@link ConfirmationRequired}.
+     */
+    DashboardSession requireConfirmed(Context ctx, GuardedPage page) {
+        DashboardSession session = ctx.method() == HandlerType.POST ? requireForm(ctx) : require(ctx);
+        permit(session, page.permission());
+        if (!session.confirmed()) {
+            throw new ConfirmationRequired(session, page);
+        }
+        return session;
     }
 
     /** For a form post: the session, and its CSRF token in the form (compared in constant time), else 403. */
@@ -207,6 +220,8 @@ public final class Dashboard {
                     clearSessionCookie(ctx);
                 }
                 redirect(ctx, "/dashboard/login" + (e.expired() ? "?notice=" + Notice.EXPIRED.wire() : ""));
+            } catch (ConfirmationRequired e) {
+                ConfirmPages.answer(this, ctx, e);
             } catch (ApiError e) {
                 if (Requests.answerAbandoned(ctx) || ctx.res().isCommitted()) {
                     throw e; // a download refused after it began (its customer erased meanwhile): no page can follow

@@ -11,6 +11,7 @@ import dev.latchkey.privacy.ExportService;
 import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.StaffLogins;
+import dev.latchkey.staff.StaffPasswordGuesses;
 import dev.latchkey.staff.StaffService;
 import dev.latchkey.staff.StaffSessions;
 import dev.latchkey.tenant.ApiKeyService;
@@ -46,6 +47,7 @@ public final class DashboardRoutes {
 
     public DashboardRoutes(Services services, ClientAddresses addresses, RateLimits limits, Requests requests) {
         this.dashboard = new Dashboard(services.staffSessions(), services.tenants(), addresses);
+        var guesses = new StaffPasswordGuesses(limits, services.staff());
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
@@ -53,7 +55,8 @@ public final class DashboardRoutes {
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
                 new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo,
-                new AccountPages(dashboard, services.staff(), limits, requests)::addTo);
+                new AccountPages(dashboard, services.staff(), guesses, requests)::addTo,
+                new ConfirmPages(dashboard, services.staff(), guesses, requests)::addTo);
     }
 
     /** Refusals on the dashboard's paths that no page handled (unknown path, wrong method, unreadable query). */

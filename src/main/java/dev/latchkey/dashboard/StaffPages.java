@@ -1,7 +1,6 @@
 package dev.latchkey.dashboard;
 
 import dev.latchkey.auth.AdminPrincipal;
-import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.JsonInput;
@@ -70,17 +69,16 @@ public final class StaffPages {
     }
 
     void addTo(JavalinDefaultRoutingApi routes) {
-        routes.get("/dashboard/staff", dashboard.page(ctx -> show(ctx, owner(ctx, false), 200, Forms.BLANK)));
+        routes.get("/dashboard/staff", dashboard.page(ctx -> show(ctx, owner(ctx), 200, Forms.BLANK)));
         routes.post("/dashboard/staff", dashboard.page(this::add));
         routes.post("/dashboard/staff/password", dashboard.page(this::setPassword));
         routes.post("/dashboard/staff/{id}/role", dashboard.page(this::changeRole));
         routes.post("/dashboard/staff/{id}/delete", dashboard.page(this::remove));
     }
 
-    private DashboardSession owner(Context ctx, boolean form) {
-        DashboardSession session = form ? dashboard.requireForm(ctx) : dashboard.require(ctx);
-        Dashboard.permit(session, Permission.MANAGE_STAFF);
-        return session;
+    /** Every change here could hand the shop to someone else: only in a session confirmed lately. */
+    private DashboardSession owner(Context ctx) {
+        return dashboard.requireConfirmed(ctx, GuardedPage.STAFF);
     }
 
     private void show(Context ctx, DashboardSession session, int status, Forms forms) {
@@ -91,7 +89,7 @@ public final class StaffPages {
     }
 
     private void add(Context ctx) {
-        DashboardSession session = owner(ctx, true);
+        DashboardSession session = owner(ctx);
         String tenantId = session.principal().tenantId();
         var body = requests.mapper().createObjectNode();
         for (String field : List.of("email", "password", "role")) {
@@ -125,7 +123,7 @@ public final class StaffPages {
 
     /** For a member who forgot theirs: they are logged out everywhere, and a lockout is lifted. */
     private void setPassword(Context ctx) {
-        DashboardSession session = owner(ctx, true);
+        DashboardSession session = owner(ctx);
         String member = ctx.formParam("staff_id");
         String password = Dashboard.passwordField(ctx, "new_password");
         if (member == null || member.isEmpty() || password.isEmpty()) {
@@ -147,7 +145,7 @@ public final class StaffPages {
 
     /** An owner who makes themselves support can no longer see this page: they go to the customers instead. */
     private void changeRole(Context ctx) {
-        DashboardSession session = owner(ctx, true);
+        DashboardSession session = owner(ctx);
         AdminPrincipal who = session.principal();
         String raw = ctx.formParam("role");
         AdminPrincipal.Role role = AdminPrincipal.Role.fromWire(raw)
@@ -160,7 +158,7 @@ public final class StaffPages {
     }
 
     private void remove(Context ctx) {
-        DashboardSession session = owner(ctx, true);
+        DashboardSession session = owner(ctx);
         AdminPrincipal who = session.principal();
         staff.delete(who, ctx.pathParam("id"), requests.client(ctx));
         Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_REMOVED.wire());

@@ -26,6 +26,7 @@ public final class StaffRoutes {
     private final StaffLogins logins;
     private final TenantService tenants;
     private final RateLimits limits;
+    private final StaffPasswordGuesses guesses;
     private final Requests requests;
 
     public StaffRoutes(Guard guard, StaffService staff, StaffLogins logins, TenantService tenants, RateLimits limits,
@@ -35,6 +36,7 @@ public final class StaffRoutes {
         this.logins = logins;
         this.tenants = tenants;
         this.limits = limits;
+        this.guesses = new StaffPasswordGuesses(limits, staff);
         this.requests = requests;
     }
 
@@ -103,11 +105,7 @@ public final class StaffRoutes {
         String current = in.required("current_password", PasswordPolicy.MAX_FIELD_LENGTH);
         String next = in.required("new_password", PasswordPolicy.MAX_FIELD_LENGTH);
         in.validate();
-        if (who.staffId() != null) {
-            // the current password can be guessed here as at log-in: the guesses share the member's login bucket
-            limits.enforce(ctx, who.tenantId(), LimitedAction.STAFF_LOGIN,
-                    staff.get(who.tenantId(), who.staffId()).email());
-        }
+        guesses.count(ctx, who);
         staff.changeOwnPassword(who, Guard.bearer(ctx), current, next, requests.client(ctx));
         ctx.status(204);
     }

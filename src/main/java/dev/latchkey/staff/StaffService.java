@@ -202,17 +202,40 @@ public final class StaffService {
         }
         StaffAccount account = account(who.tenantId(), who.staffId());
         requireAllowed(who.tenantId(), account, newPassword);
-        // a failed authentication as much as a refused login: whoever holds the session may be guessing, so the
-        // attempt is booked under the lockout as a login's is, and a locked account's right password is refused too
-        boolean passwordOk = hasher.verify(currentPassword, account.passwordHash());
-        if (lockout.book(who.tenantId(), tenants.settings(who.tenantId()), account, passwordOk, client)
-                != LockoutService.Verdict.ALLOWED) {
-            audit.record(who.tenantId(), null, AuditType.STAFF_PASSWORD_CHECK_FAILED, client,
-                    Map.of("action", "password_change", "reason", passwordOk ? "locked" : "wrong_password"));
-            throw ApiError.wrongCurrentPassword();
-        }
+        checkOwnPassword(who.tenantId(), account, currentPassword, "password_change", client);
         PasswordPolicy.requireNew(currentPassword, newPassword);
         replacePassword(who.tenantId(), account, newPassword, keptToken, null, client);
+    }
+
+    /**
+     * Confirms the dashboard session of {@code sessionToken} with its staff member's password (403
+     * {@code invalid_credentials} when it is wrong): the pages that could hand the shop to someone else act for
+     * {@link StaffSessions#CONFIRMATION_WINDOW} after it, in this session only.
+     */
+    public void confirm(AdminPrincipal who, String sessionToken, String password, ClientInfo client) {
+        StaffAccount account = account(who.tenantId(), who.staffId());
+        checkOwnPassword(who.tenantId(), account, password, "confirm", client);
+        db.tx(h -> {
+            sessions.confirm(h, who.tenantId(), sessionToken);
+            audit.record(h, who.tenantId(), null, AuditType.STAFF_CONFIRMED, client, Map.of());
+            return null;
+        });
+    }
+
+    /**
+     * The password a member re-enters in a logged-in session for {@code action}, else 403 {@code invalid_credentials}.
+     * A failed authentication as much as a refused login: whoever holds the session may be guessing, so the attempt is
+     * booked under the lockout as a login's is, and a locked account's right password is refused too.
+     */
+    private void checkOwnPassword(String tenantId, StaffAccount account, String password, String action,
+                                  ClientInfo client) {
+        boolean passwordOk = hasher.verify(password, account.passwordHash());
+        if (lockout.book(tenantId, tenants.settings(tenantId), account, passwordOk, client)
+                != LockoutService.Verdict.ALLOWED) {
+            audit.record(tenantId, null, AuditType.STAFF_PASSWORD_CHECK_FAILED, client,
+                    Map.of("action", action, "reason", passwordOk ? "locked" : "wrong_password"));
+            throw ApiError.wrongCurrentPassword();
+        }
     }
 
     /**

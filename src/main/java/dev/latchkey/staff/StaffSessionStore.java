@@ -9,9 +9,9 @@ import java.util.Optional;
 
 /** SQL for staff sessions, found by the SHA-256 of their token only. */
 final class StaffSessionStore {
-    /** A session row with the role its staff member has now. */
+    /** A session row with the role its staff member has now; {@code confirmedAt} null when never confirmed. */
     record Row(String tenantId, String id, String staffId, String kind, String role, Instant lastUsedAt,
-               Instant expiresAt, Long idleSeconds, Instant revokedAt) {
+               Instant expiresAt, Long idleSeconds, Instant revokedAt, Instant confirmedAt) {
     }
 
     void insert(Handle h, String tokenHash, String tenantId, String id, String staffId, StaffSessionKind kind,
@@ -29,18 +29,25 @@ final class StaffSessionStore {
     /** The session of this token hash; the join drops sessions whose staff member is gone. */
     Optional<Row> find(Handle h, String tokenHash) {
         return h.createQuery("SELECT s.tenant_id, s.id, s.staff_id, s.kind, s.last_used_at, s.expires_at, "
-                        + "s.idle_seconds, s.revoked_at, st.role FROM staff_sessions s JOIN staff st "
+                        + "s.idle_seconds, s.revoked_at, s.confirmed_at, st.role FROM staff_sessions s JOIN staff st "
                         + "ON st.tenant_id = s.tenant_id AND st.id = s.staff_id WHERE s.token_hash = :hash")
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> new Row(rs.getString("tenant_id"), rs.getString("id"), rs.getString("staff_id"),
                         rs.getString("kind"), rs.getString("role"), Database.instant(rs, "last_used_at"),
                         Database.instant(rs, "expires_at"), (Long) rs.getObject("idle_seconds", Long.class),
-                        Database.instant(rs, "revoked_at")))
+                        Database.instant(rs, "revoked_at"), Database.instant(rs, "confirmed_at")))
                 .findOne();
     }
 
     void touch(Handle h, String tenantId, String tokenHash, Instant at) {
         h.createUpdate("UPDATE staff_sessions SET last_used_at = :at WHERE tenant_id = :tenant AND token_hash = :hash")
+                .bind("at", Database.ts(at)).bind("tenant", tenantId).bind("hash", tokenHash).execute();
+    }
+
+    /** The staff member re-entered their password in the session of this token hash at {@code at}. */
+    void confirm(Handle h, String tenantId, String tokenHash, Instant at) {
+        h.createUpdate("UPDATE staff_sessions SET confirmed_at = :at WHERE tenant_id = :tenant AND token_hash = :hash "
+                        + "AND revoked_at IS NULL")
                 .bind("at", Database.ts(at)).bind("tenant", tenantId).bind("hash", tokenHash).execute();
     }
 

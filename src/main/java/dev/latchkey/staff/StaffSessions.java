@@ -23,6 +23,12 @@ public final class StaffSessions implements StaffTokens {
     /** last_used_at is written at most this often; the idle timeout is measured from it. */
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
+    /**
+     * How long a dashboard session stays confirmed after its staff member re-entered their password in it: the pages
+     * that could hand the shop to someone else ask for it again after this (OWASP ASVS 4.0 3.7.1).
+     */
+    public static final Duration CONFIRMATION_WINDOW = Duration.ofMinutes(10);
+
     /** A new session: the token (shown once) and when it ends at the latest. */
     public record Issued(String token, Instant expiresAt) {
     }
@@ -43,14 +49,21 @@ public final class StaffSessions implements StaffTokens {
         return new Issued(token, now.plus(kind.lifetime()));
     }
 
+    /** A live session: the staff member it stands for, and whether it is confirmed now. */
+    public record Live(AdminPrincipal principal, boolean confirmed) {
+    }
+
     /** Bearer {@code stf_...} on admin routes. */
     @Override
     public Optional<AdminPrincipal> authenticate(String rawToken) {
-        return authenticate(rawToken, StaffSessionKind.API);
+        return authenticate(rawToken, StaffSessionKind.API).map(Live::principal);
     }
 
-    /** The staff member a live session of this kind stands for; counts as activity for the idle timeout. */
-    public Optional<AdminPrincipal> authenticate(String rawToken, StaffSessionKind kind) {
+    /**
+     * The live session of this kind and token, read with its confirmation in the one lookup every request makes;
+     * counts as activity for the idle timeout.
+     */
+    public Optional<Live> authenticate(String rawToken, StaffSessionKind kind) {
         if (!kind.marks(rawToken)) {
             return Optional.empty();
         }
@@ -60,8 +73,17 @@ public final class StaffSessions implements StaffTokens {
                 .filter(row -> row.kind().equals(kind.wire()) && live(row, now));
         found.filter(row -> !now.isBefore(row.lastUsedAt().plus(TOUCH_INTERVAL)))
                 .ifPresent(row -> db.run(h -> store.touch(h, row.tenantId(), hash, now)));
-        return found.map(row -> new AdminPrincipal(row.tenantId(), AdminPrincipal.Role.valueOf(row.role().toUpperCase()),
-                row.staffId()));
+        return found.map(row -> new Live(new AdminPrincipal(row.tenantId(),
+                AdminPrincipal.Role.valueOf(row.role().toUpperCase()), row.staffId()), confirmed(row, now)));
+    }
+
+    private static boolean confirmed(StaffSessionStore.Row row, Instant now) {
+        return row.confirmedAt() != null && now.isBefore(row.confirmedAt().plus(CONFIRMATION_WINDOW));
+    }
+
+    /** Confirms the session of this token from now on, in {@code h}: its member has just re-entered their password. */
+    void confirm(Handle h, String tenantId, String rawToken) {
+        store.confirm(h, tenantId, Secrets.sha256(rawToken), now());
     }
 
     @Override

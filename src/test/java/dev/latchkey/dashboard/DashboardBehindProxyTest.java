@@ -83,4 +83,19 @@ class DashboardBehindProxyTest {
         // the API login shares the staff account's bucket
         StaffFixtures.login(own.api(), shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(429, "rate_limited");
     }
+
+    @Test
+    void confirmWhenGuessingThePasswordThenGuessesShareTheLoginBucket() {
+        var shop = StaffFixtures.shop(own.api());
+        var client = browser();
+        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+        client.confirm("staff", "wrong password 1").expect(403);
+        client.confirm("api-keys", "wrong password 2").expect(403);
+
+        // the login and two guesses spent the account's three tries
+        var limited = client.confirm("staff", shop.ownerPassword()).expect(429);
+
+        assertThat(limited.html()).contains("Too many attempts");
+        assertThat(client.get("/dashboard/staff").expect(200).html()).contains("Confirm your password");
+    }
 }

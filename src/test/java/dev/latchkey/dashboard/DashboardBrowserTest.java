@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Drives the dashboard in Debian's headless Chromium: a staff member finds a locked-out customer, resets the failures
- * and ends a stolen session; the effects are checked through the API. Screenshots go to target/dashboard-screenshots.
+ * and ends a stolen session; the effects are checked through the API. The Staff page asks for the owner's password
+ * before it opens. Screenshots go to target/dashboard-screenshots.
  * Skipped when /usr/bin/chromium is not installed (CI installs it); Playwright never downloads a browser.
  */
 class DashboardBrowserTest extends ApiTest {
@@ -101,6 +102,20 @@ class DashboardBrowserTest extends ApiTest {
             assertThat(page.locator("button[data-session='" + stolen.sessionId() + "']").count()).isZero();
             assertThat(page.locator("button[data-session='" + shopper.sessionId() + "']").count()).isEqualTo(1);
             shot(page, "04-session-revoked");
+
+            // the Staff page asks for the password again first, then opens
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Staff").setExact(true)).click();
+            page.waitForURL("**/dashboard/staff");
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Confirm your password"))
+                    .isVisible()).isTrue();
+            shot(page, "09-confirm-password");
+            page.getByLabel("Your password", new Page.GetByLabelOptions().setExact(true)).fill(shop.ownerPassword());
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm").setExact(true)).click();
+            // the answer is a redirect to the same address: wait for the page itself
+            page.getByText(shop.ownerEmail() + " (you)").waitFor();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Confirm your password"))
+                    .count()).isZero();
+            shot(page, "10-staff-confirmed");
             assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
         }
 

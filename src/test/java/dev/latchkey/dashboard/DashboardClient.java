@@ -100,6 +100,20 @@ final class DashboardClient {
         return submit(form, "/dashboard/login", Map.of("tenant_id", tenantId, "email", email, "password", password));
     }
 
+    /**
+     * Confirms the session with {@code password} on the form that {@code /dashboard/{next}} shows while unconfirmed
+     * (next: {@code staff} or {@code api-keys}); returns the answer to it.
+     */
+    Page confirm(String next, String password) {
+        Page form = get("/dashboard/" + next).expect(200);
+        return submit(form, "/dashboard/confirm", Map.of("next", next, "password", password));
+    }
+
+    /** Confirms the session of an owner with their password: the Staff and API keys pages then work for 10 minutes. */
+    Page confirm(String password) {
+        return confirm("staff", password).expectRedirect("/dashboard/staff");
+    }
+
     private Page send(HttpRequest.Builder builder) {
         if (!cookies.isEmpty()) {
             builder.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())

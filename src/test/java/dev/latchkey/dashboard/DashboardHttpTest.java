@@ -32,6 +32,13 @@ class DashboardHttpTest extends ApiTest {
         return loggedIn(shop.id(), shop.ownerEmail(), shop.ownerPassword());
     }
 
+    /** The owner, logged in and confirmed with their password: the Staff and API keys pages work. */
+    private DashboardClient confirmedOwner(StaffFixtures.Shop shop) {
+        DashboardClient client = owner(shop);
+        client.confirm(shop.ownerPassword());
+        return client;
+    }
+
     private DashboardClient loggedIn(String tenantId, String email, String password) {
         DashboardClient client = browser();
         client.login(tenantId, email, password).expectRedirect("/dashboard/customers");
@@ -556,7 +563,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void apiKeysWhenCreatedThenShownOnceAndWorkUntilRevoked() {
         var shop = StaffFixtures.shop(api);
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         var page = client.get("/dashboard/api-keys").expect(200);
         var created = client.submit(page, "/dashboard/api-keys", Map.of("kind", "secret")).expect(201);
         String key = created.html().replaceAll("(?s).*id=\"new-key\"[^>]*value=\"(sk_[0-9A-Za-z]{43})\".*", "$1");
@@ -574,7 +581,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void apiKeysWhenLastSecretKeyThenItStays() {
         var shop = StaffFixtures.shop(api);
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         var page = client.get("/dashboard/api-keys").expect(200);
         for (String id : page.html().split("action=\"/dashboard/api-keys/")) {
             if (id.contains("/revoke\"") && id.contains("secret key")) {
@@ -589,7 +596,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void staffWhenAddedThenCanLogInAndWhenRemovedThenLoggedOut() {
         var shop = StaffFixtures.shop(api);
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         var page = client.get("/dashboard/staff").expect(200);
         assertThat(page.html()).contains(shop.ownerEmail() + " (you)");
         var refused = client.submit(page, "/dashboard/staff", Map.of("email", "helper@example.com",
@@ -614,7 +621,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void staffRoleWhenChangedThenItAppliesAtTheMembersNextClickAndTheLastOwnerStays() {
         var shop = StaffFixtures.shop(api);
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         String email = StaffFixtures.addStaff(api, shop, "support");
         var helper = loggedIn(shop.id(), email, Fixtures.PASSWORD);
         helper.get("/dashboard/settings").expect(403);
@@ -640,6 +647,7 @@ class DashboardHttpTest extends ApiTest {
         client.submit(page, "/dashboard/staff/" + shop.ownerId() + "/role", Map.of("role", "support"))
                 .expectRedirect("/dashboard/customers?notice=staff_role_changed");
         client.get("/dashboard/staff").expect(403);
+        helper.confirm(Fixtures.PASSWORD);
         var helperPage = helper.get("/dashboard/staff").expect(200);
         helper.submit(helperPage, "/dashboard/staff/" + id + "/role", Map.of("role", "support")).expect(409);
         helper.get("/dashboard/settings").expect(200);
@@ -718,7 +726,7 @@ class DashboardHttpTest extends ApiTest {
         for (int i = 0; i < 50; i++) {
             StaffFixtures.addStaff(api, shop, "support");
         }
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         for (String list : List.of("/dashboard/api-keys", "/dashboard/staff")) {
             var first = client.get(list).expect(200);
             String next = first.html().replaceAll("(?s).*<a href=\"([^\"]+)\" rel=\"next\">.*", "$1")
@@ -776,7 +784,7 @@ class DashboardHttpTest extends ApiTest {
         String email = StaffFixtures.addStaff(api, shop, "support");
         var member = loggedIn(shop.id(), email, Fixtures.PASSWORD);
         String memberId = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("staff_id");
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         var page = client.get("/dashboard/staff").expect(200);
         assertThat(page.html()).contains("<option value=\"" + memberId + "\"")
                 .doesNotContain("<option value=\"" + shop.ownerId() + "\"");
@@ -816,7 +824,7 @@ class DashboardHttpTest extends ApiTest {
         assertThat(login.status()).as("status of %s", login.html()).isEqualTo(400);
         assertThat(login.html()).contains("NUL character");
         assertThat(client.cookies()).doesNotContainKey("latchkey_dashboard");
-        var owner = owner(shop);
+        var owner = confirmedOwner(shop);
         var page = owner.get("/dashboard/staff").expect(200);
         var setPassword = owner.postRaw("/dashboard/staff/password", "application/x-www-form-urlencoded",
                 "staff_id=staff_\u0000x&new_password=" + enc("lantern orchard velvet compass") + "&_csrf="
