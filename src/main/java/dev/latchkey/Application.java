@@ -76,6 +76,7 @@ import dev.latchkey.tenant.ApiKeyRoutes;
 import dev.latchkey.tenant.ApiKeyService;
 import dev.latchkey.staff.StaffLockout;
 import dev.latchkey.staff.StaffLogins;
+import dev.latchkey.staff.StaffPasswordGuesses;
 import dev.latchkey.staff.StaffRoutes;
 import dev.latchkey.staff.StaffService;
 import dev.latchkey.staff.StillOwner;
@@ -149,7 +150,7 @@ public final class Application implements AutoCloseable {
         this.tokens = new TokenService(db, audit, clock, invalidations);
 
         // the merchant's staff: their sessions open admin routes beside the secret key
-        var staffSessions = new StaffSessions(db, clock);
+        var staffSessions = new StaffSessions(db, clock, tenantId -> tenants.tenant(tenantId).suspended());
         var staffLockout = new StaffLockout(db, audit, clock);
         var staff = new StaffService(db, staffSessions, hasher, policy, tenants, staffLockout, limits, audit, clock);
         var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, staffLockout);
@@ -188,7 +189,7 @@ public final class Application implements AutoCloseable {
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
         // what ?expand= may add to a Customer, for the shopper's GET /v1/me and the merchant's read alike
-        var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::all),
+        var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::allOf),
                 mapper);
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
@@ -218,15 +219,16 @@ public final class Application implements AutoCloseable {
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
 
+        var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
                 audit, export),
-                clientAddresses, limits, requests);
+                clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,
                 new TenantRoutes(guard, tenants, apiKeys, staff, requests)::addTo,
-                new StaffRoutes(guard, staff, staffLogins, tenants, limits, requests)::addTo,
+                new StaffRoutes(guard, staff, staffLogins, tenants, limits, staffPasswordGuesses, requests)::addTo,
                 new AuthRoutes(guard, auth, tenants, policy, limits, requests, clock)::addTo,
                 new CustomerRoutes(guard, customers, requests, expansions)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,

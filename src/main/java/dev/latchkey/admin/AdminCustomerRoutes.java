@@ -178,7 +178,7 @@ public final class AdminCustomerRoutes {
     private void sendPasswordReset(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.SEND_PASSWORD_RESET);
         String id = Identifiers.pathId(ctx, "id", "Customer");
-        String url = linkUrl(ctx, "reset_url");
+        String url = linkUrl(ctx, "redirect_url");
         boolean sent = admins.sendPasswordReset(admin.tenantId(), id, url, admin.actor(), requests.client(ctx));
         ctx.status(202).json(Map.of("message", sent ? "A password-reset email is on its way to the customer."
                 : "A password-reset email went to the customer moments ago; no other is sent within the shop's "

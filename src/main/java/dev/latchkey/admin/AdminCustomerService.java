@@ -213,7 +213,7 @@ public final class AdminCustomerService {
      */
     public boolean sendPasswordReset(String tenantId, String id, String resetUrl, Actor actor, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
-        String linkBase = RedirectPolicy.linkBase(settings, resetUrl, "reset_url");
+        String linkBase = RedirectPolicy.linkBase(settings, resetUrl, "redirect_url");
         return db.tx(h -> {
             Customer customer = customers.lockExisting(h, tenantId, id);
             Optional<ApiError> refusal = CustomerService.notActive(customer, 409);

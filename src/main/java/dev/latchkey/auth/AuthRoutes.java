@@ -122,7 +122,7 @@ public final class AuthRoutes {
     }
 
     private void logout(Context ctx) {
-        auth.logout(guard.token(ctx), requests.client(ctx));
+        auth.logout(guard.tokenToEnd(ctx), requests.client(ctx));
         ctx.status(204);
     }
 

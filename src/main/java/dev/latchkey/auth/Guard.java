@@ -41,6 +41,10 @@ public final class Guard {
      * request as relayed by the merchant's back end, which may name the shopper in {@code X-Buyer-Ip}.
      */
     public ApiKey storefront(Context ctx) {
+        return storefront(ctx, true);
+    }
+
+    private ApiKey storefront(Context ctx, boolean activeTenant) {
         String raw = ctx.header("X-Api-Key");
         ApiKey key = knownKey(raw).orElseThrow(() -> refused(raw, API_KEY_CHALLENGE,
                 "X-Api-Key takes the publishable key (pk_) or the secret key (sk_), not a token."));
@@ -49,7 +53,9 @@ public final class Guard {
         }
         Tenant tenant = tenants.tenant(key.tenantId());
         allowOrigin(ctx, tenant.settings());
-        tenant.requireActive();
+        if (activeTenant) {
+            tenant.requireActive();
+        }
         return key;
     }
 
@@ -73,7 +79,19 @@ public final class Guard {
 
     /** Storefront routes that need a shopper: the key plus a live {@code cust_} or {@code anon_} token of its tenant. */
     public AccessToken token(Context ctx) {
-        ApiKey key = storefront(ctx);
+        return token(ctx, true);
+    }
+
+    /**
+     * {@link #token} for a logout: ending a session only takes access away, so a suspended tenant's shopper may still
+     * end theirs (and it stays ended when the tenant is reactivated).
+     */
+    public AccessToken tokenToEnd(Context ctx) {
+        return token(ctx, false);
+    }
+
+    private AccessToken token(Context ctx, boolean activeTenant) {
+        ApiKey key = storefront(ctx, activeTenant);
         String raw = bearer(ctx);
         if (raw != null && !raw.startsWith("cust_") && !raw.startsWith("anon_") && liveCredential(raw)) {
             throw ApiError.insufficientScope("Storefront routes take a shopper's token (cust_ or anon_) as Bearer, "
@@ -125,6 +143,15 @@ public final class Guard {
      * log.
      */
     public AdminPrincipal admin(Context ctx, Permission permission) {
+        return admin(ctx, permission, true);
+    }
+
+    /** {@link #admin} for a staff member's logout, which a suspended tenant's staff may still do ({@link #tokenToEnd}). */
+    public AdminPrincipal adminToEnd(Context ctx, Permission permission) {
+        return admin(ctx, permission, false);
+    }
+
+    private AdminPrincipal admin(Context ctx, Permission permission, boolean activeTenant) {
         String raw = bearer(ctx);
         AdminPrincipal principal;
         if (raw != null && raw.startsWith("stf_")) {
@@ -139,7 +166,9 @@ public final class Guard {
             ClientAddresses.markApiKey(ctx, key.id());
             principal = AdminPrincipal.secretKey(key.tenantId());
         }
-        tenants.tenant(principal.tenantId()).requireActive();
+        if (activeTenant) {
+            tenants.tenant(principal.tenantId()).requireActive();
+        }
         if (!principal.can(permission)) {
             throw ApiError.insufficientScope("The " + principal.role().wire() + " role may not do this.");
         }

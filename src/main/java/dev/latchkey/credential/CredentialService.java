@@ -85,10 +85,10 @@ public final class CredentialService {
      * Starts an email change: a confirmation token to the new address and a notice to the current one. The account
      * keeps its address until the token is used. A new request withdraws the previous one's token, also when the
      * per-address throttle (which applies to the new address) holds its own mail back: it still answers 202 and sends
-     * nothing. Only the newest token already mailed to the same address stays then (live again if a request for another
-     * address withdrew it), so that a request sent twice leaves the shopper the link they have. As with a password change, the password must still be the one checked once the
-     * account is locked: a password change or reset that landed in between refuses the request (403
-     * {@code invalid_credentials}).
+     * nothing. Only the newest token already mailed to the same address stays then (live again if a request for
+     * another address withdrew it), so that a request sent twice leaves the shopper the link they have. As with a
+     * password change, the password must still be the one checked once the account is locked: a password change or
+     * reset that landed in between refuses the request (403 {@code invalid_credentials}).
      */
     public void changeEmail(AccessToken token, String newEmail, String password, String confirmationUrl,
                             ClientInfo client) {

@@ -53,7 +53,7 @@ public final class CustomerExpansions {
         }
         ObjectNode body = mapper.valueToTree(view);
         for (String name : names) {
-            body.set(name, mapper.valueToTree(parts.get(name).expand(customer.tenantId(), customer.id())));
+            body.set(name, mapper.valueToTree(parts.get(name).expand(customer)));
         }
         return body;
     }

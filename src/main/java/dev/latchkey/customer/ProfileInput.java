@@ -70,7 +70,7 @@ public final class ProfileInput {
             if (!CURRENCY.matcher(currency).matches() || !CurrencyCodes.isCurrency(currency.toUpperCase(Locale.ROOT))) {
                 in.reject("preferred_currency", "invalid", "preferred_currency must be an ISO 4217 code such as EUR.");
             } else {
-                changes.put("preferred_currency", currency.toUpperCase());
+                changes.put("preferred_currency", currency.toUpperCase(Locale.ROOT));
             }
         });
         // null reads as absent, as for every optional field: a consent is never cleared, only given or withdrawn

@@ -48,7 +48,7 @@ public final class ConfirmPages {
      * it (403), having done nothing, also for a form loaded while the session was confirmed and sent after.
      */
     static void answer(Dashboard dashboard, Context ctx, ConfirmationRequired required) {
-        boolean change = ctx.method() != HandlerType.GET;
+        boolean change = ctx.method() == HandlerType.POST; // HEAD reads as GET does
         show(dashboard, ctx, required.session(), required.page(), change ? 403 : 200, change, null);
     }
 

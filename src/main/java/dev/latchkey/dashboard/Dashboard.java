@@ -64,13 +64,22 @@ public final class Dashboard {
      * suspended, 403 {@code tenant_suspended}: the session stays, and works again once the shop is reactivated.
      */
     DashboardSession require(Context ctx) {
+        DashboardSession session = requireAnyShop(ctx);
+        tenants.tenant(session.principal().tenantId()).requireActive();
+        return session;
+    }
+
+    /**
+     * {@link #require} whether or not the shop is suspended: for what only ends a session or shows the login form (a
+     * browser holding a suspended shop's session may still log out, or log in to another shop).
+     */
+    DashboardSession requireAnyShop(Context ctx) {
         String token = readCookie(ctx, SESSION_COOKIE);
         if (token == null || token.isEmpty()) {
             throw new LoginRequired(false);
         }
         StaffSessions.Live live = sessions.authenticate(token, StaffSessionKind.DASHBOARD)
                 .orElseThrow(() -> new LoginRequired(true));
-        tenants.tenant(live.principal().tenantId()).requireActive();
         ClientAddresses.markStaff(ctx, live.principal().staffId());
         return new DashboardSession(live.principal(), token, csrfOf(token), live.confirmed());
     }
@@ -93,6 +102,20 @@ public final class Dashboard {
         DashboardSession session = require(ctx);
         checkCsrf(ctx.formParam(CSRF_FIELD), session.csrf());
         return session;
+    }
+
+    /**
+     * {@link #requireForm} for the logout, which a suspended shop's staff may still do: ending a session only takes
+     * access away, and it stays ended when the shop is reactivated.
+     */
+    DashboardSession requireFormToEnd(Context ctx) {
+        DashboardSession session = requireAnyShop(ctx);
+        checkCsrf(ctx.formParam(CSRF_FIELD), session.csrf());
+        return session;
+    }
+
+    boolean shopSuspended(DashboardSession session) {
+        return tenants.tenant(session.principal().tenantId()).suspended();
     }
 
     static void checkCsrf(String submitted, String expected) {

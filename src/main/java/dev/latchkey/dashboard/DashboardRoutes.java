@@ -45,9 +45,9 @@ public final class DashboardRoutes {
     private final byte[] stylesheet = resource("/dashboard/dashboard.css");
     private final byte[] icon = resource("/dashboard/favicon.svg");
 
-    public DashboardRoutes(Services services, ClientAddresses addresses, RateLimits limits, Requests requests) {
+    public DashboardRoutes(Services services, ClientAddresses addresses, RateLimits limits,
+                           StaffPasswordGuesses guesses, Requests requests) {
         this.dashboard = new Dashboard(services.staffSessions(), services.tenants(), addresses);
-        var guesses = new StaffPasswordGuesses(limits, services.staff());
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),

@@ -44,10 +44,14 @@ public final class LoginPages {
         routes.post("/dashboard/logout", dashboard.page(this::logout));
     }
 
+    /** A logged-in browser goes on to the customers, unless its shop is suspended: it may log in to another. */
     private void form(Context ctx) {
         try {
-            dashboard.require(ctx);
-            Dashboard.redirect(ctx, "/dashboard/customers");
+            if (dashboard.shopSuspended(dashboard.requireAnyShop(ctx))) {
+                show(ctx, 200, "", "", null);
+            } else {
+                Dashboard.redirect(ctx, "/dashboard/customers");
+            }
         } catch (LoginRequired notYet) {
             if (notYet.expired()) {
                 dashboard.clearSessionCookie(ctx);
@@ -98,7 +102,7 @@ public final class LoginPages {
      */
     private void endEarlierSession(Context ctx) {
         try {
-            DashboardSession earlier = dashboard.require(ctx);
+            DashboardSession earlier = dashboard.requireAnyShop(ctx);
             logins.logout(earlier.principal(), earlier.token(), requests.client(ctx));
         } catch (LoginRequired none) {
             // nothing to end
@@ -116,7 +120,7 @@ public final class LoginPages {
     }
 
     private void logout(Context ctx) {
-        DashboardSession session = dashboard.requireForm(ctx);
+        DashboardSession session = dashboard.requireFormToEnd(ctx);
         logins.logout(session.principal(), session.token(), requests.client(ctx));
         dashboard.clearSessionCookie(ctx);
         Dashboard.redirect(ctx, LOGIN_PATH + "?notice=" + Notice.LOGGED_OUT.wire());

@@ -30,13 +30,13 @@ public final class StaffRoutes {
     private final Requests requests;
 
     public StaffRoutes(Guard guard, StaffService staff, StaffLogins logins, TenantService tenants, RateLimits limits,
-                       Requests requests) {
+                       StaffPasswordGuesses guesses, Requests requests) {
         this.guard = guard;
         this.staff = staff;
         this.logins = logins;
         this.tenants = tenants;
         this.limits = limits;
-        this.guesses = new StaffPasswordGuesses(limits, staff);
+        this.guesses = guesses;
         this.requests = requests;
     }
 
@@ -71,7 +71,7 @@ public final class StaffRoutes {
 
     private void logout(Context ctx) {
         String raw = Guard.bearer(ctx);
-        AdminPrincipal who = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
+        AdminPrincipal who = guard.adminToEnd(ctx, Permission.VIEW_CUSTOMERS);
         if (!StaffSessionKind.API.marks(raw)) {
             // a working secret key (or a dashboard session's token) is the wrong kind here, not an unknown one
             throw ApiError.insufficientScope("Only a staff session's own token (stf_) can log it out.");

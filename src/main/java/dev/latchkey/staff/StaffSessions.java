@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Staff sessions: issued at login, checked on every request by one indexed lookup, ended by logout or when the staff
@@ -36,10 +37,16 @@ public final class StaffSessions implements StaffTokens {
     private final Database db;
     private final StaffSessionStore store = new StaffSessionStore();
     private final Clock clock;
+    private final Predicate<String> suspendedTenant;
 
-    public StaffSessions(Database db, Clock clock) {
+    /**
+     * {@code suspendedTenant} tells whether the operator suspended a tenant: its staff's requests are refused, and must
+     * not keep their sessions from running idle meanwhile.
+     */
+    public StaffSessions(Database db, Clock clock, Predicate<String> suspendedTenant) {
         this.db = db;
         this.clock = clock;
+        this.suspendedTenant = suspendedTenant;
     }
 
     Issued issue(Handle h, String tenantId, String staffId, StaffSessionKind kind, ClientInfo client) {
@@ -71,7 +78,8 @@ public final class StaffSessions implements StaffTokens {
         Instant now = now();
         Optional<StaffSessionStore.Row> found = db.read(h -> store.find(h, hash))
                 .filter(row -> row.kind().equals(kind.wire()) && live(row, now));
-        found.filter(row -> !now.isBefore(row.lastUsedAt().plus(TOUCH_INTERVAL)))
+        found.filter(row -> !now.isBefore(row.lastUsedAt().plus(TOUCH_INTERVAL))
+                        && !suspendedTenant.test(row.tenantId()))
                 .ifPresent(row -> db.run(h -> store.touch(h, row.tenantId(), hash, now)));
         return found.map(row -> new Live(new AdminPrincipal(row.tenantId(),
                 AdminPrincipal.Role.valueOf(row.role().toUpperCase()), row.staffId()), confirmed(row, now)));

@@ -146,7 +146,7 @@ public final class TenantStore {
 
     private Tenant tenant(ResultSet rs) throws SQLException {
         return new Tenant(rs.getString("id"), rs.getString("name"), read(rs.getString("settings")),
-                Tenant.Status.valueOf(rs.getString("status").toUpperCase()), Database.instant(rs, "created_at"));
+                Tenant.Status.ofWire(rs.getString("status")).orElseThrow(), Database.instant(rs, "created_at"));
     }
 
     private String write(TenantSettings settings) {

@@ -27,7 +27,8 @@ class AdminAccessTest extends ApiTest {
     }
 
     /** A tenant with one customer holding a session, one extra secret key and one order. */
-    private record Owned(Fixtures.Tenant tenant, Fixtures.Shopper shopper, String keyId, String order) {
+    private record Owned(Fixtures.Tenant tenant, Fixtures.Shopper shopper, String keyId, String order,
+                         String orderToken) {
     }
 
     private Owned owned() {
@@ -36,8 +37,8 @@ class AdminAccessTest extends ApiTest {
         String keyId = api.post("/v1/admin/api-keys").bearer(tenant.sk()).body(Map.of("kind", "secret"))
                 .send().expect(201).str("id");
         String order = Fixtures.uniqueId("R");
-        new AdminCalls(api, tenant).order(order, shopper.email(), null);
-        return new Owned(tenant, shopper, keyId, order);
+        String orderToken = new AdminCalls(api, tenant).order(order, shopper.email(), null);
+        return new Owned(tenant, shopper, keyId, order, orderToken);
     }
 
     /** The routes that name something of the tenant. */
@@ -73,6 +74,7 @@ class AdminAccessTest extends ApiTest {
                 new Route("GET", "/v1/admin/settings", null),
                 new Route("PATCH", "/v1/admin/settings", Map.of("password_min_length", 12)),
                 new Route("GET", "/v1/admin/audit", null),
+                new Route("GET", "/v1/admin/orders", null),
                 new Route("POST", "/v1/admin/orders", Map.of()),
                 new Route("GET", "/v1/admin/mail-templates", null),
                 new Route("GET", "/v1/admin/mail-templates/invitation/en", null),
@@ -168,5 +170,9 @@ class AdminAccessTest extends ApiTest {
         keys.forEach(key -> assertThat(key.path("revoked_at").isNull()).as("key %s", key).isTrue());
         assertThat(api.get("/v1/admin/orders/" + o.order()).bearer(o.tenant().sk()).send().expect(200).str("status"))
                 .isEqualTo("paid");
+        api.get("/v1/orders/" + o.order()).key(o.tenant().pk()).header("X-Order-Token", o.orderToken()).send()
+                .expect(200);
+        assertThat(api.get("/v1/admin/audit?type=password.reset_sent").bearer(o.tenant().sk()).send().expect(200)
+                .body().path("data")).isEmpty();
     }
 }

@@ -60,14 +60,15 @@ final class AdminCalls {
     }
 
     /** Records a paid order for {@code email}; with {@code customerId} (nullable) it is that customer's. */
-    void order(String number, String email, String customerId) {
+    /** Records a paid order; returns its guest token. */
+    String order(String number, String email, String customerId) {
         Map<String, Object> body = new HashMap<>(Map.of("number", number, "email", email, "status", "paid",
                 "currency", "EUR", "total", "9.95", "placed_at", "2026-05-08T13:00:00Z",
                 "lines", List.of(Map.of("sku", "MUG-1", "name", "Mug", "quantity", 1, "unit_price", "9.95"))));
         if (customerId != null) {
             body.put("customer_id", customerId);
         }
-        api.post("/v1/admin/orders").bearer(tenant.sk()).body(body).send().expect(201);
+        return api.post("/v1/admin/orders").bearer(tenant.sk()).body(body).send().expect(201).str("order_token");
     }
 
     Api.Res login(String email, String password) {

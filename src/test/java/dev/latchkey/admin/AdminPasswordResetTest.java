@@ -76,7 +76,7 @@ class AdminPasswordResetTest extends MailTest {
         var support = StaffFixtures.login(api, shop.id(), StaffFixtures.addStaff(api, shop, "support"),
                 Fixtures.PASSWORD).expect(200);
 
-        sendReset(support.str("access_token"), shopper.customerId(), Map.of("reset_url", SHOP + "/reset?lang=de"))
+        sendReset(support.str("access_token"), shopper.customerId(), Map.of("redirect_url", SHOP + "/reset?lang=de"))
                 .expect(202);
         String token = TestSmtp.token(smtp.awaitOne(shopper.email(), RESET_SUBJECT));
         sendReset(StaffFixtures.ownerToken(api, shop), shopper.customerId(), Map.of()).expect(202);
@@ -131,7 +131,7 @@ class AdminPasswordResetTest extends MailTest {
             var shopper = Fixtures.shopper(api, tenant);
             admin.patch(shopper.customerId(), Map.of("status", status)).expect(200);
 
-            sendReset(tenant, shopper.customerId(), Map.of("reset_url", SHOP)).expect(409, code);
+            sendReset(tenant, shopper.customerId(), Map.of("redirect_url", SHOP)).expect(409, code);
 
             assertThat(queuedTo(shopper.email())).as(status).isZero();
             assertThat(AuditEvents.of(api, tenant, shopper.customerId(), SENT_TYPE)).as(status).isEmpty();
@@ -160,19 +160,19 @@ class AdminPasswordResetTest extends MailTest {
         var shopper = Fixtures.shopper(api, tenant);
         String id = shopper.customerId();
 
-        var refused = sendReset(tenant, id, Map.of("reset_url", "https://evil.example.com/reset"))
+        var refused = sendReset(tenant, id, Map.of("redirect_url", "https://evil.example.com/reset"))
                 .expect(422, "redirect_not_allowed");
-        assertThat(Problems.fieldErrors(refused)).containsExactly("reset_url:not_allowed");
-        assertThat(Problems.fieldErrors(sendReset(tenant, id, Map.of("reset_url", SHOP + "/reset?token=mine"))
-                .expect(422, "redirect_not_allowed"))).containsExactly("reset_url:token_parameter");
+        assertThat(Problems.fieldErrors(refused)).containsExactly("redirect_url:not_allowed");
+        assertThat(Problems.fieldErrors(sendReset(tenant, id, Map.of("redirect_url", SHOP + "/reset?token=mine"))
+                .expect(422, "redirect_not_allowed"))).containsExactly("redirect_url:token_parameter");
         // the link is checked before the customer is looked up, as on the storefront
-        sendReset(tenant, "cus_unknown", Map.of("reset_url", "https://evil.example.com")).expect(422,
+        sendReset(tenant, "cus_unknown", Map.of("redirect_url", "https://evil.example.com")).expect(422,
                 "redirect_not_allowed");
-        Problems.assertInvalid(sendReset(tenant, id, Map.of("reset_url", 7)), "reset_url", "invalid_type");
-        Problems.assertInvalid(sendReset(tenant, id, Map.of("reset_url", List.of(SHOP))), "reset_url",
+        Problems.assertInvalid(sendReset(tenant, id, Map.of("redirect_url", 7)), "redirect_url", "invalid_type");
+        Problems.assertInvalid(sendReset(tenant, id, Map.of("redirect_url", List.of(SHOP))), "redirect_url",
                 "invalid_type");
-        Problems.assertInvalid(sendReset(tenant, id, Map.of("reset_url", SHOP + "/" + "x".repeat(2048))),
-                "reset_url", "too_long");
+        Problems.assertInvalid(sendReset(tenant, id, Map.of("redirect_url", SHOP + "/" + "x".repeat(2048))),
+                "redirect_url", "too_long");
         sendReset(tenant, id, "{").expect(400, "malformed_json");
         sendReset(tenant, id, "[]").expect(400, "malformed_json");
 

@@ -34,16 +34,53 @@ class DashboardSuspensionTest extends ApiTest {
 
         Fixtures.status(api, shop.id(), "suspended");
 
-        for (String path : new String[] {"/dashboard/customers", "/dashboard/settings", "/dashboard/login"}) {
+        for (String path : new String[] {"/dashboard/customers", "/dashboard/settings"}) {
             var page = client.get(path).expect(403);
             assertThat(page.html()).contains("Shop suspended").contains("This shop is suspended")
                     .doesNotContain("Log out");
         }
-        client.submit(customers, "/dashboard/logout", Map.of()).expect(403);
         assertThat(client.cookies()).containsKey(Dashboard.SESSION_COOKIE);
 
         Fixtures.status(api, shop.id(), "active");
 
         client.get("/dashboard/customers").expect(200);
+    }
+
+    /** The browser is not stuck: the login form shows, and a login to another shop works and ends the old session. */
+    @Test
+    void loginWhenTheBrowserHoldsASuspendedShopsSessionThenAnotherShopsLoginWorks() {
+        var suspended = StaffFixtures.shop(api);
+        var other = StaffFixtures.shop(api);
+        var client = new DashboardClient(api.baseUrl());
+        client.login(suspended.id(), suspended.ownerEmail(), suspended.ownerPassword())
+                .expectRedirect("/dashboard/customers");
+        String earlier = client.cookies().get(Dashboard.SESSION_COOKIE);
+        Fixtures.status(api, suspended.id(), "suspended");
+
+        assertThat(client.get("/dashboard/login").expect(200).html()).contains("Shop ID");
+        client.login(other.id(), other.ownerEmail(), other.ownerPassword()).expectRedirect("/dashboard/customers");
+        client.get("/dashboard/customers").expect(200);
+
+        Fixtures.status(api, suspended.id(), "active");
+        var again = new DashboardClient(api.baseUrl());
+        again.cookies().put(Dashboard.SESSION_COOKIE, earlier);
+        again.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
+    }
+
+    @Test
+    void logoutWhenShopSuspendedThenTheSessionEndsAndStaysEnded() {
+        var shop = StaffFixtures.shop(api);
+        var client = new DashboardClient(api.baseUrl());
+        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+        var customers = client.get("/dashboard/customers").expect(200);
+        String cookie = client.cookies().get(Dashboard.SESSION_COOKIE);
+        Fixtures.status(api, shop.id(), "suspended");
+
+        client.submit(customers, "/dashboard/logout", Map.of()).expectRedirect("/dashboard/login?notice=logged_out");
+        Fixtures.status(api, shop.id(), "active");
+
+        var again = new DashboardClient(api.baseUrl());
+        again.cookies().put(Dashboard.SESSION_COOKIE, cookie);
+        again.get("/dashboard/customers").expectRedirect("/dashboard/login?notice=expired");
     }
 }

@@ -61,7 +61,7 @@ class OutboxRetryTest {
             var tenant = Fixtures.tenant(api, Map.of("allowed_origins", List.of(SHOP), "email_interval", 0));
             var shopper = Fixtures.shopper(api, tenant);
             Runnable forgot = () -> api.post("/v1/auth/password/forgot").key(tenant.pk())
-                    .body(Map.of("email", shopper.email(), "reset_url", SHOP)).send().expect(202);
+                    .body(Map.of("email", shopper.email(), "redirect_url", SHOP)).send().expect(202);
             forgot.run();
             awaitAttempts(server, shopper.email(), 1);
 

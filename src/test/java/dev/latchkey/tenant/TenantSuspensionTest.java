@@ -65,7 +65,10 @@ class TenantSuspensionTest extends ApiTest {
         api.get("/v1/auth/token").key(tenant.pk()).bearer(held.guest()).send().expect(403, SUSPENDED);
         api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", held.shopper().refreshToken()))
                 .send().expect(403, SUSPENDED);
-        api.post("/v1/auth/logout").as(held.shopper()).send().expect(403, SUSPENDED);
+        // ending a session only takes access away: allowed, and it stays ended once the tenant is active again
+        api.post("/v1/auth/logout").as(held.shopper()).send().expect(204);
+        Fixtures.status(api, tenant.id(), "active");
+        api.get("/v1/me").as(held.shopper()).send().expect(401, "invalid_token");
     }
 
     @Test
@@ -95,13 +98,28 @@ class TenantSuspensionTest extends ApiTest {
         api.patch("/v1/admin/settings").bearer(held.staffToken()).body(Map.of("password_min_length", 12)).send()
                 .expect(403, SUSPENDED);
         api.get("/v1/admin/staff").bearer(held.staffToken()).send().expect(403, SUSPENDED);
-        api.post("/v1/admin/staff/logout").bearer(held.staffToken()).send().expect(403, SUSPENDED);
         StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(403, SUSPENDED);
         // said only to whoever knows the password
         StaffFixtures.login(api, shop.id(), shop.ownerEmail(), "not the password at all").expect(401,
                 "invalid_credentials");
         StaffFixtures.login(api, shop.id(), "nobody-" + Fixtures.uniqueEmail(), shop.ownerPassword())
                 .expect(401, "invalid_credentials");
+        api.post("/v1/admin/staff/logout").bearer(held.staffToken()).send().expect(204);
+        Fixtures.status(api, shop.id(), "active");
+        api.get("/v1/admin/staff").bearer(held.staffToken()).send().expect(401, "invalid_token");
+    }
+
+    /** Refused requests are no activity: a session left alone through a suspension runs idle as it would have. */
+    @Test
+    void staffTokenWhenUsedOnlyWhileSuspendedThenItsIdleTimeRunsOn() {
+        Held held = held();
+        Fixtures.status(api, held.shop().id(), "suspended");
+        server.clock.advance(java.time.Duration.ofMinutes(20));
+        api.get("/v1/admin/staff").bearer(held.staffToken()).send().expect(403, SUSPENDED);
+        server.clock.advance(java.time.Duration.ofMinutes(15));
+        Fixtures.status(api, held.shop().id(), "active");
+
+        api.get("/v1/admin/staff").bearer(held.staffToken()).send().expect(401, "invalid_token");
     }
 
     @Test
