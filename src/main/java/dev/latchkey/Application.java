@@ -222,7 +222,7 @@ public final class Application implements AutoCloseable {
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
-                audit, export),
+                audit, export, addresses, orders),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(

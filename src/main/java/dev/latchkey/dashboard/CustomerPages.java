@@ -1,5 +1,7 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.address.Address;
+import dev.latchkey.address.AddressService;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditFilter;
 import dev.latchkey.audit.AuditLog;
@@ -16,6 +18,8 @@ import dev.latchkey.http.Requests;
 import dev.latchkey.privacy.ExportService;
 import dev.latchkey.http.Text;
 import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.order.OrderService;
+import dev.latchkey.order.OrderView;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -24,12 +28,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
-/** The customer list with search and paging, and one customer's page with its status, lockout, sessions and events. */
+/**
+ * The customer list with search and paging, and one customer's page: status, address book, latest orders, lockout,
+ * sessions and events.
+ */
 public final class CustomerPages {
     private static final int PAGE_SIZE = 25;
     private static final int MAX_QUERY = 254;
     private static final int SESSIONS_SHOWN = 100;
     private static final int EVENTS_SHOWN = 20;
+    private static final int ORDERS_SHOWN = 20;
 
     /** A status change the page offers, as a button. */
     public record StatusAction(String status, String label) {
@@ -39,10 +47,11 @@ public final class CustomerPages {
                                 List<Customer> customers, String nextUrl, boolean searched) {
     }
 
-    public record CustomerPage(Frame frame, Customer customer, LockoutService.Status lockout, List<Session> sessions,
+    public record CustomerPage(Frame frame, Customer customer, List<Address> addresses, Page<OrderView> orders,
+                               LockoutService.Status lockout, List<Session> sessions,
                                List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
                                boolean canRevoke, boolean canDelete, boolean canViewAudit,
-                               boolean canResendVerification, boolean canExport) {
+                               boolean canResendVerification, boolean canSendPasswordReset, boolean canExport) {
     }
 
     private final Dashboard dashboard;
@@ -52,12 +61,17 @@ public final class CustomerPages {
     private final SessionService sessions;
     private final AuditLog audit;
     private final ExportService export;
+    private final AddressService addresses;
+    private final OrderService orders;
     private final Requests requests;
 
     CustomerPages(Dashboard dashboard, CustomerService customers, CustomerSupport support, LockoutService lockout,
-                  SessionService sessions, AuditLog audit, ExportService export, Requests requests) {
+                  SessionService sessions, AuditLog audit, ExportService export, AddressService addresses,
+                  OrderService orders, Requests requests) {
         this.dashboard = dashboard;
         this.customers = customers;
+        this.addresses = addresses;
+        this.orders = orders;
         this.support = support;
         this.lockout = lockout;
         this.sessions = sessions;
@@ -80,6 +94,8 @@ public final class CustomerPages {
                 Permission.REVOKE_SESSIONS, Notice.SESSIONS_REVOKED, support::revokeAllSessions)));
         routes.post("/dashboard/customers/{id}/verification/resend", dashboard.page(ctx -> act(ctx,
                 Permission.RESEND_VERIFICATION, Notice.VERIFICATION_SENT, support::resendVerification)));
+        routes.post("/dashboard/customers/{id}/password-reset", dashboard.page(ctx -> act(ctx,
+                Permission.SEND_PASSWORD_RESET, Notice.PASSWORD_RESET_SENT, support::sendPasswordReset)));
         routes.get("/dashboard/customers/{id}/export", dashboard.page(this::export));
         routes.post("/dashboard/customers/{id}/delete", dashboard.page(this::delete));
     }
@@ -120,12 +136,14 @@ public final class CustomerPages {
         List<AuditEvent> events = session.can(Permission.VIEW_AUDIT)
                 ? audit.list(tenantId, AuditFilter.about(customer.id()), null, EVENTS_SHOWN).data() : List.of();
         dashboard.render(ctx, 200, "customer.jte", new CustomerPage(
-                dashboard.frame(ctx, session, customer.email(), "customers"), customer,
+                dashboard.frame(ctx, session, customer.email(), "customers"), customer, addresses.allOf(customer),
+                orders.historyOfCustomer(tenantId, customer.id(), null, ORDERS_SHOWN),
                 lockout.status(tenantId, customer.id()),
                 sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(), events, actions,
                 session.can(Permission.RESET_LOCKOUTS), session.can(Permission.REVOKE_SESSIONS),
                 session.can(Permission.DELETE_CUSTOMERS), session.can(Permission.VIEW_AUDIT),
                 session.can(Permission.RESEND_VERIFICATION) && !customer.emailVerified(),
+                session.can(Permission.SEND_PASSWORD_RESET) && customer.status() == Customer.Status.ACTIVE,
                 session.can(Permission.EXPORT_CUSTOMERS)));
     }
 

@@ -56,6 +56,14 @@ public final class CustomerSupport {
         adminCustomers.resendVerification(tenantId, customerId, null, new Actor(client.staffId()), client);
     }
 
+    /**
+     * Sends the password-reset mail as the admin API does, the link built from the tenant's settings; within the
+     * shop's {@code email_interval} nothing goes (recorded so), as for the shopper's own request.
+     */
+    public void sendPasswordReset(String tenantId, String customerId, ClientInfo client) {
+        adminCustomers.sendPasswordReset(tenantId, customerId, null, new Actor(client.staffId()), client);
+    }
+
     /** Erases the customer as the admin API's deletion does, recorded with the staff member who asked. */
     public void delete(String tenantId, String customerId, ClientInfo client) {
         adminCustomers.delete(tenantId, customerId, new Actor(client.staffId()), client);

@@ -1,5 +1,6 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.address.AddressService;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.CustomerService;
@@ -9,6 +10,7 @@ import dev.latchkey.http.ErrorPages;
 import dev.latchkey.http.Requests;
 import dev.latchkey.privacy.ExportService;
 import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.order.OrderService;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.StaffLogins;
 import dev.latchkey.staff.StaffPasswordGuesses;
@@ -37,7 +39,8 @@ public final class DashboardRoutes {
     public record Services(StaffSessions staffSessions, StaffLogins staffLogins, StaffService staff,
                            TenantService tenants, ApiKeyService apiKeys,
                            CustomerService customers, CustomerSupport support, LockoutService lockout,
-                           SessionService sessions, AuditLog audit, ExportService export) {
+                           SessionService sessions, AuditLog audit, ExportService export,
+                           AddressService addresses, OrderService orders) {
     }
 
     private final Dashboard dashboard;
@@ -51,7 +54,8 @@ public final class DashboardRoutes {
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
-                        services.sessions(), services.audit(), services.export(), requests)::addTo,
+                        services.sessions(), services.audit(), services.export(), services.addresses(),
+                        services.orders(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
                 new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo,

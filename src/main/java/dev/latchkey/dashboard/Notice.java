@@ -15,6 +15,8 @@ enum Notice {
     SESSIONS_REVOKED("sessions_revoked", "All sessions of this customer were ended."),
     STATUS_CHANGED("status_changed", "The status was changed."),
     VERIFICATION_SENT("verification_sent", "A new verification email is on its way to the customer."),
+    PASSWORD_RESET_SENT("password_reset_sent", "A password-reset email is on its way to the customer, unless one went "
+            + "to the address within the shop's email interval."),
     CUSTOMER_DELETED("customer_deleted", "The customer was deleted."),
     SETTINGS_SAVED("settings_saved", "The settings were saved."),
     KEY_REVOKED("key_revoked", "The API key was revoked."),

@@ -3,6 +3,8 @@ package dev.latchkey.dashboard;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /** Formatting of values on dashboard pages. */
 public final class Show {
@@ -18,6 +20,12 @@ public final class Show {
 
     public static String text(String value) {
         return value == null || value.isBlank() ? "—" : value;
+    }
+
+    /** The parts that hold something, joined by {@code separator} (an address's lines, a name); "" when none does. */
+    public static String joined(String separator, String... parts) {
+        return Arrays.stream(parts).filter(part -> part != null && !part.isBlank())
+                .collect(Collectors.joining(separator));
     }
 
     /** A status or kind as people read it: {@code on_hold} as "on hold". */

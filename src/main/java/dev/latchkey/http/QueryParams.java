@@ -8,10 +8,14 @@ public final class QueryParams {
     }
 
     /**
-     * The trimmed value of {@code name}, or null when it is absent or blank; longer than {@code maxLength} or holding a
-     * control character answers 422 naming it.
+     * The trimmed value of {@code name}, or null when it is absent or blank; longer than {@code maxLength}, holding a
+     * control character or given twice answers 422 naming it (the second of two would otherwise be dropped unseen, and
+     * a proxy reading the last could disagree with the server about which orders or events a request asked for).
      */
     public static String text(Context ctx, String name, int maxLength) {
+        if (ctx.queryParams(name).size() > 1) {
+            throw ApiError.validation(name, "invalid", name + " must be given once.");
+        }
         String value = ctx.queryParam(name);
         if (value == null || Text.isBlank(value)) {
             return null;

@@ -328,6 +328,49 @@ class DashboardHttpTest extends ApiTest {
     }
 
     @Test
+    void customerPageThenAddressBookAndLatestOrdersShownEscaped() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var client = owner(shop);
+        String path = "/dashboard/customers/" + shopper.customerId();
+        assertThat(client.get(path).expect(200).html()).contains("No addresses.").contains("No orders.");
+
+        String address = Fixtures.address(api, shopper, Map.of("company", "<b>Acme</b>", "line2", "Hof 3"))
+                .path("id").asText();
+        api.post("/v1/me/addresses/" + address + "/default").as(shopper).body(Map.of("type", "shipping")).send()
+                .expect(200);
+        String number = new dev.latchkey.order.OrderCalls(api, shop.tenant()).createFor(shopper.customerId(),
+                java.time.Instant.parse("2026-05-08T13:00:00Z"));
+
+        String html = client.get(path).expect(200).html();
+        assertThat(html).contains("Ada Lovelace &lt;b&gt;Acme&lt;/b&gt;").doesNotContain("<b>Acme</b>")
+                .contains("Unter den Linden 1, Hof 3, 10117 Berlin, DE").contains(">shipping<")
+                .contains(number).contains("2026-05-08 13:00 UTC").contains("19.90 EUR");
+    }
+
+    @Test
+    void sendPasswordResetWhenSupportAsksThenMailQueuedAndRecordedAndOnlyForActiveAccounts() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var client = browser();
+        client.login(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(303);
+        String path = "/dashboard/customers/" + shopper.customerId();
+        var page = client.get(path).expect(200);
+        int queued = Outboxes.count(server, shopper.email());
+
+        client.submit(page, path + "/password-reset", Map.of()).expectRedirect(path + "?notice=password_reset_sent");
+
+        assertThat(Outboxes.count(server, shopper.email())).isEqualTo(queued + 1);
+        var recorded = AuditEvents.only(api, shop.tenant(), shopper.customerId(), "password.reset_sent");
+        assertThat(recorded.path("staff_id").asText()).isNotBlank().isNotEqualTo(shop.ownerId());
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(shop.tenant().sk())
+                .body(Map.of("status", "disabled")).send().expect(200);
+        assertThat(client.get(path).expect(200).html()).doesNotContain("Send password-reset email");
+        client.submit(page, path + "/password-reset", Map.of()).expect(409);
+        assertThat(Outboxes.count(server, shopper.email())).isEqualTo(queued + 1);
+    }
+
+    @Test
     void customerListWhenSearchedThenFilteredAndPaged() {
         var shop = StaffFixtures.shop(api);
         for (int i = 0; i < 26; i++) {
