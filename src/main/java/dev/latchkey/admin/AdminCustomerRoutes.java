@@ -85,8 +85,8 @@ public final class AdminCustomerRoutes {
 
     private static CustomerFilter filter(Context ctx) {
         String query = QueryParams.text(ctx, "query", EmailAddress.MAX_LENGTH);
-        String status = ctx.queryParam("status");
-        Customer.Status wanted = status == null || status.isEmpty() ? null : Customer.Status.ofWire(status)
+        String status = QueryParams.text(ctx, "status", 32);
+        Customer.Status wanted = status == null ? null : Customer.Status.ofWire(status)
                 .orElseThrow(() -> ApiError.validation("status", "invalid", STATUS_VALUES));
         return new CustomerFilter(query, wanted);
     }

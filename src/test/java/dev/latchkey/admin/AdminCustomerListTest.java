@@ -197,6 +197,10 @@ class AdminCustomerListTest extends ApiTest {
         assertThat(ids(admin.list("status=active&" + q("held")).expect(200).body())).isEmpty();
         assertThat(admin.walk("status=on_hold", 1)).hasSize(2);
         assertThat(ids(admin.list("status=").expect(200).body())).hasSize(5);
+        for (String twice : List.of("status=active&status=on_hold", "query=a&query=b")) {
+            var refused = admin.list(twice).expect(422, "validation_failed");
+            assertThat(refused.body().path("errors").get(0).path("field").asText()).isEqualTo(twice.split("=")[0]);
+        }
     }
 
     @Test
