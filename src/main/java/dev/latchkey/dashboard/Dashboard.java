@@ -166,11 +166,11 @@ public final class Dashboard {
     Frame frame(Context ctx, DashboardSession session, String title, String section) {
         AdminPrincipal who = session.principal();
         return new Frame(title, section, true, who.can(Permission.MANAGE_SETTINGS), who.role().wire(), session.csrf(),
-                notice(ctx));
+                notice(ctx), false);
     }
 
     static Frame anonymousFrame(Context ctx, String title, String csrf) {
-        return new Frame(title, "login", false, false, null, csrf, notice(ctx));
+        return new Frame(title, "login", false, false, null, csrf, notice(ctx), false);
     }
 
     private static String notice(Context ctx) {
@@ -322,7 +322,9 @@ public final class Dashboard {
         } catch (LoginRequired noSession) {
             return anonymousFrame(ctx, "Error", null);
         } catch (ApiError suspended) {
-            return anonymousFrame(ctx, "Error", null); // no page of the shop to lead to
+            // no page of the shop to lead to, but the staff member may still log out
+            DashboardSession session = requireAnyShop(ctx);
+            return new Frame("Error", "", true, false, session.principal().role().wire(), session.csrf(), null, true);
         } catch (RuntimeException readingTheSession) {
             if (!DatabaseErrors.unreachable(readingTheSession)) {
                 throw readingTheSession;
