@@ -139,8 +139,9 @@ public final class Guard {
      * Admin routes: {@code Authorization: Bearer sk_...} (acting as owner) or a staff session {@code stf_...}. A valid
      * caller without the permission gets 403 {@code insufficient_scope}; a publishable key and any other live
      * credential too (see {@link #refused}). A suspended tenant's key or staff session gets 403
-     * {@code tenant_suspended}. The request is marked with the staff member or the secret key that acts, for the audit
-     * log.
+     * {@code tenant_suspended}, but for a secret key the operator issued during the suspension
+     * ({@link Tenant#rescuedBy}). The request is marked with the staff member or the secret key that acts, for the
+     * audit log.
      */
     public AdminPrincipal admin(Context ctx, Permission permission) {
         return admin(ctx, permission, true);
@@ -154,6 +155,7 @@ public final class Guard {
     private AdminPrincipal admin(Context ctx, Permission permission, boolean activeTenant) {
         String raw = bearer(ctx);
         AdminPrincipal principal;
+        ApiKey secretKey = null;
         if (raw != null && raw.startsWith("stf_")) {
             principal = staff.authenticate(raw).orElseThrow(ApiError::invalidToken);
             ClientAddresses.markStaff(ctx, principal.staffId());
@@ -165,9 +167,13 @@ public final class Guard {
             }
             ClientAddresses.markApiKey(ctx, key.id());
             principal = AdminPrincipal.secretKey(key.tenantId());
+            secretKey = key;
         }
         if (activeTenant) {
-            tenants.tenant(principal.tenantId()).requireActive();
+            Tenant tenant = tenants.tenant(principal.tenantId());
+            if (secretKey == null || !tenant.rescuedBy(secretKey)) {
+                tenant.requireActive();
+            }
         }
         if (!principal.can(permission)) {
             throw ApiError.insufficientScope("The " + principal.role().wire() + " role may not do this.");

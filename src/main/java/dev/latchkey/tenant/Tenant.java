@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
-public record Tenant(String id, String name, TenantSettings settings, Status status, Instant createdAt) {
+/** A shop. {@code suspendedAt}: when the operator suspended it, null while it is active. */
+public record Tenant(String id, String name, TenantSettings settings, Status status, Instant createdAt,
+                     Instant suspendedAt) {
     /** Whether the tenant's credentials work: the operator suspends a tenant and reactivates it. */
     public enum Status {
         ACTIVE, SUSPENDED;
@@ -28,6 +30,14 @@ public record Tenant(String id, String name, TenantSettings settings, Status sta
 
     public boolean suspended() {
         return status == Status.SUSPENDED;
+    }
+
+    /**
+     * Whether {@code key} opens the admin routes although the tenant is suspended: a secret key the operator issued
+     * during this suspension, for the merchant to close what an attacker opened before the shop is reactivated.
+     */
+    public boolean rescuedBy(ApiKey key) {
+        return suspended() && key.issuedByOperator() && !key.createdAt().isBefore(suspendedAt);
     }
 
     /** This tenant, or 403 {@code tenant_suspended} while the operator has suspended it. */

@@ -20,6 +20,8 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,10 +95,10 @@ public final class TenantService {
                                  Function<TenantSettings, BiFunction<Handle, Tenant, T>> prepare) {
         TenantSettings settings = newSettings(settingsPatch);
         BiFunction<Handle, Tenant, T> setup = prepare.apply(settings);
-        var tenant = new Tenant(id, name, settings, Tenant.Status.ACTIVE,
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-        ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, tenant.createdAt());
-        ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, tenant.createdAt());
+        var tenant = new Tenant(id, name, settings, Tenant.Status.ACTIVE, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                null);
+        ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, tenant.createdAt(), false);
+        ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, tenant.createdAt(), false);
         T made;
         try {
             made = db.tx(h -> {
@@ -144,12 +146,14 @@ public final class TenantService {
             if (current.status() == status) {
                 return new Change(current, false);
             }
-            store.updateStatus(h, tenantId, status, clock.instant());
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Instant suspendedAt = status == Tenant.Status.SUSPENDED ? now : null;
+            store.updateStatus(h, tenantId, status, suspendedAt, now);
             AuditType type = status == Tenant.Status.SUSPENDED ? AuditType.TENANT_SUSPENDED
                     : AuditType.TENANT_REACTIVATED;
             audit.record(h, tenantId, null, type, client, Actor.OPERATOR.with(Map.of()));
             return new Change(new Tenant(current.id(), current.name(), current.settings(), status,
-                    current.createdAt()), true);
+                    current.createdAt(), suspendedAt), true);
         });
         if (change.written()) {
             invalidations.publish(new Invalidation(Invalidation.Kind.TENANT, tenantId, ""));

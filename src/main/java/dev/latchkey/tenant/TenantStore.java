@@ -68,17 +68,19 @@ public final class TenantStore {
                 .execute();
     }
 
-    public void updateStatus(Handle h, String tenantId, Tenant.Status status, Instant at) {
-        h.createUpdate("UPDATE tenants SET status = :status, updated_at = :at WHERE id = :id")
+    public void updateStatus(Handle h, String tenantId, Tenant.Status status, Instant suspendedAt, Instant at) {
+        h.createUpdate("UPDATE tenants SET status = :status, suspended_at = :suspended, updated_at = :at WHERE id = :id")
                 .bind("status", status.wire())
+                .bind("suspended", suspendedAt == null ? null : Database.ts(suspendedAt))
                 .bind("at", Database.ts(at))
                 .bind("id", tenantId)
                 .execute();
     }
 
     public void insertKey(Handle h, ApiKey key) {
-        h.createUpdate("INSERT INTO api_keys (id, tenant_id, kind, key_hash, hint, created_at) "
-                        + "VALUES (:id, :tenant, :kind, :hash, :hint, :at)")
+        h.createUpdate("INSERT INTO api_keys (id, tenant_id, kind, key_hash, hint, created_at, issued_by_operator) "
+                        + "VALUES (:id, :tenant, :kind, :hash, :hint, :at, :byOperator)")
+                .bind("byOperator", key.issuedByOperator())
                 .bind("id", key.id())
                 .bind("tenant", key.tenantId())
                 .bind("kind", key.kind().wire())
@@ -141,12 +143,13 @@ public final class TenantStore {
     private static ApiKey apiKey(ResultSet rs) throws SQLException {
         return new ApiKey(rs.getString("id"), rs.getString("tenant_id"), ApiKey.Kind.fromWire(rs.getString("kind")),
                 rs.getString("key_hash"), rs.getString("hint"), Database.instant(rs, "created_at"),
-                Database.instant(rs, "revoked_at"));
+                Database.instant(rs, "revoked_at"), rs.getBoolean("issued_by_operator"));
     }
 
     private Tenant tenant(ResultSet rs) throws SQLException {
         return new Tenant(rs.getString("id"), rs.getString("name"), read(rs.getString("settings")),
-                Tenant.Status.ofWire(rs.getString("status")).orElseThrow(), Database.instant(rs, "created_at"));
+                Tenant.Status.ofWire(rs.getString("status")).orElseThrow(), Database.instant(rs, "created_at"),
+                Database.instant(rs, "suspended_at"));
     }
 
     private String write(TenantSettings settings) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -168,28 +169,60 @@ class PlatformTenantStatusTest extends ApiTest {
         assertThat(created.get(0).path("data").path("key_id").asText()).isEqualTo(issued.str("id"));
     }
 
-    /** The incident's sequence: suspend, issue a key, hand it over, reactivate; the merchant then cuts off the rest. */
+    /**
+     * The incident's sequence: suspend, issue a key, hand it over; the merchant cuts off the rest with it while the shop
+     * is still suspended, so nothing the attacker held comes back with the reactivation.
+     */
     @Test
-    void secretKeyWhenIssuedWhileSuspendedThenItWorksOnceReactivatedAndRevokesTheLeakedOnes() {
-        var tenant = Fixtures.tenant(api);
+    void secretKeyWhenIssuedWhileSuspendedThenItOpensTheAdminRoutesForTheCleanUpAndNothingElse() {
+        var shop = StaffFixtures.shop(api);
+        var tenant = shop.tenant();
         String leaked = api.post("/v1/admin/api-keys").bearer(tenant.sk()).body(Map.of("kind", "secret")).send()
                 .expect(201).str("key");
+        String intruder = api.post("/v1/admin/staff").bearer(leaked).body(Map.of("email", Fixtures.uniqueEmail(),
+                "password", "intruder long pass phrase", "role", "owner")).send().expect(201).str("id");
+        String before = issueKey(tenant.id()).expect(201).str("secret_key"); // an operator's key of an earlier day
         Fixtures.status(api, tenant.id(), "suspended");
 
         String fresh = issueKey(tenant.id()).expect(201).str("secret_key");
-        api.get("/v1/admin/api-keys").bearer(fresh).send().expect(403, "tenant_suspended");
-        Fixtures.status(api, tenant.id(), "active");
-
+        api.get("/v1/admin/api-keys").bearer(before).send().expect(403, "tenant_suspended");
+        api.get("/v1/admin/api-keys").bearer(leaked).send().expect(403, "tenant_suspended");
+        api.post("/v1/anonymous").key(fresh).send().expect(403, "tenant_suspended"); // the shop itself stays closed
         var keys = api.get("/v1/admin/api-keys").bearer(fresh).send().expect(200).body().path("data");
         for (JsonNode key : keys) {
-            if (!key.path("hint").asText().equals(fresh.substring(fresh.length() - 4))) {
+            boolean theFreshOne = key.path("hint").asText().equals(fresh.substring(fresh.length() - 4));
+            if (key.path("kind").asText().equals("secret") && !theFreshOne) {
                 api.delete("/v1/admin/api-keys/" + key.path("id").asText()).bearer(fresh).send().expect(204);
             }
         }
+        api.delete("/v1/admin/staff/" + intruder).bearer(fresh).send().expect(204);
+        api.post("/v1/admin/staff/" + shop.ownerId() + "/password").bearer(fresh)
+                .body(Map.of("new_password", "lantern orchard velvet compass")).send().expect(204);
+        Fixtures.status(api, tenant.id(), "active");
+
         api.get("/v1/admin/settings").bearer(leaked).send().expect(401, "invalid_api_key");
         api.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(401, "invalid_api_key");
-        api.post("/v1/anonymous").key(tenant.pk()).send().expect(401, "invalid_api_key");
+        api.get("/v1/admin/settings").bearer(before).send().expect(401, "invalid_api_key");
+        api.post("/v1/anonymous").key(tenant.pk()).send().expect(201);
         api.get("/v1/admin/settings").bearer(fresh).send().expect(200);
+        StaffFixtures.login(api, tenant.id(), shop.ownerEmail(), "lantern orchard velvet compass").expect(200);
+    }
+
+    /** Once reactivated, the operator's key is an ordinary one: it does not open the next suspension. */
+    @Test
+    void secretKeyWhenTheShopIsSuspendedAgainThenTheEarlierRescueKeyIsRefusedLikeAnyOther() {
+        var tenant = Fixtures.tenant(api);
+        Fixtures.status(api, tenant.id(), "suspended");
+        String rescue = issueKey(tenant.id()).expect(201).str("secret_key");
+        api.get("/v1/admin/settings").bearer(rescue).send().expect(200);
+        Fixtures.status(api, tenant.id(), "active");
+        server.clock.advance(java.time.Duration.ofSeconds(1));
+        Fixtures.status(api, tenant.id(), "suspended");
+
+        api.get("/v1/admin/settings").bearer(rescue).send().expect(403, "tenant_suspended");
+        assertThat(get(tenant.id()).expect(200).str("suspended_at")).isNotNull();
+        Fixtures.status(api, tenant.id(), "active");
+        assertThat(get(tenant.id()).expect(200).body().path("suspended_at").isNull()).isTrue();
     }
 
     @Test
