@@ -1,6 +1,7 @@
 package dev.latchkey.dashboard;
 
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.http.Page;
@@ -57,7 +58,11 @@ public final class ApiKeyPages {
         String raw = ctx.formParam("kind");
         ApiKey.Kind kind = Arrays.stream(ApiKey.Kind.values()).filter(k -> k.wire().equals(raw)).findFirst()
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a publishable or a secret key."));
-        var created = apiKeys.create(session.principal().tenantId(), kind, session.principal().actor(),
+        var body = requests.mapper().createObjectNode().put("name", ctx.formParam("name"));
+        JsonInput in = JsonInput.of(body);
+        String name = in.line("name", ApiKey.MAX_NAME).orElse(null);
+        in.validate();
+        var created = apiKeys.create(session.principal().tenantId(), kind, name, session.principal().actor(),
                 requests.client(ctx));
         show(ctx, session, 201, created);
     }

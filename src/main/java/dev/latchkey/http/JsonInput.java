@@ -282,12 +282,17 @@ public final class JsonInput {
         if (!body.has(field)) {
             return Optional.empty();
         }
-        Optional<String> value = string(field, maxLength, beforeTrimming(maxLength)).map(Text::trimmedLine)
-                .filter(text -> isOneLine(field, text, maxLength));
+        Optional<String> value = line(field, maxLength);
         if (!hasErrorFor(field)) {
             changes.put(field, value.orElse(null));
         }
         return value;
+    }
+
+    /** An optional text, trimmed, which must be one line that reads as it is stored; blank reads as absent. */
+    public Optional<String> line(String field, int maxLength) {
+        return string(field, maxLength, beforeTrimming(maxLength)).map(Text::trimmedLine)
+                .filter(text -> isOneLine(field, text, maxLength));
     }
 
     /** A required text, trimmed, which must be one line that reads as it is stored (a shop's name, say). */

@@ -5,11 +5,14 @@ import dev.latchkey.auth.Secrets;
 import java.time.Instant;
 
 /**
- * A stored API key: only the hash of the key and a short hint (its last characters) for people to tell keys apart.
- * {@code issuedByOperator}: made by the operator's platform route, not by the merchant.
+ * A stored API key: only the hash of the key and a short hint (its last characters) for people to tell keys apart,
+ * with the name the merchant gave it, if any. {@code issuedByOperator}: made by the operator's platform route, not by
+ * the merchant.
  */
-public record ApiKey(String id, String tenantId, Kind kind, String keyHash, String hint, Instant createdAt,
-                     Instant revokedAt, boolean issuedByOperator) {
+public record ApiKey(String id, String tenantId, Kind kind, String name, String keyHash, String hint,
+                     Instant createdAt, Instant revokedAt, boolean issuedByOperator) {
+    public static final int MAX_NAME = 100;
+
     public enum Kind {
         PUBLISHABLE("pk"), SECRET("sk");
 
@@ -36,9 +39,9 @@ public record ApiKey(String id, String tenantId, Kind kind, String keyHash, Stri
     public record Issued(ApiKey key, String plain) {
     }
 
-    public static Issued issue(String tenantId, Kind kind, Instant now, boolean byOperator) {
+    public static Issued issue(String tenantId, Kind kind, String name, Instant now, boolean byOperator) {
         String plain = Secrets.secret(kind.prefix());
-        var key = new ApiKey(Secrets.id("key"), tenantId, kind, Secrets.sha256(plain),
+        var key = new ApiKey(Secrets.id("key"), tenantId, kind, name, Secrets.sha256(plain),
                 plain.substring(plain.length() - 4), now, null, byOperator);
         return new Issued(key, plain);
     }

@@ -16,10 +16,10 @@ import java.util.Arrays;
 
 /** The merchant's API keys: list (never the keys themselves), create one (shown once), revoke one. */
 public final class ApiKeyRoutes {
-    /** The API's view of a key: which kind, its last four characters and its dates; never the key. */
-    record View(String id, String kind, String hint, Instant createdAt, Instant revokedAt) {
+    /** The API's view of a key: which kind, its name, its last four characters and its dates; never the key. */
+    record View(String id, String kind, String name, String hint, Instant createdAt, Instant revokedAt) {
         static View of(ApiKey key) {
-            return new View(key.id(), key.kind().wire(), key.hint(), key.createdAt(), key.revokedAt());
+            return new View(key.id(), key.kind().wire(), key.name(), key.hint(), key.createdAt(), key.revokedAt());
         }
     }
 
@@ -54,8 +54,9 @@ public final class ApiKeyRoutes {
         if (rawKind != null && kind == null) {
             in.reject("kind", "invalid", "kind must be publishable or secret.");
         }
+        String name = in.line("name", ApiKey.MAX_NAME).orElse(null);
         in.validate();
-        ApiKey.Issued issued = keys.create(admin.tenantId(), kind, admin.actor(), requests.client(ctx));
+        ApiKey.Issued issued = keys.create(admin.tenantId(), kind, name, admin.actor(), requests.client(ctx));
         ObjectNode body = requests.mapper().valueToTree(View.of(issued.key()));
         body.put("key", issued.plain());
         ctx.status(201).json(body);

@@ -45,8 +45,8 @@ public final class ApiKeyService {
     }
 
     /** A new key of the tenant, by the merchant or by the operator ({@link Actor#OPERATOR}); 404 for no such tenant. */
-    public ApiKey.Issued create(String tenantId, ApiKey.Kind kind, Actor actor, ClientInfo client) {
-        ApiKey.Issued issued = ApiKey.issue(tenantId, kind, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+    public ApiKey.Issued create(String tenantId, ApiKey.Kind kind, String name, Actor actor, ClientInfo client) {
+        ApiKey.Issued issued = ApiKey.issue(tenantId, kind, name, clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 actor.equals(Actor.OPERATOR));
         db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);

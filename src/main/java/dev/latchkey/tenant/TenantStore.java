@@ -78,8 +78,9 @@ public final class TenantStore {
     }
 
     public void insertKey(Handle h, ApiKey key) {
-        h.createUpdate("INSERT INTO api_keys (id, tenant_id, kind, key_hash, hint, created_at, issued_by_operator) "
-                        + "VALUES (:id, :tenant, :kind, :hash, :hint, :at, :byOperator)")
+        h.createUpdate("INSERT INTO api_keys (id, tenant_id, kind, name, key_hash, hint, created_at, "
+                        + "issued_by_operator) VALUES (:id, :tenant, :kind, :name, :hash, :hint, :at, :byOperator)")
+                .bind("name", key.name())
                 .bind("byOperator", key.issuedByOperator())
                 .bind("id", key.id())
                 .bind("tenant", key.tenantId())
@@ -142,7 +143,7 @@ public final class TenantStore {
 
     private static ApiKey apiKey(ResultSet rs) throws SQLException {
         return new ApiKey(rs.getString("id"), rs.getString("tenant_id"), ApiKey.Kind.fromWire(rs.getString("kind")),
-                rs.getString("key_hash"), rs.getString("hint"), Database.instant(rs, "created_at"),
+                rs.getString("name"), rs.getString("key_hash"), rs.getString("hint"), Database.instant(rs, "created_at"),
                 Database.instant(rs, "revoked_at"), rs.getBoolean("issued_by_operator"));
     }
 

@@ -608,17 +608,20 @@ class DashboardHttpTest extends ApiTest {
         var shop = StaffFixtures.shop(api);
         var client = confirmedOwner(shop);
         var page = client.get("/dashboard/api-keys").expect(200);
-        var created = client.submit(page, "/dashboard/api-keys", Map.of("kind", "secret")).expect(201);
+        var created = client.submit(page, "/dashboard/api-keys", Map.of("kind", "secret", "name", "<ERP> sync"))
+                .expect(201);
         String key = created.html().replaceAll("(?s).*id=\"new-key\"[^>]*value=\"(sk_[0-9A-Za-z]{43})\".*", "$1");
         assertThat(key).startsWith("sk_").hasSize(46);
         api.get("/v1/admin/settings").bearer(key).send().expect(200);
         var listed = client.get("/dashboard/api-keys").expect(200);
-        assertThat(listed.html()).doesNotContain(key).contains(key.substring(key.length() - 4));
+        assertThat(listed.html()).doesNotContain(key).contains(key.substring(key.length() - 4))
+                .contains("&lt;ERP&gt; sync");
         String keyId = listed.html().replaceAll("(?s).*?action=\"/dashboard/api-keys/([^/\"]+)/revoke\".*", "$1");
         client.submit(listed, "/dashboard/api-keys/" + keyId + "/revoke", Map.of())
                 .expectRedirect("/dashboard/api-keys?notice=key_revoked");
         api.get("/v1/admin/settings").bearer(key).send().expect(401, "invalid_api_key");
         client.submit(listed, "/dashboard/api-keys", Map.of("kind", "master")).expect(422);
+        client.submit(listed, "/dashboard/api-keys", Map.of("kind", "secret", "name", "x".repeat(101))).expect(422);
     }
 
     @Test

@@ -86,6 +86,23 @@ class ApiKeysTest extends ApiTest {
     }
 
     @Test
+    void createWithANameThenListedByItAndABadNameIsRefusedWithNothingMade() {
+        var tenant = Fixtures.tenant(api);
+        var named = create(tenant.sk(), Map.of("kind", "secret", "name", "  ERP sync ")).expect(201);
+        assertThat(named.str("name")).isEqualTo("ERP sync");
+        assertThat(keys(tenant.sk())).filteredOn(k -> k.path("id").asText().equals(named.str("id")))
+                .singleElement().satisfies(k -> assertThat(k.path("name").asText()).isEqualTo("ERP sync"));
+        assertThat(keys(tenant.sk())).filteredOn(k -> !k.path("id").asText().equals(named.str("id")))
+                .allSatisfy(k -> assertThat(k.path("name").isNull()).isTrue());
+
+        Problems.assertInvalid(create(tenant.sk(), Map.of("kind", "secret", "name", "x".repeat(101))), "name",
+                "too_long");
+        Problems.assertInvalid(create(tenant.sk(), Map.of("kind", "secret", "name", "ERP\nsync")), "name", "invalid");
+        Problems.assertInvalid(create(tenant.sk(), Map.of("kind", "secret", "name", 7)), "name", "invalid_type");
+        assertThat(keys(tenant.sk())).hasSize(3);
+    }
+
+    @Test
     void revokeWhenKeyWasJustUsedThenRefusedOnTheVeryNextRequest() {
         var tenant = Fixtures.tenant(api);
         String pkId = byKind(keys(tenant.sk()), "publishable").path("id").asText();

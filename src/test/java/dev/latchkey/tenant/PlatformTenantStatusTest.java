@@ -184,7 +184,9 @@ class PlatformTenantStatusTest extends ApiTest {
         String before = issueKey(tenant.id()).expect(201).str("secret_key"); // an operator's key of an earlier day
         Fixtures.status(api, tenant.id(), "suspended");
 
-        String fresh = issueKey(tenant.id()).expect(201).str("secret_key");
+        var issued = issueKey(tenant.id()).expect(201);
+        assertThat(issued.str("name")).isEqualTo("Issued by the operator");
+        String fresh = issued.str("secret_key");
         api.get("/v1/admin/api-keys").bearer(before).send().expect(403, "tenant_suspended");
         api.get("/v1/admin/api-keys").bearer(leaked).send().expect(403, "tenant_suspended");
         api.post("/v1/anonymous").key(fresh).send().expect(403, "tenant_suspended"); // the shop itself stays closed
