@@ -19,11 +19,13 @@ import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
+import dev.latchkey.http.Rfc3339;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
@@ -77,10 +79,24 @@ public final class AdminCustomerRoutes {
         return CustomerView.of(customer, requests.mapper());
     }
 
+    /** Newest first; with {@code updated_since}, the changes since then, oldest first (for a sync, without a search). */
     private void list(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
         Paging paging = Paging.from(ctx);
-        ctx.json(customers.list(tenantId, filter(ctx), paging.cursor(), paging.limit()).map(this::view));
+        CustomerFilter filter = filter(ctx);
+        String since = QueryParams.text(ctx, "updated_since", 64);
+        if (since == null) {
+            ctx.json(customers.list(tenantId, filter, paging.cursor(), paging.limit()).map(this::view));
+            return;
+        }
+        if (filter.query() != null) {
+            throw ApiError.validation("updated_since", "invalid", "updated_since lists changes in their order; it "
+                    + "does not combine with query.");
+        }
+        Instant from = Rfc3339.parse(since).orElseThrow(() -> ApiError.validation("updated_since", "invalid",
+                "updated_since must be " + Rfc3339.EXPECTED + "."));
+        ctx.json(customers.changedSince(tenantId, from, filter.status(), paging.cursor(), paging.limit())
+                .map(this::view));
     }
 
     private static CustomerFilter filter(Context ctx) {

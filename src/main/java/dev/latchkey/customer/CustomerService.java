@@ -147,6 +147,17 @@ public final class CustomerService {
     }
 
     /**
+     * The customers changed at or after {@code since}, oldest change first, for a tool that copies them elsewhere: it
+     * pages to the end, then asks again from the last {@code updated_at} it saw. An erased customer is no longer
+     * listed; its {@code customer.deleted} audit event tells the tool.
+     */
+    public Page<Customer> changedSince(String tenantId, Instant since, Customer.Status status, Cursor after,
+                                       int limit) {
+        List<Customer> rows = db.read(h -> store.changedSince(h, tenantId, since, status, after, limit + 1));
+        return Page.of(rows, limit, last -> new Cursor(last.updatedAt(), last.id()));
+    }
+
+    /**
      * The merchant's change of a customer the caller has locked. Returns the customer as it is now, unchanged (and not
      * written) when the changes change nothing. A new address is unverified unless the changes say otherwise; an
      * address that becomes verified tells the verified-email listeners. 409 {@code email_taken} when another account

@@ -147,6 +147,26 @@ public final class CustomerStore {
         return query.map((rs, ctx) -> customer(rs)).list();
     }
 
+    /**
+     * The customers changed at or after {@code since}, oldest change first (updated_at, then id), after the cursor's
+     * position; of one status when it is not null.
+     */
+    public List<Customer> changedSince(Handle h, String tenantId, Instant since, Customer.Status status, Cursor after,
+                                       int limit) {
+        var query = h.createQuery("SELECT c.* FROM customers c WHERE c.tenant_id = :tenant AND c.updated_at >= :since"
+                        + (status == null ? "" : " AND c.status = :status")
+                        + (after == null ? "" : " AND (c.updated_at, c.id) > (:at, :after)")
+                        + " ORDER BY c.updated_at, c.id LIMIT :limit")
+                .bind("tenant", tenantId).bind("since", Database.ts(since)).bind("limit", limit);
+        if (status != null) {
+            query.bind("status", status.wire());
+        }
+        if (after != null) {
+            query.bind("at", Database.ts(after.at())).bind("after", after.id());
+        }
+        return query.map((rs, ctx) -> customer(rs)).list();
+    }
+
     /** Whether one of the three indexes holds {@link #COLLECT_UP_TO} matches or more, counted up to that only. */
     private boolean manyMatches(Handle h, String tenantId, String emailPattern, String pattern) {
         return h.createQuery("SELECT GREATEST("

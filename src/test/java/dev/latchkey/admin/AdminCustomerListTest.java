@@ -204,6 +204,31 @@ class AdminCustomerListTest extends ApiTest {
     }
 
     @Test
+    void listWhenUpdatedSinceThenTheChangesSinceOldestFirstAcrossPages() {
+        var admin = new AdminCalls(api, Fixtures.tenant(api));
+        String first = admin.customer(person(Fixtures.uniqueEmail(), "Ada", "Lovelace")).path("id").asText();
+        server.clock.advance(java.time.Duration.ofMinutes(1));
+        java.time.Instant since = server.clock.instant();
+        String second = admin.customer(person(Fixtures.uniqueEmail(), "Grace", "Hopper")).path("id").asText();
+        server.clock.advance(java.time.Duration.ofMinutes(1));
+        String third = admin.customer(person(Fixtures.uniqueEmail(), "Hedy", "Lamarr")).path("id").asText();
+        server.clock.advance(java.time.Duration.ofMinutes(1));
+        admin.patch(first, Map.of("first_name", "Augusta Ada")).expect(200);
+        admin.patch(second, Map.of("status", "on_hold")).expect(200);
+
+        assertThat(admin.walk("updated_since=" + since, 1)).containsExactly(third, first, second);
+        assertThat(ids(admin.list("updated_since=" + since + "&status=on_hold").expect(200).body()))
+                .containsExactly(second);
+        assertThat(ids(admin.list("updated_since=" + server.clock.instant().plusSeconds(1)).expect(200).body()))
+                .isEmpty();
+        for (String bad : List.of("updated_since=yesterday", "updated_since=" + since + "&query=ada",
+                "updated_since=a&updated_since=b")) {
+            var refused = admin.list(bad).expect(422, "validation_failed");
+            assertThat(refused.body().path("errors").get(0).path("field").asText()).isEqualTo("updated_since");
+        }
+    }
+
+    @Test
     void listWhenQueryIsPaddedWithNoBreakOrZeroWidthSpacesThenTheyAreTrimmed() {
         var admin = new AdminCalls(api, Fixtures.tenant(api));
         String grace = admin.customer(person(Fixtures.uniqueEmail(), "Grace", "Hopper")).path("id").asText();
