@@ -19,7 +19,6 @@ import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
-import dev.latchkey.http.Rfc3339;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
@@ -84,7 +83,7 @@ public final class AdminCustomerRoutes {
         String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
         Paging paging = Paging.from(ctx);
         CustomerFilter filter = filter(ctx);
-        String since = QueryParams.text(ctx, "updated_since", 64);
+        Instant since = QueryParams.instant(ctx, "updated_since");
         if (since == null) {
             ctx.json(customers.list(tenantId, filter, paging.cursor(), paging.limit()).map(this::view));
             return;
@@ -93,9 +92,7 @@ public final class AdminCustomerRoutes {
             throw ApiError.validation("updated_since", "invalid", "updated_since lists changes in their order; it "
                     + "does not combine with query.");
         }
-        Instant from = Rfc3339.parse(since).orElseThrow(() -> ApiError.validation("updated_since", "invalid",
-                "updated_since must be " + Rfc3339.EXPECTED + "."));
-        ctx.json(customers.changedSince(tenantId, from, filter.status(), paging.cursor(), paging.limit())
+        ctx.json(customers.changedSince(tenantId, since, filter.status(), paging.cursor(), paging.limit())
                 .map(this::view));
     }
 

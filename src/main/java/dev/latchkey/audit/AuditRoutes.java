@@ -5,7 +5,6 @@ import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
-import dev.latchkey.http.Rfc3339;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -34,16 +33,10 @@ public final class AuditRoutes {
         String rawType = QueryParams.text(ctx, "type", MAX_ID);
         AuditType type = rawType == null ? null : AuditType.fromWire(rawType).orElseThrow(() ->
                 ApiError.validation("type", "invalid", "type must be one of the documented audit event types."));
-        Instant since = instant(ctx, "since");
-        Instant until = instant(ctx, "until");
+        // time bounds, for a tool that reads the events recorded since its last run
+        Instant since = QueryParams.instant(ctx, "since");
+        Instant until = QueryParams.instant(ctx, "until");
         ctx.json(audit.list(tenantId, new AuditFilter(customerId, type, since, until), paging.cursor(),
                 paging.limit()));
-    }
-
-    /** A time bound of the listing, for a merchant's tool that reads the events since its last run. */
-    private static Instant instant(Context ctx, String name) {
-        String raw = QueryParams.text(ctx, name, MAX_ID);
-        return raw == null ? null : Rfc3339.parse(raw).orElseThrow(() ->
-                ApiError.validation(name, "invalid", name + " must be " + Rfc3339.EXPECTED + "."));
     }
 }

@@ -2,6 +2,8 @@ package dev.latchkey.http;
 
 import io.javalin.http.Context;
 
+import java.time.Instant;
+
 /** A list's filters, read from the query string. */
 public final class QueryParams {
     private QueryParams() {
@@ -27,5 +29,12 @@ public final class QueryParams {
             throw ApiError.validation(name, "invalid", name + " must not contain control characters.");
         }
         return Text.trim(value);
+    }
+
+    /** An RFC 3339 timestamp ({@link Rfc3339}), or null when absent; anything else answers 422 naming it. */
+    public static Instant instant(Context ctx, String name) {
+        String raw = text(ctx, name, 64);
+        return raw == null ? null : Rfc3339.parse(raw).orElseThrow(() ->
+                ApiError.validation(name, "invalid", name + " must be " + Rfc3339.EXPECTED + "."));
     }
 }
