@@ -7,10 +7,11 @@ import java.time.Instant;
 /**
  * A stored API key: only the hash of the key and a short hint (its last characters) for people to tell keys apart,
  * with the name the merchant gave it, if any. {@code issuedByOperator}: made by the operator's platform route, not by
- * the merchant.
+ * the merchant; {@code rescuesSuspension}: the start of the suspension during which the operator made it (null for any
+ * other key), which the key opens the admin routes through ({@link Tenant#rescuedBy}).
  */
 public record ApiKey(String id, String tenantId, Kind kind, String name, String keyHash, String hint,
-                     Instant createdAt, Instant revokedAt, boolean issuedByOperator) {
+                     Instant createdAt, Instant revokedAt, boolean issuedByOperator, Instant rescuesSuspension) {
     public static final int MAX_NAME = 100;
 
     public enum Kind {
@@ -39,10 +40,11 @@ public record ApiKey(String id, String tenantId, Kind kind, String name, String 
     public record Issued(ApiKey key, String plain) {
     }
 
-    public static Issued issue(String tenantId, Kind kind, String name, Instant now, boolean byOperator) {
+    public static Issued issue(String tenantId, Kind kind, String name, Instant now, boolean byOperator,
+                               Instant rescuesSuspension) {
         String plain = Secrets.secret(kind.prefix());
         var key = new ApiKey(Secrets.id("key"), tenantId, kind, name, Secrets.sha256(plain),
-                plain.substring(plain.length() - 4), now, null, byOperator);
+                plain.substring(plain.length() - 4), now, null, byOperator, rescuesSuspension);
         return new Issued(key, plain);
     }
 

@@ -16,10 +16,15 @@ import java.util.Arrays;
 
 /** The merchant's API keys: list (never the keys themselves), create one (shown once), revoke one. */
 public final class ApiKeyRoutes {
-    /** The API's view of a key: which kind, its name, its last four characters and its dates; never the key. */
-    record View(String id, String kind, String name, String hint, Instant createdAt, Instant revokedAt) {
+    /**
+     * The API's view of a key: which kind, its name, its last four characters, its dates and whether the operator
+     * issued it (which a name cannot fake); never the key.
+     */
+    record View(String id, String kind, String name, String hint, Instant createdAt, Instant revokedAt,
+                boolean issuedByOperator) {
         static View of(ApiKey key) {
-            return new View(key.id(), key.kind().wire(), key.name(), key.hint(), key.createdAt(), key.revokedAt());
+            return new View(key.id(), key.kind().wire(), key.name(), key.hint(), key.createdAt(), key.revokedAt(),
+                    key.issuedByOperator());
         }
     }
 

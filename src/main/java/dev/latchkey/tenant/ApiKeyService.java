@@ -13,6 +13,7 @@ import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Page;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -46,18 +47,18 @@ public final class ApiKeyService {
 
     /** A new key of the tenant, by the merchant or by the operator ({@link Actor#OPERATOR}); 404 for no such tenant. */
     public ApiKey.Issued create(String tenantId, ApiKey.Kind kind, String name, Actor actor, ClientInfo client) {
-        ApiKey.Issued issued = ApiKey.issue(tenantId, kind, name, clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                actor.equals(Actor.OPERATOR));
-        db.tx(h -> {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        boolean byOperator = actor.equals(Actor.OPERATOR);
+        return db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);
-            if (!store.lock(h, tenantId)) {
-                throw ApiError.notFound("Tenant");
-            }
+            Tenant tenant = store.findForUpdate(h, tenantId).orElseThrow(() -> ApiError.notFound("Tenant"));
+            // the operator's key during a suspension is that suspension's, read under the lock a status change takes
+            ApiKey.Issued issued = ApiKey.issue(tenantId, kind, name, now, byOperator,
+                    byOperator ? tenant.suspendedAt() : null);
             store.insertKey(h, issued.key());
             audit.record(h, tenantId, null, AuditType.API_KEY_CREATED, client, actor.with(details(issued.key())));
-            return null;
+            return issued;
         });
-        return issued;
     }
 
     /**

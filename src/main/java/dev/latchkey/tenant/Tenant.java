@@ -37,7 +37,7 @@ public record Tenant(String id, String name, TenantSettings settings, Status sta
      * during this suspension, for the merchant to close what an attacker opened before the shop is reactivated.
      */
     public boolean rescuedBy(ApiKey key) {
-        return suspended() && key.issuedByOperator() && !key.createdAt().isBefore(suspendedAt);
+        return suspended() && suspendedAt != null && suspendedAt.equals(key.rescuesSuspension());
     }
 
     /** This tenant, or 403 {@code tenant_suspended} while the operator has suspended it. */

@@ -135,14 +135,10 @@ public final class TenantRoutes {
      * A new secret key for the merchant, shown once: after an incident the operator hands it over, and the merchant
      * revokes the other keys and resets staff passwords with it.
      */
-    /** The name of the operator's key in the merchant's list, which tells it from the keys the merchant made. */
-    static final String OPERATORS_KEY = "Issued by the operator";
-
     private void issueSecretKey(Context ctx) {
         guard.platform(ctx);
         String tenantId = Identifiers.pathId(ctx, "id", "Tenant");
-        ApiKey.Issued issued = keys.create(tenantId, ApiKey.Kind.SECRET, OPERATORS_KEY, Actor.OPERATOR,
-                requests.client(ctx));
+        ApiKey.Issued issued = keys.create(tenantId, ApiKey.Kind.SECRET, null, Actor.OPERATOR, requests.client(ctx));
         ObjectNode body = requests.mapper().valueToTree(ApiKeyRoutes.View.of(issued.key()));
         body.put("secret_key", issued.plain());
         ctx.status(201).json(body);

@@ -97,8 +97,8 @@ public final class TenantService {
         BiFunction<Handle, Tenant, T> setup = prepare.apply(settings);
         var tenant = new Tenant(id, name, settings, Tenant.Status.ACTIVE, clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 null);
-        ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, null, tenant.createdAt(), false);
-        ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, null, tenant.createdAt(), false);
+        ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, null, tenant.createdAt(), false, null);
+        ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, null, tenant.createdAt(), false, null);
         T made;
         try {
             made = db.tx(h -> {

@@ -71,7 +71,7 @@ public final class TenantStore {
     public void updateStatus(Handle h, String tenantId, Tenant.Status status, Instant suspendedAt, Instant at) {
         h.createUpdate("UPDATE tenants SET status = :status, suspended_at = :suspended, updated_at = :at WHERE id = :id")
                 .bind("status", status.wire())
-                .bind("suspended", suspendedAt == null ? null : Database.ts(suspendedAt))
+                .bind("suspended", Database.ts(suspendedAt))
                 .bind("at", Database.ts(at))
                 .bind("id", tenantId)
                 .execute();
@@ -79,8 +79,10 @@ public final class TenantStore {
 
     public void insertKey(Handle h, ApiKey key) {
         h.createUpdate("INSERT INTO api_keys (id, tenant_id, kind, name, key_hash, hint, created_at, "
-                        + "issued_by_operator) VALUES (:id, :tenant, :kind, :name, :hash, :hint, :at, :byOperator)")
+                        + "issued_by_operator, rescues_suspension) VALUES (:id, :tenant, :kind, :name, :hash, :hint, :at, "
+                        + ":byOperator, :rescues)")
                 .bind("name", key.name())
+                .bind("rescues", Database.ts(key.rescuesSuspension()))
                 .bind("byOperator", key.issuedByOperator())
                 .bind("id", key.id())
                 .bind("tenant", key.tenantId())
@@ -144,7 +146,8 @@ public final class TenantStore {
     private static ApiKey apiKey(ResultSet rs) throws SQLException {
         return new ApiKey(rs.getString("id"), rs.getString("tenant_id"), ApiKey.Kind.fromWire(rs.getString("kind")),
                 rs.getString("name"), rs.getString("key_hash"), rs.getString("hint"), Database.instant(rs, "created_at"),
-                Database.instant(rs, "revoked_at"), rs.getBoolean("issued_by_operator"));
+                Database.instant(rs, "revoked_at"), rs.getBoolean("issued_by_operator"),
+                Database.instant(rs, "rescues_suspension"));
     }
 
     private Tenant tenant(ResultSet rs) throws SQLException {

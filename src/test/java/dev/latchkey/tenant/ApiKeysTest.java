@@ -90,6 +90,7 @@ class ApiKeysTest extends ApiTest {
         var tenant = Fixtures.tenant(api);
         var named = create(tenant.sk(), Map.of("kind", "secret", "name", "  ERP sync ")).expect(201);
         assertThat(named.str("name")).isEqualTo("ERP sync");
+        assertThat(named.body().path("issued_by_operator").asBoolean()).isFalse();
         assertThat(keys(tenant.sk())).filteredOn(k -> k.path("id").asText().equals(named.str("id")))
                 .singleElement().satisfies(k -> assertThat(k.path("name").asText()).isEqualTo("ERP sync"));
         assertThat(keys(tenant.sk())).filteredOn(k -> !k.path("id").asText().equals(named.str("id")))
