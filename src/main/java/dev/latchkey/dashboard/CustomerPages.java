@@ -137,7 +137,7 @@ public final class CustomerPages {
                 ? audit.list(tenantId, AuditFilter.about(customer.id()), null, EVENTS_SHOWN).data() : List.of();
         dashboard.render(ctx, 200, "customer.jte", new CustomerPage(
                 dashboard.frame(ctx, session, customer.email(), "customers"), customer, addresses.allOf(customer),
-                orders.historyOfCustomer(tenantId, customer.id(), null, ORDERS_SHOWN),
+                orders.history(tenantId, customer.id(), null, ORDERS_SHOWN),
                 lockout.status(tenantId, customer.id()),
                 sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(), events, actions,
                 session.can(Permission.RESET_LOCKOUTS), session.can(Permission.REVOKE_SESSIONS),
