@@ -87,17 +87,23 @@ public final class Guard {
      * end theirs (and it stays ended when the tenant is reactivated).
      */
     public AccessToken tokenToEnd(Context ctx) {
-        return token(ctx, false);
+        ApiKey key = storefront(ctx, false);
+        return tokens.authenticateToEnd(key.tenantId(), tenants.settings(key.tenantId()), shopperBearer(ctx));
     }
 
     private AccessToken token(Context ctx, boolean activeTenant) {
         ApiKey key = storefront(ctx, activeTenant);
+        return tokens.authenticate(key.tenantId(), shopperBearer(ctx));
+    }
+
+    /** The bearer token, refused as the wrong kind (403) when it is a live credential other than a shopper's token. */
+    private String shopperBearer(Context ctx) {
         String raw = bearer(ctx);
         if (raw != null && !raw.startsWith("cust_") && !raw.startsWith("anon_") && liveCredential(raw)) {
             throw ApiError.insufficientScope("Storefront routes take a shopper's token (cust_ or anon_) as Bearer, "
                     + "not an API key, a refresh token, a staff session or the platform token.");
         }
-        return tokens.authenticate(key.tenantId(), raw);
+        return raw;
     }
 
     /** Storefront routes for a logged-in customer only: an anonymous token is the wrong kind (403). */

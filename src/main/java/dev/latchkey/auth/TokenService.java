@@ -164,7 +164,7 @@ public final class TokenService implements AutoCloseable {
 
     /** The live access token with this value under this tenant, or 401 {@code invalid_token}. */
     public AccessToken authenticate(String tenantId, String rawToken) {
-        if (rawToken == null || !(rawToken.startsWith("cust_") || rawToken.startsWith("anon_"))) {
+        if (!isShopperAccessToken(rawToken)) {
             throw ApiError.invalidToken();
         }
         String hash = Secrets.sha256(rawToken);
@@ -176,8 +176,7 @@ public final class TokenService implements AutoCloseable {
             if (!stored.usable(now)) {
                 throw ApiError.invalidToken();
             }
-            token = new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(),
-                    stored.customerId(), stored.email(), stored.expiresAt(), stored.sessionCreatedAt());
+            token = accessToken(hash, stored);
             if (invalidations.mayCache()) {
                 cache.put(token, readAt);
             }
@@ -187,6 +186,37 @@ public final class TokenService implements AutoCloseable {
         }
         touch(token, now);
         return token;
+    }
+
+    private static boolean isShopperAccessToken(String rawToken) {
+        return rawToken != null && (rawToken.startsWith("cust_") || rawToken.startsWith("anon_"));
+    }
+
+    private static AccessToken accessToken(String hash, StoredToken stored) {
+        return new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(), stored.customerId(),
+                stored.email(), stored.expiresAt(), stored.sessionCreatedAt());
+    }
+
+    /**
+     * {@link #authenticate} for a logout, which also takes an access token that a refresh of its own pair retired no
+     * more than {@code refresh_reuse_grace} seconds ago, while the session lives: a shopper who logs out in one tab
+     * while another tab refreshes would otherwise get 401 and leave the session running on the new pair. Ending a
+     * session only takes access away, and within that window a used refresh token counts as such a race too.
+     */
+    public AccessToken authenticateToEnd(String tenantId, TenantSettings settings, String rawToken) {
+        try {
+            return authenticate(tenantId, rawToken);
+        } catch (ApiError refused) {
+            if (!isShopperAccessToken(rawToken)) {
+                throw refused;
+            }
+            Instant now = clock.instant();
+            String hash = Secrets.sha256(rawToken);
+            return db.read(h -> store.findAccess(h, tenantId, hash))
+                    .filter(stored -> stored.retiredByRefreshWithin(settings.refreshReuseGrace(), now))
+                    .map(stored -> accessToken(hash, stored))
+                    .orElseThrow(() -> refused);
+        }
     }
 
     /**

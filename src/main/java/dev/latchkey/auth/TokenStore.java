@@ -273,11 +273,11 @@ final class TokenStore {
                 .filter(found -> found.token().tenantId().equals(tenantId));
     }
 
-    /** The refresh token's half of the pair, or the access token's (which is never used, only revoked). */
+    /** The refresh token's half of the pair, or the access token's. */
     private static StoredToken token(ResultSet rs, boolean refresh) throws SQLException {
         String kind = refresh ? "refresh" : "access";
         return new StoredToken(rs.getString("tenant_id"), rs.getString("session_id"),
-                Database.instant(rs, kind + "_expires_at"), refresh ? Database.instant(rs, "refresh_used_at") : null,
+                Database.instant(rs, kind + "_expires_at"), Database.instant(rs, "refresh_used_at"),
                 Database.instant(rs, kind + "_revoked_at"), SessionKind.fromWire(rs.getString("session_kind")),
                 rs.getString("customer_id"), rs.getString("email"), Database.instant(rs, "session_revoked_at"),
                 Database.instant(rs, "session_created_at"));

@@ -160,4 +160,80 @@ class RefreshReuseTest extends ApiTest {
         assertThat(again.sessionId()).isNotEqualTo(shopper.sessionId());
         introspect(api, tenant, again.accessToken()).expect(200);
     }
+
+    /** A tab logs out with the access token another tab's refresh has just retired: the logout still ends the session. */
+    @Test
+    void logoutWhenAccessTokenRetiredByARefreshWithinGraceThenEndsTheSession() {
+        var tenant = Fixtures.tenant(api); // refresh_reuse_grace 10 by default
+        var shopper = Fixtures.shopper(api, tenant);
+        var rotated = refresh(api, tenant, shopper.refreshToken()).expect(200);
+        server.clock.advance(Duration.ofSeconds(9));
+
+        logout(tenant, shopper.accessToken()).expect(204);
+
+        assertSessionEnded(tenant, rotated);
+        logout(tenant, shopper.accessToken()).expect(401, "invalid_token");
+        var events = api.get("/v1/admin/audit?type=session.revoked&customer_id=" + shopper.customerId())
+                .bearer(tenant.sk()).send().expect(200).body().path("data");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).path("data").path("reason").asText()).isEqualTo("logout");
+    }
+
+    /** Whichever comes first, a logout sent while another tab refreshes ends the session, the new pair with it. */
+    @Test
+    void logoutWhenRacingARefreshThenTheSessionEndsEitherWay() {
+        var tenant = Fixtures.tenant(api);
+        for (int round = 0; round < 5; round++) {
+            var shopper = Fixtures.shopper(api, tenant);
+
+            List<Api.Res> answers = Concurrently.all(List.of(() -> logout(tenant, shopper.accessToken()),
+                    () -> refresh(api, tenant, shopper.refreshToken())));
+
+            assertThat(answers.get(0).status()).as("round " + round + ": logout").isEqualTo(204);
+            Api.Res refreshed = answers.get(1);
+            if (refreshed.status() == 200) {
+                assertSessionEnded(tenant, refreshed);
+            } else {
+                assertThat(refreshed.status()).as("round " + round + ": refresh").isEqualTo(401);
+            }
+        }
+    }
+
+    /** Past the grace, or with none, a retired access token is only a dead one: it ends nothing. */
+    @Test
+    void logoutWhenAccessTokenRetiredByARefreshBeyondGraceThenInvalidTokenAndTheSessionLives() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        var rotated = refresh(api, tenant, shopper.refreshToken()).expect(200);
+        server.clock.advance(Duration.ofSeconds(11));
+
+        logout(tenant, shopper.accessToken()).expect(401, "invalid_token");
+
+        introspect(api, tenant, rotated.str("access_token")).expect(200);
+        var noGrace = Fixtures.tenant(api, Map.of("refresh_reuse_grace", 0));
+        var other = Fixtures.shopper(api, noGrace);
+        var otherRotated = refresh(api, noGrace, other.refreshToken()).expect(200);
+        logout(noGrace, other.accessToken()).expect(401, "invalid_token");
+        introspect(api, noGrace, otherRotated.str("access_token")).expect(200);
+    }
+
+    /** Only a refresh retires a token for this purpose: one replaced by a renewal, or of another tenant, ends nothing. */
+    @Test
+    void logoutWhenAccessTokenRenewedOrOfAnotherTenantThenInvalidTokenAndTheSessionLives() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        var renewed = api.post("/v1/auth/renew").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
+
+        logout(tenant, shopper.accessToken()).expect(401, "invalid_token");
+        introspect(api, tenant, renewed.str("access_token")).expect(200);
+
+        var rotated = refresh(api, tenant, renewed.str("refresh_token")).expect(200);
+        var otherTenant = Fixtures.tenant(api);
+        logout(otherTenant, renewed.str("access_token")).expect(401, "invalid_token");
+        introspect(api, tenant, rotated.str("access_token")).expect(200);
+    }
+
+    private Api.Res logout(Fixtures.Tenant tenant, String accessToken) {
+        return api.post("/v1/auth/logout").key(tenant.pk()).bearer(accessToken).send();
+    }
 }
