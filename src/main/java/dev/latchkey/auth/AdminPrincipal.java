@@ -8,11 +8,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who is calling an admin route: the tenant's secret key (acting as owner) or a staff member's session. Support staff
- * may look at customers and help them (unlock, end sessions, resend verification, send a password-reset mail), not
- * change settings, keys or delete anyone.
+ * Who is calling an admin route: one of the tenant's secret keys (acting as owner, within the key's {@code scopes}) or
+ * a staff member's session (whose role is all that limits them). Support staff may look at customers and help them
+ * (unlock, end sessions, resend verification, send a password-reset mail), not change settings, keys or delete anyone.
  */
-public record AdminPrincipal(String tenantId, Role role, String staffId) {
+public record AdminPrincipal(String tenantId, Role role, String staffId, Set<Permission> scopes) {
     public enum Role {
         OWNER(EnumSet.allOf(Permission.class)),
         SUPPORT(EnumSet.of(Permission.VIEW_CUSTOMERS, Permission.RESET_LOCKOUTS, Permission.REVOKE_SESSIONS,
@@ -38,12 +38,21 @@ public record AdminPrincipal(String tenantId, Role role, String staffId) {
         }
     }
 
-    public static AdminPrincipal secretKey(String tenantId) {
-        return new AdminPrincipal(tenantId, Role.OWNER, null);
+    public AdminPrincipal {
+        scopes = Permission.copyOf(scopes);
+    }
+
+    /** A staff member. */
+    public AdminPrincipal(String tenantId, Role role, String staffId) {
+        this(tenantId, role, staffId, Permission.all());
+    }
+
+    public static AdminPrincipal secretKey(String tenantId, Set<Permission> scopes) {
+        return new AdminPrincipal(tenantId, Role.OWNER, null, scopes);
     }
 
     public boolean can(Permission permission) {
-        return role.can(permission);
+        return role.can(permission) && scopes.contains(permission);
     }
 
     /** The caller as the audit log names them. */

@@ -142,8 +142,9 @@ public final class Guard {
     }
 
     /**
-     * Admin routes: {@code Authorization: Bearer sk_...} (acting as owner) or a staff session {@code stf_...}. A valid
-     * caller without the permission gets 403 {@code insufficient_scope}; a publishable key and any other live
+     * Admin routes: {@code Authorization: Bearer sk_...} (acting as owner within the key's scopes, which its cached
+     * record holds: no query more) or a staff session {@code stf_...}. A valid caller without the permission (a key
+     * without the scope, a role without it) gets 403 {@code insufficient_scope}; a publishable key and any other live
      * credential too (see {@link #refused}). A suspended tenant's key or staff session gets 403
      * {@code tenant_suspended}, but for a secret key the operator issued during the suspension
      * ({@link Tenant#rescuedBy}). The request is marked with the staff member or the secret key that acts, for the
@@ -172,7 +173,7 @@ public final class Guard {
                 throw ApiError.insufficientScope("Admin routes need the secret key (sk_), not the publishable key.");
             }
             ClientAddresses.markApiKey(ctx, key.id());
-            principal = AdminPrincipal.secretKey(key.tenantId());
+            principal = AdminPrincipal.secretKey(key.tenantId(), key.scopes());
             secretKey = key;
         }
         if (activeTenant) {
@@ -182,7 +183,9 @@ public final class Guard {
             }
         }
         if (!principal.can(permission)) {
-            throw ApiError.insufficientScope("The " + principal.role().wire() + " role may not do this.");
+            throw ApiError.insufficientScope(secretKey != null
+                    ? "This secret key lacks the scope " + permission.wire() + "."
+                    : "The " + principal.role().wire() + " role may not do this.");
         }
         return principal;
     }

@@ -1,5 +1,6 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
@@ -10,12 +11,16 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The owner's API keys: the list (only the last characters of each key are known), a new publishable or secret key
- * shown exactly once on the answer to its form, and revocation, which applies on the next request. A secret key is the
- * whole shop: the page opens and acts only in a session confirmed lately ({@link GuardedPage}).
+ * The owner's API keys: the list (only the last characters of each key are known) with each key's scopes, a new
+ * publishable or secret key (holding the scopes ticked) shown exactly once on the answer to its form, and revocation,
+ * which applies on the next request. A secret key may be the whole shop: the page opens and acts only in a session
+ * confirmed lately ({@link GuardedPage}).
  */
 public final class ApiKeyPages {
     /** {@code created} is the key just made, shown once, or null; {@code nextUrl} the next page of keys, or null. */
@@ -62,9 +67,42 @@ public final class ApiKeyPages {
         JsonInput in = JsonInput.of(body);
         String name = in.line("name", ApiKey.MAX_NAME).orElse(null);
         in.validate();
-        var created = apiKeys.create(session.principal().tenantId(), kind, name, session.principal().actor(),
+        Set<Permission> scopes = kind == ApiKey.Kind.SECRET ? scopes(ctx.formParams("scopes")) : Set.of();
+        var created = apiKeys.create(session.principal(), new ApiKeyService.NewKey(kind, name, scopes),
                 requests.client(ctx));
         show(ctx, session, 201, created);
+    }
+
+    /**
+     * The boxes ticked. The form sends an empty {@code scopes} before its boxes, so that a form with none ticked (a key
+     * for the storefront only) is told from a post without the choice, which makes a key holding every scope.
+     */
+    private static Set<Permission> scopes(List<String> ticked) {
+        if (ticked.isEmpty()) {
+            return Permission.all();
+        }
+        Set<Permission> scopes = EnumSet.noneOf(Permission.class);
+        for (String wire : ticked) {
+            if (!wire.isEmpty()) {
+                scopes.add(Permission.fromWire(wire).orElseThrow(() -> new ApiError(422, "validation_failed",
+                        "Choose the scopes among those listed.")));
+            }
+        }
+        return scopes;
+    }
+
+    /** A key's scopes as the list shows them: "all", "none" or the scopes' names. */
+    public static String scopes(ApiKey key) {
+        if (key.kind() == ApiKey.Kind.PUBLISHABLE) {
+            return "—";
+        }
+        if (key.fullScope()) {
+            return "all";
+        }
+        if (key.scopes().isEmpty()) {
+            return "none (storefront only)";
+        }
+        return key.scopes().stream().map(scope -> Show.words(scope.wire())).collect(Collectors.joining(", "));
     }
 
     private void revoke(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.latchkey.tenant;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Guard;
@@ -13,18 +14,25 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The merchant's API keys: list (never the keys themselves), create one (shown once), revoke one. */
+/**
+ * The merchant's API keys: list (never the keys themselves), create one (shown once), with fewer scopes if asked,
+ * revoke one.
+ */
 public final class ApiKeyRoutes {
     /**
-     * The API's view of a key: which kind, its name, its last four characters, its dates and whether the operator
-     * issued it (which a name cannot fake); never the key.
+     * The API's view of a key: which kind, its name, its last four characters, its dates, whether the operator issued
+     * it (which a name cannot fake) and its scopes; never the key.
      */
     record View(String id, String kind, String name, String hint, Instant createdAt, Instant revokedAt,
-                boolean issuedByOperator) {
+                boolean issuedByOperator, List<String> scopes) {
         static View of(ApiKey key) {
             return new View(key.id(), key.kind().wire(), key.name(), key.hint(), key.createdAt(), key.revokedAt(),
-                    key.issuedByOperator());
+                    key.issuedByOperator(), ApiKeyService.wire(key.scopes()));
         }
     }
 
@@ -60,11 +68,49 @@ public final class ApiKeyRoutes {
             in.reject("kind", "invalid", "kind must be publishable or secret.");
         }
         String name = in.line("name", ApiKey.MAX_NAME).orElse(null);
+        Set<Permission> scopes = scopes(in, kind);
         in.validate();
-        ApiKey.Issued issued = keys.create(admin.tenantId(), kind, name, admin.actor(), requests.client(ctx));
+        ApiKey.Issued issued = keys.create(admin, new ApiKeyService.NewKey(kind, name, scopes), requests.client(ctx));
         ObjectNode body = requests.mapper().valueToTree(View.of(issued.key()));
         body.put("key", issued.plain());
         ctx.status(201).json(body);
+    }
+
+    /**
+     * The scopes asked for: left out (or null), every permission for a secret key and none for a publishable one;
+     * else distinct scope names, which only a secret key takes.
+     */
+    private static Set<Permission> scopes(JsonInput in, ApiKey.Kind kind) {
+        if (!in.given("scopes")) {
+            return kind == ApiKey.Kind.SECRET ? Permission.all() : Set.of();
+        }
+        if (kind == ApiKey.Kind.PUBLISHABLE) {
+            in.reject("scopes", "invalid", "Only a secret key takes scopes: a publishable key opens no admin route.");
+            return Set.of();
+        }
+        JsonNode node = in.raw().get("scopes");
+        Set<Permission> scopes = EnumSet.noneOf(Permission.class);
+        if (!node.isArray()) {
+            in.reject("scopes", "invalid_type", "scopes must be an array of scope names.");
+            return scopes;
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                in.reject("scopes", "invalid_type", "scopes must be an array of scope names.");
+                return scopes;
+            }
+            Permission scope = Permission.fromWire(item.textValue()).orElse(null);
+            if (scope == null) {
+                in.reject("scopes", "invalid", "scopes names no such scope; the scopes are " + Arrays.stream(
+                        Permission.values()).map(Permission::wire).collect(Collectors.joining(", ")) + ".");
+                return scopes;
+            }
+            if (!scopes.add(scope)) {
+                in.reject("scopes", "duplicate", "scopes names " + scope.wire() + " twice.");
+                return scopes;
+            }
+        }
+        return scopes;
     }
 
     private void revoke(Context ctx) {

@@ -5,7 +5,6 @@ import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.http.ApiError;
-import dev.latchkey.audit.Actor;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
@@ -138,7 +137,7 @@ public final class TenantRoutes {
     private void issueSecretKey(Context ctx) {
         guard.platform(ctx);
         String tenantId = Identifiers.pathId(ctx, "id", "Tenant");
-        ApiKey.Issued issued = keys.create(tenantId, ApiKey.Kind.SECRET, null, Actor.OPERATOR, requests.client(ctx));
+        ApiKey.Issued issued = keys.rescue(tenantId, requests.client(ctx));
         ObjectNode body = requests.mapper().valueToTree(ApiKeyRoutes.View.of(issued.key()));
         body.put("secret_key", issued.plain());
         ctx.status(201).json(body);

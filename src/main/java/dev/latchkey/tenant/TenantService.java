@@ -7,6 +7,7 @@ import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.ActorCheck;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.cluster.Invalidations;
@@ -25,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -97,8 +99,10 @@ public final class TenantService {
         BiFunction<Handle, Tenant, T> setup = prepare.apply(settings);
         var tenant = new Tenant(id, name, settings, Tenant.Status.ACTIVE, clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 null);
-        ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, null, tenant.createdAt(), false, null);
-        ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, null, tenant.createdAt(), false, null);
+        ApiKey.Issued publishable = ApiKey.issue(id, ApiKey.Kind.PUBLISHABLE, null, Set.of(), tenant.createdAt(), false,
+                null);
+        ApiKey.Issued secret = ApiKey.issue(id, ApiKey.Kind.SECRET, null, Permission.all(), tenant.createdAt(), false,
+                null);
         T made;
         try {
             made = db.tx(h -> {

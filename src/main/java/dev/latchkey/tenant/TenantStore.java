@@ -2,6 +2,7 @@ package dev.latchkey.tenant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
@@ -9,8 +10,11 @@ import org.jdbi.v3.core.Handle;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** SQL for tenants and their API keys. */
 public final class TenantStore {
@@ -79,9 +83,10 @@ public final class TenantStore {
 
     public void insertKey(Handle h, ApiKey key) {
         h.createUpdate("INSERT INTO api_keys (id, tenant_id, kind, name, key_hash, hint, created_at, "
-                        + "issued_by_operator, rescues_suspension) VALUES (:id, :tenant, :kind, :name, :hash, :hint, :at, "
-                        + ":byOperator, :rescues)")
+                        + "issued_by_operator, rescues_suspension, scopes) VALUES (:id, :tenant, :kind, :name, :hash, "
+                        + ":hint, :at, :byOperator, :rescues, :scopes)")
                 .bind("name", key.name())
+                .bind("scopes", writeScopes(key))
                 .bind("rescues", Database.ts(key.rescuesSuspension()))
                 .bind("byOperator", key.issuedByOperator())
                 .bind("id", key.id())
@@ -120,10 +125,11 @@ public final class TenantStore {
         return query.map((rs, ctx) -> apiKey(rs)).list();
     }
 
-    public int activeKeys(Handle h, String tenantId, ApiKey.Kind kind) {
-        return h.createQuery("SELECT COUNT(*) FROM api_keys WHERE tenant_id = :tenant AND kind = :kind "
-                        + "AND revoked_at IS NULL")
-                .bind("tenant", tenantId).bind("kind", kind.wire())
+    /** The tenant's active secret keys that hold every scope ({@link ApiKey#fullScope}). */
+    public int activeFullScopeKeys(Handle h, String tenantId) {
+        return h.createQuery("SELECT COUNT(*) FROM api_keys WHERE tenant_id = :tenant AND kind = 'secret' "
+                        + "AND scopes IS NULL AND revoked_at IS NULL")
+                .bind("tenant", tenantId)
                 .mapTo(Integer.class).one();
     }
 
@@ -144,10 +150,31 @@ public final class TenantStore {
     }
 
     private static ApiKey apiKey(ResultSet rs) throws SQLException {
-        return new ApiKey(rs.getString("id"), rs.getString("tenant_id"), ApiKey.Kind.fromWire(rs.getString("kind")),
+        ApiKey.Kind kind = ApiKey.Kind.fromWire(rs.getString("kind"));
+        return new ApiKey(rs.getString("id"), rs.getString("tenant_id"), kind,
                 rs.getString("name"), rs.getString("key_hash"), rs.getString("hint"), Database.instant(rs, "created_at"),
                 Database.instant(rs, "revoked_at"), rs.getBoolean("issued_by_operator"),
-                Database.instant(rs, "rescues_suspension"));
+                Database.instant(rs, "rescues_suspension"), readScopes(kind, rs.getString("scopes")));
+    }
+
+    /**
+     * A key's scopes as stored: null for a publishable key and for a secret key holding every scope (which so holds
+     * those a later version adds, as the owner does), else the scopes' names separated by spaces, "" for none.
+     */
+    private static String writeScopes(ApiKey key) {
+        if (key.kind() == ApiKey.Kind.PUBLISHABLE || key.fullScope()) {
+            return null;
+        }
+        return key.scopes().stream().map(Permission::wire).collect(Collectors.joining(" "));
+    }
+
+    private static Set<Permission> readScopes(ApiKey.Kind kind, String stored) {
+        if (stored == null) {
+            return kind == ApiKey.Kind.SECRET ? Permission.all() : Set.of();
+        }
+        // a name this version does not know (written by a later one) grants nothing here
+        return Arrays.stream(stored.split(" ")).map(Permission::fromWire).flatMap(Optional::stream)
+                .collect(Collectors.toSet());
     }
 
     private Tenant tenant(ResultSet rs) throws SQLException {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,12 @@ final class DashboardClient {
     }
 
     Page post(String path, Map<String, String> form) {
-        String body = form.entrySet().stream()
+        return post(path, List.copyOf(form.entrySet()));
+    }
+
+    /** Posts a form whose fields may come several times, as ticked boxes of one name do. */
+    private Page post(String path, List<Map.Entry<String, String>> form) {
+        String body = form.stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -89,8 +95,13 @@ final class DashboardClient {
 
     /** Posts a form with the CSRF token of {@code page} added. */
     Page submit(Page page, String path, Map<String, String> fields) {
-        Map<String, String> form = new LinkedHashMap<>(fields);
-        form.put("_csrf", page.csrf());
+        return submit(page, path, List.copyOf(fields.entrySet()));
+    }
+
+    /** Posts a form with the CSRF token of {@code page} added, whose fields may come several times. */
+    Page submit(Page page, String path, List<Map.Entry<String, String>> fields) {
+        List<Map.Entry<String, String>> form = new ArrayList<>(fields);
+        form.add(Map.entry("_csrf", page.csrf()));
         return post(path, form);
     }
 

@@ -2,6 +2,7 @@ package dev.latchkey.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
@@ -610,7 +611,7 @@ class DashboardHttpTest extends ApiTest {
         var page = client.get("/dashboard/api-keys").expect(200);
         var created = client.submit(page, "/dashboard/api-keys", Map.of("kind", "secret", "name", "<ERP> sync"))
                 .expect(201);
-        String key = created.html().replaceAll("(?s).*id=\"new-key\"[^>]*value=\"(sk_[0-9A-Za-z]{43})\".*", "$1");
+        String key = newKey(created);
         assertThat(key).startsWith("sk_").hasSize(46);
         api.get("/v1/admin/settings").bearer(key).send().expect(200);
         var listed = client.get("/dashboard/api-keys").expect(200);
@@ -622,6 +623,41 @@ class DashboardHttpTest extends ApiTest {
         api.get("/v1/admin/settings").bearer(key).send().expect(401, "invalid_api_key");
         client.submit(listed, "/dashboard/api-keys", Map.of("kind", "master")).expect(422);
         client.submit(listed, "/dashboard/api-keys", Map.of("kind", "secret", "name", "x".repeat(101))).expect(422);
+    }
+
+    @Test
+    void apiKeysWhenBoxesTickedThenTheSecretKeyHoldsThoseScopesAndTheListShowsEachKeys() {
+        var shop = StaffFixtures.shop(api);
+        var client = confirmedOwner(shop);
+        var page = client.get("/dashboard/api-keys").expect(200);
+        for (Permission permission : Permission.values()) {
+            assertThat(page.html()).contains("value=\"" + permission.wire() + "\" checked");
+        }
+
+        String reader = newKey(client.submit(page, "/dashboard/api-keys", List.of(Map.entry("kind", "secret"),
+                Map.entry("scopes", ""), Map.entry("scopes", "view_customers"), Map.entry("scopes", "view_audit")))
+                .expect(201));
+        String relay = newKey(client.submit(page, "/dashboard/api-keys", List.of(Map.entry("kind", "secret"),
+                Map.entry("scopes", ""))).expect(201));
+        // a publishable key has no scopes: the boxes, ticked as they are by default, do not apply to it
+        client.submit(page, "/dashboard/api-keys", List.of(Map.entry("kind", "publishable"), Map.entry("scopes", ""),
+                Map.entry("scopes", "view_customers"))).expect(201);
+
+        api.get("/v1/admin/orders").bearer(reader).send().expect(200);
+        api.get("/v1/admin/settings").bearer(reader).send().expect(403, "insufficient_scope");
+        api.get("/v1/admin/orders").bearer(relay).send().expect(403, "insufficient_scope");
+        api.post("/v1/anonymous").key(relay).send().expect(201);
+        assertThat(client.get("/dashboard/api-keys").expect(200).html()).contains("<td>view customers, view audit</td>")
+                .contains("<td>none (storefront only)</td>").contains("<td>all</td>");
+        client.submit(page, "/dashboard/api-keys", List.of(Map.entry("kind", "secret"),
+                Map.entry("scopes", "delete_everything"))).expect(422);
+        assertThat(api.get("/v1/admin/api-keys").bearer(shop.tenant().sk()).send().expect(200).body().path("data"))
+                .hasSize(5);
+    }
+
+    /** The key a creation answer shows once. */
+    private static String newKey(DashboardClient.Page created) {
+        return created.html().replaceAll("(?s).*id=\"new-key\"[^>]*value=\"([ps]k_[0-9A-Za-z]{43})\".*", "$1");
     }
 
     @Test

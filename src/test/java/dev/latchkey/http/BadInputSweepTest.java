@@ -385,7 +385,7 @@ class BadInputSweepTest {
                         "text", "Confirm your email: {{link}}", "html", "<p><a href=\"{{link}}\">Confirm</a></p>");
                 case "POST /v1/admin/customers" -> Bodies.of("email", Fixtures.uniqueEmail(), "password",
                         Fixtures.PASSWORD, "first_name", "Grace", "status", "active");
-                case "POST /v1/admin/api-keys" -> Bodies.of("kind", "publishable");
+                case "POST /v1/admin/api-keys" -> Bodies.of("kind", "secret", "scopes", List.of("view_customers"));
                 case "POST /v1/admin/staff/login" -> Bodies.of("tenant_id", shop.id(), "email", shop.ownerEmail(),
                         "password", shop.ownerPassword());
                 case "POST /v1/admin/staff" -> Bodies.of("email", Fixtures.uniqueEmail(), "password",
