@@ -9,6 +9,7 @@ import dev.latchkey.audit.Actor;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
 import dev.latchkey.staff.StaffInput;
@@ -108,7 +109,7 @@ public final class TenantRoutes {
 
     private void list(Context ctx) {
         guard.platform(ctx);
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.TENANTS);
         ctx.json(tenants.list(paging.cursor(), paging.limit()));
     }
 
