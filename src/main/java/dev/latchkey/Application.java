@@ -160,7 +160,8 @@ public final class Application implements AutoCloseable {
         DevMailbox devMailbox = config.devMailbox() ? new DevMailbox(mailer(config, clock), clock) : null;
         var outboxStore = new OutboxStore();
         this.outboxWorker = new OutboxWorker(db, outboxStore,
-                devMailbox != null ? devMailbox : mailer(config, clock), config.mailDelivery(), clock);
+                devMailbox != null ? devMailbox : mailer(config, clock), config.mailDelivery(),
+                tenantId -> tenants.tenant(tenantId).suspended(), clock);
         var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), audit, clock);
         var outbox = new Outbox(templates, outboxStore, tenants, outboxWorker::wake, clock);
         var customerMail = new CustomerMail(outbox);

@@ -5,6 +5,7 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
@@ -39,7 +40,7 @@ public final class AddressRoutes {
 
     private void list(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.ADDRESSES);
         ctx.json(addresses.list(token.tenantId(), token.customerId(), paging.cursor(), paging.limit()));
     }
 
@@ -85,7 +86,7 @@ public final class AddressRoutes {
     private void ofCustomer(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
         String customerId = Identifiers.pathId(ctx, "id", "Customer");
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.ADDRESSES);
         ctx.json(addresses.listOfCustomer(tenantId, customerId, paging.cursor(), paging.limit()));
     }
 }

@@ -6,6 +6,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import org.jdbi.v3.core.Handle;
 
@@ -65,7 +66,7 @@ public final class AddressService {
     private Page<Address> page(Handle h, Customer owner, Cursor after, int limit) {
         List<Address> rows = store.list(h, owner.tenantId(), owner.id(), after, limit + 1).stream()
                 .map(stored -> Address.of(stored, owner)).toList();
-        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+        return Page.of(rows, limit, Listing.ADDRESSES, last -> new Cursor(last.createdAt(), last.id()));
     }
 
     /** The whole book, oldest first: it never holds more than {@value #MAX_PER_CUSTOMER} addresses. */

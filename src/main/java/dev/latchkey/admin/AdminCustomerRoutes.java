@@ -16,6 +16,7 @@ import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
@@ -81,9 +82,10 @@ public final class AdminCustomerRoutes {
     /** Newest first; with {@code updated_since}, the changes since then, oldest first (for a sync, without a search). */
     private void list(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
-        Paging paging = Paging.from(ctx);
-        CustomerFilter filter = filter(ctx);
         Instant since = QueryParams.instant(ctx, "updated_since");
+        // the two orders' cursors name the same kind of position: each is refused by the other
+        Paging paging = Paging.from(ctx, since == null ? Listing.CUSTOMERS : Listing.CUSTOMER_CHANGES);
+        CustomerFilter filter = filter(ctx);
         if (since == null) {
             ctx.json(customers.list(tenantId, filter, paging.cursor(), paging.limit()).map(this::view));
             return;

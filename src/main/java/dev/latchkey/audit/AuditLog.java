@@ -1,5 +1,6 @@
 package dev.latchkey.audit;
 
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,7 +61,7 @@ public final class AuditLog {
     /** Newest first. */
     public Page<AuditEvent> list(String tenantId, AuditFilter filter, Cursor before, int limit) {
         List<AuditEvent> rows = db.read(h -> store.list(h, tenantId, filter, before, limit + 1));
-        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+        return Page.of(rows, limit, Listing.AUDIT, last -> new Cursor(last.createdAt(), last.id()));
     }
 
     /**
@@ -68,7 +69,7 @@ public final class AuditLog {
      * a page at a time as the export is written.
      */
     public Iterable<AuditEvent> allAbout(String tenantId, String customerId) {
-        return Page.all(before -> list(tenantId, AuditFilter.about(customerId), before, Paging.MAX_LIMIT)
+        return Page.all(Listing.AUDIT, before -> list(tenantId, AuditFilter.about(customerId), before, Paging.MAX_LIMIT)
                 .map(AuditEvent::asExported));
     }
 

@@ -3,6 +3,7 @@ package dev.latchkey.audit;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
 import io.javalin.http.Context;
@@ -28,7 +29,7 @@ public final class AuditRoutes {
 
     private void list(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.VIEW_AUDIT).tenantId();
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.AUDIT);
         String customerId = QueryParams.text(ctx, "customer_id", MAX_ID);
         String rawType = QueryParams.text(ctx, "type", MAX_ID);
         AuditType type = rawType == null ? null : AuditType.fromWire(rawType).orElseThrow(() ->

@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.http.Identifiers;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
@@ -26,7 +27,7 @@ public final class AdminSessionRoutes {
 
     private void list(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.SESSIONS);
         String customerId = Identifiers.pathId(ctx, "id", "Customer");
         ctx.json(sessions.listForAdmin(tenantId, customerId, paging.cursor(), paging.limit()));
     }

@@ -1,5 +1,6 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
@@ -25,7 +26,7 @@ public final class SessionRoutes {
 
     private void list(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.SESSIONS);
         ctx.json(sessions.list(token.tenantId(), token.customerId(), token.sessionId(), paging.cursor(),
                 paging.limit()));
     }

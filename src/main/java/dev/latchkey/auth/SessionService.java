@@ -8,6 +8,7 @@ import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
@@ -57,7 +58,7 @@ public final class SessionService {
                 .stream().map(r -> Session.of(r, currentSessionId,
                         TokenService.sessionEnd(settings, SessionKind.CUSTOMER, r.createdAt())))
                 .toList();
-        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+        return Page.of(rows, limit, Listing.SESSIONS, last -> new Cursor(last.createdAt(), last.id()));
     }
 
     private static Instant bornAfter(TenantSettings settings, Instant now) {

@@ -13,6 +13,7 @@ import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
@@ -143,7 +144,7 @@ public final class CustomerService {
     /** A page of the merchant's customer list, newest first. */
     public Page<Customer> list(String tenantId, CustomerFilter filter, Cursor before, int limit) {
         List<Customer> rows = db.read(h -> store.list(h, tenantId, filter, before, limit + 1));
-        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+        return Page.of(rows, limit, Listing.CUSTOMERS, last -> new Cursor(last.createdAt(), last.id()));
     }
 
     /**
@@ -154,7 +155,7 @@ public final class CustomerService {
     public Page<Customer> changedSince(String tenantId, Instant since, Customer.Status status, Cursor after,
                                        int limit) {
         List<Customer> rows = db.read(h -> store.changedSince(h, tenantId, since, status, after, limit + 1));
-        return Page.of(rows, limit, last -> new Cursor(last.updatedAt(), last.id()));
+        return Page.of(rows, limit, Listing.CUSTOMER_CHANGES, last -> new Cursor(last.updatedAt(), last.id()));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.latchkey.dashboard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.http.Page;
@@ -51,7 +52,7 @@ public final class ApiKeyPages {
     }
 
     private void show(Context ctx, DashboardSession session, int status, ApiKey.Issued created) {
-        Page<ApiKey> keys = apiKeys.list(session.principal().tenantId(), Dashboard.cursor(ctx), PAGE_SIZE);
+        Page<ApiKey> keys = apiKeys.list(session.principal().tenantId(), Dashboard.cursor(ctx, Listing.API_KEYS), PAGE_SIZE);
         dashboard.render(ctx, status, "apikeys.jte", new ApiKeysPage(
                 dashboard.frame(ctx, session, "API keys", "api-keys"), keys.data(),
                 Dashboard.nextUrl("/dashboard/api-keys", keys), created));

@@ -13,6 +13,7 @@ import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
 import dev.latchkey.privacy.ExportService;
@@ -117,7 +118,7 @@ public final class CustomerPages {
                 .filter(s -> s.wire().equals(rawStatus)).findFirst()
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
         Page<Customer> page = customers.list(session.principal().tenantId(), new CustomerFilter(query, status),
-                Dashboard.cursor(ctx), PAGE_SIZE);
+                Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
         String next = Dashboard.nextUrl("/dashboard/customers?q=" + encode(query == null ? "" : query)
                 + "&status=" + encode(rawStatus == null ? "" : rawStatus), page);
         List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();

@@ -9,6 +9,7 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.PlainRequests;
 import dev.latchkey.http.RequestIds;
@@ -183,10 +184,13 @@ public final class Dashboard {
         ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
     }
 
-    /** The page a list shows: the first, or the one after {@code ?cursor=} (422 for a cursor this server did not write). */
-    static Cursor cursor(Context ctx) {
+    /**
+     * The page a list shows: the first, or the one after {@code ?cursor=} (422 for a cursor this server did not write for
+     * this list).
+     */
+    static Cursor cursor(Context ctx, Listing listing) {
         String raw = ctx.queryParam("cursor");
-        return raw == null || Text.isBlank(raw) ? null : Cursor.decode(Text.trim(raw));
+        return raw == null || Text.isBlank(raw) ? null : Cursor.decode(Text.trim(raw), listing);
     }
 
     /** The link to the page after {@code page} of the list at {@code listUrl} (with its own query, if any); null at the end. */

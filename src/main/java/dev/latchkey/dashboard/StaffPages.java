@@ -4,6 +4,7 @@ import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
 import dev.latchkey.staff.Staff;
@@ -82,7 +83,7 @@ public final class StaffPages {
     }
 
     private void show(Context ctx, DashboardSession session, int status, Forms forms) {
-        Page<Staff> members = staff.list(session.principal().tenantId(), Dashboard.cursor(ctx), PAGE_SIZE);
+        Page<Staff> members = staff.list(session.principal().tenantId(), Dashboard.cursor(ctx, Listing.STAFF), PAGE_SIZE);
         dashboard.render(ctx, status, "staff.jte", new StaffPage(dashboard.frame(ctx, session, "Staff", "staff"),
                 members.data(), Dashboard.nextUrl("/dashboard/staff", members), session.principal().staffId(),
                 forms.email(), forms.role(), forms.errors(), forms.passwordFor(), forms.passwordErrors()));

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * An opaque keyset cursor: the sort key and id of the last item of a page. Keyset paging stays stable when rows are
- * inserted while a client pages.
+ * inserted while a client pages. Written, it also names its {@link Listing}, and is read by that list only.
  */
 public record Cursor(Instant at, String id) {
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
@@ -23,31 +23,58 @@ public record Cursor(Instant at, String id) {
         return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
     }
 
-    public String encode() {
-        String raw = at.toEpochMilli() + ":" + id;
+    /** {@code list:millis:id}; cursors written before they named their list were {@code millis:id}. */
+    public String encode(Listing listing) {
+        String raw = listing.tag() + ":" + at.toEpochMilli() + ":" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
-     * The cursor is not signed, so a forged one must fail here, never in SQL: its time must be one a database stores
-     * and its id one this service could have made.
+     * The position a cursor of {@code listing} names. The cursor is not signed, so a forged one must fail here, never
+     * in SQL: its time must be one a database stores and its id one this service could have made. A cursor of another
+     * list is refused with the same 422, naming {@code cursor}, as a malformed one.
      */
-    public static Cursor decode(String cursor) {
+    public static Cursor decode(String cursor, Listing listing) {
+        String raw;
         try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int colon = raw.indexOf(':');
-            long millis = Text.wholeNumber(raw.substring(0, colon)).orElseThrow();
-            String id = raw.substring(colon + 1);
-            if (!holds(Instant.ofEpochMilli(millis)) || !ID.matcher(id).matches()) {
-                throw invalid();
-            }
-            return new Cursor(Instant.ofEpochMilli(millis), id);
-        } catch (RuntimeException e) {
-            throw invalid();
+            raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw malformed();
         }
+        int colon = raw.indexOf(':');
+        String head = colon < 0 ? raw : raw.substring(0, colon);
+        if (Text.wholeNumber(head).isPresent()) {
+            if (!listing.readsUnnamed()) {
+                throw ofAnotherList();
+            }
+            return position(raw);
+        }
+        if (!head.equals(listing.tag())) {
+            throw Listing.ofTag(head).isPresent() ? ofAnotherList() : malformed();
+        }
+        return position(raw.substring(colon + 1));
     }
 
-    private static ApiError invalid() {
+    /** {@code millis:id}, checked. */
+    private static Cursor position(String raw) {
+        int colon = raw.indexOf(':');
+        if (colon < 0) {
+            throw malformed();
+        }
+        long millis = Text.wholeNumber(raw.substring(0, colon)).orElseThrow(Cursor::malformed);
+        String id = raw.substring(colon + 1);
+        if (!holds(Instant.ofEpochMilli(millis)) || !ID.matcher(id).matches()) {
+            throw malformed();
+        }
+        return new Cursor(Instant.ofEpochMilli(millis), id);
+    }
+
+    private static ApiError malformed() {
         return ApiError.validation("cursor", "invalid", "cursor is malformed: send the next_cursor of a page as it came.");
+    }
+
+    private static ApiError ofAnotherList() {
+        return ApiError.validation("cursor", "invalid", "cursor is of another list or order: send the next_cursor of a "
+                + "page of this list, asked for with the same parameters.");
     }
 }

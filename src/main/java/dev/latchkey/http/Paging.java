@@ -2,12 +2,15 @@ package dev.latchkey.http;
 
 import io.javalin.http.Context;
 
-/** Reads {@code ?limit=} (default 20, 1..100) and {@code ?cursor=}; either one given empty reads as absent. */
+/**
+ * Reads {@code ?limit=} (default 20, 1..100) and {@code ?cursor=}, a cursor of the list asked for; either one given
+ * empty reads as absent.
+ */
 public record Paging(int limit, Cursor cursor) {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
 
-    public static Paging from(Context ctx) {
+    public static Paging from(Context ctx, Listing listing) {
         String rawLimit = ctx.queryParam("limit");
         int limit = DEFAULT_LIMIT;
         if (rawLimit != null && !rawLimit.isEmpty()) {
@@ -18,6 +21,6 @@ public record Paging(int limit, Cursor cursor) {
             limit = (int) asked;
         }
         String rawCursor = ctx.queryParam("cursor");
-        return new Paging(limit, rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor));
+        return new Paging(limit, rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor, listing));
     }
 }

@@ -45,8 +45,12 @@ public final class LockoutService {
         }
     }
 
-    /** The merchant's view: {@code locked_until} only while locked; failures as they count now. */
-    public record Status(boolean locked, Instant lockedUntil, int failedAttempts, Instant lastFailureAt) {
+    /**
+     * The merchant's view, and the lockout section of the customer's data export: {@code locked_until} only while
+     * locked; failures, and the locks in a row that lengthen the next one ({@code lock_count}), as they count now.
+     */
+    public record Status(boolean locked, Instant lockedUntil, int failedAttempts, int lockCount,
+                         Instant lastFailureAt) {
     }
 
     private record Outcome(Verdict verdict, AccountLocked lockedNow) {
@@ -134,7 +138,8 @@ public final class LockoutService {
         Instant now = now();
         LockState state = db.read(h -> store.find(h, tenantId, customerId, false))
                 .orElseThrow(() -> ApiError.notFound("Customer")).current(now);
-        return new Status(state.locked(now), state.lockedUntil(), state.failedAttempts(), state.lastFailureAt());
+        return new Status(state.locked(now), state.lockedUntil(), state.failedAttempts(), state.lockCount(),
+                state.lastFailureAt());
     }
 
     /** The merchant's unlock: clears failures and earlier locks. 404 for an id not of this tenant. */

@@ -8,15 +8,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * SQL for the mail outbox. Writing and changing one mail names its tenant; finding due mail and purging old mail are
- * deliberately global, because one worker per node serves every tenant.
+ * SQL for the mail outbox. Writing and changing one mail names its tenant; finding due mail, finding the tenants whose
+ * mail is held and purging old mail are deliberately global, because one worker per node serves every tenant.
  */
 public final class OutboxStore {
     static final String PENDING = "pending";
     static final String SENT = "sent";
     static final String FAILED = "failed";
+    /** A suspended tenant's mail: neither sent nor given up until the tenant is active again. */
+    static final String HELD = "held";
     /** The sizes of {@code mail_outbox.text_body} and {@code html_body}, in characters. */
     private static final int MAX_TEXT = 65_536;
     private static final int MAX_HTML = 262_144;
@@ -71,6 +74,38 @@ public final class OutboxStore {
                 .bind("until", Database.ts(until)).bind("tenant", tenantId).bind("id", id)
                 .bind("status", PENDING).bind("now", Database.ts(now))
                 .execute();
+    }
+
+    /**
+     * Holds the tenant's pending mail that no worker is sending right now (one being sent is recorded as its send
+     * ends, and held when it is due again). Returns rows held.
+     */
+    public int hold(Handle h, String tenantId, Instant now) {
+        return h.createUpdate("UPDATE mail_outbox SET status = :held WHERE status = :pending AND tenant_id = :tenant "
+                        + "AND (leased_until IS NULL OR leased_until <= :now)")
+                .bind("held", HELD).bind("pending", PENDING).bind("tenant", tenantId).bind("now", Database.ts(now))
+                .execute();
+    }
+
+    /** Sets the tenant's held mail pending again, due as it was. Returns rows released. */
+    public int release(Handle h, String tenantId) {
+        return h.createUpdate("UPDATE mail_outbox SET status = :pending WHERE status = :held AND tenant_id = :tenant")
+                .bind("pending", PENDING).bind("held", HELD).bind("tenant", tenantId)
+                .execute();
+    }
+
+    /**
+     * The first tenant, in id order after {@code after} (from the start when null), that has held mail: one index
+     * probe, so finding the few tenants with held mail costs a probe each, however much of it there is.
+     */
+    public Optional<String> nextHeld(Handle h, String after) {
+        var query = h.createQuery("SELECT tenant_id FROM mail_outbox WHERE status = :held"
+                        + (after == null ? "" : " AND tenant_id > :after") + " ORDER BY tenant_id LIMIT 1")
+                .bind("held", HELD);
+        if (after != null) {
+            query.bind("after", after);
+        }
+        return query.mapTo(String.class).findOne();
     }
 
     /** Sent: the token is erased, the rest stays as a record of what went out. */

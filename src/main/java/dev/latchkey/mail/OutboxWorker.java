@@ -10,15 +10,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Sends what the outbox holds: one thread per node, woken after each commit that queued mail and otherwise polling.
  * A mail is leased before sending so that workers of several nodes never send it twice at once; a failed send is
  * retried with exponential back-off. Delivery is at least once: a crash between sending and recording it sends again.
+ * A suspended tenant's mail is held, not sent (what an attacker queued before the suspension must not go out while
+ * the operator looks into it), and released when the tenant is active again.
  */
 public final class OutboxWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
@@ -36,17 +42,21 @@ public final class OutboxWorker implements AutoCloseable {
     private final OutboxStore store;
     private final Mailer mailer;
     private final Config.MailDelivery delivery;
+    private final Predicate<String> suspended;
     private final Clock clock;
     private final BlockingQueue<Boolean> signal = new ArrayBlockingQueue<>(1);
     private volatile boolean running;
     private Thread thread;
     private Instant lastPurge = Instant.MIN;
 
-    public OutboxWorker(Database db, OutboxStore store, Mailer mailer, Config.MailDelivery delivery, Clock clock) {
+    /** {@code suspended} tells whether a tenant (by id) is suspended now, from the tenants' cache. */
+    public OutboxWorker(Database db, OutboxStore store, Mailer mailer, Config.MailDelivery delivery,
+                        Predicate<String> suspended, Clock clock) {
         this.db = db;
         this.store = store;
         this.mailer = mailer;
         this.delivery = delivery;
+        this.suspended = suspended;
         this.clock = clock;
     }
 
@@ -81,6 +91,7 @@ public final class OutboxWorker implements AutoCloseable {
         while (running) {
             int handled = 0;
             try {
+                releaseReactivated();
                 handled = deliverDue();
                 purgeNowAndThen();
             } catch (RuntimeException e) {
@@ -102,11 +113,19 @@ public final class OutboxWorker implements AutoCloseable {
     private int deliverDue() {
         Instant now = now();
         List<OutboxStore.Queued> due = db.read(h -> store.due(h, now, BATCH));
+        Set<String> held = new HashSet<>();
         for (OutboxStore.Queued queued : due) {
             if (!running) {
                 break;
             }
             OutgoingMail mail = queued.mail();
+            if (suspended.test(mail.tenantId())) {
+                // all of the tenant's pending mail at once, out of the due index: the next read finds other mail
+                if (held.add(mail.tenantId())) {
+                    hold(mail.tenantId());
+                }
+                continue;
+            }
             // the lease runs from this mail's own send: the sends before it may have taken longer than a lease
             Instant leasedAt = now();
             boolean mine = db.tx(h -> store.lease(h, mail.tenantId(), mail.id(), leasedAt,
@@ -116,6 +135,27 @@ public final class OutboxWorker implements AutoCloseable {
             }
         }
         return due.size();
+    }
+
+    private void hold(String tenantId) {
+        int held = db.tx(h -> store.hold(h, tenantId, now()));
+        log.info("outbox: tenant {} is suspended: {} mail held until it is active again", tenantId, held);
+    }
+
+    /**
+     * Sets the held mail of every tenant that is active again back to pending: its links' expiry is checked as it is
+     * sent, as for any mail. The tenants with held mail are few, and each is found with one probe.
+     */
+    private void releaseReactivated() {
+        Optional<String> tenant = db.read(h -> store.nextHeld(h, null));
+        while (tenant.isPresent() && running) {
+            String tenantId = tenant.get();
+            if (!suspended.test(tenantId)) {
+                int released = db.tx(h -> store.release(h, tenantId));
+                log.info("outbox: tenant {} is active again: {} held mail released", tenantId, released);
+            }
+            tenant = db.read(h -> store.nextHeld(h, tenantId));
+        }
     }
 
     private void deliver(OutboxStore.Queued queued) {

@@ -6,6 +6,7 @@ import dev.latchkey.auth.Permission;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
@@ -58,7 +59,7 @@ public final class AdminOrderRoutes {
      */
     private void list(Context ctx) {
         AdminPrincipal key = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.ORDERS);
         String email = QueryParams.text(ctx, "email", EmailAddress.MAX_LENGTH);
         String customerId = QueryParams.text(ctx, "customer_id", OrderInput.MAX_CUSTOMER_ID);
         String status = QueryParams.text(ctx, "status", 32);
@@ -73,7 +74,7 @@ public final class AdminOrderRoutes {
     /** Part of the customer's record, so whoever may view customers (support staff too) may read it. */
     private void ofCustomer(Context ctx) {
         AdminPrincipal key = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.ORDERS);
         ctx.json(orders.historyOfCustomer(key.tenantId(), ctx.pathParam("id"), paging.cursor(), paging.limit()));
     }
 

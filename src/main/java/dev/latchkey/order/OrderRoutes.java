@@ -2,6 +2,7 @@ package dev.latchkey.order;
 
 import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.Guard;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.tenant.ApiKey;
 import io.javalin.http.Context;
@@ -32,7 +33,7 @@ public final class OrderRoutes {
 
     private void history(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.ORDERS);
         ctx.json(orders.history(token.tenantId(), token.customerId(), paging.cursor(), paging.limit()));
     }
 

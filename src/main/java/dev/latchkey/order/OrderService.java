@@ -4,6 +4,7 @@ import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.customer.EmailAddress;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.customer.Customer;
@@ -210,7 +211,7 @@ public final class OrderService {
 
     private Page<OrderView> list(Handle h, String tenantId, OrderFilter filter, Cursor after, int limit) {
         List<Order> rows = store.list(h, tenantId, filter, after, limit + 1);
-        Page<Order> page = Page.of(rows, limit, order -> new Cursor(order.placedAt(), order.id()));
+        Page<Order> page = Page.of(rows, limit, Listing.ORDERS, order -> new Cursor(order.placedAt(), order.id()));
         Map<String, List<OrderLine>> lines = store.lines(h, tenantId, page.data().stream().map(Order::id).toList());
         return new Page<>(page.data().stream()
                 .map(order -> OrderView.of(order, lines.getOrDefault(order.id(), List.of()), null)).toList(),
@@ -219,7 +220,7 @@ public final class OrderService {
 
     /** Every order of the customer, newest first, for the export of their data. */
     public Iterable<OrderView> allOf(String tenantId, String customerId) {
-        return Page.all(after -> history(tenantId, customerId, after, Paging.MAX_LIMIT));
+        return Page.all(Listing.ORDERS, after -> history(tenantId, customerId, after, Paging.MAX_LIMIT));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
 import dev.latchkey.ratelimit.LimitedAction;
@@ -82,7 +83,7 @@ public final class StaffRoutes {
 
     private void list(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.MANAGE_STAFF).tenantId();
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.STAFF);
         ctx.json(staff.list(tenantId, paging.cursor(), paging.limit()));
     }
 

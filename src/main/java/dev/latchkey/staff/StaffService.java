@@ -11,6 +11,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.Listing;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.http.ClientInfo;
@@ -122,7 +123,7 @@ public final class StaffService {
 
     public Page<Staff> list(String tenantId, Cursor after, int limit) {
         List<Staff> rows = db.read(h -> store.list(h, tenantId, after, limit + 1));
-        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+        return Page.of(rows, limit, Listing.STAFF, last -> new Cursor(last.createdAt(), last.id()));
     }
 
     public Staff get(String tenantId, String id) {

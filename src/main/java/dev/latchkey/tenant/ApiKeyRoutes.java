@@ -7,6 +7,7 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
@@ -54,7 +55,7 @@ public final class ApiKeyRoutes {
 
     private void list(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.MANAGE_API_KEYS).tenantId();
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.API_KEYS);
         ctx.json(keys.list(tenantId, paging.cursor(), paging.limit()).map(View::of));
     }
 

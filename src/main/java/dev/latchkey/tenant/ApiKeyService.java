@@ -12,6 +12,7 @@ import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 
 import java.time.Clock;
@@ -47,7 +48,7 @@ public final class ApiKeyService {
 
     public Page<ApiKey> list(String tenantId, Cursor before, int limit) {
         List<ApiKey> rows = db.read(h -> store.listKeys(h, tenantId, before, limit + 1));
-        return Page.of(rows, limit, last -> new Cursor(last.createdAt(), last.id()));
+        return Page.of(rows, limit, Listing.API_KEYS, last -> new Cursor(last.createdAt(), last.id()));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
 import dev.latchkey.staff.StaffInput;
@@ -107,7 +108,7 @@ public final class TenantRoutes {
 
     private void list(Context ctx) {
         guard.platform(ctx);
-        Paging paging = Paging.from(ctx);
+        Paging paging = Paging.from(ctx, Listing.TENANTS);
         ctx.json(tenants.list(paging.cursor(), paging.limit()));
     }
 

@@ -16,6 +16,7 @@ import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
+import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import org.jdbi.v3.core.Handle;
 
@@ -122,7 +123,7 @@ public final class TenantService {
 
     public Page<Tenant> list(Cursor after, int limit) {
         List<Tenant> rows = db.read(h -> store.list(h, after, limit + 1));
-        return Page.of(rows, limit, tenant -> new Cursor(tenant.createdAt(), tenant.id()));
+        return Page.of(rows, limit, Listing.TENANTS, tenant -> new Cursor(tenant.createdAt(), tenant.id()));
     }
 
     /** The active key with this plain value, if any. */

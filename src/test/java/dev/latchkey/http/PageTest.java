@@ -17,13 +17,13 @@ class PageTest {
         asked.add(after);
         int from = after == null ? 0 : Integer.parseInt(after.id()) + 1;
         List<Integer> rows = IntStream.range(from, Math.min(count, from + limit + 1)).boxed().toList();
-        return Page.of(rows, limit, row -> new Cursor(AT, Integer.toString(row)));
+        return Page.of(rows, limit, Listing.ORDERS, row -> new Cursor(AT, Integer.toString(row)));
     }
 
     @Test
     void allWhenSeveralPagesThenEveryItemOnceInOrderReadAPageAtATime() {
         List<Cursor> asked = new ArrayList<>();
-        Iterable<Integer> all = Page.all(after -> pageAfter(7, after, 3, asked));
+        Iterable<Integer> all = Page.all(Listing.ORDERS, after -> pageAfter(7, after, 3, asked));
         assertThat(asked).as("nothing read before iterating").isEmpty();
 
         List<Integer> first = new ArrayList<>();
@@ -37,8 +37,8 @@ class PageTest {
     @Test
     void allWhenEmptyOrExactlyOnePageThenOneRead() {
         List<Cursor> asked = new ArrayList<>();
-        assertThat(Page.all(after -> pageAfter(0, after, 3, asked))).isEmpty();
-        assertThat(Page.all(after -> pageAfter(3, after, 3, asked))).containsExactly(0, 1, 2);
+        assertThat(Page.all(Listing.ORDERS, after -> pageAfter(0, after, 3, asked))).isEmpty();
+        assertThat(Page.all(Listing.ORDERS, after -> pageAfter(3, after, 3, asked))).containsExactly(0, 1, 2);
         assertThat(asked).hasSize(2);
     }
 }

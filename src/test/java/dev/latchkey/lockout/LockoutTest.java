@@ -66,16 +66,21 @@ class LockoutTest extends ApiTest {
     @Test
     void lockWhenAccountLockedBeforeThenEachLockLastsTwiceAsLong() {
         var shopper = Fixtures.shopper(api, tenant(3, 60));
+        assertThat(lockout(shopper).path("lock_count").asInt()).isZero();
         fail(shopper, 3);
+        assertThat(lockout(shopper).path("lock_count").asInt()).isEqualTo(1);
         server.clock.advance(Duration.ofSeconds(61));
         fail(shopper, 3);
         assertThat(lockLength(lockout(shopper))).isEqualTo(Duration.ofSeconds(120));
+        assertThat(lockout(shopper).path("lock_count").asInt()).isEqualTo(2);
         server.clock.advance(Duration.ofSeconds(61));
         login(shopper, shopper.password()).expect(401, "invalid_credentials");
         server.clock.advance(Duration.ofSeconds(60));
         login(shopper, shopper.password()).expect(200);
+        assertThat(lockout(shopper).path("lock_count").asInt()).as("a login does not forget them").isEqualTo(2);
         fail(shopper, 3);
         assertThat(lockLength(lockout(shopper))).isEqualTo(Duration.ofSeconds(240));
+        assertThat(lockout(shopper).path("lock_count").asInt()).isEqualTo(3);
     }
 
     @Test
@@ -93,8 +98,10 @@ class LockoutTest extends ApiTest {
         var shopper = Fixtures.shopper(api, tenant(3, 60));
         fail(shopper, 3);
         server.clock.advance(Duration.ofHours(24).plusSeconds(1));
+        assertThat(lockout(shopper).path("lock_count").asInt()).as("as it counts now").isZero();
         fail(shopper, 3);
         assertThat(lockLength(lockout(shopper))).isEqualTo(Duration.ofSeconds(60));
+        assertThat(lockout(shopper).path("lock_count").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -149,6 +156,7 @@ class LockoutTest extends ApiTest {
         JsonNode state = lockout(shopper);
         assertThat(state.path("locked").asBoolean()).isFalse();
         assertThat(state.path("failed_attempts").asInt()).isZero();
+        assertThat(state.path("lock_count").asInt()).isZero();
         login(shopper, shopper.password()).expect(200);
         fail(shopper, 3);
         assertThat(lockLength(lockout(shopper))).isEqualTo(Duration.ofSeconds(60));

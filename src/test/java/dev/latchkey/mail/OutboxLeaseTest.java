@@ -55,7 +55,7 @@ class OutboxLeaseTest {
         };
 
         try (var worker = new OutboxWorker(db, store, slowerThanTheLease,
-                new Config.MailDelivery(50, 1_000, 60_000, 5), clock)) {
+                new Config.MailDelivery(50, 1_000, 60_000, 5), tenantId -> false, clock)) {
             worker.start();
             assertThat(sent.await(20, TimeUnit.SECONDS)).as("all three sent").isTrue();
         }

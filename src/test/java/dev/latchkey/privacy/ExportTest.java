@@ -113,8 +113,31 @@ class ExportTest extends ApiTest {
         // the link's token is sent with the mail, never shown again
         assertThat(export.path("mail").get(0).has("text")).isFalse();
         assertThat(export.path("lockout").path("failed_attempts").asInt()).isEqualTo(1);
+        assertThat(export.path("lockout").path("lock_count").asInt()).isZero();
         assertThat(export.path("lockout").path("locked").asBoolean()).isFalse();
         assertThat(export.path("lockout").path("last_failure_at").isTextual()).isTrue();
+    }
+
+    @Test
+    void exportOfALockedAccountHoldsTheLockAndTheLocksInARow() {
+        var strict = Fixtures.tenant(api, Map.of("lockout_threshold", 2, "lockout_duration", 60));
+        var locked = Fixtures.shopper(api, strict);
+        Runnable wrongPassword = () -> api.post("/v1/auth/login").key(strict.pk())
+                .body(Map.of("email", locked.email(), "password", "not it at all")).send()
+                .expect(401, "invalid_credentials");
+        wrongPassword.run();
+        wrongPassword.run();
+        server.clock.advance(java.time.Duration.ofSeconds(61)); // the first lock is over, not forgotten
+        wrongPassword.run();
+        wrongPassword.run();
+
+        JsonNode lockout = api.get("/v1/me/export").as(locked).send().expect(200).body().path("lockout");
+
+        assertThat(lockout.path("locked").asBoolean()).isTrue();
+        assertThat(lockout.path("failed_attempts").asInt()).isEqualTo(2);
+        assertThat(lockout.path("lock_count").asInt()).as("the second lock in a row").isEqualTo(2);
+        assertThat(Instant.parse(lockout.path("locked_until").asText()))
+                .isEqualTo(Instant.parse(lockout.path("last_failure_at").asText()).plusSeconds(120));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.latchkey.testing;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Reading the mail outbox of a test server directly, where a test must see what was queued rather than sent. */
 public final class Outboxes {
@@ -11,6 +12,17 @@ public final class Outboxes {
         return server.app.database().read(h -> h.createQuery(
                         "SELECT COUNT(*) FROM mail_outbox WHERE recipient = :recipient")
                 .bind("recipient", recipient).mapTo(Integer.class).one());
+    }
+
+    /** How many of the tenant's mails have each status. */
+    public static Map<String, Integer> statuses(TestServer server, String tenantId) {
+        Map<String, Integer> counts = new TreeMap<>();
+        server.app.database().read(h -> h.createQuery(
+                        "SELECT status, COUNT(*) AS n FROM mail_outbox WHERE tenant_id = :tenant GROUP BY status")
+                .bind("tenant", tenantId)
+                .map((rs, ctx) -> Map.entry(rs.getString("status"), rs.getInt("n"))).list())
+                .forEach(e -> counts.put(e.getKey(), e.getValue()));
+        return counts;
     }
 
     /** status, attempts and whether the token is still stored, of the newest mail to this address. */
