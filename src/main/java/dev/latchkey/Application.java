@@ -8,6 +8,8 @@ import dev.latchkey.admin.AdminCustomerService;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditRoutes;
 import dev.latchkey.auth.AdminSessionRoutes;
+import dev.latchkey.auth.AgentRoutes;
+import dev.latchkey.auth.AgentService;
 import dev.latchkey.auth.AuthRoutes;
 import dev.latchkey.auth.AuthService;
 import dev.latchkey.auth.Authenticator;
@@ -193,6 +195,7 @@ public final class Application implements AutoCloseable {
         var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::allOf),
                 mapper);
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
+        var agents = new AgentService(db, tokens, tenants, customers, audit, clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         audit::erasePersonalData), clock);
@@ -202,6 +205,7 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("consents", customers::consents),
                 ExportSection.of("addresses", addresses::all),
                 ExportSection.of("sessions", sessions::history),
+                ExportSection.of("agents", agents::history),
                 ExportSection.of("lockout", lockout::status),
                 ExportSection.of("email_tokens", (tenant, id) -> db.read(h -> emailTokens.heldFor(h, tenant, id))),
                 ExportSection.of("mail", (tenant, id) -> db.read(h -> outboxStore.writtenFor(h, tenant, id))),
@@ -236,6 +240,7 @@ public final class Application implements AutoCloseable {
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
                 new AddressRoutes(guard, addresses, requests)::addTo,
                 new SessionRoutes(guard, sessions, requests)::addTo,
+                new AgentRoutes(guard, agents, requests, clock)::addTo,
                 new PrivacyRoutes(guard, export, deletion, limits, requests)::addTo,
                 new CartRoutes(guard, carts, requests)::addTo,
                 new OrderRoutes(guard, orders)::addTo,

@@ -1,6 +1,7 @@
 package dev.latchkey.address;
 
 import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.AgentScope;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.Identifiers;
@@ -39,13 +40,13 @@ public final class AddressRoutes {
     }
 
     private void list(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_READ);
         Paging paging = Paging.from(ctx, Listing.ADDRESSES);
         ctx.json(addresses.list(token.tenantId(), token.customerId(), paging.cursor(), paging.limit()));
     }
 
     private void create(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_WRITE);
         JsonInput in = requests.body(ctx);
         AddressInput input = AddressInput.forCreate(in);
         in.validate();
@@ -53,12 +54,12 @@ public final class AddressRoutes {
     }
 
     private void get(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_READ);
         ctx.json(addresses.get(token.tenantId(), token.customerId(), ctx.pathParam("id")));
     }
 
     private void update(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_WRITE);
         JsonInput in = requests.body(ctx);
         AddressInput input = AddressInput.forUpdate(in);
         in.validate();
@@ -66,13 +67,13 @@ public final class AddressRoutes {
     }
 
     private void delete(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_WRITE);
         addresses.delete(token.tenantId(), token.customerId(), ctx.pathParam("id"));
         ctx.status(204);
     }
 
     private void makeDefault(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_WRITE);
         JsonInput in = requests.body(ctx);
         String type = in.required("type", 16);
         var kind = type == null ? Optional.<AddressService.DefaultKind>empty() : AddressService.DefaultKind.fromWire(type);

@@ -25,6 +25,8 @@ public enum AuditType {
     EMAIL_CHANGE_REQUESTED("email.change_requested"),
     EMAIL_CHANGED("email.changed"),
     SESSION_REVOKED("session.revoked"),
+    AGENT_GRANTED("agent.granted"),
+    AGENT_REVOKED("agent.revoked"),
     SETTINGS_CHANGED("settings.changed"),
     MAIL_TEMPLATE_CHANGED("mail_template.changed"),
     STAFF_LOGIN_SUCCEEDED("staff.login_succeeded"),

@@ -127,14 +127,15 @@ public final class AuthRoutes {
     }
 
     private void introspect(Context ctx) {
-        AccessToken token = guard.token(ctx);
+        AccessToken token = guard.anyToken(ctx);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("active", true);
         body.put("kind", token.kind().wire());
         body.put("token_type", "Bearer");
         body.put("expires_in", AuthResult.secondsUntil(clock.instant(), token.expiresAt()));
         body.put("expires_at", token.expiresAt());
-        body.put("scope", List.of(token.kind().wire()));
+        // a customer's or guest's token holds what its kind may do; an agent's what its grant names
+        body.put("scope", token.isAgent() ? AgentScope.wire(token.scope()) : List.of(token.kind().wire()));
         body.put("session_id", token.sessionId());
         body.put("customer_id", token.customerId());
         body.put("email", token.email());

@@ -41,10 +41,14 @@ public final class Guard {
      * request as relayed by the merchant's back end, which may name the shopper in {@code X-Buyer-Ip}.
      */
     public ApiKey storefront(Context ctx) {
-        return storefront(ctx, true);
+        return storefront(ctx, true).key();
     }
 
-    private ApiKey storefront(Context ctx, boolean activeTenant) {
+    /** A storefront request's key and the tenant it names, as the key's lookup found them. */
+    private record Storefront(ApiKey key, Tenant tenant) {
+    }
+
+    private Storefront storefront(Context ctx, boolean activeTenant) {
         String raw = ctx.header("X-Api-Key");
         ApiKey key = knownKey(raw).orElseThrow(() -> refused(raw, API_KEY_CHALLENGE,
                 "X-Api-Key takes the publishable key (pk_) or the secret key (sk_), not a token."));
@@ -56,7 +60,7 @@ public final class Guard {
         if (activeTenant) {
             tenant.requireActive();
         }
-        return key;
+        return new Storefront(key, tenant);
     }
 
     /**
@@ -77,40 +81,95 @@ public final class Guard {
         }
     }
 
-    /** Storefront routes that need a shopper: the key plus a live {@code cust_} or {@code anon_} token of its tenant. */
+    /**
+     * Storefront routes that need a shopper and that no agent scope opens: the key plus a live {@code cust_} or
+     * {@code anon_} token of its tenant. An agent's token is the wrong kind (403).
+     */
     public AccessToken token(Context ctx) {
+        return notAnAgent(anyToken(ctx));
+    }
+
+    /**
+     * Storefront routes of a shopper's cart: a live {@code cust_} or {@code anon_} token, or an agent's {@code agt_}
+     * token whose grant covers {@code scope} (403 otherwise).
+     */
+    public AccessToken token(Context ctx, AgentScope scope) {
+        return withinGrant(anyToken(ctx), scope);
+    }
+
+    /** Any live shopper's token, an agent's whatever its scope: for the routes that only tell a token about itself. */
+    public AccessToken anyToken(Context ctx) {
         return token(ctx, true);
     }
 
     /**
-     * {@link #token} for a logout: ending a session only takes access away, so a suspended tenant's shopper may still
-     * end theirs (and it stays ended when the tenant is reactivated).
+     * {@link #anyToken} for a logout: ending a session only takes access away, so a suspended tenant's shopper may
+     * still end theirs (and it stays ended when the tenant is reactivated), and an agent may end its own grant.
      */
     public AccessToken tokenToEnd(Context ctx) {
-        ApiKey key = storefront(ctx, false);
-        return tokens.authenticateToEnd(key.tenantId(), tenants.settings(key.tenantId()), shopperBearer(ctx));
+        Storefront caller = storefront(ctx, false);
+        return tokens.authenticateToEnd(caller.key().tenantId(), caller.tenant().settings(), shopperBearer(ctx));
     }
 
     private AccessToken token(Context ctx, boolean activeTenant) {
-        ApiKey key = storefront(ctx, activeTenant);
-        return tokens.authenticate(key.tenantId(), shopperBearer(ctx));
+        Storefront caller = storefront(ctx, activeTenant);
+        return tokens.authenticate(caller.key().tenantId(), caller.tenant().settings(), shopperBearer(ctx));
     }
 
     /** The bearer token, refused as the wrong kind (403) when it is a live credential other than a shopper's token. */
     private String shopperBearer(Context ctx) {
         String raw = bearer(ctx);
-        if (raw != null && !raw.startsWith("cust_") && !raw.startsWith("anon_") && liveCredential(raw)) {
-            throw ApiError.insufficientScope("Storefront routes take a shopper's token (cust_ or anon_) as Bearer, "
-                    + "not an API key, a refresh token, a staff session or the platform token.");
+        if (raw != null && !TokenService.isShopperAccessToken(raw) && liveCredential(raw)) {
+            throw ApiError.insufficientScope("Storefront routes take a shopper's token (cust_, anon_ or agt_) as "
+                    + "Bearer, not an API key, a refresh token, a staff session or the platform token.");
         }
         return raw;
     }
 
-    /** Storefront routes for a logged-in customer only: an anonymous token is the wrong kind (403). */
+    /**
+     * Storefront routes for a logged-in customer's own token only: an anonymous token is the wrong kind (403), and so
+     * is an agent's, whatever its scope (password, email, sessions, agents, export, deletion, renewal).
+     */
     public AccessToken customer(Context ctx) {
-        AccessToken token = token(ctx);
+        AccessToken token = notAnAgent(anyToken(ctx));
         if (!token.isCustomer()) {
             throw ApiError.insufficientScope("This route needs a logged-in customer (a cust_ token).");
+        }
+        return token;
+    }
+
+    /**
+     * Storefront routes of a customer's own data: the customer's {@code cust_} token, or an agent's {@code agt_}
+     * token acting for them whose grant covers {@code scope}. An anonymous token is the wrong kind (403).
+     */
+    public AccessToken customer(Context ctx, AgentScope scope) {
+        AccessToken token = withinGrant(anyToken(ctx), scope);
+        if (token.customerId() == null) {
+            throw ApiError.insufficientScope("This route needs a logged-in customer (a cust_ token) or an agent "
+                    + "acting for one (an agt_ token with the scope " + scope.wire() + ").");
+        }
+        return token;
+    }
+
+    /** For a part of a route that needs a scope of its own (an expansion): 403 for an agent's grant without it. */
+    public static void requireScope(AccessToken token, AgentScope scope) {
+        withinGrant(token, scope);
+    }
+
+    private static AccessToken withinGrant(AccessToken token, AgentScope scope) {
+        if (!token.allows(scope)) {
+            // RFC 6750 3.1: the challenge may name the scope the request needs
+            throw ApiError.insufficientScope("This agent's grant lacks the scope " + scope.wire()
+                    + "; the customer may grant an agent with it.").withHeader("WWW-Authenticate",
+                    "Bearer error=\"insufficient_scope\", scope=\"" + scope.wire() + "\"");
+        }
+        return token;
+    }
+
+    private static AccessToken notAnAgent(AccessToken token) {
+        if (token.isAgent()) {
+            throw ApiError.insufficientScope("An agent's token (agt_) may not use this route, whatever its scope: it "
+                    + "needs the customer's own token (cust_).");
         }
         return token;
     }
@@ -125,7 +184,7 @@ public final class Guard {
             return Optional.empty();
         }
         try {
-            return Optional.of(tokens.authenticate(key.tenantId(), raw));
+            return Optional.of(tokens.authenticate(key.tenantId(), tenants.settings(key.tenantId()), raw));
         } catch (ApiError e) {
             return Optional.empty();
         }

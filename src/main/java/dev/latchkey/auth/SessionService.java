@@ -61,7 +61,8 @@ public final class SessionService {
         return Page.of(rows, limit, Listing.SESSIONS, last -> new Cursor(last.createdAt(), last.id()));
     }
 
-    private static Instant bornAfter(TenantSettings settings, Instant now) {
+    /** When the oldest session that has not reached its end started: the tenant's {@code session_max_lifetime} ago. */
+    static Instant bornAfter(TenantSettings settings, Instant now) {
         return now.minusSeconds(settings.sessionMaxLifetime());
     }
 

@@ -3,6 +3,7 @@ package dev.latchkey.auth;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,20 +21,37 @@ final class SessionStore {
             + "(SELECT session_id FROM carts WHERE tenant_id = :tenant AND customer_id = :customer "
             + "AND session_id IS NOT NULL)";
     /** Not ended, not expired, and started after {@code :bornAfter} (the tenant's {@code session_max_lifetime} ago). */
-    private static final String LIVE = " AND revoked_at IS NULL AND expires_at > :now AND created_at > :bornAfter";
+    static final String LIVE = " AND revoked_at IS NULL AND expires_at > :now AND created_at > :bornAfter";
 
     /** Live sessions, newest first, after {@code after} when given. */
     List<SessionRecord> live(Handle h, String tenantId, String customerId, Instant now, Instant bornAfter,
                              Cursor after, int limit) {
-        String page = after == null ? "" : " AND (created_at, id) < (:at, :after)";
-        var query = h.createQuery("SELECT * FROM sessions WHERE " + OWNER + LIVE + page
+        return livePage(h, "", tenantId, customerId, new Slice(now, bornAfter, after, limit),
+                (rs, ctx) -> session(rs));
+    }
+
+    /**
+     * A page of live sessions: the time it is read at, the oldest start that still counts, the cursor it follows (may
+     * be null) and how many rows it reads.
+     */
+    record Slice(Instant now, Instant bornAfter, Cursor after, int limit) {
+    }
+
+    /**
+     * The customer's live sessions that also meet {@code condition} (SQL on the sessions' columns, or empty), newest
+     * first, each as {@code mapper} reads it.
+     */
+    static <T> List<T> livePage(Handle h, String condition, String tenantId, String customerId, Slice page,
+                                RowMapper<T> mapper) {
+        String from = page.after() == null ? "" : " AND (created_at, id) < (:at, :after)";
+        var query = h.createQuery("SELECT * FROM sessions WHERE " + OWNER + condition + LIVE + from
                         + " ORDER BY created_at DESC, id DESC LIMIT :limit")
-                .bind("tenant", tenantId).bind("customer", customerId).bind("now", Database.ts(now))
-                .bind("bornAfter", Database.ts(bornAfter)).bind("limit", limit);
-        if (after != null) {
-            query.bind("at", Database.ts(after.at())).bind("after", after.id());
+                .bind("tenant", tenantId).bind("customer", customerId).bind("now", Database.ts(page.now()))
+                .bind("bornAfter", Database.ts(page.bornAfter())).bind("limit", page.limit());
+        if (page.after() != null) {
+            query.bind("at", Database.ts(page.after().at())).bind("after", page.after().id());
         }
-        return query.map((rs, ctx) -> session(rs)).list();
+        return query.map(mapper).list();
     }
 
     /** Every session row of the customer, ended ones and claimed guest ones too, newest first. */

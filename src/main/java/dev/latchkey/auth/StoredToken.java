@@ -1,14 +1,16 @@
 package dev.latchkey.auth;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * One token of a pair, joined with its session, as the token store reads it. {@code usedAt} is when a refresh used the
- * pair's refresh token, for either token of the pair: the access token is retired by that same refresh.
+ * pair's refresh token, for either token of the pair: the access token is retired by that same refresh. {@code scope}
+ * is an agent's session's grant, empty for other sessions.
  */
 record StoredToken(String tenantId, String sessionId, Instant expiresAt, Instant usedAt, Instant revokedAt,
                    SessionKind sessionKind, String customerId, String email, Instant sessionRevokedAt,
-                   Instant sessionCreatedAt) {
+                   Instant sessionCreatedAt, Set<AgentScope> scope) {
     boolean usable(Instant now) {
         return revokedAt == null && sessionRevokedAt == null && now.isBefore(expiresAt);
     }

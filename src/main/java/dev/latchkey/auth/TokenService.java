@@ -82,6 +82,18 @@ public final class TokenService implements AutoCloseable {
     }
 
     /**
+     * An agent's session for the customer, on the terms of their grant, in the caller's transaction: one access token
+     * and no refresh token (the customer grants again), so the session ends when that token expires.
+     */
+    public Issued startAgentSession(Handle h, String tenantId, String customerId, AgentGrant.Terms terms,
+                                    ClientInfo client) {
+        String sessionId = Secrets.id("ses");
+        String access = Secrets.secret(SessionKind.AGENT.accessPrefix());
+        store.insertAgentSession(h, tenantId, sessionId, customerId, terms, Secrets.sha256(access), client);
+        return new Issued(sessionId, customerId, access, terms.expiresAt(), null, null);
+    }
+
+    /**
      * One more pair for an existing session (started at {@code sessionStart}), whose expiry moves to the new refresh
      * token's; {@code replacedAccessHash} (may be null) names an access token whose pair it replaces. Throws
      * {@link LostRace} when the session ended, reached its {@code session_max_lifetime}, or that pair was replaced
@@ -150,8 +162,9 @@ public final class TokenService implements AutoCloseable {
 
     /**
      * When a customer's session ends however often it is refreshed or renewed: {@code session_max_lifetime} after its
-     * login (NIST SP 800-63B, OWASP ASVS 5.0 V7.3.2: an absolute lifetime, after which the shopper logs in again).
-     * Null for guest sessions, which prove nobody's identity.
+     * login (NIST SP 800-63B, OWASP ASVS 5.0 V7.3.2: an absolute lifetime, after which the shopper logs in again). An
+     * agent's session, which acts with the customer's authority, ends by the same limit after its grant. Null for
+     * guest sessions, which prove nobody's identity.
      */
     static Instant sessionEnd(TenantSettings settings, SessionKind kind, Instant sessionStart) {
         Long seconds = maxLifetime(settings, kind);
@@ -159,11 +172,15 @@ public final class TokenService implements AutoCloseable {
     }
 
     private static Long maxLifetime(TenantSettings settings, SessionKind kind) {
-        return kind == SessionKind.CUSTOMER ? settings.sessionMaxLifetime() : null;
+        return kind == SessionKind.ANONYMOUS ? null : settings.sessionMaxLifetime();
     }
 
-    /** The live access token with this value under this tenant, or 401 {@code invalid_token}. */
-    public AccessToken authenticate(String tenantId, String rawToken) {
+    /**
+     * The live access token with this value under this tenant, or 401 {@code invalid_token}. An agent's token also
+     * ends with its session's end (a {@code session_max_lifetime} lowered since the grant): it never refreshes, so
+     * that is checked here, from the cached settings.
+     */
+    public AccessToken authenticate(String tenantId, TenantSettings settings, String rawToken) {
         if (!isShopperAccessToken(rawToken)) {
             throw ApiError.invalidToken();
         }
@@ -181,20 +198,25 @@ public final class TokenService implements AutoCloseable {
                 cache.put(token, readAt);
             }
         }
-        if (!token.tenantId().equals(tenantId) || !now.isBefore(token.expiresAt())) {
+        if (!token.tenantId().equals(tenantId) || !now.isBefore(token.expiresAt()) || outlived(token, settings, now)) {
             throw ApiError.invalidToken();
         }
         touch(token, now);
         return token;
     }
 
-    private static boolean isShopperAccessToken(String rawToken) {
-        return rawToken != null && (rawToken.startsWith("cust_") || rawToken.startsWith("anon_"));
+    private static boolean outlived(AccessToken token, TenantSettings settings, Instant now) {
+        return token.isAgent() && !now.isBefore(sessionEnd(settings, SessionKind.AGENT, token.sessionCreatedAt()));
+    }
+
+    /** Whether this looks like an access token of a shopper's session of some kind (it may still be unknown). */
+    static boolean isShopperAccessToken(String rawToken) {
+        return rawToken != null && SessionKind.marksAccessToken(rawToken);
     }
 
     private static AccessToken accessToken(String hash, StoredToken stored) {
         return new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(), stored.customerId(),
-                stored.email(), stored.expiresAt(), stored.sessionCreatedAt());
+                stored.email(), stored.expiresAt(), stored.sessionCreatedAt(), stored.scope());
     }
 
     /**
@@ -205,7 +227,7 @@ public final class TokenService implements AutoCloseable {
      */
     public AccessToken authenticateToEnd(String tenantId, TenantSettings settings, String rawToken) {
         try {
-            return authenticate(tenantId, rawToken);
+            return authenticate(tenantId, settings, rawToken);
         } catch (ApiError refused) {
             if (!isShopperAccessToken(rawToken)) {
                 throw refused;
@@ -225,8 +247,7 @@ public final class TokenService implements AutoCloseable {
      */
     public boolean isLiveShopperToken(String rawToken) {
         boolean refresh = rawToken != null && rawToken.startsWith("rt_");
-        if (rawToken == null || rawToken.length() > 128
-                || !(refresh || rawToken.startsWith("cust_") || rawToken.startsWith("anon_"))) {
+        if (rawToken == null || rawToken.length() > 128 || !(refresh || isShopperAccessToken(rawToken))) {
             return false;
         }
         Instant now = clock.instant();

@@ -63,6 +63,25 @@ final class TokenStore {
     }
 
     /**
+     * An agent's session with its only token: an access token without a refresh token, whose expiry is the session's.
+     * The grant's id, name and scope are the session's own columns, so the token's lookup reads the scope with the
+     * session, as it reads every session.
+     */
+    void insertAgentSession(Handle h, String tenantId, String sessionId, String customerId, AgentGrant.Terms terms,
+                            String accessHash, ClientInfo client) {
+        h.createUpdate("INSERT INTO sessions (tenant_id, id, customer_id, kind, ip, user_agent, created_at, "
+                        + "last_used_at, expires_at, agent_id, agent_name, scope) VALUES (:tenant, :session, "
+                        + ":customer, :sessionKind, :ip, :ua, :now, :now, :exp, :agent, :name, :scope); "
+                        + INTO_PAIRS + "VALUES (:access, NULL, :tenant, :session, :now, :exp, :exp, :exp)")
+                .bind("tenant", tenantId).bind("session", sessionId).bind("customer", customerId)
+                .bind("sessionKind", SessionKind.AGENT.wire()).bind("ip", client.ip()).bind("ua", client.userAgent())
+                .bind("now", Database.ts(terms.createdAt())).bind("exp", Database.ts(terms.expiresAt()))
+                .bind("agent", terms.id()).bind("name", terms.name()).bind("scope", AgentScope.stored(terms.scope()))
+                .bind("access", bytes(accessHash))
+                .execute();
+    }
+
+    /**
      * Locks the row of a session that has not ended and moves its expiry to that of its newest pair (see
      * {@link TokenService.Pair#sessionExpiry}); false when the session has ended (perhaps just now, by a revocation
      * this transaction waited for).
@@ -226,7 +245,7 @@ final class TokenStore {
 
     private static final String PAIR_COLUMNS = "t.tenant_id, t.session_id, t.access_expires_at, t.access_revoked_at, "
             + "t.refresh_expires_at, t.refresh_used_at, t.refresh_revoked_at, s.kind AS session_kind, s.customer_id, "
-            + "s.revoked_at AS session_revoked_at, s.created_at AS session_created_at, c.email";
+            + "s.revoked_at AS session_revoked_at, s.created_at AS session_created_at, s.scope, c.email";
     private static final String PAIR_JOINS = "FROM token_pairs t "
             + "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
             + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id";
@@ -280,7 +299,7 @@ final class TokenStore {
                 Database.instant(rs, kind + "_expires_at"), Database.instant(rs, "refresh_used_at"),
                 Database.instant(rs, kind + "_revoked_at"), SessionKind.fromWire(rs.getString("session_kind")),
                 rs.getString("customer_id"), rs.getString("email"), Database.instant(rs, "session_revoked_at"),
-                Database.instant(rs, "session_created_at"));
+                Database.instant(rs, "session_created_at"), AgentScope.ofStored(rs.getString("scope")));
     }
 
     /**

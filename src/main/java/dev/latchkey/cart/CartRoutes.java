@@ -1,6 +1,7 @@
 package dev.latchkey.cart;
 
 import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.AgentScope;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
@@ -28,17 +29,17 @@ public final class CartRoutes {
 
     /** 201 whether the cart is new or the caller's existing one, as the contract has it: either way it is theirs now. */
     private void open(Context ctx) {
-        AccessToken token = guard.token(ctx);
+        AccessToken token = guard.token(ctx, AgentScope.CART_WRITE);
         ctx.status(201).json(carts.open(token.tenantId(), owner(token)));
     }
 
     private void get(Context ctx) {
-        AccessToken token = guard.token(ctx);
+        AccessToken token = guard.token(ctx, AgentScope.CART_READ);
         ctx.json(carts.get(token.tenantId(), owner(token), ctx.pathParam("id")));
     }
 
     private void setItem(Context ctx) {
-        AccessToken token = guard.token(ctx);
+        AccessToken token = guard.token(ctx, AgentScope.CART_WRITE);
         String sku = ctx.pathParam("sku");
         JsonInput in = requests.body(ctx);
         Identifiers.check(in, "sku", sku, Cart.MAX_SKU_LENGTH);
@@ -47,8 +48,9 @@ public final class CartRoutes {
         ctx.json(carts.setQuantity(token.tenantId(), owner(token), ctx.pathParam("id"), sku, quantity.intValue()));
     }
 
+    /** A customer's cart is theirs whichever session asks, an agent's acting for them included. */
     private static CartOwner owner(AccessToken token) {
-        return token.isCustomer() ? CartOwner.customer(token.customerId())
+        return token.customerId() != null ? CartOwner.customer(token.customerId())
                 : CartOwner.anonymousSession(token.sessionId());
     }
 }

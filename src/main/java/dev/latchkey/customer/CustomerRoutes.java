@@ -1,6 +1,7 @@
 package dev.latchkey.customer;
 
 import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.AgentScope;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
@@ -34,13 +35,16 @@ public final class CustomerRoutes {
     }
 
     private void me(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.PROFILE_READ);
         Set<String> expand = expansions.requested(ctx);
+        if (expand.contains("addresses")) {
+            Guard.requireScope(token, AgentScope.ADDRESSES_READ);
+        }
         ctx.json(expansions.view(customers.profile(token.tenantId(), token.customerId()), expand));
     }
 
     private void update(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.PROFILE_WRITE);
         JsonInput in = requests.body(ctx);
         in.rejectPresent(READ_ONLY);
         Long version = in.integer("version", 1, Long.MAX_VALUE).orElse(null);

@@ -15,6 +15,7 @@ public enum Listing {
     CUSTOMERS("customers", false),
     CUSTOMER_CHANGES("customer_changes", false),
     SESSIONS("sessions", true),
+    AGENTS("agents", false),
     ADDRESSES("addresses", true),
     ORDERS("orders", true),
     AUDIT("audit", true),

@@ -1,6 +1,7 @@
 package dev.latchkey.order;
 
 import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.AgentScope;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
@@ -32,13 +33,13 @@ public final class OrderRoutes {
     }
 
     private void history(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.ORDERS_READ);
         Paging paging = Paging.from(ctx, Listing.ORDERS);
         ctx.json(orders.history(token.tenantId(), token.customerId(), paging.cursor(), paging.limit()));
     }
 
     private void customerOrder(Context ctx) {
-        AccessToken token = guard.customer(ctx);
+        AccessToken token = guard.customer(ctx, AgentScope.ORDERS_READ);
         ctx.json(orders.customerOrder(token.tenantId(), token.customerId(), ctx.pathParam("number")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.cluster;
 
+import dev.latchkey.testing.Agents;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
@@ -215,6 +216,26 @@ class TwoNodeRevocationTest {
 
         refusedOnB(tenant, phone.accessToken());
         warmOnB(tenant, shopper.accessToken());
+    }
+
+    /** An agent's grant is a session: its revocation, and a password change, reach the other node's cache alike. */
+    @Test
+    void agentGrantEndedOnOneNodeIsRefusedByTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var shopper = Fixtures.shopper(a, tenant);
+        var revoked = Agents.grant(a, shopper, "profile:read");
+        var other = Agents.grant(a, shopper, "cart:read");
+        warmOnB(tenant, revoked.accessToken());
+        warmOnB(tenant, other.accessToken());
+
+        a.delete("/v1/me/agents/" + revoked.id()).as(shopper).send().expect(204);
+
+        refusedOnB(tenant, revoked.accessToken());
+        warmOnB(tenant, other.accessToken());
+        a.post("/v1/me/password").as(shopper)
+                .body(Map.of("current_password", shopper.password(), "new_password", "an entirely new passphrase"))
+                .send().expect(204);
+        refusedOnB(tenant, other.accessToken());
     }
 
     @Test

@@ -51,7 +51,8 @@ class ListCursorTest extends ApiTest {
                 new Route("addresses", customer + "/addresses", secretKey),
                 new Route("addresses", "/v1/me/addresses", asShopper),
                 new Route("sessions", customer + "/sessions", secretKey),
-                new Route("sessions", "/v1/me/sessions", asShopper));
+                new Route("sessions", "/v1/me/sessions", asShopper),
+                new Route("agents", "/v1/me/agents", asShopper));
     }
 
     @Test
@@ -65,6 +66,10 @@ class ListCursorTest extends ApiTest {
         var shopper = Fixtures.login(api, tenant, first.email(), first.password());
         Fixtures.address(api, shopper);
         Fixtures.address(api, shopper, Map.of("line1", "Another Street 2"));
+        for (String name : List.of("Groceries", "Gifts")) {
+            api.post("/v1/me/agents").as(shopper).body(Map.of("name", name, "scope", List.of("cart:read")))
+                    .send().expect(201);
+        }
         var orders = new OrderCalls(api, tenant);
         for (int i = 0; i < 2; i++) {
             Map<String, Object> order = new HashMap<>(OrderCalls.body(OrderCalls.number(), shopper.email()));
@@ -91,8 +96,8 @@ class ListCursorTest extends ApiTest {
                 }
             }
         }
-        // the three routes of orders read each other's, so do the two of addresses and of sessions; six lists have one
+        // the three routes of orders read each other's, so do the two of addresses and of sessions; seven lists have one
         assertThat(read).as("every route reads its own cursors, and those of the other routes of its list")
-                .hasSize(3 * 3 + 2 * 2 + 2 * 2 + 6);
+                .hasSize(3 * 3 + 2 * 2 + 2 * 2 + 7);
     }
 }

@@ -1,0 +1,104 @@
+package dev.latchkey.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.http.Identifiers;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
+import dev.latchkey.http.Paging;
+import dev.latchkey.http.Requests;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The logged-in customer's AI shopping agents: grant one a scoped token, list the grants, revoke one. Only the
+ * customer's own token may do this; an agent cannot grant, list or revoke agents, whatever its scope.
+ */
+public final class AgentRoutes {
+    private final Guard guard;
+    private final AgentService agents;
+    private final Requests requests;
+    private final Clock clock;
+
+    public AgentRoutes(Guard guard, AgentService agents, Requests requests, Clock clock) {
+        this.guard = guard;
+        this.agents = agents;
+        this.requests = requests;
+        this.clock = clock;
+    }
+
+    public void addTo(JavalinDefaultRoutingApi routes) {
+        routes.post("/v1/me/agents", this::grant);
+        routes.get("/v1/me/agents", this::list);
+        routes.delete("/v1/me/agents/{id}", this::revoke);
+    }
+
+    private void grant(Context ctx) {
+        AccessToken token = guard.customer(ctx);
+        JsonInput in = requests.body(ctx);
+        String name = in.requiredLine("name", AgentService.MAX_NAME);
+        Set<AgentScope> scope = scope(in).orElse(null);
+        Long expiresIn = in.integer("expires_in", AgentService.MIN_LIFETIME_SECONDS,
+                AgentService.MAX_LIFETIME_SECONDS).orElse(null);
+        in.validate();
+        AgentGrant.Issued issued = agents.grant(token, name, scope, expiresIn, requests.client(ctx));
+        ObjectNode body = requests.mapper().valueToTree(issued.grant());
+        body.put("access_token", issued.accessToken());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", AuthResult.secondsUntil(clock.instant(), issued.grant().expiresAt()));
+        ctx.status(201).json(body);
+    }
+
+    /**
+     * {@code scope}: a non-empty array of known scope names, each named once. A name given twice is refused rather
+     * than merged: the caller's idea of the grant and the grant would differ, if only in their listing.
+     */
+    private static Optional<Set<AgentScope>> scope(JsonInput in) {
+        JsonNode node = in.raw().get("scope");
+        if (node == null || node.isNull()) {
+            in.reject("scope", "required", "scope is required: the names of what the agent may do, of "
+                    + AgentScope.allWire() + ".");
+            return Optional.empty();
+        }
+        if (!node.isArray()) {
+            in.reject("scope", "invalid_type", "scope must be an array of scope names.");
+            return Optional.empty();
+        }
+        if (node.isEmpty()) {
+            in.reject("scope", "too_short", "scope must name at least one of " + AgentScope.allWire() + ".");
+            return Optional.empty();
+        }
+        Set<AgentScope> scope = EnumSet.noneOf(AgentScope.class);
+        for (JsonNode item : node) {
+            Optional<AgentScope> known = item.isTextual() ? AgentScope.fromWire(item.textValue()) : Optional.empty();
+            if (known.isEmpty()) {
+                in.reject("scope", item.isTextual() ? "invalid" : "invalid_type",
+                        "scope may only name " + AgentScope.allWire() + ".");
+                return Optional.empty();
+            }
+            if (!scope.add(known.get())) {
+                in.reject("scope", "duplicate", "scope names " + known.get().wire() + " more than once.");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(scope);
+    }
+
+    private void list(Context ctx) {
+        AccessToken token = guard.customer(ctx);
+        Paging paging = Paging.from(ctx, Listing.AGENTS);
+        ctx.json(agents.list(token, paging.cursor(), paging.limit()));
+    }
+
+    private void revoke(Context ctx) {
+        AccessToken token = guard.customer(ctx);
+        String agentId = Identifiers.pathId(ctx, "id", "Agent grant");
+        agents.revoke(token, agentId, requests.client(ctx));
+        ctx.status(204);
+    }
+}
