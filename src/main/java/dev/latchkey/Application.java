@@ -195,7 +195,7 @@ public final class Application implements AutoCloseable {
         var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::allOf),
                 mapper);
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
-        var agents = new AgentService(db, tokens, tenants, customers, audit, clock);
+        var agents = new AgentService(db, tokens, tenants, customers, audit, credentials::confirmPassword, clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         audit::erasePersonalData), clock);
@@ -240,7 +240,7 @@ public final class Application implements AutoCloseable {
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
                 new AddressRoutes(guard, addresses, requests)::addTo,
                 new SessionRoutes(guard, sessions, requests)::addTo,
-                new AgentRoutes(guard, agents, requests, clock)::addTo,
+                new AgentRoutes(guard, agents, requests, limits, clock)::addTo,
                 new PrivacyRoutes(guard, export, deletion, limits, requests)::addTo,
                 new CartRoutes(guard, carts, requests)::addTo,
                 new OrderRoutes(guard, orders)::addTo,

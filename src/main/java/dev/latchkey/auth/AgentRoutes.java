@@ -2,11 +2,14 @@ package dev.latchkey.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
+import dev.latchkey.ratelimit.LimitedAction;
+import dev.latchkey.ratelimit.RateLimits;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -23,12 +26,14 @@ public final class AgentRoutes {
     private final Guard guard;
     private final AgentService agents;
     private final Requests requests;
+    private final RateLimits limits;
     private final Clock clock;
 
-    public AgentRoutes(Guard guard, AgentService agents, Requests requests, Clock clock) {
+    public AgentRoutes(Guard guard, AgentService agents, Requests requests, RateLimits limits, Clock clock) {
         this.guard = guard;
         this.agents = agents;
         this.requests = requests;
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -41,12 +46,15 @@ public final class AgentRoutes {
     private void grant(Context ctx) {
         AccessToken token = guard.customer(ctx);
         JsonInput in = requests.body(ctx);
+        String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         String name = in.requiredLine("name", AgentService.MAX_NAME);
         Set<AgentScope> scope = scope(in).orElse(null);
         Long expiresIn = in.integer("expires_in", AgentService.MIN_LIFETIME_SECONDS,
                 AgentService.MAX_LIFETIME_SECONDS).orElse(null);
         in.validate();
-        AgentGrant.Issued issued = agents.grant(token, name, scope, expiresIn, requests.client(ctx));
+        // the password check counts as a login attempt of the account, as a password or email change does
+        limits.enforce(ctx, token.tenantId(), LimitedAction.LOGIN, token.email());
+        AgentGrant.Issued issued = agents.grant(token, password, name, scope, expiresIn, requests.client(ctx));
         ObjectNode body = requests.mapper().valueToTree(issued.grant());
         body.put("access_token", issued.accessToken());
         body.put("token_type", "Bearer");

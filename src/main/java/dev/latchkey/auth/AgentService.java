@@ -41,15 +41,17 @@ public final class AgentService {
     private final TenantService tenants;
     private final CustomerService customers;
     private final AuditLog audit;
+    private final PasswordConfirmation passwords;
     private final Clock clock;
 
     public AgentService(Database db, TokenService tokens, TenantService tenants, CustomerService customers,
-                        AuditLog audit, Clock clock) {
+                        AuditLog audit, PasswordConfirmation passwords, Clock clock) {
         this.db = db;
         this.tokens = tokens;
         this.tenants = tenants;
         this.customers = customers;
         this.audit = audit;
+        this.passwords = passwords;
         this.clock = clock;
     }
 
@@ -59,19 +61,21 @@ public final class AgentService {
     }
 
     /**
-     * Grants an agent {@code scope} for {@code lifetimeSeconds} (null: an hour). A lifetime beyond the tenant's
+     * Grants an agent {@code scope} for {@code lifetimeSeconds} (null: an hour), once the customer has typed their
+     * {@code password} again ({@link PasswordConfirmation}): the grant outlives the session that makes it. A lifetime beyond the tenant's
      * {@code session_max_lifetime} is refused rather than cut short, so that the answer never surprises the caller.
      * The customer row is locked first, as the erasure locks it, and the count of live grants is read under it: two
      * grants at once cannot both pass the cap. A caller whose session ended meanwhile gets 401.
      */
-    public AgentGrant.Issued grant(AccessToken caller, String name, Set<AgentScope> scope, Long lifetimeSeconds,
-                                   ClientInfo client) {
+    public AgentGrant.Issued grant(AccessToken caller, String password, String name, Set<AgentScope> scope,
+                                   Long lifetimeSeconds, ClientInfo client) {
         TenantSettings settings = tenants.settings(caller.tenantId());
         long lifetime = lifetimeSeconds == null ? DEFAULT_LIFETIME_SECONDS : lifetimeSeconds;
         if (lifetime > maxLifetime(settings)) {
             throw ApiError.validation("expires_in", "out_of_range", "expires_in must be between "
                     + MIN_LIFETIME_SECONDS + " and " + maxLifetime(settings) + " (this shop's longest session).");
         }
+        passwords.confirm(caller, password, "agent_grant", client);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var terms = new AgentGrant.Terms(Secrets.id("agent"), name, scope, now, now.plusSeconds(lifetime));
         Issued issued = db.tx(h -> open(h, caller, SessionService.bornAfter(settings, now), terms, client));

@@ -58,6 +58,15 @@ public final class CredentialService {
     }
 
     /**
+     * The customer's password typed again for {@code action} (a {@link dev.latchkey.auth.PasswordConfirmation}): 403
+     * {@code invalid_credentials} when it is wrong, counted towards the lockout and recorded, as for a password change.
+     */
+    public void confirmPassword(AccessToken token, String password, String action, ClientInfo client) {
+        requirePassword(token, tenants.settings(token.tenantId()), customers.own(token.tenantId(), token.customerId()),
+                password, action, client);
+    }
+
+    /**
      * Needs the current password (403 {@code invalid_credentials}); the presented session is the one that stays. The
      * change applies only to the hash the current password was checked against: of two changes at once, the second
      * finds the password changed and is refused as a wrong current password would be.

@@ -20,9 +20,9 @@ class AgentGrantInputTest extends ApiTest {
     private final Fixtures.Shopper customer = Fixtures.shopper(api, tenant);
 
     /** A valid body with {@code field} set to {@code value} (null: left out). */
-    private static Map<String, Object> with(String field, Object value) {
+    private Map<String, Object> with(String field, Object value) {
         Map<String, Object> body = Bodies.of("name", "Shopping assistant", "scope", List.of("cart:read"),
-                "expires_in", 3600);
+                "expires_in", 3600, "password", customer.password());
         if (value == null) {
             body.remove(field);
         } else {
@@ -36,6 +36,8 @@ class AgentGrantInputTest extends ApiTest {
         record Case(Map<String, Object> body, String error) {
         }
         List<Case> cases = new ArrayList<>(List.of(
+                new Case(with("password", null), "password:required"),
+                new Case(with("password", 42), "password:invalid_type"),
                 new Case(with("name", null), "name:required"),
                 new Case(with("name", ""), "name:required"),
                 new Case(with("name", "   "), "name:required"),
@@ -68,7 +70,8 @@ class AgentGrantInputTest extends ApiTest {
     @Test
     void grantWhenEveryFieldIsBadThenEachIsNamedInOneAnswer() {
         var res = api.post("/v1/me/agents").as(customer)
-                .body(Map.of("name", "", "scope", List.of("nope"), "expires_in", 1)).send();
+                .body(Map.of("name", "", "scope", List.of("nope"), "expires_in", 1, "password", customer.password()))
+                .send();
 
         assertThat(Problems.fieldErrors(Problems.assertInvalidField(res, "name")))
                 .containsExactly("name:required", "scope:invalid", "expires_in:out_of_range");
@@ -84,6 +87,20 @@ class AgentGrantInputTest extends ApiTest {
         Problems.assertInvalid(api.post("/v1/me/agents").as(customer).send(), "name", "required");
 
         assertNothingGranted();
+    }
+
+    /** A stolen access token alone must not mint a grant that outlives the session: the password is asked again. */
+    @Test
+    void grantWhenThePasswordIsWrongThenInvalidCredentialsCountedAsAFailedLoginAndNothingGranted() {
+        api.post("/v1/me/agents").as(customer).body(with("password", "not the password")).send()
+                .expect(403, "invalid_credentials");
+
+        assertNothingGranted();
+        var failures = AuditEvents.of(api, tenant, customer.customerId(), "password.check_failed");
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0).path("data").path("action").asText()).isEqualTo("agent_grant");
+        assertThat(api.get("/v1/admin/customers/" + customer.customerId() + "/lockout").bearer(tenant.sk()).send()
+                .expect(200).body().path("failed_attempts").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -26,8 +26,8 @@ class AgentGrantTest extends ApiTest {
     void grantWhenTheCustomerAsksThenAScopedTokenOfItsOwnSession() {
         Instant before = server.clock.instant().minusSeconds(1);
 
-        var res = api.post("/v1/me/agents").as(customer)
-                .body(Map.of("name", "  Weekly groceries  ", "scope", List.of("cart:write", "orders:read")))
+        var res = api.post("/v1/me/agents").as(customer).body(Agents.withPassword(customer,
+                        Map.of("name", "  Weekly groceries  ", "scope", List.of("cart:write", "orders:read"))))
                 .send().expect(201);
 
         assertThat(res.header("Cache-Control")).isEqualTo("no-store");
@@ -273,7 +273,8 @@ class AgentGrantTest extends ApiTest {
         var shop = Fixtures.tenant(api, Map.of("session_max_lifetime", 7200));
         var shopper = Fixtures.shopper(api, shop);
         var refused = api.post("/v1/me/agents").as(shopper)
-                .body(Map.of("name", "Helper", "scope", List.of("cart:read"), "expires_in", 7201)).send();
+                .body(Agents.withPassword(shopper, Map.of("name", "Helper", "scope", List.of("cart:read"),
+                        "expires_in", 7201))).send();
         assertThat(refused.expect(422, "validation_failed").body().path("errors").get(0).path("message").asText())
                 .contains("7200");
         var agent = Agents.grant(api, shopper, Map.of("name", "Helper", "scope", List.of("cart:read"),
@@ -295,7 +296,8 @@ class AgentGrantTest extends ApiTest {
         for (int i = 0; i < AgentService.MAX_LIVE_GRANTS; i++) {
             last = Agents.grant(api, customer, "cart:read").id();
         }
-        Map<String, Object> body = Map.of("name", "One too many", "scope", List.of("cart:read"));
+        Map<String, Object> body = Agents.withPassword(customer, Map.of("name", "One too many",
+                "scope", List.of("cart:read")));
 
         api.post("/v1/me/agents").as(customer).body(body).send().expect(422, "agent_limit_reached");
 

@@ -371,7 +371,7 @@ class BadInputSweepTest {
                         "city", "Berlin", "postal_code", "10117", "country", "DE");
                 case "POST /v1/me/addresses/{id}/default" -> Bodies.of("type", "shipping");
                 case "POST /v1/me/agents" -> Bodies.of("name", "Shopping assistant", "scope", List.of("cart:read"),
-                        "expires_in", 3600);
+                        "expires_in", 3600, "password", shopper.password());
                 // no mailed token is needed: every field is checked before the token is looked up
                 case "POST /v1/auth/verify-email" -> Bodies.of("token", fakeEmailedToken(), "email", shopper.email());
                 case "POST /v1/auth/verify-email/resend", "POST /v1/auth/password/forgot" ->

@@ -67,8 +67,8 @@ class ListCursorTest extends ApiTest {
         Fixtures.address(api, shopper);
         Fixtures.address(api, shopper, Map.of("line1", "Another Street 2"));
         for (String name : List.of("Groceries", "Gifts")) {
-            api.post("/v1/me/agents").as(shopper).body(Map.of("name", name, "scope", List.of("cart:read")))
-                    .send().expect(201);
+            api.post("/v1/me/agents").as(shopper).body(Map.of("name", name, "scope", List.of("cart:read"),
+                    "password", shopper.password())).send().expect(201);
         }
         var orders = new OrderCalls(api, tenant);
         for (int i = 0; i < 2; i++) {
