@@ -1,7 +1,6 @@
 package dev.latchkey.customer;
 
 import dev.latchkey.db.Database;
-import dev.latchkey.db.PlannedEachRun;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -18,7 +17,6 @@ import java.util.Optional;
 public final class CustomerStore {
     /** Matches of a search term per index up to which they are collected and sorted (see {@link #list}). */
     static final int COLLECT_UP_TO = 20_000;
-    private static final String NEWEST_FIRST = " ORDER BY c.created_at DESC, c.id DESC LIMIT :limit";
     private final boolean postgres;
     private final int collectUpTo;
 
@@ -93,18 +91,12 @@ public final class CustomerStore {
      * walking the customers newest first to the page's last match, since collecting and sorting every match of a
      * common prefix took seconds (all of a million customers for "u", 2 s). Counting first is needed on PostgreSQL:
      * with one condition for the three indexes, its planner weighed the matches by its statistics, and walked for a
-     * term whose matches were all older than a million other customers (0.6 to 2 s a page, against 40 ms). H2 cannot
-     * walk such a condition along an index, and always collects.
+     * term whose matches were all older than a million other customers (0.6 to 2 s a page, against 40 ms). Without a
+     * term, and when walking, the page is read along the index of the creation time, or of the status and the creation
+     * time (see V34); how each index is read for a term's matches is {@link TermMatches}'s.
      */
     public List<Customer> list(Handle h, String tenantId, CustomerFilter filter, Cursor before, int limit) {
-        String emailPattern = null;
-        String pattern = null;
-        if (filter.query() != null) {
-            // emails are stored in their normal form (NFKC, ASCII domain), so a term typed with a full-width or
-            // internationalised spelling is brought to it too; names are stored composed (NFC), as the term is made
-            emailPattern = SearchKeys.prefixPattern(EmailAddress.normalise(filter.query()));
-            pattern = SearchKeys.prefixPattern(filter.query());
-        }
+        TermMatches term = filter.query() == null ? null : new TermMatches(filter.query(), postgres);
         List<String> conditions = new ArrayList<>();
         if (filter.status() != null) {
             conditions.add("c.status = :status");
@@ -113,30 +105,28 @@ public final class CustomerStore {
             conditions.add("(c.created_at, c.id) < (:at, :after)");
         }
         String sql;
-        if (pattern != null && !(postgres && manyMatches(h, tenantId, emailPattern, pattern))) {
+        if (term != null && !manyMatches(h, tenantId, term)) {
             // the page is cut from the matches as the indexes found them, and only its rows are read again
-            sql = "SELECT c.* FROM (SELECT id FROM ("
-                    + "SELECT id, created_at, status FROM customers WHERE tenant_id = :tenant "
-                    + "AND email LIKE :emailPattern ESCAPE '!' "
-                    + "UNION SELECT id, created_at, status FROM customers WHERE tenant_id = :tenant "
-                    + "AND search_name LIKE :pattern ESCAPE '!' "
-                    + "UNION SELECT id, created_at, status FROM customers WHERE tenant_id = :tenant "
-                    + "AND search_last_name LIKE :pattern ESCAPE '!') c"
-                    + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + NEWEST_FIRST
+            sql = "SELECT c.* FROM (SELECT id FROM (SELECT id, created_at, status " + term.byEmail()
+                    + " UNION SELECT id, created_at, status " + term.byName()
+                    + " UNION SELECT id, created_at, status " + term.byLastName() + ") c"
+                    + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                    + " ORDER BY c.created_at DESC, c.id DESC LIMIT :limit"
                     + ") m JOIN customers c ON c.tenant_id = :tenant AND c.id = m.id "
                     + "ORDER BY c.created_at DESC, c.id DESC";
         } else {
-            if (pattern != null) {
-                conditions.add("(c.email LIKE :emailPattern ESCAPE '!' OR c.search_name LIKE :pattern ESCAPE '!' "
-                        + "OR c.search_last_name LIKE :pattern ESCAPE '!')");
+            if (term != null) {
+                conditions.add(term.anyKey());
             }
             conditions.addFirst("c.tenant_id = :tenant");
-            sql = "SELECT c.* FROM customers c WHERE " + String.join(" AND ", conditions) + NEWEST_FIRST;
+            // the columns of the index the page is read along, all descending (see V34)
+            sql = "SELECT c.* FROM customers c WHERE " + String.join(" AND ", conditions)
+                    + " ORDER BY c.tenant_id DESC, " + (filter.status() != null ? "c.status DESC, " : "")
+                    + "c.created_at DESC, c.id DESC LIMIT :limit";
         }
         var query = h.createQuery(sql).bind("tenant", tenantId).bind("limit", limit);
-        if (pattern != null) {
-            query.bind("emailPattern", emailPattern).bind("pattern", pattern);
-            plannedForTheTerm(query);
+        if (term != null) {
+            term.bind(query);
         }
         if (filter.status() != null) {
             query.bind("status", filter.status().wire());
@@ -149,14 +139,15 @@ public final class CustomerStore {
 
     /**
      * The customers changed at or after {@code since}, oldest change first (updated_at, then id), after the cursor's
-     * position; of one status when it is not null.
+     * position; of one status when it is not null. The order names every column of the index the page is read along:
+     * H2 reads rows in an index's order only for an ORDER BY that starts as the index does (see V34).
      */
     public List<Customer> changedSince(Handle h, String tenantId, Instant since, Customer.Status status, Cursor after,
                                        int limit) {
         var query = h.createQuery("SELECT c.* FROM customers c WHERE c.tenant_id = :tenant AND c.updated_at >= :since"
                         + (status == null ? "" : " AND c.status = :status")
                         + (after == null ? "" : " AND (c.updated_at, c.id) > (:at, :after)")
-                        + " ORDER BY c.updated_at, c.id LIMIT :limit")
+                        + " ORDER BY c.tenant_id, c.updated_at, c.id LIMIT :limit")
                 .bind("tenant", tenantId).bind("since", Database.ts(since)).bind("limit", limit);
         if (status != null) {
             query.bind("status", status.wire());
@@ -168,27 +159,14 @@ public final class CustomerStore {
     }
 
     /** Whether one of the three indexes holds {@link #COLLECT_UP_TO} matches or more, counted up to that only. */
-    private boolean manyMatches(Handle h, String tenantId, String emailPattern, String pattern) {
-        return h.createQuery("SELECT GREATEST("
-                        + "(SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE tenant_id = :tenant "
-                        + "AND email LIKE :emailPattern ESCAPE '!' LIMIT :upTo) e), "
-                        + "(SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE tenant_id = :tenant "
-                        + "AND search_name LIKE :pattern ESCAPE '!' LIMIT :upTo) n), "
-                        + "(SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE tenant_id = :tenant "
-                        + "AND search_last_name LIKE :pattern ESCAPE '!' LIMIT :upTo) l))")
-                .bind("tenant", tenantId).bind("emailPattern", emailPattern).bind("pattern", pattern)
-                .bind("upTo", collectUpTo).addCustomizer(PlannedEachRun.INSTANCE)
-                .mapTo(Long.class).one() >= collectUpTo;
-    }
-
-    /**
-     * PostgreSQL reads a LIKE from an index only in a plan made for its pattern: a plan made once for any pattern
-     * (which a prepared statement settles on after a few runs) would read every customer of the tenant.
-     */
-    private void plannedForTheTerm(SqlStatement<?> statement) {
-        if (postgres) {
-            statement.addCustomizer(PlannedEachRun.INSTANCE);
-        }
+    private boolean manyMatches(Handle h, String tenantId, TermMatches term) {
+        var count = h.createQuery("SELECT GREATEST("
+                        + "(SELECT COUNT(*) FROM (SELECT 1 " + term.byEmail() + " LIMIT :upTo) e), "
+                        + "(SELECT COUNT(*) FROM (SELECT 1 " + term.byName() + " LIMIT :upTo) n), "
+                        + "(SELECT COUNT(*) FROM (SELECT 1 " + term.byLastName() + " LIMIT :upTo) l))")
+                .bind("tenant", tenantId).bind("upTo", collectUpTo);
+        term.bind(count);
+        return count.mapTo(Long.class).one() >= collectUpTo;
     }
 
     public Optional<Customer> findByEmail(Handle h, String tenantId, String email) {

@@ -21,13 +21,22 @@ final class SearchKeys {
     }
 
     /**
-     * A LIKE pattern (escape character {@code !}, which JDBI's parser reads more safely than a backslash) for keys that
-     * begin with {@code term}.
+     * The keys that begin with a search term: as a LIKE pattern (escape character {@code !}, which JDBI's parser reads
+     * more safely than a backslash), and as the range of keys from {@code from} up to {@code to} (excluded; null: no
+     * end) in H2's order of strings, by UTF-16 code unit. H2 reads a LIKE from an index only when its pattern is in the
+     * statement's text, never a bound one, but it does read such a range.
      */
-    static String prefixPattern(String term) {
+    record Prefix(String pattern, String from, String to) {
+    }
+
+    static Prefix prefix(String term) {
         // names are stored composed (NFC): a term typed with a combining diaeresis is composed to meet them
-        return lower(Normalizer.normalize(term.trim(), Normalizer.Form.NFC)).replace("!", "!!").replace("%", "!%")
-                .replace("_", "!_") + "%";
+        String from = lower(Normalizer.normalize(term.trim(), Normalizer.Form.NFC));
+        String pattern = from.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        // the keys that begin with "ann" lie before "ano"; a term ending in U+FFFF has no such end
+        char last = from.isEmpty() ? Character.MAX_VALUE : from.charAt(from.length() - 1);
+        String to = last == Character.MAX_VALUE ? null : from.substring(0, from.length() - 1) + (char) (last + 1);
+        return new Prefix(pattern, from, to);
     }
 
     private static String lower(String text) {

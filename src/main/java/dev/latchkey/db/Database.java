@@ -107,11 +107,12 @@ public final class Database implements AutoCloseable {
 
     /** The schema's migrations for this engine, to be run on {@code dataSource}. */
     static FluentConfiguration migrations(DataSource dataSource, boolean postgres) {
-        // The one engine difference the schema names: PostgreSQL answers LIKE 'prefix%' from an index only with
-        // this operator class (unless the database collation is C); H2 compares by code point and needs none.
+        // The engine differences the schema names: PostgreSQL answers LIKE 'prefix%' from an index only with this
+        // operator class (unless the database collation is C), while H2 compares by code point and needs none; and
+        // V34 builds the newest-first lists' indexes descending on H2, which reads an index in its own order only.
         return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
                 .javaMigrations(new V15__EmailNormalForm(), new V18__TokenPairsFromTokens(),
-                        new V23__NamesComposedForm())
+                        new V23__NamesComposedForm(), new V34__DescendingListIndexes())
                 .placeholders(Map.of("pattern_ops", postgres ? "varchar_pattern_ops" : ""));
     }
 

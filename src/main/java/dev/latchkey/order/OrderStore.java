@@ -50,7 +50,10 @@ final class OrderStore {
                 .map((rs, ctx) -> order(rs)).findOne();
     }
 
-    /** Orders newest first (placed_at, then id, both descending), after the cursor's position. */
+    /**
+     * Orders newest first (placed_at, then id, both descending), after the cursor's position. The order names the
+     * columns of the index the page is read along, all descending, the filtered one first (see V34).
+     */
     List<Order> list(Handle h, String tenantId, OrderFilter filter, Cursor after, int limit) {
         var sql = new StringBuilder("SELECT * FROM orders WHERE tenant_id = :tenant ");
         if (filter.customerId() != null) {
@@ -65,7 +68,10 @@ final class OrderStore {
         if (after != null) {
             sql.append("AND (placed_at, id) < (:at, :id) ");
         }
-        var query = h.createQuery(sql + "ORDER BY placed_at DESC, id DESC LIMIT :limit")
+        String along = filter.customerId() != null ? "customer_id DESC, "
+                : filter.email() != null ? "email DESC, "
+                : filter.status() != null ? "status DESC, " : "";
+        var query = h.createQuery(sql + "ORDER BY tenant_id DESC, " + along + "placed_at DESC, id DESC LIMIT :limit")
                 .bind("tenant", tenantId).bind("limit", limit);
         if (filter.customerId() != null) {
             query.bind("customer", filter.customerId());

@@ -129,6 +129,28 @@ class AdminCustomerListTest extends ApiTest {
         assertThat(admin.walk(q("ada"), 1)).containsExactlyInAnyOrder(ada, bob);
     }
 
+    /** The keys that begin with a term, whatever follows it, at both ends of the range H2 reads them from. */
+    @Test
+    void listWhenQueryThenEveryKeyThatBeginsWithItAndNoNeighbour() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        List<String> ann = new ArrayList<>();
+        for (String last : List.of("Ann", "Ann\u00e5", "Ann\ud83d\ude00", "Annzz")) {
+            ann.add(admin.customer(person(Fixtures.uniqueEmail(), "Zed", last)).path("id").asText());
+        }
+        List<String> mue = new ArrayList<>();
+        for (String last : List.of("M\u00fc", "M\u00fcller")) {
+            mue.add(admin.customer(person(Fixtures.uniqueEmail(), "Zed", last)).path("id").asText());
+        }
+        for (String last : List.of("Anm", "Anmzz", "Ano", "An", "M\u00fb", "M\u00fd")) {
+            admin.customer(person(Fixtures.uniqueEmail(), "Zed", last));
+        }
+
+        assertThat(admin.walk(q("ANN"), 2)).containsExactlyInAnyOrderElementsOf(ann);
+        assertThat(admin.walk(q("m\u00fc"), 1)).containsExactlyInAnyOrderElementsOf(mue);
+        assertThat(admin.walk(q("zed an"), 3)).hasSize(8);
+    }
+
     /** A search pages like the whole list: by email or by name, every match once, newest first, and nothing else. */
     @Test
     void listWhenWalkingTheMatchesOfAQueryThenEachOnceNewestFirst() {

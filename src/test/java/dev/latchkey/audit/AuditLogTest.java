@@ -160,6 +160,59 @@ class AuditLogTest extends ApiTest {
         assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
     }
 
+    /**
+     * Pages of a bounded list, of one customer, walked along next_cursor; and a cursor from beyond {@code until}, which
+     * a client may carry over from an unbounded walk: the bound that ends the range more tightly holds either way.
+     */
+    @Test
+    void listWhenBoundedInTimeAndPagedThenEveryEventOnceNewestFirst() {
+        var tenant = Fixtures.tenant(api);
+        var ada = Fixtures.shopper(api, tenant);
+        var bob = Fixtures.shopper(api, tenant);
+        for (int i = 0; i < 10; i++) {
+            server.clock.advance(java.time.Duration.ofMinutes(1));
+            api.patch("/v1/admin/customers/" + (i % 3 == 2 ? bob : ada).customerId()).bearer(tenant.sk())
+                    .body(Map.of("first_name", "Name " + i)).send().expect(200);
+        }
+        // Ada's seven changes, oldest first, of which the second to the sixth lie in [since, until)
+        String ofAda = "?type=customer.updated&customer_id=" + ada.customerId();
+        List<Instant> adaChanged = createdAt(list(tenant, ofAda + "&limit=100")).reversed();
+        assertThat(adaChanged).hasSize(7);
+        String bounded = ofAda + "&since=" + adaChanged.get(1) + "&until=" + adaChanged.get(6);
+        List<Instant> expected = adaChanged.subList(1, 6).reversed();
+
+        for (int limit : new int[] {1, 2, 3}) {
+            assertThat(walk(tenant, bounded, limit)).as("limit " + limit).containsExactlyElementsOf(expected);
+        }
+        assertThat(walk(tenant, "?since=" + adaChanged.get(1) + "&until=" + adaChanged.get(6), 2))
+                .hasSize(8).doesNotHaveDuplicates().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        server.clock.advance(java.time.Duration.ofMinutes(1));
+        api.patch("/v1/admin/customers/" + bob.customerId()).bearer(tenant.sk()).body(Map.of("first_name", "Later"))
+                .send().expect(200);
+        String newest = list(tenant, "?limit=1").path("next_cursor").asText();
+        JsonNode beyondUntil = list(tenant, bounded + "&limit=2&cursor=" + newest);
+        assertThat(createdAt(beyondUntil)).containsExactlyElementsOf(expected.subList(0, 2));
+    }
+
+    /** The times of every event of the query, page after page along next_cursor. */
+    private List<Instant> walk(Fixtures.Tenant tenant, String query, int limit) {
+        List<Instant> times = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = list(tenant, query + "&limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.path("data").size()).isLessThanOrEqualTo(limit);
+            times.addAll(createdAt(page));
+            cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
+        } while (cursor != null);
+        return times;
+    }
+
+    private static List<Instant> createdAt(JsonNode page) {
+        List<Instant> times = new ArrayList<>();
+        page.path("data").forEach(e -> times.add(Instant.parse(e.path("created_at").asText())));
+        return times;
+    }
+
     @Test
     void listWhenQueryInvalidThen422() {
         var tenant = Fixtures.tenant(api);

@@ -13,9 +13,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A search reads the same pages whether it collects the matches from the indexes or walks the customers to them (on
- * PostgreSQL, as the number of matches decides; the embedded database always collects): each match once, newest first,
- * with the status filter and the cursor.
+ * A search reads the same pages whether it collects the matches from the indexes or walks the customers to them (as
+ * the number of matches decides, on either database): each match once, newest first, with the status filter and the
+ * cursor.
  */
 class CustomerSearchFormsTest extends ApiTest {
     private final Database db = server.app.database();

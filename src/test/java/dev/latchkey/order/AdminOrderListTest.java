@@ -1,5 +1,6 @@
 package dev.latchkey.order;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
@@ -7,7 +8,9 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -70,6 +73,58 @@ class AdminOrderListTest extends ApiTest {
             cursor = page.body().path("next_cursor").isNull() ? null : page.str("next_cursor");
         } while (cursor != null);
         assertThat(seen).hasSize(7).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(placedNumbers);
+    }
+
+    @Test
+    void listWhenFilteredAndPagedThenEveryMatchingOrderOnceNewestFirst() {
+        String guest = Fixtures.uniqueEmail();
+        var shopper = Fixtures.shopper(api, tenant);
+        List<JsonNode> recorded = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String email = i % 3 == 0 ? guest : Fixtures.uniqueEmail();
+            Map<String, Object> body = OrderCalls.body(OrderCalls.number(), email);
+            body.put("status", i % 2 == 0 ? "paid" : "fulfilled");
+            // three orders share each time, so that pages end between orders of one time
+            body.put("placed_at", "2026-01-0" + (1 + i / 3) + "T10:00:00Z");
+            if (i % 4 == 1 || i % 4 == 2) {
+                body.put("customer_id", shopper.customerId());
+            }
+            recorded.add(orders.create(body).expect(201).body());
+        }
+        Map<String, java.util.function.Predicate<JsonNode>> filters = Map.of(
+                "", o -> true,
+                "status=paid", o -> o.path("status").asText().equals("paid"),
+                "email=" + guest, o -> o.path("email").asText().equals(guest),
+                "email=" + guest + "&status=fulfilled", o -> o.path("email").asText().equals(guest)
+                        && o.path("status").asText().equals("fulfilled"),
+                "customer_id=" + shopper.customerId(), o -> o.path("customer_id").asText().equals(shopper.customerId()),
+                "customer_id=" + shopper.customerId() + "&status=paid&email=" + guest, o -> o.path("customer_id")
+                        .asText().equals(shopper.customerId()) && o.path("status").asText().equals("paid")
+                        && o.path("email").asText().equals(guest));
+        for (var filter : filters.entrySet()) {
+            List<String> expected = recorded.stream().filter(filter.getValue()).map(o -> o.path("number").asText())
+                    .toList();
+            for (int limit : new int[] {1, 2, 5}) {
+                List<JsonNode> walked = walk(filter.getKey(), limit);
+                assertThat(walked).as(filter.getKey() + " by " + limit).map(o -> o.path("number").asText())
+                        .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(walked).map(o -> Instant.parse(o.path("placed_at").asText()))
+                        .isSortedAccordingTo(Comparator.reverseOrder());
+            }
+        }
+    }
+
+    /** Every order of the query, page after page along next_cursor, in the order they came. */
+    private List<JsonNode> walk(String query, int limit) {
+        List<JsonNode> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            var page = api.get("/v1/admin/orders?limit=" + limit + (query.isEmpty() ? "" : "&" + query)
+                    + (cursor == null ? "" : "&cursor=" + cursor)).bearer(tenant.sk()).send().expect(200);
+            page.body().path("data").forEach(seen::add);
+            cursor = page.body().path("next_cursor").isNull() ? null : page.str("next_cursor");
+        } while (cursor != null);
+        return seen;
     }
 
     @Test

@@ -1,0 +1,158 @@
+package dev.latchkey.db;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.TestServer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * On H2, a page of the merchant's lists reads about as many rows as it shows, however many the tenant has: each list is
+ * read along an index in its own order (V34, and the lists' ORDER BY naming the index's columns), and a search reads
+ * its term's range of each index. Every list statement the routes run is explained (EXPLAIN ANALYZE) as it runs, with
+ * its own values; before V34, a page of the orders, the audit log or the customers read all 1,000 of the tenant's.
+ */
+class EmbeddedListPlansTest {
+    private static final int ROWS = 1_000;
+    /** A page of 5 reads 6 rows; the most a filter here leaves to be read past is one customer's 10 orders. */
+    private static final int READ_AT_MOST = 12;
+    private static final Pattern LIST = Pattern.compile("^SELECT .*\\bFROM (orders|audit_events|customers)\\b.*"
+            + "\\bLIMIT\\b", Pattern.DOTALL);
+    private static final Pattern SCANNED = Pattern.compile("scanCount: (\\d+)");
+    private static final List<String> plans = new CopyOnWriteArrayList<>();
+    private static TestServer server;
+    private static Fixtures.Tenant tenant;
+    private static Instant first;
+
+    @BeforeAll
+    static void seedATenantOnH2() {
+        Assumptions.assumeFalse(TestDatabases.postgres(), "PostgreSQL reads its indexes in either direction");
+        server = TestServer.dedicated(Map.of());
+        Database db = server.app.database();
+        db.read(Handle::getJdbi).addCustomizer(new StatementCustomizer() {
+            @Override
+            public void beforeExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
+                if (LIST.matcher(ctx.getParsedSql().getSql()).find()) {
+                    plans.add(explain(ctx));
+                }
+            }
+        });
+        tenant = Fixtures.tenant(server.api);
+        first = server.clock.instant().minus(Duration.ofMinutes(ROWS + 10));
+        db.run(EmbeddedListPlansTest::seed);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Of 100 customers: 10 orders and 9 events each, in 1,000 minutes; the other orders of guests. */
+    private static void seed(Handle h) {
+        var customers = h.prepareBatch("INSERT INTO customers (tenant_id, id, email, email_verified, status, "
+                + "accepts_marketing, attributes, created_at, updated_at, version, first_name, last_name, search_name, "
+                + "search_last_name) VALUES (:tenant, :id, :email, TRUE, :status, FALSE, '{}', :at, :at, 1, 'Ann', "
+                + "'Lee', :name, 'lee')");
+        var orders = h.prepareBatch("INSERT INTO orders (tenant_id, id, number, email, customer_id, status, currency, "
+                + "total, token_hash, placed_at, created_at, updated_at) VALUES (:tenant, :id, :id, :email, :customer, "
+                + ":status, 'EUR', 10, :id, :at, :at, :at)");
+        var events = h.prepareBatch("INSERT INTO audit_events (tenant_id, id, customer_id, type, data, created_at) "
+                + "VALUES (:tenant, :id, :customer, :type, '{}', :at)");
+        List<String> statuses = List.of("pending", "paid", "fulfilled", "cancelled", "refunded");
+        List<String> types = List.of("login.succeeded", "login.failed", "customer.updated", "password.changed");
+        for (int i = 0; i < ROWS; i++) {
+            var at = Database.ts(first.plus(Duration.ofMinutes(i)));
+            String customer = "cus_p" + i % 100;
+            customers.bind("tenant", tenant.id()).bind("id", "cus_p" + i).bind("email", "p" + i + "@shop.example")
+                    .bind("status", i % 20 == 1 ? "on_hold" : "active").bind("name", "ann" + i % 100 + " lee")
+                    .bind("at", at).add();
+            orders.bind("tenant", tenant.id()).bind("id", "ord_p" + i)
+                    .bind("email", i % 2 == 0 ? "p" + i % 100 + "@shop.example" : "g" + i % 50 + "@shop.example")
+                    .bind("customer", i % 2 == 0 ? customer : null).bind("status", statuses.get(i % 5))
+                    .bind("at", at).add();
+            events.bind("tenant", tenant.id()).bind("id", "evt_p" + i).bind("customer", i % 10 == 0 ? null : customer)
+                    .bind("type", types.get(i % 4)).bind("at", at).add();
+        }
+        customers.execute();
+        orders.execute();
+        events.execute();
+    }
+
+    @Test
+    void listWhenTheTenantHasManyRowsThenAPageReadsAboutItsOwnRows() {
+        String since = first.plus(Duration.ofMinutes(200)).toString();
+        String until = first.plus(Duration.ofMinutes(700)).toString();
+        for (String orders : List.of("", "&status=paid", "&email=p8@shop.example", "&customer_id=cus_p8",
+                "&customer_id=cus_p8&status=cancelled", "&email=g7@shop.example&status=fulfilled",
+                "&customer_id=cus_p8&email=p8@shop.example&status=cancelled")) {
+            readsAboutItsPage("/v1/admin/orders?limit=5" + orders);
+        }
+        readsAboutItsPage("/v1/admin/customers/cus_p8/orders?limit=5");
+        for (String events : List.of("", "&customer_id=cus_p8", "&type=login.failed",
+                "&customer_id=cus_p8&type=login.succeeded", "&since=" + since, "&until=" + until,
+                "&since=" + since + "&until=" + until, "&type=login.failed&since=" + since + "&until=" + until)) {
+            readsAboutItsPage("/v1/admin/audit?limit=5" + events);
+        }
+        String newest = page("/v1/admin/audit?limit=1").path("next_cursor").asText();
+        readsAboutItsPage("/v1/admin/audit?limit=5&until=" + until + "&cursor=" + newest);
+        for (String customers : List.of("", "&status=on_hold", "&query=ann42", "&query=ann42&status=active",
+                "&updated_since=" + since, "&updated_since=" + since + "&status=active")) {
+            readsAboutItsPage("/v1/admin/customers?limit=5" + customers);
+        }
+    }
+
+    /** The first page of the list and the next one: no statement of either reads more than {@link #READ_AT_MOST}. */
+    private static void readsAboutItsPage(String path) {
+        JsonNode page = page(path);
+        assertThat(page.path("data")).as(path).isNotEmpty();
+        if (!page.path("next_cursor").isNull()) {
+            page(path + "&cursor=" + page.path("next_cursor").asText());
+        }
+    }
+
+    private static JsonNode page(String path) {
+        plans.clear();
+        JsonNode page = server.api.get(path).bearer(tenant.sk()).send().expect(200).body();
+        assertThat(plans).as(path).isNotEmpty();
+        for (String plan : plans) {
+            assertThat(SCANNED.matcher(plan).results().mapToInt(m -> Integer.parseInt(m.group(1))).max().orElse(0))
+                    .as(path + "\n" + plan).isLessThanOrEqualTo(READ_AT_MOST);
+        }
+        return page;
+    }
+
+    /** H2's plan of the statement about to run, with the rows each table was read for, run with its own values. */
+    private static String explain(StatementContext ctx) throws SQLException {
+        try (PreparedStatement explain = ctx.getConnection().prepareStatement("EXPLAIN ANALYZE "
+                + ctx.getParsedSql().getSql())) {
+            List<String> names = ctx.getParsedSql().getParameters().getParameterNames();
+            for (int i = 0; i < names.size(); i++) {
+                ctx.getBinding().findForName(names.get(i), ctx).orElseThrow().apply(i + 1, explain, ctx);
+            }
+            try (ResultSet rs = explain.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+}
