@@ -2,7 +2,7 @@ package dev.latchkey.mail;
 
 import dev.latchkey.config.Config;
 import dev.latchkey.db.Database;
-import dev.latchkey.db.DatabaseErrors;
+import dev.latchkey.db.PollingLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sends what the outbox holds: one thread per node, woken after each commit that queued mail and otherwise polling.
@@ -37,9 +34,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final Mailer mailer;
     private final Config.MailDelivery delivery;
     private final Clock clock;
-    private final BlockingQueue<Boolean> signal = new ArrayBlockingQueue<>(1);
-    private volatile boolean running;
-    private Thread thread;
+    private final PollingLoop loop;
     private Instant lastPurge = Instant.MIN;
 
     public OutboxWorker(Database db, OutboxStore store, Mailer mailer, Config.MailDelivery delivery, Clock clock) {
@@ -48,62 +43,32 @@ public final class OutboxWorker implements AutoCloseable {
         this.mailer = mailer;
         this.delivery = delivery;
         this.clock = clock;
+        this.loop = new PollingLoop("outbox", delivery.pollMillis(), BATCH, () -> {
+            int handled = deliverDue();
+            purgeNowAndThen();
+            return handled;
+        });
     }
 
-    public synchronized void start() {
-        if (thread == null) {
-            running = true;
-            thread = Thread.ofPlatform().name("latchkey-outbox").daemon().start(this::loop);
-        }
+    public void start() {
+        loop.start();
     }
 
     /** Mail was just committed: look now instead of at the next poll. */
     public void wake() {
-        signal.offer(Boolean.TRUE);
+        loop.wake();
     }
 
     @Override
-    public synchronized void close() {
-        running = false;
-        if (thread == null) {
-            return;
-        }
-        thread.interrupt();
-        try {
-            thread.join(Duration.ofSeconds(20).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        thread = null;
-    }
-
-    private void loop() {
-        while (running) {
-            int handled = 0;
-            try {
-                handled = deliverDue();
-                purgeNowAndThen();
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("outbox: cannot read due mail ({}); trying again",
-                            DatabaseErrors.withoutValues(e).toString());
-                }
-            }
-            if (handled < BATCH) {
-                try {
-                    signal.poll(delivery.pollMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+    public void close() {
+        loop.close();
     }
 
     private int deliverDue() {
         Instant now = now();
         List<OutboxStore.Queued> due = db.read(h -> store.due(h, now, BATCH));
         for (OutboxStore.Queued queued : due) {
-            if (!running) {
+            if (!loop.running()) {
                 break;
             }
             OutgoingMail mail = queued.mail();
@@ -171,7 +136,7 @@ public final class OutboxWorker implements AutoCloseable {
             do {
                 deleted = db.withoutTransaction(h -> store.purge(h, now.minus(KEEP_SENT), now.minus(KEEP_FAILED),
                         PURGE_BATCH));
-            } while (deleted == PURGE_BATCH && running);
+            } while (deleted == PURGE_BATCH && loop.running());
         }
     }
 
