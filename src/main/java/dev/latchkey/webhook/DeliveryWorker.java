@@ -62,10 +62,11 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private int deliverDue() {
-        if (!keyCheck.usable()) {
+        List<Delivery.Due> due = db.read(h -> store.due(h, clock.instant(), BATCH));
+        // asked only once there is something to sign: a deployment without webhooks never records a key
+        if (due.isEmpty() || !keyCheck.usable()) {
             return 0;
         }
-        List<Delivery.Due> due = db.read(h -> store.due(h, clock.instant(), BATCH));
         Map<String, List<Delivery.Due>> byWebhook = new LinkedHashMap<>();
         due.forEach(d -> byWebhook.computeIfAbsent(d.key().tenantId() + "/" + d.key().webhookId(),
                 webhook -> new ArrayList<>()).add(d));

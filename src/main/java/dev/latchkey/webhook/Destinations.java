@@ -39,8 +39,8 @@ final class Destinations {
         this.allowPrivate = allowPrivate;
     }
 
-    /** Why {@code url} cannot be a webhook's, for the field {@code url}; empty when it can. */
-    Optional<FieldError> check(String url) {
+    /** Why {@code url} is not of a form a webhook may have, for the field {@code url}; empty when it is. */
+    Optional<FieldError> formError(String url) {
         URI uri;
         try {
             uri = new URI(url);
@@ -60,7 +60,12 @@ final class Destinations {
         if (uri.getRawFragment() != null) {
             return refused("invalid", "url must not have a fragment (#...).");
         }
-        return refusal(uri).map(reason -> reason.equals(UNRESOLVABLE)
+        return Optional.empty();
+    }
+
+    /** Why a url of the right form may not be a webhook's, after resolving its host; empty when it may. */
+    Optional<FieldError> addressError(String url) {
+        return refusal(URI.create(url)).map(reason -> reason.equals(UNRESOLVABLE)
                 ? new FieldError("url", "unresolvable", "url's host does not resolve.")
                 : new FieldError("url", "not_allowed", "url must not point to a private, loopback, link-local, "
                         + "multicast or reserved address."));

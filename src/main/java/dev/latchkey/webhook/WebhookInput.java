@@ -1,6 +1,7 @@
 package dev.latchkey.webhook;
 
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.http.FieldError;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Text;
 
@@ -67,23 +68,28 @@ final class WebhookInput {
         return overlap;
     }
 
-    private static String url(JsonInput in, boolean required) {
+    private String url(JsonInput in, boolean required) {
         Optional<String> url = in.string("url", Destinations.MAX_URL).map(Text::trim);
         if (required && url.isEmpty() && !in.hasErrorFor("url")) {
             in.reject("url", "required", "url is required.");
         }
-        return url.orElse(null);
+        url.flatMap(destinations::formError).ifPresent(error -> reject(in, error));
+        return in.hasErrorFor("url") ? null : url.orElse(null);
     }
 
     /**
-     * The destination is looked up last, once every other field is valid: the look-up takes a DNS round trip, and its
-     * answer would not change a refusal.
+     * The destination's address is looked up last, once every field is valid: the look-up takes a DNS round trip,
+     * and its answer would not change a refusal.
      */
     private void checkDestination(JsonInput in, String url) {
         if (url != null && in.valid()) {
-            destinations.check(url).ifPresent(error -> in.reject(error.field(), error.code(), error.message()));
+            destinations.addressError(url).ifPresent(error -> reject(in, error));
         }
         in.validate();
+    }
+
+    private static void reject(JsonInput in, FieldError error) {
+        in.reject(error.field(), error.code(), error.message());
     }
 
     private static List<String> events(JsonInput in, boolean required) {
@@ -103,7 +109,7 @@ final class WebhookInput {
         types.stream().filter(type -> !type.equals(Webhook.ALL_EVENTS) && AuditType.fromWire(type).isEmpty())
                 .findFirst().ifPresent(unknown -> in.reject("events", "invalid", "events holds "
                         + (SHOWN_TYPE.matcher(unknown).matches() ? "'" + unknown + "', which is" : "a value that is")
-                        + " not an audit event type (GET /v1/admin/audit lists them as type)."));
+                        + " not an audit event type."));
         return types;
     }
 }

@@ -167,6 +167,9 @@ class WebhookApiTest extends ApiTest {
         Problems.assertInvalid(api.post(webhooks).bearer(tenant.sk())
                 .body(Map.of("url", NOBODY, "events", List.of("customer.created", "customer.exploded"))).send(),
                 "events", "invalid");
+        assertThat(Problems.fieldErrors(api.post(webhooks).bearer(tenant.sk())
+                .body(Map.of("url", "ftp://127.0.0.1/hooks", "events", List.of("customer.exploded"))).send()
+                .expect(422, "validation_failed"))).containsExactly("url:insecure", "events:invalid");
         Problems.assertInvalid(api.post(webhooks).bearer(tenant.sk())
                 .body(Map.of("url", NOBODY, "events", List.of("*", "customer.created"))).send(), "events", "invalid");
         Problems.assertInvalid(api.post(webhooks).bearer(tenant.sk())
