@@ -26,8 +26,6 @@ final class DeliveryAttempts {
     private static final Logger log = LoggerFactory.getLogger(DeliveryAttempts.class);
     /** Longer than an attempt can take (a DNS look-up, connecting and the answer's timeout). */
     static final Duration LEASE = Duration.ofMinutes(2);
-    /** How long a suspended tenant's deliveries wait before they are looked at again, without an attempt counted. */
-    private static final Duration HELD_FOR = Duration.ofMinutes(1);
 
     private final Database db;
     private final DeliveryStore deliveries = new DeliveryStore();
@@ -75,8 +73,10 @@ final class DeliveryAttempts {
             giveUp(key, due.attempts(), "not delivered: the webhook was disabled");
             return;
         }
-        if (tenants.tenant(key.tenantId()).suspended()) {
-            db.run(h -> deliveries.hold(h, key, now().plus(HELD_FOR)));
+        // read as stored, not from the cache: the suspension commits with its own event, before its eviction
+        if (tenants.find(key.tenantId()).suspended()) {
+            // looked at again after the first retry's wait, without an attempt counted
+            db.run(h -> deliveries.hold(h, key, now().plus(Duration.ofMillis(settings.retryBaseMillis()))));
             return;
         }
         if (leased.get().event().isEmpty()) {

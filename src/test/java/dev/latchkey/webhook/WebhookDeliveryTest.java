@@ -230,6 +230,23 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void tenantWhenSuspendedThenDeliveriesWaitAndGoOutOnceItIsReactivated() throws InterruptedException {
+        var tenant = Fixtures.tenant(api);
+        String webhookId = webhook(tenant, List.of("tenant.suspended", "tenant.reactivated")).path("id").asText();
+
+        Fixtures.status(api, tenant.id(), "suspended");
+        Thread.sleep(500); // ten retry intervals
+        assertThat(receiver.all()).isEmpty();
+        Fixtures.status(api, tenant.id(), "active");
+
+        String suspended = receiver.awaitOne("tenant.suspended").eventId();
+        receiver.awaitOne("tenant.reactivated");
+        awaitDeliveryStatus(tenant, webhookId, suspended, "delivered");
+        assertThat(deliveries(tenant, webhookId)).allSatisfy(delivery ->
+                assertThat(delivery.path("attempts").asInt()).as("no attempt counted while held").isEqualTo(1));
+    }
+
+    @Test
     void tenantWithoutWebhooksWhenItsShoppersActThenNothingIsQueuedAndNoOtherTenantHearsOfIt() throws Exception {
         var quiet = Fixtures.tenant(api);
         var listening = Fixtures.tenant(api);
