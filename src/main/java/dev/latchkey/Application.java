@@ -24,6 +24,7 @@ import dev.latchkey.cluster.LocalInvalidations;
 import dev.latchkey.cluster.PostgresInvalidations;
 import dev.latchkey.config.Config;
 import dev.latchkey.config.PlatformToken;
+import dev.latchkey.config.WebhookKey;
 import dev.latchkey.credential.CommonPasswords;
 import dev.latchkey.credential.CredentialRoutes;
 import dev.latchkey.credential.CredentialService;
@@ -92,6 +93,11 @@ import dev.latchkey.verification.EmailTokenStore;
 import dev.latchkey.verification.EmailTokens;
 import dev.latchkey.verification.VerificationRoutes;
 import dev.latchkey.verification.VerificationService;
+import dev.latchkey.webhook.DeliveryWorker;
+import dev.latchkey.webhook.SigningKey;
+import dev.latchkey.webhook.WebhookFanOut;
+import dev.latchkey.webhook.WebhookRoutes;
+import dev.latchkey.webhook.WebhookService;
 import io.javalin.Javalin;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -120,6 +126,7 @@ public final class Application implements AutoCloseable {
     private final HashingPool hashingPool;
     private final TokenService tokens;
     private final OutboxWorker outboxWorker;
+    private final DeliveryWorker webhookWorker;
     private final Housekeeping housekeeping;
     private final RateLimiter rateLimiter;
     private final Javalin server;
@@ -167,6 +174,12 @@ public final class Application implements AutoCloseable {
         var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), audit, clock);
         var outbox = new Outbox(templates, outboxStore, tenants, outboxWorker::wake, clock);
         var customerMail = new CustomerMail(outbox);
+
+        // webhooks: every audit event is queued for the tenant's subscribed webhooks in the event's own transaction
+        var webhooks = new WebhookService(db, new SigningKey(WebhookKey.resolve(config)), tenants, audit, stillOwner,
+                clock);
+        this.webhookWorker = new DeliveryWorker(db, webhooks, tenants, audit, config.webhooks(), mapper, clock);
+        audit.fanOutTo(new WebhookFanOut(webhookWorker::wake));
 
         // log-in, lockout, carts and orders
         var lockout = new LockoutService(db, audit,
@@ -220,7 +233,8 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.inBatches("expired tokens and sessions", tokens::purgeExpired),
                 Housekeeping.Job.once("expired staff sessions", staffSessions::purgeExpired),
                 Housekeeping.Job.once("expired emailed tokens", emailTokens::purgeExpired),
-                Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired)), clock);
+                Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired),
+                Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
 
@@ -252,7 +266,12 @@ public final class Application implements AutoCloseable {
                 new LockoutRoutes(guard, lockout, requests)::addTo,
                 new AuditRoutes(guard, audit)::addTo,
                 new MailTemplateRoutes(guard, templates, requests)::addTo,
+                new WebhookRoutes(guard, webhooks, requests, config.webhooks().allowPrivate())::addTo,
                 dashboard::addTo));
+        if (config.webhooks().allowPrivate()) {
+            log.warn("LATCHKEY_WEBHOOK_ALLOW_PRIVATE is on: webhooks may call plain http and this server's own "
+                    + "network (loopback, private and link-local addresses). Never use it in production.");
+        }
         if (devMailbox != null) {
             log.warn("LATCHKEY_DEV_MAILBOX is on: GET /dev/mailbox shows every recent mail with its token to anyone. "
                     + "Never use it in production.");
@@ -271,6 +290,7 @@ public final class Application implements AutoCloseable {
     public Application start(int port) {
         server.start(port);
         outboxWorker.start();
+        webhookWorker.start();
         housekeeping.start(HOUSEKEEPING_FIRST, HOUSEKEEPING_EVERY);
         return this;
     }
@@ -304,6 +324,7 @@ public final class Application implements AutoCloseable {
             log.warn("the HTTP server did not stop within its timeout", e);
         }
         outboxWorker.close();
+        webhookWorker.close();
         housekeeping.close();
         invalidations.close();
         rateLimiter.close();

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The security event log (OWASP ASVS 5.0 V16): who did what to which account, from where and when. Callers pass a
@@ -31,12 +32,21 @@ public final class AuditLog {
     private final AuditStore store;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private volatile EventFanOut fanOut;
 
     public AuditLog(Database db, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.store = new AuditStore(mapper);
         this.mapper = mapper;
         this.clock = clock;
+    }
+
+    /**
+     * Hands every event recorded from now on to {@code fanOut} too, in the event's transaction; set once, while the
+     * application is wired.
+     */
+    public void fanOutTo(EventFanOut fanOut) {
+        this.fanOut = fanOut;
     }
 
     /** Records an event in its own transaction. {@code customerId} and {@code client} may be null. */
@@ -55,13 +65,23 @@ public final class AuditLog {
         if (json.length() > MAX_DATA_CHARS) {
             throw new IllegalArgumentException("audit data of " + type.wire() + " is too large");
         }
-        store.insert(h, tenantId, Secrets.id("evt"), customerId, type, client, json, now());
+        EventFanOut following = fanOut;
+        int queued = store.insert(h, tenantId, Secrets.id("evt"), customerId, type, client, json, now(),
+                following == null ? null : following.statement());
+        if (queued > 0) {
+            Database.afterCommit(h, following::queued);
+        }
     }
 
     /** Newest first. */
     public Page<AuditEvent> list(String tenantId, AuditFilter filter, Cursor before, int limit) {
         List<AuditEvent> rows = db.read(h -> store.list(h, tenantId, filter, before, limit + 1));
         return Page.of(rows, limit, Listing.AUDIT, last -> new Cursor(last.createdAt(), last.id()));
+    }
+
+    /** One event of the tenant, read in the caller's transaction; empty once purged (or for another tenant's id). */
+    public Optional<AuditEvent> find(Handle h, String tenantId, String eventId) {
+        return store.find(h, tenantId, eventId);
     }
 
     /**

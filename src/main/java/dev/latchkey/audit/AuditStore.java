@@ -7,21 +7,31 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** SQL for audit events. Every statement names the tenant; lists run newest first on (created_at, id). */
 final class AuditStore {
+    private static final String INSERT = "INSERT INTO audit_events (tenant_id, id, customer_id, type, ip, user_agent, "
+            + "data, created_at, staff_id, api_key_id) "
+            + "VALUES (:tenant, :id, :customer, :type, :ip, :ua, :data, :at, :staff, :key)";
+
     private final ObjectMapper mapper;
 
     AuditStore(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 
-    void insert(Handle h, String tenantId, String id, String customerId, AuditType type, ClientInfo client,
-                String data, Instant at) {
-        h.createUpdate("INSERT INTO audit_events (tenant_id, id, customer_id, type, ip, user_agent, data, created_at, "
-                        + "staff_id, api_key_id) VALUES (:tenant, :id, :customer, :type, :ip, :ua, :data, :at, :staff, :key)")
+    /**
+     * Inserts the event, after {@code fanOut} (null for none) in the same request to the database; answers the rows
+     * {@code fanOut} wrote (both engines answer the first statement's count), 0 without one.
+     */
+    int insert(Handle h, String tenantId, String id, String customerId, AuditType type, ClientInfo client,
+               String data, Instant at, String fanOut) {
+        int first = h.createUpdate(fanOut == null ? INSERT : fanOut + "; " + INSERT)
                 .bind("tenant", tenantId).bind("id", id).bind("customer", customerId).bind("type", type.wire())
                 .bind("ip", client == null ? null : client.ip())
                 .bind("ua", client == null ? null : client.userAgent())
@@ -29,6 +39,7 @@ final class AuditStore {
                 .bind("key", client == null ? null : client.apiKeyId())
                 .bind("data", data).bind("at", Database.ts(at))
                 .execute();
+        return fanOut == null ? 0 : first;
     }
 
     /**
@@ -73,10 +84,18 @@ final class AuditStore {
         } else if (before != null) {
             query.bind("at", Database.ts(before.at())).bind("id", before.id());
         }
-        return query.map((rs, ctx) -> new AuditEvent(rs.getString("id"), rs.getString("type"),
-                rs.getString("customer_id"), rs.getString("ip"), rs.getString("user_agent"),
-                read(rs.getString("data")), Database.instant(rs, "created_at"), rs.getString("staff_id"),
-                rs.getString("api_key_id"))).list();
+        return query.map((rs, ctx) -> event(rs)).list();
+    }
+
+    Optional<AuditEvent> find(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM audit_events WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).map((rs, ctx) -> event(rs)).findOne();
+    }
+
+    private AuditEvent event(ResultSet rs) throws SQLException {
+        return new AuditEvent(rs.getString("id"), rs.getString("type"), rs.getString("customer_id"),
+                rs.getString("ip"), rs.getString("user_agent"), read(rs.getString("data")),
+                Database.instant(rs, "created_at"), rs.getString("staff_id"), rs.getString("api_key_id"));
     }
 
     /**

@@ -45,7 +45,11 @@ public enum AuditType {
     ORDER_STATUS_CHANGED("order.status_changed"),
     ORDER_TOKEN_REISSUED("order.token_reissued"),
     TENANT_SUSPENDED("tenant.suspended"),
-    TENANT_REACTIVATED("tenant.reactivated");
+    TENANT_REACTIVATED("tenant.reactivated"),
+    WEBHOOK_CREATED("webhook.created"),
+    WEBHOOK_UPDATED("webhook.updated"),
+    WEBHOOK_DELETED("webhook.deleted"),
+    WEBHOOK_SECRET_ROTATED("webhook.secret_rotated");
 
     private final String wire;
 

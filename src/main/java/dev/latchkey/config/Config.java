@@ -42,6 +42,7 @@ public record Config(
         HashPool hashPool,
         boolean devMailbox,
         MailDelivery mailDelivery,
+        Webhooks webhooks,
         List<IpRange> trustedProxies,
         RateLimitSettings rateLimits,
         int auditRetentionDays,
@@ -67,6 +68,18 @@ public record Config(
      * {@code retryMaxMillis}, and after {@code maxAttempts} the mail is kept as failed for an operator to see.
      */
     public record MailDelivery(long pollMillis, long retryBaseMillis, long retryMaxMillis, int maxAttempts) {
+    }
+
+    /**
+     * Webhooks: the server's key their signing secrets are derived from (else generated into the data folder); whether
+     * a webhook may call plain http and private, loopback or link-local addresses (development and tests only); and how
+     * the delivery worker paces itself: a look for due deliveries every {@code pollMillis} (and at once after a commit
+     * that queued one), a failed attempt waits {@code retryBaseMillis} doubling per attempt up to
+     * {@code retryMaxMillis}, a delivery is given up after {@code maxAttempts}, and a webhook whose
+     * {@code disableAfter} latest events in a row were given up on is disabled.
+     */
+    public record Webhooks(Optional<String> key, boolean allowPrivate, long pollMillis, long retryBaseMillis,
+                           long retryMaxMillis, int maxAttempts, int disableAfter) {
     }
 
     /** Argon2id cost; the defaults are OWASP's first recommendation (m=19 MiB, t=2, p=1). */
@@ -158,6 +171,7 @@ public record Config(
                         reader.integer("LATCHKEY_MAIL_RETRY_BASE_MS", 5_000, 10, 3_600_000),
                         reader.integer("LATCHKEY_MAIL_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),
                         reader.integer("LATCHKEY_MAIL_MAX_ATTEMPTS", 20, 1, 1_000)),
+                webhooks(reader),
                 reader.ranges("LATCHKEY_TRUSTED_PROXIES"),
                 rateLimits(reader),
                 reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500),
@@ -177,6 +191,27 @@ public record Config(
                     + from + "')");
         }
         return from;
+    }
+
+    /**
+     * The defaults retry a delivery 15 times after the first attempt, 1 minute after it, doubling up to 12 hours
+     * apart: the last attempt comes about 3 days (77 hours) after the event, as long as a receiver may be down for
+     * a weekend and still receive everything.
+     */
+    private static Webhooks webhooks(EnvReader reader) {
+        Optional<String> key = reader.optional("LATCHKEY_WEBHOOK_KEY");
+        if (key.isPresent() && WebhookKey.decode(key.get()).isEmpty()) {
+            // the value is not repeated: it is a secret
+            throw new ConfigException("LATCHKEY_WEBHOOK_KEY must be at least " + WebhookKey.MIN_BYTES
+                    + " random bytes in base64url, such as the output of: openssl rand -base64 32 | tr '+/' '-_'");
+        }
+        return new Webhooks(key,
+                reader.bool("LATCHKEY_WEBHOOK_ALLOW_PRIVATE", false),
+                reader.integer("LATCHKEY_WEBHOOK_POLL_MS", 1_000, 10, 60_000),
+                reader.integer("LATCHKEY_WEBHOOK_RETRY_BASE_MS", 60_000, 10, 3_600_000),
+                reader.integer("LATCHKEY_WEBHOOK_RETRY_MAX_MS", 43_200_000, 10, 86_400_000),
+                reader.integer("LATCHKEY_WEBHOOK_MAX_ATTEMPTS", 16, 1, 100),
+                reader.integer("LATCHKEY_WEBHOOK_DISABLE_AFTER", 5, 1, 1_000));
     }
 
     /** Rate-limit buckets shared by several nodes live in Redis when this is set. */

@@ -19,7 +19,9 @@ public enum Listing {
     ADDRESSES("addresses", true),
     ORDERS("orders", true),
     AUDIT("audit", true),
-    STAFF("staff", true);
+    STAFF("staff", true),
+    WEBHOOKS("webhooks", false),
+    WEBHOOK_DELIVERIES("webhook_deliveries", false);
 
     private final String tag;
     /**

@@ -2,7 +2,7 @@ package dev.latchkey.mail;
 
 import dev.latchkey.config.Config;
 import dev.latchkey.db.Database;
-import dev.latchkey.db.DatabaseErrors;
+import dev.latchkey.db.PollingLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,9 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -44,9 +41,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final Config.MailDelivery delivery;
     private final Predicate<String> suspended;
     private final Clock clock;
-    private final BlockingQueue<Boolean> signal = new ArrayBlockingQueue<>(1);
-    private volatile boolean running;
-    private Thread thread;
+    private final PollingLoop loop;
     private Instant lastPurge = Instant.MIN;
 
     /** {@code suspended} tells whether a tenant (by id) is suspended now, from the tenants' cache. */
@@ -58,56 +53,26 @@ public final class OutboxWorker implements AutoCloseable {
         this.delivery = delivery;
         this.suspended = suspended;
         this.clock = clock;
+        this.loop = new PollingLoop("outbox", delivery.pollMillis(), BATCH, () -> {
+            releaseReactivated();
+            int handled = deliverDue();
+            purgeNowAndThen();
+            return handled;
+        });
     }
 
-    public synchronized void start() {
-        if (thread == null) {
-            running = true;
-            thread = Thread.ofPlatform().name("latchkey-outbox").daemon().start(this::loop);
-        }
+    public void start() {
+        loop.start();
     }
 
     /** Mail was just committed: look now instead of at the next poll. */
     public void wake() {
-        signal.offer(Boolean.TRUE);
+        loop.wake();
     }
 
     @Override
-    public synchronized void close() {
-        running = false;
-        if (thread == null) {
-            return;
-        }
-        thread.interrupt();
-        try {
-            thread.join(Duration.ofSeconds(20).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        thread = null;
-    }
-
-    private void loop() {
-        while (running) {
-            int handled = 0;
-            try {
-                releaseReactivated();
-                handled = deliverDue();
-                purgeNowAndThen();
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("outbox: cannot read due mail ({}); trying again",
-                            DatabaseErrors.withoutValues(e).toString());
-                }
-            }
-            if (handled < BATCH) {
-                try {
-                    signal.poll(delivery.pollMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+    public void close() {
+        loop.close();
     }
 
     private int deliverDue() {
@@ -115,7 +80,7 @@ public final class OutboxWorker implements AutoCloseable {
         List<OutboxStore.Queued> due = db.read(h -> store.due(h, now, BATCH));
         Set<String> held = new HashSet<>();
         for (OutboxStore.Queued queued : due) {
-            if (!running) {
+            if (!loop.running()) {
                 break;
             }
             OutgoingMail mail = queued.mail();
@@ -148,7 +113,7 @@ public final class OutboxWorker implements AutoCloseable {
      */
     private void releaseReactivated() {
         Optional<String> tenant = db.read(h -> store.nextHeld(h, null));
-        while (tenant.isPresent() && running) {
+        while (tenant.isPresent() && loop.running()) {
             String tenantId = tenant.get();
             if (!suspended.test(tenantId)) {
                 int released = db.tx(h -> store.release(h, tenantId));
@@ -211,7 +176,7 @@ public final class OutboxWorker implements AutoCloseable {
             do {
                 deleted = db.withoutTransaction(h -> store.purge(h, now.minus(KEEP_SENT), now.minus(KEEP_FAILED),
                         PURGE_BATCH));
-            } while (deleted == PURGE_BATCH && running);
+            } while (deleted == PURGE_BATCH && loop.running());
         }
     }
 

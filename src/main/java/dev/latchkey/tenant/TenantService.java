@@ -184,6 +184,16 @@ public final class TenantService {
         return tenant(tenantId).settings();
     }
 
+    /**
+     * Locks the tenant's row until {@code h}'s transaction ends, for another feature's changes that must happen one at
+     * a time per tenant (a count, then an insert that the count allows); 404 for no such tenant.
+     */
+    public void lock(Handle h, String tenantId) {
+        if (!store.lock(h, tenantId)) {
+            throw ApiError.notFound("Tenant");
+        }
+    }
+
     /** Every tenant's id, for jobs that work tenant by tenant. */
     public List<String> ids() {
         return db.read(store::ids);

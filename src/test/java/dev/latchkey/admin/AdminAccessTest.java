@@ -26,9 +26,9 @@ class AdminAccessTest extends ApiTest {
         }
     }
 
-    /** A tenant with one customer holding a session, one extra secret key and one order. */
+    /** A tenant with one customer holding a session, one extra secret key, one order and one webhook. */
     private record Owned(Fixtures.Tenant tenant, Fixtures.Shopper shopper, String keyId, String order,
-                         String orderToken) {
+                         String orderToken, String webhookId) {
     }
 
     private Owned owned() {
@@ -38,12 +38,16 @@ class AdminAccessTest extends ApiTest {
                 .send().expect(201).str("id");
         String order = Fixtures.uniqueId("R");
         String orderToken = new AdminCalls(api, tenant).order(order, shopper.email(), null);
-        return new Owned(tenant, shopper, keyId, order, orderToken);
+        String webhookId = api.post("/v1/admin/webhooks").bearer(tenant.sk())
+                .body(Map.of("url", "http://127.0.0.1:9/hooks", "events", List.of("customer.deleted"))).send()
+                .expect(201).str("id");
+        return new Owned(tenant, shopper, keyId, order, orderToken, webhookId);
     }
 
     /** The routes that name something of the tenant. */
     private static List<Route> routesWithIds(Owned o) {
         String customer = "/v1/admin/customers/" + o.shopper().customerId();
+        String webhook = "/v1/admin/webhooks/" + o.webhookId();
         return List.of(
                 new Route("GET", customer, null),
                 new Route("PATCH", customer, Map.of("first_name", "Mallory", "status", "disabled")),
@@ -60,7 +64,12 @@ class AdminAccessTest extends ApiTest {
                 new Route("DELETE", "/v1/admin/api-keys/" + o.keyId(), null),
                 new Route("GET", "/v1/admin/orders/" + o.order(), null),
                 new Route("PATCH", "/v1/admin/orders/" + o.order(), Map.of("status", "cancelled")),
-                new Route("POST", "/v1/admin/orders/" + o.order() + "/token", null));
+                new Route("POST", "/v1/admin/orders/" + o.order() + "/token", null),
+                new Route("GET", webhook, null),
+                new Route("PATCH", webhook, Map.of("status", "disabled", "url", "http://127.0.0.1:10/elsewhere")),
+                new Route("DELETE", webhook, null),
+                new Route("POST", webhook + "/secret", null),
+                new Route("GET", webhook + "/deliveries", null));
     }
 
     private static List<Route> everyRoute(Owned o) {
@@ -78,7 +87,10 @@ class AdminAccessTest extends ApiTest {
                 new Route("POST", "/v1/admin/orders", Map.of()),
                 new Route("GET", "/v1/admin/mail-templates", null),
                 new Route("GET", "/v1/admin/mail-templates/invitation/en", null),
-                new Route("DELETE", "/v1/admin/mail-templates/invitation/en", null)));
+                new Route("DELETE", "/v1/admin/mail-templates/invitation/en", null),
+                new Route("GET", "/v1/admin/webhooks", null),
+                new Route("POST", "/v1/admin/webhooks", Map.of("url", "http://127.0.0.1:9/hooks",
+                        "events", List.of("*")))));
         return routes;
     }
 
@@ -174,5 +186,10 @@ class AdminAccessTest extends ApiTest {
                 .expect(200);
         assertThat(api.get("/v1/admin/audit?type=password.reset_sent").bearer(o.tenant().sk()).send().expect(200)
                 .body().path("data")).isEmpty();
+        var webhook = api.get("/v1/admin/webhooks/" + o.webhookId()).bearer(o.tenant().sk()).send().expect(200);
+        assertThat(webhook.str("status")).isEqualTo("active");
+        assertThat(webhook.str("url")).isEqualTo("http://127.0.0.1:9/hooks");
+        assertThat(api.get("/v1/admin/audit?type=webhook.secret_rotated").bearer(o.tenant().sk()).send()
+                .expect(200).body().path("data")).isEmpty();
     }
 }

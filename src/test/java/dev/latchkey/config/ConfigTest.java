@@ -43,6 +43,11 @@ class ConfigTest {
             "LATCHKEY_REDIS_URL, redis://localhost:notaport",
             "LATCHKEY_REDIS_URL, redis://:::6379",
             "LATCHKEY_REDIS_URL, redis:///0",
+            "LATCHKEY_WEBHOOK_KEY, c2hvcnQ",
+            "LATCHKEY_WEBHOOK_KEY, not base64 at all but long enough to be 32 bytes",
+            "LATCHKEY_WEBHOOK_ALLOW_PRIVATE, sometimes",
+            "LATCHKEY_WEBHOOK_MAX_ATTEMPTS, 0",
+            "LATCHKEY_WEBHOOK_POLL_MS, 5",
     })
     void fromEnvWhenValueInvalidThenConfigExceptionNamingTheVariable(String name, String value) {
         assertThatThrownBy(() -> Config.fromEnv(Map.of(name, value)))
@@ -189,6 +194,36 @@ class ConfigTest {
         Files.delete(file);
         DataFolder.writeOwnerOnly(file, "k".repeat(32) + "\n");
         assertThat(PlatformToken.resolve(config)).isEqualTo("k".repeat(32));
+    }
+
+    /** The key is a secret: a refused one is not repeated in the message printed at start-up. */
+    @Test
+    void webhookKeyWhenTooShortThenRefusedWithoutRepeatingIt() {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("LATCHKEY_WEBHOOK_KEY", "c2VjcmV0LWJ1dC1zaG9ydA")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("32")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c2VjcmV0LWJ1dC1zaG9ydA"));
+    }
+
+    @Test
+    void webhookKeyWhenUnsetThenGeneratedOnceIntoTheDataFolderAndKept(@TempDir Path data) throws Exception {
+        Config config = Config.fromEnv(Map.of("LATCHKEY_DATA_DIR", data.toString()));
+        byte[] generated = WebhookKey.resolve(config);
+
+        assertThat(generated).hasSize(32);
+        assertThat(WebhookKey.resolve(config)).isEqualTo(generated);
+        String set = java.util.Base64.getUrlEncoder().encodeToString(new byte[40]);
+        assertThat(WebhookKey.resolve(Config.fromEnv(Map.of("LATCHKEY_DATA_DIR", data.toString(),
+                "LATCHKEY_WEBHOOK_KEY", set)))).hasSize(40);
+    }
+
+    @Test
+    void webhookKeyWhenTheKeptFileHoldsNoKeyThenStartUpStopsNamingTheFile(@TempDir Path data) throws Exception {
+        Path file = data.resolve(WebhookKey.FILE_NAME);
+        DataFolder.writeOwnerOnly(file, "too short\n");
+        Config config = Config.fromEnv(Map.of("LATCHKEY_DATA_DIR", data.toString()));
+
+        assertThatThrownBy(() -> WebhookKey.resolve(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("at least 32 bytes");
     }
 
     @Test

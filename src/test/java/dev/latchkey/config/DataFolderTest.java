@@ -42,6 +42,7 @@ class DataFolderTest {
         assertThat(permissions(data)).isEqualTo("rwx------");
         assertThat(permissions(data.resolve("latchkey.mv.db"))).isEqualTo("rw-------");
         assertThat(permissions(data.resolve(PlatformToken.FILE_NAME))).isEqualTo("rw-------");
+        assertThat(permissions(data.resolve(WebhookKey.FILE_NAME))).isEqualTo("rw-------");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static dev.latchkey.testing.Tokens.anonymous;
@@ -137,8 +138,33 @@ class HousekeepingTest {
         refresh(api, tenant, shopper.refreshToken()).expect(401, "invalid_token");
     }
 
+    /** A webhook's deliveries are kept 30 days for the merchant to look into, then go. */
     @Test
     @Order(5)
+    void runWhenWebhookDeliveriesAreAMonthOldThenTheyGoAndRecentOnesStay() {
+        var tenant = Fixtures.tenant(api);
+        String webhook = api.post("/v1/admin/webhooks").bearer(tenant.sk())
+                .body(Map.of("url", "http://127.0.0.1:9/hooks", "events", List.of("customer.created"))).send()
+                .expect(201).str("id");
+        Runnable customer = () -> api.post("/v1/admin/customers").bearer(tenant.sk())
+                .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD)).send().expect(201);
+        customer.run();
+        customer.run();
+        api.patch("/v1/admin/webhooks/" + webhook).bearer(tenant.sk()).body(Map.of("status", "disabled")).send()
+                .expect(200);
+        api.patch("/v1/admin/webhooks/" + webhook).bearer(tenant.sk()).body(Map.of("status", "active")).send()
+                .expect(200);
+        assertThat(rows("webhook_deliveries", tenant.id())).isEqualTo(2);
+        server.clock.advance(Duration.ofDays(31));
+        customer.run();
+
+        assertThat(server.app.housekeeping().run().get("old webhook deliveries")).isGreaterThanOrEqualTo(2);
+
+        assertThat(rows("webhook_deliveries", tenant.id())).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
     void closeThenTheJobStops() {
         assertThat(server.app.housekeeping().isRunning()).isTrue();
         server.app.close();

@@ -294,6 +294,9 @@ class BadInputSweepTest {
         /** Created by the merchant for the admin routes, so their sweep leaves the shopper alone. */
         final String customerId;
         final String supportId;
+        /** One webhook for the PATCH sweep, another for the secret's, whose rotations change it. */
+        final String webhookId;
+        final String rotatedWebhookId;
 
         World(Api api) {
             this.api = api;
@@ -312,6 +315,13 @@ class BadInputSweepTest {
             supportId = api.post("/v1/admin/staff").bearer(sk())
                     .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD, "role", "support"))
                     .send().expect(201).str("id");
+            webhookId = webhook();
+            rotatedWebhookId = webhook();
+        }
+
+        private String webhook() {
+            return api.post("/v1/admin/webhooks").bearer(sk()).body(valid("POST /v1/admin/webhooks")).send()
+                    .expect(201).str("id");
         }
 
         String pk() {
@@ -333,6 +343,8 @@ class BadInputSweepTest {
                      "/v1/admin/customers/{id}/password-reset" -> template.replace("{id}", customerId);
                 case "/v1/admin/staff/{id}", "/v1/admin/staff/{id}/password" -> template.replace("{id}", supportId);
                 case "/v1/platform/tenants/{id}" -> template.replace("{id}", shop.id());
+                case "/v1/admin/webhooks/{id}" -> template.replace("{id}", webhookId);
+                case "/v1/admin/webhooks/{id}/secret" -> template.replace("{id}", rotatedWebhookId);
                 default -> template;
             };
             assertThat(path).as("a real id for each parameter of %s: add it to World.path", template)
@@ -394,6 +406,10 @@ class BadInputSweepTest {
                         Fixtures.PASSWORD, "role", "support");
                 case "POST /v1/admin/staff/{id}/password" -> Bodies.of("new_password", NEW_PASSWORD);
                 case "PATCH /v1/admin/staff/{id}" -> Bodies.of("role", "support");
+                // a port nobody listens on: the sweep's customers are queued for it and never delivered
+                case "POST /v1/admin/webhooks" -> Bodies.of("url", "http://127.0.0.1:9/hooks",
+                        "events", List.of("customer.deleted"), "description", "Sweep");
+                case "PATCH /v1/admin/webhooks/{id}", "POST /v1/admin/webhooks/{id}/secret" -> Bodies.of();
                 default -> throw new AssertionError(operation + " takes a JSON body: give World.valid a body it "
                         + "accepts, for the sweep to spoil one property at a time");
             };

@@ -52,7 +52,8 @@ class ListCursorTest extends ApiTest {
                 new Route("addresses", "/v1/me/addresses", asShopper),
                 new Route("sessions", customer + "/sessions", secretKey),
                 new Route("sessions", "/v1/me/sessions", asShopper),
-                new Route("agents", "/v1/me/agents", asShopper));
+                new Route("agents", "/v1/me/agents", asShopper),
+                new Route("webhooks", "/v1/admin/webhooks", secretKey));
     }
 
     @Test
@@ -69,6 +70,10 @@ class ListCursorTest extends ApiTest {
         for (String name : List.of("Groceries", "Gifts")) {
             api.post("/v1/me/agents").as(shopper).body(Map.of("name", name, "scope", List.of("cart:read"),
                     "password", shopper.password())).send().expect(201);
+        }
+        for (String path : List.of("/a", "/b")) {
+            api.post("/v1/admin/webhooks").bearer(tenant.sk()).body(Map.of("url", "http://127.0.0.1:9" + path,
+                    "events", List.of("customer.deleted"))).send().expect(201);
         }
         var orders = new OrderCalls(api, tenant);
         for (int i = 0; i < 2; i++) {
@@ -96,8 +101,8 @@ class ListCursorTest extends ApiTest {
                 }
             }
         }
-        // the three routes of orders read each other's, so do the two of addresses and of sessions; seven lists have one
+        // the three routes of orders read each other's, so do the two of addresses and of sessions; eight lists have one
         assertThat(read).as("every route reads its own cursors, and those of the other routes of its list")
-                .hasSize(3 * 3 + 2 * 2 + 2 * 2 + 7);
+                .hasSize(3 * 3 + 2 * 2 + 2 * 2 + 8);
     }
 }

@@ -1,0 +1,23 @@
+package dev.latchkey.webhook;
+
+import java.time.Instant;
+
+/**
+ * One event's delivery to one webhook, as the merchant sees it: {@code pending} (with its next attempt), then
+ * {@code delivered} or {@code failed}. {@code lastError} is short: a reason, or a bounded prefix of the receiver's
+ * answer.
+ */
+public record Delivery(String eventId, String eventType, String status, int attempts, Integer lastStatusCode,
+                       String lastError, Instant nextAttemptAt, Instant deliveredAt, Instant createdAt) {
+    static final String PENDING = "pending";
+    static final String DELIVERED = "delivered";
+    static final String FAILED = "failed";
+
+    /** Which delivery: the tenant, the webhook and the event. */
+    record Key(String tenantId, String webhookId, String eventId) {
+    }
+
+    /** A delivery the worker found due, with the attempts made so far. */
+    record Due(Key key, int attempts) {
+    }
+}

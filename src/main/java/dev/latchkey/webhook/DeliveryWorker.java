@@ -1,0 +1,97 @@
+package dev.latchkey.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.config.Config;
+import dev.latchkey.db.Database;
+import dev.latchkey.db.DatabaseErrors;
+import dev.latchkey.db.PollingLoop;
+import dev.latchkey.tenant.TenantService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Sends due webhook deliveries: one thread per node, woken after each commit that queued deliveries and otherwise
+ * polling. The deliveries of a batch go out webhook by webhook on virtual threads, so that one slow receiver does not
+ * hold up the others, and each webhook's in the order of their events (a retried one may come after later events).
+ * Nothing is sent while this node's webhook key is not the deployment's ({@link SigningKeyCheck}).
+ */
+public final class DeliveryWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final int BATCH = 50;
+
+    private final Database db;
+    private final DeliveryStore store = new DeliveryStore();
+    private final SigningKeyCheck keyCheck;
+    private final DeliverySender sender = new DeliverySender();
+    private final DeliveryAttempts attempts;
+    private final Clock clock;
+    private final PollingLoop loop;
+
+    public DeliveryWorker(Database db, WebhookService webhooks, TenantService tenants, AuditLog audit,
+                          Config.Webhooks settings, ObjectMapper mapper, Clock clock) {
+        this.db = db;
+        this.keyCheck = webhooks.keyCheck();
+        this.attempts = new DeliveryAttempts(db, webhooks, audit, tenants, sender,
+                new EventMessages(mapper, webhooks.signingKey()), settings, clock);
+        this.clock = clock;
+        this.loop = new PollingLoop("webhooks", settings.pollMillis(), BATCH, this::deliverDue);
+    }
+
+    public void start() {
+        loop.start();
+    }
+
+    /** Deliveries were just committed: look now instead of at the next poll. */
+    public void wake() {
+        loop.wake();
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        sender.close();
+    }
+
+    private int deliverDue() {
+        List<Delivery.Due> due = db.read(h -> store.due(h, clock.instant(), BATCH));
+        // asked only once there is something to sign: a deployment without webhooks never records a key
+        if (due.isEmpty() || !keyCheck.usable()) {
+            return 0;
+        }
+        Map<String, List<Delivery.Due>> byWebhook = new LinkedHashMap<>();
+        due.forEach(d -> byWebhook.computeIfAbsent(d.key().tenantId() + "/" + d.key().webhookId(),
+                webhook -> new ArrayList<>()).add(d));
+        // closing waits for every webhook's deliveries; an interrupt (the node stops) interrupts them
+        try (ExecutorService webhooks = Executors.newVirtualThreadPerTaskExecutor()) {
+            byWebhook.values().forEach(deliveries -> webhooks.submit(() -> deliverInOrder(deliveries)));
+        }
+        return due.size();
+    }
+
+    private void deliverInOrder(List<Delivery.Due> deliveries) {
+        for (Delivery.Due due : deliveries) {
+            if (!loop.running()) {
+                return;
+            }
+            try {
+                attempts.attempt(due);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // the lease runs out and a later round tries again; the next ones would meet the same trouble
+                log.warn("webhooks: delivery of event {} to webhook {} failed ({}); trying again later",
+                        due.key().eventId(), due.key().webhookId(), DatabaseErrors.withoutValues(e).toString());
+                return;
+            }
+        }
+    }
+}

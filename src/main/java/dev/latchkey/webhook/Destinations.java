@@ -1,0 +1,114 @@
+package dev.latchkey.webhook;
+
+import dev.latchkey.http.FieldError;
+import dev.latchkey.http.IpRange;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where a webhook may send the tenant's events: an https URL whose host resolves to public addresses only. A merchant
+ * could otherwise have the server call its own network (the database's host, a cloud metadata service at
+ * 169.254.169.254) and read a prefix of the answer in the delivery list. The address is checked after DNS resolution
+ * when the webhook is saved and again before each delivery; the HTTP client then resolves the name once more, so a
+ * name whose record changes in between (DNS rebinding) can slip through that window. In development and tests
+ * ({@code LATCHKEY_WEBHOOK_ALLOW_PRIVATE}) plain http and every address are allowed.
+ */
+final class Destinations {
+    static final int MAX_URL = 2048;
+    /** Blocks that no public receiver lives in (RFC 6890), beside what InetAddress tells by itself. */
+    private static final List<IpRange> NOT_PUBLIC = List.of("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24",
+            "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "::/96",
+            "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "fc00::/7").stream().map(IpRange::parse).toList();
+    /** IPv6 blocks that carry an IPv4 address (NAT64, 6to4), checked as that address. */
+    private static final IpRange NAT64 = IpRange.parse("64:ff9b::/96");
+    private static final IpRange SIX_TO_FOUR = IpRange.parse("2002::/16");
+    private static final String UNRESOLVABLE = "the host does not resolve";
+
+    private final boolean allowPrivate;
+
+    Destinations(boolean allowPrivate) {
+        this.allowPrivate = allowPrivate;
+    }
+
+    /** Why {@code url} is not of a form a webhook may have, for the field {@code url}; empty when it is. */
+    Optional<FieldError> formError(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return refused("invalid", "url must be an absolute https URL with a host in ASCII (punycode).");
+        }
+        if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null || uri.getPort() > 65535) {
+            return refused("invalid", "url must be an absolute https URL with a host in ASCII (punycode).");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !(allowPrivate && scheme.equals("http"))) {
+            return refused("insecure", "url must use https.");
+        }
+        if (uri.getRawUserInfo() != null) {
+            return refused("invalid", "url must not carry a user name or password.");
+        }
+        if (uri.getRawFragment() != null) {
+            return refused("invalid", "url must not have a fragment (#...).");
+        }
+        return Optional.empty();
+    }
+
+    /** Why a url of the right form may not be a webhook's, after resolving its host; empty when it may. */
+    Optional<FieldError> addressError(String url) {
+        return refusal(URI.create(url)).map(reason -> reason.equals(UNRESOLVABLE)
+                ? new FieldError("url", "unresolvable", "url's host does not resolve.")
+                : new FieldError("url", "not_allowed", "url must not point to a private, loopback, link-local, "
+                        + "multicast or reserved address."));
+    }
+
+    /** Why the webhook at {@code uri} may not be called now; empty when it may. Resolves the host. */
+    Optional<String> refusal(URI uri) {
+        if (allowPrivate) {
+            return Optional.empty();
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(uri.getHost());
+        } catch (UnknownHostException e) {
+            return Optional.of(UNRESOLVABLE);
+        }
+        return Arrays.stream(addresses).anyMatch(Destinations::notPublic)
+                ? Optional.of("the host resolves to an address that is not public") : Optional.empty();
+    }
+
+    static boolean notPublic(InetAddress address) {
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress() || address.isMulticastAddress()
+                || NOT_PUBLIC.stream().anyMatch(range -> range.contains(address))) {
+            return true;
+        }
+        return address instanceof Inet6Address v6 && embeddedIpv4(v6).map(Destinations::notPublic).orElse(false);
+    }
+
+    private static Optional<InetAddress> embeddedIpv4(Inet6Address address) {
+        byte[] bytes = address.getAddress();
+        int from = NAT64.contains(address) ? 12 : SIX_TO_FOUR.contains(address) ? 2 : -1;
+        if (from < 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Inet4Address.getByAddress(Arrays.copyOfRange(bytes, from, from + 4)));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are an IPv4 address", e);
+        }
+    }
+
+    private static Optional<FieldError> refused(String code, String message) {
+        return Optional.of(new FieldError("url", code, message));
+    }
+}
