@@ -55,6 +55,19 @@ public record AdminPrincipal(String tenantId, Role role, String staffId, Set<Per
         return role.can(permission) && scopes.contains(permission);
     }
 
+    /**
+     * Whether this caller may do all that {@code permissions} allow: a secret key may not make, empower, take over or
+     * remove a staff member or key that could do more than the key itself.
+     */
+    public boolean canAll(Set<Permission> permissions) {
+        return permissions.stream().allMatch(this::can);
+    }
+
+    /** {@link #canAll} for what a staff member of {@code role} may do. */
+    public boolean canAllOf(Role role) {
+        return canAll(role.permissions);
+    }
+
     /** The caller as the audit log names them. */
     public Actor actor() {
         return new Actor(staffId);

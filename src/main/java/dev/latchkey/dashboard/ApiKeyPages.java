@@ -108,8 +108,7 @@ public final class ApiKeyPages {
 
     private void revoke(Context ctx) {
         DashboardSession session = dashboard.requireConfirmed(ctx, GuardedPage.API_KEYS);
-        apiKeys.revoke(session.principal().tenantId(), ctx.pathParam("id"), session.principal().actor(),
-                requests.client(ctx));
+        apiKeys.revoke(session.principal(), ctx.pathParam("id"), requests.client(ctx));
         Dashboard.redirect(ctx, "/dashboard/api-keys?notice=" + Notice.KEY_REVOKED.wire());
     }
 }

@@ -74,6 +74,7 @@ public final class StaffService {
 
     /** An owner (or the secret key) adds a member; refused if the caller stopped being an owner meanwhile. */
     public Staff create(AdminPrincipal who, NewStaff input, ClientInfo client) {
+        requireCanAllOf(who, input.role());
         Staff staff = draft(input);
         String hash = hasher.hash(input.password());
         return db.tx(h -> {
@@ -142,6 +143,7 @@ public final class StaffService {
             // waits and finds nobody
             Staff staff = store.findAccountById(h, tenantId, id, true).map(StaffAccount::staff)
                     .orElseThrow(() -> ApiError.notFound("Staff member"));
+            requireCanAllOf(who, staff);
             if (owners.size() == 1 && owners.contains(id)) {
                 throw new ApiError(409, "last_owner", "The last owner cannot be removed; add another owner first.");
             }
@@ -163,6 +165,8 @@ public final class StaffService {
             List<String> owners = lockOwnersFor(h, who);
             Staff staff = store.findAccountById(h, tenantId, id, true).map(StaffAccount::staff)
                     .orElseThrow(() -> ApiError.notFound("Staff member"));
+            requireCanAllOf(who, staff);
+            requireCanAllOf(who, role);
             if (staff.role().equals(role.wire())) {
                 return staff;
             }
@@ -176,6 +180,21 @@ public final class StaffService {
                     Map.of("changed_staff_id", id, "from", staff.role(), "to", role.wire()));
             return new Staff(id, staff.email(), role.wire(), staff.createdAt(), now);
         });
+    }
+
+    /**
+     * A secret key with {@code manage_staff} but fewer scopes than a member of {@code role} holds may not make such a
+     * member, nor change, remove or set the password of one: it would log in as them and do more than the key may.
+     */
+    private static void requireCanAllOf(AdminPrincipal who, AdminPrincipal.Role role) {
+        if (!who.canAllOf(role)) {
+            throw ApiError.insufficientScope("This key lacks scopes a staff member of the " + role.wire()
+                    + " role holds: it may not make, change or take over such a member.");
+        }
+    }
+
+    private static void requireCanAllOf(AdminPrincipal who, Staff member) {
+        requireCanAllOf(who, AdminPrincipal.Role.fromWire(member.role()).orElseThrow());
     }
 
     /**
@@ -251,6 +270,7 @@ public final class StaffService {
         }
         String tenantId = who.tenantId();
         StaffAccount account = account(tenantId, staffId);
+        requireCanAllOf(who, account.staff());
         requireAllowed(tenantId, account, newPassword);
         replacePassword(tenantId, account, newPassword, null, who, client);
         // the member's login bucket, which others may have spent by trying the address, comes back with the password

@@ -117,7 +117,7 @@ public final class ApiKeyRoutes {
     private void revoke(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.MANAGE_API_KEYS);
         String keyId = Identifiers.pathId(ctx, "id", "API key");
-        keys.revoke(admin.tenantId(), keyId, admin.actor(), requests.client(ctx));
+        keys.revoke(admin, keyId, requests.client(ctx));
         ctx.status(204);
     }
 }

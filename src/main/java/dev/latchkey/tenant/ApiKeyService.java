@@ -105,16 +105,22 @@ public final class ApiKeyService {
 
     /**
      * Revokes the key at once: the key cache of every node forgets it before this returns. A key already revoked stays
-     * so (nothing happens); another tenant's key is not found; the last active secret key holding every scope answers
-     * 409 {@code last_secret_key}.
+     * so (nothing happens); another tenant's key is not found; a key holding scopes the caller lacks is refused (403);
+     * the last active secret key holding every scope answers 409 {@code last_secret_key}.
      */
-    public void revoke(String tenantId, String keyId, Actor actor, ClientInfo client) {
+    public void revoke(AdminPrincipal who, String keyId, ClientInfo client) {
+        String tenantId = who.tenantId();
+        Actor actor = who.actor();
         ApiKey revoked = db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);
             store.lock(h, tenantId);
             ApiKey key = store.findKeyById(h, tenantId, keyId).orElseThrow(() -> ApiError.notFound("API key"));
             if (!key.active()) {
                 return null;
+            }
+            if (!who.canAll(key.scopes())) {
+                // a narrow key could otherwise take the shop's broader keys from it
+                throw ApiError.insufficientScope("A key cannot revoke a key holding scopes it lacks.");
             }
             if (key.fullScope() && store.activeFullScopeKeys(h, tenantId) <= 1) {
                 throw new ApiError(409, "last_secret_key", "This is the tenant's last active secret key holding "

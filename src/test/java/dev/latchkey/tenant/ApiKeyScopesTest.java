@@ -234,10 +234,78 @@ class ApiKeyScopesTest extends ApiTest {
             }
         }
 
-        api.delete("/v1/admin/api-keys/" + fullId).bearer(scoped.str("key")).send().expect(409, "last_secret_key");
+        api.delete("/v1/admin/api-keys/" + fullId).bearer(tenant.sk()).send().expect(409, "last_secret_key");
 
         api.get("/v1/admin/settings").bearer(tenant.sk()).send().expect(200);
         api.delete("/v1/admin/api-keys/" + scoped.str("id")).bearer(tenant.sk()).send().expect(204);
+    }
+
+    /** A narrow key with manage_api_keys may revoke keys within its own scopes, not the shop's broader ones. */
+    @Test
+    void revokeWhenTheKeyHoldsScopesTheCallerLacksThen403AndTheKeyLives() {
+        var tenant = Fixtures.tenant(api);
+        String keeper = secretKey(tenant.sk(), List.of("manage_api_keys", "view_audit"));
+        var broader = create(tenant.sk(), Map.of("kind", "secret", "scopes", List.of("view_audit", "manage_orders")))
+                .expect(201);
+        var narrower = create(tenant.sk(), Map.of("kind", "secret", "scopes", List.of("view_audit"))).expect(201);
+        var publishable = create(tenant.sk(), Map.of("kind", "publishable")).expect(201);
+
+        api.delete("/v1/admin/api-keys/" + broader.str("id")).bearer(keeper).send().expect(403, "insufficient_scope");
+        String fullId = null;
+        for (JsonNode key : keys(tenant.sk())) {
+            if (scopes(key).equals(EVERY_SCOPE)) {
+                fullId = key.path("id").asText();
+            }
+        }
+        api.delete("/v1/admin/api-keys/" + fullId).bearer(keeper).send().expect(403, "insufficient_scope");
+
+        assertPassed(call(Permission.MANAGE_ORDERS, broader.str("key")), Permission.MANAGE_ORDERS);
+        assertThat(events(tenant.sk(), "api_key.revoked")).isEmpty();
+        api.delete("/v1/admin/api-keys/" + narrower.str("id")).bearer(keeper).send().expect(204);
+        api.delete("/v1/admin/api-keys/" + publishable.str("id")).bearer(keeper).send().expect(204);
+    }
+
+    /**
+     * A key with manage_staff but fewer scopes than a member may not make, promote, demote, remove or set the password
+     * of such a member: it would log in as them (or as an owner it made) and do everything.
+     */
+    @Test
+    void staffWhenTheRoleHoldsScopesTheKeyLacksThen403AndNothingChanges() {
+        var shop = StaffFixtures.shop(api);
+        var tenant = shop.tenant();
+        String staffKey = secretKey(tenant.sk(), List.of("manage_staff"));
+        String supportEmail = StaffFixtures.addStaff(api, shop, "support");
+        String supportId = null;
+        for (JsonNode member : api.get("/v1/admin/staff?limit=100").bearer(staffKey).send().expect(200).body()
+                .path("data")) {
+            if (member.path("email").asText().equals(supportEmail)) {
+                supportId = member.path("id").asText();
+            }
+        }
+
+        for (String role : List.of("owner", "support")) {
+            api.post("/v1/admin/staff").bearer(staffKey).body(Map.of("email", role + "-" + Fixtures.uniqueEmail(),
+                    "password", Fixtures.PASSWORD, "role", role)).send().expect(403, "insufficient_scope");
+        }
+        api.post("/v1/admin/staff/" + shop.ownerId() + "/password").bearer(staffKey)
+                .body(Map.of("new_password", "a brand new owner password 42")).send().expect(403, "insufficient_scope");
+        api.patch("/v1/admin/staff/" + supportId).bearer(staffKey).body(Map.of("role", "owner")).send()
+                .expect(403, "insufficient_scope");
+        api.delete("/v1/admin/staff/" + shop.ownerId()).bearer(staffKey).send().expect(403, "insufficient_scope");
+
+        StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+        assertThat(api.get("/v1/admin/staff?limit=100").bearer(tenant.sk()).send().expect(200).body().path("data"))
+                .extracting(member -> member.path("role").asText()).containsExactlyInAnyOrder("owner", "support");
+        // the owner made with the shop and the support member added by the full key: none by the narrow key
+        assertThat(events(tenant.sk(), "staff.created")).hasSize(2);
+        // a key holding a support member's permissions (and manage_staff) may manage support members
+        String supportManager = secretKey(tenant.sk(), List.of("manage_staff", "view_customers", "reset_lockouts",
+                "revoke_sessions", "resend_verification", "send_password_reset", "view_audit"));
+        api.post("/v1/admin/staff").bearer(supportManager).body(Map.of("email", "support-" + Fixtures.uniqueEmail(),
+                "password", Fixtures.PASSWORD, "role", "support")).send().expect(201);
+        api.patch("/v1/admin/staff/" + supportId).bearer(supportManager).body(Map.of("role", "owner")).send()
+                .expect(403, "insufficient_scope");
+        api.delete("/v1/admin/staff/" + supportId).bearer(supportManager).send().expect(204);
     }
 
     @Test
