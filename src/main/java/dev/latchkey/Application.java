@@ -170,7 +170,8 @@ public final class Application implements AutoCloseable {
         var outboxStore = new OutboxStore();
         this.outboxWorker = new OutboxWorker(db, outboxStore,
                 devMailbox != null ? devMailbox : mailer(config, clock), config.mailDelivery(),
-                tenantId -> tenants.tenant(tenantId).suspended(), clock);
+                // read as stored, as the webhooks' worker reads it: the cached status may lag a suspension briefly
+                tenantId -> tenants.find(tenantId).suspended(), clock);
         var templates = new MailTemplates(db, new TemplateStore(), BuiltInTemplates.load(), audit, clock);
         var outbox = new Outbox(templates, outboxStore, tenants, outboxWorker::wake, clock);
         var customerMail = new CustomerMail(outbox);

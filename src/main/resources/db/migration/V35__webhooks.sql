@@ -40,11 +40,16 @@ CREATE TABLE webhook_deliveries (
     delivered_at     TIMESTAMP WITH TIME ZONE,
     created_at       TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (tenant_id, webhook_id, event_id),
-    CONSTRAINT webhook_deliveries_status CHECK (status IN ('pending', 'delivered', 'failed'))
+    CONSTRAINT webhook_deliveries_status CHECK (status IN ('pending', 'delivered', 'failed', 'held'))
 );
--- The worker's look for due deliveries of every tenant; a webhook's deliveries newest first; the purge by age.
+-- The worker's look for due deliveries of every tenant; the tenants with deliveries held during a suspension; a
+-- webhook's deliveries newest first; the purge by age.
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
-CREATE INDEX webhook_deliveries_listed ON webhook_deliveries (tenant_id, webhook_id, created_at, event_id);
+CREATE INDEX webhook_deliveries_held ON webhook_deliveries (status, tenant_id);
+-- Descending, so that H2, which reads an index in its own order only, walks a page of the newest-first list without
+-- sorting the webhook's deliveries (as V34 does for the other lists); PostgreSQL reads it the same way.
+CREATE INDEX webhook_deliveries_listed ON webhook_deliveries (tenant_id DESC, webhook_id DESC, created_at DESC,
+    event_id DESC);
 CREATE INDEX webhook_deliveries_created ON webhook_deliveries (tenant_id, created_at);
 
 -- The fingerprint of the server's webhook key, written by the first node that signs: a node started with another key

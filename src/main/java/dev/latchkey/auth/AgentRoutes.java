@@ -1,6 +1,5 @@
 package dev.latchkey.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.http.Identifiers;
@@ -14,7 +13,6 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -62,39 +60,20 @@ public final class AgentRoutes {
         ctx.status(201).json(body);
     }
 
-    /**
-     * {@code scope}: a non-empty array of known scope names, each named once. A name given twice is refused rather
-     * than merged: the caller's idea of the grant and the grant would differ, if only in their listing.
-     */
+    /** {@code scope}: a non-empty array of known scope names, each named once. */
     private static Optional<Set<AgentScope>> scope(JsonInput in) {
-        JsonNode node = in.raw().get("scope");
-        if (node == null || node.isNull()) {
+        if (!in.given("scope")) {
             in.reject("scope", "required", "scope is required: the names of what the agent may do, of "
                     + AgentScope.allWire() + ".");
             return Optional.empty();
         }
-        if (!node.isArray()) {
-            in.reject("scope", "invalid_type", "scope must be an array of scope names.");
-            return Optional.empty();
-        }
-        if (node.isEmpty()) {
+        Optional<Set<AgentScope>> scope = in.distinctNames("scope", AgentScope.class, AgentScope::fromWire,
+                AgentScope.allWire());
+        if (scope.isPresent() && scope.get().isEmpty()) {
             in.reject("scope", "too_short", "scope must name at least one of " + AgentScope.allWire() + ".");
             return Optional.empty();
         }
-        Set<AgentScope> scope = EnumSet.noneOf(AgentScope.class);
-        for (JsonNode item : node) {
-            Optional<AgentScope> known = item.isTextual() ? AgentScope.fromWire(item.textValue()) : Optional.empty();
-            if (known.isEmpty()) {
-                in.reject("scope", item.isTextual() ? "invalid" : "invalid_type",
-                        "scope may only name " + AgentScope.allWire() + ".");
-                return Optional.empty();
-            }
-            if (!scope.add(known.get())) {
-                in.reject("scope", "duplicate", "scope names " + known.get().wire() + " more than once.");
-                return Optional.empty();
-            }
-        }
-        return Optional.of(scope);
+        return scope;
     }
 
     private void list(Context ctx) {

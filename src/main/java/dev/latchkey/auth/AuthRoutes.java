@@ -138,7 +138,8 @@ public final class AuthRoutes {
         body.put("scope", token.isAgent() ? AgentScope.wire(token.scope()) : List.of(token.kind().wire()));
         body.put("session_id", token.sessionId());
         body.put("customer_id", token.customerId());
-        body.put("email", token.email());
+        // the address is profile data: an agent sees it only with the scope that reads the profile
+        body.put("email", token.allows(AgentScope.PROFILE_READ) ? token.email() : null);
         ctx.json(body);
     }
 

@@ -82,14 +82,6 @@ public final class Guard {
     }
 
     /**
-     * Storefront routes that need a shopper and that no agent scope opens: the key plus a live {@code cust_} or
-     * {@code anon_} token of its tenant. An agent's token is the wrong kind (403).
-     */
-    public AccessToken token(Context ctx) {
-        return notAnAgent(anyToken(ctx));
-    }
-
-    /**
      * Storefront routes of a shopper's cart: a live {@code cust_} or {@code anon_} token, or an agent's {@code agt_}
      * token whose grant covers {@code scope} (403 otherwise).
      */

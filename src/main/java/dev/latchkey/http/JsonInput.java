@@ -17,12 +17,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A request body read as a JSON object. Each accessor checks one field's type and bounds and collects what is wrong,
@@ -397,6 +399,37 @@ public final class JsonInput {
             return Optional.empty();
         }
         return Optional.of(List.copyOf(values));
+    }
+
+    /**
+     * An array of names that {@code parse} knows, each named once: 422 {@code invalid_type} for no array of strings,
+     * {@code invalid} for an unknown name (the message lists {@code known}), {@code duplicate} for a name given twice
+     * (refused rather than merged: the caller's idea of what it asked for and what was stored would differ). Empty when
+     * the field is absent, null or refused; the caller decides whether absent or empty is allowed.
+     */
+    public <E extends Enum<E>> Optional<Set<E>> distinctNames(String field, Class<E> type,
+                                                              Function<String, Optional<E>> parse, String known) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isArray()) {
+            reject(field, "invalid_type", field + " must be an array of names, of " + known + ".");
+            return Optional.empty();
+        }
+        Set<E> names = EnumSet.noneOf(type);
+        for (JsonNode item : node) {
+            Optional<E> name = item.isTextual() ? parse.apply(item.textValue()) : Optional.empty();
+            if (name.isEmpty()) {
+                reject(field, item.isTextual() ? "invalid" : "invalid_type", field + " may only name " + known + ".");
+                return Optional.empty();
+            }
+            if (!names.add(name.get())) {
+                reject(field, "duplicate", field + " names " + item.textValue() + " more than once.");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(names);
     }
 
     public boolean hasErrorFor(String field) {

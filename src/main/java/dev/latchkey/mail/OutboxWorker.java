@@ -44,7 +44,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final PollingLoop loop;
     private Instant lastPurge = Instant.MIN;
 
-    /** {@code suspended} tells whether a tenant (by id) is suspended now, from the tenants' cache. */
+    /** {@code suspended} tells whether a tenant (by id) is suspended now. */
     public OutboxWorker(Database db, OutboxStore store, Mailer mailer, Config.MailDelivery delivery,
                         Predicate<String> suspended, Clock clock) {
         this.db = db;

@@ -1,6 +1,5 @@
 package dev.latchkey.tenant;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Guard;
@@ -15,7 +14,6 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -89,29 +87,8 @@ public final class ApiKeyRoutes {
             in.reject("scopes", "invalid", "Only a secret key takes scopes: a publishable key opens no admin route.");
             return Set.of();
         }
-        JsonNode node = in.raw().get("scopes");
-        Set<Permission> scopes = EnumSet.noneOf(Permission.class);
-        if (!node.isArray()) {
-            in.reject("scopes", "invalid_type", "scopes must be an array of scope names.");
-            return scopes;
-        }
-        for (JsonNode item : node) {
-            if (!item.isTextual()) {
-                in.reject("scopes", "invalid_type", "scopes must be an array of scope names.");
-                return scopes;
-            }
-            Permission scope = Permission.fromWire(item.textValue()).orElse(null);
-            if (scope == null) {
-                in.reject("scopes", "invalid", "scopes names no such scope; the scopes are " + Arrays.stream(
-                        Permission.values()).map(Permission::wire).collect(Collectors.joining(", ")) + ".");
-                return scopes;
-            }
-            if (!scopes.add(scope)) {
-                in.reject("scopes", "duplicate", "scopes names " + scope.wire() + " twice.");
-                return scopes;
-            }
-        }
-        return scopes;
+        return in.distinctNames("scopes", Permission.class, Permission::fromWire, Arrays.stream(Permission.values())
+                .map(Permission::wire).collect(Collectors.joining(", "))).orElse(Set.of());
     }
 
     private void revoke(Context ctx) {

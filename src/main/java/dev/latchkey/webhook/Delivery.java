@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * One event's delivery to one webhook, as the merchant sees it: {@code pending} (with its next attempt), then
- * {@code delivered} or {@code failed}. {@code lastError} is short: a reason, or a bounded prefix of the receiver's
+ * {@code delivered} or {@code failed}; {@code held} while the operator has suspended the tenant, pending again after. {@code lastError} is short: a reason, or a bounded prefix of the receiver's
  * answer.
  */
 public record Delivery(String eventId, String eventType, String status, int attempts, Integer lastStatusCode,
@@ -12,6 +12,7 @@ public record Delivery(String eventId, String eventType, String status, int atte
     static final String PENDING = "pending";
     static final String DELIVERED = "delivered";
     static final String FAILED = "failed";
+    static final String HELD = "held";
 
     /** Which delivery: the tenant, the webhook and the event. */
     record Key(String tenantId, String webhookId, String eventId) {

@@ -75,8 +75,9 @@ final class DeliveryAttempts {
         }
         // read as stored, not from the cache: the suspension commits with its own event, before its eviction
         if (tenants.find(key.tenantId()).suspended()) {
-            // looked at again after the first retry's wait, without an attempt counted
-            db.run(h -> deliveries.hold(h, key, now().plus(Duration.ofMillis(settings.retryBaseMillis()))));
+            int held = db.tx(h -> deliveries.holdAll(h, key.tenantId()));
+            log.info("webhooks: tenant {} is suspended: {} deliveries held until it is active again",
+                    key.tenantId(), held);
             return;
         }
         if (leased.get().event().isEmpty()) {

@@ -9,6 +9,7 @@ import org.jdbi.v3.core.statement.Update;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * SQL for webhook deliveries. Changing one names its tenant; finding due deliveries is deliberately global, because one
@@ -59,9 +60,35 @@ final class DeliveryStore {
     }
 
     /** Left for later without an attempt (its tenant is suspended). */
-    void hold(Handle h, Delivery.Key key, Instant next) {
-        bind(h.createUpdate("UPDATE webhook_deliveries SET next_attempt_at = :next, leased_until = NULL"
-                + STILL_PENDING), key).bind("next", Database.ts(next)).execute();
+    /**
+     * Holds every pending delivery of a suspended tenant, leased ones too (one on its way elsewhere is then sent again
+     * after the reactivation: at least once): held rows leave the due index's range, so they cost the worker nothing
+     * however many there are. Returns how many.
+     */
+    int holdAll(Handle h, String tenantId) {
+        return h.createUpdate("UPDATE webhook_deliveries SET status = :held, leased_until = NULL "
+                        + "WHERE tenant_id = :tenant AND status = :pending")
+                .bind("held", Delivery.HELD).bind("pending", Delivery.PENDING).bind("tenant", tenantId)
+                .execute();
+    }
+
+    /** Sets the tenant's held deliveries pending again, due as they were. Returns how many. */
+    int release(Handle h, String tenantId) {
+        return h.createUpdate("UPDATE webhook_deliveries SET status = :pending WHERE tenant_id = :tenant "
+                        + "AND status = :held")
+                .bind("held", Delivery.HELD).bind("pending", Delivery.PENDING).bind("tenant", tenantId)
+                .execute();
+    }
+
+    /** The first tenant after {@code after} (from the start when null) with held deliveries: one index probe. */
+    Optional<String> nextHeld(Handle h, String after) {
+        var query = h.createQuery("SELECT tenant_id FROM webhook_deliveries WHERE status = :held"
+                        + (after == null ? "" : " AND tenant_id > :after") + " ORDER BY tenant_id LIMIT 1")
+                .bind("held", Delivery.HELD);
+        if (after != null) {
+            query.bind("after", after);
+        }
+        return query.mapTo(String.class).findOne();
     }
 
     /** Given up on; false when it was no longer pending (so not given up on now). */
@@ -88,11 +115,14 @@ final class DeliveryStore {
                 .execute();
     }
 
-    /** The webhook's deliveries, newest event first. */
+    /**
+     * The webhook's deliveries, newest event first: the order names every column of the descending index, so that H2
+     * walks it (see V34).
+     */
     List<Delivery> list(Handle h, String tenantId, String webhookId, Cursor before, int limit) {
         var query = h.createQuery("SELECT * FROM webhook_deliveries WHERE tenant_id = :tenant AND webhook_id = :webhook"
                         + (before == null ? "" : " AND (created_at, event_id) < (:at, :id)")
-                        + " ORDER BY created_at DESC, event_id DESC LIMIT :limit")
+                        + " ORDER BY tenant_id DESC, webhook_id DESC, created_at DESC, event_id DESC LIMIT :limit")
                 .bind("tenant", tenantId).bind("webhook", webhookId).bind("limit", limit);
         if (before != null) {
             query.bind("at", Database.ts(before.at())).bind("id", before.id());

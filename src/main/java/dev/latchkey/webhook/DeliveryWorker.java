@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -33,6 +34,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final SigningKeyCheck keyCheck;
     private final DeliverySender sender = new DeliverySender();
     private final DeliveryAttempts attempts;
+    private final TenantService tenants;
     private final Clock clock;
     private final PollingLoop loop;
 
@@ -42,8 +44,12 @@ public final class DeliveryWorker implements AutoCloseable {
         this.keyCheck = webhooks.keyCheck();
         this.attempts = new DeliveryAttempts(db, webhooks, audit, tenants, sender,
                 new EventMessages(mapper, webhooks.signingKey()), settings, clock);
+        this.tenants = tenants;
         this.clock = clock;
-        this.loop = new PollingLoop("webhooks", settings.pollMillis(), BATCH, this::deliverDue);
+        this.loop = new PollingLoop("webhooks", settings.pollMillis(), BATCH, () -> {
+            releaseReactivated();
+            return deliverDue();
+        });
     }
 
     public void start() {
@@ -59,6 +65,22 @@ public final class DeliveryWorker implements AutoCloseable {
     public void close() {
         loop.close();
         sender.close();
+    }
+
+    /**
+     * Sets the held deliveries of every tenant that is active again pending: the tenants with held deliveries are few,
+     * and each is found with one probe.
+     */
+    private void releaseReactivated() {
+        Optional<String> tenant = db.read(h -> store.nextHeld(h, null));
+        while (tenant.isPresent() && loop.running()) {
+            String tenantId = tenant.get();
+            if (!tenants.find(tenantId).suspended()) {
+                int released = db.tx(h -> store.release(h, tenantId));
+                log.info("webhooks: tenant {} is active again: {} held deliveries released", tenantId, released);
+            }
+            tenant = db.read(h -> store.nextHeld(h, tenantId));
+        }
     }
 
     private int deliverDue() {

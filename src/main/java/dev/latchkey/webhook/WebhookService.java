@@ -28,7 +28,8 @@ import java.util.Objects;
 
 /**
  * The merchant's webhooks: create one (its signing secret shown once), change, disable or delete it, rotate its
- * secret, read its deliveries. Owners only; every change is audited, and the audit events are webhook events too.
+ * secret, read its deliveries. Owners and keys with the {@code manage_webhooks} scope only; every change is audited,
+ * and the audit events are webhook events too.
  */
 public final class WebhookService {
     private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
@@ -68,7 +69,7 @@ public final class WebhookService {
         this.clock = clock;
     }
 
-    /** 409 {@code webhook_limit_reached} past {@link #MAX_PER_TENANT}. */
+    /** 422 {@code webhook_limit_reached} past {@link #MAX_PER_TENANT}, as for the other limits of a list. */
     public Issued create(String tenantId, String url, List<String> events, String description, Actor actor,
                          ClientInfo client) {
         keyCheck.requireUsable();
@@ -79,7 +80,7 @@ public final class WebhookService {
             owners.stillPermitted(h, tenantId, actor);
             tenants.lock(h, tenantId);
             if (store.count(h, tenantId) >= MAX_PER_TENANT) {
-                throw new ApiError(409, "webhook_limit_reached", "A shop has at most " + MAX_PER_TENANT
+                throw new ApiError(422, "webhook_limit_reached", "A shop has at most " + MAX_PER_TENANT
                         + " webhooks; delete one, or subscribe one to more events.");
             }
             store.insert(h, webhook);

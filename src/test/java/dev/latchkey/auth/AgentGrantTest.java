@@ -49,8 +49,12 @@ class AgentGrantTest extends ApiTest {
         assertThat(texts(info.path("scope"))).containsExactly("cart:write", "orders:read");
         assertThat(info.path("session_id").asText()).isEqualTo(grant.path("session_id").asText());
         assertThat(info.path("customer_id").asText()).isEqualTo(customer.customerId());
-        assertThat(info.path("email").asText()).isEqualTo(customer.email());
+        // the address is profile data, which this grant does not read
+        assertThat(info.path("email").isNull()).isTrue();
         assertThat(info.path("expires_at").asText()).isEqualTo(grant.path("expires_at").asText());
+        var reader = Agents.grant(api, customer, "profile:read");
+        assertThat(Tokens.introspect(api, tenant, reader.accessToken()).expect(200).str("email"))
+                .isEqualTo(customer.email());
     }
 
     @Test

@@ -232,7 +232,7 @@ class WebhookApiTest extends ApiTest {
             create(tenant);
         }
         api.post("/v1/admin/webhooks").bearer(tenant.sk()).body(Map.of("url", NOBODY, "events", List.of("*")))
-                .send().expect(409, "webhook_limit_reached");
+                .send().expect(422, "webhook_limit_reached");
     }
 
     @Test

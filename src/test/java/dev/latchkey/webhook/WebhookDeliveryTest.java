@@ -237,6 +237,11 @@ class WebhookDeliveryTest {
         Fixtures.status(api, tenant.id(), "suspended");
         Thread.sleep(500); // ten retry intervals
         assertThat(receiver.all()).isEmpty();
+        // held out of the worker's way, not tried again and again
+        List<String> statuses = OWN.server().app.database().read(h -> h.createQuery("SELECT status "
+                + "FROM webhook_deliveries WHERE tenant_id = :tenant").bind("tenant", tenant.id())
+                .mapTo(String.class).list());
+        assertThat(statuses).containsExactly("held");
         Fixtures.status(api, tenant.id(), "active");
 
         String suspended = receiver.awaitOne("tenant.suspended").eventId();
