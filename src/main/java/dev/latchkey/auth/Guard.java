@@ -202,15 +202,29 @@ public final class Guard {
      * audit log.
      */
     public AdminPrincipal admin(Context ctx, Permission permission) {
-        return admin(ctx, permission, true);
+        AdminPrincipal principal = adminCaller(ctx, true);
+        if (!principal.can(permission)) {
+            throw ApiError.insufficientScope(principal.staffId() == null
+                    ? "This secret key lacks the scope " + permission.wire() + "."
+                    : "The " + principal.role().wire() + " role may not do this.");
+        }
+        return principal;
     }
 
-    /** {@link #admin} for a staff member's logout, which a suspended tenant's staff may still do ({@link #tokenToEnd}). */
-    public AdminPrincipal adminToEnd(Context ctx, Permission permission) {
-        return admin(ctx, permission, false);
+    /**
+     * Admin routes about the caller's own staff session (its password): every role may use them, so no permission
+     * (nor a key's scope) is checked; the route refuses a secret key, which has no session of its own.
+     */
+    public AdminPrincipal ownStaffSession(Context ctx) {
+        return adminCaller(ctx, true);
     }
 
-    private AdminPrincipal admin(Context ctx, Permission permission, boolean activeTenant) {
+    /** {@link #ownStaffSession} for a staff member's logout, which a suspended tenant's staff may still do. */
+    public AdminPrincipal ownStaffSessionToEnd(Context ctx) {
+        return adminCaller(ctx, false);
+    }
+
+    private AdminPrincipal adminCaller(Context ctx, boolean activeTenant) {
         String raw = bearer(ctx);
         AdminPrincipal principal;
         ApiKey secretKey = null;
@@ -232,11 +246,6 @@ public final class Guard {
             if (secretKey == null || !tenant.rescuedBy(secretKey)) {
                 tenant.requireActive();
             }
-        }
-        if (!principal.can(permission)) {
-            throw ApiError.insufficientScope(secretKey != null
-                    ? "This secret key lacks the scope " + permission.wire() + "."
-                    : "The " + principal.role().wire() + " role may not do this.");
         }
         return principal;
     }

@@ -72,7 +72,7 @@ public final class StaffRoutes {
 
     private void logout(Context ctx) {
         String raw = Guard.bearer(ctx);
-        AdminPrincipal who = guard.adminToEnd(ctx, Permission.VIEW_CUSTOMERS);
+        AdminPrincipal who = guard.ownStaffSessionToEnd(ctx);
         if (!StaffSessionKind.API.marks(raw)) {
             // a working secret key (or a dashboard session's token) is the wrong kind here, not an unknown one
             throw ApiError.insufficientScope("Only a staff session's own token (stf_) can log it out.");
@@ -101,7 +101,7 @@ public final class StaffRoutes {
     }
 
     private void changeOwnPassword(Context ctx) {
-        AdminPrincipal who = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
+        AdminPrincipal who = guard.ownStaffSession(ctx);
         JsonInput in = requests.body(ctx);
         String current = in.required("current_password", PasswordPolicy.MAX_FIELD_LENGTH);
         String next = in.required("new_password", PasswordPolicy.MAX_FIELD_LENGTH);

@@ -240,6 +240,22 @@ class ApiKeyScopesTest extends ApiTest {
         api.delete("/v1/admin/api-keys/" + scoped.str("id")).bearer(tenant.sk()).send().expect(204);
     }
 
+    /** The routes of a staff member's own session refuse any key as a key, not for a scope it could be given. */
+    @Test
+    void ownStaffSessionRoutesWhenAScopedKeyThenRefusedForBeingAKeyNotForAScope() {
+        var tenant = Fixtures.tenant(api);
+        String relay = secretKey(tenant.sk(), List.of());
+
+        var password = api.post("/v1/admin/staff/password").bearer(relay)
+                .body(Map.of("current_password", "x", "new_password", "a brand new password 42")).send();
+        var logout = api.post("/v1/admin/staff/logout").bearer(relay).send();
+
+        for (Api.Res res : List.of(password, logout)) {
+            res.expect(403, "insufficient_scope");
+            assertThat(res.body().path("detail").asText()).contains("staff").doesNotContain("scope");
+        }
+    }
+
     /** A narrow key with manage_api_keys may revoke keys within its own scopes, not the shop's broader ones. */
     @Test
     void revokeWhenTheKeyHoldsScopesTheCallerLacksThen403AndTheKeyLives() {
