@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * SQL for webhook deliveries. Changing one names its tenant; finding due deliveries is deliberately global, because one
@@ -20,13 +21,21 @@ final class DeliveryStore {
     private static final String KEY = " WHERE tenant_id = :tenant AND webhook_id = :webhook AND event_id = :event";
     private static final String STILL_PENDING = KEY + " AND status = '" + Delivery.PENDING + "'";
 
-    /** Due deliveries of every tenant that no worker holds right now, oldest due first. */
-    List<Delivery.Due> due(Handle h, Instant now, int limit) {
-        return h.createQuery("SELECT tenant_id, webhook_id, event_id, attempts FROM webhook_deliveries "
+    /**
+     * Due deliveries of every tenant that no worker holds right now, oldest due first, but those of the webhooks in
+     * {@code sending} ({@code tenant id/webhook id}), whose thread of this node sends them in order already.
+     */
+    List<Delivery.Due> due(Handle h, Instant now, int limit, Set<String> sending) {
+        var query = h.createQuery("SELECT tenant_id, webhook_id, event_id, attempts FROM webhook_deliveries "
                         + "WHERE status = :status AND next_attempt_at <= :now "
                         + "AND (leased_until IS NULL OR leased_until <= :now) "
+                        + (sending.isEmpty() ? "" : "AND tenant_id || '/' || webhook_id NOT IN (<sending>) ")
                         + "ORDER BY next_attempt_at, created_at LIMIT :limit")
-                .bind("status", Delivery.PENDING).bind("now", Database.ts(now)).bind("limit", limit)
+                .bind("status", Delivery.PENDING).bind("now", Database.ts(now)).bind("limit", limit);
+        if (!sending.isEmpty()) {
+            query.bindList("sending", List.copyOf(sending));
+        }
+        return query
                 .map((rs, ctx) -> new Delivery.Due(new Delivery.Key(rs.getString("tenant_id"),
                         rs.getString("webhook_id"), rs.getString("event_id")), rs.getInt("attempts")))
                 .list();

@@ -16,18 +16,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sends due webhook deliveries: one thread per node, woken after each commit that queued deliveries and otherwise
- * polling. The deliveries of a batch go out webhook by webhook on virtual threads, so that one slow receiver does not
- * hold up the others, and each webhook's in the order of their events (a retried one may come after later events).
+ * Sends due webhook deliveries: one thread per node finds them, woken after each commit that queued deliveries and
+ * otherwise polling, and hands each webhook's to a virtual thread of its own, which sends them in event order (a
+ * retried one may come after later events). It does
+ * not wait for those threads: a receiver that answers slowly (up to the timeouts) holds up its own webhook's deliveries
+ * only, and the next look skips the webhooks still sending. At most {@link #MAX_SENDING} webhooks send at once.
  * Nothing is sent while this node's webhook key is not the deployment's ({@link SigningKeyCheck}).
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final int BATCH = 50;
+    /** Webhooks sending at once on this node; their connections are bounded by it too. */
+    private static final int MAX_SENDING = 64;
 
     private final Database db;
     private final DeliveryStore store = new DeliveryStore();
@@ -37,6 +44,9 @@ public final class DeliveryWorker implements AutoCloseable {
     private final TenantService tenants;
     private final Clock clock;
     private final PollingLoop loop;
+    /** The webhooks ({@code tenant id/webhook id}) whose deliveries are being sent now. */
+    private final Set<String> sending = ConcurrentHashMap.newKeySet();
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
 
     public DeliveryWorker(Database db, WebhookService webhooks, TenantService tenants, AuditLog audit,
                           Config.Webhooks settings, ObjectMapper mapper, Clock clock) {
@@ -64,6 +74,13 @@ public final class DeliveryWorker implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
+        // an interrupt ends each webhook's sending after its current attempt, whose lease then runs out
+        senders.shutdownNow();
+        try {
+            senders.awaitTermination(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         sender.close();
     }
 
@@ -84,19 +101,33 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private int deliverDue() {
-        List<Delivery.Due> due = db.read(h -> store.due(h, clock.instant(), BATCH));
+        if (sending.size() >= MAX_SENDING) {
+            return 0; // a sending webhook's end wakes the loop
+        }
+        List<Delivery.Due> due = db.read(h -> store.due(h, clock.instant(), BATCH, Set.copyOf(sending)));
         // asked only once there is something to sign: a deployment without webhooks never records a key
         if (due.isEmpty() || !keyCheck.usable()) {
             return 0;
         }
         Map<String, List<Delivery.Due>> byWebhook = new LinkedHashMap<>();
-        due.forEach(d -> byWebhook.computeIfAbsent(d.key().tenantId() + "/" + d.key().webhookId(),
-                webhook -> new ArrayList<>()).add(d));
-        // closing waits for every webhook's deliveries; an interrupt (the node stops) interrupts them
-        try (ExecutorService webhooks = Executors.newVirtualThreadPerTaskExecutor()) {
-            byWebhook.values().forEach(deliveries -> webhooks.submit(() -> deliverInOrder(deliveries)));
-        }
+        due.forEach(d -> byWebhook.computeIfAbsent(webhookOf(d), webhook -> new ArrayList<>()).add(d));
+        byWebhook.forEach((webhook, deliveries) -> {
+            if (sending.size() < MAX_SENDING && sending.add(webhook)) {
+                senders.submit(() -> {
+                    try {
+                        deliverInOrder(deliveries);
+                    } finally {
+                        sending.remove(webhook);
+                        loop.wake(); // its later deliveries, and the webhooks that waited for a place
+                    }
+                });
+            }
+        });
         return due.size();
+    }
+
+    private static String webhookOf(Delivery.Due due) {
+        return due.key().tenantId() + "/" + due.key().webhookId();
     }
 
     private void deliverInOrder(List<Delivery.Due> deliveries) {

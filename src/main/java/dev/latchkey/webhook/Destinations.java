@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Where a webhook may send the tenant's events: an https URL whose host resolves to public addresses only. A merchant
@@ -26,11 +27,21 @@ final class Destinations {
     static final int MAX_URL = 2048;
     /** Blocks that no public receiver lives in (RFC 6890), beside what InetAddress tells by itself. */
     private static final List<IpRange> NOT_PUBLIC = List.of("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24",
-            "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "::/96",
-            "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "fc00::/7").stream().map(IpRange::parse).toList();
+            "192.0.2.0/24", "192.88.99.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4",
+            // IETF protocol assignments (Teredo, which carries an IPv4 address, ORCHID, benchmarking, ...) and the
+            // documentation blocks, inside the global unicast block
+            "2001::/23", "2001:db8::/32", "3fff::/20").stream().map(IpRange::parse).toList();
+    /**
+     * IPv6 receivers live in global unicast (RFC 4291): every other block (the IPv4-translated ::ffff:0:0:0/96, SRv6,
+     * unique local, ...) is refused, but NAT64's, through which an IPv6-only host reaches IPv4 receivers.
+     */
+    private static final IpRange GLOBAL_UNICAST = IpRange.parse("2000::/3");
     /** IPv6 blocks that carry an IPv4 address (NAT64, 6to4), checked as that address. */
     private static final IpRange NAT64 = IpRange.parse("64:ff9b::/96");
     private static final IpRange SIX_TO_FOUR = IpRange.parse("2002::/16");
+    /** An IPv4 address with a part written with a leading zero, which some software reads as octal. */
+    private static final Pattern LEADING_ZERO = Pattern.compile(
+            "^[0-9.]*(^|\\.)0[0-9]+[0-9.]*$");
     private static final String UNRESOLVABLE = "the host does not resolve";
 
     private final boolean allowPrivate;
@@ -59,6 +70,10 @@ final class Destinations {
         }
         if (uri.getRawFragment() != null) {
             return refused("invalid", "url must not have a fragment (#...).");
+        }
+        if (LEADING_ZERO.matcher(uri.getHost()).matches()) {
+            // 0177.0.0.1 is 177.0.0.1 here but 127.0.0.1 to software that reads the part as octal
+            return refused("invalid", "url's host must not write an IP address with leading zeros.");
         }
         return Optional.empty();
     }
@@ -92,7 +107,14 @@ final class Destinations {
                 || NOT_PUBLIC.stream().anyMatch(range -> range.contains(address))) {
             return true;
         }
-        return address instanceof Inet6Address v6 && embeddedIpv4(v6).map(Destinations::notPublic).orElse(false);
+        if (!(address instanceof Inet6Address v6)) {
+            return false;
+        }
+        Optional<InetAddress> embedded = embeddedIpv4(v6);
+        if (embedded.isPresent()) {
+            return notPublic(embedded.get());
+        }
+        return !GLOBAL_UNICAST.contains(address);
     }
 
     private static Optional<InetAddress> embeddedIpv4(Inet6Address address) {

@@ -63,6 +63,12 @@ final class WebhookInput {
 
     /** How long the previous secret still signs after a rotation: {@code previous_secret_ttl} seconds, 0 if absent. */
     Duration overlap(JsonInput in) {
+        // the one field a rotation takes: a misspelt one would otherwise end the old secret at once, unasked
+        in.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("previous_secret_ttl")) {
+                in.reject(name, "unknown_field", name + " is not a field of a secret rotation; previous_secret_ttl is.");
+            }
+        });
         Duration overlap = Duration.ofSeconds(in.integer("previous_secret_ttl", 0, MAX_OVERLAP_SECONDS).orElse(0L));
         in.validate();
         return overlap;
@@ -70,7 +76,8 @@ final class WebhookInput {
 
     private String url(JsonInput in, boolean required) {
         Optional<String> url = in.string("url", Destinations.MAX_URL).map(Text::trim);
-        if (required && url.isEmpty() && !in.hasErrorFor("url")) {
+        // given empty on a change is no more a destination than left out on a creation
+        if ((required || in.given("url")) && url.isEmpty() && !in.hasErrorFor("url")) {
             in.reject("url", "required", "url is required.");
         }
         url.flatMap(destinations::formError).ifPresent(error -> reject(in, error));

@@ -211,6 +211,11 @@ class WebhookApiTest extends ApiTest {
                 "events", "invalid");
         Problems.assertInvalid(api.patch(path).bearer(tenant.sk()).body(Map.of("url", "ftp://x/")).send(),
                 "url", "insecure");
+        Problems.assertInvalid(api.patch(path).bearer(tenant.sk()).body(Map.of("url", " ")).send(),
+                "url", "required");
+        // a misspelt overlap must not end the old secret at once
+        Problems.assertInvalid(api.post(path + "/secret").bearer(tenant.sk())
+                .body(Map.of("previous_secret_tll", 3600)).send(), "previous_secret_tll", "unknown_field");
         Problems.assertInvalid(api.post(path + "/secret").bearer(tenant.sk())
                 .body(Map.of("previous_secret_ttl", 86_401)).send(), "previous_secret_ttl", "out_of_range");
         Problems.assertInvalid(api.post(path + "/secret").bearer(tenant.sk())
@@ -226,7 +231,7 @@ class WebhookApiTest extends ApiTest {
     }
 
     @Test
-    void createWhenTheTenantHasTwentyThen409() {
+    void createWhenTheTenantHasTwentyThen422() {
         var tenant = Fixtures.tenant(api);
         for (int i = 0; i < WebhookService.MAX_PER_TENANT; i++) {
             create(tenant);

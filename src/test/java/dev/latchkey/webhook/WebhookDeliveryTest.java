@@ -10,8 +10,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -227,6 +233,41 @@ class WebhookDeliveryTest {
         assertThat(WebhookReceiver.verifies(duringOverlap, third)).isTrue();
         assertThat(WebhookReceiver.verifies(duringOverlap, second)).as("the previous one still signs").isTrue();
         assertThat(WebhookReceiver.verifies(duringOverlap, first)).isFalse();
+    }
+
+    /** A receiver that takes the connection and never answers holds up its own webhook only, not another shop's. */
+    @Test
+    void receiverWhenItNeverAnswersThenAnotherShopsDeliveriesGoOutMeanwhile() throws Exception {
+        var slowShop = Fixtures.tenant(api);
+        var otherShop = Fixtures.tenant(api);
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            api.post("/v1/admin/webhooks").bearer(slowShop.sk()).body(Map.of("url",
+                    "http://127.0.0.1:" + silent.getLocalPort() + "/hooks", "events", List.of("customer.created")))
+                    .send().expect(201);
+            webhook(otherShop, List.of("customer.created"));
+
+            adminCreatesCustomer(slowShop);
+            Await.until(() -> !held.isEmpty(), 5_000, "the silent receiver's connection");
+            long start = System.nanoTime();
+            adminCreatesCustomer(otherShop);
+
+            receiver.awaitOne("customer.created");
+            // the silent receiver's request runs up to the 10-second timeout; the other shop does not wait for it
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     @Test

@@ -42,8 +42,16 @@ class WebhookDestinationTest {
                 "https://172.16.0.1/", "https://192.168.1.10/", "https://169.254.169.254/latest/meta-data",
                 "https://[::1]/hooks", "https://[fd00::1]/", "https://[fe80::1]/", "https://0.0.0.0/",
                 "https://224.0.0.1/", "https://100.64.0.1/", "https://[::ffff:127.0.0.1]/",
-                "https://[64:ff9b::a00:1]/", "https://2130706433/")) {
+                "https://[64:ff9b::a00:1]/", "https://2130706433/",
+                // IPv6 forms that carry an inside IPv4 address (IPv4-translated, Teredo) or are no global unicast
+                "https://[::ffff:0:7f00:1]/", "https://[::ffff:0:a9fe:a9fe]/",
+                "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "https://[2001::7f00:1]/", "https://[2001:10::1]/",
+                "https://[2001:20::1]/", "https://[3fff::1]/", "https://[5f00::1]/", "https://192.88.99.1/")) {
             Problems.assertInvalid(create(tenant, inside), "url", "not_allowed");
+        }
+        // read as 177.0.0.1 here, as 127.0.0.1 by software that takes a leading zero for octal
+        for (String ambiguous : List.of("https://0177.0.0.1/", "https://00177.0.0.1/", "https://10.01.0.1/")) {
+            Problems.assertInvalid(create(tenant, ambiguous), "url", "invalid");
         }
         Problems.assertInvalid(create(tenant, "https://no-such-host.invalid/hooks"), "url", "unresolvable");
         assertThat(api.get("/v1/admin/webhooks").bearer(tenant.sk()).send().expect(200).body().path("data")).isEmpty();
