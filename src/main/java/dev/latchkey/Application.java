@@ -209,7 +209,8 @@ public final class Application implements AutoCloseable {
         var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::allOf),
                 mapper);
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
-        var agents = new AgentService(db, tokens, tenants, customers, audit, credentials::confirmPassword, clock);
+        var agents = new AgentService(db, tokens, tenants, customers, audit, credentials::confirmPassword, customerMail,
+                clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         audit::erasePersonalData), clock);

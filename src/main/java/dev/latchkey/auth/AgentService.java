@@ -2,6 +2,7 @@ package dev.latchkey.auth;
 
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
@@ -9,14 +10,17 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
+import dev.latchkey.mail.MailTemplate;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.CustomerMail;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,16 +46,18 @@ public final class AgentService {
     private final CustomerService customers;
     private final AuditLog audit;
     private final PasswordConfirmation passwords;
+    private final CustomerMail mail;
     private final Clock clock;
 
     public AgentService(Database db, TokenService tokens, TenantService tenants, CustomerService customers,
-                        AuditLog audit, PasswordConfirmation passwords, Clock clock) {
+                        AuditLog audit, PasswordConfirmation passwords, CustomerMail mail, Clock clock) {
         this.db = db;
         this.tokens = tokens;
         this.tenants = tenants;
         this.customers = customers;
         this.audit = audit;
         this.passwords = passwords;
+        this.mail = mail;
         this.clock = clock;
     }
 
@@ -87,7 +93,7 @@ public final class AgentService {
     private Issued open(Handle h, AccessToken caller, Instant bornAfter, AgentGrant.Terms terms, ClientInfo client) {
         String tenantId = caller.tenantId();
         String customerId = caller.customerId();
-        customers.lockOwn(h, tenantId, customerId);
+        Customer customer = customers.lockOwn(h, tenantId, customerId);
         tokens.requireUnended(h, caller);
         if (store.countLive(h, tenantId, customerId, terms.createdAt(), bornAfter) >= MAX_LIVE_GRANTS) {
             throw new ApiError(422, "agent_limit_reached", "A customer may have at most " + MAX_LIVE_GRANTS
@@ -97,7 +103,22 @@ public final class AgentService {
         audit.record(h, tenantId, customerId, AuditType.AGENT_GRANTED, client, Map.of("agent_id", terms.id(),
                 "session_id", started.sessionId(), "scope", AgentScope.wire(terms.scope()),
                 "expires_at", terms.expiresAt().toString()));
+        mail.send(h, customer, customer.email(), MailTemplate.AGENT_GRANTED_NOTICE, notice(customer, terms), null);
         return started;
+    }
+
+    /**
+     * What the notice of a new grant says: a stolen password, or a session left open, shows itself in the customer's
+     * inbox. The agent's name is the grant's own words, so like a customer's name it is in the mail only when it goes
+     * to a verified address (whoever registered a stranger's address could otherwise make the shop mail them any text).
+     */
+    private static Map<String, String> notice(Customer customer, AgentGrant.Terms terms) {
+        Map<String, String> values = new HashMap<>(Map.of("agent_scope", String.join(", ",
+                AgentScope.wire(terms.scope())), "expires_at", terms.expiresAt().toString()));
+        if (customer.emailVerified()) {
+            values.put("agent_name", terms.name());
+        }
+        return values;
     }
 
     /**

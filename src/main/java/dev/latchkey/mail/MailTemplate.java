@@ -19,7 +19,8 @@ public enum MailTemplate {
     PASSWORD_CHANGED_NOTICE(false),
     ACCOUNT_LOCKED_NOTICE(false, "locked_until"),
     DELETION_CONFIRM(true),
-    INVITATION(true);
+    INVITATION(true),
+    AGENT_GRANTED_NOTICE(false, "agent_name", "agent_scope", "expires_at");
 
     /** In a holder class because an enum's constructor may not read the enum's own static fields. */
     private static final class Names {
