@@ -155,7 +155,8 @@ public final class Application implements AutoCloseable {
         var apiKeys = new ApiKeyService(db, tenantStore, audit, invalidations, clock, stillOwner);
         var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var policy = new PasswordPolicy(CommonPasswords.load());
-        var customers = new CustomerService(db, new CustomerStore(db.isPostgres()), hasher, audit, clock, invalidations);
+        var customers = new CustomerService(db, new CustomerStore(db.isPostgres()), hasher, audit, mapper, clock,
+                invalidations);
         this.tokens = new TokenService(db, audit, clock, invalidations);
 
         // the merchant's staff: their sessions open admin routes beside the secret key

@@ -1,6 +1,5 @@
 package dev.latchkey.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
@@ -29,11 +28,9 @@ import dev.latchkey.verification.VerificationService;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What the merchant does to customers, each in one transaction with its audit event: create (with a password, an
@@ -41,9 +38,6 @@ import java.util.Set;
  * erase, send the verification mail again, and send a password-reset mail.
  */
 public final class AdminCustomerService {
-    /** Fields that change with every write and say nothing about what the merchant changed. */
-    private static final Set<String> BOOKKEEPING = Set.of("updated_at", "version", "accepts_marketing_updated_at");
-
     /**
      * A customer the merchant creates: at most one of {@code password} and {@code passwordHash}; with neither the
      * customer is invited by mail to choose a password, through a link to {@code invitationUrl} (nullable).
@@ -144,7 +138,7 @@ public final class AdminCustomerService {
 
     private void recordChanges(Handle h, Customer before, Customer after, Actor actor, ClientInfo client) {
         String tenantId = before.tenantId();
-        List<String> changed = changedFields(before, after);
+        List<String> changed = CustomerView.changedFields(before, after, mapper);
         changed.remove("status");
         if (!changed.isEmpty()) {
             audit.record(h, tenantId, before.id(), AuditType.CUSTOMER_UPDATED, client,
@@ -164,18 +158,6 @@ public final class AdminCustomerService {
             mail.send(h, before, before.email(), MailTemplate.EMAIL_CHANGED_NOTICE,
                     Map.of("new_email", after.email(), "changed_by_shop", "yes"), null);
         }
-    }
-
-    private List<String> changedFields(Customer before, Customer after) {
-        JsonNode was = mapper.valueToTree(CustomerView.of(before, mapper));
-        JsonNode now = mapper.valueToTree(CustomerView.of(after, mapper));
-        List<String> changed = new ArrayList<>();
-        was.fieldNames().forEachRemaining(name -> {
-            if (!BOOKKEEPING.contains(name) && !was.get(name).equals(now.get(name))) {
-                changed.add(name);
-            }
-        });
-        return changed;
     }
 
     /** Erases the account as the shopper's own deletion does: orders stay without personal data, the email is free. */

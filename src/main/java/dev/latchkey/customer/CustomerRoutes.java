@@ -50,7 +50,8 @@ public final class CustomerRoutes {
         Long version = in.integer("version", 1, Long.MAX_VALUE).orElse(null);
         ProfileInput changes = ProfileInput.read(in, requests.mapper());
         in.validate();
-        Customer updated = customers.updateProfile(token.tenantId(), token.customerId(), changes, version);
+        Customer updated = customers.updateProfile(token.tenantId(), token.customerId(), changes, version,
+                requests.client(ctx));
         ctx.json(CustomerView.of(updated, requests.mapper()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.customer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.audit.AuditLog;
@@ -42,6 +43,7 @@ public final class CustomerService {
     private final CustomerStore store;
     private final PasswordHasher hasher;
     private final AuditLog audit;
+    private final ObjectMapper mapper;
     private final Clock clock;
     private final Invalidations invalidations;
     private final List<EmailVerifiedListener> verifiedListeners = new CopyOnWriteArrayList<>();
@@ -54,12 +56,13 @@ public final class CustomerService {
     private final Cache<String, Customer> profiles = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
-    public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, AuditLog audit, Clock clock,
-                           Invalidations invalidations) {
+    public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, AuditLog audit, ObjectMapper mapper,
+                           Clock clock, Invalidations invalidations) {
         this.db = db;
         this.store = store;
         this.hasher = hasher;
         this.audit = audit;
+        this.mapper = mapper;
         this.clock = clock;
         this.invalidations = invalidations;
         invalidations.subscribe(this::onInvalidation);
@@ -374,8 +377,12 @@ public final class CustomerService {
     /**
      * Applies the changed fields to the profile as it is now: the row is locked while it is read and written, so two
      * changes of different fields at once both stay (a plain read would let the later write undo the earlier one).
+     * Recorded as {@code customer.updated} with {@code by: customer} and the names of the fields changed (never their
+     * values): a merchant's back end that keeps a copy (a CRM, a newsletter tool told of {@code accepts_marketing})
+     * learns of the shopper's own changes as of the merchant's, from the audit log or a webhook.
      */
-    public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion) {
+    public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion,
+                                  ClientInfo client) {
         return db.tx(h -> {
             Customer current = lockOwn(h, tenantId, id);
             if (expectedVersion != null && expectedVersion != current.version()) {
@@ -391,7 +398,10 @@ public final class CustomerService {
                 throw versionConflict();
             }
             changed(h, tenantId, id);
-            return store.find(h, tenantId, id).orElseThrow();
+            Customer updated = store.find(h, tenantId, id).orElseThrow();
+            audit.record(h, tenantId, id, AuditType.CUSTOMER_UPDATED, client, Map.of("by", "customer",
+                    "changed", CustomerView.changedFields(current, updated, mapper)));
+            return updated;
         });
     }
 

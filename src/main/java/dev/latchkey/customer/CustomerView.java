@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /** The Customer object of the API. */
 public record CustomerView(
@@ -26,5 +29,21 @@ public record CustomerView(
                 p.title(), p.phone(), p.company(), p.preferredLanguage(), p.preferredCurrency(), p.preferredSite(),
                 p.acceptsMarketing(), p.acceptsMarketingUpdatedAt(), attributes, c.defaultShippingAddressId(),
                 c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
+    }
+
+    /** Fields that change with every write and say nothing about what was changed. */
+    private static final Set<String> BOOKKEEPING = Set.of("updated_at", "version", "accepts_marketing_updated_at");
+
+    /** The names of the fields the API shows differently after a change, for the audit log's {@code changed}. */
+    public static List<String> changedFields(Customer before, Customer after, ObjectMapper mapper) {
+        JsonNode was = mapper.valueToTree(of(before, mapper));
+        JsonNode now = mapper.valueToTree(of(after, mapper));
+        List<String> changed = new ArrayList<>();
+        was.fieldNames().forEachRemaining(name -> {
+            if (!BOOKKEEPING.contains(name) && !was.get(name).equals(now.get(name))) {
+                changed.add(name);
+            }
+        });
+        return changed;
     }
 }

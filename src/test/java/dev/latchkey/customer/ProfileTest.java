@@ -3,6 +3,7 @@ package dev.latchkey.customer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Bodies;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
@@ -39,6 +40,21 @@ class ProfileTest extends ApiTest {
         assertThat(res.path("first_name").asText()).isEqualTo("Ann");
         assertThat(res.path("last_name").asText()).isEqualTo("Lee");
         assertThat(res.path("company").isNull()).isTrue();
+    }
+
+    /** A back end keeping a copy learns of the shopper's own change: the names of the fields, never their values. */
+    @Test
+    void patchWhenSomethingChangedThenAuditedAsCustomerUpdatedByTheCustomerAndANoOpIsNot() {
+        patch(Map.of("last_name", "Lovelace", "accepts_marketing", true, "phone", "+44 20 7946 0000"))
+                .expect(200);
+        patch(Map.of("last_name", "Lovelace")).expect(200);
+
+        JsonNode event = AuditEvents.only(api, tenant, shopper.customerId(), "customer.updated");
+        assertThat(event.path("data").path("by").asText()).isEqualTo("customer");
+        assertThat(event.path("data").path("changed")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("last_name", "accepts_marketing", "phone");
+        assertThat(event.toString()).doesNotContain("Lovelace").doesNotContain("7946");
+        assertThat(event.path("staff_id").isNull() || event.path("staff_id").isMissingNode()).isTrue();
     }
 
     @Test
