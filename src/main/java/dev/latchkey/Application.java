@@ -96,6 +96,7 @@ import dev.latchkey.verification.VerificationService;
 import dev.latchkey.webhook.DeliveryWorker;
 import dev.latchkey.webhook.SigningKey;
 import dev.latchkey.webhook.WebhookFanOut;
+import dev.latchkey.webhook.WebhookInput;
 import dev.latchkey.webhook.WebhookRoutes;
 import dev.latchkey.webhook.WebhookService;
 import io.javalin.Javalin;
@@ -242,9 +243,11 @@ public final class Application implements AutoCloseable {
                 recovery, emailTokens, customerMail, audit, mapper);
 
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);
+        // the admin API and the dashboard read a new webhook by the same rules
+        var webhookInput = new WebhookInput(config.webhooks().allowPrivate());
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
-                audit, export, addresses, orders),
+                audit, export, addresses, orders, webhooks, webhookInput),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
@@ -269,7 +272,7 @@ public final class Application implements AutoCloseable {
                 new LockoutRoutes(guard, lockout, requests)::addTo,
                 new AuditRoutes(guard, audit)::addTo,
                 new MailTemplateRoutes(guard, templates, requests)::addTo,
-                new WebhookRoutes(guard, webhooks, requests, config.webhooks().allowPrivate())::addTo,
+                new WebhookRoutes(guard, webhooks, webhookInput, requests)::addTo,
                 dashboard::addTo));
         if (config.webhooks().allowPrivate()) {
             log.warn("LATCHKEY_WEBHOOK_ALLOW_PRIVATE is on: webhooks may call plain http and this server's own "

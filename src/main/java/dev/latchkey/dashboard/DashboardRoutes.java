@@ -18,6 +18,8 @@ import dev.latchkey.staff.StaffService;
 import dev.latchkey.staff.StaffSessions;
 import dev.latchkey.tenant.ApiKeyService;
 import dev.latchkey.tenant.TenantService;
+import dev.latchkey.webhook.WebhookInput;
+import dev.latchkey.webhook.WebhookService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -40,7 +42,8 @@ public final class DashboardRoutes {
                            TenantService tenants, ApiKeyService apiKeys,
                            CustomerService customers, CustomerSupport support, LockoutService lockout,
                            SessionService sessions, AuditLog audit, ExportService export,
-                           AddressService addresses, OrderService orders) {
+                           AddressService addresses, OrderService orders, WebhookService webhooks,
+                           WebhookInput webhookInput) {
     }
 
     private final Dashboard dashboard;
@@ -58,6 +61,7 @@ public final class DashboardRoutes {
                         services.orders(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
+                new WebhookPages(dashboard, services.webhooks(), services.webhookInput(), requests)::addTo,
                 new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo,
                 new AccountPages(dashboard, services.staff(), guesses, requests)::addTo,
                 new ConfirmPages(dashboard, services.staff(), guesses, requests)::addTo);

@@ -6,13 +6,15 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The owner's pages that could hand the shop to someone else (a new owner, a member's password, a secret key): they act
- * only in a session confirmed with the member's password lately. The confirmation form names where it leads by
- * {@link #wire()}, never by a URL, so it can lead nowhere else.
+ * The owner's pages that could hand the shop to someone else (a new owner, a member's password, a secret key, a
+ * webhook sending the shop's events elsewhere): they act only in a session confirmed with the member's password
+ * lately. The confirmation form names where it leads by {@link #wire()}, never by a URL, so it can lead nowhere else.
  */
 enum GuardedPage {
     STAFF("staff", "Staff", Permission.MANAGE_STAFF),
-    API_KEYS("api-keys", "API keys", Permission.MANAGE_API_KEYS);
+    API_KEYS("api-keys", "API keys", Permission.MANAGE_API_KEYS),
+    /** A webhook is sent every event it subscribes to, wherever it points. */
+    WEBHOOKS("webhooks", "Webhooks", Permission.MANAGE_WEBHOOKS);
 
     private final String wire;
     private final String title;

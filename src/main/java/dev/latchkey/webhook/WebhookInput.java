@@ -13,8 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads the fields of a webhook from a request body, collecting every bad one for one 422. */
-final class WebhookInput {
+/**
+ * Reads the fields of a webhook from a request body (the admin API's JSON, or the dashboard's form read into the same
+ * shape), collecting every bad one for one 422.
+ */
+public final class WebhookInput {
     static final int MAX_DESCRIPTION = 255;
     /** A day: time enough to give the receiver the new secret, short enough for a secret that leaked. */
     static final int MAX_OVERLAP_SECONDS = 86_400;
@@ -27,14 +30,15 @@ final class WebhookInput {
 
     private final Destinations destinations;
 
-    WebhookInput(Destinations destinations) {
-        this.destinations = destinations;
+    /** {@code allowPrivate}: plain http and private addresses are allowed (development and tests). */
+    public WebhookInput(boolean allowPrivate) {
+        this.destinations = new Destinations(allowPrivate);
     }
 
-    record New(String url, List<String> events, String description) {
+    public record New(String url, List<String> events, String description) {
     }
 
-    New create(JsonInput in) {
+    public New create(JsonInput in) {
         String url = url(in, true);
         List<String> events = events(in, true);
         String description = in.line("description", MAX_DESCRIPTION).orElse(null);

@@ -33,11 +33,10 @@ public final class WebhookRoutes {
     private final WebhookInput input;
     private final Requests requests;
 
-    /** {@code allowPrivate}: plain http and private addresses are allowed (development and tests). */
-    public WebhookRoutes(Guard guard, WebhookService webhooks, Requests requests, boolean allowPrivate) {
+    public WebhookRoutes(Guard guard, WebhookService webhooks, WebhookInput input, Requests requests) {
         this.guard = guard;
         this.webhooks = webhooks;
-        this.input = new WebhookInput(new Destinations(allowPrivate));
+        this.input = input;
         this.requests = requests;
     }
 

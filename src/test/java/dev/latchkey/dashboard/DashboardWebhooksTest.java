@@ -1,0 +1,177 @@
+package dev.latchkey.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DashboardWebhooksTest extends ApiTest {
+    private static final Pattern SECRET = Pattern.compile("whsec_[A-Za-z0-9_-]+");
+    /** The test servers allow plain http to private addresses; nothing listens on port 9. */
+    private static final String URL = "http://127.0.0.1:9/hooks";
+
+    private DashboardClient owner(StaffFixtures.Shop shop) {
+        var client = new DashboardClient(api.baseUrl());
+        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+        return client;
+    }
+
+    private DashboardClient confirmedOwner(StaffFixtures.Shop shop) {
+        DashboardClient client = owner(shop);
+        client.confirm(shop.ownerPassword());
+        return client;
+    }
+
+    private List<JsonNode> webhooks(StaffFixtures.Shop shop) {
+        List<JsonNode> found = new ArrayList<>();
+        api.get("/v1/admin/webhooks").bearer(shop.tenant().sk()).send().expect(200).body().path("data")
+                .forEach(found::add);
+        return found;
+    }
+
+    private static String webhookId(DashboardClient.Page page) {
+        Matcher m = Pattern.compile("href=\"/dashboard/webhooks/(whk_[^\"]+)\"").matcher(page.html());
+        assertThat(m.find()).as("a link to a webhook").isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void ownerWhenAddingAWebhookThenTheSecretIsShownOnceAndItCanBeDisabledEnabledAndDeleted() {
+        var shop = StaffFixtures.shop(api);
+        var client = confirmedOwner(shop);
+        var page = client.get("/dashboard/webhooks").expect(200);
+        assertThat(page.html()).contains("Add a webhook").contains("href=\"/dashboard/webhooks\" aria-current=\"page\"");
+
+        var created = client.submit(page, "/dashboard/webhooks", Map.of("url", URL,
+                "events", " customer.created,webhook.created  staff.created", "description", "<ERP> relay")).expect(201);
+        Matcher secret = SECRET.matcher(created.html());
+        assertThat(secret.find()).isTrue();
+        assertThat(created.html()).contains("&lt;ERP&gt; relay").doesNotContain("<ERP>");
+        JsonNode stored = webhooks(shop).getFirst();
+        assertThat(webhooks(shop)).hasSize(1);
+        assertThat(stored.path("url").asText()).isEqualTo(URL);
+        assertThat(stored.path("events").toString())
+                .isEqualTo("[\"customer.created\",\"webhook.created\",\"staff.created\"]");
+        assertThat(stored.path("description").asText()).isEqualTo("<ERP> relay");
+
+        var listed = client.get("/dashboard/webhooks").expect(200);
+        assertThat(listed.html()).doesNotContain(secret.group()).doesNotContain("whsec_").contains(URL)
+                .contains("customer.created, webhook.created, staff.created").contains("active");
+        String id = webhookId(listed);
+        assertThat(id).isEqualTo(stored.path("id").asText());
+
+        // subscribed to webhook.created, it was queued its own creation
+        var detail = client.get("/dashboard/webhooks/" + id).expect(200);
+        assertThat(detail.html()).contains("Latest deliveries").contains("<td>webhook.created</td>")
+                .contains("/dashboard/webhooks/" + id + "/disable").doesNotContain("whsec_");
+
+        client.submit(detail, "/dashboard/webhooks/" + id + "/disable", Map.of())
+                .expectRedirect("/dashboard/webhooks/" + id + "?notice=webhook_disabled");
+        JsonNode disabled = webhooks(shop).getFirst();
+        assertThat(disabled.path("status").asText()).isEqualTo("disabled");
+        assertThat(disabled.path("disabled_reason").asText()).isEqualTo("merchant");
+        var disabledPage = client.get("/dashboard/webhooks/" + id + "?notice=webhook_disabled").expect(200);
+        assertThat(disabledPage.html()).contains("The webhook was disabled").contains("merchant")
+                .contains("/dashboard/webhooks/" + id + "/enable");
+        assertThat(client.get("/dashboard/webhooks").expect(200).html()).contains("disabled (by merchant)");
+
+        client.submit(disabledPage, "/dashboard/webhooks/" + id + "/enable", Map.of())
+                .expectRedirect("/dashboard/webhooks/" + id + "?notice=webhook_enabled");
+        assertThat(webhooks(shop).getFirst().path("status").asText()).isEqualTo("active");
+
+        client.submit(disabledPage, "/dashboard/webhooks/" + id + "/delete", Map.of())
+                .expectRedirect("/dashboard/webhooks?notice=webhook_deleted");
+        assertThat(webhooks(shop)).isEmpty();
+        client.get("/dashboard/webhooks/" + id).expect(404);
+        client.submit(disabledPage, "/dashboard/webhooks/" + id + "/disable", Map.of()).expect(404);
+    }
+
+    @Test
+    void addWhenAFieldIsBadThenTheFieldsMessageIsShownAndNothingIsCreated() {
+        var shop = StaffFixtures.shop(api);
+        var client = confirmedOwner(shop);
+        var page = client.get("/dashboard/webhooks").expect(200);
+        Map<Map<String, String>, String> refusals = Map.of(
+                Map.of("url", "", "events", "*"), "url is required.",
+                Map.of("url", "ftp://x", "events", "*"), "url must",
+                Map.of("url", URL, "events", "customer.flew"), "'customer.flew', which is not an audit event type",
+                Map.of("url", URL, "events", " , "), "events must name at least one event type",
+                Map.of("url", URL), "events is required",
+                Map.of("url", URL, "events", "* customer.created"), "stands alone",
+                Map.of("url", URL, "events", "*", "description", "x".repeat(256)), "description");
+        refusals.forEach((form, message) -> {
+            var refused = client.submit(page, "/dashboard/webhooks", form).expect(422);
+            assertThat(refused.html()).as(form.toString()).contains(message).doesNotContain("whsec_");
+        });
+        assertThat(webhooks(shop)).isEmpty();
+    }
+
+    @Test
+    void supportWhenOpeningWebhooksThenForbiddenAndNotOffered() {
+        var shop = StaffFixtures.shop(api);
+        var client = new DashboardClient(api.baseUrl());
+        client.login(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(303);
+        var page = client.get("/dashboard/customers").expect(200);
+        assertThat(page.html()).doesNotContain("/dashboard/webhooks");
+        client.get("/dashboard/webhooks").expect(403);
+        client.get("/dashboard/webhooks/whk_none").expect(403);
+        client.submit(page, "/dashboard/webhooks", Map.of("url", URL, "events", "*")).expect(403);
+        assertThat(webhooks(shop)).isEmpty();
+        assertThat(owner(shop).get("/dashboard/customers").expect(200).html())
+                .contains("href=\"/dashboard/webhooks\"");
+    }
+
+    @Test
+    void webhooksWhenTheSessionIsUnconfirmedThenTheConfirmationFormAndNothingChanged() {
+        var shop = StaffFixtures.shop(api);
+        var confirmed = confirmedOwner(shop);
+        var created = confirmed.submit(confirmed.get("/dashboard/webhooks").expect(200), "/dashboard/webhooks",
+                Map.of("url", URL, "events", "*")).expect(201);
+        String id = webhooks(shop).getFirst().path("id").asText();
+        assertThat(created.html()).contains("/dashboard/webhooks/" + id);
+
+        var client = owner(shop);
+        var form = client.get("/dashboard/webhooks").expect(200);
+        assertThat(form.html()).contains("<h1>Confirm your password</h1>")
+                .contains("name=\"next\" value=\"webhooks\"").doesNotContain(URL);
+        assertThat(client.get("/dashboard/webhooks/" + id).expect(200).html())
+                .contains("<h1>Confirm your password</h1>").doesNotContain(URL);
+        for (String path : List.of("/dashboard/webhooks", "/dashboard/webhooks/" + id + "/disable",
+                "/dashboard/webhooks/" + id + "/delete")) {
+            assertThat(client.submit(form, path, Map.of("url", URL + "/other", "events", "*")).expect(403).html())
+                    .as(path).contains("Nothing was changed").contains("Confirm your password");
+        }
+        assertThat(webhooks(shop)).singleElement()
+                .satisfies(w -> assertThat(w.path("status").asText()).isEqualTo("active"));
+
+        client.confirm("webhooks", shop.ownerPassword()).expectRedirect("/dashboard/webhooks");
+        assertThat(client.get("/dashboard/webhooks").expect(200).html()).contains(URL);
+    }
+
+    @Test
+    void formsWhenTheCsrfTokenIsMissingOrWrongThenForbiddenAndNothingChanged() {
+        var shop = StaffFixtures.shop(api);
+        var client = confirmedOwner(shop);
+        var page = client.get("/dashboard/webhooks").expect(200);
+        client.submit(page, "/dashboard/webhooks", Map.of("url", URL, "events", "*")).expect(201);
+        String id = webhooks(shop).getFirst().path("id").asText();
+
+        for (String path : List.of("/dashboard/webhooks", "/dashboard/webhooks/" + id + "/disable",
+                "/dashboard/webhooks/" + id + "/delete")) {
+            client.post(path, Map.of("url", URL + "/other", "events", "*")).expect(403);
+            var wrong = client.post(path, Map.of("url", URL + "/other", "events", "*", "_csrf", "0".repeat(64)));
+            assertThat(wrong.expect(403).html()).as(path).contains("did not come from the dashboard");
+        }
+        assertThat(webhooks(shop)).singleElement()
+                .satisfies(w -> assertThat(w.path("status").asText()).isEqualTo("active"));
+    }
+}
