@@ -50,8 +50,9 @@ public final class CustomerRoutes {
         Long version = in.integer("version", 1, Long.MAX_VALUE).orElse(null);
         ProfileInput changes = ProfileInput.read(in, requests.mapper());
         in.validate();
+        // an agent's change is told from the customer's own by its grant's session (GET /v1/me/agents names it)
         Customer updated = customers.updateProfile(token.tenantId(), token.customerId(), changes, version,
-                requests.client(ctx));
+                requests.client(ctx), token.isAgent() ? token.sessionId() : null);
         ctx.json(CustomerView.of(updated, requests.mapper()));
     }
 }

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -379,10 +380,11 @@ public final class CustomerService {
      * changes of different fields at once both stay (a plain read would let the later write undo the earlier one).
      * Recorded as {@code customer.updated} with {@code by: customer} and the names of the fields changed (never their
      * values): a merchant's back end that keeps a copy (a CRM, a newsletter tool told of {@code accepts_marketing})
-     * learns of the shopper's own changes as of the merchant's, from the audit log or a webhook.
+     * learns of the shopper's own changes as of the merchant's, from the audit log or a webhook. An AI shopping agent's
+     * change ({@code agentSessionId}, its grant's session, else null) is {@code by: agent} with that {@code session_id}.
      */
     public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion,
-                                  ClientInfo client) {
+                                  ClientInfo client, String agentSessionId) {
         return db.tx(h -> {
             Customer current = lockOwn(h, tenantId, id);
             if (expectedVersion != null && expectedVersion != current.version()) {
@@ -399,8 +401,12 @@ public final class CustomerService {
             }
             changed(h, tenantId, id);
             Customer updated = store.find(h, tenantId, id).orElseThrow();
-            audit.record(h, tenantId, id, AuditType.CUSTOMER_UPDATED, client, Map.of("by", "customer",
+            Map<String, Object> data = new HashMap<>(Map.of("by", agentSessionId == null ? "customer" : "agent",
                     "changed", CustomerView.changedFields(current, updated, mapper)));
+            if (agentSessionId != null) {
+                data.put("session_id", agentSessionId);
+            }
+            audit.record(h, tenantId, id, AuditType.CUSTOMER_UPDATED, client, data);
             return updated;
         });
     }

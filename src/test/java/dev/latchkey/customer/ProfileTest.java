@@ -1,6 +1,7 @@
 package dev.latchkey.customer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Agents;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
@@ -55,6 +56,20 @@ class ProfileTest extends ApiTest {
                 .containsExactlyInAnyOrder("last_name", "accepts_marketing", "phone");
         assertThat(event.toString()).doesNotContain("Lovelace").doesNotContain("7946");
         assertThat(event.path("staff_id").isNull() || event.path("staff_id").isMissingNode()).isTrue();
+    }
+
+    /** An agent's change is told from the customer's own: by agent, with its grant's session. */
+    @Test
+    void patchWhenByAnAgentThenAuditedAsByTheAgentWithItsGrantsSession() {
+        var agent = Agents.grant(api, shopper, "profile:write");
+
+        api.patch("/v1/me").key(tenant.pk()).bearer(agent.accessToken()).body(Map.of("company", "Analytical Engines"))
+                .send().expect(200);
+
+        JsonNode event = AuditEvents.only(api, tenant, shopper.customerId(), "customer.updated");
+        assertThat(event.path("data").path("by").asText()).isEqualTo("agent");
+        assertThat(event.path("data").path("session_id").asText()).isEqualTo(agent.sessionId());
+        assertThat(event.path("data").path("changed")).extracting(JsonNode::asText).containsExactly("company");
     }
 
     @Test
