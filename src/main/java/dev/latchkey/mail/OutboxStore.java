@@ -1,6 +1,7 @@
 package dev.latchkey.mail;
 
 import dev.latchkey.db.Database;
+import dev.latchkey.db.HeldTenants;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * SQL for the mail outbox. Writing and changing one mail names its tenant; finding due mail, finding the tenants whose
  * mail is held and purging old mail are deliberately global, because one worker per node serves every tenant.
  */
-public final class OutboxStore {
+public final class OutboxStore implements HeldTenants.Queue {
     static final String PENDING = "pending";
     static final String SENT = "sent";
     static final String FAILED = "failed";
@@ -88,6 +89,7 @@ public final class OutboxStore {
     }
 
     /** Sets the tenant's held mail pending again, due as it was. Returns rows released. */
+    @Override
     public int release(Handle h, String tenantId) {
         return h.createUpdate("UPDATE mail_outbox SET status = :pending WHERE status = :held AND tenant_id = :tenant")
                 .bind("pending", PENDING).bind("held", HELD).bind("tenant", tenantId)
@@ -98,6 +100,7 @@ public final class OutboxStore {
      * The first tenant, in id order after {@code after} (from the start when null), that has held mail: one index
      * probe, so finding the few tenants with held mail costs a probe each, however much of it there is.
      */
+    @Override
     public Optional<String> nextHeld(Handle h, String after) {
         var query = h.createQuery("SELECT tenant_id FROM mail_outbox WHERE status = :held"
                         + (after == null ? "" : " AND tenant_id > :after") + " ORDER BY tenant_id LIMIT 1")

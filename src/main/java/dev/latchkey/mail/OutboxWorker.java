@@ -2,6 +2,7 @@ package dev.latchkey.mail;
 
 import dev.latchkey.config.Config;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.HeldTenants;
 import dev.latchkey.db.PollingLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,9 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -42,6 +44,7 @@ public final class OutboxWorker implements AutoCloseable {
     private final Predicate<String> suspended;
     private final Clock clock;
     private final PollingLoop loop;
+    private final HeldTenants heldTenants;
     private Instant lastPurge = Instant.MIN;
 
     /** {@code suspended} tells whether a tenant (by id) is suspended now. */
@@ -52,13 +55,19 @@ public final class OutboxWorker implements AutoCloseable {
         this.mailer = mailer;
         this.delivery = delivery;
         this.suspended = suspended;
+        this.heldTenants = new HeldTenants("outbox", db, store, suspended);
         this.clock = clock;
         this.loop = new PollingLoop("outbox", delivery.pollMillis(), BATCH, () -> {
-            releaseReactivated();
+            // its links' expiry is checked as it is sent, as for any mail
+            heldTenants.releaseReactivated(this::running);
             int handled = deliverDue();
             purgeNowAndThen();
             return handled;
         });
+    }
+
+    private boolean running() {
+        return loop.running();
     }
 
     public void start() {
@@ -79,12 +88,14 @@ public final class OutboxWorker implements AutoCloseable {
         Instant now = now();
         List<OutboxStore.Queued> due = db.read(h -> store.due(h, now, BATCH));
         Set<String> held = new HashSet<>();
+        // each tenant's status read once a round, not once a mail
+        Map<String, Boolean> suspendedNow = new HashMap<>();
         for (OutboxStore.Queued queued : due) {
             if (!loop.running()) {
                 break;
             }
             OutgoingMail mail = queued.mail();
-            if (suspended.test(mail.tenantId())) {
+            if (suspendedNow.computeIfAbsent(mail.tenantId(), suspended::test)) {
                 // all of the tenant's pending mail at once, out of the due index: the next read finds other mail
                 if (held.add(mail.tenantId())) {
                     hold(mail.tenantId());
@@ -105,22 +116,6 @@ public final class OutboxWorker implements AutoCloseable {
     private void hold(String tenantId) {
         int held = db.tx(h -> store.hold(h, tenantId, now()));
         log.info("outbox: tenant {} is suspended: {} mail held until it is active again", tenantId, held);
-    }
-
-    /**
-     * Sets the held mail of every tenant that is active again back to pending: its links' expiry is checked as it is
-     * sent, as for any mail. The tenants with held mail are few, and each is found with one probe.
-     */
-    private void releaseReactivated() {
-        Optional<String> tenant = db.read(h -> store.nextHeld(h, null));
-        while (tenant.isPresent() && loop.running()) {
-            String tenantId = tenant.get();
-            if (!suspended.test(tenantId)) {
-                int released = db.tx(h -> store.release(h, tenantId));
-                log.info("outbox: tenant {} is active again: {} held mail released", tenantId, released);
-            }
-            tenant = db.read(h -> store.nextHeld(h, tenantId));
-        }
     }
 
     private void deliver(OutboxStore.Queued queued) {

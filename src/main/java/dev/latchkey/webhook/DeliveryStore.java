@@ -1,6 +1,7 @@
 package dev.latchkey.webhook;
 
 import dev.latchkey.db.Database;
+import dev.latchkey.db.HeldTenants;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -17,7 +18,7 @@ import java.util.Set;
  * worker per node serves every tenant. A delivery's outcome is written only while it is still pending: the merchant may
  * have disabled its webhook (which fails what waits) while it was on its way.
  */
-final class DeliveryStore {
+final class DeliveryStore implements HeldTenants.Queue {
     private static final String KEY = " WHERE tenant_id = :tenant AND webhook_id = :webhook AND event_id = :event";
     private static final String STILL_PENDING = KEY + " AND status = '" + Delivery.PENDING + "'";
 
@@ -82,7 +83,8 @@ final class DeliveryStore {
     }
 
     /** Sets the tenant's held deliveries pending again, due as they were. Returns how many. */
-    int release(Handle h, String tenantId) {
+    @Override
+    public int release(Handle h, String tenantId) {
         return h.createUpdate("UPDATE webhook_deliveries SET status = :pending WHERE tenant_id = :tenant "
                         + "AND status = :held")
                 .bind("held", Delivery.HELD).bind("pending", Delivery.PENDING).bind("tenant", tenantId)
@@ -90,7 +92,8 @@ final class DeliveryStore {
     }
 
     /** The first tenant after {@code after} (from the start when null) with held deliveries: one index probe. */
-    Optional<String> nextHeld(Handle h, String after) {
+    @Override
+    public Optional<String> nextHeld(Handle h, String after) {
         var query = h.createQuery("SELECT tenant_id FROM webhook_deliveries WHERE status = :held"
                         + (after == null ? "" : " AND tenant_id > :after") + " ORDER BY tenant_id LIMIT 1")
                 .bind("held", Delivery.HELD);

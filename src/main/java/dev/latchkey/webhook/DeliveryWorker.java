@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.config.Config;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.HeldTenants;
 import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.db.PollingLoop;
 import dev.latchkey.tenant.TenantService;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +41,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final SigningKeyCheck keyCheck;
     private final DeliverySender sender = new DeliverySender();
     private final DeliveryAttempts attempts;
-    private final TenantService tenants;
+    private final HeldTenants heldTenants;
     private final Clock clock;
     private final PollingLoop loop;
     /** The webhooks ({@code tenant id/webhook id}) whose deliveries are being sent now. */
@@ -54,12 +54,17 @@ public final class DeliveryWorker implements AutoCloseable {
         this.keyCheck = webhooks.keyCheck();
         this.attempts = new DeliveryAttempts(db, webhooks, audit, tenants, sender,
                 new EventMessages(mapper, webhooks.signingKey()), settings, clock);
-        this.tenants = tenants;
+        // read as stored, as the deliveries' own check reads it
+        this.heldTenants = new HeldTenants("webhooks", db, store, tenantId -> tenants.find(tenantId).suspended());
         this.clock = clock;
         this.loop = new PollingLoop("webhooks", settings.pollMillis(), BATCH, () -> {
-            releaseReactivated();
+            heldTenants.releaseReactivated(this::running);
             return deliverDue();
         });
+    }
+
+    private boolean running() {
+        return loop.running();
     }
 
     public void start() {
@@ -82,22 +87,6 @@ public final class DeliveryWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sender.close();
-    }
-
-    /**
-     * Sets the held deliveries of every tenant that is active again pending: the tenants with held deliveries are few,
-     * and each is found with one probe.
-     */
-    private void releaseReactivated() {
-        Optional<String> tenant = db.read(h -> store.nextHeld(h, null));
-        while (tenant.isPresent() && loop.running()) {
-            String tenantId = tenant.get();
-            if (!tenants.find(tenantId).suspended()) {
-                int released = db.tx(h -> store.release(h, tenantId));
-                log.info("webhooks: tenant {} is active again: {} held deliveries released", tenantId, released);
-            }
-            tenant = db.read(h -> store.nextHeld(h, tenantId));
-        }
     }
 
     private int deliverDue() {
