@@ -348,7 +348,7 @@ public final class JsonInput {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
-        if (!node.isIntegralNumber()) {
+        if (!isWholeNumber(node)) {
             reject(field, "invalid_type", field + " must be a whole number.");
             return Optional.empty();
         }
@@ -358,6 +358,14 @@ public final class JsonInput {
             return Optional.empty();
         }
         return Optional.of(value);
+    }
+
+    /**
+     * JSON has one kind of number, so {@code 60.0} is the whole number 60, as JSON Schema's {@code integer} (and so the
+     * API document) has it; {@code 60.5} is not.
+     */
+    public static boolean isWholeNumber(JsonNode node) {
+        return node.isIntegralNumber() || node.isNumber() && node.canConvertToExactIntegral();
     }
 
     public Optional<ObjectNode> object(String field) {

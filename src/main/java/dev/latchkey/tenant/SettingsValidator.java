@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.FieldError;
 
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class SettingsValidator {
             JsonNode value = entry.getValue();
             if (NUMBERS.containsKey(name)) {
                 Range range = NUMBERS.get(name);
-                if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                if (!JsonInput.isWholeNumber(value) || !value.canConvertToLong()) {
                     errors.add(new FieldError(field, "invalid_type", name + " must be a whole number."));
                 } else if (value.longValue() < range.min() || value.longValue() > range.max()) {
                     errors.add(new FieldError(field, "out_of_range",

@@ -180,8 +180,20 @@ class CartTest extends ApiTest {
         assertThat(CartCalls.items(carts.put(token, cartId, "A", 1).expect(200))).containsExactly(Map.entry("A", 1));
     }
 
+    @Test
+    void putItemWhenQuantityWrittenWithZeroFractionThenWholeNumber() {
+        String token = carts.anonymous();
+        String cartId = carts.open(token);
+        var res = api.put("/v1/carts/" + cartId + "/items/A").key(tenant.pk()).bearer(token)
+                .body("{\"quantity\": 3.0}").send().expect(200);
+        assertThat(CartCalls.items(res)).containsExactly(Map.entry("A", 3));
+        api.put("/v1/carts/" + cartId + "/items/A").key(tenant.pk()).bearer(token)
+                .body("{\"quantity\": 2.000e0}").send().expect(200);
+        assertThat(CartCalls.items(carts.get(token, cartId))).containsExactly(Map.entry("A", 2));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"-1", "1000", "\"2\"", "1.5", "null", "true", "99999999999999999999"})
+    @ValueSource(strings = {"-1", "1000", "1000.0", "\"2\"", "1.5", "2.0000001", "null", "true", "99999999999999999999"})
     void putItemWhenQuantityInvalidThenValidationFailedAndNothingChanged(String quantity) {
         String token = carts.anonymous();
         String cartId = carts.cartWith(token, Map.of("A", 2));

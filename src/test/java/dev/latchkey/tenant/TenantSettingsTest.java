@@ -120,6 +120,15 @@ class TenantSettingsTest extends ApiTest {
     }
 
     @Test
+    void patchWhenWholeNumberWrittenWithFractionZeroThenAccepted() {
+        var tenant = Fixtures.tenant(api);
+        assertThat(patch(tenant, Map.of("refresh_reuse_grace", 30.0)).expect(200).body()
+                .path("refresh_reuse_grace").asLong()).isEqualTo(30);
+        assertThat(settings(tenant).path("refresh_reuse_grace").isIntegralNumber()).isTrue();
+        assertInvalid(patch(tenant, Map.of("refresh_reuse_grace", 1e300)), "refresh_reuse_grace", "invalid_type");
+    }
+
+    @Test
     void patchWhenOutOfRangeThenRefusedAndNothingChanged() {
         var tenant = Fixtures.tenant(api);
         JsonNode before = settings(tenant);
