@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.order.OrderCalls;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Await;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
@@ -190,6 +191,33 @@ class LoginCodeTest extends MailTest {
         enter(tenant, shopper.email(), code).expect(200);
 
         enter(tenant, shopper.email(), code).expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void codeEnteredTwiceAtOnceThenOneLoginOnly() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        String code = mailedCode(tenant, shopper.email());
+
+        List<Integer> statuses = Concurrently.statuses(4, () -> enter(tenant, shopper.email(), code));
+
+        assertThat(statuses).containsExactlyInAnyOrder(200, 401, 401, 401);
+    }
+
+    @Test
+    void codesGuessedPastTheLoginQuotaThenRateLimited() {
+        var tenant = shop(Map.of("lockout_threshold", 100));
+        var shopper = Fixtures.shopper(api, tenant);
+        String code = mailedCode(tenant, shopper.email());
+        // the per-account login bucket (30 an hour), which password logins share
+        for (int i = 0; i < 29; i++) {
+            enter(tenant, shopper.email(), i % 2 == 0 ? wrong(code) : "000000").expect(401);
+        }
+        login(tenant, shopper.email(), "not the password").expect(401, "invalid_credentials");
+
+        var limited = enter(tenant, shopper.email(), code).expect(429, "rate_limited");
+
+        assertThat(limited.header("Retry-After")).isNotNull();
     }
 
     @Test
