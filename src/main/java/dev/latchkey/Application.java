@@ -14,6 +14,7 @@ import dev.latchkey.auth.AuthRoutes;
 import dev.latchkey.auth.AuthService;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.LoginCodeService;
 import dev.latchkey.auth.SessionRoutes;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.auth.TokenService;
@@ -91,6 +92,7 @@ import dev.latchkey.tenant.TenantStore;
 import dev.latchkey.verification.CustomerMail;
 import dev.latchkey.verification.EmailTokenStore;
 import dev.latchkey.verification.EmailTokens;
+import dev.latchkey.verification.LoginCodes;
 import dev.latchkey.verification.VerificationRoutes;
 import dev.latchkey.verification.VerificationService;
 import dev.latchkey.webhook.DeliveryWorker;
@@ -187,14 +189,18 @@ public final class Application implements AutoCloseable {
         // log-in, lockout, carts and orders
         var lockout = new LockoutService(db, audit,
                 List.of(new AuditLockListener(audit), new LockNoticeMail(db, customers, customerMail)), limits, clock);
-        var authenticator = new Authenticator(db, customers, hasher, lockout, audit);
+
         var carts = new CartService(db, customers, clock);
         tokens.onSessionsDeleted(carts::deleteGuestCartsOfEndedSessions);
         var orders = new OrderService(db, customers, audit, clock);
         customers.onEmailVerified(orders::attachGuestOrders);
 
-        // emailed tokens: verification, recovery, credential changes
-        var emailTokens = new EmailTokens(new EmailTokenStore(), clock);
+        // emailed tokens and codes: verification, recovery, credential changes, log-in with a code
+        var emailTokenStore = new EmailTokenStore();
+        var emailTokens = new EmailTokens(emailTokenStore, clock);
+        var loginCodes = new LoginCodes(emailTokenStore, emailTokens, clock);
+        var authenticator = new Authenticator(db, customers, hasher, lockout, loginCodes, audit);
+        var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
         var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
         var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
@@ -254,7 +260,7 @@ public final class Application implements AutoCloseable {
                 new ServiceRoutes(db, metrics)::addTo,
                 new TenantRoutes(guard, tenants, apiKeys, staff, requests)::addTo,
                 new StaffRoutes(guard, staff, staffLogins, tenants, limits, staffPasswordGuesses, requests)::addTo,
-                new AuthRoutes(guard, auth, tenants, policy, limits, requests, clock)::addTo,
+                new AuthRoutes(guard, auth, loginCodeService, tenants, policy, limits, requests, clock)::addTo,
                 new CustomerRoutes(guard, customers, requests, expansions)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,

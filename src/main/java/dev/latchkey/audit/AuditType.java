@@ -18,6 +18,7 @@ public enum AuditType {
     PASSWORD_REHASHED("password.rehashed"),
     PASSWORD_RESET("password.reset"),
     PASSWORD_RESET_SENT("password.reset_sent"),
+    LOGIN_CODE_SENT("login.code_sent"),
     PASSWORD_CHANGED("password.changed"),
     PASSWORD_CHECK_FAILED("password.check_failed"),
     EMAIL_VERIFIED("email.verified"),

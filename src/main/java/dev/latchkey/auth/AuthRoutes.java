@@ -10,6 +10,8 @@ import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.LoginCodes;
 import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -18,21 +20,26 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** Registration, log-in and the token lifecycle, for customers and anonymous sessions. */
+/** Registration, log-in (with a password or an emailed code) and the token lifecycle, for customers and guests. */
 public final class AuthRoutes {
+    private static final Pattern CODE = Pattern.compile("[0-9]{" + LoginCodes.LENGTH + "}");
+
     private final Guard guard;
     private final AuthService auth;
+    private final LoginCodeService loginCodes;
     private final TenantService tenants;
     private final PasswordPolicy policy;
     private final RateLimits limits;
     private final Requests requests;
     private final Clock clock;
 
-    public AuthRoutes(Guard guard, AuthService auth, TenantService tenants, PasswordPolicy policy, RateLimits limits,
-                      Requests requests, Clock clock) {
+    public AuthRoutes(Guard guard, AuthService auth, LoginCodeService loginCodes, TenantService tenants,
+                      PasswordPolicy policy, RateLimits limits, Requests requests, Clock clock) {
         this.guard = guard;
         this.auth = auth;
+        this.loginCodes = loginCodes;
         this.tenants = tenants;
         this.policy = policy;
         this.limits = limits;
@@ -43,6 +50,8 @@ public final class AuthRoutes {
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.post("/v1/customers", this::register);
         routes.post("/v1/auth/login", this::login);
+        routes.post("/v1/auth/login/code", this::requestCode);
+        routes.post("/v1/auth/login/code/verify", this::loginWithCode);
         routes.post("/v1/auth/refresh", this::refresh);
         routes.post("/v1/auth/renew", this::renew);
         routes.post("/v1/auth/logout", this::logout);
@@ -103,6 +112,36 @@ public final class AuthRoutes {
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
         ctx.json(auth.login(key.tenantId(), email, password, guestCart(ctx, key, cartId), requests.client(ctx)));
+    }
+
+    /** Limited as the other requests that mail an address are; the answer is the same whatever the address. */
+    private void requestCode(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        TenantSettings settings = tenants.settings(key.tenantId());
+        LoginCodeService.requireEnabled(settings);
+        JsonInput in = requests.body(ctx);
+        String email = EmailAddress.required(in, "email");
+        String language = ProfileInput.language(in, "language").orElse(null);
+        in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.RECOVERY, email);
+        loginCodes.request(key.tenantId(), settings, email, language, requests.client(ctx));
+        ctx.status(202).json(Map.of("message", "If an account exists for this address, a login code is on its way."));
+    }
+
+    /** A code that cannot be one (not six digits) is refused before any account is looked at, and costs no guess. */
+    private void loginWithCode(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        LoginCodeService.requireEnabled(tenants.settings(key.tenantId()));
+        JsonInput in = requests.body(ctx);
+        String email = in.required("email", EmailAddress.MAX_LENGTH);
+        String code = in.required("code", LoginCodes.LENGTH);
+        if (code != null && !CODE.matcher(code).matches()) {
+            in.reject("code", "invalid", "code must be the " + LoginCodes.LENGTH + " digits of the mail.");
+        }
+        String cartId = in.string("cart_id", 64).orElse(null);
+        in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
+        ctx.json(auth.loginWithCode(key.tenantId(), email, code, guestCart(ctx, key, cartId), requests.client(ctx)));
     }
 
     private void refresh(Context ctx) {

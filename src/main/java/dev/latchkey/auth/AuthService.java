@@ -22,6 +22,7 @@ import dev.latchkey.verification.VerificationService;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -100,12 +101,25 @@ public final class AuthService {
      */
     public AuthResult login(String tenantId, String email, String password, GuestCart guestCart, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
-        return authenticator.authenticate(tenantId, settings, email, password, client, (h, customer) -> {
-            Opened session = open(h, tenantId, settings, customer, guestCart, client);
-            audit.record(h, tenantId, customer.id(), AuditType.LOGIN_SUCCEEDED, client,
-                    Map.of("session_id", session.issued().sessionId()));
-            return result(session, customer);
-        });
+        return authenticator.authenticate(tenantId, settings, email, password, client,
+                (h, customer) -> loggedIn(h, tenantId, settings, customer, guestCart, client, Map.of()));
+    }
+
+    /** As {@link #login}, with the code mailed by {@link LoginCodeService#request} instead of the password. */
+    public AuthResult loginWithCode(String tenantId, String email, String code, GuestCart guestCart,
+                                    ClientInfo client) {
+        TenantSettings settings = tenants.settings(tenantId);
+        return authenticator.authenticateWithCode(tenantId, settings, email, code, client, (h, customer) ->
+                loggedIn(h, tenantId, settings, customer, guestCart, client, Authenticator.BY_CODE));
+    }
+
+    private AuthResult loggedIn(Handle h, String tenantId, TenantSettings settings, Customer customer,
+                                GuestCart guestCart, ClientInfo client, Map<String, String> how) {
+        Opened session = open(h, tenantId, settings, customer, guestCart, client);
+        Map<String, String> data = new HashMap<>(how);
+        data.put("session_id", session.issued().sessionId());
+        audit.record(h, tenantId, customer.id(), AuditType.LOGIN_SUCCEEDED, client, data);
+        return result(session, customer);
     }
 
     private Opened open(Handle h, String tenantId, TenantSettings settings, Customer customer, GuestCart guestCart,

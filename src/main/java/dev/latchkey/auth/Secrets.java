@@ -29,6 +29,15 @@ public final class Secrets {
         return prefix + "_" + base62(ID_LENGTH);
     }
 
+    /** {@code length} decimal digits, each equally likely: a code for a person to type. */
+    public static String digits(int length) {
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            out.append((char) ('0' + RANDOM.nextInt(10)));
+        }
+        return out.toString();
+    }
+
     /**
      * Random bytes are drawn a batch at a time (each call of the system's generator takes a lock and mixes its own
      * state), and a byte is used only below 248 = 4 × 62, so that every character is equally likely.

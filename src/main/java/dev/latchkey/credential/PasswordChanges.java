@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * What every password change does, whoever asks for it (reset, the shopper, later the merchant), in the caller's
- * transaction: the new hash, the lockout ended, every outstanding reset and email-change link withdrawn, the other
- * sessions ended and a notice to the account's address.
+ * transaction: the new hash, the lockout ended, every outstanding reset and email-change link and login code withdrawn,
+ * the other sessions ended and a notice to the account's address.
  */
 public final class PasswordChanges {
     private final CustomerService customers;
@@ -61,6 +61,8 @@ public final class PasswordChanges {
         // An email change asked for with the old password would hand the account to whoever asked: a new password
         // is how an owner takes the account back, so it withdraws that too.
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.EMAIL_CHANGE);
+        // a code someone asked for while they could read the mailbox must not log them in after the owner acted
+        tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.LOGIN_CODE);
         sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), keepSessionId);
         mail.send(h, customer, customer.email(), MailTemplate.PASSWORD_CHANGED_NOTICE, Map.of(), null);
     }

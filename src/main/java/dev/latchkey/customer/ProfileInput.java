@@ -29,6 +29,7 @@ public final class ProfileInput {
     /** At least three digits (no number is shorter), with the separators people write between them. */
     private static final Pattern PHONE = Pattern.compile("^\\+?(?=(?:[^0-9]*[0-9]){3})[0-9 ()./-]{3,32}$");
     private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
+    private static final int MAX_LANGUAGE = 35;
     private static final Pattern CURRENCY = Pattern.compile("^[A-Za-z]{3}$");
 
     private final Map<String, Object> changes;
@@ -53,6 +54,19 @@ public final class ProfileInput {
         });
     }
 
+    /** An optional language tag such as en or de-AT; anything else is refused as 422 {@code invalid}. */
+    public static Optional<String> language(JsonInput in, String field) {
+        return in.line(field, MAX_LANGUAGE).filter(language -> isLanguage(in, field, language));
+    }
+
+    private static boolean isLanguage(JsonInput in, String field, String language) {
+        if (LANGUAGE.matcher(language).matches()) {
+            return true;
+        }
+        in.reject(field, "invalid", field + " must be a language tag such as en or de-AT.");
+        return false;
+    }
+
     public static ProfileInput read(JsonInput in, ObjectMapper mapper) {
         Map<String, Object> changes = new HashMap<>();
         in.textChange("first_name", 100, changes);
@@ -61,11 +75,8 @@ public final class ProfileInput {
         in.textChange("company", 200, changes);
         in.textChange("preferred_site", 64, changes);
         phone(in, changes);
-        in.textChange("preferred_language", 35, changes).ifPresent(language -> {
-            if (!LANGUAGE.matcher(language).matches()) {
-                in.reject("preferred_language", "invalid", "preferred_language must be a language tag such as en or de-AT.");
-            }
-        });
+        in.textChange("preferred_language", MAX_LANGUAGE, changes)
+                .ifPresent(language -> isLanguage(in, "preferred_language", language));
         in.textChange("preferred_currency", 3, changes).ifPresent(currency -> {
             if (!CURRENCY.matcher(currency).matches() || !CurrencyCodes.isCurrency(currency.toUpperCase(Locale.ROOT))) {
                 in.reject("preferred_currency", "invalid", "preferred_currency must be an ISO 4217 code such as EUR.");

@@ -34,9 +34,10 @@ public final class SettingsValidator {
             Map.entry("email_interval", new Range(0, 86_400)),
             Map.entry("lockout_threshold", new Range(1, TenantSettings.MAX_LOCKOUT_THRESHOLD)),
             Map.entry("lockout_duration", new Range(1, 86_400)),
-            Map.entry("password_min_score", new Range(0, 4)));
+            Map.entry("password_min_score", new Range(0, 4)),
+            Map.entry("login_code_ttl", new Range(60, 3_600)));
     private static final Set<String> BOOLEANS = Set.of("require_email_verification", "require_activation",
-            "deletion_requires_confirmation");
+            "deletion_requires_confirmation", "login_codes");
     private static final Set<String> MERGE_STRATEGIES = Set.of("merge", "replace", "keep");
     private static final int MAX_ORIGINS = 50;
 

@@ -25,12 +25,19 @@ public final class CustomerMail {
      */
     public void send(Handle h, Customer customer, String to, MailTemplate template, Map<String, String> extra,
                      SecretLink link) {
+        send(h, customer, to, template, extra, link, null);
+    }
+
+    /** As above, in {@code language} (nullable: the customer's preferred language), e.g. the storefront's. */
+    public void send(Handle h, Customer customer, String to, MailTemplate template, Map<String, String> extra,
+                     SecretLink link, String language) {
         Map<String, String> values = new HashMap<>(extra);
         if (customer.emailVerified() && to.equals(customer.email())) {
             values.put("first_name", customer.profile().firstName());
             values.put("last_name", customer.profile().lastName());
         }
-        outbox.enqueue(h, customer.tenantId(), customer.id(), to, template, customer.profile().preferredLanguage(), values, link);
+        outbox.enqueue(h, customer.tenantId(), customer.id(), to, template,
+                language != null ? language : customer.profile().preferredLanguage(), values, link);
     }
 
     /**

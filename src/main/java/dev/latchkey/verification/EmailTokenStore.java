@@ -12,10 +12,13 @@ import java.util.Optional;
 
 /** SQL for emailed tokens, kept by SHA-256 only. Every statement names the tenant. */
 public final class EmailTokenStore {
-    public void insert(Handle h, String tokenHash, EmailToken token) {
+    /** {@code codeHash} only for a login code (see {@link LoginCodes}), else null. */
+    public void insert(Handle h, String tokenHash, EmailToken token, String codeHash) {
         h.createUpdate("INSERT INTO email_tokens (token_hash, tenant_id, customer_id, purpose, email, created_at, "
-                        + "expires_at) VALUES (:hash, :tenant, :customer, :purpose, :email, :created, :expires)")
-                .bind("hash", tokenHash).bind("tenant", token.tenantId()).bind("customer", token.customerId())
+                        + "expires_at, code_hash) VALUES (:hash, :tenant, :customer, :purpose, :email, :created, "
+                        + ":expires, :code)")
+                .bind("hash", tokenHash).bind("code", codeHash)
+                .bind("tenant", token.tenantId()).bind("customer", token.customerId())
                 .bind("purpose", token.purpose().wire()).bind("email", token.email())
                 .bind("created", Database.ts(token.createdAt())).bind("expires", Database.ts(token.expiresAt()))
                 .execute();
@@ -95,6 +98,33 @@ public final class EmailTokenStore {
                 .bind("email", email)
                 .map((rs, ctx) -> Database.instant(rs, "last_at"))
                 .findOne();
+    }
+
+    /** A customer's live login code: the row's key and the hash of key and code. */
+    public record LiveCode(String tokenHash, String codeHash) {
+    }
+
+    /**
+     * The customer's newest login code to {@code email} that is unused, not withdrawn and not expired (a new code
+     * withdraws the ones before it, so there is one at most).
+     */
+    public Optional<LiveCode> liveCode(Handle h, String tenantId, String customerId, String email, Instant now) {
+        return h.createQuery("SELECT token_hash, code_hash FROM email_tokens WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer AND purpose = :purpose AND email = :email AND used_at IS NULL "
+                        + "AND voided_at IS NULL AND expires_at > :now ORDER BY created_at DESC LIMIT 1")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("purpose", TokenPurpose.LOGIN_CODE.wire())
+                .bind("email", email).bind("now", Database.ts(now))
+                .map((rs, ctx) -> new LiveCode(rs.getString("token_hash"), rs.getString("code_hash")))
+                .findOne();
+    }
+
+    /** Counts a wrong entry of the code; the {@code limit}-th withdraws it. */
+    public void countWrongCode(Handle h, String tenantId, String tokenHash, int limit, Instant now) {
+        h.createUpdate("UPDATE email_tokens SET failed_attempts = failed_attempts + 1, voided_at = CASE "
+                        + "WHEN failed_attempts + 1 >= :limit THEN :now ELSE voided_at END "
+                        + "WHERE token_hash = :hash AND tenant_id = :tenant")
+                .bind("limit", limit).bind("now", Database.ts(now)).bind("hash", tokenHash).bind("tenant", tenantId)
+                .execute();
     }
 
     public int deleteExpired(Handle h, String tenantId, Instant cutoff) {

@@ -34,7 +34,7 @@ public final class EmailTokens {
         String token = Secrets.secret(PREFIX);
         Instant now = now();
         store.insert(h, Secrets.sha256(token), new EmailToken(tenantId, customerId, purpose, email, now,
-                now.plusSeconds(ttlSeconds), null, null));
+                now.plusSeconds(ttlSeconds), null, null), null);
         return token;
     }
 
@@ -111,12 +111,13 @@ public final class EmailTokens {
     }
 
     /**
-     * The account's address moved: the verification and reset tokens mailed to the old one stop working, and stay dead
-     * should the account move back to that address within their lifetime.
+     * The account's address moved: the verification and reset tokens and the login code mailed to the old one stop
+     * working, and stay dead should the account move back to that address within their lifetime.
      */
     public void voidMailedToOldAddress(Handle h, String tenantId, String customerId) {
         voidOutstanding(h, tenantId, customerId, TokenPurpose.VERIFY_EMAIL);
         voidOutstanding(h, tenantId, customerId, TokenPurpose.PASSWORD_RESET);
+        voidOutstanding(h, tenantId, customerId, TokenPurpose.LOGIN_CODE);
     }
 
     /**

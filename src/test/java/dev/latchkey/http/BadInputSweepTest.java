@@ -386,8 +386,10 @@ class BadInputSweepTest {
                         "expires_in", 3600, "password", shopper.password());
                 // no mailed token is needed: every field is checked before the token is looked up
                 case "POST /v1/auth/verify-email" -> Bodies.of("token", fakeEmailedToken(), "email", shopper.email());
-                case "POST /v1/auth/verify-email/resend", "POST /v1/auth/password/forgot" ->
+                case "POST /v1/auth/verify-email/resend", "POST /v1/auth/password/forgot", "POST /v1/auth/login/code" ->
                         Bodies.of("email", shopper.email());
+                // a code of the right form: every field is checked before the account's code is looked at
+                case "POST /v1/auth/login/code/verify" -> Bodies.of("email", shopper.email(), "code", "000000");
                 case "POST /v1/auth/password/reset" -> Bodies.of("token", fakeEmailedToken(),
                         "new_password", NEW_PASSWORD, "new_password_confirmation", NEW_PASSWORD);
                 case "POST /v1/auth/email/confirm" -> Bodies.of("token", fakeEmailedToken());
