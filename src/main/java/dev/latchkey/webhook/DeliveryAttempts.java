@@ -89,12 +89,13 @@ final class DeliveryAttempts {
 
     private DeliverySender.Answer send(Webhook webhook, AuditEvent event) throws InterruptedException {
         URI url = URI.create(webhook.url());
-        Optional<String> refused = destinations.refusal(url);
-        if (refused.isPresent()) {
-            return new DeliverySender.Answer(null, "not sent: " + refused.get());
-        }
-        String body = messages.body(event);
-        return sender.post(url, body, messages.headers(webhook, event, body, now()));
+        return switch (destinations.check(url)) {
+            case Destinations.Refused(String reason) -> new DeliverySender.Answer(null, "not sent: " + reason);
+            case Destinations.Allowed(var addresses) -> {
+                String body = messages.body(event);
+                yield sender.post(url, addresses, body, messages.headers(webhook, event, body, now()));
+            }
+        };
     }
 
     private void record(Delivery.Key key, int attempts, DeliverySender.Answer answer) {
