@@ -58,7 +58,7 @@ final class DeliverySender implements AutoCloseable {
     private record Pinned(List<InetAddress> addresses) {
     }
 
-    /** The status code (null when none came) and, unless it is 2xx, what went wrong. */
+    /** The receiver's status code (null when none came) and, unless it is 2xx, what went wrong. */
     record Answer(Integer statusCode, String error) {
         boolean delivered() {
             return statusCode != null && statusCode >= 200 && statusCode < 300;
@@ -91,6 +91,7 @@ final class DeliverySender implements AutoCloseable {
         }
     }
 
+    /** The client's only resolver: a request that carries no checked addresses connects nowhere. */
     private static void pinned(String host, int port, Map<String, Object> context,
                                Promise<List<InetSocketAddress>> promise) {
         if (context.get(Destination.CONTEXT_KEY) instanceof Destination destination
