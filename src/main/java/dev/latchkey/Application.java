@@ -183,7 +183,7 @@ public final class Application implements AutoCloseable {
         // webhooks: every audit event is queued for the tenant's subscribed webhooks in the event's own transaction
         var webhooks = new WebhookService(db, new SigningKey(WebhookKey.resolve(config)), tenants, audit, stillOwner,
                 clock);
-        this.webhookWorker = new DeliveryWorker(db, webhooks, tenants, audit, config.webhooks(), mapper, clock);
+        this.webhookWorker = new DeliveryWorker(db, webhooks, tenants, config.webhooks(), mapper, clock);
         audit.fanOutTo(new WebhookFanOut(webhookWorker::wake));
 
         // log-in, lockout, carts and orders

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The security event log (OWASP ASVS 5.0 V16): who did what to which account, from where and when. Callers pass a
@@ -77,11 +76,6 @@ public final class AuditLog {
     public Page<AuditEvent> list(String tenantId, AuditFilter filter, Cursor before, int limit) {
         List<AuditEvent> rows = db.read(h -> store.list(h, tenantId, filter, before, limit + 1));
         return Page.of(rows, limit, Listing.AUDIT, last -> new Cursor(last.createdAt(), last.id()));
-    }
-
-    /** One event of the tenant, read in the caller's transaction; empty once purged (or for another tenant's id). */
-    public Optional<AuditEvent> find(Handle h, String tenantId, String eventId) {
-        return store.find(h, tenantId, eventId);
     }
 
     /**

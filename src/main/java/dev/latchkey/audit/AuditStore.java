@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /** SQL for audit events. Every statement names the tenant; lists run newest first on (created_at, id). */
 final class AuditStore {
@@ -85,11 +84,6 @@ final class AuditStore {
             query.bind("at", Database.ts(before.at())).bind("id", before.id());
         }
         return query.map((rs, ctx) -> event(rs)).list();
-    }
-
-    Optional<AuditEvent> find(Handle h, String tenantId, String id) {
-        return h.createQuery("SELECT * FROM audit_events WHERE tenant_id = :tenant AND id = :id")
-                .bind("tenant", tenantId).bind("id", id).map((rs, ctx) -> event(rs)).findOne();
     }
 
     private AuditEvent event(ResultSet rs) throws SQLException {

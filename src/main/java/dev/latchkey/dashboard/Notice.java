@@ -23,6 +23,7 @@ enum Notice {
     WEBHOOK_DISABLED("webhook_disabled", "The webhook was disabled. Events waiting for it will not be delivered."),
     WEBHOOK_ENABLED("webhook_enabled", "The webhook was enabled. It receives the events from now on."),
     WEBHOOK_DELETED("webhook_deleted", "The webhook was deleted."),
+    WEBHOOK_UPDATED("webhook_updated", "The webhook was changed. It receives the events it subscribes to now."),
     STAFF_ADDED("staff_added", "The staff member was added. They can log in now."),
     STAFF_REMOVED("staff_removed", "The staff member was removed and logged out everywhere."),
     STAFF_ROLE_CHANGED("staff_role_changed", "The role was changed. It applies from the member's next click."),

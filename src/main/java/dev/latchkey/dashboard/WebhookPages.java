@@ -8,6 +8,7 @@ import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
+import dev.latchkey.http.Text;
 import dev.latchkey.webhook.Delivery;
 import dev.latchkey.webhook.Webhook;
 import dev.latchkey.webhook.WebhookChanges;
@@ -22,9 +23,10 @@ import java.util.regex.Pattern;
 
 /**
  * The owner's webhooks: the list, a new one (its signing secret shown exactly once on the answer to its form), one
- * webhook with its latest deliveries, disabling, enabling and deletion. A webhook is sent every event it subscribes to
- * wherever it points, so the pages open and act only in a session confirmed lately ({@link GuardedPage}). The form is
- * read by the admin API's own rules ({@link WebhookInput}) and the changes are the service's.
+ * webhook with its latest deliveries, a change of its URL, events or description, a new secret (shown once, as a new
+ * webhook's), disabling, enabling and deletion. A webhook is sent every event it subscribes to wherever it points, so
+ * the pages open and act only in a session confirmed lately ({@link GuardedPage}). The forms are read by the admin
+ * API's own rules ({@link WebhookInput}) and the changes are the service's.
  */
 public final class WebhookPages {
     /** {@code created} is the webhook just made with its secret, shown once, or null. */
@@ -32,8 +34,12 @@ public final class WebhookPages {
                                List<String> eventTypes) {
     }
 
-    /** One webhook and a page of its deliveries, newest event first. */
-    public record WebhookPage(Frame frame, Webhook webhook, List<Delivery> deliveries, String nextUrl) {
+    /**
+     * One webhook and a page of its deliveries, newest event first; {@code newSecret} is the secret a rotation just
+     * made, shown once, or null.
+     */
+    public record WebhookPage(Frame frame, Webhook webhook, List<Delivery> deliveries, String nextUrl,
+                              String newSecret) {
     }
 
     private static final int PAGE_SIZE = 50;
@@ -56,6 +62,8 @@ public final class WebhookPages {
         routes.get("/dashboard/webhooks", dashboard.page(this::list));
         routes.post("/dashboard/webhooks", dashboard.page(this::create));
         routes.get("/dashboard/webhooks/{id}", dashboard.page(this::detail));
+        routes.post("/dashboard/webhooks/{id}", dashboard.page(this::change));
+        routes.post("/dashboard/webhooks/{id}/secret", dashboard.page(this::rotateSecret));
         routes.post("/dashboard/webhooks/{id}/disable", dashboard.page(ctx ->
                 setStatus(ctx, Webhook.Status.DISABLED, Notice.WEBHOOK_DISABLED)));
         routes.post("/dashboard/webhooks/{id}/enable", dashboard.page(ctx ->
@@ -86,7 +94,7 @@ public final class WebhookPages {
 
     /**
      * The form as the admin API's body: the events typed between commas or spaces become its list, and a form
-     * without them lacks the field as a body would.
+     * without them lacks the field as a body would (a creation then asks for them; a change sends them always).
      */
     private ObjectNode body(Context ctx) {
         ObjectNode body = requests.mapper().createObjectNode()
@@ -102,13 +110,48 @@ public final class WebhookPages {
 
     private void detail(Context ctx) {
         DashboardSession session = dashboard.requireConfirmed(ctx, GuardedPage.WEBHOOKS);
-        String tenantId = session.principal().tenantId();
-        Webhook webhook = webhooks.get(tenantId, webhookId(ctx));
-        Page<Delivery> deliveries = webhooks.deliveries(tenantId, webhook.id(),
+        showOne(ctx, session, webhooks.get(session.principal().tenantId(), webhookId(ctx)), null);
+    }
+
+    private void showOne(Context ctx, DashboardSession session, Webhook webhook, String newSecret) {
+        Page<Delivery> deliveries = webhooks.deliveries(session.principal().tenantId(), webhook.id(),
                 Dashboard.cursor(ctx, Listing.WEBHOOK_DELIVERIES), PAGE_SIZE);
         dashboard.render(ctx, 200, "webhook.jte", new WebhookPage(
                 dashboard.frame(ctx, session, "Webhook", "webhooks"), webhook, deliveries.data(),
-                Dashboard.nextUrl("/dashboard/webhooks/" + webhook.id(), deliveries)));
+                Dashboard.nextUrl("/dashboard/webhooks/" + webhook.id(), deliveries), newSecret));
+    }
+
+    /** The URL, events and description as the form shows them, read as a PATCH of all three. */
+    private void change(Context ctx) {
+        DashboardSession session = dashboard.requireConfirmed(ctx, GuardedPage.WEBHOOKS);
+        String id = webhookId(ctx);
+        ObjectNode body = body(ctx);
+        if (!body.has("events")) {
+            body.putArray("events"); // cleared in the form: refused as a PATCH with no event is
+        }
+        WebhookChanges changes = input.changes(JsonInput.of(body));
+        webhooks.update(session.principal().tenantId(), id, changes, session.principal().actor(),
+                requests.client(ctx));
+        Dashboard.redirect(ctx, "/dashboard/webhooks/" + id + "?notice=" + Notice.WEBHOOK_UPDATED.wire());
+    }
+
+    /**
+     * Answers with the page itself (not a redirect): the new secret exists in plain only in this answer. The old one
+     * stops at once or, as chosen, signs beside it for a while ({@code previous_secret_ttl} seconds).
+     */
+    private void rotateSecret(Context ctx) {
+        DashboardSession session = dashboard.requireConfirmed(ctx, GuardedPage.WEBHOOKS);
+        ObjectNode body = requests.mapper().createObjectNode();
+        String overlap = ctx.formParam("previous_secret_ttl");
+        if (overlap != null && !Text.isBlank(overlap)) {
+            // a number as the API's body has it; anything else goes in as text, to be refused as the API refuses it
+            String value = Text.trim(overlap);
+            Text.wholeNumber(value).ifPresentOrElse(seconds -> body.put("previous_secret_ttl", seconds),
+                    () -> body.put("previous_secret_ttl", value));
+        }
+        var rotated = webhooks.rotateSecret(session.principal().tenantId(), webhookId(ctx),
+                input.overlap(JsonInput.of(body)), session.principal().actor(), requests.client(ctx));
+        showOne(ctx, session, rotated.webhook(), rotated.secret());
     }
 
     private void setStatus(Context ctx, Webhook.Status status, Notice notice) {

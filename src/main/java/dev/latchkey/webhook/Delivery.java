@@ -18,6 +18,13 @@ public record Delivery(String eventId, String eventType, String status, int atte
     record Key(String tenantId, String webhookId, String eventId) {
     }
 
+    /**
+     * The event a delivery sends, as it was queued: its id, type and time, the customer it is about (null for none) and
+     * the audit log's details of it, as JSON text.
+     */
+    record Event(String id, String type, Instant createdAt, String customerId, String data) {
+    }
+
     /** A delivery the worker found due, with the attempts made so far. */
     record Due(Key key, int attempts) {
     }

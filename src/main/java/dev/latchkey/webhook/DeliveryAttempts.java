@@ -1,7 +1,5 @@
 package dev.latchkey.webhook;
 
-import dev.latchkey.audit.AuditEvent;
-import dev.latchkey.audit.AuditLog;
 import dev.latchkey.config.Config;
 import dev.latchkey.db.Database;
 import dev.latchkey.tenant.TenantService;
@@ -17,7 +15,7 @@ import java.util.Optional;
 
 /**
  * One attempt at one due delivery: leased, so that no worker of any node makes it at the same time; checked (the
- * webhook still active, its tenant not suspended, the event still kept, the destination still public); sent; and its
+ * webhook still active, its tenant not suspended, the destination still public); sent; and its
  * outcome written: delivered, another attempt after a back-off, or given up on after the last attempt, which counts
  * towards disabling the webhook. Delivery is at least once: a node that stops between sending and writing the outcome
  * leaves the lease to run out, and the delivery is sent again.
@@ -31,7 +29,6 @@ final class DeliveryAttempts {
     private final DeliveryStore deliveries = new DeliveryStore();
     private final WebhookStore webhooks = new WebhookStore();
     private final WebhookService service;
-    private final AuditLog audit;
     private final TenantService tenants;
     private final Destinations destinations;
     private final DeliverySender sender;
@@ -39,11 +36,10 @@ final class DeliveryAttempts {
     private final Config.Webhooks settings;
     private final Clock clock;
 
-    DeliveryAttempts(Database db, WebhookService service, AuditLog audit, TenantService tenants,
+    DeliveryAttempts(Database db, WebhookService service, TenantService tenants,
                      DeliverySender sender, EventMessages messages, Config.Webhooks settings, Clock clock) {
         this.db = db;
         this.service = service;
-        this.audit = audit;
         this.tenants = tenants;
         this.destinations = new Destinations(settings.allowPrivate());
         this.sender = sender;
@@ -52,8 +48,8 @@ final class DeliveryAttempts {
         this.clock = clock;
     }
 
-    /** What a lease found: the webhook, and its event unless the audit log's retention purged it meanwhile. */
-    private record Leased(Webhook webhook, Optional<AuditEvent> event) {
+    /** What a lease found: the webhook and the event its delivery sends. */
+    private record Leased(Webhook webhook, Delivery.Event event) {
     }
 
     /** Throws InterruptedException when the node stops meanwhile; the lease then runs out and another try follows. */
@@ -62,7 +58,7 @@ final class DeliveryAttempts {
         Instant leasedAt = now();
         Optional<Leased> leased = db.tx(h -> deliveries.lease(h, key, leasedAt, leasedAt.plus(LEASE))
                 ? webhooks.find(h, key.tenantId(), key.webhookId())
-                        .map(webhook -> new Leased(webhook, audit.find(h, key.tenantId(), key.eventId())))
+                        .map(webhook -> new Leased(webhook, deliveries.event(h, key)))
                 : Optional.empty());
         if (leased.isEmpty()) {
             return; // another worker's, or gone with its webhook
@@ -80,21 +76,18 @@ final class DeliveryAttempts {
                     key.tenantId(), held);
             return;
         }
-        if (leased.get().event().isEmpty()) {
-            giveUp(key, due.attempts(), "not delivered: the event was purged from the audit log first");
-            return;
-        }
-        record(key, due.attempts() + 1, send(webhook, leased.get().event().get()));
+        record(key, due.attempts() + 1, send(webhook, leased.get().event()));
     }
 
-    private DeliverySender.Answer send(Webhook webhook, AuditEvent event) throws InterruptedException {
+    private DeliverySender.Answer send(Webhook webhook, Delivery.Event event) throws InterruptedException {
         URI url = URI.create(webhook.url());
-        Optional<String> refused = destinations.refusal(url);
-        if (refused.isPresent()) {
-            return new DeliverySender.Answer(null, "not sent: " + refused.get());
-        }
-        String body = messages.body(event);
-        return sender.post(url, body, messages.headers(webhook, event, body, now()));
+        return switch (destinations.check(url)) {
+            case Destinations.Refused(String reason) -> new DeliverySender.Answer(null, "not sent: " + reason);
+            case Destinations.Allowed(var addresses) -> {
+                String body = messages.body(event);
+                yield sender.post(url, addresses, body, messages.headers(webhook, event, body, now()));
+            }
+        };
     }
 
     private void record(Delivery.Key key, int attempts, DeliverySender.Answer answer) {

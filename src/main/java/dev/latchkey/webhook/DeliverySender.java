@@ -1,24 +1,33 @@
 package dev.latchkey.webhook;
 
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.Destination;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
 import javax.net.ssl.SSLException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -26,18 +35,28 @@ import java.util.concurrent.TimeoutException;
  * POSTs a delivery to its receiver: a few seconds to connect and to answer, redirects not followed (a receiver's 3xx
  * is a failure, so that a redirect cannot lead the server elsewhere), and at most a short prefix of the answer read and
  * kept for the merchant's delivery list.
+ * <p>
+ * The connection goes to the addresses {@link Destinations} checked, never to a resolution of its own: the client's
+ * resolver answers a request's pinned addresses, which the request carries as its tag (a tag also keeps a pooled
+ * connection to its own addresses). TLS still names the URL's host: the handshake sends it (SNI) and the certificate
+ * must be for it.
  */
 final class DeliverySender implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    /** How long an idle connection to a receiver is kept for its webhook's next delivery. */
+    private static final Duration KEEP_IDLE = Duration.ofMinutes(1);
     private static final String USER_AGENT = "Latchkey-Webhooks/1";
     /** Bytes of a receiver's answer kept: enough for an error's first line, too few to carry a page of anything. */
     private static final int ANSWER_PREFIX = 120;
     /** The size of {@code webhook_deliveries.last_error}. */
     static final int MAX_ERROR = 300;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client = new HttpClient();
+
+    /** The addresses a request may connect to: those its destination's check allowed. */
+    private record Pinned(List<InetAddress> addresses) {
+    }
 
     /** The receiver's status code (null when none came) and, unless it is 2xx, what went wrong. */
     record Answer(Integer statusCode, String error) {
@@ -46,31 +65,71 @@ final class DeliverySender implements AutoCloseable {
         }
     }
 
-    /** Throws InterruptedException when the node stops meanwhile: nothing is then known of the attempt. */
-    Answer post(URI url, String body, Map<String, String> headers) throws InterruptedException {
-        HttpRequest.Builder request;
+    DeliverySender() {
+        this(new SslContextFactory.Client());
+    }
+
+    /** {@code tls} trusts the JDK's certificate authorities, or in a test its own; it verifies the host name. */
+    DeliverySender(SslContextFactory.Client tls) {
+        client.setSslContextFactory(tls);
+        client.setSocketAddressResolver(DeliverySender::pinned);
+        client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+        client.setFollowRedirects(false);
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+        // no Accept-Encoding: a prefix of the answer is all that is read, as sent
+        client.getContentDecoderFactories().clear();
+        client.setIdleTimeout(KEEP_IDLE.toMillis());
+        client.setDestinationIdleTimeout(KEEP_IDLE.toMillis());
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("latchkey-webhook-client");
+        threads.setDaemon(true);
+        client.setExecutor(threads);
         try {
-            request = HttpRequest.newBuilder(url).timeout(ANSWER_TIMEOUT)
-                    .header("Content-Type", "application/json").header("User-Agent", USER_AGENT)
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the webhooks' HTTP client did not start", e);
+        }
+    }
+
+    /** The client's only resolver: a request that carries no checked addresses connects nowhere. */
+    private static void pinned(String host, int port, Map<String, Object> context,
+                               Promise<List<InetSocketAddress>> promise) {
+        if (context.get(Destination.CONTEXT_KEY) instanceof Destination destination
+                && destination.getOrigin().getTag() instanceof Pinned pinned) {
+            promise.succeeded(pinned.addresses().stream().map(address -> new InetSocketAddress(address, port))
+                    .toList());
+        } else {
+            promise.failed(new UnknownHostException("no checked address"));
+        }
+    }
+
+    /**
+     * Sends to {@code url}, connecting to one of {@code addresses} only. Throws InterruptedException when the node
+     * stops meanwhile: nothing is then known of the attempt.
+     */
+    Answer post(URI url, List<InetAddress> addresses, String body, Map<String, String> headers)
+            throws InterruptedException {
+        Request request;
+        try {
+            request = client.newRequest(url);
         } catch (IllegalArgumentException e) {
             return new Answer(null, "the url cannot be called");
         }
-        headers.forEach(request::header);
-        CompletableFuture<HttpResponse<String>> sent = client.sendAsync(request.build(),
-                info -> new Prefix(ANSWER_PREFIX));
+        request.method("POST").tag(new Pinned(addresses)).timeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(fields -> headers.forEach(fields::put))
+                .body(new BytesRequestContent("application/json", body.getBytes(StandardCharsets.UTF_8)));
+        Prefix answer = new Prefix();
+        request.send(answer);
         try {
-            // the request's own timeout ends with the status line; this one also bounds a slow body
-            HttpResponse<String> response = sent.get(CONNECT_TIMEOUT.plus(ANSWER_TIMEOUT).toMillis(),
-                    TimeUnit.MILLISECONDS);
-            return answer(response.statusCode(), response.body());
+            // the request's own timeout ends the exchange; this bound only keeps a stuck one from holding the thread
+            return answer.result.get(CONNECT_TIMEOUT.plus(ANSWER_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            sent.cancel(true);
+            request.abort(e);
             return new Answer(null, "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
-            return new Answer(null, describe(e.getCause()));
+            throw new IllegalStateException("an answer is always made of the exchange", e.getCause());
         } catch (InterruptedException e) {
-            sent.cancel(true);
+            request.abort(e);
             throw e;
         }
     }
@@ -86,8 +145,8 @@ final class DeliverySender implements AutoCloseable {
 
     private static String describe(Throwable failure) {
         return bounded(switch (failure) {
-            case HttpConnectTimeoutException e -> "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
-            case HttpTimeoutException e -> "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s";
+            case SocketTimeoutException e -> "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
+            case TimeoutException e -> "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s";
             case ConnectException e -> "connection refused";
             case SSLException e -> "TLS failed: " + printable(String.valueOf(e.getMessage()));
             case IOException e -> "connection failed: " + (e.getMessage() == null ? e.getClass().getSimpleName()
@@ -110,57 +169,36 @@ final class DeliverySender implements AutoCloseable {
     /** Called once the worker has stopped: anything still in flight is abandoned, its lease runs out. */
     @Override
     public void close() {
-        client.shutdownNow();
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the webhooks' HTTP client did not stop", e);
+        }
     }
 
     /**
-     * Keeps the first {@code limit} bytes of an answer and stops reading there (closing the connection); a body that
-     * fails midway still leaves its status and what came of it.
+     * Keeps the first {@link #ANSWER_PREFIX} bytes of an answer and stops reading there (closing the connection); an
+     * answer whose status came is that status with what came of its body, whatever happened after.
      */
-    private static final class Prefix implements HttpResponse.BodySubscriber<String> {
-        private final int limit;
+    private static final class Prefix implements Response.Listener {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final CompletableFuture<String> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        Prefix(int limit) {
-            this.limit = limit;
-        }
+        private final CompletableFuture<Answer> result = new CompletableFuture<>();
 
         @Override
-        public CompletionStage<String> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                byte[] part = new byte[Math.min(item.remaining(), limit - kept.size())];
-                item.get(part);
-                kept.writeBytes(part);
-            }
-            if (kept.size() >= limit) {
-                subscription.cancel();
-                onComplete();
-            } else {
-                subscription.request(1);
+        public void onContent(Response response, ByteBuffer content) {
+            byte[] part = new byte[Math.min(content.remaining(), ANSWER_PREFIX - kept.size())];
+            content.get(part);
+            kept.writeBytes(part);
+            if (kept.size() >= ANSWER_PREFIX) {
+                response.abort(new IOException("the answer's prefix was read"));
             }
         }
 
         @Override
-        public void onError(Throwable failure) {
-            onComplete();
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(new String(kept.toByteArray(), StandardCharsets.UTF_8));
+        public void onComplete(Result outcome) {
+            int status = outcome.getResponse().getStatus();
+            result.complete(status > 0 ? answer(status, new String(kept.toByteArray(), StandardCharsets.UTF_8))
+                    : new Answer(null, describe(outcome.getFailure())));
         }
     }
 }

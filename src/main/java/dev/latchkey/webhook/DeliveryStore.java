@@ -21,6 +21,8 @@ import java.util.Set;
 final class DeliveryStore implements HeldTenants.Queue {
     private static final String KEY = " WHERE tenant_id = :tenant AND webhook_id = :webhook AND event_id = :event";
     private static final String STILL_PENDING = KEY + " AND status = '" + Delivery.PENDING + "'";
+    /** A delivery done with keeps no copy of its event: the audit log's retention alone decides how long one lives. */
+    private static final String DROP_EVENT = "customer_id = NULL, data = NULL";
 
     /**
      * Due deliveries of every tenant that no worker holds right now, oldest due first, but those of the webhooks in
@@ -50,10 +52,20 @@ final class DeliveryStore implements HeldTenants.Queue {
                 .execute() == 1;
     }
 
+    /** The event a delivery still waiting to go out sends, as it was queued. */
+    Delivery.Event event(Handle h, Delivery.Key key) {
+        return h.createQuery("SELECT event_type, created_at, customer_id, data FROM webhook_deliveries" + KEY)
+                .bind("tenant", key.tenantId()).bind("webhook", key.webhookId()).bind("event", key.eventId())
+                .map((rs, ctx) -> new Delivery.Event(key.eventId(), rs.getString("event_type"),
+                        Database.instant(rs, "created_at"), rs.getString("customer_id"), rs.getString("data")))
+                .one();
+    }
+
     /** Delivered, whatever happened to it meanwhile: it did arrive. */
     void markDelivered(Handle h, Delivery.Key key, int attempts, int statusCode, Instant at) {
         bind(h.createUpdate("UPDATE webhook_deliveries SET status = :status, attempts = :attempts, "
-                        + "last_status_code = :code, last_error = NULL, leased_until = NULL, delivered_at = :at" + KEY),
+                        + "last_status_code = :code, last_error = NULL, leased_until = NULL, delivered_at = :at, "
+                        + DROP_EVENT + KEY),
                 key)
                 .bind("status", Delivery.DELIVERED).bind("attempts", attempts).bind("code", statusCode)
                 .bind("at", Database.ts(at))
@@ -69,7 +81,6 @@ final class DeliveryStore implements HeldTenants.Queue {
                 .execute() == 1;
     }
 
-    /** Left for later without an attempt (its tenant is suspended). */
     /**
      * Holds every pending delivery of a suspended tenant, leased ones too (one on its way elsewhere is then sent again
      * after the reactivation: at least once): held rows leave the due index's range, so they cost the worker nothing
@@ -106,7 +117,8 @@ final class DeliveryStore implements HeldTenants.Queue {
     /** Given up on; false when it was no longer pending (so not given up on now). */
     boolean markFailed(Handle h, Delivery.Key key, int attempts, Integer statusCode, String error) {
         return bind(h.createUpdate("UPDATE webhook_deliveries SET status = :status, attempts = :attempts, "
-                        + "last_status_code = :code, last_error = :error, leased_until = NULL" + STILL_PENDING), key)
+                        + "last_status_code = :code, last_error = :error, leased_until = NULL, " + DROP_EVENT
+                        + STILL_PENDING), key)
                 .bind("status", Delivery.FAILED).bind("attempts", attempts).bind("code", statusCode)
                 .bind("error", error)
                 .execute() == 1;
@@ -114,8 +126,8 @@ final class DeliveryStore implements HeldTenants.Queue {
 
     /** Every delivery of the webhook still waiting is given up on, with {@code reason}. */
     void failPending(Handle h, String tenantId, String webhookId, String reason) {
-        h.createUpdate("UPDATE webhook_deliveries SET status = :failed, last_error = :reason, leased_until = NULL "
-                        + "WHERE tenant_id = :tenant AND webhook_id = :webhook AND status = :pending")
+        h.createUpdate("UPDATE webhook_deliveries SET status = :failed, last_error = :reason, leased_until = NULL, "
+                        + DROP_EVENT + " WHERE tenant_id = :tenant AND webhook_id = :webhook AND status = :pending")
                 .bind("failed", Delivery.FAILED).bind("reason", reason).bind("pending", Delivery.PENDING)
                 .bind("tenant", tenantId).bind("webhook", webhookId)
                 .execute();

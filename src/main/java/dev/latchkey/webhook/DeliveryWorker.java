@@ -1,7 +1,6 @@
 package dev.latchkey.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.audit.AuditLog;
 import dev.latchkey.config.Config;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.HeldTenants;
@@ -48,11 +47,11 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Set<String> sending = ConcurrentHashMap.newKeySet();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
 
-    public DeliveryWorker(Database db, WebhookService webhooks, TenantService tenants, AuditLog audit,
+    public DeliveryWorker(Database db, WebhookService webhooks, TenantService tenants,
                           Config.Webhooks settings, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.keyCheck = webhooks.keyCheck();
-        this.attempts = new DeliveryAttempts(db, webhooks, audit, tenants, sender,
+        this.attempts = new DeliveryAttempts(db, webhooks, tenants, sender,
                 new EventMessages(mapper, webhooks.signingKey()), settings, clock);
         // read as stored, as the deliveries' own check reads it
         this.heldTenants = new HeldTenants("webhooks", db, store, tenantId -> tenants.find(tenantId).suspended());

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
  * Where a webhook may send the tenant's events: an https URL whose host resolves to public addresses only. A merchant
  * could otherwise have the server call its own network (the database's host, a cloud metadata service at
  * 169.254.169.254) and read a prefix of the answer in the delivery list. The address is checked after DNS resolution
- * when the webhook is saved and again before each delivery; the HTTP client then resolves the name once more, so a
- * name whose record changes in between (DNS rebinding) can slip through that window. In development and tests
- * ({@code LATCHKEY_WEBHOOK_ALLOW_PRIVATE}) plain http and every address are allowed.
+ * when the webhook is saved and again before each delivery, and that delivery connects to the addresses checked, never
+ * to a second resolution of the name, which a DNS server could answer differently (DNS rebinding). In development and
+ * tests ({@code LATCHKEY_WEBHOOK_ALLOW_PRIVATE}) plain http and every address are allowed.
  */
 final class Destinations {
     static final int MAX_URL = 2048;
@@ -44,10 +44,38 @@ final class Destinations {
             "^[0-9.]*(^|\\.)0[0-9]+[0-9.]*$");
     private static final String UNRESOLVABLE = "the host does not resolve";
 
+    /** Resolves a host name to its addresses: the system's resolver, or a test's that answers as a hostile DNS might. */
+    @FunctionalInterface
+    interface Resolver {
+        Resolver SYSTEM = InetAddress::getAllByName;
+
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** What the check of a destination found: the addresses a delivery may connect to, or why it may not be sent. */
+    sealed interface Check {
+    }
+
+    /**
+     * Every address the host resolved to, each of them allowed and carrying the name it was resolved for (which TLS
+     * sends and verifies the certificate against): the connection is made to these and no others.
+     */
+    record Allowed(List<InetAddress> addresses) implements Check {
+    }
+
+    record Refused(String reason) implements Check {
+    }
+
     private final boolean allowPrivate;
+    private final Resolver resolver;
 
     Destinations(boolean allowPrivate) {
+        this(allowPrivate, Resolver.SYSTEM);
+    }
+
+    Destinations(boolean allowPrivate, Resolver resolver) {
         this.allowPrivate = allowPrivate;
+        this.resolver = resolver;
     }
 
     /** Why {@code url} is not of a form a webhook may have, for the field {@code url}; empty when it is. */
@@ -80,25 +108,25 @@ final class Destinations {
 
     /** Why a url of the right form may not be a webhook's, after resolving its host; empty when it may. */
     Optional<FieldError> addressError(String url) {
-        return refusal(URI.create(url)).map(reason -> reason.equals(UNRESOLVABLE)
+        if (allowPrivate || !(check(URI.create(url)) instanceof Refused(String reason))) {
+            return Optional.empty();
+        }
+        return Optional.of(reason.equals(UNRESOLVABLE)
                 ? new FieldError("url", "unresolvable", "url's host does not resolve.")
                 : new FieldError("url", "not_allowed", "url must not point to a private, loopback, link-local, "
                         + "multicast or reserved address."));
     }
 
-    /** Why the webhook at {@code uri} may not be called now; empty when it may. Resolves the host. */
-    Optional<String> refusal(URI uri) {
-        if (allowPrivate) {
-            return Optional.empty();
-        }
-        InetAddress[] addresses;
+    /** Resolves the host of the webhook at {@code uri} and tells whether, and where, it may be called now. */
+    Check check(URI uri) {
+        List<InetAddress> addresses;
         try {
-            addresses = InetAddress.getAllByName(uri.getHost());
+            addresses = List.of(resolver.resolve(uri.getHost()));
         } catch (UnknownHostException e) {
-            return Optional.of(UNRESOLVABLE);
+            return new Refused(UNRESOLVABLE);
         }
-        return Arrays.stream(addresses).anyMatch(Destinations::notPublic)
-                ? Optional.of("the host resolves to an address that is not public") : Optional.empty();
+        return !allowPrivate && addresses.stream().anyMatch(Destinations::notPublic)
+                ? new Refused("the host resolves to an address that is not public") : new Allowed(addresses);
     }
 
     static boolean notPublic(InetAddress address) {

@@ -3,7 +3,6 @@ package dev.latchkey.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.latchkey.audit.AuditEvent;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -23,14 +22,14 @@ final class EventMessages {
         this.key = key;
     }
 
-    String body(AuditEvent event) {
+    String body(Delivery.Event event) {
         ObjectNode body = mapper.createObjectNode();
         body.put("id", event.id());
         body.put("type", event.type());
         body.put("created_at", event.createdAt().toString());
         body.put("customer_id", event.customerId());
-        body.set("data", event.data());
         try {
+            body.set("data", mapper.readTree(event.data()));
             return mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of JSON is written", e);
@@ -38,7 +37,7 @@ final class EventMessages {
     }
 
     /** Signed at {@code now}, by each secret version that signs then. */
-    Map<String, String> headers(Webhook webhook, AuditEvent event, String body, Instant now) {
+    Map<String, String> headers(Webhook webhook, Delivery.Event event, String body, Instant now) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Latchkey-Event-Id", event.id());
         headers.put("Latchkey-Event-Type", event.type());

@@ -46,7 +46,7 @@ public final class WebhookInput {
         return new New(url, events, description);
     }
 
-    WebhookChanges changes(JsonInput in) {
+    public WebhookChanges changes(JsonInput in) {
         in.rejectPresent(READ_ONLY);
         String url = url(in, false);
         List<String> events = events(in, false);
@@ -66,7 +66,7 @@ public final class WebhookInput {
     }
 
     /** How long the previous secret still signs after a rotation: {@code previous_secret_ttl} seconds, 0 if absent. */
-    Duration overlap(JsonInput in) {
+    public Duration overlap(JsonInput in) {
         // the one field a rotation takes: a misspelt one would otherwise end the old secret at once, unasked
         in.fieldNames().forEachRemaining(name -> {
             if (!name.equals("previous_secret_ttl")) {
