@@ -6,6 +6,7 @@ import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
+import dev.latchkey.mfa.MfaRoutes;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.ApiKey;
@@ -19,20 +20,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Registration, log-in and the token lifecycle, for customers and anonymous sessions. */
+/** Registration, log-in (with its second factor) and the token lifecycle, for customers and anonymous sessions. */
 public final class AuthRoutes {
     private final Guard guard;
     private final AuthService auth;
+    private final LoginCompletion completion;
     private final TenantService tenants;
     private final PasswordPolicy policy;
     private final RateLimits limits;
     private final Requests requests;
     private final Clock clock;
 
-    public AuthRoutes(Guard guard, AuthService auth, TenantService tenants, PasswordPolicy policy, RateLimits limits,
+    public AuthRoutes(Guard guard, AuthService auth, LoginCompletion completion, TenantService tenants, PasswordPolicy policy, RateLimits limits,
                       Requests requests, Clock clock) {
         this.guard = guard;
         this.auth = auth;
+        this.completion = completion;
         this.tenants = tenants;
         this.policy = policy;
         this.limits = limits;
@@ -43,6 +46,7 @@ public final class AuthRoutes {
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.post("/v1/customers", this::register);
         routes.post("/v1/auth/login", this::login);
+        routes.post("/v1/auth/mfa", this::secondFactor);
         routes.post("/v1/auth/refresh", this::refresh);
         routes.post("/v1/auth/renew", this::renew);
         routes.post("/v1/auth/logout", this::logout);
@@ -103,6 +107,18 @@ public final class AuthRoutes {
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
         ctx.json(auth.login(key.tenantId(), email, password, guestCart(ctx, key, cartId), requests.client(ctx)));
+    }
+
+    /** Counted in the login's buckets: per IP, and per account once the token names a live login's account. */
+    private void secondFactor(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        JsonInput in = requests.body(ctx);
+        String mfaToken = in.required("mfa_token", 256);
+        String code = in.required("code", MfaRoutes.MAX_CODE);
+        in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN,
+                completion.challengedEmail(key.tenantId(), mfaToken).orElse(null));
+        ctx.json(completion.secondFactor(key.tenantId(), mfaToken, code, requests.client(ctx)));
     }
 
     private void refresh(Context ctx) {

@@ -117,7 +117,10 @@ public final class Authenticator {
             return Admission.failure("locked");
         }
         try {
-            customers.checkCanLogIn(settings, current);
+            if (!current.mfaEnabled()) {
+                // with a second factor the account's state is told once that is given too (LoginCompletion)
+                customers.checkCanLogIn(settings, current);
+            }
         } catch (ApiError refused) {
             return new Admission<>(null, null, refused, null);
         }

@@ -20,7 +20,9 @@ public enum MailTemplate {
     ACCOUNT_LOCKED_NOTICE(false, "locked_until"),
     DELETION_CONFIRM(true),
     INVITATION(true),
-    AGENT_GRANTED_NOTICE(false, "agent_name", "agent_scope", "expires_at");
+    AGENT_GRANTED_NOTICE(false, "agent_name", "agent_scope", "expires_at"),
+    MFA_ENABLED_NOTICE(false),
+    MFA_DISABLED_NOTICE(false, "changed_by_shop");
 
     /** In a holder class because an enum's constructor may not read the enum's own static fields. */
     private static final class Names {
