@@ -260,7 +260,7 @@ public final class Application implements AutoCloseable {
         // the admin API and the dashboard read a new webhook by the same rules
         var webhookInput = new WebhookInput(config.webhooks().allowPrivate());
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
-                apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
+                apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa), lockout, sessions,
                 audit, export, addresses, orders, webhooks, webhookInput),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 

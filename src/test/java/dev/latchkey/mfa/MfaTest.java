@@ -312,4 +312,17 @@ class MfaTest extends MailTest {
         Map<String, Object> body = new HashMap<>(Map.of("mfa_token", token, "code", code(enrolled.secret(), 0)));
         api.post("/v1/auth/mfa").key(tenant.pk()).body(body).send().expect(401, "invalid_mfa_token");
     }
+
+    @Test
+    void eraseWhenMfaOnThenAccountAndItsSecondFactorGo() {
+        var tenant = shop(Map.of());
+        var enrolled = enrolled(tenant);
+        challenge(enrolled.shopper());
+        api.delete("/v1/admin/customers/" + enrolled.shopper().customerId()).bearer(tenant.sk()).send().expect(204);
+        int left = server.app.database().read(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM mfa_totp WHERE "
+                + "customer_id = :id) + (SELECT COUNT(*) FROM mfa_recovery_codes WHERE customer_id = :id) + "
+                + "(SELECT COUNT(*) FROM mfa_challenges WHERE customer_id = :id)")
+                .bind("id", enrolled.shopper().customerId()).mapTo(Integer.class).one());
+        assertThat(left).isZero();
+    }
 }
