@@ -31,8 +31,8 @@ public final class AuthRoutes {
     private final Requests requests;
     private final Clock clock;
 
-    public AuthRoutes(Guard guard, AuthService auth, LoginCompletion completion, TenantService tenants, PasswordPolicy policy, RateLimits limits,
-                      Requests requests, Clock clock) {
+    public AuthRoutes(Guard guard, AuthService auth, LoginCompletion completion, TenantService tenants,
+                      PasswordPolicy policy, RateLimits limits, Requests requests, Clock clock) {
         this.guard = guard;
         this.auth = auth;
         this.completion = completion;

@@ -45,8 +45,8 @@ public final class AuthService {
     private final Clock clock;
 
     public AuthService(Database db, TenantService tenants, CustomerService customers, Authenticator authenticator,
-                       TokenService tokens, LoginCompletion completion, VerificationService verification, AuditLog audit,
-                       ObjectMapper mapper, Clock clock) {
+                       TokenService tokens, LoginCompletion completion, VerificationService verification,
+                       AuditLog audit, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;

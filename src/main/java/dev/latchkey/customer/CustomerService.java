@@ -103,7 +103,8 @@ public final class CustomerService {
 
     private static Customer withoutPasswordHash(Customer c) {
         return new Customer(c.tenantId(), c.id(), c.email(), c.emailVerified(), c.status(), null, c.profile(),
-                c.defaultShippingAddressId(), c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version(), c.mfaEnabledAt());
+                c.defaultShippingAddressId(), c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version(),
+                c.mfaEnabledAt());
     }
 
     /**
@@ -480,11 +481,12 @@ public final class CustomerService {
     }
 
     /**
-     * Turns the account's second factor on (when {@code enabledAt} is given) or off, in the caller's transaction, which
-     * holds the row: from then on a login asks for it, and the Customer object shows it.
+     * Turns the account's second factor on (as of now) or off, in the caller's transaction, which holds the row: from
+     * then on a login asks for it, and the Customer object shows it.
      */
-    public void setMfaEnabledAt(Handle h, Customer customer, Instant enabledAt) {
-        store.setMfaEnabledAt(h, customer.tenantId(), customer.id(), enabledAt, now());
+    public void setMfaEnabled(Handle h, Customer customer, boolean enabled) {
+        Instant now = now();
+        store.setMfaEnabledAt(h, customer.tenantId(), customer.id(), enabled ? now : null, now);
         changed(h, customer.tenantId(), customer.id());
     }
 

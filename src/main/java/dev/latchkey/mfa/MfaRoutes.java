@@ -66,23 +66,28 @@ public final class MfaRoutes {
 
     private void disable(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        JsonInput in = requests.body(ctx);
-        String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
-        String code = in.required("code", MAX_CODE);
-        in.validate();
-        guessable(ctx, token);
-        mfa.disable(token, password, code, requests.client(ctx));
+        Proof proof = proof(ctx, token);
+        mfa.disable(token, proof.password(), proof.code(), requests.client(ctx));
         ctx.status(204);
     }
 
     private void regenerate(Context ctx) {
         AccessToken token = guard.customer(ctx);
+        Proof proof = proof(ctx, token);
+        ctx.json(codes(mfa.regenerateRecoveryCodes(token, proof.password(), proof.code(), requests.client(ctx))));
+    }
+
+    /** The password and a code, which turning the second factor off and new recovery codes both ask for. */
+    private record Proof(String password, String code) {
+    }
+
+    private Proof proof(Context ctx, AccessToken token) {
         JsonInput in = requests.body(ctx);
         String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         String code = in.required("code", MAX_CODE);
         in.validate();
         guessable(ctx, token);
-        ctx.json(codes(mfa.regenerateRecoveryCodes(token, password, code, requests.client(ctx))));
+        return new Proof(password, code);
     }
 
     /** A password or code can be guessed here as at log-in: the same buckets count it. */

@@ -146,7 +146,7 @@ public final class MfaService {
                 return Optional.<List<String>>empty();
             }
             store.confirmPending(h, token.tenantId(), customer.id(), step.getAsLong(), now);
-            customers.setMfaEnabledAt(h, customer, now);
+            customers.setMfaEnabled(h, customer, true);
             List<String> fresh = newRecoveryCodes(h, customer);
             audit.record(h, token.tenantId(), customer.id(), AuditType.MFA_ENABLED, client,
                     Map.of("method", TOTP, "session_id", token.sessionId()));
@@ -221,7 +221,7 @@ public final class MfaService {
 
     private void turnOff(Handle h, Customer customer) {
         store.deleteAll(h, customer.tenantId(), customer.id());
-        customers.setMfaEnabledAt(h, customer, null);
+        customers.setMfaEnabled(h, customer, false);
     }
 
     private static void requireEnabled(Customer customer) {

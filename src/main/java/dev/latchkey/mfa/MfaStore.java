@@ -100,7 +100,7 @@ final class MfaStore {
                 .bind("now", Database.ts(now)).bind("expires", Database.ts(expiresAt)).execute();
     }
 
-    /** The live challenge with this token hash, its row locked: two codes sent at once are tried one after the other. */
+    /** The live challenge with this token hash, its row locked: two codes sent at once are tried one by one. */
     Optional<Challenge> lockChallenge(Handle h, String tenantId, String tokenHash, Instant now) {
         return h.createQuery("SELECT * FROM mfa_challenges WHERE tenant_id = :tenant AND token_hash = :hash "
                         + "AND expires_at > :now FOR UPDATE")
