@@ -15,6 +15,7 @@ import dev.latchkey.auth.AuthService;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.LoginCodeService;
+import dev.latchkey.auth.LoginCompletion;
 import dev.latchkey.auth.SessionRoutes;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.auth.TokenService;
@@ -65,6 +66,9 @@ import dev.latchkey.mail.OutboxStore;
 import dev.latchkey.mail.OutboxWorker;
 import dev.latchkey.mail.SmtpMailer;
 import dev.latchkey.mail.TemplateStore;
+import dev.latchkey.mfa.LoginChallenges;
+import dev.latchkey.mfa.MfaRoutes;
+import dev.latchkey.mfa.MfaService;
 import dev.latchkey.order.AdminOrderRoutes;
 import dev.latchkey.order.OrderRoutes;
 import dev.latchkey.order.OrderService;
@@ -181,8 +185,8 @@ public final class Application implements AutoCloseable {
         var customerMail = new CustomerMail(outbox);
 
         // webhooks: every audit event is queued for the tenant's subscribed webhooks in the event's own transaction
-        var webhooks = new WebhookService(db, new SigningKey(WebhookKey.resolve(config)), tenants, audit, stillOwner,
-                clock);
+        byte[] serverKey = WebhookKey.resolve(config);
+        var webhooks = new WebhookService(db, new SigningKey(serverKey), tenants, audit, stillOwner, clock);
         this.webhookWorker = new DeliveryWorker(db, webhooks, tenants, config.webhooks(), mapper, clock);
         audit.fanOutTo(new WebhookFanOut(webhookWorker::wake));
 
@@ -203,13 +207,20 @@ public final class Application implements AutoCloseable {
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
         var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
-        var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
-                limits, mapper, clock);
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);
-        var auth = new AuthService(db, tenants, customers, authenticator, tokens, carts, verification, audit, mapper,
-                clock);
+        // the second factor's seeds are encrypted under a key derived from the server's (webhook) key
+        var mfa = new MfaService(db, tenants, customers, credentials::confirmPassword, lockout, customerMail, audit,
+                serverKey, webhooks::serverKeyUsable, clock);
+        var loginChallenges = new LoginChallenges(db, clock);
+        // every way of logging a customer in ends here: a session, or the challenge for the second factor
+        var completion = new LoginCompletion(db, tenants, customers, tokens, carts, mfa, loginChallenges, lockout,
+                audit, mapper, clock);
+        var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
+                completion, limits);
+        var auth = new AuthService(db, tenants, customers, authenticator, tokens, completion, verification, audit,
+                mapper, clock);
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
@@ -221,7 +232,7 @@ public final class Application implements AutoCloseable {
                 clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
-                        audit::erasePersonalData), clock);
+                        mfa::erase, audit::erasePersonalData), clock);
         customers.onEmailMoved(deletion::withdrawRequests);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
@@ -229,6 +240,8 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("addresses", addresses::all),
                 ExportSection.of("sessions", sessions::history),
                 ExportSection.of("agents", agents::history),
+                // whether it is on and how many recovery codes are left; never the seed or the codes
+                ExportSection.of("mfa", mfa::status),
                 ExportSection.of("lockout", lockout::status),
                 ExportSection.of("email_tokens", (tenant, id) -> db.read(h -> emailTokens.heldFor(h, tenant, id))),
                 ExportSection.of("mail", (tenant, id) -> db.read(h -> outboxStore.writtenFor(h, tenant, id))),
@@ -244,6 +257,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired staff sessions", staffSessions::purgeExpired),
                 Housekeeping.Job.once("expired emailed tokens", emailTokens::purgeExpired),
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired),
+                Housekeeping.Job.once("expired second-factor logins", loginChallenges::purgeExpired),
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
@@ -252,7 +266,7 @@ public final class Application implements AutoCloseable {
         // the admin API and the dashboard read a new webhook by the same rules
         var webhookInput = new WebhookInput(config.webhooks().allowPrivate());
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
-                apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
+                apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa), lockout, sessions,
                 audit, export, addresses, orders, webhooks, webhookInput),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
@@ -260,7 +274,9 @@ public final class Application implements AutoCloseable {
                 new ServiceRoutes(db, metrics)::addTo,
                 new TenantRoutes(guard, tenants, apiKeys, staff, requests)::addTo,
                 new StaffRoutes(guard, staff, staffLogins, tenants, limits, staffPasswordGuesses, requests)::addTo,
-                new AuthRoutes(guard, auth, loginCodeService, tenants, policy, limits, requests, clock)::addTo,
+                new AuthRoutes(guard, auth, loginCodeService, completion, tenants, policy, limits, requests,
+                        clock)::addTo,
+                new MfaRoutes(guard, mfa, requests, limits)::addTo,
                 new CustomerRoutes(guard, customers, requests, expansions)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
@@ -272,7 +288,7 @@ public final class Application implements AutoCloseable {
                 new OrderRoutes(guard, orders)::addTo,
                 new AdminOrderRoutes(guard, orders, requests)::addTo,
                 new AdminCustomerRoutes(guard, customers, adminCustomers, tenants, policy, requests,
-                        expansions)::addTo,
+                        expansions, mfa)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,

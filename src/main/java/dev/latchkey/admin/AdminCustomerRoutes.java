@@ -20,6 +20,7 @@ import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
+import dev.latchkey.mfa.MfaService;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
@@ -36,10 +37,10 @@ import java.util.Set;
  * Argon2id at the customer's first login.
  */
 public final class AdminCustomerRoutes {
-    private static final Set<String> READ_ONLY = Set.of("id", "version", "created_at", "updated_at",
+    private static final Set<String> READ_ONLY = Set.of("id", "mfa_enabled", "version", "created_at", "updated_at",
             "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id");
     /** A PATCH cannot set credentials: the customer chooses a password (reset link, invitation), never the merchant. */
-    private static final Set<String> PATCH_READ_ONLY = Set.of("id", "created_at", "updated_at",
+    private static final Set<String> PATCH_READ_ONLY = Set.of("id", "mfa_enabled", "created_at", "updated_at",
             "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id", "password",
             "password_hash");
     private static final String STATUS_VALUES = "status must be active, pending_activation, on_hold or disabled.";
@@ -52,10 +53,11 @@ public final class AdminCustomerRoutes {
     private final PasswordPolicy policy;
     private final Requests requests;
     private final CustomerExpansions expansions;
+    private final MfaService mfa;
 
     public AdminCustomerRoutes(Guard guard, CustomerService customers, AdminCustomerService admins,
                                TenantService tenants, PasswordPolicy policy, Requests requests,
-                               CustomerExpansions expansions) {
+                               CustomerExpansions expansions, MfaService mfa) {
         this.guard = guard;
         this.customers = customers;
         this.admins = admins;
@@ -63,6 +65,7 @@ public final class AdminCustomerRoutes {
         this.policy = policy;
         this.requests = requests;
         this.expansions = expansions;
+        this.mfa = mfa;
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
@@ -73,6 +76,7 @@ public final class AdminCustomerRoutes {
         routes.delete("/v1/admin/customers/{id}", this::delete);
         routes.post("/v1/admin/customers/{id}/verification", this::resendVerification);
         routes.post("/v1/admin/customers/{id}/password-reset", this::sendPasswordReset);
+        routes.delete("/v1/admin/customers/{id}/mfa", this::resetMfa);
     }
 
     private CustomerView view(Customer customer) {
@@ -198,6 +202,14 @@ public final class AdminCustomerRoutes {
         ctx.status(202).json(Map.of("message", sent ? "A password-reset email is on its way to the customer."
                 : "A password-reset email went to the customer moments ago; no other is sent within the shop's "
                 + "email_interval."));
+    }
+
+    /** Support turns off the second factor of a customer who lost their phone, as it would lift a lockout. */
+    private void resetMfa(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.RESET_LOCKOUTS);
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        mfa.reset(admin.tenantId(), id, admin.actor(), requests.client(ctx));
+        ctx.status(204);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.time.Instant;
 
 /** The AuthResult object of the API: a token pair, its session and the customer. */
 public record AuthResult(String accessToken, String tokenType, long expiresIn, Instant expiresAt, String refreshToken,
-                         long refreshTokenExpiresIn, String sessionId, CustomerView customer, String cartId) {
+                         long refreshTokenExpiresIn, String sessionId, CustomerView customer, String cartId)
+        implements LoginOutcome {
 
     public static AuthResult of(Issued issued, CustomerView customer, String cartId, Instant now) {
         return new AuthResult(issued.accessToken(), "Bearer", secondsUntil(now, issued.accessExpiresAt()),

@@ -6,6 +6,7 @@ import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
+import dev.latchkey.mfa.MfaRoutes;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.ApiKey;
@@ -22,24 +23,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Registration, log-in (with a password or an emailed code) and the token lifecycle, for customers and guests. */
+/**
+ * Registration, log-in (a password or an emailed code, then a second factor where the account has one) and the token
+ * lifecycle, for customers and guests.
+ */
 public final class AuthRoutes {
     private static final Pattern CODE = Pattern.compile("[0-9]{" + LoginCodes.LENGTH + "}");
 
     private final Guard guard;
     private final AuthService auth;
     private final LoginCodeService loginCodes;
+    private final LoginCompletion completion;
     private final TenantService tenants;
     private final PasswordPolicy policy;
     private final RateLimits limits;
     private final Requests requests;
     private final Clock clock;
 
-    public AuthRoutes(Guard guard, AuthService auth, LoginCodeService loginCodes, TenantService tenants,
-                      PasswordPolicy policy, RateLimits limits, Requests requests, Clock clock) {
+    public AuthRoutes(Guard guard, AuthService auth, LoginCodeService loginCodes, LoginCompletion completion,
+                      TenantService tenants, PasswordPolicy policy, RateLimits limits, Requests requests, Clock clock) {
         this.guard = guard;
         this.auth = auth;
         this.loginCodes = loginCodes;
+        this.completion = completion;
         this.tenants = tenants;
         this.policy = policy;
         this.limits = limits;
@@ -52,6 +58,7 @@ public final class AuthRoutes {
         routes.post("/v1/auth/login", this::login);
         routes.post("/v1/auth/login/code", this::requestCode);
         routes.post("/v1/auth/login/code/verify", this::loginWithCode);
+        routes.post("/v1/auth/mfa", this::secondFactor);
         routes.post("/v1/auth/refresh", this::refresh);
         routes.post("/v1/auth/renew", this::renew);
         routes.post("/v1/auth/logout", this::logout);
@@ -142,6 +149,18 @@ public final class AuthRoutes {
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, email);
         ctx.json(auth.loginWithCode(key.tenantId(), email, code, guestCart(ctx, key, cartId), requests.client(ctx)));
+    }
+
+    /** Counted in the login's buckets: per IP, and per account once the token names a live login's account. */
+    private void secondFactor(Context ctx) {
+        ApiKey key = guard.storefront(ctx);
+        JsonInput in = requests.body(ctx);
+        String mfaToken = in.required("mfa_token", 256);
+        String code = in.required("code", MfaRoutes.MAX_CODE);
+        in.validate();
+        limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN,
+                completion.challengedEmail(key.tenantId(), mfaToken).orElse(null));
+        ctx.json(completion.secondFactor(key.tenantId(), mfaToken, code, requests.client(ctx)));
     }
 
     private void refresh(Context ctx) {

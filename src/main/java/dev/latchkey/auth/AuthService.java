@@ -3,9 +3,7 @@ package dev.latchkey.auth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
-import dev.latchkey.cart.CartService;
 import dev.latchkey.cart.GuestCart;
-import dev.latchkey.cart.MergeStrategy;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
@@ -34,10 +32,7 @@ public final class AuthService {
     public record SignUp(AuthResult result, CustomerView customer, String nextStep) {
     }
 
-    private record Opened(Issued issued, String cartId) {
-    }
-
-    private record Registered(CustomerService.Registration registration, Opened opened) {
+    private record Registered(CustomerService.Registration registration, AuthResult opened) {
     }
 
     private final Database db;
@@ -45,21 +40,21 @@ public final class AuthService {
     private final CustomerService customers;
     private final Authenticator authenticator;
     private final TokenService tokens;
-    private final CartService carts;
+    private final LoginCompletion completion;
     private final VerificationService verification;
     private final AuditLog audit;
     private final ObjectMapper mapper;
     private final Clock clock;
 
     public AuthService(Database db, TenantService tenants, CustomerService customers, Authenticator authenticator,
-                       TokenService tokens, CartService carts, VerificationService verification, AuditLog audit,
-                       ObjectMapper mapper, Clock clock) {
+                       TokenService tokens, LoginCompletion completion, VerificationService verification,
+                       AuditLog audit, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
         this.authenticator = authenticator;
         this.tokens = tokens;
-        this.carts = carts;
+        this.completion = completion;
         this.verification = verification;
         this.audit = audit;
         this.mapper = mapper;
@@ -83,8 +78,9 @@ public final class AuthService {
             if (sendVerification) {
                 verification.send(h, settings, registered.customer(), linkBase);
             }
-            Opened opened = registered.nextStep() == null
-                    ? open(h, tenantId, settings, registered.customer(), guestCart, client) : null;
+            // a new account has no second factor yet
+            AuthResult opened = registered.nextStep() == null
+                    ? completion.open(h, settings, registered.customer(), guestCart, client) : null;
             return new Registered(registered, opened);
         });
         var registration = signedUp.registration();
@@ -92,46 +88,41 @@ public final class AuthService {
         if (registration.nextStep() != null) {
             return new SignUp(null, view, registration.nextStep());
         }
-        return new SignUp(result(signedUp.opened(), registration.customer()), view, null);
+        return new SignUp(signedUp.opened(), view, null);
     }
 
     /**
      * The lockout's bookkeeping, the session, the guest cart's claim and the audit record of a login are one
-     * transaction.
+     * transaction. An account with two-step sign-in gets the challenge for its second factor instead of the session
+     * ({@link LoginCompletion}).
      */
-    public AuthResult login(String tenantId, String email, String password, GuestCart guestCart, ClientInfo client) {
+    public LoginOutcome login(String tenantId, String email, String password, GuestCart guestCart, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         return authenticator.authenticate(tenantId, settings, email, password, client,
-                (h, customer) -> loggedIn(h, tenantId, settings, customer, guestCart, client, Map.of()));
+                (h, customer) -> loggedIn(h, settings, customer, guestCart, client, "password"));
     }
 
     /** As {@link #login}, with the code mailed by {@link LoginCodeService#request} instead of the password. */
-    public AuthResult loginWithCode(String tenantId, String email, String code, GuestCart guestCart,
-                                    ClientInfo client) {
+    public LoginOutcome loginWithCode(String tenantId, String email, String code, GuestCart guestCart,
+                                      ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
-        return authenticator.authenticateWithCode(tenantId, settings, email, code, client, (h, customer) ->
-                loggedIn(h, tenantId, settings, customer, guestCart, client, Authenticator.BY_CODE));
+        return authenticator.authenticateWithCode(tenantId, settings, email, code, client,
+                (h, customer) -> loggedIn(h, settings, customer, guestCart, client, "code"));
     }
 
-    private AuthResult loggedIn(Handle h, String tenantId, TenantSettings settings, Customer customer,
-                                GuestCart guestCart, ClientInfo client, Map<String, String> how) {
-        Opened session = open(h, tenantId, settings, customer, guestCart, client);
-        Map<String, String> data = new HashMap<>(how);
-        data.put("session_id", session.issued().sessionId());
-        audit.record(h, tenantId, customer.id(), AuditType.LOGIN_SUCCEEDED, client, data);
-        return result(session, customer);
-    }
-
-    private Opened open(Handle h, String tenantId, TenantSettings settings, Customer customer, GuestCart guestCart,
-                        ClientInfo client) {
-        String cartId = carts.claim(h, tenantId, MergeStrategy.fromWire(settings.cartMergeStrategy()), customer.id(),
-                guestCart);
-        Issued issued = tokens.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
-        return new Opened(issued, cartId);
-    }
-
-    private AuthResult result(Opened opened, Customer customer) {
-        return AuthResult.of(opened.issued(), CustomerView.of(customer, mapper), opened.cartId(), clock.instant());
+    /** The session, recorded with the first factor unless it was the password, or the second factor's challenge. */
+    private LoginOutcome loggedIn(Handle h, TenantSettings settings, Customer customer, GuestCart guestCart,
+                                  ClientInfo client, String firstFactor) {
+        LoginOutcome outcome = completion.finish(h, settings, customer, guestCart, client, firstFactor);
+        if (outcome instanceof AuthResult session) {
+            Map<String, String> data = new HashMap<>();
+            data.put("session_id", session.sessionId());
+            if (!firstFactor.equals("password")) {
+                data.put("method", firstFactor);
+            }
+            audit.record(h, customer.tenantId(), customer.id(), AuditType.LOGIN_SUCCEEDED, client, data);
+        }
+        return outcome;
     }
 
     public AuthResult refresh(String tenantId, String refreshToken, ClientInfo client) {

@@ -31,7 +31,7 @@ import java.util.function.BiFunction;
  */
 public final class Authenticator {
     /** What the audit records of a login with an emailed code say beyond a password login's. */
-    public static final Map<String, String> BY_CODE = Map.of("method", "code");
+    private static final Map<String, String> BY_CODE = Map.of("method", "code");
     private static final Map<String, String> BY_PASSWORD = Map.of();
     /** A {@link Proof}'s answer for a password hash that moved since it was checked. */
     private static final String MOVED = "moved";
@@ -145,7 +145,12 @@ public final class Authenticator {
 
             @Override
             public Customer proven(Handle h, Customer current) {
-                CustomerService.requireNotStopped(current);
+                if (CustomerService.isStopped(current)) {
+                    if (current.mfaEnabled()) {
+                        return current; // its 403 answers after the second factor, the address stays as it was
+                    }
+                    CustomerService.requireNotStopped(current);
+                }
                 return current.emailVerified() ? current : customers.markEmailVerified(h, current, client);
             }
         };
@@ -189,7 +194,10 @@ public final class Authenticator {
         Customer admitted;
         try {
             admitted = proof.proven(h, current);
-            customers.checkCanLogIn(settings, admitted);
+            if (!admitted.mfaEnabled()) {
+                // with a second factor the account's state is told once that is given too (LoginCompletion)
+                customers.checkCanLogIn(settings, admitted);
+            }
         } catch (ApiError refused) {
             return new Admission<>(null, null, refused, null);
         }

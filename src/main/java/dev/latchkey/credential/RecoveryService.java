@@ -1,14 +1,10 @@
 package dev.latchkey.credential;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.auth.AuthResult;
-import dev.latchkey.auth.Issued;
-import dev.latchkey.auth.SessionKind;
+import dev.latchkey.auth.LoginCompletion;
+import dev.latchkey.auth.LoginOutcome;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
-import dev.latchkey.customer.CustomerView;
-import dev.latchkey.customer.CustomerWithCart;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mail.MailTemplate;
@@ -24,7 +20,6 @@ import dev.latchkey.verification.SteadyAnswer;
 import dev.latchkey.verification.TokenPurpose;
 import org.jdbi.v3.core.Handle;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -39,12 +34,11 @@ public final class RecoveryService {
     private final PasswordChanges passwordChanges;
     private final TokenService sessions;
     private final RateLimits limits;
-    private final ObjectMapper mapper;
-    private final Clock clock;
+    private final LoginCompletion completion;
 
     public RecoveryService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
                            CustomerMail mail, PasswordChanges passwordChanges, TokenService sessions,
-                           RateLimits limits, ObjectMapper mapper, Clock clock) {
+                           LoginCompletion completion, RateLimits limits) {
         this.limits = limits;
         this.db = db;
         this.tenants = tenants;
@@ -53,8 +47,7 @@ public final class RecoveryService {
         this.mail = mail;
         this.passwordChanges = passwordChanges;
         this.sessions = sessions;
-        this.mapper = mapper;
-        this.clock = clock;
+        this.completion = completion;
     }
 
     /**
@@ -101,12 +94,13 @@ public final class RecoveryService {
     /**
      * Sets the new password with a reset token and opens a new session; every other session ends, the lockout is
      * cleared and the address counts as verified (the token proved it). An account that may not log in (403) keeps its
-     * password and its token.
+     * password and its token. An account with two-step sign-in gets the password changed and the challenge for its
+     * second factor instead of the session: the emailed link alone does not log in.
      */
-    public AuthResult reset(String tenantId, String rawToken, String newPassword, ClientInfo client) {
+    public LoginOutcome reset(String tenantId, String rawToken, String newPassword, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         String passwordHash = customers.hashPassword(newPassword);
-        record Outcome(CustomerWithCart owner, Issued issued) {
+        record Outcome(Customer customer, LoginOutcome answer) {
         }
         Outcome outcome = db.tx(h -> {
             var used = tokens.consume(h, tenantId, TokenPurpose.PASSWORD_RESET, rawToken, null, customers::lock);
@@ -115,14 +109,13 @@ public final class RecoveryService {
             CustomerService.requireActive(customer);
             passwordChanges.checkPolicy("new_password", newPassword, settings, customer);
             passwordChanges.apply(h, customer, passwordHash, true, null, client);
-            Issued issued = sessions.startSession(h, tenantId, settings, SessionKind.CUSTOMER, customer.id(), client);
-            return new Outcome(customers.withActiveCart(h, tenantId, customer.id()).orElseThrow(), issued);
+            Customer changed = customers.lockOwn(h, tenantId, customer.id());
+            // the shopper is logged in as by a login: the answer names their active cart as every AuthResult does
+            return new Outcome(changed, completion.finish(h, settings, changed, null, client, "password_reset"));
         });
-        sessions.evictCustomer(tenantId, outcome.owner().customer().id());
+        sessions.evictCustomer(tenantId, outcome.customer().id());
         // the reset clears the lockout; the address's login bucket, which anyone may have spent, goes with it
-        limits.forgetAccount(tenantId, LimitedAction.LOGIN, outcome.owner().customer().email());
-        // the shopper is logged in as by a login: the answer names their active cart as every AuthResult does
-        return AuthResult.of(outcome.issued(), CustomerView.of(outcome.owner().customer(), mapper),
-                outcome.owner().activeCartId(), clock.instant());
+        limits.forgetAccount(tenantId, LimitedAction.LOGIN, outcome.customer().email());
+        return outcome.answer();
     }
 }

@@ -19,6 +19,6 @@ public record AdminChanges(String email, Boolean emailVerified, Customer.Status 
         boolean verified = emailVerified != null ? emailVerified : c.emailVerified() && !emailChanged;
         return new Customer(c.tenantId(), c.id(), newEmail, verified, status == null ? c.status() : status,
                 c.passwordHash(), profile.applyTo(c.profile(), now), c.defaultShippingAddressId(),
-                c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
+                c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version(), c.mfaEnabledAt());
     }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** A shopper's account row. The password hash never leaves the service layer. */
+/** A shopper's account row. The password hash never leaves the service layer; the TOTP seed is not part of it. */
 public record Customer(
         String tenantId,
         String id,
@@ -17,7 +17,13 @@ public record Customer(
         String defaultBillingAddressId,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        Instant mfaEnabledAt) {
+
+    /** Whether a login of this account asks for a second factor after the password. */
+    public boolean mfaEnabled() {
+        return mfaEnabledAt != null;
+    }
 
     public enum Status {
         ACTIVE, PENDING_ACTIVATION, ON_HOLD, DISABLED;

@@ -103,7 +103,8 @@ public final class CustomerService {
 
     private static Customer withoutPasswordHash(Customer c) {
         return new Customer(c.tenantId(), c.id(), c.email(), c.emailVerified(), c.status(), null, c.profile(),
-                c.defaultShippingAddressId(), c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
+                c.defaultShippingAddressId(), c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version(),
+                c.mfaEnabledAt());
     }
 
     /**
@@ -193,7 +194,7 @@ public final class CustomerService {
                                  ProfileInput profile) {
         Instant now = now();
         return new Customer(tenantId, Secrets.id("cus"), EmailAddress.normalise(email), verified, status, hash,
-                profile.newProfile(now), null, null, now, now, 1);
+                profile.newProfile(now), null, null, now, now, 1, null);
     }
 
     private void insert(Handle h, Customer customer) {
@@ -477,6 +478,16 @@ public final class CustomerService {
         changed(h, customer.tenantId(), customer.id());
         emailVerified(h, customer, customer.email(), client);
         return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
+    }
+
+    /**
+     * Turns the account's second factor on (as of now) or off, in the caller's transaction, which holds the row: from
+     * then on a login asks for it, and the Customer object shows it.
+     */
+    public void setMfaEnabled(Handle h, Customer customer, boolean enabled) {
+        Instant now = now();
+        store.setMfaEnabledAt(h, customer.tenantId(), customer.id(), enabled ? now : null, now);
+        changed(h, customer.tenantId(), customer.id());
     }
 
     /** Stores a new password hash; see {@link CustomerStore#setPassword}. */

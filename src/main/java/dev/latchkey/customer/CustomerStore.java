@@ -203,6 +203,15 @@ public final class CustomerStore {
                 .execute();
     }
 
+    /** Sets or clears (null) when the account's second factor was turned on. */
+    public void setMfaEnabledAt(Handle h, String tenantId, String id, Instant enabledAt, Instant at) {
+        h.createUpdate("UPDATE customers SET mfa_enabled_at = :enabled, updated_at = :at, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id")
+                .bind("enabled", Database.ts(enabledAt)).bind("at", Database.ts(at))
+                .bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
     /**
      * {@code emailProven} also marks the address verified (a reset by email). The lockout columns are the lockout
      * service's: it clears them in the same transaction.
@@ -312,6 +321,6 @@ public final class CustomerStore {
                 rs.getBoolean("email_verified"), Customer.Status.fromWire(rs.getString("status")),
                 rs.getString("password_hash"), profile, rs.getString("default_shipping_address_id"),
                 rs.getString("default_billing_address_id"), Database.instant(rs, "created_at"),
-                Database.instant(rs, "updated_at"), rs.getLong("version"));
+                Database.instant(rs, "updated_at"), rs.getLong("version"), Database.instant(rs, "mfa_enabled_at"));
     }
 }

@@ -11,9 +11,10 @@ import java.util.Set;
 
 /** The Customer object of the API. */
 public record CustomerView(
-        String id, String email, boolean emailVerified, String status, String firstName, String lastName, String title,
-        String phone, String company, String preferredLanguage, String preferredCurrency, String preferredSite,
-        boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt, JsonNode attributes,
+        String id, String email, boolean emailVerified, String status, boolean mfaEnabled, String firstName,
+        String lastName, String title, String phone, String company, String preferredLanguage,
+        String preferredCurrency, String preferredSite, boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt,
+        JsonNode attributes,
         String defaultShippingAddressId, String defaultBillingAddressId, Instant createdAt, Instant updatedAt,
         long version) {
 
@@ -25,8 +26,8 @@ public record CustomerView(
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored attributes are JSON", e);
         }
-        return new CustomerView(c.id(), c.email(), c.emailVerified(), c.status().wire(), p.firstName(), p.lastName(),
-                p.title(), p.phone(), p.company(), p.preferredLanguage(), p.preferredCurrency(), p.preferredSite(),
+        return new CustomerView(c.id(), c.email(), c.emailVerified(), c.status().wire(), c.mfaEnabled(), p.firstName(),
+                p.lastName(), p.title(), p.phone(), p.company(), p.preferredLanguage(), p.preferredCurrency(), p.preferredSite(),
                 p.acceptsMarketing(), p.acceptsMarketingUpdatedAt(), attributes, c.defaultShippingAddressId(),
                 c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
     }

@@ -88,6 +88,8 @@ public final class CustomerPages {
                 Notice.STATUS_CHANGED, (tenantId, id, client) -> support.changeStatus(tenantId, id, status(ctx), client))));
         routes.post("/dashboard/customers/{id}/lockout/reset", dashboard.page(ctx -> act(ctx,
                 Permission.RESET_LOCKOUTS, Notice.UNLOCKED, lockout::unlock)));
+        routes.post("/dashboard/customers/{id}/mfa/reset", dashboard.page(ctx -> act(ctx,
+                Permission.RESET_LOCKOUTS, Notice.MFA_RESET, support::resetMfa)));
         routes.post("/dashboard/customers/{id}/sessions/{sid}/revoke", dashboard.page(ctx -> act(ctx,
                 Permission.REVOKE_SESSIONS, Notice.SESSION_REVOKED, (tenantId, id, client) ->
                         support.revokeSession(tenantId, id, ctx.pathParam("sid"), client))));

@@ -8,23 +8,27 @@ import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.mfa.MfaService;
 
 import java.util.List;
 
 /**
  * What staff do to a customer from the dashboard: change the status (through the admin API's update, which ends every
- * session when the account is put on hold or disabled) and end sessions, each recorded in the audit log as the staff
- * member's doing.
+ * session when the account is put on hold or disabled), end sessions and turn off two-step sign-in, each recorded in
+ * the audit log as the staff member's doing.
  */
 public final class CustomerSupport {
     private final CustomerService customers;
     private final SessionService sessions;
     private final AdminCustomerService adminCustomers;
+    private final MfaService mfa;
 
-    public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers) {
+    public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers,
+                           MfaService mfa) {
         this.customers = customers;
         this.sessions = sessions;
         this.adminCustomers = adminCustomers;
+        this.mfa = mfa;
     }
 
     /** The statuses a customer in {@code from} may be moved to; nobody is moved back to pending activation. */
@@ -67,6 +71,11 @@ public final class CustomerSupport {
     /** Erases the customer as the admin API's deletion does, recorded with the staff member who asked. */
     public void delete(String tenantId, String customerId, ClientInfo client) {
         adminCustomers.delete(tenantId, customerId, new Actor(client.staffId()), client);
+    }
+
+    /** A customer who lost their phone: their second factor is turned off as the admin API's reset does. */
+    public void resetMfa(String tenantId, String customerId, ClientInfo client) {
+        mfa.reset(tenantId, customerId, new Actor(client.staffId()), client);
     }
 
     /** Ends one live session of the customer; 404 for any other id. */

@@ -11,6 +11,8 @@ enum Notice {
     LOGGED_OUT("logged_out", "You have logged out."),
     EXPIRED("expired", "Your session has ended. Please log in again."),
     UNLOCKED("unlocked", "Failed logins were reset. The customer can log in again."),
+    MFA_RESET("mfa_reset", "Two-step sign-in was turned off. The customer logs in with the password alone and may "
+            + "set it up again."),
     SESSION_REVOKED("session_revoked", "The session was ended."),
     SESSIONS_REVOKED("sessions_revoked", "All sessions of this customer were ended."),
     STATUS_CHANGED("status_changed", "The status was changed."),

@@ -22,7 +22,9 @@ public enum MailTemplate {
     INVITATION(true),
     AGENT_GRANTED_NOTICE(false, "agent_name", "agent_scope", "expires_at"),
     /** Its token is the six-digit code, and it never has a link. */
-    LOGIN_CODE(true);
+    LOGIN_CODE(true),
+    MFA_ENABLED_NOTICE(false),
+    MFA_DISABLED_NOTICE(false, "changed_by_shop");
 
     /** In a holder class because an enum's constructor may not read the enum's own static fields. */
     private static final class Names {

@@ -226,6 +226,14 @@ public final class WebhookService {
         return keyCheck;
     }
 
+    /**
+     * Whether this node's server key is the deployment's (see {@link SigningKeyCheck}): what else is derived from it
+     * (the second factor's seed key) is usable only then.
+     */
+    public boolean serverKeyUsable() {
+        return keyCheck.usable();
+    }
+
     private static <T> T pick(T asked, T current, String field, List<String> changed) {
         if (asked == null || asked.equals(current)) {
             return current;

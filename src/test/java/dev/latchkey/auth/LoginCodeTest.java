@@ -10,6 +10,7 @@ import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.TestSmtp;
+import dev.latchkey.testing.TotpCodes;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
@@ -323,6 +324,35 @@ class LoginCodeTest extends MailTest {
         assertThat(verified(tenant, heldId)).as("an account on hold keeps its address as it is").isFalse();
         assertThat(AuditEvents.of(api, tenant, heldId, "login.failed").get(0).path("data").path("reason").asText())
                 .isEqualTo("account_on_hold");
+    }
+
+    @Test
+    void rightCodeWhenTwoStepSignInThenSecondFactorAskedAndAccountStateToldOnlyAfterIt() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
+                .expect(200).str("secret");
+        api.post("/v1/me/mfa/totp/confirm").as(shopper)
+                .body(Map.of("code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
+
+        var challenge = enter(tenant, shopper.email(), mailedCode(tenant, shopper.email(), 1)).expect(200);
+        assertThat(challenge.str("next_step")).isEqualTo("mfa");
+        assertThat(challenge.body().has("access_token")).as("the code alone opens no session").isFalse();
+        server.clock.advance(Duration.ofSeconds(30)); // the next step's code: the confirmed one is spent
+        var session = api.post("/v1/auth/mfa").key(tenant.pk()).body(Map.of("mfa_token", challenge.str("mfa_token"),
+                "code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
+        api.get("/v1/me").bearer(session.str("access_token")).key(tenant.pk()).send().expect(200);
+        JsonNode login = AuditEvents.of(api, tenant, shopper.customerId(), "login.succeeded").get(0).path("data");
+        assertThat(login.path("first_factor").asText()).isEqualTo("code");
+        assertThat(login.path("mfa").asText()).isEqualTo("totp");
+
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("status", "on_hold")).send().expect(200);
+        server.clock.advance(Duration.ofSeconds(61)); // past email_interval, and another step
+        challenge = enter(tenant, shopper.email(), mailedCode(tenant, shopper.email(), 2)).expect(200);
+        assertThat(challenge.str("next_step")).as("on hold, told after the second factor").isEqualTo("mfa");
+        api.post("/v1/auth/mfa").key(tenant.pk()).body(Map.of("mfa_token", challenge.str("mfa_token"),
+                "code", TotpCodes.at(secret, server.clock.instant()))).send().expect(403, "account_on_hold");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.latchkey.testing.LogCapture;
 import dev.latchkey.testing.Outboxes;
 import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.Tokens;
+import dev.latchkey.testing.TotpCodes;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
@@ -409,6 +410,24 @@ class DashboardHttpTest extends ApiTest {
     }
 
     @Test
+    void customerWhenMfaOnThenShownAndStaffTurnsItOff() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
+                .expect(200).str("secret");
+        api.post("/v1/me/mfa/totp/confirm").as(shopper)
+                .body(Map.of("code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
+        var client = owner(shop);
+        String path = "/dashboard/customers/" + shopper.customerId();
+        var page = client.get(path).expect(200);
+        assertThat(page.html()).contains("on since").contains("Turn off two-step sign-in");
+        client.submit(page, path + "/mfa/reset", Map.of()).expectRedirect(path + "?notice=mfa_reset");
+        assertThat(client.get(path).expect(200).html()).contains("id=\"mfa-state\">off")
+                .doesNotContain("Turn off two-step sign-in");
+        client.submit(page, path + "/mfa/reset", Map.of()).expect(409);
+    }
+
+    @Test
     void customerWhenOtherTenantsIdThenNotFound() {
         var shop = StaffFixtures.shop(api);
         var other = StaffFixtures.shop(api);
@@ -417,6 +436,7 @@ class DashboardHttpTest extends ApiTest {
         client.get("/dashboard/customers/" + stranger.customerId()).expect(404);
         var page = client.get("/dashboard/customers").expect(200);
         client.submit(page, "/dashboard/customers/" + stranger.customerId() + "/lockout/reset", Map.of()).expect(404);
+        client.submit(page, "/dashboard/customers/" + stranger.customerId() + "/mfa/reset", Map.of()).expect(404);
         client.submit(page, "/dashboard/customers/" + stranger.customerId() + "/sessions/" + stranger.sessionId()
                 + "/revoke", Map.of()).expect(404);
         Tokens.introspect(api, other.tenant(), stranger.accessToken()).expect(200);

@@ -393,6 +393,12 @@ class BadInputSweepTest {
                 case "POST /v1/auth/password/reset" -> Bodies.of("token", fakeEmailedToken(),
                         "new_password", NEW_PASSWORD, "new_password_confirmation", NEW_PASSWORD);
                 case "POST /v1/auth/email/confirm" -> Bodies.of("token", fakeEmailedToken());
+                // no login waits behind this token: every field is checked before it is looked up
+                case "POST /v1/auth/mfa" -> Bodies.of("mfa_token", "mfa_" + "A".repeat(43), "code", "123456");
+                case "POST /v1/me/mfa/totp" -> Bodies.of("password", shopper.password());
+                case "POST /v1/me/mfa/totp/confirm" -> Bodies.of("code", "123456");
+                case "POST /v1/me/mfa/disable", "POST /v1/me/mfa/recovery-codes" ->
+                        Bodies.of("password", shopper.password(), "code", "123456");
                 case "POST /v1/me/password", "POST /v1/admin/staff/password" ->
                         Bodies.of("current_password", Fixtures.PASSWORD, "new_password", NEW_PASSWORD);
                 case "POST /v1/me/email" -> Bodies.of("new_email", Fixtures.uniqueEmail(), "password",

@@ -1,0 +1,79 @@
+package dev.latchkey.mfa;
+
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Keeps TOTP seeds encrypted at rest: AES-256-GCM under a key derived (HKDF-SHA256, RFC 5869) from the server's key,
+ * the one webhook secrets are derived from. One key to keep and share between nodes; the fingerprint check that stops
+ * a node with another key from showing webhook secrets stops it from enrolling seeds too. The account's tenant and id
+ * are the associated data, so a seed copied to another account's row does not decrypt.
+ */
+final class SeedCipher {
+    /** What the derived key is for: another purpose derived from the same server key gets another key. */
+    private static final byte[] INFO = "latchkey mfa totp seed encryption v1".getBytes(StandardCharsets.UTF_8);
+    private static final String VERSION = "v1.";
+    private static final int KEY_BYTES = 32;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKeySpec key;
+
+    SeedCipher(byte[] serverKey) {
+        var hkdf = new HKDFBytesGenerator(new SHA256Digest());
+        hkdf.init(new HKDFParameters(serverKey, null, INFO));
+        byte[] derived = new byte[KEY_BYTES];
+        hkdf.generateBytes(derived, 0, derived.length);
+        this.key = new SecretKeySpec(derived, "AES");
+    }
+
+    /** {@code v1.} + base64url(nonce, ciphertext and tag). */
+    String encrypt(String tenantId, String customerId, byte[] seed) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        byte[] sealed = run(Cipher.ENCRYPT_MODE, nonce, tenantId, customerId, seed);
+        byte[] stored = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
+        return VERSION + Base64.getUrlEncoder().withoutPadding().encodeToString(stored);
+    }
+
+    /**
+     * The seed. The caller checked that this node's key is the deployment's: one that does not decrypt then was
+     * changed in the database.
+     */
+    byte[] decrypt(String tenantId, String customerId, String stored) {
+        if (!stored.startsWith(VERSION)) {
+            throw new IllegalStateException("unknown TOTP seed format");
+        }
+        byte[] raw = Base64.getUrlDecoder().decode(stored.substring(VERSION.length()));
+        byte[] nonce = new byte[NONCE_BYTES];
+        System.arraycopy(raw, 0, nonce, 0, NONCE_BYTES);
+        byte[] sealed = new byte[raw.length - NONCE_BYTES];
+        System.arraycopy(raw, NONCE_BYTES, sealed, 0, sealed.length);
+        return run(Cipher.DECRYPT_MODE, nonce, tenantId, customerId, sealed);
+    }
+
+    private byte[] run(int mode, byte[] nonce, String tenantId, String customerId, byte[] input) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD((tenantId + "\n" + customerId).getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(input);
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException("a stored TOTP seed does not decrypt under the server key", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+}
