@@ -89,7 +89,7 @@ abstract sealed class ImportRows {
             }
             Optional<String> password = header.column("password");
             if (password.isPresent()) {
-                throw new Unreadable(ApiError.validation(password.get(), "not_supported",
+                throw new Unreadable(ApiError.validation(password.get(), "not_allowed",
                         RowImporter.PLAIN_PASSWORD));
             }
         }

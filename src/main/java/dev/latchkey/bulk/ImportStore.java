@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * SQL for import jobs. Every statement about a job names its tenant; finding jobs to run is deliberately global, since
@@ -68,12 +69,17 @@ final class ImportStore {
                 .bind("tenant", tenantId).mapTo(Integer.class).one();
     }
 
-    /** Jobs of every tenant that no worker holds now, oldest first. */
-    List<ImportJob> due(Handle h, Instant now, int limit) {
-        return h.createQuery(JOB + " WHERE " + UNFINISHED
-                        + " AND (leased_until IS NULL OR leased_until <= :now) ORDER BY created_at LIMIT :limit")
-                .bind("now", Database.ts(now)).bind("limit", limit)
-                .map((rs, ctx) -> job(rs)).list();
+    /** Jobs of every tenant but the {@code held} ones that no worker holds now, oldest first. */
+    List<ImportJob> due(Handle h, Instant now, int limit, Set<String> held) {
+        var query = h.createQuery(JOB + " WHERE " + UNFINISHED
+                        + " AND (leased_until IS NULL OR leased_until <= :now)"
+                        + (held.isEmpty() ? "" : " AND tenant_id NOT IN (<held>)")
+                        + " ORDER BY created_at LIMIT :limit")
+                .bind("now", Database.ts(now)).bind("limit", limit);
+        if (!held.isEmpty()) {
+            query.bindList("held", List.copyOf(held));
+        }
+        return query.map((rs, ctx) -> job(rs)).list();
     }
 
     /** Takes the job for {@code worker} until {@code until}; only one worker of any node wins. */

@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs the queued imports: one thread per node takes a job under a lease, so that two nodes never run one job at once,
@@ -74,21 +76,27 @@ public final class ImportWorker implements AutoCloseable {
         loop.close();
     }
 
+    /** Runs the oldest job that no worker holds, of a shop that is not suspended; answers how many it ran. */
     private int runOne() {
-        List<ImportJob> due = db.read(h -> store.due(h, imports.now(), LOOK_AHEAD));
-        for (ImportJob job : due) {
-            if (!loop.running()) {
-                return 0;
+        Set<String> held = new HashSet<>();
+        List<ImportJob> due;
+        do {
+            due = db.read(h -> store.due(h, imports.now(), LOOK_AHEAD, held));
+            for (ImportJob job : due) {
+                if (!loop.running()) {
+                    return 0;
+                }
+                if (held.contains(job.tenantId()) || tenants.find(job.tenantId()).suspended()) {
+                    held.add(job.tenantId());
+                    continue;
+                }
+                String worker = Secrets.id("wrk");
+                if (db.tx(h -> store.lease(h, job, worker, imports.now(), imports.now().plus(LEASE)))) {
+                    run(job, worker);
+                    return 1;
+                }
             }
-            if (tenants.find(job.tenantId()).suspended()) {
-                continue;
-            }
-            String worker = Secrets.id("wrk");
-            if (db.tx(h -> store.lease(h, job, worker, imports.now(), imports.now().plus(LEASE)))) {
-                run(job, worker);
-                return 1;
-            }
-        }
+        } while (due.size() == LOOK_AHEAD); // all were held or taken: the next ones, without the held shops'
         return 0;
     }
 

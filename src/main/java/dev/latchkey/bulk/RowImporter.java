@@ -51,10 +51,10 @@ public final class RowImporter {
         }
         JsonInput in = row.body();
         if (in.has("password")) {
-            in.reject("password", "not_supported", PLAIN_PASSWORD);
+            in.reject("password", "not_allowed", PLAIN_PASSWORD);
         }
         if (in.has("invitation_url")) {
-            in.reject("invitation_url", "not_supported", "An import sends no invitations: customers without "
+            in.reject("invitation_url", "not_allowed", "An import sends no invitations: customers without "
                     + "password_hash set a password through \"forgot password\".");
         }
         AddressInput address = address(in).orElse(null);
