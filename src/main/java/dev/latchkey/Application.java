@@ -19,6 +19,7 @@ import dev.latchkey.auth.SessionRoutes;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.bulk.BulkCustomerRoutes;
+import dev.latchkey.bulk.CustomerDownload;
 import dev.latchkey.bulk.CustomerExport;
 import dev.latchkey.bulk.CustomerImports;
 import dev.latchkey.bulk.ImportWorker;
@@ -258,9 +259,11 @@ public final class Application implements AutoCloseable {
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);
         // the admin API and the dashboard read a new webhook by the same rules
         var webhookInput = new WebhookInput(config.webhooks().allowPrivate());
+        var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
+                config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers), lockout, sessions,
-                audit, export, addresses, orders, webhooks, webhookInput),
+                audit, export, addresses, orders, webhooks, webhookInput, customersDownload),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
@@ -279,8 +282,7 @@ public final class Application implements AutoCloseable {
                 new OrderRoutes(guard, orders)::addTo,
                 new AdminOrderRoutes(guard, orders, requests)::addTo,
                 // before the routes of one customer, whose {id} would take "export" and "imports"
-                new BulkCustomerRoutes(guard, new CustomerExport(customers, addresses, audit, mapper,
-                        config.bulk().exportPageSize()), imports, requests)::addTo,
+                new BulkCustomerRoutes(guard, customersDownload, imports, requests)::addTo,
                 new AdminCustomerRoutes(guard, customers, adminCustomers, newAccounts, requests,
                         expansions)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,

@@ -12,7 +12,6 @@ import dev.latchkey.http.PlainRequests;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Instant;
@@ -27,13 +26,13 @@ public final class BulkCustomerRoutes {
     private static final String IMPORTS = "/v1/admin/customers/imports";
 
     private final Guard guard;
-    private final CustomerExport export;
+    private final CustomerDownload download;
     private final CustomerImports imports;
     private final Requests requests;
 
-    public BulkCustomerRoutes(Guard guard, CustomerExport export, CustomerImports imports, Requests requests) {
+    public BulkCustomerRoutes(Guard guard, CustomerDownload download, CustomerImports imports, Requests requests) {
         this.guard = guard;
-        this.export = export;
+        this.download = download;
         this.imports = imports;
         this.requests = requests;
     }
@@ -53,14 +52,7 @@ public final class BulkCustomerRoutes {
                 .orElseThrow(() -> ApiError.validation("format", "invalid", "format must be csv or ndjson."));
         var filter = new CustomerExport.Filter(AdminCustomerRoutes.statusFilter(ctx),
                 QueryParams.instant(ctx, "updated_since"));
-        ctx.header("Content-Disposition", "attachment; filename=\"customers." + format.wire() + "\"");
-        String contentType = format == ImportJob.Format.CSV ? "text/csv; charset=utf-8" : format.mediaType();
-        if (ctx.method() == HandlerType.HEAD) {
-            ctx.contentType(contentType); // the download is made, and recorded, only when it is asked for
-            return;
-        }
-        requests.stream(ctx, contentType, out -> export.write(admin.tenantId(), format, filter, admin.actor(),
-                requests.client(ctx), out));
+        download.answer(ctx, admin, format, filter);
     }
 
     /** The body's format from its Content-Type; {@code ?on_conflict=} says what a row of a known email does. */
