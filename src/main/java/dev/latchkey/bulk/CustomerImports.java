@@ -57,7 +57,7 @@ public final class CustomerImports {
         }
         var job = new ImportJob(tenantId, Secrets.id("imp"), ImportJob.Status.QUEUED, format, onConflict, rows,
                 ImportJob.Progress.NONE, client.staffId(), client.apiKeyId(), client.ip(), client.userAgent(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS), null);
+                now(), null);
         db.tx(h -> {
             if (store.unfinished(h, tenantId) >= MAX_UNFINISHED) {
                 throw new ApiError(409, "too_many_imports", MAX_UNFINISHED + " imports of this shop are queued or "
@@ -88,7 +88,8 @@ public final class CustomerImports {
         return json;
     }
 
+    /** To the millisecond, as both databases store it. */
     Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 }

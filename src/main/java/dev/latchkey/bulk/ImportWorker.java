@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,11 +163,16 @@ public final class ImportWorker implements AutoCloseable {
         var client = new ClientInfo(job.clientIp(), job.userAgent(), job.staffId(), job.apiKeyId());
         db.tx(h -> {
             if (store.finish(h, job, worker, status, imports.now())) {
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("import_id", job.id());
+                summary.put("status", status.wire());
+                summary.put("format", job.format().wire());
+                summary.put("created", progress.created());
+                summary.put("updated", progress.updated());
+                summary.put("skipped", progress.skipped());
+                summary.put("failed_rows", progress.failedRows());
                 audit.record(h, job.tenantId(), null, AuditType.CUSTOMERS_IMPORTED, client,
-                        new Actor(job.staffId()).with(Map.of("import_id", job.id(), "status", status.wire(),
-                                "format", job.format().wire(), "created", progress.created(),
-                                "updated", progress.updated(), "skipped", progress.skipped(),
-                                "failed_rows", progress.failedRows())));
+                        new Actor(job.staffId()).with(summary));
             }
             return null;
         });
