@@ -5,6 +5,7 @@ import dev.latchkey.address.AddressRoutes;
 import dev.latchkey.address.AddressService;
 import dev.latchkey.admin.AdminCustomerRoutes;
 import dev.latchkey.admin.AdminCustomerService;
+import dev.latchkey.admin.NewAccountInput;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditRoutes;
 import dev.latchkey.auth.AdminSessionRoutes;
@@ -19,6 +20,12 @@ import dev.latchkey.auth.LoginCompletion;
 import dev.latchkey.auth.SessionRoutes;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.auth.TokenService;
+import dev.latchkey.bulk.BulkCustomerRoutes;
+import dev.latchkey.bulk.CustomerDownload;
+import dev.latchkey.bulk.CustomerExport;
+import dev.latchkey.bulk.CustomerImports;
+import dev.latchkey.bulk.ImportWorker;
+import dev.latchkey.bulk.RowImporter;
 import dev.latchkey.cart.CartRoutes;
 import dev.latchkey.cart.CartService;
 import dev.latchkey.cluster.Invalidations;
@@ -134,6 +141,7 @@ public final class Application implements AutoCloseable {
     private final TokenService tokens;
     private final OutboxWorker outboxWorker;
     private final DeliveryWorker webhookWorker;
+    private final ImportWorker importWorker;
     private final Housekeeping housekeeping;
     private final RateLimiter rateLimiter;
     private final Javalin server;
@@ -261,13 +269,21 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
+        // a bulk import reads each row as the single create reads its body
+        var newAccounts = new NewAccountInput(tenants, policy, mapper);
+        var imports = new CustomerImports(db, mapper, clock);
+        this.importWorker = new ImportWorker(db, imports,
+                new RowImporter(newAccounts, adminCustomers, customers, addresses), tenants, audit, config.bulk());
+        imports.wakeOnQueued(importWorker::wake);
 
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);
         // the admin API and the dashboard read a new webhook by the same rules
         var webhookInput = new WebhookInput(config.webhooks().allowPrivate());
+        var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
+                config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
                 apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa), lockout, sessions,
-                audit, export, addresses, orders, webhooks, webhookInput),
+                audit, export, addresses, orders, webhooks, webhookInput, customersDownload),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
@@ -287,8 +303,10 @@ public final class Application implements AutoCloseable {
                 new CartRoutes(guard, carts, requests)::addTo,
                 new OrderRoutes(guard, orders)::addTo,
                 new AdminOrderRoutes(guard, orders, requests)::addTo,
-                new AdminCustomerRoutes(guard, customers, adminCustomers, tenants, policy, requests,
-                        expansions, mfa)::addTo,
+                // before the routes of one customer, whose {id} would take "export" and "imports"
+                new BulkCustomerRoutes(guard, customersDownload, imports, requests)::addTo,
+                new AdminCustomerRoutes(guard, customers, adminCustomers, newAccounts, requests, expansions,
+                        mfa)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,
@@ -319,6 +337,7 @@ public final class Application implements AutoCloseable {
         server.start(port);
         outboxWorker.start();
         webhookWorker.start();
+        importWorker.start();
         housekeeping.start(HOUSEKEEPING_FIRST, HOUSEKEEPING_EVERY);
         return this;
     }
@@ -353,6 +372,7 @@ public final class Application implements AutoCloseable {
         }
         outboxWorker.close();
         webhookWorker.close();
+        importWorker.close();
         housekeeping.close();
         invalidations.close();
         rateLimiter.close();

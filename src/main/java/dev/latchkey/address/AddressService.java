@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -87,9 +89,8 @@ public final class AddressService {
     }
 
     public Address create(String tenantId, String customerId, AddressInput input) {
-        AddressFields fields = checked(input.applyTo(AddressFields.EMPTY));
-        Instant now = now();
-        var stored = new StoredAddress(Secrets.id("adr"), fields, now, now);
+        StoredAddress stored = newAddress(input);
+        AddressFields fields = stored.fields();
         return db.tx(h -> {
             Customer owner = customers.lockOwn(h, tenantId, customerId);
             List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
@@ -101,6 +102,40 @@ public final class AddressService {
             store.insert(h, tenantId, customerId, stored);
             return Address.of(stored, owner);
         });
+    }
+
+    /**
+     * The first address of a customer just created in the caller's transaction, made their default for shipping and
+     * billing: a bulk import's address columns.
+     */
+    public void createDefault(Handle h, String tenantId, String customerId, AddressInput input) {
+        StoredAddress stored = newAddress(input);
+        store.insert(h, tenantId, customerId, stored);
+        customers.setDefaultAddress(h, tenantId, customerId, stored.id(), true, true);
+    }
+
+    private StoredAddress newAddress(AddressInput input) {
+        Instant now = now();
+        return new StoredAddress(Secrets.id("adr"), checked(input.applyTo(AddressFields.EMPTY)), now, now);
+    }
+
+    /**
+     * The default shipping address of each of {@code owners} that has one, by customer id, in one read: a bulk export
+     * writes a page of customers at a time.
+     */
+    public Map<String, Address> defaultShipping(String tenantId, List<Customer> owners) {
+        Map<String, Customer> byAddress = new HashMap<>();
+        owners.stream().filter(c -> c.defaultShippingAddressId() != null)
+                .forEach(c -> byAddress.put(c.defaultShippingAddressId(), c));
+        if (byAddress.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Address> found = new HashMap<>();
+        db.read(h -> store.byIds(h, tenantId, List.copyOf(byAddress.keySet()))).forEach(stored -> {
+            Customer owner = byAddress.get(stored.id());
+            found.put(owner.id(), Address.of(stored, owner));
+        });
+        return found;
     }
 
     /**

@@ -3,8 +3,6 @@ package dev.latchkey.admin;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
-import dev.latchkey.credential.ImportedHashes;
-import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
@@ -21,7 +19,6 @@ import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
 import dev.latchkey.mfa.MfaService;
-import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -37,32 +34,26 @@ import java.util.Set;
  * Argon2id at the customer's first login.
  */
 public final class AdminCustomerRoutes {
-    private static final Set<String> READ_ONLY = Set.of("id", "mfa_enabled", "version", "created_at", "updated_at",
-            "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id");
     /** A PATCH cannot set credentials: the customer chooses a password (reset link, invitation), never the merchant. */
     private static final Set<String> PATCH_READ_ONLY = Set.of("id", "mfa_enabled", "created_at", "updated_at",
             "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id", "password",
             "password_hash");
-    private static final String STATUS_VALUES = "status must be active, pending_activation, on_hold or disabled.";
-    private static final int MAX_HASH = 512;
 
     private final Guard guard;
     private final CustomerService customers;
     private final AdminCustomerService admins;
-    private final TenantService tenants;
-    private final PasswordPolicy policy;
+    private final NewAccountInput newAccounts;
     private final Requests requests;
     private final CustomerExpansions expansions;
     private final MfaService mfa;
 
     public AdminCustomerRoutes(Guard guard, CustomerService customers, AdminCustomerService admins,
-                               TenantService tenants, PasswordPolicy policy, Requests requests,
+                               NewAccountInput newAccounts, Requests requests,
                                CustomerExpansions expansions, MfaService mfa) {
         this.guard = guard;
         this.customers = customers;
         this.admins = admins;
-        this.tenants = tenants;
-        this.policy = policy;
+        this.newAccounts = newAccounts;
         this.requests = requests;
         this.expansions = expansions;
         this.mfa = mfa;
@@ -104,52 +95,23 @@ public final class AdminCustomerRoutes {
 
     private static CustomerFilter filter(Context ctx) {
         String query = QueryParams.text(ctx, "query", EmailAddress.MAX_LENGTH);
+        return new CustomerFilter(query, statusFilter(ctx));
+    }
+
+    /** {@code ?status=}, one of the four, or null when not given: the customer list's filter, and the export's. */
+    public static Customer.Status statusFilter(Context ctx) {
         String status = QueryParams.text(ctx, "status", 32);
-        Customer.Status wanted = status == null ? null : Customer.Status.ofWire(status)
-                .orElseThrow(() -> ApiError.validation("status", "invalid", STATUS_VALUES));
-        return new CustomerFilter(query, wanted);
+        return status == null ? null : Customer.Status.ofWire(status)
+                .orElseThrow(() -> ApiError.validation("status", "invalid", NewAccountInput.statusValues()));
     }
 
     private void create(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
         JsonInput in = requests.body(ctx);
-        in.rejectPresent(READ_ONLY);
-        String email = EmailAddress.required(in, "email");
-        String password = in.string("password", PasswordPolicy.MAX_FIELD_LENGTH).orElse(null);
-        String hash = in.string("password_hash", MAX_HASH).orElse(null);
-        String invitationUrl = in.string("invitation_url", RedirectPolicy.MAX_URL).orElse(null);
-        boolean verified = in.bool("email_verified").orElse(false);
-        Customer.Status status = status(in);
-        ProfileInput profile = ProfileInput.read(in, requests.mapper());
-        if (password != null && hash != null) {
-            in.reject("password_hash", "invalid", "Give either password or password_hash, not both.");
-        } else if (hash != null) {
-            ImportedHashes.problem("password_hash", hash).ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
-        } else if (password != null) {
-            var person = new PasswordPolicy.Person(email, profile.text("first_name"), profile.text("last_name"));
-            policy.check("password", password, tenants.settings(admin.tenantId()), person)
-                    .ifPresent(e -> in.reject(e.field(), e.code(), e.message()));
-        }
-        if (invitationUrl != null && (password != null || hash != null)) {
-            in.reject("invitation_url", "invalid", "invitation_url is only for a customer created without a password.");
-        }
+        var account = newAccounts.read(in, admin.tenantId());
         in.validate();
-        var account = new AdminCustomerService.NewAccount(email, verified,
-                status == null ? Customer.Status.ACTIVE : status, password, hash, profile, invitationUrl);
         Customer created = admins.create(admin.tenantId(), account, admin.actor(), requests.client(ctx));
         ctx.status(201).json(view(created));
-    }
-
-    /** The status named in the body, or null when there is none; an unknown one is a field error. */
-    private static Customer.Status status(JsonInput in) {
-        String raw = in.string("status", 32).orElse(null);
-        if (raw == null) {
-            return null;
-        }
-        return Customer.Status.ofWire(raw).orElseGet(() -> {
-            in.reject("status", "invalid", STATUS_VALUES);
-            return null;
-        });
     }
 
     private void get(Context ctx) {
@@ -172,7 +134,7 @@ public final class AdminCustomerRoutes {
         Long version = in.integer("version", 1, Long.MAX_VALUE).orElse(null);
         String email = in.has("email") && !in.hasErrorFor("email") ? EmailAddress.required(in, "email") : null;
         Boolean verified = in.bool("email_verified").orElse(null);
-        Customer.Status status = status(in);
+        Customer.Status status = NewAccountInput.status(in);
         ProfileInput profile = ProfileInput.read(in, requests.mapper());
         in.validate();
         var changes = new AdminChanges(email, verified, status, profile);

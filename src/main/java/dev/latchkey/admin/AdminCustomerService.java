@@ -28,6 +28,7 @@ import dev.latchkey.verification.VerificationService;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,18 +89,37 @@ public final class AdminCustomerService {
         String linkBase = input.invited() ? RedirectPolicy.linkBase(settings, input.invitationUrl(), "invitation_url")
                 : null;
         String hash = input.password() != null ? customers.hashPassword(input.password()) : input.passwordHash();
-        Map<String, Object> how = input.invited() ? Map.of("invited", true)
-                : input.password() != null ? Map.of()
-                : Map.of("imported_hash", HashFormat.of(hash).map(HashFormat::wire).orElse("unknown"));
-        var fresh = new CustomerService.NewCustomer(input.email(), input.emailVerified(), input.status(), hash,
-                input.profile());
+        Map<String, Object> how = input.invited() ? Map.of("invited", true) : howHashed(input, hash);
         return db.tx(h -> {
-            Customer created = customers.create(h, tenantId, fresh, actor.with(how), client);
+            Customer created = customers.create(h, tenantId, fresh(input, hash), actor.with(how), client);
             if (input.invited()) {
                 invite(h, settings, created, linkBase);
             }
             return created;
         });
+    }
+
+    /**
+     * Creates a customer of a bulk import in the caller's transaction: with an imported hash, or without a password and
+     * not invited (no mail goes; the customer sets a password through "forgot password"). {@code details} join the
+     * {@code customer.created} event (the import's id).
+     */
+    public Customer createImported(Handle h, String tenantId, NewAccount input, Actor actor, ClientInfo client,
+                                   Map<String, ?> details) {
+        Map<String, Object> data = new HashMap<>(details);
+        data.putAll(input.passwordHash() == null ? Map.of("without_password", true)
+                : howHashed(input, input.passwordHash()));
+        return customers.create(h, tenantId, fresh(input, input.passwordHash()), actor.with(data), client);
+    }
+
+    private static CustomerService.NewCustomer fresh(NewAccount input, String hash) {
+        return new CustomerService.NewCustomer(input.email(), input.emailVerified(), input.status(), hash,
+                input.profile());
+    }
+
+    private static Map<String, Object> howHashed(NewAccount input, String hash) {
+        return input.password() != null ? Map.of()
+                : Map.of("imported_hash", HashFormat.of(hash).map(HashFormat::wire).orElse("unknown"));
     }
 
     private void invite(Handle h, TenantSettings settings, Customer customer, String linkBase) {

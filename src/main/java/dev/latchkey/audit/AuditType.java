@@ -15,6 +15,8 @@ public enum AuditType {
     CUSTOMER_STATUS_CHANGED("customer.status_changed"),
     CUSTOMER_DELETED("customer.deleted"),
     CUSTOMER_EXPORTED("customer.exported"),
+    CUSTOMERS_EXPORTED("customers.exported"),
+    CUSTOMERS_IMPORTED("customers.imported"),
     PASSWORD_REHASHED("password.rehashed"),
     PASSWORD_RESET("password.reset"),
     PASSWORD_RESET_SENT("password.reset_sent"),

@@ -43,6 +43,7 @@ public record Config(
         boolean devMailbox,
         MailDelivery mailDelivery,
         Webhooks webhooks,
+        Bulk bulk,
         List<IpRange> trustedProxies,
         RateLimitSettings rateLimits,
         int auditRetentionDays,
@@ -80,6 +81,13 @@ public record Config(
      */
     public record Webhooks(Optional<String> key, boolean allowPrivate, long pollMillis, long retryBaseMillis,
                            long retryMaxMillis, int maxAttempts, int disableAfter) {
+    }
+
+    /**
+     * Bulk customer export and import: customers read per page of an export, rows per committed batch of an import,
+     * and how often the import worker looks for queued jobs when not woken.
+     */
+    public record Bulk(int exportPageSize, int importBatch, long importPollMillis) {
     }
 
     /** Argon2id cost; the defaults are OWASP's first recommendation (m=19 MiB, t=2, p=1). */
@@ -172,6 +180,10 @@ public record Config(
                         reader.integer("LATCHKEY_MAIL_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),
                         reader.integer("LATCHKEY_MAIL_MAX_ATTEMPTS", 20, 1, 1_000)),
                 webhooks(reader),
+                new Bulk(
+                        reader.integer("LATCHKEY_EXPORT_PAGE_SIZE", 500, 1, 10_000),
+                        reader.integer("LATCHKEY_IMPORT_BATCH", 100, 1, 10_000),
+                        reader.integer("LATCHKEY_IMPORT_POLL_MS", 5_000, 10, 60_000)),
                 reader.ranges("LATCHKEY_TRUSTED_PROXIES"),
                 rateLimits(reader),
                 reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500),

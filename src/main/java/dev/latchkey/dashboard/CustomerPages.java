@@ -7,6 +7,7 @@ import dev.latchkey.audit.AuditFilter;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Session;
+import dev.latchkey.bulk.CustomerDownload;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
@@ -45,7 +46,7 @@ public final class CustomerPages {
     }
 
     public record CustomersPage(Frame frame, String query, String status, List<String> statuses,
-                                List<Customer> customers, String nextUrl, boolean searched) {
+                                List<Customer> customers, String nextUrl, boolean searched, boolean canExport) {
     }
 
     public record CustomerPage(Frame frame, Customer customer, List<Address> addresses, Page<OrderView> orders,
@@ -64,11 +65,12 @@ public final class CustomerPages {
     private final ExportService export;
     private final AddressService addresses;
     private final OrderService orders;
+    private final CustomerDownload download;
     private final Requests requests;
 
     CustomerPages(Dashboard dashboard, CustomerService customers, CustomerSupport support, LockoutService lockout,
                   SessionService sessions, AuditLog audit, ExportService export, AddressService addresses,
-                  OrderService orders, Requests requests) {
+                  OrderService orders, CustomerDownload download, Requests requests) {
         this.dashboard = dashboard;
         this.customers = customers;
         this.addresses = addresses;
@@ -78,11 +80,14 @@ public final class CustomerPages {
         this.sessions = sessions;
         this.audit = audit;
         this.export = export;
+        this.download = download;
         this.requests = requests;
     }
 
     void addTo(JavalinDefaultRoutingApi routes) {
         routes.get("/dashboard/customers", dashboard.page(this::list));
+        // before the customer's page, whose {id} would take "export"
+        routes.get("/dashboard/customers/export", dashboard.page(this::exportAll));
         routes.get("/dashboard/customers/{id}", dashboard.page(this::detail));
         routes.post("/dashboard/customers/{id}/status", dashboard.page(ctx -> act(ctx, Permission.EDIT_CUSTOMERS,
                 Notice.STATUS_CHANGED, (tenantId, id, client) -> support.changeStatus(tenantId, id, status(ctx), client))));
@@ -116,9 +121,7 @@ public final class CustomerPages {
             throw new ApiError(422, "validation_failed", "Search for at most " + MAX_QUERY + " characters.");
         }
         String rawStatus = trimmed(ctx.queryParam("status"));
-        Customer.Status status = rawStatus == null ? null : Arrays.stream(Customer.Status.values())
-                .filter(s -> s.wire().equals(rawStatus)).findFirst()
-                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
+        Customer.Status status = status(rawStatus);
         Page<Customer> page = customers.list(session.principal().tenantId(), new CustomerFilter(query, status),
                 Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
         String next = Dashboard.nextUrl("/dashboard/customers?q=" + encode(query == null ? "" : query)
@@ -126,7 +129,20 @@ public final class CustomerPages {
         List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(
                 dashboard.frame(ctx, session, "Customers", "customers"), query == null ? "" : query,
-                rawStatus == null ? "" : rawStatus, statuses, page.data(), next, query != null || status != null));
+                rawStatus == null ? "" : rawStatus, statuses, page.data(), next, query != null || status != null,
+                session.can(Permission.EXPORT_CUSTOMERS)));
+    }
+
+    private static Customer.Status status(String wire) {
+        return wire == null ? null : Arrays.stream(Customer.Status.values()).filter(s -> s.wire().equals(wire))
+                .findFirst().orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
+    }
+
+    /** Every customer (of the status the list shows) as the CSV of {@code GET /v1/admin/customers/export}. */
+    private void exportAll(Context ctx) {
+        DashboardSession session = dashboard.require(ctx);
+        Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
+        download.csv(ctx, session.principal(), status(trimmed(ctx.queryParam("status"))));
     }
 
     private void detail(Context ctx) {

@@ -2,6 +2,7 @@ package dev.latchkey.dashboard;
 
 import dev.latchkey.address.AddressService;
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.bulk.CustomerDownload;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ApiError;
@@ -43,7 +44,7 @@ public final class DashboardRoutes {
                            CustomerService customers, CustomerSupport support, LockoutService lockout,
                            SessionService sessions, AuditLog audit, ExportService export,
                            AddressService addresses, OrderService orders, WebhookService webhooks,
-                           WebhookInput webhookInput) {
+                           WebhookInput webhookInput, CustomerDownload customersDownload) {
     }
 
     private final Dashboard dashboard;
@@ -58,7 +59,7 @@ public final class DashboardRoutes {
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
                         services.sessions(), services.audit(), services.export(), services.addresses(),
-                        services.orders(), requests)::addTo,
+                        services.orders(), services.customersDownload(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
                 new WebhookPages(dashboard, services.webhooks(), services.webhookInput(), requests)::addTo,

@@ -154,8 +154,9 @@ public final class HttpServer {
 
     /** A body announced larger than the service reads is refused before the service looks at it. */
     private static void refuseAnnouncedOversize(io.javalin.http.Context ctx) {
-        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
-            throw new ApiError(413, "payload_too_large", "The request body is larger than the server accepts (1 MB).");
+        long limit = Requests.bodyLimit(ctx);
+        if (ctx.req().getContentLengthLong() > limit) {
+            throw Requests.tooLarge(limit);
         }
     }
 

@@ -21,7 +21,8 @@ public enum Listing {
     AUDIT("audit", true),
     STAFF("staff", true),
     WEBHOOKS("webhooks", false),
-    WEBHOOK_DELIVERIES("webhook_deliveries", false);
+    WEBHOOK_DELIVERIES("webhook_deliveries", false),
+    CUSTOMER_IMPORTS("customer_imports", false);
 
     private final String tag;
     /**

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 public final class Requests {
     private static final String BODY_ATTRIBUTE = "latchkey.body";
     private static final String ABANDONED_ATTRIBUTE = "latchkey.answer-abandoned";
+    private static final String BODY_LIMIT_ATTRIBUTE = "latchkey.body-limit";
     private final ObjectMapper mapper;
     /**
      * Leaves the stream open on failure, so that the answer can be broken off rather than ended as if complete, and
@@ -43,29 +44,54 @@ public final class Requests {
     }
 
     public JsonInput body(Context ctx) {
+        return JsonInput.parse(reader, bytes(ctx));
+    }
+
+    /**
+     * Lets this request's body be as large as {@code limit} bytes rather than {@link HttpServer#MAX_BODY_BYTES}: set
+     * by a route's before-handler, for an upload, before the size announced is checked.
+     */
+    public static void allowBodyUpTo(Context ctx, long limit) {
+        ctx.attribute(BODY_LIMIT_ATTRIBUTE, limit);
+    }
+
+    /** The most bytes this request's body may hold. */
+    static long bodyLimit(Context ctx) {
+        Long limit = ctx.attribute(BODY_LIMIT_ATTRIBUTE);
+        return limit == null ? HttpServer.MAX_BODY_BYTES : limit;
+    }
+
+    static ApiError tooLarge(long limit) {
+        return new ApiError(413, "payload_too_large",
+                "The request body is larger than the server accepts (" + limit / (1024 * 1024) + " MB).");
+    }
+
+    /** The body as sent, read once. */
+    public byte[] bytes(Context ctx) {
         byte[] raw = ctx.attribute(BODY_ATTRIBUTE);
         if (raw == null) {
             raw = read(ctx);
             ctx.attribute(BODY_ATTRIBUTE, raw);
         }
-        return JsonInput.parse(reader, raw);
+        return raw;
     }
 
     /**
-     * The body's bytes, at most 1 MB of them (else 413), arriving within the idle timeout in all (else 408): the
-     * server waits that long for each part of a body, so a client sending one byte just inside each wait would
-     * otherwise hold the request for as long as it likes.
+     * The body's bytes, at most {@link #bodyLimit} of them (else 413), arriving within the idle timeout in all (else
+     * 408): the server waits that long for each part of a body, so a client sending one byte just inside each wait
+     * would otherwise hold the request for as long as it likes.
      */
     private byte[] read(Context ctx) {
         long deadline = System.nanoTime() + idleTimeout.toNanos();
+        long limit = bodyLimit(ctx);
         var body = new ByteArrayOutputStream();
         byte[] part = new byte[8192];
         try {
             InputStream in = ctx.req().getInputStream();
             for (int n = in.read(part); n >= 0; n = in.read(part)) {
                 body.write(part, 0, n);
-                if (body.size() > HttpServer.MAX_BODY_BYTES) {
-                    throw new ApiError(413, "payload_too_large", "The request body exceeds 1 MB.");
+                if (body.size() > limit) {
+                    throw tooLarge(limit);
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw timedOut();
@@ -125,20 +151,35 @@ public final class Requests {
 
     /**
      * Answers {@code value} as JSON written while it is serialised, never held as one string: for a document as large
-     * as a customer's data export, whose lazy parts are read as they are written. Should a read fail midway, the client
-     * must never take what it got for the whole document: before anything went out, the failure is answered as any
-     * other (500); once the answer is on its way, the connection is broken off, so the transfer fails. The answer is
-     * not compressed: a compressed one would still be ended cleanly, its trailer written after the break.
-     * {@code beforeEnd} runs once the value is written and before the answer ends, and fails it the same way when it
-     * throws: an answer small enough to be still in the buffer is then replaced by its problem.
+     * as a customer's data export, whose lazy parts are read as they are written. {@code beforeEnd} runs once the value
+     * is written and before the answer ends, and fails it as {@link #stream} says when it throws: an answer small
+     * enough to be still in the buffer is then replaced by its problem.
      */
     public void writeJson(Context ctx, Object value, Runnable beforeEnd) {
-        ctx.disableCompression();
-        ctx.contentType(ContentType.APPLICATION_JSON);
-        OutputStream out = ctx.outputStream();
-        try {
+        stream(ctx, ContentType.APPLICATION_JSON.getMimeType(), out -> {
             streamingWriter.writeValue(out, value);
             beforeEnd.run();
+        });
+    }
+
+    /** Writes an answer's body to the stream it is given, which it must not close. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Answers a body of {@code contentType} written as {@code body} makes it, never held whole. Should a read fail
+     * midway, the client must never take what it got for the whole document: before anything went out, the failure is
+     * answered as any other (500); once the answer is on its way, the connection is broken off, so the transfer fails.
+     * The answer is not compressed: a compressed one would still be ended cleanly, its trailer written after the break.
+     */
+    public void stream(Context ctx, String contentType, BodyWriter body) {
+        ctx.disableCompression();
+        ctx.contentType(contentType);
+        OutputStream out = ctx.outputStream();
+        try {
+            body.write(out);
             out.close();
         } catch (IOException | RuntimeException e) {
             if (!ctx.res().isCommitted()) {
@@ -155,7 +196,7 @@ public final class Requests {
         }
     }
 
-    /** Whether {@link #writeJson} broke off this request's answer: nothing more can be sent on it. */
+    /** Whether {@link #stream} broke off this request's answer: nothing more can be sent on it. */
     public static boolean answerAbandoned(Context ctx) {
         return ctx.attribute(ABANDONED_ATTRIBUTE) != null;
     }

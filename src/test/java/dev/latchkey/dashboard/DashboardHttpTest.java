@@ -784,6 +784,30 @@ class DashboardHttpTest extends ApiTest {
         support.get(page + "/export").expect(403);
     }
 
+    @Test
+    void customersExportWhenOwnerThenEveryCustomerAsCsvAndWhenSupportThenNeitherOfferedNorServed() {
+        var shop = StaffFixtures.shop(api);
+        var grace = Fixtures.shopper(api, shop.tenant(), Map.of("first_name", "=Grace"));
+        var client = owner(shop);
+        assertThat(client.get("/dashboard/customers?status=active").html())
+                .contains("href=\"/dashboard/customers/export?status=active\"", "Export CSV");
+
+        var download = client.get("/dashboard/customers/export?status=active").expect(200);
+
+        assertThat(download.header("Content-Disposition")).isEqualTo("attachment; filename=\"customers.csv\"");
+        assertThat(download.header("Content-Type")).startsWith("text/csv");
+        assertThat(download.html()).startsWith("Customer ID,First Name,Last Name,Email,")
+                .contains(grace.customerId() + ",'=Grace,," + grace.email() + ",");
+        assertThat(api.get("/v1/admin/audit?type=customers.exported").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("data").get(0).path("staff_id").asText()).isEqualTo(shop.ownerId());
+        assertThat(client.get("/dashboard/customers/export?status=gone").expect(422)
+                .header("Content-Disposition")).isNull();
+
+        var support = loggedIn(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
+        assertThat(support.get("/dashboard/customers").expect(200).html()).doesNotContain("Export CSV");
+        support.get("/dashboard/customers/export").expect(403);
+    }
+
     /**
      * The customer is erased while their download is on its way (past the server's buffer): the transfer breaks off,
      * and no error page is rendered into it.

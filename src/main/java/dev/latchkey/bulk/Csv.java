@@ -1,0 +1,154 @@
+package dev.latchkey.bulk;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Comma-separated values as RFC 4180 has them: a field holding a comma, a double quote or a line break is quoted, its
+ * quotes doubled; lines end with CRLF when written, with CRLF or LF when read.
+ */
+final class Csv {
+    /**
+     * A spreadsheet takes a cell starting with one of these for a formula (CSV injection): such a cell is written with
+     * a leading apostrophe, as OWASP advises, which the spreadsheet shows as text; {@link #unneutralised} takes it off
+     * again when a file exported here comes back.
+     */
+    private static final String FORMULA_STARTS = "=+-@\t\r";
+
+    private Csv() {
+    }
+
+    /** One line of cells, each neutralised and quoted as it needs. */
+    static String line(List<String> cells) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                line.append(',');
+            }
+            line.append(cell(cells.get(i)));
+        }
+        return line.append("\r\n").toString();
+    }
+
+    static String cell(String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        String text = FORMULA_STARTS.indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        boolean quoted = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
+                || text.indexOf('\r') >= 0;
+        return quoted ? '"' + text.replace("\"", "\"\"") + '"' : text;
+    }
+
+    /** A cell as the merchant meant it: one that {@link #cell} neutralised, without its apostrophe. */
+    static String unneutralised(String value) {
+        return value.length() > 1 && value.charAt(0) == '\'' && FORMULA_STARTS.indexOf(value.charAt(1)) >= 0
+                ? value.substring(1) : value;
+    }
+
+    /** A text that is not CSV: a quoted field left open. */
+    static final class Malformed extends Exception {
+        private final int line;
+
+        Malformed(int line, String message) {
+            super(message, null, false, false);
+            this.line = line;
+        }
+
+        int line() {
+            return line;
+        }
+    }
+
+    /** Reads the records of a text one at a time; blank lines are no records. */
+    static final class Reader {
+        private final String text;
+        private int at;
+        private int lineNumber = 1;
+
+        Reader(String text) {
+            this.text = text;
+        }
+
+        /** The line the next record starts on, counted from 1. */
+        int lineNumber() {
+            return lineNumber;
+        }
+
+        /** The next record's fields, or empty at the end of the text. */
+        Optional<List<String>> next() throws Malformed {
+            while (at < text.length() && (text.charAt(at) == '\n' || text.charAt(at) == '\r')) {
+                skipLineEnd();
+            }
+            if (at >= text.length()) {
+                return Optional.empty();
+            }
+            List<String> fields = new ArrayList<>();
+            while (true) {
+                fields.add(field());
+                if (at >= text.length()) {
+                    return Optional.of(fields);
+                }
+                char c = text.charAt(at);
+                if (c == ',') {
+                    at++;
+                } else {
+                    skipLineEnd();
+                    return Optional.of(fields);
+                }
+            }
+        }
+
+        private void skipLineEnd() {
+            if (text.charAt(at) == '\r' && at + 1 < text.length() && text.charAt(at + 1) == '\n') {
+                at++;
+            }
+            at++;
+            lineNumber++;
+        }
+
+        private String field() throws Malformed {
+            if (at < text.length() && text.charAt(at) == '"') {
+                return quoted();
+            }
+            int start = at;
+            while (at < text.length() && ",\r\n".indexOf(text.charAt(at)) < 0) {
+                if (text.charAt(at) == '"') {
+                    throw new Malformed(lineNumber, "Line " + lineNumber + " has a double quote inside a field that "
+                            + "does not start with one; quote the field and double the quote.");
+                }
+                at++;
+            }
+            return text.substring(start, at);
+        }
+
+        private String quoted() throws Malformed {
+            int opened = lineNumber;
+            at++;
+            StringBuilder value = new StringBuilder();
+            while (at < text.length()) {
+                char c = text.charAt(at++);
+                if (c == '"') {
+                    if (at < text.length() && text.charAt(at) == '"') {
+                        value.append('"');
+                        at++;
+                        continue;
+                    }
+                    if (at < text.length() && ",\r\n".indexOf(text.charAt(at)) < 0) {
+                        throw new Malformed(lineNumber, "Line " + lineNumber + " has text after a quoted field's "
+                                + "closing quote.");
+                    }
+                    return value.toString();
+                }
+                if (c == '\n') {
+                    lineNumber++;
+                } else if (c == '\r' && (at >= text.length() || text.charAt(at) != '\n')) {
+                    lineNumber++;
+                }
+                value.append(c);
+            }
+            throw new Malformed(opened, "The quoted field opened on line " + opened + " is never closed.");
+        }
+    }
+}

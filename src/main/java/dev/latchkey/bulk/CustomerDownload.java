@@ -1,0 +1,37 @@
+package dev.latchkey.bulk;
+
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.http.Requests;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+/**
+ * Answers a bulk export as a file to download, for the admin API and the dashboard's "Export CSV" link alike. The
+ * caller has checked that its caller may export customers.
+ */
+public final class CustomerDownload {
+    private final CustomerExport export;
+    private final Requests requests;
+
+    public CustomerDownload(CustomerExport export, Requests requests) {
+        this.export = export;
+        this.requests = requests;
+    }
+
+    /** Every customer of {@code status} (null: all of them) as CSV. */
+    public void csv(Context ctx, AdminPrincipal admin, Customer.Status status) {
+        answer(ctx, admin, ImportJob.Format.CSV, new CustomerExport.Filter(status, null));
+    }
+
+    void answer(Context ctx, AdminPrincipal admin, ImportJob.Format format, CustomerExport.Filter filter) {
+        ctx.header("Content-Disposition", "attachment; filename=\"customers." + format.wire() + "\"");
+        String contentType = format == ImportJob.Format.CSV ? "text/csv; charset=utf-8" : format.mediaType();
+        if (ctx.method() == HandlerType.HEAD) {
+            ctx.contentType(contentType); // the download is made, and recorded, only when it is asked for
+            return;
+        }
+        requests.stream(ctx, contentType, out -> export.write(admin.tenantId(), format, filter, admin.actor(),
+                requests.client(ctx), out));
+    }
+}

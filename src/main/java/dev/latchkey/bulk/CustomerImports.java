@@ -1,0 +1,95 @@
+package dev.latchkey.bulk;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Cursor;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Listing;
+import dev.latchkey.http.Page;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * The merchant's bulk imports: an uploaded file is checked as a whole (text in UTF-8, CSV that parses, with an Email
+ * column and no plain passwords) and counted, then kept as a queued job that the import worker of any node runs.
+ */
+public final class CustomerImports {
+    /** The largest file taken: about 100,000 customers of Shopify's CSV. */
+    public static final long MAX_BYTES = 20L * 1024 * 1024;
+    /** Imports of one shop queued or running at once: each holds its file in the database until it ends. */
+    static final int MAX_UNFINISHED = 5;
+
+    private final Database db;
+    private final ImportStore store;
+    private final ObjectReader json;
+    private volatile Runnable wakeWorker = () -> { };
+    private final Clock clock;
+
+    public CustomerImports(Database db, ObjectMapper mapper, Clock clock) {
+        this.db = db;
+        this.store = new ImportStore(mapper);
+        this.json = JsonInput.reader(mapper);
+        this.clock = clock;
+    }
+
+    /** Tells the worker of this node of each job queued here, so that it starts at once rather than at its next poll. */
+    public void wakeOnQueued(Runnable wake) {
+        this.wakeWorker = wake;
+    }
+
+    ImportJob submit(String tenantId, ImportJob.Format format, ImportJob.OnConflict onConflict, byte[] payload,
+                     ClientInfo client) {
+        int rows;
+        try {
+            rows = ImportRows.of(format, payload, json).count();
+        } catch (ImportRows.Unreadable e) {
+            throw e.refusal();
+        }
+        if (rows == 0) {
+            throw new ApiError(422, "empty_import", "The file holds no customers.");
+        }
+        var job = new ImportJob(tenantId, Secrets.id("imp"), ImportJob.Status.QUEUED, format, onConflict, rows,
+                ImportJob.Progress.NONE, client.staffId(), client.apiKeyId(), client.ip(), client.userAgent(),
+                now(), null);
+        db.tx(h -> {
+            if (store.unfinished(h, tenantId) >= MAX_UNFINISHED) {
+                throw new ApiError(409, "too_many_imports", MAX_UNFINISHED + " imports of this shop are queued or "
+                        + "running; send the next file once one has finished.");
+            }
+            store.insert(h, job, payload);
+            return null;
+        });
+        wakeWorker.run();
+        return job;
+    }
+
+    ImportJob get(String tenantId, String id) {
+        return db.read(h -> store.find(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Import"));
+    }
+
+    /** Newest first. */
+    Page<ImportJob> list(String tenantId, Cursor before, int limit) {
+        List<ImportJob> rows = db.read(h -> store.list(h, tenantId, before, limit + 1));
+        return Page.of(rows, limit, Listing.CUSTOMER_IMPORTS, last -> new Cursor(last.createdAt(), last.id()));
+    }
+
+    ImportStore store() {
+        return store;
+    }
+
+    ObjectReader json() {
+        return json;
+    }
+
+    /** To the millisecond, as both databases store it. */
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

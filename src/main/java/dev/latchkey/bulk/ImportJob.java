@@ -1,0 +1,77 @@
+package dev.latchkey.bulk;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A bulk import of customers: its file is kept until it ends; {@code progress} counts the rows committed so far, and
+ * {@code client} is who uploaded it, as the audit events of its rows name them.
+ */
+record ImportJob(String tenantId, String id, Status status, Format format, OnConflict onConflict, int totalRows,
+                 Progress progress, String staffId, String apiKeyId, String clientIp, String userAgent,
+                 Instant createdAt, Instant finishedAt) {
+
+    enum Status {
+        QUEUED, RUNNING, SUCCEEDED, FAILED;
+
+        String wire() {
+            return name().toLowerCase();
+        }
+    }
+
+    enum Format {
+        CSV("text/csv"), NDJSON("application/x-ndjson");
+
+        private final String mediaType;
+
+        Format(String mediaType) {
+            this.mediaType = mediaType;
+        }
+
+        String mediaType() {
+            return mediaType;
+        }
+
+        String wire() {
+            return name().toLowerCase();
+        }
+
+        static Optional<Format> ofWire(String wire) {
+            return Arrays.stream(values()).filter(f -> f.wire().equals(wire)).findFirst();
+        }
+
+        /** The format of a body of this media type (parameters such as charset aside), if it is one. */
+        static Optional<Format> ofMediaType(String contentType) {
+            if (contentType == null) {
+                return Optional.empty();
+            }
+            String type = contentType.split(";", 2)[0].strip();
+            return Arrays.stream(values()).filter(f -> f.mediaType.equalsIgnoreCase(type)).findFirst();
+        }
+    }
+
+    /** What a row whose email a customer of the shop has already does: nothing, or change that customer. */
+    enum OnConflict {
+        SKIP, UPDATE;
+
+        String wire() {
+            return name().toLowerCase();
+        }
+
+        static Optional<OnConflict> ofWire(String wire) {
+            return Arrays.stream(values()).filter(o -> o.wire().equals(wire)).findFirst();
+        }
+    }
+
+    /** A refused row: {@code row} is the line of the file it starts on; {@code field} may be null. */
+    record RowError(int row, String field, String code, String message) {
+    }
+
+    /** The rows done, what came of them, and the first {@link #MAX_ERRORS} reasons rows were refused. */
+    record Progress(int processedRows, int created, int updated, int skipped, int failedRows, List<RowError> errors) {
+        static final int MAX_ERRORS = 100;
+        static final Progress NONE = new Progress(0, 0, 0, 0, 0, List.of());
+    }
+}

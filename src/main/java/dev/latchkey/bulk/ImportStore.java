@@ -1,0 +1,147 @@
+package dev.latchkey.bulk;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.Cursor;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * SQL for import jobs. Every statement about a job names its tenant; finding jobs to run is deliberately global, since
+ * one worker per node serves every tenant. A running job's progress is written only by the worker holding its lease.
+ */
+final class ImportStore {
+    private static final String KEY = " WHERE tenant_id = :tenant AND id = :id";
+    private static final String HELD = KEY + " AND leased_by = :worker AND status = 'running'";
+    private static final String UNFINISHED = "status IN ('queued', 'running')";
+    /** Every column but the file, which only the worker reads, once per run. */
+    private static final String JOB = "SELECT tenant_id, id, status, format, on_conflict, total_rows, processed_rows, "
+            + "created_count, updated_count, skipped_count, failed_count, errors, staff_id, api_key_id, client_ip, "
+            + "user_agent, created_at, finished_at FROM customer_imports";
+    private static final TypeReference<List<ImportJob.RowError>> ERRORS = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper;
+
+    ImportStore(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    void insert(Handle h, ImportJob job, byte[] payload) {
+        h.createUpdate("INSERT INTO customer_imports (tenant_id, id, status, format, on_conflict, payload, total_rows, "
+                        + "errors, staff_id, api_key_id, client_ip, user_agent, created_at) VALUES (:tenant, :id, "
+                        + ":status, :format, :on_conflict, :payload, :total, '[]', :staff, :key, :ip, :agent, :created)")
+                .bind("tenant", job.tenantId()).bind("id", job.id()).bind("status", job.status().wire())
+                .bind("format", job.format().wire()).bind("on_conflict", job.onConflict().wire())
+                .bind("payload", payload).bind("total", job.totalRows()).bind("staff", job.staffId())
+                .bind("key", job.apiKeyId()).bind("ip", job.clientIp()).bind("agent", job.userAgent())
+                .bind("created", Database.ts(job.createdAt()))
+                .execute();
+    }
+
+    Optional<ImportJob> find(Handle h, String tenantId, String id) {
+        return h.createQuery(JOB + KEY).bind("tenant", tenantId).bind("id", id)
+                .map((rs, ctx) -> job(rs)).findOne();
+    }
+
+    /** Newest first, before {@code before} when given. */
+    List<ImportJob> list(Handle h, String tenantId, Cursor before, int limit) {
+        var query = h.createQuery(JOB + " WHERE tenant_id = :tenant"
+                        + (before == null ? "" : " AND (created_at, id) < (:at, :id)")
+                        + " ORDER BY tenant_id DESC, created_at DESC, id DESC LIMIT :limit")
+                .bind("tenant", tenantId).bind("limit", limit);
+        if (before != null) {
+            query.bind("at", Database.ts(before.at())).bind("id", before.id());
+        }
+        return query.map((rs, ctx) -> job(rs)).list();
+    }
+
+    int unfinished(Handle h, String tenantId) {
+        return h.createQuery("SELECT COUNT(*) FROM customer_imports WHERE tenant_id = :tenant AND " + UNFINISHED)
+                .bind("tenant", tenantId).mapTo(Integer.class).one();
+    }
+
+    /** Jobs of every tenant but the {@code held} ones that no worker holds now, oldest first. */
+    List<ImportJob> due(Handle h, Instant now, int limit, Set<String> held) {
+        var query = h.createQuery(JOB + " WHERE " + UNFINISHED
+                        + " AND (leased_until IS NULL OR leased_until <= :now)"
+                        + (held.isEmpty() ? "" : " AND tenant_id NOT IN (<held>)")
+                        + " ORDER BY created_at LIMIT :limit")
+                .bind("now", Database.ts(now)).bind("limit", limit);
+        if (!held.isEmpty()) {
+            query.bindList("held", List.copyOf(held));
+        }
+        return query.map((rs, ctx) -> job(rs)).list();
+    }
+
+    /** Takes the job for {@code worker} until {@code until}; only one worker of any node wins. */
+    boolean lease(Handle h, ImportJob job, String worker, Instant now, Instant until) {
+        return h.createUpdate("UPDATE customer_imports SET status = 'running', leased_by = :worker, "
+                        + "leased_until = :until" + KEY + " AND " + UNFINISHED
+                        + " AND (leased_until IS NULL OR leased_until <= :now)")
+                .bind("tenant", job.tenantId()).bind("id", job.id()).bind("worker", worker)
+                .bind("until", Database.ts(until)).bind("now", Database.ts(now))
+                .execute() == 1;
+    }
+
+    Optional<byte[]> payload(Handle h, ImportJob job) {
+        return h.createQuery("SELECT payload FROM customer_imports" + KEY)
+                .bind("tenant", job.tenantId()).bind("id", job.id())
+                .map((rs, ctx) -> rs.getBytes("payload")).findOne();
+    }
+
+    /** The progress of a batch, with the lease renewed; false when {@code worker} no longer holds the job. */
+    boolean progress(Handle h, ImportJob job, String worker, ImportJob.Progress progress, Instant until) {
+        return h.createUpdate("UPDATE customer_imports SET processed_rows = :processed, created_count = :created, "
+                        + "updated_count = :updated, skipped_count = :skipped, failed_count = :failed, "
+                        + "errors = :errors, leased_until = :until" + HELD)
+                .bind("tenant", job.tenantId()).bind("id", job.id()).bind("worker", worker)
+                .bind("processed", progress.processedRows()).bind("created", progress.created())
+                .bind("updated", progress.updated()).bind("skipped", progress.skipped())
+                .bind("failed", progress.failedRows()).bind("errors", json(progress.errors()))
+                .bind("until", Database.ts(until))
+                .execute() == 1;
+    }
+
+    /** Ends the job and drops its file; false when {@code worker} no longer holds it. */
+    boolean finish(Handle h, ImportJob job, String worker, ImportJob.Status status, Instant at) {
+        return h.createUpdate("UPDATE customer_imports SET status = :status, payload = NULL, leased_by = NULL, "
+                        + "leased_until = NULL, finished_at = :at" + HELD)
+                .bind("tenant", job.tenantId()).bind("id", job.id()).bind("worker", worker)
+                .bind("status", status.wire()).bind("at", Database.ts(at))
+                .execute() == 1;
+    }
+
+    private String json(List<ImportJob.RowError> errors) {
+        try {
+            return mapper.writeValueAsString(errors);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("row errors are plain values", e);
+        }
+    }
+
+    private ImportJob job(ResultSet rs) throws SQLException {
+        List<ImportJob.RowError> errors;
+        try {
+            errors = mapper.readValue(rs.getString("errors"), ERRORS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored row errors are JSON", e);
+        }
+        var progress = new ImportJob.Progress(rs.getInt("processed_rows"), rs.getInt("created_count"),
+                rs.getInt("updated_count"), rs.getInt("skipped_count"), rs.getInt("failed_count"), errors);
+        return new ImportJob(rs.getString("tenant_id"), rs.getString("id"),
+                ImportJob.Status.valueOf(rs.getString("status").toUpperCase()),
+                ImportJob.Format.valueOf(rs.getString("format").toUpperCase()),
+                ImportJob.OnConflict.valueOf(rs.getString("on_conflict").toUpperCase()), rs.getInt("total_rows"),
+                progress, rs.getString("staff_id"), rs.getString("api_key_id"), rs.getString("client_ip"),
+                rs.getString("user_agent"), Database.instant(rs, "created_at"), Database.instant(rs, "finished_at"));
+    }
+}

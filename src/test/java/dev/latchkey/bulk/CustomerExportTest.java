@@ -1,0 +1,160 @@
+package dev.latchkey.bulk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.password4j.BcryptFunction;
+import com.password4j.types.Bcrypt;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.DedicatedServer;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The bulk export, read a page of two customers at a time so that every export here spans several pages. */
+class CustomerExportTest {
+    @RegisterExtension
+    static final DedicatedServer OWN = new DedicatedServer(Map.of("LATCHKEY_EXPORT_PAGE_SIZE", "2"));
+    private static final String HASH = BcryptFunction.getInstance(Bcrypt.B, 4).hash("old shop purple tandem")
+            .getResult();
+
+    private static Api api() {
+        return OWN.api();
+    }
+
+    private static String customer(Fixtures.Tenant tenant, Map<String, Object> fields) {
+        Map<String, Object> body = new HashMap<>(fields);
+        body.putIfAbsent("email", Fixtures.uniqueEmail());
+        body.put("password_hash", HASH);
+        return api().post("/v1/admin/customers").bearer(tenant.sk()).body(body).send().expect(201).str("id");
+    }
+
+    @Test
+    void exportCsvWhenSeveralPagesThenEveryCustomerOnceNewestFirstAsAnAttachment() {
+        var tenant = Fixtures.tenant(api());
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(customer(tenant, Map.of("first_name", "Ada" + i, "accepts_marketing", i % 2 == 0)));
+        }
+        customer(Fixtures.tenant(api()), Map.of("first_name", "Elsewhere"));
+
+        Api.Res res = BulkCalls.export(api(), tenant.sk(), "").expect(200);
+
+        assertThat(res.header("Content-Type")).startsWith("text/csv");
+        assertThat(res.header("Content-Disposition")).isEqualTo("attachment; filename=\"customers.csv\"");
+        List<List<String>> records = BulkCalls.records(res.raw());
+        assertThat(records.get(0)).containsExactly("Customer ID", "First Name", "Last Name", "Email",
+                "Accepts Email Marketing", "Default Address Company", "Default Address Address1",
+                "Default Address Address2", "Default Address City", "Default Address Province Code",
+                "Default Address Country Code", "Default Address Zip", "Default Address Phone", "Phone", "status",
+                "email_verified", "created_at", "updated_at", "preferred_language");
+        List<Map<String, String>> rows = BulkCalls.rows(res.raw());
+        assertThat(rows).extracting(row -> row.get("Customer ID")).containsExactlyElementsOf(ids.reversed());
+        assertThat(rows.get(0)).containsEntry("First Name", "Ada4").containsEntry("Accepts Email Marketing", "yes")
+                .containsEntry("status", "active").containsEntry("email_verified", "false");
+        assertThat(rows.get(1)).containsEntry("Accepts Email Marketing", "no");
+        assertThat(res.raw()).doesNotContain("$2b$", "Elsewhere");
+    }
+
+    @Test
+    void exportWhenCellsStartLikeFormulasOrHoldQuotesThenNeutralisedAndQuoted() {
+        var tenant = Fixtures.tenant(api());
+        customer(tenant, Map.of("first_name", "=HYPERLINK(\"http://evil.example\",\"x\")", "last_name", "-2+3",
+                "phone", "+49 30 1234567"));
+        customer(tenant, Map.of("first_name", "@SUM(A1)", "last_name", "Doe, \"Jr\"", "phone", "030 1234567"));
+
+        String csv = BulkCalls.export(api(), tenant.sk(), "?format=csv").expect(200).raw();
+
+        assertThat(csv).contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'-2+3,",
+                "'@SUM(A1),\"Doe, \"\"Jr\"\"\",", ",'+49 30 1234567,", ",030 1234567,");
+        List<Map<String, String>> rows = BulkCalls.rows(csv);
+        assertThat(rows.get(0)).containsEntry("First Name", "'@SUM(A1)").containsEntry("Last Name", "Doe, \"Jr\"");
+        assertThat(rows.get(1)).containsEntry("First Name", "'=HYPERLINK(\"http://evil.example\",\"x\")")
+                .containsEntry("Last Name", "'-2+3").containsEntry("Phone", "'+49 30 1234567");
+    }
+
+    @Test
+    void exportNdjsonThenOneCustomerObjectPerLineWithoutHash() {
+        var tenant = Fixtures.tenant(api());
+        for (int i = 0; i < 3; i++) {
+            customer(tenant, Map.of("first_name", "Grace" + i, "attributes", Map.of("tier", "gold")));
+        }
+
+        Api.Res res = BulkCalls.export(api(), tenant.sk(), "?format=ndjson").expect(200);
+
+        assertThat(res.header("Content-Type")).startsWith("application/x-ndjson");
+        assertThat(res.header("Content-Disposition")).isEqualTo("attachment; filename=\"customers.ndjson\"");
+        List<JsonNode> lines = BulkCalls.lines(res.raw());
+        assertThat(lines).extracting(line -> line.path("first_name").asText())
+                .containsExactly("Grace2", "Grace1", "Grace0");
+        JsonNode one = api().get("/v1/admin/customers/" + lines.get(0).path("id").asText()).bearer(tenant.sk()).send()
+                .expect(200).body();
+        assertThat(lines.get(0)).isEqualTo(one);
+        assertThat(res.raw()).doesNotContain("password", "$2b$");
+    }
+
+    @Test
+    void exportWhenFilteredThenOnlyTheKeptCustomersAndTheExportIsRecordedOnce() {
+        var tenant = Fixtures.tenant(api());
+        String held = customer(tenant, Map.of("status", "on_hold"));
+        customer(tenant, Map.of());
+        customer(tenant, Map.of());
+        String heldToo = customer(tenant, Map.of("status", "on_hold"));
+
+        String csv = BulkCalls.export(api(), tenant.sk(), "?status=on_hold").expect(200).raw();
+        assertThat(BulkCalls.rows(csv)).extracting(row -> row.get("Customer ID")).containsExactly(heldToo, held);
+        String later = BulkCalls.export(api(), tenant.sk(), "?format=ndjson&updated_since=2999-01-01T00:00:00Z")
+                .expect(200).raw();
+        assertThat(later).isEmpty();
+        List<JsonNode> changed = BulkCalls.lines(BulkCalls.export(api(), tenant.sk(),
+                "?format=ndjson&updated_since=2000-01-01T00:00:00Z&status=on_hold").expect(200).raw());
+        assertThat(changed).extracting(line -> line.path("id").asText()).containsExactly(held, heldToo);
+
+        JsonNode events = api().get("/v1/admin/audit?type=customers.exported").bearer(tenant.sk()).send()
+                .expect(200).body().path("data");
+        assertThat(events).hasSize(3);
+        JsonNode first = events.get(2);
+        assertThat(first.path("customer_id").isNull()).isTrue();
+        assertThat(first.path("data").path("by").asText()).isEqualTo("admin");
+        assertThat(first.path("data").path("count").asInt()).isEqualTo(2);
+        assertThat(first.path("data").path("format").asText()).isEqualTo("csv");
+        assertThat(first.path("data").path("filters").path("status").asText()).isEqualTo("on_hold");
+        assertThat(events.get(1).path("data").path("count").asInt()).isZero();
+    }
+
+    @Test
+    void exportWhenParametersBadThen422NamingThem() {
+        var tenant = Fixtures.tenant(api());
+        BulkCalls.export(api(), tenant.sk(), "?format=xlsx").expect(422, "validation_failed");
+        BulkCalls.export(api(), tenant.sk(), "?status=gone").expect(422, "validation_failed");
+        BulkCalls.export(api(), tenant.sk(), "?updated_since=yesterday").expect(422, "validation_failed");
+        assertThat(api().get("/v1/admin/audit?type=customers.exported").bearer(tenant.sk()).send().expect(200)
+                .body().path("data")).isEmpty();
+    }
+
+    @Test
+    void exportWhenCallerLacksExportCustomersThen403AndOwnersMay() {
+        var shop = StaffFixtures.shop(api());
+        customer(shop.tenant(), Map.of());
+        String support = StaffFixtures.supportToken(api(), shop);
+        String viewer = api().post("/v1/admin/api-keys").bearer(shop.tenant().sk())
+                .body(Map.of("kind", "secret", "scopes", List.of("view_customers", "edit_customers"))).send()
+                .expect(201).str("key");
+
+        BulkCalls.export(api(), support, "").expect(403, "insufficient_scope");
+        BulkCalls.export(api(), viewer, "?format=ndjson").expect(403, "insufficient_scope");
+        BulkCalls.export(api(), shop.tenant().pk(), "").expect(403, "insufficient_scope");
+        BulkCalls.export(api(), "sk_unknown", "").expect(401, "invalid_api_key");
+        String owner = StaffFixtures.ownerToken(api(), shop);
+        assertThat(BulkCalls.rows(BulkCalls.export(api(), owner, "").expect(200).raw())).hasSize(1);
+        JsonNode event = api().get("/v1/admin/audit?type=customers.exported").bearer(shop.tenant().sk()).send()
+                .expect(200).body().path("data");
+        assertThat(event).singleElement().satisfies(e -> assertThat(e.path("staff_id").asText())
+                .isEqualTo(shop.ownerId()));
+    }
+}

@@ -1,0 +1,306 @@
+package dev.latchkey.bulk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.password4j.Argon2Function;
+import com.password4j.BcryptFunction;
+import com.password4j.types.Argon2;
+import com.password4j.types.Bcrypt;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.DedicatedServer;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bulk imports, committed two rows at a time so that every job here spans several batches. */
+class CustomerImportTest {
+    @RegisterExtension
+    static final DedicatedServer OWN = new DedicatedServer(Map.of("LATCHKEY_IMPORT_BATCH", "2",
+            "LATCHKEY_IMPORT_POLL_MS", "50", "LATCHKEY_EXPORT_PAGE_SIZE", "2"));
+    private static final String CSV = "text/csv";
+    private static final String NDJSON = "application/x-ndjson";
+    private static final String PASSWORD = "old shop purple tandem";
+
+    private static Api api() {
+        return OWN.api();
+    }
+
+    private static String shopifyRow(String first, String last, String email, String marketing, String address,
+                                     String note) {
+        return first + "," + last + "," + email + "," + marketing + "," + address + ",,,0.00,0," + note + ",no,";
+    }
+
+    private static JsonNode customerByEmail(Fixtures.Tenant tenant, String email) {
+        JsonNode found = api().get("/v1/admin/customers?query=" + email).bearer(tenant.sk()).send().expect(200).body()
+                .path("data");
+        assertThat(found).as("customers with email %s", email).hasSize(1);
+        return found.get(0);
+    }
+
+    @Test
+    void importShopifyCsvThenValidRowsLandAndInvalidOnesAreReportedByLineAndColumn() {
+        var tenant = Fixtures.tenant(api());
+        String ada = Fixtures.uniqueEmail();
+        String grace = Fixtures.uniqueEmail();
+        String hopper = Fixtures.uniqueEmail();
+        String csv = BulkCalls.SHOPIFY_HEADER + "\r\n"
+                + shopifyRow("Ada", "Lovelace", ada, "yes",
+                        "Analytical Ltd,12 Engine Row,\"Floor 2, left\",London,LND,GB,SW1A 1AA,'+44 20 7946 0000", "")
+                + "\r\n"
+                + shopifyRow("Bad", "Email", "not-an-email", "no", ",,,,,,,", "") + "\r\n"
+                + shopifyRow("Grace", "Hopper", grace, "no", ",,,,,,,", "\"Note over\r\ntwo lines\"") + "\r\n"
+                + shopifyRow("Nowhere", "Land", Fixtures.uniqueEmail(), "maybe", ",1 Road,,Town,,XX,,", "") + "\r\n"
+                + shopifyRow("Rear", "Admiral", hopper, "", ",,,,,,,", "") + "\r\n";
+
+        JsonNode job = BulkCalls.importAndWait(api(), tenant.sk(), CSV, csv, "");
+
+        assertThat(job.path("status").asText()).isEqualTo("succeeded");
+        assertThat(job.path("format").asText()).isEqualTo("csv");
+        assertThat(job.path("on_conflict").asText()).isEqualTo("skip");
+        assertThat(job.path("total_rows").asInt()).isEqualTo(5);
+        assertThat(job.path("processed_rows").asInt()).isEqualTo(5);
+        assertThat(job.path("created").asInt()).isEqualTo(3);
+        assertThat(job.path("failed_rows").asInt()).isEqualTo(2);
+        assertThat(job.path("finished_at").isNull()).isFalse();
+        JsonNode errors = job.path("errors");
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.path("row").asInt()).isEqualTo(3);
+            assertThat(e.path("field").asText()).isEqualTo("Email");
+        });
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.path("row").asInt()).isEqualTo(6);
+            assertThat(e.path("field").asText()).isEqualTo("Accepts Email Marketing");
+            assertThat(e.path("code").asText()).isEqualTo("invalid_type");
+        });
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.path("row").asInt()).isEqualTo(6);
+            assertThat(e.path("field").asText()).isEqualTo("Default Address Country Code");
+        });
+
+        JsonNode imported = customerByEmail(tenant, ada);
+        assertThat(imported.path("first_name").asText()).isEqualTo("Ada");
+        assertThat(imported.path("accepts_marketing").asBoolean()).isTrue();
+        JsonNode addresses = api().get("/v1/admin/customers/" + imported.path("id").asText() + "/addresses")
+                .bearer(tenant.sk()).send().expect(200).body().path("data");
+        assertThat(addresses).singleElement().satisfies(a -> {
+            assertThat(a.path("line2").asText()).isEqualTo("Floor 2, left");
+            assertThat(a.path("country").asText()).isEqualTo("GB");
+            assertThat(a.path("phone").asText()).isEqualTo("+44 20 7946 0000");
+            assertThat(a.path("is_default_shipping").asBoolean()).isTrue();
+            assertThat(a.path("is_default_billing").asBoolean()).isTrue();
+        });
+        assertThat(customerByEmail(tenant, grace).path("last_name").asText()).isEqualTo("Hopper");
+        assertThat(customerByEmail(tenant, hopper).path("accepts_marketing").asBoolean()).isFalse();
+
+        // the export writes it back in the columns it came in
+        Map<String, String> exported = BulkCalls.rows(BulkCalls.export(api(), tenant.sk(), "").expect(200).raw())
+                .stream().filter(row -> row.get("Email").equals(ada)).findFirst().orElseThrow();
+        assertThat(exported).containsEntry("Default Address Address2", "Floor 2, left")
+                .containsEntry("Default Address Province Code", "LND").containsEntry("Default Address Zip", "SW1A 1AA")
+                .containsEntry("Default Address Phone", "'+44 20 7946 0000").containsEntry("Accepts Email Marketing",
+                        "yes");
+
+        JsonNode created = api().get("/v1/admin/audit?type=customer.created&customer_id=" + imported.path("id")
+                .asText()).bearer(tenant.sk()).send().expect(200).body().path("data").get(0).path("data");
+        assertThat(created.path("import_id").asText()).isEqualTo(job.path("id").asText());
+        assertThat(created.path("without_password").asBoolean()).isTrue();
+        JsonNode summary = api().get("/v1/admin/audit?type=customers.imported").bearer(tenant.sk()).send()
+                .expect(200).body().path("data");
+        assertThat(summary).singleElement().satisfies(e -> {
+            assertThat(e.path("data").path("created").asInt()).isEqualTo(3);
+            assertThat(e.path("data").path("failed_rows").asInt()).isEqualTo(2);
+        });
+        // no invitation goes: the outbox holds no mail for the shop
+        int mails = OWN.server().app.database().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = :tenant").bind("tenant", tenant.id())
+                .mapTo(Integer.class).one());
+        assertThat(mails).isZero();
+    }
+
+    @Test
+    void importNdjsonWithBcryptAndArgon2HashesThenTheCustomersLogInWithTheirOldPasswords() {
+        var tenant = Fixtures.tenant(api());
+        String bcrypt = Fixtures.uniqueEmail();
+        String argon = Fixtures.uniqueEmail();
+        String plain = Fixtures.uniqueEmail();
+        String ndjson = Api.json(Map.of("email", bcrypt, "first_name", "Bea",
+                "password_hash", BcryptFunction.getInstance(Bcrypt.B, 4).hash(PASSWORD).getResult())) + "\n\n"
+                + Api.json(Map.of("email", argon, "email_verified", true, "default_address",
+                Map.of("line1", "1 Main St", "city", "Springfield", "country", "US", "postal_code", "12345"),
+                "password_hash", Argon2Function.getInstance(1024, 1, 1, 32, Argon2.ID).hash(PASSWORD).getResult()))
+                + "\n"
+                + Api.json(Map.of("email", plain, "password", "a correct plain password for once")) + "\n"
+                + "{\"email\": \"broken\n"
+                + Api.json(Map.of("email", Fixtures.uniqueEmail(), "id", "cus_mine")) + "\n";
+
+        JsonNode job = BulkCalls.importAndWait(api(), tenant.sk(), NDJSON + "; charset=utf-8", ndjson, "");
+
+        assertThat(job.path("total_rows").asInt()).isEqualTo(5);
+        assertThat(job.path("created").asInt()).isEqualTo(2);
+        assertThat(job.path("failed_rows").asInt()).isEqualTo(3);
+        assertThat(job.path("errors")).anySatisfy(e -> {
+            assertThat(e.path("row").asInt()).isEqualTo(4);
+            assertThat(e.path("field").asText()).isEqualTo("password");
+            assertThat(e.path("code").asText()).isEqualTo("not_allowed");
+            assertThat(e.path("message").asText()).contains("password_hash");
+        });
+        assertThat(job.path("errors")).anySatisfy(e -> {
+            assertThat(e.path("row").asInt()).isEqualTo(5);
+            assertThat(e.path("code").asText()).isEqualTo("malformed_json");
+        });
+        assertThat(job.path("errors")).anySatisfy(e -> {
+            assertThat(e.path("row").asInt()).isEqualTo(6);
+            assertThat(e.path("field").asText()).isEqualTo("id");
+            assertThat(e.path("code").asText()).isEqualTo("read_only");
+        });
+        assertThat(api().get("/v1/admin/customers?query=" + plain).bearer(tenant.sk()).send().expect(200).body()
+                .path("data")).isEmpty();
+        for (String email : List.of(bcrypt, argon)) {
+            api().post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", email, "password", PASSWORD)).send()
+                    .expect(200);
+        }
+        JsonNode withAddress = customerByEmail(tenant, argon);
+        assertThat(withAddress.path("email_verified").asBoolean()).isTrue();
+        assertThat(withAddress.path("default_billing_address_id").asText()).startsWith("adr_");
+    }
+
+    @Test
+    void importWhenEmailKnownThenSkippedByDefaultAndUpdatedOnAsking() {
+        var tenant = Fixtures.tenant(api());
+        String known = Fixtures.uniqueEmail();
+        String id = api().post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", known,
+                "first_name", "Old", "password", Fixtures.PASSWORD)).send().expect(201).str("id");
+        String csv = "Email,First Name,status\n" + known.toUpperCase() + ",New,on_hold\n";
+
+        JsonNode skipped = BulkCalls.importAndWait(api(), tenant.sk(), CSV, csv, "?on_conflict=skip");
+        assertThat(skipped.path("skipped").asInt()).isEqualTo(1);
+        assertThat(customerByEmail(tenant, known).path("first_name").asText()).isEqualTo("Old");
+
+        JsonNode updated = BulkCalls.importAndWait(api(), tenant.sk(), CSV, csv, "?on_conflict=update");
+        assertThat(updated.path("on_conflict").asText()).isEqualTo("update");
+        assertThat(updated.path("updated").asInt()).isEqualTo(1);
+        assertThat(updated.path("created").asInt()).isZero();
+        JsonNode now = customerByEmail(tenant, known);
+        assertThat(now.path("id").asText()).isEqualTo(id);
+        assertThat(now.path("first_name").asText()).isEqualTo("New");
+        assertThat(now.path("status").asText()).isEqualTo("on_hold");
+        api().post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", known, "password", Fixtures.PASSWORD))
+                .send().expect(403, "account_on_hold");
+        JsonNode changed = api().get("/v1/admin/audit?type=customer.updated&customer_id=" + id).bearer(tenant.sk())
+                .send().expect(200).body().path("data");
+        assertThat(changed).singleElement().satisfies(e -> assertThat(e.path("data").path("changed").toString())
+                .contains("first_name"));
+        BulkCalls.upload(api(), tenant.sk(), CSV, csv, "?on_conflict=replace").expect(422, "validation_failed");
+    }
+
+    @Test
+    void importWhenFileUnusableThenRefusedWholeAndNothingQueued() {
+        var tenant = Fixtures.tenant(api());
+        String email = Fixtures.uniqueEmail();
+        BulkCalls.upload(api(), tenant.sk(), CSV, "Email,First Name\n" + email + ",\"Ada\n", "")
+                .expect(400, "malformed_csv");
+        BulkCalls.upload(api(), tenant.sk(), CSV, "Email,First Name\n" + email + ",Ad\"a\n", "")
+                .expect(400, "malformed_csv");
+        BulkCalls.upload(api(), tenant.sk(), CSV, "", "").expect(422, "empty_import");
+        BulkCalls.upload(api(), tenant.sk(), CSV, "Email,First Name\r\n", "").expect(422, "empty_import");
+        BulkCalls.upload(api(), tenant.sk(), NDJSON, "\n\n", "").expect(422, "empty_import");
+        Api.Res noEmail = BulkCalls.upload(api(), tenant.sk(), CSV, "First Name\nAda\n", "")
+                .expect(422, "validation_failed");
+        assertThat(noEmail.body().path("errors").get(0).path("field").asText()).isEqualTo("Email");
+        Api.Res password = BulkCalls.upload(api(), tenant.sk(), CSV, "Email,Password\n" + email + ",secret\n", "")
+                .expect(422, "validation_failed");
+        assertThat(password.body().path("errors").get(0).path("code").asText()).isEqualTo("not_allowed");
+        api().post("/v1/admin/customers/imports").bearer(tenant.sk()).header("Content-Type", CSV)
+                .body(new byte[] {'E', 'm', 'a', 'i', 'l', '\n', (byte) 0xE9, '\n'}).send()
+                .expect(400, "malformed_csv");
+        BulkCalls.upload(api(), tenant.sk(), "application/json", Api.json(Map.of("email", email)), "")
+                .expect(415, "unsupported_media_type");
+        api().post("/v1/admin/customers/imports").bearer(tenant.sk()).body(new byte[] {'x'}).send()
+                .expect(415, "unsupported_media_type");
+
+        assertThat(api().get("/v1/admin/customers/imports").bearer(tenant.sk()).send().expect(200).body()
+                .path("data")).isEmpty();
+    }
+
+    @Test
+    void importWhenBodyLargerThanTwentyMegabytesThen413ButLargerThanOneIsTaken() {
+        var tenant = Fixtures.tenant(api());
+        String email = Fixtures.uniqueEmail();
+        String bigCell = "x".repeat(1_500_000);
+        JsonNode job = BulkCalls.importAndWait(api(), tenant.sk(), CSV, "Email,Note\n" + email + "," + bigCell + "\n",
+                "");
+        assertThat(job.path("created").asInt()).isEqualTo(1);
+
+        byte[] tooLarge = new byte[20 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(tooLarge, (byte) 'a');
+        api().post("/v1/admin/customers/imports").bearer(tenant.sk()).header("Content-Type", CSV).body(tooLarge)
+                .send().expect(413, "payload_too_large");
+    }
+
+    @Test
+    void importsWhenListedOrReadThenOwnTenantOnlyAndPaged() {
+        var tenant = Fixtures.tenant(api());
+        var other = Fixtures.tenant(api());
+        String first = BulkCalls.upload(api(), tenant.sk(), CSV, "Email\n" + Fixtures.uniqueEmail() + "\n", "")
+                .expect(202).str("id");
+        String second = BulkCalls.upload(api(), tenant.sk(), NDJSON,
+                Api.json(Map.of("email", Fixtures.uniqueEmail())), "").expect(202).str("id");
+
+        JsonNode page = api().get("/v1/admin/customers/imports?limit=1").bearer(tenant.sk()).send().expect(200).body();
+        assertThat(page.path("data").get(0).path("id").asText()).isEqualTo(second);
+        JsonNode next = api().get("/v1/admin/customers/imports?limit=1&cursor=" + page.path("next_cursor").asText())
+                .bearer(tenant.sk()).send().expect(200).body();
+        assertThat(next.path("data").get(0).path("id").asText()).isEqualTo(first);
+        assertThat(next.path("next_cursor").isNull()).isTrue();
+
+        api().get("/v1/admin/customers/imports/" + first).bearer(other.sk()).send().expect(404, "not_found");
+        api().get("/v1/admin/customers/imports/imp_unknown").bearer(tenant.sk()).send().expect(404, "not_found");
+        assertThat(api().get("/v1/admin/customers/imports").bearer(other.sk()).send().expect(200).body()
+                .path("data")).isEmpty();
+        api().get("/v1/admin/customers/imports?cursor=bad").bearer(tenant.sk()).send().expect(422);
+        BulkCalls.await(api(), tenant.sk(), "/v1/admin/customers/imports/" + second);
+        BulkCalls.await(api(), tenant.sk(), "/v1/admin/customers/imports/" + first);
+    }
+
+    @Test
+    void importWhenCallerMayNotEditCustomersThen403() {
+        var shop = StaffFixtures.shop(api());
+        String support = StaffFixtures.supportToken(api(), shop);
+        String body = "Email\n" + Fixtures.uniqueEmail() + "\n";
+        BulkCalls.upload(api(), support, CSV, body, "").expect(403, "insufficient_scope");
+        api().get("/v1/admin/customers/imports").bearer(support).send().expect(403, "insufficient_scope");
+        BulkCalls.upload(api(), shop.tenant().pk(), CSV, body, "").expect(403, "insufficient_scope");
+        BulkCalls.importAndWait(api(), StaffFixtures.ownerToken(api(), shop), CSV, body, "");
+    }
+
+    @Test
+    void importWhenSixQueuedThenTheSixthWaits() {
+        var tenant = Fixtures.tenant(api());
+        // the shop is suspended so that nothing runs while the queue fills
+        Fixtures.status(api(), tenant.id(), "suspended");
+        var rescue = api().post("/v1/platform/tenants/" + tenant.id() + "/secret-keys")
+                .bearer(dev.latchkey.testing.TestServer.PLATFORM_TOKEN).send().expect(201).str("secret_key");
+        for (int i = 0; i < 5; i++) {
+            BulkCalls.upload(api(), rescue, CSV, "Email\n" + Fixtures.uniqueEmail() + "\n", "").expect(202);
+        }
+        BulkCalls.upload(api(), rescue, CSV, "Email\n" + Fixtures.uniqueEmail() + "\n", "")
+                .expect(409, "too_many_imports");
+        JsonNode queued = api().get("/v1/admin/customers/imports").bearer(rescue).send().expect(200).body()
+                .path("data");
+        assertThat(queued).hasSize(5).allSatisfy(job -> assertThat(job.path("status").asText()).isEqualTo("queued"));
+        Fixtures.status(api(), tenant.id(), "active");
+        for (JsonNode job : queued) {
+            assertThat(BulkCalls.await(api(), tenant.sk(), "/v1/admin/customers/imports/" + job.path("id").asText())
+                    .path("created").asInt()).isEqualTo(1);
+        }
+        int kept = OWN.server().app.database().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM customer_imports WHERE tenant_id = :tenant AND payload IS NOT NULL")
+                .bind("tenant", tenant.id()).mapTo(Integer.class).one());
+        assertThat(kept).as("files kept after their jobs ended").isZero();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.latchkey.bulk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestClock;
+import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two nodes on one database, both import workers looking for jobs every few milliseconds: each job is run by one of
+ * them, its rows once; a job whose worker stopped mid-way is taken over from its first row not committed.
+ */
+class ImportTwoNodesTest {
+    private static final Map<String, String> EAGER = Map.of("LATCHKEY_IMPORT_BATCH", "1",
+            "LATCHKEY_IMPORT_POLL_MS", "10");
+    private static TestNode first;
+    private static TestNode second;
+
+    @BeforeAll
+    static void startTwoNodes() {
+        var database = TestDatabases.create();
+        var clock = new TestClock();
+        first = TestNode.start(database, clock, EAGER);
+        second = TestNode.start(database, clock, EAGER);
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        TestNode.closeAll(first, second);
+    }
+
+    private static String file(int rows) {
+        StringBuilder csv = new StringBuilder("Email\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(Fixtures.uniqueEmail()).append('\n');
+        }
+        return csv.toString();
+    }
+
+    @Test
+    void importsWhenTwoWorkersLookThenEachJobRunsOnceAndEveryRowOnce() {
+        List<String> locations = new ArrayList<>();
+        List<Fixtures.Tenant> tenants = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            var tenant = Fixtures.tenant(first.api);
+            tenants.add(tenant);
+            var node = i % 2 == 0 ? first : second;
+            locations.add(BulkCalls.upload(node.api, tenant.sk(), "text/csv", file(6), "").expect(202)
+                    .header("Location"));
+        }
+        for (int i = 0; i < 4; i++) {
+            JsonNode job = BulkCalls.await(second.api, tenants.get(i).sk(), locations.get(i));
+            assertThat(job.path("created").asInt()).as("customers created by %s", locations.get(i)).isEqualTo(6);
+            assertThat(job.path("skipped").asInt()).isZero();
+            assertThat(job.path("failed_rows").asInt()).isZero();
+            assertThat(first.api.get("/v1/admin/audit?type=customers.imported").bearer(tenants.get(i).sk()).send()
+                    .expect(200).body().path("data")).hasSize(1);
+            assertThat(first.api.get("/v1/admin/audit?type=customer.created&limit=100").bearer(tenants.get(i).sk())
+                    .send().expect(200).body().path("data")).hasSize(6);
+        }
+    }
+
+    @Test
+    void importWhenItsWorkerStoppedMidwayThenAnotherGoesOnFromTheFirstRowNotCommitted() {
+        var tenant = Fixtures.tenant(first.api);
+        Fixtures.status(first.api, tenant.id(), "suspended");
+        String rescue = first.api.post("/v1/platform/tenants/" + tenant.id() + "/secret-keys")
+                .bearer(dev.latchkey.testing.TestServer.PLATFORM_TOKEN).send().expect(201).str("secret_key");
+        String csv = file(4);
+        String committedEarlier = csv.lines().skip(1).findFirst().orElseThrow();
+        String location = BulkCalls.upload(first.api, rescue, "text/csv", csv, "").expect(202).header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        // as a node leaves it that stopped after committing the first row: running, its lease run out
+        first.app.database().run(h -> h.createUpdate("UPDATE customer_imports SET status = 'running', "
+                        + "leased_by = 'wrk_gone', leased_until = :past, processed_rows = 1, created_count = 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id")
+                .bind("past", java.time.OffsetDateTime.parse("2020-01-01T00:00:00Z"))
+                .bind("tenant", tenant.id()).bind("id", id).execute());
+        Fixtures.status(first.api, tenant.id(), "active");
+
+        JsonNode job = BulkCalls.await(second.api, tenant.sk(), location);
+
+        assertThat(job.path("processed_rows").asInt()).isEqualTo(4);
+        assertThat(job.path("created").asInt()).isEqualTo(4);
+        assertThat(second.api.get("/v1/admin/customers?query=" + committedEarlier).bearer(tenant.sk()).send()
+                .expect(200).body().path("data")).as("the row committed before is not run again").isEmpty();
+        assertThat(second.api.get("/v1/admin/audit?type=customer.created").bearer(tenant.sk()).send().expect(200)
+                .body().path("data")).hasSize(3);
+    }
+}
