@@ -211,10 +211,10 @@ public final class Application implements AutoCloseable {
         var emailTokenStore = new EmailTokenStore();
         var emailTokens = new EmailTokens(emailTokenStore, clock);
         var loginCodes = new LoginCodes(emailTokenStore, emailTokens, clock);
-        var authenticator = new Authenticator(db, customers, hasher, lockout, loginCodes, audit);
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
         var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
+        var authenticator = new Authenticator(db, customers, hasher, lockout, loginCodes, passwordChanges, audit);
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);

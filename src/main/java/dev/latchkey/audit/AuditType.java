@@ -22,6 +22,7 @@ public enum AuditType {
     PASSWORD_RESET_SENT("password.reset_sent"),
     LOGIN_CODE_SENT("login.code_sent"),
     PASSWORD_CHANGED("password.changed"),
+    PASSWORD_REMOVED("password.removed"),
     PASSWORD_CHECK_FAILED("password.check_failed"),
     EMAIL_VERIFIED("email.verified"),
     VERIFICATION_SENT("email.verification_sent"),

@@ -16,6 +16,7 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.RedirectPolicy;
+import dev.latchkey.verification.SteadyAnswer;
 import dev.latchkey.verification.VerificationService;
 import org.jdbi.v3.core.Handle;
 
@@ -106,8 +107,9 @@ public final class AuthService {
     public LoginOutcome loginWithCode(String tenantId, String email, String code, GuestCart guestCart,
                                       ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
-        return authenticator.authenticateWithCode(tenantId, settings, email, code, client,
-                (h, customer) -> loggedIn(h, settings, customer, guestCart, client, "code"));
+        // a known address's wrong code writes (the code's count, the lockout), an unknown one's only reads
+        return SteadyAnswer.call(() -> authenticator.authenticateWithCode(tenantId, settings, email, code, client,
+                (h, customer) -> loggedIn(h, settings, customer, guestCart, client, "code")));
     }
 
     /** The session, recorded with the first factor unless it was the password, or the second factor's challenge. */

@@ -3,6 +3,7 @@ package dev.latchkey.auth;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.credential.HashFormat;
+import dev.latchkey.credential.PasswordChanges;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
@@ -41,15 +42,17 @@ public final class Authenticator {
     private final PasswordHasher hasher;
     private final LockoutService lockout;
     private final LoginCodes codes;
+    private final PasswordChanges passwords;
     private final AuditLog audit;
 
     public Authenticator(Database db, CustomerService customers, PasswordHasher hasher, LockoutService lockout,
-                         LoginCodes codes, AuditLog audit) {
+                         LoginCodes codes, PasswordChanges passwords, AuditLog audit) {
         this.db = db;
         this.customers = customers;
         this.hasher = hasher;
         this.lockout = lockout;
         this.codes = codes;
+        this.passwords = passwords;
         this.audit = audit;
     }
 
@@ -151,7 +154,11 @@ public final class Authenticator {
                     }
                     CustomerService.requireNotStopped(current);
                 }
-                return current.emailVerified() ? current : customers.markEmailVerified(h, current, client);
+                if (current.emailVerified()) {
+                    return current;
+                }
+                passwords.forgetUnproven(h, current, client);
+                return customers.markEmailVerified(h, current, client);
             }
         };
         Admission<T> admission = db.tx(h -> admit(h, tenantId, settings, customer.id(), mailed, loggedIn));

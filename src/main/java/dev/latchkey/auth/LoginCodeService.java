@@ -50,10 +50,10 @@ public final class LoginCodeService {
 
     /**
      * Mails a new code, living {@code login_code_ttl} seconds, when the address belongs to an account, and withdraws
-     * the one before; within {@code email_interval} of the last code to the address nothing is sent and that code stays
-     * the one to use. Every account gets its code whatever its state: as with a password, its 403 answers only the
-     * right code. {@code language} (nullable) is the storefront's, before the customer's preferred one. Unknown
-     * addresses cost the same work, get no mail and no audit record, and the answer comes no sooner than
+     * the one before; within {@code email_interval} of the last code to the address nothing is sent while that code
+     * still works (it stays the one to use). Every account gets its code whatever its state: as with a password, its
+     * 403 answers only the right code. {@code language} (nullable) is the storefront's, before the customer's preferred
+     * one. Unknown addresses cost the same work, get no mail and no audit record, and the answer comes no sooner than
      * {@link SteadyAnswer#FLOOR} after the work began, whichever it was.
      */
     public void request(String tenantId, TenantSettings settings, String email, String language, ClientInfo client) {
@@ -65,8 +65,9 @@ public final class LoginCodeService {
                 mail.rehearse(h, tenantId, MailTemplate.LOGIN_CODE);
                 return null;
             }
-            boolean throttled = tokens.throttled(h, tenantId, TokenPurpose.LOGIN_CODE, customer.email(),
-                    settings.emailInterval());
+            // only a code that still works holds a new one back: one used, or burned by someone else's guesses, does not
+            boolean throttled = codes.live(h, tenantId, customer.id(), customer.email()) && tokens.throttled(h,
+                    tenantId, TokenPurpose.LOGIN_CODE, customer.email(), settings.emailInterval());
             if (throttled) {
                 mail.rehearse(h, tenantId, MailTemplate.LOGIN_CODE); // as a sent code's mail costs
             } else {

@@ -66,4 +66,21 @@ public final class PasswordChanges {
         sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), keepSessionId);
         mail.send(h, customer, customer.email(), MailTemplate.PASSWORD_CHANGED_NOTICE, Map.of(), null);
     }
+
+    /**
+     * In the caller's transaction, just before a login code proves the account's address for the first time: whoever
+     * registered the account may not own the address (an account set up in someone else's name, waiting for the
+     * owner's first login to hand over what it then holds: guest orders, addresses). The password they chose and the
+     * sessions they opened end, as do the links mailed meanwhile; the owner sets a password with the reset mail.
+     */
+    public void forgetUnproven(Handle h, Customer customer, ClientInfo client) {
+        if (customer.passwordHash() != null) {
+            customers.setPassword(h, customer, null, false, client);
+            audit.record(h, customer.tenantId(), customer.id(), AuditType.PASSWORD_REMOVED, client,
+                    Map.of("reason", "address_proven_by_code", "other_sessions_revoked", true));
+        }
+        tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.PASSWORD_RESET);
+        tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.EMAIL_CHANGE);
+        sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), null);
+    }
 }

@@ -65,6 +65,11 @@ public final class LoginCodes {
                 ? Entry.USED : Entry.NONE;
     }
 
+    /** Whether the customer has a code to {@code email} that still works. */
+    public boolean live(Handle h, String tenantId, String customerId, String email) {
+        return store.liveCode(h, tenantId, customerId, email, now()).isPresent();
+    }
+
     /** The lookup and hashing of {@link #use} for an address without an account, so that it costs about the same. */
     public void decoy(Handle h, String tenantId, String email, String code) {
         store.liveCode(h, tenantId, NO_CUSTOMER, email, now());

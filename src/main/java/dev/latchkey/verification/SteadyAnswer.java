@@ -1,7 +1,10 @@
 package dev.latchkey.verification;
 
+import dev.latchkey.http.ApiError;
+
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * For requests that name an email address and whose work differs with it (a token and a mail written for an account,
@@ -21,6 +24,27 @@ public final class SteadyAnswer {
     public static void run(Runnable work) {
         long start = System.nanoTime();
         work.run();
+        waitOut(start);
+    }
+
+    /**
+     * As {@link #run}, for work whose refusal is the answer most callers get (a wrong login code): an {@link ApiError}
+     * waits out the floor too. Other failures answer at once.
+     */
+    public static <T> T call(Supplier<T> work) {
+        long start = System.nanoTime();
+        T answer;
+        try {
+            answer = work.get();
+        } catch (ApiError refused) {
+            waitOut(start);
+            throw refused;
+        }
+        waitOut(start);
+        return answer;
+    }
+
+    private static void waitOut(long start) {
         long left = FLOOR.toNanos() - (System.nanoTime() - start);
         if (left > 0) {
             try {

@@ -15,6 +15,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,9 +112,12 @@ class LoginCodeTest extends MailTest {
         assertThat(cart.body().path("items").get(0).path("sku").asText()).isEqualTo("MUG-1");
         api.get("/v1/carts/" + guestCart).key(tenant.pk()).bearer(anonymous).send().expect(404, "not_found");
         assertThat(orders.mine(result.str("access_token"))).containsExactly(guestOrder);
-        login(tenant, email, Fixtures.PASSWORD).expect(200);
+        // the code was the address's first proof: the password chosen before it no longer logs in
+        login(tenant, email, Fixtures.PASSWORD).expect(401, "invalid_credentials");
+        assertThat(AuditEvents.only(api, tenant, customerId, "password.removed").path("data").path("reason").asText())
+                .isEqualTo("address_proven_by_code");
 
-        JsonNode succeeded = AuditEvents.of(api, tenant, customerId, "login.succeeded").get(1);
+        JsonNode succeeded = AuditEvents.only(api, tenant, customerId, "login.succeeded");
         assertThat(succeeded.path("data").path("method").asText()).isEqualTo("code");
         assertThat(succeeded.path("data").path("session_id").asText()).isEqualTo(result.str("session_id"));
         AuditEvents.only(api, tenant, customerId, "email.verified");
@@ -138,8 +142,51 @@ class LoginCodeTest extends MailTest {
         assertThat(queuedTo(shopper.email())).isEqualTo(1);
         var wrong = enter(tenant, shopper.email(), wrong(code(smtp.awaitOne(shopper.email()))))
                 .expect(401, "invalid_credentials");
+        long started = System.nanoTime();
         var nobody = enter(tenant, unknown, "123456").expect(401, "invalid_credentials");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no sooner than the floor, known or not")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(100));
         assertThat(nobody.str("detail")).isEqualTo(wrong.str("detail"));
+    }
+
+    @Test
+    void codeWhenFirstProofOfAnAddressSomeoneElseRegisteredThenTheirPasswordAndSessionsEnd() {
+        var tenant = shop(Map.of());
+        String victim = Fixtures.uniqueEmail();
+        String squatterPassword = "the squatter chose this one";
+        var squatter = register(tenant, victim, Map.of("password", squatterPassword)).expect(201);
+        String customerId = squatter.body().path("customer").path("id").asText();
+        String squatterToken = squatter.str("access_token");
+        String squatterRefresh = squatter.str("refresh_token");
+        api.post("/v1/me/email").key(tenant.pk()).bearer(squatterToken)
+                .body(Map.of("new_email", Fixtures.uniqueEmail(), "password", squatterPassword)).send().expect(202);
+        String guestOrder = new OrderCalls(api, tenant).guest(victim);
+
+        var owner = enter(tenant, victim, mailedCode(tenant, victim)).expect(200);
+
+        api.get("/v1/me").key(tenant.pk()).bearer(squatterToken).send().expect(401, "invalid_token");
+        api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", squatterRefresh)).send()
+                .expect(401);
+        login(tenant, victim, squatterPassword).expect(401, "invalid_credentials");
+        assertThat(new OrderCalls(api, tenant).mine(owner.str("access_token"))).containsExactly(guestOrder);
+        api.get("/v1/me").key(tenant.pk()).bearer(owner.str("access_token")).send().expect(200);
+        JsonNode removed = AuditEvents.only(api, tenant, customerId, "password.removed").path("data");
+        assertThat(removed.path("other_sessions_revoked").asBoolean()).isTrue();
+        // the email change the squatter asked for is withdrawn: its link cannot move the address away any more
+        List<JsonNode> changes = new ArrayList<>();
+        api.get("/v1/me/export").key(tenant.pk()).bearer(owner.str("access_token")).send().expect(200).body()
+                .path("email_tokens").forEach(token -> {
+                    if (token.path("purpose").asText().equals("email_change")) {
+                        changes.add(token);
+                    }
+                });
+        assertThat(changes).hasSize(1);
+        assertThat(changes.getFirst().path("voided_at").isNull()).isFalse();
+
+        // an address verified already keeps its password
+        var verified = Fixtures.verifiedShopper(api, tenant, Map.of());
+        enter(tenant, verified.email(), mailedCode(tenant, verified.email())).expect(200);
+        login(tenant, verified.email(), verified.password()).expect(200);
     }
 
     @Test
@@ -170,6 +217,8 @@ class LoginCodeTest extends MailTest {
         enter(tenant, shopper.email(), code).expect(401, "invalid_credentials");
         assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "login.failed").get(0).path("data")
                 .path("reason").asText()).isEqualTo("no_code");
+        // within email_interval all the same, a burned code holds no new one back
+        enter(tenant, shopper.email(), mailedCode(tenant, shopper.email(), 2)).expect(200);
     }
 
     @Test
