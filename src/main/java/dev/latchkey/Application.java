@@ -213,6 +213,9 @@ public final class Application implements AutoCloseable {
         var loginCodes = new LoginCodes(emailTokenStore, emailTokens, clock);
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
+        var loginChallenges = new LoginChallenges(db, clock);
+        // a login waiting for its second factor ends with the account's sessions (a new password, revoke-all, status)
+        tokens.onCustomerSessionsEnded(loginChallenges::endAll);
         var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
         var authenticator = new Authenticator(db, customers, hasher, lockout, loginCodes, passwordChanges, audit);
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
@@ -221,7 +224,6 @@ public final class Application implements AutoCloseable {
         // the second factor's seeds are encrypted under a key derived from the server's (webhook) key
         var mfa = new MfaService(db, tenants, customers, credentials::confirmPassword, lockout, customerMail, audit,
                 serverKey, webhooks::serverKeyUsable, clock);
-        var loginChallenges = new LoginChallenges(db, clock);
         // every way of logging a customer in ends here: a session, or the challenge for the second factor
         var completion = new LoginCompletion(db, tenants, customers, tokens, carts, mfa, loginChallenges, lockout,
                 audit, mapper, clock);

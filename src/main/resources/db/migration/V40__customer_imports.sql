@@ -7,7 +7,6 @@ CREATE TABLE customer_imports (
     status         VARCHAR(16)  NOT NULL,
     format         VARCHAR(16)  NOT NULL,
     on_conflict    VARCHAR(16)  NOT NULL,
-    payload        BYTEA,
     total_rows     INTEGER      NOT NULL,
     processed_rows INTEGER      NOT NULL DEFAULT 0,
     created_count  INTEGER      NOT NULL DEFAULT 0,
@@ -30,6 +29,15 @@ CREATE TABLE customer_imports (
     CONSTRAINT customer_imports_status CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
     CONSTRAINT customer_imports_format CHECK (format IN ('csv', 'ndjson')),
     CONSTRAINT customer_imports_on_conflict CHECK (on_conflict IN ('skip', 'update'))
+);
+-- The uploaded file, apart from the job's row: the worker updates that row after every batch, and H2 writes a changed
+-- row whole, so a file kept in it would be written again with each batch (gigabytes for one 20 MB file).
+CREATE TABLE customer_import_files (
+    tenant_id VARCHAR(64) NOT NULL,
+    import_id VARCHAR(40) NOT NULL,
+    payload   BYTEA       NOT NULL,
+    PRIMARY KEY (tenant_id, import_id),
+    CONSTRAINT customer_import_files_job FOREIGN KEY (tenant_id, import_id) REFERENCES customer_imports (tenant_id, id)
 );
 -- The worker's look for jobs to run, of every tenant, oldest first.
 CREATE INDEX customer_imports_due ON customer_imports (status, created_at);

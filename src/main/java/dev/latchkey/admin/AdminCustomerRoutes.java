@@ -168,7 +168,7 @@ public final class AdminCustomerRoutes {
 
     /** Support turns off the second factor of a customer who lost their phone, as it would lift a lockout. */
     private void resetMfa(Context ctx) {
-        AdminPrincipal admin = guard.admin(ctx, Permission.RESET_LOCKOUTS);
+        AdminPrincipal admin = guard.admin(ctx, Permission.RESET_MFA);
         String id = Identifiers.pathId(ctx, "id", "Customer");
         mfa.reset(admin.tenantId(), id, admin.actor(), requests.client(ctx));
         ctx.status(204);

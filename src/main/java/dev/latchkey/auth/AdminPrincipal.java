@@ -15,7 +15,8 @@ import java.util.Set;
 public record AdminPrincipal(String tenantId, Role role, String staffId, Set<Permission> scopes) {
     public enum Role {
         OWNER(EnumSet.allOf(Permission.class)),
-        SUPPORT(EnumSet.of(Permission.VIEW_CUSTOMERS, Permission.RESET_LOCKOUTS, Permission.REVOKE_SESSIONS,
+        SUPPORT(EnumSet.of(Permission.VIEW_CUSTOMERS, Permission.RESET_LOCKOUTS, Permission.RESET_MFA,
+                Permission.REVOKE_SESSIONS,
                 Permission.RESEND_VERIFICATION, Permission.SEND_PASSWORD_RESET, Permission.VIEW_AUDIT));
 
         private final Set<Permission> permissions;

@@ -194,8 +194,9 @@ public final class Authenticator {
         if (unproven != null) {
             return Admission.failure(unproven);
         }
-        if (lockout.attemptWithCorrectPassword(h, tenantId, settings, current.id(), locked.alongside())
-                != LockoutService.Verdict.ALLOWED) {
+        LockoutService.Verdict verdict = current.mfaEnabled() ? lockout.attemptWithFirstFactor(locked.alongside())
+                : lockout.attemptWithCorrectPassword(h, tenantId, settings, current.id(), locked.alongside());
+        if (verdict != LockoutService.Verdict.ALLOWED) {
             return Admission.failure("locked");
         }
         Customer admitted;

@@ -25,10 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The last step of every way a customer logs in (a password, a password reset): {@link #finish} opens the session, or,
- * when the account has two-step sign-in, answers the challenge for the second factor instead, which
- * {@link #secondFactor} completes with the same session the first factor would have opened (the guest cart it would
- * have claimed included).
+ * The last step of every way a customer logs in (a password, an emailed code, a password reset): {@link #finish}
+ * opens the session, or, when the account has two-step sign-in, answers the challenge for the second factor instead,
+ * which {@link #secondFactor} completes with the same session the first factor would have opened (the guest cart it
+ * would have claimed included).
  */
 public final class LoginCompletion {
     /** What a code at the second step came to. */
@@ -70,7 +70,7 @@ public final class LoginCompletion {
 
     /**
      * In the caller's transaction, which holds the account's row and proved its first factor ({@code firstFactor}
-     * names it: {@code password}, {@code password_reset}, recorded when the second factor completes the login): a
+     * names it: {@code password}, {@code code}, {@code password_reset}, recorded when the second factor completes the login): a
      * session with {@code guestCart} claimed, or the challenge for the second factor when the account has one. Without
      * a second factor the caller has checked that the account may log in (its 403 answers) and records the login's
      * success itself; with one, both wait for the second factor, so that the password alone tells nothing more.
@@ -132,6 +132,7 @@ public final class LoginCompletion {
             try {
                 customers.checkCanLogIn(settings, customer);
             } catch (ApiError refused) {
+                challenges.end(h, tenantId, login); // told once: it does not wait for the merchant's change of mind
                 return new Attempt(null, customer, null, refused);
             }
             mfa.use(h, customer, match.get());

@@ -50,6 +50,8 @@ public final class TokenService implements AutoCloseable {
             .maximumSize(200_000).expireAfterWrite(TOUCH_INTERVAL.multipliedBy(2)).build();
     private final Invalidations invalidations;
     private final List<SessionsDeletedListener> sessionsDeleted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<CustomerSessionsEndedListener> customerSessionsEnded =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /**
      * PostgreSQL: refreshes arriving together are rotated in one statement and one commit. Null on H2, which cannot
      * run a rotation as one statement.
@@ -441,6 +443,7 @@ public final class TokenService implements AutoCloseable {
     public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
         int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now())
                 .orElseThrow(ApiError::invalidToken);
+        customerSessionsEnded.forEach(listener -> listener.customerSessionsEnded(h, tenantId, customerId));
         if (revoked > 0) {
             Database.afterCommit(h, () -> evictCustomer(tenantId, customerId));
         }
@@ -517,6 +520,20 @@ public final class TokenService implements AutoCloseable {
      */
     public void onSessionsDeleted(SessionsDeletedListener listener) {
         sessionsDeleted.add(listener);
+    }
+
+    /**
+     * {@code listener} hears, in the transaction, of every time a customer's sessions are ended together (a new
+     * password, the merchant's status change or revocation, the shopper's "log out everywhere else"): what would soon
+     * become a session must end with them, a login still waiting for its second factor.
+     */
+    public void onCustomerSessionsEnded(CustomerSessionsEndedListener listener) {
+        customerSessionsEnded.add(listener);
+    }
+
+    @FunctionalInterface
+    public interface CustomerSessionsEndedListener {
+        void customerSessionsEnded(Handle h, String tenantId, String customerId);
     }
 
     @FunctionalInterface

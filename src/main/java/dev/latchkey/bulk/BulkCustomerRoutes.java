@@ -65,6 +65,7 @@ public final class BulkCustomerRoutes {
         ImportJob.OnConflict onConflict = rawConflict == null ? ImportJob.OnConflict.SKIP
                 : ImportJob.OnConflict.ofWire(rawConflict).orElseThrow(() -> ApiError.validation("on_conflict",
                         "invalid", "on_conflict must be skip or update."));
+        imports.requireRoom(admin.tenantId());
         ImportJob job = imports.submit(admin.tenantId(), format, onConflict, requests.bytes(ctx),
                 requests.client(ctx));
         ctx.header("Location", IMPORTS + "/" + job.id());

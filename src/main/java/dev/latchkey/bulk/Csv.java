@@ -35,7 +35,7 @@ final class Csv {
         if (value == null || value.isEmpty()) {
             return "";
         }
-        String text = FORMULA_STARTS.indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        String text = neutralised(value) ? "'" + value : value;
         boolean quoted = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
                 || text.indexOf('\r') >= 0;
         return quoted ? '"' + text.replace("\"", "\"\"") + '"' : text;
@@ -43,8 +43,20 @@ final class Csv {
 
     /** A cell as the merchant meant it: one that {@link #cell} neutralised, without its apostrophe. */
     static String unneutralised(String value) {
-        return value.length() > 1 && value.charAt(0) == '\'' && FORMULA_STARTS.indexOf(value.charAt(1)) >= 0
+        return value.length() > 1 && value.charAt(0) == '\'' && neutralised(value.substring(1))
                 ? value.substring(1) : value;
+    }
+
+    /**
+     * Whether {@link #cell} puts an apostrophe before the value: it starts with a formula's first character, or with
+     * apostrophes before one (a value that already looks neutralised), so that the import gives back what was stored.
+     */
+    private static boolean neutralised(String value) {
+        int first = 0;
+        while (first < value.length() && value.charAt(first) == '\'') {
+            first++;
+        }
+        return first < value.length() && FORMULA_STARTS.indexOf(value.charAt(first)) >= 0;
     }
 
     /** A text that is not CSV: a quoted field left open. */

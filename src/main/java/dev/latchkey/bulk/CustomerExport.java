@@ -57,24 +57,36 @@ public final class CustomerExport {
             text.write(Csv.line(CustomerColumns.headers()));
         }
         long count = 0;
-        Page<Customer> page = page(tenantId, filter, null);
-        while (true) {
-            Map<String, Address> defaults = format == ImportJob.Format.CSV
-                    ? addresses.defaultShipping(tenantId, page.data()) : Map.of();
-            for (Customer customer : page.data()) {
-                text.write(format == ImportJob.Format.CSV
-                        ? Csv.line(CustomerColumns.exported(customer, defaults.get(customer.id())))
-                        : mapper.writeValueAsString(CustomerView.of(customer, mapper)) + "\n");
+        boolean completed = false;
+        try {
+            Page<Customer> page = page(tenantId, filter, null);
+            while (true) {
+                Map<String, Address> defaults = format == ImportJob.Format.CSV
+                        ? addresses.defaultShipping(tenantId, page.data()) : Map.of();
+                for (Customer customer : page.data()) {
+                    text.write(format == ImportJob.Format.CSV
+                            ? Csv.line(CustomerColumns.exported(customer, defaults.get(customer.id())))
+                            : mapper.writeValueAsString(CustomerView.of(customer, mapper)) + "\n");
+                }
+                count += page.data().size();
+                text.flush(); // each page goes out as it is read
+                if (page.nextCursor() == null) {
+                    break;
+                }
+                page = page(tenantId, filter, Cursor.decode(page.nextCursor(), listing(filter)));
             }
-            count += page.data().size();
-            text.flush(); // each page goes out as it is read
-            if (page.nextCursor() == null) {
-                break;
-            }
-            page = page(tenantId, filter, Cursor.decode(page.nextCursor(), listing(filter)));
+            completed = true;
+        } finally {
+            // recorded also when the download broke off: the pages sent before have left all the same
+            record(tenantId, format, filter, actor, client, count, completed);
         }
+    }
+
+    private void record(String tenantId, ImportJob.Format format, Filter filter, Actor actor, ClientInfo client,
+                        long count, boolean completed) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("count", count);
+        details.put("completed", completed);
         details.put("format", format.wire());
         Map<String, Object> filters = new LinkedHashMap<>();
         if (filter.status() != null) {

@@ -11,6 +11,8 @@ import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 
+import org.jdbi.v3.core.Handle;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,15 +61,27 @@ public final class CustomerImports {
                 ImportJob.Progress.NONE, client.staffId(), client.apiKeyId(), client.ip(), client.userAgent(),
                 now(), null);
         db.tx(h -> {
-            if (store.unfinished(h, tenantId) >= MAX_UNFINISHED) {
-                throw new ApiError(409, "too_many_imports", MAX_UNFINISHED + " imports of this shop are queued or "
-                        + "running; send the next file once one has finished.");
-            }
+            requireRoom(h, tenantId);
             store.insert(h, job, payload);
             return null;
         });
         wakeWorker.run();
         return job;
+    }
+
+    /** 409 {@code too_many_imports} at once, before a file of up to {@link #MAX_BYTES} is read for nothing. */
+    void requireRoom(String tenantId) {
+        db.read(h -> {
+            requireRoom(h, tenantId);
+            return null;
+        });
+    }
+
+    private void requireRoom(Handle h, String tenantId) {
+        if (store.unfinished(h, tenantId) >= MAX_UNFINISHED) {
+            throw new ApiError(409, "too_many_imports", MAX_UNFINISHED + " imports of this shop are queued or "
+                    + "running; send the next file once one has finished.");
+        }
     }
 
     ImportJob get(String tenantId, String id) {

@@ -22,7 +22,6 @@ final class ImportStore {
     private static final String KEY = " WHERE tenant_id = :tenant AND id = :id";
     private static final String HELD = KEY + " AND leased_by = :worker AND status = 'running'";
     private static final String UNFINISHED = "status IN ('queued', 'running')";
-    /** Every column but the file, which only the worker reads, once per run. */
     private static final String JOB = "SELECT tenant_id, id, status, format, on_conflict, total_rows, processed_rows, "
             + "created_count, updated_count, skipped_count, failed_count, errors, staff_id, api_key_id, client_ip, "
             + "user_agent, created_at, finished_at FROM customer_imports";
@@ -36,14 +35,18 @@ final class ImportStore {
     }
 
     void insert(Handle h, ImportJob job, byte[] payload) {
-        h.createUpdate("INSERT INTO customer_imports (tenant_id, id, status, format, on_conflict, payload, total_rows, "
+        h.createUpdate("INSERT INTO customer_imports (tenant_id, id, status, format, on_conflict, total_rows, "
                         + "errors, staff_id, api_key_id, client_ip, user_agent, created_at) VALUES (:tenant, :id, "
-                        + ":status, :format, :on_conflict, :payload, :total, '[]', :staff, :key, :ip, :agent, :created)")
+                        + ":status, :format, :on_conflict, :total, '[]', :staff, :key, :ip, :agent, :created)")
                 .bind("tenant", job.tenantId()).bind("id", job.id()).bind("status", job.status().wire())
                 .bind("format", job.format().wire()).bind("on_conflict", job.onConflict().wire())
-                .bind("payload", payload).bind("total", job.totalRows()).bind("staff", job.staffId())
+                .bind("total", job.totalRows()).bind("staff", job.staffId())
                 .bind("key", job.apiKeyId()).bind("ip", job.clientIp()).bind("agent", job.userAgent())
                 .bind("created", Database.ts(job.createdAt()))
+                .execute();
+        h.createUpdate("INSERT INTO customer_import_files (tenant_id, import_id, payload) "
+                        + "VALUES (:tenant, :id, :payload)")
+                .bind("tenant", job.tenantId()).bind("id", job.id()).bind("payload", payload)
                 .execute();
     }
 
@@ -93,7 +96,7 @@ final class ImportStore {
     }
 
     Optional<byte[]> payload(Handle h, ImportJob job) {
-        return h.createQuery("SELECT payload FROM customer_imports" + KEY)
+        return h.createQuery("SELECT payload FROM customer_import_files WHERE tenant_id = :tenant AND import_id = :id")
                 .bind("tenant", job.tenantId()).bind("id", job.id())
                 .map((rs, ctx) -> rs.getBytes("payload")).findOne();
     }
@@ -113,11 +116,16 @@ final class ImportStore {
 
     /** Ends the job and drops its file; false when {@code worker} no longer holds it. */
     boolean finish(Handle h, ImportJob job, String worker, ImportJob.Status status, Instant at) {
-        return h.createUpdate("UPDATE customer_imports SET status = :status, payload = NULL, leased_by = NULL, "
+        boolean held = h.createUpdate("UPDATE customer_imports SET status = :status, leased_by = NULL, "
                         + "leased_until = NULL, finished_at = :at" + HELD)
                 .bind("tenant", job.tenantId()).bind("id", job.id()).bind("worker", worker)
                 .bind("status", status.wire()).bind("at", Database.ts(at))
                 .execute() == 1;
+        if (held) {
+            h.createUpdate("DELETE FROM customer_import_files WHERE tenant_id = :tenant AND import_id = :id")
+                    .bind("tenant", job.tenantId()).bind("id", job.id()).execute();
+        }
+        return held;
     }
 
     private String json(List<ImportJob.RowError> errors) {

@@ -138,6 +138,14 @@ public final class ImportWorker implements AutoCloseable {
                 });
             } catch (LeaseLost e) {
                 return;
+            } catch (RuntimeException e) {
+                // Not a refused row (those are reported and skipped): the database, or a fault of this service. Taken
+                // up again after the lease, the job would meet it again and again; it ends here at the rows committed,
+                // and the same file sent again with on_conflict=skip does the rest.
+                log.error("customer import {}: failed after row {} of {}", job.id(), progress.processedRows(),
+                        job.totalRows(), e);
+                finish(job, worker, progress, ImportJob.Status.FAILED);
+                return;
             }
         }
     }

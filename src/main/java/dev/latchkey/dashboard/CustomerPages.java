@@ -52,7 +52,7 @@ public final class CustomerPages {
     public record CustomerPage(Frame frame, Customer customer, List<Address> addresses, Page<OrderView> orders,
                                LockoutService.Status lockout, List<Session> sessions,
                                List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
-                               boolean canRevoke, boolean canDelete, boolean canViewAudit,
+                               boolean canResetMfa, boolean canRevoke, boolean canDelete, boolean canViewAudit,
                                boolean canResendVerification, boolean canSendPasswordReset, boolean canExport) {
     }
 
@@ -94,7 +94,7 @@ public final class CustomerPages {
         routes.post("/dashboard/customers/{id}/lockout/reset", dashboard.page(ctx -> act(ctx,
                 Permission.RESET_LOCKOUTS, Notice.UNLOCKED, lockout::unlock)));
         routes.post("/dashboard/customers/{id}/mfa/reset", dashboard.page(ctx -> act(ctx,
-                Permission.RESET_LOCKOUTS, Notice.MFA_RESET, support::resetMfa)));
+                Permission.RESET_MFA, Notice.MFA_RESET, support::resetMfa)));
         routes.post("/dashboard/customers/{id}/sessions/{sid}/revoke", dashboard.page(ctx -> act(ctx,
                 Permission.REVOKE_SESSIONS, Notice.SESSION_REVOKED, (tenantId, id, client) ->
                         support.revokeSession(tenantId, id, ctx.pathParam("sid"), client))));
@@ -159,7 +159,8 @@ public final class CustomerPages {
                 orders.history(tenantId, customer.id(), null, ORDERS_SHOWN),
                 lockout.status(tenantId, customer.id()),
                 sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(), events, actions,
-                session.can(Permission.RESET_LOCKOUTS), session.can(Permission.REVOKE_SESSIONS),
+                session.can(Permission.RESET_LOCKOUTS), session.can(Permission.RESET_MFA),
+                session.can(Permission.REVOKE_SESSIONS),
                 session.can(Permission.DELETE_CUSTOMERS), session.can(Permission.VIEW_AUDIT),
                 session.can(Permission.RESEND_VERIFICATION) && !customer.emailVerified(),
                 session.can(Permission.SEND_PASSWORD_RESET) && customer.status() == Customer.Status.ACTIVE,

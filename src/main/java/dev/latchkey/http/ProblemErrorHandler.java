@@ -31,7 +31,7 @@ public final class ProblemErrorHandler extends ErrorHandler {
             case 414 -> "uri_too_long";
             case 431 -> "headers_too_large";
             // the client's doing (an HTTP version this server does not speak), not a failure of the server's
-            case 505 -> "http_version_not_allowed";
+            case 505 -> "http_version_not_supported";
             default -> code >= 500 ? "internal_error" : "bad_request";
         };
         // the headers of a request refused while they were read may be incomplete, or none: then the id is a new one

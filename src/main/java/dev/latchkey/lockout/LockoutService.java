@@ -97,6 +97,18 @@ public final class LockoutService {
         return decide(h, tenantId, settings, customerId, stored, null, true, null).verdict();
     }
 
+    /**
+     * A right first factor of an account that has a second one: refused while locked, but the failures stay counted
+     * until the second factor is right too. Cleared here, they would let whoever has the password guess codes without
+     * ever reaching the threshold.
+     */
+    public Verdict attemptWithFirstFactor(LockState stored) {
+        if (stored == null) {
+            return Verdict.WRONG_PASSWORD;
+        }
+        return stored.locked(now()) ? Verdict.LOCKED : Verdict.ALLOWED;
+    }
+
     private Outcome decide(Handle h, String tenantId, TenantSettings settings, String customerId, LockState stored,
                            String email, boolean passwordOk, ClientInfo client) {
         Instant now = now();

@@ -75,6 +75,14 @@ public final class LoginChallenges {
         }
     }
 
+    /**
+     * Every login of the account still waiting for its second factor, as its sessions end: the first factor they passed
+     * may no longer hold (a new password), and whatever ended the sessions must not be undone by the second factor.
+     */
+    public void endAll(Handle h, String tenantId, String customerId) {
+        store.deleteChallenges(h, tenantId, customerId);
+    }
+
     /** The login got its second factor (or can no longer): its token is spent. */
     public void end(Handle h, String tenantId, PendingLogin login) {
         store.deleteChallenge(h, tenantId, login.tokenHash());

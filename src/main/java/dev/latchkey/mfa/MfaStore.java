@@ -138,11 +138,15 @@ final class MfaStore {
 
     /** Everything of the account's second factor: turned off, or the account erased. */
     void deleteAll(Handle h, String tenantId, String customerId) {
-        for (String table : List.of("mfa_totp", "mfa_challenges")) {
-            h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = :tenant AND customer_id = :customer")
-                    .bind("tenant", tenantId).bind("customer", customerId).execute();
-        }
+        h.createUpdate("DELETE FROM mfa_totp WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId).execute();
+        deleteChallenges(h, tenantId, customerId);
         deleteRecoveryCodes(h, tenantId, customerId);
+    }
+
+    void deleteChallenges(Handle h, String tenantId, String customerId) {
+        h.createUpdate("DELETE FROM mfa_challenges WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId).execute();
     }
 
     private void deleteRecoveryCodes(Handle h, String tenantId, String customerId) {

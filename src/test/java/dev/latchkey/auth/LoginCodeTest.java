@@ -29,6 +29,7 @@ class LoginCodeTest extends MailTest {
     private static final String SUBJECT = "Your Test Shop login code";
     /** The code stands on a line of its own in the shipped text part. */
     private static final Pattern CODE_LINE = Pattern.compile("(?m)^([0-9]{6})$");
+    private static final String SQUATTER_PASSWORD = "the squatter chose this one";
 
     private static Api.Res request(Fixtures.Tenant tenant, Map<String, Object> body) {
         return api.post("/v1/auth/login/code").key(tenant.pk()).body(body).send();
@@ -68,6 +69,11 @@ class LoginCodeTest extends MailTest {
     /** Another six-digit code than {@code code}. */
     private static String wrong(String code) {
         return String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000);
+    }
+
+    /** Someone registers {@code address} with a password of their own before its owner ever logs in; logged in. */
+    private static Api.Res squat(Fixtures.Tenant tenant, String address) {
+        return register(tenant, address, Map.of("password", SQUATTER_PASSWORD)).expect(201);
     }
 
     private static JsonNode lockout(Fixtures.Tenant tenant, String customerId) {
@@ -153,8 +159,8 @@ class LoginCodeTest extends MailTest {
     void codeWhenFirstProofOfAnAddressSomeoneElseRegisteredThenTheirPasswordAndSessionsEnd() {
         var tenant = shop(Map.of());
         String victim = Fixtures.uniqueEmail();
-        String squatterPassword = "the squatter chose this one";
-        var squatter = register(tenant, victim, Map.of("password", squatterPassword)).expect(201);
+        String squatterPassword = SQUATTER_PASSWORD;
+        var squatter = squat(tenant, victim);
         String customerId = squatter.body().path("customer").path("id").asText();
         String squatterToken = squatter.str("access_token");
         String squatterRefresh = squatter.str("refresh_token");
@@ -402,6 +408,26 @@ class LoginCodeTest extends MailTest {
         assertThat(challenge.str("next_step")).as("on hold, told after the second factor").isEqualTo("mfa");
         api.post("/v1/auth/mfa").key(tenant.pk()).body(Map.of("mfa_token", challenge.str("mfa_token"),
                 "code", TotpCodes.at(secret, server.clock.instant()))).send().expect(403, "account_on_hold");
+    }
+
+    @Test
+    void codeWhenFirstProofAndTheRegistrantSetUpASecondFactorThenTheirWaitingLoginEndsToo() {
+        var tenant = shop(Map.of());
+        String victim = Fixtures.uniqueEmail();
+        String password = SQUATTER_PASSWORD;
+        var squatter = squat(tenant, victim);
+        String token = squatter.str("access_token");
+        String secret = api.post("/v1/me/mfa/totp").key(tenant.pk()).bearer(token).body(Map.of("password", password))
+                .send().expect(200).str("secret");
+        api.post("/v1/me/mfa/totp/confirm").key(tenant.pk()).bearer(token)
+                .body(Map.of("code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
+        String waiting = login(tenant, victim, password).expect(200).str("mfa_token");
+
+        assertThat(enter(tenant, victim, mailedCode(tenant, victim)).expect(200).str("next_step")).isEqualTo("mfa");
+
+        server.clock.advance(Duration.ofSeconds(30));
+        api.post("/v1/auth/mfa").key(tenant.pk()).body(Map.of("mfa_token", waiting,
+                "code", TotpCodes.at(secret, server.clock.instant()))).send().expect(401, "invalid_mfa_token");
     }
 
     @Test

@@ -122,6 +122,7 @@ class CustomerExportTest {
         assertThat(first.path("customer_id").isNull()).isTrue();
         assertThat(first.path("data").path("by").asText()).isEqualTo("admin");
         assertThat(first.path("data").path("count").asInt()).isEqualTo(2);
+        assertThat(first.path("data").path("completed").asBoolean()).isTrue();
         assertThat(first.path("data").path("format").asText()).isEqualTo("csv");
         assertThat(first.path("data").path("filters").path("status").asText()).isEqualTo("on_hold");
         assertThat(events.get(1).path("data").path("count").asInt()).isZero();

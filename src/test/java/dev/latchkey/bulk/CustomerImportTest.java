@@ -299,7 +299,7 @@ class CustomerImportTest {
                     .path("created").asInt()).isEqualTo(1);
         }
         int kept = OWN.server().app.database().read(h -> h.createQuery(
-                "SELECT COUNT(*) FROM customer_imports WHERE tenant_id = :tenant AND payload IS NOT NULL")
+                "SELECT COUNT(*) FROM customer_import_files WHERE tenant_id = :tenant")
                 .bind("tenant", tenant.id()).mapTo(Integer.class).one());
         assertThat(kept).as("files kept after their jobs ended").isZero();
     }

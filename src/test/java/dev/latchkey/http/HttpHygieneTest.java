@@ -79,7 +79,7 @@ class HttpHygieneTest extends ApiTest {
                 answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             }
             assertThat(answer).as(version).startsWith("HTTP/1.1 505 ")
-                    .contains("application/problem+json").contains("\"code\":\"http_version_not_allowed\"");
+                    .contains("application/problem+json").contains("\"code\":\"http_version_not_supported\"");
         }
     }
 

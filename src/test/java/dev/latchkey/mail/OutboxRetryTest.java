@@ -86,7 +86,7 @@ class OutboxRetryTest {
     }
 
     private static void awaitAttempts(TestServer server, String email, int attempts) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
+        long deadline = System.currentTimeMillis() + 30_000;
         while (((Number) Outboxes.newest(server, email).get("attempts")).intValue() < attempts) {
             assertThat(System.currentTimeMillis()).as("retries happen").isLessThan(deadline);
             Thread.sleep(20);
@@ -94,7 +94,7 @@ class OutboxRetryTest {
     }
 
     private static void awaitStatus(TestServer server, String email, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
+        long deadline = System.currentTimeMillis() + 30_000;
         while (!status.equals(Outboxes.newest(server, email).get("status"))) {
             assertThat(System.currentTimeMillis()).as("status %s", status).isLessThan(deadline);
             Thread.sleep(20);

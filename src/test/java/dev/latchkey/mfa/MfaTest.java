@@ -184,6 +184,40 @@ class MfaTest extends MailTest {
     }
 
     @Test
+    void secondFactorWhenWrongCodesSpreadOverLoginsThenTheRightPasswordDoesNotWipeThemOut() {
+        var tenant = shop(Map.of("lockout_threshold", 3));
+        var enrolled = enrolled(tenant);
+        String first = challenge(enrolled.shopper());
+        secondFactor(tenant, first, "999990").expect(401, "invalid_credentials");
+        secondFactor(tenant, first, "999991").expect(401, "invalid_credentials");
+        // a new login with the right password, and one more wrong code: the third failure locks the account
+        secondFactor(tenant, challenge(enrolled.shopper()), "999992").expect(401, "invalid_credentials");
+        login(tenant, enrolled.shopper().email(), enrolled.shopper().password()).expect(401, "invalid_credentials");
+        assertThat(AuditEvents.of(api, tenant, enrolled.shopper().customerId(), "account.locked")).hasSize(1);
+    }
+
+    @Test
+    void secondFactorWhenSessionsEndedMeanwhileThenTheWaitingLoginEndsWithThem() {
+        var tenant = shop(Map.of());
+        var enrolled = enrolled(tenant);
+        String customer = "/v1/admin/customers/" + enrolled.shopper().customerId();
+        String beforeRevokeAll = challenge(enrolled.shopper());
+        api.delete(customer + "/sessions").bearer(tenant.sk()).send().expect(204);
+        secondFactor(tenant, beforeRevokeAll, code(enrolled.secret(), 0)).expect(401, "invalid_mfa_token");
+
+        String beforeDisabling = challenge(enrolled.shopper());
+        api.patch(customer).bearer(tenant.sk()).body(Map.of("status", "disabled")).send().expect(200);
+        api.patch(customer).bearer(tenant.sk()).body(Map.of("status", "active")).send().expect(200);
+        secondFactor(tenant, beforeDisabling, code(enrolled.secret(), 0)).expect(401, "invalid_mfa_token");
+
+        String beforeLogoutElsewhere = challenge(enrolled.shopper());
+        String session = secondFactor(tenant, challenge(enrolled.shopper()), code(enrolled.secret(), 0)).expect(200)
+                .str("access_token");
+        api.delete("/v1/me/sessions").key(tenant.pk()).bearer(session).send().expect(204);
+        secondFactor(tenant, beforeLogoutElsewhere, code(enrolled.secret(), 0)).expect(401, "invalid_mfa_token");
+    }
+
+    @Test
     void secondFactorWhenGuestCartThenClaimedAfterTheCode() {
         var tenant = shop(Map.of());
         var enrolled = enrolled(tenant);
@@ -213,6 +247,10 @@ class MfaTest extends MailTest {
                 .body(Map.of("status", "on_hold")).send().expect(200);
         String token = challenge(enrolled.shopper());
         secondFactor(tenant, token, code(enrolled.secret(), 0)).expect(403, "account_on_hold");
+        // told once: reactivated, the account logs in afresh, not with the login that was refused
+        api.patch("/v1/admin/customers/" + enrolled.shopper().customerId()).bearer(tenant.sk())
+                .body(Map.of("status", "active")).send().expect(200);
+        secondFactor(tenant, token, code(enrolled.secret(), 0)).expect(401, "invalid_mfa_token");
     }
 
     @Test
@@ -220,7 +258,10 @@ class MfaTest extends MailTest {
         var tenant = shop(Map.of());
         var enrolled = enrolled(tenant);
         String newPassword = "quiet violet harbour seventeen";
+        String waitingWithOldPassword = challenge(enrolled.shopper());
         var res = reset(tenant, resetToken(tenant, enrolled.shopper().email()), newPassword).expect(200);
+        // a login that passed the old password waits no longer: the second factor alone must not finish it
+        secondFactor(tenant, waitingWithOldPassword, code(enrolled.secret(), 0)).expect(401, "invalid_mfa_token");
         assertThat(res.str("next_step")).isEqualTo("mfa");
         assertThat(res.body().has("access_token")).isFalse();
         login(tenant, enrolled.shopper().email(), enrolled.shopper().password()).expect(401, "invalid_credentials");

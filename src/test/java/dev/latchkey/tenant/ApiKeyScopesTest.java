@@ -35,6 +35,7 @@ class ApiKeyScopesTest extends ApiTest {
             Map.entry(Permission.DELETE_CUSTOMERS, api -> api.delete("/v1/admin/customers/cus_none")),
             Map.entry(Permission.EXPORT_CUSTOMERS, api -> api.get("/v1/admin/customers/cus_none/export")),
             Map.entry(Permission.RESET_LOCKOUTS, api -> api.delete("/v1/admin/customers/cus_none/lockout")),
+            Map.entry(Permission.RESET_MFA, api -> api.delete("/v1/admin/customers/cus_none/mfa")),
             Map.entry(Permission.REVOKE_SESSIONS, api -> api.delete("/v1/admin/customers/cus_none/sessions")),
             Map.entry(Permission.RESEND_VERIFICATION,
                     api -> api.post("/v1/admin/customers/cus_none/verification").body(Map.of())),
@@ -316,7 +317,7 @@ class ApiKeyScopesTest extends ApiTest {
         assertThat(events(tenant.sk(), "staff.created")).hasSize(2);
         // a key holding a support member's permissions (and manage_staff) may manage support members
         String supportManager = secretKey(tenant.sk(), List.of("manage_staff", "view_customers", "reset_lockouts",
-                "revoke_sessions", "resend_verification", "send_password_reset", "view_audit"));
+                "reset_mfa", "revoke_sessions", "resend_verification", "send_password_reset", "view_audit"));
         api.post("/v1/admin/staff").bearer(supportManager).body(Map.of("email", "support-" + Fixtures.uniqueEmail(),
                 "password", Fixtures.PASSWORD, "role", "support")).send().expect(201);
         api.patch("/v1/admin/staff/" + supportId).bearer(supportManager).body(Map.of("role", "owner")).send()
