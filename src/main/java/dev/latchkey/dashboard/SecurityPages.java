@@ -10,6 +10,8 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A staff member's own two-step sign-in: setting up an authenticator app (its secret and otpauth URI shown as text,
@@ -85,50 +87,40 @@ public final class SecurityPages {
 
     private void regenerate(Context ctx) {
         DashboardSession session = self(ctx);
-        Proof proof = proof(ctx, session);
-        if (proof == null) {
-            return;
-        }
-        List<String> codes;
-        try {
-            codes = mfa.regenerateRecoveryCodes(session.principal(), proof.password(), proof.code(),
-                    requests.client(ctx));
-        } catch (ApiError refused) {
-            show(ctx, session, refused.status(), null, List.of(), refusal(refused));
-            return;
-        }
-        show(ctx, session, 200, null, codes, null);
+        proven(ctx, session, proof -> mfa.regenerateRecoveryCodes(session.principal(), proof.password(), proof.code(),
+                requests.client(ctx))).ifPresent(codes -> show(ctx, session, 200, null, codes, null));
     }
 
     private void disable(Context ctx) {
         DashboardSession session = self(ctx);
-        Proof proof = proof(ctx, session);
-        if (proof == null) {
-            return;
-        }
-        try {
+        proven(ctx, session, proof -> {
             mfa.disable(session.principal(), proof.password(), proof.code(), requests.client(ctx));
-        } catch (ApiError refused) {
-            show(ctx, session, refused.status(), null, List.of(), refusal(refused));
-            return;
-        }
-        Dashboard.redirect(ctx, PATH + "?notice=" + Notice.OWN_MFA_DISABLED.wire());
+            return true;
+        }).ifPresent(done -> Dashboard.redirect(ctx, PATH + "?notice=" + Notice.OWN_MFA_DISABLED.wire()));
     }
 
     /** The password and a code both forms of a member with a second factor ask for. */
     private record Proof(String password, String code) {
     }
 
-    /** The form's password and code, counted as a guess; null when one is missing, with the page shown again. */
-    private Proof proof(Context ctx, DashboardSession session) {
+    /**
+     * {@code change} given the form's password and code, counted as a guess; empty, with the page shown again, when
+     * one is missing or the change is refused.
+     */
+    private <T> Optional<T> proven(Context ctx, DashboardSession session, Function<Proof, T> change) {
         String password = Dashboard.passwordField(ctx, "password");
         String code = code(ctx);
         if (password.isEmpty() || code.isEmpty()) {
             show(ctx, session, 422, null, List.of(), "Enter your password and a code.");
-            return null;
+            return Optional.empty();
         }
         guesses.count(ctx, session.principal());
-        return new Proof(password, code);
+        try {
+            return Optional.of(change.apply(new Proof(password, code)));
+        } catch (ApiError refused) {
+            show(ctx, session, refused.status(), null, List.of(), refusal(refused));
+            return Optional.empty();
+        }
     }
 
     private static String code(Context ctx) {

@@ -34,29 +34,16 @@ class DashboardStaffMfaTest extends ApiTest {
         return client.submit(form, "/dashboard/login/mfa", Map.of("tenant_id", tenantId, "code", code));
     }
 
-    private JsonNode audit(StaffFixtures.Shop shop, String type) {
-        return api.get("/v1/admin/audit?type=" + type).bearer(shop.tenant().sk()).send().expect(200).body()
-                .path("data");
-    }
 
-    private JsonNode member(StaffFixtures.Shop shop, String id) {
-        for (JsonNode m : api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body()
-                .path("data")) {
-            if (m.path("id").asText().equals(id)) {
-                return m;
-            }
-        }
-        throw new AssertionError("no staff member " + id);
-    }
 
     @Test
     void enrolWhenConfirmedThenLoginAsksForCodeAndCodeStartsTheSession() {
         var shop = StaffFixtures.shop(api);
-        assertThat(member(shop, shop.ownerId()).path("mfa_enabled").asBoolean()).isFalse();
+        assertThat(StaffFixtures.member(api, shop, shop.ownerEmail()).path("mfa_enabled").asBoolean()).isFalse();
         var enrolled = StaffTwoStep.enrol(server, owner(shop), shop.ownerPassword());
         assertThat(enrolled.recoveryCodes()).hasSize(10).doesNotHaveDuplicates();
-        assertThat(member(shop, shop.ownerId()).path("mfa_enabled").asBoolean()).isTrue();
-        assertThat(audit(shop, "staff.mfa_enabled")).singleElement()
+        assertThat(StaffFixtures.member(api, shop, shop.ownerEmail()).path("mfa_enabled").asBoolean()).isTrue();
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_enabled")).singleElement()
                 .satisfies(e -> assertThat(e.path("data").path("method").asText()).isEqualTo("totp"));
 
         var browser = new DashboardClient(api.baseUrl());
@@ -67,7 +54,7 @@ class DashboardStaffMfaTest extends ApiTest {
                 .expectRedirect("/dashboard/customers");
         assertThat(browser.cookies()).containsKey("latchkey_dashboard").doesNotContainKey("latchkey_login_mfa");
         browser.get("/dashboard/customers").expect(200);
-        JsonNode login = audit(shop, "staff.login_succeeded").get(0).path("data");
+        JsonNode login = StaffFixtures.events(api, shop, "staff.login_succeeded").get(0).path("data");
         assertThat(login.path("mfa").asText()).isEqualTo("totp");
         assertThat(login.path("first_factor").asText()).isEqualTo("password");
         assertThat(login.path("kind").asText()).isEqualTo("dashboard");
@@ -106,7 +93,7 @@ class DashboardStaffMfaTest extends ApiTest {
         }
         // the fourth wrong code locks the account: a right code is refused as a wrong one, and spends nothing
         form = code(browser, form, shop.id(), "000000").expect(401);
-        assertThat(audit(shop, "staff.locked")).hasSize(1);
+        assertThat(StaffFixtures.events(api, shop, "staff.locked")).hasSize(1);
         String right = StaffTwoStep.code(server, enrolled.secret());
         form = code(browser, form, shop.id(), right).expect(401);
         assertThat(browser.cookies()).doesNotContainKey("latchkey_dashboard");
@@ -114,7 +101,7 @@ class DashboardStaffMfaTest extends ApiTest {
         var gone = code(browser, form, shop.id(), right).expect(401);
         assertThat(gone.html()).contains("action=\"/dashboard/login\"").contains("log in again");
         assertThat(browser.cookies()).doesNotContainKey("latchkey_login_mfa");
-        assertThat(audit(shop, "staff.login_failed")).extracting(e -> e.path("data").path("reason").asText())
+        assertThat(StaffFixtures.events(api, shop, "staff.login_failed")).extracting(e -> e.path("data").path("reason").asText())
                 .contains("wrong_code", "locked");
         StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(401, "invalid_credentials");
     }
@@ -152,7 +139,7 @@ class DashboardStaffMfaTest extends ApiTest {
         client.confirm("security", shop.ownerPassword()).expectRedirect("/dashboard/security");
         client.post("/dashboard/security/totp", Map.of()).expect(403);
         client.post("/dashboard/security/totp/confirm", Map.of("code", "123456")).expect(403);
-        assertThat(member(shop, shop.ownerId()).path("mfa_enabled").asBoolean()).isFalse();
+        assertThat(StaffFixtures.member(api, shop, shop.ownerEmail()).path("mfa_enabled").asBoolean()).isFalse();
         // confirming without a seed being set up
         var security = client.get("/dashboard/security").expect(200);
         assertThat(client.submit(security, "/dashboard/security/totp/confirm", Map.of("code", "123456")).expect(409)
@@ -173,7 +160,7 @@ class DashboardStaffMfaTest extends ApiTest {
                 .contains("Your password is not correct");
         client.submit(page, "/dashboard/security/disable", Map.of("password", shop.ownerPassword(), "code", "000000"))
                 .expect(403);
-        assertThat(audit(shop, "staff.mfa_check_failed")).singleElement()
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_check_failed")).singleElement()
                 .satisfies(e -> assertThat(e.path("data").path("action").asText()).isEqualTo("disable"));
 
         var fresh = client.submit(page, "/dashboard/security/recovery-codes", Map.of("password", shop.ownerPassword(),
@@ -183,7 +170,7 @@ class DashboardStaffMfaTest extends ApiTest {
         client.submit(page, "/dashboard/security/disable", Map.of("password", shop.ownerPassword(),
                 "code", StaffTwoStep.code(server, enrolled.secret())))
                 .expectRedirect("/dashboard/security?notice=own_mfa_disabled");
-        assertThat(audit(shop, "staff.mfa_disabled")).hasSize(1);
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_disabled")).hasSize(1);
         new DashboardClient(api.baseUrl()).login(shop.id(), shop.ownerEmail(), shop.ownerPassword())
                 .expectRedirect("/dashboard/customers");
     }
@@ -196,13 +183,7 @@ class DashboardStaffMfaTest extends ApiTest {
         StaffTwoStep.enrol(server, support, Fixtures.PASSWORD);
         assertThat(StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("next_step"))
                 .isEqualTo("mfa");
-        String supportId = null;
-        for (JsonNode m : api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body()
-                .path("data")) {
-            if (m.path("email").asText().equals(email)) {
-                supportId = m.path("id").asText();
-            }
-        }
+        String supportId = StaffFixtures.member(api, shop, email).path("id").asText();
 
         var owner = owner(shop);
         owner.confirm(shop.ownerPassword());
@@ -211,13 +192,13 @@ class DashboardStaffMfaTest extends ApiTest {
         assertThat(staffPage.html()).contains("/dashboard/staff/" + supportId + "/mfa/reset")
                 .doesNotContain("/dashboard/staff/" + shop.ownerId() + "/mfa/reset");
         owner.post("/dashboard/staff/" + supportId + "/mfa/reset", Map.of()).expect(403);
-        assertThat(member(shop, supportId).path("mfa_enabled").asBoolean()).isTrue();
+        assertThat(StaffFixtures.member(api, shop, email).path("mfa_enabled").asBoolean()).isTrue();
 
         owner.submit(staffPage, "/dashboard/staff/" + supportId + "/mfa/reset", Map.of())
                 .expectRedirect("/dashboard/staff?notice=staff_mfa_reset");
-        assertThat(audit(shop, "staff.mfa_reset").get(0).path("data").path("reset_staff_id").asText())
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_reset").get(0).path("data").path("reset_staff_id").asText())
                 .isEqualTo(supportId);
-        assertThat(member(shop, supportId).path("mfa_enabled").asBoolean()).isFalse();
+        assertThat(StaffFixtures.member(api, shop, email).path("mfa_enabled").asBoolean()).isFalse();
         assertThat(StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("access_token"))
                 .startsWith("stf_");
         owner.submit(staffPage, "/dashboard/staff/" + supportId + "/mfa/reset", Map.of()).expect(409);

@@ -35,10 +35,6 @@ class StaffMfaApiTest extends ApiTest {
                 .body(Map.of("tenant_id", tenantId, "mfa_token", mfaToken, "code", code)).send();
     }
 
-    private JsonNode audit(StaffFixtures.Shop shop, String type) {
-        return api.get("/v1/admin/audit?type=" + type).bearer(shop.tenant().sk()).send().expect(200).body()
-                .path("data");
-    }
 
     @Test
     void loginWhenMemberHasSecondFactorThenCodeGivesTheStaffToken() {
@@ -53,7 +49,7 @@ class StaffMfaApiTest extends ApiTest {
         api.get("/v1/admin/staff").bearer(session.str("access_token")).send().expect(200);
         // the token was spent
         complete(shop.id(), mfaToken, enrolled.recoveryCodes().get(0)).expect(401, "invalid_mfa_token");
-        JsonNode login = audit(shop, "staff.login_succeeded").get(0).path("data");
+        JsonNode login = StaffFixtures.events(api, shop, "staff.login_succeeded").get(0).path("data");
         assertThat(login.path("mfa").asText()).isEqualTo("totp");
         assertThat(login.path("kind").asText()).isEqualTo("api");
     }
@@ -80,7 +76,7 @@ class StaffMfaApiTest extends ApiTest {
             complete(shop.id(), mfaToken, "000000").expect(401, "invalid_credentials");
         }
         complete(shop.id(), mfaToken, StaffTwoStep.code(server, enrolled.secret())).expect(401, "invalid_mfa_token");
-        assertThat(audit(shop, "staff.login_failed")).extracting(e -> e.path("data").path("step").asText())
+        assertThat(StaffFixtures.events(api, shop, "staff.login_failed")).extracting(e -> e.path("data").path("step").asText())
                 .containsOnly("mfa");
     }
 
@@ -118,14 +114,9 @@ class StaffMfaApiTest extends ApiTest {
         String email = StaffFixtures.addStaff(api, shop, "support");
         var support = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email, Fixtures.PASSWORD);
         StaffTwoStep.enrol(server, support, Fixtures.PASSWORD);
-        String supportId = null;
-        for (JsonNode m : api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body()
-                .path("data")) {
-            if (m.path("email").asText().equals(email)) {
-                supportId = m.path("id").asText();
-                assertThat(m.path("mfa_enabled").asBoolean()).isTrue();
-            }
-        }
+        JsonNode member = StaffFixtures.member(api, shop, email);
+        assertThat(member.path("mfa_enabled").asBoolean()).isTrue();
+        String supportId = member.path("id").asText();
         String ownerToken = StaffFixtures.ownerToken(api, shop);
         var other = StaffFixtures.shop(api);
 
@@ -140,7 +131,7 @@ class StaffMfaApiTest extends ApiTest {
                 .expect(403, "insufficient_scope");
 
         api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(ownerToken).send().expect(204);
-        assertThat(audit(shop, "staff.mfa_reset").get(0).path("data").path("reset_staff_id").asText())
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_reset").get(0).path("data").path("reset_staff_id").asText())
                 .isEqualTo(supportId);
         api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(ownerToken).send().expect(409, "mfa_not_enabled");
         assertThat(StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200)
@@ -154,13 +145,7 @@ class StaffMfaApiTest extends ApiTest {
         var support = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email, Fixtures.PASSWORD);
         var enrolled = StaffTwoStep.enrol(server, support, Fixtures.PASSWORD);
         Api.Res waiting = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200);
-        String supportId = null;
-        for (JsonNode m : api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body()
-                .path("data")) {
-            if (m.path("email").asText().equals(email)) {
-                supportId = m.path("id").asText();
-            }
-        }
+        String supportId = StaffFixtures.member(api, shop, email).path("id").asText();
         api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(shop.tenant().sk()).send().expect(204);
         complete(shop.id(), waiting.str("mfa_token"), StaffTwoStep.code(server, enrolled.secret()))
                 .expect(401, "invalid_mfa_token");
