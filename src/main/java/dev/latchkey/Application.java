@@ -76,6 +76,7 @@ import dev.latchkey.mail.TemplateStore;
 import dev.latchkey.mfa.LoginChallenges;
 import dev.latchkey.mfa.MfaRoutes;
 import dev.latchkey.mfa.MfaService;
+import dev.latchkey.mfa.SecondFactor;
 import dev.latchkey.order.AdminOrderRoutes;
 import dev.latchkey.order.OrderRoutes;
 import dev.latchkey.order.OrderService;
@@ -91,6 +92,7 @@ import dev.latchkey.tenant.ApiKeyRoutes;
 import dev.latchkey.tenant.ApiKeyService;
 import dev.latchkey.staff.StaffLockout;
 import dev.latchkey.staff.StaffLogins;
+import dev.latchkey.staff.StaffMfa;
 import dev.latchkey.staff.StaffPasswordGuesses;
 import dev.latchkey.staff.StaffRoutes;
 import dev.latchkey.staff.StaffService;
@@ -178,7 +180,6 @@ public final class Application implements AutoCloseable {
         var staffSessions = new StaffSessions(db, clock, tenantId -> tenants.tenant(tenantId).suspended());
         var staffLockout = new StaffLockout(db, audit, clock);
         var staff = new StaffService(db, staffSessions, hasher, policy, tenants, staffLockout, limits, audit, clock);
-        var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, staffLockout);
         var guard = new Guard(tenants, tokens, platformToken, staffSessions);
 
         // mail
@@ -195,6 +196,12 @@ public final class Application implements AutoCloseable {
         // webhooks: every audit event is queued for the tenant's subscribed webhooks in the event's own transaction
         byte[] serverKey = WebhookKey.resolve(config);
         var webhooks = new WebhookService(db, new SigningKey(serverKey), tenants, audit, stillOwner, clock);
+        // staff log in with a second factor of their own, kept as the customers' is
+        var staffFactor = SecondFactor.staff(serverKey, webhooks::serverKeyUsable, clock);
+        var staffChallenges = new LoginChallenges(db, staffFactor, clock);
+        var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, staffLockout, staffFactor,
+                staffChallenges);
+        var staffMfa = new StaffMfa(db, staff, staffSessions, staffFactor, tenants, staffLockout, audit, clock);
         this.webhookWorker = new DeliveryWorker(db, webhooks, tenants, config.webhooks(), mapper, clock);
         audit.fanOutTo(new WebhookFanOut(webhookWorker::wake));
 
@@ -213,7 +220,9 @@ public final class Application implements AutoCloseable {
         var loginCodes = new LoginCodes(emailTokenStore, emailTokens, clock);
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
-        var loginChallenges = new LoginChallenges(db, clock);
+        // the second factor's seeds are encrypted under a key derived from the server's (webhook) key
+        var customerFactor = SecondFactor.customers(serverKey, webhooks::serverKeyUsable, clock);
+        var loginChallenges = new LoginChallenges(db, customerFactor, clock);
         // a login waiting for its second factor ends with the account's sessions (a new password, revoke-all, status)
         tokens.onCustomerSessionsEnded(loginChallenges::endAll);
         var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
@@ -221,9 +230,8 @@ public final class Application implements AutoCloseable {
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);
-        // the second factor's seeds are encrypted under a key derived from the server's (webhook) key
         var mfa = new MfaService(db, tenants, customers, credentials::confirmPassword, lockout, customerMail, audit,
-                serverKey, webhooks::serverKeyUsable, clock);
+                customerFactor);
         // every way of logging a customer in ends here: a session, or the challenge for the second factor
         var completion = new LoginCompletion(db, tenants, customers, tokens, carts, mfa, loginChallenges, lockout,
                 audit, mapper, clock);
@@ -268,6 +276,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired emailed tokens", emailTokens::purgeExpired),
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired),
                 Housekeeping.Job.once("expired second-factor logins", loginChallenges::purgeExpired),
+                Housekeeping.Job.once("expired staff second-factor logins", staffChallenges::purgeExpired),
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
@@ -283,15 +292,16 @@ public final class Application implements AutoCloseable {
         var webhookInput = new WebhookInput(config.webhooks().allowPrivate());
         var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
                 config.bulk().exportPageSize()), requests);
-        var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, tenants,
-                apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa), lockout, sessions,
+        var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, staffMfa,
+                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa), lockout, sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
                 new ServiceRoutes(db, metrics)::addTo,
                 new TenantRoutes(guard, tenants, apiKeys, staff, requests)::addTo,
-                new StaffRoutes(guard, staff, staffLogins, tenants, limits, staffPasswordGuesses, requests)::addTo,
+                new StaffRoutes(guard, staff, staffLogins, staffMfa, tenants, limits, staffPasswordGuesses,
+                        requests)::addTo,
                 new AuthRoutes(guard, auth, loginCodeService, completion, tenants, policy, limits, requests,
                         clock)::addTo,
                 new MfaRoutes(guard, mfa, requests, limits)::addTo,

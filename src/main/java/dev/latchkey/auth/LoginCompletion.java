@@ -16,6 +16,7 @@ import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.lockout.LockoutStore;
 import dev.latchkey.mfa.LoginChallenges;
 import dev.latchkey.mfa.MfaService;
+import dev.latchkey.mfa.SecondFactor;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
@@ -79,7 +80,7 @@ public final class LoginCompletion {
                                ClientInfo client, String firstFactor) {
         if (customer.mfaEnabled()) {
             String token = challenges.challenge(h, customer, guestCart, firstFactor);
-            return new MfaRequired(token, LoginChallenges.CHALLENGE_TTL.toSeconds(), MfaService.METHODS);
+            return new MfaRequired(token, LoginChallenges.CHALLENGE_TTL.toSeconds(), SecondFactor.METHODS);
         }
         return open(h, settings, customer, guestCart, client);
     }
@@ -113,7 +114,7 @@ public final class LoginCompletion {
             if (login == null) {
                 return Attempt.failed(null, DEAD_CHALLENGE);
             }
-            var locked = customers.lock(h, tenantId, login.customerId(), LockoutStore::state).orElse(null);
+            var locked = customers.lock(h, tenantId, login.ownerId(), LockoutStore::state).orElse(null);
             if (locked == null || !locked.customer().mfaEnabled()) {
                 // the second factor was turned off or reset meanwhile: the password is asked again
                 challenges.end(h, tenantId, login);

@@ -64,7 +64,7 @@ public final class ConfirmPages {
         DashboardSession session = dashboard.requireForm(ctx);
         GuardedPage next = GuardedPage.fromWire(ctx.formParam("next"))
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "There is no such page to confirm for."));
-        Dashboard.permit(session, next.permission());
+        next.permit(session);
         String password = Dashboard.passwordField(ctx, "password");
         if (password.isEmpty()) {
             show(dashboard, ctx, session, next, 422, false, "Enter your password.");

@@ -91,7 +91,7 @@ public final class Dashboard {
      */
     DashboardSession requireConfirmed(Context ctx, GuardedPage page) {
         DashboardSession session = ctx.method() == HandlerType.POST ? requireForm(ctx) : require(ctx);
-        permit(session, page.permission());
+        page.permit(session);
         if (!session.confirmed()) {
             throw new ConfirmationRequired(session, page);
         }

@@ -14,6 +14,7 @@ import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.order.OrderService;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.StaffLogins;
+import dev.latchkey.staff.StaffMfa;
 import dev.latchkey.staff.StaffPasswordGuesses;
 import dev.latchkey.staff.StaffService;
 import dev.latchkey.staff.StaffSessions;
@@ -39,7 +40,7 @@ public final class DashboardRoutes {
             + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
 
     /** The services the pages use. */
-    public record Services(StaffSessions staffSessions, StaffLogins staffLogins, StaffService staff,
+    public record Services(StaffSessions staffSessions, StaffLogins staffLogins, StaffService staff, StaffMfa staffMfa,
                            TenantService tenants, ApiKeyService apiKeys,
                            CustomerService customers, CustomerSupport support, LockoutService lockout,
                            SessionService sessions, AuditLog audit, ExportService export,
@@ -63,8 +64,9 @@ public final class DashboardRoutes {
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
                 new WebhookPages(dashboard, services.webhooks(), services.webhookInput(), requests)::addTo,
-                new StaffPages(dashboard, services.staff(), services.tenants(), requests)::addTo,
+                new StaffPages(dashboard, services.staff(), services.staffMfa(), services.tenants(), requests)::addTo,
                 new AccountPages(dashboard, services.staff(), guesses, requests)::addTo,
+                new SecurityPages(dashboard, services.staffMfa(), guesses, requests)::addTo,
                 new ConfirmPages(dashboard, services.staff(), guesses, requests)::addTo);
     }
 

@@ -7,14 +7,16 @@ import java.util.Optional;
 
 /**
  * The owner's pages that could hand the shop to someone else (a new owner, a member's password, a secret key, a
- * webhook sending the shop's events elsewhere): they act only in a session confirmed with the member's password
- * lately. The confirmation form names where it leads by {@link #wire()}, never by a URL, so it can lead nowhere else.
+ * webhook sending the shop's events elsewhere), and a member's own second factor: they act only in a session confirmed
+ * with the member's password lately. The confirmation form names where it leads by {@link #wire()}, never by a URL, so it can lead nowhere else.
  */
 enum GuardedPage {
     STAFF("staff", "Staff", Permission.MANAGE_STAFF),
     API_KEYS("api-keys", "API keys", Permission.MANAGE_API_KEYS),
     /** A webhook is sent every event it subscribes to, wherever it points. */
-    WEBHOOKS("webhooks", "Webhooks", Permission.MANAGE_WEBHOOKS);
+    WEBHOOKS("webhooks", "Webhooks", Permission.MANAGE_WEBHOOKS),
+    /** Every member's own: whoever sits at their screen must not set up their second factor nor turn it off. */
+    SECURITY("security", "Two-step sign-in", null);
 
     private final String wire;
     private final String title;
@@ -35,8 +37,11 @@ enum GuardedPage {
         return title;
     }
 
-    Permission permission() {
-        return permission;
+    /** 403 when the session's role may not use the page; a member's own pages need no permission. */
+    void permit(DashboardSession session) {
+        if (permission != null) {
+            Dashboard.permit(session, permission);
+        }
     }
 
     String path() {

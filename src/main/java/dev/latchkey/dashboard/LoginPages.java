@@ -5,6 +5,7 @@ import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Requests;
+import dev.latchkey.mfa.MfaRoutes;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.StaffLogins;
@@ -19,11 +20,23 @@ import io.javalin.router.JavalinDefaultRoutingApi;
  */
 public final class LoginPages {
     private static final String LOGIN_CSRF_COOKIE = "latchkey_login_csrf";
+    /**
+     * The login waiting for its second factor: its {@code mfa_} token, which only the server's hashed row gives a
+     * meaning to. Kept in the browser that gave the password, never in the page.
+     */
+    private static final String MFA_COOKIE = "latchkey_login_mfa";
     private static final String LOGIN_PATH = "/dashboard/login";
+    private static final String MFA_PATH = LOGIN_PATH + "/mfa";
     private static final long LOGIN_CSRF_MAX_AGE = 3600;
+
+    private static final String GONE = "This login has expired or had too many wrong codes: log in again.";
 
     /** The login form, with what was typed (never the password) and why it failed. */
     public record LoginPage(Frame frame, String tenantId, String email, String error) {
+    }
+
+    /** The second step of a login: the code form, for the shop the password was given for, and why a code failed. */
+    public record CodePage(Frame frame, String tenantId, String error) {
     }
 
     private final Dashboard dashboard;
@@ -41,6 +54,7 @@ public final class LoginPages {
     void addTo(JavalinDefaultRoutingApi routes) {
         routes.get(LOGIN_PATH, dashboard.page(this::form));
         routes.post(LOGIN_PATH, dashboard.page(this::login));
+        routes.post(MFA_PATH, dashboard.page(this::secondFactor));
         routes.post("/dashboard/logout", dashboard.page(this::logout));
     }
 
@@ -61,14 +75,24 @@ public final class LoginPages {
     }
 
     private void show(Context ctx, int status, String tenantId, String email, String error) {
+        dashboard.render(ctx, status, "login.jte",
+                new LoginPage(Dashboard.anonymousFrame(ctx, "Log in", loginCsrf(ctx)), tenantId, email, error));
+    }
+
+    /** The double-submit token of the login's forms, set anew when the browser has none. */
+    private String loginCsrf(Context ctx) {
         String csrf = dashboard.readCookie(ctx, LOGIN_CSRF_COOKIE);
         if (csrf == null || !csrf.matches("^lc_[0-9A-Za-z]{43}$")) {
             csrf = Secrets.secret("lc");
             ctx.res().addHeader("Set-Cookie",
                     dashboard.cookie(ctx, LOGIN_CSRF_COOKIE, csrf, LOGIN_PATH, LOGIN_CSRF_MAX_AGE));
         }
-        dashboard.render(ctx, status, "login.jte",
-                new LoginPage(Dashboard.anonymousFrame(ctx, "Log in", csrf), tenantId, email, error));
+        return csrf;
+    }
+
+    private void showCodeForm(Context ctx, int status, String tenantId, String error) {
+        dashboard.render(ctx, status, "login-mfa.jte",
+                new CodePage(Dashboard.anonymousFrame(ctx, "Two-step sign-in", loginCsrf(ctx)), tenantId, error));
     }
 
     private void login(Context ctx) {
@@ -80,10 +104,10 @@ public final class LoginPages {
             show(ctx, 422, tenantId, email, "Enter the shop ID, your email and your password.");
             return;
         }
-        StaffLogins.LoggedIn loggedIn;
+        StaffLogins.Step step;
         try {
             limits.enforce(ctx, tenantId, LimitedAction.STAFF_LOGIN, email);
-            loggedIn = logins.login(tenantId, email, password, StaffSessionKind.DASHBOARD, requests.client(ctx));
+            step = logins.login(tenantId, email, password, StaffSessionKind.DASHBOARD, requests.client(ctx));
         } catch (ApiError refused) {
             refused.headers().forEach(ctx::header);
             show(ctx, refused.status(), tenantId, email, refused.status() == 401
@@ -91,9 +115,56 @@ public final class LoginPages {
                     : refused.getMessage());
             return;
         }
+        if (step.mfa() != null) {
+            ctx.res().addHeader("Set-Cookie", dashboard.cookie(ctx, MFA_COOKIE, step.mfa().mfaToken(), LOGIN_PATH,
+                    step.mfa().expiresIn()));
+            showCodeForm(ctx, 200, tenantId, null);
+            return;
+        }
+        start(ctx, step.loggedIn());
+    }
+
+    private void start(Context ctx, StaffLogins.LoggedIn loggedIn) {
         endEarlierSession(ctx);
         dashboard.setSessionCookie(ctx, loggedIn.session().token());
         Dashboard.redirect(ctx, "/dashboard/customers");
+    }
+
+    /**
+     * The code for the login waiting in this browser's cookie. A login that is gone (expired, used up by wrong codes,
+     * its second factor reset) leads back to the password form.
+     */
+    private void secondFactor(Context ctx) {
+        Dashboard.checkCsrf(ctx.formParam(Dashboard.CSRF_FIELD), dashboard.readCookie(ctx, LOGIN_CSRF_COOKIE));
+        String tenantId = field(ctx, "tenant_id", 64).trim();
+        String code = field(ctx, "code", MfaRoutes.MAX_CODE).trim();
+        String token = dashboard.readCookie(ctx, MFA_COOKIE);
+        if (token == null || token.isEmpty() || token.length() > 256 || tenantId.isEmpty()) {
+            show(ctx, 401, tenantId, "", GONE);
+            return;
+        }
+        if (code.isEmpty()) {
+            showCodeForm(ctx, 422, tenantId, "Enter the code of your authenticator app, or a recovery code.");
+            return;
+        }
+        StaffLogins.LoggedIn loggedIn;
+        try {
+            limits.enforce(ctx, tenantId, LimitedAction.STAFF_LOGIN,
+                    logins.challengedEmail(tenantId, token).orElse(null));
+            loggedIn = logins.secondFactor(tenantId, token, code, StaffSessionKind.DASHBOARD, requests.client(ctx));
+        } catch (ApiError refused) {
+            refused.headers().forEach(ctx::header);
+            if (refused.code().equals("invalid_mfa_token")) {
+                ctx.res().addHeader("Set-Cookie", dashboard.cookie(ctx, MFA_COOKIE, "", LOGIN_PATH, 0));
+                show(ctx, 401, tenantId, "", GONE);
+            } else {
+                showCodeForm(ctx, refused.status(), tenantId, refused.status() == 401
+                        ? "The code is not correct, or your account is locked for a while." : refused.getMessage());
+            }
+            return;
+        }
+        ctx.res().addHeader("Set-Cookie", dashboard.cookie(ctx, MFA_COOKIE, "", LOGIN_PATH, 0));
+        start(ctx, loggedIn);
     }
 
     /**

@@ -31,7 +31,10 @@ enum Notice {
     STAFF_ROLE_CHANGED("staff_role_changed", "The role was changed. It applies from the member's next click."),
     STAFF_PASSWORD_SET("staff_password_set",
             "The new password was set. The staff member was logged out everywhere and can log in with it now."),
-    PASSWORD_CHANGED("password_changed", "Your password was changed. Your other sessions were ended.");
+    PASSWORD_CHANGED("password_changed", "Your password was changed. Your other sessions were ended."),
+    OWN_MFA_DISABLED("own_mfa_disabled", "Two-step sign-in was turned off. You log in with your password alone."),
+    STAFF_MFA_RESET("staff_mfa_reset", "Two-step sign-in was turned off for the staff member. They log in with their "
+            + "password alone until they set it up again.");
 
     private final String wire;
     private final String text;

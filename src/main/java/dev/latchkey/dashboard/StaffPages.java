@@ -9,6 +9,7 @@ import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
 import dev.latchkey.staff.Staff;
 import dev.latchkey.staff.StaffInput;
+import dev.latchkey.staff.StaffMfa;
 import dev.latchkey.staff.StaffService;
 import dev.latchkey.tenant.TenantService;
 import io.javalin.http.Context;
@@ -17,8 +18,8 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.List;
 
 /**
- * The owner's staff page: who may use the dashboard, adding a member with a role, changing a member's role, and removing
- * one.
+ * The owner's staff page: who may use the dashboard, adding a member with a role, changing a member's role, resetting
+ * a member's second factor, and removing one.
  */
 public final class StaffPages {
     /**
@@ -59,12 +60,14 @@ public final class StaffPages {
 
     private final Dashboard dashboard;
     private final StaffService staff;
+    private final StaffMfa mfa;
     private final TenantService tenants;
     private final Requests requests;
 
-    StaffPages(Dashboard dashboard, StaffService staff, TenantService tenants, Requests requests) {
+    StaffPages(Dashboard dashboard, StaffService staff, StaffMfa mfa, TenantService tenants, Requests requests) {
         this.dashboard = dashboard;
         this.staff = staff;
+        this.mfa = mfa;
         this.tenants = tenants;
         this.requests = requests;
     }
@@ -75,6 +78,7 @@ public final class StaffPages {
         routes.post("/dashboard/staff/password", dashboard.page(this::setPassword));
         routes.post("/dashboard/staff/{id}/role", dashboard.page(this::changeRole));
         routes.post("/dashboard/staff/{id}/delete", dashboard.page(this::remove));
+        routes.post("/dashboard/staff/{id}/mfa/reset", dashboard.page(this::resetMfa));
     }
 
     /** Every change here could hand the shop to someone else: only in a session confirmed lately. */
@@ -156,6 +160,13 @@ public final class StaffPages {
         boolean demotedSelf = id.equals(who.staffId()) && role != AdminPrincipal.Role.OWNER;
         Dashboard.redirect(ctx, (demotedSelf ? "/dashboard/customers" : "/dashboard/staff") + "?notice="
                 + Notice.STAFF_ROLE_CHANGED.wire());
+    }
+
+    /** For a member who lost their phone: they log in with the password alone until they set it up again. */
+    private void resetMfa(Context ctx) {
+        DashboardSession session = owner(ctx);
+        mfa.reset(session.principal(), ctx.pathParam("id"), requests.client(ctx));
+        Dashboard.redirect(ctx, "/dashboard/staff?notice=" + Notice.STAFF_MFA_RESET.wire());
     }
 
     private void remove(Context ctx) {

@@ -21,8 +21,10 @@ import java.util.Base64;
  * are the associated data, so a seed copied to another account's row does not decrypt.
  */
 final class SeedCipher {
-    /** What the derived key is for: another purpose derived from the same server key gets another key. */
-    private static final byte[] INFO = "latchkey mfa totp seed encryption v1".getBytes(StandardCharsets.UTF_8);
+    /** What the customers' derived key is for: another purpose derived from the same server key gets another key. */
+    static final String CUSTOMERS = "latchkey mfa totp seed encryption v1";
+    /** The staff's seeds have a key of their own. */
+    static final String STAFF = "latchkey staff mfa totp seed encryption v1";
     private static final String VERSION = "v1.";
     private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
@@ -31,19 +33,20 @@ final class SeedCipher {
 
     private final SecretKeySpec key;
 
-    SeedCipher(byte[] serverKey) {
+    /** {@code purpose} is the HKDF info: {@link #CUSTOMERS} or {@link #STAFF}. */
+    SeedCipher(byte[] serverKey, String purpose) {
         var hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(serverKey, null, INFO));
+        hkdf.init(new HKDFParameters(serverKey, null, purpose.getBytes(StandardCharsets.UTF_8)));
         byte[] derived = new byte[KEY_BYTES];
         hkdf.generateBytes(derived, 0, derived.length);
         this.key = new SecretKeySpec(derived, "AES");
     }
 
     /** {@code v1.} + base64url(nonce, ciphertext and tag). */
-    String encrypt(String tenantId, String customerId, byte[] seed) {
+    String encrypt(String tenantId, String ownerId, byte[] seed) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
-        byte[] sealed = run(Cipher.ENCRYPT_MODE, nonce, tenantId, customerId, seed);
+        byte[] sealed = run(Cipher.ENCRYPT_MODE, nonce, tenantId, ownerId, seed);
         byte[] stored = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
         return VERSION + Base64.getUrlEncoder().withoutPadding().encodeToString(stored);
     }
@@ -52,7 +55,7 @@ final class SeedCipher {
      * The seed. The caller checked that this node's key is the deployment's: one that does not decrypt then was
      * changed in the database.
      */
-    byte[] decrypt(String tenantId, String customerId, String stored) {
+    byte[] decrypt(String tenantId, String ownerId, String stored) {
         if (!stored.startsWith(VERSION)) {
             throw new IllegalStateException("unknown TOTP seed format");
         }
@@ -61,14 +64,14 @@ final class SeedCipher {
         System.arraycopy(raw, 0, nonce, 0, NONCE_BYTES);
         byte[] sealed = new byte[raw.length - NONCE_BYTES];
         System.arraycopy(raw, NONCE_BYTES, sealed, 0, sealed.length);
-        return run(Cipher.DECRYPT_MODE, nonce, tenantId, customerId, sealed);
+        return run(Cipher.DECRYPT_MODE, nonce, tenantId, ownerId, sealed);
     }
 
-    private byte[] run(int mode, byte[] nonce, String tenantId, String customerId, byte[] input) {
+    private byte[] run(int mode, byte[] nonce, String tenantId, String ownerId, byte[] input) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD((tenantId + "\n" + customerId).getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD((tenantId + "\n" + ownerId).getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(input);
         } catch (AEADBadTagException e) {
             throw new IllegalStateException("a stored TOTP seed does not decrypt under the server key", e);

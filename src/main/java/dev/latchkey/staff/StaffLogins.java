@@ -1,5 +1,6 @@
 package dev.latchkey.staff;
 
+import dev.latchkey.auth.MfaRequired;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
@@ -9,11 +10,15 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.mfa.LoginChallenges;
+import dev.latchkey.mfa.SecondFactor;
 import dev.latchkey.lockout.LockoutService.Verdict;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
+import org.jdbi.v3.core.Handle;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +33,15 @@ public final class StaffLogins {
     public record LoggedIn(AdminPrincipal principal, StaffSessions.Issued session) {
     }
 
+    /** A correct password: the session ({@code loggedIn}), or for a member with a second factor its challenge. */
+    public record Step(LoggedIn loggedIn, MfaRequired mfa) {
+    }
+
+    /** How a staff login's first factor was given, as the second factor's completion records it. */
+    private static final String FIRST_FACTOR = "password";
+    private static final String SESSION_KIND = "session_kind";
+    private static final String DEAD_CHALLENGE = "dead_challenge";
+
     private final Database db;
     private final StaffStore store = new StaffStore();
     private final StaffSessions sessions;
@@ -35,18 +49,26 @@ public final class StaffLogins {
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final StaffLockout lockout;
+    private final SecondFactor factor;
+    private final LoginChallenges challenges;
 
     public StaffLogins(Database db, StaffSessions sessions, TenantService tenants, PasswordHasher hasher,
-                       AuditLog audit, StaffLockout lockout) {
+                       AuditLog audit, StaffLockout lockout, SecondFactor factor, LoginChallenges challenges) {
         this.db = db;
         this.sessions = sessions;
         this.tenants = tenants;
         this.hasher = hasher;
         this.audit = audit;
         this.lockout = lockout;
+        this.factor = factor;
+        this.challenges = challenges;
     }
 
-    public LoggedIn login(String tenantId, String email, String password, StaffSessionKind kind, ClientInfo client) {
+    /**
+     * The session of a right password, or for a member with two-step sign-in the challenge that
+     * {@link #secondFactor} completes: the password alone opens nothing then.
+     */
+    public Step login(String tenantId, String email, String password, StaffSessionKind kind, ClientInfo client) {
         Optional<Tenant> tenant = tenantOf(tenantId);
         Optional<TenantSettings> settings = tenant.map(Tenant::settings);
         String normalised = EmailAddress.normalise(email);
@@ -59,7 +81,8 @@ public final class StaffLogins {
         Staff staff = account.staff();
         ClientInfo actor = new ClientInfo(client.ip(), client.userAgent(), staff.id());
         boolean passwordOk = hasher.verify(password, account.passwordHash());
-        Verdict verdict = lockout.book(tenantId, settings.get(), account, passwordOk, actor);
+        Verdict verdict = passwordOk && staff.mfaEnabled() ? lockout.bookFirstFactor(tenantId, account)
+                : lockout.book(tenantId, settings.get(), account, passwordOk, actor);
         if (verdict != Verdict.ALLOWED) {
             audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor,
                     Map.of("reason", verdict == Verdict.LOCKED ? "locked" : "wrong_password"));
@@ -78,7 +101,7 @@ public final class StaffLogins {
         }
         Set<String> checked = upgraded == null ? Set.of(account.passwordHash())
                 : Set.of(account.passwordHash(), upgraded);
-        record Outcome(LoggedIn loggedIn, String failure) {
+        record Outcome(Step step, String failure) {
         }
         Outcome outcome = db.tx(h -> {
             // under the row lock that the member's removal and a new password take: a login either commits before
@@ -90,18 +113,103 @@ public final class StaffLogins {
             if (!checked.contains(locked.get().passwordHash())) {
                 return new Outcome(null, "wrong_password");
             }
-            StaffSessions.Issued issued = sessions.issue(h, tenantId, staff.id(), kind, actor);
-            audit.record(h, tenantId, null, AuditType.STAFF_LOGIN_SUCCEEDED, actor, Map.of("kind", kind.wire()));
             Staff current = locked.get().staff();
-            return new Outcome(new LoggedIn(new AdminPrincipal(tenantId, current.roleValue(), current.id()), issued),
-                    null);
+            if (current.mfaEnabled()) {
+                String token = challenges.challenge(h, tenantId, current.id(), FIRST_FACTOR,
+                        Map.of(SESSION_KIND, kind.wire()));
+                return new Outcome(new Step(null, new MfaRequired(token, LoginChallenges.CHALLENGE_TTL.toSeconds(),
+                        SecondFactor.METHODS)), null);
+            }
+            return new Outcome(new Step(open(h, tenantId, current, kind, actor, Map.of()), null), null);
         });
         if (outcome.failure() != null) {
             // removed, or given another password, after the password was checked
             audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor, Map.of("reason", outcome.failure()));
             throw CustomerService.invalidCredentials();
         }
-        return outcome.loggedIn();
+        return outcome.step();
+    }
+
+    private LoggedIn open(Handle h, String tenantId, Staff staff, StaffSessionKind kind, ClientInfo actor,
+                          Map<String, Object> recorded) {
+        StaffSessions.Issued issued = sessions.issue(h, tenantId, staff.id(), kind, actor);
+        Map<String, Object> data = new LinkedHashMap<>(recorded);
+        data.put("kind", kind.wire());
+        audit.record(h, tenantId, null, AuditType.STAFF_LOGIN_SUCCEEDED, actor, data);
+        return new LoggedIn(new AdminPrincipal(tenantId, staff.roleValue(), staff.id()), issued);
+    }
+
+    /** The address of the member {@code mfaToken} is for, while it lives: the login's rate limit counts it. */
+    public Optional<String> challengedEmail(String tenantId, String mfaToken) {
+        return challenges.challengedEmail(tenantId, mfaToken);
+    }
+
+    /** What a code at the second step came to: the session, or why not (with the member when known). */
+    private record Attempt(LoggedIn admitted, Staff staff, String failure) {
+    }
+
+    /**
+     * A TOTP or recovery code for the login behind {@code mfaToken}, which a login of this {@code kind} answered. A
+     * wrong one counts toward the member's lockout as a wrong password does and toward the token's
+     * {@link LoginChallenges#MAX_TRIES}: 401 {@code invalid_credentials}. A token unknown, expired, used, used up or of
+     * the other kind of login is 401 {@code invalid_mfa_token}: the login starts again with the password. While the
+     * member is locked a right code is refused as a wrong one, spends nothing and counts as one of the token's tries.
+     */
+    public LoggedIn secondFactor(String tenantId, String mfaToken, String code, StaffSessionKind kind,
+                                 ClientInfo client) {
+        Optional<Tenant> tenant = tenantOf(tenantId);
+        if (tenant.isEmpty()) {
+            throw deadChallenge();
+        }
+        tenant.get().requireActive();
+        Optional<TenantSettings> settings = tenant.map(Tenant::settings);
+        Attempt attempt = db.tx(h -> {
+            var login = challenges.lock(h, tenantId, mfaToken).orElse(null);
+            if (login == null || !kind.wire().equals(login.context().get(SESSION_KIND))) {
+                return new Attempt(null, null, DEAD_CHALLENGE);
+            }
+            Staff staff = store.findAccountById(h, tenantId, login.ownerId(), true).map(StaffAccount::staff)
+                    .orElse(null);
+            if (staff == null || !staff.mfaEnabled()) {
+                // reset meanwhile: the password is asked again
+                challenges.end(h, tenantId, login);
+                return new Attempt(null, null, DEAD_CHALLENGE);
+            }
+            ClientInfo actor = new ClientInfo(client.ip(), client.userAgent(), staff.id());
+            var match = factor.match(h, tenantId, staff.id(), code);
+            if (match.isEmpty()) {
+                challenges.failedTry(h, tenantId, login);
+                return new Attempt(null, staff, "wrong_code");
+            }
+            if (lockout.book(h, tenantId, settings.get(), staff.id(), true, actor) != Verdict.ALLOWED) {
+                // a try all the same: a login takes MAX_TRIES codes at most, whatever they were
+                challenges.failedTry(h, tenantId, login);
+                return new Attempt(null, staff, "locked");
+            }
+            factor.use(h, tenantId, staff.id(), match.get());
+            challenges.end(h, tenantId, login);
+            return new Attempt(open(h, tenantId, staff, kind, actor,
+                    Map.of("first_factor", login.firstFactor(), "mfa", match.get().method())), staff, null);
+        });
+        if (attempt.admitted() != null) {
+            return attempt.admitted();
+        }
+        if (DEAD_CHALLENGE.equals(attempt.failure())) {
+            throw deadChallenge();
+        }
+        ClientInfo actor = new ClientInfo(client.ip(), client.userAgent(), attempt.staff().id());
+        if (attempt.failure().equals("wrong_code")) {
+            db.tx(h -> lockout.book(h, tenantId, settings.get(), attempt.staff().id(), false, actor));
+        }
+        audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor,
+                Map.of("reason", attempt.failure(), "step", "mfa"));
+        throw new ApiError(401, "invalid_credentials", "The code is not a current code of the authenticator app, "
+                + "nor an unused recovery code.");
+    }
+
+    private static ApiError deadChallenge() {
+        return new ApiError(401, "invalid_mfa_token", "The login's mfa_token is unknown, expired, used or used up: "
+                + "log in with the password again.");
     }
 
     /** No such staff member (or shop): the work a known account costs, then the same refusal. */

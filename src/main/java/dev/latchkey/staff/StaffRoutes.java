@@ -10,6 +10,7 @@ import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
+import dev.latchkey.mfa.MfaRoutes;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.TenantService;
@@ -25,16 +26,18 @@ public final class StaffRoutes {
     private final Guard guard;
     private final StaffService staff;
     private final StaffLogins logins;
+    private final StaffMfa mfa;
     private final TenantService tenants;
     private final RateLimits limits;
     private final StaffPasswordGuesses guesses;
     private final Requests requests;
 
-    public StaffRoutes(Guard guard, StaffService staff, StaffLogins logins, TenantService tenants, RateLimits limits,
-                       StaffPasswordGuesses guesses, Requests requests) {
+    public StaffRoutes(Guard guard, StaffService staff, StaffLogins logins, StaffMfa mfa, TenantService tenants,
+                       RateLimits limits, StaffPasswordGuesses guesses, Requests requests) {
         this.guard = guard;
         this.staff = staff;
         this.logins = logins;
+        this.mfa = mfa;
         this.tenants = tenants;
         this.limits = limits;
         this.guesses = guesses;
@@ -43,6 +46,7 @@ public final class StaffRoutes {
 
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.post("/v1/admin/staff/login", this::login);
+        routes.post("/v1/admin/staff/login/mfa", this::secondFactor);
         routes.post("/v1/admin/staff/logout", this::logout);
         routes.get("/v1/admin/staff", this::list);
         routes.post("/v1/admin/staff", this::create);
@@ -50,6 +54,7 @@ public final class StaffRoutes {
         routes.delete("/v1/admin/staff/{id}", this::delete);
         routes.post("/v1/admin/staff/password", this::changeOwnPassword);
         routes.post("/v1/admin/staff/{id}/password", this::setPassword);
+        routes.delete("/v1/admin/staff/{id}/mfa", this::resetMfa);
     }
 
     private void login(Context ctx) {
@@ -59,7 +64,27 @@ public final class StaffRoutes {
         String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         in.validate();
         limits.enforce(ctx, tenantId, LimitedAction.STAFF_LOGIN, email);
-        var loggedIn = logins.login(tenantId, email, password, StaffSessionKind.API, requests.client(ctx));
+        var step = logins.login(tenantId, email, password, StaffSessionKind.API, requests.client(ctx));
+        if (step.mfa() != null) {
+            ctx.json(step.mfa());
+            return;
+        }
+        session(ctx, step.loggedIn());
+    }
+
+    /** Counted in the login's buckets: per IP, and per account once the token names a live login's member. */
+    private void secondFactor(Context ctx) {
+        JsonInput in = requests.body(ctx);
+        String tenantId = in.required("tenant_id", 64);
+        String mfaToken = in.required("mfa_token", 256);
+        String code = in.required("code", MfaRoutes.MAX_CODE);
+        in.validate();
+        limits.enforce(ctx, tenantId, LimitedAction.STAFF_LOGIN,
+                logins.challengedEmail(tenantId, mfaToken).orElse(null));
+        session(ctx, logins.secondFactor(tenantId, mfaToken, code, StaffSessionKind.API, requests.client(ctx)));
+    }
+
+    private static void session(Context ctx, StaffLogins.LoggedIn loggedIn) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", loggedIn.session().token());
         body.put("token_type", "Bearer");
@@ -128,6 +153,12 @@ public final class StaffRoutes {
         in.rejectPresent(Set.of("email", "password"));
         in.validate();
         ctx.json(staff.changeRole(who, ctx.pathParam("id"), role, requests.client(ctx)));
+    }
+
+    private void resetMfa(Context ctx) {
+        AdminPrincipal who = guard.admin(ctx, Permission.MANAGE_STAFF);
+        mfa.reset(who, ctx.pathParam("id"), requests.client(ctx));
+        ctx.status(204);
     }
 
     private void delete(Context ctx) {

@@ -105,7 +105,8 @@ public final class StaffService {
 
     private Staff draft(NewStaff input) {
         Instant now = now();
-        return new Staff(Secrets.id("staff"), EmailAddress.normalise(input.email()), input.role().wire(), now, now);
+        return new Staff(Secrets.id("staff"), EmailAddress.normalise(input.email()), input.role().wire(), false, now,
+                now);
     }
 
     private Staff insert(Handle h, String tenantId, Staff staff, String hash, ClientInfo client) {
@@ -178,7 +179,7 @@ public final class StaffService {
             store.setRole(h, tenantId, id, role.wire(), now);
             audit.record(h, tenantId, null, AuditType.STAFF_ROLE_CHANGED, client,
                     Map.of("changed_staff_id", id, "from", staff.role(), "to", role.wire()));
-            return new Staff(id, staff.email(), role.wire(), staff.createdAt(), now);
+            return new Staff(id, staff.email(), role.wire(), staff.mfaEnabled(), staff.createdAt(), now);
         });
     }
 
@@ -193,7 +194,7 @@ public final class StaffService {
         }
     }
 
-    private static void requireCanAllOf(AdminPrincipal who, Staff member) {
+    static void requireCanAllOf(AdminPrincipal who, Staff member) {
         requireCanAllOf(who, AdminPrincipal.Role.fromWire(member.role()).orElseThrow());
     }
 
@@ -202,7 +203,7 @@ public final class StaffService {
      * longer among them. Their role was checked as the request came in; a demotion that committed since must not let
      * a request already under way demote someone else, or promote the caller back.
      */
-    private List<String> lockOwnersFor(Handle h, AdminPrincipal who) {
+    List<String> lockOwnersFor(Handle h, AdminPrincipal who) {
         List<String> owners = store.lockOwners(h, who.tenantId());
         if (who.staffId() != null && !owners.contains(who.staffId())) {
             throw ApiError.insufficientScope("Your role changed while this request waited: it needs an owner.");
@@ -247,7 +248,7 @@ public final class StaffService {
      * A failed authentication as much as a refused login: whoever holds the session may be guessing, so the attempt is
      * booked under the lockout as a login's is, and a locked account's right password is refused too.
      */
-    private void checkOwnPassword(String tenantId, StaffAccount account, String password, String action,
+    void checkOwnPassword(String tenantId, StaffAccount account, String password, String action,
                                   ClientInfo client) {
         boolean passwordOk = hasher.verify(password, account.passwordHash());
         if (lockout.book(tenantId, tenants.settings(tenantId), account, passwordOk, client)
@@ -277,7 +278,7 @@ public final class StaffService {
         limits.forgetAccount(tenantId, LimitedAction.STAFF_LOGIN, account.staff().email());
     }
 
-    private StaffAccount account(String tenantId, String staffId) {
+    StaffAccount account(String tenantId, String staffId) {
         return db.read(h -> store.findAccountById(h, tenantId, staffId, false))
                 .orElseThrow(() -> ApiError.notFound("Staff member"));
     }

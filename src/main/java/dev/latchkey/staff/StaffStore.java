@@ -71,6 +71,12 @@ final class StaffStore {
                 .execute();
     }
 
+    /** Two-step sign-in turned on (at {@code at}) or off (null); not a change of the row's own fields. */
+    void setMfaEnabledAt(Handle h, String tenantId, String id, Instant at) {
+        h.createUpdate("UPDATE staff SET mfa_enabled_at = :at WHERE tenant_id = :tenant AND id = :id")
+                .bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id).execute();
+    }
+
     void setRole(Handle h, String tenantId, String id, String role, Instant at) {
         h.createUpdate("UPDATE staff SET role = :role, updated_at = :at WHERE tenant_id = :tenant AND id = :id")
                 .bind("role", role).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
@@ -93,6 +99,7 @@ final class StaffStore {
 
     private static Staff staff(ResultSet rs) throws SQLException {
         return new Staff(rs.getString("id"), rs.getString("email"), rs.getString("role"),
+                rs.getObject("mfa_enabled_at") != null,
                 Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));
     }
 }

@@ -74,7 +74,7 @@ class DashboardConfirmTest extends ApiTest {
         api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().expect(200);
         for (String type : List.of("staff.created", "staff.password_changed", "staff.role_changed", "staff.deleted",
                 "api_key.created", "api_key.revoked")) {
-            assertThat(audit(shop, type)).as(type).noneMatch(event -> event.path("staff_id").isTextual());
+            assertThat(StaffFixtures.events(api, shop, type)).as(type).noneMatch(event -> event.path("staff_id").isTextual());
         }
     }
 
@@ -87,7 +87,7 @@ class DashboardConfirmTest extends ApiTest {
 
         assertThat(wrong.html()).contains("id=\"confirm-password-error\"").contains("not correct, or your account is "
                 + "locked for a while").contains("name=\"next\" value=\"staff\"").doesNotContain("not my password");
-        assertThat(audit(shop, "staff.password_check_failed")).singleElement().satisfies(event -> {
+        assertThat(StaffFixtures.events(api, shop, "staff.password_check_failed")).singleElement().satisfies(event -> {
             assertThat(event.path("staff_id").asText()).isEqualTo(shop.ownerId());
             assertThat(event.path("data").path("action").asText()).isEqualTo("confirm");
             assertThat(event.path("data").path("reason").asText()).isEqualTo("wrong_password");
@@ -95,12 +95,12 @@ class DashboardConfirmTest extends ApiTest {
         client.confirm("api-keys", "another wrong guess").expect(403);
         // the threshold is reached: the account is locked, and now even the right password is refused
         client.confirm("staff", shop.ownerPassword()).expect(403);
-        assertThat(audit(shop, "staff.password_check_failed").get(0).path("data").path("reason").asText())
+        assertThat(StaffFixtures.events(api, shop, "staff.password_check_failed").get(0).path("data").path("reason").asText())
                 .isEqualTo("locked");
-        assertThat(audit(shop, "staff.locked")).hasSize(1);
+        assertThat(StaffFixtures.events(api, shop, "staff.locked")).hasSize(1);
         StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(401, "invalid_credentials");
         assertThat(client.get("/dashboard/staff").expect(200).html()).contains("Confirm your password");
-        assertThat(audit(shop, "staff.confirmed")).isEmpty();
+        assertThat(StaffFixtures.events(api, shop, "staff.confirmed")).isEmpty();
     }
 
     @Test
@@ -111,7 +111,7 @@ class DashboardConfirmTest extends ApiTest {
         client.confirm("api-keys", shop.ownerPassword()).expectRedirect("/dashboard/api-keys");
 
         assertThat(client.get("/dashboard/api-keys").expect(200).html()).contains("Create a key");
-        assertThat(audit(shop, "staff.confirmed")).singleElement()
+        assertThat(StaffFixtures.events(api, shop, "staff.confirmed")).singleElement()
                 .satisfies(event -> assertThat(event.path("staff_id").asText()).isEqualTo(shop.ownerId()));
         var page = client.get("/dashboard/staff").expect(200);
         assertThat(page.html()).contains(shop.ownerEmail() + " (you)");
@@ -164,7 +164,7 @@ class DashboardConfirmTest extends ApiTest {
         }
         client.submit(form, "/dashboard/confirm", Map.of("password", shop.ownerPassword())).expect(422);
         assertThat(client.get("/dashboard/staff").html()).contains("Confirm your password");
-        assertThat(audit(shop, "staff.password_check_failed")).isEmpty();
+        assertThat(StaffFixtures.events(api, shop, "staff.password_check_failed")).isEmpty();
     }
 
     @Test
@@ -190,7 +190,7 @@ class DashboardConfirmTest extends ApiTest {
         var client = owner(shop);
         var refused = client.confirm("staff", "").expect(422);
         assertThat(refused.html()).contains("Enter your password.").contains("aria-invalid=\"true\"");
-        assertThat(audit(shop, "staff.password_check_failed")).isEmpty();
+        assertThat(StaffFixtures.events(api, shop, "staff.password_check_failed")).isEmpty();
     }
 
     @Test
@@ -206,7 +206,7 @@ class DashboardConfirmTest extends ApiTest {
         support.submit(page, "/dashboard/confirm", Map.of("next", "staff", "password", Fixtures.PASSWORD))
                 .expect(403);
         support.submit(page, "/dashboard/staff/" + shop.ownerId() + "/delete", Map.of()).expect(403);
-        assertThat(audit(shop, "staff.confirmed")).isEmpty();
+        assertThat(StaffFixtures.events(api, shop, "staff.confirmed")).isEmpty();
     }
 
     private JsonNode staff(StaffFixtures.Shop shop) {
@@ -220,8 +220,4 @@ class DashboardConfirmTest extends ApiTest {
         return keys;
     }
 
-    private JsonNode audit(StaffFixtures.Shop shop, String type) {
-        return api.get("/v1/admin/audit?type=" + type).bearer(shop.tenant().sk()).send().expect(200).body()
-                .path("data");
-    }
 }

@@ -341,7 +341,8 @@ class BadInputSweepTest {
                 case "/v1/admin/mail-templates/{template}/{language}" -> "/v1/admin/mail-templates/verify_email/en";
                 case "/v1/admin/customers/{id}", "/v1/admin/customers/{id}/verification",
                      "/v1/admin/customers/{id}/password-reset" -> template.replace("{id}", customerId);
-                case "/v1/admin/staff/{id}", "/v1/admin/staff/{id}/password" -> template.replace("{id}", supportId);
+                case "/v1/admin/staff/{id}", "/v1/admin/staff/{id}/password", "/v1/admin/staff/{id}/mfa" ->
+                        template.replace("{id}", supportId);
                 case "/v1/platform/tenants/{id}" -> template.replace("{id}", shop.id());
                 case "/v1/admin/webhooks/{id}" -> template.replace("{id}", webhookId);
                 case "/v1/admin/webhooks/{id}/secret" -> template.replace("{id}", rotatedWebhookId);
@@ -410,6 +411,9 @@ class BadInputSweepTest {
                 case "POST /v1/admin/api-keys" -> Bodies.of("kind", "secret", "scopes", List.of("view_customers"));
                 case "POST /v1/admin/staff/login" -> Bodies.of("tenant_id", shop.id(), "email", shop.ownerEmail(),
                         "password", shop.ownerPassword());
+                // no login waits behind this token: every field is checked before it is looked up
+                case "POST /v1/admin/staff/login/mfa" -> Bodies.of("tenant_id", shop.id(), "mfa_token",
+                        "mfa_" + "A".repeat(43), "code", "123456");
                 case "POST /v1/admin/staff" -> Bodies.of("email", Fixtures.uniqueEmail(), "password",
                         Fixtures.PASSWORD, "role", "support");
                 case "POST /v1/admin/staff/{id}/password" -> Bodies.of("new_password", NEW_PASSWORD);

@@ -53,14 +53,14 @@ class TotpTest {
     @Test
     void seedWhenEncryptedThenOnlyItsAccountAndKeyDecryptIt() {
         byte[] serverKey = new byte[32];
-        var cipher = new SeedCipher(serverKey);
+        var cipher = new SeedCipher(serverKey, SeedCipher.CUSTOMERS);
         String stored = cipher.encrypt("shop", "cus_1", KEY);
         assertThat(stored).startsWith("v1.").doesNotContain(new String(KEY, StandardCharsets.US_ASCII));
         assertThat(cipher.decrypt("shop", "cus_1", stored)).isEqualTo(KEY);
         assertThatThrownBy(() -> cipher.decrypt("shop", "cus_2", stored))
                 .isInstanceOf(IllegalStateException.class);
         serverKey[0] = 1;
-        assertThatThrownBy(() -> new SeedCipher(serverKey).decrypt("shop", "cus_1",
+        assertThatThrownBy(() -> new SeedCipher(serverKey, SeedCipher.CUSTOMERS).decrypt("shop", "cus_1",
                 stored)).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +52,23 @@ public final class StaffFixtures {
         api.post("/v1/admin/staff").bearer(shop.tenant().sk())
                 .body(Map.of("email", email, "password", Fixtures.PASSWORD, "role", role)).send().expect(201);
         return email;
+    }
+
+    /** The shop's audit events of this type (the {@code data} array), newest first, as the secret key reads them. */
+    public static JsonNode events(Api api, Shop shop, String type) {
+        return api.get("/v1/admin/audit?type=" + type).bearer(shop.tenant().sk()).send().expect(200).body()
+                .path("data");
+    }
+
+    /** The shop's staff member with this email, as the staff list shows them. */
+    public static JsonNode member(Api api, Shop shop, String email) {
+        for (JsonNode m : api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body()
+                .path("data")) {
+            if (m.path("email").asText().equals(email)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no staff member " + email);
     }
 
     /** A support member's stf_ token. */

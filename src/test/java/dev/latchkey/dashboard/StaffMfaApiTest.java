@@ -1,0 +1,166 @@
+package dev.latchkey.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two-step sign-in on the staff API: the login's {@code next_step: mfa}, its completion at
+ * {@code POST /v1/admin/staff/login/mfa}, and an owner's reset at {@code DELETE /v1/admin/staff/{id}/mfa}. The second
+ * factor is set up on the dashboard, the only place it is.
+ */
+class StaffMfaApiTest extends ApiTest {
+    private StaffTwoStep.Enrolled enrolOwner(StaffFixtures.Shop shop) {
+        var client = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.enrol(server, client, shop.ownerPassword());
+    }
+
+    private String challenge(StaffFixtures.Shop shop) {
+        Api.Res res = StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+        assertThat(res.str("next_step")).isEqualTo("mfa");
+        assertThat(res.body().has("access_token")).isFalse();
+        assertThat(res.body().path("methods").toString()).isEqualTo("[\"totp\",\"recovery_code\"]");
+        return res.str("mfa_token");
+    }
+
+    private Api.Res complete(String tenantId, String mfaToken, String code) {
+        return api.post("/v1/admin/staff/login/mfa")
+                .body(Map.of("tenant_id", tenantId, "mfa_token", mfaToken, "code", code)).send();
+    }
+
+
+    @Test
+    void loginWhenMemberHasSecondFactorThenCodeGivesTheStaffToken() {
+        var shop = StaffFixtures.shop(api);
+        var enrolled = enrolOwner(shop);
+        String mfaToken = challenge(shop);
+
+        Api.Res session = complete(shop.id(), mfaToken, StaffTwoStep.code(server, enrolled.secret())).expect(200);
+        assertThat(session.str("access_token")).startsWith("stf_");
+        assertThat(session.str("staff_id")).isEqualTo(shop.ownerId());
+        assertThat(session.str("role")).isEqualTo("owner");
+        api.get("/v1/admin/staff").bearer(session.str("access_token")).send().expect(200);
+        // the token was spent
+        complete(shop.id(), mfaToken, enrolled.recoveryCodes().get(0)).expect(401, "invalid_mfa_token");
+        JsonNode login = StaffFixtures.events(api, shop, "staff.login_succeeded").get(0).path("data");
+        assertThat(login.path("mfa").asText()).isEqualTo("totp");
+        assertThat(login.path("kind").asText()).isEqualTo("api");
+    }
+
+    @Test
+    void codeWhenReplayedOrRecoveryCodeUsedTwiceThenRefused() {
+        var shop = StaffFixtures.shop(api);
+        var enrolled = enrolOwner(shop);
+        String code = StaffTwoStep.code(server, enrolled.secret());
+        complete(shop.id(), challenge(shop), code).expect(200);
+        complete(shop.id(), challenge(shop), code).expect(401, "invalid_credentials");
+
+        String recovery = enrolled.recoveryCodes().get(3);
+        complete(shop.id(), challenge(shop), recovery).expect(200);
+        complete(shop.id(), challenge(shop), recovery).expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void wrongCodesWhenFiveThenTheTokenIsVoid() {
+        var shop = StaffFixtures.shop(api);
+        var enrolled = enrolOwner(shop);
+        String mfaToken = challenge(shop);
+        for (int i = 0; i < 5; i++) {
+            complete(shop.id(), mfaToken, "000000").expect(401, "invalid_credentials");
+        }
+        complete(shop.id(), mfaToken, StaffTwoStep.code(server, enrolled.secret())).expect(401, "invalid_mfa_token");
+        assertThat(StaffFixtures.events(api, shop, "staff.login_failed")).extracting(e -> e.path("data").path("step").asText())
+                .containsOnly("mfa");
+    }
+
+    @Test
+    void wrongCodesWhenSpreadOverLoginsThenTheRightPasswordDoesNotWipeThemOut() {
+        var shop = StaffFixtures.shop(api, Map.of("lockout_threshold", 3));
+        enrolOwner(shop);
+        String first = challenge(shop);
+        complete(shop.id(), first, "000000").expect(401, "invalid_credentials");
+        complete(shop.id(), first, "000001").expect(401, "invalid_credentials");
+        // a new login with the right password, and one more wrong code: the third failure locks the member
+        complete(shop.id(), challenge(shop), "000002").expect(401, "invalid_credentials");
+        StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(401, "invalid_credentials");
+        assertThat(StaffFixtures.events(api, shop, "staff.locked")).hasSize(1);
+    }
+
+    @Test
+    void tokenWhenOfAnotherShopOrOfADashboardLoginThenInvalid() {
+        var shop = StaffFixtures.shop(api);
+        var enrolled = enrolOwner(shop);
+        var other = StaffFixtures.shop(api);
+        String mfaToken = challenge(shop);
+        complete(other.id(), mfaToken, StaffTwoStep.code(server, enrolled.secret())).expect(401, "invalid_mfa_token");
+        complete("no-such-shop", mfaToken, "123456").expect(401, "invalid_mfa_token");
+
+        var browser = new DashboardClient(api.baseUrl());
+        browser.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200);
+        String dashboardToken = browser.cookies().get("latchkey_login_mfa");
+        complete(shop.id(), dashboardToken, StaffTwoStep.code(server, enrolled.secret()))
+                .expect(401, "invalid_mfa_token");
+    }
+
+    @Test
+    void completionWhenBodyIsBadThenRefusedBeforeAnyLookup() {
+        var shop = StaffFixtures.shop(api);
+        api.post("/v1/admin/staff/login/mfa").body("{\"tenant_id\":").send().expect(400);
+        api.post("/v1/admin/staff/login/mfa").body(Map.of("tenant_id", shop.id(), "code", "123456")).send()
+                .expect(422, "validation_failed");
+        api.post("/v1/admin/staff/login/mfa").body(Map.of("tenant_id", shop.id(), "mfa_token", 42, "code", "123456"))
+                .send().expect(422, "validation_failed");
+        api.post("/v1/admin/staff/login/mfa").body(Map.of("tenant_id", shop.id(), "mfa_token", "mfa_x",
+                "code", "1".repeat(65))).send().expect(422, "validation_failed");
+    }
+
+    @Test
+    void ownerResetWhenApiThenAuditedAndOnlyForOthersOfTheShop() {
+        var shop = StaffFixtures.shop(api);
+        String email = StaffFixtures.addStaff(api, shop, "support");
+        var support = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email, Fixtures.PASSWORD);
+        StaffTwoStep.enrol(server, support, Fixtures.PASSWORD);
+        JsonNode member = StaffFixtures.member(api, shop, email);
+        assertThat(member.path("mfa_enabled").asBoolean()).isTrue();
+        String supportId = member.path("id").asText();
+        String ownerToken = StaffFixtures.ownerToken(api, shop);
+        var other = StaffFixtures.shop(api);
+
+        api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(other.tenant().sk()).send()
+                .expect(404, "not_found");
+        api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(StaffFixtures.ownerToken(api, other)).send()
+                .expect(404, "not_found");
+        api.delete("/v1/admin/staff/staff_unknown/mfa").bearer(ownerToken).send().expect(404, "not_found");
+        api.delete("/v1/admin/staff/" + shop.ownerId() + "/mfa").bearer(ownerToken).send()
+                .expect(403, "insufficient_scope");
+        api.delete("/v1/admin/staff/" + shop.ownerId() + "/mfa").bearer(StaffFixtures.supportToken(api, shop)).send()
+                .expect(403, "insufficient_scope");
+
+        api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(ownerToken).send().expect(204);
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_reset").get(0).path("data").path("reset_staff_id").asText())
+                .isEqualTo(supportId);
+        api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(ownerToken).send().expect(409, "mfa_not_enabled");
+        assertThat(StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200)
+                .str("access_token")).startsWith("stf_");
+    }
+
+    @Test
+    void resetWhileALoginWaitsThenItsTokenIsVoid() {
+        var shop = StaffFixtures.shop(api);
+        String email = StaffFixtures.addStaff(api, shop, "support");
+        var support = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email, Fixtures.PASSWORD);
+        var enrolled = StaffTwoStep.enrol(server, support, Fixtures.PASSWORD);
+        Api.Res waiting = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200);
+        String supportId = StaffFixtures.member(api, shop, email).path("id").asText();
+        api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(shop.tenant().sk()).send().expect(204);
+        complete(shop.id(), waiting.str("mfa_token"), StaffTwoStep.code(server, enrolled.secret()))
+                .expect(401, "invalid_mfa_token");
+    }
+}
