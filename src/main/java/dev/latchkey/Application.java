@@ -17,6 +17,7 @@ import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.LoginCodeService;
 import dev.latchkey.auth.LoginCompletion;
+import dev.latchkey.auth.Secrets;
 import dev.latchkey.auth.SessionRoutes;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.auth.TokenService;
@@ -217,7 +218,8 @@ public final class Application implements AutoCloseable {
         // emailed tokens and codes: verification, recovery, credential changes, log-in with a code
         var emailTokenStore = new EmailTokenStore();
         var emailTokens = new EmailTokens(emailTokenStore, clock);
-        var loginCodes = new LoginCodes(emailTokenStore, emailTokens, clock);
+        var loginCodes = new LoginCodes(emailTokenStore, emailTokens,
+                Secrets.derivedKey(serverKey, LoginCodes.KEY_PURPOSE), clock);
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
         // the second factor's seeds are encrypted under a key derived from the server's (webhook) key

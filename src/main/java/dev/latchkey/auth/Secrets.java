@@ -1,6 +1,13 @@
 package dev.latchkey.auth;
 
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -15,6 +22,8 @@ public final class Secrets {
     private static final int ID_LENGTH = 22;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final MessageDigest SHA_256 = sha256Prototype();
+    private static final String HMAC_SHA256 = "HmacSHA256";
+    private static final int DERIVED_KEY_BYTES = 32;
 
     private Secrets() {
     }
@@ -56,6 +65,29 @@ public final class Secrets {
             }
         }
         return new String(out);
+    }
+
+    /**
+     * A key of its own for one {@code purpose}, derived from the server's key (HKDF-SHA256, RFC 5869): one key to keep
+     * and share between nodes, and keys that tell nothing of each other.
+     */
+    public static byte[] derivedKey(byte[] serverKey, String purpose) {
+        var hkdf = new HKDFBytesGenerator(new SHA256Digest());
+        hkdf.init(new HKDFParameters(serverKey, null, purpose.getBytes(StandardCharsets.UTF_8)));
+        byte[] derived = new byte[DERIVED_KEY_BYTES];
+        hkdf.generateBytes(derived, 0, derived.length);
+        return derived;
+    }
+
+    /** HMAC-SHA256 of {@code message}'s UTF-8 bytes under {@code key}. */
+    public static byte[] hmacSha256(byte[] key, String message) {
+        try {
+            Mac mac = Mac.getInstance(HMAC_SHA256);
+            mac.init(new SecretKeySpec(key, HMAC_SHA256));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
+        }
     }
 
     public static String sha256(String secret) {

@@ -1,8 +1,6 @@
 package dev.latchkey.mfa;
 
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
+import dev.latchkey.auth.Secrets;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -26,7 +24,6 @@ final class SeedCipher {
     /** The staff's seeds have a key of their own. */
     static final String STAFF = "latchkey staff mfa totp seed encryption v1";
     private static final String VERSION = "v1.";
-    private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -35,11 +32,7 @@ final class SeedCipher {
 
     /** {@code purpose} is the HKDF info: {@link #CUSTOMERS} or {@link #STAFF}. */
     SeedCipher(byte[] serverKey, String purpose) {
-        var hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(serverKey, null, purpose.getBytes(StandardCharsets.UTF_8)));
-        byte[] derived = new byte[KEY_BYTES];
-        hkdf.generateBytes(derived, 0, derived.length);
-        this.key = new SecretKeySpec(derived, "AES");
+        this.key = new SecretKeySpec(Secrets.derivedKey(serverKey, purpose), "AES");
     }
 
     /** {@code v1.} + base64url(nonce, ciphertext and tag). */

@@ -6,19 +6,23 @@ import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 
 /**
  * Six-digit codes mailed to a customer's address to log in without a password. A code is an emailed token of purpose
  * {@code login_code}, so the per-address throttle, its withdrawal by a password or address change, the export, the
  * erasure and the purge treat it as they treat the others. Six digits are too few to find a row by: a code is only
- * checked against the one live code of the account whose address came with it, and stored as the SHA-256 of a random
- * key of its row and the code, never as it is. The {@link #MAX_ATTEMPTS}th wrong entry withdraws it, so that guessing
+ * checked against the one live code of the account whose address came with it, and stored as the HMAC-SHA256 of a
+ * random key of its row and the code, under a key derived from the server's: a million values are soon tried, so a
+ * copy of the database alone must not be enough to try them. The {@link #MAX_ATTEMPTS}th wrong entry withdraws it, so that guessing
  * one code succeeds with a chance of 5 in a million; the account's lockout and the login rate limits bound the guesses
  * over many codes.
  */
 public final class LoginCodes {
     public static final int LENGTH = 6;
     public static final int MAX_ATTEMPTS = 5;
+    /** What the code key is derived for: another purpose derived from the same server key gets another key. */
+    public static final String KEY_PURPOSE = "latchkey login code hash v1";
     /** No customer id has this form (ids are cus_ plus 22 base62 characters). */
     private static final String NO_CUSTOMER = "cus_-";
 
@@ -27,11 +31,14 @@ public final class LoginCodes {
 
     private final EmailTokenStore store;
     private final EmailTokens tokens;
+    private final byte[] codeKey;
     private final Clock clock;
 
-    public LoginCodes(EmailTokenStore store, EmailTokens tokens, Clock clock) {
+    /** {@code codeKey}: {@link Secrets#derivedKey} of the server's key for {@link #KEY_PURPOSE}. */
+    public LoginCodes(EmailTokenStore store, EmailTokens tokens, byte[] codeKey, Clock clock) {
         this.store = store;
         this.tokens = tokens;
+        this.codeKey = codeKey.clone();
         this.clock = clock;
     }
 
@@ -76,8 +83,8 @@ public final class LoginCodes {
         Secrets.constantTimeEquals(hash(NO_CUSTOMER, code), code);
     }
 
-    private static String hash(String key, String code) {
-        return Secrets.sha256(key + ":" + code);
+    private String hash(String key, String code) {
+        return HexFormat.of().formatHex(Secrets.hmacSha256(codeKey, key + ":" + code));
     }
 
     private Instant now() {

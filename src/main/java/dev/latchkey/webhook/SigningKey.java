@@ -1,9 +1,8 @@
 package dev.latchkey.webhook;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import dev.latchkey.auth.Secrets;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -15,25 +14,24 @@ import java.util.HexFormat;
  */
 public final class SigningKey {
     static final String SECRET_PREFIX = "whsec_";
-    private static final String ALGORITHM = "HmacSHA256";
     /** What the key's fingerprint is the MAC of: a value no webhook id can be, so no secret equals it. */
     private static final String FINGERPRINT_INPUT = "latchkey webhook key fingerprint";
 
-    private final SecretKeySpec key;
+    private final byte[] key;
 
     public SigningKey(byte[] key) {
-        this.key = new SecretKeySpec(key, ALGORITHM);
+        this.key = key.clone();
     }
 
     /** The webhook's signing secret of this version, as the merchant is shown it and the receiver uses it. */
     String secret(String webhookId, int version) {
-        byte[] derived = mac(key, webhookId + ":" + version);
+        byte[] derived = Secrets.hmacSha256(key, webhookId + ":" + version);
         return SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(derived);
     }
 
     /** Tells keys apart without revealing them: what the database keeps to find a node with another key. */
     String fingerprint() {
-        return HexFormat.of().formatHex(mac(key, FINGERPRINT_INPUT));
+        return HexFormat.of().formatHex(Secrets.hmacSha256(key, FINGERPRINT_INPUT));
     }
 
     /**
@@ -41,17 +39,6 @@ public final class SigningKey {
      * computes it).
      */
     static String sign(String secret, String message) {
-        return HexFormat.of().formatHex(mac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM),
-                message));
-    }
-
-    private static byte[] mac(SecretKeySpec key, String message) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
-        }
+        return HexFormat.of().formatHex(Secrets.hmacSha256(secret.getBytes(StandardCharsets.UTF_8), message));
     }
 }
