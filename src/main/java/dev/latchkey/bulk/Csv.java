@@ -78,14 +78,15 @@ final class Csv {
         private final String text;
         private int at;
         private int lineNumber = 1;
+        private int recordLine;
 
         Reader(String text) {
             this.text = text;
         }
 
-        /** The line the next record starts on, counted from 1. */
-        int lineNumber() {
-            return lineNumber;
+        /** The line the record {@link #next} read last starts on, counted from 1 (blank lines before it counted). */
+        int recordLine() {
+            return recordLine;
         }
 
         /** The next record's fields, or empty at the end of the text. */
@@ -96,6 +97,7 @@ final class Csv {
             if (at >= text.length()) {
                 return Optional.empty();
             }
+            recordLine = lineNumber;
             List<String> fields = new ArrayList<>();
             while (true) {
                 fields.add(field());

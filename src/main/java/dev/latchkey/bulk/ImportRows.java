@@ -107,8 +107,7 @@ abstract sealed class ImportRows {
             if (header == null) {
                 return Optional.empty();
             }
-            int line = reader.lineNumber();
-            return read().map(cells -> new Row(line, JsonInput.of(header.body(cells)), null));
+            return read().map(cells -> new Row(reader.recordLine(), JsonInput.of(header.body(cells)), null));
         }
 
         @Override
