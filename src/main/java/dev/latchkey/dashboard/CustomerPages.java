@@ -134,8 +134,8 @@ public final class CustomerPages {
     }
 
     private static Customer.Status status(String wire) {
-        return wire == null ? null : Arrays.stream(Customer.Status.values()).filter(s -> s.wire().equals(wire))
-                .findFirst().orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
+        return wire == null ? null : Customer.Status.ofWire(wire)
+                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
     }
 
     /** Every customer (of the status the list shows) as the CSV of {@code GET /v1/admin/customers/export}. */
@@ -193,8 +193,7 @@ public final class CustomerPages {
     }
 
     private static Customer.Status status(Context ctx) {
-        String raw = ctx.formParam("status");
-        return Arrays.stream(Customer.Status.values()).filter(s -> s.wire().equals(raw)).findFirst()
+        return Customer.Status.ofWire(ctx.formParam("status"))
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose one of the offered statuses."));
     }
 
