@@ -200,6 +200,7 @@ public final class Application implements AutoCloseable {
         // staff log in with a second factor of their own, kept as the customers' is
         var staffFactor = SecondFactor.staff(serverKey, webhooks::serverKeyUsable, clock);
         var staffChallenges = new LoginChallenges(db, staffFactor, clock);
+        staffSessions.onSessionsEnded(staffChallenges::endAll);
         var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, staffLockout, staffFactor,
                 staffChallenges);
         var staffMfa = new StaffMfa(db, staff, staffSessions, staffFactor, tenants, staffLockout, audit, clock);

@@ -412,7 +412,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void customerWhenMfaOnThenShownAndStaffTurnsItOff() {
         var shop = StaffFixtures.shop(api);
-        var shopper = Fixtures.shopper(api, shop.tenant());
+        var shopper = Fixtures.verifiedShopper(api, shop.tenant(), Map.of());
         String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
                 .expect(200).str("secret");
         api.post("/v1/me/mfa/totp/confirm").as(shopper)
