@@ -16,12 +16,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two nodes on one database, both import workers looking for jobs every few milliseconds: each job is run by one of
- * them, its rows once; a job whose worker stopped mid-way is taken over from its first row not committed.
+ * Two nodes on one database, both import workers looking for jobs every few milliseconds and letting each go after
+ * every row: each turn of a job is run by one of them, its rows once; a job whose worker stopped mid-way is taken over
+ * from its first row not committed.
  */
 class ImportTwoNodesTest {
     private static final Map<String, String> EAGER = Map.of("LATCHKEY_IMPORT_BATCH", "1",
-            "LATCHKEY_IMPORT_POLL_MS", "10");
+            "LATCHKEY_IMPORT_POLL_MS", "10", "LATCHKEY_IMPORT_SLICE_MS", "0");
     private static TestNode first;
     private static TestNode second;
 
