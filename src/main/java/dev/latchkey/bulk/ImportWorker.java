@@ -138,45 +138,49 @@ public final class ImportWorker implements AutoCloseable {
             return; // cancelled since it was taken: the file is gone with its lease
         }
         ImportJob.Progress progress = job.progress();
-        boolean first = true;
-        while (true) {
-            if (!first && progress.processedRows() < job.totalRows()
-                    && (!loop.running() || System.nanoTime() - until >= 0 || suspended(job))) {
-                files.put(job.id(), new OpenFile(file, progress.processedRows()));
-                db.tx(h -> store.release(h, job, worker));
+        do {
+            progress = runBatch(job, worker, file, progress);
+            if (progress == null) {
                 return;
             }
-            first = false;
-            List<ImportRows.Row> next = next(file);
-            if (next == null) {
-                finish(job, worker, progress, ImportJob.Status.FAILED);
-                return;
-            }
-            if (next.isEmpty()) {
-                finish(job, worker, progress, ImportJob.Status.SUCCEEDED);
-                return;
-            }
-            Tally tally = new Tally(progress);
-            try {
-                progress = db.tx(h -> {
-                    next.forEach(row -> rows.importRow(h, job, file, row, tally));
-                    ImportJob.Progress done = tally.progress();
-                    if (!store.progress(h, job, worker, done, imports.now().plus(LEASE))) {
-                        throw new LeaseLost();
-                    }
-                    return done;
-                });
-            } catch (LeaseLost e) {
-                return; // cancelled, or taken over after its lease ran out: the batch is rolled back
-            } catch (RuntimeException e) {
-                // Not a refused row (those are reported and skipped): the database, or a fault of this service. Taken
-                // up again after the lease, the job would meet it again and again; it ends here at the rows committed,
-                // and the same file sent again with on_conflict=skip does the rest.
-                log.error("customer import {}: failed after row {} of {}", job.id(), progress.processedRows(),
-                        job.totalRows(), e);
-                finish(job, worker, progress, ImportJob.Status.FAILED);
-                return;
-            }
+            // a job whose last row is committed ends in this turn, with its next (empty) batch
+        } while (progress.processedRows() >= job.totalRows() || !turnOver(job, until));
+        files.put(job.id(), new OpenFile(file, progress.processedRows()));
+        db.tx(h -> store.release(h, job, worker));
+    }
+
+    /** The slice ran its time, the node is stopping, or the shop was suspended meanwhile. */
+    private boolean turnOver(ImportJob job, long until) {
+        return !loop.running() || System.nanoTime() - until >= 0 || suspended(job);
+    }
+
+    /** Imports the next batch and answers the progress committed; null when the job ended or was taken away. */
+    private ImportJob.Progress runBatch(ImportJob job, String worker, ImportRows file, ImportJob.Progress progress) {
+        List<ImportRows.Row> next = next(file);
+        if (next == null || next.isEmpty()) {
+            finish(job, worker, progress, next == null ? ImportJob.Status.FAILED : ImportJob.Status.SUCCEEDED);
+            return null;
+        }
+        Tally tally = new Tally(progress);
+        try {
+            return db.tx(h -> {
+                next.forEach(row -> rows.importRow(h, job, file, row, tally));
+                ImportJob.Progress done = tally.progress();
+                if (!store.progress(h, job, worker, done, imports.now().plus(LEASE))) {
+                    throw new LeaseLost();
+                }
+                return done;
+            });
+        } catch (LeaseLost e) {
+            return null; // cancelled, or taken over after its lease ran out: the batch is rolled back
+        } catch (RuntimeException e) {
+            // Not a refused row (those are reported and skipped): the database, or a fault of this service. Taken
+            // up again after the lease, the job would meet it again and again; it ends here at the rows committed,
+            // and the same file sent again with on_conflict=skip does the rest.
+            log.error("customer import {}: failed after row {} of {}", job.id(), progress.processedRows(),
+                    job.totalRows(), e);
+            finish(job, worker, progress, ImportJob.Status.FAILED);
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.latchkey.bulk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestClock;
 import dev.latchkey.testing.TestDatabases;
@@ -96,5 +97,25 @@ class ImportTwoNodesTest {
                 .expect(200).body().path("data")).as("the row committed before is not run again").isEmpty();
         assertThat(second.api.get("/v1/admin/audit?type=customer.created").bearer(tenant.sk()).send().expect(200)
                 .body().path("data")).hasSize(3);
+    }
+
+    @Test
+    void importWhenCancelledOnOneNodeWhileBothTakeTurnsAtItThenNoRowLandsAfterTheAnswer() throws InterruptedException {
+        var tenant = Fixtures.tenant(first.api);
+        String location = BulkCalls.upload(second.api, tenant.sk(), "text/csv", file(300), "").expect(202)
+                .header("Location");
+        Await.until(() -> first.api.get(location).bearer(tenant.sk()).send().expect(200).body()
+                .path("processed_rows").asInt() >= 4, 30_000, "a few rows done");
+
+        JsonNode cancelled = first.api.post(location + "/cancel").bearer(tenant.sk()).send().expect(200).body();
+        Thread.sleep(200); // twenty polls of each worker
+
+        int processed = cancelled.path("processed_rows").asInt();
+        assertThat(processed).isBetween(4, 299).isEqualTo(cancelled.path("created").asInt());
+        assertThat(second.api.get(location).bearer(tenant.sk()).send().expect(200).body()).isEqualTo(cancelled);
+        int customers = first.app.database().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM customers WHERE tenant_id = :tenant").bind("tenant", tenant.id())
+                .mapTo(Integer.class).one());
+        assertThat(customers).as("the rows committed before the cancel, each once").isEqualTo(processed);
     }
 }
