@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * SQL for import jobs. Every statement about a job names its tenant; finding jobs to run is deliberately global, since
- * one worker per node serves every tenant. A running job's progress is written only by the worker holding its lease.
+ * one worker per node serves every tenant. A running job's progress is written only by the worker holding its lease;
+ * a cancel ends the job whoever holds it, and that worker's next write finds it gone.
  */
 final class ImportStore {
     private static final String KEY = " WHERE tenant_id = :tenant AND id = :id";
