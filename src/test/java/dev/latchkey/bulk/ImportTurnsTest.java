@@ -40,7 +40,7 @@ class ImportTurnsTest {
     void importsWhenTwoShopsQueuedThenTheSecondShopsSmallFileEndsBeforeTheFirstShopsLargeOne() {
         var large = Fixtures.tenant(api());
         var small = Fixtures.tenant(api());
-        String big = upload(large.sk(), 300);
+        String big = upload(large.sk(), 160);
         String after = upload(large.sk(), 2); // the large shop's next file waits for its first
         String quick = upload(small.sk(), 4);
 
@@ -51,12 +51,12 @@ class ImportTurnsTest {
         assertThat(quickJob.path("created").asInt()).isEqualTo(4);
         assertThat(bigMeanwhile.path("status").asText()).isEqualTo("running");
         assertThat(bigMeanwhile.path("processed_rows").asInt()).as("rows of the large file done meanwhile")
-                .isBetween(2, 299).isEqualTo(bigMeanwhile.path("created").asInt());
+                .isBetween(2, 159).isEqualTo(bigMeanwhile.path("created").asInt());
         assertThat(bigMeanwhile.path("finished_at").isNull()).isTrue();
         JsonNode bigJob = BulkCalls.await(api(), large.sk(), big);
         assertThat(bigJob.path("status").asText()).isEqualTo("succeeded");
-        assertThat(bigJob.path("processed_rows").asInt()).isEqualTo(300);
-        assertThat(bigJob.path("created").asInt()).isEqualTo(300);
+        assertThat(bigJob.path("processed_rows").asInt()).isEqualTo(160);
+        assertThat(bigJob.path("created").asInt()).isEqualTo(160);
         assertThat(finishedAt(quickJob)).isBefore(finishedAt(bigJob));
         JsonNode afterJob = BulkCalls.await(api(), large.sk(), after);
         assertThat(afterJob.path("created").asInt()).isEqualTo(2);
@@ -64,14 +64,14 @@ class ImportTurnsTest {
         int created = OWN.server().app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM audit_events "
                 + "WHERE tenant_id = :tenant AND type = 'customer.created'").bind("tenant", large.id())
                 .mapTo(Integer.class).one());
-        assertThat(created).as("each row imported once").isEqualTo(302);
+        assertThat(created).as("each row imported once").isEqualTo(162);
     }
 
     @Test
     void importWhenShopSuspendedWhileRunningThenItStopsAtTheNextBatchAndGoesOnOnceActiveAgain()
             throws InterruptedException {
         var tenant = Fixtures.tenant(api());
-        String location = upload(tenant.sk(), 200);
+        String location = upload(tenant.sk(), 60);
         Await.until(() -> read(tenant.sk(), location).path("processed_rows").asInt() >= 4, 30_000,
                 "a few batches done");
 
@@ -86,15 +86,15 @@ class ImportTurnsTest {
         assertThat(paused.path("processed_rows").asInt()).as("at most the batch it was on lands")
                 .isBetween(atSuspension, atSuspension + 2);
         assertThat(stillPaused.path("processed_rows").asInt()).isEqualTo(paused.path("processed_rows").asInt())
-                .isLessThan(200);
+                .isLessThan(60);
         assertThat(stillPaused.path("status").asText()).isEqualTo("running");
         assertThat(stillPaused.path("finished_at").isNull()).isTrue();
 
         Fixtures.status(api(), tenant.id(), "active");
         JsonNode done = BulkCalls.await(api(), tenant.sk(), location);
         assertThat(done.path("status").asText()).isEqualTo("succeeded");
-        assertThat(done.path("processed_rows").asInt()).isEqualTo(200);
-        assertThat(done.path("created").asInt()).isEqualTo(200);
+        assertThat(done.path("processed_rows").asInt()).isEqualTo(60);
+        assertThat(done.path("created").asInt()).isEqualTo(60);
         assertThat(done.path("failed_rows").asInt()).isZero();
     }
 }
