@@ -285,9 +285,9 @@ public final class Application implements AutoCloseable {
                 recovery, emailTokens, customerMail, audit, mapper);
         // a bulk import reads each row as the single create reads its body
         var newAccounts = new NewAccountInput(tenants, policy, mapper);
-        var imports = new CustomerImports(db, mapper, clock);
+        var imports = new CustomerImports(db, mapper, audit, clock);
         this.importWorker = new ImportWorker(db, imports,
-                new RowImporter(newAccounts, adminCustomers, customers, addresses), tenants, audit, config.bulk());
+                new RowImporter(newAccounts, adminCustomers, customers, addresses), tenants, config.bulk());
         imports.wakeOnQueued(importWorker::wake);
 
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);
