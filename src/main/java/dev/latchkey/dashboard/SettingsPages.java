@@ -47,7 +47,8 @@ public final class SettingsPages {
             Map.entry("deletion_requires_confirmation", "Account deletion needs an emailed confirmation"),
             Map.entry("password_min_score", "Least password strength score (0 to 4)"),
             Map.entry("login_codes", "Shoppers may log in with a code sent by email"),
-            Map.entry("login_code_ttl", "Emailed login code lifetime (seconds, 60 to 3600)"));
+            Map.entry("login_code_ttl", "Emailed login code lifetime (seconds, 60 to 3600)"),
+            Map.entry("require_staff_mfa", "Every staff member must use two-step sign-in"));
     private static final Map<String, List<String>> CHOICES = Map.of("cart_merge_strategy", List.of("merge", "replace", "keep"));
 
     /** The prefix of the hidden field that holds a setting as the form showed it. */

@@ -60,14 +60,18 @@ public final class StaffSessions implements StaffTokens {
         return new Issued(token, now.plus(kind.lifetime()));
     }
 
-    /** A live session: the staff member it stands for, and whether it is confirmed now. */
-    public record Live(AdminPrincipal principal, boolean confirmed) {
+    /**
+     * A live session: the staff member it stands for, whether it is confirmed now, and whether its member has a second
+     * factor now (read with the session, so that a reset or a set-up applies on the next request).
+     */
+    public record Live(AdminPrincipal principal, boolean confirmed, boolean mfaEnabled) {
     }
 
     /** Bearer {@code stf_...} on admin routes. */
     @Override
-    public Optional<AdminPrincipal> authenticate(String rawToken) {
-        return authenticate(rawToken, StaffSessionKind.API).map(Live::principal);
+    public Optional<StaffTokens.Caller> authenticate(String rawToken) {
+        return authenticate(rawToken, StaffSessionKind.API)
+                .map(live -> new StaffTokens.Caller(live.principal(), live.mfaEnabled()));
     }
 
     /**
@@ -86,7 +90,8 @@ public final class StaffSessions implements StaffTokens {
                         && !suspendedTenant.test(row.tenantId()))
                 .ifPresent(row -> db.run(h -> store.touch(h, row.tenantId(), hash, now)));
         return found.map(row -> new Live(new AdminPrincipal(row.tenantId(),
-                AdminPrincipal.Role.valueOf(row.role().toUpperCase()), row.staffId()), confirmed(row, now)));
+                AdminPrincipal.Role.valueOf(row.role().toUpperCase()), row.staffId()), confirmed(row, now),
+                row.mfaEnabled()));
     }
 
     private static boolean confirmed(StaffSessionStore.Row row, Instant now) {

@@ -23,11 +23,12 @@ public record TenantSettings(
         int passwordMinScore,
         long sessionMaxLifetime,
         boolean loginCodes,
-        long loginCodeTtl) {
+        long loginCodeTtl,
+        boolean requireStaffMfa) {
 
     public static final TenantSettings DEFAULTS = new TenantSettings(
             86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900,
-            true, 1, 7_776_000, true, 600);
+            true, 1, 7_776_000, true, 600, false);
 
     /** NIST SP 800-63B 5.2.2: at most 100 failed attempts in a row. */
     public static final int MAX_LOCKOUT_THRESHOLD = 100;
