@@ -220,6 +220,22 @@ class StaffMfaRequiredTest extends ApiTest {
     }
 
     @Test
+    void ownSecondFactorWhenTurnedOffWhileRequiredThenTheSessionIsLedToTheSetUpAgain() {
+        var shop = StaffFixtures.shop(api);
+        var owner = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
+        var enrolled = StaffTwoStep.enrol(server, owner, shop.ownerPassword());
+        require(shop, true);
+        var page = owner.get(SETUP).expect(200);
+        assertThat(page.html()).doesNotContain("id=\"setup-required\"");
+        owner.submit(page, SETUP + "/disable", Map.of("password", shop.ownerPassword(),
+                "code", StaffTwoStep.code(server, enrolled.secret()))).expectRedirect(SETUP + "?notice=own_mfa_disabled");
+        assertThat(owner.get(SETUP + "?notice=own_mfa_disabled").expect(200).html()).contains("id=\"setup-required\"");
+        owner.get("/dashboard/customers").expectRedirect(SETUP);
+        setUp(owner);
+        owner.get("/dashboard/customers").expect(200);
+    }
+
+    @Test
     void staffAndSettingsPagesWhenRequiredThenShowTheSwitchAndWhoHasNoSecondFactorYet() {
         var shop = StaffFixtures.shop(api);
         String email = StaffFixtures.addStaff(api, shop, "support");
