@@ -32,8 +32,9 @@ final class StaffSessionStore {
     /** The session of this token hash; the join drops sessions whose staff member is gone. */
     Optional<Row> find(Handle h, String tokenHash) {
         return h.createQuery("SELECT s.tenant_id, s.id, s.staff_id, s.kind, s.last_used_at, s.expires_at, "
-                        + "s.idle_seconds, s.revoked_at, s.confirmed_at, st.role, st.mfa_enabled_at FROM staff_sessions s JOIN staff st "
-                        + "ON st.tenant_id = s.tenant_id AND st.id = s.staff_id WHERE s.token_hash = :hash")
+                        + "s.idle_seconds, s.revoked_at, s.confirmed_at, st.role, st.mfa_enabled_at "
+                        + "FROM staff_sessions s JOIN staff st ON st.tenant_id = s.tenant_id AND st.id = s.staff_id "
+                        + "WHERE s.token_hash = :hash")
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> new Row(rs.getString("tenant_id"), rs.getString("id"), rs.getString("staff_id"),
                         rs.getString("kind"), rs.getString("role"), rs.getObject("mfa_enabled_at") != null,
