@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A shop's OpenID Connect provider (Google, Apple, a Keycloak realm, ...). {@code clientSecret} is the stored, encrypted
- * form; it never leaves the service.
+ * A shop's OpenID Connect provider (Google, Apple, a Keycloak realm, ...). {@code clientSecret} is the stored,
+ * encrypted form; it never leaves the service.
  */
 record IdentityProvider(String tenantId, String id, String slug, String displayName, String issuer, String clientId,
                         String clientSecret, List<String> scopes, boolean enabled, Instant createdAt,

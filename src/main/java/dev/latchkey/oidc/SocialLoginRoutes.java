@@ -74,7 +74,9 @@ final class SocialLoginRoutes {
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, null);
         String bearer = Guard.bearer(ctx);
-        String callerId = bearer != null && bearer.startsWith(SessionKind.CUSTOMER.accessPrefix() + "_") ? ownCustomer(ctx, key).customerId() : null;
+        // a state started to link is finished by the same customer's token
+        boolean customer = bearer != null && bearer.startsWith(SessionKind.CUSTOMER.accessPrefix() + "_");
+        String callerId = customer ? ownCustomer(ctx, key).customerId() : null;
         GuestCart guestCart = cartId == null ? null : guard.anonymousSession(ctx, key)
                 .map(session -> new GuestCart(cartId, session.sessionId())).orElse(null);
         var finished = login.callback(key.tenantId(), slug, state, code, guestCart, callerId, requests.client(ctx));
