@@ -313,6 +313,21 @@ class SocialLoginTest extends ApiTest {
         assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "identity.unlinked")).hasSize(1);
     }
 
+    @Test
+    void erasedAccountTakesItsLinkAlongAndTheProviderAccountOpensANewOne() {
+        var tenant = shop();
+        String subject = subject();
+        String email = Fixtures.uniqueEmail();
+        Started first = start(tenant);
+        String customerId = callback(first, idp.signRs256(claims(first, subject, email))).expect(201).body()
+                .path("customer").path("id").asText();
+        api.delete("/v1/admin/customers/" + customerId).bearer(tenant.sk()).send().expect(204);
+        Started again = start(tenant);
+        String reopened = callback(again, idp.signRs256(claims(again, subject, email))).expect(201).body()
+                .path("customer").path("id").asText();
+        assertThat(reopened).isNotEqualTo(customerId);
+    }
+
     private static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
         Map<String, Object> changed = new HashMap<>(claims);
         changed.put(name, value);
