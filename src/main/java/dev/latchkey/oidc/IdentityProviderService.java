@@ -13,6 +13,8 @@ import dev.latchkey.tenant.TenantService;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,7 @@ public final class IdentityProviderService {
 
     IdentityProvider create(String tenantId, ProviderInput.Fields in, Actor actor, ClientInfo client) {
         requireServerKey();
-        var now = clock.instant();
+        var now = now();
         String id = Secrets.id("idp");
         var provider = new IdentityProvider(tenantId, id, in.slug(), in.displayName(), in.issuer(), in.clientId(),
                 encrypt(tenantId, id, in.clientSecret()),
@@ -116,7 +118,7 @@ public final class IdentityProviderService {
                     pick(in.issuer(), current.issuer(), "issuer", changed),
                     pick(in.clientId(), current.clientId(), "client_id", changed), secret,
                     pick(in.scopes(), current.scopes(), "scopes", changed),
-                    pick(in.enabled(), current.enabled(), "enabled", changed), current.createdAt(), clock.instant());
+                    pick(in.enabled(), current.enabled(), "enabled", changed), current.createdAt(), now());
             if (changed.isEmpty()) {
                 return current;
             }
@@ -161,6 +163,11 @@ public final class IdentityProviderService {
         if (store.slugTaken(h, tenantId, slug, id)) {
             throw new ApiError(409, "slug_taken", "Another identity provider of this shop has the slug " + slug + ".");
         }
+    }
+
+    /** As stored: the database keeps no finer time than this, and the answer shows what a read shows. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static <T> T pick(T asked, T current, String field, List<String> changed) {

@@ -27,6 +27,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -214,7 +215,7 @@ final class SocialLoginService {
         String email = claims.email() != null && claims.email().length() <= EmailAddress.MAX_LENGTH
                 ? claims.email() : null;
         var identity = new OidcStore.Identity(Secrets.id("ident"), customerId, provider.id(), claims.subject(), email,
-                clock.instant());
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
         store.insertIdentity(h, provider.tenantId(), identity);
         audit.record(h, provider.tenantId(), customerId, AuditType.IDENTITY_LINKED, client,
                 Map.of("identity_id", identity.id(), "identity_provider_id", provider.id()));
