@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Checks an ID token (OpenID Connect Core 3.1.3.7) with the JDK's own cryptography: a JWS signed RS256 or ES256 by a
@@ -47,7 +48,7 @@ final class IdTokens {
     }
 
     /** {@code keys} answers the provider's key set, read again when {@code fresh} (a key not found by its id). */
-    Claims verify(String token, java.util.function.Function<Boolean, JsonNode> keys, String issuer, String clientId,
+    Claims verify(String token, Function<Boolean, JsonNode> keys, String issuer, String clientId,
                   String nonce, Instant now) {
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {

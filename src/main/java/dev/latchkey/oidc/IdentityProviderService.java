@@ -10,6 +10,7 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mfa.SeedCipher;
 import dev.latchkey.tenant.TenantService;
+import org.jdbi.v3.core.Handle;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -159,7 +160,7 @@ public final class IdentityProviderService {
         return cipher.encrypt(tenantId, id, secret.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void requireFreeSlug(org.jdbi.v3.core.Handle h, String tenantId, String slug, String id) {
+    private void requireFreeSlug(Handle h, String tenantId, String slug, String id) {
         if (store.slugTaken(h, tenantId, slug, id)) {
             throw new ApiError(409, "slug_taken", "Another identity provider of this shop has the slug " + slug + ".");
         }

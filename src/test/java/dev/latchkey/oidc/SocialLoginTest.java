@@ -314,6 +314,23 @@ class SocialLoginTest extends ApiTest {
     }
 
     @Test
+    void guestCartComesAlongAsWithEveryLogin() {
+        var tenant = shop();
+        String anonymous = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201).str("access_token");
+        String guestCart = api.post("/v1/carts").key(tenant.pk()).bearer(anonymous).send().expect(201).str("id");
+        api.put("/v1/carts/" + guestCart + "/items/MUG").key(tenant.pk()).bearer(anonymous)
+                .body(Map.of("quantity", 2)).send().expect(200);
+        Started started = start(tenant);
+        String code = idp.authorize(started.query(), idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())));
+        var session = api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).bearer(anonymous)
+                .body(Map.of("state", started.state(), "code", code, "cart_id", guestCart)).send().expect(201);
+        assertThat(session.str("cart_id")).startsWith("cart_");
+        var cart = api.get("/v1/carts/" + session.str("cart_id")).key(tenant.pk())
+                .bearer(session.str("access_token")).send().expect(200);
+        assertThat(cart.raw()).contains("MUG");
+    }
+
+    @Test
     void erasedAccountTakesItsLinkAlongAndTheProviderAccountOpensANewOne() {
         var tenant = shop();
         String subject = subject();
