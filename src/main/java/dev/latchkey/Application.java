@@ -80,6 +80,7 @@ import dev.latchkey.mfa.MfaService;
 import dev.latchkey.mfa.SecondFactor;
 import dev.latchkey.order.AdminOrderRoutes;
 import dev.latchkey.order.OrderRoutes;
+import dev.latchkey.oidc.SocialLogin;
 import dev.latchkey.order.OrderService;
 import dev.latchkey.privacy.AccountDeletionService;
 import dev.latchkey.privacy.ExportSection;
@@ -147,6 +148,7 @@ public final class Application implements AutoCloseable {
     private final ImportWorker importWorker;
     private final Housekeeping housekeeping;
     private final RateLimiter rateLimiter;
+    private final SocialLogin socialLogin;
     private final Javalin server;
 
     public Application(Config config, Clock clock) {
@@ -242,6 +244,10 @@ public final class Application implements AutoCloseable {
                 completion, limits);
         var auth = new AuthService(db, tenants, customers, authenticator, tokens, completion, verification, audit,
                 mapper, clock);
+        // social login: the providers' client secrets are encrypted under a key derived from the server's, and the
+        // server calls the providers by the webhooks' rules of where it may call
+        this.socialLogin = new SocialLogin(db, serverKey, webhooks::serverKeyUsable, config.webhooks().allowPrivate(),
+                tenants, customers, completion, audit, stillOwner, guard, limits, requests, mapper, clock);
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
@@ -253,7 +259,7 @@ public final class Application implements AutoCloseable {
                 clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
-                        mfa::erase, audit::erasePersonalData), clock);
+                        mfa::erase, socialLogin::erase, audit::erasePersonalData), clock);
         customers.onEmailMoved(deletion::withdrawRequests);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
@@ -280,6 +286,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired),
                 Housekeeping.Job.once("expired second-factor logins", loginChallenges::purgeExpired),
                 Housekeeping.Job.once("expired staff second-factor logins", staffChallenges::purgeExpired),
+                Housekeeping.Job.once("expired social logins", socialLogin::purgeExpired),
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
@@ -308,6 +315,7 @@ public final class Application implements AutoCloseable {
                 new AuthRoutes(guard, auth, loginCodeService, completion, tenants, policy, limits, requests,
                         clock)::addTo,
                 new MfaRoutes(guard, mfa, requests, limits)::addTo,
+                socialLogin::addShopperRoutes,
                 new CustomerRoutes(guard, customers, requests, expansions)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
@@ -328,6 +336,7 @@ public final class Application implements AutoCloseable {
                 new AuditRoutes(guard, audit)::addTo,
                 new MailTemplateRoutes(guard, templates, requests)::addTo,
                 new WebhookRoutes(guard, webhooks, webhookInput, requests)::addTo,
+                socialLogin::addAdminRoutes,
                 dashboard::addTo));
         if (config.webhooks().allowPrivate()) {
             log.warn("LATCHKEY_WEBHOOK_ALLOW_PRIVATE is on: webhooks may call plain http and this server's own "
@@ -387,6 +396,7 @@ public final class Application implements AutoCloseable {
         }
         outboxWorker.close();
         webhookWorker.close();
+        socialLogin.close();
         importWorker.close();
         housekeeping.close();
         invalidations.close();
