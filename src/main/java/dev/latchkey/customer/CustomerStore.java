@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static java.util.stream.Collectors.joining;
-
 /** SQL for customer rows. Every statement names the tenant. */
 public final class CustomerStore {
     /** Matches of a search term per index up to which they are collected and sorted (see {@link #list}). */
@@ -128,11 +126,7 @@ public final class CustomerStore {
             if (term != null) {
                 conditions.add(term.anyKey());
             }
-            sql = "SELECT c.* FROM customer_tags d" + (postgres ? "" : " USE INDEX (customer_tags_by_tag)")
-                    + " JOIN customers c ON c.tenant_id = d.tenant_id AND c.id = d.customer_id"
-                    + " WHERE d.tenant_id = :tenant AND d.tag_key = :tag" + driver
-                    + (conditions.isEmpty() ? "" : " AND " + String.join(" AND ", conditions))
-                    + " ORDER BY c.created_at DESC, c.id DESC LIMIT :limit";
+            sql = "SELECT c.* FROM " + byTag(driver, conditions) + " ORDER BY c.created_at DESC, c.id DESC LIMIT :limit";
         } else {
             if (term != null) {
                 conditions.add(term.anyKey());
@@ -177,17 +171,17 @@ public final class CustomerStore {
     }
 
     /**
-     * The position of the filter's tag with the fewest customers, when it has fewer than {@link #COLLECT_UP_TO}
-     * (counted up to that only); else, or without tags, -1: the customers are walked newest first instead, as for a
-     * common search term.
+     * The position of the filter's tag with the fewest customers, when it has fewer than {@link #COLLECT_UP_TO}; else,
+     * or without tags, -1: the customers are walked newest first instead, as for a common search term. Each tag is
+     * counted up to the fewest counted before it only.
      */
     private int fewestTagged(Handle h, String tenantId, CustomerFilter filter) {
         int fewest = -1;
         long least = collectUpTo;
-        for (int i = 0; i < filter.tags().size(); i++) {
+        for (int i = 0; i < filter.tags().size() && least > 0; i++) {
             long count = h.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM customer_tags WHERE tenant_id = :tenant "
                             + "AND tag_key = :tag LIMIT :upTo) d")
-                    .bind("tenant", tenantId).bind("tag", filter.tags().get(i)).bind("upTo", collectUpTo)
+                    .bind("tenant", tenantId).bind("tag", filter.tags().get(i)).bind("upTo", least)
                     .mapTo(Long.class).one();
             if (count < least) {
                 least = count;
@@ -199,18 +193,28 @@ public final class CustomerStore {
 
     /**
      * The customers changed at or after {@code since}, oldest change first (updated_at, then id), after the cursor's
-     * position; of the filter's status and tags (its search term is not for this order). The order names every column
-     * of the index the page is read along: H2 reads rows in an index's order only for an ORDER BY that starts as the index does (see V34).
+     * position; of the filter's status and tags (its search term is not for this order). Without a tag that fewer
+     * than {@link #COLLECT_UP_TO} customers have, the order names every column of the index the page is read along:
+     * H2 reads rows in an index's order only for an ORDER BY that starts as the index does (see V34).
      */
     public List<Customer> changedSince(Handle h, String tenantId, Instant since, CustomerFilter filter, Cursor after,
                                        int limit) {
         Customer.Status status = filter.status();
-        var query = h.createQuery("SELECT c.* FROM customers c WHERE c.tenant_id = :tenant AND c.updated_at >= :since"
-                        + (status == null ? "" : " AND c.status = :status")
-                        + hasTags(filter, -1).stream().map(condition -> " AND " + condition).collect(joining())
-                        + (after == null ? "" : " AND (c.updated_at, c.id) > (:at, :after)")
-                        + " ORDER BY c.tenant_id, c.updated_at, c.id LIMIT :limit")
-                .bind("tenant", tenantId).bind("since", Database.ts(since)).bind("limit", limit);
+        int driver = fewestTagged(h, tenantId, filter);
+        List<String> conditions = new ArrayList<>(List.of("c.updated_at >= :since"));
+        if (status != null) {
+            conditions.add("c.status = :status");
+        }
+        if (after != null) {
+            conditions.add("(c.updated_at, c.id) > (:at, :after)");
+        }
+        conditions.addAll(hasTags(filter, driver));
+        // with a tag few customers have, its customers are read from the tags' index and sorted, as in list
+        String sql = driver < 0
+                ? "SELECT c.* FROM customers c WHERE c.tenant_id = :tenant AND " + String.join(" AND ", conditions)
+                        + " ORDER BY c.tenant_id, c.updated_at, c.id LIMIT :limit"
+                : "SELECT c.* FROM " + byTag(driver, conditions) + " ORDER BY c.updated_at, c.id LIMIT :limit";
+        var query = h.createQuery(sql).bind("tenant", tenantId).bind("since", Database.ts(since)).bind("limit", limit);
         bindTags(query, filter);
         if (status != null) {
             query.bind("status", status.wire());
@@ -219,6 +223,21 @@ public final class CustomerStore {
             query.bind("at", Database.ts(after.at())).bind("after", after.id());
         }
         return query.map((rs, ctx) -> customer(rs)).list();
+    }
+
+    /**
+     * FROM and WHERE of the customers {@code c} with the filter's tag at {@code driver}, read from the tags' index and
+     * then each by its primary key, and of the {@code conditions} on them. On H2 the conditions are given as one CASE,
+     * from which it takes no index condition: a cursor's time or {@code updated_since} made it read the customers'
+     * index of that time for each tagged customer instead (5,000 rows for 10 customers).
+     */
+    private String byTag(int driver, List<String> conditions) {
+        String those = String.join(" AND ", conditions);
+        return "customer_tags d" + (postgres ? "" : " USE INDEX (customer_tags_by_tag)")
+                + " JOIN customers c ON c.tenant_id = d.tenant_id AND c.id = d.customer_id"
+                + " WHERE d.tenant_id = :tenant AND d.tag_key = :tag" + driver
+                + (conditions.isEmpty() ? "" : postgres ? " AND " + those
+                        : " AND CASE WHEN " + those + " THEN TRUE ELSE FALSE END");
     }
 
     /** Whether one of the three indexes holds {@link #COLLECT_UP_TO} matches or more, counted up to that only. */
