@@ -272,6 +272,7 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("agents", agents::history),
                 // whether it is on and how many recovery codes are left; never the seed or the codes
                 ExportSection.of("mfa", mfa::status),
+                ExportSection.of("identities", socialLogin::identitiesOf),
                 ExportSection.of("lockout", lockout::status),
                 ExportSection.of("email_tokens", (tenant, id) -> db.read(h -> emailTokens.heldFor(h, tenant, id))),
                 ExportSection.of("mail", (tenant, id) -> db.read(h -> outboxStore.writtenFor(h, tenant, id))),

@@ -34,7 +34,8 @@ final class IdTokens {
     static final Duration LEEWAY = Duration.ofSeconds(60);
 
     /** What the login needs of a verified token. */
-    record Claims(String subject, String email, boolean emailVerified, String givenName, String familyName) {
+    record Claims(String subject, String email, boolean emailVerified, String givenName, String familyName,
+                  String locale) {
     }
 
     private final ObjectMapper mapper;
@@ -94,7 +95,7 @@ final class IdTokens {
         // some providers send the boolean as a string
         boolean emailVerified = verified.isBoolean() ? verified.asBoolean() : verified.asText("").equals("true");
         return new Claims(subject, text(claims, "email"), emailVerified, text(claims, "given_name"),
-                text(claims, "family_name"));
+                text(claims, "family_name"), text(claims, "locale"));
     }
 
     private static String text(JsonNode claims, String field) {

@@ -16,6 +16,7 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +29,8 @@ public final class SocialLogin implements AutoCloseable {
     private final OutboundCalls calls;
     private final IdentityProviderRoutes adminRoutes;
     private final SocialLoginRoutes shopperRoutes;
+    private final CustomerIdentityRoutes customerRoutes;
+    private final SocialLoginService service;
 
     public SocialLogin(Database db, byte[] serverKey, BooleanSupplier serverKeyUsable, boolean allowPrivate,
                        TenantService tenants, CustomerService customers, LoginCompletion completion, AuditLog audit,
@@ -36,18 +39,25 @@ public final class SocialLogin implements AutoCloseable {
         this.calls = new OutboundCalls(allowPrivate);
         var providers = new IdentityProviderService(db, store, serverKey, serverKeyUsable, tenants, audit, owners,
                 clock);
-        var service = new SocialLoginService(db, store, providers, new ProviderDirectory(calls, mapper),
+        this.service = new SocialLoginService(db, store, providers, new ProviderDirectory(calls, mapper),
                 new IdTokens(mapper), tenants, customers, completion, audit, mapper, clock);
         this.adminRoutes = new IdentityProviderRoutes(guard, providers, new ProviderInput(calls), requests);
         this.shopperRoutes = new SocialLoginRoutes(guard, service, tenants, limits, requests);
+        this.customerRoutes = new CustomerIdentityRoutes(guard, service, requests);
     }
 
     public void addAdminRoutes(JavalinDefaultRoutingApi routes) {
         adminRoutes.addTo(routes);
+        customerRoutes.addTo(routes);
     }
 
     public void addShopperRoutes(JavalinDefaultRoutingApi routes) {
         shopperRoutes.addTo(routes);
+    }
+
+    /** The export of a customer's data: their linked provider accounts, oldest first. */
+    public List<?> identitiesOf(String tenantId, String customerId) {
+        return service.identities(tenantId, customerId);
     }
 
     /** The erasure of a customer: their links to provider accounts go with the account. */

@@ -2,6 +2,8 @@ package dev.latchkey.oidc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AuthResult;
@@ -15,8 +17,10 @@ import dev.latchkey.customer.CustomerView;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.db.Database;
+import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.JsonInput;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
@@ -33,6 +37,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Logging a shopper in with an OpenID Connect provider (authorization code with PKCE S256 and a nonce). The start
@@ -45,6 +51,7 @@ import java.util.Map;
 final class SocialLoginService {
     static final Duration STATE_TTL = Duration.ofMinutes(10);
     static final String METHOD = "oidc";
+    static final int RACE_ATTEMPTS = 3;
 
     /** The start's answer. */
     record Started(String authorizationUrl, String state) {
@@ -55,8 +62,8 @@ final class SocialLoginService {
     }
 
     /** A customer's linked provider account, as the API shows it. */
-    record IdentityView(String id, String providerId, String providerSlug, String providerName, String email,
-                        Instant createdAt) {
+    record IdentityView(String id, String providerId, String providerSlug, String providerName, String subject,
+                        String email, Instant createdAt) {
     }
 
     private final Database db;
@@ -130,12 +137,13 @@ final class SocialLoginService {
         }
         IdTokens.Claims claims = exchange(provider, state, code);
         if (state.linkCustomerId() != null) {
-            return new Finished(200, link(tenantId, provider, claims, state.linkCustomerId(), client));
+            return new Finished(200, untilSettled(() -> link(tenantId, provider, claims, state.linkCustomerId(),
+                    client)));
         }
         TenantSettings settings = tenants.settings(tenantId);
         Map<String, Object> failure = new HashMap<>();
         try {
-            return db.tx(h -> logIn(h, settings, provider, claims, guestCart, client, failure));
+            return untilSettled(() -> db.tx(h -> logIn(h, settings, provider, claims, guestCart, client, failure)));
         } catch (ApiError refused) {
             if (refused.status() == 403 || refused.status() == 409) {
                 audit.record(tenantId, (String) failure.get("customer_id"), AuditType.LOGIN_FAILED, client,
@@ -171,7 +179,7 @@ final class SocialLoginService {
                     + " from the account.");
         }
         var registration = customers.register(h, tenantId, settings, EmailAddress.normalise(email), null,
-                ProfileInput.UNCHANGED, client);
+                profileOf(claims), client);
         Customer customer = customers.markEmailVerified(h, registration.customer(), client);
         insertLink(h, provider, claims, customer.id(), client);
         if (customer.status() != Customer.Status.ACTIVE) {
@@ -181,6 +189,58 @@ final class SocialLoginService {
             return new Finished(201, body);
         }
         return new Finished(201, loggedIn(h, settings, customer, guestCart, client, provider));
+    }
+
+    /**
+     * Runs a login or link that writes a provider account's link (and maybe a new customer) in one transaction. Two
+     * callbacks for the same provider account at once (two tabs, a double click, a link racing a first login) both
+     * find it unlinked; the unique index lets one commit and fails the other whole, customer and all. The loser runs
+     * again and now finds the winner's link: it logs into that account, or is refused as any later attempt would be
+     * ({@code identity_already_linked}, {@code account_exists}). Past {@link #RACE_ATTEMPTS} the answer is 409
+     * {@code login_conflict}, never a 500.
+     */
+    private <T> T untilSettled(Supplier<T> attempt) {
+        for (int tries = 1; ; tries++) {
+            try {
+                return attempt.get();
+            } catch (RuntimeException e) {
+                if (!lostRace(e)) {
+                    throw e;
+                }
+                if (tries == RACE_ATTEMPTS) {
+                    throw new ApiError(409, "login_conflict", "Another login with this provider account was under "
+                            + "way at the same time: start the login again.");
+                }
+            }
+        }
+    }
+
+    /** The unique index of the links, or of the addresses when both callbacks opened an account for one address. */
+    private static boolean lostRace(RuntimeException e) {
+        return UniqueViolation.is(e) || e instanceof ApiError refused && "email_taken".equals(refused.code());
+    }
+
+    /**
+     * A new account's profile from the ID token: each claim validated as registration validates its field, and
+     * dropped when it fails (a provider's odd name or locale does not cost the shopper their login).
+     */
+    private ProfileInput profileOf(IdTokens.Claims claims) {
+        ObjectNode fields = mapper.createObjectNode();
+        keepIfValid(fields, "first_name", claims.givenName());
+        keepIfValid(fields, "last_name", claims.familyName());
+        keepIfValid(fields, "preferred_language", claims.locale());
+        return ProfileInput.read(JsonInput.of(fields), mapper);
+    }
+
+    private void keepIfValid(ObjectNode fields, String field, String value) {
+        if (value == null) {
+            return;
+        }
+        JsonInput alone = JsonInput.of(mapper.createObjectNode().put(field, value));
+        ProfileInput.read(alone, mapper);
+        if (alone.valid()) {
+            fields.put(field, value);
+        }
     }
 
     private LoginOutcome loggedIn(Handle h, TenantSettings settings, Customer customer, GuestCart guestCart,
@@ -241,12 +301,22 @@ final class SocialLoginService {
     }
 
     List<IdentityView> identities(String tenantId, String customerId) {
+        return db.read(h -> identities(h, tenantId, customerId));
+    }
+
+    /** The merchant's view of a customer's links: 404 for an id the tenant does not have. */
+    List<IdentityView> identitiesForMerchant(String tenantId, String customerId) {
         return db.read(h -> {
-            Map<String, IdentityProvider> byId = new HashMap<>();
-            store.list(h, tenantId).forEach(p -> byId.put(p.id(), p));
-            return store.identitiesOf(h, tenantId, customerId).stream()
-                    .map(identity -> view(identity, byId.get(identity.providerId()))).toList();
+            customers.get(h, tenantId, customerId);
+            return identities(h, tenantId, customerId);
         });
+    }
+
+    private List<IdentityView> identities(Handle h, String tenantId, String customerId) {
+        Map<String, IdentityProvider> byId = new HashMap<>();
+        store.list(h, tenantId).forEach(p -> byId.put(p.id(), p));
+        return store.identitiesOf(h, tenantId, customerId).stream()
+                .map(identity -> view(identity, byId.get(identity.providerId()))).toList();
     }
 
     /**
@@ -254,19 +324,32 @@ final class SocialLoginService {
      * no way in left: no password, no other linked provider, and no login codes at the shop.
      */
     void unlink(String tenantId, String customerId, String identityId, ClientInfo client) {
+        unlink(tenantId, identityId, h -> customers.lockOwn(h, tenantId, customerId), Map.of(), client);
+    }
+
+    /** The merchant's unlink (support removing a link the shopper lost control of), by the shopper's rules. */
+    void unlinkByMerchant(String tenantId, String customerId, String identityId, Actor actor, ClientInfo client) {
+        unlink(tenantId, identityId, h -> customers.lockExisting(h, tenantId, customerId), actor.with(Map.of()),
+                client);
+    }
+
+    private void unlink(String tenantId, String identityId, Function<Handle, Customer> lock, Map<String, Object> by,
+                        ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         db.tx(h -> {
-            Customer customer = customers.lockOwn(h, tenantId, customerId);
-            var identities = store.identitiesOf(h, tenantId, customerId);
+            Customer customer = lock.apply(h);
+            var identities = store.identitiesOf(h, tenantId, customer.id());
             var identity = identities.stream().filter(i -> i.id().equals(identityId)).findFirst()
                     .orElseThrow(() -> ApiError.notFound("Identity"));
             if (customer.passwordHash() == null && identities.size() == 1 && !settings.loginCodes()) {
                 throw new ApiError(409, "last_sign_in_method", "This is the account's only way to log in: set a "
                         + "password (password reset) or link another provider first.");
             }
-            store.deleteIdentity(h, tenantId, customerId, identityId);
-            audit.record(h, tenantId, customerId, AuditType.IDENTITY_UNLINKED, client,
-                    Map.of("identity_id", identity.id(), "identity_provider_id", identity.providerId()));
+            store.deleteIdentity(h, tenantId, customer.id(), identityId);
+            Map<String, Object> data = new LinkedHashMap<>(by);
+            data.put("identity_id", identity.id());
+            data.put("identity_provider_id", identity.providerId());
+            audit.record(h, tenantId, customer.id(), AuditType.IDENTITY_UNLINKED, client, data);
             return null;
         });
     }
@@ -278,7 +361,7 @@ final class SocialLoginService {
 
     private static IdentityView view(OidcStore.Identity identity, IdentityProvider provider) {
         return new IdentityView(identity.id(), identity.providerId(), provider.slug(), provider.displayName(),
-                identity.email(), identity.createdAt());
+                identity.subject(), identity.email(), identity.createdAt());
     }
 
     static ApiError invalidState() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TotpCodes;
@@ -343,6 +344,170 @@ class SocialLoginTest extends ApiTest {
         String reopened = callback(again, idp.signRs256(claims(again, subject, email))).expect(201).body()
                 .path("customer").path("id").asText();
         assertThat(reopened).isNotEqualTo(customerId);
+    }
+
+    @Test
+    void twoFirstLoginsAtOnceOpenOneAccountAndBothLogIntoIt() {
+        var tenant = shop();
+        for (int round = 0; round < 3; round++) {
+            String subject = subject();
+            String email = Fixtures.uniqueEmail();
+            Started one = start(tenant);
+            Started two = start(tenant);
+            String codeOne = idp.authorize(one.query(), idp.signRs256(claims(one, subject, email)));
+            String codeTwo = idp.authorize(two.query(), idp.signRs256(claims(two, subject, email)));
+            List<Api.Res> answers = Concurrently.all(List.of(() -> finish(one, codeOne, null),
+                    () -> finish(two, codeTwo, null)));
+            assertThat(answers).extracting(Api.Res::status).containsExactlyInAnyOrder(201, 200);
+            String customerId = answers.get(0).body().path("customer").path("id").asText();
+            assertThat(answers.get(1).body().path("customer").path("id").asText()).isEqualTo(customerId);
+            assertThat(customersWith(tenant, email)).hasSize(1);
+            JsonNode identities = api.get("/v1/admin/customers/" + customerId + "/identities").bearer(tenant.sk())
+                    .send().expect(200).body().path("data");
+            assertThat(identities).hasSize(1);
+            assertThat(identities.get(0).path("subject").asText()).isEqualTo(subject);
+        }
+    }
+
+    @Test
+    void linkRacingAFirstLoginEndsWithOneLinkAndNoOrphanAccount() {
+        var tenant = shop();
+        for (int round = 0; round < 3; round++) {
+            var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+            String subject = subject();
+            String email = Fixtures.uniqueEmail();
+            var res = api.post("/v1/auth/oidc/acme/start").as(shopper)
+                    .body(Map.of("redirect_uri", REDIRECT, "link", true)).send().expect(200);
+            Started link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+            Started login = start(tenant);
+            String linkCode = idp.authorize(link.query(), idp.signRs256(claims(link, subject, email)));
+            String loginCode = idp.authorize(login.query(), idp.signRs256(claims(login, subject, email)));
+            List<Api.Res> answers = Concurrently.all(List.of(() -> finish(link, linkCode, shopper),
+                    () -> finish(login, loginCode, null)));
+            Api.Res linked = answers.get(0);
+            Api.Res loggedIn = answers.get(1);
+            if (linked.status() == 200) {
+                // the link won: the login is into the shopper's account, and no account has the address
+                assertThat(loggedIn.status()).isEqualTo(200);
+                assertThat(loggedIn.body().path("customer").path("id").asText()).isEqualTo(shopper.customerId());
+                assertThat(customersWith(tenant, email)).isEmpty();
+            } else {
+                // the login won: its new account holds the link
+                linked.expect(409, "identity_already_linked");
+                assertThat(loggedIn.status()).isEqualTo(201);
+                String opened = loggedIn.body().path("customer").path("id").asText();
+                assertThat(api.get("/v1/admin/customers/" + opened + "/identities").bearer(tenant.sk()).send()
+                        .expect(200).body().path("data")).hasSize(1);
+                assertThat(api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void newAccountTakesTheNamesAndLocaleThatPassRegistrationsChecks() {
+        var tenant = shop();
+        Started started = start(tenant);
+        Map<String, Object> claims = new HashMap<>(claims(started, subject(), Fixtures.uniqueEmail()));
+        claims.put("given_name", "Ada");
+        claims.put("family_name", "Lovelace");
+        claims.put("locale", "en-GB");
+        JsonNode customer = callback(started, idp.signRs256(claims)).expect(201).body().path("customer");
+        assertThat(customer.path("first_name").asText()).isEqualTo("Ada");
+        assertThat(customer.path("last_name").asText()).isEqualTo("Lovelace");
+        assertThat(customer.path("preferred_language").asText()).isEqualTo("en-GB");
+
+        // a name past the registration's bound and a locale that is no language tag are left out, the login goes on
+        Started odd = start(tenant);
+        claims = new HashMap<>(claims(odd, subject(), Fixtures.uniqueEmail()));
+        claims.put("given_name", "Grace");
+        claims.put("family_name", "x".repeat(101));
+        claims.put("locale", "en_US!");
+        customer = callback(odd, idp.signRs256(claims)).expect(201).body().path("customer");
+        assertThat(customer.path("first_name").asText()).isEqualTo("Grace");
+        assertThat(customer.path("last_name").isNull()).isTrue();
+        assertThat(customer.path("preferred_language").isNull()).isTrue();
+    }
+
+    @Test
+    void exportsListTheLinkedAccounts() {
+        var tenant = shop();
+        String subject = subject();
+        String email = Fixtures.uniqueEmail();
+        Started started = start(tenant);
+        JsonNode created = callback(started, idp.signRs256(claims(started, subject, email))).expect(201).body();
+        String customerId = created.path("customer").path("id").asText();
+        var shopper = new Fixtures.Shopper(tenant, email, null, customerId, created.path("access_token").asText(),
+                null, null, created);
+        JsonNode own = api.get("/v1/me/export").as(shopper).send().expect(200).body().path("identities");
+        JsonNode byMerchant = api.get("/v1/admin/customers/" + customerId + "/export").bearer(tenant.sk()).send()
+                .expect(200).body().path("identities");
+        for (JsonNode identities : List.of(own, byMerchant)) {
+            assertThat(identities).hasSize(1);
+            JsonNode identity = identities.get(0);
+            assertThat(identity.path("provider_slug").asText()).isEqualTo("acme");
+            assertThat(identity.path("provider_name").asText()).isEqualTo("Acme ID");
+            assertThat(identity.path("subject").asText()).isEqualTo(subject);
+            assertThat(identity.path("email").asText()).isEqualTo(email);
+            assertThat(identity.path("created_at").asText()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void merchantListsAndUnlinksACustomersAccountsOfItsOwnTenantOnly() {
+        var tenant = shop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
+                .send().expect(200);
+        Started link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject(), shopper.email())));
+        String identityId = finish(link, code, shopper).expect(200).str("id");
+        String path = "/v1/admin/customers/" + shopper.customerId() + "/identities";
+
+        JsonNode listed = api.get(path).bearer(tenant.sk()).send().expect(200).body().path("data");
+        assertThat(listed).extracting(node -> node.path("id").asText()).containsExactly(identityId);
+        // another tenant's key, the storefront's key, unknown ids
+        var other = Fixtures.tenant(api);
+        api.get(path).bearer(other.sk()).send().expect(404, "not_found");
+        api.delete(path + "/" + identityId).bearer(other.sk()).send().expect(404, "not_found");
+        api.get(path).bearer(tenant.pk()).send().expect(403, "insufficient_scope");
+        api.delete(path + "/" + identityId).bearer(tenant.pk()).send().expect(403, "insufficient_scope");
+        api.get("/v1/admin/customers/cus_unknown/identities").bearer(tenant.sk()).send().expect(404, "not_found");
+        api.delete(path + "/ident_unknown").bearer(tenant.sk()).send().expect(404, "not_found");
+        // the identity of another customer is not found under this one
+        var stranger = Fixtures.shopper(api, tenant);
+        api.delete("/v1/admin/customers/" + stranger.customerId() + "/identities/" + identityId).bearer(tenant.sk())
+                .send().expect(404, "not_found");
+
+        api.delete(path + "/" + identityId).bearer(tenant.sk()).send().expect(204);
+        assertThat(api.get(path).bearer(tenant.sk()).send().expect(200).body().path("data")).isEmpty();
+        api.delete(path + "/" + identityId).bearer(tenant.sk()).send().expect(404, "not_found");
+        JsonNode unlinked = AuditEvents.of(api, tenant, shopper.customerId(), "identity.unlinked").get(0).path("data");
+        assertThat(unlinked.path("by").asText()).isEqualTo("admin");
+        assertThat(unlinked.path("identity_id").asText()).isEqualTo(identityId);
+    }
+
+    @Test
+    void merchantDoesNotUnlinkTheOnlyWayIn() {
+        var tenant = shop(Map.of("login_codes", false));
+        Started started = start(tenant);
+        String customerId = callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
+                .expect(201).body().path("customer").path("id").asText();
+        String path = "/v1/admin/customers/" + customerId + "/identities";
+        String id = api.get(path).bearer(tenant.sk()).send().expect(200).body().path("data").get(0).path("id").asText();
+        api.delete(path + "/" + id).bearer(tenant.sk()).send().expect(409, "last_sign_in_method");
+    }
+
+    private Api.Res finish(Started started, String code, Fixtures.Shopper caller) {
+        var request = api.post("/v1/auth/oidc/acme/callback");
+        request = caller == null ? request.key(started.tenant().pk()) : request.as(caller);
+        return request.body(Map.of("state", started.state(), "code", code)).send();
+    }
+
+    private List<JsonNode> customersWith(Fixtures.Tenant tenant, String email) {
+        List<JsonNode> found = new java.util.ArrayList<>();
+        api.get("/v1/admin/customers?query=" + java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8))
+                .bearer(tenant.sk()).send().expect(200).body().path("data").forEach(found::add);
+        return found;
     }
 
     private static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
