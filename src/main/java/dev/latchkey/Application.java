@@ -79,6 +79,9 @@ import dev.latchkey.mfa.MfaRoutes;
 import dev.latchkey.mfa.MfaService;
 import dev.latchkey.mfa.SecondFactor;
 import dev.latchkey.order.AdminOrderRoutes;
+import dev.latchkey.passkey.PasskeyLogin;
+import dev.latchkey.passkey.PasskeyRoutes;
+import dev.latchkey.passkey.PasskeyService;
 import dev.latchkey.order.OrderRoutes;
 import dev.latchkey.order.OrderService;
 import dev.latchkey.privacy.AccountDeletionService;
@@ -241,6 +244,9 @@ public final class Application implements AutoCloseable {
                 completion, limits);
         var auth = new AuthService(db, tenants, customers, authenticator, tokens, completion, verification, audit,
                 mapper, clock);
+        // passkeys: added by a logged-in shopper, a login of their own that ends in the same completion
+        var passkeys = new PasskeyService(db, tenants, customers, customerMail, audit, mapper, clock);
+        var passkeyLogin = new PasskeyLogin(db, passkeys, customers, completion, lockout, audit, mapper, clock);
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
@@ -252,7 +258,7 @@ public final class Application implements AutoCloseable {
                 clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
-                        mfa::erase, audit::erasePersonalData), clock);
+                        mfa::erase, passkeys::erase, audit::erasePersonalData), clock);
         customers.onEmailMoved(deletion::withdrawRequests);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
@@ -262,6 +268,8 @@ public final class Application implements AutoCloseable {
                 ExportSection.of("agents", agents::history),
                 // whether it is on and how many recovery codes are left; never the seed or the codes
                 ExportSection.of("mfa", mfa::status),
+                // names, transports and dates of use; never a public key or credential id
+                ExportSection.of("passkeys", passkeys::list),
                 ExportSection.of("lockout", lockout::status),
                 ExportSection.of("email_tokens", (tenant, id) -> db.read(h -> emailTokens.heldFor(h, tenant, id))),
                 ExportSection.of("mail", (tenant, id) -> db.read(h -> outboxStore.writtenFor(h, tenant, id))),
@@ -279,6 +287,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired),
                 Housekeeping.Job.once("expired second-factor logins", loginChallenges::purgeExpired),
                 Housekeeping.Job.once("expired staff second-factor logins", staffChallenges::purgeExpired),
+                Housekeeping.Job.once("expired passkey challenges", passkeys::purgeExpired),
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
@@ -307,6 +316,7 @@ public final class Application implements AutoCloseable {
                 new AuthRoutes(guard, auth, loginCodeService, completion, tenants, policy, limits, requests,
                         clock)::addTo,
                 new MfaRoutes(guard, mfa, requests, limits)::addTo,
+                new PasskeyRoutes(guard, passkeys, passkeyLogin, requests, limits)::addTo,
                 new CustomerRoutes(guard, customers, requests, expansions)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
