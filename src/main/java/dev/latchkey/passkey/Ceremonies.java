@@ -182,7 +182,8 @@ final class Ceremonies {
             case BadChallengeException b -> new Refused("wrong_challenge", "The challenge is not the one issued.");
             case UserNotVerifiedException u -> new Refused("user_not_verified", "The authenticator did not verify the "
                     + "user (PIN or biometrics), which passkeys here require.");
-            case UserNotPresentException u -> new Refused("user_not_present", "The authenticator did not see the user.");
+            case UserNotPresentException u -> new Refused("user_not_present",
+                    "The authenticator did not see the user.");
             case BadSignatureException b -> new Refused("bad_signature", "The signature does not verify.");
             // any other VerificationException, or data that parsed and does not hold together
             default -> new Refused("invalid", "The credential does not verify: " + e.getClass().getSimpleName()

@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** SQL for passkeys, the customers' user handles and the ceremonies' challenges (V43). Every statement names the tenant. */
+/**
+ * SQL for passkeys, the customers' user handles and the ceremonies' challenges (V43). Every statement names the
+ * tenant.
+ */
 final class PasskeyStore {
     /** A stored credential, what verifying an assertion needs: the attested credential data and the counter. */
     record Credential(String id, String customerId, String credentialId, String credentialData, long signCount,
@@ -27,10 +30,12 @@ final class PasskeyStore {
     record Challenge(String id, String purpose, String challengeHash, String customerId) {
     }
 
+    private static final String OWN = "tenant_id = :tenant AND customer_id = :customer ";
     private static final String COLUMNS = "id, name, transports, backup_eligible, backed_up, created_at, last_used_at";
 
     Optional<String> userHandle(Handle h, String tenantId, String customerId) {
-        return h.createQuery("SELECT user_handle FROM passkey_users WHERE tenant_id = :tenant AND customer_id = :customer")
+        return h.createQuery("SELECT user_handle FROM passkey_users WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer")
                 .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).findOne();
     }
 
@@ -41,19 +46,20 @@ final class PasskeyStore {
     }
 
     Optional<String> customerOfHandle(Handle h, String tenantId, String handle) {
-        return h.createQuery("SELECT customer_id FROM passkey_users WHERE tenant_id = :tenant AND user_handle = :handle")
+        return h.createQuery("SELECT customer_id FROM passkey_users WHERE tenant_id = :tenant "
+                        + "AND user_handle = :handle")
                 .bind("tenant", tenantId).bind("handle", handle).mapTo(String.class).findOne();
     }
 
     /** The customer's passkeys, oldest first. */
     List<Passkey> list(Handle h, String tenantId, String customerId) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM passkeys WHERE tenant_id = :tenant AND customer_id = :customer "
+        return h.createQuery("SELECT " + COLUMNS + " FROM passkeys WHERE " + OWN
                         + "ORDER BY created_at, id")
                 .bind("tenant", tenantId).bind("customer", customerId).map((rs, ctx) -> passkey(rs)).list();
     }
 
     Optional<Passkey> find(Handle h, String tenantId, String customerId, String id) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM passkeys WHERE tenant_id = :tenant AND customer_id = :customer "
+        return h.createQuery("SELECT " + COLUMNS + " FROM passkeys WHERE " + OWN
                         + "AND id = :id")
                 .bind("tenant", tenantId).bind("customer", customerId).bind("id", id)
                 .map((rs, ctx) -> passkey(rs)).findOne();
@@ -120,8 +126,8 @@ final class PasskeyStore {
     }
 
     void insertChallenge(Handle h, String tenantId, Challenge challenge, Instant now, Instant expiresAt) {
-        h.createUpdate("INSERT INTO passkey_challenges (tenant_id, id, purpose, challenge_hash, customer_id, created_at, "
-                        + "expires_at) VALUES (:tenant, :id, :purpose, :hash, :customer, :now, :expires)")
+        h.createUpdate("INSERT INTO passkey_challenges (tenant_id, id, purpose, challenge_hash, customer_id, "
+                        + "created_at, expires_at) VALUES (:tenant, :id, :purpose, :hash, :customer, :now, :expires)")
                 .bind("tenant", tenantId).bind("id", challenge.id()).bind("purpose", challenge.purpose())
                 .bind("hash", challenge.challengeHash()).bind("customer", challenge.customerId())
                 .bind("now", Database.ts(now)).bind("expires", Database.ts(expiresAt)).execute();

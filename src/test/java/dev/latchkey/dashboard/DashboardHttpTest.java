@@ -566,7 +566,8 @@ class DashboardHttpTest extends ApiTest {
                     form.put(e.getKey(), "on");
                 }
             } else if (!e.getValue().isArray()) {
-                form.put(e.getKey(), e.getValue().asText());
+                // as the page shows it: an unset text setting is an empty field
+                form.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
             }
         });
         return form;

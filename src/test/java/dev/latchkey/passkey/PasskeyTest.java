@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Passkeys through the real server, with a software authenticator: adding one, logging in with it, managing them. */
 class PasskeyTest extends MailTest {
     private static final String RP_ID = "shop.example.com";
+    private static final JsonNode NO_OPTIONS = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
 
     /** A tenant whose storefront at {@link MailTest#SHOP} offers passkeys. */
     private static Fixtures.Tenant passkeyShop() {
@@ -296,7 +297,7 @@ class PasskeyTest extends MailTest {
         api.post("/v1/auth/login/passkey/options").key(disabled.pk()).body(Map.of()).send()
                 .expect(403, "passkeys_disabled");
         api.post("/v1/auth/login/passkey").key(disabled.pk()).body(Map.of("challenge_id", "pkc_x",
-                "credential", SoftAuthenticator.create().assertion(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(), fromShop())))
+                "credential", SoftAuthenticator.create().assertion(NO_OPTIONS, fromShop())))
                 .send().expect(403, "passkeys_disabled");
         // listing still works
         api.get("/v1/me/passkeys").as(other).send().expect(200);
@@ -387,8 +388,8 @@ class PasskeyTest extends MailTest {
         api.get("/v1/admin/customers/cus_unknown/passkeys").bearer(tenant.sk()).send().expect(404);
 
         api.delete("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk()).send().expect(204);
-        Integer left = server.app.database().read(h -> h.createQuery(
-                "SELECT COUNT(*) FROM passkeys WHERE tenant_id = :t").bind("t", tenant.id()).mapTo(Integer.class).one());
+        Integer left = server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM passkeys "
+                + "WHERE tenant_id = :t").bind("t", tenant.id()).mapTo(Integer.class).one());
         assertThat(left).isZero();
     }
 
@@ -405,8 +406,8 @@ class PasskeyTest extends MailTest {
         Problems.assertInvalid(api.patch(path).bearer(tenant.sk()).body(Map.of("webauthn_origins",
                 List.of("http://shop.example"))).send(), "webauthn_origins", "insecure");
         JsonNode settings = api.patch(path).bearer(tenant.sk()).body(Map.of("webauthn_rp_id", " Shop.Example ",
-                "webauthn_origins", List.of("https://www.shop.example", "https://shop.example:8443"))).send().expect(200)
-                .body();
+                "webauthn_origins", List.of("https://www.shop.example", "https://shop.example:8443"))).send()
+                .expect(200).body();
         assertThat(settings.path("webauthn_rp_id").asText()).isEqualTo("shop.example");
         // plain http only on this machine, whose rp id is localhost
         api.patch(path).bearer(tenant.sk()).body(Map.of("webauthn_rp_id", "localhost", "webauthn_origins",
