@@ -304,7 +304,8 @@ public final class Application implements AutoCloseable {
         var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
                 config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, staffMfa,
-                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa), lockout, sessions,
+                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa, passkeys), lockout,
+                sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 

@@ -186,7 +186,8 @@ public final class PasskeyLogin {
 
     private Rejected failed(String tenantId, String customerId, String reason, ClientInfo client) {
         audit.record(tenantId, customerId, AuditType.LOGIN_FAILED, client, with(reason, null));
-        return new Rejected(CustomerService.invalidCredentials());
+        return new Rejected(new ApiError(401, "invalid_credentials", "The passkey could not be verified for this "
+                + "shop: ask for new options and try again, or log in another way."));
     }
 
     private static Map<String, String> with(String reason, String passkeyId) {

@@ -15,7 +15,7 @@ import dev.latchkey.tenant.ApiKey;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -126,7 +126,7 @@ public final class PasskeyRoutes {
 
     /** All of a customer's passkeys (at most {@link PasskeyService#MAX_PER_CUSTOMER}) on one page. */
     private static Map<String, Object> page(List<Passkey> passkeys) {
-        Map<String, Object> body = new HashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("data", passkeys);
         body.put("next_cursor", null);
         return body;

@@ -3,7 +3,6 @@ package dev.latchkey.passkey;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.webauthn4j.data.AuthenticationData;
 import com.webauthn4j.data.RegistrationData;
 import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;

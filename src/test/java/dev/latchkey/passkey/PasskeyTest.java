@@ -8,6 +8,7 @@ import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.TestSmtp;
+import dev.latchkey.testing.TotpCodes;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -255,6 +256,46 @@ class PasskeyTest extends MailTest {
                 authenticator.assertion(foreign.path("public_key"), fromShop())).expect(401, "invalid_credentials");
         // this tenant's passkey at the other tenant
         login(elsewhere, authenticator, fromShop()).expect(401, "invalid_credentials");
+    }
+
+    /** A passkey with user verification is two factors in one: the TOTP step of a password login is not asked. */
+    @Test
+    void loginWhenAccountHasTwoStepSignInThenPasskeyAloneOpensSession() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
+                .expect(200).str("secret");
+        long into = server.clock.instant().getEpochSecond() % 30;
+        server.clock.advance(Duration.ofSeconds(30 - into + 1)); // a code computed now is current when checked
+        api.post("/v1/me/mfa/totp/confirm").as(shopper)
+                .body(Map.of("code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
+        assertThat(MailTest.login(tenant, shopper.email(), shopper.password()).expect(200).str("next_step"))
+                .isEqualTo("mfa");
+        JsonNode session = login(tenant, authenticator, fromShop()).expect(200).body();
+        assertThat(session.path("access_token").asText()).startsWith("cust_");
+    }
+
+    @Test
+    void loginWhenGuestCartNamedThenClaimedAsAtPasswordLogin() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        String guest = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201).str("access_token");
+        String cartId = api.post("/v1/carts").key(tenant.pk()).bearer(guest).send().expect(201).str("id");
+        api.put("/v1/carts/" + cartId + "/items/MUG-1").key(tenant.pk()).bearer(guest).body(Map.of("quantity", 2))
+                .send().expect(200);
+        JsonNode options = loginOptions(tenant, Map.of());
+        JsonNode session = api.post("/v1/auth/login/passkey").key(tenant.pk()).bearer(guest)
+                .body(Map.of("challenge_id", options.path("challenge_id").asText(), "cart_id", cartId,
+                        "credential", authenticator.assertion(options.path("public_key"), fromShop())))
+                .send().expect(200).body();
+        String claimed = session.path("cart_id").asText();
+        JsonNode cart = api.get("/v1/carts/" + claimed).key(tenant.pk()).bearer(session.path("access_token").asText())
+                .send().expect(200).body();
+        assertThat(cart.path("items").get(0).path("quantity").asInt()).isEqualTo(2);
     }
 
     @Test
