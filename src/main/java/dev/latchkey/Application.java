@@ -203,6 +203,7 @@ public final class Application implements AutoCloseable {
         // staff log in with a second factor of their own, kept as the customers' is
         var staffFactor = SecondFactor.staff(serverKey, webhooks::serverKeyUsable, clock);
         var staffChallenges = new LoginChallenges(db, staffFactor, clock);
+        staffSessions.onSessionsEnded(staffChallenges::endAll);
         var staffLogins = new StaffLogins(db, staffSessions, tenants, hasher, audit, staffLockout, staffFactor,
                 staffChallenges);
         var staffMfa = new StaffMfa(db, staff, staffSessions, staffFactor, tenants, staffLockout, audit, clock);
@@ -293,9 +294,9 @@ public final class Application implements AutoCloseable {
                 recovery, emailTokens, customerMail, audit, mapper);
         // a bulk import reads each row as the single create reads its body
         var newAccounts = new NewAccountInput(tenants, policy, mapper);
-        var imports = new CustomerImports(db, mapper, clock);
+        var imports = new CustomerImports(db, mapper, audit, clock);
         this.importWorker = new ImportWorker(db, imports,
-                new RowImporter(newAccounts, adminCustomers, customers, addresses), tenants, audit, config.bulk());
+                new RowImporter(newAccounts, adminCustomers, customers, addresses), tenants, config.bulk());
         imports.wakeOnQueued(importWorker::wake);
 
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);

@@ -198,8 +198,9 @@ public final class Guard {
      * without the scope, a role without it) gets 403 {@code insufficient_scope}; a publishable key and any other live
      * credential too (see {@link #refused}). A suspended tenant's key or staff session gets 403
      * {@code tenant_suspended}, but for a secret key the operator issued during the suspension
-     * ({@link Tenant#rescuedBy}). The request is marked with the staff member or the secret key that acts, for the
-     * audit log.
+     * ({@link Tenant#rescuedBy}). A staff session of a member without a second factor gets 403
+     * {@code mfa_setup_required} while the tenant requires one ({@code require_staff_mfa}). The request is marked with
+     * the staff member or the secret key that acts, for the audit log.
      */
     public AdminPrincipal admin(Context ctx, Permission permission) {
         AdminPrincipal principal = adminCaller(ctx, true);
@@ -228,8 +229,11 @@ public final class Guard {
         String raw = bearer(ctx);
         AdminPrincipal principal;
         ApiKey secretKey = null;
+        boolean withoutSecondFactor = false;
         if (raw != null && raw.startsWith("stf_")) {
-            principal = staff.authenticate(raw).orElseThrow(ApiError::invalidToken);
+            StaffTokens.Caller caller = staff.authenticate(raw).orElseThrow(ApiError::invalidToken);
+            principal = caller.principal();
+            withoutSecondFactor = !caller.mfaEnabled();
             ClientAddresses.markStaff(ctx, principal.staffId());
         } else {
             ApiKey key = knownKey(raw).orElseThrow(() -> refused(raw, ApiError.BEARER_INVALID_TOKEN,
@@ -245,6 +249,9 @@ public final class Guard {
             Tenant tenant = tenants.tenant(principal.tenantId());
             if (secretKey == null || !tenant.rescuedBy(secretKey)) {
                 tenant.requireActive();
+            }
+            if (withoutSecondFactor && tenant.settings().requireStaffMfa()) {
+                throw StaffTokens.mfaSetupRequired(); // a logout (activeTenant false) still ends the session
             }
         }
         return principal;

@@ -50,7 +50,7 @@ public final class TokenService implements AutoCloseable {
             .maximumSize(200_000).expireAfterWrite(TOUCH_INTERVAL.multipliedBy(2)).build();
     private final Invalidations invalidations;
     private final List<SessionsDeletedListener> sessionsDeleted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<CustomerSessionsEndedListener> customerSessionsEnded =
+    private final List<SessionsEndedListener> customerSessionsEnded =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     /**
      * PostgreSQL: refreshes arriving together are rotated in one statement and one commit. Null on H2, which cannot
@@ -443,7 +443,7 @@ public final class TokenService implements AutoCloseable {
     public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
         int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now())
                 .orElseThrow(ApiError::invalidToken);
-        customerSessionsEnded.forEach(listener -> listener.customerSessionsEnded(h, tenantId, customerId));
+        customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, customerId));
         if (revoked > 0) {
             Database.afterCommit(h, () -> evictCustomer(tenantId, customerId));
         }
@@ -527,13 +527,8 @@ public final class TokenService implements AutoCloseable {
      * password, the merchant's status change or revocation, the shopper's "log out everywhere else"): what would soon
      * become a session must end with them, a login still waiting for its second factor.
      */
-    public void onCustomerSessionsEnded(CustomerSessionsEndedListener listener) {
+    public void onCustomerSessionsEnded(SessionsEndedListener listener) {
         customerSessionsEnded.add(listener);
-    }
-
-    @FunctionalInterface
-    public interface CustomerSessionsEndedListener {
-        void customerSessionsEnded(Handle h, String tenantId, String customerId);
     }
 
     @FunctionalInterface

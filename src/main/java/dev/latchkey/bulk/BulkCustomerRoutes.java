@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * The merchant's bulk routes: every customer as a CSV or NDJSON download, and imports of such files run in the
- * background. Added before the routes of one customer, whose {@code /v1/admin/customers/{id}} would otherwise take
- * {@code export} and {@code imports} for ids.
+ * background, which the merchant may cancel. Added before the routes of one customer, whose
+ * {@code /v1/admin/customers/{id}} would otherwise take {@code export} and {@code imports} for ids.
  */
 public final class BulkCustomerRoutes {
     private static final String IMPORTS = "/v1/admin/customers/imports";
@@ -43,6 +43,7 @@ public final class BulkCustomerRoutes {
         routes.post(IMPORTS, this::submit);
         routes.get(IMPORTS, this::list);
         routes.get(IMPORTS + "/{id}", this::get);
+        routes.post(IMPORTS + "/{id}/cancel", this::cancel);
     }
 
     private void export(Context ctx) {
@@ -76,6 +77,13 @@ public final class BulkCustomerRoutes {
         String tenantId = guard.admin(ctx, Permission.EDIT_CUSTOMERS).tenantId();
         String id = Identifiers.pathId(ctx, "id", "Import");
         ctx.json(ImportView.of(imports.get(tenantId, id)));
+    }
+
+    /** Takes no body: one sent is not read. */
+    private void cancel(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
+        String id = Identifiers.pathId(ctx, "id", "Import");
+        ctx.json(ImportView.of(imports.cancel(admin.tenantId(), id, admin.actor(), requests.client(ctx))));
     }
 
     private void list(Context ctx) {

@@ -2,6 +2,9 @@ package dev.latchkey.bulk;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.latchkey.audit.Actor;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
@@ -16,11 +19,14 @@ import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The merchant's bulk imports: an uploaded file is checked as a whole (text in UTF-8, CSV that parses, with an Email
- * column and no plain passwords) and counted, then kept as a queued job that the import worker of any node runs.
+ * column and no plain passwords) and counted, then kept as a queued job that the import worker of any node runs. The
+ * merchant may cancel a job until it ends.
  */
 public final class CustomerImports {
     /** The largest file taken: about 100,000 customers of Shopify's CSV. */
@@ -31,13 +37,15 @@ public final class CustomerImports {
     private final Database db;
     private final ImportStore store;
     private final ObjectReader json;
+    private final AuditLog audit;
     private volatile Runnable wakeWorker = () -> { };
     private final Clock clock;
 
-    public CustomerImports(Database db, ObjectMapper mapper, Clock clock) {
+    public CustomerImports(Database db, ObjectMapper mapper, AuditLog audit, Clock clock) {
         this.db = db;
         this.store = new ImportStore(mapper);
         this.json = JsonInput.reader(mapper);
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -86,6 +94,37 @@ public final class CustomerImports {
 
     ImportJob get(String tenantId, String id) {
         return db.read(h -> store.find(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Import"));
+    }
+
+    /**
+     * Ends a queued or running job where it is: the rows committed stay, a batch a worker is on is rolled back, and the
+     * file is dropped. 404 for a job of another shop, 409 {@code import_finished} for one that has ended.
+     */
+    ImportJob cancel(String tenantId, String id, Actor actor, ClientInfo client) {
+        return db.tx(h -> {
+            if (!store.cancel(h, tenantId, id, now())) {
+                ImportJob ended = store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Import"));
+                throw new ApiError(409, "import_finished", "The import has ended (" + ended.status().wire()
+                        + "); only a queued or running import can be cancelled.");
+            }
+            ImportJob cancelled = store.find(h, tenantId, id).orElseThrow();
+            recordEnd(h, cancelled, cancelled.status(), cancelled.progress(), client, actor);
+            return cancelled;
+        });
+    }
+
+    /** The job's one {@code customers.imported} event: how it ended, and the counts of the rows committed. */
+    void recordEnd(Handle h, ImportJob job, ImportJob.Status status, ImportJob.Progress progress, ClientInfo client,
+                   Actor actor) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("import_id", job.id());
+        summary.put("status", status.wire());
+        summary.put("format", job.format().wire());
+        summary.put("created", progress.created());
+        summary.put("updated", progress.updated());
+        summary.put("skipped", progress.skipped());
+        summary.put("failed_rows", progress.failedRows());
+        audit.record(h, job.tenantId(), null, AuditType.CUSTOMERS_IMPORTED, client, actor.with(summary));
     }
 
     /** Newest first. */

@@ -13,8 +13,9 @@ record ImportJob(String tenantId, String id, Status status, Format format, OnCon
                  Progress progress, String staffId, String apiKeyId, String clientIp, String userAgent,
                  Instant createdAt, Instant finishedAt) {
 
+    /** {@code running} from the first slice a worker ran to the end, also between slices and while paused. */
     enum Status {
-        QUEUED, RUNNING, SUCCEEDED, FAILED;
+        QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
         String wire() {
             return name().toLowerCase();

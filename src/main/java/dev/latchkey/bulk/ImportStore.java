@@ -16,15 +16,16 @@ import java.util.Set;
 
 /**
  * SQL for import jobs. Every statement about a job names its tenant; finding jobs to run is deliberately global, since
- * one worker per node serves every tenant. A running job's progress is written only by the worker holding its lease.
+ * one worker per node serves every tenant. A running job's progress is written only by the worker holding its lease;
+ * a cancel ends the job whoever holds it, and that worker's next write finds it gone.
  */
 final class ImportStore {
     private static final String KEY = " WHERE tenant_id = :tenant AND id = :id";
     private static final String HELD = KEY + " AND leased_by = :worker AND status = 'running'";
     private static final String UNFINISHED = "status IN ('queued', 'running')";
-    private static final String JOB = "SELECT tenant_id, id, status, format, on_conflict, total_rows, processed_rows, "
-            + "created_count, updated_count, skipped_count, failed_count, errors, staff_id, api_key_id, client_ip, "
-            + "user_agent, created_at, finished_at FROM customer_imports";
+    private static final String JOB = "SELECT j.tenant_id, j.id, j.status, j.format, j.on_conflict, j.total_rows, "
+            + "j.processed_rows, j.created_count, j.updated_count, j.skipped_count, j.failed_count, j.errors, "
+            + "j.staff_id, j.api_key_id, j.client_ip, j.user_agent, j.created_at, j.finished_at FROM customer_imports j";
     private static final TypeReference<List<ImportJob.RowError>> ERRORS = new TypeReference<>() {
     };
 
@@ -72,12 +73,16 @@ final class ImportStore {
                 .bind("tenant", tenantId).mapTo(Integer.class).one();
     }
 
-    /** Jobs of every tenant but the {@code held} ones that no worker holds now, oldest first. */
+    /**
+     * Jobs of every tenant but the {@code held} ones that no worker holds now, the job of the shop that has waited
+     * longest first: a shop waits from its last turn (a worker took one of its jobs), or from when the job was queued
+     * if that came later. Within a shop that puts the oldest job first, and across shops it takes turns.
+     */
     List<ImportJob> due(Handle h, Instant now, int limit, Set<String> held) {
-        var query = h.createQuery(JOB + " WHERE " + UNFINISHED
-                        + " AND (leased_until IS NULL OR leased_until <= :now)"
-                        + (held.isEmpty() ? "" : " AND tenant_id NOT IN (<held>)")
-                        + " ORDER BY created_at LIMIT :limit")
+        var query = h.createQuery(JOB + " LEFT JOIN customer_import_turns t ON t.tenant_id = j.tenant_id WHERE j."
+                        + UNFINISHED + " AND (j.leased_until IS NULL OR j.leased_until <= :now)"
+                        + (held.isEmpty() ? "" : " AND j.tenant_id NOT IN (<held>)")
+                        + " ORDER BY GREATEST(t.turn_at, j.created_at), j.created_at, j.id LIMIT :limit")
                 .bind("now", Database.ts(now)).bind("limit", limit);
         if (!held.isEmpty()) {
             query.bindList("held", List.copyOf(held));
@@ -85,14 +90,29 @@ final class ImportStore {
         return query.map((rs, ctx) -> job(rs)).list();
     }
 
-    /** Takes the job for {@code worker} until {@code until}; only one worker of any node wins. */
-    boolean lease(Handle h, ImportJob job, String worker, Instant now, Instant until) {
-        return h.createUpdate("UPDATE customer_imports SET status = 'running', leased_by = :worker, "
+    /**
+     * Takes the job for {@code worker} until {@code until}, and gives its shop this turn; only one worker of any node
+     * wins. The job as it is now: its progress may have moved on since {@code job} was read.
+     */
+    Optional<ImportJob> lease(Handle h, ImportJob job, String worker, Instant now, Instant until) {
+        boolean won = h.createUpdate("UPDATE customer_imports SET status = 'running', leased_by = :worker, "
                         + "leased_until = :until" + KEY + " AND " + UNFINISHED
                         + " AND (leased_until IS NULL OR leased_until <= :now)")
                 .bind("tenant", job.tenantId()).bind("id", job.id()).bind("worker", worker)
                 .bind("until", Database.ts(until)).bind("now", Database.ts(now))
                 .execute() == 1;
+        if (!won) {
+            return Optional.empty();
+        }
+        boolean seen = h.createUpdate("UPDATE customer_import_turns SET turn_at = :now WHERE tenant_id = :tenant")
+                .bind("tenant", job.tenantId()).bind("now", Database.ts(now)).execute() == 1;
+        if (!seen) {
+            // a worker of another node giving the shop its first turn at this moment makes it the same turn
+            h.createUpdate("INSERT INTO customer_import_turns (tenant_id, turn_at) VALUES (:tenant, :now) "
+                            + "ON CONFLICT DO NOTHING")
+                    .bind("tenant", job.tenantId()).bind("now", Database.ts(now)).execute();
+        }
+        return find(h, job.tenantId(), job.id());
     }
 
     Optional<byte[]> payload(Handle h, ImportJob job) {
@@ -114,6 +134,13 @@ final class ImportStore {
                 .execute() == 1;
     }
 
+    /** Lets the job go at the end of a slice, for the next turn; false when {@code worker} no longer holds it. */
+    boolean release(Handle h, ImportJob job, String worker) {
+        return h.createUpdate("UPDATE customer_imports SET leased_by = NULL, leased_until = NULL" + HELD)
+                .bind("tenant", job.tenantId()).bind("id", job.id()).bind("worker", worker)
+                .execute() == 1;
+    }
+
     /** Ends the job and drops its file; false when {@code worker} no longer holds it. */
     boolean finish(Handle h, ImportJob job, String worker, ImportJob.Status status, Instant at) {
         boolean held = h.createUpdate("UPDATE customer_imports SET status = :status, leased_by = NULL, "
@@ -122,10 +149,29 @@ final class ImportStore {
                 .bind("status", status.wire()).bind("at", Database.ts(at))
                 .execute() == 1;
         if (held) {
-            h.createUpdate("DELETE FROM customer_import_files WHERE tenant_id = :tenant AND import_id = :id")
-                    .bind("tenant", job.tenantId()).bind("id", job.id()).execute();
+            dropFile(h, job.tenantId(), job.id());
         }
         return held;
+    }
+
+    /**
+     * Cancels the job, held by a worker or not, and drops its file; false when it had ended already (or there is none).
+     * A worker running it loses its lease: the batch it is on is rolled back.
+     */
+    boolean cancel(Handle h, String tenantId, String id, Instant at) {
+        boolean unfinished = h.createUpdate("UPDATE customer_imports SET status = 'cancelled', leased_by = NULL, "
+                        + "leased_until = NULL, finished_at = :at" + KEY + " AND " + UNFINISHED)
+                .bind("tenant", tenantId).bind("id", id).bind("at", Database.ts(at))
+                .execute() == 1;
+        if (unfinished) {
+            dropFile(h, tenantId, id);
+        }
+        return unfinished;
+    }
+
+    private static void dropFile(Handle h, String tenantId, String id) {
+        h.createUpdate("DELETE FROM customer_import_files WHERE tenant_id = :tenant AND import_id = :id")
+                .bind("tenant", tenantId).bind("id", id).execute();
     }
 
     private String json(List<ImportJob.RowError> errors) {

@@ -1,8 +1,6 @@
 package dev.latchkey.bulk;
 
 import dev.latchkey.audit.Actor;
-import dev.latchkey.audit.AuditLog;
-import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.config.Config;
 import dev.latchkey.db.Database;
@@ -22,26 +20,36 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs the queued imports: one thread per node takes a job under a lease, so that two nodes never run one job at once,
- * and imports its rows in batches, each committed in one transaction with the job's progress and a renewed lease. A
- * node that stops mid-job leaves the lease to run out; the next worker goes on from the first row not committed, and
- * no row is imported twice. Jobs of a suspended shop wait until it is active again. A job ends with its file dropped
- * and one {@code customers.imported} audit event.
+ * Runs the queued imports in turns: one thread per node takes a job under a lease, so that two nodes never run one job
+ * at once, imports its rows in batches, each committed in one transaction with the job's progress and a renewed lease,
+ * and after a slice of {@code LATCHKEY_IMPORT_SLICE_MS} lets the job go; the next job it takes is that of the shop that
+ * has waited longest ({@link ImportStore#due}), so one shop's large file does not hold up another shop's small one.
+ * A node that stops mid-job leaves the lease to run out; the next worker goes on from the first row not committed, and
+ * no row is imported twice. A suspended shop's jobs wait until it is active again: a slice stops at the next batch once
+ * the shop is suspended. A cancelled job takes the lease away, so the batch in progress is rolled back. A job ends with
+ * its file dropped and one {@code customers.imported} audit event.
  */
 public final class ImportWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ImportWorker.class);
     /** Long enough for any batch: each renews it. */
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final int LOOK_AHEAD = 10;
+    /**
+     * Files read, kept between slices so that a job's next turn does not read its file from the database and its rows
+     * up to where it stands again: two of up to 20 MB each, enough for two shops taking turns.
+     */
+    private static final int FILES_KEPT = 2;
 
     private final Database db;
     private final CustomerImports imports;
     private final ImportStore store;
     private final RowImporter rows;
     private final TenantService tenants;
-    private final AuditLog audit;
     private final int batch;
+    private final long sliceNanos;
     private final PollingLoop loop;
+    /** Touched by the loop's thread only. */
+    private final Map<String, OpenFile> files = new LinkedHashMap<>(4, 0.75f, true);
 
     /** The batch lost its job's lease to another worker: it is rolled back, and this worker lets the job go. */
     private static final class LeaseLost extends RuntimeException {
@@ -50,16 +58,20 @@ public final class ImportWorker implements AutoCloseable {
         }
     }
 
-    public ImportWorker(Database db, CustomerImports imports, RowImporter rows, TenantService tenants, AuditLog audit,
+    /** A job's file, read up to {@code at} rows. */
+    private record OpenFile(ImportRows rows, int at) {
+    }
+
+    public ImportWorker(Database db, CustomerImports imports, RowImporter rows, TenantService tenants,
                         Config.Bulk settings) {
         this.db = db;
         this.imports = imports;
         this.store = imports.store();
         this.rows = rows;
         this.tenants = tenants;
-        this.audit = audit;
         this.batch = settings.importBatch();
-        // one job per round; a round that ran one looks again at once
+        this.sliceNanos = Duration.ofMillis(settings.importSliceMillis()).toNanos();
+        // one slice per round; a round that ran one looks again at once
         this.loop = new PollingLoop("customer-imports", settings.importPollMillis(), 1, this::runOne);
     }
 
@@ -77,7 +89,10 @@ public final class ImportWorker implements AutoCloseable {
         loop.close();
     }
 
-    /** Runs the oldest job that no worker holds, of a shop that is not suspended; answers how many it ran. */
+    /**
+     * Runs a slice of the job whose shop has waited longest, of the jobs that no worker holds and whose shop is not
+     * suspended; answers how many it ran.
+     */
     private int runOne() {
         Set<String> held = new HashSet<>();
         List<ImportJob> due;
@@ -87,67 +102,109 @@ public final class ImportWorker implements AutoCloseable {
                 if (!loop.running()) {
                     return 0;
                 }
-                if (held.contains(job.tenantId()) || tenants.find(job.tenantId()).suspended()) {
+                if (held.contains(job.tenantId()) || suspended(job)) {
                     held.add(job.tenantId());
                     continue;
                 }
                 String worker = Secrets.id("wrk");
-                if (db.tx(h -> store.lease(h, job, worker, imports.now(), imports.now().plus(LEASE)))) {
-                    run(job, worker);
+                Optional<ImportJob> leased = db.tx(h -> store.lease(h, job, worker, imports.now(),
+                        imports.now().plus(LEASE)));
+                if (leased.isPresent()) {
+                    runSlice(leased.get(), worker);
                     return 1;
                 }
             }
         } while (due.size() == LOOK_AHEAD); // all were held or taken: the next ones, without the held shops'
+        files.clear(); // nothing to run here now: the files read are not worth their memory
         return 0;
     }
 
-    private void run(ImportJob job, String worker) {
-        Optional<byte[]> payload = db.read(h -> store.payload(h, job));
+    private boolean suspended(ImportJob job) {
+        return tenants.find(job.tenantId()).suspended();
+    }
+
+    private void runSlice(ImportJob job, String worker) {
+        long until = System.nanoTime() + sliceNanos;
         ImportRows file;
         try {
-            file = ImportRows.of(job.format(), payload.orElseThrow(), imports.json());
-            for (int skipped = 0; skipped < job.progress().processedRows(); skipped++) {
-                file.next(); // committed by an earlier run
-            }
+            file = open(job);
         } catch (ImportRows.Unreadable e) {
             // checked when it was uploaded: only a change of this service's reading could make it so
             log.warn("customer import {}: the file cannot be read ({}); the job fails", job.id(), e.getMessage());
             finish(job, worker, job.progress(), ImportJob.Status.FAILED);
             return;
         }
-        ImportJob.Progress progress = job.progress();
-        while (loop.running()) {
-            List<ImportRows.Row> next = next(file);
-            if (next == null) {
-                finish(job, worker, progress, ImportJob.Status.FAILED);
-                return;
-            }
-            if (next.isEmpty()) {
-                finish(job, worker, progress, ImportJob.Status.SUCCEEDED);
-                return;
-            }
-            Tally tally = new Tally(progress);
-            try {
-                progress = db.tx(h -> {
-                    next.forEach(row -> rows.importRow(h, job, file, row, tally));
-                    ImportJob.Progress done = tally.progress();
-                    if (!store.progress(h, job, worker, done, imports.now().plus(LEASE))) {
-                        throw new LeaseLost();
-                    }
-                    return done;
-                });
-            } catch (LeaseLost e) {
-                return;
-            } catch (RuntimeException e) {
-                // Not a refused row (those are reported and skipped): the database, or a fault of this service. Taken
-                // up again after the lease, the job would meet it again and again; it ends here at the rows committed,
-                // and the same file sent again with on_conflict=skip does the rest.
-                log.error("customer import {}: failed after row {} of {}", job.id(), progress.processedRows(),
-                        job.totalRows(), e);
-                finish(job, worker, progress, ImportJob.Status.FAILED);
-                return;
-            }
+        if (file == null) {
+            return; // cancelled since it was taken: the file is gone with its lease
         }
+        ImportJob.Progress progress = job.progress();
+        do {
+            progress = runBatch(job, worker, file, progress);
+            if (progress == null) {
+                return;
+            }
+            // a job whose last row is committed ends in this turn, with its next (empty) batch
+        } while (progress.processedRows() >= job.totalRows() || !turnOver(job, until));
+        files.put(job.id(), new OpenFile(file, progress.processedRows()));
+        db.tx(h -> store.release(h, job, worker));
+    }
+
+    /** The slice ran its time, the node is stopping, or the shop was suspended meanwhile. */
+    private boolean turnOver(ImportJob job, long until) {
+        return !loop.running() || System.nanoTime() - until >= 0 || suspended(job);
+    }
+
+    /** Imports the next batch and answers the progress committed; null when the job ended or was taken away. */
+    private ImportJob.Progress runBatch(ImportJob job, String worker, ImportRows file, ImportJob.Progress progress) {
+        List<ImportRows.Row> next = next(file);
+        if (next == null || next.isEmpty()) {
+            finish(job, worker, progress, next == null ? ImportJob.Status.FAILED : ImportJob.Status.SUCCEEDED);
+            return null;
+        }
+        Tally tally = new Tally(progress);
+        try {
+            return db.tx(h -> {
+                next.forEach(row -> rows.importRow(h, job, file, row, tally));
+                ImportJob.Progress done = tally.progress();
+                if (!store.progress(h, job, worker, done, imports.now().plus(LEASE))) {
+                    throw new LeaseLost();
+                }
+                return done;
+            });
+        } catch (LeaseLost e) {
+            return null; // cancelled, or taken over after its lease ran out: the batch is rolled back
+        } catch (RuntimeException e) {
+            // Not a refused row (those are reported and skipped): the database, or a fault of this service. Taken
+            // up again after the lease, the job would meet it again and again; it ends here at the rows committed,
+            // and the same file sent again with on_conflict=skip does the rest.
+            log.error("customer import {}: failed after row {} of {}", job.id(), progress.processedRows(),
+                    job.totalRows(), e);
+            finish(job, worker, progress, ImportJob.Status.FAILED);
+            return null;
+        }
+    }
+
+    /**
+     * The job's file, read up to its first row not committed: the one this worker kept, if it stands there, else read
+     * again from the database. Null when the job has no file any more: it was cancelled since it was taken.
+     */
+    private ImportRows open(ImportJob job) throws ImportRows.Unreadable {
+        OpenFile kept = files.remove(job.id());
+        if (kept != null && kept.at() == job.progress().processedRows()) {
+            return kept.rows();
+        }
+        Optional<byte[]> payload = db.read(h -> store.payload(h, job));
+        if (payload.isEmpty()) {
+            return null;
+        }
+        ImportRows file = ImportRows.of(job.format(), payload.get(), imports.json());
+        for (int skipped = 0; skipped < job.progress().processedRows(); skipped++) {
+            file.next(); // committed by an earlier slice
+        }
+        while (files.size() >= FILES_KEPT) {
+            files.remove(files.keySet().iterator().next()); // the one used longest ago
+        }
+        return file;
     }
 
     /** Up to a batch of rows; null when the file stops being readable. */
@@ -171,16 +228,7 @@ public final class ImportWorker implements AutoCloseable {
         var client = new ClientInfo(job.clientIp(), job.userAgent(), job.staffId(), job.apiKeyId());
         db.tx(h -> {
             if (store.finish(h, job, worker, status, imports.now())) {
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("import_id", job.id());
-                summary.put("status", status.wire());
-                summary.put("format", job.format().wire());
-                summary.put("created", progress.created());
-                summary.put("updated", progress.updated());
-                summary.put("skipped", progress.skipped());
-                summary.put("failed_rows", progress.failedRows());
-                audit.record(h, job.tenantId(), null, AuditType.CUSTOMERS_IMPORTED, client,
-                        new Actor(job.staffId()).with(summary));
+                imports.recordEnd(h, job, status, progress, client, new Actor(job.staffId()));
             }
             return null;
         });

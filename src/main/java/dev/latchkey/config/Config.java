@@ -85,9 +85,10 @@ public record Config(
 
     /**
      * Bulk customer export and import: customers read per page of an export, rows per committed batch of an import,
-     * and how often the import worker looks for queued jobs when not woken.
+     * how often the import worker looks for queued jobs when not woken, and how long it runs one job before it lets the
+     * job go and takes the next shop's turn (0: one batch per turn).
      */
-    public record Bulk(int exportPageSize, int importBatch, long importPollMillis) {
+    public record Bulk(int exportPageSize, int importBatch, long importPollMillis, long importSliceMillis) {
     }
 
     /** Argon2id cost; the defaults are OWASP's first recommendation (m=19 MiB, t=2, p=1). */
@@ -183,7 +184,8 @@ public record Config(
                 new Bulk(
                         reader.integer("LATCHKEY_EXPORT_PAGE_SIZE", 500, 1, 10_000),
                         reader.integer("LATCHKEY_IMPORT_BATCH", 100, 1, 10_000),
-                        reader.integer("LATCHKEY_IMPORT_POLL_MS", 5_000, 10, 60_000)),
+                        reader.integer("LATCHKEY_IMPORT_POLL_MS", 5_000, 10, 60_000),
+                        reader.integer("LATCHKEY_IMPORT_SLICE_MS", 1_000, 0, 60_000)),
                 reader.ranges("LATCHKEY_TRUSTED_PROXIES"),
                 rateLimits(reader),
                 reader.integer("LATCHKEY_AUDIT_RETENTION_DAYS", 365, 1, 36_500),

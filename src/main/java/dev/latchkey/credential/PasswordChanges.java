@@ -82,7 +82,7 @@ public final class PasswordChanges {
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.PASSWORD_RESET);
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.EMAIL_CHANGE);
         sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), null);
-        // A second factor set up before stays (dropping it would let the code alone past it); the logins waiting for
-        // it end with the sessions, their password gone.
+        // No second factor to drop: one is only set up on a proven address (MfaService). One an owner's merchant
+        // left on an address marked unverified since stays, and the logins waiting for it end with the sessions.
     }
 }

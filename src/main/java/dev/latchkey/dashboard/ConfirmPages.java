@@ -61,9 +61,12 @@ public final class ConfirmPages {
 
     /** Leads to the page named by {@code next}, one of a fixed few: never to an address the form could choose. */
     private void confirm(Context ctx) {
-        DashboardSession session = dashboard.requireForm(ctx);
+        DashboardSession session = dashboard.requireForm(ctx, true);
         GuardedPage next = GuardedPage.fromWire(ctx.formParam("next"))
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "There is no such page to confirm for."));
+        if (session.mfaSetupRequired() && next != GuardedPage.SECURITY) {
+            throw new MfaSetupRequired(); // the set-up's confirmation only (its 10 minutes may run out meanwhile)
+        }
         next.permit(session);
         String password = Dashboard.passwordField(ctx, "password");
         if (password.isEmpty()) {

@@ -65,8 +65,19 @@ public final class Dashboard {
      * suspended, 403 {@code tenant_suspended}: the session stays, and works again once the shop is reactivated.
      */
     DashboardSession require(Context ctx) {
+        return require(ctx, false);
+    }
+
+    /**
+     * {@link #require}; a member whom the shop requires to set up a second factor meets {@link MfaSetupRequired} unless
+     * {@code setUp} (the set-up's own pages): no other page, form or route serves them until it is done.
+     */
+    DashboardSession require(Context ctx, boolean setUp) {
         DashboardSession session = requireAnyShop(ctx);
         tenants.tenant(session.principal().tenantId()).requireActive();
+        if (session.mfaSetupRequired() && !setUp) {
+            throw new MfaSetupRequired();
+        }
         return session;
     }
 
@@ -82,7 +93,9 @@ public final class Dashboard {
         StaffSessions.Live live = sessions.authenticate(token, StaffSessionKind.DASHBOARD)
                 .orElseThrow(() -> new LoginRequired(true));
         ClientAddresses.markStaff(ctx, live.principal().staffId());
-        return new DashboardSession(live.principal(), token, csrfOf(token), live.confirmed());
+        boolean setUp = !live.mfaEnabled()
+                && tenants.tenant(live.principal().tenantId()).settings().requireStaffMfa();
+        return new DashboardSession(live.principal(), token, csrfOf(token), live.confirmed(), setUp);
     }
 
     /**
@@ -90,7 +103,12 @@ public final class Dashboard {
      * owner's page, then a confirmation lately, else {@link ConfirmationRequired}.
      */
     DashboardSession requireConfirmed(Context ctx, GuardedPage page) {
-        DashboardSession session = ctx.method() == HandlerType.POST ? requireForm(ctx) : require(ctx);
+        return requireConfirmed(ctx, page, false);
+    }
+
+    /** {@link #requireConfirmed}, also for a session that must set up a second factor when {@code setUp}. */
+    DashboardSession requireConfirmed(Context ctx, GuardedPage page, boolean setUp) {
+        DashboardSession session = ctx.method() == HandlerType.POST ? requireForm(ctx, setUp) : require(ctx, setUp);
         page.permit(session);
         if (!session.confirmed()) {
             throw new ConfirmationRequired(session, page);
@@ -100,7 +118,12 @@ public final class Dashboard {
 
     /** For a form post: the session, and its CSRF token in the form (compared in constant time), else 403. */
     DashboardSession requireForm(Context ctx) {
-        DashboardSession session = require(ctx);
+        return requireForm(ctx, false);
+    }
+
+    /** {@link #requireForm}, also for a session that must set up a second factor when {@code setUp}. */
+    DashboardSession requireForm(Context ctx, boolean setUp) {
+        DashboardSession session = require(ctx, setUp);
         checkCsrf(ctx.formParam(CSRF_FIELD), session.csrf());
         return session;
     }
@@ -167,11 +190,11 @@ public final class Dashboard {
     Frame frame(Context ctx, DashboardSession session, String title, String section) {
         AdminPrincipal who = session.principal();
         return new Frame(title, section, true, who.can(Permission.MANAGE_SETTINGS), who.role().wire(), session.csrf(),
-                notice(ctx), false);
+                notice(ctx), false, session.mfaSetupRequired());
     }
 
     static Frame anonymousFrame(Context ctx, String title, String csrf) {
-        return new Frame(title, "login", false, false, null, csrf, notice(ctx), false);
+        return new Frame(title, "login", false, false, null, csrf, notice(ctx), false, false);
     }
 
     private static String notice(Context ctx) {
@@ -249,6 +272,8 @@ public final class Dashboard {
                 redirect(ctx, "/dashboard/login" + (e.expired() ? "?notice=" + Notice.EXPIRED.wire() : ""));
             } catch (ConfirmationRequired e) {
                 ConfirmPages.answer(this, ctx, e);
+            } catch (MfaSetupRequired e) {
+                redirect(ctx, SecurityPages.PATH);
             } catch (ApiError e) {
                 if (Requests.answerAbandoned(ctx) || ctx.res().isCommitted()) {
                     throw e; // a download refused after it began (its customer erased meanwhile): no page can follow
@@ -322,13 +347,14 @@ public final class Dashboard {
             return anonymousFrame(ctx, "Error", null);
         }
         try {
-            return frame(ctx, require(ctx), "Error", "");
+            return frame(ctx, require(ctx, true), "Error", "");
         } catch (LoginRequired noSession) {
             return anonymousFrame(ctx, "Error", null);
         } catch (ApiError suspended) {
             // no page of the shop to lead to, but the staff member may still log out
             DashboardSession session = requireAnyShop(ctx);
-            return new Frame("Error", "", true, false, session.principal().role().wire(), session.csrf(), null, true);
+            return new Frame("Error", "", true, false, session.principal().role().wire(), session.csrf(), null, true,
+                    session.mfaSetupRequired());
         } catch (RuntimeException readingTheSession) {
             if (!DatabaseErrors.unreachable(readingTheSession)) {
                 throw readingTheSession;

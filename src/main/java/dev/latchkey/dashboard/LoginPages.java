@@ -127,7 +127,7 @@ public final class LoginPages {
     private void start(Context ctx, StaffLogins.LoggedIn loggedIn) {
         endEarlierSession(ctx);
         dashboard.setSessionCookie(ctx, loggedIn.session().token());
-        Dashboard.redirect(ctx, "/dashboard/customers");
+        Dashboard.redirect(ctx, loggedIn.mfaSetupRequired() ? SecurityPages.PATH : "/dashboard/customers");
     }
 
     /**

@@ -35,7 +35,7 @@ enum Notice {
     PASSWORD_CHANGED("password_changed", "Your password was changed. Your other sessions were ended."),
     OWN_MFA_DISABLED("own_mfa_disabled", "Two-step sign-in was turned off. You log in with your password alone."),
     STAFF_MFA_RESET("staff_mfa_reset", "Two-step sign-in was turned off for the staff member. They log in with their "
-            + "password alone until they set it up again.");
+            + "password alone until they set it up again, or, while the shop requires it, are led to its set-up.");
 
     private final String wire;
     private final String text;

@@ -28,7 +28,7 @@ public final class SecurityPages {
                                List<String> recoveryCodes, String error) {
     }
 
-    private static final String PATH = "/dashboard/security";
+    static final String PATH = "/dashboard/security";
 
     private final Dashboard dashboard;
     private final StaffMfa mfa;
@@ -43,7 +43,7 @@ public final class SecurityPages {
     }
 
     void addTo(JavalinDefaultRoutingApi routes) {
-        routes.get(PATH, dashboard.page(ctx -> show(ctx, self(ctx), 200, null, List.of(), null)));
+        routes.get(PATH, dashboard.page(ctx -> show(ctx, setUp(ctx), 200, null, List.of(), null)));
         routes.post(PATH + "/totp", dashboard.page(this::start));
         routes.post(PATH + "/totp/confirm", dashboard.page(this::confirm));
         routes.post(PATH + "/recovery-codes", dashboard.page(this::regenerate));
@@ -54,6 +54,14 @@ public final class SecurityPages {
         return dashboard.requireConfirmed(ctx, GuardedPage.SECURITY);
     }
 
+    /**
+     * {@link #self} for the page and its set-up: the only ones a member whom the shop requires to set up a second
+     * factor may use before it is done.
+     */
+    private DashboardSession setUp(Context ctx) {
+        return dashboard.requireConfirmed(ctx, GuardedPage.SECURITY, true);
+    }
+
     private void show(Context ctx, DashboardSession session, int status, SecondFactor.Enrolment enrolment,
                       List<String> recoveryCodes, String error) {
         dashboard.render(ctx, status, "security.jte", new SecurityPage(
@@ -62,13 +70,13 @@ public final class SecurityPages {
     }
 
     private void start(Context ctx) {
-        DashboardSession session = self(ctx);
+        DashboardSession session = setUp(ctx);
         show(ctx, session, 200, mfa.start(session.principal()), List.of(), null);
     }
 
     /** A wrong code leads back to the start: a new secret is shown, as the one before is not in the page any more. */
     private void confirm(Context ctx) {
-        DashboardSession session = self(ctx);
+        DashboardSession session = setUp(ctx);
         String code = code(ctx);
         if (code.isEmpty()) {
             show(ctx, session, 422, null, List.of(), "Enter the code your authenticator app shows.");
@@ -82,7 +90,7 @@ public final class SecurityPages {
             show(ctx, session, refused.status(), null, List.of(), refusal(refused));
             return;
         }
-        show(ctx, session, 200, null, codes, null);
+        show(ctx, session.withSecondFactor(), 200, null, codes, null);
     }
 
     private void regenerate(Context ctx) {

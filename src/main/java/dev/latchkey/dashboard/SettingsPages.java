@@ -48,6 +48,7 @@ public final class SettingsPages {
             Map.entry("password_min_score", "Least password strength score (0 to 4)"),
             Map.entry("login_codes", "Shoppers may log in with a code sent by email"),
             Map.entry("login_code_ttl", "Emailed login code lifetime (seconds, 60 to 3600)"),
+            Map.entry("require_staff_mfa", "Every staff member must use two-step sign-in"),
             Map.entry("passkeys", "Shoppers may add passkeys and log in with them"),
             Map.entry("webauthn_rp_id", "Passkey domain (relying party id, e.g. shop.example; empty: no passkeys)"),
             Map.entry("webauthn_origins", "Origins passkeys are used from (one per line; empty: https:// and the "

@@ -27,7 +27,8 @@ public final class StaffPages {
      * that sets the password of {@code passwordFor}.
      */
     public record StaffPage(Frame frame, List<Staff> staff, String nextUrl, String self, String email, String role,
-                            List<FieldError> errors, String passwordFor, List<FieldError> passwordErrors) {
+                            List<FieldError> errors, String passwordFor, List<FieldError> passwordErrors,
+                            boolean mfaRequired) {
         public String errorFor(String field) {
             return FieldError.messageFor(errors, field);
         }
@@ -90,7 +91,8 @@ public final class StaffPages {
         Page<Staff> members = staff.list(session.principal().tenantId(), Dashboard.cursor(ctx, Listing.STAFF), PAGE_SIZE);
         dashboard.render(ctx, status, "staff.jte", new StaffPage(dashboard.frame(ctx, session, "Staff", "staff"),
                 members.data(), Dashboard.nextUrl("/dashboard/staff", members), session.principal().staffId(),
-                forms.email(), forms.role(), forms.errors(), forms.passwordFor(), forms.passwordErrors()));
+                forms.email(), forms.role(), forms.errors(), forms.passwordFor(), forms.passwordErrors(),
+                tenants.settings(session.principal().tenantId()).requireStaffMfa()));
     }
 
     private void add(Context ctx) {

@@ -17,12 +17,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.GZIPOutputStream;
 
 /** Reading the parts of a request that every route needs. */
 public final class Requests {
     private static final String BODY_ATTRIBUTE = "latchkey.body";
     private static final String ABANDONED_ATTRIBUTE = "latchkey.answer-abandoned";
+    private static final int GZIP_BUFFER = 64 * 1024;
     private static final String BODY_LIMIT_ATTRIBUTE = "latchkey.body-limit";
     private final ObjectMapper mapper;
     /**
@@ -169,22 +172,31 @@ public final class Requests {
     }
 
     /**
-     * Answers a body of {@code contentType} written as {@code body} makes it, never held whole. Should a read fail
-     * midway, the client must never take what it got for the whole document: before anything went out, the failure is
-     * answered as any other (500); once the answer is on its way, the connection is broken off, so the transfer fails.
-     * The answer is not compressed: a compressed one would still be ended cleanly, its trailer written after the break.
+     * Answers a body of {@code contentType} written as {@code body} makes it, never held whole, gzipped for a client
+     * that takes gzip (an export of every customer shrinks to about a fifth). Should a read fail midway, the client
+     * must never take what it got for the whole document: before anything went out, the failure is answered as any
+     * other (500); once the answer is on its way, the connection is broken off, so the transfer fails. The framework's
+     * own compression stays off here: it would end a broken-off answer cleanly, trailer and all, where this one leaves
+     * the gzip stream without its trailer.
      */
     public void stream(Context ctx, String contentType, BodyWriter body) {
         ctx.disableCompression();
         ctx.contentType(contentType);
-        OutputStream out = ctx.outputStream();
+        ctx.header("Vary", "Accept-Encoding");
+        boolean gzip = takesGzip(ctx.header("Accept-Encoding"));
+        if (gzip) {
+            ctx.header("Content-Encoding", "gzip");
+        }
         try {
+            OutputStream out = gzip ? new GZIPOutputStream(ctx.outputStream(), GZIP_BUFFER) : ctx.outputStream();
             body.write(out);
-            out.close();
+            out.close(); // the gzip trailer: only a whole answer gets one
         } catch (IOException | RuntimeException e) {
             if (!ctx.res().isCommitted()) {
                 ctx.res().resetBuffer();
-                ctx.res().setHeader("Content-Disposition", null); // what follows is a problem, not the download
+                // what follows is a problem, plain, not the download
+                ctx.res().setHeader("Content-Disposition", null);
+                ctx.res().setHeader("Content-Encoding", null);
             } else {
                 ctx.attribute(ABANDONED_ATTRIBUTE, true);
                 if (!ProblemResponder.clientLeft(e)) {
@@ -194,6 +206,28 @@ public final class Requests {
             }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /** Whether an {@code Accept-Encoding} value takes gzip: named (or {@code *}) without {@code q=0}. */
+    static boolean takesGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        boolean gzip = false;
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].strip().toLowerCase(Locale.ROOT);
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace(" ", "");
+                refused |= parameter.matches("q=0(\\.0{0,3})?");
+            }
+            if (name.equals("gzip") || name.equals("x-gzip")) {
+                return !refused; // named, it decides whatever "*" said
+            }
+            gzip |= name.equals("*") && !refused;
+        }
+        return gzip;
     }
 
     /** Whether {@link #stream} broke off this request's answer: nothing more can be sent on it. */

@@ -1,6 +1,7 @@
 package dev.latchkey.staff;
 
 import dev.latchkey.auth.MfaRequired;
+import dev.latchkey.auth.StaffTokens;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
@@ -29,8 +30,11 @@ import java.util.Set;
  * verification; the tenant's lockout threshold and duration lock the staff account, doubling per lock.
  */
 public final class StaffLogins {
-    /** A successful login: who it is and the new session's token. */
-    public record LoggedIn(AdminPrincipal principal, StaffSessions.Issued session) {
+    /**
+     * A successful login: who it is and the new session's token; {@code mfaSetupRequired} when the shop requires a
+     * second factor the member has not set up, so that the dashboard session serves only its set-up.
+     */
+    public record LoggedIn(AdminPrincipal principal, StaffSessions.Issued session, boolean mfaSetupRequired) {
     }
 
     /** A correct password: the session ({@code loggedIn}), or for a member with a second factor its challenge. */
@@ -41,6 +45,7 @@ public final class StaffLogins {
     private static final String FIRST_FACTOR = "password";
     private static final String SESSION_KIND = "session_kind";
     private static final String DEAD_CHALLENGE = "dead_challenge";
+    private static final String MFA_SETUP_REQUIRED = "mfa_setup_required";
 
     private final Database db;
     private final StaffStore store = new StaffStore();
@@ -120,8 +125,19 @@ public final class StaffLogins {
                 return new Outcome(new Step(null, new MfaRequired(token, LoginChallenges.CHALLENGE_TTL.toSeconds(),
                         SecondFactor.METHODS)), null);
             }
-            return new Outcome(new Step(open(h, tenantId, current, kind, actor, Map.of()), null), null);
+            if (!settings.get().requireStaffMfa()) {
+                return new Outcome(new Step(open(h, tenantId, current, kind, actor, Map.of()), null), null);
+            }
+            if (kind == StaffSessionKind.API) {
+                return new Outcome(null, MFA_SETUP_REQUIRED);
+            }
+            return new Outcome(new Step(openForSetup(h, tenantId, current, actor), null), null);
         });
+        if (MFA_SETUP_REQUIRED.equals(outcome.failure())) {
+            // said only to whoever knows the password, as an account's state is
+            audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor, Map.of("reason", MFA_SETUP_REQUIRED));
+            throw StaffTokens.mfaSetupRequired();
+        }
         if (outcome.failure() != null) {
             // removed, or given another password, after the password was checked
             audit.record(tenantId, null, AuditType.STAFF_LOGIN_FAILED, actor, Map.of("reason", outcome.failure()));
@@ -136,7 +152,19 @@ public final class StaffLogins {
         Map<String, Object> data = new LinkedHashMap<>(recorded);
         data.put("kind", kind.wire());
         audit.record(h, tenantId, null, AuditType.STAFF_LOGIN_SUCCEEDED, actor, data);
-        return new LoggedIn(new AdminPrincipal(tenantId, staff.roleValue(), staff.id()), issued);
+        return new LoggedIn(new AdminPrincipal(tenantId, staff.roleValue(), staff.id()), issued, false);
+    }
+
+    /**
+     * A dashboard session for a member whom the shop requires to set up a second factor: every page but the set-up
+     * and the logout leads to the set-up until it is done. It opens confirmed, as its password was given just now,
+     * so that the set-up (a confirmed session's page) does not ask for it again at once.
+     */
+    private LoggedIn openForSetup(Handle h, String tenantId, Staff staff, ClientInfo actor) {
+        LoggedIn opened = open(h, tenantId, staff, StaffSessionKind.DASHBOARD, actor,
+                Map.of(MFA_SETUP_REQUIRED, true));
+        sessions.confirm(h, tenantId, opened.session().token());
+        return new LoggedIn(opened.principal(), opened.session(), true);
     }
 
     /** The address of the member {@code mfaToken} is for, while it lives: the login's rate limit counts it. */

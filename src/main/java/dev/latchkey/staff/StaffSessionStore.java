@@ -9,9 +9,12 @@ import java.util.Optional;
 
 /** SQL for staff sessions, found by the SHA-256 of their token only. */
 final class StaffSessionStore {
-    /** A session row with the role its staff member has now; {@code confirmedAt} null when never confirmed. */
-    record Row(String tenantId, String id, String staffId, String kind, String role, Instant lastUsedAt,
-               Instant expiresAt, Long idleSeconds, Instant revokedAt, Instant confirmedAt) {
+    /**
+     * A session row with the role its staff member has now and whether they have a second factor now;
+     * {@code confirmedAt} null when never confirmed.
+     */
+    record Row(String tenantId, String id, String staffId, String kind, String role, boolean mfaEnabled,
+               Instant lastUsedAt, Instant expiresAt, Long idleSeconds, Instant revokedAt, Instant confirmedAt) {
     }
 
     void insert(Handle h, String tokenHash, String tenantId, String id, String staffId, StaffSessionKind kind,
@@ -29,11 +32,13 @@ final class StaffSessionStore {
     /** The session of this token hash; the join drops sessions whose staff member is gone. */
     Optional<Row> find(Handle h, String tokenHash) {
         return h.createQuery("SELECT s.tenant_id, s.id, s.staff_id, s.kind, s.last_used_at, s.expires_at, "
-                        + "s.idle_seconds, s.revoked_at, s.confirmed_at, st.role FROM staff_sessions s JOIN staff st "
-                        + "ON st.tenant_id = s.tenant_id AND st.id = s.staff_id WHERE s.token_hash = :hash")
+                        + "s.idle_seconds, s.revoked_at, s.confirmed_at, st.role, st.mfa_enabled_at "
+                        + "FROM staff_sessions s JOIN staff st ON st.tenant_id = s.tenant_id AND st.id = s.staff_id "
+                        + "WHERE s.token_hash = :hash")
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> new Row(rs.getString("tenant_id"), rs.getString("id"), rs.getString("staff_id"),
-                        rs.getString("kind"), rs.getString("role"), Database.instant(rs, "last_used_at"),
+                        rs.getString("kind"), rs.getString("role"), rs.getObject("mfa_enabled_at") != null,
+                        Database.instant(rs, "last_used_at"),
                         Database.instant(rs, "expires_at"), (Long) rs.getObject("idle_seconds", Long.class),
                         Database.instant(rs, "revoked_at"), Database.instant(rs, "confirmed_at")))
                 .findOne();

@@ -2,6 +2,7 @@ package dev.latchkey.staff;
 
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.auth.SessionsEndedListener;
 import dev.latchkey.auth.StaffTokens;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
@@ -12,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
@@ -38,6 +41,7 @@ public final class StaffSessions implements StaffTokens {
     private final StaffSessionStore store = new StaffSessionStore();
     private final Clock clock;
     private final Predicate<String> suspendedTenant;
+    private final List<SessionsEndedListener> sessionsEnded = new CopyOnWriteArrayList<>();
 
     /**
      * {@code suspendedTenant} tells whether the operator suspended a tenant: its staff's requests are refused, and must
@@ -56,14 +60,18 @@ public final class StaffSessions implements StaffTokens {
         return new Issued(token, now.plus(kind.lifetime()));
     }
 
-    /** A live session: the staff member it stands for, and whether it is confirmed now. */
-    public record Live(AdminPrincipal principal, boolean confirmed) {
+    /**
+     * A live session: the staff member it stands for, whether it is confirmed now, and whether its member has a second
+     * factor now (read with the session, so that a reset or a set-up applies on the next request).
+     */
+    public record Live(AdminPrincipal principal, boolean confirmed, boolean mfaEnabled) {
     }
 
     /** Bearer {@code stf_...} on admin routes. */
     @Override
-    public Optional<AdminPrincipal> authenticate(String rawToken) {
-        return authenticate(rawToken, StaffSessionKind.API).map(Live::principal);
+    public Optional<StaffTokens.Caller> authenticate(String rawToken) {
+        return authenticate(rawToken, StaffSessionKind.API)
+                .map(live -> new StaffTokens.Caller(live.principal(), live.mfaEnabled()));
     }
 
     /**
@@ -82,7 +90,8 @@ public final class StaffSessions implements StaffTokens {
                         && !suspendedTenant.test(row.tenantId()))
                 .ifPresent(row -> db.run(h -> store.touch(h, row.tenantId(), hash, now)));
         return found.map(row -> new Live(new AdminPrincipal(row.tenantId(),
-                AdminPrincipal.Role.valueOf(row.role().toUpperCase()), row.staffId()), confirmed(row, now)));
+                AdminPrincipal.Role.valueOf(row.role().toUpperCase()), row.staffId()), confirmed(row, now),
+                row.mfaEnabled()));
     }
 
     private static boolean confirmed(StaffSessionStore.Row row, Instant now) {
@@ -120,6 +129,15 @@ public final class StaffSessions implements StaffTokens {
     /** Ends every session of the staff member but the one of {@code keptToken} (none when null), in {@code h}. */
     void revokeAllOf(Handle h, String tenantId, String staffId, String keptToken) {
         store.revokeAllOf(h, tenantId, staffId, keptToken == null ? null : Secrets.sha256(keptToken), now());
+        sessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, staffId));
+    }
+
+    /**
+     * {@code listener} hears, in the transaction, of every time a member's sessions end together (a new password, their
+     * second factor set up): a dashboard or API login still waiting for its second factor ends with them.
+     */
+    public void onSessionsEnded(SessionsEndedListener listener) {
+        sessionsEnded.add(listener);
     }
 
     /** Deletes the tenant's staff sessions that expired more than a day ago (the day covers disagreeing clocks). */

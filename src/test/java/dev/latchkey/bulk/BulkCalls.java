@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Await;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestServer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +22,7 @@ final class BulkCalls {
             + "Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,"
             + "Total Spent,Total Orders,Note,Tax Exempt,Tags";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled");
 
     private BulkCalls() {
     }
@@ -43,9 +47,24 @@ final class BulkCalls {
         JsonNode[] job = new JsonNode[1];
         Await.until(() -> {
             job[0] = api.get(location).bearer(bearer).send().expect(200).body();
-            return job[0].path("status").asText().equals("succeeded") || job[0].path("status").asText().equals("failed");
+            return ENDED.contains(job[0].path("status").asText());
         }, 30_000, "import " + location + " ended");
         return job[0];
+    }
+
+    /** A CSV of {@code rows} new customers, one email each. */
+    static String emails(int rows) {
+        StringBuilder csv = new StringBuilder("Email\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(Fixtures.uniqueEmail()).append('\n');
+        }
+        return csv.toString();
+    }
+
+    /** A secret key the operator issues to the suspended shop, which opens its admin routes during the suspension. */
+    static String rescueKey(Api api, String tenantId) {
+        return api.post("/v1/platform/tenants/" + tenantId + "/secret-keys")
+                .bearer(TestServer.PLATFORM_TOKEN).send().expect(201).str("secret_key");
     }
 
     /** Every record of a CSV text (RFC 4180), each a list of its cells. */

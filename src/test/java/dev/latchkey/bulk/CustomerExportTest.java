@@ -62,6 +62,37 @@ class CustomerExportTest {
     }
 
     @Test
+    void exportWhenClientTakesGzipThenTheSameFileGzipped() throws Exception {
+        var tenant = Fixtures.tenant(api());
+        for (int i = 0; i < 5; i++) {
+            customer(tenant, Map.of("first_name", "Zip" + i));
+        }
+        String plain = BulkCalls.export(api(), tenant.sk(), "").expect(200).raw();
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api().baseUrl() + "/v1/admin/customers/export"))
+                .header("Authorization", "Bearer " + tenant.sk()).header("Accept-Encoding", "br;q=1.0, gzip;q=0.8")
+                .build();
+        java.net.http.HttpResponse<byte[]> zipped;
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            zipped = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        }
+
+        assertThat(zipped.statusCode()).isEqualTo(200);
+        assertThat(zipped.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(zipped.headers().firstValue("Vary")).hasValueSatisfying(vary -> assertThat(vary)
+                .containsIgnoringCase("Accept-Encoding"));
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+            String unzipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(BulkCalls.rows(unzipped)).isEqualTo(BulkCalls.rows(plain)).hasSize(5);
+        }
+        // one file, one record of it, whatever the coding: both whole
+        JsonNode events = api().get("/v1/admin/audit?type=customers.exported").bearer(tenant.sk()).send()
+                .expect(200).body().path("data");
+        assertThat(events).hasSize(2).allSatisfy(event -> assertThat(event.path("data").path("completed")
+                .asBoolean()).isTrue());
+    }
+
+    @Test
     void exportWhenCellsStartLikeFormulasOrHoldQuotesThenNeutralisedAndQuoted() {
         var tenant = Fixtures.tenant(api());
         customer(tenant, Map.of("first_name", "=HYPERLINK(\"http://evil.example\",\"x\")", "last_name", "-2+3",

@@ -17,11 +17,11 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Bulk imports, committed two rows at a time so that every job here spans several batches. */
+/** Bulk imports, committed two rows at a time, one batch per turn, so that every job here spans several turns. */
 class CustomerImportTest {
     @RegisterExtension
     static final DedicatedServer OWN = new DedicatedServer(Map.of("LATCHKEY_IMPORT_BATCH", "2",
-            "LATCHKEY_IMPORT_POLL_MS", "50", "LATCHKEY_EXPORT_PAGE_SIZE", "2"));
+            "LATCHKEY_IMPORT_POLL_MS", "50", "LATCHKEY_IMPORT_SLICE_MS", "0", "LATCHKEY_EXPORT_PAGE_SIZE", "2"));
     private static final String CSV = "text/csv";
     private static final String NDJSON = "application/x-ndjson";
     private static final String PASSWORD = "old shop purple tandem";

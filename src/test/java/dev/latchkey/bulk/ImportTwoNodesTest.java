@@ -1,6 +1,7 @@
 package dev.latchkey.bulk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestClock;
 import dev.latchkey.testing.TestDatabases;
@@ -16,12 +17,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two nodes on one database, both import workers looking for jobs every few milliseconds: each job is run by one of
- * them, its rows once; a job whose worker stopped mid-way is taken over from its first row not committed.
+ * Two nodes on one database, both import workers looking for jobs every few milliseconds and letting each go after
+ * every row: each turn of a job is run by one of them, its rows once; a job whose worker stopped mid-way is taken over
+ * from its first row not committed.
  */
 class ImportTwoNodesTest {
     private static final Map<String, String> EAGER = Map.of("LATCHKEY_IMPORT_BATCH", "1",
-            "LATCHKEY_IMPORT_POLL_MS", "10");
+            "LATCHKEY_IMPORT_POLL_MS", "10", "LATCHKEY_IMPORT_SLICE_MS", "0");
     private static TestNode first;
     private static TestNode second;
 
@@ -95,5 +97,25 @@ class ImportTwoNodesTest {
                 .expect(200).body().path("data")).as("the row committed before is not run again").isEmpty();
         assertThat(second.api.get("/v1/admin/audit?type=customer.created").bearer(tenant.sk()).send().expect(200)
                 .body().path("data")).hasSize(3);
+    }
+
+    @Test
+    void importWhenCancelledOnOneNodeWhileBothTakeTurnsAtItThenNoRowLandsAfterTheAnswer() throws InterruptedException {
+        var tenant = Fixtures.tenant(first.api);
+        String location = BulkCalls.upload(second.api, tenant.sk(), "text/csv", file(300), "").expect(202)
+                .header("Location");
+        Await.until(() -> first.api.get(location).bearer(tenant.sk()).send().expect(200).body()
+                .path("processed_rows").asInt() >= 4, 30_000, "a few rows done");
+
+        JsonNode cancelled = first.api.post(location + "/cancel").bearer(tenant.sk()).send().expect(200).body();
+        Thread.sleep(200); // twenty polls of each worker
+
+        int processed = cancelled.path("processed_rows").asInt();
+        assertThat(processed).isBetween(4, 299).isEqualTo(cancelled.path("created").asInt());
+        assertThat(second.api.get(location).bearer(tenant.sk()).send().expect(200).body()).isEqualTo(cancelled);
+        int customers = first.app.database().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM customers WHERE tenant_id = :tenant").bind("tenant", tenant.id())
+                .mapTo(Integer.class).one());
+        assertThat(customers).as("the rows committed before the cancel, each once").isEqualTo(processed);
     }
 }

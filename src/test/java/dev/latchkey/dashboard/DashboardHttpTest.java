@@ -413,7 +413,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void customerWhenMfaOnThenShownAndStaffTurnsItOff() {
         var shop = StaffFixtures.shop(api);
-        var shopper = Fixtures.shopper(api, shop.tenant());
+        var shopper = Fixtures.verifiedShopper(api, shop.tenant(), Map.of());
         String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
                 .expect(200).str("secret");
         api.post("/v1/me/mfa/totp/confirm").as(shopper)
@@ -562,7 +562,7 @@ class DashboardHttpTest extends ApiTest {
     void settingsWhenAnOriginHoldsAControlCharacterThenRefusedAsTheApiRefusesIt() {
         var shop = StaffFixtures.shop(api);
         var client = owner(shop);
-        Map<String, String> form = settingsForm(shop);
+        Map<String, String> form = StaffFixtures.settingsForm(api, shop);
         // vertical tab and NEL are no line breaks in a textarea: they stay in the origin, which refuses them
         form.put("allowed_origins", "\u0001https://shop.example.com\nhttps://other.example.com\u001b\n"
                 + "https://a.example.com\u000bhttps://b.example.com\nhttps://c.example.com\u0085");
@@ -578,28 +578,12 @@ class DashboardHttpTest extends ApiTest {
                 .get(0).asText()).isEqualTo("https://shop.example.com");
     }
 
-    /** The settings form as the page fills it in from the shop's settings (the origins left empty). */
-    private Map<String, String> settingsForm(StaffFixtures.Shop shop) {
-        Map<String, String> form = new java.util.HashMap<>();
-        api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body().fields().forEachRemaining(e -> {
-            if (e.getValue().isBoolean()) {
-                if (e.getValue().asBoolean()) {
-                    form.put(e.getKey(), "on");
-                }
-            } else if (!e.getValue().isArray()) {
-                // as the page shows it: an unset text setting is an empty field
-                form.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
-            }
-        });
-        return form;
-    }
-
     @Test
     void settingsWhenValidThenSavedAsAll() {
         var shop = StaffFixtures.shop(api);
         var client = owner(shop);
         var page = client.get("/dashboard/settings").expect(200);
-        Map<String, String> form = settingsForm(shop);
+        Map<String, String> form = StaffFixtures.settingsForm(api, shop);
         form.put("lockout_threshold", "4");
         form.put("require_activation", "on");
         form.put("allowed_origins", "https://shop.example.com\r\nhttps://m.shop.example.com:8443\r\n");
@@ -625,7 +609,7 @@ class DashboardHttpTest extends ApiTest {
         var shop = StaffFixtures.shop(api);
         var client = owner(shop);
         var page = client.get("/dashboard/settings").expect(200);
-        Map<String, String> form = settingsForm(shop);
+        Map<String, String> form = StaffFixtures.settingsForm(api, shop);
         var shown = java.util.regex.Pattern.compile("name=\"(shown\\.[a-z_]+)\" value=\"([^\"]*)\"")
                 .matcher(page.html());
         while (shown.find()) {

@@ -151,16 +151,41 @@ class StaffMfaApiTest extends ApiTest {
                 .str("access_token")).startsWith("stf_");
     }
 
-    @Test
-    void resetWhileALoginWaitsThenItsTokenIsVoid() {
-        var shop = StaffFixtures.shop(api);
+    /** A support member with a second factor, and the login of theirs waiting for its code. */
+    private record Waiting(String email, String id, StaffTwoStep.Enrolled enrolled, String mfaToken) {
+    }
+
+    private Waiting supportWaiting(StaffFixtures.Shop shop) {
         String email = StaffFixtures.addStaff(api, shop, "support");
         var support = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email, Fixtures.PASSWORD);
         var enrolled = StaffTwoStep.enrol(server, support, Fixtures.PASSWORD);
-        Api.Res waiting = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200);
-        String supportId = StaffFixtures.member(api, shop, email).path("id").asText();
-        api.delete("/v1/admin/staff/" + supportId + "/mfa").bearer(shop.tenant().sk()).send().expect(204);
-        complete(shop.id(), waiting.str("mfa_token"), StaffTwoStep.code(server, enrolled.secret()))
+        String mfaToken = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("mfa_token");
+        return new Waiting(email, StaffFixtures.member(api, shop, email).path("id").asText(), enrolled, mfaToken);
+    }
+
+    @Test
+    void resetWhileALoginWaitsThenItsTokenIsVoid() {
+        var shop = StaffFixtures.shop(api);
+        var waiting = supportWaiting(shop);
+        api.delete("/v1/admin/staff/" + waiting.id() + "/mfa").bearer(shop.tenant().sk()).send().expect(204);
+        complete(shop.id(), waiting.mfaToken(), StaffTwoStep.code(server, waiting.enrolled().secret()))
                 .expect(401, "invalid_mfa_token");
+    }
+
+    @Test
+    void passwordSetByAnOwnerWhileALoginWaitsThenItsTokenIsVoidAndTheNewPasswordLogsIn() {
+        var shop = StaffFixtures.shop(api);
+        var waiting = supportWaiting(shop);
+        String newPassword = "a fresh phrase for the helpdesk 42";
+
+        api.post("/v1/admin/staff/" + waiting.id() + "/password").bearer(StaffFixtures.ownerToken(api, shop))
+                .body(Map.of("new_password", newPassword)).send().expect(204);
+
+        // whoever knew the old password must not finish the login it began
+        complete(shop.id(), waiting.mfaToken(), StaffTwoStep.code(server, waiting.enrolled().secret()))
+                .expect(401, "invalid_mfa_token");
+        String fresh = StaffFixtures.login(api, shop.id(), waiting.email(), newPassword).expect(200).str("mfa_token");
+        assertThat(complete(shop.id(), fresh, waiting.enrolled().recoveryCodes().get(0)).expect(200)
+                .str("access_token")).startsWith("stf_");
     }
 }

@@ -262,7 +262,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginWhenAccountHasTwoStepSignInThenPasskeyAloneOpensSession() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()

@@ -60,6 +60,25 @@ public final class StaffFixtures {
                 .path("data");
     }
 
+    /**
+     * The dashboard's settings form as its page fills it in from the shop's settings: a ticked box for each setting that
+     * is on, the others' values as text (empty for an unset one), the origins left empty.
+     */
+    public static Map<String, String> settingsForm(Api api, Shop shop) {
+        Map<String, String> form = new HashMap<>();
+        api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().body().fields().forEachRemaining(e -> {
+            if (e.getValue().isBoolean()) {
+                if (e.getValue().asBoolean()) {
+                    form.put(e.getKey(), "on");
+                }
+            } else if (!e.getValue().isArray()) {
+                // as the page shows it: an unset text setting is an empty field
+                form.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
+            }
+        });
+        return form;
+    }
+
     /** The shop's staff member with this email, as the staff list shows them. */
     public static JsonNode member(Api api, Shop shop, String email) {
         for (JsonNode m : api.get("/v1/admin/staff").bearer(shop.tenant().sk()).send().expect(200).body()
