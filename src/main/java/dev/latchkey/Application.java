@@ -83,6 +83,7 @@ import dev.latchkey.passkey.PasskeyLogin;
 import dev.latchkey.passkey.PasskeyRoutes;
 import dev.latchkey.passkey.PasskeyService;
 import dev.latchkey.order.OrderRoutes;
+import dev.latchkey.oidc.SocialLogin;
 import dev.latchkey.order.OrderService;
 import dev.latchkey.privacy.AccountDeletionService;
 import dev.latchkey.privacy.ExportSection;
@@ -150,6 +151,7 @@ public final class Application implements AutoCloseable {
     private final ImportWorker importWorker;
     private final Housekeeping housekeeping;
     private final RateLimiter rateLimiter;
+    private final SocialLogin socialLogin;
     private final Javalin server;
 
     public Application(Config config, Clock clock) {
@@ -245,6 +247,10 @@ public final class Application implements AutoCloseable {
                 completion, limits);
         var auth = new AuthService(db, tenants, customers, authenticator, tokens, completion, verification, audit,
                 mapper, clock);
+        // social login: the providers' client secrets are encrypted under a key derived from the server's, and the
+        // server calls the providers by the webhooks' rules of where it may call
+        this.socialLogin = new SocialLogin(db, serverKey, webhooks::serverKeyUsable, config.webhooks().allowPrivate(),
+                tenants, customers, completion, audit, stillOwner, guard, limits, requests, mapper, clock);
         // passkeys: added by a logged-in shopper, a login of their own that ends in the same completion
         var passkeys = new PasskeyService(db, tenants, customers, customerMail, audit, mapper, clock);
         var passkeyLogin = new PasskeyLogin(db, passkeys, customers, completion, lockout, audit, mapper, clock);
@@ -259,7 +265,7 @@ public final class Application implements AutoCloseable {
                 clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
-                        mfa::erase, passkeys::erase, audit::erasePersonalData), clock);
+                        mfa::erase, socialLogin::erase, passkeys::erase, audit::erasePersonalData), clock);
         customers.onEmailMoved(deletion::withdrawRequests);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
@@ -288,6 +294,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired deletion tokens", deletion::purgeExpired),
                 Housekeeping.Job.once("expired second-factor logins", loginChallenges::purgeExpired),
                 Housekeeping.Job.once("expired staff second-factor logins", staffChallenges::purgeExpired),
+                Housekeeping.Job.once("expired social logins", socialLogin::purgeExpired),
                 Housekeeping.Job.once("expired passkey challenges", passkeys::purgeExpired),
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
@@ -318,6 +325,7 @@ public final class Application implements AutoCloseable {
                 new AuthRoutes(guard, auth, loginCodeService, completion, tenants, policy, limits, requests,
                         clock)::addTo,
                 new MfaRoutes(guard, mfa, requests, limits)::addTo,
+                socialLogin::addShopperRoutes,
                 new PasskeyRoutes(guard, passkeys, passkeyLogin, requests, limits)::addTo,
                 new CustomerRoutes(guard, customers, requests, expansions)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
@@ -339,6 +347,7 @@ public final class Application implements AutoCloseable {
                 new AuditRoutes(guard, audit)::addTo,
                 new MailTemplateRoutes(guard, templates, requests)::addTo,
                 new WebhookRoutes(guard, webhooks, webhookInput, requests)::addTo,
+                socialLogin::addAdminRoutes,
                 dashboard::addTo));
         if (config.webhooks().allowPrivate()) {
             log.warn("LATCHKEY_WEBHOOK_ALLOW_PRIVATE is on: webhooks may call plain http and this server's own "
@@ -398,6 +407,7 @@ public final class Application implements AutoCloseable {
         }
         outboxWorker.close();
         webhookWorker.close();
+        socialLogin.close();
         importWorker.close();
         housekeeping.close();
         invalidations.close();

@@ -65,7 +65,12 @@ public enum AuditType {
     WEBHOOK_CREATED("webhook.created"),
     WEBHOOK_UPDATED("webhook.updated"),
     WEBHOOK_DELETED("webhook.deleted"),
-    WEBHOOK_SECRET_ROTATED("webhook.secret_rotated");
+    WEBHOOK_SECRET_ROTATED("webhook.secret_rotated"),
+    IDENTITY_PROVIDER_CREATED("identity_provider.created"),
+    IDENTITY_PROVIDER_UPDATED("identity_provider.updated"),
+    IDENTITY_PROVIDER_DELETED("identity_provider.deleted"),
+    IDENTITY_LINKED("identity.linked"),
+    IDENTITY_UNLINKED("identity.unlinked");
 
     private final String wire;
 

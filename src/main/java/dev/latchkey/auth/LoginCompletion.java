@@ -71,10 +71,11 @@ public final class LoginCompletion {
 
     /**
      * In the caller's transaction, which holds the account's row and proved its first factor ({@code firstFactor}
-     * names it: {@code password}, {@code code}, {@code password_reset}, recorded when the second factor completes the login): a
-     * session with {@code guestCart} claimed, or the challenge for the second factor when the account has one. Without
-     * a second factor the caller has checked that the account may log in (its 403 answers) and records the login's
-     * success itself; with one, both wait for the second factor, so that the password alone tells nothing more.
+     * names it: {@code password}, {@code code}, {@code password_reset}, {@code oidc}, recorded when the second factor
+     * completes the login): a session with {@code guestCart} claimed, or the challenge for the second factor when the
+     * account has one. Without a second factor the caller has checked that the account may log in (its 403 answers)
+     * and records the login's success itself; with one, both wait for the second factor, so that the password alone
+     * tells nothing more.
      */
     public LoginOutcome finish(Handle h, TenantSettings settings, Customer customer, GuestCart guestCart,
                                ClientInfo client, String firstFactor) {

@@ -16,9 +16,10 @@ import java.util.Base64;
  * Keeps TOTP seeds encrypted at rest: AES-256-GCM under a key derived (HKDF-SHA256, RFC 5869) from the server's key,
  * the one webhook secrets are derived from. One key to keep and share between nodes; the fingerprint check that stops
  * a node with another key from showing webhook secrets stops it from enrolling seeds too. The account's tenant and id
- * are the associated data, so a seed copied to another account's row does not decrypt.
+ * are the associated data, so a seed copied to another account's row does not decrypt. Other secrets the server must
+ * read back (an identity provider's client secret) are kept the same way, each kind under a purpose of its own.
  */
-final class SeedCipher {
+public final class SeedCipher {
     /** What the customers' derived key is for: another purpose derived from the same server key gets another key. */
     static final String CUSTOMERS = "latchkey mfa totp seed encryption v1";
     /** The staff's seeds have a key of their own. */
@@ -30,13 +31,13 @@ final class SeedCipher {
 
     private final SecretKeySpec key;
 
-    /** {@code purpose} is the HKDF info: {@link #CUSTOMERS} or {@link #STAFF}. */
-    SeedCipher(byte[] serverKey, String purpose) {
+    /** {@code purpose} is the HKDF info: {@link #CUSTOMERS}, {@link #STAFF}, or another kind of secret's own. */
+    public SeedCipher(byte[] serverKey, String purpose) {
         this.key = new SecretKeySpec(Secrets.derivedKey(serverKey, purpose), "AES");
     }
 
     /** {@code v1.} + base64url(nonce, ciphertext and tag). */
-    String encrypt(String tenantId, String ownerId, byte[] seed) {
+    public String encrypt(String tenantId, String ownerId, byte[] seed) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         byte[] sealed = run(Cipher.ENCRYPT_MODE, nonce, tenantId, ownerId, seed);
@@ -48,7 +49,7 @@ final class SeedCipher {
      * The seed. The caller checked that this node's key is the deployment's: one that does not decrypt then was
      * changed in the database.
      */
-    byte[] decrypt(String tenantId, String ownerId, String stored) {
+    public byte[] decrypt(String tenantId, String ownerId, String stored) {
         if (!stored.startsWith(VERSION)) {
             throw new IllegalStateException("unknown TOTP seed format");
         }

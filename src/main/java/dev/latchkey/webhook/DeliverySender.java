@@ -109,23 +109,46 @@ final class DeliverySender implements AutoCloseable {
      */
     Answer post(URI url, List<InetAddress> addresses, String body, Map<String, String> headers)
             throws InterruptedException {
+        Exchange exchange = exchange("POST", url, addresses, "application/json",
+                body.getBytes(StandardCharsets.UTF_8), headers, ANSWER_PREFIX);
+        if (exchange.status() == null) {
+            return new Answer(null, exchange.error());
+        }
+        return answer(exchange.status(), new String(exchange.prefix(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What one exchange came to: the status with at most the first {@code limit} bytes of the answer ({@code
+     * complete} when the whole answer fit), or no status and what went wrong.
+     */
+    record Exchange(Integer status, byte[] prefix, boolean complete, String error) {
+    }
+
+    /**
+     * Sends one request ({@code body} null for none) to {@code url}, connecting to one of {@code addresses} only, and
+     * reads at most {@code limit} bytes of the answer. Throws InterruptedException when the node stops meanwhile.
+     */
+    Exchange exchange(String method, URI url, List<InetAddress> addresses, String contentType, byte[] body,
+                      Map<String, String> headers, int limit) throws InterruptedException {
         Request request;
         try {
             request = client.newRequest(url);
         } catch (IllegalArgumentException e) {
-            return new Answer(null, "the url cannot be called");
+            return new Exchange(null, null, false, "the url cannot be called");
         }
-        request.method("POST").tag(new Pinned(addresses)).timeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .headers(fields -> headers.forEach(fields::put))
-                .body(new BytesRequestContent("application/json", body.getBytes(StandardCharsets.UTF_8)));
-        Prefix answer = new Prefix();
+        request.method(method).tag(new Pinned(addresses)).timeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(fields -> headers.forEach(fields::put));
+        if (body != null) {
+            request.body(new BytesRequestContent(contentType, body));
+        }
+        Prefix answer = new Prefix(limit);
         request.send(answer);
         try {
             // the request's own timeout ends the exchange; this bound only keeps a stuck one from holding the thread
             return answer.result.get(CONNECT_TIMEOUT.plus(ANSWER_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             request.abort(e);
-            return new Answer(null, "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
+            return new Exchange(null, null, false, "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw new IllegalStateException("an answer is always made of the exchange", e.getCause());
         } catch (InterruptedException e) {
@@ -177,19 +200,28 @@ final class DeliverySender implements AutoCloseable {
     }
 
     /**
-     * Keeps the first {@link #ANSWER_PREFIX} bytes of an answer and stops reading there (closing the connection); an
-     * answer whose status came is that status with what came of its body, whatever happened after.
+     * Keeps the first {@code limit} bytes of an answer and stops reading past them (closing the connection); an answer
+     * whose status came is that status with what came of its body, whatever happened after.
      */
     private static final class Prefix implements Response.Listener {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final CompletableFuture<Answer> result = new CompletableFuture<>();
+        private final CompletableFuture<Exchange> result = new CompletableFuture<>();
+        private final int limit;
+        private boolean cut;
+
+        Prefix(int limit) {
+            this.limit = limit;
+        }
 
         @Override
         public void onContent(Response response, ByteBuffer content) {
-            byte[] part = new byte[Math.min(content.remaining(), ANSWER_PREFIX - kept.size())];
+            if (content.remaining() > limit - kept.size()) {
+                cut = true;
+            }
+            byte[] part = new byte[Math.min(content.remaining(), limit - kept.size())];
             content.get(part);
             kept.writeBytes(part);
-            if (kept.size() >= ANSWER_PREFIX) {
+            if (cut) {
                 response.abort(new IOException("the answer's prefix was read"));
             }
         }
@@ -197,8 +229,8 @@ final class DeliverySender implements AutoCloseable {
         @Override
         public void onComplete(Result outcome) {
             int status = outcome.getResponse().getStatus();
-            result.complete(status > 0 ? answer(status, new String(kept.toByteArray(), StandardCharsets.UTF_8))
-                    : new Answer(null, describe(outcome.getFailure())));
+            result.complete(status > 0 ? new Exchange(status, kept.toByteArray(), !cut && !outcome.isFailed(), null)
+                    : new Exchange(null, null, false, describe(outcome.getFailure())));
         }
     }
 }

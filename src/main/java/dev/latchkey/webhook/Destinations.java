@@ -80,40 +80,52 @@ final class Destinations {
 
     /** Why {@code url} is not of a form a webhook may have, for the field {@code url}; empty when it is. */
     Optional<FieldError> formError(String url) {
+        return formError("url", url);
+    }
+
+    /** Why {@code url} is not of a form the server may call, for the field {@code field}; empty when it is. */
+    Optional<FieldError> formError(String field, String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return refused("invalid", "url must be an absolute https URL with a host in ASCII (punycode).");
+            return refused(field, "invalid",
+                    field + " must be an absolute https URL with a host in ASCII (punycode).");
         }
         if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null || uri.getPort() > 65535) {
-            return refused("invalid", "url must be an absolute https URL with a host in ASCII (punycode).");
+            return refused(field, "invalid",
+                    field + " must be an absolute https URL with a host in ASCII (punycode).");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(allowPrivate && scheme.equals("http"))) {
-            return refused("insecure", "url must use https.");
+            return refused(field, "insecure", field + " must use https.");
         }
         if (uri.getRawUserInfo() != null) {
-            return refused("invalid", "url must not carry a user name or password.");
+            return refused(field, "invalid", field + " must not carry a user name or password.");
         }
         if (uri.getRawFragment() != null) {
-            return refused("invalid", "url must not have a fragment (#...).");
+            return refused(field, "invalid", field + " must not have a fragment (#...).");
         }
         if (LEADING_ZERO.matcher(uri.getHost()).matches()) {
             // 0177.0.0.1 is 177.0.0.1 here but 127.0.0.1 to software that reads the part as octal
-            return refused("invalid", "url's host must not write an IP address with leading zeros.");
+            return refused(field, "invalid", field + "'s host must not write an IP address with leading zeros.");
         }
         return Optional.empty();
     }
 
     /** Why a url of the right form may not be a webhook's, after resolving its host; empty when it may. */
     Optional<FieldError> addressError(String url) {
+        return addressError("url", url);
+    }
+
+    /** As {@link #addressError(String)}, for the field {@code field}. */
+    Optional<FieldError> addressError(String field, String url) {
         if (allowPrivate || !(check(URI.create(url)) instanceof Refused(String reason))) {
             return Optional.empty();
         }
         return Optional.of(reason.equals(UNRESOLVABLE)
-                ? new FieldError("url", "unresolvable", "url's host does not resolve.")
-                : new FieldError("url", "not_allowed", "url must not point to a private, loopback, link-local, "
+                ? new FieldError(field, "unresolvable", field + "'s host does not resolve.")
+                : new FieldError(field, "not_allowed", field + " must not point to a private, loopback, link-local, "
                         + "multicast or reserved address."));
     }
 
@@ -158,7 +170,7 @@ final class Destinations {
         }
     }
 
-    private static Optional<FieldError> refused(String code, String message) {
-        return Optional.of(new FieldError("url", code, message));
+    private static Optional<FieldError> refused(String field, String code, String message) {
+        return Optional.of(new FieldError(field, code, message));
     }
 }

@@ -297,6 +297,8 @@ class BadInputSweepTest {
         /** One webhook for the PATCH sweep, another for the secret's, whose rotations change it. */
         final String webhookId;
         final String rotatedWebhookId;
+        /** Of an identity provider nobody answers for: every case is refused before the provider is called. */
+        final String identityProviderId;
 
         World(Api api) {
             this.api = api;
@@ -317,6 +319,8 @@ class BadInputSweepTest {
                     .send().expect(201).str("id");
             webhookId = webhook();
             rotatedWebhookId = webhook();
+            identityProviderId = api.post("/v1/admin/identity-providers").bearer(sk())
+                    .body(valid("POST /v1/admin/identity-providers")).send().expect(201).str("id");
         }
 
         private String webhook() {
@@ -346,6 +350,9 @@ class BadInputSweepTest {
                 case "/v1/platform/tenants/{id}" -> template.replace("{id}", shop.id());
                 case "/v1/admin/webhooks/{id}" -> template.replace("{id}", webhookId);
                 case "/v1/admin/webhooks/{id}/secret" -> template.replace("{id}", rotatedWebhookId);
+                case "/v1/admin/identity-providers/{id}" -> template.replace("{id}", identityProviderId);
+                case "/v1/auth/oidc/{slug}/start", "/v1/auth/oidc/{slug}/callback" ->
+                        template.replace("{slug}", "sweep");
                 // the body is checked before the passkey is looked up
                 case "/v1/me/passkeys/{id}" -> template.replace("{id}", "passkey_sweep");
                 default -> template;
@@ -419,6 +426,13 @@ class BadInputSweepTest {
                 case "POST /v1/admin/staff" -> Bodies.of("email", Fixtures.uniqueEmail(), "password",
                         Fixtures.PASSWORD, "role", "support");
                 case "POST /v1/admin/staff/{id}/password" -> Bodies.of("new_password", NEW_PASSWORD);
+                case "POST /v1/admin/identity-providers" -> Bodies.of("slug", "sweep", "display_name", "Sweep ID",
+                        "issuer", "http://127.0.0.1:9/sweep", "client_id", "sweep", "client_secret", "s3cret");
+                case "PATCH /v1/admin/identity-providers/{id}" -> Bodies.of();
+                // the shop allows no origin: a body that gets past its fields is refused for it, before any call out
+                case "POST /v1/auth/oidc/{slug}/start" -> Bodies.of("redirect_uri", "https://shop.example/cb");
+                // no login waits behind this state: every field is checked before it is looked up
+                case "POST /v1/auth/oidc/{slug}/callback" -> Bodies.of("state", "ost_" + "A".repeat(43), "code", "c");
                 case "PATCH /v1/admin/staff/{id}" -> Bodies.of("role", "support");
                 // a port nobody listens on: the sweep's customers are queued for it and never delivered
                 case "POST /v1/admin/webhooks" -> Bodies.of("url", "http://127.0.0.1:9/hooks",

@@ -197,15 +197,16 @@ public final class Api {
 
         /**
          * A refused credential names how to authenticate (RFC 9110 15.5.2, RFC 6750 3.1), on every route: each 401 but
-         * a login's wrong password or mfa_token, whose credentials travel in the body, and each 403 for a credential of
-         * the wrong kind.
+         * a login's wrong password, mfa_token or provider's ID token, whose credentials travel in the body, and each 403
+         * for a credential of the wrong kind.
          */
         private void assertChallenge(int status, HttpHeaders headers, JsonNode json, String body) {
             String code = json == null ? null : json.path("code").asText(null);
             String challenge = headers.firstValue("WWW-Authenticate").orElse(null);
             if (status == 401) {
                 var that = assertThat(challenge).as("%s %s -> 401 %s: WWW-Authenticate", method, path, body);
-                if ("invalid_credentials".equals(code) || "invalid_mfa_token".equals(code)) {
+                if ("invalid_credentials".equals(code) || "invalid_mfa_token".equals(code)
+                        || "invalid_id_token".equals(code)) {
                     that.isNull();
                 } else if ("invalid_api_key".equals(code) && !path.startsWith("/v1/admin/")) {
                     that.isEqualTo("ApiKey header=\"X-Api-Key\"");

@@ -1,0 +1,181 @@
+package dev.latchkey.oidc;
+
+import dev.latchkey.audit.Actor;
+import dev.latchkey.audit.ActorCheck;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.mfa.SeedCipher;
+import dev.latchkey.tenant.TenantService;
+import org.jdbi.v3.core.Handle;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The merchant's identity providers: create, list, read, change, delete. The client secret is write-only: kept
+ * encrypted under a key derived from the server's key (as TOTP seeds are) and read back only to call the provider's
+ * token endpoint. Every change is audited without the secret. Deleting a provider ends its links to customers.
+ */
+public final class IdentityProviderService {
+    /** What the client secrets' derived key is for: another purpose derived from the same server key gets another. */
+    static final String SECRET_PURPOSE = "latchkey identity provider client secret encryption v1";
+    static final int MAX_PER_TENANT = 20;
+
+    private final Database db;
+    private final OidcStore store;
+    private final SeedCipher cipher;
+    private final BooleanSupplier serverKeyUsable;
+    private final TenantService tenants;
+    private final AuditLog audit;
+    private final ActorCheck owners;
+    private final Clock clock;
+
+    public IdentityProviderService(Database db, byte[] serverKey, BooleanSupplier serverKeyUsable,
+                                   TenantService tenants, AuditLog audit, ActorCheck owners, Clock clock) {
+        this(db, new OidcStore(), serverKey, serverKeyUsable, tenants, audit, owners, clock);
+    }
+
+    IdentityProviderService(Database db, OidcStore store, byte[] serverKey, BooleanSupplier serverKeyUsable,
+                            TenantService tenants, AuditLog audit, ActorCheck owners, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.cipher = new SeedCipher(serverKey, SECRET_PURPOSE);
+        this.serverKeyUsable = serverKeyUsable;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.owners = owners;
+        this.clock = clock;
+    }
+
+    /** 503 {@code server_key_mismatch} while this node's server key is not the deployment's. */
+    void requireServerKey() {
+        if (!serverKeyUsable.getAsBoolean()) {
+            throw new ApiError(503, "server_key_mismatch", "This node of the service has another server key than the "
+                    + "others, so it cannot use identity providers' client secrets; the operator is told in its log. "
+                    + "Try again.").withHeader("Retry-After", "60");
+        }
+    }
+
+    IdentityProvider create(String tenantId, ProviderInput.Fields in, Actor actor, ClientInfo client) {
+        requireServerKey();
+        var now = now();
+        String id = Secrets.id("idp");
+        var provider = new IdentityProvider(tenantId, id, in.slug(), in.displayName(), in.issuer(), in.clientId(),
+                encrypt(tenantId, id, in.clientSecret()),
+                in.scopes() == null ? IdentityProvider.DEFAULT_SCOPES : in.scopes(),
+                in.enabled() == null || in.enabled(), now, now);
+        db.tx(h -> {
+            owners.stillPermitted(h, tenantId, actor);
+            tenants.lock(h, tenantId);
+            if (store.count(h, tenantId) >= MAX_PER_TENANT) {
+                throw new ApiError(422, "identity_provider_limit_reached", "A shop has at most " + MAX_PER_TENANT
+                        + " identity providers.");
+            }
+            requireFreeSlug(h, tenantId, provider.slug(), id);
+            store.insert(h, provider);
+            audit.record(h, tenantId, null, AuditType.IDENTITY_PROVIDER_CREATED, client,
+                    actor.with(Map.of("identity_provider_id", id, "slug", provider.slug())));
+            return null;
+        });
+        return provider;
+    }
+
+    List<IdentityProvider> list(String tenantId) {
+        return db.read(h -> store.list(h, tenantId));
+    }
+
+    /** 404 for an unknown id or another tenant's. */
+    IdentityProvider get(String tenantId, String id) {
+        return db.read(h -> store.find(h, tenantId, id)).orElseThrow(ApiErrors::providerNotFound);
+    }
+
+    /** The fields given change; the same values again change and record nothing. */
+    IdentityProvider update(String tenantId, String id, ProviderInput.Fields in, Actor actor, ClientInfo client) {
+        if (in.clientSecret() != null) {
+            requireServerKey();
+        }
+        return db.tx(h -> {
+            owners.stillPermitted(h, tenantId, actor);
+            var current = store.findForUpdate(h, tenantId, id).orElseThrow(ApiErrors::providerNotFound);
+            List<String> changed = new ArrayList<>();
+            String slug = pick(in.slug(), current.slug(), "slug", changed);
+            String secret = current.clientSecret();
+            if (in.clientSecret() != null && !in.clientSecret().equals(decrypt(current))) {
+                secret = encrypt(tenantId, id, in.clientSecret());
+                changed.add("client_secret");
+            }
+            var updated = new IdentityProvider(tenantId, id, slug,
+                    pick(in.displayName(), current.displayName(), "display_name", changed),
+                    pick(in.issuer(), current.issuer(), "issuer", changed),
+                    pick(in.clientId(), current.clientId(), "client_id", changed), secret,
+                    pick(in.scopes(), current.scopes(), "scopes", changed),
+                    pick(in.enabled(), current.enabled(), "enabled", changed), current.createdAt(), now());
+            if (changed.isEmpty()) {
+                return current;
+            }
+            if (changed.contains("slug")) {
+                requireFreeSlug(h, tenantId, slug, id);
+            }
+            store.update(h, updated);
+            audit.record(h, tenantId, null, AuditType.IDENTITY_PROVIDER_UPDATED, client,
+                    actor.with(Map.of("identity_provider_id", id, "changed", changed)));
+            return updated;
+        });
+    }
+
+    void delete(String tenantId, String id, Actor actor, ClientInfo client) {
+        db.tx(h -> {
+            owners.stillPermitted(h, tenantId, actor);
+            if (!store.delete(h, tenantId, id)) {
+                throw ApiErrors.providerNotFound();
+            }
+            audit.record(h, tenantId, null, AuditType.IDENTITY_PROVIDER_DELETED, client,
+                    actor.with(Map.of("identity_provider_id", id)));
+            return null;
+        });
+    }
+
+    /** The provider's client secret as the merchant gave it, to send to its token endpoint. */
+    String clientSecret(IdentityProvider provider) {
+        requireServerKey();
+        return decrypt(provider);
+    }
+
+    private String decrypt(IdentityProvider provider) {
+        return new String(cipher.decrypt(provider.tenantId(), provider.id(), provider.clientSecret()),
+                StandardCharsets.UTF_8);
+    }
+
+    private String encrypt(String tenantId, String id, String secret) {
+        return cipher.encrypt(tenantId, id, secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void requireFreeSlug(Handle h, String tenantId, String slug, String id) {
+        if (store.slugTaken(h, tenantId, slug, id)) {
+            throw new ApiError(409, "slug_taken", "Another identity provider of this shop has the slug " + slug + ".");
+        }
+    }
+
+    /** As stored: the database keeps no finer time than this, and the answer shows what a read shows. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static <T> T pick(T asked, T current, String field, List<String> changed) {
+        if (asked == null || asked.equals(current)) {
+            return current;
+        }
+        changed.add(field);
+        return asked;
+    }
+}

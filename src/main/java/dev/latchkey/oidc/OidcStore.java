@@ -1,0 +1,171 @@
+package dev.latchkey.oidc;
+
+import dev.latchkey.db.Database;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for identity providers, the logins waiting for them and the customers' linked identities. */
+final class OidcStore {
+    /** A login sent to a provider, as the callback finds it. */
+    record State(String providerId, String redirectUri, String codeVerifier, String nonce, String linkCustomerId,
+                 Instant expiresAt) {
+    }
+
+    /** A customer's account at a provider. */
+    record Identity(String id, String customerId, String providerId, String subject, String email,
+                    Instant createdAt) {
+    }
+
+    // --- providers ---
+
+    void insert(Handle h, IdentityProvider p) {
+        h.createUpdate("INSERT INTO identity_providers (tenant_id, id, slug, display_name, issuer, client_id, "
+                        + "client_secret, scopes, enabled, created_at, updated_at) VALUES (:tenant, :id, :slug, "
+                        + ":name, :issuer, :clientId, :secret, :scopes, :enabled, :at, :at)")
+                .bind("tenant", p.tenantId()).bind("id", p.id()).bind("slug", p.slug())
+                .bind("name", p.displayName()).bind("issuer", p.issuer()).bind("clientId", p.clientId())
+                .bind("secret", p.clientSecret()).bind("scopes", IdentityProvider.storedScopes(p.scopes()))
+                .bind("enabled", p.enabled()).bind("at", Database.ts(p.createdAt()))
+                .execute();
+    }
+
+    void update(Handle h, IdentityProvider p) {
+        h.createUpdate("UPDATE identity_providers SET slug = :slug, display_name = :name, issuer = :issuer, "
+                        + "client_id = :clientId, client_secret = :secret, scopes = :scopes, enabled = :enabled, "
+                        + "updated_at = :at WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", p.tenantId()).bind("id", p.id()).bind("slug", p.slug())
+                .bind("name", p.displayName()).bind("issuer", p.issuer()).bind("clientId", p.clientId())
+                .bind("secret", p.clientSecret()).bind("scopes", IdentityProvider.storedScopes(p.scopes()))
+                .bind("enabled", p.enabled()).bind("at", Database.ts(p.updatedAt()))
+                .execute();
+    }
+
+    Optional<IdentityProvider> find(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM identity_providers WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).map((rs, ctx) -> provider(rs)).findOne();
+    }
+
+    Optional<IdentityProvider> findForUpdate(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM identity_providers WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", id).map((rs, ctx) -> provider(rs)).findOne();
+    }
+
+    Optional<IdentityProvider> findBySlug(Handle h, String tenantId, String slug) {
+        return h.createQuery("SELECT * FROM identity_providers WHERE tenant_id = :tenant AND slug = :slug")
+                .bind("tenant", tenantId).bind("slug", slug).map((rs, ctx) -> provider(rs)).findOne();
+    }
+
+    boolean slugTaken(Handle h, String tenantId, String slug, String exceptId) {
+        return h.createQuery("SELECT COUNT(*) FROM identity_providers WHERE tenant_id = :tenant AND slug = :slug "
+                        + "AND id <> :id")
+                .bind("tenant", tenantId).bind("slug", slug).bind("id", exceptId).mapTo(Integer.class).one() > 0;
+    }
+
+    /** Oldest first: the order a storefront shows its buttons in unless it chooses its own. */
+    List<IdentityProvider> list(Handle h, String tenantId) {
+        return h.createQuery("SELECT * FROM identity_providers WHERE tenant_id = :tenant ORDER BY created_at, id")
+                .bind("tenant", tenantId).map((rs, ctx) -> provider(rs)).list();
+    }
+
+    int count(Handle h, String tenantId) {
+        return h.createQuery("SELECT COUNT(*) FROM identity_providers WHERE tenant_id = :tenant")
+                .bind("tenant", tenantId).mapTo(Integer.class).one();
+    }
+
+    /** The provider with its waiting logins and its links to customers. */
+    boolean delete(Handle h, String tenantId, String id) {
+        h.createUpdate("DELETE FROM oidc_states WHERE tenant_id = :tenant AND provider_id = :id")
+                .bind("tenant", tenantId).bind("id", id).execute();
+        h.createUpdate("DELETE FROM customer_identities WHERE tenant_id = :tenant AND provider_id = :id")
+                .bind("tenant", tenantId).bind("id", id).execute();
+        return h.createUpdate("DELETE FROM identity_providers WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).execute() == 1;
+    }
+
+    private static IdentityProvider provider(ResultSet rs) throws SQLException {
+        return new IdentityProvider(rs.getString("tenant_id"), rs.getString("id"), rs.getString("slug"),
+                rs.getString("display_name"), rs.getString("issuer"), rs.getString("client_id"),
+                rs.getString("client_secret"), IdentityProvider.readScopes(rs.getString("scopes")),
+                rs.getBoolean("enabled"), Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));
+    }
+
+    // --- waiting logins ---
+
+    void insertState(Handle h, String tenantId, String stateHash, State state, Instant now) {
+        h.createUpdate("INSERT INTO oidc_states (tenant_id, state_hash, provider_id, redirect_uri, code_verifier, "
+                        + "nonce, link_customer_id, created_at, expires_at) VALUES (:tenant, :hash, :provider, "
+                        + ":redirect, :verifier, :nonce, :link, :now, :expires)")
+                .bind("tenant", tenantId).bind("hash", stateHash).bind("provider", state.providerId())
+                .bind("redirect", state.redirectUri()).bind("verifier", state.codeVerifier())
+                .bind("nonce", state.nonce()).bind("link", state.linkCustomerId())
+                .bind("now", Database.ts(now)).bind("expires", Database.ts(state.expiresAt()))
+                .execute();
+    }
+
+    /** Removes the state and answers what it held: a state is used once, whatever its callback comes to. */
+    Optional<State> takeState(Handle h, String tenantId, String stateHash) {
+        Optional<State> state = h.createQuery("SELECT * FROM oidc_states WHERE tenant_id = :tenant "
+                        + "AND state_hash = :hash FOR UPDATE")
+                .bind("tenant", tenantId).bind("hash", stateHash)
+                .map((rs, ctx) -> new State(rs.getString("provider_id"), rs.getString("redirect_uri"),
+                        rs.getString("code_verifier"), rs.getString("nonce"), rs.getString("link_customer_id"),
+                        Database.instant(rs, "expires_at")))
+                .findOne();
+        state.ifPresent(found -> h.createUpdate("DELETE FROM oidc_states WHERE tenant_id = :tenant "
+                        + "AND state_hash = :hash")
+                .bind("tenant", tenantId).bind("hash", stateHash).execute());
+        return state;
+    }
+
+    int purgeStates(Handle h, String tenantId, Instant now) {
+        return h.createUpdate("DELETE FROM oidc_states WHERE tenant_id = :tenant AND expires_at <= :now")
+                .bind("tenant", tenantId).bind("now", Database.ts(now)).execute();
+    }
+
+    // --- identities ---
+
+    void insertIdentity(Handle h, String tenantId, Identity identity) {
+        h.createUpdate("INSERT INTO customer_identities (tenant_id, id, customer_id, provider_id, subject, email, "
+                        + "created_at) VALUES (:tenant, :id, :customer, :provider, :subject, :email, :at)")
+                .bind("tenant", tenantId).bind("id", identity.id()).bind("customer", identity.customerId())
+                .bind("provider", identity.providerId()).bind("subject", identity.subject())
+                .bind("email", identity.email()).bind("at", Database.ts(identity.createdAt()))
+                .execute();
+    }
+
+    Optional<Identity> findIdentity(Handle h, String tenantId, String providerId, String subject) {
+        return h.createQuery("SELECT * FROM customer_identities WHERE tenant_id = :tenant AND provider_id = :provider "
+                        + "AND subject = :subject")
+                .bind("tenant", tenantId).bind("provider", providerId).bind("subject", subject)
+                .map((rs, ctx) -> identity(rs)).findOne();
+    }
+
+    /** Oldest first. */
+    List<Identity> identitiesOf(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT * FROM customer_identities WHERE tenant_id = :tenant AND customer_id = :customer "
+                        + "ORDER BY created_at, id")
+                .bind("tenant", tenantId).bind("customer", customerId).map((rs, ctx) -> identity(rs)).list();
+    }
+
+    boolean deleteIdentity(Handle h, String tenantId, String customerId, String id) {
+        return h.createUpdate("DELETE FROM customer_identities WHERE tenant_id = :tenant AND customer_id = :customer "
+                        + "AND id = :id")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("id", id).execute() == 1;
+    }
+
+    /** The erasure of a customer: their links go with the account. */
+    void eraseIdentities(Handle h, String tenantId, String customerId) {
+        h.createUpdate("DELETE FROM customer_identities WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId).execute();
+    }
+
+    private static Identity identity(ResultSet rs) throws SQLException {
+        return new Identity(rs.getString("id"), rs.getString("customer_id"), rs.getString("provider_id"),
+                rs.getString("subject"), rs.getString("email"), Database.instant(rs, "created_at"));
+    }
+}

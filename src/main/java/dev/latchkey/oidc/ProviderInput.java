@@ -1,0 +1,84 @@
+package dev.latchkey.oidc;
+
+import dev.latchkey.http.FieldError;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Text;
+import dev.latchkey.webhook.OutboundCalls;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an identity provider's fields, for a creation (the required ones) or a change (any of them). The issuer must
+ * be a URL the server may call, by the webhooks' rules: its host is resolved last, once every other field is valid.
+ */
+final class ProviderInput {
+    static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?");
+    static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,100}");
+    private static final Set<String> FIELDS = Set.of("slug", "display_name", "issuer", "client_id", "client_secret",
+            "scopes", "enabled");
+    private static final int MAX_SCOPES = 20;
+    static final int MAX_ISSUER = 2048;
+
+    /** The fields given; null where left out (a change keeps them). */
+    record Fields(String slug, String displayName, String issuer, String clientId, String clientSecret,
+                  List<String> scopes, Boolean enabled) {
+    }
+
+    private final OutboundCalls calls;
+
+    ProviderInput(OutboundCalls calls) {
+        this.calls = calls;
+    }
+
+    Fields read(JsonInput in, boolean creation) {
+        in.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                in.reject(name, "unknown_field", name + " is not a field of an identity provider.");
+            }
+        });
+        String slug = text(in, "slug", 40, creation);
+        if (slug != null && !SLUG.matcher(slug).matches()) {
+            in.reject("slug", "invalid", "slug must be 1 to 40 of a-z, 0-9 and -, not starting or ending with -.");
+        }
+        String displayName = text(in, "display_name", 100, creation);
+        String issuer = text(in, "issuer", MAX_ISSUER, creation);
+        if (issuer != null) {
+            calls.formError("issuer", issuer).ifPresent(error -> reject(in, error));
+            if (!in.hasErrorFor("issuer") && (issuer.contains("?") || issuer.contains("#"))) {
+                in.reject("issuer", "invalid", "issuer must not have a query or a fragment.");
+            }
+        }
+        String clientId = text(in, "client_id", 255, creation);
+        String clientSecret = text(in, "client_secret", 1000, creation);
+        List<String> scopes = in.distinctStrings("scopes", MAX_SCOPES, 100).orElse(null);
+        if (scopes != null) {
+            if (!scopes.contains("openid")) {
+                in.reject("scopes", "invalid", "scopes must include openid.");
+            } else if (scopes.stream().anyMatch(scope -> !SCOPE.matcher(scope).matches())) {
+                in.reject("scopes", "invalid", "a scope is printable ASCII without spaces, quotes or backslashes.");
+            }
+        }
+        Boolean enabled = in.bool("enabled").orElse(null);
+        if (issuer != null && in.valid()) {
+            calls.addressError("issuer", issuer).ifPresent(error -> reject(in, error));
+        }
+        in.validate();
+        return new Fields(slug, displayName, issuer, clientId, clientSecret, scopes, enabled);
+    }
+
+    /** Trimmed; required on a creation, and never empty when given. */
+    private static String text(JsonInput in, String field, int maxLength, boolean required) {
+        Optional<String> value = in.string(field, maxLength).map(Text::trim);
+        if ((required || in.given(field)) && value.map(String::isEmpty).orElse(true) && !in.hasErrorFor(field)) {
+            in.reject(field, "required", field + " is required.");
+        }
+        return in.hasErrorFor(field) ? null : value.orElse(null);
+    }
+
+    private static void reject(JsonInput in, FieldError error) {
+        in.reject(error.field(), error.code(), error.message());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.latchkey.oidc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.audit.ActorCheck;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.LoginCompletion;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.Requests;
+import dev.latchkey.ratelimit.RateLimits;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.webhook.OutboundCalls;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Social login, wired: the merchant's identity providers (admin routes), the storefront's start and callback, the
+ * shopper's linked accounts, and what erasure and housekeeping need of them.
+ */
+public final class SocialLogin implements AutoCloseable {
+    private final OidcStore store = new OidcStore();
+    /** The server's own calls to the providers, by the webhooks' rules of where it may call. */
+    private final OutboundCalls calls;
+    private final IdentityProviderRoutes adminRoutes;
+    private final SocialLoginRoutes shopperRoutes;
+
+    public SocialLogin(Database db, byte[] serverKey, BooleanSupplier serverKeyUsable, boolean allowPrivate,
+                       TenantService tenants, CustomerService customers, LoginCompletion completion, AuditLog audit,
+                       ActorCheck owners, Guard guard, RateLimits limits, Requests requests, ObjectMapper mapper,
+                       Clock clock) {
+        this.calls = new OutboundCalls(allowPrivate);
+        var providers = new IdentityProviderService(db, store, serverKey, serverKeyUsable, tenants, audit, owners,
+                clock);
+        var service = new SocialLoginService(db, store, providers, new ProviderDirectory(calls, mapper),
+                new IdTokens(mapper), tenants, customers, completion, audit, mapper, clock);
+        this.adminRoutes = new IdentityProviderRoutes(guard, providers, new ProviderInput(calls), requests);
+        this.shopperRoutes = new SocialLoginRoutes(guard, service, tenants, limits, requests);
+    }
+
+    public void addAdminRoutes(JavalinDefaultRoutingApi routes) {
+        adminRoutes.addTo(routes);
+    }
+
+    public void addShopperRoutes(JavalinDefaultRoutingApi routes) {
+        shopperRoutes.addTo(routes);
+    }
+
+    /** The erasure of a customer: their links to provider accounts go with the account. */
+    public void erase(Handle h, String tenantId, String customerId) {
+        store.eraseIdentities(h, tenantId, customerId);
+    }
+
+    /** Housekeeping: logins that never came back from the provider. */
+    public int purgeExpired(Handle h, String tenantId, Instant now) {
+        return store.purgeStates(h, tenantId, now);
+    }
+
+    @Override
+    public void close() {
+        calls.close();
+    }
+}

@@ -1,0 +1,297 @@
+package dev.latchkey.oidc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.AuthResult;
+import dev.latchkey.auth.LoginCompletion;
+import dev.latchkey.auth.LoginOutcome;
+import dev.latchkey.auth.Secrets;
+import dev.latchkey.cart.GuestCart;
+import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.EmailAddress;
+import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.db.Database;
+import dev.latchkey.http.ApiError;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+import org.jdbi.v3.core.Handle;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Logging a shopper in with an OpenID Connect provider (authorization code with PKCE S256 and a nonce). The start
+ * keeps the verifier and nonce server-side under the hash of a one-time state; the callback exchanges the code, checks
+ * the ID token and then: a linked provider account logs its customer in, through the same {@link LoginCompletion} as
+ * every other login (second factor, guest cart, status rules, audit); an unknown one with a verified address nobody
+ * has opens a new account; an address that has an account already is never linked by itself (whoever controls the
+ * provider account could otherwise take the shop account over): the shopper logs in and links it from their account.
+ */
+final class SocialLoginService {
+    static final Duration STATE_TTL = Duration.ofMinutes(10);
+    static final String METHOD = "oidc";
+
+    /** The start's answer. */
+    record Started(String authorizationUrl, String state) {
+    }
+
+    /** The callback's answer: its status and body. */
+    record Finished(int status, Object body) {
+    }
+
+    /** A customer's linked provider account, as the API shows it. */
+    record IdentityView(String id, String providerId, String providerSlug, String providerName, String email,
+                        Instant createdAt) {
+    }
+
+    private final Database db;
+    private final OidcStore store;
+    private final IdentityProviderService providers;
+    private final ProviderDirectory directory;
+    private final IdTokens idTokens;
+    private final TenantService tenants;
+    private final CustomerService customers;
+    private final LoginCompletion completion;
+    private final AuditLog audit;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    SocialLoginService(Database db, OidcStore store, IdentityProviderService providers, ProviderDirectory directory,
+                       IdTokens idTokens, TenantService tenants, CustomerService customers,
+                       LoginCompletion completion, AuditLog audit, ObjectMapper mapper, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.providers = providers;
+        this.directory = directory;
+        this.idTokens = idTokens;
+        this.tenants = tenants;
+        this.customers = customers;
+        this.completion = completion;
+        this.audit = audit;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** The provider's authorization URL for this login; {@code linkCustomerId} when a customer links instead. */
+    Started start(String tenantId, String slug, String redirectUri, String linkCustomerId) {
+        IdentityProvider provider = enabled(tenantId, slug);
+        var metadata = directory.metadata(provider.issuer());
+        String state = Secrets.secret("ost");
+        String verifier = Secrets.secret("pkce");
+        String nonce = Secrets.secret("nonce");
+        Instant now = clock.instant();
+        var stored = new OidcStore.State(provider.id(), redirectUri, verifier, nonce, linkCustomerId,
+                now.plus(STATE_TTL));
+        db.tx(h -> {
+            store.insertState(h, tenantId, Secrets.sha256(state), stored, now);
+            return null;
+        });
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("response_type", "code");
+        query.put("client_id", provider.clientId());
+        query.put("redirect_uri", redirectUri);
+        query.put("scope", String.join(" ", provider.scopes()));
+        query.put("state", state);
+        query.put("nonce", nonce);
+        query.put("code_challenge", challenge(verifier));
+        query.put("code_challenge_method", "S256");
+        String endpoint = metadata.authorizationEndpoint().toString();
+        return new Started(endpoint + (endpoint.contains("?") ? "&" : "?") + Forms.of(query), state);
+    }
+
+    /**
+     * The provider sent the browser back with {@code code}: logs in, opens an account, or (a state started to link)
+     * links the provider account to {@code callerId}, the customer whose token the callback carries.
+     */
+    Finished callback(String tenantId, String slug, String stateValue, String code, GuestCart guestCart,
+                      String callerId, ClientInfo client) {
+        var state = db.tx(h -> store.takeState(h, tenantId, Secrets.sha256(stateValue)))
+                .filter(found -> found.expiresAt().isAfter(clock.instant()))
+                .orElseThrow(SocialLoginService::invalidState);
+        IdentityProvider provider = enabled(tenantId, slug);
+        if (!provider.id().equals(state.providerId())
+                || state.linkCustomerId() != null && !state.linkCustomerId().equals(callerId)) {
+            throw invalidState();
+        }
+        IdTokens.Claims claims = exchange(provider, state, code);
+        if (state.linkCustomerId() != null) {
+            return new Finished(200, link(tenantId, provider, claims, state.linkCustomerId(), client));
+        }
+        TenantSettings settings = tenants.settings(tenantId);
+        Map<String, Object> failure = new HashMap<>();
+        try {
+            return db.tx(h -> logIn(h, settings, provider, claims, guestCart, client, failure));
+        } catch (ApiError refused) {
+            if (refused.status() == 403 || refused.status() == 409) {
+                audit.record(tenantId, (String) failure.get("customer_id"), AuditType.LOGIN_FAILED, client,
+                        Map.of("reason", refused.code(), "method", METHOD, "identity_provider_id", provider.id()));
+            }
+            throw refused;
+        }
+    }
+
+    private Finished logIn(Handle h, TenantSettings settings, IdentityProvider provider, IdTokens.Claims claims,
+                           GuestCart guestCart, ClientInfo client, Map<String, Object> failure) {
+        String tenantId = provider.tenantId();
+        var linked = store.findIdentity(h, tenantId, provider.id(), claims.subject());
+        if (linked.isPresent()) {
+            Customer customer = customers.lock(h, tenantId, linked.get().customerId()).orElseThrow();
+            failure.put("customer_id", customer.id());
+            if (!customer.mfaEnabled()) {
+                // with a second factor the account's state is told only after it, as for a password
+                customers.checkCanLogIn(settings, customer);
+            }
+            return new Finished(200, loggedIn(h, settings, customer, guestCart, client, provider));
+        }
+        String email = claims.email();
+        if (!claims.emailVerified() || email == null || !EmailAddress.isValid(email)) {
+            throw new ApiError(403, "email_not_verified", "The identity provider does not vouch for the account's "
+                    + "email address (email_verified is not true), so no account can be opened with it.");
+        }
+        var existing = customers.lockByEmail(h, tenantId, email);
+        if (existing.isPresent()) {
+            failure.put("customer_id", existing.get().id());
+            throw new ApiError(409, "account_exists", "An account with this email address exists already. Log in "
+                    + "with its password (or an emailed code) and link " + provider.displayName()
+                    + " from the account.");
+        }
+        var registration = customers.register(h, tenantId, settings, EmailAddress.normalise(email), null,
+                ProfileInput.UNCHANGED, client);
+        Customer customer = customers.markEmailVerified(h, registration.customer(), client);
+        insertLink(h, provider, claims, customer.id(), client);
+        if (customer.status() != Customer.Status.ACTIVE) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("customer", CustomerView.of(customer, mapper));
+            body.put("next_step", "await_activation");
+            return new Finished(201, body);
+        }
+        return new Finished(201, loggedIn(h, settings, customer, guestCart, client, provider));
+    }
+
+    private LoginOutcome loggedIn(Handle h, TenantSettings settings, Customer customer, GuestCart guestCart,
+                                  ClientInfo client, IdentityProvider provider) {
+        LoginOutcome outcome = completion.finish(h, settings, customer, guestCart, client, METHOD);
+        if (outcome instanceof AuthResult session) {
+            audit.record(h, customer.tenantId(), customer.id(), AuditType.LOGIN_SUCCEEDED, client,
+                    Map.of("session_id", session.sessionId(), "method", METHOD, "identity_provider_id",
+                            provider.id()));
+        }
+        return outcome;
+    }
+
+    private IdentityView link(String tenantId, IdentityProvider provider, IdTokens.Claims claims, String customerId,
+                              ClientInfo client) {
+        return db.tx(h -> {
+            customers.lockOwn(h, tenantId, customerId);
+            var linked = store.findIdentity(h, tenantId, provider.id(), claims.subject());
+            if (linked.isPresent()) {
+                if (!linked.get().customerId().equals(customerId)) {
+                    throw new ApiError(409, "identity_already_linked", "This " + provider.displayName()
+                            + " account is linked to another account of the shop.");
+                }
+                return view(linked.get(), provider);
+            }
+            return view(insertLink(h, provider, claims, customerId, client), provider);
+        });
+    }
+
+    private OidcStore.Identity insertLink(Handle h, IdentityProvider provider, IdTokens.Claims claims,
+                                          String customerId, ClientInfo client) {
+        String email = claims.email() != null && claims.email().length() <= EmailAddress.MAX_LENGTH
+                ? claims.email() : null;
+        var identity = new OidcStore.Identity(Secrets.id("ident"), customerId, provider.id(), claims.subject(), email,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        store.insertIdentity(h, provider.tenantId(), identity);
+        audit.record(h, provider.tenantId(), customerId, AuditType.IDENTITY_LINKED, client,
+                Map.of("identity_id", identity.id(), "identity_provider_id", provider.id()));
+        return identity;
+    }
+
+    /** The code exchanged at the token endpoint for an ID token, which is then checked. */
+    private IdTokens.Claims exchange(IdentityProvider provider, OidcStore.State state, String code) {
+        var metadata = directory.metadata(provider.issuer());
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", state.redirectUri());
+        form.put("code_verifier", state.codeVerifier());
+        form.put("client_id", provider.clientId());
+        JsonNode tokens = directory.exchange(metadata, provider.clientId(), providers.clientSecret(provider),
+                Forms.of(form));
+        if (!tokens.path("id_token").isTextual()) {
+            throw ProviderDirectory.providerError("its token endpoint answered without an id_token.");
+        }
+        return idTokens.verify(tokens.path("id_token").asText(), fresh -> directory.keys(metadata, fresh),
+                provider.issuer(), provider.clientId(), state.nonce(), clock.instant());
+    }
+
+    List<IdentityView> identities(String tenantId, String customerId) {
+        return db.read(h -> {
+            Map<String, IdentityProvider> byId = new HashMap<>();
+            store.list(h, tenantId).forEach(p -> byId.put(p.id(), p));
+            return store.identitiesOf(h, tenantId, customerId).stream()
+                    .map(identity -> view(identity, byId.get(identity.providerId()))).toList();
+        });
+    }
+
+    /**
+     * Unlinks one of the customer's provider accounts; 409 {@code last_sign_in_method} when the account would have
+     * no way in left: no password, no other linked provider, and no login codes at the shop.
+     */
+    void unlink(String tenantId, String customerId, String identityId, ClientInfo client) {
+        TenantSettings settings = tenants.settings(tenantId);
+        db.tx(h -> {
+            Customer customer = customers.lockOwn(h, tenantId, customerId);
+            var identities = store.identitiesOf(h, tenantId, customerId);
+            var identity = identities.stream().filter(i -> i.id().equals(identityId)).findFirst()
+                    .orElseThrow(() -> ApiError.notFound("Identity"));
+            if (customer.passwordHash() == null && identities.size() == 1 && !settings.loginCodes()) {
+                throw new ApiError(409, "last_sign_in_method", "This is the account's only way to log in: set a "
+                        + "password (password reset) or link another provider first.");
+            }
+            store.deleteIdentity(h, tenantId, customerId, identityId);
+            audit.record(h, tenantId, customerId, AuditType.IDENTITY_UNLINKED, client,
+                    Map.of("identity_id", identity.id(), "identity_provider_id", identity.providerId()));
+            return null;
+        });
+    }
+
+    private IdentityProvider enabled(String tenantId, String slug) {
+        return db.read(h -> store.findBySlug(h, tenantId, slug)).filter(IdentityProvider::enabled)
+                .orElseThrow(ApiErrors::providerNotFound);
+    }
+
+    private static IdentityView view(OidcStore.Identity identity, IdentityProvider provider) {
+        return new IdentityView(identity.id(), identity.providerId(), provider.slug(), provider.displayName(),
+                identity.email(), identity.createdAt());
+    }
+
+    static ApiError invalidState() {
+        return new ApiError(400, "invalid_state", "The state is unknown, expired or used: start the login again.");
+    }
+
+    /** The PKCE S256 challenge of {@code verifier} (RFC 7636 4.2). */
+    static String challenge(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package dev.latchkey.oidc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
+import dev.latchkey.testing.FakeOidcProvider;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TotpCodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Social login over real HTTP against a fake OpenID provider on loopback: new accounts, returning logins, the refusals
+ * (an address with an account already, an unverified one, every check of the ID token, the state's), a provider that
+ * is down or disabled, two-step sign-in, linking and unlinking.
+ */
+class SocialLoginTest extends ApiTest {
+    private static final String ORIGIN = "https://shop.example";
+    private static final String REDIRECT = ORIGIN + "/oidc/callback";
+    private static final String SECRET = "very-secret-client-secret-" + UUID.randomUUID();
+    private static FakeOidcProvider idp;
+
+    /** One login on its way: the authorization request's parameters and the state. */
+    record Started(Fixtures.Tenant tenant, Map<String, String> query, String state) {
+    }
+
+    @BeforeAll
+    static void startProvider() {
+        idp = FakeOidcProvider.start();
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        idp.close();
+    }
+
+    private Fixtures.Tenant shop() {
+        return shop(Map.of());
+    }
+
+    private Fixtures.Tenant shop(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.put("allowed_origins", List.of(ORIGIN));
+        var tenant = Fixtures.tenant(api, all);
+        provider(tenant, "acme", idp.issuer());
+        return tenant;
+    }
+
+    private String provider(Fixtures.Tenant tenant, String slug, String issuer) {
+        return api.post("/v1/admin/identity-providers").bearer(tenant.sk()).body(Map.of("slug", slug,
+                        "display_name", "Acme ID", "issuer", issuer, "client_id", "client-" + tenant.id(),
+                        "client_secret", SECRET)).send().expect(201).str("id");
+    }
+
+    private Started start(Fixtures.Tenant tenant) {
+        var res = api.post("/v1/auth/oidc/acme/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT))
+                .send().expect(200);
+        return new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+    }
+
+    private Api.Res callback(Started started, String idToken) {
+        return api.post("/v1/auth/oidc/acme/callback").key(started.tenant().pk())
+                .body(Map.of("state", started.state(), "code", idp.authorize(started.query(), idToken))).send();
+    }
+
+    private Map<String, Object> claims(Started started, String subject, String email) {
+        return idp.claims(started.query(), subject, email, true);
+    }
+
+    private static String subject() {
+        return "sub-" + UUID.randomUUID();
+    }
+
+    @Test
+    void firstLoginOpensAVerifiedAccountWithoutPasswordAndTheNextLogsTheSameCustomerIn() {
+        var tenant = shop();
+        String subject = subject();
+        String email = Fixtures.uniqueEmail();
+        Started first = start(tenant);
+        assertThat(first.query()).containsEntry("response_type", "code").containsEntry("redirect_uri", REDIRECT)
+                .containsEntry("scope", "openid email profile").containsEntry("code_challenge_method", "S256")
+                .containsEntry("state", first.state()).containsKey("nonce").containsKey("code_challenge");
+        assertThat(first.query().get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
+
+        JsonNode created = callback(first, idp.signRs256(claims(first, subject, email))).expect(201).body();
+        String customerId = created.path("customer").path("id").asText();
+        assertThat(created.path("access_token").asText()).startsWith("cust_");
+        assertThat(created.path("customer").path("email").asText()).isEqualTo(email);
+        assertThat(created.path("customer").path("email_verified").asBoolean()).isTrue();
+        var request = idp.tokenRequests().getLast();
+        assertThat(request.form()).containsEntry("grant_type", "authorization_code")
+                .containsEntry("redirect_uri", REDIRECT).doesNotContainKey("client_secret");
+        assertThat(request.authorization()).startsWith("Basic ");
+
+        Started second = start(tenant);
+        // a returning shopper: another address at the provider changes nothing, the subject decides
+        JsonNode again = callback(second, idp.signEs256(claims(second, subject, Fixtures.uniqueEmail()))).expect(200)
+                .body();
+        assertThat(again.path("customer").path("id").asText()).isEqualTo(customerId);
+        JsonNode login = AuditEvents.of(api, tenant, customerId, "login.succeeded").get(0).path("data");
+        assertThat(login.path("method").asText()).isEqualTo("oidc");
+
+        var shopper = new Fixtures.Shopper(tenant, email, null, customerId, again.path("access_token").asText(),
+                null, null, again);
+        JsonNode identities = api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data");
+        assertThat(identities).hasSize(1);
+        assertThat(identities.get(0).path("provider_slug").asText()).isEqualTo("acme");
+        assertThat(identities.get(0).path("email").asText()).isEqualTo(email);
+        assertThat(AuditEvents.of(api, tenant, customerId, "identity.linked")).hasSize(1);
+    }
+
+    @Test
+    void addressOfAnExistingAccountIsNotLinkedByItself() {
+        var tenant = shop();
+        var shopper = Fixtures.shopper(api, tenant);
+        Started started = start(tenant);
+        callback(started, idp.signRs256(claims(started, subject(), shopper.email().toUpperCase())))
+                .expect(409, "account_exists");
+        JsonNode failed = AuditEvents.of(api, tenant, shopper.customerId(), "login.failed").get(0).path("data");
+        assertThat(failed.path("reason").asText()).isEqualTo("account_exists");
+        assertThat(failed.path("method").asText()).isEqualTo("oidc");
+    }
+
+    @Test
+    void addressTheProviderDoesNotVouchForOpensNoAccount() {
+        var tenant = shop();
+        for (Object verified : new Object[] {false, null, "false"}) {
+            Started started = start(tenant);
+            callback(started, idp.signRs256(idp.claims(started.query(), subject(), Fixtures.uniqueEmail(), verified)))
+                    .expect(403, "email_not_verified");
+        }
+    }
+
+    @Test
+    void idTokenThatFailsACheckIsRefusedAndTheStateIsUsedUp() {
+        var tenant = shop();
+        Map<String, java.util.function.Function<Started, String>> spoiled = new java.util.LinkedHashMap<>();
+        spoiled.put("bad signature", s -> idp.signWithForeignKey(claims(s, subject(), Fixtures.uniqueEmail())));
+        spoiled.put("wrong aud", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()), "aud",
+                "someone-else")));
+        spoiled.put("wrong nonce", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()), "nonce",
+                "nonce_other")));
+        spoiled.put("expired", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()), "exp",
+                Instant.now().getEpochSecond() - 600)));
+        spoiled.put("wrong issuer", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()), "iss",
+                "https://evil.example")));
+        spoiled.put("issued in the future", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()),
+                "iat", Instant.now().getEpochSecond() + 3600)));
+        spoiled.put("alg none", s -> unsigned(claims(s, subject(), Fixtures.uniqueEmail())));
+        spoiled.forEach((name, token) -> {
+            Started started = start(tenant);
+            var res = callback(started, token.apply(started));
+            assertThat(res.status()).as(name).isEqualTo(401);
+            assertThat(res.code()).as(name).isEqualTo("invalid_id_token");
+            // the state went with the refusal
+            callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
+                    .expect(400, "invalid_state");
+        });
+    }
+
+    @Test
+    void stateUsedExpiredUnknownOrOfAnotherTenantIsRefused() {
+        var tenant = shop();
+        Started started = start(tenant);
+        callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail()))).expect(201);
+        callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
+                .expect(400, "invalid_state");
+
+        Started expired = start(tenant);
+        server.app.database().tx(h -> h.createUpdate("UPDATE oidc_states SET expires_at = :past WHERE tenant_id = "
+                + ":tenant").bind("past", dev.latchkey.db.Database.ts(Instant.now().minusSeconds(1)))
+                .bind("tenant", tenant.id()).execute());
+        callback(expired, idp.signRs256(claims(expired, subject(), Fixtures.uniqueEmail())))
+                .expect(400, "invalid_state");
+
+        var other = shop();
+        Started elsewhere = start(other);
+        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).body(Map.of("state", elsewhere.state(), "code",
+                idp.authorize(elsewhere.query(), "x"))).send().expect(400, "invalid_state");
+        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).body(Map.of("state", "ost_unknown", "code", "c"))
+                .send().expect(400, "invalid_state");
+    }
+
+    @Test
+    void redirectOutsideTheAllowedOriginsIsRefusedBeforeAnythingElse() {
+        var tenant = shop();
+        api.post("/v1/auth/oidc/acme/start").key(tenant.pk())
+                .body(Map.of("redirect_uri", "https://evil.example/cb")).send().expect(422, "redirect_not_allowed");
+        api.post("/v1/auth/oidc/nobody/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT)).send()
+                .expect(404, "not_found");
+    }
+
+    @Test
+    void providerDownOrFailingAnswers502WithoutTheSecret() {
+        var tenant = shop();
+        provider(tenant, "down", "http://127.0.0.1:9");
+        var down = api.post("/v1/auth/oidc/down/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT))
+                .send().expect(502, "identity_provider_error");
+        assertThat(down.raw()).doesNotContain(SECRET);
+
+        Started started = start(tenant);
+        idp.failTokensWith(500);
+        try {
+            var failed = callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
+                    .expect(502, "identity_provider_error");
+            assertThat(failed.raw()).doesNotContain(SECRET).contains("HTTP 500");
+        } finally {
+            idp.failTokensWith(200);
+        }
+    }
+
+    @Test
+    void disabledProviderIsNotFoundAtStartAndCallback() {
+        var tenant = shop();
+        Started started = start(tenant);
+        String id = api.get("/v1/admin/identity-providers").bearer(tenant.sk()).send().expect(200).body()
+                .path("data").get(0).path("id").asText();
+        api.patch("/v1/admin/identity-providers/" + id).bearer(tenant.sk()).body(Map.of("enabled", false)).send()
+                .expect(200);
+        callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail()))).expect(404);
+        api.post("/v1/auth/oidc/acme/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT)).send()
+                .expect(404, "not_found");
+    }
+
+    @Test
+    void secretSentInTheFormWhenTheProviderOffersOnlyThat() {
+        var tenant = shop();
+        idp.authMethods(List.of("client_secret_post"));
+        try (var other = FakeOidcProvider.start()) {
+            other.authMethods(List.of("client_secret_post"));
+            provider(tenant, "post", other.issuer());
+            var res = api.post("/v1/auth/oidc/post/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT))
+                    .send().expect(200);
+            var query = FakeOidcProvider.query(res.str("authorization_url"));
+            String token = other.signRs256(other.claims(query, subject(), Fixtures.uniqueEmail(), true));
+            api.post("/v1/auth/oidc/post/callback").key(tenant.pk()).body(Map.of("state", res.str("state"),
+                    "code", other.authorize(query, token))).send().expect(201);
+            var request = other.tokenRequests().getLast();
+            assertThat(request.form()).containsEntry("client_secret", SECRET);
+            assertThat(request.authorization()).isNull();
+        } finally {
+            idp.authMethods(List.of("client_secret_basic", "client_secret_post"));
+        }
+    }
+
+    @Test
+    void linkedAccountWithTwoStepSignInGetsTheSecondStepAndUnlinkKeepsAWayIn() {
+        var tenant = shop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
+                .expect(200).str("secret");
+        api.post("/v1/me/mfa/totp/confirm").as(shopper).body(Map.of("code", TotpCodes.at(secret, Instant.now())))
+                .send().expect(200);
+
+        // the logged-in shopper links the provider account
+        var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
+                .send().expect(200);
+        var query = FakeOidcProvider.query(res.str("authorization_url"));
+        String subject = subject();
+        String code = idp.authorize(query, idp.signRs256(idp.claims(query, subject, shopper.email(), true)));
+        // finished by anyone else, the state is refused
+        var other = Fixtures.shopper(api, tenant);
+        api.post("/v1/auth/oidc/acme/callback").as(other).body(Map.of("state", res.str("state"), "code", code))
+                .send().expect(400, "invalid_state");
+        res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
+                .send().expect(200);
+        query = FakeOidcProvider.query(res.str("authorization_url"));
+        code = idp.authorize(query, idp.signRs256(idp.claims(query, subject, shopper.email(), true)));
+        JsonNode linked = api.post("/v1/auth/oidc/acme/callback").as(shopper)
+                .body(Map.of("state", res.str("state"), "code", code)).send().expect(200).body();
+        assertThat(linked.path("id").asText()).startsWith("ident_");
+
+        // the provider account is now a first factor: the second is asked for
+        Started login = start(tenant);
+        JsonNode step = callback(login, idp.signRs256(claims(login, subject, shopper.email()))).expect(200).body();
+        assertThat(step.path("next_step").asText()).isEqualTo("mfa");
+        assertThat(step.has("access_token")).isFalse();
+
+        // the account has a password, so the link may go
+        api.delete("/v1/me/identities/" + linked.path("id").asText()).as(shopper).send().expect(204);
+        assertThat(api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data")).isEmpty();
+        api.delete("/v1/me/identities/" + linked.path("id").asText()).as(shopper).send().expect(404);
+    }
+
+    @Test
+    void onlyWayInIsNotUnlinkedUnlessLoginCodesAreOn() {
+        var tenant = shop(Map.of("login_codes", false));
+        Started started = start(tenant);
+        JsonNode created = callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
+                .expect(201).body();
+        var shopper = new Fixtures.Shopper(tenant, created.path("customer").path("email").asText(), null,
+                created.path("customer").path("id").asText(), created.path("access_token").asText(), null, null,
+                created);
+        String id = api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data").get(0)
+                .path("id").asText();
+        api.delete("/v1/me/identities/" + id).as(shopper).send().expect(409, "last_sign_in_method");
+        // another customer's identity is not found
+        var other = Fixtures.shopper(api, tenant);
+        api.delete("/v1/me/identities/" + id).as(other).send().expect(404);
+
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("login_codes", true)).send().expect(200);
+        api.delete("/v1/me/identities/" + id).as(shopper).send().expect(204);
+        assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "identity.unlinked")).hasSize(1);
+    }
+
+    @Test
+    void guestCartComesAlongAsWithEveryLogin() {
+        var tenant = shop();
+        String anonymous = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201).str("access_token");
+        String guestCart = api.post("/v1/carts").key(tenant.pk()).bearer(anonymous).send().expect(201).str("id");
+        api.put("/v1/carts/" + guestCart + "/items/MUG").key(tenant.pk()).bearer(anonymous)
+                .body(Map.of("quantity", 2)).send().expect(200);
+        Started started = start(tenant);
+        String code = idp.authorize(started.query(), idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())));
+        var session = api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).bearer(anonymous)
+                .body(Map.of("state", started.state(), "code", code, "cart_id", guestCart)).send().expect(201);
+        assertThat(session.str("cart_id")).startsWith("cart_");
+        var cart = api.get("/v1/carts/" + session.str("cart_id")).key(tenant.pk())
+                .bearer(session.str("access_token")).send().expect(200);
+        assertThat(cart.raw()).contains("MUG");
+    }
+
+    @Test
+    void erasedAccountTakesItsLinkAlongAndTheProviderAccountOpensANewOne() {
+        var tenant = shop();
+        String subject = subject();
+        String email = Fixtures.uniqueEmail();
+        Started first = start(tenant);
+        String customerId = callback(first, idp.signRs256(claims(first, subject, email))).expect(201).body()
+                .path("customer").path("id").asText();
+        api.delete("/v1/admin/customers/" + customerId).bearer(tenant.sk()).send().expect(204);
+        Started again = start(tenant);
+        String reopened = callback(again, idp.signRs256(claims(again, subject, email))).expect(201).body()
+                .path("customer").path("id").asText();
+        assertThat(reopened).isNotEqualTo(customerId);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
+        Map<String, Object> changed = new HashMap<>(claims);
+        changed.put(name, value);
+        return changed;
+    }
+
+    private static String unsigned(Map<String, Object> claims) {
+        var encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+        return encoder.encodeToString("{\"alg\":\"none\"}".getBytes()) + "."
+                + encoder.encodeToString(Api.json(claims).getBytes()) + ".";
+    }
+}
