@@ -48,6 +48,7 @@ import dev.latchkey.customer.CustomerExpansions;
 import dev.latchkey.customer.CustomerRoutes;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
+import dev.latchkey.customer.CustomerTagStore;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.dashboard.CustomerSupport;
 import dev.latchkey.dashboard.DashboardRoutes;
@@ -178,8 +179,8 @@ public final class Application implements AutoCloseable {
         var apiKeys = new ApiKeyService(db, tenantStore, audit, invalidations, clock, stillOwner);
         var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var policy = new PasswordPolicy(CommonPasswords.load());
-        var customers = new CustomerService(db, new CustomerStore(db.isPostgres()), hasher, audit, mapper, clock,
-                invalidations);
+        var customers = new CustomerService(db, new CustomerStore(db.isPostgres()), new CustomerTagStore(), hasher,
+                audit, mapper, clock, invalidations);
         this.tokens = new TokenService(db, audit, clock, invalidations);
 
         // the merchant's staff: their sessions open admin routes beside the secret key
@@ -269,6 +270,8 @@ public final class Application implements AutoCloseable {
         customers.onEmailMoved(deletion::withdrawRequests);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
+                // the shop's tags and note about the customer: data held about them, though the storefront never shows it
+                ExportSection.of("merchant_data", customers::merchantData),
                 ExportSection.of("consents", customers::consents),
                 ExportSection.of("addresses", addresses::all),
                 ExportSection.of("sessions", sessions::history),

@@ -1,16 +1,20 @@
 package dev.latchkey.admin;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.customer.AdminChanges;
+import dev.latchkey.customer.AdminCustomer;
+import dev.latchkey.customer.AdminCustomerView;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerExpansions;
 import dev.latchkey.customer.CustomerService;
-import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.CustomerTags;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.customer.TagsAndNote;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
@@ -24,8 +28,11 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The merchant's customer routes: list and search, create or import (or invite), read (with the parts
@@ -64,14 +71,15 @@ public final class AdminCustomerRoutes {
         routes.post("/v1/admin/customers", this::create);
         routes.get("/v1/admin/customers/{id}", this::get);
         routes.patch("/v1/admin/customers/{id}", this::update);
+        routes.post("/v1/admin/customers/{id}/tags", this::changeTags);
         routes.delete("/v1/admin/customers/{id}", this::delete);
         routes.post("/v1/admin/customers/{id}/verification", this::resendVerification);
         routes.post("/v1/admin/customers/{id}/password-reset", this::sendPasswordReset);
         routes.delete("/v1/admin/customers/{id}/mfa", this::resetMfa);
     }
 
-    private CustomerView view(Customer customer) {
-        return CustomerView.of(customer, requests.mapper());
+    private AdminCustomerView view(AdminCustomer customer) {
+        return AdminCustomerView.of(customer, requests.mapper());
     }
 
     /** Newest first; with {@code updated_since}, the changes since then, oldest first (for a sync, without a search). */
@@ -82,20 +90,41 @@ public final class AdminCustomerRoutes {
         Paging paging = Paging.from(ctx, since == null ? Listing.CUSTOMERS : Listing.CUSTOMER_CHANGES);
         CustomerFilter filter = filter(ctx);
         if (since == null) {
-            ctx.json(customers.list(tenantId, filter, paging.cursor(), paging.limit()).map(this::view));
+            ctx.json(customers.withTags(tenantId, customers.list(tenantId, filter, paging.cursor(), paging.limit()))
+                    .map(this::view));
             return;
         }
         if (filter.query() != null) {
             throw ApiError.validation("updated_since", "invalid", "updated_since lists changes in their order; it "
                     + "does not combine with query.");
         }
-        ctx.json(customers.changedSince(tenantId, since, filter.status(), paging.cursor(), paging.limit())
-                .map(this::view));
+        ctx.json(customers.withTags(tenantId, customers.changedSince(tenantId, since, filter, paging.cursor(),
+                paging.limit())).map(this::view));
     }
 
     private static CustomerFilter filter(Context ctx) {
         String query = QueryParams.text(ctx, "query", EmailAddress.MAX_LENGTH);
-        return new CustomerFilter(query, statusFilter(ctx));
+        return new CustomerFilter(query, statusFilter(ctx), tagFilter(ctx));
+    }
+
+    /** At most this many {@code ?tag=} at once: each is one more condition on every customer a page looks at. */
+    private static final int MAX_TAG_FILTERS = 10;
+
+    /**
+     * {@code ?tag=} (repeatable; a customer must have all), trimmed, each a tag as the customer's would be; the
+     * customer list's filter and the export's.
+     */
+    public static List<String> tagFilter(Context ctx) {
+        List<String> given = ctx.queryParams("tag");
+        if (given.size() > MAX_TAG_FILTERS) {
+            throw ApiError.validation("tag", "too_long", "tag may be given at most " + MAX_TAG_FILTERS + " times.");
+        }
+        JsonInput in = JsonInput.of(JsonNodeFactory.instance.objectNode().set("tag",
+                JsonNodeFactory.instance.arrayNode().addAll(given.stream()
+                        .map(JsonNodeFactory.instance::textNode).toList())));
+        List<String> tags = CustomerTags.read(in, "tag").orElse(List.of());
+        in.validate();
+        return tags;
     }
 
     /** {@code ?status=}, one of the four, or null when not given: the customer list's filter, and the export's. */
@@ -110,7 +139,7 @@ public final class AdminCustomerRoutes {
         JsonInput in = requests.body(ctx);
         var account = newAccounts.read(in, admin.tenantId());
         in.validate();
-        Customer created = admins.create(admin.tenantId(), account, admin.actor(), requests.client(ctx));
+        AdminCustomer created = admins.create(admin.tenantId(), account, admin.actor(), requests.client(ctx));
         ctx.status(201).json(view(created));
     }
 
@@ -118,7 +147,7 @@ public final class AdminCustomerRoutes {
         String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
         String id = Identifiers.pathId(ctx, "id", "Customer");
         Set<String> expand = expansions.requested(ctx);
-        ctx.json(expansions.view(customers.get(tenantId, id), expand));
+        ctx.json(expansions.view(customers.forAdmin(tenantId, id), expand));
     }
 
     private void update(Context ctx) {
@@ -136,9 +165,36 @@ public final class AdminCustomerRoutes {
         Boolean verified = in.bool("email_verified").orElse(null);
         Customer.Status status = NewAccountInput.status(in);
         ProfileInput profile = ProfileInput.read(in, requests.mapper());
+        TagsAndNote merchant = TagsAndNote.read(in);
         in.validate();
-        var changes = new AdminChanges(email, verified, status, profile);
+        var changes = new AdminChanges(email, verified, status, profile, merchant);
         ctx.json(view(admins.update(admin.tenantId(), id, changes, version, admin.actor(), requests.client(ctx))));
+    }
+
+    /** {@code {"add": [...], "remove": [...]}}: either may be left out, not both; a tag may not be in both. */
+    private void changeTags(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        JsonInput in = requests.body(ctx);
+        for (Iterator<String> names = in.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("add") && !name.equals("remove")) {
+                in.reject(name, "unknown_field", "Only add and remove are taken here.");
+            }
+        }
+        List<String> add = CustomerTags.read(in, "add").orElse(List.of());
+        List<String> remove = CustomerTags.read(in, "remove").orElse(List.of());
+        if (!in.has("add") && !in.has("remove")) {
+            in.reject("add", "required", "Give add, remove or both.");
+        }
+        Set<String> removed = remove.stream().map(CustomerTags::key).collect(Collectors.toSet());
+        add.stream().filter(tag -> removed.contains(CustomerTags.key(tag))).findFirst().ifPresent(tag ->
+                in.reject("remove", "invalid", "A tag cannot be both added and removed (" + tag + ")."));
+        if (!in.hasErrorFor("add")) {
+            CustomerTags.tooMany(add).ifPresent(message -> in.reject("add", "too_long", message));
+        }
+        in.validate();
+        ctx.json(view(admins.changeTags(admin.tenantId(), id, add, remove, admin.actor(), requests.client(ctx))));
     }
 
     private void delete(Context ctx) {

@@ -8,10 +8,13 @@ import dev.latchkey.auth.TokenService;
 import dev.latchkey.credential.HashFormat;
 import dev.latchkey.credential.RecoveryService;
 import dev.latchkey.customer.AdminChanges;
+import dev.latchkey.customer.AdminCustomer;
+import dev.latchkey.customer.AdminCustomerView;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
-import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.CustomerTags;
 import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.customer.TagsAndNote;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
@@ -32,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What the merchant does to customers, each in one transaction with its audit event: create (with a password, an
@@ -42,9 +46,10 @@ public final class AdminCustomerService {
     /**
      * A customer the merchant creates: at most one of {@code password} and {@code passwordHash}; with neither the
      * customer is invited by mail to choose a password, through a link to {@code invitationUrl} (nullable).
+     * {@code merchant}: the merchant's tags and note.
      */
     public record NewAccount(String email, boolean emailVerified, Customer.Status status, String password,
-                             String passwordHash, ProfileInput profile, String invitationUrl) {
+                             String passwordHash, ProfileInput profile, TagsAndNote merchant, String invitationUrl) {
         boolean invited() {
             return password == null && passwordHash == null;
         }
@@ -84,16 +89,16 @@ public final class AdminCustomerService {
      * lives {@code verification_ttl} seconds (an invitation waits longer than a reset), used at
      * {@code POST /v1/auth/password/reset}.
      */
-    public Customer create(String tenantId, NewAccount input, Actor actor, ClientInfo client) {
+    public AdminCustomer create(String tenantId, NewAccount input, Actor actor, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         String linkBase = input.invited() ? RedirectPolicy.linkBase(settings, input.invitationUrl(), "invitation_url")
                 : null;
         String hash = input.password() != null ? customers.hashPassword(input.password()) : input.passwordHash();
         Map<String, Object> how = input.invited() ? Map.of("invited", true) : howHashed(input, hash);
         return db.tx(h -> {
-            Customer created = customers.create(h, tenantId, fresh(input, hash), actor.with(how), client);
+            AdminCustomer created = customers.create(h, tenantId, fresh(input, hash), actor.with(how), client);
             if (input.invited()) {
-                invite(h, settings, created, linkBase);
+                invite(h, settings, created.customer(), linkBase);
             }
             return created;
         });
@@ -109,12 +114,12 @@ public final class AdminCustomerService {
         Map<String, Object> data = new HashMap<>(details);
         data.putAll(input.passwordHash() == null ? Map.of("without_password", true)
                 : howHashed(input, input.passwordHash()));
-        return customers.create(h, tenantId, fresh(input, input.passwordHash()), actor.with(data), client);
+        return customers.create(h, tenantId, fresh(input, input.passwordHash()), actor.with(data), client).customer();
     }
 
     private static CustomerService.NewCustomer fresh(NewAccount input, String hash) {
         return new CustomerService.NewCustomer(input.email(), input.emailVerified(), input.status(), hash,
-                input.profile());
+                input.profile(), input.merchant());
     }
 
     private static Map<String, Object> howHashed(NewAccount input, String hash) {
@@ -135,30 +140,56 @@ public final class AdminCustomerService {
      * status other than {@code active} ends every session of the customer in the same transaction; a new email
      * address is told to the old one.
      */
-    public Customer update(String tenantId, String id, AdminChanges changes, Long expectedVersion, Actor actor,
-                           ClientInfo client) {
-        record Change(Customer before, Customer after) {
-        }
-        Change change = db.tx(h -> {
-            Customer current = customers.lockExisting(h, tenantId, id);
-            if (expectedVersion != null && expectedVersion != current.version()) {
+    public AdminCustomer update(String tenantId, String id, AdminChanges changes, Long expectedVersion, Actor actor,
+                                ClientInfo client) {
+        return update(tenantId, id, current -> {
+            if (expectedVersion != null && expectedVersion != current.customer().version()) {
                 throw CustomerService.versionConflict();
             }
-            Customer updated = customers.updateByAdmin(h, current, changes, client);
+            return changes;
+        }, actor, client);
+    }
+
+    /**
+     * Adds and removes tags (matched whatever their case; a tag the customer has keeps its spelling) with the
+     * customer's row locked, so that two changes at once both stay. 422 naming {@code add} when the customer would
+     * have more than 250 tags. Recorded as any change of the customer is.
+     */
+    public AdminCustomer changeTags(String tenantId, String id, List<String> add, List<String> remove, Actor actor,
+                                    ClientInfo client) {
+        return update(tenantId, id, current -> {
+            List<String> next = CustomerTags.changed(current.tags(), add, remove);
+            CustomerTags.tooMany(next).ifPresent(message -> {
+                throw ApiError.validation("add", "too_long", message);
+            });
+            return AdminChanges.merchant(TagsAndNote.tags(next));
+        }, actor, client);
+    }
+
+    /** Applies the changes that {@code decide} makes of the customer as locked, with their audit events. */
+    private AdminCustomer update(String tenantId, String id, Function<AdminCustomer, AdminChanges> decide,
+                                 Actor actor, ClientInfo client) {
+        record Change(Customer before, AdminCustomer after) {
+        }
+        Change change = db.tx(h -> {
+            AdminCustomer current = customers.lockForAdmin(h, tenantId, id);
+            AdminCustomer updated = customers.updateByAdmin(h, current, decide.apply(current), client);
             recordChanges(h, current, updated, actor, client);
-            return new Change(current, updated);
+            return new Change(current.customer(), updated);
         });
-        if (change.before().status() != change.after().status()
-                || !change.before().email().equals(change.after().email())) {
+        Customer after = change.after().customer();
+        if (change.before().status() != after.status() || !change.before().email().equals(after.email())) {
             // Cached tokens carry the email; and a request between the revocation and the commit may have cached one.
             tokens.evictCustomer(tenantId, id);
         }
         return change.after();
     }
 
-    private void recordChanges(Handle h, Customer before, Customer after, Actor actor, ClientInfo client) {
+    private void recordChanges(Handle h, AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client) {
+        Customer before = was.customer();
+        Customer after = now.customer();
         String tenantId = before.tenantId();
-        List<String> changed = CustomerView.changedFields(before, after, mapper);
+        List<String> changed = AdminCustomerView.changedFields(was, now, mapper);
         changed.remove("status");
         if (!changed.isEmpty()) {
             audit.record(h, tenantId, before.id(), AuditType.CUSTOMER_UPDATED, client,

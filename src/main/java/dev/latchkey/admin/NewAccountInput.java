@@ -6,6 +6,7 @@ import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.customer.TagsAndNote;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.verification.RedirectPolicy;
@@ -43,6 +44,7 @@ public final class NewAccountInput {
         boolean verified = in.bool("email_verified").orElse(false);
         Customer.Status status = status(in);
         ProfileInput profile = ProfileInput.read(in, mapper);
+        TagsAndNote merchant = TagsAndNote.read(in);
         if (password != null && hash != null) {
             in.reject("password_hash", "invalid", "Give either password or password_hash, not both.");
         } else if (hash != null) {
@@ -56,7 +58,7 @@ public final class NewAccountInput {
             in.reject("invitation_url", "invalid", "invitation_url is only for a customer created without a password.");
         }
         return new AdminCustomerService.NewAccount(email, verified, status == null ? Customer.Status.ACTIVE : status,
-                password, hash, profile, invitationUrl);
+                password, hash, profile, merchant, invitationUrl);
     }
 
     /** The status named in the body, or null when there is none; an unknown one is a field error. */

@@ -70,7 +70,8 @@ public final class AuthRoutes {
     private void register(Context ctx) {
         ApiKey key = guard.storefront(ctx);
         JsonInput in = requests.body(ctx);
-        in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version"));
+        // the merchant's tags and note are the shop's to write: a storefront's would otherwise be dropped unseen
+        in.rejectPresent(java.util.Set.of("id", "status", "email_verified", "version", "tags", "note"));
         String email = EmailAddress.required(in, "email");
         String verificationUrl = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
         RedirectPolicy.check(tenants.settings(key.tenantId()), verificationUrl, "verification_url");

@@ -52,7 +52,7 @@ public final class BulkCustomerRoutes {
         ImportJob.Format format = rawFormat == null ? ImportJob.Format.CSV : ImportJob.Format.ofWire(rawFormat)
                 .orElseThrow(() -> ApiError.validation("format", "invalid", "format must be csv or ndjson."));
         var filter = new CustomerExport.Filter(AdminCustomerRoutes.statusFilter(ctx),
-                QueryParams.instant(ctx, "updated_since"));
+                AdminCustomerRoutes.tagFilter(ctx), QueryParams.instant(ctx, "updated_since"));
         download.answer(ctx, admin, format, filter);
     }
 

@@ -1,11 +1,14 @@
 package dev.latchkey.bulk;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.address.Address;
+import dev.latchkey.customer.AdminCustomer;
 import dev.latchkey.customer.Customer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +26,13 @@ final class CustomerColumns {
     /** The field of a row's body that a column fills; a default-address field is under {@value #ADDRESS}. */
     private record Column(String header, String field, BiFunction<Customer, Address, String> exported) {
     }
+
+    /**
+     * A customer's tags in one cell, comma-separated as Shopify writes them (a tag holds no comma); an import splits
+     * the cell into the {@code tags} array its body takes.
+     */
+    static final String TAGS = "tags";
+    private static final String TAGS_HEADER = "Tags";
 
     static final String ADDRESS = "default_address";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -43,6 +53,7 @@ final class CustomerColumns {
             new Column("Default Address Zip", ADDRESS + ".postal_code", (c, a) -> a == null ? null : a.postalCode()),
             new Column("Default Address Phone", ADDRESS + ".phone", (c, a) -> a == null ? null : a.phone()),
             new Column("Phone", "phone", (c, a) -> c.profile().phone()),
+            new Column("Note", "note", (c, a) -> c.note()),
             new Column("status", "status", (c, a) -> c.status().wire()),
             new Column("email_verified", "email_verified", (c, a) -> Boolean.toString(c.emailVerified())),
             new Column("created_at", null, (c, a) -> c.createdAt().toString()),
@@ -63,6 +74,7 @@ final class CustomerColumns {
 
     private static Map<String, String> fieldsOfHeaders() {
         Map<String, String> fields = new HashMap<>(ALSO_IMPORTED);
+        fields.put(key(TAGS_HEADER), TAGS);
         EXPORTED.stream().filter(column -> column.field() != null)
                 .forEach(column -> fields.put(key(column.header()), column.field()));
         return Map.copyOf(fields);
@@ -72,14 +84,22 @@ final class CustomerColumns {
         return header.strip().toLowerCase(Locale.ROOT);
     }
 
+    /** The exported columns, with Tags after Note (as in Shopify's export, whose columns between them we lack). */
     static List<String> headers() {
-        return EXPORTED.stream().map(Column::header).toList();
+        List<String> headers = new ArrayList<>(EXPORTED.stream().map(Column::header).toList());
+        headers.add(tagsPosition(), TAGS_HEADER);
+        return headers;
     }
 
-    static List<String> exported(Customer customer, Address defaultAddress) {
-        List<String> cells = new ArrayList<>(EXPORTED.size());
-        EXPORTED.forEach(column -> cells.add(column.exported().apply(customer, defaultAddress)));
+    static List<String> exported(AdminCustomer customer, Address defaultAddress) {
+        List<String> cells = new ArrayList<>(EXPORTED.size() + 1);
+        EXPORTED.forEach(column -> cells.add(column.exported().apply(customer.customer(), defaultAddress)));
+        cells.add(tagsPosition(), customer.tags().isEmpty() ? null : String.join(", ", customer.tags()));
         return cells;
+    }
+
+    private static int tagsPosition() {
+        return EXPORTED.stream().map(Column::header).toList().indexOf("Note") + 1;
     }
 
     /**
@@ -125,7 +145,10 @@ final class CustomerColumns {
                     target = body.has(ADDRESS) ? (ObjectNode) body.get(ADDRESS) : body.putObject(ADDRESS);
                     name = field.substring(ADDRESS.length() + 1);
                 }
-                if (BOOLEANS.contains(field) && bool(value).isPresent()) {
+                if (field.equals(TAGS)) {
+                    ArrayNode tags = target.putArray(name);
+                    Arrays.stream(value.split(",")).filter(tag -> !tag.isBlank()).forEach(tags::add);
+                } else if (BOOLEANS.contains(field) && bool(value).isPresent()) {
                     target.put(name, bool(value).get());
                 } else {
                     target.put(name, value);

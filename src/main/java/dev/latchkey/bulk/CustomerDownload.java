@@ -6,6 +6,8 @@ import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
+import java.util.List;
+
 /**
  * Answers a bulk export as a file to download, for the admin API and the dashboard's "Export CSV" link alike. The
  * caller has checked that its caller may export customers.
@@ -19,9 +21,9 @@ public final class CustomerDownload {
         this.requests = requests;
     }
 
-    /** Every customer of {@code status} (null: all of them) as CSV. */
-    public void csv(Context ctx, AdminPrincipal admin, Customer.Status status) {
-        answer(ctx, admin, ImportJob.Format.CSV, new CustomerExport.Filter(status, null));
+    /** Every customer of {@code status} (null: all of them) with all of {@code tags} as CSV. */
+    public void csv(Context ctx, AdminPrincipal admin, Customer.Status status, List<String> tags) {
+        answer(ctx, admin, ImportJob.Format.CSV, new CustomerExport.Filter(status, tags, null));
     }
 
     void answer(Context ctx, AdminPrincipal admin, ImportJob.Format format, CustomerExport.Filter filter) {

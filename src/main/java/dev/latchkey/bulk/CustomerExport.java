@@ -6,10 +6,11 @@ import dev.latchkey.address.AddressService;
 import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.customer.AdminCustomer;
+import dev.latchkey.customer.AdminCustomerView;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerService;
-import dev.latchkey.customer.CustomerView;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Listing;
@@ -23,6 +24,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,8 +33,11 @@ import java.util.Map;
  * password hash. Recorded once written as one {@code customers.exported} event with the count, format and filters.
  */
 public final class CustomerExport {
-    /** What the customer list's filters keep: a status, and changes since a time (then oldest change first). */
-    record Filter(Customer.Status status, Instant updatedSince) {
+    /**
+     * What the customer list's filters keep: a status, tags the customers must all have, and changes since a time
+     * (then oldest change first).
+     */
+    record Filter(Customer.Status status, List<String> tags, Instant updatedSince) {
     }
 
     private final CustomerService customers;
@@ -63,10 +68,10 @@ public final class CustomerExport {
             while (true) {
                 Map<String, Address> defaults = format == ImportJob.Format.CSV
                         ? addresses.defaultShipping(tenantId, page.data()) : Map.of();
-                for (Customer customer : page.data()) {
+                for (AdminCustomer customer : customers.withTags(tenantId, page).data()) {
                     text.write(format == ImportJob.Format.CSV
-                            ? Csv.line(CustomerColumns.exported(customer, defaults.get(customer.id())))
-                            : mapper.writeValueAsString(CustomerView.of(customer, mapper)) + "\n");
+                            ? Csv.line(CustomerColumns.exported(customer, defaults.get(customer.customer().id())))
+                            : mapper.writeValueAsString(AdminCustomerView.of(customer, mapper)) + "\n");
                 }
                 count += page.data().size();
                 text.flush(); // each page goes out as it is read
@@ -92,6 +97,9 @@ public final class CustomerExport {
         if (filter.status() != null) {
             filters.put("status", filter.status().wire());
         }
+        if (!filter.tags().isEmpty()) {
+            filters.put("tags", filter.tags());
+        }
         if (filter.updatedSince() != null) {
             filters.put("updated_since", filter.updatedSince().toString());
         }
@@ -100,9 +108,10 @@ public final class CustomerExport {
     }
 
     private Page<Customer> page(String tenantId, Filter filter, Cursor after) {
+        CustomerFilter kept = new CustomerFilter(null, filter.status(), filter.tags());
         return filter.updatedSince() == null
-                ? customers.list(tenantId, new CustomerFilter(null, filter.status()), after, pageSize)
-                : customers.changedSince(tenantId, filter.updatedSince(), filter.status(), after, pageSize);
+                ? customers.list(tenantId, kept, after, pageSize)
+                : customers.changedSince(tenantId, filter.updatedSince(), kept, after, pageSize);
     }
 
     private static Listing listing(Filter filter) {

@@ -111,7 +111,7 @@ public final class RowImporter {
         } else {
             // what the row gives: an email_verified or status left out keeps the customer's
             var changes = new AdminChanges(null, in.given("email_verified") ? account.emailVerified() : null,
-                    in.given("status") ? account.status() : null, account.profile());
+                    in.given("status") ? account.status() : null, account.profile(), account.merchant());
             admins.update(job.tenantId(), existing.get().id(), changes, null, actor, client);
             tally.updated();
         }

@@ -4,7 +4,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** A shopper's account row. The password hash never leaves the service layer; the TOTP seed is not part of it. */
+/**
+ * A shopper's account row. The password hash never leaves the service layer; the TOTP seed is not part of it. The
+ * {@code note} is the merchant's (with the tags, which have a table of their own, see {@link AdminCustomer}): the
+ * shopper's Customer object never shows it.
+ */
 public record Customer(
         String tenantId,
         String id,
@@ -18,7 +22,8 @@ public record Customer(
         Instant createdAt,
         Instant updatedAt,
         long version,
-        Instant mfaEnabledAt) {
+        Instant mfaEnabledAt,
+        String note) {
 
     /** Whether a login of this account asks for a second factor after the password. */
     public boolean mfaEnabled() {

@@ -47,7 +47,15 @@ public final class CustomerExpansions {
 
     /** The customer's view with the named parts added. */
     public Object view(Customer customer, Set<String> names) {
-        CustomerView view = CustomerView.of(customer, mapper);
+        return withParts(CustomerView.of(customer, mapper), customer, names);
+    }
+
+    /** The merchant's view of the customer (with tags and note) with the named parts added. */
+    public Object view(AdminCustomer customer, Set<String> names) {
+        return withParts(AdminCustomerView.of(customer, mapper), customer.customer(), names);
+    }
+
+    private Object withParts(Object view, Customer customer, Set<String> names) {
         if (names.isEmpty()) {
             return view;
         }

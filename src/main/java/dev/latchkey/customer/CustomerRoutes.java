@@ -12,10 +12,13 @@ import java.util.Set;
 
 /** The logged-in shopper's own profile. */
 public final class CustomerRoutes {
-    /** Credentials too: a password sent here would otherwise be ignored, and the caller think it changed. */
+    /**
+     * Credentials too: a password sent here would otherwise be ignored, and the caller think it changed. So would the
+     * merchant's tags and note, which are the shop's to write (and not shown here).
+     */
     private static final Set<String> READ_ONLY = Set.of("id", "email", "status", "email_verified", "created_at",
             "updated_at", "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id",
-            "password", "password_hash");
+            "password", "password_hash", "tags", "note");
 
     private final Guard guard;
     private final CustomerService customers;

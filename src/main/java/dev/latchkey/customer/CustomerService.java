@@ -42,6 +42,7 @@ public final class CustomerService {
 
     private final Database db;
     private final CustomerStore store;
+    private final CustomerTagStore tags;
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final ObjectMapper mapper;
@@ -57,10 +58,11 @@ public final class CustomerService {
     private final Cache<String, Customer> profiles = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30)).build();
 
-    public CustomerService(Database db, CustomerStore store, PasswordHasher hasher, AuditLog audit, ObjectMapper mapper,
-                           Clock clock, Invalidations invalidations) {
+    public CustomerService(Database db, CustomerStore store, CustomerTagStore tags, PasswordHasher hasher,
+                           AuditLog audit, ObjectMapper mapper, Clock clock, Invalidations invalidations) {
         this.db = db;
         this.store = store;
+        this.tags = tags;
         this.hasher = hasher;
         this.audit = audit;
         this.mapper = mapper;
@@ -101,10 +103,11 @@ public final class CustomerService {
         return profiles.get(profileKey(tenantId, id), key -> withoutPasswordHash(own(tenantId, id)));
     }
 
+    /** Without the merchant's note too, which the profile never shows (and which needs no room in the cache). */
     private static Customer withoutPasswordHash(Customer c) {
         return new Customer(c.tenantId(), c.id(), c.email(), c.emailVerified(), c.status(), null, c.profile(),
                 c.defaultShippingAddressId(), c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version(),
-                c.mfaEnabledAt());
+                c.mfaEnabledAt(), null);
     }
 
     /**
@@ -114,7 +117,7 @@ public final class CustomerService {
     public Registration register(Handle h, String tenantId, TenantSettings settings, String email,
                                  String passwordHash, ProfileInput profile, ClientInfo client) {
         var status = settings.requireActivation() ? Customer.Status.PENDING_ACTIVATION : Customer.Status.ACTIVE;
-        Customer customer = newCustomer(tenantId, email, false, status, passwordHash, profile);
+        Customer customer = newCustomer(tenantId, email, false, status, passwordHash, profile, null);
         insert(h, customer);
         audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_REGISTERED, client, Map.of());
         String nextStep = settings.requireEmailVerification() ? "verify_email"
@@ -124,26 +127,29 @@ public final class CustomerService {
 
     /**
      * The merchant's create or import: {@code passwordHash} is the hash of a given password, an imported hash, or null
-     * for a customer invited to choose their password.
+     * for a customer invited to choose their password. {@code merchant}: the merchant's tags and note.
      */
     public record NewCustomer(String email, boolean emailVerified, Customer.Status status, String passwordHash,
-                              ProfileInput profile) {
+                              ProfileInput profile, TagsAndNote merchant) {
     }
 
     /**
      * Creates a customer for the merchant in the caller's transaction; an imported hash is stored as it is and upgraded
      * at the first login. {@code auditData} tells how (by whom; imported or invited).
      */
-    public Customer create(Handle h, String tenantId, NewCustomer input, Map<String, ?> auditData, ClientInfo client) {
+    public AdminCustomer create(Handle h, String tenantId, NewCustomer input, Map<String, ?> auditData,
+                                ClientInfo client) {
         Customer customer = newCustomer(tenantId, input.email(), input.emailVerified(), input.status(),
-                input.passwordHash(), input.profile());
+                input.passwordHash(), input.profile(), input.merchant().noteAfter(null));
         insert(h, customer);
+        List<String> tagged = input.merchant().tagsAfter(List.of());
+        tags.replace(h, tenantId, customer.id(), List.of(), tagged);
         audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_CREATED, client, auditData);
         if (customer.emailVerified()) {
             // an address the merchant vouches for is verified like any other: guest orders follow it
             emailVerified(h, customer, customer.email(), client, BY_MERCHANT);
         }
-        return customer;
+        return new AdminCustomer(customer, tagged);
     }
 
     /** A page of the merchant's customer list, newest first. */
@@ -157,29 +163,33 @@ public final class CustomerService {
      * pages to the end, then asks again from the last {@code updated_at} it saw. An erased customer is no longer
      * listed; its {@code customer.deleted} audit event tells the tool.
      */
-    public Page<Customer> changedSince(String tenantId, Instant since, Customer.Status status, Cursor after,
+    public Page<Customer> changedSince(String tenantId, Instant since, CustomerFilter filter, Cursor after,
                                        int limit) {
-        List<Customer> rows = db.read(h -> store.changedSince(h, tenantId, since, status, after, limit + 1));
+        List<Customer> rows = db.read(h -> store.changedSince(h, tenantId, since, filter, after, limit + 1));
         return Page.of(rows, limit, Listing.CUSTOMER_CHANGES, last -> new Cursor(last.updatedAt(), last.id()));
     }
 
     /**
-     * The merchant's change of a customer the caller has locked. Returns the customer as it is now, unchanged (and not
-     * written) when the changes change nothing. A new address is unverified unless the changes say otherwise; an
+     * The merchant's change of a customer the caller has locked (with its tags, {@link #lockForAdmin}). Returns the
+     * customer as it is now, unchanged (and not written) when the changes change nothing; a change of the tags alone
+     * moves the version and {@code updated_at} too. A new address is unverified unless the changes say otherwise; an
      * address that becomes verified tells the verified-email listeners. 409 {@code email_taken} when another account
      * of the tenant has the new address.
      */
-    public Customer updateByAdmin(Handle h, Customer current, AdminChanges changes, ClientInfo client) {
+    public AdminCustomer updateByAdmin(Handle h, AdminCustomer locked, AdminChanges changes, ClientInfo client) {
         Instant now = now();
+        Customer current = locked.customer();
         Customer next = changes.applyTo(current, now);
-        if (next.equals(current)) {
-            return current;
+        List<String> nextTags = changes.merchant().tagsAfter(locked.tags());
+        if (next.equals(current) && nextTags.equals(locked.tags())) {
+            return locked;
         }
         boolean moving = !next.email().equals(current.email());
         if (moving) {
             requireFree(h, current, next.email());
         }
         uniqueEmail(() -> store.update(h, next, now));
+        tags.replace(h, current.tenantId(), current.id(), locked.tags(), nextTags);
         changed(h, current.tenantId(), current.id());
         if (moving) {
             emailMoved(h, current);
@@ -187,14 +197,51 @@ public final class CustomerService {
         if (next.emailVerified() && (!current.emailVerified() || moving)) {
             emailVerified(h, next, next.email(), client, BY_MERCHANT);
         }
-        return store.find(h, current.tenantId(), current.id()).orElseThrow();
+        return new AdminCustomer(store.find(h, current.tenantId(), current.id()).orElseThrow(), nextTags);
+    }
+
+    /** The customer as the merchant reads them, with their tags; 404 when the tenant has no such customer. */
+    public AdminCustomer forAdmin(String tenantId, String id) {
+        return db.read(h -> {
+            Customer customer = get(h, tenantId, id);
+            return new AdminCustomer(customer, tags.of(h, tenantId, id));
+        });
+    }
+
+    /** The merchant's tags and note about a customer, for the customer's own data export. */
+    public record MerchantData(List<String> tags, String note) {
+    }
+
+    /**
+     * The merchant's tags and note about the customer, as their data export shows them: data held about them, though
+     * their storefront never shows it. 401 {@code invalid_token} when the account is gone, as {@link #own}.
+     */
+    public MerchantData merchantData(String tenantId, String id) {
+        return db.read(h -> new MerchantData(tags.of(h, tenantId, id), own(h, tenantId, id).note()));
+    }
+
+    /** {@link #lockExisting}, with the customer's tags: the lock keeps them too from changing meanwhile. */
+    public AdminCustomer lockForAdmin(Handle h, String tenantId, String id) {
+        Customer customer = lockExisting(h, tenantId, id);
+        return new AdminCustomer(customer, tags.of(h, tenantId, id));
+    }
+
+    /** A page of customers with their tags, read in one more statement for the whole page. */
+    public Page<AdminCustomer> withTags(String tenantId, Page<Customer> page) {
+        Map<String, List<String>> byCustomer = tagsOf(tenantId, page.data());
+        return page.map(c -> new AdminCustomer(c, byCustomer.getOrDefault(c.id(), List.of())));
+    }
+
+    /** The tags of each of these customers, by id; one without tags is left out. */
+    public Map<String, List<String>> tagsOf(String tenantId, List<Customer> customers) {
+        return db.read(h -> tags.of(h, tenantId, customers.stream().map(Customer::id).toList()));
     }
 
     private Customer newCustomer(String tenantId, String email, boolean verified, Customer.Status status, String hash,
-                                 ProfileInput profile) {
+                                 ProfileInput profile, String note) {
         Instant now = now();
         return new Customer(tenantId, Secrets.id("cus"), EmailAddress.normalise(email), verified, status, hash,
-                profile.newProfile(now), null, null, now, now, 1, null);
+                profile.newProfile(now), null, null, now, now, 1, null, note);
     }
 
     private void insert(Handle h, Customer customer) {
@@ -356,6 +403,7 @@ public final class CustomerService {
      * features that reference the customer must be erased before, in the same transaction.
      */
     public void erase(Handle h, String tenantId, String id) {
+        tags.deleteAll(h, tenantId, id);
         store.delete(h, tenantId, id);
         changed(h, tenantId, id);
     }

@@ -41,16 +41,17 @@ public final class CustomerStore {
 
     public void insert(Handle h, Customer c) {
         var update = h.createUpdate("INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash, "
-                + PROFILE_COLUMNS + ", created_at, updated_at, version) VALUES (:tenant, :id, :email, :verified, :status, "
-                + ":hash, :first_name, :last_name, :title, :phone, :company, :preferred_language, :preferred_currency, "
+                + PROFILE_COLUMNS + ", note, created_at, updated_at, version) VALUES (:tenant, :id, :email, :verified, "
+                + ":status, :hash, :first_name, :last_name, :title, :phone, :company, :preferred_language, :preferred_currency, "
                 + ":preferred_site, :accepts_marketing, :accepts_marketing_updated_at, :attributes, :search_name, "
-                + ":search_last_name, :created, :updated, :version)")
+                + ":search_last_name, :note, :created, :updated, :version)")
                 .bind("tenant", c.tenantId())
                 .bind("id", c.id())
                 .bind("email", c.email())
                 .bind("verified", c.emailVerified())
                 .bind("status", c.status().wire())
                 .bind("hash", c.passwordHash())
+                .bind("note", c.note())
                 .bind("created", Database.ts(c.createdAt()))
                 .bind("updated", Database.ts(c.updatedAt()))
                 .bind("version", c.version());
@@ -94,6 +95,9 @@ public final class CustomerStore {
      * term whose matches were all older than a million other customers (0.6 to 2 s a page, against 40 ms). Without a
      * term, and when walking, the page is read along the index of the creation time, or of the status and the creation
      * time (see V34); how each index is read for a term's matches is {@link TermMatches}'s.
+     * <p>Tags ({@code ?tag=}) are alike: without a term that few customers match, the customers of the filter's rarest
+     * tag are read from the tags' index (V42) and sorted, when it has fewer than {@link #COLLECT_UP_TO}; with more, the
+     * customers are walked newest first, each checked for the tags by its key.
      */
     public List<Customer> list(Handle h, String tenantId, CustomerFilter filter, Cursor before, int limit) {
         TermMatches term = filter.query() == null ? null : new TermMatches(filter.query(), postgres);
@@ -105,7 +109,9 @@ public final class CustomerStore {
             conditions.add("(c.created_at, c.id) < (:at, :after)");
         }
         String sql;
+        int driver;
         if (term != null && !manyMatches(h, tenantId, term)) {
+            conditions.addAll(hasTags(filter, -1));
             // the page is cut from the matches as the indexes found them, and only its rows are read again
             sql = "SELECT c.* FROM (SELECT id FROM (SELECT id, created_at, status " + term.byEmail()
                     + " UNION SELECT id, created_at, status " + term.byName()
@@ -114,10 +120,18 @@ public final class CustomerStore {
                     + " ORDER BY c.created_at DESC, c.id DESC LIMIT :limit"
                     + ") m JOIN customers c ON c.tenant_id = :tenant AND c.id = m.id "
                     + "ORDER BY c.created_at DESC, c.id DESC";
+        } else if ((driver = fewestTagged(h, tenantId, filter)) >= 0) {
+            // the customers of the rarest tag, read from the tags' index: only they are joined and sorted
+            conditions.addAll(hasTags(filter, driver));
+            if (term != null) {
+                conditions.add(term.anyKey());
+            }
+            sql = "SELECT c.* FROM " + byTag(driver, conditions) + " ORDER BY c.created_at DESC, c.id DESC LIMIT :limit";
         } else {
             if (term != null) {
                 conditions.add(term.anyKey());
             }
+            conditions.addAll(hasTags(filter, -1));
             conditions.addFirst("c.tenant_id = :tenant");
             // the columns of the index the page is read along, all descending (see V34)
             sql = "SELECT c.* FROM customers c WHERE " + String.join(" AND ", conditions)
@@ -128,6 +142,7 @@ public final class CustomerStore {
         if (term != null) {
             term.bind(query);
         }
+        bindTags(query, filter);
         if (filter.status() != null) {
             query.bind("status", filter.status().wire());
         }
@@ -137,18 +152,70 @@ public final class CustomerStore {
         return query.map((rs, ctx) -> customer(rs)).list();
     }
 
+    /** A condition per tag of the filter but the one at {@code except}: the customer {@code c} has it. */
+    private static List<String> hasTags(CustomerFilter filter, int except) {
+        List<String> conditions = new ArrayList<>();
+        for (int i = 0; i < filter.tags().size(); i++) {
+            if (i != except) {
+                conditions.add("EXISTS (SELECT 1 FROM customer_tags t" + i + " WHERE t" + i + ".tenant_id = :tenant"
+                        + " AND t" + i + ".customer_id = c.id AND t" + i + ".tag_key = :tag" + i + ")");
+            }
+        }
+        return conditions;
+    }
+
+    private static void bindTags(SqlStatement<?> statement, CustomerFilter filter) {
+        for (int i = 0; i < filter.tags().size(); i++) {
+            statement.bind("tag" + i, filter.tags().get(i));
+        }
+    }
+
+    /**
+     * The position of the filter's tag with the fewest customers, when it has fewer than {@link #COLLECT_UP_TO}; else,
+     * or without tags, -1: the customers are walked newest first instead, as for a common search term. Each tag is
+     * counted up to the fewest counted before it only.
+     */
+    private int fewestTagged(Handle h, String tenantId, CustomerFilter filter) {
+        int fewest = -1;
+        long least = collectUpTo;
+        for (int i = 0; i < filter.tags().size() && least > 0; i++) {
+            long count = h.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM customer_tags WHERE tenant_id = :tenant "
+                            + "AND tag_key = :tag LIMIT :upTo) d")
+                    .bind("tenant", tenantId).bind("tag", filter.tags().get(i)).bind("upTo", least)
+                    .mapTo(Long.class).one();
+            if (count < least) {
+                least = count;
+                fewest = i;
+            }
+        }
+        return fewest;
+    }
+
     /**
      * The customers changed at or after {@code since}, oldest change first (updated_at, then id), after the cursor's
-     * position; of one status when it is not null. The order names every column of the index the page is read along:
+     * position; of the filter's status and tags (its search term is not for this order). Without a tag that fewer
+     * than {@link #COLLECT_UP_TO} customers have, the order names every column of the index the page is read along:
      * H2 reads rows in an index's order only for an ORDER BY that starts as the index does (see V34).
      */
-    public List<Customer> changedSince(Handle h, String tenantId, Instant since, Customer.Status status, Cursor after,
+    public List<Customer> changedSince(Handle h, String tenantId, Instant since, CustomerFilter filter, Cursor after,
                                        int limit) {
-        var query = h.createQuery("SELECT c.* FROM customers c WHERE c.tenant_id = :tenant AND c.updated_at >= :since"
-                        + (status == null ? "" : " AND c.status = :status")
-                        + (after == null ? "" : " AND (c.updated_at, c.id) > (:at, :after)")
-                        + " ORDER BY c.tenant_id, c.updated_at, c.id LIMIT :limit")
-                .bind("tenant", tenantId).bind("since", Database.ts(since)).bind("limit", limit);
+        Customer.Status status = filter.status();
+        int driver = fewestTagged(h, tenantId, filter);
+        List<String> conditions = new ArrayList<>(List.of("c.updated_at >= :since"));
+        if (status != null) {
+            conditions.add("c.status = :status");
+        }
+        if (after != null) {
+            conditions.add("(c.updated_at, c.id) > (:at, :after)");
+        }
+        conditions.addAll(hasTags(filter, driver));
+        // with a tag few customers have, its customers are read from the tags' index and sorted, as in list
+        String sql = driver < 0
+                ? "SELECT c.* FROM customers c WHERE c.tenant_id = :tenant AND " + String.join(" AND ", conditions)
+                        + " ORDER BY c.tenant_id, c.updated_at, c.id LIMIT :limit"
+                : "SELECT c.* FROM " + byTag(driver, conditions) + " ORDER BY c.updated_at, c.id LIMIT :limit";
+        var query = h.createQuery(sql).bind("tenant", tenantId).bind("since", Database.ts(since)).bind("limit", limit);
+        bindTags(query, filter);
         if (status != null) {
             query.bind("status", status.wire());
         }
@@ -156,6 +223,21 @@ public final class CustomerStore {
             query.bind("at", Database.ts(after.at())).bind("after", after.id());
         }
         return query.map((rs, ctx) -> customer(rs)).list();
+    }
+
+    /**
+     * FROM and WHERE of the customers {@code c} with the filter's tag at {@code driver}, read from the tags' index and
+     * then each by its primary key, and of the {@code conditions} on them. On H2 the conditions are given as one CASE,
+     * from which it takes no index condition: a cursor's time or {@code updated_since} made it read the customers'
+     * index of that time for each tagged customer instead (5,000 rows for 10 customers).
+     */
+    private String byTag(int driver, List<String> conditions) {
+        String those = String.join(" AND ", conditions);
+        return "customer_tags d" + (postgres ? "" : " USE INDEX (customer_tags_by_tag)")
+                + " JOIN customers c ON c.tenant_id = d.tenant_id AND c.id = d.customer_id"
+                + " WHERE d.tenant_id = :tenant AND d.tag_key = :tag" + driver
+                + (conditions.isEmpty() ? "" : postgres ? " AND " + those
+                        : " AND CASE WHEN " + those + " THEN TRUE ELSE FALSE END");
     }
 
     /** Whether one of the three indexes holds {@link #COLLECT_UP_TO} matches or more, counted up to that only. */
@@ -234,11 +316,15 @@ public final class CustomerStore {
                 .execute();
     }
 
-    /** The merchant's change of a row the caller has locked: email, its verification, status and profile at once. */
+    /**
+     * The merchant's change of a row the caller has locked: email, its verification, status, profile and note at once.
+     */
     public void update(Handle h, Customer c, Instant at) {
         var update = h.createUpdate("UPDATE customers SET email = :email, email_verified = :verified, status = :status, "
-                        + SET_PROFILE + ", updated_at = :at, version = version + 1 WHERE tenant_id = :tenant AND id = :id")
+                        + SET_PROFILE + ", note = :note, updated_at = :at, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id")
                 .bind("email", c.email()).bind("verified", c.emailVerified()).bind("status", c.status().wire())
+                .bind("note", c.note())
                 .bind("at", Database.ts(at)).bind("tenant", c.tenantId()).bind("id", c.id());
         bindProfile(update, c.profile()).execute();
     }
@@ -321,6 +407,7 @@ public final class CustomerStore {
                 rs.getBoolean("email_verified"), Customer.Status.fromWire(rs.getString("status")),
                 rs.getString("password_hash"), profile, rs.getString("default_shipping_address_id"),
                 rs.getString("default_billing_address_id"), Database.instant(rs, "created_at"),
-                Database.instant(rs, "updated_at"), rs.getLong("version"), Database.instant(rs, "mfa_enabled_at"));
+                Database.instant(rs, "updated_at"), rs.getLong("version"), Database.instant(rs, "mfa_enabled_at"),
+                rs.getString("note"));
     }
 }

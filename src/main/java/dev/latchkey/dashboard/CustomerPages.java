@@ -9,9 +9,11 @@ import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Session;
 import dev.latchkey.bulk.CustomerDownload;
 import dev.latchkey.auth.SessionService;
+import dev.latchkey.customer.AdminCustomer;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.CustomerTags;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Listing;
@@ -46,11 +48,17 @@ public final class CustomerPages {
     public record StatusAction(String status, String label) {
     }
 
-    public record CustomersPage(Frame frame, String query, String status, List<String> statuses,
+    public record CustomersPage(Frame frame, String query, String status, String tag, List<String> statuses,
                                 List<Customer> customers, String nextUrl, boolean searched, boolean canExport) {
+        /** The export link's query: the list's status, and its tag when it has one. */
+        public String exportQuery() {
+            return "status=" + status + (tag.isEmpty() ? "" : "&tag=" + encode(tag));
+        }
     }
 
-    public record CustomerPage(Frame frame, Customer customer, List<Address> addresses, Page<OrderView> orders,
+    /** {@code tags}: the merchant's tags of the customer (the note is the customer's); {@code canEdit}: may change them. */
+    public record CustomerPage(Frame frame, Customer customer, List<String> tags, boolean canEdit,
+                               List<Address> addresses, Page<OrderView> orders,
                                LockoutService.Status lockout, List<Session> sessions, List<Passkey> passkeys,
                                List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
                                boolean canResetMfa, boolean canRevoke, boolean canDelete, boolean canViewAudit,
@@ -90,6 +98,9 @@ public final class CustomerPages {
         // before the customer's page, whose {id} would take "export"
         routes.get("/dashboard/customers/export", dashboard.page(this::exportAll));
         routes.get("/dashboard/customers/{id}", dashboard.page(this::detail));
+        routes.post("/dashboard/customers/{id}/tags-note", dashboard.page(ctx -> act(ctx, Permission.EDIT_CUSTOMERS,
+                Notice.TAGS_NOTE_SAVED, (tenantId, id, client) -> support.changeTagsAndNote(tenantId, id,
+                        ctx.formParam("tags"), ctx.formParam("note"), version(ctx), client))));
         routes.post("/dashboard/customers/{id}/status", dashboard.page(ctx -> act(ctx, Permission.EDIT_CUSTOMERS,
                 Notice.STATUS_CHANGED, (tenantId, id, client) -> support.changeStatus(tenantId, id, status(ctx), client))));
         routes.post("/dashboard/customers/{id}/lockout/reset", dashboard.page(ctx -> act(ctx,
@@ -126,15 +137,36 @@ public final class CustomerPages {
         }
         String rawStatus = trimmed(ctx.queryParam("status"));
         Customer.Status status = status(rawStatus);
-        Page<Customer> page = customers.list(session.principal().tenantId(), new CustomerFilter(query, status),
-                Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
+        String tag = trimmed(ctx.queryParam("tag"));
+        Page<Customer> page = customers.list(session.principal().tenantId(), new CustomerFilter(query, status,
+                tags(tag)), Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
         String next = Dashboard.nextUrl("/dashboard/customers?q=" + encode(query == null ? "" : query)
-                + "&status=" + encode(rawStatus == null ? "" : rawStatus), page);
+                + "&status=" + encode(rawStatus == null ? "" : rawStatus) + "&tag=" + encode(tag == null ? "" : tag),
+                page);
         List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(
                 dashboard.frame(ctx, session, "Customers", "customers"), query == null ? "" : query,
-                rawStatus == null ? "" : rawStatus, statuses, page.data(), next, query != null || status != null,
-                session.can(Permission.EXPORT_CUSTOMERS)));
+                rawStatus == null ? "" : rawStatus, tag == null ? "" : tag, statuses, page.data(), next,
+                query != null || status != null || tag != null, session.can(Permission.EXPORT_CUSTOMERS)));
+    }
+
+    /** The list's one tag, as the API reads {@code ?tag=}; none when the field is empty. */
+    private static List<String> tags(String tag) {
+        if (tag == null) {
+            return List.of();
+        }
+        List<String> tags = CustomerSupport.tagsOf(tag);
+        if (tags.size() != 1 || Text.hasControlCharacter(tag) || tag.length() > CustomerTags.MAX_LENGTH) {
+            throw new ApiError(422, "validation_failed", "Filter by one tag of at most " + CustomerTags.MAX_LENGTH
+                    + " characters, without commas.");
+        }
+        return tags;
+    }
+
+    /** The version of the customer the form was made for, so that a change made meanwhile is not undone unseen. */
+    private static long version(Context ctx) {
+        return Text.wholeNumber(ctx.formParam("version")).stream().filter(v -> v > 0).boxed().findFirst()
+                .orElseThrow(() -> new ApiError(422, "validation_failed", "The form is incomplete; reload the page."));
     }
 
     private static Customer.Status status(String wire) {
@@ -146,20 +178,23 @@ public final class CustomerPages {
     private void exportAll(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
-        download.csv(ctx, session.principal(), status(trimmed(ctx.queryParam("status"))));
+        download.csv(ctx, session.principal(), status(trimmed(ctx.queryParam("status"))),
+                tags(trimmed(ctx.queryParam("tag"))));
     }
 
     private void detail(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.VIEW_CUSTOMERS);
         String tenantId = session.principal().tenantId();
-        Customer customer = customers.get(tenantId, ctx.pathParam("id"));
+        AdminCustomer tagged = customers.forAdmin(tenantId, ctx.pathParam("id"));
+        Customer customer = tagged.customer();
         List<StatusAction> actions = !session.can(Permission.EDIT_CUSTOMERS) ? List.of()
                 : CustomerSupport.targets(customer.status()).stream().map(s -> action(customer.status(), s)).toList();
         List<AuditEvent> events = session.can(Permission.VIEW_AUDIT)
                 ? audit.list(tenantId, AuditFilter.about(customer.id()), null, EVENTS_SHOWN).data() : List.of();
         dashboard.render(ctx, 200, "customer.jte", new CustomerPage(
-                dashboard.frame(ctx, session, customer.email(), "customers"), customer, addresses.allOf(customer),
+                dashboard.frame(ctx, session, customer.email(), "customers"), customer, tagged.tags(),
+                session.can(Permission.EDIT_CUSTOMERS), addresses.allOf(customer),
                 orders.history(tenantId, customer.id(), null, ORDERS_SHOWN),
                 lockout.status(tenantId, customer.id()),
                 sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(),

@@ -1,5 +1,7 @@
 package dev.latchkey.dashboard;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.admin.AdminCustomerService;
 import dev.latchkey.audit.Actor;
 import dev.latchkey.auth.SessionService;
@@ -7,11 +9,15 @@ import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.customer.TagsAndNote;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.JsonInput;
+import dev.latchkey.http.Text;
 import dev.latchkey.mfa.MfaService;
 import dev.latchkey.passkey.Passkey;
 import dev.latchkey.passkey.PasskeyService;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,6 +60,29 @@ public final class CustomerSupport {
         }
         adminCustomers.update(tenantId, customerId, AdminChanges.status(to), before.version(),
                 new Actor(client.staffId()), client);
+    }
+
+    /**
+     * Replaces the customer's tags (one text, comma-separated, as the CSV's cell) and note (blank clears it) as the
+     * admin API's update does, refused as it refuses them (422 naming the field); {@code version} is the one the form
+     * showed (409 {@code version_conflict} when the customer changed since).
+     */
+    public void changeTagsAndNote(String tenantId, String customerId, String tags, String note, long version,
+                                  ClientInfo client) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putArray("tags").addAll(tagsOf(tags == null ? "" : tags).stream()
+                .map(JsonNodeFactory.instance::textNode).toList());
+        body.put("note", note == null ? "" : note);
+        JsonInput in = JsonInput.of(body);
+        TagsAndNote changes = TagsAndNote.read(in);
+        in.validate();
+        adminCustomers.update(tenantId, customerId, AdminChanges.merchant(changes), version,
+                new Actor(client.staffId()), client);
+    }
+
+    /** The tags of a comma-separated text, each as typed (trimmed, checked and made unique by the tags' rules). */
+    static List<String> tagsOf(String text) {
+        return Arrays.stream(text.split(",")).filter(tag -> !Text.isBlank(tag)).toList();
     }
 
     /**

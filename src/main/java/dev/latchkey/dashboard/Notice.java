@@ -17,6 +17,7 @@ enum Notice {
     SESSION_REVOKED("session_revoked", "The session was ended."),
     SESSIONS_REVOKED("sessions_revoked", "All sessions of this customer were ended."),
     STATUS_CHANGED("status_changed", "The status was changed."),
+    TAGS_NOTE_SAVED("tags_note_saved", "The tags and note were saved."),
     VERIFICATION_SENT("verification_sent", "A new verification email is on its way to the customer."),
     PASSWORD_RESET_SENT("password_reset_sent", "A password-reset email is on its way to the customer, unless one went "
             + "to the address within the shop's email interval."),

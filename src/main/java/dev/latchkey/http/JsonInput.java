@@ -309,12 +309,12 @@ public final class JsonInput {
             reject(field, "too_long", field + " must be at most " + maxLength + " characters.");
             return false;
         }
-        if (breaksLine(value)) {
+        if (Text.breaksLine(value)) {
             // names and address lines end up in a mail's greeting or subject, on labels and in exports, each as one line
             reject(field, "invalid", field + " must be one line, without tabs or line breaks.");
             return false;
         }
-        if (overridesDirection(value)) {
+        if (Text.overridesDirection(value)) {
             // shown there, such a name reads as another ("Trojan Source"); right-to-left names need none of them
             reject(field, "invalid", field + " must not hold bidi embeddings, overrides or isolates.");
             return false;
@@ -322,14 +322,6 @@ public final class JsonInput {
         return true;
     }
 
-    /** The bidi embeddings, overrides and isolates: U+202A to U+202E, U+2066 to U+2069. */
-    private static boolean overridesDirection(String value) {
-        return value.chars().anyMatch(c -> (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
-    }
-
-    private static boolean breaksLine(String value) {
-        return value.chars().anyMatch(c -> c == '\t' || c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029');
-    }
 
     public Optional<Boolean> bool(String field) {
         JsonNode node = body.get(field);

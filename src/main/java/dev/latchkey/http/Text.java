@@ -62,6 +62,19 @@ public final class Text {
         return false;
     }
 
+    /** Whether the text holds a tab or a line break: a name, an address line or a tag is one line. */
+    public static boolean breaksLine(String value) {
+        return value.chars().anyMatch(c -> c == '\t' || c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029');
+    }
+
+    /**
+     * Whether the text holds a bidi embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069): shown, such
+     * a text reads as another ("Trojan Source"); right-to-left names need none of them.
+     */
+    public static boolean overridesDirection(String value) {
+        return value.chars().anyMatch(c -> (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
+    }
+
     public static boolean isBlank(String value) {
         return trim(value).isEmpty();
     }

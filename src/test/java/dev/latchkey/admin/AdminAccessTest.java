@@ -54,6 +54,7 @@ class AdminAccessTest extends ApiTest {
                 new Route("DELETE", customer, null),
                 new Route("POST", customer + "/verification", Map.of()),
                 new Route("POST", customer + "/password-reset", Map.of()),
+                new Route("POST", customer + "/tags", Map.of("add", List.of("mallory"))),
                 new Route("GET", customer + "/addresses", null),
                 new Route("GET", customer + "?expand=addresses", null),
                 new Route("GET", customer + "/sessions", null),

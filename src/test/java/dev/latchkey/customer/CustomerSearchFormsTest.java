@@ -51,6 +51,32 @@ class CustomerSearchFormsTest extends ApiTest {
         }
     }
 
+    @Test
+    void listWhenTagsAreFilteredByEitherFormThenTheSamePagesNewestFirst() {
+        var tenant = Fixtures.tenant(api);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", Fixtures.uniqueEmail(),
+                    "first_name", i % 2 == 0 ? "Anna" : "Bert", "tags", i % 3 == 0 ? List.of("VIP", "b2b")
+                            : List.of("vip"))).send().expect(201).str("id"));
+        }
+        List<String> vips = newestFirst(tenant.id(), ids);
+        List<String> both = newestFirst(tenant.id(), List.of(ids.get(0), ids.get(3)));
+        List<String> annaVips = newestFirst(tenant.id(), List.of(ids.get(0), ids.get(2), ids.get(4)));
+
+        for (CustomerStore store : List.of(walking, collecting)) {
+            assertThat(pages(store, tenant.id(), new CustomerFilter(null, null, List.of("Vip")), 4))
+                    .containsExactlyElementsOf(vips);
+            assertThat(pages(store, tenant.id(), new CustomerFilter(null, null, List.of("b2b", "vip")), 1))
+                    .containsExactlyElementsOf(both);
+            assertThat(pages(store, tenant.id(), new CustomerFilter("anna", null, List.of("vip")), 2))
+                    .containsExactlyElementsOf(annaVips);
+            assertThat(pages(store, tenant.id(), new CustomerFilter(null, Customer.Status.ON_HOLD, List.of("vip")), 2))
+                    .isEmpty();
+            assertThat(pages(store, tenant.id(), new CustomerFilter(null, null, List.of("none")), 2)).isEmpty();
+        }
+    }
+
     private List<String> newestFirst(String tenantId, List<String> ids) {
         return ids.stream().map(id -> db.read(h -> walking.find(h, tenantId, id)).orElseThrow())
                 .sorted(java.util.Comparator.comparing(Customer::createdAt).thenComparing(Customer::id).reversed())

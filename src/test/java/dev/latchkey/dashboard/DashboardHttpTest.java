@@ -503,6 +503,75 @@ class DashboardHttpTest extends ApiTest {
     }
 
     @Test
+    void tagsAndNoteWhenSavedOnTheCustomerPageThenShownFilteredAndRecorded() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var other = Fixtures.shopper(api, shop.tenant());
+        var client = owner(shop);
+        String path = "/dashboard/customers/" + shopper.customerId();
+        var page = client.get(path).expect(200);
+        assertThat(page.html()).contains("Tags and note").contains("name=\"version\" value=\"1\"");
+
+        client.submit(page, path + "/tags-note", Map.of("tags", " VIP, <b>Berlin</b>, vip ,", "note",
+                "Call <first>\nthen mail", "version", "1")).expectRedirect(path + "?notice=tags_note_saved");
+
+        var admin = api.get("/v1/admin/customers/" + shopper.customerId()).bearer(shop.tenant().sk()).send()
+                .expect(200);
+        assertThat(admin.body().path("tags").toString()).isEqualTo("[\"<b>Berlin</b>\",\"VIP\"]");
+        assertThat(admin.str("note")).isEqualTo("Call <first>\nthen mail");
+        page = client.get(path).expect(200);
+        assertThat(page.html()).contains("value=\"&lt;b>Berlin&lt;/b>, VIP\"").contains("Call &lt;first&gt;")
+                .doesNotContain("<b>Berlin").contains("name=\"version\" value=\"2\"");
+        var changed = api.get("/v1/admin/audit?type=customer.updated&customer_id=" + shopper.customerId())
+                .bearer(shop.tenant().sk()).send().expect(200).body().path("data").get(0);
+        assertThat(changed.path("data").path("changed").toString()).contains("tags").contains("note");
+        assertThat(changed.path("staff_id").asText()).isEqualTo(shop.ownerId());
+
+        // the list filters by a tag, whatever its case, and keeps the filter on its export link
+        var list = client.get("/dashboard/customers?tag=vip").expect(200);
+        assertThat(list.html()).contains(shopper.email()).doesNotContain(other.email())
+                .contains("/dashboard/customers/export?status=&amp;tag=vip");
+        assertThat(client.get("/dashboard/customers?tag=nobody").html()).doesNotContain(shopper.email());
+        client.get("/dashboard/customers?tag=a,b").expect(422);
+        client.get("/dashboard/customers?tag=" + "t".repeat(256)).expect(422);
+
+        // a form made before a change is refused rather than undoing it; bad tags are refused as the API refuses them
+        client.submit(page, path + "/tags-note", Map.of("tags", "", "note", "", "version", "1")).expect(409);
+        client.submit(page, path + "/tags-note", Map.of("tags", "t".repeat(256), "note", "", "version", "2"))
+                .expect(422);
+        client.submit(page, path + "/tags-note", Map.of("tags", "a", "note", "n".repeat(5001), "version", "2"))
+                .expect(422);
+        client.submit(page, path + "/tags-note", Map.of("tags", "a", "note", "")).expect(422);
+        client.submit(page, "/dashboard/customers/cus_unknown/tags-note", Map.of("tags", "a", "note", "",
+                "version", "1")).expect(404);
+        client.post(path + "/tags-note", Map.of("tags", "a", "note", "", "version", "2")).expect(403);
+        assertThat(api.get("/v1/admin/customers/" + shopper.customerId()).bearer(shop.tenant().sk()).send()
+                .body().path("version").asLong()).isEqualTo(2);
+        // clearing both
+        client.submit(page, path + "/tags-note", Map.of("tags", " ", "note", " ", "version", "2")).expect(303);
+        var cleared = api.get("/v1/admin/customers/" + shopper.customerId()).bearer(shop.tenant().sk()).send();
+        assertThat(cleared.body().path("tags")).isEmpty();
+        assertThat(cleared.body().path("note").isNull()).isTrue();
+    }
+
+    @Test
+    void tagsAndNoteWhenSupportThenShownButNotEditable() {
+        var shop = StaffFixtures.shop(api);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        api.post("/v1/admin/customers/" + shopper.customerId() + "/tags").bearer(shop.tenant().sk())
+                .body(Map.of("add", List.of("vip"))).send().expect(200);
+        var client = browser();
+        client.login(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(303);
+        String path = "/dashboard/customers/" + shopper.customerId();
+
+        var page = client.get(path).expect(200);
+
+        assertThat(page.html()).contains("id=\"customer-tags\">vip<").doesNotContain("Save tags and note");
+        client.submit(page, path + "/tags-note", Map.of("tags", "", "note", "", "version", "2")).expect(403);
+        assertThat(client.get("/dashboard/customers?tag=VIP").html()).contains(shopper.email());
+    }
+
+    @Test
     void sessionsWhenRevokedOneOrAllThenTokensRefused() {
         var shop = StaffFixtures.shop(api);
         var shopper = Fixtures.shopper(api, shop.tenant());

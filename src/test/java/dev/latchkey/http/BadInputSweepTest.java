@@ -344,7 +344,8 @@ class BadInputSweepTest {
                 case "/v1/me/addresses/{id}", "/v1/me/addresses/{id}/default" -> template.replace("{id}", addressId);
                 case "/v1/admin/mail-templates/{template}/{language}" -> "/v1/admin/mail-templates/verify_email/en";
                 case "/v1/admin/customers/{id}", "/v1/admin/customers/{id}/verification",
-                     "/v1/admin/customers/{id}/password-reset" -> template.replace("{id}", customerId);
+                     "/v1/admin/customers/{id}/password-reset", "/v1/admin/customers/{id}/tags" ->
+                        template.replace("{id}", customerId);
                 case "/v1/admin/staff/{id}", "/v1/admin/staff/{id}/password", "/v1/admin/staff/{id}/mfa" ->
                         template.replace("{id}", supportId);
                 case "/v1/platform/tenants/{id}" -> template.replace("{id}", shop.id());
@@ -383,6 +384,7 @@ class BadInputSweepTest {
                 case "PATCH /v1/me", "PATCH /v1/me/addresses/{id}", "PATCH /v1/admin/customers/{id}",
                      "POST /v1/admin/customers/{id}/verification", "POST /v1/admin/customers/{id}/password-reset" ->
                         Bodies.of();
+                case "POST /v1/admin/customers/{id}/tags" -> Bodies.of("add", List.of("sweep"));
                 case "PUT /v1/carts/{id}/items/{sku}" -> Bodies.of("quantity", 1);
                 case "POST /v1/admin/orders" -> Bodies.of("number", Fixtures.uniqueId("R"), "email",
                         Fixtures.uniqueEmail(), "status", "paid", "currency", "EUR", "total", "19.99",

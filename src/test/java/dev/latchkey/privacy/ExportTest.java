@@ -32,12 +32,13 @@ class ExportTest extends ApiTest {
 
         JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
 
-        assertThat(export.fieldNames()).toIterable().containsExactly("generated_at", "profile", "consents",
-                "addresses", "sessions", "agents", "mfa", "passkeys", "lockout", "email_tokens", "mail",
+        assertThat(export.fieldNames()).toIterable().containsExactly("generated_at", "profile", "merchant_data",
+                "consents", "addresses", "sessions", "agents", "mfa", "passkeys", "lockout", "email_tokens", "mail",
                 "deletion_requests", "carts", "orders", "audit_events");
         assertThat(Instant.parse(export.path("generated_at").asText())).isAfterOrEqualTo(before.minusSeconds(1));
         assertThat(export.path("profile").path("id").asText()).isEqualTo(shopper.customerId());
         assertThat(export.path("profile").path("email").asText()).isEqualTo(shopper.email());
+        assertThat(export.path("merchant_data").toString()).isEqualTo("{\"tags\":[],\"note\":null}");
         assertThat(export.path("profile").path("first_name").asText()).isEqualTo("Grace");
         assertThat(export.path("profile").path("default_shipping_address_id").asText()).isEqualTo(address);
         assertThat(export.path("consents").path("accepts_marketing").asBoolean()).isTrue();
