@@ -80,6 +80,9 @@ import dev.latchkey.mfa.MfaRoutes;
 import dev.latchkey.mfa.MfaService;
 import dev.latchkey.mfa.SecondFactor;
 import dev.latchkey.order.AdminOrderRoutes;
+import dev.latchkey.passkey.PasskeyLogin;
+import dev.latchkey.passkey.PasskeyRoutes;
+import dev.latchkey.passkey.PasskeyService;
 import dev.latchkey.order.OrderRoutes;
 import dev.latchkey.oidc.SocialLogin;
 import dev.latchkey.order.OrderService;
@@ -249,6 +252,9 @@ public final class Application implements AutoCloseable {
         // server calls the providers by the webhooks' rules of where it may call
         this.socialLogin = new SocialLogin(db, serverKey, webhooks::serverKeyUsable, config.webhooks().allowPrivate(),
                 tenants, customers, completion, audit, stillOwner, guard, limits, requests, mapper, clock);
+        // passkeys: added by a logged-in shopper, a login of their own that ends in the same completion
+        var passkeys = new PasskeyService(db, tenants, customers, customerMail, audit, mapper, clock);
+        var passkeyLogin = new PasskeyLogin(db, passkeys, customers, completion, lockout, audit, mapper, clock);
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
@@ -260,7 +266,7 @@ public final class Application implements AutoCloseable {
                 clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
-                        mfa::erase, socialLogin::erase, audit::erasePersonalData), clock);
+                        mfa::erase, socialLogin::erase, passkeys::erase, audit::erasePersonalData), clock);
         customers.onEmailMoved(deletion::withdrawRequests);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),
@@ -273,6 +279,8 @@ public final class Application implements AutoCloseable {
                 // whether it is on and how many recovery codes are left; never the seed or the codes
                 ExportSection.of("mfa", mfa::status),
                 ExportSection.of("identities", socialLogin::identitiesOf),
+                // names, transports and dates of use; never a public key or credential id
+                ExportSection.of("passkeys", passkeys::list),
                 ExportSection.of("lockout", lockout::status),
                 ExportSection.of("email_tokens", (tenant, id) -> db.read(h -> emailTokens.heldFor(h, tenant, id))),
                 ExportSection.of("mail", (tenant, id) -> db.read(h -> outboxStore.writtenFor(h, tenant, id))),
@@ -291,6 +299,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired second-factor logins", loginChallenges::purgeExpired),
                 Housekeeping.Job.once("expired staff second-factor logins", staffChallenges::purgeExpired),
                 Housekeeping.Job.once("expired social logins", socialLogin::purgeExpired),
+                Housekeeping.Job.once("expired passkey challenges", passkeys::purgeExpired),
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
@@ -307,7 +316,8 @@ public final class Application implements AutoCloseable {
         var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
                 config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, staffMfa,
-                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa), lockout, sessions,
+                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa, passkeys), lockout,
+                sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
@@ -320,6 +330,7 @@ public final class Application implements AutoCloseable {
                         clock)::addTo,
                 new MfaRoutes(guard, mfa, requests, limits)::addTo,
                 socialLogin::addShopperRoutes,
+                new PasskeyRoutes(guard, passkeys, passkeyLogin, requests, limits)::addTo,
                 new CustomerRoutes(guard, customers, requests, expansions)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,

@@ -36,6 +36,8 @@ public enum AuditType {
     MFA_RECOVERY_CODES_REGENERATED("mfa.recovery_codes_regenerated"),
     MFA_RESET("mfa.reset"),
     MFA_CHECK_FAILED("mfa.check_failed"),
+    PASSKEY_ADDED("passkey.added"),
+    PASSKEY_REMOVED("passkey.removed"),
     SETTINGS_CHANGED("settings.changed"),
     MAIL_TEMPLATE_CHANGED("mail_template.changed"),
     STAFF_LOGIN_SUCCEEDED("staff.login_succeeded"),

@@ -23,6 +23,7 @@ import dev.latchkey.privacy.ExportService;
 import dev.latchkey.http.Text;
 import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.order.OrderService;
+import dev.latchkey.passkey.Passkey;
 import dev.latchkey.order.OrderView;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -58,7 +59,7 @@ public final class CustomerPages {
     /** {@code tags}: the merchant's tags of the customer (the note is the customer's); {@code canEdit}: may change them. */
     public record CustomerPage(Frame frame, Customer customer, List<String> tags, boolean canEdit,
                                List<Address> addresses, Page<OrderView> orders,
-                               LockoutService.Status lockout, List<Session> sessions,
+                               LockoutService.Status lockout, List<Session> sessions, List<Passkey> passkeys,
                                List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
                                boolean canResetMfa, boolean canRevoke, boolean canDelete, boolean canViewAudit,
                                boolean canResendVerification, boolean canSendPasswordReset, boolean canExport) {
@@ -106,6 +107,9 @@ public final class CustomerPages {
                 Permission.RESET_LOCKOUTS, Notice.UNLOCKED, lockout::unlock)));
         routes.post("/dashboard/customers/{id}/mfa/reset", dashboard.page(ctx -> act(ctx,
                 Permission.RESET_MFA, Notice.MFA_RESET, support::resetMfa)));
+        routes.post("/dashboard/customers/{id}/passkeys/{pid}/remove", dashboard.page(ctx -> act(ctx,
+                Permission.RESET_MFA, Notice.PASSKEY_REMOVED, (tenantId, id, client) ->
+                        support.removePasskey(tenantId, id, ctx.pathParam("pid"), client))));
         routes.post("/dashboard/customers/{id}/sessions/{sid}/revoke", dashboard.page(ctx -> act(ctx,
                 Permission.REVOKE_SESSIONS, Notice.SESSION_REVOKED, (tenantId, id, client) ->
                         support.revokeSession(tenantId, id, ctx.pathParam("sid"), client))));
@@ -193,7 +197,8 @@ public final class CustomerPages {
                 session.can(Permission.EDIT_CUSTOMERS), addresses.allOf(customer),
                 orders.history(tenantId, customer.id(), null, ORDERS_SHOWN),
                 lockout.status(tenantId, customer.id()),
-                sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(), events, actions,
+                sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(),
+                support.passkeys(tenantId, customer.id()), events, actions,
                 session.can(Permission.RESET_LOCKOUTS), session.can(Permission.RESET_MFA),
                 session.can(Permission.REVOKE_SESSIONS),
                 session.can(Permission.DELETE_CUSTOMERS), session.can(Permission.VIEW_AUDIT),

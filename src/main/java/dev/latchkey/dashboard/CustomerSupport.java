@@ -14,27 +14,31 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Text;
 import dev.latchkey.mfa.MfaService;
+import dev.latchkey.passkey.Passkey;
+import dev.latchkey.passkey.PasskeyService;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * What staff do to a customer from the dashboard: change the status (through the admin API's update, which ends every
- * session when the account is put on hold or disabled), end sessions and turn off two-step sign-in, each recorded in
- * the audit log as the staff member's doing.
+ * session when the account is put on hold or disabled), end sessions, turn off two-step sign-in and remove a passkey,
+ * each recorded in the audit log as the staff member's doing.
  */
 public final class CustomerSupport {
     private final CustomerService customers;
     private final SessionService sessions;
     private final AdminCustomerService adminCustomers;
     private final MfaService mfa;
+    private final PasskeyService passkeys;
 
     public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers,
-                           MfaService mfa) {
+                           MfaService mfa, PasskeyService passkeys) {
         this.customers = customers;
         this.sessions = sessions;
         this.adminCustomers = adminCustomers;
         this.mfa = mfa;
+        this.passkeys = passkeys;
     }
 
     /** The statuses a customer in {@code from} may be moved to; nobody is moved back to pending activation. */
@@ -105,6 +109,15 @@ public final class CustomerSupport {
     /** A customer who lost their phone: their second factor is turned off as the admin API's reset does. */
     public void resetMfa(String tenantId, String customerId, ClientInfo client) {
         mfa.reset(tenantId, customerId, new Actor(client.staffId()), client);
+    }
+
+    public List<Passkey> passkeys(String tenantId, String customerId) {
+        return passkeys.listForAdmin(tenantId, customerId);
+    }
+
+    /** A lost device's passkey, removed as the admin API removes it; 404 for any other id. */
+    public void removePasskey(String tenantId, String customerId, String passkeyId, ClientInfo client) {
+        passkeys.deleteByAdmin(tenantId, customerId, passkeyId, new Actor(client.staffId()), client);
     }
 
     /** Ends one live session of the customer; 404 for any other id. */

@@ -13,6 +13,7 @@ enum Notice {
     UNLOCKED("unlocked", "Failed logins were reset. The customer can log in again."),
     MFA_RESET("mfa_reset", "Two-step sign-in was turned off. The customer logs in with the password alone and may "
             + "set it up again."),
+    PASSKEY_REMOVED("passkey_removed", "The passkey was removed. It no longer logs the customer in."),
     SESSION_REVOKED("session_revoked", "The session was ended."),
     SESSIONS_REVOKED("sessions_revoked", "All sessions of this customer were ended."),
     STATUS_CHANGED("status_changed", "The status was changed."),

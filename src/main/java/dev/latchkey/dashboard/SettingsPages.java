@@ -48,7 +48,11 @@ public final class SettingsPages {
             Map.entry("password_min_score", "Least password strength score (0 to 4)"),
             Map.entry("login_codes", "Shoppers may log in with a code sent by email"),
             Map.entry("login_code_ttl", "Emailed login code lifetime (seconds, 60 to 3600)"),
-            Map.entry("require_staff_mfa", "Every staff member must use two-step sign-in"));
+            Map.entry("require_staff_mfa", "Every staff member must use two-step sign-in"),
+            Map.entry("passkeys", "Shoppers may add passkeys and log in with them"),
+            Map.entry("webauthn_rp_id", "Passkey domain (relying party id, e.g. shop.example; empty: no passkeys)"),
+            Map.entry("webauthn_origins", "Origins passkeys are used from (one per line; empty: https:// and the "
+                    + "passkey domain)"));
     private static final Map<String, List<String>> CHOICES = Map.of("cart_merge_strategy", List.of("merge", "replace", "keep"));
 
     /** The prefix of the hidden field that holds a setting as the form showed it. */
@@ -93,7 +97,8 @@ public final class SettingsPages {
         Dashboard.permit(session, Permission.MANAGE_SETTINGS);
         List<Field> fields = new ArrayList<>();
         current(session.principal().tenantId()).fields().forEachRemaining(e -> {
-            String value = e.getValue().isArray() ? lines(e.getValue()) : e.getValue().asText();
+            String value = e.getValue().isArray() ? lines(e.getValue())
+                    : e.getValue().isNull() ? "" : e.getValue().asText();
             fields.add(field(e.getKey(), value, e.getValue(), null, e.getValue().isBoolean()
                     ? (e.getValue().asBoolean() ? "on" : "") : value));
         });
@@ -153,6 +158,12 @@ public final class SettingsPages {
                     .forEach(origins::add);
         } else if (type.isNumber()) {
             Text.wholeNumber(value).ifPresentOrElse(number -> patch.put(name, number), () -> patch.put(name, value));
+        } else if (type.isNull() || type.isTextual() && !CHOICES.containsKey(name)) {
+            if (value.isEmpty()) {
+                patch.putNull(name); // a text setting left empty is unset
+            } else {
+                patch.put(name, value);
+            }
         } else {
             patch.put(name, value);
         }
@@ -165,7 +176,7 @@ public final class SettingsPages {
 
     private static Field field(String name, String value, JsonNode type, String error, String shown) {
         String kind = type.isBoolean() ? "checkbox" : CHOICES.containsKey(name) ? "select"
-                : type.isArray() ? "lines" : "number";
+                : type.isArray() ? "lines" : type.isNull() || type.isTextual() ? "text" : "number";
         return new Field(name, LABELS.getOrDefault(name, name.replace('_', ' ')), kind, value,
                 "true".equals(value), CHOICES.getOrDefault(name, List.of()), error, shown);
     }

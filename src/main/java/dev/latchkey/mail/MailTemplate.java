@@ -24,7 +24,8 @@ public enum MailTemplate {
     /** Its token is the six-digit code, and it never has a link. */
     LOGIN_CODE(true),
     MFA_ENABLED_NOTICE(false),
-    MFA_DISABLED_NOTICE(false, "changed_by_shop");
+    MFA_DISABLED_NOTICE(false, "changed_by_shop"),
+    PASSKEY_ADDED_NOTICE(false);
 
     /** In a holder class because an enum's constructor may not read the enum's own static fields. */
     private static final class Names {

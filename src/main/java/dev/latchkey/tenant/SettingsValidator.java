@@ -37,7 +37,7 @@ public final class SettingsValidator {
             Map.entry("password_min_score", new Range(0, 4)),
             Map.entry("login_code_ttl", new Range(60, 3_600)));
     private static final Set<String> BOOLEANS = Set.of("require_email_verification", "require_activation",
-            "deletion_requires_confirmation", "login_codes", "require_staff_mfa");
+            "deletion_requires_confirmation", "login_codes", "require_staff_mfa", "passkeys");
     private static final Set<String> MERGE_STRATEGIES = Set.of("merge", "replace", "keep");
     private static final int MAX_ORIGINS = 50;
 
@@ -80,9 +80,18 @@ public final class SettingsValidator {
             } else if (name.equals("allowed_origins")) {
                 checkOrigins(value, field, current.allowedOrigins(), errors)
                         .ifPresent(origins -> merged.set(name, mapper.valueToTree(origins)));
+            } else if (name.equals("webauthn_rp_id")) {
+                RelyingParty.checkId(value, field, errors).ifPresentOrElse(id -> merged.put(name, id),
+                        () -> merged.putNull(name));
+            } else if (name.equals("webauthn_origins")) {
+                checkOrigins(value, field, List.of(), errors)
+                        .ifPresent(origins -> merged.set(name, mapper.valueToTree(origins)));
             } else {
                 errors.add(new FieldError(field, "unknown_field", name + " is not a tenant setting."));
             }
+        }
+        if (errors.isEmpty()) {
+            RelyingParty.checkOrigins(merged, fieldPrefix, errors);
         }
         if (!errors.isEmpty()) {
             throw ApiError.validation(errors);
@@ -111,7 +120,8 @@ public final class SettingsValidator {
                                                                  List<FieldError> errors) {
         if (!value.isArray() || value.size() > MAX_ORIGINS) {
             errors.add(new FieldError(field, "invalid_type",
-                    "allowed_origins must be an array of at most " + MAX_ORIGINS + " origins."));
+                    field.substring(field.lastIndexOf('.') + 1) + " must be an array of at most " + MAX_ORIGINS
+                            + " origins."));
             return java.util.Optional.empty();
         }
         List<String> origins = new ArrayList<>();

@@ -24,17 +24,32 @@ public record TenantSettings(
         long sessionMaxLifetime,
         boolean loginCodes,
         long loginCodeTtl,
-        boolean requireStaffMfa) {
+        boolean requireStaffMfa,
+        boolean passkeys,
+        String webauthnRpId,
+        List<String> webauthnOrigins) {
 
     public static final TenantSettings DEFAULTS = new TenantSettings(
             86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900,
-            true, 1, 7_776_000, true, 600, false);
+            true, 1, 7_776_000, true, 600, false, true, null, List.of());
 
     /** NIST SP 800-63B 5.2.2: at most 100 failed attempts in a row. */
     public static final int MAX_LOCKOUT_THRESHOLD = 100;
 
+    /**
+     * The origins a passkey ceremony may come from: those set, or else the relying party's own {@code https} origin.
+     * Empty while no relying party is set.
+     */
+    public List<String> passkeyOrigins() {
+        if (webauthnRpId == null) {
+            return List.of();
+        }
+        return webauthnOrigins.isEmpty() ? List.of("https://" + webauthnRpId) : webauthnOrigins;
+    }
+
     public TenantSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
+        webauthnOrigins = webauthnOrigins == null ? List.of() : List.copyOf(webauthnOrigins);
         // settings stored while the limit was higher count as the limit
         lockoutThreshold = Math.min(lockoutThreshold, MAX_LOCKOUT_THRESHOLD);
     }

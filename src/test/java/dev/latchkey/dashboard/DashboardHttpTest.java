@@ -12,6 +12,7 @@ import dev.latchkey.testing.LogCapture;
 import dev.latchkey.testing.Outboxes;
 import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.Tokens;
+import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.TotpCodes;
 import org.junit.jupiter.api.Test;
 
@@ -425,6 +426,26 @@ class DashboardHttpTest extends ApiTest {
         assertThat(client.get(path).expect(200).html()).contains("id=\"mfa-state\">off")
                 .doesNotContain("Turn off two-step sign-in");
         client.submit(page, path + "/mfa/reset", Map.of()).expect(409);
+    }
+
+    @Test
+    void customerWhenPasskeyAddedThenShownAndStaffRemovesIt() {
+        var shop = StaffFixtures.shop(api);
+        api.patch("/v1/admin/settings").bearer(shop.tenant().sk()).body(Map.of("webauthn_rp_id", "shop.example.com"))
+                .send().expect(200);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        var options = api.post("/v1/me/passkeys/options").as(shopper).send().expect(200).body().path("public_key");
+        String passkeyId = api.post("/v1/me/passkeys").as(shopper).body(Map.of("name", "Ada's phone", "credential",
+                        SoftAuthenticator.create().register(options, SoftAuthenticator.from("https://shop.example.com"))))
+                .send().expect(201).str("id");
+        var client = owner(shop);
+        String path = "/dashboard/customers/" + shopper.customerId();
+        var page = client.get(path).expect(200);
+        assertThat(page.html()).contains("Ada&#39;s phone").contains("data-passkey=\"" + passkeyId + "\"");
+        client.submit(page, path + "/passkeys/" + passkeyId + "/remove", Map.of())
+                .expectRedirect(path + "?notice=passkey_removed");
+        assertThat(client.get(path).expect(200).html()).contains("id=\"no-passkeys\"");
+        client.submit(page, path + "/passkeys/" + passkeyId + "/remove", Map.of()).expect(404);
     }
 
     @Test

@@ -354,6 +354,8 @@ class BadInputSweepTest {
                 case "/v1/admin/identity-providers/{id}" -> template.replace("{id}", identityProviderId);
                 case "/v1/auth/oidc/{slug}/start", "/v1/auth/oidc/{slug}/callback" ->
                         template.replace("{slug}", "sweep");
+                // the body is checked before the passkey is looked up
+                case "/v1/me/passkeys/{id}" -> template.replace("{id}", "passkey_sweep");
                 default -> template;
             };
             assertThat(path).as("a real id for each parameter of %s: add it to World.path", template)
@@ -438,9 +440,22 @@ class BadInputSweepTest {
                 case "POST /v1/admin/webhooks" -> Bodies.of("url", "http://127.0.0.1:9/hooks",
                         "events", List.of("customer.deleted"), "description", "Sweep");
                 case "PATCH /v1/admin/webhooks/{id}", "POST /v1/admin/webhooks/{id}/secret" -> Bodies.of();
+                // well-formed WebAuthn JSON that verifies nothing: every field is checked before any is decoded
+                case "POST /v1/me/passkeys" -> Bodies.of("name", "Phone", "credential", credential(Map.of(
+                        "clientDataJSON", "e30", "attestationObject", "oA", "transports", List.of("internal"))));
+                case "PATCH /v1/me/passkeys/{id}" -> Bodies.of("name", "Laptop");
+                case "POST /v1/auth/login/passkey/options" -> Bodies.of("email", shopper.email());
+                case "POST /v1/auth/login/passkey" -> Bodies.of("challenge_id", "pkc_sweep", "credential",
+                        credential(Map.of("clientDataJSON", "e30", "authenticatorData", "AAAA", "signature", "AAAA",
+                                "userHandle", "AAAA")));
                 default -> throw new AssertionError(operation + " takes a JSON body: give World.valid a body it "
                         + "accepts, for the sweep to spoil one property at a time");
             };
+        }
+
+        private static Map<String, Object> credential(Map<String, Object> response) {
+            return Bodies.of("id", "AAAA", "rawId", "AAAA", "type", "public-key", "authenticatorAttachment",
+                    "platform", "clientExtensionResults", Map.of(), "response", response);
         }
 
         private static String fakeEmailedToken() {

@@ -33,8 +33,8 @@ class ExportTest extends ApiTest {
         JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
 
         assertThat(export.fieldNames()).toIterable().containsExactly("generated_at", "profile", "merchant_data",
-                "consents", "addresses", "sessions", "agents", "mfa", "identities", "lockout", "email_tokens", "mail",
-                "deletion_requests", "carts", "orders", "audit_events");
+                "consents", "addresses", "sessions", "agents", "mfa", "identities", "passkeys", "lockout",
+                "email_tokens", "mail", "deletion_requests", "carts", "orders", "audit_events");
         assertThat(Instant.parse(export.path("generated_at").asText())).isAfterOrEqualTo(before.minusSeconds(1));
         assertThat(export.path("profile").path("id").asText()).isEqualTo(shopper.customerId());
         assertThat(export.path("profile").path("email").asText()).isEqualTo(shopper.email());

@@ -62,7 +62,7 @@ public final class StaffFixtures {
 
     /**
      * The dashboard's settings form as its page fills it in from the shop's settings: a ticked box for each setting that
-     * is on, the others' values as text, the origins left empty.
+     * is on, the others' values as text (empty for an unset one), the origins left empty.
      */
     public static Map<String, String> settingsForm(Api api, Shop shop) {
         Map<String, String> form = new HashMap<>();
@@ -72,7 +72,8 @@ public final class StaffFixtures {
                     form.put(e.getKey(), "on");
                 }
             } else if (!e.getValue().isArray()) {
-                form.put(e.getKey(), e.getValue().asText());
+                // as the page shows it: an unset text setting is an empty field
+                form.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
             }
         });
         return form;

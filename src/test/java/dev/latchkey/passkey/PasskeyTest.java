@@ -1,0 +1,460 @@
+package dev.latchkey.passkey;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.AuditEvents;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.SoftAuthenticator;
+import dev.latchkey.testing.TestSmtp;
+import dev.latchkey.testing.TotpCodes;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Passkeys through the real server, with a software authenticator: adding one, logging in with it, managing them. */
+class PasskeyTest extends MailTest {
+    private static final String RP_ID = "shop.example.com";
+    private static final JsonNode NO_OPTIONS = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+
+    /** A tenant whose storefront at {@link MailTest#SHOP} offers passkeys. */
+    private static Fixtures.Tenant passkeyShop() {
+        return shop(Map.of("webauthn_rp_id", RP_ID));
+    }
+
+    private static SoftAuthenticator.Ceremony fromShop() {
+        return SoftAuthenticator.from(SHOP);
+    }
+
+    private static JsonNode creationOptions(Fixtures.Shopper shopper) {
+        JsonNode body = api.post("/v1/me/passkeys/options").as(shopper).send().expect(200).body();
+        assertThat(body.path("expires_in").asInt()).isEqualTo(300);
+        return body.path("public_key");
+    }
+
+    private static Api.Res addPasskey(Fixtures.Shopper shopper, Map<String, Object> credential) {
+        return api.post("/v1/me/passkeys").as(shopper).body(Map.of("credential", credential, "name", "Phone")).send();
+    }
+
+    /** A shopper with a passkey of {@code authenticator}. */
+    private static JsonNode registered(Fixtures.Shopper shopper, SoftAuthenticator authenticator) {
+        return addPasskey(shopper, authenticator.register(creationOptions(shopper), fromShop())).expect(201).body();
+    }
+
+    private static JsonNode loginOptions(Fixtures.Tenant tenant, Map<String, Object> body) {
+        return api.post("/v1/auth/login/passkey/options").key(tenant.pk()).body(body).send().expect(200).body();
+    }
+
+    private static Api.Res passkeyLogin(Fixtures.Tenant tenant, String challengeId, Map<String, Object> credential) {
+        return api.post("/v1/auth/login/passkey").key(tenant.pk())
+                .body(Map.of("challenge_id", challengeId, "credential", credential)).send();
+    }
+
+    /** Options, then the authenticator's assertion made as {@code how} says. */
+    private static Api.Res login(Fixtures.Tenant tenant, SoftAuthenticator authenticator,
+                                 SoftAuthenticator.Ceremony how) {
+        JsonNode options = loginOptions(tenant, Map.of());
+        return passkeyLogin(tenant, options.path("challenge_id").asText(),
+                authenticator.assertion(options.path("public_key"), how));
+    }
+
+    private static JsonNode lastFailure(Fixtures.Tenant tenant, String customerId) {
+        return AuditEvents.of(api, tenant, customerId, "login.failed").get(0).path("data");
+    }
+
+    @Test
+    void registerThenListedMailedAndLoginWithEmailOpensSession() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of("first_name", "Ada"));
+        var authenticator = SoftAuthenticator.create();
+        JsonNode options = creationOptions(shopper);
+        assertThat(options.path("rp").path("id").asText()).isEqualTo(RP_ID);
+        assertThat(options.path("user").path("id").asText()).isNotEqualTo(shopper.customerId()).hasSize(43);
+        assertThat(options.path("authenticatorSelection").path("userVerification").asText()).isEqualTo("required");
+        assertThat(options.path("attestation").asText()).isEqualTo("none");
+        assertThat(options.path("pubKeyCredParams").findValuesAsText("alg")).containsExactly("-7", "-8", "-257");
+        assertThat(options.path("excludeCredentials")).isEmpty();
+
+        JsonNode passkey = addPasskey(shopper, authenticator.register(options, fromShop())).expect(201).body();
+        assertThat(passkey.path("id").asText()).startsWith("passkey_");
+        assertThat(passkey.path("name").asText()).isEqualTo("Phone");
+        assertThat(passkey.path("last_used_at").isNull()).isTrue();
+        assertThat(passkey.path("transports")).extracting(JsonNode::asText).containsExactly("hybrid", "internal");
+        assertThat(api.get("/v1/me/passkeys").as(shopper).send().expect(200).body().path("data"))
+                .extracting(p -> p.path("id").asText()).containsExactly(passkey.path("id").asText());
+        assertThat(TestSmtp.subject(smtp.awaitOne(shopper.email()))).contains("passkey was added");
+        assertThat(AuditEvents.only(api, tenant, shopper.customerId(), "passkey.added").path("data")
+                .path("passkey_id").asText()).isEqualTo(passkey.path("id").asText());
+        // the next options exclude it
+        assertThat(creationOptions(shopper).path("excludeCredentials").get(0).path("id").asText())
+                .isEqualTo(authenticator.credentialId());
+
+        JsonNode request = loginOptions(tenant, Map.of("email", shopper.email()));
+        assertThat(request.path("public_key").path("allowCredentials").get(0).path("id").asText())
+                .isEqualTo(authenticator.credentialId());
+        assertThat(request.path("public_key").path("rpId").asText()).isEqualTo(RP_ID);
+        JsonNode session = passkeyLogin(tenant, request.path("challenge_id").asText(),
+                authenticator.assertion(request.path("public_key"), fromShop())).expect(200).body();
+        assertThat(session.path("customer").path("id").asText()).isEqualTo(shopper.customerId());
+        api.get("/v1/me").bearer(session.path("access_token").asText()).key(tenant.pk()).send().expect(200);
+        JsonNode login = AuditEvents.of(api, tenant, shopper.customerId(), "login.succeeded").get(0).path("data");
+        assertThat(login.path("method").asText()).isEqualTo("passkey");
+        assertThat(login.path("passkey_id").asText()).isEqualTo(passkey.path("id").asText());
+        assertThat(api.get("/v1/me/passkeys").as(shopper).send().expect(200).body().path("data").get(0)
+                .path("last_used_at").isNull()).isFalse();
+    }
+
+    @Test
+    void loginWhenNoEmailThenDiscoverablePasskeyLogsIn() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        JsonNode options = loginOptions(tenant, Map.of());
+        assertThat(options.path("public_key").path("allowCredentials")).isEmpty();
+        assertThat(options.path("challenge_id").asText()).startsWith("pkc_");
+        JsonNode session = passkeyLogin(tenant, options.path("challenge_id").asText(),
+                authenticator.assertion(options.path("public_key"), fromShop())).expect(200).body();
+        assertThat(session.path("customer").path("id").asText()).isEqualTo(shopper.customerId());
+    }
+
+    @Test
+    void loginOptionsWhenEmailUnknownOrWithoutPasskeysThenSameShapeWithEmptyList() {
+        var tenant = passkeyShop();
+        var without = Fixtures.shopper(api, tenant);
+        JsonNode unknown = loginOptions(tenant, Map.of("email", Fixtures.uniqueEmail()));
+        JsonNode known = loginOptions(tenant, Map.of("email", without.email()));
+        assertThat(unknown.path("public_key").path("allowCredentials")).isEmpty();
+        assertThat(known.path("public_key").path("allowCredentials")).isEmpty();
+        List<String> fields = List.copyOf(iterable(unknown.path("public_key")));
+        assertThat(iterable(known.path("public_key"))).containsExactlyElementsOf(fields);
+    }
+
+    private static List<String> iterable(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void registerWhenOriginRpIdOrUserVerificationWrongThenRejected() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        for (SoftAuthenticator.Ceremony spoilt : List.of(fromShop().origin("https://evil.example"),
+                fromShop().rpId("evil.example"), fromShop().withoutUserVerification(),
+                fromShop().type("webauthn.get"))) {
+            Api.Res res = addPasskey(shopper, SoftAuthenticator.create().register(creationOptions(shopper), spoilt));
+            res.expect(400, "passkey_rejected");
+        }
+        assertThat(api.get("/v1/me/passkeys").as(shopper).send().expect(200).body().path("data")).isEmpty();
+    }
+
+    @Test
+    void registerWhenChallengeReplayedUnknownOrAnotherCustomersThenRejected() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var other = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        Map<String, Object> credential = authenticator.register(creationOptions(shopper), fromShop());
+        addPasskey(shopper, credential).expect(201);
+        addPasskey(shopper, credential).expect(400, "passkey_rejected"); // the challenge is used up
+        // another customer's challenge
+        Map<String, Object> stolen = SoftAuthenticator.create().register(creationOptions(other), fromShop());
+        addPasskey(shopper, stolen).expect(400, "passkey_rejected");
+        // one that was never issued
+        addPasskey(shopper, SoftAuthenticator.create().register(creationOptions(shopper),
+                fromShop().challenge("A".repeat(43)))).expect(400, "passkey_rejected");
+        // the same authenticator again, with a fresh challenge: it is registered already
+        addPasskey(shopper, authenticator.register(creationOptions(shopper), fromShop()))
+                .expect(409, "passkey_exists");
+    }
+
+    @Test
+    void registerWhenChallengeExpiredThenRejected() {
+        var shopper = Fixtures.shopper(api, passkeyShop());
+        JsonNode options = creationOptions(shopper);
+        server.clock.advance(Duration.ofSeconds(301));
+        addPasskey(shopper, SoftAuthenticator.create().register(options, fromShop())).expect(400, "passkey_rejected");
+    }
+
+    @Test
+    void loginWhenAssertionSpoiltThenInvalidCredentialsAndRecorded() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        Map<SoftAuthenticator.Ceremony, String> spoilt = new java.util.LinkedHashMap<>();
+        spoilt.put(fromShop().origin("https://evil.example"), "wrong_origin");
+        spoilt.put(fromShop().rpId("evil.example"), "wrong_rp_id");
+        spoilt.put(fromShop().withoutUserVerification(), "user_not_verified");
+        spoilt.put(fromShop().badSignature(), "bad_signature");
+        spoilt.put(fromShop().type("webauthn.create"), "invalid");
+        spoilt.forEach((how, reason) -> {
+            login(tenant, authenticator, how).expect(401, "invalid_credentials");
+            JsonNode failure = lastFailure(tenant, shopper.customerId());
+            assertThat(failure.path("method").asText()).isEqualTo("passkey");
+            assertThat(failure.path("reason").asText()).as("reason for %s", how).isEqualTo(reason);
+        });
+        login(tenant, authenticator, fromShop()).expect(200);
+    }
+
+    @Test
+    void loginWhenChallengeReplayedExpiredOrUnknownThenInvalidCredentials() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        JsonNode options = loginOptions(tenant, Map.of());
+        String challengeId = options.path("challenge_id").asText();
+        passkeyLogin(tenant, challengeId, authenticator.assertion(options.path("public_key"), fromShop())).expect(200);
+        passkeyLogin(tenant, challengeId, authenticator.assertion(options.path("public_key"), fromShop()))
+                .expect(401, "invalid_credentials");
+        assertThat(lastFailure(tenant, shopper.customerId()).path("reason").asText()).isEqualTo("unknown_challenge");
+
+        JsonNode expiring = loginOptions(tenant, Map.of());
+        server.clock.advance(Duration.ofSeconds(301));
+        passkeyLogin(tenant, expiring.path("challenge_id").asText(),
+                authenticator.assertion(expiring.path("public_key"), fromShop())).expect(401, "invalid_credentials");
+        // the challenge of one set of options with the id of another
+        JsonNode first = loginOptions(tenant, Map.of());
+        JsonNode second = loginOptions(tenant, Map.of());
+        passkeyLogin(tenant, second.path("challenge_id").asText(),
+                authenticator.assertion(first.path("public_key"), fromShop())).expect(401, "invalid_credentials");
+        passkeyLogin(tenant, "pkc_unknown", authenticator.assertion(first.path("public_key"), fromShop()))
+                .expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void loginWhenCounterGoesBackThenRefusedAsCopied() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        login(tenant, authenticator, fromShop().counter(5)).expect(200);
+        login(tenant, authenticator, fromShop().counter(5)).expect(401, "invalid_credentials");
+        assertThat(lastFailure(tenant, shopper.customerId()).path("reason").asText()).isEqualTo("counter_regression");
+        login(tenant, authenticator, fromShop().counter(3)).expect(401, "invalid_credentials");
+        login(tenant, authenticator, fromShop().counter(6)).expect(200);
+    }
+
+    @Test
+    void loginWhenChallengeOrPasskeyOfAnotherTenantThenInvalidCredentials() {
+        var tenant = passkeyShop();
+        var elsewhere = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        // the other tenant's challenge at this tenant
+        JsonNode foreign = loginOptions(elsewhere, Map.of());
+        passkeyLogin(tenant, foreign.path("challenge_id").asText(),
+                authenticator.assertion(foreign.path("public_key"), fromShop())).expect(401, "invalid_credentials");
+        // this tenant's passkey at the other tenant
+        login(elsewhere, authenticator, fromShop()).expect(401, "invalid_credentials");
+    }
+
+    /** A passkey with user verification is two factors in one: the TOTP step of a password login is not asked. */
+    @Test
+    void loginWhenAccountHasTwoStepSignInThenPasskeyAloneOpensSession() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
+                .expect(200).str("secret");
+        long into = server.clock.instant().getEpochSecond() % 30;
+        server.clock.advance(Duration.ofSeconds(30 - into + 1)); // a code computed now is current when checked
+        api.post("/v1/me/mfa/totp/confirm").as(shopper)
+                .body(Map.of("code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
+        assertThat(MailTest.login(tenant, shopper.email(), shopper.password()).expect(200).str("next_step"))
+                .isEqualTo("mfa");
+        JsonNode session = login(tenant, authenticator, fromShop()).expect(200).body();
+        assertThat(session.path("access_token").asText()).startsWith("cust_");
+    }
+
+    @Test
+    void loginWhenGuestCartNamedThenClaimedAsAtPasswordLogin() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        String guest = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201).str("access_token");
+        String cartId = api.post("/v1/carts").key(tenant.pk()).bearer(guest).send().expect(201).str("id");
+        api.put("/v1/carts/" + cartId + "/items/MUG-1").key(tenant.pk()).bearer(guest).body(Map.of("quantity", 2))
+                .send().expect(200);
+        JsonNode options = loginOptions(tenant, Map.of());
+        JsonNode session = api.post("/v1/auth/login/passkey").key(tenant.pk()).bearer(guest)
+                .body(Map.of("challenge_id", options.path("challenge_id").asText(), "cart_id", cartId,
+                        "credential", authenticator.assertion(options.path("public_key"), fromShop())))
+                .send().expect(200).body();
+        String claimed = session.path("cart_id").asText();
+        JsonNode cart = api.get("/v1/carts/" + claimed).key(tenant.pk()).bearer(session.path("access_token").asText())
+                .send().expect(200).body();
+        assertThat(cart.path("items").get(0).path("quantity").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void loginWhenAccountDisabledOrOnHoldThenRefusedAsPasswordLoginIs() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        for (String status : List.of("on_hold", "disabled")) {
+            api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                    .body(Map.of("status", status)).send().expect(200);
+            login(tenant, authenticator, fromShop()).expect(403, "account_" + status);
+        }
+    }
+
+    @Test
+    void loginWhenAccountLockedThenInvalidCredentials() {
+        var tenant = shop(Map.of("webauthn_rp_id", RP_ID, "lockout_threshold", 2));
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(shopper, authenticator);
+        for (int i = 0; i < 2; i++) {
+            MailTest.login(tenant, shopper.email(), "wrong password " + i).expect(401);
+        }
+        login(tenant, authenticator, fromShop()).expect(401, "invalid_credentials");
+        assertThat(lastFailure(tenant, shopper.customerId()).path("reason").asText()).isEqualTo("locked");
+    }
+
+    @Test
+    void routesWhenDisabledOrNotConfiguredThenRefused() {
+        var unconfigured = shop(Map.of());
+        var shopper = Fixtures.shopper(api, unconfigured);
+        api.post("/v1/me/passkeys/options").as(shopper).send().expect(409, "passkeys_not_configured");
+        api.post("/v1/auth/login/passkey/options").key(unconfigured.pk()).body(Map.of()).send()
+                .expect(409, "passkeys_not_configured");
+
+        var disabled = shop(Map.of("webauthn_rp_id", RP_ID, "passkeys", false));
+        var other = Fixtures.shopper(api, disabled);
+        api.post("/v1/me/passkeys/options").as(other).send().expect(403, "passkeys_disabled");
+        api.post("/v1/auth/login/passkey/options").key(disabled.pk()).body(Map.of()).send()
+                .expect(403, "passkeys_disabled");
+        api.post("/v1/auth/login/passkey").key(disabled.pk()).body(Map.of("challenge_id", "pkc_x",
+                "credential", SoftAuthenticator.create().assertion(NO_OPTIONS, fromShop())))
+                .send().expect(403, "passkeys_disabled");
+        // listing still works
+        api.get("/v1/me/passkeys").as(other).send().expect(200);
+
+        // a passkey added while on stops logging in when the merchant turns passkeys off
+        var tenant = passkeyShop();
+        var owner = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        registered(owner, authenticator);
+        JsonNode options = loginOptions(tenant, Map.of());
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("passkeys", false)).send().expect(200);
+        passkeyLogin(tenant, options.path("challenge_id").asText(),
+                authenticator.assertion(options.path("public_key"), fromShop())).expect(403, "passkeys_disabled");
+    }
+
+    @Test
+    void bodiesWhenMalformedThenValidationFailedNamingTheField() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        Problems.assertInvalid(api.post("/v1/me/passkeys").as(shopper).body(Map.of()).send(), "credential",
+                "required");
+        Map<String, Object> credential = new HashMap<>(SoftAuthenticator.create().register(creationOptions(shopper),
+                fromShop()));
+        credential.put("response", Map.of("clientDataJSON", "not base64!", "attestationObject", 42));
+        Api.Res res = api.post("/v1/me/passkeys").as(shopper).body(Map.of("credential", credential)).send();
+        Problems.assertInvalid(res, "credential.response.clientDataJSON", "invalid");
+        Problems.assertInvalid(res, "credential.response.attestationObject", "invalid_type");
+        credential.put("type", "password");
+        credential.remove("response");
+        res = api.post("/v1/me/passkeys").as(shopper).body(Map.of("credential", credential)).send();
+        Problems.assertInvalid(res, "credential.type", "invalid");
+        Problems.assertInvalid(res, "credential.response", "required");
+        Problems.assertInvalid(api.post("/v1/auth/login/passkey").key(tenant.pk())
+                .body(Map.of("credential", "text")).send(), "challenge_id", "required");
+        Problems.assertInvalid(api.post("/v1/auth/login/passkey/options").key(tenant.pk())
+                .body(Map.of("email", 42)).send(), "email", "invalid_type");
+        // decodes as base64url but is no attestation object
+        Map<String, Object> garbage = new HashMap<>(SoftAuthenticator.create().register(creationOptions(shopper),
+                fromShop()));
+        garbage.put("response", Map.of("clientDataJSON", "e30", "attestationObject", "AAAA"));
+        api.post("/v1/me/passkeys").as(shopper).body(Map.of("credential", garbage)).send()
+                .expect(400, "passkey_rejected");
+        api.post("/v1/auth/login/passkey").key(tenant.pk()).body(Map.of("challenge_id",
+                loginOptions(tenant, Map.of()).path("challenge_id").asText(), "credential", Map.of("id", "AAAA",
+                        "type", "public-key", "response", Map.of("clientDataJSON", "e30", "authenticatorData", "AAAA",
+                                "signature", "AAAA")))).send().expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void renameAndDeleteWhenAnotherCustomersOrTenantsIdThenNotFound() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var other = Fixtures.shopper(api, tenant);
+        var foreign = Fixtures.shopper(api, passkeyShop());
+        var authenticator = SoftAuthenticator.create();
+        String id = registered(shopper, authenticator).path("id").asText();
+        for (Fixtures.Shopper stranger : List.of(other, foreign)) {
+            api.patch("/v1/me/passkeys/" + id).as(stranger).body(Map.of("name", "Mine")).send().expect(404);
+            api.delete("/v1/me/passkeys/" + id).as(stranger).send().expect(404);
+        }
+        api.delete("/v1/admin/customers/" + shopper.customerId() + "/passkeys/" + id).bearer(foreign.tenant().sk())
+                .send().expect(404);
+        assertThat(api.patch("/v1/me/passkeys/" + id).as(shopper).body(Map.of("name", "  Laptop  ")).send()
+                .expect(200).str("name")).isEqualTo("Laptop");
+        api.delete("/v1/me/passkeys/" + id).as(shopper).send().expect(204);
+        api.delete("/v1/me/passkeys/" + id).as(shopper).send().expect(404);
+        assertThat(AuditEvents.only(api, tenant, shopper.customerId(), "passkey.removed").path("data").path("by")
+                .asText()).isEqualTo("customer");
+        login(tenant, authenticator, fromShop()).expect(401, "invalid_credentials");
+    }
+
+    @Test
+    void adminListsAndRemovesAndErasureAndExportCoverPasskeys() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        var authenticator = SoftAuthenticator.create();
+        String id = registered(shopper, authenticator).path("id").asText();
+        registered(shopper, SoftAuthenticator.create());
+        String base = "/v1/admin/customers/" + shopper.customerId() + "/passkeys";
+        assertThat(api.get(base).bearer(tenant.sk()).send().expect(200).body().path("data")).hasSize(2);
+        JsonNode export = api.get("/v1/me/export").as(shopper).send().expect(200).body();
+        assertThat(export.path("passkeys")).hasSize(2);
+        assertThat(export.path("passkeys").toString()).doesNotContain(authenticator.credentialId());
+        api.delete(base + "/" + id).bearer(tenant.sk()).send().expect(204);
+        assertThat(AuditEvents.only(api, tenant, shopper.customerId(), "passkey.removed").path("data").path("by")
+                .asText()).isEqualTo("admin");
+        login(tenant, authenticator, fromShop()).expect(401, "invalid_credentials");
+        api.get("/v1/admin/customers/cus_unknown/passkeys").bearer(tenant.sk()).send().expect(404);
+
+        api.delete("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk()).send().expect(204);
+        Integer left = server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM passkeys "
+                + "WHERE tenant_id = :t").bind("t", tenant.id()).mapTo(Integer.class).one());
+        assertThat(left).isZero();
+    }
+
+    @Test
+    void settingsWhenRpIdOrOriginsInvalidThenRefused() {
+        var tenant = Fixtures.tenant(api);
+        String path = "/v1/admin/settings";
+        for (Object bad : List.of("https://shop.example", "shop.example:443", "10.0.0.1", "shop..example", 42)) {
+            Problems.assertInvalidField(api.patch(path).bearer(tenant.sk()).body(Map.of("webauthn_rp_id", bad))
+                    .send(), "webauthn_rp_id");
+        }
+        Problems.assertInvalid(api.patch(path).bearer(tenant.sk()).body(Map.of("webauthn_rp_id", "shop.example",
+                "webauthn_origins", List.of("https://other.example"))).send(), "webauthn_origins", "not_allowed");
+        Problems.assertInvalid(api.patch(path).bearer(tenant.sk()).body(Map.of("webauthn_origins",
+                List.of("http://shop.example"))).send(), "webauthn_origins", "insecure");
+        JsonNode settings = api.patch(path).bearer(tenant.sk()).body(Map.of("webauthn_rp_id", " Shop.Example ",
+                "webauthn_origins", List.of("https://www.shop.example", "https://shop.example:8443"))).send()
+                .expect(200).body();
+        assertThat(settings.path("webauthn_rp_id").asText()).isEqualTo("shop.example");
+        // plain http only on this machine, whose rp id is localhost
+        api.patch(path).bearer(tenant.sk()).body(Map.of("webauthn_rp_id", "localhost", "webauthn_origins",
+                List.of("http://localhost:3000"))).send().expect(200);
+        settings = api.patch(path).bearer(tenant.sk()).body(new HashMap<>(Map.of("webauthn_origins", List.of())))
+                .send().expect(200).body();
+        assertThat(settings.path("passkeys").asBoolean()).isTrue();
+    }
+}
