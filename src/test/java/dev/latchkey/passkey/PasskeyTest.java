@@ -176,6 +176,20 @@ class PasskeyTest extends MailTest {
     }
 
     @Test
+    void optionsWhenTheSessionsLoginIsOlderThanFifteenMinutesThenLogInAgainFirst() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.shopper(api, tenant);
+        server.clock.advance(Duration.ofMinutes(16));
+        String refreshed = api.post("/v1/auth/refresh").key(tenant.pk())
+                .body(Map.of("refresh_token", shopper.refreshToken())).send().expect(200).str("access_token");
+        api.post("/v1/me/passkeys/options").key(tenant.pk()).bearer(refreshed).send()
+                .expect(403, "reauthentication_required");
+
+        var again = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        assertThat(registered(again, SoftAuthenticator.create()).path("id").asText()).startsWith("passkey_");
+    }
+
+    @Test
     void registerWhenChallengeExpiredThenRejected() {
         var shopper = Fixtures.shopper(api, passkeyShop());
         JsonNode options = creationOptions(shopper);
