@@ -57,9 +57,9 @@ final class SocialLoginRoutes {
         boolean link = in.bool("link").orElse(false);
         in.validate();
         RedirectPolicy.check(tenants.settings(key.tenantId()), redirectUri, "redirect_uri");
-        String linkCustomerId = link ? ownCustomer(ctx, key).customerId() : null;
+        AccessToken linking = link ? ownCustomer(ctx, key) : null;
         limits.enforce(ctx, key.tenantId(), LimitedAction.ANONYMOUS, null);
-        var started = login.start(key.tenantId(), slug, redirectUri, linkCustomerId);
+        var started = login.start(key.tenantId(), slug, redirectUri, linking);
         ctx.json(Map.of("authorization_url", started.authorizationUrl(), "state", started.state()));
     }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
+import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.RecentLogin;
 import dev.latchkey.auth.AuthResult;
 import dev.latchkey.auth.LoginCompletion;
 import dev.latchkey.auth.LoginOutcome;
@@ -95,7 +97,11 @@ final class SocialLoginService {
     }
 
     /** The provider's authorization URL for this login; {@code linkCustomerId} when a customer links instead. */
-    Started start(String tenantId, String slug, String redirectUri, String linkCustomerId) {
+    Started start(String tenantId, String slug, String redirectUri, AccessToken linking) {
+        if (linking != null) {
+            RecentLogin.require(linking, clock.instant(), "link a provider account");
+        }
+        String linkCustomerId = linking == null ? null : linking.customerId();
         IdentityProvider provider = enabled(tenantId, slug);
         var metadata = directory.metadata(provider.issuer());
         String state = Secrets.secret("ost");

@@ -8,6 +8,7 @@ import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.RecentLogin;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
@@ -40,8 +41,6 @@ public final class PasskeyService {
     /** WebAuthn's recommended ceremony timeout is 5 minutes (Level 3, 15.1); the challenge lives as long. */
     public static final Duration CHALLENGE_TTL = Duration.ofMinutes(5);
     /** Passkeys one customer may hold: many devices and a few security keys, no unbounded rows. */
-    /** How recent the session's login must be for it to add a passkey. */
-    public static final Duration RECENT_LOGIN = Duration.ofMinutes(15);
     public static final int MAX_PER_CUSTOMER = 20;
     public static final int MAX_NAME = 100;
     private static final int CHALLENGE_BYTES = 32;
@@ -107,12 +106,7 @@ public final class PasskeyService {
      */
     public ObjectNode registrationOptions(AccessToken token) {
         TenantSettings settings = ready(token.tenantId());
-        if (token.sessionCreatedAt().isBefore(clock.instant().minus(RECENT_LOGIN))) {
-            // a token stolen from a long session must not plant a way in of its own (OWASP ASVS 2.5.x: re-authenticate
-            // before changing an authenticator); a password cannot be asked, as accounts may have none
-            throw new ApiError(403, "reauthentication_required", "Log in again to add a passkey: it is added within "
-                    + RECENT_LOGIN.toMinutes() + " minutes of a login.");
-        }
+        RecentLogin.require(token, clock.instant(), "add a passkey");
         String shop = tenants.tenant(token.tenantId()).name();
         return db.tx(h -> {
             Customer customer = customers.lockOwn(h, token.tenantId(), token.customerId());

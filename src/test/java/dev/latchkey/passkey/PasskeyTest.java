@@ -176,13 +176,17 @@ class PasskeyTest extends MailTest {
     }
 
     @Test
-    void optionsWhenTheSessionsLoginIsOlderThanFifteenMinutesThenLogInAgainFirst() {
+    void newWayInWhenTheSessionsLoginIsOlderThanFifteenMinutesThenLogInAgainFirst() {
         var tenant = passkeyShop();
         var shopper = Fixtures.shopper(api, tenant);
         server.clock.advance(Duration.ofMinutes(16));
         String refreshed = api.post("/v1/auth/refresh").key(tenant.pk())
                 .body(Map.of("refresh_token", shopper.refreshToken())).send().expect(200).str("access_token");
         api.post("/v1/me/passkeys/options").key(tenant.pk()).bearer(refreshed).send()
+                .expect(403, "reauthentication_required");
+        // linking a provider account is another way in: the same rule, before any provider is looked at
+        api.post("/v1/auth/oidc/no-such-provider/start").key(tenant.pk()).bearer(refreshed)
+                .body(Map.of("redirect_uri", SHOP + "/signed-in", "link", true)).send()
                 .expect(403, "reauthentication_required");
 
         var again = Fixtures.login(api, tenant, shopper.email(), shopper.password());
