@@ -254,9 +254,6 @@ public final class Application implements AutoCloseable {
                 tenants, customers, completion, audit, stillOwner, guard, limits, requests, mapper, clock);
         // passkeys: added by a logged-in shopper, a login of their own that ends in the same completion
         var passkeys = new PasskeyService(db, tenants, customers, customerMail, audit, mapper, clock);
-        // an account opened with someone else's address keeps none of the ways in its registrant set up
-        passwordChanges.alsoForgetUnproven(passkeys::erase);
-        passwordChanges.alsoForgetUnproven(socialLogin::erase);
         var passkeyLogin = new PasskeyLogin(db, passkeys, customers, completion, lockout, audit, mapper, clock);
 
         // the shopper's own data

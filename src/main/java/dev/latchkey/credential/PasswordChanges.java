@@ -11,13 +11,10 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.lockout.LockoutService;
-import dev.latchkey.privacy.ErasureStep;
 import dev.latchkey.tenant.TenantSettings;
 import org.jdbi.v3.core.Handle;
 
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What every password change does, whoever asks for it (reset, the shopper, later the merchant), in the caller's
@@ -32,7 +29,6 @@ public final class PasswordChanges {
     private final PasswordPolicy policy;
     private final LockoutService lockout;
     private final AuditLog audit;
-    private final List<ErasureStep> otherWaysIn = new CopyOnWriteArrayList<>();
 
     public PasswordChanges(CustomerService customers, EmailTokens tokens, TokenService sessions, CustomerMail mail,
                            PasswordPolicy policy, LockoutService lockout, AuditLog audit) {
@@ -81,22 +77,13 @@ public final class PasswordChanges {
         if (customer.passwordHash() != null) {
             customers.setPassword(h, customer, null, false, client);
             audit.record(h, customer.tenantId(), customer.id(), AuditType.PASSWORD_REMOVED, client,
-                    Map.of("reason", "address_proven_by_code", "other_sessions_revoked", true,
-                            "passkeys_and_linked_accounts_removed", true));
+                    Map.of("reason", "address_proven_by_code", "other_sessions_revoked", true));
         }
-        otherWaysIn.forEach(step -> step.erase(h, customer.tenantId(), customer.id()));
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.PASSWORD_RESET);
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.EMAIL_CHANGE);
         sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), null);
-        // No second factor to drop: one is only set up on a proven address (MfaService). One an owner's merchant
-        // left on an address marked unverified since stays, and the logins waiting for it end with the sessions.
-    }
-
-    /**
-     * {@code step} removes, in {@link #forgetUnproven}'s transaction, another way into the account that its registrant
-     * may have set up before the owner proved the address (passkeys, linked provider accounts).
-     */
-    public void alsoForgetUnproven(ErasureStep step) {
-        otherWaysIn.add(step);
+        // No second factor, passkey or linked provider account to drop: each is only set up on a proven address
+        // (Customer.requireVerifiedEmail). One set up before the merchant moved the account to an address not proven
+        // yet stays, and the logins waiting for a second factor end with the sessions.
     }
 }

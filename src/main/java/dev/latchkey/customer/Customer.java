@@ -1,5 +1,7 @@
 package dev.latchkey.customer;
 
+import dev.latchkey.http.ApiError;
+
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -28,6 +30,17 @@ public record Customer(
     /** Whether a login of this account asks for a second factor after the password. */
     public boolean mfaEnabled() {
         return mfaEnabledAt != null;
+    }
+
+    /**
+     * 403 {@code email_not_verified} unless the address is proven, before a way into the account is added (a second
+     * factor, a passkey, a linked provider account). Whoever registers with someone else's address could otherwise set
+     * up one of their own, which the owner's first proof of the address would not take away with the password.
+     */
+    public void requireVerifiedEmail(String toDo) {
+        if (!emailVerified) {
+            throw new ApiError(403, "email_not_verified", "Verify the email address before " + toDo + ".");
+        }
     }
 
     public enum Status {

@@ -11,6 +11,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.component.Graceful;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -188,7 +189,10 @@ public final class Requests {
             ctx.header("Content-Encoding", "gzip");
         }
         try {
-            OutputStream out = gzip ? new GZIPOutputStream(ctx.outputStream(), GZIP_BUFFER) : ctx.outputStream();
+            // the gzip header is held back with the first compressed bytes: a failure before the body's first bytes
+            // (an unknown customer, say) is then still answered as a problem, as it is without gzip
+            OutputStream out = gzip ? new GZIPOutputStream(new BufferedOutputStream(ctx.outputStream(), GZIP_BUFFER),
+                    GZIP_BUFFER) : ctx.outputStream();
             body.write(out);
             out.close(); // the gzip trailer: only a whole answer gets one
         } catch (IOException | RuntimeException e) {

@@ -63,7 +63,7 @@ public final class MfaService {
     /**
      * A new seed, pending until a code of it is confirmed; it replaces one shown before and not confirmed. 409
      * {@code mfa_already_enabled} when the account has a second factor: it is turned off first. 403
-     * {@code email_not_verified} while the address is unproven, see {@link #requireProvenAddress}.
+     * {@code email_not_verified} while the address is unproven ({@link Customer#requireVerifiedEmail}).
      */
     public SecondFactor.Enrolment startTotp(AccessToken token, String password, ClientInfo client) {
         passwords.confirm(token, password, "mfa_enrolment", client);
@@ -74,7 +74,7 @@ public final class MfaService {
                 throw new ApiError(409, "mfa_already_enabled", "Two-step sign-in is on already; turn it off first "
                         + "to set up another authenticator.");
             }
-            requireProvenAddress(locked);
+            locked.requireVerifiedEmail("setting up two-step sign-in");
             // the shop's name as issuer, the address as label
             return factor.start(h, token.tenantId(), locked.id(), shop, locked.email());
         });
@@ -91,7 +91,7 @@ public final class MfaService {
             if (customer.mfaEnabled()) {
                 throw new ApiError(409, "mfa_already_enabled", "Two-step sign-in is on already.");
             }
-            requireProvenAddress(customer);
+            customer.requireVerifiedEmail("setting up two-step sign-in");
             Optional<List<String>> fresh = factor.confirm(h, token.tenantId(), customer.id(), code,
                     "POST /v1/me/mfa/totp");
             if (fresh.isPresent()) {
@@ -103,18 +103,6 @@ public final class MfaService {
             return fresh;
         });
         return codes.orElseThrow(() -> wrongCode(token, "confirm", false, client));
-    }
-
-    /**
-     * A second factor is only set up on an account whose address is proven. Whoever registers with someone else's
-     * address could otherwise put their own authenticator in front of it: the owner's first login with an emailed code
-     * drops the squatter's password, but would then be asked for the squatter's code.
-     */
-    private static void requireProvenAddress(Customer customer) {
-        if (!customer.emailVerified()) {
-            throw new ApiError(403, "email_not_verified", "Verify the email address before setting up two-step "
-                    + "sign-in.");
-        }
     }
 
     /** Turns the second factor off with the password and a code (TOTP or recovery code). */

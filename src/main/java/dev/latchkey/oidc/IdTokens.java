@@ -84,6 +84,10 @@ final class IdTokens {
         if (!claims.path("iat").isNumber() || claims.path("iat").asLong() > now.plus(LEEWAY).getEpochSecond()) {
             throw invalid("its time of issue is missing or in the future.");
         }
+        if (claims.has("nbf") && (!claims.path("nbf").isNumber()
+                || claims.path("nbf").asLong() > now.plus(LEEWAY).getEpochSecond())) {
+            throw invalid("it is not valid yet.");
+        }
         if (!claims.path("nonce").isTextual() || !Secrets.constantTimeEquals(claims.path("nonce").asText(), nonce)) {
             throw invalid("its nonce is not this login's.");
         }

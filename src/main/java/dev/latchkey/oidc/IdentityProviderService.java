@@ -26,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * encrypted under a key derived from the server's key (as TOTP seeds are) and read back only to call the provider's
  * token endpoint. Every change is audited without the secret. Deleting a provider ends its links to customers.
  */
-public final class IdentityProviderService {
+final class IdentityProviderService {
     /** What the client secrets' derived key is for: another purpose derived from the same server key gets another. */
     static final String SECRET_PURPOSE = "latchkey identity provider client secret encryption v1";
     static final int MAX_PER_TENANT = 20;
@@ -39,11 +39,6 @@ public final class IdentityProviderService {
     private final AuditLog audit;
     private final ActorCheck owners;
     private final Clock clock;
-
-    public IdentityProviderService(Database db, byte[] serverKey, BooleanSupplier serverKeyUsable,
-                                   TenantService tenants, AuditLog audit, ActorCheck owners, Clock clock) {
-        this(db, new OidcStore(), serverKey, serverKeyUsable, tenants, audit, owners, clock);
-    }
 
     IdentityProviderService(Database db, OidcStore store, byte[] serverKey, BooleanSupplier serverKeyUsable,
                             TenantService tenants, AuditLog audit, ActorCheck owners, Clock clock) {
@@ -125,6 +120,12 @@ public final class IdentityProviderService {
             }
             if (changed.contains("slug")) {
                 requireFreeSlug(h, tenantId, slug, id);
+            }
+            if (changed.contains("issuer") && store.hasLinks(h, tenantId, id)) {
+                // a subject is unique only at its issuer: another issuer's account of the same subject would log in
+                // as the linked customer
+                throw new ApiError(409, "identity_provider_in_use", "Customers have accounts of this provider linked: "
+                        + "add another provider for the new issuer instead of changing this one's.");
             }
             store.update(h, updated);
             audit.record(h, tenantId, null, AuditType.IDENTITY_PROVIDER_UPDATED, client,

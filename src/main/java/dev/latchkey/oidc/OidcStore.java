@@ -77,6 +77,13 @@ final class OidcStore {
                 .bind("tenant", tenantId).mapTo(Integer.class).one();
     }
 
+    /** Whether any customer has a provider account of this provider linked (the unique index's prefix finds it). */
+    boolean hasLinks(Handle h, String tenantId, String providerId) {
+        return h.createQuery("SELECT 1 FROM customer_identities WHERE tenant_id = :tenant AND provider_id = :provider "
+                        + "LIMIT 1")
+                .bind("tenant", tenantId).bind("provider", providerId).mapTo(Integer.class).findOne().isPresent();
+    }
+
     /** The provider with its waiting logins and its links to customers. */
     boolean delete(Handle h, String tenantId, String id) {
         h.createUpdate("DELETE FROM oidc_states WHERE tenant_id = :tenant AND provider_id = :id")

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class ProviderInput {
     static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?");
     static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,100}");
+    /** What the provider's scopes column holds, and far more than any provider's scope parameter needs. */
+    private static final int MAX_SCOPES_JOINED = 1000;
     private static final Set<String> FIELDS = Set.of("slug", "display_name", "issuer", "client_id", "client_secret",
             "scopes", "enabled");
     private static final int MAX_SCOPES = 20;
@@ -59,6 +61,9 @@ final class ProviderInput {
                 in.reject("scopes", "invalid", "scopes must include openid.");
             } else if (scopes.stream().anyMatch(scope -> !SCOPE.matcher(scope).matches())) {
                 in.reject("scopes", "invalid", "a scope is printable ASCII without spaces, quotes or backslashes.");
+            } else if (String.join(" ", scopes).length() > MAX_SCOPES_JOINED) {
+                in.reject("scopes", "too_long", "scopes must come to at most " + MAX_SCOPES_JOINED
+                        + " characters, joined by spaces.");
             }
         }
         Boolean enabled = in.bool("enabled").orElse(null);

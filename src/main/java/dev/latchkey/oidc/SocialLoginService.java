@@ -100,6 +100,7 @@ final class SocialLoginService {
     Started start(String tenantId, String slug, String redirectUri, AccessToken linking) {
         if (linking != null) {
             RecentLogin.require(linking, clock.instant(), "link a provider account");
+            customers.own(tenantId, linking.customerId()).requireVerifiedEmail("linking a provider account");
         }
         String linkCustomerId = linking == null ? null : linking.customerId();
         IdentityProvider provider = enabled(tenantId, slug);
@@ -263,7 +264,8 @@ final class SocialLoginService {
     private IdentityView link(String tenantId, IdentityProvider provider, IdTokens.Claims claims, String customerId,
                               ClientInfo client) {
         return db.tx(h -> {
-            customers.lockOwn(h, tenantId, customerId);
+            // the address may have changed since the start: checked again under the lock
+            customers.lockOwn(h, tenantId, customerId).requireVerifiedEmail("linking a provider account");
             var linked = store.findIdentity(h, tenantId, provider.id(), claims.subject());
             if (linked.isPresent()) {
                 if (!linked.get().customerId().equals(customerId)) {

@@ -63,6 +63,11 @@ final class Ceremonies {
                          boolean backupEligible, boolean backedUp, List<String> transports, String aaguid) {
     }
 
+    /** WebAuthn Level 3, 5.8.4 (AuthenticatorTransport). */
+    private static final Set<String> KNOWN_TRANSPORTS = Set.of("usb", "nfc", "ble", "smart-card", "hybrid",
+            "internal");
+    /** What the credential_data column holds: far more than an EC or Ed25519 key, or a 4096-bit RSA key, take. */
+    private static final int MAX_CREDENTIAL_DATA = 4000;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -136,9 +141,14 @@ final class Ceremonies {
         if (attested == null) {
             throw new Refused("malformed", "The authenticator data holds no credential.");
         }
+        // only the transports WebAuthn names: they are stored joined by commas and handed back to browsers
         List<String> transports = data.getTransports() == null ? List.of() : data.getTransports().stream()
-                .map(AuthenticatorTransport::getValue).sorted().toList();
-        return new NewCredential(encode(attested.getCredentialId()), encode(credentialData.convert(attested)),
+                .map(AuthenticatorTransport::getValue).filter(KNOWN_TRANSPORTS::contains).distinct().sorted().toList();
+        String stored = encode(credentialData.convert(attested));
+        if (stored.length() > MAX_CREDENTIAL_DATA) {
+            throw new Refused("credential_too_large", "The credential's public key is larger than a passkey's.");
+        }
+        return new NewCredential(encode(attested.getCredentialId()), stored,
                 authenticator.getSignCount(), authenticator.isFlagUV(), authenticator.isFlagBE(),
                 authenticator.isFlagBS(), transports, String.valueOf(attested.getAaguid()));
     }

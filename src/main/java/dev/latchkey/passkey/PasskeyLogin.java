@@ -111,7 +111,7 @@ public final class PasskeyLogin {
         long count;
         String ownerId = null;
         try {
-            data = passkeys.ceremonies.readAssertion(credentialJson);
+            data = passkeys.ceremonies().readAssertion(credentialJson);
             credential = db.read(h -> store.byCredentialId(h, tenantId, Ceremonies.encode(data.getCredentialId())))
                     .orElse(null);
             if (credential == null) {
@@ -126,7 +126,7 @@ public final class PasskeyLogin {
                     Ceremonies.encode(data.getUserHandle()))).map(credential.customerId()::equals).orElse(false)) {
                 throw failed(tenantId, credential.customerId(), "wrong_user_handle", client);
             }
-            count = passkeys.ceremonies.verifyAssertion(data, credential, settings.webauthnRpId(),
+            count = passkeys.ceremonies().verifyAssertion(data, credential, settings.webauthnRpId(),
                     settings.passkeyOrigins());
         } catch (Ceremonies.Refused refused) {
             throw failed(tenantId, ownerId, refused.reason(), client).error;

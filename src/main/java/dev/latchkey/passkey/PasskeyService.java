@@ -55,7 +55,17 @@ public final class PasskeyService {
     private final ObjectMapper mapper;
     private final Clock clock;
     final PasskeyStore store = new PasskeyStore();
-    final Ceremonies ceremonies = new Ceremonies();
+    /**
+     * Made on first use (the JVM initialises the holder then): webauthn4j brings a JSON and CBOR stack of its own,
+     * whose classes a node that never sees a passkey should not load at start-up (time to first answer, memory).
+     */
+    private static final class Lazily {
+        static final Ceremonies CEREMONIES = new Ceremonies();
+    }
+
+    Ceremonies ceremonies() {
+        return Lazily.CEREMONIES;
+    }
 
     public PasskeyService(Database db, TenantService tenants, CustomerService customers, CustomerMail mail,
                           AuditLog audit, ObjectMapper mapper, Clock clock) {
@@ -110,6 +120,7 @@ public final class PasskeyService {
         String shop = tenants.tenant(token.tenantId()).name();
         return db.tx(h -> {
             Customer customer = customers.lockOwn(h, token.tenantId(), token.customerId());
+            customer.requireVerifiedEmail("adding a passkey");
             String handle = store.userHandle(h, token.tenantId(), customer.id()).orElseGet(() -> {
                 String fresh = Ceremonies.encode(random(HANDLE_BYTES));
                 store.insertUserHandle(h, token.tenantId(), customer.id(), fresh);
@@ -166,7 +177,7 @@ public final class PasskeyService {
         String tenantId = token.tenantId();
         Ceremonies.NewCredential verified;
         try {
-            RegistrationData data = ceremonies.readRegistration(credentialJson);
+            RegistrationData data = ceremonies().readRegistration(credentialJson);
             String hash = Secrets.sha256(Ceremonies.encode(Ceremonies.challenge(data)));
             boolean issued = db.tx(h -> store.takeRegistration(h, tenantId, token.customerId(), hash, clock.instant())
                     .isPresent());
@@ -174,7 +185,7 @@ public final class PasskeyService {
                 throw new Ceremonies.Refused("unknown_challenge", "The challenge is unknown, expired, used, or not "
                         + "this customer's: ask for new options.");
             }
-            verified = ceremonies.verifyRegistration(data, settings.webauthnRpId(), settings.passkeyOrigins());
+            verified = ceremonies().verifyRegistration(data, settings.webauthnRpId(), settings.passkeyOrigins());
         } catch (Ceremonies.Refused refused) {
             throw new ApiError(400, "passkey_rejected", refused.getMessage());
         }

@@ -433,7 +433,7 @@ class DashboardHttpTest extends ApiTest {
         var shop = StaffFixtures.shop(api);
         api.patch("/v1/admin/settings").bearer(shop.tenant().sk()).body(Map.of("webauthn_rp_id", "shop.example.com"))
                 .send().expect(200);
-        var shopper = Fixtures.shopper(api, shop.tenant());
+        var shopper = Fixtures.verifiedShopper(api, shop.tenant(), Map.of());
         var options = api.post("/v1/me/passkeys/options").as(shopper).send().expect(200).body().path("public_key");
         String passkeyId = api.post("/v1/me/passkeys").as(shopper).body(Map.of("name", "Ada's phone", "credential",
                         SoftAuthenticator.create().register(options, SoftAuthenticator.from("https://shop.example.com"))))

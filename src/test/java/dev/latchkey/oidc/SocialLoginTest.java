@@ -510,6 +510,23 @@ class SocialLoginTest extends ApiTest {
         return found;
     }
 
+    @Test
+    void issuerOfAProviderWithLinkedAccountsIsNotChanged() {
+        var tenant = shop();
+        Started first = start(tenant);
+        callback(first, idp.signRs256(claims(first, subject(), Fixtures.uniqueEmail()))).expect(201);
+        String id = api.get("/v1/admin/identity-providers").bearer(tenant.sk()).send().expect(200).body()
+                .path("data").get(0).path("id").asText();
+
+        // a subject is unique only at its issuer: another issuer's account of the same subject must not log in
+        api.patch("/v1/admin/identity-providers/" + id).bearer(tenant.sk())
+                .body(Map.of("issuer", "https://other-idp.example")).send().expect(409, "identity_provider_in_use");
+        assertThat(api.get("/v1/admin/identity-providers/" + id).bearer(tenant.sk()).send().expect(200)
+                .str("issuer")).isEqualTo(idp.issuer());
+        api.patch("/v1/admin/identity-providers/" + id).bearer(tenant.sk()).body(Map.of("display_name", "Acme"))
+                .send().expect(200);
+    }
+
     private static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
         Map<String, Object> changed = new HashMap<>(claims);
         changed.put(name, value);

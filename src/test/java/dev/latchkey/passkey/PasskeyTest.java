@@ -113,7 +113,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginWhenNoEmailThenDiscoverablePasskeyLogsIn() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         JsonNode options = loginOptions(tenant, Map.of());
@@ -127,7 +127,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginOptionsWhenEmailUnknownOrWithoutPasskeysThenSameShapeWithEmptyList() {
         var tenant = passkeyShop();
-        var without = Fixtures.shopper(api, tenant);
+        var without = Fixtures.verifiedShopper(api, tenant, Map.of());
         JsonNode unknown = loginOptions(tenant, Map.of("email", Fixtures.uniqueEmail()));
         JsonNode known = loginOptions(tenant, Map.of("email", without.email()));
         assertThat(unknown.path("public_key").path("allowCredentials")).isEmpty();
@@ -145,7 +145,7 @@ class PasskeyTest extends MailTest {
     @Test
     void registerWhenOriginRpIdOrUserVerificationWrongThenRejected() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         for (SoftAuthenticator.Ceremony spoilt : List.of(fromShop().origin("https://evil.example"),
                 fromShop().rpId("evil.example"), fromShop().withoutUserVerification(),
                 fromShop().type("webauthn.get"))) {
@@ -158,8 +158,8 @@ class PasskeyTest extends MailTest {
     @Test
     void registerWhenChallengeReplayedUnknownOrAnotherCustomersThenRejected() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
-        var other = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        var other = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         Map<String, Object> credential = authenticator.register(creationOptions(shopper), fromShop());
         addPasskey(shopper, credential).expect(201);
@@ -178,7 +178,7 @@ class PasskeyTest extends MailTest {
     @Test
     void newWayInWhenTheSessionsLoginIsOlderThanFifteenMinutesThenLogInAgainFirst() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         server.clock.advance(Duration.ofMinutes(16));
         String refreshed = api.post("/v1/auth/refresh").key(tenant.pk())
                 .body(Map.of("refresh_token", shopper.refreshToken())).send().expect(200).str("access_token");
@@ -194,8 +194,27 @@ class PasskeyTest extends MailTest {
     }
 
     @Test
+    void registerWhenTransportsAreUnknownOrManyThenOnlyWebAuthnsOnesAreKept() {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        Map<String, Object> credential = SoftAuthenticator.create().register(creationOptions(shopper), fromShop());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> response = new java.util.HashMap<>((Map<String, Object>) credential.get("response"));
+        List<String> transports = new java.util.ArrayList<>(List.of("usb", "internal"));
+        for (int i = 0; i < 8; i++) {
+            transports.add(i + ",comma-and-long-" + "x".repeat(14)); // 32 characters each: 329 joined
+        }
+        response.put("transports", transports);
+        Map<String, Object> sent = new java.util.HashMap<>(credential);
+        sent.put("response", response);
+
+        JsonNode passkey = addPasskey(shopper, sent).expect(201).body();
+        assertThat(passkey.path("transports")).extracting(JsonNode::asText).containsExactly("internal", "usb");
+    }
+
+    @Test
     void registerWhenChallengeExpiredThenRejected() {
-        var shopper = Fixtures.shopper(api, passkeyShop());
+        var shopper = Fixtures.verifiedShopper(api, passkeyShop(), Map.of());
         JsonNode options = creationOptions(shopper);
         server.clock.advance(Duration.ofSeconds(301));
         addPasskey(shopper, SoftAuthenticator.create().register(options, fromShop())).expect(400, "passkey_rejected");
@@ -204,7 +223,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginWhenAssertionSpoiltThenInvalidCredentialsAndRecorded() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         Map<SoftAuthenticator.Ceremony, String> spoilt = new java.util.LinkedHashMap<>();
@@ -225,7 +244,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginWhenChallengeReplayedExpiredOrUnknownThenInvalidCredentials() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         JsonNode options = loginOptions(tenant, Map.of());
@@ -251,7 +270,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginWhenCounterGoesBackThenRefusedAsCopied() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         login(tenant, authenticator, fromShop().counter(5)).expect(200);
@@ -265,7 +284,7 @@ class PasskeyTest extends MailTest {
     void loginWhenChallengeOrPasskeyOfAnotherTenantThenInvalidCredentials() {
         var tenant = passkeyShop();
         var elsewhere = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         // the other tenant's challenge at this tenant
@@ -298,7 +317,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginWhenGuestCartNamedThenClaimedAsAtPasswordLogin() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         String guest = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201).str("access_token");
@@ -319,7 +338,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginWhenAccountDisabledOrOnHoldThenRefusedAsPasswordLoginIs() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         for (String status : List.of("on_hold", "disabled")) {
@@ -332,7 +351,7 @@ class PasskeyTest extends MailTest {
     @Test
     void loginWhenAccountLockedThenInvalidCredentials() {
         var tenant = shop(Map.of("webauthn_rp_id", RP_ID, "lockout_threshold", 2));
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(shopper, authenticator);
         for (int i = 0; i < 2; i++) {
@@ -345,13 +364,13 @@ class PasskeyTest extends MailTest {
     @Test
     void routesWhenDisabledOrNotConfiguredThenRefused() {
         var unconfigured = shop(Map.of());
-        var shopper = Fixtures.shopper(api, unconfigured);
+        var shopper = Fixtures.verifiedShopper(api, unconfigured, Map.of());
         api.post("/v1/me/passkeys/options").as(shopper).send().expect(409, "passkeys_not_configured");
         api.post("/v1/auth/login/passkey/options").key(unconfigured.pk()).body(Map.of()).send()
                 .expect(409, "passkeys_not_configured");
 
         var disabled = shop(Map.of("webauthn_rp_id", RP_ID, "passkeys", false));
-        var other = Fixtures.shopper(api, disabled);
+        var other = Fixtures.verifiedShopper(api, disabled, Map.of());
         api.post("/v1/me/passkeys/options").as(other).send().expect(403, "passkeys_disabled");
         api.post("/v1/auth/login/passkey/options").key(disabled.pk()).body(Map.of()).send()
                 .expect(403, "passkeys_disabled");
@@ -363,7 +382,7 @@ class PasskeyTest extends MailTest {
 
         // a passkey added while on stops logging in when the merchant turns passkeys off
         var tenant = passkeyShop();
-        var owner = Fixtures.shopper(api, tenant);
+        var owner = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         registered(owner, authenticator);
         JsonNode options = loginOptions(tenant, Map.of());
@@ -375,7 +394,7 @@ class PasskeyTest extends MailTest {
     @Test
     void bodiesWhenMalformedThenValidationFailedNamingTheField() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         Problems.assertInvalid(api.post("/v1/me/passkeys").as(shopper).body(Map.of()).send(), "credential",
                 "required");
         Map<String, Object> credential = new HashMap<>(SoftAuthenticator.create().register(creationOptions(shopper),
@@ -408,9 +427,9 @@ class PasskeyTest extends MailTest {
     @Test
     void renameAndDeleteWhenAnotherCustomersOrTenantsIdThenNotFound() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
-        var other = Fixtures.shopper(api, tenant);
-        var foreign = Fixtures.shopper(api, passkeyShop());
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        var other = Fixtures.verifiedShopper(api, tenant, Map.of());
+        var foreign = Fixtures.verifiedShopper(api, passkeyShop(), Map.of());
         var authenticator = SoftAuthenticator.create();
         String id = registered(shopper, authenticator).path("id").asText();
         for (Fixtures.Shopper stranger : List.of(other, foreign)) {
@@ -431,7 +450,7 @@ class PasskeyTest extends MailTest {
     @Test
     void adminListsAndRemovesAndErasureAndExportCoverPasskeys() {
         var tenant = passkeyShop();
-        var shopper = Fixtures.shopper(api, tenant);
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
         String id = registered(shopper, authenticator).path("id").asText();
         registered(shopper, SoftAuthenticator.create());
