@@ -53,6 +53,8 @@ final class DeliverySender implements AutoCloseable {
     static final int MAX_ERROR = 300;
 
     private final HttpClient client = new HttpClient();
+    private final Object lifecycle = new Object();
+    private boolean closed;
 
     /** The addresses a request may connect to: those its destination's check allowed. */
     private record Pinned(List<InetAddress> addresses) {
@@ -84,10 +86,26 @@ final class DeliverySender implements AutoCloseable {
         threads.setName("latchkey-webhook-client");
         threads.setDaemon(true);
         client.setExecutor(threads);
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("the webhooks' HTTP client did not start", e);
+    }
+
+    /**
+     * The client, started by the first request: started, it holds threads and the JDK's trust store, which a node
+     * that never calls out (no webhooks, no identity providers) should not pay for in start-up time or memory.
+     * InterruptedException once {@link #close} ran: the node is stopping.
+     */
+    private HttpClient started() throws InterruptedException {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new InterruptedException("the HTTP client is closed");
+            }
+            if (!client.isStarted()) {
+                try {
+                    client.start();
+                } catch (Exception e) {
+                    throw new IllegalStateException("the outbound HTTP client did not start", e);
+                }
+            }
+            return client;
         }
     }
 
@@ -132,7 +150,7 @@ final class DeliverySender implements AutoCloseable {
                       Map<String, String> headers, int limit) throws InterruptedException {
         Request request;
         try {
-            request = client.newRequest(url);
+            request = started().newRequest(url);
         } catch (IllegalArgumentException e) {
             return new Exchange(null, null, false, "the url cannot be called");
         }
@@ -192,10 +210,13 @@ final class DeliverySender implements AutoCloseable {
     /** Called once the worker has stopped: anything still in flight is abandoned, its lease runs out. */
     @Override
     public void close() {
-        try {
-            client.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("the webhooks' HTTP client did not stop", e);
+        synchronized (lifecycle) {
+            closed = true;
+            try {
+                client.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("the outbound HTTP client did not stop", e);
+            }
         }
     }
 
