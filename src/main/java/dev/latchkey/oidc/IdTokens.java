@@ -48,8 +48,8 @@ final class IdTokens {
         return new ApiError(401, "invalid_id_token", "The identity provider's ID token was refused: " + why);
     }
 
-    /** {@code keys} answers the provider's key set, read again when {@code fresh} (a key not found by its id). */
-    Claims verify(String token, Function<Boolean, JsonNode> keys, String issuer, String clientId,
+    /** {@code keys} answers the provider's key set for the token's key id (null when it names none). */
+    Claims verify(String token, Function<String, JsonNode> keys, String issuer, String clientId,
                   String nonce, Instant now) {
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {
@@ -66,8 +66,7 @@ final class IdTokens {
         String kid = header.path("kid").isTextual() ? header.path("kid").asText() : null;
         byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
         byte[] signature = decode(parts[2]);
-        if (!verified(keys.apply(false), kty, alg, kid, signed, signature)
-                && (kid == null || !verified(keys.apply(true), kty, alg, kid, signed, signature))) {
+        if (!verified(keys.apply(kid), kty, alg, kid, signed, signature)) {
             throw invalid("its signature is not by a key of the provider.");
         }
         if (!issuer.equals(claims.path("iss").asText())) {

@@ -4,25 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.webhook.OutboundCalls;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the server reads from a provider: its discovery document ({@code /.well-known/openid-configuration}), its
  * signing keys (JWKS) and the tokens its token endpoint exchanges a code for. Every call goes through
  * {@link OutboundCalls}, the webhooks' checks of where the server may call. Discovery and keys are kept for
- * {@link #CACHE_FOR}; keys are read again at once when a token names a key they do not hold (the provider rotated).
+ * {@link #CACHE_FOR}. Keys are read again before then only when a token names a key id they do not hold (the
+ * provider rotated its keys), and at most once in {@link #REREAD_AFTER} per key set: a token with a bad signature, or
+ * a stream of made-up key ids, must not make the server call the provider at every callback.
  * Whatever goes wrong answers 502 {@code identity_provider_error}, never with the client secret.
  */
 final class ProviderDirectory {
     static final Duration CACHE_FOR = Duration.ofMinutes(5);
+    static final Duration REREAD_AFTER = Duration.ofMinutes(1);
     /** Discovery documents and key sets are small; a provider's answer beyond this is not read. */
     private static final int MAX_ANSWER = 256 * 1024;
     private static final Map<String, String> ACCEPT_JSON = Map.of("Accept", "application/json");
@@ -33,14 +39,20 @@ final class ProviderDirectory {
 
     private final OutboundCalls calls;
     private final ObjectMapper mapper;
-    private final Cache<String, Metadata> metadata = Caffeine.newBuilder().maximumSize(1_000)
-            .expireAfterWrite(CACHE_FOR).build();
-    private final Cache<String, JsonNode> keys = Caffeine.newBuilder().maximumSize(1_000)
-            .expireAfterWrite(CACHE_FOR).build();
+    private final Cache<String, Metadata> metadata;
+    private final Cache<String, JsonNode> keys;
+    /** The key sets read within {@link #REREAD_AFTER}, by their URL. */
+    private final Cache<String, Boolean> recentlyRead;
 
-    ProviderDirectory(OutboundCalls calls, ObjectMapper mapper) {
+    ProviderDirectory(OutboundCalls calls, ObjectMapper mapper, Clock clock) {
         this.calls = calls;
         this.mapper = mapper;
+        // the server's clock, so that a test can move past the waits
+        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.metadata = Caffeine.newBuilder().ticker(ticker).maximumSize(1_000).expireAfterWrite(CACHE_FOR).build();
+        this.keys = Caffeine.newBuilder().ticker(ticker).maximumSize(1_000).expireAfterWrite(CACHE_FOR).build();
+        this.recentlyRead = Caffeine.newBuilder().ticker(ticker).maximumSize(1_000).expireAfterWrite(REREAD_AFTER)
+                .build();
     }
 
     static ApiError providerError(String detail) {
@@ -73,19 +85,33 @@ final class ProviderDirectory {
         return read;
     }
 
-    /** The provider's keys; {@code fresh} reads them again instead of the kept ones. */
-    JsonNode keys(Metadata provider, boolean fresh) {
-        String key = provider.jwksUri().toString();
-        JsonNode cached = fresh ? null : keys.getIfPresent(key);
-        if (cached != null) {
-            return cached;
+    /**
+     * The provider's key set for a token signed by key {@code kid} (null: the token names none): the kept set, read
+     * again when it does not hold {@code kid} unless it was read within {@link #REREAD_AFTER}.
+     */
+    JsonNode keys(Metadata provider, String kid) {
+        String url = provider.jwksUri().toString();
+        JsonNode kept = keys.getIfPresent(url);
+        if (kept != null && (kid == null || holds(kept, kid)
+                || recentlyRead.asMap().putIfAbsent(url, Boolean.TRUE) != null)) {
+            return kept;
         }
         JsonNode read = json(get(provider.jwksUri()), "key set");
         if (!read.path("keys").isArray()) {
             throw providerError("the key set has no keys.");
         }
-        keys.put(key, read);
+        keys.put(url, read);
+        recentlyRead.put(url, Boolean.TRUE);
         return read;
+    }
+
+    private static boolean holds(JsonNode keySet, String kid) {
+        for (JsonNode jwk : keySet.path("keys")) {
+            if (kid.equals(jwk.path("kid").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The token endpoint's answer to the code, authenticated with the client's secret (basic, or in the form). */

@@ -39,7 +39,7 @@ public final class SocialLogin implements AutoCloseable {
         this.calls = new OutboundCalls(allowPrivate);
         var providers = new IdentityProviderService(db, store, serverKey, serverKeyUsable, tenants, audit, owners,
                 clock);
-        this.service = new SocialLoginService(db, store, providers, new ProviderDirectory(calls, mapper),
+        this.service = new SocialLoginService(db, store, providers, new ProviderDirectory(calls, mapper, clock),
                 new IdTokens(mapper), tenants, customers, completion, audit, mapper, clock);
         this.adminRoutes = new IdentityProviderRoutes(guard, providers, new ProviderInput(calls), requests);
         this.shopperRoutes = new SocialLoginRoutes(guard, service, tenants, limits, requests);

@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The storefront's side of social login: start, callback, and the shopper's linked provider accounts. */
 final class SocialLoginRoutes {
@@ -73,13 +74,16 @@ final class SocialLoginRoutes {
         String cartId = in.string("cart_id", 64).orElse(null);
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.LOGIN, null);
-        String bearer = Guard.bearer(ctx);
-        // a state started to link is finished by the same customer's token
-        boolean customer = bearer != null && bearer.startsWith(SessionKind.CUSTOMER.accessPrefix() + "_");
-        String callerId = customer ? ownCustomer(ctx, key).customerId() : null;
+        // Asked for by a state started to link only, which the same customer's token must finish. A login ignores
+        // whatever token comes along: a storefront may still send its last shopper's, expired or revoked.
+        Supplier<String> caller = () -> {
+            String bearer = Guard.bearer(ctx);
+            boolean customer = bearer != null && bearer.startsWith(SessionKind.CUSTOMER.accessPrefix() + "_");
+            return customer ? ownCustomer(ctx, key).customerId() : null;
+        };
         GuestCart guestCart = cartId == null ? null : guard.anonymousSession(ctx, key)
                 .map(session -> new GuestCart(cartId, session.sessionId())).orElse(null);
-        var finished = login.callback(key.tenantId(), slug, state, code, guestCart, callerId, requests.client(ctx));
+        var finished = login.callback(key.tenantId(), slug, state, code, guestCart, caller, requests.client(ctx));
         ctx.status(finished.status()).json(finished.body());
     }
 

@@ -130,16 +130,17 @@ final class SocialLoginService {
 
     /**
      * The provider sent the browser back with {@code code}: logs in, opens an account, or (a state started to link)
-     * links the provider account to {@code callerId}, the customer whose token the callback carries.
+     * links the provider account to the customer whose token the callback carries, which {@code caller} answers
+     * (null for none) and is asked for only then.
      */
     Finished callback(String tenantId, String slug, String stateValue, String code, GuestCart guestCart,
-                      String callerId, ClientInfo client) {
+                      Supplier<String> caller, ClientInfo client) {
         var state = db.tx(h -> store.takeState(h, tenantId, Secrets.sha256(stateValue)))
                 .filter(found -> found.expiresAt().isAfter(clock.instant()))
                 .orElseThrow(SocialLoginService::invalidState);
         IdentityProvider provider = enabled(tenantId, slug);
         if (!provider.id().equals(state.providerId())
-                || state.linkCustomerId() != null && !state.linkCustomerId().equals(callerId)) {
+                || state.linkCustomerId() != null && !state.linkCustomerId().equals(caller.get())) {
             throw invalidState();
         }
         IdTokens.Claims claims = exchange(provider, state, code);
@@ -304,7 +305,7 @@ final class SocialLoginService {
         if (!tokens.path("id_token").isTextual()) {
             throw ProviderDirectory.providerError("its token endpoint answered without an id_token.");
         }
-        return idTokens.verify(tokens.path("id_token").asText(), fresh -> directory.keys(metadata, fresh),
+        return idTokens.verify(tokens.path("id_token").asText(), kid -> directory.keys(metadata, kid),
                 provider.issuer(), provider.clientId(), state.nonce(), clock.instant());
     }
 

@@ -6,13 +6,13 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.FakeOidcProvider;
+import dev.latchkey.testing.TestServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TotpCodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +37,14 @@ class SocialLoginTest extends ApiTest {
 
     @BeforeAll
     static void startProvider() {
-        idp = FakeOidcProvider.start();
+        idp = FakeOidcProvider.start(TestServer.shared().clock);
     }
 
     @AfterAll
     static void stopProvider() {
-        idp.close();
+        if (idp != null) { // none when the run was skipped (no PostgreSQL to test on) before the server started
+            idp.close();
+        }
     }
 
     private Fixtures.Tenant shop() {
@@ -152,11 +154,11 @@ class SocialLoginTest extends ApiTest {
         spoiled.put("wrong nonce", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()), "nonce",
                 "nonce_other")));
         spoiled.put("expired", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()), "exp",
-                Instant.now().getEpochSecond() - 600)));
+                server.clock.instant().getEpochSecond() - 600)));
         spoiled.put("wrong issuer", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()), "iss",
                 "https://evil.example")));
         spoiled.put("issued in the future", s -> idp.signRs256(with(claims(s, subject(), Fixtures.uniqueEmail()),
-                "iat", Instant.now().getEpochSecond() + 3600)));
+                "iat", server.clock.instant().getEpochSecond() + 3600)));
         spoiled.put("alg none", s -> unsigned(claims(s, subject(), Fixtures.uniqueEmail())));
         spoiled.forEach((name, token) -> {
             Started started = start(tenant);
@@ -170,6 +172,93 @@ class SocialLoginTest extends ApiTest {
     }
 
     @Test
+    void keySetIsReadAgainOnlyForAKeyIdItDoesNotHoldAndAtMostOnceAMinute() {
+        try (var own = FakeOidcProvider.start(TestServer.shared().clock)) {
+            var tenant = shop();
+            provider(tenant, "own", own.issuer());
+            loginAt(tenant, own, own::signRs256).expect(201);
+            assertThat(own.jwksRequests()).isEqualTo(1);
+
+            // forged tokens naming a key the set holds: refused without a call to the provider
+            for (int i = 0; i < 3; i++) {
+                loginAt(tenant, own, own::signWithForeignKey).expect(401, "invalid_id_token");
+            }
+            assertThat(own.jwksRequests()).isEqualTo(1);
+
+            // a key id the set does not hold: read again once a minute at most, however many tokens name one
+            server.clock.advance(ProviderDirectory.REREAD_AFTER.plusSeconds(1));
+            for (int i = 0; i < 3; i++) {
+                loginAt(tenant, own, own::signWithUnknownKey).expect(401, "invalid_id_token");
+            }
+            assertThat(own.jwksRequests()).isEqualTo(2);
+
+            // the provider rotates: its new key is read within the minute's limit
+            own.rotateRsaKey();
+            loginAt(tenant, own, own::signRs256).expect(401, "invalid_id_token");
+            assertThat(own.jwksRequests()).isEqualTo(2);
+            server.clock.advance(ProviderDirectory.REREAD_AFTER.plusSeconds(1));
+            loginAt(tenant, own, own::signRs256).expect(201);
+            loginAt(tenant, own, own::signRs256).expect(201);
+            assertThat(own.jwksRequests()).isEqualTo(3);
+        }
+    }
+
+    /** A new shopper's login at provider {@code own} (slug {@code own}), the ID token signed by {@code sign}. */
+    private Api.Res loginAt(Fixtures.Tenant tenant, FakeOidcProvider own,
+                            java.util.function.Function<Map<String, Object>, String> sign) {
+        var res = api.post("/v1/auth/oidc/own/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT)).send()
+                .expect(200);
+        var query = FakeOidcProvider.query(res.str("authorization_url"));
+        String code = own.authorize(query, sign.apply(own.claims(query, subject(), Fixtures.uniqueEmail(), true)));
+        return api.post("/v1/auth/oidc/own/callback").key(tenant.pk())
+                .body(Map.of("state", res.str("state"), "code", code)).send();
+    }
+
+    @Test
+    void loginIgnoresAStaleCustomerTokenThatComesAlong() {
+        var tenant = shop();
+        var last = Fixtures.verifiedShopper(api, tenant, Map.of());
+        api.post("/v1/auth/logout").as(last).send().expect(204);
+        var other = Fixtures.shopper(api, tenant);
+        String subject = subject();
+        String email = Fixtures.uniqueEmail();
+        // revoked, unknown, and a live one of another customer: the provider account's own customer logs in
+        String customerId = null;
+        for (String stale : List.of(last.accessToken(), "cust_unknown", other.accessToken())) {
+            Started started = start(tenant);
+            String code = idp.authorize(started.query(), idp.signRs256(claims(started, subject, email)));
+            JsonNode body = api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).bearer(stale)
+                    .body(Map.of("state", started.state(), "code", code)).send().expect(customerId == null ? 201 : 200)
+                    .body();
+            String loggedIn = body.path("customer").path("id").asText();
+            assertThat(loggedIn).isNotEqualTo(last.customerId()).isNotEqualTo(other.customerId());
+            customerId = customerId == null ? loggedIn : customerId;
+            assertThat(loggedIn).isEqualTo(customerId);
+        }
+    }
+
+    @Test
+    void linkStillNeedsTheSameCustomersLiveToken() {
+        var tenant = shop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
+                .send().expect(200);
+        Started link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject(), shopper.email())));
+        api.post("/v1/auth/logout").as(shopper).send().expect(204);
+        finish(link, code, shopper).expect(401, "invalid_token");
+
+        var again = Fixtures.verifiedShopper(api, tenant, Map.of());
+        res = api.post("/v1/auth/oidc/acme/start").as(again).body(Map.of("redirect_uri", REDIRECT, "link", true))
+                .send().expect(200);
+        link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        code = idp.authorize(link.query(), idp.signRs256(claims(link, subject(), again.email())));
+        // without a token it is no link, and not a login either
+        finish(link, code, null).expect(400, "invalid_state");
+        assertThat(api.get("/v1/me/identities").as(again).send().expect(200).body().path("data")).isEmpty();
+    }
+
+    @Test
     void stateUsedExpiredUnknownOrOfAnotherTenantIsRefused() {
         var tenant = shop();
         Started started = start(tenant);
@@ -179,7 +268,7 @@ class SocialLoginTest extends ApiTest {
 
         Started expired = start(tenant);
         server.app.database().tx(h -> h.createUpdate("UPDATE oidc_states SET expires_at = :past WHERE tenant_id = "
-                + ":tenant").bind("past", dev.latchkey.db.Database.ts(Instant.now().minusSeconds(1)))
+                + ":tenant").bind("past", dev.latchkey.db.Database.ts(server.clock.instant().minusSeconds(1)))
                 .bind("tenant", tenant.id()).execute());
         callback(expired, idp.signRs256(claims(expired, subject(), Fixtures.uniqueEmail())))
                 .expect(400, "invalid_state");
@@ -237,7 +326,7 @@ class SocialLoginTest extends ApiTest {
     void secretSentInTheFormWhenTheProviderOffersOnlyThat() {
         var tenant = shop();
         idp.authMethods(List.of("client_secret_post"));
-        try (var other = FakeOidcProvider.start()) {
+        try (var other = FakeOidcProvider.start(TestServer.shared().clock)) {
             other.authMethods(List.of("client_secret_post"));
             provider(tenant, "post", other.issuer());
             var res = api.post("/v1/auth/oidc/post/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT))
@@ -260,8 +349,8 @@ class SocialLoginTest extends ApiTest {
         var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
                 .expect(200).str("secret");
-        api.post("/v1/me/mfa/totp/confirm").as(shopper).body(Map.of("code", TotpCodes.at(secret, Instant.now())))
-                .send().expect(200);
+        api.post("/v1/me/mfa/totp/confirm").as(shopper)
+                .body(Map.of("code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
 
         // the logged-in shopper links the provider account
         var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))

@@ -21,7 +21,7 @@ import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,12 +30,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An OpenID Connect provider on loopback, as a test starts it: a discovery document, a key set (an RSA key and a P-256
  * key, whose private halves sign with plain java.security), and a token endpoint that answers the ID token a test
  * prepared for a code ({@link #authorize}), checking the PKCE verifier against the authorization request's challenge.
- * It keeps every token request it gets; {@link #failTokensWith} makes the token endpoint answer an error.
+ * It keeps every token request it gets and counts the key set's reads; {@link #failTokensWith} makes the token endpoint
+ * answer an error, {@link #rotateRsaKey} replaces the RSA key by a new one under a new key id.
  */
 public final class FakeOidcProvider implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -50,21 +52,27 @@ public final class FakeOidcProvider implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final KeyPair rsa = generate("RSA", null);
+    private volatile KeyPair rsa = generate("RSA", null);
+    private volatile String rsaKid = RSA_KID;
+    private final AtomicInteger jwksRequests = new AtomicInteger();
     private final KeyPair ec = generate("EC", "secp256r1");
     private final Map<String, Prepared> codes = new ConcurrentHashMap<>();
     private final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
     private volatile List<String> authMethods = List.of("client_secret_basic", "client_secret_post");
     private volatile int tokenStatus = 200;
 
-    private FakeOidcProvider(HttpServer server) {
+    private final Clock clock;
+
+    private FakeOidcProvider(HttpServer server, Clock clock) {
         this.server = server;
+        this.clock = clock;
     }
 
-    public static FakeOidcProvider start() {
+    /** A provider whose tokens are issued by {@code clock}: the server's, which tests may move forward. */
+    public static FakeOidcProvider start(Clock clock) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            FakeOidcProvider provider = new FakeOidcProvider(server);
+            FakeOidcProvider provider = new FakeOidcProvider(server, clock);
             server.createContext("/.well-known/openid-configuration", provider::discovery);
             server.createContext("/jwks", provider::jwks);
             server.createContext("/token", provider::token);
@@ -89,6 +97,17 @@ public final class FakeOidcProvider implements AutoCloseable {
         this.tokenStatus = status;
     }
 
+    /** How many times the key set was read. */
+    public int jwksRequests() {
+        return jwksRequests.get();
+    }
+
+    /** The provider rotates its RSA key: the key set holds only a new one, under a new key id. */
+    public void rotateRsaKey() {
+        rsa = generate("RSA", null);
+        rsaKid = "rsa-" + UUID.randomUUID();
+    }
+
     public List<TokenRequest> tokenRequests() {
         return tokenRequests;
     }
@@ -96,7 +115,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     /** The claims a good ID token for this authorization request carries: the test changes some to spoil it. */
     public Map<String, Object> claims(Map<String, String> authorization, String subject, String email,
                                       Object emailVerified) {
-        long now = Instant.now().getEpochSecond();
+        long now = clock.instant().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer());
         claims.put("sub", subject);
@@ -122,7 +141,7 @@ public final class FakeOidcProvider implements AutoCloseable {
 
     /** An ID token of these claims signed RS256 by the provider's RSA key. */
     public String signRs256(Map<String, Object> claims) {
-        return sign("RS256", RSA_KID, claims, rsa.getPrivate());
+        return sign("RS256", rsaKid, claims, rsa.getPrivate());
     }
 
     /** An ID token of these claims signed ES256 by the provider's P-256 key. */
@@ -132,7 +151,12 @@ public final class FakeOidcProvider implements AutoCloseable {
 
     /** An ID token that names the provider's RSA key but is signed by another one. */
     public String signWithForeignKey(Map<String, Object> claims) {
-        return sign("RS256", RSA_KID, claims, generate("RSA", null).getPrivate());
+        return sign("RS256", rsaKid, claims, generate("RSA", null).getPrivate());
+    }
+
+    /** An ID token signed by a key the key set does not hold, under a key id it does not hold either. */
+    public String signWithUnknownKey(Map<String, Object> claims) {
+        return sign("RS256", "rsa-" + UUID.randomUUID(), claims, generate("RSA", null).getPrivate());
     }
 
     /** The query parameters of an authorization URL. */
@@ -172,10 +196,11 @@ public final class FakeOidcProvider implements AutoCloseable {
     }
 
     private void jwks(HttpExchange exchange) throws IOException {
+        jwksRequests.incrementAndGet();
         RSAPublicKey rsaKey = (RSAPublicKey) rsa.getPublic();
         ECPublicKey ecKey = (ECPublicKey) ec.getPublic();
         answer(exchange, 200, Map.of("keys", List.of(
-                Map.of("kty", "RSA", "kid", RSA_KID, "use", "sig", "alg", "RS256",
+                Map.of("kty", "RSA", "kid", rsaKid, "use", "sig", "alg", "RS256",
                         "n", b64(unsigned(rsaKey.getModulus())), "e", b64(unsigned(rsaKey.getPublicExponent()))),
                 Map.of("kty", "EC", "kid", EC_KID, "crv", "P-256", "use", "sig",
                         "x", b64(coordinate(ecKey.getW().getAffineX())),
