@@ -16,9 +16,9 @@ final class OidcStore {
                  Instant expiresAt) {
     }
 
-    /** A customer's account at a provider. */
+    /** A customer's account at a provider; {@code lastUsedAt} null until it first logs in. */
     record Identity(String id, String customerId, String providerId, String subject, String email,
-                    Instant createdAt) {
+                    Instant createdAt, Instant lastUsedAt) {
     }
 
     // --- providers ---
@@ -138,11 +138,18 @@ final class OidcStore {
 
     void insertIdentity(Handle h, String tenantId, Identity identity) {
         h.createUpdate("INSERT INTO customer_identities (tenant_id, id, customer_id, provider_id, subject, email, "
-                        + "created_at) VALUES (:tenant, :id, :customer, :provider, :subject, :email, :at)")
+                        + "created_at, last_used_at) VALUES (:tenant, :id, :customer, :provider, :subject, :email, "
+                        + ":at, :used)")
                 .bind("tenant", tenantId).bind("id", identity.id()).bind("customer", identity.customerId())
                 .bind("provider", identity.providerId()).bind("subject", identity.subject())
                 .bind("email", identity.email()).bind("at", Database.ts(identity.createdAt()))
+                .bind("used", Database.ts(identity.lastUsedAt()))
                 .execute();
+    }
+
+    void markUsed(Handle h, String tenantId, String id, Instant at) {
+        h.createUpdate("UPDATE customer_identities SET last_used_at = :at WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).bind("at", Database.ts(at)).execute();
     }
 
     Optional<Identity> findIdentity(Handle h, String tenantId, String providerId, String subject) {
@@ -173,6 +180,7 @@ final class OidcStore {
 
     private static Identity identity(ResultSet rs) throws SQLException {
         return new Identity(rs.getString("id"), rs.getString("customer_id"), rs.getString("provider_id"),
-                rs.getString("subject"), rs.getString("email"), Database.instant(rs, "created_at"));
+                rs.getString("subject"), rs.getString("email"), Database.instant(rs, "created_at"),
+                Database.instant(rs, "last_used_at"));
     }
 }

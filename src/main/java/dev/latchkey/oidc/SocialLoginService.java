@@ -65,7 +65,7 @@ final class SocialLoginService {
 
     /** A customer's linked provider account, as the API shows it. */
     record IdentityView(String id, String providerId, String providerSlug, String providerName, String subject,
-                        String email, Instant createdAt) {
+                        String email, Instant createdAt, Instant lastUsedAt) {
     }
 
     private final Database db;
@@ -172,6 +172,8 @@ final class SocialLoginService {
                 // with a second factor the account's state is told only after it, as for a password
                 customers.checkCanLogIn(settings, customer);
             }
+            // a login refused below rolls this back with it
+            store.markUsed(h, tenantId, linked.get().id(), now());
             return new Finished(200, loggedIn(h, settings, customer, guestCart, client, provider));
         }
         String email = claims.email();
@@ -189,8 +191,9 @@ final class SocialLoginService {
         var registration = customers.register(h, tenantId, settings, EmailAddress.normalise(email), null,
                 profileOf(claims), client);
         Customer customer = customers.markEmailVerified(h, registration.customer(), client);
-        insertLink(h, provider, claims, customer.id(), client);
-        if (customer.status() != Customer.Status.ACTIVE) {
+        boolean logsIn = customer.status() == Customer.Status.ACTIVE;
+        insertLink(h, provider, claims, customer.id(), logsIn, client);
+        if (!logsIn) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("customer", CustomerView.of(customer, mapper));
             body.put("next_step", "await_activation");
@@ -275,16 +278,18 @@ final class SocialLoginService {
                 }
                 return view(linked.get(), provider);
             }
-            return view(insertLink(h, provider, claims, customerId, client), provider);
+            return view(insertLink(h, provider, claims, customerId, false, client), provider);
         });
     }
 
+    /** {@code loggingIn}: the link is made by the login that opens the account, which is its first use. */
     private OidcStore.Identity insertLink(Handle h, IdentityProvider provider, IdTokens.Claims claims,
-                                          String customerId, ClientInfo client) {
+                                          String customerId, boolean loggingIn, ClientInfo client) {
         String email = claims.email() != null && claims.email().length() <= EmailAddress.MAX_LENGTH
                 ? claims.email() : null;
+        Instant now = now();
         var identity = new OidcStore.Identity(Secrets.id("ident"), customerId, provider.id(), claims.subject(), email,
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                now, loggingIn ? now : null);
         store.insertIdentity(h, provider.tenantId(), identity);
         audit.record(h, provider.tenantId(), customerId, AuditType.IDENTITY_LINKED, client,
                 Map.of("identity_id", identity.id(), "identity_provider_id", provider.id()));
@@ -370,7 +375,11 @@ final class SocialLoginService {
 
     private static IdentityView view(OidcStore.Identity identity, IdentityProvider provider) {
         return new IdentityView(identity.id(), identity.providerId(), provider.slug(), provider.displayName(),
-                identity.subject(), identity.email(), identity.createdAt());
+                identity.subject(), identity.email(), identity.createdAt(), identity.lastUsedAt());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     static ApiError invalidState() {

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -538,7 +540,50 @@ class SocialLoginTest extends ApiTest {
             assertThat(identity.path("subject").asText()).isEqualTo(subject);
             assertThat(identity.path("email").asText()).isEqualTo(email);
             assertThat(identity.path("created_at").asText()).isNotEmpty();
+            // the login that opened the account is the link's first use
+            assertThat(identity.path("last_used_at").asText()).isEqualTo(identity.path("created_at").asText());
         }
+    }
+
+    @Test
+    void identityShowsItsLastLoginAndNoneUntilTheFirstAfterLinking() {
+        var tenant = shop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
+                .send().expect(200);
+        Started link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        String subject = subject();
+        String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject, shopper.email())));
+        JsonNode linked = finish(link, code, shopper).expect(200).body();
+        assertThat(linked.path("last_used_at").isNull()).isTrue();
+        String path = "/v1/admin/customers/" + shopper.customerId() + "/identities";
+        assertThat(api.get(path).bearer(tenant.sk()).send().expect(200).body().path("data").get(0)
+                .path("last_used_at").isNull()).isTrue();
+
+        for (int login = 0; login < 2; login++) {
+            Instant before = server.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Started started = start(tenant);
+            callback(started, idp.signRs256(claims(started, subject, shopper.email()))).expect(200);
+            Instant after = server.clock.instant();
+            JsonNode own = api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data").get(0);
+            JsonNode byMerchant = api.get(path).bearer(tenant.sk()).send().expect(200).body().path("data").get(0);
+            JsonNode exported = api.get("/v1/me/export").as(shopper).send().expect(200).body().path("identities")
+                    .get(0);
+            Instant lastUsed = Instant.parse(own.path("last_used_at").asText());
+            assertThat(lastUsed).isBetween(before, after);
+            assertThat(byMerchant.path("last_used_at")).isEqualTo(own.path("last_used_at"));
+            assertThat(exported.path("last_used_at")).isEqualTo(own.path("last_used_at"));
+        }
+
+        // a refused login is no use
+        String before = api.get(path).bearer(tenant.sk()).send().expect(200).body().path("data").get(0)
+                .path("last_used_at").asText();
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("status", "disabled")).send().expect(200);
+        Started refused = start(tenant);
+        callback(refused, idp.signRs256(claims(refused, subject, shopper.email()))).expect(403, "account_disabled");
+        assertThat(api.get(path).bearer(tenant.sk()).send().expect(200).body().path("data").get(0)
+                .path("last_used_at").asText()).isEqualTo(before);
     }
 
     @Test
