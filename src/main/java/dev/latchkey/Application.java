@@ -396,6 +396,11 @@ public final class Application implements AutoCloseable {
         return housekeeping;
     }
 
+    /** The import worker, for the tests that look at the files it keeps between turns. */
+    public ImportWorker importWorker() {
+        return importWorker;
+    }
+
     public int port() {
         return server.port();
     }
