@@ -185,6 +185,11 @@ final class SocialLoginService {
                     + "email address (email_verified is not true), so no account can be opened with it.");
         }
         var existing = customers.lockByEmail(h, tenantId, email);
+        if (existing.isPresent() && store.findIdentity(h, tenantId, provider.id(), claims.subject()).isPresent()) {
+            // a callback for the same provider account opened and linked this account, committing between the first
+            // lookup and the lock: now that it has committed, this is a returning login
+            return logIn(h, settings, provider, claims, guestCart, client, failure);
+        }
         if (existing.isPresent()) {
             failure.put("customer_id", existing.get().id());
             throw new ApiError(409, "account_exists", "An account with this email address exists already. Log in "
