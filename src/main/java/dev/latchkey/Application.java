@@ -15,6 +15,7 @@ import dev.latchkey.auth.AuthRoutes;
 import dev.latchkey.auth.AuthService;
 import dev.latchkey.auth.Authenticator;
 import dev.latchkey.auth.Guard;
+import dev.latchkey.auth.LoginAdmission;
 import dev.latchkey.auth.LoginCodeService;
 import dev.latchkey.auth.LoginCompletion;
 import dev.latchkey.auth.Secrets;
@@ -237,7 +238,6 @@ public final class Application implements AutoCloseable {
         // a login waiting for its second factor ends with the account's sessions (a new password, revoke-all, status)
         tokens.onCustomerSessionsEnded(loginChallenges::endAll);
         var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
-        var authenticator = new Authenticator(db, customers, hasher, lockout, loginCodes, passwordChanges, audit);
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);
@@ -246,6 +246,10 @@ public final class Application implements AutoCloseable {
         // every way of logging a customer in ends here: a session, or the challenge for the second factor
         var completion = new LoginCompletion(db, tenants, customers, tokens, carts, mfa, loginChallenges, lockout,
                 audit, mapper, clock);
+        // every login whose credential checked out passes here: lockout, the account's state, then the completion
+        var admission = new LoginAdmission(db, customers, lockout, completion, audit);
+        var authenticator = new Authenticator(db, customers, hasher, lockout, loginCodes, passwordChanges, admission,
+                audit);
         var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
                 completion, limits);
         var auth = new AuthService(db, tenants, customers, authenticator, tokens, completion, verification, audit,
@@ -255,12 +259,12 @@ public final class Application implements AutoCloseable {
         // what keeps a password-less account open to its owner, asked before a provider account or a passkey goes
         var waysIn = new WaysIn(SocialLogin.linkedAccounts(), PasskeyService.held());
         this.socialLogin = new SocialLogin(db, serverKey, webhooks::serverKeyUsable, config.webhooks().allowPrivate(),
-                tenants, customers, waysIn, completion, audit, stillOwner, guard, limits, requests, mapper, clock);
+                tenants, customers, waysIn, admission, audit, stillOwner, guard, limits, requests, mapper, clock);
         // passkeys: added by a logged-in shopper, a login of their own that ends in the same completion
         // an address without passkeys is offered decoys derived from the server's key, so the options tell nothing
         var passkeys = new PasskeyService(db, tenants, customers, waysIn, customerMail, audit, mapper, clock);
-        var passkeyLogin = new PasskeyLogin(db, passkeys, customers, completion, lockout, audit,
-                new DecoyCredentials(serverKey), mapper, clock);
+        var passkeyLogin = new PasskeyLogin(db, passkeys, customers, admission, audit, new DecoyCredentials(serverKey),
+                mapper, clock);
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);

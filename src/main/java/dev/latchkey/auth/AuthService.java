@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.cart.GuestCart;
-import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.customer.CustomerWithCart;
@@ -18,10 +17,8 @@ import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.RedirectPolicy;
 import dev.latchkey.verification.SteadyAnswer;
 import dev.latchkey.verification.VerificationService;
-import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -94,13 +91,11 @@ public final class AuthService {
 
     /**
      * The lockout's bookkeeping, the session, the guest cart's claim and the audit record of a login are one
-     * transaction. An account with two-step sign-in gets the challenge for its second factor instead of the session
-     * ({@link LoginCompletion}).
+     * transaction ({@link LoginAdmission}). An account with two-step sign-in gets the challenge for its second factor
+     * instead of the session ({@link LoginCompletion}).
      */
     public LoginOutcome login(String tenantId, String email, String password, GuestCart guestCart, ClientInfo client) {
-        TenantSettings settings = tenants.settings(tenantId);
-        return authenticator.authenticate(tenantId, settings, email, password, client,
-                (h, customer) -> loggedIn(h, settings, customer, guestCart, client, "password"));
+        return authenticator.authenticate(tenantId, tenants.settings(tenantId), email, password, guestCart, client);
     }
 
     /** As {@link #login}, with the code mailed by {@link LoginCodeService#request} instead of the password. */
@@ -108,23 +103,8 @@ public final class AuthService {
                                       ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         // a known address's wrong code writes (the code's count, the lockout), an unknown one's only reads
-        return SteadyAnswer.call(() -> authenticator.authenticateWithCode(tenantId, settings, email, code, client,
-                (h, customer) -> loggedIn(h, settings, customer, guestCart, client, "code")));
-    }
-
-    /** The session, recorded with the first factor unless it was the password, or the second factor's challenge. */
-    private LoginOutcome loggedIn(Handle h, TenantSettings settings, Customer customer, GuestCart guestCart,
-                                  ClientInfo client, String firstFactor) {
-        LoginOutcome outcome = completion.finish(h, settings, customer, guestCart, client, firstFactor);
-        if (outcome instanceof AuthResult session) {
-            Map<String, String> data = new HashMap<>();
-            data.put("session_id", session.sessionId());
-            if (!firstFactor.equals("password")) {
-                data.put("method", firstFactor);
-            }
-            audit.record(h, customer.tenantId(), customer.id(), AuditType.LOGIN_SUCCEEDED, client, data);
-        }
-        return outcome;
+        return SteadyAnswer.call(() -> authenticator.authenticateWithCode(tenantId, settings, email, code, guestCart,
+                client));
     }
 
     public AuthResult refresh(String tenantId, String refreshToken, ClientInfo client) {

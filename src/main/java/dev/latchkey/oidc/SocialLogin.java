@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.audit.ActorCheck;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.auth.Guard;
-import dev.latchkey.auth.LoginCompletion;
+import dev.latchkey.auth.LoginAdmission;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.WaysIn;
 import dev.latchkey.db.Database;
@@ -34,14 +34,15 @@ public final class SocialLogin implements AutoCloseable {
     private final SocialLoginService service;
 
     public SocialLogin(Database db, byte[] serverKey, BooleanSupplier serverKeyUsable, boolean allowPrivate,
-                       TenantService tenants, CustomerService customers, WaysIn waysIn, LoginCompletion completion,
-                       AuditLog audit, ActorCheck owners, Guard guard, RateLimits limits, Requests requests, ObjectMapper mapper,
+                       TenantService tenants, CustomerService customers, WaysIn waysIn, LoginAdmission admission,
+                       AuditLog audit, ActorCheck owners, Guard guard, RateLimits limits, Requests requests,
+                       ObjectMapper mapper,
                        Clock clock) {
         this.calls = new OutboundCalls(allowPrivate);
         var providers = new IdentityProviderService(db, store, serverKey, serverKeyUsable, tenants, audit, owners,
                 clock);
         this.service = new SocialLoginService(db, store, providers, new ProviderDirectory(calls, mapper, clock),
-                new IdTokens(mapper), tenants, customers, waysIn, completion, audit, mapper, clock);
+                new IdTokens(mapper), tenants, customers, waysIn, admission, audit, mapper, clock);
         this.adminRoutes = new IdentityProviderRoutes(guard, providers, new ProviderInput(calls), requests);
         this.shopperRoutes = new SocialLoginRoutes(guard, service, tenants, limits, requests);
         this.customerRoutes = new CustomerIdentityRoutes(guard, service, requests);

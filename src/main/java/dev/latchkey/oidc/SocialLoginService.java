@@ -8,9 +8,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.RecentLogin;
-import dev.latchkey.auth.AuthResult;
-import dev.latchkey.auth.LoginCompletion;
-import dev.latchkey.auth.LoginOutcome;
+import dev.latchkey.auth.LoginAdmission;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.cart.GuestCart;
 import dev.latchkey.customer.Customer;
@@ -46,10 +44,11 @@ import java.util.function.Supplier;
 /**
  * Logging a shopper in with an OpenID Connect provider (authorization code with PKCE S256 and a nonce). The start
  * keeps the verifier and nonce server-side under the hash of a one-time state; the callback exchanges the code, checks
- * the ID token and then: a linked provider account logs its customer in, through the same {@link LoginCompletion} as
- * every other login (second factor, guest cart, status rules, audit); an unknown one with a verified address nobody
- * has opens a new account; an address that has an account already is never linked by itself (whoever controls the
- * provider account could otherwise take the shop account over): the shopper logs in and links it from their account.
+ * the ID token and then: a linked provider account logs its customer in, after the status rules, ending as every
+ * other login does ({@link LoginAdmission#letIn}: second factor, guest cart, audit); an unknown one with a verified
+ * address nobody has opens a new account; an address that has an account already is never linked by itself (whoever
+ * controls the provider account could otherwise take the shop account over): the shopper logs in and links it from
+ * their account.
  */
 final class SocialLoginService {
     static final Duration STATE_TTL = Duration.ofMinutes(10);
@@ -77,14 +76,14 @@ final class SocialLoginService {
     private final TenantService tenants;
     private final CustomerService customers;
     private final WaysIn waysIn;
-    private final LoginCompletion completion;
+    private final LoginAdmission admission;
     private final AuditLog audit;
     private final ObjectMapper mapper;
     private final Clock clock;
 
     SocialLoginService(Database db, OidcStore store, IdentityProviderService providers, ProviderDirectory directory,
                        IdTokens idTokens, TenantService tenants, CustomerService customers, WaysIn waysIn,
-                       LoginCompletion completion, AuditLog audit, ObjectMapper mapper, Clock clock) {
+                       LoginAdmission admission, AuditLog audit, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.store = store;
         this.providers = providers;
@@ -93,7 +92,7 @@ final class SocialLoginService {
         this.tenants = tenants;
         this.customers = customers;
         this.waysIn = waysIn;
-        this.completion = completion;
+        this.admission = admission;
         this.audit = audit;
         this.mapper = mapper;
         this.clock = clock;
@@ -158,7 +157,7 @@ final class SocialLoginService {
         } catch (ApiError refused) {
             if (refused.status() == 403 || refused.status() == 409) {
                 audit.record(tenantId, (String) failure.get("customer_id"), AuditType.LOGIN_FAILED, client,
-                        Map.of("reason", refused.code(), "method", METHOD, "identity_provider_id", provider.id()));
+                        method(provider).recorded("reason", refused.code()));
             }
             throw refused;
         }
@@ -177,7 +176,7 @@ final class SocialLoginService {
             }
             // a login refused below rolls this back with it
             store.markUsed(h, tenantId, linked.get().id(), now());
-            return new Finished(200, loggedIn(h, settings, customer, guestCart, client, provider));
+            return new Finished(200, admission.letIn(h, settings, customer, method(provider), guestCart, client));
         }
         String email = claims.email();
         if (!claims.emailVerified() || email == null || !EmailAddress.isValid(email)) {
@@ -207,7 +206,7 @@ final class SocialLoginService {
             body.put("next_step", "await_activation");
             return new Finished(201, body);
         }
-        return new Finished(201, loggedIn(h, settings, customer, guestCart, client, provider));
+        return new Finished(201, admission.letIn(h, settings, customer, method(provider), guestCart, client));
     }
 
     /**
@@ -262,15 +261,9 @@ final class SocialLoginService {
         }
     }
 
-    private LoginOutcome loggedIn(Handle h, TenantSettings settings, Customer customer, GuestCart guestCart,
-                                  ClientInfo client, IdentityProvider provider) {
-        LoginOutcome outcome = completion.finish(h, settings, customer, guestCart, client, METHOD);
-        if (outcome instanceof AuthResult session) {
-            audit.record(h, customer.tenantId(), customer.id(), AuditType.LOGIN_SUCCEEDED, client,
-                    Map.of("session_id", session.sessionId(), "method", METHOD, "identity_provider_id",
-                            provider.id()));
-        }
-        return outcome;
+    /** How the login's records name it: by the provider, whose account proves one factor. */
+    private static LoginAdmission.Method method(IdentityProvider provider) {
+        return new LoginAdmission.Method(METHOD, Map.of("identity_provider_id", provider.id()), false);
     }
 
     private IdentityView link(String tenantId, IdentityProvider provider, IdTokens.Claims claims, String customerId,

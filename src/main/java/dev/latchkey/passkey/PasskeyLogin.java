@@ -6,7 +6,7 @@ import com.webauthn4j.data.AuthenticationData;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AuthResult;
-import dev.latchkey.auth.LoginCompletion;
+import dev.latchkey.auth.LoginAdmission;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.cart.GuestCart;
 import dev.latchkey.customer.Customer;
@@ -14,48 +14,39 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
-import dev.latchkey.lockout.LockoutService;
-import dev.latchkey.lockout.LockoutStore;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.SteadyAnswer;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Logging in with a passkey: request options (for one address's passkeys, or any discoverable one), then the
- * assertion, which opens the session through {@link LoginCompletion} as every login does (guest cart, lockout, the
- * account's 403 answers, the audit record). A passkey verified with user verification (a PIN or biometrics on the
+ * assertion, which opens the session through the {@link LoginAdmission} every login passes (lockout, the account's 403
+ * answers, guest cart, the audit record). A passkey verified with user verification (a PIN or biometrics on the
  * device the key never leaves) is two factors in one: the login does not ask for the TOTP second factor.
  */
 public final class PasskeyLogin {
-    private static final Map<String, String> BY_PASSKEY = Map.of("method", "passkey");
-
-    /** How the login's last transaction ended: a session, a failure's reason, or the account's 403. */
-    private record Admission(AuthResult admitted, String failure, ApiError refused) {
-    }
+    /** How a failure before the admission is recorded; the admission's records name the passkey too. */
+    private static final LoginAdmission.Method BY_PASSKEY = new LoginAdmission.Method("passkey", Map.of(), true);
 
     private final Database db;
     private final PasskeyService passkeys;
     private final CustomerService customers;
-    private final LoginCompletion completion;
-    private final LockoutService lockout;
+    private final LoginAdmission admission;
     private final AuditLog audit;
     private final DecoyCredentials decoys;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public PasskeyLogin(Database db, PasskeyService passkeys, CustomerService customers, LoginCompletion completion,
-                        LockoutService lockout, AuditLog audit, DecoyCredentials decoys, ObjectMapper mapper,
-                        Clock clock) {
+    public PasskeyLogin(Database db, PasskeyService passkeys, CustomerService customers, LoginAdmission admission,
+                        AuditLog audit, DecoyCredentials decoys, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.passkeys = passkeys;
         this.customers = customers;
-        this.completion = completion;
-        this.lockout = lockout;
+        this.admission = admission;
         this.audit = audit;
         this.decoys = decoys;
         this.mapper = mapper;
@@ -140,42 +131,25 @@ public final class PasskeyLogin {
         return admit(tenantId, settings, credential, count, data, guestCart, client);
     }
 
+    /**
+     * The login's admission, as every login's, with the passkey's counter moved under the account's lock in its
+     * transaction: the counter and the session commit together.
+     */
     private AuthResult admit(String tenantId, TenantSettings settings, PasskeyStore.Credential credential, long count,
                              AuthenticationData data, GuestCart guestCart, ClientInfo client) {
-        Admission admission = db.tx(h -> {
-            var locked = customers.lock(h, tenantId, credential.customerId(), LockoutStore::state).orElse(null);
-            if (locked == null) {
-                return new Admission(null, "unknown_passkey", null);
-            }
-            if (!passkeys.store.used(h, tenantId, credential.id(), credential.signCount(), count,
-                    data.getAuthenticatorData().isFlagBS(), clock.instant())) {
-                // another login with this passkey moved the counter meanwhile: one of two uses of one value
-                return new Admission(null, "counter_regression", null);
-            }
-            if (lockout.attemptWithCorrectPassword(h, tenantId, settings, credential.customerId(), locked.alongside())
-                    != LockoutService.Verdict.ALLOWED) {
-                return new Admission(null, "locked", null);
-            }
-            Customer customer = locked.customer();
-            try {
-                customers.checkCanLogIn(settings, customer);
-            } catch (ApiError refused) {
-                return new Admission(null, null, refused);
-            }
-            AuthResult result = completion.open(h, settings, customer, guestCart, client);
-            audit.record(h, tenantId, customer.id(), AuditType.LOGIN_SUCCEEDED, client, Map.of("session_id",
-                    result.sessionId(), "method", "passkey", "passkey_id", credential.id()));
-            return new Admission(result, null, null);
-        });
-        if (admission.admitted() != null) {
-            return admission.admitted();
+        LoginAdmission.Proof counted = (h, current) -> {
+            boolean advanced = passkeys.store.used(h, tenantId, credential.id(), credential.signCount(), count,
+                    data.getAuthenticatorData().isFlagBS(), clock.instant());
+            // else another login with this passkey moved the counter meanwhile: one of two uses of one value
+            return advanced ? null : "counter_regression";
+        };
+        var method = new LoginAdmission.Method(BY_PASSKEY.name(), Map.of("passkey_id", credential.id()), true);
+        var attempt = admission.admit(tenantId, settings, credential.customerId(), method, counted, guestCart, client);
+        if (attempt.admitted() instanceof AuthResult session) {
+            return session;
         }
-        if (admission.refused() != null) {
-            audit.record(tenantId, credential.customerId(), AuditType.LOGIN_FAILED, client,
-                    with(admission.refused().code(), credential.id()));
-            throw admission.refused();
-        }
-        throw failed(tenantId, credential.customerId(), admission.failure(), client).error;
+        String reason = LoginAdmission.ERASED.equals(attempt.failure()) ? "unknown_passkey" : attempt.failure();
+        throw failed(tenantId, credential.customerId(), reason, client).error;
     }
 
     /** A refusal on its way out of the verification, already recorded. */
@@ -189,17 +163,8 @@ public final class PasskeyLogin {
     }
 
     private Rejected failed(String tenantId, String customerId, String reason, ClientInfo client) {
-        audit.record(tenantId, customerId, AuditType.LOGIN_FAILED, client, with(reason, null));
+        audit.record(tenantId, customerId, AuditType.LOGIN_FAILED, client, BY_PASSKEY.recorded("reason", reason));
         return new Rejected(new ApiError(401, "invalid_credentials", "The passkey could not be verified for this "
                 + "shop: ask for new options and try again, or log in another way."));
-    }
-
-    private static Map<String, String> with(String reason, String passkeyId) {
-        Map<String, String> data = new HashMap<>(BY_PASSKEY);
-        data.put("reason", reason);
-        if (passkeyId != null) {
-            data.put("passkey_id", passkeyId);
-        }
-        return data;
     }
 }

@@ -2,6 +2,7 @@ package dev.latchkey.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,9 @@ class CustomerStatusTest extends ApiTest {
         assertSessionEnded(secondDevice);
         Tokens.introspect(api, tenant, bystander.accessToken()).expect(200);
         admin.login(shopper.email(), shopper.password()).expect(403, "account_on_hold");
+        JsonNode refused = AuditEvents.of(api, tenant, shopper.customerId(), "login.failed").get(0).path("data");
+        assertThat(refused.path("reason").asText()).isEqualTo("account_on_hold");
+        assertThat(refused.has("method")).isFalse();
         admin.login(shopper.email(), WRONG).expect(401, "invalid_credentials");
         assertThat(api.get("/v1/admin/customers/" + shopper.customerId() + "/sessions").bearer(tenant.sk())
                 .send().expect(200).body().path("data")).isEmpty();

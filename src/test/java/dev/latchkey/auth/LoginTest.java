@@ -1,7 +1,9 @@
 package dev.latchkey.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,10 @@ class LoginTest extends ApiTest {
         assertThat(res.body().path("customer").path("id").asText()).isEqualTo(shopper.customerId());
         assertThat(res.body().path("cart_id").isNull()).isTrue();
         assertThat(res.header("Cache-Control")).contains("no-store");
+        // a password login's record names the session and no method (the other ways of logging in name theirs)
+        JsonNode recorded = AuditEvents.of(api, tenant, shopper.customerId(), "login.succeeded").get(0).path("data");
+        assertThat(recorded.path("session_id").asText()).isEqualTo(res.str("session_id"));
+        assertThat(recorded.has("method")).isFalse();
     }
 
     @Test

@@ -360,10 +360,23 @@ class PasskeyTest extends MailTest {
         server.clock.advance(Duration.ofSeconds(30 - into + 1)); // a code computed now is current when checked
         api.post("/v1/me/mfa/totp/confirm").as(shopper)
                 .body(Map.of("code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
+        MailTest.login(tenant, shopper.email(), "not the password").expect(401, "invalid_credentials");
         assertThat(MailTest.login(tenant, shopper.email(), shopper.password()).expect(200).str("next_step"))
                 .isEqualTo("mfa");
+        assertThat(lockout(tenant, shopper).path("failed_attempts").asInt()).isEqualTo(1);
         JsonNode session = login(tenant, authenticator, fromShop()).expect(200).body();
         assertThat(session.path("access_token").asText()).startsWith("cust_");
+        // a completed login: the failures are cleared, as after the second factor of a password login
+        assertThat(lockout(tenant, shopper).path("failed_attempts").asInt()).isZero();
+        // and the account's state answers at once, with no second factor to wait for
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
+                .body(Map.of("status", "on_hold")).send().expect(200);
+        login(tenant, authenticator, fromShop()).expect(403, "account_on_hold");
+    }
+
+    private static JsonNode lockout(Fixtures.Tenant tenant, Fixtures.Shopper shopper) {
+        return api.get("/v1/admin/customers/" + shopper.customerId() + "/lockout").bearer(tenant.sk()).send()
+                .expect(200).body();
     }
 
     @Test
@@ -392,11 +405,15 @@ class PasskeyTest extends MailTest {
         var tenant = passkeyShop();
         var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
         var authenticator = SoftAuthenticator.create();
-        registered(shopper, authenticator);
+        String passkeyId = registered(shopper, authenticator).path("id").asText();
         for (String status : List.of("on_hold", "disabled")) {
             api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(tenant.sk())
                     .body(Map.of("status", status)).send().expect(200);
             login(tenant, authenticator, fromShop()).expect(403, "account_" + status);
+            JsonNode refused = lastFailure(tenant, shopper.customerId());
+            assertThat(refused.path("reason").asText()).isEqualTo("account_" + status);
+            assertThat(refused.path("method").asText()).isEqualTo("passkey");
+            assertThat(refused.path("passkey_id").asText()).isEqualTo(passkeyId);
         }
     }
 
