@@ -323,6 +323,16 @@ class SocialLoginTest extends ApiTest {
     }
 
     @Test
+    void loginStartedBeforeThereWereBindingsIsRefusedAsAnUnknownState() {
+        var tenant = shop();
+        Started started = start(tenant);
+        server.app.database().tx(h -> h.createUpdate("UPDATE oidc_states SET binding_hash = NULL WHERE tenant_id = "
+                + ":tenant").bind("tenant", tenant.id()).execute());
+        callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
+                .expect(400, "invalid_state");
+    }
+
+    @Test
     void callbackWithoutAStringBindingIsRefusedBeforeTheStateIsLookedAt() {
         var tenant = shop();
         Started started = start(tenant);
