@@ -50,6 +50,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
 import dev.latchkey.customer.CustomerTagStore;
 import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.WaysIn;
 import dev.latchkey.dashboard.CustomerSupport;
 import dev.latchkey.dashboard.DashboardRoutes;
 import dev.latchkey.db.Database;
@@ -80,6 +81,7 @@ import dev.latchkey.mfa.MfaRoutes;
 import dev.latchkey.mfa.MfaService;
 import dev.latchkey.mfa.SecondFactor;
 import dev.latchkey.order.AdminOrderRoutes;
+import dev.latchkey.passkey.DecoyCredentials;
 import dev.latchkey.passkey.PasskeyLogin;
 import dev.latchkey.passkey.PasskeyRoutes;
 import dev.latchkey.passkey.PasskeyService;
@@ -250,11 +252,15 @@ public final class Application implements AutoCloseable {
                 mapper, clock);
         // social login: the providers' client secrets are encrypted under a key derived from the server's, and the
         // server calls the providers by the webhooks' rules of where it may call
+        // what keeps a password-less account open to its owner, asked before a provider account or a passkey goes
+        var waysIn = new WaysIn(SocialLogin.linkedAccounts(), PasskeyService.held());
         this.socialLogin = new SocialLogin(db, serverKey, webhooks::serverKeyUsable, config.webhooks().allowPrivate(),
-                tenants, customers, completion, audit, stillOwner, guard, limits, requests, mapper, clock);
+                tenants, customers, waysIn, completion, audit, stillOwner, guard, limits, requests, mapper, clock);
         // passkeys: added by a logged-in shopper, a login of their own that ends in the same completion
-        var passkeys = new PasskeyService(db, tenants, customers, customerMail, audit, mapper, clock);
-        var passkeyLogin = new PasskeyLogin(db, passkeys, customers, completion, lockout, audit, mapper, clock);
+        // an address without passkeys is offered decoys derived from the server's key, so the options tell nothing
+        var passkeys = new PasskeyService(db, tenants, customers, waysIn, customerMail, audit, mapper, clock);
+        var passkeyLogin = new PasskeyLogin(db, passkeys, customers, completion, lockout, audit,
+                new DecoyCredentials(serverKey), mapper, clock);
 
         // the shopper's own data
         var addresses = new AddressService(db, customers, clock);
@@ -394,6 +400,11 @@ public final class Application implements AutoCloseable {
     /** The housekeeping job, for the tests that run it on demand and check that it stops. */
     public Housekeeping housekeeping() {
         return housekeeping;
+    }
+
+    /** The import worker, for the tests that look at the files it keeps between turns. */
+    public ImportWorker importWorker() {
+        return importWorker;
     }
 
     public int port() {

@@ -23,6 +23,15 @@ final class ImportStore {
     private static final String KEY = " WHERE tenant_id = :tenant AND id = :id";
     private static final String HELD = KEY + " AND leased_by = :worker AND status = 'running'";
     private static final String UNFINISHED = "status IN ('queued', 'running')";
+    /**
+     * Job {@code j} is the oldest unfinished one of its shop, and no other job of the shop is held under a lease: a
+     * shop's jobs run one at a time on all nodes, in the order they were queued. Part of the claim's own statement,
+     * so that two workers claiming two jobs of one shop at once do not both win: the younger one waits for the older
+     * one to end, which is for good.
+     */
+    private static final String FIRST_OF_ITS_SHOP = " AND NOT EXISTS (SELECT 1 FROM customer_imports o"
+            + " WHERE o.tenant_id = j.tenant_id AND o.id <> j.id AND o." + UNFINISHED
+            + " AND ((o.created_at, o.id) < (j.created_at, j.id) OR o.leased_until > :now))";
     private static final String JOB = "SELECT j.tenant_id, j.id, j.status, j.format, j.on_conflict, j.total_rows, "
             + "j.processed_rows, j.created_count, j.updated_count, j.skipped_count, j.failed_count, j.errors, "
             + "j.staff_id, j.api_key_id, j.client_ip, j.user_agent, j.created_at, j.finished_at FROM customer_imports j";
@@ -73,14 +82,20 @@ final class ImportStore {
                 .bind("tenant", tenantId).mapTo(Integer.class).one();
     }
 
+    /** Whether the job is still queued or running. */
+    boolean unfinished(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT COUNT(*) FROM customer_imports" + KEY + " AND " + UNFINISHED)
+                .bind("tenant", tenantId).bind("id", id).mapTo(Integer.class).one() == 1;
+    }
+
     /**
-     * Jobs of every tenant but the {@code held} ones that no worker holds now, the job of the shop that has waited
-     * longest first: a shop waits from its last turn (a worker took one of its jobs), or from when the job was queued
-     * if that came later. Within a shop that puts the oldest job first, and across shops it takes turns.
+     * Jobs of every tenant but the {@code held} ones that a worker may take now (no worker holds them, and each is
+     * the next of its shop), the job of the shop that has waited longest first: a shop waits from its last turn (a
+     * worker took one of its jobs), or from when the job was queued if that came later. Across shops it takes turns.
      */
     List<ImportJob> due(Handle h, Instant now, int limit, Set<String> held) {
         var query = h.createQuery(JOB + " LEFT JOIN customer_import_turns t ON t.tenant_id = j.tenant_id WHERE j."
-                        + UNFINISHED + " AND (j.leased_until IS NULL OR j.leased_until <= :now)"
+                        + UNFINISHED + " AND (j.leased_until IS NULL OR j.leased_until <= :now)" + FIRST_OF_ITS_SHOP
                         + (held.isEmpty() ? "" : " AND j.tenant_id NOT IN (<held>)")
                         + " ORDER BY GREATEST(t.turn_at, j.created_at), j.created_at, j.id LIMIT :limit")
                 .bind("now", Database.ts(now)).bind("limit", limit);
@@ -92,12 +107,13 @@ final class ImportStore {
 
     /**
      * Takes the job for {@code worker} until {@code until}, and gives its shop this turn; only one worker of any node
-     * wins. The job as it is now: its progress may have moved on since {@code job} was read.
+     * wins, and none while another job of the shop is unfinished before it or held. The job as it is now: its progress
+     * may have moved on since {@code job} was read.
      */
     Optional<ImportJob> lease(Handle h, ImportJob job, String worker, Instant now, Instant until) {
-        boolean won = h.createUpdate("UPDATE customer_imports SET status = 'running', leased_by = :worker, "
+        boolean won = h.createUpdate("UPDATE customer_imports j SET status = 'running', leased_by = :worker, "
                         + "leased_until = :until" + KEY + " AND " + UNFINISHED
-                        + " AND (leased_until IS NULL OR leased_until <= :now)")
+                        + " AND (leased_until IS NULL OR leased_until <= :now)" + FIRST_OF_ITS_SHOP)
                 .bind("tenant", job.tenantId()).bind("id", job.id()).bind("worker", worker)
                 .bind("until", Database.ts(until)).bind("now", Database.ts(now))
                 .execute() == 1;

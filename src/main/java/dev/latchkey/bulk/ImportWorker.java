@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +22,15 @@ import java.util.Set;
 
 /**
  * Runs the queued imports in turns: one thread per node takes a job under a lease, so that two nodes never run one job
- * at once, imports its rows in batches, each committed in one transaction with the job's progress and a renewed lease,
- * and after a slice of {@code LATCHKEY_IMPORT_SLICE_MS} lets the job go; the next job it takes is that of the shop that
- * has waited longest ({@link ImportStore#due}), so one shop's large file does not hold up another shop's small one.
+ * at once, nor two jobs of one shop (a shop's jobs run in the order they were queued), imports its rows in batches,
+ * each committed in one transaction with the job's progress and a renewed lease, and after a slice of
+ * {@code LATCHKEY_IMPORT_SLICE_MS} lets the job go; the next job it takes is that of the shop that has waited longest
+ * ({@link ImportStore#due}), so one shop's large file does not hold up another shop's small one.
  * A node that stops mid-job leaves the lease to run out; the next worker goes on from the first row not committed, and
  * no row is imported twice. A suspended shop's jobs wait until it is active again: a slice stops at the next batch once
  * the shop is suspended. A cancelled job takes the lease away, so the batch in progress is rolled back. A job ends with
- * its file dropped and one {@code customers.imported} audit event.
+ * its file dropped and one {@code customers.imported} audit event; a copy a worker kept of it is dropped at that
+ * worker's next turn.
  */
 public final class ImportWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ImportWorker.class);
@@ -48,8 +51,8 @@ public final class ImportWorker implements AutoCloseable {
     private final int batch;
     private final long sliceNanos;
     private final PollingLoop loop;
-    /** Touched by the loop's thread only. */
-    private final Map<String, OpenFile> files = new LinkedHashMap<>(4, 0.75f, true);
+    /** Changed by the loop's thread only; synchronized for {@link #filesKept}. */
+    private final Map<String, OpenFile> files = Collections.synchronizedMap(new LinkedHashMap<>(4, 0.75f, true));
 
     /** The batch lost its job's lease to another worker: it is rolled back, and this worker lets the job go. */
     private static final class LeaseLost extends RuntimeException {
@@ -59,7 +62,7 @@ public final class ImportWorker implements AutoCloseable {
     }
 
     /** A job's file, read up to {@code at} rows. */
-    private record OpenFile(ImportRows rows, int at) {
+    private record OpenFile(ImportJob job, ImportRows rows, int at) {
     }
 
     public ImportWorker(Database db, CustomerImports imports, RowImporter rows, TenantService tenants,
@@ -89,11 +92,19 @@ public final class ImportWorker implements AutoCloseable {
         loop.close();
     }
 
+    /** The ids of the jobs whose files this worker keeps between their turns. */
+    Set<String> filesKept() {
+        synchronized (files) {
+            return Set.copyOf(files.keySet());
+        }
+    }
+
     /**
      * Runs a slice of the job whose shop has waited longest, of the jobs that no worker holds and whose shop is not
      * suspended; answers how many it ran.
      */
     private int runOne() {
+        forgetEnded();
         Set<String> held = new HashSet<>();
         List<ImportJob> due;
         do {
@@ -113,10 +124,27 @@ public final class ImportWorker implements AutoCloseable {
                     runSlice(leased.get(), worker);
                     return 1;
                 }
+                held.add(job.tenantId()); // another worker took it, or another job of the shop meanwhile
             }
         } while (due.size() == LOOK_AHEAD); // all were held or taken: the next ones, without the held shops'
         files.clear(); // nothing to run here now: the files read are not worth their memory
         return 0;
+    }
+
+    /**
+     * Drops the files kept of jobs that ended since (cancelled, or ended by another node's worker): up to 20 MB each
+     * that would otherwise stay until this worker is idle or reads other files.
+     */
+    private void forgetEnded() {
+        List<ImportJob> kept;
+        synchronized (files) {
+            kept = files.values().stream().map(OpenFile::job).toList();
+        }
+        for (ImportJob job : kept) {
+            if (!db.read(h -> store.unfinished(h, job.tenantId(), job.id()))) {
+                files.remove(job.id());
+            }
+        }
     }
 
     private boolean suspended(ImportJob job) {
@@ -145,7 +173,7 @@ public final class ImportWorker implements AutoCloseable {
             }
             // a job whose last row is committed ends in this turn, with its next (empty) batch
         } while (progress.processedRows() >= job.totalRows() || !turnOver(job, until));
-        files.put(job.id(), new OpenFile(file, progress.processedRows()));
+        files.put(job.id(), new OpenFile(job, file, progress.processedRows()));
         db.tx(h -> store.release(h, job, worker));
     }
 
@@ -201,8 +229,10 @@ public final class ImportWorker implements AutoCloseable {
         for (int skipped = 0; skipped < job.progress().processedRows(); skipped++) {
             file.next(); // committed by an earlier slice
         }
-        while (files.size() >= FILES_KEPT) {
-            files.remove(files.keySet().iterator().next()); // the one used longest ago
+        synchronized (files) {
+            while (files.size() >= FILES_KEPT) {
+                files.remove(files.keySet().iterator().next()); // the one used longest ago
+            }
         }
         return file;
     }

@@ -175,6 +175,12 @@ final class OidcStore {
                 .bind("tenant", tenantId).bind("customer", customerId).map((rs, ctx) -> identity(rs)).list();
     }
 
+    int countIdentities(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT COUNT(*) FROM customer_identities WHERE tenant_id = :tenant "
+                        + "AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId).mapTo(Integer.class).one();
+    }
+
     boolean deleteIdentity(Handle h, String tenantId, String customerId, String id) {
         return h.createUpdate("DELETE FROM customer_identities WHERE tenant_id = :tenant AND customer_id = :customer "
                         + "AND id = :id")

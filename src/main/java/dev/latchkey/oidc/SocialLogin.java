@@ -6,6 +6,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.LoginCompletion;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.WaysIn;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.Requests;
 import dev.latchkey.ratelimit.RateLimits;
@@ -33,14 +34,14 @@ public final class SocialLogin implements AutoCloseable {
     private final SocialLoginService service;
 
     public SocialLogin(Database db, byte[] serverKey, BooleanSupplier serverKeyUsable, boolean allowPrivate,
-                       TenantService tenants, CustomerService customers, LoginCompletion completion, AuditLog audit,
-                       ActorCheck owners, Guard guard, RateLimits limits, Requests requests, ObjectMapper mapper,
+                       TenantService tenants, CustomerService customers, WaysIn waysIn, LoginCompletion completion,
+                       AuditLog audit, ActorCheck owners, Guard guard, RateLimits limits, Requests requests, ObjectMapper mapper,
                        Clock clock) {
         this.calls = new OutboundCalls(allowPrivate);
         var providers = new IdentityProviderService(db, store, serverKey, serverKeyUsable, tenants, audit, owners,
                 clock);
         this.service = new SocialLoginService(db, store, providers, new ProviderDirectory(calls, mapper, clock),
-                new IdTokens(mapper), tenants, customers, completion, audit, mapper, clock);
+                new IdTokens(mapper), tenants, customers, waysIn, completion, audit, mapper, clock);
         this.adminRoutes = new IdentityProviderRoutes(guard, providers, new ProviderInput(calls), requests);
         this.shopperRoutes = new SocialLoginRoutes(guard, service, tenants, limits, requests);
         this.customerRoutes = new CustomerIdentityRoutes(guard, service, requests);
@@ -53,6 +54,11 @@ public final class SocialLogin implements AutoCloseable {
 
     public void addShopperRoutes(JavalinDefaultRoutingApi routes) {
         shopperRoutes.addTo(routes);
+    }
+
+    /** How many provider accounts a customer has linked, for {@link WaysIn}: its store keeps no state of its own. */
+    public static WaysIn.Held linkedAccounts() {
+        return new OidcStore()::countIdentities;
     }
 
     /** The export of a customer's data: their linked provider accounts, oldest first. */

@@ -18,6 +18,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.customer.ProfileInput;
+import dev.latchkey.customer.WaysIn;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
@@ -77,13 +78,14 @@ final class SocialLoginService {
     private final IdTokens idTokens;
     private final TenantService tenants;
     private final CustomerService customers;
+    private final WaysIn waysIn;
     private final LoginCompletion completion;
     private final AuditLog audit;
     private final ObjectMapper mapper;
     private final Clock clock;
 
     SocialLoginService(Database db, OidcStore store, IdentityProviderService providers, ProviderDirectory directory,
-                       IdTokens idTokens, TenantService tenants, CustomerService customers,
+                       IdTokens idTokens, TenantService tenants, CustomerService customers, WaysIn waysIn,
                        LoginCompletion completion, AuditLog audit, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.store = store;
@@ -92,6 +94,7 @@ final class SocialLoginService {
         this.idTokens = idTokens;
         this.tenants = tenants;
         this.customers = customers;
+        this.waysIn = waysIn;
         this.completion = completion;
         this.audit = audit;
         this.mapper = mapper;
@@ -339,7 +342,7 @@ final class SocialLoginService {
 
     /**
      * Unlinks one of the customer's provider accounts; 409 {@code last_sign_in_method} when the account would have
-     * no way in left: no password, no other linked provider, and no login codes at the shop.
+     * no way in left (see {@link WaysIn}: no password, no other linked provider, no passkey, no login codes).
      */
     void unlink(String tenantId, String customerId, String identityId, ClientInfo client) {
         unlink(tenantId, identityId, h -> customers.lockOwn(h, tenantId, customerId), Map.of(), client);
@@ -359,10 +362,7 @@ final class SocialLoginService {
             var identities = store.identitiesOf(h, tenantId, customer.id());
             var identity = identities.stream().filter(i -> i.id().equals(identityId)).findFirst()
                     .orElseThrow(() -> ApiError.notFound("Identity"));
-            if (customer.passwordHash() == null && identities.size() == 1 && !settings.loginCodes()) {
-                throw new ApiError(409, "last_sign_in_method", "This is the account's only way to log in: set a "
-                        + "password (password reset) or link another provider first.");
-            }
+            waysIn.requireAnotherWithout(h, settings, customer, WaysIn.Kind.PROVIDER_ACCOUNT);
             store.deleteIdentity(h, tenantId, customer.id(), identityId);
             Map<String, Object> data = new LinkedHashMap<>(by);
             data.put("identity_id", identity.id());

@@ -44,17 +44,20 @@ public final class PasskeyLogin {
     private final LoginCompletion completion;
     private final LockoutService lockout;
     private final AuditLog audit;
+    private final DecoyCredentials decoys;
     private final ObjectMapper mapper;
     private final Clock clock;
 
     public PasskeyLogin(Database db, PasskeyService passkeys, CustomerService customers, LoginCompletion completion,
-                        LockoutService lockout, AuditLog audit, ObjectMapper mapper, Clock clock) {
+                        LockoutService lockout, AuditLog audit, DecoyCredentials decoys, ObjectMapper mapper,
+                        Clock clock) {
         this.db = db;
         this.passkeys = passkeys;
         this.customers = customers;
         this.completion = completion;
         this.lockout = lockout;
         this.audit = audit;
+        this.decoys = decoys;
         this.mapper = mapper;
         this.clock = clock;
     }
@@ -62,8 +65,9 @@ public final class PasskeyLogin {
     /**
      * {@code challenge_id} and PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3, 5.5). Without an address,
      * {@code allowCredentials} is empty: the browser offers the shopper's discoverable passkeys for the site. With one,
-     * it lists that account's passkeys, and is empty alike for an address without an account or without passkeys; the
-     * answer comes no sooner than {@link SteadyAnswer#FLOOR} after the work began, so its time tells nothing either.
+     * it lists that account's passkeys; an address without an account or without passkeys gets its
+     * {@link DecoyCredentials}, the same at every request, so that the answer does not tell it from one with passkeys.
+     * The answer comes no sooner than {@link SteadyAnswer#FLOOR} after the work began, so its time tells nothing either.
      */
     public ObjectNode options(String tenantId, String email) {
         TenantSettings settings = passkeys.ready(tenantId);
@@ -73,21 +77,21 @@ public final class PasskeyLogin {
         return SteadyAnswer.call(() -> db.tx(h -> {
             Optional<Customer> customer = customers.findByEmail(h, tenantId, email);
             // the same query for an unknown address, one that finds nothing
-            List<PasskeyStore.Credential> credentials = passkeys.store.credentials(h, tenantId,
-                    customer.map(Customer::id).orElse(""));
-            return options(h, tenantId, settings, credentials);
+            List<PasskeyService.Descriptor> held = passkeys.store.credentials(h, tenantId,
+                    customer.map(Customer::id).orElse("")).stream().map(PasskeyStore.Credential::descriptor).toList();
+            return options(h, tenantId, settings, held.isEmpty() ? decoys.of(tenantId, email) : held);
         }));
     }
 
     private ObjectNode options(org.jdbi.v3.core.Handle h, String tenantId, TenantSettings settings,
-                               List<PasskeyStore.Credential> credentials) {
+                               List<PasskeyService.Descriptor> allowed) {
         String id = Secrets.id("pkc");
         String challenge = passkeys.newChallenge(h, tenantId, id, PasskeyService.LOGIN, null);
         ObjectNode options = mapper.createObjectNode();
         options.put("challenge", challenge);
         options.put("timeout", PasskeyService.CHALLENGE_TTL.toMillis());
         options.put("rpId", settings.webauthnRpId());
-        PasskeyService.descriptors(options.putArray("allowCredentials"), credentials);
+        PasskeyService.descriptors(options.putArray("allowCredentials"), allowed);
         options.put("userVerification", "required");
         options.putArray("hints");
         return passkeys.wrap(id, options);

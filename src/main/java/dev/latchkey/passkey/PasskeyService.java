@@ -12,6 +12,7 @@ import dev.latchkey.auth.RecentLogin;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.WaysIn;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
@@ -50,6 +51,7 @@ public final class PasskeyService {
     private final Database db;
     private final TenantService tenants;
     private final CustomerService customers;
+    private final WaysIn waysIn;
     private final CustomerMail mail;
     private final AuditLog audit;
     private final ObjectMapper mapper;
@@ -67,15 +69,25 @@ public final class PasskeyService {
         return Lazily.CEREMONIES;
     }
 
-    public PasskeyService(Database db, TenantService tenants, CustomerService customers, CustomerMail mail,
-                          AuditLog audit, ObjectMapper mapper, Clock clock) {
+    public PasskeyService(Database db, TenantService tenants, CustomerService customers, WaysIn waysIn,
+                          CustomerMail mail, AuditLog audit, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
+        this.waysIn = waysIn;
         this.mail = mail;
         this.audit = audit;
         this.mapper = mapper;
         this.clock = clock;
+    }
+
+    /** A PublicKeyCredentialDescriptorJSON's content (WebAuthn Level 3, 5.8.3): a credential id, its transports. */
+    record Descriptor(String credentialId, List<String> transports) {
+    }
+
+    /** How many passkeys a customer holds, for {@link WaysIn}: their store keeps no state of its own. */
+    public static WaysIn.Held held() {
+        return new PasskeyStore()::count;
     }
 
     /**
@@ -136,8 +148,8 @@ public final class PasskeyService {
             Ceremonies.ALGORITHMS.forEach(alg -> algorithms.addObject().put("type", "public-key")
                     .put("alg", alg.getValue()));
             options.put("timeout", CHALLENGE_TTL.toMillis());
-            descriptors(options.putArray("excludeCredentials"),
-                    store.credentials(h, token.tenantId(), customer.id()));
+            descriptors(options.putArray("excludeCredentials"), store.credentials(h, token.tenantId(), customer.id())
+                    .stream().map(PasskeyStore.Credential::descriptor).toList());
             options.putObject("authenticatorSelection").put("residentKey", "preferred")
                     .put("requireResidentKey", false).put("userVerification", "required");
             options.putArray("hints");
@@ -158,11 +170,11 @@ public final class PasskeyService {
         return body;
     }
 
-    static void descriptors(ArrayNode into, List<PasskeyStore.Credential> credentials) {
-        for (PasskeyStore.Credential c : credentials) {
-            ObjectNode descriptor = into.addObject().put("type", "public-key").put("id", c.credentialId());
+    static void descriptors(ArrayNode into, List<Descriptor> descriptors) {
+        for (Descriptor d : descriptors) {
+            ObjectNode descriptor = into.addObject().put("type", "public-key").put("id", d.credentialId());
             ArrayNode transports = descriptor.putArray("transports");
-            c.transports().forEach(transports::add);
+            d.transports().forEach(transports::add);
         }
     }
 
@@ -250,16 +262,27 @@ public final class PasskeyService {
         });
     }
 
-    /** Removes one of the customer's passkeys ({@code passkey.removed}); 404 for an id that is not theirs. */
+    /**
+     * Removes one of the customer's passkeys ({@code passkey.removed}); 404 for an id that is not theirs, 409
+     * {@code last_sign_in_method} when it is the account's last way in (see {@link WaysIn}).
+     */
     public void delete(AccessToken token, String id, ClientInfo client) {
+        TenantSettings settings = tenants.settings(token.tenantId());
         db.tx(h -> {
             Customer customer = customers.lockOwn(h, token.tenantId(), token.customerId());
+            if (store.find(h, token.tenantId(), customer.id(), id).isPresent()) {
+                waysIn.requireAnotherWithout(h, settings, customer, WaysIn.Kind.PASSKEY);
+            }
             remove(h, customer, id, client, Map.of("by", "customer", "session_id", token.sessionId()));
             return null;
         });
     }
 
-    /** The merchant's removal (a lost device, a support request); 404 for no such customer or passkey. */
+    /**
+     * The merchant's removal (a lost device, a support request); 404 for no such customer or passkey. Unlike the
+     * shopper's, it may take a password-less account's last way in: a lost or stolen device must go at once, and the
+     * shopper still gets in by a password reset, which mails the address a link to set one.
+     */
     public void deleteByAdmin(String tenantId, String customerId, String id, Actor actor, ClientInfo client) {
         db.tx(h -> {
             Customer customer = customers.lockExisting(h, tenantId, customerId);

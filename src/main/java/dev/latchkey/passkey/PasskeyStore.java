@@ -18,6 +18,9 @@ final class PasskeyStore {
     /** A stored credential, what verifying an assertion needs: the attested credential data and the counter. */
     record Credential(String id, String customerId, String credentialId, String credentialData, long signCount,
                       boolean uvInitialized, boolean backupEligible, boolean backedUp, List<String> transports) {
+        PasskeyService.Descriptor descriptor() {
+            return new PasskeyService.Descriptor(credentialId, transports);
+        }
     }
 
     /** A new passkey's row. */

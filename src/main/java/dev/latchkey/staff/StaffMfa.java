@@ -22,8 +22,11 @@ import java.util.Optional;
  * A wrong code where the member proves who they are counts toward their lockout as a wrong password does.
  */
 public final class StaffMfa {
-    /** Whether the member's login asks for a code, and how many unused recovery codes they hold. */
-    public record Status(boolean enabled, int recoveryCodesRemaining) {
+    /**
+     * Whether the member's login asks for a code, how many unused recovery codes they hold, and whether the shop
+     * requires it of its staff (then they cannot turn it off).
+     */
+    public record Status(boolean enabled, int recoveryCodesRemaining, boolean required) {
     }
 
     private final Database db;
@@ -51,7 +54,8 @@ public final class StaffMfa {
     public Status status(AdminPrincipal who) {
         return db.read(h -> {
             Staff self = member(h, who.tenantId(), who.staffId(), false);
-            return new Status(self.mfaEnabled(), factor.unusedRecoveryCodes(h, who.tenantId(), self.id()));
+            return new Status(self.mfaEnabled(), factor.unusedRecoveryCodes(h, who.tenantId(), self.id()),
+                    tenants.settings(who.tenantId()).requireStaffMfa());
         });
     }
 
@@ -90,8 +94,16 @@ public final class StaffMfa {
         return codes.orElseThrow(() -> wrongCode(who, "confirm", false, client));
     }
 
-    /** Turns the member's second factor off with their password and a code (TOTP or recovery code). */
+    /**
+     * Turns the member's second factor off with their password and a code (TOTP or recovery code). 409
+     * {@code staff_mfa_required} while the shop requires it of its staff, before the password and the code are
+     * checked, so that nothing is spent: turned off, the member could do nothing but set it up again.
+     */
     public void disable(AdminPrincipal who, String password, String code, ClientInfo client) {
+        if (tenants.settings(who.tenantId()).requireStaffMfa()) {
+            throw new ApiError(409, "staff_mfa_required", "This shop requires two-step sign-in of its staff: yours "
+                    + "cannot be turned off while it does. An owner can reset it if you lost your phone.");
+        }
         withSecondFactor(who, password, code, "disable", client, h -> {
             turnOff(h, who.tenantId(), who.staffId());
             audit.record(h, who.tenantId(), null, AuditType.STAFF_MFA_DISABLED, client, Map.of());

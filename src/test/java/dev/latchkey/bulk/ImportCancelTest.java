@@ -10,6 +10,7 @@ import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,5 +167,24 @@ class ImportCancelTest {
         // the worker goes on with the next job
         String next = upload(tenant.sk(), 2);
         assertThat(BulkCalls.await(api(), tenant.sk(), IMPORTS + next).path("created").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void cancelWhileTheWorkerTakesTurnsWithAnotherShopThenTheFileItKeptIsDroppedAtItsNextTurn() {
+        var first = Fixtures.tenant(api());
+        var second = Fixtures.tenant(api());
+        String cancelled = upload(first.sk(), 400);
+        String other = upload(second.sk(), 2000);
+        ImportWorker worker = OWN.server().app.importWorker();
+        Await.until(() -> worker.filesKept().containsAll(List.of(cancelled, other)), 30_000,
+                "both files kept between their turns");
+
+        cancel(first.sk(), cancelled).expect(200);
+        assertThat(files(first.id())).as("the upload stored in the database, with the cancel").isZero();
+        Await.until(() -> !worker.filesKept().contains(cancelled), 5_000, "the cancelled job's file let go");
+        // meanwhile the worker was never idle (an idle worker lets every file go): the other shop's job still runs
+        assertThat(api().get(IMPORTS + other).bearer(second.sk()).send().expect(200).body().path("status").asText())
+                .isEqualTo("running");
+        cancel(second.sk(), other).expect(200);
     }
 }

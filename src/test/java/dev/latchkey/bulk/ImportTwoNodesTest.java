@@ -10,27 +10,31 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two nodes on one database, both import workers looking for jobs every few milliseconds and letting each go after
  * every row: each turn of a job is run by one of them, its rows once; a job whose worker stopped mid-way is taken over
- * from its first row not committed.
+ * from its first row not committed; two jobs of one shop run one after the other, whichever node they were sent to.
  */
 class ImportTwoNodesTest {
     private static final Map<String, String> EAGER = Map.of("LATCHKEY_IMPORT_BATCH", "1",
             "LATCHKEY_IMPORT_POLL_MS", "10", "LATCHKEY_IMPORT_SLICE_MS", "0");
+    private static final TestClock CLOCK = new TestClock();
     private static TestNode first;
     private static TestNode second;
 
     @BeforeAll
     static void startTwoNodes() {
         var database = TestDatabases.create();
-        var clock = new TestClock();
+        var clock = CLOCK;
         first = TestNode.start(database, clock, EAGER);
         second = TestNode.start(database, clock, EAGER);
     }
@@ -117,5 +121,45 @@ class ImportTwoNodesTest {
                 "SELECT COUNT(*) FROM customers WHERE tenant_id = :tenant").bind("tenant", tenant.id())
                 .mapTo(Integer.class).one());
         assertThat(customers).as("the rows committed before the cancel, each once").isEqualTo(processed);
+    }
+
+    /** A shop's jobs as one statement reads them, so that both are seen at one moment: id to status and rows done. */
+    private record Seen(String status, int processed) {
+        static Map<String, Seen> of(String tenantId) {
+            return first.app.database().read(h -> h.createQuery(
+                            "SELECT id, status, processed_rows FROM customer_imports WHERE tenant_id = :tenant")
+                    .bind("tenant", tenantId)
+                    .map((rs, ctx) -> Map.entry(rs.getString("id"),
+                            new Seen(rs.getString("status"), rs.getInt("processed_rows"))))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        }
+    }
+
+    @Test
+    void importsOfOneShopWhenSentToTwoNodesThenTheyRunOneAtATimeInTheOrderSent() {
+        var tenant = Fixtures.tenant(first.api);
+        String older = BulkCalls.upload(first.api, tenant.sk(), "text/csv", file(30), "").expect(202).str("id");
+        CLOCK.advance(Duration.ofMillis(1)); // queued a moment later, as a second upload is
+        String younger = BulkCalls.upload(second.api, tenant.sk(), "text/csv", file(30), "").expect(202).str("id");
+
+        Set<String> ended = Set.of("succeeded", "failed", "cancelled");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int samples = 0;
+        Map<String, Seen> seen;
+        do {
+            assertThat(System.nanoTime()).as("both imports ended").isLessThan(deadline);
+            seen = Seen.of(tenant.id());
+            if (!ended.contains(seen.get(older).status())) {
+                assertThat(seen.get(younger)).as("the younger job while the older one runs, sample %d", samples)
+                        .isEqualTo(new Seen("queued", 0));
+            }
+            samples++;
+        } while (!ended.contains(seen.get(younger).status()));
+
+        assertThat(seen.get(older)).isEqualTo(new Seen("succeeded", 30));
+        assertThat(seen.get(younger)).isEqualTo(new Seen("succeeded", 30));
+        assertThat(samples).as("looks taken while they ran").isGreaterThan(10);
+        assertThat(first.api.get("/v1/admin/audit?type=customer.created&limit=100").bearer(tenant.sk()).send()
+                .expect(200).body().path("data")).hasSize(60);
     }
 }

@@ -220,19 +220,35 @@ class StaffMfaRequiredTest extends ApiTest {
     }
 
     @Test
-    void ownSecondFactorWhenTurnedOffWhileRequiredThenTheSessionIsLedToTheSetUpAgain() {
+    void ownSecondFactorWhenTurnedOffWhileRequiredThenRefusedAndItStaysUntilTheSettingIsOff() {
         var shop = StaffFixtures.shop(api);
         var owner = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
         var enrolled = StaffTwoStep.enrol(server, owner, shop.ownerPassword());
         require(shop, true);
         var page = owner.get(SETUP).expect(200);
-        assertThat(page.html()).doesNotContain("id=\"setup-required\"");
+        assertThat(page.html()).doesNotContain("id=\"setup-required\"").contains("id=\"disable-refused\"")
+                .doesNotContain("action=\"/dashboard/security/disable\"");
+        var refused = owner.submit(page, SETUP + "/disable", Map.of("password", shop.ownerPassword(),
+                "code", StaffTwoStep.code(server, enrolled.secret()))).expect(409);
+        assertThat(refused.html()).contains("id=\"security-error\"").contains("requires two-step sign-in of its staff")
+                .contains("Two-step sign-in is on");
+        // nothing was checked nor spent, and the second factor is kept: the session and a new login go on with it
+        assertThat(StaffFixtures.member(api, shop, shop.ownerEmail()).path("mfa_enabled").asBoolean()).isTrue();
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_disabled")).isEmpty();
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_check_failed")).isEmpty();
+        assertThat(owner.get(SETUP).expect(200).html()).containsPattern("Unused recovery codes:\\s+10\\.");
+        owner.get("/dashboard/customers").expect(200);
+        assertThat(StaffFixtures.login(api, shop.id(), shop.ownerEmail(), shop.ownerPassword()).expect(200)
+                .str("next_step")).isEqualTo("mfa");
+
+        // not required any more: the member turns it off as before
+        require(shop, false);
+        page = owner.get(SETUP).expect(200);
+        assertThat(page.html()).doesNotContain("id=\"disable-refused\"");
         owner.submit(page, SETUP + "/disable", Map.of("password", shop.ownerPassword(),
                 "code", StaffTwoStep.code(server, enrolled.secret()))).expectRedirect(SETUP + "?notice=own_mfa_disabled");
-        assertThat(owner.get(SETUP + "?notice=own_mfa_disabled").expect(200).html()).contains("id=\"setup-required\"");
-        owner.get("/dashboard/customers").expectRedirect(SETUP);
-        setUp(owner);
-        owner.get("/dashboard/customers").expect(200);
+        assertThat(StaffFixtures.member(api, shop, shop.ownerEmail()).path("mfa_enabled").asBoolean()).isFalse();
+        assertThat(StaffFixtures.events(api, shop, "staff.mfa_disabled")).hasSize(1);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.TestServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.TotpCodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -463,17 +464,34 @@ class SocialLoginTest extends ApiTest {
         api.delete("/v1/me/identities/" + linked.path("id").asText()).as(shopper).send().expect(404);
     }
 
-    @Test
-    void onlyWayInIsNotUnlinkedUnlessLoginCodesAreOn() {
-        var tenant = shop(Map.of("login_codes", false));
+    /** A shopper whose account a first provider login opened: no password, one linked provider account. */
+    private Fixtures.Shopper passwordLess(Fixtures.Tenant tenant) {
         Started started = start(tenant);
         JsonNode created = callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
                 .expect(201).body();
-        var shopper = new Fixtures.Shopper(tenant, created.path("customer").path("email").asText(), null,
+        return new Fixtures.Shopper(tenant, created.path("customer").path("email").asText(), null,
                 created.path("customer").path("id").asText(), created.path("access_token").asText(), null, null,
                 created);
-        String id = api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data").get(0)
-                .path("id").asText();
+    }
+
+    private String onlyIdentity(Fixtures.Shopper shopper) {
+        return api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data").get(0).path("id")
+                .asText();
+    }
+
+    /** A passkey the shopper adds with a software authenticator at the shop's origin; its id. */
+    private String addPasskey(Fixtures.Shopper shopper) {
+        JsonNode options = api.post("/v1/me/passkeys/options").as(shopper).send().expect(200).body()
+                .path("public_key");
+        return api.post("/v1/me/passkeys").as(shopper).body(Map.of("credential", SoftAuthenticator.create()
+                .register(options, SoftAuthenticator.from(ORIGIN)))).send().expect(201).str("id");
+    }
+
+    @Test
+    void onlyWayInIsNotUnlinkedUnlessLoginCodesAreOn() {
+        var tenant = shop(Map.of("login_codes", false));
+        var shopper = passwordLess(tenant);
+        String id = onlyIdentity(shopper);
         api.delete("/v1/me/identities/" + id).as(shopper).send().expect(409, "last_sign_in_method");
         // another customer's identity is not found
         var other = Fixtures.shopper(api, tenant);
@@ -696,12 +714,26 @@ class SocialLoginTest extends ApiTest {
     @Test
     void merchantDoesNotUnlinkTheOnlyWayIn() {
         var tenant = shop(Map.of("login_codes", false));
-        Started started = start(tenant);
-        String customerId = callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
-                .expect(201).body().path("customer").path("id").asText();
-        String path = "/v1/admin/customers/" + customerId + "/identities";
-        String id = api.get(path).bearer(tenant.sk()).send().expect(200).body().path("data").get(0).path("id").asText();
-        api.delete(path + "/" + id).bearer(tenant.sk()).send().expect(409, "last_sign_in_method");
+        var shopper = passwordLess(tenant);
+        String path = "/v1/admin/customers/" + shopper.customerId() + "/identities/" + onlyIdentity(shopper);
+        api.delete(path).bearer(tenant.sk()).send().expect(409, "last_sign_in_method");
+    }
+
+    /** A passkey is a way in: the provider account may go, by the shopper or the merchant, and then not the passkey. */
+    @Test
+    void passkeyKeepsAWayInSoTheLinkMayGoAndThenNotThePasskey() {
+        var tenant = shop(Map.of("login_codes", false, "webauthn_rp_id", "shop.example"));
+        var shopper = passwordLess(tenant);
+        String passkey = addPasskey(shopper);
+        api.delete("/v1/me/identities/" + onlyIdentity(shopper)).as(shopper).send().expect(204);
+        api.delete("/v1/me/passkeys/" + passkey).as(shopper).send().expect(409, "last_sign_in_method");
+
+        var another = passwordLess(tenant);
+        addPasskey(another);
+        api.delete("/v1/admin/customers/" + another.customerId() + "/identities/" + onlyIdentity(another))
+                .bearer(tenant.sk()).send().expect(204);
+        assertThat(AuditEvents.only(api, tenant, another.customerId(), "identity.unlinked").path("data").path("by")
+                .asText()).isEqualTo("admin");
     }
 
     private Api.Res finish(Started started, String code, Fixtures.Shopper caller) {

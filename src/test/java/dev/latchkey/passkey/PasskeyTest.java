@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,15 +127,65 @@ class PasskeyTest extends MailTest {
     }
 
     @Test
-    void loginOptionsWhenEmailUnknownOrWithoutPasskeysThenSameShapeWithEmptyList() {
+    void loginOptionsWhenEmailUnknownOrWithoutPasskeysThenStableDecoysShapedAsAPasskeysAre() {
+        var tenant = passkeyShop();
+        var with = Fixtures.verifiedShopper(api, tenant, Map.of());
+        var authenticator = SoftAuthenticator.create();
+        registered(with, authenticator);
+        var without = Fixtures.verifiedShopper(api, tenant, Map.of());
+        String unknown = Fixtures.uniqueEmail();
+        JsonNode real = loginOptions(tenant, Map.of("email", with.email())).path("public_key");
+        assertThat(real.path("allowCredentials")).hasSize(1);
+        JsonNode shape = real.path("allowCredentials").get(0);
+
+        for (String email : List.of(without.email(), unknown)) {
+            JsonNode options = loginOptions(tenant, Map.of("email", email)).path("public_key");
+            assertThat(iterable(options)).containsExactlyElementsOf(iterable(real));
+            JsonNode decoys = options.path("allowCredentials");
+            assertThat(decoys.size()).as("decoys of %s", email).isBetween(1, 2);
+            for (JsonNode decoy : decoys) {
+                assertThat(iterable(decoy)).containsExactlyElementsOf(iterable(shape));
+                assertThat(decoy.path("type").asText()).isEqualTo("public-key");
+                assertThat(decoy.path("id").asText()).matches("[A-Za-z0-9_-]+")
+                        .hasSameSizeAs(authenticator.credentialId());
+                assertThat(decoy.path("transports")).isEqualTo(shape.path("transports"));
+            }
+            // the same at every request, also for the address written otherwise
+            assertThat(loginOptions(tenant, Map.of("email", " " + email.toUpperCase(java.util.Locale.ROOT)))
+                    .path("public_key").path("allowCredentials")).isEqualTo(decoys);
+        }
+        // another address, or the same address at another shop, gets other decoys
+        assertThat(decoyIds(tenant, unknown)).doesNotContainAnyElementsOf(decoyIds(tenant, without.email()));
+        assertThat(decoyIds(passkeyShop(), unknown)).doesNotContainAnyElementsOf(decoyIds(tenant, unknown));
+        // once the account has a passkey, its own is listed instead
+        registered(without, SoftAuthenticator.create());
+        assertThat(decoyIds(tenant, without.email())).hasSize(1)
+                .doesNotContainAnyElementsOf(decoyIds(passkeyShop(), without.email()));
+    }
+
+    private static List<String> decoyIds(Fixtures.Tenant tenant, String email) {
+        return loginOptions(tenant, Map.of("email", email)).path("public_key").path("allowCredentials")
+                .findValuesAsText("id");
+    }
+
+    @Test
+    void loginWhenAssertionNamesADecoyThenInvalidCredentialsAsAnUnknownPasskey() {
         var tenant = passkeyShop();
         var without = Fixtures.verifiedShopper(api, tenant, Map.of());
-        JsonNode unknown = loginOptions(tenant, Map.of("email", Fixtures.uniqueEmail()));
-        JsonNode known = loginOptions(tenant, Map.of("email", without.email()));
-        assertThat(unknown.path("public_key").path("allowCredentials")).isEmpty();
-        assertThat(known.path("public_key").path("allowCredentials")).isEmpty();
-        List<String> fields = List.copyOf(iterable(unknown.path("public_key")));
-        assertThat(iterable(known.path("public_key"))).containsExactlyElementsOf(fields);
+        for (String email : List.of(without.email(), Fixtures.uniqueEmail())) {
+            JsonNode options = loginOptions(tenant, Map.of("email", email));
+            String decoy = options.path("public_key").path("allowCredentials").get(0).path("id").asText();
+            Map<String, Object> assertion = new HashMap<>(SoftAuthenticator.create()
+                    .assertion(options.path("public_key"), fromShop()));
+            assertion.put("id", decoy);
+            assertion.put("rawId", decoy);
+            passkeyLogin(tenant, options.path("challenge_id").asText(), assertion)
+                    .expect(401, "invalid_credentials");
+            JsonNode failure = api.get("/v1/admin/audit?limit=1&type=login.failed").bearer(tenant.sk()).send()
+                    .expect(200).body().path("data").get(0);
+            assertThat(failure.path("customer_id").isNull()).isTrue();
+            assertThat(failure.path("data").path("reason").asText()).isEqualTo("unknown_passkey");
+        }
     }
 
     private static List<String> iterable(JsonNode node) {
@@ -445,6 +497,47 @@ class PasskeyTest extends MailTest {
         assertThat(AuditEvents.only(api, tenant, shopper.customerId(), "passkey.removed").path("data").path("by")
                 .asText()).isEqualTo("customer");
         login(tenant, authenticator, fromShop()).expect(401, "invalid_credentials");
+    }
+
+    /** A shopper the merchant created without a password, logged in with a mailed code. */
+    private static Fixtures.Shopper withoutPassword(Fixtures.Tenant tenant) {
+        String email = Fixtures.uniqueEmail();
+        String id = api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", email)).send()
+                .expect(201).str("id");
+        api.post("/v1/auth/login/code").key(tenant.pk()).body(Map.of("email", email)).send().expect(202);
+        // the invitation to choose a password comes first
+        Matcher code = Pattern.compile("(?m)^([0-9]{6})$").matcher(TestSmtp.text(smtp.awaitOne(email,
+                "Your Test Shop login code")));
+        assertThat(code.find()).isTrue();
+        JsonNode session = api.post("/v1/auth/login/code/verify").key(tenant.pk())
+                .body(Map.of("email", email, "code", code.group(1))).send().expect(200).body();
+        return new Fixtures.Shopper(tenant, email, null, id, session.path("access_token").asText(),
+                session.path("refresh_token").asText(), session.path("session_id").asText(), session);
+    }
+
+    /** The merchant may still take it: a lost device goes at once, and a password reset lets the shopper in. */
+    @Test
+    void deleteWhenLastWayInOfAPasswordLessAccountThenRefusedToTheShopperOnly() {
+        var tenant = shop(Map.of("webauthn_rp_id", RP_ID, "login_codes", true));
+        var shopper = withoutPassword(tenant);
+        String first = registered(shopper, SoftAuthenticator.create()).path("id").asText();
+        String second = registered(shopper, SoftAuthenticator.create()).path("id").asText();
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("login_codes", false)).send().expect(200);
+        api.delete("/v1/me/passkeys/" + first).as(shopper).send().expect(204);
+        var refused = api.delete("/v1/me/passkeys/" + second).as(shopper).send().expect(409, "last_sign_in_method");
+        assertThat(refused.str("detail")).contains("last way to log in");
+        api.delete("/v1/me/passkeys/passkey_unknown").as(shopper).send().expect(404);
+        assertThat(api.get("/v1/me/passkeys").as(shopper).send().expect(200).body().path("data"))
+                .extracting(p -> p.path("id").asText()).containsExactly(second);
+        // the shop's login codes are a way in
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("login_codes", true)).send().expect(200);
+        String third = registered(shopper, SoftAuthenticator.create()).path("id").asText();
+        api.delete("/v1/me/passkeys/" + second).as(shopper).send().expect(204);
+        api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("login_codes", false)).send().expect(200);
+        api.delete("/v1/me/passkeys/" + third).as(shopper).send().expect(409, "last_sign_in_method");
+        api.delete("/v1/admin/customers/" + shopper.customerId() + "/passkeys/" + third).bearer(tenant.sk()).send()
+                .expect(204);
+        assertThat(api.get("/v1/me/passkeys").as(shopper).send().expect(200).body().path("data")).isEmpty();
     }
 
     @Test
