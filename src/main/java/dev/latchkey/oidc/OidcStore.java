@@ -1,5 +1,6 @@
 package dev.latchkey.oidc;
 
+import dev.latchkey.auth.Secrets;
 import dev.latchkey.db.Database;
 import org.jdbi.v3.core.Handle;
 
@@ -11,9 +12,17 @@ import java.util.Optional;
 
 /** SQL for identity providers, the logins waiting for them and the customers' linked identities. */
 final class OidcStore {
-    /** A login sent to a provider, as the callback finds it. */
+    /**
+     * A login sent to a provider, as the callback finds it; {@code bindingHash} is the hash of the secret that the
+     * browser which started it holds (null for a login started before there was one).
+     */
     record State(String providerId, String redirectUri, String codeVerifier, String nonce, String linkCustomerId,
-                 Instant expiresAt) {
+                 String bindingHash, Instant expiresAt) {
+
+        /** Whether {@code binding} is this login's, compared in constant time. */
+        boolean boundTo(String binding) {
+            return bindingHash != null && Secrets.constantTimeEquals(bindingHash, Secrets.sha256(binding));
+        }
     }
 
     /** A customer's account at a provider; {@code lastUsedAt} null until it first logs in. */
@@ -105,12 +114,12 @@ final class OidcStore {
 
     void insertState(Handle h, String tenantId, String stateHash, State state, Instant now) {
         h.createUpdate("INSERT INTO oidc_states (tenant_id, state_hash, provider_id, redirect_uri, code_verifier, "
-                        + "nonce, link_customer_id, created_at, expires_at) VALUES (:tenant, :hash, :provider, "
-                        + ":redirect, :verifier, :nonce, :link, :now, :expires)")
+                        + "nonce, link_customer_id, binding_hash, created_at, expires_at) VALUES (:tenant, :hash, "
+                        + ":provider, :redirect, :verifier, :nonce, :link, :binding, :now, :expires)")
                 .bind("tenant", tenantId).bind("hash", stateHash).bind("provider", state.providerId())
                 .bind("redirect", state.redirectUri()).bind("verifier", state.codeVerifier())
                 .bind("nonce", state.nonce()).bind("link", state.linkCustomerId())
-                .bind("now", Database.ts(now)).bind("expires", Database.ts(state.expiresAt()))
+                .bind("binding", state.bindingHash()).bind("now", Database.ts(now)).bind("expires", Database.ts(state.expiresAt()))
                 .execute();
     }
 
@@ -121,7 +130,7 @@ final class OidcStore {
                 .bind("tenant", tenantId).bind("hash", stateHash)
                 .map((rs, ctx) -> new State(rs.getString("provider_id"), rs.getString("redirect_uri"),
                         rs.getString("code_verifier"), rs.getString("nonce"), rs.getString("link_customer_id"),
-                        Database.instant(rs, "expires_at")))
+                        rs.getString("binding_hash"), Database.instant(rs, "expires_at")))
                 .findOne();
         state.ifPresent(found -> h.createUpdate("DELETE FROM oidc_states WHERE tenant_id = :tenant "
                         + "AND state_hash = :hash")

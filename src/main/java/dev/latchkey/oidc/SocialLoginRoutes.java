@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 /** The storefront's side of social login: start, callback, and the shopper's linked provider accounts. */
 final class SocialLoginRoutes {
     private static final int MAX_STATE = 128;
+    private static final int MAX_BINDING = 128;
     private static final int MAX_CODE = 2048;
 
     private final Guard guard;
@@ -61,15 +62,20 @@ final class SocialLoginRoutes {
         AccessToken linking = link ? ownCustomer(ctx, key) : null;
         limits.enforce(ctx, key.tenantId(), LimitedAction.ANONYMOUS, null);
         var started = login.start(key.tenantId(), slug, redirectUri, linking);
-        ctx.json(Map.of("authorization_url", started.authorizationUrl(), "state", started.state()));
+        ctx.json(Map.of("authorization_url", started.authorizationUrl(), "state", started.state(),
+                "binding", started.binding()));
     }
 
-    /** Counted in the login's per-IP bucket: a callback is a login. */
+    /**
+     * Counted in the login's per-IP bucket: a callback is a login. {@code binding} is the start's, which the
+     * storefront kept in the browser that started the login.
+     */
     private void callback(Context ctx) {
         ApiKey key = guard.storefront(ctx);
         String slug = slug(ctx);
         JsonInput in = requests.body(ctx);
         String state = in.required("state", MAX_STATE);
+        String binding = in.required("binding", MAX_BINDING);
         String code = in.required("code", MAX_CODE);
         String cartId = in.string("cart_id", 64).orElse(null);
         in.validate();
@@ -83,7 +89,8 @@ final class SocialLoginRoutes {
         };
         GuestCart guestCart = cartId == null ? null : guard.anonymousSession(ctx, key)
                 .map(session -> new GuestCart(cartId, session.sessionId())).orElse(null);
-        var finished = login.callback(key.tenantId(), slug, state, code, guestCart, caller, requests.client(ctx));
+        var finished = login.callback(key.tenantId(), slug, state, binding, code, guestCart, caller,
+                requests.client(ctx));
         ctx.status(finished.status()).json(finished.body());
     }
 

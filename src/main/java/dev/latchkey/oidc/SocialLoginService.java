@@ -43,7 +43,9 @@ import java.util.function.Supplier;
 
 /**
  * Logging a shopper in with an OpenID Connect provider (authorization code with PKCE S256 and a nonce). The start
- * keeps the verifier and nonce server-side under the hash of a one-time state; the callback exchanges the code, checks
+ * keeps the verifier and nonce server-side under the hash of a one-time state, with the hash of a binding: a secret
+ * that goes to the browser which started the login and never to the provider, which the callback must bring, so that a
+ * code and state planted on another browser finish nothing (login CSRF). The callback exchanges the code, checks
  * the ID token and then: a linked provider account logs its customer in, after the status rules, ending as every
  * other login does ({@link LoginAdmission#letIn}: second factor, guest cart, audit); an unknown one with a verified
  * address nobody has opens a new account; an address that has an account already is never linked by itself (whoever
@@ -55,8 +57,8 @@ final class SocialLoginService {
     static final String METHOD = "oidc";
     static final int RACE_ATTEMPTS = 3;
 
-    /** The start's answer. */
-    record Started(String authorizationUrl, String state) {
+    /** The start's answer: {@code binding} stays in the browser, and only its callback brings it back. */
+    record Started(String authorizationUrl, String state, String binding) {
     }
 
     /** The callback's answer: its status and body. */
@@ -110,9 +112,10 @@ final class SocialLoginService {
         String state = Secrets.secret("ost");
         String verifier = Secrets.secret("pkce");
         String nonce = Secrets.secret("nonce");
+        String binding = Secrets.secret("osb");
         Instant now = clock.instant();
         var stored = new OidcStore.State(provider.id(), redirectUri, verifier, nonce, linkCustomerId,
-                now.plus(STATE_TTL));
+                Secrets.sha256(binding), now.plus(STATE_TTL));
         db.tx(h -> {
             store.insertState(h, tenantId, Secrets.sha256(state), stored, now);
             return null;
@@ -127,18 +130,19 @@ final class SocialLoginService {
         query.put("code_challenge", challenge(verifier));
         query.put("code_challenge_method", "S256");
         String endpoint = metadata.authorizationEndpoint().toString();
-        return new Started(endpoint + (endpoint.contains("?") ? "&" : "?") + Forms.of(query), state);
+        return new Started(endpoint + (endpoint.contains("?") ? "&" : "?") + Forms.of(query), state, binding);
     }
 
     /**
      * The provider sent the browser back with {@code code}: logs in, opens an account, or (a state started to link)
      * links the provider account to the customer whose token the callback carries, which {@code caller} answers
-     * (null for none) and is asked for only then.
+     * (null for none) and is asked for only then. A {@code binding} that is not the state's is refused as an unknown
+     * state is, after the state is used up: whoever planted it cannot try again.
      */
-    Finished callback(String tenantId, String slug, String stateValue, String code, GuestCart guestCart,
-                      Supplier<String> caller, ClientInfo client) {
+    Finished callback(String tenantId, String slug, String stateValue, String binding, String code,
+                      GuestCart guestCart, Supplier<String> caller, ClientInfo client) {
         var state = db.tx(h -> store.takeState(h, tenantId, Secrets.sha256(stateValue)))
-                .filter(found -> found.expiresAt().isAfter(clock.instant()))
+                .filter(found -> found.expiresAt().isAfter(clock.instant()) && found.boundTo(binding))
                 .orElseThrow(SocialLoginService::invalidState);
         IdentityProvider provider = enabled(tenantId, slug);
         if (!provider.id().equals(state.providerId())

@@ -434,7 +434,8 @@ class BadInputSweepTest {
                 // the shop allows no origin: a body that gets past its fields is refused for it, before any call out
                 case "POST /v1/auth/oidc/{slug}/start" -> Bodies.of("redirect_uri", "https://shop.example/cb");
                 // no login waits behind this state: every field is checked before it is looked up
-                case "POST /v1/auth/oidc/{slug}/callback" -> Bodies.of("state", "ost_" + "A".repeat(43), "code", "c");
+                case "POST /v1/auth/oidc/{slug}/callback" -> Bodies.of("state", "ost_" + "A".repeat(43),
+                        "binding", "osb_" + "A".repeat(43), "code", "c");
                 case "PATCH /v1/admin/staff/{id}" -> Bodies.of("role", "support");
                 // a port nobody listens on: the sweep's customers are queued for it and never delivered
                 case "POST /v1/admin/webhooks" -> Bodies.of("url", "http://127.0.0.1:9/hooks",

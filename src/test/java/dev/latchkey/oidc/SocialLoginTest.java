@@ -8,6 +8,7 @@ import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.TestServer;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.TotpCodes;
 import org.junit.jupiter.api.AfterAll;
@@ -34,8 +35,18 @@ class SocialLoginTest extends ApiTest {
     private static final String SECRET = "very-secret-client-secret-" + UUID.randomUUID();
     private static FakeOidcProvider idp;
 
-    /** One login on its way: the authorization request's parameters and the state. */
-    record Started(Fixtures.Tenant tenant, Map<String, String> query, String state) {
+    /** One login on its way: the authorization request's parameters, the state, and the browser's binding. */
+    record Started(Fixtures.Tenant tenant, Map<String, String> query, String state, String binding) {
+
+        static Started of(Fixtures.Tenant tenant, Api.Res start) {
+            return new Started(tenant, FakeOidcProvider.query(start.str("authorization_url")), start.str("state"),
+                    start.str("binding"));
+        }
+
+        /** The callback's body for {@code code}, as the browser that started the login sends it. */
+        Map<String, Object> body(String code) {
+            return Map.of("state", state, "binding", binding, "code", code);
+        }
     }
 
     @BeforeAll
@@ -69,14 +80,19 @@ class SocialLoginTest extends ApiTest {
     }
 
     private Started start(Fixtures.Tenant tenant) {
-        var res = api.post("/v1/auth/oidc/acme/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT))
-                .send().expect(200);
-        return new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        return Started.of(tenant, api.post("/v1/auth/oidc/acme/start").key(tenant.pk())
+                .body(Map.of("redirect_uri", REDIRECT)).send().expect(200));
+    }
+
+    /** {@code shopper} starts linking a provider account to their own. */
+    private Started startLink(Fixtures.Shopper shopper) {
+        return Started.of(shopper.tenant(), api.post("/v1/auth/oidc/acme/start").as(shopper)
+                .body(Map.of("redirect_uri", REDIRECT, "link", true)).send().expect(200));
     }
 
     private Api.Res callback(Started started, String idToken) {
         return api.post("/v1/auth/oidc/acme/callback").key(started.tenant().pk())
-                .body(Map.of("state", started.state(), "code", idp.authorize(started.query(), idToken))).send();
+                .body(started.body(idp.authorize(started.query(), idToken))).send();
     }
 
     private Map<String, Object> claims(Started started, String subject, String email) {
@@ -97,6 +113,9 @@ class SocialLoginTest extends ApiTest {
                 .containsEntry("scope", "openid email profile").containsEntry("code_challenge_method", "S256")
                 .containsEntry("state", first.state()).containsKey("nonce").containsKey("code_challenge");
         assertThat(first.query().get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
+        // the binding stays with the browser: the provider never sees it
+        assertThat(first.binding()).matches("osb_[0-9A-Za-z]{43}");
+        assertThat(first.query().values()).noneMatch(value -> value.contains(first.binding()));
 
         JsonNode created = callback(first, idp.signRs256(claims(first, subject, email))).expect(201).body();
         String customerId = created.path("customer").path("id").asText();
@@ -209,12 +228,11 @@ class SocialLoginTest extends ApiTest {
     /** A new shopper's login at provider {@code own} (slug {@code own}), the ID token signed by {@code sign}. */
     private Api.Res loginAt(Fixtures.Tenant tenant, FakeOidcProvider own,
                             java.util.function.Function<Map<String, Object>, String> sign) {
-        var res = api.post("/v1/auth/oidc/own/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT)).send()
-                .expect(200);
-        var query = FakeOidcProvider.query(res.str("authorization_url"));
+        Started started = Started.of(tenant, api.post("/v1/auth/oidc/own/start").key(tenant.pk())
+                .body(Map.of("redirect_uri", REDIRECT)).send().expect(200));
+        var query = started.query();
         String code = own.authorize(query, sign.apply(own.claims(query, subject(), Fixtures.uniqueEmail(), true)));
-        return api.post("/v1/auth/oidc/own/callback").key(tenant.pk())
-                .body(Map.of("state", res.str("state"), "code", code)).send();
+        return api.post("/v1/auth/oidc/own/callback").key(tenant.pk()).body(started.body(code)).send();
     }
 
     @Test
@@ -231,7 +249,7 @@ class SocialLoginTest extends ApiTest {
             Started started = start(tenant);
             String code = idp.authorize(started.query(), idp.signRs256(claims(started, subject, email)));
             JsonNode body = api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).bearer(stale)
-                    .body(Map.of("state", started.state(), "code", code)).send().expect(customerId == null ? 201 : 200)
+                    .body(started.body(code)).send().expect(customerId == null ? 201 : 200)
                     .body();
             String loggedIn = body.path("customer").path("id").asText();
             assertThat(loggedIn).isNotEqualTo(last.customerId()).isNotEqualTo(other.customerId());
@@ -244,17 +262,13 @@ class SocialLoginTest extends ApiTest {
     void linkStillNeedsTheSameCustomersLiveToken() {
         var tenant = shop();
         var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
-        var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
-                .send().expect(200);
-        Started link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        Started link = startLink(shopper);
         String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject(), shopper.email())));
         api.post("/v1/auth/logout").as(shopper).send().expect(204);
         finish(link, code, shopper).expect(401, "invalid_token");
 
         var again = Fixtures.verifiedShopper(api, tenant, Map.of());
-        res = api.post("/v1/auth/oidc/acme/start").as(again).body(Map.of("redirect_uri", REDIRECT, "link", true))
-                .send().expect(200);
-        link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        link = startLink(again);
         code = idp.authorize(link.query(), idp.signRs256(claims(link, subject(), again.email())));
         // without a token it is no link, and not a login either
         finish(link, code, null).expect(400, "invalid_state");
@@ -278,10 +292,82 @@ class SocialLoginTest extends ApiTest {
 
         var other = shop();
         Started elsewhere = start(other);
-        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).body(Map.of("state", elsewhere.state(), "code",
-                idp.authorize(elsewhere.query(), "x"))).send().expect(400, "invalid_state");
-        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).body(Map.of("state", "ost_unknown", "code", "c"))
-                .send().expect(400, "invalid_state");
+        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk())
+                .body(elsewhere.body(idp.authorize(elsewhere.query(), "x"))).send().expect(400, "invalid_state");
+        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk())
+                .body(Map.of("state", "ost_unknown", "binding", elsewhere.binding(), "code", "c")).send()
+                .expect(400, "invalid_state");
+    }
+
+    /**
+     * Login CSRF (RFC 9700 4.7): the attacker starts a login, signs in at the provider as themself and plants the
+     * redirect's code and state on the victim, whose browser holds the binding of a login of its own only.
+     */
+    @Test
+    void plantedCodeAndStateMeetNoMatchingBindingAndTheStateIsUsedUp() {
+        var tenant = shop();
+        String attackersEmail = Fixtures.uniqueEmail();
+        Started attackers = start(tenant);
+        String code = idp.authorize(attackers.query(), idp.signRs256(claims(attackers, subject(), attackersEmail)));
+        Started victims = start(tenant);
+        int exchanged = idp.tokenRequests().size();
+
+        var planted = Map.<String, Object>of("state", attackers.state(), "binding", victims.binding(), "code", code);
+        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).body(planted).send().expect(400, "invalid_state");
+        // the code was never exchanged, and the state is used up: not even the right binding finishes it now
+        assertThat(idp.tokenRequests()).hasSize(exchanged);
+        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).body(attackers.body(code)).send()
+                .expect(400, "invalid_state");
+        assertThat(customersWith(tenant, attackersEmail)).isEmpty();
+        // the victim's own login is untouched
+        callback(victims, idp.signRs256(claims(victims, subject(), Fixtures.uniqueEmail()))).expect(201);
+    }
+
+    @Test
+    void loginStartedBeforeThereWereBindingsIsRefusedAsAnUnknownState() {
+        var tenant = shop();
+        Started started = start(tenant);
+        server.app.database().tx(h -> h.createUpdate("UPDATE oidc_states SET binding_hash = NULL WHERE tenant_id = "
+                + ":tenant").bind("tenant", tenant.id()).execute());
+        callback(started, idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())))
+                .expect(400, "invalid_state");
+    }
+
+    @Test
+    void callbackWithoutAStringBindingIsRefusedBeforeTheStateIsLookedAt() {
+        var tenant = shop();
+        Started started = start(tenant);
+        String code = idp.authorize(started.query(), idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())));
+        var missing = Map.<String, Object>of("state", started.state(), "code", code);
+        Problems.assertInvalid(api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).body(missing).send(),
+                "binding", "required");
+        for (Object wrong : List.of(42, true, List.of(started.binding()), Map.of("value", started.binding()),
+                "osb_" + "A".repeat(125))) {
+            Problems.assertInvalidField(api.post("/v1/auth/oidc/acme/callback").key(tenant.pk())
+                    .body(with(started.body(code), "binding", wrong)).send(), "binding");
+        }
+        // refused for its fields, the callback left the state alone
+        api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).body(started.body(code)).send().expect(201);
+    }
+
+    @Test
+    void linkNeedsTheBindingOfTheBrowserThatStartedIt() {
+        var tenant = shop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        Started link = startLink(shopper);
+        String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject(), shopper.email())));
+        Problems.assertInvalid(api.post("/v1/auth/oidc/acme/callback").as(shopper)
+                .body(Map.of("state", link.state(), "code", code)).send(), "binding", "required");
+        // a planted link carries another browser's binding: the same customer's token does not make up for it
+        Started own = startLink(shopper);
+        api.post("/v1/auth/oidc/acme/callback").as(shopper)
+                .body(with(link.body(code), "binding", own.binding())).send().expect(400, "invalid_state");
+        finish(link, code, shopper).expect(400, "invalid_state");
+        assertThat(api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data")).isEmpty();
+
+        code = idp.authorize(own.query(), idp.signRs256(claims(own, subject(), shopper.email())));
+        finish(own, code, shopper).expect(200);
+        assertThat(api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data")).hasSize(1);
     }
 
     @Test
@@ -332,12 +418,11 @@ class SocialLoginTest extends ApiTest {
         try (var other = FakeOidcProvider.start(TestServer.shared().clock)) {
             other.authMethods(List.of("client_secret_post"));
             provider(tenant, "post", other.issuer());
-            var res = api.post("/v1/auth/oidc/post/start").key(tenant.pk()).body(Map.of("redirect_uri", REDIRECT))
-                    .send().expect(200);
-            var query = FakeOidcProvider.query(res.str("authorization_url"));
-            String token = other.signRs256(other.claims(query, subject(), Fixtures.uniqueEmail(), true));
-            api.post("/v1/auth/oidc/post/callback").key(tenant.pk()).body(Map.of("state", res.str("state"),
-                    "code", other.authorize(query, token))).send().expect(201);
+            Started started = Started.of(tenant, api.post("/v1/auth/oidc/post/start").key(tenant.pk())
+                    .body(Map.of("redirect_uri", REDIRECT)).send().expect(200));
+            String token = other.signRs256(other.claims(started.query(), subject(), Fixtures.uniqueEmail(), true));
+            api.post("/v1/auth/oidc/post/callback").key(tenant.pk())
+                    .body(started.body(other.authorize(started.query(), token))).send().expect(201);
             var request = other.tokenRequests().getLast();
             assertThat(request.form()).containsEntry("client_secret", SECRET);
             assertThat(request.authorization()).isNull();
@@ -356,21 +441,15 @@ class SocialLoginTest extends ApiTest {
                 .body(Map.of("code", TotpCodes.at(secret, server.clock.instant()))).send().expect(200);
 
         // the logged-in shopper links the provider account
-        var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
-                .send().expect(200);
-        var query = FakeOidcProvider.query(res.str("authorization_url"));
+        Started link = startLink(shopper);
         String subject = subject();
-        String code = idp.authorize(query, idp.signRs256(idp.claims(query, subject, shopper.email(), true)));
+        String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject, shopper.email())));
         // finished by anyone else, the state is refused
         var other = Fixtures.shopper(api, tenant);
-        api.post("/v1/auth/oidc/acme/callback").as(other).body(Map.of("state", res.str("state"), "code", code))
-                .send().expect(400, "invalid_state");
-        res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
-                .send().expect(200);
-        query = FakeOidcProvider.query(res.str("authorization_url"));
-        code = idp.authorize(query, idp.signRs256(idp.claims(query, subject, shopper.email(), true)));
-        JsonNode linked = api.post("/v1/auth/oidc/acme/callback").as(shopper)
-                .body(Map.of("state", res.str("state"), "code", code)).send().expect(200).body();
+        finish(link, code, other).expect(400, "invalid_state");
+        link = startLink(shopper);
+        code = idp.authorize(link.query(), idp.signRs256(claims(link, subject, shopper.email())));
+        JsonNode linked = finish(link, code, shopper).expect(200).body();
         assertThat(linked.path("id").asText()).startsWith("ident_");
 
         // the provider account is now a first factor: the second is asked for
@@ -433,7 +512,7 @@ class SocialLoginTest extends ApiTest {
         Started started = start(tenant);
         String code = idp.authorize(started.query(), idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail())));
         var session = api.post("/v1/auth/oidc/acme/callback").key(tenant.pk()).bearer(anonymous)
-                .body(Map.of("state", started.state(), "code", code, "cart_id", guestCart)).send().expect(201);
+                .body(with(started.body(code), "cart_id", guestCart)).send().expect(201);
         assertThat(session.str("cart_id")).startsWith("cart_");
         var cart = api.get("/v1/carts/" + session.str("cart_id")).key(tenant.pk())
                 .bearer(session.str("access_token")).send().expect(200);
@@ -485,9 +564,7 @@ class SocialLoginTest extends ApiTest {
             var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
             String subject = subject();
             String email = Fixtures.uniqueEmail();
-            var res = api.post("/v1/auth/oidc/acme/start").as(shopper)
-                    .body(Map.of("redirect_uri", REDIRECT, "link", true)).send().expect(200);
-            Started link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+            Started link = startLink(shopper);
             Started login = start(tenant);
             String linkCode = idp.authorize(link.query(), idp.signRs256(claims(link, subject, email)));
             String loginCode = idp.authorize(login.query(), idp.signRs256(claims(login, subject, email)));
@@ -567,9 +644,7 @@ class SocialLoginTest extends ApiTest {
     void identityShowsItsLastLoginAndNoneUntilTheFirstAfterLinking() {
         var tenant = shop();
         var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
-        var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
-                .send().expect(200);
-        Started link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        Started link = startLink(shopper);
         String subject = subject();
         String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject, shopper.email())));
         JsonNode linked = finish(link, code, shopper).expect(200).body();
@@ -608,9 +683,7 @@ class SocialLoginTest extends ApiTest {
     void merchantListsAndUnlinksACustomersAccountsOfItsOwnTenantOnly() {
         var tenant = shop();
         var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
-        var res = api.post("/v1/auth/oidc/acme/start").as(shopper).body(Map.of("redirect_uri", REDIRECT, "link", true))
-                .send().expect(200);
-        Started link = new Started(tenant, FakeOidcProvider.query(res.str("authorization_url")), res.str("state"));
+        Started link = startLink(shopper);
         String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject(), shopper.email())));
         String identityId = finish(link, code, shopper).expect(200).str("id");
         String path = "/v1/admin/customers/" + shopper.customerId() + "/identities";
@@ -666,7 +739,7 @@ class SocialLoginTest extends ApiTest {
     private Api.Res finish(Started started, String code, Fixtures.Shopper caller) {
         var request = api.post("/v1/auth/oidc/acme/callback");
         request = caller == null ? request.key(started.tenant().pk()) : request.as(caller);
-        return request.body(Map.of("state", started.state(), "code", code)).send();
+        return request.body(started.body(code)).send();
     }
 
     private List<JsonNode> customersWith(Fixtures.Tenant tenant, String email) {
