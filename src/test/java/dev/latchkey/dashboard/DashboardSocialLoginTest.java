@@ -104,7 +104,12 @@ class DashboardSocialLoginTest extends ApiTest {
         var started = api.post("/v1/auth/oidc/acme/start").key(shop.tenant().pk())
                 .body(Map.of("redirect_uri", ORIGIN + "/oidc/callback")).send().expect(200);
         Map<String, String> query = FakeOidcProvider.query(started.str("authorization_url"));
-        String token = idp.signRs256(idp.claims(query, "sub-" + UUID.randomUUID(), Fixtures.uniqueEmail(), true));
+        Map<String, Object> claims = idp.claims(query, "sub-" + UUID.randomUUID(), Fixtures.uniqueEmail(), true);
+        // the shared server's clock may have been moved on by a test before: the token is issued on its time
+        long now = server.clock.instant().getEpochSecond();
+        claims.put("iat", now);
+        claims.put("exp", now + 300);
+        String token = idp.signRs256(claims);
         return api.post("/v1/auth/oidc/acme/callback").key(shop.tenant().pk())
                 .body(Map.of("state", started.str("state"), "code", idp.authorize(query, token))).send().expect(201)
                 .body().path("customer").path("id").asText();
