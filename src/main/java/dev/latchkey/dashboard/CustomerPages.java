@@ -64,9 +64,10 @@ public final class CustomerPages {
     public record CustomerPage(Frame frame, Customer customer, List<String> tags, boolean canEdit,
                                List<Address> addresses, Page<OrderView> orders,
                                LockoutService.Status lockout, List<Session> sessions, List<Passkey> passkeys,
-                               List<IdentityView> identities, List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
-                               boolean canResetMfa, boolean canRevoke, boolean canDelete, boolean canViewAudit,
-                               boolean canResendVerification, boolean canSendPasswordReset, boolean canExport) {
+                               List<IdentityView> identities, List<AuditEvent> events, List<StatusAction> actions,
+                               boolean canUnlock, boolean canResetMfa, boolean canRevoke, boolean canDelete,
+                               boolean canViewAudit, boolean canResendVerification, boolean canSendPasswordReset,
+                               boolean canExport) {
     }
 
     private final Dashboard dashboard;
@@ -239,8 +240,8 @@ public final class CustomerPages {
     }
 
     /**
-     * Unlinks a sign-in account as the admin API does. The account's only way in stays linked, and the page says so
-     * in its notice: a refusal support meets in the course of their work, not an error.
+     * Unlinks a sign-in account as the admin API does. The account's only way in stays linked, and the customer's page
+     * says so in its notice: a refusal met in the course of the work, not an error.
      */
     private void unlinkIdentity(Context ctx) {
         try {
