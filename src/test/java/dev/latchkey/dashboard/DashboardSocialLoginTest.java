@@ -314,7 +314,7 @@ class DashboardSocialLoginTest extends ApiTest {
         var page = client.get(path).expect(200);
         assertThat(page.html()).contains("Linked sign-in accounts").contains("Acme ID")
                 .contains(identity.path("subject").asText()).contains(identity.path("email").asText())
-                .contains("data-identity=\"" + identityId + "\"");
+                .contains("data-identity=\"" + identityId + "\"").contains("<th scope=\"col\">Last used</th>");
         assertThat(page.html().indexOf("Linked sign-in accounts")).isGreaterThan(page.html().indexOf("Passkeys"));
 
         // the only way in: nothing unlinked, and the page says why
