@@ -5,6 +5,7 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
+import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class DashboardSocialLoginTest extends ApiTest {
 
     @BeforeAll
     static void startProvider() {
-        idp = FakeOidcProvider.start();
+        idp = FakeOidcProvider.start(TestServer.shared().clock);
     }
 
     @AfterAll
@@ -104,12 +105,7 @@ class DashboardSocialLoginTest extends ApiTest {
         var started = api.post("/v1/auth/oidc/acme/start").key(shop.tenant().pk())
                 .body(Map.of("redirect_uri", ORIGIN + "/oidc/callback")).send().expect(200);
         Map<String, String> query = FakeOidcProvider.query(started.str("authorization_url"));
-        Map<String, Object> claims = idp.claims(query, "sub-" + UUID.randomUUID(), Fixtures.uniqueEmail(), true);
-        // the shared server's clock may have been moved on by a test before: the token is issued on its time
-        long now = server.clock.instant().getEpochSecond();
-        claims.put("iat", now);
-        claims.put("exp", now + 300);
-        String token = idp.signRs256(claims);
+        String token = idp.signRs256(idp.claims(query, "sub-" + UUID.randomUUID(), Fixtures.uniqueEmail(), true));
         return api.post("/v1/auth/oidc/acme/callback").key(shop.tenant().pk())
                 .body(Map.of("state", started.str("state"), "code", idp.authorize(query, token))).send().expect(201)
                 .body().path("customer").path("id").asText();
