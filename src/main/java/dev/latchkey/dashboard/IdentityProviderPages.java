@@ -94,7 +94,8 @@ public final class IdentityProviderPages {
         String tenantId = session.principal().tenantId();
         dashboard.render(ctx, status, "identity-providers.jte", new ProvidersPage(
                 dashboard.frame(ctx, session, "Sign-in providers", "identity-providers"), merchant.providers(tenantId),
-                form, tenants.settings(tenantId).allowedOrigins(), String.join(" ", MerchantSocialLogin.DEFAULT_SCOPES)));
+                form, tenants.settings(tenantId).allowedOrigins(),
+                String.join(" ", MerchantSocialLogin.DEFAULT_SCOPES)));
     }
 
     private void showOne(Context ctx, DashboardSession session, int status, IdentityProviderView provider,

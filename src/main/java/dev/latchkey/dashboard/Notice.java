@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The confirmations (and a refusal or two) shown after a form's redirect, named in {@code ?notice=}. Only these fixed texts are ever shown,
- * so the parameter cannot put words on the page.
+ * The confirmations (and a refusal or two) shown after a form's redirect, named in {@code ?notice=}. Only these fixed
+ * texts are ever shown, so the parameter cannot put words on the page.
  */
 enum Notice {
     LOGGED_OUT("logged_out", "You have logged out."),

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Drives the dashboard in Debian's headless Chromium: a staff member finds a locked-out customer, resets the failures
  * and ends a stolen session; the effects are checked through the API. The Staff page asks for the owner's password
- * before it opens. An owner adds a sign-in provider from the navigation. Screenshots go to target/dashboard-screenshots.
+ * before it opens. An owner adds a sign-in provider from the navigation. Screenshots go to
+ * target/dashboard-screenshots.
  * Skipped when /usr/bin/chromium is not installed (CI installs it); Playwright never downloads a browser.
  */
 class DashboardBrowserTest extends ApiTest {

@@ -74,10 +74,8 @@ class DashboardSocialLoginTest extends ApiTest {
     }
 
     private static Map<String, String> form(String slug) {
-        Map<String, String> form = new HashMap<>(Map.of("display_name", "<Acme> ID", "slug", slug,
-                "issuer", idp.issuer(), "client_id", "storefront-client", "client_secret", SECRET,
-                "scopes", "openid, email", "enabled", "on"));
-        return form;
+        return Map.of("display_name", "<Acme> ID", "slug", slug, "issuer", idp.issuer(),
+                "client_id", "storefront-client", "client_secret", SECRET, "scopes", "openid, email", "enabled", "on");
     }
 
     private static Map<String, String> with(Map<String, String> form, String field, String value) {
@@ -147,7 +145,8 @@ class DashboardSocialLoginTest extends ApiTest {
         String path = PATH + "/" + id;
         var detail = client.get(path).expect(200);
         assertThat(detail.html()).contains("value=\"storefront-client\"").contains("value=\"openid email\"")
-                .contains("POST /v1/auth/oidc/acme/callback").contains("New client secret (blank keeps the current one)")
+                .contains("POST /v1/auth/oidc/acme/callback")
+                .contains("New client secret (blank keeps the current one)")
                 .doesNotContain(SECRET);
 
         // a blank secret keeps the stored one: only the name changed, and only it is recorded
