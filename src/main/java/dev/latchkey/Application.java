@@ -326,9 +326,10 @@ public final class Application implements AutoCloseable {
         var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
                 config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, staffMfa,
-                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa, passkeys), lockout,
+                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa, passkeys,
+                        socialLogin.merchant()), lockout,
                 sessions,
-                audit, export, addresses, orders, webhooks, webhookInput, customersDownload),
+                audit, export, addresses, orders, webhooks, webhookInput, customersDownload, socialLogin.merchant()),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(

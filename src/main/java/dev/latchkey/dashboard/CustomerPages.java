@@ -16,6 +16,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerTags;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
@@ -23,6 +24,7 @@ import dev.latchkey.privacy.ExportService;
 import dev.latchkey.http.Text;
 import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.order.OrderService;
+import dev.latchkey.oidc.IdentityView;
 import dev.latchkey.passkey.Passkey;
 import dev.latchkey.order.OrderView;
 import io.javalin.http.Context;
@@ -34,8 +36,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The customer list with search and paging, and one customer's page: status, address book, latest orders, lockout,
- * sessions and events.
+ * The customer list with search and paging, and one customer's page: status, passkeys, linked sign-in accounts, address
+ * book, latest orders, lockout, sessions and events.
  */
 public final class CustomerPages {
     private static final int PAGE_SIZE = 25;
@@ -43,6 +45,8 @@ public final class CustomerPages {
     private static final int SESSIONS_SHOWN = 100;
     private static final int EVENTS_SHOWN = 20;
     private static final int ORDERS_SHOWN = 20;
+    /** The unlink's refusal of an account's only way in. */
+    private static final String ONLY_WAY_IN = "last_sign_in_method";
 
     /** A status change the page offers, as a button. */
     public record StatusAction(String status, String label) {
@@ -60,9 +64,10 @@ public final class CustomerPages {
     public record CustomerPage(Frame frame, Customer customer, List<String> tags, boolean canEdit,
                                List<Address> addresses, Page<OrderView> orders,
                                LockoutService.Status lockout, List<Session> sessions, List<Passkey> passkeys,
-                               List<AuditEvent> events, List<StatusAction> actions, boolean canUnlock,
-                               boolean canResetMfa, boolean canRevoke, boolean canDelete, boolean canViewAudit,
-                               boolean canResendVerification, boolean canSendPasswordReset, boolean canExport) {
+                               List<IdentityView> identities, List<AuditEvent> events, List<StatusAction> actions,
+                               boolean canUnlock, boolean canResetMfa, boolean canRevoke, boolean canDelete,
+                               boolean canViewAudit, boolean canResendVerification, boolean canSendPasswordReset,
+                               boolean canExport) {
     }
 
     private final Dashboard dashboard;
@@ -110,6 +115,7 @@ public final class CustomerPages {
         routes.post("/dashboard/customers/{id}/passkeys/{pid}/remove", dashboard.page(ctx -> act(ctx,
                 Permission.RESET_MFA, Notice.PASSKEY_REMOVED, (tenantId, id, client) ->
                         support.removePasskey(tenantId, id, ctx.pathParam("pid"), client))));
+        routes.post("/dashboard/customers/{id}/identities/{iid}/unlink", dashboard.page(this::unlinkIdentity));
         routes.post("/dashboard/customers/{id}/sessions/{sid}/revoke", dashboard.page(ctx -> act(ctx,
                 Permission.REVOKE_SESSIONS, Notice.SESSION_REVOKED, (tenantId, id, client) ->
                         support.revokeSession(tenantId, id, ctx.pathParam("sid"), client))));
@@ -198,7 +204,8 @@ public final class CustomerPages {
                 orders.history(tenantId, customer.id(), null, ORDERS_SHOWN),
                 lockout.status(tenantId, customer.id()),
                 sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(),
-                support.passkeys(tenantId, customer.id()), events, actions,
+                support.passkeys(tenantId, customer.id()), support.identities(tenantId, customer.id()), events,
+                actions,
                 session.can(Permission.RESET_LOCKOUTS), session.can(Permission.RESET_MFA),
                 session.can(Permission.REVOKE_SESSIONS),
                 session.can(Permission.DELETE_CUSTOMERS), session.can(Permission.VIEW_AUDIT),
@@ -230,6 +237,23 @@ public final class CustomerPages {
         String id = ctx.pathParam("id");
         action.run(session.principal().tenantId(), id, requests.client(ctx));
         Dashboard.redirect(ctx, "/dashboard/customers/" + encode(id) + "?notice=" + notice.wire());
+    }
+
+    /**
+     * Unlinks a sign-in account as the admin API does. The account's only way in stays linked, and the customer's page
+     * says so in its notice: a refusal met in the course of the work, not an error.
+     */
+    private void unlinkIdentity(Context ctx) {
+        try {
+            act(ctx, Permission.EDIT_CUSTOMERS, Notice.IDENTITY_UNLINKED, (tenantId, id, client) ->
+                    support.unlinkIdentity(tenantId, id, Identifiers.pathId(ctx, "iid", "Identity"), client));
+        } catch (ApiError refused) {
+            if (!refused.code().equals(ONLY_WAY_IN)) {
+                throw refused;
+            }
+            Dashboard.redirect(ctx, "/dashboard/customers/" + encode(ctx.pathParam("id")) + "?notice="
+                    + Notice.LAST_SIGN_IN_METHOD.wire());
+        }
     }
 
     private static Customer.Status status(Context ctx) {

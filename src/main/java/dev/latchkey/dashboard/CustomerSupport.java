@@ -14,6 +14,8 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Text;
 import dev.latchkey.mfa.MfaService;
+import dev.latchkey.oidc.IdentityView;
+import dev.latchkey.oidc.MerchantSocialLogin;
 import dev.latchkey.passkey.Passkey;
 import dev.latchkey.passkey.PasskeyService;
 
@@ -22,8 +24,8 @@ import java.util.List;
 
 /**
  * What staff do to a customer from the dashboard: change the status (through the admin API's update, which ends every
- * session when the account is put on hold or disabled), end sessions, turn off two-step sign-in and remove a passkey,
- * each recorded in the audit log as the staff member's doing.
+ * session when the account is put on hold or disabled), end sessions, turn off two-step sign-in, remove a passkey and
+ * unlink a sign-in provider's account, each recorded in the audit log as the staff member's doing.
  */
 public final class CustomerSupport {
     private final CustomerService customers;
@@ -31,14 +33,16 @@ public final class CustomerSupport {
     private final AdminCustomerService adminCustomers;
     private final MfaService mfa;
     private final PasskeyService passkeys;
+    private final MerchantSocialLogin socialLogin;
 
     public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers,
-                           MfaService mfa, PasskeyService passkeys) {
+                           MfaService mfa, PasskeyService passkeys, MerchantSocialLogin socialLogin) {
         this.customers = customers;
         this.sessions = sessions;
         this.adminCustomers = adminCustomers;
         this.mfa = mfa;
         this.passkeys = passkeys;
+        this.socialLogin = socialLogin;
     }
 
     /** The statuses a customer in {@code from} may be moved to; nobody is moved back to pending activation. */
@@ -118,6 +122,19 @@ public final class CustomerSupport {
     /** A lost device's passkey, removed as the admin API removes it; 404 for any other id. */
     public void removePasskey(String tenantId, String customerId, String passkeyId, ClientInfo client) {
         passkeys.deleteByAdmin(tenantId, customerId, passkeyId, new Actor(client.staffId()), client);
+    }
+
+    /** The customer's linked sign-in provider accounts, as the admin API lists them. */
+    public List<IdentityView> identities(String tenantId, String customerId) {
+        return socialLogin.identities(tenantId, customerId);
+    }
+
+    /**
+     * A link the shopper lost control of, removed as the admin API's unlink removes it: 404 for any other id, 409
+     * {@code last_sign_in_method} when it is the account's only way in.
+     */
+    public void unlinkIdentity(String tenantId, String customerId, String identityId, ClientInfo client) {
+        socialLogin.unlink(tenantId, customerId, identityId, new Actor(client.staffId()), client);
     }
 
     /** Ends one live session of the customer; 404 for any other id. */

@@ -1,5 +1,7 @@
 package dev.latchkey.dashboard;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Secrets;
@@ -35,6 +37,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +51,7 @@ public final class Dashboard {
     static final String SESSION_COOKIE = "latchkey_dashboard";
     private static final String HOST_PREFIX = "__Host-";
     static final String CSRF_FIELD = "_csrf";
+    private static final Pattern WORD_SEPARATORS = Pattern.compile("[\\s,]+");
 
     private final StaffSessions sessions;
     private final TenantService tenants;
@@ -197,8 +201,9 @@ public final class Dashboard {
         return new Frame(title, "login", false, false, null, csrf, notice(ctx), false, false);
     }
 
-    private static String notice(Context ctx) {
-        return Optional.ofNullable(ctx.queryParam("notice")).flatMap(Notice::fromWire).map(Notice::text).orElse(null);
+    private static Frame.Flash notice(Context ctx) {
+        return Optional.ofNullable(ctx.queryParam("notice")).flatMap(Notice::fromWire)
+                .map(notice -> new Frame.Flash(notice.text(), notice.refusal())).orElse(null);
     }
 
     void render(Context ctx, int status, String template, Object model) {
@@ -220,6 +225,17 @@ public final class Dashboard {
     static String nextUrl(String listUrl, Page<?> page) {
         return page.nextCursor() == null ? null : listUrl + (listUrl.contains("?") ? "&" : "?") + "cursor="
                 + URLEncoder.encode(page.nextCursor(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The words typed in a field between commas or spaces (event types, scopes) as the array {@code field} of an admin
+     * API body; a field left blank lacks it, as a body would.
+     */
+    static void putWords(ObjectNode body, String field, String typed) {
+        if (typed != null && !typed.isBlank()) {
+            ArrayNode words = body.putArray(field);
+            WORD_SEPARATORS.splitAsStream(typed.strip()).forEach(words::add);
+        }
     }
 
     /** After a form: see the result with a GET (POST/redirect/GET), so reloading never repeats the action. */

@@ -11,6 +11,7 @@ import dev.latchkey.http.ErrorPages;
 import dev.latchkey.http.Requests;
 import dev.latchkey.privacy.ExportService;
 import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.oidc.MerchantSocialLogin;
 import dev.latchkey.order.OrderService;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.staff.StaffLogins;
@@ -45,7 +46,8 @@ public final class DashboardRoutes {
                            CustomerService customers, CustomerSupport support, LockoutService lockout,
                            SessionService sessions, AuditLog audit, ExportService export,
                            AddressService addresses, OrderService orders, WebhookService webhooks,
-                           WebhookInput webhookInput, CustomerDownload customersDownload) {
+                           WebhookInput webhookInput, CustomerDownload customersDownload,
+                           MerchantSocialLogin socialLogin) {
     }
 
     private final Dashboard dashboard;
@@ -62,6 +64,7 @@ public final class DashboardRoutes {
                         services.sessions(), services.audit(), services.export(), services.addresses(),
                         services.orders(), services.customersDownload(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
+                new IdentityProviderPages(dashboard, services.socialLogin(), services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
                 new WebhookPages(dashboard, services.webhooks(), services.webhookInput(), requests)::addTo,
                 new StaffPages(dashboard, services.staff(), services.staffMfa(), services.tenants(), requests)::addTo,

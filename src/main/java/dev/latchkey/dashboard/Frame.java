@@ -3,11 +3,15 @@ package dev.latchkey.dashboard;
 /**
  * What the layout around every page needs: the title, which section is current, whether a staff member is logged in
  * (and may see the owner's sections), whether their shop is suspended (no page of it to lead to, but the log-out form
- * stays), the CSRF token for the log-out form, a notice to show, and whether the member must set up two-step sign-in
- * first (no page but its set-up to lead to either).
+ * stays), the CSRF token for the log-out form, a notice to show (or null), and whether the member must set up two-step
+ * sign-in first (no page but its set-up to lead to either).
  */
 public record Frame(String title, String section, boolean signedIn, boolean owner, String role, String csrf,
-                    String notice, boolean suspended, boolean mfaSetupRequired) {
+                    Flash notice, boolean suspended, boolean mfaSetupRequired) {
+    /** A notice after a form's redirect: what was done, or why nothing was ({@code refusal}). */
+    public record Flash(String text, boolean refusal) {
+    }
+
     /** Whether the navigation shows: a member signed in, with the shop's pages open to them. */
     public boolean navigation() {
         return signedIn && !suspended && !mfaSetupRequired;

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The confirmations shown after a form's redirect, named in {@code ?notice=}. Only these fixed texts are ever shown,
- * so the parameter cannot put words on the page.
+ * The confirmations (and a refusal or two) shown after a form's redirect, named in {@code ?notice=}. Only these fixed
+ * texts are ever shown, so the parameter cannot put words on the page.
  */
 enum Notice {
     LOGGED_OUT("logged_out", "You have logged out."),
@@ -36,14 +36,36 @@ enum Notice {
     PASSWORD_CHANGED("password_changed", "Your password was changed. Your other sessions were ended."),
     OWN_MFA_DISABLED("own_mfa_disabled", "Two-step sign-in was turned off. You log in with your password alone."),
     STAFF_MFA_RESET("staff_mfa_reset", "Two-step sign-in was turned off for the staff member. They log in with their "
-            + "password alone until they set it up again, or, while the shop requires it, are led to its set-up.");
+            + "password alone until they set it up again, or, while the shop requires it, are led to its set-up."),
+    IDENTITY_PROVIDER_ADDED("identity_provider_added", "The sign-in provider was added."),
+    IDENTITY_PROVIDER_UPDATED("identity_provider_updated", "The sign-in provider was changed."),
+    IDENTITY_PROVIDER_ENABLED("identity_provider_enabled", "The sign-in provider was enabled. The storefront can "
+            + "log shoppers in with it."),
+    IDENTITY_PROVIDER_DISABLED("identity_provider_disabled", "The sign-in provider was disabled. Nobody logs in with "
+            + "it until it is enabled again; the customers' links to it stay."),
+    IDENTITY_PROVIDER_DELETED("identity_provider_deleted", "The sign-in provider was deleted, with its links to "
+            + "customers."),
+    IDENTITY_UNLINKED("identity_unlinked", "The sign-in account was unlinked. It no longer logs the customer in."),
+    LAST_SIGN_IN_METHOD("last_sign_in_method", "Nothing was unlinked: it is the customer's only way to log in. Send "
+            + "them a password-reset email first, or let them link another account.", true);
 
     private final String wire;
     private final String text;
+    private final boolean refusal;
 
     Notice(String wire, String text) {
+        this(wire, text, false);
+    }
+
+    /** {@code refusal}: the form did nothing, and the notice says why. */
+    Notice(String wire, String text, boolean refusal) {
         this.wire = wire;
         this.text = text;
+        this.refusal = refusal;
+    }
+
+    boolean refusal() {
+        return refusal;
     }
 
     String wire() {

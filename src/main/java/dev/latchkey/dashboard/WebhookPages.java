@@ -1,6 +1,5 @@
 package dev.latchkey.dashboard;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.http.Identifiers;
@@ -19,7 +18,6 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The owner's webhooks: the list, a new one (its signing secret shown exactly once on the answer to its form), one
@@ -43,7 +41,6 @@ public final class WebhookPages {
     }
 
     private static final int PAGE_SIZE = 50;
-    private static final Pattern EVENT_SEPARATORS = Pattern.compile("[\\s,]+");
     private static final List<String> EVENT_TYPES = Arrays.stream(AuditType.values()).map(AuditType::wire).toList();
 
     private final Dashboard dashboard;
@@ -100,11 +97,7 @@ public final class WebhookPages {
         ObjectNode body = requests.mapper().createObjectNode()
                 .put("url", ctx.formParam("url"))
                 .put("description", ctx.formParam("description"));
-        String typed = ctx.formParam("events");
-        if (typed != null && !typed.isBlank()) {
-            ArrayNode events = body.putArray("events");
-            EVENT_SEPARATORS.splitAsStream(typed.strip()).forEach(events::add);
-        }
+        Dashboard.putWords(body, "events", ctx.formParam("events"));
         return body;
     }
 

@@ -8,30 +8,17 @@ import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 /** The merchant's identity providers for social login: list, create, read, change, delete. Never the secret. */
 final class IdentityProviderRoutes {
-    /** The API's view of a provider: never its client secret. */
-    record View(String id, String slug, String displayName, String issuer, String clientId, List<String> scopes,
-                boolean enabled, Instant createdAt, Instant updatedAt) {
-        static View of(IdentityProvider p) {
-            return new View(p.id(), p.slug(), p.displayName(), p.issuer(), p.clientId(), p.scopes(), p.enabled(),
-                    p.createdAt(), p.updatedAt());
-        }
-    }
-
     private final Guard guard;
-    private final IdentityProviderService providers;
-    private final ProviderInput input;
+    private final MerchantSocialLogin merchant;
     private final Requests requests;
 
-    IdentityProviderRoutes(Guard guard, IdentityProviderService providers, ProviderInput input, Requests requests) {
+    IdentityProviderRoutes(Guard guard, MerchantSocialLogin merchant, Requests requests) {
         this.guard = guard;
-        this.providers = providers;
-        this.input = input;
+        this.merchant = merchant;
         this.requests = requests;
     }
 
@@ -45,31 +32,29 @@ final class IdentityProviderRoutes {
 
     private void list(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.MANAGE_SETTINGS).tenantId();
-        ctx.json(Map.of("data", providers.list(tenantId).stream().map(View::of).toList()));
+        ctx.json(Map.of("data", merchant.providers(tenantId)));
     }
 
     private void create(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.MANAGE_SETTINGS);
-        var fields = input.read(requests.body(ctx), true);
-        ctx.status(201).json(View.of(providers.create(admin.tenantId(), fields, admin.actor(),
-                requests.client(ctx))));
+        ctx.status(201).json(merchant.create(admin.tenantId(), requests.body(ctx), admin.actor(),
+                requests.client(ctx)));
     }
 
     private void get(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.MANAGE_SETTINGS).tenantId();
-        ctx.json(View.of(providers.get(tenantId, providerId(ctx))));
+        ctx.json(merchant.provider(tenantId, providerId(ctx)));
     }
 
     private void update(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.MANAGE_SETTINGS);
         String id = providerId(ctx);
-        var fields = input.read(requests.body(ctx), false);
-        ctx.json(View.of(providers.update(admin.tenantId(), id, fields, admin.actor(), requests.client(ctx))));
+        ctx.json(merchant.update(admin.tenantId(), id, requests.body(ctx), admin.actor(), requests.client(ctx)));
     }
 
     private void delete(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.MANAGE_SETTINGS);
-        providers.delete(admin.tenantId(), providerId(ctx), admin.actor(), requests.client(ctx));
+        merchant.delete(admin.tenantId(), providerId(ctx), admin.actor(), requests.client(ctx));
         ctx.status(204);
     }
 

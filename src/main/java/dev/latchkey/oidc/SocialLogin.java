@@ -32,6 +32,7 @@ public final class SocialLogin implements AutoCloseable {
     private final SocialLoginRoutes shopperRoutes;
     private final CustomerIdentityRoutes customerRoutes;
     private final SocialLoginService service;
+    private final MerchantSocialLogin merchant;
 
     public SocialLogin(Database db, byte[] serverKey, BooleanSupplier serverKeyUsable, boolean allowPrivate,
                        TenantService tenants, CustomerService customers, WaysIn waysIn, LoginAdmission admission,
@@ -43,7 +44,8 @@ public final class SocialLogin implements AutoCloseable {
                 clock);
         this.service = new SocialLoginService(db, store, providers, new ProviderDirectory(calls, mapper, clock),
                 new IdTokens(mapper), tenants, customers, waysIn, admission, audit, mapper, clock);
-        this.adminRoutes = new IdentityProviderRoutes(guard, providers, new ProviderInput(calls), requests);
+        this.merchant = new MerchantSocialLogin(providers, new ProviderInput(calls), service);
+        this.adminRoutes = new IdentityProviderRoutes(guard, merchant, requests);
         this.shopperRoutes = new SocialLoginRoutes(guard, service, tenants, limits, requests);
         this.customerRoutes = new CustomerIdentityRoutes(guard, service, requests);
     }
@@ -60,6 +62,11 @@ public final class SocialLogin implements AutoCloseable {
     /** How many provider accounts a customer has linked, for {@link WaysIn}: its store keeps no state of its own. */
     public static WaysIn.Held linkedAccounts() {
         return new OidcStore()::countIdentities;
+    }
+
+    /** The merchant's providers and a customer's linked accounts, for the dashboard. */
+    public MerchantSocialLogin merchant() {
+        return merchant;
     }
 
     /** The export of a customer's data: their linked provider accounts, oldest first. */

@@ -65,11 +65,6 @@ final class SocialLoginService {
     record Finished(int status, Object body) {
     }
 
-    /** A customer's linked provider account, as the API shows it. */
-    record IdentityView(String id, String providerId, String providerSlug, String providerName, String subject,
-                        String email, Instant createdAt, Instant lastUsedAt) {
-    }
-
     private final Database db;
     private final OidcStore store;
     private final IdentityProviderService providers;

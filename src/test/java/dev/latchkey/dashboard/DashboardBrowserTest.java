@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Drives the dashboard in Debian's headless Chromium: a staff member finds a locked-out customer, resets the failures
  * and ends a stolen session; the effects are checked through the API. The Staff page asks for the owner's password
- * before it opens. Screenshots go to target/dashboard-screenshots.
+ * before it opens. An owner adds a sign-in provider from the navigation. Screenshots go to
+ * target/dashboard-screenshots.
  * Skipped when /usr/bin/chromium is not installed (CI installs it); Playwright never downloads a browser.
  */
 class DashboardBrowserTest extends ApiTest {
@@ -161,6 +162,41 @@ class DashboardBrowserTest extends ApiTest {
             page.locator("#lockout_threshold").scrollIntoViewIfNeeded();
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("08-phone-settings-refused.png")));
         }
+    }
+
+    @Test
+    void ownerAddsASignInProviderFromTheNavigation() {
+        var shop = StaffFixtures.shop(api, Map.of("allowed_origins", List.of("https://shop.example")));
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
+            Page page = context.newPage();
+            List<String> consoleErrors = new ArrayList<>();
+            page.onConsoleMessage(message -> {
+                if (message.type().equals("error")) {
+                    consoleErrors.add(message.text());
+                }
+            });
+            logIn(page, shop);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign-in providers")).click();
+            page.waitForURL("**/dashboard/identity-providers");
+            assertThat(page.locator("#allowed-origins").textContent()).isEqualTo("https://shop.example");
+            page.getByLabel("Name on the sign-in button").fill("Kasa ID");
+            page.getByLabel("Slug").fill("kasa");
+            page.getByLabel("Issuer URL").fill("http://127.0.0.1:9/realms/shop");
+            page.getByLabel("Client ID").fill("storefront");
+            page.getByLabel("Client secret").fill("a-client-secret");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add provider")).click();
+            page.waitForURL("**?notice=identity_provider_added");
+            assertThat(page.getByRole(AriaRole.STATUS).textContent()).contains("The sign-in provider was added.");
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Kasa ID")).isVisible())
+                    .isTrue();
+            shot(page, "11-sign-in-providers");
+            assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
+        }
+        var stored = api.get("/v1/admin/identity-providers").bearer(shop.tenant().sk()).send().expect(200).body()
+                .path("data");
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).path("slug").asText()).isEqualTo("kasa");
+        assertThat(stored.get(0).path("scopes")).hasSize(3);
     }
 
     private void logIn(Page page, StaffFixtures.Shop shop) {
