@@ -12,10 +12,11 @@ import java.util.Optional;
 
 /**
  * A QR code as inline SVG markup for a page: a light square with one path of the dark modules, a quiet zone of 4
- * modules around them (ISO/IEC 18004 section 6.3.8) and error correction level M, as authenticator apps' set-up codes
- * use. A template writes it as markup, not as text: the markup is this class's own, its numbers and path commands are
- * digits and letters only, and the one value from outside, the label, is escaped here as an attribute value. Colours
- * and size are SVG attributes, as the dashboard's Content-Security-Policy refuses inline styles.
+ * modules around them, as ISO/IEC 18004 asks, and error correction level M (about 15 % of it may be unreadable), plenty
+ * for a code scanned off a screen while keeping the symbol small. A template writes it as markup, not as text: the
+ * markup is this class's own, its numbers and path commands are digits and letters only, and the one value from
+ * outside, the label, is escaped here as an attribute value. Colours and size are SVG attributes, as the dashboard's
+ * Content-Security-Policy refuses inline styles.
  */
 public final class QrCodeSvg implements Content {
     static final int QUIET_ZONE = 4;

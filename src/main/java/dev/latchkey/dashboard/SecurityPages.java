@@ -16,9 +16,9 @@ import java.util.function.Function;
 
 /**
  * A staff member's own two-step sign-in: setting up an authenticator app (its otpauth URI shown as a QR code to scan,
- * with the secret and the URI as text below it; confirmed with a code), recovery codes shown once, new ones, and turning it off with the password and a code. In a
- * session confirmed lately only ({@link GuardedPage#SECURITY}); codes and passwords typed here count in the member's
- * login bucket.
+ * with the secret and the URI as text below it; confirmed with a code), recovery codes shown once, new ones, and
+ * turning it off with the password and a code. In a session confirmed lately only ({@link GuardedPage#SECURITY}); codes
+ * and passwords typed here count in the member's login bucket.
  */
 public final class SecurityPages {
     /**

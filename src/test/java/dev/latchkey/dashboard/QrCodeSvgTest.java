@@ -10,7 +10,7 @@ class QrCodeSvgTest {
     private static final String URI = "otpauth://totp/Staffed%20Shop%20dashboard:owner%40kasa.example?"
             + "secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Staffed%20Shop%20dashboard&algorithm=SHA1&digits=6"
             + "&period=30";
-    /** ISO/IEC 18004 table 7: the most bytes a version 40 symbol of level M holds. */
+    /** The most bytes a version 40 symbol of level M holds. */
     private static final int MOST_BYTES = 2331;
 
     private static DrawnQrCode drawn(String text) {
@@ -38,8 +38,7 @@ class QrCodeSvgTest {
                 }
             }
         }
-        // size 4 * version + 17 (ISO/IEC 18004 section 5.3.1): 170 bytes need version 9 at level M (table 7: version 8
-        // holds 152, version 9 180)
+        // size 4 * version + 17: 170 bytes need version 9 at level M (version 8 holds 152, version 9 180)
         assertThat(URI).hasSize(170);
         assertThat(drawn.size()).isEqualTo(4 * 9 + 17);
         // whole pixels per module, at most 256 on a side
@@ -70,8 +69,8 @@ class QrCodeSvgTest {
     }
 
     /**
-     * Level M however short the text: the format information (ISO/IEC 18004 section 7.9) read from both of its copies
-     * names level M, for a text qrcodegen's encodeText would raise to a higher level.
+     * Level M however short the text: the format information read from both of its copies names level M, for a text
+     * qrcodegen's encodeText would raise to a higher level.
      */
     @Test
     void formatInformationWhenReadThenLevelMEvenWhereAHigherLevelFits() {
