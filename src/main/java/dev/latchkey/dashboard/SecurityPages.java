@@ -9,22 +9,24 @@ import dev.latchkey.staff.StaffPasswordGuesses;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A staff member's own two-step sign-in: setting up an authenticator app (its secret and otpauth URI shown as text,
- * confirmed with a code), recovery codes shown once, new ones, and turning it off with the password and a code. In a
- * session confirmed lately only ({@link GuardedPage#SECURITY}); codes and passwords typed here count in the member's
- * login bucket.
+ * A staff member's own two-step sign-in: setting up an authenticator app (its otpauth URI shown as a QR code to scan,
+ * with the secret and the URI as text below it; confirmed with a code), recovery codes shown once, new ones, and
+ * turning it off with the password and a code. In a session confirmed lately only ({@link GuardedPage#SECURITY}); codes
+ * and passwords typed here count in the member's login bucket.
  */
 public final class SecurityPages {
     /**
-     * {@code enrolment} is a seed being set up, {@code recoveryCodes} codes to show this once; {@code error} why a form
+     * {@code enrolment} is a seed being set up, {@code qrCode} its otpauth URI to scan (null without an enrolment, or
+     * when the URI is too long for a QR code), {@code recoveryCodes} codes to show this once; {@code error} why a form
      * was refused.
      */
-    public record SecurityPage(Frame frame, StaffMfa.Status status, SecondFactor.Enrolment enrolment,
+    public record SecurityPage(Frame frame, StaffMfa.Status status, SecondFactor.Enrolment enrolment, QrCodeSvg qrCode,
                                List<String> recoveryCodes, String error) {
     }
 
@@ -66,7 +68,16 @@ public final class SecurityPages {
                       List<String> recoveryCodes, String error) {
         dashboard.render(ctx, status, "security.jte", new SecurityPage(
                 dashboard.frame(ctx, session, "Two-step sign-in", "account"), mfa.status(session.principal()),
-                enrolment, recoveryCodes, error));
+                enrolment, enrolment == null ? null : qrCode(enrolment.otpauthUri()), recoveryCodes, error));
+    }
+
+    /**
+     * Labelled with the account the app adds, as the URI's own label names it (the shop's name and the member's
+     * email), so that a screen reader says what scanning it does.
+     */
+    private static QrCodeSvg qrCode(String otpauthUri) {
+        String account = URI.create(otpauthUri).getPath().substring(1);
+        return QrCodeSvg.of(otpauthUri, "QR code that adds " + account + " to an authenticator app").orElse(null);
     }
 
     private void start(Context ctx) {

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Drives the dashboard in Debian's headless Chromium: a staff member finds a locked-out customer, resets the failures
  * and ends a stolen session; the effects are checked through the API. The Staff page asks for the owner's password
- * before it opens. An owner adds a sign-in provider from the navigation. Screenshots go to
- * target/dashboard-screenshots.
+ * before it opens. An owner adds a sign-in provider from the navigation. On a phone's screen, the keyboard alone
+ * works, and two-step sign-in's set-up shows its QR code. Screenshots go to target/dashboard-screenshots.
  * Skipped when /usr/bin/chromium is not installed (CI installs it); Playwright never downloads a browser.
  */
 class DashboardBrowserTest extends ApiTest {
@@ -75,12 +75,7 @@ class DashboardBrowserTest extends ApiTest {
 
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
             Page page = context.newPage();
-            List<String> consoleErrors = new ArrayList<>();
-            page.onConsoleMessage(message -> {
-                if (message.type().equals("error")) {
-                    consoleErrors.add(message.text());
-                }
-            });
+            List<String> consoleErrors = consoleErrors(page);
             logIn(page, shop);
             shot(page, "01-customers");
 
@@ -169,12 +164,7 @@ class DashboardBrowserTest extends ApiTest {
         var shop = StaffFixtures.shop(api, Map.of("allowed_origins", List.of("https://shop.example")));
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
             Page page = context.newPage();
-            List<String> consoleErrors = new ArrayList<>();
-            page.onConsoleMessage(message -> {
-                if (message.type().equals("error")) {
-                    consoleErrors.add(message.text());
-                }
-            });
+            List<String> consoleErrors = consoleErrors(page);
             logIn(page, shop);
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign-in providers")).click();
             page.waitForURL("**/dashboard/identity-providers");
@@ -197,6 +187,46 @@ class DashboardBrowserTest extends ApiTest {
         assertThat(stored).hasSize(1);
         assertThat(stored.get(0).path("slug").asText()).isEqualTo("kasa");
         assertThat(stored.get(0).path("scopes")).hasSize(3);
+    }
+
+    /**
+     * The set-up's QR code under the dashboard's Content-Security-Policy (no console error) on a phone's screen: shown,
+     * named for screen readers, within the screen, the secret below it.
+     */
+    @Test
+    void twoStepSetUpOnPhoneScreenShowsTheQrCodeAboveTheSecret() {
+        var shop = StaffFixtures.shop(api);
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
+                .setIsMobile(true).setHasTouch(true))) {
+            Page page = context.newPage();
+            List<String> consoleErrors = consoleErrors(page);
+            logIn(page, shop);
+            page.navigate(api.baseUrl() + "/dashboard/security");
+            page.getByLabel("Your password", new Page.GetByLabelOptions().setExact(true)).fill(shop.ownerPassword());
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm").setExact(true)).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Set up an authenticator app")).click();
+            var qr = page.getByRole(AriaRole.IMG, new Page.GetByRoleOptions()
+                    .setName("QR code that adds Staffed Shop dashboard:" + shop.ownerEmail() + " to an authenticator app"));
+            qr.waitFor();
+            var box = qr.boundingBox();
+            assertThat(box.width).isEqualTo(box.height).isBetween(150.0, 256.0);
+            assertThat(box.y + box.height).isLessThan(page.locator("#totp-secret").boundingBox().y);
+            Object overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth");
+            assertThat(overflow).as("page wider than the phone screen").isEqualTo(false);
+            shot(page, "12-phone-two-step-set-up");
+            assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
+        }
+    }
+
+    /** The page's console errors from now on; a Content-Security-Policy violation is one. */
+    private static List<String> consoleErrors(Page page) {
+        List<String> errors = new ArrayList<>();
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                errors.add(message.text());
+            }
+        });
+        return errors;
     }
 
     private void logIn(Page page, StaffFixtures.Shop shop) {

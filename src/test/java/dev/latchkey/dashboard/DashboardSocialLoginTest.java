@@ -105,7 +105,8 @@ class DashboardSocialLoginTest extends ApiTest {
         Map<String, String> query = FakeOidcProvider.query(started.str("authorization_url"));
         String token = idp.signRs256(idp.claims(query, "sub-" + UUID.randomUUID(), Fixtures.uniqueEmail(), true));
         return api.post("/v1/auth/oidc/acme/callback").key(shop.tenant().pk())
-                .body(Map.of("state", started.str("state"), "code", idp.authorize(query, token))).send().expect(201)
+                .body(Map.of("state", started.str("state"), "binding", started.str("binding"),
+                        "code", idp.authorize(query, token))).send().expect(201)
                 .body().path("customer").path("id").asText();
     }
 

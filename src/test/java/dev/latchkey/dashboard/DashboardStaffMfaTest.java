@@ -7,6 +7,8 @@ import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -144,6 +146,54 @@ class DashboardStaffMfaTest extends ApiTest {
         var security = client.get("/dashboard/security").expect(200);
         assertThat(client.submit(security, "/dashboard/security/totp/confirm", Map.of("code", "123456")).expect(409)
                 .html()).contains("No authenticator is being set up");
+    }
+
+    /** The Two-step sign-in page of {@code shop}'s owner, in a confirmed session, with a seed being set up. */
+    private DashboardClient.Page setUpPage(StaffFixtures.Shop shop) {
+        var client = owner(shop);
+        client.confirm("security", shop.ownerPassword()).expectRedirect("/dashboard/security");
+        return client.submit(client.get("/dashboard/security").expect(200), "/dashboard/security/totp", Map.of())
+                .expect(200);
+    }
+
+    /** The text of the element with this id, as a browser shows it. */
+    private static String text(String html, String id) {
+        Matcher m = Pattern.compile("id=\"" + id + "\">([^<]*)<").matcher(html);
+        assertThat(m.find()).as("#%s in %s", id, html).isTrue();
+        return m.group(1).replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&");
+    }
+
+    @Test
+    void setUpWhenStartedThenAQrCodeOfTheAddressAboveTheSecretNotCachedAndTheLabelEscaped() {
+        // an email address may hold & and ' (not < or "); the shop's name, in the label too, any of them
+        String name = "Kasa <b>\"Bold\" & Co</b>";
+        String email = "o'neil&co-" + Fixtures.uniqueEmail();
+        var shop = StaffFixtures.shop(api, name, email, Map.of());
+        var page = setUpPage(shop);
+
+        assertThat(page.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(page.header("Content-Security-Policy")).isEqualTo(DashboardRoutes.CSP).doesNotContain("unsafe");
+        String html = page.html();
+        String secret = text(html, "totp-secret");
+        String uri = text(html, "totp-uri");
+        assertThat(uri).startsWith("otpauth://totp/").contains("?secret=" + secret + "&");
+        var qr = DrawnQrCode.in(html);
+        assertThat(qr.encodes(uri)).isTrue();
+        assertThat(qr.label()).isEqualTo("QR code that adds " + name + " dashboard:" + email
+                + " to an authenticator app");
+        assertThat(html).contains("<p id=\"totp-qr\"><svg ").doesNotContain("<b>").doesNotContain(" style=");
+        assertThat(html.indexOf("<svg")).isEqualTo(html.lastIndexOf("<svg"))
+                .isLessThan(html.indexOf("id=\"totp-secret\""));
+    }
+
+    @Test
+    void setUpWhenTheAddressIsTooLongForAQrCodeThenTheSecretAlone() {
+        var shop = StaffFixtures.shop(api, "\u5e97".repeat(200), "owner-" + Fixtures.uniqueEmail(), Map.of());
+        String html = setUpPage(shop).html();
+        assertThat(html).doesNotContain("<svg").doesNotContain("totp-qr")
+                .contains("Add an account to your authenticator app with this secret");
+        assertThat(text(html, "totp-uri")).startsWith("otpauth://totp/%E5%BA%97");
+        assertThat(text(html, "totp-secret")).matches("[A-Z2-7]{32}");
     }
 
     @Test

@@ -27,8 +27,12 @@ public final class StaffFixtures {
     }
 
     public static Shop shop(Api api, Map<String, Object> settings) {
-        String email = "owner-" + Fixtures.uniqueEmail();
-        Map<String, Object> body = new HashMap<>(Map.of("id", Fixtures.uniqueId("t"), "name", "Staffed Shop",
+        return shop(api, "Staffed Shop", "owner-" + Fixtures.uniqueEmail(), settings);
+    }
+
+    /** A shop of this name whose first owner has this email. */
+    public static Shop shop(Api api, String name, String email, Map<String, Object> settings) {
+        Map<String, Object> body = new HashMap<>(Map.of("id", Fixtures.uniqueId("t"), "name", name,
                 "settings", settings, "owner", Map.of("email", email, "password", Fixtures.PASSWORD)));
         var res = api.post("/v1/platform/tenants").bearer(TestServer.PLATFORM_TOKEN).body(body).send().expect(201);
         var tenant = new Fixtures.Tenant(res.body().path("tenant").path("id").asText(), res.str("publishable_key"),
