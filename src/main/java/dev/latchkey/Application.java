@@ -327,7 +327,7 @@ public final class Application implements AutoCloseable {
                 config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, staffMfa,
                 tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa, passkeys,
-                        socialLogin.merchant()), lockout,
+                        socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
                 sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload, socialLogin.merchant()),
                 clientAddresses, limits, staffPasswordGuesses, requests);

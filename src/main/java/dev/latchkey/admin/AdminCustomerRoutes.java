@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
-import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.AdminCustomer;
 import dev.latchkey.customer.AdminCustomerView;
 import dev.latchkey.customer.Customer;
@@ -13,8 +12,6 @@ import dev.latchkey.customer.CustomerExpansions;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerTags;
 import dev.latchkey.customer.EmailAddress;
-import dev.latchkey.customer.ProfileInput;
-import dev.latchkey.customer.TagsAndNote;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
@@ -41,11 +38,6 @@ import java.util.stream.Collectors;
  * Argon2id at the customer's first login.
  */
 public final class AdminCustomerRoutes {
-    /** A PATCH cannot set credentials: the customer chooses a password (reset link, invitation), never the merchant. */
-    private static final Set<String> PATCH_READ_ONLY = Set.of("id", "mfa_enabled", "created_at", "updated_at",
-            "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id", "password",
-            "password_hash");
-
     private final Guard guard;
     private final CustomerService customers;
     private final AdminCustomerService admins;
@@ -154,21 +146,10 @@ public final class AdminCustomerRoutes {
         AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
         String id = Identifiers.pathId(ctx, "id", "Customer");
         JsonInput in = requests.body(ctx);
-        in.rejectPresent(PATCH_READ_ONLY);
-        for (String field : new String[] {"email", "email_verified", "status"}) {
-            if (in.has(field) && in.raw().get(field).isNull()) {
-                in.reject(field, "invalid_type", field + " cannot be null.");
-            }
-        }
-        Long version = in.integer("version", 1, Long.MAX_VALUE).orElse(null);
-        String email = in.has("email") && !in.hasErrorFor("email") ? EmailAddress.required(in, "email") : null;
-        Boolean verified = in.bool("email_verified").orElse(null);
-        Customer.Status status = NewAccountInput.status(in);
-        ProfileInput profile = ProfileInput.read(in, requests.mapper());
-        TagsAndNote merchant = TagsAndNote.read(in);
+        CustomerChangesInput.Changes read = CustomerChangesInput.read(in, requests.mapper());
         in.validate();
-        var changes = new AdminChanges(email, verified, status, profile, merchant);
-        ctx.json(view(admins.update(admin.tenantId(), id, changes, version, admin.actor(), requests.client(ctx))));
+        ctx.json(view(admins.update(admin.tenantId(), id, read.changes(), read.version(), admin.actor(),
+                requests.client(ctx))));
     }
 
     /** {@code {"add": [...], "remove": [...]}}: either may be left out, not both; a tag may not be in both. */

@@ -105,6 +105,17 @@ public final class AdminCustomerService {
     }
 
     /**
+     * Creates a customer without a password and sends no mail, as an import does: the customer sets a password through
+     * "forgot password" (the dashboard's "Add customer" when no invitation is wanted, or none can carry a link).
+     */
+    public Customer createUninvited(String tenantId, NewAccount input, Actor actor, ClientInfo client) {
+        if (!input.invited()) {
+            throw new IllegalArgumentException("only a customer without a password is created uninvited");
+        }
+        return db.tx(h -> createImported(h, tenantId, input, actor, client, Map.of()));
+    }
+
+    /**
      * Creates a customer of a bulk import in the caller's transaction: with an imported hash, or without a password and
      * not invited (no mail goes; the customer sets a password through "forgot password"). {@code details} join the
      * {@code customer.created} event (the import's id).

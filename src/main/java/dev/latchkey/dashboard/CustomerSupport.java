@@ -1,8 +1,11 @@
 package dev.latchkey.dashboard;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.admin.AdminCustomerService;
+import dev.latchkey.admin.CustomerChangesInput;
+import dev.latchkey.admin.NewAccountInput;
 import dev.latchkey.audit.Actor;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.AdminChanges;
@@ -18,12 +21,14 @@ import dev.latchkey.oidc.IdentityView;
 import dev.latchkey.oidc.MerchantSocialLogin;
 import dev.latchkey.passkey.Passkey;
 import dev.latchkey.passkey.PasskeyService;
+import dev.latchkey.tenant.TenantService;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * What staff do to a customer from the dashboard: change the status (through the admin API's update, which ends every
+ * What staff do to a customer from the dashboard: add one (read as the admin API's create reads its body), change the
+ * profile (as its PATCH does), change the status (through the admin API's update, which ends every
  * session when the account is put on hold or disabled), end sessions, turn off two-step sign-in, remove a passkey and
  * unlink a sign-in provider's account, each recorded in the audit log as the staff member's doing.
  */
@@ -34,15 +39,52 @@ public final class CustomerSupport {
     private final MfaService mfa;
     private final PasskeyService passkeys;
     private final MerchantSocialLogin socialLogin;
+    private final NewAccountInput newAccounts;
+    private final TenantService tenants;
+    private final ObjectMapper mapper;
 
     public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers,
-                           MfaService mfa, PasskeyService passkeys, MerchantSocialLogin socialLogin) {
+                           MfaService mfa, PasskeyService passkeys, MerchantSocialLogin socialLogin,
+                           NewAccountInput newAccounts, TenantService tenants, ObjectMapper mapper) {
         this.customers = customers;
         this.sessions = sessions;
         this.adminCustomers = adminCustomers;
         this.mfa = mfa;
         this.passkeys = passkeys;
         this.socialLogin = socialLogin;
+        this.newAccounts = newAccounts;
+        this.tenants = tenants;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Creates the customer a body of {@code POST /v1/admin/customers} describes, refused as the admin API refuses it
+     * (422 naming the fields, 409 {@code email_taken}); the new customer's id. {@code invite}: the invitation mail goes,
+     * its link to the shop's first allowed origin; without it, or without an origin for the link, no mail goes.
+     */
+    public String create(String tenantId, JsonInput body, boolean invite, ClientInfo client) {
+        AdminCustomerService.NewAccount account = newAccounts.read(body, tenantId);
+        body.validate();
+        Actor actor = new Actor(client.staffId());
+        return invite && canInvite(tenantId)
+                ? adminCustomers.create(tenantId, account, actor, client).customer().id()
+                : adminCustomers.createUninvited(tenantId, account, actor, client).id();
+    }
+
+    /** Whether an invitation's link has a storefront to lead to: the shop names an allowed origin. */
+    public boolean canInvite(String tenantId) {
+        return !tenants.settings(tenantId).allowedOrigins().isEmpty();
+    }
+
+    /**
+     * Applies a body of {@code PATCH /v1/admin/customers/{id}}, refused as the admin API refuses it (422 naming the
+     * fields, 409 {@code email_taken} or {@code version_conflict}, 404 for another shop's customer).
+     */
+    public void changeProfile(String tenantId, String customerId, JsonInput body, ClientInfo client) {
+        CustomerChangesInput.Changes read = CustomerChangesInput.read(body, mapper);
+        body.validate();
+        adminCustomers.update(tenantId, customerId, read.changes(), read.version(), new Actor(client.staffId()),
+                client);
     }
 
     /** The statuses a customer in {@code from} may be moved to; nobody is moved back to pending activation. */

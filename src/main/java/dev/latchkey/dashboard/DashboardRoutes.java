@@ -60,6 +60,7 @@ public final class DashboardRoutes {
         this.dashboard = new Dashboard(services.staffSessions(), services.tenants(), addresses);
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
+                new CustomerFormPages(dashboard, services.customers(), services.support(), requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
                         services.sessions(), services.audit(), services.export(), services.addresses(),
                         services.orders(), services.customersDownload(), requests)::addTo,
