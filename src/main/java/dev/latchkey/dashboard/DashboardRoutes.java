@@ -64,6 +64,7 @@ public final class DashboardRoutes {
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
                         services.sessions(), services.audit(), services.export(), services.addresses(),
                         services.orders(), services.customersDownload(), requests)::addTo,
+                new AuditPages(dashboard, services.audit(), services.customers())::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new IdentityProviderPages(dashboard, services.socialLogin(), services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,

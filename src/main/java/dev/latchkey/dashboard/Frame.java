@@ -1,5 +1,8 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Permission;
+
 /**
  * What the layout around every page needs: the title, which section is current, whether a staff member is logged in
  * (and may see the owner's sections), whether their shop is suspended (no page of it to lead to, but the log-out form
@@ -15,6 +18,11 @@ public record Frame(String title, String section, boolean signedIn, boolean owne
     /** Whether the navigation shows: a member signed in, with the shop's pages open to them. */
     public boolean navigation() {
         return signedIn && !suspended && !mfaSetupRequired;
+    }
+
+    /** Whether the member's role may read the audit log: the Activity page. */
+    public boolean mayViewAudit() {
+        return role != null && AdminPrincipal.Role.fromWire(role).filter(r -> r.can(Permission.VIEW_AUDIT)).isPresent();
     }
 
     public boolean current(String name) {
