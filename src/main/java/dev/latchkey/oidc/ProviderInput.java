@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * Reads an identity provider's fields, for a creation (the required ones) or a change (any of them). The issuer must
  * be a URL the server may call, by the webhooks' rules: its host is resolved last, once every other field is valid.
  * The provider authenticates with a {@code client_secret} or with an Apple signing key ({@code apple_team_id},
- * {@code apple_key_id}, {@code apple_private_key}), never both in one body; a creation needs the one or all three of
- * the other. The private key must be a P-256 key in PKCS#8 PEM, and no refusal quotes it.
+ * {@code apple_key_id}, {@code apple_private_key}), never both in one body (each Apple field given beside a secret is
+ * refused); a creation needs the one or all three of the other. The private key must be a P-256 key in PKCS#8 PEM, and no refusal quotes it.
  */
 final class ProviderInput {
     static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?");
@@ -70,14 +70,18 @@ final class ProviderInput {
         }
         String clientId = text(in, "client_id", 255, creation);
         boolean apple = APPLE_FIELDS.stream().anyMatch(in::given);
+        boolean secret = in.given("client_secret");
         String clientSecret = text(in, "client_secret", 1000, creation && !apple);
-        if (apple && in.given("client_secret")) {
-            in.reject("client_secret", "invalid", "Give client_secret or an Apple signing key (apple_team_id, "
-                    + "apple_key_id, apple_private_key), not both.");
+        if (secret) {
+            // the Apple fields are the ones out of place: a body with a secret needs none of them
+            APPLE_FIELDS.stream().filter(in::given).forEach(field -> in.reject(field, "invalid", field + " is part "
+                    + "of an Apple signing key, which a provider has instead of a client_secret: give the one or the "
+                    + "other."));
         }
-        String appleTeamId = appleId(in, "apple_team_id", creation && apple);
-        String appleKeyId = appleId(in, "apple_key_id", creation && apple);
-        byte[] applePrivateKey = applePrivateKey(in, creation && apple);
+        boolean wholeKey = creation && apple && !secret;
+        String appleTeamId = appleId(in, "apple_team_id", wholeKey);
+        String appleKeyId = appleId(in, "apple_key_id", wholeKey);
+        byte[] applePrivateKey = applePrivateKey(in, wholeKey);
         List<String> scopes = in.distinctStrings("scopes", MAX_SCOPES, 100).orElse(null);
         if (scopes != null) {
             if (!scopes.contains("openid")) {
