@@ -8,13 +8,10 @@ import dev.latchkey.http.ApiError;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.RSAPublicKeySpec;
@@ -131,8 +128,7 @@ final class IdTokens {
 
     private static boolean check(String alg, PublicKey key, byte[] signed, byte[] signature) {
         try {
-            Signature verifier = Signature.getInstance(alg.equals("RS256") ? "SHA256withRSA"
-                    : "SHA256withECDSAinP1363Format");
+            Signature verifier = Signature.getInstance(alg.equals("RS256") ? "SHA256withRSA" : Es256.ALGORITHM);
             verifier.initVerify(key);
             verifier.update(signed);
             return verifier.verify(signature);
@@ -151,10 +147,7 @@ final class IdTokens {
             if (!jwk.path("crv").asText().equals("P-256")) {
                 return Optional.empty();
             }
-            AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
-            parameters.init(new ECGenParameterSpec("secp256r1"));
-            var spec = new ECPublicKeySpec(new ECPoint(unsigned(jwk, "x"), unsigned(jwk, "y")),
-                    parameters.getParameterSpec(ECParameterSpec.class));
+            var spec = new ECPublicKeySpec(new ECPoint(unsigned(jwk, "x"), unsigned(jwk, "y")), Es256.P256);
             return Optional.of(KeyFactory.getInstance("EC").generatePublic(spec));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return Optional.empty();

@@ -8,11 +8,13 @@ import dev.latchkey.auth.Secrets;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.FieldError;
 import dev.latchkey.mfa.SeedCipher;
 import dev.latchkey.tenant.TenantService;
 import org.jdbi.v3.core.Handle;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,16 +26,22 @@ import java.util.function.BooleanSupplier;
 /**
  * The merchant's identity providers: create, list, read, change, delete. The client secret is write-only: kept
  * encrypted under a key derived from the server's key (as TOTP seeds are) and read back only to call the provider's
- * token endpoint. Every change is audited without the secret. Deleting a provider ends its links to customers.
+ * token endpoint. A provider may hold an Apple signing key instead, kept the same way under a key of its own, from
+ * which each token request's client secret is signed ({@link AppleClientSecret}). A change gives the one or the other
+ * and the provider keeps only what it gave. Every change is audited without the secret or the key. Deleting a
+ * provider ends its links to customers.
  */
 final class IdentityProviderService {
     /** What the client secrets' derived key is for: another purpose derived from the same server key gets another. */
     static final String SECRET_PURPOSE = "latchkey identity provider client secret encryption v1";
+    /** The Apple signing keys' own derived key: a client secret's ciphertext moved to the key's column does not open. */
+    static final String APPLE_KEY_PURPOSE = "latchkey identity provider apple signing key encryption v1";
     static final int MAX_PER_TENANT = 20;
 
     private final Database db;
     private final OidcStore store;
     private final SeedCipher cipher;
+    private final SeedCipher appleKeys;
     private final BooleanSupplier serverKeyUsable;
     private final TenantService tenants;
     private final AuditLog audit;
@@ -45,6 +53,7 @@ final class IdentityProviderService {
         this.db = db;
         this.store = store;
         this.cipher = new SeedCipher(serverKey, SECRET_PURPOSE);
+        this.appleKeys = new SeedCipher(serverKey, APPLE_KEY_PURPOSE);
         this.serverKeyUsable = serverKeyUsable;
         this.tenants = tenants;
         this.audit = audit;
@@ -66,7 +75,9 @@ final class IdentityProviderService {
         var now = now();
         String id = Secrets.id("idp");
         var provider = new IdentityProvider(tenantId, id, in.slug(), in.displayName(), in.issuer(), in.clientId(),
-                encrypt(tenantId, id, in.clientSecret()),
+                in.clientSecret() == null ? null : encrypt(tenantId, id, in.clientSecret()),
+                in.appleKeyGiven() ? new IdentityProvider.AppleKey(in.appleTeamId(), in.appleKeyId(),
+                        appleKeys.encrypt(tenantId, id, in.applePrivateKey())) : null,
                 in.scopes() == null ? IdentityProvider.DEFAULT_SCOPES : in.scopes(),
                 in.enabled() == null || in.enabled(), now, now);
         db.tx(h -> {
@@ -96,7 +107,7 @@ final class IdentityProviderService {
 
     /** The fields given change; the same values again change and record nothing. */
     IdentityProvider update(String tenantId, String id, ProviderInput.Fields in, Actor actor, ClientInfo client) {
-        if (in.clientSecret() != null) {
+        if (in.clientSecret() != null || in.appleKeyGiven()) {
             requireServerKey();
         }
         return db.tx(h -> {
@@ -105,14 +116,22 @@ final class IdentityProviderService {
             List<String> changed = new ArrayList<>();
             String slug = pick(in.slug(), current.slug(), "slug", changed);
             String secret = current.clientSecret();
-            if (in.clientSecret() != null && !in.clientSecret().equals(decrypt(current))) {
+            IdentityProvider.AppleKey appleKey = current.appleKey();
+            if (in.clientSecret() != null && (secret == null || !in.clientSecret().equals(decrypt(current)))) {
                 secret = encrypt(tenantId, id, in.clientSecret());
+                if (appleKey != null) {
+                    changed.addAll(List.of("apple_team_id", "apple_key_id", "apple_private_key"));
+                    appleKey = null;
+                }
                 changed.add("client_secret");
+            } else if (in.appleKeyGiven()) {
+                appleKey = appleKey(current, in, changed);
+                secret = null;
             }
             var updated = new IdentityProvider(tenantId, id, slug,
                     pick(in.displayName(), current.displayName(), "display_name", changed),
                     pick(in.issuer(), current.issuer(), "issuer", changed),
-                    pick(in.clientId(), current.clientId(), "client_id", changed), secret,
+                    pick(in.clientId(), current.clientId(), "client_id", changed), secret, appleKey,
                     pick(in.scopes(), current.scopes(), "scopes", changed),
                     pick(in.enabled(), current.enabled(), "enabled", changed), current.createdAt(), now());
             if (changed.isEmpty()) {
@@ -146,10 +165,54 @@ final class IdentityProviderService {
         });
     }
 
-    /** The provider's client secret as the merchant gave it, to send to its token endpoint. */
+    /**
+     * The provider's Apple key as {@code in} changes it; the parts not given stay. A provider that had a client secret
+     * needs all three parts (422 naming each missing one).
+     */
+    private IdentityProvider.AppleKey appleKey(IdentityProvider current, ProviderInput.Fields in,
+                                               List<String> changed) {
+        var kept = current.appleKey();
+        if (kept == null) {
+            List<FieldError> missing = new ArrayList<>();
+            requirePart(in.appleTeamId(), "apple_team_id", missing);
+            requirePart(in.appleKeyId(), "apple_key_id", missing);
+            requirePart(in.applePrivateKey(), "apple_private_key", missing);
+            if (!missing.isEmpty()) {
+                throw ApiError.validation(missing);
+            }
+            changed.add("client_secret");
+        }
+        String teamId = pick(in.appleTeamId(), kept == null ? null : kept.teamId(), "apple_team_id", changed);
+        String keyId = pick(in.appleKeyId(), kept == null ? null : kept.keyId(), "apple_key_id", changed);
+        String privateKey = kept == null ? null : kept.privateKey();
+        if (in.applePrivateKey() != null && (kept == null
+                || !MessageDigest.isEqual(in.applePrivateKey(), appleKeys.decrypt(current.tenantId(), current.id(),
+                        kept.privateKey())))) {
+            privateKey = appleKeys.encrypt(current.tenantId(), current.id(), in.applePrivateKey());
+            changed.add("apple_private_key");
+        }
+        return new IdentityProvider.AppleKey(teamId, keyId, privateKey);
+    }
+
+    private static void requirePart(Object given, String field, List<FieldError> missing) {
+        if (given == null) {
+            missing.add(new FieldError(field, "required", field + " is required to sign in with an Apple key "
+                    + "instead of a client secret."));
+        }
+    }
+
+    /**
+     * What the provider's token endpoint is sent as the client secret: the merchant's secret, or one signed now with
+     * the provider's Apple key.
+     */
     String clientSecret(IdentityProvider provider) {
         requireServerKey();
-        return decrypt(provider);
+        var apple = provider.appleKey();
+        if (apple == null) {
+            return decrypt(provider);
+        }
+        return AppleClientSecret.mint(appleKeys.decrypt(provider.tenantId(), provider.id(), apple.privateKey()),
+                apple.teamId(), apple.keyId(), provider.clientId(), clock.instant());
     }
 
     private String decrypt(IdentityProvider provider) {

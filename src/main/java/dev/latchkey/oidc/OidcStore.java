@@ -3,6 +3,7 @@ package dev.latchkey.oidc;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.db.Database;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,25 +34,34 @@ final class OidcStore {
     // --- providers ---
 
     void insert(Handle h, IdentityProvider p) {
-        h.createUpdate("INSERT INTO identity_providers (tenant_id, id, slug, display_name, issuer, client_id, "
-                        + "client_secret, scopes, enabled, created_at, updated_at) VALUES (:tenant, :id, :slug, "
-                        + ":name, :issuer, :clientId, :secret, :scopes, :enabled, :at, :at)")
-                .bind("tenant", p.tenantId()).bind("id", p.id()).bind("slug", p.slug())
-                .bind("name", p.displayName()).bind("issuer", p.issuer()).bind("clientId", p.clientId())
-                .bind("secret", p.clientSecret()).bind("scopes", IdentityProvider.storedScopes(p.scopes()))
-                .bind("enabled", p.enabled()).bind("at", Database.ts(p.createdAt()))
+        bindProvider(h.createUpdate("INSERT INTO identity_providers (tenant_id, id, slug, display_name, issuer, "
+                        + "client_id, client_secret, apple_team_id, apple_key_id, apple_private_key, scopes, enabled, "
+                        + "created_at, updated_at) VALUES (:tenant, :id, :slug, :name, :issuer, :clientId, :secret, "
+                        + ":appleTeam, :appleKeyId, :appleKey, :scopes, :enabled, :at, :at)"), p)
+                .bind("at", Database.ts(p.createdAt()))
                 .execute();
     }
 
     void update(Handle h, IdentityProvider p) {
-        h.createUpdate("UPDATE identity_providers SET slug = :slug, display_name = :name, issuer = :issuer, "
-                        + "client_id = :clientId, client_secret = :secret, scopes = :scopes, enabled = :enabled, "
-                        + "updated_at = :at WHERE tenant_id = :tenant AND id = :id")
-                .bind("tenant", p.tenantId()).bind("id", p.id()).bind("slug", p.slug())
-                .bind("name", p.displayName()).bind("issuer", p.issuer()).bind("clientId", p.clientId())
-                .bind("secret", p.clientSecret()).bind("scopes", IdentityProvider.storedScopes(p.scopes()))
-                .bind("enabled", p.enabled()).bind("at", Database.ts(p.updatedAt()))
+        bindProvider(h.createUpdate("UPDATE identity_providers SET slug = :slug, display_name = :name, "
+                        + "issuer = :issuer, client_id = :clientId, client_secret = :secret, "
+                        + "apple_team_id = :appleTeam, apple_key_id = :appleKeyId, apple_private_key = :appleKey, "
+                        + "scopes = :scopes, enabled = :enabled, updated_at = :at "
+                        + "WHERE tenant_id = :tenant AND id = :id"), p)
+                .bind("at", Database.ts(p.updatedAt()))
                 .execute();
+    }
+
+    /** Every column but the times; the Apple key's are null for a provider with a client secret. */
+    private static Update bindProvider(Update update, IdentityProvider p) {
+        IdentityProvider.AppleKey key = p.appleKey();
+        return update.bind("tenant", p.tenantId()).bind("id", p.id()).bind("slug", p.slug())
+                .bind("name", p.displayName()).bind("issuer", p.issuer()).bind("clientId", p.clientId())
+                .bind("secret", p.clientSecret())
+                .bind("appleTeam", key == null ? null : key.teamId())
+                .bind("appleKeyId", key == null ? null : key.keyId())
+                .bind("appleKey", key == null ? null : key.privateKey())
+                .bind("scopes", IdentityProvider.storedScopes(p.scopes())).bind("enabled", p.enabled());
     }
 
     Optional<IdentityProvider> find(Handle h, String tenantId, String id) {
@@ -104,9 +114,12 @@ final class OidcStore {
     }
 
     private static IdentityProvider provider(ResultSet rs) throws SQLException {
+        String appleKey = rs.getString("apple_private_key");
         return new IdentityProvider(rs.getString("tenant_id"), rs.getString("id"), rs.getString("slug"),
                 rs.getString("display_name"), rs.getString("issuer"), rs.getString("client_id"),
-                rs.getString("client_secret"), IdentityProvider.readScopes(rs.getString("scopes")),
+                rs.getString("client_secret"), appleKey == null ? null : new IdentityProvider.AppleKey(
+                        rs.getString("apple_team_id"), rs.getString("apple_key_id"), appleKey),
+                IdentityProvider.readScopes(rs.getString("scopes")),
                 rs.getBoolean("enabled"), Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));
     }
 

@@ -46,6 +46,16 @@ public final class FakeOidcProvider implements AutoCloseable {
 
     /** A token request as it came: its form's parameters and its Authorization header (or null). */
     public record TokenRequest(Map<String, String> form, String authorization) {
+
+        /** The client secret the request authenticated with, in the form or in HTTP Basic (RFC 6749 2.3.1). */
+        public String clientSecret() {
+            if (authorization == null) {
+                return form.get("client_secret");
+            }
+            String pair = new String(Base64.getDecoder().decode(authorization.substring("Basic ".length())),
+                    StandardCharsets.UTF_8);
+            return URLDecoder.decode(pair.substring(pair.indexOf(':') + 1), StandardCharsets.UTF_8);
+        }
     }
 
     private record Prepared(String idToken, String challenge) {
