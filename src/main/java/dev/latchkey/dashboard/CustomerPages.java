@@ -53,7 +53,8 @@ public final class CustomerPages {
     }
 
     public record CustomersPage(Frame frame, String query, String status, String tag, List<String> statuses,
-                                List<Customer> customers, String nextUrl, boolean searched, boolean canExport) {
+                                List<Customer> customers, String nextUrl, boolean searched, boolean canExport,
+                                boolean canImport) {
         /** The export link's query: the list's status, and its tag when it has one. */
         public String exportQuery() {
             return "status=" + status + (tag.isEmpty() ? "" : "&tag=" + encode(tag));
@@ -153,7 +154,8 @@ public final class CustomerPages {
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(
                 dashboard.frame(ctx, session, "Customers", "customers"), query == null ? "" : query,
                 rawStatus == null ? "" : rawStatus, tag == null ? "" : tag, statuses, page.data(), next,
-                query != null || status != null || tag != null, session.can(Permission.EXPORT_CUSTOMERS)));
+                query != null || status != null || tag != null, session.can(Permission.EXPORT_CUSTOMERS),
+                session.can(Permission.EDIT_CUSTOMERS)));
     }
 
     /** The list's one tag, as the API reads {@code ?tag=}; none when the field is empty. */
