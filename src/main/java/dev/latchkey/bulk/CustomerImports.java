@@ -78,7 +78,7 @@ public final class CustomerImports {
     }
 
     /** 409 {@code too_many_imports} at once, before a file of up to {@link #MAX_BYTES} is read for nothing. */
-    public void requireRoom(String tenantId) {
+    void requireRoom(String tenantId) {
         db.read(h -> {
             requireRoom(h, tenantId);
             return null;

@@ -273,7 +273,9 @@ public final class Dashboard {
         return wrap(handler, true);
     }
 
-    /** {@link #page} for a form that uploads a file, whose multipart body the handler reads itself ({@link UploadForm}). */
+    /**
+     * {@link #page} for a form that uploads a file, whose multipart body the handler reads itself ({@link UploadForm}).
+     */
     Handler upload(Handler handler) {
         return wrap(handler, false);
     }

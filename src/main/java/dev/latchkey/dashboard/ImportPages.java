@@ -16,6 +16,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -91,8 +92,8 @@ public final class ImportPages {
         DashboardSession session = session(ctx);
         UploadForm form = UploadForm.parse(ctx, requests.bytes(ctx));
         Dashboard.checkCsrf(form.field(Dashboard.CSRF_FIELD), session.csrf());
-        ImportJob.OnConflict onConflict = ImportJob.OnConflict.ofWire(String.valueOf(form.field("on_conflict")))
-                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose what to do with a customer the "
+        ImportJob.OnConflict onConflict = Optional.ofNullable(form.field("on_conflict"))
+                .flatMap(ImportJob.OnConflict::ofWire).orElseThrow(() -> new ApiError(422, "validation_failed", "Choose what to do with a customer the "
                         + "shop has already: skip or update."));
         UploadForm.File file = form.file("file");
         if (file == null) {
@@ -106,9 +107,7 @@ public final class ImportPages {
             throw new ApiError(415, "unsupported_media_type", "Choose a CSV file (.csv), such as Shopify's customer "
                     + "export. Save a spreadsheet as CSV (UTF-8) first.");
         }
-        String tenantId = session.principal().tenantId();
-        imports.requireRoom(tenantId);
-        ImportJob job = imports.submit(tenantId, ImportJob.Format.CSV, onConflict, file.bytes(),
+        ImportJob job = imports.submit(session.principal().tenantId(), ImportJob.Format.CSV, onConflict, file.bytes(),
                 requests.client(ctx));
         Dashboard.redirect(ctx, PATH + "/" + job.id() + "?notice=" + Notice.IMPORT_QUEUED.wire());
     }

@@ -45,8 +45,10 @@ class DashboardImportCancelTest {
                 DashboardImportsTest.csv("Email\n" + Fixtures.uniqueEmail() + "\n" + Fixtures.uniqueEmail() + "\n")));
 
         var page = client.get("/dashboard/imports/" + id + "?notice=import_queued").expect(200);
-        assertThat(page.html()).contains("<meta http-equiv=\"refresh\" content=\"3\">").contains("queued")
-                .contains("0 of 2").contains("Cancel import").contains("The file was checked and the import queued.");
+        assertThat(page.html()).as("reloads, without the notice")
+                .contains("<meta http-equiv=\"refresh\" content=\"3; url=/dashboard/imports/" + id + "\">")
+                .contains("queued").contains("0 of 2").contains("Cancel import")
+                .contains("The file was checked and the import queued.");
         assertThat(client.get("/dashboard/imports").expect(200).html()).contains("queued").contains("0 of 2");
 
         client.submit(page, "/dashboard/imports/" + id + "/cancel", Map.of())

@@ -22,7 +22,8 @@ class DashboardImportsTest extends ApiTest {
             + "Default Address Address1,Default Address Address2,Default Address City,Default Address Province Code,"
             + "Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,"
             + "Total Spent,Total Orders,Note,Tags";
-    private static final Pattern JOB = Pattern.compile("^/dashboard/imports/(imp_[A-Za-z0-9_-]+)\\?notice=import_queued$");
+    private static final Pattern JOB = Pattern.compile(
+            "^/dashboard/imports/(imp_[A-Za-z0-9_-]+)\\?notice=import_queued$");
     private static final Set<String> ENDED = Set.of("succeeded", "failed", "cancelled");
     private static final int MAX_BYTES = 20 * 1024 * 1024;
 
@@ -197,7 +198,8 @@ class DashboardImportsTest extends ApiTest {
         Map<String, String> fields = Map.of("_csrf", form.csrf(), "on_conflict", "skip");
 
         assertRefused(client.upload("/dashboard/imports", fields, "file", null), 422, "Choose a CSV file to upload.");
-        assertRefused(client.upload("/dashboard/imports", fields, "file", csv("")), 422, "The file holds no customers.");
+        assertRefused(client.upload("/dashboard/imports", fields, "file", csv("")), 422,
+                "The file holds no customers.");
         assertRefused(client.upload("/dashboard/imports", fields, "file", csv("Email,First Name\n")), 422,
                 "The file holds no customers.");
         assertRefused(client.upload("/dashboard/imports", fields, "file", new DashboardClient.Upload("photo.png",
