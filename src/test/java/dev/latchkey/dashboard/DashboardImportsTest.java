@@ -85,7 +85,7 @@ class DashboardImportsTest extends ApiTest {
                 .contains("Import customers");
         var form = client.get("/dashboard/imports").expect(200);
         assertThat(form.html()).contains("enctype=\"multipart/form-data\"").contains("accept=\".csv,text/csv\"")
-                .contains("value=\"skip\" checked").contains("value=\"update\"").contains("at most 20 MB")
+                .contains("value=\"skip\" checked>").contains("value=\"update\"").contains("at most 20 MB")
                 .contains("No imports yet.");
         String grace = Fixtures.uniqueEmail();
         String ada = Fixtures.uniqueEmail();
