@@ -329,7 +329,8 @@ public final class Application implements AutoCloseable {
                 tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa, passkeys,
                         socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
                 sessions,
-                audit, export, addresses, orders, webhooks, webhookInput, customersDownload, socialLogin.merchant()),
+                audit, export, addresses, orders, webhooks, webhookInput, customersDownload, imports,
+                socialLogin.merchant()),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(

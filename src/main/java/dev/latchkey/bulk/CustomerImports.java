@@ -54,7 +54,7 @@ public final class CustomerImports {
         this.wakeWorker = wake;
     }
 
-    ImportJob submit(String tenantId, ImportJob.Format format, ImportJob.OnConflict onConflict, byte[] payload,
+    public ImportJob submit(String tenantId, ImportJob.Format format, ImportJob.OnConflict onConflict, byte[] payload,
                      ClientInfo client) {
         int rows;
         try {
@@ -92,7 +92,7 @@ public final class CustomerImports {
         }
     }
 
-    ImportJob get(String tenantId, String id) {
+    public ImportJob get(String tenantId, String id) {
         return db.read(h -> store.find(h, tenantId, id)).orElseThrow(() -> ApiError.notFound("Import"));
     }
 
@@ -100,7 +100,7 @@ public final class CustomerImports {
      * Ends a queued or running job where it is: the rows committed stay, a batch a worker is on is rolled back, and the
      * file is dropped. 404 for a job of another shop, 409 {@code import_finished} for one that has ended.
      */
-    ImportJob cancel(String tenantId, String id, Actor actor, ClientInfo client) {
+    public ImportJob cancel(String tenantId, String id, Actor actor, ClientInfo client) {
         return db.tx(h -> {
             if (!store.cancel(h, tenantId, id, now())) {
                 ImportJob ended = store.find(h, tenantId, id).orElseThrow(() -> ApiError.notFound("Import"));
@@ -128,7 +128,7 @@ public final class CustomerImports {
     }
 
     /** Newest first. */
-    Page<ImportJob> list(String tenantId, Cursor before, int limit) {
+    public Page<ImportJob> list(String tenantId, Cursor before, int limit) {
         List<ImportJob> rows = db.read(h -> store.list(h, tenantId, before, limit + 1));
         return Page.of(rows, limit, Listing.CUSTOMER_IMPORTS, last -> new Cursor(last.createdAt(), last.id()));
     }

@@ -9,20 +9,25 @@ import java.util.Optional;
  * A bulk import of customers: its file is kept until it ends; {@code progress} counts the rows committed so far, and
  * {@code client} is who uploaded it, as the audit events of its rows name them.
  */
-record ImportJob(String tenantId, String id, Status status, Format format, OnConflict onConflict, int totalRows,
+public record ImportJob(String tenantId, String id, Status status, Format format, OnConflict onConflict, int totalRows,
                  Progress progress, String staffId, String apiKeyId, String clientIp, String userAgent,
                  Instant createdAt, Instant finishedAt) {
 
     /** {@code running} from the first slice a worker ran to the end, also between slices and while paused. */
-    enum Status {
+    public enum Status {
         QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
-        String wire() {
+        /** Whether the job has ended, its counts final. */
+        public boolean ended() {
+            return this != QUEUED && this != RUNNING;
+        }
+
+        public String wire() {
             return name().toLowerCase();
         }
     }
 
-    enum Format {
+    public enum Format {
         CSV("text/csv"), NDJSON("application/x-ndjson");
 
         private final String mediaType;
@@ -35,7 +40,7 @@ record ImportJob(String tenantId, String id, Status status, Format format, OnCon
             return mediaType;
         }
 
-        String wire() {
+        public String wire() {
             return name().toLowerCase();
         }
 
@@ -44,7 +49,7 @@ record ImportJob(String tenantId, String id, Status status, Format format, OnCon
         }
 
         /** The format of a body of this media type (parameters such as charset aside), if it is one. */
-        static Optional<Format> ofMediaType(String contentType) {
+        public static Optional<Format> ofMediaType(String contentType) {
             if (contentType == null) {
                 return Optional.empty();
             }
@@ -54,25 +59,25 @@ record ImportJob(String tenantId, String id, Status status, Format format, OnCon
     }
 
     /** What a row whose email a customer of the shop has already does: nothing, or change that customer. */
-    enum OnConflict {
+    public enum OnConflict {
         SKIP, UPDATE;
 
-        String wire() {
+        public String wire() {
             return name().toLowerCase();
         }
 
-        static Optional<OnConflict> ofWire(String wire) {
+        public static Optional<OnConflict> ofWire(String wire) {
             return Arrays.stream(values()).filter(o -> o.wire().equals(wire)).findFirst();
         }
     }
 
     /** A refused row: {@code row} is the line of the file it starts on; {@code field} may be null. */
-    record RowError(int row, String field, String code, String message) {
+    public record RowError(int row, String field, String code, String message) {
     }
 
     /** The rows done, what came of them, and the first {@link #MAX_ERRORS} reasons rows were refused. */
-    record Progress(int processedRows, int created, int updated, int skipped, int failedRows, List<RowError> errors) {
-        static final int MAX_ERRORS = 100;
+    public record Progress(int processedRows, int created, int updated, int skipped, int failedRows, List<RowError> errors) {
+        public static final int MAX_ERRORS = 100;
         static final Progress NONE = new Progress(0, 0, 0, 0, 0, List.of());
     }
 }

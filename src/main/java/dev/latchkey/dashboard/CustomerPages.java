@@ -54,7 +54,7 @@ public final class CustomerPages {
 
     public record CustomersPage(Frame frame, String query, String status, String tag, List<String> statuses,
                                 List<Customer> customers, String nextUrl, boolean searched, boolean canExport,
-                                boolean canAdd) {
+                                boolean canEditCustomers) {
         /** The export link's query: the list's status, and its tag when it has one. */
         public String exportQuery() {
             return "status=" + status + (tag.isEmpty() ? "" : "&tag=" + encode(tag));

@@ -270,11 +270,24 @@ public final class Dashboard {
 
     /** Wraps a page: no login leads to the login page, a refusal to an error page with the refusal's status. */
     Handler page(Handler handler) {
+        return wrap(handler, true);
+    }
+
+    /**
+     * {@link #page} for a form that uploads a file, whose multipart body the handler reads itself ({@link UploadForm}).
+     */
+    Handler upload(Handler handler) {
+        return wrap(handler, false);
+    }
+
+    private Handler wrap(Handler handler, boolean urlEncoded) {
         return ctx -> {
             try {
                 if (ctx.method() == HandlerType.POST) {
                     refuseOtherSites(ctx);
-                    requireUrlEncodedForm(ctx);
+                    if (urlEncoded) {
+                        requireUrlEncodedForm(ctx);
+                    }
                 }
                 handler.handle(ctx);
             } catch (HttpResponseException e) {

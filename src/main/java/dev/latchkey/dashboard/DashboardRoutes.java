@@ -3,6 +3,7 @@ package dev.latchkey.dashboard;
 import dev.latchkey.address.AddressService;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.bulk.CustomerDownload;
+import dev.latchkey.bulk.CustomerImports;
 import dev.latchkey.auth.SessionService;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.http.ApiError;
@@ -47,7 +48,7 @@ public final class DashboardRoutes {
                            SessionService sessions, AuditLog audit, ExportService export,
                            AddressService addresses, OrderService orders, WebhookService webhooks,
                            WebhookInput webhookInput, CustomerDownload customersDownload,
-                           MerchantSocialLogin socialLogin) {
+                           CustomerImports customerImports, MerchantSocialLogin socialLogin) {
     }
 
     private final Dashboard dashboard;
@@ -65,6 +66,7 @@ public final class DashboardRoutes {
                         services.sessions(), services.audit(), services.export(), services.addresses(),
                         services.orders(), services.customersDownload(), requests)::addTo,
                 new AuditPages(dashboard, services.audit(), services.customers())::addTo,
+                new ImportPages(dashboard, services.customerImports(), services.staff(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new IdentityProviderPages(dashboard, services.socialLogin(), services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,

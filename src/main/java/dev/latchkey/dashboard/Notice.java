@@ -50,6 +50,10 @@ enum Notice {
     IDENTITY_PROVIDER_DELETED("identity_provider_deleted", "The sign-in provider was deleted, with its links to "
             + "customers."),
     IDENTITY_UNLINKED("identity_unlinked", "The sign-in account was unlinked. It no longer logs the customer in."),
+    IMPORT_QUEUED("import_queued", "The file was checked and the import queued. This page follows its progress."),
+    IMPORT_CANCELLED("import_cancelled", "The import was cancelled. The customers its rows created or changed so far "
+            + "stay."),
+    IMPORT_FINISHED("import_finished", "Nothing was cancelled: the import had ended already.", true),
     LAST_SIGN_IN_METHOD("last_sign_in_method", "Nothing was unlinked: it is the customer's only way to log in. Send "
             + "them a password-reset email first, or let them link another account.", true);
 

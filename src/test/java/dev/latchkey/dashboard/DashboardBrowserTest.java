@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Drives the dashboard in Debian's headless Chromium: a staff member finds a locked-out customer, resets the failures
  * and ends a stolen session; the effects are checked through the API. The Staff page asks for the owner's password
- * before it opens. An owner adds a sign-in provider from the navigation. On a phone's screen, the keyboard alone
- * works, and two-step sign-in's set-up shows its QR code. Screenshots go to target/dashboard-screenshots.
+ * before it opens. An owner adds a sign-in provider from the navigation, and imports a CSV file. On a phone's screen,
+ * the keyboard alone works, and two-step sign-in's set-up shows its QR code. Screenshots go to
+ * target/dashboard-screenshots.
  * Skipped when /usr/bin/chromium is not installed (CI installs it); Playwright never downloads a browser.
  */
 class DashboardBrowserTest extends ApiTest {
@@ -187,6 +188,42 @@ class DashboardBrowserTest extends ApiTest {
         assertThat(stored).hasSize(1);
         assertThat(stored.get(0).path("slug").asText()).isEqualTo("kasa");
         assertThat(stored.get(0).path("scopes")).hasSize(3);
+    }
+
+    /** A real browser's multipart upload of a file chosen in the form, followed on the import's self-reloading page. */
+    @Test
+    void ownerImportsACsvFromTheCustomersPageAndWatchesItEnd() {
+        var shop = StaffFixtures.shop(api);
+        String email = Fixtures.uniqueEmail();
+        api.post("/v1/admin/customers").bearer(shop.tenant().sk()).body(Map.of("email", email, "first_name", "Old"))
+                .send().expect(201);
+        String added = Fixtures.uniqueEmail();
+        byte[] csv = (DashboardImportsTest.SHOPIFY_HEADER + "\nNew,Name," + email + ",yes,,,,,,,,,,,,,,\n"
+                + "Ada,Lovelace," + added + ",no,,,,,,,,,,,,,,vip\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
+            Page page = context.newPage();
+            List<String> consoleErrors = consoleErrors(page);
+            logIn(page, shop);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Import customers")).click();
+            page.waitForURL("**/dashboard/imports");
+            shot(page, "13-import-form");
+            page.locator("#import-file").setInputFiles(new com.microsoft.playwright.options.FilePayload("customers.csv",
+                    "text/csv", csv));
+            page.getByLabel("Update: change").check();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import customers")).click();
+            page.waitForURL("**?notice=import_queued");
+            // the page reloads itself until the import has ended
+            page.locator(".status-succeeded").waitFor(new com.microsoft.playwright.Locator.WaitForOptions()
+                    .setTimeout(30_000));
+            assertThat(page.locator("dl.facts").textContent()).contains("2 of 2");
+            shot(page, "14-import-ended");
+            assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
+        }
+        var found = api.get("/v1/admin/customers?query=" + email).bearer(shop.tenant().sk()).send().expect(200).body()
+                .path("data");
+        assertThat(found.get(0).path("first_name").asText()).isEqualTo("New");
+        assertThat(api.get("/v1/admin/customers?query=" + added).bearer(shop.tenant().sk()).send().expect(200).body()
+                .path("data")).hasSize(1);
     }
 
     /**

@@ -105,6 +105,32 @@ final class DashboardClient {
         return post(path, form);
     }
 
+    /** A file of a multipart form: its name and type as a browser names them. */
+    record Upload(String fileName, String contentType, byte[] content) {
+    }
+
+    /**
+     * Posts a multipart form as a browser uploads a file: the fields (the CSRF token among them, when the test wants
+     * one), then the file in the field {@code fileField} (an empty part with no file name, as for no file chosen, when
+     * null).
+     */
+    Page upload(String path, Map<String, String> fields, String fileField, Upload file) {
+        String boundary = "----LatchkeyTestBoundary" + Long.toHexString(System.nanoTime());
+        var body = new java.io.ByteArrayOutputStream();
+        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        String fileName = file == null ? "" : file.fileName();
+        String type = file == null ? "application/octet-stream" : file.contentType();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField
+                + "\"; filename=\"" + fileName + "\"\r\nContent-Type: " + type + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file == null ? new byte[0] : file.content());
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
     /** Opens the login page and logs in; returns the answer to the login post. */
     Page login(String tenantId, String email, String password) {
         Page form = get("/dashboard/login").expect(200);
