@@ -47,6 +47,8 @@ public final class CustomerPages {
     private static final int ORDERS_SHOWN = 20;
     /** The unlink's refusal of an account's only way in. */
     private static final String ONLY_WAY_IN = "last_sign_in_method";
+    /** A form's version older than the customer's: changed meanwhile. */
+    private static final String VERSION_CONFLICT = "version_conflict";
 
     /** A status change the page offers, as a button. */
     public record StatusAction(String status, String label) {
@@ -104,9 +106,10 @@ public final class CustomerPages {
         // before the customer's page, whose {id} would take "export"
         routes.get("/dashboard/customers/export", dashboard.page(this::exportAll));
         routes.get("/dashboard/customers/{id}", dashboard.page(this::detail));
-        routes.post("/dashboard/customers/{id}/tags-note", dashboard.page(ctx -> act(ctx, Permission.EDIT_CUSTOMERS,
-                Notice.TAGS_NOTE_SAVED, (tenantId, id, client) -> support.changeTagsAndNote(tenantId, id,
-                        ctx.formParam("tags"), ctx.formParam("note"), version(ctx), client))));
+        routes.post("/dashboard/customers/{id}/tags-note", dashboard.page(ctx -> noticeOn(ctx, VERSION_CONFLICT,
+                Notice.VERSION_CONFLICT, () -> act(ctx, Permission.EDIT_CUSTOMERS, Notice.TAGS_NOTE_SAVED,
+                        (tenantId, id, client) -> support.changeTagsAndNote(tenantId, id, ctx.formParam("tags"),
+                                ctx.formParam("note"), version(ctx), client)))));
         routes.post("/dashboard/customers/{id}/status", dashboard.page(ctx -> act(ctx, Permission.EDIT_CUSTOMERS,
                 Notice.STATUS_CHANGED, (tenantId, id, client) -> support.changeStatus(tenantId, id, status(ctx), client))));
         routes.post("/dashboard/customers/{id}/lockout/reset", dashboard.page(ctx -> act(ctx,
@@ -241,20 +244,26 @@ public final class CustomerPages {
         Dashboard.redirect(ctx, "/dashboard/customers/" + encode(id) + "?notice=" + notice.wire());
     }
 
-    /**
-     * Unlinks a sign-in account as the admin API does. The account's only way in stays linked, and the customer's page
-     * says so in its notice: a refusal met in the course of the work, not an error.
-     */
+    /** Unlinks a sign-in account as the admin API does; the account's only way in stays linked, with a notice. */
     private void unlinkIdentity(Context ctx) {
+        noticeOn(ctx, ONLY_WAY_IN, Notice.LAST_SIGN_IN_METHOD, () -> act(ctx, Permission.EDIT_CUSTOMERS,
+                Notice.IDENTITY_UNLINKED, (tenantId, id, client) ->
+                        support.unlinkIdentity(tenantId, id, Identifiers.pathId(ctx, "iid", "Identity"), client)));
+    }
+
+    /**
+     * Runs a customer action whose refusal {@code code} is met in the course of the work, not an error: the
+     * customer's page then says so in {@code refusal}'s notice, showing the customer as they are now.
+     */
+    private static void noticeOn(Context ctx, String code, Notice refusal, Runnable action) {
         try {
-            act(ctx, Permission.EDIT_CUSTOMERS, Notice.IDENTITY_UNLINKED, (tenantId, id, client) ->
-                    support.unlinkIdentity(tenantId, id, Identifiers.pathId(ctx, "iid", "Identity"), client));
+            action.run();
         } catch (ApiError refused) {
-            if (!refused.code().equals(ONLY_WAY_IN)) {
+            if (!refused.code().equals(code)) {
                 throw refused;
             }
             Dashboard.redirect(ctx, "/dashboard/customers/" + encode(ctx.pathParam("id")) + "?notice="
-                    + Notice.LAST_SIGN_IN_METHOD.wire());
+                    + refusal.wire());
         }
     }
 

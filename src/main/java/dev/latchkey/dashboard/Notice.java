@@ -21,7 +21,7 @@ enum Notice {
     CUSTOMER_ADDED("customer_added", "The customer was added."),
     PROFILE_SAVED("profile_saved", "The profile was saved."),
     VERSION_CONFLICT("version_conflict", "Nothing was saved: the customer was changed meanwhile. This is how they are "
-            + "now; edit the profile again if it still needs the change.", true),
+            + "now; make the change again if it is still needed.", true),
     VERIFICATION_SENT("verification_sent", "A new verification email is on its way to the customer."),
     PASSWORD_RESET_SENT("password_reset_sent", "A password-reset email is on its way to the customer, unless one went "
             + "to the address within the shop's email interval."),

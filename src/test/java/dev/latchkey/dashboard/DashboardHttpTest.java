@@ -536,7 +536,10 @@ class DashboardHttpTest extends ApiTest {
         client.get("/dashboard/customers?tag=" + "t".repeat(256)).expect(422);
 
         // a form made before a change is refused rather than undoing it; bad tags are refused as the API refuses them
-        client.submit(page, path + "/tags-note", Map.of("tags", "", "note", "", "version", "1")).expect(409);
+        client.submit(page, path + "/tags-note", Map.of("tags", "", "note", "", "version", "1"))
+                .expectRedirect(path + "?notice=version_conflict");
+        assertThat(client.get(path + "?notice=version_conflict").html()).contains("Nothing was saved: the customer "
+                + "was changed meanwhile.");
         client.submit(page, path + "/tags-note", Map.of("tags", "t".repeat(256), "note", "", "version", "2"))
                 .expect(422);
         client.submit(page, path + "/tags-note", Map.of("tags", "a", "note", "n".repeat(5001), "version", "2"))
