@@ -86,6 +86,7 @@ public final class Api {
         /** Fields sent once more under a name already in {@link #headers}. */
         private final List<Map.Entry<String, String>> repeated = new ArrayList<>();
         private byte[] body;
+        private boolean expectContinue;
         private boolean raw;
 
         private Call(String method, String path) {
@@ -122,6 +123,16 @@ public final class Api {
             return this;
         }
 
+        /**
+         * Sends {@code Expect: 100-continue} and the body only once the server asks for it, as curl does with a large
+         * body: a server refusing the request by its headers (413 for an announced length) answers before the body is
+         * sent, where otherwise it could close the connection while the body is still being written.
+         */
+        public Call expectContinue() {
+            this.expectContinue = true;
+            return this;
+        }
+
         /** A body: bytes or a String are sent as they are (for malformed JSON), anything else as JSON. */
         public Call body(Object value) {
             this.body = value instanceof byte[] bytes ? bytes
@@ -133,7 +144,8 @@ public final class Api {
             if (raw) {
                 return sendRaw();
             }
-            var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+            var builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+                    .expectContinue(expectContinue);
             headers.forEach(builder::header);
             repeated.forEach(field -> builder.header(field.getKey(), field.getValue()));
             if (body != null && !headers.containsKey("Content-Type")) {
