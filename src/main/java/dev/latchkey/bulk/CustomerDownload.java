@@ -4,7 +4,6 @@ import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 
 import java.util.List;
 
@@ -29,9 +28,8 @@ public final class CustomerDownload {
     void answer(Context ctx, AdminPrincipal admin, ImportJob.Format format, CustomerExport.Filter filter) {
         ctx.header("Content-Disposition", "attachment; filename=\"customers." + format.wire() + "\"");
         String contentType = format == ImportJob.Format.CSV ? "text/csv; charset=utf-8" : format.mediaType();
-        if (ctx.method() == HandlerType.HEAD) {
-            ctx.contentType(contentType); // the download is made, and recorded, only when it is asked for
-            return;
+        if (Requests.headOnly(ctx, contentType)) {
+            return; // the download is made, and recorded, only when it is asked for
         }
         requests.stream(ctx, contentType, out -> export.write(admin.tenantId(), format, filter, admin.actor(),
                 requests.client(ctx), out));

@@ -27,6 +27,7 @@ import dev.latchkey.order.OrderService;
 import dev.latchkey.oidc.IdentityView;
 import dev.latchkey.passkey.Passkey;
 import dev.latchkey.order.OrderView;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -291,7 +292,7 @@ public final class CustomerPages {
         // named a download only once the customer is known to exist: a refusal is a page, and the path is no name
         // to put in a header before it has matched a customer's id
         String download = "attachment; filename=\"" + id + ".json\"";
-        if (Requests.headOnly(ctx)) {
+        if (Requests.headOnly(ctx, ContentType.JSON)) {
             export.requireCustomer(session.principal().tenantId(), id);
             ctx.header("Content-Disposition", download);
             return;

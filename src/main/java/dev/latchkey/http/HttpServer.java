@@ -148,6 +148,7 @@ public final class HttpServer {
                 } else {
                     drainUnread(ctx, idleTimeout);
                 }
+                Requests.endHeadOnly(ctx);
             });
         });
     }

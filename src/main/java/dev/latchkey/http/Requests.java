@@ -28,6 +28,7 @@ public final class Requests {
     private static final String ABANDONED_ATTRIBUTE = "latchkey.answer-abandoned";
     private static final int GZIP_BUFFER = 64 * 1024;
     private static final String BODY_LIMIT_ATTRIBUTE = "latchkey.body-limit";
+    private static final String LENGTH_UNKNOWN = "latchkey.head-length-unknown";
     private final ObjectMapper mapper;
     /**
      * Leaves the stream open on failure, so that the answer can be broken off rather than ended as if complete, and
@@ -141,16 +142,29 @@ public final class Requests {
     }
 
     /**
-     * Whether this is a HEAD of a JSON answer too costly to make for nothing (a data export, which would also be
-     * recorded as handed out): then the JSON content type is set, and the caller answers the status a GET would without
-     * making the body.
+     * Whether this is a HEAD of an answer too costly to make for nothing (an export, which would also be recorded as
+     * handed out): then {@code contentType} is set, and the caller answers the status a GET would without making the
+     * body. Its length is unknown, so the answer says none (RFC 9110 §9.3.2), rather than the zero the server would
+     * put for an empty answer.
      */
-    public static boolean headOnly(Context ctx) {
+    public static boolean headOnly(Context ctx, String contentType) {
         if (ctx.method() != HandlerType.HEAD) {
             return false;
         }
-        ctx.contentType(ContentType.APPLICATION_JSON);
+        ctx.contentType(contentType);
+        ctx.attribute(LENGTH_UNKNOWN, true);
         return true;
+    }
+
+    /** Sends a {@link #headOnly} answer's header without a length: called once its handler is done. */
+    static void endHeadOnly(Context ctx) {
+        if (ctx.attribute(LENGTH_UNKNOWN) != null && ctx.statusCode() == 200 && !ctx.res().isCommitted()) {
+            try {
+                ctx.res().flushBuffer();
+            } catch (IOException gone) {
+                // the client went away: there is nothing left to answer
+            }
+        }
     }
 
     /**

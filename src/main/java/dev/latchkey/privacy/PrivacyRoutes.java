@@ -8,6 +8,7 @@ import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Requests;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -41,7 +42,7 @@ public final class PrivacyRoutes {
 
     private void export(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        if (Requests.headOnly(ctx)) {
+        if (Requests.headOnly(ctx, ContentType.JSON)) {
             return;
         }
         try {
@@ -57,7 +58,7 @@ public final class PrivacyRoutes {
     private void exportForMerchant(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.EXPORT_CUSTOMERS);
         String customerId = ctx.pathParam("id");
-        if (Requests.headOnly(ctx)) {
+        if (Requests.headOnly(ctx, ContentType.JSON)) {
             export.requireCustomer(admin.tenantId(), customerId);
             return;
         }

@@ -161,6 +161,23 @@ class CustomerExportTest {
     }
 
     @Test
+    void headThenTheExportsHeadersWithoutALengthAndNothingMadeOrRecorded() {
+        var tenant = Fixtures.tenant(api());
+        customer(tenant, Map.of("first_name", "Head"));
+
+        Api.Res head = api().method("HEAD", "/v1/admin/customers/export?format=ndjson").bearer(tenant.sk()).send()
+                .expect(200);
+
+        assertThat(head.header("Content-Type")).startsWith("application/x-ndjson");
+        assertThat(head.header("Content-Disposition")).isEqualTo("attachment; filename=\"customers.ndjson\"");
+        // a GET of an export of any size streams it: its length is unknown, never the zero of an empty answer
+        assertThat(head.header("Content-Length")).isNull();
+        api().method("HEAD", "/v1/admin/customers/export?format=xlsx").bearer(tenant.sk()).send().expect(422);
+        assertThat(api().get("/v1/admin/audit?type=customers.exported").bearer(tenant.sk()).send().expect(200)
+                .body().path("data")).isEmpty();
+    }
+
+    @Test
     void exportWhenParametersBadThen422NamingThem() {
         var tenant = Fixtures.tenant(api());
         BulkCalls.export(api(), tenant.sk(), "?format=xlsx").expect(422, "validation_failed");

@@ -64,6 +64,7 @@ class MerchantExportTest extends ApiTest {
     void headThenTheStatusAndTypeOfAnExportWithoutMakingOneOrRecordingIt() {
         var head = api.method("HEAD", path(shopper.customerId())).bearer(shop.tenant().sk()).send().expect(200);
         assertThat(head.header("Content-Type")).startsWith("application/json");
+        assertThat(head.header("Content-Length")).as("the length of a document made only for a GET").isNull();
         api.method("HEAD", path("cus_unknown")).bearer(shop.tenant().sk()).send().expect(404);
         api.method("HEAD", "/v1/me/export").as(shopper).send().expect(200);
 
