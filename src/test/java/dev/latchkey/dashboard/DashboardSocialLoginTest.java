@@ -5,15 +5,11 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
-import dev.latchkey.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.latchkey.testing.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,36 +29,23 @@ class DashboardSocialLoginTest extends ApiTest {
     private static final String ORIGIN = "https://shop.example";
     private static final String SECRET = "client-secret-" + UUID.randomUUID();
     private static final String PATH = "/dashboard/identity-providers";
-    private static FakeOidcProvider idp;
+    private static final String TEAM = "TEAM123456";
+    private static final String KEY_ID = "KEY1234567";
 
-    @BeforeAll
-    static void startProvider() {
-        idp = FakeOidcProvider.start(TestServer.shared().clock);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        if (idp != null) { // none when the run was skipped (no PostgreSQL to test on) before the server started
-            idp.close();
-        }
-    }
+    @RegisterExtension
+    static final FakeOidcProvider idp = FakeOidcProvider.perClass();
 
     private StaffFixtures.Shop shop() {
         return StaffFixtures.shop(api, Map.of("allowed_origins", List.of(ORIGIN), "login_codes", false));
     }
 
-    private DashboardClient loggedIn(StaffFixtures.Shop shop, String email, String password) {
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), email, password).expectRedirect("/dashboard/customers");
-        return client;
-    }
-
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        return loggedIn(shop, shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
     }
 
     private DashboardClient support(StaffFixtures.Shop shop) {
-        return loggedIn(shop, StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
+        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), StaffFixtures.addStaff(api, shop, "support"),
+                Fixtures.PASSWORD);
     }
 
     private List<JsonNode> providers(StaffFixtures.Shop shop) {
@@ -81,6 +64,12 @@ class DashboardSocialLoginTest extends ApiTest {
     private static Map<String, String> form(String slug) {
         return Map.of("display_name", "<Acme> ID", "slug", slug, "issuer", idp.issuer(),
                 "client_id", "storefront-client", "client_secret", SECRET, "scopes", "openid, email", "enabled", "on");
+    }
+
+    /** No line of the key's base64 is on the page. */
+    private static void assertShowsNoKey(String html, String pem) {
+        pem.lines().filter(line -> !line.startsWith("-----"))
+                .forEach(line -> assertThat(html).doesNotContain(line));
     }
 
     private static Map<String, String> with(Map<String, String> form, String field, String value) {
@@ -273,21 +262,18 @@ class DashboardSocialLoginTest extends ApiTest {
     }
 
     @Test
-    void providerWithAnAppleSigningKeyThenItsPageSaysTheServerSignsAndShowsNoKey() throws Exception {
+    void providerWithAnAppleSigningKeyThenItsPageSaysTheServerSignsAndShowsNoKey() {
         var shop = shop();
-        var generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        String body = Base64.getMimeEncoder(64, new byte[] {'\n'})
-                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-        String pem = "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+        String pem = TestKeys.pem(TestKeys.p256(), "\n");
         String id = api.post("/v1/admin/identity-providers").bearer(shop.tenant().sk()).body(Map.of("slug", "apple",
                 "display_name", "Apple", "issuer", idp.issuer(), "client_id", "shop.example.signin",
-                "apple_team_id", "TEAM123456", "apple_key_id", "KEY1234567", "apple_private_key", pem))
+                "apple_team_id", TEAM, "apple_key_id", KEY_ID, "apple_private_key", pem))
                 .send().expect(201).str("id");
         var client = owner(shop);
         String html = client.get(PATH + "/" + id).expect(200).html();
         assertThat(html).contains("Apple signing key <code>KEY1234567</code> of team <code>TEAM123456</code>")
-                .doesNotContain(body.substring(0, 40)).doesNotContain("PRIVATE KEY");
+                .doesNotContain("PRIVATE KEY");
+        assertShowsNoKey(html, pem);
         // a provider with a client secret says only that it has one
         String other = providerByApi(shop, "acme");
         assertThat(client.get(PATH + "/" + other).expect(200).html()).contains("set, never shown")
