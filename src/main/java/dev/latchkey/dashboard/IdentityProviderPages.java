@@ -22,24 +22,32 @@ import java.util.Objects;
  * with what to register at a provider, a new one, one provider's page with a change of its fields, enabling,
  * disabling and deletion. Open to whoever holds the permission those routes ask, {@code manage_settings}. The forms are
  * read by the admin API's own rules; what they refuse (a field, a taken slug, the issuer of a provider in use, the
- * shop's limit) is shown with the form and nothing changes. The client secret is write-only: it is never shown back,
- * not even in a refused form, and left blank on a change it stays as it is.
+ * shop's limit) is shown with the form and nothing changes. The provider authenticates with a client secret or with an
+ * Apple signing key, as the form's choice says; the fields of the other are not sent. The secret and the key's private
+ * half are write-only: never shown back, not even in a refused form, and left blank on a change they stay as they are.
  */
 public final class IdentityProviderPages {
     static final String PATH = "/dashboard/identity-providers";
     private static final List<String> TEXT_FIELDS = List.of("slug", "display_name", "issuer", "client_id");
+    private static final List<String> APPLE_IDS = List.of("apple_team_id", "apple_key_id");
+    /** The form's choice of how the provider authenticates, {@code client_secret} otherwise. */
+    private static final String APPLE_KEY = "apple_key";
 
     /**
-     * A provider's form as shown: its values (never the secret), whether a new one is enabled, the refusals next to
-     * their fields and {@code problem}, a refusal of the whole form (the shop's limit), or null.
+     * A provider's form as shown: its values (never the secret nor the private key), whether it authenticates with an
+     * Apple signing key, whether a new one is enabled, the refusals next to their fields and {@code problem}, a refusal
+     * of the whole form (the shop's limit), or null.
      */
-    public record ProviderForm(String slug, String displayName, String issuer, String clientId, String scopes,
-                               boolean enabled, List<FieldError> errors, String problem) {
-        static final ProviderForm BLANK = new ProviderForm("", "", "", "", "", true, List.of(), null);
+    public record ProviderForm(String slug, String displayName, String issuer, String clientId, boolean appleKey,
+                               String appleTeamId, String appleKeyId, String scopes, boolean enabled,
+                               List<FieldError> errors, String problem) {
+        static final ProviderForm BLANK = new ProviderForm("", "", "", "", false, "", "", "", true, List.of(), null);
 
         static ProviderForm of(IdentityProviderView provider) {
             return new ProviderForm(provider.slug(), provider.displayName(), provider.issuer(), provider.clientId(),
-                    String.join(" ", provider.scopes()), provider.enabled(), List.of(), null);
+                    provider.applePrivateKeySet(), Objects.requireNonNullElse(provider.appleTeamId(), ""),
+                    Objects.requireNonNullElse(provider.appleKeyId(), ""), String.join(" ", provider.scopes()),
+                    provider.enabled(), List.of(), null);
         }
 
         public String errorFor(String field) {
@@ -107,7 +115,7 @@ public final class IdentityProviderPages {
     private void create(Context ctx) {
         DashboardSession session = permitted(dashboard.requireForm(ctx));
         boolean enabled = "on".equals(ctx.formParam("enabled"));
-        ObjectNode body = body(ctx).put("enabled", enabled);
+        ObjectNode body = body(ctx, null).put("enabled", enabled);
         try {
             merchant.create(session.principal().tenantId(), JsonInput.of(body), session.principal().actor(),
                     requests.client(ctx));
@@ -129,18 +137,15 @@ public final class IdentityProviderPages {
         DashboardSession session = permitted(dashboard.requireForm(ctx));
         String tenantId = session.principal().tenantId();
         String id = providerId(ctx);
-        ObjectNode body = body(ctx);
+        IdentityProviderView provider = merchant.provider(tenantId, id);
+        ObjectNode body = body(ctx, provider);
         if (!body.has("scopes")) {
             body.putArray("scopes"); // cleared in the form: refused as a PATCH without openid is
         }
         try {
             merchant.update(tenantId, id, JsonInput.of(body), session.principal().actor(), requests.client(ctx));
         } catch (ApiError refused) {
-            ProviderForm typed = asTyped(ctx, refused, false);
-            IdentityProviderView provider = merchant.provider(tenantId, id);
-            showOne(ctx, session, refused.status(), provider,
-                    new ProviderForm(typed.slug(), typed.displayName(), typed.issuer(), typed.clientId(),
-                            typed.scopes(), provider.enabled(), typed.errors(), typed.problem()));
+            showOne(ctx, session, refused.status(), provider, asTyped(ctx, refused, provider.enabled()));
             return;
         }
         Dashboard.redirect(ctx, PATH + "/" + id + "?notice=" + Notice.IDENTITY_PROVIDER_UPDATED.wire());
@@ -166,24 +171,42 @@ public final class IdentityProviderPages {
     }
 
     /**
-     * The form as the admin API's body: the texts as typed (to be trimmed and judged by its rules), the scopes typed
-     * between spaces or commas, and the client secret only when one was typed (blank keeps the stored one).
+     * The form as the admin API's body, for a new provider ({@code current} null) or a change of {@code current}: the
+     * texts as typed (to be trimmed and judged by its rules), the scopes typed between spaces or commas, and the fields
+     * of the way to authenticate chosen, not the other's. A client secret or private key left blank is left out where
+     * the provider has one to keep, and sent blank, for the API to refuse as missing, where it has none: a switch
+     * between a secret and a key needs the new one whole, as the API's {@code PATCH} does.
      */
-    private ObjectNode body(Context ctx) {
+    private ObjectNode body(Context ctx, IdentityProviderView current) {
         ObjectNode body = requests.mapper().createObjectNode();
         TEXT_FIELDS.forEach(field -> body.put(field, ctx.formParam(field)));
-        String secret = ctx.formParam("client_secret");
-        if (secret != null && !Text.isBlank(secret)) {
-            body.put("client_secret", secret);
+        boolean keyStored = current != null && current.applePrivateKeySet();
+        if (appleKeyChosen(ctx)) {
+            APPLE_IDS.forEach(field -> body.put(field, typed(ctx, field)));
+            putWriteOnly(ctx, body, "apple_private_key", keyStored);
+        } else {
+            putWriteOnly(ctx, body, "client_secret", current != null && !keyStored);
         }
         Dashboard.putWords(body, "scopes", ctx.formParam("scopes"));
         return body;
     }
 
+    private static void putWriteOnly(Context ctx, ObjectNode body, String field, boolean stored) {
+        String typed = typed(ctx, field);
+        if (!stored || !Text.isBlank(typed)) {
+            body.put(field, typed);
+        }
+    }
+
+    private static boolean appleKeyChosen(Context ctx) {
+        return APPLE_KEY.equals(ctx.formParam("authentication"));
+    }
+
     /**
-     * The form as typed, but for the secret, with what refused it: each field's refusal next to it, a taken slug and
-     * the issuer of a provider in use there too, another refusal of the service (the shop's limit) above the form.
-     * What no form can correct (an unknown provider, a server that cannot use secrets now) goes on to the error page.
+     * The form as typed, but for the secret and the private key, with what refused it: each field's refusal next to
+     * it, a taken slug and the issuer of a provider in use there too, another refusal of the service (the shop's
+     * limit) above the form. What no form can correct (an unknown provider, a server that cannot use secrets now) goes
+     * on to the error page.
      */
     private static ProviderForm asTyped(Context ctx, ApiError refused, boolean enabled) {
         List<FieldError> errors = switch (refused.code()) {
@@ -195,7 +218,8 @@ public final class IdentityProviderPages {
             throw refused;
         }
         return new ProviderForm(typed(ctx, "slug"), typed(ctx, "display_name"), typed(ctx, "issuer"),
-                typed(ctx, "client_id"), typed(ctx, "scopes"), enabled, errors,
+                typed(ctx, "client_id"), appleKeyChosen(ctx), typed(ctx, "apple_team_id"),
+                typed(ctx, "apple_key_id"), typed(ctx, "scopes"), enabled, errors,
                 errors.isEmpty() ? refused.getMessage() : null);
     }
 

@@ -22,14 +22,8 @@ class DashboardAddCustomerTest extends ApiTest {
     private static final String STOREFRONT = "https://shop.example.com";
     private static final Pattern CREATED = Pattern.compile("/dashboard/customers/(cus_[^?]+)\\?notice=customer_added");
 
-    private DashboardClient loggedIn(StaffFixtures.Shop shop, String email, String password) {
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), email, password).expectRedirect("/dashboard/customers");
-        return client;
-    }
-
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        return loggedIn(shop, shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
     }
 
     private static Map<String, String> form(String email) {
@@ -159,7 +153,8 @@ class DashboardAddCustomerTest extends ApiTest {
     void addAndEditWhenSupportThenNoButtonsAndRefused() {
         var shop = StaffFixtures.shop(api);
         var shopper = Fixtures.shopper(api, shop.tenant());
-        var client = loggedIn(shop, StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
+        var client = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), StaffFixtures.addStaff(api, shop, "support"),
+                Fixtures.PASSWORD);
         String path = "/dashboard/customers/" + shopper.customerId();
 
         var list = client.get("/dashboard/customers").expect(200);

@@ -5,13 +5,11 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
-import dev.latchkey.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.latchkey.testing.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -33,36 +31,23 @@ class DashboardSocialLoginTest extends ApiTest {
     private static final String ORIGIN = "https://shop.example";
     private static final String SECRET = "client-secret-" + UUID.randomUUID();
     private static final String PATH = "/dashboard/identity-providers";
-    private static FakeOidcProvider idp;
+    private static final String TEAM = "TEAM123456";
+    private static final String KEY_ID = "KEY1234567";
 
-    @BeforeAll
-    static void startProvider() {
-        idp = FakeOidcProvider.start(TestServer.shared().clock);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        if (idp != null) { // none when the run was skipped (no PostgreSQL to test on) before the server started
-            idp.close();
-        }
-    }
+    @RegisterExtension
+    static final FakeOidcProvider idp = FakeOidcProvider.perClass();
 
     private StaffFixtures.Shop shop() {
         return StaffFixtures.shop(api, Map.of("allowed_origins", List.of(ORIGIN), "login_codes", false));
     }
 
-    private DashboardClient loggedIn(StaffFixtures.Shop shop, String email, String password) {
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), email, password).expectRedirect("/dashboard/customers");
-        return client;
-    }
-
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        return loggedIn(shop, shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
     }
 
     private DashboardClient support(StaffFixtures.Shop shop) {
-        return loggedIn(shop, StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
+        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), StaffFixtures.addStaff(api, shop, "support"),
+                Fixtures.PASSWORD);
     }
 
     private List<JsonNode> providers(StaffFixtures.Shop shop) {
@@ -81,6 +66,24 @@ class DashboardSocialLoginTest extends ApiTest {
     private static Map<String, String> form(String slug) {
         return Map.of("display_name", "<Acme> ID", "slug", slug, "issuer", idp.issuer(),
                 "client_id", "storefront-client", "client_secret", SECRET, "scopes", "openid, email", "enabled", "on");
+    }
+
+    /** The form of a provider that authenticates with an Apple signing key, this PEM its private half. */
+    private static Map<String, String> appleForm(String slug, String pem) {
+        Map<String, String> form = with(form(slug), "client_secret", null);
+        form.putAll(Map.of("authentication", "apple_key", "apple_team_id", TEAM, "apple_key_id", KEY_ID,
+                "apple_private_key", pem));
+        return form;
+    }
+
+    /** No line of the key's base64 is on the page. */
+    private static void assertShowsNoKey(String html, String pem) {
+        pem.lines().filter(line -> !line.startsWith("-----"))
+                .forEach(line -> assertThat(html).doesNotContain(line));
+    }
+
+    private String changed(StaffFixtures.Shop shop) {
+        return audited(shop, "identity_provider.updated").get(0).path("data").path("changed").toString();
     }
 
     private static Map<String, String> with(Map<String, String> form, String field, String value) {
@@ -273,25 +276,159 @@ class DashboardSocialLoginTest extends ApiTest {
     }
 
     @Test
-    void providerWithAnAppleSigningKeyThenItsPageSaysTheServerSignsAndShowsNoKey() throws Exception {
+    void providerWithAnAppleSigningKeyThenItsPageSaysTheServerSignsAndShowsNoKey() {
         var shop = shop();
-        var generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        String body = Base64.getMimeEncoder(64, new byte[] {'\n'})
-                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
-        String pem = "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+        String pem = TestKeys.pem(TestKeys.p256(), "\n");
         String id = api.post("/v1/admin/identity-providers").bearer(shop.tenant().sk()).body(Map.of("slug", "apple",
                 "display_name", "Apple", "issuer", idp.issuer(), "client_id", "shop.example.signin",
-                "apple_team_id", "TEAM123456", "apple_key_id", "KEY1234567", "apple_private_key", pem))
+                "apple_team_id", TEAM, "apple_key_id", KEY_ID, "apple_private_key", pem))
                 .send().expect(201).str("id");
         var client = owner(shop);
         String html = client.get(PATH + "/" + id).expect(200).html();
         assertThat(html).contains("Apple signing key <code>KEY1234567</code> of team <code>TEAM123456</code>")
-                .doesNotContain(body.substring(0, 40)).doesNotContain("PRIVATE KEY");
+                .doesNotContain("PRIVATE KEY");
+        assertShowsNoKey(html, pem);
         // a provider with a client secret says only that it has one
         String other = providerByApi(shop, "acme");
         assertThat(client.get(PATH + "/" + other).expect(200).html()).contains("set, never shown")
                 .doesNotContain(SECRET);
+    }
+
+    @Test
+    void ownerAddsAProviderWithAnAppleSigningKeyAndTheKeyNeverComesBack() {
+        var shop = shop();
+        var client = owner(shop);
+        var page = client.get(PATH).expect(200);
+        assertThat(page.html()).contains("<textarea id=\"provider-apple-private-key\" name=\"apple_private_key\"");
+        // as a browser sends a textarea: its lines end in CR LF
+        String pem = TestKeys.pem(TestKeys.p256(), "\r\n");
+
+        client.submit(page, PATH, appleForm("apple", pem)).expectRedirect(PATH + "?notice=identity_provider_added");
+        JsonNode stored = providers(shop).getFirst();
+        assertThat(stored.path("apple_team_id").asText()).isEqualTo(TEAM);
+        assertThat(stored.path("apple_key_id").asText()).isEqualTo(KEY_ID);
+        assertThat(stored.path("apple_private_key_set").asBoolean()).isTrue();
+        assertThat(audited(shop, "identity_provider.created").get(0).path("staff_id").asText())
+                .isEqualTo(shop.ownerId());
+
+        assertShowsNoKey(client.get(PATH).expect(200).html(), pem);
+        String detail = client.get(PATH + "/" + stored.path("id").asText()).expect(200).html();
+        assertThat(detail).contains("Apple signing key <code>KEY1234567</code> of team <code>TEAM123456</code>")
+                .contains("value=\"TEAM123456\"").contains("value=\"KEY1234567\"")
+                .contains("New Apple private key (blank keeps the current one)")
+                .containsPattern("id=\"provider-auth-apple\" name=\"authentication\" type=\"radio\" value=\"apple_key\""
+                        + " checked")
+                .doesNotContain("PRIVATE KEY");
+        assertShowsNoKey(detail, pem);
+        assertShowsNoKey(api.get("/v1/admin/audit").bearer(shop.tenant().sk()).send().expect(200).raw(), pem);
+    }
+
+    @Test
+    void providerWithAnAppleKeyWhenChangedWithTheKeyLeftBlankThenItStaysAndAClientSecretReplacesIt() {
+        var shop = shop();
+        var client = owner(shop);
+        var page = client.get(PATH).expect(200);
+        String pem = TestKeys.pem(TestKeys.p256(), "\n");
+        client.submit(page, PATH, appleForm("apple", pem)).expect(303);
+        String path = PATH + "/" + providers(shop).getFirst().path("id").asText();
+        var detail = client.get(path).expect(200);
+
+        // blank keeps the stored key: only the name changed, and only it is recorded
+        client.submit(detail, path, with(with(appleForm("apple", pem), "apple_private_key", ""), "display_name",
+                "Apple")).expectRedirect(path + "?notice=identity_provider_updated");
+        JsonNode kept = providers(shop).getFirst();
+        assertThat(kept.path("display_name").asText()).isEqualTo("Apple");
+        assertThat(kept.path("apple_private_key_set").asBoolean()).isTrue();
+        assertThat(changed(shop)).isEqualTo("[\"display_name\"]");
+
+        // a new key under a new id, the team's staying
+        String next = TestKeys.pem(TestKeys.p256(), "\n");
+        client.submit(detail, path, with(with(appleForm("apple", next), "apple_key_id", "KEY7654321"),
+                "display_name", "Apple")).expect(303);
+        assertThat(providers(shop).getFirst().path("apple_key_id").asText()).isEqualTo("KEY7654321");
+        assertThat(changed(shop)).isEqualTo("[\"apple_key_id\",\"apple_private_key\"]");
+        assertShowsNoKey(client.get(path).expect(200).html(), next);
+
+        // back to a client secret, which a switch needs typed: then the key is gone
+        var blank = client.submit(detail, path, with(form("apple"), "client_secret", "")).expect(422);
+        assertThat(blank.html()).contains("id=\"provider-client-secret-error\"").contains("client_secret is required.");
+        assertThat(providers(shop).getFirst().path("apple_private_key_set").asBoolean()).isTrue();
+        client.submit(detail, path, form("apple")).expect(303);
+        JsonNode switched = providers(shop).getFirst();
+        assertThat(switched.path("apple_private_key_set").asBoolean()).isFalse();
+        assertThat(switched.path("apple_key_id").isNull()).isTrue();
+        assertThat(changed(shop)).contains("\"client_secret\"").contains("\"apple_private_key\"");
+        assertThat(client.get(path).expect(200).html()).contains("set, never shown").doesNotContain(SECRET);
+    }
+
+    @Test
+    void appleKeyFormWhenRefusedThenTheFieldSaysWhyNothingIsSavedAndNoKeyIsShownBack() {
+        var shop = shop();
+        var client = owner(shop);
+        var page = client.get(PATH).expect(200);
+        String good = TestKeys.pem(TestKeys.p256(), "\n");
+        String p384 = TestKeys.pem(TestKeys.generate("EC", "secp384r1"), "\n");
+        String rsa = TestKeys.pem(TestKeys.generate("RSA", null), "\n"); // longer than any P-256 key
+        String notAKey = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n";
+        Map<Map<String, String>, String> refusals = Map.of(
+                appleForm("apple", p384), "apple_private_key must be the .p8 file",
+                appleForm("apple", rsa), "apple_private_key must be at most 1000 characters.",
+                appleForm("apple", notAKey), "apple_private_key must be the .p8 file",
+                appleForm("apple", ""), "apple_private_key is required.",
+                with(appleForm("apple", good), "apple_team_id", " "), "apple_team_id is required.",
+                with(appleForm("apple", good), "apple_key_id", ""), "apple_key_id is required.",
+                with(appleForm("apple", good), "apple_team_id", "team"), "apple_team_id must be 10 characters");
+        refusals.forEach((fields, message) -> {
+            var refused = client.submit(page, PATH, fields);
+            assertThat(refused.status()).as("%s", message).isEqualTo(422);
+            String field = message.substring(0, message.indexOf(' ')).replace('_', '-');
+            assertThat(refused.html()).contains("Nothing was saved").contains("id=\"provider-" + field + "-error\"")
+                    .contains(message.replace("'", "&#39;")).contains("paste it again")
+                    .containsPattern("value=\"apple_key\" checked");
+            List.of(good, p384, rsa).forEach(pem -> assertShowsNoKey(refused.html(), pem));
+        });
+        assertThat(providers(shop)).isEmpty();
+
+        // a change refused leaves the stored key
+        client.submit(page, PATH, appleForm("apple", good)).expect(303);
+        String path = PATH + "/" + providers(shop).getFirst().path("id").asText();
+        var refused = client.submit(client.get(path).expect(200), path, appleForm("apple", p384)).expect(422);
+        assertThat(refused.html()).contains("id=\"provider-apple-private-key-error\"");
+        assertShowsNoKey(refused.html(), p384);
+        assertThat(audited(shop, "identity_provider.updated")).isEmpty();
+    }
+
+    @Test
+    void providerWithAClientSecretWhenGivenAWholeAppleKeyThenItSignsWithTheKeyInstead() {
+        var shop = shop();
+        String id = providerByApi(shop, "acme");
+        var client = owner(shop);
+        String path = PATH + "/" + id;
+        var detail = client.get(path).expect(200);
+        assertThat(detail.html()).containsPattern("value=\"client_secret\" checked")
+                .contains(">Apple private key</label>").doesNotContain("New Apple private key");
+        String pem = TestKeys.pem(TestKeys.p256(), "\n");
+
+        // a switch needs the key whole
+        var partial = client.submit(detail, path, appleForm("acme", "")).expect(422);
+        assertThat(partial.html()).contains("id=\"provider-apple-private-key-error\"")
+                .contains("apple_private_key is required.");
+        assertThat(providers(shop).getFirst().path("apple_private_key_set").asBoolean()).isFalse();
+
+        client.submit(detail, path, appleForm("acme", pem)).expectRedirect(path + "?notice=identity_provider_updated");
+        JsonNode switched = providers(shop).getFirst();
+        assertThat(switched.path("apple_private_key_set").asBoolean()).isTrue();
+        assertThat(switched.path("apple_team_id").asText()).isEqualTo(TEAM);
+        assertThat(changed(shop)).contains("\"client_secret\"").contains("\"apple_team_id\"")
+                .contains("\"apple_key_id\"").contains("\"apple_private_key\"");
+        assertShowsNoKey(client.get(path).expect(200).html(), pem);
+
+        // the next login's token request carries a client secret signed under the key's id, not the old secret
+        customerOfTheProvider(shop);
+        String sent = idp.tokenRequests().getLast().clientSecret();
+        assertThat(sent).isNotEqualTo(SECRET);
+        assertThat(new String(Base64.getUrlDecoder().decode(sent.substring(0, sent.indexOf('.'))),
+                StandardCharsets.UTF_8)).contains("\"kid\":\"" + KEY_ID + "\"");
     }
 
     @Test

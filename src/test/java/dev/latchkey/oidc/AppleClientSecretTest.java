@@ -2,16 +2,14 @@ package dev.latchkey.oidc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -26,26 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AppleClientSecretTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-05-08T13:00:00Z");
-
-    /** A PKCS#8 PEM as Apple's developer account hands a key out, with {@code lineEnd} between its lines. */
-    static String pem(KeyPair pair, String lineEnd) {
-        return "-----BEGIN PRIVATE KEY-----" + lineEnd
-                + Base64.getMimeEncoder(64, lineEnd.getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(pair.getPrivate().getEncoded())
-                + lineEnd + "-----END PRIVATE KEY-----" + lineEnd;
-    }
-
-    static KeyPair generate(String algorithm, String curve) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-            if (curve != null) {
-                generator.initialize(new ECGenParameterSpec(curve));
-            }
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /**
      * Checks {@code jwt} as Apple does and answers its claims: ES256 by {@code key}, the signature verified in the DER
@@ -84,8 +62,8 @@ class AppleClientSecretTest {
 
     @Test
     void mintedSecretIsAnEs256JwtByApplesRulesValidForFiveMinutes() throws Exception {
-        KeyPair pair = generate("EC", "secp256r1");
-        byte[] pkcs8 = AppleClientSecret.readPem(pem(pair, "\n")).orElseThrow();
+        KeyPair pair = TestKeys.p256();
+        byte[] pkcs8 = AppleClientSecret.readPem(TestKeys.pem(pair, "\n")).orElseThrow();
         // signatures are random: many of them meet an R or S with a leading zero byte, which must still be 32 bytes
         for (int i = 0; i < 50; i++) {
             String jwt = AppleClientSecret.mint(pkcs8, "TEAM123456", "KEY1234567", "com.example.shop", NOW);
@@ -100,8 +78,8 @@ class AppleClientSecretTest {
 
     @Test
     void clientIdIsEscapedAsJsonNotPastedIn() throws Exception {
-        KeyPair pair = generate("EC", "secp256r1");
-        byte[] pkcs8 = AppleClientSecret.readPem(pem(pair, "\n")).orElseThrow();
+        KeyPair pair = TestKeys.p256();
+        byte[] pkcs8 = AppleClientSecret.readPem(TestKeys.pem(pair, "\n")).orElseThrow();
         String clientId = "shop\",\"iss\":\"EVIL";
         JsonNode claims = verifiedClaims(AppleClientSecret.mint(pkcs8, "TEAM123456", "KEY1234567", clientId, NOW),
                 pair.getPublic(), "KEY1234567");
@@ -111,9 +89,9 @@ class AppleClientSecretTest {
 
     @Test
     void readsAP8FileWhateverItsLineEndsAndSignsWithIt() throws Exception {
-        KeyPair pair = generate("EC", "secp256r1");
+        KeyPair pair = TestKeys.p256();
         for (String lineEnd : new String[] {"\n", "\r\n"}) {
-            byte[] pkcs8 = AppleClientSecret.readPem("  " + pem(pair, lineEnd)).orElseThrow();
+            byte[] pkcs8 = AppleClientSecret.readPem("  " + TestKeys.pem(pair, lineEnd)).orElseThrow();
             verifiedClaims(AppleClientSecret.mint(pkcs8, "TEAM123456", "KEY1234567", "c", NOW), pair.getPublic(),
                     "KEY1234567");
         }
@@ -121,17 +99,17 @@ class AppleClientSecretTest {
 
     @Test
     void anythingButAP256PrivateKeyInPkcs8PemIsNotRead() {
-        KeyPair p256 = generate("EC", "secp256r1");
-        String good = pem(p256, "\n");
+        KeyPair p256 = TestKeys.p256();
+        String good = TestKeys.pem(p256, "\n");
         String body = Base64.getEncoder().encodeToString(p256.getPrivate().getEncoded());
         String[] refused = {
             "",
             "not a key",
             body, // no PEM lines
-            pem(generate("RSA", null), "\n"),
-            pem(generate("EC", "secp384r1"), "\n"),
-            pem(generate("EC", "secp521r1"), "\n"),
-            pem(generate("Ed25519", null), "\n"),
+            TestKeys.pem(TestKeys.generate("RSA", null), "\n"),
+            TestKeys.pem(TestKeys.generate("EC", "secp384r1"), "\n"),
+            TestKeys.pem(TestKeys.generate("EC", "secp521r1"), "\n"),
+            TestKeys.pem(TestKeys.generate("Ed25519", null), "\n"),
             good.replace("PRIVATE KEY", "EC PRIVATE KEY"),
             good.replace("PRIVATE KEY", "PUBLIC KEY"),
             "-----BEGIN PRIVATE KEY-----\n" + Base64.getEncoder().encodeToString(p256.getPublic().getEncoded())

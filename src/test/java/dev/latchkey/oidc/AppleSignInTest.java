@@ -6,10 +6,9 @@ import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.LogCapture;
 import dev.latchkey.testing.Problems;
-import dev.latchkey.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.latchkey.testing.TestKeys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.security.KeyPair;
 import java.util.ArrayList;
@@ -32,26 +31,12 @@ class AppleSignInTest extends ApiTest {
     private static final String REDIRECT = ORIGIN + "/oidc/callback";
     private static final String TEAM = "TEAM123456";
     private static final String KEY_ID = "KEY1234567";
-    private static FakeOidcProvider idp;
 
-    @BeforeAll
-    static void startProvider() {
-        idp = FakeOidcProvider.start(TestServer.shared().clock);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        if (idp != null) { // none when the run was skipped before the server started
-            idp.close();
-        }
-    }
-
-    private static KeyPair p256() {
-        return AppleClientSecretTest.generate("EC", "secp256r1");
-    }
+    @RegisterExtension
+    static final FakeOidcProvider idp = FakeOidcProvider.perClass();
 
     private static String pem(KeyPair pair) {
-        return AppleClientSecretTest.pem(pair, "\n");
+        return TestKeys.pem(pair, "\n");
     }
 
     /** What of a key must never come out: its PEM's base64 (each line of it) and its DER's. */
@@ -106,7 +91,7 @@ class AppleSignInTest extends ApiTest {
     @Test
     void loginSendsAClientSecretSignedJustThenByApplesRules() throws Exception {
         var tenant = shop();
-        KeyPair key = p256();
+        KeyPair key = TestKeys.p256();
         try (var logs = LogCapture.all()) {
             JsonNode created = api.post("/v1/admin/identity-providers").bearer(tenant.sk())
                     .body(appleBody(tenant, key)).send().expect(201).body();
@@ -149,13 +134,13 @@ class AppleSignInTest extends ApiTest {
     @Test
     void badKeysIdsAndMixturesAreRefusedWithTheFieldAtFaultAndNothingIsStored() {
         var tenant = shop();
-        KeyPair key = p256();
+        KeyPair key = TestKeys.p256();
         String good = pem(key);
         Map<String, Map.Entry<String, Object>> cases = new LinkedHashMap<>();
         cases.put("apple_private_key", Map.entry("apple_private_key", "not a key"));
-        cases.put("apple_private_key ", Map.entry("apple_private_key", pem(AppleClientSecretTest.generate("RSA", null))));
+        cases.put("apple_private_key ", Map.entry("apple_private_key", pem(TestKeys.generate("RSA", null))));
         cases.put("apple_private_key  ", Map.entry("apple_private_key",
-                pem(AppleClientSecretTest.generate("EC", "secp384r1"))));
+                pem(TestKeys.generate("EC", "secp384r1"))));
         cases.put("apple_private_key   ", Map.entry("apple_private_key", good.replace("PRIVATE", "EC PRIVATE")));
         cases.put("apple_private_key    ", Map.entry("apple_private_key", good + "x".repeat(1000)));
         cases.put("apple_private_key     ", Map.entry("apple_private_key", 42));
@@ -201,8 +186,8 @@ class AppleSignInTest extends ApiTest {
                 "display_name", "Apple", "issuer", idp.issuer(), "client_id", "com.example." + tenant.id(),
                 "client_secret", "the-old-static-secret")).send().expect(201).str("id");
         String path = "/v1/admin/identity-providers/" + id;
-        KeyPair first = p256();
-        KeyPair second = p256();
+        KeyPair first = TestKeys.p256();
+        KeyPair second = TestKeys.p256();
         try (var logs = LogCapture.all()) {
             // from a secret, the key comes whole: nothing changes otherwise
             Problems.assertInvalid(api.patch(path).bearer(tenant.sk()).body(Map.of("apple_private_key", pem(first)))

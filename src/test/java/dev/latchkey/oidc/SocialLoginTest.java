@@ -11,9 +11,8 @@ import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.TotpCodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,7 +32,9 @@ class SocialLoginTest extends ApiTest {
     private static final String ORIGIN = "https://shop.example";
     private static final String REDIRECT = ORIGIN + "/oidc/callback";
     private static final String SECRET = "very-secret-client-secret-" + UUID.randomUUID();
-    private static FakeOidcProvider idp;
+
+    @RegisterExtension
+    static final FakeOidcProvider idp = FakeOidcProvider.perClass();
 
     /** One login on its way: the authorization request's parameters, the state, and the browser's binding. */
     record Started(Fixtures.Tenant tenant, Map<String, String> query, String state, String binding) {
@@ -46,18 +47,6 @@ class SocialLoginTest extends ApiTest {
         /** The callback's body for {@code code}, as the browser that started the login sends it. */
         Map<String, Object> body(String code) {
             return Map.of("state", state, "binding", binding, "code", code);
-        }
-    }
-
-    @BeforeAll
-    static void startProvider() {
-        idp = FakeOidcProvider.start(TestServer.shared().clock);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        if (idp != null) { // none when the run was skipped (no PostgreSQL to test on) before the server started
-            idp.close();
         }
     }
 

@@ -3,6 +3,9 @@ package dev.latchkey.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +17,11 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
@@ -37,9 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * key, whose private halves sign with plain java.security), and a token endpoint that answers the ID token a test
  * prepared for a code ({@link #authorize}), checking the PKCE verifier against the authorization request's challenge.
  * It keeps every token request it gets and counts the key set's reads; {@link #failTokensWith} makes the token endpoint
- * answer an error, {@link #rotateRsaKey} replaces the RSA key by a new one under a new key id.
+ * answer an error, {@link #rotateRsaKey} replaces the RSA key by a new one under a new key id. A test class has one of
+ * its own ({@link #perClass}); a test that needs another starts and closes it ({@link #start}).
  */
-public final class FakeOidcProvider implements AutoCloseable {
+public final class FakeOidcProvider implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     public static final String RSA_KID = "rsa-1";
     public static final String EC_KID = "ec-1";
@@ -61,36 +63,61 @@ public final class FakeOidcProvider implements AutoCloseable {
     private record Prepared(String idToken, String challenge) {
     }
 
-    private final HttpServer server;
-    private volatile KeyPair rsa = generate("RSA", null);
+    private volatile HttpServer server;
+    private volatile KeyPair rsa = TestKeys.generate("RSA", null);
     private volatile String rsaKid = RSA_KID;
     private final AtomicInteger jwksRequests = new AtomicInteger();
-    private final KeyPair ec = generate("EC", "secp256r1");
+    private final KeyPair ec = TestKeys.p256();
     private final Map<String, Prepared> codes = new ConcurrentHashMap<>();
     private final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
     private volatile List<String> authMethods = List.of("client_secret_basic", "client_secret_post");
     private volatile int tokenStatus = 200;
 
-    private final Clock clock;
+    private volatile Clock clock;
 
-    private FakeOidcProvider(HttpServer server, Clock clock) {
-        this.server = server;
-        this.clock = clock;
+    private FakeOidcProvider() {
     }
 
     /** A provider whose tokens are issued by {@code clock}: the server's, which tests may move forward. */
     public static FakeOidcProvider start(Clock clock) {
+        FakeOidcProvider provider = new FakeOidcProvider();
+        provider.listen(clock);
+        return provider;
+    }
+
+    /**
+     * A test class's own provider, listening from before its first test to after its last, its tokens issued by the
+     * shared server's clock:
+     * {@code @RegisterExtension static final FakeOidcProvider idp = FakeOidcProvider.perClass();}. Never one for
+     * several classes: a test rotates its keys, counts its key set's reads, makes its token endpoint fail.
+     */
+    public static FakeOidcProvider perClass() {
+        return new FakeOidcProvider();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        listen(TestServer.shared().clock);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (server != null) { // none when the run was skipped (no PostgreSQL to test on) before the server started
+            close();
+        }
+    }
+
+    private void listen(Clock clock) {
+        this.clock = clock;
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            FakeOidcProvider provider = new FakeOidcProvider(server, clock);
-            server.createContext("/.well-known/openid-configuration", provider::discovery);
-            server.createContext("/jwks", provider::jwks);
-            server.createContext("/token", provider::token);
-            server.start();
-            return provider;
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        server.createContext("/.well-known/openid-configuration", this::discovery);
+        server.createContext("/jwks", this::jwks);
+        server.createContext("/token", this::token);
+        server.start();
     }
 
     public String issuer() {
@@ -114,7 +141,7 @@ public final class FakeOidcProvider implements AutoCloseable {
 
     /** The provider rotates its RSA key: the key set holds only a new one, under a new key id. */
     public void rotateRsaKey() {
-        rsa = generate("RSA", null);
+        rsa = TestKeys.generate("RSA", null);
         rsaKid = "rsa-" + UUID.randomUUID();
     }
 
@@ -161,12 +188,12 @@ public final class FakeOidcProvider implements AutoCloseable {
 
     /** An ID token that names the provider's RSA key but is signed by another one. */
     public String signWithForeignKey(Map<String, Object> claims) {
-        return sign("RS256", rsaKid, claims, generate("RSA", null).getPrivate());
+        return sign("RS256", rsaKid, claims, TestKeys.generate("RSA", null).getPrivate());
     }
 
     /** An ID token signed by a key the key set does not hold, under a key id it does not hold either. */
     public String signWithUnknownKey(Map<String, Object> claims) {
-        return sign("RS256", "rsa-" + UUID.randomUUID(), claims, generate("RSA", null).getPrivate());
+        return sign("RS256", "rsa-" + UUID.randomUUID(), claims, TestKeys.generate("RSA", null).getPrivate());
     }
 
     /** The query parameters of an authorization URL. */
@@ -253,20 +280,6 @@ public final class FakeOidcProvider implements AutoCloseable {
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
-    }
-
-    private static KeyPair generate(String algorithm, String curve) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-            if (curve == null) {
-                generator.initialize(2048);
-            } else {
-                generator.initialize(new ECGenParameterSpec(curve));
-            }
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] unsigned(BigInteger value) {
