@@ -105,9 +105,12 @@ final class IdentityProviderService {
         return db.read(h -> store.find(h, tenantId, id)).orElseThrow(ApiErrors::providerNotFound);
     }
 
-    /** The fields given change; the same values again change and record nothing. */
+    /**
+     * The fields given change; the same values again change and record nothing. Only a new secret or private key needs
+     * the server key: the Apple team and key ids, which the dashboard's form always sends, are stored in the clear.
+     */
     IdentityProvider update(String tenantId, String id, ProviderInput.Fields in, Actor actor, ClientInfo client) {
-        if (in.clientSecret() != null || in.appleKeyGiven()) {
+        if (in.clientSecret() != null || in.applePrivateKey() != null) {
             requireServerKey();
         }
         return db.tx(h -> {
