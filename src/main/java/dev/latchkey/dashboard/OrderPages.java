@@ -3,8 +3,10 @@ package dev.latchkey.dashboard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
+import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
+import dev.latchkey.order.Order;
 import dev.latchkey.order.OrderFilter;
 import dev.latchkey.order.OrderService;
 import dev.latchkey.order.OrderStatus;
@@ -65,6 +67,11 @@ public final class OrderPages {
     private void list(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.VIEW_CUSTOMERS);
+        String number = Dashboard.filterField(ctx, "number");
+        if (!number.isEmpty()) {
+            open(ctx, number);
+            return;
+        }
         var filters = new Filters(Dashboard.filterField(ctx, "email"), Dashboard.filterField(ctx, "customer_id"),
                 Dashboard.filterField(ctx, "status"));
         Frame frame = dashboard.frame(ctx, session, "Orders", "orders");
@@ -84,6 +91,19 @@ public final class OrderPages {
                 Dashboard.cursor(ctx, Listing.ORDERS), PAGE_SIZE);
         dashboard.render(ctx, 200, "orders.jte", new OrdersPage(frame, filters, List.of(), statuses, page.data(),
                 Dashboard.nextUrl(PATH + "?" + filters.query(), page)));
+    }
+
+    /**
+     * The order number typed in "Open order" leads to its page. Merchants write numbers as "#1001", which the API
+     * records as 1001, so one leading '#' is dropped. What cannot be an order number is no order: 404 at once, never a
+     * link that a browser would resolve elsewhere ("..").
+     */
+    private static void open(Context ctx, String typed) {
+        String number = typed.startsWith("#") ? typed.substring(1) : typed;
+        if (!Identifiers.safe(number, Order.MAX_NUMBER_LENGTH)) {
+            throw ApiError.notFound("Order");
+        }
+        Dashboard.redirect(ctx, PATH + "/" + number);
     }
 
     private void detail(Context ctx) {

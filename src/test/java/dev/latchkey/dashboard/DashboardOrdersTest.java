@@ -165,7 +165,13 @@ class DashboardOrdersTest extends ApiTest {
         var customer = client.get("/dashboard/customers/" + shopper.customerId()).expect(200);
         assertThat(customer.html()).contains("<a href=\"/dashboard/orders/" + number + "\">" + number + "</a>")
                 .contains("href=\"/dashboard/orders?customer_id=" + shopper.customerId() + "\"")
-                .doesNotContain("GET /v1/admin/customers/");
+                .doesNotContain("GET /v1/admin/customers/").doesNotContain("The latest");
+        for (int i = 1; i <= 20; i++) {
+            orders.createFor(shopper.customerId(), JANUARY.plus(i, ChronoUnit.DAYS));
+        }
+        assertThat(client.get("/dashboard/customers/" + shopper.customerId()).expect(200).html())
+                .contains("The latest 20. <a href=\"/dashboard/orders?customer_id=" + shopper.customerId() + "\"")
+                .doesNotContain("<a href=\"/dashboard/orders/" + number + "\">");
     }
 
     @Test
@@ -191,6 +197,24 @@ class DashboardOrdersTest extends ApiTest {
             assertThat(page.header("Content-Type")).startsWith("text/html");
             assertThat(page.html()).contains("<h1>Not found</h1>").contains("Order was not found.");
         }
+    }
+
+    @Test
+    void ownerWhenTypingAnOrderNumberThenItsPageOpens() {
+        String number = orders.guest(Fixtures.uniqueEmail());
+        var client = owner();
+
+        // as merchants write it, with a '#', or with spaces around it
+        for (String typed : List.of(number, "#" + number, " " + number + " ")) {
+            client.get("/dashboard/orders?number=" + enc(typed)).expectRedirect("/dashboard/orders/" + number);
+        }
+        client.get("/dashboard/orders?number=R-never-recorded").expectRedirect("/dashboard/orders/R-never-recorded");
+        // what cannot be an order number leads nowhere, dots alone neither
+        for (String typed : List.of("..", "#", "a/b", "<script>", "n".repeat(65))) {
+            var page = client.get("/dashboard/orders?number=" + enc(typed)).expect(404);
+            assertThat(page.html()).contains("Order was not found.").doesNotContain("<script>");
+        }
+        assertThat(numbers(client.get("/dashboard/orders?number=+").expect(200))).containsExactly(number);
     }
 
     @Test
