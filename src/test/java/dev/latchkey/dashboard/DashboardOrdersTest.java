@@ -27,9 +27,7 @@ class DashboardOrdersTest extends ApiTest {
     private final OrderCalls orders = new OrderCalls(api, shop.tenant());
 
     private DashboardClient loggedIn(String email) {
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), email, Fixtures.PASSWORD).expectRedirect("/dashboard/customers");
-        return client;
+        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email, Fixtures.PASSWORD);
     }
 
     private DashboardClient owner() {
