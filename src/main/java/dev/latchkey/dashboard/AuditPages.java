@@ -11,12 +11,9 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
-import dev.latchkey.http.Text;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -47,7 +44,8 @@ public final class AuditPages {
         }
 
         String query() {
-            return "type=" + encode(type) + "&customer=" + encode(customer) + "&since=" + encode(since);
+            return "type=" + Dashboard.encode(type) + "&customer=" + Dashboard.encode(customer) + "&since="
+                    + Dashboard.encode(since);
         }
     }
 
@@ -91,7 +89,8 @@ public final class AuditPages {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.VIEW_AUDIT);
         String tenantId = session.principal().tenantId();
-        var filters = new Filters(field(ctx, "type"), field(ctx, "customer"), field(ctx, "since"));
+        var filters = new Filters(Dashboard.filterField(ctx, "type"), Dashboard.filterField(ctx, "customer"),
+                Dashboard.filterField(ctx, "since"));
         Optional<AuditType> type = filters.type().isEmpty() ? Optional.empty() : AuditType.fromWire(filters.type());
         Optional<Instant> since = since(filters.since());
         var errors = new FilterErrors(
@@ -115,12 +114,6 @@ public final class AuditPages {
         dashboard.render(ctx, 200, "audit.jte", new AuditPage(frame, filters, errors, types,
                 page.data().stream().map(AuditPages::row).toList(),
                 Dashboard.nextUrl(PATH + "?" + filters.query(), page)));
-    }
-
-    /** A filter as typed, trimmed; "" when blank. */
-    private static String field(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        return value == null || Text.isBlank(value) ? "" : Text.trim(value);
     }
 
     /** The start (UTC) of the day typed, if it is a date. */
@@ -192,9 +185,5 @@ public final class AuditPages {
             return String.join(",", items);
         }
         return value.isValueNode() ? value.asText() : value.toString();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

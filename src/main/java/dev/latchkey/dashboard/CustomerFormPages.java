@@ -10,8 +10,6 @@ import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -71,7 +69,8 @@ public final class CustomerFormPages {
             showNew(ctx, session, refused.status(), form, fieldErrors(refused));
             return;
         }
-        Dashboard.redirect(ctx, "/dashboard/customers/" + encode(id) + "?notice=" + Notice.CUSTOMER_ADDED.wire());
+        Dashboard.redirect(ctx, "/dashboard/customers/" + Dashboard.encode(id) + "?notice="
+                + Notice.CUSTOMER_ADDED.wire());
     }
 
     private void showNew(Context ctx, DashboardSession session, int status, CustomerForm form,
@@ -104,7 +103,7 @@ public final class CustomerFormPages {
             }
             notice = Notice.VERSION_CONFLICT;
         }
-        Dashboard.redirect(ctx, "/dashboard/customers/" + encode(id) + "?notice=" + notice.wire());
+        Dashboard.redirect(ctx, "/dashboard/customers/" + Dashboard.encode(id) + "?notice=" + notice.wire());
     }
 
     private void showEdit(Context ctx, DashboardSession session, int status, String id, long version,
@@ -126,9 +125,5 @@ public final class CustomerFormPages {
             throw refused;
         }
         return errors;
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

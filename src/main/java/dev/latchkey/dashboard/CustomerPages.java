@@ -31,8 +31,6 @@ import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -60,7 +58,7 @@ public final class CustomerPages {
                                 boolean canEditCustomers) {
         /** The export link's query: the list's status, and its tag when it has one. */
         public String exportQuery() {
-            return "status=" + status + (tag.isEmpty() ? "" : "&tag=" + encode(tag));
+            return "status=" + status + (tag.isEmpty() ? "" : "&tag=" + Dashboard.encode(tag));
         }
     }
 
@@ -151,8 +149,9 @@ public final class CustomerPages {
         String tag = trimmed(ctx.queryParam("tag"));
         Page<Customer> page = customers.list(session.principal().tenantId(), new CustomerFilter(query, status,
                 tags(tag)), Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
-        String next = Dashboard.nextUrl("/dashboard/customers?q=" + encode(query == null ? "" : query)
-                + "&status=" + encode(rawStatus == null ? "" : rawStatus) + "&tag=" + encode(tag == null ? "" : tag),
+        String next = Dashboard.nextUrl("/dashboard/customers?q=" + Dashboard.encode(query == null ? "" : query)
+                + "&status=" + Dashboard.encode(rawStatus == null ? "" : rawStatus) + "&tag="
+                + Dashboard.encode(tag == null ? "" : tag),
                 page);
         List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(
@@ -242,7 +241,7 @@ public final class CustomerPages {
         Dashboard.permit(session, permission);
         String id = ctx.pathParam("id");
         action.run(session.principal().tenantId(), id, requests.client(ctx));
-        Dashboard.redirect(ctx, "/dashboard/customers/" + encode(id) + "?notice=" + notice.wire());
+        Dashboard.redirect(ctx, "/dashboard/customers/" + Dashboard.encode(id) + "?notice=" + notice.wire());
     }
 
     /** Unlinks a sign-in account as the admin API does; the account's only way in stays linked, with a notice. */
@@ -263,7 +262,7 @@ public final class CustomerPages {
             if (!refused.code().equals(code)) {
                 throw refused;
             }
-            Dashboard.redirect(ctx, "/dashboard/customers/" + encode(ctx.pathParam("id")) + "?notice="
+            Dashboard.redirect(ctx, "/dashboard/customers/" + Dashboard.encode(ctx.pathParam("id")) + "?notice="
                     + refusal.wire());
         }
     }
@@ -302,10 +301,6 @@ public final class CustomerPages {
                     ctx.header("Content-Disposition", download);
                     requests.writeJson(ctx, document, beforeEnd);
                 });
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** Trimmed as the API trims a search, of spaces of every kind; null when nothing is left. */

@@ -221,10 +221,21 @@ public final class Dashboard {
         return raw == null || Text.isBlank(raw) ? null : Cursor.decode(Text.trim(raw), listing);
     }
 
+    /** A list's filter as typed, trimmed; "" when absent or blank (the form shows it back as it was). */
+    static String filterField(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        return value == null || Text.isBlank(value) ? "" : Text.trim(value);
+    }
+
+    /** A value for a link's query string or path segment. */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
     /** The link to the page after {@code page} of the list at {@code listUrl} (with its own query, if any); null at the end. */
     static String nextUrl(String listUrl, Page<?> page) {
         return page.nextCursor() == null ? null : listUrl + (listUrl.contains("?") ? "&" : "?") + "cursor="
-                + URLEncoder.encode(page.nextCursor(), StandardCharsets.UTF_8);
+                + encode(page.nextCursor());
     }
 
     /**

@@ -3,12 +3,9 @@ package dev.latchkey.order;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
-import dev.latchkey.customer.EmailAddress;
-import dev.latchkey.http.ApiError;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
-import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
 import io.javalin.http.Context;
@@ -60,15 +57,7 @@ public final class AdminOrderRoutes {
     private void list(Context ctx) {
         AdminPrincipal key = guard.admin(ctx, Permission.VIEW_CUSTOMERS);
         Paging paging = Paging.from(ctx, Listing.ORDERS);
-        String email = QueryParams.text(ctx, "email", EmailAddress.MAX_LENGTH);
-        String customerId = QueryParams.text(ctx, "customer_id", OrderInput.MAX_CUSTOMER_ID);
-        String status = QueryParams.text(ctx, "status", 32);
-        OrderStatus wanted = status == null ? null : OrderStatus.fromWire(status);
-        if (status != null && wanted == null) {
-            throw ApiError.validation("status", "invalid", "status must be one of " + OrderStatus.CHOICES + ".");
-        }
-        ctx.json(orders.list(key.tenantId(), new OrderFilter(customerId, email == null ? null
-                : EmailAddress.normalise(email), wanted), paging.cursor(), paging.limit()));
+        ctx.json(orders.list(key.tenantId(), OrderFilter.from(ctx), paging.cursor(), paging.limit()));
     }
 
     /** Part of the customer's record, so whoever may view customers (support staff too) may read it. */
