@@ -7,7 +7,6 @@ import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.Requests;
-import dev.latchkey.tenant.ApiKey;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
