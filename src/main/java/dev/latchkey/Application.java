@@ -315,7 +315,7 @@ public final class Application implements AutoCloseable {
                 recovery, emailTokens, customerMail, audit, mapper);
         // a bulk import reads each row as the single create reads its body
         var newAccounts = new NewAccountInput(tenants, policy, mapper);
-        var imports = new CustomerImports(db, mapper, audit, clock);
+        var imports = new CustomerImports(db, mapper, audit, tenants, clock);
         this.importWorker = new ImportWorker(db, imports,
                 new RowImporter(newAccounts, adminCustomers, customers, addresses), tenants, config.bulk());
         imports.wakeOnQueued(importWorker::wake);
