@@ -174,7 +174,7 @@ public final class Application implements AutoCloseable {
 
         // tenants, customers, audit
         var audit = new AuditLog(db, mapper, clock);
-        var tenantStore = new TenantStore(mapper);
+        var tenantStore = new TenantStore(mapper, db.isPostgres());
         // settings and API keys are the owners': a staff member demoted while such a change waits is refused
         var stillOwner = new StillOwner();
         var tenants = new TenantService(db, tenantStore, new SettingsValidator(mapper), audit, clock, invalidations,
