@@ -174,7 +174,7 @@ public final class Application implements AutoCloseable {
 
         // tenants, customers, audit
         var audit = new AuditLog(db, mapper, clock);
-        var tenantStore = new TenantStore(mapper);
+        var tenantStore = new TenantStore(mapper, db.isPostgres());
         // settings and API keys are the owners': a staff member demoted while such a change waits is refused
         var stillOwner = new StillOwner();
         var tenants = new TenantService(db, tenantStore, new SettingsValidator(mapper), audit, clock, invalidations,
@@ -315,7 +315,7 @@ public final class Application implements AutoCloseable {
                 recovery, emailTokens, customerMail, audit, mapper);
         // a bulk import reads each row as the single create reads its body
         var newAccounts = new NewAccountInput(tenants, policy, mapper);
-        var imports = new CustomerImports(db, mapper, audit, clock);
+        var imports = new CustomerImports(db, mapper, audit, tenants, clock);
         this.importWorker = new ImportWorker(db, imports,
                 new RowImporter(newAccounts, adminCustomers, customers, addresses), tenants, config.bulk());
         imports.wakeOnQueued(importWorker::wake);

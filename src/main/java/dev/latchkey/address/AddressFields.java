@@ -12,6 +12,11 @@ public record AddressFields(String firstName, String lastName, String company, S
         tags = List.copyOf(tags);
     }
 
+    /** The recipient's name and the tags, without the place: what a bulk import's address leaves of one it replaces. */
+    AddressFields withoutPlace() {
+        return new AddressFields(firstName, lastName, null, null, null, null, null, null, null, null, tags);
+    }
+
     /** The same recipient at the same place: every field but the tags alike, ignoring letter case. */
     boolean samePlaceAs(AddressFields other) {
         return alike(firstName, other.firstName) && alike(lastName, other.lastName) && alike(company, other.company)

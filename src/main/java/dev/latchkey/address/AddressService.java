@@ -95,8 +95,7 @@ public final class AddressService {
             Customer owner = customers.lockOwn(h, tenantId, customerId);
             List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
             if (book.size() >= MAX_PER_CUSTOMER) {
-                throw new ApiError(422, "address_limit_reached", "An address book holds at most " + MAX_PER_CUSTOMER
-                        + " addresses; delete one before adding another.");
+                throw addressLimit();
             }
             requireNew(book, fields, null);
             store.insert(h, tenantId, customerId, stored);
@@ -112,6 +111,44 @@ public final class AddressService {
         StoredAddress stored = newAddress(input);
         store.insert(h, tenantId, customerId, stored);
         customers.setDefaultAddress(h, tenantId, customerId, stored.id(), true, true);
+    }
+
+    /**
+     * A bulk import's address for a customer the shop has already, in the caller's transaction: it becomes the
+     * customer's default. Its place (company, lines, city, region, postal code, country, phone) replaces that of the
+     * default shipping address, a part left out clearing it; the recipient's name and the tags change only where the
+     * row gives them (the CSV has no column for them). When another address of the book is that place already, that
+     * one takes the row's fields and the default's role instead, as a book holds each place once; without a default
+     * shipping address the row's is added (422 {@code address_limit_reached} when the book is full). The address is
+     * then the default for shipping, and for billing too when it replaced the billing default or there was none.
+     */
+    public void replaceDefault(Handle h, String tenantId, String customerId, AddressInput input) {
+        Customer owner = customers.lock(h, tenantId, customerId).orElseThrow(AddressService::notFound);
+        List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
+        StoredAddress current = book.stream().filter(a -> a.id().equals(owner.defaultShippingAddressId()))
+                .findFirst().orElse(null);
+        AddressFields kept = current == null ? AddressFields.EMPTY : current.fields().withoutPlace();
+        AddressFields asGiven = input.applyTo(kept);
+        StoredAddress target = book.stream().filter(a -> a.fields().samePlaceAs(asGiven)).findFirst().orElse(current);
+        if (target == null) {
+            if (book.size() >= MAX_PER_CUSTOMER) {
+                throw addressLimit();
+            }
+            target = newAddress(input);
+            store.insert(h, tenantId, customerId, target);
+        } else {
+            AddressFields fields = checked(input.applyTo(target.fields().withoutPlace()));
+            if (!fields.equals(target.fields())) {
+                store.update(h, tenantId, customerId, target.id(), fields, now());
+            }
+        }
+        String billing = owner.defaultBillingAddressId();
+        boolean shippingMoves = !target.id().equals(owner.defaultShippingAddressId());
+        boolean billingMoves = !target.id().equals(billing)
+                && (billing == null || current != null && billing.equals(current.id()));
+        if (shippingMoves || billingMoves) {
+            customers.setDefaultAddress(h, tenantId, customerId, target.id(), shippingMoves, billingMoves);
+        }
     }
 
     private StoredAddress newAddress(AddressInput input) {
@@ -218,6 +255,11 @@ public final class AddressService {
             });
         }
         return fields;
+    }
+
+    private static ApiError addressLimit() {
+        return new ApiError(422, "address_limit_reached", "An address book holds at most " + MAX_PER_CUSTOMER
+                + " addresses; delete one before adding another.");
     }
 
     private static ApiError notFound() {

@@ -128,6 +128,25 @@ public final class AdminCustomerService {
         return customers.create(h, tenantId, fresh(input, input.passwordHash()), actor.with(data), client).customer();
     }
 
+    /**
+     * A bulk import's {@code password_hash} for a customer the shop has already, in the caller's transaction: set only
+     * when the customer has no password (created or invited without one, and none chosen since), never over one the
+     * shopper has, which a file exported before the shopper changed it would undo. False when the customer has a
+     * password, which stays. Recorded as {@code password.changed} with {@code imported_hash}; no session ends and no
+     * mail goes, as there was no password to take over.
+     */
+    public boolean importPasswordHash(Handle h, Customer customer, String hash, Actor actor, ClientInfo client,
+                                      Map<String, ?> details) {
+        if (!customers.setPasswordIfNone(h, customer, hash)) {
+            return false;
+        }
+        Map<String, Object> data = new HashMap<>(details);
+        data.put("imported_hash", hashFormat(hash));
+        data.put("other_sessions_revoked", false);
+        audit.record(h, customer.tenantId(), customer.id(), AuditType.PASSWORD_CHANGED, client, actor.with(data));
+        return true;
+    }
+
     private static CustomerService.NewCustomer fresh(NewAccount input, String hash) {
         return new CustomerService.NewCustomer(input.email(), input.emailVerified(), input.status(), hash,
                 input.profile(), input.merchant());
@@ -135,7 +154,11 @@ public final class AdminCustomerService {
 
     private static Map<String, Object> howHashed(NewAccount input, String hash) {
         return input.password() != null ? Map.of()
-                : Map.of("imported_hash", HashFormat.of(hash).map(HashFormat::wire).orElse("unknown"));
+                : Map.of("imported_hash", hashFormat(hash));
+    }
+
+    private static String hashFormat(String hash) {
+        return HashFormat.of(hash).map(HashFormat::wire).orElse("unknown");
     }
 
     private void invite(Handle h, TenantSettings settings, Customer customer, String linkBase) {

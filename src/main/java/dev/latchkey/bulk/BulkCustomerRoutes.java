@@ -56,18 +56,19 @@ public final class BulkCustomerRoutes {
         download.answer(ctx, admin, format, filter);
     }
 
-    /** The body's format from its Content-Type; {@code ?on_conflict=} says what a row of a known email does. */
+    /**
+     * The body's format (and a CSV's charset) from its Content-Type; {@code ?on_conflict=} says what a row of a known
+     * email does.
+     */
     private void submit(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
-        ImportJob.Format format = ImportJob.Format.ofMediaType(PlainRequests.declaredContentType(ctx))
-                .orElseThrow(() -> new ApiError(415, "unsupported_media_type",
-                        "An import is sent as text/csv or application/x-ndjson."));
+        UploadType type = UploadType.of(PlainRequests.declaredContentType(ctx));
         String rawConflict = QueryParams.text(ctx, "on_conflict", 16);
         ImportJob.OnConflict onConflict = rawConflict == null ? ImportJob.OnConflict.SKIP
                 : ImportJob.OnConflict.ofWire(rawConflict).orElseThrow(() -> ApiError.validation("on_conflict",
                         "invalid", "on_conflict must be skip or update."));
         imports.requireRoom(admin.tenantId());
-        ImportJob job = imports.submit(admin.tenantId(), format, onConflict, requests.bytes(ctx),
+        ImportJob job = imports.submit(admin.tenantId(), type, onConflict, requests.bytes(ctx),
                 requests.client(ctx));
         ctx.header("Location", IMPORTS + "/" + job.id());
         ctx.status(202).json(ImportView.of(job));
@@ -94,13 +95,13 @@ public final class BulkCustomerRoutes {
 
     /** An import as the API shows it. */
     record ImportView(String id, String status, String format, String onConflict, int totalRows, int processedRows,
-                      int created, int updated, int skipped, int failedRows, List<ImportJob.RowError> errors,
-                      Instant createdAt, Instant finishedAt) {
+                      int created, int updated, int skipped, int failedRows, int passwordsKept,
+                      List<ImportJob.RowError> errors, Instant createdAt, Instant finishedAt) {
         static ImportView of(ImportJob job) {
             var p = job.progress();
             return new ImportView(job.id(), job.status().wire(), job.format().wire(), job.onConflict().wire(),
                     job.totalRows(), p.processedRows(), p.created(), p.updated(), p.skipped(), p.failedRows(),
-                    p.errors(), job.createdAt(), job.finishedAt());
+                    p.passwordsKept(), p.errors(), job.createdAt(), job.finishedAt());
         }
     }
 }

@@ -13,9 +13,10 @@ import dev.latchkey.http.Cursor;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
-
+import dev.latchkey.tenant.TenantService;
 import org.jdbi.v3.core.Handle;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The merchant's bulk imports: an uploaded file is checked as a whole (text in UTF-8, CSV that parses, with an Email
- * column and no plain passwords) and counted, then kept as a queued job that the import worker of any node runs. The
- * merchant may cancel a job until it ends.
+ * The merchant's bulk imports: an uploaded file is checked as a whole (text in its charset, CSV that parses, with an
+ * Email column and no plain passwords) and counted, then kept as a queued job that the import worker of any node runs.
+ * The merchant may cancel a job until it ends.
  */
 public final class CustomerImports {
     /** The largest file taken: about 100,000 customers of Shopify's CSV. */
@@ -38,14 +39,16 @@ public final class CustomerImports {
     private final ImportStore store;
     private final ObjectReader json;
     private final AuditLog audit;
+    private final TenantService tenants;
     private volatile Runnable wakeWorker = () -> { };
     private final Clock clock;
 
-    public CustomerImports(Database db, ObjectMapper mapper, AuditLog audit, Clock clock) {
+    public CustomerImports(Database db, ObjectMapper mapper, AuditLog audit, TenantService tenants, Clock clock) {
         this.db = db;
         this.store = new ImportStore(mapper);
         this.json = JsonInput.reader(mapper);
         this.audit = audit;
+        this.tenants = tenants;
         this.clock = clock;
     }
 
@@ -54,30 +57,39 @@ public final class CustomerImports {
         this.wakeWorker = wake;
     }
 
-    public ImportJob submit(String tenantId, ImportJob.Format format, ImportJob.OnConflict onConflict, byte[] payload,
+    /** The file is kept in UTF-8, as the worker reads it, whatever charset it came in. */
+    public ImportJob submit(String tenantId, UploadType type, ImportJob.OnConflict onConflict, byte[] payload,
                      ClientInfo client) {
         int rows;
+        String text;
         try {
-            rows = ImportRows.of(format, payload, json).count();
+            text = ImportRows.text(type, payload);
+            rows = ImportRows.of(type.format(), text, json).count();
         } catch (ImportRows.Unreadable e) {
             throw e.refusal();
         }
         if (rows == 0) {
             throw new ApiError(422, "empty_import", "The file holds no customers.");
         }
-        var job = new ImportJob(tenantId, Secrets.id("imp"), ImportJob.Status.QUEUED, format, onConflict, rows,
-                ImportJob.Progress.NONE, client.staffId(), client.apiKeyId(), client.ip(), client.userAgent(),
+        byte[] kept = type.charset().equals(StandardCharsets.UTF_8) ? payload : text.getBytes(StandardCharsets.UTF_8);
+        var job = new ImportJob(tenantId, Secrets.id("imp"), ImportJob.Status.QUEUED, type.format(), onConflict,
+                rows, ImportJob.Progress.NONE, client.staffId(), client.apiKeyId(), client.ip(), client.userAgent(),
                 now(), null);
         db.tx(h -> {
+            // two uploads at once, on any nodes, count one after the other: each sees the other's job
+            tenants.lock(h, tenantId);
             requireRoom(h, tenantId);
-            store.insert(h, job, payload);
+            store.insert(h, job, kept);
             return null;
         });
         wakeWorker.run();
         return job;
     }
 
-    /** 409 {@code too_many_imports} at once, before a file of up to {@link #MAX_BYTES} is read for nothing. */
+    /**
+     * 409 {@code too_many_imports} at once, before a file of up to {@link #MAX_BYTES} is read for nothing; checked again
+     * when the job is queued, under the shop's lock.
+     */
     void requireRoom(String tenantId) {
         db.read(h -> {
             requireRoom(h, tenantId);
@@ -124,6 +136,7 @@ public final class CustomerImports {
         summary.put("updated", progress.updated());
         summary.put("skipped", progress.skipped());
         summary.put("failed_rows", progress.failedRows());
+        summary.put("passwords_kept", progress.passwordsKept());
         audit.record(h, job.tenantId(), null, AuditType.CUSTOMERS_IMPORTED, client, actor.with(summary));
     }
 

@@ -75,9 +75,13 @@ public record ImportJob(String tenantId, String id, Status status, Format format
     public record RowError(int row, String field, String code, String message) {
     }
 
-    /** The rows done, what came of them, and the first {@link #MAX_ERRORS} reasons rows were refused. */
-    public record Progress(int processedRows, int created, int updated, int skipped, int failedRows, List<RowError> errors) {
+    /**
+     * The rows done, what came of them, and the first {@link #MAX_ERRORS} reasons rows were refused;
+     * {@code passwordsKept} counts the rows updated without their password_hash, as the customer had a password.
+     */
+    public record Progress(int processedRows, int created, int updated, int skipped, int failedRows,
+                           int passwordsKept, List<RowError> errors) {
         public static final int MAX_ERRORS = 100;
-        static final Progress NONE = new Progress(0, 0, 0, 0, 0, List.of());
+        static final Progress NONE = new Progress(0, 0, 0, 0, 0, 0, List.of());
     }
 }

@@ -35,9 +35,13 @@ abstract sealed class ImportRows {
         }
     }
 
-    /** The rows of {@code payload}; {@link Unreadable} when it is not text in UTF-8 or its CSV header is unusable. */
-    static ImportRows of(ImportJob.Format format, byte[] payload, ObjectReader json) throws Unreadable {
-        String text = utf8(format, payload);
+    /** The rows of a file kept for its job, in UTF-8 whatever charset it came in; {@link Unreadable} as on upload. */
+    static ImportRows of(ImportJob.Format format, byte[] kept, ObjectReader json) throws Unreadable {
+        return of(format, text(new UploadType(format, StandardCharsets.UTF_8), kept), json);
+    }
+
+    /** The rows of a file's text; {@link Unreadable} when its CSV header is unusable. */
+    static ImportRows of(ImportJob.Format format, String text, ObjectReader json) throws Unreadable {
         return format == ImportJob.Format.CSV ? new CsvRows(text) : new NdjsonRows(text, json);
     }
 
@@ -56,15 +60,25 @@ abstract sealed class ImportRows {
         return rows;
     }
 
-    private static String utf8(ImportJob.Format format, byte[] payload) throws Unreadable {
+    /** A file's text in the charset it came in; {@link Unreadable} when it is not text in that charset. */
+    static String text(UploadType type, byte[] payload) throws Unreadable {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            String text = type.charset().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
             // a byte-order mark, which spreadsheets write before a CSV in UTF-8, is no part of the first row
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
-            throw new Unreadable(new ApiError(400, malformed(format), "The file is not UTF-8 text."));
+            throw new Unreadable(new ApiError(400, malformed(type.format()), notText(type)));
         }
+    }
+
+    private static String notText(UploadType type) {
+        if (!type.charset().equals(StandardCharsets.UTF_8)) {
+            return "The file is not text in " + type.charset().name() + ".";
+        }
+        return type.format() == ImportJob.Format.CSV ? "The file is not UTF-8 text. Name the encoding it is in "
+                + "(Excel's \"CSV (Comma delimited)\" is windows-1252), or save it as \"CSV UTF-8\"."
+                : "The file is not UTF-8 text.";
     }
 
     private static String malformed(ImportJob.Format format) {

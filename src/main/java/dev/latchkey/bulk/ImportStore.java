@@ -33,8 +33,9 @@ final class ImportStore {
             + " WHERE o.tenant_id = j.tenant_id AND o.id <> j.id AND o." + UNFINISHED
             + " AND ((o.created_at, o.id) < (j.created_at, j.id) OR o.leased_until > :now))";
     private static final String JOB = "SELECT j.tenant_id, j.id, j.status, j.format, j.on_conflict, j.total_rows, "
-            + "j.processed_rows, j.created_count, j.updated_count, j.skipped_count, j.failed_count, j.errors, "
-            + "j.staff_id, j.api_key_id, j.client_ip, j.user_agent, j.created_at, j.finished_at FROM customer_imports j";
+            + "j.processed_rows, j.created_count, j.updated_count, j.skipped_count, j.failed_count, j.passwords_kept, "
+            + "j.errors, j.staff_id, j.api_key_id, j.client_ip, j.user_agent, j.created_at, j.finished_at "
+            + "FROM customer_imports j";
     private static final TypeReference<List<ImportJob.RowError>> ERRORS = new TypeReference<>() {
     };
 
@@ -141,11 +142,12 @@ final class ImportStore {
     boolean progress(Handle h, ImportJob job, String worker, ImportJob.Progress progress, Instant until) {
         return h.createUpdate("UPDATE customer_imports SET processed_rows = :processed, created_count = :created, "
                         + "updated_count = :updated, skipped_count = :skipped, failed_count = :failed, "
-                        + "errors = :errors, leased_until = :until" + HELD)
+                        + "passwords_kept = :passwords_kept, errors = :errors, leased_until = :until" + HELD)
                 .bind("tenant", job.tenantId()).bind("id", job.id()).bind("worker", worker)
                 .bind("processed", progress.processedRows()).bind("created", progress.created())
                 .bind("updated", progress.updated()).bind("skipped", progress.skipped())
-                .bind("failed", progress.failedRows()).bind("errors", json(progress.errors()))
+                .bind("failed", progress.failedRows()).bind("passwords_kept", progress.passwordsKept())
+                .bind("errors", json(progress.errors()))
                 .bind("until", Database.ts(until))
                 .execute() == 1;
     }
@@ -206,7 +208,8 @@ final class ImportStore {
             throw new IllegalStateException("stored row errors are JSON", e);
         }
         var progress = new ImportJob.Progress(rs.getInt("processed_rows"), rs.getInt("created_count"),
-                rs.getInt("updated_count"), rs.getInt("skipped_count"), rs.getInt("failed_count"), errors);
+                rs.getInt("updated_count"), rs.getInt("skipped_count"), rs.getInt("failed_count"),
+                rs.getInt("passwords_kept"), errors);
         return new ImportJob(rs.getString("tenant_id"), rs.getString("id"),
                 ImportJob.Status.valueOf(rs.getString("status").toUpperCase()),
                 ImportJob.Format.valueOf(rs.getString("format").toUpperCase()),

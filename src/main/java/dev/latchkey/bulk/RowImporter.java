@@ -21,8 +21,9 @@ import java.util.Optional;
 
 /**
  * Imports one row in the batch's transaction, read and checked exactly as {@code POST /v1/admin/customers} reads its
- * body, plus its default address. A refused row is rolled back to the savepoint before it, so that the rest of the
- * batch commits, and is told with its line.
+ * body, plus its default address. A row of a known email with {@code on_conflict=update} changes that customer's
+ * profile and default address, and sets its {@code password_hash} only on a customer without a password. A refused row
+ * is rolled back to the savepoint before it, so that the rest of the batch commits, and is told with its line.
  */
 public final class RowImporter {
     static final String PLAIN_PASSWORD = "A plain password is not taken in bulk: each is hashed with Argon2id, about "
@@ -109,11 +110,17 @@ public final class RowImporter {
         } else if (job.onConflict() == ImportJob.OnConflict.SKIP) {
             tally.skipped();
         } else {
+            Customer customer = existing.get();
             // what the row gives: an email_verified or status left out keeps the customer's
             var changes = new AdminChanges(null, in.given("email_verified") ? account.emailVerified() : null,
                     in.given("status") ? account.status() : null, account.profile(), account.merchant());
-            admins.update(job.tenantId(), existing.get().id(), changes, null, actor, client);
-            tally.updated();
+            admins.update(job.tenantId(), customer.id(), changes, null, actor, client);
+            if (address != null) {
+                addresses.replaceDefault(h, job.tenantId(), customer.id(), address);
+            }
+            boolean passwordKept = account.passwordHash() != null && !admins.importPasswordHash(h, customer,
+                    account.passwordHash(), actor, client, Map.of("import_id", job.id()));
+            tally.updated(passwordKept);
         }
     }
 }

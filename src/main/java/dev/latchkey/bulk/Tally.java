@@ -10,6 +10,7 @@ final class Tally {
     private int updated;
     private int skipped;
     private int failed;
+    private int passwordsKept;
     private final List<ImportJob.RowError> errors;
 
     Tally(ImportJob.Progress from) {
@@ -18,6 +19,7 @@ final class Tally {
         updated = from.updated();
         skipped = from.skipped();
         failed = from.failedRows();
+        passwordsKept = from.passwordsKept();
         errors = new ArrayList<>(from.errors());
     }
 
@@ -26,9 +28,13 @@ final class Tally {
         processed++;
     }
 
-    void updated() {
+    /** {@code passwordKept}: the row's password_hash was not set, as the customer has a password. */
+    void updated(boolean passwordKept) {
         updated++;
         processed++;
+        if (passwordKept) {
+            passwordsKept++;
+        }
     }
 
     void skipped() {
@@ -44,6 +50,7 @@ final class Tally {
     }
 
     ImportJob.Progress progress() {
-        return new ImportJob.Progress(processed, created, updated, skipped, failed, List.copyOf(errors));
+        return new ImportJob.Progress(processed, created, updated, skipped, failed, passwordsKept,
+                List.copyOf(errors));
     }
 }

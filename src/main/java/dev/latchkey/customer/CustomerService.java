@@ -548,6 +548,15 @@ public final class CustomerService {
         }
     }
 
+    /** Stores a password hash on an account without a password; false when it has one, which stays. */
+    public boolean setPasswordIfNone(Handle h, Customer customer, String passwordHash) {
+        if (!store.setPasswordIfNone(h, customer.tenantId(), customer.id(), passwordHash, now())) {
+            return false;
+        }
+        changed(h, customer.tenantId(), customer.id());
+        return true;
+    }
+
     /** Moves the customer to a confirmed new address; 409 {@code email_taken} when another account has it by now. */
     public Customer changeEmail(Handle h, Customer customer, String newEmail, ClientInfo client) {
         String address = EmailAddress.normalise(newEmail);

@@ -308,6 +308,14 @@ public final class CustomerStore {
                 .execute();
     }
 
+    /** {@link #setPassword} for an account that has no password; false, changing nothing, when it has one. */
+    public boolean setPasswordIfNone(Handle h, String tenantId, String id, String passwordHash, Instant at) {
+        return h.createUpdate("UPDATE customers SET password_hash = :hash, updated_at = :at, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id AND password_hash IS NULL")
+                .bind("hash", passwordHash).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+                .execute() == 1;
+    }
+
     /** The confirmed new address, verified by that very confirmation. */
     public void setEmail(Handle h, String tenantId, String id, String email, Instant at) {
         h.createUpdate("UPDATE customers SET email = :email, email_verified = TRUE, updated_at = :at, "

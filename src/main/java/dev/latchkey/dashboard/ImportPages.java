@@ -3,6 +3,7 @@ package dev.latchkey.dashboard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.bulk.CustomerImports;
 import dev.latchkey.bulk.ImportJob;
+import dev.latchkey.bulk.UploadType;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.Listing;
@@ -13,9 +14,12 @@ import dev.latchkey.staff.StaffService;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -32,6 +36,13 @@ public final class ImportPages {
     private static final int PAGE_SIZE = 25;
     /** The staff members named on the list: a shop has a few; one beyond these is named by id. */
     private static final int STAFF_NAMED = 100;
+    /**
+     * The encodings a file may be chosen in: a browser names none. UTF-8 (Excel's "CSV UTF-8", Numbers, Google
+     * Sheets, Shopify's export) unless windows-1252 is chosen, which Excel's "CSV (Comma delimited)" writes in Western
+     * Europe and the Americas (and which reads ISO-8859-1 files alike). The API takes any charset.
+     */
+    private static final Map<String, Charset> ENCODINGS = Map.of("utf-8", StandardCharsets.UTF_8,
+            "windows-1252", Charset.forName("windows-1252"));
 
     /** The shop's imports; {@code who} names who started each, by job id. */
     public record ImportsPage(Frame frame, List<ImportJob> imports, Map<String, String> who, String nextUrl,
@@ -107,8 +118,12 @@ public final class ImportPages {
             throw new ApiError(415, "unsupported_media_type", "Choose a CSV file (.csv), such as Shopify's customer "
                     + "export. Save a spreadsheet as CSV (UTF-8) first.");
         }
-        ImportJob job = imports.submit(session.principal().tenantId(), ImportJob.Format.CSV, onConflict, file.bytes(),
-                requests.client(ctx));
+        Charset encoding = ENCODINGS.get(Objects.requireNonNullElse(form.field("encoding"), "utf-8"));
+        if (encoding == null) {
+            throw new ApiError(422, "validation_failed", "Choose the file's encoding: UTF-8 or Windows-1252.");
+        }
+        ImportJob job = imports.submit(session.principal().tenantId(), UploadType.csv(encoding), onConflict,
+                file.bytes(), requests.client(ctx));
         Dashboard.redirect(ctx, PATH + "/" + job.id() + "?notice=" + Notice.IMPORT_QUEUED.wire());
     }
 

@@ -32,12 +32,20 @@ final class BulkCalls {
     }
 
     static Api.Res upload(Api api, String bearer, String contentType, String body, String query) {
+        return upload(api, bearer, contentType, body.getBytes(StandardCharsets.UTF_8), query);
+    }
+
+    static Api.Res upload(Api api, String bearer, String contentType, byte[] body, String query) {
         return api.post("/v1/admin/customers/imports" + query).bearer(bearer).header("Content-Type", contentType)
-                .body(body.getBytes(StandardCharsets.UTF_8)).send();
+                .body(body).send();
     }
 
     /** Uploads the file and waits for its job to end; answers the ended job. */
     static JsonNode importAndWait(Api api, String bearer, String contentType, String body, String query) {
+        return importAndWait(api, bearer, contentType, body.getBytes(StandardCharsets.UTF_8), query);
+    }
+
+    static JsonNode importAndWait(Api api, String bearer, String contentType, byte[] body, String query) {
         Api.Res queued = upload(api, bearer, contentType, body, query).expect(202);
         assertThat(queued.header("Location")).isEqualTo("/v1/admin/customers/imports/" + queued.str("id"));
         return await(api, bearer, queued.header("Location"));

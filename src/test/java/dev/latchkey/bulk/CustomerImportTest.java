@@ -6,14 +6,26 @@ import com.password4j.BcryptFunction;
 import com.password4j.types.Argon2;
 import com.password4j.types.Bcrypt;
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
+import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.WaitingStatements;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -254,6 +266,170 @@ class CustomerImportTest {
         BulkCalls.upload(api(), tenant.sk(), CSV, csv, "?on_conflict=replace").expect(422, "validation_failed");
     }
 
+    private static JsonNode addresses(Fixtures.Tenant tenant, String customerId) {
+        return api().get("/v1/admin/customers/" + customerId + "/addresses").bearer(tenant.sk()).send().expect(200)
+                .body().path("data");
+    }
+
+    @Test
+    void importUpdateWhenTheRowHasAnAddressThenItIsTheDefaultAndWithoutAddressColumnsTheBookStays() {
+        var tenant = Fixtures.tenant(api());
+        String moved = Fixtures.uniqueEmail();
+        String stays = Fixtures.uniqueEmail();
+        String header = "Email,Default Address Company,Default Address Address1,Default Address Address2,"
+                + "Default Address City,Default Address Country Code,Default Address Zip\n";
+        BulkCalls.importAndWait(api(), tenant.sk(), CSV, header + moved + ",Old Co,1 Old Road,Floor 2,Leeds,GB,LS1 1AA\n"
+                + stays + ",,5 Same Street,,York,GB,YO1 7HH\n", "");
+        var shopper = Fixtures.shopper(api(), tenant);
+        JsonNode movedBefore = customerByEmail(tenant, moved);
+        String movedAddress = movedBefore.path("default_shipping_address_id").asText();
+
+        JsonNode job = BulkCalls.importAndWait(api(), tenant.sk(), CSV, header
+                + moved + ",,9 New Lane,,Bath,GB,BA1 1AA\n"
+                + shopper.email() + ",Shop Ltd,2 First Street,,Oxford,GB,OX1 1AA\n", "?on_conflict=update");
+        BulkCalls.importAndWait(api(), tenant.sk(), CSV, "Email,First Name,Default Address City\n" + stays
+                + ",Stella,\n", "?on_conflict=update");
+
+        assertThat(job.path("updated").asInt()).isEqualTo(2);
+        assertThat(job.path("failed_rows").asInt()).isZero();
+        // replaced where it was: the same address, every part of its place the row's (an empty cell clears)
+        JsonNode movedNow = customerByEmail(tenant, moved);
+        assertThat(movedNow.path("default_shipping_address_id").asText()).isEqualTo(movedAddress);
+        assertThat(movedNow.path("default_billing_address_id").asText()).isEqualTo(movedAddress);
+        assertThat(addresses(tenant, movedNow.path("id").asText())).singleElement().satisfies(a -> {
+            assertThat(a.path("line1").asText()).isEqualTo("9 New Lane");
+            assertThat(a.path("city").asText()).isEqualTo("Bath");
+            assertThat(a.path("postal_code").asText()).isEqualTo("BA1 1AA");
+            assertThat(a.path("company").isNull()).isTrue();
+            assertThat(a.path("line2").isNull()).isTrue();
+        });
+        // a customer without an address gets the row's as the default for shipping and billing
+        assertThat(addresses(tenant, shopper.customerId())).singleElement().satisfies(a -> {
+            assertThat(a.path("line1").asText()).isEqualTo("2 First Street");
+            assertThat(a.path("company").asText()).isEqualTo("Shop Ltd");
+            assertThat(a.path("is_default_shipping").asBoolean()).isTrue();
+            assertThat(a.path("is_default_billing").asBoolean()).isTrue();
+        });
+        // no address column with a value: the profile changes, the book stays
+        JsonNode stayed = customerByEmail(tenant, stays);
+        assertThat(stayed.path("first_name").asText()).isEqualTo("Stella");
+        assertThat(addresses(tenant, stayed.path("id").asText())).singleElement().satisfies(a -> {
+            assertThat(a.path("line1").asText()).isEqualTo("5 Same Street");
+            assertThat(a.path("city").asText()).isEqualTo("York");
+        });
+    }
+
+    @Test
+    void importNdjsonUpdateWhenTheAddressIsAnotherOfTheBookThenThatOneBecomesTheDefault() {
+        var tenant = Fixtures.tenant(api());
+        var shopper = Fixtures.shopper(api(), tenant);
+        String first = Fixtures.address(api(), shopper).path("id").asText();
+        api().post("/v1/me/addresses/" + first + "/default").as(shopper).body(Map.of("type", "both")).send()
+                .expect(200);
+        JsonNode second = Fixtures.address(api(), shopper, Map.of("line1", "Friedrichstr. 7", "tags",
+                List.of("WORK")));
+        String row = Api.json(Map.of("email", shopper.email(), "default_address", Map.of("first_name", "Ada",
+                "last_name", "Lovelace", "line1", "FRIEDRICHSTR. 7", "city", "Berlin", "country", "DE",
+                "postal_code", "10117"))) + "\n";
+
+        JsonNode job = BulkCalls.importAndWait(api(), tenant.sk(), NDJSON, row, "?on_conflict=update");
+
+        assertThat(job.path("updated").asInt()).isEqualTo(1);
+        JsonNode book = addresses(tenant, shopper.customerId());
+        assertThat(book).hasSize(2);
+        assertThat(book).filteredOn(a -> a.path("id").asText().equals(second.path("id").asText())).singleElement()
+                .satisfies(a -> {
+                    assertThat(a.path("line1").asText()).isEqualTo("FRIEDRICHSTR. 7");
+                    assertThat(a.path("tags").toString()).isEqualTo("[\"WORK\"]");
+                    assertThat(a.path("is_default_shipping").asBoolean()).isTrue();
+                    assertThat(a.path("is_default_billing").asBoolean()).isTrue();
+                });
+        assertThat(book).filteredOn(a -> a.path("id").asText().equals(first)).singleElement().satisfies(a -> {
+            assertThat(a.path("line1").asText()).isEqualTo("Unter den Linden 1");
+            assertThat(a.path("is_default_shipping").asBoolean()).isFalse();
+        });
+    }
+
+    @Test
+    void importUpdateWhenPasswordHashThenSetForACustomerWithoutOneAndKeptForOneWithAPassword() {
+        var tenant = Fixtures.tenant(api());
+        String newPassword = "imported purple tandem";
+        String hash = BcryptFunction.getInstance(Bcrypt.B, 4).hash(newPassword).getResult();
+        for (String format : List.of(CSV, NDJSON)) {
+            String withoutPassword = Fixtures.uniqueEmail();
+            BulkCalls.importAndWait(api(), tenant.sk(), CSV, "Email\n" + withoutPassword + "\n", "");
+            var shopper = Fixtures.shopper(api(), tenant);
+            String file = format.equals(CSV)
+                    ? "Email,First Name,password_hash\n" + withoutPassword + ",Wanda," + hash + "\n" + shopper.email()
+                    + ",Sally," + hash + "\n"
+                    : Api.json(Map.of("email", withoutPassword, "first_name", "Wanda", "password_hash", hash)) + "\n"
+                    + Api.json(Map.of("email", shopper.email(), "first_name", "Sally", "password_hash", hash)) + "\n";
+
+            JsonNode job = BulkCalls.importAndWait(api(), tenant.sk(), format, file, "?on_conflict=update");
+
+            assertThat(job.path("updated").asInt()).as(format).isEqualTo(2);
+            assertThat(job.path("passwords_kept").asInt()).as(format).isEqualTo(1);
+            assertThat(job.path("failed_rows").asInt()).as(format).isZero();
+            api().post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", withoutPassword, "password",
+                    newPassword)).send().expect(200);
+            // the shopper's own password stays, and so does their session; the row's profile still lands
+            api().post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", shopper.email(), "password",
+                    newPassword)).send().expect(401, "invalid_credentials");
+            api().post("/v1/auth/login").key(tenant.pk()).body(Map.of("email", shopper.email(), "password",
+                    shopper.password())).send().expect(200);
+            assertThat(api().get("/v1/me").as(shopper).send().expect(200).body().path("first_name").asText())
+                    .isEqualTo("Sally");
+            String id = customerByEmail(tenant, withoutPassword).path("id").asText();
+            JsonNode set = api().get("/v1/admin/audit?type=password.changed&customer_id=" + id).bearer(tenant.sk())
+                    .send().expect(200).body().path("data");
+            assertThat(set).singleElement().satisfies(e -> {
+                assertThat(e.path("data").path("import_id").asText()).isEqualTo(job.path("id").asText());
+                assertThat(e.path("data").path("imported_hash").asText()).isEqualTo("bcrypt");
+            });
+        }
+        JsonNode summary = api().get("/v1/admin/audit?type=customers.imported&limit=1").bearer(tenant.sk()).send()
+                .expect(200).body().path("data").get(0);
+        assertThat(summary.path("data").path("passwords_kept").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void importCsvWhenItsCharsetIsNamedThenReadInItAndAnUnknownOneIsRefused() {
+        var tenant = Fixtures.tenant(api());
+        String latin = Fixtures.uniqueEmail();
+        String windows = Fixtures.uniqueEmail();
+        String bom = Fixtures.uniqueEmail();
+
+        JsonNode job = BulkCalls.importAndWait(api(), tenant.sk(), CSV + "; charset=iso-8859-1",
+                ("Email,First Name,Last Name\n" + latin + ",J\u00e9r\u00f4me,M\u00fcller\n")
+                        .getBytes(StandardCharsets.ISO_8859_1), "");
+        assertThat(job.path("created").asInt()).isEqualTo(1);
+        BulkCalls.importAndWait(api(), tenant.sk(), "text/CSV;charset=\"Windows-1252\"",
+                ("Email,Last Name,Note\n" + windows + ",O\u2019Brien,\u201cVIP\u201d pays 5 \u20ac\n")
+                        .getBytes(Charset.forName("windows-1252")), "");
+        BulkCalls.importAndWait(api(), tenant.sk(), CSV + "; charset=UTF-8",
+                ("\uFEFFEmail,First Name\n" + bom + ",Zo\u00eb\n").getBytes(StandardCharsets.UTF_8), "");
+
+        JsonNode fromLatin = customerByEmail(tenant, latin);
+        assertThat(fromLatin.path("first_name").asText()).isEqualTo("J\u00e9r\u00f4me");
+        assertThat(fromLatin.path("last_name").asText()).isEqualTo("M\u00fcller");
+        JsonNode fromWindows = customerByEmail(tenant, windows);
+        assertThat(fromWindows.path("last_name").asText()).isEqualTo("O\u2019Brien");
+        assertThat(fromWindows.path("note").asText()).isEqualTo("\u201cVIP\u201d pays 5 \u20ac");
+        assertThat(customerByEmail(tenant, bom).path("first_name").asText()).isEqualTo("Zo\u00eb");
+
+        var other = Fixtures.tenant(api());
+        byte[] file = ("Email\n" + Fixtures.uniqueEmail() + "\n").getBytes(StandardCharsets.US_ASCII);
+        for (String unknown : List.of("klingon", "", "\"utf 8\"")) {
+            BulkCalls.upload(api(), other.sk(), CSV + "; charset=" + unknown, file, "")
+                    .expect(415, "unsupported_media_type");
+        }
+        // a byte Windows-1252 has no character for
+        BulkCalls.upload(api(), other.sk(), CSV + "; charset=windows-1252", ("Email,Note\nx@example.com,a\u0081\n")
+                .getBytes(StandardCharsets.ISO_8859_1), "").expect(400, "malformed_csv");
+        assertThat(api().get("/v1/admin/customers/imports").bearer(other.sk()).send().expect(200).body()
+                .path("data")).isEmpty();
+    }
+
     @Test
     void importWhenFileUnusableThenRefusedWholeAndNothingQueued() {
         var tenant = Fixtures.tenant(api());
@@ -333,6 +509,47 @@ class CustomerImportTest {
         api().get("/v1/admin/customers/imports").bearer(support).send().expect(403, "insufficient_scope");
         BulkCalls.upload(api(), shop.tenant().pk(), CSV, body, "").expect(403, "insufficient_scope");
         BulkCalls.importAndWait(api(), StaffFixtures.ownerToken(api(), shop), CSV, body, "");
+    }
+
+    @Test
+    void importsWhenUploadedAtOnceThenNoMoreThanFiveAreUnfinished() throws Exception {
+        var tenant = Fixtures.tenant(api());
+        // the shop is suspended so that nothing runs while the queue fills
+        Fixtures.status(api(), tenant.id(), "suspended");
+        String rescue = BulkCalls.rescueKey(api(), tenant.id());
+        for (int i = 0; i < 3; i++) {
+            BulkCalls.upload(api(), rescue, CSV, BulkCalls.emails(1), "").expect(202);
+        }
+        Callable<Api.Res> upload = () -> BulkCalls.upload(api(), rescue, CSV, BulkCalls.emails(1), "");
+
+        // the shop's row held meanwhile, so that the four meet there at once, each having found three
+        List<Api.Res> answers = RowLocks.commitWhileWaiting(OWN.server(), new RowLocks.Sql(
+                "SELECT id FROM tenants WHERE id = ? FOR UPDATE", tenant.id()), 4,
+                () -> Concurrently.all(Collections.nCopies(4, upload)));
+
+        assertThat(answers).extracting(Api.Res::status).containsExactlyInAnyOrder(202, 202, 409, 409);
+        assertThat(answers).filteredOn(answer -> answer.status() == 409)
+                .allSatisfy(answer -> assertThat(answer.code()).isEqualTo("too_many_imports"));
+        assertThat(api().get("/v1/admin/customers/imports").bearer(rescue).send().expect(200).body().path("data"))
+                .hasSize(5);
+        Fixtures.status(api(), tenant.id(), "active");
+    }
+
+    @Test
+    void uploadWhileItStoresItsFileUnderTheShopsLockThenTheShopsShoppersStillSignUp() throws Exception {
+        Assumptions.assumeTrue(TestDatabases.postgres(), "H2's foreign keys take no lock of the tenant's row");
+        var tenant = Fixtures.tenant(api());
+
+        // the upload has locked the shop's row and counted; its file's insert waits for the table
+        Api.Res answer = WaitingStatements.whileWaiting(OWN.server().app.database(), "customer_import_files",
+                "INSERT INTO customer_import_files", () -> CompletableFuture.supplyAsync(() ->
+                        BulkCalls.upload(api(), tenant.sk(), CSV, BulkCalls.emails(1), "")), () -> {
+                    // a sign-up inserts rows that refer to the shop (customer, session, audit event)
+                    var signUp = CompletableFuture.supplyAsync(() -> Fixtures.shopper(api(), tenant));
+                    assertThat(signUp).succeedsWithin(Duration.ofSeconds(5));
+                }).get(10, TimeUnit.SECONDS);
+
+        answer.expect(202);
     }
 
     @Test

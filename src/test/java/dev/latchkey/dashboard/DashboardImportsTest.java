@@ -1,12 +1,15 @@
 package dev.latchkey.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.password4j.BcryptFunction;
+import com.password4j.types.Bcrypt;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -138,6 +141,47 @@ class DashboardImportsTest extends ApiTest {
         assertThat(job.path("on_conflict").asText()).isEqualTo("update");
         assertThat(job.path("updated").asInt()).isEqualTo(1);
         assertThat(customer(shop, email).path("first_name").asText()).isEqualTo("New");
+    }
+
+    @Test
+    void ownerWhenUpdatingWithPasswordHashesThenTheImportPageCountsThoseNotSet() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var shopper = Fixtures.shopper(api, shop.tenant());
+        String hash = BcryptFunction.getInstance(Bcrypt.B, 4).hash("not the shopper's password").getResult();
+
+        String id = queued(upload(client, "update", csv("Email,First Name,password_hash\n" + shopper.email()
+                + ",Sally," + hash + "\n")));
+
+        assertThat(awaitEnd(shop, id).path("passwords_kept").asInt()).isEqualTo(1);
+        assertThat(client.get("/dashboard/imports/" + id).expect(200).html())
+                .contains("<dt>Password hashes not set</dt><dd>1 ");
+        assertThat(customer(shop, shopper.email()).path("first_name").asText()).isEqualTo("Sally");
+    }
+
+    @Test
+    void ownerWhenChoosingWindows1252ThenTheFileIsReadInItAndOtherwiseRefusedAsNotUtf8() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var form = client.get("/dashboard/imports").expect(200);
+        assertThat(form.html()).contains("<option value=\"utf-8\" selected>")
+                .contains("<option value=\"windows-1252\">");
+        String email = Fixtures.uniqueEmail();
+        var excel = new DashboardClient.Upload("customers.csv", "application/vnd.ms-excel",
+                ("Email,First Name,Last Name\n" + email + ",Zo\u00eb,O\u2019Brien\n")
+                        .getBytes(Charset.forName("windows-1252")));
+
+        assertRefused(client.upload("/dashboard/imports", Map.of("_csrf", form.csrf(), "on_conflict", "skip",
+                "encoding", "utf-8"), "file", excel), 400, "not UTF-8 text");
+        assertRefused(client.upload("/dashboard/imports", Map.of("_csrf", form.csrf(), "on_conflict", "skip",
+                "encoding", "klingon"), "file", excel), 422, "encoding: UTF-8 or Windows-1252");
+        assertThat(imports(shop)).isZero();
+        awaitEnd(shop, queued(client.upload("/dashboard/imports", Map.of("_csrf", form.csrf(), "on_conflict", "skip",
+                "encoding", "windows-1252"), "file", excel)));
+
+        JsonNode imported = customer(shop, email);
+        assertThat(imported.path("first_name").asText()).isEqualTo("Zo\u00eb");
+        assertThat(imported.path("last_name").asText()).isEqualTo("O\u2019Brien");
     }
 
     @Test

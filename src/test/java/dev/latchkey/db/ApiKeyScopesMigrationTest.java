@@ -4,6 +4,7 @@ import dev.latchkey.auth.Permission;
 import dev.latchkey.http.Json;
 import dev.latchkey.tenant.ApiKey;
 import dev.latchkey.tenant.TenantStore;
+import dev.latchkey.testing.TestDatabases;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class ApiKeyScopesMigrationTest {
 
             old.upgrade();
 
-            var store = new TenantStore(Json.mapper());
+            var store = new TenantStore(Json.mapper(), TestDatabases.postgres());
             ApiKey secret = old.jdbi.withHandle(h -> store.findKeyById(h, "ten_1", "key_secret")).orElseThrow();
             ApiKey publishable = old.jdbi.withHandle(h -> store.findKeyById(h, "ten_1", "key_publishable"))
                     .orElseThrow();

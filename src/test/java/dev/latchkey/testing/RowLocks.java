@@ -39,13 +39,22 @@ public final class RowLocks {
      */
     public static <T> T commitWhileWaiting(TestServer server, Sql first, Supplier<T> request, Sql... then)
             throws Exception {
+        return commitWhileWaiting(server, first, 1, request, then);
+    }
+
+    /**
+     * As above, once {@code waiters} statements wait (the row may be taken by a {@code SELECT ... FOR UPDATE}): the
+     * requests that {@code request} sends at once then all go on at the same moment.
+     */
+    public static <T> T commitWhileWaiting(TestServer server, Sql first, int waiters, Supplier<T> request,
+                                           Sql... then) throws Exception {
         String waiting = TestDatabases.postgres() ? WAITING_POSTGRES : WAITING_H2;
         try (Connection concurrent = server.app.database().dataSource().getConnection()) {
             concurrent.setAutoCommit(false);
             run(concurrent, first);
             CompletableFuture<T> blocked = CompletableFuture.supplyAsync(request);
-            Await.until(() -> server.app.database().read(h -> h.createQuery(waiting).mapTo(Integer.class).one()) > 0,
-                    5_000, "a statement waits for the row");
+            Await.until(() -> server.app.database().read(h -> h.createQuery(waiting).mapTo(Integer.class).one())
+                    >= waiters, 5_000, waiters + " statements wait for the row");
             for (Sql statement : then) {
                 run(concurrent, statement);
             }
@@ -59,7 +68,7 @@ public final class RowLocks {
             for (int i = 0; i < sql.values().length; i++) {
                 statement.setString(i + 1, sql.values()[i]);
             }
-            statement.executeUpdate();
+            statement.execute();
         }
     }
 }
