@@ -15,10 +15,12 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -262,8 +264,9 @@ public final class HttpServer {
     /**
      * Every query parameter must read as text: the framework silently drops a name or value whose percent-escapes are
      * malformed ({@code %zz}, a trailing {@code %}), which turns a filter, a limit or a deletion's confirmation token
-     * into its absence; and no value of the service may hold NUL (PostgreSQL text cannot). Refused here, not acted on
-     * without the parameter or failing in SQL.
+     * into its absence, and reads escaped bytes that are not UTF-8 ({@code %C3%28}) as replacement characters, another
+     * value than was sent; and no value of the service may hold NUL (PostgreSQL text cannot). Refused here, not acted
+     * on without the parameter, as another value or failing in SQL.
      */
     private static void refuseUnreadableQuery(io.javalin.http.Context ctx) {
         String query = ctx.queryString();
@@ -276,8 +279,9 @@ public final class HttpServer {
             String name = decoded(rawName);
             String value = equals < 0 ? "" : decoded(pair.substring(equals + 1));
             if (name == null || value == null) {
-                throw ApiError.validation(name == null ? rawName : name, "invalid",
-                        "The query parameter is not percent-encoded: each '%' must be followed by two hex digits.");
+                throw ApiError.validation(name == null ? rawName : name, "invalid", "The query parameter is not "
+                        + "percent-encoded UTF-8: each '%' must be followed by two hex digits, and the bytes they "
+                        + "escape must be UTF-8.");
             }
             if (name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
                 throw ApiError.validation(name.replace("\0", ""), "invalid",
@@ -286,10 +290,29 @@ public final class HttpServer {
         }
     }
 
+    /** The text {@code raw} percent-encodes (a '+' a space, as forms send it), or null when it encodes none. */
     private static String decoded(String raw) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        int i = 0;
+        while (i < raw.length()) {
+            int escape = raw.indexOf('%', i);
+            if (escape != i) {
+                int end = escape < 0 ? raw.length() : escape;
+                bytes.writeBytes(raw.substring(i, end).replace('+', ' ').getBytes(StandardCharsets.UTF_8));
+                i = end;
+                continue;
+            }
+            int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+            int low = high < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
+            if (low < 0) {
+                return null;
+            }
+            bytes.write(high << 4 | low);
+            i += 3;
+        }
         try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException notUtf8) {
             return null;
         }
     }

@@ -4,14 +4,14 @@ import io.javalin.http.Context;
 
 /**
  * Reads {@code ?limit=} (default 20, 1..100) and {@code ?cursor=}, a cursor of the list asked for; either one given
- * empty reads as absent.
+ * empty reads as absent, either one given twice is refused.
  */
 public record Paging(int limit, Cursor cursor) {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
 
     public static Paging from(Context ctx, Listing listing) {
-        String rawLimit = ctx.queryParam("limit");
+        String rawLimit = QueryParams.single(ctx, "limit");
         int limit = DEFAULT_LIMIT;
         if (rawLimit != null && !rawLimit.isEmpty()) {
             long asked = Text.wholeNumber(rawLimit).orElse(-1);
@@ -20,7 +20,7 @@ public record Paging(int limit, Cursor cursor) {
             }
             limit = (int) asked;
         }
-        String rawCursor = ctx.queryParam("cursor");
+        String rawCursor = QueryParams.single(ctx, "cursor");
         return new Paging(limit, rawCursor == null || rawCursor.isEmpty() ? null : Cursor.decode(rawCursor, listing));
     }
 }

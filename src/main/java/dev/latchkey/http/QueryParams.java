@@ -10,15 +10,23 @@ public final class QueryParams {
     }
 
     /**
-     * The trimmed value of {@code name}, or null when it is absent or blank; longer than {@code maxLength}, holding a
-     * control character or given twice answers 422 naming it (the second of two would otherwise be dropped unseen, and
-     * a proxy reading the last could disagree with the server about which orders or events a request asked for).
+     * The value of {@code name} as given, or null when it is absent; given twice answers 422 naming it: the second of
+     * two would otherwise be dropped unseen, and a proxy reading the last could disagree with the server about which
+     * page, orders or events a request asked for, or which confirmation it carried.
      */
-    public static String text(Context ctx, String name, int maxLength) {
+    public static String single(Context ctx, String name) {
         if (ctx.queryParams(name).size() > 1) {
             throw ApiError.validation(name, "invalid", name + " must be given once.");
         }
-        String value = ctx.queryParam(name);
+        return ctx.queryParam(name);
+    }
+
+    /**
+     * The trimmed value of {@code name}, or null when it is absent or blank; longer than {@code maxLength}, holding a
+     * control character or given twice answers 422 naming it.
+     */
+    public static String text(Context ctx, String name, int maxLength) {
+        String value = single(ctx, name);
         if (value == null || Text.isBlank(value)) {
             return null;
         }

@@ -1,5 +1,7 @@
 package dev.latchkey.mail;
 
+import dev.latchkey.customer.EmailAddress;
+import dev.latchkey.http.QueryParams;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -20,8 +22,8 @@ public final class DevMailboxRoutes {
     }
 
     private void list(Context ctx) {
-        String to = ctx.queryParam("to");
+        String to = QueryParams.text(ctx, "to", EmailAddress.MAX_LENGTH);
         ctx.header("Cache-Control", "no-store");
-        ctx.json(Map.of("data", mailbox.recent(to == null || to.isBlank() ? null : to.trim(), MAX)));
+        ctx.json(Map.of("data", mailbox.recent(to, MAX)));
     }
 }

@@ -5,6 +5,7 @@ import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
 import dev.latchkey.ratelimit.LimitedAction;
 import dev.latchkey.ratelimit.RateLimits;
@@ -69,7 +70,7 @@ public final class PrivacyRoutes {
     /** Without {@code ?token=} a deletion request; with it (even empty) a confirmation, never a new request. */
     private void delete(Context ctx) {
         AccessToken token = guard.customer(ctx);
-        String confirmation = ctx.queryParam("token");
+        String confirmation = QueryParams.single(ctx, "token");
         if (confirmation != null) {
             // a presented emailed token, counted like the others so that it cannot be guessed at leisure
             limits.enforce(ctx, token.tenantId(), LimitedAction.VERIFICATION, token.email());
