@@ -74,7 +74,7 @@ public final class MailTemplatePages {
             Map.entry("last_name", "the customer's last name; empty unless the address is verified"),
             Map.entry("link", "the link to follow; empty when the shop has no allowed origin"),
             Map.entry("token", "the single-use token (the six-digit code of a login code)"),
-            Map.entry("expires_in", "how long the link or code works, in words (\"24 hours\")"),
+            Map.entry("expires_in", "how long the link or code works, in words (\"15 minutes\", \"1 day\")"),
             Map.entry("new_email", "the new address"),
             Map.entry("changed_by_shop", "not empty when the shop made the change"),
             Map.entry("locked_until", "when the lock ends (UTC)"),

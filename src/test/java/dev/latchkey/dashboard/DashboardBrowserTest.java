@@ -241,6 +241,7 @@ class DashboardBrowserTest extends ApiTest {
             logIn(page, shop);
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Notifications")).click();
             page.waitForURL("**/dashboard/mail-templates");
+            shot(page, "15-notifications");
             page.locator("tr[data-template=verify_email] td[data-language=en] a").click();
             page.waitForURL("**/dashboard/mail-templates/verify_email/en");
             page.getByLabel("HTML part").fill("<p id=\"greeting\" style=\"color:red\">Hi {{first_name}}</p>"
@@ -251,9 +252,13 @@ class DashboardBrowserTest extends ApiTest {
             page.waitForURL("**/dashboard/mail-templates/verify_email/en/preview");
             var frame = page.frameLocator("#preview-html");
             assertThat(frame.locator("#greeting").textContent()).isEqualTo("Hi Ada");
+            assertThat(frame.locator("#greeting").isVisible()).isTrue();
             assertThat(frame.locator("body").getAttribute("data-ran")).isNull();
             assertThat(page.locator("body").getAttribute("data-ran")).isNull();
-            shot(page, "15-mail-template-preview");
+            shot(page, "16-mail-template-preview");
+            // a full-page screenshot leaves frames blank: the frame's own shows what the preview looks like
+            page.locator("#preview-html").screenshot(new com.microsoft.playwright.Locator.ScreenshotOptions()
+                    .setPath(SCREENSHOTS.resolve("17-mail-template-preview-html.png")));
             // the script and the handler met the frame's sandbox, not only the page's policy behind it; the policy
             // refuses the inline styles
             assertThat(consoleErrors).as("console errors other than the browser's refusals")
