@@ -141,6 +141,9 @@ public final class MailTemplatePages {
         routes.get(ONE, dashboard.page(this::edit));
         routes.post(ONE, dashboard.page(this::save));
         routes.post(ONE + "/preview", dashboard.page(this::preview));
+        // the address a preview's answer leaves in the browser, opened again: the email's page
+        routes.get(ONE + "/preview", dashboard.page(ctx -> Dashboard.redirect(ctx,
+                path(template(ctx), MailTemplates.language(ctx.pathParam("language"))))));
         routes.post(ONE + "/restore", dashboard.page(this::restore));
     }
 

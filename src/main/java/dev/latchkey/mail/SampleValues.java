@@ -30,7 +30,8 @@ final class SampleValues {
 
     /** The values {@code template} knows; a login code has six digits and never a link. */
     static Map<String, String> of(MailTemplate template) {
-        Map<String, String> values = new HashMap<>(VALUES.entrySet().stream().filter(e -> template.variables().contains(e.getKey()))
+        Map<String, String> values = new HashMap<>(VALUES.entrySet().stream()
+                .filter(e -> template.variables().contains(e.getKey()))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         if (template == MailTemplate.LOGIN_CODE) {
             values.put("token", "123456");

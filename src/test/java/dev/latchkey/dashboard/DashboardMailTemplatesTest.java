@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard's Notifications pages: which emails use the shop's own text, a change saved as the admin API's PUT
- * would save it (and used by the next mail), refused as it would be refuse it with the text kept, previewed without
+ * would save it (and used by the next mail), refused as it would refuse it with the text kept, previewed without
  * running anything in it, restored to the default only with the box ticked; the owner's pages only, behind the CSRF
  * token.
  */
@@ -117,7 +117,8 @@ class DashboardMailTemplatesTest extends MailTest {
         assertThat(stored.path("subject").asText()).isEqualTo("Welcome to {{shop_name}}: one step left");
         // the browser's CRLF line breaks are stored as the LF typed
         assertThat(stored.path("text").asText())
-                .isEqualTo("Hi{{#first_name}} {{first_name}}{{/first_name}},\nconfirm here: {{link}}{{^link}}{{token}}{{/link}}");
+                .isEqualTo("Hi{{#first_name}} {{first_name}}{{/first_name}},\n"
+                        + "confirm here: {{link}}{{^link}}{{token}}{{/link}}");
         JsonNode event = StaffFixtures.events(api, shop, "mail_template.changed").get(0);
         assertThat(event.path("staff_id").asText()).isEqualTo(shop.ownerId());
         assertThat(event.path("data").path("change").asText()).isEqualTo("replaced");
@@ -181,7 +182,8 @@ class DashboardMailTemplatesTest extends MailTest {
         String html = preview.html();
         assertThat(html).doesNotContain("<script").doesNotContain("<b>").doesNotContain("<img")
                 .contains("id=\"preview-subject\">&lt;b&gt;Hi&lt;/b&gt; Ada<")
-                .contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; https://shop.example.com/account?token=");
+                .contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; "
+                        + "https://shop.example.com/account?token=");
         Matcher iframe = SRCDOC.matcher(html);
         assertThat(iframe.find()).as("the HTML part in an iframe").isTrue();
         assertThat(iframe.group(0)).contains("sandbox=\"\"");
@@ -194,6 +196,7 @@ class DashboardMailTemplatesTest extends MailTest {
 
         // a preview saves nothing; a refused one shows no preview
         assertThat(stored(shop, "verify_email", "en").path("overridden").asBoolean()).isFalse();
+        client.get(VERIFY_EN + "/preview").expectRedirect(VERIFY_EN);
         var broken = client.submit(page, VERIFY_EN + "/preview", form("{{#first_name}}", "{{link}}", "{{link}}"))
                 .expect(422);
         assertThat(broken.html()).contains("id=\"no-preview\"").contains("is never closed");
@@ -255,7 +258,8 @@ class DashboardMailTemplatesTest extends MailTest {
         client.submit(page, PATH + "/welcome_email/en", valid()).expect(404);
         client.submit(page, PATH + "/verify_email/xx_yy/preview", valid()).expect(404);
         client.submit(page, PATH + "/verify_email/en/restore", Map.of("confirm", "yes")).expect(404);
-        assertThat(api.get("/v1/admin/mail-templates").bearer(shop.tenant().sk()).send().expect(200).body().path("data")).isEmpty();
+        assertThat(api.get("/v1/admin/mail-templates").bearer(shop.tenant().sk()).send().expect(200).body()
+                .path("data")).isEmpty();
     }
 
     @Test
