@@ -162,7 +162,7 @@ public final class MailTemplatePages {
         Set<String> languages = new LinkedHashSet<>(BuiltInTemplates.LANGUAGES);
         own.stream().map(MailTemplates.View::language).collect(Collectors.toCollection(TreeSet::new))
                 .forEach(languages::add);
-        String typed = Objects.requireNonNullElse(ctx.queryParam("language"), "").strip();
+        String typed = Dashboard.filterField(ctx, "language");
         String languageError = null;
         if (!typed.isEmpty()) {
             try {
