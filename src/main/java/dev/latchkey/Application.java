@@ -330,7 +330,7 @@ public final class Application implements AutoCloseable {
                         socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
                 sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload, imports,
-                socialLogin.merchant()),
+                socialLogin.merchant(), templates),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(

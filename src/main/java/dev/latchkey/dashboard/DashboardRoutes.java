@@ -12,6 +12,7 @@ import dev.latchkey.http.ErrorPages;
 import dev.latchkey.http.Requests;
 import dev.latchkey.privacy.ExportService;
 import dev.latchkey.lockout.LockoutService;
+import dev.latchkey.mail.MailTemplates;
 import dev.latchkey.oidc.MerchantSocialLogin;
 import dev.latchkey.order.OrderService;
 import dev.latchkey.ratelimit.RateLimits;
@@ -48,7 +49,8 @@ public final class DashboardRoutes {
                            SessionService sessions, AuditLog audit, ExportService export,
                            AddressService addresses, OrderService orders, WebhookService webhooks,
                            WebhookInput webhookInput, CustomerDownload customersDownload,
-                           CustomerImports customerImports, MerchantSocialLogin socialLogin) {
+                           CustomerImports customerImports, MerchantSocialLogin socialLogin,
+                           MailTemplates mailTemplates) {
     }
 
     private final Dashboard dashboard;
@@ -70,6 +72,7 @@ public final class DashboardRoutes {
                 new ImportPages(dashboard, services.customerImports(), services.staff(), requests)::addTo,
                 new SettingsPages(dashboard, services.tenants(), requests)::addTo,
                 new IdentityProviderPages(dashboard, services.socialLogin(), services.tenants(), requests)::addTo,
+                new MailTemplatePages(dashboard, services.mailTemplates(), services.tenants(), requests)::addTo,
                 new ApiKeyPages(dashboard, services.apiKeys(), requests)::addTo,
                 new WebhookPages(dashboard, services.webhooks(), services.webhookInput(), requests)::addTo,
                 new StaffPages(dashboard, services.staff(), services.staffMfa(), services.tenants(), requests)::addTo,

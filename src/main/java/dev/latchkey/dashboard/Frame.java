@@ -22,7 +22,16 @@ public record Frame(String title, String section, boolean signedIn, boolean owne
 
     /** Whether the member's role may read the audit log: the Activity page. */
     public boolean mayViewAudit() {
-        return role != null && AdminPrincipal.Role.fromWire(role).filter(r -> r.can(Permission.VIEW_AUDIT)).isPresent();
+        return roleCan(Permission.VIEW_AUDIT);
+    }
+
+    /** Whether the member's role may change the shop's mail: the Notifications page. */
+    public boolean mayEditMailTemplates() {
+        return roleCan(Permission.MANAGE_TEMPLATES);
+    }
+
+    private boolean roleCan(Permission permission) {
+        return role != null && AdminPrincipal.Role.fromWire(role).filter(r -> r.can(permission)).isPresent();
     }
 
     public boolean current(String name) {

@@ -50,6 +50,8 @@ enum Notice {
     IDENTITY_PROVIDER_DELETED("identity_provider_deleted", "The sign-in provider was deleted, with its links to "
             + "customers."),
     IDENTITY_UNLINKED("identity_unlinked", "The sign-in account was unlinked. It no longer logs the customer in."),
+    MAIL_TEMPLATE_SAVED("mail_template_saved", "The template was saved. Mail sent from now on uses it."),
+    MAIL_TEMPLATE_RESTORED("mail_template_restored", "The default text was restored. Mail sent from now on uses it."),
     IMPORT_QUEUED("import_queued", "The file was checked and the import queued. This page follows its progress."),
     IMPORT_CANCELLED("import_cancelled", "The import was cancelled. The customers its rows created or changed so far "
             + "stay."),

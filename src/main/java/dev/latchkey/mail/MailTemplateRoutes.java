@@ -4,7 +4,6 @@ import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
-import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
 import dev.latchkey.tenant.ApiKey;
@@ -45,13 +44,9 @@ public final class MailTemplateRoutes {
     private void put(Context ctx) {
         AdminPrincipal key = guard.admin(ctx, Permission.MANAGE_TEMPLATES);
         MailTemplate template = template(ctx);
-        JsonInput in = requests.body(ctx);
-        String subject = in.required("subject", MailTemplates.MAX_SUBJECT);
-        String text = in.required("text", MailTemplates.MAX_TEXT);
-        String html = in.required("html", MailTemplates.MAX_HTML);
-        in.validate();
-        ctx.json(templates.put(key.tenantId(), template, ctx.pathParam("language"), new TemplateSource(subject, text, html),
-                key.actor(), requests.client(ctx)));
+        TemplateSource source = TemplateSource.from(requests.body(ctx));
+        ctx.json(templates.put(key.tenantId(), template, ctx.pathParam("language"), source, key.actor(),
+                requests.client(ctx)));
     }
 
     private void delete(Context ctx) {

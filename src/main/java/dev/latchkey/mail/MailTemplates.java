@@ -252,27 +252,52 @@ public final class MailTemplates {
 
     /** The tenant's override, else the shipped template (404 when neither exists in that language). */
     public View get(String tenantId, MailTemplate template, String language) {
+        View view = draft(tenantId, template, language);
+        if (!view.overridden() && !builtIn.languages(template).contains(view.language())) {
+            throw ApiError.notFound("Mail template");
+        }
+        return view;
+    }
+
+    /**
+     * What a merchant edits for a language: {@link #get}, and for a language with neither an override nor shipped
+     * text, the shipped text its customers get now (English for {@code fr}, German for {@code de-at}), not overridden.
+     */
+    public View draft(String tenantId, MailTemplate template, String language) {
         String lang = language(language);
         Optional<TemplateStore.Override> override = db.read(h -> store.forTemplate(h, tenantId, template)).stream()
                 .filter(o -> o.language().equals(lang)).findFirst();
         if (override.isPresent()) {
             return view(override.get());
         }
-        TemplateSource shipped = builtIn.languages(template).contains(lang) ? builtIn.get(template, lang) : null;
-        if (shipped == null) {
-            throw ApiError.notFound("Mail template");
-        }
+        TemplateSource shipped = builtIn.get(template, Wording.pick(lang, builtIn.languages(template)));
         return new View(template.wire(), lang, shipped.subject(), shipped.text(), shipped.html(), false, null);
+    }
+
+    /**
+     * The message as a customer of {@code shopName} would get it in {@code language}, with made-up values: what the
+     * merchant sees before saving. Refused as {@link #put} would refuse it, so a preview shown is one that saves.
+     */
+    public Rendered preview(String shopName, MailTemplate template, String language, TemplateSource source) {
+        String lang = language(language);
+        requireValid(template, source);
+        Map<String, String> values = new HashMap<>(SampleValues.of(template));
+        values.put("shop_name", shopName);
+        return render(source, lang, values, template.carriesToken() ? SampleValues.VALID_FOR : null);
+    }
+
+    private static void requireValid(MailTemplate template, TemplateSource source) {
+        List<FieldError> errors = problems(template, source);
+        if (!errors.isEmpty()) {
+            throw ApiError.validation(errors);
+        }
     }
 
     /** Stores the tenant's override; recorded as {@code mail_template.changed}, since it rewords what shoppers get. */
     public View put(String tenantId, MailTemplate template, String language, TemplateSource source, Actor actor,
                     ClientInfo client) {
         String lang = language(language);
-        List<FieldError> errors = problems(template, source);
-        if (!errors.isEmpty()) {
-            throw ApiError.validation(errors);
-        }
+        requireValid(template, source);
         var at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             db.tx(h -> {
@@ -311,7 +336,8 @@ public final class MailTemplates {
                 actor.with(Map.of("template", template.wire(), "language", language, "change", change)));
     }
 
-    private static String language(String raw) {
+    /** The language tag in lower case; 404 for what is not one. */
+    public static String language(String raw) {
         String lang = raw.toLowerCase(Locale.ROOT);
         if (!LANGUAGE.matcher(lang).matches()) {
             throw ApiError.notFound("Mail template language");

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Drives the dashboard in Debian's headless Chromium: a staff member finds a locked-out customer, resets the failures
  * and ends a stolen session; the effects are checked through the API. The Staff page asks for the owner's password
  * before it opens. An owner adds a sign-in provider from the navigation, and imports a CSV file. On a phone's screen,
- * the keyboard alone works, and two-step sign-in's set-up shows its QR code. Screenshots go to
+ * the keyboard alone works, and two-step sign-in's set-up shows its QR code. An email's preview runs nothing
+ * of its HTML. Screenshots go to
  * target/dashboard-screenshots.
  * Skipped when /usr/bin/chromium is not installed (CI installs it); Playwright never downloads a browser.
  */
@@ -224,6 +225,48 @@ class DashboardBrowserTest extends ApiTest {
         assertThat(found.get(0).path("first_name").asText()).isEqualTo("New");
         assertThat(api.get("/v1/admin/customers?query=" + added).bearer(shop.tenant().sk()).send().expect(200).body()
                 .path("data")).hasSize(1);
+    }
+
+    /**
+     * An email's preview in a real browser: its HTML part is shown in its sandboxed frame, and neither its script nor
+     * its event handler runs (the only console errors are the browser's refusals: the sandbox's of the script, the
+     * Content-Security-Policy's of the inline styles).
+     */
+    @Test
+    void ownerPreviewsAnEmailAndNothingInItsHtmlRuns() {
+        var shop = StaffFixtures.shop(api, Map.of("allowed_origins", List.of("https://shop.example")));
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
+            Page page = context.newPage();
+            List<String> consoleErrors = consoleErrors(page);
+            logIn(page, shop);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Notifications")).click();
+            page.waitForURL("**/dashboard/mail-templates");
+            shot(page, "15-notifications");
+            page.locator("tr[data-template=verify_email] td[data-language=en] a").click();
+            page.waitForURL("**/dashboard/mail-templates/verify_email/en");
+            page.getByLabel("HTML part").fill("<p id=\"greeting\" style=\"color:red\">Hi {{first_name}}</p>"
+                    + "<a href=\"{{link}}\">Confirm</a>"
+                    + "<script>document.body.setAttribute('data-ran', 'script')</script>"
+                    + "<svg onload=\"document.body.setAttribute('data-ran', 'handler')\"></svg>");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Preview")).click();
+            page.waitForURL("**/dashboard/mail-templates/verify_email/en/preview");
+            var frame = page.frameLocator("#preview-html");
+            assertThat(frame.locator("#greeting").textContent()).isEqualTo("Hi Ada");
+            assertThat(frame.locator("#greeting").isVisible()).isTrue();
+            assertThat(frame.locator("body").getAttribute("data-ran")).isNull();
+            assertThat(page.locator("body").getAttribute("data-ran")).isNull();
+            shot(page, "16-mail-template-preview");
+            // a full-page screenshot leaves frames blank: the frame's own shows what the preview looks like
+            page.locator("#preview-html").screenshot(new com.microsoft.playwright.Locator.ScreenshotOptions()
+                    .setPath(SCREENSHOTS.resolve("17-mail-template-preview-html.png")));
+            // the script and the handler met the frame's sandbox, not only the page's policy behind it; the policy
+            // refuses the inline styles
+            assertThat(consoleErrors).as("console errors other than the browser's refusals")
+                    .allMatch(error -> error.contains("frame is sandboxed") || error.contains("'style-src 'self''"))
+                    .anyMatch(error -> error.contains("frame is sandboxed"));
+        }
+        assertThat(api.get("/v1/admin/mail-templates/verify_email/en").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("overridden").asBoolean()).isFalse();
     }
 
     /**
