@@ -23,7 +23,7 @@ class DashboardAddCustomerTest extends ApiTest {
     private static final Pattern CREATED = Pattern.compile("/dashboard/customers/(cus_[^?]+)\\?notice=customer_added");
 
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.owner(api, shop);
     }
 
     private static Map<String, String> form(String email) {

@@ -27,13 +27,11 @@ class DashboardAuditTest extends ApiTest {
     private static final String SCRIPTED_AGENT = "<script>alert('ua')</script> Browser/1.0";
 
     private DashboardClient loggedIn(StaffFixtures.Shop shop, String email) {
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), email, Fixtures.PASSWORD).expectRedirect("/dashboard/customers");
-        return client;
+        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email, Fixtures.PASSWORD);
     }
 
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        return loggedIn(shop, shop.ownerEmail());
+        return StaffTwoStep.owner(api, shop);
     }
 
     private static String activity(String query) {

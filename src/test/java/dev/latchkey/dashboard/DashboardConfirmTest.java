@@ -21,9 +21,7 @@ class DashboardConfirmTest extends ApiTest {
     private static final String NEW_PASSWORD = "lantern orchard velvet compass";
 
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        DashboardClient client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
-        return client;
+        return StaffTwoStep.owner(api, shop);
     }
 
     @Test
@@ -196,8 +194,7 @@ class DashboardConfirmTest extends ApiTest {
     @Test
     void guardedPagesWhenSupportThenForbiddenBeforeAnyConfirmation() {
         var shop = StaffFixtures.shop(api);
-        var support = new DashboardClient(api.baseUrl());
-        support.login(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(303);
+        var support = StaffTwoStep.support(api, shop);
         for (String next : List.of("staff", "api-keys")) {
             assertThat(support.get("/dashboard/" + next).expect(403).html()).as(next)
                     .doesNotContain("Confirm your password");

@@ -23,8 +23,7 @@ class DashboardErrorLogTest {
             var shop = StaffFixtures.shop(server.api, Map.of("allowed_origins", List.of(SHOP)));
             var shopper = Fixtures.shopper(server.api, shop.tenant(), Map.of("verification_url", SHOP));
             RefusingOutbox.install(server);
-            var owner = new DashboardClient(server.api.baseUrl());
-            owner.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+            var owner = StaffTwoStep.owner(server.api, shop);
             String customerPage = "/dashboard/customers/" + shopper.customerId();
 
             var failed = owner.submit(owner.get(customerPage).expect(200), customerPage + "/verification/resend",

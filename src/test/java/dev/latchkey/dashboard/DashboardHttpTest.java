@@ -32,20 +32,16 @@ class DashboardHttpTest extends ApiTest {
     }
 
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        return loggedIn(shop.id(), shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.owner(api, shop);
     }
 
     /** The owner, logged in and confirmed with their password: the Staff and API keys pages work. */
     private DashboardClient confirmedOwner(StaffFixtures.Shop shop) {
-        DashboardClient client = owner(shop);
-        client.confirm(shop.ownerPassword());
-        return client;
+        return StaffTwoStep.confirmedOwner(api, shop);
     }
 
     private DashboardClient loggedIn(String tenantId, String email, String password) {
-        DashboardClient client = browser();
-        client.login(tenantId, email, password).expectRedirect("/dashboard/customers");
-        return client;
+        return StaffTwoStep.loggedIn(api.baseUrl(), tenantId, email, password);
     }
 
     @Test

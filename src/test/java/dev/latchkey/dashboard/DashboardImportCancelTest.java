@@ -28,9 +28,7 @@ class DashboardImportCancelTest {
     }
 
     private static DashboardClient owner(StaffFixtures.Shop shop) {
-        var client = new DashboardClient(api().baseUrl());
-        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
-        return client;
+        return StaffTwoStep.owner(api(), shop);
     }
 
     private static JsonNode job(StaffFixtures.Shop shop, String id) {
@@ -82,8 +80,7 @@ class DashboardImportCancelTest {
 
         client.post("/dashboard/imports/" + id + "/cancel", Map.of()).expect(403);
         client.post("/dashboard/imports/" + id + "/cancel", Map.of("_csrf", "wrong")).expect(403);
-        var support = new DashboardClient(api().baseUrl());
-        support.login(shop.id(), StaffFixtures.addStaff(api(), shop, "support"), Fixtures.PASSWORD).expect(303);
+        var support = StaffTwoStep.support(api(), shop);
         var page = support.get("/dashboard/customers").expect(200);
         support.submit(page, "/dashboard/imports/" + id + "/cancel", Map.of()).expect(403);
 

@@ -31,9 +31,7 @@ class DashboardImportsTest extends ApiTest {
     private static final int MAX_BYTES = 20 * 1024 * 1024;
 
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
-        return client;
+        return StaffTwoStep.owner(api, shop);
     }
 
     static DashboardClient.Upload csv(String content) {
@@ -188,8 +186,7 @@ class DashboardImportsTest extends ApiTest {
     void supportWhenOpeningOrUploadingThenForbiddenAndNoLinkShown() {
         var shop = StaffFixtures.shop(api);
         String ownersImport = queued(upload(owner(shop), "skip", csv("Email\n" + Fixtures.uniqueEmail() + "\n")));
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(303);
+        var client = StaffTwoStep.support(api, shop);
 
         var customers = client.get("/dashboard/customers").expect(200);
         assertThat(customers.html()).doesNotContain("/dashboard/imports").doesNotContain("Import customers");

@@ -35,8 +35,7 @@ class DashboardOutageTest {
     @Test
     void pageWhenTheDatabaseIsDownThenTheDashboards503PageAtOnceAndPagesAgainOnceItIsBack() {
         var shop = StaffFixtures.shop(relayed.node.api);
-        var owner = new DashboardClient(relayed.node.api.baseUrl());
-        owner.login(shop.tenant().id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+        var owner = StaffTwoStep.owner(relayed.node.api, shop);
         var newcomer = new DashboardClient(relayed.node.api.baseUrl());
         var loginForm = newcomer.get("/dashboard/login").expect(200);
 

@@ -42,12 +42,11 @@ class DashboardSocialLoginTest extends ApiTest {
     }
 
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.owner(api, shop);
     }
 
     private DashboardClient support(StaffFixtures.Shop shop) {
-        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), StaffFixtures.addStaff(api, shop, "support"),
-                Fixtures.PASSWORD);
+        return StaffTwoStep.support(api, shop);
     }
 
     private List<JsonNode> providers(StaffFixtures.Shop shop) {

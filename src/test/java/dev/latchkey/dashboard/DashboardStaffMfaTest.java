@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DashboardStaffMfaTest extends ApiTest {
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        return StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.owner(api, shop);
     }
 
     /** The answer to the password of a member with two-step sign-in: the code form, and no session yet. */

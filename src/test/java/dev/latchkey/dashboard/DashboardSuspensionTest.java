@@ -28,8 +28,7 @@ class DashboardSuspensionTest extends ApiTest {
     @Test
     void pagesWhenShopSuspendedDuringASessionThenSaySoAndTheSessionWorksAgainOnReactivation() {
         var shop = StaffFixtures.shop(api);
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+        var client = StaffTwoStep.owner(api, shop);
         var customers = client.get("/dashboard/customers").expect(200);
 
         Fixtures.status(api, shop.id(), "suspended");
@@ -52,9 +51,7 @@ class DashboardSuspensionTest extends ApiTest {
     void loginWhenTheBrowserHoldsASuspendedShopsSessionThenAnotherShopsLoginWorks() {
         var suspended = StaffFixtures.shop(api);
         var other = StaffFixtures.shop(api);
-        var client = new DashboardClient(api.baseUrl());
-        client.login(suspended.id(), suspended.ownerEmail(), suspended.ownerPassword())
-                .expectRedirect("/dashboard/customers");
+        var client = StaffTwoStep.owner(api, suspended);
         String earlier = client.cookies().get(Dashboard.SESSION_COOKIE);
         Fixtures.status(api, suspended.id(), "suspended");
 
@@ -71,8 +68,7 @@ class DashboardSuspensionTest extends ApiTest {
     @Test
     void logoutWhenShopSuspendedThenTheSessionEndsAndStaysEnded() {
         var shop = StaffFixtures.shop(api);
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
+        var client = StaffTwoStep.owner(api, shop);
         String cookie = client.cookies().get(Dashboard.SESSION_COOKIE);
         Fixtures.status(api, shop.id(), "suspended");
 

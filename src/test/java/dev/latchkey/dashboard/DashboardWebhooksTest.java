@@ -2,7 +2,6 @@ package dev.latchkey.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.ApiTest;
-import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +19,11 @@ class DashboardWebhooksTest extends ApiTest {
     private static final String URL = "http://127.0.0.1:9/hooks";
 
     private DashboardClient owner(StaffFixtures.Shop shop) {
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), shop.ownerEmail(), shop.ownerPassword()).expectRedirect("/dashboard/customers");
-        return client;
+        return StaffTwoStep.owner(api, shop);
     }
 
     private DashboardClient confirmedOwner(StaffFixtures.Shop shop) {
-        DashboardClient client = owner(shop);
-        client.confirm(shop.ownerPassword());
-        return client;
+        return StaffTwoStep.confirmedOwner(api, shop);
     }
 
     private List<JsonNode> webhooks(StaffFixtures.Shop shop) {
@@ -235,8 +230,7 @@ class DashboardWebhooksTest extends ApiTest {
     @Test
     void supportWhenOpeningWebhooksThenForbiddenAndNotOffered() {
         var shop = StaffFixtures.shop(api);
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD).expect(303);
+        var client = StaffTwoStep.support(api, shop);
         var page = client.get("/dashboard/customers").expect(200);
         assertThat(page.html()).doesNotContain("/dashboard/webhooks");
         client.get("/dashboard/webhooks").expect(403);

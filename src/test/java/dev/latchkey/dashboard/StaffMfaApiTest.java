@@ -18,8 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StaffMfaApiTest extends ApiTest {
     private StaffTwoStep.Enrolled enrolOwner(StaffFixtures.Shop shop) {
-        var client = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
-        return StaffTwoStep.enrol(server, client, shop.ownerPassword());
+        return StaffTwoStep.enrol(server, StaffTwoStep.owner(api, shop), shop.ownerPassword());
     }
 
     private String challenge(StaffFixtures.Shop shop) {

@@ -1,5 +1,8 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.testing.Api;
+import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.TestServer;
 import dev.latchkey.testing.TotpCodes;
 
@@ -65,5 +68,22 @@ final class StaffTwoStep {
         DashboardClient client = new DashboardClient(baseUrl);
         client.login(tenantId, email, password).expectRedirect("/dashboard/customers");
         return client;
+    }
+
+    /** The shop's owner, logged in on the dashboard of the server {@code api} calls. */
+    static DashboardClient owner(Api api, StaffFixtures.Shop shop) {
+        return loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
+    }
+
+    /** The owner, logged in and confirmed with their password: the pages that ask for it work. */
+    static DashboardClient confirmedOwner(Api api, StaffFixtures.Shop shop) {
+        DashboardClient client = owner(api, shop);
+        client.confirm(shop.ownerPassword());
+        return client;
+    }
+
+    /** A new support member of the shop, logged in on the dashboard. */
+    static DashboardClient support(Api api, StaffFixtures.Shop shop) {
+        return loggedIn(api.baseUrl(), shop.id(), StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
     }
 }

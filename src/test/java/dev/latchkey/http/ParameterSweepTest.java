@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import static dev.latchkey.http.SweepWorld.DOCUMENT;
 import static dev.latchkey.http.SweepWorld.resolve;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * A sweep over api/openapi.yaml's parameters, the sibling of {@link BadInputSweepTest}'s over bodies. Every documented
@@ -137,8 +138,24 @@ class ParameterSweepTest {
                 .extracting(Parameter::name).containsExactlyInAnyOrder("limit", "cursor");
         // each case has a real object of the other tenant to try where the parameter names one
         SweepWorld world = world();
-        assertThat(otherTenant().pathValue("/v1/admin/customers/{id}", "id")).startsWith("cus_")
+        SweepWorld other = otherTenant();
+        assertThat(other.pathValue("/v1/admin/customers/{id}", "id")).startsWith("cus_")
                 .isNotEqualTo(world.pathValue("/v1/admin/customers/{id}", "id"));
+        // passkeys and identities too, which only a tenant allowing an origin can hold: the sweep tries them
+        assertThat(other.passkeyId).startsWith("passkey_").isNotEqualTo(world.passkeyId);
+        assertThat(other.identityId).startsWith("ident_").isNotEqualTo(world.identityId);
+        assertThat(other.read("/v1/me/passkeys", get("/v1/me/passkeys")).path("data"))
+                .extracting(p -> p.path("id").asText()).containsExactly(other.passkeyId);
+        assertThat(other.read("/v1/me/identities", get("/v1/me/identities")).path("data"))
+                .extracting(i -> i.path("id").asText()).containsExactly(other.identityId);
+        Map<String, Map.Entry<String, String>> tried = Map.of(
+                "PATCH /v1/me/passkeys/{id}", entry("id", other.passkeyId),
+                "DELETE /v1/me/passkeys/{id}", entry("id", other.passkeyId),
+                "DELETE /v1/admin/customers/{id}/passkeys/{pid}", entry("pid", other.passkeyId),
+                "DELETE /v1/me/identities/{id}", entry("id", other.identityId),
+                "DELETE /v1/admin/customers/{id}/identities/{iid}", entry("iid", other.identityId));
+        tried.forEach((name, value) -> assertThat(otherTenantsValues(world, other, byName.get(name))).as(name)
+                .contains(value));
         assertThat(queryCases(world, byName.get("GET /v1/admin/customers")))
                 .as("the cases of the customers' list").hasSizeGreaterThanOrEqualTo(40);
     }
@@ -157,7 +174,7 @@ class ParameterSweepTest {
 
     private static synchronized SweepWorld otherTenant() {
         if (otherTenant == null || otherTenant.api != OWN.api()) {
-            otherTenant = new SweepWorld(OWN.api());
+            otherTenant = SweepWorld.holdingAPasskeyAndAnIdentity(OWN.api(), OWN.server().clock);
         }
         return otherTenant;
     }
@@ -321,13 +338,23 @@ class ParameterSweepTest {
             malformed.put("unknown but well-formed", prefix + "Zz0123456789unknown");
             malformed.forEach((label, value) -> tests.add(test(op, new Case(name + " " + label,
                     world.path(op.template(), name, value), pathExpectation(op, p, label, value)), world)));
-            String theirs = other.pathValue(op.template(), name);
+        }
+        otherTenantsValues(world, other, op).forEach((name, theirs) ->
+                tests.add(otherTenantsObject(world, other, op, name, theirs)));
+        return DynamicContainer.dynamicContainer(op.name(), tests);
+    }
+
+    /** The path parameters of the operation that the other tenant has an object of its own for, and its value. */
+    private static Map<String, String> otherTenantsValues(SweepWorld world, SweepWorld other, Operation op) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Parameter p : op.in("path")) {
+            String theirs = other.pathValue(op.template(), p.name());
             // the operator's routes span the tenants; a value that is no object of a tenant is the same in both
-            if (!theirs.equals(real) && !operatorOnly(op)) {
-                tests.add(otherTenantsObject(world, other, op, name, theirs));
+            if (!theirs.equals(world.pathValue(op.template(), p.name())) && !operatorOnly(op)) {
+                values.put(p.name(), theirs);
             }
         }
-        return DynamicContainer.dynamicContainer(op.name(), tests);
+        return values;
     }
 
     /**
@@ -364,7 +391,8 @@ class ParameterSweepTest {
             Api.Res res = send(world, op, target, name.equals("number") ? other.orderToken : world.orderToken);
             try {
                 notFound(res);
-                assertThat(res.raw()).as("answer to %s", target).doesNotContain(other.shop.id());
+                assertThat(res.raw()).as("answer to %s", target).doesNotContain(other.shop.id())
+                        .doesNotContain(other.shopper.email());
                 reader.ifPresent(t -> assertThat(other.read(other.path(t), get(t)))
                         .as("the other tenant's %s after the request", t).isEqualTo(before));
             } catch (AssertionError e) {

@@ -8,13 +8,17 @@ import dev.latchkey.ratelimit.RateLimitSettings;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Bodies;
+import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.OpenApiContract;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.TestServer;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +32,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the sweeps over api/openapi.yaml need: a tenant with an owner, a shopper, and one object of this tenant for each
  * kind of id a path names, so that no answer is a 401 or 404 instead of one about the input swept. A second world is a
- * second tenant holding the same objects, whose ids the parameter sweep sends with the first one's credentials.
+ * second tenant holding the same objects, and a passkey and a linked identity besides, whose ids the parameter sweep
+ * sends with the first one's credentials.
  */
 final class SweepWorld {
     static final JsonNode DOCUMENT = OpenApiContract.shared().document();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String NEW_PASSWORD = "another correct horse battery staple";
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
+    /** The storefront of the second tenant, the one origin it allows: its passkey's and its provider login's. */
+    private static final String STOREFRONT = "https://shop.example.com";
 
     final Api api;
     final StaffFixtures.Shop shop;
@@ -48,7 +55,10 @@ final class SweepWorld {
     final String cartId;
     final String orderNumber;
     final String orderToken;
-    /** Created by the merchant for the admin routes, so their sweep leaves the shopper alone. */
+    /**
+     * Created by the merchant for the admin routes, so their sweep leaves the shopper alone; in the second tenant's
+     * world, whose routes nobody sweeps, the shopper: its passkey and identity read back at both kinds of route.
+     */
     final String customerId;
     final String supportId;
     /** One webhook for the PATCH sweep, another for the secret's, whose rotations change it. */
@@ -59,8 +69,28 @@ final class SweepWorld {
     final String agentId;
     final String apiKeyId;
     final String importId;
+    /**
+     * In the second tenant's world, the shopper's passkey and linked identity. The first tenant allows no origin (the
+     * body sweep's provider start relies on that), so none can be made there: made-up ids, which every case refuses
+     * before it looks them up or answers with the 404 of an unknown one.
+     */
+    final String passkeyId;
+    final String identityId;
 
     SweepWorld(Api api) {
+        this(api, null);
+    }
+
+    /**
+     * The second tenant, whose ids the parameter sweep tries: its storefront's origin allowed, passkeys set up for it,
+     * and a shopper who added a passkey and linked an account of a provider that issues its tokens by {@code clock}
+     * (the server's).
+     */
+    static SweepWorld holdingAPasskeyAndAnIdentity(Api api, Clock clock) {
+        return new SweepWorld(api, clock);
+    }
+
+    private SweepWorld(Api api, Clock providerClock) {
         this.api = api;
         shop = StaffFixtures.shop(api);
         ownerToken = StaffFixtures.ownerToken(api, shop);
@@ -77,7 +107,7 @@ final class SweepWorld {
         Api.Res order = api.post("/v1/admin/orders").bearer(sk()).body(orderBody).send().expect(201);
         orderNumber = order.str("number");
         orderToken = order.str("order_token");
-        customerId = api.post("/v1/admin/customers").bearer(sk())
+        customerId = providerClock != null ? shopper.customerId() : api.post("/v1/admin/customers").bearer(sk())
                 .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD)).send().expect(201)
                 .str("id");
         supportId = api.post("/v1/admin/staff").bearer(sk())
@@ -96,6 +126,43 @@ final class SweepWorld {
         // ended, so that the job reads the same before and after a case
         Await.until(() -> api.get("/v1/admin/customers/imports/" + importId).bearer(sk()).send().expect(200)
                 .str("finished_at") != null, 30_000, "import " + importId + " ended");
+        if (providerClock == null) {
+            passkeyId = "passkey_sweep";
+            identityId = "ident_sweep";
+        } else {
+            api.patch("/v1/admin/settings").bearer(sk()).body(Map.of("allowed_origins", List.of(STOREFRONT),
+                    "webauthn_rp_id", URI.create(STOREFRONT).getHost())).send().expect(200);
+            passkeyId = passkey();
+            identityId = linkedIdentity(providerClock);
+        }
+    }
+
+    /** A passkey of the shopper, added with a software authenticator at the storefront. */
+    private String passkey() {
+        api.patch("/v1/admin/customers/" + shopper.customerId()).bearer(sk()).body(Map.of("email_verified", true))
+                .send().expect(200);
+        JsonNode options = api.post("/v1/me/passkeys/options").as(shopper).send().expect(200).body()
+                .path("public_key");
+        Map<String, Object> credential = SoftAuthenticator.create().register(options,
+                SoftAuthenticator.from(STOREFRONT));
+        return api.post("/v1/me/passkeys").as(shopper).body(Map.of("credential", credential, "name", "Phone")).send()
+                .expect(201).str("id");
+    }
+
+    /** An account at a provider on loopback, linked by the shopper; the provider is needed no more once it is. */
+    private String linkedIdentity(Clock clock) {
+        try (FakeOidcProvider provider = FakeOidcProvider.start(clock)) {
+            api.post("/v1/admin/identity-providers").bearer(sk()).body(Map.of("slug", "linked",
+                    "display_name", "Linked ID", "issuer", provider.issuer(), "client_id", "sweep",
+                    "client_secret", "s3cret")).send().expect(201);
+            Api.Res start = api.post("/v1/auth/oidc/linked/start").as(shopper)
+                    .body(Map.of("redirect_uri", STOREFRONT + "/oidc/callback", "link", true)).send().expect(200);
+            Map<String, String> authorization = FakeOidcProvider.query(start.str("authorization_url"));
+            String code = provider.authorize(authorization, provider.signRs256(provider.claims(authorization,
+                    "sub-" + shopper.customerId(), shopper.email(), true)));
+            return api.post("/v1/auth/oidc/linked/callback").as(shopper).body(Map.of("state", start.str("state"),
+                    "binding", start.str("binding"), "code", code)).send().expect(200).str("id");
+        }
     }
 
     /**
@@ -173,10 +240,8 @@ final class SweepWorld {
             case "language" -> "en";
             case "slug" -> "sweep";
             case "sid" -> sessionId;
-            // no identity or passkey is linked: every case that names one is refused before it is looked up, or
-            // answers the 404 of an unknown one
-            case "iid" -> "ident_sweep";
-            case "pid" -> "passkey_sweep";
+            case "iid" -> identityId;
+            case "pid" -> passkeyId;
             case "id" -> id(template.substring(0, template.indexOf("{id}")));
             default -> throw new AssertionError("a real value for {" + name + "} of " + template
                     + ": add it to SweepWorld.pathValue");
@@ -190,8 +255,8 @@ final class SweepWorld {
             case "/v1/me/addresses/" -> addressId;
             case "/v1/me/sessions/" -> sessionId;
             case "/v1/me/agents/" -> agentId;
-            case "/v1/me/passkeys/" -> "passkey_sweep";
-            case "/v1/me/identities/" -> "ident_sweep";
+            case "/v1/me/passkeys/" -> passkeyId;
+            case "/v1/me/identities/" -> identityId;
             case "/v1/admin/customers/imports/" -> importId;
             case "/v1/admin/customers/" -> customerId;
             case "/v1/admin/staff/" -> supportId;

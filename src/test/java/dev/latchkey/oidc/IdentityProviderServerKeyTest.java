@@ -1,15 +1,11 @@
 package dev.latchkey.oidc;
 
 import dev.latchkey.testing.Fixtures;
-import dev.latchkey.testing.TestClock;
-import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.NodesWithTwoServerKeys;
 import dev.latchkey.testing.TestKeys;
-import dev.latchkey.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.Base64;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,25 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IdentityProviderServerKeyTest {
     private static final String PATH = "/v1/admin/identity-providers";
-    private static TestNode first;
-    private static TestNode other;
-
-    @BeforeAll
-    static void startTwoNodesWithDifferentKeys() {
-        var database = TestDatabases.create();
-        var clock = new TestClock();
-        first = TestNode.start(database, clock, Map.of("LATCHKEY_WEBHOOK_KEY", key('a')));
-        other = TestNode.start(database, clock, Map.of("LATCHKEY_WEBHOOK_KEY", key('b')));
-    }
-
-    @AfterAll
-    static void stopNodes() {
-        TestNode.closeAll(first, other);
-    }
-
-    private static String key(char fill) {
-        return Base64.getUrlEncoder().encodeToString(String.valueOf(fill).repeat(32).getBytes());
-    }
+    @RegisterExtension
+    static final NodesWithTwoServerKeys nodes = new NodesWithTwoServerKeys();
 
     private static String pem() {
         return TestKeys.pem(TestKeys.p256(), "\n");
@@ -46,29 +25,30 @@ class IdentityProviderServerKeyTest {
 
     @Test
     void nodeWithAnotherServerKeyWhenASecretIsGivenThen503AndWhenOnlyClearFieldsChangeThenChanged() {
-        var tenant = Fixtures.tenant(first.api);
-        String id = first.api.post(PATH).bearer(tenant.sk()).body(Map.of("slug", "apple", "display_name", "Apple",
+        var tenant = Fixtures.tenant(nodes.first());
+        String id = nodes.first().post(PATH).bearer(tenant.sk()).body(Map.of("slug", "apple", "display_name", "Apple",
                         "issuer", "https://appleid.apple.com", "client_id", "com.example.shop",
                         "apple_team_id", "TEAM123456", "apple_key_id", "KEY1234567", "apple_private_key", pem()))
                 .send().expect(201).str("id");
 
-        var refused = other.api.post(PATH).bearer(tenant.sk()).body(Map.of("slug", "google", "display_name", "Google",
-                "issuer", "https://accounts.google.com", "client_id", "shop", "client_secret", "s3cret")).send()
-                .expect(503, "server_key_mismatch");
+        var refused = nodes.other().post(PATH).bearer(tenant.sk()).body(Map.of("slug", "google",
+                        "display_name", "Google", "issuer", "https://accounts.google.com", "client_id", "shop",
+                        "client_secret", "s3cret"))
+                .send().expect(503, "server_key_mismatch");
         assertThat(refused.header("Retry-After")).isNotNull();
-        other.api.patch(PATH + "/" + id).bearer(tenant.sk()).body(Map.of("apple_private_key", pem())).send()
+        nodes.other().patch(PATH + "/" + id).bearer(tenant.sk()).body(Map.of("apple_private_key", pem())).send()
                 .expect(503, "server_key_mismatch");
-        other.api.patch(PATH + "/" + id).bearer(tenant.sk()).body(Map.of("client_secret", "s3cret")).send()
+        nodes.other().patch(PATH + "/" + id).bearer(tenant.sk()).body(Map.of("client_secret", "s3cret")).send()
                 .expect(503, "server_key_mismatch");
 
         // what the dashboard's change form sends for a rename: the ids of the key it keeps, no key
-        var renamed = other.api.patch(PATH + "/" + id).bearer(tenant.sk()).body(Map.of("display_name", "Apple ID",
+        var renamed = nodes.other().patch(PATH + "/" + id).bearer(tenant.sk()).body(Map.of("display_name", "Apple ID",
                 "apple_team_id", "TEAM123456", "apple_key_id", "KEY7654321")).send().expect(200);
 
         assertThat(renamed.str("display_name")).isEqualTo("Apple ID");
         assertThat(renamed.str("apple_key_id")).isEqualTo("KEY7654321");
         assertThat(renamed.body().path("apple_private_key_set").asBoolean()).isTrue();
-        assertThat(first.api.get(PATH + "/" + id).bearer(tenant.sk()).send().expect(200).str("display_name"))
+        assertThat(nodes.first().get(PATH + "/" + id).bearer(tenant.sk()).send().expect(200).str("display_name"))
                 .isEqualTo("Apple ID");
     }
 }
