@@ -147,7 +147,8 @@ class EmbeddedListPlansTest {
         JsonNode page = page(path, rows);
         assertThat(page.path("data")).as(path).isNotEmpty();
         if (!page.path("next_cursor").isNull()) {
-            page(path + "&cursor=" + page.path("next_cursor").asText(), rows);
+            // the next page's cursor takes the place of the one the path began at (a cursor is given once)
+            page(path.replaceAll("&cursor=[^&]*", "") + "&cursor=" + page.path("next_cursor").asText(), rows);
         }
     }
 
