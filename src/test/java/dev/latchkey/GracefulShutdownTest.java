@@ -2,11 +2,19 @@ package dev.latchkey;
 
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestClock;
+import dev.latchkey.testing.TestDatabases;
+import dev.latchkey.testing.TestNode;
 import dev.latchkey.testing.TestServer;
+import dev.latchkey.testing.TestSmtp;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +61,41 @@ class GracefulShutdownTest {
                 "Content-Type: application/x-www-form-urlencoded", "shop=kasa&email=a%40b.example&password=x");
 
         assertThat(answer).startsWith("HTTP/1.1 503 ");
+    }
+
+    /**
+     * A mail server that takes the connection and never answers would hold the stop for the SMTP timeouts (15 s each):
+     * the send is broken off instead, and the mail waits in the outbox for the next start or another node, its attempt
+     * not counted.
+     */
+    @Test
+    void stopWhileAMailGoesToAnSmtpServerThatNeverAnswersThenItStopsAtOnceAndTheMailStaysQueued() throws Exception {
+        var db = TestDatabases.create();
+        try (var hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            hung.setSoTimeout(10_000);
+            var node = TestNode.start(db, new TestClock(), TestSmtp.env(hung.getLocalPort()));
+            String email = Fixtures.uniqueEmail();
+            try {
+                var tenant = Fixtures.tenant(node.api, Map.of("allowed_origins", List.of("https://shop.example.com")));
+                node.api.post("/v1/customers").key(tenant.pk()).body(Map.of("email", email, "password",
+                        Fixtures.PASSWORD, "verification_url", "https://shop.example.com")).send().expect(201);
+                hung.accept(); // the worker connected and waits for the server's greeting, which never comes
+            } finally {
+                long start = System.nanoTime();
+                node.close();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+            try (var connection = db.connect(); var query = connection.prepareStatement(
+                    "SELECT status, attempts, leased_until FROM mail_outbox WHERE recipient = ?")) {
+                query.setString(1, email);
+                try (var row = query.executeQuery()) {
+                    assertThat(row.next()).isTrue();
+                    assertThat(row.getString("status")).isEqualTo("pending");
+                    assertThat(row.getInt("attempts")).as("a send broken off is no failed attempt").isZero();
+                    assertThat(row.getTimestamp("leased_until")).as("due again at once").isNull();
+                }
+            }
+        }
     }
 
     /** Sends the request's head, stops the server while its body is awaited, then waits for the answer. */

@@ -118,21 +118,24 @@ public final class CredentialService {
                 return false;
             }
             sessions.requireUnended(h, token);
-            if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
-                    settings.emailInterval())) {
-                // the link already mailed to this address (a request sent twice) stays the one to use
-                tokens.keepOnlyNewestTo(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address);
+            // the throttle counts for the new address whichever account asks: other accounts' requests take turns
+            return tokens.inTurn(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address, () -> {
+                if (tokens.throttled(h, token.tenantId(), TokenPurpose.EMAIL_CHANGE, address,
+                        settings.emailInterval())) {
+                    // the link already mailed to this address (a request sent twice) stays the one to use
+                    tokens.keepOnlyNewestTo(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address);
+                    return true;
+                }
+                tokens.voidOutstanding(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE);
+                String secret = tokens.issue(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address,
+                        settings.verificationTtl());
+                Map<String, String> values = Map.of("new_email", address);
+                mail.send(h, locked, address, MailTemplate.EMAIL_CHANGE_CONFIRM, values,
+                        new SecretLink(linkBase, secret, Duration.ofSeconds(settings.verificationTtl())));
+                mail.send(h, locked, locked.email(), MailTemplate.EMAIL_CHANGED_NOTICE, values, null);
+                audit.record(h, token.tenantId(), locked.id(), AuditType.EMAIL_CHANGE_REQUESTED, client, Map.of());
                 return true;
-            }
-            tokens.voidOutstanding(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE);
-            String secret = tokens.issue(h, token.tenantId(), locked.id(), TokenPurpose.EMAIL_CHANGE, address,
-                    settings.verificationTtl());
-            Map<String, String> values = Map.of("new_email", address);
-            mail.send(h, locked, address, MailTemplate.EMAIL_CHANGE_CONFIRM, values,
-                    new SecretLink(linkBase, secret, Duration.ofSeconds(settings.verificationTtl())));
-            mail.send(h, locked, locked.email(), MailTemplate.EMAIL_CHANGED_NOTICE, values, null);
-            audit.record(h, token.tenantId(), locked.id(), AuditType.EMAIL_CHANGE_REQUESTED, client, Map.of());
-            return true;
+            });
         });
         if (!admitted) {
             throw ApiError.wrongCurrentPassword();

@@ -54,8 +54,17 @@ public final class PollingLoop implements AutoCloseable {
 
     /** Stops the thread, interrupting what it waits for, and waits a while for it to end. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(() -> { });
+    }
+
+    /**
+     * As {@link #close()}, running {@code breakOff} once {@link #running} answers false and before the wait: it ends
+     * what an interrupt does not, such as a read from a socket, and the round then sees that the stop caused it.
+     */
+    public synchronized void close(Runnable breakOff) {
         running = false;
+        breakOff.run();
         if (thread == null) {
             return;
         }

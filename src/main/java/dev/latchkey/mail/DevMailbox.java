@@ -50,6 +50,11 @@ public final class DevMailbox implements Mailer {
         }
     }
 
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
     /** Newest first; {@code to} (nullable) keeps only the messages to that address. */
     public List<Delivered> recent(String to, int limit) {
         synchronized (messages) {

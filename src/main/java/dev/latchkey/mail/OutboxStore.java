@@ -77,6 +77,13 @@ public final class OutboxStore implements HeldTenants.Queue {
                 .execute();
     }
 
+    /** Lets go of a mail's lease without counting an attempt: it is due again at once. */
+    public void releaseLease(Handle h, String tenantId, String id) {
+        h.createUpdate("UPDATE mail_outbox SET leased_until = NULL WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id)
+                .execute();
+    }
+
     /**
      * Holds the tenant's pending mail that no worker is sending right now (one being sent is recorded as its send
      * ends, and held when it is due again). Returns rows held.

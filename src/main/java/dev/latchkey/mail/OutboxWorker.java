@@ -79,9 +79,10 @@ public final class OutboxWorker implements AutoCloseable {
         loop.wake();
     }
 
+    /** Stops the worker; a mail being sent right now is broken off and stays queued (see {@link #deliver}). */
     @Override
     public void close() {
-        loop.close();
+        loop.close(mailer::close);
     }
 
     private int deliverDue() {
@@ -132,10 +133,29 @@ public final class OutboxWorker implements AutoCloseable {
         try {
             mailer.send(mail);
         } catch (Mailer.MailDeliveryException | RuntimeException e) {
-            failed(mail, attempts, e);
+            if (!loop.running()) {
+                brokenOff(mail);
+            } else {
+                failed(mail, attempts, e);
+            }
             return;
         }
         db.run(h -> store.markSent(h, mail.tenantId(), mail.id(), attempts, now()));
+    }
+
+    /**
+     * The stop broke the send off: not an attempt that failed, the server may be fine. The lease is let go so that
+     * another node, or this one once started again, sends the mail at once rather than when the lease runs out; should
+     * that fail too (the stop's interrupt came first), the lease runs out all the same.
+     */
+    private void brokenOff(OutgoingMail mail) {
+        try {
+            db.run(h -> store.releaseLease(h, mail.tenantId(), mail.id()));
+        } catch (RuntimeException e) {
+            log.debug("outbox: lease of mail {} left to run out", mail.id());
+        }
+        log.info("outbox: sending mail {} ({}, tenant {}) broken off by the stop; it stays queued", mail.id(),
+                mail.template(), mail.tenantId());
     }
 
     private void failed(OutgoingMail mail, int attempts, Exception e) {

@@ -18,13 +18,17 @@ import java.util.Properties;
 
 /** Sends over SMTP with Jakarta Mail (Eclipse Angus): multipart/alternative with a text and an HTML part. */
 public final class SmtpMailer implements Mailer {
-    /** A hung server must not hold the worker for long; the mail is simply retried later. */
+    /**
+     * A hung server must not hold the worker for long; the mail is simply retried later. A stop does not wait for it:
+     * {@link #close} breaks the exchange off.
+     */
     private static final String TIMEOUT_MS = "15000";
 
     private final Config.Smtp smtp;
     private final Session session;
     private final InternetAddress from;
     private final Clock clock;
+    private final TrackedSockets sockets = new TrackedSockets();
 
     public SmtpMailer(Config.Smtp smtp, Clock clock) {
         this.smtp = smtp;
@@ -36,6 +40,9 @@ public final class SmtpMailer implements Mailer {
         props.put("mail.smtp.connectiontimeout", TIMEOUT_MS);
         props.put("mail.smtp.timeout", TIMEOUT_MS);
         props.put("mail.smtp.writetimeout", TIMEOUT_MS);
+        props.put("mail.smtp.socketFactory", sockets);
+        // a closed mailer's refused socket must not be replaced by a plain one that nothing tracks
+        props.put("mail.smtp.socketFactory.fallback", "false");
         // Keeps the text part byte for byte (no quoted-printable soft breaks in the link) where the server allows it.
         props.put("mail.smtp.allow8bitmime", "true");
         props.put("mail.smtp.auth", Boolean.toString(smtp.username().isPresent()));
@@ -78,5 +85,11 @@ public final class SmtpMailer implements Mailer {
             throw new MailDeliveryException("SMTP " + smtp.host().orElseThrow() + ":" + smtp.port() + " refused or "
                     + "failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The application is stopping: a send in progress fails at once, and so does any later one. */
+    @Override
+    public void close() {
+        sockets.closeAll();
     }
 }

@@ -91,6 +91,22 @@ public final class EmailTokenStore {
     }
 
     /** When a token of this purpose was last sent to this address, for the per-address mail throttle. */
+    /** Takes the address's turn (see V58): waits while another transaction has it. */
+    void takeTurn(Handle h, String tenantId, TokenPurpose purpose, String emailHash) {
+        h.createUpdate("INSERT INTO email_address_turns (tenant_id, purpose, email_hash) "
+                        + "VALUES (:tenant, :purpose, :hash)")
+                .bind("tenant", tenantId).bind("purpose", purpose.wire()).bind("hash", emailHash)
+                .execute();
+    }
+
+    /** Gives the turn taken in this transaction up once the transaction ends, leaving no row behind. */
+    void endTurn(Handle h, String tenantId, TokenPurpose purpose, String emailHash) {
+        h.createUpdate("DELETE FROM email_address_turns WHERE tenant_id = :tenant AND purpose = :purpose "
+                        + "AND email_hash = :hash")
+                .bind("tenant", tenantId).bind("purpose", purpose.wire()).bind("hash", emailHash)
+                .execute();
+    }
+
     public Optional<Instant> lastIssued(Handle h, String tenantId, TokenPurpose purpose, String email) {
         return h.createQuery("SELECT MAX(created_at) AS last_at FROM email_tokens WHERE tenant_id = :tenant "
                         + "AND email = :email AND purpose = :purpose")

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Single-use tokens sent by email: 256 random bits behind the prefix {@code et_}, stored as SHA-256 only, bound to a
@@ -154,6 +155,23 @@ public final class EmailTokens {
     public boolean throttled(Handle h, String tenantId, TokenPurpose purpose, String email, long intervalSeconds) {
         Instant cutoff = now().minusSeconds(intervalSeconds);
         return store.lastIssued(h, tenantId, purpose, email).map(cutoff::isBefore).orElse(false);
+    }
+
+    /**
+     * Runs {@code work} (which reads {@link #throttled} and issues) in turn with every other transaction that asks for
+     * this address and purpose, of any account and node: for an address that is no account's own (the new address of
+     * an email change), where the account's row lock keeps out only that account's other requests. Two accounts asking
+     * at once would both read the throttle before either's token was committed, and both mail the address. The caller
+     * holds its account's row already: account first, address second, one address a transaction, so that no two wait
+     * for each other in opposite order. Requests for other addresses never wait.
+     */
+    public <T> T inTurn(Handle h, String tenantId, TokenPurpose purpose, String email, Supplier<T> work) {
+        String key = Secrets.sha256(email);
+        store.takeTurn(h, tenantId, purpose, key);
+        T result = work.get();
+        // a work that throws leaves the insert to the rollback
+        store.endTurn(h, tenantId, purpose, key);
+        return result;
     }
 
     /**

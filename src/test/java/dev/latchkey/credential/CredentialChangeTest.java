@@ -6,6 +6,7 @@ import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
@@ -277,6 +278,29 @@ class CredentialChangeTest extends MailTest {
         server.clock.advance(Duration.ofSeconds(301));
         changeEmail(second, emailChange(target, Fixtures.PASSWORD)).expect(202);
         assertThat(queuedTo(target)).isEqualTo(2);
+    }
+
+    /**
+     * Two accounts ask for one address at the same moment: both are held at their sessions' rows, the step before the
+     * throttle is read, and let go together. The account's row lock keeps each account's own requests in turn but not
+     * the other account's; the address gets one confirmation mail all the same, and both are answered alike.
+     */
+    @Test
+    void changeEmailWhenTwoAccountsAskForOneAddressAtOnceThenItGetsOneMail() throws Exception {
+        var tenant = shop(Map.of("email_interval", 300));
+        var first = Fixtures.shopper(api, tenant);
+        var second = Fixtures.shopper(api, tenant);
+        String target = Fixtures.uniqueEmail();
+        var sessions = new RowLocks.Sql("SELECT id FROM sessions WHERE tenant_id = ? AND id IN (?, ?) FOR UPDATE",
+                tenant.id(), first.sessionId(), second.sessionId());
+
+        List<Api.Res> answers = RowLocks.commitWhileWaiting(server, sessions, 2, () -> Concurrently.all(List.of(
+                () -> changeEmail(first, emailChange(target, Fixtures.PASSWORD)),
+                () -> changeEmail(second, emailChange(target, Fixtures.PASSWORD)))));
+
+        assertThat(answers).extracting(Api.Res::status).containsExactly(202, 202);
+        assertThat(queuedTo(target)).isEqualTo(1);
+        TestSmtp.token(smtp.awaitOne(target));
     }
 
     @Test
