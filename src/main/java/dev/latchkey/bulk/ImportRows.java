@@ -37,7 +37,7 @@ abstract sealed class ImportRows {
 
     /** The rows of a file kept for its job, in UTF-8 whatever charset it came in; {@link Unreadable} as on upload. */
     static ImportRows of(ImportJob.Format format, byte[] kept, ObjectReader json) throws Unreadable {
-        return of(format, text(new UploadType(format, StandardCharsets.UTF_8), kept), json);
+        return of(format, text(new UploadType(format, StandardCharsets.UTF_8), ByteBuffer.wrap(kept)), json);
     }
 
     /** The rows of a file's text; {@link Unreadable} when its CSV header is unusable. */
@@ -61,10 +61,10 @@ abstract sealed class ImportRows {
     }
 
     /** A file's text in the charset it came in; {@link Unreadable} when it is not text in that charset. */
-    static String text(UploadType type, byte[] payload) throws Unreadable {
+    static String text(UploadType type, ByteBuffer payload) throws Unreadable {
         try {
             String text = type.charset().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(payload.duplicate()).toString();
             // a byte-order mark, which spreadsheets write before a CSV in UTF-8, is no part of the first row
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
