@@ -77,14 +77,18 @@ public final class CustomerImports {
         return uploads.take();
     }
 
-    /** The file is kept in UTF-8, as the worker reads it, whatever charset it came in. */
+    /**
+     * The file is kept in UTF-8, as the worker reads it, whatever charset it came in. It is read where it is, as a
+     * stream of text (checked to be text in its charset, then its rows counted), never held as one string; a file in
+     * another charset is transcoded into an array of its own, which the database is given.
+     */
     public ImportJob submit(String tenantId, UploadType type, ImportJob.OnConflict onConflict, ByteBuffer payload,
                      ClientInfo client) {
         int rows;
-        String text;
+        long utf8Length;
         try {
-            text = ImportRows.text(type, payload);
-            rows = ImportRows.of(type.format(), text, json).count();
+            utf8Length = ImportRows.checkText(type, payload);
+            rows = ImportRows.of(type.format(), ImportRows.text(type.charset(), payload), json).count();
         } catch (ImportRows.Unreadable e) {
             throw e.refusal();
         }
@@ -92,7 +96,7 @@ public final class CustomerImports {
             throw new ApiError(422, "empty_import", "The file holds no customers.");
         }
         ByteBuffer kept = type.charset().equals(StandardCharsets.UTF_8) ? payload
-                : ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                : ImportRows.utf8(type.charset(), payload, utf8Length);
         var job = new ImportJob(tenantId, Secrets.id("imp"), ImportJob.Status.QUEUED, type.format(), onConflict,
                 rows, ImportJob.Progress.NONE, client.staffId(), client.apiKeyId(), client.ip(), client.userAgent(),
                 now(), null);
