@@ -11,6 +11,7 @@ import dev.latchkey.http.Paging;
 import dev.latchkey.http.PlainRequests;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
+import dev.latchkey.http.Slots;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -58,7 +59,8 @@ public final class BulkCustomerRoutes {
 
     /**
      * The body's format (and a CSV's charset) from its Content-Type; {@code ?on_conflict=} says what a row of a known
-     * email does.
+     * email does. Everything that needs no body is checked before it is read, and before one of the node's few upload
+     * slots is taken for it.
      */
     private void submit(Context ctx) {
         AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
@@ -68,8 +70,10 @@ public final class BulkCustomerRoutes {
                 : ImportJob.OnConflict.ofWire(rawConflict).orElseThrow(() -> ApiError.validation("on_conflict",
                         "invalid", "on_conflict must be skip or update."));
         imports.requireRoom(admin.tenantId());
-        ImportJob job = imports.submit(admin.tenantId(), type, onConflict, requests.bytes(ctx),
-                requests.client(ctx));
+        ImportJob job;
+        try (Slots.Slot slot = imports.uploadSlot()) {
+            job = imports.submit(admin.tenantId(), type, onConflict, requests.upload(ctx), requests.client(ctx));
+        }
         ctx.header("Location", IMPORTS + "/" + job.id());
         ctx.status(202).json(ImportView.of(job));
     }

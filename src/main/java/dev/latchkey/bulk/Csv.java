@@ -1,5 +1,7 @@
 package dev.latchkey.bulk;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,14 +75,22 @@ final class Csv {
         }
     }
 
-    /** Reads the records of a text one at a time; blank lines are no records. */
+    /**
+     * Reads the records of a text one at a time, as it comes from {@code text} (a file of many MB is never held as one
+     * string); blank lines are no records. {@code text} holds text already checked to be in its charset: it fails
+     * only should its source, in memory, fail to be read.
+     */
     static final class Reader {
-        private final String text;
+        private static final int END = -1;
+
+        private final java.io.Reader text;
+        private final char[] buffer = new char[8192];
         private int at;
+        private int end;
         private int lineNumber = 1;
         private int recordLine;
 
-        Reader(String text) {
+        Reader(java.io.Reader text) {
             this.text = text;
         }
 
@@ -91,20 +101,20 @@ final class Csv {
 
         /** The next record's fields, or empty at the end of the text. */
         Optional<List<String>> next() throws Malformed {
-            while (at < text.length() && (text.charAt(at) == '\n' || text.charAt(at) == '\r')) {
+            while (peek() == '\n' || peek() == '\r') {
                 skipLineEnd();
             }
-            if (at >= text.length()) {
+            if (peek() == END) {
                 return Optional.empty();
             }
             recordLine = lineNumber;
             List<String> fields = new ArrayList<>();
             while (true) {
                 fields.add(field());
-                if (at >= text.length()) {
+                int c = peek();
+                if (c == END) {
                     return Optional.of(fields);
                 }
-                char c = text.charAt(at);
                 if (c == ',') {
                     at++;
                 } else {
@@ -114,53 +124,69 @@ final class Csv {
             }
         }
 
+        /** The character at hand, not taken; {@link #END} at the end of the text. */
+        private int peek() {
+            if (at == end) {
+                try {
+                    int read = text.read(buffer);
+                    if (read < 0) {
+                        return END;
+                    }
+                    at = 0;
+                    end = read;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return buffer[at];
+        }
+
         private void skipLineEnd() {
-            if (text.charAt(at) == '\r' && at + 1 < text.length() && text.charAt(at + 1) == '\n') {
+            if (buffer[at++] == '\r' && peek() == '\n') {
                 at++;
             }
-            at++;
             lineNumber++;
         }
 
         private String field() throws Malformed {
-            if (at < text.length() && text.charAt(at) == '"') {
+            if (peek() == '"') {
                 return quoted();
             }
-            int start = at;
-            while (at < text.length() && ",\r\n".indexOf(text.charAt(at)) < 0) {
-                if (text.charAt(at) == '"') {
+            StringBuilder value = new StringBuilder();
+            for (int c = peek(); c != END && ",\r\n".indexOf(c) < 0; c = peek()) {
+                if (c == '"') {
                     throw new Malformed(lineNumber, "Line " + lineNumber + " has a double quote inside a field that "
                             + "does not start with one; quote the field and double the quote.");
                 }
+                value.append((char) c);
                 at++;
             }
-            return text.substring(start, at);
+            return value.toString();
         }
 
         private String quoted() throws Malformed {
             int opened = lineNumber;
             at++;
             StringBuilder value = new StringBuilder();
-            while (at < text.length()) {
-                char c = text.charAt(at++);
+            for (int c = peek(); c != END; c = peek()) {
+                at++;
                 if (c == '"') {
-                    if (at < text.length() && text.charAt(at) == '"') {
+                    int after = peek();
+                    if (after == '"') {
                         value.append('"');
                         at++;
                         continue;
                     }
-                    if (at < text.length() && ",\r\n".indexOf(text.charAt(at)) < 0) {
+                    if (after != END && ",\r\n".indexOf(after) < 0) {
                         throw new Malformed(lineNumber, "Line " + lineNumber + " has text after a quoted field's "
                                 + "closing quote.");
                     }
                     return value.toString();
                 }
-                if (c == '\n') {
-                    lineNumber++;
-                } else if (c == '\r' && (at >= text.length() || text.charAt(at) != '\n')) {
+                if (c == '\n' || c == '\r' && peek() != '\n') {
                     lineNumber++;
                 }
-                value.append(c);
+                value.append((char) c);
             }
             throw new Malformed(opened, "The quoted field opened on line " + opened + " is never closed.");
         }

@@ -13,9 +13,11 @@ import dev.latchkey.http.Cursor;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
+import dev.latchkey.http.Slots;
 import dev.latchkey.tenant.TenantService;
 import org.jdbi.v3.core.Handle;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,6 +36,16 @@ public final class CustomerImports {
     public static final long MAX_BYTES = 20L * 1024 * 1024;
     /** Imports of one shop queued or running at once: each holds its file in the database until it ends. */
     static final int MAX_UNFINISHED = 5;
+    /**
+     * Uploads a node reads at once, through the API and the dashboard together. Each holds its file in memory while it
+     * is read, checked and stored: up to {@link #MAX_BYTES} once, and on the embedded database (which runs in the same
+     * heap) about twice that more while it is stored, so these take at most about a quarter of the 1 GB heap that
+     * jvm.options gives the server. One more is refused (503 {@code overloaded}) before its body is read.
+     */
+    public static final int UPLOADS_AT_ONCE = 4;
+
+    private final Slots uploads = new Slots(UPLOADS_AT_ONCE, "Too many imports are being uploaded to this server at "
+            + "once; send the file again in a few seconds.");
 
     private final Database db;
     private final ImportStore store;
@@ -45,7 +57,7 @@ public final class CustomerImports {
 
     public CustomerImports(Database db, ObjectMapper mapper, AuditLog audit, TenantService tenants, Clock clock) {
         this.db = db;
-        this.store = new ImportStore(mapper);
+        this.store = new ImportStore(mapper, db.isPostgres());
         this.json = JsonInput.reader(mapper);
         this.audit = audit;
         this.tenants = tenants;
@@ -57,21 +69,34 @@ public final class CustomerImports {
         this.wakeWorker = wake;
     }
 
-    /** The file is kept in UTF-8, as the worker reads it, whatever charset it came in. */
-    public ImportJob submit(String tenantId, UploadType type, ImportJob.OnConflict onConflict, byte[] payload,
+    /**
+     * A slot for reading one upload on this node, to be closed once its file is queued or refused: 503
+     * {@code overloaded} while {@link #UPLOADS_AT_ONCE} are being read.
+     */
+    public Slots.Slot uploadSlot() {
+        return uploads.take();
+    }
+
+    /**
+     * The file is kept in UTF-8, as the worker reads it, whatever charset it came in. It is read where it is, as a
+     * stream of text (checked to be text in its charset, then its rows counted), never held as one string; a file in
+     * another charset is transcoded into an array of its own, which the database is given.
+     */
+    public ImportJob submit(String tenantId, UploadType type, ImportJob.OnConflict onConflict, ByteBuffer payload,
                      ClientInfo client) {
         int rows;
-        String text;
+        long utf8Length;
         try {
-            text = ImportRows.text(type, payload);
-            rows = ImportRows.of(type.format(), text, json).count();
+            utf8Length = ImportRows.checkText(type, payload);
+            rows = ImportRows.of(type.format(), ImportRows.text(type.charset(), payload), json).count();
         } catch (ImportRows.Unreadable e) {
             throw e.refusal();
         }
         if (rows == 0) {
             throw new ApiError(422, "empty_import", "The file holds no customers.");
         }
-        byte[] kept = type.charset().equals(StandardCharsets.UTF_8) ? payload : text.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer kept = type.charset().equals(StandardCharsets.UTF_8) ? payload
+                : ImportRows.utf8(type.charset(), payload, utf8Length);
         var job = new ImportJob(tenantId, Secrets.id("imp"), ImportJob.Status.QUEUED, type.format(), onConflict,
                 rows, ImportJob.Progress.NONE, client.staffId(), client.apiKeyId(), client.ip(), client.userAgent(),
                 now(), null);

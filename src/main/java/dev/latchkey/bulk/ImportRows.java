@@ -4,8 +4,19 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.JsonInput;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -37,11 +48,11 @@ abstract sealed class ImportRows {
 
     /** The rows of a file kept for its job, in UTF-8 whatever charset it came in; {@link Unreadable} as on upload. */
     static ImportRows of(ImportJob.Format format, byte[] kept, ObjectReader json) throws Unreadable {
-        return of(format, text(new UploadType(format, StandardCharsets.UTF_8), kept), json);
+        return of(format, text(StandardCharsets.UTF_8, ByteBuffer.wrap(kept)), json);
     }
 
     /** The rows of a file's text; {@link Unreadable} when its CSV header is unusable. */
-    static ImportRows of(ImportJob.Format format, String text, ObjectReader json) throws Unreadable {
+    static ImportRows of(ImportJob.Format format, Reader text, ObjectReader json) throws Unreadable {
         return format == ImportJob.Format.CSV ? new CsvRows(text) : new NdjsonRows(text, json);
     }
 
@@ -60,16 +71,89 @@ abstract sealed class ImportRows {
         return rows;
     }
 
-    /** A file's text in the charset it came in; {@link Unreadable} when it is not text in that charset. */
-    static String text(UploadType type, byte[] payload) throws Unreadable {
+    /**
+     * A file's text in the charset it came in, decoded as it is read, without a byte-order mark (which spreadsheets
+     * write before a CSV in UTF-8, and is no part of the first row). For a file {@link #checkText} found to be text.
+     */
+    static Reader text(Charset charset, ByteBuffer file) {
         try {
-            String text = type.charset().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
-            // a byte-order mark, which spreadsheets write before a CSV in UTF-8, is no part of the first row
-            return text.startsWith("\uFEFF") ? text.substring(1) : text;
-        } catch (CharacterCodingException e) {
-            throw new Unreadable(new ApiError(400, malformed(type.format()), notText(type)));
+            var reader = new BufferedReader(new InputStreamReader(stream(file), charset));
+            reader.mark(1);
+            if (reader.read() != '\uFEFF') {
+                reader.reset();
+            }
+            return reader;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // read from memory
         }
+    }
+
+    /** The file's bytes, read where they are. */
+    private static InputStream stream(ByteBuffer file) {
+        return new ByteArrayInputStream(file.array(), file.arrayOffset() + file.position(), file.remaining());
+    }
+
+    /**
+     * Decodes the whole file in its charset, a piece at a time, to find whether it is text in it; {@link Unreadable}
+     * when it is not. Answers how many bytes its {@link #text} takes in UTF-8.
+     */
+    static long checkText(UploadType type, ByteBuffer file) throws Unreadable {
+        CharsetDecoder decoder = type.charset().newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = file.duplicate();
+        CharBuffer out = CharBuffer.allocate(8192);
+        long utf8 = 0;
+        boolean first = true;
+        CoderResult result;
+        do {
+            result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                throw new Unreadable(new ApiError(400, malformed(type.format()), notText(type)));
+            }
+            utf8 += utf8Length(out, first);
+            first = false;
+        } while (result.isOverflow());
+        do {
+            result = decoder.flush(out);
+            utf8 += utf8Length(out, false);
+        } while (result.isOverflow());
+        return utf8;
+    }
+
+    /** The UTF-8 length of the characters decoded into {@code out}, which it empties; a leading byte-order mark skipped. */
+    private static long utf8Length(CharBuffer out, boolean first) {
+        out.flip();
+        if (first && out.hasRemaining() && out.get(0) == '\uFEFF') {
+            out.get();
+        }
+        long length = 0;
+        while (out.hasRemaining()) {
+            char c = out.get();
+            length += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 4 in all
+        }
+        out.clear();
+        return length;
+    }
+
+    /** A file's {@link #text} in UTF-8, {@code length} bytes ({@link #checkText}). */
+    static ByteBuffer utf8(Charset charset, ByteBuffer file, long length) {
+        byte[] utf8 = new byte[Math.toIntExact(length)];
+        CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();
+        ByteBuffer out = ByteBuffer.wrap(utf8);
+        CharBuffer in = CharBuffer.allocate(8192);
+        try (Reader text = text(charset, file)) {
+            while (text.read(in) >= 0) {
+                in.flip();
+                encoder.encode(in, out, false);
+                in.compact(); // a high surrogate whose low one is still to come
+            }
+            in.flip();
+            encoder.encode(in, out, true);
+            encoder.flush(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // read from memory
+        }
+        return ByteBuffer.wrap(utf8, 0, out.position());
     }
 
     private static String notText(UploadType type) {
@@ -89,7 +173,7 @@ abstract sealed class ImportRows {
         private final Csv.Reader reader;
         private final CustomerColumns.Header header;
 
-        CsvRows(String text) throws Unreadable {
+        CsvRows(Reader text) throws Unreadable {
             this.reader = new Csv.Reader(text);
             List<String> names = read().orElse(null);
             if (names == null) {
@@ -131,22 +215,20 @@ abstract sealed class ImportRows {
     }
 
     static final class NdjsonRows extends ImportRows {
-        private final String text;
+        private final Reader text;
         private final ObjectReader json;
-        private int at;
         private int line;
+        private boolean ended;
 
-        NdjsonRows(String text, ObjectReader json) {
+        NdjsonRows(Reader text, ObjectReader json) {
             this.text = text;
             this.json = json;
         }
 
         @Override
         Optional<Row> next() {
-            while (at < text.length()) {
-                int end = text.indexOf('\n', at);
-                String content = text.substring(at, end < 0 ? text.length() : end);
-                at = end < 0 ? text.length() : end + 1;
+            while (!ended) {
+                String content = line();
                 line++;
                 if (content.isBlank()) {
                     continue;
@@ -159,6 +241,23 @@ abstract sealed class ImportRows {
                 }
             }
             return Optional.empty();
+        }
+
+        /** The next line, without its line feed; {@link #ended} once the text is read to its end. */
+        private String line() {
+            StringBuilder content = new StringBuilder();
+            try {
+                for (int c = text.read(); c != '\n'; c = text.read()) {
+                    if (c < 0) {
+                        ended = true;
+                        break;
+                    }
+                    content.append((char) c);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // read from memory
+            }
+            return content.toString();
         }
 
         @Override

@@ -7,9 +7,12 @@ import dev.latchkey.db.Database;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
 
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,12 +43,19 @@ final class ImportStore {
     };
 
     private final ObjectMapper mapper;
+    private final boolean postgres;
 
-    ImportStore(ObjectMapper mapper) {
+    ImportStore(ObjectMapper mapper, boolean postgres) {
         this.mapper = mapper;
+        this.postgres = postgres;
     }
 
-    void insert(Handle h, ImportJob job, byte[] payload) {
+    /**
+     * The file goes to PostgreSQL as a stream, which the driver sends as it reads (given bytes, it would copy them
+     * first); H2, which runs in this heap, takes bytes, and copies them whichever way it is given them (a stream, it
+     * first writes to its store of large objects and reads back).
+     */
+    void insert(Handle h, ImportJob job, ByteBuffer payload) {
         h.createUpdate("INSERT INTO customer_imports (tenant_id, id, status, format, on_conflict, total_rows, "
                         + "errors, staff_id, api_key_id, client_ip, user_agent, created_at) VALUES (:tenant, :id, "
                         + ":status, :format, :on_conflict, :total, '[]', :staff, :key, :ip, :agent, :created)")
@@ -55,10 +65,19 @@ final class ImportStore {
                 .bind("key", job.apiKeyId()).bind("ip", job.clientIp()).bind("agent", job.userAgent())
                 .bind("created", Database.ts(job.createdAt()))
                 .execute();
-        h.createUpdate("INSERT INTO customer_import_files (tenant_id, import_id, payload) "
+        var file = h.createUpdate("INSERT INTO customer_import_files (tenant_id, import_id, payload) "
                         + "VALUES (:tenant, :id, :payload)")
-                .bind("tenant", job.tenantId()).bind("id", job.id()).bind("payload", payload)
-                .execute();
+                .bind("tenant", job.tenantId()).bind("id", job.id());
+        int offset = payload.arrayOffset() + payload.position();
+        if (postgres) {
+            file.bindBinaryStream("payload", new ByteArrayInputStream(payload.array(), offset, payload.remaining()),
+                    payload.remaining());
+        } else {
+            boolean whole = offset == 0 && payload.remaining() == payload.array().length;
+            file.bind("payload", whole ? payload.array()
+                    : Arrays.copyOfRange(payload.array(), offset, offset + payload.remaining()));
+        }
+        file.execute();
     }
 
     Optional<ImportJob> find(Handle h, String tenantId, String id) {

@@ -9,6 +9,7 @@ import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
 import dev.latchkey.http.Requests;
+import dev.latchkey.http.Slots;
 import dev.latchkey.staff.Staff;
 import dev.latchkey.staff.StaffService;
 import io.javalin.http.Context;
@@ -96,13 +97,23 @@ public final class ImportPages {
     }
 
     /**
-     * The session and permission before the body is read (a file of up to 20 MB read for nobody), the CSRF token from
-     * the form before anything is done; then the file is checked and queued by the service, as the API's upload is.
+     * The session and permission before the body is read (a file of up to 20 MB read for nobody), and one of the
+     * node's few upload slots, shared with the API's uploads (503 {@code overloaded} when all are taken); the CSRF
+     * token from the form before anything is done; then the file is checked and queued by the service, as the API's
+     * upload is.
      */
     private void upload(Context ctx) {
         DashboardSession session = session(ctx);
-        UploadForm form = UploadForm.parse(ctx, requests.bytes(ctx));
-        Dashboard.checkCsrf(form.field(Dashboard.CSRF_FIELD), session.csrf());
+        ImportJob job;
+        try (Slots.Slot slot = imports.uploadSlot()) {
+            UploadForm form = UploadForm.parse(ctx, requests.upload(ctx));
+            Dashboard.checkCsrf(form.field(Dashboard.CSRF_FIELD), session.csrf());
+            job = queue(ctx, session, form);
+        }
+        Dashboard.redirect(ctx, PATH + "/" + job.id() + "?notice=" + Notice.IMPORT_QUEUED.wire());
+    }
+
+    private ImportJob queue(Context ctx, DashboardSession session, UploadForm form) {
         ImportJob.OnConflict onConflict = Optional.ofNullable(form.field("on_conflict"))
                 .flatMap(ImportJob.OnConflict::ofWire).orElseThrow(() -> new ApiError(422, "validation_failed", "Choose what to do with a customer the "
                         + "shop has already: skip or update."));
@@ -110,7 +121,7 @@ public final class ImportPages {
         if (file == null) {
             throw new ApiError(422, "validation_failed", "Choose a CSV file to upload.");
         }
-        if (file.bytes().length > CustomerImports.MAX_BYTES) {
+        if (file.content().remaining() > CustomerImports.MAX_BYTES) {
             throw new ApiError(413, "payload_too_large", "The file is larger than " + CustomerImports.MAX_BYTES
                     / (1024 * 1024) + " MB. Split it into smaller files and import them one after another.");
         }
@@ -122,9 +133,8 @@ public final class ImportPages {
         if (encoding == null) {
             throw new ApiError(422, "validation_failed", "Choose the file's encoding: UTF-8 or Windows-1252.");
         }
-        ImportJob job = imports.submit(session.principal().tenantId(), UploadType.csv(encoding), onConflict,
-                file.bytes(), requests.client(ctx));
-        Dashboard.redirect(ctx, PATH + "/" + job.id() + "?notice=" + Notice.IMPORT_QUEUED.wire());
+        return imports.submit(session.principal().tenantId(), UploadType.csv(encoding), onConflict, file.content(),
+                requests.client(ctx));
     }
 
     /**

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionException;
 /**
  * A form that uploads one file ({@code multipart/form-data}), read from the body the page has already read with its own
  * size limit and time budget, so the servlet's multipart handling (no size limit of its own, parts spilled to the temp
- * folder, its failures 500s) never runs. Every part stays in memory: the body is bounded already.
+ * folder, its failures 500s) never runs. Every part stays in memory, where the body is: the body is bounded already,
+ * and the file is a view of it, not a copy.
  */
 final class UploadForm {
     /** The file, a CSRF token and a choice or two: anything more is no form of ours. */
@@ -35,16 +36,27 @@ final class UploadForm {
             if (part.getFileName() == null) {
                 fields.put(part.getName(), part.getContentAsString(StandardCharsets.UTF_8));
             } else if (!part.getFileName().isEmpty()) { // a browser sends an empty part when no file was chosen
-                ByteBuffer content = Content.Source.asByteBuffer(part.createContentSource());
-                byte[] bytes = new byte[content.remaining()];
-                content.get(bytes);
-                files.put(part.getName(), new File(part.getFileName(), part.getHeaders().get("Content-Type"), bytes));
+                files.put(part.getName(), new File(part.getFileName(), part.getHeaders().get("Content-Type"),
+                        content(part)));
             }
         }
     }
 
+    /**
+     * A file's bytes where they are in the body: the parser hands over the part of a body it read from one buffer as a
+     * slice of that buffer, so the file is not copied. Gathered into a buffer of their own should it ever hand them
+     * over in pieces.
+     */
+    private static ByteBuffer content(MultiPart.Part part) throws IOException {
+        Content.Chunk chunk = part.createContentSource().read();
+        if (chunk != null && chunk.isLast() && !Content.Chunk.isFailure(chunk) && chunk.getByteBuffer().hasArray()) {
+            return chunk.getByteBuffer().slice();
+        }
+        return Content.Source.asByteBuffer(part.createContentSource());
+    }
+
     /** 415 for a body that is not multipart, 400 for one that does not parse as such. */
-    static UploadForm parse(Context ctx, byte[] body) {
+    static UploadForm parse(Context ctx, ByteBuffer body) {
         String contentType = PlainRequests.declaredContentType(ctx);
         String boundary = contentType == null
                 || !contentType.split(";", 2)[0].strip().equalsIgnoreCase("multipart/form-data") ? null
@@ -54,10 +66,10 @@ final class UploadForm {
         }
         var parser = new MultiPartFormData.Parser(boundary);
         parser.setMaxParts(MAX_PARTS);
-        parser.setMaxLength(body.length);
-        parser.setMaxMemoryFileSize(body.length); // never a temporary file
+        parser.setMaxLength(body.remaining());
+        parser.setMaxMemoryFileSize(body.remaining()); // never a temporary file
         parser.setUseFilesForPartsWithoutFileName(false);
-        try (MultiPartFormData.Parts parts = parser.parse(Content.Source.from(ByteBuffer.wrap(body))).join()) {
+        try (MultiPartFormData.Parts parts = parser.parse(Content.Source.from(body.duplicate())).join()) {
             return new UploadForm(parts);
         } catch (CompletionException | IOException | IllegalStateException | IllegalArgumentException unreadable) {
             throw new ApiError(400, "bad_request", "The upload could not be read. Choose the file and send the form "
@@ -75,7 +87,10 @@ final class UploadForm {
         return files.get(name);
     }
 
-    /** A file as the browser sent it: its name and type are the browser's word, not checked. */
-    record File(String name, String contentType, byte[] bytes) {
+    /**
+     * A file as the browser sent it: its name and type are the browser's word, not checked. Its content is a view of
+     * the request's body.
+     */
+    record File(String name, String contentType, ByteBuffer content) {
     }
 }

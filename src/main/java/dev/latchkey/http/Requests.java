@@ -12,12 +12,13 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.component.Graceful;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPOutputStream;
@@ -27,6 +28,8 @@ public final class Requests {
     private static final String BODY_ATTRIBUTE = "latchkey.body";
     private static final String ABANDONED_ATTRIBUTE = "latchkey.answer-abandoned";
     private static final int GZIP_BUFFER = 64 * 1024;
+    /** The array a body of unknown length is read into first; grown as more comes. */
+    private static final int FIRST_READ = 8192;
     private static final String BODY_LIMIT_ATTRIBUTE = "latchkey.body-limit";
     private static final String LENGTH_UNKNOWN = "latchkey.head-length-unknown";
     private final ObjectMapper mapper;
@@ -75,27 +78,56 @@ public final class Requests {
     public byte[] bytes(Context ctx) {
         byte[] raw = ctx.attribute(BODY_ATTRIBUTE);
         if (raw == null) {
-            raw = read(ctx);
+            ByteBuffer read = read(ctx, FIRST_READ);
+            raw = read.remaining() == read.array().length ? read.array() : Arrays.copyOf(read.array(), read.limit());
             ctx.attribute(BODY_ATTRIBUTE, raw);
         }
         return raw;
     }
 
     /**
+     * The body of an upload (a file of many MB), read as {@link #bytes} reads it, but held in memory once: into an
+     * array of the length it announces, where {@link #bytes} grows one as the bytes come (a client announcing much and
+     * sending little should not make every route set that much aside), and not kept with the request, so that it is
+     * garbage once the caller is done with it. The caller holds a slot for it ({@link Slots}) while it is read.
+     */
+    public ByteBuffer upload(Context ctx) {
+        long announced = ctx.req().getContentLengthLong();
+        return read(ctx, announced >= 0 ? (int) Math.min(announced, bodyLimit(ctx)) : FIRST_READ);
+    }
+
+    /**
      * The body's bytes, at most {@link #bodyLimit} of them (else 413), arriving within the idle timeout in all (else
      * 408): the server waits that long for each part of a body, so a client sending one byte just inside each wait
-     * would otherwise hold the request for as long as it likes.
+     * would otherwise hold the request for as long as it likes. Read into an array of {@code expected} bytes, grown
+     * should more come.
      */
-    private byte[] read(Context ctx) {
+    private ByteBuffer read(Context ctx, int expected) {
         long deadline = System.nanoTime() + idleTimeout.toNanos();
         long limit = bodyLimit(ctx);
-        var body = new ByteArrayOutputStream();
-        byte[] part = new byte[8192];
+        byte[] body = new byte[expected];
+        int length = 0;
         try {
             InputStream in = ctx.req().getInputStream();
-            for (int n = in.read(part); n >= 0; n = in.read(part)) {
-                body.write(part, 0, n);
-                if (body.size() > limit) {
+            while (true) {
+                int n;
+                if (length < body.length) {
+                    n = in.read(body, length, body.length - length);
+                } else {
+                    // full: a byte more, read aside, says whether it must grow (an announced length is nearly always
+                    // the length sent)
+                    int next = in.read();
+                    if (next >= 0) {
+                        body = Arrays.copyOf(body, (int) Math.min(Math.max(2L * length, FIRST_READ), limit + 1));
+                        body[length] = (byte) next;
+                    }
+                    n = next < 0 ? -1 : 1;
+                }
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+                if (length > limit) {
                     throw tooLarge(limit);
                 }
                 if (System.nanoTime() - deadline > 0) {
@@ -110,7 +142,7 @@ public final class Requests {
             }
             throw new UncheckedIOException(e); // a body cut short: answered 400 as such (ProblemResponder)
         }
-        return body.toByteArray();
+        return ByteBuffer.wrap(body, 0, length);
     }
 
     /**

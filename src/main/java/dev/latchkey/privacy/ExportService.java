@@ -7,6 +7,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.Slots;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +37,7 @@ public final class ExportService {
     private final CustomerService customers;
     private final AuditLog audit;
     private final Clock clock;
-    private final Semaphore writing = new Semaphore(AT_ONCE);
+    private final Slots writing = new Slots(AT_ONCE, "Too many data exports are being written; try again shortly.");
 
     /**
      * Writes a document out as it is read. {@code beforeEnd} runs once all of it is written and before the answer
@@ -94,19 +94,13 @@ public final class ExportService {
     }
 
     private void export(String tenantId, String customerId, Writer answer, Consumer<Handle> written) {
-        if (!writing.tryAcquire()) {
-            throw new ApiError(503, "overloaded", "Too many data exports are being written; try again shortly.")
-                    .withHeader("Retry-After", "5");
-        }
-        try {
+        try (Slots.Slot slot = writing.take()) {
             // locked, so that an erasure waits for what is recorded about the export, and takes it away with the rest
             answer.write(document(tenantId, customerId), () -> db.tx(h -> {
                 customers.lock(h, tenantId, customerId).orElseThrow(() -> ApiError.notFound("Customer"));
                 written.accept(h);
                 return null;
             }));
-        } finally {
-            writing.release();
         }
     }
 

@@ -23,7 +23,7 @@ class CsvTest {
 
     @Test
     void recordLineWhenBlankLinesAndQuotedLineBreaksBeforeThenTheLineItStartsOn() throws Csv.Malformed {
-        var reader = new Csv.Reader("Email\r\n\r\n\na@example.com\r\n\"two\nlines\"\r\n\nb@example.com\r\n");
+        var reader = new Csv.Reader(new java.io.StringReader("Email\r\n\r\n\na@example.com\r\n\"two\nlines\"\r\n\nb@example.com\r\n"));
         assertThat(reader.next()).contains(List.of("Email"));
         assertThat(reader.recordLine()).isEqualTo(1);
         assertThat(reader.next()).contains(List.of("a@example.com"));

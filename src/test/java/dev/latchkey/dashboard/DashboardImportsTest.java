@@ -3,15 +3,19 @@ package dev.latchkey.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.password4j.BcryptFunction;
 import com.password4j.types.Bcrypt;
+import dev.latchkey.bulk.CustomerImports;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Await;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.HeldUpload;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -266,6 +270,52 @@ class DashboardImportsTest extends ApiTest {
 
         assertThat(imports(shop)).isZero();
         client.get("/dashboard/imports").expect(200);
+    }
+
+    @Test
+    void uploadWhenTheNodeIsReadingAsManyUploadsAsItReadsAtOnceThenAnOverloadedPageAndNothingQueued() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        List<HeldUpload> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < CustomerImports.UPLOADS_AT_ONCE; i++) {
+                held.add(HeldUpload.start(api, "/v1/admin/customers/imports", Map.of("Authorization", "Bearer "
+                        + Fixtures.tenant(api).sk(), "Content-Type", "text/csv"), ("Email\n" + Fixtures.uniqueEmail()
+                        + "\n").getBytes(StandardCharsets.UTF_8)));
+            }
+
+            var refused = upload(client, "skip", csv("Email\n" + Fixtures.uniqueEmail() + "\n"));
+
+            assertRefused(refused, 503, "Too many imports are being uploaded to this server at once");
+            assertThat(refused.header("Retry-After")).isEqualTo("5");
+            assertThat(imports(shop)).isZero();
+            for (HeldUpload upload : held) {
+                assertThat(upload.finish()).startsWith("HTTP/1.1 202 ");
+            }
+        } finally {
+            held.forEach(HeldUpload::close);
+        }
+        queued(upload(client, "skip", csv("Email\n" + Fixtures.uniqueEmail() + "\n")));
+    }
+
+    @Test
+    void uploadWhenRefusedThenItsUploadSlotIsFreedForTheNext() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        var form = client.get("/dashboard/imports").expect(200);
+        Map<String, String> fields = Map.of("_csrf", form.csrf(), "on_conflict", "skip");
+        byte[] tooLarge = new byte[MAX_BYTES + 1];
+        Arrays.fill(tooLarge, (byte) 'a');
+        for (int i = 0; i < CustomerImports.UPLOADS_AT_ONCE; i++) {
+            client.upload("/dashboard/imports", fields, "file", new DashboardClient.Upload("photo.png", "image/png",
+                    new byte[]{1, 2})).expect(415);
+            client.upload("/dashboard/imports", fields, "file", new DashboardClient.Upload("big.csv", "text/csv",
+                    tooLarge)).expect(413);
+            client.postRaw("/dashboard/imports", "multipart/form-data; boundary=x", "--x\r\nnot a part").expect(400);
+            client.upload("/dashboard/imports", Map.of("on_conflict", "skip"), "file",
+                    csv("Email\n" + Fixtures.uniqueEmail() + "\n")).expect(403);
+        }
+        queued(upload(client, "skip", csv("Email\n" + Fixtures.uniqueEmail() + "\n")));
     }
 
     private static void assertRefused(DashboardClient.Page page, int status, String message) {

@@ -1,5 +1,6 @@
 package dev.latchkey.http;
 
+import dev.latchkey.bulk.CustomerImports;
 import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,18 @@ class RequestTimeoutTest {
             assertThat(System.nanoTime() - started).as("nanoseconds until the answer").isLessThan(5_000_000_000L);
             return statusLine + new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    @Test
+    void uploadWhenItStopsArrivingThenRequestTimeoutAndItsUploadSlotFreed() {
+        var api = own.api();
+        var tenant = Fixtures.tenant(api);
+        for (int i = 0; i < CustomerImports.UPLOADS_AT_ONCE; i++) {
+            api.raw("POST", "/v1/admin/customers/imports").bearer(tenant.sk()).header("Content-Type", "text/csv")
+                    .header("Content-Length", "200").body("Email\n").send().expect(408, "request_timeout");
+        }
+        api.post("/v1/admin/customers/imports").bearer(tenant.sk()).header("Content-Type", "text/csv")
+                .body("Email\nslot@example.com\n").send().expect(202);
     }
 
     @Test
