@@ -11,21 +11,15 @@ import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
-import dev.latchkey.testing.TestDatabases;
-import dev.latchkey.testing.WaitingStatements;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -533,23 +527,6 @@ class CustomerImportTest {
         assertThat(api().get("/v1/admin/customers/imports").bearer(rescue).send().expect(200).body().path("data"))
                 .hasSize(5);
         Fixtures.status(api(), tenant.id(), "active");
-    }
-
-    @Test
-    void uploadWhileItStoresItsFileUnderTheShopsLockThenTheShopsShoppersStillSignUp() throws Exception {
-        Assumptions.assumeTrue(TestDatabases.postgres(), "H2's foreign keys take no lock of the tenant's row");
-        var tenant = Fixtures.tenant(api());
-
-        // the upload has locked the shop's row and counted; its file's insert waits for the table
-        Api.Res answer = WaitingStatements.whileWaiting(OWN.server().app.database(), "customer_import_files",
-                "INSERT INTO customer_import_files", () -> CompletableFuture.supplyAsync(() ->
-                        BulkCalls.upload(api(), tenant.sk(), CSV, BulkCalls.emails(1), "")), () -> {
-                    // a sign-up inserts rows that refer to the shop (customer, session, audit event)
-                    var signUp = CompletableFuture.supplyAsync(() -> Fixtures.shopper(api(), tenant));
-                    assertThat(signUp).succeedsWithin(Duration.ofSeconds(5));
-                }).get(10, TimeUnit.SECONDS);
-
-        answer.expect(202);
     }
 
     @Test
