@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * PostgreSQL reads its indexes backwards as well and skips the columns that equal one value, so it keeps its indexes
  * as they are.
  */
-final class V34__DescendingListIndexes extends OnH2Only {
+final class V34__DescendingListIndexes extends PerEngine {
     private static final List<String> INDEXES = List.of(
             "orders_placed ON orders (tenant_id DESC, placed_at DESC, id DESC)",
             "orders_customer_placed ON orders (tenant_id DESC, customer_id DESC, placed_at DESC, id DESC)",
@@ -28,8 +28,8 @@ final class V34__DescendingListIndexes extends OnH2Only {
             "customers_status_created ON customers (tenant_id DESC, status DESC, created_at DESC, id DESC)");
 
     @Override
-    List<String> statements() {
-        return INDEXES.stream().flatMap(index -> Stream.of("DROP INDEX " + index.substring(0, index.indexOf(' ')),
+    List<String> statements(boolean postgres) {
+        return postgres ? List.of() : INDEXES.stream().flatMap(index -> Stream.of("DROP INDEX " + index.substring(0, index.indexOf(' ')),
                 "CREATE INDEX " + index)).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.db;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,9 +12,10 @@ import java.util.List;
  * <p>
  * Text that is checked to be ASCII before it is stored (ids, emails, postal codes, language tags, phone numbers,
  * SKUs, order numbers, scopes, base64) needs no more room, nor do the columns bounded in UTF-16 units by the code that
- * writes them (the audit and webhook data, the outbox's bodies).
+ * writes them (the audit and webhook data, the outbox's bodies). On both engines, the column of an identity provider's
+ * encrypted client secret grows to hold the longest secret the service takes.
  */
-final class V57__TextColumnsInCharacters extends OnH2Only {
+final class V57__TextColumnsInCharacters extends PerEngine {
     /** Table, column and the most characters the service lets into it, which is the column's size on PostgreSQL. */
     private record Column(String table, String name, int characters) {
     }
@@ -49,9 +51,20 @@ final class V57__TextColumnsInCharacters extends OnH2Only {
             new Column("mail_templates", "html_body", 100_000),
             new Column("mail_outbox", "subject", 1000));
 
+    /**
+     * An identity provider's client secret, of up to 1,000 printable ASCII characters, is stored encrypted: its nonce,
+     * ciphertext and tag in base64url after a version, 1,374 characters, which 1,200 did not hold.
+     */
+    private static final String CLIENT_SECRET = "ALTER TABLE identity_providers ALTER COLUMN client_secret "
+            + "SET DATA TYPE VARCHAR(1400)";
+
     @Override
-    List<String> statements() {
-        return COLUMNS.stream().map(column -> "ALTER TABLE " + column.table() + " ALTER COLUMN " + column.name()
-                + " SET DATA TYPE VARCHAR(" + 2 * column.characters() + ")").toList();
+    List<String> statements(boolean postgres) {
+        List<String> statements = new ArrayList<>(List.of(CLIENT_SECRET));
+        if (!postgres) {
+            COLUMNS.forEach(column -> statements.add("ALTER TABLE " + column.table() + " ALTER COLUMN "
+                    + column.name() + " SET DATA TYPE VARCHAR(" + 2 * column.characters() + ")"));
+        }
+        return statements;
     }
 }

@@ -9,18 +9,18 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 
-/** A migration of statements that H2 alone needs: PostgreSQL has the schema they make already. */
-abstract class OnH2Only extends BaseJavaMigration {
-    abstract List<String> statements();
+/** A migration whose statements differ between the two engines. */
+abstract class PerEngine extends BaseJavaMigration {
+    /** The statements to run, in order, on PostgreSQL or on H2. */
+    abstract List<String> statements(boolean postgres);
 
     @Override
     public final void migrate(Context context) throws SQLException {
         Connection connection = context.getConnection();
-        if (connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
-            return;
-        }
+        boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT)
+                .contains("postgres");
         try (Statement statement = connection.createStatement()) {
-            for (String sql : statements()) {
+            for (String sql : statements(postgres)) {
                 statement.execute(sql);
             }
         }
