@@ -8,6 +8,8 @@ import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,5 +148,20 @@ class LengthInCharactersTest extends ApiTest {
                 .singleElement().satisfies(k -> assertThat(k.path("name").asText()).isEqualTo(emoji(100)));
         Problems.assertInvalid(api.post("/v1/admin/api-keys").bearer(tenant.sk())
                 .body(with(key, "name", emoji(101))).send(), "name", "too_long");
+    }
+
+    @Test
+    void searchCustomersWhenTheTermIsEmojiUpToItsLimitThenAnsweredAndOneMoreRefused() {
+        var shopper = Fixtures.shopper(api, tenant, Map.of("first_name", emoji(100)));
+
+        JsonNode found = search(emoji(100)).expect(200).body();
+        assertThat(found.path("data")).extracting(c -> c.path("id").asText()).containsExactly(shopper.customerId());
+        assertThat(search(emoji(254)).expect(200).body().path("data")).isEmpty();
+        Problems.assertInvalid(search(emoji(255)), "query", "too_long");
+    }
+
+    private Api.Res search(String term) {
+        return api.get("/v1/admin/customers?query=" + URLEncoder.encode(term, StandardCharsets.UTF_8))
+                .bearer(tenant.sk()).send();
     }
 }
