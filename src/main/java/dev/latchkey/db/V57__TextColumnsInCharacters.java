@@ -16,7 +16,7 @@ import java.util.List;
  * encrypted client secret grows to hold the longest secret the service takes.
  */
 final class V57__TextColumnsInCharacters extends PerEngine {
-    /** Table, column and the most characters the service lets into it, which is the column's size on PostgreSQL. */
+    /** Table, column and its size on PostgreSQL: the most characters the service lets into it, or a few more. */
     private record Column(String table, String name, int characters) {
     }
 
