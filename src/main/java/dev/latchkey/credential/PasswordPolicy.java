@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
 public final class PasswordPolicy {
     public static final int MAX_LENGTH = 1024;
     /**
-     * The most characters a request's password field may carry: room for {@value #MAX_LENGTH} code points as UTF-16
-     * and before NFKC, so that a password the policy would take is never cut off by the field's limit.
+     * The most characters a request's password field may carry: room for {@value #MAX_LENGTH} code points before
+     * NFKC (which composes a letter and its combining marks into one), so that a password the policy would take is
+     * never refused by the field's limit.
      */
     public static final int MAX_FIELD_LENGTH = MAX_LENGTH * 4;
     /** zxcvbn's cost grows steeply with length; a password this long has shown its strength in this prefix. */

@@ -83,14 +83,14 @@ public final class CustomerTags {
 
     /** Why a tag as given is refused ("be at most 255 characters long", ...), or empty when it is fine. */
     private static Optional<String> problem(String raw) {
-        if (raw.length() > 4 * MAX_LENGTH + 64) {
+        if (Text.length(raw) > 4 * MAX_LENGTH + 64) {
             return Optional.of(TOO_LONG);
         }
         String tag = Text.trimmedLine(raw);
         if (tag.isEmpty()) {
             return Optional.of("hold more than spaces");
         }
-        if (tag.length() > MAX_LENGTH) {
+        if (Text.length(tag) > MAX_LENGTH) {
             return Optional.of(TOO_LONG);
         }
         if (Text.hasControlCharacter(tag) || Text.breaksLine(tag)) {

@@ -141,7 +141,7 @@ public final class CustomerPages {
             throw new ApiError(422, "validation_failed", "Search for text without control characters.");
         }
         String query = trimmed(typed);
-        if (query != null && query.length() > MAX_QUERY) {
+        if (query != null && Text.length(query) > MAX_QUERY) {
             throw new ApiError(422, "validation_failed", "Search for at most " + MAX_QUERY + " characters.");
         }
         String rawStatus = trimmed(ctx.queryParam("status"));
@@ -167,7 +167,7 @@ public final class CustomerPages {
             return List.of();
         }
         List<String> tags = CustomerSupport.tagsOf(tag);
-        if (tags.size() != 1 || Text.hasControlCharacter(tag) || tag.length() > CustomerTags.MAX_LENGTH) {
+        if (tags.size() != 1 || Text.hasControlCharacter(tag) || Text.length(tag) > CustomerTags.MAX_LENGTH) {
             throw new ApiError(422, "validation_failed", "Filter by one tag of at most " + CustomerTags.MAX_LENGTH
                     + " characters, without commas.");
         }

@@ -1,13 +1,7 @@
 package dev.latchkey.db;
 
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
-
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * On H2, builds the indexes that the newest-first lists (the merchant's orders, customers and audit log) are read along
@@ -19,7 +13,7 @@ import java.util.Locale;
  * PostgreSQL reads its indexes backwards as well and skips the columns that equal one value, so it keeps its indexes
  * as they are.
  */
-final class V34__DescendingListIndexes extends BaseJavaMigration {
+final class V34__DescendingListIndexes extends PerEngine {
     private static final List<String> INDEXES = List.of(
             "orders_placed ON orders (tenant_id DESC, placed_at DESC, id DESC)",
             "orders_customer_placed ON orders (tenant_id DESC, customer_id DESC, placed_at DESC, id DESC)",
@@ -34,16 +28,8 @@ final class V34__DescendingListIndexes extends BaseJavaMigration {
             "customers_status_created ON customers (tenant_id DESC, status DESC, created_at DESC, id DESC)");
 
     @Override
-    public void migrate(Context context) throws SQLException {
-        Connection connection = context.getConnection();
-        if (connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
-            return;
-        }
-        try (Statement statement = connection.createStatement()) {
-            for (String index : INDEXES) {
-                statement.execute("DROP INDEX " + index.substring(0, index.indexOf(' ')));
-                statement.execute("CREATE INDEX " + index);
-            }
-        }
+    List<String> statements(boolean postgres) {
+        return postgres ? List.of() : INDEXES.stream().flatMap(index -> Stream.of("DROP INDEX " + index.substring(0, index.indexOf(' ')),
+                "CREATE INDEX " + index)).toList();
     }
 }

@@ -222,7 +222,7 @@ public final class JsonInput {
             return Optional.empty();
         }
         String value = node.textValue();
-        if (value.length() > rawLimit) {
+        if (Text.length(value) > rawLimit) {
             reject(field, "too_long", field + " must be at most " + maxLength + " characters.");
             return Optional.empty();
         }
@@ -305,7 +305,7 @@ public final class JsonInput {
     }
 
     private boolean isOneLine(String field, String value, int maxLength) {
-        if (value.length() > maxLength) {
+        if (Text.length(value) > maxLength) {
             reject(field, "too_long", field + " must be at most " + maxLength + " characters.");
             return false;
         }
@@ -388,7 +388,7 @@ public final class JsonInput {
                 reject(field, "invalid_type", field + " must hold strings of at most " + maxLength + " characters.");
                 return Optional.empty();
             }
-            if (item.textValue().length() > maxLength) {
+            if (Text.length(item.textValue()) > maxLength) {
                 reject(field, "too_long", field + " must hold strings of at most " + maxLength + " characters.");
                 return Optional.empty();
             }

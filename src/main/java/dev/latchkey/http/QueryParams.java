@@ -30,7 +30,7 @@ public final class QueryParams {
         if (value == null || Text.isBlank(value)) {
             return null;
         }
-        if (value.length() > maxLength) {
+        if (Text.length(value) > maxLength) {
             throw ApiError.validation(name, "too_long", name + " must be at most " + maxLength + " characters.");
         }
         if (Text.hasControlCharacter(value)) {

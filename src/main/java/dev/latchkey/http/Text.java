@@ -24,6 +24,16 @@ public final class Text {
         return Normalizer.normalize(trim(value), Normalizer.Form.NFC);
     }
 
+    /**
+     * The text's length in characters (Unicode code points), as the API document's {@code maxLength} counts it (JSON
+     * Schema) and PostgreSQL's {@code varchar(n)} does. {@link String#length} counts UTF-16 units, two for each
+     * character outside the Basic Multilingual Plane (an emoji, many CJK names), and would refuse a name of 60 emoji
+     * against a limit of 100.
+     */
+    public static int length(String value) {
+        return value.codePointCount(0, value.length());
+    }
+
     /** The text without spaces of any kind (no-break and zero-width ones included) at either end. */
     public static String trim(String value) {
         int start = 0;

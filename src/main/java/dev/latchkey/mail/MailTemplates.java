@@ -8,6 +8,7 @@ import dev.latchkey.db.UniqueViolation;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.FieldError;
+import dev.latchkey.http.Text;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
@@ -90,11 +91,9 @@ public final class MailTemplates {
         }
         String subject = TemplateRenderer.parse(source.subject()).render(all, UnaryOperator.identity())
                 .replaceAll("[\\r\\n\\t]+", " ").strip();
-        if (subject.length() > MAX_RENDERED_SUBJECT) {
-            // never between the two halves of a character outside the Basic Multilingual Plane (an emoji in a name)
-            int cut = Character.isHighSurrogate(subject.charAt(MAX_RENDERED_SUBJECT - 1))
-                    ? MAX_RENDERED_SUBJECT - 1 : MAX_RENDERED_SUBJECT;
-            subject = subject.substring(0, cut);
+        if (Text.length(subject) > MAX_RENDERED_SUBJECT) {
+            // counted in characters, as the template's subject is: never between the two halves of an emoji
+            subject = subject.substring(0, subject.offsetByCodePoints(0, MAX_RENDERED_SUBJECT));
         }
         String text = TemplateRenderer.parse(source.text()).render(all, UnaryOperator.identity());
         String html = TemplateRenderer.parse(source.html()).render(all, TemplateRenderer::escapeHtml);

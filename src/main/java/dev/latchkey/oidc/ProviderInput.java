@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class ProviderInput {
     static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?");
     static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,100}");
+    /** OAuth 2.0's client secret (RFC 6749, appendix A.2): printable ASCII, so that its limit is one in bytes too. */
+    private static final Pattern CLIENT_SECRET = Pattern.compile("[\\x20-\\x7e]+");
     /** What the provider's scopes column holds, and far more than any provider's scope parameter needs. */
     private static final int MAX_SCOPES_JOINED = 1000;
     private static final Set<String> FIELDS = Set.of("slug", "display_name", "issuer", "client_id", "client_secret",
@@ -72,6 +74,9 @@ final class ProviderInput {
         boolean apple = APPLE_FIELDS.stream().anyMatch(in::given);
         boolean secret = in.given("client_secret");
         String clientSecret = text(in, "client_secret", 1000, creation && !apple);
+        if (clientSecret != null && !CLIENT_SECRET.matcher(clientSecret).matches()) {
+            in.reject("client_secret", "invalid", "client_secret must be printable ASCII, as OAuth 2.0 defines it.");
+        }
         if (secret) {
             // the Apple fields are the ones out of place: a body with a secret needs none of them
             APPLE_FIELDS.stream().filter(in::given).forEach(field -> in.reject(field, "invalid", field + " is part "

@@ -90,6 +90,8 @@ class IdentityProviderApiTest extends ApiTest {
                 "scopes ", Map.of("scopes", java.util.stream.IntStream.range(0, 20).mapToObj(i -> i == 0 ? "openid"
                         : (char) ('a' + i) + "x".repeat(99)).toList()),
                 "client_secret", Map.of("client_secret", ""),
+                // OAuth 2.0's client secret is printable ASCII (RFC 6749, appendix A.2)
+                "client_secret ", Map.of("client_secret", "geheimer-schl\u00fcssel"),
                 "colour", Map.of("colour", "blue"));
         cases.forEach((field, change) -> {
             var body = new java.util.HashMap<String, Object>(Map.of("slug", "ok", "display_name", "Acme",
@@ -103,5 +105,19 @@ class IdentityProviderApiTest extends ApiTest {
                 .expect(422, "validation_failed");
         assertThat(api.get("/v1/admin/identity-providers").bearer(tenant.sk()).send().expect(200).body()
                 .path("data")).isEmpty();
+    }
+
+    @Test
+    void createWhenEveryTextIsAtItsLimitThenStoredAsSent() {
+        var tenant = Fixtures.tenant(api);
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+        JsonNode created = api.post("/v1/admin/identity-providers").bearer(tenant.sk()).body(Map.of("slug", "acme",
+                "display_name", emoji.repeat(100), "issuer", ISSUER, "client_id", emoji.repeat(255),
+                "client_secret", "s".repeat(1000))).send().expect(201).body();
+
+        JsonNode read = api.get("/v1/admin/identity-providers/" + created.path("id").asText()).bearer(tenant.sk())
+                .send().expect(200).body();
+        assertThat(read.path("display_name").asText()).isEqualTo(emoji.repeat(100));
+        assertThat(read.path("client_id").asText()).isEqualTo(emoji.repeat(255));
     }
 }
