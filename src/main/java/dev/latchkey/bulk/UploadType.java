@@ -1,6 +1,7 @@
 package dev.latchkey.bulk;
 
 import dev.latchkey.http.ApiError;
+import dev.latchkey.http.PlainRequests;
 
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
@@ -31,7 +32,7 @@ public record UploadType(ImportJob.Format format, Charset charset) {
         for (int i = 1; i < parts.length; i++) {
             String[] parameter = parts[i].split("=", 2);
             if (parameter[0].strip().equalsIgnoreCase("charset")) {
-                return csv(charset(parameter.length > 1 ? unquoted(parameter[1].strip()) : ""));
+                return csv(charset(parameter.length > 1 ? PlainRequests.parameterValue(parameter[1]) : ""));
             }
         }
         return csv(StandardCharsets.UTF_8);
@@ -44,10 +45,5 @@ public record UploadType(ImportJob.Format format, Charset charset) {
             throw new ApiError(415, "unsupported_media_type", "The CSV's charset is not one known here: send the "
                     + "file in UTF-8, or name the charset it is in, such as windows-1252 or iso-8859-1.");
         }
-    }
-
-    private static String unquoted(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
     }
 }

@@ -360,11 +360,7 @@ public final class Dashboard {
 
     /** A charset parameter's value, unquoted and in lower case. */
     private static String charsetName(String value) {
-        String name = value.trim();
-        if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
-            name = name.substring(1, name.length() - 1);
-        }
-        return name.toLowerCase(Locale.ROOT);
+        return PlainRequests.parameterValue(value).toLowerCase(Locale.ROOT);
     }
 
     void error(Context ctx, ApiError e) {

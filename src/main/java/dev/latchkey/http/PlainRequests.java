@@ -69,6 +69,13 @@ public final class PlainRequests implements Filter {
         return part.strip().regionMatches(true, 0, "charset", 0, "charset".length());
     }
 
+    /** A {@code Content-Type} parameter's value as given, trimmed and without the quotes of a quoted string. */
+    public static String parameterValue(String raw) {
+        String value = raw.trim();
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
+    }
+
     private static boolean namesCharset(String contentType) {
         for (String part : contentType.split(";", -1)) {
             if (isCharsetPart(part)) {
