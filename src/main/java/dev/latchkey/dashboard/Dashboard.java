@@ -112,10 +112,22 @@ public final class Dashboard {
 
     /** {@link #requireConfirmed}, also for a session that must set up a second factor when {@code setUp}. */
     DashboardSession requireConfirmed(Context ctx, GuardedPage page, boolean setUp) {
+        return requireConfirmed(ctx, page, "", setUp);
+    }
+
+    /**
+     * {@link #requireConfirmed} on the place {@code at} of the page ({@link GuardedPage#path(String)}): the
+     * confirmation asked for there leads back to it.
+     */
+    DashboardSession requireConfirmedAt(Context ctx, GuardedPage page, String at) {
+        return requireConfirmed(ctx, page, at, false);
+    }
+
+    private DashboardSession requireConfirmed(Context ctx, GuardedPage page, String at, boolean setUp) {
         DashboardSession session = ctx.method() == HandlerType.POST ? requireForm(ctx, setUp) : require(ctx, setUp);
         page.permit(session);
         if (!session.confirmed()) {
-            throw new ConfirmationRequired(session, page);
+            throw new ConfirmationRequired(session, page, at);
         }
         return session;
     }

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -32,6 +33,12 @@ import java.util.stream.Collectors;
  * The same service and rules as {@code /v1/admin/mail-templates}, and the same permission, {@code manage_templates}
  * (the owner's): the form is read as that PUT's body, so what it refuses is refused here, shown at its field with the
  * text as typed, and nothing is saved.
+ * <p>
+ * An email's form opens and saves only in a session confirmed lately ({@link GuardedPage#MAIL_TEMPLATES}): a text may
+ * put a shopper's reset or verification token into a link to any site, so whoever sits at an owner's unlocked screen
+ * must not write one. The confirmation asked for there leads back to that email's form. The list, the preview and
+ * {@code Restore default} ask nothing: the list only reads, a preview renders the typed text and saves nothing, and the
+ * shipped text only takes away what the shop wrote (an owner may undo a template they distrust at once).
  */
 public final class MailTemplatePages {
     static final String PATH = "/dashboard/mail-templates";
@@ -147,6 +154,26 @@ public final class MailTemplatePages {
         routes.post(ONE + "/restore", dashboard.page(this::restore));
     }
 
+    /** The email's form: in a session confirmed lately only, else the confirmation, which leads back to it. */
+    private DashboardSession editing(Context ctx) {
+        return dashboard.requireConfirmedAt(ctx, GuardedPage.MAIL_TEMPLATES,
+                ctx.pathParam("template") + "/" + ctx.pathParam("language"));
+    }
+
+    /** The form of the email {@code template/language}, where a confirmation leads back to; empty for no such email. */
+    static Optional<String> editor(String at) {
+        String[] parts = at.split("/", -1);
+        if (parts.length != 2) {
+            return Optional.empty();
+        }
+        try {
+            String language = MailTemplates.language(parts[1]);
+            return MailTemplate.fromWire(parts[0]).map(template -> path(template, language));
+        } catch (ApiError notATag) {
+            return Optional.empty();
+        }
+    }
+
     private static DashboardSession permitted(DashboardSession session) {
         Dashboard.permit(session, Permission.MANAGE_TEMPLATES);
         return session;
@@ -185,7 +212,7 @@ public final class MailTemplatePages {
 
     /** The text in force, in the form and previewed. */
     private void edit(Context ctx) {
-        DashboardSession session = permitted(dashboard.require(ctx));
+        DashboardSession session = editing(ctx);
         MailTemplate template = template(ctx);
         var view = templates.draft(session.principal().tenantId(), template, ctx.pathParam("language"));
         var source = new TemplateSource(view.subject(), view.text(), view.html());
@@ -199,7 +226,7 @@ public final class MailTemplatePages {
     }
 
     private void save(Context ctx) {
-        DashboardSession session = permitted(dashboard.requireForm(ctx));
+        DashboardSession session = editing(ctx);
         MailTemplate template = template(ctx);
         String language = MailTemplates.language(ctx.pathParam("language"));
         try {

@@ -3,7 +3,6 @@ package dev.latchkey.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.latchkey.auth.Permission;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.FieldError;
 import dev.latchkey.http.Requests;
@@ -24,7 +23,10 @@ import java.util.stream.Collectors;
  * The owner's settings form: every tenant setting, checked by the same rules as {@code PATCH /v1/admin/settings}, with
  * each refusal shown next to its field. The fields follow the settings document, so a new setting appears by itself.
  * The form also holds each setting as it was shown, and saves only those the owner changed: a form loaded before
- * another change (by a colleague, or through the API) must not put the older values back.
+ * another change (by a colleague, or through the API) must not put the older values back. The page opens and saves only
+ * in a session confirmed lately ({@link GuardedPage#SETTINGS}): the allowed origins decide where the links mailed to
+ * shoppers (a password reset's, a verification's) lead, and the passkey domain, staff's second factor, the lockout and
+ * the password policy guard every account of the shop.
  */
 public final class SettingsPages {
     private static final Map<String, String> LABELS = Map.ofEntries(
@@ -93,8 +95,7 @@ public final class SettingsPages {
     }
 
     private void show(Context ctx) {
-        DashboardSession session = dashboard.require(ctx);
-        Dashboard.permit(session, Permission.MANAGE_SETTINGS);
+        DashboardSession session = dashboard.requireConfirmed(ctx, GuardedPage.SETTINGS);
         List<Field> fields = new ArrayList<>();
         current(session.principal().tenantId()).fields().forEachRemaining(e -> {
             String value = e.getValue().isArray() ? lines(e.getValue())
@@ -107,8 +108,7 @@ public final class SettingsPages {
     }
 
     private void save(Context ctx) {
-        DashboardSession session = dashboard.requireForm(ctx);
-        Dashboard.permit(session, Permission.MANAGE_SETTINGS);
+        DashboardSession session = dashboard.requireConfirmed(ctx, GuardedPage.SETTINGS);
         String tenantId = session.principal().tenantId();
         ObjectNode current = current(tenantId);
         ObjectNode patch = requests.mapper().createObjectNode();

@@ -107,8 +107,7 @@ class DashboardBrowserTest extends ApiTest {
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Confirm your password"))
                     .isVisible()).isTrue();
             shot(page, "09-confirm-password");
-            page.getByLabel("Your password", new Page.GetByLabelOptions().setExact(true)).fill(shop.ownerPassword());
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm").setExact(true)).click();
+            confirmPassword(page, shop);
             // the answer is a redirect to the same address: wait for the page itself
             page.getByText(shop.ownerEmail() + " (you)").waitFor();
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Confirm your password"))
@@ -150,6 +149,8 @@ class DashboardBrowserTest extends ApiTest {
             assertThat(overflow).as("page wider than the phone screen").isEqualTo(false);
             shot(page, "06-phone-customer");
             page.navigate(api.baseUrl() + "/dashboard/settings");
+            confirmPassword(page, shop);
+            page.getByLabel("Failed logins that lock an account").waitFor();
             shot(page, "07-phone-settings");
             page.getByLabel("Failed logins that lock an account").fill("0");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
@@ -244,6 +245,9 @@ class DashboardBrowserTest extends ApiTest {
             shot(page, "15-notifications");
             page.locator("tr[data-template=verify_email] td[data-language=en] a").click();
             page.waitForURL("**/dashboard/mail-templates/verify_email/en");
+            // the email's form asks for the password first, then leads back to it
+            shot(page, "18-mail-template-confirm");
+            confirmPassword(page, shop);
             page.getByLabel("HTML part").fill("<p id=\"greeting\" style=\"color:red\">Hi {{first_name}}</p>"
                     + "<a href=\"{{link}}\">Confirm</a>"
                     + "<script>document.body.setAttribute('data-ran', 'script')</script>"
@@ -282,8 +286,7 @@ class DashboardBrowserTest extends ApiTest {
             List<String> consoleErrors = consoleErrors(page);
             logIn(page, shop);
             page.navigate(api.baseUrl() + "/dashboard/security");
-            page.getByLabel("Your password", new Page.GetByLabelOptions().setExact(true)).fill(shop.ownerPassword());
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm").setExact(true)).click();
+            confirmPassword(page, shop);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Set up an authenticator app")).click();
             var qr = page.getByRole(AriaRole.IMG, new Page.GetByRoleOptions()
                     .setName("QR code that adds Staffed Shop dashboard:" + shop.ownerEmail() + " to an authenticator app"));
@@ -316,6 +319,12 @@ class DashboardBrowserTest extends ApiTest {
         page.getByLabel("Password").fill(shop.ownerPassword());
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
         page.waitForURL("**/dashboard/customers");
+    }
+
+    /** Gives the owner's password on the form a confirmed page shows in its place. */
+    private static void confirmPassword(Page page, StaffFixtures.Shop shop) {
+        page.getByLabel("Your password", new Page.GetByLabelOptions().setExact(true)).fill(shop.ownerPassword());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm").setExact(true)).click();
     }
 
     private static void shot(Page page, String name) {

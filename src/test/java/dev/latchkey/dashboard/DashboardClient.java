@@ -139,14 +139,15 @@ final class DashboardClient {
 
     /**
      * Confirms the session with {@code password} on the form that {@code /dashboard/{next}} shows while unconfirmed
-     * (next: {@code staff} or {@code api-keys}); returns the answer to it.
+     * (next: a guarded page's name, such as {@code staff}, {@code api-keys} or {@code settings}); returns the answer
+     * to it.
      */
     Page confirm(String next, String password) {
         Page form = get("/dashboard/" + next).expect(200);
         return submit(form, "/dashboard/confirm", Map.of("next", next, "password", password));
     }
 
-    /** Confirms the session of an owner with their password: the Staff and API keys pages then work for 10 minutes. */
+    /** Confirms the session of an owner with their password: the pages that ask for it then work for 10 minutes. */
     Page confirm(String password) {
         return confirm("staff", password).expectRedirect("/dashboard/staff");
     }

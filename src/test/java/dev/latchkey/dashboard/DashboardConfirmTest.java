@@ -14,8 +14,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * "Sudo mode": the Staff and API keys pages ask an owner's password again before they show or change anything, and act
- * for ten minutes after it in that session only.
+ * "Sudo mode": the Staff, API keys and Settings pages ask an owner's password again before they show or change
+ * anything, and act for ten minutes after it in that session only (an email's form:
+ * {@link DashboardMailTemplatesTest}).
  */
 class DashboardConfirmTest extends ApiTest {
     private static final String NEW_PASSWORD = "lantern orchard velvet compass";
@@ -28,18 +29,21 @@ class DashboardConfirmTest extends ApiTest {
     void guardedPageWhenUnconfirmedThenTheConfirmationFormInsteadOfThePage() {
         var shop = StaffFixtures.shop(api);
         var client = owner(shop);
-        for (String next : List.of("staff", "api-keys")) {
+        for (String next : List.of("staff", "api-keys", "settings")) {
             var form = client.get("/dashboard/" + next).expect(200);
             assertThat(form.html()).as(next).contains("<h1>Confirm your password</h1>")
                     .contains("action=\"/dashboard/confirm\"").contains("name=\"next\" value=\"" + next + "\"")
                     .contains("<label for=\"confirm-password\">").contains("id=\"confirm-password\" name=\"password\"")
                     .contains("aria-current=\"page\"").contains("10 minutes")
                     .doesNotContain("Nothing was changed")
-                    .doesNotContain(shop.ownerEmail() + " (you)").doesNotContain("Create a key").doesNotContain("sk_…");
+                    .doesNotContain(shop.ownerEmail() + " (you)").doesNotContain("Create a key").doesNotContain("sk_…")
+                    .doesNotContain("name=\"at\"").doesNotContain("lockout_threshold");
             assertThat(form.csrf()).isNotBlank();
         }
         // the owner's other pages ask nothing
-        assertThat(client.get("/dashboard/settings").expect(200).html()).doesNotContain("Confirm your password");
+        for (String page : List.of("/dashboard/identity-providers", "/dashboard/mail-templates")) {
+            assertThat(client.get(page).expect(200).html()).as(page).doesNotContain("Confirm your password");
+        }
     }
 
     @Test
@@ -74,6 +78,41 @@ class DashboardConfirmTest extends ApiTest {
                 "api_key.created", "api_key.revoked")) {
             assertThat(StaffFixtures.events(api, shop, type)).as(type).noneMatch(event -> event.path("staff_id").isTextual());
         }
+    }
+
+    /**
+     * The settings decide where the links mailed to shoppers lead (the allowed origins), and how well the shop's
+     * accounts are kept (passkeys, staff's second factor, the lockout, the password policy).
+     */
+    @Test
+    void settingsWhenUnconfirmedThenASaveIsRefusedAndNothingChangesUntilThePasswordIsGiven() {
+        var shop = StaffFixtures.shop(api);
+        var client = owner(shop);
+        JsonNode before = settings(shop);
+        Map<String, String> weaker = StaffFixtures.settingsForm(api, shop);
+        weaker.put("allowed_origins", "https://evil.example");
+        weaker.put("lockout_threshold", "100");
+        weaker.put("webauthn_rp_id", "evil.example");
+        weaker.remove("require_email_verification");
+
+        var refused = client.submit(client.get("/dashboard/customers").expect(200), "/dashboard/settings", weaker)
+                .expect(403);
+
+        assertThat(refused.html()).contains("Nothing was changed").contains("name=\"next\" value=\"settings\"")
+                .doesNotContain("evil.example");
+        assertThat(settings(shop)).isEqualTo(before);
+        assertThat(StaffFixtures.events(api, shop, "settings.changed")).isEmpty();
+
+        client.confirm("settings", shop.ownerPassword()).expectRedirect("/dashboard/settings");
+        var page = client.get("/dashboard/settings").expect(200);
+        assertThat(page.html()).contains("name=\"lockout_threshold\"").doesNotContain("Confirm your password");
+        client.submit(page, "/dashboard/settings", weaker).expectRedirect("/dashboard/settings?notice=settings_saved");
+        JsonNode after = settings(shop);
+        assertThat(after.path("allowed_origins").get(0).asText()).isEqualTo("https://evil.example");
+        assertThat(after.path("lockout_threshold").asInt()).isEqualTo(100);
+        assertThat(after.path("webauthn_rp_id").asText()).isEqualTo("evil.example");
+        assertThat(StaffFixtures.events(api, shop, "settings.changed")).singleElement()
+                .satisfies(event -> assertThat(event.path("staff_id").asText()).isEqualTo(shop.ownerId()));
     }
 
     @Test
@@ -155,11 +194,20 @@ class DashboardConfirmTest extends ApiTest {
         var client = owner(shop);
         var form = client.get("/dashboard/staff").expect(200);
         for (String next : List.of("https://evil.example/", "//evil.example", "/dashboard/staff", "customers",
-                "settings", "")) {
+                "identity-providers", "")) {
             var refused = client.submit(form, "/dashboard/confirm", Map.of("next", next,
                     "password", shop.ownerPassword())).expect(422);
             assertThat(refused.header("Location")).as(next).isNull();
         }
+        // a place on the page: an email's form only, named by its template and language, never an address
+        Map<String, List<String>> places = Map.of("mail-templates", List.of("https://evil.example/", "//evil.example",
+                "/dashboard/staff", "verify_email", "verify_email/en/preview", "welcome_email/en", "verify_email/<b>",
+                "verify_email/en/../../../staff", "/verify_email/en"), "staff", List.of("verify_email/en", "x"));
+        places.forEach((next, ats) -> ats.forEach(at -> {
+            var refused = client.submit(form, "/dashboard/confirm", Map.of("next", next, "at", at,
+                    "password", shop.ownerPassword())).expect(422);
+            assertThat(refused.header("Location")).as(next + " at " + at).isNull();
+        }));
         client.submit(form, "/dashboard/confirm", Map.of("password", shop.ownerPassword())).expect(422);
         assertThat(client.get("/dashboard/staff").html()).contains("Confirm your password");
         assertThat(StaffFixtures.events(api, shop, "staff.password_check_failed")).isEmpty();
@@ -195,15 +243,23 @@ class DashboardConfirmTest extends ApiTest {
     void guardedPagesWhenSupportThenForbiddenBeforeAnyConfirmation() {
         var shop = StaffFixtures.shop(api);
         var support = StaffTwoStep.support(api, shop);
-        for (String next : List.of("staff", "api-keys")) {
+        for (String next : List.of("staff", "api-keys", "settings")) {
             assertThat(support.get("/dashboard/" + next).expect(403).html()).as(next)
                     .doesNotContain("Confirm your password");
         }
         var page = support.get("/dashboard/customers").expect(200);
-        support.submit(page, "/dashboard/confirm", Map.of("next", "staff", "password", Fixtures.PASSWORD))
-                .expect(403);
+        for (String next : List.of("staff", "settings")) {
+            support.submit(page, "/dashboard/confirm", Map.of("next", next, "password", Fixtures.PASSWORD))
+                    .expect(403);
+        }
         support.submit(page, "/dashboard/staff/" + shop.ownerId() + "/delete", Map.of()).expect(403);
+        assertThat(support.submit(page, "/dashboard/settings", Map.of("lockout_threshold", "3")).expect(403).html())
+                .doesNotContain("Confirm your password");
         assertThat(StaffFixtures.events(api, shop, "staff.confirmed")).isEmpty();
+    }
+
+    private JsonNode settings(StaffFixtures.Shop shop) {
+        return api.get("/v1/admin/settings").bearer(shop.tenant().sk()).send().expect(200).body();
     }
 
     private JsonNode staff(StaffFixtures.Shop shop) {

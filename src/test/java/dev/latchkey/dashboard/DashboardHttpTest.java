@@ -35,7 +35,7 @@ class DashboardHttpTest extends ApiTest {
         return StaffTwoStep.owner(api, shop);
     }
 
-    /** The owner, logged in and confirmed with their password: the Staff and API keys pages work. */
+    /** The owner, logged in and confirmed with their password: the pages that ask for it work. */
     private DashboardClient confirmedOwner(StaffFixtures.Shop shop) {
         return StaffTwoStep.confirmedOwner(api, shop);
     }
@@ -611,7 +611,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void settingsWhenInvalidThenMessagesNextToFieldsAndNothingSaved() {
         var shop = StaffFixtures.shop(api);
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         var page = client.get("/dashboard/settings").expect(200);
         assertThat(page.html()).contains("for=\"lockout_threshold\"").contains("value=\"10\"");
         var refused = client.submit(page, "/dashboard/settings", Map.of("lockout_threshold", "0",
@@ -629,7 +629,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void settingsWhenAnOriginHoldsAControlCharacterThenRefusedAsTheApiRefusesIt() {
         var shop = StaffFixtures.shop(api);
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         Map<String, String> form = StaffFixtures.settingsForm(api, shop);
         // vertical tab and NEL are no line breaks in a textarea: they stay in the origin, which refuses them
         form.put("allowed_origins", "\u0001https://shop.example.com\nhttps://other.example.com\u001b\n"
@@ -649,7 +649,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void settingsWhenValidThenSavedAsAll() {
         var shop = StaffFixtures.shop(api);
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         var page = client.get("/dashboard/settings").expect(200);
         Map<String, String> form = StaffFixtures.settingsForm(api, shop);
         form.put("lockout_threshold", "4");
@@ -675,7 +675,7 @@ class DashboardHttpTest extends ApiTest {
     @Test
     void settingsWhenChangedElsewhereAfterTheFormWasLoadedThenOnlyTheFieldsEditedAreSaved() {
         var shop = StaffFixtures.shop(api);
-        var client = owner(shop);
+        var client = confirmedOwner(shop);
         var page = client.get("/dashboard/settings").expect(200);
         Map<String, String> form = StaffFixtures.settingsForm(api, shop);
         var shown = java.util.regex.Pattern.compile("name=\"(shown\\.[a-z_]+)\" value=\"([^\"]*)\"")

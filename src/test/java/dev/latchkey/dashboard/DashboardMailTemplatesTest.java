@@ -8,6 +8,7 @@ import dev.latchkey.testing.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +33,9 @@ class DashboardMailTemplatesTest extends MailTest {
         return StaffFixtures.shop(api, Map.of("allowed_origins", List.of(SHOP)));
     }
 
-    private static DashboardClient loggedIn(StaffFixtures.Shop shop, String email, String password) {
-        var client = new DashboardClient(api.baseUrl());
-        client.login(shop.id(), email, password).expectRedirect("/dashboard/customers");
-        return client;
-    }
-
+    /** The owner in a session confirmed with their password: an email's form opens and saves. */
     private static DashboardClient owner(StaffFixtures.Shop shop) {
-        return loggedIn(shop, shop.ownerEmail(), shop.ownerPassword());
+        return StaffTwoStep.confirmedOwner(api, shop);
     }
 
     private static Map<String, String> form(String subject, String text, String html) {
@@ -229,15 +225,87 @@ class DashboardMailTemplatesTest extends MailTest {
     }
 
     @Test
+    void formWhenTheSessionIsNotConfirmedThenThePasswordIsAskedForFirstAndLeadsBackToThatEmail() {
+        var shop = shopWithOrigin();
+        var client = StaffTwoStep.owner(api, shop);
+        assertThat(client.get(PATH).expect(200).html()).contains("data-template=\"password_reset\"")
+                .doesNotContain("Confirm your password");
+
+        var asked = client.get(PATH + "/password_reset/DE").expect(200);
+        assertThat(asked.html()).contains("<h1>Confirm your password</h1>")
+                .contains("Editing an email needs your password").contains("name=\"next\" value=\"mail-templates\"")
+                .contains("name=\"at\" value=\"password_reset/DE\"")
+                .contains("href=\"/dashboard/mail-templates\" aria-current=\"page\"")
+                .doesNotContain("<textarea").doesNotContain("Nothing was changed");
+        // an address of no email asks for the password too, and leads to the list
+        assertThat(client.get(PATH + "/welcome_email/en").expect(200).html()).contains("Confirm your password")
+                .doesNotContain("name=\"at\"");
+
+        client.submit(asked, "/dashboard/confirm", Map.of("next", "mail-templates", "at", "password_reset/DE",
+                "password", shop.ownerPassword())).expectRedirect(PATH + "/password_reset/de");
+        assertThat(client.get(PATH + "/password_reset/de").expect(200).html()).contains("<textarea")
+                .doesNotContain("Confirm your password");
+        assertThat(StaffFixtures.events(api, shop, "staff.confirmed")).hasSize(1);
+    }
+
+    @Test
+    void saveWhenTheSessionIsNotConfirmedThenRefusedWithThePasswordFormAndNothingSaved() {
+        var shop = shopWithOrigin();
+        var client = StaffTwoStep.owner(api, shop);
+        var list = client.get(PATH).expect(200);
+        Map<String, String> elsewhere = form("Reset your password", "Reset it here: https://evil.example/?t={{token}}",
+                "<a href=\"https://evil.example/?t={{token}}\">Reset it</a>");
+
+        var refused = client.submit(list, PATH + "/password_reset/en", elsewhere).expect(403);
+
+        assertThat(refused.html()).contains("Nothing was changed").contains("action=\"/dashboard/confirm\"")
+                .contains("name=\"at\" value=\"password_reset/en\"").doesNotContain("evil.example");
+        assertThat(stored(shop, "password_reset", "en").path("overridden").asBoolean()).isFalse();
+        assertThat(StaffFixtures.events(api, shop, "mail_template.changed")).isEmpty();
+        // the preview and the shipped text ask nothing: neither puts a text of the form in force
+        client.submit(list, PATH + "/password_reset/en/preview", elsewhere).expect(200);
+        api.put(API + "password_reset/en").bearer(shop.tenant().sk()).body(Map.of("subject", "Own",
+                "text", "{{link}}", "html", "<a href=\"{{link}}\">{{link}}</a>")).send().expect(200);
+        client.submit(list, PATH + "/password_reset/en/restore", Map.of("confirm", "yes"))
+                .expectRedirect(PATH + "/password_reset/en?notice=mail_template_restored");
+        assertThat(stored(shop, "password_reset", "en").path("overridden").asBoolean()).isFalse();
+
+        // confirmed on the form the refusal showed, the same text saves
+        client.submit(refused, "/dashboard/confirm", Map.of("next", "mail-templates", "at", "password_reset/en",
+                "password", shop.ownerPassword())).expectRedirect(PATH + "/password_reset/en");
+        client.submit(client.get(PATH + "/password_reset/en").expect(200), PATH + "/password_reset/en", elsewhere)
+                .expectRedirect(PATH + "/password_reset/en?notice=mail_template_saved");
+        assertThat(stored(shop, "password_reset", "en").path("text").asText()).contains("https://evil.example/");
+    }
+
+    @Test
+    void saveWhenTheFormWasLoadedConfirmedButIsSentAfterTheTenMinutesThenRefusedAndNothingSaved() {
+        var shop = shopWithOrigin();
+        var client = owner(shop);
+        var page = client.get(VERIFY_EN).expect(200);
+        server.clock.advance(Duration.ofMinutes(10));
+
+        assertThat(client.submit(page, VERIFY_EN, valid()).expect(403).html()).contains("Nothing was changed");
+
+        assertThat(stored(shop, "verify_email", "en").path("overridden").asBoolean()).isFalse();
+        assertThat(client.get(VERIFY_EN).expect(200).html()).contains("Confirm your password");
+    }
+
+    @Test
     void supportWhenOpeningOrSendingAnyFormThenRefusedWithoutALinkAndNothingChanges() {
         var shop = shopWithOrigin();
-        var support = loggedIn(shop, StaffFixtures.addStaff(api, shop, "support"), Fixtures.PASSWORD);
+        var support = StaffTwoStep.support(api, shop);
         var customers = support.get("/dashboard/customers").expect(200);
         assertThat(customers.html()).doesNotContain(PATH);
 
         support.get(PATH).expect(403);
-        assertThat(support.get(VERIFY_EN).expect(403).html()).doesNotContain("<textarea");
-        support.submit(customers, VERIFY_EN, valid()).expect(403);
+        // the role is refused before any confirmation is asked for, and a confirmation is no way in
+        assertThat(support.get(VERIFY_EN).expect(403).html()).doesNotContain("<textarea")
+                .doesNotContain("Confirm your password");
+        support.submit(customers, "/dashboard/confirm", Map.of("next", "mail-templates", "at", "verify_email/en",
+                "password", Fixtures.PASSWORD)).expect(403);
+        assertThat(support.submit(customers, VERIFY_EN, valid()).expect(403).html())
+                .doesNotContain("Confirm your password");
         support.submit(customers, VERIFY_EN + "/preview", valid()).expect(403);
         api.put(API + "verify_email/en").bearer(shop.tenant().sk()).body(valid()).send().expect(200);
         support.submit(customers, VERIFY_EN + "/restore", Map.of("confirm", "yes")).expect(403);
@@ -245,6 +313,7 @@ class DashboardMailTemplatesTest extends MailTest {
         assertThat(stored(shop, "verify_email", "en").path("subject").asText())
                 .isEqualTo("Welcome to {{shop_name}}: one step left");
         assertThat(StaffFixtures.events(api, shop, "mail_template.changed")).hasSize(1);
+        assertThat(StaffFixtures.events(api, shop, "staff.confirmed")).isEmpty();
     }
 
     @Test

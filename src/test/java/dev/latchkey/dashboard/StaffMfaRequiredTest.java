@@ -1,6 +1,7 @@
 package dev.latchkey.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.staff.StaffSessions;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.StaffFixtures;
@@ -140,7 +141,7 @@ class StaffMfaRequiredTest extends ApiTest {
         for (String path : List.of("/dashboard/customers", "/dashboard/customers?q=a", "/dashboard/customers/" + customer,
                 "/dashboard/customers/export", "/dashboard/customers/" + customer + "/export", "/dashboard/settings",
                 "/dashboard/api-keys", "/dashboard/webhooks", "/dashboard/webhooks/wh_unknown", "/dashboard/staff",
-                "/dashboard/account")) {
+                "/dashboard/account", "/dashboard/mail-templates/login_code/en")) {
             client.get(path).expectRedirect(SETUP);
         }
         client.get("/dashboard").expectRedirect("/dashboard/customers");
@@ -155,6 +156,8 @@ class StaffMfaRequiredTest extends ApiTest {
                 "password", Fixtures.PASSWORD, "role", "owner"));
         forms.put("/dashboard/staff/" + shop.ownerId() + "/role", Map.of("role", "support"));
         forms.put("/dashboard/api-keys", Map.of("kind", "secret"));
+        forms.put("/dashboard/mail-templates/login_code/en", Map.of("subject", "Your code", "text", "{{token}}",
+                "html", "{{token}}"));
         forms.put("/dashboard/webhooks", Map.of("url", "https://hooks.example.com/x", "events", "*"));
         forms.put("/dashboard/customers/" + customer + "/status", Map.of("status", "disabled"));
         forms.put("/dashboard/customers/" + customer + "/delete", Map.of());
@@ -173,6 +176,8 @@ class StaffMfaRequiredTest extends ApiTest {
         assertThat(api.get("/v1/admin/webhooks").bearer(shop.tenant().sk()).send().expect(200).body().path("data"))
                 .isEmpty();
         assertThat(StaffFixtures.events(api, shop, "staff.password_changed")).isEmpty();
+        assertThat(api.get("/v1/admin/mail-templates").bearer(shop.tenant().sk()).send().expect(200).body()
+                .path("data")).isEmpty();
         // the set-up's own confirmation serves (its 10 minutes may run out while the member finds their phone)
         client.submit(page, "/dashboard/confirm", Map.of("next", "security", "password", shop.ownerPassword()))
                 .expectRedirect(SETUP);
@@ -279,13 +284,14 @@ class StaffMfaRequiredTest extends ApiTest {
     @Test
     void settingWhenTurnedOnFromTheDashboardByAnOwnerWithoutSecondFactorThenTheirNextPageIsTheSetUp() {
         var shop = StaffFixtures.shop(api);
-        var owner = StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), shop.ownerEmail(), shop.ownerPassword());
+        var owner = StaffTwoStep.confirmedOwner(api, shop);
         var settings = owner.get("/dashboard/settings").expect(200);
         Map<String, String> form = StaffFixtures.settingsForm(api, shop);
         form.put("require_staff_mfa", "on");
         owner.submit(settings, "/dashboard/settings", form).expectRedirect("/dashboard/settings?notice=settings_saved");
         owner.get("/dashboard/settings?notice=settings_saved").expectRedirect(SETUP);
-        // their session was opened unconfirmed: the set-up asks for the password first
+        // once the confirmation the settings asked for has run out, the set-up asks for the password first
+        server.clock.advance(StaffSessions.CONFIRMATION_WINDOW);
         assertThat(owner.get(SETUP).expect(200).html()).contains("action=\"/dashboard/confirm\"")
                 .doesNotContain("href=\"/dashboard/customers\"");
         owner.confirm("security", shop.ownerPassword()).expectRedirect(SETUP);
