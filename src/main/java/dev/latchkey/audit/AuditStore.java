@@ -44,11 +44,10 @@ final class AuditStore {
     /**
      * A page newest first, after {@code before} when given. The order names the columns of the index the page is read
      * along, all descending, the filtered ones first (see V34). Of the two upper bounds, {@code until} and the cursor,
-     * only the one that ends the range more tightly is named (the other follows from it): H2 starts its walk down an
-     * index at the later of two such bounds, and would read every event between them.
+     * only the one that ends the range more tightly is named (see {@link Cursor#untilEndsTighter}).
      */
     List<AuditEvent> list(Handle h, String tenantId, AuditFilter filter, Cursor before, int limit) {
-        boolean untilBinds = filter.until() != null && (before == null || !before.at().isBefore(filter.until()));
+        boolean untilBinds = Cursor.untilEndsTighter(filter.until(), before);
         var sql = new StringBuilder("SELECT * FROM audit_events WHERE tenant_id = :tenant");
         var along = new StringBuilder("tenant_id DESC, ");
         if (filter.customerId() != null) {

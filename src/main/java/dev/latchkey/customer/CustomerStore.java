@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -83,6 +84,16 @@ public final class CustomerStore {
         return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId).bind("id", id)
                 .map((rs, ctx) -> customer(rs)).findOne();
+    }
+
+    /** The customers of these ids that exist, in one query. */
+    public List<Customer> findAll(Handle h, String tenantId, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id IN (<ids>)")
+                .bind("tenant", tenantId).bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> customer(rs)).list();
     }
 
     /**

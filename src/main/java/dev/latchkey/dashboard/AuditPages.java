@@ -11,13 +11,12 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
+import dev.latchkey.http.Rfc3339;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,12 +117,7 @@ public final class AuditPages {
 
     /** The start (UTC) of the day typed, if it is a date. */
     private static Optional<Instant> since(String typed) {
-        try {
-            return typed.isEmpty() ? Optional.empty()
-                    : Optional.of(LocalDate.parse(typed).atStartOfDay(ZoneOffset.UTC).toInstant());
-        } catch (DateTimeParseException notADate) {
-            return Optional.empty();
-        }
+        return Rfc3339.parseDate(typed).map(day -> day.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
     private static String customerError(String typed) {

@@ -23,6 +23,16 @@ public record Cursor(Instant at, String id) {
         return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
     }
 
+    /**
+     * Whether {@code until} (exclusive, nullable) rather than the cursor {@code before} (nullable) ends a newest-first
+     * page's range, when a list is bounded by both. A store names only the tighter of the two in its SQL (the other
+     * follows from it): H2 starts its walk down an index at the later of two such bounds, and would read every row
+     * between them.
+     */
+    public static boolean untilEndsTighter(Instant until, Cursor before) {
+        return until != null && (before == null || !before.at().isBefore(until));
+    }
+
     /** {@code list:millis:id}; cursors written before they named their list were {@code millis:id}. */
     public String encode(Listing listing) {
         String raw = listing.tag() + ":" + at.toEpochMilli() + ":" + id;

@@ -3,6 +3,7 @@ package dev.latchkey.http;
 import io.javalin.http.Context;
 
 import java.time.Instant;
+import java.time.LocalDate;
 
 /** A list's filters, read from the query string. */
 public final class QueryParams {
@@ -44,5 +45,12 @@ public final class QueryParams {
         String raw = text(ctx, name, 64);
         return raw == null ? null : Rfc3339.parse(raw).orElseThrow(() ->
                 ApiError.validation(name, "invalid", name + " must be " + Rfc3339.EXPECTED + "."));
+    }
+
+    /** A day, YYYY-MM-DD ({@link Rfc3339#parseDate}), or null when absent; anything else answers 422 naming it. */
+    public static LocalDate date(Context ctx, String name) {
+        String raw = text(ctx, name, 64);
+        return raw == null ? null : Rfc3339.parseDate(raw).orElseThrow(() ->
+                ApiError.validation(name, "invalid", name + " must be a date written YYYY-MM-DD, such as 2026-05-08."));
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.http;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
@@ -44,6 +45,15 @@ public final class Rfc3339 {
             .withChronology(IsoChronology.INSTANCE)
             .withResolverStyle(ResolverStyle.STRICT);
 
+    /** RFC 3339's full-date, as a date input sends it: a four-digit year, the month and the day. */
+    private static final DateTimeFormatter DATE = new DateTimeFormatterBuilder()
+            .appendValue(ChronoField.YEAR, 4).appendLiteral('-')
+            .appendValue(ChronoField.MONTH_OF_YEAR, 2).appendLiteral('-')
+            .appendValue(ChronoField.DAY_OF_MONTH, 2)
+            .toFormatter(Locale.ROOT)
+            .withChronology(IsoChronology.INSTANCE)
+            .withResolverStyle(ResolverStyle.STRICT);
+
     private Rfc3339() {
     }
 
@@ -53,6 +63,16 @@ public final class Rfc3339 {
             Instant at = OffsetDateTime.parse(BEYOND_NANOSECONDS.matcher(raw).replaceFirst(""), FORMAT).toInstant()
                     .truncatedTo(ChronoUnit.MILLIS);
             return Cursor.holds(at) ? Optional.of(at) : Optional.empty();
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The day of a full-date such as 2026-05-08, or empty when {@code raw} is none or falls before the year 0001. */
+    public static Optional<LocalDate> parseDate(String raw) {
+        try {
+            LocalDate day = LocalDate.parse(raw, DATE);
+            return day.getYear() < 1 ? Optional.empty() : Optional.of(day);
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

@@ -52,9 +52,12 @@ final class OrderStore {
 
     /**
      * Orders newest first (placed_at, then id, both descending), after the cursor's position. The order names the
-     * columns of the index the page is read along, all descending, the filtered one first (see V34).
+     * columns of the index the page is read along, all descending, the filtered one first (see V34); each index ends
+     * in placed_at, so a time bound narrows the walk down it. Of the two upper bounds, {@code until} and the cursor,
+     * only the one that ends the range more tightly is named (see {@link Cursor#untilEndsTighter}).
      */
     List<Order> list(Handle h, String tenantId, OrderFilter filter, Cursor after, int limit) {
+        boolean untilBinds = Cursor.untilEndsTighter(filter.until(), after);
         var sql = new StringBuilder("SELECT * FROM orders WHERE tenant_id = :tenant ");
         if (filter.customerId() != null) {
             sql.append("AND customer_id = :customer ");
@@ -65,7 +68,12 @@ final class OrderStore {
         if (filter.status() != null) {
             sql.append("AND status = :status ");
         }
-        if (after != null) {
+        if (filter.since() != null) {
+            sql.append("AND placed_at >= :since ");
+        }
+        if (untilBinds) {
+            sql.append("AND placed_at < :until ");
+        } else if (after != null) {
             sql.append("AND (placed_at, id) < (:at, :id) ");
         }
         String along = filter.customerId() != null ? "customer_id DESC, "
@@ -82,7 +90,12 @@ final class OrderStore {
         if (filter.status() != null) {
             query.bind("status", filter.status().wire());
         }
-        if (after != null) {
+        if (filter.since() != null) {
+            query.bind("since", Database.ts(filter.since()));
+        }
+        if (untilBinds) {
+            query.bind("until", Database.ts(filter.until()));
+        } else if (after != null) {
             query.bind("at", Database.ts(after.at())).bind("id", after.id());
         }
         return query.map((rs, ctx) -> order(rs)).list();

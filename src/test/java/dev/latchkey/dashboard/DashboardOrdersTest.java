@@ -98,12 +98,101 @@ class DashboardOrdersTest extends ApiTest {
                 .containsExactly(first);
         var ofCustomer = client.get("/dashboard/orders?customer_id=" + shopper.customerId()).expect(200);
         assertThat(numbers(ofCustomer)).containsExactly(third);
-        assertThat(ofCustomer.html()).contains("id=\"filtered-customer\">" + shopper.customerId() + "</a>");
+        // a customer without a name is shown by their email
+        assertThat(ofCustomer.html()).contains("id=\"filtered-customer\">" + shopper.email() + "</a>");
         for (String nobody : List.of("email=nobody%40example.com", "customer_id=cus_unknown", "status=refunded")) {
             var none = client.get("/dashboard/orders?" + nobody).expect(200);
             assertThat(numbers(none)).isEmpty();
             assertThat(none.html()).contains("No orders match.");
         }
+    }
+
+    @Test
+    void ownerWhenOrdersBelongToCustomersThenTheirNamesAndEmailsAreShownLinkedAGoneOneSaysSo() {
+        var ada = Fixtures.shopper(api, shop.tenant(), Map.of("first_name", "Ada", "last_name", "<Lovelace> & Co"));
+        var unnamed = Fixtures.shopper(api, shop.tenant());
+        var erased = Fixtures.shopper(api, shop.tenant(), Map.of("first_name", "Gone"));
+        String adas = placed(Fixtures.uniqueEmail(), "paid", JANUARY, ada.customerId());
+        String adasSecond = placed(Fixtures.uniqueEmail(), "paid", JANUARY.plusSeconds(1), ada.customerId());
+        String unnameds = placed(Fixtures.uniqueEmail(), "paid", JANUARY.plusSeconds(2), unnamed.customerId());
+        String erasedOnes = placed(Fixtures.uniqueEmail(), "paid", JANUARY.plusSeconds(3), erased.customerId());
+        String guests = placed(Fixtures.uniqueEmail(), "paid", JANUARY.plusSeconds(4), null);
+        api.delete("/v1/admin/customers/" + erased.customerId()).bearer(shop.tenant().sk()).send().expect(204);
+        var client = owner();
+
+        String adaShown = "<a href=\"/dashboard/customers/" + ada.customerId() + "\">Ada &lt;Lovelace&gt; &amp; Co</a> "
+                + "<span class=\"hint\">" + ada.email() + "</span>";
+        String unnamedShown = "<a href=\"/dashboard/customers/" + unnamed.customerId() + "\">" + unnamed.email()
+                + "</a></td>";
+        var list = client.get("/dashboard/orders").expect(200);
+        assertThat(numbers(list)).containsExactly(guests, erasedOnes, unnameds, adasSecond, adas);
+        assertThat(list.html()).contains("<td>" + adaShown + "</td>").containsOnlyOnce(unnamedShown)
+                .contains("<td><span class=\"guest\">deleted customer</span></td>")
+                .contains("<td><span class=\"guest\">guest</span></td>")
+                .doesNotContain(erased.customerId()).doesNotContain("Gone");
+        assertThat(list.html().split(java.util.regex.Pattern.quote(adaShown), -1)).hasSize(3);
+
+        assertThat(client.get("/dashboard/orders/" + adas).expect(200).html())
+                .contains("id=\"order-customer\">" + adaShown + "</dd>");
+        assertThat(client.get("/dashboard/orders/" + unnameds).expect(200).html())
+                .contains("id=\"order-customer\">" + unnamedShown.replace("</td>", "</dd>"));
+        assertThat(client.get("/dashboard/orders/" + erasedOnes).expect(200).html())
+                .contains("id=\"order-customer\"><span class=\"guest\">deleted customer</span></dd>")
+                .doesNotContain("joins the account of whoever verifies");
+        assertThat(client.get("/dashboard/orders?customer_id=" + ada.customerId()).expect(200).html())
+                .contains("id=\"filtered-customer\">Ada &lt;Lovelace&gt; &amp; Co</a>");
+    }
+
+    @Test
+    void ownerWhenFilteringByDaysThenOrdersPlacedFromTheFirstDayThroughTheLastInUtcAreListed() {
+        Instant april = Instant.parse("2026-04-01T00:00:00Z");
+        Instant may = Instant.parse("2026-05-01T00:00:00Z");
+        String march = placed(Fixtures.uniqueEmail(), "paid", april.minusMillis(1), null);
+        String first = placed(Fixtures.uniqueEmail(), "paid", april, null);
+        String pending = placed(Fixtures.uniqueEmail(), "pending", april.plus(9, ChronoUnit.DAYS), null);
+        String last = placed(Fixtures.uniqueEmail(), "paid", may.minusMillis(1), null);
+        String mayFirst = placed(Fixtures.uniqueEmail(), "paid", may, null);
+        new OrderCalls(api, Fixtures.tenant(api)).guest(Fixtures.uniqueEmail()); // another shop's, in April too
+        var client = owner();
+
+        var inApril = client.get("/dashboard/orders?from=2026-04-01&to=2026-04-30").expect(200);
+        assertThat(numbers(inApril)).containsExactly(last, pending, first);
+        assertThat(inApril.html()).contains("id=\"from\" name=\"from\" type=\"date\" value=\"2026-04-01\"")
+                .contains("id=\"to\" name=\"to\" type=\"date\" value=\"2026-04-30\"")
+                .contains("<a class=\"button secondary\" href=\"/dashboard/orders\">Clear</a>");
+        assertThat(numbers(client.get("/dashboard/orders?from=2026-04-01&to=2026-04-30&status=paid").expect(200)))
+                .containsExactly(last, first);
+        assertThat(numbers(client.get("/dashboard/orders?from=2026-05-01").expect(200))).containsExactly(mayFirst);
+        assertThat(numbers(client.get("/dashboard/orders?to=2026-03-31").expect(200))).containsExactly(march);
+        assertThat(numbers(client.get("/dashboard/orders?from=2026-04-10&to=2026-04-10").expect(200)))
+                .containsExactly(pending);
+        assertThat(client.get("/dashboard/orders?from=2026-05-01&to=2026-04-01").expect(200).html())
+                .contains("No orders match.");
+
+        // paged with the days kept
+        for (int i = 0; i < 25; i++) {
+            placed(Fixtures.uniqueEmail(), "paid", april.plus(1, ChronoUnit.DAYS).plus(i, ChronoUnit.HOURS), null);
+        }
+        var firstPage = client.get("/dashboard/orders?from=2026-04-01&to=2026-04-30").expect(200);
+        assertThat(numbers(firstPage)).hasSize(25).startsWith(last, pending);
+        String next = nextUrl(firstPage);
+        assertThat(next).contains("from=2026-04-01").contains("to=2026-04-30");
+        assertThat(numbers(client.get(next).expect(200))).hasSize(3).endsWith(first).doesNotContain(march, mayFirst);
+    }
+
+    @Test
+    void ownerWhenADayCannotBeReadThenItsMessageStandsAtTheFieldAndNoOrderIsShown() {
+        placed(Fixtures.uniqueEmail(), "paid", JANUARY, null);
+        var client = owner();
+        for (String query : List.of("from=2026-13-01", "to=yesterday", "from=2026-04-01T00:00:00Z", "to=26-04-01",
+                "from=%2B10000-01-01", "from=0000-12-31", "from=2026-04-01&from=2026-04-02")) {
+            String field = query.substring(0, query.indexOf('='));
+            var page = client.get("/dashboard/orders?" + query).expect(422);
+            assertThat(page.html()).as(query).contains("id=\"" + field + "-error\">" + field + " must ")
+                    .contains("Correct the filter marked above.");
+            assertThat(numbers(page)).as(query).isEmpty();
+        }
+        assertThat(numbers(client.get("/dashboard/orders?to=9999-12-31").expect(200))).hasSize(1);
     }
 
     @Test

@@ -113,9 +113,14 @@ class EmbeddedListPlansTest {
         String until = first.plus(Duration.ofMinutes(700)).toString();
         for (String orders : List.of("", "&status=paid", "&email=p8@shop.example", "&customer_id=cus_p8",
                 "&customer_id=cus_p8&status=cancelled", "&email=g7@shop.example&status=fulfilled",
-                "&customer_id=cus_p8&email=p8@shop.example&status=cancelled")) {
+                "&customer_id=cus_p8&email=p8@shop.example&status=cancelled", "&since=" + since, "&until=" + until,
+                "&since=" + since + "&until=" + until, "&status=paid&since=" + since + "&until=" + until,
+                "&email=g7@shop.example&since=" + since + "&until=" + until,
+                "&customer_id=cus_p8&since=" + since + "&until=" + until)) {
             readsAboutItsPage("/v1/admin/orders?limit=5" + orders);
         }
+        String newestOrder = page("/v1/admin/orders?limit=1").path("next_cursor").asText();
+        readsAboutItsPage("/v1/admin/orders?limit=5&until=" + until + "&cursor=" + newestOrder);
         readsAboutItsPage("/v1/admin/customers/cus_p8/orders?limit=5");
         for (String events : List.of("", "&customer_id=cus_p8", "&type=login.failed",
                 "&customer_id=cus_p8&type=login.succeeded", "&since=" + since, "&until=" + until,

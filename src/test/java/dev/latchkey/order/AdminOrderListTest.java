@@ -100,7 +100,12 @@ class AdminOrderListTest extends ApiTest {
                 "customer_id=" + shopper.customerId(), o -> o.path("customer_id").asText().equals(shopper.customerId()),
                 "customer_id=" + shopper.customerId() + "&status=paid&email=" + guest, o -> o.path("customer_id")
                         .asText().equals(shopper.customerId()) && o.path("status").asText().equals("paid")
-                        && o.path("email").asText().equals(guest));
+                        && o.path("email").asText().equals(guest),
+                "since=2026-01-02T10:00:00Z&until=2026-01-04T10:00:00Z", o -> placedIn(o, "2026-01-02", "2026-01-03"),
+                "since=2026-01-02T10:00:00Z&status=fulfilled", o -> placedIn(o, "2026-01-02", "2026-01-04")
+                        && o.path("status").asText().equals("fulfilled"),
+                "until=2026-01-04T10:00:00Z&customer_id=" + shopper.customerId(), o -> placedIn(o, "2026-01-01",
+                        "2026-01-03") && o.path("customer_id").asText().equals(shopper.customerId()));
         for (var filter : filters.entrySet()) {
             List<String> expected = recorded.stream().filter(filter.getValue()).map(o -> o.path("number").asText())
                     .toList();
@@ -112,6 +117,67 @@ class AdminOrderListTest extends ApiTest {
                         .isSortedAccordingTo(Comparator.reverseOrder());
             }
         }
+    }
+
+    /** Whether the order was placed on one of the days {@code first} to {@code last}, at 10:00 UTC. */
+    private static boolean placedIn(JsonNode order, String first, String last) {
+        String day = order.path("placed_at").asText().substring(0, 10);
+        return day.compareTo(first) >= 0 && day.compareTo(last) <= 0;
+    }
+
+    @Test
+    void listWhenPlacedBetweenSinceAndUntilThenSinceIncludedUntilNotAsTheAuditLogReadsThem() {
+        String guest = Fixtures.uniqueEmail();
+        String before = placed(guest, "paid", "2026-04-30T23:59:59.999Z", null);
+        String atSince = placed(guest, "paid", "2026-05-01T00:00:00Z", null);
+        String pending = placed(Fixtures.uniqueEmail(), "pending", "2026-05-10T12:00:00Z", null);
+        String beforeUntil = placed(guest, "fulfilled", "2026-05-31T23:59:59.999Z", null);
+        String atUntil = placed(guest, "paid", "2026-06-01T00:00:00Z", null);
+        // another shop's orders of the same time and address are never listed
+        var theirs = new OrderCalls(api, Fixtures.tenant(api));
+        for (String at : List.of("2026-05-01T00:00:00Z", "2026-05-10T12:00:00Z")) {
+            Map<String, Object> body = OrderCalls.body(OrderCalls.number(), guest);
+            body.put("placed_at", at);
+            theirs.create(body).expect(201);
+        }
+        String may = "since=2026-05-01T00:00:00Z&until=2026-06-01T00:00:00Z";
+
+        assertThat(numbers("?" + may)).containsExactly(beforeUntil, pending, atSince);
+        assertThat(numbers("?since=2026-05-01T00:00:00Z")).containsExactly(atUntil, beforeUntil, pending, atSince);
+        assertThat(numbers("?until=2026-05-01T00:00:00Z")).containsExactly(before);
+        // the same instants written with an offset, and with more digits than the millisecond kept
+        assertThat(numbers("?since=2026-05-01T02:00:00%2B02:00&until=2026-05-31T19:59:59.9990001-04:00"))
+                .containsExactly(pending, atSince);
+        assertThat(numbers("?" + may + "&status=paid")).containsExactly(atSince);
+        assertThat(numbers("?" + may + "&email=" + guest)).containsExactly(beforeUntil, atSince);
+        assertThat(numbers("?" + may + "&email=" + guest + "&status=fulfilled")).containsExactly(beforeUntil);
+        // an empty range lists nothing, as on the audit log
+        assertThat(numbers("?since=2026-06-01T00:00:00Z&until=2026-05-01T00:00:00Z")).isEmpty();
+        assertThat(numbers("?since=2026-05-10T12:00:00Z&until=2026-05-10T12:00:00Z")).isEmpty();
+        // empty reads as absent, as for the other filters
+        assertThat(numbers("?since=&until=")).containsExactly(atUntil, beforeUntil, pending, atSince, before);
+    }
+
+    /**
+     * A bounded list walked by one order a page; and a cursor from beyond {@code until}, which a client may carry over
+     * from an unbounded walk: the bound that ends the range more tightly holds either way.
+     */
+    @Test
+    void listWhenBoundedInTimeAndPagedWithACursorFromBeyondUntilThenTheTighterBoundHolds() {
+        List<String> placedNumbers = new ArrayList<>();
+        for (int day = 1; day <= 6; day++) {
+            placedNumbers.add(0, placed(Fixtures.uniqueEmail(), "paid", "2026-03-0" + day + "T10:00:00Z", null));
+        }
+        String bounded = "since=2026-03-02T10:00:00Z&until=2026-03-05T10:00:00Z";
+        List<String> expected = placedNumbers.subList(2, 5);
+        assertThat(walk(bounded, 1)).map(o -> o.path("number").asText()).containsExactlyElementsOf(expected);
+
+        String newest = api.get("/v1/admin/orders?limit=1").bearer(tenant.sk()).send().expect(200).str("next_cursor");
+        assertThat(numbers("?" + bounded + "&limit=2&cursor=" + newest))
+                .containsExactlyElementsOf(expected.subList(0, 2));
+        String secondOldest = api.get("/v1/admin/orders?limit=4").bearer(tenant.sk()).send().expect(200)
+                .str("next_cursor");
+        assertThat(numbers("?" + bounded + "&cursor=" + secondOldest)).containsExactly(expected.get(2));
     }
 
     /** Every order of the query, page after page along next_cursor, in the order they came. */
@@ -129,15 +195,20 @@ class AdminOrderListTest extends ApiTest {
 
     @Test
     void listWhenFilterBadThenValidationFailedNamingIt() {
-        for (var bad : Map.of("status=shipped", "status:invalid", "email=" + "a".repeat(255), "email:too_long",
-                "customer_id=" + "c".repeat(65), "customer_id:too_long", "email=a%00b", "email:invalid",
-                "limit=0", "limit:out_of_range", "cursor=nonsense", "cursor:invalid",
-                "status=paid&status=pending", "status:invalid").entrySet()) {
-            var refused = api.get("/v1/admin/orders?" + bad.getKey()).bearer(tenant.sk()).send()
+        List<String> refusals = List.of("status=shipped", "status:invalid", "email=" + "a".repeat(255),
+                "email:too_long", "customer_id=" + "c".repeat(65), "customer_id:too_long", "email=a%00b",
+                "email:invalid", "limit=0", "limit:out_of_range", "cursor=nonsense", "cursor:invalid",
+                "status=paid&status=pending", "status:invalid", "since=yesterday", "since:invalid",
+                "until=2026-13-01T00:00:00Z", "until:invalid", "since=2026-05-08T13:00Z", "since:invalid",
+                "until=10000-01-01T00:00:00Z", "until:invalid", "since=2026-05-08", "since:invalid",
+                "until=2026-05-08T13:00:00Z&until=2026-05-09T13:00:00Z", "until:invalid");
+        for (int i = 0; i < refusals.size(); i += 2) {
+            String query = refusals.get(i);
+            var refused = api.get("/v1/admin/orders?" + query).bearer(tenant.sk()).send()
                     .expect(422, "validation_failed");
             var error = refused.body().path("errors").get(0);
-            assertThat(error.path("field").asText() + ":" + error.path("code").asText()).as(bad.getKey())
-                    .isEqualTo(bad.getValue());
+            assertThat(error.path("field").asText() + ":" + error.path("code").asText()).as(query)
+                    .isEqualTo(refusals.get(i + 1));
         }
     }
 
