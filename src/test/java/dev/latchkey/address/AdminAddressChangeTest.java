@@ -7,6 +7,7 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,27 @@ class AdminAddressChangeTest extends ApiTest {
         assertThat(me.path("default_shipping_address_id").isNull()).isTrue();
         api.get(book + "/" + id).bearer(tenant.sk()).send().expect(404, "not_found");
         api.delete(book + "/" + id).bearer(tenant.sk()).send().expect(404, "not_found");
+    }
+
+    /**
+     * A change of the shopper's that holds the customer's row (and changes the address meanwhile) makes the merchant's
+     * PATCH wait; it then merges into the address as committed, so neither undoes the other's field.
+     */
+    @Test
+    void patchWhenTheShoppersChangeHoldsTheCustomerThenItWaitsAndBothFieldsStay() throws Exception {
+        String id = Fixtures.address(api, shopper).path("id").asText();
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE customers SET updated_at = updated_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.customerId()),
+                () -> api.patch(book + "/" + id).bearer(tenant.sk()).body(Map.of("phone", "+49 30 1234567")).send(),
+                new RowLocks.Sql("UPDATE addresses SET line2 = 'Hinterhaus' WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), id));
+
+        assertThat(answer.expect(200).body().path("line2").asText()).isEqualTo("Hinterhaus");
+        JsonNode stored = api.get("/v1/me/addresses/" + id).as(shopper).send().expect(200).body();
+        assertThat(stored.path("line2").asText()).isEqualTo("Hinterhaus");
+        assertThat(stored.path("phone").asText()).isEqualTo("+49 30 1234567");
     }
 
     @Test
