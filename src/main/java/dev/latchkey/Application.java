@@ -267,7 +267,7 @@ public final class Application implements AutoCloseable {
                 mapper, clock);
 
         // the shopper's own data
-        var addresses = new AddressService(db, customers, clock);
+        var addresses = new AddressService(db, customers, audit, clock);
         // what ?expand= may add to a Customer, for the shopper's GET /v1/me and the merchant's read alike
         var expansions = new CustomerExpansions(Map.<String, CustomerExpansion>of("addresses", addresses::allOf),
                 mapper);

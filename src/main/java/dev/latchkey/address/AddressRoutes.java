@@ -1,6 +1,7 @@
 package dev.latchkey.address;
 
 import dev.latchkey.auth.AccessToken;
+import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.AgentScope;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.Permission;
@@ -13,12 +14,16 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The address book: the logged-in shopper's own, and the merchant's read of a customer's. Support staff read it too:
- * a shipping address is what they need to help a shopper with a delivery.
+ * The address book: the logged-in shopper's own, and a customer's as the merchant keeps it for them (support fixing an
+ * address the customer phoned in), by the same rules and bodies. Support staff read it too: a shipping address is what
+ * they need to help a shopper with a delivery; changing it takes {@code edit_customers}.
  */
 public final class AddressRoutes {
+    private static final String CUSTOMER_BOOK = "/v1/admin/customers/{id}/addresses";
+
     private final Guard guard;
     private final AddressService addresses;
     private final Requests requests;
@@ -31,12 +36,32 @@ public final class AddressRoutes {
 
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.get("/v1/me/addresses", this::list);
-        routes.post("/v1/me/addresses", this::create);
-        routes.get("/v1/me/addresses/{id}", this::get);
-        routes.patch("/v1/me/addresses/{id}", this::update);
-        routes.delete("/v1/me/addresses/{id}", this::delete);
-        routes.post("/v1/me/addresses/{id}/default", this::makeDefault);
-        routes.get("/v1/admin/customers/{id}/addresses", this::ofCustomer);
+        routes.post("/v1/me/addresses", ctx -> create(ctx, ownBook(ctx, AgentScope.ADDRESSES_WRITE)));
+        routes.get("/v1/me/addresses/{id}", ctx -> get(ctx, ownBook(ctx, AgentScope.ADDRESSES_READ), "id"));
+        routes.patch("/v1/me/addresses/{id}", ctx -> update(ctx, ownBook(ctx, AgentScope.ADDRESSES_WRITE), "id"));
+        routes.delete("/v1/me/addresses/{id}", ctx -> delete(ctx, ownBook(ctx, AgentScope.ADDRESSES_WRITE), "id"));
+        routes.post("/v1/me/addresses/{id}/default",
+                ctx -> makeDefault(ctx, ownBook(ctx, AgentScope.ADDRESSES_WRITE), "id"));
+        routes.get(CUSTOMER_BOOK, this::ofCustomer);
+        routes.post(CUSTOMER_BOOK, ctx -> create(ctx, customerBook(ctx, Permission.EDIT_CUSTOMERS)));
+        routes.get(CUSTOMER_BOOK + "/{aid}", ctx -> get(ctx, customerBook(ctx, Permission.VIEW_CUSTOMERS), "aid"));
+        routes.patch(CUSTOMER_BOOK + "/{aid}",
+                ctx -> update(ctx, customerBook(ctx, Permission.EDIT_CUSTOMERS), "aid"));
+        routes.delete(CUSTOMER_BOOK + "/{aid}",
+                ctx -> delete(ctx, customerBook(ctx, Permission.EDIT_CUSTOMERS), "aid"));
+        routes.post(CUSTOMER_BOOK + "/{aid}/default",
+                ctx -> makeDefault(ctx, customerBook(ctx, Permission.EDIT_CUSTOMERS), "aid"));
+    }
+
+    private Book ownBook(Context ctx, AgentScope scope) {
+        return Book.own(guard.customer(ctx, scope), requests.client(ctx));
+    }
+
+    /** The book of the customer the path names; an id that cannot be one answers 404 before a look. */
+    private Book customerBook(Context ctx, Permission permission) {
+        AdminPrincipal admin = guard.admin(ctx, permission);
+        String customerId = Identifiers.pathId(ctx, "id", "Customer");
+        return Book.ofCustomer(admin.tenantId(), customerId, admin.actor(), requests.client(ctx));
     }
 
     private void list(Context ctx) {
@@ -45,35 +70,26 @@ public final class AddressRoutes {
         ctx.json(addresses.list(token.tenantId(), token.customerId(), paging.cursor(), paging.limit()));
     }
 
-    private void create(Context ctx) {
-        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_WRITE);
-        JsonInput in = requests.body(ctx);
-        AddressInput input = AddressInput.forCreate(in);
-        in.validate();
-        ctx.status(201).json(addresses.create(token.tenantId(), token.customerId(), input));
+    private void create(Context ctx, Book book) {
+        AddressInput input = read(ctx, AddressInput::forCreate);
+        ctx.status(201).json(addresses.create(book, input));
     }
 
-    private void get(Context ctx) {
-        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_READ);
-        ctx.json(addresses.get(token.tenantId(), token.customerId(), ctx.pathParam("id")));
+    private void get(Context ctx, Book book, String idParam) {
+        ctx.json(addresses.get(book, ctx.pathParam(idParam)));
     }
 
-    private void update(Context ctx) {
-        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_WRITE);
-        JsonInput in = requests.body(ctx);
-        AddressInput input = AddressInput.forUpdate(in);
-        in.validate();
-        ctx.json(addresses.update(token.tenantId(), token.customerId(), ctx.pathParam("id"), input));
+    private void update(Context ctx, Book book, String idParam) {
+        AddressInput input = read(ctx, AddressInput::forUpdate);
+        ctx.json(addresses.update(book, ctx.pathParam(idParam), input));
     }
 
-    private void delete(Context ctx) {
-        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_WRITE);
-        addresses.delete(token.tenantId(), token.customerId(), ctx.pathParam("id"));
+    private void delete(Context ctx, Book book, String idParam) {
+        addresses.delete(book, ctx.pathParam(idParam));
         ctx.status(204);
     }
 
-    private void makeDefault(Context ctx) {
-        AccessToken token = guard.customer(ctx, AgentScope.ADDRESSES_WRITE);
+    private void makeDefault(Context ctx, Book book, String idParam) {
         JsonInput in = requests.body(ctx);
         String type = in.required("type", 16);
         var kind = type == null ? Optional.<AddressService.DefaultKind>empty() : AddressService.DefaultKind.fromWire(type);
@@ -81,7 +97,14 @@ public final class AddressRoutes {
             in.reject("type", "invalid", "type must be shipping, billing or both.");
         }
         in.validate();
-        ctx.json(addresses.makeDefault(token.tenantId(), token.customerId(), ctx.pathParam("id"), kind.orElseThrow()));
+        ctx.json(addresses.makeDefault(book, ctx.pathParam(idParam), kind.orElseThrow()));
+    }
+
+    private AddressInput read(Context ctx, Function<JsonInput, AddressInput> reader) {
+        JsonInput in = requests.body(ctx);
+        AddressInput input = reader.apply(in);
+        in.validate();
+        return input;
     }
 
     private void ofCustomer(Context ctx) {

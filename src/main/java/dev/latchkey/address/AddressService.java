@@ -1,5 +1,7 @@
 package dev.latchkey.address;
 
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -22,7 +25,11 @@ import java.util.Optional;
 
 /**
  * The address book rules. Every read and change is scoped to one customer of one tenant, so another customer's id is
- * simply not found. Changes that involve the customer row (the count limit, defaults) lock it first.
+ * simply not found. Every change locks the customer's row first, whether the shopper or the merchant makes it, so the
+ * count limit, the defaults and a change merged into the address as it is hold against one another. Each change is
+ * recorded in the audit log in its transaction ({@code address.created}, {@code .updated} with the names of the fields
+ * changed, never their values, {@code .deleted}, {@code .default_changed}), so a back end that keeps a copy hears of it
+ * from a webhook, whoever made it.
  */
 public final class AddressService {
     public static final int MAX_PER_CUSTOMER = 100;
@@ -40,18 +47,24 @@ public final class AddressService {
         }
 
         public static Optional<DefaultKind> fromWire(String value) {
-            return Arrays.stream(values()).filter(kind -> kind.name().toLowerCase(Locale.ROOT).equals(value)).findFirst();
+            return Arrays.stream(values()).filter(kind -> kind.wire().equals(value)).findFirst();
+        }
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     private final Database db;
     private final AddressStore store = new AddressStore();
     private final CustomerService customers;
+    private final AuditLog audit;
     private final Clock clock;
 
-    public AddressService(Database db, CustomerService customers, Clock clock) {
+    public AddressService(Database db, CustomerService customers, AuditLog audit, Clock clock) {
         this.db = db;
         this.customers = customers;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -81,24 +94,26 @@ public final class AddressService {
         return db.read(h -> page(h, owner, null, MAX_PER_CUSTOMER)).data();
     }
 
-    public Address get(String tenantId, String customerId, String id) {
+    public Address get(Book book, String id) {
         return db.read(h -> {
-            Customer owner = customers.own(h, tenantId, customerId);
-            return Address.of(find(h, tenantId, customerId, id), owner);
+            Customer owner = book.merchant() ? customers.get(h, book.tenantId(), book.customerId())
+                    : customers.own(h, book.tenantId(), book.customerId());
+            return Address.of(find(h, book, id), owner);
         });
     }
 
-    public Address create(String tenantId, String customerId, AddressInput input) {
+    public Address create(Book book, AddressInput input) {
         StoredAddress stored = newAddress(input);
         AddressFields fields = stored.fields();
         return db.tx(h -> {
-            Customer owner = customers.lockOwn(h, tenantId, customerId);
-            List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
-            if (book.size() >= MAX_PER_CUSTOMER) {
+            Customer owner = lockOwner(h, book);
+            List<StoredAddress> held = store.list(h, book.tenantId(), book.customerId(), null, MAX_PER_CUSTOMER);
+            if (held.size() >= MAX_PER_CUSTOMER) {
                 throw addressLimit();
             }
-            requireNew(book, fields, null);
-            store.insert(h, tenantId, customerId, stored);
+            requireNew(held, fields, null);
+            store.insert(h, book.tenantId(), book.customerId(), stored);
+            record(h, book, AuditType.ADDRESS_CREATED, stored.id(), Map.of());
             return Address.of(stored, owner);
         });
     }
@@ -181,11 +196,11 @@ public final class AddressService {
      * change to what the address already holds writes nothing. An address that was already the same place as another
      * (from before the book held each address once) may still change its tags or anything that keeps it that place.
      */
-    public Address update(String tenantId, String customerId, String id, AddressInput input) {
+    public Address update(Book book, String id, AddressInput input) {
         return db.tx(h -> {
-            Customer owner = customers.lockOwn(h, tenantId, customerId);
-            List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
-            StoredAddress current = book.stream().filter(address -> address.id().equals(id)).findFirst()
+            Customer owner = lockOwner(h, book);
+            List<StoredAddress> held = store.list(h, book.tenantId(), book.customerId(), null, MAX_PER_CUSTOMER);
+            StoredAddress current = held.stream().filter(address -> address.id().equals(id)).findFirst()
                     .orElseThrow(AddressService::notFound);
             AddressFields merged = input.applyTo(current.fields());
             if (merged.equals(current.fields())) {
@@ -193,35 +208,51 @@ public final class AddressService {
             }
             AddressFields fields = checked(merged);
             if (!fields.samePlaceAs(current.fields())) {
-                requireNew(book, fields, id);
+                requireNew(held, fields, id);
             }
             Instant now = now();
-            if (store.update(h, tenantId, customerId, id, fields, now) == 0) {
+            if (store.update(h, book.tenantId(), book.customerId(), id, fields, now) == 0) {
                 throw notFound();
             }
+            record(h, book, AuditType.ADDRESS_UPDATED, id, Map.of("changed", fields.changedSince(current.fields())));
             return Address.of(new StoredAddress(id, fields, current.createdAt(), now), owner);
         });
     }
 
     /** Deleting a default address leaves the customer without that default. */
-    public void delete(String tenantId, String customerId, String id) {
+    public void delete(Book book, String id) {
         db.tx(h -> {
-            customers.lockOwn(h, tenantId, customerId);
-            if (store.delete(h, tenantId, customerId, id) == 0) {
+            lockOwner(h, book);
+            if (store.delete(h, book.tenantId(), book.customerId(), id) == 0) {
                 throw notFound();
             }
-            customers.clearDefaultAddress(h, tenantId, customerId, id);
+            customers.clearDefaultAddress(h, book.tenantId(), book.customerId(), id);
+            record(h, book, AuditType.ADDRESS_DELETED, id, Map.of());
             return null;
         });
     }
 
-    public Address makeDefault(String tenantId, String customerId, String id, DefaultKind kind) {
+    public Address makeDefault(Book book, String id, DefaultKind kind) {
         return db.tx(h -> {
-            customers.lockOwn(h, tenantId, customerId);
-            StoredAddress address = find(h, tenantId, customerId, id);
-            Customer owner = customers.setDefaultAddress(h, tenantId, customerId, id, kind.shipping, kind.billing);
+            lockOwner(h, book);
+            StoredAddress address = find(h, book, id);
+            Customer owner = customers.setDefaultAddress(h, book.tenantId(), book.customerId(), id, kind.shipping,
+                    kind.billing);
+            record(h, book, AuditType.ADDRESS_DEFAULT_CHANGED, id, Map.of("type", kind.wire()));
             return Address.of(address, owner);
         });
+    }
+
+    private Customer lockOwner(Handle h, Book book) {
+        return book.merchant() ? customers.lockExisting(h, book.tenantId(), book.customerId())
+                : customers.lockOwn(h, book.tenantId(), book.customerId());
+    }
+
+    private void record(Handle h, Book book, AuditType type, String addressId, Map<String, ?> details) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("address_id", addressId);
+        data.putAll(details);
+        audit.record(h, book.tenantId(), book.customerId(), type, book.client(), book.event(data));
     }
 
     /** Part of the account erasure: runs inside its transaction, before the customer row goes. */
@@ -229,8 +260,8 @@ public final class AddressService {
         store.deleteAll(h, tenantId, customerId);
     }
 
-    private StoredAddress find(Handle h, String tenantId, String customerId, String id) {
-        return store.find(h, tenantId, customerId, id).orElseThrow(AddressService::notFound);
+    private StoredAddress find(Handle h, Book book, String id) {
+        return store.find(h, book.tenantId(), book.customerId(), id).orElseThrow(AddressService::notFound);
     }
 
     /**

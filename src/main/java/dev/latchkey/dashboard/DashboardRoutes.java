@@ -64,6 +64,7 @@ public final class DashboardRoutes {
         this.pages = List.of(
                 new LoginPages(dashboard, services.staffLogins(), limits, requests)::addTo,
                 new CustomerFormPages(dashboard, services.customers(), services.support(), requests)::addTo,
+                new AddressPages(dashboard, services.customers(), services.addresses(), requests)::addTo,
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
                         services.sessions(), services.audit(), services.export(), services.addresses(),
                         services.orders(), services.customersDownload(), requests)::addTo,

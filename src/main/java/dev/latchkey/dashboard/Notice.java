@@ -20,6 +20,9 @@ enum Notice {
     TAGS_NOTE_SAVED("tags_note_saved", "The tags and note were saved."),
     CUSTOMER_ADDED("customer_added", "The customer was added."),
     PROFILE_SAVED("profile_saved", "The profile was saved."),
+    ADDRESS_SAVED("address_saved", "The address was saved. The customer sees it in their address book."),
+    ADDRESS_DELETED("address_deleted", "The address was deleted."),
+    ADDRESS_MADE_DEFAULT("address_made_default", "The address is the customer's default now."),
     VERSION_CONFLICT("version_conflict", "Nothing was saved: the customer was changed meanwhile. This is how they are "
             + "now; make the change again if it is still needed.", true),
     VERIFICATION_SENT("verification_sent", "A new verification email is on its way to the customer."),

@@ -60,6 +60,8 @@ final class SweepWorld {
      * world, whose routes nobody sweeps, the shopper: its passkey and identity read back at both kinds of route.
      */
     final String customerId;
+    /** An address of {@code customerId}'s book, for the merchant's address routes. */
+    final String customerAddressId;
     final String supportId;
     /** One webhook for the PATCH sweep, another for the secret's, whose rotations change it. */
     final String webhookId;
@@ -109,6 +111,9 @@ final class SweepWorld {
         orderToken = order.str("order_token");
         customerId = providerClock != null ? shopper.customerId() : api.post("/v1/admin/customers").bearer(sk())
                 .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD)).send().expect(201)
+                .str("id");
+        customerAddressId = providerClock != null ? addressId : api.post("/v1/admin/customers/" + customerId
+                + "/addresses").bearer(sk()).body(valid("POST /v1/admin/customers/{id}/addresses")).send().expect(201)
                 .str("id");
         supportId = api.post("/v1/admin/staff").bearer(sk())
                 .body(Map.of("email", Fixtures.uniqueEmail(), "password", Fixtures.PASSWORD, "role", "support"))
@@ -242,6 +247,7 @@ final class SweepWorld {
             case "sid" -> sessionId;
             case "iid" -> identityId;
             case "pid" -> passkeyId;
+            case "aid" -> customerAddressId;
             case "id" -> id(template.substring(0, template.indexOf("{id}")));
             default -> throw new AssertionError("a real value for {" + name + "} of " + template
                     + ": add it to SweepWorld.pathValue");
@@ -287,6 +293,7 @@ final class SweepWorld {
             case "POST /v1/auth/login" -> Bodies.of("email", shopper.email(), "password", shopper.password());
             case "POST /v1/auth/refresh" -> Bodies.of("refresh_token", refreshToken);
             case "PATCH /v1/me", "PATCH /v1/me/addresses/{id}", "PATCH /v1/admin/customers/{id}",
+                 "PATCH /v1/admin/customers/{id}/addresses/{aid}",
                  "POST /v1/admin/customers/{id}/verification", "POST /v1/admin/customers/{id}/password-reset" ->
                     Bodies.of();
             case "POST /v1/admin/customers/{id}/tags" -> Bodies.of("add", List.of("sweep"));
@@ -296,9 +303,10 @@ final class SweepWorld {
                     "lines", List.of(Map.of("sku", "SKU-1", "name", "Mug", "quantity", 1, "unit_price", "19.99")),
                     "placed_at", "2026-05-08T13:00:00Z");
             case "PATCH /v1/admin/orders/{number}" -> Bodies.of("status", "paid");
-            case "POST /v1/me/addresses" -> Bodies.of("first_name", "Ada", "line1", "Unter den Linden 1",
+            case "POST /v1/me/addresses", "POST /v1/admin/customers/{id}/addresses" -> Bodies.of("first_name", "Ada", "line1", "Unter den Linden 1",
                     "city", "Berlin", "postal_code", "10117", "country", "DE");
-            case "POST /v1/me/addresses/{id}/default" -> Bodies.of("type", "shipping");
+            case "POST /v1/me/addresses/{id}/default", "POST /v1/admin/customers/{id}/addresses/{aid}/default" ->
+                    Bodies.of("type", "shipping");
             case "POST /v1/me/agents" -> Bodies.of("name", "Shopping assistant", "scope", List.of("cart:read"),
                     "expires_in", 3600, "password", shopper.password());
             // no mailed token is needed: every field is checked before the token is looked up
