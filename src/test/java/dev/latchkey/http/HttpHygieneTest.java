@@ -156,8 +156,8 @@ class HttpHygieneTest extends ApiTest {
 
     /**
      * Answers given before the body was read (a refused key, an unknown path, a chunked body past 1 MB): the rest of
-     * the body is read and dropped first, or closing the connection on the client still sending it would reset it and
-     * the client would see no answer. Several rounds each, since a lost answer is a race (a few in a hundred).
+     * the body is read and dropped after them, or closing the connection on the client still sending it would reset it
+     * and the client would see no answer. Several rounds each, since a lost answer is a race (a few in a hundred).
      */
     @Test
     void answerWhenGivenBeforeTheBodyWasReadThenItArrivesAllTheSame() throws Exception {
