@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,13 @@ public final class HttpServer {
                 handler.addFilter(new FilterHolder(new PlainRequests()), "/*", EnumSet.of(DispatcherType.REQUEST));
             });
             config.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(idleTimeout.toMillis()));
+            // headers that trickle in are bounded as a JSON body is: within the idle timeout in all
+            config.jetty.addConnector((server, http) -> {
+                var connector = new ServerConnector(server, new TimedHeaders(http, idleTimeout));
+                connector.setHost(config.jetty.host);
+                connector.setPort(config.jetty.port);
+                return connector;
+            });
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
                 server.setErrorHandler(new ProblemErrorHandler());

@@ -57,6 +57,33 @@ class RequestTimeoutTest {
     }
 
     @Test
+    void headersWhenTrickledThenTheConnectionIsClosedWithinTheIdleTimeoutInAll() {
+        // each byte comes within the idle timeout: without a bound on the whole, the connection would be held for ever
+        var ended = TrickledRequest.send(own.api(), "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ",
+                new byte[] {'a'}, 300, 1_000);
+        assertThat(ended.answer()).isEmpty();
+        assertThat(ended.millis()).as("milliseconds until the connection ended").isLessThan(3_000);
+    }
+
+    @Test
+    void headersWhenEachRequestsArriveWithinTheIdleTimeoutThenTheConnectionServesThemAll() throws Exception {
+        URI base = URI.create(own.api().baseUrl());
+        try (var socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            String request = "GET /health/live HTTP/1.1\r\nHost: " + base.getHost() + "\r\n";
+            // three requests' headers, each sent in two parts 600 ms apart: 1.8 s on one connection in all
+            for (String last : new String[] {"", "", "Connection: close\r\n"}) {
+                out.write(request.getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(600);
+                out.write((last + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answers.split("HTTP/1.1 200 ", -1)).hasSize(4);
+        }
+    }
+
+    @Test
     void uploadWhenItStopsArrivingThenRequestTimeoutAndItsUploadSlotFreed() {
         var api = own.api();
         var tenant = Fixtures.tenant(api);
