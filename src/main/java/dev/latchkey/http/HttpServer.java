@@ -11,13 +11,13 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +40,6 @@ import java.util.stream.Stream;
 public final class HttpServer {
     private static final Logger requestLog = LoggerFactory.getLogger("latchkey.request");
     public static final long MAX_BODY_BYTES = 1024 * 1024;
-    /** An oversized body up to this size is read (and dropped) before its 413; a larger one is not waited for. */
-    private static final long DRAINED_BODY_BYTES = 8 * MAX_BODY_BYTES;
     private static final List<String> CREDENTIAL_HEADERS = List.of("Authorization", "X-Api-Key", "X-Order-Token");
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
             "OPTIONS");
@@ -70,9 +68,19 @@ public final class HttpServer {
             // client's bug) would otherwise end every session, and DELETE /v1/me/ would start the account's erasure
             config.router.ignoreTrailingSlashes = false;
             config.jsonMapper(new JavalinJackson(mapper, true));
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(new PlainRequests()), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.addFilter(new FilterHolder(new UnreadBodies(idleTimeout)), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new PlainRequests()), "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             config.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(idleTimeout.toMillis()));
+            // headers that trickle in are bounded as a JSON body is: within the idle timeout in all
+            config.jetty.addConnector((server, http) -> {
+                var connector = new ServerConnector(server, new TimedHeaders(http, idleTimeout));
+                connector.setHost(config.jetty.host);
+                connector.setPort(config.jetty.port);
+                return connector;
+            });
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
                 server.setErrorHandler(new ProblemErrorHandler());
@@ -107,7 +115,6 @@ public final class HttpServer {
                     preflight(ctx, methods);
                     ctx.skipRemainingHandlers(); // the after-handlers too: what they do for the answer is done here
                     ctx.res().setContentType(null);
-                    drainUnread(ctx, idleTimeout);
                 }
             });
             routes.exception(ApiError.class, problems::apiError);
@@ -147,8 +154,6 @@ public final class HttpServer {
                     problems.apiError(Requests.stopping(ctx) ? Requests.serverStopping() : new ApiError(408,
                             "request_timeout", "The request body did not arrive in full within "
                             + idleTimeout.toSeconds() + " s."), ctx);
-                } else {
-                    drainUnread(ctx, idleTimeout);
                 }
                 Requests.endHeadOnly(ctx);
             });
@@ -188,7 +193,7 @@ public final class HttpServer {
      * would be acted on: neither is, as RFC 9110 has a server do with a coding it does not apply.
      */
     private static void refuseEncodedBody(io.javalin.http.Context ctx) {
-        if (!hasBody(ctx)) {
+        if (!hasBody(ctx.req())) {
             return;
         }
         // every field and every coding in a list: "identity" first must not hide a "gzip" after it
@@ -205,9 +210,9 @@ public final class HttpServer {
                 .map(String::strip).filter(coding -> !coding.isEmpty());
     }
 
-    private static boolean hasBody(io.javalin.http.Context ctx) {
-        long announced = ctx.req().getContentLengthLong();
-        return announced > 0 || announced < 0 && ctx.header("Transfer-Encoding") != null;
+    static boolean hasBody(HttpServletRequest request) {
+        long announced = request.getContentLengthLong();
+        return announced > 0 || announced < 0 && request.getHeader("Transfer-Encoding") != null;
     }
 
     /**
@@ -229,36 +234,6 @@ public final class HttpServer {
         }
         values.nextElement();
         return values.hasMoreElements();
-    }
-
-    /**
-     * Reads and drops what is left of the request's body before the answer goes out. An answer given before the body
-     * was read to its end (a refused key, an unknown path, a body over 1 MB) would close the connection on a client
-     * that is still sending it, which resets the connection, and most clients then lose the answer too. Not when the
-     * client asked first ({@code Expect: 100-continue}: it sends nothing unless told to) or announced more than
-     * {@link #DRAINED_BODY_BYTES}; and never more than that many bytes, nor for longer than {@code idleTimeout} in all,
-     * so that a client trickling a body cannot hold the request for as long as each byte comes within the timeout.
-     * A body the route read already ends at the first read.
-     */
-    private static void drainUnread(io.javalin.http.Context ctx, Duration idleTimeout) {
-        long announced = ctx.req().getContentLengthLong();
-        if (!hasBody(ctx) || announced > DRAINED_BODY_BYTES || "100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
-            return;
-        }
-        long deadline = System.nanoTime() + idleTimeout.toNanos();
-        try {
-            InputStream body = ctx.req().getInputStream();
-            // most bodies were read by their route: the first byte answers the end, and no buffer is needed
-            int read = body.read();
-            long left = DRAINED_BODY_BYTES - 1;
-            byte[] dropped = read < 0 ? null : new byte[16 * 1024];
-            while (read >= 0 && left > 0 && System.nanoTime() < deadline) {
-                read = body.read(dropped, 0, (int) Math.min(dropped.length, left));
-                left -= Math.max(read, 0);
-            }
-        } catch (IOException | IllegalStateException gone) {
-            // the client stopped sending or timed out, or the body was read as characters: the answer is still due
-        }
     }
 
     /**

@@ -23,8 +23,11 @@ public final class ProblemErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) {
+    protected void generateResponse(Request request, Response response, int jettyCode, String message,
+                                    Throwable cause, Callback callback) {
+        // Jetty answers a request line of HTTP/2.0 426 Upgrade Required, as if the server would switch to HTTP/2 (it
+        // speaks HTTP/1 only), and without the Upgrade field RFC 9110 requires of a 426: a version it does not support
+        int code = jettyCode == HttpStatus.UPGRADE_REQUIRED_426 ? HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 : jettyCode;
         String problem = switch (code) {
             case 404 -> "not_found";
             case 413 -> "payload_too_large";

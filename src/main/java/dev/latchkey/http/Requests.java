@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.component.Graceful;
@@ -65,8 +66,11 @@ public final class Requests {
 
     /** The most bytes this request's body may hold. */
     static long bodyLimit(Context ctx) {
-        Long limit = ctx.attribute(BODY_LIMIT_ATTRIBUTE);
-        return limit == null ? HttpServer.MAX_BODY_BYTES : limit;
+        return bodyLimit(ctx.req());
+    }
+
+    static long bodyLimit(HttpServletRequest request) {
+        return request.getAttribute(BODY_LIMIT_ATTRIBUTE) instanceof Long limit ? limit : HttpServer.MAX_BODY_BYTES;
     }
 
     static ApiError tooLarge(long limit) {

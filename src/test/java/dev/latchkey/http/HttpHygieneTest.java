@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -70,15 +71,20 @@ class HttpHygieneTest extends ApiTest {
 
     @Test
     void httpVersionUnknownThenProblemJsonNamesItNotAServerFailure() throws Exception {
-        for (String version : List.of("HTTP/1.2", "HTTP/9.9")) {
+        List<String> requests = new ArrayList<>();
+        for (String version : List.of("HTTP/1.2", "HTTP/9.9", "HTTP/2.0", "HTTP/2")) {
+            requests.add("GET /health/live " + version + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        }
+        // HTTP/2 is not spoken here, in a request line as above nor from the connection preface ("prior knowledge")
+        requests.add("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        for (String request : requests) {
             String answer;
             try (var socket = new Socket("127.0.0.1", server.app.port())) {
                 socket.setSoTimeout(30_000);
-                socket.getOutputStream().write(("GET /health/live " + version + "\r\nHost: 127.0.0.1\r\n"
-                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
                 answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             }
-            assertThat(answer).as(version).startsWith("HTTP/1.1 505 ")
+            assertThat(answer).as(request).startsWith("HTTP/1.1 505 ")
                     .contains("application/problem+json").contains("\"code\":\"http_version_not_supported\"");
         }
     }
@@ -150,8 +156,8 @@ class HttpHygieneTest extends ApiTest {
 
     /**
      * Answers given before the body was read (a refused key, an unknown path, a chunked body past 1 MB): the rest of
-     * the body is read and dropped first, or closing the connection on the client still sending it would reset it and
-     * the client would see no answer. Several rounds each, since a lost answer is a race (a few in a hundred).
+     * the body is read and dropped after them, or closing the connection on the client still sending it would reset it
+     * and the client would see no answer. Several rounds each, since a lost answer is a race (a few in a hundred).
      */
     @Test
     void answerWhenGivenBeforeTheBodyWasReadThenItArrivesAllTheSame() throws Exception {

@@ -1,0 +1,106 @@
+package dev.latchkey.http;
+
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * HTTP/1.1 connections on which a request's headers must arrive in full within a time in all, counted from their first
+ * byte. The server (Jetty) waits its idle timeout for each part of them, so a client sending a byte every few seconds
+ * (a slowloris) would hold the connection, and its share of the server, for as long as it likes. Such a connection is
+ * closed when the time is up, without an answer, as Jetty closes one whose headers stop arriving.
+ * <p>
+ * Jetty 12.1 has no such limit (its minimum data rate counts bodies only), so this extends its HTTP/1.1 connection,
+ * an internal class: a Jetty upgrade may have to look at it again.
+ */
+final class TimedHeaders extends HttpConnectionFactory {
+    private final Duration limit;
+
+    TimedHeaders(HttpConfiguration configuration, Duration limit) {
+        super(configuration);
+        this.limit = limit;
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        var connection = new TimedConnection(getHttpConfiguration(), connector, endPoint);
+        connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
+        return configure(connection, connector, endPoint);
+    }
+
+    private final class TimedConnection extends HttpConnection {
+        /** The close due for the headers being read, or null while none are. */
+        private final AtomicReference<Due> due = new AtomicReference<>();
+
+        /** {@code begun}: when the first byte of the headers came. */
+        private record Due(long begun, Scheduler.Task close) {
+        }
+
+        TimedConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
+            super(configuration, connector, endPoint);
+        }
+
+        /** Bytes came: headers they leave incomplete have a close due, counted from their first byte. */
+        @Override
+        public void onFillable() {
+            super.onFillable();
+            HttpParser parser = getParser();
+            if (!parser.inHeaderState() || parser.isStart()) {
+                return;
+            }
+            long begun = parser.getBeginNanoTime();
+            Due current = due.get();
+            if (current == null || current.begun() != begun) {
+                long left = Math.max(begun + limit.toNanos() - System.nanoTime(), 0);
+                Due next = new Due(begun, getConnector().getScheduler().schedule(() -> expire(begun), left,
+                        TimeUnit.NANOSECONDS));
+                Due replaced = due.getAndSet(next);
+                if (replaced != null) {
+                    replaced.close().cancel();
+                }
+            }
+        }
+
+        /** Closes the connection if the headers begun then are still being read. */
+        private void expire(long begun) {
+            Due current = due.get();
+            if (current != null && current.begun() == begun && due.compareAndSet(current, null)) {
+                getEndPoint().close();
+            }
+        }
+
+        /** The headers are in, or the connection is closed: no close is due. */
+        private void settle() {
+            Due current = due.getAndSet(null);
+            if (current != null) {
+                current.close().cancel();
+            }
+        }
+
+        @Override
+        protected RequestHandler newRequestHandler() {
+            return new RequestHandler() {
+                @Override
+                public boolean headerComplete() {
+                    settle();
+                    return super.headerComplete();
+                }
+            };
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            settle();
+            super.onClose(cause);
+        }
+    }
+}
