@@ -175,7 +175,7 @@ public final class CustomerStore {
         return query.map((rs, ctx) -> customer(rs)).list();
     }
 
-    /** The filter's conditions on the customer {@code c}'s marketing consent and email verification, where it has them. */
+    /** The filter's conditions on the marketing consent and email verification of the customer {@code c}. */
     private static List<String> flags(CustomerFilter filter) {
         List<String> conditions = new ArrayList<>();
         if (filter.acceptsMarketing() != null) {
@@ -237,9 +237,9 @@ public final class CustomerStore {
 
     /**
      * The customers changed at or after {@code since}, oldest change first (updated_at, then id), after the cursor's
-     * position; of the filter's status, tags and flags (its search term is not for this order). Without a tag that fewer
-     * than {@link #COLLECT_UP_TO} customers have, the order names every column of the index the page is read along:
-     * H2 reads rows in an index's order only for an ORDER BY that starts as the index does (see V34).
+     * position; of the filter's status, tags and flags (its search term is not for this order). Without a tag that
+     * fewer than {@link #COLLECT_UP_TO} customers have, the order names every column of the index the page is read
+     * along: H2 reads rows in an index's order only for an ORDER BY that starts as the index does (see V34).
      */
     public List<Customer> changedSince(Handle h, String tenantId, Instant since, CustomerFilter filter, Cursor after,
                                        int limit) {

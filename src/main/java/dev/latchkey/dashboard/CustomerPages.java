@@ -167,17 +167,18 @@ public final class CustomerPages {
         String emailVerified = Dashboard.filterField(ctx, EMAIL_VERIFIED);
         Frame frame = dashboard.frame(ctx, session, "Customers", "customers");
         List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
+        boolean searched = query != null || status != null || tag != null || !acceptsMarketing.isEmpty()
+                || !emailVerified.isEmpty();
         CustomerFilter filter;
         try {
-            filter = new CustomerFilter(query, status, tags, QueryParams.bool(ctx, ACCEPTS_MARKETING),
-                    QueryParams.bool(ctx, EMAIL_VERIFIED));
+            filter = withFlags(ctx, query, status, tags);
         } catch (ApiError refused) {
             if (refused.errors().isEmpty()) {
                 throw refused;
             }
             dashboard.render(ctx, refused.status(), "customers.jte", new CustomersPage(frame, orEmpty(query),
                     orEmpty(rawStatus), orEmpty(tag), acceptsMarketing, emailVerified, refused.errors(), statuses,
-                    List.of(), null, true, false, session.can(Permission.EDIT_CUSTOMERS)));
+                    List.of(), null, searched, false, session.can(Permission.EDIT_CUSTOMERS)));
             return;
         }
         Page<Customer> page = customers.list(session.principal().tenantId(), filter,
@@ -185,11 +186,18 @@ public final class CustomerPages {
         String next = Dashboard.nextUrl("/dashboard/customers?q=" + Dashboard.encode(orEmpty(query)) + "&status="
                 + Dashboard.encode(orEmpty(rawStatus)) + "&tag=" + Dashboard.encode(orEmpty(tag))
                 + flagsQuery(acceptsMarketing, emailVerified), page);
-        boolean searched = query != null || status != null || tag != null || filter.acceptsMarketing() != null
-                || filter.emailVerified() != null;
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(frame, orEmpty(query), orEmpty(rawStatus),
                 orEmpty(tag), acceptsMarketing, emailVerified, List.of(), statuses, page.data(), next, searched,
                 session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS)));
+    }
+
+    /**
+     * The list's filter with its marketing consent and email verification, read as the admin API reads them (a
+     * choice that is not true, false or empty answers the API's 422 naming it).
+     */
+    private static CustomerFilter withFlags(Context ctx, String query, Customer.Status status, List<String> tags) {
+        return new CustomerFilter(query, status, tags, QueryParams.bool(ctx, ACCEPTS_MARKETING),
+                QueryParams.bool(ctx, EMAIL_VERIFIED));
     }
 
     /** The flags a list keeps, as the query of a link that keeps them too ("" when it keeps none). */
@@ -226,13 +234,12 @@ public final class CustomerPages {
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
     }
 
-    /** Every customer (of the status, tag and flags the list shows) as the CSV of {@code GET /v1/admin/customers/export}. */
+    /** Every customer (of the list's status, tag and flags) as the CSV of {@code GET /v1/admin/customers/export}. */
     private void exportAll(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
-        download.csv(ctx, session.principal(), new CustomerFilter(null, status(trimmed(ctx.queryParam("status"))),
-                tags(trimmed(ctx.queryParam("tag"))), QueryParams.bool(ctx, ACCEPTS_MARKETING),
-                QueryParams.bool(ctx, EMAIL_VERIFIED)));
+        download.csv(ctx, session.principal(), withFlags(ctx, null, status(trimmed(ctx.queryParam("status"))),
+                tags(trimmed(ctx.queryParam("tag")))));
     }
 
     private void detail(Context ctx) {

@@ -83,7 +83,8 @@ class CustomerFlagFiltersTest extends ApiTest {
         Instant start = server.clock.instant();
         List<String> ids = shop(admin);
 
-        assertThat(admin.walk("accepts_marketing=true", 1)).containsExactlyElementsOf(newestFirst(ids, i -> accepts(i)));
+        assertThat(admin.walk("accepts_marketing=true", 1))
+                .containsExactlyElementsOf(newestFirst(ids, i -> accepts(i)));
         assertThat(admin.walk("accepts_marketing=false", 4))
                 .containsExactlyElementsOf(newestFirst(ids, i -> !accepts(i)));
         assertThat(admin.walk("email_verified=true", 2)).containsExactlyElementsOf(newestFirst(ids, i -> verified(i)));

@@ -74,8 +74,8 @@ class EmbeddedListPlansTest {
     private static void seed(Handle h) {
         var customers = h.prepareBatch("INSERT INTO customers (tenant_id, id, email, email_verified, status, "
                 + "accepts_marketing, attributes, created_at, updated_at, version, first_name, last_name, search_name, "
-                + "search_last_name) VALUES (:tenant, :id, :email, :verified, :status, :accepts, '{}', :at, :at, 1, 'Ann', "
-                + "'Lee', :name, 'lee')");
+                + "search_last_name) VALUES (:tenant, :id, :email, :verified, :status, :accepts, '{}', :at, :at, 1, "
+                + "'Ann', 'Lee', :name, 'lee')");
         var orders = h.prepareBatch("INSERT INTO orders (tenant_id, id, number, email, customer_id, status, currency, "
                 + "total, token_hash, placed_at, created_at, updated_at) VALUES (:tenant, :id, :id, :email, :customer, "
                 + ":status, 'EUR', 10, :id, :at, :at, :at)");
