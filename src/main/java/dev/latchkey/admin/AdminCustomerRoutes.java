@@ -80,7 +80,7 @@ public final class AdminCustomerRoutes {
         Instant since = QueryParams.instant(ctx, "updated_since");
         // the two orders' cursors name the same kind of position: each is refused by the other
         Paging paging = Paging.from(ctx, since == null ? Listing.CUSTOMERS : Listing.CUSTOMER_CHANGES);
-        CustomerFilter filter = filter(ctx);
+        CustomerFilter filter = filter(ctx, QueryParams.text(ctx, "query", EmailAddress.MAX_LENGTH));
         if (since == null) {
             ctx.json(customers.withTags(tenantId, customers.list(tenantId, filter, paging.cursor(), paging.limit()))
                     .map(this::view));
@@ -94,9 +94,13 @@ public final class AdminCustomerRoutes {
                 paging.limit())).map(this::view));
     }
 
-    private static CustomerFilter filter(Context ctx) {
-        String query = QueryParams.text(ctx, "query", EmailAddress.MAX_LENGTH);
-        return new CustomerFilter(query, statusFilter(ctx), tagFilter(ctx));
+    /**
+     * The customer list's filters with the search term {@code query} (null for none): the export takes them too,
+     * without a term.
+     */
+    public static CustomerFilter filter(Context ctx, String query) {
+        return new CustomerFilter(query, statusFilter(ctx), tagFilter(ctx), QueryParams.bool(ctx, "accepts_marketing"),
+                QueryParams.bool(ctx, "email_verified"));
     }
 
     /** At most this many {@code ?tag=} at once: each is one more condition on every customer a page looks at. */
@@ -106,7 +110,7 @@ public final class AdminCustomerRoutes {
      * {@code ?tag=} (repeatable; a customer must have all), trimmed, each a tag as the customer's would be; the
      * customer list's filter and the export's.
      */
-    public static List<String> tagFilter(Context ctx) {
+    private static List<String> tagFilter(Context ctx) {
         List<String> given = ctx.queryParams("tag");
         if (given.size() > MAX_TAG_FILTERS) {
             throw ApiError.validation("tag", "too_long", "tag may be given at most " + MAX_TAG_FILTERS + " times.");
@@ -120,7 +124,7 @@ public final class AdminCustomerRoutes {
     }
 
     /** {@code ?status=}, one of the four, or null when not given: the customer list's filter, and the export's. */
-    public static Customer.Status statusFilter(Context ctx) {
+    private static Customer.Status statusFilter(Context ctx) {
         String status = QueryParams.text(ctx, "status", 32);
         return status == null ? null : Customer.Status.ofWire(status)
                 .orElseThrow(() -> ApiError.validation("status", "invalid", NewAccountInput.statusValues()));

@@ -52,8 +52,8 @@ public final class BulkCustomerRoutes {
         String rawFormat = QueryParams.text(ctx, "format", 16);
         ImportJob.Format format = rawFormat == null ? ImportJob.Format.CSV : ImportJob.Format.ofWire(rawFormat)
                 .orElseThrow(() -> ApiError.validation("format", "invalid", "format must be csv or ndjson."));
-        var filter = new CustomerExport.Filter(AdminCustomerRoutes.statusFilter(ctx),
-                AdminCustomerRoutes.tagFilter(ctx), QueryParams.instant(ctx, "updated_since"));
+        var filter = new CustomerExport.Filter(AdminCustomerRoutes.filter(ctx, null),
+                QueryParams.instant(ctx, "updated_since"));
         download.answer(ctx, admin, format, filter);
     }
 

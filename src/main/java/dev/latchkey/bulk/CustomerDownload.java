@@ -1,11 +1,9 @@
 package dev.latchkey.bulk;
 
 import dev.latchkey.auth.AdminPrincipal;
-import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.http.Requests;
 import io.javalin.http.Context;
-
-import java.util.List;
 
 /**
  * Answers a bulk export as a file to download, for the admin API and the dashboard's "Export CSV" link alike. The
@@ -20,9 +18,9 @@ public final class CustomerDownload {
         this.requests = requests;
     }
 
-    /** Every customer of {@code status} (null: all of them) with all of {@code tags} as CSV. */
-    public void csv(Context ctx, AdminPrincipal admin, Customer.Status status, List<String> tags) {
-        answer(ctx, admin, ImportJob.Format.CSV, new CustomerExport.Filter(status, tags, null));
+    /** Every customer the filter keeps (it has no search term) as CSV. */
+    public void csv(Context ctx, AdminPrincipal admin, CustomerFilter filter) {
+        answer(ctx, admin, ImportJob.Format.CSV, new CustomerExport.Filter(filter, null));
     }
 
     void answer(Context ctx, AdminPrincipal admin, ImportJob.Format format, CustomerExport.Filter filter) {

@@ -24,7 +24,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,10 +33,15 @@ import java.util.Map;
  */
 public final class CustomerExport {
     /**
-     * What the customer list's filters keep: a status, tags the customers must all have, and changes since a time
-     * (then oldest change first).
+     * What the customer list's filters keep, but a search term: a status, tags the customers must all have, their
+     * marketing consent and email verification, and changes since a time (then oldest change first).
      */
-    record Filter(Customer.Status status, List<String> tags, Instant updatedSince) {
+    record Filter(CustomerFilter customers, Instant updatedSince) {
+        Filter {
+            if (customers.query() != null) {
+                throw new IllegalArgumentException("an export takes no search term");
+            }
+        }
     }
 
     private final CustomerService customers;
@@ -94,11 +98,18 @@ public final class CustomerExport {
         details.put("completed", completed);
         details.put("format", format.wire());
         Map<String, Object> filters = new LinkedHashMap<>();
-        if (filter.status() != null) {
-            filters.put("status", filter.status().wire());
+        CustomerFilter kept = filter.customers();
+        if (kept.status() != null) {
+            filters.put("status", kept.status().wire());
         }
-        if (!filter.tags().isEmpty()) {
-            filters.put("tags", filter.tags());
+        if (!kept.tags().isEmpty()) {
+            filters.put("tags", kept.tags());
+        }
+        if (kept.acceptsMarketing() != null) {
+            filters.put("accepts_marketing", kept.acceptsMarketing());
+        }
+        if (kept.emailVerified() != null) {
+            filters.put("email_verified", kept.emailVerified());
         }
         if (filter.updatedSince() != null) {
             filters.put("updated_since", filter.updatedSince().toString());
@@ -108,10 +119,9 @@ public final class CustomerExport {
     }
 
     private Page<Customer> page(String tenantId, Filter filter, Cursor after) {
-        CustomerFilter kept = new CustomerFilter(null, filter.status(), filter.tags());
         return filter.updatedSince() == null
-                ? customers.list(tenantId, kept, after, pageSize)
-                : customers.changedSince(tenantId, filter.updatedSince(), kept, after, pageSize);
+                ? customers.list(tenantId, filter.customers(), after, pageSize)
+                : customers.changedSince(tenantId, filter.updatedSince(), filter.customers(), after, pageSize);
     }
 
     private static Listing listing(Filter filter) {

@@ -16,9 +16,11 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerTags;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.FieldError;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
+import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
 import dev.latchkey.privacy.ExportService;
 import dev.latchkey.http.Text;
@@ -40,6 +42,8 @@ import java.util.List;
  */
 public final class CustomerPages {
     private static final int PAGE_SIZE = 25;
+    private static final String ACCEPTS_MARKETING = "accepts_marketing";
+    private static final String EMAIL_VERIFIED = "email_verified";
     private static final int MAX_QUERY = 254;
     private static final int SESSIONS_SHOWN = 100;
     private static final int EVENTS_SHOWN = 20;
@@ -53,12 +57,23 @@ public final class CustomerPages {
     public record StatusAction(String status, String label) {
     }
 
-    public record CustomersPage(Frame frame, String query, String status, String tag, List<String> statuses,
+    /**
+     * {@code acceptsMarketing} and {@code emailVerified}: the choices as sent, "" for any; {@code errors}: why one of
+     * them could not be read, as the admin API names it (empty when both were read).
+     */
+    public record CustomersPage(Frame frame, String query, String status, String tag, String acceptsMarketing,
+                                String emailVerified, List<FieldError> errors, List<String> statuses,
                                 List<Customer> customers, String nextUrl, boolean searched, boolean canExport,
                                 boolean canEditCustomers) {
-        /** The export link's query: the list's status, and its tag when it has one. */
+        /** The export link's query: the list's status, and its tag and flags when it has them. */
         public String exportQuery() {
-            return "status=" + status + (tag.isEmpty() ? "" : "&tag=" + Dashboard.encode(tag));
+            return "status=" + status + (tag.isEmpty() ? "" : "&tag=" + Dashboard.encode(tag))
+                    + flagsQuery(acceptsMarketing, emailVerified);
+        }
+
+        /** The message about the filter {@code field} (its query parameter's name), or null. */
+        public String error(String field) {
+            return FieldError.messageFor(errors, field);
         }
     }
 
@@ -147,18 +162,52 @@ public final class CustomerPages {
         String rawStatus = trimmed(ctx.queryParam("status"));
         Customer.Status status = status(rawStatus);
         String tag = trimmed(ctx.queryParam("tag"));
-        Page<Customer> page = customers.list(session.principal().tenantId(), new CustomerFilter(query, status,
-                tags(tag)), Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
-        String next = Dashboard.nextUrl("/dashboard/customers?q=" + Dashboard.encode(query == null ? "" : query)
-                + "&status=" + Dashboard.encode(rawStatus == null ? "" : rawStatus) + "&tag="
-                + Dashboard.encode(tag == null ? "" : tag),
-                page);
+        List<String> tags = tags(tag);
+        String acceptsMarketing = Dashboard.filterField(ctx, ACCEPTS_MARKETING);
+        String emailVerified = Dashboard.filterField(ctx, EMAIL_VERIFIED);
+        Frame frame = dashboard.frame(ctx, session, "Customers", "customers");
         List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
-        dashboard.render(ctx, 200, "customers.jte", new CustomersPage(
-                dashboard.frame(ctx, session, "Customers", "customers"), query == null ? "" : query,
-                rawStatus == null ? "" : rawStatus, tag == null ? "" : tag, statuses, page.data(), next,
-                query != null || status != null || tag != null, session.can(Permission.EXPORT_CUSTOMERS),
-                session.can(Permission.EDIT_CUSTOMERS)));
+        boolean searched = query != null || status != null || tag != null || !acceptsMarketing.isEmpty()
+                || !emailVerified.isEmpty();
+        CustomerFilter filter;
+        try {
+            filter = withFlags(ctx, query, status, tags);
+        } catch (ApiError refused) {
+            if (refused.errors().isEmpty()) {
+                throw refused;
+            }
+            dashboard.render(ctx, refused.status(), "customers.jte", new CustomersPage(frame, orEmpty(query),
+                    orEmpty(rawStatus), orEmpty(tag), acceptsMarketing, emailVerified, refused.errors(), statuses,
+                    List.of(), null, searched, false, session.can(Permission.EDIT_CUSTOMERS)));
+            return;
+        }
+        Page<Customer> page = customers.list(session.principal().tenantId(), filter,
+                Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
+        String next = Dashboard.nextUrl("/dashboard/customers?q=" + Dashboard.encode(orEmpty(query)) + "&status="
+                + Dashboard.encode(orEmpty(rawStatus)) + "&tag=" + Dashboard.encode(orEmpty(tag))
+                + flagsQuery(acceptsMarketing, emailVerified), page);
+        dashboard.render(ctx, 200, "customers.jte", new CustomersPage(frame, orEmpty(query), orEmpty(rawStatus),
+                orEmpty(tag), acceptsMarketing, emailVerified, List.of(), statuses, page.data(), next, searched,
+                session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS)));
+    }
+
+    /**
+     * The list's filter with its marketing consent and email verification, read as the admin API reads them (a
+     * choice that is not true, false or empty answers the API's 422 naming it).
+     */
+    private static CustomerFilter withFlags(Context ctx, String query, Customer.Status status, List<String> tags) {
+        return new CustomerFilter(query, status, tags, QueryParams.bool(ctx, ACCEPTS_MARKETING),
+                QueryParams.bool(ctx, EMAIL_VERIFIED));
+    }
+
+    /** The flags a list keeps, as the query of a link that keeps them too ("" when it keeps none). */
+    private static String flagsQuery(String acceptsMarketing, String emailVerified) {
+        return (acceptsMarketing.isEmpty() ? "" : "&" + ACCEPTS_MARKETING + "=" + Dashboard.encode(acceptsMarketing))
+                + (emailVerified.isEmpty() ? "" : "&" + EMAIL_VERIFIED + "=" + Dashboard.encode(emailVerified));
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     /** The list's one tag, as the API reads {@code ?tag=}; none when the field is empty. */
@@ -185,12 +234,12 @@ public final class CustomerPages {
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
     }
 
-    /** Every customer (of the status the list shows) as the CSV of {@code GET /v1/admin/customers/export}. */
+    /** Every customer (of the list's status, tag and flags) as the CSV of {@code GET /v1/admin/customers/export}. */
     private void exportAll(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
-        download.csv(ctx, session.principal(), status(trimmed(ctx.queryParam("status"))),
-                tags(trimmed(ctx.queryParam("tag"))));
+        download.csv(ctx, session.principal(), withFlags(ctx, null, status(trimmed(ctx.queryParam("status"))),
+                tags(trimmed(ctx.queryParam("tag")))));
     }
 
     private void detail(Context ctx) {

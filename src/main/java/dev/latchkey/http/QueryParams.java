@@ -40,6 +40,20 @@ public final class QueryParams {
         return Text.trim(value);
     }
 
+    /**
+     * {@code true} or {@code false}, or null when absent or empty (a form's "any"); anything else, another case
+     * included, answers 422 naming it, as does giving it twice.
+     */
+    public static Boolean bool(Context ctx, String name) {
+        String raw = text(ctx, name, 16);
+        return switch (raw) {
+            case null -> null;
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw ApiError.validation(name, "invalid", name + " must be true or false.");
+        };
+    }
+
     /** An RFC 3339 timestamp ({@link Rfc3339}), or null when absent; anything else answers 422 naming it. */
     public static Instant instant(Context ctx, String name) {
         String raw = text(ctx, name, 64);

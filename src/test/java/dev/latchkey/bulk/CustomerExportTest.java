@@ -161,6 +161,45 @@ class CustomerExportTest {
     }
 
     @Test
+    void exportWhenMarketingOrVerificationFilteredThenExactlyThoseCustomersAcrossPagesAndRecorded() {
+        var tenant = Fixtures.tenant(api());
+        List<String> accepting = new java.util.ArrayList<>();
+        List<String> unverifiedDeclining = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            boolean accepts = i % 3 != 0;
+            String id = customer(tenant, Map.of("accepts_marketing", accepts, "email_verified", i % 2 == 0));
+            if (accepts) {
+                accepting.add(id);
+            } else if (i % 2 != 0) {
+                unverifiedDeclining.add(id);
+            }
+            OWN.server().clock.advance(java.time.Duration.ofSeconds(1));
+        }
+        customer(Fixtures.tenant(api()), Map.of("first_name", "Elsewhere", "accepts_marketing", true));
+
+        // the mail tool's list: every customer who accepts email marketing, and only they, over several pages of 2
+        String csv = BulkCalls.export(api(), tenant.sk(), "?accepts_marketing=true").expect(200).raw();
+        List<Map<String, String>> rows = BulkCalls.rows(csv);
+        assertThat(rows).extracting(row -> row.get("Customer ID")).containsExactlyElementsOf(accepting.reversed());
+        assertThat(rows).extracting(row -> row.get("Accepts Email Marketing")).containsOnly("yes");
+        assertThat(csv).doesNotContain("Elsewhere");
+        List<JsonNode> lines = BulkCalls.lines(BulkCalls.export(api(), tenant.sk(),
+                "?format=ndjson&accepts_marketing=false&email_verified=false&status=active").expect(200).raw());
+        assertThat(lines).extracting(line -> line.path("id").asText())
+                .containsExactlyElementsOf(unverifiedDeclining.reversed());
+        List<JsonNode> changed = BulkCalls.lines(BulkCalls.export(api(), tenant.sk(),
+                "?format=ndjson&updated_since=2000-01-01T00:00:00Z&accepts_marketing=true").expect(200).raw());
+        assertThat(changed).extracting(line -> line.path("id").asText()).containsExactlyElementsOf(accepting);
+
+        JsonNode first = api().get("/v1/admin/audit?type=customers.exported").bearer(tenant.sk()).send()
+                .expect(200).body().path("data").get(2);
+        assertThat(first.path("data").path("count").asInt()).isEqualTo(accepting.size());
+        assertThat(first.path("data").path("filters").path("accepts_marketing").isBoolean()).isTrue();
+        assertThat(first.path("data").path("filters").path("accepts_marketing").asBoolean()).isTrue();
+        assertThat(first.path("data").path("filters").has("email_verified")).isFalse();
+    }
+
+    @Test
     void headThenTheExportsHeadersWithoutALengthAndNothingMadeOrRecorded() {
         var tenant = Fixtures.tenant(api());
         customer(tenant, Map.of("first_name", "Head"));

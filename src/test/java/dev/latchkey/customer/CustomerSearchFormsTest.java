@@ -77,6 +77,32 @@ class CustomerSearchFormsTest extends ApiTest {
         }
     }
 
+    @Test
+    void listWhenFlagsAreFilteredWithATermOrTagsByEitherFormThenTheSamePagesNewestFirst() {
+        var tenant = Fixtures.tenant(api);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", Fixtures.uniqueEmail(),
+                    "first_name", i % 2 == 0 ? "Anna" : "Bert", "accepts_marketing", i % 4 < 2,
+                    "email_verified", i % 3 == 0, "tags", i < 5 ? List.of("vip") : List.of())).send().expect(201)
+                    .str("id"));
+        }
+        List<String> annasAccepting = newestFirst(tenant.id(), List.of(ids.get(0), ids.get(4)));
+        List<String> vipsVerifiedDeclining = newestFirst(tenant.id(), List.of(ids.get(3)));
+        List<String> declining = newestFirst(tenant.id(), List.of(ids.get(2), ids.get(3), ids.get(6), ids.get(7)));
+
+        for (CustomerStore store : List.of(walking, collecting)) {
+            assertThat(pages(store, tenant.id(), new CustomerFilter("anna", null, List.of(), true, null), 1))
+                    .containsExactlyElementsOf(annasAccepting);
+            assertThat(pages(store, tenant.id(), new CustomerFilter(null, null, List.of("vip"), false, true), 1))
+                    .containsExactlyElementsOf(vipsVerifiedDeclining);
+            assertThat(pages(store, tenant.id(), new CustomerFilter(null, Customer.Status.ACTIVE, List.of(), false,
+                    null), 3)).containsExactlyElementsOf(declining);
+            assertThat(pages(store, tenant.id(), new CustomerFilter("bert", null, List.of("vip"), true, true), 2))
+                    .isEmpty();
+        }
+    }
+
     private List<String> newestFirst(String tenantId, List<String> ids) {
         return ids.stream().map(id -> db.read(h -> walking.find(h, tenantId, id)).orElseThrow())
                 .sorted(java.util.Comparator.comparing(Customer::createdAt).thenComparing(Customer::id).reversed())

@@ -122,7 +122,8 @@ class ParameterSweepTest {
         operations().forEach(op -> byName.put(op.name(), op));
         // shared parameters under components/parameters, and the operation's own
         assertThat(names(byName.get("GET /v1/admin/customers").in("query")))
-                .contains("query", "updated_since", "status", "tag", "limit", "cursor");
+                .contains("query", "updated_since", "status", "tag", "accepts_marketing", "email_verified", "limit",
+                        "cursor");
         assertThat(names(byName.get("GET /v1/admin/audit").in("query"))).contains("type", "since", "until");
         assertThat(names(byName.get("GET /v1/admin/customers/{id}").in("query"))).containsExactly("expand");
         assertThat(names(byName.get("DELETE /v1/me").in("query"))).containsExactly("token");
@@ -296,6 +297,9 @@ class ParameterSweepTest {
         }
         if (schema.path("type").asText().equals("integer")) {
             return Integer.toString(i + 1);
+        }
+        if (schema.path("type").asText().equals("boolean")) {
+            return Boolean.toString(i % 2 == 0);
         }
         if (schema.path("format").asText().equals("date-time")) {
             return "2026-05-0" + (i + 1) + "T13:00:00Z";
