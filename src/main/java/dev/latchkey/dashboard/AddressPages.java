@@ -26,9 +26,9 @@ import java.util.function.Function;
 public final class AddressPages {
     private static final String ADDRESS_EXISTS = "address_exists";
 
-    /** {@code addressId}: null when adding. */
+    /** {@code addressId}: null when adding; {@code shown}: the fields as the edit form showed them, null when adding. */
     public record AddressFormPage(Frame frame, Customer customer, String addressId, AddressForm form,
-                                  List<FieldError> errors) {
+                                  AddressForm shown, List<FieldError> errors) {
         public String errorFor(String field) {
             return FieldError.messageFor(errors, field);
         }
@@ -53,7 +53,7 @@ public final class AddressPages {
     void addTo(JavalinDefaultRoutingApi routes) {
         String book = "/dashboard/customers/{id}/addresses";
         routes.get(book + "/new", dashboard.page(ctx -> showForm(ctx, editor(dashboard.require(ctx)), 200, null,
-                AddressForm.BLANK, List.of())));
+                AddressForm.BLANK, null, List.of())));
         routes.post(book + "/new", dashboard.page(ctx -> save(ctx, null)));
         routes.get(book + "/{aid}/edit", dashboard.page(this::editForm));
         routes.post(book + "/{aid}/edit", dashboard.page(ctx -> save(ctx, addressId(ctx))));
@@ -68,7 +68,8 @@ public final class AddressPages {
     private void editForm(Context ctx) {
         DashboardSession session = editor(dashboard.require(ctx));
         String addressId = addressId(ctx);
-        showForm(ctx, session, 200, addressId, AddressForm.of(addresses.get(book(ctx, session), addressId)), List.of());
+        AddressForm current = AddressForm.of(addresses.get(book(ctx, session), addressId));
+        showForm(ctx, session, 200, addressId, current, current, List.of());
     }
 
     /** Adds ({@code addressId} null) or changes an address, as the admin API's POST or PATCH with the form's fields. */
@@ -76,9 +77,10 @@ public final class AddressPages {
         DashboardSession session = editor(dashboard.requireForm(ctx));
         Book book = book(ctx, session);
         AddressForm form = AddressForm.of(ctx);
+        AddressForm shown = addressId == null ? null : AddressForm.shown(ctx);
         Function<JsonInput, AddressInput> reader = addressId == null ? AddressInput::forCreate : AddressInput::forUpdate;
         try {
-            JsonInput in = JsonInput.of(form.body());
+            JsonInput in = JsonInput.of(addressId == null ? form.body() : form.body(shown));
             AddressInput input = reader.apply(in);
             in.validate();
             if (addressId == null) {
@@ -87,17 +89,17 @@ public final class AddressPages {
                 addresses.update(book, addressId, input);
             }
         } catch (ApiError refused) {
-            showForm(ctx, session, refused.status(), addressId, form, fieldErrors(refused));
+            showForm(ctx, session, refused.status(), addressId, form, shown, fieldErrors(refused));
             return;
         }
         Dashboard.redirect(ctx, customerPage(book) + "?notice=" + Notice.ADDRESS_SAVED.wire());
     }
 
     private void showForm(Context ctx, DashboardSession session, int status, String addressId, AddressForm form,
-                          List<FieldError> errors) {
+                          AddressForm shown, List<FieldError> errors) {
         Customer customer = customers.get(session.principal().tenantId(), Identifiers.pathId(ctx, "id", "Customer"));
         dashboard.render(ctx, status, "address-form.jte", new AddressFormPage(dashboard.frame(ctx, session,
-                addressId == null ? "Add address" : "Edit address", "customers"), customer, addressId, form, errors));
+                addressId == null ? "Add address" : "Edit address", "customers"), customer, addressId, form, shown, errors));
     }
 
     /** A button on the customer's page: session, CSRF token and permission first, then back with a notice. */

@@ -1,5 +1,6 @@
 package dev.latchkey.http;
 
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -9,6 +10,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.thread.Scheduler;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +23,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>
  * Jetty 12.1 has no such limit (its minimum data rate counts bodies only), so this extends its HTTP/1.1 connection,
  * an internal class: a Jetty upgrade may have to look at it again.
+ * <p>
+ * The parser's state is read only where it is parsed, right after each parse and on the parsing thread, never after
+ * {@code onFillable} returns: by then the connection may already be parsing its next request on another thread (it
+ * asked to be told of more bytes before returning), and a state read from there could start a close for headers that
+ * have arrived meanwhile, which would then close the connection however busy it is.
  */
 final class TimedHeaders extends HttpConnectionFactory {
     private final Duration limit;
@@ -49,24 +56,38 @@ final class TimedHeaders extends HttpConnectionFactory {
             super(configuration, connector, endPoint);
         }
 
-        /** Bytes came: headers they leave incomplete have a close due, counted from their first byte. */
+        /** Jetty's parser, configured as Jetty configures it, that looks at the headers after each parse. */
         @Override
-        public void onFillable() {
-            super.onFillable();
-            HttpParser parser = getParser();
-            if (!parser.inHeaderState() || parser.isStart()) {
+        protected HttpParser newHttpParser(HttpCompliance compliance) {
+            HttpParser jettys = super.newHttpParser(compliance);
+            var parser = new HttpParser((HttpParser.RequestHandler) jettys.getHandler(),
+                    getHttpConfiguration().getRequestHeaderSize(), compliance) {
+                @Override
+                public boolean parseNext(ByteBuffer buffer) {
+                    boolean handle = super.parseNext(buffer);
+                    if (inHeaderState() && !isStart()) {
+                        watch(getBeginNanoTime());
+                    }
+                    return handle;
+                }
+            };
+            parser.setHeaderCacheSize(jettys.getHeaderCacheSize());
+            parser.setHeaderCacheCaseSensitive(jettys.isHeaderCacheCaseSensitive());
+            return parser;
+        }
+
+        /** Bytes came, on the parsing thread: headers they leave incomplete have a close due from their first byte. */
+        private void watch(long begun) {
+            Due current = due.get();
+            if (current != null && current.begun() == begun) {
                 return;
             }
-            long begun = parser.getBeginNanoTime();
-            Due current = due.get();
-            if (current == null || current.begun() != begun) {
-                long left = Math.max(begun + limit.toNanos() - System.nanoTime(), 0);
-                Due next = new Due(begun, getConnector().getScheduler().schedule(() -> expire(begun), left,
-                        TimeUnit.NANOSECONDS));
-                Due replaced = due.getAndSet(next);
-                if (replaced != null) {
-                    replaced.close().cancel();
-                }
+            long left = Math.max(begun + limit.toNanos() - System.nanoTime(), 0);
+            Due next = new Due(begun, getConnector().getScheduler().schedule(() -> expire(begun), left,
+                    TimeUnit.NANOSECONDS));
+            Due replaced = due.getAndSet(next);
+            if (replaced != null) {
+                replaced.close().cancel();
             }
         }
 

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,6 +80,38 @@ class DashboardAddressBookTest extends ApiTest {
         assertThat(me().path("default_shipping_address_id").isNull()).isTrue();
         assertThat(client.get(page + "?notice=address_deleted").expect(200).html())
                 .contains("The address was deleted.").contains("No addresses.");
+    }
+
+    /**
+     * The edit form sends every field, as a browser does: only those the staff member changed from what the form showed
+     * are saved, so a field the shopper changed since the form was opened keeps the shopper's value.
+     */
+    @Test
+    void editWhenTheShopperChangedAnotherFieldMeanwhileThenTheShoppersChangeStays() {
+        String id = Fixtures.address(api, shopper).path("id").asText();
+        var client = StaffTwoStep.owner(api, shop);
+        var edit = client.get(page + "/addresses/" + id + "/edit").expect(200);
+        // what the browser sends: every input of the form with the value it shows (the CSRF token is added by submit)
+        Map<String, String> sent = new HashMap<>();
+        Matcher input = Pattern.compile("<input [^>]*?\\bname=\"([^\"]+)\"[^>]*? value=\"([^\"]*)\"")
+                .matcher(edit.html());
+        while (input.find()) {
+            sent.put(input.group(1), input.group(2));
+        }
+        sent.remove("_csrf");
+        assertThat(sent).containsEntry("line1", "Unter den Linden 1").containsEntry("city", "Berlin");
+
+        api.patch("/v1/me/addresses/" + id).as(shopper).body(Map.of("city", "Potsdam", "postal_code", "14467"))
+                .send().expect(200);
+        sent.put("line2", "Hinterhaus");
+        client.submit(edit, page + "/addresses/" + id + "/edit", sent).expectRedirect(page + "?notice=address_saved");
+
+        JsonNode now = ownBook().get(0);
+        assertThat(now.path("line2").asText()).isEqualTo("Hinterhaus");
+        assertThat(now.path("city").asText()).isEqualTo("Potsdam");
+        assertThat(now.path("postal_code").asText()).isEqualTo("14467");
+        assertThat(StaffFixtures.events(api, shop, "address.updated").get(0).path("data").path("changed").toString())
+                .isEqualTo("[\"line2\"]");
     }
 
     @Test
