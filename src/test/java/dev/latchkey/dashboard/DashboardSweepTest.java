@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * UTF-8, given twice; an unknown field; another content type; a body past the form limit; no CSRF token, a wrong one
  * or another session's). Every answer is one of a few statuses, never a 5xx, an HTML page (the error page or the form
  * with its error) with no trace of the server's code, and shows nothing of the other shop; a form refused changed
- * nothing (the shop's audit log, and the other shop's, count the same).
+ * nothing (the shop's audit log, import jobs and staff sessions, and the other shop's, count the same).
  */
 class DashboardSweepTest {
     @RegisterExtension
@@ -428,6 +428,12 @@ class DashboardSweepTest {
 
     private static List<DynamicNode> cases(Sweep s, Route route) {
         List<DynamicNode> tests = new ArrayList<>();
+        String path = s.path(route.template(), "", "");
+        // what no form or link of the dashboard sends: the error page for a method the path does not answer
+        tests.add(test(s, route, "PUT", session -> {
+            Request valid = request(s, route, session, path);
+            return new Request("PUT", path, valid.contentType(), valid.body());
+        }, false, res -> assertThat(res.status()).as("status of %s", res.body()).isEqualTo(405)));
         pathCases(s, route, tests);
         if (route.form()) {
             formCases(s, route, tests);
@@ -688,10 +694,10 @@ class DashboardSweepTest {
                         .as("the answer, showing nothing of the other shop").doesNotContain(theirs));
                 expectation.accept(res);
                 if (route.form() && res.status() >= 400) {
-                    assertThat(changes(s.world)).as("changes recorded in the shop's audit log").isEqualTo(ours);
+                    assertThat(changes(s.world)).as("the shop's changes").isEqualTo(ours);
                 }
                 if (crossShop) {
-                    assertThat(changes(s.other)).as("changes recorded in the other shop's audit log")
+                    assertThat(changes(s.other)).as("the other shop's changes")
                             .isEqualTo(others);
                 }
             } catch (AssertionError e) {
@@ -712,10 +718,15 @@ class DashboardSweepTest {
                 .toList();
     }
 
-    /** The events of the shop's audit log that record a change: a refusal may record itself, nothing else. */
+    /**
+     * What a refused form must not have added: the shop's audit events that record a change (a refusal may record
+     * itself), its import jobs (queued unrecorded) and its staff's sessions (a login's).
+     */
     private static long changes(SweepWorld of) {
-        return OWN.server().app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM audit_events "
-                        + "WHERE tenant_id = :tenant AND type NOT LIKE '%failed' AND type NOT LIKE '%locked'")
+        return OWN.server().app.database().read(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM audit_events "
+                        + "WHERE tenant_id = :tenant AND type NOT LIKE '%failed' AND type NOT LIKE '%locked') "
+                        + "+ (SELECT COUNT(*) FROM customer_imports WHERE tenant_id = :tenant) "
+                        + "+ (SELECT COUNT(*) FROM staff_sessions WHERE tenant_id = :tenant)")
                 .bind("tenant", of.shop.id()).mapTo(Long.class).one());
     }
 
