@@ -417,6 +417,12 @@ public final class Application implements AutoCloseable {
         return server.port();
     }
 
+    /** Every route as {@code METHOD /path} (as registered, with its parameters), for the tests that sweep them all. */
+    public List<String> routes() {
+        return server.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(route -> route.endpoint.method + " " + route.endpoint.path).toList();
+    }
+
     /** Stops taking requests (those in flight finish), then the workers, then the database. */
     @Override
     public void close() {

@@ -13,6 +13,7 @@ import dev.latchkey.http.ClientAddresses;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Listing;
 import dev.latchkey.http.Page;
+import dev.latchkey.http.PercentEncoding;
 import dev.latchkey.http.PlainRequests;
 import dev.latchkey.http.RequestIds;
 import dev.latchkey.http.Requests;
@@ -346,8 +347,10 @@ public final class Dashboard {
 
     /**
      * The dashboard's forms are URL-encoded; other bodies (multipart above all, which could not be read once the body
-     * was) are refused with 415. A NUL is refused here too, as PostgreSQL text cannot hold it: looked for in the
-     * decoded fields, as a raw NUL byte in the body decodes to one just as {@code %00} does.
+     * was) are refused with 415. A form that is not percent-encoded UTF-8 is refused with 400 (the framework would
+     * read its bytes as replacement characters, stored as a name nobody typed), and so is a NUL, as PostgreSQL text
+     * cannot hold it: looked for in the decoded fields, as a raw NUL byte in the body decodes to one just as
+     * {@code %00} does.
      */
     private static void requireUrlEncodedForm(Context ctx) {
         // as sent: the framework reads every form as UTF-8 whatever it names, so a form in another charset is refused
@@ -362,6 +365,10 @@ public final class Dashboard {
                     && !FORM_CHARSETS.contains(charsetName(parameter.length > 1 ? parameter[1] : ""))) {
                 throw new ApiError(415, "unsupported_media_type", "Forms are sent in UTF-8.");
             }
+        }
+        if (!PercentEncoding.readableForm(ctx.bodyAsBytes())) {
+            throw new ApiError(400, "bad_request", "The form is not percent-encoded UTF-8: each '%' must be followed "
+                    + "by two hex digits, and the bytes they escape must be UTF-8.");
         }
         boolean nul = ctx.body().contains("%00") || ctx.formParamMap().entrySet().stream().anyMatch(field ->
                 field.getKey().indexOf('\0') >= 0 || field.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0));

@@ -17,10 +17,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -251,8 +247,8 @@ public final class HttpServer {
         for (String pair : query.split("&")) { // split as the framework splits it
             int equals = pair.indexOf('=');
             String rawName = equals < 0 ? pair : pair.substring(0, equals);
-            String name = decoded(rawName);
-            String value = equals < 0 ? "" : decoded(pair.substring(equals + 1));
+            String name = PercentEncoding.decoded(rawName);
+            String value = equals < 0 ? "" : PercentEncoding.decoded(pair.substring(equals + 1));
             if (name == null || value == null) {
                 throw ApiError.validation(name == null ? rawName : name, "invalid", "The query parameter is not "
                         + "percent-encoded UTF-8: each '%' must be followed by two hex digits, and the bytes they "
@@ -262,33 +258,6 @@ public final class HttpServer {
                 throw ApiError.validation(name.replace("\0", ""), "invalid",
                         "The query parameter may not contain a NUL character.");
             }
-        }
-    }
-
-    /** The text {@code raw} percent-encodes (a '+' a space, as forms send it), or null when it encodes none. */
-    private static String decoded(String raw) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-        int i = 0;
-        while (i < raw.length()) {
-            int escape = raw.indexOf('%', i);
-            if (escape != i) {
-                int end = escape < 0 ? raw.length() : escape;
-                bytes.writeBytes(raw.substring(i, end).replace('+', ' ').getBytes(StandardCharsets.UTF_8));
-                i = end;
-                continue;
-            }
-            int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-            int low = high < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
-            if (low < 0) {
-                return null;
-            }
-            bytes.write(high << 4 | low);
-            i += 3;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException notUtf8) {
-            return null;
         }
     }
 

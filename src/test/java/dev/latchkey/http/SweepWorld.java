@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * second tenant holding the same objects, and a passkey and a linked identity besides, whose ids the parameter sweep
  * sends with the first one's credentials.
  */
-final class SweepWorld {
+public final class SweepWorld {
     static final JsonNode DOCUMENT = OpenApiContract.shared().document();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String NEW_PASSWORD = "another correct horse battery staple";
@@ -43,43 +43,43 @@ final class SweepWorld {
     /** The storefront of the second tenant, the one origin it allows: its passkey's and its provider login's. */
     private static final String STOREFRONT = "https://shop.example.com";
 
-    final Api api;
-    final StaffFixtures.Shop shop;
-    final String ownerToken;
-    final Fixtures.Shopper shopper;
+    public final Api api;
+    public final StaffFixtures.Shop shop;
+    public final String ownerToken;
+    public final Fixtures.Shopper shopper;
     /** Of a second session of the shopper: a refresh that slipped through would not end the one the sweep uses. */
-    final String refreshToken;
-    final String anonymousRefreshToken;
-    final String sessionId;
-    final String addressId;
-    final String cartId;
-    final String orderNumber;
-    final String orderToken;
+    public final String refreshToken;
+    public final String anonymousRefreshToken;
+    public final String sessionId;
+    public final String addressId;
+    public final String cartId;
+    public final String orderNumber;
+    public final String orderToken;
     /**
      * Created by the merchant for the admin routes, so their sweep leaves the shopper alone; in the second tenant's
      * world, whose routes nobody sweeps, the shopper: its passkey and identity read back at both kinds of route.
      */
-    final String customerId;
+    public final String customerId;
     /** An address of {@code customerId}'s book, for the merchant's address routes. */
-    final String customerAddressId;
-    final String supportId;
+    public final String customerAddressId;
+    public final String supportId;
     /** One webhook for the PATCH sweep, another for the secret's, whose rotations change it. */
-    final String webhookId;
-    final String rotatedWebhookId;
+    public final String webhookId;
+    public final String rotatedWebhookId;
     /** Of an identity provider nobody answers for: every case is refused before the provider is called. */
-    final String identityProviderId;
-    final String agentId;
-    final String apiKeyId;
-    final String importId;
+    public final String identityProviderId;
+    public final String agentId;
+    public final String apiKeyId;
+    public final String importId;
     /**
      * In the second tenant's world, the shopper's passkey and linked identity. The first tenant allows no origin (the
      * body sweep's provider start relies on that), so none can be made there: made-up ids, which every case refuses
      * before it looks them up or answers with the 404 of an unknown one.
      */
-    final String passkeyId;
-    final String identityId;
+    public final String passkeyId;
+    public final String identityId;
 
-    SweepWorld(Api api) {
+    public SweepWorld(Api api) {
         this(api, null);
     }
 
@@ -88,7 +88,7 @@ final class SweepWorld {
      * and a shopper who added a passkey and linked an account of a provider that issues its tokens by {@code clock}
      * (the server's).
      */
-    static SweepWorld holdingAPasskeyAndAnIdentity(Api api, Clock clock) {
+    public static SweepWorld holdingAPasskeyAndAnIdentity(Api api, Clock clock) {
         return new SweepWorld(api, clock);
     }
 
@@ -185,7 +185,7 @@ final class SweepWorld {
     }
 
     /** The limiter still runs on every hostile request, but a 429 would hide what the request itself did. */
-    static Map<String, String> generousRateLimits() {
+    public static Map<String, String> generousRateLimits() {
         Map<String, String> env = new HashMap<>();
         for (LimitedAction action : LimitedAction.values()) {
             env.put(RateLimitSettings.envName(action, true), "1000000/1h");
@@ -207,7 +207,7 @@ final class SweepWorld {
     }
 
     /** A customer file of one new customer, for the import routes. */
-    static byte[] importFile() {
+    public static byte[] importFile() {
         return ("Email\n" + Fixtures.uniqueEmail() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -215,7 +215,7 @@ final class SweepWorld {
         return shop.tenant().pk();
     }
 
-    String sk() {
+    public String sk() {
         return shop.tenant().sk();
     }
 
