@@ -192,6 +192,15 @@ class DashboardSweepTest {
             entry("POST /dashboard/security/totp/confirm", List.of("code")),
             entry("POST /dashboard/security/recovery-codes", List.of("password", "code")),
             entry("POST /dashboard/security/disable", List.of("password", "code")));
+    /**
+     * The filters a list refuses when given twice (422, named at the field or on the error page), as the admin API
+     * refuses them: which of two a request meant is not guessed. The customer list's {@code tag} is repeatable, as
+     * the API's is.
+     */
+    private static final Map<String, Set<String>> ONCE = Map.of(
+            "GET /dashboard/customers", Set.of("q", "status", "accepts_marketing", "email_verified"),
+            "GET /dashboard/customers/export", Set.of("status", "accepts_marketing", "email_verified"),
+            "GET /dashboard/orders", Set.of("email", "customer_id", "status", "from", "to"));
     /** The routes whose 200 is no page: a stylesheet, an icon, downloads. */
     private static final Set<String> NOT_PAGES = Set.of("GET /dashboard/static/dashboard.css",
             "GET /dashboard/static/favicon.svg", "GET /dashboard/customers/export",
@@ -537,9 +546,11 @@ class DashboardSweepTest {
                 hostile.put("forged", "eyJhIjoxfQ"); // base64url of {"a":1}
                 hostile.put("of another list", anotherListsCursor(s, route));
             }
+            boolean once = ONCE.getOrDefault(route.name(), Set.of()).contains(name);
             hostile.forEach((label, wire) -> tests.add(test(s, route, name + " " + label,
-                    session -> get(path + "?" + name + "=" + wire), false, res -> {
-                    })));
+                    session -> get(path + "?" + name + "=" + wire), false, !(once && label.equals("given twice"))
+                            ? res -> {
+                            } : res -> assertThat(res.status()).as("status of %s", res.body()).isEqualTo(422))));
             theirs(s, name).forEach(value -> tests.add(test(s, route, name + " of the other shop",
                     session -> get(path + "?" + name + "=" + Dashboard.encode(value)), true, res -> {
                     })));
