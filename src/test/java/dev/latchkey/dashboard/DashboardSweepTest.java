@@ -58,10 +58,12 @@ class DashboardSweepTest {
     /** The login's forms answer a login refused with 401, the form and its message. */
     private static final Set<Integer> ALLOWED_AT_LOGIN = Set.of(401);
     /**
-     * What the server answers a request it could not read before any route (a path with NUL or an escape that is no
-     * UTF-8, a request line past its buffer): problem+json, as it cannot tell a page from an API call there.
+     * What the server answers a request whose path it could not read before any route (a path with NUL or a malformed
+     * escape, a request line past its buffer): problem+json, as it cannot tell a page from an API call there. A path
+     * it could read but refused (an escape that is no UTF-8) is the dashboard's error page.
      */
     private static final String UNREAD = "\"detail\":\"The request cannot be served.\"";
+    private static final String NOT_UTF8_ESCAPES = "escaped bytes that are not UTF-8";
     /** What a stack trace or an exception's name leaves on a page. */
     private static final Pattern TRACE = Pattern.compile("Exception|Error:|\\tat |\\bat [a-z]+\\.[a-z]+\\.|"
             + "\\b(java|jakarta|kotlin|io\\.javalin|org\\.eclipse|org\\.jdbi|org\\.h2|org\\.postgresql|dev\\.latchkey)\\.");
@@ -490,14 +492,20 @@ class DashboardSweepTest {
             hostile.put("a control character", real + "%01");
             hostile.put("a line break", real + "%0D%0A");
             hostile.put("NUL", real + "%00");
-            hostile.put("escaped bytes that are not UTF-8", real + "%C3%28%FF");
+            hostile.put(NOT_UTF8_ESCAPES, real + "%C3%28%FF");
             hostile.put("a malformed escape", real + "%zz");
             hostile.put("..", "..");
             hostile.put("encoded dots", "%2E%2E");
             hostile.put("an encoded slash", real + "%2F..%2F" + real);
             hostile.put("markup", "%3Cscript%3Ealert(1)");
             hostile.forEach((label, wire) -> tests.add(test(s, route, name + " " + label,
-                    session -> request(s, route, session, s.path(route.template(), name, wire)), false, res -> {
+                    session -> request(s, route, session, s.path(route.template(), name, wire)), false,
+                    !label.equals(NOT_UTF8_ESCAPES) ? res -> {
+                    } : res -> {
+                        // refused before any route, but on a path the server could read: the error page
+                        assertThat(res.status()).as("status of %s", res.body()).isEqualTo(400);
+                        assertThat(res.header("Content-Type")).as("type of %s", res.body()).startsWith("text/html");
+                        assertThat(res.header("Content-Security-Policy")).isEqualTo(DashboardRoutes.CSP);
                     })));
             String theirs = s.value(route.template(), name, s.other);
             if (!theirs.equals(real)) {
@@ -537,7 +545,7 @@ class DashboardSweepTest {
             hostile.put("NUL", "a%00b");
             hostile.put("a malformed escape", "%zz");
             hostile.put("half an escape", "a%4");
-            hostile.put("escaped bytes that are not UTF-8", "%C3%28%FF");
+            hostile.put(NOT_UTF8_ESCAPES, "%C3%28%FF");
             hostile.put("markup", "%3Cscript%3Ealert(1)%3C%2Fscript%3E");
             hostile.put("an escaped lone surrogate", "%ED%A0%80");
             EXTREMES.forEach((label, value) -> hostile.put(label, Dashboard.encode(value)));
@@ -719,7 +727,10 @@ class DashboardSweepTest {
                 assertThat(res.status()).as("status of %s %s: %s", r.method(), shorter(r.target()), res.body())
                         .isIn(login ? union(ALLOWED, ALLOWED_AT_LOGIN) : ALLOWED);
                 assertThat(TRACE.matcher(res.body()).find()).as("a trace of the code in %s", res.body()).isFalse();
-                boolean unread = res.status() >= 400 && res.body().contains(UNREAD);
+                boolean unread = (res.status() == 400 || res.status() == 414) && res.body().contains(UNREAD);
+                if (unread) {
+                    assertThat(res.header("Content-Type")).startsWith("application/problem+json");
+                }
                 if (res.status() != 303 && !unread) {
                     assertThat(res.body()).as("the answer's body").isNotBlank();
                     if (!(res.status() == 200 && NOT_PAGES.contains(route.name()))) {
