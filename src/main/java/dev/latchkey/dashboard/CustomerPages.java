@@ -2,6 +2,7 @@ package dev.latchkey.dashboard;
 
 import dev.latchkey.address.Address;
 import dev.latchkey.address.AddressService;
+import dev.latchkey.admin.AdminCustomerRoutes;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditFilter;
 import dev.latchkey.audit.AuditLog;
@@ -35,6 +36,8 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The customer list with search and paging, and one customer's page: status, passkeys, linked sign-in accounts, address
@@ -58,17 +61,22 @@ public final class CustomerPages {
     }
 
     /**
-     * {@code acceptsMarketing} and {@code emailVerified}: the choices as sent, "" for any; {@code errors}: why one of
-     * them could not be read, as the admin API names it (empty when both were read).
+     * The filters as sent, trimmed: {@code tags} those not left empty, {@code acceptsMarketing} and
+     * {@code emailVerified} "" for any; {@code errors}: why a filter could not be read, named as the admin API names
+     * it (empty when all were read).
      */
-    public record CustomersPage(Frame frame, String query, String status, String tag, String acceptsMarketing,
+    public record CustomersPage(Frame frame, String query, String status, List<String> tags, String acceptsMarketing,
                                 String emailVerified, List<FieldError> errors, List<String> statuses,
                                 List<Customer> customers, String nextUrl, boolean searched, boolean canExport,
                                 boolean canEditCustomers) {
-        /** The export link's query: the list's status, and its tag and flags when it has them. */
+        /** The export link's query: the list's status, and its tags and flags when it has them. */
         public String exportQuery() {
-            return "status=" + status + (tag.isEmpty() ? "" : "&tag=" + Dashboard.encode(tag))
-                    + flagsQuery(acceptsMarketing, emailVerified);
+            return "status=" + Dashboard.encode(status) + tagsQuery(tags) + flagsQuery(acceptsMarketing, emailVerified);
+        }
+
+        /** The tag fields' values: one field each, and one empty field when the list has none. */
+        public List<String> tagFields() {
+            return tags.isEmpty() ? List.of("") : tags;
         }
 
         /** The message about the filter {@code field} (its query parameter's name), or null. */
@@ -150,7 +158,43 @@ public final class CustomerPages {
     private void list(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.VIEW_CUSTOMERS);
-        String typed = ctx.queryParam("q");
+        // as typed, for the form to show back; read for the list by filter(), which judges them
+        String query = Dashboard.filterField(ctx, "q");
+        String status = Dashboard.filterField(ctx, "status");
+        List<String> tags = typed(ctx.queryParams("tag"));
+        String acceptsMarketing = Dashboard.filterField(ctx, ACCEPTS_MARKETING);
+        String emailVerified = Dashboard.filterField(ctx, EMAIL_VERIFIED);
+        Frame frame = dashboard.frame(ctx, session, "Customers", "customers");
+        List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
+        boolean searched = !query.isEmpty() || !status.isEmpty() || !tags.isEmpty() || !acceptsMarketing.isEmpty()
+                || !emailVerified.isEmpty();
+        CustomerFilter filter;
+        try {
+            filter = filter(ctx, readQuery(ctx));
+        } catch (ApiError refused) {
+            if (refused.errors().isEmpty()) {
+                throw refused;
+            }
+            dashboard.render(ctx, refused.status(), "customers.jte", new CustomersPage(frame, query, status, tags,
+                    acceptsMarketing, emailVerified, refused.errors(), statuses, List.of(), null, searched, false,
+                    session.can(Permission.EDIT_CUSTOMERS)));
+            return;
+        }
+        Page<Customer> page = customers.list(session.principal().tenantId(), filter,
+                Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
+        String next = Dashboard.nextUrl("/dashboard/customers?q=" + Dashboard.encode(query) + "&status="
+                + Dashboard.encode(status) + tagsQuery(tags) + flagsQuery(acceptsMarketing, emailVerified), page);
+        dashboard.render(ctx, 200, "customers.jte", new CustomersPage(frame, query, status, tags, acceptsMarketing,
+                emailVerified, List.of(), statuses, page.data(), next, searched,
+                session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS)));
+    }
+
+    /**
+     * The search term, trimmed, or null for none; a control character, more than {@link #MAX_QUERY} characters or
+     * {@code q} given twice (422 naming it) are refused.
+     */
+    private static String readQuery(Context ctx) {
+        String typed = QueryParams.single(ctx, "q");
         // judged as typed, as the API judges it: trimming would take some control characters for spaces
         if (typed != null && Text.hasControlCharacter(typed)) {
             throw new ApiError(422, "validation_failed", "Search for text without control characters.");
@@ -159,45 +203,29 @@ public final class CustomerPages {
         if (query != null && Text.length(query) > MAX_QUERY) {
             throw new ApiError(422, "validation_failed", "Search for at most " + MAX_QUERY + " characters.");
         }
-        String rawStatus = trimmed(ctx.queryParam("status"));
-        Customer.Status status = status(rawStatus);
-        String tag = trimmed(ctx.queryParam("tag"));
-        List<String> tags = tags(tag);
-        String acceptsMarketing = Dashboard.filterField(ctx, ACCEPTS_MARKETING);
-        String emailVerified = Dashboard.filterField(ctx, EMAIL_VERIFIED);
-        Frame frame = dashboard.frame(ctx, session, "Customers", "customers");
-        List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
-        boolean searched = query != null || status != null || tag != null || !acceptsMarketing.isEmpty()
-                || !emailVerified.isEmpty();
-        CustomerFilter filter;
-        try {
-            filter = withFlags(ctx, query, status, tags);
-        } catch (ApiError refused) {
-            if (refused.errors().isEmpty()) {
-                throw refused;
-            }
-            dashboard.render(ctx, refused.status(), "customers.jte", new CustomersPage(frame, orEmpty(query),
-                    orEmpty(rawStatus), orEmpty(tag), acceptsMarketing, emailVerified, refused.errors(), statuses,
-                    List.of(), null, searched, false, session.can(Permission.EDIT_CUSTOMERS)));
-            return;
-        }
-        Page<Customer> page = customers.list(session.principal().tenantId(), filter,
-                Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
-        String next = Dashboard.nextUrl("/dashboard/customers?q=" + Dashboard.encode(orEmpty(query)) + "&status="
-                + Dashboard.encode(orEmpty(rawStatus)) + "&tag=" + Dashboard.encode(orEmpty(tag))
-                + flagsQuery(acceptsMarketing, emailVerified), page);
-        dashboard.render(ctx, 200, "customers.jte", new CustomersPage(frame, orEmpty(query), orEmpty(rawStatus),
-                orEmpty(tag), acceptsMarketing, emailVerified, List.of(), statuses, page.data(), next, searched,
-                session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS)));
+        return query;
     }
 
     /**
-     * The list's filter with its marketing consent and email verification, read as the admin API reads them (a
-     * choice that is not true, false or empty answers the API's 422 naming it).
+     * The list's filter with the search term {@code query} (null for none): its status ({@code status} given twice
+     * answers 422 naming it), its tags (each {@code tag} given, a customer must have all, as the admin API reads
+     * them) and its marketing consent and email verification, read as the admin API reads them (a choice that is not
+     * true, false or empty answers the API's 422 naming it, as does one given twice).
      */
-    private static CustomerFilter withFlags(Context ctx, String query, Customer.Status status, List<String> tags) {
-        return new CustomerFilter(query, status, tags, QueryParams.bool(ctx, ACCEPTS_MARKETING),
-                QueryParams.bool(ctx, EMAIL_VERIFIED));
+    private static CustomerFilter filter(Context ctx, String query) {
+        List<String> tags = typed(AdminCustomerRoutes.tagsGiven(ctx)).stream().map(CustomerPages::tag).toList();
+        return new CustomerFilter(query, status(trimmed(QueryParams.single(ctx, "status"))), tags,
+                QueryParams.bool(ctx, ACCEPTS_MARKETING), QueryParams.bool(ctx, EMAIL_VERIFIED));
+    }
+
+    /** The values given, trimmed, but for the empty ones: an empty field filters by nothing. */
+    private static List<String> typed(List<String> given) {
+        return given.stream().map(CustomerPages::trimmed).filter(Objects::nonNull).toList();
+    }
+
+    /** The tags a list keeps, as the query of a link that keeps them too ("" when it keeps none). */
+    private static String tagsQuery(List<String> tags) {
+        return tags.stream().map(tag -> "&tag=" + Dashboard.encode(tag)).collect(Collectors.joining());
     }
 
     /** The flags a list keeps, as the query of a link that keeps them too ("" when it keeps none). */
@@ -206,21 +234,14 @@ public final class CustomerPages {
                 + (emailVerified.isEmpty() ? "" : "&" + EMAIL_VERIFIED + "=" + Dashboard.encode(emailVerified));
     }
 
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
-    }
-
-    /** The list's one tag, as the API reads {@code ?tag=}; none when the field is empty. */
-    private static List<String> tags(String tag) {
-        if (tag == null) {
-            return List.of();
+    /** One tag of the list's filter, as the API reads a {@code ?tag=}: one tag, not a list of them. */
+    private static String tag(String tag) {
+        if (CustomerSupport.tagsOf(tag).size() != 1 || Text.hasControlCharacter(tag)
+                || Text.length(tag) > CustomerTags.MAX_LENGTH) {
+            throw new ApiError(422, "validation_failed", "Filter by tags of at most " + CustomerTags.MAX_LENGTH
+                    + " characters each, without commas.");
         }
-        List<String> tags = CustomerSupport.tagsOf(tag);
-        if (tags.size() != 1 || Text.hasControlCharacter(tag) || Text.length(tag) > CustomerTags.MAX_LENGTH) {
-            throw new ApiError(422, "validation_failed", "Filter by one tag of at most " + CustomerTags.MAX_LENGTH
-                    + " characters, without commas.");
-        }
-        return tags;
+        return tag;
     }
 
     /** The version of the customer the form was made for, so that a change made meanwhile is not undone unseen. */
@@ -238,8 +259,7 @@ public final class CustomerPages {
     private void exportAll(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
-        download.csv(ctx, session.principal(), withFlags(ctx, null, status(trimmed(ctx.queryParam("status"))),
-                tags(trimmed(ctx.queryParam("tag")))));
+        download.csv(ctx, session.principal(), filter(ctx, null));
     }
 
     private void detail(Context ctx) {

@@ -220,9 +220,22 @@ public final class Dashboard {
     }
 
     void render(Context ctx, int status, String template, Object model) {
+        ctx.status(status).contentType("text/html; charset=utf-8").result(html(template, model));
+    }
+
+    private String html(String template, Object model) {
         var out = new StringOutput();
         templates.render("dashboard/" + template, model, out);
-        ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
+        return out.toString();
+    }
+
+    /**
+     * The error page for a request the server refused before any route ran: nothing of the request is known but its
+     * path, so no session is read, and the page shows nothing of the request.
+     */
+    String refusedBeforeRouting(int status, String message) {
+        Frame frame = new Frame("Error", "", false, false, null, null, null, false, false);
+        return html("error.jte", new ErrorPage(frame, status, heading(status), message));
     }
 
     /**

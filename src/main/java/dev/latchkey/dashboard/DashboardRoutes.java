@@ -31,6 +31,8 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +43,19 @@ import java.util.function.Consumer;
 public final class DashboardRoutes {
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+    /**
+     * On every answer under {@code /dashboard}. Strict-Transport-Security: browsers keep it only from an answer over
+     * HTTPS, as the dashboard's __Host- cookie needs anyway; then a later visit typed as http:// never goes out in the
+     * clear. No includeSubDomains: the merchant's other hosts are not ours to decide for.
+     */
+    static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy", CSP,
+            "X-Frame-Options", "DENY",
+            "Strict-Transport-Security", "max-age=31536000",
+            "Referrer-Policy", "no-referrer",
+            "Cache-Control", "no-store",
+            "Cross-Origin-Opener-Policy", "same-origin",
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 
     /** The services the pages use. */
     public record Services(StaffSessions staffSessions, StaffLogins staffLogins, StaffService staff, StaffMfa staffMfa,
@@ -94,6 +109,12 @@ public final class DashboardRoutes {
             public void show(Context ctx, ApiError error) {
                 dashboard.error(ctx, error);
             }
+
+            @Override
+            public Optional<Page> refusedBeforeRouting(String path, int status, String message) {
+                return isDashboard(path) ? Optional.of(new Page(SECURITY_HEADERS,
+                        dashboard.refusedBeforeRouting(status, message))) : Optional.empty();
+            }
         };
     }
 
@@ -107,23 +128,17 @@ public final class DashboardRoutes {
     }
 
     private static boolean isDashboard(Context ctx) {
-        return ctx.path().equals("/dashboard") || ctx.path().startsWith("/dashboard/");
+        return isDashboard(ctx.path());
+    }
+
+    private static boolean isDashboard(String path) {
+        return path.equals("/dashboard") || path.startsWith("/dashboard/");
     }
 
     private static void securityHeaders(Context ctx) {
-        if (!isDashboard(ctx)) {
-            return;
+        if (isDashboard(ctx)) {
+            SECURITY_HEADERS.forEach(ctx::header);
         }
-        ctx.header("Content-Security-Policy", CSP);
-        ctx.header("X-Frame-Options", "DENY");
-        // Browsers keep it only from an answer over HTTPS, as the dashboard's __Host- cookie needs anyway; then a
-        // later visit typed as http:// never goes out in the clear. No includeSubDomains: the merchant's other hosts
-        // are not ours to decide for.
-        ctx.header("Strict-Transport-Security", "max-age=31536000");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Cache-Control", "no-store");
-        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-        ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     }
 
     private static byte[] resource(String path) {

@@ -79,7 +79,7 @@ public final class HttpServer {
             });
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(10_000);
-                server.setErrorHandler(new ProblemErrorHandler());
+                server.setErrorHandler(new ProblemErrorHandler(errorPages));
             });
             config.requestLogger.http((ctx, ms) -> {
                 // the route's own endpoint: the current one by now is an after-handler's, whose path is "*"

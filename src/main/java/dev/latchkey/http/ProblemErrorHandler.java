@@ -2,6 +2,7 @@ package dev.latchkey.http;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -10,12 +11,22 @@ import org.eclipse.jetty.util.Callback;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Errors that Jetty answers before a request reaches the application (a malformed URI such as one with {@code %00},
- * a bad header) are problem+json too, never Jetty's HTML page.
+ * a bad header) are problem+json too, never Jetty's HTML page; or, where {@link ErrorPages} serves the path (when Jetty
+ * could read it), that page.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
+    private static final String DETAIL = "The request cannot be served.";
+
+    private final ErrorPages pages;
+
+    public ProblemErrorHandler(ErrorPages pages) {
+        this.pages = pages;
+    }
+
     /** Jetty writes its error page for GET, POST and HEAD only, and an empty answer for PUT, PATCH, DELETE and the rest. */
     @Override
     public boolean errorPageForMethod(String method) {
@@ -42,9 +53,15 @@ public final class ProblemErrorHandler extends ErrorHandler {
         String body = "{\"type\":\"https://latchkey.dev/problems/" + problem.replace('_', '-') + "\","
                 + "\"title\":\"" + HttpStatus.getMessage(code) + "\","
                 + "\"status\":" + code + ",\"code\":\"" + problem + "\","
-                + "\"detail\":\"The request cannot be served.\",\"request_id\":\"" + requestId + "\"}";
+                + "\"detail\":\"" + DETAIL + "\",\"request_id\":\"" + requestId + "\"}";
+        // the path as sent; where Jetty could not read it (NUL, a malformed escape, a request line past its buffer)
+        // it holds a placeholder of Jetty's, which no page serves
+        HttpURI uri = request.getHttpURI();
+        Optional<ErrorPages.Page> page = uri == null || uri.getPath() == null ? Optional.empty()
+                : pages.refusedBeforeRouting(uri.getPath(), code, DETAIL);
         response.setStatus(code);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json;charset=utf-8");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE,
+                page.isPresent() ? "text/html;charset=utf-8" : "application/problem+json;charset=utf-8");
         response.getHeaders().put(RequestIds.HEADER, requestId);
         // the application's own headers are not set on these answers; a problem document needs no resources at all
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -53,7 +70,9 @@ public final class ProblemErrorHandler extends ErrorHandler {
         response.getHeaders().put("X-Frame-Options", "DENY");
         // Jetty closes a connection after a request it could not parse; say so, so that clients do not reuse it
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        // a page's own (the dashboard's) take their place
+        page.ifPresent(shown -> shown.headers().forEach(response.getHeaders()::put));
+        byte[] content = page.map(ErrorPages.Page::html).orElse(body).getBytes(StandardCharsets.UTF_8);
         if (HttpMethod.HEAD.is(request.getMethod())) {
             // a HEAD answer has no content (RFC 9110 9.3.2), only the length a GET's would have
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, content.length);

@@ -13,8 +13,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The customer list's "Accepts email marketing" and "Email verified" choices: read as the admin API reads them, kept
- * on the next page and on the export link, a bad value named at its field.
+ * The customer list's filters as the admin API reads them: the "Accepts email marketing" and "Email verified"
+ * choices kept on the next page and on the export link, a bad value named at its field; a search or status given twice
+ * named at its field too, and several tags all required, as the API's repeatable {@code tag}.
  */
 class DashboardCustomerFlagsTest extends ApiTest {
     private String customer(StaffFixtures.Shop shop, String email, boolean accepts, boolean verified) {
@@ -82,5 +83,52 @@ class DashboardCustomerFlagsTest extends ApiTest {
                 .body().path("data")).isEmpty();
         assertThat(client.get("/dashboard/customers?accepts_marketing=&email_verified=").expect(200).html())
                 .contains("fan@example.com");
+    }
+
+    @Test
+    void customerListWhenSearchOrStatusGivenTwiceThenNamedAtItsFieldAndNothingListedNorExported() {
+        var shop = StaffFixtures.shop(api);
+        customer(shop, "fan@example.com", true, true);
+        var client = StaffTwoStep.owner(api, shop);
+
+        for (String field : List.of("q", "status")) {
+            String twice = field.equals("q") ? "q=fan&q=zed" : "status=active&status=disabled";
+            var refused = client.get("/dashboard/customers?" + twice);
+            assertThat(refused.status()).as(twice).isEqualTo(422);
+            assertThat(refused.html()).as(twice)
+                    .contains("id=\"" + field + "-error\">" + field + " must be given once.")
+                    .contains("aria-describedby=\"" + field + "-error\"")
+                    .doesNotContain("fan@example.com", "Export CSV");
+        }
+        for (String twice : List.of("status=active&status=active", "tag=a&tag=b&tag=c&tag=d&tag=e&tag=f&tag=g&tag=h"
+                + "&tag=i&tag=j&tag=k")) {
+            assertThat(client.get("/dashboard/customers/export?" + twice).expect(422).header("Content-Disposition"))
+                    .as(twice).isNull();
+        }
+        assertThat(api.get("/v1/admin/audit?type=customers.exported").bearer(shop.tenant().sk()).send().expect(200)
+                .body().path("data")).isEmpty();
+        assertThat(client.get("/dashboard/customers?tag=" + "t&tag=".repeat(10) + "t").expect(422).html())
+                .contains("id=\"tag-error\">tag may be given at most 10 times.");
+    }
+
+    @Test
+    void customerListWhenTagGivenSeveralTimesThenCustomersWithAllOfThemAsTheApiListsThem() {
+        var shop = StaffFixtures.shop(api);
+        String both = api.post("/v1/admin/customers").bearer(shop.tenant().sk()).body(Map.of("email",
+                "both@example.com", "tags", List.of("vip", "Berlin"))).send().expect(201).str("id");
+        api.post("/v1/admin/customers").bearer(shop.tenant().sk()).body(Map.of("email", "vip@example.com",
+                "tags", List.of("vip"))).send().expect(201);
+        var client = StaffTwoStep.owner(api, shop);
+
+        var listed = client.get("/dashboard/customers?tag=vip&tag=+berlin+&tag=").expect(200).html();
+        assertThat(listed).contains("both@example.com").doesNotContain("vip@example.com")
+                .contains("id=\"tag\" name=\"tag\" type=\"search\" maxlength=\"255\" value=\"vip\"",
+                        "name=\"tag\" type=\"search\" maxlength=\"255\" value=\"berlin\" aria-label=\"And tag\"",
+                        "href=\"/dashboard/customers/export?status=&amp;tag=vip&amp;tag=berlin\"", "tagged vip and berlin");
+        var download = client.get("/dashboard/customers/export?status=&tag=vip&tag=berlin").expect(200).html();
+        assertThat(download.lines().skip(1).map(line -> line.substring(0, line.indexOf(','))).toList())
+                .containsExactly(both);
+        assertThat(client.get("/dashboard/customers?tag=vip").expect(200).html())
+                .contains("both@example.com", "vip@example.com");
     }
 }

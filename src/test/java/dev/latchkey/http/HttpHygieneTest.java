@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -386,10 +387,66 @@ class HttpHygieneTest extends ApiTest {
                 .contains("\r\nContent-Length: " + get.substring(get.indexOf("\r\n\r\n") + 4).length() + "\r\n");
     }
 
+    @Test
+    void refusedBeforeRoutingOnADashboardPathItCouldReadThenTheDashboardsErrorPageWithItsHeaders() throws Exception {
+        String page = rawAnswer("GET", "/dashboard/login", "");
+        assertThat(page).startsWith("HTTP/1.1 200 ");
+        Map<String, String> refusals = Map.of(
+                "GET /dashboard/marker%C3%28", "400",
+                "GET /dashboard/customers/marker%ED%A0%80", "400",
+                "POST /dashboard/marker%FF", "400",
+                "GET /dashboard/customers?marker", "431");
+        for (var refusal : refusals.entrySet()) {
+            String[] request = refusal.getKey().split(" ");
+            String padding = refusal.getValue().equals("431") ? "X-Padding: " + "a".repeat(20_000) + "\r\n" : "";
+            String answer = rawAnswer(request[0], request[1], padding + "X-Request-Id: mine-3\r\n");
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertThat(answer).as(refusal.getKey()).startsWith("HTTP/1.1 " + refusal.getValue() + " ")
+                    .containsPattern("(?i)\r\ncontent-type: text/html;\\s*charset=utf-8\r\n")
+                    .containsPattern("(?i)\r\nconnection: close\r\n");
+            assertThat(body).as(refusal.getKey()).startsWith("<!DOCTYPE html>").contains("Cannot do this",
+                    "The request cannot be served.").doesNotContain("marker", "{");
+            for (String header : List.of("Content-Security-Policy", "X-Frame-Options", "Strict-Transport-Security",
+                    "Referrer-Policy", "Cache-Control", "Cross-Origin-Opener-Policy", "Permissions-Policy",
+                    "X-Content-Type-Options")) {
+                assertThat(field(answer, header)).as(refusal.getKey() + ": " + header).isNotNull()
+                        .isEqualTo(field(page, header));
+            }
+        }
+        String get = rawAnswer("GET", "/dashboard/marker%C3%28", "");
+        String head = rawAnswer("HEAD", "/dashboard/marker%C3%28", "");
+        assertThat(head).startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\n")
+                .containsPattern("(?i)\r\ncontent-length: " + get.substring(get.indexOf("\r\n\r\n") + 4)
+                        .getBytes(StandardCharsets.UTF_8).length + "\r\n");
+    }
+
+    @Test
+    void refusedBeforeRoutingWhereThePathCannotBeReadOrIsNoPageThenProblemJsonStill() throws Exception {
+        for (String target : List.of("/dashboard/%00", "/dashboard/a%zz", "/dashboard/a%4", "/dashboard/%2E%2E/%2E%2E/x",
+                "/dashboard/" + "x".repeat(20_000), "/nowhere/%C3%28", "/v1/admin/customers/%FF")) {
+            String answer = rawAnswer("GET", target, "");
+            assertThat(answer).as(target.substring(0, Math.min(target.length(), 40)))
+                    .matches("(?s)HTTP/1\\.1 (400|414) .*")
+                    .containsPattern("(?i)\r\ncontent-type: application/problem\\+json")
+                    .contains("\"detail\":\"The request cannot be served.\"");
+        }
+    }
+
+    /** The value of an answer's header field, whatever its case; null when it has none. */
+    private static String field(String answer, String name) {
+        var m = Pattern.compile("(?im)^" + name + ": ([^\r\n]*)").matcher(answer.substring(0,
+                answer.indexOf("\r\n\r\n") + 2));
+        return m.find() ? m.group(1) : null;
+    }
+
     private String rawAnswer(String method, String headers) throws Exception {
+        return rawAnswer(method, "/health/live", headers);
+    }
+
+    private String rawAnswer(String method, String target, String headers) throws Exception {
         try (var socket = new Socket("127.0.0.1", server.app.port())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write((method + " /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
+            socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
