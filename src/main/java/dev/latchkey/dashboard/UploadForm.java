@@ -34,7 +34,9 @@ final class UploadForm {
                 continue;
             }
             if (part.getFileName() == null) {
-                fields.put(part.getName(), part.getContentAsString(StandardCharsets.UTF_8));
+                // decoded here, strictly: bytes that are no UTF-8 refuse the form, as for a URL-encoded one (the
+                // part's own decoding would break off a blocking read inside the server, which logs a warning)
+                fields.put(part.getName(), StandardCharsets.UTF_8.newDecoder().decode(content(part)).toString());
             } else if (!part.getFileName().isEmpty()) { // a browser sends an empty part when no file was chosen
                 files.put(part.getName(), new File(part.getFileName(), part.getHeaders().get("Content-Type"),
                         content(part)));
