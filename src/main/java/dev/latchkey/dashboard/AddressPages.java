@@ -52,8 +52,9 @@ public final class AddressPages {
 
     void addTo(JavalinDefaultRoutingApi routes) {
         String book = "/dashboard/customers/{id}/addresses";
-        routes.get(book + "/new", dashboard.page(ctx -> showForm(ctx, editor(dashboard.require(ctx)), 200, null,
-                AddressForm.BLANK, null, List.of())));
+        routes.get(book + "/new", dashboard.page(ctx -> showForm(ctx,
+                Dashboard.permit(dashboard.require(ctx), Permission.EDIT_CUSTOMERS), 200, null, AddressForm.BLANK, null,
+                List.of())));
         routes.post(book + "/new", dashboard.page(ctx -> save(ctx, null)));
         routes.get(book + "/{aid}/edit", dashboard.page(this::editForm));
         routes.post(book + "/{aid}/edit", dashboard.page(ctx -> save(ctx, addressId(ctx))));
@@ -66,7 +67,7 @@ public final class AddressPages {
     }
 
     private void editForm(Context ctx) {
-        DashboardSession session = editor(dashboard.require(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.require(ctx), Permission.EDIT_CUSTOMERS);
         String addressId = addressId(ctx);
         AddressForm current = AddressForm.of(addresses.get(book(ctx, session), addressId));
         showForm(ctx, session, 200, addressId, current, current, List.of());
@@ -74,7 +75,7 @@ public final class AddressPages {
 
     /** Adds ({@code addressId} null) or changes an address, as the admin API's POST or PATCH with the form's fields. */
     private void save(Context ctx, String addressId) {
-        DashboardSession session = editor(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.EDIT_CUSTOMERS);
         Book book = book(ctx, session);
         AddressForm form = AddressForm.of(ctx);
         AddressForm shown = addressId == null ? null : AddressForm.shown(ctx);
@@ -89,7 +90,8 @@ public final class AddressPages {
                 addresses.update(book, addressId, input);
             }
         } catch (ApiError refused) {
-            showForm(ctx, session, refused.status(), addressId, form, shown, fieldErrors(refused));
+            showForm(ctx, session, refused.status(), addressId, form, shown,
+                    Dashboard.formErrors(refused, ADDRESS_EXISTS, "line1", "exists"));
             return;
         }
         Dashboard.redirect(ctx, customerPage(book) + "?notice=" + Notice.ADDRESS_SAVED.wire());
@@ -104,7 +106,7 @@ public final class AddressPages {
 
     /** A button on the customer's page: session, CSRF token and permission first, then back with a notice. */
     private void act(Context ctx, Notice notice, AddressAction action) {
-        DashboardSession session = editor(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.EDIT_CUSTOMERS);
         Book book = book(ctx, session);
         action.run(book, addressId(ctx));
         Dashboard.redirect(ctx, customerPage(book) + "?notice=" + notice.wire());
@@ -133,20 +135,5 @@ public final class AddressPages {
         String type = ctx.formParam("type");
         return AddressService.DefaultKind.fromWire(type == null ? "" : type).orElseThrow(() ->
                 new ApiError(422, "validation_failed", "Choose shipping, billing or both."));
-    }
-
-    private static DashboardSession editor(DashboardSession session) {
-        Dashboard.permit(session, Permission.EDIT_CUSTOMERS);
-        return session;
-    }
-
-    /** The refusal's errors by field, an address the book holds at line1; a refusal of no field is a page. */
-    private static List<FieldError> fieldErrors(ApiError refused) {
-        List<FieldError> errors = refused.code().equals(ADDRESS_EXISTS)
-                ? List.of(new FieldError("line1", "exists", refused.getMessage())) : refused.errors();
-        if (errors.isEmpty()) {
-            throw refused;
-        }
-        return errors;
     }
 }

@@ -54,19 +54,19 @@ public final class CustomerFormPages {
     }
 
     private void newForm(Context ctx) {
-        DashboardSession session = editor(dashboard.require(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.require(ctx), Permission.EDIT_CUSTOMERS);
         showNew(ctx, session, 200, CustomerForm.BLANK, List.of());
     }
 
     private void add(Context ctx) {
-        DashboardSession session = editor(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.EDIT_CUSTOMERS);
         CustomerForm form = CustomerForm.of(ctx);
         String id;
         try {
             id = support.create(session.principal().tenantId(), JsonInput.of(form.newAccount()), form.invite(),
                     requests.client(ctx));
         } catch (ApiError refused) {
-            showNew(ctx, session, refused.status(), form, fieldErrors(refused));
+            showNew(ctx, session, refused.status(), form, Dashboard.formErrors(refused, EMAIL_TAKEN, "email", "taken"));
             return;
         }
         Dashboard.redirect(ctx, "/dashboard/customers/" + Dashboard.encode(id) + "?notice="
@@ -81,14 +81,14 @@ public final class CustomerFormPages {
     }
 
     private void editForm(Context ctx) {
-        DashboardSession session = editor(dashboard.require(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.require(ctx), Permission.EDIT_CUSTOMERS);
         Customer customer = customers.get(session.principal().tenantId(), ctx.pathParam("id"));
         showEdit(ctx, session, 200, customer.id(), customer.version(), CustomerForm.of(customer), List.of());
     }
 
     /** A change made meanwhile is not undone unseen: the customer's page says so, showing what is there now. */
     private void edit(Context ctx) {
-        DashboardSession session = editor(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.EDIT_CUSTOMERS);
         String id = ctx.pathParam("id");
         long version = CustomerPages.version(ctx);
         CustomerForm form = CustomerForm.of(ctx);
@@ -98,7 +98,8 @@ public final class CustomerFormPages {
                     requests.client(ctx));
         } catch (ApiError refused) {
             if (!refused.code().equals(VERSION_CONFLICT)) {
-                showEdit(ctx, session, refused.status(), id, version, form, fieldErrors(refused));
+                showEdit(ctx, session, refused.status(), id, version, form,
+                        Dashboard.formErrors(refused, EMAIL_TAKEN, "email", "taken"));
                 return;
             }
             notice = Notice.VERSION_CONFLICT;
@@ -110,20 +111,5 @@ public final class CustomerFormPages {
                           CustomerForm form, List<FieldError> errors) {
         dashboard.render(ctx, status, "customer-form.jte", new CustomerFormPage(
                 dashboard.frame(ctx, session, "Edit profile", "customers"), id, version, form, errors, false));
-    }
-
-    private static DashboardSession editor(DashboardSession session) {
-        Dashboard.permit(session, Permission.EDIT_CUSTOMERS);
-        return session;
-    }
-
-    /** The refusal's errors by field, the address in use at the email field; a refusal of no field is a page. */
-    private static List<FieldError> fieldErrors(ApiError refused) {
-        List<FieldError> errors = refused.code().equals(EMAIL_TAKEN)
-                ? List.of(new FieldError("email", "taken", refused.getMessage())) : refused.errors();
-        if (errors.isEmpty()) {
-            throw refused;
-        }
-        return errors;
     }
 }

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -197,11 +198,26 @@ public final class Dashboard {
                 : value;
     }
 
-    static void permit(DashboardSession session, Permission permission) {
+    /** {@code session}, when its role may do {@code permission}; else 403. */
+    static DashboardSession permit(DashboardSession session, Permission permission) {
         if (!session.can(permission)) {
             throw ApiError.insufficientScope("The " + session.principal().role().wire()
                     + " role may not open this page or do this.");
         }
+        return session;
+    }
+
+    /**
+     * A refused form's errors by field, to show beside them: a refusal for {@code conflict} (an email in use, an
+     * address the book holds) at {@code field}, with {@code fieldCode}; a refusal of no field is answered as a page.
+     */
+    static List<FieldError> formErrors(ApiError refused, String conflict, String field, String fieldCode) {
+        List<FieldError> errors = refused.code().equals(conflict)
+                ? List.of(new FieldError(field, fieldCode, refused.getMessage())) : refused.errors();
+        if (errors.isEmpty()) {
+            throw refused;
+        }
+        return errors;
     }
 
     Frame frame(Context ctx, DashboardSession session, String title, String section) {

@@ -81,8 +81,8 @@ public final class IdentityProviderPages {
     }
 
     void addTo(JavalinDefaultRoutingApi routes) {
-        routes.get(PATH, dashboard.page(ctx -> showList(ctx, permitted(dashboard.require(ctx)), 200,
-                ProviderForm.BLANK)));
+        routes.get(PATH, dashboard.page(ctx -> showList(ctx,
+                Dashboard.permit(dashboard.require(ctx), Permission.MANAGE_SETTINGS), 200, ProviderForm.BLANK)));
         routes.post(PATH, dashboard.page(this::create));
         routes.get(PATH + "/{id}", dashboard.page(this::detail));
         routes.post(PATH + "/{id}", dashboard.page(this::change));
@@ -91,11 +91,6 @@ public final class IdentityProviderPages {
         routes.post(PATH + "/{id}/disable", dashboard.page(ctx ->
                 setEnabled(ctx, false, Notice.IDENTITY_PROVIDER_DISABLED)));
         routes.post(PATH + "/{id}/delete", dashboard.page(this::delete));
-    }
-
-    private static DashboardSession permitted(DashboardSession session) {
-        Dashboard.permit(session, Permission.MANAGE_SETTINGS);
-        return session;
     }
 
     private void showList(Context ctx, DashboardSession session, int status, ProviderForm form) {
@@ -113,7 +108,7 @@ public final class IdentityProviderPages {
     }
 
     private void create(Context ctx) {
-        DashboardSession session = permitted(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.MANAGE_SETTINGS);
         boolean enabled = "on".equals(ctx.formParam("enabled"));
         ObjectNode body = body(ctx, null).put("enabled", enabled);
         try {
@@ -127,14 +122,14 @@ public final class IdentityProviderPages {
     }
 
     private void detail(Context ctx) {
-        DashboardSession session = permitted(dashboard.require(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.require(ctx), Permission.MANAGE_SETTINGS);
         IdentityProviderView provider = merchant.provider(session.principal().tenantId(), providerId(ctx));
         showOne(ctx, session, 200, provider, ProviderForm.of(provider));
     }
 
     /** The form's fields as a PATCH of them all; the same values again change and record nothing. */
     private void change(Context ctx) {
-        DashboardSession session = permitted(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.MANAGE_SETTINGS);
         String tenantId = session.principal().tenantId();
         String id = providerId(ctx);
         IdentityProviderView provider = merchant.provider(tenantId, id);
@@ -152,7 +147,7 @@ public final class IdentityProviderPages {
     }
 
     private void setEnabled(Context ctx, boolean enabled, Notice notice) {
-        DashboardSession session = permitted(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.MANAGE_SETTINGS);
         String id = providerId(ctx);
         merchant.update(session.principal().tenantId(), id,
                 JsonInput.of(requests.mapper().createObjectNode().put("enabled", enabled)),
@@ -161,7 +156,7 @@ public final class IdentityProviderPages {
     }
 
     private void delete(Context ctx) {
-        DashboardSession session = permitted(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.MANAGE_SETTINGS);
         String id = providerId(ctx);
         if (!"yes".equals(ctx.formParam("confirm"))) {
             throw new ApiError(422, "validation_failed", "Tick the box to confirm the deletion.");

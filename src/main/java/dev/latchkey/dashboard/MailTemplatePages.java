@@ -174,17 +174,12 @@ public final class MailTemplatePages {
         }
     }
 
-    private static DashboardSession permitted(DashboardSession session) {
-        Dashboard.permit(session, Permission.MANAGE_TEMPLATES);
-        return session;
-    }
-
     /**
      * Every message in the shipped languages and those the shop wrote its own text in, and in {@code ?language=}, a
      * language to add (its column leads to the forms that give it text).
      */
     private void list(Context ctx) {
-        DashboardSession session = permitted(dashboard.require(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.require(ctx), Permission.MANAGE_TEMPLATES);
         var own = templates.list(session.principal().tenantId());
         Set<String> languages = new LinkedHashSet<>(BuiltInTemplates.LANGUAGES);
         own.stream().map(MailTemplates.View::language).collect(Collectors.toCollection(TreeSet::new))
@@ -241,7 +236,7 @@ public final class MailTemplatePages {
 
     /** The form as typed, previewed and not saved. */
     private void preview(Context ctx) {
-        DashboardSession session = permitted(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.MANAGE_TEMPLATES);
         MailTemplate template = template(ctx);
         String language = MailTemplates.language(ctx.pathParam("language"));
         Preview preview;
@@ -258,7 +253,7 @@ public final class MailTemplatePages {
 
     /** Back to the shipped text: only with the box ticked, as every other deletion of the dashboard. */
     private void restore(Context ctx) {
-        DashboardSession session = permitted(dashboard.requireForm(ctx));
+        DashboardSession session = Dashboard.permit(dashboard.requireForm(ctx), Permission.MANAGE_TEMPLATES);
         MailTemplate template = template(ctx);
         String language = MailTemplates.language(ctx.pathParam("language"));
         if (!"yes".equals(ctx.formParam("confirm"))) {
