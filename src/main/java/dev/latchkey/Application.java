@@ -328,8 +328,8 @@ public final class Application implements AutoCloseable {
         var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
                 config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, staffMfa,
-                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa, passkeys,
-                        socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
+                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, bulkChanges, mfa,
+                        passkeys, socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
                 sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload, imports,
                 socialLogin.merchant(), templates),
