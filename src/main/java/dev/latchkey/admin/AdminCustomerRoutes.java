@@ -31,7 +31,7 @@ import java.util.Set;
 
 /**
  * The merchant's customer routes: list and search, create or import (or invite), read (with the parts
- * {@code ?expand=} adds), change, erase, send the verification mail again, and send a password-reset mail. An import
+ * {@code ?expand=} adds), change (one customer, or the tags and status of many at once), erase, send the verification mail again, and send a password-reset mail. An import
  * brings the password hash from the old shop system (Argon2 PHC or bcrypt), which verifies as it is and is moved to
  * Argon2id at the customer's first login.
  */
@@ -177,7 +177,8 @@ public final class AdminCustomerRoutes {
             in.reject("add", "required", "Give add, remove or both.");
         }
         in.validate();
-        ctx.json(view(admins.changeTags(admin.tenantId(), id, tags.add(), tags.remove(), admin.actor(), requests.client(ctx))));
+        ctx.json(view(admins.changeTags(admin.tenantId(), id, tags.add(), tags.remove(), admin.actor(),
+                requests.client(ctx))));
     }
 
     /** The answer of a bulk change: how many customers changed, each of them as they are now, and the others' ids. */
@@ -190,7 +191,8 @@ public final class AdminCustomerRoutes {
         JsonInput in = requests.body(ctx);
         BulkChangeInput.Request request = BulkChangeInput.read(in);
         in.validate();
-        BulkCustomerChanges.Result result = bulk.apply(admin.tenantId(), request, admin.actor(), requests.client(ctx));
+        BulkCustomerChanges.Result result = bulk.apply(admin.tenantId(), request, admin.actor(),
+                requests.client(ctx));
         ctx.json(new BulkAnswer(result.changed().size(), result.changed().stream().map(this::view).toList(),
                 result.unchanged()));
     }

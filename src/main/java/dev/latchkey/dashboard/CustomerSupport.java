@@ -30,9 +30,10 @@ import java.util.List;
 
 /**
  * What staff do to a customer from the dashboard: add one (read as the admin API's create reads its body), change the
- * profile (as its PATCH does), change the status (through the admin API's update, which ends every
- * session when the account is put on hold or disabled), end sessions, turn off two-step sign-in, remove a passkey and
- * unlink a sign-in provider's account, each recorded in the audit log as the staff member's doing.
+ * profile (as its PATCH does), change the status (through the admin API's update, which ends every session when the
+ * account is put on hold or disabled), change the tags and status of many at once (as the bulk change does), end
+ * sessions, turn off two-step sign-in, remove a passkey and unlink a sign-in provider's account, each recorded in the
+ * audit log as the staff member's doing.
  */
 public final class CustomerSupport {
     private final CustomerService customers;
@@ -47,7 +48,8 @@ public final class CustomerSupport {
     private final ObjectMapper mapper;
 
     public CustomerSupport(CustomerService customers, SessionService sessions, AdminCustomerService adminCustomers,
-                           BulkCustomerChanges bulkChanges, MfaService mfa, PasskeyService passkeys, MerchantSocialLogin socialLogin,
+                           BulkCustomerChanges bulkChanges, MfaService mfa, PasskeyService passkeys,
+                           MerchantSocialLogin socialLogin,
                            NewAccountInput newAccounts, TenantService tenants, ObjectMapper mapper) {
         this.customers = customers;
         this.sessions = sessions;
