@@ -25,15 +25,13 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The merchant's customer routes: list and search, create or import (or invite), read (with the parts
- * {@code ?expand=} adds), change, erase, send the verification mail again, and send a password-reset mail. An import
+ * {@code ?expand=} adds), change (one customer, or the tags and status of many at once), erase, send the verification mail again, and send a password-reset mail. An import
  * brings the password hash from the old shop system (Argon2 PHC or bcrypt), which verifies as it is and is moved to
  * Argon2id at the customer's first login.
  */
@@ -45,13 +43,15 @@ public final class AdminCustomerRoutes {
     private final Requests requests;
     private final CustomerExpansions expansions;
     private final MfaService mfa;
+    private final BulkCustomerChanges bulk;
 
     public AdminCustomerRoutes(Guard guard, CustomerService customers, AdminCustomerService admins,
-                               NewAccountInput newAccounts, Requests requests,
+                               BulkCustomerChanges bulk, NewAccountInput newAccounts, Requests requests,
                                CustomerExpansions expansions, MfaService mfa) {
         this.guard = guard;
         this.customers = customers;
         this.admins = admins;
+        this.bulk = bulk;
         this.newAccounts = newAccounts;
         this.requests = requests;
         this.expansions = expansions;
@@ -61,6 +61,7 @@ public final class AdminCustomerRoutes {
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.get("/v1/admin/customers", this::list);
         routes.post("/v1/admin/customers", this::create);
+        routes.post("/v1/admin/customers/bulk", this::changeMany);
         routes.get("/v1/admin/customers/{id}", this::get);
         routes.patch("/v1/admin/customers/{id}", this::update);
         routes.post("/v1/admin/customers/{id}/tags", this::changeTags);
@@ -170,25 +171,30 @@ public final class AdminCustomerRoutes {
         AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
         String id = Identifiers.pathId(ctx, "id", "Customer");
         JsonInput in = requests.body(ctx);
-        for (Iterator<String> names = in.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!name.equals("add") && !name.equals("remove")) {
-                in.reject(name, "unknown_field", "Only add and remove are taken here.");
-            }
-        }
-        List<String> add = CustomerTags.read(in, "add").orElse(List.of());
-        List<String> remove = CustomerTags.read(in, "remove").orElse(List.of());
+        in.rejectUnknown(Set.of("add", "remove"), "Only add and remove are taken here.");
+        TagChange tags = TagChange.read(in, "add", "remove");
         if (!in.has("add") && !in.has("remove")) {
             in.reject("add", "required", "Give add, remove or both.");
         }
-        Set<String> removed = remove.stream().map(CustomerTags::key).collect(Collectors.toSet());
-        add.stream().filter(tag -> removed.contains(CustomerTags.key(tag))).findFirst().ifPresent(tag ->
-                in.reject("remove", "invalid", "A tag cannot be both added and removed (" + tag + ")."));
-        if (!in.hasErrorFor("add")) {
-            CustomerTags.tooMany(add).ifPresent(message -> in.reject("add", "too_long", message));
-        }
         in.validate();
-        ctx.json(view(admins.changeTags(admin.tenantId(), id, add, remove, admin.actor(), requests.client(ctx))));
+        ctx.json(view(admins.changeTags(admin.tenantId(), id, tags.add(), tags.remove(), admin.actor(),
+                requests.client(ctx))));
+    }
+
+    /** The answer of a bulk change: how many customers changed, each of them as they are now, and the others' ids. */
+    record BulkAnswer(int changed, List<AdminCustomerView> customers, List<String> unchangedIds) {
+    }
+
+    /** {@code {"ids": [...], "add_tags": [...], "remove_tags": [...], "status": "..."}}: see {@link BulkChangeInput}. */
+    private void changeMany(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
+        JsonInput in = requests.body(ctx);
+        BulkChangeInput.Request request = BulkChangeInput.read(in);
+        in.validate();
+        BulkCustomerChanges.Result result = bulk.apply(admin.tenantId(), request, admin.actor(),
+                requests.client(ctx));
+        ctx.json(new BulkAnswer(result.changed().size(), result.changed().stream().map(this::view).toList(),
+                result.unchanged()));
     }
 
     private void delete(Context ctx) {

@@ -63,12 +63,13 @@ public final class CustomerPages {
     /**
      * The filters as sent, trimmed: {@code tags} those not left empty, {@code acceptsMarketing} and
      * {@code emailVerified} "" for any; {@code errors}: why a filter could not be read, named as the admin API names
-     * it (empty when all were read).
+     * it (empty when all were read); {@code listQuery}: this page's query (filters and page), for the action bar to
+     * come back to.
      */
     public record CustomersPage(Frame frame, String query, String status, List<String> tags, String acceptsMarketing,
                                 String emailVerified, List<FieldError> errors, List<String> statuses,
                                 List<Customer> customers, String nextUrl, boolean searched, boolean canExport,
-                                boolean canEditCustomers) {
+                                boolean canEditCustomers, String listQuery) {
         /** The export link's query: the list's status, and its tags and flags when it has them. */
         public String exportQuery() {
             return "status=" + Dashboard.encode(status) + tagsQuery(tags) + flagsQuery(acceptsMarketing, emailVerified);
@@ -177,16 +178,19 @@ public final class CustomerPages {
             }
             dashboard.render(ctx, refused.status(), "customers.jte", new CustomersPage(frame, query, status, tags,
                     acceptsMarketing, emailVerified, refused.errors(), statuses, List.of(), null, searched, false,
-                    session.can(Permission.EDIT_CUSTOMERS)));
+                    session.can(Permission.EDIT_CUSTOMERS), ""));
             return;
         }
         Page<Customer> page = customers.list(session.principal().tenantId(), filter,
                 Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
-        String next = Dashboard.nextUrl("/dashboard/customers?q=" + Dashboard.encode(query) + "&status="
-                + Dashboard.encode(status) + tagsQuery(tags) + flagsQuery(acceptsMarketing, emailVerified), page);
+        String filters = "q=" + Dashboard.encode(query) + "&status=" + Dashboard.encode(status) + tagsQuery(tags)
+                + flagsQuery(acceptsMarketing, emailVerified);
+        String cursor = Dashboard.filterField(ctx, "cursor");
+        String next = Dashboard.nextUrl("/dashboard/customers?" + filters, page);
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(frame, query, status, tags, acceptsMarketing,
                 emailVerified, List.of(), statuses, page.data(), next, searched,
-                session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS)));
+                session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS),
+                filters + (cursor.isEmpty() ? "" : "&cursor=" + Dashboard.encode(cursor))));
     }
 
     /**

@@ -120,6 +120,7 @@ class DashboardSweepTest {
             entry("POST /dashboard/account/password", List.of("current_password", "new_password")),
             entry("GET /dashboard/customers", List.of("q", "status", "tag", "accepts_marketing", "email_verified",
                     "cursor")),
+            entry("POST /dashboard/customers/bulk", List.of("ids", "action", "tag", "status", "confirm", "back")),
             entry("GET /dashboard/customers/export", List.of("status", "tag", "accepts_marketing", "email_verified")),
             entry("GET /dashboard/customers/new", List.of()),
             entry("POST /dashboard/customers/new", List.of("email", "first_name", "last_name", "phone",
@@ -385,6 +386,10 @@ class DashboardSweepTest {
                 case "html" -> "<p><a href=\"{{link}}\">Verify</a></p>";
                 case "encoding" -> "utf-8";
                 case "on_conflict" -> "skip";
+                case "ids" -> world.shopper.customerId();
+                case "action" -> "add_tag";
+                case "tag" -> "sweep";
+                case "back" -> "q=&status=active";
                 case FILE -> new String(SweepWorld.importFile(), StandardCharsets.UTF_8);
                 default -> throw new AssertionError("a value for the field " + field + " of " + route.name()
                         + ": add it to DashboardSweepTest.Sweep.sample");
