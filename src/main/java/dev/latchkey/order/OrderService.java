@@ -9,6 +9,8 @@ import dev.latchkey.http.Paging;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.OrderSummaries;
+import dev.latchkey.customer.OrderSummary;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.DatabaseErrors;
 import dev.latchkey.db.UniqueViolation;
@@ -26,6 +28,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -198,6 +201,14 @@ public final class OrderService {
             }
             return history(h, tenantId, customerId, after, limit);
         });
+    }
+
+    /**
+     * The order summaries of these customers of the tenant (see {@link OrderSummaries}): their orders count, amount
+     * spent per currency and latest order, read in one statement.
+     */
+    public Map<String, OrderSummary> summaries(String tenantId, Collection<String> customerIds) {
+        return CurrencyFigures.summaries(customerIds, db.read(h -> store.figures(h, tenantId, customerIds)));
     }
 
     /** The merchant's list of the shop's orders, newest placed first, guest orders included. */
