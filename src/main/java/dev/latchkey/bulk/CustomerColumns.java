@@ -89,7 +89,7 @@ final class CustomerColumns {
      * as Shopify writes it; in several, which are never added up, each amount with its currency ("59.90 EUR; 12.00
      * USD", by currency code); "0" when nothing counts as spent.
      */
-    static String totalSpent(OrderSummary orders) {
+    private static String totalSpent(OrderSummary orders) {
         List<OrderSummary.Spent> spent = orders.amountSpent();
         if (spent.isEmpty()) {
             return "0";

@@ -30,8 +30,9 @@ import java.util.Map;
 
 /**
  * Every customer of a shop that a filter keeps, written as CSV or NDJSON while they are read: a page of customers (and
- * their default addresses and order summaries) at a time, in the order of the customer list, never the whole shop in memory. Never a
- * password hash. Recorded once written as one {@code customers.exported} event with the count, format and filters.
+ * their default addresses and order summaries) at a time, in the order of the customer list, never the whole shop in
+ * memory. Never a password hash. Recorded once written as one {@code customers.exported} event with the count,
+ * format and filters.
  */
 public final class CustomerExport {
     /**

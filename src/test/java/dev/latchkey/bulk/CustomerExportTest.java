@@ -58,9 +58,8 @@ class CustomerExportTest {
         assertThat(records.get(0)).containsExactly("Customer ID", "First Name", "Last Name", "Email",
                 "Accepts Email Marketing", "Default Address Company", "Default Address Address1",
                 "Default Address Address2", "Default Address City", "Default Address Province Code",
-                "Default Address Country Code", "Default Address Zip", "Default Address Phone", "Phone", "Total Spent", "Total Orders", "Note", "Tags",
-                "status",
-                "email_verified", "created_at", "updated_at", "preferred_language");
+                "Default Address Country Code", "Default Address Zip", "Default Address Phone", "Phone", "Total Spent",
+                "Total Orders", "Note", "Tags", "status", "email_verified", "created_at", "updated_at", "preferred_language");
         List<Map<String, String>> rows = BulkCalls.rows(res.raw());
         assertThat(rows).extracting(row -> row.get("Customer ID")).containsExactlyElementsOf(ids.reversed());
         assertThat(rows.get(0)).containsEntry("First Name", "Ada4").containsEntry("Accepts Email Marketing", "yes")
