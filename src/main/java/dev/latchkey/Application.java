@@ -325,8 +325,8 @@ public final class Application implements AutoCloseable {
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);
         // the admin API and the dashboard read a new webhook by the same rules
         var webhookInput = new WebhookInput(config.webhooks().allowPrivate());
-        var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
-                config.bulk().exportPageSize()), requests);
+        var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, orders::summaries,
+                audit, mapper, config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, staffMfa,
                 tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, bulkChanges, mfa,
                         passkeys, socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
@@ -358,7 +358,7 @@ public final class Application implements AutoCloseable {
                 // before the routes of one customer, whose {id} would take "export" and "imports"
                 new BulkCustomerRoutes(guard, customersDownload, imports, requests)::addTo,
                 new AdminCustomerRoutes(guard, customers, adminCustomers, bulkChanges, newAccounts, requests, expansions,
-                        mfa)::addTo,
+                        mfa, orders::summaries)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,
