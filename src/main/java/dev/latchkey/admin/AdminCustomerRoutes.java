@@ -44,10 +44,11 @@ public final class AdminCustomerRoutes {
     private final CustomerExpansions expansions;
     private final MfaService mfa;
     private final BulkCustomerChanges bulk;
+    private final CustomerMerge merges;
 
     public AdminCustomerRoutes(Guard guard, CustomerService customers, AdminCustomerService admins,
                                BulkCustomerChanges bulk, NewAccountInput newAccounts, Requests requests,
-                               CustomerExpansions expansions, MfaService mfa) {
+                               CustomerExpansions expansions, MfaService mfa, CustomerMerge merges) {
         this.guard = guard;
         this.customers = customers;
         this.admins = admins;
@@ -56,6 +57,7 @@ public final class AdminCustomerRoutes {
         this.requests = requests;
         this.expansions = expansions;
         this.mfa = mfa;
+        this.merges = merges;
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
@@ -69,6 +71,7 @@ public final class AdminCustomerRoutes {
         routes.post("/v1/admin/customers/{id}/verification", this::resendVerification);
         routes.post("/v1/admin/customers/{id}/password-reset", this::sendPasswordReset);
         routes.delete("/v1/admin/customers/{id}/mfa", this::resetMfa);
+        routes.post("/v1/admin/customers/{id}/merge", this::merge);
     }
 
     private AdminCustomerView view(AdminCustomer customer) {
@@ -202,6 +205,19 @@ public final class AdminCustomerRoutes {
         String id = Identifiers.pathId(ctx, "id", "Customer");
         admins.delete(admin.tenantId(), id, admin.actor(), requests.client(ctx));
         ctx.status(204);
+    }
+
+    /**
+     * {@code {"source_id"}}: that customer goes into this one and is erased. It erases a customer and changes another,
+     * so it needs both permissions.
+     */
+    private void merge(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.DELETE_CUSTOMERS, Permission.EDIT_CUSTOMERS);
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        JsonInput in = requests.body(ctx);
+        String sourceId = in.required("source_id", Identifiers.MAX_ID);
+        in.validate();
+        ctx.json(view(merges.merge(admin.tenantId(), id, sourceId, admin.actor(), requests.client(ctx))));
     }
 
     private void resendVerification(Context ctx) {
