@@ -334,7 +334,7 @@ public final class Application implements AutoCloseable {
                         passkeys, socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
                 sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload, imports,
-                socialLogin.merchant(), templates),
+                socialLogin.merchant(), templates, merges),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
