@@ -75,6 +75,9 @@ class AdminCustomerMergeTest extends ApiTest {
         admin.order(keptOrder, kept.email(), kept.customerId());
         admin.order(sourceOrder, source.email(), source.customerId());
         admin.order(sourceGuestOrder, source.email(), null); // follows the verified address to the source
+        String webhook = api.post("/v1/admin/webhooks").bearer(tenant.sk()).body(Map.of("url",
+                "http://127.0.0.1:9/hooks", "events", List.of("customer.merged", "customer.deleted"))).send()
+                .expect(201).str("id");
 
         JsonNode merged = merge(tenant, kept.customerId(), source.customerId()).expect(200).body();
 
@@ -106,6 +109,10 @@ class AdminCustomerMergeTest extends ApiTest {
         assertThat(event.toString()).doesNotContain(source.email());
         assertThat(admin.events(source.customerId(), "customer.deleted").get(0).path("data").path("by").asText())
                 .isEqualTo("admin");
+        List<String> delivered = new ArrayList<>();
+        api.get("/v1/admin/webhooks/" + webhook + "/deliveries").bearer(tenant.sk()).send().expect(200).body()
+                .path("data").forEach(delivery -> delivered.add(delivery.path("event_type").asText()));
+        assertThat(delivered).containsExactlyInAnyOrder("customer.merged", "customer.deleted");
     }
 
     @Test
