@@ -6,6 +6,7 @@ import dev.latchkey.address.AddressService;
 import dev.latchkey.admin.AdminCustomerRoutes;
 import dev.latchkey.admin.AdminCustomerService;
 import dev.latchkey.admin.BulkCustomerChanges;
+import dev.latchkey.admin.CustomerMerge;
 import dev.latchkey.admin.NewAccountInput;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditRoutes;
@@ -315,6 +316,7 @@ public final class Application implements AutoCloseable {
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
         var bulkChanges = new BulkCustomerChanges(db, customers, adminCustomers);
+        var merges = new CustomerMerge(db, customers, adminCustomers, addresses, orders, audit, mapper);
         // a bulk import reads each row as the single create reads its body
         var newAccounts = new NewAccountInput(tenants, policy, mapper);
         var imports = new CustomerImports(db, mapper, audit, tenants, clock);
@@ -332,7 +334,7 @@ public final class Application implements AutoCloseable {
                         passkeys, socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
                 sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload, imports,
-                socialLogin.merchant(), templates),
+                socialLogin.merchant(), templates, merges),
                 clientAddresses, limits, staffPasswordGuesses, requests);
 
         List<Consumer<JavalinDefaultRoutingApi>> features = new ArrayList<>(List.of(
@@ -358,7 +360,7 @@ public final class Application implements AutoCloseable {
                 // before the routes of one customer, whose {id} would take "export" and "imports"
                 new BulkCustomerRoutes(guard, customersDownload, imports, requests)::addTo,
                 new AdminCustomerRoutes(guard, customers, adminCustomers, bulkChanges, newAccounts, requests, expansions,
-                        mfa, orders::summaries)::addTo,
+                        mfa, orders::summaries, merges)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,

@@ -15,6 +15,7 @@ import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -253,6 +254,48 @@ public final class AddressService {
         data.put("address_id", addressId);
         data.putAll(details);
         audit.record(h, book.tenantId(), book.customerId(), type, book.client(), book.event(data));
+    }
+
+    /**
+     * Plans the move of {@code source}'s address book into {@code kept}'s, both locked by the caller; reads only. A
+     * source address that is a place the kept book holds (or an earlier moving one) stays behind. The source's
+     * defaults fill only the kinds the kept customer has none of, pointing at the moved address or at the kept one it
+     * duplicates.
+     */
+    public BookMerge planMerge(Handle h, Customer kept, Customer source) {
+        String tenantId = kept.tenantId();
+        List<StoredAddress> book = new ArrayList<>(store.list(h, tenantId, kept.id(), null, MAX_PER_CUSTOMER));
+        Map<String, String> landsAs = new HashMap<>();
+        List<String> moving = new ArrayList<>();
+        for (StoredAddress address : store.list(h, tenantId, source.id(), null, MAX_PER_CUSTOMER)) {
+            StoredAddress same = book.stream().filter(a -> a.fields().samePlaceAs(address.fields())).findFirst()
+                    .orElse(null);
+            if (same == null) {
+                book.add(address);
+                moving.add(address.id());
+            }
+            landsAs.put(address.id(), same == null ? address.id() : same.id());
+        }
+        String shipping = kept.defaultShippingAddressId() != null ? null
+                : landsAs.get(source.defaultShippingAddressId());
+        String billing = kept.defaultBillingAddressId() != null ? null
+                : landsAs.get(source.defaultBillingAddressId());
+        return new BookMerge(tenantId, kept.id(), source.id(), moving, landsAs.size() - moving.size(), shipping,
+                billing, book.size());
+    }
+
+    /** Moves the planned addresses and sets the defaults they fill, in the caller's transaction. */
+    public void merge(Handle h, BookMerge plan) {
+        if (!plan.moving().isEmpty()) {
+            store.move(h, plan.tenantId(), plan.sourceId(), plan.keptId(), plan.moving());
+        }
+        if (plan.shipping() != null) {
+            customers.setDefaultAddress(h, plan.tenantId(), plan.keptId(), plan.shipping(), true,
+                    plan.shipping().equals(plan.billing()));
+        }
+        if (plan.billing() != null && !plan.billing().equals(plan.shipping())) {
+            customers.setDefaultAddress(h, plan.tenantId(), plan.keptId(), plan.billing(), false, true);
+        }
     }
 
     /** Part of the account erasure: runs inside its transaction, before the customer row goes. */

@@ -65,6 +65,13 @@ final class AddressStore {
                 .bind("tenant", tenantId).bind("customer", customerId).bind("id", id).execute();
     }
 
+    /** Gives these addresses of {@code fromCustomer} to {@code toCustomer}, ids and all (a merge of two customers). */
+    void move(Handle h, String tenantId, String fromCustomer, String toCustomer, List<String> ids) {
+        h.createUpdate("UPDATE addresses SET customer_id = :to WHERE " + OWNER + " AND id IN (<ids>)")
+                .bind("tenant", tenantId).bind("customer", fromCustomer).bind("to", toCustomer)
+                .bindList("ids", ids).execute();
+    }
+
     void deleteAll(Handle h, String tenantId, String customerId) {
         h.createUpdate("DELETE FROM addresses WHERE " + OWNER)
                 .bind("tenant", tenantId).bind("customer", customerId).execute();

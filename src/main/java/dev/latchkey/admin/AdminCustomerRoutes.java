@@ -48,10 +48,12 @@ public final class AdminCustomerRoutes {
     private final MfaService mfa;
     private final BulkCustomerChanges bulk;
     private final OrderSummaries orderSummaries;
+    private final CustomerMerge merges;
 
     public AdminCustomerRoutes(Guard guard, CustomerService customers, AdminCustomerService admins,
                                BulkCustomerChanges bulk, NewAccountInput newAccounts, Requests requests,
-                               CustomerExpansions expansions, MfaService mfa, OrderSummaries orderSummaries) {
+                               CustomerExpansions expansions, MfaService mfa, OrderSummaries orderSummaries,
+                               CustomerMerge merges) {
         this.guard = guard;
         this.customers = customers;
         this.admins = admins;
@@ -61,6 +63,7 @@ public final class AdminCustomerRoutes {
         this.expansions = expansions;
         this.mfa = mfa;
         this.orderSummaries = orderSummaries;
+        this.merges = merges;
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
@@ -74,6 +77,7 @@ public final class AdminCustomerRoutes {
         routes.post("/v1/admin/customers/{id}/verification", this::resendVerification);
         routes.post("/v1/admin/customers/{id}/password-reset", this::sendPasswordReset);
         routes.delete("/v1/admin/customers/{id}/mfa", this::resetMfa);
+        routes.post("/v1/admin/customers/{id}/merge", this::merge);
     }
 
     /** Every answer of one customer carries their order summary, as the list's rows and the read do. */
@@ -223,6 +227,20 @@ public final class AdminCustomerRoutes {
         String id = Identifiers.pathId(ctx, "id", "Customer");
         admins.delete(admin.tenantId(), id, admin.actor(), requests.client(ctx));
         ctx.status(204);
+    }
+
+    /**
+     * {@code {"source_id"}}: that customer goes into this one and is erased. It erases a customer and changes another,
+     * so it needs both permissions.
+     */
+    private void merge(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.DELETE_CUSTOMERS, Permission.EDIT_CUSTOMERS);
+        String id = Identifiers.pathId(ctx, "id", "Customer");
+        JsonInput in = requests.body(ctx);
+        String sourceId = in.required("source_id", Identifiers.MAX_ID);
+        in.validate();
+        ctx.json(view(admin.tenantId(), merges.merge(admin.tenantId(), id, sourceId, admin.actor(),
+                requests.client(ctx))));
     }
 
     private void resendVerification(Context ctx) {

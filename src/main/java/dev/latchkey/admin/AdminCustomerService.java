@@ -21,6 +21,7 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mail.MailTemplate;
 import dev.latchkey.mail.SecretLink;
 import dev.latchkey.privacy.AccountDeletionService;
+import dev.latchkey.privacy.ErasureStep;
 import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.CustomerMail;
@@ -258,8 +259,17 @@ public final class AdminCustomerService {
 
     /** Erases the account as the shopper's own deletion does: orders stay without personal data, the email is free. */
     public void delete(String tenantId, String id, Actor actor, ClientInfo client) {
-        deletion.erase(tenantId, id, (h, tenant, customer) ->
-                audit.record(h, tenant, customer, AuditType.CUSTOMER_DELETED, client, actor.with(Map.of())));
+        deletion.erase(tenantId, id, deletionRecord(actor, client));
+    }
+
+    /** Erases a customer the caller locked in its transaction, recorded as {@link #delete} records it (a merge). */
+    void eraseWithin(Handle h, Customer locked, Actor actor, ClientInfo client) {
+        deletion.eraseWithin(h, locked, deletionRecord(actor, client));
+    }
+
+    private ErasureStep deletionRecord(Actor actor, ClientInfo client) {
+        return (h, tenant, customer) ->
+                audit.record(h, tenant, customer, AuditType.CUSTOMER_DELETED, client, actor.with(Map.of()));
     }
 
     /**

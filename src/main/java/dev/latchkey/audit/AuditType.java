@@ -14,6 +14,7 @@ public enum AuditType {
     CUSTOMER_UPDATED("customer.updated"),
     CUSTOMER_STATUS_CHANGED("customer.status_changed"),
     CUSTOMER_DELETED("customer.deleted"),
+    CUSTOMER_MERGED("customer.merged"),
     CUSTOMER_EXPORTED("customer.exported"),
     CUSTOMERS_EXPORTED("customers.exported"),
     CUSTOMERS_IMPORTED("customers.imported"),

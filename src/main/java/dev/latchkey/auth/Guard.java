@@ -8,6 +8,7 @@ import dev.latchkey.tenant.TenantService;
 import dev.latchkey.tenant.TenantSettings;
 import io.javalin.http.Context;
 
+import java.util.stream.Stream;
 import java.util.Optional;
 
 /**
@@ -200,14 +201,17 @@ public final class Guard {
      * {@code tenant_suspended}, but for a secret key the operator issued during the suspension
      * ({@link Tenant#rescuedBy}). A staff session of a member without a second factor gets 403
      * {@code mfa_setup_required} while the tenant requires one ({@code require_staff_mfa}). The request is marked with
-     * the staff member or the secret key that acts, for the audit log.
+     * the staff member or the secret key that acts, for the audit log. A route that needs several permissions (a
+     * merge changes one customer and erases another) names the first one the caller lacks.
      */
-    public AdminPrincipal admin(Context ctx, Permission permission) {
+    public AdminPrincipal admin(Context ctx, Permission permission, Permission... more) {
         AdminPrincipal principal = adminCaller(ctx, true);
-        if (!principal.can(permission)) {
-            throw ApiError.insufficientScope(principal.staffId() == null
-                    ? "This secret key lacks the scope " + permission.wire() + "."
-                    : "The " + principal.role().wire() + " role may not do this.");
+        for (Permission needed : Stream.concat(Stream.of(permission), Stream.of(more)).toList()) {
+            if (!principal.can(needed)) {
+                throw ApiError.insufficientScope(principal.staffId() == null
+                        ? "This secret key lacks the scope " + needed.wire() + "."
+                        : "The " + principal.role().wire() + " role may not do this.");
+            }
         }
         return principal;
     }

@@ -101,6 +101,11 @@ public final class ProfileInput {
         return new ProfileInput(changes, mapper);
     }
 
+    /** A change of the attributes alone, to {@code json} (a JSON object whose bounds the caller checked). */
+    public static ProfileInput attributes(String json, ObjectMapper mapper) {
+        return new ProfileInput(Map.of("attributes", json), mapper);
+    }
+
     /** Levels of objects and arrays, the outermost counted; a list of customers is written with every one inside. */
     private static int depth(JsonNode node) {
         int deepest = 0;

@@ -1,5 +1,6 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.admin.CustomerMerge;
 import dev.latchkey.address.AddressService;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.bulk.CustomerDownload;
@@ -65,7 +66,7 @@ public final class DashboardRoutes {
                            AddressService addresses, OrderService orders, WebhookService webhooks,
                            WebhookInput webhookInput, CustomerDownload customersDownload,
                            CustomerImports customerImports, MerchantSocialLogin socialLogin,
-                           MailTemplates mailTemplates) {
+                           MailTemplates mailTemplates, CustomerMerge merges) {
     }
 
     private final Dashboard dashboard;
@@ -84,6 +85,7 @@ public final class DashboardRoutes {
                         services.sessions(), services.audit(), services.export(), services.addresses(),
                         services.orders(), services.customersDownload(), requests)::addTo,
                 new CustomerBulkPages(dashboard, services.support(), requests)::addTo,
+                new MergePages(dashboard, services.customers(), services.merges(), requests)::addTo,
                 new OrderPages(dashboard, services.orders(), services.customers())::addTo,
                 new AuditPages(dashboard, services.audit(), services.customers())::addTo,
                 new ImportPages(dashboard, services.customerImports(), services.staff(), requests)::addTo,

@@ -36,6 +36,7 @@ enum Notice {
     PASSWORD_RESET_SENT("password_reset_sent", "A password-reset email is on its way to the customer, unless one went "
             + "to the address within the shop's email interval."),
     CUSTOMER_DELETED("customer_deleted", "The customer was deleted."),
+    CUSTOMERS_MERGED("customers_merged", "The duplicate was merged into this customer and erased."),
     SETTINGS_SAVED("settings_saved", "The settings were saved."),
     KEY_REVOKED("key_revoked", "The API key was revoked."),
     WEBHOOK_DISABLED("webhook_disabled", "The webhook was disabled. Events waiting for it will not be delivered."),

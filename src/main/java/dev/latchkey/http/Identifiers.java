@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class Identifiers {
     private static final Pattern SAFE = Pattern.compile("^[A-Za-z0-9._-]+$");
-    private static final int MAX_ID = 64;
+    /** The longest of our own ids that a request may name. */
+    public static final int MAX_ID = 64;
 
     private Identifiers() {
     }

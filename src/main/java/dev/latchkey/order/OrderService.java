@@ -262,6 +262,24 @@ public final class OrderService {
     }
 
     /**
+     * A merge's orders, in its transaction, with both customers locked: the source's orders become the kept customer's,
+     * and so do the guest orders still placed with the source's verified email (they would have followed that address
+     * to the source; the erasure that follows would strip them instead). Returns how many orders moved.
+     */
+    public int moveToCustomer(Handle h, Customer source, String keptId) {
+        String tenantId = source.tenantId();
+        Instant now = now();
+        int guests = source.emailVerified()
+                ? store.attachGuestOrders(h, tenantId, keptId, source.email(), null, now) : 0;
+        return guests + store.reassign(h, tenantId, source.id(), keptId, now);
+    }
+
+    /** How many orders the customer has (a merge's preview). */
+    public int countOf(Handle h, String tenantId, String customerId) {
+        return store.countOf(h, tenantId, customerId);
+    }
+
+    /**
      * Attaches the guest orders placed with {@code verifiedEmail} to the customer. Email verification and the
      * confirmation of an email change call it in their transaction, after the customer row says that address is
      * verified; it refuses to run before, so no order can follow an address nobody proved to own.

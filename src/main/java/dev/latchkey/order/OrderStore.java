@@ -177,6 +177,19 @@ final class OrderStore {
         update.execute();
     }
 
+    /** Gives every order of {@code fromCustomer} to {@code toCustomer}; returns how many. */
+    int reassign(Handle h, String tenantId, String fromCustomer, String toCustomer, Instant now) {
+        return h.createUpdate("UPDATE orders SET customer_id = :to, updated_at = :now "
+                        + "WHERE tenant_id = :tenant AND customer_id = :from")
+                .bind("to", toCustomer).bind("now", Database.ts(now)).bind("tenant", tenantId)
+                .bind("from", fromCustomer).execute();
+    }
+
+    int countOf(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT COUNT(*) FROM orders WHERE tenant_id = :tenant AND customer_id = :customer")
+                .bind("tenant", tenantId).bind("customer", customerId).mapTo(Integer.class).one();
+    }
+
     /**
      * Gives the guest orders placed with this email to the customer, or only the order {@code orderId} (nullable:
      * all) when it is one of them; orders of an account stay where they are.

@@ -164,14 +164,22 @@ public final class AccountDeletionService {
 
     /** The erasure of the customer that {@code lock} locks (or refuses, when they are gone). */
     private void erase(Function<Handle, Customer> lock, ErasureStep record) {
-        Customer erased = db.tx(h -> {
-            Customer customer = lock.apply(h);
-            eraseLocked(h, customer);
-            record.erase(h, customer.tenantId(), customer.id());
-            return customer;
+        db.tx(h -> {
+            eraseWithin(h, lock.apply(h), record);
+            return null;
         });
-        // After the commit, so that no request in between keeps a token of the erased customer in the cache.
-        tokens.evictCustomer(erased.tenantId(), erased.id());
+    }
+
+    /**
+     * Erases a customer whom the caller locked in its own transaction (a merge erases its source with the kept
+     * customer's changes): {@code record} writes the audit record last, and once the caller's transaction commits every
+     * node forgets the customer's cached tokens.
+     */
+    public void eraseWithin(Handle h, Customer locked, ErasureStep record) {
+        eraseLocked(h, locked);
+        record.erase(h, locked.tenantId(), locked.id());
+        // after the commit, so that no request in between keeps a token of the erased customer in the cache
+        Database.afterCommit(h, () -> tokens.evictCustomer(locked.tenantId(), locked.id()));
     }
 
     private void eraseLocked(Handle h, Customer customer) {

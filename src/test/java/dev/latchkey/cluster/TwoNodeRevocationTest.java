@@ -141,6 +141,24 @@ class TwoNodeRevocationTest {
         refusedOnB(tenant, shopper.accessToken());
     }
 
+    /** A merge erases its duplicate as a deletion does: its tokens die on every node, the kept customer's live on. */
+    @Test
+    void mergeOnOneNodeRefusesTheDuplicatesTokensOnTheOther() {
+        var tenant = Fixtures.tenant(a);
+        var kept = Fixtures.shopper(a, tenant);
+        var duplicate = Fixtures.shopper(a, tenant);
+        warmOnB(tenant, duplicate.accessToken());
+        warmOnB(tenant, kept.accessToken());
+
+        a.post("/v1/admin/customers/" + kept.customerId() + "/merge").bearer(tenant.sk())
+                .body(Map.of("source_id", duplicate.customerId())).send().expect(200);
+
+        refusedOnB(tenant, duplicate.accessToken());
+        b.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", duplicate.refreshToken())).send()
+                .expect(401, "invalid_token");
+        warmOnB(tenant, kept.accessToken());
+    }
+
     @Test
     void refreshOnOneNodeRevokesTheOldAccessTokenOnTheOther() {
         var tenant = Fixtures.tenant(a);

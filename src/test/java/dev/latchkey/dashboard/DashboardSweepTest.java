@@ -141,6 +141,8 @@ class DashboardSweepTest {
             entry("POST /dashboard/customers/{id}/verification/resend", List.of()),
             entry("POST /dashboard/customers/{id}/password-reset", List.of()),
             entry("POST /dashboard/customers/{id}/delete", List.of("confirm")),
+            entry("GET /dashboard/customers/{id}/merge", List.of("find")),
+            entry("POST /dashboard/customers/{id}/merge", List.of("source_id", "confirm")),
             entry("GET /dashboard/customers/{id}/addresses/new", List.of()),
             entry("POST /dashboard/customers/{id}/addresses/new", ADDRESS_FIELDS),
             entry("GET /dashboard/customers/{id}/addresses/{aid}/edit", List.of()),
@@ -354,6 +356,8 @@ class DashboardSweepTest {
                 case "next" -> "staff";
                 case "at" -> "";
                 case "confirm" -> "yes";
+                // no customer: a merge the sweep let through would erase one
+                case "source_id" -> UNKNOWN;
                 case "status" -> "active";
                 case "role" -> "support";
                 case "staff_id" -> world.supportId;

@@ -299,6 +299,8 @@ public final class SweepWorld {
             case "POST /v1/admin/customers/{id}/tags" -> Bodies.of("add", List.of("sweep"));
             case "POST /v1/admin/customers/bulk" -> Bodies.of("ids", List.of(customerId), "add_tags",
                     List.of("sweep"));
+            // never sent as it is; a merge it let through would erase the customer named
+            case "POST /v1/admin/customers/{id}/merge" -> Bodies.of("source_id", "cus_sweep_none");
             case "PUT /v1/carts/{id}/items/{sku}" -> Bodies.of("quantity", 1);
             case "POST /v1/admin/orders" -> Bodies.of("number", Fixtures.uniqueId("R"), "email",
                     Fixtures.uniqueEmail(), "status", "paid", "currency", "EUR", "total", "19.99",
