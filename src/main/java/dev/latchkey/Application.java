@@ -359,8 +359,8 @@ public final class Application implements AutoCloseable {
                 new AdminOrderRoutes(guard, orders, requests)::addTo,
                 // before the routes of one customer, whose {id} would take "export" and "imports"
                 new BulkCustomerRoutes(guard, customersDownload, imports, requests)::addTo,
-                new AdminCustomerRoutes(guard, customers, adminCustomers, bulkChanges, newAccounts, requests, expansions,
-                        mfa, orders::summaries, merges)::addTo,
+                new AdminCustomerRoutes(guard, customers, adminCustomers, bulkChanges, newAccounts, requests,
+                        expansions, mfa, orders::summaries, merges)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,

@@ -34,8 +34,8 @@ import java.util.Set;
 
 /**
  * The merchant's customer routes: list and search, create or import (or invite), read (with the parts
- * {@code ?expand=} adds), change (one customer, or the tags and status of many at once), erase, send the verification mail again, and send a password-reset mail. An import
- * brings the password hash from the old shop system (Argon2 PHC or bcrypt), which verifies as it is and is moved to
+ * {@code ?expand=} adds), change (one customer, or the tags and status of many at once), merge a duplicate into a
+ * customer, erase, send the verification mail again, and send a password-reset mail. An import brings the password hash from the old shop system (Argon2 PHC or bcrypt), which verifies as it is and is moved to
  * Argon2id at the customer's first login.
  */
 public final class AdminCustomerRoutes {
@@ -202,8 +202,8 @@ public final class AdminCustomerRoutes {
             in.reject("add", "required", "Give add, remove or both.");
         }
         in.validate();
-        ctx.json(view(admin.tenantId(), admins.changeTags(admin.tenantId(), id, tags.add(), tags.remove(), admin.actor(),
-                requests.client(ctx))));
+        ctx.json(view(admin.tenantId(), admins.changeTags(admin.tenantId(), id, tags.add(), tags.remove(),
+                admin.actor(), requests.client(ctx))));
     }
 
     /** The answer of a bulk change: how many customers changed, each of them as they are now, and the others' ids. */
