@@ -35,8 +35,9 @@ import java.util.Set;
 /**
  * The merchant's customer routes: list and search, create or import (or invite), read (with the parts
  * {@code ?expand=} adds), change (one customer, or the tags and status of many at once), merge a duplicate into a
- * customer, erase, send the verification mail again, and send a password-reset mail. An import brings the password hash from the old shop system (Argon2 PHC or bcrypt), which verifies as it is and is moved to
- * Argon2id at the customer's first login.
+ * customer, erase, send the verification mail again, and send a password-reset mail. An import brings the password
+ * hash from the old shop system (Argon2 PHC or bcrypt), which verifies as it is and is moved to Argon2id at the
+ * customer's first login.
  */
 public final class AdminCustomerRoutes {
     private final Guard guard;
