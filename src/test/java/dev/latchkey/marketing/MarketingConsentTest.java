@@ -117,6 +117,13 @@ class MarketingConsentTest extends MailTest {
         confirm(tenant, pending.token()).expect(400, "invalid_token");
         assertConsent(api.get("/v1/me").as(pending.shopper()).send().expect(200).body(), false, "not_subscribed",
                 "confirmed_opt_in");
+
+        // ticked again: pending once more, and only the new link subscribes, not the one withdrawn
+        server.clock.advance(Duration.ofSeconds(61));
+        patchMe(pending.shopper(), Map.of("accepts_marketing", true));
+        String renewed = smtp.awaitNewToken(pending.shopper().email(), SUBJECT, pending.token());
+        confirm(tenant, pending.token()).expect(400, "invalid_token");
+        confirm(tenant, renewed).expect(200);
     }
 
     @Test
