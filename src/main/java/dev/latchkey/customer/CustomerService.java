@@ -148,7 +148,8 @@ public final class CustomerService {
     public AdminCustomer create(Handle h, String tenantId, NewCustomer input, Map<String, ?> auditData,
                                 ClientInfo client) {
         Customer customer = newCustomer(tenantId, input.email(), input.emailVerified(), input.status(),
-                input.passwordHash(), input.profile(), MarketingConsent.Source.MERCHANT, input.merchant().noteAfter(null));
+                input.passwordHash(), input.profile(), MarketingConsent.Source.MERCHANT,
+                input.merchant().noteAfter(null));
         insert(h, customer);
         List<String> tagged = input.merchant().tagsAfter(List.of());
         tags.replace(h, tenantId, customer.id(), List.of(), tagged);

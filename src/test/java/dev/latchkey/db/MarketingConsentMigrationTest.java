@@ -35,7 +35,8 @@ class MarketingConsentMigrationTest {
             old.upgrade();
 
             List<Map<String, Object>> rows = old.jdbi.withHandle(h -> h.createQuery("SELECT id, marketing_state, "
-                    + "marketing_opt_in_level, marketing_consent_updated_at = accepts_marketing_updated_at AS same_time, "
+                    + "marketing_opt_in_level, "
+                    + "marketing_consent_updated_at = accepts_marketing_updated_at AS same_time, "
                     + "marketing_consent_updated_at IS NULL AS no_time FROM customers ORDER BY id").mapToMap().list());
             assertThat(rows).extracting(r -> r.get("id"), r -> r.get("marketing_state"),
                             r -> r.get("marketing_opt_in_level"), r -> r.get("same_time"), r -> r.get("no_time"))
