@@ -461,8 +461,7 @@ public final class CustomerStore {
         var profile = new Customer.Profile(rs.getString("first_name"), rs.getString("last_name"),
                 rs.getString("title"), rs.getString("phone"), rs.getString("company"),
                 rs.getString("preferred_language"), rs.getString("preferred_currency"), rs.getString("preferred_site"),
-                new MarketingConsent(MarketingConsent.State.fromWire(rs.getString("marketing_state")),
-                        MarketingConsent.OptInLevel.fromWire(rs.getString("marketing_opt_in_level")),
+                MarketingConsent.stored(rs.getString("marketing_state"), rs.getString("marketing_opt_in_level"),
                         Database.instant(rs, "marketing_consent_updated_at")),
                 Database.instant(rs, "accepts_marketing_updated_at"),
                 rs.getString("attributes"));

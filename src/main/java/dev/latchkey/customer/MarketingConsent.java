@@ -21,10 +21,6 @@ public record MarketingConsent(State state, OptInLevel optInLevel, Instant conse
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
-
-        public static State fromWire(String value) {
-            return valueOf(value.toUpperCase(Locale.ROOT));
-        }
     }
 
     public enum OptInLevel {
@@ -34,10 +30,12 @@ public record MarketingConsent(State state, OptInLevel optInLevel, Instant conse
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
 
-        public static OptInLevel fromWire(String value) {
-            return valueOf(value.toUpperCase(Locale.ROOT));
-        }
+    /** The consent as stored: state and level by their wire names. */
+    public static MarketingConsent stored(String state, String optInLevel, Instant consentUpdatedAt) {
+        return new MarketingConsent(State.valueOf(state.toUpperCase(Locale.ROOT)),
+                OptInLevel.valueOf(optInLevel.toUpperCase(Locale.ROOT)), consentUpdatedAt);
     }
 
     /** Who ticks or unticks the box, which decides where a tick leads. */
