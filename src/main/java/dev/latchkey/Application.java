@@ -5,6 +5,7 @@ import dev.latchkey.address.AddressRoutes;
 import dev.latchkey.address.AddressService;
 import dev.latchkey.admin.AdminCustomerRoutes;
 import dev.latchkey.admin.AdminCustomerService;
+import dev.latchkey.admin.BulkCustomerChanges;
 import dev.latchkey.admin.NewAccountInput;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditRoutes;
@@ -318,6 +319,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
                 recovery, emailTokens, customerMail, audit, mapper);
+        var bulkChanges = new BulkCustomerChanges(db, customers, adminCustomers);
         // a bulk import reads each row as the single create reads its body
         var newAccounts = new NewAccountInput(tenants, policy, mapper);
         var imports = new CustomerImports(db, mapper, audit, tenants, clock);
@@ -328,11 +330,11 @@ public final class Application implements AutoCloseable {
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);
         // the admin API and the dashboard read a new webhook by the same rules
         var webhookInput = new WebhookInput(config.webhooks().allowPrivate());
-        var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, audit, mapper,
-                config.bulk().exportPageSize()), requests);
+        var customersDownload = new CustomerDownload(new CustomerExport(customers, addresses, orders::summaries,
+                audit, mapper, config.bulk().exportPageSize()), requests);
         var dashboard = new DashboardRoutes(new DashboardRoutes.Services(staffSessions, staffLogins, staff, staffMfa,
-                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, mfa, passkeys,
-                        socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
+                tenants, apiKeys, customers, new CustomerSupport(customers, sessions, adminCustomers, bulkChanges, mfa,
+                        passkeys, socialLogin.merchant(), newAccounts, tenants, mapper), lockout,
                 sessions,
                 audit, export, addresses, orders, webhooks, webhookInput, customersDownload, imports,
                 socialLogin.merchant(), templates),
@@ -361,8 +363,8 @@ public final class Application implements AutoCloseable {
                 new AdminOrderRoutes(guard, orders, requests)::addTo,
                 // before the routes of one customer, whose {id} would take "export" and "imports"
                 new BulkCustomerRoutes(guard, customersDownload, imports, requests)::addTo,
-                new AdminCustomerRoutes(guard, customers, adminCustomers, newAccounts, requests, expansions,
-                        mfa)::addTo,
+                new AdminCustomerRoutes(guard, customers, adminCustomers, bulkChanges, newAccounts, requests, expansions,
+                        mfa, orders::summaries)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,

@@ -12,10 +12,13 @@ import dev.latchkey.customer.CustomerExpansions;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerTags;
 import dev.latchkey.customer.EmailAddress;
+import dev.latchkey.customer.OrderSummaries;
+import dev.latchkey.customer.OrderSummary;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.Identifiers;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Listing;
+import dev.latchkey.http.Page;
 import dev.latchkey.http.Paging;
 import dev.latchkey.http.QueryParams;
 import dev.latchkey.http.Requests;
@@ -25,15 +28,13 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The merchant's customer routes: list and search, create or import (or invite), read (with the parts
- * {@code ?expand=} adds), change, erase, send the verification mail again, and send a password-reset mail. An import
+ * {@code ?expand=} adds), change (one customer, or the tags and status of many at once), erase, send the verification mail again, and send a password-reset mail. An import
  * brings the password hash from the old shop system (Argon2 PHC or bcrypt), which verifies as it is and is moved to
  * Argon2id at the customer's first login.
  */
@@ -45,22 +46,27 @@ public final class AdminCustomerRoutes {
     private final Requests requests;
     private final CustomerExpansions expansions;
     private final MfaService mfa;
+    private final BulkCustomerChanges bulk;
+    private final OrderSummaries orderSummaries;
 
     public AdminCustomerRoutes(Guard guard, CustomerService customers, AdminCustomerService admins,
-                               NewAccountInput newAccounts, Requests requests,
-                               CustomerExpansions expansions, MfaService mfa) {
+                               BulkCustomerChanges bulk, NewAccountInput newAccounts, Requests requests,
+                               CustomerExpansions expansions, MfaService mfa, OrderSummaries orderSummaries) {
         this.guard = guard;
         this.customers = customers;
         this.admins = admins;
+        this.bulk = bulk;
         this.newAccounts = newAccounts;
         this.requests = requests;
         this.expansions = expansions;
         this.mfa = mfa;
+        this.orderSummaries = orderSummaries;
     }
 
     public void addTo(JavalinDefaultRoutingApi routes) {
         routes.get("/v1/admin/customers", this::list);
         routes.post("/v1/admin/customers", this::create);
+        routes.post("/v1/admin/customers/bulk", this::changeMany);
         routes.get("/v1/admin/customers/{id}", this::get);
         routes.patch("/v1/admin/customers/{id}", this::update);
         routes.post("/v1/admin/customers/{id}/tags", this::changeTags);
@@ -70,8 +76,26 @@ public final class AdminCustomerRoutes {
         routes.delete("/v1/admin/customers/{id}/mfa", this::resetMfa);
     }
 
-    private AdminCustomerView view(AdminCustomer customer) {
-        return AdminCustomerView.of(customer, requests.mapper());
+    /** Every answer of one customer carries their order summary, as the list's rows and the read do. */
+    private AdminCustomerView view(String tenantId, AdminCustomer customer) {
+        return AdminCustomerView.of(customer, orderSummaries.of(tenantId, customer.customer().id()),
+                requests.mapper());
+    }
+
+    /** A page of customers with their tags and order summaries: two statements for the page, none per customer. */
+    private Page<AdminCustomerView> views(String tenantId, Page<Customer> page) {
+        Page<AdminCustomer> tagged = customers.withTags(tenantId, page);
+        Map<String, OrderSummary> summaries = orderSummaries.of(tenantId,
+                page.data().stream().map(Customer::id).toList());
+        return tagged.map(c -> AdminCustomerView.of(c, summaries.get(c.customer().id()), requests.mapper()));
+    }
+
+    /** Customers already tagged with their order summaries, read in one statement for all of them. */
+    private List<AdminCustomerView> views(String tenantId, List<AdminCustomer> tagged) {
+        Map<String, OrderSummary> summaries = orderSummaries.of(tenantId,
+                tagged.stream().map(c -> c.customer().id()).toList());
+        return tagged.stream().map(c -> AdminCustomerView.of(c, summaries.get(c.customer().id()), requests.mapper()))
+                .toList();
     }
 
     /** Newest first; with {@code updated_since}, the changes since then, oldest first (for a sync, without a search). */
@@ -82,16 +106,14 @@ public final class AdminCustomerRoutes {
         Paging paging = Paging.from(ctx, since == null ? Listing.CUSTOMERS : Listing.CUSTOMER_CHANGES);
         CustomerFilter filter = filter(ctx, QueryParams.text(ctx, "query", EmailAddress.MAX_LENGTH));
         if (since == null) {
-            ctx.json(customers.withTags(tenantId, customers.list(tenantId, filter, paging.cursor(), paging.limit()))
-                    .map(this::view));
+            ctx.json(views(tenantId, customers.list(tenantId, filter, paging.cursor(), paging.limit())));
             return;
         }
         if (filter.query() != null) {
             throw ApiError.validation("updated_since", "invalid", "updated_since lists changes in their order; it "
                     + "does not combine with query.");
         }
-        ctx.json(customers.withTags(tenantId, customers.changedSince(tenantId, since, filter, paging.cursor(),
-                paging.limit())).map(this::view));
+        ctx.json(views(tenantId, customers.changedSince(tenantId, since, filter, paging.cursor(), paging.limit())));
     }
 
     /**
@@ -145,14 +167,14 @@ public final class AdminCustomerRoutes {
         var account = newAccounts.read(in, admin.tenantId());
         in.validate();
         AdminCustomer created = admins.create(admin.tenantId(), account, admin.actor(), requests.client(ctx));
-        ctx.status(201).json(view(created));
+        ctx.status(201).json(view(admin.tenantId(), created));
     }
 
     private void get(Context ctx) {
         String tenantId = guard.admin(ctx, Permission.VIEW_CUSTOMERS).tenantId();
         String id = Identifiers.pathId(ctx, "id", "Customer");
         Set<String> expand = expansions.requested(ctx);
-        ctx.json(expansions.view(customers.forAdmin(tenantId, id), expand));
+        ctx.json(expansions.view(customers.forAdmin(tenantId, id), orderSummaries.of(tenantId, id), expand));
     }
 
     private void update(Context ctx) {
@@ -161,8 +183,8 @@ public final class AdminCustomerRoutes {
         JsonInput in = requests.body(ctx);
         CustomerChangesInput.Changes read = CustomerChangesInput.read(in, requests.mapper());
         in.validate();
-        ctx.json(view(admins.update(admin.tenantId(), id, read.changes(), read.version(), admin.actor(),
-                requests.client(ctx))));
+        ctx.json(view(admin.tenantId(), admins.update(admin.tenantId(), id, read.changes(), read.version(),
+                admin.actor(), requests.client(ctx))));
     }
 
     /** {@code {"add": [...], "remove": [...]}}: either may be left out, not both; a tag may not be in both. */
@@ -170,25 +192,30 @@ public final class AdminCustomerRoutes {
         AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
         String id = Identifiers.pathId(ctx, "id", "Customer");
         JsonInput in = requests.body(ctx);
-        for (Iterator<String> names = in.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!name.equals("add") && !name.equals("remove")) {
-                in.reject(name, "unknown_field", "Only add and remove are taken here.");
-            }
-        }
-        List<String> add = CustomerTags.read(in, "add").orElse(List.of());
-        List<String> remove = CustomerTags.read(in, "remove").orElse(List.of());
+        in.rejectUnknown(Set.of("add", "remove"), "Only add and remove are taken here.");
+        TagChange tags = TagChange.read(in, "add", "remove");
         if (!in.has("add") && !in.has("remove")) {
             in.reject("add", "required", "Give add, remove or both.");
         }
-        Set<String> removed = remove.stream().map(CustomerTags::key).collect(Collectors.toSet());
-        add.stream().filter(tag -> removed.contains(CustomerTags.key(tag))).findFirst().ifPresent(tag ->
-                in.reject("remove", "invalid", "A tag cannot be both added and removed (" + tag + ")."));
-        if (!in.hasErrorFor("add")) {
-            CustomerTags.tooMany(add).ifPresent(message -> in.reject("add", "too_long", message));
-        }
         in.validate();
-        ctx.json(view(admins.changeTags(admin.tenantId(), id, add, remove, admin.actor(), requests.client(ctx))));
+        ctx.json(view(admin.tenantId(), admins.changeTags(admin.tenantId(), id, tags.add(), tags.remove(), admin.actor(),
+                requests.client(ctx))));
+    }
+
+    /** The answer of a bulk change: how many customers changed, each of them as they are now, and the others' ids. */
+    record BulkAnswer(int changed, List<AdminCustomerView> customers, List<String> unchangedIds) {
+    }
+
+    /** {@code {"ids": [...], "add_tags": [...], "remove_tags": [...], "status": "..."}}: see {@link BulkChangeInput}. */
+    private void changeMany(Context ctx) {
+        AdminPrincipal admin = guard.admin(ctx, Permission.EDIT_CUSTOMERS);
+        JsonInput in = requests.body(ctx);
+        BulkChangeInput.Request request = BulkChangeInput.read(in);
+        in.validate();
+        BulkCustomerChanges.Result result = bulk.apply(admin.tenantId(), request, admin.actor(),
+                requests.client(ctx));
+        ctx.json(new BulkAnswer(result.changed().size(), views(admin.tenantId(), result.changed()),
+                result.unchanged()));
     }
 
     private void delete(Context ctx) {

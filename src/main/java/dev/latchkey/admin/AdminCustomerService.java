@@ -211,15 +211,26 @@ public final class AdminCustomerService {
             recordChanges(h, current, updated, actor, client);
             return new Change(current.customer(), updated);
         });
-        Customer after = change.after().customer();
-        if (change.before().status() != after.status() || !change.before().email().equals(after.email())) {
-            // Cached tokens carry the email; and a request between the revocation and the commit may have cached one.
-            tokens.evictCustomer(tenantId, id);
-        }
+        forgetTokensAfterChange(change.before(), change.after().customer());
         return change.after();
     }
 
-    private void recordChanges(Handle h, AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client) {
+    /**
+     * After the change's commit, when it moved the status or the email: every node forgets the customer's cached
+     * tokens. They carry the email; and a request between the revocation and the commit may have cached one.
+     */
+    void forgetTokensAfterChange(Customer before, Customer after) {
+        if (before.status() != after.status() || !before.email().equals(after.email())) {
+            tokens.evictCustomer(after.tenantId(), after.id());
+        }
+    }
+
+    /**
+     * The audit events of a change made in {@code h}'s transaction, for a single change and a bulk one alike:
+     * {@code customer.updated} with the changed fields, {@code customer.status_changed} (a status other than active
+     * ends every session first), {@code email.changed} with the notice to the old address.
+     */
+    void recordChanges(Handle h, AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client) {
         Customer before = was.customer();
         Customer after = now.customer();
         String tenantId = before.tenantId();

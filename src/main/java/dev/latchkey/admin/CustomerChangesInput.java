@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.EmailAddress;
+import dev.latchkey.customer.OrderSummary;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.customer.TagsAndNote;
 import dev.latchkey.http.JsonInput;
@@ -30,6 +31,7 @@ public final class CustomerChangesInput {
     /** The changes the body asks for; meaningful only when {@code in} holds no error afterwards. */
     public static Changes read(JsonInput in, ObjectMapper mapper) {
         in.rejectPresent(READ_ONLY);
+        in.rejectPresent(OrderSummary.FIELDS);
         for (String field : new String[] {"email", "email_verified", "status"}) {
             if (in.has(field) && in.raw().get(field).isNull()) {
                 in.reject(field, "invalid_type", field + " cannot be null.");

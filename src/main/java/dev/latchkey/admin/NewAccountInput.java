@@ -5,6 +5,7 @@ import dev.latchkey.credential.ImportedHashes;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.EmailAddress;
+import dev.latchkey.customer.OrderSummary;
 import dev.latchkey.customer.ProfileInput;
 import dev.latchkey.customer.TagsAndNote;
 import dev.latchkey.http.JsonInput;
@@ -38,6 +39,7 @@ public final class NewAccountInput {
     /** The account the body describes; meaningful only when {@code in} holds no error afterwards. */
     public AdminCustomerService.NewAccount read(JsonInput in, String tenantId) {
         in.rejectPresent(READ_ONLY);
+        in.rejectPresent(OrderSummary.FIELDS);
         String email = EmailAddress.required(in, "email");
         String password = in.string("password", PasswordPolicy.MAX_FIELD_LENGTH).orElse(null);
         String hash = in.string("password_hash", MAX_HASH).orElse(null);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.address.Address;
 import dev.latchkey.customer.AdminCustomer;
 import dev.latchkey.customer.Customer;
+import dev.latchkey.customer.OrderSummary;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The columns of the customer CSV, those of Shopify's customer export first, then the service's own (snake_case, as
@@ -23,8 +25,18 @@ import java.util.function.BiFunction;
  * order, and leaves the others alone.
  */
 final class CustomerColumns {
-    /** The field of a row's body that a column fills; a default-address field is under {@value #ADDRESS}. */
-    private record Column(String header, String field, BiFunction<Customer, Address, String> exported) {
+    /**
+     * The field of a row's body that a column fills (null: not imported); a default-address field is under
+     * {@value #ADDRESS}.
+     */
+    private record Column(String header, String field, Function<Row, String> exported) {
+    }
+
+    /** What one exported line is written from. */
+    record Row(AdminCustomer tagged, Address defaultAddress, OrderSummary orders) {
+        private Customer customer() {
+            return tagged.customer();
+        }
     }
 
     /**
@@ -32,33 +44,61 @@ final class CustomerColumns {
      * the cell into the {@code tags} array its body takes.
      */
     static final String TAGS = "tags";
-    private static final String TAGS_HEADER = "Tags";
 
     static final String ADDRESS = "default_address";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /**
+     * In the order of Shopify's export, whose columns between them we lack (Accepts SMS Marketing, Tax Exempt), then
+     * the service's own. Total Spent and Total Orders are written and never read: they are the shop's figures of the
+     * customer's orders, not data of the account.
+     */
     private static final List<Column> EXPORTED = List.of(
-            new Column("Customer ID", null, (c, a) -> c.id()),
-            new Column("First Name", "first_name", (c, a) -> c.profile().firstName()),
-            new Column("Last Name", "last_name", (c, a) -> c.profile().lastName()),
-            new Column("Email", "email", (c, a) -> c.email()),
+            new Column("Customer ID", null, r -> r.customer().id()),
+            new Column("First Name", "first_name", r -> r.customer().profile().firstName()),
+            new Column("Last Name", "last_name", r -> r.customer().profile().lastName()),
+            new Column("Email", "email", r -> r.customer().email()),
             new Column("Accepts Email Marketing", "accepts_marketing",
-                    (c, a) -> c.profile().acceptsMarketing() ? "yes" : "no"),
-            new Column("Default Address Company", ADDRESS + ".company", (c, a) -> a == null ? null : a.company()),
-            new Column("Default Address Address1", ADDRESS + ".line1", (c, a) -> a == null ? null : a.line1()),
-            new Column("Default Address Address2", ADDRESS + ".line2", (c, a) -> a == null ? null : a.line2()),
-            new Column("Default Address City", ADDRESS + ".city", (c, a) -> a == null ? null : a.city()),
-            new Column("Default Address Province Code", ADDRESS + ".region", (c, a) -> a == null ? null : a.region()),
-            new Column("Default Address Country Code", ADDRESS + ".country", (c, a) -> a == null ? null : a.country()),
-            new Column("Default Address Zip", ADDRESS + ".postal_code", (c, a) -> a == null ? null : a.postalCode()),
-            new Column("Default Address Phone", ADDRESS + ".phone", (c, a) -> a == null ? null : a.phone()),
-            new Column("Phone", "phone", (c, a) -> c.profile().phone()),
-            new Column("Note", "note", (c, a) -> c.note()),
-            new Column("status", "status", (c, a) -> c.status().wire()),
-            new Column("email_verified", "email_verified", (c, a) -> Boolean.toString(c.emailVerified())),
-            new Column("created_at", null, (c, a) -> c.createdAt().toString()),
-            new Column("updated_at", null, (c, a) -> c.updatedAt().toString()),
-            new Column("preferred_language", "preferred_language", (c, a) -> c.profile().preferredLanguage()));
+                    r -> r.customer().profile().acceptsMarketing() ? "yes" : "no"),
+            addressColumn("Default Address Company", "company", Address::company),
+            addressColumn("Default Address Address1", "line1", Address::line1),
+            addressColumn("Default Address Address2", "line2", Address::line2),
+            addressColumn("Default Address City", "city", Address::city),
+            addressColumn("Default Address Province Code", "region", Address::region),
+            addressColumn("Default Address Country Code", "country", Address::country),
+            addressColumn("Default Address Zip", "postal_code", Address::postalCode),
+            addressColumn("Default Address Phone", "phone", Address::phone),
+            new Column("Phone", "phone", r -> r.customer().profile().phone()),
+            new Column("Total Spent", null, r -> totalSpent(r.orders())),
+            new Column("Total Orders", null, r -> Long.toString(r.orders().ordersCount())),
+            new Column("Note", "note", r -> r.customer().note()),
+            new Column("Tags", TAGS, r -> r.tagged().tags().isEmpty() ? null : String.join(", ", r.tagged().tags())),
+            new Column("status", "status", r -> r.customer().status().wire()),
+            new Column("email_verified", "email_verified", r -> Boolean.toString(r.customer().emailVerified())),
+            new Column("created_at", null, r -> r.customer().createdAt().toString()),
+            new Column("updated_at", null, r -> r.customer().updatedAt().toString()),
+            new Column("preferred_language", "preferred_language", r -> r.customer().profile().preferredLanguage()));
+
+    private static Column addressColumn(String header, String field, Function<Address, String> value) {
+        return new Column(header, ADDRESS + "." + field,
+                r -> r.defaultAddress() == null ? null : value.apply(r.defaultAddress()));
+    }
+
+    /**
+     * Shopify's Total Spent is one amount in the shop's currency. Spent in one currency, the amount alone is written,
+     * as Shopify writes it; in several, which are never added up, each amount with its currency ("59.90 EUR; 12.00
+     * USD", by currency code); "0" when nothing counts as spent.
+     */
+    private static String totalSpent(OrderSummary orders) {
+        List<OrderSummary.Spent> spent = orders.amountSpent();
+        if (spent.isEmpty()) {
+            return "0";
+        }
+        if (spent.size() == 1) {
+            return spent.getFirst().amount();
+        }
+        return spent.stream().map(s -> s.amount() + " " + s.currency()).collect(Collectors.joining("; "));
+    }
 
     /** Columns an import reads besides the exported ones: Shopify's older name, and the service's own fields. */
     private static final Map<String, String> ALSO_IMPORTED = Map.of(
@@ -74,7 +114,6 @@ final class CustomerColumns {
 
     private static Map<String, String> fieldsOfHeaders() {
         Map<String, String> fields = new HashMap<>(ALSO_IMPORTED);
-        fields.put(key(TAGS_HEADER), TAGS);
         EXPORTED.stream().filter(column -> column.field() != null)
                 .forEach(column -> fields.put(key(column.header()), column.field()));
         return Map.copyOf(fields);
@@ -84,22 +123,13 @@ final class CustomerColumns {
         return header.strip().toLowerCase(Locale.ROOT);
     }
 
-    /** The exported columns, with Tags after Note (as in Shopify's export, whose columns between them we lack). */
     static List<String> headers() {
-        List<String> headers = new ArrayList<>(EXPORTED.stream().map(Column::header).toList());
-        headers.add(tagsPosition(), TAGS_HEADER);
-        return headers;
+        return EXPORTED.stream().map(Column::header).toList();
     }
 
-    static List<String> exported(AdminCustomer customer, Address defaultAddress) {
-        List<String> cells = new ArrayList<>(EXPORTED.size() + 1);
-        EXPORTED.forEach(column -> cells.add(column.exported().apply(customer.customer(), defaultAddress)));
-        cells.add(tagsPosition(), customer.tags().isEmpty() ? null : String.join(", ", customer.tags()));
-        return cells;
-    }
-
-    private static int tagsPosition() {
-        return EXPORTED.stream().map(Column::header).toList().indexOf("Note") + 1;
+    static List<String> exported(Row row) {
+        // a cell may be null (left empty), which List.toList() keeps
+        return EXPORTED.stream().map(column -> column.exported().apply(row)).toList();
     }
 
     /**

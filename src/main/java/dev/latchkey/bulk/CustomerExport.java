@@ -11,6 +11,8 @@ import dev.latchkey.customer.AdminCustomerView;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.OrderSummaries;
+import dev.latchkey.customer.OrderSummary;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Cursor;
 import dev.latchkey.http.Listing;
@@ -28,8 +30,9 @@ import java.util.Map;
 
 /**
  * Every customer of a shop that a filter keeps, written as CSV or NDJSON while they are read: a page of customers (and
- * their default addresses) at a time, in the order of the customer list, never the whole shop in memory. Never a
- * password hash. Recorded once written as one {@code customers.exported} event with the count, format and filters.
+ * their default addresses and order summaries) at a time, in the order of the customer list, never the whole shop in
+ * memory. Never a password hash. Recorded once written as one {@code customers.exported} event with the count,
+ * format and filters.
  */
 public final class CustomerExport {
     /**
@@ -46,14 +49,16 @@ public final class CustomerExport {
 
     private final CustomerService customers;
     private final AddressService addresses;
+    private final OrderSummaries orderSummaries;
     private final AuditLog audit;
     private final ObjectMapper mapper;
     private final int pageSize;
 
-    public CustomerExport(CustomerService customers, AddressService addresses, AuditLog audit, ObjectMapper mapper,
-                          int pageSize) {
+    public CustomerExport(CustomerService customers, AddressService addresses, OrderSummaries orderSummaries,
+                          AuditLog audit, ObjectMapper mapper, int pageSize) {
         this.customers = customers;
         this.addresses = addresses;
+        this.orderSummaries = orderSummaries;
         this.audit = audit;
         this.mapper = mapper;
         this.pageSize = pageSize;
@@ -72,10 +77,15 @@ public final class CustomerExport {
             while (true) {
                 Map<String, Address> defaults = format == ImportJob.Format.CSV
                         ? addresses.defaultShipping(tenantId, page.data()) : Map.of();
+                Map<String, OrderSummary> summaries = orderSummaries.of(tenantId,
+                        page.data().stream().map(Customer::id).toList());
                 for (AdminCustomer customer : customers.withTags(tenantId, page).data()) {
+                    String id = customer.customer().id();
                     text.write(format == ImportJob.Format.CSV
-                            ? Csv.line(CustomerColumns.exported(customer, defaults.get(customer.customer().id())))
-                            : mapper.writeValueAsString(AdminCustomerView.of(customer, mapper)) + "\n");
+                            ? Csv.line(CustomerColumns.exported(new CustomerColumns.Row(customer, defaults.get(id),
+                                    summaries.get(id))))
+                            : mapper.writeValueAsString(AdminCustomerView.of(customer, summaries.get(id), mapper))
+                                    + "\n");
                 }
                 count += page.data().size();
                 text.flush(); // each page goes out as it is read

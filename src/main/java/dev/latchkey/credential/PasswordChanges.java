@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * What every password change does, whoever asks for it (reset, the shopper, later the merchant), in the caller's
- * transaction: the new hash, the lockout ended, every outstanding reset and email-change link and login code withdrawn,
- * the other sessions ended and a notice to the account's address.
+ * transaction: the new hash, the lockout ended (except by the reset of an account with two-step sign-in), every
+ * outstanding reset and email-change link and login code withdrawn, the other sessions ended and a notice to the
+ * account's address.
  */
 public final class PasswordChanges {
     private final CustomerService customers;
@@ -50,9 +51,13 @@ public final class PasswordChanges {
     /** {@code keepSessionId} (nullable) survives; {@code emailProven} when the change came through an emailed token. */
     public void apply(Handle h, Customer customer, String passwordHash, boolean emailProven, String keepSessionId,
                       ClientInfo client) {
-        // The lockout before the password: its audit event must still see whether the account was locked.
-        lockout.clear(h, customer.tenantId(), customer.id(), emailProven ? LockoutService.UnlockReason.PASSWORD_RESET
-                : LockoutService.UnlockReason.PASSWORD_CHANGE, client);
+        // The lockout before the password: its audit event must still see whether the account was locked. A reset
+        // link is only the first factor of an account with two-step sign-in: cleared by it, the wrong codes counted
+        // would let whoever reads the mailbox guess codes afresh after every reset; a completed login clears them.
+        if (!(emailProven && customer.mfaEnabled())) {
+            lockout.clear(h, customer.tenantId(), customer.id(), emailProven
+                    ? LockoutService.UnlockReason.PASSWORD_RESET : LockoutService.UnlockReason.PASSWORD_CHANGE, client);
+        }
         customers.setPassword(h, customer, passwordHash, emailProven, client);
         audit.record(h, customer.tenantId(), customer.id(),
                 emailProven ? AuditType.PASSWORD_RESET : AuditType.PASSWORD_CHANGED, client,

@@ -95,7 +95,8 @@ public final class RecoveryService {
      * Sets the new password with a reset token and opens a new session; every other session ends, the lockout is
      * cleared and the address counts as verified (the token proved it). An account that may not log in (403) keeps its
      * password and its token. An account with two-step sign-in gets the password changed and the challenge for its
-     * second factor instead of the session: the emailed link alone does not log in.
+     * second factor instead of the session, and its lockout as it was: the emailed link alone does not log in, and
+     * does not wipe out the wrong codes counted before it.
      */
     public LoginOutcome reset(String tenantId, String rawToken, String newPassword, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
@@ -114,7 +115,8 @@ public final class RecoveryService {
             return new Outcome(changed, completion.finish(h, settings, changed, null, client, "password_reset"));
         });
         sessions.evictCustomer(tenantId, outcome.customer().id());
-        // the reset clears the lockout; the address's login bucket, which anyone may have spent, goes with it
+        // the address's login bucket, which anyone may have spent, is given back with the lockout; a second factor's
+        // guesses stay bounded by the lockout, which the reset of an account with one leaves as it was
         limits.forgetAccount(tenantId, LimitedAction.LOGIN, outcome.customer().email());
         return outcome.answer();
     }

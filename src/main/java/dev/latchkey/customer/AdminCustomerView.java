@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The Customer object of the admin API (AdminCustomer in the contract): the shopper's Customer and the merchant's own
- * {@code tags} and {@code note}, which the shopper's storefront never sees.
+ * The Customer object of the admin API (AdminCustomer in the contract): the shopper's Customer, the merchant's own
+ * {@code tags} and {@code note}, and the summary of the customer's orders, which the shopper's storefront never sees.
  */
-public record AdminCustomerView(@JsonUnwrapped CustomerView customer, List<String> tags, String note) {
-    public static AdminCustomerView of(AdminCustomer c, ObjectMapper mapper) {
-        return new AdminCustomerView(CustomerView.of(c.customer(), mapper), c.tags(), c.customer().note());
+public record AdminCustomerView(@JsonUnwrapped CustomerView customer, List<String> tags, String note,
+                                @JsonUnwrapped OrderSummary orders) {
+    public static AdminCustomerView of(AdminCustomer c, OrderSummary orders, ObjectMapper mapper) {
+        return new AdminCustomerView(CustomerView.of(c.customer(), mapper), c.tags(), c.customer().note(), orders);
     }
 
     /**

@@ -50,9 +50,9 @@ public final class CustomerExpansions {
         return withParts(CustomerView.of(customer, mapper), customer, names);
     }
 
-    /** The merchant's view of the customer (with tags and note) with the named parts added. */
-    public Object view(AdminCustomer customer, Set<String> names) {
-        return withParts(AdminCustomerView.of(customer, mapper), customer.customer(), names);
+    /** The merchant's view of the customer (with tags, note and order summary) with the named parts added. */
+    public Object view(AdminCustomer customer, OrderSummary orders, Set<String> names) {
+        return withParts(AdminCustomerView.of(customer, orders, mapper), customer.customer(), names);
     }
 
     private Object withParts(Object view, Customer customer, Set<String> names) {

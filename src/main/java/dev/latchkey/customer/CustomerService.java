@@ -24,11 +24,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -234,6 +238,59 @@ public final class CustomerService {
     public AdminCustomer lockForAdmin(Handle h, String tenantId, String id) {
         Customer customer = lockExisting(h, tenantId, id);
         return new AdminCustomer(customer, tags.of(h, tenantId, id));
+    }
+
+    /**
+     * {@link #lockForAdmin} of many customers in two statements: those of these ids the tenant has (an id of none is
+     * left out), locked in id order (see {@link CustomerStore#findAllForUpdate}), with their tags.
+     */
+    public List<AdminCustomer> lockAllForAdmin(Handle h, String tenantId, Collection<String> ids) {
+        List<Customer> locked = store.findAllForUpdate(h, tenantId, ids);
+        Map<String, List<String>> byCustomer = tags.of(h, tenantId, locked.stream().map(Customer::id).toList());
+        return locked.stream().map(c -> new AdminCustomer(c, byCustomer.getOrDefault(c.id(), List.of()))).toList();
+    }
+
+    /**
+     * The merchant's change of many customers the caller has locked ({@link #lockAllForAdmin}), each changed as
+     * {@link #updateByAdmin} changes one, in a few statements for them all. A customer the change leaves as they are is
+     * not written and not answered. 422 {@code too_long} naming {@code add_tags} when any customer would have more
+     * than 250 tags: then nothing is written.
+     */
+    public List<ChangedCustomer> updateAllByAdmin(Handle h, String tenantId, List<AdminCustomer> locked,
+                                                  BulkChange change) {
+        Map<String, AdminCustomer> before = new LinkedHashMap<>();
+        Map<String, List<String>> nextTags = new HashMap<>();
+        List<CustomerTagStore.Tagging> added = new ArrayList<>();
+        List<String> overfull = new ArrayList<>();
+        for (AdminCustomer current : locked) {
+            String id = current.customer().id();
+            List<String> next = change.tagsAfter(current.tags());
+            if (next.equals(current.tags()) && !change.movesStatus(current.customer())) {
+                continue;
+            }
+            CustomerTags.tooMany(next).ifPresent(message -> overfull.add(id));
+            Set<String> had = current.tags().stream().map(CustomerTags::key).collect(Collectors.toSet());
+            next.stream().filter(tag -> !had.contains(CustomerTags.key(tag)))
+                    .forEach(tag -> added.add(new CustomerTagStore.Tagging(id, tag)));
+            before.put(id, current);
+            nextTags.put(id, next);
+        }
+        if (!overfull.isEmpty()) {
+            throw ApiError.validation("add_tags", "too_long", "A customer may have at most " + CustomerTags.MAX_TAGS
+                    + " tags; these would have more: " + String.join(", ", overfull) + ".");
+        }
+        if (before.isEmpty()) {
+            return List.of();
+        }
+        store.touchAll(h, tenantId, before.keySet(), change.status(), now());
+        tags.removeFromAll(h, tenantId, before.keySet(), change.remove().stream().map(CustomerTags::key).toList());
+        tags.insert(h, tenantId, added);
+        before.keySet().forEach(id -> changed(h, tenantId, id));
+        return store.findAll(h, tenantId, before.keySet()).stream()
+                .sorted(Comparator.comparing(Customer::id))
+                .map(after -> new ChangedCustomer(before.get(after.id()),
+                        new AdminCustomer(after, nextTags.get(after.id()))))
+                .toList();
     }
 
     /** A page of customers with their tags, read in one more statement for the whole page. */

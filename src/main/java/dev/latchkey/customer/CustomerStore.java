@@ -321,6 +321,30 @@ public final class CustomerStore {
                 .map((rs, ctx) -> new CustomerService.Locked<>(customer(rs), alongside.map(rs, ctx))).findOne();
     }
 
+    /**
+     * The tenant's customers of these ids, locked until {@code h}'s transaction ends, in id order: the order in which
+     * two bulk changes (and a bulk change and a single one, which locks one row) take them, so that they cannot
+     * deadlock. An id of no customer of the tenant is not among them.
+     */
+    public List<Customer> findAllForUpdate(Handle h, String tenantId, Collection<String> ids) {
+        return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND id IN (<ids>) ORDER BY id "
+                        + "FOR UPDATE")
+                .bind("tenant", tenantId).bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> customer(rs)).list();
+    }
+
+    /**
+     * Marks these customers changed (their tags, and their status to {@code status} unless it is null), in one
+     * statement: {@code updated_at} and {@code version} move as a single change moves them.
+     */
+    public void touchAll(Handle h, String tenantId, Collection<String> ids, Customer.Status status, Instant at) {
+        h.createUpdate("UPDATE customers SET status = COALESCE(CAST(:status AS VARCHAR(32)), status), updated_at = :at, "
+                        + "version = version + 1 WHERE tenant_id = :tenant AND id IN (<ids>)")
+                .bind("status", status == null ? null : status.wire()).bind("at", Database.ts(at))
+                .bind("tenant", tenantId).bindList("ids", List.copyOf(ids))
+                .execute();
+    }
+
     public Optional<Customer> findByEmailForUpdate(Handle h, String tenantId, String email) {
         return h.createQuery("SELECT * FROM customers WHERE tenant_id = :tenant AND email = :email FOR UPDATE")
                 .bind("tenant", tenantId).bind("email", email)

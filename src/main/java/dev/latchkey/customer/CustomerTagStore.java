@@ -48,15 +48,37 @@ public final class CustomerTagStore {
                     .bindList("keys", gone.stream().map(CustomerTags::key).toList())
                     .execute();
         }
-        if (!added.isEmpty()) {
-            var batch = h.prepareBatch("INSERT INTO customer_tags (tenant_id, customer_id, tag, tag_key) "
-                    + "VALUES (:tenant, :customer, :tag, :key)");
-            for (String tag : added) {
-                batch.bind("tenant", tenantId).bind("customer", customerId).bind("tag", tag)
-                        .bind("key", CustomerTags.key(tag)).add();
-            }
-            batch.execute();
+        insert(h, tenantId, added.stream().map(tag -> new Tagging(customerId, tag)).toList());
+    }
+
+    /** A tag on a customer, to insert. */
+    record Tagging(String customerId, String tag) {
+    }
+
+    /** Inserts these tags in one batch; none of them may be on its customer yet. */
+    void insert(Handle h, String tenantId, List<Tagging> taggings) {
+        if (taggings.isEmpty()) {
+            return;
         }
+        var batch = h.prepareBatch("INSERT INTO customer_tags (tenant_id, customer_id, tag, tag_key) "
+                + "VALUES (:tenant, :customer, :tag, :key)");
+        for (Tagging tagging : taggings) {
+            batch.bind("tenant", tenantId).bind("customer", tagging.customerId()).bind("tag", tagging.tag())
+                    .bind("key", CustomerTags.key(tagging.tag())).add();
+        }
+        batch.execute();
+    }
+
+    /** Takes the tags of these keys off each of these customers, in one statement. */
+    void removeFromAll(Handle h, String tenantId, Collection<String> customerIds, Collection<String> keys) {
+        if (customerIds.isEmpty() || keys.isEmpty()) {
+            return;
+        }
+        h.createUpdate("DELETE FROM customer_tags WHERE tenant_id = :tenant AND customer_id IN (<customers>) "
+                        + "AND tag_key IN (<keys>)")
+                .bind("tenant", tenantId).bindList("customers", List.copyOf(customerIds))
+                .bindList("keys", List.copyOf(keys))
+                .execute();
     }
 
     void deleteAll(Handle h, String tenantId, String customerId) {

@@ -93,9 +93,11 @@ public final class AuditPages {
         Optional<AuditType> type = filters.type().isEmpty() ? Optional.empty() : AuditType.fromWire(filters.type());
         Optional<Instant> since = since(filters.since());
         var errors = new FilterErrors(
-                !filters.type().isEmpty() && type.isEmpty() ? "Choose an event type from the list." : null,
-                customerError(filters.customer()),
-                !filters.since().isEmpty() && since.isEmpty() ? "Enter a date as YYYY-MM-DD." : null);
+                onceOr(ctx, "type", !filters.type().isEmpty() && type.isEmpty()
+                        ? "Choose an event type from the list." : null),
+                onceOr(ctx, "customer", customerError(filters.customer())),
+                onceOr(ctx, "since", !filters.since().isEmpty() && since.isEmpty()
+                        ? "Enter a date as YYYY-MM-DD." : null));
         Frame frame = dashboard.frame(ctx, session, "Activity", "audit");
         List<String> types = Arrays.stream(AuditType.values()).map(AuditType::wire).sorted().toList();
         if (errors.any()) {
@@ -113,6 +115,14 @@ public final class AuditPages {
         dashboard.render(ctx, 200, "audit.jte", new AuditPage(frame, filters, errors, types,
                 page.data().stream().map(AuditPages::row).toList(),
                 Dashboard.nextUrl(PATH + "?" + filters.query(), page)));
+    }
+
+    /**
+     * A filter given twice is refused, as the admin API's audit log refuses it: which of the two a link meant is not
+     * guessed. Otherwise {@code error}, the judgement of its value.
+     */
+    private static String onceOr(Context ctx, String name, String error) {
+        return ctx.queryParams(name).size() > 1 ? "Give this filter once." : error;
     }
 
     /** The start (UTC) of the day typed, if it is a date. */

@@ -15,6 +15,8 @@ import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerTags;
+import dev.latchkey.customer.OrderSummaries;
+import dev.latchkey.customer.OrderSummary;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.FieldError;
@@ -36,6 +38,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -63,12 +66,19 @@ public final class CustomerPages {
     /**
      * The filters as sent, trimmed: {@code tags} those not left empty, {@code acceptsMarketing} and
      * {@code emailVerified} "" for any; {@code errors}: why a filter could not be read, named as the admin API names
-     * it (empty when all were read).
+     * it (empty when all were read); {@code listQuery}: this page's query (filters and page), for the action bar to
+     * come back to.
      */
     public record CustomersPage(Frame frame, String query, String status, List<String> tags, String acceptsMarketing,
                                 String emailVerified, List<FieldError> errors, List<String> statuses,
-                                List<Customer> customers, String nextUrl, boolean searched, boolean canExport,
-                                boolean canEditCustomers) {
+                                List<Customer> customers, Map<String, OrderSummary> orderSummaries,
+                                String nextUrl, boolean searched, boolean canExport, boolean canEditCustomers,
+                                String listQuery) {
+        /** The order summary of a customer of the list. */
+        public OrderSummary orders(Customer customer) {
+            return orderSummaries.get(customer.id());
+        }
+
         /** The export link's query: the list's status, and its tags and flags when it has them. */
         public String exportQuery() {
             return "status=" + Dashboard.encode(status) + tagsQuery(tags) + flagsQuery(acceptsMarketing, emailVerified);
@@ -85,9 +95,12 @@ public final class CustomerPages {
         }
     }
 
-    /** {@code tags}: the merchant's tags of the customer (the note is the customer's); {@code canEdit}: may change them. */
+    /**
+     * {@code tags}: the merchant's tags of the customer (the note is the customer's); {@code canEdit}: may change them;
+     * {@code orders}: the latest of the customer's orders, {@code orderSummary}: the figures of all of them.
+     */
     public record CustomerPage(Frame frame, Customer customer, List<String> tags, boolean canEdit,
-                               List<Address> addresses, Page<OrderView> orders,
+                               List<Address> addresses, Page<OrderView> orders, OrderSummary orderSummary,
                                LockoutService.Status lockout, List<Session> sessions, List<Passkey> passkeys,
                                List<IdentityView> identities, List<AuditEvent> events, List<StatusAction> actions,
                                boolean canUnlock, boolean canResetMfa, boolean canRevoke, boolean canDelete,
@@ -104,6 +117,7 @@ public final class CustomerPages {
     private final ExportService export;
     private final AddressService addresses;
     private final OrderService orders;
+    private final OrderSummaries orderSummaries;
     private final CustomerDownload download;
     private final Requests requests;
 
@@ -114,6 +128,7 @@ public final class CustomerPages {
         this.customers = customers;
         this.addresses = addresses;
         this.orders = orders;
+        this.orderSummaries = orders::summaries;
         this.support = support;
         this.lockout = lockout;
         this.sessions = sessions;
@@ -176,17 +191,21 @@ public final class CustomerPages {
                 throw refused;
             }
             dashboard.render(ctx, refused.status(), "customers.jte", new CustomersPage(frame, query, status, tags,
-                    acceptsMarketing, emailVerified, refused.errors(), statuses, List.of(), null, searched, false,
-                    session.can(Permission.EDIT_CUSTOMERS)));
+                    acceptsMarketing, emailVerified, refused.errors(), statuses, List.of(), Map.of(), null, searched,
+                    false, session.can(Permission.EDIT_CUSTOMERS), ""));
             return;
         }
-        Page<Customer> page = customers.list(session.principal().tenantId(), filter,
-                Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
-        String next = Dashboard.nextUrl("/dashboard/customers?q=" + Dashboard.encode(query) + "&status="
-                + Dashboard.encode(status) + tagsQuery(tags) + flagsQuery(acceptsMarketing, emailVerified), page);
+        String tenantId = session.principal().tenantId();
+        Page<Customer> page = customers.list(tenantId, filter, Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
+        String filters = "q=" + Dashboard.encode(query) + "&status=" + Dashboard.encode(status) + tagsQuery(tags)
+                + flagsQuery(acceptsMarketing, emailVerified);
+        String cursor = Dashboard.filterField(ctx, "cursor");
+        String next = Dashboard.nextUrl("/dashboard/customers?" + filters, page);
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(frame, query, status, tags, acceptsMarketing,
-                emailVerified, List.of(), statuses, page.data(), next, searched,
-                session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS)));
+                emailVerified, List.of(), statuses, page.data(),
+                orderSummaries.of(tenantId, page.data().stream().map(Customer::id).toList()), next, searched,
+                session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS),
+                filters + (cursor.isEmpty() ? "" : "&cursor=" + Dashboard.encode(cursor))));
     }
 
     /**
@@ -276,6 +295,7 @@ public final class CustomerPages {
                 dashboard.frame(ctx, session, customer.email(), "customers"), customer, tagged.tags(),
                 session.can(Permission.EDIT_CUSTOMERS), addresses.allOf(customer),
                 orders.history(tenantId, customer.id(), null, ORDERS_SHOWN),
+                orderSummaries.of(tenantId, customer.id()),
                 lockout.status(tenantId, customer.id()),
                 sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(),
                 support.passkeys(tenantId, customer.id()), support.identities(tenantId, customer.id()), events,

@@ -232,7 +232,7 @@ public final class Dashboard {
 
     private static Frame.Flash notice(Context ctx) {
         return Optional.ofNullable(ctx.queryParam("notice")).flatMap(Notice::fromWire)
-                .map(notice -> new Frame.Flash(notice.text(), notice.refusal())).orElse(null);
+                .map(notice -> new Frame.Flash(notice.text(ctx::queryParam), notice.refusal())).orElse(null);
     }
 
     void render(Context ctx, int status, String template, Object model) {

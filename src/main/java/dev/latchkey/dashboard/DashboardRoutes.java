@@ -83,6 +83,7 @@ public final class DashboardRoutes {
                 new CustomerPages(dashboard, services.customers(), services.support(), services.lockout(),
                         services.sessions(), services.audit(), services.export(), services.addresses(),
                         services.orders(), services.customersDownload(), requests)::addTo,
+                new CustomerBulkPages(dashboard, services.support(), requests)::addTo,
                 new OrderPages(dashboard, services.orders(), services.customers())::addTo,
                 new AuditPages(dashboard, services.audit(), services.customers())::addTo,
                 new ImportPages(dashboard, services.customerImports(), services.staff(), requests)::addTo,

@@ -1,7 +1,12 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.admin.BulkChangeInput;
+import dev.latchkey.http.Text;
+
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The confirmations (and a refusal or two) shown after a form's redirect, named in {@code ?notice=}. Only these fixed
@@ -18,6 +23,8 @@ enum Notice {
     SESSIONS_REVOKED("sessions_revoked", "All sessions of this customer were ended."),
     STATUS_CHANGED("status_changed", "The status was changed."),
     TAGS_NOTE_SAVED("tags_note_saved", "The tags and note were saved."),
+    CUSTOMERS_CHANGED("customers_changed", "The ticked customers were changed; those already as asked were left as "
+            + "they were."),
     CUSTOMER_ADDED("customer_added", "The customer was added."),
     PROFILE_SAVED("profile_saved", "The profile was saved."),
     ADDRESS_SAVED("address_saved", "The address was saved. The customer sees it in their address book."),
@@ -85,8 +92,22 @@ enum Notice {
         return wire;
     }
 
-    String text() {
-        return text;
+    /**
+     * The text, for a bulk change with its counts from the query ({@code changed} of {@code selected}) when both are
+     * plain numbers that can be such counts; else the text without them.
+     */
+    String text(Function<String, String> query) {
+        if (this != CUSTOMERS_CHANGED) {
+            return text;
+        }
+        OptionalLong changed = Text.wholeNumber(query.apply("changed"));
+        OptionalLong selected = Text.wholeNumber(query.apply("selected"));
+        if (changed.isEmpty() || selected.isEmpty() || changed.getAsLong() < 0
+                || changed.getAsLong() > selected.getAsLong() || selected.getAsLong() > BulkChangeInput.MAX_IDS) {
+            return text;
+        }
+        return changed.getAsLong() + " of " + selected.getAsLong() + " ticked customers "
+                + (changed.getAsLong() == 1 ? "was" : "were") + " changed; the others were as asked already.";
     }
 
     static Optional<Notice> fromWire(String value) {

@@ -1,5 +1,7 @@
 package dev.latchkey.dashboard;
 
+import dev.latchkey.customer.OrderSummary;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -26,6 +28,12 @@ public final class Show {
     public static String joined(String separator, String... parts) {
         return Arrays.stream(parts).filter(part -> part != null && !part.isBlank())
                 .collect(Collectors.joining(separator));
+    }
+
+    /** A customer's amount spent, each currency's amount with its code ("59.90 EUR, 12.00 USD"); "—" for none. */
+    public static String spent(OrderSummary orders) {
+        return orders.amountSpent().isEmpty() ? "—" : orders.amountSpent().stream()
+                .map(spent -> spent.amount() + " " + spent.currency()).collect(Collectors.joining(", "));
     }
 
     /** A status or kind as people read it: {@code on_hold} as "on hold". */

@@ -178,6 +178,16 @@ public final class JsonInput {
         errors.add(new FieldError(field, code, message));
     }
 
+    /** Each field but the {@code known} ones answers 422 {@code unknown_field}, with {@code message}. */
+    public void rejectUnknown(Set<String> known, String message) {
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                reject(name, "unknown_field", message);
+            }
+        }
+    }
+
     /** Fields that the caller may not set here answer 422 {@code read_only}. */
     public void rejectPresent(Set<String> fields) {
         for (String field : fields) {

@@ -152,7 +152,10 @@ final class SocialLoginService {
         TenantSettings settings = tenants.settings(tenantId);
         Map<String, Object> failure = new HashMap<>();
         try {
-            return untilSettled(() -> db.tx(h -> logIn(h, settings, provider, claims, guestCart, client, failure)));
+            return untilSettled(() -> db.tx(h -> {
+                requireStillEnabled(h, provider);
+                return logIn(h, settings, provider, claims, guestCart, client, failure);
+            }));
         } catch (ApiError refused) {
             if (refused.status() == 403 || refused.status() == 409) {
                 audit.record(tenantId, (String) failure.get("customer_id"), AuditType.LOGIN_FAILED, client,
@@ -269,6 +272,7 @@ final class SocialLoginService {
     private IdentityView link(String tenantId, IdentityProvider provider, IdTokens.Claims claims, String customerId,
                               ClientInfo client) {
         return db.tx(h -> {
+            requireStillEnabled(h, provider);
             // the address may have changed since the start: checked again under the lock
             customers.lockOwn(h, tenantId, customerId).requireVerifiedEmail("linking a provider account");
             var linked = store.findIdentity(h, tenantId, provider.id(), claims.subject());
@@ -364,6 +368,16 @@ final class SocialLoginService {
             audit.record(h, tenantId, customer.id(), AuditType.IDENTITY_UNLINKED, client, data);
             return null;
         });
+    }
+
+    /**
+     * The provider as the login's transaction finds it. The code exchange takes as long as the provider's token endpoint
+     * makes it (seconds): a merchant who disabled or deleted the provider meanwhile, say because it was compromised,
+     * must not see it log anyone in, nor a link to it written after it is gone.
+     */
+    private void requireStillEnabled(Handle h, IdentityProvider provider) {
+        store.find(h, provider.tenantId(), provider.id()).filter(IdentityProvider::enabled)
+                .orElseThrow(ApiErrors::providerNotFound);
     }
 
     private IdentityProvider enabled(String tenantId, String slug) {

@@ -182,7 +182,8 @@ public final class PasskeyService {
      * The browser's answer to {@link #registrationOptions}: the challenge in its client data must be a live one of
      * this customer (it is used up, whatever comes next), then the ceremony is verified and the passkey stored.
      * Recorded as {@code passkey.added}; the customer is mailed a notice. 400 {@code passkey_rejected} for an answer
-     * that does not verify; 409 {@code passkey_exists}, {@code passkey_limit_reached}.
+     * that does not verify; 403 {@code email_not_verified} when the address is no longer proven; 409
+     * {@code passkey_exists}, {@code passkey_limit_reached}.
      */
     public Passkey register(AccessToken token, String credentialJson, String name, ClientInfo client) {
         TenantSettings settings = ready(token.tenantId());
@@ -214,6 +215,8 @@ public final class PasskeyService {
     private Passkey add(Handle h, AccessToken token, Ceremonies.NewCredential verified, String name,
                         ClientInfo client) {
         Customer customer = customers.lockOwn(h, token.tenantId(), token.customerId());
+        // asked again under the lock: the merchant may have moved the account to an unproven address since the options
+        customer.requireVerifiedEmail("adding a passkey");
         if (store.byCredentialId(h, token.tenantId(), verified.credentialId()).isPresent()) {
             throw exists();
         }

@@ -3,6 +3,7 @@ package dev.latchkey.bulk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.password4j.BcryptFunction;
 import com.password4j.types.Bcrypt;
+import dev.latchkey.order.OrderCalls;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
@@ -57,9 +58,8 @@ class CustomerExportTest {
         assertThat(records.get(0)).containsExactly("Customer ID", "First Name", "Last Name", "Email",
                 "Accepts Email Marketing", "Default Address Company", "Default Address Address1",
                 "Default Address Address2", "Default Address City", "Default Address Province Code",
-                "Default Address Country Code", "Default Address Zip", "Default Address Phone", "Phone", "Note", "Tags",
-                "status",
-                "email_verified", "created_at", "updated_at", "preferred_language");
+                "Default Address Country Code", "Default Address Zip", "Default Address Phone", "Phone", "Total Spent",
+                "Total Orders", "Note", "Tags", "status", "email_verified", "created_at", "updated_at", "preferred_language");
         List<Map<String, String>> rows = BulkCalls.rows(res.raw());
         assertThat(rows).extracting(row -> row.get("Customer ID")).containsExactlyElementsOf(ids.reversed());
         assertThat(rows.get(0)).containsEntry("First Name", "Ada4").containsEntry("Accepts Email Marketing", "yes")
@@ -134,6 +134,64 @@ class CustomerExportTest {
                 .expect(200).body();
         assertThat(lines.get(0)).isEqualTo(one);
         assertThat(res.raw()).doesNotContain("password", "$2b$");
+    }
+
+    /** Records an order of the customer in this status and currency. */
+    private static void order(Fixtures.Tenant tenant, String customerId, String status, String currency,
+                              String total) {
+        Map<String, Object> body = OrderCalls.body(OrderCalls.number(), Fixtures.uniqueEmail());
+        body.put("customer_id", customerId);
+        body.put("status", status);
+        body.put("currency", currency);
+        body.put("total", total);
+        new OrderCalls(api(), tenant).create(body).expect(201);
+    }
+
+    @Test
+    void exportWhenCustomersHaveOrdersThenTotalSpentAndTotalOrdersPerRowAcrossPages() {
+        var tenant = Fixtures.tenant(api());
+        String none = customer(tenant, Map.of("first_name", "None"));
+        String oneCurrency = customer(tenant, Map.of("first_name", "One"));
+        order(tenant, oneCurrency, "paid", "EUR", "19.9");
+        order(tenant, oneCurrency, "fulfilled", "EUR", "5");
+        order(tenant, oneCurrency, "cancelled", "EUR", "100");
+        String twoCurrencies = customer(tenant, Map.of("first_name", "Two"));
+        order(tenant, twoCurrencies, "paid", "USD", "12");
+        order(tenant, twoCurrencies, "paid", "EUR", "3.5");
+        order(tenant, twoCurrencies, "refunded", "EUR", "9");
+        String onlyPending = customer(tenant, Map.of("first_name", "Pending"));
+        order(tenant, onlyPending, "pending", "EUR", "8");
+        var other = Fixtures.tenant(api());
+        order(other, customer(other, Map.of("first_name", "Elsewhere")), "paid", "EUR", "1000");
+
+        Api.Res csv = BulkCalls.export(api(), tenant.sk(), "").expect(200);
+        Api.Res ndjson = BulkCalls.export(api(), tenant.sk(), "?format=ndjson").expect(200);
+
+        Map<String, Map<String, String>> byId = new HashMap<>();
+        BulkCalls.rows(csv.raw()).forEach(row -> byId.put(row.get("Customer ID"), row));
+        assertThat(byId).hasSize(4);
+        assertThat(byId.get(none)).containsEntry("Total Spent", "0").containsEntry("Total Orders", "0");
+        assertThat(byId.get(oneCurrency)).containsEntry("Total Spent", "24.90").containsEntry("Total Orders", "3");
+        assertThat(byId.get(twoCurrencies)).containsEntry("Total Spent", "3.50 EUR; 12.00 USD")
+                .containsEntry("Total Orders", "3");
+        assertThat(byId.get(onlyPending)).containsEntry("Total Spent", "0").containsEntry("Total Orders", "1");
+        for (JsonNode line : BulkCalls.lines(ndjson.raw())) {
+            JsonNode read = api().get("/v1/admin/customers/" + line.path("id").asText()).bearer(tenant.sk()).send()
+                    .expect(200).body();
+            assertThat(line).isEqualTo(read);
+        }
+        assertThat(BulkCalls.lines(ndjson.raw())).filteredOn(line -> line.path("id").asText().equals(twoCurrencies))
+                .singleElement().satisfies(line -> assertThat(line.path("amount_spent").toString())
+                        .isEqualTo("[{\"currency\":\"EUR\",\"amount\":\"3.50\"},"
+                                + "{\"currency\":\"USD\",\"amount\":\"12.00\"}]"));
+
+        // the exported file goes into another shop: the figures are not taken, the customers are
+        var next = Fixtures.tenant(api());
+        JsonNode job = BulkCalls.importAndWait(api(), next.sk(), "text/csv", csv.raw(), "");
+        assertThat(job.path("status").asText()).isEqualTo("succeeded");
+        assertThat(job.path("created").asInt()).isEqualTo(4);
+        api().get("/v1/admin/customers?limit=10").bearer(next.sk()).send().expect(200).body().path("data")
+                .forEach(row -> assertThat(row.path("orders_count").asInt()).isZero());
     }
 
     @Test

@@ -198,7 +198,10 @@ class DashboardAuditTest extends ApiTest {
                 "customer=" + enc("x@" + "a".repeat(300) + ".example"), "id=\"customer-error\">",
                 "customer=" + "cus_" + "a".repeat(61), "id=\"customer-error\">",
                 "since=2026-13-45", "id=\"since-error\">Enter a date as YYYY-MM-DD.",
-                "since=yesterday", "id=\"since-error\">");
+                "since=yesterday", "id=\"since-error\">",
+                "type=customer.registered&type=customer.updated", "id=\"type-error\">Give this filter once.",
+                "since=2026-01-01&customer=nobody%40example.com&since=2026-02-01",
+                "id=\"since-error\">Give this filter once.");
         refusals.forEach((query, message) -> {
             var page = client.get(activity(query)).expect(422);
             assertThat(page.html()).as(query).contains(message).contains("Correct the filters marked above.")

@@ -68,6 +68,52 @@ class DashboardOrdersTest extends ApiTest {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    /** Records an order of the customer in this status, currency and total; returns its number. */
+    private String spent(String customerId, String status, String currency, String total, Instant placedAt) {
+        Map<String, Object> body = OrderCalls.body(OrderCalls.number(), Fixtures.uniqueEmail());
+        body.put("currency", currency);
+        body.put("total", total);
+        return placed(body, status, placedAt, customerId);
+    }
+
+    /** The row of the customer list that links to this customer. */
+    private static String rowOf(DashboardClient.Page list, String customerId) {
+        Matcher row = Pattern.compile("<tr>\\s*<th scope=\"row\"><a href=\"/dashboard/customers/" + customerId
+                + "\">.*?</tr>", Pattern.DOTALL).matcher(list.html());
+        assertThat(row.find()).as("a row of %s", customerId).isTrue();
+        return row.group();
+    }
+
+    @Test
+    void supportWhenCustomersHaveOrdersThenTheListAndTheCustomerPageShowTheirCountAndAmountSpent() {
+        var buyer = Fixtures.shopper(api, shop.tenant());
+        var browser = Fixtures.shopper(api, shop.tenant());
+        spent(buyer.customerId(), "paid", "EUR", "19.9", JANUARY);
+        spent(buyer.customerId(), "cancelled", "EUR", "50", JANUARY.plus(1, ChronoUnit.DAYS));
+        String last = spent(buyer.customerId(), "fulfilled", "USD", "12", JANUARY.plus(2, ChronoUnit.DAYS));
+        var elsewhere = Fixtures.tenant(api);
+        new OrderCalls(api, elsewhere).createFor(Fixtures.shopper(api, elsewhere).customerId(), JANUARY);
+        var client = loggedIn(StaffFixtures.addStaff(api, shop, "support"));
+
+        var list = client.get("/dashboard/customers").expect(200);
+
+        assertThat(list.html()).contains("<th scope=\"col\">Orders</th><th scope=\"col\">Amount spent</th>");
+        assertThat(rowOf(list, buyer.customerId())).contains("<td class=\"orders-count\">3</td>")
+                .contains("<td class=\"amount-spent\">19.90 EUR, 12.00 USD</td>");
+        assertThat(rowOf(list, browser.customerId())).contains("<td class=\"orders-count\">0</td>")
+                .contains("<td class=\"amount-spent\">—</td>");
+
+        var page = client.get("/dashboard/customers/" + buyer.customerId()).expect(200);
+        assertThat(page.html()).contains("<dd id=\"orders-count\">3</dd>")
+                .contains("<dd id=\"amount-spent\">19.90 EUR, 12.00 USD</dd>")
+                .contains("<dd id=\"last-order\"><a href=\"/dashboard/orders/" + last + "\">" + last + "</a>, "
+                        + "2026-01-03 10:00 UTC</dd>")
+                .contains("href=\"/dashboard/orders?customer_id=" + buyer.customerId() + "\" id=\"all-orders\"");
+        var nothing = client.get("/dashboard/customers/" + browser.customerId()).expect(200);
+        assertThat(nothing.html()).contains("<dd id=\"orders-count\">0</dd>")
+                .contains("<dd id=\"amount-spent\">—</dd>").contains("<dd id=\"last-order\">—</dd>");
+    }
+
     @Test
     void ownerWhenTheShopHasOrdersThenTheyAreListedNewestFirstAndFilteredByEmailStatusOrCustomer() {
         String guest = Fixtures.uniqueEmail();

@@ -120,6 +120,7 @@ class DashboardSweepTest {
             entry("POST /dashboard/account/password", List.of("current_password", "new_password")),
             entry("GET /dashboard/customers", List.of("q", "status", "tag", "accepts_marketing", "email_verified",
                     "cursor")),
+            entry("POST /dashboard/customers/bulk", List.of("ids", "action", "tag", "status", "confirm", "back")),
             entry("GET /dashboard/customers/export", List.of("status", "tag", "accepts_marketing", "email_verified")),
             entry("GET /dashboard/customers/new", List.of()),
             entry("POST /dashboard/customers/new", List.of("email", "first_name", "last_name", "phone",
@@ -202,7 +203,8 @@ class DashboardSweepTest {
     private static final Map<String, Set<String>> ONCE = Map.of(
             "GET /dashboard/customers", Set.of("q", "status", "accepts_marketing", "email_verified"),
             "GET /dashboard/customers/export", Set.of("status", "accepts_marketing", "email_verified"),
-            "GET /dashboard/orders", Set.of("email", "customer_id", "status", "from", "to"));
+            "GET /dashboard/orders", Set.of("email", "customer_id", "status", "from", "to"),
+            "GET /dashboard/audit", Set.of("type", "customer", "since"));
     /** The routes whose 200 is no page: a stylesheet, an icon, downloads. */
     private static final Set<String> NOT_PAGES = Set.of("GET /dashboard/static/dashboard.css",
             "GET /dashboard/static/favicon.svg", "GET /dashboard/customers/export",
@@ -384,6 +386,10 @@ class DashboardSweepTest {
                 case "html" -> "<p><a href=\"{{link}}\">Verify</a></p>";
                 case "encoding" -> "utf-8";
                 case "on_conflict" -> "skip";
+                case "ids" -> world.shopper.customerId();
+                case "action" -> "add_tag";
+                case "tag" -> "sweep";
+                case "back" -> "q=&status=active";
                 case FILE -> new String(SweepWorld.importFile(), StandardCharsets.UTF_8);
                 default -> throw new AssertionError("a value for the field " + field + " of " + route.name()
                         + ": add it to DashboardSweepTest.Sweep.sample");

@@ -28,14 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * On H2, a page of the merchant's lists reads about as many rows as it shows, however many the tenant has: each list is
  * read along an index in its own order (V34, and the lists' ORDER BY naming the index's columns), and a search reads
  * its term's range of each index. Every list statement the routes run is explained (EXPLAIN ANALYZE) as it runs, with
- * its own values; before V34, a page of the orders, the audit log or the customers read all 1,000 of the tenant's.
+ * its own values; before V34, a page of the orders, the audit log or the customers read all 1,000 of the tenant's. A
+ * page of customers reads the orders of its own customers only, for their order summaries.
  */
 class EmbeddedListPlansTest {
     private static final int ROWS = 1_000;
     /** A page of 5 reads 6 rows; the most a filter here leaves to be read past is one customer's 10 orders. */
     private static final int READ_AT_MOST = 12;
-    private static final Pattern LIST = Pattern.compile("^SELECT .*\\bFROM (orders|audit_events|customers|customer_tags)\\b.*"
-            + "\\bLIMIT\\b", Pattern.DOTALL);
+    /** A page of a list, or the order summaries of a page of customers (each customer's orders, without a LIMIT). */
+    private static final Pattern LIST = Pattern.compile("^SELECT .*(\\bFROM (orders|audit_events|customers|customer_tags)"
+            + "\\b.*\\bLIMIT\\b|\\btheir_orders\\b)", Pattern.DOTALL);
     private static final Pattern SCANNED = Pattern.compile("scanCount: (\\d+)");
     private static final List<String> plans = new CopyOnWriteArrayList<>();
     private static TestServer server;
@@ -58,6 +60,9 @@ class EmbeddedListPlansTest {
         tenant = Fixtures.tenant(server.api);
         first = server.clock.instant().minus(Duration.ofMinutes(ROWS + 10));
         db.run(EmbeddedListPlansTest::seed);
+        // the statistics H2 gathers by itself once a table has had 2,000 changes: the order summaries' statement has
+        // no order to choose its index by, and H2 takes the index whose columns tell most rows apart
+        db.run(h -> h.execute("ANALYZE"));
     }
 
     @AfterAll

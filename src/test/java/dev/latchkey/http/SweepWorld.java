@@ -297,6 +297,8 @@ public final class SweepWorld {
                  "POST /v1/admin/customers/{id}/verification", "POST /v1/admin/customers/{id}/password-reset" ->
                     Bodies.of();
             case "POST /v1/admin/customers/{id}/tags" -> Bodies.of("add", List.of("sweep"));
+            case "POST /v1/admin/customers/bulk" -> Bodies.of("ids", List.of(customerId), "add_tags",
+                    List.of("sweep"));
             case "PUT /v1/carts/{id}/items/{sku}" -> Bodies.of("quantity", 1);
             case "POST /v1/admin/orders" -> Bodies.of("number", Fixtures.uniqueId("R"), "email",
                     Fixtures.uniqueEmail(), "status", "paid", "currency", "EUR", "total", "19.99",

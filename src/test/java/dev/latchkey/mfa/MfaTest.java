@@ -271,6 +271,29 @@ class MfaTest extends MailTest {
     }
 
     @Test
+    void resetWhenMfaThenTheWrongCodesCountedBeforeAndTheLockStay() {
+        var tenant = shop(Map.of("lockout_threshold", 3));
+        var enrolled = enrolled(tenant);
+        String email = enrolled.shopper().email();
+        String token = challenge(enrolled.shopper());
+        secondFactor(tenant, token, "999990").expect(401, "invalid_credentials");
+        secondFactor(tenant, token, "999991").expect(401, "invalid_credentials");
+        // whoever reads the mailbox resets the password: the link is a first factor, not a fresh count of guesses
+        String firstLink = resetToken(tenant, email);
+        String afterReset = reset(tenant, firstLink, "quiet violet harbour seventeen").expect(200).str("mfa_token");
+        secondFactor(tenant, afterReset, "999992").expect(401, "invalid_credentials");
+        assertThat(AuditEvents.of(api, tenant, enrolled.shopper().customerId(), "account.locked")).hasSize(1);
+
+        // nor does a reset lift the lock: while it lasts, a right code is refused as a wrong one
+        server.clock.advance(Duration.ofSeconds(120)); // past email_interval, within the lock's 900 s
+        forgot(tenant, Map.of("email", email)).expect(202);
+        String secondLink = smtp.awaitNewToken(email, RESET_SUBJECT, firstLink);
+        String duringLock = reset(tenant, secondLink, "amber lantern quietly drifting").expect(200).str("mfa_token");
+        secondFactor(tenant, duringLock, code(enrolled.secret(), 0)).expect(401, "invalid_credentials");
+        assertThat(AuditEvents.of(api, tenant, enrolled.shopper().customerId(), "account.unlocked")).isEmpty();
+    }
+
+    @Test
     void disableWhenPasswordAndCodeThenLoginIsPasswordOnly() {
         var tenant = shop(Map.of());
         var enrolled = enrolled(tenant);

@@ -401,6 +401,38 @@ class SocialLoginTest extends ApiTest {
     }
 
     @Test
+    void providerDisabledWhileTheCodeIsExchangedLogsNobodyIn() {
+        var tenant = shop();
+        var shopper = passwordLess(tenant);
+        String id = onlyIdentityProvider(tenant);
+        Started started = start(tenant);
+        // the merchant turns the provider off (it was compromised, say) while its token endpoint takes its time
+        idp.beforeTokenAnswer(() -> api.patch("/v1/admin/identity-providers/" + id).bearer(tenant.sk())
+                .body(Map.of("enabled", false)).send().expect(200));
+        String subject = api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data").get(0)
+                .path("subject").asText();
+        callback(started, idp.signRs256(claims(started, subject, shopper.email()))).expect(404, "not_found");
+        assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "login.succeeded")).hasSize(1);
+    }
+
+    @Test
+    void providerDeletedWhileTheCodeIsExchangedOpensNoAccountAndAnswers404() {
+        var tenant = shop();
+        String id = onlyIdentityProvider(tenant);
+        Started started = start(tenant);
+        idp.beforeTokenAnswer(() -> api.delete("/v1/admin/identity-providers/" + id).bearer(tenant.sk()).send()
+                .expect(204));
+        String email = Fixtures.uniqueEmail();
+        callback(started, idp.signRs256(claims(started, subject(), email))).expect(404, "not_found");
+        assertThat(customersWith(tenant, email)).isEmpty();
+    }
+
+    private String onlyIdentityProvider(Fixtures.Tenant tenant) {
+        return api.get("/v1/admin/identity-providers").bearer(tenant.sk()).send().expect(200).body().path("data")
+                .get(0).path("id").asText();
+    }
+
+    @Test
     void secretSentInTheFormWhenTheProviderOffersOnlyThat() {
         var tenant = shop();
         idp.authMethods(List.of("client_secret_post"));

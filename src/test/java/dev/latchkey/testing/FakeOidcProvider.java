@@ -72,6 +72,7 @@ public final class FakeOidcProvider implements AutoCloseable, BeforeAllCallback,
     private final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
     private volatile List<String> authMethods = List.of("client_secret_basic", "client_secret_post");
     private volatile int tokenStatus = 200;
+    private volatile Runnable beforeTokenAnswer = () -> { };
 
     private volatile Clock clock;
 
@@ -132,6 +133,17 @@ public final class FakeOidcProvider implements AutoCloseable, BeforeAllCallback,
     /** From now on the token endpoint answers this status with an OAuth error body (200: works again). */
     public void failTokensWith(int status) {
         this.tokenStatus = status;
+    }
+
+    /**
+     * Runs {@code hook} while a token request waits for its answer (a slow provider), then answers as usual; once,
+     * after which the token endpoint answers at once again.
+     */
+    public void beforeTokenAnswer(Runnable hook) {
+        this.beforeTokenAnswer = () -> {
+            this.beforeTokenAnswer = () -> { };
+            hook.run();
+        };
     }
 
     /** How many times the key set was read. */
@@ -253,6 +265,7 @@ public final class FakeOidcProvider implements AutoCloseable, BeforeAllCallback,
                     URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
         }
         tokenRequests.add(new TokenRequest(form, exchange.getRequestHeaders().getFirst("Authorization")));
+        beforeTokenAnswer.run();
         if (tokenStatus != 200) {
             answer(exchange, tokenStatus, Map.of("error", "server_error"));
             return;
