@@ -64,6 +64,8 @@ import dev.latchkey.http.Json;
 import dev.latchkey.http.Requests;
 import dev.latchkey.http.ServiceRoutes;
 import dev.latchkey.lockout.AuditLockListener;
+import dev.latchkey.marketing.MarketingConfirmation;
+import dev.latchkey.marketing.MarketingRoutes;
 import dev.latchkey.lockout.LockNoticeMail;
 import dev.latchkey.lockout.LockoutRoutes;
 import dev.latchkey.lockout.LockoutService;
@@ -234,6 +236,9 @@ public final class Application implements AutoCloseable {
                 Secrets.derivedKey(serverKey, LoginCodes.KEY_PURPOSE), clock);
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
+        // the double opt-in of marketing email: a shopper's tick mails a link, and only its use subscribes them
+        var marketing = new MarketingConfirmation(db, customers, emailTokens, customerMail, audit, mapper);
+        customers.onMarketingConsent(marketing);
         // the second factor's seeds are encrypted under a key derived from the server's (webhook) key
         var customerFactor = SecondFactor.customers(serverKey, webhooks::serverKeyUsable, clock);
         var loginChallenges = new LoginChallenges(db, customerFactor, clock);
@@ -347,7 +352,8 @@ public final class Application implements AutoCloseable {
                 new MfaRoutes(guard, mfa, requests, limits)::addTo,
                 socialLogin::addShopperRoutes,
                 new PasskeyRoutes(guard, passkeys, passkeyLogin, requests, limits)::addTo,
-                new CustomerRoutes(guard, customers, requests, expansions)::addTo,
+                new CustomerRoutes(guard, customers, requests, expansions, tenants)::addTo,
+                new MarketingRoutes(guard, marketing, limits, requests)::addTo,
                 new VerificationRoutes(guard, verification, tenants, limits, requests)::addTo,
                 new CredentialRoutes(guard, recovery, credentials, tenants, policy, requests, limits)::addTo,
                 new AddressRoutes(guard, addresses, requests)::addTo,

@@ -18,8 +18,8 @@ import java.util.Set;
 public final class CustomerChangesInput {
     /** A PATCH cannot set credentials: the customer chooses a password (reset link, invitation), never the merchant. */
     private static final Set<String> READ_ONLY = Set.of("id", "mfa_enabled", "created_at", "updated_at",
-            "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id", "password",
-            "password_hash");
+            "accepts_marketing_updated_at", "email_marketing_consent", "default_shipping_address_id",
+            "default_billing_address_id", "password", "password_hash");
 
     /** The changes, and the {@code version} they were made for (null: whatever the customer's is now). */
     public record Changes(AdminChanges changes, Long version) {

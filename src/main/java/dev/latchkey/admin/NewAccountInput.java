@@ -21,7 +21,8 @@ import java.util.Set;
  */
 public final class NewAccountInput {
     private static final Set<String> READ_ONLY = Set.of("id", "mfa_enabled", "version", "created_at", "updated_at",
-            "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id");
+            "accepts_marketing_updated_at", "email_marketing_consent", "default_shipping_address_id",
+            "default_billing_address_id");
     private static final String STATUS_VALUES = "status must be active, pending_activation, on_hold or disabled.";
     private static final int MAX_HASH = 512;
 

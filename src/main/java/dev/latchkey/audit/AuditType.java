@@ -13,6 +13,8 @@ public enum AuditType {
     CUSTOMER_CREATED("customer.created"),
     CUSTOMER_UPDATED("customer.updated"),
     CUSTOMER_STATUS_CHANGED("customer.status_changed"),
+    CUSTOMER_MARKETING_CONSENT_REQUESTED("customer.marketing_consent_requested"),
+    CUSTOMER_MARKETING_CONSENT_CONFIRMED("customer.marketing_consent_confirmed"),
     CUSTOMER_DELETED("customer.deleted"),
     CUSTOMER_MERGED("customer.merged"),
     CUSTOMER_EXPORTED("customer.exported"),

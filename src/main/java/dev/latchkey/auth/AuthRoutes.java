@@ -75,6 +75,8 @@ public final class AuthRoutes {
         String email = EmailAddress.required(in, "email");
         String verificationUrl = in.string("verification_url", RedirectPolicy.MAX_URL).orElse(null);
         RedirectPolicy.check(tenants.settings(key.tenantId()), verificationUrl, "verification_url");
+        String marketingUrl = in.string(RedirectPolicy.MARKETING_FIELD, RedirectPolicy.MAX_URL).orElse(null);
+        RedirectPolicy.check(tenants.settings(key.tenantId()), marketingUrl, RedirectPolicy.MARKETING_FIELD);
         String password = in.required("password", PasswordPolicy.MAX_FIELD_LENGTH);
         if (in.given("password_confirmation")) {
             String confirmation = in.string("password_confirmation", PasswordPolicy.MAX_FIELD_LENGTH).orElse("");
@@ -91,7 +93,7 @@ public final class AuthRoutes {
         }
         in.validate();
         limits.enforce(ctx, key.tenantId(), LimitedAction.REGISTRATION, email);
-        var signUp = auth.register(key.tenantId(), email, password, profile, verificationUrl,
+        var signUp = auth.register(key.tenantId(), email, password, profile, verificationUrl, marketingUrl,
                 guestCart(ctx, key, cartId), requests.client(ctx));
         if (signUp.result() != null) {
             ctx.status(201).json(signUp.result());

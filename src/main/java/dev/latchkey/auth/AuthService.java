@@ -61,18 +61,21 @@ public final class AuthService {
 
     /**
      * Registers a customer and, when {@code verificationUrl} is given or the tenant requires verification, queues the
-     * verification mail in the same transaction: a registration that fails sends nothing. A shopper who may log in at
+     * verification mail in the same transaction: a registration that fails sends nothing. So is the confirmation of a
+     * marketing consent given under a double opt-in, its link built on {@code marketingUrl}. A shopper who may log in at
      * once gets their session in that transaction too; one who must verify or await activation first is not logged in,
      * so their guest cart stays theirs.
      */
     public SignUp register(String tenantId, String email, String password, ProfileInput profile,
-                           String verificationUrl, GuestCart guestCart, ClientInfo client) {
+                           String verificationUrl, String marketingUrl, GuestCart guestCart, ClientInfo client) {
         TenantSettings settings = tenants.settings(tenantId);
         String linkBase = RedirectPolicy.linkBase(settings, verificationUrl, "verification_url");
+        String marketingLinkBase = RedirectPolicy.linkBase(settings, marketingUrl, RedirectPolicy.MARKETING_FIELD);
         boolean sendVerification = verificationUrl != null || settings.requireEmailVerification();
         String passwordHash = customers.hashPassword(password);
         var signedUp = db.tx(h -> {
-            var registered = customers.register(h, tenantId, settings, email, passwordHash, profile, client);
+            var registered = customers.register(h, tenantId, settings, email, passwordHash, profile,
+                    marketingLinkBase, client);
             if (sendVerification) {
                 verification.send(h, settings, registered.customer(), linkBase);
             }

@@ -25,8 +25,8 @@ public record AdminChanges(String email, Boolean emailVerified, Customer.Status 
         boolean emailChanged = !newEmail.equals(c.email());
         boolean verified = emailVerified != null ? emailVerified : c.emailVerified() && !emailChanged;
         return new Customer(c.tenantId(), c.id(), newEmail, verified, status == null ? c.status() : status,
-                c.passwordHash(), profile.applyTo(c.profile(), now), c.defaultShippingAddressId(),
-                c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version(), c.mfaEnabledAt(),
+                c.passwordHash(), profile.applyTo(c.profile(), now, MarketingConsent.Source.MERCHANT),
+                c.defaultShippingAddressId(), c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version(), c.mfaEnabledAt(),
                 merchant.noteAfter(c.note()));
     }
 }

@@ -63,8 +63,23 @@ public record Customer(
     /** The fields a shopper may change themselves. {@code attributes} is a JSON object as text. */
     public record Profile(String firstName, String lastName, String title, String phone, String company,
                           String preferredLanguage, String preferredCurrency, String preferredSite,
-                          boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt, String attributes) {
+                          MarketingConsent marketing, Instant acceptsMarketingUpdatedAt, String attributes) {
         public static final Profile EMPTY =
-                new Profile(null, null, null, null, null, null, null, null, false, null, "{}");
+                new Profile(null, null, null, null, null, null, null, null, MarketingConsent.NONE, null, "{}");
+
+        /** The contract's {@code accepts_marketing}: true exactly while subscribed. */
+        public boolean acceptsMarketing() {
+            return marketing.subscribed();
+        }
+
+        /**
+         * The profile with this consent; {@code accepts_marketing_updated_at} moves to {@code now} when
+         * {@code accepts_marketing} changes, or always with {@code recordAnyChoice} (a choice made at sign-up).
+         */
+        public Profile withMarketing(MarketingConsent consent, Instant now, boolean recordAnyChoice) {
+            boolean flips = consent.subscribed() != marketing.subscribed();
+            return new Profile(firstName, lastName, title, phone, company, preferredLanguage, preferredCurrency,
+                    preferredSite, consent, recordAnyChoice || flips ? now : acceptsMarketingUpdatedAt, attributes);
+        }
     }
 }

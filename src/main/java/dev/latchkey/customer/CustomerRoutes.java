@@ -5,6 +5,9 @@ import dev.latchkey.auth.AgentScope;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.http.JsonInput;
 import dev.latchkey.http.Requests;
+import dev.latchkey.tenant.TenantService;
+import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.verification.RedirectPolicy;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 
@@ -18,16 +21,19 @@ public final class CustomerRoutes {
      */
     private static final Set<String> READ_ONLY = Set.of("id", "email", "status", "email_verified", "created_at",
             "updated_at", "accepts_marketing_updated_at", "default_shipping_address_id", "default_billing_address_id",
-            "password", "password_hash", "tags", "note");
+            "password", "password_hash", "tags", "note", "email_marketing_consent");
 
     private final Guard guard;
     private final CustomerService customers;
     private final Requests requests;
     private final CustomerExpansions expansions;
+    private final TenantService tenants;
 
-    public CustomerRoutes(Guard guard, CustomerService customers, Requests requests, CustomerExpansions expansions) {
+    public CustomerRoutes(Guard guard, CustomerService customers, Requests requests, CustomerExpansions expansions,
+                          TenantService tenants) {
         this.guard = guard;
         this.customers = customers;
+        this.tenants = tenants;
         this.requests = requests;
         this.expansions = expansions;
     }
@@ -50,12 +56,15 @@ public final class CustomerRoutes {
         AccessToken token = guard.customer(ctx, AgentScope.PROFILE_WRITE);
         JsonInput in = requests.body(ctx);
         in.rejectPresent(READ_ONLY);
+        TenantSettings settings = tenants.settings(token.tenantId());
+        String marketingUrl = in.string(RedirectPolicy.MARKETING_FIELD, RedirectPolicy.MAX_URL).orElse(null);
+        String marketingLinkBase = RedirectPolicy.linkBase(settings, marketingUrl, RedirectPolicy.MARKETING_FIELD);
         Long version = in.integer("version", 1, Long.MAX_VALUE).orElse(null);
         ProfileInput changes = ProfileInput.read(in, requests.mapper());
         in.validate();
         // an agent's change is told from the customer's own by its grant's session (GET /v1/me/agents names it)
-        Customer updated = customers.updateProfile(token.tenantId(), token.customerId(), changes, version,
-                requests.client(ctx), token.isAgent() ? token.sessionId() : null);
+        Customer updated = customers.updateProfile(token.tenantId(), settings, token.customerId(), changes, version,
+                marketingLinkBase, requests.client(ctx), token.isAgent() ? token.sessionId() : null);
         ctx.json(CustomerView.of(updated, requests.mapper()));
     }
 }

@@ -43,7 +43,8 @@ public final class CustomerService {
     }
 
     /** The consents a customer gave, as the data export shows them. */
-    public record Consents(boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt) {
+    public record Consents(boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt,
+                           MarketingConsent emailMarketingConsent) {
     }
 
     private final Database db;
@@ -56,6 +57,7 @@ public final class CustomerService {
     private final Invalidations invalidations;
     private final List<EmailVerifiedListener> verifiedListeners = new CopyOnWriteArrayList<>();
     private final List<EmailMovedListener> movedListeners = new CopyOnWriteArrayList<>();
+    private final List<MarketingConsentListener> consentListeners = new CopyOnWriteArrayList<>();
     /**
      * Customers as their own profile reads them, without the password hash, briefly: every account page of a
      * storefront reads its shopper, and the database round trip was most of that request's cost. Every write to a
@@ -118,14 +120,18 @@ public final class CustomerService {
 
     /**
      * Inserts the customer in the caller's transaction, so that what registration also writes (the verification mail,
-     * the audit event) commits with it or not at all.
+     * the marketing confirmation, the audit event) commits with it or not at all. {@code marketingLinkBase}: where a
+     * double opt-in's confirmation link points (see {@link MarketingConsentListener#confirmationRequested}).
      */
     public Registration register(Handle h, String tenantId, TenantSettings settings, String email,
-                                 String passwordHash, ProfileInput profile, ClientInfo client) {
+                                 String passwordHash, ProfileInput profile, String marketingLinkBase,
+                                 ClientInfo client) {
         var status = settings.requireActivation() ? Customer.Status.PENDING_ACTIVATION : Customer.Status.ACTIVE;
-        Customer customer = newCustomer(tenantId, email, false, status, passwordHash, profile, null);
+        Customer customer = newCustomer(tenantId, email, false, status, passwordHash, profile,
+                MarketingConsent.Source.shopper(settings), null);
         insert(h, customer);
         audit.record(h, tenantId, customer.id(), AuditType.CUSTOMER_REGISTERED, client, Map.of());
+        marketingChosen(h, settings, null, customer, profile, marketingLinkBase, client);
         String nextStep = settings.requireEmailVerification() ? "verify_email"
                 : settings.requireActivation() ? "await_activation" : null;
         return new Registration(customer, nextStep);
@@ -146,7 +152,8 @@ public final class CustomerService {
     public AdminCustomer create(Handle h, String tenantId, NewCustomer input, Map<String, ?> auditData,
                                 ClientInfo client) {
         Customer customer = newCustomer(tenantId, input.email(), input.emailVerified(), input.status(),
-                input.passwordHash(), input.profile(), input.merchant().noteAfter(null));
+                input.passwordHash(), input.profile(), MarketingConsent.Source.MERCHANT,
+                input.merchant().noteAfter(null));
         insert(h, customer);
         List<String> tagged = input.merchant().tagsAfter(List.of());
         tags.replace(h, tenantId, customer.id(), List.of(), tagged);
@@ -203,6 +210,7 @@ public final class CustomerService {
         if (next.emailVerified() && (!current.emailVerified() || moving)) {
             emailVerified(h, next, next.email(), client, BY_MERCHANT);
         }
+        marketingChosen(h, null, current, next, ProfileInput.UNCHANGED, null, client);
         return new AdminCustomer(store.find(h, current.tenantId(), current.id()).orElseThrow(), nextTags);
     }
 
@@ -297,10 +305,10 @@ public final class CustomerService {
     }
 
     private Customer newCustomer(String tenantId, String email, boolean verified, Customer.Status status, String hash,
-                                 ProfileInput profile, String note) {
+                                 ProfileInput profile, MarketingConsent.Source consentSource, String note) {
         Instant now = now();
         return new Customer(tenantId, Secrets.id("cus"), EmailAddress.normalise(email), verified, status, hash,
-                profile.newProfile(now), null, null, now, now, 1, null, note);
+                profile.newProfile(now, consentSource), null, null, now, now, 1, null, note);
     }
 
     private void insert(Handle h, Customer customer) {
@@ -463,7 +471,7 @@ public final class CustomerService {
 
     public Consents consents(String tenantId, String id) {
         Customer.Profile profile = own(tenantId, id).profile();
-        return new Consents(profile.acceptsMarketing(), profile.acceptsMarketingUpdatedAt());
+        return new Consents(profile.acceptsMarketing(), profile.acceptsMarketingUpdatedAt(), profile.marketing());
     }
 
     /**
@@ -499,33 +507,74 @@ public final class CustomerService {
      * values): a merchant's back end that keeps a copy (a CRM, a newsletter tool told of {@code accepts_marketing})
      * learns of the shopper's own changes as of the merchant's, from the audit log or a webhook. An AI shopping agent's
      * change ({@code agentSessionId}, its grant's session, else null) is {@code by: agent} with that {@code session_id}.
+     * A tick of the marketing box under a double opt-in leaves the consent {@code pending} and mails the confirmation
+     * link (to {@code marketingLinkBase}); a tick while pending asks for that mail again, within the throttle.
      */
-    public Customer updateProfile(String tenantId, String id, ProfileInput changes, Long expectedVersion,
-                                  ClientInfo client, String agentSessionId) {
+    public Customer updateProfile(String tenantId, TenantSettings settings, String id, ProfileInput changes,
+                                  Long expectedVersion, String marketingLinkBase, ClientInfo client,
+                                  String agentSessionId) {
         return db.tx(h -> {
             Customer current = lockOwn(h, tenantId, id);
             if (expectedVersion != null && expectedVersion != current.version()) {
                 throw versionConflict();
             }
             Instant now = now();
-            Customer.Profile next = changes.applyTo(current.profile(), now);
-            if (next.equals(current.profile())) {
-                return current; // nothing to change: the version and updated_at stay, as after the admin's no-op
-            }
-            int changed = store.updateProfile(h, tenantId, id, next, expectedVersion, now);
-            if (changed == 0) {
-                throw versionConflict();
-            }
-            changed(h, tenantId, id);
-            Customer updated = store.find(h, tenantId, id).orElseThrow();
-            Map<String, Object> data = new HashMap<>(Map.of("by", agentSessionId == null ? "customer" : "agent",
-                    "changed", CustomerView.changedFields(current, updated, mapper)));
-            if (agentSessionId != null) {
-                data.put("session_id", agentSessionId);
-            }
-            audit.record(h, tenantId, id, AuditType.CUSTOMER_UPDATED, client, data);
+            Customer.Profile next = changes.applyTo(current.profile(), now, MarketingConsent.Source.shopper(settings));
+            // nothing to change: the version and updated_at stay, as after the admin's no-op
+            Customer updated = next.equals(current.profile()) ? current
+                    : writeProfile(h, current, next, expectedVersion, now, client, agentSessionId);
+            marketingChosen(h, settings, current, updated, changes, marketingLinkBase, client);
             return updated;
         });
+    }
+
+    private Customer writeProfile(Handle h, Customer current, Customer.Profile next, Long expectedVersion, Instant now,
+                                  ClientInfo client, String agentSessionId) {
+        String tenantId = current.tenantId();
+        String id = current.id();
+        int changed = store.updateProfile(h, tenantId, id, next, expectedVersion, now);
+        if (changed == 0) {
+            throw versionConflict();
+        }
+        changed(h, tenantId, id);
+        Customer updated = store.find(h, tenantId, id).orElseThrow();
+        Map<String, Object> data = new HashMap<>(Map.of("by", agentSessionId == null ? "customer" : "agent",
+                "changed", CustomerView.changedFields(current, updated, mapper)));
+        if (agentSessionId != null) {
+            data.put("session_id", agentSessionId);
+        }
+        audit.record(h, tenantId, id, AuditType.CUSTOMER_UPDATED, client, data);
+        return updated;
+    }
+
+    /**
+     * Tells the consent listeners what a change of the marketing consent sets off: a pending request that ended, and a
+     * tick that leaves the consent pending (at sign-up, or by the shopper later; {@code before} null for a new
+     * customer). The merchant's changes never ask for a confirmation ({@code settings} null there).
+     */
+    private void marketingChosen(Handle h, TenantSettings settings, Customer before, Customer after,
+                                 ProfileInput changes, String linkBase, ClientInfo client) {
+        boolean wasPending = before != null && before.profile().marketing().pending();
+        if (wasPending && !after.profile().marketing().pending()) {
+            consentListeners.forEach(listener -> listener.requestEnded(h, after));
+        }
+        if (after.profile().marketing().pending() && changes.ticksMarketing()) {
+            consentListeners.forEach(listener -> listener.confirmationRequested(h, settings, after, linkBase, client));
+        }
+    }
+
+    /**
+     * The shopper opened the confirmation link of the locked, pending {@code customer}: subscribed, with a
+     * {@code confirmed_opt_in}, recorded as {@code customer.marketing_consent_confirmed}.
+     */
+    public Customer confirmMarketing(Handle h, Customer customer, ClientInfo client) {
+        Instant now = now();
+        Customer.Profile next = customer.profile().withMarketing(MarketingConsent.confirmed(now), now, false);
+        store.updateProfile(h, customer.tenantId(), customer.id(), next, null, now);
+        changed(h, customer.tenantId(), customer.id());
+        audit.record(h, customer.tenantId(), customer.id(), AuditType.CUSTOMER_MARKETING_CONSENT_CONFIRMED, client,
+                Map.of());
+        return store.find(h, customer.tenantId(), customer.id()).orElseThrow();
     }
 
     public String hashPassword(String password) {
@@ -567,6 +616,11 @@ public final class CustomerService {
     /** Registers a listener; called by the wiring before the server starts. */
     public void onEmailMoved(EmailMovedListener listener) {
         movedListeners.add(listener);
+    }
+
+    /** Registers a listener; called by the wiring before the server starts. */
+    public void onMarketingConsent(MarketingConsentListener listener) {
+        consentListeners.add(listener);
     }
 
     private void emailMoved(Handle h, Customer customer) {

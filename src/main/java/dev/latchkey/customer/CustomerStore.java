@@ -35,19 +35,22 @@ public final class CustomerStore {
     private static final String MATCH_COLUMNS = "id, created_at, status, accepts_marketing, email_verified ";
 
     private static final String PROFILE_COLUMNS = "first_name, last_name, title, phone, company, preferred_language, "
-            + "preferred_currency, preferred_site, accepts_marketing, accepts_marketing_updated_at, attributes, "
-            + "search_name, search_last_name";
+            + "preferred_currency, preferred_site, accepts_marketing, accepts_marketing_updated_at, marketing_state, "
+            + "marketing_opt_in_level, marketing_consent_updated_at, attributes, search_name, search_last_name";
     private static final String SET_PROFILE = "first_name = :first_name, last_name = :last_name, title = :title, "
             + "phone = :phone, company = :company, preferred_language = :preferred_language, "
             + "preferred_currency = :preferred_currency, preferred_site = :preferred_site, "
             + "accepts_marketing = :accepts_marketing, accepts_marketing_updated_at = :accepts_marketing_updated_at, "
-            + "attributes = :attributes, search_name = :search_name, search_last_name = :search_last_name";
+            + "marketing_state = :marketing_state, marketing_opt_in_level = :marketing_opt_in_level, "
+            + "marketing_consent_updated_at = :marketing_consent_updated_at, attributes = :attributes, "
+            + "search_name = :search_name, search_last_name = :search_last_name";
 
     public void insert(Handle h, Customer c) {
         var update = h.createUpdate("INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash, "
                 + PROFILE_COLUMNS + ", note, created_at, updated_at, version) VALUES (:tenant, :id, :email, :verified, "
                 + ":status, :hash, :first_name, :last_name, :title, :phone, :company, :preferred_language, :preferred_currency, "
-                + ":preferred_site, :accepts_marketing, :accepts_marketing_updated_at, :attributes, :search_name, "
+                + ":preferred_site, :accepts_marketing, :accepts_marketing_updated_at, :marketing_state, "
+                + ":marketing_opt_in_level, :marketing_consent_updated_at, :attributes, :search_name, "
                 + ":search_last_name, :note, :created, :updated, :version)")
                 .bind("tenant", c.tenantId())
                 .bind("id", c.id())
@@ -470,6 +473,9 @@ public final class CustomerStore {
                 .bind("preferred_site", p.preferredSite())
                 .bind("accepts_marketing", p.acceptsMarketing())
                 .bind("accepts_marketing_updated_at", Database.ts(p.acceptsMarketingUpdatedAt()))
+                .bind("marketing_state", p.marketing().state().wire())
+                .bind("marketing_opt_in_level", p.marketing().optInLevel().wire())
+                .bind("marketing_consent_updated_at", Database.ts(p.marketing().consentUpdatedAt()))
                 .bind("attributes", p.attributes())
                 .bind("search_name", SearchKeys.name(p))
                 .bind("search_last_name", SearchKeys.lastName(p));
@@ -479,7 +485,9 @@ public final class CustomerStore {
         var profile = new Customer.Profile(rs.getString("first_name"), rs.getString("last_name"),
                 rs.getString("title"), rs.getString("phone"), rs.getString("company"),
                 rs.getString("preferred_language"), rs.getString("preferred_currency"), rs.getString("preferred_site"),
-                rs.getBoolean("accepts_marketing"), Database.instant(rs, "accepts_marketing_updated_at"),
+                MarketingConsent.stored(rs.getString("marketing_state"), rs.getString("marketing_opt_in_level"),
+                        Database.instant(rs, "marketing_consent_updated_at")),
+                Database.instant(rs, "accepts_marketing_updated_at"),
                 rs.getString("attributes"));
         return new Customer(rs.getString("tenant_id"), rs.getString("id"), rs.getString("email"),
                 rs.getBoolean("email_verified"), Customer.Status.fromWire(rs.getString("status")),

@@ -14,7 +14,7 @@ public record CustomerView(
         String id, String email, boolean emailVerified, String status, boolean mfaEnabled, String firstName,
         String lastName, String title, String phone, String company, String preferredLanguage,
         String preferredCurrency, String preferredSite, boolean acceptsMarketing, Instant acceptsMarketingUpdatedAt,
-        JsonNode attributes,
+        MarketingConsent emailMarketingConsent, JsonNode attributes,
         String defaultShippingAddressId, String defaultBillingAddressId, Instant createdAt, Instant updatedAt,
         long version) {
 
@@ -28,8 +28,8 @@ public record CustomerView(
         }
         return new CustomerView(c.id(), c.email(), c.emailVerified(), c.status().wire(), c.mfaEnabled(), p.firstName(),
                 p.lastName(), p.title(), p.phone(), p.company(), p.preferredLanguage(), p.preferredCurrency(), p.preferredSite(),
-                p.acceptsMarketing(), p.acceptsMarketingUpdatedAt(), attributes, c.defaultShippingAddressId(),
-                c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
+                p.acceptsMarketing(), p.acceptsMarketingUpdatedAt(), p.marketing(), attributes,
+                c.defaultShippingAddressId(), c.defaultBillingAddressId(), c.createdAt(), c.updatedAt(), c.version());
     }
 
     /** Fields that change with every write and say nothing about what was changed. */

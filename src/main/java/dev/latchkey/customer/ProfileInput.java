@@ -134,27 +134,37 @@ public final class ProfileInput {
         return changes.isEmpty();
     }
 
-    public Customer.Profile applyTo(Customer.Profile p, Instant now) {
-        return applyTo(p, now, false);
+    /** Whether the request ticks the marketing box (which, with a double opt-in, asks for the confirmation mail). */
+    public boolean ticksMarketing() {
+        return Boolean.TRUE.equals(changes.get("accepts_marketing"));
+    }
+
+    /** The profile with these changes; a marketing choice leads where {@code source} lets it (see MarketingConsent). */
+    public Customer.Profile applyTo(Customer.Profile p, Instant now, MarketingConsent.Source source) {
+        return applyTo(p, now, source, false);
     }
 
     /**
      * A new customer's profile. A marketing choice made at sign-up is recorded with its time either way: a decline is
      * as much a choice to keep a record of as a consent.
      */
-    public Customer.Profile newProfile(Instant now) {
-        return applyTo(Customer.Profile.EMPTY, now, true);
+    public Customer.Profile newProfile(Instant now, MarketingConsent.Source source) {
+        return applyTo(Customer.Profile.EMPTY, now, source, true);
     }
 
-    private Customer.Profile applyTo(Customer.Profile p, Instant now, boolean recordAnyChoice) {
-        boolean marketing = (boolean) changes.getOrDefault("accepts_marketing", p.acceptsMarketing());
-        Instant marketingAt = changes.containsKey("accepts_marketing")
-                && (recordAnyChoice || marketing != p.acceptsMarketing()) ? now : p.acceptsMarketingUpdatedAt();
-        return new Customer.Profile(
+    private Customer.Profile applyTo(Customer.Profile p, Instant now, MarketingConsent.Source source,
+                                     boolean recordAnyChoice) {
+        Customer.Profile profile = new Customer.Profile(
                 get("first_name", p.firstName()), get("last_name", p.lastName()), get("title", p.title()),
                 get("phone", p.phone()), get("company", p.company()),
                 get("preferred_language", p.preferredLanguage()), get("preferred_currency", p.preferredCurrency()),
-                get("preferred_site", p.preferredSite()), marketing, marketingAt, attributes(p.attributes()));
+                get("preferred_site", p.preferredSite()), p.marketing(), p.acceptsMarketingUpdatedAt(),
+                attributes(p.attributes()));
+        if (!changes.containsKey("accepts_marketing")) {
+            return profile;
+        }
+        MarketingConsent consent = p.marketing().chosen((boolean) changes.get("accepts_marketing"), source, now);
+        return profile.withMarketing(recordAnyChoice ? consent.recordedAt(now) : consent, now, recordAnyChoice);
     }
 
     /**

@@ -72,7 +72,9 @@ public final class MailTemplatePages {
             Map.entry(MailTemplate.MFA_DISABLED_NOTICE, new Described("Two-step sign-in turned off",
                     "Tells the customer two-step sign-in was turned off, by them or by the shop.")),
             Map.entry(MailTemplate.PASSKEY_ADDED_NOTICE, new Described("Passkey added",
-                    "Tells the customer a passkey was added to their account."))));
+                    "Tells the customer a passkey was added to their account.")),
+            Map.entry(MailTemplate.MARKETING_CONFIRMATION, new Described("Marketing email confirmation",
+                    "With double opt-in on: a link the customer opens to confirm they want marketing email."))));
 
     private static final Map<String, String> PLACEHOLDERS = Map.ofEntries(
             Map.entry("shop_name", "the shop's name"),

@@ -53,6 +53,8 @@ public final class SettingsPages {
             Map.entry("require_staff_mfa", "Every staff member must use two-step sign-in"),
             Map.entry("passkeys", "Shoppers may add passkeys and log in with them"),
             Map.entry("webauthn_rp_id", "Passkey domain (relying party id, e.g. shop.example; empty: no passkeys)"),
+            Map.entry("marketing_double_opt_in", "Marketing email only after the shopper confirms by an emailed link "
+                    + "(double opt-in)"),
             Map.entry("webauthn_origins", "Origins passkeys are used from (one per line; empty: https:// and the "
                     + "passkey domain)"));
     private static final Map<String, List<String>> CHOICES = Map.of("cart_merge_strategy", List.of("merge", "replace", "keep"));

@@ -25,7 +25,9 @@ public enum MailTemplate {
     LOGIN_CODE(true),
     MFA_ENABLED_NOTICE(false),
     MFA_DISABLED_NOTICE(false, "changed_by_shop"),
-    PASSKEY_ADDED_NOTICE(false);
+    PASSKEY_ADDED_NOTICE(false),
+    /** The double opt-in's link: the shopper is subscribed to marketing email once they open it. */
+    MARKETING_CONFIRMATION(true);
 
     /** In a holder class because an enum's constructor may not read the enum's own static fields. */
     private static final class Names {

@@ -197,8 +197,9 @@ final class SocialLoginService {
                     + "with its password (or an emailed code) and link " + provider.displayName()
                     + " from the account.");
         }
+        // a provider's claims carry no marketing choice, so there is no confirmation to mail
         var registration = customers.register(h, tenantId, settings, EmailAddress.normalise(email), null,
-                profileOf(claims), client);
+                profileOf(claims), null, client);
         Customer customer = customers.markEmailVerified(h, registration.customer(), client);
         boolean logsIn = customer.status() == Customer.Status.ACTIVE;
         insertLink(h, provider, claims, customer.id(), logsIn, client);

@@ -27,11 +27,12 @@ public record TenantSettings(
         boolean requireStaffMfa,
         boolean passkeys,
         String webauthnRpId,
-        List<String> webauthnOrigins) {
+        List<String> webauthnOrigins,
+        boolean marketingDoubleOptIn) {
 
     public static final TenantSettings DEFAULTS = new TenantSettings(
             86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900,
-            true, 1, 7_776_000, true, 600, false, true, null, List.of());
+            true, 1, 7_776_000, true, 600, false, true, null, List.of(), false);
 
     /** NIST SP 800-63B 5.2.2: at most 100 failed attempts in a row. */
     public static final int MAX_LOCKOUT_THRESHOLD = 100;

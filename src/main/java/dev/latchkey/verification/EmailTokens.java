@@ -112,13 +112,15 @@ public final class EmailTokens {
     }
 
     /**
-     * The account's address moved: the verification and reset tokens and the login code mailed to the old one stop
-     * working, and stay dead should the account move back to that address within their lifetime.
+     * The account's address moved: the verification and reset tokens, the login code and the marketing confirmation
+     * mailed to the old one stop working, and stay dead should the account move back to that address within their
+     * lifetime (a consent confirmed from the old address would not be the new address owner's).
      */
     public void voidMailedToOldAddress(Handle h, String tenantId, String customerId) {
         voidOutstanding(h, tenantId, customerId, TokenPurpose.VERIFY_EMAIL);
         voidOutstanding(h, tenantId, customerId, TokenPurpose.PASSWORD_RESET);
         voidOutstanding(h, tenantId, customerId, TokenPurpose.LOGIN_CODE);
+        voidOutstanding(h, tenantId, customerId, TokenPurpose.MARKETING_CONFIRMATION);
     }
 
     /**

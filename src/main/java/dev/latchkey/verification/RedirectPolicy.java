@@ -16,6 +16,11 @@ import java.util.List;
  */
 public final class RedirectPolicy {
     public static final int MAX_URL = 2048;
+    /**
+     * Where the double opt-in's confirmation link points: taken where the shopper ticks the box (registration and
+     * {@code PATCH /v1/me}), by the rules of {@code verification_url}.
+     */
+    public static final String MARKETING_FIELD = "marketing_confirmation_url";
 
     private RedirectPolicy() {
     }

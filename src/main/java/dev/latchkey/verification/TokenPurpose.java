@@ -6,7 +6,7 @@ package dev.latchkey.verification;
  * code is entered with its address, never looked up by itself: see {@link LoginCodes}.
  */
 public enum TokenPurpose {
-    VERIFY_EMAIL, PASSWORD_RESET, EMAIL_CHANGE, LOGIN_CODE;
+    VERIFY_EMAIL, PASSWORD_RESET, EMAIL_CHANGE, LOGIN_CODE, MARKETING_CONFIRMATION;
 
     public String wire() {
         return name().toLowerCase();

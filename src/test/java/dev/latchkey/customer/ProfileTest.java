@@ -53,7 +53,7 @@ class ProfileTest extends ApiTest {
         JsonNode event = AuditEvents.only(api, tenant, shopper.customerId(), "customer.updated");
         assertThat(event.path("data").path("by").asText()).isEqualTo("customer");
         assertThat(event.path("data").path("changed")).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder("last_name", "accepts_marketing", "phone");
+                .containsExactlyInAnyOrder("last_name", "accepts_marketing", "email_marketing_consent", "phone");
         assertThat(event.toString()).doesNotContain("Lovelace").doesNotContain("7946");
         assertThat(event.path("staff_id").isNull() || event.path("staff_id").isMissingNode()).isTrue();
     }

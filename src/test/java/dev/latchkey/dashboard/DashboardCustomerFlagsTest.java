@@ -131,4 +131,18 @@ class DashboardCustomerFlagsTest extends ApiTest {
         assertThat(client.get("/dashboard/customers?tag=vip").expect(200).html())
                 .contains("both@example.com", "vip@example.com");
     }
+
+    @Test
+    void customerPageWhenShopperAwaitsTheConfirmationThenShowsTheConsentStateAndLevel() {
+        var shop = StaffFixtures.shop(api);
+        api.patch("/v1/admin/settings").bearer(shop.tenant().sk()).body(Map.of("marketing_double_opt_in", true))
+                .send().expect(200);
+        var shopper = Fixtures.shopper(api, shop.tenant(), Map.of("accepts_marketing", true));
+        String subscribed = customer(shop, "fan@example.com", true, false);
+        var client = StaffTwoStep.owner(api, shop);
+        assertThat(client.get("/dashboard/customers/" + shopper.customerId()).expect(200).html())
+                .contains("<dd id=\"marketing-consent\">pending (confirmed opt in), since ");
+        assertThat(client.get("/dashboard/customers/" + subscribed).expect(200).html())
+                .contains("<dd id=\"marketing-consent\">subscribed (unknown), since ");
+    }
 }

@@ -321,7 +321,7 @@ public final class SweepWorld {
             case "POST /v1/auth/login/code/verify" -> Bodies.of("email", shopper.email(), "code", "000000");
             case "POST /v1/auth/password/reset" -> Bodies.of("token", fakeEmailedToken(),
                     "new_password", NEW_PASSWORD, "new_password_confirmation", NEW_PASSWORD);
-            case "POST /v1/auth/email/confirm" -> Bodies.of("token", fakeEmailedToken());
+            case "POST /v1/auth/email/confirm", "POST /v1/marketing/confirm" -> Bodies.of("token", fakeEmailedToken());
             // no login waits behind this token: every field is checked before it is looked up
             case "POST /v1/auth/mfa" -> Bodies.of("mfa_token", "mfa_" + "A".repeat(43), "code", "123456");
             case "POST /v1/me/mfa/totp" -> Bodies.of("password", shopper.password());
