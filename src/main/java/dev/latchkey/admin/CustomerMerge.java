@@ -14,10 +14,11 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.order.OrderService;
 import org.jdbi.v3.core.Handle;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Shopify's "merge customers": a duplicate (the source) goes into the customer the merchant keeps. Its orders, its
@@ -124,11 +125,17 @@ public final class CustomerMerge {
         if (keptId.equals(sourceId)) {
             throw ApiError.validation("source_id", "invalid", "A customer cannot be merged into themselves.");
         }
-        // in the order of the ids, whichever is kept: two merges of the same pair lock alike and never deadlock
-        Map<String, AdminCustomer> locked = new LinkedHashMap<>();
-        Stream.of(keptId, sourceId).sorted().forEach(id -> locked.put(id, customers.lockForAdmin(h, tenantId, id)));
+        // Both in one statement, in the database's order of the ids, as a bulk change locks its customers: a merge
+        // and a bulk change (or two merges of the pair) queue up. Sorted here instead, the ids would follow Java's
+        // order, which a database collation such as en_US does not share (cus_a... before cus_B...): a deadlock.
+        Map<String, AdminCustomer> locked = new HashMap<>();
+        customers.lockAllForAdmin(h, tenantId, List.of(keptId, sourceId))
+                .forEach(customer -> locked.put(customer.customer().id(), customer));
         AdminCustomer kept = locked.get(keptId);
         AdminCustomer source = locked.get(sourceId);
+        if (kept == null || source == null) {
+            throw ApiError.notFound("Customer");
+        }
         return new Plan(kept, source, MerchantDataMerge.of(kept, source, mapper),
                 addresses.planMerge(h, kept.customer(), source.customer()));
     }
