@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Shopify's "merge customers": a duplicate (the source) goes into the customer the merchant keeps. Its orders, its
@@ -98,7 +99,10 @@ public final class CustomerMerge {
      */
     public AdminCustomer merge(String tenantId, String keptId, String sourceId, Actor actor, ClientInfo client) {
         return db.tx(h -> {
-            Plan plan = plan(h, tenantId, keptId, sourceId);
+            // Both in one statement, in the database's order of the ids, as a bulk change locks its customers: a merge
+            // and a bulk change (or two merges of the pair) queue up. Sorted here instead, the ids would follow Java's
+            // order, which a database collation such as en_US does not share (cus_a... before cus_B...): a deadlock.
+            Plan plan = plan(keptId, sourceId, ids -> customers.lockAllForAdmin(h, tenantId, ids), h);
             plan.refusal().ifPresent(message -> {
                 throw new ApiError(422, "merge_limit_exceeded", message);
             });
@@ -112,27 +116,27 @@ public final class CustomerMerge {
         });
     }
 
-    /** What {@link #merge} would do now, refused as it would be but for the limits, which the preview names. */
+    /**
+     * What {@link #merge} would do now, refused as it would be but for the limits, which the preview names. It only
+     * reads (a GET page shows it), so it locks neither customer.
+     */
     public Preview preview(String tenantId, String keptId, String sourceId) {
-        return db.tx(h -> {
-            Plan plan = plan(h, tenantId, keptId, sourceId);
+        return db.read(h -> {
+            Plan plan = plan(keptId, sourceId, ids -> customers.allForAdmin(h, tenantId, ids), h);
             return new Preview(plan.kept(), plan.source(),
                     plan.moved(orders.countOf(h, tenantId, sourceId)), plan.refusal());
         });
     }
 
-    private Plan plan(Handle h, String tenantId, String keptId, String sourceId) {
+    /** The plan of the two customers that {@code read} reads (locked for a merge, read as they are for a preview). */
+    private Plan plan(String keptId, String sourceId, Function<List<String>, List<AdminCustomer>> read, Handle h) {
         if (keptId.equals(sourceId)) {
             throw ApiError.validation("source_id", "invalid", "A customer cannot be merged into themselves.");
         }
-        // Both in one statement, in the database's order of the ids, as a bulk change locks its customers: a merge
-        // and a bulk change (or two merges of the pair) queue up. Sorted here instead, the ids would follow Java's
-        // order, which a database collation such as en_US does not share (cus_a... before cus_B...): a deadlock.
-        Map<String, AdminCustomer> locked = new HashMap<>();
-        customers.lockAllForAdmin(h, tenantId, List.of(keptId, sourceId))
-                .forEach(customer -> locked.put(customer.customer().id(), customer));
-        AdminCustomer kept = locked.get(keptId);
-        AdminCustomer source = locked.get(sourceId);
+        Map<String, AdminCustomer> found = new HashMap<>();
+        read.apply(List.of(keptId, sourceId)).forEach(customer -> found.put(customer.customer().id(), customer));
+        AdminCustomer kept = found.get(keptId);
+        AdminCustomer source = found.get(sourceId);
         if (kept == null || source == null) {
             throw ApiError.notFound("Customer");
         }
