@@ -95,7 +95,8 @@ public final class CustomerMerge {
      * {@code source_id} when both are one customer; 404 when either is not the tenant's (or is being erased); 422
      * {@code merge_limit_exceeded} when the result would break a bound of the address book, the tags, the note or the
      * attributes. Recorded as {@code customer.merged} on the kept customer (with {@link Moved}'s counts and the
-     * source's id) and {@code customer.deleted} on the source, as the merchant's deletion records it.
+     * source's id), {@code customer.updated} on them when their tags, note or attributes change (as a single change
+     * records it), and {@code customer.deleted} on the source, as the merchant's deletion records it.
      */
     public AdminCustomer merge(String tenantId, String keptId, String sourceId, Actor actor, ClientInfo client) {
         return db.tx(h -> {
@@ -106,7 +107,9 @@ public final class CustomerMerge {
             plan.refusal().ifPresent(message -> {
                 throw new ApiError(422, "merge_limit_exceeded", message);
             });
-            customers.updateByAdmin(h, plan.kept(), plan.data().changes(mapper), client);
+            // recorded as a single change of the kept customer is: a webhook of customer.updated hears of it
+            admins.recordChanges(h, plan.kept(), customers.updateByAdmin(h, plan.kept(), plan.data().changes(mapper),
+                    client), actor, client);
             addresses.merge(h, plan.book());
             int moved = orders.moveToCustomer(h, plan.source().customer(), keptId);
             admins.eraseWithin(h, plan.source().customer(), actor, client);
