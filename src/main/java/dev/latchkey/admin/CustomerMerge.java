@@ -14,10 +14,12 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.order.OrderService;
 import org.jdbi.v3.core.Handle;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.function.Function;
 
 /**
  * Shopify's "merge customers": a duplicate (the source) goes into the customer the merchant keeps. Its orders, its
@@ -93,15 +95,21 @@ public final class CustomerMerge {
      * {@code source_id} when both are one customer; 404 when either is not the tenant's (or is being erased); 422
      * {@code merge_limit_exceeded} when the result would break a bound of the address book, the tags, the note or the
      * attributes. Recorded as {@code customer.merged} on the kept customer (with {@link Moved}'s counts and the
-     * source's id) and {@code customer.deleted} on the source, as the merchant's deletion records it.
+     * source's id), {@code customer.updated} on them when their tags, note or attributes change (as a single change
+     * records it), and {@code customer.deleted} on the source, as the merchant's deletion records it.
      */
     public AdminCustomer merge(String tenantId, String keptId, String sourceId, Actor actor, ClientInfo client) {
         return db.tx(h -> {
-            Plan plan = plan(h, tenantId, keptId, sourceId);
+            // Both in one statement, in the database's order of the ids, as a bulk change locks its customers: a merge
+            // and a bulk change (or two merges of the pair) queue up. Sorted here instead, the ids would follow Java's
+            // order, which a database collation such as en_US does not share (cus_a... before cus_B...): a deadlock.
+            Plan plan = plan(keptId, sourceId, ids -> customers.lockAllForAdmin(h, tenantId, ids), h);
             plan.refusal().ifPresent(message -> {
                 throw new ApiError(422, "merge_limit_exceeded", message);
             });
-            customers.updateByAdmin(h, plan.kept(), plan.data().changes(mapper), client);
+            // recorded as a single change of the kept customer is: a webhook of customer.updated hears of it
+            admins.recordChanges(h, plan.kept(), customers.updateByAdmin(h, plan.kept(), plan.data().changes(mapper),
+                    client), actor, client);
             addresses.merge(h, plan.book());
             int moved = orders.moveToCustomer(h, plan.source().customer(), keptId);
             admins.eraseWithin(h, plan.source().customer(), actor, client);
@@ -111,24 +119,30 @@ public final class CustomerMerge {
         });
     }
 
-    /** What {@link #merge} would do now, refused as it would be but for the limits, which the preview names. */
+    /**
+     * What {@link #merge} would do now, refused as it would be but for the limits, which the preview names. It only
+     * reads (a GET page shows it), so it locks neither customer.
+     */
     public Preview preview(String tenantId, String keptId, String sourceId) {
-        return db.tx(h -> {
-            Plan plan = plan(h, tenantId, keptId, sourceId);
+        return db.read(h -> {
+            Plan plan = plan(keptId, sourceId, ids -> customers.allForAdmin(h, tenantId, ids), h);
             return new Preview(plan.kept(), plan.source(),
                     plan.moved(orders.countOf(h, tenantId, sourceId)), plan.refusal());
         });
     }
 
-    private Plan plan(Handle h, String tenantId, String keptId, String sourceId) {
+    /** The plan of the two customers that {@code read} reads (locked for a merge, read as they are for a preview). */
+    private Plan plan(String keptId, String sourceId, Function<List<String>, List<AdminCustomer>> read, Handle h) {
         if (keptId.equals(sourceId)) {
             throw ApiError.validation("source_id", "invalid", "A customer cannot be merged into themselves.");
         }
-        // in the order of the ids, whichever is kept: two merges of the same pair lock alike and never deadlock
-        Map<String, AdminCustomer> locked = new LinkedHashMap<>();
-        Stream.of(keptId, sourceId).sorted().forEach(id -> locked.put(id, customers.lockForAdmin(h, tenantId, id)));
-        AdminCustomer kept = locked.get(keptId);
-        AdminCustomer source = locked.get(sourceId);
+        Map<String, AdminCustomer> found = new HashMap<>();
+        read.apply(List.of(keptId, sourceId)).forEach(customer -> found.put(customer.customer().id(), customer));
+        AdminCustomer kept = found.get(keptId);
+        AdminCustomer source = found.get(sourceId);
+        if (kept == null || source == null) {
+            throw ApiError.notFound("Customer");
+        }
         return new Plan(kept, source, MerchantDataMerge.of(kept, source, mapper),
                 addresses.planMerge(h, kept.customer(), source.customer()));
     }

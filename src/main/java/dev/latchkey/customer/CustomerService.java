@@ -245,9 +245,18 @@ public final class CustomerService {
      * left out), locked in id order (see {@link CustomerStore#findAllForUpdate}), with their tags.
      */
     public List<AdminCustomer> lockAllForAdmin(Handle h, String tenantId, Collection<String> ids) {
-        List<Customer> locked = store.findAllForUpdate(h, tenantId, ids);
-        Map<String, List<String>> byCustomer = tags.of(h, tenantId, locked.stream().map(Customer::id).toList());
-        return locked.stream().map(c -> new AdminCustomer(c, byCustomer.getOrDefault(c.id(), List.of()))).toList();
+        return tagged(h, tenantId, store.findAllForUpdate(h, tenantId, ids));
+    }
+
+    /** {@link #lockAllForAdmin} without the locks: a read that neither waits for a change nor holds one up. */
+    public List<AdminCustomer> allForAdmin(Handle h, String tenantId, Collection<String> ids) {
+        return tagged(h, tenantId, store.findAll(h, tenantId, ids));
+    }
+
+    private List<AdminCustomer> tagged(Handle h, String tenantId, List<Customer> customers) {
+        Map<String, List<String>> byCustomer = tags.of(h, tenantId, customers.stream().map(Customer::id).toList());
+        return customers.stream().map(c -> new AdminCustomer(c, byCustomer.getOrDefault(c.id(), List.of())))
+                .toList();
     }
 
     /**

@@ -58,6 +58,10 @@ public final class MergePages {
         String tenantId = session.principal().tenantId();
         Customer kept = customers.forAdmin(tenantId, ctx.pathParam("id")).customer();
         String find = Dashboard.filterField(ctx, "find");
+        if (ctx.queryParams("find").size() > 1) {
+            // refused as every list's filter given twice is: which of two customers to offer for erasure is not guessed
+            throw new ApiError(422, "validation_failed", "Search for one email address or customer id.");
+        }
         Frame frame = dashboard.frame(ctx, session, "Merge a duplicate into " + kept.email(), "customers");
         if (find.isEmpty()) {
             dashboard.render(ctx, 200, "merge.jte", new MergePage(frame, kept, find, null, null));

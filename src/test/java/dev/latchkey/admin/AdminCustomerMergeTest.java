@@ -116,6 +116,29 @@ class AdminCustomerMergeTest extends ApiTest {
     }
 
     @Test
+    void mergeWhenTheKeptCustomersTagsNoteOrAttributesChangeThenRecordedAsTheirUpdateAsASingleChangeIs() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        var kept = Fixtures.shopper(api, tenant);
+        var source = Fixtures.shopper(api, tenant, Map.of("attributes", Map.of("newsletter", "weekly")));
+        var plain = Fixtures.shopper(api, tenant);
+        admin.patch(source.customerId(), Map.of("tags", List.of("wholesale"), "note", "Guest checkout in May."))
+                .expect(200);
+        int updatesBefore = admin.events(kept.customerId(), "customer.updated").size();
+
+        merge(tenant, kept.customerId(), source.customerId()).expect(200);
+
+        // a tool that follows customer.updated (a CRM's tags) hears of the change as it does of a PATCH
+        JsonNode updates = admin.events(kept.customerId(), "customer.updated");
+        assertThat(updates).hasSize(updatesBefore + 1);
+        assertThat(updates.get(0).path("data").path("changed")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("attributes", "tags", "note");
+
+        merge(tenant, kept.customerId(), plain.customerId()).expect(200); // brings nothing of the kind
+        assertThat(admin.events(kept.customerId(), "customer.updated")).hasSize(updatesBefore + 1);
+    }
+
+    @Test
     void mergeWhenKeptHasNoDefaultsThenTheSourcesFillThem() {
         var tenant = Fixtures.tenant(api);
         var kept = Fixtures.shopper(api, tenant);

@@ -9,8 +9,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +108,32 @@ class DashboardMergeTest extends ApiTest {
         client.submit(preview, page(kept.customerId()), Map.of("source_id", duplicate.customerId(), "confirm", "yes"))
                 .expect(422);
         Tokens.introspect(api, shop.tenant(), duplicate.accessToken()).expect(200);
+    }
+
+    @Test
+    void previewWhileAnotherTransactionHoldsTheDuplicateThenItAnswersWithoutWaitingForItsRow() throws Exception {
+        var shop = StaffFixtures.shop(api);
+        var kept = Fixtures.shopper(api, shop.tenant());
+        var duplicate = Fixtures.shopper(api, shop.tenant());
+        var client = StaffTwoStep.owner(api, shop);
+
+        // a GET only reads: it must not queue behind (nor hold up) a write of either customer
+        try (Connection writer = server.app.database().dataSource().getConnection()) {
+            writer.setAutoCommit(false);
+            try (PreparedStatement update = writer.prepareStatement(
+                    "UPDATE customers SET updated_at = updated_at WHERE tenant_id = ? AND id = ?")) {
+                update.setString(1, shop.tenant().id());
+                update.setString(2, duplicate.customerId());
+                update.execute();
+            }
+            try {
+                var preview = CompletableFuture.supplyAsync(() ->
+                        client.get(find(kept.customerId(), duplicate.customerId())).expect(200));
+                assertThat(preview.get(5, TimeUnit.SECONDS).html()).contains("confirm-merge");
+            } finally {
+                writer.rollback();
+            }
+        }
     }
 
     @Test

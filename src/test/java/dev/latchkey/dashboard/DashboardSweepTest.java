@@ -206,7 +206,8 @@ class DashboardSweepTest {
             "GET /dashboard/customers", Set.of("q", "status", "accepts_marketing", "email_verified"),
             "GET /dashboard/customers/export", Set.of("status", "accepts_marketing", "email_verified"),
             "GET /dashboard/orders", Set.of("email", "customer_id", "status", "from", "to"),
-            "GET /dashboard/audit", Set.of("type", "customer", "since"));
+            "GET /dashboard/audit", Set.of("type", "customer", "since"),
+            "GET /dashboard/customers/{id}/merge", Set.of("find"));
     /** The routes whose 200 is no page: a stylesheet, an icon, downloads. */
     private static final Set<String> NOT_PAGES = Set.of("GET /dashboard/static/dashboard.css",
             "GET /dashboard/static/favicon.svg", "GET /dashboard/customers/export",
