@@ -92,7 +92,9 @@ public final class CustomerBulkPages {
                     .map(nodes::textNode).toList());
             case "remove_tag" -> body.putArray("remove_tags").addAll(CustomerSupport.tagsOf(tag).stream()
                     .map(nodes::textNode).toList());
-            case "status" -> body.put("status", status);
+            // the API takes any status its single change does; the dashboard only what a customer's page offers
+            case "status" -> body.put("status", CustomerSupport.chosenStatus(status, CustomerSupport.anyTargets())
+                    .wire());
             default -> throw new ApiError(422, "validation_failed", "Choose what to do with the ticked customers.");
         }
         return body;

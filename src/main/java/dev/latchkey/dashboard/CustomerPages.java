@@ -84,6 +84,11 @@ public final class CustomerPages {
             return "status=" + Dashboard.encode(status) + tagsQuery(tags) + flagsQuery(acceptsMarketing, emailVerified);
         }
 
+        /** The action bar's statuses: those a customer's page offers some customer, never pending activation. */
+        public List<String> bulkStatuses() {
+            return CustomerSupport.anyTargets().stream().map(Customer.Status::wire).toList();
+        }
+
         /** The tag fields' values: one field each, and one empty field when the list has none. */
         public List<String> tagFields() {
             return tags.isEmpty() ? List.of("") : tags;
@@ -356,9 +361,9 @@ public final class CustomerPages {
         }
     }
 
+    /** Any status: a move this customer's buttons do not offer is refused by {@link CustomerSupport#changeStatus}. */
     private static Customer.Status status(Context ctx) {
-        return Customer.Status.ofWire(ctx.formParam("status"))
-                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose one of the offered statuses."));
+        return CustomerSupport.chosenStatus(ctx.formParam("status"), List.of(Customer.Status.values()));
     }
 
     private void delete(Context ctx) {
