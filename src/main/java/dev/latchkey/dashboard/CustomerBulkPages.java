@@ -24,7 +24,7 @@ import java.util.Set;
 public final class CustomerBulkPages {
     /** The list's query parameters that the way back keeps; anything else in it is dropped. */
     private static final Set<String> LIST_PARAMETERS = Set.of("q", "status", "tag", "accepts_marketing",
-            "email_verified", "cursor");
+            "email_verified", "marketing_state", "cursor");
     /** A way back longer than this is no list's query (ten tags of 255 characters, encoded, fit): dropped. */
     private static final int MAX_BACK = 16_384;
 
