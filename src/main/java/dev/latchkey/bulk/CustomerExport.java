@@ -121,6 +121,9 @@ public final class CustomerExport {
         if (kept.emailVerified() != null) {
             filters.put("email_verified", kept.emailVerified());
         }
+        if (kept.marketingState() != null) {
+            filters.put("marketing_state", kept.marketingState().wire());
+        }
         if (filter.updatedSince() != null) {
             filters.put("updated_since", filter.updatedSince().toString());
         }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.latchkey.tenant.TenantSettings;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A customer's consent to marketing email, as Shopify's {@code email_marketing_consent}: its state, how it was given
@@ -20,6 +22,11 @@ public record MarketingConsent(State state, OptInLevel optInLevel, Instant conse
         @JsonValue
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The state of this wire name, exactly as written (another case is none). */
+        public static Optional<State> ofWire(String value) {
+            return Arrays.stream(values()).filter(s -> s.wire().equals(value)).findFirst();
         }
     }
 

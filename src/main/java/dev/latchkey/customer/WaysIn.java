@@ -7,8 +7,9 @@ import org.jdbi.v3.core.Handle;
 import java.util.Map;
 
 /**
- * The one rule of whether an account keeps a way in for its owner once one credential goes: a password, a linked
- * provider account, a passkey, or the shop's login codes (which reach any account by its address). Asked under the
+ * The one rule of whether an account keeps a way in for its owner once one credential goes: a password, a provider
+ * account linked to a provider the shop has enabled, a passkey, or the shop's login codes (which reach any account by
+ * its address). Asked under the
  * customer's row lock, which adding or removing any of them takes first, so that two removals at once cannot each
  * leave the other as the last.
  */

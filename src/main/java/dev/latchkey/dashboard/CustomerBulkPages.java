@@ -24,7 +24,7 @@ import java.util.Set;
 public final class CustomerBulkPages {
     /** The list's query parameters that the way back keeps; anything else in it is dropped. */
     private static final Set<String> LIST_PARAMETERS = Set.of("q", "status", "tag", "accepts_marketing",
-            "email_verified", "cursor");
+            "email_verified", "marketing_state", "cursor");
     /** A way back longer than this is no list's query (ten tags of 255 characters, encoded, fit): dropped. */
     private static final int MAX_BACK = 16_384;
 
@@ -92,7 +92,9 @@ public final class CustomerBulkPages {
                     .map(nodes::textNode).toList());
             case "remove_tag" -> body.putArray("remove_tags").addAll(CustomerSupport.tagsOf(tag).stream()
                     .map(nodes::textNode).toList());
-            case "status" -> body.put("status", status);
+            // the API takes any status its single change does; the dashboard only what a customer's page offers
+            case "status" -> body.put("status", CustomerSupport.chosenStatus(status, CustomerSupport.anyTargets())
+                    .wire());
             default -> throw new ApiError(422, "validation_failed", "Choose what to do with the ticked customers.");
         }
         return body;

@@ -15,6 +15,7 @@ import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerFilter;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerTags;
+import dev.latchkey.customer.MarketingConsent;
 import dev.latchkey.customer.OrderSummaries;
 import dev.latchkey.customer.OrderSummary;
 import dev.latchkey.http.ApiError;
@@ -50,6 +51,7 @@ public final class CustomerPages {
     private static final int PAGE_SIZE = 25;
     private static final String ACCEPTS_MARKETING = "accepts_marketing";
     private static final String EMAIL_VERIFIED = "email_verified";
+    private static final String MARKETING_STATE = "marketing_state";
     private static final int MAX_QUERY = 254;
     private static final int SESSIONS_SHOWN = 100;
     private static final int EVENTS_SHOWN = 20;
@@ -64,13 +66,15 @@ public final class CustomerPages {
     }
 
     /**
-     * The filters as sent, trimmed: {@code tags} those not left empty, {@code acceptsMarketing} and
-     * {@code emailVerified} "" for any; {@code errors}: why a filter could not be read, named as the admin API names
-     * it (empty when all were read); {@code listQuery}: this page's query (filters and page), for the action bar to
+     * The filters as sent, trimmed: {@code tags} those not left empty, {@code acceptsMarketing},
+     * {@code emailVerified} and {@code marketingState} "" for any; {@code marketingStates}: the consent's states to
+     * choose from; {@code errors}: why a filter could not be read, named as the admin API names it (empty when all
+     * were read); {@code listQuery}: this page's query (filters and page), for the action bar to
      * come back to.
      */
     public record CustomersPage(Frame frame, String query, String status, List<String> tags, String acceptsMarketing,
-                                String emailVerified, List<FieldError> errors, List<String> statuses,
+                                String emailVerified, String marketingState, List<FieldError> errors,
+                                List<String> statuses, List<String> marketingStates,
                                 List<Customer> customers, Map<String, OrderSummary> orderSummaries,
                                 String nextUrl, boolean searched, boolean canExport, boolean canEditCustomers,
                                 String listQuery) {
@@ -81,7 +85,13 @@ public final class CustomerPages {
 
         /** The export link's query: the list's status, and its tags and flags when it has them. */
         public String exportQuery() {
-            return "status=" + Dashboard.encode(status) + tagsQuery(tags) + flagsQuery(acceptsMarketing, emailVerified);
+            return "status=" + Dashboard.encode(status) + tagsQuery(tags)
+                    + flagsQuery(acceptsMarketing, emailVerified, marketingState);
+        }
+
+        /** The action bar's statuses: those a customer's page offers some customer, never pending activation. */
+        public List<String> bulkStatuses() {
+            return CustomerSupport.anyTargets().stream().map(Customer.Status::wire).toList();
         }
 
         /** The tag fields' values: one field each, and one empty field when the list has none. */
@@ -179,10 +189,13 @@ public final class CustomerPages {
         List<String> tags = typed(ctx.queryParams("tag"));
         String acceptsMarketing = Dashboard.filterField(ctx, ACCEPTS_MARKETING);
         String emailVerified = Dashboard.filterField(ctx, EMAIL_VERIFIED);
+        String marketingState = Dashboard.filterField(ctx, MARKETING_STATE);
         Frame frame = dashboard.frame(ctx, session, "Customers", "customers");
         List<String> statuses = Arrays.stream(Customer.Status.values()).map(Customer.Status::wire).toList();
+        List<String> marketingStates = Arrays.stream(MarketingConsent.State.values()).map(MarketingConsent.State::wire)
+                .toList();
         boolean searched = !query.isEmpty() || !status.isEmpty() || !tags.isEmpty() || !acceptsMarketing.isEmpty()
-                || !emailVerified.isEmpty();
+                || !emailVerified.isEmpty() || !marketingState.isEmpty();
         CustomerFilter filter;
         try {
             filter = filter(ctx, readQuery(ctx));
@@ -191,18 +204,19 @@ public final class CustomerPages {
                 throw refused;
             }
             dashboard.render(ctx, refused.status(), "customers.jte", new CustomersPage(frame, query, status, tags,
-                    acceptsMarketing, emailVerified, refused.errors(), statuses, List.of(), Map.of(), null, searched,
+                    acceptsMarketing, emailVerified, marketingState, refused.errors(), statuses, marketingStates,
+                    List.of(), Map.of(), null, searched,
                     false, session.can(Permission.EDIT_CUSTOMERS), ""));
             return;
         }
         String tenantId = session.principal().tenantId();
         Page<Customer> page = customers.list(tenantId, filter, Dashboard.cursor(ctx, Listing.CUSTOMERS), PAGE_SIZE);
         String filters = "q=" + Dashboard.encode(query) + "&status=" + Dashboard.encode(status) + tagsQuery(tags)
-                + flagsQuery(acceptsMarketing, emailVerified);
+                + flagsQuery(acceptsMarketing, emailVerified, marketingState);
         String cursor = Dashboard.filterField(ctx, "cursor");
         String next = Dashboard.nextUrl("/dashboard/customers?" + filters, page);
         dashboard.render(ctx, 200, "customers.jte", new CustomersPage(frame, query, status, tags, acceptsMarketing,
-                emailVerified, List.of(), statuses, page.data(),
+                emailVerified, marketingState, List.of(), statuses, marketingStates, page.data(),
                 orderSummaries.of(tenantId, page.data().stream().map(Customer::id).toList()), next, searched,
                 session.can(Permission.EXPORT_CUSTOMERS), session.can(Permission.EDIT_CUSTOMERS),
                 filters + (cursor.isEmpty() ? "" : "&cursor=" + Dashboard.encode(cursor))));
@@ -228,13 +242,15 @@ public final class CustomerPages {
     /**
      * The list's filter with the search term {@code query} (null for none): its status ({@code status} given twice
      * answers 422 naming it), its tags (each {@code tag} given, a customer must have all, as the admin API reads
-     * them) and its marketing consent and email verification, read as the admin API reads them (a choice that is not
-     * true, false or empty answers the API's 422 naming it, as does one given twice).
+     * them), its marketing consent and email verification, and the consent's state, read as the admin API reads them
+     * (a choice that is not true, false or empty, or not a state or empty, answers the API's 422 naming it, as does
+     * one given twice).
      */
     private static CustomerFilter filter(Context ctx, String query) {
         List<String> tags = typed(AdminCustomerRoutes.tagsGiven(ctx)).stream().map(CustomerPages::tag).toList();
         return new CustomerFilter(query, status(trimmed(QueryParams.single(ctx, "status"))), tags,
-                QueryParams.bool(ctx, ACCEPTS_MARKETING), QueryParams.bool(ctx, EMAIL_VERIFIED));
+                QueryParams.bool(ctx, ACCEPTS_MARKETING), QueryParams.bool(ctx, EMAIL_VERIFIED),
+                AdminCustomerRoutes.marketingStateFilter(ctx));
     }
 
     /** The values given, trimmed, but for the empty ones: an empty field filters by nothing. */
@@ -247,10 +263,14 @@ public final class CustomerPages {
         return tags.stream().map(tag -> "&tag=" + Dashboard.encode(tag)).collect(Collectors.joining());
     }
 
-    /** The flags a list keeps, as the query of a link that keeps them too ("" when it keeps none). */
-    private static String flagsQuery(String acceptsMarketing, String emailVerified) {
-        return (acceptsMarketing.isEmpty() ? "" : "&" + ACCEPTS_MARKETING + "=" + Dashboard.encode(acceptsMarketing))
-                + (emailVerified.isEmpty() ? "" : "&" + EMAIL_VERIFIED + "=" + Dashboard.encode(emailVerified));
+    /** The flags and consent state a list keeps, as the query of a link that keeps them too ("" when none). */
+    private static String flagsQuery(String acceptsMarketing, String emailVerified, String marketingState) {
+        return kept(ACCEPTS_MARKETING, acceptsMarketing) + kept(EMAIL_VERIFIED, emailVerified)
+                + kept(MARKETING_STATE, marketingState);
+    }
+
+    private static String kept(String name, String value) {
+        return value.isEmpty() ? "" : "&" + name + "=" + Dashboard.encode(value);
     }
 
     /** One tag of the list's filter, as the API reads a {@code ?tag=}: one tag, not a list of them. */
@@ -274,7 +294,10 @@ public final class CustomerPages {
                 .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose a status from the list."));
     }
 
-    /** Every customer (of the list's status, tag and flags) as the CSV of {@code GET /v1/admin/customers/export}. */
+    /**
+     * Every customer (of the list's status, tag, flags and consent state) as the CSV of
+     * {@code GET /v1/admin/customers/export}.
+     */
     private void exportAll(Context ctx) {
         DashboardSession session = dashboard.require(ctx);
         Dashboard.permit(session, Permission.EXPORT_CUSTOMERS);
@@ -356,9 +379,9 @@ public final class CustomerPages {
         }
     }
 
+    /** Any status: a move this customer's buttons do not offer is refused by {@link CustomerSupport#changeStatus}. */
     private static Customer.Status status(Context ctx) {
-        return Customer.Status.ofWire(ctx.formParam("status"))
-                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose one of the offered statuses."));
+        return CustomerSupport.chosenStatus(ctx.formParam("status"), List.of(Customer.Status.values()));
     }
 
     private void delete(Context ctx) {

@@ -103,6 +103,21 @@ public final class CustomerSupport {
         };
     }
 
+    /**
+     * The statuses some customer may be moved to, in the enum's order: what the list's action bar offers for the ticked
+     * customers, whatever their statuses.
+     */
+    public static List<Customer.Status> anyTargets() {
+        return Arrays.stream(Customer.Status.values()).flatMap(from -> targets(from).stream()).distinct().sorted()
+                .toList();
+    }
+
+    /** A status form's choice: one of {@code offered}, or 422 as for a value no button or option offers. */
+    static Customer.Status chosenStatus(String wire, List<Customer.Status> offered) {
+        return Customer.Status.ofWire(wire).filter(offered::contains)
+                .orElseThrow(() -> new ApiError(422, "validation_failed", "Choose one of the offered statuses."));
+    }
+
     /** Only the moves {@link #targets} offers; the version read here guards against a change made meanwhile. */
     public void changeStatus(String tenantId, String customerId, Customer.Status to, ClientInfo client) {
         Customer before = customers.get(tenantId, customerId);

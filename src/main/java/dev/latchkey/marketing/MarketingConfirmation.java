@@ -71,7 +71,9 @@ public final class MarketingConfirmation implements MarketingConsentListener {
     /**
      * Uses a confirmation token: the customer is subscribed. Refused as a verification token is (400
      * {@code invalid_token}, {@code token_used}, {@code token_expired}); a token of an address the account no longer
-     * has, or of a request no longer pending, is invalid.
+     * has, or of a request no longer pending, is invalid. An account on hold or disabled answers 403 as its
+     * verification does and keeps the token for when it is active again: the merchant stopped the account, and a
+     * shopper it stopped must not change what it holds of them meanwhile.
      */
     public CustomerView confirm(String tenantId, String rawToken, ClientInfo client) {
         Customer confirmed = db.tx(h -> {
@@ -80,6 +82,7 @@ public final class MarketingConfirmation implements MarketingConsentListener {
             Customer customer = used.account()
                     .filter(c -> c.email().equals(used.token().email()) && c.profile().marketing().pending())
                     .orElseThrow(EmailTokens::invalid);
+            CustomerService.requireNotStopped(customer);
             return customers.confirmMarketing(h, customer, client);
         });
         return CustomerView.of(confirmed, mapper);

@@ -188,9 +188,11 @@ final class OidcStore {
                 .bind("tenant", tenantId).bind("customer", customerId).map((rs, ctx) -> identity(rs)).list();
     }
 
-    int countIdentities(Handle h, String tenantId, String customerId) {
-        return h.createQuery("SELECT COUNT(*) FROM customer_identities WHERE tenant_id = :tenant "
-                        + "AND customer_id = :customer")
+    /** The customer's links to providers the shop has enabled: a disabled provider's link signs nobody in. */
+    int countUsableIdentities(Handle h, String tenantId, String customerId) {
+        return h.createQuery("SELECT COUNT(*) FROM customer_identities i JOIN identity_providers p "
+                        + "ON p.tenant_id = i.tenant_id AND p.id = i.provider_id "
+                        + "WHERE i.tenant_id = :tenant AND i.customer_id = :customer AND p.enabled")
                 .bind("tenant", tenantId).bind("customer", customerId).mapTo(Integer.class).one();
     }
 

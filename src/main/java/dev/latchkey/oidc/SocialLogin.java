@@ -59,9 +59,12 @@ public final class SocialLogin implements AutoCloseable {
         shopperRoutes.addTo(routes);
     }
 
-    /** How many provider accounts a customer has linked, for {@link WaysIn}: its store keeps no state of its own. */
+    /**
+     * How many provider accounts a customer has linked to providers the shop has enabled, for {@link WaysIn}: its
+     * store keeps no state of its own.
+     */
     public static WaysIn.Held linkedAccounts() {
-        return new OidcStore()::countIdentities;
+        return new OidcStore()::countUsableIdentities;
     }
 
     /** The merchant's providers and a customer's linked accounts, for the dashboard. */

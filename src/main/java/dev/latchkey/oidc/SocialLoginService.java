@@ -340,7 +340,8 @@ final class SocialLoginService {
 
     /**
      * Unlinks one of the customer's provider accounts; 409 {@code last_sign_in_method} when the account would have
-     * no way in left (see {@link WaysIn}: no password, no other linked provider, no passkey, no login codes).
+     * no way in left (see {@link WaysIn}: no password, no other link to an enabled provider, no passkey, no login
+     * codes). A link to a disabled provider is no way in, and always goes.
      */
     void unlink(String tenantId, String customerId, String identityId, ClientInfo client) {
         unlink(tenantId, identityId, h -> customers.lockOwn(h, tenantId, customerId), Map.of(), client);
@@ -360,7 +361,10 @@ final class SocialLoginService {
             var identities = store.identitiesOf(h, tenantId, customer.id());
             var identity = identities.stream().filter(i -> i.id().equals(identityId)).findFirst()
                     .orElseThrow(() -> ApiError.notFound("Identity"));
-            waysIn.requireAnotherWithout(h, settings, customer, WaysIn.Kind.PROVIDER_ACCOUNT);
+            // a link to a provider the shop has disabled is no way in, so removing it leaves every way there was
+            if (store.find(h, tenantId, identity.providerId()).map(IdentityProvider::enabled).orElse(false)) {
+                waysIn.requireAnotherWithout(h, settings, customer, WaysIn.Kind.PROVIDER_ACCOUNT);
+            }
             store.deleteIdentity(h, tenantId, customer.id(), identityId);
             Map<String, Object> data = new LinkedHashMap<>(by);
             data.put("identity_id", identity.id());

@@ -144,4 +144,60 @@ class CustomerFlagFiltersTest extends ApiTest {
         assertThat(api.get("/v1/admin/audit?type=customers.exported").bearer(tenant.sk()).send().expect(200)
                 .body().path("data")).isEmpty();
     }
+
+    @Test
+    void listAndExportWhenMarketingStateGivenThenExactlyItsCustomersCombinedWithTheOtherFilters() {
+        var tenant = Fixtures.tenant(api, Map.of("marketing_double_opt_in", true,
+                "allowed_origins", List.of("https://shop.example.com")));
+        var admin = new AdminCalls(api, tenant);
+        new AdminCalls(api, Fixtures.tenant(api)).customer(Map.of("accepts_marketing", true));
+        Instant start = server.clock.instant();
+        String subscribed = admin.customer(Map.of("accepts_marketing", true, "email_verified", true)).path("id")
+                .asText();
+        String never = admin.customer(Map.of("accepts_marketing", false)).path("id").asText();
+        String withdrew = admin.customer(Map.of("accepts_marketing", true, "tags", List.of("vip"))).path("id")
+                .asText();
+        admin.patch(withdrew, Map.of("accepts_marketing", false)).expect(200);
+        // ticked under the double opt-in, the link not opened yet
+        var shopper = Fixtures.shopper(api, tenant);
+        api.patch("/v1/me").as(shopper).body(Map.of("accepts_marketing", true)).send().expect(200);
+        String pending = shopper.customerId();
+
+        assertThat(admin.walk("marketing_state=subscribed", 1)).containsExactly(subscribed);
+        assertThat(admin.walk("marketing_state=not_subscribed", 1)).containsExactly(never);
+        assertThat(admin.walk("marketing_state=unsubscribed", 1)).containsExactly(withdrew);
+        assertThat(admin.walk("marketing_state=pending", 1)).containsExactly(pending);
+        assertThat(admin.walk("marketing_state=", 1)).containsExactlyInAnyOrder(subscribed, never, withdrew, pending);
+        // combined with the other filters
+        assertThat(admin.walk("marketing_state=unsubscribed&tag=vip&accepts_marketing=false", 1))
+                .containsExactly(withdrew);
+        assertThat(admin.walk("marketing_state=unsubscribed&status=on_hold", 1)).isEmpty();
+        assertThat(admin.walk("marketing_state=subscribed&email_verified=false", 1)).isEmpty();
+        assertThat(admin.walk("marketing_state=pending&query=" + shopper.email(), 1)).containsExactly(pending);
+        assertThat(admin.walk("updated_since=" + start + "&marketing_state=pending", 1)).containsExactly(pending);
+
+        String export = api.get("/v1/admin/customers/export?format=ndjson&marketing_state=pending&status=active")
+                .bearer(tenant.sk()).send().expect(200).raw();
+        assertThat(export.lines().toList()).hasSize(1).first().asString().contains("\"id\":\"" + pending + "\"");
+        assertThat(api.get("/v1/admin/audit?type=customers.exported").bearer(tenant.sk()).send().expect(200).body()
+                .path("data").get(0).path("data").path("filters").path("marketing_state").asText())
+                .isEqualTo("pending");
+    }
+
+    @Test
+    void listAndExportWhenMarketingStateIsNoneOfTheFourOrGivenTwiceThen422NamingIt() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        admin.customer(Map.of("accepts_marketing", true));
+        for (String bad : List.of("Pending", "SUBSCRIBED", "yes", "true", "not%20subscribed", "pending%00",
+                "pending&marketing_state=pending", "pending&marketing_state=subscribed")) {
+            Problems.assertInvalid(admin.list("marketing_state=" + bad), "marketing_state", "invalid");
+            Problems.assertInvalid(admin.list("tag=vip&marketing_state=" + bad + "&limit=5"), "marketing_state",
+                    "invalid");
+            Problems.assertInvalid(api.get("/v1/admin/customers/export?marketing_state=" + bad).bearer(tenant.sk())
+                    .send(), "marketing_state", "invalid");
+        }
+        assertThat(api.get("/v1/admin/audit?type=customers.exported").bearer(tenant.sk()).send().expect(200)
+                .body().path("data")).isEmpty();
+    }
 }

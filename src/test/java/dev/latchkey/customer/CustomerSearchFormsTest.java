@@ -92,13 +92,13 @@ class CustomerSearchFormsTest extends ApiTest {
         List<String> declining = newestFirst(tenant.id(), List.of(ids.get(2), ids.get(3), ids.get(6), ids.get(7)));
 
         for (CustomerStore store : List.of(walking, collecting)) {
-            assertThat(pages(store, tenant.id(), new CustomerFilter("anna", null, List.of(), true, null), 1))
+            assertThat(pages(store, tenant.id(), new CustomerFilter("anna", null, List.of(), true, null, null), 1))
                     .containsExactlyElementsOf(annasAccepting);
-            assertThat(pages(store, tenant.id(), new CustomerFilter(null, null, List.of("vip"), false, true), 1))
+            assertThat(pages(store, tenant.id(), new CustomerFilter(null, null, List.of("vip"), false, true, null), 1))
                     .containsExactlyElementsOf(vipsVerifiedDeclining);
             assertThat(pages(store, tenant.id(), new CustomerFilter(null, Customer.Status.ACTIVE, List.of(), false,
-                    null), 3)).containsExactlyElementsOf(declining);
-            assertThat(pages(store, tenant.id(), new CustomerFilter("bert", null, List.of("vip"), true, true), 2))
+                    null, null), 3)).containsExactlyElementsOf(declining);
+            assertThat(pages(store, tenant.id(), new CustomerFilter("bert", null, List.of("vip"), true, true, null), 2))
                     .isEmpty();
         }
     }

@@ -50,6 +50,12 @@ class DashboardBulkTest extends ApiTest {
                 .contains("name=\"ids\" value=\"" + first.customerId() + "\"");
         String back = back(list);
         assertThat(back).isEqualTo("q=&status=active");
+        // the statuses a customer's page offers some customer; the list's filter still has all four
+        String bulkStatus = list.html().substring(list.html().indexOf("id=\"bulk-status\""));
+        assertThat(bulkStatus.substring(0, bulkStatus.indexOf("</select>")))
+                .contains("value=\"active\"", "value=\"on_hold\"", "value=\"disabled\"")
+                .doesNotContain("pending_activation");
+        assertThat(list.html()).contains("value=\"pending_activation\"");
 
         client.submit(list, "/dashboard/customers/bulk", form(back, "add_tag", "vip, Berlin", "active",
                 first.customerId(), second.customerId()))
@@ -125,6 +131,9 @@ class DashboardBulkTest extends ApiTest {
         client.submit(list, "/dashboard/customers/bulk", form("", "add_tag", " ", "", id)).expect(422);
         client.submit(list, "/dashboard/customers/bulk", form("", "add_tag", "t".repeat(256), "", id)).expect(422);
         client.submit(list, "/dashboard/customers/bulk", form("", "status", "", "gone", id)).expect(422);
+        // nobody is moved back to waiting for activation: refused as the customer's page refuses a status it lacks
+        assertThat(client.submit(list, "/dashboard/customers/bulk", form("", "status", "", "pending_activation", id))
+                .expect(422).html()).contains("Choose one of the offered statuses.");
         var foreign = client.submit(list, "/dashboard/customers/bulk", form("", "add_tag", "vip", "", id,
                 other.customerId())).expect(422);
         assertThat(foreign.html()).contains(other.customerId());

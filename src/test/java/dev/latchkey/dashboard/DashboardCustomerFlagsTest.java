@@ -145,4 +145,39 @@ class DashboardCustomerFlagsTest extends ApiTest {
         assertThat(client.get("/dashboard/customers/" + subscribed).expect(200).html())
                 .contains("<dd id=\"marketing-consent\">subscribed (unknown), since ");
     }
+
+    @Test
+    void customerListWhenMarketingStateChosenThenOnlyItsCustomersKeptOnTheExportLinkAndABadOneNamedAtItsField() {
+        var shop = StaffFixtures.shop(api);
+        customer(shop, "fan@example.com", true, true);
+        customer(shop, "quiet@example.com", false, false);
+        String gone = customer(shop, "gone@example.com", true, false);
+        api.patch("/v1/admin/customers/" + gone).bearer(shop.tenant().sk()).body(Map.of("accepts_marketing", false))
+                .send().expect(200);
+        var client = StaffTwoStep.owner(api, shop);
+
+        var unsubscribed = client.get("/dashboard/customers?q=&status=&marketing_state=unsubscribed&email_verified=")
+                .expect(200).html();
+        assertThat(unsubscribed).contains("gone@example.com",
+                        "<option value=\"unsubscribed\" selected>unsubscribed</option>",
+                        "href=\"/dashboard/customers/export?status=&amp;marketing_state=unsubscribed\"",
+                        "whose email marketing consent is unsubscribed")
+                .doesNotContain("fan@example.com", "quiet@example.com");
+        var download = client.get("/dashboard/customers/export?status=&marketing_state=unsubscribed").expect(200)
+                .html();
+        assertThat(download.lines().skip(1).map(line -> line.substring(0, line.indexOf(','))).toList())
+                .containsExactly(gone);
+        assertThat(client.get("/dashboard/customers?marketing_state=not_subscribed&accepts_marketing=false")
+                .expect(200).html()).contains("quiet@example.com").doesNotContain("gone@example.com",
+                "fan@example.com");
+
+        for (String bad : List.of("marketing_state=Pending", "marketing_state=pending&marketing_state=pending")) {
+            var refused = client.get("/dashboard/customers?" + bad);
+            assertThat(refused.status()).as(bad).isEqualTo(422);
+            assertThat(refused.html()).as(bad)
+                    .contains("id=\"marketing_state-error\">marketing_state must")
+                    .doesNotContain("fan@example.com");
+            assertThat(client.get("/dashboard/customers/export?" + bad).status()).as(bad).isEqualTo(422);
+        }
+    }
 }

@@ -119,9 +119,10 @@ class DashboardSweepTest {
             entry("GET /dashboard/account", List.of()),
             entry("POST /dashboard/account/password", List.of("current_password", "new_password")),
             entry("GET /dashboard/customers", List.of("q", "status", "tag", "accepts_marketing", "email_verified",
-                    "cursor")),
+                    "marketing_state", "cursor")),
             entry("POST /dashboard/customers/bulk", List.of("ids", "action", "tag", "status", "confirm", "back")),
-            entry("GET /dashboard/customers/export", List.of("status", "tag", "accepts_marketing", "email_verified")),
+            entry("GET /dashboard/customers/export", List.of("status", "tag", "accepts_marketing", "email_verified",
+                    "marketing_state")),
             entry("GET /dashboard/customers/new", List.of()),
             entry("POST /dashboard/customers/new", List.of("email", "first_name", "last_name", "phone",
                     "preferred_language", "accepts_marketing", "tags", "note", "invite")),
@@ -203,8 +204,9 @@ class DashboardSweepTest {
      * the API's is.
      */
     private static final Map<String, Set<String>> ONCE = Map.of(
-            "GET /dashboard/customers", Set.of("q", "status", "accepts_marketing", "email_verified"),
-            "GET /dashboard/customers/export", Set.of("status", "accepts_marketing", "email_verified"),
+            "GET /dashboard/customers", Set.of("q", "status", "accepts_marketing", "email_verified", "marketing_state"),
+            "GET /dashboard/customers/export", Set.of("status", "accepts_marketing", "email_verified",
+                    "marketing_state"),
             "GET /dashboard/orders", Set.of("email", "customer_id", "status", "from", "to"),
             "GET /dashboard/audit", Set.of("type", "customer", "since"),
             "GET /dashboard/customers/{id}/merge", Set.of("find"));

@@ -122,8 +122,8 @@ class ParameterSweepTest {
         operations().forEach(op -> byName.put(op.name(), op));
         // shared parameters under components/parameters, and the operation's own
         assertThat(names(byName.get("GET /v1/admin/customers").in("query")))
-                .contains("query", "updated_since", "status", "tag", "accepts_marketing", "email_verified", "limit",
-                        "cursor");
+                .contains("query", "updated_since", "status", "tag", "accepts_marketing", "email_verified",
+                        "marketing_state", "limit", "cursor");
         assertThat(names(byName.get("GET /v1/admin/audit").in("query"))).contains("type", "since", "until");
         assertThat(names(byName.get("GET /v1/admin/customers/{id}").in("query"))).containsExactly("expand");
         assertThat(names(byName.get("DELETE /v1/me").in("query"))).containsExactly("token");

@@ -11,6 +11,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +100,26 @@ class MarketingConsentTest extends MailTest {
         confirm(tenant, expiring.token()).expect(400, "token_expired");
         assertConsent(api.get("/v1/me").as(expiring.shopper()).send().expect(200).body(), false, "pending",
                 "confirmed_opt_in");
+    }
+
+    @Test
+    void confirmWhenAccountOnHoldOrDisabledThenRefusedAsVerificationIsAndTheTokenKeptForLater() {
+        var tenant = shop(DOUBLE_OPT_IN);
+        for (String status : List.of("on_hold", "disabled")) {
+            var pending = pending(tenant);
+            String customer = "/v1/admin/customers/" + pending.shopper().customerId();
+            api.patch(customer).bearer(tenant.sk()).body(Map.of("status", status)).send().expect(200);
+
+            confirm(tenant, pending.token()).expect(403, "account_" + status);
+            assertConsent(api.get(customer).bearer(tenant.sk()).send().expect(200).body(), false, "pending",
+                    "confirmed_opt_in");
+            assertThat(AuditEvents.types(api, tenant, pending.shopper().customerId()))
+                    .doesNotContain("customer.marketing_consent_confirmed");
+
+            api.patch(customer).bearer(tenant.sk()).body(Map.of("status", "active")).send().expect(200);
+            assertConsent(confirm(tenant, pending.token()).expect(200).body().path("customer"), true, "subscribed",
+                    "confirmed_opt_in");
+        }
     }
 
     @Test

@@ -524,6 +524,32 @@ class SocialLoginTest extends ApiTest {
     }
 
     @Test
+    void linkToDisabledProviderIsNoWayInSoItKeepsNothingFromGoingAndAlwaysGoes() {
+        var tenant = shop(Map.of("login_codes", false, "webauthn_rp_id", "shop.example"));
+        var shopper = passwordLess(tenant);
+        String passkey = addPasskey(shopper);
+        var linkedOnly = passwordLess(tenant);
+        api.patch("/v1/admin/identity-providers/" + onlyIdentityProvider(tenant)).bearer(tenant.sk())
+                .body(Map.of("enabled", false)).send().expect(200);
+
+        // the disabled provider's link signs nobody in: the passkey is the last way in
+        api.delete("/v1/me/passkeys/" + passkey).as(shopper).send().expect(409, "last_sign_in_method");
+        // and a link that is no way in goes, even from an account that has nothing else
+        api.delete("/v1/admin/customers/" + linkedOnly.customerId() + "/identities/" + onlyIdentity(linkedOnly))
+                .bearer(tenant.sk()).send().expect(204);
+        api.delete("/v1/me/identities/" + onlyIdentity(shopper)).as(shopper).send().expect(204);
+        assertThat(AuditEvents.of(api, tenant, linkedOnly.customerId(), "identity.unlinked")).hasSize(1);
+        api.delete("/v1/me/passkeys/" + passkey).as(shopper).send().expect(409, "last_sign_in_method");
+
+        // enabled again, a link is a way in once more
+        api.patch("/v1/admin/identity-providers/" + onlyIdentityProvider(tenant)).bearer(tenant.sk())
+                .body(Map.of("enabled", true)).send().expect(200);
+        var relinked = passwordLess(tenant);
+        api.delete("/v1/me/identities/" + onlyIdentity(relinked)).as(relinked).send()
+                .expect(409, "last_sign_in_method");
+    }
+
+    @Test
     void guestCartComesAlongAsWithEveryLogin() {
         var tenant = shop();
         String anonymous = api.post("/v1/anonymous").key(tenant.pk()).send().expect(201).str("access_token");
