@@ -10,6 +10,7 @@ import dev.latchkey.credential.RecoveryService;
 import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.AdminCustomer;
 import dev.latchkey.customer.AdminCustomerView;
+import dev.latchkey.customer.ChangedCustomer;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerTags;
@@ -32,6 +33,7 @@ import dev.latchkey.verification.VerificationService;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,40 +223,94 @@ public final class AdminCustomerService {
      * tokens. They carry the email; and a request between the revocation and the commit may have cached one.
      */
     void forgetTokensAfterChange(Customer before, Customer after) {
-        if (before.status() != after.status() || !before.email().equals(after.email())) {
+        if (movesTokens(before, after)) {
             tokens.evictCustomer(after.tenantId(), after.id());
         }
     }
 
+    /** {@link #forgetTokensAfterChange} for a change of many customers of the tenant, published together. */
+    void forgetTokensAfterChanges(String tenantId, List<ChangedCustomer> changes) {
+        List<String> moved = changes.stream().filter(c -> movesTokens(c.before().customer(), c.after().customer()))
+                .map(c -> c.after().customer().id()).toList();
+        if (!moved.isEmpty()) {
+            tokens.evictCustomers(tenantId, moved);
+        }
+    }
+
+    private static boolean movesTokens(Customer before, Customer after) {
+        return before.status() != after.status() || !before.email().equals(after.email());
+    }
+
     /**
-     * The audit events of a change made in {@code h}'s transaction, for a single change and a bulk one alike:
+     * The audit events of a change made in {@code h}'s transaction (one customer; {@link #recordAllChanges} for many):
      * {@code customer.updated} with the changed fields, {@code customer.status_changed} (a status other than active
      * ends every session first), {@code email.changed} with the notice to the old address.
      */
     void recordChanges(Handle h, AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client) {
         Customer before = was.customer();
+        int ended = endsSessions(before, now.customer())
+                ? tokens.revokeCustomerSessions(h, before.tenantId(), before.id(), null) : 0;
+        changeEvents(was, now, actor, client, ended).forEach(event -> audit.record(h, event.tenantId(),
+                event.customerId(), event.type(), event.client(), event.data()));
+        afterEmailChange(h, before, now.customer());
+    }
+
+    /**
+     * {@link #recordChanges} for many customers of the tenant changed in {@code h}'s transaction, with what is the same
+     * for each done once for all: their sessions ended in a few statements, their events recorded in one batch (in
+     * the order of {@code changes}, each customer's in the order a single change records them).
+     */
+    void recordAllChanges(Handle h, String tenantId, List<ChangedCustomer> changes, Actor actor, ClientInfo client) {
+        Map<String, Integer> ended = tokens.revokeSessionsOfCustomers(h, tenantId, changes.stream()
+                .filter(c -> endsSessions(c.before().customer(), c.after().customer()))
+                .map(c -> c.before().customer().id()).toList());
+        List<AuditLog.Entry> events = new ArrayList<>();
+        changes.forEach(c -> events.addAll(changeEvents(c.before(), c.after(), actor, client,
+                ended.getOrDefault(c.before().customer().id(), 0))));
+        audit.recordAll(h, events);
+        changes.forEach(c -> afterEmailChange(h, c.before().customer(), c.after().customer()));
+    }
+
+    /** Whether the change moves the customer to a status that may not log in: every session ends. */
+    private static boolean endsSessions(Customer before, Customer after) {
+        return before.status() != after.status() && after.status() != Customer.Status.ACTIVE;
+    }
+
+    /** The change's events; {@code sessionsEnded}: how many sessions the change of status ended. */
+    private List<AuditLog.Entry> changeEvents(AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client,
+                                              int sessionsEnded) {
+        Customer before = was.customer();
         Customer after = now.customer();
         String tenantId = before.tenantId();
+        List<AuditLog.Entry> events = new ArrayList<>();
         List<String> changed = AdminCustomerView.changedFields(was, now, mapper);
         changed.remove("status");
         if (!changed.isEmpty()) {
-            audit.record(h, tenantId, before.id(), AuditType.CUSTOMER_UPDATED, client,
-                    actor.with(Map.of("changed", changed)));
+            events.add(new AuditLog.Entry(tenantId, before.id(), AuditType.CUSTOMER_UPDATED, client,
+                    actor.with(Map.of("changed", changed))));
         }
         if (before.status() != after.status()) {
-            int ended = after.status() == Customer.Status.ACTIVE ? 0
-                    : tokens.revokeCustomerSessions(h, tenantId, before.id(), null);
-            audit.record(h, tenantId, before.id(), AuditType.CUSTOMER_STATUS_CHANGED, client, actor.with(Map.of(
-                    "from", before.status().wire(), "to", after.status().wire(), "sessions_revoked", ended)));
+            events.add(new AuditLog.Entry(tenantId, before.id(), AuditType.CUSTOMER_STATUS_CHANGED, client,
+                    actor.with(Map.of("from", before.status().wire(), "to", after.status().wire(),
+                            "sessions_revoked", sessionsEnded))));
         }
         if (!before.email().equals(after.email())) {
-            audit.record(h, tenantId, before.id(), AuditType.EMAIL_CHANGED, client, actor.with(Map.of()));
-            // the shop's address wins over a change the shopper asked for earlier and has not confirmed
-            emailTokens.voidOutstanding(h, tenantId, before.id(), TokenPurpose.EMAIL_CHANGE);
-            // the notice says the shop made the change, and that it is done (a shopper's own change awaits confirmation)
-            mail.send(h, before, before.email(), MailTemplate.EMAIL_CHANGED_NOTICE,
-                    Map.of("new_email", after.email(), "changed_by_shop", "yes"), null);
+            events.add(new AuditLog.Entry(tenantId, before.id(), AuditType.EMAIL_CHANGED, client,
+                    actor.with(Map.of())));
         }
+        return events;
+    }
+
+    /** What follows a new address but its event: the shop's address wins, and the old one hears of it. */
+    private void afterEmailChange(Handle h, Customer before, Customer after) {
+        if (before.email().equals(after.email())) {
+            return;
+        }
+        // the shop's address wins over a change the shopper asked for earlier and has not confirmed
+        emailTokens.voidOutstanding(h, before.tenantId(), before.id(), TokenPurpose.EMAIL_CHANGE);
+        // the notice says the shop made the change, and that it is done (a shopper's own change awaits confirmation)
+        mail.send(h, before, before.email(), MailTemplate.EMAIL_CHANGED_NOTICE,
+                Map.of("new_email", after.email(), "changed_by_shop", "yes"), null);
     }
 
     /** Erases the account as the shopper's own deletion does: orders stay without personal data, the email is free. */

@@ -48,10 +48,10 @@ public final class BulkCustomerChanges {
             List<AdminCustomer> locked = customers.lockAllForAdmin(h, tenantId, request.ids());
             requireAll(request.ids(), locked);
             List<ChangedCustomer> done = customers.updateAllByAdmin(h, tenantId, locked, request.change());
-            done.forEach(c -> admins.recordChanges(h, c.before(), c.after(), actor, client));
+            admins.recordAllChanges(h, tenantId, done, actor, client);
             return done;
         });
-        changed.forEach(c -> admins.forgetTokensAfterChange(c.before().customer(), c.after().customer()));
+        admins.forgetTokensAfterChanges(tenantId, changed);
         Set<String> changedIds = new HashSet<>();
         changed.forEach(c -> changedIds.add(c.after().customer().id()));
         return new Result(changed.stream().map(ChangedCustomer::after).toList(),

@@ -443,9 +443,27 @@ public final class TokenService implements AutoCloseable {
     public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
         int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now())
                 .orElseThrow(ApiError::invalidToken);
-        customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, customerId));
+        customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, List.of(customerId)));
         if (revoked > 0) {
             Database.afterCommit(h, () -> evictCustomer(tenantId, customerId));
+        }
+        return revoked;
+    }
+
+    /**
+     * {@link #revokeCustomerSessions} for many customers at once (none kept), in a few statements however many
+     * customers and sessions there are; answers how many sessions of each customer it ended (a customer with none is
+     * left out). Every node then forgets the cached tokens of every customer whose sessions ended, in one publication.
+     */
+    public Map<String, Integer> revokeSessionsOfCustomers(Handle h, String tenantId, List<String> customerIds) {
+        if (customerIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Integer> revoked = store.revokeLiveSessionsOfAll(h, tenantId, customerIds, now());
+        customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, customerIds));
+        if (!revoked.isEmpty()) {
+            List<String> ended = List.copyOf(revoked.keySet());
+            Database.afterCommit(h, () -> evictCustomers(tenantId, ended));
         }
         return revoked;
     }
@@ -477,6 +495,15 @@ public final class TokenService implements AutoCloseable {
     /** Forgets cached tokens of a customer everywhere, e.g. after their email changed. */
     public void evictCustomer(String tenantId, String customerId) {
         invalidations.publish(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId));
+    }
+
+    /**
+     * {@link #evictCustomer} for many customers, published together: with several nodes, one wait for their
+     * acknowledgement rather than one per customer.
+     */
+    public void evictCustomers(String tenantId, List<String> customerIds) {
+        invalidations.publishAll(customerIds.stream()
+                .map(id -> new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, id)).toList());
     }
 
     /** Every node forgets these sessions' cached tokens once the caller's transaction, which deletes them, commits. */

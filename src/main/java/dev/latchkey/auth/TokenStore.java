@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -350,6 +351,26 @@ final class TokenStore {
             end.bind("keep", keepSessionId);
         }
         return OptionalInt.of(end.execute());
+    }
+
+    /**
+     * Ends every live session of each of the customers; answers how many of each it locked live (a customer with none
+     * is left out). As {@link #revokeLiveSessions} does for one customer, the rows are locked first, all of them in
+     * one statement in key order, and then ended in one statement.
+     */
+    Map<String, Integer> revokeLiveSessionsOfAll(Handle h, String tenantId, List<String> customerIds, Instant now) {
+        Map<String, Integer> ended = new HashMap<>();
+        h.createQuery("SELECT id, customer_id FROM sessions WHERE tenant_id = :tenant "
+                        + "AND customer_id IN (<customers>) AND revoked_at IS NULL ORDER BY id FOR UPDATE")
+                .bind("tenant", tenantId).bindList("customers", customerIds)
+                .map((rs, ctx) -> rs.getString("customer_id"))
+                .forEach(customer -> ended.merge(customer, 1, Integer::sum));
+        // every customer's, as for one: a session begun since the lock (it locked nothing of it) ends too
+        h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant "
+                        + "AND customer_id IN (<customers>) AND revoked_at IS NULL")
+                .bind("now", Database.ts(now)).bind("tenant", tenantId).bindList("customers", customerIds)
+                .execute();
+        return ended;
     }
 
     void touchSession(Handle h, String tenantId, String sessionId, Instant at) {

@@ -1,5 +1,6 @@
 package dev.latchkey.cluster;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -9,6 +10,14 @@ import java.util.function.Consumer;
 public interface Invalidations extends AutoCloseable {
     /** Delivers the invalidation to every subscriber of every node, this one included, before or soon after return. */
     void publish(Invalidation invalidation);
+
+    /**
+     * {@link #publish} for each of {@code invalidations}; an implementation that waits for other nodes waits once for
+     * all of them.
+     */
+    default void publishAll(List<Invalidation> invalidations) {
+        invalidations.forEach(this::publish);
+    }
 
     void subscribe(Consumer<Invalidation> listener);
 

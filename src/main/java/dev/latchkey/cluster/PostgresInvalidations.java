@@ -121,14 +121,25 @@ public final class PostgresInvalidations implements Invalidations {
 
     @Override
     public void publish(Invalidation invalidation) {
-        deliver(invalidation);
-        if (aloneByFreshCount()) {
+        publishAll(List.of(invalidation));
+    }
+
+    /**
+     * Evicts locally and queues every message before waiting once, for them all: the sender thread takes them into as
+     * few notifications as their size allows.
+     */
+    @Override
+    public void publishAll(List<Invalidation> invalidations) {
+        invalidations.forEach(this::deliver);
+        if (invalidations.isEmpty() || aloneByFreshCount()) {
             return;
         }
-        var message = new Outgoing(invalidation.encode(), new CompletableFuture<>());
-        outgoing.add(message);
+        List<Outgoing> messages = invalidations.stream()
+                .map(invalidation -> new Outgoing(invalidation.encode(), new CompletableFuture<>())).toList();
+        outgoing.addAll(messages);
         try {
-            message.done().get(ACK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(messages.stream().map(Outgoing::done).toArray(CompletableFuture[]::new))
+                    .get(ACK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("not every node acknowledged an invalidation within {} ms; a lagging node drops its cache on "
                     + "reconnect and its entries expire within 30 s", ACK_WAIT_MILLIS);

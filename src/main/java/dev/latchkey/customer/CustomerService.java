@@ -95,8 +95,14 @@ public final class CustomerService {
 
     /** After a write to the customer's row: every node forgets the customer once the caller's transaction commits. */
     private void changed(Handle h, String tenantId, String id) {
-        Database.afterCommit(h, () -> invalidations.publish(
-                new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, id)));
+        changed(h, tenantId, List.of(id));
+    }
+
+    /** {@link #changed(Handle, String, String)} for many customers, published together (one wait for the nodes). */
+    private void changed(Handle h, String tenantId, Collection<String> ids) {
+        List<Invalidation> all = ids.stream().map(id -> new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, id))
+                .toList();
+        Database.afterCommit(h, () -> invalidations.publishAll(all));
     }
 
     /**
@@ -294,7 +300,7 @@ public final class CustomerService {
         store.touchAll(h, tenantId, before.keySet(), change.status(), now());
         tags.removeFromAll(h, tenantId, before.keySet(), change.remove().stream().map(CustomerTags::key).toList());
         tags.insert(h, tenantId, added);
-        before.keySet().forEach(id -> changed(h, tenantId, id));
+        changed(h, tenantId, before.keySet());
         return store.findAll(h, tenantId, before.keySet()).stream()
                 .sorted(Comparator.comparing(Customer::id))
                 .map(after -> new ChangedCustomer(before.get(after.id()),

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -100,9 +101,10 @@ public final class LoginChallenges {
     /**
      * Every login of the account still waiting for its second factor, as its sessions end: the first factor they passed
      * may no longer hold (a new password), and whatever ended the sessions must not be undone by the second factor.
+     * For every one of the accounts, whose sessions ended together.
      */
-    public void endAll(Handle h, String tenantId, String customerId) {
-        store.deleteChallenges(h, tenantId, customerId);
+    public void endAll(Handle h, String tenantId, List<String> accountIds) {
+        store.deleteChallenges(h, tenantId, accountIds);
     }
 
     /** The login got its second factor (or can no longer): its token is spent. */

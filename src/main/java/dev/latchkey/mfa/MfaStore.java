@@ -182,13 +182,14 @@ final class MfaStore {
     void deleteAll(Handle h, String tenantId, String ownerId) {
         h.createUpdate("DELETE FROM " + totp + " WHERE tenant_id = :tenant AND " + owner + " = :owner")
                 .bind("tenant", tenantId).bind("owner", ownerId).execute();
-        deleteChallenges(h, tenantId, ownerId);
+        deleteChallenges(h, tenantId, List.of(ownerId));
         deleteRecoveryCodes(h, tenantId, ownerId);
     }
 
-    void deleteChallenges(Handle h, String tenantId, String ownerId) {
-        h.createUpdate("DELETE FROM " + challenges + " WHERE tenant_id = :tenant AND " + owner + " = :owner")
-                .bind("tenant", tenantId).bind("owner", ownerId).execute();
+    /** The challenges of every one of {@code ownerIds}, in one statement. */
+    void deleteChallenges(Handle h, String tenantId, List<String> ownerIds) {
+        h.createUpdate("DELETE FROM " + challenges + " WHERE tenant_id = :tenant AND " + owner + " IN (<owners>)")
+                .bind("tenant", tenantId).bindList("owners", ownerIds).execute();
     }
 
     private void deleteRecoveryCodes(Handle h, String tenantId, String ownerId) {

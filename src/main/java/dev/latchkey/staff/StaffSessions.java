@@ -129,7 +129,7 @@ public final class StaffSessions implements StaffTokens {
     /** Ends every session of the staff member but the one of {@code keptToken} (none when null), in {@code h}. */
     void revokeAllOf(Handle h, String tenantId, String staffId, String keptToken) {
         store.revokeAllOf(h, tenantId, staffId, keptToken == null ? null : Secrets.sha256(keptToken), now());
-        sessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, staffId));
+        sessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, List.of(staffId)));
     }
 
     /**

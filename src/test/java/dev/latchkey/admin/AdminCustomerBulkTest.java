@@ -6,6 +6,7 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -114,6 +115,39 @@ class AdminCustomerBulkTest extends ApiTest {
         // and back: re-activated, they log in again
         bulk(tenant, Map.of("ids", List.of(first.customerId()), "status", "active")).expect(200);
         admin.login(first.email(), first.password()).expect(200);
+    }
+
+    @Test
+    void webhooksWhenManyChangedAtOnceThenEachEventOfTheAuditLogIsDeliveredOnceAsRecorded() {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            api.post("/v1/admin/webhooks").bearer(tenant.sk()).body(Map.of("url", receiver.url(),
+                    "events", List.of("customer.updated", "customer.status_changed"))).send().expect(201);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(Fixtures.shopper(api, tenant).customerId());
+            }
+
+            bulk(tenant, Map.of("ids", ids, "status", "on_hold", "add_tags", List.of("review"))).expect(200);
+
+            receiver.await("customer.updated", 3);
+            receiver.await("customer.status_changed", 3);
+            for (String id : ids) {
+                JsonNode updated = admin.events(id, "customer.updated").get(0);
+                JsonNode status = admin.events(id, "customer.status_changed").get(0);
+                // recorded in the order a single change records them
+                assertThat(updated.path("created_at").asText()).isLessThanOrEqualTo(status.path("created_at").asText());
+                for (JsonNode recorded : List.of(updated, status)) {
+                    List<JsonNode> sent = receiver.all().stream().map(WebhookReceiver.Received::json)
+                            .filter(event -> event.path("id").asText().equals(recorded.path("id").asText())).toList();
+                    assertThat(sent).hasSize(1);
+                    assertThat(sent.get(0).path("customer_id").asText()).isEqualTo(id);
+                    assertThat(sent.get(0).path("data")).isEqualTo(recorded.path("data"));
+                }
+            }
+            assertThat(receiver.all()).hasSize(6);
+        }
     }
 
     @Test

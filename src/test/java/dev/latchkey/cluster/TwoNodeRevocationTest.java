@@ -325,6 +325,25 @@ class TwoNodeRevocationTest {
     }
 
     @Test
+    void bulkDisableOnOneNodeEndsEverySessionOfEveryCustomerOnTheOther() {
+        var tenant = Fixtures.tenant(a);
+        List<Fixtures.Shopper> shoppers = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            var shopper = Fixtures.shopper(a, tenant);
+            shoppers.add(shopper);
+            tokens.add(shopper.accessToken());
+            tokens.add(Fixtures.login(a, tenant, shopper.email(), shopper.password()).accessToken());
+        }
+        tokens.forEach(token -> warmOnB(tenant, token));
+
+        a.post("/v1/admin/customers/bulk").bearer(tenant.sk()).body(Map.of("ids",
+                shoppers.stream().map(Fixtures.Shopper::customerId).toList(), "status", "disabled")).send().expect(200);
+
+        tokens.forEach(token -> refusedOnB(tenant, token));
+    }
+
+    @Test
     void apiKeyRevokedOnOneNodeIsRefusedByTheOther() {
         var tenant = Fixtures.tenant(a);
         String newSecret = a.post("/v1/admin/api-keys").bearer(tenant.sk()).body(Map.of("kind", "secret"))
