@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * "Log in as customer": an owner (or a secret key with the scope) starts a short session as one of the shop's
@@ -51,26 +50,26 @@ public final class ImpersonationService {
 
     /**
      * Starts a session as the customer for {@code actor} (a staff member, or the secret key {@code client} names), with
-     * an optional {@code reason} for the audit log. 403 {@code impersonation_disabled} while the shop has it off; 404
-     * for a customer not the tenant's; 409 with the login's code for an account that may not log in (pending
+     * an optional {@code reason} for the audit log. 404 for a customer not the tenant's, as every admin route answers
+     * an id first; 403 {@code impersonation_disabled} while the shop has it off; 409 with the login's code for an account that may not log in (pending
      * activation, on hold, disabled), as the merchant's password-reset mail answers. Recorded as
      * {@code customer.impersonation_started} in the same transaction.
      */
     public Impersonation start(String tenantId, String customerId, String reason, Actor actor, ClientInfo client) {
-        if (!tenants.settings(tenantId).staffImpersonation()) {
-            throw new ApiError(403, "impersonation_disabled", "This shop does not let its staff log in as its "
-                    + "customers; an owner may turn staff_impersonation on in the settings.");
-        }
+        boolean allowed = tenants.settings(tenantId).staffImpersonation();
         String impersonatedBy = actor.staffId() != null ? actor.staffId() : client.apiKeyId();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant expiresAt = now.plusSeconds(LIFETIME_SECONDS);
         Issued issued = db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);
             Customer customer = customers.lockExisting(h, tenantId, customerId);
-            Optional<ApiError> refusal = CustomerService.notActive(customer, 409);
-            if (refusal.isPresent()) {
-                throw refusal.get();
+            if (!allowed) {
+                throw new ApiError(403, "impersonation_disabled", "This shop does not let its staff log in as its "
+                        + "customers; an owner may turn staff_impersonation on in the settings.");
             }
+            CustomerService.notActive(customer, 409).ifPresent(refusal -> {
+                throw refusal;
+            });
             Issued started = tokens.startImpersonation(h, tenantId, customerId, impersonatedBy, now, expiresAt);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("session_id", started.sessionId());

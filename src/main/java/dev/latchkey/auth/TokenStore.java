@@ -83,9 +83,9 @@ final class TokenStore {
     }
 
     /**
-     * A session of the customer that the staff member or secret key {@code impersonatedBy} started, with its only token:
-     * an access token without a refresh token, whose expiry is the session's. No IP address or user agent: those are
-     * the staff member's, which the audit log keeps for the merchant, not the customer's session list.
+     * A session of the customer that the staff member or secret key {@code impersonatedBy} started, with its only
+     * token: an access token without a refresh token, whose expiry is the session's. No IP address or user agent: those
+     * are the staff member's, which the audit log keeps for the merchant, not the customer's session list.
      */
     void insertImpersonationSession(Handle h, String tenantId, String sessionId, String customerId,
                                     String impersonatedBy, String accessHash, Instant now, Instant expiresAt) {
@@ -262,7 +262,8 @@ final class TokenStore {
 
     private static final String PAIR_COLUMNS = "t.tenant_id, t.session_id, t.access_expires_at, t.access_revoked_at, "
             + "t.refresh_expires_at, t.refresh_used_at, t.refresh_revoked_at, s.kind AS session_kind, s.customer_id, "
-            + "s.revoked_at AS session_revoked_at, s.created_at AS session_created_at, s.scope, s.impersonated_by, c.email";
+            + "s.revoked_at AS session_revoked_at, s.created_at AS session_created_at, s.scope, s.impersonated_by, "
+            + "c.email";
     private static final String PAIR_JOINS = "FROM token_pairs t "
             + "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
             + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id";
