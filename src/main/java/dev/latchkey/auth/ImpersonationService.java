@@ -51,9 +51,9 @@ public final class ImpersonationService {
     /**
      * Starts a session as the customer for {@code actor} (a staff member, or the secret key {@code client} names), with
      * an optional {@code reason} for the audit log. 404 for a customer not the tenant's, as every admin route answers
-     * an id first; 403 {@code impersonation_disabled} while the shop has it off; 409 with the login's code for an account that may not log in (pending
-     * activation, on hold, disabled), as the merchant's password-reset mail answers. Recorded as
-     * {@code customer.impersonation_started} in the same transaction.
+     * an id first; 403 {@code impersonation_disabled} while the shop has it off; 409 with the login's code for an
+     * account that may not log in (pending activation, on hold, disabled), as the merchant's password-reset mail
+     * answers. Recorded as {@code customer.impersonation_started} in the same transaction.
      */
     public Impersonation start(String tenantId, String customerId, String reason, Actor actor, ClientInfo client) {
         boolean allowed = tenants.settings(tenantId).staffImpersonation();
