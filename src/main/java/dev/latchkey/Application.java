@@ -13,6 +13,8 @@ import dev.latchkey.audit.AuditRoutes;
 import dev.latchkey.auth.AdminSessionRoutes;
 import dev.latchkey.auth.AgentRoutes;
 import dev.latchkey.auth.AgentService;
+import dev.latchkey.auth.ImpersonationRoutes;
+import dev.latchkey.auth.ImpersonationService;
 import dev.latchkey.auth.AuthRoutes;
 import dev.latchkey.auth.AuthService;
 import dev.latchkey.auth.Authenticator;
@@ -281,6 +283,7 @@ public final class Application implements AutoCloseable {
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
         var agents = new AgentService(db, tokens, tenants, customers, audit, credentials::confirmPassword, customerMail,
                 clock);
+        var impersonations = new ImpersonationService(db, tokens, tenants, customers, audit, stillOwner, clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         mfa::erase, socialLogin::erase, passkeys::erase, audit::erasePersonalData), clock);
@@ -368,6 +371,7 @@ public final class Application implements AutoCloseable {
                 new AdminCustomerRoutes(guard, customers, adminCustomers, bulkChanges, newAccounts, requests,
                         expansions, mfa, orders::summaries, merges)::addTo,
                 new AdminSessionRoutes(guard, sessions, requests)::addTo,
+                new ImpersonationRoutes(guard, impersonations, requests)::addTo,
                 new ApiKeyRoutes(guard, apiKeys, requests)::addTo,
                 new LockoutRoutes(guard, lockout, requests)::addTo,
                 new AuditRoutes(guard, audit)::addTo,

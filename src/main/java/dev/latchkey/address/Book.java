@@ -18,11 +18,12 @@ public record Book(String tenantId, String customerId, boolean merchant, Map<Str
         by = Map.copyOf(by);
     }
 
-    /** The shopper's own book; an AI shopping agent's change is {@code by: agent} with its grant's session. */
+    /**
+     * The shopper's own book; an AI shopping agent's change is {@code by: agent} with its grant's session, the
+     * merchant's logged in as the customer {@code by: impersonation} with its session.
+     */
     public static Book own(AccessToken token, ClientInfo client) {
-        Map<String, Object> by = token.isAgent() ? Map.of("by", "agent", "session_id", token.sessionId())
-                : Map.of("by", "customer");
-        return new Book(token.tenantId(), token.customerId(), false, by, client);
+        return new Book(token.tenantId(), token.customerId(), false, token.actedBy(), client);
     }
 
     /** A customer's book as the merchant ({@code actor}: the secret key or a staff member) works on it. */

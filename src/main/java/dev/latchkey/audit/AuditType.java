@@ -18,6 +18,7 @@ public enum AuditType {
     CUSTOMER_DELETED("customer.deleted"),
     CUSTOMER_MERGED("customer.merged"),
     CUSTOMER_EXPORTED("customer.exported"),
+    CUSTOMER_IMPERSONATION_STARTED("customer.impersonation_started"),
     CUSTOMERS_EXPORTED("customers.exported"),
     CUSTOMERS_IMPORTED("customers.imported"),
     ADDRESS_CREATED("address.created"),

@@ -201,6 +201,8 @@ public final class AuthRoutes {
         body.put("customer_id", token.customerId());
         // the address is profile data: an agent sees it only with the scope that reads the profile
         body.put("email", token.allows(AgentScope.PROFILE_READ) ? token.email() : null);
+        // a storefront may show a banner while the merchant's staff act as the customer
+        body.put("impersonated_by", token.isImpersonated() ? AccessToken.BY_MERCHANT : null);
         ctx.json(body);
     }
 

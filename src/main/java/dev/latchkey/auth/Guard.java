@@ -24,6 +24,7 @@ public final class Guard {
      * names it, as API-key services commonly do.
      */
     private static final String API_KEY_CHALLENGE = "ApiKey header=\"X-Api-Key\"";
+    private static final String STAFF_ID_PREFIX = "staff_";
     private final TenantService tenants;
     private final TokenService tokens;
     private final String platformToken;
@@ -101,12 +102,29 @@ public final class Guard {
      */
     public AccessToken tokenToEnd(Context ctx) {
         Storefront caller = storefront(ctx, false);
-        return tokens.authenticateToEnd(caller.key().tenantId(), caller.tenant().settings(), shopperBearer(ctx));
+        return actingAs(ctx, tokens.authenticateToEnd(caller.key().tenantId(), caller.tenant().settings(),
+                shopperBearer(ctx)));
     }
 
     private AccessToken token(Context ctx, boolean activeTenant) {
         Storefront caller = storefront(ctx, activeTenant);
-        return tokens.authenticate(caller.key().tenantId(), caller.tenant().settings(), shopperBearer(ctx));
+        return actingAs(ctx, tokens.authenticate(caller.key().tenantId(), caller.tenant().settings(),
+                shopperBearer(ctx)));
+    }
+
+    /**
+     * Marks a request made with an impersonation's token with the staff member or secret key that holds it, as an admin
+     * request is marked: every audit event it records then names who really acted.
+     */
+    private static AccessToken actingAs(Context ctx, AccessToken token) {
+        if (token.isImpersonated()) {
+            if (token.impersonatedBy().startsWith(STAFF_ID_PREFIX)) {
+                ClientAddresses.markStaff(ctx, token.impersonatedBy());
+            } else {
+                ClientAddresses.markApiKey(ctx, token.impersonatedBy());
+            }
+        }
+        return token;
     }
 
     /** The bearer token, refused as the wrong kind (403) when it is a live credential other than a shopper's token. */
@@ -121,12 +139,24 @@ public final class Guard {
 
     /**
      * Storefront routes for a logged-in customer's own token only: an anonymous token is the wrong kind (403), and so
-     * is an agent's, whatever its scope (password, email, sessions, agents, export, deletion, renewal).
+     * is an agent's, whatever its scope (password, email, sessions, agents, export, deletion, renewal). The merchant
+     * logged in as the customer is refused too (403 {@code impersonation_forbidden}): what these routes change must
+     * come from the customer.
      */
     public AccessToken customer(Context ctx) {
         AccessToken token = notAnAgent(anyToken(ctx));
         if (!token.isCustomer()) {
             throw ApiError.insufficientScope("This route needs a logged-in customer (a cust_ token).");
+        }
+        return inPerson(token);
+    }
+
+    /** 403 {@code impersonation_forbidden} for the merchant's token as the customer, where the customer must act. */
+    public static AccessToken inPerson(AccessToken token) {
+        if (token.isImpersonated()) {
+            throw new ApiError(403, "impersonation_forbidden", "Staff logged in as the customer may not do this: it "
+                    + "is the customer's own to do (credentials, sign-in, sessions, agents, export, deletion, "
+                    + "marketing consent).");
         }
         return token;
     }

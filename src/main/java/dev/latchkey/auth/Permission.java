@@ -12,12 +12,13 @@ import java.util.Set;
  * was made with, every permission unless its creator chose fewer. Exporting a customer's data is an owner's: it hands
  * out everything held about them at once; so are webhooks, which send the shop's events wherever they point. Turning a
  * customer's second factor off is a permission of its own, not part of lifting a lockout: a key made for unlocking
- * accounts must not also weaken them.
+ * accounts must not also weaken them. Logging in as a customer is an owner's too: it acts as the customer, in their
+ * shop, as no other admin route does.
  */
 public enum Permission {
     VIEW_CUSTOMERS, EDIT_CUSTOMERS, DELETE_CUSTOMERS, EXPORT_CUSTOMERS, RESET_LOCKOUTS, RESET_MFA, REVOKE_SESSIONS,
     RESEND_VERIFICATION, SEND_PASSWORD_RESET, VIEW_AUDIT, MANAGE_SETTINGS, MANAGE_API_KEYS, MANAGE_STAFF, MANAGE_ORDERS, MANAGE_TEMPLATES,
-    MANAGE_WEBHOOKS;
+    MANAGE_WEBHOOKS, IMPERSONATE_CUSTOMERS;
 
     /** The permission as the API names it, a key's scope: {@code view_customers}. */
     public String wire() {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 
 /**
@@ -51,11 +52,17 @@ public final class SessionService {
      * shows the earlier of the two.
      */
     public Page<Session> list(String tenantId, String customerId, String currentSessionId, Cursor after, int limit) {
+        return page(tenantId, customerId, currentSessionId, after, limit, SessionRecord::asShownToCustomer);
+    }
+
+    /** {@link #list} with each row as {@code shown} presents it to its reader. */
+    private Page<Session> page(String tenantId, String customerId, String currentSessionId, Cursor after, int limit,
+                               UnaryOperator<SessionRecord> shown) {
         Instant now = clock.instant();
         TenantSettings settings = tenants.settings(tenantId);
         List<Session> rows = db.read(h -> store.live(h, tenantId, customerId, now, bornAfter(settings, now), after,
                         limit + 1))
-                .stream().map(r -> Session.of(r, currentSessionId,
+                .stream().map(r -> Session.of(shown.apply(r), currentSessionId,
                         TokenService.sessionEnd(settings, SessionKind.CUSTOMER, r.createdAt())))
                 .toList();
         return Page.of(rows, limit, Listing.SESSIONS, last -> new Cursor(last.createdAt(), last.id()));
@@ -66,9 +73,10 @@ public final class SessionService {
         return now.minusSeconds(settings.sessionMaxLifetime());
     }
 
-    /** Every session held about the customer, ended ones included. */
+    /** Every session held about the customer, ended ones included, as the customer is shown them. */
     public List<SessionRecord> history(String tenantId, String customerId) {
-        return db.read(h -> store.all(h, tenantId, customerId));
+        return db.read(h -> store.all(h, tenantId, customerId)).stream().map(SessionRecord::asShownToCustomer)
+                .toList();
     }
 
     /**
@@ -100,10 +108,13 @@ public final class SessionService {
         }
     }
 
-    /** The merchant's view of a customer's live sessions (none is "current"); 404 for a customer of another tenant. */
+    /**
+     * The merchant's view of a customer's live sessions (none is "current"), an impersonation's with the staff member
+     * or key that holds it; 404 for a customer of another tenant.
+     */
     public Page<Session> listForAdmin(String tenantId, String customerId, Cursor after, int limit) {
         customers.get(tenantId, customerId);
-        return list(tenantId, customerId, null, after, limit);
+        return page(tenantId, customerId, null, after, limit, UnaryOperator.identity());
     }
 
     /** The merchant ends one live session of the customer, recorded as {@code session.revoked} by the admin. */

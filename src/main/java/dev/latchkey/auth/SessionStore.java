@@ -105,6 +105,7 @@ final class SessionStore {
     private static SessionRecord session(ResultSet rs) throws SQLException {
         return new SessionRecord(rs.getString("id"), rs.getString("kind"), Database.instant(rs, "created_at"),
                 Database.instant(rs, "last_used_at"), Database.instant(rs, "expires_at"),
-                Database.instant(rs, "revoked_at"), rs.getString("ip"), rs.getString("user_agent"));
+                Database.instant(rs, "revoked_at"), rs.getString("ip"), rs.getString("user_agent"),
+                rs.getString("impersonated_by"));
     }
 }

@@ -96,6 +96,20 @@ public final class TokenService implements AutoCloseable {
     }
 
     /**
+     * A customer's session that {@code impersonatedBy} (a staff member's or secret key's id) starts, in the caller's
+     * transaction: a {@code cust_} access token, so a storefront uses it as any shopper's, and no refresh token, so the
+     * session ends when that token expires.
+     */
+    public Issued startImpersonation(Handle h, String tenantId, String customerId, String impersonatedBy, Instant now,
+                                     Instant expiresAt) {
+        String sessionId = Secrets.id("ses");
+        String access = Secrets.secret(SessionKind.CUSTOMER.accessPrefix());
+        store.insertImpersonationSession(h, tenantId, sessionId, customerId, impersonatedBy, Secrets.sha256(access),
+                now, expiresAt);
+        return new Issued(sessionId, customerId, access, expiresAt, null, null);
+    }
+
+    /**
      * One more pair for an existing session (started at {@code sessionStart}), whose expiry moves to the new refresh
      * token's; {@code replacedAccessHash} (may be null) names an access token whose pair it replaces. Throws
      * {@link LostRace} when the session ended, reached its {@code session_max_lifetime}, or that pair was replaced
@@ -218,7 +232,7 @@ public final class TokenService implements AutoCloseable {
 
     private static AccessToken accessToken(String hash, StoredToken stored) {
         return new AccessToken(hash, stored.tenantId(), stored.sessionId(), stored.sessionKind(), stored.customerId(),
-                stored.email(), stored.expiresAt(), stored.sessionCreatedAt(), stored.scope());
+                stored.email(), stored.expiresAt(), stored.sessionCreatedAt(), stored.scope(), stored.impersonatedBy());
     }
 
     /**

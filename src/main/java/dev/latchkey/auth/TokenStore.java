@@ -83,6 +83,22 @@ final class TokenStore {
     }
 
     /**
+     * A session of the customer that the staff member or secret key {@code impersonatedBy} started, with its only
+     * token: an access token without a refresh token, whose expiry is the session's. No IP address or user agent: those
+     * are the staff member's, which the audit log keeps for the merchant, not the customer's session list.
+     */
+    void insertImpersonationSession(Handle h, String tenantId, String sessionId, String customerId,
+                                    String impersonatedBy, String accessHash, Instant now, Instant expiresAt) {
+        h.createUpdate("INSERT INTO sessions (tenant_id, id, customer_id, kind, created_at, last_used_at, expires_at, "
+                        + "impersonated_by) VALUES (:tenant, :session, :customer, :sessionKind, :now, :now, :exp, "
+                        + ":by); " + INTO_PAIRS + "VALUES (:access, NULL, :tenant, :session, :now, :exp, :exp, :exp)")
+                .bind("tenant", tenantId).bind("session", sessionId).bind("customer", customerId)
+                .bind("sessionKind", SessionKind.CUSTOMER.wire()).bind("now", Database.ts(now))
+                .bind("exp", Database.ts(expiresAt)).bind("by", impersonatedBy).bind("access", bytes(accessHash))
+                .execute();
+    }
+
+    /**
      * Locks the row of a session that has not ended and moves its expiry to that of its newest pair (see
      * {@link TokenService.Pair#sessionExpiry}); false when the session has ended (perhaps just now, by a revocation
      * this transaction waited for).
@@ -246,7 +262,8 @@ final class TokenStore {
 
     private static final String PAIR_COLUMNS = "t.tenant_id, t.session_id, t.access_expires_at, t.access_revoked_at, "
             + "t.refresh_expires_at, t.refresh_used_at, t.refresh_revoked_at, s.kind AS session_kind, s.customer_id, "
-            + "s.revoked_at AS session_revoked_at, s.created_at AS session_created_at, s.scope, c.email";
+            + "s.revoked_at AS session_revoked_at, s.created_at AS session_created_at, s.scope, s.impersonated_by, "
+            + "c.email";
     private static final String PAIR_JOINS = "FROM token_pairs t "
             + "JOIN sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id "
             + "LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id";
@@ -300,7 +317,8 @@ final class TokenStore {
                 Database.instant(rs, kind + "_expires_at"), Database.instant(rs, "refresh_used_at"),
                 Database.instant(rs, kind + "_revoked_at"), SessionKind.fromWire(rs.getString("session_kind")),
                 rs.getString("customer_id"), rs.getString("email"), Database.instant(rs, "session_revoked_at"),
-                Database.instant(rs, "session_created_at"), AgentScope.ofStored(rs.getString("scope")));
+                Database.instant(rs, "session_created_at"), AgentScope.ofStored(rs.getString("scope")),
+                rs.getString("impersonated_by"));
     }
 
     /**

@@ -55,6 +55,9 @@ public final class CustomerRoutes {
     private void update(Context ctx) {
         AccessToken token = guard.customer(ctx, AgentScope.PROFILE_WRITE);
         JsonInput in = requests.body(ctx);
+        if (in.has("accepts_marketing")) {
+            Guard.inPerson(token); // consent to marketing is the customer's to give or take back
+        }
         in.rejectPresent(READ_ONLY);
         TenantSettings settings = tenants.settings(token.tenantId());
         String marketingUrl = in.string(RedirectPolicy.MARKETING_FIELD, RedirectPolicy.MAX_URL).orElse(null);
@@ -62,9 +65,9 @@ public final class CustomerRoutes {
         Long version = in.integer("version", 1, Long.MAX_VALUE).orElse(null);
         ProfileInput changes = ProfileInput.read(in, requests.mapper());
         in.validate();
-        // an agent's change is told from the customer's own by its grant's session (GET /v1/me/agents names it)
+        // an agent's or impersonation's change is told from the customer's own by its session
         Customer updated = customers.updateProfile(token.tenantId(), settings, token.customerId(), changes, version,
-                marketingLinkBase, requests.client(ctx), token.isAgent() ? token.sessionId() : null);
+                marketingLinkBase, requests.client(ctx), token.actedBy());
         ctx.json(CustomerView.of(updated, requests.mapper()));
     }
 }

@@ -521,13 +521,14 @@ public final class CustomerService {
      * Recorded as {@code customer.updated} with {@code by: customer} and the names of the fields changed (never their
      * values): a merchant's back end that keeps a copy (a CRM, a newsletter tool told of {@code accepts_marketing})
      * learns of the shopper's own changes as of the merchant's, from the audit log or a webhook. An AI shopping agent's
-     * change ({@code agentSessionId}, its grant's session, else null) is {@code by: agent} with that {@code session_id}.
+     * change is {@code by: agent} with its grant's {@code session_id}, the merchant's logged in as the customer
+     * {@code by: impersonation} with its session's ({@code actedBy}: {@link dev.latchkey.auth.AccessToken#actedBy}).
      * A tick of the marketing box under a double opt-in leaves the consent {@code pending} and mails the confirmation
      * link (to {@code marketingLinkBase}); a tick while pending asks for that mail again, within the throttle.
      */
     public Customer updateProfile(String tenantId, TenantSettings settings, String id, ProfileInput changes,
                                   Long expectedVersion, String marketingLinkBase, ClientInfo client,
-                                  String agentSessionId) {
+                                  Map<String, Object> actedBy) {
         return db.tx(h -> {
             Customer current = lockOwn(h, tenantId, id);
             if (expectedVersion != null && expectedVersion != current.version()) {
@@ -537,14 +538,14 @@ public final class CustomerService {
             Customer.Profile next = changes.applyTo(current.profile(), now, MarketingConsent.Source.shopper(settings));
             // nothing to change: the version and updated_at stay, as after the admin's no-op
             Customer updated = next.equals(current.profile()) ? current
-                    : writeProfile(h, current, next, expectedVersion, now, client, agentSessionId);
+                    : writeProfile(h, current, next, expectedVersion, now, client, actedBy);
             marketingChosen(h, settings, current, updated, changes, marketingLinkBase, client);
             return updated;
         });
     }
 
     private Customer writeProfile(Handle h, Customer current, Customer.Profile next, Long expectedVersion, Instant now,
-                                  ClientInfo client, String agentSessionId) {
+                                  ClientInfo client, Map<String, Object> actedBy) {
         String tenantId = current.tenantId();
         String id = current.id();
         int changed = store.updateProfile(h, tenantId, id, next, expectedVersion, now);
@@ -553,11 +554,8 @@ public final class CustomerService {
         }
         changed(h, tenantId, id);
         Customer updated = store.find(h, tenantId, id).orElseThrow();
-        Map<String, Object> data = new HashMap<>(Map.of("by", agentSessionId == null ? "customer" : "agent",
-                "changed", CustomerView.changedFields(current, updated, mapper)));
-        if (agentSessionId != null) {
-            data.put("session_id", agentSessionId);
-        }
+        Map<String, Object> data = new HashMap<>(actedBy);
+        data.put("changed", CustomerView.changedFields(current, updated, mapper));
         audit.record(h, tenantId, id, AuditType.CUSTOMER_UPDATED, client, data);
         return updated;
     }

@@ -320,7 +320,7 @@ public final class CustomerPages {
                 orders.history(tenantId, customer.id(), null, ORDERS_SHOWN),
                 orderSummaries.of(tenantId, customer.id()),
                 lockout.status(tenantId, customer.id()),
-                sessions.list(tenantId, customer.id(), null, null, SESSIONS_SHOWN).data(),
+                sessions.listForAdmin(tenantId, customer.id(), null, SESSIONS_SHOWN).data(),
                 support.passkeys(tenantId, customer.id()), support.identities(tenantId, customer.id()), events,
                 actions,
                 session.can(Permission.RESET_LOCKOUTS), session.can(Permission.RESET_MFA),

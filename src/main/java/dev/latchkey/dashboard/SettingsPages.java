@@ -55,6 +55,8 @@ public final class SettingsPages {
             Map.entry("webauthn_rp_id", "Passkey domain (relying party id, e.g. shop.example; empty: no passkeys)"),
             Map.entry("marketing_double_opt_in", "Marketing email only after the shopper confirms by an emailed link "
                     + "(double opt-in)"),
+            Map.entry("staff_impersonation", "Staff with the permission may log in as a customer (15 minutes, "
+                    + "recorded)"),
             Map.entry("webauthn_origins", "Origins passkeys are used from (one per line; empty: https:// and the "
                     + "passkey domain)"));
     private static final Map<String, List<String>> CHOICES = Map.of("cart_merge_strategy", List.of("merge", "replace", "keep"));

@@ -37,7 +37,8 @@ public final class SettingsValidator {
             Map.entry("password_min_score", new Range(0, 4)),
             Map.entry("login_code_ttl", new Range(60, 3_600)));
     private static final Set<String> BOOLEANS = Set.of("require_email_verification", "require_activation",
-            "deletion_requires_confirmation", "login_codes", "require_staff_mfa", "passkeys", "marketing_double_opt_in");
+            "deletion_requires_confirmation", "login_codes", "require_staff_mfa", "passkeys", "marketing_double_opt_in",
+            "staff_impersonation");
     private static final Set<String> MERGE_STRATEGIES = Set.of("merge", "replace", "keep");
     private static final int MAX_ORIGINS = 50;
 

@@ -28,11 +28,12 @@ public record TenantSettings(
         boolean passkeys,
         String webauthnRpId,
         List<String> webauthnOrigins,
-        boolean marketingDoubleOptIn) {
+        boolean marketingDoubleOptIn,
+        boolean staffImpersonation) {
 
     public static final TenantSettings DEFAULTS = new TenantSettings(
             86_400, 2_592_000, 3_600, 86_400, false, false, 8, 900, 86_400, List.of(), 10, "merge", 60, 10, 900,
-            true, 1, 7_776_000, true, 600, false, true, null, List.of(), false);
+            true, 1, 7_776_000, true, 600, false, true, null, List.of(), false, false);
 
     /** NIST SP 800-63B 5.2.2: at most 100 failed attempts in a row. */
     public static final int MAX_LOCKOUT_THRESHOLD = 100;

@@ -14,7 +14,7 @@ class TokenCacheTest {
     private static AccessToken token(String hash, String tenant, String session, String customer) {
         return new AccessToken(hash, tenant, session, customer == null ? SessionKind.ANONYMOUS : SessionKind.CUSTOMER,
                 customer, customer == null ? null : customer + "@example.com", Instant.parse("2030-01-01T00:00:00Z"),
-                Instant.parse("2029-12-01T00:00:00Z"), Set.of());
+                Instant.parse("2029-12-01T00:00:00Z"), Set.of(), null);
     }
 
     private void put(AccessToken token) {

@@ -294,7 +294,8 @@ public final class SweepWorld {
             case "POST /v1/auth/refresh" -> Bodies.of("refresh_token", refreshToken);
             case "PATCH /v1/me", "PATCH /v1/me/addresses/{id}", "PATCH /v1/admin/customers/{id}",
                  "PATCH /v1/admin/customers/{id}/addresses/{aid}",
-                 "POST /v1/admin/customers/{id}/verification", "POST /v1/admin/customers/{id}/password-reset" ->
+                 "POST /v1/admin/customers/{id}/verification", "POST /v1/admin/customers/{id}/password-reset",
+                 "POST /v1/admin/customers/{id}/impersonation" ->
                     Bodies.of();
             case "POST /v1/admin/customers/{id}/tags" -> Bodies.of("add", List.of("sweep"));
             case "POST /v1/admin/customers/bulk" -> Bodies.of("ids", List.of(customerId), "add_tags",

@@ -47,7 +47,9 @@ class ApiKeyScopesTest extends ApiTest {
             Map.entry(Permission.MANAGE_STAFF, api -> api.get("/v1/admin/staff")),
             Map.entry(Permission.MANAGE_ORDERS, api -> api.patch("/v1/admin/orders/NONE-1").body(Map.of())),
             Map.entry(Permission.MANAGE_TEMPLATES, api -> api.get("/v1/admin/mail-templates")),
-            Map.entry(Permission.MANAGE_WEBHOOKS, api -> api.get("/v1/admin/webhooks"))));
+            Map.entry(Permission.MANAGE_WEBHOOKS, api -> api.get("/v1/admin/webhooks")),
+            Map.entry(Permission.IMPERSONATE_CUSTOMERS,
+                    api -> api.post("/v1/admin/customers/cus_none/impersonation").body(Map.of()))));
 
     private Api.Res create(String bearer, Map<String, Object> body) {
         return api.post("/v1/admin/api-keys").bearer(bearer).body(body).send();
