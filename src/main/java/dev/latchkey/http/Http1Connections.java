@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * every few seconds (a slowloris) would hold the connection, and its share of the server, for as long as it likes.
  * Such a connection is closed when the time is up, without an answer, as Jetty closes one whose headers stop arriving.
  * <p>
- * <b>The start of the target as sent</b> ({@link SentRequestLine}), for the error page of a refusal whose path Jetty could
- * not read ({@link ProblemErrorHandler}): Jetty replaces such a target with a placeholder before its error handler runs.
+ * <b>The start of the request line as sent</b> ({@link SentRequestLine}), for the error page of a refusal whose path
+ * Jetty could not read ({@link ProblemErrorHandler}): Jetty puts a placeholder in its place before its error handler
+ * runs.
  * <p>
  * Both need the HTTP/1.1 parser's state as it parses, which only Jetty's HTTP/1.1 connection has: this extends it, an
  * internal class, so a Jetty upgrade may have to look at it again. What Jetty 12.1 offers publicly was checked, and
@@ -43,11 +44,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * connection's first bytes only, not each request of a kept-alive connection.</li>
  * <li>An endpoint of one's own ({@code NetworkTrafficServerConnector}'s {@code NetworkTrafficListener}, or
  * {@code ServerConnector.newEndPoint} returning a {@code SocketChannelEndPoint} that overrides {@code fill}) sees
- * bytes as they arrive, but not where headers end but by parsing them a second time with a parser of its own; it sees
- * a pipelined request's headers when they arrive, not when Jetty starts reading them after the request before, so it
- * would time them while that request is still served and could close a busy connection; and the listener is handed
- * the whole input buffer, not the bytes just read. Timing from the first byte read after an answer, with a
- * customizer to stop the clock, instead starts it late (or never) for headers read ahead with the request before.</li>
+ * bytes as they arrive, but could tell where headers end only by parsing every request a second time with a parser of
+ * its own. Such a parser meets a pipelined request's headers when they arrive, not when Jetty starts reading them
+ * after the request before: it would time them while that request is still served, and could close a busy
+ * connection. The listener is also handed the buffer's unread bytes, which are only the ones just read while Jetty's
+ * connection happens to fill empty buffers (an internal choice). Starting the clock at the first byte read after an
+ * answer and stopping it in a {@code HttpConfiguration.Customizer} instead needs no parser, but starts it late for
+ * headers read ahead with the request before (at the next byte, up to the connector's idle timeout later), and early
+ * for empty lines before a request line, which Jetty's parser skips.</li>
  * </ul>
  */
 final class Http1Connections extends HttpConnectionFactory {

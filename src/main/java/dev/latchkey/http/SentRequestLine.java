@@ -7,9 +7,9 @@ import java.util.Optional;
 /**
  * The first bytes of a request as the client sent them, kept while its request line is parsed. Where the server
  * refuses a request whose target it could not read (NUL or a malformed escape in the path, dots escaped past the root,
- * a request line past its buffer), it hands its error handler a placeholder path of its own, which no page serves: only
- * these bytes still tell a dashboard page's path from an API call's. Written and read on the connection's parsing thread, or on one the
- * refusal was handed to after they were written.
+ * a request line past its buffer), it hands its error handler a placeholder path of its own, which no page serves:
+ * only these bytes still tell a dashboard page's path from an API call's. Written and read on the connection's parsing
+ * thread, or on one the refusal was handed to after they were written.
  */
 final class SentRequestLine {
     /** Enough for any method the service answers and the start of a path that tells which feature serves it. */
@@ -52,7 +52,7 @@ final class SentRequestLine {
         return end == 0 ? Optional.empty() : Optional.of(target.substring(0, end));
     }
 
-    /** Empty lines before a request line are ignored (RFC 9112 2.2); bytes that are not ASCII stay one character each. */
+    /** Empty lines before a request line are ignored (RFC 9112 2.2); a byte that is not ASCII stays one character. */
     private String line() {
         return new String(bytes, 0, length, StandardCharsets.ISO_8859_1).stripLeading();
     }
