@@ -16,7 +16,8 @@ public interface ErrorPages {
 
     /**
      * The page for a request the HTTP server refused before any route ran, when its {@code path} (as sent, still
-     * percent-encoded) is one served here; empty otherwise. {@code message} says why, in the words the problem+json
+     * percent-encoded; perhaps only its start, where the server could not read it all) is one served here; empty
+     * otherwise. {@code message} says why, in the words the problem+json
      * would use.
      */
     Optional<Page> refusedBeforeRouting(String path, int status, String message);

@@ -72,7 +72,7 @@ public final class HttpServer {
             config.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(idleTimeout.toMillis()));
             // headers that trickle in are bounded as a JSON body is: within the idle timeout in all
             config.jetty.addConnector((server, http) -> {
-                var connector = new ServerConnector(server, new TimedHeaders(http, idleTimeout));
+                var connector = new ServerConnector(server, new Http1Connections(http, idleTimeout));
                 connector.setHost(config.jetty.host);
                 connector.setPort(config.jetty.port);
                 return connector;

@@ -12,11 +12,12 @@ import org.eclipse.jetty.util.Callback;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Errors that Jetty answers before a request reaches the application (a malformed URI such as one with {@code %00},
- * a bad header) are problem+json too, never Jetty's HTML page; or, where {@link ErrorPages} serves the path (when Jetty
- * could read it), that page.
+ * a bad header) are problem+json too, never Jetty's HTML page; or, where {@link ErrorPages} serves the path, that page:
+ * the path as Jetty read it, or as the client sent it where Jetty could not read it.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
     private static final String DETAIL = "The request cannot be served.";
@@ -54,11 +55,13 @@ public final class ProblemErrorHandler extends ErrorHandler {
                 + "\"title\":\"" + HttpStatus.getMessage(code) + "\","
                 + "\"status\":" + code + ",\"code\":\"" + problem + "\","
                 + "\"detail\":\"" + DETAIL + "\",\"request_id\":\"" + requestId + "\"}";
-        // the path as sent; where Jetty could not read it (NUL, a malformed escape, a request line past its buffer)
-        // it holds a placeholder of Jetty's, which no page serves
+        // the path as Jetty read it, or, where it could not (NUL, a malformed escape, a request line past its
+        // buffer) and holds a placeholder of its own that no page serves, the start of the path as sent
         HttpURI uri = request.getHttpURI();
-        Optional<ErrorPages.Page> page = uri == null || uri.getPath() == null ? Optional.empty()
-                : pages.refusedBeforeRouting(uri.getPath(), code, DETAIL);
+        Optional<ErrorPages.Page> page = Stream.concat(uri == null ? Stream.<String>empty()
+                        : Stream.ofNullable(uri.getPath()), Http1Connections.sent(request)
+                        .flatMap(SentRequestLine::path).stream())
+                .flatMap(path -> pages.refusedBeforeRouting(path, code, DETAIL).stream()).findFirst();
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE,
                 page.isPresent() ? "text/html;charset=utf-8" : "application/problem+json;charset=utf-8");
@@ -73,6 +76,8 @@ public final class ProblemErrorHandler extends ErrorHandler {
         // a page's own (the dashboard's) take their place
         page.ifPresent(shown -> shown.headers().forEach(response.getHeaders()::put));
         byte[] content = page.map(ErrorPages.Page::html).orElse(body).getBytes(StandardCharsets.UTF_8);
+        // where Jetty could not read the target its placeholder request is a GET, whose content it insists on: a HEAD
+        // gets it then, on a connection that closes after it
         if (HttpMethod.HEAD.is(request.getMethod())) {
             // a HEAD answer has no content (RFC 9110 9.3.2), only the length a GET's would have
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, content.length);

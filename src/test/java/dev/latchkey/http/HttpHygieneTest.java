@@ -387,49 +387,96 @@ class HttpHygieneTest extends ApiTest {
                 .contains("\r\nContent-Length: " + get.substring(get.indexOf("\r\n\r\n") + 4).length() + "\r\n");
     }
 
-    @Test
-    void refusedBeforeRoutingOnADashboardPathItCouldReadThenTheDashboardsErrorPageWithItsHeaders() throws Exception {
-        String page = rawAnswer("GET", "/dashboard/login", "");
-        assertThat(page).startsWith("HTTP/1.1 200 ");
-        Map<String, String> refusals = Map.of(
-                "GET /dashboard/marker%C3%28", "400",
-                "GET /dashboard/customers/marker%ED%A0%80", "400",
-                "POST /dashboard/marker%FF", "400",
-                "GET /dashboard/customers?marker", "431");
-        for (var refusal : refusals.entrySet()) {
-            String[] request = refusal.getKey().split(" ");
-            String padding = refusal.getValue().equals("431") ? "X-Padding: " + "a".repeat(20_000) + "\r\n" : "";
-            String answer = rawAnswer(request[0], request[1], padding + "X-Request-Id: mine-3\r\n");
-            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
-            assertThat(answer).as(refusal.getKey()).startsWith("HTTP/1.1 " + refusal.getValue() + " ")
-                    .containsPattern("(?i)\r\ncontent-type: text/html;\\s*charset=utf-8\r\n")
-                    .containsPattern("(?i)\r\nconnection: close\r\n");
-            assertThat(body).as(refusal.getKey()).startsWith("<!DOCTYPE html>").contains("Cannot do this",
-                    "The request cannot be served.").doesNotContain("marker", "{");
-            for (String header : List.of("Content-Security-Policy", "X-Frame-Options", "Strict-Transport-Security",
-                    "Referrer-Policy", "Cache-Control", "Cross-Origin-Opener-Policy", "Permissions-Policy",
-                    "X-Content-Type-Options")) {
-                assertThat(field(answer, header)).as(refusal.getKey() + ": " + header).isNotNull()
-                        .isEqualTo(field(page, header));
-            }
+    /**
+     * Each kind of request the HTTP server refuses before any route runs, sent to a dashboard path and to an API path:
+     * the value is the status, and a target's {@code ~} is where its path begins.
+     */
+    private static final Map<String, String> REFUSED_BEFORE_ROUTING = Map.ofEntries(
+            Map.entry("GET ~/marker%C3%28", "400"), // escapes that are not UTF-8: Jetty reads the path
+            Map.entry("GET ~/customers/marker%ED%A0%80", "400"),
+            Map.entry("POST ~/marker%FF", "400"),
+            Map.entry("GET ~/marker%00", "400"), // and where it cannot read it
+            Map.entry("GET ~/marker%zz", "400"),
+            Map.entry("GET ~/marker%4", "400"),
+            Map.entry("GET ~/%2E%2E/%2E%2E/%2E%2E/%2E%2E/marker", "400"),
+            Map.entry("GET ~/marker" + "x".repeat(20_000), "414"),
+            Map.entry("GET ~/customers?marker padded", "431"),
+            Map.entry("GET ~/customers?marker malformed-header", "400"),
+            Map.entry("GET ~/customers?marker unknown-expectation", "417"));
+
+    /** The header fields that make a request of the table above refused, by the word after its target. */
+    private static String refusingHeaders(String target) {
+        if (target.endsWith(" padded")) {
+            return "X-Padding: " + "a".repeat(20_000) + "\r\n";
         }
-        String get = rawAnswer("GET", "/dashboard/marker%C3%28", "");
-        String head = rawAnswer("HEAD", "/dashboard/marker%C3%28", "");
-        assertThat(head).startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\n")
-                .containsPattern("(?i)\r\ncontent-length: " + get.substring(get.indexOf("\r\n\r\n") + 4)
-                        .getBytes(StandardCharsets.UTF_8).length + "\r\n");
+        if (target.endsWith(" malformed-header")) {
+            return "X Malformed: a\r\n";
+        }
+        return target.endsWith(" unknown-expectation") ? "Expect: something\r\n" : "";
     }
 
     @Test
-    void refusedBeforeRoutingWhereThePathCannotBeReadOrIsNoPageThenProblemJsonStill() throws Exception {
-        for (String target : List.of("/dashboard/%00", "/dashboard/a%zz", "/dashboard/a%4", "/dashboard/%2E%2E/%2E%2E/x",
-                "/dashboard/" + "x".repeat(20_000), "/nowhere/%C3%28", "/v1/admin/customers/%FF")) {
-            String answer = rawAnswer("GET", target, "");
-            assertThat(answer).as(target.substring(0, Math.min(target.length(), 40)))
-                    .matches("(?s)HTTP/1\\.1 (400|414) .*")
-                    .containsPattern("(?i)\r\ncontent-type: application/problem\\+json")
-                    .contains("\"detail\":\"The request cannot be served.\"");
+    void refusedBeforeRoutingOnADashboardPathThenTheDashboardsErrorPageWithItsHeaders() throws Exception {
+        String page = rawAnswer("GET", "/dashboard/login", "");
+        assertThat(page).startsWith("HTTP/1.1 200 ");
+        for (var refusal : REFUSED_BEFORE_ROUTING.entrySet()) {
+            String[] request = refusal.getKey().replace("~", "/dashboard").split(" ");
+            String answer = rawAnswer(request[0], request[1], refusingHeaders(refusal.getKey())
+                    + "X-Request-Id: mine-3\r\n");
+            String label = refusal.getKey().substring(0, Math.min(refusal.getKey().length(), 50));
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertThat(answer).as(label).startsWith("HTTP/1.1 " + refusal.getValue() + " ")
+                    .containsPattern("(?i)\r\ncontent-type: text/html;\\s*charset=utf-8\r\n")
+                    .containsPattern("(?i)\r\nconnection: close\r\n");
+            assertThat(body).as(label).startsWith("<!DOCTYPE html>").contains("Cannot do this",
+                    "The request cannot be served.").doesNotContain("marker", "{");
+            assertNoTrace(label, body);
+            for (String header : List.of("Content-Security-Policy", "X-Frame-Options", "Strict-Transport-Security",
+                    "Referrer-Policy", "Cache-Control", "Cross-Origin-Opener-Policy", "Permissions-Policy",
+                    "X-Content-Type-Options")) {
+                assertThat(field(answer, header)).as(label + ": " + header).isNotNull()
+                        .isEqualTo(field(page, header));
+            }
         }
+        assertHeadGetsTheLengthOnly(List.of("/dashboard/marker%C3%28", "/dashboard/marker%FF"));
+        assertThat(rawAnswer("HEAD", "/dashboard/marker%00", "")).startsWith("HTTP/1.1 400 ")
+                .containsPattern("(?i)\r\ncontent-type: text/html");
+    }
+
+    /** A HEAD refused before routing, on a target the server could read, is answered without content. */
+    private void assertHeadGetsTheLengthOnly(List<String> targets) throws Exception {
+        for (String target : targets) {
+            String get = rawAnswer("GET", target, "");
+            String head = rawAnswer("HEAD", target, "");
+            assertThat(head).as(target).startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\n")
+                    .containsPattern("(?i)\r\ncontent-length: " + get.substring(get.indexOf("\r\n\r\n") + 4)
+                            .getBytes(StandardCharsets.UTF_8).length + "\r\n");
+        }
+    }
+
+    @Test
+    void refusedBeforeRoutingWhereThePathIsNoPageThenProblemJsonStill() throws Exception {
+        for (String prefix : List.of("/v1/admin", "/v1/me", "/nowhere", "/dashboardx")) {
+            for (var refusal : REFUSED_BEFORE_ROUTING.entrySet()) {
+                String[] request = refusal.getKey().replace("~", prefix).split(" ");
+                String answer = rawAnswer(request[0], request[1], refusingHeaders(refusal.getKey()));
+                String label = prefix + " " + refusal.getKey().substring(0, Math.min(refusal.getKey().length(), 50));
+                assertThat(answer).as(label).startsWith("HTTP/1.1 " + refusal.getValue() + " ")
+                        .containsPattern("(?i)\r\ncontent-type: application/problem\\+json")
+                        .contains("\"detail\":\"The request cannot be served.\"");
+                assertNoTrace(label, answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            }
+        }
+        assertHeadGetsTheLengthOnly(List.of("/v1/me/%C3%28", "/v1/me/%FF"));
+        // a target that is no path at all
+        assertThat(rawAnswer("GET", "%00/dashboard", "")).startsWith("HTTP/1.1 400 ")
+                .containsPattern("(?i)\r\ncontent-type: application/problem\\+json");
+    }
+
+    /** Nothing of the server's code: no exception's name, stack frame or package, nor the server's own name. */
+    private static void assertNoTrace(String label, String body) {
+        assertThat(body).as(label).doesNotContainPattern("Exception|\\bat [a-z]+\\.|org\\.eclipse|dev\\.latchkey")
+                .doesNotContainIgnoringCase("jetty");
     }
 
     /** The value of an answer's header field, whatever its case; null when it has none. */
