@@ -250,8 +250,8 @@ public final class Application implements AutoCloseable {
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);
-        var mfa = new MfaService(db, tenants, customers, credentials::confirmPassword, lockout, customerMail, audit,
-                customerFactor);
+        var mfa = new MfaService(db, tenants, customers, tokens, credentials::confirmPassword, lockout, customerMail,
+                audit, customerFactor);
         // every way of logging a customer in ends here: a session, or the challenge for the second factor
         var completion = new LoginCompletion(db, tenants, customers, tokens, carts, mfa, loginChallenges, lockout,
                 audit, mapper, clock);
@@ -271,7 +271,7 @@ public final class Application implements AutoCloseable {
                 tenants, customers, waysIn, admission, audit, stillOwner, guard, limits, requests, mapper, clock);
         // passkeys: added by a logged-in shopper, a login of their own that ends in the same completion
         // an address without passkeys is offered decoys derived from the server's key, so the options tell nothing
-        var passkeys = new PasskeyService(db, tenants, customers, waysIn, customerMail, audit, mapper, clock);
+        var passkeys = new PasskeyService(db, tenants, customers, tokens, waysIn, customerMail, audit, mapper, clock);
         var passkeyLogin = new PasskeyLogin(db, passkeys, customers, admission, audit, new DecoyCredentials(serverKey),
                 mapper, clock);
 
@@ -285,8 +285,8 @@ public final class Application implements AutoCloseable {
                 clock);
         var impersonations = new ImpersonationService(db, tokens, tenants, customers, audit, stillOwner, clock);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
-                List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
-                        mfa::erase, socialLogin::erase, passkeys::erase, audit::erasePersonalData), clock);
+                List.of(sessions::erase, addresses::erase, carts::erase, emailTokens::erase, mfa::erase,
+                        socialLogin::erase, passkeys::erase, audit::erasePersonalData), orders, clock);
         customers.onEmailMoved(deletion::withdrawRequests);
         var export = new ExportService(List.of(
                 ExportSection.of("profile", (tenant, id) -> CustomerView.of(customers.own(tenant, id), mapper)),

@@ -228,15 +228,6 @@ public final class AdminCustomerService {
         }
     }
 
-    /** {@link #forgetTokensAfterChange} for a change of many customers of the tenant, published together. */
-    void forgetTokensAfterChanges(String tenantId, List<ChangedCustomer> changes) {
-        List<String> moved = changes.stream().filter(c -> movesTokens(c.before().customer(), c.after().customer()))
-                .map(c -> c.after().customer().id()).toList();
-        if (!moved.isEmpty()) {
-            tokens.evictCustomers(tenantId, moved);
-        }
-    }
-
     private static boolean movesTokens(Customer before, Customer after) {
         return before.status() != after.status() || !before.email().equals(after.email());
     }
@@ -318,9 +309,12 @@ public final class AdminCustomerService {
         deletion.erase(tenantId, id, deletionRecord(actor, client));
     }
 
-    /** Erases a customer the caller locked in its transaction, recorded as {@link #delete} records it (a merge). */
-    void eraseWithin(Handle h, Customer locked, Actor actor, ClientInfo client) {
-        deletion.eraseWithin(h, locked, deletionRecord(actor, client));
+    /**
+     * Erases a customer the caller locked in its transaction, recorded as {@link #delete} records it, their orders
+     * going to {@code keptId} (a merge); returns how many orders moved.
+     */
+    int eraseInto(Handle h, Customer locked, String keptId, Actor actor, ClientInfo client) {
+        return deletion.eraseInto(h, locked, keptId, deletionRecord(actor, client));
     }
 
     private ErasureStep deletionRecord(Actor actor, ClientInfo client) {

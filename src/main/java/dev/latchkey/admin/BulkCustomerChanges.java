@@ -41,7 +41,8 @@ public final class BulkCustomerChanges {
      * change of the same customers (a single PATCH, another bulk change) wait for each other rather than deadlock. 422
      * {@code not_found} naming {@code ids} when any id is no customer of the tenant (another tenant's is not told from
      * an unknown one), and 422 {@code too_long} naming {@code add_tags} when any customer would have more than 250
-     * tags: then nothing changes.
+     * tags: then nothing changes. After the commit every node forgets each changed customer, their profile and their
+     * cached tokens alike, from one publication for them all.
      */
     public Result apply(String tenantId, BulkChangeInput.Request request, Actor actor, ClientInfo client) {
         List<ChangedCustomer> changed = db.tx(h -> {
@@ -51,7 +52,6 @@ public final class BulkCustomerChanges {
             admins.recordAllChanges(h, tenantId, done, actor, client);
             return done;
         });
-        admins.forgetTokensAfterChanges(tenantId, changed);
         Set<String> changedIds = new HashSet<>();
         changed.forEach(c -> changedIds.add(c.after().customer().id()));
         return new Result(changed.stream().map(ChangedCustomer::after).toList(),

@@ -111,8 +111,9 @@ public final class CustomerMerge {
             admins.recordChanges(h, plan.kept(), customers.updateByAdmin(h, plan.kept(), plan.data().changes(mapper),
                     client), actor, client);
             addresses.merge(h, plan.book());
-            int moved = orders.moveToCustomer(h, plan.source().customer(), keptId);
-            admins.eraseWithin(h, plan.source().customer(), actor, client);
+            // the orders move within the source's erasure, in place of its stripping them: a guest order of the
+            // source's address recorded meanwhile moves with them, where a move before the erasure left it stripped
+            int moved = admins.eraseInto(h, plan.source().customer(), keptId, actor, client);
             audit.record(h, tenantId, keptId, AuditType.CUSTOMER_MERGED, client,
                     actor.with(plan.moved(moved).details(sourceId)));
             return customers.lockForAdmin(h, tenantId, keptId);

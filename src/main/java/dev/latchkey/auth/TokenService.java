@@ -467,7 +467,9 @@ public final class TokenService implements AutoCloseable {
     /**
      * {@link #revokeCustomerSessions} for many customers at once (none kept), in a few statements however many
      * customers and sessions there are; answers how many sessions of each customer it ended (a customer with none is
-     * left out). Every node then forgets the cached tokens of every customer whose sessions ended, in one publication.
+     * left out). It publishes nothing: the caller changes these customers' rows in the same transaction, and the
+     * one {@link Invalidation.Kind#CUSTOMER} per customer that the change publishes after the commit has every node
+     * forget their cached tokens as well as their profile.
      */
     public Map<String, Integer> revokeSessionsOfCustomers(Handle h, String tenantId, List<String> customerIds) {
         if (customerIds.isEmpty()) {
@@ -475,10 +477,6 @@ public final class TokenService implements AutoCloseable {
         }
         Map<String, Integer> revoked = store.revokeLiveSessionsOfAll(h, tenantId, customerIds, now());
         customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, customerIds));
-        if (!revoked.isEmpty()) {
-            List<String> ended = List.copyOf(revoked.keySet());
-            Database.afterCommit(h, () -> evictCustomers(tenantId, ended));
-        }
         return revoked;
     }
 
@@ -509,15 +507,6 @@ public final class TokenService implements AutoCloseable {
     /** Forgets cached tokens of a customer everywhere, e.g. after their email changed. */
     public void evictCustomer(String tenantId, String customerId) {
         invalidations.publish(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId));
-    }
-
-    /**
-     * {@link #evictCustomer} for many customers, published together: with several nodes, one wait for their
-     * acknowledgement rather than one per customer.
-     */
-    public void evictCustomers(String tenantId, List<String> customerIds) {
-        invalidations.publishAll(customerIds.stream()
-                .map(id -> new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, id)).toList());
     }
 
     /** Every node forgets these sessions' cached tokens once the caller's transaction, which deletes them, commits. */

@@ -372,22 +372,22 @@ final class TokenStore {
     }
 
     /**
-     * Ends every live session of each of the customers; answers how many of each it locked live (a customer with none
-     * is left out). As {@link #revokeLiveSessions} does for one customer, the rows are locked first, all of them in
-     * one statement in key order, and then ended in one statement.
+     * Ends every live session of each of the customers; answers how many of each it ended (a customer with none is
+     * left out). As {@link #revokeLiveSessions} does for one customer, the rows are locked first, all of them in one
+     * statement in key order, and then ended in one statement, which answers the owner of each row it ended: a session
+     * begun since the lock (which could not take it) ends too, and is counted.
      */
     Map<String, Integer> revokeLiveSessionsOfAll(Handle h, String tenantId, List<String> customerIds, Instant now) {
-        Map<String, Integer> ended = new HashMap<>();
-        h.createQuery("SELECT id, customer_id FROM sessions WHERE tenant_id = :tenant "
+        h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant "
                         + "AND customer_id IN (<customers>) AND revoked_at IS NULL ORDER BY id FOR UPDATE")
                 .bind("tenant", tenantId).bindList("customers", customerIds)
-                .map((rs, ctx) -> rs.getString("customer_id"))
-                .forEach(customer -> ended.merge(customer, 1, Integer::sum));
-        // every customer's, as for one: a session begun since the lock (it locked nothing of it) ends too
+                .mapTo(String.class).list();
+        Map<String, Integer> ended = new HashMap<>();
         h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant "
                         + "AND customer_id IN (<customers>) AND revoked_at IS NULL")
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bindList("customers", customerIds)
-                .execute();
+                .executeAndReturnGeneratedKeys("customer_id").mapTo(String.class)
+                .forEach(customer -> ended.merge(customer, 1, Integer::sum));
         return ended;
     }
 

@@ -9,9 +9,10 @@ import java.util.Map;
 /**
  * The one rule of whether an account keeps a way in for its owner once one credential goes: a password, a provider
  * account linked to a provider the shop has enabled, a passkey, or the shop's login codes (which reach any account by
- * its address). Asked under the
- * customer's row lock, which adding or removing any of them takes first, so that two removals at once cannot each
- * leave the other as the last.
+ * its address). Asked under the customer's row lock, which adding or removing any of them takes first, so that two
+ * removals at once cannot each leave the other as the last. A provider account counts only while its provider is
+ * enabled, which the merchant changes without touching customers' rows: counting it locks the provider's row, so that
+ * a disable or delete and a removal that counted on the provider take turns.
  */
 public final class WaysIn {
     /** A credential a customer may hold several of, counted by the feature that keeps it. */

@@ -5,6 +5,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.PasswordConfirmation;
+import dev.latchkey.auth.TokenService;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
@@ -34,17 +35,20 @@ public final class MfaService {
     private final Database db;
     private final TenantService tenants;
     private final CustomerService customers;
+    private final TokenService sessions;
     private final PasswordConfirmation passwords;
     private final LockoutService lockout;
     private final CustomerMail mail;
     private final AuditLog audit;
     private final SecondFactor factor;
 
-    public MfaService(Database db, TenantService tenants, CustomerService customers, PasswordConfirmation passwords,
-                      LockoutService lockout, CustomerMail mail, AuditLog audit, SecondFactor factor) {
+    public MfaService(Database db, TenantService tenants, CustomerService customers, TokenService sessions,
+                      PasswordConfirmation passwords, LockoutService lockout, CustomerMail mail, AuditLog audit,
+                      SecondFactor factor) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
+        this.sessions = sessions;
         this.passwords = passwords;
         this.lockout = lockout;
         this.mail = mail;
@@ -83,11 +87,15 @@ public final class MfaService {
     /**
      * A code of the pending seed turns the second factor on and answers the first set of recovery codes, shown only
      * now. 409 {@code mfa_not_pending} without a pending seed; 403 {@code invalid_code} for a wrong code (not counted
-     * toward the lockout: only who holds the session, and so saw the seed, can confirm it).
+     * toward the lockout: only who holds the session, and so saw the seed, can confirm it); 401 {@code invalid_token}
+     * when the session ended since its token was checked (a logout, a password changed on another device, the
+     * merchant's revocation).
      */
     public List<String> confirmTotp(AccessToken token, String code, ClientInfo client) {
         Optional<List<String>> codes = db.tx(h -> {
             Customer customer = customers.lockOwn(h, token.tenantId(), token.customerId());
+            // the second factor goes on only for a session still live: ending it (the account's lock first) waits
+            sessions.requireUnended(h, token);
             if (customer.mfaEnabled()) {
                 throw new ApiError(409, "mfa_already_enabled", "Two-step sign-in is on already.");
             }

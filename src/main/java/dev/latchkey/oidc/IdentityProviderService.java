@@ -156,12 +156,15 @@ final class IdentityProviderService {
         });
     }
 
+    /**
+     * The provider's row is locked before its links are deleted: a login or link that is writing a link to it (and
+     * holds the row for that) commits first and its link goes too; one that comes after finds the provider gone.
+     */
     void delete(String tenantId, String id, Actor actor, ClientInfo client) {
         db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);
-            if (!store.delete(h, tenantId, id)) {
-                throw ApiErrors.providerNotFound();
-            }
+            store.findForUpdate(h, tenantId, id).orElseThrow(ApiErrors::providerNotFound);
+            store.delete(h, tenantId, id);
             audit.record(h, tenantId, null, AuditType.IDENTITY_PROVIDER_DELETED, client,
                     actor.with(Map.of("identity_provider_id", id)));
             return null;

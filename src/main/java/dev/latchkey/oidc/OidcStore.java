@@ -103,14 +103,14 @@ final class OidcStore {
                 .bind("tenant", tenantId).bind("provider", providerId).mapTo(Integer.class).findOne().isPresent();
     }
 
-    /** The provider with its waiting logins and its links to customers. */
-    boolean delete(Handle h, String tenantId, String id) {
+    /** The provider, whose row the caller has locked, with its waiting logins and its links to customers. */
+    void delete(Handle h, String tenantId, String id) {
         h.createUpdate("DELETE FROM oidc_states WHERE tenant_id = :tenant AND provider_id = :id")
                 .bind("tenant", tenantId).bind("id", id).execute();
         h.createUpdate("DELETE FROM customer_identities WHERE tenant_id = :tenant AND provider_id = :id")
                 .bind("tenant", tenantId).bind("id", id).execute();
-        return h.createUpdate("DELETE FROM identity_providers WHERE tenant_id = :tenant AND id = :id")
-                .bind("tenant", tenantId).bind("id", id).execute() == 1;
+        h.createUpdate("DELETE FROM identity_providers WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", id).execute();
     }
 
     private static IdentityProvider provider(ResultSet rs) throws SQLException {
@@ -188,8 +188,18 @@ final class OidcStore {
                 .bind("tenant", tenantId).bind("customer", customerId).map((rs, ctx) -> identity(rs)).list();
     }
 
-    /** The customer's links to providers the shop has enabled: a disabled provider's link signs nobody in. */
+    /**
+     * The customer's links to providers the shop has enabled: a disabled provider's link signs nobody in. The rows of
+     * the providers they link to are locked first, in key order, until the caller's transaction ends, and only then
+     * counted: a disable or delete of one of them under way commits before the count reads it, or waits for the
+     * caller's change (the passkey or link that went because this one stays) and then leaves the account as any later
+     * disable would.
+     */
     int countUsableIdentities(Handle h, String tenantId, String customerId) {
+        h.createQuery("SELECT id FROM identity_providers WHERE tenant_id = :tenant AND id IN (SELECT provider_id "
+                        + "FROM customer_identities WHERE tenant_id = :tenant AND customer_id = :customer) "
+                        + "ORDER BY id FOR UPDATE")
+                .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).list();
         return h.createQuery("SELECT COUNT(*) FROM customer_identities i JOIN identity_providers p "
                         + "ON p.tenant_id = i.tenant_id AND p.id = i.provider_id "
                         + "WHERE i.tenant_id = :tenant AND i.customer_id = :customer AND p.enabled")

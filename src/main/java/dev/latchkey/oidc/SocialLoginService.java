@@ -287,9 +287,16 @@ final class SocialLoginService {
         });
     }
 
-    /** {@code loggingIn}: the link is made by the login that opens the account, which is its first use. */
+    /**
+     * {@code loggingIn}: the link is made by the login that opens the account, which is its first use. The provider's
+     * row is locked and read again first: a merchant's disable or delete that got to it since the transaction's first
+     * look commits before this reads it (404, as for a provider gone before), or waits until the link is committed, so
+     * the delete takes the link along and never finds it referring to a deleted provider.
+     */
     private OidcStore.Identity insertLink(Handle h, IdentityProvider provider, IdTokens.Claims claims,
                                           String customerId, boolean loggingIn, ClientInfo client) {
+        store.findForUpdate(h, provider.tenantId(), provider.id()).filter(IdentityProvider::enabled)
+                .orElseThrow(ApiErrors::providerNotFound);
         String email = claims.email() != null && claims.email().length() <= EmailAddress.MAX_LENGTH
                 ? claims.email() : null;
         Instant now = now();
@@ -377,7 +384,8 @@ final class SocialLoginService {
     /**
      * The provider as the login's transaction finds it. The code exchange takes as long as the provider's token endpoint
      * makes it (seconds): a merchant who disabled or deleted the provider meanwhile, say because it was compromised,
-     * must not see it log anyone in, nor a link to it written after it is gone.
+     * must not see it log anyone in, nor a link to it written after it is gone. A plain read: a returning login writes
+     * no link, and {@link #insertLink} locks the row before it writes one.
      */
     private void requireStillEnabled(Handle h, IdentityProvider provider) {
         store.find(h, provider.tenantId(), provider.id()).filter(IdentityProvider::enabled)

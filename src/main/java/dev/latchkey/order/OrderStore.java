@@ -3,6 +3,7 @@ package dev.latchkey.order;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.Cursor;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -167,22 +168,29 @@ final class OrderStore {
 
     /** Strips the customer's orders, and the guest orders placed with {@code guestEmail} (nullable: none). */
     void erasePersonalData(Handle h, String tenantId, String customerId, String guestEmail, Instant now) {
-        var update = h.createUpdate("UPDATE orders SET customer_id = NULL, email = '', updated_at = :now "
+        ofCustomer(h, "customer_id = NULL, email = ''", tenantId, customerId, guestEmail, now).execute();
+    }
+
+    /**
+     * Gives the orders of {@code fromCustomer}, and the guest orders placed with {@code guestEmail} (nullable: none),
+     * to {@code toCustomer}, in one statement; returns how many.
+     */
+    int giveAway(Handle h, String tenantId, String fromCustomer, String guestEmail, String toCustomer, Instant now) {
+        return ofCustomer(h, "customer_id = :to", tenantId, fromCustomer, guestEmail, now).bind("to", toCustomer)
+                .execute();
+    }
+
+    /** An update that sets {@code set} on the customer's orders and the guest orders placed with {@code guestEmail}. */
+    private static Update ofCustomer(Handle h, String set, String tenantId, String customerId, String guestEmail,
+                                     Instant now) {
+        var update = h.createUpdate("UPDATE orders SET " + set + ", updated_at = :now "
                         + "WHERE tenant_id = :tenant AND (customer_id = :customer"
                         + (guestEmail == null ? ")" : " OR (customer_id IS NULL AND email = :email))"))
                 .bind("now", Database.ts(now)).bind("tenant", tenantId).bind("customer", customerId);
         if (guestEmail != null) {
             update.bind("email", guestEmail);
         }
-        update.execute();
-    }
-
-    /** Gives every order of {@code fromCustomer} to {@code toCustomer}; returns how many. */
-    int reassign(Handle h, String tenantId, String fromCustomer, String toCustomer, Instant now) {
-        return h.createUpdate("UPDATE orders SET customer_id = :to, updated_at = :now "
-                        + "WHERE tenant_id = :tenant AND customer_id = :from")
-                .bind("to", toCustomer).bind("now", Database.ts(now)).bind("tenant", tenantId)
-                .bind("from", fromCustomer).execute();
+        return update;
     }
 
     int countOf(Handle h, String tenantId, String customerId) {

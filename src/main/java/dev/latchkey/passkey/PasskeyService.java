@@ -10,6 +10,7 @@ import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AccessToken;
 import dev.latchkey.auth.RecentLogin;
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.auth.TokenService;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.WaysIn;
@@ -51,6 +52,7 @@ public final class PasskeyService {
     private final Database db;
     private final TenantService tenants;
     private final CustomerService customers;
+    private final TokenService sessions;
     private final WaysIn waysIn;
     private final CustomerMail mail;
     private final AuditLog audit;
@@ -69,11 +71,12 @@ public final class PasskeyService {
         return Lazily.CEREMONIES;
     }
 
-    public PasskeyService(Database db, TenantService tenants, CustomerService customers, WaysIn waysIn,
-                          CustomerMail mail, AuditLog audit, ObjectMapper mapper, Clock clock) {
+    public PasskeyService(Database db, TenantService tenants, CustomerService customers, TokenService sessions,
+                          WaysIn waysIn, CustomerMail mail, AuditLog audit, ObjectMapper mapper, Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
+        this.sessions = sessions;
         this.waysIn = waysIn;
         this.mail = mail;
         this.audit = audit;
@@ -182,8 +185,9 @@ public final class PasskeyService {
      * The browser's answer to {@link #registrationOptions}: the challenge in its client data must be a live one of
      * this customer (it is used up, whatever comes next), then the ceremony is verified and the passkey stored.
      * Recorded as {@code passkey.added}; the customer is mailed a notice. 400 {@code passkey_rejected} for an answer
-     * that does not verify; 403 {@code email_not_verified} when the address is no longer proven; 409
-     * {@code passkey_exists}, {@code passkey_limit_reached}.
+     * that does not verify; 401 {@code invalid_token} when the asking session ended since its token was checked (a
+     * logout, a password changed on another device, the merchant's revocation); 403 {@code email_not_verified} when
+     * the address is no longer proven; 409 {@code passkey_exists}, {@code passkey_limit_reached}.
      */
     public Passkey register(AccessToken token, String credentialJson, String name, ClientInfo client) {
         TenantSettings settings = ready(token.tenantId());
@@ -215,6 +219,8 @@ public final class PasskeyService {
     private Passkey add(Handle h, AccessToken token, Ceremonies.NewCredential verified, String name,
                         ClientInfo client) {
         Customer customer = customers.lockOwn(h, token.tenantId(), token.customerId());
+        // a new way in only for a session that is still live: ending it (the account's lock first) waits for this
+        sessions.requireUnended(h, token);
         // asked again under the lock: the merchant may have moved the account to an unproven address since the options
         customer.requireVerifiedEmail("adding a passkey");
         if (store.byCredentialId(h, token.tenantId(), verified.credentialId()).isPresent()) {

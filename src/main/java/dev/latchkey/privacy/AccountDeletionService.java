@@ -42,10 +42,12 @@ public final class AccountDeletionService {
     private final CustomerMail mail;
     private final AuditLog audit;
     private final List<ErasureStep> steps;
+    private final KeptOrders orders;
     private final Clock clock;
 
     public AccountDeletionService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
-                                  CustomerMail mail, AuditLog audit, List<ErasureStep> steps, Clock clock) {
+                                  CustomerMail mail, AuditLog audit, List<ErasureStep> steps, KeptOrders orders,
+                                  Clock clock) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
@@ -53,6 +55,7 @@ public final class AccountDeletionService {
         this.mail = mail;
         this.audit = audit;
         this.steps = List.copyOf(steps);
+        this.orders = orders;
         this.clock = clock;
     }
 
@@ -165,27 +168,51 @@ public final class AccountDeletionService {
     /** The erasure of the customer that {@code lock} locks (or refuses, when they are gone). */
     private void erase(Function<Handle, Customer> lock, ErasureStep record) {
         db.tx(h -> {
-            eraseWithin(h, lock.apply(h), record);
+            Customer customer = lock.apply(h);
+            eraseLocked(h, customer);
+            recordAndForget(h, customer, record);
             return null;
         });
     }
 
     /**
-     * Erases a customer whom the caller locked in its own transaction (a merge erases its source with the kept
-     * customer's changes): {@code record} writes the audit record last, and once the caller's transaction commits every
-     * node forgets the customer's cached tokens.
+     * Erases a customer whom the caller locked in its own transaction to merge them into {@code keptId}, whom it holds
+     * too: as {@link #erase} does, but that their orders, and the guest orders of their verified address, go to the
+     * kept customer instead of being stripped ({@link KeptOrders}). {@code record} writes the audit record last, and
+     * once the caller's transaction commits every node forgets the customer's cached tokens. Returns how many orders
+     * moved.
      */
-    public void eraseWithin(Handle h, Customer locked, ErasureStep record) {
-        eraseLocked(h, locked);
-        record.erase(h, locked.tenantId(), locked.id());
+    public int eraseInto(Handle h, Customer locked, String keptId, ErasureStep record) {
+        eraseSteps(h, locked);
+        int moved = orders.moveToCustomer(h, locked, keptId);
+        removeAccount(h, locked);
+        recordAndForget(h, locked, record);
+        return moved;
+    }
+
+    private void recordAndForget(Handle h, Customer customer, ErasureStep record) {
+        record.erase(h, customer.tenantId(), customer.id());
         // after the commit, so that no request in between keeps a token of the erased customer in the cache
-        Database.afterCommit(h, () -> tokens.evictCustomer(locked.tenantId(), locked.id()));
+        Database.afterCommit(h, () -> tokens.evictCustomer(customer.tenantId(), customer.id()));
     }
 
     private void eraseLocked(Handle h, Customer customer) {
+        eraseSteps(h, customer);
+        orders.erasePersonalData(h, customer.tenantId(), customer.id());
+        removeAccount(h, customer);
+    }
+
+    /**
+     * Every feature's step. The orders follow them (stripped, or a merge's moved), the last before the account goes:
+     * a guest order of the customer's address recorded while the steps ran is then stripped, or moved, with the rest.
+     */
+    private void eraseSteps(Handle h, Customer customer) {
         for (ErasureStep step : steps) {
             step.erase(h, customer.tenantId(), customer.id());
         }
+    }
+
+    private void removeAccount(Handle h, Customer customer) {
         mail.forget(h, customer);
         store.deleteAll(h, customer.tenantId(), customer.id());
         customers.erase(h, customer.tenantId(), customer.id());

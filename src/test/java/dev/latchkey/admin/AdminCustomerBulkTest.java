@@ -1,11 +1,13 @@
 package dev.latchkey.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,6 +152,56 @@ class AdminCustomerBulkTest extends ApiTest {
             }
             assertThat(receiver.all()).hasSize(6);
         }
+    }
+
+    /**
+     * One invalidation per changed customer, published once after the commit, is all every node needs to forget the
+     * customer's profile and tokens: a status that ends sessions publishes no second and third one for them.
+     */
+    @Test
+    void statusWhenDisabledThenEachChangedCustomerIsPublishedOnceAndTheirTokensFailAtOnce() {
+        var tenant = Fixtures.tenant(api);
+        var first = Fixtures.shopper(api, tenant);
+        var second = Fixtures.shopper(api, tenant);
+        List<String> published = new CopyOnWriteArrayList<>();
+        server.app.invalidations().subscribe(invalidation -> {
+            if (invalidation.kind() == Invalidation.Kind.CUSTOMER && invalidation.tenantId().equals(tenant.id())) {
+                published.add(invalidation.key());
+            }
+        });
+        api.get("/v1/me").key(tenant.pk()).bearer(first.accessToken()).send().expect(200);
+
+        bulk(tenant, Map.of("ids", List.of(first.customerId(), second.customerId()), "status", "disabled",
+                "add_tags", List.of("fraud"))).expect(200);
+
+        assertThat(published).containsExactlyInAnyOrder(first.customerId(), second.customerId());
+        api.get("/v1/me").key(tenant.pk()).bearer(first.accessToken()).send().expect(401, "invalid_token");
+    }
+
+    /**
+     * A session that begins while the change waits to lock the customer's sessions is ended with them, and
+     * {@code sessions_revoked} counts it: the count is what the change ended, not what it had locked.
+     */
+    @Test
+    void statusWhenASessionBeginsWhileTheChangeLocksSessionsThenItEndsTooAndIsCounted() throws Exception {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        var shopper = Fixtures.shopper(api, tenant);
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE sessions SET last_used_at = last_used_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.sessionId()),
+                () -> bulk(tenant, Map.of("ids", List.of(shopper.customerId()), "status", "disabled")),
+                new RowLocks.Sql("INSERT INTO sessions (tenant_id, id, customer_id, kind, created_at, last_used_at, "
+                        + "expires_at) VALUES (?, ?, ?, 'customer', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+                        + "CURRENT_TIMESTAMP + INTERVAL '1' DAY)", tenant.id(),
+                        "ses_" + UUID.randomUUID().toString().replace("-", ""), shopper.customerId()));
+
+        answer.expect(200);
+        JsonNode status = admin.events(shopper.customerId(), "customer.status_changed").get(0).path("data");
+        assertThat(status.path("sessions_revoked").asInt()).isEqualTo(2);
+        assertThat(api.get("/v1/admin/customers/" + shopper.customerId() + "/sessions").bearer(tenant.sk()).send()
+                .expect(200).body().path("data")).isEmpty();
     }
 
     @Test

@@ -7,12 +7,14 @@ import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
@@ -268,6 +270,37 @@ class AdminCustomerMergeTest extends ApiTest {
                     .body(Map.of("source_id", source.customerId())).send().expect(403, "insufficient_scope");
         }
         Tokens.introspect(api, tenant, source.accessToken()).expect(200);
+    }
+
+    /**
+     * A guest order with the duplicate's verified address is recorded while the merge erases the duplicate (here, while
+     * the erasure waits for the duplicate's session): it moves to the kept customer with the other orders, and is not
+     * stripped of its address as a deleted customer's would be.
+     */
+    @Test
+    void mergeWhenAGuestOrderOfTheDuplicatesAddressIsRecordedDuringTheErasureThenItMovesToo() throws Exception {
+        var tenant = Fixtures.tenant(api);
+        var admin = new AdminCalls(api, tenant);
+        var kept = Fixtures.shopper(api, tenant);
+        var source = Fixtures.verifiedShopper(api, tenant, Map.of());
+        String sourceOrder = Fixtures.uniqueId("S");
+        admin.order(sourceOrder, source.email(), source.customerId());
+        String guestOrder = Fixtures.uniqueId("G");
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE sessions SET last_used_at = last_used_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), source.sessionId()),
+                () -> merge(tenant, kept.customerId(), source.customerId()),
+                new RowLocks.Sql("INSERT INTO orders (tenant_id, id, number, email, status, currency, total, "
+                        + "token_hash, placed_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'paid', 'EUR', 10, ?, "
+                        + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", tenant.id(),
+                        "ord_" + UUID.randomUUID().toString().replace("-", ""), guestOrder, source.email(),
+                        "0".repeat(64)));
+
+        answer.expect(200);
+        assertThat(orderNumbers(tenant, kept.customerId())).containsExactlyInAnyOrder(sourceOrder, guestOrder);
+        assertThat(admin.events(kept.customerId(), "customer.merged").get(0).path("data").path("orders_moved")
+                .asInt()).isEqualTo(2);
     }
 
     /**

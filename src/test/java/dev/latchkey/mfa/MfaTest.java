@@ -6,6 +6,7 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.TestSmtp;
 import dev.latchkey.testing.TotpCodes;
 import org.junit.jupiter.api.Test;
@@ -367,6 +368,31 @@ class MfaTest extends MailTest {
                 .expect(403, "email_not_verified");
         assertThat(api.get("/v1/me/mfa").as(shopper).send().expect(200).body().path("totp_enabled").asBoolean())
                 .isFalse();
+    }
+
+    /**
+     * The asking session ends (a logout on another device, a password change elsewhere) after its token was checked,
+     * while the confirmation waits for the account's row: once it has the row it finds the session ended, as for a
+     * token revoked before, and two-step sign-in stays off.
+     */
+    @Test
+    void confirmWhenItsSessionEndsWhileItWaitsForTheAccountThenRefusedAndTwoStepStaysOff() throws Exception {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        String secret = api.post("/v1/me/mfa/totp").as(shopper).body(Map.of("password", shopper.password())).send()
+                .expect(200).str("secret");
+        String code = code(secret, 0);
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE customers SET updated_at = updated_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.customerId()),
+                () -> api.post("/v1/me/mfa/totp/confirm").as(shopper).body(Map.of("code", code)).send(),
+                new RowLocks.Sql("UPDATE sessions SET revoked_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.sessionId()));
+
+        answer.expect(401, "invalid_token");
+        assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "mfa.enabled")).isEmpty();
+        assertThat(passwordLogin(shopper).body().has("access_token")).isTrue();
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.latchkey.testing.FakeOidcProvider;
 import dev.latchkey.testing.TestServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.TotpCodes;
 import org.junit.jupiter.api.Test;
@@ -425,6 +426,78 @@ class SocialLoginTest extends ApiTest {
         String email = Fixtures.uniqueEmail();
         callback(started, idp.signRs256(claims(started, subject(), email))).expect(404, "not_found");
         assertThat(customersWith(tenant, email)).isEmpty();
+    }
+
+    /**
+     * The merchant deletes the provider after the link's transaction found it enabled, while that transaction waits
+     * for the shopper's row: the link is not written against a provider that is gone (a broken reference, 500), and
+     * the callback answers as for a provider deleted before it came.
+     */
+    @Test
+    void linkWhenTheProviderIsDeletedAfterTheCallbackFoundItThen404AndNoLink() throws Exception {
+        var tenant = shop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        String provider = onlyIdentityProvider(tenant);
+        Started link = startLink(shopper);
+        String code = idp.authorize(link.query(), idp.signRs256(claims(link, subject(), shopper.email())));
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE customers SET updated_at = updated_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.customerId()),
+                () -> finish(link, code, shopper), providerDeletion(tenant, provider));
+
+        answer.expect(404, "not_found");
+        assertThat(api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data")).isEmpty();
+        assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "identity.linked")).isEmpty();
+    }
+
+    /** The statements of the merchant's deletion of {@code provider}, after the row is locked. */
+    private static RowLocks.Sql[] providerDeletion(Fixtures.Tenant tenant, String provider) {
+        return new RowLocks.Sql[] {
+                new RowLocks.Sql("DELETE FROM oidc_states WHERE tenant_id = ? AND provider_id = ?", tenant.id(),
+                        provider),
+                new RowLocks.Sql("DELETE FROM customer_identities WHERE tenant_id = ? AND provider_id = ?",
+                        tenant.id(), provider),
+                new RowLocks.Sql("DELETE FROM identity_providers WHERE tenant_id = ? AND id = ?", tenant.id(),
+                        provider)};
+    }
+
+    /**
+     * A password-less shopper removes their passkey, which their link to the provider lets go, while the merchant is
+     * disabling that provider: the removal waits for the provider's row, then finds the link no way in and keeps the
+     * passkey. (Without the lock it would not wait, and the account would be left with no way in.)
+     */
+    @Test
+    void passkeyRemovalWhenTheProviderItCountsOnIsBeingDisabledThenWaitsAndKeepsTheLastWayIn() throws Exception {
+        var tenant = shop(Map.of("login_codes", false, "webauthn_rp_id", "shop.example"));
+        var shopper = passwordLess(tenant);
+        String passkey = addPasskey(shopper);
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                "UPDATE identity_providers SET enabled = FALSE WHERE tenant_id = ? AND id = ?",
+                () -> api.delete("/v1/me/passkeys/" + passkey).as(shopper).send(), tenant.id(),
+                onlyIdentityProvider(tenant));
+
+        answer.expect(409, "last_sign_in_method");
+        assertThat(api.get("/v1/me/passkeys").as(shopper).send().expect(200).body().path("data")).hasSize(1);
+    }
+
+    /** The same while the merchant deletes the provider: the removal finds the link gone with it. */
+    @Test
+    void passkeyRemovalWhenTheProviderItCountsOnIsBeingDeletedThenWaitsAndKeepsTheLastWayIn() throws Exception {
+        var tenant = shop(Map.of("login_codes", false, "webauthn_rp_id", "shop.example"));
+        var shopper = passwordLess(tenant);
+        String passkey = addPasskey(shopper);
+        String provider = onlyIdentityProvider(tenant);
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE identity_providers SET updated_at = updated_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), provider),
+                () -> api.delete("/v1/me/passkeys/" + passkey).as(shopper).send(), providerDeletion(tenant, provider));
+
+        answer.expect(409, "last_sign_in_method");
+        assertThat(api.get("/v1/me/passkeys").as(shopper).send().expect(200).body().path("data")).hasSize(1);
+        assertThat(api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data")).isEmpty();
     }
 
     private String onlyIdentityProvider(Fixtures.Tenant tenant) {

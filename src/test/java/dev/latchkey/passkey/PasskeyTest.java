@@ -6,6 +6,7 @@ import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.TestSmtp;
 import dev.latchkey.testing.TotpCodes;
@@ -238,6 +239,30 @@ class PasskeyTest extends MailTest {
         addPasskey(shopper, SoftAuthenticator.create().register(options, fromShop()))
                 .expect(403, "email_not_verified");
         assertThat(api.get("/v1/me/passkeys").as(shopper).send().expect(200).body().path("data")).isEmpty();
+        assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "passkey.added")).isEmpty();
+    }
+
+    /**
+     * The asking session ends (a logout on another device, a password change elsewhere) after its token was checked,
+     * while the passkey's transaction waits for the account's row: once it has the row it finds the session ended and
+     * adds nothing, as for a token revoked before.
+     */
+    @Test
+    void registerWhenItsSessionEndsWhileItWaitsForTheAccountThenRefusedAndNothingAdded() throws Exception {
+        var tenant = passkeyShop();
+        var shopper = Fixtures.verifiedShopper(api, tenant, Map.of());
+        Map<String, Object> credential = SoftAuthenticator.create().register(creationOptions(shopper), fromShop());
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE customers SET updated_at = updated_at WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.customerId()),
+                () -> addPasskey(shopper, credential),
+                new RowLocks.Sql("UPDATE sessions SET revoked_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), shopper.sessionId()));
+
+        answer.expect(401, "invalid_token");
+        assertThat(api.get("/v1/admin/customers/" + shopper.customerId() + "/passkeys").bearer(tenant.sk()).send()
+                .expect(200).body().path("data")).isEmpty();
         assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "passkey.added")).isEmpty();
     }
 
