@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -314,13 +315,14 @@ class CustomerImportTest {
     }
 
     /**
-     * The customer's address events (those of one batch may share a millisecond, so their order is not told), each as "type address_id", its {@code type} or {@code changed},
-     * and who acted: "by" the import's id (the merchant acting through it) or the {@code by} of another change.
+     * The customer's address events (those of one batch may share a millisecond, so their order is not told), each
+     * as "type address_id", its {@code type} or {@code changed}, and who acted: "by" the import's id (the merchant
+     * acting through it) or the {@code by} of another change.
      */
     private static List<String> addressEvents(Fixtures.Tenant tenant, String customerId) {
         JsonNode events = api().get("/v1/admin/audit?customer_id=" + customerId).bearer(tenant.sk()).send()
                 .expect(200).body().path("data");
-        List<String> found = new java.util.ArrayList<>();
+        List<String> found = new ArrayList<>();
         for (JsonNode event : events) {
             String type = event.path("type").asText();
             if (!type.startsWith("address.")) {

@@ -1,5 +1,6 @@
 package dev.latchkey.db;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.testing.Fixtures;
@@ -49,9 +50,9 @@ class PostgresListPlansTest {
         // active, verified and subscribed, but one in RARE of each: on hold, unverified, unsubscribed (apart); none
         // pending, nor never subscribed
         db.run(h -> h.createUpdate("INSERT INTO customers (tenant_id, id, email, email_verified, status, "
-                        + "accepts_marketing, marketing_state, attributes, created_at, updated_at, version, search_name, "
-                        + "search_last_name) SELECT :tenant, 'cus_p' || i, 'p' || i || '@shop.example', i % :rare <> 1, "
-                        + "CASE WHEN i % :rare = 2 THEN 'on_hold' ELSE 'active' END, i % :rare <> 3, "
+                        + "accepts_marketing, marketing_state, attributes, created_at, updated_at, version, "
+                        + "search_name, search_last_name) SELECT :tenant, 'cus_p' || i, 'p' || i || '@shop.example', "
+                        + "i % :rare <> 1, CASE WHEN i % :rare = 2 THEN 'on_hold' ELSE 'active' END, i % :rare <> 3, "
                         + "CASE WHEN i % :rare = 3 THEN 'unsubscribed' ELSE 'subscribed' END, '{}', "
                         + ":first + i * INTERVAL '1 minute', :first + i * INTERVAL '1 minute', 1, 'ann lee', 'lee' "
                         + "FROM generate_series(1, :count) i")
@@ -110,7 +111,7 @@ class PostgresListPlansTest {
     private static JsonNode tree(String plan) {
         try {
             return JSON.readTree(plan).get(0).path("Plan");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
