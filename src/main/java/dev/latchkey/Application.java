@@ -329,7 +329,7 @@ public final class Application implements AutoCloseable {
         var newAccounts = new NewAccountInput(tenants, policy, mapper);
         var imports = new CustomerImports(db, mapper, audit, tenants, clock);
         this.importWorker = new ImportWorker(db, imports,
-                new RowImporter(newAccounts, adminCustomers, customers, addresses), tenants, config.bulk());
+                new RowImporter(newAccounts, adminCustomers, customers, addresses, audit), tenants, config.bulk());
         imports.wakeOnQueued(importWorker::wake);
 
         var staffPasswordGuesses = new StaffPasswordGuesses(limits, staff);

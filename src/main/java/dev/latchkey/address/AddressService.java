@@ -121,12 +121,15 @@ public final class AddressService {
 
     /**
      * The first address of a customer just created in the caller's transaction, made their default for shipping and
-     * billing: a bulk import's address columns.
+     * billing: a bulk import's address columns. Answers the audit events the address routes would record for it
+     * ({@code address.created}, {@code address.default_changed}), for the caller to record with its batch.
      */
-    public void createDefault(Handle h, String tenantId, String customerId, AddressInput input) {
+    public List<AuditLog.Entry> createDefault(Handle h, Book book, AddressInput input) {
         StoredAddress stored = newAddress(input);
-        store.insert(h, tenantId, customerId, stored);
-        customers.setDefaultAddress(h, tenantId, customerId, stored.id(), true, true);
+        store.insert(h, book.tenantId(), book.customerId(), stored);
+        customers.setDefaultAddress(h, book.tenantId(), book.customerId(), stored.id(), true, true);
+        return List.of(entry(book, AuditType.ADDRESS_CREATED, stored.id(), Map.of()),
+                entry(book, AuditType.ADDRESS_DEFAULT_CHANGED, stored.id(), Map.of("type", DefaultKind.BOTH.wire())));
     }
 
     /**
@@ -137,25 +140,33 @@ public final class AddressService {
      * one takes the row's fields and the default's role instead, as a book holds each place once; without a default
      * shipping address the row's is added (422 {@code address_limit_reached} when the book is full). The address is
      * then the default for shipping, and for billing too when it replaced the billing default or there was none.
+     * Answers the audit events of what changed, as the address routes would record them (none when nothing did), for
+     * the caller to record with its batch.
      */
-    public void replaceDefault(Handle h, String tenantId, String customerId, AddressInput input) {
+    public List<AuditLog.Entry> replaceDefault(Handle h, Book book, AddressInput input) {
+        String tenantId = book.tenantId();
+        String customerId = book.customerId();
         Customer owner = customers.lock(h, tenantId, customerId).orElseThrow(AddressService::notFound);
-        List<StoredAddress> book = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
-        StoredAddress current = book.stream().filter(a -> a.id().equals(owner.defaultShippingAddressId()))
+        List<StoredAddress> held = store.list(h, tenantId, customerId, null, MAX_PER_CUSTOMER);
+        StoredAddress current = held.stream().filter(a -> a.id().equals(owner.defaultShippingAddressId()))
                 .findFirst().orElse(null);
         AddressFields kept = current == null ? AddressFields.EMPTY : current.fields().withoutPlace();
         AddressFields asGiven = input.applyTo(kept);
-        StoredAddress target = book.stream().filter(a -> a.fields().samePlaceAs(asGiven)).findFirst().orElse(current);
+        StoredAddress target = held.stream().filter(a -> a.fields().samePlaceAs(asGiven)).findFirst().orElse(current);
+        List<AuditLog.Entry> events = new ArrayList<>();
         if (target == null) {
-            if (book.size() >= MAX_PER_CUSTOMER) {
+            if (held.size() >= MAX_PER_CUSTOMER) {
                 throw addressLimit();
             }
             target = newAddress(input);
             store.insert(h, tenantId, customerId, target);
+            events.add(entry(book, AuditType.ADDRESS_CREATED, target.id(), Map.of()));
         } else {
             AddressFields fields = checked(input.applyTo(target.fields().withoutPlace()));
             if (!fields.equals(target.fields())) {
                 store.update(h, tenantId, customerId, target.id(), fields, now());
+                events.add(entry(book, AuditType.ADDRESS_UPDATED, target.id(),
+                        Map.of("changed", fields.changedSince(target.fields()))));
             }
         }
         String billing = owner.defaultBillingAddressId();
@@ -164,7 +175,11 @@ public final class AddressService {
                 && (billing == null || current != null && billing.equals(current.id()));
         if (shippingMoves || billingMoves) {
             customers.setDefaultAddress(h, tenantId, customerId, target.id(), shippingMoves, billingMoves);
+            DefaultKind kind = !billingMoves ? DefaultKind.SHIPPING : shippingMoves ? DefaultKind.BOTH
+                    : DefaultKind.BILLING;
+            events.add(entry(book, AuditType.ADDRESS_DEFAULT_CHANGED, target.id(), Map.of("type", kind.wire())));
         }
+        return events;
     }
 
     private StoredAddress newAddress(AddressInput input) {
@@ -250,10 +265,15 @@ public final class AddressService {
     }
 
     private void record(Handle h, Book book, AuditType type, String addressId, Map<String, ?> details) {
+        audit.record(h, entry(book, type, addressId, details));
+    }
+
+    /** An audit event of a change of {@code addressId}: who acted, the address, then {@code details}. */
+    private static AuditLog.Entry entry(Book book, AuditType type, String addressId, Map<String, ?> details) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("address_id", addressId);
         data.putAll(details);
-        audit.record(h, book.tenantId(), book.customerId(), type, book.client(), book.event(data));
+        return new AuditLog.Entry(book.tenantId(), book.customerId(), type, book.client(), book.event(data));
     }
 
     /**

@@ -241,8 +241,7 @@ public final class AdminCustomerService {
         Customer before = was.customer();
         int ended = endsSessions(before, now.customer())
                 ? tokens.revokeCustomerSessions(h, before.tenantId(), before.id(), null) : 0;
-        changeEvents(was, now, actor, client, ended).forEach(event -> audit.record(h, event.tenantId(),
-                event.customerId(), event.type(), event.client(), event.data()));
+        changeEvents(was, now, actor, client, ended).forEach(event -> audit.record(h, event));
         afterEmailChange(h, before, now.customer());
     }
 

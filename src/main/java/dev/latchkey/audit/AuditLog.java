@@ -67,6 +67,11 @@ public final class AuditLog {
     public record Entry(String tenantId, String customerId, AuditType type, ClientInfo client, Map<String, ?> data) {
     }
 
+    /** Records one event of those a caller gathers, in the caller's transaction. */
+    public void record(Handle h, Entry entry) {
+        record(h, entry.tenantId(), entry.customerId(), entry.type(), entry.client(), entry.data());
+    }
+
     /**
      * Records many events in the caller's transaction, in the order given, as one batched insert (and one batch of
      * the fan-out) instead of a statement each: a change of many customers at once. Each event is stored and fanned

@@ -192,7 +192,7 @@ public final class ImportWorker implements AutoCloseable {
         Tally tally = new Tally(progress);
         try {
             return db.tx(h -> {
-                next.forEach(row -> rows.importRow(h, job, file, row, tally));
+                rows.importBatch(h, job, file, next, tally);
                 ImportJob.Progress done = tally.progress();
                 if (!store.progress(h, job, worker, done, imports.now().plus(LEASE))) {
                     throw new LeaseLost();

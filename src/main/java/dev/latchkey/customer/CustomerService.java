@@ -561,18 +561,22 @@ public final class CustomerService {
     }
 
     /**
-     * Tells the consent listeners what a change of the marketing consent sets off: a pending request that ended, and a
-     * tick that leaves the consent pending (at sign-up, or by the shopper later; {@code before} null for a new
-     * customer). The merchant's changes never ask for a confirmation ({@code settings} null there).
+     * Tells the consent listeners what a change of the marketing consent sets off: a pending request the merchant
+     * ended, and a tick that leaves the consent pending (at sign-up, or by the shopper later; {@code before} null for
+     * a new customer). The merchant's changes never ask for a confirmation ({@code settings} null there). The
+     * shopper's own untick ends no link: its link subscribes no one while the consent is not pending, and is what a
+     * tick again within the mail throttle's interval leaves the shopper (see {@code MarketingConfirmation}).
      */
     private void marketingChosen(Handle h, TenantSettings settings, Customer before, Customer after,
                                  ProfileInput changes, String linkBase, ClientInfo client) {
+        boolean byMerchant = settings == null;
         boolean wasPending = before != null && before.profile().marketing().pending();
-        if (wasPending && !after.profile().marketing().pending()) {
+        if (wasPending && !after.profile().marketing().pending() && byMerchant) {
             consentListeners.forEach(listener -> listener.requestEnded(h, after));
         }
         if (after.profile().marketing().pending() && changes.ticksMarketing()) {
-            consentListeners.forEach(listener -> listener.confirmationRequested(h, settings, after, linkBase, client));
+            consentListeners.forEach(listener -> listener.confirmationRequested(h, settings, after, wasPending,
+                    linkBase, client));
         }
     }
 

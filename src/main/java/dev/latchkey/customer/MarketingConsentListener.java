@@ -13,11 +13,16 @@ public interface MarketingConsentListener {
     /**
      * The shopper ticked the box and is {@code pending}: the confirmation link goes to their address, built on
      * {@code linkBase} (the checked {@code marketing_confirmation_url} or the shop's first allowed origin; null for
-     * none, when the mail carries the token alone).
+     * none, when the mail carries the token alone). {@code again}: they were pending already, and ask for the mail
+     * again; else the request is new (at sign-up, or after an untick).
      */
-    void confirmationRequested(Handle h, TenantSettings settings, Customer customer, String linkBase,
+    void confirmationRequested(Handle h, TenantSettings settings, Customer customer, boolean again, String linkBase,
                                ClientInfo client);
 
-    /** A request that waited for its confirmation ended without it: its link must no longer subscribe anyone. */
+    /**
+     * The merchant's decision, or the address moving, ended a request that waited for its confirmation: its link must
+     * no longer subscribe anyone, even should the shopper tick the box again. (The shopper's own untick leaves the
+     * link unusable only while the consent is not pending: see {@code MarketingConfirmation}.)
+     */
     void requestEnded(Handle h, Customer customer);
 }

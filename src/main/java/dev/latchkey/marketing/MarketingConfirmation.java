@@ -23,7 +23,10 @@ import java.util.Map;
 /**
  * The double opt-in of marketing email: a shopper's tick leaves the consent pending and mails a single-use link, built
  * and throttled as the verification mail's ({@code verification_ttl}, {@code email_interval}); opening it subscribes
- * them with a {@code confirmed_opt_in}. An untick, or the merchant's decision, while pending withdraws the link.
+ * them with a {@code confirmed_opt_in}. The merchant's decision while pending withdraws the link. The shopper's own
+ * untick only makes it refused while the consent is not pending: a tick again mails a new link that takes the place of
+ * the earlier ones, or, within the interval, mails none and leaves the one sent moments ago working, which the
+ * shopper has in their inbox.
  */
 public final class MarketingConfirmation implements MarketingConsentListener {
     private final Database db;
@@ -45,15 +48,21 @@ public final class MarketingConfirmation implements MarketingConsentListener {
 
     /**
      * Mails the link unless a confirmation went to the address within {@code email_interval}: a tick repeated while
-     * pending asks again, and must not flood the address. Recorded as {@code customer.marketing_consent_requested}
-     * ({@code throttled: true} when the mail was held back), never with the token.
+     * pending, or an untick and a tick again, asks again, and must not flood the address. A new request's mail
+     * withdraws the links of the requests before it, which the shopper unticked; held back, it leaves them as they are,
+     * so that the link mailed within the interval subscribes the shopper now that the consent is pending again.
+     * Recorded as {@code customer.marketing_consent_requested} ({@code throttled: true} when the mail was held back),
+     * never with the token.
      */
     @Override
-    public void confirmationRequested(Handle h, TenantSettings settings, Customer customer, String linkBase,
-                                      ClientInfo client) {
+    public void confirmationRequested(Handle h, TenantSettings settings, Customer customer, boolean again,
+                                      String linkBase, ClientInfo client) {
         boolean throttled = tokens.throttled(h, customer.tenantId(), TokenPurpose.MARKETING_CONFIRMATION,
                 customer.email(), settings.emailInterval());
         if (!throttled) {
+            if (!again) {
+                tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.MARKETING_CONFIRMATION);
+            }
             String token = tokens.issue(h, customer.tenantId(), customer.id(), TokenPurpose.MARKETING_CONFIRMATION,
                     customer.email(), settings.verificationTtl());
             mail.send(h, customer, customer.email(), MailTemplate.MARKETING_CONFIRMATION, Map.of(),

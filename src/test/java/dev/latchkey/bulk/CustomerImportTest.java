@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -313,6 +314,66 @@ class CustomerImportTest {
         });
     }
 
+    /**
+     * The customer's address events (those of one batch may share a millisecond, so their order is not told), each
+     * as "type address_id", its {@code type} or {@code changed}, and who acted: "by" the import's id (the merchant
+     * acting through it) or the {@code by} of another change.
+     */
+    private static List<String> addressEvents(Fixtures.Tenant tenant, String customerId) {
+        JsonNode events = api().get("/v1/admin/audit?customer_id=" + customerId).bearer(tenant.sk()).send()
+                .expect(200).body().path("data");
+        List<String> found = new ArrayList<>();
+        for (JsonNode event : events) {
+            String type = event.path("type").asText();
+            if (!type.startsWith("address.")) {
+                continue;
+            }
+            JsonNode data = event.path("data");
+            String detail = data.has("type") ? " " + data.path("type").asText()
+                    : data.has("changed") ? " " + data.path("changed") : "";
+            String by = data.has("import_id") ? data.path("by").asText() + " " + data.path("import_id").asText()
+                    : data.path("by").asText();
+            found.add(type + " " + data.path("address_id").asText() + detail + " by " + by);
+        }
+        return found;
+    }
+
+    @Test
+    void importWhenRowsGiveAddressesThenEachChangeIsRecordedAsTheAddressRoutesRecordItAndNoneWhenUnchanged() {
+        var tenant = Fixtures.tenant(api());
+        String moved = Fixtures.uniqueEmail();
+        String header = "Email,Default Address Address1,Default Address City,Default Address Country Code,"
+                + "Default Address Zip\n";
+        String created = "admin " + BulkCalls.importAndWait(api(), tenant.sk(), CSV, header + moved
+                + ",1 Old Road,Leeds,GB,LS1 1AA\n", "").path("id").asText();
+        JsonNode movedCustomer = customerByEmail(tenant, moved);
+        String movedId = movedCustomer.path("id").asText();
+        String movedAddress = movedCustomer.path("default_shipping_address_id").asText();
+        assertThat(addressEvents(tenant, movedId)).containsExactlyInAnyOrder(
+                "address.default_changed " + movedAddress + " both by " + created,
+                "address.created " + movedAddress + " by " + created);
+        var shopper = Fixtures.shopper(api(), tenant);
+        String changes = header + moved + ",9 New Lane,Bath,GB,BA1 1AA\n" + shopper.email()
+                + ",2 First Street,Oxford,GB,OX1 1AA\n";
+
+        String updated = "admin " + BulkCalls.importAndWait(api(), tenant.sk(), CSV, changes, "?on_conflict=update")
+                .path("id").asText();
+
+        assertThat(addressEvents(tenant, movedId)).containsExactlyInAnyOrder(
+                "address.updated " + movedAddress + " [\"line1\",\"city\",\"postal_code\"] by " + updated,
+                "address.default_changed " + movedAddress + " both by " + created,
+                "address.created " + movedAddress + " by " + created);
+        String shopperAddress = addresses(tenant, shopper.customerId()).get(0).path("id").asText();
+        assertThat(addressEvents(tenant, shopper.customerId())).containsExactlyInAnyOrder(
+                "address.default_changed " + shopperAddress + " both by " + updated,
+                "address.created " + shopperAddress + " by " + updated);
+        // the same file again changes no address, and records none
+        JsonNode again = BulkCalls.importAndWait(api(), tenant.sk(), CSV, changes, "?on_conflict=update");
+        assertThat(again.path("updated").asInt()).isEqualTo(2);
+        assertThat(addressEvents(tenant, movedId)).hasSize(3);
+        assertThat(addressEvents(tenant, shopper.customerId())).hasSize(2);
+    }
+
     @Test
     void importNdjsonUpdateWhenTheAddressIsAnotherOfTheBookThenThatOneBecomesTheDefault() {
         var tenant = Fixtures.tenant(api());
@@ -329,6 +390,15 @@ class CustomerImportTest {
         JsonNode job = BulkCalls.importAndWait(api(), tenant.sk(), NDJSON, row, "?on_conflict=update");
 
         assertThat(job.path("updated").asInt()).isEqualTo(1);
+        String secondId = second.path("id").asText();
+        String imported = "admin " + job.path("id").asText();
+        // the shopper's own changes, then the import's: the address it changed and made the default
+        assertThat(addressEvents(tenant, shopper.customerId())).containsExactlyInAnyOrder(
+                "address.default_changed " + secondId + " both by " + imported,
+                "address.updated " + secondId + " [\"line1\"] by " + imported,
+                "address.created " + secondId + " by customer",
+                "address.default_changed " + first + " both by customer",
+                "address.created " + first + " by customer");
         JsonNode book = addresses(tenant, shopper.customerId());
         assertThat(book).hasSize(2);
         assertThat(book).filteredOn(a -> a.path("id").asText().equals(second.path("id").asText())).singleElement()

@@ -148,6 +148,27 @@ class MarketingConsentTest extends MailTest {
     }
 
     @Test
+    void untickThenTickAgainWithinTheEmailIntervalThenNoNewMailAndTheLinkMailedMomentsAgoSubscribes() {
+        var tenant = shop(DOUBLE_OPT_IN);
+        var pending = pending(tenant);
+        // changing their mind back and forth mails nothing more: the address is not flooded
+        for (int i = 0; i < 3; i++) {
+            patchMe(pending.shopper(), Map.of("accepts_marketing", false));
+            confirm(tenant, pending.token()).expect(400, "invalid_token");
+            assertConsent(patchMe(pending.shopper(), Map.of("accepts_marketing", true)).body(), false, "pending",
+                    "confirmed_opt_in");
+        }
+        assertThat(queuedTo(pending.shopper().email())).isEqualTo(1);
+        JsonNode requested = AuditEvents.of(api, tenant, pending.shopper().customerId(),
+                "customer.marketing_consent_requested");
+        assertThat(requested).hasSize(4).filteredOn(e -> e.path("data").path("throttled").asBoolean()).hasSize(3);
+
+        // the link in their inbox is the one that works, now that they are pending again
+        assertConsent(confirm(tenant, pending.token()).expect(200).body().path("customer"), true, "subscribed",
+                "confirmed_opt_in");
+    }
+
+    @Test
     void tickAgainWhilePendingThenOneMailPerEmailInterval() {
         var tenant = shop(DOUBLE_OPT_IN);
         var pending = pending(tenant);
@@ -216,6 +237,13 @@ class MarketingConsentTest extends MailTest {
                 .body(Map.of("accepts_marketing", true)).send().expect(200);
         assertConsent(changed.body(), true, "subscribed", "unknown");
         confirm(tenant, pending.token()).expect(400, "invalid_token");
+        // the merchant's decision withdraws the link for good: a tick again within the interval does not bring it back
+        var withdrawn = pending(tenant);
+        api.patch("/v1/admin/customers/" + withdrawn.shopper().customerId()).bearer(tenant.sk())
+                .body(Map.of("accepts_marketing", false)).send().expect(200);
+        patchMe(withdrawn.shopper(), Map.of("accepts_marketing", true));
+        confirm(tenant, withdrawn.token()).expect(400, "invalid_token");
+        assertThat(queuedTo(withdrawn.shopper().email())).isEqualTo(1);
 
         var created = api.post("/v1/admin/customers").bearer(tenant.sk())
                 .body(Map.of("email", Fixtures.uniqueEmail(), "accepts_marketing", true)).send().expect(201);
