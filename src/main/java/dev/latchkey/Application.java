@@ -53,6 +53,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
 import dev.latchkey.customer.CustomerTagStore;
 import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.EarlierWaysIn;
 import dev.latchkey.customer.WaysIn;
 import dev.latchkey.dashboard.CustomerSupport;
 import dev.latchkey.dashboard.DashboardRoutes;
@@ -235,7 +236,11 @@ public final class Application implements AutoCloseable {
         var loginCodes = new LoginCodes(emailTokenStore, emailTokens,
                 Secrets.derivedKey(serverKey, LoginCodes.KEY_PURPOSE), clock);
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
-        var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
+        // the passkeys, provider links, second factor and agent grants of an address that changes hands, registered
+        // below by their features
+        var earlierWaysIn = new EarlierWaysIn();
+        var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper,
+                earlierWaysIn);
         // the double opt-in of marketing email: a shopper's tick mails a link, and only its use subscribes them
         var marketing = new MarketingConfirmation(db, customers, emailTokens, customerMail, audit, mapper);
         customers.onMarketingConsent(marketing);
@@ -244,7 +249,8 @@ public final class Application implements AutoCloseable {
         var loginChallenges = new LoginChallenges(db, customerFactor, clock);
         // a login waiting for its second factor ends with the account's sessions (a new password, revoke-all, status)
         tokens.onCustomerSessionsEnded(loginChallenges::endAll);
-        var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
+        var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit,
+                earlierWaysIn);
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);
@@ -281,6 +287,10 @@ public final class Application implements AutoCloseable {
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
         var agents = new AgentService(db, tokens, tenants, customers, audit, credentials::confirmPassword, customerMail,
                 clock);
+        earlierWaysIn.add(agents::revokeAll);
+        earlierWaysIn.add(passkeys::forgetAll);
+        earlierWaysIn.add(socialLogin::unlinkAll);
+        earlierWaysIn.add(mfa::forget);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, orders::erasePersonalData, emailTokens::erase,
                         mfa::erase, socialLogin::erase, passkeys::erase, audit::erasePersonalData), clock);
@@ -319,7 +329,7 @@ public final class Application implements AutoCloseable {
                 Housekeeping.Job.once("expired passkey challenges", passkeys::purgeExpired),
                 Housekeeping.Job.inBatches("old webhook deliveries", webhooks::purge)), clock);
         var adminCustomers = new AdminCustomerService(db, tenants, customers, tokens, deletion, verification,
-                recovery, emailTokens, customerMail, audit, mapper);
+                recovery, passwordChanges, emailTokens, customerMail, audit, mapper);
         var bulkChanges = new BulkCustomerChanges(db, customers, adminCustomers);
         var merges = new CustomerMerge(db, customers, adminCustomers, addresses, orders, audit, mapper);
         // a bulk import reads each row as the single create reads its body

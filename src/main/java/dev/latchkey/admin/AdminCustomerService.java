@@ -6,6 +6,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.credential.HashFormat;
+import dev.latchkey.credential.PasswordChanges;
 import dev.latchkey.credential.RecoveryService;
 import dev.latchkey.customer.AdminChanges;
 import dev.latchkey.customer.AdminCustomer;
@@ -65,6 +66,7 @@ public final class AdminCustomerService {
     private final AccountDeletionService deletion;
     private final VerificationService verification;
     private final RecoveryService recovery;
+    private final PasswordChanges passwordChanges;
     private final EmailTokens emailTokens;
     private final CustomerMail mail;
     private final AuditLog audit;
@@ -72,8 +74,8 @@ public final class AdminCustomerService {
 
     public AdminCustomerService(Database db, TenantService tenants, CustomerService customers, TokenService tokens,
                                 AccountDeletionService deletion, VerificationService verification,
-                                RecoveryService recovery, EmailTokens emailTokens, CustomerMail mail, AuditLog audit,
-                                ObjectMapper mapper) {
+                                RecoveryService recovery, PasswordChanges passwordChanges, EmailTokens emailTokens,
+                                CustomerMail mail, AuditLog audit, ObjectMapper mapper) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
@@ -81,6 +83,7 @@ public final class AdminCustomerService {
         this.deletion = deletion;
         this.verification = verification;
         this.recovery = recovery;
+        this.passwordChanges = passwordChanges;
         this.emailTokens = emailTokens;
         this.mail = mail;
         this.audit = audit;
@@ -210,8 +213,8 @@ public final class AdminCustomerService {
         }
         Change change = db.tx(h -> {
             AdminCustomer current = customers.lockForAdmin(h, tenantId, id);
-            AdminCustomer updated = customers.updateByAdmin(h, current, decide.apply(current), client);
-            recordChanges(h, current, updated, actor, client);
+            AdminCustomer updated = recordChanges(h, current,
+                    customers.updateByAdmin(h, current, decide.apply(current), client), actor, client);
             return new Change(current.customer(), updated);
         });
         forgetTokensAfterChange(change.before(), change.after().customer());
@@ -244,15 +247,17 @@ public final class AdminCustomerService {
     /**
      * The audit events of a change made in {@code h}'s transaction (one customer; {@link #recordAllChanges} for many):
      * {@code customer.updated} with the changed fields, {@code customer.status_changed} (a status other than active
-     * ends every session first), {@code email.changed} with the notice to the old address.
+     * ends every session first), {@code email.changed} with the notice to the old address. Returns the customer as
+     * the change leaves them: read again when a new address ended the earlier ways in (two-step sign-in among them).
      */
-    void recordChanges(Handle h, AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client) {
+    AdminCustomer recordChanges(Handle h, AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client) {
         Customer before = was.customer();
         int ended = endsSessions(before, now.customer())
                 ? tokens.revokeCustomerSessions(h, before.tenantId(), before.id(), null) : 0;
         changeEvents(was, now, actor, client, ended).forEach(event -> audit.record(h, event.tenantId(),
                 event.customerId(), event.type(), event.client(), event.data()));
-        afterEmailChange(h, before, now.customer());
+        return afterEmailChange(h, before, now.customer(), client)
+                ? customers.lockForAdmin(h, before.tenantId(), before.id()) : now;
     }
 
     /**
@@ -268,7 +273,7 @@ public final class AdminCustomerService {
         changes.forEach(c -> events.addAll(changeEvents(c.before(), c.after(), actor, client,
                 ended.getOrDefault(c.before().customer().id(), 0))));
         audit.recordAll(h, events);
-        changes.forEach(c -> afterEmailChange(h, c.before().customer(), c.after().customer()));
+        changes.forEach(c -> afterEmailChange(h, c.before().customer(), c.after().customer(), client));
     }
 
     /** Whether the change moves the customer to a status that may not log in: every session ends. */
@@ -301,16 +306,26 @@ public final class AdminCustomerService {
         return events;
     }
 
-    /** What follows a new address but its event: the shop's address wins, and the old one hears of it. */
-    private void afterEmailChange(Handle h, Customer before, Customer after) {
+    /**
+     * What follows a new address but its event: the shop's address wins, and the old one hears of it. A new address the
+     * shop does not vouch for ({@code email_verified} not true) may belong to someone else than the account's holder
+     * so far: every way in they hold ends now, as at a login code's first proof, rather than stay open to them until
+     * the new address's owner proves it. Answers whether they ended.
+     */
+    private boolean afterEmailChange(Handle h, Customer before, Customer after, ClientInfo client) {
         if (before.email().equals(after.email())) {
-            return;
+            return false;
         }
         // the shop's address wins over a change the shopper asked for earlier and has not confirmed
         emailTokens.voidOutstanding(h, before.tenantId(), before.id(), TokenPurpose.EMAIL_CHANGE);
         // the notice says the shop made the change, and that it is done (a shopper's own change awaits confirmation)
         mail.send(h, before, before.email(), MailTemplate.EMAIL_CHANGED_NOTICE,
                 Map.of("new_email", after.email(), "changed_by_shop", "yes"), null);
+        if (after.emailVerified()) {
+            return false;
+        }
+        passwordChanges.forgetUnproven(h, after, "address_changed_by_merchant", client);
+        return true;
     }
 
     /** Erases the account as the shopper's own deletion does: orders stay without personal data, the email is free. */

@@ -149,7 +149,7 @@ public final class Authenticator {
                 if (current.emailVerified()) {
                     return current;
                 }
-                passwords.forgetUnproven(h, current, client);
+                passwords.forgetUnproven(h, current, "address_proven_by_code", client);
                 return customers.markEmailVerified(h, current, client);
             }
         };
