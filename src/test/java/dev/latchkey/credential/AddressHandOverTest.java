@@ -11,10 +11,13 @@ import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.SoftAuthenticator;
 import dev.latchkey.testing.TestSmtp;
 import dev.latchkey.testing.TotpCodes;
+import dev.latchkey.testing.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +41,20 @@ class AddressHandOverTest extends MailTest {
     private static final List<String> ENDED = List.of("passkey.removed", "identity.unlinked", "mfa.reset",
             "agent.revoked");
 
-    @RegisterExtension
-    static final FakeOidcProvider idp = FakeOidcProvider.perClass();
+    /** Its tokens are issued by this class's own server's clock, which the second factor's codes move on. */
+    private static FakeOidcProvider idp;
+
+    @BeforeAll
+    static void startProvider() {
+        idp = FakeOidcProvider.start(server.clock);
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        if (idp != null) {
+            idp.close();
+        }
+    }
 
     /** A verified shopper with a passkey, a linked provider account, an agent grant and two-step sign-in on. */
     private record Armed(Fixtures.Shopper shopper, SoftAuthenticator passkey, String subject, Agents.Agent agent) {
@@ -153,11 +168,23 @@ class AddressHandOverTest extends MailTest {
     void merchantMovesAccountToAnUnprovenAddressThenEveryWayInOfThePreviousHolderEnds() {
         var armed = armed(tenant());
         String newOwner = Fixtures.uniqueEmail();
+        List<String> heard = new ArrayList<>(ENDED);
+        heard.add("password.removed");
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            api.post("/v1/admin/webhooks").bearer(armed.tenant().sk())
+                    .body(Map.of("url", receiver.url(), "events", heard)).send().expect(201);
 
-        JsonNode moved = moveTo(armed, Map.of("email", newOwner)).body();
+            JsonNode moved = moveTo(armed, Map.of("email", newOwner)).body();
 
-        assertThat(moved.path("email_verified").asBoolean()).isFalse();
-        assertThat(moved.path("mfa_enabled").asBoolean()).isFalse();
+            assertThat(moved.path("email_verified").asBoolean()).isFalse();
+            assertThat(moved.path("mfa_enabled").asBoolean()).isFalse();
+            for (String type : heard) {
+                JsonNode event = receiver.awaitOne(type).json();
+                assertThat(event.path("customer_id").asText()).isEqualTo(armed.id());
+                assertThat(event.path("data").path("reason").asText()).as(type)
+                        .isEqualTo("address_changed_by_merchant");
+            }
+        }
         earlierWaysInEnded(armed);
         ownSession(armed).expect(401, "invalid_token");
         login(armed.tenant(), newOwner, armed.shopper().password()).expect(401, "invalid_credentials");
