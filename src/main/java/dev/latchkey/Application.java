@@ -55,6 +55,7 @@ import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerStore;
 import dev.latchkey.customer.CustomerTagStore;
 import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.EarlierWaysIn;
 import dev.latchkey.customer.WaysIn;
 import dev.latchkey.dashboard.CustomerSupport;
 import dev.latchkey.dashboard.DashboardRoutes;
@@ -237,7 +238,11 @@ public final class Application implements AutoCloseable {
         var loginCodes = new LoginCodes(emailTokenStore, emailTokens,
                 Secrets.derivedKey(serverKey, LoginCodes.KEY_PURPOSE), clock);
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
-        var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper);
+        // the passkeys, provider links, second factor and agent grants of an address that changes hands, registered
+        // below by their features
+        var earlierWaysIn = new EarlierWaysIn();
+        var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper,
+                earlierWaysIn);
         // the double opt-in of marketing email: a shopper's tick mails a link, and only its use subscribes them
         var marketing = new MarketingConfirmation(db, customers, emailTokens, customerMail, audit, mapper);
         customers.onMarketingConsent(marketing);
@@ -246,7 +251,8 @@ public final class Application implements AutoCloseable {
         var loginChallenges = new LoginChallenges(db, customerFactor, clock);
         // a login waiting for its second factor ends with the account's sessions (a new password, revoke-all, status)
         tokens.onCustomerSessionsEnded(loginChallenges::endAll);
-        var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit);
+        var passwordChanges = new PasswordChanges(customers, emailTokens, tokens, customerMail, policy, lockout, audit,
+                earlierWaysIn);
         customers.onEmailMoved(emailTokens::voidMailedToOldAddress);
         var credentials = new CredentialService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 tokens, lockout, mapper, audit);
@@ -284,6 +290,10 @@ public final class Application implements AutoCloseable {
         var agents = new AgentService(db, tokens, tenants, customers, audit, credentials::confirmPassword, customerMail,
                 clock);
         var impersonations = new ImpersonationService(db, tokens, tenants, customers, audit, stillOwner, clock);
+        earlierWaysIn.add(agents::revokeAll);
+        earlierWaysIn.add(passkeys::forgetAll);
+        earlierWaysIn.add(socialLogin::unlinkAll);
+        earlierWaysIn.add(mfa::forget);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, emailTokens::erase, mfa::erase,
                         socialLogin::erase, passkeys::erase, audit::erasePersonalData), orders, clock);

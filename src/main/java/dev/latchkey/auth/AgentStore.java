@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,17 @@ final class AgentStore {
                 .bind("tenant", tenantId).bind("customer", customerId).bind("agent", agentId)
                 .bind("now", Database.ts(now)).bind("bornAfter", Database.ts(bornAfter))
                 .mapTo(String.class).findOne();
+    }
+
+    /**
+     * The customer's grants not revoked and not expired, oldest first, as agent id and session id: those a
+     * {@code session_max_lifetime} lowered since ends for now too, as raising it again would bring them back.
+     */
+    List<Map.Entry<String, String>> unrevoked(Handle h, String tenantId, String customerId, Instant now) {
+        return h.createQuery("SELECT agent_id, id FROM sessions WHERE " + OWN
+                        + " AND revoked_at IS NULL AND expires_at > :now ORDER BY created_at, id")
+                .bind("tenant", tenantId).bind("customer", customerId).bind("now", Database.ts(now))
+                .map((rs, ctx) -> Map.entry(rs.getString("agent_id"), rs.getString("id"))).list();
     }
 
     /** Every grant held about the customer, ended ones included, newest first. */

@@ -3,6 +3,7 @@ package dev.latchkey.credential;
 import dev.latchkey.auth.TokenService;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
+import dev.latchkey.customer.EarlierWaysIn;
 import dev.latchkey.mail.MailTemplate;
 import dev.latchkey.verification.CustomerMail;
 import dev.latchkey.verification.EmailTokens;
@@ -30,9 +31,10 @@ public final class PasswordChanges {
     private final PasswordPolicy policy;
     private final LockoutService lockout;
     private final AuditLog audit;
+    private final EarlierWaysIn earlierWaysIn;
 
     public PasswordChanges(CustomerService customers, EmailTokens tokens, TokenService sessions, CustomerMail mail,
-                           PasswordPolicy policy, LockoutService lockout, AuditLog audit) {
+                           PasswordPolicy policy, LockoutService lockout, AuditLog audit, EarlierWaysIn earlierWaysIn) {
         this.customers = customers;
         this.tokens = tokens;
         this.sessions = sessions;
@@ -40,6 +42,7 @@ public final class PasswordChanges {
         this.policy = policy;
         this.lockout = lockout;
         this.audit = audit;
+        this.earlierWaysIn = earlierWaysIn;
     }
 
     /** The policy's personal-information rule needs the account, so it is checked here, once the account is known. */
@@ -51,10 +54,16 @@ public final class PasswordChanges {
     /** {@code keepSessionId} (nullable) survives; {@code emailProven} when the change came through an emailed token. */
     public void apply(Handle h, Customer customer, String passwordHash, boolean emailProven, String keepSessionId,
                       ClientInfo client) {
+        // a reset link that is the address's first proof ends the earlier ways in as a login code's does (the
+        // password it replaces anyway), the second factor with them
+        boolean firstProof = emailProven && !customer.emailVerified();
+        if (firstProof) {
+            earlierWaysIn.forget(h, customer, "address_proven_by_password_reset", client);
+        }
         // The lockout before the password: its audit event must still see whether the account was locked. A reset
         // link is only the first factor of an account with two-step sign-in: cleared by it, the wrong codes counted
         // would let whoever reads the mailbox guess codes afresh after every reset; a completed login clears them.
-        if (!(emailProven && customer.mfaEnabled())) {
+        if (!(emailProven && customer.mfaEnabled() && !firstProof)) {
             lockout.clear(h, customer.tenantId(), customer.id(), emailProven
                     ? LockoutService.UnlockReason.PASSWORD_RESET : LockoutService.UnlockReason.PASSWORD_CHANGE, client);
         }
@@ -73,22 +82,25 @@ public final class PasswordChanges {
     }
 
     /**
-     * In the caller's transaction, just before a login code proves the account's address for the first time: whoever
-     * registered the account may not own the address (an account set up in someone else's name, waiting for the
-     * owner's first login to hand over what it then holds: guest orders, addresses). The password they chose and the
-     * sessions they opened end, as do the links mailed meanwhile; the owner sets a password with the reset mail.
+     * In the caller's transaction, when a login code proves the account's address for the first time: whoever held
+     * the account before may not own the address (an account set up in someone else's name, or moved by the shop to an
+     * address nobody had proven, waiting for the owner to collect what it then holds: guest orders, addresses). Every
+     * way in they hold ends: the password, the sessions, the links mailed meanwhile and the earlier ways in that do
+     * not go through the address ({@link EarlierWaysIn}), each recorded with the reason; the owner logs in with codes
+     * or sets a password with the reset mail.
      */
     public void forgetUnproven(Handle h, Customer customer, ClientInfo client) {
+        String reason = "address_proven_by_code";
+        // the grants first: ended with the sessions below they would go unrecorded as agent.revoked
+        earlierWaysIn.forget(h, customer, reason, client);
         if (customer.passwordHash() != null) {
             customers.setPassword(h, customer, null, false, client);
             audit.record(h, customer.tenantId(), customer.id(), AuditType.PASSWORD_REMOVED, client,
-                    Map.of("reason", "address_proven_by_code", "other_sessions_revoked", true));
+                    Map.of("reason", reason, "other_sessions_revoked", true));
         }
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.PASSWORD_RESET);
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.EMAIL_CHANGE);
+        // the logins waiting for the previous holder's second factor end with the sessions
         sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), null);
-        // No second factor, passkey or linked provider account to drop: each is only set up on a proven address
-        // (Customer.requireVerifiedEmail). One set up before the merchant moved the account to an address not proven
-        // yet stays, and the logins waiting for a second factor end with the sessions.
     }
 }

@@ -176,6 +176,18 @@ public final class MfaService {
         });
     }
 
+    /**
+     * The customer's second factor and its recovery codes go, in the caller's transaction, when they have one,
+     * recorded as {@code mfa.reset} with the {@code reason}: the address changed hands (see
+     * {@link dev.latchkey.customer.EarlierWaysIn}). No mail: the new address's owner never set it up.
+     */
+    public void forget(Handle h, Customer customer, String reason, ClientInfo client) {
+        if (customer.mfaEnabled()) {
+            turnOff(h, customer);
+            audit.record(h, customer.tenantId(), customer.id(), AuditType.MFA_RESET, client, Map.of("reason", reason));
+        }
+    }
+
     private void turnOff(Handle h, Customer customer) {
         factor.delete(h, customer.tenantId(), customer.id());
         customers.setMfaEnabled(h, customer, false);

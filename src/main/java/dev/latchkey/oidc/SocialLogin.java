@@ -5,9 +5,11 @@ import dev.latchkey.audit.ActorCheck;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.auth.Guard;
 import dev.latchkey.auth.LoginAdmission;
+import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.WaysIn;
 import dev.latchkey.db.Database;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.Requests;
 import dev.latchkey.ratelimit.RateLimits;
 import dev.latchkey.tenant.TenantService;
@@ -75,6 +77,15 @@ public final class SocialLogin implements AutoCloseable {
     /** The export of a customer's data: their linked provider accounts, oldest first. */
     public List<?> identitiesOf(String tenantId, String customerId) {
         return service.identities(tenantId, customerId);
+    }
+
+    /**
+     * Every provider account linked to the customer is unlinked, in the caller's transaction, each recorded as
+     * {@code identity.unlinked} with the {@code reason}: the address changed hands (see
+     * {@link dev.latchkey.customer.EarlierWaysIn}).
+     */
+    public void unlinkAll(Handle h, Customer customer, String reason, ClientInfo client) {
+        service.unlinkAll(h, customer, reason, client);
     }
 
     /** The erasure of a customer: their links to provider accounts go with the account. */

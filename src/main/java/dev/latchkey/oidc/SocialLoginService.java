@@ -372,13 +372,24 @@ final class SocialLoginService {
             if (store.find(h, tenantId, identity.providerId()).map(IdentityProvider::enabled).orElse(false)) {
                 waysIn.requireAnotherWithout(h, settings, customer, WaysIn.Kind.PROVIDER_ACCOUNT);
             }
-            store.deleteIdentity(h, tenantId, customer.id(), identityId);
-            Map<String, Object> data = new LinkedHashMap<>(by);
-            data.put("identity_id", identity.id());
-            data.put("identity_provider_id", identity.providerId());
-            audit.record(h, tenantId, customer.id(), AuditType.IDENTITY_UNLINKED, client, data);
+            delete(h, customer, identity, by, client);
             return null;
         });
+    }
+
+    /** See {@link SocialLogin#unlinkAll}. */
+    void unlinkAll(Handle h, Customer customer, String reason, ClientInfo client) {
+        store.identitiesOf(h, customer.tenantId(), customer.id())
+                .forEach(identity -> delete(h, customer, identity, Map.of("reason", reason), client));
+    }
+
+    private void delete(Handle h, Customer customer, OidcStore.Identity identity, Map<String, Object> by,
+                        ClientInfo client) {
+        store.deleteIdentity(h, customer.tenantId(), customer.id(), identity.id());
+        Map<String, Object> data = new LinkedHashMap<>(by);
+        data.put("identity_id", identity.id());
+        data.put("identity_provider_id", identity.providerId());
+        audit.record(h, customer.tenantId(), customer.id(), AuditType.IDENTITY_UNLINKED, client, data);
     }
 
     /**

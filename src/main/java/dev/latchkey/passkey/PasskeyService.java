@@ -300,6 +300,15 @@ public final class PasskeyService {
         });
     }
 
+    /**
+     * Every passkey of the customer goes, in the caller's transaction, each recorded as {@code passkey.removed} with
+     * the {@code reason}: the address changed hands (see {@link dev.latchkey.customer.EarlierWaysIn}).
+     */
+    public void forgetAll(Handle h, Customer customer, String reason, ClientInfo client) {
+        store.list(h, customer.tenantId(), customer.id())
+                .forEach(passkey -> remove(h, customer, passkey.id(), client, Map.of("reason", reason)));
+    }
+
     private void remove(Handle h, Customer customer, String id, ClientInfo client, Map<String, ?> data) {
         if (!store.delete(h, customer.tenantId(), customer.id(), id)) {
             throw ApiError.notFound("Passkey");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.customer.CustomerView;
+import dev.latchkey.customer.EarlierWaysIn;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mail.MailTemplate;
@@ -24,15 +25,17 @@ public final class VerificationService {
     private final EmailTokens tokens;
     private final CustomerMail mail;
     private final ObjectMapper mapper;
+    private final EarlierWaysIn earlierWaysIn;
 
     public VerificationService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
-                               CustomerMail mail, ObjectMapper mapper) {
+                               CustomerMail mail, ObjectMapper mapper, EarlierWaysIn earlierWaysIn) {
         this.db = db;
         this.tenants = tenants;
         this.customers = customers;
         this.tokens = tokens;
         this.mail = mail;
         this.mapper = mapper;
+        this.earlierWaysIn = earlierWaysIn;
     }
 
     /** Queues the verification mail in the caller's transaction; {@code linkBase} comes from {@link RedirectPolicy}. */
@@ -81,6 +84,11 @@ public final class VerificationService {
             Customer customer = used.account().filter(c -> c.email().equals(used.token().email()))
                     .orElseThrow(EmailTokens::invalid);
             CustomerService.requireNotStopped(customer);
+            if (!customer.emailVerified()) {
+                // the address's first proof: the ways in set up before it are its previous holder's (see
+                // EarlierWaysIn); the password and sessions stay, as the link completes its own registrant's sign-up
+                earlierWaysIn.forget(h, customer, "address_proven_by_link", client);
+            }
             return customers.markEmailVerified(h, customer, client);
         });
         return CustomerView.of(verified, mapper);
