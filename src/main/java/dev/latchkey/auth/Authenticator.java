@@ -17,6 +17,7 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.lockout.LockoutService;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.verification.LoginCodes;
+import dev.latchkey.verification.SteadyAnswer;
 import org.jdbi.v3.core.Handle;
 
 import java.util.Map;
@@ -64,6 +65,13 @@ public final class Authenticator {
      */
     public LoginOutcome authenticate(String tenantId, TenantSettings settings, String email, String password,
                                      GuestCart guestCart, ClientInfo client) {
+        // a stored hash cheaper than the current cost (an imported one) must not answer sooner than an unknown address
+        return SteadyAnswer.refusedNoSooner(hasher.verificationTime(password),
+                () -> checkAndAdmit(tenantId, settings, email, password, guestCart, client));
+    }
+
+    private LoginOutcome checkAndAdmit(String tenantId, TenantSettings settings, String email, String password,
+                                       GuestCart guestCart, ClientInfo client) {
         Optional<Customer> found = customers.findByEmail(tenantId, email);
         if (found.isEmpty()) {
             hasher.verifyDummy(password);

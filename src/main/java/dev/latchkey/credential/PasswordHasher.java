@@ -5,7 +5,10 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -16,6 +19,11 @@ import java.util.function.Function;
  */
 public final class PasswordHasher {
     private static final int HASH_LENGTH = 32;
+    /** Headroom over the measured time, for a node busier later than when it measured. */
+    private static final double VERIFICATION_MARGIN = 1.25;
+    private static final int TIMED_RUNS = 3;
+    /** {@link #verificationTime} per configured cost: the machine does not change while the process runs. */
+    private static final Map<Config.Argon2, Duration> VERIFICATION_TIMES = new ConcurrentHashMap<>();
 
     private final Config.Argon2 params;
     private final HashingPool pool;
@@ -76,6 +84,27 @@ public final class PasswordHasher {
             }
             return false;
         });
+    }
+
+    /**
+     * About how long {@link #verifyDummy} of {@code password} takes here, with headroom: what an unknown address costs.
+     * A stored hash of a lower cost (imported from another shop, or made before the cost was raised) verifies sooner;
+     * a refusal that waits until this long after it began does not tell it from an unknown address. Measured once per
+     * process and cost, by the first caller: the quickest of a few runs, as the first ones run before the code is
+     * compiled.
+     */
+    public Duration verificationTime(String password) {
+        Duration one = VERIFICATION_TIMES.computeIfAbsent(params, configured -> {
+            long quickest = Long.MAX_VALUE;
+            for (int run = 0; run < TIMED_RUNS; run++) {
+                long started = System.nanoTime();
+                verifyDummy("");
+                quickest = Math.min(quickest, System.nanoTime() - started);
+            }
+            return Duration.ofNanos((long) (quickest * VERIFICATION_MARGIN));
+        });
+        // a password that NFKC changes is verified twice, as typed too
+        return normalise(password).equals(password) ? one : one.multipliedBy(2);
     }
 
     private static boolean check(String password, String storedHash, Argon2Memory memory) {

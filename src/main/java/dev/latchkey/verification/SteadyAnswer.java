@@ -24,7 +24,7 @@ public final class SteadyAnswer {
     public static void run(Runnable work) {
         long start = System.nanoTime();
         work.run();
-        waitOut(start);
+        waitOut(start, FLOOR);
     }
 
     /**
@@ -33,19 +33,27 @@ public final class SteadyAnswer {
      */
     public static <T> T call(Supplier<T> work) {
         long start = System.nanoTime();
-        T answer;
-        try {
-            answer = work.get();
-        } catch (ApiError refused) {
-            waitOut(start);
-            throw refused;
-        }
-        waitOut(start);
+        T answer = refusedNoSooner(FLOOR, work);
+        waitOut(start, FLOOR);
         return answer;
     }
 
-    private static void waitOut(long start) {
-        long left = FLOOR.toNanos() - (System.nanoTime() - start);
+    /**
+     * Runs {@code work}; when it refuses with an {@link ApiError}, the refusal comes no sooner than {@code floor} after
+     * the work began. An answer that is not a refusal, or another failure, comes at once.
+     */
+    public static <T> T refusedNoSooner(Duration floor, Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } catch (ApiError refused) {
+            waitOut(start, floor);
+            throw refused;
+        }
+    }
+
+    private static void waitOut(long start, Duration floor) {
+        long left = floor.toNanos() - (System.nanoTime() - start);
         if (left > 0) {
             try {
                 TimeUnit.NANOSECONDS.sleep(left);

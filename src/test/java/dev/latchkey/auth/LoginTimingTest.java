@@ -5,9 +5,11 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.TestServer;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,6 +56,35 @@ class LoginTimingTest {
                 attempt(open, Fixtures::uniqueEmail, shopper.password()),
                 attempt(open, shopper::email, "a wrong password"),
                 attempt(strict, locked::email, locked.password()));
+        assertAboutTheSameTime(cases, "unknown email, wrong password, locked account");
+    }
+
+    /**
+     * An account whose hash was imported from another shop costs what that hash costs, here bcrypt's lowest (about a
+     * millisecond): a wrong password for it must not answer sooner than an unknown address does.
+     */
+    @Test
+    void loginWhenImportedHashCheaperThenAWrongPasswordTakesAsLongAsAnUnknownEmail() {
+        var tenant = Fixtures.tenant(api, Map.of("lockout_threshold", 100));
+        String cheap = imported(tenant, 4);
+
+        assertAboutTheSameTime(List.of(
+                attempt(tenant, Fixtures::uniqueEmail, "a wrong password"),
+                attempt(tenant, () -> cheap, "a wrong password")),
+                "unknown email, wrong password for bcrypt cost 4");
+    }
+
+    /** A customer imported with a bcrypt hash of {@code cost}; answers their email. */
+    private String imported(Fixtures.Tenant tenant, int cost) {
+        String email = Fixtures.uniqueEmail();
+        String hash = OpenBSDBCrypt.generate("2b", "an imported password".toCharArray(),
+                "sixteen byte slt".getBytes(StandardCharsets.US_ASCII), cost);
+        api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", email, "password_hash", hash))
+                .send().expect(201);
+        return email;
+    }
+
+    private static void assertAboutTheSameTime(List<Supplier<Api.Res>> cases, String names) {
         long[][] nanos = new long[cases.size()][SAMPLES];
         for (int round = -WARM_UP; round < SAMPLES; round++) {
             for (int c = 0; c < cases.size(); c++) {
@@ -71,8 +102,6 @@ class LoginTimingTest {
         }
         double fastest = medians.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double slowest = medians.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        assertThat(slowest / fastest)
-                .as("median ms of unknown email, wrong password, locked account: %s", medians)
-                .isLessThan(TOLERANCE);
+        assertThat(slowest / fastest).as("median ms of %s: %s", names, medians).isLessThan(TOLERANCE);
     }
 }
