@@ -9,7 +9,8 @@ import java.util.List;
  * marked sessions, a handful beside the shoppers' own; H2 has no partial index and indexes every row, its nulls too.
  */
 final class V66__ImpersonatorIndex extends PerEngine {
-    private static final String INDEX = "CREATE INDEX sessions_impersonated_by ON sessions (tenant_id, impersonated_by)";
+    private static final String INDEX =
+            "CREATE INDEX sessions_impersonated_by ON sessions (tenant_id, impersonated_by)";
 
     @Override
     List<String> statements(boolean postgres) {

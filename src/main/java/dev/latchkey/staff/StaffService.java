@@ -139,8 +139,8 @@ public final class StaffService {
     }
 
     /**
-     * Removes a staff member and ends their sessions and impersonations at once. The last owner stays (409 {@code last_owner}): the
-     * dashboard would otherwise have nobody to manage it.
+     * Removes a staff member and ends their sessions and impersonations at once. The last owner stays (409
+     * {@code last_owner}): the dashboard would otherwise have nobody to manage it.
      */
     public void delete(AdminPrincipal who, String id, ClientInfo client) {
         String tenantId = who.tenantId();
@@ -272,7 +272,8 @@ public final class StaffService {
 
     /**
      * An owner's new password for a staff member who forgot theirs: all their sessions and impersonations end and a
-     * lockout is lifted, so they log in with it at once. Never the caller's own (403): that change asks for the current password.
+     * lockout is lifted, so they log in with it at once. Never the caller's own (403): that change asks for the current
+     * password.
      */
     public void setPassword(AdminPrincipal who, String staffId, String newPassword, ClientInfo client) {
         if (staffId.equals(who.staffId())) {
