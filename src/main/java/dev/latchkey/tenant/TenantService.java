@@ -198,6 +198,23 @@ public final class TenantService {
         }
     }
 
+    /**
+     * The tenant's settings as stored, with its row locked as {@link #lock} locks it: a change of settings, which locks
+     * the row too, has committed before this read or waits for {@code h}'s transaction. 404 for no such tenant.
+     */
+    public TenantSettings lockedSettings(Handle h, String tenantId) {
+        lock(h, tenantId);
+        return store.find(h, tenantId).orElseThrow(() -> ApiError.notFound("Tenant")).settings();
+    }
+
+    /**
+     * Whether the tenant's key {@code keyId} is active, read in {@code h}'s transaction: after {@link #lockedSettings},
+     * a revocation (which locks the tenant's row too) has committed before or waits.
+     */
+    public boolean keyActive(Handle h, String tenantId, String keyId) {
+        return store.findKeyById(h, tenantId, keyId).map(ApiKey::active).orElse(false);
+    }
+
     /** Every tenant's id, for jobs that work tenant by tenant. */
     public List<String> ids() {
         return db.read(store::ids);

@@ -1,9 +1,11 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.cluster.Invalidation;
+import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Impersonations;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,29 @@ class ImpersonationEndTest extends ApiTest {
         Impersonations.assertEnded(api, customer, byKey, "api_key_revoked");
         Impersonations.assertLive(api, byFirstKey);
         api.get("/v1/admin/settings").bearer(created.str("key")).send().expect(401);
+    }
+
+    /**
+     * A key revoked while its impersonation waits to begin: the start reads the key again under the tenant's lock,
+     * which the revocation holds, and answers as the key's next request would, starting nothing the revocation missed.
+     */
+    @Test
+    void keyWhenRevokedWhileItsImpersonationWaitsThen401AndNoSession() throws Exception {
+        var tenant = Fixtures.tenant(api, ON);
+        var customer = Fixtures.shopper(api, tenant);
+        var created = api.post("/v1/admin/api-keys").bearer(tenant.sk()).body(Map.of("kind", "secret")).send()
+                .expect(201);
+
+        Api.Res answer = RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE tenants SET name = name WHERE id = ?", tenant.id()),
+                () -> api.post("/v1/admin/customers/" + customer.customerId() + "/impersonation")
+                        .bearer(created.str("key")).send(),
+                new RowLocks.Sql("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND id = ?",
+                        tenant.id(), created.str("id")));
+
+        answer.expect(401, "invalid_api_key");
+        assertThat(api.get("/v1/admin/customers/" + customer.customerId() + "/sessions").bearer(tenant.sk()).send()
+                .expect(200).body().path("data")).hasSize(1);
     }
 
     @Test
