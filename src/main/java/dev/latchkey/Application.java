@@ -184,19 +184,21 @@ public final class Application implements AutoCloseable {
         var tenantStore = new TenantStore(mapper, db.isPostgres());
         // settings and API keys are the owners': a staff member demoted while such a change waits is refused
         var stillOwner = new StillOwner();
+        // first: a key revoked, a staff member changed or the setting turned off ends the impersonations it allowed
+        this.tokens = new TokenService(db, audit, clock, invalidations);
         var tenants = new TenantService(db, tenantStore, new SettingsValidator(mapper), audit, clock, invalidations,
-                stillOwner);
-        var apiKeys = new ApiKeyService(db, tenantStore, audit, invalidations, clock, stillOwner);
+                stillOwner, tokens);
+        var apiKeys = new ApiKeyService(db, tenantStore, audit, tokens, clock, stillOwner);
         var hasher = new PasswordHasher(config.argon2(), hashingPool);
         var policy = new PasswordPolicy(CommonPasswords.load());
         var customers = new CustomerService(db, new CustomerStore(db.isPostgres()), new CustomerTagStore(), hasher,
                 audit, mapper, clock, invalidations);
-        this.tokens = new TokenService(db, audit, clock, invalidations);
 
         // the merchant's staff: their sessions open admin routes beside the secret key
         var staffSessions = new StaffSessions(db, clock, tenantId -> tenants.tenant(tenantId).suspended());
         var staffLockout = new StaffLockout(db, audit, clock);
-        var staff = new StaffService(db, staffSessions, hasher, policy, tenants, staffLockout, limits, audit, clock);
+        var staff = new StaffService(db, staffSessions, hasher, policy, tenants, staffLockout, limits, audit, clock,
+                tokens);
         var guard = new Guard(tenants, tokens, platformToken, staffSessions);
 
         // mail

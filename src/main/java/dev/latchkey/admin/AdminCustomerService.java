@@ -214,22 +214,7 @@ public final class AdminCustomerService {
             recordChanges(h, current, updated, actor, client);
             return new Change(current.customer(), updated);
         });
-        forgetTokensAfterChange(change.before(), change.after().customer());
         return change.after();
-    }
-
-    /**
-     * After the change's commit, when it moved the status or the email: every node forgets the customer's cached
-     * tokens. They carry the email; and a request between the revocation and the commit may have cached one.
-     */
-    void forgetTokensAfterChange(Customer before, Customer after) {
-        if (movesTokens(before, after)) {
-            tokens.evictCustomer(after.tenantId(), after.id());
-        }
-    }
-
-    private static boolean movesTokens(Customer before, Customer after) {
-        return before.status() != after.status() || !before.email().equals(after.email());
     }
 
     /**
@@ -239,8 +224,10 @@ public final class AdminCustomerService {
      */
     void recordChanges(Handle h, AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client) {
         Customer before = was.customer();
-        int ended = endsSessions(before, now.customer())
-                ? tokens.revokeCustomerSessions(h, before.tenantId(), before.id(), null) : 0;
+        // published by nobody here: the one invalidation of the changed row, after the commit, has every node forget
+        // the customer's tokens too (they carry the email), those that a request cached meanwhile among them
+        int ended = endsSessions(before, now.customer()) ? tokens.revokeSessionsOfCustomers(h, before.tenantId(),
+                List.of(before.id())).getOrDefault(before.id(), 0) : 0;
         changeEvents(was, now, actor, client, ended).forEach(event -> audit.record(h, event));
         afterEmailChange(h, before, now.customer());
     }

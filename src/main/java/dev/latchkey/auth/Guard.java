@@ -336,6 +336,11 @@ public final class Guard {
         return raw != null && liveOtherThanKey(raw) ? ApiError.insufficientScope(wrongKind) : invalidKey(challenge);
     }
 
+    /** A secret key revoked while its request was under way: answered as its next request will be. */
+    static ApiError invalidApiKey() {
+        return invalidKey(ApiError.BEARER_INVALID_TOKEN);
+    }
+
     private static ApiError invalidKey(String challenge) {
         return new ApiError(401, "invalid_api_key", "The API key is missing, unknown or revoked.")
                 .withHeader("WWW-Authenticate", challenge);

@@ -56,12 +56,18 @@ public final class ImpersonationService {
      * answers. Recorded as {@code customer.impersonation_started} in the same transaction.
      */
     public Impersonation start(String tenantId, String customerId, String reason, Actor actor, ClientInfo client) {
-        boolean allowed = tenants.settings(tenantId).staffImpersonation();
         String impersonatedBy = actor.staffId() != null ? actor.staffId() : client.apiKeyId();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant expiresAt = now.plusSeconds(LIFETIME_SECONDS);
         Issued issued = db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);
+            // Under the tenant's lock, which turning the setting off and revoking a key take too: neither commits
+            // between these reads and the session's insert, so what they end includes this session. (The staff member
+            // is locked by the check above, as their removal, demotion and resets lock them.)
+            boolean allowed = tenants.lockedSettings(h, tenantId).staffImpersonation();
+            if (actor.staffId() == null && !tenants.keyActive(h, tenantId, impersonatedBy)) {
+                throw Guard.invalidApiKey(); // revoked since this request's key was checked
+            }
             Customer customer = customers.lockExisting(h, tenantId, customerId);
             if (!allowed) {
                 throw new ApiError(403, "impersonation_disabled", "This shop does not let its staff log in as its "

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.cluster.Invalidations;
+import dev.latchkey.audit.Actor;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.customer.CustomerWithCart;
@@ -478,6 +479,26 @@ public final class TokenService implements AutoCloseable {
         Map<String, Integer> revoked = store.revokeLiveSessionsOfAll(h, tenantId, customerIds, now());
         customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, customerIds));
         return revoked;
+    }
+
+    /**
+     * Ends, in the caller's transaction, the tenant's live impersonations that {@code impersonatedBy} (a staff
+     * member's or secret key's id) started, or every one of them when null: the change the caller makes takes from
+     * that person or key what let them start one. Each is recorded about its customer as {@code session.revoked}
+     * with {@code reason}, made by {@code actor}. Once the transaction commits, every node forgets the sessions'
+     * tokens and whatever the caller passes in {@code alongWith}, in one publication (one wait for the nodes).
+     */
+    public void endImpersonations(Handle h, String tenantId, String impersonatedBy, String reason, Actor actor,
+                                  ClientInfo client, List<Invalidation> alongWith) {
+        List<TokenStore.EndedImpersonation> ended = store.endImpersonations(h, tenantId, impersonatedBy, now());
+        audit.recordAll(h, ended.stream().map(session -> new AuditLog.Entry(tenantId, session.customerId(),
+                AuditType.SESSION_REVOKED, client, actor.with(Map.of("reason", reason,
+                        "session_id", session.sessionId())))).toList());
+        List<Invalidation> all = new ArrayList<>(alongWith);
+        ended.forEach(session -> all.add(new Invalidation(Invalidation.Kind.SESSION, tenantId, session.sessionId())));
+        if (!all.isEmpty()) {
+            Database.afterCommit(h, () -> invalidations.publishAll(all));
+        }
     }
 
     /**

@@ -391,6 +391,35 @@ final class TokenStore {
         return ended;
     }
 
+    /** An impersonation session that {@link #endImpersonations} ended, and whose customer it was. */
+    record EndedImpersonation(String sessionId, String customerId) {
+    }
+
+    /**
+     * Ends the tenant's live impersonation sessions that {@code impersonatedBy} started (every one of them when null);
+     * answers each one it ended. As the other revocations do, the rows are locked first in key order, then ended in
+     * one statement, which also ends one begun since the lock. Read along the index of V66: {@code > ''} holds for
+     * every mark and for no null, so PostgreSQL may use its partial index and H2 a range of its full one.
+     */
+    List<EndedImpersonation> endImpersonations(Handle h, String tenantId, String impersonatedBy, Instant now) {
+        String whose = impersonatedBy == null ? "impersonated_by > ''" : "impersonated_by = :by";
+        String live = " AND revoked_at IS NULL AND expires_at > :now";
+        var lock = h.createQuery("SELECT id FROM sessions WHERE tenant_id = :tenant AND " + whose + live
+                + " ORDER BY id FOR UPDATE");
+        var end = h.createUpdate("UPDATE sessions SET revoked_at = :now WHERE tenant_id = :tenant AND " + whose + live);
+        for (SqlStatement<?> statement : List.of(lock, end)) {
+            statement.bind("tenant", tenantId).bind("now", Database.ts(now));
+            if (impersonatedBy != null) {
+                statement.bind("by", impersonatedBy);
+            }
+        }
+        if (lock.mapTo(String.class).list().isEmpty()) {
+            return List.of();
+        }
+        return end.executeAndReturnGeneratedKeys("id", "customer_id")
+                .map((rs, ctx) -> new EndedImpersonation(rs.getString("id"), rs.getString("customer_id"))).list();
+    }
+
     void touchSession(Handle h, String tenantId, String sessionId, Instant at) {
         h.createUpdate("UPDATE sessions SET last_used_at = :at WHERE tenant_id = :tenant AND id = :id")
                 .bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", sessionId).execute();

@@ -111,11 +111,13 @@ public final class Database implements AutoCloseable {
         // operator class (unless the database collation is C), while H2 compares by code point and needs none; and
         // V34 builds the newest-first lists' indexes descending on H2, which reads an index in its own order only;
         // V57 gives H2's text columns room for their limits in characters, as H2 counts UTF-16 units; V64 builds the
-        // customer flags' indexes as V34 builds the others.
+        // customer flags' indexes as V34 builds the others; V66 indexes the impersonations' sessions alone on
+        // PostgreSQL, where an index may be partial.
         return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
                 .javaMigrations(new V15__EmailNormalForm(), new V18__TokenPairsFromTokens(),
                         new V23__NamesComposedForm(), new V34__DescendingListIndexes(),
-                        new V57__TextColumnsInCharacters(), new V64__CustomerFlagIndexes())
+                        new V57__TextColumnsInCharacters(), new V64__CustomerFlagIndexes(),
+                        new V66__ImpersonatorIndex())
                 .placeholders(Map.of("pattern_ops", postgres ? "varchar_pattern_ops" : ""));
     }
 

@@ -152,8 +152,9 @@ public final class StaffMfa {
 
     /**
      * An owner turns another member's second factor off (a lost phone), after checking who asks by their own means;
-     * the member logs in with the password alone until they set it up again. Never the owner's own (403): whoever holds
-     * an owner's session must not drop the owner's second factor. 409 {@code mfa_not_enabled} when it is off.
+     * the member logs in with the password alone until they set it up again, and their impersonations under way end.
+     * Never the owner's own (403): whoever holds an owner's session must not drop the owner's second factor. 409
+     * {@code mfa_not_enabled} when it is off.
      */
     public void reset(AdminPrincipal owner, String staffId, ClientInfo client) {
         if (staffId.equals(owner.staffId())) {
@@ -170,6 +171,8 @@ public final class StaffMfa {
             turnOff(h, owner.tenantId(), staffId);
             audit.record(h, owner.tenantId(), null, AuditType.STAFF_MFA_RESET, client,
                     Map.of("reset_staff_id", staffId));
+            // a reset answers a lost phone, perhaps lost with the account: what the account started ends
+            staff.endImpersonations(h, owner, staffId, "staff_mfa_reset", client);
             return null;
         });
     }

@@ -4,7 +4,9 @@ import dev.latchkey.customer.EmailAddress;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AdminPrincipal;
+import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.auth.TokenService;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.credential.PasswordPolicy;
 import dev.latchkey.customer.CustomerService;
@@ -53,9 +55,13 @@ public final class StaffService {
     private final StaffLockout lockout;
     private final AuditLog audit;
     private final Clock clock;
+    /** Ends the impersonations of a member who may no longer start them. */
+    private final TokenService tokens;
 
     public StaffService(Database db, StaffSessions sessions, PasswordHasher hasher, PasswordPolicy policy,
-                        TenantService tenants, StaffLockout lockout, RateLimits limits, AuditLog audit, Clock clock) {
+                        TenantService tenants, StaffLockout lockout, RateLimits limits, AuditLog audit, Clock clock,
+                        TokenService tokens) {
+        this.tokens = tokens;
         this.limits = limits;
         this.db = db;
         this.sessions = sessions;
@@ -133,8 +139,8 @@ public final class StaffService {
     }
 
     /**
-     * Removes a staff member and ends their sessions at once. The last owner stays (409 {@code last_owner}): the
-     * dashboard would otherwise have nobody to manage it.
+     * Removes a staff member and ends their sessions and impersonations at once. The last owner stays (409
+     * {@code last_owner}): the dashboard would otherwise have nobody to manage it.
      */
     public void delete(AdminPrincipal who, String id, ClientInfo client) {
         String tenantId = who.tenantId();
@@ -152,13 +158,15 @@ public final class StaffService {
             store.delete(h, tenantId, id);
             audit.record(h, tenantId, null, AuditType.STAFF_DELETED, client,
                     Map.of("deleted_staff_id", id, "role", staff.role()));
+            endImpersonations(h, who, id, "staff_removed", client);
             return null;
         });
     }
 
     /**
      * Gives a staff member another role, from their next request on (a staff session reads its role afresh each
-     * time). The last owner stays one (409 {@code last_owner}). The same role again changes and records nothing.
+     * time). The last owner stays one (409 {@code last_owner}). The same role again changes and records nothing. A
+     * role without {@code impersonate_customers} ends the member's impersonations under way.
      */
     public Staff changeRole(AdminPrincipal who, String id, AdminPrincipal.Role role, ClientInfo client) {
         String tenantId = who.tenantId();
@@ -179,6 +187,9 @@ public final class StaffService {
             store.setRole(h, tenantId, id, role.wire(), now);
             audit.record(h, tenantId, null, AuditType.STAFF_ROLE_CHANGED, client,
                     Map.of("changed_staff_id", id, "from", staff.role(), "to", role.wire()));
+            if (!role.can(Permission.IMPERSONATE_CUSTOMERS)) {
+                endImpersonations(h, who, id, "staff_role_changed", client);
+            }
             return new Staff(id, staff.email(), role.wire(), staff.mfaEnabled(), staff.createdAt(), now);
         });
     }
@@ -260,8 +271,9 @@ public final class StaffService {
     }
 
     /**
-     * An owner's new password for a staff member who forgot theirs: all their sessions end and a lockout is lifted, so
-     * they log in with it at once. Never the caller's own (403): that change asks for the current password.
+     * An owner's new password for a staff member who forgot theirs: all their sessions and impersonations end and a
+     * lockout is lifted, so they log in with it at once. Never the caller's own (403): that change asks for the current
+     * password.
      */
     public void setPassword(AdminPrincipal who, String staffId, String newPassword, ClientInfo client) {
         if (staffId.equals(who.staffId())) {
@@ -317,6 +329,7 @@ public final class StaffService {
             sessions.revokeAllOf(h, tenantId, id, keptToken);
             if (byOwner) {
                 LockoutStore.STAFF.write(h, tenantId, id, LockState.NONE);
+                endImpersonations(h, owner, id, "staff_password_set", client);
             }
             audit.record(h, tenantId, null, AuditType.STAFF_PASSWORD_CHANGED, client,
                     Map.of("changed_staff_id", id, "by", byOwner ? "owner" : "self"));
@@ -325,6 +338,15 @@ public final class StaffService {
         if (!replaced) {
             throw ApiError.wrongCurrentPassword();
         }
+    }
+
+    /**
+     * In {@code h}'s transaction, which changes the member {@code staffId} as {@code who} asked: the impersonations the
+     * member started end, each recorded about its customer as {@code session.revoked} with {@code reason}. Whoever
+     * had the member's password, session or second factor must not keep a shopper's session either.
+     */
+    void endImpersonations(Handle h, AdminPrincipal who, String staffId, String reason, ClientInfo client) {
+        tokens.endImpersonations(h, who.tenantId(), staffId, reason, who.actor(), client, List.of());
     }
 
     private Instant now() {

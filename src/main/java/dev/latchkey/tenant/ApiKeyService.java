@@ -6,8 +6,8 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.AdminPrincipal;
 import dev.latchkey.auth.Permission;
+import dev.latchkey.auth.TokenService;
 import dev.latchkey.cluster.Invalidation;
-import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.db.Database;
 import dev.latchkey.http.ApiError;
 import dev.latchkey.http.ClientInfo;
@@ -32,17 +32,18 @@ public final class ApiKeyService {
     private final Database db;
     private final TenantStore store;
     private final AuditLog audit;
-    private final Invalidations invalidations;
+    /** Ends a revoked key's impersonations and publishes the revocation with them. */
+    private final TokenService tokens;
     private final Clock clock;
     private final ActorCheck owners;
 
-    public ApiKeyService(Database db, TenantStore store, AuditLog audit, Invalidations invalidations, Clock clock,
+    public ApiKeyService(Database db, TenantStore store, AuditLog audit, TokenService tokens, Clock clock,
                          ActorCheck owners) {
         this.db = db;
         this.owners = owners;
         this.store = store;
         this.audit = audit;
-        this.invalidations = invalidations;
+        this.tokens = tokens;
         this.clock = clock;
     }
 
@@ -104,14 +105,15 @@ public final class ApiKeyService {
     }
 
     /**
-     * Revokes the key at once: the key cache of every node forgets it before this returns. A key already revoked stays
-     * so (nothing happens); another tenant's key is not found; a key holding scopes the caller lacks is refused (403);
-     * the last active secret key holding every scope answers 409 {@code last_secret_key}.
+     * Revokes the key at once: the key cache of every node forgets it before this returns, and the impersonations the
+     * key started end with it (recorded as {@code session.revoked}, reason {@code api_key_revoked}). A key already
+     * revoked stays so (nothing happens); another tenant's key is not found; a key holding scopes the caller lacks is
+     * refused (403); the last active secret key holding every scope answers 409 {@code last_secret_key}.
      */
     public void revoke(AdminPrincipal who, String keyId, ClientInfo client) {
         String tenantId = who.tenantId();
         Actor actor = who.actor();
-        ApiKey revoked = db.tx(h -> {
+        db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);
             store.lock(h, tenantId);
             ApiKey key = store.findKeyById(h, tenantId, keyId).orElseThrow(() -> ApiError.notFound("API key"));
@@ -128,12 +130,11 @@ public final class ApiKeyService {
             }
             store.revokeKey(h, tenantId, keyId, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             audit.record(h, tenantId, null, AuditType.API_KEY_REVOKED, client, actor.with(details(key)));
-            return key;
+            // the key cache is keyed by the key's hash; the key's impersonations end with it, published together
+            tokens.endImpersonations(h, tenantId, keyId, "api_key_revoked", actor, client,
+                    List.of(new Invalidation(Invalidation.Kind.API_KEY, tenantId, key.keyHash())));
+            return null;
         });
-        if (revoked != null) {
-            // The key cache is keyed by the key's hash.
-            invalidations.publish(new Invalidation(Invalidation.Kind.API_KEY, tenantId, revoked.keyHash()));
-        }
     }
 
     private static Map<String, Object> details(ApiKey key) {

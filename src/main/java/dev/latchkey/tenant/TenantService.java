@@ -9,6 +9,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Permission;
 import dev.latchkey.auth.Secrets;
+import dev.latchkey.auth.TokenService;
 import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.db.Database;
@@ -52,10 +53,13 @@ public final class TenantService {
 
     private final Invalidations invalidations;
     private final ActorCheck owners;
+    /** Ends the impersonations a change of settings no longer allows. */
+    private final TokenService tokens;
 
     public TenantService(Database db, TenantStore store, SettingsValidator validator, AuditLog audit, Clock clock,
-                         Invalidations invalidations, ActorCheck owners) {
+                         Invalidations invalidations, ActorCheck owners, TokenService tokens) {
         this.db = db;
+        this.tokens = tokens;
         this.owners = owners;
         this.store = store;
         this.validator = validator;
@@ -194,6 +198,23 @@ public final class TenantService {
         }
     }
 
+    /**
+     * The tenant's settings as stored, with its row locked as {@link #lock} locks it: a change of settings, which locks
+     * the row too, has committed before this read or waits for {@code h}'s transaction. 404 for no such tenant.
+     */
+    public TenantSettings lockedSettings(Handle h, String tenantId) {
+        lock(h, tenantId);
+        return store.find(h, tenantId).orElseThrow(() -> ApiError.notFound("Tenant")).settings();
+    }
+
+    /**
+     * Whether the tenant's key {@code keyId} is active, read in {@code h}'s transaction: after {@link #lockedSettings},
+     * a revocation (which locks the tenant's row too) has committed before or waits.
+     */
+    public boolean keyActive(Handle h, String tenantId, String keyId) {
+        return store.findKeyById(h, tenantId, keyId).map(ApiKey::active).orElse(false);
+    }
+
     /** Every tenant's id, for jobs that work tenant by tenant. */
     public List<String> ids() {
         return db.read(store::ids);
@@ -202,26 +223,27 @@ public final class TenantService {
     /**
      * Lays {@code patch} over the stored settings, read under the tenant's row lock (not from the cache): two changes
      * at once each keep the other's fields. Only settings whose value changes are recorded as changed (the dashboard
-     * sends them all); when none does, nothing is written.
+     * sends them all); when none does, nothing is written. Turning {@code staff_impersonation} off ends every
+     * impersonation under way with it.
      */
     public TenantSettings updateSettings(String tenantId, ObjectNode patch, Actor actor, ClientInfo client) {
-        record Update(TenantSettings settings, boolean written) {
-        }
-        Update update = db.tx(h -> {
+        return db.tx(h -> {
             owners.stillPermitted(h, tenantId, actor);
             Tenant current = store.findForUpdate(h, tenantId).orElseThrow(() -> ApiError.notFound("Tenant"));
             TenantSettings next = validator.apply(current.settings(), patch, "");
             List<String> changed = validator.changed(current.settings(), next);
             if (changed.isEmpty()) {
-                return new Update(current.settings(), false);
+                return current.settings();
             }
             store.updateSettings(h, tenantId, next, clock.instant());
             audit.record(h, tenantId, null, AuditType.SETTINGS_CHANGED, client, actor.with(Map.of("changed", changed)));
-            return new Update(next, true);
+            Invalidation settings = new Invalidation(Invalidation.Kind.TENANT, tenantId, "");
+            if (current.settings().staffImpersonation() && !next.staffImpersonation()) {
+                tokens.endImpersonations(h, tenantId, null, "impersonation_disabled", actor, client, List.of(settings));
+            } else {
+                Database.afterCommit(h, () -> invalidations.publish(settings));
+            }
+            return next;
         });
-        if (update.written()) {
-            invalidations.publish(new Invalidation(Invalidation.Kind.TENANT, tenantId, ""));
-        }
-        return update.settings();
     }
 }

@@ -1,13 +1,16 @@
 package dev.latchkey.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +50,31 @@ class CustomerStatusTest extends ApiTest {
         assertThat(event.path("to").asText()).isEqualTo("on_hold");
         assertThat(event.path("sessions_revoked").asInt()).isEqualTo(2);
         assertThat(event.path("by").asText()).isEqualTo("admin");
+    }
+
+    /**
+     * One invalidation of the changed customer, published once after the commit, has every node forget their profile
+     * and tokens: a status that ends sessions publishes no second and third one, as a bulk change publishes none.
+     */
+    @Test
+    void statusWhenDisabledThenTheCustomerIsPublishedOnceAndTheirTokensFailAtOnce() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        List<Invalidation> published = new CopyOnWriteArrayList<>();
+        server.app.invalidations().subscribe(invalidation -> {
+            if (invalidation.tenantId().equals(tenant.id())) {
+                published.add(invalidation);
+            }
+        });
+        api.get("/v1/me").as(shopper).send().expect(200);
+
+        new AdminCalls(api, tenant).patch(shopper.customerId(), Map.of("status", "disabled", "note", "chargebacks"))
+                .expect(200);
+
+        assertThat(published).containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(),
+                shopper.customerId()));
+        api.get("/v1/me").as(shopper).send().expect(401, "invalid_token");
+        assertSessionEnded(shopper);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Impersonations;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -186,5 +187,29 @@ class StaffMfaApiTest extends ApiTest {
         String fresh = StaffFixtures.login(api, shop.id(), waiting.email(), newPassword).expect(200).str("mfa_token");
         assertThat(complete(shop.id(), fresh, waiting.enrolled().recoveryCodes().get(0)).expect(200)
                 .str("access_token")).startsWith("stf_");
+    }
+
+    /**
+     * An owner who started an impersonation, then set up a second factor and lost the phone: the reset ends the
+     * impersonation, whoever holds the phone; the other owner's goes on.
+     */
+    @Test
+    void resetThenTheMembersImpersonationEndsAndAnothersGoesOn() {
+        var shop = StaffFixtures.shop(api, Map.of("staff_impersonation", true));
+        var customer = Fixtures.shopper(api, shop.tenant());
+        String email = StaffFixtures.addStaff(api, shop, "owner");
+        String memberToken = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200)
+                .str("access_token");
+        var byMember = Impersonations.start(api, memberToken, customer);
+        var byOwner = Impersonations.start(api, StaffFixtures.ownerToken(api, shop), customer);
+        StaffTwoStep.enrol(server, StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email, Fixtures.PASSWORD),
+                Fixtures.PASSWORD);
+        Impersonations.assertLive(api, byMember);
+
+        api.delete("/v1/admin/staff/" + StaffFixtures.member(api, shop, email).path("id").asText() + "/mfa")
+                .bearer(StaffFixtures.ownerToken(api, shop)).send().expect(204);
+
+        Impersonations.assertEnded(api, customer, byMember, "staff_mfa_reset");
+        Impersonations.assertLive(api, byOwner);
     }
 }
