@@ -274,7 +274,7 @@ public final class Application implements AutoCloseable {
         // social login: the providers' client secrets are encrypted under a key derived from the server's, and the
         // server calls the providers by the webhooks' rules of where it may call
         // what keeps a password-less account open to its owner, asked before a provider account or a passkey goes
-        var waysIn = new WaysIn(SocialLogin.linkedAccounts(), PasskeyService.held());
+        var waysIn = new WaysIn(SocialLogin.linkedAccounts(db.isPostgres()), PasskeyService.held());
         this.socialLogin = new SocialLogin(db, serverKey, webhooks::serverKeyUsable, config.webhooks().allowPrivate(),
                 tenants, customers, waysIn, admission, audit, stillOwner, guard, limits, requests, mapper, clock);
         // passkeys: added by a logged-in shopper, a login of their own that ends in the same completion

@@ -14,6 +14,17 @@ import java.util.Optional;
 /** SQL for identity providers, the logins waiting for them and the customers' linked identities. */
 final class OidcStore {
     /**
+     * The lock a login's link and a way-in count take on a provider's row: it must hold off the merchant's disable or
+     * delete, not other logins. PostgreSQL has a shared lock for that; H2 has none, so there it is exclusive and
+     * first links through one provider queue for the milliseconds each holds it.
+     */
+    private final String heldAgainstChange;
+
+    OidcStore(boolean postgres) {
+        this.heldAgainstChange = postgres ? "FOR SHARE" : "FOR UPDATE";
+    }
+
+    /**
      * A login sent to a provider, as the callback finds it; {@code bindingHash} is the hash of the secret that the
      * browser which started it holds (null for a login started before there was one).
      */
@@ -71,6 +82,13 @@ final class OidcStore {
 
     Optional<IdentityProvider> findForUpdate(Handle h, String tenantId, String id) {
         return h.createQuery("SELECT * FROM identity_providers WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+                .bind("tenant", tenantId).bind("id", id).map((rs, ctx) -> provider(rs)).findOne();
+    }
+
+    /** The provider, its row held against a change or deletion until the caller's transaction ends. */
+    Optional<IdentityProvider> findHeld(Handle h, String tenantId, String id) {
+        return h.createQuery("SELECT * FROM identity_providers WHERE tenant_id = :tenant AND id = :id "
+                        + heldAgainstChange)
                 .bind("tenant", tenantId).bind("id", id).map((rs, ctx) -> provider(rs)).findOne();
     }
 
@@ -198,7 +216,7 @@ final class OidcStore {
     int countUsableIdentities(Handle h, String tenantId, String customerId) {
         h.createQuery("SELECT id FROM identity_providers WHERE tenant_id = :tenant AND id IN (SELECT provider_id "
                         + "FROM customer_identities WHERE tenant_id = :tenant AND customer_id = :customer) "
-                        + "ORDER BY id FOR UPDATE")
+                        + "ORDER BY id " + heldAgainstChange)
                 .bind("tenant", tenantId).bind("customer", customerId).mapTo(String.class).list();
         return h.createQuery("SELECT COUNT(*) FROM customer_identities i JOIN identity_providers p "
                         + "ON p.tenant_id = i.tenant_id AND p.id = i.provider_id "

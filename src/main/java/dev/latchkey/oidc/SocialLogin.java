@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * shopper's linked accounts, and what erasure and housekeeping need of them.
  */
 public final class SocialLogin implements AutoCloseable {
-    private final OidcStore store = new OidcStore();
+    private final OidcStore store;
     /** The server's own calls to the providers, by the webhooks' rules of where it may call. */
     private final OutboundCalls calls;
     private final IdentityProviderRoutes adminRoutes;
@@ -41,6 +41,7 @@ public final class SocialLogin implements AutoCloseable {
                        AuditLog audit, ActorCheck owners, Guard guard, RateLimits limits, Requests requests,
                        ObjectMapper mapper,
                        Clock clock) {
+        this.store = new OidcStore(db.isPostgres());
         this.calls = new OutboundCalls(allowPrivate);
         var providers = new IdentityProviderService(db, store, serverKey, serverKeyUsable, tenants, audit, owners,
                 clock);
@@ -65,8 +66,8 @@ public final class SocialLogin implements AutoCloseable {
      * How many provider accounts a customer has linked to providers the shop has enabled, for {@link WaysIn}: its
      * store keeps no state of its own.
      */
-    public static WaysIn.Held linkedAccounts() {
-        return new OidcStore()::countUsableIdentities;
+    public static WaysIn.Held linkedAccounts(boolean postgres) {
+        return new OidcStore(postgres)::countUsableIdentities;
     }
 
     /** The merchant's providers and a customer's linked accounts, for the dashboard. */

@@ -295,7 +295,7 @@ final class SocialLoginService {
      */
     private OidcStore.Identity insertLink(Handle h, IdentityProvider provider, IdTokens.Claims claims,
                                           String customerId, boolean loggingIn, ClientInfo client) {
-        store.findForUpdate(h, provider.tenantId(), provider.id()).filter(IdentityProvider::enabled)
+        store.findHeld(h, provider.tenantId(), provider.id()).filter(IdentityProvider::enabled)
                 .orElseThrow(ApiErrors::providerNotFound);
         String email = claims.email() != null && claims.email().length() <= EmailAddress.MAX_LENGTH
                 ? claims.email() : null;

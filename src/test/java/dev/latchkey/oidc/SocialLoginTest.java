@@ -11,16 +11,22 @@ import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.SoftAuthenticator;
+import dev.latchkey.testing.TestDatabases;
 import dev.latchkey.testing.TotpCodes;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -449,6 +455,35 @@ class SocialLoginTest extends ApiTest {
         answer.expect(404, "not_found");
         assertThat(api.get("/v1/me/identities").as(shopper).send().expect(200).body().path("data")).isEmpty();
         assertThat(AuditEvents.of(api, tenant, shopper.customerId(), "identity.linked")).isEmpty();
+    }
+
+    /**
+     * A first sign-up holds its provider's row only against the merchant's change or deletion, not against other
+     * logins: while another transaction holds the row as a login does, a new account through the same provider opens
+     * at once. (H2 has no shared row lock: there such sign-ups queue for the milliseconds each holds it.)
+     */
+    @Test
+    void newAccountWhileAnotherLoginHoldsTheProviderThenItDoesNotWait() throws Exception {
+        Assumptions.assumeTrue(TestDatabases.postgres(), "H2 has no shared row lock");
+        var tenant = shop();
+        String provider = onlyIdentityProvider(tenant);
+        Started started = start(tenant);
+        String idToken = idp.signRs256(claims(started, subject(), Fixtures.uniqueEmail()));
+        try (Connection other = server.app.database().dataSource().getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement held = other.prepareStatement(
+                    "SELECT id FROM identity_providers WHERE tenant_id = ? AND id = ? FOR SHARE")) {
+                held.setString(1, tenant.id());
+                held.setString(2, provider);
+                held.executeQuery().close();
+            }
+
+            Api.Res answer = CompletableFuture.supplyAsync(() -> callback(started, idToken))
+                    .get(10, TimeUnit.SECONDS);
+
+            answer.expect(201);
+            other.rollback();
+        }
     }
 
     /** The statements of the merchant's deletion of {@code provider}, after the row is locked. */
