@@ -291,7 +291,7 @@ public final class Application implements AutoCloseable {
         var sessions = new SessionService(db, tokens, tenants, customers, audit, clock);
         var agents = new AgentService(db, tokens, tenants, customers, audit, credentials::confirmPassword, customerMail,
                 clock);
-        var impersonations = new ImpersonationService(db, tokens, tenants, customers, audit, stillOwner, clock);
+        var impersonations = new ImpersonationService(db, tokens, tenants, customers, audit, staffSessions, clock);
         earlierWaysIn.add(agents::revokeAll);
         earlierWaysIn.add(passkeys::forgetAll);
         earlierWaysIn.add(socialLogin::unlinkAll);

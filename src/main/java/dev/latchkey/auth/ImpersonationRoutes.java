@@ -28,7 +28,9 @@ public final class ImpersonationRoutes {
         JsonInput in = requests.body(ctx);
         String reason = in.line("reason", ImpersonationService.MAX_REASON).orElse(null);
         in.validate();
-        ctx.status(201).json(impersonations.start(admin.tenantId(), customerId, reason, admin.actor(),
+        // a staff member's session is checked again as the session starts: it may have ended since
+        String staffToken = admin.staffId() != null ? Guard.bearer(ctx) : null;
+        ctx.status(201).json(impersonations.start(admin.tenantId(), customerId, reason, admin.actor(), staffToken,
                 requests.client(ctx)));
     }
 }

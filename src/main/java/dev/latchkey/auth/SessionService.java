@@ -127,7 +127,11 @@ public final class SessionService {
         });
     }
 
-    /** The merchant ends every session of the customer; 404 for a customer of another tenant. */
+    /**
+     * The merchant ends every session of the customer; 404 for a customer of another tenant. Every node forgets the
+     * customer's tokens by the one invalidation {@link TokenService#revokeCustomerSessions} publishes after the commit,
+     * which also covers a token a request cached meanwhile (the cache keeps nothing read before an invalidation).
+     */
     public void revokeAllByAdmin(String tenantId, String customerId, Actor actor, ClientInfo client) {
         db.tx(h -> {
             customers.lockExisting(h, tenantId, customerId);
@@ -136,12 +140,11 @@ public final class SessionService {
                     actor.with(Map.of("reason", "admin", "count", revoked)));
             return null;
         });
-        tokens.evictCustomer(tenantId, customerId);
     }
 
     /**
      * The customer ends every session but the one asking; recorded with reason {@code customer} and the count. Locks
-     * the customer row first, as {@link #revoke} does.
+     * the customer row first, as {@link #revoke} does. Published once after the commit, as {@link #revokeAllByAdmin}.
      */
     public void revokeOthers(String tenantId, String customerId, String keepSessionId, ClientInfo client) {
         db.tx(h -> {
@@ -151,8 +154,6 @@ public final class SessionService {
                     Map.of("reason", "customer", "count", revoked));
             return null;
         });
-        // Evicted once more after the commit: a request between the first eviction and the commit may have cached one.
-        tokens.evictCustomer(tenantId, customerId);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.http.ApiError;
+import org.jdbi.v3.core.Handle;
 
 import java.util.Optional;
 
@@ -12,6 +13,15 @@ public interface StaffTokens {
 
     /** The admin a live API token ({@code stf_...}) stands for; counts as activity for its idle timeout. */
     Optional<Caller> authenticate(String rawToken);
+
+    /**
+     * {@link #authenticate} once more, inside {@code h}'s transaction, for a change that must not outlive the right of
+     * the staff member {@code staffId} to make it: their row is locked first, as their removal, a new role, a password
+     * set by an owner and a reset of their second factor lock it before ending what the member holds. Such a change
+     * either committed before, and is seen here (empty when it ended the session), or waits for this transaction and
+     * then ends what it made. Not counted as activity.
+     */
+    Optional<Caller> lockAndAuthenticate(Handle h, String tenantId, String staffId, String rawToken);
 
     /**
      * Whether this is a live staff session of either kind (an API token or a dashboard session), without counting as

@@ -39,6 +39,7 @@ public final class StaffSessions implements StaffTokens {
 
     private final Database db;
     private final StaffSessionStore store = new StaffSessionStore();
+    private final StaffStore members = new StaffStore();
     private final Clock clock;
     private final Predicate<String> suspendedTenant;
     private final List<SessionsEndedListener> sessionsEnded = new CopyOnWriteArrayList<>();
@@ -89,9 +90,26 @@ public final class StaffSessions implements StaffTokens {
         found.filter(row -> !now.isBefore(row.lastUsedAt().plus(TOUCH_INTERVAL))
                         && !suspendedTenant.test(row.tenantId()))
                 .ifPresent(row -> db.run(h -> store.touch(h, row.tenantId(), hash, now)));
-        return found.map(row -> new Live(new AdminPrincipal(row.tenantId(),
-                AdminPrincipal.Role.valueOf(row.role().toUpperCase()), row.staffId()), confirmed(row, now),
-                row.mfaEnabled()));
+        return found.map(row -> new Live(principal(row), confirmed(row, now), row.mfaEnabled()));
+    }
+
+    @Override
+    public Optional<StaffTokens.Caller> lockAndAuthenticate(Handle h, String tenantId, String staffId,
+                                                            String rawToken) {
+        if (rawToken == null || !StaffSessionKind.API.marks(rawToken)
+                || members.findAccountById(h, tenantId, staffId, true).isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        return store.find(h, Secrets.sha256(rawToken))
+                .filter(row -> row.kind().equals(StaffSessionKind.API.wire()) && live(row, now)
+                        && row.tenantId().equals(tenantId) && row.staffId().equals(staffId))
+                .map(row -> new StaffTokens.Caller(principal(row), row.mfaEnabled()));
+    }
+
+    private static AdminPrincipal principal(StaffSessionStore.Row row) {
+        return new AdminPrincipal(row.tenantId(), AdminPrincipal.Role.valueOf(row.role().toUpperCase()),
+                row.staffId());
     }
 
     private static boolean confirmed(StaffSessionStore.Row row, Instant now) {

@@ -5,12 +5,12 @@ import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,12 +60,7 @@ class CustomerStatusTest extends ApiTest {
     void statusWhenDisabledThenTheCustomerIsPublishedOnceAndTheirTokensFailAtOnce() {
         var tenant = Fixtures.tenant(api);
         var shopper = Fixtures.shopper(api, tenant);
-        List<Invalidation> published = new CopyOnWriteArrayList<>();
-        server.app.invalidations().subscribe(invalidation -> {
-            if (invalidation.tenantId().equals(tenant.id())) {
-                published.add(invalidation);
-            }
-        });
+        List<Invalidation> published = Publications.of(server, tenant.id());
         api.get("/v1/me").as(shopper).send().expect(200);
 
         new AdminCalls(api, tenant).patch(shopper.customerId(), Map.of("status", "disabled", "note", "chargebacks"))

@@ -1,10 +1,12 @@
 package dev.latchkey.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
 
@@ -141,5 +143,28 @@ class AdminSessionsTest extends ApiTest {
         assertThat(events(tenant, shopper.customerId()).get(0).path("data").path("count").asInt()).isEqualTo(2);
         revokeAll(tenant, shopper.customerId()).expect(204);
         Fixtures.login(api, tenant, shopper.email(), shopper.password());
+    }
+
+    /**
+     * Ending every session publishes one invalidation of the customer, after the commit: it has every node forget the
+     * customer's tokens, those a request cached meanwhile among them, so a second one would only make the change wait
+     * for the nodes again. With no session to end there is nothing to forget, and nothing is published.
+     */
+    @Test
+    void revokeAllWhenSessionsThenTheCustomerIsPublishedOnceAndTheirTokensFailAtOnce() {
+        var tenant = Fixtures.tenant(api);
+        var shopper = Fixtures.shopper(api, tenant);
+        var phone = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        Tokens.introspect(api, tenant, phone.accessToken()).expect(200);
+        List<Invalidation> published = Publications.of(server, tenant.id());
+
+        revokeAll(tenant, shopper.customerId()).expect(204);
+
+        assertThat(published).containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(),
+                shopper.customerId()));
+        Tokens.assertRefused(api, tenant, phone.accessToken());
+        published.clear();
+        revokeAll(tenant, shopper.customerId()).expect(204);
+        assertThat(published).isEmpty();
     }
 }

@@ -5,13 +5,14 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Impersonations;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,21 +30,83 @@ class ImpersonationEndTest extends ApiTest {
      * first owner's and the customer's own session go on.
      */
     private void memberChange(String reason, BiConsumer<StaffFixtures.Shop, String> change) {
-        var shop = StaffFixtures.shop(api, ON);
-        var customer = Fixtures.shopper(api, shop.tenant());
-        String email = StaffFixtures.addStaff(api, shop, "owner");
-        String memberId = StaffFixtures.member(api, shop, email).path("id").asText();
-        String memberToken = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200)
-                .str("access_token");
-        var byMember = Impersonations.start(api, memberToken, customer);
+        var member = member();
+        var shop = member.shop();
+        var customer = member.customer();
+        var byMember = Impersonations.start(api, member.token(), customer);
         var byOwner = Impersonations.start(api, StaffFixtures.ownerToken(api, shop), customer);
         Impersonations.assertLive(api, byMember);
 
-        change.accept(shop, memberId);
+        change.accept(shop, member.id());
 
         Impersonations.assertEnded(api, customer, byMember, reason);
         Impersonations.assertLive(api, byOwner);
         api.get("/v1/me").as(customer).send().expect(200);
+    }
+
+    /** A second owner of a shop that allows impersonation, logged in to the API, and a customer of the shop. */
+    private record Member(StaffFixtures.Shop shop, Fixtures.Shopper customer, String id, String token) {
+    }
+
+    private Member member() {
+        var shop = StaffFixtures.shop(api, ON);
+        var customer = Fixtures.shopper(api, shop.tenant());
+        String email = StaffFixtures.addStaff(api, shop, "owner");
+        String id = StaffFixtures.member(api, shop, email).path("id").asText();
+        String token = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("access_token");
+        return new Member(shop, customer, id, token);
+    }
+
+    /**
+     * The member's start waits for their row while a concurrent transaction holds it and makes {@code change} (given
+     * the tenant's and the member's id), as the owner's change does from before it ends the member's sessions and
+     * impersonations until it commits: the start reads the member's session again under that lock and answers as the
+     * session's next request would, {@code status} with {@code code}, starting nothing the change missed.
+     */
+    private void refusedWhenTheMemberChangesMeanwhile(int status, String code, String... change) throws Exception {
+        var member = member();
+        RowLocks.Sql[] statements = Arrays.stream(change)
+                .map(sql -> new RowLocks.Sql(sql, member.shop().id(), member.id())).toArray(RowLocks.Sql[]::new);
+
+        Api.Res answer = Impersonations.startWhileTheMemberChanges(server, member.token(), member.customer(),
+                member.id(), statements);
+
+        answer.expect(status, code);
+        Impersonations.assertNoneStarted(api, member.customer());
+    }
+
+    /** An owner sets the member's password: it ended the session the start came with. */
+    @Test
+    void staffWhenPasswordSetWhileTheirImpersonationWaitsThen401AndNoSession() throws Exception {
+        refusedWhenTheMemberChangesMeanwhile(401, "invalid_token",
+                "UPDATE staff_sessions SET revoked_at = CURRENT_TIMESTAMP WHERE tenant_id = ? AND staff_id = ?");
+    }
+
+    /** The member is removed: their session is gone with them. */
+    @Test
+    void staffWhenRemovedWhileTheirImpersonationWaitsThen401AndNoSession() throws Exception {
+        refusedWhenTheMemberChangesMeanwhile(401, "invalid_token",
+                "DELETE FROM staff_sessions WHERE tenant_id = ? AND staff_id = ?",
+                "DELETE FROM staff WHERE tenant_id = ? AND id = ?");
+    }
+
+    /** The member is made support: the role lacks the permission. */
+    @Test
+    void staffWhenDemotedWhileTheirImpersonationWaitsThen403AndNoSession() throws Exception {
+        refusedWhenTheMemberChangesMeanwhile(403, "insufficient_scope",
+                "UPDATE staff SET role = 'support' WHERE tenant_id = ? AND id = ?");
+    }
+
+    /** A start the member's own session makes with nothing changing meanwhile goes on after the wait. */
+    @Test
+    void staffWhenTheirRowIsHeldByNoChangeThenTheImpersonationStartsAfterTheWait() throws Exception {
+        var member = member();
+
+        Api.Res answer = Impersonations.startWhileTheMemberChanges(server, member.token(), member.customer(),
+                member.id());
+
+        answer.expect(201);
+        assertThat(answer.str("impersonated_by")).isEqualTo(member.id());
     }
 
     @Test
@@ -74,12 +137,7 @@ class ImpersonationEndTest extends ApiTest {
         var byKey = Impersonations.start(api, created.str("key"), customer);
         var byFirstKey = Impersonations.start(api, tenant.sk(), customer);
         Impersonations.assertLive(api, byKey);
-        List<Invalidation> published = new CopyOnWriteArrayList<>();
-        server.app.invalidations().subscribe(invalidation -> {
-            if (invalidation.tenantId().equals(tenant.id())) {
-                published.add(invalidation);
-            }
-        });
+        List<Invalidation> published = Publications.of(server, tenant.id());
 
         api.delete("/v1/admin/api-keys/" + created.str("id")).bearer(tenant.sk()).send().expect(204);
 

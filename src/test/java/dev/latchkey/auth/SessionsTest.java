@@ -1,11 +1,13 @@
 package dev.latchkey.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
@@ -263,6 +265,26 @@ class SessionsTest extends ApiTest {
         JsonNode revoked = AuditEvents.only(api, tenant, first.customerId(), "session.revoked");
         assertThat(revoked.path("data").path("reason").asText()).isEqualTo("customer");
         assertThat(revoked.path("data").path("count").asInt()).isEqualTo(2);
+    }
+
+    /**
+     * Ending the others publishes one invalidation of the customer, after the commit (a request that cached a token of
+     * theirs meanwhile is covered by it too); with no other session, nothing ends and nothing is published.
+     */
+    @Test
+    void revokeAllWhenSeveralThenTheCustomerIsPublishedOnce() {
+        Fixtures.Shopper second = loginFrom("b");
+        api.get("/v1/me").as(first).send().expect(200);
+        List<Invalidation> published = Publications.of(server, tenant.id());
+
+        api.delete("/v1/me/sessions").as(second).send().expect(204);
+
+        assertThat(published).containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(),
+                first.customerId()));
+        api.get("/v1/me").as(first).send().expect(401, "invalid_token");
+        published.clear();
+        api.delete("/v1/me/sessions").as(second).send().expect(204);
+        assertThat(published).isEmpty();
     }
 
     @Test

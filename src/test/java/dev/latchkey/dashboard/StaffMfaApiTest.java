@@ -5,6 +5,7 @@ import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Impersonations;
+import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -211,5 +212,32 @@ class StaffMfaApiTest extends ApiTest {
 
         Impersonations.assertEnded(api, customer, byMember, "staff_mfa_reset");
         Impersonations.assertLive(api, byOwner);
+    }
+
+    /**
+     * An owner resets a member's second factor while the member's start of an impersonation waits for their row, in a
+     * shop that requires two-step sign-in of its staff: the start reads the member's session again under that lock and
+     * answers as the session's next request would (403 {@code mfa_setup_required}), starting nothing the reset missed.
+     */
+    @Test
+    void resetWhileTheMembersImpersonationWaitsThen403AndNoSession() throws Exception {
+        var shop = StaffFixtures.shop(api, Map.of("staff_impersonation", true));
+        var customer = Fixtures.shopper(api, shop.tenant());
+        String email = StaffFixtures.addStaff(api, shop, "owner");
+        String memberId = StaffFixtures.member(api, shop, email).path("id").asText();
+        var enrolled = StaffTwoStep.enrol(server, StaffTwoStep.loggedIn(api.baseUrl(), shop.id(), email,
+                Fixtures.PASSWORD), Fixtures.PASSWORD);
+        String mfaToken = StaffFixtures.login(api, shop.id(), email, Fixtures.PASSWORD).expect(200).str("mfa_token");
+        String memberToken = complete(shop.id(), mfaToken, enrolled.recoveryCodes().get(0)).expect(200)
+                .str("access_token");
+        api.patch("/v1/admin/settings").bearer(shop.tenant().sk()).body(Map.of("require_staff_mfa", true)).send()
+                .expect(200);
+
+        Api.Res answer = Impersonations.startWhileTheMemberChanges(server, memberToken, customer, memberId,
+                new RowLocks.Sql("UPDATE staff SET mfa_enabled_at = NULL WHERE tenant_id = ? AND id = ?", shop.id(),
+                        memberId));
+
+        answer.expect(403, "mfa_setup_required");
+        Impersonations.assertNoneStarted(api, customer);
     }
 }

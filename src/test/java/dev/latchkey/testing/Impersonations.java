@@ -45,6 +45,29 @@ public final class Impersonations {
         assertThat(recorded).as("session.revoked of %s", impersonation.sessionId()).isTrue();
     }
 
+    /** {@code customer} holds no session but their own, and no impersonation of them was recorded. */
+    public static void assertNoneStarted(Api api, Fixtures.Shopper customer) {
+        var tenant = customer.tenant();
+        assertThat(api.get("/v1/admin/customers/" + customer.customerId() + "/sessions").bearer(tenant.sk()).send()
+                .expect(200).body().path("data").findValuesAsText("id")).containsExactly(customer.sessionId());
+        assertThat(AuditEvents.of(api, tenant, customer.customerId(), "customer.impersonation_started")).isEmpty();
+    }
+
+    /**
+     * The answer to {@code bearer}'s start of an impersonation of {@code customer} that waits for the row of staff
+     * member {@code staffId}: a concurrent transaction holds it (as a change to the member does) while it runs
+     * {@code change}, then commits.
+     */
+    public static Api.Res startWhileTheMemberChanges(TestServer server, String bearer, Fixtures.Shopper customer,
+                                                     String staffId, RowLocks.Sql... change) throws Exception {
+        String tenantId = customer.tenant().id();
+        return RowLocks.commitWhileWaiting(server,
+                new RowLocks.Sql("UPDATE staff SET updated_at = updated_at WHERE tenant_id = ? AND id = ?", tenantId,
+                        staffId),
+                () -> server.api.post("/v1/admin/customers/" + customer.customerId() + "/impersonation")
+                        .bearer(bearer).send(), change);
+    }
+
     /** Turns {@code staff_impersonation} on for the tenant. */
     public static void allow(Api api, Fixtures.Tenant tenant) {
         api.patch("/v1/admin/settings").bearer(tenant.sk()).body(Map.of("staff_impersonation", true)).send()
