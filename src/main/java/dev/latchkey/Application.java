@@ -242,7 +242,7 @@ public final class Application implements AutoCloseable {
         var loginCodeService = new LoginCodeService(db, customers, loginCodes, emailTokens, customerMail, audit);
         // the passkeys, provider links, second factor and agent grants of an address that changes hands, registered
         // below by their features
-        var earlierWaysIn = new EarlierWaysIn();
+        var earlierWaysIn = new EarlierWaysIn(customerMail);
         var verification = new VerificationService(db, tenants, customers, emailTokens, customerMail, mapper,
                 earlierWaysIn);
         // the double opt-in of marketing email: a shopper's tick mails a link, and only its use subscribes them
@@ -292,10 +292,10 @@ public final class Application implements AutoCloseable {
         var agents = new AgentService(db, tokens, tenants, customers, audit, credentials::confirmPassword, customerMail,
                 clock);
         var impersonations = new ImpersonationService(db, tokens, tenants, customers, audit, staffSessions, clock);
-        earlierWaysIn.add(agents::revokeAll);
-        earlierWaysIn.add(passkeys::forgetAll);
-        earlierWaysIn.add(socialLogin::unlinkAll);
-        earlierWaysIn.add(mfa::forget);
+        earlierWaysIn.add("agents_removed", agents::revokeAll);
+        earlierWaysIn.add("passkeys_removed", passkeys::forgetAll);
+        earlierWaysIn.add("linked_accounts_removed", socialLogin::unlinkAll);
+        earlierWaysIn.add("mfa_removed", mfa::forget);
         var deletion = new AccountDeletionService(db, tenants, customers, tokens, customerMail, audit,
                 List.of(sessions::erase, addresses::erase, carts::erase, emailTokens::erase, mfa::erase,
                         socialLogin::erase, passkeys::erase, audit::erasePersonalData), orders, clock);

@@ -162,16 +162,20 @@ public final class AgentService {
 
     /**
      * Ends every grant of the customer, in the caller's transaction, each recorded as {@code agent.revoked} with the
-     * {@code reason}: the address changed hands (see {@link dev.latchkey.customer.EarlierWaysIn}).
+     * {@code reason}: the address changed hands (see {@link dev.latchkey.customer.EarlierWaysIn}). Whether any was
+     * live.
      */
-    public void revokeAll(Handle h, Customer customer, String reason, ClientInfo client) {
+    public boolean revokeAll(Handle h, Customer customer, String reason, ClientInfo client) {
         String tenantId = customer.tenantId();
-        store.unrevoked(h, tenantId, customer.id(), clock.instant()).forEach(grant -> {
+        boolean any = false;
+        for (var grant : store.unrevoked(h, tenantId, customer.id(), clock.instant())) {
             if (tokens.revokeSession(h, tenantId, grant.getValue())) {
                 audit.record(h, tenantId, customer.id(), AuditType.AGENT_REVOKED, client,
                         Map.of("agent_id", grant.getKey(), "session_id", grant.getValue(), "reason", reason));
+                any = true;
             }
-        });
+        }
+        return any;
     }
 
     /** Every grant held about the customer, ended ones included: what the data export lists. */

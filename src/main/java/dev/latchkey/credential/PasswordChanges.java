@@ -87,12 +87,17 @@ public final class PasswordChanges {
      * address nobody had proven, waiting for the owner to collect what it then holds: guest orders, addresses). Every
      * way in they hold ends: the password, the sessions, the links mailed meanwhile and the earlier ways in that do
      * not go through the address ({@link EarlierWaysIn}), each recorded with the reason; the owner logs in with codes
-     * or sets a password with the reset mail.
+     * or sets a password with the reset mail. The lockout is cleared as a reset link's first proof clears it: the
+     * failures and earlier locks counted are the previous holder's (wrong codes of the second factor this drops
+     * included, which a login with a second factor due left counted), and would otherwise lock the owner out at their
+     * first slip, and for longer.
      */
     public void forgetUnproven(Handle h, Customer customer, ClientInfo client) {
         String reason = "address_proven_by_code";
         // the grants first: ended with the sessions below they would go unrecorded as agent.revoked
         earlierWaysIn.forget(h, customer, reason, client);
+        lockout.clear(h, customer.tenantId(), customer.id(), LockoutService.UnlockReason.ADDRESS_PROVEN_BY_CODE,
+                client);
         if (customer.passwordHash() != null) {
             customers.setPassword(h, customer, null, false, client);
             audit.record(h, customer.tenantId(), customer.id(), AuditType.PASSWORD_REMOVED, client,

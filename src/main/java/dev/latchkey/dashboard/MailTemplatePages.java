@@ -73,6 +73,9 @@ public final class MailTemplatePages {
                     "Tells the customer two-step sign-in was turned off, by them or by the shop.")),
             Map.entry(MailTemplate.PASSKEY_ADDED_NOTICE, new Described("Passkey added",
                     "Tells the customer a passkey was added to their account.")),
+            Map.entry(MailTemplate.WAYS_IN_REMOVED_NOTICE, new Described("Ways of signing in removed",
+                    "Tells the owner of an address proven for the first time which ways of signing in set up before "
+                            + "were removed.")),
             Map.entry(MailTemplate.MARKETING_CONFIRMATION, new Described("Marketing email confirmation",
                     "With double opt-in on: a link the customer opens to confirm they want marketing email."))));
 
@@ -89,7 +92,11 @@ public final class MailTemplatePages {
             Map.entry("locked_until", "when the lock ends (UTC)"),
             Map.entry("agent_name", "the agent's name; empty unless the address is verified"),
             Map.entry("agent_scope", "what the agent may do"),
-            Map.entry("expires_at", "when the agent's access ends (UTC)"));
+            Map.entry("expires_at", "when the agent's access ends (UTC)"),
+            Map.entry("passkeys_removed", "not empty when passkeys were removed"),
+            Map.entry("mfa_removed", "not empty when two-step sign-in was turned off"),
+            Map.entry("linked_accounts_removed", "not empty when linked accounts of other providers were unlinked"),
+            Map.entry("agents_removed", "not empty when AI shopping agents' access ended"));
 
     record Described(String name, String purpose) {
     }

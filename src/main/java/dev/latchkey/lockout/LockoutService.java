@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * Account lockout (OWASP ASVS 5.0 V6.3.1, NIST SP 800-63B 5.2.2): {@code lockout_threshold} failed logins in a row lock
  * the account for {@code lockout_duration}, each further lock twice as long up to a day. Only a correct password
- * resets the failure count; while locked, even the correct password is refused. The merchant or a password reset
- * clears everything.
+ * resets the failure count; while locked, even the correct password is refused. The merchant, a password reset or
+ * change, and a login code that proves the address for the first time clear everything.
  */
 public final class LockoutService {
     private static final Logger log = LoggerFactory.getLogger(LockoutService.class);
@@ -36,7 +36,9 @@ public final class LockoutService {
 
     /** Who cleared a lock, as the audit log records it. */
     public enum UnlockReason {
-        ADMIN("admin"), PASSWORD_RESET("password_reset"), PASSWORD_CHANGE("password_change");
+        ADMIN("admin"), PASSWORD_RESET("password_reset"), PASSWORD_CHANGE("password_change"),
+        /** A login code proved the address for the first time: its previous holder's ways in and failures end. */
+        ADDRESS_PROVEN_BY_CODE("address_proven_by_code");
 
         private final String wire;
 

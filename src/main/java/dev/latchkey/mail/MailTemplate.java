@@ -26,6 +26,11 @@ public enum MailTemplate {
     MFA_ENABLED_NOTICE(false),
     MFA_DISABLED_NOTICE(false, "changed_by_shop"),
     PASSKEY_ADDED_NOTICE(false),
+    /**
+     * An address's first proof ended the ways in its previous holder had set up: each variable is set when some of its
+     * kind went.
+     */
+    WAYS_IN_REMOVED_NOTICE(false, "passkeys_removed", "mfa_removed", "linked_accounts_removed", "agents_removed"),
     /** The double opt-in's link: the shopper is subscribed to marketing email once they open it. */
     MARKETING_CONFIRMATION(true);
 

@@ -179,13 +179,16 @@ public final class MfaService {
     /**
      * The customer's second factor and its recovery codes go, in the caller's transaction, when they have one,
      * recorded as {@code mfa.reset} with the {@code reason}: the address changed hands (see
-     * {@link dev.latchkey.customer.EarlierWaysIn}). No mail: the new address's owner never set it up.
+     * {@link dev.latchkey.customer.EarlierWaysIn}), which tells the new address's owner in its own notice, with the
+     * other ways in that went. Whether it was on.
      */
-    public void forget(Handle h, Customer customer, String reason, ClientInfo client) {
-        if (customer.mfaEnabled()) {
-            turnOff(h, customer);
-            audit.record(h, customer.tenantId(), customer.id(), AuditType.MFA_RESET, client, Map.of("reason", reason));
+    public boolean forget(Handle h, Customer customer, String reason, ClientInfo client) {
+        if (!customer.mfaEnabled()) {
+            return false;
         }
+        turnOff(h, customer);
+        audit.record(h, customer.tenantId(), customer.id(), AuditType.MFA_RESET, client, Map.of("reason", reason));
+        return true;
     }
 
     private void turnOff(Handle h, Customer customer) {

@@ -83,10 +83,10 @@ public final class SocialLogin implements AutoCloseable {
     /**
      * Every provider account linked to the customer is unlinked, in the caller's transaction, each recorded as
      * {@code identity.unlinked} with the {@code reason}: the address changed hands (see
-     * {@link dev.latchkey.customer.EarlierWaysIn}).
+     * {@link dev.latchkey.customer.EarlierWaysIn}). Whether any was linked.
      */
-    public void unlinkAll(Handle h, Customer customer, String reason, ClientInfo client) {
-        service.unlinkAll(h, customer, reason, client);
+    public boolean unlinkAll(Handle h, Customer customer, String reason, ClientInfo client) {
+        return service.unlinkAll(h, customer, reason, client);
     }
 
     /** The erasure of a customer: their links to provider accounts go with the account. */

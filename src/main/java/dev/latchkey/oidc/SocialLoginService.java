@@ -378,9 +378,10 @@ final class SocialLoginService {
     }
 
     /** See {@link SocialLogin#unlinkAll}. */
-    void unlinkAll(Handle h, Customer customer, String reason, ClientInfo client) {
-        store.identitiesOf(h, customer.tenantId(), customer.id())
-                .forEach(identity -> delete(h, customer, identity, Map.of("reason", reason), client));
+    boolean unlinkAll(Handle h, Customer customer, String reason, ClientInfo client) {
+        var linked = store.identitiesOf(h, customer.tenantId(), customer.id());
+        linked.forEach(identity -> delete(h, customer, identity, Map.of("reason", reason), client));
+        return !linked.isEmpty();
     }
 
     private void delete(Handle h, Customer customer, OidcStore.Identity identity, Map<String, Object> by,

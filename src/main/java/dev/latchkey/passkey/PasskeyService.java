@@ -302,11 +302,13 @@ public final class PasskeyService {
 
     /**
      * Every passkey of the customer goes, in the caller's transaction, each recorded as {@code passkey.removed} with
-     * the {@code reason}: the address changed hands (see {@link dev.latchkey.customer.EarlierWaysIn}).
+     * the {@code reason}: the address changed hands (see {@link dev.latchkey.customer.EarlierWaysIn}). Whether it had
+     * any.
      */
-    public void forgetAll(Handle h, Customer customer, String reason, ClientInfo client) {
-        store.list(h, customer.tenantId(), customer.id())
-                .forEach(passkey -> remove(h, customer, passkey.id(), client, Map.of("reason", reason)));
+    public boolean forgetAll(Handle h, Customer customer, String reason, ClientInfo client) {
+        var held = store.list(h, customer.tenantId(), customer.id());
+        held.forEach(passkey -> remove(h, customer, passkey.id(), client, Map.of("reason", reason)));
+        return !held.isEmpty();
     }
 
     private void remove(Handle h, Customer customer, String id, ClientInfo client, Map<String, ?> data) {

@@ -14,6 +14,13 @@ public final class Outboxes {
                 .bind("recipient", recipient).mapTo(Integer.class).one());
     }
 
+    /** Mail of one template to this address written to the outbox, sent or not. */
+    public static int count(TestServer server, String recipient, String template) {
+        return server.app.database().read(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM mail_outbox WHERE recipient = :recipient AND template = :template")
+                .bind("recipient", recipient).bind("template", template).mapTo(Integer.class).one());
+    }
+
     /** How many of the tenant's mails have each status. */
     public static Map<String, Integer> statuses(TestServer server, String tenantId) {
         Map<String, Integer> counts = new TreeMap<>();
