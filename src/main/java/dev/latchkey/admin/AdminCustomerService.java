@@ -223,13 +223,33 @@ public final class AdminCustomerService {
      * ends every session first), {@code email.changed} with the notice to the old address.
      */
     void recordChanges(Handle h, AdminCustomer was, AdminCustomer now, Actor actor, ClientInfo client) {
+        changeEvents(h, was, now, actor, client).forEach(event -> audit.record(h, event));
+        afterEmailChange(h, was.customer(), now.customer());
+    }
+
+    /**
+     * {@link #update} of the customer a bulk import's row changes, in the caller's transaction, without a version to
+     * expect. The change's events, those {@link #recordChanges} records, are answered instead, for the import to record
+     * with the rest of its batch's in one batched insert ({@link AuditLog#recordAll}).
+     */
+    public List<AuditLog.Entry> updateImported(Handle h, String tenantId, String id, AdminChanges changes, Actor actor,
+                                               ClientInfo client) {
+        AdminCustomer current = customers.lockForAdmin(h, tenantId, id);
+        AdminCustomer updated = customers.updateByAdmin(h, current, changes, client);
+        List<AuditLog.Entry> events = changeEvents(h, current, updated, actor, client);
+        afterEmailChange(h, current.customer(), updated.customer());
+        return events;
+    }
+
+    /** The events of one customer's change in {@code h}'s transaction, whose sessions it ends first when it must. */
+    private List<AuditLog.Entry> changeEvents(Handle h, AdminCustomer was, AdminCustomer now, Actor actor,
+                                              ClientInfo client) {
         Customer before = was.customer();
         // published by nobody here: the one invalidation of the changed row, after the commit, has every node forget
         // the customer's tokens too (they carry the email), those that a request cached meanwhile among them
         int ended = endsSessions(before, now.customer()) ? tokens.revokeSessionsOfCustomers(h, before.tenantId(),
                 List.of(before.id())).getOrDefault(before.id(), 0) : 0;
-        changeEvents(was, now, actor, client, ended).forEach(event -> audit.record(h, event));
-        afterEmailChange(h, before, now.customer());
+        return changeEvents(was, now, actor, client, ended);
     }
 
     /**

@@ -179,10 +179,11 @@ public final class CustomerStore {
     }
 
     /**
-     * The column of the index a page of {@code filter} is read along, besides the creation time: that of the status,
-     * else of the consent's state, of the verification or of the marketing flag, the first the filter names a value
-     * of; none without any (the creation time's own index). PostgreSQL skips the columns that equal one value in an
-     * ORDER BY and picks among the indexes itself; H2 reads the index whose columns the ORDER BY names (see V34).
+     * The column of the index a page of {@code filter} is read along, besides the creation time (V64) or, for
+     * {@link #changedSince}, the change's time (V69): that of the status, else of the consent's state, of the
+     * verification or of the marketing flag, the first the filter names a value of; none without any (the time's own
+     * index). PostgreSQL skips the columns that equal one value in an ORDER BY and picks among the indexes itself; H2
+     * reads the index whose columns the ORDER BY names (see V34).
      */
     private static Optional<String> walked(CustomerFilter filter) {
         if (filter.status() != null) {
@@ -269,8 +270,11 @@ public final class CustomerStore {
     /**
      * The customers changed at or after {@code since}, oldest change first (updated_at, then id), after the cursor's
      * position; of the filter's status, tags and flags (its search term is not for this order). Without a tag that
-     * fewer than {@link #COLLECT_UP_TO} customers have, the order names every column of the index the page is read
-     * along: H2 reads rows in an index's order only for an ORDER BY that starts as the index does (see V34).
+     * fewer than {@link #COLLECT_UP_TO} customers have, the page is read along the index of the change's time, or of the
+     * status, a flag or the consent's state and the change's time (V69: {@link #walked} names which), and the order
+     * names every column of that index: H2 reads rows in an index's order only for an ORDER BY that starts as the index
+     * does (see V34). Along the time's index alone, a filtered page read every customer changed since then and checked
+     * each, all of them for a value none has.
      */
     public List<Customer> changedSince(Handle h, String tenantId, Instant since, CustomerFilter filter, Cursor after,
                                        int limit) {
@@ -288,7 +292,8 @@ public final class CustomerStore {
         // with a tag few customers have, its customers are read from the tags' index and sorted, as in list
         String sql = driver < 0
                 ? "SELECT c.* FROM customers c WHERE c.tenant_id = :tenant AND " + String.join(" AND ", conditions)
-                        + " ORDER BY c.tenant_id, c.updated_at, c.id LIMIT :limit"
+                        + " ORDER BY c.tenant_id, " + walked(filter).map(column -> column + ", ").orElse("")
+                        + "c.updated_at, c.id LIMIT :limit"
                 : "SELECT c.* FROM " + byTag(driver, conditions) + " ORDER BY c.updated_at, c.id LIMIT :limit";
         var query = h.createQuery(sql).bind("tenant", tenantId).bind("since", Database.ts(since)).bind("limit", limit);
         bindTags(query, filter);

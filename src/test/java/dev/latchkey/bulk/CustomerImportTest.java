@@ -6,11 +6,13 @@ import com.password4j.BcryptFunction;
 import com.password4j.types.Argon2;
 import com.password4j.types.Bcrypt;
 import dev.latchkey.testing.Api;
+import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
+import dev.latchkey.testing.StatementLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -259,6 +262,45 @@ class CustomerImportTest {
         assertThat(changed).singleElement().satisfies(e -> assertThat(e.path("data").path("changed").toString())
                 .contains("first_name"));
         BulkCalls.upload(api(), tenant.sk(), CSV, csv, "?on_conflict=replace").expect(422, "validation_failed");
+    }
+
+    @Test
+    void importUpdateWhenABatchChangesCustomersThenTheirEventsAreRecordedTogetherWithTheirOwnContent() {
+        var tenant = Fixtures.tenant(api());
+        List<Fixtures.Shopper> shoppers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            shoppers.add(Fixtures.shopper(api(), tenant));
+        }
+        var inserts = new StatementLog(OWN.server().app.database(), Pattern.compile("INSERT INTO audit_events"));
+        String ndjson = "{\"email\": \"" + shoppers.get(0).email() + "\", \"first_name\": \"Ann\"}\n"
+                + "{\"email\": \"" + shoppers.get(1).email() + "\", \"first_name\": \"Bob\", "
+                + "\"status\": \"on_hold\"}\n"
+                + "{\"email\": \"" + shoppers.get(2).email() + "\", \"last_name\": \"New\"}\n"
+                + "{\"email\": \"" + shoppers.get(3).email() + "\", \"first_name\": \"Dee\"}\n";
+
+        assertThat(BulkCalls.importAndWait(api(), tenant.sk(), NDJSON, ndjson, "?on_conflict=update").path("updated")
+                .asInt()).isEqualTo(4);
+
+        // the two batches of two rows record their rows' change events in one insert each, and the job its summary
+        assertThat(inserts.sent()).hasSize(3);
+        JsonNode summary = api().get("/v1/admin/audit?type=customers.imported").bearer(tenant.sk()).send().expect(200)
+                .body().path("data").get(0);
+        List<String> changed = List.of("first_name", "first_name", "last_name", "first_name");
+        for (int i = 0; i < shoppers.size(); i++) {
+            JsonNode updated = AuditEvents.only(api(), tenant, shoppers.get(i).customerId(), "customer.updated");
+            assertThat(updated.path("data").path("changed").toString()).isEqualTo("[\"" + changed.get(i) + "\"]");
+            // who changed the customer, from where: the upload's, as the summary has them
+            for (String field : List.of("api_key_id", "staff_id", "ip", "user_agent")) {
+                assertThat(updated.path(field)).as(field).isEqualTo(summary.path(field));
+            }
+            assertThat(updated.path("api_key_id").asText()).startsWith("key_");
+        }
+        JsonNode held = AuditEvents.only(api(), tenant, shoppers.get(1).customerId(), "customer.status_changed");
+        assertThat(held.path("data").path("from").asText()).isEqualTo("active");
+        assertThat(held.path("data").path("to").asText()).isEqualTo("on_hold");
+        assertThat(held.path("data").path("sessions_revoked").asInt()).isEqualTo(1);
+        assertThat(held.path("api_key_id")).isEqualTo(summary.path("api_key_id"));
+        assertThat(AuditEvents.of(api(), tenant, shoppers.get(0).customerId(), "customer.status_changed")).isEmpty();
     }
 
     private static JsonNode addresses(Fixtures.Tenant tenant, String customerId) {

@@ -141,12 +141,21 @@ class EmbeddedListPlansTest {
         for (String none : List.of("&marketing_state=pending", "&marketing_state=unsubscribed&email_verified=true")) {
             assertThat(page("/v1/admin/customers?limit=5" + none, 1).path("data")).as(none).isEmpty();
         }
-        // with the status, the status's index is read and the flag checked on each row; with updated_since, the
-        // index of the change's time: a page reads past those the filter leaves, about three rows for each of its
-        // six (the page and one more) when a quarter of the customers are kept
-        for (String flagged : List.of("&accepts_marketing=false&status=active",
-                "&updated_since=" + since + "&email_verified=false")) {
-            readsAtMost("/v1/admin/customers?limit=5" + flagged, 4 * 6);
+        // with the status, the status's index is read and the flag checked on each row: a page reads past those the
+        // filter leaves, about three rows for each of its six (the page and one more) when a quarter are kept
+        readsAtMost("/v1/admin/customers?limit=5&accepts_marketing=false&status=active", 4 * 6);
+        // the changes since a time, of a status, a flag or the consent's state, are read along the index of that value
+        // and the change's time (V69), whatever share of the changed customers it keeps (one in twenty is on hold),
+        // and a value none has reads nothing
+        for (String changed : List.of("&status=on_hold", "&email_verified=false", "&accepts_marketing=false",
+                "&marketing_state=not_subscribed", "&email_verified=false&accepts_marketing=true",
+                "&status=on_hold&email_verified=true")) {
+            readsAboutItsPage("/v1/admin/customers?limit=5&updated_since=" + since + changed);
+        }
+        for (String none : List.of("&marketing_state=pending", "&status=disabled",
+                "&marketing_state=subscribed&email_verified=false")) {
+            assertThat(page("/v1/admin/customers?limit=5&updated_since=" + since + none, 1).path("data")).as(none)
+                    .isEmpty();
         }
         // a tag's customers are read from the tags' index, the rarest tag's only: 10 of the 1,000 (H2 counts each
         // customer's row twice, once for the index's entry and once for the row). Each tag is counted first: H2 reads

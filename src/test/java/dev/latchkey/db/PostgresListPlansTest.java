@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -22,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * On PostgreSQL, a page of the customer list filtered by a flag or the consent's state reads about its own rows, and an
  * empty page next to none, however many customers the shop has: each is read along the index of its value and the
- * creation time (V64). Before V64 a value that no customer has read all of them for an empty page. Every list
- * statement is explained (EXPLAIN ANALYZE) as it runs, with its own values; the seeded shop's size is
- * {@code -Dlatchkey.plans.customers} (20,000 unless given).
+ * creation time (V64); the changes since a time ({@code updated_since}) of a status, a flag or the consent's state
+ * along the index of that value and the change's time (V69). Before those a value that no customer has read all of
+ * them for an empty page. Every list statement is explained (EXPLAIN ANALYZE) as it runs, with its own values; the
+ * seeded shop's size is {@code -Dlatchkey.plans.customers} (20,000 unless given).
  */
 class PostgresListPlansTest {
     private static final int CUSTOMERS = Integer.getInteger("latchkey.plans.customers", 20_000);
@@ -38,6 +40,7 @@ class PostgresListPlansTest {
     private static TestServer server;
     private static StatementPlans plans;
     private static Fixtures.Tenant tenant;
+    private static Instant first;
 
     @BeforeAll
     static void seedAShopOnPostgres() {
@@ -46,7 +49,7 @@ class PostgresListPlansTest {
         Database db = server.app.database();
         plans = new StatementPlans(db, LIST, "EXPLAIN (ANALYZE, FORMAT JSON)");
         tenant = Fixtures.tenant(server.api);
-        var first = server.clock.instant().minus(Duration.ofMinutes(CUSTOMERS + 10));
+        first = server.clock.instant().minus(Duration.ofMinutes(CUSTOMERS + 10));
         // active, verified and subscribed, but one in RARE of each: on hold, unverified, unsubscribed (apart); none
         // pending, nor never subscribed
         db.run(h -> h.createUpdate("INSERT INTO customers (tenant_id, id, email, email_verified, status, "
@@ -89,6 +92,24 @@ class PostgresListPlansTest {
                 "accepts_marketing=true&marketing_state=unsubscribed")) {
             assertThat(page(none).path("data")).as(none).isEmpty();
         }
+    }
+
+    @Test
+    void changesWhenFilteredByAStatusAFlagOrTheConsentStateThenAPageReadsAlongTheIndexOfTheValueAndTheChange() {
+        // every customer has changed since then: along the change's time alone, a page read them all for a rare value
+        String since = "updated_since=" + first + "&";
+        Map<String, String> read = Map.of("status=on_hold", "customers_status_updated",
+                "email_verified=false", "customers_email_verified_updated",
+                "accepts_marketing=false", "customers_accepts_marketing_updated",
+                "marketing_state=unsubscribed", "customers_marketing_state_updated");
+        read.forEach((filter, index) -> assertThat(page(since + filter).path("data")).as(filter).isNotEmpty());
+        read.forEach((filter, index) -> assertThat(plansOf(since + filter)).as(filter)
+                .allMatch(p -> p.contains(index)));
+        for (String none : List.of("marketing_state=pending", "status=disabled",
+                "email_verified=false&accepts_marketing=false", "status=active&marketing_state=not_subscribed")) {
+            assertThat(page(since + none).path("data")).as(none).isEmpty();
+        }
+        assertThat(page(since + "accepts_marketing=true&email_verified=true&status=active").path("data")).hasSize(5);
     }
 
     /** The first page of the filter's customers, each statement of it checked to read at most {@link #READ_AT_MOST}. */
