@@ -15,10 +15,10 @@ public interface ErrorPages {
     void show(Context ctx, ApiError error);
 
     /**
-     * The page for a request the HTTP server refused before any route ran, when its {@code path} is one served here;
-     * empty otherwise. The path is normalised as the server routes one (escapes decoded, dot segments resolved), or,
-     * where it cannot be, as sent, still percent-encoded (perhaps only its start, where the server could not read it
-     * all). {@code message} says why, in the words the problem+json would use.
+     * The page for a request the HTTP server refused before any route ran, when its {@code path} (as sent, still
+     * percent-encoded; perhaps only its start, where the server could not read it all) is one served here; empty
+     * otherwise. {@code message} says why, in the words the problem+json
+     * would use.
      */
     Optional<Page> refusedBeforeRouting(String path, int status, String message);
 

@@ -17,8 +17,7 @@ import java.util.stream.Stream;
 /**
  * Errors that Jetty answers before a request reaches the application (a malformed URI such as one with {@code %00},
  * a bad header) are problem+json too, never Jetty's HTML page; or, where {@link ErrorPages} serves the path, that page:
- * the path as Jetty read it, or as the client sent it where Jetty could not read it, normalised as Jetty routes a path
- * (escapes decoded, dot segments resolved) where it can be.
+ * the path as Jetty read it, or as the client sent it where Jetty could not read it.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
     private static final String DETAIL = "The request cannot be served.";
@@ -57,13 +56,11 @@ public final class ProblemErrorHandler extends ErrorHandler {
                 + "\"status\":" + code + ",\"code\":\"" + problem + "\","
                 + "\"detail\":\"" + DETAIL + "\",\"request_id\":\"" + requestId + "\"}";
         // the path as Jetty read it, or, where it could not (NUL, a malformed escape, a request line past its
-        // buffer) and holds a placeholder of its own that no page serves, the start of the path as sent; each as
-        // Jetty routes it (escapes decoded, dot segments resolved: /dashboard/../v1/me is an API call's), and as sent
-        // only where it cannot be read so
+        // buffer) and holds a placeholder of its own that no page serves, the start of the path as sent
         HttpURI uri = request.getHttpURI();
         Optional<ErrorPages.Page> page = Stream.concat(uri == null ? Stream.<String>empty()
-                        : Stream.ofNullable(uri.getPath()).map(path -> SentRequestLine.routed(path).orElse(path)),
-                        Http1Connections.sent(request).flatMap(sent -> sent.routedPath().or(sent::path)).stream())
+                        : Stream.ofNullable(uri.getPath()), Http1Connections.sent(request)
+                        .flatMap(SentRequestLine::path).stream())
                 .flatMap(path -> pages.refusedBeforeRouting(path, code, DETAIL).stream()).findFirst();
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE,

@@ -1,8 +1,5 @@
 package dev.latchkey.http;
 
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpURI;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -42,52 +39,17 @@ final class SentRequestLine {
      * start); empty while no target was seen.
      */
     Optional<String> path() {
-        return target().map(target -> target.substring(0, pathEnd(target)));
-    }
-
-    /**
-     * {@link #path} as the server routes a path it can read: percent-escapes decoded and dot segments resolved, as
-     * its parser reads a request line's target; empty where it could not (a malformed escape, NUL, dots past the root)
-     * or no target was seen. A path that runs to the end of what was kept loses its last segment first, which may be
-     * the start of one only (of {@code ..x}, {@code ..}).
-     */
-    Optional<String> routedPath() {
-        return target().flatMap(target -> {
-            int end = pathEnd(target);
-            return routed(end < target.length() ? target.substring(0, end)
-                    : target.substring(0, target.lastIndexOf('/') + 1));
-        });
-    }
-
-    /**
-     * The path as the server routes it (see {@link #routedPath}), or empty where it could not read it: the way its
-     * parser reads the target of a request line, to which a path of a request it could read comes to the same.
-     */
-    static Optional<String> routed(String path) {
-        try {
-            return Optional.ofNullable(HttpURI.build().uri(HttpMethod.GET.asString(), path).getCanonicalPath());
-        } catch (IllegalArgumentException unreadable) {
-            return Optional.empty();
-        }
-    }
-
-    /** The request's target as kept, from its first byte; empty while no target was seen. */
-    private Optional<String> target() {
         String line = line();
         int space = line.indexOf(' ');
-        if (space < 0 || pathEnd(line.substring(space + 1)) == 0) {
+        if (space < 0) {
             return Optional.empty();
         }
-        return Optional.of(line.substring(space + 1));
-    }
-
-    /** Where the target's path ends: at its query, its fragment, the line's end or the end of what was kept. */
-    private static int pathEnd(String target) {
+        String target = line.substring(space + 1);
         int end = 0;
         while (end < target.length() && " ?#\r\n".indexOf(target.charAt(end)) < 0) {
             end++;
         }
-        return end;
+        return end == 0 ? Optional.empty() : Optional.of(target.substring(0, end));
     }
 
     /** Empty lines before a request line are ignored (RFC 9112 2.2); a byte that is not ASCII stays one character. */

@@ -473,43 +473,6 @@ class HttpHygieneTest extends ApiTest {
                 .containsPattern("(?i)\r\ncontent-type: application/problem\\+json");
     }
 
-    @Test
-    void refusedBeforeRoutingThenThePathDecidesAsTheServerRoutesItWithDotSegmentsResolvedAndEscapesDecoded()
-            throws Exception {
-        String padded = "X-Padding: " + "a".repeat(20_000) + "\r\n";
-        String longer = "x".repeat(20_000);
-        // too many headers (the path read) and a request line past its buffer (the start of the path as sent, whose
-        // last segment may be cut): the page where the path, resolved, is the dashboard's
-        Map<String, Boolean> dashboard = Map.of(
-                "/dashboard/../v1/me", false, "/dashboard/%2e%2E/v1/me", false, "/dashboard/./../nowhere", false,
-                "/v1/../dashboard/customers", true, "/v1/me/%2E%2E/%2e%2e/dashboard/x", true,
-                "/%64ashboard/customers", true, "/v1/..;/dashboard/x", true);
-        for (var path : dashboard.entrySet()) {
-            for (String[] request : List.of(new String[] {path.getKey(), padded},
-                    new String[] {path.getKey() + "/" + longer, ""})) {
-                String answer = rawAnswer("GET", request[0], request[1]);
-                String label = path.getKey() + (request[1].isEmpty() ? " (request line)" : " (headers)");
-                assertThat(answer).as(label).startsWith(request[1].isEmpty() ? "HTTP/1.1 414 " : "HTTP/1.1 431 ")
-                        .containsPattern("(?i)\r\ncontent-type: "
-                                + (path.getValue() ? "text/html" : "application/problem\\+json"));
-            }
-        }
-        // the start of a path as sent ends in the middle of a segment: "..x" kept as ".." does not leave the dashboard
-        String cut = "/dashboard/" + "./".repeat(23) + "..x/" + longer; // "POST " and 59 bytes of the path are kept
-        assertThat(rawAnswer("POST", cut, "")).startsWith("HTTP/1.1 414 ")
-                .containsPattern("(?i)\r\ncontent-type: text/html");
-        // a path the server cannot resolve (dots past the root, NUL, a malformed escape) is judged as sent
-        for (String asSent : List.of("/dashboard/%2E%2E/%2E%2E/%2E%2E/x", "/dashboard/../v1/%00",
-                "/dashboard/../v1/%zz")) {
-            assertThat(rawAnswer("GET", asSent, "")).as(asSent).startsWith("HTTP/1.1 400 ")
-                    .containsPattern("(?i)\r\ncontent-type: text/html");
-        }
-        for (String asSent : List.of("/v1/../dashboard/%00", "/v1/../dashboard/%4")) {
-            assertThat(rawAnswer("GET", asSent, "")).as(asSent).startsWith("HTTP/1.1 400 ")
-                    .containsPattern("(?i)\r\ncontent-type: application/problem\\+json");
-        }
-    }
-
     /** Nothing of the server's code: no exception's name, stack frame or package, nor the server's own name. */
     private static void assertNoTrace(String label, String body) {
         assertThat(body).as(label).doesNotContainPattern("Exception|\\bat [a-z]+\\.|org\\.eclipse|dev\\.latchkey")
