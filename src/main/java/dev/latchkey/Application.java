@@ -166,9 +166,10 @@ public final class Application implements AutoCloseable {
     private final Javalin server;
 
     public Application(Config config, Clock clock) {
+        // opened and migrated on a thread of its own while the rest is built; start() waits for it
+        this.db = Database.opening(config);
         ObjectMapper mapper = Json.mapper();
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.db = Database.open(config);
         String platformToken = PlatformToken.resolve(config);
         this.invalidations = config.isPostgres() ? new PostgresInvalidations(config, db) : new LocalInvalidations();
         this.hashingPool = new HashingPool(config.hashPool().threads(), config.hashPool().queue(),
@@ -411,6 +412,9 @@ public final class Application implements AutoCloseable {
     }
 
     public Application start(int port) {
+        // no port opens before the schema is migrated and the pool is up: a readiness probe's first answer means that
+        // every route can be served
+        db.awaitOpen();
         server.start(port);
         outboxWorker.start();
         webhookWorker.start();

@@ -28,30 +28,104 @@ import java.util.concurrent.TimeoutException;
 
 /** The connection pool, the schema migrations and the two ways of running SQL: in a transaction or not. */
 public final class Database implements AutoCloseable {
-    private final HikariDataSource dataSource;
-    private final Jdbi jdbi;
+    private final CompletableFuture<Pool> opening;
+    /** The pool once {@link #opening} has completed: read on every statement, so kept apart from the future. */
+    private volatile Pool pool;
     private final boolean postgres;
     private static final Duration UP_WITHIN = Duration.ofSeconds(2);
     /** What the thread's transaction of {@link #tx} runs after its commit, once its connection is released. */
     private static final ThreadLocal<List<Runnable>> afterRelease = new ThreadLocal<>();
     private CompletableFuture<Boolean> upCheck;
 
-    private Database(HikariDataSource dataSource, boolean postgres) {
-        this.dataSource = dataSource;
-        this.postgres = postgres;
-        this.jdbi = Jdbi.create(dataSource);
-        // Bound values can be secrets (a token waiting in the mail outbox), and failures get logged: a failed
-        // statement's message names its SQL, never its values.
-        jdbi.getConfig(StatementExceptions.class).setMessageRendering(e -> e.getStatementContext() == null
-                ? e.getShortMessage()
-                : e.getShortMessage() + " [statement:\"" + e.getStatementContext().getRenderedSql() + "\"]");
+    /** The connection pool, on a schema its migrations have brought up to date. */
+    private record Pool(HikariDataSource dataSource, Jdbi jdbi) {
+        Pool(HikariDataSource dataSource) {
+            this(dataSource, Jdbi.create(dataSource));
+            // Bound values can be secrets (a token waiting in the mail outbox), and failures get logged: a failed
+            // statement's message names its SQL, never its values.
+            jdbi.getConfig(StatementExceptions.class).setMessageRendering(e -> e.getStatementContext() == null
+                    ? e.getShortMessage()
+                    : e.getShortMessage() + " [statement:\"" + e.getStatementContext().getRenderedSql() + "\"]");
+        }
     }
 
+    private Database(CompletableFuture<Pool> opening, boolean postgres) {
+        this.opening = opening;
+        this.postgres = postgres;
+    }
+
+    /** Opens the pool and migrates the schema, and returns once both are done (or throws what stopped them). */
     public static Database open(Config config) {
+        Database db = opening(config);
+        db.awaitOpen();
+        return db;
+    }
+
+    /**
+     * Starts opening the pool and migrating the schema on a thread of their own and returns at once, so that the
+     * server can build everything else meanwhile (on H2 the two are about a third of the start-up's own work). The
+     * first statement, and {@link #awaitOpen}, wait for them; the server listens only once {@link #awaitOpen} has
+     * returned.
+     */
+    public static Database opening(Config config) {
         if (config.embeddedDatabase()) {
-            // before H2 makes it, with the process's default mode
+            // before H2 makes it, with the process's default mode, and before anything else writes into it
             DataFolder.create(config.dataDir());
         }
+        var opening = new CompletableFuture<Pool>();
+        Thread.ofPlatform().name("latchkey-database-open").start(() -> {
+            try {
+                opening.complete(new Pool(migrated(config)));
+            } catch (Throwable e) {
+                opening.completeExceptionally(e);
+            }
+        });
+        return new Database(opening, config.isPostgres());
+    }
+
+    /**
+     * Waits until the pool is open on a migrated schema; throws what stopped either (the database cannot be reached,
+     * a migration failed or does not match the one applied).
+     */
+    public void awaitOpen() {
+        pool();
+    }
+
+    private Pool pool() {
+        Pool open = pool;
+        if (open != null) {
+            return open;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    open = opening.get();
+                    break;
+                } catch (InterruptedException e) {
+                    // the opening ends by itself within its timeouts; the interrupt is kept for the caller
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        pool = open;
+        return open;
+    }
+
+    /** The pool, its first connection open, on the schema its migrations have brought up to date. */
+    private static HikariDataSource migrated(Config config) {
         var hikari = new HikariConfig();
         hikari.setJdbcUrl(config.databaseUrl());
         hikari.setUsername(config.databaseUser());
@@ -84,7 +158,7 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource, config.isPostgres());
+        return dataSource;
     }
 
     /**
@@ -143,13 +217,13 @@ public final class Database implements AutoCloseable {
         if (afterRelease.get() != null) {
             // JDBI runs a transaction begun inside another on the same handle, as part of it: its commit is the
             // outer one's, and so is the list of what follows
-            return jdbi.inTransaction(work);
+            return pool().jdbi().inTransaction(work);
         }
         List<Runnable> pending = new ArrayList<>();
         afterRelease.set(pending);
         T result;
         try {
-            result = jdbi.inTransaction(work);
+            result = pool().jdbi().inTransaction(work);
         } finally {
             afterRelease.remove();
         }
@@ -180,11 +254,11 @@ public final class Database implements AutoCloseable {
     }
 
     public <T> T read(HandleCallback<T, RuntimeException> work) {
-        return jdbi.withHandle(work);
+        return pool().jdbi().withHandle(work);
     }
 
     public void run(java.util.function.Consumer<Handle> work) {
-        jdbi.useHandle(work::accept);
+        pool().jdbi().useHandle(work::accept);
     }
 
     /**
@@ -193,7 +267,7 @@ public final class Database implements AutoCloseable {
      * commit. Like {@link #read}, but it writes, so it must go to the primary.
      */
     public <T> T withoutTransaction(HandleCallback<T, RuntimeException> work) {
-        return jdbi.withHandle(work);
+        return pool().jdbi().withHandle(work);
     }
 
     /**
@@ -234,7 +308,7 @@ public final class Database implements AutoCloseable {
     }
 
     private boolean answers() {
-        try (var connection = dataSource.getConnection()) {
+        try (var connection = pool().dataSource().getConnection()) {
             return connection.isValid((int) UP_WITHIN.toSeconds());
         } catch (Exception e) {
             return false;
@@ -242,7 +316,7 @@ public final class Database implements AutoCloseable {
     }
 
     public javax.sql.DataSource dataSource() {
-        return dataSource;
+        return pool().dataSource();
     }
 
     /** Timestamps are bound as UTC offsets so that both engines store the same instant whatever the JVM zone. */
@@ -257,6 +331,13 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        Pool open;
+        try {
+            open = pool();
+        } catch (RuntimeException | Error e) {
+            // it never opened: nothing to close
+            return;
+        }
+        open.dataSource().close();
     }
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * POSTs a delivery to its receiver: a few seconds to connect and to answer, redirects not followed (a receiver's 3xx
@@ -52,8 +53,10 @@ final class DeliverySender implements AutoCloseable {
     /** The size of {@code webhook_deliveries.last_error}. */
     static final int MAX_ERROR = 300;
 
-    private final HttpClient client = new HttpClient();
+    private final Supplier<SslContextFactory.Client> tls;
     private final Object lifecycle = new Object();
+    /** Made and started by the first request, under {@link #lifecycle}; null until then. */
+    private HttpClient client;
     private boolean closed;
 
     /** The addresses a request may connect to: those its destination's check allowed. */
@@ -68,35 +71,49 @@ final class DeliverySender implements AutoCloseable {
     }
 
     DeliverySender() {
-        this(new SslContextFactory.Client());
+        this(SslContextFactory.Client::new);
     }
 
     /** {@code tls} trusts the JDK's certificate authorities, or in a test its own; it verifies the host name. */
     DeliverySender(SslContextFactory.Client tls) {
-        client.setSslContextFactory(tls);
-        client.setSocketAddressResolver(DeliverySender::pinned);
-        client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
-        client.setFollowRedirects(false);
-        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+        this(() -> tls);
+    }
+
+    private DeliverySender(Supplier<SslContextFactory.Client> tls) {
+        this.tls = tls;
+    }
+
+    private HttpClient newClient() {
+        HttpClient made = new HttpClient();
+        made.setSslContextFactory(tls.get());
+        made.setSocketAddressResolver(DeliverySender::pinned);
+        made.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+        made.setFollowRedirects(false);
+        made.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
         // no Accept-Encoding: a prefix of the answer is all that is read, as sent
-        client.getContentDecoderFactories().clear();
-        client.setIdleTimeout(KEEP_IDLE.toMillis());
-        client.setDestinationIdleTimeout(KEEP_IDLE.toMillis());
+        made.getContentDecoderFactories().clear();
+        made.setIdleTimeout(KEEP_IDLE.toMillis());
+        made.setDestinationIdleTimeout(KEEP_IDLE.toMillis());
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("latchkey-webhook-client");
         threads.setDaemon(true);
-        client.setExecutor(threads);
+        made.setExecutor(threads);
+        return made;
     }
 
     /**
-     * The client, started by the first request: started, it holds threads and the JDK's trust store, which a node
-     * that never calls out (no webhooks, no identity providers) should not pay for in start-up time or memory.
+     * The client, made and started by the first request: it holds threads and the JDK's trust store, and even
+     * unstarted its classes take a noticeable share of the server's start-up, which a node that never calls out (no
+     * webhooks, no identity providers) should not pay for in start-up time or memory.
      * InterruptedException once {@link #close} ran: the node is stopping.
      */
     private HttpClient started() throws InterruptedException {
         synchronized (lifecycle) {
             if (closed) {
                 throw new InterruptedException("the HTTP client is closed");
+            }
+            if (client == null) {
+                client = newClient();
             }
             if (!client.isStarted()) {
                 try {
@@ -212,6 +229,9 @@ final class DeliverySender implements AutoCloseable {
     public void close() {
         synchronized (lifecycle) {
             closed = true;
+            if (client == null) {
+                return;
+            }
             try {
                 client.stop();
             } catch (Exception e) {

@@ -3,8 +3,10 @@ package dev.latchkey.db;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.testing.TestDatabases;
 import dev.latchkey.testing.TestServer;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,26 @@ class DatabaseTest {
         assertThat(ran).containsExactly("first", "third");
         assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessage("second failed");
         assertThat(failure.getSuppressed()).singleElement().isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void openingWhenAnAppliedMigrationWasChangedThenOpeningReturnsAndAwaitOpenAndTheFirstStatementFailValidation()
+            throws Exception {
+        var fresh = TestDatabases.create();
+        var config = TestServer.config(fresh, Map.of());
+        Database.open(config).close();
+        try (Connection connection = fresh.connect()) {
+            connection.createStatement().executeUpdate(
+                    "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+        }
+
+        // the opening runs on a thread of its own: what stops it comes from the first wait for it
+        Database db = Database.opening(config);
+        Throwable failure = catchThrowable(db::awaitOpen);
+        assertThat(failure).isInstanceOf(FlywayValidateException.class).hasMessageContaining("checksum mismatch");
+        assertThat(catchThrowable(() -> db.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one())))
+                .isSameAs(failure);
+        db.close();
     }
 
     @Test
