@@ -6,10 +6,13 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Argon2id password hashing with PHC strings. Passwords are NFKC-normalised first (NIST SP 800-63B 3.1.1.2) so that the
@@ -22,8 +25,8 @@ public final class PasswordHasher {
     /** Headroom over the measured time, for a node busier later than when it measured. */
     private static final double VERIFICATION_MARGIN = 1.25;
     private static final int TIMED_RUNS = 3;
-    /** {@link #verificationTime} per configured cost: the machine does not change while the process runs. */
-    private static final Map<Config.Argon2, Duration> VERIFICATION_TIMES = new ConcurrentHashMap<>();
+    /** {@link #verificationTime} per {@link HashCost}: the machine does not change while the process runs. */
+    private static final Map<String, Duration> VERIFICATION_TIMES = new ConcurrentHashMap<>();
 
     private final Config.Argon2 params;
     private final HashingPool pool;
@@ -94,17 +97,40 @@ public final class PasswordHasher {
      * compiled.
      */
     public Duration verificationTime(String password) {
-        Duration one = VERIFICATION_TIMES.computeIfAbsent(params, configured -> {
+        return verificationTime(password, Set.of());
+    }
+
+    /**
+     * As {@link #verificationTime(String)}, for a shop whose customers' hashes include these costs ({@link HashCost}):
+     * the longest of what a hash of the current cost and one of each of them takes to verify. A refusal that waits
+     * until this long after it began tells neither a cheaper nor a costlier hash from an unknown address. Each cost is
+     * measured once per process, as the current one is; a cost that names nothing Latchkey verifies is left out.
+     */
+    public Duration verificationTime(String password, Collection<String> storedCosts) {
+        Duration longest = measured(HashCost.of(params), () -> dummyHash);
+        for (String cost : storedCosts) {
+            Optional<Supplier<String>> decoy = HashCost.decoy(cost);
+            if (decoy.isPresent()) {
+                Duration one = measured(cost, decoy.get());
+                longest = one.compareTo(longest) > 0 ? one : longest;
+            }
+        }
+        // a password that NFKC changes is verified twice, as typed too
+        return normalise(password).equals(password) ? longest : longest.multipliedBy(2);
+    }
+
+    /** The time of a failed verification against a hash of {@code cost}, measured on its first call. */
+    private Duration measured(String cost, Supplier<String> decoy) {
+        return VERIFICATION_TIMES.computeIfAbsent(cost, key -> {
+            String hash = pool.run(memory -> decoy.get());
             long quickest = Long.MAX_VALUE;
             for (int run = 0; run < TIMED_RUNS; run++) {
                 long started = System.nanoTime();
-                verifyDummy("");
+                pool.run(memory -> check("", hash, memory));
                 quickest = Math.min(quickest, System.nanoTime() - started);
             }
             return Duration.ofNanos((long) (quickest * VERIFICATION_MARGIN));
         });
-        // a password that NFKC changes is verified twice, as typed too
-        return normalise(password).equals(password) ? one : one.multipliedBy(2);
     }
 
     private static boolean check(String password, String storedHash, Argon2Memory memory) {
