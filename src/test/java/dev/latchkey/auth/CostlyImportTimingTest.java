@@ -1,5 +1,7 @@
 package dev.latchkey.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.bulk.BulkCalls;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
@@ -69,6 +71,23 @@ class CostlyImportTimingTest {
                 .as("median ms of an unknown email of a shop without imports, the shop without costly hashes "
                         + "any more: %s", medians)
                 .isLessThan(LoginTimingTest.TOLERANCE);
+    }
+
+    /** A bulk import that sets a costly hash on a customer who had no password makes the shop wait as well. */
+    @Test
+    void loginWhenABulkImportSetsACostlyHashOnACustomerWithoutOneThenAnUnknownEmailWaitsAsLongAsItsVerification() {
+        var plain = Fixtures.tenant(api, Map.of("lockout_threshold", 100));
+        var tenant = Fixtures.tenant(api, Map.of("lockout_threshold", 100));
+        String email = Fixtures.uniqueEmail();
+        api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", email)).send().expect(201);
+
+        JsonNode job = BulkCalls.importAndWait(api, tenant.sk(), "application/x-ndjson",
+                Api.json(Map.of("email", email, "password_hash", LoginTimingTest.bcrypt(12))) + "\n",
+                "?on_conflict=update");
+
+        assertThat(job.path("updated").asInt()).isEqualTo(1);
+        assertToldApart(plain, tenant, "a shop without imports, the shop whose customer got bcrypt cost 12 in bulk");
+        logIn(tenant, email);
     }
 
     /** An unknown email of {@code slower} takes longer than one of {@code plain} by more than the tolerance. */

@@ -81,11 +81,16 @@ class LoginTimingTest {
     /** A customer imported with a bcrypt hash of {@code cost} of "an imported password"; answers their email. */
     static String imported(Api api, Fixtures.Tenant tenant, int cost) {
         String email = Fixtures.uniqueEmail();
-        String hash = OpenBSDBCrypt.generate("2b", "an imported password".toCharArray(),
-                "sixteen byte slt".getBytes(StandardCharsets.US_ASCII), cost);
+        String hash = bcrypt(cost);
         api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", email, "password_hash", hash))
                 .send().expect(201);
         return email;
+    }
+
+    /** A bcrypt hash of {@code cost} of "an imported password". */
+    static String bcrypt(int cost) {
+        return OpenBSDBCrypt.generate("2b", "an imported password".toCharArray(),
+                "sixteen byte slt".getBytes(StandardCharsets.US_ASCII), cost);
     }
 
     /** Asserts the cases' medians (see {@link #medians}) within {@link #TOLERANCE} of each other; answers them. */
