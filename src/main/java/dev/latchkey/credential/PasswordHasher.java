@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -26,7 +27,7 @@ public final class PasswordHasher {
     private static final double VERIFICATION_MARGIN = 1.25;
     private static final int TIMED_RUNS = 3;
     /** {@link #verificationTime} per {@link HashCost}: the machine does not change while the process runs. */
-    private static final Map<String, Duration> VERIFICATION_TIMES = new ConcurrentHashMap<>();
+    private static final Map<String, CompletableFuture<Duration>> VERIFICATION_TIMES = new ConcurrentHashMap<>();
 
     private final Config.Argon2 params;
     private final HashingPool pool;
@@ -92,19 +93,11 @@ public final class PasswordHasher {
     /**
      * About how long {@link #verifyDummy} of {@code password} takes here, with headroom: what an unknown address costs.
      * A stored hash of a lower cost (imported from another shop, or made before the cost was raised) verifies sooner;
-     * a refusal that waits until this long after it began does not tell it from an unknown address. Measured once per
-     * process and cost, by the first caller: the quickest of a few runs, as the first ones run before the code is
-     * compiled.
-     */
-    public Duration verificationTime(String password) {
-        return verificationTime(password, Set.of());
-    }
-
-    /**
-     * As {@link #verificationTime(String)}, for a shop whose customers' hashes include these costs ({@link HashCost}):
-     * the longest of what a hash of the current cost and one of each of them takes to verify. A refusal that waits
-     * until this long after it began tells neither a cheaper nor a costlier hash from an unknown address. Each cost is
-     * measured once per process, as the current one is; a cost that names nothing Latchkey verifies is left out.
+     * a refusal that waits until this long after it began does not tell it from an unknown address. For a shop whose
+     * customers' hashes include {@code storedCosts} ({@link HashCost}, imported ones), the longest of that and what a
+     * hash of each of them takes, so that a costlier hash is not told from an unknown address either; a cost that names
+     * nothing Latchkey verifies is left out. Each cost is measured once per process, by its first caller: the quickest
+     * of a few runs, as the first ones run before the code is compiled.
      */
     public Duration verificationTime(String password, Collection<String> storedCosts) {
         Duration longest = measured(HashCost.of(params), () -> dummyHash);
@@ -119,9 +112,22 @@ public final class PasswordHasher {
         return normalise(password).equals(password) ? longest : longest.multipliedBy(2);
     }
 
-    /** The time of a failed verification against a hash of {@code cost}, measured on its first call. */
+    /**
+     * The time of a failed verification against a hash of {@code cost}, measured by its first caller; callers that
+     * come meanwhile wait for that measurement rather than making their own, and no other cost waits for it. A
+     * measurement that fails (a hashing queue too full: 503) is left for a later caller to make.
+     */
     private Duration measured(String cost, Supplier<String> decoy) {
-        return VERIFICATION_TIMES.computeIfAbsent(cost, key -> {
+        CompletableFuture<Duration> mine = new CompletableFuture<>();
+        CompletableFuture<Duration> known = VERIFICATION_TIMES.putIfAbsent(cost, mine);
+        if (known != null) {
+            try {
+                return known.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException failed ? failed : e;
+            }
+        }
+        try {
             String hash = pool.run(memory -> decoy.get());
             long quickest = Long.MAX_VALUE;
             for (int run = 0; run < TIMED_RUNS; run++) {
@@ -129,8 +135,13 @@ public final class PasswordHasher {
                 pool.run(memory -> check("", hash, memory));
                 quickest = Math.min(quickest, System.nanoTime() - started);
             }
-            return Duration.ofNanos((long) (quickest * VERIFICATION_MARGIN));
-        });
+            mine.complete(Duration.ofNanos((long) (quickest * VERIFICATION_MARGIN)));
+            return mine.join();
+        } catch (RuntimeException e) {
+            VERIFICATION_TIMES.remove(cost, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     private static boolean check(String password, String storedHash, Argon2Memory memory) {

@@ -363,7 +363,7 @@ public final class CustomerService {
 
     /**
      * The costs of the shop's customers' hashes that Latchkey did not make with its current parameters (imported
-     * ones), for {@link PasswordHasher#verificationTime(String, java.util.Collection)}. May name costs no customer has
+     * ones), for {@link PasswordHasher#verificationTime}. May name costs no customer has
      * any more, never leaves one out.
      */
     public Set<String> storedPasswordCosts(String tenantId) {

@@ -7,6 +7,8 @@ import dev.latchkey.cluster.Invalidations;
 import dev.latchkey.credential.HashCost;
 import dev.latchkey.db.Database;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Set;
@@ -21,6 +23,7 @@ import java.util.Set;
  * goes.
  */
 final class PasswordCosts {
+    private static final Logger log = LoggerFactory.getLogger(PasswordCosts.class);
     private final Database db;
     private final Invalidations invalidations;
     private final Cache<String, Set<String>> byTenant = Caffeine.newBuilder()
@@ -76,10 +79,18 @@ final class PasswordCosts {
      * it any more. The shop's cost row is locked first, so a hash of the cost written meanwhile keeps it.
      */
     void released(String tenantId, String cost) {
-        if (!of(tenantId).contains(cost)) {
-            return;
+        try {
+            if (of(tenantId).contains(cost) && forget(tenantId, cost)) {
+                evict(tenantId);
+            }
+        } catch (RuntimeException e) {
+            // runs after the change committed, which stands: the cost stays, as if another customer still had it
+            log.warn("Could not check whether shop {} still has password hashes of cost {}", tenantId, cost, e);
         }
-        boolean forgotten = db.tx(h -> {
+    }
+
+    private boolean forget(String tenantId, String cost) {
+        return db.tx(h -> {
             if (!lock(h, tenantId, cost)) {
                 return false;
             }
@@ -93,9 +104,6 @@ final class PasswordCosts {
                     .bind("tenant", tenantId).bind("cost", cost).execute();
             return true;
         });
-        if (forgotten) {
-            evict(tenantId);
-        }
     }
 
     private static boolean lock(Handle h, String tenantId, String cost) {
