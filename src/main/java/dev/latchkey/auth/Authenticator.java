@@ -61,12 +61,17 @@ public final class Authenticator {
     /**
      * Checks the email and password, then admits the account: the lockout's bookkeeping of the correct password, the
      * session with {@code guestCart} claimed (or the second factor's challenge) and its record are one transaction,
-     * which holds the account's row.
+     * which holds the account's row. A refusal answers no sooner than the costliest hash the shop may have takes to
+     * verify (its own cost, or an imported one's): the wait is a sleep of the request's virtual thread, after the
+     * hashing thread and the database connection were given back. Each waiting refusal passed the bounded hashing
+     * queue first (a full one answers 503 at once), so no more refusals wait at a time than the hashing threads get
+     * through in that time.
      */
     public LoginOutcome authenticate(String tenantId, TenantSettings settings, String email, String password,
                                      GuestCart guestCart, ClientInfo client) {
-        // a stored hash cheaper than the current cost (an imported one) must not answer sooner than an unknown address
-        return SteadyAnswer.refusedNoSooner(hasher.verificationTime(password),
+        // a stored hash cheaper than the current cost (an imported one) must not answer sooner than an unknown address,
+        // nor an unknown address sooner than the costliest imported hash the shop has
+        return SteadyAnswer.refusedNoSooner(hasher.verificationTime(password, customers.storedPasswordCosts(tenantId)),
                 () -> checkAndAdmit(tenantId, settings, email, password, guestCart, client));
     }
 

@@ -6,10 +6,14 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Argon2id password hashing with PHC strings. Passwords are NFKC-normalised first (NIST SP 800-63B 3.1.1.2) so that the
@@ -22,8 +26,8 @@ public final class PasswordHasher {
     /** Headroom over the measured time, for a node busier later than when it measured. */
     private static final double VERIFICATION_MARGIN = 1.25;
     private static final int TIMED_RUNS = 3;
-    /** {@link #verificationTime} per configured cost: the machine does not change while the process runs. */
-    private static final Map<Config.Argon2, Duration> VERIFICATION_TIMES = new ConcurrentHashMap<>();
+    /** {@link #verificationTime} per {@link HashCost}: the machine does not change while the process runs. */
+    private static final Map<String, CompletableFuture<Duration>> VERIFICATION_TIMES = new ConcurrentHashMap<>();
 
     private final Config.Argon2 params;
     private final HashingPool pool;
@@ -89,22 +93,55 @@ public final class PasswordHasher {
     /**
      * About how long {@link #verifyDummy} of {@code password} takes here, with headroom: what an unknown address costs.
      * A stored hash of a lower cost (imported from another shop, or made before the cost was raised) verifies sooner;
-     * a refusal that waits until this long after it began does not tell it from an unknown address. Measured once per
-     * process and cost, by the first caller: the quickest of a few runs, as the first ones run before the code is
-     * compiled.
+     * a refusal that waits until this long after it began does not tell it from an unknown address. For a shop whose
+     * customers' hashes include {@code storedCosts} ({@link HashCost}, imported ones), the longest of that and what a
+     * hash of each of them takes, so that a costlier hash is not told from an unknown address either; a cost that names
+     * nothing Latchkey verifies is left out. Each cost is measured once per process, by its first caller: the quickest
+     * of a few runs, as the first ones run before the code is compiled.
      */
-    public Duration verificationTime(String password) {
-        Duration one = VERIFICATION_TIMES.computeIfAbsent(params, configured -> {
+    public Duration verificationTime(String password, Collection<String> storedCosts) {
+        Duration longest = measured(HashCost.of(params), () -> dummyHash);
+        for (String cost : storedCosts) {
+            Optional<Supplier<String>> decoy = HashCost.decoy(cost);
+            if (decoy.isPresent()) {
+                Duration one = measured(cost, decoy.get());
+                longest = one.compareTo(longest) > 0 ? one : longest;
+            }
+        }
+        // a password that NFKC changes is verified twice, as typed too
+        return normalise(password).equals(password) ? longest : longest.multipliedBy(2);
+    }
+
+    /**
+     * The time of a failed verification against a hash of {@code cost}, measured by its first caller; callers that
+     * come meanwhile wait for that measurement rather than making their own, and no other cost waits for it. A
+     * measurement that fails (a hashing queue too full: 503) is left for a later caller to make.
+     */
+    private Duration measured(String cost, Supplier<String> decoy) {
+        CompletableFuture<Duration> mine = new CompletableFuture<>();
+        CompletableFuture<Duration> known = VERIFICATION_TIMES.putIfAbsent(cost, mine);
+        if (known != null) {
+            try {
+                return known.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException failed ? failed : e;
+            }
+        }
+        try {
+            String hash = pool.run(memory -> decoy.get());
             long quickest = Long.MAX_VALUE;
             for (int run = 0; run < TIMED_RUNS; run++) {
                 long started = System.nanoTime();
-                verifyDummy("");
+                pool.run(memory -> check("", hash, memory));
                 quickest = Math.min(quickest, System.nanoTime() - started);
             }
-            return Duration.ofNanos((long) (quickest * VERIFICATION_MARGIN));
-        });
-        // a password that NFKC changes is verified twice, as typed too
-        return normalise(password).equals(password) ? one : one.multipliedBy(2);
+            mine.complete(Duration.ofNanos((long) (quickest * VERIFICATION_MARGIN)));
+            return mine.join();
+        } catch (RuntimeException e) {
+            VERIFICATION_TIMES.remove(cost, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     private static boolean check(String password, String storedHash, Argon2Memory memory) {

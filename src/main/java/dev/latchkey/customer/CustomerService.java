@@ -8,6 +8,7 @@ import dev.latchkey.audit.AuditType;
 import dev.latchkey.auth.Secrets;
 import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.cluster.Invalidations;
+import dev.latchkey.credential.HashCost;
 import dev.latchkey.credential.PasswordHasher;
 import dev.latchkey.db.Database;
 import dev.latchkey.db.UniqueViolation;
@@ -55,6 +56,7 @@ public final class CustomerService {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Invalidations invalidations;
+    private final PasswordCosts costs;
     private final List<EmailVerifiedListener> verifiedListeners = new CopyOnWriteArrayList<>();
     private final List<EmailMovedListener> movedListeners = new CopyOnWriteArrayList<>();
     private final List<MarketingConsentListener> consentListeners = new CopyOnWriteArrayList<>();
@@ -76,7 +78,9 @@ public final class CustomerService {
         this.mapper = mapper;
         this.clock = clock;
         this.invalidations = invalidations;
+        this.costs = new PasswordCosts(db, invalidations);
         invalidations.subscribe(this::onInvalidation);
+        invalidations.subscribe(costs::onInvalidation);
     }
 
     private void onInvalidation(Invalidation invalidation) {
@@ -327,7 +331,43 @@ public final class CustomerService {
     }
 
     private void insert(Handle h, Customer customer) {
-        uniqueEmail(() -> store.insert(h, customer));
+        String cost = holding(h, customer.tenantId(), customer.passwordHash());
+        uniqueEmail(() -> store.insert(h, customer, cost));
+    }
+
+    /**
+     * The cost to store beside {@code hash}, which becomes one of the shop's {@link PasswordCosts} in {@code h}'s
+     * transaction; see {@link #costOf}.
+     */
+    private String holding(Handle h, String tenantId, String hash) {
+        String cost = costOf(hash);
+        hold(h, tenantId, cost);
+        return cost;
+    }
+
+    private void hold(Handle h, String tenantId, String cost) {
+        if (cost != null) {
+            costs.holding(h, tenantId, cost);
+        }
+    }
+
+    /** Null for no hash and one Latchkey made with its current parameters, otherwise its {@link HashCost}. */
+    private String costOf(String hash) {
+        return hash == null || !hasher.needsRehash(hash) ? null : HashCost.of(hash).orElse(null);
+    }
+
+    /** After {@code hash} was replaced: its cost is forgotten when no other customer of the shop has a hash of it. */
+    private void released(String tenantId, String hash) {
+        HashCost.of(hash).ifPresent(cost -> costs.released(tenantId, cost));
+    }
+
+    /**
+     * The costs of the shop's customers' hashes that Latchkey did not make with its current parameters (imported
+     * ones), for {@link PasswordHasher#verificationTime}. May name costs no customer has
+     * any more, never leaves one out.
+     */
+    public Set<String> storedPasswordCosts(String tenantId) {
+        return costs.of(tenantId);
     }
 
     /**
@@ -413,7 +453,12 @@ public final class CustomerService {
      * imported or outdated hash at login; returns whether it was replaced.
      */
     public boolean replacePasswordHash(String tenantId, String id, String expectedHash, String newHash) {
-        return db.tx(h -> store.replacePasswordHash(h, tenantId, id, expectedHash, newHash)) == 1;
+        boolean replaced = db.tx(h -> store.replacePasswordHash(h, tenantId, id, expectedHash, newHash,
+                holding(h, tenantId, newHash))) == 1;
+        if (replaced) {
+            released(tenantId, expectedHash);
+        }
+        return replaced;
     }
 
     public static ApiError invalidCredentials() {
@@ -680,8 +725,12 @@ public final class CustomerService {
     /** Stores a new password hash; see {@link CustomerStore#setPassword}. */
     public void setPassword(Handle h, Customer customer, String passwordHash, boolean emailProven,
                             ClientInfo client) {
-        store.setPassword(h, customer.tenantId(), customer.id(), passwordHash, emailProven, now());
+        store.setPassword(h, customer.tenantId(), customer.id(), passwordHash,
+                holding(h, customer.tenantId(), passwordHash), emailProven, now());
         changed(h, customer.tenantId(), customer.id());
+        if (customer.passwordHash() != null) {
+            Database.afterCommit(h, () -> released(customer.tenantId(), customer.passwordHash()));
+        }
         if (emailProven && !customer.emailVerified()) {
             emailVerified(h, customer, customer.email(), client);
         }
@@ -689,9 +738,12 @@ public final class CustomerService {
 
     /** Stores a password hash on an account without a password; false when it has one, which stays. */
     public boolean setPasswordIfNone(Handle h, Customer customer, String passwordHash) {
-        if (!store.setPasswordIfNone(h, customer.tenantId(), customer.id(), passwordHash, now())) {
+        String cost = costOf(passwordHash);
+        if (!store.setPasswordIfNone(h, customer.tenantId(), customer.id(), passwordHash, cost, now())) {
             return false;
         }
+        // after the write, in its transaction: a cost forgotten meanwhile is written again
+        hold(h, customer.tenantId(), cost);
         changed(h, customer.tenantId(), customer.id());
         return true;
     }

@@ -46,10 +46,12 @@ public final class CustomerStore {
             + "marketing_consent_updated_at = :marketing_consent_updated_at, attributes = :attributes, "
             + "search_name = :search_name, search_last_name = :search_last_name";
 
-    public void insert(Handle h, Customer c) {
+    /** {@code passwordCost}: see {@link #setPassword}. */
+    public void insert(Handle h, Customer c, String passwordCost) {
         var update = h.createUpdate("INSERT INTO customers (tenant_id, id, email, email_verified, status, password_hash, "
-                + PROFILE_COLUMNS + ", note, created_at, updated_at, version) VALUES (:tenant, :id, :email, :verified, "
-                + ":status, :hash, :first_name, :last_name, :title, :phone, :company, :preferred_language, :preferred_currency, "
+                + "password_cost, " + PROFILE_COLUMNS + ", note, created_at, updated_at, version) "
+                + "VALUES (:tenant, :id, :email, :verified, :status, :hash, :cost, :first_name, :last_name, :title, "
+                + ":phone, :company, :preferred_language, :preferred_currency, "
                 + ":preferred_site, :accepts_marketing, :accepts_marketing_updated_at, :marketing_state, "
                 + ":marketing_opt_in_level, :marketing_consent_updated_at, :attributes, :search_name, "
                 + ":search_last_name, :note, :created, :updated, :version)")
@@ -59,6 +61,7 @@ public final class CustomerStore {
                 .bind("verified", c.emailVerified())
                 .bind("status", c.status().wire())
                 .bind("hash", c.passwordHash())
+                .bind("cost", passwordCost)
                 .bind("note", c.note())
                 .bind("created", Database.ts(c.createdAt()))
                 .bind("updated", Database.ts(c.updatedAt()))
@@ -402,23 +405,27 @@ public final class CustomerStore {
 
     /**
      * {@code emailProven} also marks the address verified (a reset by email). The lockout columns are the lockout
-     * service's: it clears them in the same transaction.
+     * service's: it clears them in the same transaction. {@code passwordCost}: the hash's cost when Latchkey did not
+     * make it with its current parameters (an imported one), else null; the shop's costs are the caller's.
      */
-    public void setPassword(Handle h, String tenantId, String id, String passwordHash, boolean emailProven,
-                            Instant at) {
-        h.createUpdate("UPDATE customers SET password_hash = :hash, "
+    public void setPassword(Handle h, String tenantId, String id, String passwordHash, String passwordCost,
+                            boolean emailProven, Instant at) {
+        h.createUpdate("UPDATE customers SET password_hash = :hash, password_cost = :cost, "
                         + "email_verified = (email_verified OR :proven), updated_at = :at, version = version + 1 "
                         + "WHERE tenant_id = :tenant AND id = :id")
-                .bind("hash", passwordHash).bind("proven", emailProven).bind("at", Database.ts(at))
+                .bind("hash", passwordHash).bind("cost", passwordCost).bind("proven", emailProven)
+                .bind("at", Database.ts(at))
                 .bind("tenant", tenantId).bind("id", id)
                 .execute();
     }
 
     /** {@link #setPassword} for an account that has no password; false, changing nothing, when it has one. */
-    public boolean setPasswordIfNone(Handle h, String tenantId, String id, String passwordHash, Instant at) {
-        return h.createUpdate("UPDATE customers SET password_hash = :hash, updated_at = :at, version = version + 1 "
-                        + "WHERE tenant_id = :tenant AND id = :id AND password_hash IS NULL")
-                .bind("hash", passwordHash).bind("at", Database.ts(at)).bind("tenant", tenantId).bind("id", id)
+    public boolean setPasswordIfNone(Handle h, String tenantId, String id, String passwordHash, String passwordCost,
+                                     Instant at) {
+        return h.createUpdate("UPDATE customers SET password_hash = :hash, password_cost = :cost, updated_at = :at, "
+                        + "version = version + 1 WHERE tenant_id = :tenant AND id = :id AND password_hash IS NULL")
+                .bind("hash", passwordHash).bind("cost", passwordCost).bind("at", Database.ts(at))
+                .bind("tenant", tenantId).bind("id", id)
                 .execute() == 1;
     }
 
@@ -487,10 +494,12 @@ public final class CustomerStore {
     }
 
     /** Leaves updated_at and version alone: a new hash of the same password is not a change of the customer. */
-    public int replacePasswordHash(Handle h, String tenantId, String id, String expectedHash, String newHash) {
-        return h.createUpdate("UPDATE customers SET password_hash = :hash WHERE tenant_id = :tenant AND id = :id "
-                        + "AND password_hash = :expected")
-                .bind("hash", newHash).bind("tenant", tenantId).bind("id", id).bind("expected", expectedHash)
+    public int replacePasswordHash(Handle h, String tenantId, String id, String expectedHash, String newHash,
+                                   String newCost) {
+        return h.createUpdate("UPDATE customers SET password_hash = :hash, password_cost = :cost "
+                        + "WHERE tenant_id = :tenant AND id = :id AND password_hash = :expected")
+                .bind("hash", newHash).bind("cost", newCost).bind("tenant", tenantId).bind("id", id)
+                .bind("expected", expectedHash)
                 .execute();
     }
 

@@ -39,15 +39,19 @@ public final class SteadyAnswer {
     }
 
     /**
-     * Runs {@code work}; when it refuses with an {@link ApiError}, the refusal comes no sooner than {@code floor} after
-     * the work began. An answer that is not a refusal, or another failure, comes at once.
+     * Runs {@code work}; when it refuses with an {@link ApiError} of a 4xx status, the refusal comes no sooner than
+     * {@code floor} after the work began. An answer that is not a refusal, or another failure, comes at once: so does
+     * a 5xx, such as the 503 of a hashing queue that is full, which answers alike whoever the request names: a flood
+     * is refused at once rather than held.
      */
     public static <T> T refusedNoSooner(Duration floor, Supplier<T> work) {
         long start = System.nanoTime();
         try {
             return work.get();
         } catch (ApiError refused) {
-            waitOut(start, floor);
+            if (refused.status() < 500) {
+                waitOut(start, floor);
+            }
             throw refused;
         }
     }

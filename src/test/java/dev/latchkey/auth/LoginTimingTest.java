@@ -28,7 +28,7 @@ class LoginTimingTest {
     private static final int WARM_UP = 3;
     private static final int SAMPLES = 15;
     /** Wide on purpose: a skipped hash makes one case tens of times faster; machine load moves medians far less. */
-    private static final double TOLERANCE = 2.5;
+    static final double TOLERANCE = 2.5;
 
     @RegisterExtension
     static final DedicatedServer OWN = new DedicatedServer(Map.of(
@@ -74,19 +74,38 @@ class LoginTimingTest {
                 "unknown email, wrong password for bcrypt cost 4");
     }
 
-    /** A customer imported with a bcrypt hash of {@code cost}; answers their email. */
     private String imported(Fixtures.Tenant tenant, int cost) {
+        return imported(api, tenant, cost);
+    }
+
+    /** A customer imported with a bcrypt hash of {@code cost} of "an imported password"; answers their email. */
+    static String imported(Api api, Fixtures.Tenant tenant, int cost) {
         String email = Fixtures.uniqueEmail();
-        String hash = OpenBSDBCrypt.generate("2b", "an imported password".toCharArray(),
-                "sixteen byte slt".getBytes(StandardCharsets.US_ASCII), cost);
+        String hash = bcrypt(cost);
         api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", email, "password_hash", hash))
                 .send().expect(201);
         return email;
     }
 
-    private static void assertAboutTheSameTime(List<Supplier<Api.Res>> cases, String names) {
-        long[][] nanos = new long[cases.size()][SAMPLES];
-        for (int round = -WARM_UP; round < SAMPLES; round++) {
+    /** A bcrypt hash of {@code cost} of "an imported password". */
+    static String bcrypt(int cost) {
+        return OpenBSDBCrypt.generate("2b", "an imported password".toCharArray(),
+                "sixteen byte slt".getBytes(StandardCharsets.US_ASCII), cost);
+    }
+
+    /** Asserts the cases' medians (see {@link #medians}) within {@link #TOLERANCE} of each other; answers them. */
+    static List<Double> assertAboutTheSameTime(List<Supplier<Api.Res>> cases, String names) {
+        List<Double> medians = medians(cases, SAMPLES);
+        double fastest = medians.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double slowest = medians.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertThat(slowest / fastest).as("median ms of %s: %s", names, medians).isLessThan(TOLERANCE);
+        return medians;
+    }
+
+    /** The median ms of each case, sampled {@code samples} times interleaved after a few unmeasured rounds. */
+    static List<Double> medians(List<Supplier<Api.Res>> cases, int samples) {
+        long[][] nanos = new long[cases.size()][samples];
+        for (int round = -WARM_UP; round < samples; round++) {
             for (int c = 0; c < cases.size(); c++) {
                 long started = System.nanoTime();
                 cases.get(c).get();
@@ -96,12 +115,10 @@ class LoginTimingTest {
             }
         }
         List<Double> medians = new ArrayList<>();
-        for (long[] samples : nanos) {
-            Arrays.sort(samples);
-            medians.add(samples[SAMPLES / 2] / 1e6);
+        for (long[] sampled : nanos) {
+            Arrays.sort(sampled);
+            medians.add(sampled[samples / 2] / 1e6);
         }
-        double fastest = medians.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        double slowest = medians.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        assertThat(slowest / fastest).as("median ms of %s: %s", names, medians).isLessThan(TOLERANCE);
+        return medians;
     }
 }

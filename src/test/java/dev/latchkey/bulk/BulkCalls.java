@@ -16,7 +16,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Calls of the bulk routes, and a reading of their CSV, for the export and import tests. */
-final class BulkCalls {
+public final class BulkCalls {
     static final String SHOPIFY_HEADER = "First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
             + "Default Address Address1,Default Address Address2,Default Address City,Default Address Province Code,"
             + "Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,"
@@ -41,7 +41,7 @@ final class BulkCalls {
     }
 
     /** Uploads the file and waits for its job to end; answers the ended job. */
-    static JsonNode importAndWait(Api api, String bearer, String contentType, String body, String query) {
+    public static JsonNode importAndWait(Api api, String bearer, String contentType, String body, String query) {
         return importAndWait(api, bearer, contentType, body.getBytes(StandardCharsets.UTF_8), query);
     }
 
