@@ -98,6 +98,34 @@ class CostlyImportTimingTest {
     }
 
     /**
+     * Only a refusal waits for the shop's costs: a successful login of a shop whose cost no refusal has measured yet
+     * answers without measuring it (three verifications of that cost), sooner than a refusal, which waits for one.
+     */
+    @Test
+    void loginWhenItSucceedsThenItDoesNotWaitForTheShopsCostsToBeMeasured() {
+        var plain = Fixtures.tenant(api, Map.of("lockout_threshold", 100));
+        var tenant = Fixtures.tenant(api, Map.of("lockout_threshold", 100));
+        // a cost of this test alone, so that nothing measured it before
+        api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", Fixtures.uniqueEmail(),
+                "password_hash", "$argon2id$v=19$m=65536,t=4,p=3$c2FsdHNhbHRzYWx0$" + "A".repeat(42) + "E"))
+                .send().expect(201);
+        var own = Fixtures.shopper(api, tenant);
+        var warmUp = Fixtures.shopper(api, plain);
+        Fixtures.login(api, plain, warmUp.email(), warmUp.password());
+
+        long started = System.nanoTime();
+        Fixtures.login(api, tenant, own.email(), own.password());
+        long succeeded = System.nanoTime() - started;
+        attempt(tenant, Fixtures::uniqueEmail).get(); // measures the cost
+        started = System.nanoTime();
+        attempt(tenant, Fixtures::uniqueEmail).get();
+        long refused = System.nanoTime() - started;
+
+        assertThat(succeeded).as("ns of a successful login, the first of the shop, against a refusal's %s", refused)
+                .isLessThan(refused);
+    }
+
+    /**
      * An import's batch holds its costs' rows until it commits: meanwhile another customer with a hash of the same
      * cost is created at once, and a login whose rehash replaces a hash of that cost answers at once too, keeping the
      * cost rather than waiting to check whether it is still needed. (H2 has no shared row lock: there a writer takes
