@@ -81,10 +81,10 @@ final class StoredPasswordCosts {
     }
 
     /**
-     * {@code commitEach}: commits after each batch, and leaves alone the hashes that have a cost and the costs that
-     * {@link #params} cover.
+     * Gives the hashes without a cost theirs. {@code afterChange}: commits after each batch, and leaves alone the
+     * costs that {@link #params} cover.
      */
-    private void fill(boolean commitEach) throws SQLException {
+    private void fill(boolean afterChange) throws SQLException {
         String tenantId = "";
         String id = "";
         long read = 0;
@@ -92,13 +92,12 @@ final class StoredPasswordCosts {
         while (true) {
             List<Row> batch = new ArrayList<>();
             int seen = 0;
+            // a row value's comparison, which both engines answer from the key's index where the next batch begins
             try (PreparedStatement select = connection.prepareStatement("SELECT tenant_id, id, password_hash "
-                    + "FROM customers WHERE (tenant_id > ? OR (tenant_id = ? AND id > ?))"
-                    + (commitEach ? " AND password_cost IS NULL" : "") + " AND password_hash IS NOT NULL "
-                    + "ORDER BY tenant_id, id FETCH FIRST " + BATCH + " ROWS ONLY")) {
+                    + "FROM customers WHERE (tenant_id, id) > (?, ?) AND password_hash IS NOT NULL "
+                    + "AND password_cost IS NULL ORDER BY tenant_id, id FETCH FIRST " + BATCH + " ROWS ONLY")) {
                 select.setString(1, tenantId);
-                select.setString(2, tenantId);
-                select.setString(3, id);
+                select.setString(2, id);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         seen++;
@@ -106,7 +105,7 @@ final class StoredPasswordCosts {
                         id = rs.getString(2);
                         String hash = rs.getString(3);
                         Optional<String> cost = HashCost.ofStored(hash, params);
-                        if (cost.isPresent() && !(commitEach && HashCost.coveredBy(cost.get(), params))) {
+                        if (cost.isPresent() && !(afterChange && HashCost.coveredBy(cost.get(), params))) {
                             batch.add(new Row(tenantId, id, hash, cost.get()));
                         }
                     }
@@ -116,7 +115,7 @@ final class StoredPasswordCosts {
                 break;
             }
             write(batch);
-            if (commitEach) {
+            if (afterChange) {
                 connection.commit();
             }
             if ((read + seen) / LOG_EVERY > read / LOG_EVERY) {
@@ -174,15 +173,20 @@ final class StoredPasswordCosts {
         }
     }
 
+    /** A node starting at the same moment may record the same; the row is one either way. */
     private static void record(Connection connection, Config.Argon2 params) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM password_hash_parameters");
+        try (PreparedStatement update = connection.prepareStatement("UPDATE password_hash_parameters "
+                + "SET memory_kib = ?, iterations = ?, parallelism = ? WHERE id = 1");
              PreparedStatement insert = connection.prepareStatement("INSERT INTO password_hash_parameters "
-                     + "(id, memory_kib, iterations, parallelism) VALUES (1, ?, ?, ?)")) {
-            delete.executeUpdate();
-            insert.setInt(1, params.memoryKib());
-            insert.setInt(2, params.iterations());
-            insert.setInt(3, params.parallelism());
-            insert.executeUpdate();
+                     + "(id, memory_kib, iterations, parallelism) VALUES (1, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (PreparedStatement statement : List.of(update, insert)) {
+                statement.setInt(1, params.memoryKib());
+                statement.setInt(2, params.iterations());
+                statement.setInt(3, params.parallelism());
+            }
+            if (update.executeUpdate() == 0) {
+                insert.executeUpdate();
+            }
         }
     }
 }
