@@ -154,7 +154,7 @@ public final class Database implements AutoCloseable {
             migrations(config.isPostgres() ? unboundedPostgres(config) : dataSource, config.isPostgres())
                     .load().migrate();
             DataFolder.restrictEmbeddedDatabase(config);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             dataSource.close();
             throw e;
         }
