@@ -456,12 +456,24 @@ public final class TokenService implements AutoCloseable {
      * the other's sessions at once: the second finds itself ended by the first).
      */
     public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
-        int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now())
-                .orElseThrow(ApiError::invalidToken);
-        customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, List.of(customerId)));
+        int revoked = revokeCustomerSessionsWithRowChange(h, tenantId, customerId, keepSessionId);
         if (revoked > 0) {
             Database.afterCommit(h, () -> evictCustomer(tenantId, customerId));
         }
+        return revoked;
+    }
+
+    /**
+     * {@link #revokeCustomerSessions} for a caller that changes the customer's row in the same transaction (a new
+     * password, the erasure): it publishes nothing, since the one {@link Invalidation.Kind#CUSTOMER} that the row's
+     * change publishes after the commit has every node forget the customer's cached tokens as well as their profile,
+     * whether or not a session ended. A second publication would only have the nodes do it twice.
+     */
+    public int revokeCustomerSessionsWithRowChange(Handle h, String tenantId, String customerId,
+                                                   String keepSessionId) {
+        int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now())
+                .orElseThrow(ApiError::invalidToken);
+        customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, List.of(customerId)));
         return revoked;
     }
 
@@ -526,7 +538,7 @@ public final class TokenService implements AutoCloseable {
     }
 
     /** Forgets cached tokens of a customer everywhere, e.g. after their email changed. */
-    public void evictCustomer(String tenantId, String customerId) {
+    private void evictCustomer(String tenantId, String customerId) {
         invalidations.publish(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId));
     }
 
