@@ -169,7 +169,7 @@ public final class SessionService {
         List<String> sessionIds = new ArrayList<>(store.ids(h, tenantId, customerId));
         sessionIds.addAll(guestIds);
         forEachBatch(sessionIds, batch -> store.deletePairs(h, tenantId, batch));
-        tokens.revokeCustomerSessionsWithRowChange(h, tenantId, customerId, null);
+        tokens.revokeCustomerSessions(h, tenantId, customerId, null);
         store.deleteSessions(h, tenantId, customerId);
         // the guest sessions the customer's carts were claimed from hold the customer's address and device
         forEachBatch(guestIds, batch -> store.deleteSessions(h, tenantId, batch));

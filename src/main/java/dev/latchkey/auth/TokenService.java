@@ -456,24 +456,15 @@ public final class TokenService implements AutoCloseable {
      * the other's sessions at once: the second finds itself ended by the first).
      */
     public int revokeCustomerSessions(Handle h, String tenantId, String customerId, String keepSessionId) {
-        int revoked = revokeCustomerSessionsWithRowChange(h, tenantId, customerId, keepSessionId);
-        if (revoked > 0) {
-            Database.afterCommit(h, () -> evictCustomer(tenantId, customerId));
-        }
-        return revoked;
-    }
-
-    /**
-     * {@link #revokeCustomerSessions} for a caller that changes the customer's row in the same transaction (a new
-     * password, the erasure): it publishes nothing, since the one {@link Invalidation.Kind#CUSTOMER} that the row's
-     * change publishes after the commit has every node forget the customer's cached tokens as well as their profile,
-     * whether or not a session ended. A second publication would only have the nodes do it twice.
-     */
-    public int revokeCustomerSessionsWithRowChange(Handle h, String tenantId, String customerId,
-                                                   String keepSessionId) {
         int revoked = store.revokeLiveSessions(h, tenantId, customerId, keepSessionId, now())
                 .orElseThrow(ApiError::invalidToken);
         customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, List.of(customerId)));
+        if (revoked > 0) {
+            // once, with the invalidation of a write to the customer's row in this transaction (a new password, the
+            // erasure): it drops their cached tokens as well as their profile
+            Database.afterCommitEach(h, List.of(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId)),
+                    invalidations::publishAll);
+        }
         return revoked;
     }
 
@@ -535,11 +526,6 @@ public final class TokenService implements AutoCloseable {
         if (!store.isUnended(h, caller.tenantId(), caller.sessionId())) {
             throw ApiError.invalidToken();
         }
-    }
-
-    /** Forgets cached tokens of a customer everywhere, e.g. after their email changed. */
-    private void evictCustomer(String tenantId, String customerId) {
-        invalidations.publish(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId));
     }
 
     /** Every node forgets these sessions' cached tokens once the caller's transaction, which deletes them, commits. */

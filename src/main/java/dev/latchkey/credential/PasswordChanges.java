@@ -77,9 +77,7 @@ public final class PasswordChanges {
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.EMAIL_CHANGE);
         // a code someone asked for while they could read the mailbox must not log them in after the owner acted
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.LOGIN_CODE);
-        // the new hash's change of the row publishes the customer once, which every node's cached tokens of the
-        // customer go with (the kept session's too: read again at its next request)
-        sessions.revokeCustomerSessionsWithRowChange(h, customer.tenantId(), customer.id(), keepSessionId);
+        sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), keepSessionId);
         mail.send(h, customer, customer.email(), MailTemplate.PASSWORD_CHANGED_NOTICE, Map.of(), null);
     }
 
@@ -107,8 +105,7 @@ public final class PasswordChanges {
         }
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.PASSWORD_RESET);
         tokens.voidOutstanding(h, customer.tenantId(), customer.id(), TokenPurpose.EMAIL_CHANGE);
-        // the logins waiting for the previous holder's second factor end with the sessions; the caller marks the
-        // address verified in this transaction, and that change of the row publishes the customer once for both
-        sessions.revokeCustomerSessionsWithRowChange(h, customer.tenantId(), customer.id(), null);
+        // the logins waiting for the previous holder's second factor end with the sessions
+        sessions.revokeCustomerSessions(h, customer.tenantId(), customer.id(), null);
     }
 }

@@ -102,11 +102,15 @@ public final class CustomerService {
         changed(h, tenantId, List.of(id));
     }
 
-    /** {@link #changed(Handle, String, String)} for many customers, published together (one wait for the nodes). */
+    /**
+     * {@link #changed(Handle, String, String)} for many customers, published together (one wait for the nodes). A
+     * customer the transaction publishes already (another write to the row, the end of their sessions) is published
+     * once.
+     */
     private void changed(Handle h, String tenantId, Collection<String> ids) {
         List<Invalidation> all = ids.stream().map(id -> new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, id))
                 .toList();
-        Database.afterCommit(h, () -> invalidations.publishAll(all));
+        Database.afterCommitEach(h, all, invalidations::publishAll);
     }
 
     /**
