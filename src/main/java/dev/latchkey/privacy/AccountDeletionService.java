@@ -189,7 +189,6 @@ public final class AccountDeletionService {
         return moved;
     }
 
-
     private void eraseLocked(Handle h, Customer customer) {
         eraseSteps(h, customer);
         orders.erasePersonalData(h, customer.tenantId(), customer.id());
