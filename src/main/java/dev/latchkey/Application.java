@@ -283,7 +283,7 @@ public final class Application implements AutoCloseable {
         var admission = new LoginAdmission(db, customers, lockout, completion, audit);
         var authenticator = new Authenticator(db, customers, hasher, lockout, loginCodes, passwordChanges, admission,
                 audit);
-        var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
+        var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 completion, limits);
         var auth = new AuthService(db, tenants, customers, authenticator, tokens, completion, verification, audit,
                 mapper, clock);

@@ -17,8 +17,9 @@ import java.util.Set;
  * The costs ({@link HashCost}) of the password hashes a shop's customers have that Latchkey did not make with its
  * current parameters (imported ones), so that a refused login of the shop can wait as long as the costliest of them
  * takes to verify. A cost is written before the first hash of it is, in that hash's transaction, and forgotten only
- * when a hash of it was replaced and one look-up of an index finds no other: the costs may be more than the shop still
- * has (a customer deleted with an imported hash leaves its cost until another of that cost is replaced), never fewer.
+ * when a hash of it was replaced or its customer erased and one look-up of an index finds no other: the costs may be
+ * more than the shop still has (a check that failed after the commit leaves its cost until another hash of that cost
+ * goes), never fewer.
  * Read on every password login, so cached as the tenant is, and evicted with it on every node when a cost comes or
  * goes.
  */
@@ -75,8 +76,9 @@ final class PasswordCosts {
     }
 
     /**
-     * After a hash of {@code cost} was replaced or removed: forgets the cost when no customer of the shop has a hash of
-     * it any more. The shop's cost row is locked first, so a hash of the cost written meanwhile keeps it.
+     * After a hash of {@code cost} was replaced or removed, or its customer erased: forgets the cost when no customer
+     * of the shop has a hash of it any more. The shop's cost row is locked first, so a hash of the cost written
+     * meanwhile keeps it.
      */
     void released(String tenantId, String cost) {
         try {
