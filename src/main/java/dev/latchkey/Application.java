@@ -165,9 +165,24 @@ public final class Application implements AutoCloseable {
     private final SocialLogin socialLogin;
     private final Javalin server;
 
-    public Application(Config config, Clock clock) {
-        // opened and migrated on a thread of its own while the rest is built; start() waits for it
-        this.db = Database.opening(config);
+    /**
+     * Builds the server while its database opens and migrates on a thread of its own ({@link #start} waits for it).
+     * When building fails, the database is closed before the failure is passed on: closing waits for a migration
+     * under way to end, so that a process exiting on the failure never cuts one off halfway (on H2 each statement of a
+     * migration commits by itself, and a half-applied one would stop every later start).
+     */
+    public static Application build(Config config, Clock clock) {
+        Database db = Database.opening(config);
+        try {
+            return new Application(config, clock, db);
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private Application(Config config, Clock clock, Database db) {
+        this.db = db;
         ObjectMapper mapper = Json.mapper();
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String platformToken = PlatformToken.resolve(config);
@@ -268,7 +283,7 @@ public final class Application implements AutoCloseable {
         var admission = new LoginAdmission(db, customers, lockout, completion, audit);
         var authenticator = new Authenticator(db, customers, hasher, lockout, loginCodes, passwordChanges, admission,
                 audit);
-        var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges, tokens,
+        var recovery = new RecoveryService(db, tenants, customers, emailTokens, customerMail, passwordChanges,
                 completion, limits);
         var auth = new AuthService(db, tenants, customers, authenticator, tokens, completion, verification, audit,
                 mapper, clock);
@@ -411,16 +426,22 @@ public final class Application implements AutoCloseable {
         return config.smtp().configured() ? new SmtpMailer(config.smtp(), clock) : new LogMailer();
     }
 
+    /** Starts serving once the database is open; a failure closes what was built (threads, pools) and is passed on. */
     public Application start(int port) {
-        // no port opens before the schema is migrated and the pool is up: a readiness probe's first answer means that
-        // every route can be served
-        db.awaitOpen();
-        server.start(port);
-        outboxWorker.start();
-        webhookWorker.start();
-        importWorker.start();
-        housekeeping.start(HOUSEKEEPING_FIRST, HOUSEKEEPING_EVERY);
-        return this;
+        try {
+            // no port opens before the schema is migrated and the pool is up: a readiness probe's first answer means
+            // that every route can be served
+            db.awaitOpen();
+            server.start(port);
+            outboxWorker.start();
+            webhookWorker.start();
+            importWorker.start();
+            housekeeping.start(HOUSEKEEPING_FIRST, HOUSEKEEPING_EVERY);
+            return this;
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
     }
 
     /** The database, for tests that look at what a request left behind. */

@@ -26,8 +26,8 @@ public final class Main {
         long started = System.nanoTime();
         Application app;
         try {
-            app = new Application(config, Clock.systemUTC()).start(config.port());
-        } catch (RuntimeException e) {
+            app = Application.build(config, Clock.systemUTC()).start(config.port());
+        } catch (RuntimeException | Error e) {
             // an unreachable database or Redis, a port in use: the operator needs the cause, not a stack trace
             System.err.println("latchkey: cannot start: " + causes(e));
             LoggerFactory.getLogger(Main.class).debug("start-up failed", e);

@@ -160,8 +160,8 @@ public final class SessionService {
      * Part of the account erasure, inside its transaction: removes the sessions' tokens, then ends and removes the
      * sessions. Tokens first, in the lock order of a rotation (its pair, then its session: {@code TokenStore}): ending
      * the sessions first had the erasure hold a session's row while it waited for a pair that a rotation held, and the
-     * rotation wait for that session's row, a deadlock that failed one of the two with a 500. The caller evicts the
-     * customer's cached tokens once the transaction committed.
+     * rotation wait for that session's row, a deadlock that failed one of the two with a 500. The customer's cached
+     * tokens go with the one invalidation that the removal of the customer's row publishes after the commit.
      */
     public void erase(Handle h, String tenantId, String customerId) {
         // the erasure holds the customer's row, so no login adds a session meanwhile: these are all there are

@@ -460,7 +460,10 @@ public final class TokenService implements AutoCloseable {
                 .orElseThrow(ApiError::invalidToken);
         customerSessionsEnded.forEach(listener -> listener.sessionsEnded(h, tenantId, List.of(customerId)));
         if (revoked > 0) {
-            Database.afterCommit(h, () -> evictCustomer(tenantId, customerId));
+            // once, with the invalidation of a write to the customer's row in this transaction (a new password, the
+            // erasure): it drops their cached tokens as well as their profile
+            Database.afterCommitEach(h, List.of(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId)),
+                    invalidations::publishAll);
         }
         return revoked;
     }
@@ -523,11 +526,6 @@ public final class TokenService implements AutoCloseable {
         if (!store.isUnended(h, caller.tenantId(), caller.sessionId())) {
             throw ApiError.invalidToken();
         }
-    }
-
-    /** Forgets cached tokens of a customer everywhere, e.g. after their email changed. */
-    public void evictCustomer(String tenantId, String customerId) {
-        invalidations.publish(new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, customerId));
     }
 
     /** Every node forgets these sessions' cached tokens once the caller's transaction, which deletes them, commits. */

@@ -87,7 +87,7 @@ public final class CredentialService {
         if (!changed) {
             throw ApiError.wrongCurrentPassword();
         }
-        sessions.evictCustomer(token.tenantId(), token.customerId());
+        // the change published the customer once after its commit: every node has forgotten their cached tokens
     }
 
     /**
@@ -153,8 +153,8 @@ public final class CredentialService {
             audit.record(h, tenantId, customer.id(), AuditType.EMAIL_CHANGED, client, Map.of());
             return moved;
         });
-        // Cached tokens carry the old address (GET /v1/auth/token shows it): they are read again.
-        sessions.evictCustomer(tenantId, changed.id());
+        // Cached tokens carry the old address (GET /v1/auth/token shows it): the change of the row published the
+        // customer once after its commit, and every node read them again.
         return CustomerView.of(changed, mapper);
     }
 

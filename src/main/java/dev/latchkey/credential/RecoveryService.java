@@ -2,7 +2,6 @@ package dev.latchkey.credential;
 
 import dev.latchkey.auth.LoginCompletion;
 import dev.latchkey.auth.LoginOutcome;
-import dev.latchkey.auth.TokenService;
 import dev.latchkey.customer.Customer;
 import dev.latchkey.customer.CustomerService;
 import dev.latchkey.db.Database;
@@ -32,13 +31,12 @@ public final class RecoveryService {
     private final EmailTokens tokens;
     private final CustomerMail mail;
     private final PasswordChanges passwordChanges;
-    private final TokenService sessions;
     private final RateLimits limits;
     private final LoginCompletion completion;
 
     public RecoveryService(Database db, TenantService tenants, CustomerService customers, EmailTokens tokens,
-                           CustomerMail mail, PasswordChanges passwordChanges, TokenService sessions,
-                           LoginCompletion completion, RateLimits limits) {
+                           CustomerMail mail, PasswordChanges passwordChanges, LoginCompletion completion,
+                           RateLimits limits) {
         this.limits = limits;
         this.db = db;
         this.tenants = tenants;
@@ -46,7 +44,6 @@ public final class RecoveryService {
         this.tokens = tokens;
         this.mail = mail;
         this.passwordChanges = passwordChanges;
-        this.sessions = sessions;
         this.completion = completion;
     }
 
@@ -114,7 +111,6 @@ public final class RecoveryService {
             // the shopper is logged in as by a login: the answer names their active cart as every AuthResult does
             return new Outcome(changed, completion.finish(h, settings, changed, null, client, "password_reset"));
         });
-        sessions.evictCustomer(tenantId, outcome.customer().id());
         // the address's login bucket, which anyone may have spent, is given back with the lockout; a second factor's
         // guesses stay bounded by the lockout, which the reset of an account with one leaves as it was
         limits.forgetAccount(tenantId, LimitedAction.LOGIN, outcome.customer().email());

@@ -102,11 +102,15 @@ public final class CustomerService {
         changed(h, tenantId, List.of(id));
     }
 
-    /** {@link #changed(Handle, String, String)} for many customers, published together (one wait for the nodes). */
+    /**
+     * {@link #changed(Handle, String, String)} for many customers, published together (one wait for the nodes). A
+     * customer the transaction publishes already (another write to the row, the end of their sessions) is published
+     * once.
+     */
     private void changed(Handle h, String tenantId, Collection<String> ids) {
         List<Invalidation> all = ids.stream().map(id -> new Invalidation(Invalidation.Kind.CUSTOMER, tenantId, id))
                 .toList();
-        Database.afterCommit(h, () -> invalidations.publishAll(all));
+        Database.afterCommitEach(h, all, invalidations::publishAll);
     }
 
     /**
@@ -356,6 +360,16 @@ public final class CustomerService {
         return hash == null || !hasher.needsRehash(hash) ? null : HashCost.of(hash).orElse(null);
     }
 
+    /**
+     * When the customer's hash is replaced or the customer erased in {@code h}'s transaction: once it commits, the
+     * hash's cost is forgotten when no other customer of the shop has a hash of it.
+     */
+    private void releaseAfterCommit(Handle h, Customer customer) {
+        if (customer.passwordHash() != null) {
+            Database.afterCommit(h, () -> released(customer.tenantId(), customer.passwordHash()));
+        }
+    }
+
     /** After {@code hash} was replaced: its cost is forgotten when no other customer of the shop has a hash of it. */
     private void released(String tenantId, String hash) {
         HashCost.of(hash).ifPresent(cost -> costs.released(tenantId, cost));
@@ -536,12 +550,14 @@ public final class CustomerService {
 
     /**
      * Removes the account row with its credentials, which frees the email for a new registration. Rows of other
-     * features that reference the customer must be erased before, in the same transaction.
+     * features that reference the customer must be erased before, in the same transaction, which holds the row as
+     * {@code customer} was read. The cost of its password hash goes, after the commit, as a replaced hash's does.
      */
-    public void erase(Handle h, String tenantId, String id) {
-        tags.deleteAll(h, tenantId, id);
-        store.delete(h, tenantId, id);
-        changed(h, tenantId, id);
+    public void erase(Handle h, Customer customer) {
+        tags.deleteAll(h, customer.tenantId(), customer.id());
+        store.delete(h, customer.tenantId(), customer.id());
+        changed(h, customer.tenantId(), customer.id());
+        releaseAfterCommit(h, customer);
     }
 
     /** The customer with this id, read within the caller's transaction. */
@@ -728,9 +744,7 @@ public final class CustomerService {
         store.setPassword(h, customer.tenantId(), customer.id(), passwordHash,
                 holding(h, customer.tenantId(), passwordHash), emailProven, now());
         changed(h, customer.tenantId(), customer.id());
-        if (customer.passwordHash() != null) {
-            Database.afterCommit(h, () -> released(customer.tenantId(), customer.passwordHash()));
-        }
+        releaseAfterCommit(h, customer);
         if (emailProven && !customer.emailVerified()) {
             emailVerified(h, customer, customer.email(), client);
         }

@@ -18,15 +18,15 @@ import java.util.Set;
  * The costs ({@link HashCost}) of the password hashes a shop's customers have that Latchkey did not make with its
  * current parameters (imported ones), so that a refused login of the shop can wait as long as the costliest of them
  * takes to verify. A cost is written in the transaction that writes the first hash of it (before or after that
- * hash, which commit together), and forgotten only when a hash of it was replaced and one look-up of an index finds no
- * other: the costs may be more than the shop still has (a customer deleted with an imported hash leaves its cost until
- * another of that cost is replaced), never fewer. Read on every password login, so cached as the tenant is, and
- * evicted with it on every node when a cost comes or goes.
+ * hash, which commit together), and forgotten only when a hash of it was replaced or its customer erased and one
+ * look-up of an index finds no other: the costs may be more than the shop still has (a check that failed, or found the
+ * cost's row held, after the commit leaves its cost until another hash of that cost goes), never fewer. Read on every
+ * password login, so cached as the tenant is, and evicted with it on every node when a cost comes or goes.
  *
  * <p>A transaction writing a hash holds the cost's row against deletion until it ends: shared on PostgreSQL, so that
  * imports and password changes of the same cost never wait for one another (an import's batch holds it for the whole
  * batch); H2 has no shared row lock and takes it exclusively. Forgetting needs the row exclusively and does not wait
- * for it: while the row is held, the cost is kept, the safe side, and the next replaced hash of it checks again.
+ * for it: while the row is held, the cost is kept, the safe side, and the next hash of it that goes checks again.
  */
 final class PasswordCosts {
     private static final Logger log = LoggerFactory.getLogger(PasswordCosts.class);
@@ -85,11 +85,11 @@ final class PasswordCosts {
     }
 
     /**
-     * After a hash of {@code cost} was replaced or removed: forgets the cost when no customer of the shop has a hash of
-     * it any more. The shop's cost row is locked first, so a hash of the cost written meanwhile keeps it; when a
-     * writer holds the row, the cost is kept without waiting (a login's rehash must not wait for an import's batch).
-     * Runs in a transaction of its own, or within the caller's behind a savepoint: a lock it could not have leaves the
-     * caller's transaction as it was.
+     * After a hash of {@code cost} was replaced or removed, or its customer erased: forgets the cost when no customer
+     * of the shop has a hash of it any more. The shop's cost row is locked first, so a hash of the cost written
+     * meanwhile keeps it; when a writer holds the row, the cost is kept without waiting (a login's rehash must not
+     * wait for an import's batch). Runs in a transaction of its own, or within the caller's behind a savepoint: a lock
+     * it could not have leaves the caller's transaction as it was.
      */
     void released(String tenantId, String cost) {
         try {

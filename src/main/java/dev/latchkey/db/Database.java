@@ -18,13 +18,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /** The connection pool, the schema migrations and the two ways of running SQL: in a transaction or not. */
 public final class Database implements AutoCloseable {
@@ -34,8 +37,15 @@ public final class Database implements AutoCloseable {
     private final boolean postgres;
     private static final Duration UP_WITHIN = Duration.ofSeconds(2);
     /** What the thread's transaction of {@link #tx} runs after its commit, once its connection is released. */
-    private static final ThreadLocal<List<Runnable>> afterRelease = new ThreadLocal<>();
+    private static final ThreadLocal<AfterRelease> afterRelease = new ThreadLocal<>();
     private CompletableFuture<Boolean> upCheck;
+
+    /** What a transaction of {@link #tx} runs after its commit, and the keys of {@link #afterCommitEach} among it. */
+    private record AfterRelease(List<Runnable> actions, Set<Object> keys) {
+        AfterRelease() {
+            this(new ArrayList<>(), new HashSet<>());
+        }
+    }
 
     /** The connection pool, on a schema its migrations have brought up to date. */
     private record Pool(HikariDataSource dataSource, Jdbi jdbi) {
@@ -155,7 +165,7 @@ public final class Database implements AutoCloseable {
                     config.argon2()).load().migrate();
             StoredPasswordCosts.afterParameterChange(dataSource, config.argon2());
             DataFolder.restrictEmbeddedDatabase(config);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             dataSource.close();
             throw e;
         }
@@ -223,7 +233,7 @@ public final class Database implements AutoCloseable {
             // outer one's, and so is the list of what follows
             return pool().jdbi().inTransaction(work);
         }
-        List<Runnable> pending = new ArrayList<>();
+        AfterRelease pending = new AfterRelease();
         afterRelease.set(pending);
         T result;
         try {
@@ -231,7 +241,7 @@ public final class Database implements AutoCloseable {
         } finally {
             afterRelease.remove();
         }
-        runAll(pending);
+        runAll(pending.actions());
         return result;
     }
 
@@ -284,8 +294,28 @@ public final class Database implements AutoCloseable {
             action.run();
             return;
         }
-        List<Runnable> pending = afterRelease.get();
-        h.afterCommit(pending == null ? action : () -> pending.add(action));
+        AfterRelease pending = afterRelease.get();
+        h.afterCommit(pending == null ? action : () -> pending.actions().add(action));
+    }
+
+    /**
+     * {@link #afterCommit} for an action about {@code keys} that each need it once (cache invalidations: two writes of
+     * one transaction to a customer's row, or a write and the end of their sessions, have the nodes forget the customer
+     * once). In a transaction of {@link #tx} the keys that an earlier call of the same transaction registered are left
+     * out, and the action runs for the keys left, if any.
+     */
+    public static <K> void afterCommitEach(Handle h, List<K> keys, Consumer<List<K>> action) {
+        AfterRelease pending = h.isInTransaction() ? afterRelease.get() : null;
+        if (pending == null) {
+            afterCommit(h, () -> action.accept(keys));
+            return;
+        }
+        h.afterCommit(() -> {
+            List<K> fresh = keys.stream().filter(pending.keys()::add).toList();
+            if (!fresh.isEmpty()) {
+                pending.actions().add(() -> action.accept(fresh));
+            }
+        });
     }
 
     /**

@@ -145,7 +145,6 @@ public final class AccountDeletionService {
             recordByCustomer(h, tenantId, customerId);
             return null;
         });
-        tokens.evictCustomer(tenantId, customerId);
     }
 
     /** Deletes the tenant's confirmation tokens that expired as long ago as emailed tokens are kept for. */
@@ -170,7 +169,7 @@ public final class AccountDeletionService {
         db.tx(h -> {
             Customer customer = lock.apply(h);
             eraseLocked(h, customer);
-            recordAndForget(h, customer, record);
+            record.erase(h, customer.tenantId(), customer.id());
             return null;
         });
     }
@@ -186,14 +185,8 @@ public final class AccountDeletionService {
         eraseSteps(h, locked);
         int moved = orders.moveToCustomer(h, locked, keptId);
         removeAccount(h, locked);
-        recordAndForget(h, locked, record);
+        record.erase(h, locked.tenantId(), locked.id());
         return moved;
-    }
-
-    private void recordAndForget(Handle h, Customer customer, ErasureStep record) {
-        record.erase(h, customer.tenantId(), customer.id());
-        // after the commit, so that no request in between keeps a token of the erased customer in the cache
-        Database.afterCommit(h, () -> tokens.evictCustomer(customer.tenantId(), customer.id()));
     }
 
     private void eraseLocked(Handle h, Customer customer) {
@@ -215,7 +208,7 @@ public final class AccountDeletionService {
     private void removeAccount(Handle h, Customer customer) {
         mail.forget(h, customer);
         store.deleteAll(h, customer.tenantId(), customer.id());
-        customers.erase(h, customer.tenantId(), customer.id());
+        customers.erase(h, customer);
     }
 
     private Instant now() {

@@ -2,11 +2,13 @@ package dev.latchkey.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Problems;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.Tokens;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,25 @@ class AdminCustomerMergeTest extends ApiTest {
         api.get("/v1/admin/webhooks/" + webhook + "/deliveries").bearer(tenant.sk()).send().expect(200).body()
                 .path("data").forEach(delivery -> delivered.add(delivery.path("event_type").asText()));
         assertThat(delivered).containsExactlyInAnyOrder("customer.merged", "customer.deleted");
+    }
+
+    /** The merge writes both customers' rows and ends the duplicate's sessions: each customer is published once. */
+    @Test
+    void mergeThenEachCustomerIsPublishedOnce() {
+        var tenant = Fixtures.tenant(api);
+        var kept = Fixtures.shopper(api, tenant);
+        var source = Fixtures.shopper(api, tenant, Map.of("attributes", Map.of("newsletter", "weekly")));
+        Fixtures.login(api, tenant, source.email(), source.password());
+        address(source, "Friedrichstrasse 100", "both");
+        new AdminCalls(api, tenant).patch(source.customerId(), Map.of("tags", List.of("wholesale"))).expect(200);
+        List<Invalidation> published = Publications.of(server, tenant.id());
+
+        merge(tenant, kept.customerId(), source.customerId()).expect(200);
+
+        assertThat(published).containsExactlyInAnyOrder(
+                new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(), kept.customerId()),
+                new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(), source.customerId()));
+        api.get("/v1/me").as(source).send().expect(401, "invalid_token");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.order.OrderCalls;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Await;
@@ -8,6 +9,7 @@ import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.Problems;
 import dev.latchkey.testing.TestSmtp;
 import dev.latchkey.testing.TotpCodes;
@@ -167,8 +169,13 @@ class LoginCodeTest extends MailTest {
         api.post("/v1/me/email").key(tenant.pk()).bearer(squatterToken)
                 .body(Map.of("new_email", Fixtures.uniqueEmail(), "password", squatterPassword)).send().expect(202);
         String guestOrder = new OrderCalls(api, tenant).guest(victim);
+        String code = mailedCode(tenant, victim);
+        List<Invalidation> published = Publications.of(server, tenant.id());
 
-        var owner = enter(tenant, victim, mailedCode(tenant, victim)).expect(200);
+        var owner = enter(tenant, victim, code).expect(200);
+
+        // the password, the sessions and the address's proof each change what nodes cache of the customer: once
+        assertThat(published).containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(), customerId));
 
         api.get("/v1/me").key(tenant.pk()).bearer(squatterToken).send().expect(401, "invalid_token");
         api.post("/v1/auth/refresh").key(tenant.pk()).body(Map.of("refresh_token", squatterRefresh)).send()

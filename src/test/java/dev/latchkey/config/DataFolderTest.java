@@ -76,7 +76,7 @@ class DataFolderTest {
     private static void runAndCreateTenant(Path data) throws Exception {
         Config config = Config.fromEnv(Map.of("LATCHKEY_PORT", "0", "LATCHKEY_DATA_DIR", data.toString(),
                 "LATCHKEY_ARGON2_MEMORY_KIB", "1024", "LATCHKEY_ARGON2_ITERATIONS", "1"));
-        try (var app = new Application(config, new TestClock()).start(0)) {
+        try (var app = Application.build(config, new TestClock()).start(0)) {
             var api = new Api("http://127.0.0.1:" + app.port(), OpenApiContract.shared());
             String platformToken = Files.readString(data.resolve(PlatformToken.FILE_NAME)).trim();
             api.post("/v1/platform/tenants").bearer(platformToken)

@@ -1,11 +1,13 @@
 package dev.latchkey.credential;
 
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.db.Database;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
@@ -44,6 +46,33 @@ class CredentialChangeTest extends MailTest {
         MimeMessage notice = smtp.awaitOne(shopper.email());
         assertThat(TestSmtp.subject(notice)).isEqualTo("Your Test Shop password was changed");
         assertThat(TestSmtp.text(notice)).doesNotContain("token=").doesNotContain(NEW_PASSWORD);
+    }
+
+    /**
+     * The change of the customer's row, which the new hash is, has every node forget the customer's cached tokens (the
+     * ended sessions' and the kept one's) along with their profile: one invalidation, whether or not a session ended.
+     */
+    @Test
+    void changePasswordThenTheCustomerIsPublishedOnceWhetherOrNotASessionEnded() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        var phone = Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);
+        api.get("/v1/me").as(phone).send().expect(200);
+        api.get("/v1/me").as(shopper).send().expect(200);
+        List<Invalidation> published = Publications.of(server, tenant.id());
+        var customer = new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(), shopper.customerId());
+
+        changePassword(shopper, Map.of("current_password", Fixtures.PASSWORD, "new_password", NEW_PASSWORD))
+                .expect(204);
+
+        assertThat(published).containsExactly(customer);
+        api.get("/v1/me").as(phone).send().expect(401, "invalid_token");
+        api.get("/v1/me").as(shopper).send().expect(200);
+        published.clear();
+        changePassword(shopper, Map.of("current_password", NEW_PASSWORD, "new_password", "yet another passphrase"))
+                .expect(204);
+        assertThat(published).as("no other session left to end").containsExactly(customer);
+        api.get("/v1/me").as(shopper).send().expect(200);
     }
 
     @Test
@@ -151,7 +180,11 @@ class CredentialChangeTest extends MailTest {
         var introspected = api.get("/v1/auth/token").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);
         assertThat(introspected.str("email")).isEqualTo(shopper.email());
 
+        List<Invalidation> published = Publications.of(server, tenant.id());
         var confirmed = confirmEmail(tenant, token).expect(200);
+        // the move of the row has every node read the customer's tokens, which carry the address, again: once
+        assertThat(published).containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(),
+                shopper.customerId()));
         assertThat(confirmed.body().path("customer").path("email").asText()).isEqualTo(newEmail);
         assertThat(confirmed.body().path("customer").path("email_verified").asBoolean()).isTrue();
         introspected = api.get("/v1/auth/token").key(tenant.pk()).bearer(shopper.accessToken()).send().expect(200);

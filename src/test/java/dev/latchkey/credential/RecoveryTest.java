@@ -1,9 +1,11 @@
 package dev.latchkey.credential;
 
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.db.Database;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.TestSmtp;
 import jakarta.mail.internet.MimeMessage;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -52,6 +54,33 @@ class RecoveryTest extends MailTest {
         login(tenant, shopper.email(), NEW_PASSWORD).expect(200);
         List<MimeMessage> mails = smtp.await(shopper.email(), 2);
         assertThat(TestSmtp.subject(mails.get(1))).isEqualTo("Your Test Shop password was changed");
+    }
+
+    /**
+     * The reset's new hash changes the customer's row: its one invalidation has every node forget the ended sessions'
+     * tokens with the profile, whether or not a session ended; the session the reset opens works at once.
+     */
+    @Test
+    void resetThenTheCustomerIsPublishedOnceWhetherOrNotASessionEnded() {
+        var tenant = shop(Map.of());
+        var shopper = Fixtures.shopper(api, tenant);
+        var loggedOut = Fixtures.shopper(api, tenant);
+        api.get("/v1/me").as(shopper).send().expect(200);
+        api.post("/v1/auth/logout").as(loggedOut).send().expect(204);
+        String token = resetToken(tenant, shopper.email());
+        String other = resetToken(tenant, loggedOut.email());
+        List<Invalidation> published = Publications.of(server, tenant.id());
+
+        String access = reset(tenant, token, NEW_PASSWORD).expect(200).str("access_token");
+
+        assertThat(published).containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(),
+                shopper.customerId()));
+        api.get("/v1/me").as(shopper).send().expect(401, "invalid_token");
+        api.get("/v1/me").key(tenant.pk()).bearer(access).send().expect(200);
+        published.clear();
+        reset(tenant, other, NEW_PASSWORD).expect(200);
+        assertThat(published).as("no session left to end").containsExactly(new Invalidation(
+                Invalidation.Kind.CUSTOMER, tenant.id(), loggedOut.customerId()));
     }
 
     /** A reset logs the shopper in like a login does: its AuthResult names the customer's active cart. */

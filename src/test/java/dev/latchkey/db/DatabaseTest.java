@@ -48,6 +48,32 @@ class DatabaseTest {
         assertThat(failure.getSuppressed()).singleElement().isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Of the keys a transaction registers, each runs once after its commit, with the first action that named it; a
+     * transaction that rolled back registers nothing, and the next one starts afresh.
+     */
+    @Test
+    void txWhenKeysAreRegisteredTwiceThenEachRunsOnceAfterTheCommit() {
+        Database db = TestServer.shared().app.database();
+        List<List<String>> ran = new ArrayList<>();
+        catchThrowable(() -> db.tx(h -> {
+            Database.afterCommitEach(h, List.of("a"), ran::add);
+            throw new IllegalStateException("rolled back");
+        }));
+        db.tx(h -> {
+            Database.afterCommitEach(h, List.of("a", "b"), ran::add);
+            Database.afterCommitEach(h, List.of("b"), ran::add);
+            Database.afterCommitEach(h, List.of("b", "c", "a"), ran::add);
+            assertThat(ran).as("nothing before the commit").isEmpty();
+            return null;
+        });
+        db.tx(h -> {
+            Database.afterCommitEach(h, List.of("a"), ran::add);
+            return null;
+        });
+        assertThat(ran).containsExactly(List.of("a", "b"), List.of("c"), List.of("a"));
+    }
+
     @Test
     void openingWhenAnAppliedMigrationWasChangedThenOpeningReturnsAndAwaitOpenAndTheFirstStatementFailValidation()
             throws Exception {

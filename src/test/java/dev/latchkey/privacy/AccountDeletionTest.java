@@ -1,12 +1,14 @@
 package dev.latchkey.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.ApiTest;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Concurrently;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.Outboxes;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.RowLocks;
 import dev.latchkey.testing.StaffFixtures;
 import dev.latchkey.testing.Tokens;
@@ -56,6 +58,31 @@ class AccountDeletionTest extends ApiTest {
         int left = server.app.database().read(h -> h.createQuery("SELECT COUNT(*) FROM token_pairs "
                 + "WHERE tenant_id = :tenant").bind("tenant", tenant.id()).mapTo(Integer.class).one());
         assertThat(left).isZero();
+    }
+
+    /**
+     * The removal of the customer's row has every node forget the customer's cached tokens with the profile: one
+     * invalidation, by the shopper or the merchant, with sessions or without.
+     */
+    @Test
+    void eraseThenTheCustomerIsPublishedOnce() {
+        Fixtures.Tenant tenant = Fixtures.tenant(api, AT_ONCE);
+        Fixtures.Shopper shopper = Fixtures.shopper(api, tenant);
+        Fixtures.Shopper phone = Fixtures.login(api, tenant, shopper.email(), shopper.password());
+        Fixtures.Shopper loggedOut = Fixtures.shopper(api, tenant);
+        api.post("/v1/auth/logout").as(loggedOut).send().expect(204);
+        api.get("/v1/me").as(phone).send().expect(200);
+        List<Invalidation> published = Publications.of(server, tenant.id());
+
+        api.delete("/v1/me").as(shopper).send().expect(204);
+
+        assertThat(published).containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(),
+                shopper.customerId()));
+        api.get("/v1/me").as(phone).send().expect(401, "invalid_token");
+        published.clear();
+        api.delete("/v1/admin/customers/" + loggedOut.customerId()).bearer(tenant.sk()).send().expect(204);
+        assertThat(published).as("no session to end").containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER,
+                tenant.id(), loggedOut.customerId()));
     }
 
     @Test

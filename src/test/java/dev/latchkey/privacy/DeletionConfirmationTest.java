@@ -1,17 +1,20 @@
 package dev.latchkey.privacy;
 
+import dev.latchkey.cluster.Invalidation;
 import dev.latchkey.order.OrderCalls;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.AuditEvents;
 import dev.latchkey.testing.Fixtures;
 import dev.latchkey.testing.MailTest;
 import dev.latchkey.testing.Outboxes;
+import dev.latchkey.testing.Publications;
 import dev.latchkey.testing.TestSmtp;
 import dev.latchkey.testing.Tokens;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,7 +105,11 @@ class DeletionConfirmationTest extends MailTest {
         var shopper = verifiedShopper(tenant);
         orders.guest(shopper.email());
         String token = deletionToken(shopper);
+        List<Invalidation> published = Publications.of(server, tenant.id());
         delete(shopper, token).expect(204);
+        // the removal of the row and the end of the sessions have every node forget the customer: once
+        assertThat(published).containsExactly(new Invalidation(Invalidation.Kind.CUSTOMER, tenant.id(),
+                shopper.customerId()));
 
         var again = register(tenant, shopper.email(), Map.of("first_name", "Fresh")).expect(201);
         var reborn = Fixtures.login(api, tenant, shopper.email(), Fixtures.PASSWORD);

@@ -23,7 +23,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(TestDatabases.Fresh db, Clock clock, Map<String, String> extraEnv) {
-        return new TestNode(new Application(TestServer.config(db, extraEnv), clock).start(0));
+        return new TestNode(Application.build(TestServer.config(db, extraEnv), clock).start(0));
     }
 
     @Override

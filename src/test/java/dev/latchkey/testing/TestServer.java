@@ -19,7 +19,7 @@ public final class TestServer implements AutoCloseable {
     public final Api api;
 
     private TestServer(Map<String, String> extraEnv) {
-        this.app = new Application(config(TestDatabases.create(), extraEnv), clock).start(0);
+        this.app = Application.build(config(TestDatabases.create(), extraEnv), clock).start(0);
         this.api = new Api("http://127.0.0.1:" + app.port(), OpenApiContract.shared());
     }
 
