@@ -70,8 +70,10 @@ public final class Authenticator {
     public LoginOutcome authenticate(String tenantId, TenantSettings settings, String email, String password,
                                      GuestCart guestCart, ClientInfo client) {
         // a stored hash cheaper than the current cost (an imported one) must not answer sooner than an unknown address,
-        // nor an unknown address sooner than the costliest imported hash the shop has
-        return SteadyAnswer.refusedNoSooner(hasher.verificationTime(password, customers.storedPasswordCosts(tenantId)),
+        // nor an unknown address sooner than the costliest imported hash the shop has; worked out for a refusal only,
+        // so that no other answer waits for the shop's costs or their first measurement
+        return SteadyAnswer.refusedNoSooner(
+                () -> hasher.verificationTime(password, customers.storedPasswordCosts(tenantId)),
                 () -> checkAndAdmit(tenantId, settings, email, password, guestCart, client));
     }
 

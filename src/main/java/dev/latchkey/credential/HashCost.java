@@ -35,6 +35,26 @@ public final class HashCost {
         return bcrypt.matches() ? Optional.of("bcrypt:" + bcrypt.group(1)) : Optional.empty();
     }
 
+    /**
+     * The cost to store beside {@code hash} when Latchkey's parameters are {@code params}: empty for no hash, one in a
+     * format Latchkey does not verify, and one Latchkey makes with them (see {@link PasswordHasher#needsRehash}).
+     */
+    public static Optional<String> ofStored(String hash, Config.Argon2 params) {
+        return hash == null || !PasswordHasher.needsRehash(hash, params) ? Optional.empty() : of(hash);
+    }
+
+    /**
+     * Whether a hash of {@code cost} verifies no slower than one Latchkey makes with {@code params}: an Argon2 cost of
+     * no more memory, passes and lanes (its lanes are computed one after another). A refusal already waits that long,
+     * so such a cost needs no place among a shop's costs. False for bcrypt, which is not compared.
+     */
+    public static boolean coveredBy(String cost, Config.Argon2 params) {
+        Matcher argon2 = ARGON2.matcher(cost);
+        return argon2.matches() && Long.parseLong(argon2.group(1)) <= params.memoryKib()
+                && Long.parseLong(argon2.group(2)) <= params.iterations()
+                && Long.parseLong(argon2.group(3)) <= params.parallelism();
+    }
+
     /** The cost of the hashes Latchkey makes with {@code params}. */
     static String of(Config.Argon2 params) {
         return argon2(Integer.toString(params.memoryKib()), Integer.toString(params.iterations()),

@@ -157,6 +157,11 @@ public final class PasswordHasher {
 
     /** True unless the hash is Argon2id with exactly the configured cost. */
     public boolean needsRehash(String storedHash) {
+        return needsRehash(storedHash, params);
+    }
+
+    /** True unless the hash is one Latchkey makes with {@code params}: Argon2id with exactly that cost. */
+    static boolean needsRehash(String storedHash, Config.Argon2 params) {
         return Argon2Phc.parse(storedHash)
                 .map(hash -> !hash.isCurrent(params.memoryKib(), params.iterations(), params.parallelism(), HASH_LENGTH))
                 .orElse(true);

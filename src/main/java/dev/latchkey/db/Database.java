@@ -161,8 +161,9 @@ public final class Database implements AutoCloseable {
         }
         var dataSource = new HikariDataSource(hikari);
         try {
-            migrations(config.isPostgres() ? unboundedPostgres(config) : dataSource, config.isPostgres())
-                    .load().migrate();
+            migrations(config.isPostgres() ? unboundedPostgres(config) : dataSource, config.isPostgres(),
+                    config.argon2()).load().migrate();
+            StoredPasswordCosts.afterParameterChange(dataSource, config.argon2());
             DataFolder.restrictEmbeddedDatabase(config);
         } catch (RuntimeException | Error e) {
             dataSource.close();
@@ -189,19 +190,22 @@ public final class Database implements AutoCloseable {
         return migrating;
     }
 
-    /** The schema's migrations for this engine, to be run on {@code dataSource}. */
-    static FluentConfiguration migrations(DataSource dataSource, boolean postgres) {
+    /**
+     * The schema's migrations for this engine, to be run on {@code dataSource}; {@code argon2} tells V70 which stored
+     * password hashes are Latchkey's own.
+     */
+    static FluentConfiguration migrations(DataSource dataSource, boolean postgres, Config.Argon2 argon2) {
         // The engine differences the schema names: PostgreSQL answers LIKE 'prefix%' from an index only with this
         // operator class (unless the database collation is C), while H2 compares by code point and needs none; and
         // V34 builds the newest-first lists' indexes descending on H2, which reads an index in its own order only;
         // V57 gives H2's text columns room for their limits in characters, as H2 counts UTF-16 units; V64 builds the
         // customer flags' indexes as V34 builds the others; V66 indexes the impersonations' sessions alone on
-        // PostgreSQL, where an index may be partial.
+        // PostgreSQL, where an index may be partial. V70 computes the stored hashes' costs as the code does.
         return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
                 .javaMigrations(new V15__EmailNormalForm(), new V18__TokenPairsFromTokens(),
                         new V23__NamesComposedForm(), new V34__DescendingListIndexes(),
                         new V57__TextColumnsInCharacters(), new V64__CustomerFlagIndexes(),
-                        new V66__ImpersonatorIndex())
+                        new V66__ImpersonatorIndex(), new V70__StoredPasswordCosts(argon2))
                 .placeholders(Map.of("pattern_ops", postgres ? "varchar_pattern_ops" : ""));
     }
 

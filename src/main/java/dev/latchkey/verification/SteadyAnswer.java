@@ -45,12 +45,22 @@ public final class SteadyAnswer {
      * is refused at once rather than held.
      */
     public static <T> T refusedNoSooner(Duration floor, Supplier<T> work) {
+        return refusedNoSooner(() -> floor, work);
+    }
+
+    /**
+     * As {@link #refusedNoSooner(Duration, Supplier)}, with a floor that is worked out only for a refusal, after the
+     * work (which may take a while the first time, such as measuring a verification): an answer that is not a refusal
+     * never waits for it. The refusal still comes no sooner than the floor after the work began; a floor that cannot be
+     * worked out answers its own failure instead.
+     */
+    public static <T> T refusedNoSooner(Supplier<Duration> floor, Supplier<T> work) {
         long start = System.nanoTime();
         try {
             return work.get();
         } catch (ApiError refused) {
             if (refused.status() < 500) {
-                waitOut(start, floor);
+                waitOut(start, floor.get());
             }
             throw refused;
         }

@@ -5,11 +5,18 @@ import dev.latchkey.bulk.BulkCalls;
 import dev.latchkey.testing.Api;
 import dev.latchkey.testing.DedicatedServer;
 import dev.latchkey.testing.Fixtures;
+import dev.latchkey.testing.TestDatabases;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +95,71 @@ class CostlyImportTimingTest {
         assertThat(job.path("updated").asInt()).isEqualTo(1);
         assertToldApart(plain, tenant, "a shop without imports, the shop whose customer got bcrypt cost 12 in bulk");
         logIn(tenant, email);
+    }
+
+    /**
+     * Only a refusal waits for the shop's costs: a successful login of a shop whose cost no refusal has measured yet
+     * answers without measuring it (three verifications of that cost), sooner than a refusal, which waits for one.
+     */
+    @Test
+    void loginWhenItSucceedsThenItDoesNotWaitForTheShopsCostsToBeMeasured() {
+        var plain = Fixtures.tenant(api, Map.of("lockout_threshold", 100));
+        var tenant = Fixtures.tenant(api, Map.of("lockout_threshold", 100));
+        // a cost of this test alone, so that nothing measured it before
+        api.post("/v1/admin/customers").bearer(tenant.sk()).body(Map.of("email", Fixtures.uniqueEmail(),
+                "password_hash", "$argon2id$v=19$m=65536,t=4,p=3$c2FsdHNhbHRzYWx0$" + "A".repeat(42) + "E"))
+                .send().expect(201);
+        var own = Fixtures.shopper(api, tenant);
+        var warmUp = Fixtures.shopper(api, plain);
+        Fixtures.login(api, plain, warmUp.email(), warmUp.password());
+
+        long started = System.nanoTime();
+        Fixtures.login(api, tenant, own.email(), own.password());
+        long succeeded = System.nanoTime() - started;
+        attempt(tenant, Fixtures::uniqueEmail).get(); // measures the cost
+        started = System.nanoTime();
+        attempt(tenant, Fixtures::uniqueEmail).get();
+        long refused = System.nanoTime() - started;
+
+        assertThat(succeeded).as("ns of a successful login, the first of the shop, against a refusal's %s", refused)
+                .isLessThan(refused);
+    }
+
+    /**
+     * An import's batch holds its costs' rows until it commits: meanwhile another customer with a hash of the same
+     * cost is created at once, and a login whose rehash replaces a hash of that cost answers at once too, keeping the
+     * cost rather than waiting to check whether it is still needed. (H2 has no shared row lock: there a writer takes
+     * the row for itself, and others of the cost queue for the milliseconds of its transaction.)
+     */
+    @Test
+    void createAndLoginWhileAnImportBatchHoldsTheirCostThenNeitherWaits() throws Exception {
+        Assumptions.assumeTrue(TestDatabases.postgres(), "H2 has no shared row lock");
+        var tenant = Fixtures.tenant(api, Map.of("lockout_threshold", 100));
+        String imported = LoginTimingTest.imported(api, tenant, 4);
+        try (Connection batch = OWN.server().app.database().dataSource().getConnection()) {
+            batch.setAutoCommit(false);
+            try (PreparedStatement held = batch.prepareStatement("SELECT cost FROM tenant_password_costs "
+                    + "WHERE tenant_id = ? AND cost = 'bcrypt:04' FOR SHARE")) {
+                held.setString(1, tenant.id());
+                try (ResultSet rs = held.executeQuery()) {
+                    assertThat(rs.next()).as("the shop's cost bcrypt:04").isTrue();
+                }
+            }
+
+            CompletableFuture<Api.Res> created = CompletableFuture.supplyAsync(() -> api.post("/v1/admin/customers")
+                    .bearer(tenant.sk()).body(Map.of("email", Fixtures.uniqueEmail(),
+                            "password_hash", LoginTimingTest.bcrypt(4))).send());
+            CompletableFuture<Api.Res> loggedIn = CompletableFuture.supplyAsync(() -> api.post("/v1/auth/login")
+                    .key(tenant.pk()).body(Map.of("email", imported, "password", "an imported password")).send());
+
+            created.get(10, TimeUnit.SECONDS).expect(201);
+            loggedIn.get(10, TimeUnit.SECONDS).expect(200);
+            batch.rollback();
+        }
+        List<String> kept = OWN.server().app.database().read(h -> h.createQuery("SELECT cost "
+                + "FROM tenant_password_costs WHERE tenant_id = :tenant").bind("tenant", tenant.id())
+                .mapTo(String.class).list());
+        assertThat(kept).containsExactly("bcrypt:04");
     }
 
     /** An unknown email of {@code slower} takes longer than one of {@code plain} by more than the tolerance. */

@@ -1,6 +1,7 @@
 package dev.latchkey.db;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.config.Config;
 import dev.latchkey.testing.TestDatabases;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -15,7 +16,7 @@ final class OldSchema implements AutoCloseable {
         dataSource.setJdbcUrl(fresh.url());
         dataSource.setUsername(fresh.user());
         dataSource.setPassword(fresh.password());
-        Database.migrations(dataSource, TestDatabases.postgres()).target(version).load().migrate();
+        Database.migrations(dataSource, TestDatabases.postgres(), Config.Argon2.OWASP).target(version).load().migrate();
         jdbi = Jdbi.create(dataSource);
     }
 
@@ -26,12 +27,22 @@ final class OldSchema implements AutoCloseable {
     }
 
     void upgrade() {
-        Database.migrations(dataSource, TestDatabases.postgres()).load().migrate();
+        upgrade(Config.Argon2.OWASP);
+    }
+
+    /** With a node's Argon2 parameters other than the default ones. */
+    void upgrade(Config.Argon2 argon2) {
+        Database.migrations(dataSource, TestDatabases.postgres(), argon2).load().migrate();
+    }
+
+    /** What a start does after the migrations, with {@code argon2} configured. */
+    void start(Config.Argon2 argon2) {
+        StoredPasswordCosts.afterParameterChange(dataSource, argon2);
     }
 
     /** Up to {@code version} only, for a migration whose rows a later one moves elsewhere. */
     void upgradeTo(String version) {
-        Database.migrations(dataSource, TestDatabases.postgres()).target(version).load().migrate();
+        Database.migrations(dataSource, TestDatabases.postgres(), Config.Argon2.OWASP).target(version).load().migrate();
     }
 
     @Override
